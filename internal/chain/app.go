@@ -1,0 +1,551 @@
+package chain
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"sync"
+
+	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/internal/module"
+	"github.com/gongxu-network/gongxu/internal/store"
+)
+
+// Auth tells the chain which member org a signing key belongs to.
+type Auth interface {
+	// OrgOfKey returns the org of key, or "" when it belongs to none.
+	OrgOfKey(r store.Reader, key gongxu.PubKey) (gongxu.OrgID, error)
+}
+
+// ParamsSource reads the governance parameters the chain enforces.
+type ParamsSource interface {
+	Params(r store.Reader) (gongxu.Params, error)
+}
+
+// Config wires a chain. Modules run in the order given, always.
+type Config struct {
+	ChainID string
+	Modules []module.Module
+	Auth    Auth
+	Params  ParamsSource
+	Logger  *slog.Logger
+}
+
+// Genesis is what InitChain starts from.
+type Genesis struct {
+	Time     int64                      // genesis time, unix ms
+	AppState map[string]json.RawMessage // module name → its genesis
+}
+
+// Block is a block to execute.
+type Block struct {
+	Height int64
+	Time   int64 // block time, unix ms
+	Txs    [][]byte
+}
+
+// TxResult is the outcome of one transaction.
+type TxResult struct {
+	Hash   string
+	Code   uint32 // the Kind of the rejection, 0 when it succeeded
+	Log    string // the rejection's message
+	Type   string
+	Signer gongxu.PubKey
+	Org    gongxu.OrgID
+	Events []gongxu.Event
+}
+
+// BlockResult is the outcome of a block.
+type BlockResult struct {
+	Height           int64
+	Time             int64
+	Txs              []TxResult
+	Events           []gongxu.Event // genesis, block hooks
+	ValidatorUpdates []module.ValidatorUpdate
+	AppHash          []byte
+}
+
+// App is the state machine. FinalizeBlock and Commit are called by one
+// goroutine in order; CheckTx, Account and reads may run concurrently with them.
+type App struct {
+	cfg    Config
+	state  *store.State
+	routes map[string]module.Route
+	sigs   *sigCache
+	log    *slog.Logger
+
+	// The block being executed, between InitChain/FinalizeBlock and Commit.
+	pending      *store.Cache
+	pendingRes   *BlockResult
+	genesisEvts  []gongxu.Event
+	genesisVals  []module.ValidatorUpdate
+	txValUpdates []module.ValidatorUpdate
+
+	checkMu  sync.Mutex
+	checkSeq map[string]uint64 // signer (raw) → next sequence, counting mempool txs
+
+	onCommit func(BlockResult)
+}
+
+const seqPrefix = "chain/seq/"
+
+// New builds the state machine over st.
+func New(st *store.State, cfg Config) (*App, error) {
+	if cfg.ChainID == "" {
+		return nil, gongxu.Errorf(gongxu.KindInvalid, "chain id is required")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	a := &App{cfg: cfg, state: st, routes: map[string]module.Route{}, sigs: newSigCache(200_000), log: cfg.Logger, checkSeq: map[string]uint64{}}
+	names := map[string]bool{}
+	for _, m := range cfg.Modules {
+		if names[m.Name()] || m.Name() == "chain" {
+			return nil, gongxu.Errorf(gongxu.KindInvalid, "module name %q is taken", m.Name())
+		}
+		names[m.Name()] = true
+		for _, r := range m.Routes() {
+			if _, dup := a.routes[r.Type]; dup {
+				return nil, gongxu.Errorf(gongxu.KindInvalid, "message type %q registered twice", r.Type)
+			}
+			a.routes[r.Type] = r
+		}
+	}
+	return a, nil
+}
+
+// OnCommit sets a function called after each Commit with the committed block's
+// result (from the committing goroutine; it must not block for long).
+func (a *App) OnCommit(fn func(BlockResult)) { a.onCommit = fn }
+
+// ChainID returns the chain id transactions are signed for.
+func (a *App) ChainID() string { return a.cfg.ChainID }
+
+// State returns the committed state, for reads and proofs.
+func (a *App) State() *store.State { return a.state }
+
+// Info returns the last committed height and app hash.
+func (a *App) Info() (int64, []byte) { return a.state.Height(), a.state.Root() }
+
+// Types lists the registered message types, sorted.
+func (a *App) Types() []string {
+	out := make([]string, 0, len(a.routes))
+	for t := range a.routes {
+		out = append(out, t)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// InitChain loads genesis into a pending cache that the first block builds on
+// and commits. It returns the app hash of the genesis state and the validators.
+func (a *App) InitChain(g Genesis) ([]byte, []module.ValidatorUpdate, error) {
+	if a.state.Height() != 0 {
+		return nil, nil, gongxu.Errorf(gongxu.KindConflict, "InitChain on a state at height %d", a.state.Height())
+	}
+	c := a.state.Begin()
+	ctx := &module.Context{KV: c, ChainID: a.cfg.ChainID, Height: 0, Time: g.Time}
+	for name := range g.AppState {
+		if !a.hasModule(name) {
+			return nil, nil, gongxu.Errorf(gongxu.KindInvalid, "genesis app state names unknown module %q", name)
+		}
+	}
+	for _, m := range a.cfg.Modules {
+		if err := m.InitGenesis(ctx, g.AppState[m.Name()]); err != nil {
+			return nil, nil, fmt.Errorf("genesis of module %s: %w", m.Name(), err)
+		}
+	}
+	hash, err := a.state.Hash(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	a.pending = c
+	a.genesisEvts = ctx.Events()
+	a.genesisVals = ctx.ValidatorUpdates()
+	return hash, ctx.ValidatorUpdates(), nil
+}
+
+func (a *App) hasModule(name string) bool {
+	for _, m := range a.cfg.Modules {
+		if m.Name() == name {
+			return true
+		}
+	}
+	return false
+}
+
+// decoded is a transaction after envelope decoding and signature checking.
+type decoded struct {
+	raw      []byte
+	hash     string
+	tx       *gongxu.Tx
+	signMsg  []byte
+	err      error
+	sigValid bool
+}
+
+func (a *App) decode(raw []byte, maxBytes int) decoded {
+	d := decoded{raw: raw, hash: gongxu.TxHash(raw)}
+	tx, unsigned, err := gongxu.DecodeTx(raw, maxBytes)
+	if err != nil {
+		d.err = err
+		return d
+	}
+	d.tx = tx
+	d.signMsg = gongxu.SignBytes(a.cfg.ChainID, unsigned)
+	return d
+}
+
+var errBadSig = gongxu.Errorf(gongxu.KindBadSignature, "signature does not verify: wrong key, altered bytes, or signed for another chain id")
+
+func (a *App) params(r store.Reader) (gongxu.Params, error) {
+	if a.cfg.Params == nil {
+		return gongxu.DefaultParams(), nil
+	}
+	return a.cfg.Params.Params(r)
+}
+
+// FinalizeBlock executes a block. The writes stay pending until Commit.
+func (a *App) FinalizeBlock(b Block) (*BlockResult, error) {
+	if want := a.state.Height() + 1; b.Height != want {
+		return nil, fmt.Errorf("finalize block %d: state is at height %d", b.Height, a.state.Height())
+	}
+	c := a.pending
+	if c == nil || a.pendingRes != nil {
+		// Not the block right after InitChain, or a re-execution of a block
+		// that was finalized but not committed: start from committed state.
+		c = a.state.Begin()
+		if a.pendingRes != nil {
+			a.genesisEvts, a.genesisVals = nil, nil
+		}
+	}
+	res := &BlockResult{Height: b.Height, Time: b.Time, Txs: make([]TxResult, len(b.Txs))}
+	res.Events = append(res.Events, a.genesisEvts...)
+	res.ValidatorUpdates = append(res.ValidatorUpdates, a.genesisVals...)
+
+	params, err := a.params(c)
+	if err != nil {
+		return nil, err
+	}
+	// Decode every tx, then verify the signatures not already in the cache, in
+	// one parallel batch.
+	ds := make([]decoded, len(b.Txs))
+	var jobs []sigJob
+	var jobIdx []int
+	for i, raw := range b.Txs {
+		ds[i] = a.decode(raw, int(params.MaxTxBytes))
+		if ds[i].err != nil {
+			continue
+		}
+		if a.sigs.has(txKey(raw)) {
+			ds[i].sigValid = true
+			continue
+		}
+		jobs = append(jobs, sigJob{pub: ds[i].tx.Signer, msg: ds[i].signMsg, sig: ds[i].tx.Signature})
+		jobIdx = append(jobIdx, i)
+	}
+	for k, ok := range verifyBatch(jobs) {
+		ds[jobIdx[k]].sigValid = ok
+	}
+
+	hookCtx := &module.Context{KV: c, ChainID: a.cfg.ChainID, Height: b.Height, Time: b.Time}
+	for _, m := range a.cfg.Modules {
+		if err := m.BeginBlock(hookCtx); err != nil {
+			return nil, fmt.Errorf("begin block %d, module %s: %w", b.Height, m.Name(), err)
+		}
+	}
+	counts := map[string]int64{}
+	for i := range ds {
+		r, err := a.deliver(c, b, &ds[i], params, counts)
+		if err != nil {
+			return nil, err
+		}
+		res.Txs[i] = r
+	}
+	for _, m := range a.cfg.Modules {
+		if err := m.EndBlock(hookCtx); err != nil {
+			return nil, fmt.Errorf("end block %d, module %s: %w", b.Height, m.Name(), err)
+		}
+	}
+	res.Events = append(res.Events, hookCtx.Events()...)
+	res.ValidatorUpdates = append(res.ValidatorUpdates, hookCtx.ValidatorUpdates()...)
+	res.ValidatorUpdates = append(res.ValidatorUpdates, a.txValUpdates...)
+	a.txValUpdates = nil
+	res.ValidatorUpdates = mergeValidatorUpdates(res.ValidatorUpdates)
+
+	hash, err := a.state.Hash(c)
+	if err != nil {
+		return nil, err
+	}
+	res.AppHash = hash
+	a.pending, a.pendingRes = c, res
+	return res, nil
+}
+
+// mergeValidatorUpdates keeps the last update per key, sorted by key, so the
+// set CometBFT receives has no duplicates and a fixed order.
+func mergeValidatorUpdates(in []module.ValidatorUpdate) []module.ValidatorUpdate {
+	if len(in) == 0 {
+		return nil
+	}
+	last := map[string]int64{}
+	for _, u := range in {
+		last[string(u.PubKey)] = u.Power
+	}
+	out := make([]module.ValidatorUpdate, 0, len(last))
+	for k, p := range last {
+		out = append(out, module.ValidatorUpdate{PubKey: []byte(k), Power: p})
+	}
+	sort.Slice(out, func(i, j int) bool { return bytes.Compare(out[i].PubKey, out[j].PubKey) < 0 })
+	return out
+}
+
+func reject(r TxResult, err error) TxResult {
+	r.Code = uint32(gongxu.ErrorKind(err))
+	r.Log = gongxu.ErrorMessage(err)
+	return r
+}
+
+// deliver executes one transaction of a block. Checks that need no handler
+// (envelope, signature, quota, sequence, type, body, signer) change nothing
+// when they fail. Once a transaction reaches its handler it consumes its
+// sequence number whatever the outcome, so it can never be replayed.
+func (a *App) deliver(c *store.Cache, b Block, d *decoded, params gongxu.Params, counts map[string]int64) (TxResult, error) {
+	r := TxResult{Hash: d.hash}
+	if d.err != nil {
+		return reject(r, d.err), nil
+	}
+	r.Type, r.Signer = d.tx.Type, d.tx.SignerKey()
+	if !d.sigValid {
+		return reject(r, errBadSig), nil
+	}
+	route, msg, err := a.route(d.tx)
+	if err != nil {
+		return reject(r, err), nil
+	}
+	org, err := a.cfg.Auth.OrgOfKey(c, r.Signer)
+	if err != nil {
+		return r, err
+	}
+	r.Org = org
+	if org == "" && !route.Open {
+		return reject(r, gongxu.Errorf(gongxu.KindUnauthorized, "key %s belongs to no member org; %s needs a member's key", short(r.Signer), d.tx.Type)), nil
+	}
+	signer := string(d.tx.Signer)
+	if counts[signer] >= params.MaxTxsPerSignerBlock {
+		return reject(r, gongxu.Errorf(gongxu.KindQuota, "signer %s is over its quota of %d transactions per block", short(r.Signer), params.MaxTxsPerSignerBlock)), nil
+	}
+	next, err := readSeq(c, d.tx.Signer)
+	if err != nil {
+		return r, err
+	}
+	if err := checkSeq(d.tx.Sequence, next); err != nil {
+		return reject(r, err), nil
+	}
+	counts[signer]++
+	if err := writeSeq(c, d.tx.Signer, next+1); err != nil {
+		return r, err
+	}
+	branch := c.Branch()
+	ctx := &module.Context{KV: branch, ChainID: a.cfg.ChainID, Height: b.Height, Time: b.Time, Signer: r.Signer, Org: org, TxHash: d.hash}
+	herr := route.Handle(ctx, msg)
+	if herr != nil {
+		var ge *gongxu.Error
+		if !errors.As(herr, &ge) || ge.Kind == gongxu.KindInternal {
+			return r, fmt.Errorf("tx %s (%s): %w", d.hash, d.tx.Type, herr)
+		}
+		return reject(r, herr), nil
+	}
+	if err := branch.Write(); err != nil {
+		return r, err
+	}
+	r.Events = ctx.Events()
+	a.txValUpdates = append(a.txValUpdates, ctx.ValidatorUpdates()...)
+	return r, nil
+}
+
+func checkSeq(got, next uint64) error {
+	switch {
+	case got < next:
+		return gongxu.Errorf(gongxu.KindSequence, "sequence %d was already used (replay); the next is %d", got, next)
+	case got > next:
+		return gongxu.Errorf(gongxu.KindSequence, "sequence %d skips ahead; the next is %d", got, next)
+	}
+	return nil
+}
+
+// route finds the message type and decodes and checks the body.
+func (a *App) route(tx *gongxu.Tx) (module.Route, module.Msg, error) {
+	route, ok := a.routes[tx.Type]
+	if !ok {
+		return route, nil, gongxu.Errorf(gongxu.KindUnknownType, "unknown message type %q", tx.Type)
+	}
+	msg := route.New()
+	dec := json.NewDecoder(bytes.NewReader(tx.Body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(msg); err != nil {
+		return route, nil, gongxu.Errorf(gongxu.KindInvalid, "%s body: %v", tx.Type, err)
+	}
+	if dec.More() {
+		return route, nil, gongxu.Errorf(gongxu.KindInvalid, "%s body: trailing data after the JSON object", tx.Type)
+	}
+	if err := msg.ValidateBasic(); err != nil {
+		if gongxu.ErrorKind(err) == gongxu.KindInternal {
+			err = gongxu.Errorf(gongxu.KindInvalid, "%s: %v", tx.Type, err)
+		}
+		return route, nil, err
+	}
+	return route, msg, nil
+}
+
+func short(k gongxu.PubKey) string {
+	if len(k) > 12 {
+		return string(k[:12]) + "…"
+	}
+	return string(k)
+}
+
+func seqKey(signer []byte) []byte { return append([]byte(seqPrefix), signer...) }
+
+func readSeq(r store.Reader, signer []byte) (uint64, error) {
+	v, err := r.Get(seqKey(signer))
+	if err != nil {
+		return 0, err
+	}
+	if v == nil {
+		return 1, nil
+	}
+	if len(v) != 8 {
+		return 0, fmt.Errorf("sequence of %x: corrupt value of %d bytes", signer, len(v))
+	}
+	return binary.BigEndian.Uint64(v), nil
+}
+
+func writeSeq(kv store.KV, signer []byte, next uint64) error {
+	return kv.Set(seqKey(signer), binary.BigEndian.AppendUint64(nil, next))
+}
+
+// Commit persists the finalized block in one atomic batch.
+func (a *App) Commit() ([]byte, error) {
+	if a.pending == nil || a.pendingRes == nil {
+		return nil, fmt.Errorf("commit without a finalized block")
+	}
+	res := a.pendingRes
+	root, err := a.state.Commit(a.pending, res.Height)
+	if err != nil {
+		return nil, err
+	}
+	a.pending, a.pendingRes = nil, nil
+	a.genesisEvts, a.genesisVals = nil, nil
+	a.checkMu.Lock()
+	clear(a.checkSeq)
+	a.checkMu.Unlock()
+	if a.onCommit != nil {
+		a.onCommit(*res)
+	}
+	return root, nil
+}
+
+// CheckTx judges a transaction for the mempool against the committed state and
+// the transactions this node already accepted. It changes no state.
+func (a *App) CheckTx(raw []byte) TxResult {
+	params, err := a.params(a.state)
+	if err != nil {
+		return reject(TxResult{Hash: gongxu.TxHash(raw)}, err)
+	}
+	d := a.decode(raw, int(params.MaxTxBytes))
+	r := TxResult{Hash: d.hash}
+	if d.err != nil {
+		return reject(r, d.err)
+	}
+	r.Type, r.Signer = d.tx.Type, d.tx.SignerKey()
+	key := txKey(raw)
+	if !a.sigs.has(key) {
+		if !verifyOne(d.tx.Signer, d.signMsg, d.tx.Signature) {
+			return reject(r, errBadSig)
+		}
+		a.sigs.add(key)
+	}
+	route, _, err := a.route(d.tx)
+	if err != nil {
+		return reject(r, err)
+	}
+	org, err := a.cfg.Auth.OrgOfKey(a.state, r.Signer)
+	if err != nil {
+		return reject(r, err)
+	}
+	r.Org = org
+	if org == "" && !route.Open {
+		return reject(r, gongxu.Errorf(gongxu.KindUnauthorized, "key %s belongs to no member org; %s needs a member's key", short(r.Signer), d.tx.Type))
+	}
+	a.checkMu.Lock()
+	defer a.checkMu.Unlock()
+	next, ok := a.checkSeq[string(d.tx.Signer)]
+	if !ok {
+		if next, err = readSeq(a.state, d.tx.Signer); err != nil {
+			return reject(r, err)
+		}
+	}
+	if err := checkSeq(d.tx.Sequence, next); err != nil {
+		return reject(r, err)
+	}
+	a.checkSeq[string(d.tx.Signer)] = next + 1
+	return r
+}
+
+// Account returns the org of key and the next sequence it must sign with.
+func (a *App) Account(key gongxu.PubKey) (gongxu.Account, error) {
+	raw, err := key.Bytes()
+	if err != nil {
+		return gongxu.Account{}, err
+	}
+	org, err := a.cfg.Auth.OrgOfKey(a.state, key)
+	if err != nil {
+		return gongxu.Account{}, err
+	}
+	a.checkMu.Lock()
+	next, ok := a.checkSeq[string(raw)]
+	a.checkMu.Unlock()
+	if !ok {
+		if next, err = readSeq(a.state, raw); err != nil {
+			return gongxu.Account{}, err
+		}
+	}
+	return gongxu.Account{PubKey: key, Org: org, Sequence: next}, nil
+}
+
+// PrepareProposal chooses the transactions of a block this node proposes:
+// in mempool order, at most maxBytes, and at most the per-signer quota.
+func (a *App) PrepareProposal(txs [][]byte, maxBytes int64) [][]byte {
+	params, err := a.params(a.state)
+	if err != nil {
+		params = gongxu.DefaultParams()
+	}
+	out := make([][]byte, 0, len(txs))
+	counts := map[string]int64{}
+	var size int64
+	for _, raw := range txs {
+		if size+int64(len(raw)) > maxBytes {
+			break
+		}
+		tx, _, err := gongxu.DecodeTx(raw, int(params.MaxTxBytes))
+		if err != nil {
+			continue
+		}
+		if counts[string(tx.Signer)] >= params.MaxTxsPerSignerBlock {
+			continue
+		}
+		counts[string(tx.Signer)]++
+		size += int64(len(raw))
+		out = append(out, raw)
+	}
+	return out
+}
+
+// KeyHex is a helper for logs.
+func KeyHex(b []byte) string { return hex.EncodeToString(b) }

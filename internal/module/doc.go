@@ -1,0 +1,7 @@
+// Package module is the contract between the chain and its domain modules:
+// the Context a handler runs in (block height and time, the signer, the state
+// KV, events, validator updates), the Msg a transaction carries, the Route that
+// binds a message type to its handler, and the Module a chain is built from.
+//
+// It imports the root package and store only, like the modules themselves.
+package module

@@ -1,0 +1,234 @@
+package gongxu
+
+import (
+	"context"
+	"encoding/hex"
+	"strings"
+)
+
+// OrgID names a member organization: 2 to 64 characters of a-z, 0-9 and '-',
+// starting with a letter. It never changes.
+type OrgID string
+
+// Validate reports whether id is well formed.
+func (id OrgID) Validate() error {
+	s := string(id)
+	if len(s) < 2 || len(s) > 64 {
+		return Errorf(KindInvalid, "org id %q must be 2 to 64 characters", s)
+	}
+	for i, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z':
+		case (r >= '0' && r <= '9') || r == '-':
+			if i == 0 {
+				return Errorf(KindInvalid, "org id %q must start with a letter", s)
+			}
+		default:
+			return Errorf(KindInvalid, "org id %q may hold only a-z, 0-9 and '-'", s)
+		}
+	}
+	return nil
+}
+
+// Role is what an organization does in the network.
+type Role string
+
+// The roles.
+const (
+	RoleFactory   Role = "factory"
+	RoleSupplier  Role = "supplier"
+	RoleHub       Role = "hub"
+	RoleLogistics Role = "logistics"
+	RoleValidator Role = "validator"
+)
+
+// Roles lists every role.
+func Roles() []Role {
+	return []Role{RoleFactory, RoleSupplier, RoleHub, RoleLogistics, RoleValidator}
+}
+
+// Validate reports whether r is a known role.
+func (r Role) Validate() error {
+	for _, k := range Roles() {
+		if r == k {
+			return nil
+		}
+	}
+	return Errorf(KindInvalid, "unknown role %q (want one of factory, supplier, hub, logistics, validator)", string(r))
+}
+
+// PubKey is a hex-encoded Ed25519 public key (64 hex characters).
+type PubKey string
+
+// Bytes decodes the key, checking its length.
+func (k PubKey) Bytes() ([]byte, error) {
+	b, err := hex.DecodeString(string(k))
+	if err != nil || len(b) != 32 || strings.ToLower(string(k)) != string(k) {
+		return nil, Errorf(KindInvalid, "public key %q must be 64 lower-case hex characters", string(k))
+	}
+	return b, nil
+}
+
+// Validate reports whether k is well formed.
+func (k PubKey) Validate() error {
+	_, err := k.Bytes()
+	return err
+}
+
+// Org is a member organization.
+type Org struct {
+	ID          OrgID    `json:"id"`
+	Name        string   `json:"name"`
+	Roles       []Role   `json:"roles"`
+	Keys        []PubKey `json:"keys"`
+	Description string   `json:"description,omitempty"`
+	Contact     string   `json:"contact,omitempty"` // a business contact the org chose to publish
+	Since       int64    `json:"since"`             // height at which it joined (0: genesis)
+}
+
+// HasRole reports whether the org has role r.
+func (o Org) HasRole(r Role) bool {
+	for _, x := range o.Roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Validator is a consensus validator and the org that runs it.
+type Validator struct {
+	PubKey PubKey `json:"pub_key"`
+	Power  int64  `json:"power"`
+	Org    OrgID  `json:"org"`
+}
+
+// ProposalKind is what a governance proposal does when it passes.
+type ProposalKind string
+
+// The proposal kinds.
+const (
+	ProposalAdmitOrg        ProposalKind = "admit_org"
+	ProposalRemoveOrg       ProposalKind = "remove_org"
+	ProposalAddValidator    ProposalKind = "add_validator"
+	ProposalRemoveValidator ProposalKind = "remove_validator"
+	ProposalSetParam        ProposalKind = "set_param"
+)
+
+// ProposalStatus is where a proposal stands.
+type ProposalStatus string
+
+// The proposal statuses.
+const (
+	ProposalOpen     ProposalStatus = "open"
+	ProposalPassed   ProposalStatus = "passed"
+	ProposalRejected ProposalStatus = "rejected" // enough no votes that it can no longer pass
+	ProposalExpired  ProposalStatus = "expired"  // the deadline passed without > 2/3 yes
+	ProposalFailed   ProposalStatus = "failed"   // passed, but could not be carried out (reason in Result)
+)
+
+// Proposal is a governance proposal of the member organizations.
+type Proposal struct {
+	ID       uint64         `json:"id"`
+	Kind     ProposalKind   `json:"kind"`
+	Proposer OrgID          `json:"proposer"`
+	Title    string         `json:"title"`
+	Org      *Org           `json:"org,omitempty"`     // admit_org
+	Target   OrgID          `json:"target,omitempty"`  // remove_org, add_validator
+	PubKey   PubKey         `json:"pub_key,omitempty"` // add_validator, remove_validator
+	Power    int64          `json:"power,omitempty"`   // add_validator
+	Param    string         `json:"param,omitempty"`   // set_param
+	Value    int64          `json:"value,omitempty"`   // set_param
+	Created  int64          `json:"created"`           // block time, unix ms
+	Deadline int64          `json:"deadline"`          // block time, unix ms
+	Status   ProposalStatus `json:"status"`
+	Yes      []OrgID        `json:"yes"`
+	No       []OrgID        `json:"no"`
+	Electors int            `json:"electors"` // member orgs when last counted
+	Result   string         `json:"result,omitempty"`
+	Height   int64          `json:"height"` // height of the last change
+}
+
+// Params are the governance parameters of the network.
+type Params struct {
+	MaxTxBytes           int64 `json:"max_tx_bytes"`             // largest accepted transaction
+	MaxTxsPerSignerBlock int64 `json:"max_txs_per_signer_block"` // per-signer quota per block, instead of fees
+	VotingPeriodMs       int64 `json:"voting_period_ms"`         // how long a proposal stays open
+	MaxOrgKeys           int64 `json:"max_org_keys"`             // keys an org may register
+	MaxValidatorPower    int64 `json:"max_validator_power"`      // power a single validator may hold
+}
+
+// DefaultParams are the parameters of a new network.
+func DefaultParams() Params {
+	return Params{
+		MaxTxBytes:           1 << 20,
+		MaxTxsPerSignerBlock: 2000,
+		VotingPeriodMs:       7 * 24 * 3600 * 1000,
+		MaxOrgKeys:           16,
+		MaxValidatorPower:    1000,
+	}
+}
+
+// Status describes a node and its chain.
+type Status struct {
+	ChainID         string      `json:"chain_id"`
+	NodeID          string      `json:"node_id"`
+	Moniker         string      `json:"moniker"`
+	Height          int64       `json:"height"`
+	AppHash         string      `json:"app_hash"`
+	BlockTime       string      `json:"block_time"` // RFC 3339
+	CatchingUp      bool        `json:"catching_up"`
+	Validators      []Validator `json:"validators"`
+	MempoolTxs      int         `json:"mempool_txs"`
+	Version         string      `json:"version"`
+	ReadModelHeight int64       `json:"read_model_height"`
+}
+
+// TxRecord is a committed transaction as the read model holds it.
+type TxRecord struct {
+	Hash    string  `json:"hash"`
+	Height  int64   `json:"height"`
+	Index   int     `json:"index"`
+	Time    string  `json:"time"` // block time, RFC 3339
+	Type    string  `json:"type"`
+	Signer  PubKey  `json:"signer"`
+	Org     OrgID   `json:"org,omitempty"`
+	Code    uint32  `json:"code"`
+	Kind    string  `json:"kind,omitempty"`
+	Message string  `json:"message,omitempty"`
+	Events  []Event `json:"events,omitempty"`
+}
+
+// TxResult is what submitting a transaction returns.
+type TxResult struct {
+	Hash    string `json:"hash"`
+	Height  int64  `json:"height"`
+	Code    uint32 `json:"code"`
+	Kind    string `json:"kind,omitempty"`
+	Message string `json:"message,omitempty"`
+}
+
+// ProposalFilter narrows a proposal listing.
+type ProposalFilter struct {
+	Status ProposalStatus // "" for all
+	Limit  int
+}
+
+// MemberService reads organizations, validators and proposals.
+// Errors: KindNotFound for an unknown id, KindInternal otherwise.
+type MemberService interface {
+	Orgs(ctx context.Context) ([]Org, error)
+	Org(ctx context.Context, id OrgID) (Org, error)
+	Validators(ctx context.Context) ([]Validator, error)
+	Proposals(ctx context.Context, f ProposalFilter) ([]Proposal, error)
+	Proposal(ctx context.Context, id uint64) (Proposal, error)
+}
+
+// TxService reads committed transactions.
+// Errors: KindNotFound for an unknown hash, KindInternal otherwise.
+type TxService interface {
+	Tx(ctx context.Context, hash string) (TxRecord, error)
+	RecentTxs(ctx context.Context, limit int) ([]TxRecord, error)
+	// Height is the last height the read model has projected.
+	Height(ctx context.Context) (int64, error)
+}

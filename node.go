@@ -1,0 +1,42 @@
+package gongxu
+
+import "context"
+
+// CommittedBlock is a block as the read side sees it: what the chain decided,
+// with every transaction's result and the events it emitted. The read model is
+// a projection of a sequence of these, and can be rebuilt from them.
+type CommittedBlock struct {
+	Height  int64      `json:"height"`
+	Time    int64      `json:"time"` // block time, unix milliseconds
+	Hash    string     `json:"hash"`
+	AppHash string     `json:"app_hash"` // the app hash after this block
+	Txs     []TxRecord `json:"txs"`
+	Events  []Event    `json:"events"` // events outside any tx: genesis, deadlines, validator changes
+}
+
+// NodeService is the running node: its status, and the way in for signed
+// transactions.
+type NodeService interface {
+	// Status reports the node and chain. Errors: KindUnavailable while starting.
+	Status(ctx context.Context) (Status, error)
+	// Submit hands a signed transaction to the mempool. With wait it returns once
+	// the transaction is committed (or rejected by CheckTx), else after CheckTx.
+	// A rejected transaction is a TxResult with a non-zero Code, not an error.
+	// Errors: KindTimeout when the commit does not come in time, KindUnavailable
+	// when the mempool is full or the node is stopping, KindTooLarge.
+	Submit(ctx context.Context, tx []byte, wait bool) (TxResult, error)
+	// Account reports a signing key: the org it belongs to (if any) and the next
+	// sequence number it must sign with, counting transactions already accepted
+	// into this node's mempool. Errors: KindInvalid for a malformed key.
+	Account(ctx context.Context, key PubKey) (Account, error)
+}
+
+// Account is a signing key as the ledger knows it.
+type Account struct {
+	PubKey   PubKey `json:"pub_key"`
+	Org      OrgID  `json:"org,omitempty"` // "" when the key belongs to no member org
+	Sequence uint64 `json:"sequence"`      // the next sequence number to sign with
+}
+
+// Version is the version of gongxu's software and wire format.
+const Version = "0.1.0"
