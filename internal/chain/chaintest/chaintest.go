@@ -41,7 +41,7 @@ type OrgSpec struct {
 type Harness struct {
 	T      testing.TB
 	App    *chain.App
-	DB     *store.MemDB
+	DB     store.DB
 	State  *store.State
 	Member *member.Module
 	Height int64
@@ -80,7 +80,7 @@ func New(t testing.TB, orgs ...OrgSpec) *Harness {
 
 // Open builds a harness over an existing database (a restored copy), at the
 // height stored in it.
-func Open(t testing.TB, db *store.MemDB) *Harness {
+func Open(t testing.TB, db store.DB) *Harness {
 	t.Helper()
 	st, err := store.Open(db)
 	if err != nil {

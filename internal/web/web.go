@@ -1,0 +1,338 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/gongxu-network/gongxu"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Config is what the pages read from.
+type Config struct {
+	Node    gongxu.NodeService   // chain status
+	Members gongxu.MemberService // orgs, validators, proposals
+	Txs     gongxu.TxService     // committed transactions
+	Logger  *slog.Logger         // nil: slog.Default()
+}
+
+// New returns the handler of the pages:
+//
+//	GET /{$}              the network at a glance
+//	GET /fragments/live   the live part of it, which htmx reloads every 2 s
+//	GET /orgs/{id}        a member organization
+//	GET /txs/{hash}       a transaction and its events
+//	GET /proposals/{id}   a governance proposal and its votes
+//	GET /static/{path}    embedded assets
+//
+// Any other path gets a 404 page. The handler is meant to be mounted at the
+// root of its own listener (or under the API's mux for the paths above).
+func New(cfg Config) (http.Handler, error) {
+	s, err := newServer(cfg, time.Now)
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// server holds the parsed templates and the services.
+type server struct {
+	node    gongxu.NodeService
+	members gongxu.MemberService
+	txs     gongxu.TxService
+	log     *slog.Logger
+	now     func() time.Time
+
+	pages  map[string]*template.Template // page name → layout + partials + page
+	frags  *template.Template            // partials only, for htmx fragments
+	assets map[string]asset              // path under static/ → asset
+	mux    *http.ServeMux
+}
+
+// asset is one embedded static file.
+type asset struct {
+	body    []byte
+	ctype   string
+	version string // short content hash: ?v= in links, and the ETag
+}
+
+// The pages; each is templates/<name>.html and defines "content".
+var pageNames = []string{"home", "org", "tx", "proposal", "error"}
+
+// navItem is one entry of the navigation bar. Section pages (Pools,
+// Production, Trace) add theirs here.
+type navItem struct {
+	Name    string
+	Path    string
+	Section string
+}
+
+var nav = []navItem{
+	{Name: "Network", Path: "/", Section: "network"},
+}
+
+// view is what the layout renders: the page's own data is Content.
+type view struct {
+	Title   string
+	Section string // the navItem.Section that is current
+	Nav     []navItem
+	Content any
+}
+
+func newServer(cfg Config, now func() time.Time) (*server, error) {
+	if cfg.Node == nil || cfg.Members == nil || cfg.Txs == nil {
+		return nil, errors.New("web: Config needs Node, Members and Txs")
+	}
+	s := &server{
+		node:    cfg.Node,
+		members: cfg.Members,
+		txs:     cfg.Txs,
+		log:     cfg.Logger,
+		now:     now,
+		pages:   make(map[string]*template.Template),
+		assets:  make(map[string]asset),
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if err := s.loadAssets(); err != nil {
+		return nil, err
+	}
+	if err := s.parseTemplates(); err != nil {
+		return nil, err
+	}
+	s.routes()
+	return s, nil
+}
+
+func (s *server) loadAssets() error {
+	return fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasSuffix(p, ".md") {
+			return err
+		}
+		body, err := staticFS.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(body)
+		ctype := mime.TypeByExtension(path.Ext(p))
+		if ctype == "" {
+			ctype = "application/octet-stream"
+		}
+		s.assets[strings.TrimPrefix(p, "static/")] = asset{body: body, ctype: ctype, version: hex.EncodeToString(sum[:6])}
+		return nil
+	})
+}
+
+func (s *server) parseTemplates() error {
+	base, err := template.New("").Funcs(s.funcMap()).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
+	if err != nil {
+		return fmt.Errorf("web: parse layout: %w", err)
+	}
+	s.frags = base
+	for _, name := range pageNames {
+		t, err := template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".html")
+		if err != nil {
+			return fmt.Errorf("web: parse page %s: %w", name, err)
+		}
+		s.pages[name] = t
+	}
+	return nil
+}
+
+func (s *server) funcMap() template.FuncMap {
+	return template.FuncMap{
+		"static": s.staticURL,
+		"short":  func(v any) string { return shortKey(fmt.Sprint(v)) },
+		"str":    func(v any) string { return fmt.Sprint(v) },
+		// Times: block times are unix ms (proposals) or RFC 3339 (status, txs).
+		"msRFC3339": msRFC3339,
+		"msHuman":   msHuman,
+		"msAgo":     func(ms int64) string { return relative(msTime(ms), s.now()) },
+		"rfcUTC":    rfcUTC,
+		"rfcHuman":  rfcHuman,
+		"rfcAgo": func(v string) string {
+			t, ok := parseRFC3339(v)
+			if !ok {
+				return ""
+			}
+			return relative(t, s.now())
+		},
+		"orgPath":      orgPath,
+		"txPath":       txPath,
+		"proposalPath": proposalPath,
+		"needed":       votesNeeded,
+		"bar":          ProgressBar,
+		"voteBar": func(p gongxu.Proposal) template.HTML {
+			need := votesNeeded(p.Electors)
+			return ProgressBar(int64(len(p.Yes)), int64(need), fmt.Sprintf("%d of %d yes votes needed", len(p.Yes), need))
+		},
+	}
+}
+
+// staticURL is the URL of an embedded asset, versioned by its content so that
+// it may be cached for good.
+func (s *server) staticURL(name string) (string, error) {
+	a, ok := s.assets[name]
+	if !ok {
+		return "", fmt.Errorf("web: no static asset %q", name)
+	}
+	return "/static/" + name + "?v=" + a.version, nil
+}
+
+func (s *server) routes() {
+	m := http.NewServeMux()
+	m.Handle("GET /{$}", s.handle(s.home))
+	m.Handle("GET /fragments/live", s.handle(s.liveFragment))
+	m.Handle("GET /orgs/{id}", s.handle(s.org))
+	m.Handle("GET /txs/{hash}", s.handle(s.tx))
+	m.Handle("GET /proposals/{id}", s.handle(s.proposal))
+	m.HandleFunc("GET /static/{path...}", s.static)
+	m.HandleFunc("/", s.unknown)
+	s.mux = m
+}
+
+func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	s.mux.ServeHTTP(w, r)
+}
+
+// handle adapts a handler that returns an error: the error becomes a page.
+func (s *server) handle(h func(http.ResponseWriter, *http.Request) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.fail(w, r, err)
+		}
+	})
+}
+
+// notFound is the error a handler returns for an unknown id; msg is shown.
+func notFound(format string, args ...any) error {
+	return gongxu.Errorf(gongxu.KindNotFound, format, args...)
+}
+
+// fail renders the error page for err. Only messages of KindNotFound, which
+// handlers write for people, reach the browser; other details go to the log.
+func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		return // the client went away
+	}
+	switch gongxu.ErrorKind(err) {
+	case gongxu.KindNotFound:
+		var e *gongxu.Error
+		msg := "There is nothing at this address."
+		if errors.As(err, &e) && e.Err == nil {
+			msg = e.Msg
+		}
+		s.problem(w, r, http.StatusNotFound, "Not found", msg)
+	case gongxu.KindUnavailable:
+		s.log.Warn("web: service unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.problem(w, r, http.StatusServiceUnavailable, "Not ready yet",
+			"The node is starting or busy. Try again in a moment.")
+	default:
+		s.log.Error("web: page failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.problem(w, r, http.StatusInternalServerError, "Something went wrong",
+			"This page could not be shown. The node's log has the details.")
+	}
+}
+
+// problemData is the content of the error page.
+type problemData struct {
+	Status  int
+	Heading string
+	Message string
+}
+
+func (s *server) problem(w http.ResponseWriter, r *http.Request, status int, heading, msg string) {
+	v := view{Title: heading, Nav: nav, Content: problemData{Status: status, Heading: heading, Message: msg}}
+	var buf bytes.Buffer
+	if err := s.pages["error"].ExecuteTemplate(&buf, "layout", v); err != nil {
+		s.log.Error("web: error page failed", "err", err)
+		http.Error(w, http.StatusText(status), status)
+		return
+	}
+	s.write(w, r, status, buf.Bytes())
+}
+
+// render executes page name into a buffer first, so that a template error
+// becomes a clean 500 page and never half a page.
+func (s *server) render(w http.ResponseWriter, r *http.Request, name string, v view) error {
+	v.Nav = nav
+	var buf bytes.Buffer
+	if err := s.pages[name].ExecuteTemplate(&buf, "layout", v); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	s.write(w, r, http.StatusOK, buf.Bytes())
+	return nil
+}
+
+// fragment renders one partial template without the layout, for htmx.
+func (s *server) fragment(w http.ResponseWriter, r *http.Request, name string, data any) error {
+	var buf bytes.Buffer
+	if err := s.frags.ExecuteTemplate(&buf, name, data); err != nil {
+		return fmt.Errorf("render fragment %s: %w", name, err)
+	}
+	s.write(w, r, http.StatusOK, buf.Bytes())
+	return nil
+}
+
+func (s *server) write(w http.ResponseWriter, r *http.Request, status int, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-cache")
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		w.Write(body) //nolint:errcheck // the client went away; nothing to do
+	}
+}
+
+// static serves an embedded asset. A link with the current ?v= version may be
+// cached for a year; any other request revalidates with the ETag.
+func (s *server) static(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("path")
+	a, ok := s.assets[name]
+	if !ok {
+		s.fail(w, r, notFound("There is no file %q here.", name))
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", a.ctype)
+	h.Set("ETag", `"`+a.version+`"`)
+	if r.URL.Query().Get("v") == a.version {
+		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		h.Set("Cache-Control", "no-cache")
+	}
+	http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(a.body))
+}
+
+// unknown answers every path that no page has.
+func (s *server) unknown(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	s.fail(w, r, notFound("There is no page at %s.", r.URL.Path))
+}
