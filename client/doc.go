@@ -1,0 +1,14 @@
+// Package client is the Go client of a gongxu node's HTTP API (see
+// internal/httpapi and GET /v1/openapi.json): node status, submission of
+// signed transactions, and the read-side queries. The CLI and the end-to-end
+// tests reach nodes through it.
+//
+// It uses only the standard library and the root package. Every error it
+// returns is a *gongxu.Error: the API's JSON errors keep their kind and
+// message; transport failures are of kind gongxu.KindUnavailable and wrap
+// their cause.
+//
+// A Client implements gongxu.NodeService, gongxu.MemberService and
+// gongxu.TxService, so code written against those interfaces can run against
+// a remote node.
+package client

@@ -1,0 +1,14 @@
+// Package httpapi owns the node's JSON HTTP API: the handler tree on the
+// standard library's ServeMux (/healthz, /metrics, /v1/openapi.json and the
+// /v1 resource routes), the embedded OpenAPI 3.1 document that describes it,
+// the decoding and validation of request input, and the one table that maps a
+// gongxu.Kind to an HTTP status.
+//
+// It serves the root package's read-side services (gongxu.MemberService,
+// gongxu.TxService) and the node (gongxu.NodeService); it holds no state of its
+// own. Errors are JSON {"code": "<kind name>", "message": "..."}; internal
+// errors are logged and answered with a generic message.
+//
+// The package only builds an http.Handler: which address it binds to, TLS and
+// server timeouts are the caller's policy.
+package httpapi

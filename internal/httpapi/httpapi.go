@@ -1,0 +1,140 @@
+package httpapi
+
+import (
+	"encoding/base64"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	gongxu "github.com/gongxu-network/gongxu"
+)
+
+// Config is what the handler serves. Node, Members and Txs are required for
+// their routes: a route whose service is nil answers 503 unavailable.
+type Config struct {
+	Node    gongxu.NodeService
+	Members gongxu.MemberService
+	Txs     gongxu.TxService
+
+	// Registry is served on /metrics. When nil, /metrics serves an empty
+	// registry.
+	Registry *prometheus.Registry
+
+	// Logger receives request logs (debug level) and internal errors. When
+	// nil, nothing is logged.
+	Logger *slog.Logger
+
+	// WaitTimeout bounds how long POST /v1/txs waits for the node (for the
+	// commit, unless ?wait=false). Zero means DefaultWaitTimeout.
+	WaitTimeout time.Duration
+}
+
+// DefaultWaitTimeout is the WaitTimeout used when Config leaves it zero.
+const DefaultWaitTimeout = 30 * time.Second
+
+// Limits of the API.
+const (
+	maxTxBytes   = 4 << 20 // largest signed transaction accepted (blocks are ≤ 4 MB)
+	defaultLimit = 50      // list length when ?limit= is absent
+	maxLimit     = 1000    // largest ?limit=
+)
+
+// jsonBodyLimit is the largest JSON body of POST /v1/txs: a maximal
+// transaction in base64, plus a little for the object around it.
+var jsonBodyLimit = int64(base64.StdEncoding.EncodedLen(maxTxBytes) + 4096)
+
+// server holds the configuration the handlers read.
+type server struct {
+	node    gongxu.NodeService
+	members gongxu.MemberService
+	txs     gongxu.TxService
+	log     *slog.Logger
+	wait    time.Duration
+	metrics http.Handler
+}
+
+// route is one entry of the API: the mux pattern is Method + " " + Path, and
+// the OpenAPI document has the same method and path.
+type route struct {
+	Method string
+	Path   string
+	handle func(s *server, w http.ResponseWriter, r *http.Request) error
+}
+
+// routes is the API. New registers exactly these; the OpenAPI test checks the
+// document against them and against the mux.
+var routes = []route{
+	{"GET", "/healthz", (*server).healthz},
+	{"GET", "/metrics", (*server).metricsRoute},
+	{"GET", "/v1/openapi.json", (*server).openapi},
+	{"GET", "/v1/status", (*server).status},
+	{"POST", "/v1/txs", (*server).submitTx},
+	{"GET", "/v1/txs", (*server).recentTxs},
+	{"GET", "/v1/txs/{hash}", (*server).tx},
+	{"GET", "/v1/accounts/{pubkey}", (*server).account},
+	{"GET", "/v1/orgs", (*server).orgs},
+	{"GET", "/v1/orgs/{id}", (*server).org},
+	{"GET", "/v1/validators", (*server).validators},
+	{"GET", "/v1/proposals", (*server).proposals},
+	{"GET", "/v1/proposals/{id}", (*server).proposal},
+}
+
+// New returns the API handler for cfg.
+func New(cfg Config) http.Handler {
+	s := newServer(cfg)
+	mux := s.mux()
+	return s.logRequests(s.recoverPanics(s.jsonMiss(mux)))
+}
+
+func newServer(cfg Config) *server {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	wait := cfg.WaitTimeout
+	if wait <= 0 {
+		wait = DefaultWaitTimeout
+	}
+	reg := cfg.Registry
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+	}
+	return &server{
+		node:    cfg.Node,
+		members: cfg.Members,
+		txs:     cfg.Txs,
+		log:     log,
+		wait:    wait,
+		metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{
+			ErrorLog:      slog.NewLogLogger(log.Handler(), slog.LevelError),
+			ErrorHandling: promhttp.ContinueOnError,
+		}),
+	}
+}
+
+// mux registers every route.
+func (s *server) mux() *http.ServeMux {
+	mux := http.NewServeMux()
+	for _, rt := range routes {
+		mux.Handle(rt.Method+" "+rt.Path, s.handler(rt.handle))
+	}
+	return mux
+}
+
+// handler adapts a handler that returns an error: the error is written as the
+// JSON error response.
+func (s *server) handler(h func(*server, http.ResponseWriter, *http.Request) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(s, w, r); err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+}
+
+func (s *server) metricsRoute(w http.ResponseWriter, r *http.Request) error {
+	s.metrics.ServeHTTP(w, r)
+	return nil
+}

@@ -1,0 +1,539 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	gongxu "github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/internal/httpapi/fake"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden from the responses")
+
+// syncBuffer is a bytes.Buffer safe for the logger and the test to share.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// env is a handler over the fakes, with its logs.
+type env struct {
+	node    *fake.Node
+	members *fake.Members
+	txs     *fake.Txs
+	cfg     Config
+	logs    *syncBuffer
+}
+
+func newEnv() *env {
+	node, members, txs := fake.New()
+	reg := prometheus.NewRegistry()
+	c := prometheus.NewCounter(prometheus.CounterOpts{Name: "gongxu_test_events_total", Help: "Events counted by the test."})
+	c.Add(3)
+	reg.MustRegister(c)
+	logs := &syncBuffer{}
+	return &env{
+		node: node, members: members, txs: txs, logs: logs,
+		cfg: Config{
+			Node: node, Members: members, Txs: txs, Registry: reg,
+			Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		},
+	}
+}
+
+func (e *env) do(method, target, ctype string, body []byte) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(method, target, bytes.NewReader(body))
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	rec := httptest.NewRecorder()
+	New(e.cfg).ServeHTTP(rec, req)
+	return rec
+}
+
+// apiCase is one request of the golden tests, with its expected status.
+type apiCase struct {
+	name   string
+	method string
+	target string
+	ctype  string
+	body   func() []byte
+	setup  func(e *env)
+	status int
+}
+
+func str(s string) func() []byte { return func() []byte { return []byte(s) } }
+
+func jsonTx(tx []byte) func() []byte {
+	return func() []byte { return []byte(`{"tx": "` + base64.StdEncoding.EncodeToString(tx) + `"}`) }
+}
+
+const (
+	octet  = "application/octet-stream"
+	ctJSON = "application/json"
+)
+
+var (
+	hashVote   = fake.Hash([]byte("vote"))
+	hashAbsent = strings.Repeat("0", 64)
+	errBoom    = errors.New("disk on fire: /var/lib/gongxu/read.db")
+)
+
+// goldenCases are the requests whose responses live in testdata/<name>.golden.
+// The OpenAPI test validates each of them against the document.
+var goldenCases = []apiCase{
+	{name: "healthz", method: "GET", target: "/healthz", status: 200},
+	{name: "healthz_starting", method: "GET", target: "/healthz", status: 503,
+		setup: func(e *env) { e.node.SetErr(gongxu.Errorf(gongxu.KindUnavailable, "the node is starting")) }},
+	{name: "healthz_internal", method: "GET", target: "/healthz", status: 503,
+		setup: func(e *env) { e.node.SetErr(errBoom) }},
+	{name: "metrics", method: "GET", target: "/metrics", status: 200},
+
+	{name: "status", method: "GET", target: "/v1/status", status: 200},
+	{name: "status_starting", method: "GET", target: "/v1/status", status: 503,
+		setup: func(e *env) { e.node.SetErr(gongxu.Errorf(gongxu.KindUnavailable, "the node is starting")) }},
+	{name: "status_read_model_broken", method: "GET", target: "/v1/status", status: 500,
+		setup: func(e *env) { e.txs.SetErr(gongxu.Wrap(errBoom, "reading the read model height")) }},
+
+	{name: "submit_octet", method: "POST", target: "/v1/txs", ctype: octet, body: str("transfer 1"), status: 200},
+	{name: "submit_json", method: "POST", target: "/v1/txs", ctype: ctJSON, body: jsonTx([]byte("transfer 1")), status: 200},
+	{name: "submit_json_charset", method: "POST", target: "/v1/txs", ctype: "application/json; charset=utf-8", body: jsonTx([]byte("transfer 1")), status: 200},
+	{name: "submit_nowait", method: "POST", target: "/v1/txs?wait=false", ctype: octet, body: str("transfer 2"), status: 200},
+	{name: "submit_rejected", method: "POST", target: "/v1/txs", ctype: octet, body: str(fake.TxReject + "replay"), status: 200},
+	{name: "submit_timeout", method: "POST", target: "/v1/txs", ctype: octet, body: str(fake.TxTimeout + "x"), status: 504},
+	{name: "submit_wait_timeout", method: "POST", target: "/v1/txs", ctype: octet, body: str(fake.TxBlock + "x"), status: 504,
+		setup: func(e *env) { e.cfg.WaitTimeout = 5 * time.Millisecond }},
+	{name: "submit_mempool_full", method: "POST", target: "/v1/txs", ctype: octet, body: str(fake.TxFull + "x"), status: 503},
+	{name: "submit_bad_wait", method: "POST", target: "/v1/txs?wait=soon", ctype: octet, body: str("x"), status: 400},
+	{name: "submit_no_content_type", method: "POST", target: "/v1/txs", body: str("x"), status: 400},
+	{name: "submit_bad_content_type", method: "POST", target: "/v1/txs", ctype: "text/plain", body: str("x"), status: 400},
+	{name: "submit_malformed_content_type", method: "POST", target: "/v1/txs", ctype: "application/json;;", body: str("x"), status: 400},
+	{name: "submit_empty_octet", method: "POST", target: "/v1/txs", ctype: octet, body: str(""), status: 400},
+	{name: "submit_empty_json", method: "POST", target: "/v1/txs", ctype: ctJSON, body: str(""), status: 400},
+	{name: "submit_malformed_json", method: "POST", target: "/v1/txs", ctype: ctJSON, body: str(`{"tx": `), status: 400},
+	{name: "submit_json_syntax", method: "POST", target: "/v1/txs", ctype: ctJSON, body: str(`{"tx" "AAAA"}`), status: 400},
+	{name: "submit_json_wrong_type", method: "POST", target: "/v1/txs", ctype: ctJSON, body: str(`{"tx": 12}`), status: 400},
+	{name: "submit_json_unknown_field", method: "POST", target: "/v1/txs", ctype: ctJSON, body: str(`{"tx": "AAAA", "wait": true}`), status: 400},
+	{name: "submit_json_missing_tx", method: "POST", target: "/v1/txs", ctype: ctJSON, body: str(`{}`), status: 400},
+	{name: "submit_json_trailing", method: "POST", target: "/v1/txs", ctype: ctJSON, body: str(`{"tx": "AAAA"} {}`), status: 400},
+	{name: "submit_bad_base64", method: "POST", target: "/v1/txs", ctype: ctJSON, body: str(`{"tx": "not base64!"}`), status: 400},
+	{name: "submit_url_base64", method: "POST", target: "/v1/txs", ctype: ctJSON, body: str(`{"tx": "-_-_"}`), status: 400},
+	{name: "submit_too_large_octet", method: "POST", target: "/v1/txs", ctype: octet, status: 413,
+		body: func() []byte { return make([]byte, maxTxBytes+1) }},
+	{name: "submit_too_large_json_tx", method: "POST", target: "/v1/txs", ctype: ctJSON, status: 413,
+		body: jsonTx(make([]byte, maxTxBytes+1))},
+	{name: "submit_too_large_json_body", method: "POST", target: "/v1/txs", ctype: ctJSON, status: 413,
+		body: func() []byte { return append([]byte(`{"tx": "`), bytes.Repeat([]byte("A"), int(jsonBodyLimit))...) }},
+
+	{name: "txs_recent", method: "GET", target: "/v1/txs", status: 200},
+	{name: "txs_recent_limit", method: "GET", target: "/v1/txs?limit=1", status: 200},
+	{name: "txs_recent_empty", method: "GET", target: "/v1/txs", status: 200, setup: func(e *env) { e.txs.SetEmpty() }},
+	{name: "txs_recent_bad_limit", method: "GET", target: "/v1/txs?limit=ten", status: 400},
+	{name: "txs_recent_zero_limit", method: "GET", target: "/v1/txs?limit=0", status: 400},
+	{name: "txs_recent_huge_limit", method: "GET", target: "/v1/txs?limit=1001", status: 400},
+
+	{name: "tx", method: "GET", target: "/v1/txs/" + hashVote, status: 200},
+	{name: "tx_lower_case", method: "GET", target: "/v1/txs/" + strings.ToLower(hashVote), status: 200},
+	{name: "tx_not_found", method: "GET", target: "/v1/txs/" + hashAbsent, status: 404},
+	{name: "tx_bad_hash", method: "GET", target: "/v1/txs/" + strings.Repeat("zz", 32), status: 400},
+	{name: "tx_short_hash", method: "GET", target: "/v1/txs/abcd", status: 400},
+
+	{name: "account", method: "GET", target: "/v1/accounts/" + string(fake.KeyAcme), status: 200},
+	{name: "account_unknown", method: "GET", target: "/v1/accounts/" + string(fake.KeyNoOrg), status: 200},
+	{name: "account_upper_case", method: "GET", target: "/v1/accounts/" + strings.ToUpper(string(fake.KeyAcme)), status: 400},
+	{name: "account_bad_key", method: "GET", target: "/v1/accounts/alice", status: 400},
+
+	{name: "orgs", method: "GET", target: "/v1/orgs", status: 200},
+	{name: "orgs_empty", method: "GET", target: "/v1/orgs", status: 200, setup: func(e *env) { e.members.SetEmpty() }},
+	{name: "orgs_internal", method: "GET", target: "/v1/orgs", status: 500, setup: func(e *env) { e.members.SetErr(errBoom) }},
+	{name: "org", method: "GET", target: "/v1/orgs/acme-textiles", status: 200},
+	{name: "org_not_found", method: "GET", target: "/v1/orgs/nobody", status: 404},
+	{name: "org_bad_id", method: "GET", target: "/v1/orgs/Acme_Textiles", status: 400},
+
+	{name: "validators", method: "GET", target: "/v1/validators", status: 200},
+	{name: "validators_empty", method: "GET", target: "/v1/validators", status: 200, setup: func(e *env) { e.members.SetEmpty() }},
+	{name: "validators_panic", method: "GET", target: "/v1/validators", status: 500, setup: func(e *env) { e.members.SetPanic("nil map") }},
+
+	{name: "proposals", method: "GET", target: "/v1/proposals", status: 200},
+	{name: "proposals_open", method: "GET", target: "/v1/proposals?status=open", status: 200},
+	{name: "proposals_limit", method: "GET", target: "/v1/proposals?limit=1", status: 200},
+	{name: "proposals_empty", method: "GET", target: "/v1/proposals?status=failed", status: 200},
+	{name: "proposals_bad_status", method: "GET", target: "/v1/proposals?status=pending", status: 400},
+	{name: "proposals_bad_limit", method: "GET", target: "/v1/proposals?limit=-1", status: 400},
+	{name: "proposal", method: "GET", target: "/v1/proposals/1", status: 200},
+	{name: "proposal_not_found", method: "GET", target: "/v1/proposals/99", status: 404},
+	{name: "proposal_bad_id", method: "GET", target: "/v1/proposals/one", status: 400},
+	{name: "proposal_negative_id", method: "GET", target: "/v1/proposals/-1", status: 400},
+
+	{name: "route_not_found", method: "GET", target: "/v1/nothing", status: 404},
+	{name: "method_not_allowed", method: "DELETE", target: "/v1/orgs", status: 405},
+}
+
+// render is the golden text of a response: the request line, the status, the
+// Content-Type and the body (JSON indented).
+func render(c apiCase, rec *httptest.ResponseRecorder) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s\n%d\nContent-Type: %s\n", c.method, c.target, rec.Code, rec.Header().Get("Content-Type"))
+	if allow := rec.Header().Get("Allow"); allow != "" {
+		fmt.Fprintf(&b, "Allow: %s\n", allow)
+	}
+	b.WriteString("\n")
+	body := rec.Body.Bytes()
+	if strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
+		var ind bytes.Buffer
+		if err := json.Indent(&ind, body, "", "  "); err == nil {
+			body = ind.Bytes()
+		}
+	}
+	b.Write(body)
+	return b.String()
+}
+
+func (c apiCase) run(t *testing.T) *httptest.ResponseRecorder {
+	t.Helper()
+	e := newEnv()
+	if c.setup != nil {
+		c.setup(e)
+	}
+	var body []byte
+	if c.body != nil {
+		body = c.body()
+	}
+	return e.do(c.method, c.target, c.ctype, body)
+}
+
+func TestGolden(t *testing.T) {
+	seen := map[string]bool{}
+	for _, c := range goldenCases {
+		if seen[c.name] {
+			t.Fatalf("two cases named %s", c.name)
+		}
+		seen[c.name] = true
+		t.Run(c.name, func(t *testing.T) {
+			rec := c.run(t)
+			if rec.Code != c.status {
+				t.Errorf("status %d, want %d; body %s", rec.Code, c.status, rec.Body)
+			}
+			if ct := rec.Header().Get("Content-Type"); rec.Code != 200 && ct != "application/json" {
+				t.Errorf("error response has Content-Type %q", ct)
+			}
+			got := render(c, rec)
+			path := filepath.Join("testdata", c.name+".golden")
+			if *update {
+				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("response differs from %s (go test -update rewrites it)\n--- got\n%s\n--- want\n%s", path, got, want)
+			}
+		})
+	}
+	// No stale golden files.
+	files, _ := filepath.Glob(filepath.Join("testdata", "*.golden"))
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".golden")
+		if !seen[name] {
+			if *update {
+				os.Remove(f)
+				continue
+			}
+			t.Errorf("%s belongs to no case (go test -update removes it)", f)
+		}
+	}
+}
+
+func TestKindStatusTable(t *testing.T) {
+	want := map[string]int{
+		"ok": 500, "internal": 500, "invalid": 400, "unauthorized": 403, "not_found": 404, "conflict": 409,
+		"sequence": 409, "too_large": 413, "quota": 429, "expired": 409, "bad_signature": 400,
+		"unknown_type": 400, "wrong_chain": 400, "unavailable": 503, "timeout": 504,
+	}
+	for _, k := range gongxu.Kinds() {
+		s, ok := kindStatus[k]
+		if !ok {
+			t.Errorf("kind %s has no HTTP status in kindStatus", k)
+			continue
+		}
+		if w, ok := want[k.String()]; ok && s != w {
+			t.Errorf("kind %s: status %d, want %d", k, s, w)
+		}
+	}
+	if len(kindStatus) != len(gongxu.Kinds()) {
+		t.Errorf("kindStatus has %d entries, gongxu.Kinds() %d", len(kindStatus), len(gongxu.Kinds()))
+	}
+}
+
+// TestErrorMapping sends every kind of error through a route.
+func TestErrorMapping(t *testing.T) {
+	kinds := append(gongxu.Kinds(), gongxu.Kind(999))
+	for _, k := range kinds {
+		t.Run(k.String(), func(t *testing.T) {
+			e := newEnv()
+			e.members.SetErr(&gongxu.Error{Kind: k, Msg: "the detail of " + k.String(), Err: errBoom})
+			rec := e.do("GET", "/v1/orgs/acme-textiles", "", nil)
+			var body errorBody
+			if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+				t.Fatalf("%v: %s", err, rec.Body)
+			}
+			if ct := rec.Header().Get("Content-Type"); ct != "application/json" {
+				t.Errorf("Content-Type %q", ct)
+			}
+			if rec.Code != httpStatus(k) {
+				t.Errorf("status %d, want %d", rec.Code, httpStatus(k))
+			}
+			if httpStatus(k) == 500 {
+				if body.Code != "internal" || body.Message != "internal error" {
+					t.Errorf("internal error answered %+v, want the generic message", body)
+				}
+				if !strings.Contains(e.logs.String(), "the detail of "+k.String()) || !strings.Contains(e.logs.String(), "disk on fire") {
+					t.Errorf("internal error not logged with its detail; logs:\n%s", e.logs)
+				}
+				return
+			}
+			if body.Code != k.String() || body.Message != "the detail of "+k.String() {
+				t.Errorf("got %+v", body)
+			}
+			if strings.Contains(rec.Body.String(), "disk on fire") {
+				t.Errorf("the cause leaked into the response: %s", rec.Body)
+			}
+		})
+	}
+	t.Run("plain error", func(t *testing.T) {
+		e := newEnv()
+		e.members.SetErr(errBoom)
+		rec := e.do("GET", "/v1/orgs", "", nil)
+		if rec.Code != 500 || strings.Contains(rec.Body.String(), "disk") {
+			t.Errorf("got %d %s", rec.Code, rec.Body)
+		}
+	})
+}
+
+func TestSubmitEncodings(t *testing.T) {
+	tx := []byte{0, 1, 2, 0xff, 'x', '\n'}
+	for _, c := range []struct {
+		name, target, ctype string
+		body                []byte
+		wait                bool
+	}{
+		{"octet default wait", "/v1/txs", octet, tx, true},
+		{"octet wait=true", "/v1/txs?wait=true", octet, tx, true},
+		{"octet wait=false", "/v1/txs?wait=false", octet, tx, false},
+		{"json default wait", "/v1/txs", ctJSON, jsonTx(tx)(), true},
+		{"json wait=false", "/v1/txs?wait=false", ctJSON, jsonTx(tx)(), false},
+		{"json wait=0", "/v1/txs?wait=0", ctJSON, jsonTx(tx)(), false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e := newEnv()
+			rec := e.do("POST", c.target, c.ctype, c.body)
+			if rec.Code != 200 {
+				t.Fatalf("status %d: %s", rec.Code, rec.Body)
+			}
+			calls := e.node.Submitted()
+			if len(calls) != 1 || !bytes.Equal(calls[0].Tx, tx) || calls[0].Wait != c.wait {
+				t.Fatalf("node got %+v, want tx %x wait %v", calls, tx, c.wait)
+			}
+			var res gongxu.TxResult
+			if err := json.Unmarshal(rec.Body.Bytes(), &res); err != nil {
+				t.Fatal(err)
+			}
+			wantHeight := int64(0)
+			if c.wait {
+				wantHeight = 58
+			}
+			if res.Hash != fake.Hash(tx) || res.Height != wantHeight || res.Code != 0 {
+				t.Errorf("result %+v", res)
+			}
+		})
+	}
+}
+
+func TestBodyLimits(t *testing.T) {
+	big := bytes.Repeat([]byte{7}, maxTxBytes)
+	for _, c := range []struct {
+		name   string
+		ctype  string
+		body   []byte
+		status int
+	}{
+		{"octet at the limit", octet, big, 200},
+		{"octet over the limit", octet, append(big, 7), 413},
+		{"json at the limit", ctJSON, jsonTx(big)(), 200},
+		{"json over the limit", ctJSON, jsonTx(append(big, 7))(), 413},
+		{"json body over its limit", ctJSON, append([]byte(`{"tx":"`), bytes.Repeat([]byte("A"), int(jsonBodyLimit))...), 413},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e := newEnv()
+			rec := e.do("POST", "/v1/txs", c.ctype, c.body)
+			if rec.Code != c.status {
+				t.Fatalf("status %d, want %d: %.200s", rec.Code, c.status, rec.Body)
+			}
+			if c.status == 413 && !strings.Contains(rec.Body.String(), `"code":"too_large"`) {
+				t.Errorf("body %s", rec.Body)
+			}
+			if n := len(e.node.Submitted()); (c.status == 200) != (n == 1) {
+				t.Errorf("node got %d submissions", n)
+			}
+		})
+	}
+	// Without Content-Length (chunked), the limit holds while reading.
+	t.Run("chunked", func(t *testing.T) {
+		e := newEnv()
+		req := httptest.NewRequest("POST", "/v1/txs", struct{ *bytes.Reader }{bytes.NewReader(append(big, 7))})
+		req.ContentLength = -1
+		req.Header.Set("Content-Type", octet)
+		rec := httptest.NewRecorder()
+		New(e.cfg).ServeHTTP(rec, req)
+		if rec.Code != 413 {
+			t.Errorf("status %d", rec.Code)
+		}
+	})
+}
+
+// TestBadInputChangesNothing: rejected requests never reach the node.
+func TestBadInputChangesNothing(t *testing.T) {
+	for _, c := range goldenCases {
+		if c.method != "POST" || c.status != 400 && c.status != 413 {
+			continue
+		}
+		e := newEnv()
+		if c.setup != nil {
+			c.setup(e)
+		}
+		var body []byte
+		if c.body != nil {
+			body = c.body()
+		}
+		e.do(c.method, c.target, c.ctype, body)
+		if n := len(e.node.Submitted()); n != 0 {
+			t.Errorf("%s: the node got %d submissions", c.name, n)
+		}
+	}
+}
+
+func TestMetrics(t *testing.T) {
+	e := newEnv()
+	rec := e.do("GET", "/metrics", "", nil)
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "gongxu_test_events_total 3") {
+		t.Errorf("got %d %s", rec.Code, rec.Body)
+	}
+	e.cfg.Registry = nil
+	rec = e.do("GET", "/metrics", "", nil)
+	if rec.Code != 200 || strings.Contains(rec.Body.String(), "gongxu_test_events_total") {
+		t.Errorf("nil registry: got %d %s", rec.Code, rec.Body)
+	}
+}
+
+func TestOpenAPIServed(t *testing.T) {
+	rec := newEnv().do("GET", "/v1/openapi.json", "", nil)
+	if rec.Code != 200 || rec.Header().Get("Content-Type") != "application/json" {
+		t.Fatalf("got %d %q", rec.Code, rec.Header().Get("Content-Type"))
+	}
+	if !bytes.Equal(rec.Body.Bytes(), openAPIDocument) {
+		t.Error("served document differs from the embedded one")
+	}
+	if !json.Valid(rec.Body.Bytes()) {
+		t.Error("the document is not valid JSON")
+	}
+}
+
+func TestNilServices(t *testing.T) {
+	h := New(Config{})
+	for _, rt := range routes {
+		path := strings.NewReplacer("{hash}", hashVote, "{pubkey}", string(fake.KeyAcme), "{id}", "1").Replace(rt.Path)
+		req := httptest.NewRequest(rt.Method, path, strings.NewReader("x"))
+		req.Header.Set("Content-Type", octet)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		switch rt.Path {
+		case "/metrics", "/v1/openapi.json":
+			if rec.Code != 200 {
+				t.Errorf("%s %s: %d", rt.Method, path, rec.Code)
+			}
+		default:
+			if rec.Code != 503 {
+				t.Errorf("%s %s: %d %s, want 503", rt.Method, path, rec.Code, rec.Body)
+			}
+		}
+	}
+}
+
+func TestLogging(t *testing.T) {
+	e := newEnv()
+	e.do("GET", "/v1/orgs?x=1", "", nil)
+	logs := e.logs.String()
+	for _, want := range []string{"level=DEBUG", `msg="http request"`, "method=GET", "path=/v1/orgs", "status=200"} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("log lacks %s:\n%s", want, logs)
+		}
+	}
+	e = newEnv()
+	e.members.SetPanic("nil map")
+	rec := e.do("GET", "/v1/orgs", "", nil)
+	logs = e.logs.String()
+	if rec.Code != 500 || !strings.Contains(logs, "panic") || !strings.Contains(logs, "nil map") || !strings.Contains(logs, "status=500") {
+		t.Errorf("panic: %d, logs:\n%s", rec.Code, logs)
+	}
+}
+
+func TestHeadersAndLists(t *testing.T) {
+	// Every JSON list route answers an array, never null, even when the
+	// service returns nil.
+	e := newEnv()
+	e.members.SetEmpty()
+	e.txs.SetEmpty()
+	for _, target := range []string{"/v1/orgs", "/v1/validators", "/v1/proposals", "/v1/txs"} {
+		rec := e.do("GET", target, "", nil)
+		if got := strings.TrimSpace(rec.Body.String()); got != "[]" {
+			t.Errorf("%s: %s", target, got)
+		}
+	}
+	rec := newEnv().do("GET", "/v1/orgs", "", nil)
+	if rec.Code != 200 || rec.Header().Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("%d, no nosniff header", rec.Code)
+	}
+}
+
+// Statuses of responses are those of the table only, except the mux's 405.
+func TestStatusesFromTable(t *testing.T) {
+	allowed := map[int]bool{200: true, 405: true}
+	for _, s := range kindStatus {
+		allowed[s] = true
+	}
+	for _, c := range goldenCases {
+		if !allowed[c.status] {
+			t.Errorf("%s: status %d is not in kindStatus", c.name, c.status)
+		}
+	}
+}
