@@ -1,0 +1,20 @@
+// Package sqlite owns the read model: a SQLite database (modernc.org/sqlite,
+// pure Go) that is a projection of the committed blocks of the chain, and the
+// query services the API, the web pages and the CLI read from.
+//
+// It owns the schema (embedded migrations in migrations/*.sql, recorded in a
+// schema_version table), the projector that turns each gongxu.CommittedBlock
+// into rows in one SQL transaction (Project, ProjectBlocks, Reset), and the
+// implementations of gongxu.MemberService and gongxu.TxService, plus block,
+// parameter and event-history queries.
+//
+// The read model is disposable: it never feeds back into consensus, and
+// `gongxu reindex` rebuilds it from the block store with Reset and
+// ProjectBlocks. Projection is idempotent (blocks already projected are
+// skipped) and strictly sequential (a gap is a gongxu.KindConflict).
+//
+// One writer connection does the projection; a separate pool of read-only
+// connections serves queries, so in WAL mode queries never wait behind a block
+// being projected. Errors are *gongxu.Error: SQL and I/O failures are
+// gongxu.KindInternal; each method documents its other kinds.
+package sqlite

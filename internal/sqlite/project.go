@@ -1,0 +1,379 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	gongxu "github.com/gongxu-network/gongxu"
+)
+
+// The event types the projector understands. Every other type is stored in
+// the events table only.
+const (
+	EventOrg        = "member.org"         // attrs org, json (gongxu.Org): upsert
+	EventOrgRemoved = "member.org_removed" // attrs org: delete
+	EventProposal   = "member.proposal"    // attrs id, status, json (gongxu.Proposal): upsert
+	EventValidator  = "member.validator"   // attrs pub_key, power ("0": removed), org
+	EventParams     = "member.params"      // attrs json (gongxu.Params)
+)
+
+// Project projects one committed block in one SQL transaction.
+//
+// A block at or below the last projected height is skipped and Project
+// returns nil, unless its hash differs from the one projected at that height.
+// Events are applied in this order: for each successful tx (Code 0), in index
+// order, its events; then the block-level events. The events of failed txs are
+// ignored. On any error nothing of the block is visible.
+//
+// Errors: KindConflict when b is not the next block (the message names the
+// height expected; catch up from the block store) or when a block already
+// projected at that height has another hash; KindInvalid for a malformed
+// block or event (a bad json attr, a non-decimal id or power, a tx index that
+// is not its position); KindInternal for SQL failures.
+func (db *DB) Project(ctx context.Context, b gongxu.CommittedBlock) error {
+	return db.project(ctx, []gongxu.CommittedBlock{b})
+}
+
+// ProjectBlocks projects many blocks, in the order given, in one SQL
+// transaction (for reindexing). The rules and errors are those of Project; on
+// any error nothing of any of the blocks is visible.
+func (db *DB) ProjectBlocks(ctx context.Context, bs []gongxu.CommittedBlock) error {
+	if len(bs) == 0 {
+		return nil
+	}
+	return db.project(ctx, bs)
+}
+
+// Reset empties every table of the read model, leaving the schema; the
+// height becomes 0. Reindexing starts from here. Errors: KindInternal.
+func (db *DB) Reset(ctx context.Context) error {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return gongxu.Wrap(err, "read model: begin reset")
+	}
+	defer tx.Rollback()
+	// Children before parents, for the foreign keys.
+	for _, t := range []string{"events", "txs", "blocks", "orgs", "proposals", "validators", "params", "meta"} {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM "+t); err != nil {
+			return gongxu.Wrap(err, "read model: reset %s", t)
+		}
+	}
+	return gongxu.Wrap(tx.Commit(), "read model: commit reset")
+}
+
+func (db *DB) project(ctx context.Context, bs []gongxu.CommittedBlock) error {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return gongxu.Wrap(err, "read model: begin projection")
+	}
+	defer tx.Rollback()
+	p, err := newProjector(ctx, tx)
+	if err != nil {
+		return err
+	}
+	defer p.close()
+
+	last, err := lastHeight(ctx, tx)
+	if err != nil {
+		return err
+	}
+	start := last
+	for i := range bs {
+		b := &bs[i]
+		if b.Height < 1 {
+			return gongxu.Errorf(gongxu.KindInvalid, "read model: block height %d, want ≥ 1", b.Height)
+		}
+		if b.Height <= last {
+			if err := p.checkProjected(b); err != nil {
+				return err
+			}
+			continue
+		}
+		if b.Height != last+1 {
+			return gongxu.Errorf(gongxu.KindConflict,
+				"read model is at height %d and expects block %d next, got block %d", last, last+1, b.Height)
+		}
+		if err := p.block(b); err != nil {
+			return err
+		}
+		last = b.Height
+	}
+	if last == start {
+		return nil // all skipped; nothing written
+	}
+	if _, err := tx.ExecContext(ctx,
+		`INSERT INTO meta (key, value) VALUES ('height', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+		last); err != nil {
+		return gongxu.Wrap(err, "read model: store height %d", last)
+	}
+	return gongxu.Wrap(tx.Commit(), "read model: commit blocks up to %d", last)
+}
+
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func lastHeight(ctx context.Context, q querier) (int64, error) {
+	var h int64
+	err := q.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'height'`).Scan(&h)
+	if err == sql.ErrNoRows {
+		return 0, nil
+	}
+	return h, gongxu.Wrap(err, "read model: read height")
+}
+
+// projector holds the statements of one projection transaction.
+type projector struct {
+	ctx                                  context.Context
+	tx                                   *sql.Tx
+	blockHash, insBlock, insTx, insEvent *sql.Stmt
+	upOrg, delOrg, upProposal            *sql.Stmt
+	upValidator, delValidator, upParams  *sql.Stmt
+	stmts                                []*sql.Stmt
+	height, time                         int64 // of the block being projected
+	seq                                  int   // next event seq in the block
+}
+
+func newProjector(ctx context.Context, tx *sql.Tx) (*projector, error) {
+	p := &projector{ctx: ctx, tx: tx}
+	for _, s := range []struct {
+		dst *(*sql.Stmt)
+		sql string
+	}{
+		{&p.blockHash, `SELECT hash FROM blocks WHERE height = ?`},
+		{&p.insBlock, `INSERT INTO blocks (height, time, hash, app_hash, num_txs) VALUES (?, ?, ?, ?, ?)`},
+		// A tx hash seen before (a proposer may include the same bytes twice;
+		// the copy fails on its sequence) keeps its first record.
+		{&p.insTx, `INSERT INTO txs (hash, height, idx, time, type, signer, org, code, kind, message, events)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING`},
+		{&p.insEvent, `INSERT INTO events (height, seq, tx_index, type, attrs) VALUES (?, ?, ?, ?, ?)`},
+		{&p.upOrg, `INSERT INTO orgs (id, name, json, height) VALUES (?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET name = excluded.name, json = excluded.json, height = excluded.height`},
+		{&p.delOrg, `DELETE FROM orgs WHERE id = ?`},
+		{&p.upProposal, `INSERT INTO proposals (id, status, kind, json, height) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET status = excluded.status, kind = excluded.kind, json = excluded.json, height = excluded.height`},
+		{&p.upValidator, `INSERT INTO validators (pub_key, power, org, height) VALUES (?, ?, ?, ?)
+			ON CONFLICT (pub_key) DO UPDATE SET power = excluded.power, org = excluded.org, height = excluded.height`},
+		{&p.delValidator, `DELETE FROM validators WHERE pub_key = ?`},
+		{&p.upParams, `INSERT INTO params (id, json, height) VALUES (1, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET json = excluded.json, height = excluded.height`},
+	} {
+		st, err := tx.PrepareContext(ctx, s.sql)
+		if err != nil {
+			p.close()
+			return nil, gongxu.Wrap(err, "read model: prepare %q", firstLine(s.sql))
+		}
+		*s.dst = st
+		p.stmts = append(p.stmts, st)
+	}
+	return p, nil
+}
+
+func (p *projector) close() {
+	for _, s := range p.stmts {
+		s.Close()
+	}
+}
+
+// checkProjected checks that a block being skipped is the one projected.
+func (p *projector) checkProjected(b *gongxu.CommittedBlock) error {
+	var have string
+	err := p.blockHash.QueryRowContext(p.ctx, b.Height).Scan(&have)
+	if err == sql.ErrNoRows {
+		return nil
+	}
+	if err != nil {
+		return gongxu.Wrap(err, "read model: read block %d", b.Height)
+	}
+	if have != "" && b.Hash != "" && !strings.EqualFold(have, b.Hash) {
+		return gongxu.Errorf(gongxu.KindConflict,
+			"read model holds block %d with hash %s, got hash %s: it belongs to another chain; reindex it",
+			b.Height, have, b.Hash)
+	}
+	return nil
+}
+
+func (p *projector) block(b *gongxu.CommittedBlock) error {
+	p.height, p.time, p.seq = b.Height, b.Time, 0
+	if _, err := p.insBlock.ExecContext(p.ctx, b.Height, b.Time, b.Hash, b.AppHash, len(b.Txs)); err != nil {
+		return gongxu.Wrap(err, "read model: insert block %d", b.Height)
+	}
+	for i := range b.Txs {
+		t := &b.Txs[i]
+		if err := p.txRecord(i, t); err != nil {
+			return err
+		}
+		if t.Code != 0 {
+			continue // a failed tx changed nothing
+		}
+		for j := range t.Events {
+			if err := p.event(t.Index, &t.Events[j]); err != nil {
+				return prefix(err, "read model: block %d tx %d (%s) event %d (%s)",
+					b.Height, t.Index, t.Hash, j, t.Events[j].Type)
+			}
+		}
+	}
+	for j := range b.Events {
+		if err := p.event(-1, &b.Events[j]); err != nil {
+			return prefix(err, "read model: block %d block event %d (%s)", b.Height, j, b.Events[j].Type)
+		}
+	}
+	return nil
+}
+
+func (p *projector) txRecord(i int, t *gongxu.TxRecord) error {
+	if t.Index != i {
+		return gongxu.Errorf(gongxu.KindInvalid, "block %d: tx at position %d has index %d", p.height, i, t.Index)
+	}
+	if t.Height != 0 && t.Height != p.height {
+		return gongxu.Errorf(gongxu.KindInvalid, "block %d: tx %d says height %d", p.height, i, t.Height)
+	}
+	if _, err := hex.DecodeString(t.Hash); err != nil || t.Hash == "" {
+		return gongxu.Errorf(gongxu.KindInvalid, "block %d: tx %d has hash %q, want hex", p.height, i, t.Hash)
+	}
+	var events any // NULL
+	if t.Code == 0 && len(t.Events) > 0 {
+		js, err := json.Marshal(t.Events)
+		if err != nil {
+			return gongxu.Wrap(err, "read model: encode events of tx %s", t.Hash)
+		}
+		events = js
+	}
+	_, err := p.insTx.ExecContext(p.ctx, t.Hash, p.height, i, p.time, t.Type, string(t.Signer), string(t.Org),
+		int64(t.Code), t.Kind, t.Message, events)
+	return gongxu.Wrap(err, "read model: insert tx %d of block %d", i, p.height)
+}
+
+// event stores ev in the events table and applies it when it is one of ours.
+// txIndex is -1 for a block-level event.
+func (p *projector) event(txIndex int, ev *gongxu.Event) error {
+	attrs := ev.Attrs
+	if attrs == nil {
+		attrs = []gongxu.Attr{}
+	}
+	js, err := json.Marshal(attrs)
+	if err != nil {
+		return gongxu.Wrap(err, "encode attrs")
+	}
+	if _, err := p.insEvent.ExecContext(p.ctx, p.height, p.seq, txIndex, ev.Type, js); err != nil {
+		return gongxu.Wrap(err, "insert event")
+	}
+	p.seq++
+	switch ev.Type {
+	case EventOrg:
+		return p.org(ev)
+	case EventOrgRemoved:
+		id := ev.Get("org")
+		if id == "" {
+			return gongxu.Errorf(gongxu.KindInvalid, "missing org attr")
+		}
+		_, err := p.delOrg.ExecContext(p.ctx, id)
+		return gongxu.Wrap(err, "delete org %s", id)
+	case EventProposal:
+		return p.proposal(ev)
+	case EventValidator:
+		return p.validator(ev)
+	case EventParams:
+		var pm gongxu.Params
+		if err := decode(ev, &pm); err != nil {
+			return err
+		}
+		js, _ := json.Marshal(pm)
+		_, err := p.upParams.ExecContext(p.ctx, js, p.height)
+		return gongxu.Wrap(err, "store params")
+	}
+	return nil
+}
+
+func (p *projector) org(ev *gongxu.Event) error {
+	var o gongxu.Org
+	if err := decode(ev, &o); err != nil {
+		return err
+	}
+	if err := o.ID.Validate(); err != nil {
+		return err
+	}
+	if id := ev.Get("org"); id != string(o.ID) {
+		return gongxu.Errorf(gongxu.KindInvalid, "org attr %q does not match json id %q", id, o.ID)
+	}
+	js, _ := json.Marshal(o)
+	_, err := p.upOrg.ExecContext(p.ctx, string(o.ID), o.Name, js, p.height)
+	return gongxu.Wrap(err, "upsert org %s", o.ID)
+}
+
+func (p *projector) proposal(ev *gongxu.Event) error {
+	id, err := strconv.ParseUint(ev.Get("id"), 10, 63)
+	if err != nil {
+		return gongxu.Errorf(gongxu.KindInvalid, "id attr %q is not a decimal proposal id", ev.Get("id"))
+	}
+	var pr gongxu.Proposal
+	if err := decode(ev, &pr); err != nil {
+		return err
+	}
+	if pr.ID != id {
+		return gongxu.Errorf(gongxu.KindInvalid, "id attr %d does not match json id %d", id, pr.ID)
+	}
+	if s := ev.Get("status"); s != string(pr.Status) || s == "" {
+		return gongxu.Errorf(gongxu.KindInvalid, "status attr %q does not match json status %q", s, pr.Status)
+	}
+	js, _ := json.Marshal(pr)
+	_, err = p.upProposal.ExecContext(p.ctx, int64(id), string(pr.Status), string(pr.Kind), js, p.height)
+	return gongxu.Wrap(err, "upsert proposal %d", id)
+}
+
+func (p *projector) validator(ev *gongxu.Event) error {
+	key := gongxu.PubKey(ev.Get("pub_key"))
+	if err := key.Validate(); err != nil {
+		return err
+	}
+	power, err := strconv.ParseInt(ev.Get("power"), 10, 64)
+	if err != nil || power < 0 {
+		return gongxu.Errorf(gongxu.KindInvalid, "power attr %q is not a non-negative decimal", ev.Get("power"))
+	}
+	if power == 0 {
+		_, err := p.delValidator.ExecContext(p.ctx, string(key))
+		return gongxu.Wrap(err, "delete validator %s", key)
+	}
+	org := ev.Get("org")
+	if err := gongxu.OrgID(org).Validate(); err != nil {
+		return err
+	}
+	_, err = p.upValidator.ExecContext(p.ctx, string(key), power, org, p.height)
+	return gongxu.Wrap(err, "upsert validator %s", key)
+}
+
+// decode unmarshals the event's json attr into v. Unknown fields are allowed,
+// so a newer writer does not stop an older read model.
+func decode(ev *gongxu.Event, v any) error {
+	raw := ev.Get("json")
+	if raw == "" {
+		return gongxu.Errorf(gongxu.KindInvalid, "missing json attr")
+	}
+	if !strings.HasPrefix(strings.TrimSpace(raw), "{") {
+		return gongxu.Errorf(gongxu.KindInvalid, "malformed json attr: want an object, got %.40q", raw)
+	}
+	if err := json.Unmarshal([]byte(raw), v); err != nil {
+		return gongxu.Errorf(gongxu.KindInvalid, "malformed json attr: %v", err)
+	}
+	return nil
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
+}
+
+// prefix puts context in front of an error's message, keeping its kind and cause.
+func prefix(err error, format string, args ...any) error {
+	var e *gongxu.Error
+	if !errors.As(err, &e) {
+		return gongxu.Wrap(err, format, args...)
+	}
+	return &gongxu.Error{Kind: e.Kind, Msg: fmt.Sprintf(format, args...) + ": " + e.Msg, Err: e.Err}
+}
