@@ -1,0 +1,333 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/internal/chain"
+	"github.com/gongxu-network/gongxu/internal/comet"
+	"github.com/gongxu-network/gongxu/internal/httpapi"
+	"github.com/gongxu-network/gongxu/internal/module"
+	"github.com/gongxu-network/gongxu/internal/module/member"
+	"github.com/gongxu-network/gongxu/internal/sqlite"
+	"github.com/gongxu-network/gongxu/internal/store"
+	"github.com/gongxu-network/gongxu/internal/store/pebblekv"
+	"github.com/gongxu-network/gongxu/internal/web"
+)
+
+// Modules wires the domain modules in their fixed order. The order is part
+// of the state machine: changing it changes app hashes.
+func Modules() (*member.Module, []module.Module) {
+	m := member.New()
+	return m, []module.Module{m}
+}
+
+// NewChain builds the state machine over st for chainID.
+func NewChain(st *store.State, chainID string, log *slog.Logger) (*chain.App, error) {
+	m, mods := Modules()
+	return chain.New(st, chain.Config{ChainID: chainID, Modules: mods, Auth: m, Params: m, Logger: log})
+}
+
+// node is a running gongxu node: state, chain, CometBFT, read model and HTTP.
+type node struct {
+	home    string
+	cfg     NodeConfig
+	log     *slog.Logger
+	pdb     *pebblekv.DB
+	chain   *chain.App
+	comet   *comet.Node
+	read    *sqlite.DB
+	proj    *projector
+	srv     *http.Server
+	ln      net.Listener
+	cometLg *os.File
+	done    chan struct{}
+}
+
+// member returns the member module of the node's chain (read-only use).
+func (n *node) member() *member.Module { m, _ := Modules(); return m }
+
+// URL is the base URL of the node's HTTP API.
+func (n *node) URL() string { return "http://" + n.ln.Addr().String() }
+
+func dataPath(home string, name string) string { return filepath.Join(home, "data", name) }
+
+// startNode opens everything in home and starts serving. Close stops it.
+func startNode(home string, cfg NodeConfig, log *slog.Logger) (_ *node, err error) {
+	doc, err := comet.ReadGenesis(home)
+	if err != nil {
+		return nil, err
+	}
+	n := &node{home: home, cfg: cfg, log: log, done: make(chan struct{})}
+	defer func() {
+		if err != nil {
+			n.Close()
+		}
+	}()
+	if n.pdb, err = pebblekv.Open(dataPath(home, "app")); err != nil {
+		return nil, err
+	}
+	st, err := store.Open(n.pdb)
+	if err != nil {
+		return nil, err
+	}
+	if n.chain, err = NewChain(st, doc.ChainID, log); err != nil {
+		return nil, err
+	}
+	if n.read, err = sqlite.Open(dataPath(home, "read.db")); err != nil {
+		return nil, err
+	}
+	if n.cometLg, err = os.OpenFile(dataPath(home, "node.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600); err != nil {
+		return nil, gongxu.Wrap(err, "open node log")
+	}
+	// Bind the API before starting consensus, so a taken port fails fast.
+	if n.ln, err = net.Listen("tcp", cfg.API); err != nil {
+		return nil, gongxu.Errorf(gongxu.KindUnavailable, "cannot listen on %s for the API: %v (use --api to pick another address)", cfg.API, err)
+	}
+	reg := prometheus.NewRegistry()
+	met := newMetrics(reg)
+	if n.comet, err = comet.Start(home, n.chain, comet.StartOptions{Log: n.cometLg, LogLevel: cfg.LogLevel}); err != nil {
+		return nil, err
+	}
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "gongxu_mempool_txs", Help: "Transactions waiting in this node's mempool."},
+		func() float64 { return float64(n.comet.CometBFT().Mempool().Size()) }))
+	n.proj = newProjector(n.read, n.comet, log, met)
+	n.comet.Subscribe(func(b gongxu.CommittedBlock) {
+		met.observe(b)
+		n.proj.push(b)
+	})
+	go n.proj.run()
+	n.proj.push(gongxu.CommittedBlock{}) // wake it to catch up with the block store
+
+	api := httpapi.New(httpapi.Config{Node: n.comet, Members: n.read, Txs: n.read, Registry: reg, Logger: log})
+	pages, err := web.New(web.Config{Node: n.comet, Members: n.read, Txs: n.read, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/v1/", api)
+	mux.Handle("/healthz", api)
+	mux.Handle("/metrics", api)
+	mux.Handle("/", pages)
+	n.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		defer close(n.done)
+		if err := n.srv.Serve(n.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("http server", "err", err)
+		}
+	}()
+	return n, nil
+}
+
+// Close stops serving, stops consensus, drains the projector and closes the
+// stores, in that order.
+func (n *node) Close() error {
+	var errs []error
+	if n.srv != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_ = n.srv.Shutdown(ctx)
+		cancel()
+		<-n.done
+	} else if n.ln != nil {
+		n.ln.Close()
+	}
+	if n.comet != nil {
+		errs = append(errs, n.comet.Stop())
+	}
+	if n.proj != nil {
+		n.proj.close()
+	}
+	if n.read != nil {
+		errs = append(errs, n.read.Close())
+	}
+	if n.pdb != nil {
+		errs = append(errs, n.pdb.Close())
+	}
+	if n.cometLg != nil {
+		n.cometLg.Close()
+	}
+	return errors.Join(errs...)
+}
+
+// waitHeight waits until the read model has projected height h.
+func (n *node) waitHeight(ctx context.Context, h int64) error {
+	for {
+		got, err := n.read.Height(ctx)
+		if err != nil {
+			return err
+		}
+		if got >= h {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// blockSource reads committed blocks back from CometBFT's stores.
+type blockSource interface {
+	Block(h int64) (gongxu.CommittedBlock, error)
+	Height() int64
+}
+
+// projector feeds committed blocks into the read model, off the consensus
+// goroutine. Blocks arrive from commits; any gap (start-up, a restart, a
+// failed projection) is filled from the block store, so the read model always
+// converges to the chain.
+type projector struct {
+	db  *sqlite.DB
+	src blockSource
+	log *slog.Logger
+	met *metrics
+
+	mu     sync.Mutex
+	cond   *sync.Cond
+	queue  []gongxu.CommittedBlock
+	closed bool
+	done   chan struct{}
+}
+
+func newProjector(db *sqlite.DB, src blockSource, log *slog.Logger, met *metrics) *projector {
+	p := &projector{db: db, src: src, log: log, met: met, done: make(chan struct{})}
+	p.cond = sync.NewCond(&p.mu)
+	return p
+}
+
+// push queues a committed block; a zero block only wakes the projector.
+func (p *projector) push(b gongxu.CommittedBlock) {
+	p.mu.Lock()
+	p.queue = append(p.queue, b)
+	p.mu.Unlock()
+	p.cond.Signal()
+}
+
+func (p *projector) close() {
+	p.mu.Lock()
+	p.closed = true
+	p.mu.Unlock()
+	p.cond.Signal()
+	<-p.done
+}
+
+func (p *projector) run() {
+	defer close(p.done)
+	ctx := context.Background()
+	for {
+		p.mu.Lock()
+		for len(p.queue) == 0 && !p.closed {
+			p.cond.Wait()
+		}
+		if p.closed {
+			p.mu.Unlock()
+			return
+		}
+		batch := p.queue
+		p.queue = nil
+		p.mu.Unlock()
+		if err := p.project(ctx, batch); err != nil {
+			p.log.Error("read model projection failed; will retry from the block store", "err", err)
+			time.Sleep(time.Second)
+			p.push(gongxu.CommittedBlock{})
+		}
+	}
+}
+
+func (p *projector) project(ctx context.Context, batch []gongxu.CommittedBlock) error {
+	last, err := p.db.Height(ctx)
+	if err != nil {
+		return err
+	}
+	var todo []gongxu.CommittedBlock
+	for _, b := range batch {
+		if b.Height == 0 || b.Height <= last {
+			continue
+		}
+		// Fill any gap before b from the block store.
+		for h := last + 1; h < b.Height; h++ {
+			sb, err := p.src.Block(h)
+			if err != nil {
+				return err
+			}
+			todo = append(todo, sb)
+		}
+		todo = append(todo, b)
+		last = b.Height
+	}
+	// Catch up to the chain's height (start-up, or missed pushes).
+	for h := last + 1; h <= p.src.Height() && len(todo) < 1000; h++ {
+		sb, err := p.src.Block(h)
+		if err != nil {
+			return err
+		}
+		todo = append(todo, sb)
+		last = h
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	if err := p.db.ProjectBlocks(ctx, todo); err != nil {
+		return err
+	}
+	p.met.readHeight.Set(float64(todo[len(todo)-1].Height))
+	if last < p.src.Height() {
+		p.push(gongxu.CommittedBlock{})
+	}
+	return nil
+}
+
+// metrics are the node's Prometheus metrics.
+type metrics struct {
+	height     prometheus.Gauge
+	readHeight prometheus.Gauge
+	txs        *prometheus.CounterVec
+	interval   prometheus.Histogram
+	lastTime   int64
+}
+
+func newMetrics(reg *prometheus.Registry) *metrics {
+	m := &metrics{
+		height:     prometheus.NewGauge(prometheus.GaugeOpts{Name: "gongxu_block_height", Help: "Height of the last committed block."}),
+		readHeight: prometheus.NewGauge(prometheus.GaugeOpts{Name: "gongxu_read_model_height", Help: "Height the read model has projected."}),
+		txs: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "gongxu_txs_committed_total", Help: "Transactions in committed blocks, by result; rate() gives tx/s."},
+			[]string{"result"}),
+		interval: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "gongxu_block_interval_seconds", Help: "Block time between consecutive blocks.",
+			Buckets: []float64{0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10}}),
+	}
+	reg.MustRegister(m.height, m.readHeight, m.txs, m.interval, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+func (m *metrics) observe(b gongxu.CommittedBlock) {
+	m.height.Set(float64(b.Height))
+	ok, bad := 0, 0
+	for _, t := range b.Txs {
+		if t.Code == 0 {
+			ok++
+		} else {
+			bad++
+		}
+	}
+	m.txs.WithLabelValues("ok").Add(float64(ok))
+	m.txs.WithLabelValues("rejected").Add(float64(bad))
+	if m.lastTime != 0 {
+		m.interval.Observe(float64(b.Time-m.lastTime) / 1000)
+	}
+	m.lastTime = b.Time
+}
+
+func fmtErr(err error) string { return fmt.Sprint(gongxu.ErrorMessage(err)) }
