@@ -162,4 +162,3 @@ func TestReplay(t *testing.T) {
 		})
 	}
 }
-
