@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/gongxu-network/gongxu"
 	"github.com/gongxu-network/gongxu/internal/module"
@@ -85,6 +86,10 @@ type App struct {
 	genesisEvts  []gongxu.Event
 	genesisVals  []module.ValidatorUpdate
 	txValUpdates []module.ValidatorUpdate
+
+	// genesisView is a frozen copy of the genesis state, which CheckTx and
+	// reads use until the first block commits it.
+	genesisView atomic.Pointer[store.Cache]
 
 	checkMu  sync.Mutex
 	checkSeq map[string]uint64 // signer (raw) → next sequence, counting mempool txs
@@ -164,6 +169,15 @@ func (a *App) InitChain(g Genesis) ([]byte, []module.ValidatorUpdate, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	view := a.state.Begin()
+	var cerr error
+	if err := c.Iterate(nil, nil, func(k, v []byte) bool {
+		cerr = view.Set(k, v)
+		return cerr == nil
+	}); err != nil || cerr != nil {
+		return nil, nil, errors.Join(err, cerr)
+	}
+	a.genesisView.Store(view)
 	a.pending = c
 	a.genesisEvts = ctx.Events()
 	a.genesisVals = ctx.ValidatorUpdates()
@@ -442,6 +456,7 @@ func (a *App) Commit() ([]byte, error) {
 	}
 	a.pending, a.pendingRes = nil, nil
 	a.genesisEvts, a.genesisVals = nil, nil
+	a.genesisView.Store(nil)
 	a.checkMu.Lock()
 	clear(a.checkSeq)
 	a.checkMu.Unlock()
@@ -451,10 +466,19 @@ func (a *App) Commit() ([]byte, error) {
 	return root, nil
 }
 
+// latest is the state that CheckTx and reads judge against: the committed
+// state, or genesis before the first block commits it.
+func (a *App) latest() store.Reader {
+	if v := a.genesisView.Load(); v != nil && a.state.Height() == 0 {
+		return v
+	}
+	return a.state
+}
+
 // CheckTx judges a transaction for the mempool against the committed state and
 // the transactions this node already accepted. It changes no state.
 func (a *App) CheckTx(raw []byte) TxResult {
-	params, err := a.params(a.state)
+	params, err := a.params(a.latest())
 	if err != nil {
 		return reject(TxResult{Hash: gongxu.TxHash(raw)}, err)
 	}
@@ -475,7 +499,7 @@ func (a *App) CheckTx(raw []byte) TxResult {
 	if err != nil {
 		return reject(r, err)
 	}
-	org, err := a.cfg.Auth.OrgOfKey(a.state, r.Signer)
+	org, err := a.cfg.Auth.OrgOfKey(a.latest(), r.Signer)
 	if err != nil {
 		return reject(r, err)
 	}
@@ -487,7 +511,7 @@ func (a *App) CheckTx(raw []byte) TxResult {
 	defer a.checkMu.Unlock()
 	next, ok := a.checkSeq[string(d.tx.Signer)]
 	if !ok {
-		if next, err = readSeq(a.state, d.tx.Signer); err != nil {
+		if next, err = readSeq(a.latest(), d.tx.Signer); err != nil {
 			return reject(r, err)
 		}
 	}
@@ -504,7 +528,7 @@ func (a *App) Account(key gongxu.PubKey) (gongxu.Account, error) {
 	if err != nil {
 		return gongxu.Account{}, err
 	}
-	org, err := a.cfg.Auth.OrgOfKey(a.state, key)
+	org, err := a.cfg.Auth.OrgOfKey(a.latest(), key)
 	if err != nil {
 		return gongxu.Account{}, err
 	}
@@ -512,7 +536,7 @@ func (a *App) Account(key gongxu.PubKey) (gongxu.Account, error) {
 	next, ok := a.checkSeq[string(raw)]
 	a.checkMu.Unlock()
 	if !ok {
-		if next, err = readSeq(a.state, raw); err != nil {
+		if next, err = readSeq(a.latest(), raw); err != nil {
 			return gongxu.Account{}, err
 		}
 	}
@@ -522,7 +546,7 @@ func (a *App) Account(key gongxu.PubKey) (gongxu.Account, error) {
 // PrepareProposal chooses the transactions of a block this node proposes:
 // in mempool order, at most maxBytes, and at most the per-signer quota.
 func (a *App) PrepareProposal(txs [][]byte, maxBytes int64) [][]byte {
-	params, err := a.params(a.state)
+	params, err := a.params(a.latest())
 	if err != nil {
 		params = gongxu.DefaultParams()
 	}

@@ -228,3 +228,18 @@ func TestModuleWiring(t *testing.T) {
 		t.Fatal("empty chain id accepted")
 	}
 }
+
+// TestCheckTxBeforeFirstBlock: between InitChain and the first commit,
+// CheckTx judges against the genesis state, so members can submit at once.
+func TestCheckTxBeforeFirstBlock(t *testing.T) {
+	h := chaintest.Open(t, newDB())
+	h.InitChain(chaintest.Genesis(orgs...))
+	tx := h.Sign("hub-c", member.TypeUpdateOrg, update("early"))
+	if r := h.App.CheckTx(tx); r.Code != 0 {
+		t.Fatalf("CheckTx before block 1: %s", r.Log)
+	}
+	if r := h.App.CheckTx(h.SignSeq("stranger", member.TypeUpdateOrg, update("x"), 1)); gongxu.Kind(r.Code) != gongxu.KindUnauthorized {
+		t.Fatalf("stranger before block 1: %s", gongxu.Kind(r.Code))
+	}
+	chaintest.MustOK(t, h.Block(tx).Txs[0])
+}

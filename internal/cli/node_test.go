@@ -1,0 +1,140 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/client"
+	"github.com/gongxu-network/gongxu/internal/keyring"
+	"github.com/gongxu-network/gongxu/internal/module/member"
+)
+
+func freeAddr(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// TestNodeInProcess runs a one-node network inside the test: a validator
+// added by governance reaches CometBFT's validator set, and a read model
+// rebuilt by reindex from the block store equals the live one.
+func TestNodeInProcess(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a CometBFT node")
+	}
+	home := t.TempDir()
+	env := &Env{Stdout: io.Discard, Stderr: io.Discard, Ctx: context.Background(), Home: home}
+	if err := initLocal(env, freeAddr(t)); err != nil {
+		t.Fatal(err)
+	}
+	// CometBFT's ports must be free too.
+	cfgPorts(t, home)
+	cfg, err := LoadNodeConfig(home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.DiscardHandler)
+	n, err := startNode(home, cfg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	c := client.New(n.URL())
+	kr, _ := keyring.Open(env.KeysDir())
+	op, err := kr.Get(OperatorKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	send := func(typ string, body any) gongxu.TxResult {
+		t.Helper()
+		acc, err := c.Account(ctx, op.PubKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := json.Marshal(body)
+		r, err := c.Submit(ctx, gongxu.SignTx(n.chain.ChainID(), op.Private, typ, b, acc.Sequence).Encode(), true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Code != 0 {
+			t.Fatalf("%s: %s", typ, r.Message)
+		}
+		return r
+	}
+	send(member.TypeUpdateOrg, member.MsgUpdateOrg{Description: "in-process"})
+	// Add a second validator with little power (the chain keeps > 2/3 with
+	// this node alone): CometBFT must take the update.
+	pub, _, _ := ed25519.GenerateKey(nil)
+	r := send(member.TypePropose, member.MsgPropose{Kind: gongxu.ProposalAddValidator, Title: "a second validator", Target: "operator",
+		PubKey: gongxu.PubKey(hex.EncodeToString(pub)), Power: 1})
+	// Validator updates take effect at height H+2.
+	for {
+		st, err := c.Status(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(st.Validators) == 2 {
+			break
+		}
+		if st.Height > r.Height+5 {
+			t.Fatalf("validator set still %d at height %d (proposal at %d)", len(st.Validators), st.Height, r.Height)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	h := n.comet.Height()
+	if err := n.waitHeight(ctx, h); err != nil {
+		t.Fatal(err)
+	}
+	live := snapshot(t, ctx, c)
+	if err := n.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var progress bytes.Buffer
+	if err := Reindex(ctx, home, &progress); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(progress.Bytes(), []byte("100%")) {
+		t.Fatalf("no progress bar: %q", progress.String())
+	}
+	n2, err := startNode(home, cfg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n2.Close()
+	c2 := client.New(n2.URL())
+	if got := snapshot(t, ctx, c2); got != live {
+		t.Fatalf("read model after reindex differs:\n%s\nwant\n%s", got, live)
+	}
+}
+
+// snapshot is the read model's view of members and governance.
+func snapshot(t *testing.T, ctx context.Context, c *client.Client) string {
+	t.Helper()
+	orgs, err := c.Orgs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	props, err := c.Proposals(ctx, gongxu.ProposalFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals, err := c.Validators(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.MarshalIndent(map[string]any{"orgs": orgs, "proposals": props, "validators": vals}, "", " ")
+	return string(b)
+}
