@@ -19,25 +19,20 @@ import (
 	"github.com/gongxu-network/gongxu/internal/chain"
 	"github.com/gongxu-network/gongxu/internal/comet"
 	"github.com/gongxu-network/gongxu/internal/httpapi"
-	"github.com/gongxu-network/gongxu/internal/module"
 	"github.com/gongxu-network/gongxu/internal/module/member"
+	"github.com/gongxu-network/gongxu/internal/modules"
 	"github.com/gongxu-network/gongxu/internal/sqlite"
 	"github.com/gongxu-network/gongxu/internal/store"
 	"github.com/gongxu-network/gongxu/internal/store/pebblekv"
 	"github.com/gongxu-network/gongxu/internal/web"
 )
 
-// Modules wires the domain modules in their fixed order. The order is part
-// of the state machine: changing it changes app hashes.
-func Modules() (*member.Module, []module.Module) {
-	m := member.New()
-	return m, []module.Module{m}
-}
-
-// NewChain builds the state machine over st for chainID.
-func NewChain(st *store.State, chainID string, log *slog.Logger) (*chain.App, error) {
-	m, mods := Modules()
-	return chain.New(st, chain.Config{ChainID: chainID, Modules: mods, Auth: m, Params: m, Logger: log})
+// NewChain builds the state machine over st for chainID, with the module set
+// mods (internal/modules: one list, in its fixed order).
+func NewChain(st *store.State, mods *modules.Set, chainID string, log *slog.Logger) (*chain.App, error) {
+	cfg := mods.ChainConfig(chainID)
+	cfg.Logger = log
+	return chain.New(st, cfg)
 }
 
 // node is a running gongxu node: state, chain, CometBFT, read model and HTTP.
@@ -47,6 +42,7 @@ type node struct {
 	log     *slog.Logger
 	pdb     *pebblekv.DB
 	chain   *chain.App
+	mods    *modules.Set
 	comet   *comet.Node
 	read    *sqlite.DB
 	proj    *projector
@@ -57,7 +53,7 @@ type node struct {
 }
 
 // member returns the member module of the node's chain (read-only use).
-func (n *node) member() *member.Module { m, _ := Modules(); return m }
+func (n *node) member() *member.Module { return n.mods.Member }
 
 // URL is the base URL of the node's HTTP API.
 func (n *node) URL() string { return "http://" + n.ln.Addr().String() }
@@ -83,7 +79,8 @@ func startNode(home string, cfg NodeConfig, log *slog.Logger) (_ *node, err erro
 	if err != nil {
 		return nil, err
 	}
-	if n.chain, err = NewChain(st, doc.ChainID, log); err != nil {
+	n.mods = modules.New()
+	if n.chain, err = NewChain(st, n.mods, doc.ChainID, log); err != nil {
 		return nil, err
 	}
 	if n.read, err = sqlite.Open(dataPath(home, "read.db")); err != nil {

@@ -9,8 +9,8 @@ import (
 
 	"github.com/gongxu-network/gongxu"
 	"github.com/gongxu-network/gongxu/internal/chain"
-	"github.com/gongxu-network/gongxu/internal/module"
 	"github.com/gongxu-network/gongxu/internal/module/member"
+	"github.com/gongxu-network/gongxu/internal/modules"
 	"github.com/gongxu-network/gongxu/internal/store"
 )
 
@@ -44,15 +44,10 @@ type Harness struct {
 	DB     store.DB
 	State  *store.State
 	Member *member.Module
+	Mods   *modules.Set
 	Height int64
 	Time   int64
 	seq    map[string]uint64
-}
-
-// Modules returns the modules of a chain, in their fixed order.
-func Modules() (*member.Module, []module.Module) {
-	m := member.New()
-	return m, []module.Module{m}
 }
 
 // Genesis returns the app state for orgs, each with its Key(ID); the first org
@@ -86,12 +81,12 @@ func Open(t testing.TB, db store.DB) *Harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, mods := Modules()
-	app, err := chain.New(st, chain.Config{ChainID: ChainID, Modules: mods, Auth: m, Params: m})
+	mods := modules.New()
+	app, err := chain.New(st, mods.ChainConfig(ChainID))
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &Harness{T: t, App: app, DB: db, State: st, Member: m, Height: st.Height(), Time: GenesisTime + st.Height()*1000, seq: map[string]uint64{}}
+	h := &Harness{T: t, App: app, DB: db, State: st, Member: mods.Member, Mods: mods, Height: st.Height(), Time: GenesisTime + st.Height()*1000, seq: map[string]uint64{}}
 	return h
 }
 

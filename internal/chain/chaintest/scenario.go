@@ -1,0 +1,165 @@
+package chaintest
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/txtar"
+
+	"github.com/gongxu-network/gongxu"
+)
+
+// Check is a module's scenario command: it checks the state (or acts on it)
+// and returns an error to fail the scenario.
+type Check func(h *Harness, args []string) error
+
+// RunScenarios runs every testdata file matching glob. Each file's "script"
+// section is a list of commands, one a line (# starts a comment):
+//
+//	genesis ORG:role,role ...     start a chain with these orgs (keys Key(ORG))
+//	tx SIGNER TYPE JSON           deliver a tx in its own block, expect success
+//	fail KIND SUBSTRING           right after a tx line: expect this rejection
+//	advance MS                    move block time forward (units: ms; or 3d, 5h, 10m, 30s)
+//	block                         commit an empty block
+//
+// plus the commands in checks (for example "org ID present"). In JSON,
+// $key(NAME) is replaced by the hex public key of Key(NAME), and $last by
+// the hash of the previous tx.
+func RunScenarios(t *testing.T, glob string, checks map[string]Check) {
+	t.Helper()
+	files, _ := filepath.Glob(glob)
+	if len(files) == 0 {
+		t.Fatalf("no scenarios match %s", glob)
+	}
+	for _, f := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(f), ".txtar"), func(t *testing.T) {
+			a, err := txtar.ParseFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var script string
+			for _, file := range a.Files {
+				if file.Name == "script" {
+					script = string(file.Data)
+				}
+			}
+			if script == "" {
+				t.Fatal("no script section")
+			}
+			runScript(t, script, checks)
+		})
+	}
+}
+
+var keyRef = regexp.MustCompile(`\$key\(([^)]+)\)`)
+
+// ParseDuration reads "1500" (ms), "30s", "10m", "5h" or "3d" as milliseconds.
+func ParseDuration(s string) (int64, error) {
+	mult := int64(1)
+	switch {
+	case strings.HasSuffix(s, "d"):
+		mult, s = 24*3600*1000, strings.TrimSuffix(s, "d")
+	case strings.HasSuffix(s, "h"):
+		mult, s = 3600*1000, strings.TrimSuffix(s, "h")
+	case strings.HasSuffix(s, "m"):
+		mult, s = 60*1000, strings.TrimSuffix(s, "m")
+	case strings.HasSuffix(s, "s"):
+		mult, s = 1000, strings.TrimSuffix(s, "s")
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n * mult, err
+}
+
+type lastTx struct {
+	line   int
+	code   uint32
+	log    string
+	signer string
+	hash   string
+}
+
+func runScript(t *testing.T, script string, checks map[string]Check) {
+	var h *Harness
+	var last *lastTx
+	var lastHash string
+	checkLast := func() {
+		if last != nil && last.code != 0 {
+			t.Fatalf("line %d: tx failed: %s (%s)", last.line, last.log, gongxu.Kind(last.code))
+		}
+		last = nil
+	}
+	for i, line := range strings.Split(script, "\n") {
+		n := i + 1
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		cmd, rest, _ := strings.Cut(line, " ")
+		args := strings.Fields(rest)
+		if cmd != "fail" {
+			checkLast()
+		}
+		if h == nil && cmd != "genesis" {
+			t.Fatalf("line %d: the script must start with genesis", n)
+		}
+		switch cmd {
+		case "genesis":
+			var specs []OrgSpec
+			for _, a := range args {
+				id, roles, _ := strings.Cut(a, ":")
+				s := OrgSpec{ID: id}
+				for _, r := range strings.Split(roles, ",") {
+					s.Roles = append(s.Roles, gongxu.Role(r))
+				}
+				specs = append(specs, s)
+			}
+			h = New(t, specs...)
+		case "tx":
+			parts := strings.SplitN(rest, " ", 3)
+			if len(parts) != 3 {
+				t.Fatalf("line %d: tx SIGNER TYPE JSON", n)
+			}
+			body := keyRef.ReplaceAllStringFunc(parts[2], func(m string) string {
+				return string(PubKey(keyRef.FindStringSubmatch(m)[1]))
+			})
+			body = strings.ReplaceAll(body, "$last", lastHash)
+			if !json.Valid([]byte(body)) {
+				t.Fatalf("line %d: invalid JSON %s", n, body)
+			}
+			r := h.Deliver(h.SignRaw(parts[0], parts[1], []byte(body)))
+			last = &lastTx{n, r.Code, r.Log, parts[0], r.Hash}
+			lastHash = r.Hash
+		case "fail":
+			if last == nil {
+				t.Fatalf("line %d: fail without a tx before it", n)
+			}
+			kind, sub, _ := strings.Cut(rest, " ")
+			if gongxu.Kind(last.code).String() != kind || !strings.Contains(last.log, sub) {
+				t.Fatalf("line %d: got %s %q, want %s containing %q", n, gongxu.Kind(last.code), last.log, kind, sub)
+			}
+			h.ResetSeq(last.signer) // resync with the chain whether or not the sequence was consumed
+			last = nil
+		case "advance":
+			ms, err := ParseDuration(args[0])
+			if err != nil {
+				t.Fatalf("line %d: %v", n, err)
+			}
+			h.Advance(ms)
+		case "block":
+			h.Block()
+		default:
+			c, ok := checks[cmd]
+			if !ok {
+				t.Fatalf("line %d: unknown command %q", n, cmd)
+			}
+			if err := c(h, args); err != nil {
+				t.Fatalf("line %d: %s: %v", n, line, err)
+			}
+		}
+	}
+	checkLast()
+}

@@ -1,0 +1,229 @@
+package gongxu
+
+import (
+	"context"
+	"strings"
+)
+
+// ProductID names a product: "<factory org id>/<sku>". The sku is 1 to 64
+// characters of a-z, 0-9, '-' and '.'.
+type ProductID string
+
+// NewProductID joins a factory and a sku.
+func NewProductID(factory OrgID, sku string) ProductID { return ProductID(string(factory) + "/" + sku) }
+
+// Split returns the factory and sku of the id.
+func (id ProductID) Split() (OrgID, string) {
+	f, s, _ := strings.Cut(string(id), "/")
+	return OrgID(f), s
+}
+
+// Validate reports whether id is well formed.
+func (id ProductID) Validate() error {
+	f, s, ok := strings.Cut(string(id), "/")
+	if !ok {
+		return Errorf(KindInvalid, "product id %q must be <factory>/<sku>", string(id))
+	}
+	if err := OrgID(f).Validate(); err != nil {
+		return err
+	}
+	return ValidateSlug("sku", s)
+}
+
+// ValidateSlug checks a short identifier: 1 to 64 characters of a-z, 0-9,
+// '-' and '.', starting with a letter or digit.
+func ValidateSlug(what, s string) error {
+	if len(s) < 1 || len(s) > 64 {
+		return Errorf(KindInvalid, "%s %q must be 1 to 64 characters", what, s)
+	}
+	for i, r := range s {
+		ok := r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || (i > 0 && (r == '-' || r == '.'))
+		if !ok {
+			return Errorf(KindInvalid, "%s %q may hold only a-z, 0-9, '-' and '.'", what, s)
+		}
+	}
+	return nil
+}
+
+// Variant is one variant of a product (a size, a colour …).
+type Variant struct {
+	ID   string `json:"id"`   // slug, unique within the product
+	Name string `json:"name"` // "M / navy"
+}
+
+// Product is a factory's product in the catalog. Updates bump Version.
+type Product struct {
+	ID           ProductID `json:"id"`
+	Factory      OrgID     `json:"factory"`
+	Name         string    `json:"name"`
+	Description  string    `json:"description,omitempty"`
+	Unit         string    `json:"unit"` // "piece", "kg", "m"
+	Variants     []Variant `json:"variants"`
+	GTIN         string    `json:"gtin,omitempty"` // GTIN-8/12/13/14 with a valid check digit
+	LeadTimeDays int64     `json:"lead_time_days"`
+	Version      int64     `json:"version"`
+	Updated      int64     `json:"updated"` // block time, unix ms
+}
+
+// Tier is a step of a pool's price ladder: from MinQty units in total, each
+// unit costs UnitPrice (minor units of the pool's currency).
+type Tier struct {
+	MinQty    int64 `json:"min_qty"`
+	UnitPrice int64 `json:"unit_price"`
+}
+
+// PoolStatus is where a demand pool stands.
+type PoolStatus string
+
+// The pool statuses.
+const (
+	PoolOpen         PoolStatus = "open"          // taking pledges (MOQ may already be reached)
+	PoolSucceeded    PoolStatus = "succeeded"     // closed with the MOQ reached: escrow captured at the final price
+	PoolFailed       PoolStatus = "failed"        // closed short of the MOQ: every pledge refunded
+	PoolInProduction PoolStatus = "in_production" // the factory started making it
+	PoolDelivered    PoolStatus = "delivered"     // every hub confirmed its delivery
+	PoolSettled      PoolStatus = "settled"       // the captured money was released to the factory
+	PoolCancelled    PoolStatus = "cancelled"     // by the factory, before any pledge
+)
+
+// PoolChange is one step of a pool's status history.
+type PoolChange struct {
+	Status PoolStatus `json:"status"`
+	Time   int64      `json:"time"` // block time, unix ms
+	Height int64      `json:"height"`
+	Reason string     `json:"reason"`
+}
+
+// Pool is a demand pool (a C2M group-buy): pledges gathered by hubs until the
+// deadline; made at the tier price the final total earns if the MOQ is
+// reached, refunded otherwise.
+type Pool struct {
+	ID         uint64       `json:"id"`
+	Factory    OrgID        `json:"factory"`
+	Product    ProductID    `json:"product"`
+	Variants   []string     `json:"variants"` // variant ids pledges may name; empty: the product has none
+	Tiers      []Tier       `json:"tiers"`    // MinQty ascending, UnitPrice strictly decreasing; the first MinQty is 1
+	MOQ        int64        `json:"moq"`      // minimum batch, units
+	Cap        int64        `json:"cap"`      // capacity cap, units; the total never exceeds it
+	CasePack   int64        `json:"case_pack"`
+	Currency   string       `json:"currency"` // ISO 4217, e.g. "CNY"
+	Deadline   int64        `json:"deadline"` // block time, unix ms
+	LockMs     int64        `json:"lock_ms"`  // pledges may be reduced until Deadline-LockMs
+	Hubs       []OrgID      `json:"hubs"`     // hubs allowed to gather pledges; empty: any member hub
+	Terms      string       `json:"terms,omitempty"`
+	Status     PoolStatus   `json:"status"`
+	Total      int64        `json:"total"`       // units pledged
+	Pledges    int64        `json:"pledges"`     // number of pledges (direct pledges and batch leaves)
+	Price      int64        `json:"final_price"` // unit price at close (0 while open or after failure)
+	Escrowed   int64        `json:"escrowed"`    // money held in the pool's escrow now
+	Captured   int64        `json:"captured"`    // money captured at success, not yet released to the factory
+	Released   int64        `json:"released"`    // money released to the factory on delivery
+	Created    int64        `json:"created"`
+	History    []PoolChange `json:"history"`
+	RFQ        uint64       `json:"rfq,omitempty"` // the request for quote it was awarded from
+	MOQReached bool         `json:"moq_reached"`
+}
+
+// TierFor returns the unit price for a total of qty units: the price of the
+// highest tier whose MinQty is ≤ qty (the first tier's below it).
+func TierFor(tiers []Tier, qty int64) (int, Tier) {
+	i := 0
+	for j, t := range tiers {
+		if qty >= t.MinQty {
+			i = j
+		}
+	}
+	if len(tiers) == 0 {
+		return 0, Tier{}
+	}
+	return i, tiers[i]
+}
+
+// HubShare is what one hub gathered in one pool.
+type HubShare struct {
+	Pool      uint64       `json:"pool"`
+	Hub       OrgID        `json:"hub"`
+	Qty       int64        `json:"qty"`
+	Pledges   int64        `json:"pledges"`
+	Variants  []VariantQty `json:"variants"`
+	Delivered bool         `json:"delivered"`
+}
+
+// VariantQty is a quantity of one variant.
+type VariantQty struct {
+	Variant string `json:"variant"`
+	Qty     int64  `json:"qty"`
+}
+
+// Pledge is a direct pledge: a consumer signed it with their own key.
+type Pledge struct {
+	Pool     uint64 `json:"pool"`
+	ID       uint64 `json:"id"` // within the pool
+	Consumer PubKey `json:"consumer"`
+	Hub      OrgID  `json:"hub"` // where the goods are picked up
+	Variant  string `json:"variant"`
+	Qty      int64  `json:"qty"`
+	Escrow   int64  `json:"escrow"`
+	Created  int64  `json:"created"`
+}
+
+// Batch is a hub's batch of pledges: one transaction, many consumers, a
+// Merkle root over the leaves so each consumer can verify their receipt.
+type Batch struct {
+	Pool   uint64 `json:"pool"`
+	Hub    OrgID  `json:"hub"`
+	Tx     string `json:"tx"`   // hash of the transaction that carried it
+	Root   string `json:"root"` // hex Merkle root over the leaves
+	Leaves int64  `json:"leaves"`
+	Qty    int64  `json:"qty"`
+	Escrow int64  `json:"escrow"`
+	Height int64  `json:"height"`
+}
+
+// AccountID names a money account on the ledger: "org:<id>", "key:<hex>"
+// (a consumer's own key), "escrow:<pool id>" or "captured:<pool id>".
+type AccountID string
+
+// Balance is an account's balance in one currency.
+type Balance struct {
+	Account  AccountID `json:"account"`
+	Currency string    `json:"currency"`
+	Amount   int64     `json:"amount"`
+}
+
+// Movement is one movement of money on the ledger, with its reason.
+// From or To is "" for money entering (deposit) or leaving (withdrawal) the
+// ledger through a bank.
+type Movement struct {
+	Height   int64     `json:"height"`
+	Time     int64     `json:"time"`
+	Tx       string    `json:"tx,omitempty"`
+	From     AccountID `json:"from"`
+	To       AccountID `json:"to"`
+	Currency string    `json:"currency"`
+	Amount   int64     `json:"amount"`
+	Reason   string    `json:"reason"` // deposit, withdrawal, escrow, capture, release, refund
+	Ref      string    `json:"ref,omitempty"`
+}
+
+// PoolFilter narrows a pool listing.
+type PoolFilter struct {
+	Status  PoolStatus
+	Factory OrgID
+	Hub     OrgID
+	Limit   int
+}
+
+// PoolService reads products, pools and money.
+// Errors: KindNotFound for an unknown id, KindInvalid for a malformed one,
+// KindInternal otherwise.
+type PoolService interface {
+	Products(ctx context.Context, factory OrgID) ([]Product, error)
+	Product(ctx context.Context, id ProductID) (Product, error)
+	Pools(ctx context.Context, f PoolFilter) ([]Pool, error)
+	Pool(ctx context.Context, id uint64) (Pool, error)
+	HubShares(ctx context.Context, pool uint64) ([]HubShare, error)
+	Batches(ctx context.Context, pool uint64) ([]Batch, error)
+	Balances(ctx context.Context, acct AccountID) ([]Balance, error)
+	Movements(ctx context.Context, acct AccountID, limit int) ([]Movement, error)
+}
