@@ -3,6 +3,7 @@ package pebblekv
 import (
 	"bytes"
 	"errors"
+	"log"
 
 	"github.com/cockroachdb/pebble"
 	"github.com/cockroachdb/pebble/bloom"
@@ -32,6 +33,7 @@ func Open(dir string) (*DB, error) {
 		Cache:        cache,
 		MemTableSize: memTableSize,
 		Levels:       []pebble.LevelOptions{{FilterPolicy: bloom.FilterPolicy(10)}},
+		Logger:       quietLogger{},
 	}
 	for i := 1; i < 7; i++ {
 		opts.Levels = append(opts.Levels, pebble.LevelOptions{FilterPolicy: bloom.FilterPolicy(10)})
@@ -131,4 +133,14 @@ func (d *DB) Close() error {
 		return gongxu.Wrap(err, "pebblekv: close %s", d.dir)
 	}
 	return nil
+}
+
+// quietLogger drops Pebble's informational messages (WAL replay on every
+// open would otherwise be printed to the terminal) and keeps fatal ones.
+type quietLogger struct{}
+
+func (quietLogger) Infof(string, ...interface{}) {}
+
+func (quietLogger) Fatalf(format string, args ...interface{}) {
+	log.Fatalf("pebble: "+format, args...)
 }
