@@ -28,6 +28,8 @@ func newTxCmd(env *Env) *cobra.Command {
 	o := &txOptions{}
 	c := newGroup("tx", "Sign and submit transactions",
 		newTxMemberCmd(env, o),
+		newTxCatalogCmd(env, o),
+		newTxSettleCmd(env, o),
 		newTxRawCmd(env, o),
 	)
 	c.Long = `Sign a transaction with a key of the keyring, submit it to the node and wait

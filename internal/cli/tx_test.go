@@ -245,3 +245,48 @@ func TestTxErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestTxCatalogAndSettleBodies(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		typ  string
+		body string
+	}{
+		{[]string{"catalog", "publish", "--sku", "jacket-1", "--name", "Rain jacket", "--variants", "m:M,l:L", "--lead-days", "21"},
+			"catalog/publish", `{"sku":"jacket-1","name":"Rain jacket","unit":"piece","variants":[{"id":"m","name":"M"},{"id":"l","name":"L"}],"lead_time_days":21}`},
+		{[]string{"settle", "deposit", "--amount", "5000", "--ref", "till 7"}, "settle/deposit", `{"currency":"CNY","amount":5000,"ref":"till 7"}`},
+		{[]string{"settle", "deposit", "--amount", "5000", "--to", "org:hub-a"}, "settle/deposit", `{"to":"org:hub-a","currency":"CNY","amount":5000}`},
+		{[]string{"settle", "withdraw", "--amount", "12", "--currency", "EUR"}, "settle/withdraw", `{"currency":"EUR","amount":12}`},
+	} {
+		tx := dryRun(t, c.args...)
+		if tx.Type != c.typ || string(tx.Body) != c.body {
+			t.Errorf("%v:\n got %s %s\nwant %s %s", c.args, tx.Type, tx.Body, c.typ, c.body)
+		}
+	}
+}
+
+// dryRun signs args as alice with --dry-run (no node) and decodes the result.
+func dryRun(t *testing.T, args ...string) *gongxu.Tx {
+	t.Helper()
+	home, _, _ := testHome(t)
+	dead, err := deadURL()
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := append([]string{"--home", home, "--node", dead, "--chain-id", "offline-1", "tx"}, args...)
+	full = append(full, "--from", "alice", "--sequence", "1", "--dry-run")
+	code, stdout, stderr := run(t, full...)
+	if code != 0 {
+		t.Fatalf("%v: exit %d: %s", args, code, stderr)
+	}
+	var st signedTx
+	if err := json.Unmarshal([]byte(stdout), &st); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := base64.StdEncoding.DecodeString(st.Tx)
+	tx, _, err := gongxu.DecodeTx(raw, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tx
+}
