@@ -182,7 +182,6 @@ func newInitCmd(env *Env) *cobra.Command {
 	return c
 }
 
-
 // TestnetRoles are the roles of the testnet's orgs, in turn; every org also validates.
 var TestnetRoles = []gongxu.Role{gongxu.RoleFactory, gongxu.RoleSupplier, gongxu.RoleHub, gongxu.RoleLogistics}
 
@@ -285,7 +284,9 @@ func Testnet(o TestnetOptions) ([]TestnetNode, error) {
 	return out, err
 }
 
-func testnetPorts(base, i int) comet.Ports { return comet.Ports{P2P: base + 10*i, RPC: base + 10*i + 1} }
+func testnetPorts(base, i int) comet.Ports {
+	return comet.Ports{P2P: base + 10*i, RPC: base + 10*i + 1}
+}
 
 func newReindexCmd(env *Env) *cobra.Command {
 	return &cobra.Command{
