@@ -40,6 +40,7 @@ func hasGenesis(home string) bool {
 func newUpCmd(env *Env) *cobra.Command {
 	var api string
 	var demo bool
+	var ports comet.Ports
 	c := &cobra.Command{
 		Use:   "up",
 		Short: "Run a one-node gongxu network on this machine (created on first run)",
@@ -50,7 +51,7 @@ With --demo it also admits a small example network of organizations through gove
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !hasGenesis(env.Home) {
-				if err := initLocal(env, api); err != nil {
+				if err := initLocal(env, api, ports); err != nil {
 					return err
 				}
 				fmt.Fprintf(env.Stdout, "created a one-node network in %s\n", env.Home)
@@ -60,11 +61,13 @@ With --demo it also admits a small example network of organizations through gove
 	}
 	c.Flags().StringVar(&api, "api", "", "`ADDR` of the API and web pages (default 127.0.0.1:8080, or the home's config)")
 	c.Flags().BoolVar(&demo, "demo", false, "also admit an example network of organizations (a supplier, two factories, three hubs)")
+	c.Flags().IntVar(&ports.P2P, "p2p-port", 26656, "CometBFT p2p `PORT` (first run only)")
+	c.Flags().IntVar(&ports.RPC, "rpc-port", 26657, "CometBFT RPC `PORT` (first run only)")
 	return c
 }
 
 // initLocal creates a one-validator network in env.Home.
-func initLocal(env *Env, api string) error {
+func initLocal(env *Env, api string, ports comet.Ports) error {
 	kr, err := keyring.Open(env.KeysDir())
 	if err != nil {
 		return err
@@ -76,7 +79,7 @@ func initLocal(env *Env, api string) error {
 	if err != nil {
 		return err
 	}
-	id, err := comet.InitHome(env.Home, comet.HomeOptions{Moniker: "gongxu-up", Ports: comet.Ports{P2P: 26656, RPC: 26657}})
+	id, err := comet.InitHome(env.Home, comet.HomeOptions{Moniker: "gongxu-up", Ports: ports})
 	if err != nil {
 		return err
 	}

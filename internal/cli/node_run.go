@@ -108,7 +108,7 @@ func startNode(home string, cfg NodeConfig, log *slog.Logger) (_ *node, err erro
 	go n.proj.run()
 	n.proj.push(gongxu.CommittedBlock{}) // wake it to catch up with the block store
 
-	api := httpapi.New(httpapi.Config{Node: n.comet, Members: n.read, Txs: n.read, Registry: reg, Logger: log})
+	api := httpapi.New(httpapi.Config{Node: readYourWrites{n}, Members: n.read, Txs: n.read, Registry: reg, Logger: log})
 	pages, err := web.New(web.Config{Node: n.comet, Members: n.read, Txs: n.read, Logger: log})
 	if err != nil {
 		return nil, err
@@ -174,6 +174,30 @@ func (n *node) waitHeight(ctx context.Context, h int64) error {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// readYourWrites answers a committed transaction only once the read model
+// has projected its block, so a client that submits and then queries sees
+// its own change.
+type readYourWrites struct{ n *node }
+
+func (w readYourWrites) Status(ctx context.Context) (gongxu.Status, error) { return w.n.comet.Status(ctx) }
+
+func (w readYourWrites) Account(ctx context.Context, k gongxu.PubKey) (gongxu.Account, error) {
+	return w.n.comet.Account(ctx, k)
+}
+
+func (w readYourWrites) Submit(ctx context.Context, tx []byte, wait bool) (gongxu.TxResult, error) {
+	r, err := w.n.comet.Submit(ctx, tx, wait)
+	if err != nil || !wait || r.Height == 0 {
+		return r, err
+	}
+	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := w.n.waitHeight(wctx, r.Height); err != nil {
+		w.n.log.Warn("read model is behind the chain", "height", r.Height, "err", err)
+	}
+	return r, nil
 }
 
 // blockSource reads committed blocks back from CometBFT's stores.

@@ -36,11 +36,9 @@ func TestNodeInProcess(t *testing.T) {
 	}
 	home := t.TempDir()
 	env := &Env{Stdout: io.Discard, Stderr: io.Discard, Ctx: context.Background(), Home: home}
-	if err := initLocal(env, freeAddr(t)); err != nil {
+	if err := initLocal(env, freeAddr(t), freePorts(t)); err != nil {
 		t.Fatal(err)
 	}
-	// CometBFT's ports must be free too.
-	cfgPorts(t, home)
 	cfg, err := LoadNodeConfig(home)
 	if err != nil {
 		t.Fatal(err)
@@ -75,6 +73,10 @@ func TestNodeInProcess(t *testing.T) {
 		return r
 	}
 	send(member.TypeUpdateOrg, member.MsgUpdateOrg{Description: "in-process"})
+	// Read your writes: once the tx is answered, queries show it.
+	if o, err := c.Org(ctx, "operator"); err != nil || o.Description != "in-process" {
+		t.Fatalf("right after the commit the read model shows %+v (%v)", o, err)
+	}
 	// Add a second validator with little power (the chain keeps > 2/3 with
 	// this node alone): CometBFT must take the update.
 	pub, _, _ := ed25519.GenerateKey(nil)
