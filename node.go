@@ -11,7 +11,11 @@ type CommittedBlock struct {
 	Hash    string     `json:"hash"`
 	AppHash string     `json:"app_hash"` // the app hash after this block
 	Txs     []TxRecord `json:"txs"`
-	Events  []Event    `json:"events"` // events outside any tx: genesis, deadlines, validator changes
+	// Events happened before the block's transactions (genesis, deadlines
+	// falling due), EndEvents after them; the read model applies them in
+	// that order: Events, each tx's events, EndEvents.
+	Events    []Event `json:"events"`
+	EndEvents []Event `json:"end_events,omitempty"`
 }
 
 // NodeService is the running node: its status, and the way in for signed

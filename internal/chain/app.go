@@ -66,7 +66,8 @@ type BlockResult struct {
 	Height           int64
 	Time             int64
 	Txs              []TxResult
-	Events           []gongxu.Event // genesis, block hooks
+	Events           []gongxu.Event // before the txs: genesis, BeginBlock hooks
+	EndEvents        []gongxu.Event // after the txs: EndBlock hooks
 	ValidatorUpdates []module.ValidatorUpdate
 	AppHash          []byte
 }
@@ -273,6 +274,9 @@ func (a *App) FinalizeBlock(b Block) (*BlockResult, error) {
 			return nil, fmt.Errorf("begin block %d, module %s: %w", b.Height, m.Name(), err)
 		}
 	}
+	res.Events = append(res.Events, hookCtx.Events()...)
+	res.ValidatorUpdates = append(res.ValidatorUpdates, hookCtx.ValidatorUpdates()...)
+	hookCtx.ResetEvents()
 	counts := map[string]int64{}
 	for i := range ds {
 		r, err := a.deliver(c, b, &ds[i], params, counts)
@@ -286,9 +290,9 @@ func (a *App) FinalizeBlock(b Block) (*BlockResult, error) {
 			return nil, fmt.Errorf("end block %d, module %s: %w", b.Height, m.Name(), err)
 		}
 	}
-	res.Events = append(res.Events, hookCtx.Events()...)
-	res.ValidatorUpdates = append(res.ValidatorUpdates, hookCtx.ValidatorUpdates()...)
+	res.EndEvents = hookCtx.Events()
 	res.ValidatorUpdates = append(res.ValidatorUpdates, a.txValUpdates...)
+	res.ValidatorUpdates = append(res.ValidatorUpdates, hookCtx.ValidatorUpdates()...)
 	a.txValUpdates = nil
 	res.ValidatorUpdates = mergeValidatorUpdates(res.ValidatorUpdates)
 

@@ -181,7 +181,9 @@ func (n *node) waitHeight(ctx context.Context, h int64) error {
 // its own change.
 type readYourWrites struct{ n *node }
 
-func (w readYourWrites) Status(ctx context.Context) (gongxu.Status, error) { return w.n.comet.Status(ctx) }
+func (w readYourWrites) Status(ctx context.Context) (gongxu.Status, error) {
+	return w.n.comet.Status(ctx)
+}
 
 func (w readYourWrites) Account(ctx context.Context, k gongxu.PubKey) (gongxu.Account, error) {
 	return w.n.comet.Account(ctx, k)

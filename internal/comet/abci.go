@@ -103,7 +103,8 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 	if err != nil {
 		return nil, err
 	}
-	out := &abci.ResponseFinalizeBlock{AppHash: res.AppHash, TxResults: make([]*abci.ExecTxResult, len(res.Txs)), Events: toABCI(res.Events)}
+	out := &abci.ResponseFinalizeBlock{AppHash: res.AppHash, TxResults: make([]*abci.ExecTxResult, len(res.Txs)),
+		Events: append(toABCI(res.Events), endEvents(res.EndEvents)...)}
 	for i, t := range res.Txs {
 		out.TxResults[i] = &abci.ExecTxResult{Code: t.Code, Log: t.Log, Info: string(t.Org), Codespace: codespace(t.Code), Events: toABCI(t.Events)}
 	}
@@ -175,6 +176,33 @@ func toABCI(evs []gongxu.Event) []abci.Event {
 		out[i] = abci.Event{Type: e.Type, Attributes: attrs}
 	}
 	return out
+}
+
+// stageAttr marks the block-level events that came after the transactions,
+// so a block read back from CometBFT's store keeps the order.
+const stageAttr = "gongxu.stage"
+
+func endEvents(evs []gongxu.Event) []abci.Event {
+	out := toABCI(evs)
+	for i := range out {
+		out[i].Attributes = append(out[i].Attributes, abci.EventAttribute{Key: stageAttr, Value: "end"})
+	}
+	return out
+}
+
+// splitStages undoes endEvents: events before the txs, and after them.
+func splitStages(evs []abci.Event) (begin, end []gongxu.Event) {
+	begin, end = []gongxu.Event{}, nil
+	for _, e := range evs {
+		n := len(e.Attributes)
+		if n > 0 && e.Attributes[n-1].Key == stageAttr {
+			e.Attributes = e.Attributes[:n-1]
+			end = append(end, fromABCI([]abci.Event{e})...)
+			continue
+		}
+		begin = append(begin, fromABCI([]abci.Event{e})...)
+	}
+	return begin, end
 }
 
 func fromABCI(evs []abci.Event) []gongxu.Event {

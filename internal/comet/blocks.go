@@ -24,7 +24,7 @@ func kindName(code uint32) string {
 func committedBlock(res chain.BlockResult, blockHash []byte) gongxu.CommittedBlock {
 	b := gongxu.CommittedBlock{
 		Height: res.Height, Time: res.Time, Hash: strings.ToUpper(hex.EncodeToString(blockHash)),
-		AppHash: strings.ToUpper(hex.EncodeToString(res.AppHash)), Txs: make([]gongxu.TxRecord, len(res.Txs)), Events: res.Events,
+		AppHash: strings.ToUpper(hex.EncodeToString(res.AppHash)), Txs: make([]gongxu.TxRecord, len(res.Txs)), Events: res.Events, EndEvents: res.EndEvents,
 	}
 	if b.Events == nil {
 		b.Events = []gongxu.Event{}
@@ -43,8 +43,9 @@ func committedBlock(res chain.BlockResult, blockHash []byte) gongxu.CommittedBlo
 func storedBlock(height, timeMs int64, blockHash []byte, txs [][]byte, resp *abci.ResponseFinalizeBlock) gongxu.CommittedBlock {
 	b := gongxu.CommittedBlock{
 		Height: height, Time: timeMs, Hash: strings.ToUpper(hex.EncodeToString(blockHash)),
-		AppHash: strings.ToUpper(hex.EncodeToString(resp.AppHash)), Txs: make([]gongxu.TxRecord, len(txs)), Events: fromABCI(resp.Events),
+		AppHash: strings.ToUpper(hex.EncodeToString(resp.AppHash)), Txs: make([]gongxu.TxRecord, len(txs)),
 	}
+	b.Events, b.EndEvents = splitStages(resp.Events)
 	for i, raw := range txs {
 		r := gongxu.TxRecord{Hash: gongxu.TxHash(raw), Height: height, Index: i, Time: rfc3339(timeMs)}
 		if tx, _, err := gongxu.DecodeTx(raw, 0); err == nil {
