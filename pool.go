@@ -100,7 +100,8 @@ type PoolChange struct {
 type Pool struct {
 	ID         uint64       `json:"id"`
 	Factory    OrgID        `json:"factory"`
-	Product    ProductID    `json:"product"`
+	Product    ProductID    `json:"product"`  // empty for a pool awarded from a request for quote
+	Title      string       `json:"title"`    // the product's name, or the awarded request's title
 	Variants   []string     `json:"variants"` // variant ids pledges may name; empty: the product has none
 	Tiers      []Tier       `json:"tiers"`    // MinQty ascending, UnitPrice strictly decreasing; the first MinQty is 1
 	MOQ        int64        `json:"moq"`      // minimum batch, units

@@ -10,6 +10,8 @@ import (
 	"github.com/gongxu-network/gongxu/internal/module"
 	"github.com/gongxu-network/gongxu/internal/module/catalog"
 	"github.com/gongxu-network/gongxu/internal/module/member"
+	"github.com/gongxu-network/gongxu/internal/module/pool"
+	"github.com/gongxu-network/gongxu/internal/module/rfq"
 	"github.com/gongxu-network/gongxu/internal/module/settle"
 )
 
@@ -18,17 +20,30 @@ type Set struct {
 	Member  *member.Module
 	Catalog *catalog.Module
 	Settle  *settle.Module
+	Pool    *pool.Module
+	RFQ     *rfq.Module
 }
 
 // New wires a fresh set of modules.
 func New() *Set {
 	m := member.New()
-	return &Set{Member: m, Catalog: catalog.New(m), Settle: settle.New(m)}
+	c := catalog.New(m)
+	st := settle.New(m)
+	p := pool.New(m, c, st)
+	// rfq turns awarded bids into pools; it declares the call as a function
+	// of its own request type, adapted here to pool.Award.
+	openAwarded := func(ctx *module.Context, r rfq.PoolRequest) (uint64, error) {
+		return p.OpenAwarded(ctx, pool.Award{
+			Factory: r.Factory, Hub: r.Hub, Title: r.Title, Qty: r.Qty, UnitPrice: r.UnitPrice,
+			Currency: r.Currency, Deadline: r.Deadline, RFQ: r.RFQ,
+		})
+	}
+	return &Set{Member: m, Catalog: c, Settle: st, Pool: p, RFQ: rfq.New(m, openAwarded)}
 }
 
 // List returns the modules in execution order.
 func (s *Set) List() []module.Module {
-	return []module.Module{s.Member, s.Catalog, s.Settle}
+	return []module.Module{s.Member, s.Catalog, s.Settle, s.Pool, s.RFQ}
 }
 
 // ChainConfig returns the chain configuration for chainID.

@@ -1,0 +1,131 @@
+package pool
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/internal/module"
+)
+
+// BeginBlock implements module.Module: every open pool whose deadline is at
+// or before the block time closes, in (deadline, id) order.
+func (m *Module) BeginBlock(ctx *module.Context) error {
+	var due []uint64
+	var ierr error
+	start := []byte(prefix + "due/")
+	end := []byte(prefix + "due/" + pad(uint64(max(ctx.Time, 0))) + "/~")
+	if err := ctx.KV.Iterate(start, end, func(k, _ []byte) bool {
+		id, err := strconv.ParseUint(string(k[max(len(k)-20, 0):]), 10, 64)
+		if err != nil {
+			ierr = fmt.Errorf("pool: corrupt deadline index key %q", k)
+			return false
+		}
+		due = append(due, id)
+		return true
+	}); err != nil {
+		return err
+	}
+	if ierr != nil {
+		return ierr
+	}
+	for _, id := range due {
+		p, err := m.Pool(ctx.KV, id)
+		if err != nil {
+			return err
+		}
+		if p.Status != gongxu.PoolOpen {
+			return fmt.Errorf("pool %d is %s but still in the deadline index", id, p.Status)
+		}
+		if err := m.close(ctx, &p, "deadline reached"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// close ends an open pool's pledging. With the MOQ reached it succeeds: the
+// final price is the tier of the total; each payer is charged qty × price
+// into the captured account and the rest of their escrow is released. Short of
+// the MOQ it fails and every payer is refunded. Either way the escrow account
+// ends empty. Any error is a broken invariant.
+func (m *Module) close(ctx *module.Context, p *gongxu.Pool, why string) error {
+	if err := ctx.KV.Delete(dueKey(p.Deadline, p.ID)); err != nil {
+		return err
+	}
+	ps, err := payers(ctx.KV, p.ID)
+	if err != nil {
+		return err
+	}
+	var held int64
+	for _, e := range ps {
+		held += e.Escrow // ≤ cap × first-tier price: no overflow
+	}
+	if held != p.Escrowed {
+		return fmt.Errorf("pool %d: payers hold %d in escrow, the pool says %d", p.ID, held, p.Escrowed)
+	}
+	esc := escrowAccount(p.ID)
+	transfer := func(to gongxu.AccountID, amount int64, reason string) error {
+		if amount == 0 {
+			return nil
+		}
+		err := m.settle.Transfer(ctx, esc, to, p.Currency, amount, reason, ref(p.ID))
+		return gongxu.Wrap(err, "pool %d: %s of %d to %s at close", p.ID, reason, amount, to)
+	}
+	if p.Total >= p.MOQ {
+		i, tier := gongxu.TierFor(p.Tiers, p.Total)
+		var captured int64
+		for _, e := range ps {
+			charge, err := gongxu.MulInt64(e.Qty, tier.UnitPrice)
+			if err != nil || charge > e.Escrow {
+				return fmt.Errorf("pool %d: payer %s charged %d for %d units, escrow %d (%v)", p.ID, e.account, charge, e.Qty, e.Escrow, err)
+			}
+			if err := transfer(capturedAccount(p.ID), charge, reasonCapture); err != nil {
+				return err
+			}
+			if err := transfer(e.account, e.Escrow-charge, reasonRelease); err != nil {
+				return err
+			}
+			captured += charge // ≤ cap × first-tier price: no overflow
+		}
+		shares, err := m.HubShares(ctx.KV, p.ID)
+		if err != nil {
+			return err
+		}
+		mt, err := loadMeta(ctx.KV, p.ID)
+		if err != nil {
+			return err
+		}
+		mt.Pending = 0
+		for _, s := range shares {
+			if s.Qty > 0 {
+				mt.Pending++
+			}
+		}
+		if err := saveMeta(ctx, p.ID, mt); err != nil {
+			return err
+		}
+		p.Price, p.Captured = tier.UnitPrice, captured
+		history(ctx, p, gongxu.PoolSucceeded, fmt.Sprintf("%s with %d units: minimum batch of %d met, unit price %d (tier %d)",
+			why, p.Total, p.MOQ, tier.UnitPrice, i+1))
+	} else {
+		for _, e := range ps {
+			if err := transfer(e.account, e.Escrow, reasonRefund); err != nil {
+				return err
+			}
+		}
+		history(ctx, p, gongxu.PoolFailed, fmt.Sprintf("%s with %d units, short of the minimum batch of %d: every pledge refunded", why, p.Total, p.MOQ))
+	}
+	for _, e := range ps {
+		if err := ctx.KV.Delete(payerKey(p.ID, e.account)); err != nil {
+			return err
+		}
+	}
+	if bal, err := m.settle.Balance(ctx.KV, esc, p.Currency); err != nil {
+		return err
+	} else if bal != 0 {
+		return fmt.Errorf("pool %d: escrow holds %d %s after closing", p.ID, bal, p.Currency)
+	}
+	p.Escrowed = 0
+	return savePool(ctx, p)
+}

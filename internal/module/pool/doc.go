@@ -1,0 +1,62 @@
+// Package pool is the module of demand pools (C2M group-buys): a factory
+// opens a pool on one of its products with price tiers, a minimum batch
+// (MOQ), a capacity cap, a case pack, a currency, a deadline and the hubs that
+// may gather pledges; consumers pledge directly with their own keys, and hubs
+// submit batches of their consumers' pledges. The state keeps aggregates per
+// pool, per hub and per variant, never one record per batch leaf, and no
+// personal data: a batch leaf names a consumer by a pseudonym only.
+//
+// The rules:
+//
+//   - Escrow at the first-tier price. Every pledge moves qty × the first
+//     (highest) tier's unit price from the payer into the pool's escrow
+//     account: a direct pledge from the signer's key account (its org's
+//     account when the key belongs to a member org), a batch from the hub's
+//     org account.
+//   - Close at the deadline, in block processing. BeginBlock closes every
+//     open pool whose deadline is at or before the block time, in (deadline,
+//     id) order, with no transaction from anyone. With the MOQ reached the pool
+//     succeeds: the final unit price is the tier the final total reaches, each
+//     payer is charged qty × that price (captured until delivery) and the rest
+//     of their escrow is released to them. Short of the MOQ it fails and every
+//     payer's escrow is refunded.
+//   - The cap. The total never exceeds the cap: a pledge or batch that would
+//     take it over is rejected whole (KindConflict) with the remaining
+//     capacity in the message, so the hub can resubmit what fits. A pledge or
+//     batch that reaches the cap exactly closes the pool at once (succeeded),
+//     in that transaction.
+//   - Case packs. Every pledged quantity (a pledge, a leaf, a reduction) is a
+//     multiple of the pool's case pack, and so is the cap.
+//   - The lock. Pledges may be reduced or withdrawn (reduce by the consumer
+//     who made a direct pledge, hub_reduce by a hub for its batched pledges)
+//     only before Deadline − LockMs; never after. New pledges are taken until
+//     the deadline.
+//   - Cancel. The factory may cancel a pool only while it is open and before
+//     it ever received a pledge.
+//   - Delivery. After start_production (the factory), each hub with a share
+//     confirms its delivery; its share (qty × final price) is paid from the
+//     pool's captured account to the factory. When every hub has confirmed,
+//     the pool is delivered, then settled.
+//   - Receipts. A batch's leaves are hashed (LeafHash: domain-separated, and
+//     bound to the pool and the hub) into a Merkle tree (MerkleRoot: an odd
+//     node is promoted, never duplicated); the Batch record, keyed by the
+//     transaction hash, keeps the root. The hub hands each consumer a Receipt
+//     (batch tx hash, leaf index, leaf, proof) that anyone can check against
+//     the ledger with Receipt.Verify and the Batch record.
+//
+// Messages: pool/open, pool/cancel, pool/start_production (the factory);
+// pool/batch, pool/hub_reduce, pool/confirm_delivery (a hub); pool/pledge and
+// pool/reduce (any key: open routes). The rfq module opens awarded pools
+// through OpenAwarded.
+//
+// Events: pool.pool (pool, status, json: the whole Pool) on every change of
+// a pool, pool.share (pool, hub, json: HubShare), pool.pledge (pool, id,
+// json: Pledge), pool.batch (pool, hub, tx, json: Batch). The read model
+// projects them as snapshots. Money moves as settle.move events.
+//
+// State keys, under "pool/": seq, p/<id>, meta/<id>, due/<deadline>/<id>,
+// share/<id>/<hub>, hb/<id>/<hub> (a hub's batched quantities),
+// vq/<id>/<variant>, payer/<id>/<account> (escrow per payer, while open),
+// pledge/<id>/<pledge id>, batch/<tx hash>. Numbers in keys are zero-padded
+// to 20 digits so keys sort numerically.
+package pool

@@ -1,0 +1,596 @@
+package pool
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/internal/module"
+)
+
+// Routes implements module.Module. Pledge and reduce are open to any key
+// (a consumer's own); everything else needs a member org's key.
+func (m *Module) Routes() []module.Route {
+	return []module.Route{
+		{Type: TypeOpen, New: func() module.Msg { return &MsgOpen{} }, Handle: m.handleOpen},
+		{Type: TypeCancel, New: func() module.Msg { return &MsgCancel{} }, Handle: m.handleCancel},
+		{Type: TypePledge, New: func() module.Msg { return &MsgPledge{} }, Handle: m.handlePledge, Open: true},
+		{Type: TypeReduce, New: func() module.Msg { return &MsgReduce{} }, Handle: m.handleReduce, Open: true},
+		{Type: TypeBatch, New: func() module.Msg { return &MsgBatch{} }, Handle: m.handleBatch},
+		{Type: TypeHubReduce, New: func() module.Msg { return &MsgHubReduce{} }, Handle: m.handleHubReduce},
+		{Type: TypeStartProduction, New: func() module.Msg { return &MsgStartProduction{} }, Handle: m.handleStartProduction},
+		{Type: TypeConfirmDelivery, New: func() module.Msg { return &MsgConfirmDelivery{} }, Handle: m.handleConfirmDelivery},
+	}
+}
+
+func unauthorized(format string, args ...any) error {
+	return gongxu.Errorf(gongxu.KindUnauthorized, format, args...)
+}
+
+func conflict(format string, args ...any) error {
+	return gongxu.Errorf(gongxu.KindConflict, format, args...)
+}
+
+func ref(id uint64) string { return "pool " + uitoa(id) }
+
+func (m *Module) handleOpen(ctx *module.Context, msg module.Msg) error {
+	o := msg.(*MsgOpen)
+	ok, err := m.members.HasRole(ctx.KV, ctx.Org, gongxu.RoleFactory)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return unauthorized("org %s is not a factory; only factories open pools", ctx.Org)
+	}
+	prod, err := m.catalog.Product(ctx.KV, o.Product)
+	if err != nil {
+		return err
+	}
+	if prod.Factory != ctx.Org {
+		return unauthorized("product %s belongs to %s; a factory opens pools on its own products only", prod.ID, prod.Factory)
+	}
+	if o.Deadline <= ctx.Time {
+		return invalid("deadline %d is not after the block time %d", o.Deadline, ctx.Time)
+	}
+	if o.Deadline-ctx.Time > MaxOpenMs {
+		return invalid("deadline %d is more than 365 days after the block time %d", o.Deadline, ctx.Time)
+	}
+	if o.LockMs >= o.Deadline-ctx.Time {
+		return invalid("lock_ms %d must be shorter than the time left until the deadline (%d ms)", o.LockMs, o.Deadline-ctx.Time)
+	}
+	offered := make([]string, 0, len(prod.Variants))
+	for _, v := range prod.Variants {
+		offered = append(offered, v.ID)
+	}
+	variants := offered
+	if len(o.Variants) > 0 {
+		if len(offered) == 0 {
+			return invalid("product %s has no variants; leave variants empty", prod.ID)
+		}
+		for _, v := range o.Variants {
+			if !slices.Contains(offered, v) {
+				return invalid("product %s has no variant %q", prod.ID, v)
+			}
+		}
+		variants = slices.Clone(o.Variants)
+	}
+	hubs := []gongxu.OrgID{}
+	for _, h := range o.Hubs {
+		ok, err := m.members.HasRole(ctx.KV, h, gongxu.RoleHub)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return invalid("org %s is not a member hub", h)
+		}
+		hubs = append(hubs, h)
+	}
+	id, err := nextPoolID(ctx)
+	if err != nil {
+		return err
+	}
+	p := gongxu.Pool{
+		ID: id, Factory: ctx.Org, Product: prod.ID, Title: prod.Name, Variants: variants,
+		Tiers: slices.Clone(o.Tiers), MOQ: o.MOQ, Cap: o.Cap, CasePack: o.CasePack, Currency: o.Currency,
+		Deadline: o.Deadline, LockMs: o.LockMs, Hubs: hubs, Terms: o.Terms, Created: ctx.Time,
+	}
+	history(ctx, &p, gongxu.PoolOpen, "opened by "+string(ctx.Org))
+	if err := ctx.KV.Set(dueKey(p.Deadline, p.ID), []byte{}); err != nil {
+		return err
+	}
+	return savePool(ctx, &p)
+}
+
+func (m *Module) handleCancel(ctx *module.Context, msg module.Msg) error {
+	c := msg.(*MsgCancel)
+	p, err := m.Pool(ctx.KV, c.Pool)
+	if err != nil {
+		return err
+	}
+	if ctx.Org != p.Factory {
+		return unauthorized("pool %d belongs to factory %s; only it may cancel the pool", p.ID, p.Factory)
+	}
+	if p.Status != gongxu.PoolOpen {
+		return conflict("pool %d is %s; only an open pool can be cancelled", p.ID, p.Status)
+	}
+	mt, err := loadMeta(ctx.KV, p.ID)
+	if err != nil {
+		return err
+	}
+	if mt.PledgeSeq > 0 || mt.Batches > 0 {
+		return conflict("pool %d has received pledges; a factory may cancel a pool only before any pledge", p.ID)
+	}
+	if err := ctx.KV.Delete(dueKey(p.Deadline, p.ID)); err != nil {
+		return err
+	}
+	reason := "cancelled by the factory"
+	if c.Reason != "" {
+		reason += ": " + c.Reason
+	}
+	history(ctx, &p, gongxu.PoolCancelled, reason)
+	return savePool(ctx, &p)
+}
+
+// openPool loads a pool that takes pledges. Errors: KindNotFound,
+// KindConflict when it is not open.
+func (m *Module) openPool(ctx *module.Context, id uint64) (gongxu.Pool, error) {
+	p, err := m.Pool(ctx.KV, id)
+	if err != nil {
+		return p, err
+	}
+	if p.Status != gongxu.PoolOpen {
+		return p, conflict("pool %d is %s; it takes no pledges", p.ID, p.Status)
+	}
+	if ctx.Time >= p.Deadline { // never: BeginBlock closed it before the transactions
+		return p, gongxu.Errorf(gongxu.KindExpired, "pool %d's deadline %d has passed", p.ID, p.Deadline)
+	}
+	return p, nil
+}
+
+// hubAllowed reports whether hub may gather pledges for p: a member hub,
+// listed in p.Hubs unless the list is empty.
+func (m *Module) hubAllowed(ctx *module.Context, p *gongxu.Pool, hub gongxu.OrgID) (bool, error) {
+	if len(p.Hubs) > 0 && !slices.Contains(p.Hubs, hub) {
+		return false, nil
+	}
+	return m.members.HasRole(ctx.KV, hub, gongxu.RoleHub)
+}
+
+func checkVariant(p *gongxu.Pool, v string) error {
+	if len(p.Variants) == 0 {
+		if v != "" {
+			return invalid("pool %d has no variants; leave variant empty", p.ID)
+		}
+		return nil
+	}
+	if v == "" {
+		return invalid("pool %d needs a variant: one of %s", p.ID, strings.Join(p.Variants, ", "))
+	}
+	if !slices.Contains(p.Variants, v) {
+		return invalid("pool %d does not offer variant %q (it offers %s)", p.ID, v, strings.Join(p.Variants, ", "))
+	}
+	return nil
+}
+
+func checkCasePack(p *gongxu.Pool, qty int64) error {
+	if qty%p.CasePack != 0 {
+		return invalid("qty %d is not a multiple of pool %d's case pack of %d", qty, p.ID, p.CasePack)
+	}
+	return nil
+}
+
+// checkRoom applies the cap rule: a pledge or batch that would take the total
+// over the cap is rejected whole.
+func checkRoom(p *gongxu.Pool, qty int64) error {
+	next, err := gongxu.AddInt64(p.Total, qty)
+	if err != nil || next > p.Cap {
+		return conflict("pool %d has room for %d more units (cap %d, pledged %d); %d asked: a pledge or batch over the cap is rejected whole, resubmit what fits",
+			p.ID, p.Cap-p.Total, p.Cap, p.Total, qty)
+	}
+	return nil
+}
+
+func checkLock(ctx *module.Context, p *gongxu.Pool) error {
+	if lockAt := p.Deadline - p.LockMs; ctx.Time >= lockAt {
+		return gongxu.Errorf(gongxu.KindExpired, "pool %d is locked since %d (%d ms before its deadline %d): pledges can no longer be reduced or withdrawn",
+			p.ID, lockAt, p.LockMs, p.Deadline)
+	}
+	return nil
+}
+
+func firstPrice(p *gongxu.Pool) int64 { return p.Tiers[0].UnitPrice }
+
+// adjust applies a change of qty units (negative: a reduction) paid by acct,
+// gathered by hub, split by variant as in variants (deltas, sorted), and of
+// pledges pledges, to the payer record, the hub's share, the per-variant
+// demand and the pool's totals. The money has moved already. It then saves
+// the pool, or closes it when the change reached the cap.
+func (m *Module) adjust(ctx *module.Context, p *gongxu.Pool, hub gongxu.OrgID, acct gongxu.AccountID, qty, escrow int64, variants []gongxu.VariantQty, pledges int64) error {
+	if err := addPayer(ctx.KV, p.ID, acct, qty, escrow); err != nil {
+		return err
+	}
+	s, err := loadShare(ctx.KV, p.ID, hub)
+	if err != nil {
+		return err
+	}
+	if s.Qty, err = gongxu.AddInt64(s.Qty, qty); err != nil {
+		return err
+	}
+	if s.Pledges, err = gongxu.AddInt64(s.Pledges, pledges); err != nil {
+		return err
+	}
+	for _, v := range variants {
+		if s.Variants, err = addVariant(s.Variants, v.Variant, v.Qty); err != nil {
+			return err
+		}
+		if err := addInt(ctx.KV, demandKey(p.ID, v.Variant), v.Qty); err != nil {
+			return err
+		}
+	}
+	if s.Qty < 0 || s.Pledges < 0 {
+		return fmt.Errorf("pool %d: hub %s share went negative (%d units, %d pledges)", p.ID, hub, s.Qty, s.Pledges)
+	}
+	if err := saveShare(ctx, &s); err != nil {
+		return err
+	}
+	if p.Total, err = gongxu.AddInt64(p.Total, qty); err != nil {
+		return err
+	}
+	if p.Pledges, err = gongxu.AddInt64(p.Pledges, pledges); err != nil {
+		return err
+	}
+	if p.Escrowed, err = gongxu.AddInt64(p.Escrowed, escrow); err != nil {
+		return err
+	}
+	reached := p.Total >= p.MOQ
+	if reached && !p.MOQReached && !slices.ContainsFunc(p.History, func(c gongxu.PoolChange) bool { return strings.HasPrefix(c.Reason, moqReason) }) {
+		history(ctx, p, gongxu.PoolOpen, fmt.Sprintf("%s: %d units pledged", moqReason, p.Total))
+	}
+	p.MOQReached = reached
+	if p.Total == p.Cap {
+		return m.close(ctx, p, fmt.Sprintf("capacity cap of %d units reached", p.Cap))
+	}
+	return savePool(ctx, p)
+}
+
+const moqReason = "minimum batch reached"
+
+func (m *Module) handlePledge(ctx *module.Context, msg module.Msg) error {
+	pm := msg.(*MsgPledge)
+	p, err := m.openPool(ctx, pm.Pool)
+	if err != nil {
+		return err
+	}
+	ok, err := m.hubAllowed(ctx, &p, pm.Hub)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return invalid("%s is not a pickup hub of pool %d", pm.Hub, p.ID)
+	}
+	if err := checkVariant(&p, pm.Variant); err != nil {
+		return err
+	}
+	if err := checkCasePack(&p, pm.Qty); err != nil {
+		return err
+	}
+	if err := checkRoom(&p, pm.Qty); err != nil {
+		return err
+	}
+	escrow, err := gongxu.MulInt64(pm.Qty, firstPrice(&p))
+	if err != nil {
+		return err
+	}
+	acct := keyAccount(ctx.Signer)
+	if ctx.Org != "" {
+		acct = orgAccount(ctx.Org)
+	}
+	mt, err := loadMeta(ctx.KV, p.ID)
+	if err != nil {
+		return err
+	}
+	mt.PledgeSeq++
+	if err := m.settle.Transfer(ctx, acct, escrowAccount(p.ID), p.Currency, escrow, reasonEscrow, fmt.Sprintf("%s pledge %d", ref(p.ID), mt.PledgeSeq)); err != nil {
+		return err
+	}
+	if err := saveMeta(ctx, p.ID, mt); err != nil {
+		return err
+	}
+	rec := pledgeRec{Pledge: gongxu.Pledge{Pool: p.ID, ID: mt.PledgeSeq, Consumer: ctx.Signer, Hub: pm.Hub, Variant: pm.Variant,
+		Qty: pm.Qty, Escrow: escrow, Created: ctx.Time}, Payer: acct}
+	if err := savePledge(ctx, &rec); err != nil {
+		return err
+	}
+	return m.adjust(ctx, &p, pm.Hub, acct, pm.Qty, escrow, []gongxu.VariantQty{{Variant: pm.Variant, Qty: pm.Qty}}, 1)
+}
+
+func (m *Module) handleReduce(ctx *module.Context, msg module.Msg) error {
+	r := msg.(*MsgReduce)
+	p, err := m.Pool(ctx.KV, r.Pool)
+	if err != nil {
+		return err
+	}
+	rec, err := loadPledge(ctx.KV, r.Pool, r.Pledge)
+	if err != nil {
+		return err
+	}
+	if rec.Consumer != ctx.Signer {
+		return unauthorized("pledge %d of pool %d was made by another key; only its consumer may reduce or withdraw it", rec.ID, p.ID)
+	}
+	if p.Status != gongxu.PoolOpen {
+		return conflict("pool %d is %s; pledges can be reduced only while it is open", p.ID, p.Status)
+	}
+	if err := checkLock(ctx, &p); err != nil {
+		return err
+	}
+	if rec.Qty == 0 {
+		return conflict("pledge %d of pool %d is already withdrawn", rec.ID, p.ID)
+	}
+	if r.Qty >= rec.Qty {
+		return invalid("pledge %d holds %d units; a reduction must ask for fewer, got %d", rec.ID, rec.Qty, r.Qty)
+	}
+	if err := checkCasePack(&p, r.Qty); err != nil {
+		return err
+	}
+	diff := rec.Qty - r.Qty
+	refund, err := gongxu.MulInt64(diff, firstPrice(&p))
+	if err != nil {
+		return err
+	}
+	if refund > rec.Escrow {
+		return fmt.Errorf("pool %d pledge %d: refund %d above its escrow %d", p.ID, rec.ID, refund, rec.Escrow)
+	}
+	if err := m.settle.Transfer(ctx, escrowAccount(p.ID), rec.Payer, p.Currency, refund, reasonRefund, fmt.Sprintf("%s pledge %d", ref(p.ID), rec.ID)); err != nil {
+		return gongxu.Wrap(err, "pool %d: refund of pledge %d", p.ID, rec.ID)
+	}
+	rec.Qty, rec.Escrow = r.Qty, rec.Escrow-refund
+	if err := savePledge(ctx, &rec); err != nil {
+		return err
+	}
+	var n int64
+	if r.Qty == 0 {
+		n = -1
+	}
+	return m.adjust(ctx, &p, rec.Hub, rec.Payer, -diff, -refund, []gongxu.VariantQty{{Variant: rec.Variant, Qty: -diff}}, n)
+}
+
+func (m *Module) handleBatch(ctx *module.Context, msg module.Msg) error {
+	b := msg.(*MsgBatch)
+	hub := ctx.Org
+	isHub, err := m.members.HasRole(ctx.KV, hub, gongxu.RoleHub)
+	if err != nil {
+		return err
+	}
+	if !isHub {
+		return unauthorized("org %s is not a hub; only hubs submit batches", hub)
+	}
+	p, err := m.openPool(ctx, b.Pool)
+	if err != nil {
+		return err
+	}
+	if ok, err := m.hubAllowed(ctx, &p, hub); err != nil {
+		return err
+	} else if !ok {
+		return unauthorized("hub %s may not gather pledges for pool %d", hub, p.ID)
+	}
+	var total int64
+	byVariant := map[string]int64{}
+	hashes := make([][32]byte, len(b.Leaves))
+	for i, l := range b.Leaves {
+		if err := checkVariant(&p, l.Variant); err != nil {
+			return invalid("leaf %d: %v", i, gongxu.ErrorMessage(err))
+		}
+		if err := checkCasePack(&p, l.Qty); err != nil {
+			return invalid("leaf %d: %v", i, gongxu.ErrorMessage(err))
+		}
+		if total, err = gongxu.AddInt64(total, l.Qty); err != nil {
+			return err
+		}
+		byVariant[l.Variant] += l.Qty // ≤ total: no overflow
+		hashes[i] = LeafHash(p.ID, hub, l)
+	}
+	if err := checkRoom(&p, total); err != nil {
+		return err
+	}
+	escrow, err := gongxu.MulInt64(total, firstPrice(&p))
+	if err != nil {
+		return err
+	}
+	if found, err := get(ctx.KV, batchKey(ctx.TxHash), &gongxu.Batch{}); err != nil {
+		return err
+	} else if found {
+		return fmt.Errorf("pool: a batch is already stored for transaction %s", ctx.TxHash)
+	}
+	acct := orgAccount(hub)
+	if err := m.settle.Transfer(ctx, acct, escrowAccount(p.ID), p.Currency, escrow, reasonEscrow, ref(p.ID)+" batch"); err != nil {
+		return err
+	}
+	variants := make([]gongxu.VariantQty, 0, len(byVariant))
+	for v, q := range byVariant {
+		variants = append(variants, gongxu.VariantQty{Variant: v, Qty: q})
+	}
+	sort.Slice(variants, func(i, j int) bool { return variants[i].Variant < variants[j].Variant })
+
+	root := MerkleRoot(hashes)
+	batch := gongxu.Batch{Pool: p.ID, Hub: hub, Tx: ctx.TxHash, Root: hex.EncodeToString(root[:]), Leaves: int64(len(b.Leaves)),
+		Qty: total, Escrow: escrow, Height: ctx.Height}
+	bj, err := put(ctx.KV, batchKey(ctx.TxHash), batch)
+	if err != nil {
+		return err
+	}
+	ctx.Emit(gongxu.NewEvent("pool.batch", "pool", uitoa(p.ID), "hub", string(hub), "tx", ctx.TxHash, "json", string(bj)))
+
+	var hb hubBatches
+	if _, err := get(ctx.KV, hubBatchKey(p.ID, hub), &hb); err != nil {
+		return err
+	}
+	hb.Qty += total // ≤ cap: no overflow
+	hb.Pledges += int64(len(b.Leaves))
+	for _, v := range variants {
+		if hb.Variants, err = addVariant(hb.Variants, v.Variant, v.Qty); err != nil {
+			return err
+		}
+	}
+	if _, err := put(ctx.KV, hubBatchKey(p.ID, hub), hb); err != nil {
+		return err
+	}
+	mt, err := loadMeta(ctx.KV, p.ID)
+	if err != nil {
+		return err
+	}
+	mt.Batches++
+	if err := saveMeta(ctx, p.ID, mt); err != nil {
+		return err
+	}
+	return m.adjust(ctx, &p, hub, acct, total, escrow, variants, int64(len(b.Leaves)))
+}
+
+func (m *Module) handleHubReduce(ctx *module.Context, msg module.Msg) error {
+	hr := msg.(*MsgHubReduce)
+	hub := ctx.Org
+	p, err := m.Pool(ctx.KV, hr.Pool)
+	if err != nil {
+		return err
+	}
+	var hb hubBatches
+	if _, err := get(ctx.KV, hubBatchKey(p.ID, hub), &hb); err != nil {
+		return err
+	}
+	if hb.Qty == 0 {
+		return unauthorized("org %s has no batched pledges in pool %d; a hub reduces only its own batches", hub, p.ID)
+	}
+	if p.Status != gongxu.PoolOpen {
+		return conflict("pool %d is %s; pledges can be reduced only while it is open", p.ID, p.Status)
+	}
+	if err := checkLock(ctx, &p); err != nil {
+		return err
+	}
+	if err := checkVariant(&p, hr.Variant); err != nil {
+		return err
+	}
+	if err := checkCasePack(&p, hr.Qty); err != nil {
+		return err
+	}
+	var have int64
+	for _, v := range hb.Variants {
+		if v.Variant == hr.Variant {
+			have = v.Qty
+		}
+	}
+	if hr.Qty > have {
+		return conflict("hub %s batched %d units of variant %q in pool %d; it cannot take back %d", hub, have, hr.Variant, p.ID, hr.Qty)
+	}
+	if hb.Variants, err = addVariant(hb.Variants, hr.Variant, -hr.Qty); err != nil {
+		return err
+	}
+	hb.Qty -= hr.Qty
+	n := hr.Pledges
+	switch {
+	case hb.Qty == 0:
+		n = hb.Pledges // every batched pledge is gone
+	case n >= hb.Pledges:
+		return invalid("hub %s keeps %d units in pool %d, so it cannot withdraw all of its %d batched pledges (asked %d)", hub, hb.Qty, p.ID, hb.Pledges, n)
+	}
+	hb.Pledges -= n
+	if hb.Qty == 0 {
+		err = ctx.KV.Delete(hubBatchKey(p.ID, hub))
+	} else {
+		_, err = put(ctx.KV, hubBatchKey(p.ID, hub), hb)
+	}
+	if err != nil {
+		return err
+	}
+	refund, err := gongxu.MulInt64(hr.Qty, firstPrice(&p))
+	if err != nil {
+		return err
+	}
+	acct := orgAccount(hub)
+	if err := m.settle.Transfer(ctx, escrowAccount(p.ID), acct, p.Currency, refund, reasonRefund, ref(p.ID)+" hub reduce"); err != nil {
+		return gongxu.Wrap(err, "pool %d: refund to hub %s", p.ID, hub)
+	}
+	return m.adjust(ctx, &p, hub, acct, -hr.Qty, -refund, []gongxu.VariantQty{{Variant: hr.Variant, Qty: -hr.Qty}}, -n)
+}
+
+func (m *Module) handleStartProduction(ctx *module.Context, msg module.Msg) error {
+	p, err := m.Pool(ctx.KV, msg.(*MsgStartProduction).Pool)
+	if err != nil {
+		return err
+	}
+	if ctx.Org != p.Factory {
+		return unauthorized("pool %d belongs to factory %s; only it starts production", p.ID, p.Factory)
+	}
+	if p.Status != gongxu.PoolSucceeded {
+		return conflict("pool %d is %s; production starts only after it succeeded", p.ID, p.Status)
+	}
+	history(ctx, &p, gongxu.PoolInProduction, "production started by "+string(ctx.Org))
+	return savePool(ctx, &p)
+}
+
+func (m *Module) handleConfirmDelivery(ctx *module.Context, msg module.Msg) error {
+	p, err := m.Pool(ctx.KV, msg.(*MsgConfirmDelivery).Pool)
+	if err != nil {
+		return err
+	}
+	hub := ctx.Org
+	s, err := m.HubShare(ctx.KV, p.ID, hub)
+	if gongxu.ErrorKind(err) == gongxu.KindNotFound || (err == nil && s.Qty == 0) {
+		return unauthorized("org %s has no share in pool %d; only a hub with a share confirms its delivery", hub, p.ID)
+	}
+	if err != nil {
+		return err
+	}
+	if p.Status != gongxu.PoolInProduction {
+		return conflict("pool %d is %s; deliveries are confirmed once it is in production", p.ID, p.Status)
+	}
+	if s.Delivered {
+		return conflict("hub %s already confirmed its delivery of pool %d", hub, p.ID)
+	}
+	payout, err := gongxu.MulInt64(s.Qty, p.Price)
+	if err != nil {
+		return err
+	}
+	if err := m.settle.Transfer(ctx, capturedAccount(p.ID), orgAccount(p.Factory), p.Currency, payout, reasonPayout, ref(p.ID)+" delivery to "+string(hub)); err != nil {
+		return gongxu.Wrap(err, "pool %d: payout for hub %s", p.ID, hub)
+	}
+	s.Delivered = true
+	if err := saveShare(ctx, &s); err != nil {
+		return err
+	}
+	p.Captured -= payout
+	p.Released += payout
+	mt, err := loadMeta(ctx.KV, p.ID)
+	if err != nil {
+		return err
+	}
+	mt.Pending--
+	if err := saveMeta(ctx, p.ID, mt); err != nil {
+		return err
+	}
+	if mt.Pending > 0 {
+		return savePool(ctx, &p)
+	}
+	if p.Captured != 0 || mt.Pending < 0 {
+		return fmt.Errorf("pool %d: every hub confirmed but %d stays captured (%d pending)", p.ID, p.Captured, mt.Pending)
+	}
+	history(ctx, &p, gongxu.PoolDelivered, "every hub confirmed its delivery")
+	if err := savePool(ctx, &p); err != nil {
+		return err
+	}
+	history(ctx, &p, gongxu.PoolSettled, fmt.Sprintf("%d %s released to %s", p.Released, p.Currency, p.Factory))
+	return savePool(ctx, &p)
+}
+
+// InitGenesis implements module.Module: there are no pools at genesis.
+func (*Module) InitGenesis(_ *module.Context, raw json.RawMessage) error {
+	if len(raw) > 0 && string(raw) != "null" && string(raw) != "{}" {
+		return invalid("pool genesis must be empty")
+	}
+	return nil
+}
+
+// EndBlock implements module.Module.
+func (*Module) EndBlock(*module.Context) error { return nil }

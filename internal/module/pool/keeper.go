@@ -1,0 +1,360 @@
+package pool
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/internal/module"
+	"github.com/gongxu-network/gongxu/internal/store"
+)
+
+// Name is the module's name and key prefix.
+const Name = "pool"
+
+const prefix = Name + "/"
+
+// Module is the pool module. All of its state is in the KV.
+type Module struct {
+	members Members
+	catalog Catalog
+	settle  Settle
+}
+
+// New returns the pool module.
+func New(members Members, catalog Catalog, settle Settle) *Module {
+	return &Module{members: members, catalog: catalog, settle: settle}
+}
+
+// Name implements module.Module.
+func (*Module) Name() string { return Name }
+
+func uitoa(n uint64) string { return strconv.FormatUint(n, 10) }
+func pad(n uint64) string   { return fmt.Sprintf("%020d", n) }
+
+func seqKey() []byte           { return []byte(prefix + "seq") }
+func poolKey(id uint64) []byte { return []byte(prefix + "p/" + pad(id)) }
+func metaKey(id uint64) []byte { return []byte(prefix + "meta/" + pad(id)) }
+func dueKey(deadline int64, id uint64) []byte {
+	return []byte(prefix + "due/" + pad(uint64(deadline)) + "/" + pad(id))
+}
+func sharePrefix(id uint64) []byte { return []byte(prefix + "share/" + pad(id) + "/") }
+func shareKey(id uint64, hub gongxu.OrgID) []byte {
+	return append(sharePrefix(id), hub...)
+}
+func hubBatchKey(id uint64, hub gongxu.OrgID) []byte {
+	return []byte(prefix + "hb/" + pad(id) + "/" + string(hub))
+}
+func demandPrefix(id uint64) []byte { return []byte(prefix + "vq/" + pad(id) + "/") }
+func demandKey(id uint64, variant string) []byte {
+	return append(demandPrefix(id), variant...)
+}
+func payerPrefix(id uint64) []byte { return []byte(prefix + "payer/" + pad(id) + "/") }
+func payerKey(id uint64, a gongxu.AccountID) []byte {
+	return append(payerPrefix(id), a...)
+}
+func pledgeKey(pool, id uint64) []byte { return []byte(prefix + "pledge/" + pad(pool) + "/" + pad(id)) }
+func batchKey(tx string) []byte        { return []byte(prefix + "batch/" + tx) }
+
+// meta is a pool's bookkeeping that is not part of the public Pool.
+type meta struct {
+	PledgeSeq uint64 `json:"pledge_seq"` // direct pledges ever made (the last pledge id)
+	Batches   uint64 `json:"batches"`    // batches ever accepted
+	Pending   int64  `json:"pending"`    // hubs with a share still to confirm delivery
+}
+
+// payer is one payer's escrow in an open pool.
+type payer struct {
+	Qty    int64 `json:"qty"`
+	Escrow int64 `json:"escrow"`
+}
+
+// hubBatches is what a hub gathered in batches (its share less the direct
+// pledges naming it): the most hub_reduce may take back.
+type hubBatches struct {
+	Qty      int64               `json:"qty"`
+	Pledges  int64               `json:"pledges"`
+	Variants []gongxu.VariantQty `json:"variants"`
+}
+
+// pledgeRec is a stored direct pledge: the public Pledge and who paid.
+type pledgeRec struct {
+	gongxu.Pledge
+	Payer gongxu.AccountID `json:"payer"`
+}
+
+func get(r store.Reader, key []byte, v any) (bool, error) {
+	b, err := r.Get(key)
+	if err != nil || b == nil {
+		return false, err
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return false, fmt.Errorf("pool state %s: %w", key, err)
+	}
+	return true, nil
+}
+
+func put(kv store.KV, key []byte, v any) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return b, kv.Set(key, b)
+}
+
+// Pool returns a pool. Errors: KindNotFound.
+func (*Module) Pool(r store.Reader, id uint64) (gongxu.Pool, error) {
+	var p gongxu.Pool
+	ok, err := get(r, poolKey(id), &p)
+	if err != nil {
+		return p, err
+	}
+	if !ok {
+		return p, gongxu.Errorf(gongxu.KindNotFound, "no pool %d", id)
+	}
+	return p, nil
+}
+
+// HubShare returns what a hub gathered in a pool. Errors: KindNotFound when
+// the hub has no share.
+func (*Module) HubShare(r store.Reader, pool uint64, hub gongxu.OrgID) (gongxu.HubShare, error) {
+	var s gongxu.HubShare
+	ok, err := get(r, shareKey(pool, hub), &s)
+	if err != nil {
+		return s, err
+	}
+	if !ok {
+		return s, gongxu.Errorf(gongxu.KindNotFound, "hub %s has no share in pool %d", hub, pool)
+	}
+	return s, nil
+}
+
+// HubShares lists the hubs' shares of a pool, sorted by hub.
+func (*Module) HubShares(r store.Reader, pool uint64) ([]gongxu.HubShare, error) {
+	var out []gongxu.HubShare
+	var ierr error
+	start := sharePrefix(pool)
+	err := r.Iterate(start, module.PrefixEnd(start), func(_, v []byte) bool {
+		var s gongxu.HubShare
+		if ierr = json.Unmarshal(v, &s); ierr != nil {
+			return false
+		}
+		out = append(out, s)
+		return true
+	})
+	if err == nil {
+		err = ierr
+	}
+	return out, err
+}
+
+// Demand returns a pool's pledged quantity per variant, sorted by variant
+// ("" for a product without variants).
+func (*Module) Demand(r store.Reader, pool uint64) ([]gongxu.VariantQty, error) {
+	var out []gongxu.VariantQty
+	var ierr error
+	start := demandPrefix(pool)
+	err := r.Iterate(start, module.PrefixEnd(start), func(k, v []byte) bool {
+		var q int64
+		if ierr = json.Unmarshal(v, &q); ierr != nil {
+			return false
+		}
+		out = append(out, gongxu.VariantQty{Variant: string(k[len(start):]), Qty: q})
+		return true
+	})
+	if err == nil {
+		err = ierr
+	}
+	return out, err
+}
+
+// Pledge returns a direct pledge. Errors: KindNotFound.
+func (*Module) Pledge(r store.Reader, pool, id uint64) (gongxu.Pledge, error) {
+	rec, err := loadPledge(r, pool, id)
+	return rec.Pledge, err
+}
+
+func loadPledge(r store.Reader, pool, id uint64) (pledgeRec, error) {
+	var rec pledgeRec
+	ok, err := get(r, pledgeKey(pool, id), &rec)
+	if err != nil {
+		return rec, err
+	}
+	if !ok {
+		return rec, gongxu.Errorf(gongxu.KindNotFound, "no pledge %d in pool %d", id, pool)
+	}
+	return rec, nil
+}
+
+// Batch returns the batch carried by the transaction txHash. Errors:
+// KindNotFound.
+func (*Module) Batch(r store.Reader, txHash string) (gongxu.Batch, error) {
+	var b gongxu.Batch
+	ok, err := get(r, batchKey(strings.ToUpper(txHash)), &b)
+	if err != nil {
+		return b, err
+	}
+	if !ok {
+		return b, gongxu.Errorf(gongxu.KindNotFound, "no batch in transaction %s", txHash)
+	}
+	return b, nil
+}
+
+func loadMeta(r store.Reader, id uint64) (meta, error) {
+	var m meta
+	_, err := get(r, metaKey(id), &m)
+	return m, err
+}
+
+func saveMeta(ctx *module.Context, id uint64, m meta) error {
+	_, err := put(ctx.KV, metaKey(id), m)
+	return err
+}
+
+// savePool writes a pool and emits its snapshot.
+func savePool(ctx *module.Context, p *gongxu.Pool) error {
+	b, err := put(ctx.KV, poolKey(p.ID), p)
+	if err != nil {
+		return err
+	}
+	ctx.Emit(gongxu.NewEvent("pool.pool", "pool", uitoa(p.ID), "status", string(p.Status), "json", string(b)))
+	return nil
+}
+
+func saveShare(ctx *module.Context, s *gongxu.HubShare) error {
+	b, err := put(ctx.KV, shareKey(s.Pool, s.Hub), s)
+	if err != nil {
+		return err
+	}
+	ctx.Emit(gongxu.NewEvent("pool.share", "pool", uitoa(s.Pool), "hub", string(s.Hub), "json", string(b)))
+	return nil
+}
+
+func savePledge(ctx *module.Context, rec *pledgeRec) error {
+	if _, err := put(ctx.KV, pledgeKey(rec.Pool, rec.ID), rec); err != nil {
+		return err
+	}
+	b, err := json.Marshal(rec.Pledge)
+	if err != nil {
+		return err
+	}
+	ctx.Emit(gongxu.NewEvent("pool.pledge", "pool", uitoa(rec.Pool), "id", uitoa(rec.ID), "json", string(b)))
+	return nil
+}
+
+func loadShare(r store.Reader, pool uint64, hub gongxu.OrgID) (gongxu.HubShare, error) {
+	s := gongxu.HubShare{Pool: pool, Hub: hub, Variants: []gongxu.VariantQty{}}
+	_, err := get(r, shareKey(pool, hub), &s)
+	return s, err
+}
+
+// addVariant adds delta to variant v of a sorted VariantQty list, keeping it
+// sorted and dropping entries that fall to zero. Errors: KindInvalid on
+// overflow; KindConflict when an entry would go negative.
+func addVariant(list []gongxu.VariantQty, v string, delta int64) ([]gongxu.VariantQty, error) {
+	i, found := slices.BinarySearchFunc(list, v, func(x gongxu.VariantQty, t string) int { return strings.Compare(x.Variant, t) })
+	if !found {
+		if delta < 0 {
+			return nil, gongxu.Errorf(gongxu.KindConflict, "variant %q has no quantity to reduce", v)
+		}
+		return slices.Insert(list, i, gongxu.VariantQty{Variant: v, Qty: delta}), nil
+	}
+	q, err := gongxu.AddInt64(list[i].Qty, delta)
+	if err != nil {
+		return nil, err
+	}
+	if q < 0 {
+		return nil, gongxu.Errorf(gongxu.KindConflict, "variant %q holds %d, cannot take %d away", v, list[i].Qty, -delta)
+	}
+	if q == 0 {
+		return slices.Delete(list, i, i+1), nil
+	}
+	list[i].Qty = q
+	return list, nil
+}
+
+// addInt adds delta to the int64 (JSON number) at key; zero deletes it.
+func addInt(kv store.KV, key []byte, delta int64) error {
+	var q int64
+	if _, err := get(kv, key, &q); err != nil {
+		return err
+	}
+	q, err := gongxu.AddInt64(q, delta)
+	if err != nil {
+		return err
+	}
+	if q < 0 {
+		return fmt.Errorf("pool state %s would go negative", key)
+	}
+	if q == 0 {
+		return kv.Delete(key)
+	}
+	_, err = put(kv, key, q)
+	return err
+}
+
+// addPayer adds qty and escrow to a payer's record; a record that falls to
+// zero is deleted.
+func addPayer(kv store.KV, pool uint64, a gongxu.AccountID, qty, escrow int64) error {
+	var p payer
+	if _, err := get(kv, payerKey(pool, a), &p); err != nil {
+		return err
+	}
+	var err error
+	if p.Qty, err = gongxu.AddInt64(p.Qty, qty); err != nil {
+		return err
+	}
+	if p.Escrow, err = gongxu.AddInt64(p.Escrow, escrow); err != nil {
+		return err
+	}
+	if p.Qty < 0 || p.Escrow < 0 || (p.Qty == 0) != (p.Escrow == 0) {
+		return fmt.Errorf("pool %d: payer %s escrow record broken: qty %d, escrow %d", pool, a, p.Qty, p.Escrow)
+	}
+	if p.Qty == 0 {
+		return kv.Delete(payerKey(pool, a))
+	}
+	_, err = put(kv, payerKey(pool, a), p)
+	return err
+}
+
+type payerEntry struct {
+	account gongxu.AccountID
+	payer
+}
+
+// payers lists the payers of a pool, sorted by account.
+func payers(r store.Reader, pool uint64) ([]payerEntry, error) {
+	var out []payerEntry
+	var ierr error
+	start := payerPrefix(pool)
+	err := r.Iterate(start, module.PrefixEnd(start), func(k, v []byte) bool {
+		e := payerEntry{account: gongxu.AccountID(k[len(start):])}
+		if ierr = json.Unmarshal(v, &e.payer); ierr != nil {
+			return false
+		}
+		out = append(out, e)
+		return true
+	})
+	if err == nil {
+		err = ierr
+	}
+	return out, err
+}
+
+func nextPoolID(ctx *module.Context) (uint64, error) {
+	var n uint64
+	if _, err := get(ctx.KV, seqKey(), &n); err != nil {
+		return 0, err
+	}
+	n++
+	_, err := put(ctx.KV, seqKey(), n)
+	return n, err
+}
+
+func history(ctx *module.Context, p *gongxu.Pool, s gongxu.PoolStatus, reason string) {
+	p.Status = s
+	p.History = append(p.History, gongxu.PoolChange{Status: s, Time: ctx.Time, Height: ctx.Height, Reason: reason})
+}

@@ -1,0 +1,205 @@
+package pool
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+
+	"github.com/gongxu-network/gongxu"
+)
+
+// Leaf is one consumer's pledge in a hub's batch. ID is the consumer's
+// pseudonym at the hub (16 to 64 lower-case hex characters, unique within the
+// batch); nothing else about the consumer goes on the ledger.
+type Leaf struct {
+	ID      string `json:"id"`
+	Variant string `json:"variant,omitempty"`
+	Qty     int64  `json:"qty"`
+}
+
+// LeafDomain separates leaf hashes from every other hash of gongxu.
+const LeafDomain = "gongxu/pool/leaf/v1"
+
+// LeafHash is the hash of a batch leaf, bound to its pool and hub:
+//
+//	sha256(0x00 || "gongxu/pool/leaf/v1" || pool (8 bytes BE) || hub || 0x00 ||
+//	       id || 0x00 || variant || 0x00 || qty (8 bytes BE))
+//
+// Hub, id and variant never hold a 0x00 byte, so the encoding is unambiguous.
+func LeafHash(pool uint64, hub gongxu.OrgID, l Leaf) [32]byte {
+	b := make([]byte, 0, 1+len(LeafDomain)+8+len(hub)+1+len(l.ID)+1+len(l.Variant)+1+8)
+	b = append(b, 0x00)
+	b = append(b, LeafDomain...)
+	b = binary.BigEndian.AppendUint64(b, pool)
+	b = append(b, hub...)
+	b = append(b, 0)
+	b = append(b, l.ID...)
+	b = append(b, 0)
+	b = append(b, l.Variant...)
+	b = append(b, 0)
+	b = binary.BigEndian.AppendUint64(b, uint64(l.Qty))
+	return sha256.Sum256(b)
+}
+
+// nodeHash is sha256(0x01 || l || r).
+func nodeHash(l, r *[32]byte) [32]byte {
+	var b [65]byte
+	b[0] = 0x01
+	copy(b[1:33], l[:])
+	copy(b[33:], r[:])
+	return sha256.Sum256(b[:])
+}
+
+// nextLevel hashes a level of the tree into the next one; an odd last node is
+// promoted unchanged.
+func nextLevel(level [][32]byte) [][32]byte {
+	out := make([][32]byte, 0, (len(level)+1)/2)
+	for j := 0; j < len(level); j += 2 {
+		if j+1 < len(level) {
+			out = append(out, nodeHash(&level[j], &level[j+1]))
+		} else {
+			out = append(out, level[j])
+		}
+	}
+	return out
+}
+
+// MerkleRoot is the root of the tree over leaf hashes: each node is
+// sha256(0x01 || left || right), an odd node at the end of a level is promoted
+// to the next level unchanged, and a single leaf is its own root. The root of
+// no leaves is all zeros.
+func MerkleRoot(leaves [][32]byte) [32]byte {
+	if len(leaves) == 0 {
+		return [32]byte{}
+	}
+	level := leaves
+	for len(level) > 1 {
+		level = nextLevel(level)
+	}
+	return level[0]
+}
+
+// levels returns every level of the tree, the leaves first.
+func levels(leaves [][32]byte) [][][32]byte {
+	out := [][][32]byte{leaves}
+	for l := leaves; len(l) > 1; {
+		l = nextLevel(l)
+		out = append(out, l)
+	}
+	return out
+}
+
+func proofFrom(lv [][][32]byte, i int) [][32]byte {
+	var p [][32]byte
+	for _, level := range lv[:len(lv)-1] {
+		switch {
+		case i%2 == 1:
+			p = append(p, level[i-1])
+		case i+1 < len(level):
+			p = append(p, level[i+1])
+		}
+		i /= 2
+	}
+	return p
+}
+
+// Proof returns the sibling hashes from leaf i up to the root (none for a
+// promoted node). It returns nil when i is out of range.
+func Proof(leaves [][32]byte, i int) [][32]byte {
+	if i < 0 || i >= len(leaves) {
+		return nil
+	}
+	return proofFrom(levels(leaves), i)
+}
+
+// VerifyProof reports whether leaf is at index of a tree of count leaves with
+// the given root, by proof. The proof must be exactly as long as the path.
+func VerifyProof(root, leaf [32]byte, index, count int, proof [][32]byte) bool {
+	if count <= 0 || index < 0 || index >= count {
+		return false
+	}
+	h, k := leaf, 0
+	for n := count; n > 1; n = (n + 1) / 2 {
+		switch {
+		case index%2 == 1:
+			if k >= len(proof) {
+				return false
+			}
+			h = nodeHash(&proof[k], &h)
+			k++
+		case index+1 < n:
+			if k >= len(proof) {
+				return false
+			}
+			h = nodeHash(&h, &proof[k])
+			k++
+		}
+		index /= 2
+	}
+	return k == len(proof) && h == root
+}
+
+// Receipt is what a hub hands a consumer for one leaf of a batch: with it and
+// the ledger's Batch record (found by Tx), anyone can check that the pledge is
+// in the batch the ledger accepted.
+type Receipt struct {
+	Tx     string       `json:"tx"`     // hash of the batch transaction
+	Pool   uint64       `json:"pool"`   // the pool
+	Hub    gongxu.OrgID `json:"hub"`    // the hub that signed the batch
+	Index  int          `json:"index"`  // the leaf's index in the batch
+	Leaves int          `json:"leaves"` // how many leaves the batch has
+	Leaf   Leaf         `json:"leaf"`
+	Proof  []string     `json:"proof"` // hex sibling hashes, from the leaf up
+	Root   string       `json:"root"`  // hex Merkle root, as the Batch record holds it
+}
+
+// Receipts returns the receipt of every leaf of a batch, in leaf order.
+func Receipts(tx string, pool uint64, hub gongxu.OrgID, leaves []Leaf) []Receipt {
+	hs := make([][32]byte, len(leaves))
+	for i, l := range leaves {
+		hs[i] = LeafHash(pool, hub, l)
+	}
+	lv := levels(hs)
+	root := MerkleRoot(hs)
+	rootHex := hex.EncodeToString(root[:])
+	out := make([]Receipt, len(leaves))
+	for i, l := range leaves {
+		p := proofFrom(lv, i)
+		ps := make([]string, len(p))
+		for j := range p {
+			ps[j] = hex.EncodeToString(p[j][:])
+		}
+		out[i] = Receipt{Tx: tx, Pool: pool, Hub: hub, Index: i, Leaves: len(leaves), Leaf: l, Proof: ps, Root: rootHex}
+	}
+	return out
+}
+
+// Verify checks the receipt's proof against its root. It does not consult the
+// ledger: compare Root and Leaves with the Batch record of Tx as well.
+// Errors: KindInvalid.
+func (r Receipt) Verify() error {
+	root, err := decodeHash(r.Root)
+	if err != nil {
+		return gongxu.Errorf(gongxu.KindInvalid, "receipt root: %v", err)
+	}
+	proof := make([][32]byte, len(r.Proof))
+	for i, s := range r.Proof {
+		if proof[i], err = decodeHash(s); err != nil {
+			return gongxu.Errorf(gongxu.KindInvalid, "receipt proof step %d: %v", i, err)
+		}
+	}
+	if !VerifyProof(root, LeafHash(r.Pool, r.Hub, r.Leaf), r.Index, r.Leaves, proof) {
+		return gongxu.Errorf(gongxu.KindInvalid, "receipt does not verify: leaf %d of %d is not under root %s", r.Index, r.Leaves, r.Root)
+	}
+	return nil
+}
+
+func decodeHash(s string) ([32]byte, error) {
+	var h [32]byte
+	b, err := hex.DecodeString(s)
+	if err != nil || len(b) != 32 {
+		return h, gongxu.Errorf(gongxu.KindInvalid, "%q is not 64 hex characters", s)
+	}
+	copy(h[:], b)
+	return h, nil
+}

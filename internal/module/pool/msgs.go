@@ -1,0 +1,324 @@
+package pool
+
+import (
+	"github.com/gongxu-network/gongxu"
+)
+
+// Message types.
+const (
+	TypeOpen            = "pool/open"             // a factory, on its own product
+	TypeCancel          = "pool/cancel"           // the factory, before any pledge
+	TypePledge          = "pool/pledge"           // any key: a consumer's direct pledge
+	TypeReduce          = "pool/reduce"           // the consumer who made the pledge, before the lock
+	TypeBatch           = "pool/batch"            // a hub: its consumers' pledges
+	TypeHubReduce       = "pool/hub_reduce"       // a hub: its batched pledges, before the lock
+	TypeStartProduction = "pool/start_production" // the factory, once succeeded
+	TypeConfirmDelivery = "pool/confirm_delivery" // a hub with a share, in production
+)
+
+// Limits.
+const (
+	MaxTiers    = 16
+	MaxVariants = 200
+	MaxHubs     = 256
+	MaxTerms    = 4000
+	MaxReason   = 200
+	MaxLeaves   = 5000
+	MinLeafID   = 16
+	MaxLeafID   = 64
+	MaxOpenMs   = 365 * 24 * 3600 * 1000 // a deadline is at most this far after the block time
+	MaxTitle    = 200
+)
+
+func invalid(format string, args ...any) error {
+	return gongxu.Errorf(gongxu.KindInvalid, format, args...)
+}
+
+func checkPoolID(id uint64) error {
+	if id == 0 {
+		return invalid("a pool id from 1 is needed")
+	}
+	return nil
+}
+
+func checkVariantID(v string) error {
+	if v == "" {
+		return nil
+	}
+	return gongxu.ValidateSlug("variant id", v)
+}
+
+// ValidateTiers checks a price ladder: 1 to 16 tiers, the first from 1 unit,
+// MinQty strictly ascending, UnitPrice positive and strictly decreasing.
+func ValidateTiers(tiers []gongxu.Tier) error {
+	if len(tiers) == 0 || len(tiers) > MaxTiers {
+		return invalid("a pool needs 1 to %d price tiers, got %d", MaxTiers, len(tiers))
+	}
+	if tiers[0].MinQty != 1 {
+		return invalid("the first tier must start at 1 unit, got %d", tiers[0].MinQty)
+	}
+	for i, t := range tiers {
+		if t.UnitPrice <= 0 {
+			return invalid("tier %d: unit price must be positive, got %d", i+1, t.UnitPrice)
+		}
+		if i > 0 {
+			if t.MinQty <= tiers[i-1].MinQty {
+				return invalid("tier %d: min_qty %d must be above the previous tier's %d", i+1, t.MinQty, tiers[i-1].MinQty)
+			}
+			if t.UnitPrice >= tiers[i-1].UnitPrice {
+				return invalid("tier %d: unit price %d must be below the previous tier's %d (prices fall as the total grows)", i+1, t.UnitPrice, tiers[i-1].UnitPrice)
+			}
+		}
+	}
+	return nil
+}
+
+// MsgOpen opens a pool on one of the signer's factory's products.
+type MsgOpen struct {
+	Product  gongxu.ProductID `json:"product"`
+	Tiers    []gongxu.Tier    `json:"tiers"`
+	MOQ      int64            `json:"moq"`
+	Cap      int64            `json:"cap"`
+	CasePack int64            `json:"case_pack"`
+	Currency string           `json:"currency"`
+	Deadline int64            `json:"deadline"`          // block time, unix ms
+	LockMs   int64            `json:"lock_ms,omitempty"` // no reductions in the last LockMs before the deadline
+	Variants []string         `json:"variants,omitempty"`
+	Hubs     []gongxu.OrgID   `json:"hubs,omitempty"`
+	Terms    string           `json:"terms,omitempty"`
+}
+
+// ValidateBasic implements module.Msg.
+func (m *MsgOpen) ValidateBasic() error {
+	if err := m.Product.Validate(); err != nil {
+		return err
+	}
+	if err := ValidateTiers(m.Tiers); err != nil {
+		return err
+	}
+	if m.MOQ < 1 {
+		return invalid("moq must be at least 1, got %d", m.MOQ)
+	}
+	if m.Cap < m.MOQ {
+		return invalid("cap %d must be at least the moq %d", m.Cap, m.MOQ)
+	}
+	if m.CasePack < 1 {
+		return invalid("case_pack must be at least 1, got %d", m.CasePack)
+	}
+	if m.Cap%m.CasePack != 0 {
+		return invalid("cap %d must be a multiple of the case pack %d", m.Cap, m.CasePack)
+	}
+	if _, err := gongxu.MulInt64(m.Cap, m.Tiers[0].UnitPrice); err != nil {
+		return invalid("cap %d × first-tier price %d overflows: lower the cap or the price", m.Cap, m.Tiers[0].UnitPrice)
+	}
+	if err := validateCurrency(m.Currency); err != nil {
+		return err
+	}
+	if m.Deadline <= 0 {
+		return invalid("deadline must be a block time in unix ms, got %d", m.Deadline)
+	}
+	if m.LockMs < 0 {
+		return invalid("lock_ms must not be negative, got %d", m.LockMs)
+	}
+	if len(m.Variants) > MaxVariants {
+		return invalid("%d variants, the limit is %d", len(m.Variants), MaxVariants)
+	}
+	seen := map[string]bool{}
+	for _, v := range m.Variants {
+		if err := gongxu.ValidateSlug("variant id", v); err != nil {
+			return err
+		}
+		if seen[v] {
+			return invalid("variant %q is listed twice", v)
+		}
+		seen[v] = true
+	}
+	if len(m.Hubs) > MaxHubs {
+		return invalid("%d hubs, the limit is %d", len(m.Hubs), MaxHubs)
+	}
+	seenHub := map[gongxu.OrgID]bool{}
+	for _, h := range m.Hubs {
+		if err := h.Validate(); err != nil {
+			return err
+		}
+		if seenHub[h] {
+			return invalid("hub %s is listed twice", h)
+		}
+		seenHub[h] = true
+	}
+	if len(m.Terms) > MaxTerms {
+		return invalid("terms are %d bytes, the limit is %d", len(m.Terms), MaxTerms)
+	}
+	return nil
+}
+
+// validateCurrency is settle.ValidateCurrency: three upper-case letters.
+func validateCurrency(c string) error {
+	ok := len(c) == 3
+	for i := 0; ok && i < 3; i++ {
+		ok = c[i] >= 'A' && c[i] <= 'Z'
+	}
+	if !ok {
+		return invalid("currency %q must be three upper-case letters (ISO 4217)", c)
+	}
+	return nil
+}
+
+// MsgCancel cancels an open pool that never received a pledge.
+type MsgCancel struct {
+	Pool   uint64 `json:"pool"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// ValidateBasic implements module.Msg.
+func (m *MsgCancel) ValidateBasic() error {
+	if len(m.Reason) > MaxReason {
+		return invalid("reason is %d bytes, the limit is %d", len(m.Reason), MaxReason)
+	}
+	return checkPoolID(m.Pool)
+}
+
+// MsgPledge is a consumer's direct pledge, signed with their own key: the
+// escrow (qty × the first-tier price) comes from the signer's key account,
+// or its org's account when the key belongs to a member org.
+type MsgPledge struct {
+	Pool    uint64       `json:"pool"`
+	Hub     gongxu.OrgID `json:"hub"` // where the goods will be picked up
+	Variant string       `json:"variant,omitempty"`
+	Qty     int64        `json:"qty"`
+}
+
+// ValidateBasic implements module.Msg.
+func (m *MsgPledge) ValidateBasic() error {
+	if err := checkPoolID(m.Pool); err != nil {
+		return err
+	}
+	if err := m.Hub.Validate(); err != nil {
+		return err
+	}
+	if err := checkVariantID(m.Variant); err != nil {
+		return err
+	}
+	if m.Qty <= 0 {
+		return invalid("qty must be positive, got %d", m.Qty)
+	}
+	return nil
+}
+
+// MsgReduce lowers the quantity of the signer's direct pledge; 0 withdraws
+// it. The difference is refunded.
+type MsgReduce struct {
+	Pool   uint64 `json:"pool"`
+	Pledge uint64 `json:"pledge"`
+	Qty    int64  `json:"qty"` // the new quantity
+}
+
+// ValidateBasic implements module.Msg.
+func (m *MsgReduce) ValidateBasic() error {
+	if err := checkPoolID(m.Pool); err != nil {
+		return err
+	}
+	if m.Pledge == 0 {
+		return invalid("a pledge id from 1 is needed")
+	}
+	if m.Qty < 0 {
+		return invalid("qty must not be negative, got %d (0 withdraws the pledge)", m.Qty)
+	}
+	return nil
+}
+
+// MsgBatch carries a hub's consumers' pledges; the escrow comes from the
+// hub's account.
+type MsgBatch struct {
+	Pool   uint64 `json:"pool"`
+	Leaves []Leaf `json:"leaves"`
+}
+
+// ValidateBasic implements module.Msg.
+func (m *MsgBatch) ValidateBasic() error {
+	if err := checkPoolID(m.Pool); err != nil {
+		return err
+	}
+	if len(m.Leaves) == 0 || len(m.Leaves) > MaxLeaves {
+		return invalid("a batch holds 1 to %d leaves, got %d", MaxLeaves, len(m.Leaves))
+	}
+	seen := make(map[string]struct{}, len(m.Leaves))
+	var total int64
+	for i, l := range m.Leaves {
+		if err := checkLeafID(l.ID); err != nil {
+			return invalid("leaf %d: %v", i, err)
+		}
+		if _, dup := seen[l.ID]; dup {
+			return invalid("leaf %d: id %s appears twice in the batch", i, l.ID)
+		}
+		seen[l.ID] = struct{}{}
+		if err := checkVariantID(l.Variant); err != nil {
+			return invalid("leaf %d: %v", i, err)
+		}
+		if l.Qty <= 0 {
+			return invalid("leaf %d: qty must be positive, got %d", i, l.Qty)
+		}
+		var err error
+		if total, err = gongxu.AddInt64(total, l.Qty); err != nil {
+			return invalid("the batch's quantities overflow at leaf %d", i)
+		}
+	}
+	return nil
+}
+
+func checkLeafID(id string) error {
+	if len(id) < MinLeafID || len(id) > MaxLeafID {
+		return invalid("leaf id must be %d to %d lower-case hex characters, got %d", MinLeafID, MaxLeafID, len(id))
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return invalid("leaf id %q must be lower-case hex (a pseudonym, never personal data)", id)
+		}
+	}
+	return nil
+}
+
+// MsgHubReduce lowers the signing hub's batched quantity of a variant in an
+// open pool (its consumers cancelled at the hub), before the lock. Pledges is
+// how many whole pledges were withdrawn (0 when they were only reduced).
+type MsgHubReduce struct {
+	Pool    uint64 `json:"pool"`
+	Variant string `json:"variant,omitempty"`
+	Qty     int64  `json:"qty"`               // units to remove
+	Pledges int64  `json:"pledges,omitempty"` // pledges withdrawn entirely
+}
+
+// ValidateBasic implements module.Msg.
+func (m *MsgHubReduce) ValidateBasic() error {
+	if err := checkPoolID(m.Pool); err != nil {
+		return err
+	}
+	if err := checkVariantID(m.Variant); err != nil {
+		return err
+	}
+	if m.Qty <= 0 {
+		return invalid("qty to remove must be positive, got %d", m.Qty)
+	}
+	if m.Pledges < 0 {
+		return invalid("pledges must not be negative, got %d", m.Pledges)
+	}
+	return nil
+}
+
+// MsgStartProduction moves a succeeded pool into production.
+type MsgStartProduction struct {
+	Pool uint64 `json:"pool"`
+}
+
+// ValidateBasic implements module.Msg.
+func (m *MsgStartProduction) ValidateBasic() error { return checkPoolID(m.Pool) }
+
+// MsgConfirmDelivery is a hub confirming it received its share of a pool in
+// production; the captured money for that share goes to the factory.
+type MsgConfirmDelivery struct {
+	Pool uint64 `json:"pool"`
+}
+
+// ValidateBasic implements module.Msg.
+func (m *MsgConfirmDelivery) ValidateBasic() error { return checkPoolID(m.Pool) }

@@ -1,0 +1,239 @@
+package pool_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/internal/chain"
+	"github.com/gongxu-network/gongxu/internal/chain/chaintest"
+	"github.com/gongxu-network/gongxu/internal/module/catalog"
+	"github.com/gongxu-network/gongxu/internal/module/pool"
+	"github.com/gongxu-network/gongxu/internal/module/settle"
+	"github.com/gongxu-network/gongxu/internal/store"
+)
+
+var replayOrgs = []chaintest.OrgSpec{
+	{ID: "factory-a", Roles: []gongxu.Role{gongxu.RoleFactory, gongxu.RoleValidator}},
+	{ID: "factory-b", Roles: []gongxu.Role{gongxu.RoleFactory}},
+	{ID: "hub-c", Roles: []gongxu.Role{gongxu.RoleHub}},
+	{ID: "hub-d", Roles: []gongxu.Role{gongxu.RoleHub}},
+	{ID: "hub-e", Roles: []gongxu.Role{gongxu.RoleHub, gongxu.RoleSupplier}},
+}
+
+type recorded struct {
+	height, time int64
+	txs          [][]byte
+}
+
+// genPoolBlocks drives h with random pool activity, valid and invalid, with
+// deadlines falling due, and returns the blocks with h's app hash after each.
+func genPoolBlocks(t *testing.T, h *chaintest.Harness, seed uint64, n int) ([]recorded, []string, map[gongxu.Kind]int, map[gongxu.PoolStatus]int) {
+	rng := rand.New(rand.NewPCG(seed, seed*0x9e3779b97f4a7c15+1))
+	factories := []string{"factory-a", "factory-b"}
+	hubs := []string{"hub-c", "hub-d", "hub-e"}
+	consumers := []string{"c0", "c1", "c2", "c3", "c4"}
+	everyone := append(append(append([]string{}, factories...), hubs...), consumers...)
+	pick := func(xs []string) string { return xs[rng.IntN(len(xs))] }
+	codes := map[gongxu.Kind]int{}
+	var blocks []recorded
+	var roots []string
+	pools := 0
+
+	// Products and money first.
+	var setup [][]byte
+	for _, f := range factories {
+		setup = append(setup, h.Sign(f, catalog.TypePublish, catalog.MsgPublish{SKU: "tee", Name: "Tee", Unit: "piece",
+			Variants: []gongxu.Variant{{ID: "s", Name: "S"}, {ID: "m", Name: "M"}}}))
+		setup = append(setup, h.Sign(f, catalog.TypePublish, catalog.MsgPublish{SKU: "mug", Name: "Mug", Unit: "piece"}))
+	}
+	for _, hb := range hubs {
+		setup = append(setup, h.Sign(hb, settle.TypeDeposit, settle.MsgDeposit{Currency: "CNY", Amount: 5_000_000}))
+	}
+	for _, c := range consumers {
+		setup = append(setup, h.Sign("hub-c", settle.TypeDeposit, settle.MsgDeposit{To: settle.KeyAccount(chaintest.PubKey(c)), Currency: "CNY", Amount: 200_000}))
+	}
+	leafSeq := 0
+	// fit returns a hub, variant and quantity for pool id: one that fits
+	// its rules when good (if the pool exists), anything otherwise.
+	fit := func(id uint64, good bool) (gongxu.OrgID, string, int64) {
+		p, err := h.Mods.Pool.Pool(h.State, id)
+		if err != nil || !good {
+			return gongxu.OrgID(pick(hubs)), []string{"", "s", "m", "x"}[rng.IntN(4)], int64(rng.IntN(12) - 1)
+		}
+		hub := gongxu.OrgID(pick(hubs))
+		if len(p.Hubs) > 0 {
+			hub = p.Hubs[0]
+		}
+		variant := ""
+		if len(p.Variants) > 0 {
+			variant = p.Variants[rng.IntN(len(p.Variants))]
+		}
+		return hub, variant, int64(1+rng.IntN(6)) * p.CasePack
+	}
+	for len(blocks) < n {
+		txs := setup
+		setup = nil
+		for i := rng.IntN(10); i > 0; i-- {
+			id := uint64(max(pools-rng.IntN(3), 1)) // mostly the latest pools
+			if rng.IntN(5) == 0 {
+				id = uint64(1 + rng.IntN(pools+2))
+			}
+			switch rng.IntN(14) {
+			case 0: // open, sometimes malformed or on another factory's product
+				f := pick(factories)
+				owner := f
+				if rng.IntN(6) == 0 {
+					owner = pick(factories)
+				}
+				sku, variant := "tee", []string(nil)
+				if rng.IntN(2) == 0 {
+					sku = "mug"
+				} else if rng.IntN(2) == 0 {
+					variant = []string{"m"}
+				}
+				price := int64(100 + rng.IntN(100))
+				tiers := []gongxu.Tier{{MinQty: 1, UnitPrice: price}, {MinQty: int64(5 + rng.IntN(20)), UnitPrice: price - int64(1+rng.IntN(50))}}
+				if rng.IntN(8) == 0 {
+					tiers[1].UnitPrice = price + 1 // not decreasing
+				}
+				moq := int64(1 + rng.IntN(25))
+				pack := int64(1 + rng.IntN(2))
+				deadline := h.Time + int64(1+rng.IntN(5))*day + int64(rng.IntN(1000))*1000
+				if rng.IntN(10) == 0 {
+					deadline = h.Time - 1 // in the past
+				}
+				var hubList []gongxu.OrgID
+				if rng.IntN(2) == 0 {
+					hubList = []gongxu.OrgID{gongxu.OrgID(pick(hubs))}
+				}
+				cp := (moq + int64(rng.IntN(60))) * pack
+				txs = append(txs, h.Sign(f, pool.TypeOpen, pool.MsgOpen{Product: gongxu.ProductID(owner + "/" + sku), Tiers: tiers, MOQ: moq,
+					Cap: cp, CasePack: pack, Currency: "CNY", Deadline: deadline, LockMs: int64(rng.IntN(2)) * day / 2,
+					Variants: variant, Hubs: hubList}))
+			case 2:
+				txs = append(txs, h.Sign(pick(factories), pool.TypeCancel, pool.MsgCancel{Pool: id}))
+			case 1, 3, 4: // direct pledge from a consumer (or a member's key), mostly well formed
+				signer := pick(consumers)
+				if rng.IntN(5) == 0 {
+					signer = pick(everyone)
+				}
+				hub, variant, qty := fit(id, rng.IntN(4) > 0)
+				txs = append(txs, h.Sign(signer, pool.TypePledge, pool.MsgPledge{Pool: id, Hub: hub, Variant: variant, Qty: qty}))
+			case 5:
+				txs = append(txs, h.Sign(pick(consumers), pool.TypeReduce, pool.MsgReduce{Pool: id, Pledge: uint64(1 + rng.IntN(4)), Qty: int64(rng.IntN(4))}))
+			case 6, 7: // a hub batch, sometimes with a duplicate leaf id
+				k := 1 + rng.IntN(40)
+				ls := make([]pool.Leaf, k)
+				hub, _, _ := fit(id, true)
+				for j := range ls {
+					leafSeq++
+					_, variant, qty := fit(id, rng.IntN(10) > 0)
+					ls[j] = pool.Leaf{ID: fmt.Sprintf("%016x", leafSeq), Variant: variant, Qty: max(qty, 1)}
+				}
+				if rng.IntN(8) == 0 {
+					ls[k-1].ID = ls[0].ID
+				}
+				signer := string(hub)
+				if rng.IntN(8) == 0 {
+					signer = pick(everyone)
+				}
+				txs = append(txs, h.Sign(signer, pool.TypeBatch, pool.MsgBatch{Pool: id, Leaves: ls}))
+			case 8:
+				hub, variant, qty := fit(id, rng.IntN(3) > 0)
+				txs = append(txs, h.Sign(string(hub), pool.TypeHubReduce, pool.MsgHubReduce{Pool: id, Variant: variant, Qty: qty, Pledges: int64(rng.IntN(2))}))
+			case 9, 10:
+				f := pick(factories)
+				if p, err := h.Mods.Pool.Pool(h.State, id); err == nil && rng.IntN(4) > 0 {
+					f = string(p.Factory)
+				}
+				txs = append(txs, h.Sign(f, pool.TypeStartProduction, pool.MsgStartProduction{Pool: id}))
+			case 11, 12:
+				txs = append(txs, h.Sign(pick(everyone[:5]), pool.TypeConfirmDelivery, pool.MsgConfirmDelivery{Pool: id}))
+			case 13: // money moves in and out
+				if rng.IntN(2) == 0 {
+					txs = append(txs, h.Sign(pick(hubs), settle.TypeDeposit, settle.MsgDeposit{Currency: "CNY", Amount: int64(1 + rng.IntN(100_000))}))
+				} else {
+					txs = append(txs, h.Sign(pick(everyone), settle.TypeWithdraw, settle.MsgWithdraw{Currency: "CNY", Amount: int64(1 + rng.IntN(50_000))}))
+				}
+			}
+		}
+		if rng.IntN(4) == 0 {
+			h.Advance(int64(rng.IntN(3*24)) * 3600 * 1000) // deadlines and locks fall due
+		}
+		res := h.Block(txs...)
+		for _, r := range res.Txs {
+			codes[gongxu.Kind(r.Code)]++
+		}
+		if err := h.Mods.Settle.CheckInvariant(h.State); err != nil {
+			t.Fatalf("generator, height %d: %v", h.Height, err)
+		}
+		for _, who := range everyone {
+			h.ResetSeq(who)
+		}
+		for { // the pools that exist
+			if _, err := h.Mods.Pool.Pool(h.State, uint64(pools+1)); err != nil {
+				break
+			}
+			pools++
+		}
+		blocks = append(blocks, recorded{height: h.Height, time: h.Time, txs: txs})
+		roots = append(roots, h.Root())
+	}
+	statuses := map[gongxu.PoolStatus]int{}
+	for id := 1; id <= pools; id++ {
+		if p, err := h.Mods.Pool.Pool(h.State, uint64(id)); err == nil {
+			statuses[p.Status]++
+		}
+	}
+	return blocks, roots, codes, statuses
+}
+
+// TestPoolReplay: the same random pool blocks fed into two fresh machines give
+// the generator's app hash at every height, and money is neither created nor
+// destroyed at any of them.
+func TestPoolReplay(t *testing.T) {
+	for _, seed := range []uint64{1, 2, 3, 4} {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			gen := chaintest.New(t, replayOrgs...)
+			first := gen.Root()
+			blocks, roots, codes, statuses := genPoolBlocks(t, gen, seed, 150)
+			for _, k := range []gongxu.Kind{gongxu.KindOK, gongxu.KindInvalid, gongxu.KindConflict, gongxu.KindUnauthorized, gongxu.KindNotFound} {
+				if codes[k] == 0 {
+					t.Fatalf("the random blocks never produced %s: %v", k, codes)
+				}
+			}
+			if statuses[gongxu.PoolFailed] == 0 || statuses[gongxu.PoolSucceeded]+statuses[gongxu.PoolInProduction]+statuses[gongxu.PoolSettled] == 0 {
+				t.Fatalf("the random blocks did not both fail and succeed pools: %v", statuses)
+			}
+			t.Logf("codes %v, pools %v", codes, statuses)
+			var replicas []*chaintest.Harness
+			for range 2 {
+				r := chaintest.Open(t, store.NewMemDB())
+				r.InitChain(chaintest.Genesis(replayOrgs...))
+				r.Block()
+				if r.Root() != first {
+					t.Fatalf("replica at height 1 has app hash %s, generator %s", r.Root(), first)
+				}
+				replicas = append(replicas, r)
+			}
+			for i, b := range blocks {
+				for j, r := range replicas {
+					if _, err := r.App.FinalizeBlock(chain.Block{Height: b.height, Time: b.time, Txs: b.txs}); err != nil {
+						t.Fatalf("replica %d, height %d: %v", j, b.height, err)
+					}
+					if _, err := r.App.Commit(); err != nil {
+						t.Fatal(err)
+					}
+					if got := r.Root(); got != roots[i] {
+						t.Fatalf("replica %d, height %d: app hash %s, generator %s", j, b.height, got, roots[i])
+					}
+					if err := r.Mods.Settle.CheckInvariant(r.State); err != nil {
+						t.Fatalf("replica %d, height %d: %v", j, b.height, err)
+					}
+				}
+			}
+		})
+	}
+}

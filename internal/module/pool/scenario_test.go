@@ -1,0 +1,197 @@
+package pool_test
+
+import (
+	"fmt"
+	"maps"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/txtar"
+
+	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/internal/chain"
+	"github.com/gongxu-network/gongxu/internal/chain/chaintest"
+	"github.com/gongxu-network/gongxu/internal/module/settle"
+)
+
+const scenarios = "testdata/scenarios/*.txtar"
+
+// TestScenarios runs the pool scenarios in testdata/scenarios/*.txtar (the
+// commands are chaintest.RunScenarios', plus these):
+//
+//	invariant                       from now on, after every block, check that money is
+//	                                neither created nor destroyed (every script starts with it)
+//	pool N STATUS                   a pool's status
+//	total N QTY                     units pledged
+//	pledges N COUNT                 pledges (direct pledges and batch leaves)
+//	price N PRICE                   the final unit price (0 while open or failed)
+//	moq N yes|no                    whether the MOQ is reached
+//	history N S1,S2,...             the statuses of the pool's history
+//	balance ACCOUNT CUR AMOUNT      a balance; ACCOUNT is org:ID, key:NAME (Key(NAME)), escrow:N, captured:N
+//	share N HUB QTY [delivered]     a hub's share (QTY 0: none)
+//	demand N VARIANT QTY            units pledged of a variant ("-" for none)
+//	pledge N ID QTY                 a direct pledge's quantity
+//	snapshot                        remember the state
+//	unchanged                       the state is the snapshot's, but for signers' sequences
+func TestScenarios(t *testing.T) {
+	files, _ := filepath.Glob(scenarios)
+	for _, f := range files {
+		a, err := txtar.ParseFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, file := range a.Files {
+			if file.Name == "script" && !strings.Contains(string(file.Data), "\ninvariant\n") {
+				t.Fatalf("%s: every pool scenario checks the money invariant: put \"invariant\" after genesis", f)
+			}
+		}
+	}
+	snapshots := map[*chaintest.Harness]map[string]string{}
+	getPool := func(h *chaintest.Harness, arg string) (gongxu.Pool, error) {
+		id, err := strconv.ParseUint(arg, 10, 64)
+		if err != nil {
+			return gongxu.Pool{}, err
+		}
+		return h.Mods.Pool.Pool(h.State, id)
+	}
+	field := func(name string, get func(gongxu.Pool) string) chaintest.Check {
+		return func(h *chaintest.Harness, args []string) error {
+			p, err := getPool(h, args[0])
+			if err != nil {
+				return err
+			}
+			if got := get(p); got != args[1] {
+				return fmt.Errorf("pool %s %s is %s, want %s (history %+v)", args[0], name, got, args[1], p.History)
+			}
+			return nil
+		}
+	}
+	chaintest.RunScenarios(t, scenarios, map[string]chaintest.Check{
+		"invariant": func(h *chaintest.Harness, _ []string) error {
+			h.App.OnCommit(func(res chain.BlockResult) {
+				if err := h.Mods.Settle.CheckInvariant(h.State); err != nil {
+					h.T.Fatalf("height %d: %v", res.Height, err)
+				}
+			})
+			return h.Mods.Settle.CheckInvariant(h.State)
+		},
+		"pool":    field("status", func(p gongxu.Pool) string { return string(p.Status) }),
+		"total":   field("total", func(p gongxu.Pool) string { return fmt.Sprint(p.Total) }),
+		"pledges": field("pledges", func(p gongxu.Pool) string { return fmt.Sprint(p.Pledges) }),
+		"price":   field("price", func(p gongxu.Pool) string { return fmt.Sprint(p.Price) }),
+		"moq": field("moq_reached", func(p gongxu.Pool) string {
+			return map[bool]string{true: "yes", false: "no"}[p.MOQReached]
+		}),
+		"history": field("history", func(p gongxu.Pool) string {
+			var s []string
+			for _, c := range p.History {
+				s = append(s, string(c.Status))
+			}
+			return strings.Join(s, ",")
+		}),
+		"balance": func(h *chaintest.Harness, args []string) error {
+			acct := gongxu.AccountID(args[0])
+			if name, ok := strings.CutPrefix(args[0], "key:"); ok {
+				acct = settle.KeyAccount(chaintest.PubKey(name))
+			}
+			got, err := h.Mods.Settle.Balance(h.State, acct, args[1])
+			if err != nil {
+				return err
+			}
+			if fmt.Sprint(got) != args[2] {
+				return fmt.Errorf("%s holds %d %s, want %s", acct, got, args[1], args[2])
+			}
+			return nil
+		},
+		"share": func(h *chaintest.Harness, args []string) error {
+			id, _ := strconv.ParseUint(args[0], 10, 64)
+			s, err := h.Mods.Pool.HubShare(h.State, id, gongxu.OrgID(args[1]))
+			if gongxu.ErrorKind(err) == gongxu.KindNotFound && args[2] == "0" {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			want := strings.Join(args[2:], " ")
+			got := fmt.Sprint(s.Qty)
+			if s.Delivered {
+				got += " delivered"
+			}
+			if got != want {
+				return fmt.Errorf("share is %q (%+v), want %q", got, s, want)
+			}
+			return nil
+		},
+		"demand": func(h *chaintest.Harness, args []string) error {
+			id, _ := strconv.ParseUint(args[0], 10, 64)
+			d, err := h.Mods.Pool.Demand(h.State, id)
+			if err != nil {
+				return err
+			}
+			v := strings.TrimPrefix(args[1], "-")
+			var got int64
+			for _, x := range d {
+				if x.Variant == v {
+					got = x.Qty
+				}
+			}
+			if fmt.Sprint(got) != args[2] {
+				return fmt.Errorf("demand for %q is %d (%+v), want %s", v, got, d, args[2])
+			}
+			return nil
+		},
+		"pledge": func(h *chaintest.Harness, args []string) error {
+			pool, _ := strconv.ParseUint(args[0], 10, 64)
+			id, _ := strconv.ParseUint(args[1], 10, 64)
+			p, err := h.Mods.Pool.Pledge(h.State, pool, id)
+			if err != nil {
+				return err
+			}
+			if fmt.Sprint(p.Qty) != args[2] {
+				return fmt.Errorf("pledge %d/%d holds %d, want %s", pool, id, p.Qty, args[2])
+			}
+			return nil
+		},
+		"snapshot": func(h *chaintest.Harness, _ []string) error {
+			snapshots[h] = dumpData(h)
+			return nil
+		},
+		"unchanged": func(h *chaintest.Harness, _ []string) error {
+			before, now := snapshots[h], dumpData(h)
+			if before == nil {
+				return fmt.Errorf("no snapshot")
+			}
+			if !maps.Equal(before, now) {
+				var diff []string
+				for k := range now {
+					if before[k] != now[k] {
+						diff = append(diff, k)
+					}
+				}
+				for k := range before {
+					if _, ok := now[k]; !ok {
+						diff = append(diff, k)
+					}
+				}
+				slices.Sort(diff)
+				return fmt.Errorf("state changed at %v", diff)
+			}
+			return nil
+		},
+	})
+}
+
+// dumpData is the committed state without the signers' sequences (a rejected
+// transaction still consumes its sequence number).
+func dumpData(h *chaintest.Harness) map[string]string {
+	d := h.Dump()
+	for k := range d {
+		if strings.HasPrefix(k, "chain/seq/") {
+			delete(d, k)
+		}
+	}
+	return d
+}

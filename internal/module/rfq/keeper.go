@@ -1,0 +1,181 @@
+package rfq
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/internal/module"
+	"github.com/gongxu-network/gongxu/internal/store"
+)
+
+// Name is the module's name and key prefix.
+const Name = "rfq"
+
+const prefix = Name + "/"
+
+// CommitmentDomain separates bid commitments from every other sha256 use.
+const CommitmentDomain = "gongxu/rfq/bid/v1"
+
+// Commitment is the sealed form of a bid: the lower-case hex of
+//
+//	sha256("gongxu/rfq/bid/v1" 0x00 || rfq (8 bytes BE) || bidder || 0x00 ||
+//	       unit price (8 BE) || qty (8 BE) || lead days (8 BE) || salt)
+//
+// Binding the RFQ and the bidder means a commitment cannot be replayed on
+// another RFQ or copied by another factory; the salt (16 to 64 random bytes)
+// keeps the terms from being guessed.
+func Commitment(rfq uint64, bidder gongxu.OrgID, price, qty, leadDays int64, salt []byte) string {
+	b := make([]byte, 0, len(CommitmentDomain)+1+8+len(bidder)+1+24+len(salt))
+	b = append(b, CommitmentDomain...)
+	b = append(b, 0)
+	b = binary.BigEndian.AppendUint64(b, rfq)
+	b = append(b, bidder...)
+	b = append(b, 0)
+	b = binary.BigEndian.AppendUint64(b, uint64(price))
+	b = binary.BigEndian.AppendUint64(b, uint64(qty))
+	b = binary.BigEndian.AppendUint64(b, uint64(leadDays))
+	b = append(b, salt...)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// Module is the rfq module.
+type Module struct {
+	members  Members
+	openPool OpenPool
+}
+
+// New returns the rfq module. openPool turns each awarded bid into a pool.
+func New(members Members, openPool OpenPool) *Module {
+	return &Module{members: members, openPool: openPool}
+}
+
+// Name implements module.Module.
+func (*Module) Name() string { return Name }
+
+func kv(ctx *module.Context) store.KV { return module.Prefixed(ctx.KV, prefix) }
+
+func pad(n uint64) string { return fmt.Sprintf("%020d", n) }
+
+func rfqKey(id uint64) string                 { return "rfq/" + pad(id) }
+func bidKey(id uint64, b gongxu.OrgID) string { return "bid/" + pad(id) + "/" + string(b) }
+func expKey(r gongxu.RFQ) string {
+	return "exp/" + pad(uint64(r.TargetDate+ExpireAfterMs)) + "/" + pad(r.ID)
+}
+
+func get(r store.Reader, key string, v any) (bool, error) {
+	b, err := r.Get([]byte(prefix + key))
+	if err != nil || b == nil {
+		return false, err
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return false, fmt.Errorf("rfq state %s: %w", key, err)
+	}
+	return true, nil
+}
+
+// RFQ returns a request for quote. Errors: KindNotFound.
+func (*Module) RFQ(r store.Reader, id uint64) (gongxu.RFQ, error) {
+	var x gongxu.RFQ
+	ok, err := get(r, rfqKey(id), &x)
+	if err != nil {
+		return x, err
+	}
+	if !ok {
+		return x, gongxu.Errorf(gongxu.KindNotFound, "no RFQ %d", id)
+	}
+	return x, nil
+}
+
+// Bid returns a bidder's bid on an RFQ. Errors: KindNotFound.
+func (*Module) Bid(r store.Reader, id uint64, bidder gongxu.OrgID) (gongxu.Bid, error) {
+	var b gongxu.Bid
+	ok, err := get(r, bidKey(id, bidder), &b)
+	if err != nil {
+		return b, err
+	}
+	if !ok {
+		return b, gongxu.Errorf(gongxu.KindNotFound, "org %s has no bid on RFQ %d", bidder, id)
+	}
+	return b, nil
+}
+
+// Bids lists an RFQ's bids, by bidder.
+func (*Module) Bids(r store.Reader, id uint64) ([]gongxu.Bid, error) {
+	var out []gongxu.Bid
+	var ierr error
+	start := []byte(prefix + "bid/" + pad(id) + "/")
+	err := r.Iterate(start, module.PrefixEnd(start), func(_, v []byte) bool {
+		var b gongxu.Bid
+		if ierr = json.Unmarshal(v, &b); ierr != nil {
+			return false
+		}
+		out = append(out, b)
+		return true
+	})
+	if err == nil {
+		err = ierr
+	}
+	return out, err
+}
+
+// saveRFQ writes an RFQ and emits its snapshot.
+func saveRFQ(ctx *module.Context, r gongxu.RFQ) error {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	if err := kv(ctx).Set([]byte(rfqKey(r.ID)), b); err != nil {
+		return err
+	}
+	ctx.Emit(gongxu.NewEvent("rfq.rfq", "rfq", strconv.FormatUint(r.ID, 10), "status", string(r.Status), "json", string(b)))
+	return nil
+}
+
+// saveBid writes a bid and emits its snapshot (only the commitment while
+// sealed). note, when not empty, says why a revealed bid is not eligible.
+func saveBid(ctx *module.Context, x gongxu.Bid, note string) error {
+	x.Time = ctx.Time
+	b, err := json.Marshal(x)
+	if err != nil {
+		return err
+	}
+	if err := kv(ctx).Set([]byte(bidKey(x.RFQ, x.Bidder)), b); err != nil {
+		return err
+	}
+	status := "sealed"
+	if x.Revealed {
+		status = "revealed"
+	}
+	kvs := []string{"rfq", strconv.FormatUint(x.RFQ, 10), "bidder", string(x.Bidder), "status", status, "json", string(b)}
+	if note != "" {
+		kvs = append(kvs, "note", note)
+	}
+	ctx.Emit(gongxu.NewEvent("rfq.bid", kvs...))
+	return nil
+}
+
+func nextID(ctx *module.Context) (uint64, error) {
+	var seq uint64
+	if _, err := get(ctx.KV, "seq", &seq); err != nil {
+		return 0, err
+	}
+	seq++
+	b, _ := json.Marshal(seq)
+	return seq, kv(ctx).Set([]byte("seq"), b)
+}
+
+// close ends an open RFQ (awarded, cancelled or expired) and drops it from
+// the expiry index.
+func closeRFQ(ctx *module.Context, r gongxu.RFQ, st gongxu.RFQStatus, reason string) error {
+	if err := kv(ctx).Delete([]byte(expKey(r))); err != nil {
+		return err
+	}
+	r.Status, r.Reason = st, reason
+	return saveRFQ(ctx, r)
+}
