@@ -228,3 +228,32 @@ type PoolService interface {
 	Balances(ctx context.Context, acct AccountID) ([]Balance, error)
 	Movements(ctx context.Context, acct AccountID, limit int) ([]Movement, error)
 }
+
+// PoolLeaf is one pledge of a hub batch: a pseudonymous consumer id (hex,
+// chosen by the hub; never personal data), a variant and a quantity.
+type PoolLeaf struct {
+	ID      string `json:"id"`
+	Variant string `json:"variant,omitempty"`
+	Qty     int64  `json:"qty"`
+}
+
+// Receipt is what a hub hands a consumer for one leaf of a batch: with it and
+// the ledger's Batch record (found by Tx), anyone can check that the pledge is
+// in the batch the ledger accepted.
+type Receipt struct {
+	Tx     string   `json:"tx"`     // hash of the batch transaction
+	Pool   uint64   `json:"pool"`   // the pool
+	Hub    OrgID    `json:"hub"`    // the hub that signed the batch
+	Index  int      `json:"index"`  // the leaf's index in the batch
+	Leaves int      `json:"leaves"` // how many leaves the batch has
+	Leaf   PoolLeaf `json:"leaf"`
+	Proof  []string `json:"proof"` // hex sibling hashes, from the leaf up
+	Root   string   `json:"root"`  // hex Merkle root, as the Batch record holds it
+}
+
+// ReceiptService builds receipts of committed hub batches from the block
+// store (the leaves are in the batch transaction, public and pseudonymous).
+// Errors: KindNotFound for an unknown batch or leaf.
+type ReceiptService interface {
+	Receipt(ctx context.Context, batchTx string, index int) (Receipt, error)
+}

@@ -11,11 +11,7 @@ import (
 // Leaf is one consumer's pledge in a hub's batch. ID is the consumer's
 // pseudonym at the hub (16 to 64 lower-case hex characters, unique within the
 // batch); nothing else about the consumer goes on the ledger.
-type Leaf struct {
-	ID      string `json:"id"`
-	Variant string `json:"variant,omitempty"`
-	Qty     int64  `json:"qty"`
-}
+type Leaf = gongxu.PoolLeaf
 
 // LeafDomain separates leaf hashes from every other hash of gongxu.
 const LeafDomain = "gongxu/pool/leaf/v1"
@@ -139,19 +135,8 @@ func VerifyProof(root, leaf [32]byte, index, count int, proof [][32]byte) bool {
 	return k == len(proof) && h == root
 }
 
-// Receipt is what a hub hands a consumer for one leaf of a batch: with it and
-// the ledger's Batch record (found by Tx), anyone can check that the pledge is
-// in the batch the ledger accepted.
-type Receipt struct {
-	Tx     string       `json:"tx"`     // hash of the batch transaction
-	Pool   uint64       `json:"pool"`   // the pool
-	Hub    gongxu.OrgID `json:"hub"`    // the hub that signed the batch
-	Index  int          `json:"index"`  // the leaf's index in the batch
-	Leaves int          `json:"leaves"` // how many leaves the batch has
-	Leaf   Leaf         `json:"leaf"`
-	Proof  []string     `json:"proof"` // hex sibling hashes, from the leaf up
-	Root   string       `json:"root"`  // hex Merkle root, as the Batch record holds it
-}
+// Receipt is a consumer's receipt for one leaf of a batch (the root type).
+type Receipt = gongxu.Receipt
 
 // Receipts returns the receipt of every leaf of a batch, in leaf order.
 func Receipts(tx string, pool uint64, hub gongxu.OrgID, leaves []Leaf) []Receipt {
@@ -174,10 +159,10 @@ func Receipts(tx string, pool uint64, hub gongxu.OrgID, leaves []Leaf) []Receipt
 	return out
 }
 
-// Verify checks the receipt's proof against its root. It does not consult the
-// ledger: compare Root and Leaves with the Batch record of Tx as well.
-// Errors: KindInvalid.
-func (r Receipt) Verify() error {
+// VerifyReceipt checks the receipt's proof against its root. It does not
+// consult the ledger: compare Root and Leaves with the Batch record of Tx as
+// well. Errors: KindInvalid.
+func VerifyReceipt(r Receipt) error {
 	root, err := decodeHash(r.Root)
 	if err != nil {
 		return gongxu.Errorf(gongxu.KindInvalid, "receipt root: %v", err)

@@ -146,7 +146,7 @@ func TestReceipts(t *testing.T) {
 			if r.Root != hex.EncodeToString(root[:]) || r.Index != i || r.Leaves != n || r.Leaf != leaves[i] || r.Tx != "ABCD" {
 				t.Fatalf("n=%d receipt %d: %+v", n, i, r)
 			}
-			if err := r.Verify(); err != nil {
+			if err := pool.VerifyReceipt(r); err != nil {
 				t.Fatalf("n=%d receipt %d: %v", n, i, err)
 			}
 			for name, bad := range map[string]func(pool.Receipt) pool.Receipt{
@@ -163,7 +163,7 @@ func TestReceipts(t *testing.T) {
 				if b.Root == r.Root && name == "root" {
 					continue // the root happened to end in 00
 				}
-				if err := b.Verify(); gongxu.ErrorKind(err) != gongxu.KindInvalid {
+				if err := pool.VerifyReceipt(b); gongxu.ErrorKind(err) != gongxu.KindInvalid {
 					t.Fatalf("n=%d receipt %d with a tampered %s: %v", n, i, name, err)
 				}
 			}
