@@ -44,3 +44,14 @@ type Account struct {
 
 // Version is the version of gongxu's software and wire format.
 const Version = "0.1.0"
+
+// Operator is this node's own organization, signing with the node's keyring:
+// pages that act for it (a hub recording a walk-in consumer's pledge) go
+// through it. Only the operator's own machine should reach such pages.
+type Operator interface {
+	// Org is the org the node's operator key belongs to ("" when none).
+	Org(ctx context.Context) (OrgID, error)
+	// Send signs a message of type typ with the operator key, submits it and
+	// waits for the commit. A rejection is a TxResult with a non-zero Code.
+	Send(ctx context.Context, typ string, body any) (TxResult, error)
+}
