@@ -15,25 +15,43 @@ import (
 
 const benchTxs = 1000
 
-// benchBlock is a block of benchTxs successful txs, each with one event of a
-// type the projector only stores (a hub batch of pledges), and every tenth
-// also with an org upsert.
+// benchBlock is a block of benchTxs successful txs, each a hub batch of 250
+// pledges as the pool module records it: the hub's deposit, its move into the
+// pool's escrow, the batch, the hub's share and the pool (seven pools); every
+// tenth tx also upserts an org.
 func benchBlock(height int64) gongxu.CommittedBlock {
 	txs := make([]gongxu.TxRecord, benchTxs)
 	for i := range txs {
 		org := gongxu.OrgID(fmt.Sprintf("hub-%d", i%100))
-		evs := []gongxu.Event{gongxu.NewEvent("pool.batch", "pool", fmt.Sprintf("p-%d", i%7), "hub", string(org),
-			"pledges", "250", "qty", "250000", "root", fmt.Sprintf("%064x", height*benchTxs+int64(i)))}
-		if i%10 == 0 {
-			evs = append(evs, orgEvent(gongxu.Org{ID: org, Name: "Hub " + string(org), Roles: []gongxu.Role{gongxu.RoleHub},
-				Keys: []gongxu.PubKey{key(i)}, Since: height}))
-		}
-		txs[i] = gongxu.TxRecord{Type: "pool.pledge_batch", Signer: key(i), Org: org, Events: evs}
+		txs[i] = gongxu.TxRecord{Type: "pool/batch", Signer: key(i), Org: org}
 	}
 	b := block(height, txs)
 	for i := range b.Txs { // real tx hashes are uniformly random
-		h := sha256.Sum256([]byte(b.Txs[i].Hash))
-		b.Txs[i].Hash = strings.ToUpper(hex.EncodeToString(h[:]))
+		t := &b.Txs[i]
+		h := sha256.Sum256([]byte(t.Hash))
+		t.Hash = strings.ToUpper(hex.EncodeToString(h[:]))
+		n := (height-1)*benchTxs + int64(i) // batches so far
+		pool := uint64(n%7 + 1)
+		total := (n/7 + 1) * 250
+		acct := gongxu.AccountID("org:" + string(t.Org))
+		escrow := gongxu.AccountID(fmt.Sprintf("escrow:%d", pool))
+		t.Events = []gongxu.Event{
+			moveEvent("", acct, "CNY", 250*5000, "deposit", "till"),
+			moveEvent(acct, escrow, "CNY", 250*5000, "escrow", fmt.Sprintf("pool:%d", pool)),
+			batchEvent(gongxu.Batch{Pool: pool, Hub: t.Org, Tx: t.Hash, Root: fmt.Sprintf("%064x", n),
+				Leaves: 250, Qty: 250, Escrow: 250 * 5000, Height: height}),
+			shareEvent(gongxu.HubShare{Pool: pool, Hub: t.Org, Qty: total / 100, Pledges: total / 100,
+				Variants: []gongxu.VariantQty{{Variant: "m", Qty: total / 100}}}),
+			poolEvent(gongxu.Pool{ID: pool, Factory: "acme", Product: "acme/tee", Variants: []string{"m"},
+				Tiers: []gongxu.Tier{{MinQty: 1, UnitPrice: 5000}, {MinQty: 1000, UnitPrice: 4500}}, MOQ: 1000, Cap: 1 << 40,
+				CasePack: 1, Currency: "CNY", Deadline: t0 + 1e9, Hubs: []gongxu.OrgID{}, Status: gongxu.PoolOpen,
+				Total: total, Pledges: total, Escrowed: total * 5000, Created: t0,
+				History: []gongxu.PoolChange{{Status: gongxu.PoolOpen, Time: t0, Height: 1, Reason: "opened"}}}),
+		}
+		if i%10 == 0 {
+			t.Events = append(t.Events, orgEvent(gongxu.Org{ID: t.Org, Name: "Hub " + string(t.Org),
+				Roles: []gongxu.Role{gongxu.RoleHub}, Keys: []gongxu.PubKey{key(i)}, Since: height}))
+		}
 	}
 	return b
 }

@@ -251,7 +251,7 @@ func queries(t testing.TB, db *DB) string {
 	add(db.RecentTxs(ctx, MaxLimit))
 	add(db.RecentBlocks(ctx, MaxLimit))
 	add(db.Events(ctx, EventFilter{Limit: MaxLimit}))
-	return mustJSON(out)
+	return mustJSON(out) + "\n" + poolQueries(t, db)
 }
 
 func projectAll(t testing.TB, db *DB, bs []gongxu.CommittedBlock) {

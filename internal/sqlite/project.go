@@ -21,14 +21,24 @@ const (
 	EventProposal   = "member.proposal"    // attrs id, status, json (gongxu.Proposal): upsert
 	EventValidator  = "member.validator"   // attrs pub_key, power ("0": removed), org
 	EventParams     = "member.params"      // attrs json (gongxu.Params)
+
+	EventProduct = "catalog.product" // attrs product, factory, version, json (gongxu.Product): upsert
+	EventPool    = "pool.pool"       // attrs pool, status, json (gongxu.Pool): upsert, a progress point when the total changed
+	EventShare   = "pool.share"      // attrs pool, hub, json (gongxu.HubShare): upsert
+	EventPledge  = "pool.pledge"     // attrs pool, id, json (gongxu.Pledge): upsert
+	EventBatch   = "pool.batch"      // attrs pool, hub, tx, json (gongxu.Batch): insert; only in the tx it names
+	EventMove    = "settle.move"     // attrs from, to, currency, amount, reason, ref: insert, update both balances
+	EventRFQ     = "rfq.rfq"         // attrs rfq, status, json (gongxu.RFQ): upsert
+	EventBid     = "rfq.bid"         // attrs rfq, bidder, json (gongxu.Bid): upsert
 )
 
 // Project projects one committed block in one SQL transaction.
 //
 // A block at or below the last projected height is skipped and Project
 // returns nil, unless its hash differs from the one projected at that height.
-// Events are applied in this order: for each successful tx (Code 0), in index
-// order, its events; then the block-level events. The events of failed txs are
+// Events are applied in the order they happened: the block's Events (genesis,
+// deadlines: before its txs), then for each successful tx (Code 0), in index
+// order, its events, then the block's EndEvents. The events of failed txs are
 // ignored. On any error nothing of the block is visible.
 //
 // Errors: KindConflict when b is not the next block (the message names the
@@ -59,7 +69,11 @@ func (db *DB) Reset(ctx context.Context) error {
 	}
 	defer tx.Rollback()
 	// Children before parents, for the foreign keys.
-	for _, t := range []string{"events", "txs", "blocks", "orgs", "proposals", "validators", "params", "meta"} {
+	for _, t := range []string{
+		"products", "pools", "pool_hubs", "pool_progress", "hub_shares", "pledges", "batches", "movements", "balances",
+		"rfqs", "bids",
+		"events", "txs", "blocks", "orgs", "proposals", "validators", "params", "meta",
+	} {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM "+t); err != nil {
 			return gongxu.Wrap(err, "read model: reset %s", t)
 		}
@@ -135,17 +149,16 @@ type projector struct {
 	blockHash, insBlock, insTx, insEvent *sql.Stmt
 	upOrg, delOrg, upProposal            *sql.Stmt
 	upValidator, delValidator, upParams  *sql.Stmt
-	stmts                                []*sql.Stmt
-	height, time                         int64 // of the block being projected
-	seq                                  int   // next event seq in the block
+	poolStmts
+	stmts        []*sql.Stmt
+	height, time int64  // of the block being projected
+	txHash       string // of the tx whose events are being applied; "" for block-level events
+	seq          int    // next event seq in the block
 }
 
 func newProjector(ctx context.Context, tx *sql.Tx) (*projector, error) {
 	p := &projector{ctx: ctx, tx: tx}
-	for _, s := range []struct {
-		dst *(*sql.Stmt)
-		sql string
-	}{
+	for _, s := range append([]stmtDef{
 		{&p.blockHash, `SELECT hash FROM blocks WHERE height = ?`},
 		{&p.insBlock, `INSERT INTO blocks (height, time, hash, app_hash, num_txs) VALUES (?, ?, ?, ?, ?)`},
 		// A tx hash seen before (a proposer may include the same bytes twice;
@@ -163,7 +176,7 @@ func newProjector(ctx context.Context, tx *sql.Tx) (*projector, error) {
 		{&p.delValidator, `DELETE FROM validators WHERE pub_key = ?`},
 		{&p.upParams, `INSERT INTO params (id, json, height) VALUES (1, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET json = excluded.json, height = excluded.height`},
-	} {
+	}, p.poolStmts.defs()...) {
 		st, err := tx.PrepareContext(ctx, s.sql)
 		if err != nil {
 			p.close()
@@ -173,6 +186,12 @@ func newProjector(ctx context.Context, tx *sql.Tx) (*projector, error) {
 		p.stmts = append(p.stmts, st)
 	}
 	return p, nil
+}
+
+// stmtDef is a statement to prepare for a projection, and where to keep it.
+type stmtDef struct {
+	dst *(*sql.Stmt)
+	sql string
 }
 
 func (p *projector) close() {
@@ -204,6 +223,11 @@ func (p *projector) block(b *gongxu.CommittedBlock) error {
 	if _, err := p.insBlock.ExecContext(p.ctx, b.Height, b.Time, b.Hash, b.AppHash, len(b.Txs)); err != nil {
 		return gongxu.Wrap(err, "read model: insert block %d", b.Height)
 	}
+	for j := range b.Events {
+		if err := p.event(-1, &b.Events[j]); err != nil {
+			return prefix(err, "read model: block %d block event %d (%s)", b.Height, j, b.Events[j].Type)
+		}
+	}
 	for i := range b.Txs {
 		t := &b.Txs[i]
 		if err := p.txRecord(i, t); err != nil {
@@ -212,6 +236,7 @@ func (p *projector) block(b *gongxu.CommittedBlock) error {
 		if t.Code != 0 {
 			continue // a failed tx changed nothing
 		}
+		p.txHash = t.Hash
 		for j := range t.Events {
 			if err := p.event(t.Index, &t.Events[j]); err != nil {
 				return prefix(err, "read model: block %d tx %d (%s) event %d (%s)",
@@ -219,12 +244,13 @@ func (p *projector) block(b *gongxu.CommittedBlock) error {
 			}
 		}
 	}
-	for j := range b.Events {
-		if err := p.event(-1, &b.Events[j]); err != nil {
-			return prefix(err, "read model: block %d block event %d (%s)", b.Height, j, b.Events[j].Type)
+	p.txHash = ""
+	for j := range b.EndEvents {
+		if err := p.event(-1, &b.EndEvents[j]); err != nil {
+			return prefix(err, "read model: block %d end event %d (%s)", b.Height, j, b.EndEvents[j].Type)
 		}
 	}
-	return nil
+	return prefix(p.flush(), "read model: block %d", b.Height)
 }
 
 func (p *projector) txRecord(i int, t *gongxu.TxRecord) error {
@@ -287,6 +313,22 @@ func (p *projector) event(txIndex int, ev *gongxu.Event) error {
 		js, _ := json.Marshal(pm)
 		_, err := p.upParams.ExecContext(p.ctx, js, p.height)
 		return gongxu.Wrap(err, "store params")
+	case EventProduct:
+		return p.product(ev)
+	case EventPool:
+		return p.pool(ev)
+	case EventShare:
+		return p.share(ev)
+	case EventPledge:
+		return p.pledge(ev)
+	case EventBatch:
+		return p.batch(ev)
+	case EventMove:
+		return p.move(ev)
+	case EventRFQ:
+		return p.rfq(ev)
+	case EventBid:
+		return p.bid(ev)
 	}
 	return nil
 }
