@@ -2,12 +2,16 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"time"
 
 	"github.com/gongxu-network/gongxu"
-	"github.com/gongxu-network/gongxu/internal/keyring"
+	"github.com/gongxu-network/gongxu/internal/module/catalog"
 	"github.com/gongxu-network/gongxu/internal/module/member"
+	"github.com/gongxu-network/gongxu/internal/module/pool"
+	"github.com/gongxu-network/gongxu/internal/module/settle"
 )
 
 // DemoOrgs is the example network that gongxu up --demo admits.
@@ -20,31 +24,33 @@ var DemoOrgs = []gongxu.Org{
 	{ID: "oldtown-hub", Name: "Old Town Pickup Point", Roles: []gongxu.Role{gongxu.RoleHub}, Description: "Parcel lockers by the bus station"},
 }
 
-// runDemo admits the demo orgs through governance, one proposal each, with the
-// members already admitted voting yes until each passes. It signs with keys
-// in the home's keyring (one per org, named after it) and is idempotent.
-func runDemo(ctx context.Context, env *Env, n *node) error {
-	kr, err := keyring.Open(env.KeysDir())
-	if err != nil {
-		return err
-	}
-	chainID := n.chain.ChainID()
-	submit := func(keyName, typ string, body any) (gongxu.TxResult, error) {
-		k, err := kr.Get(keyName)
+var demoHubs = []string{"hilltown-hub", "riverside-hub", "oldtown-hub"}
+
+// runDemo builds the example network through real transactions, signed with
+// keys of the home's keyring (one per org, named after it):
+//
+//  1. the six orgs are admitted by proposals, the members voting yes;
+//  2. the factories publish products and the hubs record their consumers'
+//     deposits;
+//  3. three pools open: a jacket pool that fills past its minimum batch in
+//     hub batches, closes at its deadline a few minutes on and goes into
+//     production and delivery; a T-shirt pool that falls short and refunds
+//     every pledge at its deadline; and a scarf pool that stays open for a
+//     week, so the pools page always shows a group filling up.
+//
+// Each step is skipped when it was done on an earlier run.
+func runDemo(ctx context.Context, env *Env, n *node, s *signer) error {
+	kr := s.kr
+	must := func(keyName, typ string, body any) error {
+		r, err := s.send(ctx, keyName, typ, body)
 		if err != nil {
-			return gongxu.TxResult{}, err
+			return err
 		}
-		acc, err := n.comet.Account(ctx, k.PubKey)
-		if err != nil {
-			return gongxu.TxResult{}, err
+		if r.Code != 0 {
+			return gongxu.Errorf(gongxu.Kind(r.Code), "demo %s by %s: %s", typ, keyName, r.Message)
 		}
-		b, _ := json.Marshal(body)
-		raw := gongxu.SignTx(chainID, k.Private, typ, b, acc.Sequence).Encode()
-		wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		defer cancel()
-		return n.comet.Submit(wctx, raw, true)
+		return nil
 	}
-	// Wait for the first block, so genesis is committed.
 	for n.comet.Height() < 1 {
 		select {
 		case <-ctx.Done():
@@ -52,6 +58,7 @@ func runDemo(ctx context.Context, env *Env, n *node) error {
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
+	// 1. Members.
 	voters := []string{OperatorKey}
 	for _, o := range DemoOrgs {
 		k, err := kr.Get(string(o.ID))
@@ -61,56 +68,143 @@ func runDemo(ctx context.Context, env *Env, n *node) error {
 		if err != nil {
 			return err
 		}
-		if owner, err := n.chain.Account(k.PubKey); err != nil {
+		if acc, err := n.chain.Account(k.PubKey); err != nil {
 			return err
-		} else if owner.Org != "" {
+		} else if acc.Org != "" {
 			voters = append(voters, string(o.ID))
 			continue
 		}
 		o.Keys = []gongxu.PubKey{k.PubKey}
-		r, err := submit(OperatorKey, member.TypePropose, member.MsgPropose{Kind: gongxu.ProposalAdmitOrg, Title: "Admit " + o.Name, Org: &o})
-		if err != nil {
+		if err := must(OperatorKey, member.TypePropose, member.MsgPropose{Kind: gongxu.ProposalAdmitOrg, Title: "Admit " + o.Name, Org: &o}); err != nil {
 			return err
 		}
-		if r.Code != 0 {
-			return gongxu.Errorf(gongxu.Kind(r.Code), "demo proposal to admit %s: %s", o.ID, r.Message)
-		}
-		id, err := lastProposal(ctx, n)
+		id, err := lastProposal(n)
 		if err != nil {
 			return err
 		}
 		for _, v := range voters[1:] {
-			p, err := n.member().Proposal(n.chain.State(), id)
+			p, err := n.mods.Member.Proposal(n.chain.State(), id)
 			if err != nil {
 				return err
 			}
 			if p.Status != gongxu.ProposalOpen {
 				break
 			}
-			if r, err := submit(v, member.TypeVote, member.MsgVote{Proposal: id, Yes: true}); err != nil {
+			if err := must(v, member.TypeVote, member.MsgVote{Proposal: id, Yes: true}); err != nil {
 				return err
-			} else if r.Code != 0 {
-				return gongxu.Errorf(gongxu.Kind(r.Code), "demo vote of %s: %s", v, r.Message)
 			}
 		}
 		voters = append(voters, string(o.ID))
 		n.log.Info("demo: admitted", "org", o.ID)
 	}
-	// A little everyday activity, so the pages show more than governance.
-	for _, o := range DemoOrgs[:3] {
-		if _, err := submit(string(o.ID), member.TypeUpdateOrg, member.MsgUpdateOrg{Contact: "orders@" + string(o.ID) + ".example"}); err != nil {
+	// 2. Products and money. Skipped when the jacket exists already.
+	if _, err := n.mods.Catalog.Product(n.chain.State(), "acme-apparel/rain-jacket"); err == nil {
+		n.log.Info("demo: the example network is in place")
+		return nil
+	}
+	if err := must("acme-apparel", catalog.TypePublish, catalog.MsgPublish{SKU: "rain-jacket", Name: "Waxed cotton rain jacket", Unit: "piece",
+		Description: "Made to order from Lakeside waxed cotton", LeadTimeDays: 21, GTIN: "4006381333931",
+		Variants: []gongxu.Variant{{ID: "m-navy", Name: "M / navy"}, {ID: "l-navy", Name: "L / navy"}, {ID: "m-olive", Name: "M / olive"}}}); err != nil {
+		return err
+	}
+	if err := must("sunrise-garments", catalog.TypePublish, catalog.MsgPublish{SKU: "merino-tee", Name: "Merino T-shirt", Unit: "piece", LeadTimeDays: 14}); err != nil {
+		return err
+	}
+	if err := must("sunrise-garments", catalog.TypePublish, catalog.MsgPublish{SKU: "wool-scarf", Name: "Lambswool scarf", Unit: "piece", LeadTimeDays: 10}); err != nil {
+		return err
+	}
+	for _, h := range demoHubs {
+		if err := must(h, settle.TypeDeposit, settle.MsgDeposit{Currency: "CNY", Amount: 5_000_000, Ref: "consumers' deposits, week 1"}); err != nil {
 			return err
 		}
 	}
-	n.log.Info("demo: the example network is in place", "orgs", len(DemoOrgs)+1)
+	// 3. Pools, deadlines in block time.
+	st, err := n.comet.Status(ctx)
+	if err != nil {
+		return err
+	}
+	bt, err := time.Parse(time.RFC3339Nano, st.BlockTime)
+	if err != nil {
+		return gongxu.Wrap(err, "block time")
+	}
+	t0 := bt.UnixMilli()
+	jacket := pool.MsgOpen{Product: "acme-apparel/rain-jacket", Currency: "CNY", CasePack: 1, MOQ: 60, Cap: 300,
+		Tiers:    []gongxu.Tier{{MinQty: 1, UnitPrice: 12900}, {MinQty: 60, UnitPrice: 10900}, {MinQty: 120, UnitPrice: 9900}},
+		Deadline: t0 + 3*60_000, LockMs: 30_000, Terms: "Made in the 21 days after the pool closes; pickup at your hub."}
+	tee := pool.MsgOpen{Product: "sunrise-garments/merino-tee", Currency: "CNY", CasePack: 1, MOQ: 500, Cap: 2000,
+		Tiers: []gongxu.Tier{{MinQty: 1, UnitPrice: 8900}, {MinQty: 500, UnitPrice: 6900}}, Deadline: t0 + 2*60_000}
+	scarf := pool.MsgOpen{Product: "sunrise-garments/wool-scarf", Currency: "CNY", CasePack: 1, MOQ: 200, Cap: 1000,
+		Tiers: []gongxu.Tier{{MinQty: 1, UnitPrice: 5900}, {MinQty: 200, UnitPrice: 4900}, {MinQty: 500, UnitPrice: 4500}}, Deadline: t0 + 7*24*3600_000, LockMs: 24 * 3600_000}
+	for _, o := range []struct {
+		key string
+		m   pool.MsgOpen
+	}{{"acme-apparel", jacket}, {"sunrise-garments", tee}, {"sunrise-garments", scarf}} {
+		if err := must(o.key, pool.TypeOpen, o.m); err != nil {
+			return err
+		}
+	}
+	jacketID, teeID, scarfID := uint64(1), uint64(2), uint64(3)
+	variants := []string{"m-navy", "l-navy", "m-olive"}
+	for i, h := range demoHubs {
+		for b := 0; b < 2; b++ {
+			if err := must(h, pool.TypeBatch, pool.MsgBatch{Pool: jacketID, Leaves: demoLeaves(h, jacketID, b, 9+3*i, variants)}); err != nil {
+				return err
+			}
+		}
+		if err := must(h, pool.TypeBatch, pool.MsgBatch{Pool: teeID, Leaves: demoLeaves(h, teeID, 0, 12, nil)}); err != nil {
+			return err
+		}
+		if err := must(h, pool.TypeBatch, pool.MsgBatch{Pool: scarfID, Leaves: demoLeaves(h, scarfID, 0, 15+5*i, nil)}); err != nil {
+			return err
+		}
+	}
+	n.log.Info("demo: three pools open; the T-shirt pool fails and refunds at its deadline in 2 minutes, the jacket pool succeeds in 3")
+	// Once the jacket pool has closed, the factory starts production and the
+	// hubs confirm delivery, which pays the factory.
+	for {
+		p, err := n.mods.Pool.Pool(n.chain.State(), jacketID)
+		if err != nil {
+			return err
+		}
+		if p.Status != gongxu.PoolOpen {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(2 * time.Second):
+		}
+	}
+	if err := must("acme-apparel", pool.TypeStartProduction, pool.MsgStartProduction{Pool: jacketID}); err != nil {
+		return err
+	}
+	for _, h := range demoHubs[:2] {
+		if err := must(h, pool.TypeConfirmDelivery, pool.MsgConfirmDelivery{Pool: jacketID}); err != nil {
+			return err
+		}
+	}
+	n.log.Info("demo: the jacket pool is in production; two of three hubs have confirmed delivery")
 	return nil
 }
 
+// demoLeaves makes a hub's batch of k pseudonymous consumers, 1 to 3 units each.
+func demoLeaves(hub string, poolID uint64, batch, k int, variants []string) []gongxu.PoolLeaf {
+	out := make([]gongxu.PoolLeaf, k)
+	for i := range out {
+		h := sha256.Sum256([]byte(fmt.Sprintf("demo consumer %s/%d/%d/%d", hub, poolID, batch, i)))
+		out[i] = gongxu.PoolLeaf{ID: hex.EncodeToString(h[:16]), Qty: int64(1 + (i*7+batch)%3)}
+		if len(variants) > 0 {
+			out[i].Variant = variants[(i+batch)%len(variants)]
+		}
+	}
+	return out
+}
+
 // lastProposal returns the id of the newest proposal in the committed state.
-func lastProposal(_ context.Context, n *node) (uint64, error) {
+func lastProposal(n *node) (uint64, error) {
 	var id uint64
 	for i := uint64(1); ; i++ {
-		if _, err := n.member().Proposal(n.chain.State(), i); err != nil {
+		if _, err := n.mods.Member.Proposal(n.chain.State(), i); err != nil {
 			if gongxu.ErrorKind(err) == gongxu.KindNotFound {
 				return id, nil
 			}
