@@ -2,7 +2,6 @@ package member
 
 import (
 	"encoding/json"
-	"fmt"
 	"slices"
 	"strconv"
 
@@ -131,7 +130,7 @@ func (m *Module) handlePropose(ctx *module.Context, msg module.Msg) error {
 		org.Since = 0
 		p.Org = &org
 	}
-	if err := kv(ctx).Set([]byte(openKey(p)), []byte{}); err != nil {
+	if err := openProposals.Add(ctx.KV, p.Deadline, p.ID); err != nil {
 		return err
 	}
 	return m.tally(ctx, p)
@@ -253,7 +252,7 @@ func (m *Module) tally(ctx *module.Context, p gongxu.Proposal) error {
 		p.Result = strconv.Itoa(no) + " of " + strconv.Itoa(n) + " member orgs voted no"
 	}
 	if p.Status != gongxu.ProposalOpen {
-		if err := kv(ctx).Delete([]byte(openKey(p))); err != nil {
+		if err := openProposals.Remove(ctx.KV, p.Deadline, p.ID); err != nil {
 			return err
 		}
 	}
@@ -309,30 +308,16 @@ func (m *Module) execute(ctx *module.Context, p *gongxu.Proposal) error {
 // BeginBlock implements module.Module: proposals whose deadline has come
 // expire, in deadline order.
 func (m *Module) BeginBlock(ctx *module.Context) error {
-	var due []uint64
-	var ierr error
-	start := []byte("open/")
-	end := []byte("open/" + pad(uint64(max(ctx.Time, 0))) + "/~")
-	if err := kv(ctx).Iterate(start, end, func(k, _ []byte) bool {
-		id, err := strconv.ParseUint(string(k[max(len(k)-20, 0):]), 10, 64)
-		if err != nil {
-			ierr = fmt.Errorf("member: corrupt open-proposal index key %q", k)
-			return false
-		}
-		due = append(due, id)
-		return true
-	}); err != nil {
+	due, err := openProposals.Due(ctx.KV, ctx.Time)
+	if err != nil {
 		return err
-	}
-	if ierr != nil {
-		return ierr
 	}
 	for _, id := range due {
 		p, err := m.Proposal(ctx.KV, id)
 		if err != nil {
 			return err
 		}
-		if err := kv(ctx).Delete([]byte(openKey(p))); err != nil {
+		if err := openProposals.Remove(ctx.KV, p.Deadline, p.ID); err != nil {
 			return err
 		}
 		p.Status = gongxu.ProposalExpired

@@ -48,11 +48,13 @@ func put(s store.KV, key string, v any) error {
 
 func pad(n uint64) string { return fmt.Sprintf("%020d", n) }
 
-func orgKey(id gongxu.OrgID) string    { return "org/" + string(id) }
-func keyKey(k gongxu.PubKey) string    { return "key/" + string(k) }
-func propKey(id uint64) string         { return "prop/" + pad(id) }
-func valKey(k gongxu.PubKey) string    { return "val/" + string(k) }
-func openKey(p gongxu.Proposal) string { return "open/" + pad(uint64(p.Deadline)) + "/" + pad(p.ID) }
+func orgKey(id gongxu.OrgID) string { return "org/" + string(id) }
+func keyKey(k gongxu.PubKey) string { return "key/" + string(k) }
+func propKey(id uint64) string      { return "prop/" + pad(id) }
+func valKey(k gongxu.PubKey) string { return "val/" + string(k) }
+
+// openProposals indexes open proposals by deadline.
+var openProposals = module.Deadlines{Prefix: prefix + "open/"}
 
 // OrgOfKey implements chain.Auth: the org a signing key belongs to, or "".
 func (*Module) OrgOfKey(r store.Reader, key gongxu.PubKey) (gongxu.OrgID, error) {

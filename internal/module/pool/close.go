@@ -2,7 +2,6 @@ package pool
 
 import (
 	"fmt"
-	"strconv"
 
 	"github.com/gongxu-network/gongxu"
 	"github.com/gongxu-network/gongxu/internal/module"
@@ -11,23 +10,9 @@ import (
 // BeginBlock implements module.Module: every open pool whose deadline is at
 // or before the block time closes, in (deadline, id) order.
 func (m *Module) BeginBlock(ctx *module.Context) error {
-	var due []uint64
-	var ierr error
-	start := []byte(prefix + "due/")
-	end := []byte(prefix + "due/" + pad(uint64(max(ctx.Time, 0))) + "/~")
-	if err := ctx.KV.Iterate(start, end, func(k, _ []byte) bool {
-		id, err := strconv.ParseUint(string(k[max(len(k)-20, 0):]), 10, 64)
-		if err != nil {
-			ierr = fmt.Errorf("pool: corrupt deadline index key %q", k)
-			return false
-		}
-		due = append(due, id)
-		return true
-	}); err != nil {
+	due, err := deadlines.Due(ctx.KV, ctx.Time)
+	if err != nil {
 		return err
-	}
-	if ierr != nil {
-		return ierr
 	}
 	for _, id := range due {
 		p, err := m.Pool(ctx.KV, id)
@@ -50,7 +35,7 @@ func (m *Module) BeginBlock(ctx *module.Context) error {
 // the MOQ it fails and every payer is refunded. Either way the escrow account
 // ends empty. Any error is a broken invariant.
 func (m *Module) close(ctx *module.Context, p *gongxu.Pool, why string) error {
-	if err := ctx.KV.Delete(dueKey(p.Deadline, p.ID)); err != nil {
+	if err := deadlines.Remove(ctx.KV, p.Deadline, p.ID); err != nil {
 		return err
 	}
 	ps, err := payers(ctx.KV, p.ID)

@@ -99,7 +99,7 @@ func (m *Module) handleOpen(ctx *module.Context, msg module.Msg) error {
 		Deadline: o.Deadline, LockMs: o.LockMs, Hubs: hubs, Terms: o.Terms, Created: ctx.Time,
 	}
 	history(ctx, &p, gongxu.PoolOpen, "opened by "+string(ctx.Org))
-	if err := ctx.KV.Set(dueKey(p.Deadline, p.ID), []byte{}); err != nil {
+	if err := deadlines.Add(ctx.KV, p.Deadline, p.ID); err != nil {
 		return err
 	}
 	return savePool(ctx, &p)
@@ -124,7 +124,7 @@ func (m *Module) handleCancel(ctx *module.Context, msg module.Msg) error {
 	if mt.PledgeSeq > 0 || mt.Batches > 0 {
 		return conflict("pool %d has received pledges; a factory may cancel a pool only before any pledge", p.ID)
 	}
-	if err := ctx.KV.Delete(dueKey(p.Deadline, p.ID)); err != nil {
+	if err := deadlines.Remove(ctx.KV, p.Deadline, p.ID); err != nil {
 		return err
 	}
 	reason := "cancelled by the factory"

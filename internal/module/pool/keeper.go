@@ -38,9 +38,10 @@ func pad(n uint64) string   { return fmt.Sprintf("%020d", n) }
 func seqKey() []byte           { return []byte(prefix + "seq") }
 func poolKey(id uint64) []byte { return []byte(prefix + "p/" + pad(id)) }
 func metaKey(id uint64) []byte { return []byte(prefix + "meta/" + pad(id)) }
-func dueKey(deadline int64, id uint64) []byte {
-	return []byte(prefix + "due/" + pad(uint64(deadline)) + "/" + pad(id))
-}
+
+// deadlines indexes open pools by deadline.
+var deadlines = module.Deadlines{Prefix: prefix + "due/"}
+
 func sharePrefix(id uint64) []byte { return []byte(prefix + "share/" + pad(id) + "/") }
 func shareKey(id uint64, hub gongxu.OrgID) []byte {
 	return append(sharePrefix(id), hub...)

@@ -3,7 +3,6 @@ package rfq
 import (
 	"encoding/json"
 	"fmt"
-	"strconv"
 
 	"github.com/gongxu-network/gongxu"
 	"github.com/gongxu-network/gongxu/internal/module"
@@ -55,7 +54,7 @@ func (m *Module) handlePost(ctx *module.Context, msg module.Msg) error {
 		BidDeadline: p.BidDeadline, RevealDeadline: p.RevealDeadline, Status: gongxu.RFQOpen,
 		Awards: []gongxu.RFQAward{}, Created: ctx.Time,
 	}
-	if err := kv(ctx).Set([]byte(expKey(r)), []byte{}); err != nil {
+	if err := expiries.Add(ctx.KV, r.TargetDate+ExpireAfterMs, r.ID); err != nil {
 		return err
 	}
 	return saveRFQ(ctx, r)
@@ -227,23 +226,9 @@ func (m *Module) handleCancel(ctx *module.Context, msg module.Msg) error {
 // their target date expire, in that order. Nothing else falls due: the
 // requester awards or cancels.
 func (m *Module) BeginBlock(ctx *module.Context) error {
-	var due []uint64
-	var ierr error
-	start := []byte("exp/")
-	end := []byte("exp/" + pad(uint64(max(ctx.Time, 0))) + "/~")
-	if err := kv(ctx).Iterate(start, end, func(k, _ []byte) bool {
-		id, err := strconv.ParseUint(string(k[max(len(k)-20, 0):]), 10, 64)
-		if err != nil {
-			ierr = fmt.Errorf("rfq: corrupt expiry index key %q", k)
-			return false
-		}
-		due = append(due, id)
-		return true
-	}); err != nil {
+	due, err := expiries.Due(ctx.KV, ctx.Time)
+	if err != nil {
 		return err
-	}
-	if ierr != nil {
-		return ierr
 	}
 	for _, id := range due {
 		r, err := m.RFQ(ctx.KV, id)

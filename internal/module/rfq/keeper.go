@@ -64,9 +64,9 @@ func pad(n uint64) string { return fmt.Sprintf("%020d", n) }
 
 func rfqKey(id uint64) string                 { return "rfq/" + pad(id) }
 func bidKey(id uint64, b gongxu.OrgID) string { return "bid/" + pad(id) + "/" + string(b) }
-func expKey(r gongxu.RFQ) string {
-	return "exp/" + pad(uint64(r.TargetDate+ExpireAfterMs)) + "/" + pad(r.ID)
-}
+
+// expiries indexes open RFQs by when they expire.
+var expiries = module.Deadlines{Prefix: prefix + "exp/"}
 
 func get(r store.Reader, key string, v any) (bool, error) {
 	b, err := r.Get([]byte(prefix + key))
@@ -173,7 +173,7 @@ func nextID(ctx *module.Context) (uint64, error) {
 // close ends an open RFQ (awarded, cancelled or expired) and drops it from
 // the expiry index.
 func closeRFQ(ctx *module.Context, r gongxu.RFQ, st gongxu.RFQStatus, reason string) error {
-	if err := kv(ctx).Delete([]byte(expKey(r))); err != nil {
+	if err := expiries.Remove(ctx.KV, r.TargetDate+ExpireAfterMs, r.ID); err != nil {
 		return err
 	}
 	r.Status, r.Reason = st, reason

@@ -1,0 +1,49 @@
+package module
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/gongxu-network/gongxu/internal/store"
+)
+
+// Deadlines is an index of (deadline, id) entries under a key prefix, read
+// back in (deadline, id) order: how a module finds what falls due at a block
+// time without scanning everything it holds. Keys are
+// prefix + 20-digit deadline + "/" + 20-digit id.
+type Deadlines struct{ Prefix string }
+
+func (d Deadlines) key(deadline int64, id uint64) []byte {
+	return fmt.Appendf(nil, "%s%020d/%020d", d.Prefix, uint64(max(deadline, 0)), id)
+}
+
+// Add puts id in the index at deadline (unix ms).
+func (d Deadlines) Add(kv store.KV, deadline int64, id uint64) error {
+	return kv.Set(d.key(deadline, id), []byte{})
+}
+
+// Remove takes id out of the index at deadline.
+func (d Deadlines) Remove(kv store.KV, deadline int64, id uint64) error {
+	return kv.Delete(d.key(deadline, id))
+}
+
+// Due returns the ids whose deadline is at or before now, in (deadline, id)
+// order. A malformed key is a broken invariant.
+func (d Deadlines) Due(r store.Reader, now int64) ([]uint64, error) {
+	var due []uint64
+	var ierr error
+	start := []byte(d.Prefix)
+	end := fmt.Appendf(nil, "%s%020d/~", d.Prefix, uint64(max(now, 0)))
+	if err := r.Iterate(start, end, func(k, _ []byte) bool {
+		id, err := strconv.ParseUint(string(k[max(len(k)-20, 0):]), 10, 64)
+		if err != nil || len(k) != len(d.Prefix)+41 {
+			ierr = fmt.Errorf("corrupt deadline index key %q", k)
+			return false
+		}
+		due = append(due, id)
+		return true
+	}); err != nil {
+		return nil, err
+	}
+	return due, ierr
+}

@@ -1,0 +1,42 @@
+package module_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/gongxu-network/gongxu/internal/module"
+	"github.com/gongxu-network/gongxu/internal/store"
+)
+
+func TestDeadlines(t *testing.T) {
+	st, _ := store.Open(store.NewMemDB())
+	kv := st.Begin()
+	d := module.Deadlines{Prefix: "m/due/"}
+	other := module.Deadlines{Prefix: "m/due2/"}
+	for _, e := range []struct {
+		at int64
+		id uint64
+	}{{300, 1}, {100, 7}, {100, 2}, {200, 3}, {5000, 4}} {
+		if err := d.Add(kv, e.at, e.id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = other.Add(kv, 50, 99) // a neighbouring index is never read
+	got, err := d.Due(kv, 200)
+	if err != nil || !slices.Equal(got, []uint64{2, 7, 3}) {
+		t.Fatalf("due at 200 = %v (%v), want [2 7 3]: deadline order, then id, deadline inclusive", got, err)
+	}
+	if err := d.Remove(kv, 100, 7); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := d.Due(kv, 300); !slices.Equal(got, []uint64{2, 3, 1}) {
+		t.Fatalf("after remove: %v", got)
+	}
+	if got, _ := d.Due(kv, 99); len(got) != 0 {
+		t.Fatalf("nothing is due before 100: %v", got)
+	}
+	_ = kv.Set([]byte("m/due/garbage"), nil)
+	if _, err := d.Due(kv, 10_000); err == nil {
+		t.Fatal("a corrupt index key went unnoticed")
+	}
+}
