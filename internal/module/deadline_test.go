@@ -35,7 +35,7 @@ func TestDeadlines(t *testing.T) {
 	if got, _ := d.Due(kv, 99); len(got) != 0 {
 		t.Fatalf("nothing is due before 100: %v", got)
 	}
-	_ = kv.Set([]byte("m/due/garbage"), nil)
+	_ = kv.Set([]byte("m/due/00000000000000000001/zz"), []byte{})
 	if _, err := d.Due(kv, 10_000); err == nil {
 		t.Fatal("a corrupt index key went unnoticed")
 	}
