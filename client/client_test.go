@@ -18,25 +18,36 @@ import (
 )
 
 var (
-	_ gongxu.NodeService   = (*client.Client)(nil)
-	_ gongxu.MemberService = (*client.Client)(nil)
-	_ gongxu.TxService     = (*client.Client)(nil)
+	_ gongxu.NodeService    = (*client.Client)(nil)
+	_ gongxu.MemberService  = (*client.Client)(nil)
+	_ gongxu.TxService      = (*client.Client)(nil)
+	_ gongxu.RFQService     = (*client.Client)(nil)
+	_ gongxu.ReceiptService = (*client.Client)(nil)
 )
 
 type env struct {
-	node    *fake.Node
-	members *fake.Members
-	txs     *fake.Txs
-	srv     *httptest.Server
-	c       *client.Client
+	node     *fake.Node
+	members  *fake.Members
+	txs      *fake.Txs
+	pools    *fake.Pools
+	rfqs     *fake.RFQs
+	receipts *fake.Receipts
+	srv      *httptest.Server
+	c        *client.Client
 }
 
 func newEnv(t *testing.T, opts ...client.Option) *env {
 	t.Helper()
 	node, members, txs := fake.New()
-	srv := httptest.NewServer(httpapi.New(httpapi.Config{Node: node, Members: members, Txs: txs, WaitTimeout: time.Second}))
+	pools, rfqs, receipts := fake.NewMarket()
+	srv := httptest.NewServer(httpapi.New(httpapi.Config{
+		Node: node, Members: members, Txs: txs, Pools: pools, RFQs: rfqs, Receipts: receipts, WaitTimeout: time.Second,
+	}))
 	t.Cleanup(srv.Close)
-	return &env{node: node, members: members, txs: txs, srv: srv, c: client.New(srv.URL, opts...)}
+	return &env{
+		node: node, members: members, txs: txs, pools: pools, rfqs: rfqs, receipts: receipts,
+		srv: srv, c: client.New(srv.URL, opts...),
+	}
 }
 
 // sameJSON compares what the client got with what the service gave. The API

@@ -8,7 +8,9 @@
 // message; transport failures are of kind gongxu.KindUnavailable and wrap
 // their cause.
 //
-// A Client implements gongxu.NodeService, gongxu.MemberService and
-// gongxu.TxService, so code written against those interfaces can run against
-// a remote node.
+// A Client implements gongxu.NodeService, gongxu.MemberService,
+// gongxu.TxService, gongxu.RFQService and gongxu.ReceiptService, so code
+// written against those interfaces can run against a remote node. It has the
+// methods of gongxu.PoolService too, except that Pool answers the pool with
+// its progress (gongxu.PoolView), as the API does.
 package client

@@ -5,8 +5,10 @@
 // gongxu.Kind to an HTTP status.
 //
 // It serves the root package's read-side services (gongxu.MemberService,
-// gongxu.TxService) and the node (gongxu.NodeService); it holds no state of its
-// own. Errors are JSON {"code": "<kind name>", "message": "..."}; internal
+// gongxu.TxService, gongxu.PoolService, gongxu.RFQService,
+// gongxu.ReceiptService) and the node (gongxu.NodeService); it holds no state
+// of its own. A pool's progress (gongxu.PoolProgress) is computed against the
+// latest block time the node reports, never the wall clock. Errors are JSON {"code": "<kind name>", "message": "..."}; internal
 // errors are logged and answered with a generic message.
 //
 // The package only builds an http.Handler: which address it binds to, TLS and

@@ -12,12 +12,16 @@ import (
 	gongxu "github.com/gongxu-network/gongxu"
 )
 
-// Config is what the handler serves. Node, Members and Txs are required for
-// their routes: a route whose service is nil answers 503 unavailable.
+// Config is what the handler serves. Each service is required for its routes:
+// a route whose service is nil answers 503 unavailable. GET /v1/pools/{id}
+// needs Node too (for the latest block time).
 type Config struct {
-	Node    gongxu.NodeService
-	Members gongxu.MemberService
-	Txs     gongxu.TxService
+	Node     gongxu.NodeService
+	Members  gongxu.MemberService
+	Txs      gongxu.TxService
+	Pools    gongxu.PoolService    // products, pools, balances and movements
+	RFQs     gongxu.RFQService     // requests for quote and their bids
+	Receipts gongxu.ReceiptService // receipts of hub batches' leaves
 
 	// Registry is served on /metrics. When nil, /metrics serves an empty
 	// registry.
@@ -48,12 +52,15 @@ var jsonBodyLimit = int64(base64.StdEncoding.EncodedLen(maxTxBytes) + 4096)
 
 // server holds the configuration the handlers read.
 type server struct {
-	node    gongxu.NodeService
-	members gongxu.MemberService
-	txs     gongxu.TxService
-	log     *slog.Logger
-	wait    time.Duration
-	metrics http.Handler
+	node     gongxu.NodeService
+	members  gongxu.MemberService
+	txs      gongxu.TxService
+	pools    gongxu.PoolService
+	rfqs     gongxu.RFQService
+	receipts gongxu.ReceiptService
+	log      *slog.Logger
+	wait     time.Duration
+	metrics  http.Handler
 }
 
 // route is one entry of the API: the mux pattern is Method + " " + Path, and
@@ -80,6 +87,18 @@ var routes = []route{
 	{"GET", "/v1/validators", (*server).validators},
 	{"GET", "/v1/proposals", (*server).proposals},
 	{"GET", "/v1/proposals/{id}", (*server).proposal},
+	{"GET", "/v1/products", (*server).products},
+	{"GET", "/v1/products/{factory}/{sku}", (*server).product},
+	{"GET", "/v1/pools", (*server).poolList},
+	{"GET", "/v1/pools/{id}", (*server).pool},
+	{"GET", "/v1/pools/{id}/shares", (*server).hubShares},
+	{"GET", "/v1/pools/{id}/batches", (*server).batches},
+	{"GET", "/v1/batches/{tx}/receipts/{index}", (*server).receipt},
+	{"GET", "/v1/balances/{account}", (*server).balances},
+	{"GET", "/v1/movements/{account}", (*server).movements},
+	{"GET", "/v1/rfqs", (*server).rfqList},
+	{"GET", "/v1/rfqs/{id}", (*server).rfq},
+	{"GET", "/v1/rfqs/{id}/bids", (*server).bids},
 }
 
 // New returns the API handler for cfg.
@@ -103,11 +122,14 @@ func newServer(cfg Config) *server {
 		reg = prometheus.NewRegistry()
 	}
 	return &server{
-		node:    cfg.Node,
-		members: cfg.Members,
-		txs:     cfg.Txs,
-		log:     log,
-		wait:    wait,
+		node:     cfg.Node,
+		members:  cfg.Members,
+		txs:      cfg.Txs,
+		pools:    cfg.Pools,
+		rfqs:     cfg.RFQs,
+		receipts: cfg.Receipts,
+		log:      log,
+		wait:     wait,
 		metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{
 			ErrorLog:      slog.NewLogLogger(log.Handler(), slog.LevelError),
 			ErrorHandling: promhttp.ContinueOnError,

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -44,24 +45,28 @@ func (s *syncBuffer) String() string {
 
 // env is a handler over the fakes, with its logs.
 type env struct {
-	node    *fake.Node
-	members *fake.Members
-	txs     *fake.Txs
-	cfg     Config
-	logs    *syncBuffer
+	node     *fake.Node
+	members  *fake.Members
+	txs      *fake.Txs
+	pools    *fake.Pools
+	rfqs     *fake.RFQs
+	receipts *fake.Receipts
+	cfg      Config
+	logs     *syncBuffer
 }
 
 func newEnv() *env {
 	node, members, txs := fake.New()
+	pools, rfqs, receipts := fake.NewMarket()
 	reg := prometheus.NewRegistry()
 	c := prometheus.NewCounter(prometheus.CounterOpts{Name: "gongxu_test_events_total", Help: "Events counted by the test."})
 	c.Add(3)
 	reg.MustRegister(c)
 	logs := &syncBuffer{}
 	return &env{
-		node: node, members: members, txs: txs, logs: logs,
+		node: node, members: members, txs: txs, pools: pools, rfqs: rfqs, receipts: receipts, logs: logs,
 		cfg: Config{
-			Node: node, Members: members, Txs: txs, Registry: reg,
+			Node: node, Members: members, Txs: txs, Pools: pools, RFQs: rfqs, Receipts: receipts, Registry: reg,
 			Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		},
 	}
@@ -190,6 +195,83 @@ var goldenCases = []apiCase{
 	{name: "proposal_not_found", method: "GET", target: "/v1/proposals/99", status: 404},
 	{name: "proposal_bad_id", method: "GET", target: "/v1/proposals/one", status: 400},
 	{name: "proposal_negative_id", method: "GET", target: "/v1/proposals/-1", status: 400},
+
+	{name: "products", method: "GET", target: "/v1/products", status: 200},
+	{name: "products_factory", method: "GET", target: "/v1/products?factory=acme-textiles", status: 200},
+	{name: "products_other_factory", method: "GET", target: "/v1/products?factory=silk-supply", status: 200},
+	{name: "products_bad_factory", method: "GET", target: "/v1/products?factory=Acme", status: 400},
+	{name: "products_internal", method: "GET", target: "/v1/products", status: 500, setup: func(e *env) { e.pools.SetErr(errBoom) }},
+	{name: "products_unavailable", method: "GET", target: "/v1/products", status: 503, setup: func(e *env) { e.cfg.Pools = nil }},
+	{name: "product", method: "GET", target: "/v1/products/acme-textiles/down-jacket", status: 200},
+	{name: "product_not_found", method: "GET", target: "/v1/products/acme-textiles/rain-boots", status: 404},
+	{name: "product_bad_factory", method: "GET", target: "/v1/products/9acme/down-jacket", status: 400},
+	{name: "product_bad_sku", method: "GET", target: "/v1/products/acme-textiles/Down_Jacket", status: 400},
+
+	{name: "pools", method: "GET", target: "/v1/pools", status: 200},
+	{name: "pools_open", method: "GET", target: "/v1/pools?status=open", status: 200},
+	{name: "pools_in_production", method: "GET", target: "/v1/pools?status=in_production", status: 200},
+	{name: "pools_factory_hub_limit", method: "GET", target: "/v1/pools?factory=acme-textiles&hub=hub-lishui&limit=2", status: 200},
+	{name: "pools_bad_status", method: "GET", target: "/v1/pools?status=closed", status: 400},
+	{name: "pools_bad_factory", method: "GET", target: "/v1/pools?factory=a", status: 400},
+	{name: "pools_bad_hub", method: "GET", target: "/v1/pools?hub=Hub_Lishui", status: 400},
+	{name: "pools_bad_limit", method: "GET", target: "/v1/pools?limit=0", status: 400},
+	{name: "pool", method: "GET", target: "/v1/pools/4", status: 200},
+	{name: "pool_failed", method: "GET", target: "/v1/pools/2", status: 200},
+	{name: "pool_not_found", method: "GET", target: "/v1/pools/99", status: 404},
+	{name: "pool_bad_id", method: "GET", target: "/v1/pools/four", status: 400},
+	{name: "pool_node_starting", method: "GET", target: "/v1/pools/4", status: 503,
+		setup: func(e *env) { e.node.SetErr(gongxu.Errorf(gongxu.KindUnavailable, "the node is starting")) }},
+	{name: "pool_no_node", method: "GET", target: "/v1/pools/4", status: 503, setup: func(e *env) { e.cfg.Node = nil }},
+	{name: "pool_shares", method: "GET", target: "/v1/pools/4/shares", status: 200},
+	{name: "pool_shares_no_variants", method: "GET", target: "/v1/pools/3/shares", status: 200},
+	{name: "pool_shares_empty", method: "GET", target: "/v1/pools/1/shares", status: 200},
+	{name: "pool_shares_not_found", method: "GET", target: "/v1/pools/99/shares", status: 404},
+	{name: "pool_shares_bad_id", method: "GET", target: "/v1/pools/-4/shares", status: 400},
+	{name: "pool_batches", method: "GET", target: "/v1/pools/4/batches", status: 200},
+	{name: "pool_batches_empty", method: "GET", target: "/v1/pools/3/batches", status: 200},
+	{name: "pool_batches_not_found", method: "GET", target: "/v1/pools/99/batches", status: 404},
+	{name: "pool_batches_bad_id", method: "GET", target: "/v1/pools/4x/batches", status: 400},
+
+	{name: "receipt", method: "GET", target: "/v1/batches/" + fake.BatchTx + "/receipts/3", status: 200},
+	{name: "receipt_lower_case", method: "GET", target: "/v1/batches/" + strings.ToLower(fake.BatchTx) + "/receipts/0", status: 200},
+	{name: "receipt_no_leaf", method: "GET", target: "/v1/batches/" + fake.BatchTx + "/receipts/10", status: 404},
+	{name: "receipt_not_a_batch", method: "GET", target: "/v1/batches/" + hashVote + "/receipts/0", status: 404},
+	{name: "receipt_bad_tx", method: "GET", target: "/v1/batches/abc/receipts/0", status: 400},
+	{name: "receipt_bad_index", method: "GET", target: "/v1/batches/" + fake.BatchTx + "/receipts/-1", status: 400},
+	{name: "receipt_unavailable", method: "GET", target: "/v1/batches/" + fake.BatchTx + "/receipts/0", status: 503,
+		setup: func(e *env) { e.cfg.Receipts = nil }},
+
+	{name: "balances_org", method: "GET", target: "/v1/balances/org:hub-lishui", status: 200},
+	{name: "balances_key", method: "GET", target: "/v1/balances/key:" + string(fake.KeyNoOrg), status: 200},
+	{name: "balances_escrow", method: "GET", target: "/v1/balances/escrow:4", status: 200},
+	{name: "balances_never_moved", method: "GET", target: "/v1/balances/captured:99", status: 200},
+	{name: "balances_bad_kind", method: "GET", target: "/v1/balances/bank:icbc", status: 400},
+	{name: "balances_bad_org", method: "GET", target: "/v1/balances/org:Hub", status: 400},
+	{name: "balances_bad_key", method: "GET", target: "/v1/balances/key:abc", status: 400},
+	{name: "balances_zero_pool", method: "GET", target: "/v1/balances/escrow:0", status: 400},
+	{name: "balances_leading_zero", method: "GET", target: "/v1/balances/escrow:04", status: 400},
+	{name: "balances_no_colon", method: "GET", target: "/v1/balances/hub-lishui", status: 400},
+	{name: "movements", method: "GET", target: "/v1/movements/org:hub-lishui", status: 200},
+	{name: "movements_limit", method: "GET", target: "/v1/movements/escrow:4?limit=1", status: 200},
+	{name: "movements_empty", method: "GET", target: "/v1/movements/org:silk-supply", status: 200},
+	{name: "movements_bad_account", method: "GET", target: "/v1/movements/escrow:x", status: 400},
+	{name: "movements_bad_limit", method: "GET", target: "/v1/movements/escrow:4?limit=many", status: 400},
+
+	{name: "rfqs", method: "GET", target: "/v1/rfqs", status: 200},
+	{name: "rfqs_awarded", method: "GET", target: "/v1/rfqs?status=awarded", status: 200},
+	{name: "rfqs_limit", method: "GET", target: "/v1/rfqs?limit=1", status: 200},
+	{name: "rfqs_empty", method: "GET", target: "/v1/rfqs", status: 200, setup: func(e *env) { e.rfqs.SetEmpty() }},
+	{name: "rfqs_bad_status", method: "GET", target: "/v1/rfqs?status=closed", status: 400},
+	{name: "rfqs_bad_limit", method: "GET", target: "/v1/rfqs?limit=1001", status: 400},
+	{name: "rfqs_unavailable", method: "GET", target: "/v1/rfqs", status: 503, setup: func(e *env) { e.cfg.RFQs = nil }},
+	{name: "rfq", method: "GET", target: "/v1/rfqs/1", status: 200},
+	{name: "rfq_open", method: "GET", target: "/v1/rfqs/2", status: 200},
+	{name: "rfq_not_found", method: "GET", target: "/v1/rfqs/99", status: 404},
+	{name: "rfq_bad_id", method: "GET", target: "/v1/rfqs/one", status: 400},
+	{name: "rfq_bids", method: "GET", target: "/v1/rfqs/1/bids", status: 200},
+	{name: "rfq_bids_sealed", method: "GET", target: "/v1/rfqs/2/bids", status: 200},
+	{name: "rfq_bids_not_found", method: "GET", target: "/v1/rfqs/99/bids", status: 404},
+	{name: "rfq_bids_bad_id", method: "GET", target: "/v1/rfqs/1.5/bids", status: 400},
 
 	{name: "route_not_found", method: "GET", target: "/v1/nothing", status: 404},
 	{name: "method_not_allowed", method: "DELETE", target: "/v1/orgs", status: 405},
@@ -471,7 +553,9 @@ func TestOpenAPIServed(t *testing.T) {
 func TestNilServices(t *testing.T) {
 	h := New(Config{})
 	for _, rt := range routes {
-		path := strings.NewReplacer("{hash}", hashVote, "{pubkey}", string(fake.KeyAcme), "{id}", "1").Replace(rt.Path)
+		path := strings.NewReplacer("{hash}", hashVote, "{pubkey}", string(fake.KeyAcme), "{id}", "1",
+			"{factory}", "acme-textiles", "{sku}", "down-jacket", "{tx}", fake.BatchTx, "{index}", "0",
+			"{account}", "org:hub-lishui").Replace(rt.Path)
 		req := httptest.NewRequest(rt.Method, path, strings.NewReader("x"))
 		req.Header.Set("Content-Type", octet)
 		rec := httptest.NewRecorder()
@@ -513,7 +597,13 @@ func TestHeadersAndLists(t *testing.T) {
 	e := newEnv()
 	e.members.SetEmpty()
 	e.txs.SetEmpty()
-	for _, target := range []string{"/v1/orgs", "/v1/validators", "/v1/proposals", "/v1/txs"} {
+	e.pools.SetEmpty()
+	e.rfqs.SetEmpty()
+	for _, target := range []string{
+		"/v1/orgs", "/v1/validators", "/v1/proposals", "/v1/txs", "/v1/products", "/v1/pools?status=delivered",
+		"/v1/pools/4/shares", "/v1/pools/4/batches", "/v1/balances/org:hub-lishui", "/v1/movements/org:hub-lishui",
+		"/v1/rfqs",
+	} {
 		rec := e.do("GET", target, "", nil)
 		if got := strings.TrimSpace(rec.Body.String()); got != "[]" {
 			t.Errorf("%s: %s", target, got)
@@ -535,5 +625,55 @@ func TestStatusesFromTable(t *testing.T) {
 		if !allowed[c.status] {
 			t.Errorf("%s: status %d is not in kindStatus", c.name, c.status)
 		}
+	}
+}
+
+// TestPoolProgressClock: a pool's progress runs on the node's latest block
+// time, not the wall clock.
+func TestPoolProgressClock(t *testing.T) {
+	for _, c := range []struct {
+		blockTime string
+		status    int
+		msLeft    int64
+	}{
+		{"2025-03-01T08:00:57Z", 200, fake.OpenDeadline - fake.Now},
+		{"2025-03-03T19:59:59.5Z", 200, 500},
+		{"2025-03-03T21:00:00+01:00", 200, 0},
+		{"2031-01-01T00:00:00Z", 200, 0},
+		{"", 503, 0},
+		{"yesterday", 500, 0},
+	} {
+		e := newEnv()
+		e.node.SetBlockTime(c.blockTime)
+		rec := e.do("GET", "/v1/pools/4", "", nil)
+		if rec.Code != c.status {
+			t.Errorf("block time %q: status %d, want %d: %s", c.blockTime, rec.Code, c.status, rec.Body)
+			continue
+		}
+		if c.status != 200 {
+			continue
+		}
+		var v gongxu.PoolView
+		if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
+			t.Fatal(err)
+		}
+		p, _ := e.pools.Pool(context.Background(), 4)
+		want := gongxu.PoolProgress(p, fake.OpenDeadline-c.msLeft)
+		if v.Progress.MsLeft != c.msLeft {
+			t.Errorf("block time %q: ms_left %d, want %d", c.blockTime, v.Progress.MsLeft, c.msLeft)
+		}
+		sameFields(t, v.Progress, want)
+		sameFields(t, v.Pool, p)
+	}
+}
+
+// sameFields compares two values by their JSON, null and [] alike.
+func sameFields(t *testing.T, got, want any) {
+	t.Helper()
+	g, _ := json.Marshal(got)
+	w, _ := json.Marshal(want)
+	norm := func(b []byte) string { return strings.ReplaceAll(string(b), "null", "[]") }
+	if norm(g) != norm(w) {
+		t.Errorf("\n got %s\nwant %s", g, w)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"mime"
 	"net/http/httptest"
 	"net/url"
@@ -273,6 +274,27 @@ func TestOpenAPIDocument(t *testing.T) {
 	if !slices.Equal(got, statuses) {
 		t.Errorf("ProposalStatus enum is %v, the handler accepts %v", got, statuses)
 	}
+	checkEnum(t, doc, "PoolStatus", poolStatuses)
+	checkEnum(t, doc, "RFQStatus", rfqStatuses)
+}
+
+// checkEnum checks that the enum of a schema is what a handler accepts.
+func checkEnum[T ~string](t *testing.T, doc map[string]any, schema string, accepted []T) {
+	t.Helper()
+	enum, err := lookup(doc, "#/components/schemas/"+schema+"/enum")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got, want []string
+	for _, c := range enum.([]any) {
+		got = append(got, c.(string))
+	}
+	for _, a := range accepted {
+		want = append(want, string(a))
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("%s enum is %v, the handler accepts %v", schema, got, want)
+	}
 }
 
 // golden is a parsed testdata/*.golden file.
@@ -387,11 +409,19 @@ func TestOpenAPIGoldenResponses(t *testing.T) {
 }
 
 // validate checks v against a JSON Schema (the subset the document uses:
-// $ref, type, enum, const, required, properties, additionalProperties, items,
-// pattern, minimum, maximum). It is stricter than JSON Schema in one way: an
-// object property that the schema's properties do not name is an error, so
-// that a new field cannot go undocumented.
+// $ref, allOf, type, enum, const, required, properties, additionalProperties,
+// items, pattern, minimum, maximum). It is stricter than JSON Schema in one
+// way: an object property that the schema's properties do not name is an
+// error, so that a new field cannot go undocumented. In an allOf, a property
+// named by any part is documented for every part (unless a part says
+// additionalProperties: false).
 func validate(doc map[string]any, schema any, v any, at string) []string {
+	return validateIn(doc, schema, v, at, nil)
+}
+
+// validateIn is validate where the property names in siblings, those of the
+// other parts of an enclosing allOf, are documented too.
+func validateIn(doc map[string]any, schema any, v any, at string, siblings map[string]bool) []string {
 	s, ok := schema.(map[string]any)
 	if !ok {
 		return []string{fmt.Sprintf("%s: schema is not an object", at)}
@@ -402,7 +432,19 @@ func validate(doc map[string]any, schema any, v any, at string) []string {
 		if err != nil {
 			return []string{fmt.Sprintf("%s: %v", at, err)}
 		}
-		errs = append(errs, validate(doc, target, v, at)...)
+		errs = append(errs, validateIn(doc, target, v, at, siblings)...)
+	}
+	if all, ok := s["allOf"].([]any); ok {
+		names := maps.Clone(siblings)
+		if names == nil {
+			names = map[string]bool{}
+		}
+		for _, part := range all {
+			propertyNames(doc, part, names)
+		}
+		for _, part := range all {
+			errs = append(errs, validateIn(doc, part, v, at, names)...)
+		}
 	}
 	if t, ok := s["type"]; ok {
 		var types []string
@@ -444,7 +486,7 @@ func validate(doc map[string]any, schema any, v any, at string) []string {
 		for _, k := range keys {
 			if ps, ok := props[k]; ok {
 				errs = append(errs, validate(doc, ps, v[k], at+"."+k)...)
-			} else if hasProps || s["additionalProperties"] == false {
+			} else if s["additionalProperties"] == false || hasProps && !siblings[k] {
 				errs = append(errs, fmt.Sprintf("%s: property %q is not documented", at, k))
 			}
 		}
@@ -474,6 +516,30 @@ func validate(doc map[string]any, schema any, v any, at string) []string {
 		}
 	}
 	return errs
+}
+
+// propertyNames adds to names the properties a schema names, through $ref
+// and allOf.
+func propertyNames(doc map[string]any, schema any, names map[string]bool) {
+	s, ok := schema.(map[string]any)
+	if !ok {
+		return
+	}
+	if ref, ok := s["$ref"].(string); ok {
+		if target, err := lookup(doc, ref); err == nil {
+			propertyNames(doc, target, names)
+		}
+	}
+	if props, ok := s["properties"].(map[string]any); ok {
+		for k := range props {
+			names[k] = true
+		}
+	}
+	if all, ok := s["allOf"].([]any); ok {
+		for _, part := range all {
+			propertyNames(doc, part, names)
+		}
+	}
 }
 
 func hasType(v any, t string) bool {
@@ -537,5 +603,43 @@ func TestValidator(t *testing.T) {
 		if errs := validate(doc, org, decodeJSON(t, []byte(bad)), "org"); len(errs) == 0 {
 			t.Errorf("%s validated", bad)
 		}
+	}
+}
+
+// TestValidatorAllOf checks the allOf of PoolView: the pool's fields and
+// progress are both documented, each part still checks its own.
+func TestValidatorAllOf(t *testing.T) {
+	doc := loadDoc(t)
+	view := map[string]any{"$ref": "#/components/schemas/PoolView"}
+	good, err := os.ReadFile(filepath.Join("testdata", "pool.golden"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body, _ := bytes.Cut(good, []byte("\n\n"))
+	if errs := validate(doc, view, decodeJSON(t, body), "view"); len(errs) > 0 {
+		t.Errorf("the golden pool view: %v", errs)
+	}
+	edit := func(f func(m map[string]any)) any {
+		m := decodeJSON(t, body).(map[string]any)
+		f(m)
+		return m
+	}
+	progress := func(m map[string]any) map[string]any { return m["progress"].(map[string]any) }
+	for name, bad := range map[string]any{
+		"progress missing":         edit(func(m map[string]any) { delete(m, "progress") }),
+		"pool field missing":       edit(func(m map[string]any) { delete(m, "moq") }),
+		"undocumented field":       edit(func(m map[string]any) { m["colour"] = "red" }),
+		"bad pool field":           edit(func(m map[string]any) { m["status"] = "pending" }),
+		"undocumented in progress": edit(func(m map[string]any) { progress(m)["id"] = 4 }),
+		"pool field in progress":   edit(func(m map[string]any) { progress(m)["cap"] = 4 }),
+		"bad next":                 edit(func(m map[string]any) { progress(m)["next"] = "none" }),
+		"next missing units":       edit(func(m map[string]any) { delete(progress(m)["next"].(map[string]any), "units") }),
+	} {
+		if errs := validate(doc, view, bad, "view"); len(errs) == 0 {
+			t.Errorf("%s: validated", name)
+		}
+	}
+	if errs := validate(doc, view, edit(func(m map[string]any) { progress(m)["next"] = nil }), "view"); len(errs) > 0 {
+		t.Errorf("next null: %v", errs)
 	}
 }

@@ -1,8 +1,9 @@
 // Package fake holds hand-written, in-memory fakes of the root service
-// interfaces (gongxu.NodeService, gongxu.MemberService, gongxu.TxService) over
-// fixed, deterministic data. They exist for the tests of the HTTP edge only —
-// internal/httpapi and client — and are never wired into the node: every
-// other test uses the real services.
+// interfaces (gongxu.NodeService, gongxu.MemberService, gongxu.TxService from
+// New; gongxu.PoolService, gongxu.RFQService, gongxu.ReceiptService from
+// NewMarket) over fixed, deterministic data. They exist for the tests of the
+// HTTP edge only — internal/httpapi and client — and are never wired into the
+// node: every other test uses the real services.
 package fake
 
 import (
@@ -139,6 +140,9 @@ func Hash(tx []byte) string {
 
 // SetErr makes every method fail with err (nil: succeed again).
 func (n *Node) SetErr(err error) { n.mu.Lock(); n.err = err; n.mu.Unlock() }
+
+// SetBlockTime sets the block time Status reports (RFC 3339; "": no block).
+func (n *Node) SetBlockTime(t string) { n.mu.Lock(); n.status.BlockTime = t; n.mu.Unlock() }
 
 // SetPanic makes every method panic with msg ("": stop).
 func (n *Node) SetPanic(msg string) { n.mu.Lock(); n.panicMsg = msg; n.mu.Unlock() }
