@@ -2,6 +2,7 @@ package gongxu
 
 import (
 	"context"
+	"strconv"
 	"strings"
 )
 
@@ -203,7 +204,7 @@ type Movement struct {
 	To       AccountID `json:"to"`
 	Currency string    `json:"currency"`
 	Amount   int64     `json:"amount"`
-	Reason   string    `json:"reason"` // deposit, withdrawal, escrow, capture, release, refund
+	Reason   string    `json:"reason"` // deposit, withdrawal, escrow, capture, release, refund, payout
 	Ref      string    `json:"ref,omitempty"`
 }
 
@@ -256,4 +257,50 @@ type Receipt struct {
 // Errors: KindNotFound for an unknown batch or leaf.
 type ReceiptService interface {
 	Receipt(ctx context.Context, batchTx string, index int) (Receipt, error)
+}
+
+// OrgAccount is an org's money account.
+func OrgAccount(id OrgID) AccountID { return AccountID("org:" + string(id)) }
+
+// KeyAccount is the money account of a consumer's own key.
+func KeyAccount(k PubKey) AccountID { return AccountID("key:" + string(k)) }
+
+// EscrowAccount holds a pool's pledged money until it closes.
+func EscrowAccount(pool uint64) AccountID { return AccountID("escrow:" + strconv.FormatUint(pool, 10)) }
+
+// CapturedAccount holds a succeeded pool's money until delivery.
+func CapturedAccount(pool uint64) AccountID {
+	return AccountID("captured:" + strconv.FormatUint(pool, 10))
+}
+
+// ValidateAccount checks an account name: org:<org id>, key:<hex public key>,
+// escrow:<pool id> or captured:<pool id>. Errors: KindInvalid.
+func ValidateAccount(a AccountID) error {
+	kind, rest, ok := strings.Cut(string(a), ":")
+	if ok {
+		switch kind {
+		case "org":
+			if OrgID(rest).Validate() == nil {
+				return nil
+			}
+		case "key":
+			if PubKey(rest).Validate() == nil {
+				return nil
+			}
+		case "escrow", "captured":
+			if _, err := strconv.ParseUint(rest, 10, 64); err == nil && !strings.HasPrefix(rest, "0") {
+				return nil
+			}
+		}
+	}
+	return Errorf(KindInvalid, "account %q must be org:<id>, key:<hex>, escrow:<pool> or captured:<pool>", string(a))
+}
+
+// ValidateCurrency checks an ISO 4217 style code: three upper-case letters.
+// Errors: KindInvalid.
+func ValidateCurrency(c string) error {
+	if len(c) != 3 || strings.Trim(c, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
+		return Errorf(KindInvalid, "currency %q must be three upper-case letters (ISO 4217)", c)
+	}
+	return nil
 }

@@ -75,24 +75,8 @@ func pathAccount(r *http.Request) (gongxu.AccountID, error) {
 	return gongxu.AccountID(a), nil
 }
 
-// validAccount reports whether a is a well-formed account name (the rules of
-// the settle module: a pool id is a decimal without leading zeros, from 1).
-func validAccount(a string) bool {
-	kind, rest, ok := strings.Cut(a, ":")
-	if !ok {
-		return false
-	}
-	switch kind {
-	case "org":
-		return gongxu.OrgID(rest).Validate() == nil
-	case "key":
-		return gongxu.PubKey(rest).Validate() == nil
-	case "escrow", "captured":
-		_, err := strconv.ParseUint(rest, 10, 64)
-		return err == nil && !strings.HasPrefix(rest, "0")
-	}
-	return false
-}
+// validAccount reports whether a is a well-formed account name.
+func validAccount(a string) bool { return gongxu.ValidateAccount(gongxu.AccountID(a)) == nil }
 
 func (s *server) products(w http.ResponseWriter, r *http.Request) error {
 	if s.pools == nil {

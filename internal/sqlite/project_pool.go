@@ -450,34 +450,7 @@ func idAttr(ev *gongxu.Event, key string) (uint64, error) {
 	return id, nil
 }
 
-// validateAccount checks an account name: org:<org id>, key:<hex public
-// key>, escrow:<pool id> or captured:<pool id>. It is the settle module's
-// rule; the read model may not import the module.
-func validateAccount(a gongxu.AccountID) error {
-	kind, rest, ok := strings.Cut(string(a), ":")
-	if ok {
-		switch kind {
-		case "org":
-			if gongxu.OrgID(rest).Validate() == nil {
-				return nil
-			}
-		case "key":
-			if gongxu.PubKey(rest).Validate() == nil {
-				return nil
-			}
-		case "escrow", "captured":
-			if _, err := strconv.ParseUint(rest, 10, 64); err == nil && !strings.HasPrefix(rest, "0") {
-				return nil
-			}
-		}
-	}
-	return gongxu.Errorf(gongxu.KindInvalid, "account %q must be org:<id>, key:<hex>, escrow:<pool> or captured:<pool>", string(a))
-}
-
-// validateCurrency checks an ISO 4217 style code: three upper-case letters.
-func validateCurrency(c string) error {
-	if len(c) != 3 || strings.Trim(c, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
-		return gongxu.Errorf(gongxu.KindInvalid, "currency %q must be three upper-case letters (ISO 4217)", c)
-	}
-	return nil
-}
+var (
+	validateAccount  = gongxu.ValidateAccount
+	validateCurrency = gongxu.ValidateCurrency
+)

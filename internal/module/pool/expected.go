@@ -28,17 +28,14 @@ type Settle interface {
 	Balance(r store.Reader, a gongxu.AccountID, cur string) (int64, error)
 }
 
-// Account names and movement reasons, as the settle module spells them (the
-// root package's AccountID documents the names; a test keeps them equal to
-// settle's).
-func orgAccount(id gongxu.OrgID) gongxu.AccountID { return gongxu.AccountID("org:" + string(id)) }
-func keyAccount(k gongxu.PubKey) gongxu.AccountID { return gongxu.AccountID("key:" + string(k)) }
-func escrowAccount(pool uint64) gongxu.AccountID {
-	return gongxu.AccountID("escrow:" + uitoa(pool))
-}
-func capturedAccount(pool uint64) gongxu.AccountID {
-	return gongxu.AccountID("captured:" + uitoa(pool))
-}
+// Account names come from the root vocabulary; the movement reasons are
+// settle's (a test keeps them equal).
+var (
+	orgAccount      = gongxu.OrgAccount
+	keyAccount      = gongxu.KeyAccount
+	escrowAccount   = gongxu.EscrowAccount
+	capturedAccount = gongxu.CapturedAccount
+)
 
 const (
 	reasonEscrow  = "escrow"

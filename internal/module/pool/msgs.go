@@ -152,17 +152,7 @@ func (m *MsgOpen) ValidateBasic() error {
 	return nil
 }
 
-// validateCurrency is settle.ValidateCurrency: three upper-case letters.
-func validateCurrency(c string) error {
-	ok := len(c) == 3
-	for i := 0; ok && i < 3; i++ {
-		ok = c[i] >= 'A' && c[i] <= 'Z'
-	}
-	if !ok {
-		return invalid("currency %q must be three upper-case letters (ISO 4217)", c)
-	}
-	return nil
-}
+var validateCurrency = gongxu.ValidateCurrency
 
 // MsgCancel cancels an open pool that never received a pledge.
 type MsgCancel struct {

@@ -46,47 +46,16 @@ func New(members Members) *Module { return &Module{members: members} }
 // Name implements module.Module.
 func (*Module) Name() string { return Name }
 
-// OrgAccount is an org's account.
-func OrgAccount(id gongxu.OrgID) gongxu.AccountID { return gongxu.AccountID("org:" + string(id)) }
-
-// KeyAccount is the account of a consumer's own key.
-func KeyAccount(k gongxu.PubKey) gongxu.AccountID { return gongxu.AccountID("key:" + string(k)) }
-
-// EscrowAccount holds a pool's pledged money until it closes.
-func EscrowAccount(pool uint64) gongxu.AccountID {
-	return gongxu.AccountID("escrow:" + strconv.FormatUint(pool, 10))
-}
-
-// CapturedAccount holds a succeeded pool's money until delivery.
-func CapturedAccount(pool uint64) gongxu.AccountID {
-	return gongxu.AccountID("captured:" + strconv.FormatUint(pool, 10))
-}
-
-// ValidateAccount checks an account name.
-func ValidateAccount(a gongxu.AccountID) error {
-	kind, rest, ok := strings.Cut(string(a), ":")
-	if ok {
-		switch kind {
-		case "org":
-			return gongxu.OrgID(rest).Validate()
-		case "key":
-			return gongxu.PubKey(rest).Validate()
-		case "escrow", "captured":
-			if _, err := strconv.ParseUint(rest, 10, 64); err == nil && !strings.HasPrefix(rest, "0") {
-				return nil
-			}
-		}
-	}
-	return gongxu.Errorf(gongxu.KindInvalid, "account %q must be org:<id>, key:<hex>, escrow:<pool> or captured:<pool>", string(a))
-}
-
-// ValidateCurrency checks an ISO 4217 style code: three upper-case letters.
-func ValidateCurrency(c string) error {
-	if len(c) != 3 || strings.ToUpper(c) != c || strings.Trim(c, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
-		return gongxu.Errorf(gongxu.KindInvalid, "currency %q must be three upper-case letters (ISO 4217)", c)
-	}
-	return nil
-}
+// The account names and rules are the root vocabulary's (gongxu.OrgAccount,
+// gongxu.ValidateAccount …); these names keep the module's callers short.
+var (
+	OrgAccount       = gongxu.OrgAccount
+	KeyAccount       = gongxu.KeyAccount
+	EscrowAccount    = gongxu.EscrowAccount
+	CapturedAccount  = gongxu.CapturedAccount
+	ValidateAccount  = gongxu.ValidateAccount
+	ValidateCurrency = gongxu.ValidateCurrency
+)
 
 func balKey(cur string, a gongxu.AccountID) []byte {
 	return []byte(Name + "/bal/" + cur + "/" + string(a))
