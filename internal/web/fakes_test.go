@@ -158,10 +158,13 @@ type fakes struct {
 	node    *fakeNode
 	members *fakeMembers
 	txs     *fakeTxs
+	pools   *fakePools
+	rfqs    *fakeRFQs
+	op      *fakeOperator
 }
 
 func (f *fakes) config() Config {
-	return Config{Node: f.node, Members: f.members, Txs: f.txs}
+	return Config{Node: f.node, Members: f.members, Txs: f.txs, Pools: f.pools, Progress: f.pools.Progress, RFQs: f.rfqs, Operator: f.op}
 }
 
 // key makes a distinct, well-formed public key from a hex digit.
@@ -209,7 +212,7 @@ func newFakes() *fakes {
 				gongxu.NewEvent("member.voted", "proposal", "7", "org", "acme-textiles", "vote", "yes"),
 			}},
 	}
-	return &fakes{
+	fk := &fakes{
 		node: &fakeNode{status: gongxu.Status{
 			ChainID: "gongxu-test-1", NodeID: "f00d", Moniker: "acme-node", Height: 41,
 			AppHash: "9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08", BlockTime: "2026-01-01T08:00:41Z",
@@ -217,13 +220,20 @@ func newFakes() *fakes {
 		}},
 		members: &fakeMembers{orgs: orgs, validators: vals, proposals: props},
 		txs:     &fakeTxs{txs: txs},
+		pools:   &fakePools{},
+		rfqs:    &fakeRFQs{},
+		op:      &fakeOperator{org: "hilltown-hub"},
 	}
+	fk.pools.reset(fakeBlockMs)
+	fk.rfqs.reset(fakeBlockMs)
+	return fk
 }
 
 // freshen moves the fakes' times near now, for screenshots that look real:
 // the last block a second ago, the open proposal due in six days.
 func (f *fakes) freshen(now time.Time) {
 	now = now.UTC()
+	f.freshenPools(now)
 	f.node.status.BlockTime = now.Add(-time.Second).Format(time.RFC3339)
 	for i := range f.txs.txs {
 		f.txs.txs[i].Time = now.Add(-time.Duration(i+1) * time.Second).Format(time.RFC3339)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gongxu-network/gongxu"
@@ -112,3 +113,96 @@ func orgPath(id gongxu.OrgID) string  { return "/orgs/" + url.PathEscape(string(
 func txPath(hash string) string       { return "/txs/" + url.PathEscape(hash) }
 func proposalPath(id uint64) string   { return "/proposals/" + strconv.FormatUint(id, 10) }
 func percent(part, whole int64) int64 { return part * 100 / max(whole, 1) }
+
+func poolPath(id uint64) string { return "/pools/" + strconv.FormatUint(id, 10) }
+func rfqPath(id uint64) string  { return "/rfqs/" + strconv.FormatUint(id, 10) }
+
+// num formats an integer with thousands separators: 12,345.
+func num(n int64) string {
+	if n < 0 {
+		return "-" + digits(magnitude(n))
+	}
+	return digits(uint64(n))
+}
+
+// magnitude is |n|, without overflow for math.MinInt64.
+func magnitude(n int64) uint64 {
+	if n < 0 {
+		return uint64(-(n + 1)) + 1
+	}
+	return uint64(n)
+}
+
+// digits writes u with thousands separators.
+func digits(u uint64) string {
+	s := strconv.FormatUint(u, 10)
+	var b strings.Builder
+	for i := range len(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// currencySymbols are the signs pages write before an amount; other
+// currencies are written as their ISO 4217 code and a space.
+var currencySymbols = map[string]string{"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "HKD": "HK$"}
+
+// zeroDecimals are the currencies whose minor unit is the unit itself.
+var zeroDecimals = map[string]bool{"JPY": true, "KRW": true, "VND": true, "ISK": true, "CLP": true}
+
+// money formats an amount in minor units of currency for people: "¥1,299.50",
+// "¥89" (whole amounts lose their ".00"), "JPY 1,200", "CHF 12.30".
+func money(amount int64, currency string) string {
+	sign := ""
+	if amount < 0 {
+		sign = "-"
+	}
+	prefix, ok := currencySymbols[currency]
+	if !ok {
+		prefix = currency + " "
+	}
+	m := magnitude(amount)
+	if zeroDecimals[currency] {
+		return sign + prefix + digits(m)
+	}
+	if m%100 == 0 {
+		return sign + prefix + digits(m/100)
+	}
+	return fmt.Sprintf("%s%s%s.%02d", sign, prefix, digits(m/100), m%100)
+}
+
+// timeLeft says how long is left until deadline at block time now (both
+// unix ms), for people: "3 days 4 h left", "5 h 12 min left", "deadline
+// passed". It is "" when now is unknown (0): pages count time left from the
+// latest block, never from a clock of their own.
+func timeLeft(deadline, now int64) string {
+	if now <= 0 {
+		return ""
+	}
+	d := time.Duration(deadline-now) * time.Millisecond
+	switch {
+	case deadline <= now:
+		return "deadline passed"
+	case d < time.Minute:
+		return "less than a minute left"
+	case d < time.Hour:
+		return fmt.Sprintf("%d min left", int64(d/time.Minute))
+	case d < 24*time.Hour:
+		return fmt.Sprintf("%d h %d min left", int64(d/time.Hour), int64(d%time.Hour/time.Minute))
+	default:
+		return fmt.Sprintf("%s %d h left", plural(int64(d/(24*time.Hour)), "day"), int64(d%(24*time.Hour)/time.Hour))
+	}
+}
+
+// blockMs is the latest block time of a status in unix ms, or 0 when the
+// chain has none yet.
+func blockMs(st gongxu.Status) int64 {
+	t, ok := parseRFC3339(st.BlockTime)
+	if !ok {
+		return 0
+	}
+	return t.UnixMilli()
+}

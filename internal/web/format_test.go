@@ -1,6 +1,7 @@
 package web
 
 import (
+	"math"
 	"testing"
 	"time"
 )
@@ -78,5 +79,42 @@ func TestPaths(t *testing.T) {
 	}
 	if got := proposalPath(12); got != "/proposals/12" {
 		t.Error(got)
+	}
+}
+
+func TestMoneyAndNum(t *testing.T) {
+	for _, c := range []struct {
+		amount   int64
+		currency string
+		want     string
+	}{
+		{8900, "CNY", "¥89"}, {129950, "CNY", "¥1,299.50"}, {5, "USD", "$0.05"}, {0, "EUR", "€0"},
+		{1200, "JPY", "JPY 1,200"}, {1230, "CHF", "CHF 12.30"}, {-250, "CNY", "-¥2.50"},
+		{math.MinInt64, "CNY", "-¥92,233,720,368,547,758.08"},
+	} {
+		if got := money(c.amount, c.currency); got != c.want {
+			t.Errorf("money(%d, %s) = %q, want %q", c.amount, c.currency, got, c.want)
+		}
+	}
+	for in, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", -1234567: "-1,234,567", math.MaxInt64: "9,223,372,036,854,775,807"} {
+		if got := num(in); got != want {
+			t.Errorf("num(%d) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestTimeLeft(t *testing.T) {
+	const now = int64(1_767_254_441_000)
+	const h = int64(3600 * 1000)
+	for d, want := range map[int64]string{
+		-1: "deadline passed", 0: "deadline passed", 30_000: "less than a minute left", 5 * 60_000: "5 min left",
+		5*h + 12*60_000: "5 h 12 min left", 24 * h: "1 day 0 h left", 53*h + 59*60_000: "2 days 5 h left",
+	} {
+		if got := timeLeft(now+d, now); got != want {
+			t.Errorf("timeLeft(now%+d ms) = %q, want %q", d, got, want)
+		}
+	}
+	if got := timeLeft(now, 0); got != "" {
+		t.Errorf("unknown block time: %q", got)
 	}
 }

@@ -32,7 +32,30 @@ type Config struct {
 	Members gongxu.MemberService // orgs, validators, proposals
 	Txs     gongxu.TxService     // committed transactions
 	Logger  *slog.Logger         // nil: slog.Default()
+
+	// Pools reads products, pools and money; nil: no pool pages.
+	Pools gongxu.PoolService
+	// Progress returns a pool's total over time for its chart; nil: the pool
+	// page has no chart.
+	Progress ProgressFunc
+	// RFQs reads requests for quote; nil: no request pages.
+	RFQs gongxu.RFQService
+	// Operator is this node's own org; nil: the hub page says that this node
+	// records no walk-in pledges. Its form answers only loopback clients.
+	Operator gongxu.Operator
 }
+
+// ProgressPoint is a pool's total at a block time (unix ms), one point of its
+// progress chart.
+type ProgressPoint struct {
+	Time  int64 `json:"time"`
+	Total int64 `json:"total"`
+}
+
+// ProgressFunc returns a pool's progress points, oldest first: one when the
+// pool appeared and one for each block that changed its total. Errors:
+// gongxu.KindNotFound for an unknown pool.
+type ProgressFunc func(ctx context.Context, pool uint64) ([]ProgressPoint, error)
 
 // New returns the handler of the pages:
 //
@@ -41,6 +64,13 @@ type Config struct {
 //	GET /orgs/{id}        a member organization
 //	GET /txs/{hash}       a transaction and its events
 //	GET /proposals/{id}   a governance proposal and its votes
+//	GET /pools            open pools, then recently closed ones (Pools set)
+//	GET /fragments/pools  the pool cards alone, which htmx reloads every 5 s
+//	GET /pools/{id}       a pool: tiers, progress chart, hubs, batches, history
+//	GET /hub              a hub records a walk-in consumer's pledge (Pools and
+//	POST /hub             Operator set; POST only from loopback, with a CSRF token)
+//	GET /rfqs             requests for quote (RFQs set)
+//	GET /rfqs/{id}        a request for quote, its bids and awards
 //	GET /static/{path}    embedded assets
 //
 // Any other path gets a 404 page. The handler is meant to be mounted at the
@@ -58,8 +88,13 @@ type server struct {
 	node    gongxu.NodeService
 	members gongxu.MemberService
 	txs     gongxu.TxService
+	pools   gongxu.PoolService // nil: no pool pages
+	prog    ProgressFunc       // nil: no chart
+	rfqs    gongxu.RFQService  // nil: no request pages
+	op      gongxu.Operator    // nil: no hub form
 	log     *slog.Logger
 	now     func() time.Time
+	nav     []navItem
 
 	pages  map[string]*template.Template // page name → layout + partials + page
 	frags  *template.Template            // partials only, for htmx fragments
@@ -75,18 +110,29 @@ type asset struct {
 }
 
 // The pages; each is templates/<name>.html and defines "content".
-var pageNames = []string{"home", "org", "tx", "proposal", "error"}
+var pageNames = []string{"home", "org", "tx", "proposal", "error", "pools", "pool", "hub", "receipt", "rfqs", "rfq"}
 
 // navItem is one entry of the navigation bar. Section pages (Pools,
-// Production, Trace) add theirs here.
+// Production, Trace) add theirs in navFor.
 type navItem struct {
 	Name    string
 	Path    string
 	Section string
 }
 
-var nav = []navItem{
-	{Name: "Network", Path: "/", Section: "network"},
+// navFor is the navigation of a server with the services of cfg.
+func navFor(cfg Config) []navItem {
+	nav := []navItem{{Name: "Network", Path: "/", Section: "network"}}
+	if cfg.Pools != nil {
+		nav = append(nav, navItem{Name: "Pools", Path: "/pools", Section: "pools"})
+	}
+	if cfg.RFQs != nil {
+		nav = append(nav, navItem{Name: "Requests", Path: "/rfqs", Section: "rfqs"})
+	}
+	if cfg.Pools != nil && cfg.Operator != nil {
+		nav = append(nav, navItem{Name: "Hub", Path: "/hub", Section: "hub"})
+	}
+	return nav
 }
 
 // view is what the layout renders: the page's own data is Content.
@@ -105,8 +151,13 @@ func newServer(cfg Config, now func() time.Time) (*server, error) {
 		node:    cfg.Node,
 		members: cfg.Members,
 		txs:     cfg.Txs,
+		pools:   cfg.Pools,
+		prog:    cfg.Progress,
+		rfqs:    cfg.RFQs,
+		op:      cfg.Operator,
 		log:     cfg.Logger,
 		now:     now,
+		nav:     navFor(cfg),
 		pages:   make(map[string]*template.Template),
 		assets:  make(map[string]asset),
 	}
@@ -143,7 +194,7 @@ func (s *server) loadAssets() error {
 }
 
 func (s *server) parseTemplates() error {
-	base, err := template.New("").Funcs(s.funcMap()).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
+	base, err := template.New("").Funcs(s.funcMap()).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", "templates/pool_partials.html")
 	if err != nil {
 		return fmt.Errorf("web: parse layout: %w", err)
 	}
@@ -177,6 +228,12 @@ func (s *server) funcMap() template.FuncMap {
 			return relative(t, s.now())
 		},
 		"orgPath":      orgPath,
+		"poolPath":     poolPath,
+		"rfqPath":      rfqPath,
+		"money":        money,
+		"num":          num,
+		"timeLeft":     timeLeft,
+		"sub":          func(a, b int64) int64 { return a - b },
 		"txPath":       txPath,
 		"proposalPath": proposalPath,
 		"needed":       votesNeeded,
@@ -205,6 +262,17 @@ func (s *server) routes() {
 	m.Handle("GET /orgs/{id}", s.handle(s.org))
 	m.Handle("GET /txs/{hash}", s.handle(s.tx))
 	m.Handle("GET /proposals/{id}", s.handle(s.proposal))
+	if s.pools != nil {
+		m.Handle("GET /pools", s.handle(s.poolList))
+		m.Handle("GET /fragments/pools", s.handle(s.poolsFragment))
+		m.Handle("GET /pools/{id}", s.handle(s.pool))
+		m.Handle("GET /hub", s.handle(s.hubForm))
+		m.Handle("POST /hub", s.handle(s.hubSubmit))
+	}
+	if s.rfqs != nil {
+		m.Handle("GET /rfqs", s.handle(s.rfqList))
+		m.Handle("GET /rfqs/{id}", s.handle(s.rfq))
+	}
 	m.HandleFunc("GET /static/{path...}", s.static)
 	m.HandleFunc("/", s.unknown)
 	s.mux = m
@@ -265,7 +333,7 @@ type problemData struct {
 }
 
 func (s *server) problem(w http.ResponseWriter, r *http.Request, status int, heading, msg string) {
-	v := view{Title: heading, Nav: nav, Content: problemData{Status: status, Heading: heading, Message: msg}}
+	v := view{Title: heading, Nav: s.nav, Content: problemData{Status: status, Heading: heading, Message: msg}}
 	var buf bytes.Buffer
 	if err := s.pages["error"].ExecuteTemplate(&buf, "layout", v); err != nil {
 		s.log.Error("web: error page failed", "err", err)
@@ -278,12 +346,17 @@ func (s *server) problem(w http.ResponseWriter, r *http.Request, status int, hea
 // render executes page name into a buffer first, so that a template error
 // becomes a clean 500 page and never half a page.
 func (s *server) render(w http.ResponseWriter, r *http.Request, name string, v view) error {
-	v.Nav = nav
+	return s.renderStatus(w, r, http.StatusOK, name, v)
+}
+
+// renderStatus is render with another status than 200.
+func (s *server) renderStatus(w http.ResponseWriter, r *http.Request, status int, name string, v view) error {
+	v.Nav = s.nav
 	var buf bytes.Buffer
 	if err := s.pages[name].ExecuteTemplate(&buf, "layout", v); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
-	s.write(w, r, http.StatusOK, buf.Bytes())
+	s.write(w, r, status, buf.Bytes())
 	return nil
 }
 

@@ -1,0 +1,187 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/gongxu-network/gongxu/internal/web/webtest"
+)
+
+// TestBrowserPools loads the pool pages in a real headless chromium: the
+// pools page shows progress bars and what the next tier takes, htmx refreshes
+// a pool's total when a batch lands, the pool page draws its chart, the hub
+// records a walk-in pledge end to end against the fake operator, and on a
+// phone-sized screen no page scrolls sideways. Screenshots go to t.TempDir()
+// and to $GONGXU_SCREENSHOTS.
+func TestBrowserPools(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test in -short mode")
+	}
+	ctx := webtest.Browser(t)
+
+	f := newFakes()
+	f.freshen(time.Now())
+	// A committed batch raises the pool's total, as the read model would.
+	f.op.onBatch = func(body json.RawMessage) {
+		var b batchBody
+		if err := json.Unmarshal(body, &b); err != nil || len(b.Leaves) != 1 {
+			t.Errorf("batch body %s: %v", body, err)
+			return
+		}
+		p, _ := f.pools.Pool(t.Context(), b.Pool)
+		f.pools.setTotal(b.Pool, p.Total+b.Leaves[0].Qty, p.Pledges+1, time.Now().UnixMilli())
+	}
+	h, err := New(f.config())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h) // listens on 127.0.0.1: the hub form answers
+	t.Cleanup(srv.Close)
+
+	run := func(what string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("text of %s: %v", sel, err)
+		}
+		return s
+	}
+	// size is the rendered width and height of the first element matching sel.
+	size := func(sel string) [2]float64 {
+		t.Helper()
+		wh, err := chromedp.Run(ctx, chromedp.Evaluate[[2]float64](
+			`(() => { const r = document.querySelector(`+jsString(sel)+`).getBoundingClientRect(); return [r.width, r.height]; })()`))
+		if err != nil {
+			t.Fatalf("size of %s: %v", sel, err)
+		}
+		return wh
+	}
+	fitsWidth := func(what string) {
+		t.Helper()
+		w, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`[document.documentElement.clientWidth, document.documentElement.scrollWidth]`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w[1] > w[0] {
+			t.Errorf("%s: page %d px wide on a %d px screen", what, w[1], w[0])
+		}
+	}
+
+	// The pools page: cards with a progress bar, the next tier and the ladder.
+	run("load pools", chromedp.Navigate(srv.URL+"/pools"), chromedp.WaitVisible(chromedp.CSS("#pool-3 svg.bar")))
+	if got := text("#pool-3 .more"); got != "12 more for ¥89" {
+		t.Errorf("pool 3 next tier: %q", got)
+	}
+	if got := text("#pool-3 .left"); !strings.HasPrefix(got, "2 days 5 h left") && !strings.HasPrefix(got, "2 days 4 h left") {
+		t.Errorf("pool 3 time left: %q", got)
+	}
+	if wh := size("#pool-3 svg.bar"); wh[0] < 100 || wh[1] < 10 {
+		t.Errorf("progress bar %v px", wh)
+	}
+	if wh := size("#pool-3 svg.ladder"); wh[0] < 100 || wh[1] < 30 {
+		t.Errorf("ladder %v px", wh)
+	}
+	webtest.Screenshot(t, ctx, "pools.png")
+
+	// A batch lands: htmx, polling every 5 s, shows the new total.
+	f.pools.setTotal(3, 101, 34, time.Now().UnixMilli())
+	if _, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](
+		`document.querySelector("#pool-3 .total").textContent.trim() === "101"`,
+		chromedp.WithPollingInterval(200*time.Millisecond), chromedp.WithPollingTimeout(15*time.Second),
+	)); err != nil {
+		t.Fatalf("htmx did not refresh pool 3's total to 101: %v; it shows %q", err, text("#pool-3 .total"))
+	}
+	if got := text("#pool-3 .more"); got != "99 more for ¥79" {
+		t.Errorf("after the refresh, pool 3 next tier: %q", got)
+	}
+
+	// The pool page draws its progress chart.
+	run("open pool 3", chromedp.Click(chromedp.CSS(`#pool-3 h3 a`)), chromedp.WaitVisible(chromedp.CSS("#chart svg.chart")))
+	if wh := size("#chart svg.chart"); wh[0] < 300 || wh[1] < 100 {
+		t.Errorf("chart %v px", wh)
+	}
+	if wh := size("#chart .chart-line"); wh[0] <= 0 || wh[1] <= 0 {
+		t.Errorf("chart line %v px", wh)
+	}
+	if got := text("#tiers tr.current"); !strings.Contains(got, "¥89") {
+		t.Errorf("current tier row: %q", got)
+	}
+	webtest.Screenshot(t, ctx, "pool.png")
+
+	// The hub records a walk-in pledge: 2 × M / navy, paid in cash.
+	run("open hub form", chromedp.Click(chromedp.CSS(`a[href="/hub?pool=3"]`)), chromedp.WaitVisible(chromedp.CSS("#hub-form")))
+	webtest.Screenshot(t, ctx, "hub.png")
+	run("fill hub form",
+		chromedp.SetValue(chromedp.CSS("#item"), "3/m-navy"),
+		chromedp.SetValue(chromedp.CSS("#qty"), "2"),
+		chromedp.Click(chromedp.CSS("#paid")),
+		chromedp.Click(chromedp.CSS("#record")),
+		chromedp.WaitVisible(chromedp.CSS("#leaf-id")),
+	)
+	sends := f.op.sends()
+	if len(sends) != 2 || sends[0].Type != "settle/deposit" || sends[1].Type != "pool/batch" {
+		t.Fatalf("sends %+v", sends)
+	}
+	if got := string(sends[0].Body); got != `{"currency":"CNY","amount":25800,"ref":"walk-in"}` {
+		t.Errorf("deposit body %s", got)
+	}
+	m := regexp.MustCompile(`^\{"pool":3,"leaves":\[\{"id":"([0-9a-f]{32})","variant":"m-navy","qty":2\}\]\}$`).FindStringSubmatch(string(sends[1].Body))
+	if m == nil {
+		t.Fatalf("batch body %s", sends[1].Body)
+	}
+	if got := text("#leaf-id"); got != m[1] {
+		t.Errorf("receipt shows id %q, the batch carries %q", got, m[1])
+	}
+	if href, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS("#receipt-link"), "href")); err != nil ||
+		!regexp.MustCompile(`^/v1/batches/[0-9A-F]{64}/receipts/0$`).MatchString(href.Value) {
+		t.Errorf("receipt link %+v, %v", href, err)
+	}
+	webtest.Screenshot(t, ctx, "receipt.png")
+	// Back (a resubmission of the same form is refused: the token was spent).
+	if resp, err := chromedp.Run(ctx, chromedp.NavigateResponse(srv.URL+"/pools/3")); err != nil || resp.Status != 200 {
+		t.Fatalf("pool page after the pledge: %v", err)
+	}
+	if got := text("#progress .total"); got != "103" {
+		t.Errorf("pool 3 total after the walk-in pledge: %q", got)
+	}
+
+	// A request for quote and its bids.
+	run("load rfq", chromedp.Navigate(srv.URL+"/rfqs/2"), chromedp.WaitVisible(chromedp.CSS("#bids table")))
+	webtest.Screenshot(t, ctx, "rfq.png")
+
+	// On a phone every page fits the screen's width.
+	run("phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2)))
+	for _, p := range []struct{ path, wait, shot string }{
+		{"/pools", "#pool-3 svg.ladder", "pools-phone.png"},
+		{"/pools/3", "#chart svg.chart", "pool-phone.png"},
+		{"/hub?pool=3", "#hub-form", "hub-phone.png"},
+		{"/rfqs/5", "#bids", "rfq-phone.png"},
+	} {
+		run("phone "+p.path, chromedp.Navigate(srv.URL+p.path), chromedp.WaitVisible(chromedp.CSS(p.wait)))
+		fitsWidth(p.path)
+		if p.path == "/pools/3" {
+			if wh := size("#chart svg.chart"); wh[0] <= 0 || wh[1] <= 0 || wh[0] > 390 {
+				t.Errorf("phone chart %v px", wh)
+			}
+		}
+		webtest.Screenshot(t, ctx, p.shot)
+	}
+}
+
+// jsString quotes s as a JavaScript string literal.
+func jsString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}

@@ -1,0 +1,398 @@
+package web
+
+import (
+	"cmp"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gongxu-network/gongxu"
+)
+
+// The messages the hub form sends, by type; their bodies are built here as
+// plain structs with the modules' JSON field names (web imports no module).
+const (
+	typeDeposit = "settle/deposit"
+	typeBatch   = "pool/batch"
+)
+
+// depositBody is settle's MsgDeposit: money the hub took at its till.
+type depositBody struct {
+	To       gongxu.AccountID `json:"to,omitempty"` // "": the hub's own account
+	Currency string           `json:"currency"`
+	Amount   int64            `json:"amount"`
+	Ref      string           `json:"ref,omitempty"`
+}
+
+// batchBody is pool's MsgBatch.
+type batchBody struct {
+	Pool   uint64            `json:"pool"`
+	Leaves []gongxu.PoolLeaf `json:"leaves"`
+}
+
+// walkInRef is the reference of the deposit of a walk-in consumer's cash.
+const walkInRef = "walk-in"
+
+// The CSRF token of the hub form: a random value in a cookie and in a hidden
+// field, which must match. It changes after every submission, so that a
+// resubmitted (or replayed) form is refused instead of pledging twice.
+const (
+	csrfCookie = "gongxu_hub_csrf"
+	csrfField  = "csrf"
+	csrfBytes  = 32
+	maxForm    = 16 << 10
+)
+
+// hubOption is one choice of the form's pool select: a pool and a variant.
+type hubOption struct {
+	Value    string // "<pool>/<variant>"
+	Label    string
+	Selected bool
+}
+
+// hubPool is an open pool the hub may gather for, with its choices.
+type hubPool struct {
+	Pool    gongxu.Pool
+	Options []hubOption
+}
+
+// hubForm is what was entered, to show again after a rejection.
+type hubForm struct {
+	Item string
+	Qty  string
+	Paid bool
+}
+
+type hubData struct {
+	Org     gongxu.Org // the operator's org (zero when there is none)
+	Problem string     // why this node records no walk-in pledges; the form is not offered
+	Pools   []hubPool
+	CSRF    string
+	Form    hubForm
+	Error   string           // why the last submission was refused
+	Deposit *gongxu.TxResult // a deposit that was recorded before the batch was refused
+	Now     int64            // latest block time
+}
+
+// receiptData is the page a hub prints for its walk-in consumer.
+type receiptData struct {
+	Pool       gongxu.Pool
+	Hub        gongxu.Org
+	Leaf       gongxu.PoolLeaf
+	Variant    string // named
+	Escrow     int64
+	Deposit    *gongxu.TxResult // when the consumer paid cash now
+	Batch      gongxu.TxResult
+	ReceiptURL string
+}
+
+// loopback reports whether the request comes from this machine. The hub form
+// acts with the node's operator key: only its own machine may use it. (Behind
+// a reverse proxy on the same machine every request looks local: do not put
+// one in front of the pages.)
+func loopback(r *http.Request) bool {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func newToken() string {
+	b := make([]byte, csrfBytes)
+	rand.Read(b) // never fails (crypto/rand panics instead)
+	return hex.EncodeToString(b)
+}
+
+// setToken gives the browser a fresh CSRF token and returns it.
+func setToken(w http.ResponseWriter) string {
+	tok := newToken()
+	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: tok, Path: "/hub", HttpOnly: true,
+		SameSite: http.SameSiteStrictMode, MaxAge: 12 * 3600})
+	return tok
+}
+
+// validToken reports whether the form's token matches the cookie's.
+func validToken(r *http.Request) bool {
+	c, err := r.Cookie(csrfCookie)
+	if err != nil || len(c.Value) != 2*csrfBytes {
+		return false
+	}
+	f := r.PostFormValue(csrfField)
+	return subtle.ConstantTimeCompare([]byte(c.Value), []byte(f)) == 1
+}
+
+// hubState reads the operator's org and the pools it may gather for; d.Problem
+// says why there is no form.
+func (s *server) hubState(r *http.Request, form hubForm) (hubData, error) {
+	ctx := r.Context()
+	var d hubData
+	d.Form = form
+	if s.op == nil {
+		d.Problem = "This node has no operator key to sign with, so it records no walk-in pledges. A hub records them on its own node."
+		return d, nil
+	}
+	if !loopback(r) {
+		d.Problem = "The hub form acts with this node's operator key, so it only answers on the node's own machine. Open it there, at http://127.0.0.1."
+		return d, nil
+	}
+	id, err := s.op.Org(ctx)
+	if err != nil {
+		return d, err
+	}
+	if id == "" {
+		d.Problem = "This node's operator key belongs to no member organization yet. Once the network admits the organization with the hub role, its walk-in pledges can be recorded here."
+		return d, nil
+	}
+	org, err := s.members.Org(ctx, id)
+	if gongxu.ErrorKind(err) == gongxu.KindNotFound {
+		d.Org = gongxu.Org{ID: id, Name: string(id)}
+		d.Problem = fmt.Sprintf("This node's operator key belongs to %s, which is not a member organization (any more).", id)
+		return d, nil
+	} else if err != nil {
+		return d, err
+	}
+	d.Org = org
+	if !org.HasRole(gongxu.RoleHub) {
+		d.Problem = fmt.Sprintf("%s is not a hub. Only hubs gather consumers' pledges; a member vote can add the hub role.", org.Name)
+		return d, nil
+	}
+	if d.Now, err = s.latestBlock(ctx); err != nil {
+		return d, err
+	}
+	pools, err := s.pools.Pools(ctx, gongxu.PoolFilter{Status: gongxu.PoolOpen, Hub: org.ID, Limit: listOpenPools})
+	if err != nil {
+		return d, err
+	}
+	slices.SortStableFunc(pools, func(a, b gongxu.Pool) int { return cmp.Compare(a.ID, b.ID) })
+	for _, p := range pools {
+		if len(p.Hubs) > 0 && !slices.Contains(p.Hubs, org.ID) || d.Now > 0 && p.Deadline <= d.Now {
+			continue
+		}
+		names, err := s.variantNames(ctx, p)
+		if err != nil {
+			return d, err
+		}
+		hp := hubPool{Pool: p}
+		variants := p.Variants
+		if len(variants) == 0 {
+			variants = []string{""}
+		}
+		for _, v := range variants {
+			o := hubOption{Value: strconv.FormatUint(p.ID, 10) + "/" + v, Label: fmt.Sprintf("#%d %s", p.ID, p.Title)}
+			if v != "" {
+				o.Label += " · " + variantLabel(names, v)
+			}
+			o.Selected = o.Value == form.Item
+			hp.Options = append(hp.Options, o)
+		}
+		d.Pools = append(d.Pools, hp)
+	}
+	return d, nil
+}
+
+func (s *server) hubForm(w http.ResponseWriter, r *http.Request) error {
+	form := hubForm{Qty: "1"}
+	if raw := r.URL.Query().Get("pool"); raw != "" {
+		form.Item = raw + "/" // preselect the pool's first choice
+	}
+	d, err := s.hubState(r, form)
+	if err != nil {
+		return err
+	}
+	if form.Item != "" {
+		preselect(&d, form.Item)
+	}
+	status := http.StatusOK
+	if s.op != nil && !loopback(r) {
+		status = http.StatusForbidden
+	}
+	if d.Problem == "" {
+		d.CSRF = s.tokenFor(w, r)
+	}
+	return s.renderStatus(w, r, status, "hub", view{Title: "Record a walk-in pledge", Section: "hub", Content: d})
+}
+
+// preselect selects the first choice of a pool ("<id>/") when the exact
+// choice is not offered.
+func preselect(d *hubData, item string) {
+	id, _, _ := strings.Cut(item, "/")
+	for i := range d.Pools {
+		for j := range d.Pools[i].Options {
+			if d.Pools[i].Options[j].Selected {
+				return
+			}
+		}
+	}
+	for i := range d.Pools {
+		if strconv.FormatUint(d.Pools[i].Pool.ID, 10) == id && len(d.Pools[i].Options) > 0 {
+			d.Pools[i].Options[0].Selected = true
+			return
+		}
+	}
+}
+
+// tokenFor reuses the browser's CSRF token when it has a well-formed one, so
+// that two tabs of the form both work, and sets a new one otherwise.
+func (s *server) tokenFor(w http.ResponseWriter, r *http.Request) string {
+	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) == 2*csrfBytes {
+		if _, err := hex.DecodeString(c.Value); err == nil {
+			return c.Value
+		}
+	}
+	return setToken(w)
+}
+
+// forbidden renders a 403 page with msg.
+func (s *server) forbidden(w http.ResponseWriter, r *http.Request, msg string) {
+	s.problem(w, r, http.StatusForbidden, "Not allowed", msg)
+}
+
+func (s *server) hubSubmit(w http.ResponseWriter, r *http.Request) error {
+	if !loopback(r) {
+		s.log.Warn("web: hub form posted from another machine", "remote", r.RemoteAddr)
+		s.forbidden(w, r, "The hub form only answers on this node's own machine.")
+		return nil
+	}
+	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
+		s.forbidden(w, r, "The hub form only accepts submissions from its own page.")
+		return nil
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+	if err := r.ParseForm(); err != nil {
+		s.problem(w, r, http.StatusBadRequest, "Bad request", "The form could not be read.")
+		return nil
+	}
+	if !validToken(r) {
+		s.forbidden(w, r, "This form has expired or was already submitted. Open the hub page again to record a pledge.")
+		return nil
+	}
+	form := hubForm{Item: r.PostFormValue("item"), Qty: strings.TrimSpace(r.PostFormValue("qty")), Paid: r.PostFormValue("paid") == "yes"}
+	d, err := s.hubState(r, form)
+	if err != nil {
+		return err
+	}
+	if d.Problem != "" {
+		return s.renderStatus(w, r, http.StatusConflict, "hub", view{Title: "Record a walk-in pledge", Section: "hub", Content: d})
+	}
+	// From here on the token is spent: a resubmission of this form is refused.
+	d.CSRF = setToken(w)
+	again := func(status int, format string, args ...any) error {
+		d.Error = fmt.Sprintf(format, args...)
+		return s.renderStatus(w, r, status, "hub", view{Title: "Record a walk-in pledge", Section: "hub", Content: d})
+	}
+
+	var chosen *hubPool
+	var variant string
+	for i := range d.Pools {
+		for _, o := range d.Pools[i].Options {
+			if o.Value == form.Item {
+				chosen = &d.Pools[i]
+				_, variant, _ = strings.Cut(o.Value, "/")
+			}
+		}
+	}
+	if chosen == nil {
+		return again(http.StatusUnprocessableEntity, "Choose a pool that is open for %s.", d.Org.Name)
+	}
+	p := chosen.Pool
+	qty, err := strconv.ParseInt(form.Qty, 10, 64)
+	if err != nil || qty <= 0 {
+		return again(http.StatusUnprocessableEntity, "The quantity must be a whole number from 1, not %q.", form.Qty)
+	}
+	if p.CasePack > 1 && qty%p.CasePack != 0 {
+		return again(http.StatusUnprocessableEntity, "Pool %d takes pledges in cases of %d: the quantity must be a multiple of %d.", p.ID, p.CasePack, p.CasePack)
+	}
+	escrow, err := gongxu.MulInt64(qty, p.Tiers[0].UnitPrice)
+	if err != nil {
+		return again(http.StatusUnprocessableEntity, "%d units are too many.", qty)
+	}
+
+	rc := receiptData{Pool: p, Hub: d.Org, Escrow: escrow}
+	if form.Paid {
+		res, err := s.op.Send(r.Context(), typeDeposit, depositBody{Currency: p.Currency, Amount: escrow, Ref: walkInRef})
+		if err != nil {
+			return again(s.sendFailed(err, typeDeposit), "%s Nothing was recorded.", sendError(err))
+		}
+		if res.Code != 0 {
+			return again(http.StatusUnprocessableEntity, "The network refused the deposit of %s: %s. Nothing was recorded.", money(escrow, p.Currency), rejection(res))
+		}
+		rc.Deposit = &res
+	}
+	rc.Leaf = gongxu.PoolLeaf{ID: newLeafID(), Variant: variant, Qty: qty}
+	res, err := s.op.Send(r.Context(), typeBatch, batchBody{Pool: p.ID, Leaves: []gongxu.PoolLeaf{rc.Leaf}})
+	if err != nil || res.Code != 0 {
+		status := http.StatusUnprocessableEntity
+		if err != nil {
+			d.Error, status = sendError(err), s.sendFailed(err, typeBatch)
+		} else {
+			d.Error = fmt.Sprintf("The network refused the pledge: %s.", rejection(res))
+		}
+		if rc.Deposit != nil {
+			d.Deposit = rc.Deposit
+			d.Error += fmt.Sprintf(" The cash deposit of %s was recorded: it stays in %s's account.", money(escrow, p.Currency), d.Org.Name)
+		}
+		return s.renderStatus(w, r, status, "hub", view{Title: "Record a walk-in pledge", Section: "hub", Content: d})
+	}
+	rc.Batch = res
+	rc.ReceiptURL = "/v1/batches/" + url.PathEscape(res.Hash) + "/receipts/0"
+	names, err := s.variantNames(r.Context(), p)
+	if err != nil {
+		s.log.Warn("web: variant names", "pool", p.ID, "err", err)
+	}
+	rc.Variant = variantLabel(names, variant)
+	s.log.Info("web: walk-in pledge recorded", "pool", p.ID, "qty", qty, "tx", res.Hash, "paid", form.Paid)
+	return s.render(w, r, "receipt", view{Title: "Pledge recorded", Section: "hub", Content: rc})
+}
+
+// newLeafID is a consumer's pseudonymous id: 16 random bytes in hex. The
+// node draws it (not the state machine), so randomness is fine here.
+func newLeafID() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// rejection says why the network refused a transaction.
+func rejection(res gongxu.TxResult) string {
+	msg := res.Message
+	if msg == "" {
+		msg = "no reason given"
+	}
+	if res.Kind != "" {
+		return res.Kind + ": " + msg
+	}
+	return msg
+}
+
+// sendError says, for people, why a message could not be sent.
+func sendError(err error) string {
+	switch gongxu.ErrorKind(err) {
+	case gongxu.KindTimeout:
+		return "The node did not see the transaction committed in time; it may still be. Look at the pool page before trying again."
+	case gongxu.KindUnavailable:
+		return "The node is busy or starting. Try again in a moment."
+	default:
+		return "The node could not submit the transaction; its log has the details."
+	}
+}
+
+// sendFailed logs a failed Send and returns the status of the page.
+func (s *server) sendFailed(err error, typ string) int {
+	switch gongxu.ErrorKind(err) {
+	case gongxu.KindTimeout:
+		return http.StatusGatewayTimeout
+	case gongxu.KindUnavailable:
+		return http.StatusServiceUnavailable
+	}
+	s.log.Error("web: operator send failed", "type", typ, "err", err)
+	return http.StatusInternalServerError
+}

@@ -1,0 +1,317 @@
+package web
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"html/template"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gongxu-network/gongxu"
+)
+
+// How much the pools page lists.
+const (
+	listOpenPools   = 100
+	listRecentPools = 60 // read to find the recently closed ones
+	listClosedPools = 12
+)
+
+// poolCard is a pool as a card shows it: its progress at the latest block.
+type poolCard struct {
+	Pool        gongxu.Pool
+	FactoryName string // "" when the factory is not (or no longer) a member
+	Progress    gongxu.Progress
+	Now         int64 // the latest block time, unix ms; 0 when unknown
+}
+
+func newPoolCard(p gongxu.Pool, names map[gongxu.OrgID]string, now int64) poolCard {
+	return poolCard{Pool: p, FactoryName: names[p.Factory], Progress: gongxu.PoolProgress(p, now), Now: now}
+}
+
+// TierN is the 1-based number of the tier the total earns.
+func (c poolCard) TierN() int { return c.Progress.Tier + 1 }
+
+// Open reports whether the pool takes pledges.
+func (c poolCard) Open() bool { return c.Pool.Status == gongxu.PoolOpen }
+
+// Price is the unit price to show: the final price of a closed pool, else
+// the price the total earns now.
+func (c poolCard) Price() int64 {
+	if c.Pool.Price > 0 {
+		return c.Pool.Price
+	}
+	return c.Progress.UnitPrice
+}
+
+// TimeLeft is the time left until the deadline, from the latest block; ""
+// for a closed pool or an unknown block time.
+func (c poolCard) TimeLeft() string {
+	if !c.Open() {
+		return ""
+	}
+	return timeLeft(c.Pool.Deadline, c.Now)
+}
+
+// Bar is the progress bar: towards the MOQ, then towards the cap.
+func (c poolCard) Bar() template.HTML {
+	p := c.Pool
+	if c.Progress.ToMOQ > 0 {
+		return ProgressBar(p.Total, p.MOQ, fmt.Sprintf("%s of %s to reach the MOQ", num(p.Total), num(p.MOQ)))
+	}
+	return ProgressBar(p.Total, p.Cap, fmt.Sprintf("MOQ reached · %s of %s cap", num(p.Total), num(p.Cap)))
+}
+
+// Ladder is the tier ladder with the total marked.
+func (c poolCard) Ladder() template.HTML {
+	return TierLadder(c.Pool.Tiers, c.Pool.Total, c.Pool.Cap, c.Pool.Currency)
+}
+
+// Closed is when the pool left the open status (0 when it has not).
+func (c poolCard) Closed() int64 {
+	for _, h := range slices.Backward(c.Pool.History) {
+		if h.Status != gongxu.PoolOpen {
+			return h.Time
+		}
+	}
+	return 0
+}
+
+type poolsData struct {
+	Open   []poolCard
+	Closed []poolCard
+	Now    int64
+}
+
+// orgNames maps member org ids to their names.
+func (s *server) orgNames(ctx context.Context) (map[gongxu.OrgID]string, error) {
+	orgs, err := s.members.Orgs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[gongxu.OrgID]string, len(orgs))
+	for _, o := range orgs {
+		names[o.ID] = o.Name
+	}
+	return names, nil
+}
+
+// latestBlock is the latest block time in unix ms (0 before the first
+// block): pages count time left from it, never from a clock of their own.
+func (s *server) latestBlock(ctx context.Context) (int64, error) {
+	st, err := s.node.Status(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return blockMs(st), nil
+}
+
+// poolsList reads the open pools, closing soonest first, then the recently
+// closed ones, latest first.
+func (s *server) poolsList(ctx context.Context) (poolsData, error) {
+	now, err := s.latestBlock(ctx)
+	if err != nil {
+		return poolsData{}, err
+	}
+	names, err := s.orgNames(ctx)
+	if err != nil {
+		return poolsData{}, err
+	}
+	open, err := s.pools.Pools(ctx, gongxu.PoolFilter{Status: gongxu.PoolOpen, Limit: listOpenPools})
+	if err != nil {
+		return poolsData{}, err
+	}
+	recent, err := s.pools.Pools(ctx, gongxu.PoolFilter{Limit: listRecentPools})
+	if err != nil {
+		return poolsData{}, err
+	}
+	d := poolsData{Now: now}
+	for _, p := range open {
+		d.Open = append(d.Open, newPoolCard(p, names, now))
+	}
+	slices.SortStableFunc(d.Open, func(a, b poolCard) int {
+		return cmp.Or(cmp.Compare(a.Pool.Deadline, b.Pool.Deadline), cmp.Compare(a.Pool.ID, b.Pool.ID))
+	})
+	for _, p := range recent {
+		if p.Status != gongxu.PoolOpen {
+			d.Closed = append(d.Closed, newPoolCard(p, names, now))
+		}
+	}
+	slices.SortStableFunc(d.Closed, func(a, b poolCard) int {
+		return cmp.Or(cmp.Compare(b.Closed(), a.Closed()), cmp.Compare(b.Pool.ID, a.Pool.ID))
+	})
+	if len(d.Closed) > listClosedPools {
+		d.Closed = d.Closed[:listClosedPools]
+	}
+	return d, nil
+}
+
+func (s *server) poolList(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.poolsList(r.Context())
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "pools", view{Title: "Pools", Section: "pools", Content: d})
+}
+
+// poolsFragment is the pool cards alone, for htmx.
+func (s *server) poolsFragment(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.poolsList(r.Context())
+	if err != nil {
+		return err
+	}
+	return s.fragment(w, r, "poolcards", d)
+}
+
+// tierRow is a row of a pool page's tier table.
+type tierRow struct {
+	gongxu.Tier
+	N       int   // 1-based
+	Reached bool  // the total has reached it
+	Current bool  // the tier the total earns
+	Beyond  bool  // above the cap: it can never be reached
+	Off     int64 // percent off the first tier's price
+}
+
+// shareRow is a hub's share with its variants named.
+type shareRow struct {
+	gongxu.HubShare
+	HubName  string
+	Variants string // "M / navy 12 · L / navy 4"
+}
+
+type poolData struct {
+	poolCard
+	Tiers     []tierRow
+	Chart     template.HTML // "" when the node has no progress data
+	Shares    []shareRow
+	Batches   []gongxu.Batch
+	Variants  []string // the pool's variants, named
+	HubNames  []gongxu.Org
+	AnyHub    bool
+	HubLink   bool // this node's operator may record walk-in pledges here
+	ShareSum  int64
+	BatchLeaf int64
+}
+
+func parsePoolID(raw string) (uint64, error) {
+	id, err := strconv.ParseUint(raw, 10, 64)
+	if err != nil || id == 0 {
+		return 0, notFound("No pool has the number %q.", raw)
+	}
+	return id, nil
+}
+
+// poolByID reads a pool, with a page's not-found message.
+func (s *server) poolByID(ctx context.Context, raw string) (gongxu.Pool, error) {
+	id, err := parsePoolID(raw)
+	if err != nil {
+		return gongxu.Pool{}, err
+	}
+	p, err := s.pools.Pool(ctx, id)
+	if gongxu.ErrorKind(err) == gongxu.KindNotFound {
+		return p, notFound("No pool has the number %q.", raw)
+	}
+	return p, err
+}
+
+// variantNames maps a pool's variant ids to their names in the catalog; a
+// pool awarded from a request for quote has ids only.
+func (s *server) variantNames(ctx context.Context, p gongxu.Pool) (map[string]string, error) {
+	names := map[string]string{}
+	if p.Product == "" {
+		return names, nil
+	}
+	prod, err := s.pools.Product(ctx, p.Product)
+	if gongxu.ErrorKind(err) == gongxu.KindNotFound {
+		return names, nil
+	} else if err != nil {
+		return nil, err
+	}
+	for _, v := range prod.Variants {
+		names[v.ID] = v.Name
+	}
+	return names, nil
+}
+
+// variantLabel is "M / navy (m-navy)", or the id alone when it has no name.
+func variantLabel(names map[string]string, id string) string {
+	if n := names[id]; n != "" && n != id {
+		return n + " (" + id + ")"
+	}
+	return id
+}
+
+func (s *server) pool(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p, err := s.poolByID(ctx, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	now, err := s.latestBlock(ctx)
+	if err != nil {
+		return err
+	}
+	orgs, err := s.members.Orgs(ctx)
+	if err != nil {
+		return err
+	}
+	names := make(map[gongxu.OrgID]string, len(orgs))
+	for _, o := range orgs {
+		names[o.ID] = o.Name
+	}
+	shares, err := s.pools.HubShares(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	batches, err := s.pools.Batches(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	vnames, err := s.variantNames(ctx, p)
+	if err != nil {
+		return err
+	}
+	d := poolData{poolCard: newPoolCard(p, names, now), Batches: batches, AnyHub: len(p.Hubs) == 0,
+		HubLink: s.op != nil && p.Status == gongxu.PoolOpen}
+	for i, t := range p.Tiers {
+		d.Tiers = append(d.Tiers, tierRow{Tier: t, N: i + 1, Reached: p.Total >= t.MinQty, Current: i == d.Progress.Tier && p.Total >= t.MinQty,
+			Beyond: t.MinQty > p.Cap, Off: percent(p.Tiers[0].UnitPrice-t.UnitPrice, p.Tiers[0].UnitPrice)})
+	}
+	for _, v := range p.Variants {
+		d.Variants = append(d.Variants, variantLabel(vnames, v))
+	}
+	for _, h := range p.Hubs {
+		d.HubNames = append(d.HubNames, gongxu.Org{ID: h, Name: names[h]})
+	}
+	for _, sh := range shares {
+		var vs []string
+		for _, v := range sh.Variants {
+			vs = append(vs, variantLabel(vnames, v.Variant)+" "+num(v.Qty))
+		}
+		d.Shares = append(d.Shares, shareRow{HubShare: sh, HubName: names[sh.Hub], Variants: strings.Join(vs, " · ")})
+		d.ShareSum += sh.Qty
+	}
+	for _, b := range batches {
+		d.BatchLeaf += b.Leaves
+	}
+	if s.prog != nil {
+		pts, err := s.prog(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		spec := ChartSpec{Points: pts, MOQ: p.MOQ, Cap: p.Cap, From: p.Created, To: p.Deadline, Now: now}
+		if closed := d.Closed(); closed > 0 {
+			spec.Now = closed // the line ends where the pool closed
+		}
+		if n := len(pts); n > 0 {
+			spec.From = min(spec.From, pts[0].Time)
+			spec.To = max(spec.To, pts[n-1].Time)
+		}
+		d.Chart = ProgressChart(spec)
+	}
+	return s.render(w, r, "pool", view{Title: p.Title, Section: "pools", Content: d})
+}

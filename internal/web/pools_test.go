@@ -1,0 +1,172 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gongxu-network/gongxu"
+)
+
+func TestPoolsPage(t *testing.T) {
+	f := newFakes()
+	s, _ := newTestServer(t, f)
+	body := page(t, s, "/pools", http.StatusOK)
+	contains(t, "pools page", body,
+		"<title>Pools · gongxu</title>", `<a href="/pools" aria-current="page">Pools</a>`,
+		`<a href="/rfqs">Requests</a>`, `<a href="/hub">Hub</a>`,
+		`hx-get="/fragments/pools" hx-trigger="every 5s"`,
+		`<article class="card pool-card" id="pool-3">`, `<a href="/pools/3">Merino wool jacket</a>`,
+		`<a href="/orgs/acme-textiles">Acme Textiles</a>`,
+		`<strong class="price-now">¥99</strong>`, `<span class="more">12 more for ¥89</span>`,
+		`aria-label="MOQ reached · 88 of 300 cap"`, `<dd class="total">88</dd>`, `<dd class="pledges">31</dd>`,
+		`<svg class="ladder"`, "Price tiers: ¥129 from 1, ¥99 from 50, ¥89 from 100, ¥79 from 200. 88 pledged: tier 2 of 4.",
+		// Pool 4 is short of its MOQ, and its next tier is its MOQ.
+		`aria-label="40 of 200 to reach the MOQ"`, `<dd class="to-moq">160 <span class="muted">of 200</span></dd>`,
+		`<span class="more">160 more for ¥39</span>`,
+		// Time left counts from the latest block (08:00:41), not from the clock (a minute later).
+		">2 days 5 h left<", ">5 h 0 min left<",
+		"Recently closed", `id="pool-2"`, `<span class="badge status-succeeded">succeeded</span>`, "¥139</strong> <span class=\"muted\">per unit, final",
+		`id="pool-1"`, `status-failed`,
+	)
+	// Open pools first, closing soonest first; then closed ones, latest first.
+	order := []string{`id="pool-4"`, `id="pool-3"`, "Recently closed", `id="pool-2"`, `id="pool-1"`}
+	last := -1
+	for _, o := range order {
+		i := strings.Index(body, o)
+		if i < last {
+			t.Errorf("%s is out of order", o)
+		}
+		last = i
+	}
+	lacks(t, "closed pools", body, "more for ¥79") // pool 2's cards offer no next tier
+}
+
+func TestPoolsFragment(t *testing.T) {
+	f := newFakes()
+	s, _ := newTestServer(t, f)
+	_, body := do(t, s, "GET", "/fragments/pools")
+	if err := checkHTML(body); err != nil {
+		t.Fatalf("fragment: %v\n%s", err, body)
+	}
+	lacks(t, "fragment", body, "<html", "<nav")
+	contains(t, "fragment", body, `<dd class="total">88</dd>`)
+
+	f.pools.setTotal(3, 101, 34, fakeBlockMs)
+	_, body = do(t, s, "GET", "/fragments/pools", "HX-Request", "true")
+	contains(t, "fragment after a batch", body, `<dd class="total">101</dd>`, `<strong class="price-now">¥89</strong>`, "99 more for ¥79")
+}
+
+func TestPoolPage(t *testing.T) {
+	f := newFakes()
+	s, _ := newTestServer(t, f)
+	body := page(t, s, "/pools/3", http.StatusOK)
+	contains(t, "pool page", body,
+		"<h1>Merino wool jacket</h1>", "<title>Merino wool jacket · gongxu</title>", "<code>acme-textiles/merino-jacket</code>",
+		`<span class="more">12 more for ¥89</span>`, ">2 days 5 h left<",
+		// the tier table, the current tier highlighted
+		`<tr class="current">
+<td class="num">2</td>
+<td class="num">50</td>
+<td class="num">¥99</td>
+<td class="num">23%</td>
+<td><span class="badge ok">current</span></td>`,
+		`<tr class="reached">`,
+		// the chart
+		`<svg class="chart"`, `class="chart-moq"`, `class="chart-cap"`, "MOQ 50", "cap 300",
+		// hubs and their variants, named
+		`<a href="/orgs/hilltown-hub">Hilltown Community Hub</a>`, "L / navy (l-navy) 20 · M / navy (m-navy) 40",
+		`<a href="/orgs/lakeside-corner">lakeside-corner</a>`, "Any member hub may gather pledges",
+		// batches
+		`href="/txs/`+hash("7")+`"`, "Hub batches <span class=\"count\">2 · 25 pledges</span>", "¥5,805",
+		// history, money and terms
+		`<span class="badge status-open">open</span> <time datetime="2025-12-29T08:00:41Z">29 Dec 2025 08:00 UTC</time>`, "opened by acme-textiles",
+		`<dd id="escrowed">¥11,352</dd>`, `<dd id="captured">¥0</dd>`,
+		"Made in Ningbo within 21 days of the close.\nFree exchange of sizes at the hub.",
+		"M / navy (m-navy), L / navy (l-navy)", "(212 left)", "Locked from",
+		`href="/hub?pool=3"`,
+	)
+
+	body = page(t, s, "/pools/2", http.StatusOK)
+	contains(t, "succeeded pool", body, `<span class="badge status-succeeded">succeeded</span>`, "MOQ 40 reached: 64 units at ¥139",
+		`<dd id="captured">¥8,896</dd>`, `awarded from <a href="/rfqs/2">request #2</a>`, `<span class="badge ok">delivered</span>`,
+		"Final price</dt><dd>¥139")
+	lacks(t, "succeeded pool", body, "/hub?pool=2", "more for")
+
+	for _, target := range []string{"/pools/999", "/pools/abc", "/pools/0", "/pools/-1"} {
+		body := page(t, s, target, http.StatusNotFound)
+		contains(t, target, body, "No pool has the number")
+	}
+}
+
+func TestPoolPageWithoutProgress(t *testing.T) {
+	f := newFakes()
+	cfg := f.config()
+	cfg.Progress = nil
+	s, err := newServer(cfg, func() time.Time { return testNow })
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := page(t, s, "/pools/3", http.StatusOK)
+	contains(t, "pool page", body, "This node keeps no progress history.")
+	lacks(t, "pool page", body, `<svg class="chart"`)
+}
+
+func TestPoolPagesAreOptional(t *testing.T) {
+	f := newFakes()
+	s, err := newServer(Config{Node: f.node, Members: f.members, Txs: f.txs}, func() time.Time { return testNow })
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := page(t, s, "/", http.StatusOK)
+	lacks(t, "nav", body, `href="/pools"`, `href="/rfqs"`, `href="/hub"`)
+	for _, target := range []string{"/pools", "/pools/3", "/hub", "/rfqs", "/rfqs/5", "/fragments/pools"} {
+		page(t, s, target, http.StatusNotFound)
+	}
+}
+
+func TestPoolErrors(t *testing.T) {
+	for _, target := range []string{"/pools", "/pools/3", "/fragments/pools"} {
+		f := newFakes()
+		f.pools.err = errors.New("read model: disk on fire")
+		s, logs := newTestServer(t, f)
+		res, body := do(t, s, "GET", target)
+		if res.StatusCode != http.StatusInternalServerError {
+			t.Errorf("%s: status %d", target, res.StatusCode)
+		}
+		lacks(t, target, body, "disk on fire")
+		contains(t, "log", logs.String(), "disk on fire")
+	}
+	f := newFakes()
+	f.node.err = gongxu.Errorf(gongxu.KindUnavailable, "starting")
+	s, _ := newTestServer(t, f)
+	page(t, s, "/pools", http.StatusServiceUnavailable)
+}
+
+func TestRFQPages(t *testing.T) {
+	f := newFakes()
+	s, _ := newTestServer(t, f)
+	body := page(t, s, "/rfqs", http.StatusOK)
+	contains(t, "rfqs page", body, "<h1>Requests for quote</h1>", `<a href="/rfqs" aria-current="page">Requests</a>`,
+		`<a href="/rfqs/5">School uniforms for Hilltown primary</a>`, "400 piece", "¥65",
+		`<a href="/rfqs/2">Linen shirts</a>`, `<span class="badge status-awarded">awarded</span>`)
+	if strings.Index(body, "/rfqs/5") > strings.Index(body, "/rfqs/2") {
+		t.Error("open requests come first")
+	}
+
+	body = page(t, s, "/rfqs/5", http.StatusOK)
+	contains(t, "open rfq", body, "<h1>School uniforms for Hilltown primary</h1>", "Bidding: factories send sealed bids until 3 Jan 2026 08:00 UTC (2 days 0 h left).",
+		`<span class="badge sealed">sealed</span>`, "Navy cotton polo, sizes 110–150.", "Not awarded.")
+	lacks(t, "open rfq", body, "eligible")
+
+	body = page(t, s, "/rfqs/2", http.StatusOK)
+	contains(t, "awarded rfq", body, "<td class=\"num\">¥139</td>\n<td class=\"num\">64</td>\n<td class=\"num\">14 days</td>",
+		`<span class="badge ok">eligible</span>`, `<span class="badge err">above max price</span>`, `<a href="/pools/2">pool #2</a>`)
+	lacks(t, "awarded rfq", body, `class="badge sealed"`, `id="rfq-phase"`)
+
+	for _, target := range []string{"/rfqs/99", "/rfqs/x", "/rfqs/0"} {
+		page(t, s, target, http.StatusNotFound)
+	}
+}
