@@ -128,14 +128,9 @@ func runNode(env *Env, api string, demo bool) error {
 	fmt.Fprintf(env.Stdout, "gongxu node %s on chain %s, height %d\n", st.Moniker, st.ChainID, st.Height)
 	fmt.Fprintf(env.Stdout, "  web:  %s/\n  api:  %s/v1/status\n  rpc:  CometBFT RPC per %s/config/config.toml\n", n.URL(), n.URL(), env.Home)
 	fmt.Fprintf(env.Stdout, "  log:  %s\nPress Ctrl-C to stop.\n", dataPath(env.Home, "node.log"))
-	if demo {
-		kr, err := keyring.Open(env.KeysDir())
-		if err != nil {
-			n.Close()
-			return err
-		}
+	if demo && n.sign != nil {
 		go func() {
-			if err := runDemo(env.Ctx, env, n, &signer{n: n, kr: kr}); err != nil && env.Ctx.Err() == nil {
+			if err := runDemo(env.Ctx, env, n, n.sign); err != nil && env.Ctx.Err() == nil {
 				log.Error("demo", "err", err)
 			}
 		}()

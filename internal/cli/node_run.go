@@ -19,6 +19,7 @@ import (
 	"github.com/gongxu-network/gongxu/internal/chain"
 	"github.com/gongxu-network/gongxu/internal/comet"
 	"github.com/gongxu-network/gongxu/internal/httpapi"
+	"github.com/gongxu-network/gongxu/internal/keyring"
 	"github.com/gongxu-network/gongxu/internal/module/member"
 	"github.com/gongxu-network/gongxu/internal/modules"
 	"github.com/gongxu-network/gongxu/internal/sqlite"
@@ -43,6 +44,7 @@ type node struct {
 	pdb     *pebblekv.DB
 	chain   *chain.App
 	mods    *modules.Set
+	sign    *signer // the home's keyring; one at a time, so sequences never collide
 	comet   *comet.Node
 	read    *sqlite.DB
 	proj    *projector
@@ -54,6 +56,19 @@ type node struct {
 
 // member returns the member module of the node's chain (read-only use).
 func (n *node) member() *member.Module { return n.mods.Member }
+
+// progressPoints adapts the read model's pool progress to the web pages.
+func (n *node) progressPoints(ctx context.Context, pool uint64) ([]web.ProgressPoint, error) {
+	ps, err := n.read.PoolProgressPoints(ctx, pool)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]web.ProgressPoint, len(ps))
+	for i, p := range ps {
+		out[i] = web.ProgressPoint{Time: p.Time, Total: p.Total}
+	}
+	return out, nil
+}
 
 // URL is the base URL of the node's HTTP API.
 func (n *node) URL() string { return "http://" + n.ln.Addr().String() }
@@ -108,8 +123,17 @@ func startNode(home string, cfg NodeConfig, log *slog.Logger) (_ *node, err erro
 	go n.proj.run()
 	n.proj.push(gongxu.CommittedBlock{}) // wake it to catch up with the block store
 
-	api := httpapi.New(httpapi.Config{Node: readYourWrites{n}, Members: n.read, Txs: n.read, Registry: reg, Logger: log})
-	pages, err := web.New(web.Config{Node: n.comet, Members: n.read, Txs: n.read, Logger: log})
+	var op gongxu.Operator
+	if kr, err := keyring.Open(filepath.Join(home, "keys")); err == nil {
+		n.sign = &signer{n: n, kr: kr}
+		if _, err := kr.Get(OperatorKey); err == nil {
+			op = operator{n.sign}
+		}
+	}
+	api := httpapi.New(httpapi.Config{Node: readYourWrites{n}, Members: n.read, Txs: n.read, Pools: n.read, RFQs: n.read,
+		Receipts: receipts{n}, Registry: reg, Logger: log})
+	pages, err := web.New(web.Config{Node: n.comet, Members: n.read, Txs: n.read, Pools: n.read, RFQs: n.read, Operator: op,
+		Progress: n.progressPoints, Logger: log})
 	if err != nil {
 		return nil, err
 	}
