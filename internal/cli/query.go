@@ -18,6 +18,10 @@ func newQueryCmd(env *Env) *cobra.Command {
 		newQueryTxCmd(env),
 		newQueryTxsCmd(env),
 		newQueryAccountCmd(env),
+		newQueryCatalogCmd(env),
+		newQueryPoolCmd(env),
+		newQuerySettleCmd(env),
+		newQueryRFQCmd(env),
 	)
 	c.Aliases = []string{"q"}
 	return c

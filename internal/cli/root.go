@@ -94,6 +94,7 @@ keys, signed transactions and queries.`,
 		newTxCmd(env),
 		newQueryCmd(env),
 		newStatusCmd(env),
+		newVerifyCmd(env),
 	)
 	return root
 }

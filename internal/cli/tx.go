@@ -30,6 +30,8 @@ func newTxCmd(env *Env) *cobra.Command {
 		newTxMemberCmd(env, o),
 		newTxCatalogCmd(env, o),
 		newTxSettleCmd(env, o),
+		newTxPoolCmd(env, o),
+		newTxRFQCmd(env, o),
 		newTxRawCmd(env, o),
 	)
 	c.Long = `Sign a transaction with a key of the keyring, submit it to the node and wait

@@ -1,0 +1,257 @@
+package cli
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/internal/module/pool"
+)
+
+// newTxPoolCmd builds "gongxu tx pool": demand pools.
+func newTxPoolCmd(env *Env, o *txOptions) *cobra.Command {
+	return newGroup("pool", "Demand pools: open, pledge, batch, produce, deliver",
+		newTxPoolOpenCmd(env, o),
+		newTxPoolCancelCmd(env, o),
+		newTxPoolPledgeCmd(env, o),
+		newTxPoolReduceCmd(env, o),
+		newTxPoolBatchCmd(env, o),
+		newTxPoolHubReduceCmd(env, o),
+		newTxPoolStartProductionCmd(env, o),
+		newTxPoolConfirmDeliveryCmd(env, o),
+	)
+}
+
+// relativeHelp says what a relative time is relative to.
+const relativeHelp = `A relative time (72h, 30d, 1d12h) is added to the block time of the node's
+latest block, as /v1/status reports it, not to this machine's clock: the chain
+only knows block time. An RFC 3339 time (2025-03-04T18:00:00+08:00) is taken
+as given.`
+
+func newTxPoolOpenCmd(env *Env, o *txOptions) *cobra.Command {
+	var m pool.MsgOpen
+	var product, deadline string
+	var tiers, hubs, variants []string
+	var lock time.Duration
+	c := &cobra.Command{
+		Use:   "open --product SKU --tiers QTY:PRICE,… --moq N --cap N --deadline WHEN",
+		Short: "Open a demand pool on a product of your factory",
+		Long: `Open a demand pool on a product of the factory the --from key belongs to.
+--product is the SKU (the factory is the --from key's org, asked from the node)
+or FACTORY/SKU. --tiers is the price ladder as MIN_QTY:UNIT_PRICE pairs, the
+first from 1 unit, prices in minor units (fen, cents) falling as the total
+grows. If the total reaches --moq by --deadline the batch is made at the tier
+price the final total earns; otherwise every pledge is refunded.
+
+` + relativeHelp,
+		Example: `  gongxu tx pool open --from acme --product jacket-1 --tiers 1:12900,100:9900,500:8900 \
+      --moq 100 --cap 1000 --deadline 72h --lock 12h --variants m,l`,
+		Args: exactArgs(),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := requireFlags(cmd, "from", "product", "tiers", "moq", "cap", "deadline"); err != nil {
+				return err
+			}
+			msg := m
+			var err error
+			if msg.Tiers, err = parseTiers(tiers); err != nil {
+				return err
+			}
+			if lock < 0 {
+				return usagef("--lock must not be negative, got %s", lock)
+			}
+			msg.LockMs = lock.Milliseconds()
+			msg.Hubs = nil
+			for _, h := range hubs {
+				msg.Hubs = append(msg.Hubs, gongxu.OrgID(strings.TrimSpace(h)))
+			}
+			msg.Variants = nil
+			for _, v := range variants {
+				msg.Variants = append(msg.Variants, strings.TrimSpace(v))
+			}
+			// Check everything the node is not needed for first.
+			pre := msg
+			pre.Product, pre.Deadline = gongxu.ProductID(product), 1
+			if !strings.Contains(product, "/") {
+				pre.Product = gongxu.NewProductID("factory", product)
+			}
+			if err := pre.ValidateBasic(); err != nil {
+				return asUsage(err)
+			}
+			if strings.Contains(product, "/") {
+				msg.Product = gongxu.ProductID(product)
+			} else {
+				factory, err := env.signerOrg(cmd, o)
+				if err != nil {
+					return err
+				}
+				msg.Product = gongxu.NewProductID(factory, product)
+			}
+			if err := env.resolveTimes(timeFlag{"deadline", deadline, &msg.Deadline}); err != nil {
+				return err
+			}
+			return env.sendMsg(cmd, o, pool.TypeOpen, &msg)
+		},
+	}
+	f := c.Flags()
+	f.StringVar(&product, "product", "", "the product: `SKU` of your factory, or FACTORY/SKU (required)")
+	f.StringSliceVar(&tiers, "tiers", nil, "price ladder as `MIN_QTY:UNIT_PRICE`,… (required)")
+	f.Int64Var(&m.MOQ, "moq", 0, "minimum batch in units `N` (required)")
+	f.Int64Var(&m.Cap, "cap", 0, "capacity cap in units `N`, a multiple of --case-pack (required)")
+	f.Int64Var(&m.CasePack, "case-pack", 1, "units per case `N`")
+	f.StringVar(&m.Currency, "currency", "CNY", "ISO 4217 `CODE`")
+	f.StringVar(&deadline, "deadline", "", "when the pool closes: a duration after the latest block (72h) or an RFC 3339 time (required)")
+	f.DurationVar(&lock, "lock", 0, "no reductions in the last `DURATION` before the deadline")
+	f.StringSliceVar(&hubs, "hubs", nil, "hubs allowed to gather pledges, `ORG`,… (default: any member hub)")
+	f.StringSliceVar(&variants, "variants", nil, "variant `ID`s pledges may name")
+	f.StringVar(&m.Terms, "terms", "", "the pool's terms, as `TEXT` everyone can read")
+	return c
+}
+
+// parseTiers reads MIN_QTY:UNIT_PRICE pairs.
+func parseTiers(pairs []string) ([]gongxu.Tier, error) {
+	out := make([]gongxu.Tier, 0, len(pairs))
+	for _, p := range pairs {
+		q, pr, ok := strings.Cut(strings.TrimSpace(p), ":")
+		qty, err1 := strconv.ParseInt(q, 10, 64)
+		price, err2 := strconv.ParseInt(pr, 10, 64)
+		if !ok || err1 != nil || err2 != nil {
+			return nil, usagef("--tiers takes MIN_QTY:UNIT_PRICE pairs of integers, got %q", clip(p))
+		}
+		out = append(out, gongxu.Tier{MinQty: qty, UnitPrice: price})
+	}
+	return out, nil
+}
+
+func newTxPoolCancelCmd(env *Env, o *txOptions) *cobra.Command {
+	var reason string
+	c := &cobra.Command{
+		Use:   "cancel POOL_ID",
+		Short: "Cancel your factory's open pool before its first pledge",
+		Args:  exactArgs("POOL_ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parsePositive("pool id", args[0])
+			if err != nil {
+				return err
+			}
+			return env.sendMsg(cmd, o, pool.TypeCancel, &pool.MsgCancel{Pool: id, Reason: reason})
+		},
+	}
+	c.Flags().StringVar(&reason, "reason", "", "why, as `TEXT` everyone can read")
+	return c
+}
+
+func newTxPoolPledgeCmd(env *Env, o *txOptions) *cobra.Command {
+	var m pool.MsgPledge
+	var hub string
+	c := &cobra.Command{
+		Use:   "pledge POOL_ID --hub HUB --qty N",
+		Short: "Pledge to a pool with your own key (a consumer's direct pledge)",
+		Long: `Pledge to an open pool, signed with the consumer's own key (--from). The escrow,
+qty × the first-tier price, comes from that key's account. The goods are picked
+up at --hub.`,
+		Args: exactArgs("POOL_ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parsePositive("pool id", args[0])
+			if err != nil {
+				return err
+			}
+			if err := requireFlags(cmd, "from", "hub", "qty"); err != nil {
+				return err
+			}
+			msg := m
+			msg.Pool, msg.Hub = id, gongxu.OrgID(hub)
+			return env.sendMsg(cmd, o, pool.TypePledge, &msg)
+		},
+	}
+	c.Flags().StringVar(&hub, "hub", "", "the `HUB` where the goods are picked up (required)")
+	c.Flags().StringVar(&m.Variant, "variant", "", "the variant `ID`")
+	c.Flags().Int64Var(&m.Qty, "qty", 0, "units `N` (required)")
+	return c
+}
+
+func newTxPoolReduceCmd(env *Env, o *txOptions) *cobra.Command {
+	var qty int64
+	c := &cobra.Command{
+		Use:   "reduce POOL_ID PLEDGE_ID --qty N",
+		Short: "Lower your direct pledge to N units (0 withdraws it)",
+		Long:  "Lower the quantity of your direct pledge before the pool's lock; the difference is refunded. --qty 0 withdraws it.",
+		Args:  exactArgs("POOL_ID", "PLEDGE_ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parsePositive("pool id", args[0])
+			if err != nil {
+				return err
+			}
+			pl, err := parsePositive("pledge id", args[1])
+			if err != nil {
+				return err
+			}
+			if err := requireFlags(cmd, "from", "qty"); err != nil {
+				return err
+			}
+			return env.sendMsg(cmd, o, pool.TypeReduce, &pool.MsgReduce{Pool: id, Pledge: pl, Qty: qty})
+		},
+	}
+	c.Flags().Int64Var(&qty, "qty", 0, "the new quantity `N` (required; 0 withdraws)")
+	return c
+}
+
+func newTxPoolHubReduceCmd(env *Env, o *txOptions) *cobra.Command {
+	var m pool.MsgHubReduce
+	c := &cobra.Command{
+		Use:   "hub-reduce POOL_ID --qty N [--variant V] [--pledges K]",
+		Short: "Remove units your hub batched (its consumers cancelled at the hub)",
+		Long: `Lower your hub's batched quantity of a variant in an open pool, before the lock.
+--pledges is how many whole pledges were withdrawn (0 when they were only
+reduced).`,
+		Args: exactArgs("POOL_ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parsePositive("pool id", args[0])
+			if err != nil {
+				return err
+			}
+			if err := requireFlags(cmd, "from", "qty"); err != nil {
+				return err
+			}
+			msg := m
+			msg.Pool = id
+			return env.sendMsg(cmd, o, pool.TypeHubReduce, &msg)
+		},
+	}
+	c.Flags().StringVar(&m.Variant, "variant", "", "the variant `ID`")
+	c.Flags().Int64Var(&m.Qty, "qty", 0, "units `N` to remove (required)")
+	c.Flags().Int64Var(&m.Pledges, "pledges", 0, "pledges `K` withdrawn entirely")
+	return c
+}
+
+func newTxPoolStartProductionCmd(env *Env, o *txOptions) *cobra.Command {
+	return &cobra.Command{
+		Use:   "start-production POOL_ID",
+		Short: "Move your factory's succeeded pool into production",
+		Args:  exactArgs("POOL_ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parsePositive("pool id", args[0])
+			if err != nil {
+				return err
+			}
+			return env.sendMsg(cmd, o, pool.TypeStartProduction, &pool.MsgStartProduction{Pool: id})
+		},
+	}
+}
+
+func newTxPoolConfirmDeliveryCmd(env *Env, o *txOptions) *cobra.Command {
+	return &cobra.Command{
+		Use:   "confirm-delivery POOL_ID",
+		Short: "Confirm your hub received its share; the factory is paid for it",
+		Args:  exactArgs("POOL_ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parsePositive("pool id", args[0])
+			if err != nil {
+				return err
+			}
+			return env.sendMsg(cmd, o, pool.TypeConfirmDelivery, &pool.MsgConfirmDelivery{Pool: id})
+		},
+	}
+}
