@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"fmt"
 	"net/http/httptest"
+	"slices"
 	"sync"
 	"testing"
 
@@ -117,7 +118,13 @@ func (n *fakeNode) Submit(ctx context.Context, raw []byte, wait bool) (gongxu.Tx
 func (n *fakeNode) Account(ctx context.Context, key gongxu.PubKey) (gongxu.Account, error) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	return gongxu.Account{PubKey: key, Sequence: max(n.next[key], 1)}, nil
+	acc := gongxu.Account{PubKey: key, Sequence: max(n.next[key], 1)}
+	for _, o := range n.orgs {
+		if slices.Contains(o.Keys, key) {
+			acc.Org = o.ID
+		}
+	}
+	return acc, nil
 }
 
 func (n *fakeNode) Orgs(ctx context.Context) ([]gongxu.Org, error) { return n.orgs, nil }

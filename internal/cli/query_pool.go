@@ -354,8 +354,9 @@ func newQuerySettleCmd(env *Env) *cobra.Command {
 }
 
 const accountHelp = `ACCOUNT is a full account name (org:ID, key:HEX, escrow:POOL,
-captured:POOL), the name of a key in the keyring (its key: account), a public
-key (64 hex characters), or an org id (its org: account).`
+captured:POOL), the name of a key in the keyring (its org's account when the key
+belongs to a member org, else the key's own account), a public key (64 hex
+characters), or an org id (its org: account).`
 
 // resolveAccount reads an account argument: a full account name, a key of
 // the keyring, a public key, or an org id, in that order.
@@ -374,6 +375,11 @@ func (env *Env) resolveAccount(s string) (gongxu.AccountID, error) {
 		}
 		k, err := kr.Get(s)
 		if err == nil {
+			// A member org's key signs for the org: its money is the org's.
+			// Only a key of no org (a consumer's) has an account of its own.
+			if acc, aerr := env.Client().Account(env.Ctx, k.PubKey); aerr == nil && acc.Org != "" {
+				return settle.OrgAccount(acc.Org), nil
+			}
 			return settle.KeyAccount(k.PubKey), nil
 		}
 		if gongxu.ErrorKind(err) != gongxu.KindNotFound {

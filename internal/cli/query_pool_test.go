@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -151,10 +152,13 @@ func TestQueryDemand(t *testing.T) {
 }
 
 func TestResolveAccount(t *testing.T) {
-	home, alice, _ := testHome(t)
-	env := &Env{Home: home}
+	home, alice, bob := testHome(t)
+	node := newFakeNode()
+	node.orgs[1].Keys = append(node.orgs[1].Keys, bob.PubKey) // bob signs for hub-lishui
+	env := &Env{Home: home, Ctx: context.Background(), Node: node.serve(t)}
 	for in, want := range map[string]gongxu.AccountID{
 		"alice":                               "key:" + gongxu.AccountID(alice.PubKey),
+		"bob":                                 "org:hub-lishui", // a member org's key: the org's money
 		strings.ToUpper(string(alice.PubKey)): "key:" + gongxu.AccountID(alice.PubKey),
 		"hub-lishui":                          "org:hub-lishui",
 		"org:acme":                            "org:acme",
