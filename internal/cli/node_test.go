@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"testing"
 	"time"
 
@@ -99,6 +100,20 @@ func TestNodeInProcess(t *testing.T) {
 	h := n.comet.Height()
 	if err := n.waitHeight(ctx, h); err != nil {
 		t.Fatal(err)
+	}
+	// Prometheus metrics: height, committed txs (rate = tx/s), mempool size,
+	// block interval, read-model height.
+	resp, err := http.Get(n.URL() + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, m := range []string{"gongxu_block_height ", `gongxu_txs_committed_total{result="ok"} `, "gongxu_mempool_txs ",
+		"gongxu_block_interval_seconds_bucket", "gongxu_read_model_height "} {
+		if !bytes.Contains(body, []byte(m)) {
+			t.Errorf("/metrics lacks %s", m)
+		}
 	}
 	live := snapshot(t, ctx, c)
 	if err := n.Close(); err != nil {
