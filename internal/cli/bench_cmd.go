@@ -25,9 +25,10 @@ func newBenchLedgerCmd(env *Env) *cobra.Command {
 node as a separate process of this binary on free loopback ports, and offers an open-loop
 load of signed member/update_org transactions at each of --rates for --step, through
 CometBFT's RPC (broadcast_tx_sync). It follows node 0's blocks to measure committed tx/s
-and submit-to-commit latency, lets the mempool drain between rates, and then runs the same
-harness against CometBFT's kvstore example application (same config, genesis validators
-and local client) as the baseline, printing gongxu/kvstore as a ratio.`,
+and submit-to-commit latency, and lets the mempool drain between rates. The baseline is a
+second network of the same shape running CometBFT's kvstore example application (same
+config, genesis validators and local client), driven by the same harness: both networks
+run throughout and take turns at each rate, and the report gives gongxu/kvstore as a ratio.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.warmupSet = cmd.Flags().Changed("warmup")

@@ -106,13 +106,61 @@ func runBenchLedger(env *Env, o benchOptions) error {
 	}
 	rep := &bench.Report{Command: o.command(), CPUs: runtime.NumCPU(), GoVersion: runtime.Version(), Validators: o.validators,
 		Signers: o.signers, StepSecs: o.step.Seconds(), WindowSecs: (o.step - o.warmup).Seconds(), TxBytes: map[string]int{}}
-	for _, app := range apps {
-		res, txBytes, err := benchApp(ctx, env, exe, app, filepath.Join(dir, app), keys, o)
-		if err != nil {
-			return err
+
+	// Every application's network runs from the start, and the steps of the
+	// same rate run back to back, so that the applications are compared on
+	// the same machine at nearly the same time. An idle network costs little:
+	// an empty block every 5 s.
+	all := &bench.Procs{} // every node of every network
+	defer func() {
+		if err := all.StopAll(20 * time.Second); err != nil {
+			fmt.Fprintf(env.Stderr, "%v\n", err)
 		}
-		rep.Apps = append(rep.Apps, res)
-		rep.TxBytes[app] = txBytes
+	}()
+	runCtx, cancelRun := context.WithCancelCause(ctx)
+	defer cancelRun(nil)
+	var loads []bench.Load
+	var plans []bench.Plan
+	for _, app := range apps {
+		procs := &bench.Procs{}
+		load, plan, err := startBenchNet(runCtx, env, exe, app, filepath.Join(dir, app), keys, procs, all, o)
+		if err != nil {
+			return benchCause(runCtx, err)
+		}
+		load.CPU = procs.CPU
+		loads, plans = append(loads, load), append(plans, plan)
+		rep.TxBytes[app] = len(load.MakeTx(0, 1))
+	}
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		if p, ok := <-all.Exited(stop); ok && p != nil {
+			cancelRun(fmt.Errorf("%s exited during the benchmark: %v (see its home's data/bench-child.log and data/node.log)", p.Name, p.Err()))
+		}
+	}()
+	var runners []*bench.Runner
+	defer func() {
+		for _, r := range runners {
+			r.Close()
+		}
+	}()
+	for i := range loads {
+		r, err := bench.Start(runCtx, loads[i], plans[i])
+		if err != nil {
+			return benchCause(runCtx, err)
+		}
+		runners = append(runners, r)
+	}
+	fmt.Fprintf(env.Stderr, "== rates %v, %s each, apps %v in turn at each rate\n", o.rates, o.step, apps)
+	for _, rate := range o.rates {
+		for _, r := range runners {
+			if _, err := r.Step(runCtx, rate); err != nil {
+				return benchCause(runCtx, err)
+			}
+		}
+	}
+	for _, r := range runners {
+		rep.Apps = append(rep.Apps, r.Result())
 	}
 	if len(rep.Apps) == 2 {
 		r := bench.Compare(rep.Apps[1], rep.Apps[0])
@@ -131,20 +179,15 @@ func benchKey(i int) ed25519.PrivateKey {
 	return ed25519.NewKeyFromSeed(seed[:])
 }
 
-// benchApp writes a network for app, runs it as child processes and
-// measures it.
-func benchApp(ctx context.Context, env *Env, exe, app, dir string, keys []ed25519.PrivateKey, o benchOptions) (bench.AppResult, int, error) {
+// startBenchNet writes a network for app, starts its nodes as child
+// processes, waits until it makes blocks, and returns its load
+// and plan. The nodes are added to procs and to all.
+func startBenchNet(ctx context.Context, env *Env, exe, app, dir string, keys []ed25519.PrivateKey, procs, all *bench.Procs, o benchOptions) (bench.Load, bench.Plan, error) {
 	fmt.Fprintf(env.Stderr, "== %s: writing %d node homes in %s\n", app, o.validators, dir)
 	net, err := writeBenchNet(dir, o.validators, keys, o.profileRate != 0)
 	if err != nil {
-		return bench.AppResult{}, 0, err
+		return bench.Load{}, bench.Plan{}, err
 	}
-	procs := &bench.Procs{}
-	defer func() {
-		if err := procs.StopAll(20 * time.Second); err != nil {
-			fmt.Fprintf(env.Stderr, "%s: %v\n", app, err)
-		}
-	}()
 	for i, home := range net.homes {
 		args := []string{"start", "--home", home, "--api", net.apis[i]}
 		if app == "kvstore" {
@@ -152,28 +195,20 @@ func benchApp(ctx context.Context, env *Env, exe, app, dir string, keys []ed2551
 		}
 		p, err := bench.StartProc(fmt.Sprintf("%s node%d", app, i), exe, args, filepath.Join(home, "data", "bench-child.log"))
 		if err != nil {
-			return bench.AppResult{}, 0, err
+			return bench.Load{}, bench.Plan{}, err
 		}
 		procs.Add(p)
+		all.Add(p)
 	}
-	runCtx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	stop := make(chan struct{})
-	defer close(stop)
-	go func() {
-		if p, ok := <-procs.Exited(stop); ok && p != nil {
-			cancel(fmt.Errorf("%s exited during the benchmark: %v (see its home's data/bench-child.log and data/node.log)", p.Name, p.Err()))
-		}
-	}()
 	rpc := bench.NewRPC(4)
 	defer rpc.Close()
-	readyCtx, readyCancel := context.WithTimeout(runCtx, 90*time.Second)
+	readyCtx, cancel := context.WithTimeout(ctx, 90*time.Second)
 	err = rpc.WaitReady(readyCtx, net.rpcs, 2)
-	readyCancel()
+	cancel()
 	if err != nil {
-		return bench.AppResult{}, 0, benchCause(runCtx, err)
+		return bench.Load{}, bench.Plan{}, fmt.Errorf("%s: %w (see %s/node*/data/node.log)", app, err, dir)
 	}
-	fmt.Fprintf(env.Stderr, "== %s: %d nodes up; rates %v, %s each\n", app, len(net.rpcs), o.rates, o.step)
+	fmt.Fprintf(env.Stderr, "== %s: %d nodes up\n", app, len(net.rpcs))
 
 	load := bench.Load{App: app, Nodes: net.rpcs, Signers: len(keys), MakeTx: kvstoreTx}
 	if app == "gongxu" {
@@ -192,16 +227,12 @@ func benchApp(ctx context.Context, env *Env, exe, app, dir string, keys []ed2551
 			return acc.Sequence, nil
 		}
 	}
-	plan := bench.Plan{Rates: o.rates, Step: o.step, Warmup: o.warmup, Drain: o.drain, Log: env.Stderr}
+	plan := bench.Plan{Step: o.step, Warmup: o.warmup, Drain: o.drain, Log: env.Stderr}
 	if o.profileRate != 0 {
 		plan.ProfileRate, plan.ProfileAddr = o.profileRate, net.pprof
 		plan.ProfileOut = filepath.Join(o.profileDir, "cpu-"+app+".pprof")
 	}
-	res, err := bench.Run(runCtx, load, plan)
-	if err != nil {
-		return res, 0, benchCause(runCtx, err)
-	}
-	return res, len(load.MakeTx(0, 1)), nil
+	return load, plan, nil
 }
 
 // benchCause prefers the reason the run was cancelled (a node died) to the

@@ -1,0 +1,249 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// RPC is a small client of CometBFT's JSON-RPC over HTTP, shared by the
+// load generator (broadcast_tx_sync) and the block poller. Both apps under
+// test are driven through exactly this path.
+type RPC struct {
+	hc *http.Client
+}
+
+// NewRPC returns a client with keep-alive connections enough for conns
+// concurrent requests per node.
+func NewRPC(conns int) *RPC {
+	tr := &http.Transport{
+		MaxIdleConns:        conns * 8,
+		MaxIdleConnsPerHost: conns,
+		IdleConnTimeout:     90 * time.Second,
+		DisableCompression:  true,
+	}
+	return &RPC{hc: &http.Client{Transport: tr, Timeout: 30 * time.Second}}
+}
+
+// Close drops the idle connections.
+func (c *RPC) Close() { c.hc.CloseIdleConnections() }
+
+// RPCError is a JSON-RPC error answer (for instance "mempool is full").
+type RPCError struct {
+	Code    int    `json:"code"`
+	Message string `json:"message"`
+	Data    string `json:"data"`
+}
+
+func (e *RPCError) Error() string {
+	return fmt.Sprintf("rpc error %d: %s: %s", e.Code, e.Message, e.Data)
+}
+
+type rpcReq struct {
+	JSONRPC string `json:"jsonrpc"`
+	ID      int    `json:"id"`
+	Method  string `json:"method"`
+	Params  any    `json:"params"`
+}
+
+type rpcResp struct {
+	Result json.RawMessage `json:"result"`
+	Error  *RPCError       `json:"error"`
+}
+
+func (c *RPC) call(ctx context.Context, node, method string, params, out any) error {
+	body, err := json.Marshal(rpcReq{JSONRPC: "2.0", ID: 1, Method: method, Params: params})
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, node, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	res, err := c.hc.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(res.Body)
+	if err != nil {
+		return err
+	}
+	var r rpcResp
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return fmt.Errorf("%s: HTTP %d: %.200s", method, res.StatusCode, raw)
+	}
+	if r.Error != nil {
+		return r.Error
+	}
+	if out == nil {
+		return nil
+	}
+	return json.Unmarshal(r.Result, out)
+}
+
+// CheckResult is the answer of broadcast_tx_sync: CheckTx's verdict.
+type CheckResult struct {
+	Code uint32 `json:"code"`
+	Log  string `json:"log"`
+	Hash string `json:"hash"`
+}
+
+// BroadcastTxSync submits tx to node and returns CheckTx's answer.
+func (c *RPC) BroadcastTxSync(ctx context.Context, node string, tx []byte) (CheckResult, error) {
+	var r CheckResult
+	err := c.call(ctx, node, "broadcast_tx_sync", map[string]string{"tx": base64.StdEncoding.EncodeToString(tx)}, &r)
+	return r, err
+}
+
+// Height returns the node's latest stored block height.
+func (c *RPC) Height(ctx context.Context, node string) (int64, error) {
+	var r struct {
+		SyncInfo struct {
+			Height string `json:"latest_block_height"`
+		} `json:"sync_info"`
+	}
+	if err := c.call(ctx, node, "status", map[string]any{}, &r); err != nil {
+		return 0, err
+	}
+	return strconv.ParseInt(r.SyncInfo.Height, 10, 64)
+}
+
+// Block is what the poller needs of a committed block.
+type Block struct {
+	Height int64
+	Time   time.Time  // block time (BFT time)
+	Hashes [][32]byte // sha256 of each tx, in order
+	Codes  []uint32   // FinalizeBlock result code of each tx
+	Logs   []string   // and its log, when the code is not 0
+}
+
+// Block fetches block h, and its results if results is set (otherwise every
+// code is 0).
+func (c *RPC) Block(ctx context.Context, node string, h int64, results bool) (Block, error) {
+	var b struct {
+		Block struct {
+			Header struct {
+				Time time.Time `json:"time"`
+			} `json:"header"`
+			Data struct {
+				Txs []string `json:"txs"`
+			} `json:"data"`
+		} `json:"block"`
+	}
+	hs := strconv.FormatInt(h, 10)
+	if err := c.call(ctx, node, "block", map[string]string{"height": hs}, &b); err != nil {
+		return Block{}, err
+	}
+	var r struct {
+		Txs []struct {
+			Code uint32 `json:"code"`
+			Log  string `json:"log"`
+		} `json:"txs_results"`
+	}
+	if results {
+		if err := c.call(ctx, node, "block_results", map[string]string{"height": hs}, &r); err != nil {
+			return Block{}, err
+		}
+	} else {
+		r.Txs = make([]struct {
+			Code uint32 `json:"code"`
+			Log  string `json:"log"`
+		}, len(b.Block.Data.Txs))
+	}
+	out := Block{Height: h, Time: b.Block.Header.Time, Hashes: make([][32]byte, len(b.Block.Data.Txs)), Codes: make([]uint32, len(b.Block.Data.Txs)), Logs: make([]string, len(b.Block.Data.Txs))}
+	if len(r.Txs) != len(out.Hashes) {
+		return Block{}, fmt.Errorf("block %d has %d txs but %d results", h, len(out.Hashes), len(r.Txs))
+	}
+	for i, t := range b.Block.Data.Txs {
+		raw, err := base64.StdEncoding.DecodeString(t)
+		if err != nil {
+			return Block{}, fmt.Errorf("block %d tx %d: %v", h, i, err)
+		}
+		out.Hashes[i] = sha256.Sum256(raw)
+		out.Codes[i] = r.Txs[i].Code
+		if out.Codes[i] != 0 {
+			out.Logs[i] = r.Txs[i].Log
+		}
+	}
+	return out, nil
+}
+
+// MempoolSize returns the number of transactions in node's mempool.
+func (c *RPC) MempoolSize(ctx context.Context, node string) (int, error) {
+	var r struct {
+		N json.RawMessage `json:"n_txs"`
+	}
+	if err := c.call(ctx, node, "num_unconfirmed_txs", map[string]any{}, &r); err != nil {
+		return 0, err
+	}
+	return strconv.Atoi(strings.Trim(string(r.N), `"`))
+}
+
+// ABCIQuery runs an ABCI query on node and returns the value, or an error
+// carrying the log when the code is not 0.
+func (c *RPC) ABCIQuery(ctx context.Context, node, path string, data []byte) ([]byte, error) {
+	var r struct {
+		Response struct {
+			Code  uint32 `json:"code"`
+			Log   string `json:"log"`
+			Value []byte `json:"value"`
+		} `json:"response"`
+	}
+	if err := c.call(ctx, node, "abci_query", map[string]string{"path": path, "data": hex.EncodeToString(data)}, &r); err != nil {
+		return nil, err
+	}
+	if r.Response.Code != 0 {
+		return nil, fmt.Errorf("abci_query %s: code %d: %s", path, r.Response.Code, r.Response.Log)
+	}
+	return r.Response.Value, nil
+}
+
+// WaitReady waits until every node answers and node 0 has stored at least
+// height minHeight.
+func (c *RPC) WaitReady(ctx context.Context, nodes []string, minHeight int64) error {
+	var last error
+	for {
+		ok := true
+		for i, n := range nodes {
+			h, err := c.Height(ctx, n)
+			if err != nil {
+				last, ok = err, false
+				break
+			}
+			if i == 0 && h < minHeight {
+				last, ok = fmt.Errorf("node 0 at height %d", h), false
+				break
+			}
+		}
+		if ok {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("network not ready: %v (%w)", last, ctx.Err())
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// isInCache reports whether err says the tx is already in the mempool cache
+// (it was accepted before).
+func isInCache(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "already exists in cache")
+}
+
+// isMempoolFull reports whether err says the mempool is full.
+func isMempoolFull(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "mempool is full")
+}

@@ -1,0 +1,554 @@
+package bench
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"time"
+)
+
+// Load is the workload of one application on a running network.
+type Load struct {
+	App     string   // name in the report
+	Nodes   []string // CometBFT RPC base URLs; node 0 is followed for commits
+	Signers int
+	// MakeTx builds the transaction of signer (0 … Signers-1) with sequence
+	// seq (from 1). Transactions must be unique.
+	MakeTx func(signer int, seq uint64) []byte
+	// NextSeq, if set, asks the chain through node for signer's next
+	// sequence, after an answer that leaves it uncertain (a timeout, a
+	// CheckTx rejection). Without it a sequence is only a counter that keeps
+	// transactions unique.
+	NextSeq func(ctx context.Context, rpc *RPC, node string, signer int) (uint64, error)
+	// Results makes the poller read each block's results (block_results)
+	// and count only code 0 as committed. Without it every transaction in a
+	// block counts: for an application whose FinalizeBlock accepts every
+	// transaction, such as kvstore, this spares node 0 the encoding of
+	// results nobody needs.
+	Results bool
+	// CPU, if set, returns the CPU time the network's nodes have used so
+	// far; each step reports the nodes' CPU per committed transaction.
+	CPU func() (time.Duration, error)
+}
+
+// Plan is the schedule of a run.
+type Plan struct {
+	Rates  []int         // offered tx/s, one step each, in order
+	Step   time.Duration // length of each step
+	Warmup time.Duration // head of each step left out of committed tx/s
+	Drain  time.Duration // longest wait after a step for its txs to commit
+	// ProfileRate, if not 0, takes a CPU profile of node 0 from its pprof
+	// address ProfileAddr (host:port) during the measured window of the step
+	// at that rate, into the file ProfileOut.
+	ProfileRate int
+	ProfileAddr string
+	ProfileOut  string
+	Log         io.Writer // progress lines; nil for none
+}
+
+// StepResult is the outcome of one rate step.
+type StepResult struct {
+	Rate         int     `json:"rate"`          // target offered tx/s
+	OfferedTPS   float64 `json:"offered_tps"`   // slots emitted / step length
+	AcceptedTPS  float64 `json:"accepted_tps"`  // txs accepted by CheckTx / step length
+	CommittedTPS float64 `json:"committed_tps"` // this step's txs seen committed in the window / window length
+	P50ms        float64 `json:"p50_ms"`        // submit → commit seen, txs of this step
+	P99ms        float64 `json:"p99_ms"`
+	MaxMs        float64 `json:"max_ms"`
+	Submitted    int64   `json:"submitted"`                    // accepted by CheckTx
+	Committed    int64   `json:"committed"`                    // committed with code 0, by the end of the drain
+	Rejected     int64   `json:"rejected"`                     // committed with a code ≠ 0
+	CheckReject  int64   `json:"check_rejected"`               // refused by CheckTx (code ≠ 0)
+	Refused      int64   `json:"refused"`                      // RPC errors: mempool full, timeouts
+	Dropped      int64   `json:"dropped"`                      // slots that found no idle signer
+	Uncommitted  int64   `json:"uncommitted"`                  // accepted, not committed by the end of the drain
+	MempoolEnd   int     `json:"mempool_end"`                  // node 0's mempool at the end of the step
+	Blocks       int     `json:"blocks"`                       // blocks seen in the window
+	MaxBlockTxs  int     `json:"max_block_txs"`                // largest block seen in the window
+	DrainSecs    float64 `json:"drain_s"`                      // time the step's txs took to commit after it ended
+	CPUPerTxUs   float64 `json:"node_cpu_us_per_tx,omitempty"` // CPU of all nodes from the step's start to the drain's end / committed
+	NodeCores    float64 `json:"node_cores,omitempty"`         // the same CPU / that time: cores the nodes kept busy
+	GenCores     float64 `json:"generator_cores,omitempty"`    // cores this process (load generator, poller) kept busy meanwhile
+}
+
+// AppResult is the outcome of all steps for one application.
+type AppResult struct {
+	App            string           `json:"app"`
+	Steps          []StepResult     `json:"steps"`
+	SaturationTPS  float64          `json:"saturation_tps"` // highest committed tx/s over all steps
+	SaturationRate int              `json:"saturation_rate"`
+	Errors         map[string]int64 `json:"errors,omitempty"` // submit errors by message, first 100 chars
+	Profile        string           `json:"profile,omitempty"`
+}
+
+type stepState struct {
+	rate     int
+	win      Window
+	lat      []time.Duration
+	pending  int64
+	res      StepResult
+	profiled bool
+}
+
+type pendingTx struct {
+	start time.Time
+	st    *stepState
+}
+
+type signerState struct {
+	id   int
+	node string
+	seq  uint64
+	work chan *stepState
+}
+
+// BlockSeen is a block as the poller saw it.
+type BlockSeen struct {
+	At   time.Time // when the poller saw it committed
+	Txs  int       // all transactions in the block
+	Ours int       // transactions of the load committed with code 0
+}
+
+// Runner is the load generator and commit poller of one application: Start
+// it, run its steps (possibly interleaved with another Runner's, so that two
+// applications see the same machine at the same time), then Close it.
+type Runner struct {
+	load     Load
+	plan     Plan
+	rpc      *RPC
+	pool     *Pool
+	sigs     []*signerState
+	ctx      context.Context
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+	pollDone chan struct{}
+	out      AppResult
+
+	mu      sync.Mutex
+	pending map[[32]byte]pendingTx
+	blocks  []BlockSeen
+	errs    map[string]int64
+}
+
+// Run drives load through every rate of plan on a running network and
+// measures it. It stops at the end of the plan or when ctx ends.
+func Run(ctx context.Context, load Load, plan Plan) (AppResult, error) {
+	r, err := Start(ctx, load, plan)
+	if err != nil {
+		return AppResult{}, err
+	}
+	defer r.Close()
+	for _, rate := range plan.Rates {
+		if _, err := r.Step(ctx, rate); err != nil {
+			return r.Result(), err
+		}
+	}
+	return r.Result(), nil
+}
+
+// Start starts the signers and the poller of load on its running network.
+// Plan.Rates is not used: Step says which rate to run.
+func Start(ctx context.Context, load Load, plan Plan) (*Runner, error) {
+	if len(load.Nodes) == 0 || load.Signers < 1 || load.MakeTx == nil {
+		return nil, fmt.Errorf("bench: a load needs nodes, signers and MakeTx")
+	}
+	if plan.Step <= 0 {
+		return nil, fmt.Errorf("bench: a plan needs a step length")
+	}
+	if plan.Warmup < 0 || plan.Warmup >= plan.Step {
+		return nil, fmt.Errorf("bench: warm-up %s must be shorter than the step %s", plan.Warmup, plan.Step)
+	}
+	r := &Runner{load: load, plan: plan, rpc: NewRPC(load.Signers/len(load.Nodes) + 4), pool: NewPool(load.Signers),
+		pending: map[[32]byte]pendingTx{}, errs: map[string]int64{}, out: AppResult{App: load.App}, pollDone: make(chan struct{})}
+	r.ctx, r.cancel = context.WithCancel(ctx)
+	start, err := r.rpc.Height(r.ctx, load.Nodes[0])
+	if err != nil {
+		r.cancel()
+		r.rpc.Close()
+		return nil, fmt.Errorf("bench: %s node 0: %w", load.App, err)
+	}
+	for i := 0; i < load.Signers; i++ {
+		s := &signerState{id: i, node: load.Nodes[i%len(load.Nodes)], seq: 1, work: make(chan *stepState, 1)}
+		r.sigs = append(r.sigs, s)
+		r.wg.Add(1)
+		go func() {
+			defer r.wg.Done()
+			for st := range s.work {
+				r.submit(r.ctx, s, st)
+				r.pool.Put(s.id)
+			}
+		}()
+	}
+	go func() { defer close(r.pollDone); r.poll(r.ctx, start) }()
+	return r, nil
+}
+
+// Close stops the signers and the poller.
+func (r *Runner) Close() {
+	for _, s := range r.sigs {
+		close(s.work)
+	}
+	r.cancel()
+	r.wg.Wait()
+	<-r.pollDone
+	r.rpc.Close()
+}
+
+// Step runs one step at rate, lets its transactions drain, and returns its
+// outcome.
+func (r *Runner) Step(ctx context.Context, rate int) (StepResult, error) {
+	st, err := r.step(ctx, rate)
+	if err != nil {
+		return StepResult{}, err
+	}
+	r.out.Steps = append(r.out.Steps, st.res)
+	if st.res.CommittedTPS > r.out.SaturationTPS {
+		r.out.SaturationTPS, r.out.SaturationRate = st.res.CommittedTPS, rate
+	}
+	if st.profiled {
+		r.out.Profile = r.plan.ProfileOut
+	}
+	r.logf("%-8s rate %6d  offered %7.0f  accepted %7.0f  committed %7.0f tx/s  p50 %6.0f ms  p99 %6.0f ms  rejected %d  check-rejected %d  refused %d  dropped %d  uncommitted %d  mempool %d  blocks %d (max %d txs)  drain %.1fs  node CPU %.0f µs/tx (%.2f cores), generator %.2f cores",
+		r.load.App, rate, st.res.OfferedTPS, st.res.AcceptedTPS, st.res.CommittedTPS, st.res.P50ms, st.res.P99ms, st.res.Rejected, st.res.CheckReject,
+		st.res.Refused, st.res.Dropped, st.res.Uncommitted, st.res.MempoolEnd, st.res.Blocks, st.res.MaxBlockTxs, st.res.DrainSecs, st.res.CPUPerTxUs, st.res.NodeCores, st.res.GenCores)
+	return st.res, nil
+}
+
+// Result is the outcome of the steps run so far.
+func (r *Runner) Result() AppResult {
+	out := r.out
+	out.Steps = append([]StepResult(nil), r.out.Steps...)
+	r.mu.Lock()
+	if len(r.errs) > 0 {
+		out.Errors = map[string]int64{}
+		for k, v := range r.errs {
+			out.Errors[k] = v
+		}
+	}
+	r.mu.Unlock()
+	return out
+}
+
+func (r *Runner) logf(format string, args ...any) {
+	if r.plan.Log != nil {
+		fmt.Fprintf(r.plan.Log, format+"\n", args...)
+	}
+}
+
+// step runs one rate step, then waits for its transactions to commit.
+func (r *Runner) step(ctx context.Context, rate int) (*stepState, error) {
+	st := &stepState{rate: rate}
+	cpu0, cpuErr := r.cpu()
+	gen0, genErr := SelfCPU()
+	t0 := time.Now()
+	r.mu.Lock()
+	st.win = Window{From: t0.Add(r.plan.Warmup), To: t0.Add(r.plan.Step)}
+	r.mu.Unlock()
+
+	var prof chan error
+	if r.plan.ProfileRate == rate && r.plan.ProfileAddr != "" {
+		prof = make(chan error, 1)
+		go func() { prof <- r.profile(ctx, st.win) }()
+	}
+
+	pacer := &Pacer{Rate: rate}
+	var dropped int64
+	tick := time.NewTicker(time.Millisecond)
+	for done := false; !done; {
+		select {
+		case <-ctx.Done():
+			tick.Stop()
+			return nil, ctx.Err()
+		case <-tick.C:
+		}
+		el := time.Since(t0)
+		if el >= r.plan.Step {
+			el, done = r.plan.Step, true
+		}
+		for n := pacer.Next(el); n > 0; n-- {
+			w, ok := r.pool.Take()
+			if !ok {
+				dropped += n
+				break
+			}
+			r.sigs[w].work <- st
+		}
+	}
+	tick.Stop()
+	end := time.Now()
+	st.res.Rate = rate
+	st.res.OfferedTPS = float64(pacer.Emitted()) / r.plan.Step.Seconds()
+	st.res.Dropped = dropped
+
+	// In-flight submissions end within the client's timeout.
+	for !r.pool.AllIdle() {
+		if err := sleep(ctx, 5*time.Millisecond); err != nil {
+			return nil, err
+		}
+	}
+	if n, err := r.rpc.MempoolSize(ctx, r.load.Nodes[0]); err == nil {
+		st.res.MempoolEnd = n
+	}
+	// Drain: wait for this step's transactions to commit.
+	deadline := time.Now().Add(r.plan.Drain)
+	for {
+		r.mu.Lock()
+		left := st.pending
+		r.mu.Unlock()
+		if left == 0 || time.Now().After(deadline) {
+			break
+		}
+		if err := sleep(ctx, 20*time.Millisecond); err != nil {
+			return nil, err
+		}
+	}
+	st.res.DrainSecs = time.Since(end).Seconds()
+	if cpu1, err := r.cpu(); err == nil && cpuErr == nil {
+		r.mu.Lock()
+		if n := st.res.Committed; n > 0 {
+			st.res.CPUPerTxUs = float64((cpu1 - cpu0).Microseconds()) / float64(n)
+		}
+		r.mu.Unlock()
+		st.res.NodeCores = (cpu1 - cpu0).Seconds() / time.Since(t0).Seconds()
+	}
+	if gen1, err := SelfCPU(); err == nil && genErr == nil {
+		st.res.GenCores = (gen1 - gen0).Seconds() / time.Since(t0).Seconds()
+	}
+	if prof != nil {
+		if err := <-prof; err != nil {
+			r.logf("%s: CPU profile failed: %v", r.load.App, err)
+		} else {
+			st.profiled = true
+		}
+	}
+
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	st.res.Uncommitted = st.pending
+	st.res.AcceptedTPS = float64(st.res.Submitted) / r.plan.Step.Seconds()
+	lat := Summarize(st.lat)
+	st.res.P50ms, st.res.P99ms, st.res.MaxMs = ms(lat.P50), ms(lat.P99), ms(lat.Max)
+	bw := BlockWindow(r.blocks, st.win)
+	st.res.CommittedTPS, st.res.Blocks, st.res.MaxBlockTxs = bw.Rate(), bw.Blocks, bw.MaxTxs
+	// Forget the step's stragglers: a late commit no longer counts.
+	for h, p := range r.pending {
+		if p.st == st {
+			delete(r.pending, h)
+		}
+	}
+	st.lat = nil
+	return st, nil
+}
+
+func (r *Runner) cpu() (time.Duration, error) {
+	if r.load.CPU == nil {
+		return 0, errors.ErrUnsupported
+	}
+	return r.load.CPU()
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func sleep(ctx context.Context, d time.Duration) error {
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(d):
+		return nil
+	}
+}
+
+// submit sends signer s's next transaction and keeps its sequence true.
+func (r *Runner) submit(ctx context.Context, s *signerState, st *stepState) {
+	tx := r.load.MakeTx(s.id, s.seq)
+	h := sha256.Sum256(tx)
+	r.mu.Lock()
+	if p, ok := r.pending[h]; ok { // a resend after a resync: the earlier copy was lost
+		p.st.pending--
+	}
+	r.pending[h] = pendingTx{start: time.Now(), st: st} // before sending: the commit may be seen before the answer
+	st.pending++
+	r.mu.Unlock()
+	res, err := r.rpc.BroadcastTxSync(ctx, s.node, tx)
+	switch {
+	case err == nil && res.Code == 0, isInCache(err):
+		s.seq++
+		r.count(&st.res.Submitted)
+	case err == nil:
+		r.untrack(h)
+		r.count(&st.res.CheckReject)
+		r.noteErr(fmt.Sprintf("CheckTx code %d: %s", res.Code, res.Log))
+		r.resync(ctx, s)
+	case isMempoolFull(err):
+		r.untrack(h)
+		r.count(&st.res.Refused)
+		r.noteErr("mempool is full")
+	default:
+		r.noteErr(err.Error())
+		if r.load.NextSeq == nil {
+			r.untrack(h)
+			r.count(&st.res.Refused)
+			s.seq++
+			return
+		}
+		if before := s.seq; r.resync(ctx, s) && s.seq > before {
+			r.count(&st.res.Submitted) // it made it into the mempool after all
+			return
+		}
+		r.untrack(h)
+		r.count(&st.res.Refused)
+	}
+}
+
+func (r *Runner) resync(ctx context.Context, s *signerState) bool {
+	if r.load.NextSeq == nil || ctx.Err() != nil {
+		return false
+	}
+	next, err := r.load.NextSeq(ctx, r.rpc, s.node, s.id)
+	if err != nil {
+		r.noteErr("sequence query: " + err.Error())
+		return false
+	}
+	s.seq = next
+	return true
+}
+
+func (r *Runner) count(p *int64) {
+	r.mu.Lock()
+	*p++
+	r.mu.Unlock()
+}
+
+func (r *Runner) untrack(h [32]byte) {
+	r.mu.Lock()
+	if p, ok := r.pending[h]; ok {
+		p.st.pending--
+		delete(r.pending, h)
+	}
+	r.mu.Unlock()
+}
+
+func (r *Runner) noteErr(msg string) {
+	if len(msg) > 100 {
+		msg = msg[:100]
+	}
+	r.mu.Lock()
+	r.errs[msg]++
+	first := r.errs[msg] == 1
+	r.mu.Unlock()
+	if first {
+		r.logf("%s: submit: %s", r.load.App, msg)
+	}
+}
+
+// poll follows node 0's blocks after height from and matches their txs.
+func (r *Runner) poll(ctx context.Context, from int64) {
+	node := r.load.Nodes[0]
+	next := from + 1
+	for ctx.Err() == nil {
+		top, err := r.rpc.Height(ctx, node)
+		if err == nil {
+			for next <= top {
+				b, err := r.rpc.Block(ctx, node, next, r.load.Results)
+				if err != nil { // stored, not yet finalized: try again shortly
+					break
+				}
+				r.observe(b, time.Now())
+				next++
+			}
+		}
+		_ = sleep(ctx, 20*time.Millisecond)
+	}
+}
+
+func (r *Runner) observe(b Block, now time.Time) {
+	r.mu.Lock()
+	seen := BlockSeen{At: now, Txs: len(b.Hashes)}
+	var rejected []string
+	defer func() {
+		r.blocks = append(r.blocks, seen)
+		r.mu.Unlock()
+		for _, msg := range rejected {
+			r.noteErr(msg)
+		}
+	}()
+	for i, h := range b.Hashes {
+		p, ok := r.pending[h]
+		if !ok {
+			continue
+		}
+		delete(r.pending, h)
+		st := p.st
+		st.pending--
+		if b.Codes[i] != 0 {
+			st.res.Rejected++
+			rejected = append(rejected, fmt.Sprintf("block %d: code %d: %s", b.Height, b.Codes[i], b.Logs[i]))
+			continue
+		}
+		st.res.Committed++
+		seen.Ours++
+		st.lat = append(st.lat, now.Sub(p.start))
+		st.win.Add(now)
+	}
+}
+
+// profile takes a CPU profile of node 0 over the window.
+func (r *Runner) profile(ctx context.Context, win Window) error {
+	if err := sleep(ctx, time.Until(win.From)); err != nil {
+		return err
+	}
+	secs := max(1, int(win.To.Sub(win.From).Seconds()))
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", r.plan.ProfileAddr, secs), nil)
+	if err != nil {
+		return err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(io.LimitReader(res.Body, 300))
+		return fmt.Errorf("pprof: HTTP %d: %s", res.StatusCode, b)
+	}
+	if err := os.MkdirAll(filepath.Dir(r.plan.ProfileOut), 0o755); err != nil {
+		return err
+	}
+	f, err := os.Create(r.plan.ProfileOut)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, res.Body); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// TopErrors lists errs by count, at most n.
+func TopErrors(errs map[string]int64, n int) []string {
+	type kv struct {
+		k string
+		v int64
+	}
+	var xs []kv
+	for k, v := range errs {
+		xs = append(xs, kv{k, v})
+	}
+	sort.Slice(xs, func(i, j int) bool { return xs[i].v > xs[j].v || xs[i].v == xs[j].v && xs[i].k < xs[j].k })
+	var out []string
+	for i, x := range xs {
+		if i == n {
+			break
+		}
+		out = append(out, fmt.Sprintf("%d× %s", x.v, x.k))
+	}
+	return out
+}
