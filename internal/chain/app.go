@@ -92,8 +92,17 @@ type App struct {
 	// reads use until the first block commits it.
 	genesisView atomic.Pointer[store.Cache]
 
-	checkMu  sync.Mutex
-	checkSeq map[string]uint64 // signer (raw) → next sequence, counting mempool txs
+	// mempoolSeqs holds, per signer (raw key), the sequences of transactions this
+	// node's CheckTx accepted since the last commit: the mempool may list one
+	// signer's transactions in any order (CometBFT appends after CheckTx
+	// returns, from several peers at once), so CheckTx takes any sequence
+	// within a window and PrepareProposal puts them in order.
+	checkMu sync.Mutex
+	mempoolSeqs map[string]map[uint64]struct{}
+
+	paramsMu     sync.Mutex
+	paramsHeight int64 // -1: not cached
+	paramsCache  gongxu.Params
 
 	onCommit func(BlockResult)
 }
@@ -108,7 +117,7 @@ func New(st *store.State, cfg Config) (*App, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	a := &App{cfg: cfg, state: st, routes: map[string]module.Route{}, sigs: newSigCache(200_000), log: cfg.Logger, checkSeq: map[string]uint64{}}
+	a := &App{cfg: cfg, state: st, routes: map[string]module.Route{}, sigs: newSigCache(200_000), log: cfg.Logger, mempoolSeqs: map[string]map[uint64]struct{}{}, paramsHeight: -1}
 	names := map[string]bool{}
 	for _, m := range cfg.Modules {
 		if names[m.Name()] || m.Name() == "chain" {
@@ -223,6 +232,23 @@ func (a *App) params(r store.Reader) (gongxu.Params, error) {
 		return gongxu.DefaultParams(), nil
 	}
 	return a.cfg.Params.Params(r)
+}
+
+// checkParams are the parameters of the state CheckTx judges against,
+// read once per committed height.
+func (a *App) checkParams() (gongxu.Params, error) {
+	h := a.state.Height()
+	a.paramsMu.Lock()
+	defer a.paramsMu.Unlock()
+	if a.paramsHeight == h && h > 0 {
+		return a.paramsCache, nil
+	}
+	p, err := a.params(a.latest())
+	if err != nil {
+		return p, err
+	}
+	a.paramsHeight, a.paramsCache = h, p
+	return p, nil
 }
 
 // FinalizeBlock executes a block. The writes stay pending until Commit.
@@ -462,7 +488,7 @@ func (a *App) Commit() ([]byte, error) {
 	a.genesisEvts, a.genesisVals = nil, nil
 	a.genesisView.Store(nil)
 	a.checkMu.Lock()
-	clear(a.checkSeq)
+	clear(a.mempoolSeqs)
 	a.checkMu.Unlock()
 	if a.onCommit != nil {
 		a.onCommit(*res)
@@ -482,7 +508,7 @@ func (a *App) latest() store.Reader {
 // CheckTx judges a transaction for the mempool against the committed state and
 // the transactions this node already accepted. It changes no state.
 func (a *App) CheckTx(raw []byte) TxResult {
-	params, err := a.params(a.latest())
+	params, err := a.checkParams()
 	if err != nil {
 		return reject(TxResult{Hash: gongxu.TxHash(raw)}, err)
 	}
@@ -511,18 +537,28 @@ func (a *App) CheckTx(raw []byte) TxResult {
 	if org == "" && !route.Open {
 		return reject(r, gongxu.Errorf(gongxu.KindUnauthorized, "key %s belongs to no member org; %s needs a member's key", short(r.Signer), d.tx.Type))
 	}
-	a.checkMu.Lock()
-	defer a.checkMu.Unlock()
-	next, ok := a.checkSeq[string(d.tx.Signer)]
-	if !ok {
-		if next, err = readSeq(a.latest(), d.tx.Signer); err != nil {
-			return reject(r, err)
-		}
-	}
-	if err := checkSeq(d.tx.Sequence, next); err != nil {
+	committed, err := readSeq(a.latest(), d.tx.Signer)
+	if err != nil {
 		return reject(r, err)
 	}
-	a.checkSeq[string(d.tx.Signer)] = next + 1
+	window := uint64(max(params.MaxTxsPerSignerBlock, minSeqWindow))
+	switch seq := d.tx.Sequence; {
+	case seq < committed:
+		return reject(r, gongxu.Errorf(gongxu.KindSequence, "sequence %d was already used (replay); the next is %d", seq, committed))
+	case seq-committed >= window:
+		return reject(r, gongxu.Errorf(gongxu.KindSequence, "sequence %d skips more than %d ahead of the next, %d", seq, window, committed))
+	}
+	a.checkMu.Lock()
+	defer a.checkMu.Unlock()
+	ps := a.mempoolSeqs[string(d.tx.Signer)]
+	if ps == nil {
+		ps = map[uint64]struct{}{}
+		a.mempoolSeqs[string(d.tx.Signer)] = ps
+	}
+	if _, dup := ps[d.tx.Sequence]; dup {
+		return reject(r, gongxu.Errorf(gongxu.KindSequence, "sequence %d is already taken by a transaction in the mempool", d.tx.Sequence))
+	}
+	ps[d.tx.Sequence] = struct{}{}
 	return r
 }
 
@@ -536,41 +572,73 @@ func (a *App) Account(key gongxu.PubKey) (gongxu.Account, error) {
 	if err != nil {
 		return gongxu.Account{}, err
 	}
+	next, err := readSeq(a.latest(), raw)
+	if err != nil {
+		return gongxu.Account{}, err
+	}
 	a.checkMu.Lock()
-	next, ok := a.checkSeq[string(raw)]
-	a.checkMu.Unlock()
-	if !ok {
-		if next, err = readSeq(a.latest(), raw); err != nil {
-			return gongxu.Account{}, err
+	for ps := a.mempoolSeqs[string(raw)]; ; next++ {
+		if _, taken := ps[next]; !taken {
+			break
 		}
 	}
+	a.checkMu.Unlock()
 	return gongxu.Account{PubKey: key, Org: org, Sequence: next}, nil
 }
 
-// PrepareProposal chooses the transactions of a block this node proposes:
-// in mempool order, at most maxBytes, and at most the per-signer quota.
+// minSeqWindow is the least number of sequences ahead of a signer's next
+// that CheckTx takes into the mempool.
+const minSeqWindow = 64
+
+// PrepareProposal chooses the transactions of a block this node proposes, at
+// most maxBytes: signers in the order the mempool first lists them, each
+// signer's transactions in sequence order from its next sequence, stopping
+// at a gap, at most its per-block quota.
 func (a *App) PrepareProposal(txs [][]byte, maxBytes int64) [][]byte {
-	params, err := a.params(a.latest())
+	r := a.latest()
+	params, err := a.params(r)
 	if err != nil {
 		params = gongxu.DefaultParams()
 	}
-	out := make([][]byte, 0, len(txs))
-	counts := map[string]int64{}
-	var size int64
+	type item struct {
+		seq uint64
+		raw []byte
+	}
+	var order []string
+	bySigner := map[string][]item{}
 	for _, raw := range txs {
-		if size+int64(len(raw)) > maxBytes {
-			break
-		}
 		tx, _, err := gongxu.DecodeTx(raw, int(params.MaxTxBytes))
 		if err != nil {
 			continue
 		}
-		if counts[string(tx.Signer)] >= params.MaxTxsPerSignerBlock {
+		k := string(tx.Signer)
+		if _, seen := bySigner[k]; !seen {
+			order = append(order, k)
+		}
+		bySigner[k] = append(bySigner[k], item{tx.Sequence, raw})
+	}
+	out := make([][]byte, 0, len(txs))
+	var size int64
+	for _, k := range order {
+		items := bySigner[k]
+		sort.SliceStable(items, func(i, j int) bool { return items[i].seq < items[j].seq })
+		next, err := readSeq(r, []byte(k))
+		if err != nil {
 			continue
 		}
-		counts[string(tx.Signer)]++
-		size += int64(len(raw))
-		out = append(out, raw)
+		var n int64
+		for _, it := range items {
+			if it.seq < next {
+				continue // replayed, or a duplicate of one already taken
+			}
+			if it.seq > next || n >= params.MaxTxsPerSignerBlock || size+int64(len(it.raw)) > maxBytes {
+				break
+			}
+			out = append(out, it.raw)
+			size += int64(len(it.raw))
+			next++
+			n++
+		}
 	}
 	return out
 }

@@ -58,7 +58,7 @@ func TestBadInput(t *testing.T) {
 			return tx.Encode()
 		}, gongxu.KindBadSignature, "altered"},
 		{"replayed", func() []byte { return replay }, gongxu.KindSequence, "already used"},
-		{"skipped sequence", func() []byte { tx := good(); tx.Sequence += 5; return resign(tx) }, gongxu.KindSequence, "skips"},
+		{"skipped sequence", func() []byte { tx := good(); tx.Sequence += 100_000; return resign(tx) }, gongxu.KindSequence, "skips"},
 		{"oversized", func() []byte {
 			tx := good()
 			tx.Body = []byte(`{"description":"` + strings.Repeat("a", 1<<20) + `"}`)
@@ -242,4 +242,51 @@ func TestCheckTxBeforeFirstBlock(t *testing.T) {
 		t.Fatalf("stranger before block 1: %s", gongxu.Kind(r.Code))
 	}
 	chaintest.MustOK(t, h.Block(tx).Txs[0])
+}
+
+// TestOutOfOrderMempool: CometBFT's mempool may list one signer's
+// transactions out of sequence order (it appends after CheckTx returns, from
+// several peers at once). CheckTx takes sequences within a window in any
+// order, refuses a second transaction with a pending sequence, and the
+// proposal puts each signer's transactions back in order, stopping at a gap;
+// a block still rejects any gap.
+func TestOutOfOrderMempool(t *testing.T) {
+	h := chaintest.New(t, orgs...)
+	t1 := h.Sign("hub-c", member.TypeUpdateOrg, update("1"))
+	t2 := h.Sign("hub-c", member.TypeUpdateOrg, update("2"))
+	t3 := h.Sign("hub-c", member.TypeUpdateOrg, update("3"))
+	t5 := h.SignSeq("hub-c", member.TypeUpdateOrg, update("6"), 6) // a gap: 4 and 5 never arrive
+	other := h.Sign("factory-a", member.TypeUpdateOrg, update("a"))
+	for _, tx := range [][]byte{t3, other, t1, t5, t2} {
+		if r := h.App.CheckTx(tx); r.Code != 0 {
+			t.Fatalf("CheckTx: %s", r.Log)
+		}
+	}
+	dup := h.SignSeq("hub-c", member.TypeUpdateOrg, update("another 3"), 3)
+	if r := h.App.CheckTx(dup); gongxu.Kind(r.Code) != gongxu.KindSequence || !strings.Contains(r.Log, "already taken") {
+		t.Fatalf("a second tx with a pending sequence: %s %q", gongxu.Kind(r.Code), r.Log)
+	}
+	if acc, _ := h.App.Account(chaintest.PubKey("hub-c")); acc.Sequence != 4 {
+		t.Fatalf("next free sequence = %d, want 4 (1, 2, 3 and 6 pending)", acc.Sequence)
+	}
+	got := h.App.PrepareProposal([][]byte{t3, other, t1, t5, t2}, 1<<20)
+	want := [][]byte{t1, t2, t3, other}
+	if len(got) != len(want) {
+		t.Fatalf("proposal has %d txs, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if string(got[i]) != string(want[i]) {
+			t.Fatalf("proposal tx %d out of order", i)
+		}
+	}
+	res := h.Block(got...)
+	for i, r := range res.Txs {
+		if r.Code != 0 {
+			t.Fatalf("tx %d: %s", i, r.Log)
+		}
+	}
+	// The block itself still refuses a gap.
+	if r := h.Deliver(t5); gongxu.Kind(r.Code) != gongxu.KindSequence {
+		t.Fatalf("a gap in a block: %s", gongxu.Kind(r.Code))
+	}
 }
