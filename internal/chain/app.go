@@ -97,7 +97,7 @@ type App struct {
 	// signer's transactions in any order (CometBFT appends after CheckTx
 	// returns, from several peers at once), so CheckTx takes any sequence
 	// within a window and PrepareProposal puts them in order.
-	checkMu sync.Mutex
+	checkMu     sync.Mutex
 	mempoolSeqs map[string]map[uint64]struct{}
 
 	paramsMu     sync.Mutex
@@ -537,12 +537,41 @@ func (a *App) CheckTx(raw []byte) TxResult {
 	if org == "" && !route.Open {
 		return reject(r, gongxu.Errorf(gongxu.KindUnauthorized, "key %s belongs to no member org; %s needs a member's key", short(r.Signer), d.tx.Type))
 	}
-	committed, err := readSeq(a.latest(), d.tx.Signer)
+	return a.checkSequence(r, d.tx, params)
+}
+
+// Recheck re-judges a transaction already in the mempool after a commit:
+// its envelope, signature, type, body and signer were judged when it
+// entered, and none of that depends on the state except the signer's
+// standing, which its block checks again; what a commit changes is the
+// sequence. So a recheck decodes the envelope and checks the sequence only,
+// which keeps the mempool (locked while CometBFT rechecks) quick to release.
+func (a *App) Recheck(raw []byte) TxResult {
+	params, err := a.checkParams()
+	if err != nil {
+		return reject(TxResult{Hash: gongxu.TxHash(raw)}, err)
+	}
+	tx, _, err := gongxu.DecodeTx(raw, int(params.MaxTxBytes))
+	r := TxResult{Hash: gongxu.TxHash(raw)}
+	if err != nil {
+		return reject(r, err)
+	}
+	r.Type, r.Signer = tx.Type, tx.SignerKey()
+	if !a.sigs.has(txKey(raw)) {
+		return a.CheckTx(raw) // not judged by this node's CheckTx (evicted from the cache): the full check
+	}
+	return a.checkSequence(r, tx, params)
+}
+
+// checkSequence takes a transaction's sequence into the mempool's pending
+// set if it is within the window from the signer's next.
+func (a *App) checkSequence(r TxResult, tx *gongxu.Tx, params gongxu.Params) TxResult {
+	committed, err := readSeq(a.latest(), tx.Signer)
 	if err != nil {
 		return reject(r, err)
 	}
 	window := uint64(max(params.MaxTxsPerSignerBlock, minSeqWindow))
-	switch seq := d.tx.Sequence; {
+	switch seq := tx.Sequence; {
 	case seq < committed:
 		return reject(r, gongxu.Errorf(gongxu.KindSequence, "sequence %d was already used (replay); the next is %d", seq, committed))
 	case seq-committed >= window:
@@ -550,15 +579,15 @@ func (a *App) CheckTx(raw []byte) TxResult {
 	}
 	a.checkMu.Lock()
 	defer a.checkMu.Unlock()
-	ps := a.mempoolSeqs[string(d.tx.Signer)]
+	ps := a.mempoolSeqs[string(tx.Signer)]
 	if ps == nil {
 		ps = map[uint64]struct{}{}
-		a.mempoolSeqs[string(d.tx.Signer)] = ps
+		a.mempoolSeqs[string(tx.Signer)] = ps
 	}
-	if _, dup := ps[d.tx.Sequence]; dup {
-		return reject(r, gongxu.Errorf(gongxu.KindSequence, "sequence %d is already taken by a transaction in the mempool", d.tx.Sequence))
+	if _, dup := ps[tx.Sequence]; dup {
+		return reject(r, gongxu.Errorf(gongxu.KindSequence, "sequence %d is already taken by a transaction in the mempool", tx.Sequence))
 	}
-	ps[d.tx.Sequence] = struct{}{}
+	ps[tx.Sequence] = struct{}{}
 	return r
 }
 

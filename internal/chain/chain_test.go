@@ -147,12 +147,25 @@ func TestCheckTxSequencesInMempool(t *testing.T) {
 	if acc.Sequence != 3 {
 		t.Fatalf("account sequence counting the mempool = %d, want 3", acc.Sequence)
 	}
+	if r := h.App.CheckTx(t3); r.Code != 0 {
+		t.Fatal(r.Log)
+	}
 	h.Block(t1)
-	// After the commit the mempool is rechecked: t2 then t3 are valid again.
-	for i, tx := range [][]byte{t2, t3} {
-		if r := h.App.CheckTx(tx); r.Code != 0 {
-			t.Fatalf("recheck tx %d: %s", i+2, r.Log)
+	// After the commit the mempool is rechecked: t2 and t3 stay, in any order;
+	// t1, now committed, is a replay.
+	for i, tx := range [][]byte{t3, t2} {
+		if r := h.App.Recheck(tx); r.Code != 0 {
+			t.Fatalf("recheck tx %d: %s", 3-i, r.Log)
 		}
+	}
+	if r := h.App.Recheck(t1); gongxu.Kind(r.Code) != gongxu.KindSequence {
+		t.Fatalf("recheck of a committed tx: %s", gongxu.Kind(r.Code))
+	}
+	// A tx this node never judged (not in its signature cache) gets the full check.
+	forged := append([]byte(nil), h.SignSeq("hub-c", member.TypeUpdateOrg, update("x"), 4)...)
+	forged[len(forged)-1] ^= 1
+	if r := h.App.Recheck(forged); gongxu.Kind(r.Code) != gongxu.KindBadSignature {
+		t.Fatalf("recheck of an unjudged forged tx: %s", gongxu.Kind(r.Code))
 	}
 }
 

@@ -79,7 +79,12 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 
 // CheckTx implements abci.Application.
 func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.ResponseCheckTx, error) {
-	r := a.chain.CheckTx(req.Tx)
+	var r chain.TxResult
+	if req.Type == abci.CheckTxType_Recheck {
+		r = a.chain.Recheck(req.Tx)
+	} else {
+		r = a.chain.CheckTx(req.Tx)
+	}
 	return &abci.ResponseCheckTx{Code: r.Code, Log: r.Log, Codespace: codespace(r.Code)}, nil
 }
 
