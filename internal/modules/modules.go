@@ -11,17 +11,19 @@ import (
 	"github.com/gongxu-network/gongxu/internal/module/catalog"
 	"github.com/gongxu-network/gongxu/internal/module/member"
 	"github.com/gongxu-network/gongxu/internal/module/pool"
+	"github.com/gongxu-network/gongxu/internal/module/production"
 	"github.com/gongxu-network/gongxu/internal/module/rfq"
 	"github.com/gongxu-network/gongxu/internal/module/settle"
 )
 
 // Set is the modules of one chain.
 type Set struct {
-	Member  *member.Module
-	Catalog *catalog.Module
-	Settle  *settle.Module
-	Pool    *pool.Module
-	RFQ     *rfq.Module
+	Member     *member.Module
+	Catalog    *catalog.Module
+	Settle     *settle.Module
+	Pool       *pool.Module
+	RFQ        *rfq.Module
+	Production *production.Module
 }
 
 // New wires a fresh set of modules.
@@ -38,12 +40,12 @@ func New() *Set {
 			Currency: r.Currency, Deadline: r.Deadline, RFQ: r.RFQ,
 		})
 	}
-	return &Set{Member: m, Catalog: c, Settle: st, Pool: p, RFQ: rfq.New(m, openAwarded)}
+	return &Set{Member: m, Catalog: c, Settle: st, Pool: p, RFQ: rfq.New(m, openAwarded), Production: production.New(m, c)}
 }
 
 // List returns the modules in execution order.
 func (s *Set) List() []module.Module {
-	return []module.Module{s.Member, s.Catalog, s.Settle, s.Pool, s.RFQ}
+	return []module.Module{s.Member, s.Catalog, s.Settle, s.Pool, s.RFQ, s.Production}
 }
 
 // ChainConfig returns the chain configuration for chainID.

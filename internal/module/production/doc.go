@@ -1,0 +1,49 @@
+// Package production is the on-ledger part of production: what suppliers
+// offer, production orders, purchase orders and their negotiation, shipments
+// and receipts of lots, and work orders that consume lots and make new ones.
+// Planning (MRP, scheduling) is off the ledger, in internal/plan; this module
+// records what the parties commit to and what physically moved.
+//
+// The rules:
+//
+//   - Offers. A supplier org publishes its own catalog, one offer per item
+//     (unit, lead time, minimum order, a unit price or a price list, a
+//     currency); republishing replaces it and bumps its version.
+//   - Production orders. A factory orders production of its own catalog
+//     product (manual), or a filled pool creates one through OpenFromPool
+//     (one per pool), due at the date the pool promised.
+//   - Purchase orders go from a factory to a member supplier org; each line
+//     is priced from that supplier's offer of the item (the tier its quantity
+//     reaches), at or above its minimum order, in one currency. An addressee
+//     that is not a supplier is bad input (KindInvalid: the signer may send
+//     purchase orders, the order is wrong), as is an item without an offer.
+//   - Negotiation. Only the addressed supplier answers a sent order: accept
+//     (with a promised date per line, default the requested ones), reject
+//     (a reason is required) or propose changed lines (same items, other
+//     quantities, dates or prices). Only the ordering factory decides on a
+//     proposal: accepted, the order takes the proposed lines and is accepted;
+//     rejected, it is sent again with its lines and the supplier answers
+//     anew. The factory may cancel before any shipment. Every step is kept
+//     in the order's negotiation history.
+//   - Shipments and receipts. The supplier ships its own lots
+//     ("<supplier>/<code>") against an accepted order, never more than a line
+//     ordered; a lot it holds on the ledger is tracked and decreases. The
+//     factory receives at most what a shipment line carried; the received
+//     quantity goes into a lot "<factory>/<supplier lot id>" and the
+//     factory's stock of the item.
+//   - Work orders. The production order's factory starts one with a quantity
+//     and the input lots it will consume (its own, holding enough). Reports
+//     of produced and scrapped quantities never fall; produced plus scrapped
+//     never exceeds the started quantity plus OverrunPct percent
+//     (KindConflict). Completion consumes the input lots, creates new output
+//     lots (by default "<factory>/wo-<id>") and counts the production toward
+//     its order, completed when it reaches the quantity.
+//   - Stock is the sum of an org's lots of an item; quantities are
+//     milli-units, prices minor units per unit, never floats.
+//   - Bad input changes nothing: every rejection leaves the state as it was.
+//
+// Events carry the full JSON snapshot: production.offer (supplier, item),
+// production.order (order, factory, status), production.po (po, factory,
+// supplier, status), production.wo (wo, order, status), production.lot (lot,
+// owner, item, delta), which the trace module will anchor.
+package production

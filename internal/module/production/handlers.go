@@ -1,0 +1,587 @@
+package production
+
+import (
+	"slices"
+
+	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/internal/module"
+)
+
+// Routes implements module.Module. Every message needs a member org's key.
+func (m *Module) Routes() []module.Route {
+	r := func(typ string, n func() module.Msg, h func(*module.Context, module.Msg) error) module.Route {
+		return module.Route{Type: typ, New: n, Handle: h}
+	}
+	return []module.Route{
+		r(TypeOffer, func() module.Msg { return &MsgOffer{} }, m.handleOffer),
+		r(TypeOrder, func() module.Msg { return &MsgOrder{} }, m.handleOrder),
+		r(TypePO, func() module.Msg { return &MsgPO{} }, m.handlePO),
+		r(TypePOAccept, func() module.Msg { return &MsgPOAccept{} }, m.handlePOAccept),
+		r(TypePOReject, func() module.Msg { return &MsgPOReject{} }, m.handlePOReject),
+		r(TypePOPropose, func() module.Msg { return &MsgPOPropose{} }, m.handlePOPropose),
+		r(TypePODecide, func() module.Msg { return &MsgPODecide{} }, m.handlePODecide),
+		r(TypePOCancel, func() module.Msg { return &MsgPOCancel{} }, m.handlePOCancel),
+		r(TypeShip, func() module.Msg { return &MsgShip{} }, m.handleShip),
+		r(TypeReceive, func() module.Msg { return &MsgReceive{} }, m.handleReceive),
+		r(TypeWOStart, func() module.Msg { return &MsgWOStart{} }, m.handleWOStart),
+		r(TypeWOReport, func() module.Msg { return &MsgWOReport{} }, m.handleWOReport),
+		r(TypeWOComplete, func() module.Msg { return &MsgWOComplete{} }, m.handleWOComplete),
+	}
+}
+
+func unauthorized(format string, args ...any) error {
+	return gongxu.Errorf(gongxu.KindUnauthorized, format, args...)
+}
+
+func conflict(format string, args ...any) error {
+	return gongxu.Errorf(gongxu.KindConflict, format, args...)
+}
+
+func (m *Module) requireRole(ctx *module.Context, role gongxu.Role, what string) error {
+	ok, err := m.members.HasRole(ctx.KV, ctx.Org, role)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return unauthorized("org %s is not a %s; only %s orgs %s", ctx.Org, role, role, what)
+	}
+	return nil
+}
+
+func (m *Module) handleOffer(ctx *module.Context, msg module.Msg) error {
+	o := msg.(*MsgOffer)
+	if err := m.requireRole(ctx, gongxu.RoleSupplier, "publish supply offers"); err != nil {
+		return err
+	}
+	prev, err := m.Offer(ctx.KV, ctx.Org, o.Item)
+	if err != nil && gongxu.ErrorKind(err) != gongxu.KindNotFound {
+		return err
+	}
+	tiers := slices.Clone(o.Tiers)
+	if o.UnitPrice > 0 {
+		tiers = []gongxu.OfferTier{{MinQty: 0, UnitPrice: o.UnitPrice}}
+	}
+	off := gongxu.SupplyOffer{
+		Supplier: ctx.Org, Item: o.Item, Unit: o.Unit, LeadTimeDays: o.LeadTimeDays, MinQty: o.MinQty,
+		Tiers: tiers, Currency: o.Currency, Version: prev.Version + 1, Updated: ctx.Time,
+	}
+	return saveOffer(ctx, &off)
+}
+
+func (m *Module) handleOrder(ctx *module.Context, msg module.Msg) error {
+	o := msg.(*MsgOrder)
+	if err := m.requireRole(ctx, gongxu.RoleFactory, "create production orders"); err != nil {
+		return err
+	}
+	prod, err := m.catalog.Product(ctx.KV, o.Product)
+	if err != nil {
+		return err
+	}
+	if prod.Factory != ctx.Org {
+		return unauthorized("product %s belongs to %s; a factory orders production of its own products only", prod.ID, prod.Factory)
+	}
+	if o.Due <= ctx.Time {
+		return invalid("due %d is not after the block time %d", o.Due, ctx.Time)
+	}
+	_, err = m.newOrder(ctx, ctx.Org, gongxu.ItemID(prod.ID), o.Qty, o.Due, 0, "created by "+string(ctx.Org))
+	return err
+}
+
+// OpenFromPool creates the production order of a filled pool: its factory,
+// product and quantity, due at the date the pool promised. The pool wiring
+// calls it; one order per pool. Errors: KindInvalid for a zero pool id, a
+// non-positive quantity or a malformed product; KindConflict when the pool
+// already has an order.
+func (m *Module) OpenFromPool(ctx *module.Context, poolID uint64, factory gongxu.OrgID, product gongxu.ProductID, qty gongxu.Qty, due int64) (uint64, error) {
+	if err := checkID("pool", poolID); err != nil {
+		return 0, err
+	}
+	if err := factory.Validate(); err != nil {
+		return 0, err
+	}
+	if err := product.Validate(); err != nil {
+		return 0, err
+	}
+	if err := checkQty("qty", qty); err != nil {
+		return 0, err
+	}
+	prev, err := m.OrderForPool(ctx.KV, poolID)
+	if err != nil {
+		return 0, err
+	}
+	if prev != 0 {
+		return 0, conflict("pool %d already has production order %d", poolID, prev)
+	}
+	id, err := m.newOrder(ctx, factory, gongxu.ItemID(product), qty, due, poolID, "from pool "+uitoa(poolID))
+	if err != nil {
+		return 0, err
+	}
+	_, err = put(ctx.KV, poolOrderKey(poolID), id)
+	return id, err
+}
+
+func (m *Module) newOrder(ctx *module.Context, factory gongxu.OrgID, product gongxu.ItemID, qty gongxu.Qty, due int64, pool uint64, reason string) (uint64, error) {
+	id, err := nextID(ctx, "order")
+	if err != nil {
+		return 0, err
+	}
+	o := gongxu.ProductionOrder{
+		ID: id, Factory: factory, Product: product, Qty: qty, Due: due, Pool: pool,
+		PlannedCompletion: due, PlanReason: "the due date", Created: ctx.Time,
+	}
+	orderHistory(ctx, &o, gongxu.OrderOpen, reason)
+	return id, saveOrder(ctx, &o)
+}
+
+func (m *Module) handlePO(ctx *module.Context, msg module.Msg) error {
+	p := msg.(*MsgPO)
+	if err := m.requireRole(ctx, gongxu.RoleFactory, "send purchase orders"); err != nil {
+		return err
+	}
+	if p.Supplier == ctx.Org {
+		return invalid("a factory does not send purchase orders to itself")
+	}
+	ok, err := m.members.HasRole(ctx.KV, p.Supplier, gongxu.RoleSupplier)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return invalid("org %s is not a member supplier; purchase orders go to supplier orgs", p.Supplier)
+	}
+	po := gongxu.PurchaseOrder{Factory: ctx.Org, Supplier: p.Supplier, Created: ctx.Time, Promised: []int64{}, Shipments: []gongxu.Shipment{}}
+	for i, l := range p.Lines {
+		off, err := m.Offer(ctx.KV, p.Supplier, l.Item)
+		if gongxu.ErrorKind(err) == gongxu.KindNotFound {
+			return invalid("line %d: supplier %s has no offer for item %s", i+1, p.Supplier, l.Item)
+		}
+		if err != nil {
+			return err
+		}
+		if l.Qty < off.MinQty {
+			return invalid("line %d: qty %d is under supplier %s's minimum order of %d for %s", i+1, l.Qty, p.Supplier, off.MinQty, l.Item)
+		}
+		if l.Date <= ctx.Time {
+			return invalid("line %d: requested date %d is not after the block time %d", i+1, l.Date, ctx.Time)
+		}
+		if po.Currency == "" {
+			po.Currency = off.Currency
+		} else if off.Currency != po.Currency {
+			return invalid("line %d: %s is priced in %s, the order in %s: one currency per purchase order", i+1, l.Item, off.Currency, po.Currency)
+		}
+		po.Lines = append(po.Lines, gongxu.POLine{Item: l.Item, Qty: l.Qty, Date: l.Date, UnitPrice: off.PriceFor(l.Qty)})
+		po.Shipped = append(po.Shipped, 0)
+		po.Received = append(po.Received, 0)
+	}
+	if po.ID, err = nextID(ctx, "po"); err != nil {
+		return err
+	}
+	po.Status = gongxu.POSent
+	negotiate(ctx, &po, "sent", slices.Clone(po.Lines), "")
+	return savePO(ctx, &po)
+}
+
+// supplierPO loads a PO the signer must be the addressed supplier of.
+func (m *Module) supplierPO(ctx *module.Context, id uint64, what string) (gongxu.PurchaseOrder, error) {
+	po, err := m.PO(ctx.KV, id)
+	if err != nil {
+		return po, err
+	}
+	if ctx.Org != po.Supplier {
+		return po, unauthorized("purchase order %d is addressed to %s; only it may %s", po.ID, po.Supplier, what)
+	}
+	return po, nil
+}
+
+// factoryPO loads a PO the signer must be the ordering factory of.
+func (m *Module) factoryPO(ctx *module.Context, id uint64, what string) (gongxu.PurchaseOrder, error) {
+	po, err := m.PO(ctx.KV, id)
+	if err != nil {
+		return po, err
+	}
+	if ctx.Org != po.Factory {
+		return po, unauthorized("purchase order %d was sent by %s; only it may %s", po.ID, po.Factory, what)
+	}
+	return po, nil
+}
+
+func needStatus(po *gongxu.PurchaseOrder, what string, ok ...gongxu.POStatus) error {
+	if !slices.Contains(ok, po.Status) {
+		return conflict("purchase order %d is %s; it cannot be %s now", po.ID, po.Status, what)
+	}
+	return nil
+}
+
+func (m *Module) handlePOAccept(ctx *module.Context, msg module.Msg) error {
+	a := msg.(*MsgPOAccept)
+	po, err := m.supplierPO(ctx, a.PO, "accept it")
+	if err != nil {
+		return err
+	}
+	if err := needStatus(&po, "accepted", gongxu.POSent); err != nil {
+		return err
+	}
+	promised := slices.Clone(a.Promised)
+	if len(promised) == 0 {
+		for _, l := range po.Lines {
+			promised = append(promised, l.Date)
+		}
+	}
+	if len(promised) != len(po.Lines) {
+		return invalid("purchase order %d has %d lines, %d promised dates given", po.ID, len(po.Lines), len(promised))
+	}
+	po.Promised, po.Status = promised, gongxu.POAccepted
+	negotiate(ctx, &po, "accept", nil, "")
+	return savePO(ctx, &po)
+}
+
+func (m *Module) handlePOReject(ctx *module.Context, msg module.Msg) error {
+	r := msg.(*MsgPOReject)
+	po, err := m.supplierPO(ctx, r.PO, "reject it")
+	if err != nil {
+		return err
+	}
+	if err := needStatus(&po, "rejected", gongxu.POSent); err != nil {
+		return err
+	}
+	po.Status, po.Reason = gongxu.PORejected, r.Reason
+	negotiate(ctx, &po, "reject", nil, r.Reason)
+	return savePO(ctx, &po)
+}
+
+func (m *Module) handlePOPropose(ctx *module.Context, msg module.Msg) error {
+	p := msg.(*MsgPOPropose)
+	po, err := m.supplierPO(ctx, p.PO, "propose changes")
+	if err != nil {
+		return err
+	}
+	if err := needStatus(&po, "changed", gongxu.POSent); err != nil {
+		return err
+	}
+	if len(p.Lines) != len(po.Lines) {
+		return invalid("purchase order %d has %d lines, the proposal %d: a proposal changes quantities, dates and prices of the same lines", po.ID, len(po.Lines), len(p.Lines))
+	}
+	for i, l := range p.Lines {
+		if l.Item != po.Lines[i].Item {
+			return invalid("line %d: the order is for %s, the proposal for %s: a proposal keeps the items", i+1, po.Lines[i].Item, l.Item)
+		}
+	}
+	po.Status, po.Proposal = gongxu.POChangesProposed, slices.Clone(p.Lines)
+	negotiate(ctx, &po, "propose", slices.Clone(p.Lines), p.Reason)
+	return savePO(ctx, &po)
+}
+
+func (m *Module) handlePODecide(ctx *module.Context, msg module.Msg) error {
+	d := msg.(*MsgPODecide)
+	po, err := m.factoryPO(ctx, d.PO, "decide on the supplier's proposal")
+	if err != nil {
+		return err
+	}
+	if po.Status != gongxu.POChangesProposed {
+		return conflict("purchase order %d is %s; there is no proposal to decide on", po.ID, po.Status)
+	}
+	if d.Accept {
+		po.Lines, po.Status = po.Proposal, gongxu.POAccepted
+		po.Promised = po.Promised[:0]
+		for _, l := range po.Lines {
+			po.Promised = append(po.Promised, l.Date)
+		}
+		negotiate(ctx, &po, "decide_accept", nil, d.Reason)
+	} else {
+		po.Status = gongxu.POSent
+		negotiate(ctx, &po, "decide_reject", nil, d.Reason)
+	}
+	po.Proposal = nil
+	return savePO(ctx, &po)
+}
+
+func (m *Module) handlePOCancel(ctx *module.Context, msg module.Msg) error {
+	c := msg.(*MsgPOCancel)
+	po, err := m.factoryPO(ctx, c.PO, "cancel it")
+	if err != nil {
+		return err
+	}
+	if err := needStatus(&po, "cancelled", gongxu.POSent, gongxu.POChangesProposed, gongxu.POAccepted); err != nil {
+		return err
+	}
+	if len(po.Shipments) > 0 {
+		return conflict("purchase order %d has shipments; it can no longer be cancelled", po.ID)
+	}
+	po.Status, po.Reason, po.Proposal = gongxu.POCancelled, c.Reason, nil
+	negotiate(ctx, &po, "cancel", nil, c.Reason)
+	return savePO(ctx, &po)
+}
+
+func (m *Module) handleShip(ctx *module.Context, msg module.Msg) error {
+	s := msg.(*MsgShip)
+	po, err := m.supplierPO(ctx, s.PO, "ship against it")
+	if err != nil {
+		return err
+	}
+	if err := needStatus(&po, "shipped against", gongxu.POAccepted); err != nil {
+		return err
+	}
+	lots := map[gongxu.LotID]*gongxu.Lot{}
+	var order []gongxu.LotID
+	sh := gongxu.Shipment{ID: len(po.Shipments) + 1, Time: ctx.Time}
+	for i, l := range s.Lines {
+		if l.Line > len(po.Lines) {
+			return invalid("lot line %d: purchase order %d has no line %d", i+1, po.ID, l.Line)
+		}
+		if l.Lot.Owner() != ctx.Org {
+			return invalid("lot line %d: lot %s is not %s's: a supplier ships its own lots (<supplier>/<code>)", i+1, l.Lot, ctx.Org)
+		}
+		line := po.Lines[l.Line-1]
+		next, err := gongxu.AddInt64(int64(po.Shipped[l.Line-1]), int64(l.Qty))
+		if err != nil || next > int64(line.Qty) {
+			return conflict("line %d: %d ordered, %d shipped so far, %d more is over the order", l.Line, line.Qty, po.Shipped[l.Line-1], l.Qty)
+		}
+		po.Shipped[l.Line-1] = gongxu.Qty(next)
+		// A lot the supplier holds on the ledger is tracked: it must be of
+		// the item and hold enough.
+		lot, ok := lots[l.Lot]
+		if !ok {
+			x, err := m.Lot(ctx.KV, l.Lot)
+			if err == nil {
+				lot = &x
+				order = append(order, l.Lot)
+			} else if gongxu.ErrorKind(err) != gongxu.KindNotFound {
+				return err
+			}
+			lots[l.Lot] = lot
+		}
+		if lot != nil {
+			if lot.Item != line.Item {
+				return invalid("lot line %d: lot %s holds %s, line %d is for %s", i+1, l.Lot, lot.Item, l.Line, line.Item)
+			}
+			if lot.Qty < l.Qty {
+				return conflict("lot line %d: lot %s holds %d, %d cannot be shipped from it", i+1, l.Lot, lot.Qty, l.Qty)
+			}
+			lot.Qty -= l.Qty
+		}
+		sh.Lines = append(sh.Lines, gongxu.ShipLine{Line: l.Line, Lot: l.Lot, Qty: l.Qty})
+	}
+	for _, id := range order {
+		before, err := m.Lot(ctx.KV, id)
+		if err != nil {
+			return err
+		}
+		if err := saveLot(ctx, lots[id], lots[id].Qty-before.Qty); err != nil {
+			return err
+		}
+	}
+	po.Shipments = append(po.Shipments, sh)
+	if slices.Equal(po.Shipped, lineQtys(po.Lines)) {
+		po.Status = gongxu.POShipped
+	}
+	return savePO(ctx, &po)
+}
+
+func lineQtys(ls []gongxu.POLine) []gongxu.Qty {
+	out := make([]gongxu.Qty, len(ls))
+	for i, l := range ls {
+		out[i] = l.Qty
+	}
+	return out
+}
+
+func (m *Module) handleReceive(ctx *module.Context, msg module.Msg) error {
+	r := msg.(*MsgReceive)
+	po, err := m.factoryPO(ctx, r.PO, "receive against it")
+	if err != nil {
+		return err
+	}
+	if r.Shipment > len(po.Shipments) {
+		return notFound("purchase order %d has no shipment %d", po.ID, r.Shipment)
+	}
+	sh := &po.Shipments[r.Shipment-1]
+	for i, l := range r.Lines {
+		j := slices.IndexFunc(sh.Lines, func(s gongxu.ShipLine) bool { return s.Line == l.Line && s.Lot == l.Lot })
+		if j < 0 {
+			return invalid("lot line %d: shipment %d of purchase order %d has no line %d of lot %s", i+1, sh.ID, po.ID, l.Line, l.Lot)
+		}
+		s := &sh.Lines[j]
+		if l.Qty > s.Qty-s.Received {
+			return conflict("lot line %d: %d of lot %s shipped on line %d, %d received so far: receiving %d more is more than was shipped", i+1, s.Qty, l.Lot, l.Line, s.Received, l.Qty)
+		}
+		s.Received += l.Qty
+		po.Received[l.Line-1] += l.Qty
+		id := gongxu.LotID(string(ctx.Org) + "/" + string(l.Lot))
+		if err := id.Validate(); err != nil {
+			return invalid("lot line %d: the received lot id %s is too long: %v", i+1, id, err)
+		}
+		item := po.Lines[l.Line-1].Item
+		lot, err := m.Lot(ctx.KV, id)
+		switch {
+		case gongxu.ErrorKind(err) == gongxu.KindNotFound:
+			lot = gongxu.Lot{ID: id, Item: item, Owner: ctx.Org, Created: ctx.Time, From: l.Lot, PO: po.ID}
+		case err != nil:
+			return err
+		case lot.Item != item:
+			return conflict("lot line %d: lot %s holds %s, line %d is for %s", i+1, id, lot.Item, l.Line, item)
+		}
+		lot.Qty += l.Qty
+		if err := saveLot(ctx, &lot, l.Qty); err != nil {
+			return err
+		}
+	}
+	if slices.Equal(po.Received, lineQtys(po.Lines)) {
+		po.Status = gongxu.POReceived
+	}
+	return savePO(ctx, &po)
+}
+
+func (m *Module) handleWOStart(ctx *module.Context, msg module.Msg) error {
+	s := msg.(*MsgWOStart)
+	o, err := m.Order(ctx.KV, s.Order)
+	if err != nil {
+		return err
+	}
+	if ctx.Org != o.Factory {
+		return unauthorized("production order %d is %s's; only it may start work on it", o.ID, o.Factory)
+	}
+	if o.Status == gongxu.OrderCompleted {
+		return conflict("production order %d is completed", o.ID)
+	}
+	for i, in := range s.Inputs {
+		if err := m.checkInput(ctx, i, in); err != nil {
+			return err
+		}
+	}
+	id, err := nextID(ctx, "wo")
+	if err != nil {
+		return err
+	}
+	w := gongxu.WorkOrder{
+		ID: id, Order: o.ID, Factory: o.Factory, Item: o.Product, Qty: s.Qty, Status: gongxu.WOStarted,
+		Inputs: slices.Clone(s.Inputs), OutputLots: []gongxu.LotQty{}, Started: ctx.Time,
+	}
+	if w.Inputs == nil {
+		w.Inputs = []gongxu.LotQty{}
+	}
+	if o.Status == gongxu.OrderOpen {
+		orderHistory(ctx, &o, gongxu.OrderInProgress, "work order "+uitoa(id)+" started")
+		if err := saveOrder(ctx, &o); err != nil {
+			return err
+		}
+	}
+	return saveWO(ctx, &w)
+}
+
+// checkInput checks that the signer's org holds at least in.Qty of lot in.Lot.
+func (m *Module) checkInput(ctx *module.Context, i int, in gongxu.LotQty) error {
+	lot, err := m.Lot(ctx.KV, in.Lot)
+	if err != nil {
+		return err
+	}
+	if lot.Owner != ctx.Org {
+		return unauthorized("input %d: lot %s belongs to %s; a factory consumes its own lots only", i+1, lot.ID, lot.Owner)
+	}
+	if lot.Qty < in.Qty {
+		return conflict("input %d: lot %s holds %d, %d asked", i+1, lot.ID, lot.Qty, in.Qty)
+	}
+	return nil
+}
+
+// factoryWO loads a started work order of the signer's org.
+func (m *Module) factoryWO(ctx *module.Context, id uint64, what string) (gongxu.WorkOrder, error) {
+	w, err := m.WO(ctx.KV, id)
+	if err != nil {
+		return w, err
+	}
+	if ctx.Org != w.Factory {
+		return w, unauthorized("work order %d is %s's; only it may %s", w.ID, w.Factory, what)
+	}
+	if w.Status != gongxu.WOStarted {
+		return w, conflict("work order %d is %s", w.ID, w.Status)
+	}
+	return w, nil
+}
+
+// checkOutput applies the progress and overrun rules.
+func checkOutput(w *gongxu.WorkOrder, produced, scrapped gongxu.Qty) error {
+	if produced < w.Produced || scrapped < w.Scrapped {
+		return invalid("work order %d reported %d produced and %d scrapped; the quantities so far never fall (got %d and %d)", w.ID, w.Produced, w.Scrapped, produced, scrapped)
+	}
+	limit := w.Qty + w.Qty/100*OverrunPct + w.Qty%100*OverrunPct/100
+	total, err := gongxu.AddInt64(int64(produced), int64(scrapped))
+	if err != nil || total > int64(limit) {
+		return conflict("work order %d started %d: produced %d plus scrapped %d is over the %d allowed (%d%% overrun)", w.ID, w.Qty, produced, scrapped, limit, OverrunPct)
+	}
+	return nil
+}
+
+func (m *Module) handleWOReport(ctx *module.Context, msg module.Msg) error {
+	r := msg.(*MsgWOReport)
+	w, err := m.factoryWO(ctx, r.WO, "report on it")
+	if err != nil {
+		return err
+	}
+	if err := checkOutput(&w, r.Produced, r.Scrapped); err != nil {
+		return err
+	}
+	w.Produced, w.Scrapped = r.Produced, r.Scrapped
+	return saveWO(ctx, &w)
+}
+
+func (m *Module) handleWOComplete(ctx *module.Context, msg module.Msg) error {
+	c := msg.(*MsgWOComplete)
+	w, err := m.factoryWO(ctx, c.WO, "complete it")
+	if err != nil {
+		return err
+	}
+	if err := checkOutput(&w, c.Produced, c.Scrapped); err != nil {
+		return err
+	}
+	o, err := m.Order(ctx.KV, w.Order)
+	if err != nil {
+		return err
+	}
+	// Consume the inputs.
+	for i, in := range w.Inputs {
+		if err := m.checkInput(ctx, i, in); err != nil {
+			return err
+		}
+		lot, err := m.Lot(ctx.KV, in.Lot)
+		if err != nil {
+			return err
+		}
+		lot.Qty -= in.Qty
+		if err := saveLot(ctx, &lot, -in.Qty); err != nil {
+			return err
+		}
+	}
+	// Create the outputs.
+	outs := c.Outputs
+	if len(outs) == 0 {
+		outs = []OutputLot{{Code: "wo-" + uitoa(w.ID), Qty: c.Produced}}
+	}
+	for _, out := range outs {
+		id := gongxu.NewLotID(w.Factory, out.Code)
+		if err := id.Validate(); err != nil {
+			return err
+		}
+		if _, err := m.Lot(ctx.KV, id); err == nil {
+			return conflict("lot %s already exists; output lots are new", id)
+		} else if gongxu.ErrorKind(err) != gongxu.KindNotFound {
+			return err
+		}
+		lot := gongxu.Lot{ID: id, Item: w.Item, Owner: w.Factory, Qty: out.Qty, Created: ctx.Time, WO: w.ID}
+		if err := saveLot(ctx, &lot, out.Qty); err != nil {
+			return err
+		}
+		w.OutputLots = append(w.OutputLots, gongxu.LotQty{Lot: id, Qty: out.Qty})
+	}
+	w.Produced, w.Scrapped, w.Status, w.Completed = c.Produced, c.Scrapped, gongxu.WOCompleted, ctx.Time
+	if err := saveWO(ctx, &w); err != nil {
+		return err
+	}
+	p, err := gongxu.AddInt64(int64(o.Produced), int64(c.Produced))
+	if err != nil {
+		return err
+	}
+	o.Produced = gongxu.Qty(p)
+	if o.Produced >= o.Qty && o.Status != gongxu.OrderCompleted {
+		orderHistory(ctx, &o, gongxu.OrderCompleted, "work order "+uitoa(w.ID)+" completed the quantity")
+	}
+	return saveOrder(ctx, &o)
+}

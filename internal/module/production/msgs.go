@@ -1,0 +1,459 @@
+package production
+
+import (
+	"github.com/gongxu-network/gongxu"
+)
+
+// Message types.
+const (
+	TypeOffer      = "production/offer"       // a supplier: its own offer of an item
+	TypeOrder      = "production/order"       // a factory: a production order for its own product
+	TypePO         = "production/po"          // a factory: a purchase order to a supplier org
+	TypePOAccept   = "production/po_accept"   // the addressed supplier
+	TypePOReject   = "production/po_reject"   // the addressed supplier, with a reason
+	TypePOPropose  = "production/po_propose"  // the addressed supplier: changed lines
+	TypePODecide   = "production/po_decide"   // the ordering factory: accepts or rejects the proposal
+	TypePOCancel   = "production/po_cancel"   // the ordering factory, before any shipment
+	TypeShip       = "production/ship"        // the addressed supplier
+	TypeReceive    = "production/receive"     // the ordering factory
+	TypeWOStart    = "production/wo_start"    // the production order's factory
+	TypeWOReport   = "production/wo_report"   // the work order's factory
+	TypeWOComplete = "production/wo_complete" // the work order's factory
+)
+
+// Limits.
+const (
+	MaxTiers   = 16
+	MaxLines   = 200
+	MaxLots    = 200
+	MaxReason  = 200
+	MaxUnit    = 32
+	MaxLeadDay = 3650
+	// OverrunPct is how far a work order may exceed its started quantity:
+	// produced + scrapped ≤ started + started × OverrunPct / 100.
+	OverrunPct = 5
+)
+
+func invalid(format string, args ...any) error {
+	return gongxu.Errorf(gongxu.KindInvalid, format, args...)
+}
+
+func checkID(what string, id uint64) error {
+	if id == 0 {
+		return invalid("a %s id from 1 is needed", what)
+	}
+	return nil
+}
+
+func checkQty(what string, q gongxu.Qty) error {
+	if q <= 0 {
+		return invalid("%s must be positive, got %d", what, q)
+	}
+	return nil
+}
+
+func checkReason(r string) error {
+	if len(r) > MaxReason {
+		return invalid("reason is %d bytes, the limit is %d", len(r), MaxReason)
+	}
+	return nil
+}
+
+// MsgOffer publishes or replaces the signing supplier's offer of an item.
+type MsgOffer struct {
+	Item         gongxu.ItemID      `json:"item"`
+	Unit         string             `json:"unit"`
+	LeadTimeDays int64              `json:"lead_time_days"`
+	MinQty       gongxu.Qty         `json:"min_qty"`
+	UnitPrice    int64              `json:"unit_price,omitempty"` // a single price, or
+	Tiers        []gongxu.OfferTier `json:"tiers,omitempty"`      // a price list
+	Currency     string             `json:"currency"`
+}
+
+// ValidateBasic implements module.Msg.
+func (m *MsgOffer) ValidateBasic() error {
+	if err := m.Item.Validate(); err != nil {
+		return err
+	}
+	if m.Unit == "" || len(m.Unit) > MaxUnit {
+		return invalid("unit must be 1 to %d bytes", MaxUnit)
+	}
+	if m.LeadTimeDays < 0 || m.LeadTimeDays > MaxLeadDay {
+		return invalid("lead_time_days must be 0 to %d, got %d", MaxLeadDay, m.LeadTimeDays)
+	}
+	if m.MinQty < 0 {
+		return invalid("min_qty must not be negative, got %d", m.MinQty)
+	}
+	if err := gongxu.ValidateCurrency(m.Currency); err != nil {
+		return err
+	}
+	if (m.UnitPrice != 0) == (len(m.Tiers) != 0) {
+		return invalid("give either unit_price or tiers")
+	}
+	if m.UnitPrice < 0 {
+		return invalid("unit_price must be positive, got %d", m.UnitPrice)
+	}
+	if len(m.Tiers) > MaxTiers {
+		return invalid("%d tiers, the limit is %d", len(m.Tiers), MaxTiers)
+	}
+	for i, t := range m.Tiers {
+		if t.UnitPrice <= 0 {
+			return invalid("tier %d: unit price must be positive, got %d", i+1, t.UnitPrice)
+		}
+		if t.MinQty < 0 {
+			return invalid("tier %d: min_qty must not be negative, got %d", i+1, t.MinQty)
+		}
+		if i > 0 && t.MinQty <= m.Tiers[i-1].MinQty {
+			return invalid("tier %d: min_qty %d must be above the previous tier's %d", i+1, t.MinQty, m.Tiers[i-1].MinQty)
+		}
+	}
+	return nil
+}
+
+// MsgOrder creates a production order for one of the signing factory's
+// catalog products.
+type MsgOrder struct {
+	Product gongxu.ProductID `json:"product"`
+	Qty     gongxu.Qty       `json:"qty"`
+	Due     int64            `json:"due"`
+}
+
+// ValidateBasic implements module.Msg.
+func (m *MsgOrder) ValidateBasic() error {
+	if err := m.Product.Validate(); err != nil {
+		return err
+	}
+	if err := checkQty("qty", m.Qty); err != nil {
+		return err
+	}
+	if m.Due <= 0 {
+		return invalid("due must be a block time in unix ms, got %d", m.Due)
+	}
+	return nil
+}
+
+// LineIn is a requested purchase order line: the price comes from the
+// supplier's offer.
+type LineIn struct {
+	Item gongxu.ItemID `json:"item"`
+	Qty  gongxu.Qty    `json:"qty"`
+	Date int64         `json:"date"` // requested date, unix ms
+}
+
+// MsgPO sends a purchase order from the signing factory to a supplier org.
+type MsgPO struct {
+	Supplier gongxu.OrgID `json:"supplier"`
+	Lines    []LineIn     `json:"lines"`
+}
+
+func checkLines(n int) error {
+	if n == 0 || n > MaxLines {
+		return invalid("a purchase order holds 1 to %d lines, got %d", MaxLines, n)
+	}
+	return nil
+}
+
+// ValidateBasic implements module.Msg.
+func (m *MsgPO) ValidateBasic() error {
+	if err := m.Supplier.Validate(); err != nil {
+		return err
+	}
+	if err := checkLines(len(m.Lines)); err != nil {
+		return err
+	}
+	for i, l := range m.Lines {
+		if err := l.Item.Validate(); err != nil {
+			return invalid("line %d: %v", i+1, err)
+		}
+		if err := checkQty("qty", l.Qty); err != nil {
+			return invalid("line %d: %v", i+1, err)
+		}
+		if l.Date <= 0 {
+			return invalid("line %d: date must be a block time in unix ms, got %d", i+1, l.Date)
+		}
+	}
+	return nil
+}
+
+// MsgPOAccept is the addressed supplier accepting a purchase order; Promised
+// holds a date per line (empty: the requested dates).
+type MsgPOAccept struct {
+	PO       uint64  `json:"po"`
+	Promised []int64 `json:"promised,omitempty"`
+}
+
+// ValidateBasic implements module.Msg.
+func (m *MsgPOAccept) ValidateBasic() error {
+	if err := checkID("purchase order", m.PO); err != nil {
+		return err
+	}
+	if len(m.Promised) > MaxLines {
+		return invalid("%d promised dates, the limit is %d", len(m.Promised), MaxLines)
+	}
+	for i, d := range m.Promised {
+		if d <= 0 {
+			return invalid("promised date %d must be a block time in unix ms, got %d", i+1, d)
+		}
+	}
+	return nil
+}
+
+// MsgPOReject is the addressed supplier rejecting a purchase order.
+type MsgPOReject struct {
+	PO     uint64 `json:"po"`
+	Reason string `json:"reason"`
+}
+
+// ValidateBasic implements module.Msg.
+func (m *MsgPOReject) ValidateBasic() error {
+	if err := checkID("purchase order", m.PO); err != nil {
+		return err
+	}
+	if m.Reason == "" {
+		return invalid("a rejection needs a reason")
+	}
+	return checkReason(m.Reason)
+}
+
+// MsgPOPropose is the addressed supplier proposing changed lines: the same
+// items in the same order, with other quantities, dates or prices.
+type MsgPOPropose struct {
+	PO     uint64          `json:"po"`
+	Lines  []gongxu.POLine `json:"lines"`
+	Reason string          `json:"reason,omitempty"`
+}
+
+// ValidateBasic implements module.Msg.
+func (m *MsgPOPropose) ValidateBasic() error {
+	if err := checkID("purchase order", m.PO); err != nil {
+		return err
+	}
+	if err := checkLines(len(m.Lines)); err != nil {
+		return err
+	}
+	for i, l := range m.Lines {
+		if err := l.Item.Validate(); err != nil {
+			return invalid("line %d: %v", i+1, err)
+		}
+		if err := checkQty("qty", l.Qty); err != nil {
+			return invalid("line %d: %v", i+1, err)
+		}
+		if l.Date <= 0 {
+			return invalid("line %d: date must be a block time in unix ms, got %d", i+1, l.Date)
+		}
+		if l.UnitPrice <= 0 {
+			return invalid("line %d: unit price must be positive, got %d", i+1, l.UnitPrice)
+		}
+	}
+	return checkReason(m.Reason)
+}
+
+// MsgPODecide is the ordering factory accepting or rejecting the supplier's
+// proposal.
+type MsgPODecide struct {
+	PO     uint64 `json:"po"`
+	Accept bool   `json:"accept"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// ValidateBasic implements module.Msg.
+func (m *MsgPODecide) ValidateBasic() error {
+	if err := checkID("purchase order", m.PO); err != nil {
+		return err
+	}
+	return checkReason(m.Reason)
+}
+
+// MsgPOCancel is the ordering factory cancelling a purchase order before
+// any shipment.
+type MsgPOCancel struct {
+	PO     uint64 `json:"po"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// ValidateBasic implements module.Msg.
+func (m *MsgPOCancel) ValidateBasic() error {
+	if err := checkID("purchase order", m.PO); err != nil {
+		return err
+	}
+	return checkReason(m.Reason)
+}
+
+// LotLine is a quantity of a lot against a PO line (1-based).
+type LotLine struct {
+	Line int          `json:"line"`
+	Lot  gongxu.LotID `json:"lot"`
+	Qty  gongxu.Qty   `json:"qty"`
+}
+
+func checkLotLines(ls []LotLine) error {
+	if len(ls) == 0 || len(ls) > MaxLots {
+		return invalid("1 to %d lot lines, got %d", MaxLots, len(ls))
+	}
+	seen := map[LotLine]bool{}
+	for i, l := range ls {
+		if l.Line < 1 {
+			return invalid("lot line %d: line must be a 1-based PO line number, got %d", i+1, l.Line)
+		}
+		if err := l.Lot.Validate(); err != nil {
+			return invalid("lot line %d: %v", i+1, err)
+		}
+		if err := checkQty("qty", l.Qty); err != nil {
+			return invalid("lot line %d: %v", i+1, err)
+		}
+		k := LotLine{Line: l.Line, Lot: l.Lot}
+		if seen[k] {
+			return invalid("lot line %d: line %d lot %s is listed twice", i+1, l.Line, l.Lot)
+		}
+		seen[k] = true
+	}
+	return nil
+}
+
+// MsgShip is the addressed supplier shipping lots against an accepted
+// purchase order; each lot is the supplier's own ("<supplier>/<code>").
+type MsgShip struct {
+	PO    uint64    `json:"po"`
+	Lines []LotLine `json:"lines"`
+}
+
+// ValidateBasic implements module.Msg.
+func (m *MsgShip) ValidateBasic() error {
+	if err := checkID("purchase order", m.PO); err != nil {
+		return err
+	}
+	return checkLotLines(m.Lines)
+}
+
+// MsgReceive is the ordering factory receiving (part of) a shipment; each
+// line names the PO line and the supplier's lot id as shipped.
+type MsgReceive struct {
+	PO       uint64    `json:"po"`
+	Shipment int       `json:"shipment"`
+	Lines    []LotLine `json:"lines"`
+}
+
+// ValidateBasic implements module.Msg.
+func (m *MsgReceive) ValidateBasic() error {
+	if err := checkID("purchase order", m.PO); err != nil {
+		return err
+	}
+	if m.Shipment < 1 {
+		return invalid("a shipment id from 1 is needed")
+	}
+	return checkLotLines(m.Lines)
+}
+
+func checkLotQtys(what string, ls []gongxu.LotQty, required bool) error {
+	if (required && len(ls) == 0) || len(ls) > MaxLots {
+		return invalid("%s: up to %d lots, got %d", what, MaxLots, len(ls))
+	}
+	seen := map[gongxu.LotID]bool{}
+	for i, l := range ls {
+		if err := l.Lot.Validate(); err != nil {
+			return invalid("%s %d: %v", what, i+1, err)
+		}
+		if err := checkQty("qty", l.Qty); err != nil {
+			return invalid("%s %d: %v", what, i+1, err)
+		}
+		if seen[l.Lot] {
+			return invalid("%s %d: lot %s is listed twice", what, i+1, l.Lot)
+		}
+		seen[l.Lot] = true
+	}
+	return nil
+}
+
+// MsgWOStart starts a work order for a production order: a quantity and the
+// lots it will consume (consumed at completion).
+type MsgWOStart struct {
+	Order  uint64          `json:"order"`
+	Qty    gongxu.Qty      `json:"qty"`
+	Inputs []gongxu.LotQty `json:"inputs,omitempty"`
+}
+
+// ValidateBasic implements module.Msg.
+func (m *MsgWOStart) ValidateBasic() error {
+	if err := checkID("production order", m.Order); err != nil {
+		return err
+	}
+	if err := checkQty("qty", m.Qty); err != nil {
+		return err
+	}
+	return checkLotQtys("input", m.Inputs, false)
+}
+
+// MsgWOReport reports a started work order's produced and scrapped
+// quantities so far (cumulative, never falling).
+type MsgWOReport struct {
+	WO       uint64     `json:"wo"`
+	Produced gongxu.Qty `json:"produced"`
+	Scrapped gongxu.Qty `json:"scrapped"`
+}
+
+// ValidateBasic implements module.Msg.
+func (m *MsgWOReport) ValidateBasic() error {
+	if err := checkID("work order", m.WO); err != nil {
+		return err
+	}
+	if m.Produced < 0 || m.Scrapped < 0 {
+		return invalid("produced and scrapped must not be negative, got %d and %d", m.Produced, m.Scrapped)
+	}
+	return nil
+}
+
+// MsgWOComplete completes a work order: the final produced and scrapped
+// quantities and the output lots by code (empty: one lot "wo-<id>" holding
+// all that was produced). The codes are the factory's: lot id
+// "<factory>/<code>".
+type MsgWOComplete struct {
+	WO       uint64      `json:"wo"`
+	Produced gongxu.Qty  `json:"produced"`
+	Scrapped gongxu.Qty  `json:"scrapped"`
+	Outputs  []OutputLot `json:"outputs,omitempty"`
+}
+
+// OutputLot is an output lot of a work order.
+type OutputLot struct {
+	Code string     `json:"code"`
+	Qty  gongxu.Qty `json:"qty"`
+}
+
+// ValidateBasic implements module.Msg.
+func (m *MsgWOComplete) ValidateBasic() error {
+	if err := checkID("work order", m.WO); err != nil {
+		return err
+	}
+	if err := checkQty("produced", m.Produced); err != nil {
+		return err
+	}
+	if m.Scrapped < 0 {
+		return invalid("scrapped must not be negative, got %d", m.Scrapped)
+	}
+	if len(m.Outputs) > MaxLots {
+		return invalid("%d output lots, the limit is %d", len(m.Outputs), MaxLots)
+	}
+	var sum gongxu.Qty
+	seen := map[string]bool{}
+	for i, o := range m.Outputs {
+		if err := gongxu.NewLotID("ab", o.Code).Validate(); err != nil {
+			return invalid("output %d: code %q: a lot code is 1 to 129 characters of a-z, 0-9, '-', '.', '_' and '/'", i+1, o.Code)
+		}
+		if err := checkQty("qty", o.Qty); err != nil {
+			return invalid("output %d: %v", i+1, err)
+		}
+		if seen[o.Code] {
+			return invalid("output %d: code %s is listed twice", i+1, o.Code)
+		}
+		seen[o.Code] = true
+		s, err := gongxu.AddInt64(int64(sum), int64(o.Qty))
+		if err != nil {
+			return invalid("output quantities overflow")
+		}
+		sum = gongxu.Qty(s)
+	}
+	if len(m.Outputs) > 0 && sum != m.Produced {
+		return invalid("the output lots hold %d, the produced quantity is %d: they must be equal", sum, m.Produced)
+	}
+	return nil
+}

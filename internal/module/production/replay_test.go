@@ -1,0 +1,205 @@
+package production_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/internal/chain"
+	"github.com/gongxu-network/gongxu/internal/chain/chaintest"
+	"github.com/gongxu-network/gongxu/internal/module"
+	"github.com/gongxu-network/gongxu/internal/module/catalog"
+	"github.com/gongxu-network/gongxu/internal/module/production"
+	"github.com/gongxu-network/gongxu/internal/store"
+)
+
+var replayOrgs = []chaintest.OrgSpec{
+	{ID: "factory-a", Roles: []gongxu.Role{gongxu.RoleFactory, gongxu.RoleValidator}},
+	{ID: "factory-b", Roles: []gongxu.Role{gongxu.RoleFactory}},
+	{ID: "supplier-s", Roles: []gongxu.Role{gongxu.RoleSupplier}},
+	{ID: "supplier-t", Roles: []gongxu.Role{gongxu.RoleSupplier, gongxu.RoleFactory}},
+}
+
+type recorded struct {
+	height, time int64
+	txs          [][]byte
+}
+
+// TestProductionReplay: random production blocks (valid and invalid: offers,
+// orders, purchase orders and their negotiation, shipments, receipts, work
+// orders) fed into two fresh machines give the generator's app hash at every
+// height.
+func TestProductionReplay(t *testing.T) {
+	for _, seed := range []uint64{1, 2, 3} {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			h := chaintest.New(t, replayOrgs...)
+			first := h.Root()
+			rng := rand.New(rand.NewPCG(seed, seed*7+1))
+			factories := []string{"factory-a", "factory-b", "supplier-t"}
+			suppliers := []string{"supplier-s", "supplier-t"}
+			everyone := append(append([]string{}, factories...), "supplier-s", "alice")
+			items := []gongxu.ItemID{"fabric", "zipper", "thread"}
+			pick := func(xs []string) string { return xs[rng.IntN(len(xs))] }
+			n := func(max int) uint64 { return uint64(1 + rng.IntN(max)) }
+			codes := map[gongxu.Kind]int{}
+			var setup [][]byte
+			for _, f := range factories {
+				setup = append(setup, h.Sign(f, catalog.TypePublish, catalog.MsgPublish{SKU: "tee", Name: "Tee", Unit: "piece"}))
+			}
+			var blocks []recorded
+			var roots []string
+			lotSeq := 0
+			for len(blocks) < 120 {
+				txs := setup
+				setup = nil
+				for i := rng.IntN(12); i > 0; i-- {
+					po := n(len(blocks)/2 + 2)
+					var tx []byte
+					switch rng.IntN(12) {
+					case 0:
+						tx = h.Sign(pick(suppliers), production.TypeOffer, production.MsgOffer{Item: items[rng.IntN(3)], Unit: "m",
+							LeadTimeDays: 5, MinQty: gongxu.Qty(rng.IntN(2000)), UnitPrice: int64(rng.IntN(100)), Currency: "CNY"})
+					case 1:
+						f := pick(factories)
+						tx = h.Sign(f, production.TypeOrder, production.MsgOrder{Product: gongxu.ProductID(pick(factories) + "/tee"),
+							Qty: gongxu.Qty(rng.IntN(5000) - 100), Due: h.Time + 30*86400000})
+					case 2, 3:
+						lines := []production.LineIn{}
+						for k := rng.IntN(3); k >= 0; k-- {
+							lines = append(lines, production.LineIn{Item: items[rng.IntN(3)], Qty: gongxu.Qty(rng.IntN(10000) - 50), Date: h.Time + 86400000})
+						}
+						tx = h.Sign(pick(factories), production.TypePO, production.MsgPO{Supplier: gongxu.OrgID(pick(everyone)), Lines: lines})
+					case 4:
+						tx = h.Sign(pick(everyone), production.TypePOAccept, production.MsgPOAccept{PO: po})
+					case 5:
+						if rng.IntN(2) == 0 {
+							tx = h.Sign(pick(everyone), production.TypePOReject, production.MsgPOReject{PO: po, Reason: "busy"})
+						} else {
+							p, _ := h.Mods.Production.PO(h.State, po)
+							lines := append([]gongxu.POLine(nil), p.Lines...)
+							for k := range lines {
+								lines[k].Qty += gongxu.Qty(rng.IntN(100))
+								lines[k].UnitPrice++
+							}
+							tx = h.Sign(pick(everyone), production.TypePOPropose, production.MsgPOPropose{PO: po, Lines: lines})
+						}
+					case 6:
+						tx = h.Sign(pick(everyone), production.TypePODecide, production.MsgPODecide{PO: po, Accept: rng.IntN(2) == 0})
+					case 7, 8:
+						p, _ := h.Mods.Production.PO(h.State, po)
+						signer := string(p.Supplier)
+						if signer == "" || rng.IntN(5) == 0 {
+							signer = pick(everyone)
+						}
+						lotSeq++
+						tx = h.Sign(signer, production.TypeShip, production.MsgShip{PO: po, Lines: []production.LotLine{
+							{Line: rng.IntN(3) + 1, Lot: gongxu.NewLotID(p.Supplier, fmt.Sprint("l-", lotSeq%5)), Qty: gongxu.Qty(rng.IntN(6000))}}})
+					case 9:
+						p, _ := h.Mods.Production.PO(h.State, po)
+						if len(p.Shipments) == 0 {
+							continue
+						}
+						sh := p.Shipments[rng.IntN(len(p.Shipments))]
+						l := sh.Lines[0]
+						tx = h.Sign(string(p.Factory), production.TypeReceive, production.MsgReceive{PO: po, Shipment: sh.ID,
+							Lines: []production.LotLine{{Line: l.Line, Lot: l.Lot, Qty: l.Qty - gongxu.Qty(rng.IntN(3))}}})
+					case 10:
+						o, _ := h.Mods.Production.Order(h.State, n(20))
+						var inputs []gongxu.LotQty
+						if rng.IntN(2) == 0 {
+							inputs = []gongxu.LotQty{{Lot: gongxu.LotID(string(o.Factory) + "/supplier-s/l-" + fmt.Sprint(rng.IntN(5))), Qty: gongxu.Qty(1 + rng.IntN(500))}}
+						}
+						signer := string(o.Factory)
+						if signer == "" || rng.IntN(5) == 0 {
+							signer = pick(everyone)
+						}
+						tx = h.Sign(signer, production.TypeWOStart, production.MsgWOStart{Order: o.ID, Qty: gongxu.Qty(rng.IntN(3000)), Inputs: inputs})
+					case 11:
+						w, _ := h.Mods.Production.WO(h.State, n(20))
+						if rng.IntN(2) == 0 {
+							tx = h.Sign(pick(factories), production.TypeWOReport, production.MsgWOReport{WO: w.ID, Produced: w.Qty / 2})
+						} else {
+							signer := string(w.Factory)
+							if signer == "" {
+								signer = pick(factories)
+							}
+							tx = h.Sign(signer, production.TypeWOComplete, production.MsgWOComplete{WO: w.ID, Produced: w.Qty + gongxu.Qty(rng.IntN(200)) - 50})
+						}
+					}
+					if tx != nil {
+						txs = append(txs, tx)
+					}
+				}
+				res := h.Block(txs...)
+				for _, r := range res.Txs {
+					codes[gongxu.Kind(r.Code)]++
+				}
+				for _, who := range everyone {
+					h.ResetSeq(who)
+				}
+				blocks = append(blocks, recorded{height: h.Height, time: h.Time, txs: txs})
+				roots = append(roots, h.Root())
+			}
+			for _, k := range []gongxu.Kind{gongxu.KindOK, gongxu.KindInvalid, gongxu.KindConflict, gongxu.KindUnauthorized, gongxu.KindNotFound} {
+				if codes[k] == 0 {
+					t.Fatalf("the random blocks never produced %s: %v", k, codes)
+				}
+			}
+			t.Logf("codes %v", codes)
+			for j := range 2 {
+				r := chaintest.Open(t, store.NewMemDB())
+				r.InitChain(chaintest.Genesis(replayOrgs...))
+				r.Block()
+				if r.Root() != first {
+					t.Fatalf("replica %d at height 1: app hash %s, generator %s", j, r.Root(), first)
+				}
+				for i, b := range blocks {
+					if _, err := r.App.FinalizeBlock(chain.Block{Height: b.height, Time: b.time, Txs: b.txs}); err != nil {
+						t.Fatalf("replica %d, height %d: %v", j, b.height, err)
+					}
+					if _, err := r.App.Commit(); err != nil {
+						t.Fatal(err)
+					}
+					if got := r.Root(); got != roots[i] {
+						t.Fatalf("replica %d, height %d: app hash %s, generator %s", j, b.height, got, roots[i])
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestOpenFromPool: a filled pool's production order, one per pool; bad
+// arguments change nothing.
+func TestOpenFromPool(t *testing.T) {
+	h := chaintest.New(t, replayOrgs...)
+	p := h.Mods.Production
+	ctx := &module.Context{KV: store.NewCache(h.State), Height: h.Height + 1, Time: h.Time}
+	id, err := p.OpenFromPool(ctx, 7, "factory-a", "factory-a/tee", 64000, h.Time+86400000)
+	if err != nil || id != 1 {
+		t.Fatalf("OpenFromPool: %d, %v", id, err)
+	}
+	o, err := p.Order(ctx.KV, id)
+	if err != nil || o.Pool != 7 || o.Qty != 64000 || o.Status != gongxu.OrderOpen || o.Product != "factory-a/tee" {
+		t.Fatalf("order %+v, %v", o, err)
+	}
+	if len(ctx.Events()) != 1 || ctx.Events()[0].Type != "production.order" {
+		t.Fatalf("events %+v", ctx.Events())
+	}
+	for _, c := range []struct {
+		pool uint64
+		qty  gongxu.Qty
+		kind gongxu.Kind
+	}{{7, 1000, gongxu.KindConflict}, {0, 1000, gongxu.KindInvalid}, {8, 0, gongxu.KindInvalid}, {8, -5, gongxu.KindInvalid}} {
+		if _, err := p.OpenFromPool(ctx, c.pool, "factory-a", "factory-a/tee", c.qty, h.Time); gongxu.ErrorKind(err) != c.kind {
+			t.Errorf("pool %d qty %d: %v, want %s", c.pool, c.qty, err, c.kind)
+		}
+	}
+	if got, _ := p.OrderForPool(ctx.KV, 7); got != 1 {
+		t.Fatalf("order for pool 7 is %d", got)
+	}
+	if _, err := p.Order(ctx.KV, 2); gongxu.ErrorKind(err) != gongxu.KindNotFound {
+		t.Fatalf("a rejected OpenFromPool created an order: %v", err)
+	}
+}

@@ -1,0 +1,178 @@
+package production_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/internal/chain/chaintest"
+)
+
+func id(s string) uint64 { n, _ := strconv.ParseUint(s, 10, 64); return n }
+
+// TestScenarios runs the production scenarios in testdata/scenarios/*.txtar
+// (the commands are chaintest.RunScenarios', plus these):
+//
+//	po N STATUS                    a purchase order's status
+//	negotiation N A1,A2,...        the actions of its negotiation history
+//	order N STATUS [PRODUCED]      a production order's status (and produced quantity)
+//	wo N STATUS [PRODUCED SCRAPPED]
+//	lot ID QTY|absent              a lot's remaining quantity
+//	stock ORG ITEM QTY             an org's stock of an item
+//	json po|order|wo|lot|offer ID TEXT   the stored JSON contains TEXT (offer ID: SUPPLIER/ITEM)
+//	snapshot                       remember the state
+//	unchanged                      the state is the snapshot's, but for signers' sequences
+func TestScenarios(t *testing.T) {
+	snaps := map[*chaintest.Harness]map[string]string{}
+	chaintest.RunScenarios(t, "testdata/scenarios/*.txtar", map[string]chaintest.Check{
+		"snapshot": func(h *chaintest.Harness, _ []string) error {
+			snaps[h] = dumpData(h)
+			return nil
+		},
+		"unchanged": func(h *chaintest.Harness, _ []string) error {
+			before, now := snaps[h], dumpData(h)
+			if before == nil {
+				return fmt.Errorf("no snapshot")
+			}
+			if !maps.Equal(before, now) {
+				var diff []string
+				for k := range now {
+					if before[k] != now[k] {
+						diff = append(diff, k)
+					}
+				}
+				for k := range before {
+					if _, ok := now[k]; !ok {
+						diff = append(diff, k)
+					}
+				}
+				slices.Sort(diff)
+				return fmt.Errorf("state changed at %v", diff)
+			}
+			return nil
+		},
+		"po": func(h *chaintest.Harness, args []string) error {
+			p, err := h.Mods.Production.PO(h.State, id(args[0]))
+			if err != nil {
+				return err
+			}
+			if string(p.Status) != args[1] {
+				return fmt.Errorf("po %s is %s, want %s (%+v)", args[0], p.Status, args[1], p.Negotiation)
+			}
+			return nil
+		},
+		"negotiation": func(h *chaintest.Harness, args []string) error {
+			p, err := h.Mods.Production.PO(h.State, id(args[0]))
+			if err != nil {
+				return err
+			}
+			var got []string
+			for _, n := range p.Negotiation {
+				got = append(got, n.Action)
+			}
+			if strings.Join(got, ",") != args[1] {
+				return fmt.Errorf("po %s negotiation %v, want %s", args[0], got, args[1])
+			}
+			return nil
+		},
+		"order": func(h *chaintest.Harness, args []string) error {
+			o, err := h.Mods.Production.Order(h.State, id(args[0]))
+			if err != nil {
+				return err
+			}
+			got := string(o.Status)
+			if len(args) > 2 {
+				got += " " + fmt.Sprint(o.Produced)
+			}
+			if want := strings.Join(args[1:], " "); got != want {
+				return fmt.Errorf("order %s is %q, want %q", args[0], got, want)
+			}
+			return nil
+		},
+		"wo": func(h *chaintest.Harness, args []string) error {
+			w, err := h.Mods.Production.WO(h.State, id(args[0]))
+			if err != nil {
+				return err
+			}
+			got := string(w.Status)
+			if len(args) > 2 {
+				got += fmt.Sprintf(" %d %d", w.Produced, w.Scrapped)
+			}
+			if want := strings.Join(args[1:], " "); got != want {
+				return fmt.Errorf("wo %s is %q, want %q", args[0], got, want)
+			}
+			return nil
+		},
+		"lot": func(h *chaintest.Harness, args []string) error {
+			l, err := h.Mods.Production.Lot(h.State, gongxu.LotID(args[0]))
+			if args[1] == "absent" {
+				if gongxu.ErrorKind(err) != gongxu.KindNotFound {
+					return fmt.Errorf("lot %s exists (%v)", args[0], err)
+				}
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			if fmt.Sprint(l.Qty) != args[1] {
+				return fmt.Errorf("lot %s holds %d, want %s", args[0], l.Qty, args[1])
+			}
+			return nil
+		},
+		"stock": func(h *chaintest.Harness, args []string) error {
+			s, err := h.Mods.Production.Stock(h.State, gongxu.OrgID(args[0]), gongxu.ItemID(args[1]))
+			if err != nil {
+				return err
+			}
+			if fmt.Sprint(s.Qty) != args[2] {
+				return fmt.Errorf("stock of %s at %s is %d, want %s", args[1], args[0], s.Qty, args[2])
+			}
+			return nil
+		},
+		"json": func(h *chaintest.Harness, args []string) error {
+			p := h.Mods.Production
+			var v any
+			var err error
+			switch args[0] {
+			case "po":
+				v, err = p.PO(h.State, id(args[1]))
+			case "order":
+				v, err = p.Order(h.State, id(args[1]))
+			case "wo":
+				v, err = p.WO(h.State, id(args[1]))
+			case "lot":
+				v, err = p.Lot(h.State, gongxu.LotID(args[1]))
+			case "offer":
+				s, item, _ := strings.Cut(args[1], "/")
+				v, err = p.Offer(h.State, gongxu.OrgID(s), gongxu.ItemID(item))
+			default:
+				return fmt.Errorf("json of what? %s", args[0])
+			}
+			if err != nil {
+				return err
+			}
+			b, _ := json.Marshal(v)
+			if want := strings.Join(args[2:], " "); !strings.Contains(string(b), want) {
+				return fmt.Errorf("%s %s is %s, want it to contain %s", args[0], args[1], b, want)
+			}
+			return nil
+		},
+	})
+}
+
+// dumpData is the committed state without the signers' sequences (a rejected
+// transaction still consumes its sequence number).
+func dumpData(h *chaintest.Harness) map[string]string {
+	d := h.Dump()
+	for k := range d {
+		if strings.HasPrefix(k, "chain/seq/") {
+			delete(d, k)
+		}
+	}
+	return d
+}

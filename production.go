@@ -1,0 +1,244 @@
+package gongxu
+
+import "strings"
+
+// ItemID names an item on the ledger: a material, a component or a product
+// (for a product usually its ProductID). 1 to 129 bytes without spaces or
+// control characters, as the planner's item ids.
+type ItemID string
+
+// Validate reports whether id is well formed.
+func (id ItemID) Validate() error {
+	s := string(id)
+	if len(s) < 1 || len(s) > 129 {
+		return Errorf(KindInvalid, "item id %q must be 1 to 129 bytes", s)
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c == 0x7f {
+			return Errorf(KindInvalid, "item id %q must hold no spaces or control characters", s)
+		}
+	}
+	return nil
+}
+
+// LotID names a lot: "<owner org>/<code>". The code is 1 to 129 characters of
+// a-z, 0-9, '-', '.', '_' and '/', neither starting nor ending with '/'. A lot
+// received from a supplier keeps the supplier's lot id under the receiver:
+// "factory-a/supplier-s/fab-001".
+type LotID string
+
+// NewLotID joins an owner and a code.
+func NewLotID(owner OrgID, code string) LotID { return LotID(string(owner) + "/" + code) }
+
+// Owner returns the org the lot id is namespaced under.
+func (id LotID) Owner() OrgID {
+	o, _, _ := strings.Cut(string(id), "/")
+	return OrgID(o)
+}
+
+// Validate reports whether id is well formed.
+func (id LotID) Validate() error {
+	o, code, ok := strings.Cut(string(id), "/")
+	if !ok {
+		return Errorf(KindInvalid, "lot id %q must be <org>/<code>", string(id))
+	}
+	if err := OrgID(o).Validate(); err != nil {
+		return err
+	}
+	if len(code) < 1 || len(code) > 129 || code[0] == '/' || code[len(code)-1] == '/' {
+		return Errorf(KindInvalid, "lot id %q: the code must be 1 to 129 characters, neither starting nor ending with '/'", string(id))
+	}
+	for _, r := range code {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '.' || r == '_' || r == '/') {
+			return Errorf(KindInvalid, "lot id %q: the code may hold only a-z, 0-9, '-', '.', '_' and '/'", string(id))
+		}
+	}
+	return nil
+}
+
+// OfferTier is a step of a supply offer's price list: from MinQty (milli-units)
+// on one order line, each unit (1000 milli) costs UnitPrice minor units.
+type OfferTier struct {
+	MinQty    Qty   `json:"min_qty"`
+	UnitPrice int64 `json:"unit_price"`
+}
+
+// SupplyOffer is what a supplier publishes it can supply: its own catalog,
+// one offer per (supplier, item).
+type SupplyOffer struct {
+	Supplier     OrgID       `json:"supplier"`
+	Item         ItemID      `json:"item"`
+	Unit         string      `json:"unit"`
+	LeadTimeDays int64       `json:"lead_time_days"`
+	MinQty       Qty         `json:"min_qty"` // smallest order line, milli-units
+	Tiers        []OfferTier `json:"tiers"`   // the first from 0 or MinQty; MinQty ascending, prices positive
+	Currency     string      `json:"currency"`
+	Version      int64       `json:"version"`
+	Updated      int64       `json:"updated"` // block time, unix ms
+}
+
+// PriceFor returns the unit price of a line of qty: the highest tier whose
+// MinQty is ≤ qty (the first tier's below it).
+func (o SupplyOffer) PriceFor(qty Qty) int64 {
+	if len(o.Tiers) == 0 {
+		return 0
+	}
+	p := o.Tiers[0].UnitPrice
+	for _, t := range o.Tiers {
+		if qty >= t.MinQty {
+			p = t.UnitPrice
+		}
+	}
+	return p
+}
+
+// ProductionOrderStatus is where a production order stands.
+type ProductionOrderStatus string
+
+// The production order statuses.
+const (
+	OrderOpen       ProductionOrderStatus = "open"        // created, no work started
+	OrderInProgress ProductionOrderStatus = "in_progress" // a work order started
+	OrderCompleted  ProductionOrderStatus = "completed"   // completed work orders produced at least the quantity
+)
+
+// OrderChange is one step of a production order's history.
+type OrderChange struct {
+	Status ProductionOrderStatus `json:"status"`
+	Time   int64                 `json:"time"` // block time, unix ms
+	Height int64                 `json:"height"`
+	Reason string                `json:"reason"`
+}
+
+// ProductionOrder is a factory's order to make a quantity of a product by a
+// date: from a filled pool (Pool ≠ 0) or created by the factory.
+type ProductionOrder struct {
+	ID                uint64                `json:"id"`
+	Factory           OrgID                 `json:"factory"`
+	Product           ItemID                `json:"product"`
+	Qty               Qty                   `json:"qty"` // milli-units
+	Due               int64                 `json:"due"` // block time, unix ms
+	Pool              uint64                `json:"pool"`
+	Status            ProductionOrderStatus `json:"status"`
+	Produced          Qty                   `json:"produced"` // by completed work orders
+	PlannedCompletion int64                 `json:"planned_completion"`
+	PlanReason        string                `json:"plan_reason,omitempty"`
+	Created           int64                 `json:"created"`
+	History           []OrderChange         `json:"history"`
+}
+
+// POStatus is where a purchase order stands.
+type POStatus string
+
+// The purchase order statuses.
+const (
+	POSent            POStatus = "sent"             // the factory sent it; the supplier answers
+	POAccepted        POStatus = "accepted"         // the supplier accepted with promised dates
+	PORejected        POStatus = "rejected"         // the supplier rejected it, with a reason
+	POChangesProposed POStatus = "changes_proposed" // the supplier proposed changed lines; the factory decides
+	POCancelled       POStatus = "cancelled"        // the factory cancelled it before any shipment
+	POShipped         POStatus = "shipped"          // the supplier shipped every line in full
+	POReceived        POStatus = "received"         // the factory received every line in full
+)
+
+// POLine is one line of a purchase order (or of a proposal).
+type POLine struct {
+	Item      ItemID `json:"item"`
+	Qty       Qty    `json:"qty"`        // milli-units
+	Date      int64  `json:"date"`       // requested date, block time unix ms
+	UnitPrice int64  `json:"unit_price"` // minor units per unit (1000 milli)
+}
+
+// PONegotiation is one step of a purchase order's negotiation.
+type PONegotiation struct {
+	By     OrgID    `json:"by"`
+	Action string   `json:"action"` // sent, accept, reject, propose, decide_accept, decide_reject, cancel
+	Lines  []POLine `json:"lines,omitempty"`
+	Reason string   `json:"reason,omitempty"`
+	Time   int64    `json:"time"`
+	Height int64    `json:"height"`
+}
+
+// ShipLine is a quantity of one lot shipped against a PO line (Line is the
+// 1-based index of the PO line); Received is what the factory received of it.
+type ShipLine struct {
+	Line     int   `json:"line"`
+	Lot      LotID `json:"lot"` // the supplier's lot id
+	Qty      Qty   `json:"qty"`
+	Received Qty   `json:"received"`
+}
+
+// Shipment is one shipment of a purchase order.
+type Shipment struct {
+	ID    int        `json:"id"` // 1-based within the PO
+	Lines []ShipLine `json:"lines"`
+	Time  int64      `json:"time"`
+}
+
+// PurchaseOrder is a factory's order to a supplier org.
+type PurchaseOrder struct {
+	ID          uint64          `json:"id"`
+	Factory     OrgID           `json:"factory"`
+	Supplier    OrgID           `json:"supplier"`
+	Currency    string          `json:"currency"`
+	Lines       []POLine        `json:"lines"`
+	Promised    []int64         `json:"promised"` // promised date per line once accepted
+	Proposal    []POLine        `json:"proposal,omitempty"`
+	Status      POStatus        `json:"status"`
+	Reason      string          `json:"reason,omitempty"` // of a rejection or cancellation
+	Shipped     []Qty           `json:"shipped"`          // per line
+	Received    []Qty           `json:"received"`         // per line
+	Shipments   []Shipment      `json:"shipments"`
+	Negotiation []PONegotiation `json:"negotiation"`
+	Created     int64           `json:"created"`
+}
+
+// WorkOrderStatus is where a work order stands.
+type WorkOrderStatus string
+
+// The work order statuses.
+const (
+	WOStarted   WorkOrderStatus = "started"
+	WOCompleted WorkOrderStatus = "completed"
+)
+
+// LotQty is a quantity of a lot.
+type LotQty struct {
+	Lot LotID `json:"lot"`
+	Qty Qty   `json:"qty"`
+}
+
+// WorkOrder is the making of a quantity of a production order's product.
+type WorkOrder struct {
+	ID         uint64          `json:"id"`
+	Order      uint64          `json:"order"`
+	Factory    OrgID           `json:"factory"`
+	Item       ItemID          `json:"item"`
+	Qty        Qty             `json:"qty"` // started, milli-units
+	Produced   Qty             `json:"produced"`
+	Scrapped   Qty             `json:"scrapped"`
+	Status     WorkOrderStatus `json:"status"`
+	Inputs     []LotQty        `json:"inputs"`      // lots to consume, consumed at completion
+	OutputLots []LotQty        `json:"output_lots"` // created at completion
+	Started    int64           `json:"started"`
+	Completed  int64           `json:"completed,omitempty"`
+}
+
+// Lot is a quantity of one item that one org holds under one id.
+type Lot struct {
+	ID      LotID  `json:"id"`
+	Item    ItemID `json:"item"`
+	Owner   OrgID  `json:"owner"`
+	Qty     Qty    `json:"qty"` // remaining, milli-units
+	Created int64  `json:"created"`
+	From    LotID  `json:"from,omitempty"` // the supplier's lot it was received from
+	PO      uint64 `json:"po,omitempty"`
+	WO      uint64 `json:"wo,omitempty"` // the work order that made it
+}
+
+// Stock is an org's quantity of an item on the ledger: the sum of its lots.
+type Stock struct {
+	Org  OrgID  `json:"org"`
+	Item ItemID `json:"item"`
+	Qty  Qty    `json:"qty"`
+}
