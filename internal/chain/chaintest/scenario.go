@@ -2,8 +2,10 @@ package chaintest
 
 import (
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -11,6 +13,7 @@ import (
 	"github.com/rogpeppe/go-internal/txtar"
 
 	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/internal/chain"
 )
 
 // Check is a module's scenario command: it checks the state (or acts on it)
@@ -25,6 +28,11 @@ type Check func(h *Harness, args []string) error
 //	fail KIND SUBSTRING           right after a tx line: expect this rejection
 //	advance MS                    move block time forward (units: ms; or 3d, 5h, 10m, 30s)
 //	block                         commit an empty block
+//	snapshot                      remember the committed state
+//	unchanged                     the state is the snapshot's, but for signers' sequences (a
+//	                              rejected tx that reached its handler consumes its sequence)
+//	balance ACCOUNT CUR AMOUNT    a money balance; ACCOUNT may be key:NAME for Key(NAME)'s account
+//	invariant                     settle's money invariant, now and after every later block
 //
 // plus the commands in checks (for example "org ID present"). In JSON,
 // $key(NAME) is replaced by the hex public key of Key(NAME), and $last by
@@ -85,6 +93,7 @@ type lastTx struct {
 func runScript(t *testing.T, script string, checks map[string]Check) {
 	var h *Harness
 	var last *lastTx
+	var snapshot map[string]string
 	var lastHash string
 	checkLast := func() {
 		if last != nil && last.code != 0 {
@@ -151,6 +160,28 @@ func runScript(t *testing.T, script string, checks map[string]Check) {
 			h.Advance(ms)
 		case "block":
 			h.Block()
+		case "snapshot":
+			snapshot = dataState(h)
+		case "unchanged":
+			if snapshot == nil {
+				t.Fatalf("line %d: unchanged without a snapshot", n)
+			}
+			if diff := diffState(snapshot, dataState(h)); len(diff) > 0 {
+				t.Fatalf("line %d: state changed at %v", n, diff)
+			}
+		case "balance":
+			if err := checkBalance(h, args); err != nil {
+				t.Fatalf("line %d: %s: %v", n, line, err)
+			}
+		case "invariant":
+			if err := h.Mods.Settle.CheckInvariant(h.State); err != nil {
+				t.Fatalf("line %d: %v", n, err)
+			}
+			h.App.OnCommit(func(res chain.BlockResult) {
+				if err := h.Mods.Settle.CheckInvariant(h.State); err != nil {
+					t.Fatalf("height %d: %v", res.Height, err)
+				}
+			})
 		default:
 			c, ok := checks[cmd]
 			if !ok {
@@ -162,4 +193,51 @@ func runScript(t *testing.T, script string, checks map[string]Check) {
 		}
 	}
 	checkLast()
+}
+
+// dataState is the committed state without the chain's per-signer sequences.
+func dataState(h *Harness) map[string]string {
+	d := h.Dump()
+	for k := range d {
+		if strings.HasPrefix(k, "chain/seq/") {
+			delete(d, k)
+		}
+	}
+	return d
+}
+
+// diffState lists the keys whose values differ, sorted.
+func diffState(before, now map[string]string) []string {
+	var diff []string
+	for k, v := range now {
+		if w, ok := before[k]; !ok || w != v {
+			diff = append(diff, k)
+		}
+	}
+	for k := range before {
+		if _, ok := now[k]; !ok {
+			diff = append(diff, k)
+		}
+	}
+	slices.Sort(diff)
+	return diff
+}
+
+func checkBalance(h *Harness, args []string) error {
+	if len(args) != 3 {
+		return fmt.Errorf("balance ACCOUNT CUR AMOUNT")
+	}
+	acct := gongxu.AccountID(args[0])
+	if rest, ok := strings.CutPrefix(args[0], "key:"); ok && gongxu.PubKey(rest).Validate() != nil {
+		name := strings.TrimSuffix(strings.TrimPrefix(rest, "$key("), ")")
+		acct = gongxu.KeyAccount(PubKey(name))
+	}
+	got, err := h.Mods.Settle.Balance(h.State, acct, args[1])
+	if err != nil {
+		return err
+	}
+	if strconv.FormatInt(got, 10) != args[2] {
+		return fmt.Errorf("%s holds %d %s, want %s", acct, got, args[1], args[2])
+	}
+	return nil
 }

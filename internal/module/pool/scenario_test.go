@@ -2,9 +2,7 @@ package pool_test
 
 import (
 	"fmt"
-	"maps"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,9 +10,7 @@ import (
 	"github.com/rogpeppe/go-internal/txtar"
 
 	"github.com/gongxu-network/gongxu"
-	"github.com/gongxu-network/gongxu/internal/chain"
 	"github.com/gongxu-network/gongxu/internal/chain/chaintest"
-	"github.com/gongxu-network/gongxu/internal/module/settle"
 )
 
 const scenarios = "testdata/scenarios/*.txtar"
@@ -49,7 +45,6 @@ func TestScenarios(t *testing.T) {
 			}
 		}
 	}
-	snapshots := map[*chaintest.Harness]map[string]string{}
 	getPool := func(h *chaintest.Harness, arg string) (gongxu.Pool, error) {
 		id, err := strconv.ParseUint(arg, 10, 64)
 		if err != nil {
@@ -70,14 +65,6 @@ func TestScenarios(t *testing.T) {
 		}
 	}
 	chaintest.RunScenarios(t, scenarios, map[string]chaintest.Check{
-		"invariant": func(h *chaintest.Harness, _ []string) error {
-			h.App.OnCommit(func(res chain.BlockResult) {
-				if err := h.Mods.Settle.CheckInvariant(h.State); err != nil {
-					h.T.Fatalf("height %d: %v", res.Height, err)
-				}
-			})
-			return h.Mods.Settle.CheckInvariant(h.State)
-		},
 		"pool":    field("status", func(p gongxu.Pool) string { return string(p.Status) }),
 		"total":   field("total", func(p gongxu.Pool) string { return fmt.Sprint(p.Total) }),
 		"pledges": field("pledges", func(p gongxu.Pool) string { return fmt.Sprint(p.Pledges) }),
@@ -92,20 +79,6 @@ func TestScenarios(t *testing.T) {
 			}
 			return strings.Join(s, ",")
 		}),
-		"balance": func(h *chaintest.Harness, args []string) error {
-			acct := gongxu.AccountID(args[0])
-			if name, ok := strings.CutPrefix(args[0], "key:"); ok {
-				acct = settle.KeyAccount(chaintest.PubKey(name))
-			}
-			got, err := h.Mods.Settle.Balance(h.State, acct, args[1])
-			if err != nil {
-				return err
-			}
-			if fmt.Sprint(got) != args[2] {
-				return fmt.Errorf("%s holds %d %s, want %s", acct, got, args[1], args[2])
-			}
-			return nil
-		},
 		"share": func(h *chaintest.Harness, args []string) error {
 			id, _ := strconv.ParseUint(args[0], 10, 64)
 			s, err := h.Mods.Pool.HubShare(h.State, id, gongxu.OrgID(args[1]))
@@ -155,43 +128,5 @@ func TestScenarios(t *testing.T) {
 			}
 			return nil
 		},
-		"snapshot": func(h *chaintest.Harness, _ []string) error {
-			snapshots[h] = dumpData(h)
-			return nil
-		},
-		"unchanged": func(h *chaintest.Harness, _ []string) error {
-			before, now := snapshots[h], dumpData(h)
-			if before == nil {
-				return fmt.Errorf("no snapshot")
-			}
-			if !maps.Equal(before, now) {
-				var diff []string
-				for k := range now {
-					if before[k] != now[k] {
-						diff = append(diff, k)
-					}
-				}
-				for k := range before {
-					if _, ok := now[k]; !ok {
-						diff = append(diff, k)
-					}
-				}
-				slices.Sort(diff)
-				return fmt.Errorf("state changed at %v", diff)
-			}
-			return nil
-		},
 	})
-}
-
-// dumpData is the committed state without the signers' sequences (a rejected
-// transaction still consumes its sequence number).
-func dumpData(h *chaintest.Harness) map[string]string {
-	d := h.Dump()
-	for k := range d {
-		if strings.HasPrefix(k, "chain/seq/") {
-			delete(d, k)
-		}
-	}
-	return d
 }

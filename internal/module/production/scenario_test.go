@@ -3,8 +3,6 @@ package production_test
 import (
 	"encoding/json"
 	"fmt"
-	"maps"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -28,34 +26,7 @@ func id(s string) uint64 { n, _ := strconv.ParseUint(s, 10, 64); return n }
 //	snapshot                       remember the state
 //	unchanged                      the state is the snapshot's, but for signers' sequences
 func TestScenarios(t *testing.T) {
-	snaps := map[*chaintest.Harness]map[string]string{}
 	chaintest.RunScenarios(t, "testdata/scenarios/*.txtar", map[string]chaintest.Check{
-		"snapshot": func(h *chaintest.Harness, _ []string) error {
-			snaps[h] = dumpData(h)
-			return nil
-		},
-		"unchanged": func(h *chaintest.Harness, _ []string) error {
-			before, now := snaps[h], dumpData(h)
-			if before == nil {
-				return fmt.Errorf("no snapshot")
-			}
-			if !maps.Equal(before, now) {
-				var diff []string
-				for k := range now {
-					if before[k] != now[k] {
-						diff = append(diff, k)
-					}
-				}
-				for k := range before {
-					if _, ok := now[k]; !ok {
-						diff = append(diff, k)
-					}
-				}
-				slices.Sort(diff)
-				return fmt.Errorf("state changed at %v", diff)
-			}
-			return nil
-		},
 		"po": func(h *chaintest.Harness, args []string) error {
 			p, err := h.Mods.Production.PO(h.State, id(args[0]))
 			if err != nil {
@@ -163,16 +134,4 @@ func TestScenarios(t *testing.T) {
 			return nil
 		},
 	})
-}
-
-// dumpData is the committed state without the signers' sequences (a rejected
-// transaction still consumes its sequence number).
-func dumpData(h *chaintest.Harness) map[string]string {
-	d := h.Dump()
-	for k := range d {
-		if strings.HasPrefix(k, "chain/seq/") {
-			delete(d, k)
-		}
-	}
-	return d
 }

@@ -27,29 +27,7 @@ func id(s string) uint64 { n, _ := strconv.ParseUint(s, 10, 64); return n }
 //	snapshot                             remember the state (but signers' sequences)
 //	unchanged                            the state is as remembered
 func TestScenarios(t *testing.T) {
-	snaps := map[*chaintest.Harness]map[string]string{}
 	chaintest.RunScenarios(t, "testdata/scenarios/*.txtar", map[string]chaintest.Check{
-		"snapshot": func(h *chaintest.Harness, _ []string) error {
-			snaps[h] = state(h)
-			return nil
-		},
-		"unchanged": func(h *chaintest.Harness, _ []string) error {
-			before, now := snaps[h], state(h)
-			if before == nil {
-				return fmt.Errorf("no snapshot")
-			}
-			for k, v := range now {
-				if before[k] != v {
-					return fmt.Errorf("key %q changed: %q → %q", k, before[k], v)
-				}
-			}
-			for k := range before {
-				if _, ok := now[k]; !ok {
-					return fmt.Errorf("key %q was deleted", k)
-				}
-			}
-			return nil
-		},
 		"rfq": func(h *chaintest.Harness, args []string) error {
 			r, err := h.Mods.RFQ.RFQ(h.State, id(args[0]))
 			if args[1] == "absent" {
@@ -139,27 +117,5 @@ func TestScenarios(t *testing.T) {
 			}
 			return fmt.Errorf("no award to %s in %+v", args[1], r.Awards)
 		},
-		"balance": func(h *chaintest.Harness, args []string) error {
-			bal, err := h.Mods.Settle.Balance(h.State, gongxu.AccountID(args[0]), args[1])
-			if err != nil || strconv.FormatInt(bal, 10) != args[2] {
-				return fmt.Errorf("balance %d (%v)", bal, err)
-			}
-			return nil
-		},
-		"invariant": func(h *chaintest.Harness, _ []string) error {
-			return h.Mods.Settle.CheckInvariant(h.State)
-		},
 	})
-}
-
-// state is the committed state without the chain's per-signer sequences,
-// which a rejected transaction consumes once it reaches its handler.
-func state(h *chaintest.Harness) map[string]string {
-	m := h.Dump()
-	for k := range m {
-		if strings.HasPrefix(k, "chain/") {
-			delete(m, k)
-		}
-	}
-	return m
 }

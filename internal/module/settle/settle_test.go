@@ -15,17 +15,6 @@ import (
 // "supply CUR AMOUNT", and "invariant" (money neither created nor destroyed).
 func TestScenarios(t *testing.T) {
 	chaintest.RunScenarios(t, "testdata/scenarios/*.txtar", map[string]chaintest.Check{
-		"balance": func(h *chaintest.Harness, args []string) error {
-			acct := args[0]
-			if len(acct) > 9 && acct[:9] == "key:$key(" {
-				acct = "key:" + string(chaintest.PubKey(acct[9:len(acct)-1]))
-			}
-			b, err := h.Mods.Settle.Balance(h.State, gongxu.AccountID(acct), args[1])
-			if err != nil || strconv.FormatInt(b, 10) != args[2] {
-				return fmt.Errorf("balance %d (%v)", b, err)
-			}
-			return nil
-		},
 		"supply": func(h *chaintest.Harness, args []string) error {
 			s, err := h.Mods.Settle.Supply(h.State, args[0])
 			if err != nil || strconv.FormatInt(s, 10) != args[1] {
@@ -33,7 +22,6 @@ func TestScenarios(t *testing.T) {
 			}
 			return nil
 		},
-		"invariant": func(h *chaintest.Harness, _ []string) error { return h.Mods.Settle.CheckInvariant(h.State) },
 	})
 }
 
