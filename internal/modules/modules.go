@@ -6,6 +6,7 @@
 package modules
 
 import (
+	"github.com/gongxu-network/gongxu"
 	"github.com/gongxu-network/gongxu/internal/chain"
 	"github.com/gongxu-network/gongxu/internal/module"
 	"github.com/gongxu-network/gongxu/internal/module/catalog"
@@ -40,7 +41,40 @@ func New() *Set {
 			Currency: r.Currency, Deadline: r.Deadline, RFQ: r.RFQ,
 		})
 	}
-	return &Set{Member: m, Catalog: c, Settle: st, Pool: p, RFQ: rfq.New(m, openAwarded), Production: production.New(m, c)}
+	prod := production.New(m, c)
+	// A succeeded pool becomes a production order for its product and total,
+	// due its product's lead time after the pool closed. Pools awarded from a
+	// request for quote name no catalog product and get none yet. An order the
+	// production module refuses must not stop the pool from closing: only a
+	// broken invariant (KindInternal) goes up.
+	p.OnSucceeded(func(ctx *module.Context, pl gongxu.Pool) error {
+		if pl.Product == "" {
+			return nil
+		}
+		prodt, err := c.Product(ctx.KV, pl.Product)
+		if err != nil {
+			return ignoreRefusal(err)
+		}
+		qty, err := gongxu.MulInt64(pl.Total, 1000) // units → milli-units
+		if err != nil {
+			return nil
+		}
+		due, err := gongxu.AddInt64(ctx.Time, prodt.LeadTimeDays*24*3600*1000)
+		if err != nil {
+			return nil
+		}
+		_, err = prod.OpenFromPool(ctx, pl.ID, pl.Factory, pl.Product, gongxu.Qty(qty), due)
+		return ignoreRefusal(err)
+	})
+	return &Set{Member: m, Catalog: c, Settle: st, Pool: p, RFQ: rfq.New(m, openAwarded), Production: prod}
+}
+
+// ignoreRefusal passes up only broken invariants.
+func ignoreRefusal(err error) error {
+	if err != nil && gongxu.ErrorKind(err) == gongxu.KindInternal {
+		return err
+	}
+	return nil
 }
 
 // List returns the modules in execution order.

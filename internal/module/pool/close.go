@@ -112,5 +112,11 @@ func (m *Module) close(ctx *module.Context, p *gongxu.Pool, why string) error {
 		return fmt.Errorf("pool %d: escrow holds %d %s after closing", p.ID, bal, p.Currency)
 	}
 	p.Escrowed = 0
-	return savePool(ctx, p)
+	if err := savePool(ctx, p); err != nil {
+		return err
+	}
+	if p.Status == gongxu.PoolSucceeded && m.onSucceeded != nil {
+		return m.onSucceeded(ctx, *p)
+	}
+	return nil
 }

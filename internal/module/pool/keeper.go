@@ -22,7 +22,14 @@ type Module struct {
 	members Members
 	catalog Catalog
 	settle  Settle
+
+	onSucceeded func(ctx *module.Context, p gongxu.Pool) error
 }
+
+// OnSucceeded sets what follows a pool's success inside the same block (the
+// production module opens the pool's production order); internal/modules
+// wires it. A returned error is a broken invariant and halts the node.
+func (m *Module) OnSucceeded(fn func(ctx *module.Context, p gongxu.Pool) error) { m.onSucceeded = fn }
 
 // New returns the pool module.
 func New(members Members, catalog Catalog, settle Settle) *Module {
