@@ -1,6 +1,9 @@
 package gongxu
 
-import "strings"
+import (
+	"context"
+	"strings"
+)
 
 // ItemID names an item on the ledger: a material, a component or a product
 // (for a product usually its ProductID). 1 to 129 bytes without spaces or
@@ -241,4 +244,31 @@ type Stock struct {
 	Org  OrgID  `json:"org"`
 	Item ItemID `json:"item"`
 	Qty  Qty    `json:"qty"`
+}
+
+// ProductionService reads the production side of the ledger: supply offers,
+// production orders and their work orders, purchase orders and lots.
+// Lists are never nil. Errors: KindNotFound for an unknown id (Order, PO,
+// Lot; WorkOrders of an unknown order), KindInvalid for a malformed org or
+// lot id, KindInternal otherwise.
+type ProductionService interface {
+	// Offers lists a supplier's offers, or every supplier's when supplier
+	// is "", sorted by supplier then item.
+	Offers(ctx context.Context, supplier OrgID) ([]SupplyOffer, error)
+	// Orders lists production orders, newest first, of one factory or of
+	// all when factory is "".
+	Orders(ctx context.Context, factory OrgID, limit int) ([]ProductionOrder, error)
+	// Order returns one production order, its history included.
+	Order(ctx context.Context, id uint64) (ProductionOrder, error)
+	// POs lists purchase orders, newest first, where org is the factory or
+	// the supplier; all when org is "".
+	POs(ctx context.Context, org OrgID, limit int) ([]PurchaseOrder, error)
+	// PO returns one purchase order.
+	PO(ctx context.Context, id uint64) (PurchaseOrder, error)
+	// WorkOrders lists the work orders of a production order, by id.
+	WorkOrders(ctx context.Context, order uint64) ([]WorkOrder, error)
+	// Lots lists lots, newest first, of one owner or of all when owner is "".
+	Lots(ctx context.Context, owner OrgID, limit int) ([]Lot, error)
+	// Lot returns one lot.
+	Lot(ctx context.Context, id LotID) (Lot, error)
 }

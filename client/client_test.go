@@ -23,6 +23,8 @@ var (
 	_ gongxu.TxService      = (*client.Client)(nil)
 	_ gongxu.RFQService     = (*client.Client)(nil)
 	_ gongxu.ReceiptService = (*client.Client)(nil)
+
+	_ gongxu.ProductionService = (*client.Client)(nil)
 )
 
 type env struct {
@@ -32,6 +34,7 @@ type env struct {
 	pools    *fake.Pools
 	rfqs     *fake.RFQs
 	receipts *fake.Receipts
+	prod     *fake.Production
 	srv      *httptest.Server
 	c        *client.Client
 }
@@ -40,12 +43,14 @@ func newEnv(t *testing.T, opts ...client.Option) *env {
 	t.Helper()
 	node, members, txs := fake.New()
 	pools, rfqs, receipts := fake.NewMarket()
+	prod := fake.NewProduction()
 	srv := httptest.NewServer(httpapi.New(httpapi.Config{
-		Node: node, Members: members, Txs: txs, Pools: pools, RFQs: rfqs, Receipts: receipts, WaitTimeout: time.Second,
+		Node: node, Members: members, Txs: txs, Pools: pools, RFQs: rfqs, Receipts: receipts, Production: prod,
+		WaitTimeout: time.Second,
 	}))
 	t.Cleanup(srv.Close)
 	return &env{
-		node: node, members: members, txs: txs, pools: pools, rfqs: rfqs, receipts: receipts,
+		node: node, members: members, txs: txs, pools: pools, rfqs: rfqs, receipts: receipts, prod: prod,
 		srv: srv, c: client.New(srv.URL, opts...),
 	}
 }

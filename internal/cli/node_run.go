@@ -131,7 +131,7 @@ func startNode(home string, cfg NodeConfig, log *slog.Logger) (_ *node, err erro
 		}
 	}
 	api := httpapi.New(httpapi.Config{Node: readYourWrites{n}, Members: n.read, Txs: n.read, Pools: n.read, RFQs: n.read,
-		Receipts: receipts{n}, Registry: reg, Logger: log})
+		Receipts: receipts{n}, Production: n.read, Registry: reg, Logger: log})
 	pages, err := web.New(web.Config{Node: n.comet, Members: n.read, Txs: n.read, Pools: n.read, RFQs: n.read, Operator: op,
 		Progress: n.progressPoints, Logger: log})
 	if err != nil {

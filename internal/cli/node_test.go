@@ -16,7 +16,9 @@ import (
 	"github.com/gongxu-network/gongxu"
 	"github.com/gongxu-network/gongxu/client"
 	"github.com/gongxu-network/gongxu/internal/keyring"
+	"github.com/gongxu-network/gongxu/internal/module/catalog"
 	"github.com/gongxu-network/gongxu/internal/module/member"
+	"github.com/gongxu-network/gongxu/internal/module/production"
 )
 
 func freeAddr(t *testing.T) string {
@@ -77,6 +79,14 @@ func TestNodeInProcess(t *testing.T) {
 	// Read your writes: once the tx is answered, queries show it.
 	if o, err := c.Org(ctx, "operator"); err != nil || o.Description != "in-process" {
 		t.Fatalf("right after the commit the read model shows %+v (%v)", o, err)
+	}
+	// The production module's real events reach the read model and the API.
+	send(catalog.TypePublish, catalog.MsgPublish{SKU: "jacket", Name: "Jacket", Unit: "piece", LeadTimeDays: 7})
+	st, _ := c.Status(ctx)
+	bt, _ := time.Parse(time.RFC3339Nano, st.BlockTime)
+	send(production.TypeOrder, production.MsgOrder{Product: "operator/jacket", Qty: 40_000, Due: bt.UnixMilli() + 30*24*3600*1000})
+	if os, err := c.Orders(ctx, "operator", 10); err != nil || len(os) != 1 || os[0].Qty != 40_000 || string(os[0].Product) != "operator/jacket" {
+		t.Fatalf("production orders over the API: %+v (%v)", os, err)
 	}
 	// Add a second validator with little power (the chain keeps > 2/3 with
 	// this node alone): CometBFT must take the update.

@@ -23,6 +23,10 @@ type Config struct {
 	RFQs     gongxu.RFQService     // requests for quote and their bids
 	Receipts gongxu.ReceiptService // receipts of hub batches' leaves
 
+	// Production serves supply offers, production orders and their work
+	// orders, purchase orders and lots.
+	Production gongxu.ProductionService
+
 	// Registry is served on /metrics. When nil, /metrics serves an empty
 	// registry.
 	Registry *prometheus.Registry
@@ -52,15 +56,16 @@ var jsonBodyLimit = int64(base64.StdEncoding.EncodedLen(maxTxBytes) + 4096)
 
 // server holds the configuration the handlers read.
 type server struct {
-	node     gongxu.NodeService
-	members  gongxu.MemberService
-	txs      gongxu.TxService
-	pools    gongxu.PoolService
-	rfqs     gongxu.RFQService
-	receipts gongxu.ReceiptService
-	log      *slog.Logger
-	wait     time.Duration
-	metrics  http.Handler
+	node       gongxu.NodeService
+	members    gongxu.MemberService
+	txs        gongxu.TxService
+	pools      gongxu.PoolService
+	rfqs       gongxu.RFQService
+	receipts   gongxu.ReceiptService
+	production gongxu.ProductionService
+	log        *slog.Logger
+	wait       time.Duration
+	metrics    http.Handler
 }
 
 // route is one entry of the API: the mux pattern is Method + " " + Path, and
@@ -99,6 +104,14 @@ var routes = []route{
 	{"GET", "/v1/rfqs", (*server).rfqList},
 	{"GET", "/v1/rfqs/{id}", (*server).rfq},
 	{"GET", "/v1/rfqs/{id}/bids", (*server).bids},
+	{"GET", "/v1/offers", (*server).offers},
+	{"GET", "/v1/production-orders", (*server).productionOrders},
+	{"GET", "/v1/production-orders/{id}", (*server).productionOrder},
+	{"GET", "/v1/production-orders/{id}/work-orders", (*server).workOrders},
+	{"GET", "/v1/purchase-orders", (*server).purchaseOrders},
+	{"GET", "/v1/purchase-orders/{id}", (*server).purchaseOrder},
+	{"GET", "/v1/lots", (*server).lots},
+	{"GET", "/v1/lots/{id...}", (*server).lot},
 }
 
 // New returns the API handler for cfg.
@@ -122,14 +135,15 @@ func newServer(cfg Config) *server {
 		reg = prometheus.NewRegistry()
 	}
 	return &server{
-		node:     cfg.Node,
-		members:  cfg.Members,
-		txs:      cfg.Txs,
-		pools:    cfg.Pools,
-		rfqs:     cfg.RFQs,
-		receipts: cfg.Receipts,
-		log:      log,
-		wait:     wait,
+		node:       cfg.Node,
+		members:    cfg.Members,
+		txs:        cfg.Txs,
+		pools:      cfg.Pools,
+		rfqs:       cfg.RFQs,
+		receipts:   cfg.Receipts,
+		production: cfg.Production,
+		log:        log,
+		wait:       wait,
 		metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{
 			ErrorLog:      slog.NewLogLogger(log.Handler(), slog.LevelError),
 			ErrorHandling: promhttp.ContinueOnError,

@@ -51,6 +51,7 @@ type env struct {
 	pools    *fake.Pools
 	rfqs     *fake.RFQs
 	receipts *fake.Receipts
+	prod     *fake.Production
 	cfg      Config
 	logs     *syncBuffer
 }
@@ -58,15 +59,16 @@ type env struct {
 func newEnv() *env {
 	node, members, txs := fake.New()
 	pools, rfqs, receipts := fake.NewMarket()
+	prod := fake.NewProduction()
 	reg := prometheus.NewRegistry()
 	c := prometheus.NewCounter(prometheus.CounterOpts{Name: "gongxu_test_events_total", Help: "Events counted by the test."})
 	c.Add(3)
 	reg.MustRegister(c)
 	logs := &syncBuffer{}
 	return &env{
-		node: node, members: members, txs: txs, pools: pools, rfqs: rfqs, receipts: receipts, logs: logs,
+		node: node, members: members, txs: txs, pools: pools, rfqs: rfqs, receipts: receipts, prod: prod, logs: logs,
 		cfg: Config{
-			Node: node, Members: members, Txs: txs, Pools: pools, RFQs: rfqs, Receipts: receipts, Registry: reg,
+			Node: node, Members: members, Txs: txs, Pools: pools, RFQs: rfqs, Receipts: receipts, Production: prod, Registry: reg,
 			Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		},
 	}
@@ -272,6 +274,49 @@ var goldenCases = []apiCase{
 	{name: "rfq_bids_sealed", method: "GET", target: "/v1/rfqs/2/bids", status: 200},
 	{name: "rfq_bids_not_found", method: "GET", target: "/v1/rfqs/99/bids", status: 404},
 	{name: "rfq_bids_bad_id", method: "GET", target: "/v1/rfqs/1.5/bids", status: 400},
+
+	{name: "offers", method: "GET", target: "/v1/offers", status: 200},
+	{name: "offers_supplier", method: "GET", target: "/v1/offers?supplier=silk-supply", status: 200},
+	{name: "offers_other_supplier", method: "GET", target: "/v1/offers?supplier=hub-lishui", status: 200},
+	{name: "offers_bad_supplier", method: "GET", target: "/v1/offers?supplier=Silk", status: 400},
+	{name: "offers_unavailable", method: "GET", target: "/v1/offers", status: 503, setup: func(e *env) { e.cfg.Production = nil }},
+	{name: "offers_internal", method: "GET", target: "/v1/offers", status: 500, setup: func(e *env) { e.prod.SetErr(errBoom) }},
+	{name: "production_orders", method: "GET", target: "/v1/production-orders", status: 200},
+	{name: "production_orders_factory_limit", method: "GET", target: "/v1/production-orders?factory=acme-textiles&limit=1", status: 200},
+	{name: "production_orders_bad_factory", method: "GET", target: "/v1/production-orders?factory=a", status: 400},
+	{name: "production_orders_bad_limit", method: "GET", target: "/v1/production-orders?limit=0", status: 400},
+	{name: "production_order", method: "GET", target: "/v1/production-orders/2", status: 200},
+	{name: "production_order_open", method: "GET", target: "/v1/production-orders/1", status: 200},
+	{name: "production_order_not_found", method: "GET", target: "/v1/production-orders/99", status: 404},
+	{name: "production_order_bad_id", method: "GET", target: "/v1/production-orders/two", status: 400},
+	{name: "production_order_unavailable", method: "GET", target: "/v1/production-orders/2", status: 503,
+		setup: func(e *env) { e.cfg.Production = nil }},
+	{name: "work_orders", method: "GET", target: "/v1/production-orders/2/work-orders", status: 200},
+	{name: "work_orders_empty", method: "GET", target: "/v1/production-orders/1/work-orders", status: 200},
+	{name: "work_orders_not_found", method: "GET", target: "/v1/production-orders/99/work-orders", status: 404},
+	{name: "work_orders_bad_id", method: "GET", target: "/v1/production-orders/-1/work-orders", status: 400},
+	{name: "purchase_orders", method: "GET", target: "/v1/purchase-orders", status: 200},
+	{name: "purchase_orders_org_limit", method: "GET", target: "/v1/purchase-orders?org=silk-supply&limit=1", status: 200},
+	{name: "purchase_orders_other_org", method: "GET", target: "/v1/purchase-orders?org=hub-lishui", status: 200},
+	{name: "purchase_orders_bad_org", method: "GET", target: "/v1/purchase-orders?org=x", status: 400},
+	{name: "purchase_orders_bad_limit", method: "GET", target: "/v1/purchase-orders?limit=1001", status: 400},
+	{name: "purchase_order", method: "GET", target: "/v1/purchase-orders/2", status: 200},
+	{name: "purchase_order_sent", method: "GET", target: "/v1/purchase-orders/1", status: 200},
+	{name: "purchase_order_not_found", method: "GET", target: "/v1/purchase-orders/99", status: 404},
+	{name: "purchase_order_bad_id", method: "GET", target: "/v1/purchase-orders/1.5", status: 400},
+	{name: "lots", method: "GET", target: "/v1/lots", status: 200},
+	{name: "lots_owner_limit", method: "GET", target: "/v1/lots?owner=acme-textiles&limit=1", status: 200},
+	{name: "lots_bad_owner", method: "GET", target: "/v1/lots?owner=Acme", status: 400},
+	{name: "lots_bad_limit", method: "GET", target: "/v1/lots?limit=x", status: 400},
+	{name: "lots_unavailable", method: "GET", target: "/v1/lots", status: 503, setup: func(e *env) { e.cfg.Production = nil }},
+	{name: "lot", method: "GET", target: "/v1/lots/acme-textiles/silk-supply/fab-001", status: 200},
+	{name: "lot_made", method: "GET", target: "/v1/lots/acme-textiles/jacket-001", status: 200},
+	{name: "lot_not_found", method: "GET", target: "/v1/lots/acme-textiles/none", status: 404},
+	{name: "lot_no_code", method: "GET", target: "/v1/lots/acme-textiles", status: 400},
+	{name: "lot_trailing_slash", method: "GET", target: "/v1/lots/acme-textiles/fab-001/", status: 400},
+	{name: "lot_bad_code", method: "GET", target: "/v1/lots/acme-textiles/FAB", status: 400},
+	{name: "lot_unavailable", method: "GET", target: "/v1/lots/acme-textiles/jacket-001", status: 503,
+		setup: func(e *env) { e.cfg.Production = nil }},
 
 	{name: "route_not_found", method: "GET", target: "/v1/nothing", status: 404},
 	{name: "method_not_allowed", method: "DELETE", target: "/v1/orgs", status: 405},
@@ -599,10 +644,11 @@ func TestHeadersAndLists(t *testing.T) {
 	e.txs.SetEmpty()
 	e.pools.SetEmpty()
 	e.rfqs.SetEmpty()
+	e.prod.SetEmpty()
 	for _, target := range []string{
 		"/v1/orgs", "/v1/validators", "/v1/proposals", "/v1/txs", "/v1/products", "/v1/pools?status=delivered",
 		"/v1/pools/4/shares", "/v1/pools/4/batches", "/v1/balances/org:hub-lishui", "/v1/movements/org:hub-lishui",
-		"/v1/rfqs",
+		"/v1/rfqs", "/v1/offers", "/v1/production-orders/2/work-orders", "/v1/lots",
 	} {
 		rec := e.do("GET", target, "", nil)
 		if got := strings.TrimSpace(rec.Body.String()); got != "[]" {

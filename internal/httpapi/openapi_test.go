@@ -129,6 +129,11 @@ func operations(t *testing.T, doc map[string]any) map[string]operation {
 
 var pathParam = regexp.MustCompile(`\{([^}]+)\}`)
 
+// docPath is the OpenAPI path of a mux pattern: OpenAPI has no wildcard
+// that matches the rest of the path, so "{id...}" is documented as "{id}"
+// (its description says it holds slashes).
+func docPath(pattern string) string { return strings.ReplaceAll(pattern, "...}", "}") }
+
 // examplePath fills the path parameters of a pattern with placeholder values.
 func examplePath(path string) string {
 	return pathParam.ReplaceAllString(path, "p1")
@@ -144,7 +149,7 @@ func TestOpenAPIDocument(t *testing.T) {
 	// Every route the package registers is documented, and nothing else.
 	registered := map[string]bool{}
 	for _, rt := range routes {
-		k := rt.Method + " " + rt.Path
+		k := rt.Method + " " + docPath(rt.Path)
 		registered[k] = true
 		if _, ok := ops[k]; !ok {
 			t.Errorf("route %s is not in the OpenAPI document", k)
@@ -158,7 +163,7 @@ func TestOpenAPIDocument(t *testing.T) {
 			t.Errorf("documented %s is not a registered route", k)
 		}
 		req := httptest.NewRequest(strings.ToUpper(o.method), examplePath(o.path), nil)
-		if _, pattern := mux.Handler(req); pattern != k {
+		if _, pattern := mux.Handler(req); docPath(pattern) != k {
 			t.Errorf("documented %s: the mux serves %s %s with pattern %q", k, req.Method, req.URL.Path, pattern)
 		}
 
@@ -339,6 +344,7 @@ func TestOpenAPIGoldenResponses(t *testing.T) {
 	check := func(name string, g golden) {
 		req := httptest.NewRequest(g.method, g.target, nil)
 		_, pattern := mux.Handler(req)
+		pattern = docPath(pattern)
 		media, _, err := mime.ParseMediaType(g.ctype)
 		if err != nil {
 			t.Errorf("%s: Content-Type %q: %v", name, g.ctype, err)

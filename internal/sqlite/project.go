@@ -30,6 +30,12 @@ const (
 	EventMove    = "settle.move"     // attrs from, to, currency, amount, reason, ref: insert, update both balances
 	EventRFQ     = "rfq.rfq"         // attrs rfq, status, json (gongxu.RFQ): upsert
 	EventBid     = "rfq.bid"         // attrs rfq, bidder, json (gongxu.Bid): upsert
+
+	EventOffer = "production.offer" // attrs supplier, item, json (gongxu.SupplyOffer): upsert
+	EventOrder = "production.order" // attrs order, factory, status, json (gongxu.ProductionOrder): upsert
+	EventPO    = "production.po"    // attrs po, factory, supplier, status, json (gongxu.PurchaseOrder): upsert
+	EventWO    = "production.wo"    // attrs wo, order, status, json (gongxu.WorkOrder): upsert
+	EventLot   = "production.lot"   // attrs lot, owner, item, delta, json (gongxu.Lot): upsert; delta must follow the quantity held
 )
 
 // Project projects one committed block in one SQL transaction.
@@ -71,7 +77,7 @@ func (db *DB) Reset(ctx context.Context) error {
 	// Children before parents, for the foreign keys.
 	for _, t := range []string{
 		"products", "pools", "pool_hubs", "pool_progress", "hub_shares", "pledges", "batches", "movements", "balances",
-		"rfqs", "bids",
+		"rfqs", "bids", "supply_offers", "production_orders", "purchase_orders", "work_orders", "lots",
 		"events", "txs", "blocks", "orgs", "proposals", "validators", "params", "meta",
 	} {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM "+t); err != nil {
@@ -150,6 +156,7 @@ type projector struct {
 	upOrg, delOrg, upProposal            *sql.Stmt
 	upValidator, delValidator, upParams  *sql.Stmt
 	poolStmts
+	prodStmts
 	stmts        []*sql.Stmt
 	height, time int64  // of the block being projected
 	txHash       string // of the tx whose events are being applied; "" for block-level events
@@ -176,7 +183,7 @@ func newProjector(ctx context.Context, tx *sql.Tx) (*projector, error) {
 		{&p.delValidator, `DELETE FROM validators WHERE pub_key = ?`},
 		{&p.upParams, `INSERT INTO params (id, json, height) VALUES (1, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET json = excluded.json, height = excluded.height`},
-	}, p.poolStmts.defs()...) {
+	}, append(p.poolStmts.defs(), p.prodStmts.defs()...)...) {
 		st, err := tx.PrepareContext(ctx, s.sql)
 		if err != nil {
 			p.close()
@@ -329,6 +336,16 @@ func (p *projector) event(txIndex int, ev *gongxu.Event) error {
 		return p.rfq(ev)
 	case EventBid:
 		return p.bid(ev)
+	case EventOffer:
+		return p.offer(ev)
+	case EventOrder:
+		return p.order(ev)
+	case EventPO:
+		return p.po(ev)
+	case EventWO:
+		return p.wo(ev)
+	case EventLot:
+		return p.lot(ev)
 	}
 	return nil
 }

@@ -197,6 +197,7 @@ func (p *projector) flush() error {
 		}
 	}
 	clear(p.pending)
+	clear(p.lotQty)
 	return nil
 }
 

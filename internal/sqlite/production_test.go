@@ -1,0 +1,373 @@
+package sqlite
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+
+	gongxu "github.com/gongxu-network/gongxu"
+)
+
+func offerEvent(o gongxu.SupplyOffer) gongxu.Event {
+	return gongxu.NewEvent(EventOffer, "supplier", string(o.Supplier), "item", string(o.Item), "json", mustJSON(o))
+}
+
+func orderEvent(o gongxu.ProductionOrder) gongxu.Event {
+	return gongxu.NewEvent(EventOrder, "order", strconv.FormatUint(o.ID, 10), "factory", string(o.Factory),
+		"status", string(o.Status), "json", mustJSON(o))
+}
+
+func poEvent(p gongxu.PurchaseOrder) gongxu.Event {
+	return gongxu.NewEvent(EventPO, "po", strconv.FormatUint(p.ID, 10), "factory", string(p.Factory),
+		"supplier", string(p.Supplier), "status", string(p.Status), "json", mustJSON(p))
+}
+
+func woEvent(w gongxu.WorkOrder) gongxu.Event {
+	return gongxu.NewEvent(EventWO, "wo", strconv.FormatUint(w.ID, 10), "order", strconv.FormatUint(w.Order, 10),
+		"status", string(w.Status), "json", mustJSON(w))
+}
+
+func lotEvent(l gongxu.Lot, delta gongxu.Qty) gongxu.Event {
+	return gongxu.NewEvent(EventLot, "lot", string(l.ID), "owner", string(l.Owner), "item", string(l.Item),
+		"delta", strconv.FormatInt(int64(delta), 10), "json", mustJSON(l))
+}
+
+// prodScenario is a production history of three blocks: offers, two
+// factories' production orders, purchase orders negotiated, lots shipped and
+// received, work orders started and completed.
+type prodScenario struct {
+	blocks []gongxu.CommittedBlock
+	offers []gongxu.SupplyOffer // by supplier, item
+	orders []gongxu.ProductionOrder
+	pos    []gongxu.PurchaseOrder
+	wos    []gongxu.WorkOrder
+	lots   []gongxu.Lot // newest first
+}
+
+func newProdScenario() prodScenario {
+	var sc prodScenario
+	yarn := gongxu.SupplyOffer{Supplier: "silk", Item: "yarn", Unit: "kg", LeadTimeDays: 5, MinQty: 1000,
+		Tiers: []gongxu.OfferTier{{MinQty: 1000, UnitPrice: 800}}, Currency: "CNY", Version: 1, Updated: at(1)}
+	dye := gongxu.SupplyOffer{Supplier: "silk", Item: "dye", Unit: "l", Currency: "CNY", Version: 1, Updated: at(1),
+		Tiers: []gongxu.OfferTier{{UnitPrice: 50}}}
+	wool := gongxu.SupplyOffer{Supplier: "wool", Item: "yarn", Unit: "kg", Currency: "CNY", Version: 1, Updated: at(1),
+		Tiers: []gongxu.OfferTier{{UnitPrice: 600}}}
+	o1 := gongxu.ProductionOrder{ID: 1, Factory: "acme", Product: "acme/shirt", Qty: 1000, Due: at(30), Status: gongxu.OrderOpen,
+		Created: at(1), History: []gongxu.OrderChange{{Status: gongxu.OrderOpen, Time: at(1), Height: 1, Reason: "created"}}}
+	o2 := gongxu.ProductionOrder{ID: 2, Factory: "beta", Product: "beta/cap", Qty: 500, Due: at(40), Pool: 7, Status: gongxu.OrderOpen,
+		Created: at(1), History: []gongxu.OrderChange{{Status: gongxu.OrderOpen, Time: at(1), Height: 1, Reason: "pool 7 filled"}}}
+	o1b := o1
+	o1b.Status = gongxu.OrderInProgress
+	o1b.History = append(o1.History[:1:1], gongxu.OrderChange{Status: gongxu.OrderInProgress, Time: at(1), Height: 1, Reason: "planned"})
+
+	line := gongxu.POLine{Item: "yarn", Qty: 2000, Date: at(10), UnitPrice: 800}
+	po1 := gongxu.PurchaseOrder{ID: 1, Factory: "acme", Supplier: "silk", Currency: "CNY", Lines: []gongxu.POLine{line},
+		Status: gongxu.POSent, Shipped: []gongxu.Qty{0}, Received: []gongxu.Qty{0}, Created: at(2),
+		Negotiation: []gongxu.PONegotiation{{By: "acme", Action: "sent", Lines: []gongxu.POLine{line}, Time: at(2), Height: 2}}}
+	po1b := po1
+	po1b.Status, po1b.Promised = gongxu.POAccepted, []int64{at(9)}
+	po1b.Negotiation = append(po1.Negotiation[:1:1], gongxu.PONegotiation{By: "silk", Action: "accept", Time: at(2), Height: 2})
+	po2 := gongxu.PurchaseOrder{ID: 2, Factory: "beta", Supplier: "silk", Currency: "CNY", Lines: []gongxu.POLine{line},
+		Status: gongxu.PORejected, Reason: "no capacity", Created: at(2)}
+	po3 := gongxu.PurchaseOrder{ID: 3, Factory: "acme", Supplier: "wool", Currency: "CNY", Lines: []gongxu.POLine{line},
+		Status: gongxu.POSent, Created: at(2)}
+
+	fab := gongxu.Lot{ID: "silk/fab-001", Item: "yarn", Owner: "silk", Qty: 5000, Created: at(2)}
+	fabShipped := fab
+	fabShipped.Qty = 3000
+	recv := gongxu.Lot{ID: "acme/silk/fab-001", Item: "yarn", Owner: "acme", Qty: 2000, Created: at(2), From: "silk/fab-001", PO: 1}
+	po1c := po1b
+	po1c.Status, po1c.Shipped, po1c.Received = gongxu.POReceived, []gongxu.Qty{2000}, []gongxu.Qty{2000}
+	po1c.Shipments = []gongxu.Shipment{{ID: 1, Lines: []gongxu.ShipLine{{Line: 1, Lot: "silk/fab-001", Qty: 2000, Received: 2000}}, Time: at(2)}}
+
+	wo1 := gongxu.WorkOrder{ID: 1, Order: 1, Factory: "acme", Item: "acme/shirt", Qty: 1000, Status: gongxu.WOStarted,
+		Inputs: []gongxu.LotQty{{Lot: "acme/silk/fab-001", Qty: 1500}}, Started: at(3)}
+	wo2 := gongxu.WorkOrder{ID: 2, Order: 1, Factory: "acme", Item: "acme/shirt", Qty: 200, Status: gongxu.WOStarted, Started: at(3)}
+	wo1b := wo1
+	wo1b.Status, wo1b.Produced, wo1b.Completed = gongxu.WOCompleted, 1000, at(3)
+	wo1b.OutputLots = []gongxu.LotQty{{Lot: "acme/shirt-001", Qty: 1000}}
+	recvUsed := recv
+	recvUsed.Qty = 500
+	shirts := gongxu.Lot{ID: "acme/shirt-001", Item: "acme/shirt", Owner: "acme", Qty: 1000, Created: at(3), WO: 1}
+	yarn2 := yarn
+	yarn2.Version, yarn2.Updated, yarn2.Tiers = 2, at(3), append(yarn.Tiers, gongxu.OfferTier{MinQty: 10000, UnitPrice: 700})
+	o1c := o1b
+	o1c.Status, o1c.Produced = gongxu.OrderCompleted, 1000
+	o1c.History = append(o1b.History[:2:2], gongxu.OrderChange{Status: gongxu.OrderCompleted, Time: at(3), Height: 3, Reason: "produced"})
+
+	// A newer writer's field: kept in the stored json.
+	dyeEv := offerEvent(dye)
+	dyeEv.Attrs[2].Value = strings.Replace(dyeEv.Attrs[2].Value, "{", `{"future_field":{"x":1},`, 1)
+
+	sc.blocks = []gongxu.CommittedBlock{
+		block(1, []gongxu.TxRecord{
+			tx("production.offer", "silk", key(20), offerEvent(yarn), dyeEv),
+			tx("production.offer", "wool", key(21), offerEvent(wool)),
+			tx("production.order", "acme", key(22), orderEvent(o1), orderEvent(o1b)),
+		}, orderEvent(o2)),
+		block(2, []gongxu.TxRecord{
+			tx("production.po", "acme", key(22), poEvent(po1), poEvent(po1b), poEvent(po2), poEvent(po3)),
+			tx("production.lot", "silk", key(20), lotEvent(fab, 5000)),
+			tx("production.ship", "silk", key(20), lotEvent(fabShipped, -2000), lotEvent(recv, 2000), poEvent(po1c)),
+			{Type: "production.ship", Org: "silk", Signer: key(20), Code: 7, Kind: "conflict", Message: "failed",
+				Events: []gongxu.Event{lotEvent(fab, 1)}}, // a failed tx: ignored
+		}),
+		block(3, []gongxu.TxRecord{
+			tx("production.wo", "acme", key(22), woEvent(wo1), woEvent(wo2)),
+			tx("production.complete", "acme", key(22), woEvent(wo1b), lotEvent(recvUsed, -1500), lotEvent(shirts, 1000), orderEvent(o1c)),
+			tx("production.offer", "silk", key(20), offerEvent(yarn2)),
+		}),
+	}
+	sc.offers = []gongxu.SupplyOffer{dye, yarn2, wool}
+	sc.orders = []gongxu.ProductionOrder{o2, o1c}
+	sc.pos = []gongxu.PurchaseOrder{po3, po2, po1c}
+	sc.wos = []gongxu.WorkOrder{wo1b, wo2}
+	sc.lots = []gongxu.Lot{shirts, recvUsed, fabShipped}
+	return sc
+}
+
+// prodQueries returns the answers of every production query, as JSON.
+func prodQueries(t testing.TB, db *DB) string {
+	t.Helper()
+	ctx := context.Background()
+	var out []any
+	add := func(v any, err error) {
+		t.Helper()
+		if err != nil && gongxu.ErrorKind(err) != gongxu.KindNotFound {
+			t.Fatal(err)
+		}
+		out = append(out, v, gongxu.ErrorKind(err).String())
+	}
+	add(db.Offers(ctx, ""))
+	add(db.Orders(ctx, "", MaxLimit))
+	add(db.POs(ctx, "", MaxLimit))
+	add(db.Lots(ctx, "", MaxLimit))
+	for id := uint64(0); id < 4; id++ {
+		add(db.Order(ctx, id))
+		add(db.PO(ctx, id))
+		add(db.WorkOrders(ctx, id))
+	}
+	return mustJSON(out)
+}
+
+func TestProductionScenario(t *testing.T) {
+	ctx := context.Background()
+	sc := newProdScenario()
+	db := openTemp(t)
+	projectAll(t, db, sc.blocks)
+
+	eq := func(what string, got, want any, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		if g, w := mustJSON(got), mustJSON(want); g != w {
+			t.Errorf("%s:\n got %s\nwant %s", what, g, w)
+		}
+	}
+	offers, err := db.Offers(ctx, "")
+	eq("Offers", offers, sc.offers, err)
+	offers, err = db.Offers(ctx, "silk")
+	eq("Offers(silk)", offers, sc.offers[:2], err)
+	offers, err = db.Offers(ctx, "nobody")
+	eq("Offers(nobody)", offers, []gongxu.SupplyOffer{}, err)
+	_, err = db.Offers(ctx, "A")
+	wantKind(t, err, gongxu.KindInvalid, `"A"`)
+
+	orders, err := db.Orders(ctx, "", 0)
+	eq("Orders", orders, sc.orders, err)
+	orders, err = db.Orders(ctx, "acme", 0)
+	eq("Orders(acme)", orders, sc.orders[1:], err)
+	orders, err = db.Orders(ctx, "", 1)
+	eq("Orders limit 1", orders, sc.orders[:1], err)
+	_, err = db.Orders(ctx, "Acme", 0)
+	wantKind(t, err, gongxu.KindInvalid, `"Acme"`)
+	o, err := db.Order(ctx, 1)
+	eq("Order(1)", o, sc.orders[1], err)
+	if len(o.History) != 3 || o.Status != gongxu.OrderCompleted {
+		t.Errorf("order 1: %+v", o)
+	}
+	_, err = db.Order(ctx, 99)
+	wantKind(t, err, gongxu.KindNotFound, "no production order 99")
+	_, err = db.Order(ctx, 1<<63)
+	wantKind(t, err, gongxu.KindNotFound, "no production order")
+
+	pos, err := db.POs(ctx, "", 0)
+	eq("POs", pos, sc.pos, err)
+	pos, err = db.POs(ctx, "silk", 0)
+	eq("POs(silk)", pos, sc.pos[1:], err)
+	pos, err = db.POs(ctx, "acme", 0)
+	eq("POs(acme)", pos, []gongxu.PurchaseOrder{sc.pos[0], sc.pos[2]}, err)
+	pos, err = db.POs(ctx, "acme", 1)
+	eq("POs(acme, 1)", pos, sc.pos[:1], err)
+	pos, err = db.POs(ctx, "nobody", 0)
+	eq("POs(nobody)", pos, []gongxu.PurchaseOrder{}, err)
+	_, err = db.POs(ctx, "x y", 0)
+	wantKind(t, err, gongxu.KindInvalid, `"x y"`)
+	po, err := db.PO(ctx, 1)
+	eq("PO(1)", po, sc.pos[2], err)
+	_, err = db.PO(ctx, 4)
+	wantKind(t, err, gongxu.KindNotFound, "no purchase order 4")
+
+	wos, err := db.WorkOrders(ctx, 1)
+	eq("WorkOrders(1)", wos, sc.wos, err)
+	wos, err = db.WorkOrders(ctx, 2)
+	eq("WorkOrders(2)", wos, []gongxu.WorkOrder{}, err)
+	_, err = db.WorkOrders(ctx, 3)
+	wantKind(t, err, gongxu.KindNotFound, "no production order 3")
+
+	lots, err := db.Lots(ctx, "", 0)
+	eq("Lots", lots, sc.lots, err)
+	lots, err = db.Lots(ctx, "acme", 0)
+	eq("Lots(acme)", lots, sc.lots[:2], err)
+	lots, err = db.Lots(ctx, "acme", 1)
+	eq("Lots(acme, 1)", lots, sc.lots[:1], err)
+	lots, err = db.Lots(ctx, "silk", 0)
+	eq("Lots(silk)", lots, sc.lots[2:], err)
+	_, err = db.Lots(ctx, "-", 0)
+	wantKind(t, err, gongxu.KindInvalid, `"-"`)
+	l, err := db.Lot(ctx, "acme/silk/fab-001")
+	eq("Lot", l, sc.lots[1], err)
+	_, err = db.Lot(ctx, "acme/none")
+	wantKind(t, err, gongxu.KindNotFound, "no lot acme/none")
+	_, err = db.Lot(ctx, "acme")
+	wantKind(t, err, gongxu.KindInvalid, "<org>/<code>")
+
+	// Unknown fields are kept as emitted.
+	var js string
+	if err := db.r.QueryRowContext(ctx, `SELECT json FROM supply_offers WHERE supplier = 'silk' AND item = 'dye'`).Scan(&js); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(js, `"future_field":{"x":1}`) {
+		t.Errorf("unknown field dropped: %s", js)
+	}
+}
+
+func TestProductionRebuild(t *testing.T) {
+	ctx := context.Background()
+	sc := newProdScenario()
+	db := openTemp(t)
+	projectAll(t, db, sc.blocks)
+	want, wantQ := dump(t, db), prodQueries(t, db)
+	for _, s := range []string{"== supply_offers (3)", "== production_orders (2)", "== purchase_orders (3)",
+		"== work_orders (2)", "== lots (3)"} {
+		if !strings.Contains(want, s) {
+			t.Errorf("dump lacks %q:\n%s", s, want)
+		}
+	}
+	// Idempotent: again one by one, as a batch, and a slice.
+	projectAll(t, db, sc.blocks)
+	if err := db.ProjectBlocks(ctx, sc.blocks); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ProjectBlocks(ctx, sc.blocks[1:2]); err != nil {
+		t.Fatal(err)
+	}
+	if got := dump(t, db); got != want {
+		t.Errorf("re-projection changed the dump:\n%s\nwant\n%s", got, want)
+	}
+	if got := prodQueries(t, db); got != wantQ {
+		t.Errorf("re-projection changed the answers:\n%s\nwant\n%s", got, wantQ)
+	}
+	// Reset, then one batch rebuilds the same.
+	if err := db.Reset(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if d := dump(t, db); strings.Count(d, "(0)\n") != strings.Count(d, "== ") {
+		t.Fatalf("Reset left rows:\n%s", d)
+	}
+	if err := db.ProjectBlocks(ctx, sc.blocks); err != nil {
+		t.Fatal(err)
+	}
+	if got := dump(t, db); got != want {
+		t.Errorf("rebuilt dump differs:\n%s\nwant\n%s", got, want)
+	}
+	if got := prodQueries(t, db); got != wantQ {
+		t.Errorf("rebuilt answers differ")
+	}
+}
+
+func TestProductionRollback(t *testing.T) {
+	ctx := context.Background()
+	sc := newProdScenario()
+	db, err := Open(MemoryPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	projectAll(t, db, sc.blocks[:2])
+	before, qBefore := dump(t, db), prodQueries(t, db)
+	// Good events of every type first in the same tx, so the rollback has
+	// rows of every kind to undo.
+	good := []gongxu.Event{
+		offerEvent(gongxu.SupplyOffer{Supplier: "delta", Item: "bolt", Version: 1}),
+		orderEvent(gongxu.ProductionOrder{ID: 9, Factory: "delta", Status: gongxu.OrderOpen}),
+		poEvent(gongxu.PurchaseOrder{ID: 9, Factory: "delta", Supplier: "silk", Status: gongxu.POSent}),
+		woEvent(gongxu.WorkOrder{ID: 9, Order: 9, Status: gongxu.WOStarted}),
+		lotEvent(gongxu.Lot{ID: "delta/l1", Item: "bolt", Owner: "delta", Qty: 5}, 5),
+		lotEvent(gongxu.Lot{ID: "silk/fab-001", Item: "yarn", Owner: "silk", Qty: 2000}, -1000),
+	}
+	ev := func(typ string, kv ...string) gongxu.Event { return gongxu.NewEvent(typ, kv...) }
+	for name, tc := range map[string]struct {
+		bad gongxu.Event
+		msg string
+	}{
+		"offer json":        {ev(EventOffer, "supplier", "delta", "item", "bolt", "json", `{"supplier":"delta",`), "malformed json"},
+		"offer no json":     {ev(EventOffer, "supplier", "delta", "item", "bolt"), "missing json"},
+		"offer supplier":    {ev(EventOffer, "supplier", "silk", "item", "bolt", "json", `{"supplier":"delta","item":"bolt"}`), "supplier attr"},
+		"offer item":        {ev(EventOffer, "supplier", "delta", "item", "nut", "json", `{"supplier":"delta","item":"bolt"}`), "item attr"},
+		"offer bad item":    {ev(EventOffer, "supplier", "delta", "item", "a b", "json", `{"supplier":"delta","item":"a b"}`), "item id"},
+		"order id":          {ev(EventOrder, "order", "5", "factory", "delta", "status", "open", "json", `{"id":6,"factory":"delta","status":"open"}`), "does not match"},
+		"order padded id":   {ev(EventOrder, "order", "05", "factory", "delta", "status", "open", "json", `{"id":5,"factory":"delta","status":"open"}`), `"05"`},
+		"order status":      {ev(EventOrder, "order", "5", "factory", "delta", "status", "open", "json", `{"id":5,"factory":"delta","status":"completed"}`), "status attr"},
+		"order no status":   {ev(EventOrder, "order", "5", "factory", "delta", "status", "", "json", `{"id":5,"factory":"delta"}`), "no status"},
+		"order factory":     {ev(EventOrder, "order", "5", "factory", "acme", "status", "open", "json", `{"id":5,"factory":"delta","status":"open"}`), "factory attr"},
+		"order bad factory": {ev(EventOrder, "order", "5", "factory", "D", "status", "open", "json", `{"id":5,"factory":"D","status":"open"}`), "order factory"},
+		"po id":             {ev(EventPO, "po", "x", "factory", "delta", "supplier", "silk", "status", "sent", "json", `{"id":5,"factory":"delta","supplier":"silk","status":"sent"}`), `po attr "x"`},
+		"po supplier":       {ev(EventPO, "po", "5", "factory", "delta", "supplier", "wool", "status", "sent", "json", `{"id":5,"factory":"delta","supplier":"silk","status":"sent"}`), "supplier attr"},
+		"po factory":        {ev(EventPO, "po", "5", "factory", "acme", "supplier", "silk", "status", "sent", "json", `{"id":5,"factory":"delta","supplier":"silk","status":"sent"}`), "factory attr"},
+		"po status":         {ev(EventPO, "po", "5", "factory", "delta", "supplier", "silk", "status", "sent", "json", `{"id":5,"factory":"delta","supplier":"silk","status":"accepted"}`), "status attr"},
+		"po json type":      {ev(EventPO, "po", "5", "factory", "delta", "supplier", "silk", "status", "sent", "json", `{"id":"5"}`), "malformed json"},
+		"wo order":          {ev(EventWO, "wo", "5", "order", "1", "status", "started", "json", `{"id":5,"order":2,"status":"started"}`), "do not match"},
+		"wo no order":       {ev(EventWO, "wo", "5", "status", "started", "json", `{"id":5,"order":2,"status":"started"}`), `order attr ""`},
+		"wo status":         {ev(EventWO, "wo", "5", "order", "2", "status", "started", "json", `{"id":5,"order":2,"status":"completed"}`), "status attr"},
+		"lot delta":         {lotEvent(gongxu.Lot{ID: "silk/fab-001", Item: "yarn", Owner: "silk", Qty: 2500}, -400), "not consistent"},
+		"lot new delta":     {lotEvent(gongxu.Lot{ID: "delta/l2", Item: "bolt", Owner: "delta", Qty: 5}, 4), "held 0, delta 4"},
+		"lot in-block":      {lotEvent(gongxu.Lot{ID: "delta/l1", Item: "bolt", Owner: "delta", Qty: 1}, -5), "held 5, delta -5"},
+		"lot delta decimal": {ev(EventLot, "lot", "delta/l2", "owner", "delta", "item", "bolt", "delta", "+5", "json", `{"id":"delta/l2","owner":"delta","item":"bolt","qty":5}`), `delta attr "+5"`},
+		"lot no delta":      {ev(EventLot, "lot", "delta/l2", "owner", "delta", "item", "bolt", "json", `{"id":"delta/l2","owner":"delta","item":"bolt","qty":5}`), `delta attr ""`},
+		"lot owner":         {lotEvent(gongxu.Lot{ID: "delta/l2", Item: "bolt", Owner: "silk", Qty: 5}, 5), "not the owner"},
+		"lot owner attr":    {ev(EventLot, "lot", "delta/l2", "owner", "silk", "item", "bolt", "delta", "5", "json", `{"id":"delta/l2","owner":"delta","item":"bolt","qty":5}`), "owner attr"},
+		"lot id attr":       {ev(EventLot, "lot", "delta/l3", "owner", "delta", "item", "bolt", "delta", "5", "json", `{"id":"delta/l2","owner":"delta","item":"bolt","qty":5}`), "lot attr"},
+		"lot bad id":        {lotEvent(gongxu.Lot{ID: "delta/L2", Item: "bolt", Owner: "delta", Qty: 5}, 5), "the code may hold"},
+		"lot item":          {ev(EventLot, "lot", "delta/l2", "owner", "delta", "item", "nut", "delta", "5", "json", `{"id":"delta/l2","owner":"delta","item":"bolt","qty":5}`), "item attr"},
+		"lot negative":      {lotEvent(gongxu.Lot{ID: "delta/l2", Item: "bolt", Owner: "delta", Qty: -5}, -5), "quantity -5"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			b := sc.blocks[2]
+			b.Txs = append([]gongxu.TxRecord(nil), b.Txs...)
+			last := &b.Txs[2]
+			last.Events = append(append([]gongxu.Event(nil), good...), tc.bad)
+			err := db.Project(ctx, b)
+			wantKind(t, err, gongxu.KindInvalid, tc.msg)
+			wantKind(t, err, gongxu.KindInvalid, "block 3 tx 2")
+			if after := dump(t, db); after != before {
+				t.Fatalf("failed projection left rows behind:\n%s\nwant\n%s", after, before)
+			}
+		})
+	}
+	if q := prodQueries(t, db); q != qBefore {
+		t.Errorf("failed projections are visible:\n%s", q)
+	}
+	// The good events alone project.
+	b := sc.blocks[2]
+	b.Txs = append([]gongxu.TxRecord(nil), b.Txs...)
+	b.Txs[2].Events = good
+	if err := db.Project(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	if after := dump(t, db); after == before {
+		t.Errorf("the good events changed nothing")
+	}
+}
