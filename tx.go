@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"strings"
 )
 
 // Wire format v1 of a signed transaction (docs/wire.md describes it in full,
@@ -80,17 +81,7 @@ func SignTx(chainID string, key ed25519.PrivateKey, typ string, body []byte, seq
 // upper-case hex of sha256.
 func TxHash(raw []byte) string {
 	h := sha256.Sum256(raw)
-	return hexUpper(h[:])
-}
-
-func hexUpper(b []byte) string {
-	const digits = "0123456789ABCDEF"
-	out := make([]byte, len(b)*2)
-	for i, c := range b {
-		out[2*i] = digits[c>>4]
-		out[2*i+1] = digits[c&15]
-	}
-	return string(out)
+	return strings.ToUpper(hex.EncodeToString(h[:]))
 }
 
 // DecodeTx parses wire bytes strictly: version, canonical lengths, bounds, no

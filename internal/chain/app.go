@@ -3,7 +3,6 @@ package chain
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -671,6 +670,3 @@ func (a *App) PrepareProposal(txs [][]byte, maxBytes int64) [][]byte {
 	}
 	return out
 }
-
-// KeyHex is a helper for logs.
-func KeyHex(b []byte) string { return hex.EncodeToString(b) }

@@ -39,7 +39,7 @@ var demoHubs = []string{"hilltown-hub", "riverside-hub", "oldtown-hub"}
 //     week, so the pools page always shows a group filling up.
 //
 // Each step is skipped when it was done on an earlier run.
-func runDemo(ctx context.Context, env *Env, n *node, s *signer) error {
+func runDemo(ctx context.Context, n *node, s *signer) error {
 	kr := s.kr
 	must := func(keyName, typ string, body any) error {
 		r, err := s.send(ctx, keyName, typ, body)

@@ -130,7 +130,7 @@ func runNode(env *Env, api string, demo bool) error {
 	fmt.Fprintf(env.Stdout, "  log:  %s\nPress Ctrl-C to stop.\n", dataPath(env.Home, "node.log"))
 	if demo && n.sign != nil {
 		go func() {
-			if err := runDemo(env.Ctx, env, n, n.sign); err != nil && env.Ctx.Err() == nil {
+			if err := runDemo(env.Ctx, n, n.sign); err != nil && env.Ctx.Err() == nil {
 				log.Error("demo", "err", err)
 			}
 		}()

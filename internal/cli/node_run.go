@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -20,7 +19,6 @@ import (
 	"github.com/gongxu-network/gongxu/internal/comet"
 	"github.com/gongxu-network/gongxu/internal/httpapi"
 	"github.com/gongxu-network/gongxu/internal/keyring"
-	"github.com/gongxu-network/gongxu/internal/module/member"
 	"github.com/gongxu-network/gongxu/internal/modules"
 	"github.com/gongxu-network/gongxu/internal/sqlite"
 	"github.com/gongxu-network/gongxu/internal/store"
@@ -53,9 +51,6 @@ type node struct {
 	cometLg *os.File
 	done    chan struct{}
 }
-
-// member returns the member module of the node's chain (read-only use).
-func (n *node) member() *member.Module { return n.mods.Member }
 
 // progressPoints adapts the read model's pool progress to the web pages.
 func (n *node) progressPoints(ctx context.Context, pool uint64) ([]web.ProgressPoint, error) {
@@ -376,5 +371,3 @@ func (m *metrics) observe(b gongxu.CommittedBlock) {
 	}
 	m.lastTime = b.Time
 }
-
-func fmtErr(err error) string { return fmt.Sprint(gongxu.ErrorMessage(err)) }
