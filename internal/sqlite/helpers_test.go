@@ -272,3 +272,40 @@ func wantKind(t testing.TB, err error, k gongxu.Kind, substr string) {
 		t.Fatalf("error %q does not say %q", gongxu.ErrorMessage(err), substr)
 	}
 }
+
+// checkRebuild projects blocks into db again (one by one, as one batch, and
+// the slice [lo:hi]) and then rebuilds db from Reset in one batch, and
+// requires the dump of every table and the answers of query to stay want and
+// wantQ each time: projection is idempotent and the read model rebuildable.
+func checkRebuild(t *testing.T, db *DB, blocks []gongxu.CommittedBlock, lo, hi int, want, wantQ string, query func(testing.TB, *DB) string) {
+	t.Helper()
+	ctx := context.Background()
+	projectAll(t, db, blocks)
+	if err := db.ProjectBlocks(ctx, blocks); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ProjectBlocks(ctx, blocks[lo:hi]); err != nil {
+		t.Fatal(err)
+	}
+	if got := dump(t, db); got != want {
+		t.Errorf("re-projection changed the dump:\n%s\nwant\n%s", got, want)
+	}
+	if got := query(t, db); got != wantQ {
+		t.Errorf("re-projection changed the answers:\n%s\nwant\n%s", got, wantQ)
+	}
+	if err := db.Reset(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if d := dump(t, db); strings.Count(d, "(0)\n") != strings.Count(d, "== ") {
+		t.Fatalf("Reset left rows:\n%s", d)
+	}
+	if err := db.ProjectBlocks(ctx, blocks); err != nil {
+		t.Fatal(err)
+	}
+	if got := dump(t, db); got != want {
+		t.Errorf("rebuilt dump differs:\n%s\nwant\n%s", got, want)
+	}
+	if got := query(t, db); got != wantQ {
+		t.Errorf("rebuilt answers differ:\n%s\nwant\n%s", got, wantQ)
+	}
+}

@@ -349,37 +349,7 @@ func TestPoolRebuild(t *testing.T) {
 		}
 	}
 
-	// Idempotent: again one by one, as a batch, and a slice in the middle.
-	projectAll(t, db, sc.blocks)
-	if err := db.ProjectBlocks(ctx, sc.blocks); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.ProjectBlocks(ctx, sc.blocks[7:11]); err != nil {
-		t.Fatal(err)
-	}
-	if got := dump(t, db); got != want {
-		t.Errorf("re-projection changed the dump:\n%s\nwant\n%s", got, want)
-	}
-	if got := queries(t, db); got != wantQ {
-		t.Errorf("re-projection changed the answers:\n%s\nwant\n%s", got, wantQ)
-	}
-
-	// Reset empties every table; a batch rebuilds the same.
-	if err := db.Reset(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if d := dump(t, db); strings.Count(d, "(0)\n") != strings.Count(d, "== ") {
-		t.Fatalf("Reset left rows:\n%s", d)
-	}
-	if err := db.ProjectBlocks(ctx, sc.blocks); err != nil {
-		t.Fatal(err)
-	}
-	if got := dump(t, db); got != want {
-		t.Errorf("rebuilt dump differs:\n%s\nwant\n%s", got, want)
-	}
-	if got := queries(t, db); got != wantQ {
-		t.Errorf("rebuilt answers differ")
-	}
+	checkRebuild(t, db, sc.blocks, 7, 11, want, wantQ, queries)
 
 	// A fresh in-memory database, in uneven batches.
 	fresh, err := Open(MemoryPath)

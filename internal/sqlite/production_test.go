@@ -245,7 +245,6 @@ func TestProductionScenario(t *testing.T) {
 }
 
 func TestProductionRebuild(t *testing.T) {
-	ctx := context.Background()
 	sc := newProdScenario()
 	db := openTemp(t)
 	projectAll(t, db, sc.blocks)
@@ -256,36 +255,7 @@ func TestProductionRebuild(t *testing.T) {
 			t.Errorf("dump lacks %q:\n%s", s, want)
 		}
 	}
-	// Idempotent: again one by one, as a batch, and a slice.
-	projectAll(t, db, sc.blocks)
-	if err := db.ProjectBlocks(ctx, sc.blocks); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.ProjectBlocks(ctx, sc.blocks[1:2]); err != nil {
-		t.Fatal(err)
-	}
-	if got := dump(t, db); got != want {
-		t.Errorf("re-projection changed the dump:\n%s\nwant\n%s", got, want)
-	}
-	if got := prodQueries(t, db); got != wantQ {
-		t.Errorf("re-projection changed the answers:\n%s\nwant\n%s", got, wantQ)
-	}
-	// Reset, then one batch rebuilds the same.
-	if err := db.Reset(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if d := dump(t, db); strings.Count(d, "(0)\n") != strings.Count(d, "== ") {
-		t.Fatalf("Reset left rows:\n%s", d)
-	}
-	if err := db.ProjectBlocks(ctx, sc.blocks); err != nil {
-		t.Fatal(err)
-	}
-	if got := dump(t, db); got != want {
-		t.Errorf("rebuilt dump differs:\n%s\nwant\n%s", got, want)
-	}
-	if got := prodQueries(t, db); got != wantQ {
-		t.Errorf("rebuilt answers differ")
-	}
+	checkRebuild(t, db, sc.blocks, 1, 2, want, wantQ, prodQueries)
 }
 
 func TestProductionRollback(t *testing.T) {
