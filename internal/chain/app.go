@@ -205,6 +205,7 @@ func (a *App) hasModule(name string) bool {
 // decoded is a transaction after envelope decoding and signature checking.
 type decoded struct {
 	raw      []byte
+	key      [32]byte // sha256 of raw: the signature cache key, and the tx hash
 	hash     string
 	tx       *gongxu.Tx
 	signMsg  []byte
@@ -213,7 +214,8 @@ type decoded struct {
 }
 
 func (a *App) decode(raw []byte, maxBytes int) decoded {
-	d := decoded{raw: raw, hash: gongxu.TxHash(raw)}
+	d := decoded{raw: raw, key: txKey(raw)}
+	d.hash = hashString(d.key)
 	tx, unsigned, err := gongxu.DecodeTx(raw, maxBytes)
 	if err != nil {
 		d.err = err
@@ -282,7 +284,7 @@ func (a *App) FinalizeBlock(b Block) (*BlockResult, error) {
 		if ds[i].err != nil {
 			continue
 		}
-		if a.sigs.has(txKey(raw)) {
+		if a.sigs.has(ds[i].key) {
 			ds[i].sigValid = true
 			continue
 		}
@@ -517,12 +519,11 @@ func (a *App) CheckTx(raw []byte) TxResult {
 		return reject(r, d.err)
 	}
 	r.Type, r.Signer = d.tx.Type, d.tx.SignerKey()
-	key := txKey(raw)
-	if !a.sigs.has(key) {
+	if !a.sigs.has(d.key) {
 		if !verifyOne(d.tx.Signer, d.signMsg, d.tx.Signature) {
 			return reject(r, errBadSig)
 		}
-		a.sigs.add(key)
+		a.sigs.add(d.key)
 	}
 	route, _, err := a.route(d.tx)
 	if err != nil {
@@ -550,13 +551,14 @@ func (a *App) Recheck(raw []byte) TxResult {
 	if err != nil {
 		return reject(TxResult{Hash: gongxu.TxHash(raw)}, err)
 	}
+	key := txKey(raw)
 	tx, _, err := gongxu.DecodeTx(raw, int(params.MaxTxBytes))
-	r := TxResult{Hash: gongxu.TxHash(raw)}
+	r := TxResult{Hash: hashString(key)}
 	if err != nil {
 		return reject(r, err)
 	}
 	r.Type, r.Signer = tx.Type, tx.SignerKey()
-	if !a.sigs.has(txKey(raw)) {
+	if !a.sigs.has(key) {
 		return a.CheckTx(raw) // not judged by this node's CheckTx (evicted from the cache): the full check
 	}
 	return a.checkSequence(r, tx, params)

@@ -3,7 +3,9 @@ package chain
 import (
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/hex"
 	"runtime"
+	"strings"
 	"sync"
 
 	"github.com/oasisprotocol/curve25519-voi/primitives/ed25519"
@@ -71,6 +73,9 @@ func newSigCache(size int) *sigCache {
 }
 
 func txKey(raw []byte) [32]byte { return sha256.Sum256(raw) }
+
+// hashString is a tx hash as CometBFT and gongxu.TxHash spell it.
+func hashString(k [32]byte) string { return strings.ToUpper(hex.EncodeToString(k[:])) }
 
 func (c *sigCache) has(k [32]byte) bool {
 	c.mu.Lock()
