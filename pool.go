@@ -82,6 +82,7 @@ const (
 	PoolSucceeded    PoolStatus = "succeeded"     // closed with the MOQ reached: escrow captured at the final price
 	PoolFailed       PoolStatus = "failed"        // closed short of the MOQ: every pledge refunded
 	PoolInProduction PoolStatus = "in_production" // the factory started making it
+	PoolReady        PoolStatus = "ready"         // its production order completed: finished lots wait for the hubs
 	PoolDelivered    PoolStatus = "delivered"     // every hub confirmed its delivery
 	PoolSettled      PoolStatus = "settled"       // the captured money was released to the factory
 	PoolCancelled    PoolStatus = "cancelled"     // by the factory, before any pledge

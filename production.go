@@ -229,14 +229,15 @@ type WorkOrder struct {
 
 // Lot is a quantity of one item that one org holds under one id.
 type Lot struct {
-	ID      LotID  `json:"id"`
-	Item    ItemID `json:"item"`
-	Owner   OrgID  `json:"owner"`
-	Qty     Qty    `json:"qty"` // remaining, milli-units
-	Created int64  `json:"created"`
-	From    LotID  `json:"from,omitempty"` // the supplier's lot it was received from
-	PO      uint64 `json:"po,omitempty"`
-	WO      uint64 `json:"wo,omitempty"` // the work order that made it
+	ID       LotID  `json:"id"`
+	Item     ItemID `json:"item"`
+	Owner    OrgID  `json:"owner"`
+	Qty      Qty    `json:"qty"`                // remaining, milli-units
+	Reserved Qty    `json:"reserved,omitempty"` // of Qty, held by started work orders
+	Created  int64  `json:"created"`
+	From     LotID  `json:"from,omitempty"` // the supplier's lot it was received from
+	PO       uint64 `json:"po,omitempty"`
+	WO       uint64 `json:"wo,omitempty"` // the work order that made it
 }
 
 // Stock is an org's quantity of an item on the ledger: the sum of its lots.

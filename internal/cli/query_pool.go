@@ -79,7 +79,7 @@ func newQueryCatalogCmd(env *Env) *cobra.Command {
 
 // poolStatuses are the values of --status of query pool list.
 var poolStatuses = []string{"", string(gongxu.PoolOpen), string(gongxu.PoolSucceeded), string(gongxu.PoolFailed),
-	string(gongxu.PoolInProduction), string(gongxu.PoolDelivered), string(gongxu.PoolSettled), string(gongxu.PoolCancelled)}
+	string(gongxu.PoolInProduction), string(gongxu.PoolReady), string(gongxu.PoolDelivered), string(gongxu.PoolSettled), string(gongxu.PoolCancelled)}
 
 // newQueryPoolCmd builds "gongxu query pool": demand pools.
 func newQueryPoolCmd(env *Env) *cobra.Command {

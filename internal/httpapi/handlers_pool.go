@@ -15,7 +15,7 @@ import (
 
 // poolStatuses are the values of ?status= on GET /v1/pools.
 var poolStatuses = []gongxu.PoolStatus{
-	gongxu.PoolOpen, gongxu.PoolSucceeded, gongxu.PoolFailed, gongxu.PoolInProduction,
+	gongxu.PoolOpen, gongxu.PoolSucceeded, gongxu.PoolFailed, gongxu.PoolInProduction, gongxu.PoolReady,
 	gongxu.PoolDelivered, gongxu.PoolSettled, gongxu.PoolCancelled,
 }
 

@@ -41,7 +41,7 @@ func New() *Set {
 			Currency: r.Currency, Deadline: r.Deadline, RFQ: r.RFQ,
 		})
 	}
-	prod := production.New(m, c)
+	prod := production.New(m, c, p)
 	// A succeeded pool becomes a production order for its product and total,
 	// due its product's lead time after the pool closed. Pools awarded from a
 	// request for quote name no catalog product and get none yet. An order the

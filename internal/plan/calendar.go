@@ -13,26 +13,6 @@ const (
 	weekMs   = 7 * dayMs
 )
 
-func (c Calendar) validate(wc string) error {
-	if len(c.Weekly) == 0 && len(c.Extra) == 0 {
-		return gongxu.Errorf(gongxu.KindInvalid, "work center %q has an empty calendar: no shifts and no working intervals", wc)
-	}
-	if c.UTCOffsetMin < -1440 || c.UTCOffsetMin > 1440 {
-		return gongxu.Errorf(gongxu.KindInvalid, "work center %q: utc offset must be -1440 to 1440 minutes, got %d", wc, c.UTCOffsetMin)
-	}
-	for _, s := range c.Weekly {
-		if s.Weekday < 0 || s.Weekday > 6 || s.StartMin < 0 || s.StartMin >= 1440 || s.EndMin <= s.StartMin || s.EndMin > 2880 {
-			return gongxu.Errorf(gongxu.KindInvalid, "work center %q: shift %+v must have weekday 0 to 6 and 0 ≤ start < 1440, start < end ≤ 2880 minutes", wc, s)
-		}
-	}
-	for _, iv := range append(slices.Clip(c.Extra), c.Closed...) {
-		if iv.Start >= iv.End || iv.Start < -maxTime || iv.End > maxTime {
-			return gongxu.Errorf(gongxu.KindInvalid, "work center %q: interval [%d, %d) must have start < end, within year ±9999", wc, iv.Start, iv.End)
-		}
-	}
-	return nil
-}
-
 // timeline is a work center's working time, materialized lazily from a
 // start forward: disjoint, non-touching intervals in order, with the
 // working time before each.
@@ -80,15 +60,15 @@ func (t *timeline) extend() bool {
 	var chunk []Interval
 	for w := a - weekMs; w < b; w += weekMs { // the week before: night shifts run into this chunk
 		for _, s := range t.cal.Weekly {
-			iv := Interval{w + s.Weekday*dayMs + s.StartMin*minuteMs, w + s.Weekday*dayMs + s.EndMin*minuteMs}
+			iv := Interval{Start: w + s.Weekday*dayMs + s.StartMin*minuteMs, End: w + s.Weekday*dayMs + s.EndMin*minuteMs}
 			if iv.End > a && iv.Start < b {
-				chunk = append(chunk, Interval{max(iv.Start, a), min(iv.End, b)})
+				chunk = append(chunk, Interval{Start: max(iv.Start, a), End: min(iv.End, b)})
 			}
 		}
 	}
 	for _, iv := range t.cal.Extra {
 		if iv.End > a && iv.Start < b {
-			chunk = append(chunk, Interval{max(iv.Start, a), min(iv.End, b)})
+			chunk = append(chunk, Interval{Start: max(iv.Start, a), End: min(iv.End, b)})
 		}
 	}
 	chunk = merge(chunk)
@@ -100,12 +80,12 @@ func (t *timeline) extend() bool {
 		s := iv.Start
 		for x := k; x < len(t.closed) && t.closed[x].Start < iv.End; x++ {
 			if t.closed[x].Start > s {
-				t.add(Interval{s, t.closed[x].Start})
+				t.add(Interval{Start: s, End: t.closed[x].Start})
 			}
 			s = max(s, t.closed[x].End)
 		}
 		if s < iv.End {
-			t.add(Interval{s, iv.End})
+			t.add(Interval{Start: s, End: iv.End})
 		}
 	}
 	t.hi = b

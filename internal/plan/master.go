@@ -7,110 +7,25 @@ import (
 	"github.com/gongxu-network/gongxu"
 )
 
-// ItemID names an item: a material, a component or a product. For a product
-// it is usually its gongxu.ProductID ("<factory>/<sku>"); any 1 to 129 bytes
-// without spaces or control characters will do.
-type ItemID string
+// The master data types are the root vocabulary's (the ledger keeps them per
+// factory); the planner compiles them.
+type (
+	ItemID     = gongxu.ItemID
+	Item       = gongxu.Item
+	BOMLine    = gongxu.BOMLine
+	Operation  = gongxu.Operation
+	Routing    = gongxu.Routing
+	WorkCenter = gongxu.WorkCenter
+	Calendar   = gongxu.Calendar
+	Shift      = gongxu.Shift
+	Interval   = gongxu.Interval
+	Master     = gongxu.Master
 
-// Item is the planning master data of one item.
-//
-// An item is exactly one of: bought (Make false; Supplier names the preferred
-// supplier, whose planned purchase orders the plan proposes), made (Make true,
-// Supplier empty; planned work orders) or phantom (Make and Phantom true).
-//
-// Phantom is a property of the item, not of the BOM line: a phantom (a kit
-// such as a collar kit) is a made item that is never stocked on purpose nor
-// ordered on its own, so it is the same in every BOM it appears in, its
-// on-hand is netted once at its low-level code like any other item, and the
-// rest of its requirement is exploded through into its components at the
-// time its parent needs it. A phantom therefore has no lead time, no lot size,
-// no open orders and no by-products (put those on the parent).
-type Item struct {
-	ID           ItemID       `json:"id"`
-	Unit         string       `json:"unit,omitempty"`           // "piece", "m", "kg": informative
-	LeadTimeDays int64        `json:"lead_time_days,omitempty"` // calendar days from release to due, 0 to 3650
-	LotMin       gongxu.Qty   `json:"lot_min,omitempty"`        // smallest order, milli-units; 0: none
-	LotMultiple  gongxu.Qty   `json:"lot_multiple,omitempty"`   // orders are whole multiples of it, milli-units; 0: none
-	Supplier     gongxu.OrgID `json:"supplier,omitempty"`       // preferred supplier of a bought item
-	Make         bool         `json:"make,omitempty"`
-	Phantom      bool         `json:"phantom,omitempty"`
-}
-
-// BOMLine is one line of a bill of materials: making one unit (1000 milli)
-// of Parent consumes QtyPer milli-units of Child, raised by ScrapBP basis
-// points of scrap (150 = 1.5 %). With ByProduct the line is a by-product
-// instead: making one unit of Parent yields QtyPer of Child (scrap ignored),
-// which the plan counts as an expected receipt of Child, never as demand.
-//
-// The requirement for a parent quantity P (milli) is
-// ceil(ceil(P × QtyPer / 1000) × (10000 + ScrapBP) / 10000): never under
-// the need. A by-product receipt is floor(P × QtyPer / 1000): never over
-// what comes out.
-type BOMLine struct {
-	Parent    ItemID     `json:"parent"`
-	Child     ItemID     `json:"child"`
-	QtyPer    gongxu.Qty `json:"qty_per"`
-	ScrapBP   int64      `json:"scrap_bp,omitempty"` // 0 to 10000
-	ByProduct bool       `json:"by_product,omitempty"`
-}
-
-// Operation is one step of a routing on a work center. It occupies one of
-// the work center's parallel units for SetupMs plus RunMsPerUnit for each unit
-// (1000 milli) of the order, counted in the work center's working time.
-type Operation struct {
-	WorkCenter   string `json:"work_center"`
-	SetupMs      int64  `json:"setup_ms"`
-	RunMsPerUnit int64  `json:"run_ms_per_unit"`
-}
-
-// Routing is how a made item is made: its operations, in order.
-type Routing struct {
-	Item ItemID      `json:"item"`
-	Ops  []Operation `json:"ops"`
-}
-
-// WorkCenter is a machine group or line: Capacity identical units (machines,
-// stations, crews) that work in parallel, each on one operation at a time,
-// during the calendar's working time.
-type WorkCenter struct {
-	ID       string   `json:"id"`
-	Capacity int64    `json:"capacity"` // 1 to 10000
-	Calendar Calendar `json:"calendar"`
-}
-
-// Calendar is a work center's working time: a weekly pattern of shifts in
-// the factory's local time (a fixed offset from UTC, so no daylight saving),
-// plus Extra working intervals (overtime, a Saturday), minus Closed intervals
-// (holidays, maintenance), which win over both.
-type Calendar struct {
-	UTCOffsetMin int64      `json:"utc_offset_min,omitempty"` // local = UTC + offset, -1440 to 1440
-	Weekly       []Shift    `json:"weekly,omitempty"`
-	Extra        []Interval `json:"extra,omitempty"`
-	Closed       []Interval `json:"closed,omitempty"`
-}
-
-// Shift is a weekly working interval: on Weekday (0 = Sunday … 6 =
-// Saturday) from StartMin to EndMin minutes after local midnight. A night
-// shift may end the next morning (EndMin up to 2880).
-type Shift struct {
-	Weekday  int64 `json:"weekday"`
-	StartMin int64 `json:"start_min"` // 0 to 1439
-	EndMin   int64 `json:"end_min"`   // StartMin < EndMin ≤ 2880
-}
-
-// Interval is the half-open time interval [Start, End), unix ms.
-type Interval struct {
-	Start int64 `json:"start"`
-	End   int64 `json:"end"`
-}
-
-// Master is the master data a plan runs on.
-type Master struct {
-	Items       []Item       `json:"items"`
-	BOM         []BOMLine    `json:"bom"`
-	Routings    []Routing    `json:"routings,omitempty"`
-	WorkCenters []WorkCenter `json:"work_centers,omitempty"`
-}
+	PlannedPurchase = gongxu.PlannedPurchase
+	PlannedWork     = gongxu.PlannedWork
+	ScheduledOp     = gongxu.ScheduledOp
+	OrderDate       = gongxu.OrderDate
+)
 
 // Limits on the inputs; they keep every product of quantities and times
 // within int64.
@@ -233,30 +148,7 @@ func compile(m Master) (*model, error) {
 	return md, nil
 }
 
-func validateItem(it Item) error {
-	switch {
-	case it.LeadTimeDays < 0 || it.LeadTimeDays > maxLeadDays:
-		return gongxu.Errorf(gongxu.KindInvalid, "item %q: lead time must be 0 to %d days, got %d", it.ID, maxLeadDays, it.LeadTimeDays)
-	case it.LotMin < 0:
-		return gongxu.Errorf(gongxu.KindInvalid, "item %q: lot minimum must not be negative, got %d", it.ID, it.LotMin)
-	case it.LotMultiple < 0:
-		return gongxu.Errorf(gongxu.KindInvalid, "item %q: lot multiple must not be negative, got %d", it.ID, it.LotMultiple)
-	case it.Make && it.Supplier != "":
-		return gongxu.Errorf(gongxu.KindInvalid, "item %q is made, so it has no supplier (got %q)", it.ID, it.Supplier)
-	case !it.Make && it.Phantom:
-		return gongxu.Errorf(gongxu.KindInvalid, "phantom %q must be a made item (make: true)", it.ID)
-	case !it.Make && it.Supplier == "":
-		return gongxu.Errorf(gongxu.KindInvalid, "item %q is bought but names no supplier", it.ID)
-	case it.Phantom && (it.LeadTimeDays != 0 || it.LotMin != 0 || it.LotMultiple != 0):
-		return gongxu.Errorf(gongxu.KindInvalid, "phantom %q has no lead time and no lot size; it is exploded into its parent's order", it.ID)
-	}
-	if it.Supplier != "" {
-		if err := it.Supplier.Validate(); err != nil {
-			return gongxu.Errorf(gongxu.KindInvalid, "item %q: supplier: %s", it.ID, gongxu.ErrorMessage(err))
-		}
-	}
-	return nil
-}
+func validateItem(it Item) error { return it.Validate() }
 
 // levels computes low-level codes (the longest path from any root, over
 // component and by-product edges) by Kahn's algorithm, and names a cycle

@@ -28,29 +28,6 @@ type OpenOrder struct {
 	Due  int64      `json:"due"` // unix ms, 0 to year 9999
 }
 
-// PlannedPurchase is a purchase order the plan proposes to a supplier.
-type PlannedPurchase struct {
-	ID       string       `json:"id"` // "po:<item>@<due date>"
-	Supplier gongxu.OrgID `json:"supplier"`
-	Item     ItemID       `json:"item"`
-	Qty      gongxu.Qty   `json:"qty"`
-	Release  int64        `json:"release"` // when to place it: Due − lead time, unix ms
-	Due      int64        `json:"due"`     // the start of the day it is needed, unix ms
-	Pegging  []string     `json:"pegging"` // the demands it serves, sorted
-}
-
-// PlannedWork is a work order the plan proposes.
-type PlannedWork struct {
-	ID       string     `json:"id"` // "wo:<item>@<due date>"
-	Item     ItemID     `json:"item"`
-	Qty      gongxu.Qty `json:"qty"`
-	Start    int64      `json:"start"`              // planned release: Due − lead time, unix ms
-	Due      int64      `json:"due"`                // the start of the day it is needed, unix ms
-	Pegging  []string   `json:"pegging"`            // the demands it serves, directly or through parents, sorted
-	Delivers []string   `json:"delivers,omitempty"` // the demands its output goes to directly (its production orders), sorted
-	Inputs   []string   `json:"inputs,omitempty"`   // planned and open orders its components come from, sorted
-}
-
 // Bucket is one day of an item's time-phased record. Net is what the day's
 // gross lacks after the on-hand at the start of the day and the scheduled
 // receipts; Available is the projected on-hand at the end of the day

@@ -101,11 +101,11 @@ func genScenario(t *rapid.T) scenario {
 		}
 		if rapid.Bool().Draw(t, "closed") {
 			a := day(rapid.Int64Range(0, 20).Draw(t, "closedday")) + minuteMs*rapid.Int64Range(0, 1439).Draw(t, "closedmin")
-			cal.Closed = append(cal.Closed, Interval{a, a + minuteMs*rapid.Int64Range(1, 5000).Draw(t, "closedlen")})
+			cal.Closed = append(cal.Closed, Interval{Start: a, End: a + minuteMs*rapid.Int64Range(1, 5000).Draw(t, "closedlen")})
 		}
 		if rapid.Bool().Draw(t, "extra") {
 			a := day(rapid.Int64Range(0, 20).Draw(t, "extraday")) + minuteMs*rapid.Int64Range(0, 1439).Draw(t, "extramin")
-			cal.Extra = append(cal.Extra, Interval{a, a + minuteMs*rapid.Int64Range(1, 900).Draw(t, "extralen")})
+			cal.Extra = append(cal.Extra, Interval{Start: a, End: a + minuteMs*rapid.Int64Range(1, 900).Draw(t, "extralen")})
 		}
 		s.m.WorkCenters = append(s.m.WorkCenters, WorkCenter{ID: fmt.Sprintf("w%d", w), Capacity: rapid.Int64Range(1, 3).Draw(t, "cap"), Calendar: cal})
 	}

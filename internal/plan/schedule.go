@@ -29,28 +29,6 @@ type Input struct {
 	From     int64            `json:"from"` // nothing starts earlier, unix ms
 }
 
-// ScheduledOp is one operation placed on one unit of a work center; it holds
-// the unit from Start to End, working during the calendar's working time in
-// between.
-type ScheduledOp struct {
-	Work       string `json:"work"`
-	Op         int    `json:"op"`
-	WorkCenter string `json:"work_center"`
-	Unit       int64  `json:"unit"` // 0 to Capacity-1; an operation of no duration holds no unit (0)
-	Start      int64  `json:"start"`
-	End        int64  `json:"end"`
-}
-
-// OrderDate is when a work order can start and when it completes.
-type OrderDate struct {
-	Work       string `json:"work"`
-	Item       ItemID `json:"item"`
-	Ready      int64  `json:"ready"`      // materials ready: max(from, planned start, inputs' arrival or completion)
-	Completion int64  `json:"completion"` // the end of its last operation
-	Due        int64  `json:"due"`
-	Late       bool   `json:"late,omitempty"`
-}
-
 // DemandDate is the completion date of a production order: the latest
 // completion of the work orders delivering to the demand. (Whether that is
 // late is for the demand's owner to say: a work order's Due is the start of
@@ -122,7 +100,7 @@ func compileShop(m Master, from int64) (*shop, error) {
 		if wc.Capacity > maxCapacity {
 			return nil, gongxu.Errorf(gongxu.KindInvalid, "work center %q: capacity must be at most %d units, got %d", wc.ID, maxCapacity, wc.Capacity)
 		}
-		if err := wc.Calendar.validate(wc.ID); err != nil {
+		if err := wc.Calendar.Validate(wc.ID); err != nil {
 			return nil, err
 		}
 		s.wcs[wc.ID] = &wcState{wc: wc, tl: newTimeline(wc.ID, wc.Calendar, from), units: make([][]Interval, wc.Capacity)}
@@ -346,7 +324,7 @@ func (s *wcState) place(ready, dur int64) (int, int64, int64, error) {
 			break // cannot do better
 		}
 	}
-	if err := s.occupy(best, Interval{bestA, bestB}); err != nil {
+	if err := s.occupy(best, Interval{Start: bestA, End: bestB}); err != nil {
 		return 0, 0, 0, err
 	}
 	return best, bestA, bestB, nil

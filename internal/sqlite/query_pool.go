@@ -60,13 +60,13 @@ func (db *DB) Pools(ctx context.Context, f gongxu.PoolFilter) ([]gongxu.Pool, er
 	)
 	switch f.Status {
 	case "":
-	case gongxu.PoolOpen, gongxu.PoolSucceeded, gongxu.PoolFailed, gongxu.PoolInProduction,
+	case gongxu.PoolOpen, gongxu.PoolSucceeded, gongxu.PoolFailed, gongxu.PoolInProduction, gongxu.PoolReady,
 		gongxu.PoolDelivered, gongxu.PoolSettled, gongxu.PoolCancelled:
 		where = append(where, `p.status = ?`)
 		args = append(args, string(f.Status))
 	default:
 		return nil, gongxu.Errorf(gongxu.KindInvalid,
-			"unknown pool status %q (want one of open, succeeded, failed, in_production, delivered, settled, cancelled)", f.Status)
+			"unknown pool status %q (want one of open, succeeded, failed, in_production, ready, delivered, settled, cancelled)", f.Status)
 	}
 	if f.Factory != "" {
 		if err := f.Factory.Validate(); err != nil {

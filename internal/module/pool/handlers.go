@@ -530,6 +530,40 @@ func (m *Module) handleStartProduction(ctx *module.Context, msg module.Msg) erro
 	return savePool(ctx, &p)
 }
 
+// Producing moves a succeeded pool to in production, as its production
+// order's first work order starts (the production module calls it). A pool
+// already in production or past it is left as it is.
+func (m *Module) Producing(ctx *module.Context, id uint64, reason string) error {
+	p, err := m.Pool(ctx.KV, id)
+	if err != nil {
+		return err
+	}
+	if p.Status != gongxu.PoolSucceeded {
+		return nil
+	}
+	history(ctx, &p, gongxu.PoolInProduction, reason)
+	return savePool(ctx, &p)
+}
+
+// Ready marks a pool in production ready: its production order completed
+// and the finished lots wait for the hubs (the production module calls it).
+// A pool in any other status is left as it is.
+func (m *Module) Ready(ctx *module.Context, id uint64, reason string) error {
+	p, err := m.Pool(ctx.KV, id)
+	if err != nil {
+		return err
+	}
+	switch p.Status {
+	case gongxu.PoolSucceeded:
+		history(ctx, &p, gongxu.PoolInProduction, reason)
+	case gongxu.PoolInProduction:
+	default:
+		return nil
+	}
+	history(ctx, &p, gongxu.PoolReady, reason)
+	return savePool(ctx, &p)
+}
+
 func (m *Module) handleConfirmDelivery(ctx *module.Context, msg module.Msg) error {
 	p, err := m.Pool(ctx.KV, msg.(*MsgConfirmDelivery).Pool)
 	if err != nil {
@@ -543,7 +577,7 @@ func (m *Module) handleConfirmDelivery(ctx *module.Context, msg module.Msg) erro
 	if err != nil {
 		return err
 	}
-	if p.Status != gongxu.PoolInProduction {
+	if p.Status != gongxu.PoolInProduction && p.Status != gongxu.PoolReady {
 		return conflict("pool %d is %s; deliveries are confirmed once it is in production", p.ID, p.Status)
 	}
 	if s.Delivered {

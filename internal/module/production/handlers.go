@@ -1,6 +1,7 @@
 package production
 
 import (
+	"fmt"
 	"slices"
 
 	"github.com/gongxu-network/gongxu"
@@ -12,7 +13,7 @@ func (m *Module) Routes() []module.Route {
 	r := func(typ string, n func() module.Msg, h func(*module.Context, module.Msg) error) module.Route {
 		return module.Route{Type: typ, New: n, Handle: h}
 	}
-	return []module.Route{
+	return append([]module.Route{
 		r(TypeOffer, func() module.Msg { return &MsgOffer{} }, m.handleOffer),
 		r(TypeOrder, func() module.Msg { return &MsgOrder{} }, m.handleOrder),
 		r(TypePO, func() module.Msg { return &MsgPO{} }, m.handlePO),
@@ -26,7 +27,7 @@ func (m *Module) Routes() []module.Route {
 		r(TypeWOStart, func() module.Msg { return &MsgWOStart{} }, m.handleWOStart),
 		r(TypeWOReport, func() module.Msg { return &MsgWOReport{} }, m.handleWOReport),
 		r(TypeWOComplete, func() module.Msg { return &MsgWOComplete{} }, m.handleWOComplete),
-	}
+	}, m.masterRoutes()...)
 }
 
 func unauthorized(format string, args ...any) error {
@@ -353,8 +354,8 @@ func (m *Module) handleShip(ctx *module.Context, msg module.Msg) error {
 			if lot.Item != line.Item {
 				return invalid("lot line %d: lot %s holds %s, line %d is for %s", i+1, l.Lot, lot.Item, l.Line, line.Item)
 			}
-			if lot.Qty < l.Qty {
-				return conflict("lot line %d: lot %s holds %d, %d cannot be shipped from it", i+1, l.Lot, lot.Qty, l.Qty)
+			if lot.Qty-lot.Reserved < l.Qty {
+				return conflict("lot line %d: lot %s holds %d (%d reserved for work orders), %d cannot be shipped from it", i+1, l.Lot, lot.Qty, lot.Reserved, l.Qty)
 			}
 			lot.Qty -= l.Qty
 		}
@@ -458,10 +459,25 @@ func (m *Module) handleWOStart(ctx *module.Context, msg module.Msg) error {
 	if w.Inputs == nil {
 		w.Inputs = []gongxu.LotQty{}
 	}
+	for _, in := range w.Inputs { // held for this work order until it completes
+		lot, err := m.Lot(ctx.KV, in.Lot)
+		if err != nil {
+			return err
+		}
+		lot.Reserved += in.Qty
+		if err := saveLot(ctx, &lot, 0); err != nil {
+			return err
+		}
+	}
 	if o.Status == gongxu.OrderOpen {
 		orderHistory(ctx, &o, gongxu.OrderInProgress, "work order "+uitoa(id)+" started")
 		if err := saveOrder(ctx, &o); err != nil {
 			return err
+		}
+		if o.Pool != 0 {
+			if err := m.pools.Producing(ctx, o.Pool, "production order "+uitoa(o.ID)+": work order "+uitoa(id)+" started"); err != nil {
+				return err
+			}
 		}
 	}
 	return saveWO(ctx, &w)
@@ -476,8 +492,8 @@ func (m *Module) checkInput(ctx *module.Context, i int, in gongxu.LotQty) error 
 	if lot.Owner != ctx.Org {
 		return unauthorized("input %d: lot %s belongs to %s; a factory consumes its own lots only", i+1, lot.ID, lot.Owner)
 	}
-	if lot.Qty < in.Qty {
-		return conflict("input %d: lot %s holds %d, %d asked", i+1, lot.ID, lot.Qty, in.Qty)
+	if lot.Qty-lot.Reserved < in.Qty {
+		return conflict("input %d: lot %s holds %d, %d of it reserved for other work orders; %d asked", i+1, lot.ID, lot.Qty, lot.Reserved, in.Qty)
 	}
 	return nil
 }
@@ -536,16 +552,17 @@ func (m *Module) handleWOComplete(ctx *module.Context, msg module.Msg) error {
 	if err != nil {
 		return err
 	}
-	// Consume the inputs.
-	for i, in := range w.Inputs {
-		if err := m.checkInput(ctx, i, in); err != nil {
-			return err
-		}
+	// Consume the inputs reserved at the start.
+	for _, in := range w.Inputs {
 		lot, err := m.Lot(ctx.KV, in.Lot)
 		if err != nil {
 			return err
 		}
+		if lot.Reserved < in.Qty || lot.Qty < in.Qty {
+			return fmt.Errorf("production: lot %s holds %d with %d reserved, work order %d consumes %d", lot.ID, lot.Qty, lot.Reserved, w.ID, in.Qty)
+		}
 		lot.Qty -= in.Qty
+		lot.Reserved -= in.Qty
 		if err := saveLot(ctx, &lot, -in.Qty); err != nil {
 			return err
 		}
@@ -582,6 +599,11 @@ func (m *Module) handleWOComplete(ctx *module.Context, msg module.Msg) error {
 	o.Produced = gongxu.Qty(p)
 	if o.Produced >= o.Qty && o.Status != gongxu.OrderCompleted {
 		orderHistory(ctx, &o, gongxu.OrderCompleted, "work order "+uitoa(w.ID)+" completed the quantity")
+		if o.Pool != 0 {
+			if err := m.pools.Ready(ctx, o.Pool, "production order "+uitoa(o.ID)+" completed: its lots are ready"); err != nil {
+				return err
+			}
+		}
 	}
 	return saveOrder(ctx, &o)
 }

@@ -19,11 +19,12 @@ const prefix = Name + "/"
 type Module struct {
 	members Members
 	catalog Catalog
+	pools   Pools
 }
 
 // New returns the production module.
-func New(members Members, catalog Catalog) *Module {
-	return &Module{members: members, catalog: catalog}
+func New(members Members, catalog Catalog, pools Pools) *Module {
+	return &Module{members: members, catalog: catalog, pools: pools}
 }
 
 // Name implements module.Module.

@@ -121,6 +121,8 @@ func TestScenarios(t *testing.T) {
 			case "offer":
 				s, item, _ := strings.Cut(args[1], "/")
 				v, err = p.Offer(h.State, gongxu.OrgID(s), gongxu.ItemID(item))
+			case "master":
+				v, err = p.Master(h.State, gongxu.OrgID(args[1]))
 			default:
 				return fmt.Errorf("json of what? %s", args[0])
 			}
