@@ -6,8 +6,12 @@
 package modules
 
 import (
+	"fmt"
+	"time"
+
 	"github.com/gongxu-network/gongxu"
 	"github.com/gongxu-network/gongxu/internal/chain"
+	"github.com/gongxu-network/gongxu/internal/epcis"
 	"github.com/gongxu-network/gongxu/internal/module"
 	"github.com/gongxu-network/gongxu/internal/module/catalog"
 	"github.com/gongxu-network/gongxu/internal/module/member"
@@ -15,6 +19,7 @@ import (
 	"github.com/gongxu-network/gongxu/internal/module/production"
 	"github.com/gongxu-network/gongxu/internal/module/rfq"
 	"github.com/gongxu-network/gongxu/internal/module/settle"
+	"github.com/gongxu-network/gongxu/internal/module/trace"
 )
 
 // Set is the modules of one chain.
@@ -25,6 +30,7 @@ type Set struct {
 	Pool       *pool.Module
 	RFQ        *rfq.Module
 	Production *production.Module
+	Trace      *trace.Module
 }
 
 // New wires a fresh set of modules.
@@ -66,7 +72,11 @@ func New() *Set {
 		_, err = prod.OpenFromPool(ctx, pl.ID, pl.Factory, pl.Product, gongxu.Qty(qty), due)
 		return ignoreRefusal(err)
 	})
-	return &Set{Member: m, Catalog: c, Settle: st, Pool: p, RFQ: rfq.New(m, openAwarded), Production: prod}
+	// Traceability parses captures with internal/epcis, reads who holds a
+	// lot from production, and is told by production what moved.
+	tr := trace.New(EPCIS{}, prod)
+	prod.SetTracer(tr)
+	return &Set{Member: m, Catalog: c, Settle: st, Pool: p, RFQ: rfq.New(m, openAwarded), Production: prod, Trace: tr}
 }
 
 // ignoreRefusal passes up only broken invariants.
@@ -79,10 +89,106 @@ func ignoreRefusal(err error) error {
 
 // List returns the modules in execution order.
 func (s *Set) List() []module.Module {
-	return []module.Module{s.Member, s.Catalog, s.Settle, s.Pool, s.RFQ, s.Production}
+	return []module.Module{s.Member, s.Catalog, s.Settle, s.Pool, s.RFQ, s.Production, s.Trace}
 }
 
 // ChainConfig returns the chain configuration for chainID.
 func (s *Set) ChainConfig(chainID string) chain.Config {
 	return chain.Config{ChainID: chainID, Modules: s.List(), Auth: s.Member, Params: s.Member}
+}
+
+// EPCIS satisfies trace.Parser with internal/epcis: GS1's schemas, the CBV
+// 2.0 event hash and canonical identifiers. It is deterministic: "now" is
+// the block time the module passes, never the clock.
+type EPCIS struct{}
+
+// Parse implements trace.Parser with epcis.ParseDocument.
+func (EPCIS) Parse(doc []byte, now int64, maxBytes int) ([]gongxu.TraceEvent, error) {
+	d, err := epcis.ParseDocument(doc, epcis.ParseOptions{Now: time.UnixMilli(now), MaxBytes: maxBytes})
+	if err != nil {
+		return nil, err
+	}
+	path := "/epcisBody/eventList/"
+	switch d.Type {
+	case epcis.TypeQueryDocument:
+		path = "/epcisBody/queryResults/resultsBody/eventList/"
+	case epcis.TypeDocument:
+	default:
+		path = ""
+	}
+	out := make([]gongxu.TraceEvent, len(d.Events))
+	for i := range d.Events {
+		at := ""
+		if path != "" {
+			at = path + fmt.Sprint(i)
+		}
+		if out[i], err = traceEvent(&d.Events[i], at); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Hash implements trace.Parser with epcis.EventHash.
+func (EPCIS) Hash(event []byte) (string, error) { return epcis.EventHash(event, nil) }
+
+// Canonical implements trace.Parser with epcis.Canonical.
+func (EPCIS) Canonical(id string) (string, error) { return epcis.Canonical(id) }
+
+// traceEvent is the ledger's record of a parsed event, identifiers as their
+// canonical keys; at is the event's JSON pointer, for errors.
+func traceEvent(e *epcis.Event, at string) (gongxu.TraceEvent, error) {
+	var ferr error
+	canon := func(field string, i int, id string) string {
+		c, err := epcis.Canonical(id)
+		if err != nil && ferr == nil {
+			where := at + "/" + field
+			if i >= 0 {
+				where += "/" + fmt.Sprint(i)
+			}
+			ferr = gongxu.Errorf(gongxu.KindInvalid, "epcis: %s: %s", where, gongxu.ErrorMessage(err))
+		}
+		return c
+	}
+	ids := func(field string, in []string) []string {
+		var out []string
+		for i, id := range in {
+			out = append(out, canon(field, i, id))
+		}
+		return out
+	}
+	qs := func(field string, in []epcis.Quantity) []gongxu.TraceQuantity {
+		var out []gongxu.TraceQuantity
+		for i, q := range in {
+			out = append(out, gongxu.TraceQuantity{Class: canon(field+"/"+fmt.Sprint(i)+"/epcClass", -1, q.EPCClass), Quantity: q.Quantity, UOM: q.UOM})
+		}
+		return out
+	}
+	refs := func(in []epcis.SourceDest) []gongxu.TraceRef {
+		var out []gongxu.TraceRef
+		for _, r := range in {
+			out = append(out, gongxu.TraceRef{Type: r.Type, ID: r.ID})
+		}
+		return out
+	}
+	t := gongxu.TraceEvent{
+		ID: e.EventID, Hash: e.HashID, Type: e.Type, EventTime: e.EventTime, TimeZoneOffset: e.EventTimeZoneOffset,
+		Action: e.Action, BizStep: e.BizStep, Disposition: e.Disposition, ReadPoint: e.ReadPoint, BizLocation: e.BizLocation,
+		EPCs: ids("epcList", e.EPCList), Quantities: qs("quantityList", e.QuantityList),
+		Inputs: ids("inputEPCList", e.InputEPCList), InputQuantities: qs("inputQuantityList", e.InputQuantityList),
+		Outputs: ids("outputEPCList", e.OutputEPCList), OutputQuantities: qs("outputQuantityList", e.OutputQuantityList),
+		Children: ids("childEPCs", e.ChildEPCs), ChildQuantities: qs("childQuantityList", e.ChildQuantityList),
+		Sources: refs(e.Sources), Destinations: refs(e.Destinations),
+		Raw: e.Raw,
+	}
+	if e.ParentID != "" {
+		t.Parent = canon("parentID", -1, e.ParentID)
+	}
+	for _, b := range e.BizTransactions {
+		t.BizTransactions = append(t.BizTransactions, gongxu.TraceRef{Type: b.Type, ID: b.ID})
+	}
+	if d := e.ErrorDeclaration; d != nil {
+		t.ErrorDeclaration = &gongxu.TraceErrorDeclaration{Time: d.DeclarationTime, Reason: d.Reason, Corrective: d.CorrectiveEventIDs}
+	}
+	return t, ferr
 }

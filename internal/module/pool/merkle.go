@@ -37,102 +37,21 @@ func LeafHash(pool uint64, hub gongxu.OrgID, l Leaf) [32]byte {
 	return sha256.Sum256(b)
 }
 
-// nodeHash is sha256(0x01 || l || r).
-func nodeHash(l, r *[32]byte) [32]byte {
-	var b [65]byte
-	b[0] = 0x01
-	copy(b[1:33], l[:])
-	copy(b[33:], r[:])
-	return sha256.Sum256(b[:])
-}
-
-// nextLevel hashes a level of the tree into the next one; an odd last node is
-// promoted unchanged.
-func nextLevel(level [][32]byte) [][32]byte {
-	out := make([][32]byte, 0, (len(level)+1)/2)
-	for j := 0; j < len(level); j += 2 {
-		if j+1 < len(level) {
-			out = append(out, nodeHash(&level[j], &level[j+1]))
-		} else {
-			out = append(out, level[j])
-		}
-	}
-	return out
-}
-
 // MerkleRoot is the root of the tree over leaf hashes: each node is
 // sha256(0x01 || left || right), an odd node at the end of a level is promoted
 // to the next level unchanged, and a single leaf is its own root. The root of
-// no leaves is all zeros.
-func MerkleRoot(leaves [][32]byte) [32]byte {
-	if len(leaves) == 0 {
-		return [32]byte{}
-	}
-	level := leaves
-	for len(level) > 1 {
-		level = nextLevel(level)
-	}
-	return level[0]
-}
-
-// levels returns every level of the tree, the leaves first.
-func levels(leaves [][32]byte) [][][32]byte {
-	out := [][][32]byte{leaves}
-	for l := leaves; len(l) > 1; {
-		l = nextLevel(l)
-		out = append(out, l)
-	}
-	return out
-}
-
-func proofFrom(lv [][][32]byte, i int) [][32]byte {
-	var p [][32]byte
-	for _, level := range lv[:len(lv)-1] {
-		switch {
-		case i%2 == 1:
-			p = append(p, level[i-1])
-		case i+1 < len(level):
-			p = append(p, level[i+1])
-		}
-		i /= 2
-	}
-	return p
-}
+// no leaves is all zeros. The tree is the root vocabulary's (gongxu.MerkleRoot),
+// shared with the trace module's batches.
+func MerkleRoot(leaves [][32]byte) [32]byte { return gongxu.MerkleRoot(leaves) }
 
 // Proof returns the sibling hashes from leaf i up to the root (none for a
 // promoted node). It returns nil when i is out of range.
-func Proof(leaves [][32]byte, i int) [][32]byte {
-	if i < 0 || i >= len(leaves) {
-		return nil
-	}
-	return proofFrom(levels(leaves), i)
-}
+func Proof(leaves [][32]byte, i int) [][32]byte { return gongxu.MerkleProof(leaves, i) }
 
 // VerifyProof reports whether leaf is at index of a tree of count leaves with
 // the given root, by proof. The proof must be exactly as long as the path.
 func VerifyProof(root, leaf [32]byte, index, count int, proof [][32]byte) bool {
-	if count <= 0 || index < 0 || index >= count {
-		return false
-	}
-	h, k := leaf, 0
-	for n := count; n > 1; n = (n + 1) / 2 {
-		switch {
-		case index%2 == 1:
-			if k >= len(proof) {
-				return false
-			}
-			h = nodeHash(&proof[k], &h)
-			k++
-		case index+1 < n:
-			if k >= len(proof) {
-				return false
-			}
-			h = nodeHash(&h, &proof[k])
-			k++
-		}
-		index /= 2
-	}
-	return k == len(proof) && h == root
+	return gongxu.VerifyMerkleProof(root, leaf, index, count, proof)
 }
 
 // Receipt is a consumer's receipt for one leaf of a batch (the root type).
@@ -144,12 +63,12 @@ func Receipts(tx string, pool uint64, hub gongxu.OrgID, leaves []Leaf) []Receipt
 	for i, l := range leaves {
 		hs[i] = LeafHash(pool, hub, l)
 	}
-	lv := levels(hs)
+	proofs := gongxu.MerkleProofs(hs)
 	root := MerkleRoot(hs)
 	rootHex := hex.EncodeToString(root[:])
 	out := make([]Receipt, len(leaves))
 	for i, l := range leaves {
-		p := proofFrom(lv, i)
+		p := proofs[i]
 		ps := make([]string, len(p))
 		for j := range p {
 			ps[j] = hex.EncodeToString(p[j][:])

@@ -25,3 +25,19 @@ type Pools interface {
 	Producing(ctx *module.Context, pool uint64, reason string) error
 	Ready(ctx *module.Context, pool uint64, reason string) error
 }
+
+// Tracer is what the production module tells the trace module as goods
+// move, so that each movement becomes a GS1 EPCIS event anchored in the
+// transaction that recorded it: a shipment, a receipt into the factory's
+// lots, a work order's completion (its consumed and created lots). Errors:
+// KindConflict when the event's id is already on the ledger (which rejects
+// the transaction); anything else is a broken invariant.
+type Tracer interface {
+	Shipped(ctx *module.Context, po gongxu.PurchaseOrder, sh gongxu.Shipment) error
+	Received(ctx *module.Context, po gongxu.PurchaseOrder, shipment int, lots []gongxu.LotQty) error
+	Completed(ctx *module.Context, wo gongxu.WorkOrder) error
+}
+
+// SetTracer wires the trace module (internal/modules does, before the
+// chain starts). Without one, movements are not traced.
+func (m *Module) SetTracer(t Tracer) { m.tracer = t }

@@ -374,7 +374,13 @@ func (m *Module) handleShip(ctx *module.Context, msg module.Msg) error {
 	if slices.Equal(po.Shipped, lineQtys(po.Lines)) {
 		po.Status = gongxu.POShipped
 	}
-	return savePO(ctx, &po)
+	if err := savePO(ctx, &po); err != nil {
+		return err
+	}
+	if m.tracer != nil {
+		return m.tracer.Shipped(ctx, po, sh)
+	}
+	return nil
 }
 
 func lineQtys(ls []gongxu.POLine) []gongxu.Qty {
@@ -395,6 +401,7 @@ func (m *Module) handleReceive(ctx *module.Context, msg module.Msg) error {
 		return notFound("purchase order %d has no shipment %d", po.ID, r.Shipment)
 	}
 	sh := &po.Shipments[r.Shipment-1]
+	received := make([]gongxu.LotQty, 0, len(r.Lines))
 	for i, l := range r.Lines {
 		j := slices.IndexFunc(sh.Lines, func(s gongxu.ShipLine) bool { return s.Line == l.Line && s.Lot == l.Lot })
 		if j < 0 {
@@ -424,11 +431,18 @@ func (m *Module) handleReceive(ctx *module.Context, msg module.Msg) error {
 		if err := saveLot(ctx, &lot, l.Qty); err != nil {
 			return err
 		}
+		received = append(received, gongxu.LotQty{Lot: id, Qty: l.Qty})
 	}
 	if slices.Equal(po.Received, lineQtys(po.Lines)) {
 		po.Status = gongxu.POReceived
 	}
-	return savePO(ctx, &po)
+	if err := savePO(ctx, &po); err != nil {
+		return err
+	}
+	if m.tracer != nil {
+		return m.tracer.Received(ctx, po, r.Shipment, received)
+	}
+	return nil
 }
 
 func (m *Module) handleWOStart(ctx *module.Context, msg module.Msg) error {
@@ -591,6 +605,11 @@ func (m *Module) handleWOComplete(ctx *module.Context, msg module.Msg) error {
 	w.Produced, w.Scrapped, w.Status, w.Completed = c.Produced, c.Scrapped, gongxu.WOCompleted, ctx.Time
 	if err := saveWO(ctx, &w); err != nil {
 		return err
+	}
+	if m.tracer != nil {
+		if err := m.tracer.Completed(ctx, w); err != nil {
+			return err
+		}
 	}
 	p, err := gongxu.AddInt64(int64(o.Produced), int64(c.Produced))
 	if err != nil {

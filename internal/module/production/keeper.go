@@ -20,6 +20,7 @@ type Module struct {
 	members Members
 	catalog Catalog
 	pools   Pools
+	tracer  Tracer // nil: movements are not traced
 }
 
 // New returns the production module.

@@ -1,0 +1,291 @@
+package trace
+
+import (
+	"encoding/hex"
+	"fmt"
+	"strings"
+
+	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/internal/module"
+)
+
+// Routes implements module.Module. Every message needs a member org's key.
+func (m *Module) Routes() []module.Route {
+	return []module.Route{
+		{Type: TypeCapture, New: func() module.Msg { return &MsgCapture{} }, Handle: m.handleCapture},
+		{Type: TypeRecall, New: func() module.Msg { return &MsgRecall{} }, Handle: m.handleRecall},
+	}
+}
+
+func unauthorized(format string, args ...any) error {
+	return gongxu.Errorf(gongxu.KindUnauthorized, format, args...)
+}
+
+func conflict(format string, args ...any) error {
+	return gongxu.Errorf(gongxu.KindConflict, format, args...)
+}
+
+type eventRef struct {
+	id   string
+	decl bool
+}
+
+func (m *Module) handleCapture(ctx *module.Context, msg module.Msg) error {
+	c := msg.(*MsgCapture)
+	evs, err := m.parser.Parse(c.Document, ctx.Time, MaxDocumentBytes)
+	if err != nil {
+		return err // the parser's kinds: bad input rejects the tx, KindInternal stops the node
+	}
+	if len(evs) == 0 {
+		return invalid("the document holds no events")
+	}
+	if len(evs) > MaxEvents {
+		return gongxu.Errorf(gongxu.KindTooLarge, "the document holds %d events, the limit is %d per transaction", len(evs), MaxEvents)
+	}
+	seen := map[eventRef]int{}
+	for i := range evs {
+		e := &evs[i]
+		if err := m.checkCaptured(ctx, i, e); err != nil {
+			return err
+		}
+		ref := eventRef{e.ID, e.IsErrorDeclaration()}
+		if j, dup := seen[ref]; dup {
+			return conflict("event %d: %s is also event %d of the document", i, describe(e), j)
+		}
+		seen[ref] = i
+	}
+	// A declaration repeats its original, also within one document.
+	for i := range evs {
+		e := &evs[i]
+		if j, ok := seen[eventRef{e.ID, false}]; ok && e.IsErrorDeclaration() && evs[j].Hash != e.Hash {
+			return invalid("event %d: an error declaration repeats the event it declares erroneous, but this one hashes to %s, event %d to %s", i, e.Hash, j, evs[j].Hash)
+		}
+	}
+	return m.anchor(ctx, evs, "")
+}
+
+func describe(e *gongxu.TraceEvent) string {
+	if e.IsErrorDeclaration() {
+		return "the error declaration of event " + e.ID
+	}
+	return "event " + e.ID
+}
+
+// checkCaptured applies the ledger's rules to a parsed event: ids, lot
+// URNs in the signer's namespace, duplicates and declarations.
+func (m *Module) checkCaptured(ctx *module.Context, i int, e *gongxu.TraceEvent) error {
+	if e.ID == "" {
+		return fmt.Errorf("trace: the parser gave event %d no id", i)
+	}
+	if len(e.ID) > MaxEventID {
+		return invalid("event %d: the eventID is %d bytes, the limit is %d", i, len(e.ID), MaxEventID)
+	}
+	if err := checkText("event id", e.ID); err != nil {
+		return invalid("event %d: %s", i, gongxu.ErrorMessage(err))
+	}
+	if err := m.checkIdentifiers(ctx, i, e); err != nil {
+		return err
+	}
+	decl := e.IsErrorDeclaration()
+	var prev gongxu.TraceEvent
+	found, err := get(ctx.KV, eventKey(e.ID, decl), &prev)
+	if err != nil {
+		return err
+	}
+	if found {
+		return conflict("event %d: %s is already on the ledger (captured by %s at height %d)", i, describe(e), prev.Org, prev.Anchor.Height)
+	}
+	if decl {
+		found, err := get(ctx.KV, eventKey(e.ID, false), &prev)
+		if err != nil {
+			return err
+		}
+		if found && prev.Org != ctx.Org {
+			return unauthorized("event %d: event %s was captured by %s; only it may declare it erroneous", i, e.ID, prev.Org)
+		}
+		if found && prev.Hash != e.Hash {
+			return invalid("event %d: an error declaration repeats the event it declares erroneous, but this one hashes to %s, event %s to %s", i, e.Hash, e.ID, prev.Hash)
+		}
+	}
+	return nil
+}
+
+// checkIdentifiers writes every lot URN of the event in its one form and
+// requires the signer's org to own each lot's namespace.
+func (m *Module) checkIdentifiers(ctx *module.Context, i int, e *gongxu.TraceEvent) error {
+	fix := func(id *string) error {
+		if err := checkText("identifier", *id); err != nil {
+			return invalid("event %d: %s", i, gongxu.ErrorMessage(err))
+		}
+		if !gongxu.IsLotURN(*id) {
+			return nil
+		}
+		lot, err := gongxu.ParseLotURN(*id)
+		if err != nil {
+			return invalid("event %d: %s", i, gongxu.ErrorMessage(err))
+		}
+		if lot.Owner() != ctx.Org {
+			return unauthorized("event %d names lot %s, which is %s's: org %s never held it, and an org captures events of its own lots only", i, lot, lot.Owner(), ctx.Org)
+		}
+		*id = gongxu.LotURN(lot)
+		return nil
+	}
+	for _, list := range [][]string{e.EPCs, e.Inputs, e.Outputs, e.Children} {
+		for k := range list {
+			if err := fix(&list[k]); err != nil {
+				return err
+			}
+		}
+	}
+	for _, qs := range [][]gongxu.TraceQuantity{e.Quantities, e.InputQuantities, e.OutputQuantities, e.ChildQuantities} {
+		for k := range qs {
+			if err := fix(&qs[k].Class); err != nil {
+				return err
+			}
+		}
+	}
+	if e.Parent != "" {
+		return fix(&e.Parent)
+	}
+	return nil
+}
+
+// anchor stores events as the batch of the current transaction: their leaf
+// hashes under one Merkle root, each event with its anchor, the indexes,
+// and the batch record. One batch per transaction.
+func (m *Module) anchor(ctx *module.Context, evs []gongxu.TraceEvent, flow string) error {
+	if ctx.TxHash == "" {
+		return fmt.Errorf("trace: events can only be anchored in a transaction")
+	}
+	bk := batchKey(ctx.Height, ctx.TxHash)
+	if ok, err := has(ctx.KV, bk); err != nil {
+		return err
+	} else if ok {
+		return fmt.Errorf("trace: transaction %s already anchored a batch", ctx.TxHash)
+	}
+	leaves := make([][32]byte, len(evs))
+	hexLeaves := make([]string, len(evs))
+	for i := range evs {
+		raw, err := compactJSON(evs[i].Raw)
+		if err != nil {
+			return err
+		}
+		evs[i].Raw = raw
+		leaves[i] = gongxu.TraceLeafHash(raw)
+		hexLeaves[i] = hex.EncodeToString(leaves[i][:])
+	}
+	r := gongxu.MerkleRoot(leaves)
+	root := hex.EncodeToString(r[:])
+	batch := gongxu.TraceBatch{Height: ctx.Height, Time: ctx.Time, Tx: ctx.TxHash, Org: ctx.Org, Count: len(evs), Root: root, Leaves: hexLeaves}
+	b, err := put(ctx.KV, bk, batch)
+	if err != nil {
+		return err
+	}
+	ctx.Emit(gongxu.NewEvent("trace.batch", "tx", ctx.TxHash, "org", string(ctx.Org), "count", fmt.Sprint(len(evs)), "json", string(b)))
+	var seq uint64
+	if _, err := get(ctx.KV, seqKey("event"), &seq); err != nil {
+		return err
+	}
+	for i := range evs {
+		e := &evs[i]
+		seq++
+		e.Org, e.Flow, e.Seq = ctx.Org, flow, seq
+		e.Anchor = gongxu.TraceAnchor{Height: ctx.Height, Time: ctx.Time, Tx: ctx.TxHash, Index: i, Count: len(evs), Leaf: hexLeaves[i], Root: root}
+		if err := saveEvent(ctx, e); err != nil {
+			return err
+		}
+	}
+	_, err = put(ctx.KV, seqKey("event"), seq)
+	return err
+}
+
+func (m *Module) handleRecall(ctx *module.Context, msg module.Msg) error {
+	rc := msg.(*MsgRecall)
+	target := strings.TrimSpace(rc.Lot)
+	var lot gongxu.LotID
+	var ident string
+	switch {
+	case gongxu.IsLotURN(target):
+		l, err := gongxu.ParseLotURN(target)
+		if err != nil {
+			return err
+		}
+		lot = l
+	case !strings.Contains(target, ":"): // a ledger lot id; identifiers are URIs
+		if err := gongxu.LotID(target).Validate(); err != nil {
+			return invalid("lot %q is neither a ledger lot id (<owner org>/<code>) nor an identifier URI: %s", target, gongxu.ErrorMessage(err))
+		}
+		lot = gongxu.LotID(target)
+	default:
+		c, err := m.parser.Canonical(target)
+		if err != nil {
+			return err // the parser's kinds: bad input rejects the tx, KindInternal stops the node
+		}
+		if gongxu.IsLotURN(c) {
+			if lot, err = gongxu.ParseLotURN(c); err != nil {
+				return err
+			}
+		}
+		ident = c
+	}
+	if lot != "" {
+		ident = gongxu.LotURN(lot)
+	}
+	onLedger := false
+	held := false
+	if lot != "" {
+		// Who held or made a ledger lot: its owner namespace, and the owners
+		// of the lots it was received from.
+		cur := lot
+		for hop := 0; hop < 16 && cur != ""; hop++ {
+			if cur.Owner() == ctx.Org {
+				held = true
+			}
+			l, err := m.lots.Lot(ctx.KV, cur)
+			if gongxu.ErrorKind(err) == gongxu.KindNotFound {
+				break
+			}
+			if err != nil {
+				return err
+			}
+			if hop == 0 {
+				onLedger = true
+			}
+			cur = l.From
+		}
+	}
+	if !onLedger {
+		ok, err := named(ctx.KV, ident)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return notFound("%s is neither a ledger lot nor named by any trace event", target)
+		}
+	}
+	if !held {
+		ok, err := has(ctx.KV, heldKey(ctx.Org, ident))
+		if err != nil {
+			return err
+		}
+		held = ok
+	}
+	if !held {
+		return unauthorized("org %s never held or made %s: a lot is recalled by its owner, a supplier it was received from, or an org whose own events name it", ctx.Org, target)
+	}
+	id, err := nextSeq(ctx.KV, "recall")
+	if err != nil {
+		return err
+	}
+	r := gongxu.Recall{ID: id, Org: ctx.Org, Target: target, Identifier: ident, Lot: lot, Reason: rc.Reason,
+		Height: ctx.Height, Time: ctx.Time, Tx: ctx.TxHash}
+	b, err := put(ctx.KV, recallKey(id), r)
+	if err != nil {
+		return err
+	}
+	if err := ctx.KV.Set(append(recalledPrefix(ident), pad(id)...), []byte{}); err != nil {
+		return err
+	}
+	ctx.Emit(gongxu.NewEvent("trace.recall", "id", uitoa(id), "org", string(ctx.Org), "identifier", ident, "json", string(b)))
+	return nil
+}

@@ -1,0 +1,239 @@
+package trace
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/internal/module"
+	"github.com/gongxu-network/gongxu/internal/store"
+)
+
+// Name is the module's name and key prefix.
+const Name = "trace"
+
+const prefix = Name + "/"
+
+// Module is the trace module. All of its state is in the KV.
+type Module struct {
+	parser Parser
+	lots   Lots
+}
+
+// New returns the trace module.
+func New(parser Parser, lots Lots) *Module {
+	return &Module{parser: parser, lots: lots}
+}
+
+// Name implements module.Module.
+func (*Module) Name() string { return Name }
+
+// InitGenesis implements module.Module: the module starts empty.
+func (*Module) InitGenesis(*module.Context, json.RawMessage) error { return nil }
+
+// BeginBlock implements module.Module.
+func (*Module) BeginBlock(*module.Context) error { return nil }
+
+// EndBlock implements module.Module.
+func (*Module) EndBlock(*module.Context) error { return nil }
+
+func uitoa(n uint64) string { return strconv.FormatUint(n, 10) }
+func pad(n uint64) string   { return fmt.Sprintf("%020d", n) }
+
+func seqKey(what string) []byte { return []byte(prefix + "seq/" + what) }
+func eventKey(id string, decl bool) []byte {
+	if decl {
+		return []byte(prefix + "decl/" + id)
+	}
+	return []byte(prefix + "event/" + id)
+}
+func identPrefix(ident string) []byte { return []byte(prefix + "ident/" + ident + "\x00") }
+func identKey(ident string, seq uint64) []byte {
+	return append(identPrefix(ident), pad(seq)...)
+}
+func heldKey(org gongxu.OrgID, ident string) []byte {
+	return []byte(prefix + "held/" + string(org) + "/" + ident)
+}
+func batchKey(height int64, tx string) []byte {
+	return []byte(prefix + "batch/" + pad(uint64(height)) + "/" + tx)
+}
+func recallKey(id uint64) []byte         { return []byte(prefix + "recall/" + pad(id)) }
+func recalledPrefix(ident string) []byte { return []byte(prefix + "recalled/" + ident + "\x00") }
+
+func get(r store.Reader, key []byte, v any) (bool, error) {
+	b, err := r.Get(key)
+	if err != nil || b == nil {
+		return false, err
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return false, fmt.Errorf("trace state %s: %w", key, err)
+	}
+	return true, nil
+}
+
+func put(kv store.KV, key []byte, v any) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return b, kv.Set(key, b)
+}
+
+func has(r store.Reader, key []byte) (bool, error) {
+	b, err := r.Get(key)
+	return b != nil, err
+}
+
+func notFound(format string, args ...any) error {
+	return gongxu.Errorf(gongxu.KindNotFound, format, args...)
+}
+
+func nextSeq(kv store.KV, what string) (uint64, error) {
+	var n uint64
+	if _, err := get(kv, seqKey(what), &n); err != nil {
+		return 0, err
+	}
+	n++
+	_, err := put(kv, seqKey(what), n)
+	return n, err
+}
+
+// Event returns a stored event by id (not its error declaration).
+// Errors: KindNotFound.
+func (*Module) Event(r store.Reader, id string) (gongxu.TraceEvent, error) {
+	var e gongxu.TraceEvent
+	ok, err := get(r, eventKey(id, false), &e)
+	if err == nil && !ok {
+		err = notFound("no event %s", id)
+	}
+	return e, err
+}
+
+// Declaration returns the stored error declaration of an event id.
+// Errors: KindNotFound.
+func (*Module) Declaration(r store.Reader, id string) (gongxu.TraceEvent, error) {
+	var e gongxu.TraceEvent
+	ok, err := get(r, eventKey(id, true), &e)
+	if err == nil && !ok {
+		err = notFound("no error declaration of event %s", id)
+	}
+	return e, err
+}
+
+// Batch returns the batch a transaction anchored at a height.
+// Errors: KindNotFound.
+func (*Module) Batch(r store.Reader, height int64, tx string) (gongxu.TraceBatch, error) {
+	var b gongxu.TraceBatch
+	ok, err := get(r, batchKey(height, tx), &b)
+	if err == nil && !ok {
+		err = notFound("no trace batch of transaction %s at height %d", tx, height)
+	}
+	return b, err
+}
+
+// Recall returns a recall. Errors: KindNotFound.
+func (*Module) Recall(r store.Reader, id uint64) (gongxu.Recall, error) {
+	var rc gongxu.Recall
+	ok, err := get(r, recallKey(id), &rc)
+	if err == nil && !ok {
+		err = notFound("no recall %d", id)
+	}
+	return rc, err
+}
+
+// EventsFor calls fn with every stored event (and error declaration) that
+// names the identifier (a canonical key; a ledger lot's gongxu.LotURN) as
+// what it is about, in storage order, until fn returns false.
+func (*Module) EventsFor(r store.Reader, ident string, fn func(gongxu.TraceEvent) bool) error {
+	p := identPrefix(ident)
+	var ierr error
+	err := r.Iterate(p, module.PrefixEnd(p), func(_, v []byte) bool {
+		var e gongxu.TraceEvent
+		ok, err := get(r, v, &e)
+		if err == nil && !ok {
+			err = fmt.Errorf("trace: index names %s, which is not stored", v)
+		}
+		if err != nil {
+			ierr = err
+			return false
+		}
+		return fn(e)
+	})
+	if err != nil {
+		return err
+	}
+	return ierr
+}
+
+// RecallsFor returns the recalls of an identifier (a canonical key), oldest
+// first; never nil.
+func (m *Module) RecallsFor(r store.Reader, ident string) ([]gongxu.Recall, error) {
+	p := recalledPrefix(ident)
+	var ids []uint64
+	err := r.Iterate(p, module.PrefixEnd(p), func(k, _ []byte) bool {
+		n, err := strconv.ParseUint(string(k[len(p):]), 10, 64)
+		if err == nil {
+			ids = append(ids, n)
+		}
+		return true
+	})
+	out := []gongxu.Recall{}
+	if err != nil {
+		return out, err
+	}
+	for _, id := range ids {
+		rc, err := m.Recall(r, id)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, rc)
+	}
+	return out, nil
+}
+
+// named reports whether any stored event names the identifier.
+func named(r store.Reader, ident string) (bool, error) {
+	p := identPrefix(ident)
+	found := false
+	err := r.Iterate(p, module.PrefixEnd(p), func(_, _ []byte) bool {
+		found = true
+		return false
+	})
+	return found, err
+}
+
+// saveEvent stores an event and its indexes and emits it.
+func saveEvent(ctx *module.Context, e *gongxu.TraceEvent) error {
+	key := eventKey(e.ID, e.IsErrorDeclaration())
+	b, err := put(ctx.KV, key, e)
+	if err != nil {
+		return err
+	}
+	for _, id := range e.Identifiers() {
+		if err := ctx.KV.Set(identKey(id, e.Seq), key); err != nil {
+			return err
+		}
+		hk := heldKey(e.Org, id)
+		if ok, err := has(ctx.KV, hk); err != nil {
+			return err
+		} else if !ok {
+			if _, err := put(ctx.KV, hk, e.Seq); err != nil {
+				return err
+			}
+		}
+	}
+	ctx.Emit(gongxu.NewEvent("trace.event", "id", e.ID, "type", e.Type, "org", string(e.Org), "json", string(b)))
+	return nil
+}
+
+// compactJSON is raw as encoding/json writes a json.RawMessage: compact,
+// with <, > and & escaped. Stored records round-trip to exactly these bytes.
+func compactJSON(raw []byte) ([]byte, error) {
+	b, err := json.Marshal(json.RawMessage(bytes.TrimSpace(raw)))
+	if err != nil {
+		return nil, fmt.Errorf("trace: an event's JSON: %w", err)
+	}
+	return b, nil
+}

@@ -1,0 +1,92 @@
+package trace
+
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/gongxu-network/gongxu"
+)
+
+// Message types.
+const (
+	TypeCapture = "trace/capture" // a member org: an EPCIS document
+	TypeRecall  = "trace/recall"  // a member org that held or made the lot
+)
+
+// Limits.
+const (
+	// MaxDocumentBytes bounds a captured document (half the default
+	// transaction limit, which leaves room for the envelope).
+	MaxDocumentBytes = 512 << 10
+	// MaxEvents bounds the events of one capture.
+	MaxEvents = 1000
+	// MaxEventID bounds an event id, MaxTarget a recalled identifier.
+	MaxEventID = 1024
+	MaxTarget  = 1024
+	// MaxReason bounds a recall's reason.
+	MaxReason = 500
+)
+
+func invalid(format string, args ...any) error {
+	return gongxu.Errorf(gongxu.KindInvalid, format, args...)
+}
+
+// MsgCapture captures an EPCIS 2.0 document (an EPCISDocument, an
+// EPCISQueryDocument or a single event) given as a JSON object.
+type MsgCapture struct {
+	Document json.RawMessage `json:"document"`
+}
+
+// ValidateBasic implements module.Msg: a JSON object within the size limit.
+// The Parser checks the rest at delivery.
+func (m *MsgCapture) ValidateBasic() error {
+	if len(m.Document) > MaxDocumentBytes {
+		return gongxu.Errorf(gongxu.KindTooLarge, "the document is %d bytes, over the limit of %d", len(m.Document), MaxDocumentBytes)
+	}
+	d := strings.TrimSpace(string(m.Document))
+	if d == "" || d == "null" {
+		return invalid("a document is needed: an EPCIS 2.0 document or event as a JSON object")
+	}
+	if d[0] != '{' {
+		return invalid("the document must be a JSON object (an EPCIS 2.0 document or event)")
+	}
+	return nil
+}
+
+// MsgRecall recalls a lot: a ledger lot id ("factory-a/fab-001"), a lot URN
+// or any EPC, class or Digital Link identifier, with a reason.
+type MsgRecall struct {
+	Lot    string `json:"lot"`
+	Reason string `json:"reason"`
+}
+
+// ValidateBasic implements module.Msg.
+func (m *MsgRecall) ValidateBasic() error {
+	if strings.TrimSpace(m.Lot) == "" {
+		return invalid("a recall names a lot: a ledger lot id, a lot URN or an EPC, class or Digital Link identifier")
+	}
+	if len(m.Lot) > MaxTarget {
+		return invalid("lot is %d bytes, the limit is %d", len(m.Lot), MaxTarget)
+	}
+	if err := checkText("lot", m.Lot); err != nil {
+		return err
+	}
+	if strings.TrimSpace(m.Reason) == "" {
+		return invalid("a recall needs a reason")
+	}
+	if len(m.Reason) > MaxReason {
+		return invalid("reason is %d bytes, the limit is %d", len(m.Reason), MaxReason)
+	}
+	return nil
+}
+
+// checkText rejects control characters (which the state keys use as
+// separators).
+func checkText(what, s string) error {
+	for i := 0; i < len(s); i++ {
+		if s[i] < ' ' || s[i] == 0x7f {
+			return invalid("%s %q holds a control character", what, s)
+		}
+	}
+	return nil
+}
