@@ -272,4 +272,13 @@ type ProductionService interface {
 	Lots(ctx context.Context, owner OrgID, limit int) ([]Lot, error)
 	// Lot returns one lot.
 	Lot(ctx context.Context, id LotID) (Lot, error)
+	// OrderForPool returns the production order a filled pool created
+	// (KindNotFound when none).
+	OrderForPool(ctx context.Context, pool uint64) (ProductionOrder, error)
+	// Master returns an org's master data on the ledger: items, bills of
+	// materials (sorted by parent then child), routings and work centers,
+	// each sorted by id; lists never nil, empty for an org with none.
+	Master(ctx context.Context, org OrgID) (Master, error)
+	// Stock lists an org's stock per item, by item; items at zero are left out.
+	Stock(ctx context.Context, org OrgID) ([]Stock, error)
 }

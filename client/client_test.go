@@ -25,6 +25,7 @@ var (
 	_ gongxu.ReceiptService = (*client.Client)(nil)
 
 	_ gongxu.ProductionService = (*client.Client)(nil)
+	_ gongxu.PlanService       = (*client.Client)(nil)
 )
 
 type env struct {
@@ -35,6 +36,7 @@ type env struct {
 	rfqs     *fake.RFQs
 	receipts *fake.Receipts
 	prod     *fake.Production
+	plans    *fake.Plans
 	srv      *httptest.Server
 	c        *client.Client
 }
@@ -44,13 +46,14 @@ func newEnv(t *testing.T, opts ...client.Option) *env {
 	node, members, txs := fake.New()
 	pools, rfqs, receipts := fake.NewMarket()
 	prod := fake.NewProduction()
+	plans := fake.NewPlans()
 	srv := httptest.NewServer(httpapi.New(httpapi.Config{
 		Node: node, Members: members, Txs: txs, Pools: pools, RFQs: rfqs, Receipts: receipts, Production: prod,
-		WaitTimeout: time.Second,
+		Plans: plans, WaitTimeout: time.Second,
 	}))
 	t.Cleanup(srv.Close)
 	return &env{
-		node: node, members: members, txs: txs, pools: pools, rfqs: rfqs, receipts: receipts, prod: prod,
+		node: node, members: members, txs: txs, pools: pools, rfqs: rfqs, receipts: receipts, prod: prod, plans: plans,
 		srv: srv, c: client.New(srv.URL, opts...),
 	}
 }

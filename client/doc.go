@@ -9,8 +9,8 @@
 // their cause.
 //
 // A Client implements gongxu.NodeService, gongxu.MemberService,
-// gongxu.TxService, gongxu.RFQService, gongxu.ReceiptService and
-// gongxu.ProductionService, so code
+// gongxu.TxService, gongxu.RFQService, gongxu.ReceiptService,
+// gongxu.ProductionService and gongxu.PlanService, so code
 // written against those interfaces can run against a remote node. It has the
 // methods of gongxu.PoolService too, except that Pool answers the pool with
 // its progress (gongxu.PoolView), as the API does.

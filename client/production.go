@@ -91,3 +91,63 @@ func (c *Client) Lot(ctx context.Context, id gongxu.LotID) (gongxu.Lot, error) {
 	err := c.do(ctx, http.MethodGet, "/v1/lots/"+strings.Join(segs, "/"), nil, nil, "", &l)
 	return l, err
 }
+
+// OrderForPool returns the production order a filled pool created; a pool
+// without one fails with KindNotFound.
+func (c *Client) OrderForPool(ctx context.Context, pool uint64) (gongxu.ProductionOrder, error) {
+	var o gongxu.ProductionOrder
+	err := c.do(ctx, http.MethodGet, poolPath(pool)+"/production-order", nil, nil, "", &o)
+	return o, err
+}
+
+// Master returns an org's master data: items, bills of materials, routings
+// and work centers, each list sorted and never nil. A malformed org id fails
+// here, with KindInvalid, as the node would answer.
+func (c *Client) Master(ctx context.Context, org gongxu.OrgID) (gongxu.Master, error) {
+	var md gongxu.Master
+	if err := org.Validate(); err != nil {
+		return md, err
+	}
+	err := c.do(ctx, http.MethodGet, "/v1/orgs/"+url.PathEscape(string(org))+"/master", nil, nil, "", &md)
+	if err != nil {
+		return md, err
+	}
+	// Routings and work centers are left out of the JSON when empty.
+	md.Items = nonNil(md.Items)
+	md.BOM = nonNil(md.BOM)
+	md.Routings = nonNil(md.Routings)
+	md.WorkCenters = nonNil(md.WorkCenters)
+	return md, nil
+}
+
+// nonNil returns xs, or an empty slice for nil.
+func nonNil[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
+	}
+	return xs
+}
+
+// Stock returns an org's stock per item, by item; items at zero are left
+// out. A malformed org id fails here, with KindInvalid.
+func (c *Client) Stock(ctx context.Context, org gongxu.OrgID) ([]gongxu.Stock, error) {
+	var st []gongxu.Stock
+	if err := org.Validate(); err != nil {
+		return nil, err
+	}
+	err := c.do(ctx, http.MethodGet, "/v1/orgs/"+url.PathEscape(string(org))+"/stock", nil, nil, "", &st)
+	return st, err
+}
+
+var _ gongxu.PlanService = (*Client)(nil)
+
+// Plan returns the factory's plan as the node computes it now (it sends
+// nothing). A malformed org id fails here, with KindInvalid.
+func (c *Client) Plan(ctx context.Context, factory gongxu.OrgID) (gongxu.PlanView, error) {
+	var v gongxu.PlanView
+	if err := factory.Validate(); err != nil {
+		return v, err
+	}
+	err := c.do(ctx, http.MethodGet, "/v1/plan/"+url.PathEscape(string(factory)), nil, nil, "", &v)
+	return v, err
+}

@@ -117,3 +117,80 @@ func TestProductionErrors(t *testing.T) {
 	_, err = e.c.Lots(ctx, "", 0)
 	wantErr(t, err, gongxu.KindUnavailable, "catching up")
 }
+
+func TestProductionMasterStockPlan(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+
+	o, err := e.c.OrderForPool(ctx, fake.PoolSucceeded)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantO, _ := e.prod.OrderForPool(ctx, fake.PoolSucceeded)
+	sameJSON(t, "order for pool", o, wantO)
+	if o.ID != fake.OrderInProgress {
+		t.Errorf("order for pool %d: %d", fake.PoolSucceeded, o.ID)
+	}
+
+	for _, org := range []gongxu.OrgID{"acme-textiles", "hub-lishui"} {
+		md, err := e.c.Master(ctx, org)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := e.prod.Master(ctx, org)
+		sameJSON(t, "master of "+string(org), md, want)
+		if md.Items == nil || md.BOM == nil || md.Routings == nil || md.WorkCenters == nil {
+			t.Errorf("master of %s: a nil list: %#v", org, md)
+		}
+	}
+	md, _ := e.c.Master(ctx, "acme-textiles")
+	if len(md.Items) != 3 || len(md.BOM) != 2 || len(md.Routings) != 2 || len(md.WorkCenters) != 2 ||
+		len(md.WorkCenters[1].Calendar.Closed) != 1 {
+		t.Errorf("master of acme-textiles: %+v", md)
+	}
+
+	for _, org := range []gongxu.OrgID{"acme-textiles", "silk-supply", "hub-lishui"} {
+		st, err := e.c.Stock(ctx, org)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st == nil {
+			t.Errorf("stock of %s: nil", org)
+		}
+		want, _ := e.prod.Stock(ctx, org)
+		sameJSON(t, "stock of "+string(org), st, want)
+	}
+
+	v, err := e.c.Plan(ctx, "acme-textiles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantV, _ := e.plans.Plan(ctx, "acme-textiles")
+	sameJSON(t, "plan", v, wantV)
+	if len(v.Txs) != 1 || v.Txs[0].Type != "production/plan_date" || len(v.Txs[0].Body) == 0 {
+		t.Errorf("plan txs: %+v", v.Txs)
+	}
+}
+
+func TestProductionMasterStockPlanErrors(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	_, err := e.c.OrderForPool(ctx, fake.PoolOpen)
+	wantErr(t, err, gongxu.KindNotFound, "no production order for pool 4")
+	_, err = e.c.Plan(ctx, "hub-lishui")
+	wantErr(t, err, gongxu.KindNotFound, "not a factory")
+	for _, org := range []gongxu.OrgID{"Acme", "a", "", "x/y"} {
+		_, err = e.c.Master(ctx, org)
+		wantErr(t, err, gongxu.KindInvalid, "org id")
+		_, err = e.c.Stock(ctx, org)
+		wantErr(t, err, gongxu.KindInvalid, "org id")
+		_, err = e.c.Plan(ctx, org)
+		wantErr(t, err, gongxu.KindInvalid, "org id")
+	}
+	e.plans.SetErr(gongxu.Errorf(gongxu.KindInvalid, "bill of materials has a cycle: a → b → a"))
+	_, err = e.c.Plan(ctx, "acme-textiles")
+	wantErr(t, err, gongxu.KindInvalid, "cycle: a → b → a")
+	e.prod.SetErr(gongxu.Errorf(gongxu.KindUnavailable, "the read model is catching up"))
+	_, err = e.c.Stock(ctx, "acme-textiles")
+	wantErr(t, err, gongxu.KindUnavailable, "catching up")
+}

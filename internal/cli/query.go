@@ -22,6 +22,7 @@ func newQueryCmd(env *Env) *cobra.Command {
 		newQueryPoolCmd(env),
 		newQuerySettleCmd(env),
 		newQueryRFQCmd(env),
+		newQueryProductionCmd(env),
 	)
 	c.Aliases = []string{"q"}
 	return c

@@ -32,6 +32,7 @@ func newTxCmd(env *Env) *cobra.Command {
 		newTxSettleCmd(env, o),
 		newTxPoolCmd(env, o),
 		newTxRFQCmd(env, o),
+		newTxProductionCmd(env, o),
 		newTxRawCmd(env, o),
 	)
 	c.Long = `Sign a transaction with a key of the keyring, submit it to the node and wait

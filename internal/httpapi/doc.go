@@ -6,7 +6,8 @@
 //
 // It serves the root package's read-side services (gongxu.MemberService,
 // gongxu.TxService, gongxu.PoolService, gongxu.RFQService,
-// gongxu.ReceiptService) and the node (gongxu.NodeService); it holds no state
+// gongxu.ReceiptService, gongxu.ProductionService), a factory's plan
+// (gongxu.PlanService) and the node (gongxu.NodeService); it holds no state
 // of its own. A pool's progress (gongxu.PoolProgress) is computed against the
 // latest block time the node reports, never the wall clock. Errors are JSON {"code": "<kind name>", "message": "..."}; internal
 // errors are logged and answered with a generic message.

@@ -1,13 +1,14 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"net/http"
 
 	gongxu "github.com/gongxu-network/gongxu"
 )
 
 // The handlers of the production side: supply offers, production orders and
-// their work orders, purchase orders, lots.
+// their work orders, purchase orders, lots, stock, master data and plans.
 
 func (s *server) offers(w http.ResponseWriter, r *http.Request) error {
 	if s.production == nil {
@@ -151,6 +152,126 @@ func (s *server) lot(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, s.log, http.StatusOK, l)
 	return nil
+}
+
+// poolProductionOrder serves GET /v1/pools/{id}/production-order: the
+// production order a filled pool created.
+func (s *server) poolProductionOrder(w http.ResponseWriter, r *http.Request) error {
+	if s.production == nil {
+		return errNoService("production orders")
+	}
+	id, err := pathID(r, "pool")
+	if err != nil {
+		return err
+	}
+	o, err := s.production.OrderForPool(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, s.log, http.StatusOK, normOrder(o))
+	return nil
+}
+
+// pathOrg reads the {id} path parameter holding an org id.
+func pathOrg(r *http.Request) (gongxu.OrgID, error) {
+	id := gongxu.OrgID(r.PathValue("id"))
+	if err := id.Validate(); err != nil {
+		return "", gongxu.Errorf(gongxu.KindInvalid, "org id %q must be 2 to 64 characters of a-z, 0-9 and '-', starting with a letter", clip(string(id)))
+	}
+	return id, nil
+}
+
+// masterBody is gongxu.Master as the API answers it: every list present,
+// empty ones as [].
+type masterBody struct {
+	Items       []gongxu.Item       `json:"items"`
+	BOM         []gongxu.BOMLine    `json:"bom"`
+	Routings    []gongxu.Routing    `json:"routings"`
+	WorkCenters []gongxu.WorkCenter `json:"work_centers"`
+}
+
+func (s *server) master(w http.ResponseWriter, r *http.Request) error {
+	if s.production == nil {
+		return errNoService("master data")
+	}
+	org, err := pathOrg(r)
+	if err != nil {
+		return err
+	}
+	md, err := s.production.Master(r.Context(), org)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, s.log, http.StatusOK, masterBody{
+		Items:       normList(md.Items, same),
+		BOM:         normList(md.BOM, same),
+		Routings:    normList(md.Routings, normRouting),
+		WorkCenters: normList(md.WorkCenters, same),
+	})
+	return nil
+}
+
+func (s *server) stock(w http.ResponseWriter, r *http.Request) error {
+	if s.production == nil {
+		return errNoService("stock")
+	}
+	org, err := pathOrg(r)
+	if err != nil {
+		return err
+	}
+	st, err := s.production.Stock(r.Context(), org)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, s.log, http.StatusOK, normList(st, same))
+	return nil
+}
+
+// plan serves GET /v1/plan/{factory}: the factory's plan, computed now.
+func (s *server) plan(w http.ResponseWriter, r *http.Request) error {
+	if s.plans == nil {
+		return errNoService("plans")
+	}
+	factory := gongxu.OrgID(r.PathValue("factory"))
+	if err := factory.Validate(); err != nil {
+		return errOrgID("factory", string(factory))
+	}
+	v, err := s.plans.Plan(r.Context(), factory)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, s.log, http.StatusOK, normPlan(v))
+	return nil
+}
+
+func normRouting(rt gongxu.Routing) gongxu.Routing {
+	if rt.Ops == nil {
+		rt.Ops = []gongxu.Operation{}
+	}
+	return rt
+}
+
+func normPlan(v gongxu.PlanView) gongxu.PlanView {
+	v.Orders = normList(v.Orders, same)
+	v.Purchases = normList(v.Purchases, func(p gongxu.PlannedPurchase) gongxu.PlannedPurchase {
+		p.Pegging = normList(p.Pegging, same)
+		return p
+	})
+	v.Work = normList(v.Work, func(p gongxu.PlannedWork) gongxu.PlannedWork {
+		p.Pegging = normList(p.Pegging, same)
+		return p
+	})
+	v.Dates = normList(v.Dates, same)
+	v.Ops = normList(v.Ops, same)
+	v.WorkCenters = normList(v.WorkCenters, same)
+	v.Txs = normList(v.Txs, func(t gongxu.PlanTx) gongxu.PlanTx {
+		if t.Body == nil {
+			t.Body = json.RawMessage("{}")
+		}
+		return t
+	})
+	v.Problems = normList(v.Problems, same)
+	return v
 }
 
 func normOffer(o gongxu.SupplyOffer) gongxu.SupplyOffer {

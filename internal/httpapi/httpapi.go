@@ -24,8 +24,12 @@ type Config struct {
 	Receipts gongxu.ReceiptService // receipts of hub batches' leaves
 
 	// Production serves supply offers, production orders and their work
-	// orders, purchase orders and lots.
+	// orders, purchase orders, lots, stock and master data.
 	Production gongxu.ProductionService
+
+	// Plans serves GET /v1/plan/{factory}, a factory's plan computed at this
+	// node. Optional: when nil, that route answers 503 unavailable.
+	Plans gongxu.PlanService
 
 	// Registry is served on /metrics. When nil, /metrics serves an empty
 	// registry.
@@ -63,6 +67,7 @@ type server struct {
 	rfqs       gongxu.RFQService
 	receipts   gongxu.ReceiptService
 	production gongxu.ProductionService
+	plans      gongxu.PlanService
 	log        *slog.Logger
 	wait       time.Duration
 	metrics    http.Handler
@@ -89,6 +94,8 @@ var routes = []route{
 	{"GET", "/v1/accounts/{pubkey}", (*server).account},
 	{"GET", "/v1/orgs", (*server).orgs},
 	{"GET", "/v1/orgs/{id}", (*server).org},
+	{"GET", "/v1/orgs/{id}/master", (*server).master},
+	{"GET", "/v1/orgs/{id}/stock", (*server).stock},
 	{"GET", "/v1/validators", (*server).validators},
 	{"GET", "/v1/proposals", (*server).proposals},
 	{"GET", "/v1/proposals/{id}", (*server).proposal},
@@ -98,6 +105,7 @@ var routes = []route{
 	{"GET", "/v1/pools/{id}", (*server).pool},
 	{"GET", "/v1/pools/{id}/shares", (*server).hubShares},
 	{"GET", "/v1/pools/{id}/batches", (*server).batches},
+	{"GET", "/v1/pools/{id}/production-order", (*server).poolProductionOrder},
 	{"GET", "/v1/batches/{tx}/receipts/{index}", (*server).receipt},
 	{"GET", "/v1/balances/{account}", (*server).balances},
 	{"GET", "/v1/movements/{account}", (*server).movements},
@@ -112,6 +120,7 @@ var routes = []route{
 	{"GET", "/v1/purchase-orders/{id}", (*server).purchaseOrder},
 	{"GET", "/v1/lots", (*server).lots},
 	{"GET", "/v1/lots/{id...}", (*server).lot},
+	{"GET", "/v1/plan/{factory}", (*server).plan},
 }
 
 // New returns the API handler for cfg.
@@ -142,6 +151,7 @@ func newServer(cfg Config) *server {
 		rfqs:       cfg.RFQs,
 		receipts:   cfg.Receipts,
 		production: cfg.Production,
+		plans:      cfg.Plans,
 		log:        log,
 		wait:       wait,
 		metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{

@@ -52,6 +52,7 @@ type env struct {
 	rfqs     *fake.RFQs
 	receipts *fake.Receipts
 	prod     *fake.Production
+	plans    *fake.Plans
 	cfg      Config
 	logs     *syncBuffer
 }
@@ -60,16 +61,18 @@ func newEnv() *env {
 	node, members, txs := fake.New()
 	pools, rfqs, receipts := fake.NewMarket()
 	prod := fake.NewProduction()
+	plans := fake.NewPlans()
 	reg := prometheus.NewRegistry()
 	c := prometheus.NewCounter(prometheus.CounterOpts{Name: "gongxu_test_events_total", Help: "Events counted by the test."})
 	c.Add(3)
 	reg.MustRegister(c)
 	logs := &syncBuffer{}
 	return &env{
-		node: node, members: members, txs: txs, pools: pools, rfqs: rfqs, receipts: receipts, prod: prod, logs: logs,
+		node: node, members: members, txs: txs, pools: pools, rfqs: rfqs, receipts: receipts, prod: prod, plans: plans, logs: logs,
 		cfg: Config{
-			Node: node, Members: members, Txs: txs, Pools: pools, RFQs: rfqs, Receipts: receipts, Production: prod, Registry: reg,
-			Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+			Node: node, Members: members, Txs: txs, Pools: pools, RFQs: rfqs, Receipts: receipts, Production: prod, Plans: plans,
+			Registry: reg,
+			Logger:   slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		},
 	}
 }
@@ -317,6 +320,36 @@ var goldenCases = []apiCase{
 	{name: "lot_bad_code", method: "GET", target: "/v1/lots/acme-textiles/FAB", status: 400},
 	{name: "lot_unavailable", method: "GET", target: "/v1/lots/acme-textiles/jacket-001", status: 503,
 		setup: func(e *env) { e.cfg.Production = nil }},
+	{name: "pool_production_order", method: "GET", target: "/v1/pools/3/production-order", status: 200},
+	{name: "pool_production_order_none", method: "GET", target: "/v1/pools/4/production-order", status: 404},
+	{name: "pool_production_order_bad_id", method: "GET", target: "/v1/pools/x/production-order", status: 400},
+	{name: "pool_production_order_unavailable", method: "GET", target: "/v1/pools/3/production-order", status: 503,
+		setup: func(e *env) { e.cfg.Production = nil }},
+	{name: "master", method: "GET", target: "/v1/orgs/acme-textiles/master", status: 200},
+	{name: "master_none", method: "GET", target: "/v1/orgs/hub-lishui/master", status: 200},
+	{name: "master_bad_org", method: "GET", target: "/v1/orgs/Acme/master", status: 400},
+	{name: "master_unavailable", method: "GET", target: "/v1/orgs/acme-textiles/master", status: 503,
+		setup: func(e *env) { e.cfg.Production = nil }},
+	{name: "master_internal", method: "GET", target: "/v1/orgs/acme-textiles/master", status: 500,
+		setup: func(e *env) { e.prod.SetErr(errBoom) }},
+	{name: "stock", method: "GET", target: "/v1/orgs/acme-textiles/stock", status: 200},
+	{name: "stock_supplier", method: "GET", target: "/v1/orgs/silk-supply/stock", status: 200},
+	{name: "stock_none", method: "GET", target: "/v1/orgs/hub-lishui/stock", status: 200},
+	{name: "stock_bad_org", method: "GET", target: "/v1/orgs/a/stock", status: 400},
+	{name: "stock_unavailable", method: "GET", target: "/v1/orgs/acme-textiles/stock", status: 503,
+		setup: func(e *env) { e.cfg.Production = nil }},
+	{name: "plan", method: "GET", target: "/v1/plan/acme-textiles", status: 200},
+	{name: "plan_empty", method: "GET", target: "/v1/plan/acme-textiles", status: 200, setup: func(e *env) { e.plans.SetEmpty() }},
+	{name: "plan_not_factory", method: "GET", target: "/v1/plan/hub-lishui", status: 404},
+	{name: "plan_bad_factory", method: "GET", target: "/v1/plan/ACME", status: 400},
+	{name: "plan_refused", method: "GET", target: "/v1/plan/acme-textiles", status: 400,
+		setup: func(e *env) {
+			e.plans.SetErr(gongxu.Errorf(gongxu.KindInvalid, "bill of materials has a cycle: a → b → a"))
+		}},
+	{name: "plan_starting", method: "GET", target: "/v1/plan/acme-textiles", status: 503,
+		setup: func(e *env) { e.plans.SetErr(gongxu.Errorf(gongxu.KindUnavailable, "the node is starting")) }},
+	{name: "plan_unavailable", method: "GET", target: "/v1/plan/acme-textiles", status: 503,
+		setup: func(e *env) { e.cfg.Plans = nil }},
 
 	{name: "route_not_found", method: "GET", target: "/v1/nothing", status: 404},
 	{name: "method_not_allowed", method: "DELETE", target: "/v1/orgs", status: 405},
@@ -648,11 +681,23 @@ func TestHeadersAndLists(t *testing.T) {
 	for _, target := range []string{
 		"/v1/orgs", "/v1/validators", "/v1/proposals", "/v1/txs", "/v1/products", "/v1/pools?status=delivered",
 		"/v1/pools/4/shares", "/v1/pools/4/batches", "/v1/balances/org:hub-lishui", "/v1/movements/org:hub-lishui",
-		"/v1/rfqs", "/v1/offers", "/v1/production-orders/2/work-orders", "/v1/lots",
+		"/v1/rfqs", "/v1/offers", "/v1/production-orders/2/work-orders", "/v1/lots", "/v1/orgs/acme-textiles/stock",
 	} {
 		rec := e.do("GET", target, "", nil)
 		if got := strings.TrimSpace(rec.Body.String()); got != "[]" {
 			t.Errorf("%s: %s", target, got)
+		}
+	}
+	// Objects of lists hold every list, empty ones as [].
+	for target, want := range map[string]string{
+		"/v1/orgs/acme-textiles/master": `{"items":[],"bom":[],"routings":[],"work_centers":[]}`,
+		"/v1/plan/acme-textiles": `{"factory":"acme-textiles","at":1740816057000,"orders":[],"purchases":[],"work":[],"dates":[],` +
+			`"ops":[],"work_centers":[],"txs":[],"problems":[]}`,
+	} {
+		e.plans.SetEmpty()
+		rec := e.do("GET", target, "", nil)
+		if got := strings.TrimSpace(rec.Body.String()); got != want {
+			t.Errorf("%s: %s, want %s", target, got, want)
 		}
 	}
 	rec := newEnv().do("GET", "/v1/orgs", "", nil)

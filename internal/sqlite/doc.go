@@ -6,16 +6,18 @@
 // schema_version table), the projector that turns each gongxu.CommittedBlock
 // into rows in one SQL transaction (Project, ProjectBlocks, Reset), and the
 // implementations of gongxu.MemberService, gongxu.TxService,
-// gongxu.PoolService and gongxu.RFQService, plus block, parameter,
+// gongxu.PoolService, gongxu.RFQService and gongxu.ProductionService (its
+// master data and stock included), plus block, parameter,
 // event-history, pledge, pool-progress and money-audit queries.
 //
 // The module events it projects are listed by the Event* constants. Records
 // (products, pools with their status history, hub shares, pledges, batches,
-// RFQs, bids) are stored as the JSON their module emitted, after checking that
+// RFQs, bids, supply offers, production, purchase and work orders, lots,
+// items, bill-of-materials lines, routings, work centers) are stored as the JSON their module emitted, after checking that
 // the attributes agree with it. Money is derived from settle.move events
 // alone: every movement is kept, and balances are updated from them as they
 // are projected, so AuditMoney can check one against the other. The catalog,
-// pool, settle and rfq modules are never imported: the events are decoded
+// pool, settle, rfq and production modules are never imported: the events are decoded
 // into the root vocabulary's types.
 //
 // The read model is disposable: it never feeds back into consensus, and

@@ -2,6 +2,8 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -33,9 +35,30 @@ func lotEvent(l gongxu.Lot, delta gongxu.Qty) gongxu.Event {
 		"delta", strconv.FormatInt(int64(delta), 10), "json", mustJSON(l))
 }
 
-// prodScenario is a production history of three blocks: offers, two
+func itemEvent(org gongxu.OrgID, it gongxu.Item) gongxu.Event {
+	return gongxu.NewEvent(EventItem, "org", string(org), "item", string(it.ID), "json", mustJSON(it))
+}
+
+// bomEvent is the bill of materials of parent: lines (nil: removed, "[]").
+func bomEvent(org gongxu.OrgID, parent gongxu.ItemID, lines ...gongxu.BOMLine) gongxu.Event {
+	if lines == nil {
+		lines = []gongxu.BOMLine{}
+	}
+	return gongxu.NewEvent(EventBOM, "org", string(org), "parent", string(parent), "json", mustJSON(lines))
+}
+
+func routingEvent(org gongxu.OrgID, rt gongxu.Routing) gongxu.Event {
+	return gongxu.NewEvent(EventRouting, "org", string(org), "item", string(rt.Item), "json", mustJSON(rt))
+}
+
+func wcEvent(org gongxu.OrgID, wc gongxu.WorkCenter) gongxu.Event {
+	return gongxu.NewEvent(EventWorkCenter, "org", string(org), "work_center", wc.ID, "json", mustJSON(wc))
+}
+
+// prodScenario is a production history of five blocks: offers, two
 // factories' production orders, purchase orders negotiated, lots shipped and
-// received, work orders started and completed.
+// received, work orders started and completed; then master data published,
+// replaced and removed, a lot reserved, a planned completion.
 type prodScenario struct {
 	blocks []gongxu.CommittedBlock
 	offers []gongxu.SupplyOffer // by supplier, item
@@ -43,6 +66,8 @@ type prodScenario struct {
 	pos    []gongxu.PurchaseOrder
 	wos    []gongxu.WorkOrder
 	lots   []gongxu.Lot // newest first
+	master map[gongxu.OrgID]gongxu.Master
+	stock  map[gongxu.OrgID][]gongxu.Stock
 }
 
 func newProdScenario() prodScenario {
@@ -119,11 +144,90 @@ func newProdScenario() prodScenario {
 			tx("production.offer", "silk", key(20), offerEvent(yarn2)),
 		}),
 	}
+
+	// Master data: acme's shirt of yarn and a phantom kit, beta's cap; a
+	// bill replaced twice in one block, another removed a block later.
+	shirt := gongxu.Item{ID: "acme/shirt", Unit: "piece", LeadTimeDays: 2, LotMultiple: 100, Make: true}
+	kit := gongxu.Item{ID: "acme/kit", Make: true, Phantom: true}
+	yarnItem := gongxu.Item{ID: "yarn", Unit: "kg", LeadTimeDays: 5, LotMin: 1000, Supplier: "silk"}
+	button := gongxu.Item{ID: "button", Unit: "piece", Supplier: "wool"}
+	yarnItem2 := yarnItem
+	yarnItem2.LeadTimeDays = 6
+	capItem := gongxu.Item{ID: "beta/cap", Make: true}
+	shirtBOM := []gongxu.BOMLine{
+		{Parent: "acme/shirt", Child: "yarn", QtyPer: 1500, ScrapBP: 150},
+		{Parent: "acme/shirt", Child: "acme/kit", QtyPer: 1000},
+	}
+	kitBOM := []gongxu.BOMLine{{Parent: "acme/kit", Child: "button", QtyPer: 6000}}
+	capBOM := []gongxu.BOMLine{{Parent: "beta/cap", Child: "yarn", QtyPer: 200, ByProduct: true}}
+	week := gongxu.Calendar{UTCOffsetMin: 480, Weekly: []gongxu.Shift{{Weekday: 1, StartMin: 480, EndMin: 1020}}}
+	sew := gongxu.WorkCenter{ID: "sew", Capacity: 3, Calendar: week}
+	cut := gongxu.WorkCenter{ID: "cut", Capacity: 1, Calendar: week}
+	cut2 := cut
+	cut2.Capacity, cut2.Calendar.Closed = 2, []gongxu.Interval{{Start: at(10), End: at(20)}}
+	press := gongxu.WorkCenter{ID: "press", Capacity: 1, Calendar: gongxu.Calendar{Extra: []gongxu.Interval{{Start: at(1), End: at(90)}}}}
+	shirtRt := gongxu.Routing{Item: "acme/shirt", Ops: []gongxu.Operation{{WorkCenter: "cut", SetupMs: 600000, RunMsPerUnit: 60000}, {WorkCenter: "sew", RunMsPerUnit: 300000}}}
+	capRt := gongxu.Routing{Item: "beta/cap", Ops: []gongxu.Operation{{WorkCenter: "press", RunMsPerUnit: 1000}}}
+	recvRes := recvUsed
+	recvRes.Reserved = 200
+	wo3 := gongxu.WorkOrder{ID: 3, Order: 2, Factory: "beta", Item: "beta/cap", Qty: 500, Status: gongxu.WOStarted,
+		Inputs: []gongxu.LotQty{{Lot: "acme/silk/fab-001", Qty: 200}}, Started: at(4)}
+	empty := gongxu.Lot{ID: "beta/none", Item: "beta/cap", Owner: "beta", Created: at(4)}
+	o2b := o2
+	o2b.PlannedCompletion, o2b.PlanReason = at(35), "waiting for yarn"
+	o2b.History = append(o2.History[:1:1], gongxu.OrderChange{Status: gongxu.OrderOpen, Time: at(4), Height: 4,
+		Reason: "planned completion " + strconv.FormatInt(at(35), 10) + ": waiting for yarn"})
+	// A newer writer's field on an item: kept in the stored json.
+	kitEv := itemEvent("acme", kit)
+	kitEv.Attrs[2].Value = strings.Replace(kitEv.Attrs[2].Value, "{", `{"future_field":[1],`, 1)
+
+	sc.blocks = append(sc.blocks,
+		block(4, []gongxu.TxRecord{
+			tx("production/item", "acme", key(22), itemEvent("acme", shirt), kitEv, itemEvent("acme", yarnItem), itemEvent("acme", button)),
+			tx("production/item", "beta", key(23), itemEvent("beta", capItem), itemEvent("beta", yarnItem)),
+			tx("production/bom", "acme", key(22), bomEvent("acme", "acme/shirt", shirtBOM[0])),
+			tx("production/bom", "acme", key(22), bomEvent("acme", "acme/shirt", shirtBOM[1], shirtBOM[0]), bomEvent("acme", "acme/kit", kitBOM...)),
+			tx("production/bom", "beta", key(23), bomEvent("beta", "beta/cap", capBOM...)),
+			tx("production/work_center", "acme", key(22), wcEvent("acme", sew), wcEvent("acme", cut)),
+			tx("production/work_center", "beta", key(23), wcEvent("beta", press)),
+			tx("production/routing", "acme", key(22), routingEvent("acme", shirtRt)),
+			tx("production/routing", "beta", key(23), routingEvent("beta", capRt)),
+			tx("production/wo_start", "beta", key(23), woEvent(wo3), lotEvent(recvRes, 0), lotEvent(empty, 0)),
+			tx("production/plan_date", "beta", key(23), orderEvent(o2b)),
+		}),
+		block(5, []gongxu.TxRecord{
+			tx("production/bom", "beta", key(23), bomEvent("beta", "beta/cap")),
+			tx("production/item", "acme", key(22), itemEvent("acme", yarnItem2)),
+			tx("production/work_center", "acme", key(22), wcEvent("acme", cut2)),
+			{Type: "production/bom", Org: "acme", Signer: key(22), Code: 7, Kind: "conflict", Message: "failed",
+				Events: []gongxu.Event{bomEvent("acme", "acme/shirt")}}, // a failed tx: ignored
+		}),
+	)
 	sc.offers = []gongxu.SupplyOffer{dye, yarn2, wool}
-	sc.orders = []gongxu.ProductionOrder{o2, o1c}
+	sc.orders = []gongxu.ProductionOrder{o2b, o1c}
 	sc.pos = []gongxu.PurchaseOrder{po3, po2, po1c}
 	sc.wos = []gongxu.WorkOrder{wo1b, wo2}
-	sc.lots = []gongxu.Lot{shirts, recvUsed, fabShipped}
+	sc.lots = []gongxu.Lot{empty, shirts, recvRes, fabShipped}
+	sc.master = map[gongxu.OrgID]gongxu.Master{
+		"acme": {
+			Items:       []gongxu.Item{kit, shirt, button, yarnItem2},
+			BOM:         []gongxu.BOMLine{kitBOM[0], shirtBOM[1], shirtBOM[0]},
+			Routings:    []gongxu.Routing{shirtRt},
+			WorkCenters: []gongxu.WorkCenter{cut2, sew},
+		},
+		"beta": {
+			Items:       []gongxu.Item{capItem, yarnItem},
+			BOM:         []gongxu.BOMLine{},
+			Routings:    []gongxu.Routing{capRt},
+			WorkCenters: []gongxu.WorkCenter{press},
+		},
+		"silk": {Items: []gongxu.Item{}, BOM: []gongxu.BOMLine{}, Routings: []gongxu.Routing{}, WorkCenters: []gongxu.WorkCenter{}},
+	}
+	sc.stock = map[gongxu.OrgID][]gongxu.Stock{
+		"acme": {{Org: "acme", Item: "acme/shirt", Qty: 1000}, {Org: "acme", Item: "yarn", Qty: 500}},
+		"silk": {{Org: "silk", Item: "yarn", Qty: 3000}},
+		"beta": {},
+	}
 	return sc
 }
 
@@ -147,6 +251,13 @@ func prodQueries(t testing.TB, db *DB) string {
 		add(db.Order(ctx, id))
 		add(db.PO(ctx, id))
 		add(db.WorkOrders(ctx, id))
+	}
+	for _, pool := range []uint64{0, 7, 8} {
+		add(db.OrderForPool(ctx, pool))
+	}
+	for _, org := range []gongxu.OrgID{"acme", "beta", "silk", "wool"} {
+		add(db.Master(ctx, org))
+		add(db.Stock(ctx, org))
 	}
 	return mustJSON(out)
 }
@@ -213,26 +324,62 @@ func TestProductionScenario(t *testing.T) {
 	wos, err := db.WorkOrders(ctx, 1)
 	eq("WorkOrders(1)", wos, sc.wos, err)
 	wos, err = db.WorkOrders(ctx, 2)
-	eq("WorkOrders(2)", wos, []gongxu.WorkOrder{}, err)
+	if err != nil || len(wos) != 1 || wos[0].ID != 3 || wos[0].Order != 2 {
+		t.Errorf("WorkOrders(2) = %+v, %v", wos, err)
+	}
 	_, err = db.WorkOrders(ctx, 3)
 	wantKind(t, err, gongxu.KindNotFound, "no production order 3")
 
 	lots, err := db.Lots(ctx, "", 0)
 	eq("Lots", lots, sc.lots, err)
 	lots, err = db.Lots(ctx, "acme", 0)
-	eq("Lots(acme)", lots, sc.lots[:2], err)
+	eq("Lots(acme)", lots, sc.lots[1:3], err)
 	lots, err = db.Lots(ctx, "acme", 1)
-	eq("Lots(acme, 1)", lots, sc.lots[:1], err)
+	eq("Lots(acme, 1)", lots, sc.lots[1:2], err)
 	lots, err = db.Lots(ctx, "silk", 0)
-	eq("Lots(silk)", lots, sc.lots[2:], err)
+	eq("Lots(silk)", lots, sc.lots[3:], err)
 	_, err = db.Lots(ctx, "-", 0)
 	wantKind(t, err, gongxu.KindInvalid, `"-"`)
 	l, err := db.Lot(ctx, "acme/silk/fab-001")
-	eq("Lot", l, sc.lots[1], err)
+	eq("Lot", l, sc.lots[2], err)
+	if l.Reserved != 200 || l.Qty != 500 {
+		t.Errorf("lot reserved: %+v", l)
+	}
 	_, err = db.Lot(ctx, "acme/none")
 	wantKind(t, err, gongxu.KindNotFound, "no lot acme/none")
 	_, err = db.Lot(ctx, "acme")
 	wantKind(t, err, gongxu.KindInvalid, "<org>/<code>")
+
+	o, err = db.OrderForPool(ctx, 7)
+	eq("OrderForPool(7)", o, sc.orders[0], err)
+	if o.PlannedCompletion != at(35) || o.PlanReason != "waiting for yarn" || len(o.History) != 2 {
+		t.Errorf("planned completion not projected: %+v", o)
+	}
+	_, err = db.OrderForPool(ctx, 8)
+	wantKind(t, err, gongxu.KindNotFound, "no production order for pool 8")
+	_, err = db.OrderForPool(ctx, 0)
+	wantKind(t, err, gongxu.KindNotFound, "pool 0")
+	_, err = db.OrderForPool(ctx, 1<<63)
+	wantKind(t, err, gongxu.KindNotFound, "no production order for pool")
+
+	for _, org := range []gongxu.OrgID{"acme", "beta", "silk"} {
+		md, err := db.Master(ctx, org)
+		eq("Master("+string(org)+")", md, sc.master[org], err)
+		if md.Items == nil || md.BOM == nil || md.Routings == nil || md.WorkCenters == nil {
+			t.Errorf("Master(%s) has a nil list: %#v", org, md)
+		}
+		st, err := db.Stock(ctx, org)
+		eq("Stock("+string(org)+")", st, sc.stock[org], err)
+		if st == nil {
+			t.Errorf("Stock(%s) is nil", org)
+		}
+	}
+	_, err = db.Master(ctx, "")
+	wantKind(t, err, gongxu.KindInvalid, `""`)
+	_, err = db.Master(ctx, "Acme")
+	wantKind(t, err, gongxu.KindInvalid, `"Acme"`)
+	_, err = db.Stock(ctx, "a b")
+	wantKind(t, err, gongxu.KindInvalid, `"a b"`)
 
 	// Unknown fields are kept as emitted.
 	var js string
@@ -242,6 +389,12 @@ func TestProductionScenario(t *testing.T) {
 	if !strings.Contains(js, `"future_field":{"x":1}`) {
 		t.Errorf("unknown field dropped: %s", js)
 	}
+	if err := db.r.QueryRowContext(ctx, `SELECT json FROM items WHERE org = 'acme' AND id = 'acme/kit'`).Scan(&js); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(js, `"future_field":[1]`) {
+		t.Errorf("unknown item field dropped: %s", js)
+	}
 }
 
 func TestProductionRebuild(t *testing.T) {
@@ -250,12 +403,13 @@ func TestProductionRebuild(t *testing.T) {
 	projectAll(t, db, sc.blocks)
 	want, wantQ := dump(t, db), prodQueries(t, db)
 	for _, s := range []string{"== supply_offers (3)", "== production_orders (2)", "== purchase_orders (3)",
-		"== work_orders (2)", "== lots (3)"} {
+		"== work_orders (3)", "== lots (4)", "== items (6)", "== bom_lines (3)", "== routings (2)", "== work_centers (3)",
+		"reserved=200 ", "pool=7 "} {
 		if !strings.Contains(want, s) {
 			t.Errorf("dump lacks %q:\n%s", s, want)
 		}
 	}
-	checkRebuild(t, db, sc.blocks, 1, 2, want, wantQ, prodQueries)
+	checkRebuild(t, db, sc.blocks, 1, 4, want, wantQ, prodQueries)
 }
 
 func TestProductionRollback(t *testing.T) {
@@ -276,7 +430,12 @@ func TestProductionRollback(t *testing.T) {
 		poEvent(gongxu.PurchaseOrder{ID: 9, Factory: "delta", Supplier: "silk", Status: gongxu.POSent}),
 		woEvent(gongxu.WorkOrder{ID: 9, Order: 9, Status: gongxu.WOStarted}),
 		lotEvent(gongxu.Lot{ID: "delta/l1", Item: "bolt", Owner: "delta", Qty: 5}, 5),
-		lotEvent(gongxu.Lot{ID: "silk/fab-001", Item: "yarn", Owner: "silk", Qty: 2000}, -1000),
+		lotEvent(gongxu.Lot{ID: "silk/fab-001", Item: "yarn", Owner: "silk", Qty: 2000, Reserved: 2000}, -1000),
+		itemEvent("delta", gongxu.Item{ID: "bolt", Make: true}),
+		itemEvent("delta", gongxu.Item{ID: "wire", Supplier: "silk"}),
+		bomEvent("delta", "bolt", gongxu.BOMLine{Parent: "bolt", Child: "wire", QtyPer: 10}),
+		routingEvent("delta", gongxu.Routing{Item: "bolt", Ops: []gongxu.Operation{{WorkCenter: "press"}}}),
+		wcEvent("delta", gongxu.WorkCenter{ID: "press", Capacity: 1}),
 	}
 	ev := func(typ string, kv ...string) gongxu.Event { return gongxu.NewEvent(typ, kv...) }
 	for name, tc := range map[string]struct {
@@ -313,6 +472,32 @@ func TestProductionRollback(t *testing.T) {
 		"lot bad id":        {lotEvent(gongxu.Lot{ID: "delta/L2", Item: "bolt", Owner: "delta", Qty: 5}, 5), "the code may hold"},
 		"lot item":          {ev(EventLot, "lot", "delta/l2", "owner", "delta", "item", "nut", "delta", "5", "json", `{"id":"delta/l2","owner":"delta","item":"bolt","qty":5}`), "item attr"},
 		"lot negative":      {lotEvent(gongxu.Lot{ID: "delta/l2", Item: "bolt", Owner: "delta", Qty: -5}, -5), "quantity -5"},
+		"lot reserved":      {lotEvent(gongxu.Lot{ID: "delta/l2", Item: "bolt", Owner: "delta", Qty: 5, Reserved: 6}, 5), "6 reserved of quantity 5"},
+		"lot reserved neg":  {lotEvent(gongxu.Lot{ID: "delta/l2", Item: "bolt", Owner: "delta", Qty: 5, Reserved: -1}, 5), "-1 reserved"},
+		"order pool":        {ev(EventOrder, "order", "5", "factory", "delta", "status", "open", "json", `{"id":5,"factory":"delta","status":"open","pool":9223372036854775808}`), "pool 9223372036854775808"},
+		"item org":          {ev(EventItem, "org", "Delta", "item", "bolt", "json", `{"id":"bolt"}`), "org attr"},
+		"item no org":       {ev(EventItem, "item", "bolt", "json", `{"id":"bolt"}`), "org attr"},
+		"item attr":         {ev(EventItem, "org", "delta", "item", "nut", "json", `{"id":"bolt"}`), "item attr"},
+		"item bad id":       {ev(EventItem, "org", "delta", "item", "a b", "json", `{"id":"a b"}`), "item id"},
+		"item json":         {ev(EventItem, "org", "delta", "item", "bolt", "json", `["bolt"]`), "want an object"},
+		"item supplier":     {ev(EventItem, "org", "delta", "item", "bolt", "json", `{"id":"bolt","supplier":"S"}`), "item bolt supplier"},
+		"bom parent attr":   {ev(EventBOM, "org", "delta", "parent", "", "json", `[]`), "parent attr"},
+		"bom org":           {ev(EventBOM, "org", "", "parent", "bolt", "json", `[]`), "org attr"},
+		"bom object":        {ev(EventBOM, "org", "delta", "parent", "bolt", "json", `{"parent":"bolt"}`), "want an array"},
+		"bom no json":       {ev(EventBOM, "org", "delta", "parent", "bolt"), "want an array"},
+		"bom malformed":     {ev(EventBOM, "org", "delta", "parent", "bolt", "json", `[{"parent":"bolt",`), "malformed json"},
+		"bom line type":     {ev(EventBOM, "org", "delta", "parent", "bolt", "json", `[1]`), "line 1 is not a bom line"},
+		"bom line parent":   {bomEvent("delta", "bolt", gongxu.BOMLine{Parent: "nut", Child: "wire", QtyPer: 1}), "does not match parent attr"},
+		"bom line child":    {bomEvent("delta", "bolt", gongxu.BOMLine{Parent: "bolt", Child: "", QtyPer: 1}), "line 1"},
+		"bom self":          {bomEvent("delta", "bolt", gongxu.BOMLine{Parent: "bolt", Child: "bolt", QtyPer: 1}), "its own component"},
+		"bom twice":         {bomEvent("delta", "bolt", gongxu.BOMLine{Parent: "bolt", Child: "wire", QtyPer: 1}, gongxu.BOMLine{Parent: "bolt", Child: "wire", QtyPer: 2}), "listed twice"},
+		"routing attr":      {ev(EventRouting, "org", "delta", "item", "nut", "json", `{"item":"bolt","ops":[]}`), "item attr"},
+		"routing org":       {ev(EventRouting, "org", "x y", "item", "bolt", "json", `{"item":"bolt","ops":[]}`), "org attr"},
+		"routing op":        {ev(EventRouting, "org", "delta", "item", "bolt", "json", `{"item":"bolt","ops":[{"work_center":"Press"}]}`), "operation 1"},
+		"routing json":      {ev(EventRouting, "org", "delta", "item", "bolt", "json", `{"item":5}`), "malformed json"},
+		"wc attr":           {ev(EventWorkCenter, "org", "delta", "work_center", "cut", "json", `{"id":"press"}`), "work_center attr"},
+		"wc id":             {ev(EventWorkCenter, "org", "delta", "work_center", "P", "json", `{"id":"P"}`), "work center id"},
+		"wc org":            {ev(EventWorkCenter, "work_center", "press", "json", `{"id":"press"}`), "org attr"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			b := sc.blocks[2]
@@ -339,5 +524,65 @@ func TestProductionRollback(t *testing.T) {
 	}
 	if after := dump(t, db); after == before {
 		t.Errorf("the good events changed nothing")
+	}
+}
+
+// TestMigrateMaster upgrades a read model of schema 3 holding a lot and a
+// production order: the new columns are filled in from their json.
+func TestMigrateMaster(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "read.db")
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := &DB{w: raw, r: raw, path: path}
+	ms, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.ExecContext(ctx, `CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if m.version > 3 {
+			break
+		}
+		if err := old.applyMigration(ctx, m, 3); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lot := gongxu.Lot{ID: "acme/l1", Item: "yarn", Owner: "acme", Qty: 50, Reserved: 20, Created: at(1)}
+	o := gongxu.ProductionOrder{ID: 4, Factory: "acme", Pool: 9, Status: gongxu.OrderOpen}
+	if _, err := raw.ExecContext(ctx, `INSERT INTO lots (id, owner, item, qty, created, json, height) VALUES (?, ?, ?, ?, ?, ?, 1)`,
+		string(lot.ID), string(lot.Owner), string(lot.Item), int64(lot.Qty), lot.Created, mustJSON(lot)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.ExecContext(ctx, `INSERT INTO production_orders (id, factory, status, json, height) VALUES (4, 'acme', 'open', ?, 1)`,
+		mustJSON(o)); err != nil {
+		t.Fatal(err)
+	}
+	if err := raw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var reserved, pool int64
+	if err := db.r.QueryRowContext(ctx, `SELECT reserved FROM lots WHERE id = 'acme/l1'`).Scan(&reserved); err != nil || reserved != 20 {
+		t.Errorf("reserved = %d, %v; want 20", reserved, err)
+	}
+	if err := db.r.QueryRowContext(ctx, `SELECT pool FROM production_orders WHERE id = 4`).Scan(&pool); err != nil || pool != 9 {
+		t.Errorf("pool = %d, %v; want 9", pool, err)
+	}
+	got, err := db.OrderForPool(ctx, 9)
+	if err != nil || got.ID != 4 {
+		t.Errorf("OrderForPool(9) = %+v, %v", got, err)
+	}
+	st, err := db.Stock(ctx, "acme")
+	if err != nil || mustJSON(st) != `[{"org":"acme","item":"yarn","qty":50}]` {
+		t.Errorf("Stock(acme) = %s, %v", mustJSON(st), err)
 	}
 }

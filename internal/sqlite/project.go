@@ -36,6 +36,11 @@ const (
 	EventPO    = "production.po"    // attrs po, factory, supplier, status, json (gongxu.PurchaseOrder): upsert
 	EventWO    = "production.wo"    // attrs wo, order, status, json (gongxu.WorkOrder): upsert
 	EventLot   = "production.lot"   // attrs lot, owner, item, delta, json (gongxu.Lot): upsert; delta must follow the quantity held
+
+	EventItem       = "production.item"        // attrs org, item, json (gongxu.Item): upsert
+	EventBOM        = "production.bom"         // attrs org, parent, json (array of gongxu.BOMLine; "[]": removed): replaces the parent's lines
+	EventRouting    = "production.routing"     // attrs org, item, json (gongxu.Routing): upsert
+	EventWorkCenter = "production.work_center" // attrs org, work_center, json (gongxu.WorkCenter): upsert
 )
 
 // Project projects one committed block in one SQL transaction.
@@ -78,6 +83,7 @@ func (db *DB) Reset(ctx context.Context) error {
 	for _, t := range []string{
 		"products", "pools", "pool_hubs", "pool_progress", "hub_shares", "pledges", "batches", "movements", "balances",
 		"rfqs", "bids", "supply_offers", "production_orders", "purchase_orders", "work_orders", "lots",
+		"items", "bom_lines", "routings", "work_centers",
 		"events", "txs", "blocks", "orgs", "proposals", "validators", "params", "meta",
 	} {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM "+t); err != nil {
@@ -346,6 +352,14 @@ func (p *projector) event(txIndex int, ev *gongxu.Event) error {
 		return p.wo(ev)
 	case EventLot:
 		return p.lot(ev)
+	case EventItem:
+		return p.item(ev)
+	case EventBOM:
+		return p.bom(ev)
+	case EventRouting:
+		return p.routing(ev)
+	case EventWorkCenter:
+		return p.workCenter(ev)
 	}
 	return nil
 }

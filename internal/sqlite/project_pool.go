@@ -198,7 +198,7 @@ func (p *projector) flush() error {
 	}
 	clear(p.pending)
 	clear(p.lotQty)
-	return nil
+	return p.flushBOMs()
 }
 
 func (p *projector) share(ev *gongxu.Event) error {

@@ -12,26 +12,28 @@ import (
 // that changes many times in a block is written once.
 type prodStmts struct {
 	upOffer, upOrder, upPO, upWO, upLot, getLotQty *sql.Stmt
+	masterStmts
 
 	lotQty map[gongxu.LotID]int64 // lots changed in this block: their last quantity
 }
 
 func (s *prodStmts) defs() []stmtDef {
-	return []stmtDef{
+	return append([]stmtDef{
 		{&s.upOffer, `INSERT INTO supply_offers (supplier, item, json, height) VALUES (?, ?, ?, ?)
 			ON CONFLICT (supplier, item) DO UPDATE SET json = excluded.json, height = excluded.height`},
-		{&s.upOrder, `INSERT INTO production_orders (id, factory, status, json, height) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET factory = excluded.factory, status = excluded.status, json = excluded.json, height = excluded.height`},
+		{&s.upOrder, `INSERT INTO production_orders (id, factory, status, pool, json, height) VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET factory = excluded.factory, status = excluded.status, pool = excluded.pool,
+			json = excluded.json, height = excluded.height`},
 		{&s.upPO, `INSERT INTO purchase_orders (id, factory, supplier, status, json, height) VALUES (?, ?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET factory = excluded.factory, supplier = excluded.supplier, status = excluded.status,
 			json = excluded.json, height = excluded.height`},
 		{&s.upWO, `INSERT INTO work_orders (id, ord, status, json, height) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET ord = excluded.ord, status = excluded.status, json = excluded.json, height = excluded.height`},
-		{&s.upLot, `INSERT INTO lots (id, owner, item, qty, created, json, height) VALUES (?, ?, ?, ?, ?, ?, ?)
+		{&s.upLot, `INSERT INTO lots (id, owner, item, qty, reserved, created, json, height) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, item = excluded.item, qty = excluded.qty,
-			created = excluded.created, json = excluded.json, height = excluded.height`},
+			reserved = excluded.reserved, created = excluded.created, json = excluded.json, height = excluded.height`},
 		{&s.getLotQty, `SELECT qty FROM lots WHERE id = ?`},
-	}
+	}, s.masterStmts.defs()...)
 }
 
 func (p *projector) offer(ev *gongxu.Event) error {
@@ -78,7 +80,10 @@ func (p *projector) order(ev *gongxu.Event) error {
 	if err := matchStatus(ev, string(o.Status)); err != nil {
 		return err
 	}
-	p.later("order\x00"+key20(id), p.upOrder, int64(id), string(o.Factory), string(o.Status), js, p.height)
+	if o.Pool > 1<<63-1 {
+		return gongxu.Errorf(gongxu.KindInvalid, "order %d: pool %d is not an id", id, o.Pool)
+	}
+	p.later("order\x00"+key20(id), p.upOrder, int64(id), string(o.Factory), string(o.Status), int64(o.Pool), js, p.height)
 	return nil
 }
 
@@ -171,6 +176,9 @@ func (p *projector) lot(ev *gongxu.Event) error {
 	if l.Qty < 0 {
 		return gongxu.Errorf(gongxu.KindInvalid, "lot %s has quantity %d", l.ID, l.Qty)
 	}
+	if l.Reserved < 0 || l.Reserved > l.Qty {
+		return gongxu.Errorf(gongxu.KindInvalid, "lot %s has %d reserved of quantity %d", l.ID, l.Reserved, l.Qty)
+	}
 	ds := ev.Get("delta")
 	delta, err := strconv.ParseInt(ds, 10, 64)
 	if err != nil || strconv.FormatInt(delta, 10) != ds {
@@ -191,7 +199,7 @@ func (p *projector) lot(ev *gongxu.Event) error {
 		p.lotQty = map[gongxu.LotID]int64{}
 	}
 	p.lotQty[l.ID] = int64(l.Qty)
-	p.later("lot\x00"+string(l.ID), p.upLot, string(l.ID), string(l.Owner), string(l.Item), int64(l.Qty), l.Created, js, p.height)
+	p.later("lot\x00"+string(l.ID), p.upLot, string(l.ID), string(l.Owner), string(l.Item), int64(l.Qty), int64(l.Reserved), l.Created, js, p.height)
 	return nil
 }
 

@@ -121,3 +121,71 @@ func (db *DB) getByID(ctx context.Context, v any, what, query string, id uint64)
 	}
 	return gongxu.Wrap(err, "read model: read %s %d", what, id)
 }
+
+// OrderForPool returns the production order a filled pool created.
+// Errors: KindNotFound when there is none, KindInternal.
+func (db *DB) OrderForPool(ctx context.Context, pool uint64) (gongxu.ProductionOrder, error) {
+	var o gongxu.ProductionOrder
+	if pool == 0 || pool > 1<<63-1 {
+		return o, gongxu.Errorf(gongxu.KindNotFound, "no production order for pool %d", pool)
+	}
+	err := getJSON(ctx, db.r, &o, `SELECT json FROM production_orders WHERE pool = ? ORDER BY id LIMIT 1`, int64(pool))
+	if err == sql.ErrNoRows {
+		return o, gongxu.Errorf(gongxu.KindNotFound, "no production order for pool %d", pool)
+	}
+	return o, gongxu.Wrap(err, "read model: read the production order of pool %d", pool)
+}
+
+// Master returns an org's master data: its items by id, its bills of
+// materials by parent then child, its routings by item and its work centers
+// by id; every list is non-nil, empty for an org with none.
+// Errors: KindInvalid for a malformed org id, KindInternal.
+func (db *DB) Master(ctx context.Context, org gongxu.OrgID) (gongxu.Master, error) {
+	var md gongxu.Master
+	if err := org.Validate(); err != nil {
+		return md, err
+	}
+	var err error
+	if md.Items, err = queryJSON[gongxu.Item](ctx, db.r, "items",
+		`SELECT json FROM items WHERE org = ? ORDER BY id`, string(org)); err != nil {
+		return md, err
+	}
+	if md.BOM, err = queryJSON[gongxu.BOMLine](ctx, db.r, "bom lines",
+		`SELECT json FROM bom_lines WHERE org = ? ORDER BY parent, child`, string(org)); err != nil {
+		return md, err
+	}
+	if md.Routings, err = queryJSON[gongxu.Routing](ctx, db.r, "routings",
+		`SELECT json FROM routings WHERE org = ? ORDER BY item`, string(org)); err != nil {
+		return md, err
+	}
+	md.WorkCenters, err = queryJSON[gongxu.WorkCenter](ctx, db.r, "work centers",
+		`SELECT json FROM work_centers WHERE org = ? ORDER BY id`, string(org))
+	return md, err
+}
+
+// Stock lists an org's stock per item (the sum of its lots), by item; items
+// at zero are left out. Errors: KindInvalid for a malformed org id,
+// KindInternal.
+func (db *DB) Stock(ctx context.Context, org gongxu.OrgID) ([]gongxu.Stock, error) {
+	if err := org.Validate(); err != nil {
+		return nil, err
+	}
+	rows, err := db.r.QueryContext(ctx,
+		`SELECT item, sum(qty) FROM lots WHERE owner = ? GROUP BY item HAVING sum(qty) > 0 ORDER BY item`, string(org))
+	if err != nil {
+		return nil, gongxu.Wrap(err, "read model: list stock of %s", org)
+	}
+	defer rows.Close()
+	out := []gongxu.Stock{}
+	for rows.Next() {
+		var (
+			item string
+			qty  int64
+		)
+		if err := rows.Scan(&item, &qty); err != nil {
+			return nil, gongxu.Wrap(err, "read model: read stock of %s", org)
+		}
+		out = append(out, gongxu.Stock{Org: org, Item: gongxu.ItemID(item), Qty: gongxu.Qty(qty)})
+	}
+	return out, gongxu.Wrap(rows.Err(), "read model: list stock of %s", org)
+}

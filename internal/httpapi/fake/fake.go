@@ -1,9 +1,9 @@
 // Package fake holds hand-written, in-memory fakes of the root service
 // interfaces (gongxu.NodeService, gongxu.MemberService, gongxu.TxService from
 // New; gongxu.PoolService, gongxu.RFQService, gongxu.ReceiptService from
-// NewMarket; gongxu.ProductionService from NewProduction) over fixed,
-// deterministic data. They exist for the tests of the
-// HTTP edge only — internal/httpapi and client — and are never wired into the
+// NewMarket; gongxu.ProductionService from NewProduction; gongxu.PlanService
+// from NewPlans) over fixed, deterministic data. They exist for the tests of
+// the HTTP edge only — internal/httpapi and client — and are never wired into the
 // node: every other test uses the real services.
 package fake
 

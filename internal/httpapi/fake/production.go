@@ -1,7 +1,9 @@
 package fake
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"sync"
 
 	gongxu "github.com/gongxu-network/gongxu"
@@ -31,6 +33,7 @@ type Production struct {
 	pos    []gongxu.PurchaseOrder   // newest first
 	wos    []gongxu.WorkOrder       // by id
 	lots   []gongxu.Lot             // newest first
+	master map[gongxu.OrgID]gongxu.Master
 	err    error
 }
 
@@ -77,12 +80,46 @@ func NewProduction() *Production {
 				Status: gongxu.WOCompleted, Inputs: []gongxu.LotQty{{Lot: LotReceived, Qty: 150000}},
 				OutputLots: []gongxu.LotQty{{Lot: LotMade, Qty: 100000}}, Started: 1740810000000, Completed: 1740812000000},
 			{ID: 2, Order: OrderInProgress, Factory: "acme-textiles", Item: "acme-textiles/wool-scarf", Qty: 200000,
-				Status: gongxu.WOStarted, Started: 1740813000000},
+				Status: gongxu.WOStarted, Inputs: []gongxu.LotQty{{Lot: LotReceived, Qty: 20000}}, Started: 1740813000000},
 		},
 		lots: []gongxu.Lot{
 			{ID: LotMade, Item: "acme-textiles/wool-scarf", Owner: "acme-textiles", Qty: 100000, Created: 1740812000000, WO: 1},
-			{ID: LotReceived, Item: "silk-yarn", Owner: "acme-textiles", Qty: 50000, Created: 1740805000000, From: LotSupplier, PO: POReceived},
+			{ID: LotReceived, Item: "silk-yarn", Owner: "acme-textiles", Qty: 50000, Reserved: 20000, Created: 1740805000000,
+				From: LotSupplier, PO: POReceived},
 			{ID: LotSupplier, Item: "silk-yarn", Owner: "silk-supply", Qty: 300000, Created: 1740600000000},
+		},
+		master: map[gongxu.OrgID]gongxu.Master{"acme-textiles": acmeMaster()},
+	}
+}
+
+// acmeMaster is acme-textiles' master data: wool scarves knitted from silk
+// yarn on two work centers, each list sorted as the service sorts it.
+func acmeMaster() gongxu.Master {
+	week := []gongxu.Shift{}
+	for d := int64(1); d <= 5; d++ {
+		week = append(week, gongxu.Shift{Weekday: d, StartMin: 8 * 60, EndMin: 17 * 60})
+	}
+	return gongxu.Master{
+		Items: []gongxu.Item{
+			{ID: "acme-textiles/silk-scarf", Unit: "piece", LeadTimeDays: 3, Make: true},
+			{ID: "acme-textiles/wool-scarf", Unit: "piece", LeadTimeDays: 2, LotMultiple: 10000, Make: true},
+			{ID: "silk-yarn", Unit: "kg", LeadTimeDays: 7, LotMin: 10000, Supplier: "silk-supply"},
+		},
+		BOM: []gongxu.BOMLine{
+			{Parent: "acme-textiles/silk-scarf", Child: "silk-yarn", QtyPer: 400, ScrapBP: 200},
+			{Parent: "acme-textiles/wool-scarf", Child: "silk-yarn", QtyPer: 1500, ScrapBP: 150},
+		},
+		Routings: []gongxu.Routing{
+			{Item: "acme-textiles/silk-scarf", Ops: []gongxu.Operation{{WorkCenter: "knitting", SetupMs: 1800000, RunMsPerUnit: 900000}}},
+			{Item: "acme-textiles/wool-scarf", Ops: []gongxu.Operation{
+				{WorkCenter: "knitting", SetupMs: 3600000, RunMsPerUnit: 600000},
+				{WorkCenter: "finishing", RunMsPerUnit: 120000},
+			}},
+		},
+		WorkCenters: []gongxu.WorkCenter{
+			{ID: "finishing", Capacity: 2, Calendar: gongxu.Calendar{UTCOffsetMin: 480, Weekly: week}},
+			{ID: "knitting", Capacity: 4, Calendar: gongxu.Calendar{UTCOffsetMin: 480, Weekly: week,
+				Closed: []gongxu.Interval{{Start: 1741046400000, End: 1741132800000}}}},
 		},
 	}
 }
@@ -94,7 +131,7 @@ func (p *Production) SetErr(err error) { p.mu.Lock(); p.err = err; p.mu.Unlock()
 // orders and purchase orders stay).
 func (p *Production) SetEmpty() {
 	p.mu.Lock()
-	p.offers, p.wos, p.lots = nil, nil, nil
+	p.offers, p.wos, p.lots, p.master = nil, nil, nil, nil
 	p.mu.Unlock()
 }
 
@@ -236,4 +273,65 @@ func (p *Production) Lot(ctx context.Context, id gongxu.LotID) (gongxu.Lot, erro
 		}
 	}
 	return gongxu.Lot{}, gongxu.Errorf(gongxu.KindNotFound, "no lot %s", id)
+}
+
+// OrderForPool implements gongxu.ProductionService.
+func (p *Production) OrderForPool(ctx context.Context, pool uint64) (gongxu.ProductionOrder, error) {
+	if err := p.check(); err != nil {
+		return gongxu.ProductionOrder{}, err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, o := range p.orders {
+		if pool != 0 && o.Pool == pool {
+			return o, nil
+		}
+	}
+	return gongxu.ProductionOrder{}, gongxu.Errorf(gongxu.KindNotFound, "no production order for pool %d", pool)
+}
+
+// Master implements gongxu.ProductionService.
+func (p *Production) Master(ctx context.Context, org gongxu.OrgID) (gongxu.Master, error) {
+	if err := p.check(); err != nil {
+		return gongxu.Master{}, err
+	}
+	if err := org.Validate(); err != nil {
+		return gongxu.Master{}, err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	md := p.master[org]
+	return gongxu.Master{
+		Items:       append([]gongxu.Item{}, md.Items...),
+		BOM:         append([]gongxu.BOMLine{}, md.BOM...),
+		Routings:    append([]gongxu.Routing{}, md.Routings...),
+		WorkCenters: append([]gongxu.WorkCenter{}, md.WorkCenters...),
+	}, nil
+}
+
+// Stock implements gongxu.ProductionService: the sum of the org's lots per
+// item.
+func (p *Production) Stock(ctx context.Context, org gongxu.OrgID) ([]gongxu.Stock, error) {
+	if err := p.check(); err != nil {
+		return nil, err
+	}
+	if err := org.Validate(); err != nil {
+		return nil, err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	sum := map[gongxu.ItemID]gongxu.Qty{}
+	for _, l := range p.lots {
+		if l.Owner == org {
+			sum[l.Item] += l.Qty
+		}
+	}
+	out := []gongxu.Stock{}
+	for item, q := range sum {
+		if q > 0 {
+			out = append(out, gongxu.Stock{Org: org, Item: item, Qty: q})
+		}
+	}
+	slices.SortFunc(out, func(a, b gongxu.Stock) int { return cmp.Compare(a.Item, b.Item) })
+	return out, nil
 }
