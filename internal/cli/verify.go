@@ -19,11 +19,12 @@ import (
 // newVerifyCmd builds "gongxu verify": checks anyone can run on what a
 // participant handed them.
 func newVerifyCmd(env *Env) *cobra.Command {
-	return newGroup("verify", "Check receipts against the ledger", newVerifyReceiptCmd(env))
+	return newGroup("verify", "Check receipts and state against the ledger", newVerifyReceiptCmd(env), newVerifyStateCmd(env))
 }
 
 func newVerifyReceiptCmd(env *Env) *cobra.Command {
-	return &cobra.Command{
+	var lf lightFlags
+	c := &cobra.Command{
 		Use:   "receipt FILE",
 		Short: "Check that a pledge receipt is in a batch the ledger accepted",
 		Long: `Check a receipt a hub handed out for one pledge of its batch (a JSON file that
@@ -31,19 +32,25 @@ func newVerifyReceiptCmd(env *Env) *cobra.Command {
 
   1. proof: locally, the receipt's Merkle proof leads from its leaf (pool,
      hub, pseudonym, variant, qty) to its root;
-  2. against the node at --node: the ledger holds a batch of transaction
-     "tx" in pool "pool", signed by hub "hub", with the same root and the
-     same number of leaves.
+  2. against the node at --node: its read model holds a batch of
+     transaction "tx" in pool "pool", signed by hub "hub", with the same root
+     and the same number of leaves (checks batch, pool, hub, root, leaves);
+  3. against verified block headers, through the node's CometBFT RPC at
+     --rpc: the pool's record of that batch in the ledger's state is proven
+     (checks query, trust, header, state_proof; see "verify state") and
+     agrees with the receipt (state); the batch transaction is in the block
+     the record names, by a Merkle proof against that block's verified
+     header (block_header, block, tx).
+
+` + lightHelp + `
 
 It prints a verdict, {"ok": true, …}, and exits 0; or {"ok": false,
-"failed": CHECK, …} and exits 1. CHECK is format, proof, batch, pool, hub,
-root or leaves.
-
-The node's answer is trusted as it is: checking it against the chain's block
-headers with a light client is a later issue. Ask a node you trust, or more
-than one.`,
-		Example: `  gongxu verify receipt receipts-7-3FA2B1C0/0003.json --node http://127.0.0.1:8080`,
-		Args:    exactArgs("FILE"),
+"failed": CHECK, …} and exits 1, CHECK being the first check that failed.
+A node that cannot be reached is an error, not a verdict.`,
+		Example: `  gongxu verify receipt receipts-7-3FA2B1C0/0003.json --node http://127.0.0.1:8080
+  gongxu verify receipt 0003.json --node https://hub.example --rpc https://hub.example:26657 \
+      --witness http://factory.example:26657 --trust-height 1 --trust-hash 9C1E…77`,
+		Args: exactArgs("FILE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			data, err := os.ReadFile(args[0])
 			if errors.Is(err, fs.ErrNotExist) {
@@ -51,6 +58,10 @@ than one.`,
 			}
 			if err != nil {
 				return gongxu.Wrap(err, "read receipt")
+			}
+			lo, err := lf.options(env)
+			if err != nil {
+				return err
 			}
 			v := verdict{File: args[0], Node: env.Node}
 			var r gongxu.Receipt
@@ -93,10 +104,11 @@ than one.`,
 				return env.printVerdict(v.fail("leaves", fmt.Sprintf("the ledger's batch %s has %d leaves, the receipt says %d", r.Tx, b.Leaves, r.Leaves)))
 			}
 			v.Checks = append(v.Checks, "pool", "hub", "root", "leaves")
-			v.OK = true
-			return env.printVerdict(v)
+			return env.verifyReceiptOnChain(lo, r, v)
 		},
 	}
+	lf.add(c)
+	return c
 }
 
 // verdict is what verify receipt prints.
@@ -115,6 +127,13 @@ type verdict struct {
 	Leaf    *gongxu.PoolLeaf `json:"leaf,omitempty"`
 	Root    string           `json:"root,omitempty"`
 	Height  int64            `json:"height,omitempty"` // of the batch, on the ledger
+
+	// What the light client proved.
+	StateHeight int64  `json:"state_height,omitempty"` // of the state the batch record was proven in
+	AppHash     string `json:"app_hash,omitempty"`     // that state's root, in the verified header after it
+	BlockHash   string `json:"block_hash,omitempty"`   // the verified header of the batch's block
+	Trust       string `json:"trust,omitempty"`
+	RPC         string `json:"rpc,omitempty"`
 }
 
 func (v verdict) fail(check, msg string) verdict {
@@ -156,6 +175,13 @@ func (env *Env) printVerdict(v verdict) error {
 		if v.Height != 0 {
 			t.field("height", strconv.FormatInt(v.Height, 10))
 		}
+		t.fieldOpt("block_hash", v.BlockHash)
+		if v.StateHeight != 0 {
+			t.field("state_height", strconv.FormatInt(v.StateHeight, 10))
+		}
+		t.fieldOpt("app_hash", v.AppHash)
+		t.fieldOpt("trust", v.Trust)
+		t.fieldOpt("rpc", v.RPC)
 	})
 	if err != nil {
 		return err

@@ -141,17 +141,14 @@ func (a *App) Query(_ context.Context, req *abci.RequestQuery) (*abci.ResponseQu
 		b, _ := json.Marshal(acc)
 		return &abci.ResponseQuery{Value: b, Height: h}, nil
 	case "/prove":
-		st := a.chain.State()
-		v, err := st.Get(req.Data)
-		if err != nil {
-			return queryErr(err, h), nil
-		}
-		p, err := st.Prove(req.Data)
+		// The value and the proof come from one committed state, and the
+		// height is the proof's: a commit in between cannot mix two heights.
+		v, p, err := a.chain.State().GetWithProof(req.Data)
 		if err != nil {
 			return queryErr(err, h), nil
 		}
 		pb, _ := json.Marshal(p)
-		return &abci.ResponseQuery{Key: req.Data, Value: v, Info: string(pb), Height: h}, nil
+		return &abci.ResponseQuery{Key: req.Data, Value: v, Info: string(pb), Height: p.Height}, nil
 	}
 	return queryErr(gongxu.Errorf(gongxu.KindNotFound, "unknown query path %q", req.Path), h), nil
 }
