@@ -19,11 +19,16 @@ type NodeConfig struct {
 	API string `json:"api"`
 	// LogLevel filters CometBFT's log (HOME/data/node.log).
 	LogLevel string `json:"log_level"`
+	// AutoPlan makes the node plan its operator org's production whenever
+	// a block touches its production orders, purchase orders or work
+	// orders, and send what the plan proposes (purchase orders, planned
+	// completion dates) signed with the operator key.
+	AutoPlan bool `json:"auto_plan"`
 }
 
 // DefaultNodeConfig is the configuration of a new node.
 func DefaultNodeConfig() NodeConfig {
-	return NodeConfig{API: "127.0.0.1:8080", LogLevel: "main:info,state:info,consensus:error,p2p:error,*:error"}
+	return NodeConfig{API: "127.0.0.1:8080", LogLevel: "main:info,state:info,consensus:error,p2p:error,*:error", AutoPlan: true}
 }
 
 func nodeConfigPath(home string) string { return filepath.Join(home, "config", "gongxu.json") }

@@ -20,6 +20,7 @@ import (
 	"github.com/gongxu-network/gongxu/internal/httpapi"
 	"github.com/gongxu-network/gongxu/internal/keyring"
 	"github.com/gongxu-network/gongxu/internal/modules"
+	"github.com/gongxu-network/gongxu/internal/planner"
 	"github.com/gongxu-network/gongxu/internal/sqlite"
 	"github.com/gongxu-network/gongxu/internal/store"
 	"github.com/gongxu-network/gongxu/internal/store/pebblekv"
@@ -46,6 +47,8 @@ type node struct {
 	comet   *comet.Node
 	read    *sqlite.DB
 	proj    *projector
+	plans   *planner.Planner // factories' plans, from the read model
+	auto    *autoPlanner     // nil unless AutoPlan and an operator key
 	srv     *http.Server
 	ln      net.Listener
 	cometLg *os.File
@@ -115,8 +118,6 @@ func startNode(home string, cfg NodeConfig, log *slog.Logger) (_ *node, err erro
 		met.observe(b)
 		n.proj.push(b)
 	})
-	go n.proj.run()
-	n.proj.push(gongxu.CommittedBlock{}) // wake it to catch up with the block store
 
 	var op gongxu.Operator
 	if kr, err := keyring.Open(filepath.Join(home, "keys")); err == nil {
@@ -125,8 +126,16 @@ func startNode(home string, cfg NodeConfig, log *slog.Logger) (_ *node, err erro
 			op = operator{n.sign}
 		}
 	}
+	n.plans = planner.New(n.read, n.blockTime).RequireFactory(n.read)
+	if cfg.AutoPlan && op != nil {
+		n.auto = newAutoPlanner(n.plans, op, n.caughtUp, log)
+		n.proj.after = n.auto.observe
+		n.auto.start()
+	}
+	go n.proj.run()
+	n.proj.push(gongxu.CommittedBlock{}) // wake it to catch up with the block store
 	api := httpapi.New(httpapi.Config{Node: readYourWrites{n}, Members: n.read, Txs: n.read, Pools: n.read, RFQs: n.read,
-		Receipts: receipts{n}, Production: n.read, Registry: reg, Logger: log})
+		Receipts: receipts{n}, Production: n.read, Plans: n.plans, Registry: reg, Logger: log})
 	pages, err := web.New(web.Config{Node: n.comet, Members: n.read, Txs: n.read, Pools: n.read, RFQs: n.read, Operator: op,
 		Progress: n.progressPoints, Logger: log})
 	if err != nil {
@@ -158,6 +167,9 @@ func (n *node) Close() error {
 		<-n.done
 	} else if n.ln != nil {
 		n.ln.Close()
+	}
+	if n.auto != nil {
+		n.auto.close()
 	}
 	if n.comet != nil {
 		errs = append(errs, n.comet.Stop())
@@ -232,10 +244,11 @@ type blockSource interface {
 // failed projection) is filled from the block store, so the read model always
 // converges to the chain.
 type projector struct {
-	db  *sqlite.DB
-	src blockSource
-	log *slog.Logger
-	met *metrics
+	db    *sqlite.DB
+	src   blockSource
+	log   *slog.Logger
+	met   *metrics
+	after func([]gongxu.CommittedBlock) // told of each projected batch; set before run
 
 	mu     sync.Mutex
 	cond   *sync.Cond
@@ -326,6 +339,9 @@ func (p *projector) project(ctx context.Context, batch []gongxu.CommittedBlock) 
 		return err
 	}
 	p.met.readHeight.Set(float64(todo[len(todo)-1].Height))
+	if p.after != nil {
+		p.after(todo)
+	}
 	if last < p.src.Height() {
 		p.push(gongxu.CommittedBlock{})
 	}

@@ -95,6 +95,7 @@ keys, signed transactions and queries.`,
 		newQueryCmd(env),
 		newStatusCmd(env),
 		newVerifyCmd(env),
+		newPlanCmd(env),
 	)
 	return root
 }

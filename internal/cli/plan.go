@@ -1,0 +1,491 @@
+package cli
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/client"
+	"github.com/gongxu-network/gongxu/internal/sqlite"
+)
+
+// planSent is what plan --send prints: the plan and each transaction's result.
+type planSent struct {
+	Plan gongxu.PlanView `json:"plan"`
+	Sent []sentTx        `json:"sent"`
+}
+
+// sentTx is one transaction of a plan, sent, with the node's answer.
+type sentTx struct {
+	Type    string          `json:"type"`
+	Summary string          `json:"summary"`
+	Result  gongxu.TxResult `json:"result"`
+}
+
+func newPlanCmd(env *Env) *cobra.Command {
+	var org string
+	var send bool
+	c := &cobra.Command{
+		Use:   "plan",
+		Short: "Show a factory's production plan as its node computes it (--send: send what it proposes)",
+		Long: `plan asks the node of --home (its API address is in HOME/config/gongxu.json,
+unless --node is given) for the plan of a factory: by default the org of the
+home's operator key. It prints each production order with its planned
+completion and what binds it, the planned purchases per supplier, the planned
+work orders, the load of each work center and the transactions the plan would
+send: purchase orders to suppliers and planned completion dates.
+
+With --send it signs each of those transactions with the home's operator key,
+submits it, waits for its commit and prints the plan and the results (as JSON,
+{"plan": …, "sent": […]}); it exits with code 1 when the chain rejected one.
+Only the operator key's own org can send its plan. A node running with
+"auto_plan" (the default in HOME/config/gongxu.json) sends them on its own.`,
+		Example: `  gongxu plan --home ./gongxu-data -o table
+  gongxu plan --org acme-apparel
+  gongxu plan --send`,
+		Args: exactArgs(),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if org != "" {
+				if err := gongxu.OrgID(org).Validate(); err != nil {
+					return asUsage(err)
+				}
+			}
+			if !cmd.Flags().Changed("node") {
+				url, err := homeNodeURL(env.Home)
+				if err != nil {
+					return err
+				}
+				env.Node = url
+			}
+			return env.plan(cmd, gongxu.OrgID(org), send)
+		},
+	}
+	c.Flags().StringVar(&org, "org", "", "plan the factory `ORG` (default: the org of the home's operator key)")
+	c.Flags().BoolVar(&send, "send", false, "sign the plan's transactions with the home's operator key and submit them")
+	return c
+}
+
+// homeNodeURL is the URL of the API of the node in home, from its config;
+// an API bound to every interface is reached on loopback.
+func homeNodeURL(home string) (string, error) {
+	cfg, err := LoadNodeConfig(home)
+	if err != nil {
+		return "", err
+	}
+	host, port, err := net.SplitHostPort(cfg.API)
+	if err != nil {
+		return "", gongxu.Errorf(gongxu.KindInvalid, "%s: api %q is not host:port", nodeConfigPath(home), cfg.API)
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port), nil
+}
+
+func (env *Env) plan(cmd *cobra.Command, org gongxu.OrgID, send bool) error {
+	c := env.Client()
+	var key *operatorKey
+	if org == "" || send {
+		k, err := env.operatorKey(c)
+		if err != nil {
+			return err
+		}
+		key = &k
+		if org == "" {
+			if k.org == "" {
+				return gongxu.Errorf(gongxu.KindUnauthorized, "the operator key of %s (%s) belongs to no member org on node %s; give --org",
+					env.Home, k.pub, env.Node)
+			}
+			org = k.org
+		}
+	}
+	v, err := c.Plan(env.Ctx, org)
+	if err != nil {
+		return env.nodeErr(err)
+	}
+	if !send {
+		return env.print(v, func(t *tableWriter) { planTable(t, v) })
+	}
+	if key.org != org {
+		return gongxu.Errorf(gongxu.KindUnauthorized, "the plan is %s's; the operator key of %s signs for %q", org, env.Home, key.org)
+	}
+	out := planSent{Plan: v, Sent: []sentTx{}}
+	var failed error
+	if len(v.Txs) > 0 {
+		chainID, err := env.chainID(func() *client.Client { return c })
+		if err != nil {
+			return err
+		}
+		for _, tx := range v.Txs {
+			acc, err := c.Account(env.Ctx, key.pub)
+			if err != nil {
+				return env.nodeErr(err)
+			}
+			raw := gongxu.SignTx(chainID, key.priv, tx.Type, tx.Body, acc.Sequence).Encode()
+			res, err := c.Submit(env.Ctx, raw, true)
+			if err != nil {
+				return env.nodeErr(err)
+			}
+			out.Sent = append(out.Sent, sentTx{Type: tx.Type, Summary: tx.Summary, Result: res})
+			if res.Code != 0 && failed == nil {
+				failed = &txRejected{res: res}
+			}
+		}
+	}
+	if err := env.print(out, func(t *tableWriter) {
+		planTable(t, v)
+		t.row()
+		t.row("SENT", "HASH", "HEIGHT", "RESULT")
+		for _, s := range out.Sent {
+			result := "ok"
+			if s.Result.Code != 0 {
+				result = s.Result.Kind + ": " + s.Result.Message
+			}
+			t.row(s.Type, s.Result.Hash, strconv.FormatInt(s.Result.Height, 10), result)
+		}
+	}); err != nil {
+		return err
+	}
+	return failed
+}
+
+// operatorKey is the home's operator key and the org it signs for.
+type operatorKey struct {
+	pub  gongxu.PubKey
+	priv ed25519.PrivateKey
+	org  gongxu.OrgID
+}
+
+func (env *Env) operatorKey(c *client.Client) (operatorKey, error) {
+	kr, err := env.Keyring()
+	if err != nil {
+		return operatorKey{}, err
+	}
+	k, err := kr.Get(OperatorKey)
+	if gongxu.ErrorKind(err) == gongxu.KindNotFound {
+		return operatorKey{}, gongxu.Errorf(gongxu.KindNotFound, "%s has no operator key (%s); give --org to see a plan", env.Home, env.KeysDir())
+	}
+	if err != nil {
+		return operatorKey{}, err
+	}
+	acc, err := c.Account(env.Ctx, k.PubKey)
+	if err != nil {
+		return operatorKey{}, env.nodeErr(err)
+	}
+	return operatorKey{pub: k.PubKey, priv: k.Private, org: acc.Org}, nil
+}
+
+// planTable prints a plan for people: orders, purchases per supplier, work,
+// work center load, what it would send, and its problems.
+func planTable(t *tableWriter, v gongxu.PlanView) {
+	t.row("PLAN", string(v.Factory), "at "+planTime(v.At))
+	t.row()
+	t.row("ORDER", "PRODUCT", "QTY", "DUE", "COMPLETION", "PUBLISHED", "LATE", "WHY")
+	for _, o := range v.Orders {
+		late := ""
+		if o.Late {
+			late = "late"
+		}
+		t.row(strconv.FormatUint(o.Order, 10), string(o.Product), qtyText(o.Qty), planTime(o.Due), planTime(o.Completion),
+			planTime(o.Published), late, o.Reason)
+	}
+	t.row()
+	t.row("SUPPLIER", "ITEM", "QTY", "RELEASE", "DUE", "FOR")
+	for _, p := range v.Purchases {
+		t.row(string(p.Supplier), string(p.Item), qtyText(p.Qty), planDay(p.Release), planDay(p.Due), strings.Join(p.Pegging, ","))
+	}
+	t.row()
+	dates := make(map[string]gongxu.OrderDate, len(v.Dates))
+	for _, d := range v.Dates {
+		dates[d.Work] = d
+	}
+	t.row("WORK", "ITEM", "QTY", "START", "DUE", "READY", "COMPLETION", "FOR")
+	for _, w := range v.Work {
+		d := dates[w.ID]
+		t.row(w.ID, string(w.Item), qtyText(w.Qty), planDay(w.Start), planDay(w.Due), planTime(d.Ready), planTime(d.Completion),
+			strings.Join(w.Pegging, ","))
+	}
+	t.row()
+	t.row("WORK_CENTER", "UNITS", "OPS", "BUSY", "FIRST", "LAST")
+	for _, l := range workCenterLoad(v) {
+		t.row(l.id, strconv.FormatInt(l.units, 10), strconv.Itoa(l.ops), (time.Duration(l.busyMs) * time.Millisecond).String(),
+			planTime(l.first), planTime(l.last))
+	}
+	t.row()
+	t.row("WOULD_SEND", "SUMMARY")
+	for _, tx := range v.Txs {
+		t.row(tx.Type, tx.Summary)
+	}
+	if len(v.Problems) > 0 {
+		t.row()
+		t.row("PROBLEM")
+		for _, p := range v.Problems {
+			t.row(p)
+		}
+	}
+}
+
+// wcLoad is what the schedule puts on one work center: operations, the
+// time they hold its units (working and not), the first start, the last end.
+type wcLoad struct {
+	id          string
+	units       int64
+	ops         int
+	busyMs      int64
+	first, last int64
+}
+
+func workCenterLoad(v gongxu.PlanView) []wcLoad {
+	byID := map[string]*wcLoad{}
+	var out []*wcLoad
+	get := func(id string) *wcLoad {
+		l := byID[id]
+		if l == nil {
+			l = &wcLoad{id: id}
+			byID[id] = l
+			out = append(out, l)
+		}
+		return l
+	}
+	for _, wc := range v.WorkCenters {
+		get(wc.ID).units = wc.Capacity
+	}
+	for _, op := range v.Ops {
+		l := get(op.WorkCenter)
+		l.ops++
+		l.busyMs += op.End - op.Start
+		if l.first == 0 || op.Start < l.first {
+			l.first = op.Start
+		}
+		l.last = max(l.last, op.End)
+	}
+	slices.SortFunc(out, func(a, b *wcLoad) int { return strings.Compare(a.id, b.id) })
+	res := make([]wcLoad, len(out))
+	for i, l := range out {
+		res[i] = *l
+	}
+	return res
+}
+
+// planTime formats a time of a plan: "2026-03-20 09:20" (UTC); "" for 0.
+func planTime(ms int64) string {
+	if ms == 0 {
+		return ""
+	}
+	return time.UnixMilli(ms).UTC().Format("2006-01-02 15:04")
+}
+
+func planDay(ms int64) string { return time.UnixMilli(ms).UTC().Format(time.DateOnly) }
+
+// qtyText renders milli-units as units: 1500 → "1.5".
+func qtyText(q gongxu.Qty) string {
+	sign := ""
+	if q < 0 {
+		sign, q = "-", -q
+	}
+	s := fmt.Sprintf("%d.%03d", q/1000, q%1000)
+	return sign + strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
+}
+
+// autoPlanner plans the operator org's production at its node whenever the
+// ledger changes what the plan depends on, and sends what the plan
+// proposes through the operator. Runs are one at a time; triggers that come
+// during a run make one more run after it. A run that sends nothing is
+// quiet; errors are logged, never fatal.
+type autoPlanner struct {
+	plans gongxu.PlanService
+	op    gongxu.Operator
+	ready func(context.Context) (bool, error) // the chain caught up and projected
+	log   *slog.Logger
+
+	org    atomic.Value // gongxu.OrgID, once known
+	kick   chan struct{}
+	ctx    context.Context
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+func newAutoPlanner(plans gongxu.PlanService, op gongxu.Operator, ready func(context.Context) (bool, error), log *slog.Logger) *autoPlanner {
+	a := &autoPlanner{plans: plans, op: op, ready: ready, log: log, kick: make(chan struct{}, 1), done: make(chan struct{})}
+	a.ctx, a.cancel = context.WithCancel(context.Background())
+	a.org.Store(gongxu.OrgID(""))
+	return a
+}
+
+func (a *autoPlanner) start() { go a.run() }
+
+// close stops the planner, interrupting a run, and waits for it.
+func (a *autoPlanner) close() {
+	a.cancel()
+	<-a.done
+}
+
+// observe is told of every batch of projected blocks; it triggers a run
+// when one of them touched the operator org's production.
+func (a *autoPlanner) observe(bs []gongxu.CommittedBlock) {
+	org := a.org.Load().(gongxu.OrgID)
+	for _, b := range bs {
+		evs := slices.Clone(b.Events)
+		for _, tx := range b.Txs {
+			if tx.Code == 0 {
+				evs = append(evs, tx.Events...)
+			}
+		}
+		evs = append(evs, b.EndEvents...)
+		for _, ev := range evs {
+			if planTrigger(ev, org) {
+				a.trigger()
+				return
+			}
+		}
+	}
+}
+
+// trigger asks for a run; it never blocks.
+func (a *autoPlanner) trigger() {
+	select {
+	case a.kick <- struct{}{}:
+	default: // one is pending already
+	}
+}
+
+// planTrigger says whether ev changes the plan of org (any org while it is
+// not known yet): a new production order of it or one that changed status,
+// a change of one of its purchase orders or work orders.
+func planTrigger(ev gongxu.Event, org gongxu.OrgID) bool {
+	mine := func(factory string) bool { return org == "" || factory == string(org) }
+	switch ev.Type {
+	case "production.order":
+		if !mine(ev.Get("factory")) {
+			return false
+		}
+		var o gongxu.ProductionOrder
+		if err := json.Unmarshal([]byte(ev.Get("json")), &o); err != nil {
+			return true
+		}
+		h := o.History
+		return len(h) < 2 || h[len(h)-1].Status != h[len(h)-2].Status
+	case "production.po":
+		return mine(ev.Get("factory"))
+	case "production.wo":
+		var w gongxu.WorkOrder
+		if err := json.Unmarshal([]byte(ev.Get("json")), &w); err != nil {
+			return true
+		}
+		return mine(string(w.Factory))
+	}
+	return false
+}
+
+func (a *autoPlanner) run() {
+	defer close(a.done)
+	for {
+		select {
+		case <-a.ctx.Done():
+			return
+		case <-a.kick:
+			a.once(a.ctx)
+		}
+	}
+}
+
+// once plans the operator org and sends the plan's transactions.
+func (a *autoPlanner) once(ctx context.Context) {
+	// Plan only on the whole ledger: a node still catching up, or a read
+	// model still projecting, would propose again what later blocks hold.
+	for {
+		ok, err := a.ready(ctx)
+		if err != nil {
+			if ctx.Err() == nil {
+				a.log.Warn("auto-plan: cannot tell whether the node is caught up", "err", err)
+			}
+			return
+		}
+		if ok {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+	org, err := a.op.Org(ctx)
+	if err != nil || org == "" {
+		if err != nil && ctx.Err() == nil {
+			a.log.Warn("auto-plan: the operator org is unknown", "err", err)
+		}
+		return
+	}
+	a.org.Store(org)
+	v, err := a.plans.Plan(ctx, org)
+	if gongxu.ErrorKind(err) == gongxu.KindNotFound {
+		return // not a factory: nothing to plan
+	}
+	if err != nil {
+		if ctx.Err() == nil {
+			a.log.Warn("auto-plan failed", "org", org, "err", err)
+		}
+		return
+	}
+	for _, tx := range v.Txs {
+		res, err := a.op.Send(ctx, tx.Type, tx.Body)
+		if err != nil {
+			if ctx.Err() == nil {
+				a.log.Warn("auto-plan: send failed", "org", org, "type", tx.Type, "summary", tx.Summary, "err", err)
+			}
+			return
+		}
+		if res.Code != 0 {
+			a.log.Warn("auto-plan: transaction rejected", "org", org, "type", tx.Type, "summary", tx.Summary,
+				"kind", res.Kind, "message", res.Message)
+			continue
+		}
+		a.log.Info("auto-plan: sent", "org", org, "type", tx.Type, "summary", tx.Summary, "height", res.Height)
+	}
+}
+
+// blockTime is the time of the latest block the read model has projected:
+// the "now" plans start from.
+func (n *node) blockTime(ctx context.Context) (int64, error) {
+	bs, err := n.read.RecentBlocks(ctx, 1)
+	if err != nil {
+		return 0, err
+	}
+	if len(bs) == 0 {
+		return 0, gongxu.Errorf(gongxu.KindUnavailable, "the node has projected no block yet")
+	}
+	t, err := time.Parse(sqlite.TimeLayout, bs[0].Time)
+	if err != nil {
+		return 0, gongxu.Wrap(err, "read model block time %q", bs[0].Time)
+	}
+	return t.UnixMilli(), nil
+}
+
+// caughtUp reports whether the node has caught up with the network and the
+// read model has projected every block it has.
+func (n *node) caughtUp(ctx context.Context) (bool, error) {
+	st, err := n.comet.Status(ctx)
+	if err != nil {
+		return false, err
+	}
+	if st.CatchingUp {
+		return false, nil
+	}
+	h, err := n.read.Height(ctx)
+	if err != nil {
+		return false, err
+	}
+	return h >= n.comet.Height(), nil
+}

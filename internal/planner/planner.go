@@ -1,0 +1,341 @@
+package planner
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/internal/plan"
+)
+
+const (
+	dayMs  = 86_400_000
+	hourMs = 3_600_000
+	// ListLimit is how many of the newest production and purchase orders
+	// a plan reads (the read model's largest page); a factory with more
+	// gets a Problem saying the older ones were left out.
+	ListLimit = 500
+	// leadMs is how far past the latest block a requested date must be at
+	// least: the block that takes a purchase order is a little later.
+	leadMs = 2 * hourMs
+)
+
+// Planner is gongxu.PlanService over the ledger's read side.
+type Planner struct {
+	prod    gongxu.ProductionService
+	now     func(context.Context) (int64, error)
+	members gongxu.MemberService // nil: any org is planned
+}
+
+var _ gongxu.PlanService = (*Planner)(nil)
+
+// New returns a planner reading prod; now returns the time plans start from
+// (the latest block time, unix ms).
+func New(prod gongxu.ProductionService, now func(context.Context) (int64, error)) *Planner {
+	return &Planner{prod: prod, now: now}
+}
+
+// RequireFactory makes Plan answer KindNotFound for an org that is not a
+// member with the factory role, as members says; it returns p.
+func (p *Planner) RequireFactory(members gongxu.MemberService) *Planner {
+	p.members = members
+	return p
+}
+
+// run is one plan being computed.
+type run struct {
+	prod     gongxu.ProductionService
+	factory  gongxu.OrgID
+	at       int64 // now: nothing starts earlier
+	earliest int64 // the earliest date a purchase order can ask for
+	master   gongxu.Master
+	items    map[gongxu.ItemID]gongxu.Item
+	stock    map[gongxu.ItemID]gongxu.Qty
+	orders   []gongxu.ProductionOrder // open, with remaining quantity, by id
+	demand   []plan.Demand
+	open     []plan.OpenOrder
+	arrivals map[string]int64  // supply ref → when it arrives, for the schedule
+	supplies map[string]string // supply ref → what it is, for the reasons
+	problems []string
+}
+
+func (r *run) problem(format string, args ...any) {
+	r.problems = append(r.problems, fmt.Sprintf(format, args...))
+}
+
+// Plan implements gongxu.PlanService.
+func (p *Planner) Plan(ctx context.Context, factory gongxu.OrgID) (gongxu.PlanView, error) {
+	if err := factory.Validate(); err != nil {
+		return gongxu.PlanView{}, err
+	}
+	if p.members != nil {
+		org, err := p.members.Org(ctx, factory)
+		if err != nil && gongxu.ErrorKind(err) != gongxu.KindNotFound {
+			return gongxu.PlanView{}, err
+		}
+		if err != nil || !slices.Contains(org.Roles, gongxu.RoleFactory) {
+			return gongxu.PlanView{}, gongxu.Errorf(gongxu.KindNotFound, "org %s is not a factory", factory)
+		}
+	}
+	at, err := p.now(ctx)
+	if err != nil {
+		return gongxu.PlanView{}, err
+	}
+	if at < 0 || at > gongxu.MaxTimeMs-400*dayMs {
+		return gongxu.PlanView{}, gongxu.Errorf(gongxu.KindInvalid, "plan start %d is out of range", at)
+	}
+	r := &run{
+		prod: p.prod, factory: factory, at: at, earliest: floorDay(at+leadMs) + dayMs,
+		arrivals: map[string]int64{}, supplies: map[string]string{},
+	}
+	if err := r.load(ctx); err != nil {
+		return gongxu.PlanView{}, err
+	}
+	res, err := plan.Plan(r.master, r.stock, r.open, r.demand)
+	if err != nil {
+		return gongxu.PlanView{}, gongxu.Errorf(gongxu.KindInvalid, "the master data of %s cannot be planned: %s", factory, gongxu.ErrorMessage(err))
+	}
+	view := gongxu.PlanView{
+		Factory: factory, At: at, Orders: []gongxu.PlannedOrder{}, Purchases: res.Purchases, Work: res.Work,
+		Dates: []gongxu.OrderDate{}, Ops: []gongxu.ScheduledOp{}, WorkCenters: r.master.WorkCenters, Txs: []gongxu.PlanTx{},
+	}
+	pos, err := r.purchaseOrders(ctx, res.Purchases)
+	if err != nil {
+		return gongxu.PlanView{}, err
+	}
+	view.Txs = append(view.Txs, pos...)
+
+	tt, serr := plan.Schedule(r.master, res.Work, r.arrivals, at)
+	if serr != nil {
+		r.problem("the work cannot be scheduled, so no completion dates are planned: %s", gongxu.ErrorMessage(serr))
+	} else {
+		view.Dates, view.Ops = tt.Orders, tt.Ops
+	}
+	ex := &explainer{r: r, work: res.Work, purchases: res.Purchases, tt: tt}
+	done := make(map[string]int64, len(tt.Demands))
+	for _, d := range tt.Demands {
+		done[d.Ref] = d.Completion
+	}
+	for _, o := range r.orders {
+		po := gongxu.PlannedOrder{Order: o.ID, Product: o.Product, Qty: o.Qty - o.Produced, Due: o.Due, Published: o.PlannedCompletion}
+		it, ok := r.items[o.Product]
+		ref := orderRef(o.ID)
+		switch {
+		case !ok:
+			po.Reason = clip(fmt.Sprintf("not planned: %s has no item in the master data of %s", o.Product, r.factory))
+		case serr != nil:
+			po.Reason = clip("not scheduled: " + gongxu.ErrorMessage(serr))
+		case done[ref] > 0:
+			po.Completion = done[ref]
+			po.Late = po.Completion > o.Due
+			po.Reason = clip(ex.reason(ref, po.Completion))
+		case !it.Make:
+			po.Reason = clip(fmt.Sprintf("%s is bought, not made: the plan buys it and schedules no work for it", o.Product))
+		default:
+			po.Reason = "covered by stock and work already started: no new work is planned for it"
+		}
+		view.Orders = append(view.Orders, po)
+	}
+	for _, po := range view.Orders {
+		if po.Completion <= 0 || po.Completion == po.Published {
+			continue
+		}
+		tx, err := planDateTx(po)
+		if err != nil {
+			return gongxu.PlanView{}, err
+		}
+		view.Txs = append(view.Txs, tx)
+	}
+	view.Problems = r.problems
+	if view.Problems == nil {
+		view.Problems = []string{}
+	}
+	return view, nil
+}
+
+// load reads the factory's side of the ledger: master data, stock, open
+// production orders (the demand), open purchase orders and started work
+// orders (scheduled receipts).
+func (r *run) load(ctx context.Context) error {
+	var err error
+	if r.master, err = r.prod.Master(ctx, r.factory); err != nil {
+		return err
+	}
+	r.items = make(map[gongxu.ItemID]gongxu.Item, len(r.master.Items))
+	for _, it := range r.master.Items {
+		r.items[it.ID] = it
+	}
+	stock, err := r.prod.Stock(ctx, r.factory)
+	if err != nil {
+		return err
+	}
+	r.stock = make(map[gongxu.ItemID]gongxu.Qty, len(stock))
+	for _, s := range stock {
+		if _, ok := r.items[s.Item]; ok && s.Qty > 0 {
+			r.stock[s.Item] += s.Qty
+		}
+	}
+	if err := r.loadOrders(ctx); err != nil {
+		return err
+	}
+	return r.loadPOs(ctx)
+}
+
+func (r *run) loadOrders(ctx context.Context) error {
+	orders, err := r.prod.Orders(ctx, r.factory, ListLimit)
+	if err != nil {
+		return err
+	}
+	if len(orders) >= ListLimit {
+		r.problem("only the newest %d production orders were read; older open ones are left out of the plan", ListLimit)
+	}
+	slices.SortFunc(orders, func(a, b gongxu.ProductionOrder) int { return cmp.Compare(a.ID, b.ID) })
+	for _, o := range orders {
+		if o.Factory != r.factory || o.Status == gongxu.OrderCompleted || o.Qty-o.Produced <= 0 {
+			continue
+		}
+		r.orders = append(r.orders, o)
+		if _, ok := r.items[o.Product]; !ok {
+			r.problem("production order %d is not planned: %s has no item in the master data of %s (publish its item, bill of materials and routing)",
+				o.ID, o.Product, r.factory)
+		} else {
+			r.demand = append(r.demand, plan.Demand{Ref: orderRef(o.ID), Item: o.Product, Qty: o.Qty - o.Produced, Due: o.Due})
+		}
+		wos, err := r.prod.WorkOrders(ctx, o.ID)
+		if err != nil {
+			return err
+		}
+		for _, w := range wos {
+			if w.Status != gongxu.WOStarted {
+				continue
+			}
+			// Its inputs are reserved for it: not on hand for the plan.
+			for _, in := range w.Inputs {
+				lot, err := r.prod.Lot(ctx, in.Lot)
+				if gongxu.ErrorKind(err) == gongxu.KindNotFound {
+					continue
+				}
+				if err != nil {
+					return err
+				}
+				if q, ok := r.stock[lot.Item]; ok {
+					r.stock[lot.Item] = max(0, q-in.Qty)
+				}
+			}
+			it, ok := r.items[w.Item]
+			if rem := w.Qty - w.Produced; ok && !it.Phantom && rem > 0 {
+				ref := fmt.Sprintf("wo-%d", w.ID)
+				r.open = append(r.open, plan.OpenOrder{Ref: ref, Item: w.Item, Qty: rem, Due: o.Due})
+				r.arrivals[ref] = o.Due
+				r.supplies[ref] = fmt.Sprintf("work order %d (%s, started)", w.ID, w.Item)
+			}
+		}
+	}
+	return nil
+}
+
+// openPO says which purchase order statuses still bring goods.
+func openPO(s gongxu.POStatus) bool {
+	switch s {
+	case gongxu.POSent, gongxu.POAccepted, gongxu.POChangesProposed, gongxu.POShipped:
+		return true
+	}
+	return false
+}
+
+// loadPOs adds the lines of the factory's open purchase orders as
+// scheduled receipts: what is not received yet, due at the promised date
+// once accepted, else at the requested date.
+//
+// MRP nets a line at the earlier of its requested and promised dates: a
+// supplier promising late makes the order late (the schedule takes the
+// promised date), never a second purchase order for the same need. A line
+// due no later than the earliest date a new purchase order could ask for
+// is netted from the start of time: nothing ordered now would come sooner,
+// so it covers needs already past due too, and those are not ordered again.
+func (r *run) loadPOs(ctx context.Context) error {
+	pos, err := r.prod.POs(ctx, r.factory, ListLimit)
+	if err != nil {
+		return err
+	}
+	if len(pos) >= ListLimit {
+		r.problem("only the newest %d purchase orders were read; older open ones are left out of the plan", ListLimit)
+	}
+	slices.SortFunc(pos, func(a, b gongxu.PurchaseOrder) int { return cmp.Compare(a.ID, b.ID) })
+	for _, po := range pos {
+		if po.Factory != r.factory || !openPO(po.Status) {
+			continue
+		}
+		promised := po.Status == gongxu.POAccepted || po.Status == gongxu.POShipped
+		for i, l := range po.Lines {
+			rem := l.Qty
+			if i < len(po.Received) {
+				rem -= po.Received[i]
+			}
+			it, ok := r.items[l.Item]
+			if !ok || it.Phantom || rem <= 0 {
+				continue
+			}
+			arrive := l.Date
+			if promised && i < len(po.Promised) && po.Promised[i] > 0 {
+				arrive = po.Promised[i]
+			}
+			due := min(l.Date, arrive)
+			if due <= r.earliest {
+				due = 0
+			}
+			ref := fmt.Sprintf("po-%d-%d", po.ID, i+1)
+			r.open = append(r.open, plan.OpenOrder{Ref: ref, Item: l.Item, Qty: rem, Due: due})
+			r.arrivals[ref] = arrive
+			r.supplies[ref] = fmt.Sprintf("purchase order %d line %d (%s from %s)", po.ID, i+1, l.Item, po.Supplier)
+		}
+	}
+	return nil
+}
+
+func orderRef(id uint64) string { return fmt.Sprintf("order-%d", id) }
+
+func floorDay(ms int64) int64 {
+	d := ms / dayMs
+	if ms%dayMs < 0 {
+		d--
+	}
+	return d * dayMs
+}
+
+// stamp formats a time for people: "2026-03-20 09:20 UTC".
+func stamp(ms int64) string { return time.UnixMilli(ms).UTC().Format("2006-01-02 15:04 UTC") }
+
+// date formats the day of a time: "2026-03-20".
+func date(ms int64) string { return time.UnixMilli(ms).UTC().Format(time.DateOnly) }
+
+// qtyString renders milli-units as units: 1500 → "1.5".
+func qtyString(q gongxu.Qty) string {
+	sign := ""
+	if q < 0 {
+		sign, q = "-", -q
+	}
+	s := fmt.Sprintf("%d.%03d", q/1000, q%1000)
+	s = strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
+	return sign + s
+}
+
+// maxReason is the longest reason the ledger takes (production.MaxReason).
+const maxReason = 200
+
+// clip shortens s to maxReason bytes on a rune boundary.
+func clip(s string) string {
+	if len(s) <= maxReason {
+		return s
+	}
+	cut := maxReason - len("…")
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}

@@ -1,0 +1,484 @@
+package planner_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/internal/planner"
+)
+
+// base is 2026-02-28 00:00 UTC, a Saturday; day(n) is n days later, so
+// day(16) is Monday 2026-03-16.
+const base = int64(1_772_236_800_000)
+
+const (
+	dayMs    = 86_400_000
+	minuteMs = 60_000
+)
+
+func day(n int64) int64 { return base + n*dayMs }
+
+// at is day n at hh:mm UTC.
+func at(n, hh, mm int64) int64 { return day(n) + hh*3_600_000 + mm*minuteMs }
+
+// u is whole units in milli-units.
+func u(n int64) gongxu.Qty { return gongxu.Qty(n * 1000) }
+
+const factory = gongxu.OrgID("acme")
+
+// The jacket of acme, planned on Monday d16 06:00. Lengths in metres, the
+// rest in pieces.
+//
+//	acme/jacket (made, 2 d)       stock 20
+//	├─ shell 1.5 m                mill-a, 5 d, lot ≥ 100 m in 10 m steps, stock 60 m; offer: at least 150 m
+//	├─ lining 1.2 m + 5 % scrap   mill-a, 5 d
+//	├─ zipper 1                   zip-co, 3 d, lots of 100; PO 1: 200 asked for d19, promised d20 09:00
+//	├─ sleeve 2                   made, 1 d, lots of 10, stock 25
+//	│  ├─ shell 0.5 m
+//	│  └─ lining 0.3 m
+//	└─ collar-kit 1               phantom, stock 5
+//	   ├─ interfacing 0.1 m       mill-a, 5 d: mill-a has no offer for it
+//	   └─ snap 2                  zip-co, 3 d
+//
+// One work center, sewing: one line, Monday to Friday 08:00-16:00; a
+// sleeve takes 30 min setup + 3 min a piece, a jacket 30 min + 10 min.
+//
+// Orders: 1: 100 jackets due d20 10:00; 2: 50 due d25; 3: 10 scarves
+// (no master data); 4: completed.
+func jacketLedger() *fakeLedger {
+	const mm = 1000
+	weekdays := func(start, end int64) []gongxu.Shift {
+		var s []gongxu.Shift
+		for d := int64(1); d <= 5; d++ {
+			s = append(s, gongxu.Shift{Weekday: d, StartMin: start, EndMin: end})
+		}
+		return s
+	}
+	offer := func(supplier gongxu.OrgID, item gongxu.ItemID, minQty gongxu.Qty) gongxu.SupplyOffer {
+		return gongxu.SupplyOffer{Supplier: supplier, Item: item, Unit: "piece", LeadTimeDays: 5, MinQty: minQty,
+			Tiers: []gongxu.OfferTier{{MinQty: 0, UnitPrice: 100}}, Currency: "CNY", Version: 1}
+	}
+	order := func(id uint64, product gongxu.ItemID, qty gongxu.Qty, due int64, status gongxu.ProductionOrderStatus) gongxu.ProductionOrder {
+		return gongxu.ProductionOrder{ID: id, Factory: factory, Product: product, Qty: qty, Due: due, Status: status,
+			PlannedCompletion: due, PlanReason: "the due date", Created: day(10)}
+	}
+	return &fakeLedger{
+		master: map[gongxu.OrgID]gongxu.Master{factory: {
+			Items: []gongxu.Item{
+				{ID: "acme/jacket", Unit: "piece", LeadTimeDays: 2, Make: true},
+				{ID: "collar-kit", Unit: "piece", Make: true, Phantom: true},
+				{ID: "interfacing", Unit: "m", LeadTimeDays: 5, Supplier: "mill-a"},
+				{ID: "lining", Unit: "m", LeadTimeDays: 5, Supplier: "mill-a"},
+				{ID: "shell", Unit: "m", LeadTimeDays: 5, LotMin: 100 * mm, LotMultiple: 10 * mm, Supplier: "mill-a"},
+				{ID: "sleeve", Unit: "piece", LeadTimeDays: 1, LotMultiple: u(10), Make: true},
+				{ID: "snap", Unit: "piece", LeadTimeDays: 3, Supplier: "zip-co"},
+				{ID: "zipper", Unit: "piece", LeadTimeDays: 3, LotMultiple: u(100), Supplier: "zip-co"},
+			},
+			BOM: []gongxu.BOMLine{
+				{Parent: "acme/jacket", Child: "collar-kit", QtyPer: 1000},
+				{Parent: "acme/jacket", Child: "lining", QtyPer: 1200, ScrapBP: 500},
+				{Parent: "acme/jacket", Child: "shell", QtyPer: 1500},
+				{Parent: "acme/jacket", Child: "sleeve", QtyPer: 2000},
+				{Parent: "acme/jacket", Child: "zipper", QtyPer: 1000},
+				{Parent: "collar-kit", Child: "interfacing", QtyPer: 100},
+				{Parent: "collar-kit", Child: "snap", QtyPer: 2000},
+				{Parent: "sleeve", Child: "lining", QtyPer: 300},
+				{Parent: "sleeve", Child: "shell", QtyPer: 500},
+			},
+			Routings: []gongxu.Routing{
+				{Item: "acme/jacket", Ops: []gongxu.Operation{{WorkCenter: "sewing", SetupMs: 30 * minuteMs, RunMsPerUnit: 10 * minuteMs}}},
+				{Item: "sleeve", Ops: []gongxu.Operation{{WorkCenter: "sewing", SetupMs: 30 * minuteMs, RunMsPerUnit: 3 * minuteMs}}},
+			},
+			WorkCenters: []gongxu.WorkCenter{
+				{ID: "sewing", Capacity: 1, Calendar: gongxu.Calendar{Weekly: weekdays(8*60, 16*60)}},
+			},
+		}},
+		stock: []gongxu.Stock{
+			{Org: factory, Item: "acme/jacket", Qty: u(20)},
+			{Org: factory, Item: "acme/scarf", Qty: u(3)}, // no master data: left out
+			{Org: factory, Item: "collar-kit", Qty: u(5)},
+			{Org: factory, Item: "shell", Qty: u(60)},
+			{Org: factory, Item: "sleeve", Qty: u(25)},
+		},
+		offers: []gongxu.SupplyOffer{
+			offer("mill-a", "lining", 0),
+			offer("mill-a", "shell", 150*mm),
+			offer("zip-co", "snap", 0),
+			offer("zip-co", "zipper", 0),
+		},
+		orders: []gongxu.ProductionOrder{
+			order(1, "acme/jacket", u(100), at(20, 10, 0), gongxu.OrderOpen),
+			order(2, "acme/jacket", u(50), day(25), gongxu.OrderOpen),
+			order(3, "acme/scarf", u(10), day(25), gongxu.OrderOpen),
+			order(4, "acme/jacket", u(500), day(12), gongxu.OrderCompleted),
+		},
+		pos: []gongxu.PurchaseOrder{
+			{ID: 1, Factory: factory, Supplier: "zip-co", Currency: "CNY", Status: gongxu.POAccepted,
+				Lines:    []gongxu.POLine{{Item: "zipper", Qty: u(200), Date: day(19), UnitPrice: 100}},
+				Promised: []int64{at(20, 9, 0)}, Shipped: []gongxu.Qty{0}, Received: []gongxu.Qty{0}},
+			// Received in full: no longer open.
+			{ID: 2, Factory: factory, Supplier: "zip-co", Currency: "CNY", Status: gongxu.POReceived,
+				Lines:    []gongxu.POLine{{Item: "zipper", Qty: u(500), Date: day(5), UnitPrice: 100}},
+				Promised: []int64{day(5)}, Shipped: []gongxu.Qty{u(500)}, Received: []gongxu.Qty{u(500)}},
+			// Another factory's.
+			{ID: 3, Factory: "other", Supplier: "zip-co", Currency: "CNY", Status: gongxu.POSent,
+				Lines: []gongxu.POLine{{Item: "zipper", Qty: u(900), Date: day(18), UnitPrice: 100}}, Shipped: []gongxu.Qty{0}, Received: []gongxu.Qty{0}},
+		},
+	}
+}
+
+func clock(ms int64) func(context.Context) (int64, error) {
+	return func(context.Context) (int64, error) { return ms, nil }
+}
+
+// ds renders a time as "d17" (days after base) or "d17 09:50".
+func ds(ms int64) string {
+	if ms == 0 {
+		return "-"
+	}
+	n := (ms - base) / dayMs
+	rest := ms - day(n)
+	if rest == 0 {
+		return fmt.Sprintf("d%d", n)
+	}
+	return fmt.Sprintf("d%d %02d:%02d", n, rest/3_600_000, rest%3_600_000/minuteMs)
+}
+
+func qs(q gongxu.Qty) string {
+	s := fmt.Sprintf("%d.%03d", q/1000, q%1000)
+	return strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
+}
+
+// render is the part of a plan view the tests check, as text.
+func render(v gongxu.PlanView) string {
+	var b strings.Builder
+	for _, o := range v.Orders {
+		fmt.Fprintf(&b, "order %d %s %s due %s done %s published %s late %v: %s\n",
+			o.Order, o.Product, qs(o.Qty), ds(o.Due), ds(o.Completion), ds(o.Published), o.Late, o.Reason)
+	}
+	for _, d := range v.Dates {
+		fmt.Fprintf(&b, "%s ready %s done %s\n", d.Work, ds(d.Ready), ds(d.Completion))
+	}
+	for _, tx := range v.Txs {
+		var body struct {
+			Supplier string `json:"supplier"`
+			Lines    []struct {
+				Item string     `json:"item"`
+				Qty  gongxu.Qty `json:"qty"`
+				Date int64      `json:"date"`
+			} `json:"lines"`
+			Order      uint64 `json:"order"`
+			Completion int64  `json:"completion"`
+			Reason     string `json:"reason"`
+		}
+		if err := json.Unmarshal(tx.Body, &body); err != nil {
+			panic(err)
+		}
+		switch tx.Type {
+		case "production/po":
+			fmt.Fprintf(&b, "tx po %s:", body.Supplier)
+			for _, l := range body.Lines {
+				fmt.Fprintf(&b, " %s %s %s;", l.Item, qs(l.Qty), ds(l.Date))
+			}
+			b.WriteString("\n")
+		default:
+			fmt.Fprintf(&b, "tx %s order %d %s: %s\n", tx.Type, body.Order, ds(body.Completion), body.Reason)
+		}
+	}
+	for _, p := range v.Problems {
+		fmt.Fprintf(&b, "problem: %s\n", p)
+	}
+	return b.String()
+}
+
+func diff(t *testing.T, what, got, want string) {
+	t.Helper()
+	gl, wl := lines(got), lines(want)
+	for i := range max(len(gl), len(wl)) {
+		var g, w string
+		if i < len(gl) {
+			g = gl[i]
+		}
+		if i < len(wl) {
+			w = wl[i]
+		}
+		if g != w {
+			t.Errorf("%s line %d:\n got: %s\nwant: %s", what, i+1, g, w)
+		}
+	}
+}
+
+func lines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(strings.TrimSpace(s), "\n") {
+		out = append(out, strings.TrimSpace(l))
+	}
+	return out
+}
+
+// The jacket planned by hand.
+//
+// MRP, as internal/plan's jacket: 80 jackets due d20 (start d18) and 50
+// due d25 (start d23); sleeves 140 due d18 (start d17) and 100 due d23
+// (start d22); shell 100 on d17, d18 and d23, lining 42 d17, 100.8 d18,
+// 30 d22, 63 d23; the collar kit's own 5 first, then 7.5 m interfacing and
+// 150 snaps on d18, 5 m and 100 snaps on d23; zipper 100 on d18 (PO 1,
+// asked for d19, is too late for d18 and covers d23).
+//
+// The purchase orders: mill-a gets lining and shell, its 100 m shell lots
+// raised to its 150 m minimum; interfacing has no offer: two problems.
+// zip-co gets the snaps and the zipper.
+//
+// Sewing, from Monday d16 06:00, one line 08-16: sleeves d18 (ready d17):
+// 30 + 420 min, d17 08:00-15:30. Jackets d20 (ready at their start d18):
+// 30 + 800 min: d18 08:00-16:00, d19 08:00-13:50. Sleeves d23 (ready
+// Sunday d22): 30 + 300 min, d23 08:00-13:30. Jackets d25, ready when
+// those sleeves are: 30 + 500 min, d23 13:30-16:00, d24 08:00-14:20.
+//
+// Sewing has room, so materials bind: order 1 waits for its purchases due
+// d18 (the longest lead time, 5 days: interfacing first by name), order 2
+// for its sleeves, which wait for the lining due d22.
+func TestJacket(t *testing.T) {
+	f := jacketLedger()
+	p := planner.New(f, clock(at(16, 6, 0)))
+	v, err := p.Plan(context.Background(), factory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	diff(t, "plan", render(v), `
+		order 1 acme/jacket 100 due d20 10:00 done d19 13:50 published d20 10:00 late false: waits for interfacing from mill-a, due 2026-03-18
+		order 2 acme/jacket 50 due d25 done d24 14:20 published d25 late false: waits for lining from mill-a, due 2026-03-22
+		order 3 acme/scarf 10 due d25 done - published d25 late false: not planned: acme/scarf has no item in the master data of acme
+		wo:acme/jacket@2026-03-20 ready d18 done d19 13:50
+		wo:acme/jacket@2026-03-25 ready d23 13:30 done d24 14:20
+		wo:sleeve@2026-03-18 ready d17 done d17 15:30
+		wo:sleeve@2026-03-23 ready d22 done d23 13:30
+		tx po mill-a: lining 42 d17; lining 100.8 d18; lining 30 d22; lining 63 d23; shell 150 d17; shell 150 d18; shell 150 d23;
+		tx po zip-co: snap 150 d18; snap 100 d23; zipper 100 d18;
+		tx production/plan_date order 1 d19 13:50: waits for interfacing from mill-a, due 2026-03-18
+		tx production/plan_date order 2 d24 14:20: waits for lining from mill-a, due 2026-03-22
+		problem: production order 3 is not planned: acme/scarf has no item in the master data of acme (publish its item, bill of materials and routing)
+		problem: supplier mill-a has no offer for interfacing; the planned purchase of 7.5 due 2026-03-18 is not sent
+		problem: supplier mill-a has no offer for interfacing; the planned purchase of 5 due 2026-03-23 is not sent
+	`)
+	if v.Factory != factory || v.At != at(16, 6, 0) || len(v.WorkCenters) != 1 || len(v.Purchases) != 12 || len(v.Work) != 4 || len(v.Ops) != 4 {
+		t.Errorf("view: factory %s at %d, %d work centers, %d purchases, %d work, %d ops",
+			v.Factory, v.At, len(v.WorkCenters), len(v.Purchases), len(v.Work), len(v.Ops))
+	}
+
+	// The same input gives the same view, byte for byte.
+	again, err := planner.New(f, clock(at(16, 6, 0))).Plan(context.Background(), factory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b1, _ := json.Marshal(v)
+	b2, _ := json.Marshal(again)
+	if string(b1) != string(b2) {
+		t.Errorf("two plans of the same ledger differ:\n%s\n%s", b1, b2)
+	}
+}
+
+// Once what the plan sends has landed, planning again (a minute later)
+// sends nothing: the purchase orders are open orders that cover the needs,
+// the published dates are the computed ones.
+func TestJacketIdempotent(t *testing.T) {
+	f := jacketLedger()
+	v, err := planner.New(f, clock(at(16, 6, 0))).Plan(context.Background(), factory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Txs) != 4 {
+		t.Fatalf("first plan sends %d txs, want 4", len(v.Txs))
+	}
+	f.apply(t, factory, v.Txs)
+	again, err := planner.New(f, clock(at(16, 6, 1))).Plan(context.Background(), factory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(again.Txs) != 0 {
+		t.Errorf("planning again sends:\n%s", render(again))
+	}
+	for i, o := range again.Orders {
+		if o.Completion != v.Orders[i].Completion {
+			t.Errorf("order %d: completion %s, first %s", o.Order, ds(o.Completion), ds(v.Orders[i].Completion))
+		}
+	}
+	// The interfacing is still not bought: the problems stay.
+	if len(again.Problems) != 3 {
+		t.Errorf("problems: %q", again.Problems)
+	}
+}
+
+// Order 2 due Saturday d21 instead: its sleeves (100, due d19, start d18)
+// go before order 1's jackets, which then sew d18 13:30-16:00, d19 and d20
+// 08:00-11:20, late for d20 10:00; with a second line they would be done
+// d19 13:50. Order 2's jackets wait for PO 1's zippers (they cover its
+// need on d19, but are promised for d20 09:00) and then for the line: d20
+// 11:20-16:00 and Monday d23 08:00-12:10 (free capacity: d20 09:00 to d23
+// 09:50).
+func TestJacketBottleneck(t *testing.T) {
+	f := jacketLedger()
+	f.orders[1].Due, f.orders[1].PlannedCompletion = day(21), day(21)
+	v, err := planner.New(f, clock(at(16, 6, 0))).Plan(context.Background(), factory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := render(v)
+	got = got[:strings.Index(got, "tx po")]
+	diff(t, "plan", got, `
+		order 1 acme/jacket 100 due d20 10:00 done d20 11:20 published d20 10:00 late true: work center sewing is the bottleneck: with free capacity the order would complete 2026-03-19 13:50 UTC
+		order 2 acme/jacket 50 due d21 done d23 12:10 published d21 late true: work center sewing is the bottleneck: with free capacity the order would complete 2026-03-23 09:50 UTC
+		order 3 acme/scarf 10 due d25 done - published d25 late false: not planned: acme/scarf has no item in the master data of acme
+		wo:acme/jacket@2026-03-20 ready d18 done d20 11:20
+		wo:acme/jacket@2026-03-21 ready d20 09:00 done d23 12:10
+		wo:sleeve@2026-03-18 ready d17 done d17 15:30
+		wo:sleeve@2026-03-19 ready d18 done d18 13:30
+	`)
+}
+
+// Without a routing for the sleeve nothing can be scheduled: a problem;
+// MRP's purchases and work and the purchase orders are still there, and no
+// date is published.
+func TestJacketNoRouting(t *testing.T) {
+	f := jacketLedger()
+	m := f.master[factory]
+	m.Routings = m.Routings[:1]
+	f.master[factory] = m
+	v, err := planner.New(f, clock(at(16, 6, 0))).Plan(context.Background(), factory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Purchases) != 12 || len(v.Work) != 4 || len(v.Txs) != 2 || len(v.Dates) != 0 {
+		t.Fatalf("%d purchases, %d work, %d dates, txs:\n%s", len(v.Purchases), len(v.Work), len(v.Dates), render(v))
+	}
+	want := `problem: the work cannot be scheduled, so no completion dates are planned: work order "wo:sleeve@2026-03-18": item "sleeve" has no routing`
+	if !strings.Contains(render(v), want) {
+		t.Errorf("no schedule problem:\n%s", render(v))
+	}
+	if o := v.Orders[0]; o.Completion != 0 || !strings.HasPrefix(o.Reason, "not scheduled: work order") {
+		t.Errorf("order 1: %+v", o)
+	}
+}
+
+// Urgent needs: planned on Wednesday d18 at 23:00, the purchases due d17
+// and d18 are past, and d19 is too close: their lines ask for d20 (the
+// earliest date a purchase order sent now may ask for), the schedule waits
+// for them, and once sent they cover those needs: planning again sends
+// nothing.
+func TestJacketPastDue(t *testing.T) {
+	f := jacketLedger()
+	now := at(18, 23, 0)
+	v, err := planner.New(f, clock(now)).Plan(context.Background(), factory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tx := range v.Txs {
+		if tx.Type != "production/po" {
+			continue
+		}
+		var m struct {
+			Lines []struct{ Date int64 } `json:"lines"`
+		}
+		_ = json.Unmarshal(tx.Body, &m)
+		for _, l := range m.Lines {
+			if l.Date < day(20) {
+				t.Errorf("%s: a line asks for %s, before d20", tx.Summary, ds(l.Date))
+			}
+		}
+	}
+	if o := v.Orders[0]; o.Completion < day(20) || !o.Late {
+		t.Errorf("order 1 completes %s, late %v: it cannot start before its materials arrive d20", ds(o.Completion), o.Late)
+	}
+	f.apply(t, factory, v.Txs)
+	for _, later := range []int64{now, now + 30*minuteMs} {
+		again, err := planner.New(f, clock(later)).Plan(context.Background(), factory)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(again.Txs) != 0 {
+			t.Errorf("at %s planning again sends:\n%s", ds(later), render(again))
+		}
+	}
+}
+
+func TestPlanErrors(t *testing.T) {
+	f := jacketLedger()
+	p := planner.New(f, clock(at(16, 6, 0)))
+	if _, err := p.Plan(context.Background(), "Not An Org"); gongxu.ErrorKind(err) != gongxu.KindInvalid {
+		t.Errorf("malformed org: %v", err)
+	}
+	// A factory with nothing: an empty plan, every list empty, not nil.
+	v, err := p.Plan(context.Background(), "nobody")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(v)
+	if strings.Contains(string(b), "null") {
+		t.Errorf("empty plan has nil lists: %s", b)
+	}
+	// With the members known, only factories are planned.
+	members := fakeMembers{{ID: factory, Roles: []gongxu.Role{gongxu.RoleFactory}}, {ID: "hub", Roles: []gongxu.Role{gongxu.RoleHub}}}
+	checked := planner.New(f, clock(at(16, 6, 0))).RequireFactory(members)
+	for _, org := range []gongxu.OrgID{"hub", "nobody"} {
+		if _, err := checked.Plan(context.Background(), org); gongxu.ErrorKind(err) != gongxu.KindNotFound || gongxu.ErrorMessage(err) != "org "+string(org)+" is not a factory" {
+			t.Errorf("%s: %v", org, err)
+		}
+	}
+	if _, err := checked.Plan(context.Background(), factory); err != nil {
+		t.Errorf("the factory: %v", err)
+	}
+	// The clock fails: the error comes through.
+	down := planner.New(f, func(context.Context) (int64, error) {
+		return 0, gongxu.Errorf(gongxu.KindUnavailable, "no block yet")
+	})
+	if _, err := down.Plan(context.Background(), factory); gongxu.ErrorKind(err) != gongxu.KindUnavailable {
+		t.Errorf("clock down: %v", err)
+	}
+}
+
+// A started work order is a scheduled receipt of what it has still to
+// make, due at its order's date, and the lots it reserved are not on hand:
+// order 1's 100 jackets are 20 in stock, 30 in work and 50 to plan; the
+// work reserved 40 m of the 60 m of shell, so 20 m are left for the plan.
+//
+// Sleeves for 50 jackets: 100 on d18, 25 in stock, lot 80 (start d17).
+// Shell: d17 40 (the sleeves), d18 75 (the jackets), d22 50, d23 75
+// (order 2 as before; its sleeves are 100 − the 5 left = 95, lot 100):
+// 20 on hand → d17 lot 100 (80 left), d18 5 left, d22 lot 100 (55 left),
+// d23 lot 100.
+func TestJacketStartedWork(t *testing.T) {
+	f := jacketLedger()
+	f.orders[0].Status = gongxu.OrderInProgress
+	f.wos = []gongxu.WorkOrder{
+		{ID: 7, Order: 1, Factory: factory, Item: "acme/jacket", Qty: u(30), Status: gongxu.WOStarted,
+			Inputs: []gongxu.LotQty{{Lot: "acme/shell-1", Qty: u(40)}}},
+		{ID: 6, Order: 1, Factory: factory, Item: "acme/jacket", Qty: u(10), Produced: u(10), Status: gongxu.WOCompleted},
+	}
+	f.lots = []gongxu.Lot{{ID: "acme/shell-1", Item: "shell", Owner: factory, Qty: u(60), Reserved: u(40)}}
+	v, err := planner.New(f, clock(at(16, 6, 0))).Plan(context.Background(), factory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range v.Work {
+		got = append(got, fmt.Sprintf("%s %s", w.ID, qs(w.Qty)))
+	}
+	for _, p := range v.Purchases {
+		if p.Item == "shell" {
+			got = append(got, fmt.Sprintf("%s %s", p.ID, qs(p.Qty)))
+		}
+	}
+	diff(t, "plan", strings.Join(got, "\n"), `
+		wo:sleeve@2026-03-18 80
+		wo:acme/jacket@2026-03-20 50
+		wo:sleeve@2026-03-23 100
+		wo:acme/jacket@2026-03-25 50
+		po:shell@2026-03-17 100
+		po:shell@2026-03-22 100
+		po:shell@2026-03-23 100
+	`)
+}
