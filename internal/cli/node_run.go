@@ -136,7 +136,7 @@ func startNode(home string, cfg NodeConfig, log *slog.Logger) (_ *node, err erro
 	n.proj.push(gongxu.CommittedBlock{}) // wake it to catch up with the block store
 	api := httpapi.New(httpapi.Config{Node: readYourWrites{n}, Members: n.read, Txs: n.read, Pools: n.read, RFQs: n.read,
 		Receipts: receipts{n}, Production: n.read, Plans: n.plans, Registry: reg, Logger: log})
-	pages, err := web.New(web.Config{Node: n.comet, Members: n.read, Txs: n.read, Pools: n.read, RFQs: n.read, Operator: op,
+	pages, err := web.New(web.Config{Node: n.comet, Members: n.read, Txs: n.read, Pools: n.read, RFQs: n.read, Operator: op, Production: n.read, Plans: n.plans,
 		Progress: n.progressPoints, Logger: log})
 	if err != nil {
 		return nil, err

@@ -1,16 +1,26 @@
 // Package web owns the server-rendered pages of a node: the HTML handler that
 // New returns, its embedded templates (templates/) and static assets
 // (static/: a small style sheet and htmx for live updates, no JS build step),
-// and the helpers the pages share: time formatting, key shortening, and charts
-// drawn as server-side SVG (svg.go).
+// and the helpers the pages share: time, quantity and money formatting, key
+// shortening, and charts drawn as server-side SVG (svg.go: progress bars,
+// tier ladders, a pool's progress; gantt.go: the Gantt chart of a factory's
+// work centers).
 //
 // Pages read only the read-side services of the root package (NodeService for
-// the chain status, MemberService, TxService, PoolService, RFQService, and a
-// pool's progress points through Config.Progress); they never touch consensus
-// state. Times left are counted from the latest block time, never from a
-// clock. One page acts: the hub form (hub.go) records a walk-in consumer's
-// pledge through gongxu.Operator, answering only loopback clients and checking
-// a CSRF token; it builds the message bodies itself and imports no module.
+// the chain status, MemberService, TxService, PoolService, RFQService,
+// ProductionService, PlanService, and a pool's progress points through
+// Config.Progress); they never touch consensus state. Times left are counted
+// from the latest block time, never from a clock.
+//
+// Two pages act for this node's own organization through gongxu.Operator:
+// the hub form (hub.go) records a walk-in consumer's pledge, and the supplier
+// inbox (supplier.go) accepts, rejects or counter-proposes the purchase
+// orders sent to the org. Both answer only loopback clients, only
+// submissions from their own page, and only with a CSRF token that changes
+// after every submission (guard.go); they build the message bodies
+// themselves as plain structs with the modules' JSON field names and import
+// no module. The factory console (factory.go) only reads: this node's
+// factory, or any other with ?org=ID.
 //
 // An error of kind gongxu.KindNotFound from a service becomes a 404 page,
 // gongxu.KindUnavailable a 503 page, and any other error a 500 page whose

@@ -275,7 +275,8 @@ type fakeOperator struct {
 	sent    []sent
 	reject  map[string]gongxu.TxResult
 	fail    map[string]error
-	onBatch func(body json.RawMessage) // called for an accepted batch
+	onBatch func(body json.RawMessage)             // called for an accepted batch
+	onSend  func(typ string, body json.RawMessage) // called for any accepted message
 }
 
 func (f *fakeOperator) Org(context.Context) (gongxu.OrgID, error) {
@@ -294,7 +295,7 @@ func (f *fakeOperator) Send(_ context.Context, typ string, body any) (gongxu.TxR
 	n := len(f.sent)
 	res, rejected := f.reject[typ]
 	ferr := f.fail[typ]
-	hook := f.onBatch
+	hook, onSend := f.onBatch, f.onSend
 	f.mu.Unlock()
 	if ferr != nil {
 		return gongxu.TxResult{}, ferr
@@ -305,6 +306,9 @@ func (f *fakeOperator) Send(_ context.Context, typ string, body any) (gongxu.TxR
 	}
 	if typ == typeBatch && hook != nil {
 		hook(b)
+	}
+	if onSend != nil {
+		onSend(typ, b)
 	}
 	return gongxu.TxResult{Hash: fmt.Sprintf("%064X", 0xF00D0+n), Height: int64(50 + n)}, nil
 }
@@ -320,4 +324,5 @@ func (f *fakes) freshenPools(now time.Time) {
 	block := now.UTC().Add(-time.Second).UnixMilli()
 	f.pools.reset(block)
 	f.rfqs.reset(block)
+	f.resetProduction(block)
 }

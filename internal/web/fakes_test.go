@@ -161,10 +161,13 @@ type fakes struct {
 	pools   *fakePools
 	rfqs    *fakeRFQs
 	op      *fakeOperator
+	prod    *fakeProduction
+	plans   *fakePlans
 }
 
 func (f *fakes) config() Config {
-	return Config{Node: f.node, Members: f.members, Txs: f.txs, Pools: f.pools, Progress: f.pools.Progress, RFQs: f.rfqs, Operator: f.op}
+	return Config{Node: f.node, Members: f.members, Txs: f.txs, Pools: f.pools, Progress: f.pools.Progress, RFQs: f.rfqs, Operator: f.op,
+		Production: f.prod, Plans: f.plans}
 }
 
 // key makes a distinct, well-formed public key from a hex digit.
@@ -223,9 +226,12 @@ func newFakes() *fakes {
 		pools:   &fakePools{},
 		rfqs:    &fakeRFQs{},
 		op:      &fakeOperator{org: "hilltown-hub"},
+		prod:    &fakeProduction{},
+		plans:   &fakePlans{},
 	}
 	fk.pools.reset(fakeBlockMs)
 	fk.rfqs.reset(fakeBlockMs)
+	fk.resetProduction(fakeBlockMs)
 	return fk
 }
 

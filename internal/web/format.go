@@ -2,6 +2,8 @@ package web
 
 import (
 	"fmt"
+	"math"
+	"math/bits"
 	"net/url"
 	"strconv"
 	"strings"
@@ -205,4 +207,117 @@ func blockMs(st gongxu.Status) int64 {
 		return 0
 	}
 	return t.UnixMilli()
+}
+
+// Paths of the production pages, for links.
+func orderPath(id uint64) string { return "/production-orders/" + strconv.FormatUint(id, 10) }
+func poPath(id uint64) string    { return "/purchase-orders/" + strconv.FormatUint(id, 10) }
+
+// factoryPath is the factory console of org ("": this node's own).
+func factoryPath(org gongxu.OrgID) string {
+	if org == "" {
+		return "/factory"
+	}
+	return "/factory?org=" + url.QueryEscape(string(org))
+}
+
+// qtyString formats a quantity in milli-units for people: "1,250",
+// "12.5", "0.125" (no trailing zeros after the point).
+func qtyString(q gongxu.Qty) string {
+	s := decimalString(int64(q), 3)
+	whole, frac, ok := strings.Cut(s, ".")
+	sign := ""
+	if strings.HasPrefix(whole, "-") {
+		sign, whole = "-", whole[1:]
+	}
+	u, _ := strconv.ParseUint(whole, 10, 64)
+	if ok {
+		return sign + digits(u) + "." + frac
+	}
+	return sign + digits(u)
+}
+
+// decimalString writes n/10^scale as a plain decimal without separators and
+// without trailing zeros after the point: (12500, 3) → "12.5", for the value
+// of a form's input.
+func decimalString(n int64, scale int) string {
+	sign := ""
+	if n < 0 {
+		sign = "-"
+	}
+	m := magnitude(n)
+	p := uint64(1)
+	for range scale {
+		p *= 10
+	}
+	s := sign + strconv.FormatUint(m/p, 10)
+	if f := m % p; f != 0 {
+		frac := strconv.FormatUint(f+p, 10)[1:] // zero-padded to scale digits
+		s += "." + strings.TrimRight(frac, "0")
+	}
+	return s
+}
+
+// parseDecimal reads a non-negative decimal that people typed ("1,250",
+// "12.5", " 0.12 ") as an integer of 10^-scale units: ("12.5", 3) → 12500.
+// It refuses signs, more than scale digits after the point, and overflow.
+func parseDecimal(s string, scale int) (int64, bool) {
+	s = strings.ReplaceAll(strings.TrimSpace(s), ",", "")
+	whole, frac, _ := strings.Cut(s, ".")
+	if whole == "" && frac == "" || len(frac) > scale || strings.Trim(whole+frac, "0123456789") != "" {
+		return 0, false
+	}
+	frac += strings.Repeat("0", scale-len(frac))
+	n, err := strconv.ParseInt(whole+frac, 10, 64) // not empty: "." alone was refused
+	if err != nil {
+		return 0, false
+	}
+	return n, true
+}
+
+// moneyScale is the number of decimals of currency's minor unit.
+func moneyScale(currency string) int {
+	if zeroDecimals[currency] {
+		return 0
+	}
+	return 2
+}
+
+// msDay is the UTC day of a block time for people: "5 Jan 2026".
+func msDay(ms int64) string { return msTime(ms).Format("2 Jan 2006") }
+
+// dayLayout is the value of a date input.
+const dayLayout = "2006-01-02"
+
+// dayInput is the UTC day of a block time, as a date input's value.
+func dayInput(ms int64) string { return msTime(ms).Format(dayLayout) }
+
+// parseDay reads a date input's value as a block time in unix ms: that day,
+// at the same time of day (UTC) as like, so that a date people leave as it was
+// keeps its exact time.
+func parseDay(s string, like int64) (int64, bool) {
+	t, err := time.Parse(dayLayout, strings.TrimSpace(s))
+	if err != nil {
+		return 0, false
+	}
+	const day = 24 * 3600 * 1000
+	return t.UnixMilli() + ((like%day)+day)%day, true
+}
+
+// lineAmount is a line's value in minor units: qty (milli-units) times the
+// unit price per 1000 milli, rounded down; false when either is negative or
+// the value overflows.
+func lineAmount(q gongxu.Qty, unitPrice int64) (int64, bool) {
+	if q < 0 || unitPrice < 0 {
+		return 0, false
+	}
+	hi, lo := bits.Mul64(uint64(q), uint64(unitPrice))
+	if hi >= 1000 {
+		return 0, false
+	}
+	v, _ := bits.Div64(hi, lo, 1000)
+	if v > math.MaxInt64 {
+		return 0, false
+	}
+	return int64(v), true
 }

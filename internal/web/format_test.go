@@ -4,6 +4,8 @@ import (
 	"math"
 	"testing"
 	"time"
+
+	"github.com/gongxu-network/gongxu"
 )
 
 func TestShortKey(t *testing.T) {
@@ -116,5 +118,90 @@ func TestTimeLeft(t *testing.T) {
 	}
 	if got := timeLeft(now, 0); got != "" {
 		t.Errorf("unknown block time: %q", got)
+	}
+}
+
+func TestQuantities(t *testing.T) {
+	for q, want := range map[gongxu.Qty]string{0: "0", 1000: "1", 1500: "1.5", 125: "0.125", 12_345_678: "12,345.678", 2_000_000: "2,000", -2500: "-2.5",
+		math.MaxInt64: "9,223,372,036,854,775.807", math.MinInt64: "-9,223,372,036,854,775.808"} {
+		if got := qtyString(q); got != want {
+			t.Errorf("qtyString(%d) = %q, want %q", q, got, want)
+		}
+	}
+	for _, c := range []struct {
+		n     int64
+		scale int
+		want  string
+	}{{12500, 3, "12.5"}, {450, 2, "4.5"}, {2800, 2, "28"}, {7, 0, "7"}, {5, 3, "0.005"}, {-120, 2, "-1.2"}} {
+		if got := decimalString(c.n, c.scale); got != c.want {
+			t.Errorf("decimalString(%d, %d) = %q, want %q", c.n, c.scale, got, c.want)
+		}
+	}
+	for _, c := range []struct {
+		in    string
+		scale int
+		want  int64
+		ok    bool
+	}{
+		{"12.5", 3, 12500, true}, {"1,500", 3, 1_500_000, true}, {" 0.125 ", 3, 125, true}, {"4.50", 2, 450, true}, {".5", 2, 50, true},
+		{"7.", 2, 700, true}, {"0", 2, 0, true}, {"12", 0, 12, true},
+		{"", 2, 0, false}, {".", 2, 0, false}, {"1.234", 2, 0, false}, {"-1", 2, 0, false}, {"+1", 2, 0, false}, {"1e3", 2, 0, false},
+		{"1.2.3", 3, 0, false}, {"9223372036854775.808", 3, 0, false}, {"abc", 2, 0, false}, {"1 000", 2, 0, false},
+	} {
+		got, ok := parseDecimal(c.in, c.scale)
+		if got != c.want || ok != c.ok {
+			t.Errorf("parseDecimal(%q, %d) = %d, %v; want %d, %v", c.in, c.scale, got, ok, c.want, c.ok)
+		}
+	}
+	if moneyScale("CNY") != 2 || moneyScale("JPY") != 0 {
+		t.Error("moneyScale")
+	}
+	for _, c := range []struct {
+		q     gongxu.Qty
+		price int64
+		want  int64
+		ok    bool
+	}{{180000, 2800, 504000, true}, {50000, 450, 22500, true}, {1500, 3, 4, true}, {0, 99, 0, true}, {-1, 5, 0, false},
+		{math.MaxInt64, 1000, math.MaxInt64, true}, {math.MaxInt64, 1001, 0, false}, {math.MaxInt64, math.MaxInt64, 0, false}} {
+		got, ok := lineAmount(c.q, c.price)
+		if got != c.want || ok != c.ok {
+			t.Errorf("lineAmount(%d, %d) = %d, %v; want %d, %v", c.q, c.price, got, ok, c.want, c.ok)
+		}
+	}
+	if got := linesTotal([]gongxu.POLine{{Qty: math.MaxInt64, UnitPrice: 1000}, {Qty: 1000, UnitPrice: 1}}, "CNY"); got != "—" {
+		t.Errorf("overflowing total %q", got)
+	}
+}
+
+func TestDays(t *testing.T) {
+	const noon = int64(1_767_268_800_000) // 2026-01-01T12:00:00Z
+	if got := dayInput(noon); got != "2026-01-01" {
+		t.Errorf("dayInput %q", got)
+	}
+	if got := msDay(noon); got != "1 Jan 2026" {
+		t.Errorf("msDay %q", got)
+	}
+	for _, c := range []struct {
+		in   string
+		like int64
+		want int64
+		ok   bool
+	}{
+		{"2026-01-01", noon, noon, true},                                      // unchanged: the same instant
+		{"2026-01-03", noon, noon + 2*dayMs, true},                            // another day, the same time of day
+		{" 2026-01-03 ", 1_767_225_600_000, noon - 12*hourMs + 2*dayMs, true}, // midnight stays midnight
+		{"2026-02-30", noon, 0, false}, {"03/01/2026", noon, 0, false}, {"", noon, 0, false},
+	} {
+		got, ok := parseDay(c.in, c.like)
+		if got != c.want || ok != c.ok {
+			t.Errorf("parseDay(%q, %d) = %d, %v; want %d, %v", c.in, c.like, got, ok, c.want, c.ok)
+		}
+	}
+	if dayFloor(-1) != -dayMs || dayFloor(noon) != noon-12*hourMs {
+		t.Error("dayFloor")
+	}
+	if itemLabel(gongxu.ItemID("acme/linen"), "acme") != "linen" || itemLabel("other/linen", "acme") != "other/linen" ||
+		itemLabel("acme/", "acme") != "acme/" || itemLabel("linen", "") != "linen" {
+		t.Error("itemLabel")
 	}
 }

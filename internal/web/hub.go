@@ -3,10 +3,8 @@ package web
 import (
 	"cmp"
 	"crypto/rand"
-	"crypto/subtle"
 	"encoding/hex"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -39,16 +37,6 @@ type batchBody struct {
 
 // walkInRef is the reference of the deposit of a walk-in consumer's cash.
 const walkInRef = "walk-in"
-
-// The CSRF token of the hub form: a random value in a cookie and in a hidden
-// field, which must match. It changes after every submission, so that a
-// resubmitted (or replayed) form is refused instead of pledging twice.
-const (
-	csrfCookie = "gongxu_hub_csrf"
-	csrfField  = "csrf"
-	csrfBytes  = 32
-	maxForm    = 16 << 10
-)
 
 // hubOption is one choice of the form's pool select: a pool and a variant.
 type hubOption struct {
@@ -91,43 +79,6 @@ type receiptData struct {
 	Deposit    *gongxu.TxResult // when the consumer paid cash now
 	Batch      gongxu.TxResult
 	ReceiptURL string
-}
-
-// loopback reports whether the request comes from this machine. The hub form
-// acts with the node's operator key: only its own machine may use it. (Behind
-// a reverse proxy on the same machine every request looks local: do not put
-// one in front of the pages.)
-func loopback(r *http.Request) bool {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
-func newToken() string {
-	b := make([]byte, csrfBytes)
-	rand.Read(b) // never fails (crypto/rand panics instead)
-	return hex.EncodeToString(b)
-}
-
-// setToken gives the browser a fresh CSRF token and returns it.
-func setToken(w http.ResponseWriter) string {
-	tok := newToken()
-	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: tok, Path: "/hub", HttpOnly: true,
-		SameSite: http.SameSiteStrictMode, MaxAge: 12 * 3600})
-	return tok
-}
-
-// validToken reports whether the form's token matches the cookie's.
-func validToken(r *http.Request) bool {
-	c, err := r.Cookie(csrfCookie)
-	if err != nil || len(c.Value) != 2*csrfBytes {
-		return false
-	}
-	f := r.PostFormValue(csrfField)
-	return subtle.ConstantTimeCompare([]byte(c.Value), []byte(f)) == 1
 }
 
 // hubState reads the operator's org and the pools it may gather for; d.Problem
@@ -216,7 +167,7 @@ func (s *server) hubForm(w http.ResponseWriter, r *http.Request) error {
 		status = http.StatusForbidden
 	}
 	if d.Problem == "" {
-		d.CSRF = s.tokenFor(w, r)
+		d.CSRF = hubGuard.tokenFor(w, r)
 	}
 	return s.renderStatus(w, r, status, "hub", view{Title: "Record a walk-in pledge", Section: "hub", Content: d})
 }
@@ -240,39 +191,8 @@ func preselect(d *hubData, item string) {
 	}
 }
 
-// tokenFor reuses the browser's CSRF token when it has a well-formed one, so
-// that two tabs of the form both work, and sets a new one otherwise.
-func (s *server) tokenFor(w http.ResponseWriter, r *http.Request) string {
-	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) == 2*csrfBytes {
-		if _, err := hex.DecodeString(c.Value); err == nil {
-			return c.Value
-		}
-	}
-	return setToken(w)
-}
-
-// forbidden renders a 403 page with msg.
-func (s *server) forbidden(w http.ResponseWriter, r *http.Request, msg string) {
-	s.problem(w, r, http.StatusForbidden, "Not allowed", msg)
-}
-
 func (s *server) hubSubmit(w http.ResponseWriter, r *http.Request) error {
-	if !loopback(r) {
-		s.log.Warn("web: hub form posted from another machine", "remote", r.RemoteAddr)
-		s.forbidden(w, r, "The hub form only answers on this node's own machine.")
-		return nil
-	}
-	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
-		s.forbidden(w, r, "The hub form only accepts submissions from its own page.")
-		return nil
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
-	if err := r.ParseForm(); err != nil {
-		s.problem(w, r, http.StatusBadRequest, "Bad request", "The form could not be read.")
-		return nil
-	}
-	if !validToken(r) {
-		s.forbidden(w, r, "This form has expired or was already submitted. Open the hub page again to record a pledge.")
+	if !s.admit(w, r, hubGuard) {
 		return nil
 	}
 	form := hubForm{Item: r.PostFormValue("item"), Qty: strings.TrimSpace(r.PostFormValue("qty")), Paid: r.PostFormValue("paid") == "yes"}
@@ -284,7 +204,7 @@ func (s *server) hubSubmit(w http.ResponseWriter, r *http.Request) error {
 		return s.renderStatus(w, r, http.StatusConflict, "hub", view{Title: "Record a walk-in pledge", Section: "hub", Content: d})
 	}
 	// From here on the token is spent: a resubmission of this form is refused.
-	d.CSRF = setToken(w)
+	d.CSRF = hubGuard.setToken(w)
 	again := func(status int, format string, args ...any) error {
 		d.Error = fmt.Sprintf(format, args...)
 		return s.renderStatus(w, r, status, "hub", view{Title: "Record a walk-in pledge", Section: "hub", Content: d})

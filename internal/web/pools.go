@@ -192,7 +192,8 @@ type poolData struct {
 	Variants  []string // the pool's variants, named
 	HubNames  []gongxu.Org
 	AnyHub    bool
-	HubLink   bool // this node's operator may record walk-in pledges here
+	HubLink   bool      // this node's operator may record walk-in pledges here
+	Order     *orderRow // the production order the pool became (nil: none, or no Production)
 	ShareSum  int64
 	BatchLeaf int64
 }
@@ -277,6 +278,15 @@ func (s *server) pool(w http.ResponseWriter, r *http.Request) error {
 	}
 	d := poolData{poolCard: newPoolCard(p, names, now), Batches: batches, AnyHub: len(p.Hubs) == 0,
 		HubLink: s.op != nil && p.Status == gongxu.PoolOpen}
+	if s.prod != nil {
+		o, err := s.prod.OrderForPool(ctx, p.ID)
+		if err == nil {
+			row := newOrderRow(o, nil)
+			d.Order = &row
+		} else if gongxu.ErrorKind(err) != gongxu.KindNotFound {
+			return err
+		}
+	}
 	for i, t := range p.Tiers {
 		d.Tiers = append(d.Tiers, tierRow{Tier: t, N: i + 1, Reached: p.Total >= t.MinQty, Current: i == d.Progress.Tier && p.Total >= t.MinQty,
 			Beyond: t.MinQty > p.Cap, Off: percent(p.Tiers[0].UnitPrice-t.UnitPrice, p.Tiers[0].UnitPrice)})

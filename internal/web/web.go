@@ -41,8 +41,17 @@ type Config struct {
 	// RFQs reads requests for quote; nil: no request pages.
 	RFQs gongxu.RFQService
 	// Operator is this node's own org; nil: the hub page says that this node
-	// records no walk-in pledges. Its form answers only loopback clients.
+	// records no walk-in pledges, and the supplier inbox that it answers no
+	// purchase orders. Their forms answer only loopback clients.
 	Operator gongxu.Operator
+	// Production reads production orders, purchase orders, work orders,
+	// lots and stock; nil: no factory console, supplier inbox or production
+	// pages, and pool pages show no production order.
+	Production gongxu.ProductionService
+	// Plans computes a factory's plan (MRP and the schedule) at this node;
+	// nil: the factory console says that this node does not plan, and has no
+	// Gantt chart.
+	Plans gongxu.PlanService
 }
 
 // ProgressPoint is a pool's total at a block time (unix ms), one point of its
@@ -71,6 +80,20 @@ type ProgressFunc func(ctx context.Context, pool uint64) ([]ProgressPoint, error
 //	POST /hub             Operator set; POST only from loopback, with a CSRF token)
 //	GET /rfqs             requests for quote (RFQs set)
 //	GET /rfqs/{id}        a request for quote, its bids and awards
+//	GET /factory          the factory console of this node's operator org, or
+//	                      of ?org=ID read-only: production orders, purchase
+//	                      orders, the plan and its Gantt chart, stock
+//	                      (Production set; the plan with Plans)
+//	GET /factory/gantt.svg the Gantt chart of the work centers alone, as SVG
+//	                      (Production and Plans set; ?org=ID as /factory)
+//	GET /production-orders/{id}  a production order: dates, history, work
+//	                      orders, output lots (Production set)
+//	GET /purchase-orders/{id}    a purchase order: lines, promised dates,
+//	                      proposal, negotiation, shipments (Production set)
+//	GET /supplier         the supplier inbox of this node's operator org: it
+//	POST /supplier        accepts, rejects or counter-proposes purchase orders
+//	                      (Production and Operator set; POST only from
+//	                      loopback, with a CSRF token)
 //	GET /static/{path}    embedded assets
 //
 // Any other path gets a 404 page. The handler is meant to be mounted at the
@@ -88,10 +111,12 @@ type server struct {
 	node    gongxu.NodeService
 	members gongxu.MemberService
 	txs     gongxu.TxService
-	pools   gongxu.PoolService // nil: no pool pages
-	prog    ProgressFunc       // nil: no chart
-	rfqs    gongxu.RFQService  // nil: no request pages
-	op      gongxu.Operator    // nil: no hub form
+	pools   gongxu.PoolService       // nil: no pool pages
+	prog    ProgressFunc             // nil: no chart
+	rfqs    gongxu.RFQService        // nil: no request pages
+	op      gongxu.Operator          // nil: no hub form, no supplier answers
+	prod    gongxu.ProductionService // nil: no production pages
+	plans   gongxu.PlanService       // nil: no plan, no Gantt chart
 	log     *slog.Logger
 	now     func() time.Time
 	nav     []navItem
@@ -110,7 +135,8 @@ type asset struct {
 }
 
 // The pages; each is templates/<name>.html and defines "content".
-var pageNames = []string{"home", "org", "tx", "proposal", "error", "pools", "pool", "hub", "receipt", "rfqs", "rfq"}
+var pageNames = []string{"home", "org", "tx", "proposal", "error", "pools", "pool", "hub", "receipt", "rfqs", "rfq",
+	"factory", "porder", "supplier", "po"}
 
 // navItem is one entry of the navigation bar. Section pages (Pools,
 // Production, Trace) add theirs in navFor.
@@ -131,6 +157,12 @@ func navFor(cfg Config) []navItem {
 	}
 	if cfg.Pools != nil && cfg.Operator != nil {
 		nav = append(nav, navItem{Name: "Hub", Path: "/hub", Section: "hub"})
+	}
+	if cfg.Production != nil {
+		nav = append(nav, navItem{Name: "Factory", Path: "/factory", Section: "factory"})
+		if cfg.Operator != nil {
+			nav = append(nav, navItem{Name: "Supplier", Path: "/supplier", Section: "supplier"})
+		}
 	}
 	return nav
 }
@@ -155,6 +187,8 @@ func newServer(cfg Config, now func() time.Time) (*server, error) {
 		prog:    cfg.Progress,
 		rfqs:    cfg.RFQs,
 		op:      cfg.Operator,
+		prod:    cfg.Production,
+		plans:   cfg.Plans,
 		log:     cfg.Logger,
 		now:     now,
 		nav:     navFor(cfg),
@@ -194,7 +228,8 @@ func (s *server) loadAssets() error {
 }
 
 func (s *server) parseTemplates() error {
-	base, err := template.New("").Funcs(s.funcMap()).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", "templates/pool_partials.html")
+	base, err := template.New("").Funcs(s.funcMap()).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", "templates/pool_partials.html",
+		"templates/production_partials.html")
 	if err != nil {
 		return fmt.Errorf("web: parse layout: %w", err)
 	}
@@ -237,6 +272,15 @@ func (s *server) funcMap() template.FuncMap {
 		"txPath":       txPath,
 		"proposalPath": proposalPath,
 		"needed":       votesNeeded,
+		"qty":          qtyString,
+		"label":        statusLabel,
+		"itemLabel":    itemLabel,
+		"cardOf":       func(c poCard, csrf string) pocardView { return pocardView{Card: c, CSRF: csrf} },
+		"day":          msDay,
+		"dateValue":    dayInput,
+		"orderPath":    orderPath,
+		"poPath":       poPath,
+		"factoryPath":  factoryPath,
 		"bar":          ProgressBar,
 		"voteBar": func(p gongxu.Proposal) template.HTML {
 			need := votesNeeded(p.Electors)
@@ -272,6 +316,14 @@ func (s *server) routes() {
 	if s.rfqs != nil {
 		m.Handle("GET /rfqs", s.handle(s.rfqList))
 		m.Handle("GET /rfqs/{id}", s.handle(s.rfq))
+	}
+	if s.prod != nil {
+		m.Handle("GET /factory", s.handle(s.factory))
+		m.Handle("GET /factory/gantt.svg", s.handle(s.ganttSVG))
+		m.Handle("GET /production-orders/{id}", s.handle(s.productionOrder))
+		m.Handle("GET /purchase-orders/{id}", s.handle(s.purchaseOrder))
+		m.Handle("GET /supplier", s.handle(s.supplierInbox))
+		m.Handle("POST /supplier", s.handle(s.supplierSubmit))
 	}
 	m.HandleFunc("GET /static/{path...}", s.static)
 	m.HandleFunc("/", s.unknown)

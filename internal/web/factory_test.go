@@ -1,0 +1,307 @@
+package web
+
+import (
+	"encoding/xml"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gongxu-network/gongxu"
+)
+
+// between returns the part of body from the element with id to the next
+// section, to check what a section holds.
+func between(t *testing.T, body, id string) string {
+	t.Helper()
+	i := strings.Index(body, `id="`+id+`"`)
+	if i < 0 {
+		t.Fatalf("no element with id %q", id)
+	}
+	rest := body[i:]
+	if j := strings.Index(rest[1:], "<section"); j >= 0 {
+		rest = rest[:j+1]
+	}
+	return rest
+}
+
+func TestFactoryConsole(t *testing.T) {
+	f := newFakes()
+	f.op.org = "acme-textiles"
+	s, _ := newTestServer(t, f)
+	body := page(t, s, "/factory", http.StatusOK)
+	contains(t, "factory console", body,
+		"<title>Factory · Acme Textiles · gongxu</title>", `<a href="/factory" aria-current="page">Factory</a>`, `<a href="/supplier">Supplier</a>`,
+		"<h1>Acme Textiles</h1>", "this node's organization")
+	lacks(t, "own console", body, "viewed read-only")
+
+	orders := between(t, body, "orders")
+	contains(t, "orders", orders,
+		`<tr id="order-7" class="late">`, `<a href="/production-orders/7">#7</a>`, `<code title="acme-textiles/linen-shirt">linen-shirt</code>`,
+		`<td class="num">64<span class="rel">20 made</span></td>`, "6 Jan 2026</time> <span class=\"badge err\">late</span>",
+		"linen fabric from Blue River Cotton promised for the 3rd, a day late", `<span class="badge status-in_progress">in progress</span>`,
+		`<a href="/pools/2">pool #2</a>`,
+		// Order 6: the plan now says a day earlier, and why.
+		`<span class="rel replan">plan now: <time datetime="2026-01-09T16:00:00Z"`, "the cutting table&#39;s second unit is free a day earlier",
+		`<span class="badge status-completed">completed</span>`)
+	lacks(t, "orders", orders, `<tr id="order-6" class="late">`, `<tr id="order-5" class="late">`) // a completed order is never late
+
+	gantt := between(t, body, "gantt")
+	contains(t, "gantt", gantt, `<div class="gantt-wrap"><svg class="gantt"`, `class="gantt-bar late"`, `class="gantt-today"`,
+		`<a href="/factory/gantt.svg?org=acme-textiles">`)
+	contains(t, "problems", between(t, body, "plan-problems"), "item acme-textiles/bamboo-socks has no routing")
+	contains(t, "planned work", between(t, body, "planned-work"), `<code title="wo:acme-textiles/linen-panel@d1">linen-panel</code>`,
+		`<tr class="late">`, "order:7")
+	contains(t, "planned purchases", between(t, body, "planned-purchases"), `<a href="/orgs/blue-river-cotton">blue-river-cotton</a>`,
+		`<span class="badge err">overdue</span>`, "indigo-dye")
+
+	neg := between(t, body, "negotiating")
+	contains(t, "negotiating", neg, `id="po-row-13"`, `id="po-row-12"`, `id="po-row-11"`, `id="po-row-10"`,
+		`<a href="/orgs/blue-river-cotton">Blue River Cotton</a>`, "¥5,265", "awaits the supplier",
+		`<span class="badge status-changes_proposed">changes proposed</span>`, "awaits the factory", "loom maintenance until the 12th")
+	lacks(t, "negotiating", neg, `id="po-row-9"`, `id="po-row-8"`)
+	other := between(t, body, "purchase-orders")
+	contains(t, "other POs", other, `id="po-row-9"`, `id="po-row-8"`, "no silk before February", "awaits shipment")
+	contains(t, "stock", between(t, body, "stock"), "<code>cotton-thread</code></td><td class=\"num\">12.5</td>", `<td class="num">40</td>`)
+	contains(t, "plan txs", between(t, body, "plan-txs"), "<code>production/po</code> purchase order to blue-river-cotton")
+}
+
+func TestFactoryViews(t *testing.T) {
+	// Another factory, from a hub's node: read-only.
+	f := newFakes()
+	s, _ := newTestServer(t, f)
+	body := page(t, s, "/factory?org=acme-textiles", http.StatusOK)
+	contains(t, "other factory", body, "<h1>Acme Textiles</h1>", "viewed read-only", `class="gantt-bar`)
+	lacks(t, "other factory", body, "<form")
+
+	// Without ?org=, a hub's node offers the factories.
+	body = page(t, s, "/factory", http.StatusOK)
+	contains(t, "chooser", body, "<h1>Factory console</h1>", "Hilltown Community Hub, this node&#39;s organization, is not a factory.",
+		`<a href="/factory?org=acme-textiles">Acme Textiles</a>`)
+	lacks(t, "chooser", body, "Blue River Cotton")
+
+	// An org that is no factory, and ids that name nobody.
+	body = page(t, s, "/factory?org=blue-river-cotton", http.StatusOK)
+	contains(t, "supplier as factory", body, "Blue River Cotton is not a factory", "The plan could not be made: org blue-river-cotton is not a factory")
+	for _, q := range []string{"nobody", "Not_An_Id", "%20"} {
+		body = page(t, s, "/factory?org="+q, http.StatusNotFound)
+		contains(t, q, body, "No member organization has the id")
+	}
+
+	for _, c := range []struct {
+		name string
+		set  func(*fakes, *Config)
+		want string
+	}{
+		{"no operator", func(_ *fakes, c *Config) { c.Operator = nil }, "This node has no operator key"},
+		{"no org", func(f *fakes, _ *Config) { f.op.org = "" }, "belongs to no member organization yet"},
+		{"not a member", func(f *fakes, _ *Config) { f.op.org = "gone-factory" }, "gone-factory, which is not a member organization"},
+	} {
+		f := newFakes()
+		cfg := f.config()
+		c.set(f, &cfg)
+		s, err := newServer(cfg, func() time.Time { return testNow })
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := page(t, s, "/factory", http.StatusOK)
+		contains(t, c.name, body, c.want, `<a href="/factory?org=acme-textiles">`)
+		if c.name == "no operator" {
+			lacks(t, c.name, body, `href="/supplier"`)
+		}
+	}
+}
+
+func TestFactoryWithoutPlan(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		set    func(*fakes, *Config)
+		want   string
+		hidden string
+	}{
+		{"no planner", func(_ *fakes, c *Config) { c.Plans = nil }, "This node does not plan", ""},
+		{"refused", func(f *fakes, _ *Config) {
+			f.plans.err = gongxu.Errorf(gongxu.KindInvalid, "bill of materials has a cycle: a → b")
+		}, "The plan could not be made: bill of materials has a cycle: a → b", ""},
+		{"starting", func(f *fakes, _ *Config) { f.plans.err = gongxu.Errorf(gongxu.KindUnavailable, "starting") }, "The planner is not ready yet", ""},
+		{"broken", func(f *fakes, _ *Config) { f.plans.err = errors.New("mrp: /var/secret exploded") }, "The plan could not be computed; the node&#39;s log has the details.", "/var/secret"},
+		{"wrapped", func(f *fakes, _ *Config) {
+			f.plans.err = gongxu.Wrap(errors.New("sqlite: /var/secret locked"), "read master")
+		}, "The plan could not be computed", "/var/secret"},
+	} {
+		f := newFakes()
+		f.op.org = "acme-textiles"
+		cfg := f.config()
+		c.set(f, &cfg)
+		var logs strings.Builder
+		cfg.Logger = newTextLogger(&logs)
+		s, err := newServer(cfg, func() time.Time { return testNow })
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := page(t, s, "/factory", http.StatusOK)
+		contains(t, c.name, body, c.want, `id="plan-note"`, `id="orders"`, `id="negotiating"`, `id="stock"`)
+		lacks(t, c.name, body, "<svg class=\"gantt\"", `id="planned-work"`, `id="plan-txs"`)
+		if c.hidden != "" {
+			lacks(t, c.name, body, c.hidden)
+			contains(t, c.name+" log", logs.String(), c.hidden)
+		}
+		res, _ := do(t, s, "GET", "/factory/gantt.svg")
+		if want := map[string]int{"no planner": 404, "refused": 404, "starting": 503, "broken": 500, "wrapped": 500}[c.name]; res.StatusCode != want {
+			t.Errorf("%s: gantt.svg status %d, want %d", c.name, res.StatusCode, want)
+		}
+	}
+}
+
+func TestGanttSVGFile(t *testing.T) {
+	f := newFakes()
+	f.op.org = "acme-textiles"
+	s, _ := newTestServer(t, f)
+	for _, target := range []string{"/factory/gantt.svg", "/factory/gantt.svg?org=acme-textiles"} {
+		res, body := do(t, s, "GET", target)
+		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "image/svg+xml; charset=utf-8" {
+			t.Fatalf("%s: status %d, %s", target, res.StatusCode, res.Header.Get("Content-Type"))
+		}
+		if !strings.HasPrefix(body, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+`<svg class="gantt" xmlns="http://www.w3.org/2000/svg"`) {
+			t.Errorf("%s: starts %.120q", target, body)
+		}
+		d := xml.NewDecoder(strings.NewReader(body))
+		for {
+			if _, err := d.Token(); errors.Is(err, io.EOF) {
+				break
+			} else if err != nil {
+				t.Fatalf("%s: not well-formed: %v", target, err)
+			}
+		}
+		if n := strings.Count(body, `<g class="gantt-bar`); n != 6 {
+			t.Errorf("%s: %d bars", target, n)
+		}
+	}
+	f.op.org = "hilltown-hub"
+	for target, want := range map[string]string{
+		"/factory/gantt.svg":                       "No factory to chart",
+		"/factory/gantt.svg?org=nobody":            "No member organization has the id",
+		"/factory/gantt.svg?org=blue-river-cotton": "The plan of blue-river-cotton could not be made: org blue-river-cotton is not a factory",
+	} {
+		body := page(t, s, target, http.StatusNotFound)
+		contains(t, target, body, want)
+	}
+}
+
+func TestProductionOrderPage(t *testing.T) {
+	f := newFakes()
+	s, _ := newTestServer(t, f)
+	body := page(t, s, "/production-orders/7", http.StatusOK)
+	contains(t, "order 7", body, "<title>Production order 7 · gongxu</title>", "<h1>Production order #7</h1>",
+		`<span class="badge status-in_progress">in progress</span>`, `<a href="/orgs/acme-textiles">Acme Textiles</a>`,
+		`<a href="/pools/2">pool #2 Linen shirt</a>`, `<a href="/factory?org=acme-textiles">factory console</a>`,
+		`<dd id="produced">20</dd>`, "6 Jan 2026 12:00 UTC</time> <span class=\"badge err\">late</span>",
+		`<dd id="plan-reason">linen fabric from Blue River Cotton promised for the 3rd, a day late</dd>`,
+		"pool 2 succeeded: 64 units", "re-planned: the linen fabric comes a day late", "work order 3 started",
+		"<td>#3</td>", "<code>acme-textiles/blue-river-cotton/lf-0101</code> 50", `<td class="num">0.5</td>`, "No lots made yet.")
+	// History oldest first.
+	if strings.Index(body, "pool 2 succeeded") > strings.Index(body, "work order 3 started") {
+		t.Error("history out of order")
+	}
+	lacks(t, "order 7", body, "order-ready")
+
+	body = page(t, s, "/production-orders/5", http.StatusOK)
+	contains(t, "order 5", body, `<span class="badge status-completed">completed</span>`, "<code>acme-textiles/scarf-001</code></td><td class=\"num\">30</td>",
+		"Output lots <span class=\"count\">1</span>")
+	lacks(t, "order 5", body, "badge err\">late", "from <a href=\"/pools/")
+
+	for _, raw := range []string{"99", "0", "seven", "-1"} {
+		body := page(t, s, "/production-orders/"+raw, http.StatusNotFound)
+		contains(t, raw, body, "No production order has the number &#34;"+raw+"&#34;.")
+	}
+}
+
+func TestPurchaseOrderPage(t *testing.T) {
+	f := newFakes()
+	f.op.org = "blue-river-cotton"
+	s, _ := newTestServer(t, f)
+	body := page(t, s, "/purchase-orders/10", http.StatusOK)
+	contains(t, "po 10", body, "<h1>Purchase order #10</h1>", `<span class="badge status-changes_proposed">changes proposed</span>`,
+		`<a href="/orgs/acme-textiles">Acme Textiles</a>`, `to <a href="/orgs/blue-river-cotton">Blue River Cotton</a>`, "¥2,800",
+		`id="proposal"`, `<td class="num">100</td>`, `<td class="changed"><time datetime="2026-01-14T00:00:00Z"`,
+		`<td class="num changed">¥27.50</td>`, `<td class="num">¥2,750</td>`,
+		`<span class="badge action-propose">propose</span> by <a href="/orgs/blue-river-cotton">blue-river-cotton</a>`,
+		"“loom maintenance until the 12th”", "100 <code>linen-fabric</code> by <time", "Nothing shipped yet.")
+	lacks(t, "po 10", body, `<td class="num changed">100</td>`, "Answer it in the supplier inbox")
+
+	body = page(t, s, "/purchase-orders/9", http.StatusOK)
+	contains(t, "po 9", body, `<span class="badge status-accepted">accepted</span>`,
+		`<time datetime="2026-01-01T00:00:00Z" title="1 Jan 2026 00:00 UTC">1 Jan 2026</time> <span class="badge err">later</span>`,
+		"<h3>Shipment 1 <span class=\"muted\">· <time", "<code>blue-river-cotton/lf-0101</code>")
+	lacks(t, "po 9", body, `id="proposal"`)
+
+	body = page(t, s, "/purchase-orders/8", http.StatusOK)
+	contains(t, "po 8", body, `<p class="alert" id="po-reason">Rejected by the supplier: no silk before February</p>`)
+
+	// The supplier's own machine gets a link to answer a sent order.
+	req := httptest.NewRequest("GET", "/purchase-orders/12", nil)
+	req.RemoteAddr = localAddr
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, req)
+	contains(t, "po 12 locally", rec.Body.String(), `<a class="button" href="/supplier#po-12">Answer it in the supplier inbox</a>`)
+	lacks(t, "po 12 from afar", page(t, s, "/purchase-orders/12", http.StatusOK), "Answer it")
+
+	for _, raw := range []string{"99", "0", "x"} {
+		body := page(t, s, "/purchase-orders/"+raw, http.StatusNotFound)
+		contains(t, raw, body, "No purchase order has the number &#34;"+raw+"&#34;.")
+	}
+}
+
+func TestPoolProduction(t *testing.T) {
+	f := newFakes()
+	s, _ := newTestServer(t, f)
+	body := page(t, s, "/pools/2", http.StatusOK)
+	prod := between(t, body, "production")
+	contains(t, "pool 2", prod, `<a href="/production-orders/7">Production order #7</a> <span class="badge status-in_progress">in progress</span>`,
+		"64 <span class=\"muted\">(20 made)</span>", `<span class="badge err">late</span>`,
+		`<dd id="plan-reason">linen fabric from Blue River Cotton promised for the 3rd, a day late</dd>`)
+	lacks(t, "pool 2", prod, "pool-ready")
+	lacks(t, "pool 3", page(t, s, "/pools/3", http.StatusOK), `id="production"`)
+
+	// The order completes; the pool is ready: finished lots wait for the hubs.
+	f.prod.orders[0].Status, f.prod.orders[0].Produced = gongxu.OrderCompleted, 64000
+	f.pools.pools[2].Status = gongxu.PoolReady
+	f.pools.pools[2].History = append(f.pools.pools[2].History, gongxu.PoolChange{Status: gongxu.PoolReady, Time: fakeBlockMs - hourMs, Height: 40, Reason: "production order 7 completed"})
+	body = page(t, s, "/pools/2", http.StatusOK)
+	contains(t, "ready pool", body, `<span class="badge status-ready">ready</span>`, `id="pool-ready"`, "the finished lots wait for the hubs",
+		`<span class="badge status-completed">completed</span>`, "production order 7 completed")
+	lacks(t, "ready pool", between(t, body, "production"), "badge err\">late")
+	contains(t, "ready pool card", page(t, s, "/pools", http.StatusOK), `<span class="badge status-ready">ready</span>`)
+	contains(t, "ready order", page(t, s, "/production-orders/7", http.StatusOK), `id="order-ready"`)
+
+	// Without Production the pool page has no production section, and there
+	// are no production pages.
+	cfg := f.config()
+	cfg.Production = nil
+	s2, err := newServer(cfg, func() time.Time { return testNow })
+	if err != nil {
+		t.Fatal(err)
+	}
+	body = page(t, s2, "/pools/2", http.StatusOK)
+	lacks(t, "no production", body, `id="production"`, `href="/factory"`, `href="/supplier"`)
+	for _, p := range []string{"/factory", "/factory/gantt.svg", "/production-orders/7", "/purchase-orders/12", "/supplier"} {
+		page(t, s2, p, http.StatusNotFound)
+	}
+}
+
+func TestProductionErrors(t *testing.T) {
+	for _, target := range []string{"/factory?org=acme-textiles", "/production-orders/7", "/purchase-orders/12", "/pools/2"} {
+		f := newFakes()
+		f.prod.err = errors.New("sqlite: /var/secret/read.db is locked")
+		s, logs := newTestServer(t, f)
+		body := page(t, s, target, http.StatusInternalServerError)
+		lacks(t, target, body, "/var/secret")
+		contains(t, target+" log", logs.String(), "/var/secret/read.db")
+	}
+}
+
+func newTextLogger(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandler(w, nil)) }

@@ -1,0 +1,409 @@
+package web
+
+import (
+	"cmp"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gongxu-network/gongxu"
+)
+
+// The messages the supplier inbox sends, by type; their bodies are built
+// here as plain structs with module production's JSON field names.
+const (
+	typePOAccept  = "production/po_accept"
+	typePOReject  = "production/po_reject"
+	typePOPropose = "production/po_propose"
+)
+
+// maxReason is the longest reason the ledger takes, in bytes.
+const maxReason = 200
+
+// poAcceptBody is production's MsgPOAccept: Promised holds a date per line,
+// or is left out for the requested dates.
+type poAcceptBody struct {
+	PO       uint64  `json:"po"`
+	Promised []int64 `json:"promised,omitempty"`
+}
+
+// poRejectBody is production's MsgPOReject.
+type poRejectBody struct {
+	PO     uint64 `json:"po"`
+	Reason string `json:"reason"`
+}
+
+// poProposeBody is production's MsgPOPropose: the same items in the same
+// order, with other quantities, dates or prices.
+type poProposeBody struct {
+	PO     uint64          `json:"po"`
+	Lines  []gongxu.POLine `json:"lines"`
+	Reason string          `json:"reason,omitempty"`
+}
+
+// The supplier's answers, as the form names them.
+const (
+	actAccept  = "accept"
+	actReject  = "reject"
+	actPropose = "propose"
+)
+
+// lineForm is one line of a purchase order in the answer forms, with what
+// the inputs hold: the order's values, or what was entered before a refusal.
+type lineForm struct {
+	N int // 1-based
+	gongxu.POLine
+	Value    string // the line's value, for people
+	Promised string // date input of the acceptance
+	Qty      string // inputs of the proposal
+	Date     string
+	Price    string
+
+	// On the purchase order page, what a proposal changes of the line.
+	ChangedQty, ChangedDate, ChangedPrice bool
+}
+
+// poCard is a purchase order awaiting this supplier's answer.
+type poCard struct {
+	poRow
+	Lines         []lineForm
+	Reason        string // the rejection's reason input
+	ProposeReason string // the proposal's reason input
+	Open          string // the action whose form stays open after a refusal
+	Error         string // why the last answer to it was refused
+}
+
+func newPOCard(po gongxu.PurchaseOrder, names map[gongxu.OrgID]string) poCard {
+	c := poCard{poRow: newPORow(po, true, names)}
+	scale := moneyScale(po.Currency)
+	for i, l := range po.Lines {
+		c.Lines = append(c.Lines, lineForm{N: i + 1, POLine: l, Value: lineValue(l.Qty, l.UnitPrice, po.Currency),
+			Promised: dayInput(l.Date), Qty: decimalString(int64(l.Qty), 3), Date: dayInput(l.Date),
+			Price: decimalString(l.UnitPrice, scale)})
+	}
+	return c
+}
+
+// pocardView is what the pocard template renders: a card and the form token.
+type pocardView struct {
+	Card poCard
+	CSRF string
+}
+
+// supplierDone is the answer just sent.
+type supplierDone struct {
+	PO   uint64
+	Text string // "You accepted purchase order 12 from Acme Textiles."
+	Tx   gongxu.TxResult
+}
+
+type supplierData struct {
+	Org     gongxu.Org // the operator's org (zero when there is none)
+	Problem string     // why this node answers no purchase orders; no forms
+	CSRF    string
+	Inbox   []poCard // sent to this supplier: awaiting its answer, oldest first
+	Waiting []poRow  // its proposals, awaiting the factory's decision
+	Recent  []poRow  // the other orders addressed to it, newest first
+	Error   string   // why the last submission was refused (not about one order)
+	Done    *supplierDone
+}
+
+// supplierState reads the operator's org and its purchase orders; d.Problem
+// says why there is no inbox.
+func (s *server) supplierState(r *http.Request) (supplierData, error) {
+	ctx := r.Context()
+	var d supplierData
+	if s.op == nil {
+		d.Problem = "This node has no operator key to sign with, so it answers no purchase orders. A supplier answers them on its own node."
+		return d, nil
+	}
+	if !loopback(r) {
+		d.Problem = "The supplier inbox acts with this node's operator key, so it only answers on the node's own machine. Open it there, at http://127.0.0.1."
+		return d, nil
+	}
+	id, err := s.op.Org(ctx)
+	if err != nil {
+		return d, err
+	}
+	if id == "" {
+		d.Problem = "This node's operator key belongs to no member organization yet. Once the network admits the organization with the supplier role, it answers its purchase orders here."
+		return d, nil
+	}
+	org, err := s.members.Org(ctx, id)
+	if gongxu.ErrorKind(err) == gongxu.KindNotFound {
+		d.Org = gongxu.Org{ID: id, Name: string(id)}
+		d.Problem = fmt.Sprintf("This node's operator key belongs to %s, which is not a member organization (any more).", id)
+		return d, nil
+	} else if err != nil {
+		return d, err
+	}
+	d.Org = org
+	if !org.HasRole(gongxu.RoleSupplier) {
+		d.Problem = fmt.Sprintf("%s is not a supplier. Purchase orders go to supplier organizations; a member vote can add the supplier role.", org.Name)
+		return d, nil
+	}
+	names, err := s.orgNames(ctx)
+	if err != nil {
+		return d, err
+	}
+	pos, err := s.prod.POs(ctx, org.ID, listPOs)
+	if err != nil {
+		return d, err
+	}
+	for _, po := range pos {
+		if po.Supplier != org.ID {
+			continue
+		}
+		switch po.Status {
+		case gongxu.POSent:
+			d.Inbox = append(d.Inbox, newPOCard(po, names))
+		case gongxu.POChangesProposed:
+			d.Waiting = append(d.Waiting, newPORow(po, true, names))
+		default:
+			if len(d.Recent) < listRecentPOs {
+				d.Recent = append(d.Recent, newPORow(po, true, names))
+			}
+		}
+	}
+	slices.SortStableFunc(d.Inbox, func(a, b poCard) int { return cmp.Compare(a.ID, b.ID) })
+	return d, nil
+}
+
+func (s *server) supplierInbox(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.supplierState(r)
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if s.op != nil && !loopback(r) {
+		status = http.StatusForbidden
+	}
+	if d.Problem == "" {
+		d.CSRF = supplierGuard.tokenFor(w, r)
+	}
+	return s.renderStatus(w, r, status, "supplier", view{Title: "Supplier inbox", Section: "supplier", Content: d})
+}
+
+func (s *server) supplierSubmit(w http.ResponseWriter, r *http.Request) error {
+	if !s.admit(w, r, supplierGuard) {
+		return nil
+	}
+	d, err := s.supplierState(r)
+	if err != nil {
+		return err
+	}
+	page := func(status int) error {
+		return s.renderStatus(w, r, status, "supplier", view{Title: "Supplier inbox", Section: "supplier", Content: d})
+	}
+	if d.Problem != "" {
+		return page(http.StatusConflict)
+	}
+	// From here on the token is spent: a resubmission of this form is refused.
+	d.CSRF = supplierGuard.setToken(w)
+
+	raw, action := r.PostFormValue("po"), r.PostFormValue("action")
+	i := slices.IndexFunc(d.Inbox, func(c poCard) bool { return strconv.FormatUint(c.ID, 10) == raw })
+	if i < 0 {
+		d.Error, err = s.notAwaiting(r, d.Org, raw)
+		if err != nil {
+			return err
+		}
+		return page(http.StatusConflict)
+	}
+	c := &d.Inbox[i]
+	c.Open = action
+	refuse := func(format string, args ...any) error {
+		c.Error = fmt.Sprintf(format, args...)
+		return page(http.StatusUnprocessableEntity)
+	}
+
+	var typ, text string
+	var body any
+	switch action {
+	case actAccept:
+		for j := range c.Lines {
+			l := &c.Lines[j]
+			l.Promised = strings.TrimSpace(r.PostFormValue(fmt.Sprintf("promised-%d", l.N)))
+		}
+		var promised []int64
+		changed := false
+		for j := range c.Lines {
+			l := &c.Lines[j]
+			date := l.POLine.Date
+			if l.Promised != "" {
+				var ok bool
+				if date, ok = parseDay(l.Promised, l.POLine.Date); !ok {
+					return refuse("Line %d: the promised date must be a date (YYYY-MM-DD), not %q.", l.N, l.Promised)
+				}
+			}
+			changed = changed || date != l.POLine.Date
+			promised = append(promised, date)
+		}
+		if !changed {
+			promised = nil // the requested dates
+		}
+		typ, text, body = typePOAccept, "You accepted purchase order %d from %s.", poAcceptBody{PO: c.ID, Promised: promised}
+	case actReject:
+		c.Reason = strings.TrimSpace(r.PostFormValue("reason"))
+		if c.Reason == "" {
+			return refuse("A rejection needs a reason: the factory reads it.")
+		}
+		if len(c.Reason) > maxReason {
+			return refuse("The reason is %d bytes long; the ledger takes at most %d.", len(c.Reason), maxReason)
+		}
+		typ, text, body = typePOReject, "You rejected purchase order %d from %s; the factory sees your reason.", poRejectBody{PO: c.ID, Reason: c.Reason}
+	case actPropose:
+		c.ProposeReason = strings.TrimSpace(r.PostFormValue("reason"))
+		if len(c.ProposeReason) > maxReason {
+			return refuse("The reason is %d bytes long; the ledger takes at most %d.", len(c.ProposeReason), maxReason)
+		}
+		for j := range c.Lines {
+			l := &c.Lines[j]
+			l.Qty = strings.TrimSpace(r.PostFormValue(fmt.Sprintf("qty-%d", l.N)))
+			l.Date = strings.TrimSpace(r.PostFormValue(fmt.Sprintf("date-%d", l.N)))
+			l.Price = strings.TrimSpace(r.PostFormValue(fmt.Sprintf("price-%d", l.N)))
+		}
+		scale := moneyScale(c.Currency)
+		var lines []gongxu.POLine
+		changed := false
+		for j := range c.Lines {
+			l := &c.Lines[j]
+			qty, ok := parseDecimal(l.Qty, 3)
+			if !ok || qty <= 0 {
+				return refuse("Line %d: the quantity must be a positive number (up to 3 decimals), not %q.", l.N, l.Qty)
+			}
+			date, ok := parseDay(l.Date, l.POLine.Date)
+			if !ok {
+				return refuse("Line %d: the date must be a date (YYYY-MM-DD), not %q.", l.N, l.Date)
+			}
+			price, ok := parseDecimal(l.Price, scale)
+			if !ok || price <= 0 {
+				return refuse("Line %d: the unit price must be a positive amount of %s (up to %d decimals), not %q.", l.N, c.Currency, scale, l.Price)
+			}
+			nl := gongxu.POLine{Item: l.Item, Qty: gongxu.Qty(qty), Date: date, UnitPrice: price}
+			changed = changed || nl != l.POLine
+			lines = append(lines, nl)
+		}
+		if !changed {
+			return refuse("The proposal changes nothing: accept the order instead, or change a quantity, date or price.")
+		}
+		typ, text, body = typePOPropose, "You proposed changes to purchase order %d from %s; the factory decides on them.", poProposeBody{PO: c.ID, Lines: lines, Reason: c.ProposeReason}
+	default:
+		return refuse("Choose to accept, reject or propose changes.")
+	}
+
+	res, err := s.op.Send(r.Context(), typ, body)
+	if err != nil {
+		c.Error = sendError(err)
+		if gongxu.ErrorKind(err) == gongxu.KindTimeout {
+			c.Error = fmt.Sprintf("The node did not see your answer committed in time; it may still be. Look at purchase order %d before answering again.", c.ID)
+		}
+		return page(s.sendFailed(err, typ))
+	}
+	if res.Code != 0 {
+		c.Error = fmt.Sprintf("The network refused your answer to purchase order %d: %s.", c.ID, rejection(res))
+		return page(http.StatusUnprocessableEntity)
+	}
+	s.log.Info("web: purchase order answered", "po", c.ID, "answer", action, "tx", res.Hash)
+	done := &supplierDone{PO: c.ID, Text: fmt.Sprintf(text, c.ID, cmp.Or(c.Name, string(c.Factory))), Tx: res}
+	// The inbox as the ledger has it now, with the answer's result on top.
+	tok := d.CSRF
+	if d, err = s.supplierState(r); err != nil {
+		return err
+	}
+	d.CSRF, d.Done = tok, done
+	// An answered order the read model still shows as sent is not offered again.
+	d.Inbox = slices.DeleteFunc(d.Inbox, func(c poCard) bool { return c.ID == done.PO })
+	return page(http.StatusOK)
+}
+
+// notAwaiting says why the order raw names cannot be answered by org.
+func (s *server) notAwaiting(r *http.Request, org gongxu.Org, raw string) (string, error) {
+	id, err := strconv.ParseUint(raw, 10, 64)
+	if err != nil || id == 0 {
+		return fmt.Sprintf("No purchase order has the number %q.", raw), nil
+	}
+	po, err := s.prod.PO(r.Context(), id)
+	switch {
+	case gongxu.ErrorKind(err) == gongxu.KindNotFound:
+		return fmt.Sprintf("No purchase order has the number %d.", id), nil
+	case err != nil:
+		return "", err
+	case po.Supplier != org.ID:
+		return fmt.Sprintf("Purchase order %d is addressed to %s, not to %s.", id, po.Supplier, org.Name), nil
+	default:
+		return fmt.Sprintf("Purchase order %d is %s: only a sent order awaits your answer.", id, statusLabel(po.Status)), nil
+	}
+}
+
+// statusLabel writes a status for people: "changes_proposed" → "changes proposed".
+func statusLabel(v any) string { return strings.ReplaceAll(fmt.Sprint(v), "_", " ") }
+
+type poData struct {
+	PO          gongxu.PurchaseOrder
+	FactoryName string
+	SupplierNm  string
+	Total       string
+	Lines       []poLineRow
+	Proposal    []lineForm
+	Answer      bool // this node's operator is the supplier and may answer it in the inbox
+}
+
+// poLineRow is one line with what was promised, shipped and received of it.
+type poLineRow struct {
+	N int
+	gongxu.POLine
+	Value    string
+	Promised int64
+	Shipped  gongxu.Qty
+	Received gongxu.Qty
+}
+
+func (s *server) purchaseOrder(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	raw := r.PathValue("id")
+	id, err := parseID(raw, "purchase order")
+	if err != nil {
+		return err
+	}
+	po, err := s.prod.PO(ctx, id)
+	if gongxu.ErrorKind(err) == gongxu.KindNotFound {
+		return notFound("No purchase order has the number %q.", raw)
+	} else if err != nil {
+		return err
+	}
+	names, err := s.orgNames(ctx)
+	if err != nil {
+		return err
+	}
+	d := poData{PO: po, FactoryName: names[po.Factory], SupplierNm: names[po.Supplier], Total: linesTotal(po.Lines, po.Currency)}
+	for i, l := range po.Lines {
+		row := poLineRow{N: i + 1, POLine: l, Value: lineValue(l.Qty, l.UnitPrice, po.Currency)}
+		if i < len(po.Promised) {
+			row.Promised = po.Promised[i]
+		}
+		if i < len(po.Shipped) {
+			row.Shipped = po.Shipped[i]
+		}
+		if i < len(po.Received) {
+			row.Received = po.Received[i]
+		}
+		d.Lines = append(d.Lines, row)
+	}
+	for i, l := range po.Proposal {
+		lf := lineForm{N: i + 1, POLine: l, Value: lineValue(l.Qty, l.UnitPrice, po.Currency)}
+		if i < len(po.Lines) {
+			was := po.Lines[i]
+			lf.ChangedQty, lf.ChangedDate, lf.ChangedPrice = l.Qty != was.Qty, dayInput(l.Date) != dayInput(was.Date), l.UnitPrice != was.UnitPrice
+		}
+		d.Proposal = append(d.Proposal, lf)
+	}
+	if s.op != nil && po.Status == gongxu.POSent && loopback(r) {
+		if org, err := s.op.Org(ctx); err == nil && org == po.Supplier {
+			d.Answer = true
+		}
+	}
+	return s.render(w, r, "po", view{Title: fmt.Sprintf("Purchase order %d", po.ID), Section: "factory", Content: d})
+}

@@ -1,0 +1,409 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gongxu-network/gongxu"
+)
+
+// supplierFakes is the fakes with this node run by the supplier Blue River
+// Cotton, which has purchase orders 11 and 12 to answer.
+func supplierFakes() *fakes {
+	f := newFakes()
+	f.op.org = "blue-river-cotton"
+	return f
+}
+
+// formGet loads a guarded form's page from remote and returns the response,
+// body and the CSRF cookie it set (if any).
+func formGet(t *testing.T, h http.Handler, g formGuard, target, remote string) (*http.Response, string, *http.Cookie) {
+	t.Helper()
+	req := httptest.NewRequest("GET", target, nil)
+	req.RemoteAddr = remote
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	res := rec.Result()
+	body, _ := io.ReadAll(res.Body)
+	if err := checkHTML(string(body)); err != nil {
+		t.Errorf("GET %s: %v\n%s", target, err, body)
+	}
+	var c *http.Cookie
+	for _, k := range res.Cookies() {
+		if k.Name == g.Cookie {
+			c = k
+		}
+	}
+	return res, string(body), c
+}
+
+// supplierPost posts an answer to /supplier.
+func supplierPost(t *testing.T, h http.Handler, remote string, cookie *http.Cookie, form url.Values, header ...string) (*http.Response, string) {
+	t.Helper()
+	req := httptest.NewRequest("POST", "/supplier", strings.NewReader(form.Encode()))
+	req.RemoteAddr = remote
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	if cookie != nil {
+		req.AddCookie(&http.Cookie{Name: cookie.Name, Value: cookie.Value})
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	res := rec.Result()
+	body, _ := io.ReadAll(res.Body)
+	if err := checkHTML(string(body)); err != nil {
+		t.Errorf("POST /supplier: %v\n%s", err, body)
+	}
+	return res, string(body)
+}
+
+// answer loads the inbox and posts form (with the page's token) to it.
+func answer(t *testing.T, s http.Handler, form url.Values) (*http.Response, string) {
+	t.Helper()
+	_, body, cookie := formGet(t, s, supplierGuard, "/supplier", localAddr)
+	form.Set("csrf", csrfOf(t, body))
+	return supplierPost(t, s, localAddr, cookie, form, "Sec-Fetch-Site", "same-origin")
+}
+
+var day0 = dayFloor(fakeBlockMs) // 2026-01-01T00:00:00Z
+
+func TestSupplierInbox(t *testing.T) {
+	f := supplierFakes()
+	s, _ := newTestServer(t, f)
+	res, body, cookie := formGet(t, s, supplierGuard, "/supplier", localAddr)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("status %d\n%s", res.StatusCode, body)
+	}
+	if cookie == nil || !cookie.HttpOnly || cookie.SameSite != http.SameSiteStrictMode || cookie.Path != "/supplier" || cookie.Name == csrfCookie {
+		t.Fatalf("CSRF cookie %+v", cookie)
+	}
+	if tok := csrfOf(t, body); tok != cookie.Value || strings.Count(body, `name="csrf" value="`+tok+`"`) != 6 {
+		t.Errorf("forms' token %s, cookie %s", tok, cookie.Value)
+	}
+	contains(t, "inbox", body, "<title>Supplier inbox · gongxu</title>", `<a href="/supplier" aria-current="page">Supplier</a>`,
+		`For <a href="/orgs/blue-river-cotton">Blue River Cotton</a>`, "Awaiting your answer <span class=\"count\">2</span>",
+		`<article class="card po-card" id="po-12">`, `<a href="/purchase-orders/12">Purchase order #12</a>`, `<a href="/orgs/acme-textiles">Acme Textiles</a>`,
+		"2 lines · <strong class=\"po-total\">¥5,265</strong>",
+		"<td><code>linen-fabric</code></td>\n<td class=\"num\">180</td>", `<td class="num">¥4.50</td>`, `<td class="num">¥225</td>`,
+		`<form class="po-form po-accept" method="post" action="/supplier" id="accept-12">`, `<input type="hidden" name="action" value="accept">`,
+		`<input type="date" id="promised-12-2" name="promised-2" value="2026-01-03">`,
+		`<input type="text" inputmode="decimal" id="qty-12-1" name="qty-1" value="180" required`,
+		`<input type="text" inputmode="decimal" id="price-12-2" name="price-2" value="4.5" required`,
+		`<input type="date" id="date-11-1" name="date-1" value="2026-01-05" required`,
+		`<input type="text" id="reason-11" name="reason" maxlength="200" required value="">`,
+		`<button type="submit" id="accept-11-btn">Accept</button>`, `id="propose-11-btn"`, `id="reject-11-btn"`)
+	// Oldest first; another supplier's order is not here; proposals and answered orders are listed apart.
+	if strings.Index(body, `id="po-11"`) > strings.Index(body, `id="po-12"`) {
+		t.Error("inbox not oldest first")
+	}
+	lacks(t, "inbox", body, `id="po-13"`, "indigo-dye", "<details class=\"po-action\" open") // nothing open
+	contains(t, "waiting", between(t, body, "waiting"), `id="po-row-10"`, "awaits the factory")
+	contains(t, "recent", between(t, body, "recent"), `id="po-row-9"`, `id="po-row-8"`)
+
+	// A second load keeps the browser's token.
+	req := httptest.NewRequest("GET", "/supplier", nil)
+	req.RemoteAddr = localAddr
+	req.AddCookie(&http.Cookie{Name: supplierGuard.Cookie, Value: cookie.Value})
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, req)
+	if got := csrfOf(t, rec.Body.String()); got != cookie.Value || len(rec.Result().Cookies()) != 0 {
+		t.Errorf("second load: token %s, cookies %v", got, rec.Result().Cookies())
+	}
+
+	// Another machine gets an explanation, and no form.
+	res, body, cookie = formGet(t, s, supplierGuard, "/supplier", "192.0.2.7:4000")
+	if res.StatusCode != http.StatusForbidden || cookie != nil {
+		t.Errorf("remote GET: status %d, cookie %v", res.StatusCode, cookie)
+	}
+	contains(t, "remote inbox", body, "only answers on the node&#39;s own machine")
+	lacks(t, "remote inbox", body, "<form", "csrf", "linen-fabric")
+
+	// Nothing to answer.
+	f.prod.pos = f.prod.pos[:1] // only the order to another supplier
+	_, body, _ = formGet(t, s, supplierGuard, "/supplier", localAddr)
+	contains(t, "empty inbox", body, "No purchase order awaits your answer.", "Awaiting your answer <span class=\"count\">0</span>")
+}
+
+func TestSupplierExplains(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		set  func(*fakes, *Config)
+		want string
+	}{
+		{"no operator", func(_ *fakes, c *Config) { c.Operator = nil }, "This node has no operator key"},
+		{"no org", func(f *fakes, _ *Config) { f.op.org = "" }, "belongs to no member organization yet"},
+		{"not a member", func(f *fakes, _ *Config) { f.op.org = "gone-supplier" }, "gone-supplier, which is not a member organization"},
+		{"not a supplier", func(f *fakes, _ *Config) { f.op.org = "acme-textiles" }, "Acme Textiles is not a supplier."},
+	} {
+		f := supplierFakes()
+		cfg := f.config()
+		c.set(f, &cfg)
+		s, err := newServer(cfg, func() time.Time { return testNow })
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, body, cookie := formGet(t, s, supplierGuard, "/supplier", localAddr)
+		if res.StatusCode != http.StatusOK || cookie != nil {
+			t.Errorf("%s: status %d, cookie %v", c.name, res.StatusCode, cookie)
+		}
+		contains(t, c.name, body, c.want, `id="supplier-problem"`)
+		lacks(t, c.name, body, "<form")
+		if c.name == "no operator" {
+			lacks(t, c.name, body, `href="/supplier"`) // not in the navigation
+		}
+		// A post changes nothing either.
+		tok := strings.Repeat("ab", 32)
+		res, _ = supplierPost(t, s, localAddr, &http.Cookie{Name: supplierGuard.Cookie, Value: tok},
+			url.Values{"csrf": {tok}, "po": {"12"}, "action": {"accept"}})
+		if res.StatusCode != http.StatusConflict || len(f.op.sends()) != 0 {
+			t.Errorf("%s: POST status %d, %d sends", c.name, res.StatusCode, len(f.op.sends()))
+		}
+	}
+}
+
+func TestSupplierAccepts(t *testing.T) {
+	// With a later promised date for line 2: the dates go with the message.
+	f := supplierFakes()
+	s, logs := newTestServer(t, f)
+	_, body, cookie := formGet(t, s, supplierGuard, "/supplier", localAddr)
+	tok := csrfOf(t, body)
+	form := url.Values{"csrf": {tok}, "po": {"12"}, "action": {"accept"}, "promised-1": {"2026-01-03"}, "promised-2": {"2026-01-04"}}
+	res, body := supplierPost(t, s, localAddr, cookie, form, "Sec-Fetch-Site", "same-origin")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("status %d\n%s\n%s", res.StatusCode, body, logs)
+	}
+	sends := f.op.sends()
+	if len(sends) != 1 || sends[0].Type != "production/po_accept" {
+		t.Fatalf("sends %+v", sends)
+	}
+	if want := fmt.Sprintf(`{"po":12,"promised":[%d,%d]}`, day0+2*dayMs, day0+3*dayMs); string(sends[0].Body) != want {
+		t.Errorf("body %s, want %s", sends[0].Body, want)
+	}
+	tx := strings.Repeat("0", 59) + "F00D1"
+	contains(t, "accepted", body, `<div class="success" id="supplier-done" role="status">`, "You accepted purchase order 12 from Acme Textiles.",
+		`<a class="mono" href="/txs/`+tx+`"`, `<a href="/purchase-orders/12">purchase order #12</a>`)
+	lacks(t, "accepted", body, `id="po-12"`) // answered: not offered again, even before the read model shows it
+	contains(t, "log", logs.String(), "purchase order answered", "po=12", "answer=accept")
+
+	// The token is spent: the same form posted again is refused.
+	var rotated *http.Cookie
+	for _, c := range res.Cookies() {
+		if c.Name == supplierGuard.Cookie {
+			rotated = c
+		}
+	}
+	if rotated == nil || rotated.Value == cookie.Value || csrfOf(t, body) != rotated.Value {
+		t.Fatalf("token not rotated: %v", rotated)
+	}
+	res, body = supplierPost(t, s, localAddr, rotated, form)
+	if res.StatusCode != http.StatusForbidden || len(f.op.sends()) != 1 {
+		t.Errorf("replay: status %d, %d sends", res.StatusCode, len(f.op.sends()))
+	}
+	contains(t, "replay", body, "already submitted", "Open the supplier inbox again to answer.")
+
+	// The requested dates as they are (or left empty): no promised dates in the message.
+	for _, dates := range []url.Values{{"promised-1": {"2026-01-03"}, "promised-2": {"2026-01-03"}}, {}} {
+		f := supplierFakes()
+		s, _ := newTestServer(t, f)
+		form := url.Values{"po": {"12"}, "action": {"accept"}}
+		for k, v := range dates {
+			form[k] = v
+		}
+		if res, body := answer(t, s, form); res.StatusCode != http.StatusOK {
+			t.Fatalf("status %d\n%s", res.StatusCode, body)
+		}
+		if sends := f.op.sends(); len(sends) != 1 || string(sends[0].Body) != `{"po":12}` {
+			t.Errorf("sends %+v", sends)
+		}
+	}
+}
+
+func TestSupplierRejects(t *testing.T) {
+	f := supplierFakes()
+	s, _ := newTestServer(t, f)
+	res, body := answer(t, s, url.Values{"po": {"11"}, "action": {"reject"}, "reason": {"  no horn buttons until March  "}})
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("status %d\n%s", res.StatusCode, body)
+	}
+	if sends := f.op.sends(); len(sends) != 1 || sends[0].Type != "production/po_reject" ||
+		string(sends[0].Body) != `{"po":11,"reason":"no horn buttons until March"}` {
+		t.Errorf("sends %+v", sends)
+	}
+	contains(t, "rejected", body, "You rejected purchase order 11 from Acme Textiles; the factory sees your reason.")
+}
+
+func TestSupplierProposes(t *testing.T) {
+	f := supplierFakes()
+	s, _ := newTestServer(t, f)
+	res, body := answer(t, s, url.Values{"po": {"12"}, "action": {"propose"},
+		"qty-1": {"150.5"}, "date-1": {"2026-01-06"}, "price-1": {"29.90"},
+		"qty-2": {"50"}, "date-2": {"2026-01-03"}, "price-2": {"4.5"}, "reason": {"half the linen now, the rest on the 6th"}})
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("status %d\n%s", res.StatusCode, body)
+	}
+	sends := f.op.sends()
+	if len(sends) != 1 || sends[0].Type != "production/po_propose" {
+		t.Fatalf("sends %+v", sends)
+	}
+	want := fmt.Sprintf(`{"po":12,"lines":[{"item":"linen-fabric","qty":150500,"date":%d,"unit_price":2990},{"item":"cotton-thread","qty":50000,"date":%d,"unit_price":450}],"reason":"half the linen now, the rest on the 6th"}`,
+		day0+5*dayMs, day0+2*dayMs)
+	if string(sends[0].Body) != want {
+		t.Errorf("body %s\nwant %s", sends[0].Body, want)
+	}
+	contains(t, "proposed", body, "You proposed changes to purchase order 12 from Acme Textiles; the factory decides on them.")
+}
+
+func TestSupplierBadInput(t *testing.T) {
+	lines12 := url.Values{"qty-1": {"180"}, "date-1": {"2026-01-03"}, "price-1": {"28"}, "qty-2": {"50"}, "date-2": {"2026-01-03"}, "price-2": {"4.50"}}
+	with := func(v url.Values, kv ...string) url.Values {
+		out := url.Values{}
+		for k, x := range v {
+			out[k] = x
+		}
+		for i := 0; i+1 < len(kv); i += 2 {
+			out.Set(kv[i], kv[i+1])
+		}
+		return out
+	}
+	for _, c := range []struct {
+		name   string
+		form   url.Values
+		status int
+		want   string
+		open   string // the form that stays open
+	}{
+		{"bad date", url.Values{"po": {"12"}, "action": {"accept"}, "promised-2": {"3 Jan"}}, 422, "Line 2: the promised date must be a date (YYYY-MM-DD), not &#34;3 Jan&#34;.", "accept"},
+		{"no reason", url.Values{"po": {"11"}, "action": {"reject"}, "reason": {"   "}}, 422, "A rejection needs a reason: the factory reads it.", "reject"},
+		{"long reason", url.Values{"po": {"11"}, "action": {"reject"}, "reason": {strings.Repeat("x", 201)}}, 422, "The reason is 201 bytes long; the ledger takes at most 200.", "reject"},
+		{"unchanged", with(lines12, "po", "12", "action", "propose"), 422, "The proposal changes nothing", "propose"},
+		{"zero qty", with(lines12, "po", "12", "action", "propose", "qty-1", "0"), 422, "Line 1: the quantity must be a positive number (up to 3 decimals), not &#34;0&#34;.", "propose"},
+		{"negative qty", with(lines12, "po", "12", "action", "propose", "qty-2", "-5"), 422, "Line 2: the quantity must be a positive number", "propose"},
+		{"fine qty", with(lines12, "po", "12", "action", "propose", "qty-1", "1.2345"), 422, "Line 1: the quantity must be", "propose"},
+		{"huge qty", with(lines12, "po", "12", "action", "propose", "qty-1", "99999999999999999"), 422, "Line 1: the quantity must be", "propose"},
+		{"bad price", with(lines12, "po", "12", "action", "propose", "price-2", "4.505"), 422, "Line 2: the unit price must be a positive amount of CNY (up to 2 decimals), not &#34;4.505&#34;.", "propose"},
+		{"free", with(lines12, "po", "12", "action", "propose", "price-1", "0"), 422, "Line 1: the unit price must be", "propose"},
+		{"bad line date", with(lines12, "po", "12", "action", "propose", "date-1", ""), 422, "Line 1: the date must be a date (YYYY-MM-DD), not &#34;&#34;.", "propose"},
+		{"no action", url.Values{"po": {"12"}, "action": {"ship"}}, 422, "Choose to accept, reject or propose changes.", ""},
+		{"proposal pending", url.Values{"po": {"10"}, "action": {"accept"}}, 409, "Purchase order 10 is changes proposed: only a sent order awaits your answer.", ""},
+		{"answered", url.Values{"po": {"9"}, "action": {"accept"}}, 409, "Purchase order 9 is accepted: only a sent order awaits your answer.", ""},
+		{"another supplier's", url.Values{"po": {"13"}, "action": {"accept"}}, 409, "Purchase order 13 is addressed to lakeside-dyeworks, not to Blue River Cotton.", ""},
+		{"unknown", url.Values{"po": {"99"}, "action": {"accept"}}, 409, "No purchase order has the number 99.", ""},
+		{"no number", url.Values{"po": {"twelve"}, "action": {"accept"}}, 409, "No purchase order has the number &#34;twelve&#34;.", ""},
+	} {
+		f := supplierFakes()
+		s, _ := newTestServer(t, f)
+		res, body := answer(t, s, c.form)
+		if res.StatusCode != c.status {
+			t.Errorf("%s: status %d, want %d", c.name, res.StatusCode, c.status)
+		}
+		contains(t, c.name, body, c.want, `<form`)
+		if n := len(f.op.sends()); n != 0 {
+			t.Errorf("%s: %d sends", c.name, n)
+		}
+		csrfOf(t, body) // a fresh token to try again
+		if c.status == 422 && c.name != "no action" {
+			po := c.form.Get("po")
+			contains(t, c.name, body, `<div class="alert" id="po-`+po+`-error" role="alert">`)
+			if c.open != "" && strings.Count(body, `<details class="po-action" open>`) != 1 {
+				t.Errorf("%s: %d forms open", c.name, strings.Count(body, `<details class="po-action" open>`))
+			}
+		}
+		if c.status == 409 {
+			contains(t, c.name, body, `<div class="alert" id="supplier-error" role="alert">`)
+		}
+	}
+	// What was entered is offered again.
+	f := supplierFakes()
+	s, _ := newTestServer(t, f)
+	_, body := answer(t, s, with(lines12, "po", "12", "action", "propose", "qty-1", "lots", "price-2", "5", "reason", "<b>soon</b>"))
+	contains(t, "entered again", body, `id="qty-12-1" name="qty-1" value="lots"`, `id="price-12-2" name="price-2" value="5"`,
+		`value="&lt;b&gt;soon&lt;/b&gt;"`, `id="qty-11-1" name="qty-1" value="2000"`)
+}
+
+// TestSupplierRefusesOtherMachines: the inbox acts with the operator key, so
+// a POST from any address but loopback, from another site, or without the
+// inbox's own token is refused before anything is read or sent.
+func TestSupplierRefusesOtherMachines(t *testing.T) {
+	f := supplierFakes()
+	s, logs := newTestServer(t, f)
+	_, body, cookie := formGet(t, s, supplierGuard, "/supplier", localAddr)
+	form := url.Values{"csrf": {csrfOf(t, body)}, "po": {"12"}, "action": {"accept"}}
+	for _, remote := range []string{"192.0.2.7:4000", "10.0.0.2:80", "[2001:db8::1]:443", "[::ffff:192.0.2.7]:1"} {
+		res, body := supplierPost(t, s, remote, cookie, form)
+		if res.StatusCode != http.StatusForbidden {
+			t.Errorf("%s: status %d", remote, res.StatusCode)
+		}
+		contains(t, remote, body, "<p class=\"code\">403</p>", "The supplier inbox only answers on this node&#39;s own machine.")
+	}
+	contains(t, "log", logs.String(), "posted from another machine", "form=/supplier")
+	// The hub form's token is not the inbox's.
+	f.op.org = "hilltown-hub"
+	_, hubBody, hubCookie := formGet(t, s, hubGuard, "/hub", localAddr)
+	f.op.org = "blue-river-cotton"
+	for name, c := range map[string]struct {
+		cookie *http.Cookie
+		form   url.Values
+		header []string
+	}{
+		"cross-site":  {cookie, form, []string{"Sec-Fetch-Site", "cross-site"}},
+		"same-site":   {cookie, form, []string{"Sec-Fetch-Site", "same-site"}},
+		"no cookie":   {nil, form, nil},
+		"no field":    {cookie, url.Values{"po": {"12"}, "action": {"accept"}}, nil},
+		"other token": {cookie, url.Values{"csrf": {strings.Repeat("0", 64)}, "po": {"12"}, "action": {"accept"}}, nil},
+		"hub token":   {&http.Cookie{Name: csrfCookie, Value: hubCookie.Value}, url.Values{"csrf": {csrfOf(t, hubBody)}, "po": {"12"}, "action": {"accept"}}, nil},
+	} {
+		res, _ := supplierPost(t, s, localAddr, c.cookie, c.form, c.header...)
+		if res.StatusCode != http.StatusForbidden {
+			t.Errorf("%s: status %d", name, res.StatusCode)
+		}
+	}
+	if n := len(f.op.sends()); n != 0 {
+		t.Errorf("%d messages sent", n)
+	}
+}
+
+func TestSupplierRejections(t *testing.T) {
+	// The network refuses the answer: the page says why, plainly, at the order.
+	f := supplierFakes()
+	f.op.reject = map[string]gongxu.TxResult{"production/po_accept": {Code: 9, Kind: "conflict",
+		Message: "purchase order 12 is accepted; it cannot be accepted now"}}
+	s, _ := newTestServer(t, f)
+	res, body := answer(t, s, url.Values{"po": {"12"}, "action": {"accept"}, "promised-2": {"2026-01-09"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || len(f.op.sends()) != 1 {
+		t.Fatalf("status %d, %d sends", res.StatusCode, len(f.op.sends()))
+	}
+	contains(t, "refused", body, `<div class="alert" id="po-12-error" role="alert"><p>The network refused your answer to purchase order 12: conflict: purchase order 12 is accepted; it cannot be accepted now.</p></div>`,
+		`id="promised-12-2" name="promised-2" value="2026-01-09"`, `<details class="po-action" open>`)
+	lacks(t, "refused", body, "supplier-done")
+
+	// The node times out: the answer may still be committed.
+	f = supplierFakes()
+	f.op.fail = map[string]error{"production/po_reject": gongxu.Errorf(gongxu.KindTimeout, "no commit in 30s")}
+	s, _ = newTestServer(t, f)
+	res, body = answer(t, s, url.Values{"po": {"11"}, "action": {"reject"}, "reason": {"no"}})
+	if res.StatusCode != http.StatusGatewayTimeout {
+		t.Errorf("timeout: status %d", res.StatusCode)
+	}
+	contains(t, "timeout", body, "it may still be. Look at purchase order 11 before answering again.")
+
+	// Any other failure is logged, not shown.
+	f = supplierFakes()
+	f.op.fail = map[string]error{"production/po_reject": errors.New("keyring: /secret/path unreadable")}
+	s, logs := newTestServer(t, f)
+	res, body = answer(t, s, url.Values{"po": {"11"}, "action": {"reject"}, "reason": {"no"}})
+	if res.StatusCode != http.StatusInternalServerError {
+		t.Errorf("failure: status %d", res.StatusCode)
+	}
+	lacks(t, "failure", body, "/secret/path")
+	contains(t, "failure", body, "The node could not submit the transaction")
+	contains(t, "log", logs.String(), "/secret/path")
+}
