@@ -159,6 +159,7 @@ func (f *fakeLedger) apply(t *testing.T, factory gongxu.OrgID, txs []gongxu.Plan
 				po.Shipped = append(po.Shipped, 0)
 				po.Received = append(po.Received, 0)
 			}
+			po.Negotiation = []gongxu.PONegotiation{{By: factory, Action: "sent", Lines: slices.Clone(po.Lines)}}
 			f.pos = append(f.pos, po)
 		case production.TypePlanDate:
 			var m production.MsgPlanDate

@@ -252,9 +252,11 @@ func openPO(s gongxu.POStatus) bool {
 // scheduled receipts: what is not received yet, due at the promised date
 // once accepted, else at the requested date.
 //
-// MRP nets a line at the earlier of its requested and promised dates: a
-// supplier promising late makes the order late (the schedule takes the
-// promised date), never a second purchase order for the same need. A line
+// MRP nets a line at the earliest of the date the factory first asked for,
+// its requested and its promised dates: a supplier promising late, or a
+// proposal of later dates the factory accepted, makes the order late (the
+// schedule takes the promised date), never a second purchase order for the
+// same need. A line
 // due no later than the earliest date a new purchase order could ask for
 // is netted from the start of time: nothing ordered now would come sooner,
 // so it covers needs already past due too, and those are not ordered again.
@@ -285,7 +287,7 @@ func (r *run) loadPOs(ctx context.Context) error {
 			if promised && i < len(po.Promised) && po.Promised[i] > 0 {
 				arrive = po.Promised[i]
 			}
-			due := min(l.Date, arrive)
+			due := min(l.Date, arrive, requested(po, i))
 			if due <= r.earliest {
 				due = 0
 			}
@@ -296,6 +298,18 @@ func (r *run) loadPOs(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// requested returns the date the factory first asked for line i of po: the
+// line as sent, before any proposal replaced it (the line's own date when
+// the history does not say).
+func requested(po gongxu.PurchaseOrder, i int) int64 {
+	for _, n := range po.Negotiation {
+		if n.Action == "sent" && i < len(n.Lines) && n.Lines[i].Item == po.Lines[i].Item {
+			return n.Lines[i].Date
+		}
+	}
+	return po.Lines[i].Date
 }
 
 func orderRef(id uint64) string { return fmt.Sprintf("order-%d", id) }

@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/internal/module/production"
 	"github.com/gongxu-network/gongxu/internal/planner"
 )
 
@@ -310,6 +312,56 @@ func TestJacketIdempotent(t *testing.T) {
 	// The interfacing is still not bought: the problems stay.
 	if len(again.Problems) != 3 {
 		t.Errorf("problems: %q", again.Problems)
+	}
+}
+
+// A supplier that counter-proposes later dates, which the factory accepts,
+// makes the orders its materials feed later, with the reason; the plan does
+// not order the same materials a second time.
+func TestJacketLatePromise(t *testing.T) {
+	f := jacketLedger()
+	v, err := planner.New(f, clock(at(16, 6, 0))).Plan(context.Background(), factory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.apply(t, factory, v.Txs)
+	const late = 3 * dayMs
+	for i := range f.pos {
+		po := &f.pos[i]
+		prop := slices.Clone(po.Lines)
+		for k := range prop {
+			prop[k].Date += late
+		}
+		po.Lines, po.Status, po.Promised = prop, gongxu.POAccepted, nil
+		for _, l := range prop {
+			po.Promised = append(po.Promised, l.Date)
+		}
+		po.Negotiation = append(po.Negotiation, gongxu.PONegotiation{By: po.Supplier, Action: "propose", Lines: prop},
+			gongxu.PONegotiation{By: factory, Action: "decide_accept"})
+	}
+	again, err := planner.New(f, clock(at(16, 6, 1))).Plan(context.Background(), factory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dates := 0
+	for _, tx := range again.Txs {
+		if tx.Type == production.TypePO {
+			t.Errorf("the plan orders again after a late promise: %s", tx.Summary)
+		}
+		if tx.Type == production.TypePlanDate {
+			dates++
+		}
+	}
+	if dates == 0 {
+		t.Fatalf("no order moved after every purchase came %d days late:\n%s", late/dayMs, render(again))
+	}
+	for i, o := range again.Orders {
+		if o.Completion < v.Orders[i].Completion {
+			t.Errorf("order %d completes %s after the late promise, before %s", o.Order, ds(o.Completion), ds(v.Orders[i].Completion))
+		}
+		if o.Completion > v.Orders[i].Completion && !strings.Contains(o.Reason, "purchase order") {
+			t.Errorf("order %d moved to %s with reason %q, which names no purchase order", o.Order, ds(o.Completion), o.Reason)
+		}
 	}
 }
 
