@@ -33,8 +33,11 @@ var demoHubs = []string{"hilltown-hub", "riverside-hub", "oldtown-hub"}
 //  2. the factories publish products and the hubs record their consumers'
 //     deposits;
 //  3. three pools open: a jacket pool that fills past its minimum batch in
-//     hub batches, closes at its deadline a few minutes on and goes into
-//     production and delivery; a T-shirt pool that falls short and refunds
+//     hub batches, closes at its deadline a few minutes on and becomes a
+//     production order, which the factory plans (purchase orders to Lakeside
+//     Fabrics, which accepts, ships and is received; a work order consumes
+//     the fabric and thread lots and makes the jacket lot) before two hubs
+//     confirm delivery; a T-shirt pool that falls short and refunds
 //     every pledge at its deadline; and a scarf pool that stays open for a
 //     week, so the pools page always shows a group filling up.
 //
@@ -113,6 +116,9 @@ func runDemo(ctx context.Context, n *node, s *signer) error {
 	if err := must("sunrise-garments", catalog.TypePublish, catalog.MsgPublish{SKU: "wool-scarf", Name: "Lambswool scarf", Unit: "piece", LeadTimeDays: 10}); err != nil {
 		return err
 	}
+	if err := demoMasterData(must); err != nil {
+		return err
+	}
 	for _, h := range demoHubs {
 		if err := must(h, settle.TypeDeposit, settle.MsgDeposit{Currency: "CNY", Amount: 5_000_000, Ref: "consumers' deposits, week 1"}); err != nil {
 			return err
@@ -175,7 +181,7 @@ func runDemo(ctx context.Context, n *node, s *signer) error {
 		case <-time.After(2 * time.Second):
 		}
 	}
-	if err := must("acme-apparel", pool.TypeStartProduction, pool.MsgStartProduction{Pool: jacketID}); err != nil {
+	if err := demoProduction(ctx, n, must, jacketID); err != nil {
 		return err
 	}
 	for _, h := range demoHubs[:2] {
@@ -183,7 +189,7 @@ func runDemo(ctx context.Context, n *node, s *signer) error {
 			return err
 		}
 	}
-	n.log.Info("demo: the jacket pool is in production; two of three hubs have confirmed delivery")
+	n.log.Info("demo: the jacket pool is ready; two of three hubs have confirmed delivery")
 	return nil
 }
 
