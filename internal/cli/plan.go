@@ -362,7 +362,8 @@ func (a *autoPlanner) trigger() {
 
 // planTrigger says whether ev changes the plan of org (any org while it is
 // not known yet): a new production order of it or one that changed status,
-// a change of one of its purchase orders or work orders.
+// a change of one of its purchase orders or work orders, a purchase order
+// it accepted as the supplier.
 func planTrigger(ev gongxu.Event, org gongxu.OrgID) bool {
 	mine := func(factory string) bool { return org == "" || factory == string(org) }
 	switch ev.Type {
@@ -376,8 +377,8 @@ func planTrigger(ev gongxu.Event, org gongxu.OrgID) bool {
 		}
 		h := o.History
 		return len(h) < 2 || h[len(h)-1].Status != h[len(h)-2].Status
-	case "production.po":
-		return mine(ev.Get("factory"))
+	case "production.po": // its own orders, and those it supplies: demand cascades upstream
+		return mine(ev.Get("factory")) || ev.Get("supplier") == string(org) && ev.Get("status") == string(gongxu.POAccepted)
 	case "production.wo":
 		var w gongxu.WorkOrder
 		if err := json.Unmarshal([]byte(ev.Get("json")), &w); err != nil {

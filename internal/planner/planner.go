@@ -78,8 +78,8 @@ func (p *Planner) Plan(ctx context.Context, factory gongxu.OrgID) (gongxu.PlanVi
 		if err != nil && gongxu.ErrorKind(err) != gongxu.KindNotFound {
 			return gongxu.PlanView{}, err
 		}
-		if err != nil || !slices.Contains(org.Roles, gongxu.RoleFactory) {
-			return gongxu.PlanView{}, gongxu.Errorf(gongxu.KindNotFound, "org %s is not a factory", factory)
+		if err != nil || !slices.Contains(org.Roles, gongxu.RoleFactory) && !slices.Contains(org.Roles, gongxu.RoleSupplier) {
+			return gongxu.PlanView{}, gongxu.Errorf(gongxu.KindNotFound, "org %s is not a factory (nor a supplier)", factory)
 		}
 	}
 	at, err := p.now(ctx)
@@ -270,6 +270,10 @@ func (r *run) loadPOs(ctx context.Context) error {
 	}
 	slices.SortFunc(pos, func(a, b gongxu.PurchaseOrder) int { return cmp.Compare(a.ID, b.ID) })
 	for _, po := range pos {
+		if po.Supplier == r.factory && po.Factory != r.factory {
+			r.sale(po)
+			continue
+		}
 		if po.Factory != r.factory || !openPO(po.Status) {
 			continue
 		}
@@ -310,6 +314,30 @@ func requested(po gongxu.PurchaseOrder, i int) int64 {
 		}
 	}
 	return po.Lines[i].Date
+}
+
+// sale adds what the org, as a supplier, promised on an accepted purchase
+// order and has not shipped yet as demand, for the lines whose item is in
+// its master data: a supplier that makes (or buys) what it sells plans its
+// own inputs the same way, so demand cascades upstream.
+func (r *run) sale(po gongxu.PurchaseOrder) {
+	if po.Status != gongxu.POAccepted && po.Status != gongxu.POShipped {
+		return
+	}
+	for i, l := range po.Lines {
+		rem := l.Qty
+		if i < len(po.Shipped) {
+			rem -= po.Shipped[i]
+		}
+		if _, ok := r.items[l.Item]; !ok || rem <= 0 {
+			continue
+		}
+		due := l.Date
+		if i < len(po.Promised) && po.Promised[i] > 0 {
+			due = po.Promised[i]
+		}
+		r.demand = append(r.demand, plan.Demand{Ref: fmt.Sprintf("sale-%d-%d", po.ID, i+1), Item: l.Item, Qty: rem, Due: due})
+	}
 }
 
 func orderRef(id uint64) string { return fmt.Sprintf("order-%d", id) }
