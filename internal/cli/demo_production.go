@@ -52,7 +52,7 @@ func demoMasterData(must demoSend) error {
 	add(acme, production.TypeRouting, production.MsgRouting{Routing: gongxu.Routing{Item: "shell",
 		Ops: []gongxu.Operation{{WorkCenter: "cutting", SetupMs: 20 * 60_000, RunMsPerUnit: 4 * 60_000}}}})
 	add(acme, production.TypeRouting, production.MsgRouting{Routing: gongxu.Routing{Item: jacket,
-		Ops: []gongxu.Operation{{WorkCenter: "sewing", SetupMs: 30 * 60_000, RunMsPerUnit: 45 * 60_000}}}})
+		Ops: []gongxu.Operation{{WorkCenter: "sewing", SetupMs: 30 * 60_000, RunMsPerUnit: 6 * 60_000}}}}) // a line of twelve
 	add(lakeside, production.TypeOffer, production.MsgOffer{Item: "waxed-cotton", Unit: "m", LeadTimeDays: 5, MinQty: 50_000, Currency: "CNY",
 		Tiers: []gongxu.OfferTier{{MinQty: 50_000, UnitPrice: 4_800}, {MinQty: 300_000, UnitPrice: 4_200}}})
 	add(lakeside, production.TypeOffer, production.MsgOffer{Item: "thread", Unit: "m", LeadTimeDays: 3, MinQty: 500_000, UnitPrice: 3, Currency: "CNY"})
@@ -152,5 +152,23 @@ func demoProduction(ctx context.Context, n *node, must demoSend, poolID uint64) 
 		return err
 	}
 	n.log.Info("demo: the jacket lot is finished", "order", o.ID, "work_order", wo, "input_lots", len(inputs))
+	// A second order stays in the plan, so the console has a schedule to
+	// show and Lakeside a purchase order to answer.
+	if err := must(acme, production.TypeOrder, production.MsgOrder{Product: "acme-apparel/rain-jacket", Qty: 240_000,
+		Due: o.Created + 30*24*3600_000}); err != nil {
+		return err
+	}
+	if err := n.waitHeight(ctx, n.comet.Height()); err != nil {
+		return err
+	}
+	if pv, err = n.plans.Plan(ctx, acme); err != nil {
+		return err
+	}
+	for _, tx := range pv.Txs {
+		if err := must(acme, tx.Type, json.RawMessage(tx.Body)); err != nil {
+			return err
+		}
+	}
+	n.log.Info("demo: a second jacket order is planned; its purchase order awaits Lakeside", "txs", len(pv.Txs))
 	return nil
 }

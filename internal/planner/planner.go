@@ -183,7 +183,45 @@ func (r *run) load(ctx context.Context) error {
 	if err := r.loadOrders(ctx); err != nil {
 		return err
 	}
+	if err := r.poolLots(ctx); err != nil {
+		return err
+	}
 	return r.loadPOs(ctx)
+}
+
+// poolLots takes out of the stock the lots made for pools: a lot a work
+// order of a pool's production order made belongs to that pool's hubs
+// (their consumers paid for it), not to the factory's next orders, even
+// while it still sits on the ledger as the factory's.
+func (r *run) poolLots(ctx context.Context) error {
+	orders, err := r.prod.Orders(ctx, r.factory, ListLimit)
+	if err != nil {
+		return err
+	}
+	for _, o := range orders {
+		if o.Pool == 0 || o.Factory != r.factory {
+			continue
+		}
+		wos, err := r.prod.WorkOrders(ctx, o.ID)
+		if err != nil {
+			return err
+		}
+		for _, w := range wos {
+			for _, out := range w.OutputLots {
+				lot, err := r.prod.Lot(ctx, out.Lot)
+				if gongxu.ErrorKind(err) == gongxu.KindNotFound {
+					continue
+				}
+				if err != nil {
+					return err
+				}
+				if q, ok := r.stock[lot.Item]; ok && lot.Owner == r.factory {
+					r.stock[lot.Item] = max(0, q-lot.Qty)
+				}
+			}
+		}
+	}
+	return nil
 }
 
 func (r *run) loadOrders(ctx context.Context) error {

@@ -585,3 +585,31 @@ func TestJacketStartedWork(t *testing.T) {
 		po:shell@2026-03-23 100
 	`)
 }
+
+// Jackets a pool's order made belong to that pool's hubs: they stay on the
+// ledger as the factory's lots, but the plan does not count them as stock
+// for other orders.
+func TestPoolLotsAreNotStock(t *testing.T) {
+	f := jacketLedger()
+	before, err := planner.New(f, clock(at(16, 6, 0))).Plan(context.Background(), factory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.orders = append(f.orders, gongxu.ProductionOrder{ID: 5, Factory: factory, Product: "acme/jacket", Qty: u(30), Produced: u(30),
+		Due: day(14), Pool: 9, Status: gongxu.OrderCompleted})
+	f.wos = append(f.wos, gongxu.WorkOrder{ID: 9, Order: 5, Factory: factory, Item: "acme/jacket", Qty: u(30), Produced: u(30),
+		Status: gongxu.WOCompleted, OutputLots: []gongxu.LotQty{{Lot: "acme/wo-9", Qty: u(30)}}})
+	f.lots = append(f.lots, gongxu.Lot{ID: "acme/wo-9", Item: "acme/jacket", Owner: factory, Qty: u(30), WO: 9})
+	for i := range f.stock {
+		if f.stock[i].Item == "acme/jacket" {
+			f.stock[i].Qty += u(30)
+		}
+	}
+	after, err := planner.New(f, clock(at(16, 6, 0))).Plan(context.Background(), factory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if render(after) != render(before) {
+		diff(t, "plan with a pool's finished lot in stock", render(after), render(before))
+	}
+}
