@@ -2,15 +2,29 @@
 // New returns, its embedded templates (templates/) and static assets
 // (static/: a small style sheet and htmx for live updates, no JS build step),
 // and the helpers the pages share: time, quantity and money formatting, key
-// shortening, and charts drawn as server-side SVG (svg.go: progress bars,
+// shortening, and pictures drawn as server-side SVG (svg.go: progress bars,
 // tier ladders, a pool's progress; gantt.go: the Gantt chart of a factory's
-// work centers).
+// work centers; tracegraph.go: the graph of a trace; qr.go: QR codes, encoded
+// here from ISO/IEC 18004, byte mode at level M, versions 1 to 10).
 //
 // Pages read only the read-side services of the root package (NodeService for
 // the chain status, MemberService, TxService, PoolService, RFQService,
-// ProductionService, PlanService, and a pool's progress points through
-// Config.Progress); they never touch consensus state. Times left are counted
-// from the latest block time, never from a clock.
+// ProductionService, PlanService, TraceService, a pool's progress points
+// through Config.Progress and a trace event's batch proof through
+// Config.TraceProof); they never touch consensus state. Times left are
+// counted from the latest block time, never from a clock.
+//
+// Traceability (trace.go): the public provenance page of a lot or an item
+// (/p/{id...}, which the QR code on the goods leads to: the page draws its
+// own QR code of its address) shows the backward trace as a timeline and a
+// graph, and checks each step's event against its anchor with
+// gongxu.VerifyTraceEvent, saying plainly what that proves and how to check
+// without trusting this node. A bad identifier is a 400 page and an unknown
+// one a 404 page, both with the lookup form. The recall pages show what a
+// recall reaches, per hub the pledge batches to contact, reloaded live; the
+// home page and a pool's page carry a banner when a recall reaches a pool
+// (a hub's own, on a hub's node). Pages link ledger lots to their
+// provenance pages.
 //
 // Two pages act for this node's own organization through gongxu.Operator:
 // the hub form (hub.go) records a walk-in consumer's pledge, and the supplier

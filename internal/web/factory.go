@@ -18,6 +18,7 @@ const (
 	listOrders    = 50
 	listPOs       = 100
 	listRecentPOs = 20
+	listLots      = 20
 )
 
 // orderRow is a production order as the console lists it.
@@ -138,6 +139,7 @@ type factoryData struct {
 	Txs       []gongxu.PlanTx
 
 	Stock []gongxu.Stock
+	Lots  []gongxu.Lot // the newest lots the factory holds or made
 }
 
 // consoleOrg resolves the factory a console request is about: ?org=ID, else
@@ -289,6 +291,9 @@ func (s *server) factory(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if d.Stock, err = s.prod.Stock(ctx, org.ID); err != nil {
+		return err
+	}
+	if d.Lots, err = s.prod.Lots(ctx, org.ID, listLots); err != nil {
 		return err
 	}
 	return s.render(w, r, "factory", view{Title: "Factory · " + org.Name, Section: "factory", Content: d})

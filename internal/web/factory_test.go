@@ -68,6 +68,10 @@ func TestFactoryConsole(t *testing.T) {
 	contains(t, "other POs", other, `id="po-row-9"`, `id="po-row-8"`, "no silk before February", "awaits shipment")
 	contains(t, "stock", between(t, body, "stock"), "<code>cotton-thread</code></td><td class=\"num\">12.5</td>", `<td class="num">40</td>`)
 	contains(t, "plan txs", between(t, body, "plan-txs"), "<code>production/po</code> purchase order to blue-river-cotton")
+	// Lots, linked to their provenance pages.
+	contains(t, "lots", between(t, body, "lots"), `<a class="lot" href="/p/acme-textiles/scarf-001"><code>acme-textiles/scarf-001</code></a>`,
+		"work order #2", `<code title="acme-textiles/wool-scarf">wool-scarf</code>`, `<span class="rel">50 reserved</span>`,
+		`<a class="lot" href="/p/blue-river-cotton/lf-0101"><code>blue-river-cotton/lf-0101</code></a> <a class="muted" href="/purchase-orders/9">PO #9</a>`)
 }
 
 func TestFactoryViews(t *testing.T) {
@@ -202,7 +206,7 @@ func TestProductionOrderPage(t *testing.T) {
 		`<dd id="produced">20</dd>`, "6 Jan 2026 12:00 UTC</time> <span class=\"badge err\">late</span>",
 		`<dd id="plan-reason">linen fabric from Blue River Cotton promised for the 3rd, a day late</dd>`,
 		"pool 2 succeeded: 64 units", "re-planned: the linen fabric comes a day late", "work order 3 started",
-		"<td>#3</td>", "<code>acme-textiles/blue-river-cotton/lf-0101</code> 50", `<td class="num">0.5</td>`, "No lots made yet.")
+		"<td>#3</td>", `<a class="lot" href="/p/acme-textiles/blue-river-cotton/lf-0101"><code>acme-textiles/blue-river-cotton/lf-0101</code></a> 50`, `<td class="num">0.5</td>`, "No lots made yet.")
 	// History oldest first.
 	if strings.Index(body, "pool 2 succeeded") > strings.Index(body, "work order 3 started") {
 		t.Error("history out of order")
@@ -210,7 +214,7 @@ func TestProductionOrderPage(t *testing.T) {
 	lacks(t, "order 7", body, "order-ready")
 
 	body = page(t, s, "/production-orders/5", http.StatusOK)
-	contains(t, "order 5", body, `<span class="badge status-completed">completed</span>`, "<code>acme-textiles/scarf-001</code></td><td class=\"num\">30</td>",
+	contains(t, "order 5", body, `<span class="badge status-completed">completed</span>`, `<a class="lot" href="/p/acme-textiles/scarf-001"><code>acme-textiles/scarf-001</code></a></td><td class="num">30</td>`,
 		"Output lots <span class=\"count\">1</span>")
 	lacks(t, "order 5", body, "badge err\">late", "from <a href=\"/pools/")
 
@@ -236,7 +240,7 @@ func TestPurchaseOrderPage(t *testing.T) {
 	body = page(t, s, "/purchase-orders/9", http.StatusOK)
 	contains(t, "po 9", body, `<span class="badge status-accepted">accepted</span>`,
 		`<time datetime="2026-01-01T00:00:00Z" title="1 Jan 2026 00:00 UTC">1 Jan 2026</time> <span class="badge err">later</span>`,
-		"<h3>Shipment 1 <span class=\"muted\">· <time", "<code>blue-river-cotton/lf-0101</code>")
+		"<h3>Shipment 1 <span class=\"muted\">· <time", `<td><a class="lot" href="/p/blue-river-cotton/lf-0101"><code>blue-river-cotton/lf-0101</code></a></td>`)
 	lacks(t, "po 9", body, `id="proposal"`)
 
 	body = page(t, s, "/purchase-orders/8", http.StatusOK)

@@ -325,4 +325,5 @@ func (f *fakes) freshenPools(now time.Time) {
 	f.pools.reset(block)
 	f.rfqs.reset(block)
 	f.resetProduction(block)
+	f.trace.reset(block)
 }

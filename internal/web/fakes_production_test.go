@@ -16,6 +16,7 @@ type fakeProduction struct {
 	pos    []gongxu.PurchaseOrder   // id descending
 	wos    map[uint64][]gongxu.WorkOrder
 	stock  map[gongxu.OrgID][]gongxu.Stock
+	lots   []gongxu.Lot // newest first
 	err    error
 }
 
@@ -93,11 +94,29 @@ func (f *fakeProduction) WorkOrders(_ context.Context, order uint64) ([]gongxu.W
 	return append([]gongxu.WorkOrder{}, f.wos[order]...), nil
 }
 
-func (f *fakeProduction) Lots(context.Context, gongxu.OrgID, int) ([]gongxu.Lot, error) {
-	return []gongxu.Lot{}, f.err
+func (f *fakeProduction) Lots(_ context.Context, owner gongxu.OrgID, limit int) ([]gongxu.Lot, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := []gongxu.Lot{}
+	for _, l := range f.lots {
+		if owner == "" || l.Owner == owner {
+			out = append(out, l)
+		}
+	}
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out, f.err
 }
 
 func (f *fakeProduction) Lot(_ context.Context, id gongxu.LotID) (gongxu.Lot, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, l := range f.lots {
+		if l.ID == id {
+			return l, f.err
+		}
+	}
 	return gongxu.Lot{}, gongxu.Errorf(gongxu.KindNotFound, "no lot %s", id)
 }
 
@@ -215,6 +234,11 @@ func (f *fakes) resetProduction(block int64) {
 	po8.Status, po8.Reason = gongxu.PORejected, "no silk before February"
 	po8.Negotiation = append(po8.Negotiation, gongxu.PONegotiation{By: blue, Action: "reject", Reason: po8.Reason, Time: block - 7*dayMs, Height: 22})
 	p.pos = []gongxu.PurchaseOrder{po13, po12, po11, po10, po9, po8}
+	p.lots = []gongxu.Lot{
+		{ID: "acme-textiles/scarf-001", Item: "acme-textiles/wool-scarf", Owner: acme, Qty: 30000, Created: block - 3*dayMs, WO: 2},
+		{ID: "acme-textiles/blue-river-cotton/lf-0101", Item: "linen-fabric", Owner: acme, Qty: 50000, Reserved: 50000, Created: block - 2*dayMs,
+			From: "blue-river-cotton/lf-0101", PO: 9},
+	}
 	p.stock = map[gongxu.OrgID][]gongxu.Stock{acme: {
 		{Org: acme, Item: "cotton-thread", Qty: 12500},
 		{Org: acme, Item: "linen-fabric", Qty: 40000},

@@ -163,11 +163,12 @@ type fakes struct {
 	op      *fakeOperator
 	prod    *fakeProduction
 	plans   *fakePlans
+	trace   *fakeTrace
 }
 
 func (f *fakes) config() Config {
 	return Config{Node: f.node, Members: f.members, Txs: f.txs, Pools: f.pools, Progress: f.pools.Progress, RFQs: f.rfqs, Operator: f.op,
-		Production: f.prod, Plans: f.plans}
+		Production: f.prod, Plans: f.plans, Trace: f.trace, TraceProof: f.trace.Proof}
 }
 
 // key makes a distinct, well-formed public key from a hex digit.
@@ -228,10 +229,12 @@ func newFakes() *fakes {
 		op:      &fakeOperator{org: "hilltown-hub"},
 		prod:    &fakeProduction{},
 		plans:   &fakePlans{},
+		trace:   &fakeTrace{},
 	}
 	fk.pools.reset(fakeBlockMs)
 	fk.rfqs.reset(fakeBlockMs)
 	fk.resetProduction(fakeBlockMs)
+	fk.trace.reset(fakeBlockMs)
 	return fk
 }
 

@@ -28,6 +28,7 @@ type validatorRow struct {
 }
 
 type homeData struct {
+	Recalls    []recallBanner // recalls that reach pools (a hub's own, on a hub's node)
 	Live       liveData
 	Validators []validatorRow
 	TotalPower int64
@@ -80,7 +81,7 @@ func (s *server) home(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, "home", view{
 		Title:   "Network",
 		Section: "network",
-		Content: homeData{Live: live, Validators: rows, TotalPower: total, Orgs: orgs, Proposals: props},
+		Content: homeData{Recalls: s.homeRecalls(ctx, names), Live: live, Validators: rows, TotalPower: total, Orgs: orgs, Proposals: props},
 	})
 }
 

@@ -192,8 +192,9 @@ type poolData struct {
 	Variants  []string // the pool's variants, named
 	HubNames  []gongxu.Org
 	AnyHub    bool
-	HubLink   bool      // this node's operator may record walk-in pledges here
-	Order     *orderRow // the production order the pool became (nil: none, or no Production)
+	HubLink   bool           // this node's operator may record walk-in pledges here
+	Order     *orderRow      // the production order the pool became (nil: none, or no Production)
+	Recalls   []recallBanner // recalls that reach the pool
 	ShareSum  int64
 	BatchLeaf int64
 }
@@ -308,6 +309,7 @@ func (s *server) pool(w http.ResponseWriter, r *http.Request) error {
 	for _, b := range batches {
 		d.BatchLeaf += b.Leaves
 	}
+	d.Recalls = s.poolRecalls(ctx, p.ID, shares, names)
 	if s.prog != nil {
 		pts, err := s.prog(ctx, p.ID)
 		if err != nil {

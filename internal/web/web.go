@@ -52,6 +52,14 @@ type Config struct {
 	// nil: the factory console says that this node does not plan, and has no
 	// Gantt chart.
 	Plans gongxu.PlanService
+	// Trace reads traceability: trace walks and recalls; nil: no provenance
+	// or recall pages (they are 404, with no link to them), and no recall
+	// banners.
+	Trace gongxu.TraceService
+	// TraceProof returns a trace event as the ledger stores it with the
+	// Merkle proof of its batch, so that the provenance page checks each
+	// step against its anchor; nil: the page checks nothing and says so.
+	TraceProof TraceProofFunc
 }
 
 // ProgressPoint is a pool's total at a block time (unix ms), one point of its
@@ -94,6 +102,20 @@ type ProgressFunc func(ctx context.Context, pool uint64) ([]ProgressPoint, error
 //	POST /supplier        accepts, rejects or counter-proposes purchase orders
 //	                      (Production and Operator set; POST only from
 //	                      loopback, with a CSRF token)
+//	GET /p/{id...}        the public provenance page of a lot or an item,
+//	GET /p?id=ID          which its QR code leads to: the backward trace as a
+//	                      timeline (each step checked against the ledger with
+//	                      TraceProof) and a graph, and a QR code of the page;
+//	                      the id is a ledger lot id, a lot URN, an EPC URN or
+//	                      a GS1 Digital Link URI (escaped when it holds "//")
+//	                      (Trace set)
+//	GET /recalls          recalls, newest first; on a hub's node those that
+//	                      reach its pools marked (Trace set)
+//	GET /fragments/recalls the recall table alone, which htmx reloads every 5 s
+//	GET /recalls/{id}     a recall and what it reaches: the forward trace, the
+//	                      pools and, per hub, the pledge batches to contact
+//	GET /fragments/recalls/{id} what it reaches alone, which htmx reloads
+//	                      every 5 s
 //	GET /static/{path}    embedded assets
 //
 // Any other path gets a 404 page. The handler is meant to be mounted at the
@@ -117,6 +139,8 @@ type server struct {
 	op      gongxu.Operator          // nil: no hub form, no supplier answers
 	prod    gongxu.ProductionService // nil: no production pages
 	plans   gongxu.PlanService       // nil: no plan, no Gantt chart
+	trace   gongxu.TraceService      // nil: no trace pages
+	proofs  TraceProofFunc           // nil: trace steps are not checked
 	log     *slog.Logger
 	now     func() time.Time
 	nav     []navItem
@@ -136,7 +160,7 @@ type asset struct {
 
 // The pages; each is templates/<name>.html and defines "content".
 var pageNames = []string{"home", "org", "tx", "proposal", "error", "pools", "pool", "hub", "receipt", "rfqs", "rfq",
-	"factory", "porder", "supplier", "po"}
+	"factory", "porder", "supplier", "po", "provenance", "recalls", "recall"}
 
 // navItem is one entry of the navigation bar. Section pages (Pools,
 // Production, Trace) add theirs in navFor.
@@ -164,6 +188,9 @@ func navFor(cfg Config) []navItem {
 			nav = append(nav, navItem{Name: "Supplier", Path: "/supplier", Section: "supplier"})
 		}
 	}
+	if cfg.Trace != nil {
+		nav = append(nav, navItem{Name: "Trace", Path: "/recalls", Section: "trace"})
+	}
 	return nav
 }
 
@@ -189,6 +216,8 @@ func newServer(cfg Config, now func() time.Time) (*server, error) {
 		op:      cfg.Operator,
 		prod:    cfg.Production,
 		plans:   cfg.Plans,
+		trace:   cfg.Trace,
+		proofs:  cfg.TraceProof,
 		log:     cfg.Logger,
 		now:     now,
 		nav:     navFor(cfg),
@@ -229,7 +258,7 @@ func (s *server) loadAssets() error {
 
 func (s *server) parseTemplates() error {
 	base, err := template.New("").Funcs(s.funcMap()).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", "templates/pool_partials.html",
-		"templates/production_partials.html")
+		"templates/production_partials.html", "templates/trace_partials.html")
 	if err != nil {
 		return fmt.Errorf("web: parse layout: %w", err)
 	}
@@ -282,6 +311,14 @@ func (s *server) funcMap() template.FuncMap {
 		"poPath":       poPath,
 		"factoryPath":  factoryPath,
 		"bar":          ProgressBar,
+		"provPath":     provPath,
+		"lotPath":      lotPath,
+		"recallPath":   recallPath,
+		"traceOn":      func() bool { return s.trace != nil },
+		"inc":          func(i int) int { return i + 1 },
+		"eventType":    eventTypeLabel,
+		"shortEvent":   shortEvent,
+		"plural":       pluralOf,
 		"voteBar": func(p gongxu.Proposal) template.HTML {
 			need := votesNeeded(p.Electors)
 			return ProgressBar(int64(len(p.Yes)), int64(need), fmt.Sprintf("%d of %d yes votes needed", len(p.Yes), need))
@@ -324,6 +361,14 @@ func (s *server) routes() {
 		m.Handle("GET /purchase-orders/{id}", s.handle(s.purchaseOrder))
 		m.Handle("GET /supplier", s.handle(s.supplierInbox))
 		m.Handle("POST /supplier", s.handle(s.supplierSubmit))
+	}
+	if s.trace != nil {
+		m.Handle("GET /p", s.handle(s.provenance))
+		m.Handle("GET /p/{id...}", s.handle(s.provenance))
+		m.Handle("GET /recalls", s.handle(s.recallList))
+		m.Handle("GET /fragments/recalls", s.handle(s.recallsFragment))
+		m.Handle("GET /recalls/{id}", s.handle(s.recall))
+		m.Handle("GET /fragments/recalls/{id}", s.handle(s.recallFragment))
 	}
 	m.HandleFunc("GET /static/{path...}", s.static)
 	m.HandleFunc("/", s.unknown)
