@@ -13,7 +13,7 @@ import (
 
 func newBenchCmd(env *Env) *cobra.Command {
 	return newGroup("bench", "Benchmarks that print ratios against a baseline measured in the same run",
-		newBenchLedgerCmd(env), newBenchPoolsCmd(env), newBenchKVStoreNodeCmd(env))
+		newBenchLedgerCmd(env), newBenchPoolsCmd(env), newBenchTraceCmd(env), newBenchKVStoreNodeCmd(env))
 }
 
 func newBenchLedgerCmd(env *Env) *cobra.Command {
