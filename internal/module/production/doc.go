@@ -38,6 +38,22 @@
 //     (KindConflict). Completion consumes the input lots, creates new output
 //     lots (by default "<factory>/wo-<id>") and counts the production toward
 //     its order, completed when it reaches the quantity.
+//   - Master data. A factory or supplier org keeps its own items (the
+//     single-record rules of gongxu.Item), bills of materials (a parent's
+//     lines replaced whole; children must be its items; no by-products of
+//     or as phantoms; a cycle through its stored bills is refused, named
+//     "a → b → a"), routings (made, non-phantom items, on its own work
+//     centers) and work centers (capacity, a calendar with working time).
+//     An item with a bill or a routing cannot become bought. Nobody else
+//     writes them.
+//   - Planned completion. The order's factory publishes it with a reason
+//     (plan_date), kept in the order's history; a completed order's date
+//     is history.
+//   - Reservations. A started work order reserves its input lots: neither
+//     another work order nor a shipment can take the reserved quantity;
+//     completion consumes it.
+//   - Pools. The first work order started on a pool's order moves the pool
+//     to in_production; completing the order's quantity moves it to ready.
 //   - Stock is the sum of an org's lots of an item; quantities are
 //     milli-units, prices minor units per unit, never floats.
 //   - Bad input changes nothing: every rejection leaves the state as it was.
@@ -45,5 +61,8 @@
 // Events carry the full JSON snapshot: production.offer (supplier, item),
 // production.order (order, factory, status), production.po (po, factory,
 // supplier, status), production.wo (wo, order, status), production.lot (lot,
-// owner, item, delta), which the trace module will anchor.
+// owner, item, delta). Master data emits production.item, production.bom,
+// production.routing and production.work_center. Shipments, receipts and
+// work-order completions also report to the trace module (Tracer), which
+// records them as GS1 EPCIS events anchored in the same transaction.
 package production
