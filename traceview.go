@@ -18,8 +18,9 @@ type TraceQuery struct {
 	Dispositions []string // EQ_disposition
 	ReadPoints   []string // EQ_readPoint
 	BizLocations []string // EQ_bizLocation
-	EPCs         []string // MATCH_epc: instance identifiers an event names as epcList, childEPCs, parentID, input or output
+	EPCs         []string // MATCH_epc: instance identifiers in an event's epcList or childEPCs (EPCIS 2.0 §8.2.7.1)
 	EPCClasses   []string // MATCH_anyEPCClass: class identifiers (incl. ledger lot URNs) in any quantity list
+	EventIDs     []string // EQ_eventID: an event and its error declaration
 	Orgs         []OrgID  // the capturing org (a gongxu extension)
 	After        uint64   // the ledger sequence to continue after (nextPageToken)
 	Limit        int      // at most this many, 1 to 1000 (0: 100)
@@ -102,8 +103,13 @@ type RecallImpact struct {
 type TraceService interface {
 	// Event returns an event by id (the original, not its declaration).
 	Event(ctx context.Context, id string) (TraceEvent, error)
-	// Events returns the events matching q in ledger order.
-	Events(ctx context.Context, q TraceQuery) ([]TraceEvent, error)
+	// Batch returns the batch a transaction anchored, whose Proof of an
+	// event's Anchor.Index lets a client VerifyTraceEvent.
+	Batch(ctx context.Context, tx string) (TraceBatch, error)
+	// TraceEvents returns the events matching q in ledger order. (Not
+	// "Events": the read model's DB has that name for the ledger's module
+	// events.)
+	TraceEvents(ctx context.Context, q TraceQuery) ([]TraceEvent, error)
 	// Back walks backward from an identifier, at most depth steps (1 to 50).
 	Back(ctx context.Context, id string, depth int) (TraceGraph, error)
 	// Forward walks forward from an identifier, at most depth steps.

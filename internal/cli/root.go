@@ -97,6 +97,7 @@ keys, signed transactions and queries.`,
 		newVerifyCmd(env),
 		newPlanCmd(env),
 	)
+	addTraceCommands(env, root)
 	return root
 }
 

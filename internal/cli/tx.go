@@ -33,6 +33,7 @@ func newTxCmd(env *Env) *cobra.Command {
 		newTxPoolCmd(env, o),
 		newTxRFQCmd(env, o),
 		newTxProductionCmd(env, o),
+		newTxTraceCmd(env, o),
 		newTxRawCmd(env, o),
 	)
 	c.Long = `Sign a transaction with a key of the keyring, submit it to the node and wait

@@ -31,6 +31,14 @@ type Config struct {
 	// node. Optional: when nil, that route answers 503 unavailable.
 	Plans gongxu.PlanService
 
+	// Trace serves the trace events, walks and recalls (/v1/trace/…,
+	// /v1/recalls) and GS1's EPCIS query binding (GET /epcis/events…).
+	Trace gongxu.TraceService
+
+	// Operator signs POST /epcis/capture's trace/capture transactions for
+	// this node's org. Optional: when nil, capture answers 503 unavailable.
+	Operator gongxu.Operator
+
 	// Registry is served on /metrics. When nil, /metrics serves an empty
 	// registry.
 	Registry *prometheus.Registry
@@ -68,6 +76,8 @@ type server struct {
 	receipts   gongxu.ReceiptService
 	production gongxu.ProductionService
 	plans      gongxu.PlanService
+	trace      gongxu.TraceService
+	op         gongxu.Operator
 	log        *slog.Logger
 	wait       time.Duration
 	metrics    http.Handler
@@ -121,6 +131,17 @@ var routes = []route{
 	{"GET", "/v1/lots", (*server).lots},
 	{"GET", "/v1/lots/{id...}", (*server).lot},
 	{"GET", "/v1/plan/{factory}", (*server).plan},
+	{"GET", "/v1/trace/events", (*server).traceEvents},
+	{"GET", "/v1/trace/events/{id}", (*server).traceEvent},
+	{"GET", "/v1/trace/batches/{tx}", (*server).traceBatch},
+	{"GET", "/v1/trace/back/{id...}", (*server).traceBack},
+	{"GET", "/v1/trace/forward/{id...}", (*server).traceForward},
+	{"GET", "/v1/recalls", (*server).recalls},
+	{"GET", "/v1/recalls/{id}", (*server).recall},
+	{"POST", "/epcis/capture", (*server).epcisCapture},
+	{"GET", "/epcis/capture/{captureID}", (*server).epcisCaptureJob},
+	{"GET", "/epcis/events", (*server).epcisEvents},
+	{"GET", "/epcis/events/{eventID}", (*server).epcisEvent},
 }
 
 // New returns the API handler for cfg.
@@ -152,6 +173,8 @@ func newServer(cfg Config) *server {
 		receipts:   cfg.Receipts,
 		production: cfg.Production,
 		plans:      cfg.Plans,
+		trace:      cfg.Trace,
+		op:         cfg.Operator,
 		log:        log,
 		wait:       wait,
 		metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{

@@ -31,6 +31,8 @@ type DB struct {
 	w    *sql.DB // one connection: projection, migrations, Reset
 	r    *sql.DB // read-only pool; == w for MemoryPath
 	path string
+
+	traceQ traceStatements // the trace walks' statements, prepared on first use (query_trace.go)
 }
 
 // Open opens (creating if needed) the read model at path and brings its schema

@@ -84,6 +84,7 @@ func (db *DB) Reset(ctx context.Context) error {
 		"products", "pools", "pool_hubs", "pool_progress", "hub_shares", "pledges", "batches", "movements", "balances",
 		"rfqs", "bids", "supply_offers", "production_orders", "purchase_orders", "work_orders", "lots",
 		"items", "bom_lines", "routings", "work_centers",
+		"trace_batches", "trace_events", "trace_records", "trace_idents", "trace_recalls", "trace_links",
 		"events", "txs", "blocks", "orgs", "proposals", "validators", "params", "meta",
 	} {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM "+t); err != nil {
@@ -163,6 +164,7 @@ type projector struct {
 	upValidator, delValidator, upParams  *sql.Stmt
 	poolStmts
 	prodStmts
+	traceStmts
 	stmts        []*sql.Stmt
 	height, time int64  // of the block being projected
 	txHash       string // of the tx whose events are being applied; "" for block-level events
@@ -189,7 +191,7 @@ func newProjector(ctx context.Context, tx *sql.Tx) (*projector, error) {
 		{&p.delValidator, `DELETE FROM validators WHERE pub_key = ?`},
 		{&p.upParams, `INSERT INTO params (id, json, height) VALUES (1, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET json = excluded.json, height = excluded.height`},
-	}, append(p.poolStmts.defs(), p.prodStmts.defs()...)...) {
+	}, append(append(p.poolStmts.defs(), p.prodStmts.defs()...), p.traceStmts.defs()...)...) {
 		st, err := tx.PrepareContext(ctx, s.sql)
 		if err != nil {
 			p.close()
@@ -255,6 +257,9 @@ func (p *projector) block(b *gongxu.CommittedBlock) error {
 				return prefix(err, "read model: block %d tx %d (%s) event %d (%s)",
 					b.Height, t.Index, t.Hash, j, t.Events[j].Type)
 			}
+		}
+		if err := p.traceTxDone(); err != nil {
+			return prefix(err, "read model: block %d tx %d (%s)", b.Height, t.Index, t.Hash)
 		}
 	}
 	p.txHash = ""
@@ -360,6 +365,12 @@ func (p *projector) event(txIndex int, ev *gongxu.Event) error {
 		return p.routing(ev)
 	case EventWorkCenter:
 		return p.workCenter(ev)
+	case EventTraceBatch:
+		return p.traceBatch(ev)
+	case EventTraceEvent:
+		return p.traceEvent(ev)
+	case EventTraceRecall:
+		return p.traceRecall(ev)
 	}
 	return nil
 }
