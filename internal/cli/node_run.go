@@ -69,6 +69,22 @@ func (n *node) progressPoints(ctx context.Context, pool uint64) ([]web.ProgressP
 }
 
 // URL is the base URL of the node's HTTP API.
+// traceProof returns an event as the read model holds it and the Merkle
+// proof of its leaf in its transaction's batch, for the provenance page's
+// marks.
+func (n *node) traceProof(ctx context.Context, id string) (gongxu.TraceEvent, []string, error) {
+	e, err := n.read.Event(ctx, id)
+	if err != nil {
+		return e, nil, err
+	}
+	b, err := n.read.Batch(ctx, e.Anchor.Tx)
+	if err != nil {
+		return e, nil, err
+	}
+	p, err := b.Proof(e.Anchor.Index)
+	return e, p, err
+}
+
 func (n *node) URL() string { return "http://" + n.ln.Addr().String() }
 
 func dataPath(home string, name string) string { return filepath.Join(home, "data", name) }
@@ -135,14 +151,15 @@ func startNode(home string, cfg NodeConfig, log *slog.Logger) (_ *node, err erro
 	go n.proj.run()
 	n.proj.push(gongxu.CommittedBlock{}) // wake it to catch up with the block store
 	api := httpapi.New(httpapi.Config{Node: readYourWrites{n}, Members: n.read, Txs: n.read, Pools: n.read, RFQs: n.read,
-		Receipts: receipts{n}, Production: n.read, Plans: n.plans, Registry: reg, Logger: log})
+		Receipts: receipts{n}, Production: n.read, Plans: n.plans, Trace: n.read, Operator: op, Registry: reg, Logger: log})
 	pages, err := web.New(web.Config{Node: n.comet, Members: n.read, Txs: n.read, Pools: n.read, RFQs: n.read, Operator: op, Production: n.read, Plans: n.plans,
-		Progress: n.progressPoints, Logger: log})
+		Trace: n.read, TraceProof: n.traceProof, Progress: n.progressPoints, Logger: log})
 	if err != nil {
 		return nil, err
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/v1/", api)
+	mux.Handle("/epcis/", api) // GS1 EPCIS 2.0 REST binding: capture and query
 	mux.Handle("/healthz", api)
 	mux.Handle("/metrics", api)
 	mux.Handle("/", pages)

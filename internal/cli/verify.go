@@ -19,7 +19,7 @@ import (
 // newVerifyCmd builds "gongxu verify": checks anyone can run on what a
 // participant handed them.
 func newVerifyCmd(env *Env) *cobra.Command {
-	return newGroup("verify", "Check receipts and state against the ledger", newVerifyReceiptCmd(env), newVerifyStateCmd(env))
+	return newGroup("verify", "Check receipts, state and traceability against the ledger", newVerifyReceiptCmd(env), newVerifyStateCmd(env), newVerifyTraceCmd(env))
 }
 
 func newVerifyReceiptCmd(env *Env) *cobra.Command {

@@ -313,6 +313,9 @@ func (n *Network) Restart(i int) {
 	n.Start(i)
 }
 
+// Binary is the gongxu binary the network's nodes run.
+func (n *Network) Binary() string { return n.bin }
+
 // Client returns a client of node i's HTTP API.
 func (n *Network) Client(i int) *client.Client { return n.Nodes[i].client }
 

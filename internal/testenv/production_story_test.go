@@ -27,8 +27,11 @@ import (
 // from its node, the factory accepts, and its node re-plans and publishes
 // the later completion with the reason. Materials are shipped and received
 // through other nodes, work orders consume the received lots, and the pool
-// shows a finished lot ready for its hub, which confirms delivery. Every node
-// agrees on every block.
+// shows a finished lot ready for its hub, which confirms delivery. Then the
+// traceability of it (traceStory): packing captured as EPCIS, the jacket
+// traced back to the fabric lot, a recall reaching the hub, the proof
+// against verified headers, the provenance page. Every node agrees on every
+// block.
 func TestProductionStory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a 4-node network of processes")
@@ -105,7 +108,7 @@ func TestProductionStory(t *testing.T) {
 		MOQ: 10, Cap: 100, CasePack: 1, Currency: storyCurrency, Deadline: s.blockTime(0) + 8_000})
 	poolID := s.poolIDOf(0, res.Hash)
 	leaves, units := makeLeaves("production story", 10, nil)
-	s.send(2, hub, pool.TypeBatch, pool.MsgBatch{Pool: poolID, Leaves: leaves})
+	batch := s.send(2, hub, pool.TypeBatch, pool.MsgBatch{Pool: poolID, Leaves: leaves})
 	pv := s.waitPool(0, poolID, gongxu.PoolOpen)
 	if pv.Status != gongxu.PoolSucceeded {
 		t.Fatalf("pool %d is %s after its deadline, want succeeded", poolID, pv.Status)
@@ -236,6 +239,20 @@ func TestProductionStory(t *testing.T) {
 	s.must(err)
 	s.must(net.CompareChains(1, h-1))
 	s.logf("step 7: %s confirmed delivery; pool %d went %v; blocks 1..%d identical on all nodes", hub.org, poolID, statuses, h-1)
+
+	// 8. Traceability of what was made.
+	var fabric gongxu.LotID
+	for i, l := range p.Lines {
+		if l.Item == "waxed-cotton" {
+			fabric = ship[i].Lot
+		}
+	}
+	ts := &traceStory{s: s, factory: factory, supplier: supplier, hub: hub.org, finished: finished, fabric: fabric,
+		batchTx: batch.Hash, units: units}
+	ts.run(t)
+	h, err = net.Height(0)
+	s.must(err)
+	s.must(net.CompareChains(1, h-1))
 }
 
 // stamp formats unix ms for the log.

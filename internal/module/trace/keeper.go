@@ -56,6 +56,7 @@ func identKey(ident string, seq uint64) []byte {
 func heldKey(org gongxu.OrgID, ident string) []byte {
 	return []byte(prefix + "held/" + string(org) + "/" + ident)
 }
+
 // EventKey is the state key of an event's record (of its error declaration
 // with decl): what `gongxu verify trace` proves against verified headers.
 func EventKey(id string, decl bool) []byte { return eventKey(id, decl) }
