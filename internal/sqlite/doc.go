@@ -6,8 +6,10 @@
 // schema_version table), the projector that turns each gongxu.CommittedBlock
 // into rows in one SQL transaction (Project, ProjectBlocks, Reset), and the
 // implementations of gongxu.MemberService, gongxu.TxService,
-// gongxu.PoolService, gongxu.RFQService and gongxu.ProductionService (its
-// master data and stock included), plus block, parameter,
+// gongxu.PoolService, gongxu.RFQService, gongxu.ProductionService (its
+// master data and stock included) and gongxu.TraceService (EPCIS events and
+// their batches, the backward and forward trace walks, recalls and what they
+// reach), plus block, parameter,
 // event-history, pledge, pool-progress and money-audit queries.
 //
 // The module events it projects are listed by the Event* constants. Records
