@@ -85,6 +85,20 @@ func TraceGraphSVG(g graphSpec) template.HTML {
 	if cols == 0 {
 		w = 2*tgPad + tgNodeW
 	}
+	// An edge within a column or backwards loops out to the right of its
+	// nodes, with its label there: room for it past the last column.
+	colOf := make(map[string]int, len(g.Nodes))
+	for _, n := range g.Nodes {
+		colOf[n.Key] = n.Col
+	}
+	for _, e := range g.Edges {
+		a, okA := colOf[e.From]
+		b, okB := colOf[e.To]
+		if okA && okB && e.From != e.To && b <= a && max(a, b) == cols-1 {
+			w += tgGapX
+			break
+		}
+	}
 
 	// Neighbours, and the ordering sweeps.
 	index := make(map[string]int, len(g.Nodes))
