@@ -266,31 +266,43 @@ func runBenchPools(env *Env, o poolsOptions) error {
 	b.factory = poolsKey("factory", 0)
 	b.rep = newPoolsReport(o, b)
 
-	defer func() {
-		if err := b.procs.StopAll(20 * time.Second); err != nil {
-			fmt.Fprintf(env.Stderr, "%v\n", err)
-		}
-	}()
-	runCtx, cancelRun := context.WithCancelCause(ctx)
-	defer cancelRun(nil)
-	if err := b.start(runCtx, exe); err != nil {
-		return benchCause(runCtx, err)
-	}
-	defer b.rpc.Close()
-	stop := make(chan struct{})
-	defer close(stop)
-	go func() {
-		if p, ok := <-b.procs.Exited(stop); ok && p != nil {
-			cancelRun(fmt.Errorf("%s exited during the benchmark: %v (see its home's data/bench-child.log and data/node.log)", p.Name, p.Err()))
-		}
-	}()
-	if err := b.run(runCtx); err != nil {
-		return benchCause(runCtx, err)
+	start := func(ctx context.Context) error { return b.start(ctx, exe) }
+	if err := runBenchNet(ctx, env, b.procs, start, b.run, func() { b.rpc.Close() }); err != nil {
+		return err
 	}
 	if o.json {
 		return writeJSON(env.Stdout, b.rep)
 	}
 	return b.rep.WriteTable(env.Stdout)
+}
+
+// runBenchNet runs a benchmark on a network of node processes: start writes
+// and starts it, run measures it; a node process that exits meanwhile
+// cancels the run with its name, and the processes are stopped at the end
+// (closeRPC first, once start succeeded).
+func runBenchNet(ctx context.Context, env *Env, procs *bench.Procs, start, run func(context.Context) error, closeRPC func()) error {
+	defer func() {
+		if err := procs.StopAll(20 * time.Second); err != nil {
+			fmt.Fprintf(env.Stderr, "%v\n", err)
+		}
+	}()
+	runCtx, cancelRun := context.WithCancelCause(ctx)
+	defer cancelRun(nil)
+	if err := start(runCtx); err != nil {
+		return benchCause(runCtx, err)
+	}
+	defer closeRPC()
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		if p, ok := <-procs.Exited(stop); ok && p != nil {
+			cancelRun(fmt.Errorf("%s exited during the benchmark: %v (see its home's data/bench-child.log and data/node.log)", p.Name, p.Err()))
+		}
+	}()
+	if err := run(runCtx); err != nil {
+		return benchCause(runCtx, err)
+	}
+	return nil
 }
 
 func (b *poolsBench) logf(format string, args ...any) {

@@ -197,26 +197,9 @@ func runBenchTrace(env *Env, o traceOptions) error {
 		b.keys = append(b.keys, benchKey(i))
 	}
 	b.rep = newTraceReport(o)
-	defer func() {
-		if err := b.procs.StopAll(20 * time.Second); err != nil {
-			fmt.Fprintf(env.Stderr, "%v\n", err)
-		}
-	}()
-	runCtx, cancelRun := context.WithCancelCause(ctx)
-	defer cancelRun(nil)
-	if err := b.start(runCtx, exe); err != nil {
-		return benchCause(runCtx, err)
-	}
-	defer b.rpc.Close()
-	stop := make(chan struct{})
-	defer close(stop)
-	go func() {
-		if p, ok := <-b.procs.Exited(stop); ok && p != nil {
-			cancelRun(fmt.Errorf("%s exited during the benchmark: %v (see its home's data/bench-child.log and data/node.log)", p.Name, p.Err()))
-		}
-	}()
-	if err := b.run(runCtx); err != nil {
-		return benchCause(runCtx, err)
+	start := func(ctx context.Context) error { return b.start(ctx, exe) }
+	if err := runBenchNet(ctx, env, b.procs, start, b.run, func() { b.rpc.Close() }); err != nil {
+		return err
 	}
 	if o.json {
 		return writeJSON(env.Stdout, b.rep)
