@@ -57,6 +57,8 @@ type run struct {
 	items    map[gongxu.ItemID]gongxu.Item
 	stock    map[gongxu.ItemID]gongxu.Qty
 	orders   []gongxu.ProductionOrder // open, with remaining quantity, by id
+	routed   map[gongxu.ItemID]bool   // items with a routing
+	started  []plan.PlannedWork       // started work orders' remaining work, scheduled from now
 	demand   []plan.Demand
 	open     []plan.OpenOrder
 	arrivals map[string]int64  // supply ref → when it arrives, for the schedule
@@ -110,13 +112,14 @@ func (p *Planner) Plan(ctx context.Context, factory gongxu.OrgID) (gongxu.PlanVi
 	}
 	view.Txs = append(view.Txs, pos...)
 
-	tt, serr := plan.Schedule(r.master, res.Work, r.arrivals, at)
+	work := append(slices.Clone(res.Work), r.started...)
+	tt, serr := plan.Schedule(r.master, work, r.arrivals, at)
 	if serr != nil {
 		r.problem("the work cannot be scheduled, so no completion dates are planned: %s", gongxu.ErrorMessage(serr))
 	} else {
 		view.Dates, view.Ops = tt.Orders, tt.Ops
 	}
-	ex := &explainer{r: r, work: res.Work, purchases: res.Purchases, tt: tt}
+	ex := &explainer{r: r, work: work, purchases: res.Purchases, tt: tt}
 	done := make(map[string]int64, len(tt.Demands))
 	for _, d := range tt.Demands {
 		done[d.Ref] = d.Completion
@@ -169,6 +172,10 @@ func (r *run) load(ctx context.Context) error {
 	r.items = make(map[gongxu.ItemID]gongxu.Item, len(r.master.Items))
 	for _, it := range r.master.Items {
 		r.items[it.ID] = it
+	}
+	r.routed = make(map[gongxu.ItemID]bool, len(r.master.Routings))
+	for _, rt := range r.master.Routings {
+		r.routed[rt.Item] = true
 	}
 	stock, err := r.prod.Stock(ctx, r.factory)
 	if err != nil {
@@ -269,8 +276,17 @@ func (r *run) loadOrders(ctx context.Context) error {
 			if rem := w.Qty - w.Produced; ok && !it.Phantom && rem > 0 {
 				ref := fmt.Sprintf("wo-%d", w.ID)
 				r.open = append(r.open, plan.OpenOrder{Ref: ref, Item: w.Item, Qty: rem, Due: o.Due})
-				r.arrivals[ref] = o.Due
-				r.supplies[ref] = fmt.Sprintf("work order %d (%s, started)", w.ID, w.Item)
+				r.supplies[ref] = fmt.Sprintf("work order %d (%s, started, %s to make)", w.ID, w.Item, qtyString(rem))
+				// What it has still to make takes the work centers from now
+				// (its inputs are reserved: ready): a work order behind its
+				// plan moves its order's completion, and the reason says so.
+				// An item without a routing is taken to arrive when due.
+				if _, routed := r.routed[w.Item]; routed {
+					r.started = append(r.started, plan.PlannedWork{ID: ref, Item: w.Item, Qty: rem, Start: r.at, Due: floorDay(o.Due),
+						Pegging: []string{orderRef(o.ID)}, Delivers: []string{orderRef(o.ID)}})
+				} else {
+					r.arrivals[ref] = o.Due
+				}
 			}
 		}
 	}

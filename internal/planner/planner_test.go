@@ -613,3 +613,38 @@ func TestPoolLotsAreNotStock(t *testing.T) {
 		diff(t, "plan with a pool's finished lot in stock", render(after), render(before))
 	}
 }
+
+// A started work order that falls behind (days pass, nothing more is made)
+// moves its order's completion, and the reason names the work order: what
+// it has still to make takes the work center from now.
+func TestStartedWorkSlips(t *testing.T) {
+	f := jacketLedger()
+	f.orders = f.orders[1:2] // order 2: 50 jackets due d25
+	f.orders[0].Status = gongxu.OrderInProgress
+	f.stock = nil
+	f.wos = []gongxu.WorkOrder{{ID: 7, Order: 2, Factory: factory, Item: "acme/jacket", Qty: u(50), Status: gongxu.WOStarted}}
+	first, err := planner.New(f, clock(at(16, 6, 0))).Plan(context.Background(), factory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.apply(t, factory, first.Txs)
+	later, err := planner.New(f, clock(at(26, 6, 0))).Plan(context.Background(), factory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(first.Orders) != 1 || len(later.Orders) != 1 {
+		t.Fatalf("orders: %+v then %+v", first.Orders, later.Orders)
+	}
+	a, b := first.Orders[0], later.Orders[0]
+	if a.Completion == 0 || a.Completion > day(25) || b.Completion <= day(26) || !strings.Contains(b.Reason, "work order 7") {
+		t.Fatalf("completion %s then, 10 days later with nothing made, %s (%q); want on time, then after d26 naming work order 7\n%s",
+			ds(a.Completion), ds(b.Completion), b.Reason, render(later))
+	}
+	sent := false
+	for _, tx := range later.Txs {
+		sent = sent || tx.Type == production.TypePlanDate
+	}
+	if !sent {
+		t.Errorf("the slipped date is not published:\n%s", render(later))
+	}
+}

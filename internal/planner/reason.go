@@ -146,6 +146,9 @@ func (e *explainer) material(ref string, completion int64) string {
 		return fmt.Sprintf("%s starts %s, its lead time before it is due", w.Item, date(w.Start))
 	}
 	slices.Sort(ops)
+	if desc, started := e.r.supplies[w.ID]; started {
+		return fmt.Sprintf("%s: the rest takes %s from now until %s", desc, strings.Join(ops, ", "), stamp(completion))
+	}
 	return fmt.Sprintf("materials are at hand: the work on %s starts now and takes until %s", strings.Join(ops, ", "), stamp(completion))
 }
 
