@@ -358,21 +358,7 @@ func addPoolsGenesis(homes []string, factory ed25519.PrivateKey) error {
 	}
 	g.Orgs = append(g.Orgs, gongxu.Org{ID: poolsFactory, Name: "Bench factory", Roles: []gongxu.Role{gongxu.RoleFactory},
 		Keys: []gongxu.PubKey{gongxu.PubKey(pubHex(factory))}})
-	if err := comet.WriteGenesis(comet.GenesisOptions{ChainID: doc.ChainID, Time: doc.GenesisTime, Validators: g.Validators,
-		AppState: map[string]any{member.Name: g}}, homes...); err != nil {
-		return err
-	}
-	for _, home := range homes {
-		cfg, err := LoadNodeConfig(home)
-		if err != nil {
-			return err
-		}
-		cfg.LogLevel = "main:info,state:info,consensus:info,p2p:error,*:error"
-		if err := SaveNodeConfig(home, cfg); err != nil {
-			return err
-		}
-	}
-	return nil
+	return writeBenchGenesis(doc.ChainID, doc.GenesisTime, g, homes)
 }
 
 func (b *poolsBench) run(ctx context.Context) error {
@@ -823,3 +809,23 @@ func medianMs(ds []time.Duration) float64 {
 }
 
 func msf(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// writeBenchGenesis writes a bench network's genesis with member state g
+// into every home, and has each node log consensus at info level.
+func writeBenchGenesis(chainID string, genesisTime time.Time, g member.Genesis, homes []string) error {
+	if err := comet.WriteGenesis(comet.GenesisOptions{ChainID: chainID, Time: genesisTime, Validators: g.Validators,
+		AppState: map[string]any{member.Name: g}}, homes...); err != nil {
+		return err
+	}
+	for _, home := range homes {
+		cfg, err := LoadNodeConfig(home)
+		if err != nil {
+			return err
+		}
+		cfg.LogLevel = "main:info,state:info,consensus:info,p2p:error,*:error"
+		if err := SaveNodeConfig(home, cfg); err != nil {
+			return err
+		}
+	}
+	return nil
+}

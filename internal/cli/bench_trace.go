@@ -262,21 +262,7 @@ func setTraceGenesis(homes []string) error {
 			o.Name, o.Roles = "Bench factory "+strings.TrimPrefix(string(o.ID), "bench-"), []gongxu.Role{gongxu.RoleFactory}
 		}
 	}
-	if err := comet.WriteGenesis(comet.GenesisOptions{ChainID: doc.ChainID, Time: doc.GenesisTime, Validators: g.Validators,
-		AppState: map[string]any{member.Name: g}}, homes...); err != nil {
-		return err
-	}
-	for _, home := range homes {
-		cfg, err := LoadNodeConfig(home)
-		if err != nil {
-			return err
-		}
-		cfg.LogLevel = "main:info,state:info,consensus:info,p2p:error,*:error"
-		if err := SaveNodeConfig(home, cfg); err != nil {
-			return err
-		}
-	}
-	return nil
+	return writeBenchGenesis(doc.ChainID, doc.GenesisTime, g, homes)
 }
 
 func (b *traceBench) run(ctx context.Context) error {

@@ -307,20 +307,8 @@ the body names the purchase order.
 				return err
 			}
 			var m production.MsgPOPropose
-			if file != "" {
-				if err := readBodyFile(file, &m); err != nil {
-					return err
-				}
-				if err := idArgOverBody(args, "purchase order id", &m.PO); err != nil {
-					return err
-				}
-				return env.sendMsg(cmd, o, production.TypePOPropose, &m)
-			}
-			if len(args) != 1 {
-				return usagef("%s needs PO_ID", cmd.CommandPath())
-			}
-			id, err := parsePositive("purchase order id", args[0])
-			if err != nil {
+			id, sent, err := env.fileOrID(cmd, o, file, args, "PO_ID", "purchase order id", production.TypePOPropose, &m, &m.PO)
+			if sent || err != nil {
 				return err
 			}
 			if err := requireFlags(cmd, "from", "line"); err != nil {
@@ -372,6 +360,27 @@ the body names the purchase order.
 
 // idArgOverBody sets *id from the optional argument: it must agree with a
 // non-zero id the body already names.
+// fileOrID is the two forms of a verb on one order: with --file it reads
+// the body into m (the ID argument, when given, overrides the body's id in
+// *bodyID), sends it and reports sent; otherwise it parses the ID argument
+// named arg, which is then required.
+func (env *Env) fileOrID(cmd *cobra.Command, o *txOptions, file string, args []string, arg, what, typ string, m msg, bodyID *uint64) (id uint64, sent bool, err error) {
+	if file != "" {
+		if err := readBodyFile(file, m); err != nil {
+			return 0, true, err
+		}
+		if err := idArgOverBody(args, what, bodyID); err != nil {
+			return 0, true, err
+		}
+		return 0, true, env.sendMsg(cmd, o, typ, m)
+	}
+	if len(args) != 1 {
+		return 0, false, usagef("%s needs %s", cmd.CommandPath(), arg)
+	}
+	id, err = parsePositive(what, args[0])
+	return id, false, err
+}
+
 func idArgOverBody(args []string, what string, id *uint64) error {
 	if len(args) == 0 {
 		return nil
@@ -469,20 +478,8 @@ line, one of your org's lots (ORG/CODE) and the quantity shipped from it.
 				return err
 			}
 			var m production.MsgShip
-			if file != "" {
-				if err := readBodyFile(file, &m); err != nil {
-					return err
-				}
-				if err := idArgOverBody(args, "purchase order id", &m.PO); err != nil {
-					return err
-				}
-				return env.sendMsg(cmd, o, production.TypeShip, &m)
-			}
-			if len(args) != 1 {
-				return usagef("%s needs PO_ID", cmd.CommandPath())
-			}
-			id, err := parsePositive("purchase order id", args[0])
-			if err != nil {
+			id, sent, err := env.fileOrID(cmd, o, file, args, "PO_ID", "purchase order id", production.TypeShip, &m, &m.PO)
+			if sent || err != nil {
 				return err
 			}
 			if err := requireFlags(cmd, "from", "lot"); err != nil {
@@ -522,20 +519,8 @@ the shipment not received yet is received, as the node reports it.
 				return err
 			}
 			var m production.MsgReceive
-			if file != "" {
-				if err := readBodyFile(file, &m); err != nil {
-					return err
-				}
-				if err := idArgOverBody(args, "purchase order id", &m.PO); err != nil {
-					return err
-				}
-				return env.sendMsg(cmd, o, production.TypeReceive, &m)
-			}
-			if len(args) != 1 {
-				return usagef("%s needs PO_ID", cmd.CommandPath())
-			}
-			id, err := parsePositive("purchase order id", args[0])
-			if err != nil {
+			id, sent, err := env.fileOrID(cmd, o, file, args, "PO_ID", "purchase order id", production.TypeReceive, &m, &m.PO)
+			if sent || err != nil {
 				return err
 			}
 			if err := requireFlags(cmd, "from", "shipment"); err != nil {
@@ -620,20 +605,8 @@ when it completes.
 				return err
 			}
 			var m production.MsgWOStart
-			if file != "" {
-				if err := readBodyFile(file, &m); err != nil {
-					return err
-				}
-				if err := idArgOverBody(args, "production order id", &m.Order); err != nil {
-					return err
-				}
-				return env.sendMsg(cmd, o, production.TypeWOStart, &m)
-			}
-			if len(args) != 1 {
-				return usagef("%s needs ORDER_ID", cmd.CommandPath())
-			}
-			id, err := parsePositive("production order id", args[0])
-			if err != nil {
+			id, sent, err := env.fileOrID(cmd, o, file, args, "ORDER_ID", "production order id", production.TypeWOStart, &m, &m.Order)
+			if sent || err != nil {
 				return err
 			}
 			if err := requireFlags(cmd, "from", "qty"); err != nil {
