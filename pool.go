@@ -150,7 +150,50 @@ type HubShare struct {
 	Pledges   int64        `json:"pledges"`
 	Variants  []VariantQty `json:"variants"`
 	Delivered bool         `json:"delivered"`
+	// What the factory shipped to the hub (pool/ship): lots in milli-units,
+	// packed into one unit named ShipmentURN(pool, hub), at ShippedAt.
+	Shipped   []LotQty `json:"shipped,omitempty"`
+	ShippedAt int64    `json:"shipped_at,omitempty"`
+	// What consumers picked up at the hub (pool/pickup): units, pickups,
+	// and the shipped lots they took (milli-units).
+	PickedUp int64    `json:"picked_up,omitempty"`
+	Pickups  int64    `json:"pickups,omitempty"`
+	Picked   []LotQty `json:"picked,omitempty"`
 }
+
+// Pickup is a consumer collecting a pledge at its hub: named by the pledge
+// (PledgeURN or DirectPledgeURN), never by the person. Lots are the shipped
+// lots the goods came from, in milli-units (none when the pool's goods were
+// not shipped on the ledger).
+type Pickup struct {
+	Pool   uint64   `json:"pool"`
+	Hub    OrgID    `json:"hub"`
+	Pledge string   `json:"pledge"`
+	Qty    int64    `json:"qty"` // units
+	Lots   []LotQty `json:"lots"`
+	Time   int64    `json:"time"` // block time, unix ms
+	Height int64    `json:"height"`
+	Tx     string   `json:"tx"`
+}
+
+// PledgeURN names the pledge at leaf index of a hub's batch transaction:
+// urn:gongxu:pledge:<batch tx>:<index>.
+func PledgeURN(batchTx string, index int) string {
+	return URNPrefix + "pledge:" + batchTx + ":" + strconv.Itoa(index)
+}
+
+// DirectPledgeURN names a consumer's direct pledge:
+// urn:gongxu:pool:<pool>:pledge:<id>.
+func DirectPledgeURN(pool, id uint64) string {
+	return PoolURN(pool) + ":pledge:" + strconv.FormatUint(id, 10)
+}
+
+// PoolURN names a pool: urn:gongxu:pool:<id>.
+func PoolURN(pool uint64) string { return URNPrefix + "pool:" + strconv.FormatUint(pool, 10) }
+
+// ShipmentURN names the unit a factory packs a hub's share of a pool into:
+// urn:gongxu:pool:<id>:hub:<hub>.
+func ShipmentURN(pool uint64, hub OrgID) string { return PoolURN(pool) + ":hub:" + string(hub) }
 
 // VariantQty is a quantity of one variant.
 type VariantQty struct {

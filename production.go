@@ -123,7 +123,8 @@ type ProductionOrder struct {
 	Due               int64                 `json:"due"` // block time, unix ms
 	Pool              uint64                `json:"pool"`
 	Status            ProductionOrderStatus `json:"status"`
-	Produced          Qty                   `json:"produced"` // by completed work orders
+	Produced          Qty                   `json:"produced"`       // by completed work orders
+	Lots              []LotQty              `json:"lots,omitempty"` // the lots its completed work orders made, as made
 	PlannedCompletion int64                 `json:"planned_completion"`
 	PlanReason        string                `json:"plan_reason,omitempty"`
 	Created           int64                 `json:"created"`

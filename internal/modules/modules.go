@@ -76,8 +76,31 @@ func New() *Set {
 	// lot from production, and is told by production what moved.
 	tr := trace.New(EPCIS{}, prod)
 	prod.SetTracer(tr)
+	p.SetGoods(goods{prod, tr})
 	return &Set{Member: m, Catalog: c, Settle: st, Pool: p, RFQ: rfq.New(m, openAwarded), Production: prod, Trace: tr}
 }
+
+// goods is the pool module's view of a pool's goods: production takes the
+// lots made for the pool out of the factory's stock, trace records each
+// movement as an EPCIS event.
+type goods struct {
+	prod *production.Module
+	tr   *trace.Module
+}
+
+func (g goods) ShipToHub(ctx *module.Context, p gongxu.Pool, hub gongxu.OrgID, qty gongxu.Qty) ([]gongxu.LotQty, error) {
+	lots, err := g.prod.TakeForPool(ctx, p.ID, qty)
+	if err != nil {
+		return nil, err
+	}
+	return lots, g.tr.ShippedToHub(ctx, p, hub, lots)
+}
+
+func (g goods) ReceivedAtHub(ctx *module.Context, p gongxu.Pool, hub gongxu.OrgID, lots []gongxu.LotQty) error {
+	return g.tr.ReceivedAtHub(ctx, p, hub, lots)
+}
+
+func (g goods) PickedUp(ctx *module.Context, pk gongxu.Pickup) error { return g.tr.PickedUp(ctx, pk) }
 
 // ignoreRefusal passes up only broken invariants.
 func ignoreRefusal(err error) error {

@@ -13,7 +13,8 @@ import (
 
 // TestPoolFollowsItsProductionOrder: the pool of a production order moves
 // with it — in production when its first work order starts, ready when the
-// order's quantity is complete — and the hubs confirm delivery from ready.
+// order's quantity is complete — and the hubs confirm delivery from ready,
+// once the factory shipped them their share.
 // Work on an order that came from no pool touches no pool.
 func TestPoolFollowsItsProductionOrder(t *testing.T) {
 	h := chaintest.New(t,
@@ -60,6 +61,11 @@ func TestPoolFollowsItsProductionOrder(t *testing.T) {
 	if last := p.History[len(p.History)-1]; last.Reason != "production order 1 completed: its lots are ready" {
 		t.Fatalf("last pool history %+v", last)
 	}
+	if r := h.Deliver(h.Sign("hub-a", pool.TypeConfirmDelivery, pool.MsgConfirmDelivery{Pool: 1})); gongxu.Kind(r.Code) != gongxu.KindConflict {
+		t.Fatalf("confirm before the factory shipped: %s %s", gongxu.Kind(r.Code), r.Log)
+	}
+	h.ResetSeq("hub-a")
+	deliver("ship", "acme", pool.TypeShip, pool.MsgShip{Pool: 1, Hub: "hub-a"})
 	deliver("confirm", "hub-a", pool.TypeConfirmDelivery, pool.MsgConfirmDelivery{Pool: 1})
 	status(gongxu.PoolSettled)
 	if err := h.Mods.Settle.CheckInvariant(h.State); err != nil {

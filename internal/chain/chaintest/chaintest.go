@@ -47,7 +47,10 @@ type Harness struct {
 	Mods   *modules.Set
 	Height int64
 	Time   int64
-	seq    map[string]uint64
+	// Vars are a scenario's named values: $var(NAME) in a tx's JSON is
+	// replaced by Vars[NAME] (set by "save NAME", or by a module's check).
+	Vars map[string]string
+	seq  map[string]uint64
 }
 
 // Genesis returns the app state for orgs, each with its Key(ID); the first org
@@ -86,7 +89,7 @@ func Open(t testing.TB, db store.DB) *Harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &Harness{T: t, App: app, DB: db, State: st, Member: mods.Member, Mods: mods, Height: st.Height(), Time: GenesisTime + st.Height()*1000, seq: map[string]uint64{}}
+	h := &Harness{T: t, App: app, DB: db, State: st, Member: mods.Member, Mods: mods, Height: st.Height(), Time: GenesisTime + st.Height()*1000, Vars: map[string]string{}, seq: map[string]uint64{}}
 	return h
 }
 

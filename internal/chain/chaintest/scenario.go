@@ -33,10 +33,11 @@ type Check func(h *Harness, args []string) error
 //	                              rejected tx that reached its handler consumes its sequence)
 //	balance ACCOUNT CUR AMOUNT    a money balance; ACCOUNT may be key:NAME for Key(NAME)'s account
 //	invariant                     settle's money invariant, now and after every later block
+//	save NAME                     remember the previous tx's hash as $var(NAME)
 //
 // plus the commands in checks (for example "org ID present"). In JSON,
-// $key(NAME) is replaced by the hex public key of Key(NAME), and $last by
-// the hash of the previous tx.
+// $key(NAME) is replaced by the hex public key of Key(NAME), $last by the
+// hash of the previous tx, and $var(NAME) by Harness.Vars[NAME].
 func RunScenarios(t *testing.T, glob string, checks map[string]Check) {
 	t.Helper()
 	files, _ := filepath.Glob(glob)
@@ -64,6 +65,7 @@ func RunScenarios(t *testing.T, glob string, checks map[string]Check) {
 }
 
 var keyRef = regexp.MustCompile(`\$key\(([^)]+)\)`)
+var varRef = regexp.MustCompile(`\$var\(([^)]+)\)`)
 
 // ParseDuration reads "1500" (ms), "30s", "10m", "5h" or "3d" as milliseconds.
 func ParseDuration(s string) (int64, error) {
@@ -136,6 +138,13 @@ func runScript(t *testing.T, script string, checks map[string]Check) {
 				return string(PubKey(keyRef.FindStringSubmatch(m)[1]))
 			})
 			body = strings.ReplaceAll(body, "$last", lastHash)
+			body = varRef.ReplaceAllStringFunc(body, func(m string) string {
+				v, ok := h.Vars[varRef.FindStringSubmatch(m)[1]]
+				if !ok {
+					t.Fatalf("line %d: %s is not set", n, m)
+				}
+				return v
+			})
 			if !json.Valid([]byte(body)) {
 				t.Fatalf("line %d: invalid JSON %s", n, body)
 			}
@@ -160,6 +169,11 @@ func runScript(t *testing.T, script string, checks map[string]Check) {
 			h.Advance(ms)
 		case "block":
 			h.Block()
+		case "save":
+			if len(args) != 1 || lastHash == "" {
+				t.Fatalf("line %d: save NAME, after a tx", n)
+			}
+			h.Vars[args[0]] = lastHash
 		case "snapshot":
 			snapshot = dataState(h)
 		case "unchanged":

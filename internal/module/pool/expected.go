@@ -44,3 +44,25 @@ const (
 	reasonRefund  = "refund"
 	reasonPayout  = "payout"
 )
+
+// Goods is what the pool module asks of the modules that hold lots and trace
+// them, as a pool's goods go to its hubs and on to consumers
+// (internal/modules wires production and trace behind it). Errors:
+// KindNotFound or KindConflict refuse the transaction (no lots on the
+// ledger, too few, an event already recorded); anything else is a broken
+// invariant.
+type Goods interface {
+	// ShipToHub takes qty milli-units of the lots made for the pool out of
+	// the factory's stock for hub, records the packing and the shipment, and
+	// returns the lots taken.
+	ShipToHub(ctx *module.Context, p gongxu.Pool, hub gongxu.OrgID, qty gongxu.Qty) ([]gongxu.LotQty, error)
+	// ReceivedAtHub records the hub's receipt of the lots shipped to it.
+	ReceivedAtHub(ctx *module.Context, p gongxu.Pool, hub gongxu.OrgID, lots []gongxu.LotQty) error
+	// PickedUp records a consumer collecting a pledge (with lots).
+	PickedUp(ctx *module.Context, pk gongxu.Pickup) error
+}
+
+// SetGoods wires the goods side (internal/modules does, before the chain
+// starts). Without it, pool/ship is refused and deliveries and pickups are
+// not traced.
+func (m *Module) SetGoods(g Goods) { m.goods = g }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gongxu-network/gongxu"
 	"github.com/gongxu-network/gongxu/internal/module"
+	"github.com/gongxu-network/gongxu/internal/store"
 )
 
 // Routes implements module.Module. Pledge and reduce are open to any key
@@ -24,11 +25,17 @@ func (m *Module) Routes() []module.Route {
 		{Type: TypeHubReduce, New: func() module.Msg { return &MsgHubReduce{} }, Handle: m.handleHubReduce},
 		{Type: TypeStartProduction, New: func() module.Msg { return &MsgStartProduction{} }, Handle: m.handleStartProduction},
 		{Type: TypeConfirmDelivery, New: func() module.Msg { return &MsgConfirmDelivery{} }, Handle: m.handleConfirmDelivery},
+		{Type: TypeShip, New: func() module.Msg { return &MsgShip{} }, Handle: m.handleShip},
+		{Type: TypePickup, New: func() module.Msg { return &MsgPickup{} }, Handle: m.handlePickup},
 	}
 }
 
 func unauthorized(format string, args ...any) error {
 	return gongxu.Errorf(gongxu.KindUnauthorized, format, args...)
+}
+
+func notFound(format string, args ...any) error {
+	return gongxu.Errorf(gongxu.KindNotFound, format, args...)
 }
 
 func conflict(format string, args ...any) error {
@@ -583,6 +590,9 @@ func (m *Module) handleConfirmDelivery(ctx *module.Context, msg module.Msg) erro
 	if s.Delivered {
 		return conflict("hub %s already confirmed its delivery of pool %d", hub, p.ID)
 	}
+	if len(s.Shipped) == 0 && p.Status == gongxu.PoolReady {
+		return conflict("pool %d's lots are ready at %s but nothing was shipped to hub %s: the factory ships the hub's share (pool/ship) before the hub confirms it", p.ID, p.Factory, hub)
+	}
 	payout, err := gongxu.MulInt64(s.Qty, p.Price)
 	if err != nil {
 		return err
@@ -593,6 +603,11 @@ func (m *Module) handleConfirmDelivery(ctx *module.Context, msg module.Msg) erro
 	s.Delivered = true
 	if err := saveShare(ctx, &s); err != nil {
 		return err
+	}
+	if len(s.Shipped) > 0 && m.goods != nil {
+		if err := m.goods.ReceivedAtHub(ctx, p, hub, s.Shipped); err != nil {
+			return err
+		}
 	}
 	p.Captured -= payout
 	p.Released += payout
@@ -616,6 +631,174 @@ func (m *Module) handleConfirmDelivery(ctx *module.Context, msg module.Msg) erro
 	}
 	history(ctx, &p, gongxu.PoolSettled, fmt.Sprintf("%d %s released to %s", p.Released, p.Currency, p.Factory))
 	return savePool(ctx, &p)
+}
+
+func (m *Module) handleShip(ctx *module.Context, msg module.Msg) error {
+	sm := msg.(*MsgShip)
+	p, err := m.Pool(ctx.KV, sm.Pool)
+	if err != nil {
+		return err
+	}
+	if ctx.Org != p.Factory {
+		return unauthorized("pool %d belongs to factory %s; only it ships the pool's goods", p.ID, p.Factory)
+	}
+	if p.Status != gongxu.PoolInProduction && p.Status != gongxu.PoolReady {
+		return conflict("pool %d is %s; its goods ship once it is in production", p.ID, p.Status)
+	}
+	s, err := m.HubShare(ctx.KV, p.ID, sm.Hub)
+	if gongxu.ErrorKind(err) == gongxu.KindNotFound || (err == nil && s.Qty == 0) {
+		return notFound("hub %s has no share in pool %d: there is nothing to ship it", sm.Hub, p.ID)
+	}
+	if err != nil {
+		return err
+	}
+	if len(s.Shipped) > 0 {
+		return conflict("pool %d's share for hub %s was shipped at %d", p.ID, sm.Hub, s.ShippedAt)
+	}
+	if s.Delivered {
+		return conflict("hub %s already confirmed its delivery of pool %d", sm.Hub, p.ID)
+	}
+	if m.goods == nil {
+		return fmt.Errorf("pool: no goods module is wired to ship pool %d", p.ID)
+	}
+	qty, err := gongxu.MulInt64(s.Qty, 1000) // units → milli-units
+	if err != nil {
+		return err
+	}
+	lots, err := m.goods.ShipToHub(ctx, p, sm.Hub, gongxu.Qty(qty))
+	if err != nil {
+		return err
+	}
+	s.Shipped, s.ShippedAt = lots, ctx.Time
+	return saveShare(ctx, &s)
+}
+
+func (m *Module) handlePickup(ctx *module.Context, msg module.Msg) error {
+	pm := msg.(*MsgPickup)
+	hub := ctx.Org
+	p, err := m.Pool(ctx.KV, pm.Pool)
+	if err != nil {
+		return err
+	}
+	var pledge string
+	var qty int64
+	if r := pm.Receipt; r != nil {
+		var b gongxu.Batch
+		if found, err := get(ctx.KV, batchKey(r.Tx), &b); err != nil {
+			return err
+		} else if !found {
+			return notFound("no batch was accepted in transaction %s", r.Tx)
+		}
+		if b.Pool != p.ID {
+			return invalid("batch %s is of pool %d, not %d", r.Tx, b.Pool, p.ID)
+		}
+		if b.Hub != hub {
+			return unauthorized("batch %s was gathered by hub %s; only it hands out its pledges", r.Tx, b.Hub)
+		}
+		rc := *r
+		rc.Hub, rc.Root = b.Hub, b.Root
+		if int64(rc.Leaves) != b.Leaves {
+			return invalid("the receipt says batch %s has %d leaves; it has %d", r.Tx, rc.Leaves, b.Leaves)
+		}
+		if err := VerifyReceipt(rc); err != nil {
+			return invalid("the receipt does not match batch %s: %s", r.Tx, gongxu.ErrorMessage(err))
+		}
+		pledge, qty = gongxu.PledgeURN(r.Tx, r.Index), r.Leaf.Qty
+	} else {
+		rec, err := loadPledge(ctx.KV, p.ID, pm.Pledge)
+		if err != nil {
+			return err
+		}
+		if rec.Hub != hub {
+			return unauthorized("pledge %d of pool %d is to be picked up at hub %s; only it hands it out", rec.ID, p.ID, rec.Hub)
+		}
+		if rec.Qty == 0 {
+			return conflict("pledge %d of pool %d was withdrawn", rec.ID, p.ID)
+		}
+		pledge, qty = gongxu.DirectPledgeURN(p.ID, rec.ID), rec.Qty
+	}
+	if pm.Qty > qty {
+		return invalid("pledge %s is for %d units; %d cannot be handed over", pledge, qty, pm.Qty)
+	}
+	if pm.Qty > 0 {
+		qty = pm.Qty
+	}
+	s, err := m.HubShare(ctx.KV, p.ID, hub)
+	if err != nil {
+		return err
+	}
+	if !s.Delivered {
+		return conflict("hub %s has not confirmed its delivery of pool %d; pickups follow the delivery", hub, p.ID)
+	}
+	var prev gongxu.Pickup
+	if found, err := get(ctx.KV, pickupKey(p.ID, pledge), &prev); err != nil {
+		return err
+	} else if found {
+		return conflict("pledge %s was picked up at height %d", pledge, prev.Height)
+	}
+	if next, err := gongxu.AddInt64(s.PickedUp, qty); err != nil || next > s.Qty {
+		return conflict("hub %s has %d units of pool %d left to hand out (%d of %d picked up); %d asked", hub, s.Qty-s.PickedUp, p.ID, s.PickedUp, s.Qty, qty)
+	}
+	pk := gongxu.Pickup{Pool: p.ID, Hub: hub, Pledge: pledge, Qty: qty, Lots: []gongxu.LotQty{}, Time: ctx.Time, Height: ctx.Height, Tx: ctx.TxHash}
+	if len(s.Shipped) > 0 {
+		if pk.Lots, s.Picked, err = takeLots(s.Shipped, s.Picked, gongxu.Qty(qty*1000)); err != nil { // qty ≤ share ≤ cap: no overflow
+			return err
+		}
+	}
+	s.PickedUp += qty
+	s.Pickups++
+	if err := saveShare(ctx, &s); err != nil {
+		return err
+	}
+	b, err := put(ctx.KV, pickupKey(p.ID, pledge), pk)
+	if err != nil {
+		return err
+	}
+	ctx.Emit(gongxu.NewEvent("pool.pickup", "pool", uitoa(p.ID), "hub", string(hub), "pledge", pledge, "json", string(b)))
+	if len(pk.Lots) > 0 && m.goods != nil {
+		return m.goods.PickedUp(ctx, pk)
+	}
+	return nil
+}
+
+// takeLots takes qty from the shipped lots, less what was picked before,
+// in shipping order; it returns the lots taken and the new picked totals.
+func takeLots(shipped, picked []gongxu.LotQty, qty gongxu.Qty) ([]gongxu.LotQty, []gongxu.LotQty, error) {
+	took := []gongxu.LotQty{}
+	next := slices.Clone(picked)
+	left := qty
+	for _, sh := range shipped {
+		if left == 0 {
+			break
+		}
+		i := slices.IndexFunc(next, func(l gongxu.LotQty) bool { return l.Lot == sh.Lot })
+		if i < 0 {
+			next = append(next, gongxu.LotQty{Lot: sh.Lot})
+			i = len(next) - 1
+		}
+		take := min(sh.Qty-next[i].Qty, left)
+		if take <= 0 {
+			continue
+		}
+		next[i].Qty += take
+		left -= take
+		took = append(took, gongxu.LotQty{Lot: sh.Lot, Qty: take})
+	}
+	if left > 0 {
+		return nil, nil, fmt.Errorf("pool: the shipped lots hold %d less than the pickups", left)
+	}
+	return took, next, nil
+}
+
+// Pickup returns the pickup of a pledge (a PledgeURN or DirectPledgeURN).
+// Errors: KindNotFound.
+func (*Module) Pickup(r store.Reader, pool uint64, pledge string) (gongxu.Pickup, error) {
+	var pk gongxu.Pickup
+	ok, err := get(r, pickupKey(pool, pledge), &pk)
+	if err == nil && !ok {
+		err = gongxu.Errorf(gongxu.KindNotFound, "pledge %s of pool %d was not picked up", pledge, pool)
+	}
+	return pk, err
 }
 
 // InitGenesis implements module.Module: there are no pools at genesis.

@@ -24,6 +24,7 @@ type Module struct {
 	settle  Settle
 
 	onSucceeded func(ctx *module.Context, p gongxu.Pool) error
+	goods       Goods
 }
 
 // OnSucceeded sets what follows a pool's success inside the same block (the
@@ -66,6 +67,9 @@ func payerKey(id uint64, a gongxu.AccountID) []byte {
 }
 func pledgeKey(pool, id uint64) []byte { return []byte(prefix + "pledge/" + pad(pool) + "/" + pad(id)) }
 func batchKey(tx string) []byte        { return []byte(prefix + "batch/" + tx) }
+func pickupKey(pool uint64, pledge string) []byte {
+	return []byte(prefix + "pickup/" + pad(pool) + "/" + pledge)
+}
 
 // meta is a pool's bookkeeping that is not part of the public Pool.
 type meta struct {

@@ -14,6 +14,8 @@ const (
 	TypeHubReduce       = "pool/hub_reduce"       // a hub: its batched pledges, before the lock
 	TypeStartProduction = "pool/start_production" // the factory, once succeeded
 	TypeConfirmDelivery = "pool/confirm_delivery" // a hub with a share, in production
+	TypeShip            = "pool/ship"             // the factory: a hub's share, from the order's lots
+	TypePickup          = "pool/pickup"           // a hub: a consumer collected a pledge
 )
 
 // Limits.
@@ -28,6 +30,7 @@ const (
 	MaxLeafID   = 64
 	MaxOpenMs   = 365 * 24 * 3600 * 1000 // a deadline is at most this far after the block time
 	MaxTitle    = 200
+	MaxProof    = 64 // sibling hashes in a receipt's proof (a tree of 2^64 leaves)
 )
 
 func invalid(format string, args ...any) error {
@@ -312,3 +315,83 @@ type MsgConfirmDelivery struct {
 
 // ValidateBasic implements module.Msg.
 func (m *MsgConfirmDelivery) ValidateBasic() error { return checkPoolID(m.Pool) }
+
+// MsgShip is the factory shipping a hub's whole share of a pool in
+// production or ready: its quantity is taken from the lots the pool's
+// production order made, packed into one shipping unit and sent to the hub.
+type MsgShip struct {
+	Pool uint64       `json:"pool"`
+	Hub  gongxu.OrgID `json:"hub"`
+}
+
+// ValidateBasic implements module.Msg.
+func (m *MsgShip) ValidateBasic() error {
+	if err := checkPoolID(m.Pool); err != nil {
+		return err
+	}
+	return m.Hub.Validate()
+}
+
+// MsgPickup is a hub recording that a consumer collected a pledge: one of
+// its batch's leaves, shown by the consumer's receipt (checked against the
+// batch record), or a direct pledge naming the hub. Qty is what was handed
+// over (default: the pledged quantity). Nothing names the person.
+type MsgPickup struct {
+	Pool    uint64          `json:"pool"`
+	Receipt *gongxu.Receipt `json:"receipt,omitempty"`
+	Pledge  uint64          `json:"pledge,omitempty"`
+	Qty     int64           `json:"qty,omitempty"`
+}
+
+// ValidateBasic implements module.Msg.
+func (m *MsgPickup) ValidateBasic() error {
+	if err := checkPoolID(m.Pool); err != nil {
+		return err
+	}
+	if (m.Receipt == nil) == (m.Pledge == 0) {
+		return invalid("a pickup names one pledge: a batch leaf's receipt, or a direct pledge's id")
+	}
+	if m.Qty < 0 {
+		return invalid("qty must not be negative, got %d (0: the pledged quantity)", m.Qty)
+	}
+	r := m.Receipt
+	if r == nil {
+		return nil
+	}
+	if err := checkTxHash(r.Tx); err != nil {
+		return invalid("receipt: %v", gongxu.ErrorMessage(err))
+	}
+	if r.Pool != m.Pool {
+		return invalid("the receipt is for pool %d, the pickup for pool %d", r.Pool, m.Pool)
+	}
+	if r.Index < 0 || r.Leaves < 1 || r.Index >= r.Leaves || r.Leaves > MaxLeaves {
+		return invalid("receipt: leaf %d of %d is not a leaf of a batch (1 to %d leaves)", r.Index, r.Leaves, MaxLeaves)
+	}
+	if len(r.Proof) > MaxProof {
+		return invalid("receipt: the proof has %d steps, the limit is %d", len(r.Proof), MaxProof)
+	}
+	if err := checkLeafID(r.Leaf.ID); err != nil {
+		return invalid("receipt leaf: %v", gongxu.ErrorMessage(err))
+	}
+	if err := checkVariantID(r.Leaf.Variant); err != nil {
+		return invalid("receipt leaf: %v", gongxu.ErrorMessage(err))
+	}
+	if r.Leaf.Qty <= 0 {
+		return invalid("receipt leaf: qty must be positive, got %d", r.Leaf.Qty)
+	}
+	return r.Hub.Validate()
+}
+
+// checkTxHash checks a transaction hash: 64 upper-case hex characters, as
+// CometBFT writes them.
+func checkTxHash(h string) error {
+	if len(h) != 64 {
+		return invalid("a transaction hash is 64 hex characters, got %d", len(h))
+	}
+	for i := 0; i < len(h); i++ {
+		if c := h[i]; !(c >= '0' && c <= '9' || c >= 'A' && c <= 'F') {
+			return invalid("transaction hash %q is not upper-case hex", h)
+		}
+	}
+	return nil
+}

@@ -616,6 +616,7 @@ func (m *Module) handleWOComplete(ctx *module.Context, msg module.Msg) error {
 		return err
 	}
 	o.Produced = gongxu.Qty(p)
+	o.Lots = append(o.Lots, w.OutputLots...)
 	if o.Produced >= o.Qty && o.Status != gongxu.OrderCompleted {
 		orderHistory(ctx, &o, gongxu.OrderCompleted, "work order "+uitoa(w.ID)+" completed the quantity")
 		if o.Pool != 0 {
@@ -625,4 +626,57 @@ func (m *Module) handleWOComplete(ctx *module.Context, msg module.Msg) error {
 		}
 	}
 	return saveOrder(ctx, &o)
+}
+
+// TakeForPool takes qty milli-units out of the lots a pool's production
+// order made, in the order they were made, from what each still holds
+// unreserved: the goods leave the factory's stock for a hub (the pool
+// module's pool/ship, through internal/modules). Errors: KindNotFound when
+// the pool has no production order, KindConflict when its lots hold less.
+func (m *Module) TakeForPool(ctx *module.Context, pool uint64, qty gongxu.Qty) ([]gongxu.LotQty, error) {
+	id, err := m.OrderForPool(ctx.KV, pool)
+	if err != nil {
+		return nil, err
+	}
+	if id == 0 {
+		return nil, notFound("pool %d has no production order: there are no lots on the ledger to ship", pool)
+	}
+	o, err := m.Order(ctx.KV, id)
+	if err != nil {
+		return nil, err
+	}
+	var took []gongxu.LotQty
+	var lots []gongxu.Lot
+	left, held := qty, gongxu.Qty(0)
+	for _, made := range o.Lots {
+		if left == 0 {
+			break
+		}
+		if slices.ContainsFunc(lots, func(l gongxu.Lot) bool { return l.ID == made.Lot }) {
+			continue
+		}
+		lot, err := m.Lot(ctx.KV, made.Lot)
+		if err != nil {
+			return nil, err
+		}
+		free := lot.Qty - lot.Reserved
+		if free <= 0 {
+			continue
+		}
+		held += free
+		take := min(free, left)
+		lot.Qty -= take
+		left -= take
+		lots = append(lots, lot)
+		took = append(took, gongxu.LotQty{Lot: lot.ID, Qty: take})
+	}
+	if left > 0 {
+		return nil, conflict("production order %d's lots hold %d unreserved (of %d made); %d are to ship", o.ID, held, o.Produced, qty)
+	}
+	for i := range lots {
+		if err := saveLot(ctx, &lots[i], -took[i].Qty); err != nil {
+			return nil, err
+		}
+	}
+	return took, nil
 }

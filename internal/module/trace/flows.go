@@ -17,9 +17,12 @@ import (
 
 // The flows' message types, as the events' Flow.
 const (
-	FlowShip     = "production/ship"
-	FlowReceive  = "production/receive"
-	FlowComplete = "production/wo_complete"
+	FlowShip        = "production/ship"
+	FlowReceive     = "production/receive"
+	FlowComplete    = "production/wo_complete"
+	FlowShipToHub   = "pool/ship"
+	FlowHubDelivery = "pool/confirm_delivery"
+	FlowPickup      = "pool/pickup"
 )
 
 // cbvWeb is the prefix of CBV 2.0 Web URIs, the form the records keep.
@@ -51,10 +54,13 @@ type flowEvent struct {
 	EventID             string            `json:"eventID,omitempty"`
 	EventTime           string            `json:"eventTime"`
 	EventTimeZoneOffset string            `json:"eventTimeZoneOffset"`
+	ParentID            string            `json:"parentID,omitempty"`
+	EPCList             []string          `json:"epcList,omitempty"`
 	Action              string            `json:"action,omitempty"`
 	BizStep             string            `json:"bizStep,omitempty"`
 	Disposition         string            `json:"disposition,omitempty"`
 	QuantityList        []flowQuantity    `json:"quantityList,omitempty"`
+	ChildQuantityList   []flowQuantity    `json:"childQuantityList,omitempty"`
 	InputQuantityList   []flowQuantity    `json:"inputQuantityList,omitempty"`
 	OutputQuantityList  []flowQuantity    `json:"outputQuantityList,omitempty"`
 	TransformationID    string            `json:"transformationID,omitempty"`
@@ -127,6 +133,86 @@ func (m *Module) Completed(ctx *module.Context, wo gongxu.WorkOrder) error {
 	return m.emitFlow(ctx, &fe, rec, FlowComplete)
 }
 
+// ShippedToHub records a factory shipping a hub's share of a pool, in one
+// transaction: an AggregationEvent ADD, bizStep packing, of the lots into
+// the shipping unit gongxu.ShipmentURN(pool, hub), and an ObjectEvent
+// OBSERVE, bizStep shipping, of the unit and the lots, from the factory to
+// the hub, for the pool (po) and the shipment (desadv).
+func (m *Module) ShippedToHub(ctx *module.Context, p gongxu.Pool, hub gongxu.OrgID, lots []gongxu.LotQty) error {
+	unit, err := m.parser.Canonical(gongxu.ShipmentURN(p.ID, hub))
+	if err != nil {
+		return err
+	}
+	pack := flowEvent{Type: "AggregationEvent", ParentID: unit, Action: "ADD", BizStep: "packing", Disposition: "in_progress"}
+	packRec := gongxu.TraceEvent{Parent: unit, Action: "ADD", BizStep: cbvWeb + "BizStep-packing", Disposition: cbvWeb + "Disp-in_progress"}
+	if pack.ChildQuantityList, packRec.ChildQuantities, err = lotQuantities(lots); err != nil {
+		return err
+	}
+	if len(pack.ChildQuantityList) == 0 {
+		return fmt.Errorf("trace: pool %d shipped to %s without lots", p.ID, hub)
+	}
+	txs := []flowBizTx{bizTx("po", gongxu.PoolURN(p.ID)), bizTx("desadv", unit)}
+	pack.BizTransactionList = txs
+	for _, t := range txs {
+		packRec.BizTransactions = append(packRec.BizTransactions, ref("BTT", t.Type, t.BizTransaction))
+	}
+	packed, err := m.flowRecord(ctx, &pack, packRec, FlowShipToHub)
+	if err != nil {
+		return err
+	}
+	ship := flowEvent{Type: "ObjectEvent", EPCList: []string{unit}, Action: "OBSERVE", BizStep: "shipping", Disposition: "in_transit"}
+	shipRec := gongxu.TraceEvent{EPCs: []string{unit}, Action: "OBSERVE", BizStep: cbvWeb + "BizStep-shipping", Disposition: cbvWeb + "Disp-in_transit"}
+	if ship.QuantityList, shipRec.Quantities, err = lotQuantities(lots); err != nil {
+		return err
+	}
+	parties(&ship, &shipRec, txs, p.Factory, hub)
+	shipped, err := m.flowRecord(ctx, &ship, shipRec, FlowShipToHub)
+	if err != nil {
+		return err
+	}
+	return m.anchor(ctx, []gongxu.TraceEvent{packed, shipped}, FlowShipToHub)
+}
+
+// ReceivedAtHub records a hub confirming the delivery of what the factory
+// shipped it: an ObjectEvent OBSERVE, bizStep receiving, of the shipping
+// unit and its lots, from the factory to the hub, with the confirming
+// transaction as the receiving advice.
+func (m *Module) ReceivedAtHub(ctx *module.Context, p gongxu.Pool, hub gongxu.OrgID, lots []gongxu.LotQty) error {
+	unit, err := m.parser.Canonical(gongxu.ShipmentURN(p.ID, hub))
+	if err != nil {
+		return err
+	}
+	fe := flowEvent{Type: "ObjectEvent", EPCList: []string{unit}, Action: "OBSERVE", BizStep: "receiving", Disposition: "in_progress"}
+	rec := gongxu.TraceEvent{EPCs: []string{unit}, Action: "OBSERVE", BizStep: cbvWeb + "BizStep-receiving", Disposition: cbvWeb + "Disp-in_progress"}
+	if fe.QuantityList, rec.Quantities, err = lotQuantities(lots); err != nil {
+		return err
+	}
+	txs := []flowBizTx{bizTx("po", gongxu.PoolURN(p.ID)), bizTx("desadv", unit), bizTx("recadv", txURN(ctx.TxHash))}
+	parties(&fe, &rec, txs, p.Factory, hub)
+	return m.emitFlow(ctx, &fe, rec, FlowHubDelivery)
+}
+
+// PickedUp records a consumer collecting a pledge at the hub: an
+// ObjectEvent OBSERVE, bizStep retail_selling, disposition retail_sold, of
+// the lots the goods came from, with the pledge (never the person) as the
+// business transaction and the hub as the owning party it left.
+func (m *Module) PickedUp(ctx *module.Context, pk gongxu.Pickup) error {
+	fe := flowEvent{Type: "ObjectEvent", Action: "OBSERVE", BizStep: "retail_selling", Disposition: "retail_sold"}
+	rec := gongxu.TraceEvent{Action: "OBSERVE", BizStep: cbvWeb + "BizStep-retail_selling", Disposition: cbvWeb + "Disp-retail_sold"}
+	var err error
+	if fe.QuantityList, rec.Quantities, err = lotQuantities(pk.Lots); err != nil {
+		return err
+	}
+	if len(fe.QuantityList) == 0 {
+		return fmt.Errorf("trace: pickup of %s without lots", pk.Pledge)
+	}
+	fe.BizTransactionList = []flowBizTx{bizTx("po", pk.Pledge)}
+	rec.BizTransactions = []gongxu.TraceRef{ref("BTT", "po", pk.Pledge)}
+	fe.SourceList = []flowSource{{Type: "owning_party", Source: gongxu.OrgURN(pk.Hub)}}
+	rec.Sources = []gongxu.TraceRef{ref("SDT", "owning_party", gongxu.OrgURN(pk.Hub))}
+	return m.emitFlow(ctx, &fe, rec, FlowPickup)
+}
+
 // parties sets the business transactions and the owning parties of a
 // transfer from one org to another.
 func parties(fe *flowEvent, rec *gongxu.TraceEvent, txs []flowBizTx, from, to gongxu.OrgID) {
@@ -168,28 +254,38 @@ func lotQuantities(lots []gongxu.LotQty) ([]flowQuantity, []gongxu.TraceQuantity
 // emitFlow dates a flow's event at the block time, names it by its hash and
 // anchors it in the current transaction.
 func (m *Module) emitFlow(ctx *module.Context, fe *flowEvent, rec gongxu.TraceEvent, flow string) error {
+	rec, err := m.flowRecord(ctx, fe, rec, flow)
+	if err != nil {
+		return err
+	}
+	return m.anchor(ctx, []gongxu.TraceEvent{rec}, flow)
+}
+
+// flowRecord dates a flow's event at the block time and names it by its
+// hash; the ledger must not hold that id yet.
+func (m *Module) flowRecord(ctx *module.Context, fe *flowEvent, rec gongxu.TraceEvent, flow string) (gongxu.TraceEvent, error) {
 	fe.EventTime, fe.EventTimeZoneOffset = formatMillis(ctx.Time), "+00:00"
 	b, err := json.Marshal(fe)
 	if err != nil {
-		return err
+		return rec, err
 	}
 	hash, err := m.parser.Hash(b)
 	if err != nil {
-		return fmt.Errorf("trace: the %s event does not hash: %w", flow, err)
+		return rec, fmt.Errorf("trace: the %s event does not hash: %w", flow, err)
 	}
 	fe.EventID = hash
 	if rec.Raw, err = json.Marshal(fe); err != nil {
-		return err
+		return rec, err
 	}
 	rec.ID, rec.Hash, rec.Type = hash, hash, fe.Type
 	rec.EventTime, rec.TimeZoneOffset = ctx.Time, fe.EventTimeZoneOffset
 	var prev gongxu.TraceEvent
 	if found, err := get(ctx.KV, eventKey(hash, false), &prev); err != nil {
-		return err
+		return rec, err
 	} else if found {
-		return conflict("the %s event %s is already on the ledger (captured by %s at height %d)", flow, hash, prev.Org, prev.Anchor.Height)
+		return rec, conflict("the %s event %s is already on the ledger (captured by %s at height %d)", flow, hash, prev.Org, prev.Anchor.Height)
 	}
-	return m.anchor(ctx, []gongxu.TraceEvent{rec}, flow)
+	return rec, nil
 }
 
 // milliDecimal writes milli-units as a decimal number of units: 120000 →

@@ -13,6 +13,7 @@ import (
 	"github.com/gongxu-network/gongxu"
 	"github.com/gongxu-network/gongxu/internal/chain/chaintest"
 	"github.com/gongxu-network/gongxu/internal/epcis"
+	"github.com/gongxu-network/gongxu/internal/module/pool"
 	"github.com/gongxu-network/gongxu/internal/module/trace"
 	"github.com/gongxu-network/gongxu/internal/modules"
 	"github.com/gongxu-network/gongxu/internal/store"
@@ -27,9 +28,13 @@ import (
 //	count N                          N events (and declarations) are stored in all
 //	batch N                          the last block holds one batch of N events, each provable
 //	                                 from the batch record and valid against GS1's schema
-//	flow FLOW TYPE                   the last block's batch is one event of FLOW and TYPE, valid
-//	                                 against GS1's schema, whose record is what the EPCIS parser
-//	                                 makes of its JSON
+//	flow FLOW TYPE...                the last block's batch is events of FLOW and these TYPEs, in
+//	                                 order, valid against GS1's schema, each record what the EPCIS
+//	                                 parser makes of its JSON
+//	receipt NAME BATCH POOL HUB I ID:QTY...  $var(NAME) is the JSON receipt of leaf I of the
+//	                                 batch $var(BATCH) of these leaves
+//	share POOL HUB TEXT              the hub's share of the pool, as JSON, contains TEXT
+//	lot ID QTY                       the ledger lot holds QTY milli-units
 //	recall N ORG IDENT               recall N was made by ORG of IDENT
 //	bigdoc SIGNER BYTES KIND TEXT    capture a valid document padded to BYTES: rejected so
 //	manyevents SIGNER N KIND TEXT    capture a document of N events: rejected so (KIND ok: accepted)
@@ -88,13 +93,59 @@ func TestScenarios(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			if len(evs) != 1 || evs[0].Flow != args[0] || evs[0].Type != args[1] {
-				return fmt.Errorf("the last batch is %d events (%+v), want one %s of %s", len(evs), evs, args[1], args[0])
+			types := args[1:]
+			if len(evs) != len(types) {
+				return fmt.Errorf("the last batch is %d events (%+v), want %s of %s", len(evs), evs, types, args[0])
+			}
+			for i, e := range evs {
+				if e.Flow != args[0] || e.Type != types[i] {
+					return fmt.Errorf("event %d of the last batch is a %s of %s, want a %s of %s", i, e.Type, e.Flow, types[i], args[0])
+				}
 			}
 			if err := schemaValid(h, evs); err != nil {
 				return err
 			}
-			return sameAsParsed(h, evs[0])
+			for _, e := range evs {
+				if err := sameAsParsed(h, e); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		"receipt": func(h *chaintest.Harness, args []string) error {
+			p, _ := strconv.ParseUint(args[2], 10, 64)
+			i, _ := strconv.Atoi(args[4])
+			var leaves []gongxu.PoolLeaf
+			for _, a := range args[5:] {
+				id, q, _ := strings.Cut(a, ":")
+				n, _ := strconv.ParseInt(q, 10, 64)
+				leaves = append(leaves, gongxu.PoolLeaf{ID: id, Qty: n})
+			}
+			b, err := json.Marshal(pool.Receipts(h.Vars[args[1]], p, gongxu.OrgID(args[3]), leaves)[i])
+			h.Vars[args[0]] = string(b)
+			return err
+		},
+		"share": func(h *chaintest.Harness, args []string) error {
+			p, _ := strconv.ParseUint(args[0], 10, 64)
+			s, err := h.Mods.Pool.HubShare(h.State, p, gongxu.OrgID(args[1]))
+			if err != nil {
+				return err
+			}
+			b, _ := json.Marshal(s)
+			if want := strings.Join(args[2:], " "); !strings.Contains(string(b), want) {
+				return fmt.Errorf("share %s, want it to contain %s", b, want)
+			}
+			return nil
+		},
+		"lot": func(h *chaintest.Harness, args []string) error {
+			l, err := h.Mods.Production.Lot(h.State, gongxu.LotID(args[0]))
+			if err != nil {
+				return err
+			}
+			if fmt.Sprint(l.Qty) != args[1] {
+				return fmt.Errorf("lot %s holds %d, want %s", l.ID, l.Qty, args[1])
+			}
+			return nil
 		},
 		"recall": func(h *chaintest.Harness, args []string) error {
 			n, _ := strconv.ParseUint(args[0], 10, 64)
