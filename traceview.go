@@ -56,11 +56,19 @@ type TraceStep struct {
 
 // TraceHubShare is a hub's part of a pool a forward trace reached: its
 // quantity and its batches of pledges (each a Merkle root of pseudonymous
-// leaves only the hub can map to its consumers).
+// leaves only the hub can map to its consumers); once the factory shipped
+// the hub its share, the reached lots shipped to it, whether it confirmed
+// the delivery, and the pledges its consumers picked up with goods of those
+// lots (the ones to contact first in a recall; the rest are still at the
+// hub). A hub whose share was shipped with none of the reached lots is not
+// listed.
 type TraceHubShare struct {
-	Hub     OrgID   `json:"hub"`
-	Qty     int64   `json:"qty"`
-	Batches []Batch `json:"batches"`
+	Hub       OrgID    `json:"hub"`
+	Qty       int64    `json:"qty"`
+	Batches   []Batch  `json:"batches"`
+	Shipped   []LotQty `json:"shipped,omitempty"`
+	Delivered bool     `json:"delivered,omitempty"`
+	Pickups   []Pickup `json:"pickups,omitempty"`
 }
 
 // TracePool is a pool a forward trace reached through the production order

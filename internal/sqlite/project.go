@@ -27,6 +27,7 @@ const (
 	EventShare   = "pool.share"      // attrs pool, hub, json (gongxu.HubShare): upsert
 	EventPledge  = "pool.pledge"     // attrs pool, id, json (gongxu.Pledge): upsert
 	EventBatch   = "pool.batch"      // attrs pool, hub, tx, json (gongxu.Batch): insert; only in the tx it names
+	EventPickup  = "pool.pickup"     // attrs pool, hub, pledge, json (gongxu.Pickup): insert; only in the tx it names
 	EventMove    = "settle.move"     // attrs from, to, currency, amount, reason, ref: insert, update both balances
 	EventRFQ     = "rfq.rfq"         // attrs rfq, status, json (gongxu.RFQ): upsert
 	EventBid     = "rfq.bid"         // attrs rfq, bidder, json (gongxu.Bid): upsert
@@ -81,7 +82,7 @@ func (db *DB) Reset(ctx context.Context) error {
 	defer tx.Rollback()
 	// Children before parents, for the foreign keys.
 	for _, t := range []string{
-		"products", "pools", "pool_hubs", "pool_progress", "hub_shares", "pledges", "batches", "movements", "balances",
+		"products", "pools", "pool_hubs", "pool_progress", "hub_shares", "pledges", "batches", "pickups", "movements", "balances",
 		"rfqs", "bids", "supply_offers", "production_orders", "purchase_orders", "work_orders", "lots",
 		"items", "bom_lines", "routings", "work_centers",
 		"trace_batches", "trace_events", "trace_records", "trace_idents", "trace_recalls", "trace_links",
@@ -341,6 +342,8 @@ func (p *projector) event(txIndex int, ev *gongxu.Event) error {
 		return p.pledge(ev)
 	case EventBatch:
 		return p.batch(ev)
+	case EventPickup:
+		return p.pickup(ev)
 	case EventMove:
 		return p.move(ev)
 	case EventRFQ:

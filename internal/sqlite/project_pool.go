@@ -15,7 +15,7 @@ import (
 // projections.
 type poolStmts struct {
 	upProduct, getPool, upPool, delPoolHubs, insPoolHub, upProgress *sql.Stmt
-	upShare, upPledge, insBatch                                     *sql.Stmt
+	upShare, upPledge, insBatch, insPickup                          *sql.Stmt
 	insMove, getBalance, setBalance                                 *sql.Stmt
 	upRFQ, upBid                                                    *sql.Stmt
 
@@ -60,6 +60,7 @@ func (s *poolStmts) defs() []stmtDef {
 		{&s.upPledge, `INSERT INTO pledges (pool, id, consumer, json, height) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (pool, id) DO UPDATE SET consumer = excluded.consumer, json = excluded.json, height = excluded.height`},
 		{&s.insBatch, `INSERT INTO batches (tx, pool, hub, height, seq, json) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tx) DO NOTHING`},
+		{&s.insPickup, `INSERT INTO pickups (pool, pledge, hub, height, seq, json) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`},
 		{&s.insMove, `INSERT INTO movements (height, seq, time, tx, from_acct, to_acct, currency, amount, reason, ref)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&s.getBalance, `SELECT amount FROM balances WHERE account = ? AND currency = ?`},
@@ -283,6 +284,45 @@ func (p *projector) batch(ev *gongxu.Event) error {
 	}
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
 		return gongxu.Errorf(gongxu.KindInvalid, "a batch of tx %s is already recorded", b.Tx)
+	}
+	return nil
+}
+
+func (p *projector) pickup(ev *gongxu.Event) error {
+	pool, err := idAttr(ev, "pool")
+	if err != nil {
+		return err
+	}
+	var pk gongxu.Pickup
+	js, err := decodeKeep(ev, &pk)
+	if err != nil {
+		return err
+	}
+	if pk.Pool != pool {
+		return gongxu.Errorf(gongxu.KindInvalid, "pool attr %d does not match json pool %d", pool, pk.Pool)
+	}
+	if err := pk.Hub.Validate(); err != nil {
+		return err
+	}
+	if err := match(ev, "hub", string(pk.Hub)); err != nil {
+		return err
+	}
+	if err := match(ev, "pledge", pk.Pledge); err != nil {
+		return err
+	}
+	if !strings.HasPrefix(pk.Pledge, gongxu.URNPrefix) {
+		return gongxu.Errorf(gongxu.KindInvalid, "pickup pledge %q is not a gongxu URN", pk.Pledge)
+	}
+	// A pickup is the transaction that recorded it.
+	if p.txHash == "" || !strings.EqualFold(pk.Tx, p.txHash) || pk.Height != p.height {
+		return gongxu.Errorf(gongxu.KindInvalid, "pickup names tx %q at height %d but was emitted by tx %q at height %d", pk.Tx, pk.Height, p.txHash, p.height)
+	}
+	res, err := p.insPickup.ExecContext(p.ctx, int64(pool), pk.Pledge, string(pk.Hub), p.height, p.seq-1, js)
+	if err != nil {
+		return gongxu.Wrap(err, "insert pickup of %s", pk.Pledge)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return gongxu.Errorf(gongxu.KindInvalid, "a pickup of %s is already recorded", pk.Pledge)
 	}
 	return nil
 }

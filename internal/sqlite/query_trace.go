@@ -1024,8 +1024,11 @@ func (w *walker) graph(start string) (gongxu.TraceGraph, error) {
 
 // pools returns the pools the reached lots were made for: lots made by a
 // work order of a production order that came from a pool. Each pool lists
-// every hub that gathered pledges for it, with its quantity and batches:
-// the ledger does not say which hub receives which lot.
+// the hubs that gathered pledges for it, with their quantity and batches:
+// a hub the factory shipped its share to (pool/ship) only when the reached
+// lots went to it, with those lots and the pickups of its consumers that
+// took goods of them; a hub not shipped yet, always (which lots it gets is
+// not known).
 func (w *walker) pools(nodes []gongxu.TraceNode) ([]gongxu.TracePool, error) {
 	made := map[int64][]gongxu.LotID{}
 	var wos []int64
@@ -1084,8 +1087,31 @@ func (w *walker) pools(nodes []gongxu.TraceNode) ([]gongxu.TracePool, error) {
 		if err != nil {
 			return nil, err
 		}
+		reached := func(lots []gongxu.LotQty) []gongxu.LotQty {
+			var out []gongxu.LotQty
+			for _, l := range lots {
+				if _, ok := slices.BinarySearch(tp.Lots, l.Lot); ok {
+					out = append(out, l)
+				}
+			}
+			return out
+		}
 		for _, s := range shares {
-			h := gongxu.TraceHubShare{Hub: s.Hub, Qty: s.Qty, Batches: []gongxu.Batch{}}
+			h := gongxu.TraceHubShare{Hub: s.Hub, Qty: s.Qty, Batches: []gongxu.Batch{}, Delivered: s.Delivered}
+			if len(s.Shipped) > 0 {
+				if h.Shipped = reached(s.Shipped); len(h.Shipped) == 0 {
+					continue // the hub got other lots
+				}
+				pks, err := queryJSON[gongxu.Pickup](w.ctx, w.tx, "pickups", `SELECT json FROM pickups WHERE pool = ? AND hub = ? ORDER BY height, seq`, k.pool, string(s.Hub))
+				if err != nil {
+					return nil, err
+				}
+				for _, pk := range pks {
+					if len(reached(pk.Lots)) > 0 {
+						h.Pickups = append(h.Pickups, pk)
+					}
+				}
+			}
 			for _, b := range bs {
 				if b.Hub == s.Hub {
 					h.Batches = append(h.Batches, b)
@@ -1171,6 +1197,9 @@ func (db *DB) impact(ctx context.Context, r gongxu.Recall) (gongxu.RecallImpact,
 			}
 			s.Qty += h.Qty
 			s.Batches = append(s.Batches, h.Batches...)
+			s.Shipped = append(s.Shipped, h.Shipped...)
+			s.Delivered = s.Delivered || h.Delivered
+			s.Pickups = append(s.Pickups, h.Pickups...)
 		}
 	}
 	slices.Sort(hubs)

@@ -839,3 +839,59 @@ func TestMigrateTrace(t *testing.T) {
 		t.Errorf("steps after the migration: %s", got)
 	}
 }
+
+// TestTraceHubShipments: once the factory shipped each hub its share of a
+// pool, a forward trace names only the hubs the reached lots went to, with
+// those lots and the pickups of their consumers that took goods of them; a
+// pickup is projected only from the transaction that recorded it.
+func TestTraceHubShipments(t *testing.T) {
+	ctx := context.Background()
+	db := openTemp(t)
+	lot := func(id gongxu.LotID, h int64, wo uint64) gongxu.Event {
+		return lotEvent(gongxu.Lot{ID: id, Item: "jacket", Owner: id.Owner(), Qty: 5000, Created: at(h), WO: wo}, 5000)
+	}
+	w := gongxu.WorkOrder{ID: 1, Order: 1, Factory: "acme", Item: "jacket", Qty: 10000, Produced: 10000, Status: gongxu.WOCompleted,
+		Inputs: []gongxu.LotQty{}, OutputLots: []gongxu.LotQty{{Lot: "acme/j-1", Qty: 5000}, {Lot: "acme/j-2", Qty: 5000}}, Started: at(2), Completed: at(2)}
+	pool := gongxu.Pool{ID: 7, Factory: "acme", Title: "Jackets", Status: gongxu.PoolReady, MOQ: 10, Cap: 100, Currency: "CNY",
+		Tiers: []gongxu.Tier{{MinQty: 1, UnitPrice: 100}}, Total: 10}
+	hubA := gongxu.HubShare{Pool: 7, Hub: "hub-a", Qty: 5, Pledges: 2, Delivered: true, Shipped: []gongxu.LotQty{{Lot: "acme/j-1", Qty: 5000}},
+		PickedUp: 3, Pickups: 1, Picked: []gongxu.LotQty{{Lot: "acme/j-1", Qty: 3000}}}
+	hubB := gongxu.HubShare{Pool: 7, Hub: "hub-b", Qty: 5, Pledges: 1, Shipped: []gongxu.LotQty{{Lot: "acme/j-2", Qty: 5000}}}
+	pk := gongxu.Pickup{Pool: 7, Hub: "hub-a", Pledge: gongxu.PledgeURN(txHash(1, 0), 0), Qty: 3, Lots: []gongxu.LotQty{{Lot: "acme/j-1", Qty: 3000}},
+		Time: at(4), Height: 4, Tx: txHash(4, 0)}
+	pickupEvent := func(pk gongxu.Pickup) gongxu.Event {
+		return gongxu.NewEvent(EventPickup, "pool", "7", "hub", string(pk.Hub), "pledge", pk.Pledge, "json", mustJSON(pk))
+	}
+	projectAll(t, db, []gongxu.CommittedBlock{
+		block(1, nil, orgEvent(gongxu.Org{ID: "acme", Name: "Acme"})),
+		block(2, []gongxu.TxRecord{tx("production/wo_complete", "acme", key(1), poolEvent(pool),
+			orderEvent(gongxu.ProductionOrder{ID: 1, Factory: "acme", Product: "jacket", Qty: 10000, Pool: 7, Status: gongxu.OrderCompleted}),
+			woEvent(w), lot("acme/j-1", 2, 1), lot("acme/j-2", 2, 1))}),
+		block(3, []gongxu.TxRecord{tx("pool/ship", "acme", key(1), shareEvent(hubA), shareEvent(hubB))}),
+		block(4, []gongxu.TxRecord{tx("pool/pickup", "hub-a", key(3), pickupEvent(pk))}),
+	})
+	g, err := db.Forward(ctx, "acme/j-1", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []gongxu.TracePool{{Pool: 7, Order: 1, Lots: []gongxu.LotID{"acme/j-1"}, Status: gongxu.PoolReady, Hubs: []gongxu.TraceHubShare{
+		{Hub: "hub-a", Qty: 5, Batches: []gongxu.Batch{}, Shipped: hubA.Shipped, Delivered: true, Pickups: []gongxu.Pickup{pk}},
+	}}}
+	if mustJSON(g.Pools) != mustJSON(want) {
+		t.Errorf("forward j-1 pools:\n got %s\nwant %s", mustJSON(g.Pools), mustJSON(want))
+	}
+	g, err = db.Forward(ctx, "acme/j-2", 10)
+	if err != nil || len(g.Pools) != 1 || len(g.Pools[0].Hubs) != 1 || g.Pools[0].Hubs[0].Hub != "hub-b" || len(g.Pools[0].Hubs[0].Pickups) != 0 {
+		t.Errorf("forward j-2 pools: %s, %v", mustJSON(g.Pools), err)
+	}
+
+	// A pickup event from a transaction it does not name changes nothing.
+	bad := pk
+	bad.Pledge, bad.Height, bad.Tx = gongxu.PledgeURN(txHash(1, 0), 1), 5, txHash(4, 0)
+	wantKind(t, db.Project(ctx, block(5, []gongxu.TxRecord{tx("pool/pickup", "hub-a", key(3), pickupEvent(bad))})), gongxu.KindInvalid, "pickup names tx")
+	bad.Tx, bad.Pledge = txHash(5, 0), "pledge-1"
+	wantKind(t, db.Project(ctx, block(5, []gongxu.TxRecord{tx("pool/pickup", "hub-a", key(3), pickupEvent(bad))})), gongxu.KindInvalid, "not a gongxu URN")
+	if h, err := db.Height(ctx); err != nil || h != 4 {
+		t.Errorf("height after refused blocks: %d, %v", h, err)
+	}
+}
