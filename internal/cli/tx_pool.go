@@ -13,7 +13,7 @@ import (
 
 // newTxPoolCmd builds "gongxu tx pool": demand pools.
 func newTxPoolCmd(env *Env, o *txOptions) *cobra.Command {
-	return newGroup("pool", "Demand pools: open, pledge, batch, produce, deliver",
+	return newGroup("pool", "Demand pools: open, pledge, batch, produce, ship, deliver, pick up",
 		newTxPoolOpenCmd(env, o),
 		newTxPoolCancelCmd(env, o),
 		newTxPoolPledgeCmd(env, o),
@@ -21,7 +21,9 @@ func newTxPoolCmd(env *Env, o *txOptions) *cobra.Command {
 		newTxPoolBatchCmd(env, o),
 		newTxPoolHubReduceCmd(env, o),
 		newTxPoolStartProductionCmd(env, o),
+		newTxPoolShipCmd(env, o),
 		newTxPoolConfirmDeliveryCmd(env, o),
+		newTxPoolPickupCmd(env, o),
 	)
 }
 
@@ -254,4 +256,79 @@ func newTxPoolConfirmDeliveryCmd(env *Env, o *txOptions) *cobra.Command {
 			return env.sendMsg(cmd, o, pool.TypeConfirmDelivery, &pool.MsgConfirmDelivery{Pool: id})
 		},
 	}
+}
+
+func newTxPoolShipCmd(env *Env, o *txOptions) *cobra.Command {
+	var m pool.MsgShip
+	c := &cobra.Command{
+		Use:   "ship POOL_ID --hub HUB",
+		Short: "Ship a hub its share of your factory's pool, from the lots its production order made",
+		Long: `Ship a hub its whole share of a pool in production or ready. The ledger takes
+the share's quantity out of the lots the pool's production order made, in the
+order they were made, and records the packing (EPCIS AggregationEvent into the
+unit urn:gongxu:pool:<id>:hub:<hub>) and the shipment (ObjectEvent, shipping).
+A ready pool's hub confirms its delivery only once it was shipped.`,
+		Example: `  gongxu tx pool ship 1 --hub riverside-hub --from acme`,
+		Args:    exactArgs("POOL_ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parsePositive("pool id", args[0])
+			if err != nil {
+				return err
+			}
+			if err := requireFlags(cmd, "from", "hub"); err != nil {
+				return err
+			}
+			msg := m
+			msg.Pool = id
+			return env.sendMsg(cmd, o, pool.TypeShip, &msg)
+		},
+	}
+	c.Flags().StringVar((*string)(&m.Hub), "hub", "", "the `HUB` to ship to (required)")
+	return c
+}
+
+func newTxPoolPickupCmd(env *Env, o *txOptions) *cobra.Command {
+	var m pool.MsgPickup
+	var receipt string
+	c := &cobra.Command{
+		Use:   "pickup POOL_ID (--receipt FILE | --pledge N) [--qty N]",
+		Short: "Record that a consumer collected a pledge at your hub",
+		Long: `Record that a consumer collected a pledge at your hub, after your hub confirmed
+its delivery: a leaf of one of your batches, by the receipt the consumer shows
+(the JSON file "tx pool batch" wrote; the ledger checks it against the
+batch's Merkle root), or a direct pledge naming your hub, by its id. --qty is
+what was handed over when less than pledged. The ledger names the pickup by
+the pledge (urn:gongxu:pledge:<batch tx>:<leaf>), never by the person, and
+records it as an EPCIS ObjectEvent (retail_selling) of the lots the goods
+came from; a pledge is picked up once.`,
+		Example: `  gongxu tx pool pickup 1 --receipt receipts-1-3FA2B1C0/0003.json --from riverside-hub
+  gongxu tx pool pickup 1 --pledge 2 --from riverside-hub`,
+		Args: exactArgs("POOL_ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parsePositive("pool id", args[0])
+			if err != nil {
+				return err
+			}
+			if err := requireFlags(cmd, "from"); err != nil {
+				return err
+			}
+			msg := m
+			msg.Pool = id
+			if (receipt == "") == (msg.Pledge == 0) {
+				return usagef("name the pledge with --receipt FILE or --pledge N (one of them)")
+			}
+			if receipt != "" {
+				var r gongxu.Receipt
+				if err := readFlagFile("--receipt", receipt, &r); err != nil {
+					return err
+				}
+				msg.Receipt = &r
+			}
+			return env.sendMsg(cmd, o, pool.TypePickup, &msg)
+		},
+	}
+	c.Flags().StringVar(&receipt, "receipt", "", "the consumer's receipt `FILE`")
+	c.Flags().Uint64Var(&m.Pledge, "pledge", 0, "a direct pledge's `ID`")
+	c.Flags().Int64Var(&m.Qty, "qty", 0, "units `N` handed over, when fewer than pledged")
+	return c
 }

@@ -125,38 +125,45 @@ block time of the node's latest block (72h, 30d), not after this machine's clock
 // readBodyFile decodes the JSON object in path into m strictly: only the
 // message's fields, one value.
 func readBodyFile(path string, m any) error {
-	data, err := readInput(path)
+	return readFlagFile("--file", path, m)
+}
+
+// readFlagFile decodes the JSON object in the file a flag names into m
+// strictly, as readBodyFile.
+func readFlagFile(flag, path string, m any) error {
+	data, err := readInput(flag + " " + path)
 	if err != nil {
 		return err
 	}
-	return decodeStrict(path, data, m)
+	return decodeStrict(flag+" "+path, data, m)
 }
 
-// readInput reads the file of --file.
-func readInput(path string) ([]byte, error) {
+// readInput reads the file of a flag: what is "--file PATH".
+func readInput(what string) ([]byte, error) {
+	_, path, _ := strings.Cut(what, " ")
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, invalidf("--file %s does not exist", path)
+		return nil, invalidf("%s does not exist", what)
 	}
 	if err != nil {
-		return nil, invalidf("cannot read --file %s: %v", path, err)
+		return nil, invalidf("cannot read %s: %v", what, err)
 	}
 	return data, nil
 }
 
-// decodeStrict decodes data, the content of the file path, into m: a JSON
-// object with only m's fields, and nothing after it.
-func decodeStrict(path string, data []byte, m any) error {
+// decodeStrict decodes data, the content of the file what names ("--file
+// PATH"), into m: a JSON object with only m's fields, and nothing after it.
+func decodeStrict(what string, data []byte, m any) error {
 	if !bytes.HasPrefix(bytes.TrimLeft(data, " \t\r\n"), []byte("{")) {
-		return invalidf("--file %s must hold a JSON object", path)
+		return invalidf("%s must hold a JSON object", what)
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(m); err != nil {
-		return invalidf("--file %s: %v", path, jsonErr(err))
+		return invalidf("%s: %v", what, jsonErr(err))
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return invalidf("--file %s holds more than one JSON value", path)
+		return invalidf("%s holds more than one JSON value", what)
 	}
 	return nil
 }
@@ -188,15 +195,16 @@ func jsonKind(k string) string {
 // only the key wrapper, into body, or as the bare record, into rec (as
 // "query production master" prints it).
 func readRecordFile(path, wrapper string, body, rec any) error {
-	data, err := readInput(path)
+	what := "--file " + path
+	data, err := readInput(what)
 	if err != nil {
 		return err
 	}
 	var top map[string]json.RawMessage
 	if json.Unmarshal(data, &top) == nil && len(top) == 1 && top[wrapper] != nil {
-		return decodeStrict(path, data, body)
+		return decodeStrict(what, data, body)
 	}
-	return decodeStrict(path, data, rec)
+	return decodeStrict(what, data, rec)
 }
 
 // noFlagsWithFile fails when --file is given together with a flag that
