@@ -44,15 +44,19 @@ var demoHubs = []string{"hilltown-hub", "riverside-hub", "oldtown-hub"}
 // Each step is skipped when it was done on an earlier run.
 func runDemo(ctx context.Context, n *node, s *signer) error {
 	kr := s.kr
-	must := func(keyName, typ string, body any) error {
+	send := func(keyName, typ string, body any) (string, error) {
 		r, err := s.send(ctx, keyName, typ, body)
 		if err != nil {
-			return err
+			return "", err
 		}
 		if r.Code != 0 {
-			return gongxu.Errorf(gongxu.Kind(r.Code), "demo %s by %s: %s", typ, keyName, r.Message)
+			return "", gongxu.Errorf(gongxu.Kind(r.Code), "demo %s by %s: %s", typ, keyName, r.Message)
 		}
-		return nil
+		return r.Hash, nil
+	}
+	must := func(keyName, typ string, body any) error {
+		_, err := send(keyName, typ, body)
+		return err
 	}
 	for n.comet.Height() < 1 {
 		select {
@@ -151,10 +155,15 @@ func runDemo(ctx context.Context, n *node, s *signer) error {
 	}
 	jacketID, teeID, scarfID := uint64(1), uint64(2), uint64(3)
 	variants := []string{"m-navy", "l-navy", "m-olive"}
+	var firstBatch string // the first hub's first jacket batch: its consumers pick up
 	for i, h := range demoHubs {
 		for b := 0; b < 2; b++ {
-			if err := must(h, pool.TypeBatch, pool.MsgBatch{Pool: jacketID, Leaves: demoLeaves(h, jacketID, b, 9+3*i, variants)}); err != nil {
+			tx, err := send(h, pool.TypeBatch, pool.MsgBatch{Pool: jacketID, Leaves: demoLeaves(h, jacketID, b, 9+3*i, variants)})
+			if err != nil {
 				return err
+			}
+			if i == 0 && b == 0 {
+				firstBatch = tx
 			}
 		}
 		if err := must(h, pool.TypeBatch, pool.MsgBatch{Pool: teeID, Leaves: demoLeaves(h, teeID, 0, 12, nil)}); err != nil {
@@ -184,12 +193,27 @@ func runDemo(ctx context.Context, n *node, s *signer) error {
 	if err := demoProduction(ctx, n, must, jacketID); err != nil {
 		return err
 	}
+	// Acme ships each hub its share (packed and shipped: EPCIS events the
+	// flow emits); two hubs confirm, which pays Acme; at the first, two
+	// consumers pick up with their receipts.
+	for _, h := range demoHubs {
+		if err := must("acme-apparel", pool.TypeShip, pool.MsgShip{Pool: jacketID, Hub: gongxu.OrgID(h)}); err != nil {
+			return err
+		}
+	}
 	for _, h := range demoHubs[:2] {
 		if err := must(h, pool.TypeConfirmDelivery, pool.MsgConfirmDelivery{Pool: jacketID}); err != nil {
 			return err
 		}
 	}
-	n.log.Info("demo: the jacket pool is ready; two of three hubs have confirmed delivery")
+	hub := demoHubs[0]
+	receipts := pool.Receipts(firstBatch, jacketID, gongxu.OrgID(hub), demoLeaves(hub, jacketID, 0, 9, variants))
+	for _, r := range receipts[:2] {
+		if err := must(hub, pool.TypePickup, pool.MsgPickup{Pool: jacketID, Receipt: &r}); err != nil {
+			return err
+		}
+	}
+	n.log.Info("demo: the jacket pool shipped to its hubs; two of three confirmed delivery, two consumers picked up", "hub", hub)
 	return nil
 }
 

@@ -7,7 +7,6 @@ import (
 
 	"github.com/gongxu-network/gongxu"
 	"github.com/gongxu-network/gongxu/internal/module/production"
-	"github.com/gongxu-network/gongxu/internal/module/trace"
 )
 
 // demoSend sends one demo transaction, signed with the key of the org named.
@@ -153,25 +152,6 @@ func demoProduction(ctx context.Context, n *node, must demoSend, poolID uint64) 
 		return err
 	}
 	n.log.Info("demo: the jacket lot is finished", "order", o.ID, "work_order", wo, "input_lots", len(inputs))
-	// Acme packs the lot into a carton for the hubs: an EPCIS event it
-	// captures itself (the flows above emitted theirs on their own).
-	lot := gongxu.NewLotID(acme, fmt.Sprintf("rain-jacket-%04d", o.ID))
-	st2, err := n.comet.Status(ctx)
-	if err != nil {
-		return err
-	}
-	packed := st2.BlockTime
-	if i := len("2006-01-02T15:04:05"); len(packed) > i {
-		packed = packed[:i] + "Z"
-	}
-	doc := fmt.Sprintf(`{"@context":["https://ref.gs1.org/standards/epcis/epcis-context.jsonld"],"type":"EPCISDocument","schemaVersion":"2.0",
-"creationDate":%q,"epcisBody":{"eventList":[{"type":"AggregationEvent","eventTime":%q,"eventTimeZoneOffset":"+08:00",
-"parentID":"urn:epc:id:sscc:4006381.0000000011","childQuantityList":[{"epcClass":%q,"quantity":%d}],"action":"ADD",
-"bizStep":"packing","disposition":"in_progress","readPoint":{"id":"urn:epc:id:sgln:4006381.00001.0"}}]}}`,
-		packed, packed, gongxu.LotURN(lot), o.Qty/1000)
-	if err := must(acme, trace.TypeCapture, trace.MsgCapture{Document: json.RawMessage(doc)}); err != nil {
-		return err
-	}
 	// A second order stays in the plan, so the console has a schedule to
 	// show and Lakeside a purchase order to answer.
 	if err := must(acme, production.TypeOrder, production.MsgOrder{Product: "acme-apparel/rain-jacket", Qty: 240_000,

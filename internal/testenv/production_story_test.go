@@ -220,9 +220,17 @@ func TestProductionStory(t *testing.T) {
 	s.logf("step 6: work order %d consumed %d lots and made lot %s; order %d completed; pool %d is ready on every node",
 		wos[0].ID, len(inputs), finished, order.ID, poolID)
 
-	// 7. The hub takes delivery: the pool settles.
+	// 7. The factory ships the hub its share from the finished lot (packed
+	// and shipped: the flow's EPCIS events); the hub takes delivery — the
+	// pool settles — and a consumer picks up with their receipt.
+	s.send(3, factory, pool.TypeShip, pool.MsgShip{Pool: poolID, Hub: hub.org})
 	res = s.send(2, hub, pool.TypeConfirmDelivery, pool.MsgConfirmDelivery{Pool: poolID})
 	s.caughtUp(res.Height)
+	rcpt, err := net.Client(1).Receipt(ctx, batch.Hash, 0)
+	s.must(err)
+	res = s.send(2, hub, pool.TypePickup, pool.MsgPickup{Pool: poolID, Receipt: &rcpt})
+	s.caughtUp(res.Height)
+	pickedUp := gongxu.PledgeURN(batch.Hash, 0)
 	v, err := net.Client(3).Pool(ctx, poolID)
 	s.must(err)
 	var statuses []gongxu.PoolStatus
@@ -238,7 +246,8 @@ func TestProductionStory(t *testing.T) {
 	h, err := net.Height(0)
 	s.must(err)
 	s.must(net.CompareChains(1, h-1))
-	s.logf("step 7: %s confirmed delivery; pool %d went %v; blocks 1..%d identical on all nodes", hub.org, poolID, statuses, h-1)
+	s.logf("step 7: %s shipped %s its share; it confirmed delivery and handed pledge %s to its consumer; pool %d went %v; blocks 1..%d identical on all nodes",
+		F, hub.org, pickedUp, poolID, statuses, h-1)
 
 	// 8. Traceability of what was made.
 	var fabric gongxu.LotID
@@ -248,7 +257,7 @@ func TestProductionStory(t *testing.T) {
 		}
 	}
 	ts := &traceStory{s: s, factory: factory, supplier: supplier, hub: hub.org, finished: finished, fabric: fabric,
-		batchTx: batch.Hash, units: units}
+		batchTx: batch.Hash, units: units, pickup: pickedUp}
 	ts.run(t)
 	h, err = net.Height(0)
 	s.must(err)

@@ -23,13 +23,16 @@ import (
 )
 
 // traceStory is the traceability part of TestProductionStory, once the
-// jacket lot is finished: the factory packs it into a carton (an EPCIS
-// AggregationEvent it captures), the jacket traces back on another node to
-// the supplier's fabric lot through the events the flows emitted, the
+// jacket lot is finished, shipped to the hub and one pledge picked up: the
+// factory also captures an EPCIS document of its own (the lot inspected),
+// the fabric traces forward on another node through the events
+// the flows emitted (packing and shipping to the hub, its receipt, the
+// pickup), the jacket traces back to the supplier's fabric lot, the
 // supplier recalls that fabric lot and the hub's node lists the recall with
-// the hub's pledge batch; the trace is proven against block headers with the
-// light client by the gongxu binary, and fails through a node that changes
-// one byte; the provenance page shows it in Chromium.
+// the hub's pledge batch and the pledge already picked up; the trace is
+// proven against block headers with the light client by the gongxu binary,
+// and fails through a node that changes one byte; the provenance page shows
+// it in Chromium.
 type traceStory struct {
 	s        *story
 	factory  *signer
@@ -39,21 +42,38 @@ type traceStory struct {
 	fabric   gongxu.LotID // the supplier's lot of waxed cotton
 	batchTx  string       // the hub's batch into the pool
 	units    int64
+	pickup   string // the pledge picked up (its URN)
 }
 
 func (ts *traceStory) run(t *testing.T) {
 	s := ts.s
 	ctx, net := s.ctx, s.net
-	// 1. The factory packs the finished jacket lot into a carton.
+	// 1. The factory's own capture: the finished lot inspected.
 	bt := time.UnixMilli(s.blockTime(0)).UTC()
 	doc := fmt.Sprintf(`{"@context":["https://ref.gs1.org/standards/epcis/epcis-context.jsonld"],"type":"EPCISDocument",
-"schemaVersion":"2.0","creationDate":%q,"epcisBody":{"eventList":[{"type":"AggregationEvent","eventTime":%q,
-"eventTimeZoneOffset":"+00:00","parentID":"urn:epc:id:sscc:4012345.0000000101","childQuantityList":[{"epcClass":%q,"quantity":%d}],
-"action":"ADD","bizStep":"packing","disposition":"in_progress"}]}}`,
+"schemaVersion":"2.0","creationDate":%q,"epcisBody":{"eventList":[{"type":"ObjectEvent","eventTime":%q,
+"eventTimeZoneOffset":"+00:00","quantityList":[{"epcClass":%q,"quantity":%d}],"action":"OBSERVE","bizStep":"inspecting",
+"disposition":"active"}]}}`,
 		bt.Format(time.RFC3339), bt.Format(time.RFC3339), gongxu.LotURN(ts.finished), ts.units)
 	res := s.send(3, ts.factory, trace.TypeCapture, trace.MsgCapture{Document: json.RawMessage(doc)})
 	s.caughtUp(res.Height)
-	s.logf("trace 1: %s packed lot %s into a carton (AggregationEvent, tx %s via node 3)", ts.factory.org, ts.finished, res.Hash[:12])
+	s.logf("trace 1: %s captured the inspection of lot %s (ObjectEvent, tx %s via node 3)", ts.factory.org, ts.finished, res.Hash[:12])
+
+	// The fabric traces forward, on node 1, to the hub: the flows packed
+	// and shipped the jacket lot to it, the hub received it, a consumer
+	// picked up.
+	fwd, err := net.Client(1).Forward(ctx, string(ts.fabric), 10)
+	s.must(err)
+	steps := map[string]bool{}
+	for _, st := range fwd.Steps {
+		steps[st.Flow+" "+st.Type] = true
+	}
+	for _, want := range []string{"pool/ship AggregationEvent", "pool/ship ObjectEvent", "pool/confirm_delivery ObjectEvent", "pool/pickup ObjectEvent"} {
+		if !steps[want] {
+			t.Errorf("the forward trace of %s has no %s step: %v", ts.fabric, want, keys(steps))
+		}
+	}
+	s.logf("trace 1: node 1 traces %s forward through %d steps to the hub's receipt and a pickup", ts.fabric, len(fwd.Steps))
 
 	// 2. The jacket traces back, on node 1, to the supplier's fabric lot.
 	g, err := net.Client(1).Back(ctx, string(ts.finished), 10)
@@ -89,15 +109,26 @@ func (ts *traceStory) run(t *testing.T) {
 	imp, err := net.Client(2).Recall(ctx, rs[0].ID)
 	s.must(err)
 	hubs := map[gongxu.OrgID][]string{}
+	var picked []string
 	for _, h := range imp.Hubs {
 		for _, b := range h.Batches {
 			hubs[h.Hub] = append(hubs[h.Hub], b.Tx)
+		}
+		for _, pk := range h.Pickups {
+			picked = append(picked, pk.Pledge)
+		}
+		if len(h.Shipped) != 1 || h.Shipped[0].Lot != ts.finished || !h.Delivered {
+			t.Errorf("recall %d: hub %s shipped %+v (delivered %v), want lot %s delivered", rs[0].ID, h.Hub, h.Shipped, h.Delivered, ts.finished)
 		}
 	}
 	if len(hubs) != 1 || !slices.ContainsFunc(hubs[ts.hub], func(tx string) bool { return strings.EqualFold(tx, ts.batchTx) }) {
 		t.Fatalf("recall %d reaches %v, want hub %s with batch %s", rs[0].ID, hubs, ts.hub, ts.batchTx)
 	}
-	s.logf("trace 3: %s recalled %s; node 2 shows hub %s affected through batch %s", ts.supplier.org, ts.fabric, ts.hub, ts.batchTx[:12])
+	if !slices.Equal(picked, []string{ts.pickup}) {
+		t.Fatalf("recall %d lists pickups %v, want %s", rs[0].ID, picked, ts.pickup)
+	}
+	s.logf("trace 3: %s recalled %s; node 2 shows hub %s affected through batch %s, pledge %s already picked up",
+		ts.supplier.org, ts.fabric, ts.hub, ts.batchTx[:12], ts.pickup)
 
 	// 4. The proof, with the binary, against node 3's RPC, trusting block 1
 	// as node 0 hands it out; then through a node that flips a byte.

@@ -37,6 +37,21 @@
 //     confirms its delivery; its share (qty × final price) is paid from the
 //     pool's captured account to the factory. When every hub has confirmed,
 //     the pool is delivered, then settled.
+//   - Goods. The factory ships each hub its whole share (pool/ship) once
+//     the pool is in production or ready: the ledger takes the share's
+//     quantity out of the lots the pool's production order made, in the
+//     order they were made (the production module's TakeForPool), and the
+//     trace module records the packing into the unit
+//     urn:gongxu:pool:<id>:hub:<hub> and the shipment. A ready pool's hub
+//     confirms its delivery only once its share was shipped (a pool moved
+//     into production by hand, whose goods are not on the ledger, confirms
+//     without); the confirmation records the hub's receipt of what was
+//     shipped. Then the hub records each consumer's pickup (pool/pickup): a
+//     leaf of its own batch, shown by the consumer's receipt and checked
+//     against the batch's Merkle root, or a direct pledge naming the hub;
+//     once per pledge, at most the pledged quantity, at most the share. The
+//     pickup is named by the pledge (gongxu.PledgeURN, DirectPledgeURN),
+//     never by the person, and takes the shipped lots in shipping order.
 //   - Receipts. A batch's leaves are hashed (LeafHash: domain-separated, and
 //     bound to the pool and the hub) into a Merkle tree (MerkleRoot: an odd
 //     node is promoted, never duplicated); the Batch record, keyed by the
@@ -44,19 +59,21 @@
 //     (batch tx hash, leaf index, leaf, proof) that anyone can check against
 //     the ledger with Receipt.Verify and the Batch record.
 //
-// Messages: pool/open, pool/cancel, pool/start_production (the factory);
-// pool/batch, pool/hub_reduce, pool/confirm_delivery (a hub); pool/pledge and
-// pool/reduce (any key: open routes). The rfq module opens awarded pools
-// through OpenAwarded.
+// Messages: pool/open, pool/cancel, pool/start_production, pool/ship (the
+// factory); pool/batch, pool/hub_reduce, pool/confirm_delivery, pool/pickup
+// (a hub); pool/pledge and pool/reduce (any key: open routes). The rfq
+// module opens awarded pools through OpenAwarded; internal/modules wires the
+// goods side (SetGoods: production and trace).
 //
 // Events: pool.pool (pool, status, json: the whole Pool) on every change of
 // a pool, pool.share (pool, hub, json: HubShare), pool.pledge (pool, id,
-// json: Pledge), pool.batch (pool, hub, tx, json: Batch). The read model
+// json: Pledge), pool.batch (pool, hub, tx, json: Batch), pool.pickup
+// (pool, hub, pledge, json: Pickup). The read model
 // projects them as snapshots. Money moves as settle.move events.
 //
 // State keys, under "pool/": seq, p/<id>, meta/<id>, due/<deadline>/<id>,
 // share/<id>/<hub>, hb/<id>/<hub> (a hub's batched quantities),
 // vq/<id>/<variant>, payer/<id>/<account> (escrow per payer, while open),
-// pledge/<id>/<pledge id>, batch/<tx hash>. Numbers in keys are zero-padded
+// pledge/<id>/<pledge id>, batch/<tx hash>, pickup/<id>/<pledge URN>. Numbers in keys are zero-padded
 // to 20 digits so keys sort numerically.
 package pool

@@ -65,6 +65,17 @@
 //     with up to three decimals and no unit of measure. Their ids cover the
 //     block time and the transaction or shipment, so nobody can take an id
 //     before the flow's event is stored.
+//     The pool module reports a pool's goods (through internal/modules):
+//     ShippedToHub anchors two events in one batch, an AggregationEvent ADD,
+//     bizStep packing, of the lots into the unit urn:gongxu:pool:<id>:hub:<hub>
+//     (parentID, childQuantityList) and an ObjectEvent OBSERVE, bizStep
+//     shipping, of the unit (epcList) and the lots (quantityList), the pool
+//     ("po", urn:gongxu:pool:<id>) and the unit ("desadv"), factory to hub;
+//     ReceivedAtHub the hub's receipt, bizStep receiving, with the
+//     confirming transaction as "recadv"; PickedUp a consumer's pickup, an
+//     ObjectEvent OBSERVE, bizStep retail_selling, disposition retail_sold,
+//     of the lots, with the pledge's URN as "po" and the hub as owning_party
+//     source — never the person.
 //   - Recall (trace/recall). A member org recalls a lot named by its ledger
 //     lot id ("factory-a/fab-001"), its lot URN, or any EPC, class or Digital
 //     Link identifier, with a reason (required). The lot must be known: a
