@@ -246,7 +246,7 @@ func newQueryPoolSharesCmd(env *Env) *cobra.Command {
 				ss = []gongxu.HubShare{}
 			}
 			return env.print(ss, func(t *tableWriter) {
-				t.row("HUB", "QTY", "PLEDGES", "VARIANTS", "DELIVERED")
+				t.row("HUB", "QTY", "PLEDGES", "VARIANTS", "SHIPPED", "DELIVERED", "PICKED UP")
 				for _, s := range ss {
 					vs := make([]string, len(s.Variants))
 					for i, v := range s.Variants {
@@ -256,8 +256,13 @@ func newQueryPoolSharesCmd(env *Env) *cobra.Command {
 						}
 						vs[i] = name + ":" + strconv.FormatInt(v.Qty, 10)
 					}
+					shipped := "-"
+					if len(s.Shipped) > 0 {
+						shipped = lotQtys(s.Shipped)
+					}
 					t.row(string(s.Hub), strconv.FormatInt(s.Qty, 10), strconv.FormatInt(s.Pledges, 10),
-						strings.Join(vs, ","), strconv.FormatBool(s.Delivered))
+						strings.Join(vs, ","), shipped, strconv.FormatBool(s.Delivered),
+						strconv.FormatInt(s.PickedUp, 10)+" ("+strconv.FormatInt(s.Pickups, 10)+" pledges)")
 				}
 			})
 		},

@@ -178,6 +178,16 @@ func traceTable(t *tableWriter, g gongxu.TraceGraph) {
 				t.row("    batch of "+strconv.FormatInt(b.Leaves, 10)+" pledges, root "+b.Root[:min(16, len(b.Root))]+"…", string(b.Hub), " ", " ",
 					shortTx(b.Tx))
 			}
+			if len(h.Shipped) > 0 {
+				got := "in transit"
+				if h.Delivered {
+					got = "delivered"
+				}
+				t.row("    shipped "+lotQtys(h.Shipped)+", "+got+"; "+strconv.Itoa(len(h.Pickups))+" picked up", string(h.Hub), " ", " ", " ")
+			}
+			for _, pk := range h.Pickups {
+				t.row("    picked up: "+pk.Pledge+" ("+strconv.FormatInt(pk.Qty, 10)+" units)", string(h.Hub), " ", " ", shortTx(pk.Tx))
+			}
 		}
 	}
 }

@@ -149,7 +149,7 @@ func TestRecallQueries(t *testing.T) {
 	check([]string{"recall", "1"}, &gongxu.RecallImpact{}, im)
 
 	code, stdout, _ := q("recall", "1", "-o", "table")
-	for _, want := range []string{"recall", "mould in the fabric", "hub-lishui: 300 units, 0 batches", "urn:gongxu:lot:silk-supply/fab-001",
+	for _, want := range []string{"recall", "mould in the fabric", "hub-lishui: 300 units, 0 batches", "delivered; 1 picked up", "picked up: urn:gongxu:pledge:", "urn:gongxu:lot:silk-supply/fab-001",
 		"pool 3 (succeeded"} {
 		if code != 0 || !strings.Contains(stdout, want) {
 			t.Errorf("recall as a table lacks %q:\n%s", want, stdout)

@@ -141,7 +141,10 @@ func NewTrace() *Trace {
 	receipt := gongxu.TraceStep{Event: "urn:gongxu:po:2", Type: "ledger", Flow: "production/receive", BizStep: web + "BizStep-receiving",
 		Org: "acme-textiles", Time: 1740805000000, From: []string{lot(LotSupplier)}, To: []string{lot(LotReceived)},
 		Anchor: gongxu.TraceAnchor{Time: 1740805000000}}
-	share := gongxu.TraceHubShare{Hub: "hub-lishui", Qty: 300, Batches: []gongxu.Batch{}}
+	share := gongxu.TraceHubShare{Hub: "hub-lishui", Qty: 300, Batches: []gongxu.Batch{}, Delivered: true,
+		Shipped: []gongxu.LotQty{{Lot: LotMade, Qty: 300_000}},
+		Pickups: []gongxu.Pickup{{Pool: PoolSucceeded, Hub: "hub-lishui", Pledge: gongxu.PledgeURN(BatchTx, 0), Qty: 2,
+			Lots: []gongxu.LotQty{{Lot: LotMade, Qty: 2000}}, Time: 1740806000000, Height: 90, Tx: strings.Repeat("C", 64)}}}
 	t.graphs["back "+lot(LotMade)] = gongxu.TraceGraph{Start: lot(LotMade), Direction: "back",
 		Nodes: []gongxu.TraceNode{{ID: lot(LotMade), Lot: lotOf(LotMade)}, {ID: lot(LotReceived), Depth: 1, Lot: lotOf(LotReceived)},
 			{ID: lot(LotSupplier), Depth: 2, Lot: lotOf(LotSupplier)}},
