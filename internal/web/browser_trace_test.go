@@ -20,9 +20,12 @@ import (
 // every step verified, the graph with its edges drawn, and a QR code that
 // decodes to the page's own address, both as served (the SVG's modules)
 // and as drawn on the screen (a screenshot of it, sampled module by
-// module); a click on a lot of the graph opens that lot's page. The recall
-// page, on the hub's node, shows the hub's pledge batches first, and htmx
-// brings in a new batch within seconds. On a phone-sized screen no page
+// module); a click on a lot of the graph opens that lot's page; the steps of
+// the hub's shipment read in words, a pickup by its pledge. The recall
+// page, on the hub's node, shows the hub first: the recalled lots shipped
+// to it, the pledges its consumers already picked up and the units to
+// hold, then its pledge batches; htmx brings in a new batch and a new
+// pickup within seconds. On a phone-sized screen no page
 // scrolls sideways and the QR code still decodes. Screenshots go to
 // t.TempDir() and to $GONGXU_SCREENSHOTS.
 func TestBrowserTrace(t *testing.T) {
@@ -106,36 +109,46 @@ func TestBrowserTrace(t *testing.T) {
 	if got := text("#provenance h1"); got != "Merino wool jacket" {
 		t.Errorf("heading %q", got)
 	}
-	if n := eval(`document.querySelectorAll("#timeline li.step.verified").length`); n != 3 {
-		t.Errorf("%v verified steps, want 3", n)
+	if n := eval(`document.querySelectorAll("#timeline li.step.verified").length`); n != 8 {
+		t.Errorf("%v verified steps, want 8", n)
 	}
-	if got := text("#step-1 .step-head"); !strings.Contains(got, "Commissioning") || !strings.Contains(got, "✓ verified") {
+	if got := text("#step-1 .step-head"); !strings.Contains(got, "Picked up by a consumer (pledge #12 of pool 3) · retail sold") || !strings.Contains(got, "✓ verified") {
 		t.Errorf("newest step: %q", got)
 	}
-	if got := text("#step-3"); !strings.Contains(got, "Shipping") || !strings.Contains(got, "Blue River Cotton") || !strings.Contains(got, "recalled") {
+	for id, want := range map[string]string{"#step-3 h3": "Received at Hilltown Community Hub", "#step-4 h3": "Shipped to Hilltown Community Hub",
+		"#step-5 h3": "Packed for Hilltown Community Hub", "#step-6 h3": "Commissioning"} {
+		if got := text(id); !strings.Contains(got, want) {
+			t.Errorf("%s: %q, want %q", id, got, want)
+		}
+	}
+	if got := text("#step-8"); !strings.Contains(got, "Shipping") || !strings.Contains(got, "Blue River Cotton") || !strings.Contains(got, "recalled") {
 		t.Errorf("oldest step: %q", got)
 	}
 	if got := text("#prov-recall-2"); !strings.Contains(got, "fails the colour-fastness test: <b>do not wash</b>") {
 		t.Errorf("recall alert: %q", got)
 	}
-	// The graph: three curves with a length, four boxes on the screen, the
-	// start on the right.
-	if n := eval(`[...document.querySelectorAll("svg.trace-graph path.tg-edge")].filter(p => p.getTotalLength() > 50).length`); n != 3 {
-		t.Errorf("%v edges drawn, want 3", n)
+	// The graph: four curves with a length, five boxes on the screen, the
+	// start right of the fabric, the hub's shipment right of the start.
+	if n := eval(`[...document.querySelectorAll("svg.trace-graph path.tg-edge")].filter(p => p.getTotalLength() > 50).length`); n != 4 {
+		t.Errorf("%v edges drawn, want 4", n)
 	}
-	if n := eval(`[...document.querySelectorAll("svg.trace-graph g.tg-node rect")].filter(r => r.getBoundingClientRect().width > 100).length`); n != 4 {
-		t.Errorf("%v nodes drawn, want 4", n)
+	if n := eval(`[...document.querySelectorAll("svg.trace-graph g.tg-node rect")].filter(r => r.getBoundingClientRect().width > 100).length`); n != 5 {
+		t.Errorf("%v nodes drawn, want 5", n)
 	}
 	if eval(`document.querySelector("svg.trace-graph g.tg-node.start rect").getBoundingClientRect().x`) <=
 		eval(`document.querySelector("svg.trace-graph g.tg-node.recalled rect").getBoundingClientRect().x`) {
 		t.Error("the start is not right of the fabric")
 	}
+	if eval(`document.querySelector('svg.trace-graph a[href="/p/urn:gongxu:pool:3:hub:hilltown-hub"] rect').getBoundingClientRect().x`) <=
+		eval(`document.querySelector("svg.trace-graph g.tg-node.start rect").getBoundingClientRect().x`) {
+		t.Error("the hub's shipment is not right of the start")
+	}
 	qrDecodes("desktop", srv.URL+jacketPath)
 	webtest.Screenshot(t, ctx, "provenance.png")
 
 	// The event JSON opens; the graph's fabric leads to the fabric's page.
-	run("open the event", chromedp.Click(chromedp.CSS("#step-1 details.raw summary")), chromedp.WaitVisible(chromedp.CSS("#step-1 details.raw pre")))
-	if got := text("#step-1 details.raw pre"); !strings.Contains(got, `"type": "TransformationEvent"`) {
+	run("open the event", chromedp.Click(chromedp.CSS("#step-6 details.raw summary")), chromedp.WaitVisible(chromedp.CSS("#step-6 details.raw pre")))
+	if got := text("#step-6 details.raw pre"); !strings.Contains(got, `"type": "TransformationEvent"`) {
 		t.Errorf("event JSON: %q", got)
 	}
 	run("click the fabric", chromedp.Click(chromedp.CSS(`svg.trace-graph a[href="/p/blue-river-cotton/fab-0042"] rect`)),
@@ -153,14 +166,39 @@ func TestBrowserTrace(t *testing.T) {
 	if got := text("#your-hub"); !strings.Contains(got, "This recall reaches pools of Hilltown Community Hub") {
 		t.Errorf("hub notice: %q", got)
 	}
-	if got := text("#hub-reach .hub-reach:first-of-type h3"); !strings.Contains(got, "Hilltown Community Hub") || !strings.Contains(got, "this node") {
+	if got := text("#hub-reach .hub-reach:first-of-type h3"); !strings.Contains(got, "Hilltown Community Hub") || !strings.Contains(got, "this node") ||
+		!strings.Contains(got, "2 picked up · 57 units to hold") {
 		t.Errorf("first hub: %q", got)
 	}
-	if n := eval(`document.querySelectorAll("#hub-reach tbody tr").length`); n != 3 {
+	if got := text("#your-pickups"); !strings.Contains(got, "2 pledges already picked up with goods of the recalled lots: contact their consumers first") ||
+		!strings.Contains(got, "Hold the 57 units still at your hub.") {
+		t.Errorf("hub's pickups notice: %q", got)
+	}
+	if got := text("#hub-hilltown-hub .goods-left"); !strings.Contains(got, "57 units still at the hub") {
+		t.Errorf("Hilltown holds: %q", got)
+	}
+	// The pickups, each pledge written whole on the screen, before the batches.
+	if n := eval(`document.querySelectorAll("#hub-hilltown-hub table.pickups tbody tr").length`); n != 2 {
+		t.Errorf("%v pickup rows, want 2", n)
+	}
+	if got := text("#hub-hilltown-hub table.pickups tbody tr:first-child"); !strings.Contains(got, pledgeA) || !strings.Contains(got, "acme-textiles/merino-jacket-0001") {
+		t.Errorf("first pickup: %q", got)
+	}
+	if eval(`(() => { const c = document.querySelector("#hub-hilltown-hub td.pledge-cell code").getBoundingClientRect(); return c.width > 0 && c.height > 0 ? 1 : 0 })()`) != 1 {
+		t.Error("the pledge is not on the screen")
+	}
+	if eval(`document.querySelector("#hub-hilltown-hub table.pickups").getBoundingClientRect().y`) >=
+		eval(`document.querySelector("#hub-hilltown-hub table.batches").getBoundingClientRect().y`) {
+		t.Error("the pickups are not above the batches")
+	}
+	if got := text("#hub-lakeside-corner"); strings.Contains(got, "picked up") || strings.Contains(got, "Shipped") {
+		t.Errorf("Lakeside, not shipped: %q", got)
+	}
+	if n := eval(`document.querySelectorAll("#hub-reach table.batches tbody tr").length`); n != 3 {
 		t.Errorf("%v batch rows, want 3", n)
 	}
-	if n := eval(`[...document.querySelectorAll("#graph svg.trace-graph path.tg-edge")].filter(p => p.getTotalLength() > 50).length`); n != 6 {
-		t.Errorf("%v forward edges drawn, want 6", n)
+	if n := eval(`[...document.querySelectorAll("#graph svg.trace-graph path.tg-edge")].filter(p => p.getTotalLength() > 50).length`); n != 7 {
+		t.Errorf("%v forward edges drawn, want 7", n)
 	}
 	webtest.Screenshot(t, ctx, "recall.png")
 
@@ -178,6 +216,21 @@ func TestBrowserTrace(t *testing.T) {
 	if got := text("#reach-pledges"); got != "40" {
 		t.Errorf("pledges after the new batch: %q", got)
 	}
+	// And a new pickup at Hilltown.
+	f.trace.mu.Lock()
+	f.trace.pools[0].Hubs[0].Pickups = append(f.trace.pools[0].Hubs[0].Pickups, gongxu.Pickup{Pool: 3, Hub: "hilltown-hub",
+		Pledge: gongxu.PledgeURN(hash("8"), 0), Qty: 4, Lots: []gongxu.LotQty{{Lot: jacketLot, Qty: 4000}}, Time: time.Now().UnixMilli(), Height: 61, Tx: hash("E")})
+	f.trace.mu.Unlock()
+	if _, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](
+		`document.querySelector("#reach-pickups").textContent.trim() === "3"`,
+		chromedp.WithPollingInterval(200*time.Millisecond), chromedp.WithPollingTimeout(15*time.Second),
+	)); err != nil {
+		t.Fatalf("htmx did not bring in the new pickup: %v; pickups %q", err, text("#reach-pickups"))
+	}
+	if got := text("#your-pickups"); !strings.Contains(got, "3 pledges already picked up") || !strings.Contains(got, "Hold the 53 units") {
+		t.Errorf("after the new pickup: %q", got)
+	}
+	webtest.Screenshot(t, ctx, "recall-pickups.png")
 
 	// The recall list, and the home page's banner.
 	run("load recalls", chromedp.Navigate(srv.URL+"/recalls"), chromedp.WaitVisible(chromedp.CSS("#recall-table")))
@@ -198,6 +251,7 @@ func TestBrowserTrace(t *testing.T) {
 		{"/recalls/2", "#hub-reach", "recall-phone.png"},
 		{"/recalls", "#recall-table", "recalls-phone.png"},
 		{"/pools/3", "#recall-banner-2", "pool-recall-phone.png"},
+		{"/pools/2", "#hubs td.shipped", "pool-shipped-phone.png"},
 		{"/p/nothing/here", "#trace-problem", "provenance-unknown-phone.png"},
 	} {
 		run("phone "+p.path, chromedp.Navigate(srv.URL+p.path), chromedp.WaitVisible(chromedp.CSS(p.wait)))

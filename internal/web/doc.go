@@ -21,10 +21,14 @@
 // gongxu.VerifyTraceEvent, saying plainly what that proves and how to check
 // without trusting this node. A bad identifier is a 400 page and an unknown
 // one a 404 page, both with the lookup form. The recall pages show what a
-// recall reaches, per hub the pledge batches to contact, reloaded live; the
-// home page and a pool's page carry a banner when a recall reaches a pool
-// (a hub's own, on a hub's node). Pages link ledger lots to their
-// provenance pages.
+// recall reaches, per hub the pledge batches to contact and, once the
+// factory shipped the hub its share (goods.go), the recalled lots shipped,
+// the pledges already picked up with them (named by the pledge, never the
+// person) and the units to hold, reloaded live; the home page and a pool's
+// page carry a banner when a recall reaches a pool (a hub's own, on a hub's
+// node). The steps of a pool's goods read in words ("Shipped to Hilltown
+// Community Hub", "Picked up by a consumer"). Pages link ledger lots to
+// their provenance pages.
 //
 // Two pages act for this node's own organization through gongxu.Operator:
 // the hub form (hub.go) records a walk-in consumer's pledge, and the supplier

@@ -186,7 +186,10 @@ func (f *fakePools) reset(block int64) {
 	f.shares = map[uint64][]gongxu.HubShare{
 		3: {{Pool: 3, Hub: "hilltown-hub", Qty: 60, Pledges: 25, Variants: []gongxu.VariantQty{{Variant: "l-navy", Qty: 20}, {Variant: "m-navy", Qty: 40}}},
 			{Pool: 3, Hub: "lakeside-corner", Qty: 28, Pledges: 6, Variants: []gongxu.VariantQty{{Variant: "m-navy", Qty: 28}}}},
-		2: {{Pool: 2, Hub: "hilltown-hub", Qty: 64, Pledges: 40, Delivered: true}},
+		// Pool 2's shirts: shipped from two lots, delivered, 10 units picked up in 3 pickups.
+		2: {{Pool: 2, Hub: "hilltown-hub", Qty: 64, Pledges: 40, Delivered: true,
+			Shipped:   []gongxu.LotQty{{Lot: "acme-textiles/linen-shirt-0001", Qty: 40000}, {Lot: "acme-textiles/linen-shirt-0002", Qty: 24000}},
+			ShippedAt: block - 4*dayMs, PickedUp: 10, Pickups: 3, Picked: []gongxu.LotQty{{Lot: "acme-textiles/linen-shirt-0001", Qty: 10000}}}},
 	}
 	f.batches = map[uint64][]gongxu.Batch{
 		3: {{Pool: 3, Hub: "hilltown-hub", Tx: hash("7"), Root: hash("a"), Leaves: 20, Qty: 45, Escrow: 45 * 12900, Height: 20},

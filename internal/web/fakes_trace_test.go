@@ -20,8 +20,10 @@ import (
 // Textiles, which receives it as its own lot and makes jacket lot
 // merino-jacket-0001 from it and a lot of thread (a work order, captured in
 // a batch of three events); a serial jacket is labelled from the lot; the
-// jackets go to pool 3, where two hubs gathered the pledges. Blue River
-// Cotton recalls the fabric.
+// jackets go to pool 3, where two hubs gathered the pledges. Acme packs and
+// ships Hilltown's share of the jackets, Hilltown confirms the delivery and
+// hands two pledges to their consumers; Lakeside's share is not shipped yet.
+// Blue River Cotton recalls the fabric.
 
 // The identifiers of the fake trace.
 const (
@@ -36,7 +38,9 @@ const (
 )
 
 // fakeTrace walks a fixed list of steps: backward from an identifier
-// through the steps that output it, forward through those that take it in.
+// through the steps that output it, forward through those that take it in;
+// an aggregation leads from what it packs to its parent both ways, as the
+// real walk reaches the containers of a lot.
 // The pages use Back, Forward, Recalls and Recall; any other method of the
 // service is the embedded nil interface's, and panics.
 type fakeTrace struct {
@@ -134,7 +138,7 @@ func (f *fakeTrace) walk(id string, back bool, depth int) (gongxu.TraceGraph, er
 		}
 		for _, st := range f.steps {
 			near, far := st.To, st.From
-			if !back {
+			if !back || st.Type == "AggregationEvent" && slices.Contains(st.From, n) {
 				near, far = st.From, st.To
 			}
 			if taken[st.Event] || !slices.Contains(near, n) {
@@ -225,6 +229,9 @@ func (f *fakeTrace) Recall(_ context.Context, id uint64) (gongxu.RecallImpact, e
 				}
 				im.Hubs[i].Qty += h.Qty
 				im.Hubs[i].Batches = append(im.Hubs[i].Batches, h.Batches...)
+				im.Hubs[i].Shipped = append(im.Hubs[i].Shipped, h.Shipped...)
+				im.Hubs[i].Pickups = append(im.Hubs[i].Pickups, h.Pickups...)
+				im.Hubs[i].Delivered = im.Hubs[i].Delivered || h.Delivered
 			}
 		}
 		return im, nil
@@ -278,7 +285,16 @@ type traceEventSpec struct {
 	flow                             string
 	at                               int64
 	from, to                         []string
+	pledge                           string // a pickup's business transaction
 }
+
+// The unit Acme ships Hilltown's share of pool 3 in, and the pledges
+// Hilltown hands out: leaf 4 of its first batch, and a direct pledge.
+var (
+	hillUnit = gongxu.ShipmentURN(3, "hilltown-hub")
+	pledgeA  = gongxu.PledgeURN(hash("7"), 4)
+	pledgeB  = gongxu.DirectPledgeURN(3, 12)
+)
 
 // reset fills the fake around a latest block at block (unix ms).
 func (f *fakeTrace) reset(block int64) {
@@ -302,10 +318,24 @@ func (f *fakeTrace) reset(block int64) {
 			location: factoryGLN, org: "acme-textiles", at: block - 2*dayMs, from: []string{urn(receivedLot), urn(threadLot)}, to: []string{urn(jacketLot)}},
 		{id: "urn:uuid:0b9e4d1a-6c2f-4e8b-b7a3-5d1c9f0e2a64", typ: "ObjectEvent", bizStep: cbv + "BizStep-packing", disp: cbv + "Disp-in_progress",
 			location: factoryGLN, org: "acme-textiles", at: block - dayMs, from: []string{urn(jacketLot)}, to: []string{jacketDL}},
+		// Hilltown's share of pool 3: packed and shipped (one transaction),
+		// received, and two pledges picked up.
+		{id: eventID("pool-pack"), typ: "AggregationEvent", bizStep: cbv + "BizStep-packing", disp: cbv + "Disp-in_progress",
+			org: "acme-textiles", flow: "pool/ship", at: block - 20*hourMs, from: []string{urn(jacketLot)}, to: []string{hillUnit}},
+		{id: eventID("pool-ship"), typ: "ObjectEvent", bizStep: cbv + "BizStep-shipping", disp: cbv + "Disp-in_transit",
+			org: "acme-textiles", flow: "pool/ship", at: block - 20*hourMs, from: []string{urn(jacketLot), hillUnit}, to: []string{urn(jacketLot), hillUnit}},
+		{id: eventID("hub-receive"), typ: "ObjectEvent", bizStep: cbv + "BizStep-receiving", disp: cbv + "Disp-in_progress",
+			org: "hilltown-hub", flow: "pool/confirm_delivery", at: block - 10*hourMs, from: []string{urn(jacketLot), hillUnit}, to: []string{urn(jacketLot), hillUnit}},
+		{id: eventID("pickup-1"), typ: "ObjectEvent", bizStep: cbv + "BizStep-retail_selling", disp: cbv + "Disp-retail_sold",
+			org: "hilltown-hub", flow: "pool/pickup", at: block - 5*hourMs, from: []string{urn(jacketLot)}, to: []string{urn(jacketLot)}, pledge: pledgeA},
+		{id: eventID("pickup-2"), typ: "ObjectEvent", bizStep: cbv + "BizStep-retail_selling", disp: cbv + "Disp-retail_sold",
+			org: "hilltown-hub", flow: "pool/pickup", at: block - 3*hourMs, from: []string{urn(jacketLot)}, to: []string{urn(jacketLot)}, pledge: pledgeB},
 	}
-	// Transactions: one per flow event; the capture carries the
-	// transformation between two events of another work order.
-	txOf := map[string]string{specs[0].id: hash("5"), specs[1].id: hash("6"), specs[2].id: hash("9"), specs[3].id: hash("0")}
+	// Transactions: one per flow (the shipment's two events share one);
+	// the capture carries the transformation between two events of another
+	// work order.
+	txOf := map[string]string{specs[0].id: hash("5"), specs[1].id: hash("6"), specs[2].id: hash("9"), specs[3].id: hash("0"),
+		specs[4].id: hash("A"), specs[5].id: hash("A"), specs[6].id: hash("B"), specs[7].id: hash("C"), specs[8].id: hash("D")}
 	f.events = map[string]gongxu.TraceEvent{}
 	f.batches = map[string]*gongxu.TraceBatch{}
 	f.steps = nil
@@ -349,15 +379,22 @@ func (f *fakeTrace) reset(block int64) {
 		}
 		a := gongxu.TraceAnchor{Height: b.Height, Time: s.at, Tx: tx, Index: idx, Count: b.Count, Leaf: b.Leaves[idx], Root: b.Root}
 		b.Org, b.Time = s.org, s.at
-		f.events[s.id] = gongxu.TraceEvent{ID: s.id, Hash: s.id, Type: s.typ, Org: s.org, Flow: s.flow, EventTime: s.at, BizStep: s.bizStep,
+		e := gongxu.TraceEvent{ID: s.id, Hash: s.id, Type: s.typ, Org: s.org, Flow: s.flow, EventTime: s.at, BizStep: s.bizStep,
 			Disposition: s.disp, BizLocation: s.location, Raw: raws[tx][idx], Anchor: a}
+		if s.pledge != "" {
+			e.BizTransactions = []gongxu.TraceRef{{Type: cbv + "BTT-po", ID: s.pledge}}
+		}
+		f.events[s.id] = e
 		f.steps = append(f.steps, gongxu.TraceStep{Event: s.id, Type: s.typ, Flow: s.flow, BizStep: s.bizStep, Disposition: s.disp, Org: s.org,
 			Time: s.at, Location: s.location, From: s.from, To: s.to, Anchor: a})
 	}
 	f.pools = []gongxu.TracePool{{Pool: 3, Order: 9, Lots: []gongxu.LotID{jacketLot}, Status: gongxu.PoolInProduction, Hubs: []gongxu.TraceHubShare{
 		{Hub: "hilltown-hub", Qty: 60, Batches: []gongxu.Batch{
 			{Pool: 3, Hub: "hilltown-hub", Tx: hash("7"), Root: hash("a"), Leaves: 20, Qty: 45, Escrow: 45 * 12900, Height: 20},
-			{Pool: 3, Hub: "hilltown-hub", Tx: hash("8"), Root: hash("b"), Leaves: 5, Qty: 15, Escrow: 15 * 12900, Height: 35}}},
+			{Pool: 3, Hub: "hilltown-hub", Tx: hash("8"), Root: hash("b"), Leaves: 5, Qty: 15, Escrow: 15 * 12900, Height: 35}},
+			Shipped: []gongxu.LotQty{{Lot: jacketLot, Qty: 60000}}, Delivered: true, Pickups: []gongxu.Pickup{
+				{Pool: 3, Hub: "hilltown-hub", Pledge: pledgeA, Qty: 2, Lots: []gongxu.LotQty{{Lot: jacketLot, Qty: 2000}}, Time: block - 5*hourMs, Height: 50, Tx: hash("C")},
+				{Pool: 3, Hub: "hilltown-hub", Pledge: pledgeB, Qty: 1, Lots: []gongxu.LotQty{{Lot: jacketLot, Qty: 1000}}, Time: block - 3*hourMs, Height: 51, Tx: hash("D")}}},
 		{Hub: "lakeside-corner", Qty: 28, Batches: []gongxu.Batch{
 			{Pool: 3, Hub: "lakeside-corner", Tx: hash("c"), Root: hash("d"), Leaves: 6, Qty: 28, Escrow: 28 * 12900, Height: 36}}},
 	}}}
@@ -392,9 +429,12 @@ func eventJSON(s traceEventSpec) json.RawMessage {
 		}
 		return out
 	}
-	if s.typ == "TransformationEvent" {
+	switch s.typ {
+	case "TransformationEvent":
 		m["inputQuantityList"], m["outputQuantityList"] = list(s.from), list(s.to)
-	} else {
+	case "AggregationEvent":
+		m["parentID"], m["childQuantityList"], m["action"] = s.to[0], list(s.from), "ADD"
+	default:
 		m["quantityList"] = list(append(slices.Clone(s.from), s.to...))
 		var epcs []string
 		for _, id := range s.to {
@@ -406,6 +446,9 @@ func eventJSON(s traceEventSpec) json.RawMessage {
 			m["epcList"] = epcs
 		}
 		m["action"] = "OBSERVE"
+	}
+	if s.pledge != "" {
+		m["bizTransactionList"] = []map[string]string{{"type": "https://ref.gs1.org/cbv/BTT-po", "bizTransaction": s.pledge}}
 	}
 	b, err := json.Marshal(m)
 	if err != nil {

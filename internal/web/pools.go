@@ -176,11 +176,13 @@ type tierRow struct {
 	Off     int64 // percent off the first tier's price
 }
 
-// shareRow is a hub's share with its variants named.
+// shareRow is a hub's share with its variants named, and what of it was
+// shipped, in milli-units.
 type shareRow struct {
 	gongxu.HubShare
-	HubName  string
-	Variants string // "M / navy 12 · L / navy 4"
+	HubName    string
+	Variants   string     // "M / navy 12 · L / navy 4"
+	ShippedQty gongxu.Qty // the sum of Shipped
 }
 
 type poolData struct {
@@ -303,7 +305,7 @@ func (s *server) pool(w http.ResponseWriter, r *http.Request) error {
 		for _, v := range sh.Variants {
 			vs = append(vs, variantLabel(vnames, v.Variant)+" "+num(v.Qty))
 		}
-		d.Shares = append(d.Shares, shareRow{HubShare: sh, HubName: names[sh.Hub], Variants: strings.Join(vs, " · ")})
+		d.Shares = append(d.Shares, shareRow{HubShare: sh, HubName: names[sh.Hub], Variants: strings.Join(vs, " · "), ShippedQty: sumLots(sh.Shipped)})
 		d.ShareSum += sh.Qty
 	}
 	for _, b := range batches {

@@ -87,12 +87,27 @@ func TestPoolPage(t *testing.T) {
 		"Made in Ningbo within 21 days of the close.\nFree exchange of sizes at the hub.",
 		"M / navy (m-navy), L / navy (l-navy)", "(212 left)", "Locked from",
 		`href="/hub?pool=3"`,
+		// nothing shipped yet
+		`<th>Shipped</th><th>Delivered</th><th>Picked up</th>`,
 	)
+	hubs := span(body, `<section class="card" id="hubs">`, "</section>")
+	if n := strings.Count(hubs, `<td class="wrap-ok shipped"><span class="muted">not yet</span></td>
+<td><span class="muted">not yet</span></td>
+<td class="picked"><span class="muted">—</span></td>`); n != 2 {
+		t.Errorf("pool 3: %d hubs not shipped, want 2\n%s", n, hubs)
+	}
 
 	body = page(t, s, "/pools/2", http.StatusOK)
 	contains(t, "succeeded pool", body, `<span class="badge status-succeeded">succeeded</span>`, "MOQ 40 reached: 64 units at ¥139",
 		`<dd id="captured">¥8,896</dd>`, `awarded from <a href="/rfqs/2">request #2</a>`, `<span class="badge ok">delivered</span>`,
 		"Final price</dt><dd>¥139")
+	// Shipped from two lots, delivered, partly picked up.
+	hubs = span(body, `<section class="card" id="hubs">`, "</section>")
+	contains(t, "shipped share", hubs, `<td class="wrap-ok shipped">64 units <span class="muted">on <time datetime="2025-12-28T08:00:41Z">28 Dec 2025 08:00 UTC</time></span>`,
+		`<a class="lot" href="/p/acme-textiles/linen-shirt-0001"><code>acme-textiles/linen-shirt-0001</code></a> <span class="muted">40</span>, `+
+			`<a class="lot" href="/p/acme-textiles/linen-shirt-0002"><code>acme-textiles/linen-shirt-0002</code></a> <span class="muted">24</span>`,
+		`<td><span class="badge ok">delivered</span></td>`, `<td class="picked">10 of 64 units <span class="muted">(3 pickups)</span></td>`)
+	lacks(t, "shipped share", hubs, "not yet")
 	lacks(t, "succeeded pool", body, "/hub?pool=2", "more for")
 
 	for _, target := range []string{"/pools/999", "/pools/abc", "/pools/0", "/pools/-1"} {

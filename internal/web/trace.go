@@ -55,7 +55,8 @@ type identView struct {
 type stepView struct {
 	gongxu.TraceStep
 	N           int    // 1-based, in the order shown
-	Label       string // "Receiving"
+	Label       string // "Receiving", "Shipped to Hilltown Community Hub"
+	Pledge      string // the pledge a pickup handed over, from its checked event or the trace's pickups ("" when unknown)
 	Disposition string // "in progress"
 	OrgName     string
 	Location    *identView
@@ -110,26 +111,41 @@ type recallsData struct {
 	Mine int        // recalls that reach the hub's pools
 }
 
-// reachedPool is a pool a recall reaches, as one hub's part of it.
+// reachedPool is a pool a recall reaches, as one hub's part of it: its
+// quantity and pledge batches; once the factory shipped the hub its share,
+// the recalled lots in the shipment, whether the hub confirmed the
+// delivery, the pledges its consumers picked up with goods of those lots,
+// and what is left of those lots at the hub (or on its way there).
 type reachedPool struct {
-	Pool    uint64
-	Title   string
-	Status  gongxu.PoolStatus
-	Order   uint64
-	Qty     int64
-	Batches []gongxu.Batch
+	Pool       uint64
+	Title      string
+	Status     gongxu.PoolStatus
+	Order      uint64
+	Qty        int64
+	Batches    []gongxu.Batch
+	Shipped    []gongxu.LotQty
+	ShippedQty gongxu.Qty // milli-units
+	Delivered  bool
+	Pickups    []gongxu.Pickup
+	Left       gongxu.Qty // milli-units of the shipped recalled lots not picked up
 }
 
 // hubReach is what a recall reaches of one hub: its pools and its pledge
-// batches, whose pseudonymous leaves only the hub maps to its consumers.
+// batches, whose pseudonymous leaves only the hub maps to its consumers;
+// once goods were shipped to it, the pickups of them (the consumers to
+// contact first) and what is left of them to hold.
 type hubReach struct {
-	Hub     gongxu.OrgID
-	Name    string
-	Mine    bool // this node's hub
-	Qty     int64
-	Pools   []reachedPool
-	Batches int
-	Pledges int64
+	Hub       gongxu.OrgID
+	Name      string
+	Mine      bool // this node's hub
+	Qty       int64
+	Pools     []reachedPool
+	Batches   int
+	Pledges   int64
+	Shipped   bool // recalled lots were shipped to it
+	InTransit bool // some of them it has not confirmed receiving
+	Pickups   int
+	Left      gongxu.Qty // milli-units
 }
 
 // impactData is the live part of a recall page.
@@ -144,8 +160,12 @@ type impactData struct {
 	Steps     []stepView // oldest first
 	Graph     template.HTML
 	Truncated bool
-	HubName   string // this node's hub, "" when it is not one
-	MineHit   bool   // the recall reaches this node's hub
+	HubName   string    // this node's hub, "" when it is not one
+	MineHit   bool      // the recall reaches this node's hub
+	Own       *hubReach // what it reaches of this node's hub (nil: nothing)
+	Shipped   bool      // recalled lots were shipped to hubs
+	Pickups   int       // pledges picked up with goods of the recalled lots
+	Left      gongxu.Qty
 }
 
 // recallData is the content of a recall page.
@@ -338,6 +358,10 @@ func identOf(id string, lots map[string]*gongxu.Lot, names map[gongxu.OrgID]stri
 	case len(id) > len(gongxu.OrgURNPrefix) && strings.EqualFold(id[:len(gongxu.OrgURNPrefix)], gongxu.OrgURNPrefix):
 		org := gongxu.OrgID(id[len(gongxu.OrgURNPrefix):])
 		v.Label, v.Sub, v.Href = cmp.Or(names[org], string(org)), "member organization", orgPath(org)
+	case strings.HasPrefix(id, gongxu.URNPrefix+"pool:"):
+		if pool, hub, ok := parseShipmentURN(id); ok {
+			v.Label, v.Sub = "Shipment of pool #"+strconv.FormatUint(pool, 10), "to "+cmp.Or(names[hub], string(hub))
+		}
 	default:
 		if l, sub, ok := dlLabel(id); ok {
 			v.Label, v.Sub = l, sub
@@ -373,7 +397,7 @@ func (ix traceIndex) ident(id string) identView {
 func (ix traceIndex) steps(steps []gongxu.TraceStep) []stepView {
 	out := make([]stepView, 0, len(steps))
 	for i, st := range steps {
-		v := stepView{TraceStep: st, N: i + 1, Label: stepLabel(st), Disposition: dispositionLabel(st.Disposition),
+		v := stepView{TraceStep: st, N: i + 1, Label: ix.label(st), Disposition: dispositionLabel(st.Disposition),
 			OrgName: ix.names[st.Org]}
 		if st.Location != "" {
 			loc := ix.ident(st.Location)
@@ -389,6 +413,13 @@ func (ix traceIndex) steps(steps []gongxu.TraceStep) []stepView {
 		out = append(out, v)
 	}
 	return out
+}
+
+// ledgerOrder orders two steps as their events are anchored on the ledger:
+// events of one transaction (a shipment's packing, then its shipping) share
+// a time, not an order.
+func ledgerOrder(a, b gongxu.TraceStep) int {
+	return cmp.Or(cmp.Compare(a.Anchor.Height, b.Anchor.Height), cmp.Compare(a.Anchor.Index, b.Anchor.Index))
 }
 
 // sameSet reports whether a and b hold the same strings.
@@ -433,6 +464,7 @@ func (s *server) verify(ctx context.Context, v *stepView) {
 			ev.Anchor.Tx, ev.Anchor.Root, v.Anchor.Tx, v.Anchor.Root)
 	default:
 		v.Mark, v.Why = "verified", ""
+		v.Pledge = pledgeOf(ev)
 	}
 }
 
@@ -536,7 +568,7 @@ func (s *server) provenance(w http.ResponseWriter, r *http.Request) error {
 	// The timeline: newest first.
 	steps := slices.Clone(g.Steps)
 	slices.SortStableFunc(steps, func(a, b gongxu.TraceStep) int {
-		return cmp.Or(cmp.Compare(b.Time, a.Time), cmp.Compare(a.Depth, b.Depth), cmp.Compare(a.Event, b.Event))
+		return cmp.Or(cmp.Compare(b.Time, a.Time), -ledgerOrder(a, b), cmp.Compare(a.Depth, b.Depth), cmp.Compare(a.Event, b.Event))
 	})
 	d.Steps = ix.steps(steps)
 	orgs := map[gongxu.OrgID]bool{}
@@ -637,12 +669,21 @@ func traceGraph(g gongxu.TraceGraph, ix traceIndex, poolTitles map[uint64]string
 		col[n.ID] = gn.Col
 		spec.Nodes = append(spec.Nodes, gn)
 	}
+	if !forward {
+		packedInto(g, col)
+		for i := range spec.Nodes {
+			spec.Nodes[i].Col = col[spec.Nodes[i].Key]
+		}
+	}
+	// The steps oldest first, so that a node's notes are in order.
+	steps := slices.Clone(g.Steps)
+	slices.SortStableFunc(steps, func(a, b gongxu.TraceStep) int { return cmp.Or(cmp.Compare(a.Time, b.Time), ledgerOrder(a, b)) })
 	notes := map[string][]string{}
-	for _, st := range g.Steps {
-		label := stepLabel(st) + "\n" + msTime(st.Time).Format("2 Jan")
+	for _, st := range steps {
+		label := ix.shortLabel(st) + "\n" + msTime(st.Time).Format("2 Jan")
 		if sameSet(st.From, st.To) {
 			for _, id := range st.From {
-				notes[id] = append(notes[id], stepLabel(st)+" · "+msDay(st.Time))
+				notes[id] = append(notes[id], ix.shortLabel(st)+" · "+msDay(st.Time))
 			}
 			continue
 		}
@@ -703,6 +744,29 @@ func traceGraph(g gongxu.TraceGraph, ix traceIndex, poolTitles map[uint64]string
 		spec.Label += fmt.Sprintf(" It reaches %s and %s.", plural(int64(len(g.Pools)), "pool"), plural(int64(len(hubOrder)), "hub"))
 	}
 	return spec
+}
+
+// packedInto moves, in a backward walk, the units the walk's lots were
+// packed into (a hub's shipment of a pool) right of what they hold: they
+// came after it, not before.
+func packedInto(g gongxu.TraceGraph, col map[string]int) {
+	depth := map[string]int{}
+	for _, n := range g.Nodes {
+		depth[n.ID] = n.Depth
+	}
+	for _, st := range g.Steps { // by depth: a unit packed into another moves after it
+		if st.Type != "AggregationEvent" {
+			continue
+		}
+		for _, parent := range st.To {
+			for _, child := range st.From {
+				_, known := col[parent]
+				if _, ok := col[child]; ok && known && depth[parent] > depth[child] {
+					col[parent] = max(col[parent], col[child]+1)
+				}
+			}
+		}
+	}
 }
 
 // shortItem is an item id without the prefix of the member org it is
@@ -874,7 +938,16 @@ func (s *server) impact(ctx context.Context, im gongxu.RecallImpact, names map[g
 	for _, p := range im.Trace.Pools {
 		for _, h := range p.Hubs {
 			hr := get(h.Hub)
-			hr.Pools = append(hr.Pools, reachedPool{Pool: p.Pool, Title: titles[p.Pool], Status: p.Status, Order: p.Order, Qty: h.Qty, Batches: h.Batches})
+			rp := reachedPool{Pool: p.Pool, Title: titles[p.Pool], Status: p.Status, Order: p.Order, Qty: h.Qty, Batches: h.Batches}
+			if len(h.Shipped) > 0 {
+				rp.Shipped, rp.Delivered, rp.Pickups = h.Shipped, h.Delivered, h.Pickups
+				rp.ShippedQty = sumLots(h.Shipped)
+				rp.Left = max(rp.ShippedQty-pickedOf(h.Shipped, h.Pickups), 0)
+				hr.Shipped, hr.InTransit = true, hr.InTransit || !h.Delivered
+				hr.Pickups += len(h.Pickups)
+				hr.Left += rp.Left
+			}
+			hr.Pools = append(hr.Pools, rp)
 			if !slices.ContainsFunc(im.Hubs, func(x gongxu.TraceHubShare) bool { return x.Hub == h.Hub }) {
 				hr.Qty += h.Qty
 			}
@@ -891,19 +964,44 @@ func (s *server) impact(ctx context.Context, im gongxu.RecallImpact, names map[g
 		d.Pledges += hr.Pledges
 		d.Units += hr.Qty
 		d.MineHit = d.MineHit || hr.Mine
+		d.Shipped = d.Shipped || hr.Shipped
+		d.Pickups += hr.Pickups
+		d.Left += hr.Left
 	}
 	// This node's hub first.
 	slices.SortStableFunc(d.Hubs, func(a, b hubReach) int { return -cmp.Compare(boolInt(a.Mine), boolInt(b.Mine)) })
+	if len(d.Hubs) > 0 && d.Hubs[0].Mine {
+		d.Own = &d.Hubs[0]
+	}
 
 	recalled := map[string]bool{im.Recall.Identifier: true}
 	ix := newTraceIndex(im.Trace, names, recalled)
 	steps := slices.Clone(im.Trace.Steps)
 	slices.SortStableFunc(steps, func(a, b gongxu.TraceStep) int {
-		return cmp.Or(cmp.Compare(a.Time, b.Time), cmp.Compare(a.Depth, b.Depth), cmp.Compare(a.Event, b.Event))
+		return cmp.Or(cmp.Compare(a.Time, b.Time), ledgerOrder(a, b), cmp.Compare(a.Depth, b.Depth), cmp.Compare(a.Event, b.Event))
 	})
 	d.Steps = ix.steps(steps)
+	namePledges(d.Steps, im.Trace.Pools)
 	d.Graph = TraceGraphSVG(traceGraph(im.Trace, ix, titles))
 	return d, nil
+}
+
+// namePledges names the pledge of each pickup step from the pickups a
+// forward trace reached, by the transaction that anchors both.
+func namePledges(steps []stepView, pools []gongxu.TracePool) {
+	byTx := map[string][]string{}
+	for _, p := range pools {
+		for _, h := range p.Hubs {
+			for _, pk := range h.Pickups {
+				byTx[pk.Tx] = append(byTx[pk.Tx], pk.Pledge)
+			}
+		}
+	}
+	for i := range steps {
+		if v := &steps[i]; v.Flow == flowPickup && len(byTx[v.Anchor.Tx]) == 1 {
+			v.Pledge = byTx[v.Anchor.Tx][0]
+		}
+	}
 }
 
 func (s *server) recall(w http.ResponseWriter, r *http.Request) error {

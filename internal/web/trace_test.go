@@ -57,50 +57,65 @@ func TestProvenancePage(t *testing.T) {
 		"<title>Merino wool jacket · gongxu</title>", "<h1>Merino wool jacket</h1>",
 		`Lot <a class="lot" href="/p/acme-textiles/merino-jacket-0001"><code>acme-textiles/merino-jacket-0001</code></a>`,
 		`<dd id="prov-factory"><a href="/orgs/acme-textiles">Acme Textiles</a></dd>`, "30 Dec 2025 08:00 UTC",
-		"3 steps by 2 organizations", `<span class="badge ok">✓ every step verified</span>`,
+		"8 steps by 3 organizations", `<span class="badge ok">✓ every step verified</span>`,
 		`<a href="/recalls" aria-current="page">Trace</a>`)
 	if f.trace.lastID != "acme-textiles/merino-jacket-0001" {
 		t.Errorf("Back was asked %q", f.trace.lastID)
 	}
 
-	// The timeline, newest first: each step's label, disposition, org,
-	// place, lots in and out, anchor and mark.
+	// The timeline, newest first: each step's label (a pool's goods in
+	// words, the pledge a pickup handed over), disposition, org, place,
+	// lots in and out, anchor and mark.
 	tl := span(body, `<section class="card" id="timeline">`, "</section>")
-	steps := regexp.MustCompile(`<h3>([A-Za-z ]+) <span class="disp">· ([a-z ]+)</span></h3>`).FindAllStringSubmatch(tl, -1)
+	steps := regexp.MustCompile(`<h3>([A-Za-z ]+)(?: <span class="pledge" title="[^"]+">(\([^)]+\))</span>)? <span class="disp">· ([a-z ]+)</span></h3>`).FindAllStringSubmatch(tl, -1)
 	var got []string
 	for _, m := range steps {
-		got = append(got, m[1]+"/"+m[2])
+		got = append(got, strings.TrimSpace(m[1]+" "+m[2])+"/"+m[3])
 	}
-	if strings.Join(got, ", ") != "Commissioning/active, Receiving/in progress, Shipping/in transit" {
+	if want := "Picked up by a consumer (pledge #12 of pool 3)/retail sold, Picked up by a consumer (pledge 77777777…CAFE:4)/retail sold, " +
+		"Received at Hilltown Community Hub/in progress, Shipped to Hilltown Community Hub/in transit, Packed for Hilltown Community Hub/in progress, " +
+		"Commissioning/active, Receiving/in progress, Shipping/in transit"; strings.Join(got, ", ") != want {
 		t.Errorf("timeline steps %v", got)
 	}
-	if n := strings.Count(tl, "✓ verified"); n != 3 {
-		t.Errorf("%d verified marks, want 3", n)
+	if n := strings.Count(tl, "✓ verified"); n != 8 {
+		t.Errorf("%d verified marks, want 8", n)
 	}
-	step1 := span(tl, `id="step-1"`, "</li>")
-	contains(t, "step 1", step1, `by <a href="/orgs/acme-textiles">Acme Textiles</a>`,
+	pickup := span(tl, `id="step-2"`, "</li>")
+	contains(t, "pickup", pickup, `<span class="pledge" title="`+pledgeA+`">`, `by <a href="/orgs/hilltown-hub">Hilltown Community Hub</a>`,
+		`<span class="muted">Of</span> <a class="ident" href="/p/acme-textiles/merino-jacket-0001"`, `href="/txs/`+hash("C")+`"`)
+	contains(t, "received", span(tl, `id="step-3"`, "</li>"), `by <a href="/orgs/hilltown-hub">Hilltown Community Hub</a>`,
+		`<a class="ident" href="/p/urn:gongxu:pool:3:hub:hilltown-hub" title="urn:gongxu:pool:3:hub:hilltown-hub">Shipment of pool #3</a> <span class="muted">(to Hilltown Community Hub)</span>`)
+	contains(t, "shipped", span(tl, `id="step-4"`, "</li>"), `by <a href="/orgs/acme-textiles">Acme Textiles</a>`, "at height 48, event 2 of 2")
+	contains(t, "packed", span(tl, `id="step-5"`, "</li>"), "at height 48, event 1 of 2", "Aggregation event",
+		`out:</span> <a class="ident" href="/p/urn:gongxu:pool:3:hub:hilltown-hub"`)
+	step1 := span(tl, `id="step-6"`, "</li>")
+	contains(t, "step 6", step1, `by <a href="/orgs/acme-textiles">Acme Textiles</a>`,
 		`<a class="ident" href="/p/https:%2F%2Fid.gs1.org%2F414%2F9506000000015" title="https://id.gs1.org/414/9506000000015">GLN 9506000000015</a>`,
 		`<a class="ident" href="/p/acme-textiles/blue-river-cotton/fab-0042" title="urn:gongxu:lot:acme-textiles/blue-river-cotton/fab-0042">fab-0042</a> <span class="muted">(Acme Textiles, from Blue River Cotton)</span>`,
 		`<a class="ident" href="/p/acme-textiles/thread-0007"`, `out:</span> <a class="ident" href="/p/acme-textiles/merino-jacket-0001"`,
 		`href="/txs/`+hash("9")+`"`, "at height 46, event 2 of 3", "Transformation event", "uuid 7d3c5a2e…",
 		"The event as the ledger stores it", `&#34;type&#34;: &#34;TransformationEvent&#34;`)
-	step3 := span(tl, `id="step-3"`, "</li>")
-	contains(t, "step 3", step3, `by <a href="/orgs/blue-river-cotton">Blue River Cotton</a>`, "GLN 9520123456788",
+	step3 := span(tl, `id="step-8"`, "</li>")
+	contains(t, "step 8", step3, `by <a href="/orgs/blue-river-cotton">Blue River Cotton</a>`, "GLN 9520123456788",
 		`<span class="muted">Of</span> <a class="ident recalled" href="/p/blue-river-cotton/fab-0042"`, `<span class="badge err">recalled</span>`,
 		`href="/txs/`+hash("5")+`"`, "at height 44 ·", "hash "+shortKey(strings.TrimSuffix(strings.TrimPrefix(eventID("ship"), "ni:///sha-256;"), "?ver=CBV2.0")))
-	lacks(t, "step 3", step3, "event 1 of 1")
+	lacks(t, "step 8", step3, "event 1 of 1")
 
-	// The graph: four lots in three columns, the start on the right, three
-	// edges (the shipment is noted under the fabric), labelled.
+	// The graph: four lots in three columns, the start on the right and
+	// the hub's shipment it was packed into right of it, four edges (the
+	// shipments, the delivery and the pickups are noted under their
+	// nodes), labelled.
 	graph := span(body, `<svg class="trace-graph"`, "</svg>")
-	if n := strings.Count(graph, `<path class="tg-edge`); n != 3 {
-		t.Errorf("%d edges, want 3", n)
+	if n := strings.Count(graph, `<path class="tg-edge`); n != 4 {
+		t.Errorf("%d edges, want 4", n)
 	}
-	if n := strings.Count(graph, `<g class="tg-node`); n != 4 {
-		t.Errorf("%d nodes, want 4", n)
+	if n := strings.Count(graph, `<g class="tg-node`); n != 5 {
+		t.Errorf("%d nodes, want 5", n)
 	}
-	contains(t, "graph", graph, `aria-label="Trace back from merino-jacket-0001: 4 lots and items, 3 steps."`,
+	contains(t, "graph", graph, `aria-label="Trace back from merino-jacket-0001: 5 lots and items, 8 steps."`,
 		`<g class="tg-node start"><title>urn:gongxu:lot:acme-textiles/merino-jacket-0001</title><rect x="544"`,
+		`<title>urn:gongxu:pool:3:hub:hilltown-hub</title><rect x="808"`, ">Shipment of pool #3</text>", ">to Hilltown Community …</text>",
+		">Packed for hub</text>", ">Shipped to hub · 31 Dec 2025</text>",
 		`<g class="tg-node recalled"><title>urn:gongxu:lot:blue-river-cotton/fab-0042</title><rect x="16"`,
 		`<a href="/p/blue-river-cotton/fab-0042">`, ">Commissioning</text>", ">30 Dec</text>", ">Receiving</text>",
 		`class="tg-note"`, "Shipping · 23 Dec 2025", ">fab-0042 · recalled</text>", ">merino-fabric</text>")
@@ -150,7 +165,7 @@ func TestProvenanceIdentifiers(t *testing.T) {
 	// A serial: the jacket it is, labelled from the jacket lot.
 	body := page(t, s, "/p/"+url.PathEscape(jacketDL), http.StatusOK)
 	contains(t, "serial", body, "<h1>Merino wool jacket</h1>", `Serial JKT-000123 <span class="muted">(GTIN 09506000134352)</span> · Lot <a class="lot"`,
-		">Packing <span", "4 steps by 2 organizations", "gongxu verify trace https://id.gs1.org/01/09506000134352/21/JKT-000123<")
+		">Packing <span", "9 steps by 3 organizations", "gongxu verify trace https://id.gs1.org/01/09506000134352/21/JKT-000123<")
 
 	// Whatever the id, the page's own address leads back to it.
 	for _, id := range []string{"acme-textiles/merino-jacket-0001", jacketDL, "urn:epc:id:sgtin:9506000.134352.JKT-000123",
@@ -208,15 +223,15 @@ func TestProvenanceTampered(t *testing.T) {
 	f.trace.tamper(eventID("receive"), 40)
 	s, _ := newTestServer(t, f)
 	body := page(t, s, jacketPath, http.StatusOK)
-	step2 := span(body, `id="step-2"`, "</li>")
-	contains(t, "tampered page", body, `<li class="step failed" id="step-2">`)
+	step2 := span(body, `id="step-7"`, "</li>")
+	contains(t, "tampered page", body, `<li class="step failed" id="step-7">`)
 	contains(t, "tampered step", step2, `<span class="badge err mark">✗ does not verify</span>`,
 		`<p class="why">event `+eventID("receive")+`: its JSON hashes to`)
 	lacks(t, "tampered step", step2, "✓ verified")
-	for _, id := range []string{`id="step-1"`, `id="step-3"`} {
+	for _, id := range []string{`id="step-1"`, `id="step-6"`, `id="step-8"`} {
 		contains(t, id, span(body, id, "</li>"), "✓ verified")
 	}
-	contains(t, "summary", body, `<span class="badge err">1 of 3 do not verify</span>`)
+	contains(t, "summary", body, `<span class="badge err">1 of 8 do not verify</span>`)
 	lacks(t, "summary", body, "every step verified")
 }
 
@@ -273,8 +288,9 @@ func TestProvenanceWithoutProofs(t *testing.T) {
 	}
 	body := page(t, s, jacketPath, http.StatusOK)
 	contains(t, "no proofs", body, "this node does not check steps against the ledger", "does not check them against their anchors",
-		`<li class="step" id="step-1">`)
-	lacks(t, "no proofs", body, "verified</span>", "badge mark", "does not verify")
+		`<li class="step" id="step-1">`, "<h3>Picked up by a consumer <span")
+	// A pickup names its pledge only as read from the event it checked.
+	lacks(t, "no proofs", body, "verified</span>", "badge mark", "does not verify", `class="pledge"`)
 
 	// A proof the node cannot find or read: not checked, and said why.
 	for err, why := range map[error]string{
@@ -285,7 +301,7 @@ func TestProvenanceWithoutProofs(t *testing.T) {
 		f.trace.proofErr = err
 		s, logs := newTestServer(t, f)
 		body := page(t, s, jacketPath, http.StatusOK)
-		contains(t, "proof error", body, `<span class="badge mark">not checked</span>`, `<p class="why">`+why, "3 not checked")
+		contains(t, "proof error", body, `<span class="badge mark">not checked</span>`, `<p class="why">`+why, "8 not checked")
 		lacks(t, "proof error", body, "pebble")
 		if gongxu.ErrorKind(err) != gongxu.KindNotFound {
 			contains(t, "log", logs.String(), "pebble: closed")
@@ -324,6 +340,9 @@ func TestTraceDisabled(t *testing.T) {
 	body = page(t, s, "/production-orders/5", http.StatusOK)
 	contains(t, "order 5", body, "<td><code>acme-textiles/scarf-001</code></td>")
 	lacks(t, "order 5", body, `href="/p/`)
+	body = page(t, s, "/pools/2", http.StatusOK)
+	contains(t, "pool 2", body, `<span class="lots"><code>acme-textiles/linen-shirt-0001</code> <span class="muted">40</span>`)
+	lacks(t, "pool 2", body, `href="/p/`)
 }
 
 func TestRecallsPage(t *testing.T) {
@@ -365,34 +384,58 @@ func TestRecallPage(t *testing.T) {
 		`<div class="alert" id="recall-reason" role="alert"><p><strong>Reason:</strong> The dye of fab-0042 fails the colour-fastness test: &lt;b&gt;do not wash&lt;/b&gt;`,
 		`<div id="impact" hx-get="/fragments/recalls/2" hx-trigger="every 5s">`,
 		`<dd id="reach-lots">3</dd>`, `<dd id="reach-pools">1</dd>`, `<dd id="reach-hubs">2</dd>`, `<dd id="reach-batches">3</dd>`,
-		`<dd id="reach-pledges">31</dd>`, `<dd id="reach-units">88</dd>`,
-		`<p class="alert" id="your-hub"><strong>This recall reaches pools of Hilltown Community Hub, this node's hub.</strong>`)
+		`<dd id="reach-pledges">31</dd>`, `<dd id="reach-units">88</dd>`, `<dd id="reach-pickups">2</dd>`, `<dd id="reach-left">57</dd>`,
+		`<p class="alert" id="your-hub"><strong>This recall reaches pools of Hilltown Community Hub, this node's hub.</strong>`,
+		`<p class="alert" id="your-pickups"><strong>2 pledges already picked up with goods of the recalled lots: contact their consumers first</strong>; their pledges are listed below. <strong>Hold the 57 units still at your hub.</strong></p>`)
 	lacks(t, "recall", body, "Named as") // named by its ledger lot id
 
-	hill := span(body, `<div class="hub-reach mine" id="hub-hilltown-hub">`, "</table>")
-	contains(t, "hilltown", hill, `<span class="badge role-hub">this node</span>`, "60 units · 2 batches · 25 pledges",
+	// Hilltown was shipped the jackets: what it holds, and the pledges
+	// picked up, to contact first, before its batches.
+	hill := span(body, `<div class="hub-reach mine" id="hub-hilltown-hub">`, `id="hub-lakeside-corner"`)
+	contains(t, "hilltown", hill, `<span class="badge role-hub">this node</span>`, "60 units · 2 batches · 25 pledges · 2 picked up · 57 units to hold",
 		`<a href="/pools/3">Pool #3</a> Merino wool jacket <span class="badge status-in_production">in production</span> <span class="muted">60 units · production order <a href="/production-orders/9">#9</a></span>`,
+		`<dt>Shipped</dt><dd class="goods-shipped">60 units of the recalled lots: <a class="lot" href="/p/acme-textiles/merino-jacket-0001"><code>acme-textiles/merino-jacket-0001</code></a> <span class="muted">60</span></dd>`,
+		`<dd class="goods-delivery"><span class="badge ok">delivered</span>`,
+		`<dd class="goods-left"><strong>57 units still at the hub</strong>: hold them, do not hand them out.</dd>`,
+		`<h4>Already picked up: contact these consumers <span class="count">2</span></h4>`,
+		"The ledger names each by their pledge, never by the person: look the pledge up in the hub's own records",
+		`<td class="wrap-ok pledge-cell"><code>`+pledgeA+`</code></td>
+<td class="num">2</td>`, `<td class="wrap-ok pledge-cell"><code>urn:gongxu:pool:3:pledge:12</code></td>
+<td class="num">1</td>`, `<time datetime="2026-01-01T03:00:41Z">1 Jan 2026 03:00 UTC</time>`, `href="/txs/`+hash("C")+`"`, `href="/txs/`+hash("D")+`"`,
+		`<h4>Pledge batches of the pool <span class="count">2</span></h4>`,
 		`href="/txs/`+hash("7")+`"`, `title="`+hash("a")+`">`+shortKey(hash("a")), `<td class="num">20</td>`,
 		`href="/txs/`+hash("8")+`"`, `<td class="num">5</td>`)
+	if strings.Index(hill, pledgeA) > strings.Index(hill, pledgeB) || strings.Index(hill, pledgeB) > strings.Index(hill, `<table class="batches">`) {
+		t.Error("Hilltown: the pickups are not in order, before the batches")
+	}
+	// Lakeside's share is not shipped: its quantity and batches, as before.
 	lake := span(body, `<div class="hub-reach" id="hub-lakeside-corner">`, "</table>")
-	contains(t, "lakeside", lake, `<a href="/orgs/lakeside-corner">lakeside-corner</a>`, "28 units · 1 batch · 6 pledges", `href="/txs/`+hash("c")+`"`)
+	contains(t, "lakeside", lake, `<a href="/orgs/lakeside-corner">lakeside-corner</a>`, "28 units · 1 batch · 6 pledges</span>", `href="/txs/`+hash("c")+`"`)
+	lacks(t, "lakeside", lake, "hub-goods", "picked up", "to hold", "<h4>")
 	if strings.Index(body, "hub-hilltown-hub") > strings.Index(body, "hub-lakeside-corner") {
 		t.Error("this node's hub is not first")
 	}
 	// The forward graph: the fabric on the left, then the lots made of it,
 	// the serial, the pool, the two hubs.
 	graph := span(body, `<svg class="trace-graph"`, "</svg>")
-	contains(t, "graph", graph, `aria-label="Trace forward from fab-0042: 4 lots and items, 4 steps. It reaches 1 pool and 2 hubs."`,
+	contains(t, "graph", graph, `aria-label="Trace forward from fab-0042: 5 lots and items, 9 steps. It reaches 1 pool and 2 hubs."`,
+		`<title>urn:gongxu:pool:3:hub:hilltown-hub</title>`, ">Shipment of pool #3</text>", ">Packed for hub</text>",
 		`<g class="tg-node recalled"><title>urn:gongxu:lot:blue-river-cotton/fab-0042</title><rect x="16"`,
 		`<a href="/pools/3"><g class="tg-node pool">`, ">Pool #3</text>", ">Merino wool jacket</text>",
 		`<a href="/orgs/hilltown-hub"><g class="tg-node hub">`, ">Hilltown Community Hub</text>", ">lakeside-corner</text>",
 		">made for</text>", ">60 units</text>", ">25 pledges</text>", ">28 units</text>", ">6 pledges</text>")
-	if n := strings.Count(graph, `<path class="tg-edge`); n != 6 { // received, made, labelled, for the pool, to two hubs
-		t.Errorf("%d edges, want 6", n)
+	if n := strings.Count(graph, `<path class="tg-edge`); n != 7 { // received, made, labelled, packed for the hub, for the pool, to two hubs
+		t.Errorf("%d edges, want 7", n)
 	}
-	contains(t, "steps", body, `Steps downstream <span class="count">4</span>`)
-	if strings.Index(body, "<h3>Shipping") > strings.Index(body, "<h3>Packing") {
-		t.Error("downstream steps not oldest first")
+	contains(t, "steps", body, `Steps downstream <span class="count">9</span>`)
+	last := -1
+	for _, h := range []string{"<h3>Shipping", "<h3>Packing", "<h3>Packed for Hilltown Community Hub", "<h3>Shipped to Hilltown Community Hub",
+		"<h3>Received at Hilltown Community Hub", `<h3>Picked up by a consumer <span class="pledge" title="` + pledgeA, `<h3>Picked up by a consumer <span class="pledge" title="` + pledgeB} {
+		i := strings.Index(body, h)
+		if i <= last {
+			t.Errorf("downstream steps not oldest first: %s at %d", h, i)
+		}
+		last = i
 	}
 
 	res, frag := do(t, s, "GET", "/fragments/recalls/2")
@@ -401,6 +444,13 @@ func TestRecallPage(t *testing.T) {
 	}
 	lacks(t, "fragment", frag, "<html", "recall-reason")
 	contains(t, "fragment", frag, `<dd id="reach-batches">3</dd>`)
+
+	// On a factory's node: the hubs' pickups, no hub's own notice.
+	f.op.org = "acme-textiles"
+	body = page(t, s, "/recalls/2", http.StatusOK)
+	contains(t, "factory's recall", body, `<div class="hub-reach" id="hub-hilltown-hub">`, `<code>`+pledgeA+`</code>`, `<dd id="reach-pickups">2</dd>`)
+	lacks(t, "factory's recall", body, "your-hub", "your-pickups")
+	f.op.org = "hilltown-hub"
 
 	// A recall that reaches no pool.
 	body = page(t, s, "/recalls/1", http.StatusOK)
@@ -414,6 +464,47 @@ func TestRecallPage(t *testing.T) {
 	} {
 		contains(t, target, page(t, s, target, http.StatusNotFound), msg)
 	}
+}
+
+// TestRecallShipments: what a recall page tells a hub of the recalled goods
+// it was shipped: on their way, then what its consumers took of the
+// recalled lots (not of the others) and what it still holds.
+func TestRecallShipments(t *testing.T) {
+	f := newFakes()
+	s, _ := newTestServer(t, f)
+	set := func(h gongxu.TraceHubShare) {
+		f.trace.mu.Lock()
+		defer f.trace.mu.Unlock()
+		f.trace.pools[0].Hubs[0] = h
+	}
+	hill := f.trace.pools[0].Hubs[0]
+
+	// Shipped, not yet confirmed: on its way, nothing picked up.
+	h := hill
+	h.Delivered, h.Pickups = false, nil
+	set(h)
+	body := page(t, s, "/recalls/2", http.StatusOK)
+	contains(t, "in transit", body, `<dd id="reach-pickups">0</dd>`, `<dd id="reach-left">60</dd>`,
+		`<p class="alert" id="your-pickups">No consumer has picked up goods of the recalled lots yet. <strong>Hold the 60 units at your hub or on their way to it.</strong></p>`,
+		`<dd class="goods-delivery"><span class="muted">not confirmed yet: on its way to the hub</span></dd>`,
+		`<dd class="goods-left"><strong>60 units on their way to the hub</strong>: hold them on arrival, do not hand them out.</dd>`,
+		`<h4>Already picked up: contact these consumers <span class="count">0</span></h4>`,
+		`<p class="empty">None yet: no consumer has picked up goods of the recalled lots.</p>`, "0 picked up · 60 units to hold")
+	lacks(t, "in transit", body, `class="pickups"`, `class="badge ok">delivered`)
+
+	// Delivered with a lot the recall does not reach: only what the
+	// consumer took of the recalled lot counts.
+	h = hill
+	other := gongxu.LotID("acme-textiles/merino-jacket-0002")
+	h.Shipped = []gongxu.LotQty{{Lot: jacketLot, Qty: 40000}}
+	h.Pickups = []gongxu.Pickup{{Pool: 3, Hub: "hilltown-hub", Pledge: pledgeA, Qty: 2, Lots: []gongxu.LotQty{{Lot: jacketLot, Qty: 1500}, {Lot: other, Qty: 500}},
+		Time: fakeBlockMs - hourMs, Height: 50, Tx: hash("C")}}
+	set(h)
+	body = page(t, s, "/recalls/2", http.StatusOK)
+	contains(t, "partly recalled", body, `<dd id="reach-pickups">1</dd>`, `<dd id="reach-left">38.5</dd>`,
+		`<strong>1 pledge already picked up with goods of the recalled lots: contact its consumer first</strong>`, "Hold the 38.5 units still at your hub.",
+		`<dd class="goods-shipped">40 units of the recalled lots:`, `<strong>38.5 units still at the hub</strong>`,
+		`<a class="lot" href="/p/acme-textiles/merino-jacket-0002"><code>acme-textiles/merino-jacket-0002</code></a> <span class="muted">0.5</span>`)
 }
 
 func TestRecallBanners(t *testing.T) {

@@ -318,6 +318,7 @@ func (s *server) funcMap() template.FuncMap {
 		"inc":          func(i int) int { return i + 1 },
 		"eventType":    eventTypeLabel,
 		"shortEvent":   shortEvent,
+		"pledgeLabel":  pledgeLabel,
 		"plural":       pluralOf,
 		"voteBar": func(p gongxu.Proposal) template.HTML {
 			need := votesNeeded(p.Electors)

@@ -1,0 +1,156 @@
+package web
+
+import (
+	"cmp"
+	"strconv"
+	"strings"
+
+	"github.com/gongxu-network/gongxu"
+)
+
+// A pool's goods on the ledger, as the pages name them: the unit a factory
+// packs a hub's share into and ships it (pool/ship), the hub confirming the
+// delivery (pool/confirm_delivery), and consumers picking up their pledges
+// (pool/pickup), named by the pledge, never by the person.
+
+// The flows of a pool's goods, as the trace module names them.
+const (
+	flowShipToHub   = "pool/ship"
+	flowHubDelivery = "pool/confirm_delivery"
+	flowPickup      = "pool/pickup"
+)
+
+// parseShipmentURN reads gongxu.ShipmentURN: urn:gongxu:pool:<id>:hub:<hub>.
+func parseShipmentURN(s string) (pool uint64, hub gongxu.OrgID, ok bool) {
+	rest, ok := strings.CutPrefix(s, gongxu.URNPrefix+"pool:")
+	if !ok {
+		return 0, "", false
+	}
+	id, h, ok := strings.Cut(rest, ":hub:")
+	if !ok {
+		return 0, "", false
+	}
+	pool, err := strconv.ParseUint(id, 10, 64)
+	if err != nil || pool == 0 || gongxu.OrgID(h).Validate() != nil {
+		return 0, "", false
+	}
+	return pool, gongxu.OrgID(h), true
+}
+
+// pledgeLabel names a pledge URN for people, shortly: "a1b2c3d4…CAFE:4"
+// for the leaf 4 of a hub's batch, "#12 of pool 3" for a direct pledge;
+// pages put the whole URN in a title.
+func pledgeLabel(urn string) string {
+	if rest, ok := strings.CutPrefix(urn, gongxu.URNPrefix+"pledge:"); ok {
+		if i := strings.LastIndexByte(rest, ':'); i > 0 {
+			return shortKey(rest[:i]) + rest[i:]
+		}
+		return shortKey(rest)
+	}
+	if rest, ok := strings.CutPrefix(urn, gongxu.URNPrefix+"pool:"); ok {
+		if pool, id, ok := strings.Cut(rest, ":pledge:"); ok {
+			return "#" + id + " of pool " + pool
+		}
+	}
+	return shortKey(urn)
+}
+
+// isPledgeURN reports whether s names a pledge (gongxu.PledgeURN or
+// gongxu.DirectPledgeURN).
+func isPledgeURN(s string) bool {
+	return strings.HasPrefix(s, gongxu.URNPrefix+"pledge:") ||
+		strings.HasPrefix(s, gongxu.URNPrefix+"pool:") && strings.Contains(s, ":pledge:")
+}
+
+// pledgeOf is the pledge an event names as a business transaction ("" when
+// none): the pledge a pickup handed over.
+func pledgeOf(ev gongxu.TraceEvent) string {
+	for _, t := range ev.BizTransactions {
+		if isPledgeURN(t.ID) {
+			return t.ID
+		}
+	}
+	return ""
+}
+
+// sumLots is the quantity of lots, in milli-units.
+func sumLots(lots []gongxu.LotQty) gongxu.Qty {
+	var n gongxu.Qty
+	for _, l := range lots {
+		n += l.Qty
+	}
+	return n
+}
+
+// pickedOf is how much of the lots in shipped the pickups took, in
+// milli-units.
+func pickedOf(shipped []gongxu.LotQty, pickups []gongxu.Pickup) gongxu.Qty {
+	in := map[gongxu.LotID]bool{}
+	for _, l := range shipped {
+		in[l.Lot] = true
+	}
+	var n gongxu.Qty
+	for _, p := range pickups {
+		for _, l := range p.Lots {
+			if in[l.Lot] {
+				n += l.Qty
+			}
+		}
+	}
+	return n
+}
+
+// goodsHub is the hub a step of a pool's goods is about: the one its
+// shipping unit names, else the org that recorded it (the hub receives and
+// hands out); "" when neither says.
+func goodsHub(st gongxu.TraceStep) gongxu.OrgID {
+	for _, ids := range [][]string{st.To, st.From} {
+		for _, id := range ids {
+			if _, hub, ok := parseShipmentURN(id); ok {
+				return hub
+			}
+		}
+	}
+	if st.Flow == flowHubDelivery || st.Flow == flowPickup {
+		return st.Org
+	}
+	return ""
+}
+
+// goodsStep says what a step of a pool's goods did, for people: in full
+// ("Shipped to Hilltown Community Hub") and shortly, for the graph
+// ("Shipped to hub"). It is false for a step of any other flow.
+func (ix traceIndex) goodsStep(st gongxu.TraceStep) (full, short string, ok bool) {
+	hub := "the hub"
+	if h := goodsHub(st); h != "" {
+		hub = cmp.Or(ix.names[h], string(h))
+	}
+	switch bizStep, _ := cbvName(st.BizStep, "BizStep"); {
+	case st.Flow == flowShipToHub && (bizStep == "packing" || st.Type == "AggregationEvent"):
+		return "Packed for " + hub, "Packed for hub", true
+	case st.Flow == flowShipToHub:
+		return "Shipped to " + hub, "Shipped to hub", true
+	case st.Flow == flowHubDelivery:
+		return "Received at " + hub, "Received at hub", true
+	case st.Flow == flowPickup:
+		return "Picked up by a consumer", "Picked up", true
+	}
+	return "", "", false
+}
+
+// label is what a step did, for people: a step of a pool's goods in words,
+// any other by its business step.
+func (ix traceIndex) label(st gongxu.TraceStep) string {
+	if full, _, ok := ix.goodsStep(st); ok {
+		return full
+	}
+	return stepLabel(st)
+}
+
+// shortLabel is label as the graph writes it, in a few characters.
+func (ix traceIndex) shortLabel(st gongxu.TraceStep) string {
+	if _, short, ok := ix.goodsStep(st); ok {
+		return short
+	}
+	return stepLabel(st)
+}
