@@ -188,6 +188,42 @@ func DirectPledgeURN(pool, id uint64) string {
 	return PoolURN(pool) + ":pledge:" + strconv.FormatUint(id, 10)
 }
 
+// IsPledgeURN reports whether s is a PledgeURN (a 64-hex transaction hash
+// and a leaf index) or a DirectPledgeURN.
+func IsPledgeURN(s string) bool {
+	if rest, ok := strings.CutPrefix(s, URNPrefix+"pledge:"); ok {
+		tx, idx, ok := strings.Cut(rest, ":")
+		_, err := strconv.ParseUint(idx, 10, 31)
+		return ok && err == nil && len(tx) == 64 && strings.Trim(tx, "0123456789ABCDEFabcdef") == ""
+	}
+	if rest, ok := strings.CutPrefix(s, URNPrefix+"pool:"); ok {
+		pool, id, ok := strings.Cut(rest, ":pledge:")
+		return ok && positiveDecimal(pool) && positiveDecimal(id)
+	}
+	return false
+}
+
+// ParseShipmentURN reads a ShipmentURN: the pool and the hub; ok is false
+// for anything else.
+func ParseShipmentURN(s string) (pool uint64, hub OrgID, ok bool) {
+	rest, ok := strings.CutPrefix(s, URNPrefix+"pool:")
+	if !ok {
+		return 0, "", false
+	}
+	id, h, ok := strings.Cut(rest, ":hub:")
+	if !ok || !positiveDecimal(id) || OrgID(h).Validate() != nil {
+		return 0, "", false
+	}
+	pool, _ = strconv.ParseUint(id, 10, 64)
+	return pool, OrgID(h), true
+}
+
+// positiveDecimal reports whether s is a uint64 from 1, in decimal.
+func positiveDecimal(s string) bool {
+	n, err := strconv.ParseUint(s, 10, 64)
+	return err == nil && n > 0 && strconv.FormatUint(n, 10) == s
+}
+
 // PoolURN names a pool: urn:gongxu:pool:<id>.
 func PoolURN(pool uint64) string { return URNPrefix + "pool:" + strconv.FormatUint(pool, 10) }
 

@@ -283,3 +283,19 @@ type ProductionService interface {
 	// Stock lists an org's stock per item, by item; items at zero are left out.
 	Stock(ctx context.Context, org OrgID) ([]Stock, error)
 }
+
+// TakeLots takes qty from lots, each what it holds free, in their order:
+// the lots taken (none of 0) and what they could not cover.
+func TakeLots(free []LotQty, qty Qty) (took []LotQty, short Qty) {
+	took = []LotQty{}
+	for _, l := range free {
+		if qty == 0 {
+			break
+		}
+		if take := min(l.Qty, qty); take > 0 {
+			took = append(took, LotQty{Lot: l.Lot, Qty: take})
+			qty -= take
+		}
+	}
+	return took, qty
+}

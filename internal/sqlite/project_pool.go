@@ -310,8 +310,8 @@ func (p *projector) pickup(ev *gongxu.Event) error {
 	if err := match(ev, "pledge", pk.Pledge); err != nil {
 		return err
 	}
-	if !strings.HasPrefix(pk.Pledge, gongxu.URNPrefix) {
-		return gongxu.Errorf(gongxu.KindInvalid, "pickup pledge %q is not a gongxu URN", pk.Pledge)
+	if !gongxu.IsPledgeURN(pk.Pledge) {
+		return gongxu.Errorf(gongxu.KindInvalid, "pickup pledge %q is not a pledge URN", pk.Pledge)
 	}
 	// A pickup is the transaction that recorded it.
 	if p.txHash == "" || !strings.EqualFold(pk.Tx, p.txHash) || pk.Height != p.height {

@@ -890,7 +890,7 @@ func TestTraceHubShipments(t *testing.T) {
 	bad.Pledge, bad.Height, bad.Tx = gongxu.PledgeURN(txHash(1, 0), 1), 5, txHash(4, 0)
 	wantKind(t, db.Project(ctx, block(5, []gongxu.TxRecord{tx("pool/pickup", "hub-a", key(3), pickupEvent(bad))})), gongxu.KindInvalid, "pickup names tx")
 	bad.Tx, bad.Pledge = txHash(5, 0), "pledge-1"
-	wantKind(t, db.Project(ctx, block(5, []gongxu.TxRecord{tx("pool/pickup", "hub-a", key(3), pickupEvent(bad))})), gongxu.KindInvalid, "not a gongxu URN")
+	wantKind(t, db.Project(ctx, block(5, []gongxu.TxRecord{tx("pool/pickup", "hub-a", key(3), pickupEvent(bad))})), gongxu.KindInvalid, "not a pledge URN")
 	if h, err := db.Height(ctx); err != nil || h != 4 {
 		t.Errorf("height after refused blocks: %d, %v", h, err)
 	}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"cmp"
-	"strconv"
 	"strings"
 
 	"github.com/gongxu-network/gongxu"
@@ -19,23 +18,6 @@ const (
 	flowHubDelivery = "pool/confirm_delivery"
 	flowPickup      = "pool/pickup"
 )
-
-// parseShipmentURN reads gongxu.ShipmentURN: urn:gongxu:pool:<id>:hub:<hub>.
-func parseShipmentURN(s string) (pool uint64, hub gongxu.OrgID, ok bool) {
-	rest, ok := strings.CutPrefix(s, gongxu.URNPrefix+"pool:")
-	if !ok {
-		return 0, "", false
-	}
-	id, h, ok := strings.Cut(rest, ":hub:")
-	if !ok {
-		return 0, "", false
-	}
-	pool, err := strconv.ParseUint(id, 10, 64)
-	if err != nil || pool == 0 || gongxu.OrgID(h).Validate() != nil {
-		return 0, "", false
-	}
-	return pool, gongxu.OrgID(h), true
-}
 
 // pledgeLabel names a pledge URN for people, shortly: "a1b2c3d4…CAFE:4"
 // for the leaf 4 of a hub's batch, "#12 of pool 3" for a direct pledge;
@@ -55,18 +37,11 @@ func pledgeLabel(urn string) string {
 	return shortKey(urn)
 }
 
-// isPledgeURN reports whether s names a pledge (gongxu.PledgeURN or
-// gongxu.DirectPledgeURN).
-func isPledgeURN(s string) bool {
-	return strings.HasPrefix(s, gongxu.URNPrefix+"pledge:") ||
-		strings.HasPrefix(s, gongxu.URNPrefix+"pool:") && strings.Contains(s, ":pledge:")
-}
-
 // pledgeOf is the pledge an event names as a business transaction ("" when
 // none): the pledge a pickup handed over.
 func pledgeOf(ev gongxu.TraceEvent) string {
 	for _, t := range ev.BizTransactions {
-		if isPledgeURN(t.ID) {
+		if gongxu.IsPledgeURN(t.ID) {
 			return t.ID
 		}
 	}
@@ -106,7 +81,7 @@ func pickedOf(shipped []gongxu.LotQty, pickups []gongxu.Pickup) gongxu.Qty {
 func goodsHub(st gongxu.TraceStep) gongxu.OrgID {
 	for _, ids := range [][]string{st.To, st.From} {
 		for _, id := range ids {
-			if _, hub, ok := parseShipmentURN(id); ok {
+			if _, hub, ok := gongxu.ParseShipmentURN(id); ok {
 				return hub
 			}
 		}

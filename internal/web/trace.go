@@ -359,7 +359,7 @@ func identOf(id string, lots map[string]*gongxu.Lot, names map[gongxu.OrgID]stri
 		org := gongxu.OrgID(id[len(gongxu.OrgURNPrefix):])
 		v.Label, v.Sub, v.Href = cmp.Or(names[org], string(org)), "member organization", orgPath(org)
 	case strings.HasPrefix(id, gongxu.URNPrefix+"pool:"):
-		if pool, hub, ok := parseShipmentURN(id); ok {
+		if pool, hub, ok := gongxu.ParseShipmentURN(id); ok {
 			v.Label, v.Sub = "Shipment of pool #"+strconv.FormatUint(pool, 10), "to "+cmp.Or(names[hub], string(hub))
 		}
 	default:

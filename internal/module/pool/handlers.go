@@ -764,28 +764,25 @@ func (m *Module) handlePickup(ctx *module.Context, msg module.Msg) error {
 // takeLots takes qty from the shipped lots, less what was picked before,
 // in shipping order; it returns the lots taken and the new picked totals.
 func takeLots(shipped, picked []gongxu.LotQty, qty gongxu.Qty) ([]gongxu.LotQty, []gongxu.LotQty, error) {
-	took := []gongxu.LotQty{}
-	next := slices.Clone(picked)
-	left := qty
-	for _, sh := range shipped {
-		if left == 0 {
-			break
-		}
-		i := slices.IndexFunc(next, func(l gongxu.LotQty) bool { return l.Lot == sh.Lot })
-		if i < 0 {
-			next = append(next, gongxu.LotQty{Lot: sh.Lot})
-			i = len(next) - 1
-		}
-		take := min(sh.Qty-next[i].Qty, left)
-		if take <= 0 {
-			continue
-		}
-		next[i].Qty += take
-		left -= take
-		took = append(took, gongxu.LotQty{Lot: sh.Lot, Qty: take})
+	before := map[gongxu.LotID]gongxu.Qty{}
+	for _, l := range picked {
+		before[l.Lot] += l.Qty
 	}
-	if left > 0 {
-		return nil, nil, fmt.Errorf("pool: the shipped lots hold %d less than the pickups", left)
+	free := make([]gongxu.LotQty, len(shipped))
+	for i, l := range shipped {
+		free[i] = gongxu.LotQty{Lot: l.Lot, Qty: l.Qty - before[l.Lot]}
+	}
+	took, short := gongxu.TakeLots(free, qty)
+	if short > 0 {
+		return nil, nil, fmt.Errorf("pool: the shipped lots hold %d less than the pickups", short)
+	}
+	next := slices.Clone(picked)
+	for _, t := range took {
+		if i := slices.IndexFunc(next, func(l gongxu.LotQty) bool { return l.Lot == t.Lot }); i >= 0 {
+			next[i].Qty += t.Qty
+		} else {
+			next = append(next, t)
+		}
 	}
 	return took, next, nil
 }

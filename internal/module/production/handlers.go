@@ -645,36 +645,29 @@ func (m *Module) TakeForPool(ctx *module.Context, pool uint64, qty gongxu.Qty) (
 	if err != nil {
 		return nil, err
 	}
-	var took []gongxu.LotQty
-	var lots []gongxu.Lot
-	left, held := qty, gongxu.Qty(0)
+	var free []gongxu.LotQty
+	lots := map[gongxu.LotID]gongxu.Lot{}
+	var held gongxu.Qty
 	for _, made := range o.Lots {
-		if left == 0 {
-			break
-		}
-		if slices.ContainsFunc(lots, func(l gongxu.Lot) bool { return l.ID == made.Lot }) {
+		if _, seen := lots[made.Lot]; seen {
 			continue
 		}
 		lot, err := m.Lot(ctx.KV, made.Lot)
 		if err != nil {
 			return nil, err
 		}
-		free := lot.Qty - lot.Reserved
-		if free <= 0 {
-			continue
-		}
-		held += free
-		take := min(free, left)
-		lot.Qty -= take
-		left -= take
-		lots = append(lots, lot)
-		took = append(took, gongxu.LotQty{Lot: lot.ID, Qty: take})
+		lots[lot.ID] = lot
+		free = append(free, gongxu.LotQty{Lot: lot.ID, Qty: lot.Qty - lot.Reserved})
+		held += max(lot.Qty-lot.Reserved, 0)
 	}
-	if left > 0 {
+	took, short := gongxu.TakeLots(free, qty)
+	if short > 0 {
 		return nil, conflict("production order %d's lots hold %d unreserved (of %d made); %d are to ship", o.ID, held, o.Produced, qty)
 	}
-	for i := range lots {
-		if err := saveLot(ctx, &lots[i], -took[i].Qty); err != nil {
+	for _, t := range took {
+		lot := lots[t.Lot]
+		lot.Qty -= t.Qty
+		if err := saveLot(ctx, &lot, -t.Qty); err != nil {
 			return nil, err
 		}
 	}
