@@ -26,6 +26,8 @@ const (
 	KindWrongChain   Kind = 12 // signed for another chain (detected as a bad signature, reported as this when known)
 	KindUnavailable  Kind = 13 // the node cannot serve this now (not synced, shutting down, mempool full)
 	KindTimeout      Kind = 14 // waited too long for a commit
+
+	KindUnauthenticated Kind = 15 // no valid credential (an API token, a signed-in session) for what makes the node sign
 )
 
 var kindNames = [...]string{
@@ -44,6 +46,8 @@ var kindNames = [...]string{
 	KindWrongChain:   "wrong_chain",
 	KindUnavailable:  "unavailable",
 	KindTimeout:      "timeout",
+
+	KindUnauthenticated: "unauthenticated",
 }
 
 // String is the stable, machine-readable name of the kind ("not_found").

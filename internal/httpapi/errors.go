@@ -29,6 +29,8 @@ var kindStatus = map[gongxu.Kind]int{
 	gongxu.KindWrongChain:   http.StatusBadRequest,
 	gongxu.KindUnavailable:  http.StatusServiceUnavailable,
 	gongxu.KindTimeout:      http.StatusGatewayTimeout,
+
+	gongxu.KindUnauthenticated: http.StatusUnauthorized,
 }
 
 // httpStatus returns the HTTP status of kind k.
