@@ -84,6 +84,10 @@ type Org struct {
 	Description string   `json:"description,omitempty"`
 	Contact     string   `json:"contact,omitempty"` // a business contact the org chose to publish
 	Since       int64    `json:"since"`             // height at which it joined (0: genesis)
+	// Prefixes are the GS1 company prefixes the org holds (6 to 12 digits,
+	// sorted): only it commissions, decommissions and recalls identifiers
+	// under them. Declared at admission or in genesis, changed by governance.
+	Prefixes []string `json:"gs1_prefixes,omitempty"`
 }
 
 // HasRole reports whether the org has role r.
@@ -94,6 +98,15 @@ func (o Org) HasRole(r Role) bool {
 		}
 	}
 	return false
+}
+
+// ValidateCompanyPrefix checks a GS1 company prefix: 6 to 12 digits.
+// Errors: KindInvalid.
+func ValidateCompanyPrefix(p string) error {
+	if len(p) < 6 || len(p) > 12 || strings.Trim(p, "0123456789") != "" {
+		return Errorf(KindInvalid, "GS1 company prefix %q must be 6 to 12 digits", p)
+	}
+	return nil
 }
 
 // Validator is a consensus validator and the org that runs it.
@@ -113,6 +126,10 @@ const (
 	ProposalAddValidator    ProposalKind = "add_validator"
 	ProposalRemoveValidator ProposalKind = "remove_validator"
 	ProposalSetParam        ProposalKind = "set_param"
+	// ProposalAssignPrefixes gives GS1 company prefixes to a member org;
+	// ProposalUnassignPrefixes takes them back from the org holding them.
+	ProposalAssignPrefixes   ProposalKind = "assign_gs1_prefixes"
+	ProposalUnassignPrefixes ProposalKind = "unassign_gs1_prefixes"
 )
 
 // ProposalStatus is where a proposal stands.
@@ -133,14 +150,15 @@ type Proposal struct {
 	Kind     ProposalKind   `json:"kind"`
 	Proposer OrgID          `json:"proposer"`
 	Title    string         `json:"title"`
-	Org      *Org           `json:"org,omitempty"`     // admit_org
-	Target   OrgID          `json:"target,omitempty"`  // remove_org, add_validator
-	PubKey   PubKey         `json:"pub_key,omitempty"` // add_validator, remove_validator
-	Power    int64          `json:"power,omitempty"`   // add_validator
-	Param    string         `json:"param,omitempty"`   // set_param
-	Value    int64          `json:"value,omitempty"`   // set_param
-	Created  int64          `json:"created"`           // block time, unix ms
-	Deadline int64          `json:"deadline"`          // block time, unix ms
+	Org      *Org           `json:"org,omitempty"`          // admit_org
+	Target   OrgID          `json:"target,omitempty"`       // remove_org, add_validator, (un)assign_gs1_prefixes
+	PubKey   PubKey         `json:"pub_key,omitempty"`      // add_validator, remove_validator
+	Power    int64          `json:"power,omitempty"`        // add_validator
+	Param    string         `json:"param,omitempty"`        // set_param
+	Value    int64          `json:"value,omitempty"`        // set_param
+	Prefixes []string       `json:"gs1_prefixes,omitempty"` // (un)assign_gs1_prefixes
+	Created  int64          `json:"created"`                // block time, unix ms
+	Deadline int64          `json:"deadline"`               // block time, unix ms
 	Status   ProposalStatus `json:"status"`
 	Yes      []OrgID        `json:"yes"`
 	No       []OrgID        `json:"no"`

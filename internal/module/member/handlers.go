@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/gongxu-network/gongxu"
 	"github.com/gongxu-network/gongxu/internal/module"
@@ -121,7 +122,7 @@ func (m *Module) handlePropose(ctx *module.Context, msg module.Msg) error {
 	}
 	p := gongxu.Proposal{
 		ID: seq, Kind: pm.Kind, Proposer: o.ID, Title: pm.Title, Org: pm.Org, Target: pm.Target,
-		PubKey: pm.PubKey, Power: pm.Power, Param: pm.Param, Value: pm.Value,
+		PubKey: pm.PubKey, Power: pm.Power, Param: pm.Param, Value: pm.Value, Prefixes: pm.Prefixes,
 		Created: ctx.Time, Deadline: deadline, Status: gongxu.ProposalOpen,
 		Yes: []gongxu.OrgID{o.ID}, No: []gongxu.OrgID{},
 	}
@@ -140,16 +141,14 @@ func (m *Module) handlePropose(ctx *module.Context, msg module.Msg) error {
 func (m *Module) checkAction(ctx *module.Context, pm *MsgPropose) error {
 	switch pm.Kind {
 	case gongxu.ProposalAdmitOrg:
-		if _, err := m.Org(ctx.KV, pm.Org.ID); err == nil {
-			return gongxu.Errorf(gongxu.KindConflict, "org %s is already a member", pm.Org.ID)
+		return m.checkAdmissible(ctx.KV, *pm.Org)
+	case gongxu.ProposalAssignPrefixes:
+		if _, err := m.Org(ctx.KV, pm.Target); err != nil {
+			return err
 		}
-		for _, k := range pm.Org.Keys {
-			if owner, err := m.OrgOfKey(ctx.KV, k); err != nil {
-				return err
-			} else if owner != "" {
-				return gongxu.Errorf(gongxu.KindConflict, "key %s already belongs to org %s", k, owner)
-			}
-		}
+		return checkPrefixesFree(ctx.KV, pm.Prefixes)
+	case gongxu.ProposalUnassignPrefixes:
+		return checkUnassign(ctx.KV, pm.Target, pm.Prefixes)
 	case gongxu.ProposalRemoveOrg:
 		if _, err := m.Org(ctx.KV, pm.Target); err != nil {
 			return err
@@ -262,7 +261,7 @@ func (m *Module) tally(ctx *module.Context, p gongxu.Proposal) error {
 // execute carries out a passed proposal. A *gongxu.Error means it could not be
 // carried out (the network changed); the proposal is then marked failed.
 func (m *Module) execute(ctx *module.Context, p *gongxu.Proposal) error {
-	pm := &MsgPropose{Kind: p.Kind, Org: p.Org, Target: p.Target, PubKey: p.PubKey, Power: p.Power, Param: p.Param, Value: p.Value}
+	pm := &MsgPropose{Kind: p.Kind, Org: p.Org, Target: p.Target, PubKey: p.PubKey, Power: p.Power, Param: p.Param, Value: p.Value, Prefixes: p.Prefixes}
 	if err := m.checkAction(ctx, pm); err != nil {
 		return err
 	}
@@ -301,6 +300,16 @@ func (m *Module) execute(ctx *module.Context, p *gongxu.Proposal) error {
 			return err
 		}
 		p.Result = p.Param + " set to " + strconv.FormatInt(p.Value, 10)
+	case gongxu.ProposalAssignPrefixes:
+		if err := m.assignPrefixes(ctx, p.Target, p.Prefixes); err != nil {
+			return err
+		}
+		p.Result = "GS1 company prefixes " + strings.Join(p.Prefixes, ", ") + " assigned to org " + string(p.Target)
+	case gongxu.ProposalUnassignPrefixes:
+		if err := m.unassignPrefixes(ctx, p.Target, p.Prefixes); err != nil {
+			return err
+		}
+		p.Result = "GS1 company prefixes " + strings.Join(p.Prefixes, ", ") + " taken back from org " + string(p.Target)
 	}
 	return nil
 }

@@ -52,6 +52,83 @@ func orgKey(id gongxu.OrgID) string { return "org/" + string(id) }
 func keyKey(k gongxu.PubKey) string { return "key/" + string(k) }
 func propKey(id uint64) string      { return "prop/" + pad(id) }
 func valKey(k gongxu.PubKey) string { return "val/" + string(k) }
+func gs1Key(prefix string) string   { return "gs1/" + prefix }
+func removedKey(id gongxu.OrgID) string {
+	return "removed/" + string(id)
+}
+
+// Tombstone is what the module keeps of a removed org: its id is never
+// admitted again, so nobody inherits its balances, lots or events.
+type Tombstone struct {
+	Org     gongxu.Org `json:"org"`     // the org as it was when removed
+	Removed int64      `json:"removed"` // height of the removal
+}
+
+// Removed returns the tombstone of a removed org; ok is false when id was
+// never removed.
+func (*Module) Removed(r store.Reader, id gongxu.OrgID) (t Tombstone, ok bool, err error) {
+	ok, err = get(r, removedKey(id), &t)
+	return t, ok, err
+}
+
+// PrefixOwner implements what the trace module expects of members: the org
+// holding the longest declared GS1 company prefix that begins digits (the
+// digits of a GS1 key from its company prefix on), and that prefix; "" when
+// no declared prefix begins them. A removed org keeps its prefixes until
+// governance takes them back, so its identifiers stay its own.
+func (*Module) PrefixOwner(r store.Reader, digits string) (gongxu.OrgID, string, error) {
+	for n := min(len(digits), 12); n >= 6; n-- {
+		b, err := r.Get([]byte(prefix + gs1Key(digits[:n])))
+		if err != nil {
+			return "", "", err
+		}
+		if b != nil {
+			return gongxu.OrgID(b), digits[:n], nil
+		}
+	}
+	return "", "", nil
+}
+
+// prefixHolder returns the org holding a prefix exactly, or "".
+func prefixHolder(r store.Reader, p string) (gongxu.OrgID, error) {
+	b, err := r.Get([]byte(prefix + gs1Key(p)))
+	return gongxu.OrgID(b), err
+}
+
+// checkPrefixesFree refuses prefixes that are held already or overlap a
+// held one (one begins the other), by any org, removed orgs included.
+// Errors: KindConflict naming the holder.
+func checkPrefixesFree(r store.Reader, ps []string) error {
+	for _, p := range ps {
+		for n := 6; n <= len(p); n++ {
+			holder, err := prefixHolder(r, p[:n])
+			if err != nil {
+				return err
+			}
+			if holder == "" {
+				continue
+			}
+			if n == len(p) {
+				return gongxu.Errorf(gongxu.KindConflict, "GS1 company prefix %s is held by org %s", p, holder)
+			}
+			return gongxu.Errorf(gongxu.KindConflict, "GS1 company prefix %s overlaps prefix %s, held by org %s", p, p[:n], holder)
+		}
+		start := []byte(prefix + gs1Key(p))
+		var longer string
+		var holder gongxu.OrgID
+		err := r.Iterate(start, module.PrefixEnd(start), func(k, v []byte) bool {
+			longer, holder = string(k[len(prefix)+len("gs1/"):]), gongxu.OrgID(v)
+			return false
+		})
+		if err != nil {
+			return err
+		}
+		if longer != "" {
+			return gongxu.Errorf(gongxu.KindConflict, "GS1 company prefix %s overlaps prefix %s, held by org %s", p, longer, holder)
+		}
+	}
+	return nil
+}
 
 // openProposals indexes open proposals by deadline.
 var openProposals = module.Deadlines{Prefix: prefix + "open/"}
@@ -186,25 +263,46 @@ func saveParams(ctx *module.Context, p gongxu.Params) error {
 	return nil
 }
 
-// admit adds a new org with its keys. Errors: KindConflict when the id or a
-// key is taken.
-func (m *Module) admit(ctx *module.Context, o gongxu.Org) error {
-	if _, err := m.Org(ctx.KV, o.ID); err == nil {
+// checkAdmissible checks that org o can be admitted now. Errors:
+// KindConflict when its id is a member's or was ever admitted before (ids are
+// never reused), or a key or a GS1 company prefix is taken.
+func (m *Module) checkAdmissible(r store.Reader, o gongxu.Org) error {
+	if _, err := m.Org(r, o.ID); err == nil {
 		return gongxu.Errorf(gongxu.KindConflict, "org %s is already a member", o.ID)
 	} else if gongxu.ErrorKind(err) != gongxu.KindNotFound {
 		return err
 	}
+	if t, ok, err := m.Removed(r, o.ID); err != nil {
+		return err
+	} else if ok {
+		return gongxu.Errorf(gongxu.KindConflict, "org id %s was admitted before and removed at height %d; org ids are never reused (its balances, lots and events stay its own): choose another id", o.ID, t.Removed)
+	}
 	for _, k := range o.Keys {
-		if owner, err := m.OrgOfKey(ctx.KV, k); err != nil {
+		if owner, err := m.OrgOfKey(r, k); err != nil {
 			return err
 		} else if owner != "" {
 			return gongxu.Errorf(gongxu.KindConflict, "key %s already belongs to org %s", k, owner)
 		}
 	}
+	return checkPrefixesFree(r, o.Prefixes)
+}
+
+// admit adds a new org with its keys and GS1 company prefixes. Errors: as
+// checkAdmissible.
+func (m *Module) admit(ctx *module.Context, o gongxu.Org) error {
+	if err := m.checkAdmissible(ctx.KV, o); err != nil {
+		return err
+	}
 	o.Since = ctx.Height
 	o.Keys = slices.Clone(o.Keys)
 	for _, k := range o.Keys {
 		if err := kv(ctx).Set([]byte(keyKey(k)), []byte(o.ID)); err != nil {
+			return err
+		}
+	}
+	o.Prefixes = sortedPrefixes(o.Prefixes)
+	for _, p := range o.Prefixes {
+		if err := setPrefix(ctx, p, o.ID); err != nil {
 			return err
 		}
 	}
@@ -258,11 +356,108 @@ func (m *Module) remove(ctx *module.Context, id gongxu.OrgID) error {
 	if err := kv(ctx).Delete([]byte(orgKey(id))); err != nil {
 		return err
 	}
+	// The id is never admitted again; its GS1 company prefixes stay reserved
+	// to it until governance takes them back.
+	if err := put(kv(ctx), removedKey(id), Tombstone{Org: o, Removed: ctx.Height}); err != nil {
+		return err
+	}
 	if err := setCount(ctx, n-1); err != nil {
 		return err
 	}
 	ctx.Emit(gongxu.NewEvent("member.org_removed", "org", string(id)))
 	return nil
+}
+
+// sortedPrefixes returns a sorted copy of ps (nil for none).
+func sortedPrefixes(ps []string) []string {
+	if len(ps) == 0 {
+		return nil
+	}
+	out := slices.Clone(ps)
+	slices.Sort(out)
+	return out
+}
+
+// setPrefix records that org holds prefix p ("" releases it).
+func setPrefix(ctx *module.Context, p string, org gongxu.OrgID) error {
+	if org == "" {
+		if err := kv(ctx).Delete([]byte(gs1Key(p))); err != nil {
+			return err
+		}
+	} else if err := kv(ctx).Set([]byte(gs1Key(p)), []byte(org)); err != nil {
+		return err
+	}
+	ctx.Emit(gongxu.NewEvent("member.gs1_prefix", "prefix", p, "org", string(org)))
+	return nil
+}
+
+// assignPrefixes gives prefixes to a member org. Errors: KindNotFound for
+// no such member, KindConflict for a prefix held or overlapping.
+func (m *Module) assignPrefixes(ctx *module.Context, id gongxu.OrgID, ps []string) error {
+	o, err := m.Org(ctx.KV, id)
+	if err != nil {
+		return err
+	}
+	if err := checkPrefixesFree(ctx.KV, ps); err != nil {
+		return err
+	}
+	if len(o.Prefixes)+len(ps) > MaxPrefixes {
+		return gongxu.Errorf(gongxu.KindQuota, "org %s would hold %d GS1 company prefixes, the limit is %d", id, len(o.Prefixes)+len(ps), MaxPrefixes)
+	}
+	for _, p := range sortedPrefixes(ps) {
+		if err := setPrefix(ctx, p, id); err != nil {
+			return err
+		}
+	}
+	o.Prefixes = sortedPrefixes(append(slices.Clone(o.Prefixes), ps...))
+	return saveOrg(ctx, o)
+}
+
+// checkUnassign checks that org id (a member or a removed org) holds every
+// prefix. Errors: KindNotFound naming the prefix and its holder.
+func checkUnassign(r store.Reader, id gongxu.OrgID, ps []string) error {
+	for _, p := range ps {
+		holder, err := prefixHolder(r, p)
+		if err != nil {
+			return err
+		}
+		switch holder {
+		case id:
+		case "":
+			return gongxu.Errorf(gongxu.KindNotFound, "no org holds GS1 company prefix %s", p)
+		default:
+			return gongxu.Errorf(gongxu.KindNotFound, "GS1 company prefix %s is held by org %s, not %s", p, holder, id)
+		}
+	}
+	return nil
+}
+
+// unassignPrefixes takes prefixes back from the org holding them, a member
+// or a removed org. Errors: as checkUnassign.
+func (m *Module) unassignPrefixes(ctx *module.Context, id gongxu.OrgID, ps []string) error {
+	if err := checkUnassign(ctx.KV, id, ps); err != nil {
+		return err
+	}
+	for _, p := range sortedPrefixes(ps) {
+		if err := setPrefix(ctx, p, ""); err != nil {
+			return err
+		}
+	}
+	drop := func(held []string) []string {
+		return sortedPrefixes(slices.DeleteFunc(slices.Clone(held), func(p string) bool { return slices.Contains(ps, p) }))
+	}
+	if o, err := m.Org(ctx.KV, id); err == nil {
+		o.Prefixes = drop(o.Prefixes)
+		return saveOrg(ctx, o)
+	} else if gongxu.ErrorKind(err) != gongxu.KindNotFound {
+		return err
+	}
+	t, ok, err := m.Removed(ctx.KV, id)
+	if err != nil || !ok {
+		return err
+	}
+	t.Org.Prefixes = drop(t.Org.Prefixes)
+	return put(kv(ctx), removedKey(id), t)
 }
 
 // setValidator records a validator (power 0 removes it) and schedules the

@@ -1,6 +1,8 @@
 package member
 
 import (
+	"strings"
+
 	"github.com/gongxu-network/gongxu"
 )
 
@@ -19,6 +21,8 @@ const (
 	MaxDescription = 2000
 	MaxContact     = 256
 	MaxTitle       = 200
+	// MaxPrefixes bounds the GS1 company prefixes of one org or proposal.
+	MaxPrefixes = 64
 )
 
 // MsgUpdateOrg changes the signer's own org profile. Empty fields are kept.
@@ -75,6 +79,9 @@ type MsgPropose struct {
 	Power  int64               `json:"power,omitempty"`   // add_validator
 	Param  string              `json:"param,omitempty"`   // set_param
 	Value  int64               `json:"value,omitempty"`   // set_param
+	// Prefixes are the GS1 company prefixes an (un)assign_gs1_prefixes
+	// proposal gives to or takes from Target.
+	Prefixes []string `json:"gs1_prefixes,omitempty"`
 }
 
 // ValidateBasic implements module.Msg.
@@ -96,12 +103,12 @@ func (m *MsgPropose) ValidateBasic() error {
 		if err := validateNewOrg(*m.Org); err != nil {
 			return err
 		}
-		return extra(m.Target == "" && m.PubKey == "" && m.Power == 0 && m.Param == "" && m.Value == 0)
+		return extra(m.Target == "" && m.PubKey == "" && m.Power == 0 && m.Param == "" && m.Value == 0 && m.Prefixes == nil)
 	case gongxu.ProposalRemoveOrg:
 		if err := m.Target.Validate(); err != nil {
 			return err
 		}
-		return extra(m.Org == nil && m.PubKey == "" && m.Power == 0 && m.Param == "" && m.Value == 0)
+		return extra(m.Org == nil && m.PubKey == "" && m.Power == 0 && m.Param == "" && m.Value == 0 && m.Prefixes == nil)
 	case gongxu.ProposalAddValidator:
 		if err := m.Target.Validate(); err != nil {
 			return err
@@ -112,19 +119,53 @@ func (m *MsgPropose) ValidateBasic() error {
 		if m.Power <= 0 {
 			return gongxu.Errorf(gongxu.KindInvalid, "validator power must be positive, got %d", m.Power)
 		}
-		return extra(m.Org == nil && m.Param == "" && m.Value == 0)
+		return extra(m.Org == nil && m.Param == "" && m.Value == 0 && m.Prefixes == nil)
 	case gongxu.ProposalRemoveValidator:
 		if err := m.PubKey.Validate(); err != nil {
 			return err
 		}
-		return extra(m.Org == nil && m.Target == "" && m.Power == 0 && m.Param == "" && m.Value == 0)
+		return extra(m.Org == nil && m.Target == "" && m.Power == 0 && m.Param == "" && m.Value == 0 && m.Prefixes == nil)
 	case gongxu.ProposalSetParam:
 		if err := checkParam(m.Param, m.Value); err != nil {
 			return err
 		}
-		return extra(m.Org == nil && m.Target == "" && m.PubKey == "" && m.Power == 0)
+		return extra(m.Org == nil && m.Target == "" && m.PubKey == "" && m.Power == 0 && m.Prefixes == nil)
+	case gongxu.ProposalAssignPrefixes, gongxu.ProposalUnassignPrefixes:
+		if err := m.Target.Validate(); err != nil {
+			return err
+		}
+		if len(m.Prefixes) == 0 {
+			return gongxu.Errorf(gongxu.KindInvalid, "%s needs the GS1 company prefixes (gs1_prefixes)", m.Kind)
+		}
+		if err := checkPrefixes(m.Prefixes); err != nil {
+			return err
+		}
+		return extra(m.Org == nil && m.PubKey == "" && m.Power == 0 && m.Param == "" && m.Value == 0)
 	}
-	return gongxu.Errorf(gongxu.KindInvalid, "unknown proposal kind %q (want admit_org, remove_org, add_validator, remove_validator or set_param)", m.Kind)
+	return gongxu.Errorf(gongxu.KindInvalid, "unknown proposal kind %q (want admit_org, remove_org, add_validator, remove_validator, set_param, assign_gs1_prefixes or unassign_gs1_prefixes)", m.Kind)
+}
+
+// checkPrefixes checks a list of GS1 company prefixes: 1 to MaxPrefixes,
+// each 6 to 12 digits, none twice, and none the beginning of another (the
+// owner of an identifier must be one org).
+func checkPrefixes(ps []string) error {
+	if len(ps) > MaxPrefixes {
+		return gongxu.Errorf(gongxu.KindInvalid, "%d GS1 company prefixes, the limit is %d", len(ps), MaxPrefixes)
+	}
+	for i, p := range ps {
+		if err := gongxu.ValidateCompanyPrefix(p); err != nil {
+			return err
+		}
+		for _, q := range ps[:i] {
+			if p == q {
+				return gongxu.Errorf(gongxu.KindInvalid, "GS1 company prefix %s is listed twice", p)
+			}
+			if strings.HasPrefix(p, q) || strings.HasPrefix(q, p) {
+				return gongxu.Errorf(gongxu.KindInvalid, "GS1 company prefixes %s and %s overlap: one begins the other", q, p)
+			}
+		}
+	}
+	return nil
 }
 
 func validateNewOrg(o gongxu.Org) error {
@@ -166,7 +207,7 @@ func validateNewOrg(o gongxu.Org) error {
 		}
 		seen[k] = true
 	}
-	return nil
+	return checkPrefixes(o.Prefixes)
 }
 
 // ParamNames lists the parameters set_param may change.

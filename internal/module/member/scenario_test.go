@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/gongxu-network/gongxu"
@@ -18,6 +19,9 @@ import (
 //	proposal N STATUS                a proposal's status
 //	validators N                     the validator count
 //	param NAME VALUE                 a parameter
+//	removed ID yes|no                whether an org id has a tombstone
+//	prefixes ID P,P|-                the GS1 company prefixes a member org holds
+//	owner DIGITS ID|-                the org holding the longest prefix of DIGITS
 func TestScenarios(t *testing.T) {
 	chaintest.RunScenarios(t, "testdata/scenarios/*.txtar", map[string]chaintest.Check{
 		"org": func(h *chaintest.Harness, args []string) error {
@@ -46,6 +50,43 @@ func TestScenarios(t *testing.T) {
 			vs, err := h.Member.Validators(h.State)
 			if err != nil || strconv.Itoa(len(vs)) != args[0] {
 				return fmt.Errorf("%d validators (%v)", len(vs), err)
+			}
+			return nil
+		},
+		"removed": func(h *chaintest.Harness, args []string) error {
+			_, ok, err := h.Member.Removed(h.State, gongxu.OrgID(args[0]))
+			if err != nil || ok != (args[1] == "yes") {
+				return fmt.Errorf("org %s tombstone=%v (%v)", args[0], ok, err)
+			}
+			return nil
+		},
+		"prefixes": func(h *chaintest.Harness, args []string) error {
+			o, err := h.Member.Org(h.State, gongxu.OrgID(args[0]))
+			if err != nil {
+				return err
+			}
+			got := strings.Join(o.Prefixes, ",")
+			if got == "" {
+				got = "-"
+			}
+			if got != args[1] {
+				return fmt.Errorf("org %s holds %s", args[0], got)
+			}
+			return nil
+		},
+		"owner": func(h *chaintest.Harness, args []string) error {
+			org, p, err := h.Member.PrefixOwner(h.State, args[0])
+			if err != nil {
+				return err
+			}
+			got := string(org)
+			if got == "" {
+				got = "-"
+			} else if !strings.HasPrefix(args[0], p) {
+				return fmt.Errorf("prefix %s does not begin %s", p, args[0])
+			}
+			if got != args[1] {
+				return fmt.Errorf("%s is owned by %s (prefix %q)", args[0], got, p)
 			}
 			return nil
 		},

@@ -1,0 +1,69 @@
+package member_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/internal/chain"
+	"github.com/gongxu-network/gongxu/internal/chain/chaintest"
+	"github.com/gongxu-network/gongxu/internal/module/member"
+	"github.com/gongxu-network/gongxu/internal/modules"
+	"github.com/gongxu-network/gongxu/internal/store"
+)
+
+func genesisWith(orgs ...gongxu.Org) map[string]json.RawMessage {
+	g := member.Genesis{Orgs: orgs, Validators: []gongxu.Validator{{PubKey: chaintest.PubKey("val"), Power: 10, Org: orgs[0].ID}}}
+	b, _ := json.Marshal(g)
+	return map[string]json.RawMessage{member.Name: b}
+}
+
+func founder(id string, prefixes ...string) gongxu.Org {
+	return gongxu.Org{ID: gongxu.OrgID(id), Name: id, Roles: []gongxu.Role{gongxu.RoleFactory},
+		Keys: []gongxu.PubKey{chaintest.PubKey(id)}, Prefixes: prefixes}
+}
+
+// TestGenesisPrefixes: founders declare their GS1 company prefixes in
+// genesis, held from the first block; a malformed or shared prefix stops the
+// genesis with a clear error.
+func TestGenesisPrefixes(t *testing.T) {
+	h := chaintest.Open(t, store.NewMemDB())
+	h.InitChain(genesisWith(founder("factory-a", "6901234", "0614141"), founder("factory-b"), founder("supplier-c", "4012345")))
+	h.Block()
+	for digits, want := range map[string]gongxu.OrgID{
+		"690123400001": "factory-a", "061414100001": "factory-a", "401234500001": "supplier-c", "700000000001": "",
+	} {
+		got, _, err := h.Member.PrefixOwner(h.State, digits)
+		if err != nil || got != want {
+			t.Errorf("owner of %s = %q (%v), want %q", digits, got, err, want)
+		}
+	}
+	if o, err := h.Member.Org(h.State, "factory-a"); err != nil || strings.Join(o.Prefixes, ",") != "0614141,6901234" {
+		t.Fatalf("factory-a holds %v (%v), want them sorted", o.Prefixes, err)
+	}
+	for name, tc := range map[string]struct {
+		orgs []gongxu.Org
+		want string
+	}{
+		"shared":      {[]gongxu.Org{founder("factory-a", "6901234"), founder("factory-b", "6901234")}, "GS1 company prefix 6901234 is held by org factory-a"},
+		"overlapping": {[]gongxu.Org{founder("factory-a", "6901234"), founder("factory-b", "69012345")}, "overlaps prefix 6901234, held by org factory-a"},
+		"malformed":   {[]gongxu.Org{founder("factory-a", "69012")}, "must be 6 to 12 digits"},
+		"nested":      {[]gongxu.Org{founder("factory-a", "690123", "6901234")}, "overlap"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			st, err := store.Open(store.NewMemDB())
+			if err != nil {
+				t.Fatal(err)
+			}
+			app, err := chain.New(st, modules.New().ChainConfig(chaintest.ChainID))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _, err = app.InitChain(chain.Genesis{Time: chaintest.GenesisTime, AppState: genesisWith(tc.orgs...)})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("genesis: %v, want an error containing %q", err, tc.want)
+			}
+		})
+	}
+}
