@@ -494,3 +494,68 @@ func refNormalise(uri string) (string, bool) {
 	}
 	return "", false
 }
+
+// CompanyDigits returns the digits of a GS1 identifier from its GS1 company
+// prefix on: what a declared company prefix must begin for the identifier to
+// be under it. id may be in any form Canonical reads (EPC URI, Digital Link
+// URI, or a canonical key); ok is false for anything that is not a GS1 key
+// (a UUID, a custom URI, a malformed identifier).
+//
+// The digits are the key's without its indicator or extension digit (GTIN,
+// SSCC, GRAI, ITIP), without its check digit where one follows the reference
+// (GTIN, SSCC, GLN, GSRN, GDTI, SGCN, GSIN, GRAI), and up to the first
+// non-digit for the keys with alphanumeric references (GIAI, GINC, CPI). The
+// partition an EPC URI writes is not used: the same GTIN may be written with
+// different partitions, and both spellings name one thing, so the owner is
+// found by the digits alone (the longest declared prefix that begins them).
+func CompanyDigits(id string) (string, bool) {
+	c, err := Canonical(id)
+	if err != nil {
+		return "", false
+	}
+	rest, ok := strings.CutPrefix(c, dlRoot+"/")
+	if !ok {
+		return "", false
+	}
+	ai, key, _ := strings.Cut(rest, "/")
+	lead := func(s string) string { // the leading digits of s
+		i := 0
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		return s[:i]
+	}
+	fixed := func(n, from, to int) (string, bool) { // key[from:to] of an n-digit key
+		d := lead(key)
+		if len(d) < n {
+			return "", false
+		}
+		return d[from:to], true
+	}
+	var out string
+	switch ai {
+	case "01": // GTIN-14: indicator, company prefix and item reference, check digit
+		out, ok = fixed(14, 1, 13)
+	case "8006": // ITIP: a GTIN-14, then piece and total
+		out, ok = fixed(18, 1, 13)
+	case "00": // SSCC: extension digit, company prefix and serial reference, check digit
+		out, ok = fixed(18, 1, 17)
+	case "8003": // GRAI: a 0, company prefix and asset type, check digit, serial
+		out, ok = fixed(14, 1, 13)
+	case "414", "417", "253", "255": // GLN, party GLN, GDTI, SGCN: 12 digits and a check digit first
+		out, ok = fixed(13, 0, 12)
+	case "8017", "8018": // GSRN: 17 digits and a check digit
+		out, ok = fixed(18, 0, 17)
+	case "402": // GSIN: 16 digits and a check digit
+		out, ok = fixed(17, 0, 16)
+	case "8004", "401", "8010": // GIAI, GINC, CPI: company prefix, then an alphanumeric reference
+		out = lead(key)
+		ok = out != ""
+	default:
+		return "", false
+	}
+	if !ok || len(out) < 6 {
+		return "", false
+	}
+	return out, true
+}
