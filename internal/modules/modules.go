@@ -73,8 +73,9 @@ func New() *Set {
 		return ignoreRefusal(err)
 	})
 	// Traceability parses captures with internal/epcis, reads who holds a
-	// lot from production, and is told by production what moved.
-	tr := trace.New(EPCIS{}, prod)
+	// lot from production and who owns a GS1 company prefix from members,
+	// and is told by production what moved.
+	tr := trace.New(EPCIS{}, prod, m)
 	prod.SetTracer(tr)
 	p.SetGoods(goods{prod, tr})
 	return &Set{Member: m, Catalog: c, Settle: st, Pool: p, RFQ: rfq.New(m, openAwarded), Production: prod, Trace: tr}
@@ -157,6 +158,9 @@ func (EPCIS) Hash(event []byte) (string, error) { return epcis.EventHash(event, 
 
 // Canonical implements trace.Parser with epcis.Canonical.
 func (EPCIS) Canonical(id string) (string, error) { return epcis.Canonical(id) }
+
+// CompanyDigits implements trace.Parser with epcis.CompanyDigits.
+func (EPCIS) CompanyDigits(id string) (string, bool) { return epcis.CompanyDigits(id) }
 
 // traceEvent is the ledger's record of a parsed event, identifiers as their
 // canonical keys; at is the event's JSON pointer, for errors.

@@ -37,6 +37,23 @@
 //     captured by the lot's owner namespace (LotID.Owner() is the signer's
 //     org): an org never holds another org's lot id, so naming one is
 //     KindUnauthorized. A malformed lot id in a lot URN is KindInvalid.
+//   - GS1 identifiers. The org holding a GS1 company prefix (the member
+//     module's: declared at admission or in genesis, changed by governance)
+//     owns every GS1 key under it (SGTIN, LGTIN and other class-level
+//     identifiers, SSCC, GRAI, GIAI, SGLN, … whatever internal/epcis reads,
+//     in any spelling): the owner is the org holding the longest declared
+//     prefix that begins the key's digits from its company prefix on
+//     (Parser.CompanyDigits, Members.PrefixOwner), so an EPC URI's
+//     partition cannot move a key from under its prefix. Only the owner
+//     commissions (an ObjectEvent ADD of EPCs or classes, a
+//     TransformationEvent's outputs), decommissions (an ObjectEvent DELETE)
+//     or recalls them; another org is KindUnauthorized, naming the owner
+//     and the prefix. Every other use (OBSERVE, aggregation, transactions,
+//     associations, a transformation's inputs) only reads goods and stays
+//     open to every member. A GS1 key under no declared prefix stays
+//     anyone's to name, as before ownership: a network whose members have
+//     declared no prefixes works as it did, and goods from outside the
+//     network (whose brand owners are no members) can still be traced.
 //   - Batches. A transaction's events form one batch: their leaf hashes
 //     (gongxu.TraceLeafHash of each event's stored JSON), in document order,
 //     under a Merkle root (gongxu.MerkleRoot, the tree of pool batches). The
@@ -80,7 +97,9 @@
 //     lot id ("factory-a/fab-001"), its lot URN, or any EPC, class or Digital
 //     Link identifier, with a reason (required). The lot must be known: a
 //     ledger lot, or an identifier some stored event names (KindNotFound
-//     otherwise). Who may recall: an org that holds or made it, that is the
+//     otherwise). A GS1 key under a declared company prefix is recalled by
+//     the prefix's owner only (any other org is KindUnauthorized, whatever
+//     it held). Otherwise, who may recall: an org that holds or made it, that is the
 //     ledger lot's owner namespace, the owner of a lot it was received from
 //     (its chain of Lot.From on the ledger: a supplier recalls what a factory
 //     received from it), or an org whose own stored events name the

@@ -29,6 +29,19 @@ type Parser interface {
 	// a GS1 Digital Link URI of one thing have one key; anything else is
 	// its own key). Errors: KindInvalid for a malformed GS1 identifier.
 	Canonical(id string) (string, error)
+	// CompanyDigits returns the digits of a GS1 identifier from its GS1
+	// company prefix on (the same for every spelling of one thing); ok is
+	// false for anything that is not a GS1 key (a ledger lot URN, a UUID, a
+	// custom URI).
+	CompanyDigits(id string) (digits string, ok bool)
+}
+
+// Members is what the trace module reads of the member module: who owns a
+// GS1 identifier. PrefixOwner returns the org holding the longest declared
+// GS1 company prefix that begins digits, and that prefix; "" when no
+// declared prefix begins them. Errors: only the store's.
+type Members interface {
+	PrefixOwner(r store.Reader, digits string) (gongxu.OrgID, string, error)
 }
 
 // Lots is what the trace module reads of the production module's lots, to

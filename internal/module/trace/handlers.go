@@ -110,8 +110,78 @@ func (m *Module) checkCaptured(ctx *module.Context, i int, e *gongxu.TraceEvent)
 	return nil
 }
 
+// Event types and actions the ownership of GS1 identifiers looks at.
+const (
+	objectEvent         = "ObjectEvent"
+	transformationEvent = "TransformationEvent"
+	actionAdd           = "ADD"
+	actionDelete        = "DELETE"
+)
+
+// ownerOf returns the org owning a GS1 identifier (a canonical key) by its
+// company prefix, and the prefix; "" for an identifier under no declared
+// prefix, or not a GS1 key.
+func (m *Module) ownerOf(ctx *module.Context, id string) (gongxu.OrgID, string, error) {
+	digits, ok := m.parser.CompanyDigits(id)
+	if !ok {
+		return "", "", nil
+	}
+	return m.members.PrefixOwner(ctx.KV, digits)
+}
+
+// checkOwned requires the signer's org to own every GS1 identifier of ids
+// that is under a declared company prefix; what is under none, anyone may
+// name. verb says what the event does with them, for the error.
+func (m *Module) checkOwned(ctx *module.Context, i int, verb string, ids ...string) error {
+	for _, id := range ids {
+		owner, prefix, err := m.ownerOf(ctx, id)
+		if err != nil {
+			return err
+		}
+		if owner != "" && owner != ctx.Org {
+			return unauthorized("event %d %s %s, under GS1 company prefix %s of org %s: only the owner of a prefix commissions, decommissions or recalls its identifiers", i, verb, id, prefix, owner)
+		}
+	}
+	return nil
+}
+
+// checkOwnership applies the ownership of GS1 identifiers to an event: an
+// ObjectEvent ADD commissions its EPCs and classes, a DELETE decommissions
+// them, a TransformationEvent commissions its outputs; only the org holding
+// their company prefix may. Every other use (OBSERVE, aggregation,
+// transactions, a transformation's inputs) only reads goods and stays open
+// to every member.
+func (m *Module) checkOwnership(ctx *module.Context, i int, e *gongxu.TraceEvent) error {
+	classes := func(qs []gongxu.TraceQuantity) []string {
+		out := make([]string, len(qs))
+		for k := range qs {
+			out[k] = qs[k].Class
+		}
+		return out
+	}
+	switch {
+	case e.Type == objectEvent && e.Action == actionAdd:
+		if err := m.checkOwned(ctx, i, "commissions", e.EPCs...); err != nil {
+			return err
+		}
+		return m.checkOwned(ctx, i, "commissions", classes(e.Quantities)...)
+	case e.Type == objectEvent && e.Action == actionDelete:
+		if err := m.checkOwned(ctx, i, "decommissions", e.EPCs...); err != nil {
+			return err
+		}
+		return m.checkOwned(ctx, i, "decommissions", classes(e.Quantities)...)
+	case e.Type == transformationEvent:
+		if err := m.checkOwned(ctx, i, "commissions the output", e.Outputs...); err != nil {
+			return err
+		}
+		return m.checkOwned(ctx, i, "commissions the output", classes(e.OutputQuantities)...)
+	}
+	return nil
+}
+
 // checkIdentifiers writes every lot URN of the event in its one form and
-// requires the signer's org to own each lot's namespace.
+// requires the signer's org to own each lot's namespace, and the GS1
+// identifiers the event commissions or decommissions.
 func (m *Module) checkIdentifiers(ctx *module.Context, i int, e *gongxu.TraceEvent) error {
 	fix := func(id *string) error {
 		if err := checkText("identifier", *id); err != nil {
@@ -145,9 +215,11 @@ func (m *Module) checkIdentifiers(ctx *module.Context, i int, e *gongxu.TraceEve
 		}
 	}
 	if e.Parent != "" {
-		return fix(&e.Parent)
+		if err := fix(&e.Parent); err != nil {
+			return err
+		}
 	}
-	return nil
+	return m.checkOwnership(ctx, i, e)
 }
 
 // anchor stores events as the batch of the current transaction: their leaf
@@ -262,6 +334,18 @@ func (m *Module) handleRecall(ctx *module.Context, msg module.Msg) error {
 		if !ok {
 			return notFound("%s is neither a ledger lot nor named by any trace event", target)
 		}
+	}
+	// A GS1 identifier under a declared company prefix is recalled by the
+	// prefix's owner only, whoever held it.
+	owner, prefix, err := m.ownerOf(ctx, ident)
+	if err != nil {
+		return err
+	}
+	switch {
+	case owner == ctx.Org:
+		held = true
+	case owner != "":
+		return unauthorized("%s is under GS1 company prefix %s of org %s: only the owner of a prefix recalls its identifiers", target, prefix, owner)
 	}
 	if !held {
 		ok, err := has(ctx.KV, heldKey(ctx.Org, ident))

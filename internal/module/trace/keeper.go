@@ -18,13 +18,14 @@ const prefix = Name + "/"
 
 // Module is the trace module. All of its state is in the KV.
 type Module struct {
-	parser Parser
-	lots   Lots
+	parser  Parser
+	lots    Lots
+	members Members
 }
 
 // New returns the trace module.
-func New(parser Parser, lots Lots) *Module {
-	return &Module{parser: parser, lots: lots}
+func New(parser Parser, lots Lots, members Members) *Module {
+	return &Module{parser: parser, lots: lots, members: members}
 }
 
 // Name implements module.Module.
