@@ -91,6 +91,7 @@ keys, signed transactions and queries.`,
 	root.AddCommand(nodeCommands(env)...)
 	root.AddCommand(
 		newKeysCmd(env),
+		newTokenCmd(env),
 		newTxCmd(env),
 		newQueryCmd(env),
 		newStatusCmd(env),
