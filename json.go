@@ -231,8 +231,9 @@ func (s *jsonScanner) object(depth int) error {
 			}
 		}
 		if dup {
+			key := s.b[start:s.p]
 			s.p = start
-			return s.fail("key " + string(s.b[start:min(len(s.b), start+s.lim.MaxKeyLen+2)]) + " repeats a key of the same object (keys must differ also after unescaping and case folding)")
+			return s.fail("key " + string(key) + " repeats a key of the same object (keys must differ also after unescaping and case folding)")
 		}
 		if s.p >= len(s.b) || s.b[s.p] != ':' {
 			return s.fail("expected ':' after a key (the body must be compact JSON)")

@@ -174,6 +174,37 @@ type Params struct {
 	VotingPeriodMs       int64 `json:"voting_period_ms"`         // how long a proposal stays open
 	MaxOrgKeys           int64 `json:"max_org_keys"`             // keys an org may register
 	MaxValidatorPower    int64 `json:"max_validator_power"`      // power a single validator may hold
+	// MaxBlockWeight bounds the work of one block: the sum of its
+	// transactions' weights (1 for an ordinary message, more for captures and
+	// hub batches by their size). 0 means DefaultMaxBlockWeight.
+	MaxBlockWeight int64 `json:"max_block_weight,omitempty"`
+	// MaxOpenTxsPerBlock is the budget that keys of no member org share in
+	// one block (direct pledges, reductions, withdrawals). 0 means
+	// DefaultMaxOpenTxsPerBlock.
+	MaxOpenTxsPerBlock int64 `json:"max_open_txs_per_block,omitempty"`
+}
+
+// The defaults of the block budgets, also for networks whose stored
+// parameters predate them.
+const (
+	DefaultMaxBlockWeight     = 20_000
+	DefaultMaxOpenTxsPerBlock = 200
+)
+
+// BlockWeight returns MaxBlockWeight, or its default when unset.
+func (p Params) BlockWeight() int64 {
+	if p.MaxBlockWeight > 0 {
+		return p.MaxBlockWeight
+	}
+	return DefaultMaxBlockWeight
+}
+
+// OpenTxsPerBlock returns MaxOpenTxsPerBlock, or its default when unset.
+func (p Params) OpenTxsPerBlock() int64 {
+	if p.MaxOpenTxsPerBlock > 0 {
+		return p.MaxOpenTxsPerBlock
+	}
+	return DefaultMaxOpenTxsPerBlock
 }
 
 // DefaultParams are the parameters of a new network.

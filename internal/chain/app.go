@@ -3,6 +3,7 @@ package chain
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,8 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
+
+	jsonv2 "github.com/go-json-experiment/json"
 
 	"github.com/gongxu-network/gongxu"
 	"github.com/gongxu-network/gongxu/internal/module"
@@ -98,6 +101,16 @@ type App struct {
 	// within a window and PrepareProposal puts them in order.
 	checkMu     sync.Mutex
 	mempoolSeqs map[string]map[uint64]struct{}
+	// checkState accumulates the writes of the transactions CheckTx accepted
+	// since the last commit, over the committed state, so that CheckTx judges
+	// a transaction as the next block would (a pledge after the deposit that
+	// pays for it). Nil until first needed after a commit; guarded by checkMu.
+	checkState *store.Cache
+
+	stats stats
+	// lastTime is the block time of the last committed block (genesis time
+	// before the first), the time CheckTx judges against.
+	lastTime atomic.Int64
 
 	paramsMu     sync.Mutex
 	paramsHeight int64 // -1: not cached
@@ -136,6 +149,9 @@ func New(st *store.State, cfg Config) (*App, error) {
 // OnCommit sets a function called after each Commit with the committed block's
 // result (from the committing goroutine; it must not block for long).
 func (a *App) OnCommit(fn func(BlockResult)) { a.onCommit = fn }
+
+// Logger returns the chain's logger.
+func (a *App) Logger() *slog.Logger { return a.log }
 
 // ChainID returns the chain id transactions are signed for.
 func (a *App) ChainID() string { return a.cfg.ChainID }
@@ -187,6 +203,7 @@ func (a *App) InitChain(g Genesis) ([]byte, []module.ValidatorUpdate, error) {
 		return nil, nil, errors.Join(err, cerr)
 	}
 	a.genesisView.Store(view)
+	a.lastTime.Store(g.Time)
 	a.pending = c
 	a.genesisEvts = ctx.Events()
 	a.genesisVals = ctx.ValidatorUpdates()
@@ -295,31 +312,27 @@ func (a *App) FinalizeBlock(b Block) (*BlockResult, error) {
 		ds[jobIdx[k]].sigValid = ok
 	}
 
-	hookCtx := &module.Context{KV: c, ChainID: a.cfg.ChainID, Height: b.Height, Time: b.Time}
-	for _, m := range a.cfg.Modules {
-		if err := m.BeginBlock(hookCtx); err != nil {
-			return nil, fmt.Errorf("begin block %d, module %s: %w", b.Height, m.Name(), err)
-		}
+	begin, beginVals, err := a.hooks(c, b, "begin block", module.Module.BeginBlock)
+	if err != nil {
+		return nil, err
 	}
-	res.Events = append(res.Events, hookCtx.Events()...)
-	res.ValidatorUpdates = append(res.ValidatorUpdates, hookCtx.ValidatorUpdates()...)
-	hookCtx.ResetEvents()
-	counts := map[string]int64{}
+	res.Events = append(res.Events, begin...)
+	res.ValidatorUpdates = append(res.ValidatorUpdates, beginVals...)
+	budget := newBlockBudget(params)
 	for i := range ds {
-		r, err := a.deliver(c, b, &ds[i], params, counts)
+		r, err := a.deliver(c, b, &ds[i], params, budget)
 		if err != nil {
 			return nil, err
 		}
 		res.Txs[i] = r
 	}
-	for _, m := range a.cfg.Modules {
-		if err := m.EndBlock(hookCtx); err != nil {
-			return nil, fmt.Errorf("end block %d, module %s: %w", b.Height, m.Name(), err)
-		}
+	end, endVals, err := a.hooks(c, b, "end block", module.Module.EndBlock)
+	if err != nil {
+		return nil, err
 	}
-	res.EndEvents = hookCtx.Events()
+	res.EndEvents = end
 	res.ValidatorUpdates = append(res.ValidatorUpdates, a.txValUpdates...)
-	res.ValidatorUpdates = append(res.ValidatorUpdates, hookCtx.ValidatorUpdates()...)
+	res.ValidatorUpdates = append(res.ValidatorUpdates, endVals...)
 	a.txValUpdates = nil
 	res.ValidatorUpdates = mergeValidatorUpdates(res.ValidatorUpdates)
 
@@ -330,6 +343,30 @@ func (a *App) FinalizeBlock(b Block) (*BlockResult, error) {
 	res.AppHash = hash
 	a.pending, a.pendingRes = c, res
 	return res, nil
+}
+
+// hooks runs one block hook of every module, in order, each on its own
+// branch of c: a hook that fails has its writes discarded (see run) and the
+// block goes on; only a storage failure is returned.
+func (a *App) hooks(c *store.Cache, b Block, what string, hook func(module.Module, *module.Context) error) ([]gongxu.Event, []module.ValidatorUpdate, error) {
+	var evs []gongxu.Event
+	var vals []module.ValidatorUpdate
+	for _, m := range a.cfg.Modules {
+		br := c.Branch()
+		ctx := &module.Context{KV: br, ChainID: a.cfg.ChainID, Height: b.Height, Time: b.Time}
+		if err := a.run(ctx, m.Name()+" "+what, true, func() error { return hook(m, ctx) }); err != nil {
+			if IsStorageFailure(err) {
+				return nil, nil, err
+			}
+			continue
+		}
+		if err := br.Write(); err != nil {
+			return nil, nil, err
+		}
+		evs = append(evs, ctx.Events()...)
+		vals = append(vals, ctx.ValidatorUpdates()...)
+	}
+	return evs, vals, nil
 }
 
 // mergeValidatorUpdates keeps the last update per key, sorted by key, so the
@@ -360,7 +397,7 @@ func reject(r TxResult, err error) TxResult {
 // (envelope, signature, quota, sequence, type, body, signer) change nothing
 // when they fail. Once a transaction reaches its handler it consumes its
 // sequence number whatever the outcome, so it can never be replayed.
-func (a *App) deliver(c *store.Cache, b Block, d *decoded, params gongxu.Params, counts map[string]int64) (TxResult, error) {
+func (a *App) deliver(c *store.Cache, b Block, d *decoded, params gongxu.Params, budget *blockBudget) (TxResult, error) {
 	r := TxResult{Hash: d.hash}
 	if d.err != nil {
 		return reject(r, d.err), nil
@@ -381,9 +418,8 @@ func (a *App) deliver(c *store.Cache, b Block, d *decoded, params gongxu.Params,
 	if org == "" && !route.Open {
 		return reject(r, gongxu.Errorf(gongxu.KindUnauthorized, "key %s belongs to no member org; %s needs a member's key", short(r.Signer), d.tx.Type)), nil
 	}
-	signer := string(d.tx.Signer)
-	if counts[signer] >= params.MaxTxsPerSignerBlock {
-		return reject(r, gongxu.Errorf(gongxu.KindQuota, "signer %s is over its quota of %d transactions per block", short(r.Signer), params.MaxTxsPerSignerBlock)), nil
+	if err := budget.fits(d.tx.Signer, org == "", module.WeightOf(msg)); err != nil {
+		return reject(r, err), nil
 	}
 	next, err := readSeq(c, d.tx.Signer)
 	if err != nil {
@@ -392,19 +428,17 @@ func (a *App) deliver(c *store.Cache, b Block, d *decoded, params gongxu.Params,
 	if err := checkSeq(d.tx.Sequence, next); err != nil {
 		return reject(r, err), nil
 	}
-	counts[signer]++
+	budget.take(d.tx.Signer, org == "", module.WeightOf(msg))
 	if err := writeSeq(c, d.tx.Signer, next+1); err != nil {
 		return r, err
 	}
 	branch := c.Branch()
 	ctx := &module.Context{KV: branch, ChainID: a.cfg.ChainID, Height: b.Height, Time: b.Time, Signer: r.Signer, Org: org, TxHash: d.hash}
-	herr := route.Handle(ctx, msg)
-	if herr != nil {
-		var ge *gongxu.Error
-		if !errors.As(herr, &ge) || ge.Kind == gongxu.KindInternal {
-			return r, fmt.Errorf("tx %s (%s): %w", d.hash, d.tx.Type, herr)
+	if err := a.run(ctx, d.tx.Type, false, func() error { return route.Handle(ctx, msg) }); err != nil {
+		if IsStorageFailure(err) {
+			return r, err
 		}
-		return reject(r, herr), nil
+		return reject(r, err), nil
 	}
 	if err := branch.Write(); err != nil {
 		return r, err
@@ -431,21 +465,48 @@ func (a *App) route(tx *gongxu.Tx) (module.Route, module.Msg, error) {
 		return route, nil, gongxu.Errorf(gongxu.KindUnknownType, "unknown message type %q", tx.Type)
 	}
 	msg := route.New()
-	dec := json.NewDecoder(bytes.NewReader(tx.Body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(msg); err != nil {
-		return route, nil, gongxu.Errorf(gongxu.KindInvalid, "%s body: %v", tx.Type, err)
+	if err := decodeBody(tx.Type, tx.Body, msg); err != nil {
+		return route, nil, err
 	}
-	if dec.More() {
-		return route, nil, gongxu.Errorf(gongxu.KindInvalid, "%s body: trailing data after the JSON object", tx.Type)
-	}
-	if err := msg.ValidateBasic(); err != nil {
-		if gongxu.ErrorKind(err) == gongxu.KindInternal {
-			err = gongxu.Errorf(gongxu.KindInvalid, "%s: %v", tx.Type, err)
-		}
+	if err := validateBasic(tx.Type, msg); err != nil {
 		return route, nil, err
 	}
 	return route, msg, nil
+}
+
+// decodeBody decodes a message body that has exactly one meaning: a compact
+// JSON object (gongxu.CheckJSON: no duplicate or case-variant keys, valid
+// UTF-8, bounded) whose member names match the message's fields exactly —
+// case-sensitively, none unknown.
+func decodeBody(typ string, body []byte, msg module.Msg) error {
+	if len(body) == 0 || body[0] != '{' {
+		return gongxu.Errorf(gongxu.KindInvalid, "%s body: must be a JSON object", typ)
+	}
+	if err := gongxu.CheckJSON(body, gongxu.DefaultJSONLimits); err != nil {
+		return gongxu.Errorf(gongxu.ErrorKind(err), "%s body: %s", typ, gongxu.ErrorMessage(err))
+	}
+	if err := jsonv2.Unmarshal(body, msg, jsonv2.RejectUnknownMembers(true)); err != nil {
+		return gongxu.Errorf(gongxu.KindInvalid, "%s body: %v", typ, err)
+	}
+	return nil
+}
+
+// validateBasic runs msg's stateless checks; a panic or an internal error
+// there is reported as the message's fault (KindInvalid), since no state is
+// involved and every node reaches the same verdict.
+func validateBasic(typ string, msg module.Msg) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = gongxu.Errorf(gongxu.KindInvalid, "%s: the message could not be checked: %v", typ, p)
+		}
+	}()
+	if err := msg.ValidateBasic(); err != nil {
+		if gongxu.ErrorKind(err) == gongxu.KindInternal {
+			err = gongxu.Errorf(gongxu.KindInvalid, "%s: %v", typ, err)
+		}
+		return err
+	}
+	return nil
 }
 
 func short(k gongxu.PubKey) string {
@@ -481,15 +542,19 @@ func (a *App) Commit() ([]byte, error) {
 		return nil, fmt.Errorf("commit without a finalized block")
 	}
 	res := a.pendingRes
+	// The mempool's checks wait while the state changes under them.
+	a.checkMu.Lock()
 	root, err := a.state.Commit(a.pending, res.Height)
 	if err != nil {
+		a.checkMu.Unlock()
 		return nil, err
 	}
+	a.lastTime.Store(res.Time)
 	a.pending, a.pendingRes = nil, nil
 	a.genesisEvts, a.genesisVals = nil, nil
 	a.genesisView.Store(nil)
-	a.checkMu.Lock()
 	clear(a.mempoolSeqs)
+	a.checkState = nil
 	a.checkMu.Unlock()
 	if a.onCommit != nil {
 		a.onCommit(*res)
@@ -506,8 +571,13 @@ func (a *App) latest() store.Reader {
 	return a.state
 }
 
-// CheckTx judges a transaction for the mempool against the committed state and
-// the transactions this node already accepted. It changes no state.
+// CheckTx judges a transaction for the mempool as the next block would:
+// envelope, signature, body, signer, sequence, the block budget it needs
+// (module.WeightOf), and then its handler, run against the committed state
+// plus the transactions this node accepted since (the check state), so that
+// what would fail in a block — a pledge without the money in escrow, a
+// withdrawal over the balance, a message its signer may not send — does not
+// take block space. It changes no committed state.
 func (a *App) CheckTx(raw []byte) TxResult {
 	params, err := a.checkParams()
 	if err != nil {
@@ -525,8 +595,11 @@ func (a *App) CheckTx(raw []byte) TxResult {
 		}
 		a.sigs.add(d.key)
 	}
-	route, _, err := a.route(d.tx)
+	route, msg, err := a.route(d.tx)
 	if err != nil {
+		return reject(r, err)
+	}
+	if err := checkWeight(d.tx.Type, module.WeightOf(msg), params); err != nil {
 		return reject(r, err)
 	}
 	org, err := a.cfg.Auth.OrgOfKey(a.latest(), r.Signer)
@@ -537,7 +610,37 @@ func (a *App) CheckTx(raw []byte) TxResult {
 	if org == "" && !route.Open {
 		return reject(r, gongxu.Errorf(gongxu.KindUnauthorized, "key %s belongs to no member org; %s needs a member's key", short(r.Signer), d.tx.Type))
 	}
-	return a.checkSequence(r, d.tx, params)
+	a.checkMu.Lock()
+	defer a.checkMu.Unlock()
+	if err := a.sequenceFree(d.tx, params); err != nil {
+		return reject(r, err)
+	}
+	if err := a.simulate(&d, route, msg, org); err != nil {
+		return reject(r, err)
+	}
+	a.takeSequence(d.tx)
+	return r
+}
+
+// simulate runs the handler of a checked transaction on a branch of the
+// check state and keeps its writes there when it succeeds. The caller holds
+// checkMu.
+func (a *App) simulate(d *decoded, route module.Route, msg module.Msg, org gongxu.OrgID) error {
+	if a.checkState == nil {
+		a.checkState = store.NewCache(a.latest())
+	}
+	br := a.checkState.Branch()
+	h, t := a.state.Height(), a.lastTime.Load()
+	ctx := &module.Context{KV: br, ChainID: a.cfg.ChainID, Height: h + 1, Time: t,
+		Signer: d.tx.SignerKey(), Org: org, TxHash: d.hash}
+	if err := a.run(ctx, d.tx.Type, false, func() error { return route.Handle(ctx, msg) }); err != nil {
+		if IsStorageFailure(err) {
+			a.log.Error("mempool check: storage failure", "err", err)
+			return gongxu.Errorf(gongxu.KindUnavailable, "this node cannot judge the transaction now (storage failure); try another node")
+		}
+		return err
+	}
+	return br.Write()
 }
 
 // Recheck re-judges a transaction already in the mempool after a commit:
@@ -561,35 +664,45 @@ func (a *App) Recheck(raw []byte) TxResult {
 	if !a.sigs.has(key) {
 		return a.CheckTx(raw) // not judged by this node's CheckTx (evicted from the cache): the full check
 	}
-	return a.checkSequence(r, tx, params)
+	a.checkMu.Lock()
+	defer a.checkMu.Unlock()
+	if err := a.sequenceFree(tx, params); err != nil {
+		return reject(r, err)
+	}
+	a.takeSequence(tx)
+	return r
 }
 
-// checkSequence takes a transaction's sequence into the mempool's pending
-// set if it is within the window from the signer's next.
-func (a *App) checkSequence(r TxResult, tx *gongxu.Tx, params gongxu.Params) TxResult {
+// sequenceFree says whether a transaction's sequence may enter the mempool:
+// within the window from the signer's next, and not taken by another
+// transaction there. The caller holds checkMu.
+func (a *App) sequenceFree(tx *gongxu.Tx, params gongxu.Params) error {
 	committed, err := readSeq(a.latest(), tx.Signer)
 	if err != nil {
-		return reject(r, err)
+		return err
 	}
 	window := uint64(max(params.MaxTxsPerSignerBlock, minSeqWindow))
 	switch seq := tx.Sequence; {
 	case seq < committed:
-		return reject(r, gongxu.Errorf(gongxu.KindSequence, "sequence %d was already used (replay); the next is %d", seq, committed))
+		return gongxu.Errorf(gongxu.KindSequence, "sequence %d was already used (replay); the next is %d", seq, committed)
 	case seq-committed >= window:
-		return reject(r, gongxu.Errorf(gongxu.KindSequence, "sequence %d skips more than %d ahead of the next, %d", seq, window, committed))
+		return gongxu.Errorf(gongxu.KindSequence, "sequence %d skips more than %d ahead of the next, %d", seq, window, committed)
 	}
-	a.checkMu.Lock()
-	defer a.checkMu.Unlock()
+	if _, dup := a.mempoolSeqs[string(tx.Signer)][tx.Sequence]; dup {
+		return gongxu.Errorf(gongxu.KindSequence, "sequence %d is already taken by a transaction in the mempool", tx.Sequence)
+	}
+	return nil
+}
+
+// takeSequence records a transaction's sequence as taken in the mempool.
+// The caller holds checkMu.
+func (a *App) takeSequence(tx *gongxu.Tx) {
 	ps := a.mempoolSeqs[string(tx.Signer)]
 	if ps == nil {
 		ps = map[uint64]struct{}{}
 		a.mempoolSeqs[string(tx.Signer)] = ps
 	}
-	if _, dup := ps[tx.Sequence]; dup {
-		return reject(r, gongxu.Errorf(gongxu.KindSequence, "sequence %d is already taken by a transaction in the mempool", tx.Sequence))
-	}
 	ps[tx.Sequence] = struct{}{}
-	return r
 }
 
 // Account returns the org of key and the next sequence it must sign with.
@@ -621,9 +734,10 @@ func (a *App) Account(key gongxu.PubKey) (gongxu.Account, error) {
 const minSeqWindow = 64
 
 // PrepareProposal chooses the transactions of a block this node proposes, at
-// most maxBytes: signers in the order the mempool first lists them, each
-// signer's transactions in sequence order from its next sequence, stopping
-// at a gap, at most its per-block quota.
+// most maxBytes and within the block budget (blockBudget): signers in the
+// order the mempool first lists them, each signer's transactions in sequence
+// order from its next sequence, stopping at a gap or at what the budget
+// leaves. Transactions that no longer decode or check are left out.
 func (a *App) PrepareProposal(txs [][]byte, maxBytes int64) [][]byte {
 	r := a.latest()
 	params, err := a.params(r)
@@ -631,8 +745,9 @@ func (a *App) PrepareProposal(txs [][]byte, maxBytes int64) [][]byte {
 		params = gongxu.DefaultParams()
 	}
 	type item struct {
-		seq uint64
-		raw []byte
+		seq    uint64
+		raw    []byte
+		weight int64
 	}
 	var order []string
 	bySigner := map[string][]item{}
@@ -641,14 +756,19 @@ func (a *App) PrepareProposal(txs [][]byte, maxBytes int64) [][]byte {
 		if err != nil {
 			continue
 		}
+		_, msg, err := a.route(tx)
+		if err != nil {
+			continue
+		}
 		k := string(tx.Signer)
 		if _, seen := bySigner[k]; !seen {
 			order = append(order, k)
 		}
-		bySigner[k] = append(bySigner[k], item{tx.Sequence, raw})
+		bySigner[k] = append(bySigner[k], item{tx.Sequence, raw, module.WeightOf(msg)})
 	}
 	out := make([][]byte, 0, len(txs))
 	var size int64
+	budget := newBlockBudget(params)
 	for _, k := range order {
 		items := bySigner[k]
 		sort.SliceStable(items, func(i, j int) bool { return items[i].seq < items[j].seq })
@@ -656,19 +776,87 @@ func (a *App) PrepareProposal(txs [][]byte, maxBytes int64) [][]byte {
 		if err != nil {
 			continue
 		}
-		var n int64
+		org, err := a.cfg.Auth.OrgOfKey(r, gongxu.PubKey(hex.EncodeToString([]byte(k))))
+		if err != nil {
+			continue
+		}
 		for _, it := range items {
 			if it.seq < next {
 				continue // replayed, or a duplicate of one already taken
 			}
-			if it.seq > next || n >= params.MaxTxsPerSignerBlock || size+int64(len(it.raw)) > maxBytes {
+			if it.seq > next || size+int64(len(it.raw)) > maxBytes || budget.fits([]byte(k), org == "", it.weight) != nil {
 				break
 			}
+			budget.take([]byte(k), org == "", it.weight)
 			out = append(out, it.raw)
 			size += int64(len(it.raw))
 			next++
-			n++
 		}
 	}
 	return out
+}
+
+// ProcessProposal judges a block another validator proposes, before voting
+// for it, with what needs no execution: every transaction decodes, its
+// signature verifies (one batch, remembered for FinalizeBlock), its body
+// checks, and the block stays within the block budget. A proposal that
+// fails is refused (the round moves on to another proposer); an honest
+// proposer's PrepareProposal never makes one. Every validator judges the
+// same proposal against the same committed state, so all reach the same
+// verdict.
+func (a *App) ProcessProposal(txs [][]byte) error {
+	r := a.latest()
+	params, err := a.params(r)
+	if err != nil {
+		return err
+	}
+	budget := newBlockBudget(params)
+	orgs := map[string]gongxu.OrgID{}
+	var jobs []sigJob
+	var keys [][32]byte
+	for i, raw := range txs {
+		d := a.decode(raw, int(params.MaxTxBytes))
+		if d.err != nil {
+			return gongxu.Errorf(gongxu.KindInvalid, "tx %d: %s", i, gongxu.ErrorMessage(d.err))
+		}
+		_, msg, err := a.route(d.tx)
+		if err != nil {
+			return gongxu.Errorf(gongxu.ErrorKind(err), "tx %d: %s", i, gongxu.ErrorMessage(err))
+		}
+		org, ok := orgs[string(d.tx.Signer)]
+		if !ok {
+			if org, err = a.cfg.Auth.OrgOfKey(r, d.tx.SignerKey()); err != nil {
+				return err
+			}
+			orgs[string(d.tx.Signer)] = org
+		}
+		w := module.WeightOf(msg)
+		if err := budget.fits(d.tx.Signer, org == "", w); err != nil {
+			return gongxu.Errorf(gongxu.KindQuota, "tx %d: %s", i, gongxu.ErrorMessage(err))
+		}
+		budget.take(d.tx.Signer, org == "", w)
+		if !a.sigs.has(d.key) {
+			jobs = append(jobs, sigJob{pub: d.tx.Signer, msg: d.signMsg, sig: d.tx.Signature})
+			keys = append(keys, d.key)
+		}
+	}
+	for i, ok := range verifyBatch(jobs) {
+		if !ok {
+			return gongxu.Errorf(gongxu.KindBadSignature, "a transaction's signature does not verify")
+		}
+		a.sigs.add(keys[i])
+	}
+	return nil
+}
+
+// SetLastBlockTime tells a restarted chain the time of its last committed
+// block (from the consensus engine's block store), which CheckTx judges
+// against until the next commit.
+func (a *App) SetLastBlockTime(ms int64) {
+	for {
+		old := a.lastTime.Load()
+		if ms <= old || a.lastTime.CompareAndSwap(old, ms) {
+			return
+		}
+	}
 }

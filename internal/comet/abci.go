@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"sync"
 
 	abci "github.com/cometbft/cometbft/abci/types"
@@ -31,6 +32,8 @@ func NewApp(c *chain.App) *App {
 	c.OnCommit(a.committed)
 	return a
 }
+
+func (a *App) log() *slog.Logger { return a.chain.Logger() }
 
 // OnCommit sets a function called after every commit (on the consensus
 // goroutine: it must hand work off, not do it).
@@ -93,9 +96,17 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposa
 	return &abci.ResponsePrepareProposal{Txs: a.chain.PrepareProposal(req.Txs, req.MaxTxBytes)}, nil
 }
 
-// ProcessProposal implements abci.Application: every transaction is judged on
-// its own in FinalizeBlock, so a well-formed block is accepted.
-func (a *App) ProcessProposal(context.Context, *abci.RequestProcessProposal) (*abci.ResponseProcessProposal, error) {
+// ProcessProposal implements abci.Application: a proposal whose transactions
+// do not decode, verify or fit the block budget is refused
+// (chain.App.ProcessProposal); only a storage failure is an error.
+func (a *App) ProcessProposal(_ context.Context, req *abci.RequestProcessProposal) (*abci.ResponseProcessProposal, error) {
+	if err := a.chain.ProcessProposal(req.Txs); err != nil {
+		if gongxu.ErrorKind(err) == gongxu.KindInternal {
+			return nil, err
+		}
+		a.log().Warn("refused a proposal", "height", req.Height, "proposer", fmt.Sprintf("%X", req.ProposerAddress), "why", gongxu.ErrorMessage(err))
+		return &abci.ResponseProcessProposal{Status: abci.ResponseProcessProposal_REJECT}, nil
+	}
 	return &abci.ResponseProcessProposal{Status: abci.ResponseProcessProposal_ACCEPT}, nil
 }
 

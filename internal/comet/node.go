@@ -104,6 +104,11 @@ func Start(home string, c *chain.App, o StartOptions) (*Node, error) {
 	}
 	n.node = cn
 	n.rpc = local.New(cn)
+	if h := cn.BlockStore().Height(); h > 0 {
+		if m := cn.BlockStore().LoadBlockMeta(h); m != nil {
+			c.SetLastBlockTime(m.Header.Time.UnixMilli())
+		}
+	}
 	return n, nil
 }
 

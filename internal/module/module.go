@@ -55,13 +55,33 @@ type Msg interface {
 	ValidateBasic() error
 }
 
+// Weigher is a message whose work at block time grows with its content (the
+// events of a capture, the pledges of a hub batch). Its weight, in units of
+// an ordinary message's work, counts against the block's work budget
+// (gongxu.Params.MaxBlockWeight); a message that is no Weigher weighs 1.
+// Weight must be a pure function of the message, checked by ValidateBasic.
+type Weigher interface {
+	Weight() int64
+}
+
+// WeightOf returns msg's weight: its Weight when it is a Weigher (at least
+// 1), 1 otherwise.
+func WeightOf(msg Msg) int64 {
+	if w, ok := msg.(Weigher); ok {
+		return max(1, w.Weight())
+	}
+	return 1
+}
+
 // Route binds a message type to its handler.
 type Route struct {
 	Type string     // "module/action"
 	New  func() Msg // a new, empty message to decode the body into
-	// Handle executes the message. A returned *gongxu.Error rejects the
-	// transaction and discards its writes; a non-gongxu error is a broken
-	// invariant and stops the node.
+	// Handle executes the message. Whatever it returns or panics with, a
+	// failure rejects the transaction and discards its writes: an
+	// *gongxu.Error with its kind, anything else (a broken invariant, a
+	// panic) as KindInternal, logged and counted. Only a failed read of the
+	// node's own storage stops the node.
 	Handle func(ctx *Context, msg Msg) error
 	// Open routes may be signed by any key; all others need a member org's key.
 	Open bool
