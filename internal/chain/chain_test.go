@@ -69,12 +69,32 @@ func TestBadInput(t *testing.T) {
 		{"trailing json", func() []byte { tx := good(); tx.Body = []byte(`{"description":"x"} {}`); return resign(tx) }, gongxu.KindInvalid, "data after the JSON value"},
 		// One meaning per signed byte (issue 10, finding 3): what a signer's
 		// tool shows must be what the chain does.
-		{"duplicate key", func() []byte { tx := good(); tx.Body = []byte(`{"description":"a","description":"b"}`); return resign(tx) }, gongxu.KindInvalid, "repeats a key"},
-		{"case-variant key", func() []byte { tx := good(); tx.Body = []byte(`{"description":"a","Description":"b"}`); return resign(tx) }, gongxu.KindInvalid, "repeats a key"},
-		{"escaped duplicate key", func() []byte { tx := good(); tx.Body = []byte(`{"description":"a","\u0064escription":"b"}`); return resign(tx) }, gongxu.KindInvalid, "repeats a key"},
-		{"case-folded key", func() []byte { tx := good(); tx.Body = []byte("{\"description\":\"a\",\"de\u017fcription\":\"b\"}"); return resign(tx) }, gongxu.KindInvalid, "repeats a key"},
+		{"duplicate key", func() []byte {
+			tx := good()
+			tx.Body = []byte(`{"description":"a","description":"b"}`)
+			return resign(tx)
+		}, gongxu.KindInvalid, "repeats a key"},
+		{"case-variant key", func() []byte {
+			tx := good()
+			tx.Body = []byte(`{"description":"a","Description":"b"}`)
+			return resign(tx)
+		}, gongxu.KindInvalid, "repeats a key"},
+		{"escaped duplicate key", func() []byte {
+			tx := good()
+			tx.Body = []byte(`{"description":"a","\u0064escription":"b"}`)
+			return resign(tx)
+		}, gongxu.KindInvalid, "repeats a key"},
+		{"case-folded key", func() []byte {
+			tx := good()
+			tx.Body = []byte("{\"description\":\"a\",\"de\u017fcription\":\"b\"}")
+			return resign(tx)
+		}, gongxu.KindInvalid, "repeats a key"},
 		{"lone case-variant key", func() []byte { tx := good(); tx.Body = []byte(`{"Description":"a"}`); return resign(tx) }, gongxu.KindInvalid, "unknown object member"},
-		{"whitespace padding", func() []byte { tx := good(); tx.Body = []byte(`{"description":"a"` + strings.Repeat(" ", 1000) + `}`); return resign(tx) }, gongxu.KindInvalid, "compact"},
+		{"whitespace padding", func() []byte {
+			tx := good()
+			tx.Body = []byte(`{"description":"a"` + strings.Repeat(" ", 1000) + `}`)
+			return resign(tx)
+		}, gongxu.KindInvalid, "compact"},
 		{"invalid utf-8", func() []byte { tx := good(); tx.Body = []byte("{\"description\":\"\xff\"}"); return resign(tx) }, gongxu.KindInvalid, "UTF-8"},
 		{"lone surrogate", func() []byte { tx := good(); tx.Body = []byte(`{"description":"\ud800"}`); return resign(tx) }, gongxu.KindInvalid, "surrogate"},
 		{"not an object", func() []byte { tx := good(); tx.Body = []byte(`["description"]`); return resign(tx) }, gongxu.KindInvalid, "JSON object"},
