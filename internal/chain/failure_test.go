@@ -24,8 +24,8 @@ type evil struct {
 }
 
 type evilMsg struct {
-	Key    string `json:"key"`
-	W      int64  `json:"weight,omitempty"`
+	Key string `json:"key"`
+	W   int64  `json:"weight,omitempty"`
 }
 
 func (m *evilMsg) ValidateBasic() error {
