@@ -2,6 +2,9 @@ package gongxu
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
 	"strconv"
 	"strings"
 )
@@ -311,16 +314,65 @@ type PoolService interface {
 }
 
 // PoolLeaf is one pledge of a hub batch: a pseudonymous consumer id (hex,
-// chosen by the hub; never personal data), a variant and a quantity.
+// chosen by the hub; never personal data), a variant, a quantity, and the
+// commitment to the consumer's pickup secret.
 type PoolLeaf struct {
 	ID      string `json:"id"`
 	Variant string `json:"variant,omitempty"`
 	Qty     int64  `json:"qty"`
+	// Commit is PickupCommit(secret) of a secret the hub drew for this
+	// consumer and gave to them only (their copy of the receipt): the goods
+	// are handed over to whoever shows the secret, never to a receipt alone,
+	// which is public.
+	Commit string `json:"commit"`
+}
+
+// PickupSecretBytes is the size of a pickup secret.
+const PickupSecretBytes = 32
+
+// PickupDomain separates pickup commitments from every other hash of gongxu.
+const PickupDomain = "gongxu/pool/pickup/v1"
+
+// PickupCommit returns the commitment to a pickup secret (64 lower-case hex
+// characters: 32 random bytes) that a batch leaf holds:
+//
+//	hex(sha256(PickupDomain || 0x00 || secret))
+//
+// Errors: KindInvalid for a malformed secret.
+func PickupCommit(secret string) (string, error) {
+	b, err := hex.DecodeString(secret)
+	if err != nil || len(b) != PickupSecretBytes || strings.ToLower(secret) != secret {
+		return "", Errorf(KindInvalid, "a pickup secret is %d lower-case hex characters", 2*PickupSecretBytes)
+	}
+	h := sha256.New()
+	h.Write([]byte(PickupDomain))
+	h.Write([]byte{0})
+	h.Write(b)
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// NewPoolLeaf draws one consumer's leaf of a hub batch from rnd (give it
+// crypto/rand.Reader): a pseudonymous id of 16 random bytes, and a pickup
+// secret of PickupSecretBytes, committed in the leaf. The secret goes to the
+// consumer only (Receipt.Secret of their copy); the ledger never sees it
+// before the pickup. Errors: those of rnd.
+func NewPoolLeaf(rnd io.Reader, variant string, qty int64) (PoolLeaf, string, error) {
+	var b [16 + PickupSecretBytes]byte
+	if _, err := io.ReadFull(rnd, b[:]); err != nil {
+		return PoolLeaf{}, "", Wrap(err, "draw a leaf")
+	}
+	secret := hex.EncodeToString(b[16:])
+	commit, err := PickupCommit(secret)
+	if err != nil {
+		return PoolLeaf{}, "", err
+	}
+	return PoolLeaf{ID: hex.EncodeToString(b[:16]), Variant: variant, Qty: qty, Commit: commit}, secret, nil
 }
 
 // Receipt is what a hub hands a consumer for one leaf of a batch: with it and
 // the ledger's Batch record (found by Tx), anyone can check that the pledge is
-// in the batch the ledger accepted.
+// in the batch the ledger accepted. The consumer's copy also holds the pickup
+// secret (Secret); the receipt the node serves to anyone never does.
 type Receipt struct {
 	Tx     string   `json:"tx"`     // hash of the batch transaction
 	Pool   uint64   `json:"pool"`   // the pool
@@ -330,6 +382,9 @@ type Receipt struct {
 	Leaf   PoolLeaf `json:"leaf"`
 	Proof  []string `json:"proof"` // hex sibling hashes, from the leaf up
 	Root   string   `json:"root"`  // hex Merkle root, as the Batch record holds it
+	// Secret is the pickup secret whose commitment the leaf holds: in the
+	// consumer's copy only, shown at the hub to collect the goods.
+	Secret string `json:"secret,omitempty"`
 }
 
 // ReceiptService builds receipts of committed hub batches from the block

@@ -44,7 +44,8 @@ func TestSucceededPoolBecomesProductionOrder(t *testing.T) {
 	}
 	for id := uint64(1); id <= 2; id++ {
 		r = h.Deliver(h.Sign("hub-a", pool.TypeBatch, pool.MsgBatch{Pool: id, Leaves: []gongxu.PoolLeaf{
-			{ID: "00112233445566778899aabbccddeeff", Qty: 12}, {ID: "ffeeddccbbaa99887766554433221100", Qty: 3}}}))
+			{ID: "00112233445566778899aabbccddeeff", Qty: 12, Commit: strings.Repeat("1", 64)},
+			{ID: "ffeeddccbbaa99887766554433221100", Qty: 3, Commit: strings.Repeat("2", 64)}}}))
 		ok("batch", r.Code)
 	}
 	h.Advance(60_000)

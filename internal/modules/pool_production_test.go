@@ -1,6 +1,7 @@
 package modules_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/gongxu-network/gongxu"
@@ -37,7 +38,7 @@ func TestPoolFollowsItsProductionOrder(t *testing.T) {
 	deliver("deposit", "hub-a", settle.TypeDeposit, settle.MsgDeposit{Currency: "CNY", Amount: 10_000_000})
 	deliver("open", "acme", pool.TypeOpen, pool.MsgOpen{Product: "acme/jacket", Tiers: []gongxu.Tier{{MinQty: 1, UnitPrice: 100}},
 		MOQ: 10, Cap: 2000, CasePack: 1, Currency: "CNY", Deadline: h.Time + 60_000})
-	deliver("batch", "hub-a", pool.TypeBatch, pool.MsgBatch{Pool: 1, Leaves: []gongxu.PoolLeaf{{ID: "00112233445566778899aabbccddeeff", Qty: 12}}})
+	deliver("batch", "hub-a", pool.TypeBatch, pool.MsgBatch{Pool: 1, Leaves: []gongxu.PoolLeaf{{ID: "00112233445566778899aabbccddeeff", Qty: 12, Commit: strings.Repeat("1", 64)}}})
 	h.Advance(60_000)
 	h.Block()
 	status(gongxu.PoolSucceeded)

@@ -17,7 +17,7 @@ const benchHubs = 50
 func benchLeaves(n, batch int) []pool.Leaf {
 	out := make([]pool.Leaf, n)
 	for i := range out {
-		out[i] = pool.Leaf{ID: fmt.Sprintf("%08x%08x%016x", batch, i, uint64(i)*0x9e3779b97f4a7c15), Variant: []string{"s", "m", "l"}[i%3], Qty: 1}
+		out[i] = committed(pool.Leaf{ID: fmt.Sprintf("%08x%08x%016x", batch, i, uint64(i)*0x9e3779b97f4a7c15), Variant: []string{"s", "m", "l"}[i%3], Qty: 1})
 	}
 	return out
 }

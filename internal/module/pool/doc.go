@@ -47,17 +47,25 @@
 //     into production by hand, whose goods are not on the ledger, confirms
 //     without); the confirmation records the hub's receipt of what was
 //     shipped. Then the hub records each consumer's pickup (pool/pickup): a
-//     leaf of its own batch, shown by the consumer's receipt and checked
-//     against the batch's Merkle root, or a direct pledge naming the hub;
-//     once per pledge, at most the pledged quantity, at most the share. The
+//     leaf of its own batch, shown by the consumer's copy of the receipt,
+//     checked against the batch's Merkle root, with its pickup secret,
+//     checked against the leaf's commitment, or a direct pledge naming the
+//     hub; once per pledge, at most the pledged quantity, at most the share.
+//     A receipt alone is public (the node serves it to anyone) and collects
+//     nothing: without the secret the pickup is KindInvalid, with another
+//     secret (a guess, another leaf's) KindUnauthorized, a second time
+//     KindConflict. The
 //     pickup is named by the pledge (gongxu.PledgeURN, DirectPledgeURN),
 //     never by the person, and takes the shipped lots in shipping order.
 //   - Receipts. A batch's leaves are hashed (LeafHash: domain-separated, and
 //     bound to the pool and the hub) into a Merkle tree (MerkleRoot: an odd
 //     node is promoted, never duplicated); the Batch record, keyed by the
-//     transaction hash, keeps the root. The hub hands each consumer a Receipt
-//     (batch tx hash, leaf index, leaf, proof) that anyone can check against
-//     the ledger with Receipt.Verify and the Batch record.
+//     transaction hash, keeps the root. Each leaf commits to a pickup secret
+//     (gongxu.PickupCommit of 32 random bytes) that the hub drew for its
+//     consumer; no two leaves of a batch share a commitment. The hub hands
+//     each consumer a Receipt (batch tx hash, leaf index, leaf, proof) that
+//     anyone can check against the ledger with VerifyReceipt and the Batch
+//     record, and, in the consumer's copy only, the secret.
 //
 // Messages: pool/open, pool/cancel, pool/start_production, pool/ship (the
 // factory); pool/batch, pool/hub_reduce, pool/confirm_delivery, pool/pickup

@@ -703,6 +703,9 @@ func (m *Module) handlePickup(ctx *module.Context, msg module.Msg) error {
 		if err := VerifyReceipt(rc); err != nil {
 			return invalid("the receipt does not match batch %s: %s", r.Tx, gongxu.ErrorMessage(err))
 		}
+		if err := CheckPickupSecret(rc, r.Secret); err != nil {
+			return err
+		}
 		pledge, qty = gongxu.PledgeURN(r.Tx, r.Index), r.Leaf.Qty
 	} else {
 		rec, err := loadPledge(ctx.KV, p.ID, pm.Pledge)

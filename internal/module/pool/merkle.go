@@ -10,20 +10,23 @@ import (
 
 // Leaf is one consumer's pledge in a hub's batch. ID is the consumer's
 // pseudonym at the hub (16 to 64 lower-case hex characters, unique within the
-// batch); nothing else about the consumer goes on the ledger.
+// batch); Commit the commitment to their pickup secret
+// (gongxu.PickupCommit); nothing else about the consumer goes on the ledger.
 type Leaf = gongxu.PoolLeaf
 
 // LeafDomain separates leaf hashes from every other hash of gongxu.
-const LeafDomain = "gongxu/pool/leaf/v1"
+const LeafDomain = "gongxu/pool/leaf/v2"
 
 // LeafHash is the hash of a batch leaf, bound to its pool and hub:
 //
-//	sha256(0x00 || "gongxu/pool/leaf/v1" || pool (8 bytes BE) || hub || 0x00 ||
-//	       id || 0x00 || variant || 0x00 || qty (8 bytes BE))
+//	sha256(0x00 || "gongxu/pool/leaf/v2" || pool (8 bytes BE) || hub || 0x00 ||
+//	       id || 0x00 || variant || 0x00 || qty (8 bytes BE) || commit)
 //
-// Hub, id and variant never hold a 0x00 byte, so the encoding is unambiguous.
+// with commit as its hex characters. Hub, id and variant never hold a 0x00
+// byte, qty has a fixed size and commit runs to the end, so the encoding is
+// unambiguous.
 func LeafHash(pool uint64, hub gongxu.OrgID, l Leaf) [32]byte {
-	b := make([]byte, 0, 1+len(LeafDomain)+8+len(hub)+1+len(l.ID)+1+len(l.Variant)+1+8)
+	b := make([]byte, 0, 1+len(LeafDomain)+8+len(hub)+1+len(l.ID)+1+len(l.Variant)+1+8+len(l.Commit))
 	b = append(b, 0x00)
 	b = append(b, LeafDomain...)
 	b = binary.BigEndian.AppendUint64(b, pool)
@@ -34,6 +37,7 @@ func LeafHash(pool uint64, hub gongxu.OrgID, l Leaf) [32]byte {
 	b = append(b, l.Variant...)
 	b = append(b, 0)
 	b = binary.BigEndian.AppendUint64(b, uint64(l.Qty))
+	b = append(b, l.Commit...)
 	return sha256.Sum256(b)
 }
 
@@ -57,7 +61,9 @@ func VerifyProof(root, leaf [32]byte, index, count int, proof [][32]byte) bool {
 // Receipt is a consumer's receipt for one leaf of a batch (the root type).
 type Receipt = gongxu.Receipt
 
-// Receipts returns the receipt of every leaf of a batch, in leaf order.
+// Receipts returns the receipt of every leaf of a batch, in leaf order:
+// public receipts, without the consumers' pickup secrets (the hub adds each
+// consumer's to their copy).
 func Receipts(tx string, pool uint64, hub gongxu.OrgID, leaves []Leaf) []Receipt {
 	hs := make([][32]byte, len(leaves))
 	for i, l := range leaves {
@@ -94,6 +100,23 @@ func VerifyReceipt(r Receipt) error {
 	}
 	if !VerifyProof(root, LeafHash(r.Pool, r.Hub, r.Leaf), r.Index, r.Leaves, proof) {
 		return gongxu.Errorf(gongxu.KindInvalid, "receipt does not verify: leaf %d of %d is not under root %s", r.Index, r.Leaves, r.Root)
+	}
+	return nil
+}
+
+// CheckPickupSecret checks that secret opens the commitment of the
+// receipt's leaf: that whoever shows it holds the consumer's copy. Errors:
+// KindInvalid for a malformed secret, KindUnauthorized for another one.
+func CheckPickupSecret(r Receipt, secret string) error {
+	if secret == "" {
+		return invalid("a pickup by receipt needs the consumer's pickup secret (the secret of their copy of the receipt); a receipt alone is public")
+	}
+	c, err := gongxu.PickupCommit(secret)
+	if err != nil {
+		return err
+	}
+	if c != r.Leaf.Commit {
+		return gongxu.Errorf(gongxu.KindUnauthorized, "the pickup secret does not open leaf %d of batch %s: only the consumer's copy of the receipt holds its secret", r.Index, r.Tx)
 	}
 	return nil
 }

@@ -2,18 +2,36 @@ package pool_test
 
 import (
 	"bytes"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/gongxu-network/gongxu"
 	"github.com/gongxu-network/gongxu/internal/module/pool"
 )
 
+// testSecret is the pickup secret the tests give the consumer of leaf id.
+func testSecret(id string) string {
+	h := sha256.Sum256([]byte("pickup secret " + id))
+	return hex.EncodeToString(h[:])
+}
+
+// committed returns l committing to testSecret(l.ID).
+func committed(l pool.Leaf) pool.Leaf {
+	c, err := gongxu.PickupCommit(testSecret(l.ID))
+	if err != nil {
+		panic(err)
+	}
+	l.Commit = c
+	return l
+}
+
 func leaf(i int) pool.Leaf {
-	return pool.Leaf{ID: fmt.Sprintf("%016x", 0xc0ffee00+i), Variant: []string{"s", "m", "l"}[i%3], Qty: int64(1 + i%4)}
+	return committed(pool.Leaf{ID: fmt.Sprintf("%016x", 0xc0ffee00+i), Variant: []string{"s", "m", "l"}[i%3], Qty: int64(1 + i%4)})
 }
 
 func leafHashes(n int) [][32]byte {
@@ -31,13 +49,15 @@ func node(l, r [32]byte) [32]byte {
 // TestLeafHashEncoding pins the leaf encoding that receipts and the CLI
 // depend on, with an independent construction and a golden value.
 func TestLeafHashEncoding(t *testing.T) {
-	l := pool.Leaf{ID: "00112233445566778899aabbccddeeff", Variant: "m-navy", Qty: 3}
+	commit := strings.Repeat("0f", 32)
+	l := pool.Leaf{ID: "00112233445566778899aabbccddeeff", Variant: "m-navy", Qty: 3, Commit: commit}
 	var b bytes.Buffer
 	b.WriteByte(0)
-	b.WriteString("gongxu/pool/leaf/v1")
+	b.WriteString("gongxu/pool/leaf/v2")
 	_ = binary.Write(&b, binary.BigEndian, uint64(42))
 	b.WriteString("hub-a\x00" + l.ID + "\x00m-navy\x00")
 	_ = binary.Write(&b, binary.BigEndian, uint64(3))
+	b.WriteString(commit)
 	want := sha256.Sum256(b.Bytes())
 	got := pool.LeafHash(42, "hub-a", l)
 	if got != want {
@@ -50,9 +70,11 @@ func TestLeafHashEncoding(t *testing.T) {
 	for _, other := range [][32]byte{
 		pool.LeafHash(43, "hub-a", l),
 		pool.LeafHash(42, "hub-b", l),
-		pool.LeafHash(42, "hub-a", pool.Leaf{ID: l.ID[:30], Variant: l.Variant, Qty: 3}),
-		pool.LeafHash(42, "hub-a", pool.Leaf{ID: l.ID, Variant: "m", Qty: 3}),
-		pool.LeafHash(42, "hub-a", pool.Leaf{ID: l.ID, Variant: l.Variant, Qty: 4}),
+		pool.LeafHash(42, "hub-a", pool.Leaf{ID: l.ID[:30], Variant: l.Variant, Qty: 3, Commit: commit}),
+		pool.LeafHash(42, "hub-a", pool.Leaf{ID: l.ID, Variant: "m", Qty: 3, Commit: commit}),
+		pool.LeafHash(42, "hub-a", pool.Leaf{ID: l.ID, Variant: l.Variant, Qty: 4, Commit: commit}),
+		pool.LeafHash(42, "hub-a", pool.Leaf{ID: l.ID, Variant: l.Variant, Qty: 3, Commit: strings.Repeat("0e", 32)}),
+		pool.LeafHash(42, "hub-a", pool.Leaf{ID: l.ID, Variant: l.Variant, Qty: 3}),
 	} {
 		if other == got {
 			t.Fatal("a changed field left the leaf hash unchanged")
@@ -60,7 +82,61 @@ func TestLeafHashEncoding(t *testing.T) {
 	}
 }
 
-const goldenLeaf = "7add53a5dba7aecbdb98853c72889836f584cbf9aed6f584dc45e320e9f6ad9b"
+const goldenLeaf = "8b13a64d6ebeea422e4f8c8c3babeb9288a3b4b4b85a5c7e3a2c70dab4ebd929"
+
+// TestPickupCommit pins the commitment to a pickup secret, and refuses
+// malformed secrets.
+func TestPickupCommit(t *testing.T) {
+	secret := strings.Repeat("a5", 32)
+	raw, _ := hex.DecodeString(secret)
+	want := sha256.Sum256(append([]byte("gongxu/pool/pickup/v1\x00"), raw...))
+	if got, err := gongxu.PickupCommit(secret); err != nil || got != hex.EncodeToString(want[:]) {
+		t.Fatalf("PickupCommit = %s, %v; want %x", got, err, want)
+	}
+	for _, bad := range []string{"", "a5", strings.Repeat("A5", 32), strings.Repeat("a5", 33), strings.Repeat("zz", 32), strings.Repeat("a5", 31) + "a"} {
+		if _, err := gongxu.PickupCommit(bad); gongxu.ErrorKind(err) != gongxu.KindInvalid {
+			t.Errorf("PickupCommit(%q): %v, want invalid", bad, err)
+		}
+	}
+	// NewPoolLeaf draws the id and the secret, and commits to the secret.
+	l, s, err := gongxu.NewPoolLeaf(rand.Reader, "m", 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err := gongxu.PickupCommit(s); err != nil || c != l.Commit || len(l.ID) != 32 || l.Variant != "m" || l.Qty != 2 {
+		t.Fatalf("NewPoolLeaf = %+v, %s (commit %s, %v)", l, s, c, err)
+	}
+	if err := (&pool.MsgBatch{Pool: 1, Leaves: []pool.Leaf{l}}).ValidateBasic(); err != nil {
+		t.Fatalf("a drawn leaf is refused: %v", err)
+	}
+	l2, s2, _ := gongxu.NewPoolLeaf(rand.Reader, "m", 2)
+	if l2.ID == l.ID || s2 == s {
+		t.Fatal("two drawn leaves are the same")
+	}
+	if _, _, err := gongxu.NewPoolLeaf(bytes.NewReader(make([]byte, 47)), "", 1); err == nil {
+		t.Fatal("a short read of randomness made a leaf")
+	}
+	// The secret opens its own leaf's receipt, and no other.
+	rs := pool.Receipts(strings.Repeat("AB", 32), 1, "hub-a", []pool.Leaf{l, l2})
+	if err := pool.CheckPickupSecret(rs[0], s); err != nil {
+		t.Fatal(err)
+	}
+	for name, tc := range map[string]struct {
+		r      pool.Receipt
+		secret string
+		kind   gongxu.Kind
+	}{
+		"none":         {rs[0], "", gongxu.KindInvalid},
+		"malformed":    {rs[0], "xyz", gongxu.KindInvalid},
+		"wrong":        {rs[0], strings.Repeat("00", 32), gongxu.KindUnauthorized},
+		"other leaf's": {rs[0], s2, gongxu.KindUnauthorized},
+		"commitment":   {rs[0], l.Commit, gongxu.KindUnauthorized},
+	} {
+		if err := pool.CheckPickupSecret(tc.r, tc.secret); gongxu.ErrorKind(err) != tc.kind {
+			t.Errorf("%s: %v, want %s", name, err, tc.kind)
+		}
+	}
+}
 
 func TestMerkleRootShape(t *testing.T) {
 	h := leafHashes(5)
@@ -153,6 +229,7 @@ func TestReceipts(t *testing.T) {
 				"qty":     func(r pool.Receipt) pool.Receipt { r.Leaf.Qty++; return r },
 				"id":      func(r pool.Receipt) pool.Receipt { r.Leaf.ID = "ffffffffffffffff"; return r },
 				"variant": func(r pool.Receipt) pool.Receipt { r.Leaf.Variant = "xl"; return r },
+				"commit":  func(r pool.Receipt) pool.Receipt { r.Leaf.Commit = testSecret("x"); return r },
 				"hub":     func(r pool.Receipt) pool.Receipt { r.Hub = "hub-b"; return r },
 				"pool":    func(r pool.Receipt) pool.Receipt { r.Pool = 8; return r },
 				"index":   func(r pool.Receipt) pool.Receipt { r.Index = (r.Index + 1) % (n + 1); return r },

@@ -236,6 +236,7 @@ func (m *MsgBatch) ValidateBasic() error {
 		return invalid("a batch holds 1 to %d leaves, got %d", MaxLeaves, len(m.Leaves))
 	}
 	seen := make(map[string]struct{}, len(m.Leaves))
+	commits := make(map[string]int, len(m.Leaves))
 	var total int64
 	for i, l := range m.Leaves {
 		if err := checkLeafID(l.ID); err != nil {
@@ -251,6 +252,13 @@ func (m *MsgBatch) ValidateBasic() error {
 		if l.Qty <= 0 {
 			return invalid("leaf %d: qty must be positive, got %d", i, l.Qty)
 		}
+		if err := checkCommit(l.Commit); err != nil {
+			return invalid("leaf %d: %v", i, gongxu.ErrorMessage(err))
+		}
+		if j, dup := commits[l.Commit]; dup {
+			return invalid("leaf %d: its pickup commitment is also leaf %d's: each consumer gets a secret of their own", i, j)
+		}
+		commits[l.Commit] = i
 		var err error
 		if total, err = gongxu.AddInt64(total, l.Qty); err != nil {
 			return invalid("the batch's quantities overflow at leaf %d", i)
@@ -267,6 +275,20 @@ func checkLeafID(id string) error {
 		c := id[i]
 		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
 			return invalid("leaf id %q must be lower-case hex (a pseudonym, never personal data)", id)
+		}
+	}
+	return nil
+}
+
+// checkCommit checks a leaf's pickup commitment: 64 lower-case hex
+// characters (gongxu.PickupCommit of the consumer's secret).
+func checkCommit(c string) error {
+	if len(c) != 64 {
+		return invalid("the pickup commitment (commit) must be 64 lower-case hex characters, got %d", len(c))
+	}
+	for i := 0; i < len(c); i++ {
+		if ch := c[i]; !(ch >= '0' && ch <= '9' || ch >= 'a' && ch <= 'f') {
+			return invalid("the pickup commitment %q must be lower-case hex", c)
 		}
 	}
 	return nil
@@ -333,9 +355,11 @@ func (m *MsgShip) ValidateBasic() error {
 }
 
 // MsgPickup is a hub recording that a consumer collected a pledge: one of
-// its batch's leaves, shown by the consumer's receipt (checked against the
-// batch record), or a direct pledge naming the hub. Qty is what was handed
-// over (default: the pledged quantity). Nothing names the person.
+// its batch's leaves, shown by the consumer's copy of the receipt (checked
+// against the batch record) with its pickup secret (Receipt.Secret, checked
+// against the leaf's commitment: a receipt alone is public), or a direct
+// pledge naming the hub. Qty is what was handed over (default: the pledged
+// quantity). Nothing names the person.
 type MsgPickup struct {
 	Pool    uint64          `json:"pool"`
 	Receipt *gongxu.Receipt `json:"receipt,omitempty"`
@@ -378,6 +402,15 @@ func (m *MsgPickup) ValidateBasic() error {
 	}
 	if r.Leaf.Qty <= 0 {
 		return invalid("receipt leaf: qty must be positive, got %d", r.Leaf.Qty)
+	}
+	if err := checkCommit(r.Leaf.Commit); err != nil {
+		return invalid("receipt leaf: %v", gongxu.ErrorMessage(err))
+	}
+	if r.Secret == "" {
+		return invalid("a pickup by receipt needs the consumer's pickup secret (the secret of their copy of the receipt); a receipt alone is public")
+	}
+	if _, err := gongxu.PickupCommit(r.Secret); err != nil {
+		return invalid("receipt: %v", gongxu.ErrorMessage(err))
 	}
 	return r.Hub.Validate()
 }

@@ -69,7 +69,7 @@ func mustBlock(t testing.TB, h *chaintest.Harness, txs ...[]byte) *chain.BlockRe
 func leaves(n, salt int) []pool.Leaf {
 	out := make([]pool.Leaf, n)
 	for i := range out {
-		out[i] = pool.Leaf{ID: fmt.Sprintf("%08x%08x", salt, i), Variant: []string{"s", "m", "l"}[i%3], Qty: int64(1 + i%3)}
+		out[i] = committed(pool.Leaf{ID: fmt.Sprintf("%08x%08x", salt, i), Variant: []string{"s", "m", "l"}[i%3], Qty: int64(1 + i%3)})
 	}
 	return out
 }

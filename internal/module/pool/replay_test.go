@@ -135,6 +135,12 @@ func genPoolBlocks(t *testing.T, h *chaintest.Harness, seed uint64, n int) ([]re
 				if rng.IntN(8) == 0 {
 					ls[k-1].ID = ls[0].ID
 				}
+				for j := range ls {
+					ls[j] = committed(ls[j])
+				}
+				if rng.IntN(12) == 0 {
+					ls[k-1].Commit = ls[0].Commit // one secret for two consumers
+				}
 				signer := string(hub)
 				if rng.IntN(8) == 0 {
 					signer = pick(everyone)

@@ -1,6 +1,7 @@
 package pool_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/gongxu-network/gongxu"
 	"github.com/gongxu-network/gongxu/internal/chain/chaintest"
+	"github.com/gongxu-network/gongxu/internal/module/pool"
 )
 
 const scenarios = "testdata/scenarios/*.txtar"
@@ -30,6 +32,13 @@ const scenarios = "testdata/scenarios/*.txtar"
 //	share N HUB QTY [delivered]     a hub's share (QTY 0: none)
 //	demand N VARIANT QTY            units pledged of a variant ("-" for none)
 //	pledge N ID QTY                 a direct pledge's quantity
+//	leaves NAME ID[:VARIANT]:QTY... $var(NAME) is the JSON array of these batch leaves, each
+//	                                committing to testSecret(ID)
+//	receipt NAME BATCH POOL HUB LEAVES I [SECRET]  $var(NAME) is the consumer's copy of the
+//	                                receipt of leaf I of the batch $var(BATCH) of pool POOL by HUB,
+//	                                of the leaves $var(LEAVES), with the pickup secret
+//	                                testSecret(ID), or SECRET: "none", "of:ID", or as written
+//	pickups N HUB COUNT             the hub's share has COUNT pickups
 //	snapshot                        remember the state
 //	unchanged                       the state is the snapshot's, but for signers' sequences
 func TestScenarios(t *testing.T) {
@@ -113,6 +122,59 @@ func TestScenarios(t *testing.T) {
 			}
 			if fmt.Sprint(got) != args[2] {
 				return fmt.Errorf("demand for %q is %d (%+v), want %s", v, got, d, args[2])
+			}
+			return nil
+		},
+		"leaves": func(h *chaintest.Harness, args []string) error {
+			var ls []pool.Leaf
+			for _, spec := range args[1:] {
+				f := strings.Split(spec, ":")
+				l := pool.Leaf{ID: f[0]}
+				if len(f) == 3 {
+					l.Variant = f[1]
+				}
+				l.Qty, _ = strconv.ParseInt(f[len(f)-1], 10, 64)
+				ls = append(ls, committed(l))
+			}
+			b, err := json.Marshal(ls)
+			h.Vars[args[0]] = string(b)
+			return err
+		},
+		"receipt": func(h *chaintest.Harness, args []string) error {
+			id, _ := strconv.ParseUint(args[2], 10, 64)
+			var ls []pool.Leaf
+			if err := json.Unmarshal([]byte(h.Vars[args[4]]), &ls); err != nil {
+				return err
+			}
+			i, _ := strconv.Atoi(args[5])
+			rs := pool.Receipts(h.Vars[args[1]], id, gongxu.OrgID(args[3]), ls)
+			if i < 0 || i >= len(rs) {
+				return fmt.Errorf("%d leaves, no leaf %d", len(rs), i)
+			}
+			r := rs[i]
+			r.Secret = testSecret(r.Leaf.ID)
+			if len(args) > 6 {
+				switch s := args[6]; {
+				case s == "none":
+					r.Secret = ""
+				case strings.HasPrefix(s, "of:"):
+					r.Secret = testSecret(strings.TrimPrefix(s, "of:"))
+				default:
+					r.Secret = s
+				}
+			}
+			b, err := json.Marshal(r)
+			h.Vars[args[0]] = string(b)
+			return err
+		},
+		"pickups": func(h *chaintest.Harness, args []string) error {
+			id, _ := strconv.ParseUint(args[0], 10, 64)
+			s, err := h.Mods.Pool.HubShare(h.State, id, gongxu.OrgID(args[1]))
+			if err != nil {
+				return err
+			}
+			if fmt.Sprint(s.Pickups) != args[2] {
+				return fmt.Errorf("hub %s has %d pickups (%+v), want %s", args[1], s.Pickups, s, args[2])
 			}
 			return nil
 		},

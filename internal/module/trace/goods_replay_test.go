@@ -61,13 +61,21 @@ func TestGoodsReplay(t *testing.T) {
 				hub := orgs[1+b%2]
 				leaves := make([]gongxu.PoolLeaf, 1+rng.IntN(5))
 				for i := range leaves {
-					leaves[i] = gongxu.PoolLeaf{ID: fmt.Sprintf("%016x", rng.Uint64()), Qty: int64(1 + rng.IntN(4))}
+					leaves[i] = committed(gongxu.PoolLeaf{ID: fmt.Sprintf("%016x", rng.Uint64()), Qty: int64(1 + rng.IntN(4))})
 				}
 				res := record(h.Sign(hub, pool.TypeBatch, pool.MsgBatch{Pool: 1, Leaves: leaves}))
 				for _, r := range pool.Receipts(res.Txs[0].Hash, 1, gongxu.OrgID(hub), leaves) {
+					r.Secret = testSecret(r.Leaf.ID) // the consumer's copy
 					receipts = append(receipts, r)
-					if rng.IntN(4) == 0 {
+					switch rng.IntN(6) {
+					case 0:
 						r.Leaf.Qty++ // forged
+						receipts = append(receipts, r)
+					case 1:
+						r.Secret = "" // the public receipt
+						receipts = append(receipts, r)
+					case 2:
+						r.Secret = testSecret(r.Leaf.ID + "?") // a guessed secret
 						receipts = append(receipts, r)
 					}
 				}

@@ -2,6 +2,8 @@ package trace_test
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -31,8 +33,11 @@ import (
 //	flow FLOW TYPE...                the last block's batch is events of FLOW and these TYPEs, in
 //	                                 order, valid against GS1's schema, each record what the EPCIS
 //	                                 parser makes of its JSON
+//	leaves NAME ID:QTY...            $var(NAME) is the JSON array of these batch leaves, each
+//	                                 committing to the pickup secret testSecret(ID)
 //	receipt NAME BATCH POOL HUB I ID:QTY...  $var(NAME) is the JSON receipt of leaf I of the
-//	                                 batch $var(BATCH) of these leaves
+//	                                 batch $var(BATCH) of these leaves, the consumer's copy: with
+//	                                 the pickup secret testSecret(ID)
 //	share POOL HUB TEXT              the hub's share of the pool, as JSON, contains TEXT
 //	lot ID QTY                       the ledger lot holds QTY milli-units
 //	recall N ORG IDENT               recall N was made by ORG of IDENT
@@ -112,16 +117,17 @@ func TestScenarios(t *testing.T) {
 			}
 			return nil
 		},
+		"leaves": func(h *chaintest.Harness, args []string) error {
+			b, err := json.Marshal(specLeaves(args[1:]))
+			h.Vars[args[0]] = string(b)
+			return err
+		},
 		"receipt": func(h *chaintest.Harness, args []string) error {
 			p, _ := strconv.ParseUint(args[2], 10, 64)
 			i, _ := strconv.Atoi(args[4])
-			var leaves []gongxu.PoolLeaf
-			for _, a := range args[5:] {
-				id, q, _ := strings.Cut(a, ":")
-				n, _ := strconv.ParseInt(q, 10, 64)
-				leaves = append(leaves, gongxu.PoolLeaf{ID: id, Qty: n})
-			}
-			b, err := json.Marshal(pool.Receipts(h.Vars[args[1]], p, gongxu.OrgID(args[3]), leaves)[i])
+			r := pool.Receipts(h.Vars[args[1]], p, gongxu.OrgID(args[3]), specLeaves(args[5:]))[i]
+			r.Secret = testSecret(r.Leaf.ID)
+			b, err := json.Marshal(r)
 			h.Vars[args[0]] = string(b)
 			return err
 		},
@@ -347,4 +353,31 @@ func sameAsParsed(h *chaintest.Harness, e gongxu.TraceEvent) error {
 		return fmt.Errorf("the flow's record\n%s\nthe parser's\n%s", w, g)
 	}
 	return nil
+}
+
+// testSecret is the pickup secret the tests give the consumer of leaf id.
+func testSecret(id string) string {
+	h := sha256.Sum256([]byte("pickup secret " + id))
+	return hex.EncodeToString(h[:])
+}
+
+// committed returns l committing to testSecret(l.ID).
+func committed(l gongxu.PoolLeaf) gongxu.PoolLeaf {
+	c, err := gongxu.PickupCommit(testSecret(l.ID))
+	if err != nil {
+		panic(err)
+	}
+	l.Commit = c
+	return l
+}
+
+// specLeaves reads leaves written ID:QTY, committing to their test secrets.
+func specLeaves(specs []string) []gongxu.PoolLeaf {
+	var leaves []gongxu.PoolLeaf
+	for _, a := range specs {
+		id, q, _ := strings.Cut(a, ":")
+		n, _ := strconv.ParseInt(q, 10, 64)
+		leaves = append(leaves, committed(gongxu.PoolLeaf{ID: id, Qty: n}))
+	}
+	return leaves
 }
