@@ -28,6 +28,7 @@ type Client struct {
 	base    string
 	hc      *http.Client
 	timeout time.Duration
+	token   string // API token for the routes that make the node sign
 }
 
 // Option configures a Client.
@@ -36,6 +37,13 @@ type Option func(*Client)
 // WithTimeout bounds each request (0: no bound beyond the context's).
 func WithTimeout(d time.Duration) Option {
 	return func(c *Client) { c.timeout = d }
+}
+
+// WithToken makes the Client send an API token of the node (gongxu token
+// add) as Authorization: Bearer TOKEN, which the routes that make the node
+// sign with its keys (Capture) need. It is sent only to those routes.
+func WithToken(token string) Option {
+	return func(c *Client) { c.token = token }
 }
 
 // WithHTTPClient makes the Client send its requests through hc.
@@ -165,6 +173,16 @@ func limitQuery(q url.Values, limit int) url.Values {
 
 // do sends a request and decodes a JSON response into out (nil: discard it).
 func (c *Client) do(ctx context.Context, method, path string, q url.Values, body []byte, ctype string, out any) error {
+	return c.send(ctx, method, path, q, body, ctype, out, false)
+}
+
+// doSigning is do for a route that makes the node sign: it sends the API
+// token.
+func (c *Client) doSigning(ctx context.Context, method, path string, q url.Values, body []byte, ctype string, out any) error {
+	return c.send(ctx, method, path, q, body, ctype, out, true)
+}
+
+func (c *Client) send(ctx context.Context, method, path string, q url.Values, body []byte, ctype string, out any, signing bool) error {
 	if c.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.timeout)
@@ -185,6 +203,9 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values, body
 	req.Header.Set("Accept", "application/json")
 	if ctype != "" {
 		req.Header.Set("Content-Type", ctype)
+	}
+	if signing && c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {

@@ -14,4 +14,7 @@
 // written against those interfaces can run against a remote node. It has the
 // methods of gongxu.PoolService too, except that Pool answers the pool with
 // its progress (gongxu.PoolView), as the API does.
+//
+// The routes that make the node sign with its keys (Capture) need an API
+// token of the node (WithToken); the client sends it to those routes only.
 package client

@@ -60,10 +60,11 @@ type CaptureError struct {
 // node's operator org signs it into a trace/capture transaction, and the
 // job comes back once that is committed. A rejection is an error with the
 // ledger's kind and message (KindInvalid, KindUnauthorized, KindConflict,
-// KindTooLarge).
+// KindTooLarge). It makes the node sign, so it needs the node's API token
+// (WithToken); without a valid one the error is KindUnauthenticated.
 func (c *Client) Capture(ctx context.Context, doc []byte) (CaptureJob, error) {
 	var job CaptureJob
-	err := c.do(ctx, http.MethodPost, "/epcis/capture", nil, doc, "application/ld+json", &job)
+	err := c.doSigning(ctx, http.MethodPost, "/epcis/capture", nil, doc, "application/ld+json", &job)
 	return job, err
 }
 

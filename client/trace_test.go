@@ -19,6 +19,7 @@ type traceEnv struct {
 	trace *fake.Trace
 	op    *fake.Operator
 	c     *client.Client
+	url   string
 }
 
 func newTraceEnv(t *testing.T) *traceEnv {
@@ -26,9 +27,9 @@ func newTraceEnv(t *testing.T) *traceEnv {
 	node, members, _ := fake.New()
 	tr, op := fake.NewTrace(), fake.NewOperator()
 	srv := httptest.NewServer(httpapi.New(httpapi.Config{Node: node, Members: members, Txs: fake.NewCaptureTxs(), Trace: tr, Operator: op,
-		WaitTimeout: time.Second}))
+		Tokens: fake.Tokens{}, WaitTimeout: time.Second}))
 	t.Cleanup(srv.Close)
-	return &traceEnv{trace: tr, op: op, c: client.New(srv.URL)}
+	return &traceEnv{trace: tr, op: op, c: client.New(srv.URL, client.WithToken(fake.Token)), url: srv.URL}
 }
 
 func TestTraceReads(t *testing.T) {
@@ -199,4 +200,14 @@ func TestCapture(t *testing.T) {
 	}
 	_, err = e.c.Capture(ctx, []byte(`[]`))
 	wantErr(t, err, gongxu.KindInvalid, "JSON object")
+
+	// Without the node's token, or with another, nothing is signed.
+	n := len(e.op.Sent())
+	for _, c := range []*client.Client{client.New(e.url), client.New(e.url, client.WithToken("gx_someone-elses-token"))} {
+		_, err := c.Capture(ctx, doc)
+		wantErr(t, err, gongxu.KindUnauthenticated, "Authorization: Bearer TOKEN")
+	}
+	if len(e.op.Sent()) != n {
+		t.Error("a capture without the token was signed")
+	}
 }

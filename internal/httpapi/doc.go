@@ -15,6 +15,17 @@
 // latest block time the node reports, never the wall clock. Errors are JSON {"code": "<kind name>", "message": "..."}; internal
 // errors are logged and answered with a generic message.
 //
-// The package only builds an http.Handler: which address it binds to, TLS and
-// server timeouts are the caller's policy.
+// Guards (guard.go), applied to each route where New registers it: the
+// routes that make the node sign with its keys (signingRoutes: POST
+// /epcis/capture) need Authorization: Bearer TOKEN, checked by
+// Config.Tokens, and answer 401 unauthenticated with WWW-Authenticate:
+// Bearer without a valid one; POST /v1/txs takes transactions signed
+// elsewhere and needs none. Costly reads (a plan, trace walks, EPCIS event
+// queries) and every POST are rate limited per client IP address (token
+// buckets of Config.Limits, on Config.Now's clock), answering 429 quota
+// with Retry-After. /healthz asks Config.Health too, so that a stalled
+// chain, a read model far behind or a broken money invariant answer 503.
+//
+// The package only builds an http.Handler: which address it binds to, TLS,
+// server timeouts and the connection cap are the caller's policy.
 package httpapi

@@ -33,8 +33,20 @@ func (s *server) healthz(w http.ResponseWriter, r *http.Request) error {
 		}
 		return &gongxu.Error{Kind: gongxu.KindUnavailable, Msg: msg, Err: err}
 	}
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	if s.health != nil {
+		if err := s.health(r.Context()); err != nil {
+			// Degraded: the message says why (a stalled chain, a read
+			// model behind, a broken invariant).
+			msg := "the node is not healthy"
+			var e *gongxu.Error
+			if errors.As(err, &e) && e.Msg != "" {
+				msg = e.Msg
+			}
+			return &gongxu.Error{Kind: gongxu.KindUnavailable, Msg: msg, Err: err}
+		}
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	_, _ = io.WriteString(w, "ok\n")
 	return nil
 }

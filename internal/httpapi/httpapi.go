@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/base64"
 	"log/slog"
 	"net/http"
@@ -38,6 +39,23 @@ type Config struct {
 	// Operator signs POST /epcis/capture's trace/capture transactions for
 	// this node's org. Optional: when nil, capture answers 503 unavailable.
 	Operator gongxu.Operator
+
+	// Tokens checks the bearer tokens of the routes that make the node sign
+	// with its keys (signingRoutes: POST /epcis/capture). Without a valid
+	// one they answer 401 unauthenticated; when Tokens is nil, always.
+	Tokens Tokens
+
+	// Health is asked by /healthz once the node reports its status: an
+	// error (a stalled chain, a read model far behind, a broken invariant)
+	// answers 503 unavailable with its message. Optional.
+	Health func(ctx context.Context) error
+
+	// Limits are the per-client rate limits of costly reads and writes;
+	// the zero Limits limit nothing.
+	Limits Limits
+
+	// Now is the rate limits' clock; nil means time.Now.
+	Now func() time.Time
 
 	// Registry is served on /metrics. When nil, /metrics serves an empty
 	// registry.
@@ -78,6 +96,10 @@ type server struct {
 	plans      gongxu.PlanService
 	trace      gongxu.TraceService
 	op         gongxu.Operator
+	tokens     Tokens
+	health     func(context.Context) error
+	costly     *limiter // nil: no limit
+	writes     *limiter // nil: no limit
 	log        *slog.Logger
 	wait       time.Duration
 	metrics    http.Handler
@@ -164,6 +186,10 @@ func newServer(cfg Config) *server {
 	if reg == nil {
 		reg = prometheus.NewRegistry()
 	}
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
 	return &server{
 		node:       cfg.Node,
 		members:    cfg.Members,
@@ -175,6 +201,10 @@ func newServer(cfg Config) *server {
 		plans:      cfg.Plans,
 		trace:      cfg.Trace,
 		op:         cfg.Operator,
+		tokens:     cfg.Tokens,
+		health:     cfg.Health,
+		costly:     newLimiter(cfg.Limits.Costly, cfg.Limits.Clients, now),
+		writes:     newLimiter(cfg.Limits.Writes, cfg.Limits.Clients, now),
 		log:        log,
 		wait:       wait,
 		metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{
@@ -184,11 +214,13 @@ func newServer(cfg Config) *server {
 	}
 }
 
-// mux registers every route.
+// mux registers every route, each behind its guard (guard.go): a rate
+// limit for costly reads and writes, a bearer token for what makes the node
+// sign.
 func (s *server) mux() *http.ServeMux {
 	mux := http.NewServeMux()
 	for _, rt := range routes {
-		mux.Handle(rt.Method+" "+rt.Path, s.handler(rt.handle))
+		mux.Handle(rt.Method+" "+rt.Path, s.guard(rt, s.handler(rt.handle)))
 	}
 	return mux
 }

@@ -71,16 +71,26 @@ func newEnv() *env {
 		node: node, members: members, txs: txs, pools: pools, rfqs: rfqs, receipts: receipts, prod: prod, plans: plans, logs: logs,
 		cfg: Config{
 			Node: node, Members: members, Txs: txs, Pools: pools, RFQs: rfqs, Receipts: receipts, Production: prod, Plans: plans,
-			Registry: reg,
-			Logger:   slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+			Tokens: fake.Tokens{}, Registry: reg,
+			Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		},
 	}
 }
 
+// do sends a request with the tests' API token, as a client of the
+// signing routes would; doWith sends other headers instead.
 func (e *env) do(method, target, ctype string, body []byte) *httptest.ResponseRecorder {
+	return e.doWith(method, target, ctype, body, "Authorization", "Bearer "+fake.Token)
+}
+
+// doWith sends a request with the header pairs given (name, value, …).
+func (e *env) doWith(method, target, ctype string, body []byte, header ...string) *httptest.ResponseRecorder {
 	req := httptest.NewRequest(method, target, bytes.NewReader(body))
 	if ctype != "" {
 		req.Header.Set("Content-Type", ctype)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Add(header[i], header[i+1])
 	}
 	rec := httptest.NewRecorder()
 	New(e.cfg).ServeHTTP(rec, req)
@@ -96,6 +106,8 @@ type apiCase struct {
 	body   func() []byte
 	setup  func(e *env)
 	status int
+
+	noToken bool // send no Authorization header (every other case sends the tests' token)
 }
 
 func str(s string) func() []byte { return func() []byte { return []byte(s) } }
@@ -385,6 +397,9 @@ func (c apiCase) run(t *testing.T) *httptest.ResponseRecorder {
 	if c.body != nil {
 		body = c.body()
 	}
+	if c.noToken {
+		return e.doWith(c.method, c.target, c.ctype, body)
+	}
 	return e.do(c.method, c.target, c.ctype, body)
 }
 
@@ -639,10 +654,15 @@ func TestNilServices(t *testing.T) {
 		req.Header.Set("Content-Type", octet)
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
-		switch rt.Path {
-		case "/metrics", "/v1/openapi.json":
+		switch {
+		case rt.Path == "/metrics" || rt.Path == "/v1/openapi.json":
 			if rec.Code != 200 {
 				t.Errorf("%s %s: %d", rt.Method, path, rec.Code)
+			}
+		case signingRoutes[rt.Method+" "+rt.Path]:
+			// Without Tokens, nobody may make the node sign.
+			if rec.Code != 401 {
+				t.Errorf("%s %s: %d %s, want 401", rt.Method, path, rec.Code, rec.Body)
 			}
 		default:
 			if rec.Code != 503 {

@@ -125,6 +125,8 @@ var traceGoldenCases = []apiCase{
 		})},
 	{name: "epcis_capture_no_operator", method: "POST", target: "/epcis/capture", ctype: ldJSON, status: 503,
 		body: gs1Example("Example_9.6.1-ObjectEvent.jsonld")},
+	{name: "epcis_capture_no_token", method: "POST", target: "/epcis/capture", ctype: ldJSON, status: 401, noToken: true,
+		body: gs1Example("Example_9.6.1-ObjectEvent.jsonld"), setup: withTrace(nil)},
 	{name: "epcis_capture_job", method: "GET", target: "/epcis/capture/" + fake.TxMake, status: 200, setup: withTrace(nil)},
 	{name: "epcis_capture_job_rejected", method: "GET", target: "/epcis/capture/" + strings.ToLower(fake.TxCaptureRejected), status: 200,
 		setup: withTrace(nil)},
@@ -271,6 +273,9 @@ func TestEPCISCaptureHeaderAndBody(t *testing.T) {
 }
 
 func (e *env) serve(req *http.Request) *httptest.ResponseRecorder {
+	if req.Header.Get("Authorization") == "" {
+		req.Header.Set("Authorization", "Bearer "+fake.Token)
+	}
 	rec := httptest.NewRecorder()
 	New(e.cfg).ServeHTTP(rec, req)
 	return rec
@@ -354,6 +359,11 @@ func (o *chainOperator) Send(ctx context.Context, typ string, body any) (gongxu.
 	return gongxu.TxResult{Hash: r.Hash, Height: res.Height}, nil
 }
 
+// twoMeanings are the GS1 examples with a key repeated in one object
+// (AssociationEvent-h names two eventIDs): the ledger refuses them, since a
+// signed body has one meaning.
+var twoMeanings = map[string]bool{"AssociationEvent-h.jsonld": true}
+
 // TestEPCISOnAChain captures every GS1 example document through POST
 // /epcis/capture into a real chain whose blocks a real read model projects,
 // then queries each event back through the GS1 binding and gongxu's own
@@ -398,6 +408,15 @@ func TestEPCISOnAChain(t *testing.T) {
 		doc, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if twoMeanings[filepath.Base(f)] {
+			// One object repeats a key: refused, whatever the parser
+			// would make of it, before anything is signed.
+			if rec := e.do("POST", "/epcis/capture", ldJSON, doc); rec.Code != 400 || !strings.Contains(rec.Body.String(), "repeats a key") {
+				t.Fatalf("%s: a document repeating a key: %d %s", f, rec.Code, rec.Body)
+			}
+			refused++
+			continue
 		}
 		d, err := epcis.ParseDocument(doc, epcis.ParseOptions{})
 		if err != nil {

@@ -2,7 +2,8 @@
 // interfaces (gongxu.NodeService, gongxu.MemberService, gongxu.TxService from
 // New; gongxu.PoolService, gongxu.RFQService, gongxu.ReceiptService from
 // NewMarket; gongxu.ProductionService from NewProduction; gongxu.PlanService
-// from NewPlans) over fixed, deterministic data. They exist for the tests of
+// from NewPlans) over fixed, deterministic data, and Tokens, which knows one
+// API token (Token). They exist for the tests of
 // the HTTP edge only — internal/httpapi and client — and are never wired into the
 // node: every other test uses the real services.
 package fake
