@@ -2,13 +2,12 @@ package epcis
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/gongxu-network/gongxu"
 )
@@ -51,6 +50,9 @@ func knownEventType(t string) bool {
 type ParseOptions struct {
 	// MaxBytes is the largest document accepted (DefaultMaxBytes when 0).
 	MaxBytes int
+	// MaxEvents is the most events a document may hold (DefaultMaxEvents
+	// when 0).
+	MaxEvents int
 	// Now, when set, is the time events are checked against (CheckTime):
 	// on the ledger, the block time. The zero time skips the check.
 	Now time.Time
@@ -171,11 +173,14 @@ func (q Quantity) Milli() (int64, bool) {
 		coef = coef[:len(coef)-1]
 		exp++
 	}
-	coef = strings.TrimLeft(coef+strings.Repeat("0", exp), "0")
+	coef = strings.TrimLeft(coef, "0")
 	if coef == "" {
 		return 0, true
 	}
-	v, err := strconv.ParseInt(coef, 10, 64)
+	if len(coef)+exp > 19 {
+		return 0, false // beyond int64, without writing out "1e999999999"
+	}
+	v, err := strconv.ParseInt(coef+strings.Repeat("0", exp), 10, 64)
 	if err != nil {
 		return 0, false
 	}
@@ -196,26 +201,45 @@ type ErrorDeclaration struct {
 }
 
 // ParseDocument parses and checks a captured EPCIS 2.0 JSON-LD document: an
-// EPCISDocument, an EPCISQueryDocument or a single event. In order: the size
-// limit (KindTooLarge), JSON syntax, unknown event types, the GS1 schema
-// (with the failing JSON pointer), then what the schema cannot see: times,
-// future events (when opts.Now is set), the same eventID twice, and cycles
-// in aggregation. Every event gets its CBV 2.0 hash (HashID), which is its
-// EventID when it has none. Errors are KindInvalid unless said otherwise.
+// EPCISDocument, an EPCISQueryDocument or a single event. In order:
+//
+//   - the size limit (KindTooLarge);
+//   - JSON syntax, valid UTF-8, one meaning (no object with two keys equal
+//     after unescaping or case folding, also as gongxu.CheckJSON judges the
+//     document without its whitespace) and the shape limits of ojson.go
+//     (MaxDepth, MaxMembers, MaxObjectKeys, …: KindTooLarge);
+//   - EPCIS field names are case-sensitive: a member written like a field in
+//     other case ("EventTime", "EVENTLIST") is refused, not ignored;
+//   - unknown event types, the number of events (opts.MaxEvents) and of
+//     identifiers per event (MaxIdentifiers);
+//   - the GS1 schema (with the failing JSON pointer), which reads the very
+//     members the parser read;
+//   - what the schema cannot see: times, future events (when opts.Now is
+//     set), the same eventID twice, and cycles in aggregation.
+//
+// Every event gets its CBV 2.0 hash (HashID), which is its EventID when it
+// has none. Errors are KindInvalid unless said otherwise; every check is
+// linear in the document, so a refusal costs no more than an acceptance.
 func ParseDocument(raw []byte, opts ParseOptions) (*Document, error) {
-	max := opts.MaxBytes
-	if max <= 0 {
-		max = DefaultMaxBytes
+	maxBytes := opts.MaxBytes
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxBytes
 	}
-	if len(raw) > max {
-		return nil, gongxu.Errorf(gongxu.KindTooLarge, "epcis: the document is %d bytes, over the limit of %d", len(raw), max)
+	if len(raw) > maxBytes {
+		return nil, gongxu.Errorf(gongxu.KindTooLarge, "epcis: the document is %d bytes, over the limit of %d", len(raw), maxBytes)
 	}
-	root, err := parseJV(raw)
+	root, err := parseJV(raw, docLimits)
 	if err != nil {
-		return nil, gongxu.Errorf(gongxu.KindInvalid, "epcis: the document is not valid JSON: %v", err)
+		return nil, err
+	}
+	if err := checkOneMeaning(raw, docLimits); err != nil {
+		return nil, err
 	}
 	if root.kind != 'o' {
 		return nil, gongxu.Errorf(gongxu.KindInvalid, "epcis: the document must be a JSON object")
+	}
+	if err := checkCase(root, "", typeField); err != nil {
+		return nil, err
 	}
 	docType := ""
 	if t := root.get("type"); t != nil && t.kind == 's' {
@@ -225,96 +249,214 @@ func ParseDocument(raw []byte, opts ParseOptions) (*Document, error) {
 	var eventsPath string
 	switch {
 	case docType == TypeDocument:
-		events, eventsPath = root.get("epcisBody").get("eventList").list(), "/epcisBody/eventList"
+		body := root.get("epcisBody")
+		err = firstError(checkCase(root, "", documentFields), checkCase(body, "/epcisBody", documentBodyFields))
+		events, eventsPath = body.get("eventList").list(), "/epcisBody/eventList"
 	case docType == TypeQueryDocument:
-		events, eventsPath = root.get("epcisBody").get("queryResults").get("resultsBody").get("eventList").list(), "/epcisBody/queryResults/resultsBody/eventList"
+		body := root.get("epcisBody")
+		results := body.get("queryResults")
+		resultsBody := results.get("resultsBody")
+		err = firstError(checkCase(root, "", documentFields), checkCase(body, "/epcisBody", queryBodyFields),
+			checkCase(results, "/epcisBody/queryResults", queryResultsFields),
+			checkCase(resultsBody, "/epcisBody/queryResults/resultsBody", resultsBodyFields))
+		events, eventsPath = resultsBody.get("eventList").list(), "/epcisBody/queryResults/resultsBody/eventList"
 	case knownEventType(docType):
 		events = []*jv{root}
 	default:
 		return nil, gongxu.Errorf(gongxu.KindInvalid, "epcis: /type: %q is neither an EPCIS document type (%s, %s) nor an event type (%s)",
 			docType, TypeDocument, TypeQueryDocument, eventTypeList)
 	}
+	if err != nil {
+		return nil, err
+	}
+	maxEvents := opts.MaxEvents
+	if maxEvents <= 0 {
+		maxEvents = DefaultMaxEvents
+	}
+	if len(events) > maxEvents {
+		return nil, gongxu.Errorf(gongxu.KindTooLarge, "epcis: %s: the document holds %d events, the limit is %d per transaction",
+			cmp.Or(eventsPath, "/"), len(events), maxEvents)
+	}
 	for i, ev := range events {
 		if ev.kind != 'o' {
 			continue // the schema says what is wrong
 		}
+		path := eventPath(eventsPath, i)
 		if t := ev.get("type"); t != nil && t.kind == 's' && !knownEventType(t.str) {
-			return nil, gongxu.Errorf(gongxu.KindInvalid, "epcis: %s/%d/type: unknown event type %q (want %s)", eventsPath, i, t.str, eventTypeList)
+			return nil, gongxu.Errorf(gongxu.KindInvalid, "epcis: %s/type: unknown event type %q (want %s)", path, t.str, eventTypeList)
+		}
+		if err := checkEventCase(ev, path); err != nil {
+			return nil, err
+		}
+		n := 0
+		for _, k := range identifierLists {
+			if l := ev.get(k); l != nil && l.kind == 'a' {
+				n += len(l.items)
+			}
+		}
+		if n > MaxIdentifiers {
+			return nil, gongxu.Errorf(gongxu.KindTooLarge, "epcis: %s: the event names %d identifiers (EPCs and quantity elements), the limit is %d",
+				cmp.Or(path, "/"), n, MaxIdentifiers)
 		}
 	}
-	generic, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
-	if err != nil {
-		return nil, gongxu.Errorf(gongxu.KindInvalid, "epcis: the document is not valid JSON: %v", err)
-	}
-	if err := validateValue(generic); err != nil {
+	if err := validateValue(toAny(root)); err != nil {
 		return nil, err
 	}
 	return decodeDocument(raw, root, docType, events, eventsPath, opts)
 }
 
+// eventPath is the JSON pointer of event i of the list at eventsPath; a
+// document that is a single event is the root, "".
+func eventPath(eventsPath string, i int) string {
+	if eventsPath == "" {
+		return ""
+	}
+	return eventsPath + "/" + strconv.Itoa(i)
+}
+
+func firstError(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkOneMeaning applies the ledger's own rule for signed bodies,
+// gongxu.CheckJSON, to the document without its whitespace: what the
+// parser accepts, the chain accepts. The parser refuses all of it first,
+// with a JSON pointer; this is the second line.
+func checkOneMeaning(raw []byte, lim limits) error {
+	var buf bytes.Buffer
+	buf.Grow(len(raw))
+	if err := json.Compact(&buf, raw); err != nil {
+		return gongxu.Errorf(gongxu.KindInvalid, "epcis: the document is not valid JSON: %v", err)
+	}
+	err := gongxu.CheckJSON(buf.Bytes(), gongxu.JSONLimits{MaxDepth: lim.depth, MaxMembers: lim.members, MaxKeyLen: lim.keyBytes})
+	if err != nil {
+		return gongxu.Errorf(gongxu.ErrorKind(err), "epcis: %s (bytes counted without whitespace)", gongxu.ErrorMessage(err))
+	}
+	return nil
+}
+
 var eventTypeList = strings.Join([]string{ObjectEvent, AggregationEvent, TransformationEvent, TransactionEvent, AssociationEvent}, ", ")
 
-type rawDocument struct {
-	ID            string          `json:"id"`
-	Context       json.RawMessage `json:"@context"`
-	SchemaVersion string          `json:"schemaVersion"`
-	CreationDate  string          `json:"creationDate"`
-	EpcisBody     struct {
-		EventList    []json.RawMessage `json:"eventList"`
-		QueryResults struct {
-			ResultsBody struct {
-				EventList []json.RawMessage `json:"eventList"`
-			} `json:"resultsBody"`
-		} `json:"queryResults"`
-	} `json:"epcisBody"`
+// The member names of the EPCIS objects this package reads.
+var (
+	typeField          = fields("type")
+	documentFields     = fields("@context", "id", "type", "schemaVersion", "creationDate", "instanceIdentifier", "sender", "receiver", "epcisHeader", "epcisBody")
+	documentBodyFields = fields("eventList")
+	queryBodyFields    = fields("queryResults")
+	queryResultsFields = fields("queryName", "subscriptionID", "resultsBody")
+	resultsBodyFields  = fields("eventList", "vocabularyList")
+	eventFields        = fields(standardEventKeyList...)
+	dispositionFields  = fields("set", "unset")
+	idFields           = fields("id")
+	bizTxFields        = fields("type", "bizTransaction")
+	sourceFields       = fields("type", "source")
+	destinationFields  = fields("type", "destination")
+	quantityFields     = fields("epcClass", "quantity", "uom")
+	declarationFields  = fields("declarationTime", "reason", "correctiveEventIDs")
+	sensorFields       = fields("sensorMetadata", "sensorReport")
+	sensorMetaFields   = fields(ordNames(sensorOrder, "sensorMetadata")...)
+	sensorReportFields = fields(ordNames(sensorOrder, "sensorReport")...)
+)
+
+// identifierLists are the members of an event that list identifiers.
+var identifierLists = []string{"epcList", "childEPCs", "inputEPCList", "outputEPCList",
+	"quantityList", "childQuantityList", "inputQuantityList", "outputQuantityList"}
+
+var standardEventKeyList = []string{
+	"@context", "type", "eventID", "eventTime", "eventTimeZoneOffset", "recordTime",
+	"action", "bizStep", "disposition", "persistentDisposition", "readPoint", "bizLocation",
+	"bizTransactionList", "sourceList", "destinationList", "epcList", "quantityList",
+	"parentID", "childEPCs", "childQuantityList", "inputEPCList", "inputQuantityList",
+	"outputEPCList", "outputQuantityList", "transformationID", "ilmd", "sensorElementList",
+	"errorDeclaration", "certificationInfo",
+}
+
+// checkEventCase refuses, in an event and in the standard objects it holds,
+// a member written like an EPCIS field in other case (checkCase).
+func checkEventCase(ev *jv, path string) error {
+	if err := checkCase(ev, path, eventFields); err != nil {
+		return err
+	}
+	sub := func(v *jv, at string, fs fieldSet) error {
+		for i, o := range v.list() {
+			p := at
+			if v.kind == 'a' {
+				p += "/" + strconv.Itoa(i)
+			}
+			if err := checkCase(o, p, fs); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, c := range []struct {
+		key string
+		fs  fieldSet
+	}{
+		{"persistentDisposition", dispositionFields}, {"readPoint", idFields}, {"bizLocation", idFields},
+		{"bizTransactionList", bizTxFields}, {"sourceList", sourceFields}, {"destinationList", destinationFields},
+		{"quantityList", quantityFields}, {"childQuantityList", quantityFields}, {"inputQuantityList", quantityFields},
+		{"outputQuantityList", quantityFields}, {"errorDeclaration", declarationFields}, {"sensorElementList", sensorFields},
+	} {
+		if v := ev.get(c.key); v != nil {
+			if err := sub(v, path+"/"+c.key, c.fs); err != nil {
+				return err
+			}
+		}
+	}
+	for i, se := range ev.get("sensorElementList").list() {
+		at := path + "/sensorElementList/" + strconv.Itoa(i)
+		if err := firstError(sub(se.get("sensorMetadata"), at+"/sensorMetadata", sensorMetaFields),
+			sub(se.get("sensorReport"), at+"/sensorReport", sensorReportFields)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func decodeDocument(raw []byte, root *jv, docType string, events []*jv, eventsPath string, opts ParseOptions) (*Document, error) {
-	var rd rawDocument
-	if err := json.Unmarshal(raw, &rd); err != nil {
-		return nil, gongxu.Errorf(gongxu.KindInvalid, "epcis: the document cannot be read: %v", err)
+	r := &reader{}
+	doc := &Document{Type: docType, ID: r.str(root, "", "id"), SchemaVersion: r.str(root, "", "schemaVersion")}
+	ctx := root.get("@context")
+	if ctx != nil {
+		doc.Context = ctx.raw(raw)
 	}
-	doc := &Document{Type: docType, ID: rd.ID, Context: rd.Context, SchemaVersion: rd.SchemaVersion}
-	raws := rd.EpcisBody.EventList
-	switch docType {
-	case TypeQueryDocument:
-		raws = rd.EpcisBody.QueryResults.ResultsBody.EventList
-	case TypeDocument:
-	default:
-		raws = []json.RawMessage{raw}
-		eventsPath = ""
+	creationDate := r.str(root, "", "creationDate")
+	if r.err != nil {
+		return nil, r.err
 	}
-	if len(raws) != len(events) {
-		return nil, gongxu.Errorf(gongxu.KindInternal, "epcis: %d raw events for %d parsed", len(raws), len(events))
-	}
-	if rd.CreationDate != "" {
-		ms, err := parseMillis(rd.CreationDate)
+	if creationDate != "" {
+		ms, err := parseMillis(creationDate)
 		if err != nil {
 			return nil, gongxu.Errorf(gongxu.KindInvalid, "epcis: /creationDate: %v", err)
 		}
 		doc.CreationDate = ms
 	}
-	docCtx := root.get("@context")
-	extraCtx := customContext(rd.Context)
+	extraCtx := customContext(ctx, raw)
 	skew := opts.MaxFutureSkew
 	if skew <= 0 {
 		skew = DefaultMaxFutureSkew
 	}
 	seen := map[string]int{}
 	for i, ev := range events {
-		path := fmt.Sprintf("%s/%d", eventsPath, i)
-		if eventsPath == "" {
-			path = ""
+		path := eventPath(eventsPath, i)
+		if ev.kind != 'o' {
+			return nil, gongxu.Errorf(gongxu.KindInvalid, "epcis: %s: an event must be a JSON object", cmp.Or(path, "/"))
 		}
-		e, err := decodeEvent(raws[i], path)
+		e, err := decodeEvent(ev, raw, path)
 		if err != nil {
 			return nil, err
 		}
-		e.HashID = hashID(preHash(ev, docCtx))
+		e.HashID = hashID(preHash(ev, ctx))
 		if e.EventID == "" {
 			e.EventID, e.IDAssigned = e.HashID, true
 		}
-		if e.Raw, err = standalone(raws[i], e, extraCtx); err != nil {
+		if e.Raw, err = standalone(ev, raw, e, extraCtx); err != nil {
 			return nil, err
 		}
 		if !opts.Now.IsZero() {
@@ -343,197 +485,231 @@ func decodeDocument(raw []byte, root *jv, docType string, events []*jv, eventsPa
 	return doc, nil
 }
 
-// rawEvent is the JSON shape of an event's standard fields.
-type rawEvent struct {
-	Type                  string `json:"type"`
-	EventID               string `json:"eventID"`
-	EventTime             string `json:"eventTime"`
-	EventTimeZoneOffset   string `json:"eventTimeZoneOffset"`
-	RecordTime            string `json:"recordTime"`
-	Action                string `json:"action"`
-	BizStep               string `json:"bizStep"`
-	Disposition           string `json:"disposition"`
-	PersistentDisposition *struct {
-		Set   []string `json:"set"`
-		Unset []string `json:"unset"`
-	} `json:"persistentDisposition"`
-	ReadPoint *struct {
-		ID string `json:"id"`
-	} `json:"readPoint"`
-	BizLocation *struct {
-		ID string `json:"id"`
-	} `json:"bizLocation"`
-	BizTransactionList []struct {
-		Type           string `json:"type"`
-		BizTransaction string `json:"bizTransaction"`
-	} `json:"bizTransactionList"`
-	SourceList []struct {
-		Type   string `json:"type"`
-		Source string `json:"source"`
-	} `json:"sourceList"`
-	DestinationList []struct {
-		Type        string `json:"type"`
-		Destination string `json:"destination"`
-	} `json:"destinationList"`
-	EPCList            []string        `json:"epcList"`
-	QuantityList       []rawQuantity   `json:"quantityList"`
-	ParentID           string          `json:"parentID"`
-	ChildEPCs          []string        `json:"childEPCs"`
-	ChildQuantityList  []rawQuantity   `json:"childQuantityList"`
-	InputEPCList       []string        `json:"inputEPCList"`
-	InputQuantityList  []rawQuantity   `json:"inputQuantityList"`
-	OutputEPCList      []string        `json:"outputEPCList"`
-	OutputQuantityList []rawQuantity   `json:"outputQuantityList"`
-	TransformationID   string          `json:"transformationID"`
-	ILMD               json.RawMessage `json:"ilmd"`
-	SensorElementList  json.RawMessage `json:"sensorElementList"`
-	ErrorDeclaration   json.RawMessage `json:"errorDeclaration"`
-	CertificationInfo  json.RawMessage `json:"certificationInfo"`
-	Context            json.RawMessage `json:"@context"`
+var standardEventKeys = eventFields.exact
+
+// reader reads typed members out of parsed JSON; the first member of
+// another type than the field's is its error (KindInvalid, with the JSON
+// pointer). The schema has checked the types before, so this is a second
+// line, not the one that speaks.
+type reader struct{ err error }
+
+func (r *reader) fail(path, key string, i int, want string) {
+	if r.err == nil {
+		at := path + "/" + escapePointer(key)
+		if i >= 0 {
+			at += "/" + strconv.Itoa(i)
+		}
+		r.err = gongxu.Errorf(gongxu.KindInvalid, "epcis: %s: want %s", at, want)
+	}
 }
 
-type rawQuantity struct {
-	EPCClass string      `json:"epcClass"`
-	Quantity json.Number `json:"quantity"`
-	UOM      string      `json:"uom"`
+// str reads a string member; absent or null is "".
+func (r *reader) str(obj *jv, path, key string) string {
+	v := obj.get(key)
+	switch {
+	case v == nil || v.kind == 'z':
+		return ""
+	case v.kind == 's':
+		return v.str
+	}
+	r.fail(path, key, -1, "a string")
+	return ""
 }
 
-var standardEventKeys = map[string]bool{
-	"@context": true, "type": true, "eventID": true, "eventTime": true, "eventTimeZoneOffset": true, "recordTime": true,
-	"action": true, "bizStep": true, "disposition": true, "persistentDisposition": true, "readPoint": true, "bizLocation": true,
-	"bizTransactionList": true, "sourceList": true, "destinationList": true, "epcList": true, "quantityList": true,
-	"parentID": true, "childEPCs": true, "childQuantityList": true, "inputEPCList": true, "inputQuantityList": true,
-	"outputEPCList": true, "outputQuantityList": true, "transformationID": true, "ilmd": true, "sensorElementList": true,
-	"errorDeclaration": true, "certificationInfo": true,
+// strs reads an array of strings; absent or null is nil, [] is empty.
+func (r *reader) strs(obj *jv, path, key string) []string {
+	v := obj.get(key)
+	switch {
+	case v == nil || v.kind == 'z':
+		return nil
+	case v.kind != 'a':
+		r.fail(path, key, -1, "an array of strings")
+		return nil
+	}
+	out := make([]string, len(v.items))
+	for i, it := range v.items {
+		switch it.kind {
+		case 's':
+			out[i] = it.str
+		case 'z':
+		default:
+			r.fail(path, key, i, "a string")
+		}
+	}
+	return out
 }
 
-func decodeEvent(raw json.RawMessage, path string) (Event, error) {
+// obj reads an object member; absent or null is nil.
+func (r *reader) obj(obj *jv, path, key string) *jv {
+	v := obj.get(key)
+	switch {
+	case v == nil || v.kind == 'z':
+		return nil
+	case v.kind != 'o':
+		r.fail(path, key, -1, "an object")
+		return nil
+	}
+	return v
+}
+
+// objs reads an array of objects; a null item is a nil (empty) object.
+func (r *reader) objs(obj *jv, path, key string) []*jv {
+	v := obj.get(key)
+	switch {
+	case v == nil || v.kind == 'z':
+		return nil
+	case v.kind != 'a':
+		r.fail(path, key, -1, "an array of objects")
+		return nil
+	}
+	out := make([]*jv, len(v.items))
+	for i, it := range v.items {
+		switch it.kind {
+		case 'o':
+			out[i] = it
+		case 'z':
+		default:
+			r.fail(path, key, i, "an object")
+		}
+	}
+	return out
+}
+
+func (r *reader) quantities(obj *jv, path, key string) []Quantity {
+	var out []Quantity
+	for i, q := range r.objs(obj, path, key) {
+		at := path + "/" + key + "/" + strconv.Itoa(i)
+		qe := Quantity{EPCClass: r.str(q, at, "epcClass"), UOM: r.str(q, at, "uom")}
+		switch v := q.get("quantity"); {
+		case v == nil || v.kind == 'z':
+		case v.kind == 'n':
+			qe.Quantity = v.str
+		default:
+			r.fail(at, "quantity", -1, "a number")
+		}
+		out = append(out, qe)
+	}
+	return out
+}
+
+func decodeEvent(ev *jv, src []byte, path string) (Event, error) {
+	r := &reader{}
+	e := Event{
+		Type:                r.str(ev, path, "type"),
+		EventID:             r.str(ev, path, "eventID"),
+		EventTimeZoneOffset: r.str(ev, path, "eventTimeZoneOffset"),
+		Action:              r.str(ev, path, "action"),
+		BizStep:             NormalizeVocab(VocabBizStep, r.str(ev, path, "bizStep")),
+		Disposition:         NormalizeVocab(VocabDisposition, r.str(ev, path, "disposition")),
+		EPCList:             r.strs(ev, path, "epcList"),
+		ParentID:            r.str(ev, path, "parentID"),
+		ChildEPCs:           r.strs(ev, path, "childEPCs"),
+		InputEPCList:        r.strs(ev, path, "inputEPCList"),
+		OutputEPCList:       r.strs(ev, path, "outputEPCList"),
+		TransformationID:    r.str(ev, path, "transformationID"),
+		QuantityList:        r.quantities(ev, path, "quantityList"),
+		ChildQuantityList:   r.quantities(ev, path, "childQuantityList"),
+		InputQuantityList:   r.quantities(ev, path, "inputQuantityList"),
+		OutputQuantityList:  r.quantities(ev, path, "outputQuantityList"),
+	}
+	if v := ev.get("ilmd"); v != nil {
+		e.ILMD = v.raw(src)
+	}
+	if v := ev.get("sensorElementList"); v != nil {
+		e.SensorElementList = v.raw(src)
+	}
+	eventTime, recordTime := r.str(ev, path, "eventTime"), r.str(ev, path, "recordTime")
+	if pd := r.obj(ev, path, "persistentDisposition"); pd != nil {
+		e.PersistentDisposition = &PersistentDisposition{}
+		at := path + "/persistentDisposition"
+		for _, s := range r.strs(pd, at, "set") {
+			e.PersistentDisposition.Set = append(e.PersistentDisposition.Set, NormalizeVocab(VocabDisposition, s))
+		}
+		for _, s := range r.strs(pd, at, "unset") {
+			e.PersistentDisposition.Unset = append(e.PersistentDisposition.Unset, NormalizeVocab(VocabDisposition, s))
+		}
+	}
+	if rp := r.obj(ev, path, "readPoint"); rp != nil {
+		e.ReadPoint = r.str(rp, path+"/readPoint", "id")
+	}
+	if bl := r.obj(ev, path, "bizLocation"); bl != nil {
+		e.BizLocation = r.str(bl, path+"/bizLocation", "id")
+	}
+	for i, bt := range r.objs(ev, path, "bizTransactionList") {
+		at := path + "/bizTransactionList/" + strconv.Itoa(i)
+		e.BizTransactions = append(e.BizTransactions, BizTransaction{Type: NormalizeVocab(VocabBizTransactionType, r.str(bt, at, "type")), ID: r.str(bt, at, "bizTransaction")})
+	}
+	for i, s := range r.objs(ev, path, "sourceList") {
+		at := path + "/sourceList/" + strconv.Itoa(i)
+		e.Sources = append(e.Sources, SourceDest{Type: NormalizeVocab(VocabSourceDestType, r.str(s, at, "type")), ID: r.str(s, at, "source")})
+	}
+	for i, d := range r.objs(ev, path, "destinationList") {
+		at := path + "/destinationList/" + strconv.Itoa(i)
+		e.Destinations = append(e.Destinations, SourceDest{Type: NormalizeVocab(VocabSourceDestType, r.str(d, at, "type")), ID: r.str(d, at, "destination")})
+	}
+	switch ci := ev.get("certificationInfo"); {
+	case ci == nil:
+	case ci.kind == 's':
+		e.CertificationInfo = []string{ci.str}
+	case ci.kind == 'z':
+		e.CertificationInfo = []string{""}
+	default:
+		e.CertificationInfo = r.strs(ev, path, "certificationInfo")
+	}
+	if r.err != nil {
+		return Event{}, r.err
+	}
 	bad := func(field string, err error) (Event, error) {
 		return Event{}, gongxu.Errorf(gongxu.KindInvalid, "epcis: %s/%s: %v", path, field, err)
 	}
-	var re rawEvent
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if err := dec.Decode(&re); err != nil {
-		return bad("", err)
-	}
-	e := Event{
-		Type:                re.Type,
-		EventID:             re.EventID,
-		EventTimeZoneOffset: re.EventTimeZoneOffset,
-		Action:              re.Action,
-		BizStep:             NormalizeVocab(VocabBizStep, re.BizStep),
-		Disposition:         NormalizeVocab(VocabDisposition, re.Disposition),
-		EPCList:             re.EPCList,
-		ParentID:            re.ParentID,
-		ChildEPCs:           re.ChildEPCs,
-		InputEPCList:        re.InputEPCList,
-		OutputEPCList:       re.OutputEPCList,
-		TransformationID:    re.TransformationID,
-		ILMD:                re.ILMD,
-		SensorElementList:   re.SensorElementList,
-		QuantityList:        quantities(re.QuantityList),
-		ChildQuantityList:   quantities(re.ChildQuantityList),
-		InputQuantityList:   quantities(re.InputQuantityList),
-		OutputQuantityList:  quantities(re.OutputQuantityList),
-	}
 	var err error
-	if e.EventTime, err = parseMillis(re.EventTime); err != nil {
+	if e.EventTime, err = parseMillis(eventTime); err != nil {
 		return bad("eventTime", err)
 	}
-	if re.RecordTime != "" {
-		rt, err := parseMillis(re.RecordTime)
+	if recordTime != "" {
+		rt, err := parseMillis(recordTime)
 		if err != nil {
 			return bad("recordTime", err)
 		}
 		e.RecordTime = &rt
 	}
-	if pd := re.PersistentDisposition; pd != nil {
-		e.PersistentDisposition = &PersistentDisposition{}
-		for _, s := range pd.Set {
-			e.PersistentDisposition.Set = append(e.PersistentDisposition.Set, NormalizeVocab(VocabDisposition, s))
-		}
-		for _, s := range pd.Unset {
-			e.PersistentDisposition.Unset = append(e.PersistentDisposition.Unset, NormalizeVocab(VocabDisposition, s))
+	if v := ev.get("errorDeclaration"); v != nil {
+		if e.ErrorDeclaration, err = decodeErrorDeclaration(v, src, path+"/errorDeclaration"); err != nil {
+			return Event{}, err
 		}
 	}
-	if re.ReadPoint != nil {
-		e.ReadPoint = re.ReadPoint.ID
-	}
-	if re.BizLocation != nil {
-		e.BizLocation = re.BizLocation.ID
-	}
-	for _, bt := range re.BizTransactionList {
-		e.BizTransactions = append(e.BizTransactions, BizTransaction{Type: NormalizeVocab(VocabBizTransactionType, bt.Type), ID: bt.BizTransaction})
-	}
-	for _, s := range re.SourceList {
-		e.Sources = append(e.Sources, SourceDest{Type: NormalizeVocab(VocabSourceDestType, s.Type), ID: s.Source})
-	}
-	for _, d := range re.DestinationList {
-		e.Destinations = append(e.Destinations, SourceDest{Type: NormalizeVocab(VocabSourceDestType, d.Type), ID: d.Destination})
-	}
-	if len(re.CertificationInfo) > 0 {
-		var one string
-		if json.Unmarshal(re.CertificationInfo, &one) == nil {
-			e.CertificationInfo = []string{one}
-		} else if err := json.Unmarshal(re.CertificationInfo, &e.CertificationInfo); err != nil {
-			return bad("certificationInfo", err)
-		}
-	}
-	if len(re.ErrorDeclaration) > 0 {
-		ed, err := decodeErrorDeclaration(re.ErrorDeclaration)
-		if err != nil {
-			return bad("errorDeclaration", err)
-		}
-		e.ErrorDeclaration = ed
-	}
-	var all map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &all); err != nil {
-		return bad("", err)
-	}
-	for k, v := range all {
+	for i, k := range ev.keys {
 		if !standardEventKeys[k] {
 			if e.Extensions == nil {
 				e.Extensions = map[string]json.RawMessage{}
 			}
-			e.Extensions[k] = v
+			e.Extensions[k] = ev.vals[i].raw(src)
 		}
 	}
 	return e, nil
 }
 
-func quantities(in []rawQuantity) []Quantity {
-	var out []Quantity
-	for _, q := range in {
-		out = append(out, Quantity{EPCClass: q.EPCClass, Quantity: string(q.Quantity), UOM: q.UOM})
+func decodeErrorDeclaration(v *jv, src []byte, path string) (*ErrorDeclaration, error) {
+	if v.kind != 'o' && v.kind != 'z' {
+		return nil, gongxu.Errorf(gongxu.KindInvalid, "epcis: %s: want an object", path)
 	}
-	return out
-}
-
-func decodeErrorDeclaration(raw json.RawMessage) (*ErrorDeclaration, error) {
-	var r struct {
-		DeclarationTime    string   `json:"declarationTime"`
-		Reason             string   `json:"reason"`
-		CorrectiveEventIDs []string `json:"correctiveEventIDs"`
+	r := &reader{}
+	when := r.str(v, path, "declarationTime")
+	ed := &ErrorDeclaration{Reason: NormalizeVocab(VocabErrorReason, r.str(v, path, "reason")), CorrectiveEventIDs: r.strs(v, path, "correctiveEventIDs")}
+	if r.err != nil {
+		return nil, r.err
 	}
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return nil, err
-	}
-	ms, err := parseMillis(r.DeclarationTime)
+	ms, err := parseMillis(when)
 	if err != nil {
-		return nil, err
+		return nil, gongxu.Errorf(gongxu.KindInvalid, "epcis: %s: %v", path, err)
 	}
-	ed := &ErrorDeclaration{DeclarationTime: ms, Reason: NormalizeVocab(VocabErrorReason, r.Reason), CorrectiveEventIDs: r.CorrectiveEventIDs}
-	var all map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &all); err != nil {
-		return nil, err
-	}
-	for k, v := range all {
-		if k != "declarationTime" && k != "reason" && k != "correctiveEventIDs" {
+	ed.DeclarationTime = ms
+	for i, k := range v.keys {
+		if !declarationFields.exact[k] {
 			if ed.Extensions == nil {
 				ed.Extensions = map[string]json.RawMessage{}
 			}
-			ed.Extensions[k] = v
+			ed.Extensions[k] = v.vals[i].raw(src)
 		}
 	}
 	return ed, nil
@@ -555,23 +731,24 @@ func FormatMillis(ms int64) string {
 	return time.UnixMilli(ms).UTC().Format("2006-01-02T15:04:05.000Z")
 }
 
-// customContext returns the entries of a document's @context other than
-// the standard EPCIS context, or nil when there are none.
-func customContext(ctx json.RawMessage) []json.RawMessage {
-	var list []json.RawMessage
-	if json.Unmarshal(ctx, &list) != nil {
-		list = []json.RawMessage{ctx}
+// customContext returns, as written, the entries of a document's @context
+// other than the standard EPCIS context, or nil when there are none.
+func customContext(ctx *jv, src []byte) []json.RawMessage {
+	var list []*jv
+	switch {
+	case ctx == nil || ctx.kind == 'z':
+		return nil
+	case ctx.kind == 'a':
+		list = ctx.items
+	default:
+		list = []*jv{ctx}
 	}
 	var out []json.RawMessage
 	for _, c := range list {
-		var s string
-		if json.Unmarshal(c, &s) == nil && isStandardContext(s) {
+		if c.kind == 's' && isStandardContext(c.str) {
 			continue
 		}
-		if len(bytes.TrimSpace(c)) == 0 {
-			continue
-		}
-		out = append(out, c)
+		out = append(out, c.raw(src))
 	}
 	return out
 }
@@ -580,42 +757,34 @@ func isStandardContext(s string) bool {
 	return strings.HasPrefix(s, "https://ref.gs1.org/standards/epcis/") && strings.HasSuffix(s, "epcis-context.jsonld")
 }
 
-// standalone returns the event's JSON with "eventID" added when it was
-// assigned and "@context" (the standard context plus the document's own
-// entries) when the document declared namespaces and the event has none.
-// Neither changes the event's hash.
-func standalone(raw json.RawMessage, e Event, extraCtx []json.RawMessage) (json.RawMessage, error) {
+// standalone returns the event's JSON, as written in src, with "eventID"
+// added when it was assigned and "@context" (the standard context plus the
+// document's own entries) when the document declared namespaces and the
+// event has none. Neither changes the event's hash.
+func standalone(ev *jv, src []byte, e Event, extraCtx []json.RawMessage) (json.RawMessage, error) {
 	var add []string
 	if e.IDAssigned {
 		id, _ := json.Marshal(e.EventID)
 		add = append(add, `"eventID":`+string(id))
 	}
-	if len(extraCtx) > 0 {
-		var probe struct {
-			Context json.RawMessage `json:"@context"`
-		}
-		if json.Unmarshal(raw, &probe) == nil && len(probe.Context) == 0 {
-			std, _ := json.Marshal(StandardContext)
-			parts := []string{string(std)}
-			for _, c := range extraCtx {
-				var buf bytes.Buffer
-				if err := json.Compact(&buf, c); err != nil {
-					return nil, gongxu.Wrap(err, "epcis: compacting @context")
-				}
-				parts = append(parts, buf.String())
+	if len(extraCtx) > 0 && !ev.has("@context") {
+		std, _ := json.Marshal(StandardContext)
+		parts := []string{string(std)}
+		for _, c := range extraCtx {
+			var buf bytes.Buffer
+			if err := json.Compact(&buf, c); err != nil {
+				return nil, gongxu.Errorf(gongxu.KindInvalid, "epcis: compacting @context: %v", err)
 			}
-			add = append(add, `"@context":[`+strings.Join(parts, ",")+`]`)
+			parts = append(parts, buf.String())
 		}
+		add = append(add, `"@context":[`+strings.Join(parts, ",")+`]`)
 	}
-	trimmed := bytes.TrimSpace(raw)
+	written := src[ev.start:ev.end]
 	if len(add) == 0 {
-		return append(json.RawMessage(nil), trimmed...), nil
+		return append(json.RawMessage(nil), written...), nil
 	}
-	if len(trimmed) < 2 || trimmed[0] != '{' {
-		return nil, gongxu.Errorf(gongxu.KindInternal, "epcis: an event is not a JSON object")
-	}
-	body := bytes.TrimSpace(trimmed[1:])
-	out := make([]byte, 0, len(trimmed)+64)
+	body := bytes.TrimSpace(written[1:])
+	out := make([]byte, 0, len(written)+64)
 	out = append(out, '{')
 	out = append(out, strings.Join(add, ",")...)
 	if len(body) > 0 && body[0] != '}' {

@@ -197,7 +197,7 @@ func TestBadDocuments(t *testing.T) {
 		{"not JSON", []byte(`{"type":`), ParseOptions{}, gongxu.KindInvalid, []string{"not valid JSON"}},
 		{"trailing data", append(doc(okEvent), []byte(` {}`)...), ParseOptions{}, gongxu.KindInvalid, []string{"not valid JSON"}},
 		{"too deep", doc(strings.Replace(okEvent, `"action"`, `"x:deep":`+strings.Repeat("[", 300)+strings.Repeat("]", 300)+`,"action"`, 1)),
-			ParseOptions{}, gongxu.KindInvalid, []string{"nested more than 200"}},
+			ParseOptions{}, gongxu.KindTooLarge, []string{"/epcisBody/eventList/0/x:deep/0/0", "nested more than 24 levels"}},
 		{"not an object", []byte(`[1]`), ParseOptions{}, gongxu.KindInvalid, []string{"JSON object"}},
 		{"oversized", doc(okEvent), ParseOptions{MaxBytes: 100}, gongxu.KindTooLarge, []string{"over the limit of 100"}},
 		{"over the default limit", doc(okEvent, strings.Repeat(" ", DefaultMaxBytes)), ParseOptions{}, gongxu.KindTooLarge, []string{"over the limit"}},

@@ -64,27 +64,36 @@ func hashID(pre string) string {
 
 // PreHash returns the pre-hash string of an event (see EventHash), for
 // debugging and for comparing with other implementations.
+//
+// The event and the context are read as ParseDocument reads a document:
+// one meaning (no key twice, also after unescaping or case folding) and
+// the limits of ojson.go; errors are KindInvalid or KindTooLarge.
 func PreHash(event []byte, context []byte) (string, error) {
-	ev, err := parseJV(event)
-	if err != nil || ev.kind != 'o' {
+	ev, err := parseJV(event, docLimits)
+	if err != nil {
+		return "", err
+	}
+	if ev.kind != 'o' {
 		return "", gongxu.Errorf(gongxu.KindInvalid, "epcis: an event must be a JSON object")
 	}
 	var ctx *jv
 	if len(context) > 0 {
-		if ctx, err = parseJV(context); err != nil {
-			return "", gongxu.Errorf(gongxu.KindInvalid, "epcis: @context is not valid JSON")
+		if ctx, err = parseJV(context, docLimits); err != nil {
+			return "", gongxu.Errorf(gongxu.ErrorKind(err), "epcis: @context: %s", gongxu.ErrorMessage(err))
 		}
 	}
 	return preHash(ev, ctx), nil
 }
 
+// preHash computes the pre-hash string of a parsed event. It does not
+// change ev. Its work is O(n log n) in the size of the event.
 func preHash(ev *jv, docContext *jv) string {
 	ns := namespacesFrom(docContext)
 	if c := ev.get("@context"); c != nil {
 		addNamespaces(ns, c)
 	}
-	expandBareVocabulary(ev)
-	root := toTree(ev, ns, true)
+	t := &treeMaker{ns: ns, bare: bareVocabulary(ev)}
+	root := t.toTree(ev, true)
 	root = deepCorrect(root)
 	return eventPreHash(root)
 }
@@ -158,10 +167,13 @@ const (
 	gs1Voc = "https://ref.gs1.org/voc/"
 )
 
-func expandBareVocabulary(ev *jv) {
+// bareVocabulary returns the expanded text of the event's bare CBV values,
+// by the value they replace.
+func bareVocabulary(ev *jv) map[*jv]string {
+	out := map[*jv]string{}
 	bare := func(v *jv, prefix string) {
 		if v != nil && v.kind == 's' && v.str != "" && !strings.Contains(v.str, ":") {
-			v.str = prefix + v.str
+			out[v] = prefix + v.str
 		}
 	}
 	bare(ev.get("bizStep"), cbvWeb+"BizStep-")
@@ -191,6 +203,7 @@ func expandBareVocabulary(ev *jv) {
 			bare(sr.get("component"), cbvWeb+"Comp-")
 		}
 	}
+	return out
 }
 
 // --- the tree ---------------------------------------------------------------
@@ -203,6 +216,14 @@ type node struct {
 	value    string
 	children []*node
 	pair     bool
+	drop     bool // used up by the property order (inOrder, eventPreHash)
+}
+
+// treeMaker converts an event's JSON into the tree, with the namespaces
+// in scope and the expanded text of its bare CBV values.
+type treeMaker struct {
+	ns   map[string]string
+	bare map[*jv]string
 }
 
 // toTree converts JSON into the tree: object keys become children (a list
@@ -210,12 +231,13 @@ type node struct {
 // become {namespace}name, and every object's children are sorted, except an
 // object holding a bizTransaction, source or destination, whose fields keep
 // their order.
-func toTree(v *jv, ns map[string]string, event bool) *node {
+func (t *treeMaker) toTree(v *jv, event bool) *node {
+	ns := t.ns
 	n := &node{}
 	switch v.kind {
 	case 'a':
 		for _, it := range v.items {
-			n.children = append(n.children, toTree(it, ns, false))
+			n.children = append(n.children, t.toTree(it, false))
 		}
 		keep := false
 		for _, it := range v.items {
@@ -246,7 +268,7 @@ func toTree(v *jv, ns map[string]string, event bool) *node {
 				}
 				continue
 			}
-			child := toTree(val, ns, false)
+			child := t.toTree(val, false)
 			key := expandKey(ns, k)
 			if val.kind == 'a' {
 				for _, el := range child.children {
@@ -260,7 +282,11 @@ func toTree(v *jv, ns map[string]string, event bool) *node {
 			sortNodes(n.children)
 		}
 	case 's':
-		n.value = expandValueCURIE(ns, v.str)
+		s := v.str
+		if b, ok := t.bare[v]; ok {
+			s = b
+		}
+		n.value = expandValueCURIE(ns, s)
 	case 'n':
 		n.value = pyNumber(v.str)
 	case 'b':
@@ -397,16 +423,32 @@ var (
 		{name: "bizTransactionList", sub: pairOrder},
 		{name: "sourceList", sub: pairOrder},
 		{name: "destinationList", sub: pairOrder},
-		{name: "sensorElementList", sub: []ord{{name: "sensorElement", sub: []ord{
-			{name: "sensorMetadata", sub: names("time", "startTime", "endTime", "deviceID", "deviceMetadata", "rawData", "dataProcessingMethod", "bizRules")},
-			{name: "sensorReport", sub: names("type", "exception", "deviceID", "deviceMetadata", "rawData", "dataProcessingMethod", "time",
-				"microorganism", "chemicalSubstance", "value", "component", "stringValue", "booleanValue", "hexBinaryValue", "uriValue",
-				"minValue", "maxValue", "meanValue", "sDev", "percRank", "percValue", "uom", "coordinateReferenceSystem")},
-		}}}},
+		{name: "sensorElementList", sub: []ord{{name: "sensorElement", sub: sensorOrder}}},
+	}
+
+	// sensorOrder is the property order inside a sensorElement.
+	sensorOrder = []ord{
+		{name: "sensorMetadata", sub: names("time", "startTime", "endTime", "deviceID", "deviceMetadata", "rawData", "dataProcessingMethod", "bizRules")},
+		{name: "sensorReport", sub: names("type", "exception", "deviceID", "deviceMetadata", "rawData", "dataProcessingMethod", "time",
+			"microorganism", "chemicalSubstance", "value", "component", "stringValue", "booleanValue", "hexBinaryValue", "uriValue",
+			"minValue", "maxValue", "meanValue", "sDev", "percRank", "percValue", "uom", "coordinateReferenceSystem")},
 	}
 
 	notHashed = map[string]bool{"recordTime": true, "eventID": true, "type": true, "errorDeclaration": true, "certificationInfo": true}
 )
+
+// ordNames returns the names in the sub-order of the entry name of order.
+func ordNames(order []ord, name string) []string {
+	var out []string
+	for _, o := range order {
+		if o.name == name {
+			for _, s := range o.sub {
+				out = append(out, s.name)
+			}
+		}
+	}
+	return out
+}
 
 func names(ns ...string) []ord {
 	out := make([]ord, len(ns))
@@ -435,16 +477,23 @@ func eventPreHash(ev *node) string {
 	}
 
 	var fieldParts []string
+	dropped := false
 	for _, o := range propOrder {
 		if o.sub == nil {
 			continue
 		}
-		for _, c := range named(ev.children, o.name) {
+		for _, c := range ev.children {
+			if c.pair || c.name != o.name {
+				continue
+			}
 			if inner := fieldExtensions(c.children, o.sub); inner != "" {
 				fieldParts = append(fieldParts, displayName(o.name)+inner)
-				ev.children = without(ev.children, func(x *node) bool { return x == c })
+				c.drop, dropped = true, true
 			}
 		}
+	}
+	if dropped {
+		ev.children = without(ev.children, func(x *node) bool { return x.drop })
 	}
 
 	rest := without(ev.children, func(c *node) bool { return !c.pair && notHashed[c.name] })
@@ -457,23 +506,31 @@ func eventPreHash(ev *node) string {
 
 // inOrder emits the children of *list that order names, in that order, and
 // removes from *list every child it has fully used; what is left are the
-// extensions.
+// extensions. The names of an order differ, so a child used up by one name
+// is never looked at by the next, and the removal is one pass at the end.
 func inOrder(list *[]*node, order []ord) string {
 	var pre strings.Builder
+	dropped := false
 	for _, o := range order {
 		var vals []string
-		for _, c := range named(*list, o.name) {
+		for _, c := range *list {
+			if c.pair || c.name != o.name {
+				continue
+			}
 			if s := childPreHash(c, o.sub); s != "" {
 				vals = append(vals, s)
 			}
 			if len(c.children) == 0 {
-				*list = without(*list, func(x *node) bool { return x == c })
+				c.drop, dropped = true, true
 			}
 		}
 		sort.Strings(vals)
 		for _, v := range vals {
 			pre.WriteString(v)
 		}
+	}
+	if dropped {
+		*list = without(*list, func(x *node) bool { return x.drop })
 	}
 	return pre.String()
 }
@@ -678,8 +735,16 @@ func canonicalNumber(s string) string {
 	if len(d) > -exp {
 		return sign + d[:len(d)+exp] + "." + d[len(d)+exp:]
 	}
+	if -exp-len(d) > maxPlainZeros {
+		return s // "1E-999999999": the reference would write a billion zeros
+	}
 	return sign + "0." + strings.Repeat("0", -exp-len(d)) + d
 }
+
+// maxPlainZeros bounds the zeros canonicalNumber writes after the point: a
+// text value such as "1E-999999999" (a string, so no limit on numbers
+// applies) stays as written, where the reference would expand it.
+const maxPlainZeros = 1000
 
 func tail(s string, n int) string {
 	if n >= len(s) {

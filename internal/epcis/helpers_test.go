@@ -12,12 +12,22 @@ import (
 
 const examplesDir = "testdata/gs1/examples"
 
-// examples returns every example document GS1 ships, walking subfolders.
+// twoMeanings lists the GS1 examples that hold an object with a key twice,
+// by the key: readers disagree on what they say (encoding/json and Python
+// keep the last value, others the first or refuse), so ParseDocument and
+// ValidateJSON refuse them, as the ledger's gongxu.CheckJSON does
+// (TestExamplesWithTwoMeanings).
+var twoMeanings = map[string]string{
+	examplesDir + "/AssociationEvent/AssociationEvent-h.jsonld": "eventID",
+}
+
+// examples returns every example document GS1 ships, walking subfolders,
+// except those of twoMeanings.
 func examples(t *testing.T) []string {
 	t.Helper()
 	var files []string
 	err := filepath.WalkDir(examplesDir, func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".jsonld") {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".jsonld") && twoMeanings[filepath.ToSlash(p)] == "" {
 			files = append(files, p)
 		}
 		return err

@@ -142,12 +142,21 @@ func (n notPrefix) String() string            { return n.src }
 // @context). A failure is KindInvalid and names the failing JSON pointer and
 // the schema's message, e.g.
 // "/epcisBody/eventList/0/bizStep: value must be one of 'accepting', …".
+//
+// raw is read as ParseDocument reads it, so the schema judges the members
+// every reader sees: a document with two keys equal after unescaping or
+// case folding is KindInvalid, and one beyond the shape limits of ojson.go
+// (all but MaxMembers: an export holds as many events as it holds) is
+// KindTooLarge.
 func ValidateJSON(raw []byte) error {
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	root, err := parseJV(raw, exportLimits)
 	if err != nil {
-		return gongxu.Errorf(gongxu.KindInvalid, "epcis: the document is not valid JSON: %v", err)
+		return err
 	}
-	return validateValue(doc)
+	if err := checkOneMeaning(raw, exportLimits); err != nil {
+		return err
+	}
+	return validateValue(toAny(root))
 }
 
 func validateValue(doc any) error {
@@ -214,7 +223,7 @@ func jsonPointer(tokens []string) string {
 	var sb strings.Builder
 	for _, t := range tokens {
 		sb.WriteByte('/')
-		sb.WriteString(strings.NewReplacer("~", "~0", "/", "~1").Replace(t))
+		sb.WriteString(escapePointer(t))
 	}
 	return sb.String()
 }
