@@ -474,6 +474,13 @@ func (a *App) route(tx *gongxu.Tx) (module.Route, module.Msg, error) {
 	return route, msg, nil
 }
 
+// DecodeMsg decodes and checks a message body of type typ exactly as CheckTx,
+// proposals and blocks do, for tools and fuzzing.
+func (a *App) DecodeMsg(typ string, body []byte) (module.Msg, error) {
+	_, msg, err := a.route(&gongxu.Tx{Type: typ, Body: body})
+	return msg, err
+}
+
 // decodeBody decodes a message body that has exactly one meaning: a compact
 // JSON object (gongxu.CheckJSON: no duplicate or case-variant keys, valid
 // UTF-8, bounded) whose member names match the message's fields exactly —

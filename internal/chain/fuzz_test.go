@@ -1,0 +1,72 @@
+package chain_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+	"testing"
+
+	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/internal/chain/chaintest"
+)
+
+// FuzzMessages fuzzes the body decoder of every message type: no input
+// panics or yields an internal error; the verdict is the same twice; and
+// what is accepted has exactly one meaning — encoding/json (which matches
+// keys case-insensitively and lets the last duplicate win) decodes it to
+// the very same message, and re-encoding the message decodes to it again.
+func FuzzMessages(f *testing.F) {
+	h := chaintest.New(f, orgs...)
+	types := h.App.Types()
+	seeds := []string{
+		`{}`, `{"description":"a"}`, `{"description":"a","description":"b"}`, `{"Description":"a"}`,
+		`{"pool":1,"leaves":[{"consumer":"ab","variant":"m","qty":1}]}`, `{"pool":1,"qty":2}`,
+		`{"document":{"type":"ObjectEvent","eventTime":"2026-01-01T00:00:00Z","eventTimeZoneOffset":"+00:00","action":"OBSERVE","epcList":["urn:epc:id:sgtin:0614141.107346.1"]}}`,
+		`{"lot":"factory-a/fab-001","reason":"mould"}`, `{"kind":"set_param","title":"t","param":"max_org_keys","value":3}`,
+		`{"amount":100,"currency":"CNY","ref":"x"}`, `{"sku":"a","name":"b","variants":[{"id":"m","name":"M"}]}`,
+	}
+	for i := range types {
+		for _, s := range seeds {
+			f.Add(uint8(i), []byte(s))
+		}
+	}
+	f.Fuzz(func(t *testing.T, ti uint8, body []byte) {
+		typ := types[int(ti)%len(types)]
+		msg, err := h.App.DecodeMsg(typ, body)
+		msg2, err2 := h.App.DecodeMsg(typ, body)
+		if (err == nil) != (err2 == nil) || gongxu.ErrorKind(err) != gongxu.ErrorKind(err2) {
+			t.Fatalf("%s %q: two verdicts: %v / %v", typ, body, err, err2)
+		}
+		if err != nil {
+			if k := gongxu.ErrorKind(err); k == gongxu.KindInternal {
+				t.Fatalf("%s %q: internal error %v", typ, body, err)
+			}
+			return
+		}
+		if !reflect.DeepEqual(msg, msg2) {
+			t.Fatalf("%s %q: two meanings %+v / %+v", typ, body, msg, msg2)
+		}
+		// encoding/json, case-insensitive and last-wins, sees the same.
+		v1 := reflect.New(reflect.TypeOf(msg).Elem()).Interface()
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(v1); err != nil {
+			t.Fatalf("%s %q: accepted, but encoding/json refuses it: %v", typ, body, err)
+		}
+		if !reflect.DeepEqual(v1, any(msg)) {
+			t.Fatalf("%s %q: encoding/json reads %+v, the chain %+v", typ, body, v1, msg)
+		}
+		// Re-encoded, the message means the same again.
+		re, err := json.Marshal(msg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		msg3, err := h.App.DecodeMsg(typ, re)
+		if err != nil {
+			t.Fatalf("%s: %q accepted, its re-encoding %q refused: %v", typ, body, re, err)
+		}
+		if !reflect.DeepEqual(msg, msg3) {
+			t.Fatalf("%s %q: re-encoded %q means %+v, not %+v", typ, body, re, msg3, msg)
+		}
+	})
+}
