@@ -493,6 +493,16 @@ func decodeBody(typ string, body []byte, msg module.Msg) error {
 		return gongxu.Errorf(gongxu.ErrorKind(err), "%s body: %s", typ, gongxu.ErrorMessage(err))
 	}
 	if err := jsonv2.Unmarshal(body, msg, jsonv2.RejectUnknownMembers(true)); err != nil {
+		var se *jsonv2.SemanticError
+		if errors.As(err, &se) {
+			at := string(se.JSONPointer)
+			if se.Err == jsonv2.ErrUnknownName {
+				return gongxu.Errorf(gongxu.KindInvalid, "%s body: unknown field %q at %s (names are case-sensitive)", typ, se.JSONPointer.LastToken(), at)
+			}
+			if se.GoType != nil && at != "" {
+				return gongxu.Errorf(gongxu.KindInvalid, "%s body: %s at %s is not a valid %s", typ, se.JSONKind, at, se.GoType)
+			}
+		}
 		return gongxu.Errorf(gongxu.KindInvalid, "%s body: %v", typ, err)
 	}
 	return nil

@@ -65,7 +65,7 @@ func TestBadInput(t *testing.T) {
 			return resign(tx)
 		}, gongxu.KindTooLarge, "limit"},
 		{"unknown type", func() []byte { tx := good(); tx.Type = "member/frobnicate"; return resign(tx) }, gongxu.KindUnknownType, "frobnicate"},
-		{"unknown field", func() []byte { tx := good(); tx.Body = []byte(`{"description":"x","evil":1}`); return resign(tx) }, gongxu.KindInvalid, "unknown object member"},
+		{"unknown field", func() []byte { tx := good(); tx.Body = []byte(`{"description":"x","evil":1}`); return resign(tx) }, gongxu.KindInvalid, "unknown field"},
 		{"trailing json", func() []byte { tx := good(); tx.Body = []byte(`{"description":"x"} {}`); return resign(tx) }, gongxu.KindInvalid, "data after the JSON value"},
 		// One meaning per signed byte (issue 10, finding 3): what a signer's
 		// tool shows must be what the chain does.
@@ -89,7 +89,7 @@ func TestBadInput(t *testing.T) {
 			tx.Body = []byte("{\"description\":\"a\",\"de\u017fcription\":\"b\"}")
 			return resign(tx)
 		}, gongxu.KindInvalid, "repeats a key"},
-		{"lone case-variant key", func() []byte { tx := good(); tx.Body = []byte(`{"Description":"a"}`); return resign(tx) }, gongxu.KindInvalid, "unknown object member"},
+		{"lone case-variant key", func() []byte { tx := good(); tx.Body = []byte(`{"Description":"a"}`); return resign(tx) }, gongxu.KindInvalid, "unknown field"},
 		{"whitespace padding", func() []byte {
 			tx := good()
 			tx.Body = []byte(`{"description":"a"` + strings.Repeat(" ", 1000) + `}`)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/hex"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -705,7 +706,11 @@ func TestTraceProjectsTheModule(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res := h.Block(h.SignRaw("factory-a", "trace/capture", append(append([]byte(`{"document":`), doc...), '}')))
+		var c bytes.Buffer // the body a signer's tool sends: compact JSON
+		if err := json.Compact(&c, doc); err != nil {
+			t.Fatal(err)
+		}
+		res := h.Block(h.SignRaw("factory-a", "trace/capture", append(append([]byte(`{"document":`), c.Bytes()...), '}')))
 		if res.Txs[0].Code != 0 {
 			h.ResetSeq("factory-a")
 		} else {
