@@ -1,10 +1,10 @@
 package sqlite
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/hex"
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io/fs"
