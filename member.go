@@ -187,7 +187,7 @@ type Params struct {
 // The defaults of the block budgets, also for networks whose stored
 // parameters predate them.
 const (
-	DefaultMaxBlockWeight     = 20_000
+	DefaultMaxBlockWeight     = 40_000
 	DefaultMaxOpenTxsPerBlock = 200
 )
 
