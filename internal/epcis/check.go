@@ -26,10 +26,12 @@ func CheckTime(eventTime, now time.Time, maxSkew time.Duration) error {
 // the moment a containment loops. Identifiers are compared by their
 // Canonical key, so a URN and a Digital Link URI of one SSCC are one thing.
 //
-// Its work is bounded: each event's search for a loop visits every
-// containment at most once, and the searches of all events together take
-// at most maxAggregationSteps steps (KindTooLarge beyond, which no real
-// packing hierarchy comes near).
+// Its work is bounded: a child that contains nothing (an item, a new
+// container) cannot close a loop and costs O(1); otherwise an ADD looks up,
+// once, what contains its parent (when goods are packed, items into cases
+// into pallets, the parent is new and nothing contains it yet). The
+// look-ups of all events together take at most maxAggregationSteps steps
+// (KindTooLarge beyond, which no real packing hierarchy comes near).
 func CheckAggregation(events []Event) error {
 	type agg struct {
 		i int
@@ -49,7 +51,7 @@ func CheckAggregation(events []Event) error {
 		}
 		return id
 	}
-	g := &containment{children: map[string][]string{}, in: map[string]map[string]bool{}}
+	g := &containment{children: map[string]map[string]int{}, parents: map[string]map[string]int{}}
 	names := map[string]string{} // key → the identifier as first written
 	name := func(k, written string) {
 		if _, ok := names[k]; !ok {
@@ -61,16 +63,30 @@ func CheckAggregation(events []Event) error {
 		name(p, a.e.ParentID)
 		switch a.e.Action {
 		case "ADD":
-			seen := map[string]bool{} // shared by the searches of this event: what cannot reach p now cannot later in it
+			var above map[string]string // what contains p, computed once for the event
 			for _, c := range a.e.ChildEPCs {
 				ck := key(c)
 				name(ck, c)
-				path, err := g.path(ck, p, seen)
-				if err != nil {
-					return gongxu.Errorf(gongxu.KindTooLarge, "epcis: aggregation at event %d: %s", a.i, gongxu.ErrorMessage(err))
+				if _, in := g.children[p][ck]; in {
+					continue
 				}
-				if path != nil {
-					cycle := append([]string{p}, path...)
+				if ck != p && len(g.children[ck]) == 0 {
+					g.add(p, ck) // ck contains nothing, so not p: the usual case, an item or a new container
+					continue
+				}
+				if above == nil && ck != p {
+					var err error
+					if above, err = g.above(p); err != nil {
+						return gongxu.Errorf(gongxu.KindTooLarge, "epcis: aggregation at event %d: %s", a.i, gongxu.ErrorMessage(err))
+					}
+				}
+				_, loops := above[ck]
+				if ck == p || loops {
+					cycle := []string{p}
+					for k := ck; k != p; k = above[k] {
+						cycle = append(cycle, k)
+					}
+					cycle = append(cycle, p)
 					written := make([]string, len(cycle))
 					for i, k := range cycle {
 						written[i] = names[k]
@@ -82,96 +98,71 @@ func CheckAggregation(events []Event) error {
 			}
 		case "DELETE":
 			if len(a.e.ChildEPCs) == 0 {
+				for c := range g.children[p] {
+					delete(g.parents[c], p)
+				}
 				delete(g.children, p)
-				delete(g.in, p)
 				continue
 			}
-			gone := map[string]bool{}
 			for _, c := range a.e.ChildEPCs {
-				gone[key(c)] = true
+				ck := key(c)
+				delete(g.children[p], ck)
+				delete(g.parents[ck], p)
 			}
-			g.remove(p, gone)
 		}
 	}
 	return nil
 }
 
-// maxAggregationSteps bounds the work of CheckAggregation's searches.
+// maxAggregationSteps bounds the work of CheckAggregation's look-ups.
 const maxAggregationSteps = 1 << 21
 
-// containment is what contains what: each parent's children in the order
-// they were put in, and as a set.
+// containment is what contains what, both ways, each containment numbered
+// in the order it was made.
 type containment struct {
-	children map[string][]string
-	in       map[string]map[string]bool
+	children map[string]map[string]int // parent → child → number
+	parents  map[string]map[string]int // child → parent → number
+	made     int
 	steps    int
 }
 
 func (g *containment) add(parent, child string) {
-	set := g.in[parent]
-	if set == nil {
-		set = map[string]bool{}
-		g.in[parent] = set
+	g.made++
+	if g.children[parent] == nil {
+		g.children[parent] = map[string]int{}
 	}
-	if !set[child] {
-		set[child] = true
-		g.children[parent] = append(g.children[parent], child)
+	if g.parents[child] == nil {
+		g.parents[child] = map[string]int{}
 	}
+	g.children[parent][child] = g.made
+	g.parents[child][parent] = g.made
 }
 
-func (g *containment) remove(parent string, gone map[string]bool) {
-	kids := g.children[parent][:0:0]
-	for _, k := range g.children[parent] {
-		if gone[k] {
-			delete(g.in[parent], k)
-		} else {
-			kids = append(kids, k)
+// above returns every key that contains k, directly or not, with the next
+// key on a shortest way down from it to k. It walks breadth-first, each
+// key's parents in the order they took it in, so the way is always the
+// same.
+func (g *containment) above(k string) (map[string]string, error) {
+	next := map[string]string{}
+	queue := []string{k}
+	var ps []string
+	for len(queue) > 0 {
+		x := queue[0]
+		queue = queue[1:]
+		ps = ps[:0]
+		for p := range g.parents[x] {
+			ps = append(ps, p)
 		}
-	}
-	g.children[parent] = kids
-}
-
-// path returns the chain from → … → to through the children, or nil when to
-// is not (transitively) inside from; from == to is a chain of one. It skips
-// what seen holds, and adds what it visits: a key it visited without
-// reaching to cannot reach it. The search is depth-first in the order the
-// children were put in, without recursion.
-func (g *containment) path(from, to string, seen map[string]bool) ([]string, error) {
-	if from == to {
-		return []string{from}, nil
-	}
-	if seen[from] {
-		return nil, nil
-	}
-	type frame struct {
-		k    string
-		next int
-	}
-	seen[from] = true
-	stack := []frame{{k: from}}
-	for len(stack) > 0 {
-		if g.steps++; g.steps > maxAggregationSteps {
-			return nil, gongxu.Errorf(gongxu.KindTooLarge, "the containments are too many to check for cycles (more than %d steps)", maxAggregationSteps)
-		}
-		top := &stack[len(stack)-1]
-		kids := g.children[top.k]
-		if top.next == len(kids) {
-			stack = stack[:len(stack)-1]
-			continue
-		}
-		c := kids[top.next]
-		top.next++
-		if c == to {
-			out := make([]string, 0, len(stack)+1)
-			for _, f := range stack {
-				out = append(out, f.k)
+		sort.Slice(ps, func(i, j int) bool { return g.parents[x][ps[i]] < g.parents[x][ps[j]] })
+		for _, p := range ps {
+			if g.steps++; g.steps > maxAggregationSteps {
+				return nil, gongxu.Errorf(gongxu.KindTooLarge, "the containments are too many to check for cycles (more than %d steps)", maxAggregationSteps)
 			}
-			return append(out, c), nil
-		}
-		if !seen[c] {
-			seen[c] = true
-			stack = append(stack, frame{k: c})
+			if _, seen := next[p]; !seen && p != k {
+				next[p] = x
+				queue = append(queue, p)
+			}
 		}
 	}
-	return nil, nil
+	return next, nil
 }
