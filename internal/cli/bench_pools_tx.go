@@ -64,7 +64,8 @@ func appendLeafID(dst []byte, hub int, batch uint64, i, idLen int) []byte {
 
 // batchBody is the JSON body of pool/batch for pool with n leaves of hub's
 // batch number batch, written directly (the same fields json.Marshal
-// writes for pool.MsgBatch).
+// writes for pool.MsgBatch). Hub is below 2^15: its top bit makes the
+// leaves' pickup commitments.
 func batchBody(poolID uint64, hub int, batch uint64, n, idLen int) []byte {
 	b := make([]byte, 0, 32+n*(idLen+32))
 	b = append(b, `{"pool":`...)
@@ -80,13 +81,17 @@ func batchBody(poolID uint64, hub int, batch uint64, n, idLen int) []byte {
 		b = append(b, leafVariants[i%len(leafVariants)]...)
 		b = append(b, `","qty":`...)
 		b = strconv.AppendInt(b, leafQty(i), 10)
-		b = append(b, '}')
+		b = append(b, `,"commit":"`...)
+		b = appendLeafID(b, hub|1<<15, batch, i, 64) // a pickup commitment, distinct within the batch
+		b = append(b, `"}`...)
 	}
 	return append(b, "]}"...)
 }
 
 // leafBytes is the size of one leaf in a batch body, its comma included.
-func leafBytes(idLen int) int { return len(`{"id":"","variant":"s","qty":1},`) + idLen }
+func leafBytes(idLen int) int {
+	return len(`{"id":"","variant":"s","qty":1,"commit":""},`) + idLen + 64
+}
 
 // batchTx returns the builder of hub batches for poolID: signer i is hub i
 // (keys[i]); the sequence numbers the batch, so its leaf ids are new.

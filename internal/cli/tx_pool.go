@@ -289,19 +289,24 @@ A ready pool's hub confirms its delivery only once it was shipped.`,
 
 func newTxPoolPickupCmd(env *Env, o *txOptions) *cobra.Command {
 	var m pool.MsgPickup
-	var receipt string
+	var receipt, secret string
 	c := &cobra.Command{
-		Use:   "pickup POOL_ID (--receipt FILE | --pledge N) [--qty N]",
+		Use:   "pickup POOL_ID (--receipt FILE [--secret HEX] | --pledge N) [--qty N]",
 		Short: "Record that a consumer collected a pledge at your hub",
 		Long: `Record that a consumer collected a pledge at your hub, after your hub confirmed
-its delivery: a leaf of one of your batches, by the receipt the consumer shows
-(the JSON file "tx pool batch" wrote; the ledger checks it against the
-batch's Merkle root), or a direct pledge naming your hub, by its id. --qty is
-what was handed over when less than pledged. The ledger names the pickup by
-the pledge (urn:gongxu:pledge:<batch tx>:<leaf>), never by the person, and
+its delivery: a leaf of one of your batches, by the consumer's copy of the
+receipt (the JSON file "tx pool batch" wrote; the ledger checks it against
+the batch's Merkle root) with its pickup secret, or a direct pledge naming
+your hub, by its id. A receipt alone is public and collects nothing: the
+ledger checks the secret against the leaf's commitment. It is the "secret"
+of the consumer's copy, or --secret when the consumer shows it apart (the
+receipt then may be the public one the node serves). --qty is what was
+handed over when less than pledged. The ledger names the pickup by the
+pledge (urn:gongxu:pledge:<batch tx>:<leaf>), never by the person, and
 records it as an EPCIS ObjectEvent (retail_selling) of the lots the goods
 came from; a pledge is picked up once.`,
 		Example: `  gongxu tx pool pickup 1 --receipt receipts-1-3FA2B1C0/0003.json --from riverside-hub
+  gongxu tx pool pickup 1 --receipt public.json --secret 5be0…9a1c --from riverside-hub
   gongxu tx pool pickup 1 --pledge 2 --from riverside-hub`,
 		Args: exactArgs("POOL_ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -317,10 +322,22 @@ came from; a pledge is picked up once.`,
 			if (receipt == "") == (msg.Pledge == 0) {
 				return usagef("name the pledge with --receipt FILE or --pledge N (one of them)")
 			}
+			if secret != "" && receipt == "" {
+				return usagef("--secret goes with --receipt: a direct pledge has no pickup secret")
+			}
 			if receipt != "" {
 				var r gongxu.Receipt
 				if err := readFlagFile("--receipt", receipt, &r); err != nil {
 					return err
+				}
+				if secret != "" {
+					r.Secret = strings.ToLower(strings.TrimSpace(secret))
+				}
+				if r.Secret == "" {
+					return usagef("the receipt %s holds no pickup secret (a public receipt): use the consumer's copy, or give the secret they show with --secret", receipt)
+				}
+				if _, err := gongxu.PickupCommit(r.Secret); err != nil {
+					return asUsage(err)
 				}
 				msg.Receipt = &r
 			}
@@ -328,6 +345,7 @@ came from; a pledge is picked up once.`,
 		},
 	}
 	c.Flags().StringVar(&receipt, "receipt", "", "the consumer's receipt `FILE`")
+	c.Flags().StringVar(&secret, "secret", "", "the consumer's pickup secret, 64 `HEX` characters (default: the receipt's)")
 	c.Flags().Uint64Var(&m.Pledge, "pledge", 0, "a direct pledge's `ID`")
 	c.Flags().Int64Var(&m.Qty, "qty", 0, "units `N` handed over, when fewer than pledged")
 	return c

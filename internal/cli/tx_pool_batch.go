@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
@@ -47,14 +48,21 @@ the ledger carries only a pseudonym,
 
 where row is the leaf's index in the batch (from 0) and secret is the hub's 32
 random bytes in HOME/keys/NAME.pseudonym (NAME the --from key; created, mode
-0600, on first use; keep it with the key: the same file gives the same ids).
+0600, on first use; keep it with the key: the same file gives the same ids),
+and the commitment to the consumer's pickup secret,
+
+  pickup secret = hex(HMAC-SHA256(secret, "gongxu/pool/pickup/v1" || 0x00 || leaf id))
+  commit        = hex(sha256("gongxu/pool/pickup/v1" || 0x00 || pickup secret bytes))
 
 Once the batch is committed, one receipt per leaf is written to DIR (default
 ./receipts-POOL-HASH/, HASH the first 8 characters of the transaction hash) as
 INDEX.json, computed locally, plus index.csv mapping each consumer reference to
-its receipt file. Hand each consumer their receipt; keep index.csv at the hub.
-Anyone can check a receipt with "gongxu verify receipt". With --no-wait the
-receipts are written once the node accepts the batch, before its commit.`,
+its receipt file. Each receipt is the consumer's copy: it holds their pickup
+secret, which collects the goods (the receipts the node serves to anyone do
+not). Hand each consumer their own receipt, and nobody else; keep index.csv at
+the hub. Anyone can check a receipt with "gongxu verify receipt". With
+--no-wait the receipts are written once the node accepts the batch, before its
+commit.`,
 		Example: `  gongxu tx pool batch 7 --from hub-lishui pledges.csv`,
 		Args:    exactArgs("POOL_ID", "FILE.csv"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -111,7 +119,11 @@ receipts are written once the node accepts the batch, before its commit.`,
 				dir = fmt.Sprintf("receipts-%d-%s", id, res.Hash[:min(8, len(res.Hash))])
 			}
 			out := batchResult{TxResult: res, Leaves: len(m.Leaves), Receipts: dir}
-			werr := writeReceipts(dir, rows, pool.Receipts(res.Hash, id, hub, m.Leaves))
+			rs := pool.Receipts(res.Hash, id, hub, m.Leaves)
+			for i := range rs {
+				rs[i].Secret = pickupSecret(secret, rs[i].Leaf.ID) // the consumer's copy
+			}
+			werr := writeReceipts(dir, rows, rs)
 			if werr == nil {
 				out.Index = filepath.Join(dir, receiptIndexFile)
 			} else {
@@ -129,7 +141,8 @@ receipts are written once the node accepts the batch, before its commit.`,
 			}
 			if werr != nil {
 				return gongxu.Wrap(werr, "batch %s was accepted, but its receipts were not written "+
-					"(the node serves each one at GET /v1/batches/%s/receipts/INDEX)", res.Hash, res.Hash)
+					"(the node serves each public receipt at GET /v1/batches/%s/receipts/INDEX; a consumer's "+
+					"pickup secret is HMAC-SHA256 of the leaf id under the hub's pseudonym secret, as --help says)", res.Hash, res.Hash)
 			}
 			return err
 		},
@@ -206,13 +219,30 @@ func readBatchCSV(r io.Reader) ([]batchRow, error) {
 }
 
 // batchLeaves makes the leaves of rows: the consumer reference becomes a
-// keyed pseudonym.
+// keyed pseudonym, and each leaf commits to its consumer's pickup secret.
 func batchLeaves(secret []byte, poolID uint64, rows []batchRow) []pool.Leaf {
 	leaves := make([]pool.Leaf, len(rows))
 	for i, r := range rows {
-		leaves[i] = pool.Leaf{ID: leafID(secret, r.Consumer, poolID, uint64(i)), Variant: r.Variant, Qty: r.Qty}
+		id := leafID(secret, r.Consumer, poolID, uint64(i))
+		commit, err := gongxu.PickupCommit(pickupSecret(secret, id))
+		if err != nil {
+			panic(err) // pickupSecret makes 32 bytes of lower-case hex
+		}
+		leaves[i] = pool.Leaf{ID: id, Variant: r.Variant, Qty: r.Qty, Commit: commit}
 	}
 	return leaves
+}
+
+// pickupSecret is the pickup secret of the consumer of leaf id:
+// hex(HMAC-SHA256(secret, PickupDomain || 0x00 || id)). Keyed by the hub's
+// pseudonym secret, it is as unguessable as random bytes to anyone without
+// that file, and the hub can make a lost copy again.
+func pickupSecret(secret []byte, id string) string {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte(gongxu.PickupDomain))
+	m.Write([]byte{0})
+	m.Write([]byte(id))
+	return hex.EncodeToString(m.Sum(nil))
 }
 
 // leafID is hex(sha256(secret || consumer || 0x00 || pool || row)), pool and

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"crypto/rand"
 	"encoding/base64"
 	"encoding/csv"
 	"encoding/json"
@@ -256,6 +257,17 @@ func TestTxPoolBatchReceipts(t *testing.T) {
 		if strings.Contains(r.Leaf.ID, "Wang") {
 			t.Error("a leaf id holds a reference")
 		}
+		// The consumer's copy holds the pickup secret its leaf commits to;
+		// the index the hub keeps, and the transaction, do not.
+		if c, err := gongxu.PickupCommit(r.Secret); err != nil || c != r.Leaf.Commit || r.Secret != pickupSecret(secret, r.Leaf.ID) {
+			t.Errorf("receipt %s: secret %q does not open commitment %s (%v)", row[4], r.Secret, r.Leaf.Commit, err)
+		}
+		if slices.Contains(row, r.Secret) || bytes.Contains(txs[0].Encode(), []byte(r.Secret)) {
+			t.Errorf("receipt %s's secret is in the index or the transaction", row[4])
+		}
+		if i > 0 && r.Secret == readReceipt(t, filepath.Join(wantDir, idx[i][4])).Secret {
+			t.Errorf("receipts %d and %d share a secret", i-1, i)
+		}
 		fi, _ := os.Stat(filepath.Join(wantDir, row[4]))
 		if fi.Mode().Perm() != 0o600 {
 			t.Errorf("receipt mode %v", fi.Mode().Perm())
@@ -397,4 +409,55 @@ func readReceipt(t *testing.T, path string) gongxu.Receipt {
 		t.Fatal(err)
 	}
 	return r
+}
+
+// TestTxPoolPickupSecret: a pickup by receipt carries the consumer's pickup
+// secret, from their copy or --secret; a public receipt alone is refused
+// before anything is signed.
+func TestTxPoolPickupSecret(t *testing.T) {
+	dir := t.TempDir()
+	leaf, secret, err := gongxu.NewPoolLeaf(rand.Reader, "m", 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc := pool.Receipts(strings.Repeat("AB", 32), 7, "hub-lishui", []pool.Leaf{leaf})[0]
+	write := func(name string, r gongxu.Receipt) string {
+		b, _ := json.Marshal(r)
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	public := write("public.json", rc)
+	rc.Secret = secret
+	mine := write("mine.json", rc)
+	for _, c := range []struct {
+		args   []string
+		secret string
+	}{
+		{[]string{"pool", "pickup", "7", "--receipt", mine}, secret},
+		{[]string{"pool", "pickup", "7", "--receipt", public, "--secret", strings.ToUpper(secret)}, secret},
+	} {
+		tx := dryRun(t, c.args...)
+		var m pool.MsgPickup
+		if err := json.Unmarshal(tx.Body, &m); err != nil || tx.Type != pool.TypePickup || m.Receipt == nil || m.Receipt.Secret != c.secret {
+			t.Errorf("%v: %s %s (%v)", c.args, tx.Type, tx.Body, err)
+		}
+	}
+	home, _, _ := testHome(t)
+	dead, _ := deadURL()
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"pool", "pickup", "7", "--receipt", public}, "holds no pickup secret"},
+		{[]string{"pool", "pickup", "7", "--receipt", public, "--secret", "abc"}, "a pickup secret is 64 lower-case hex characters"},
+		{[]string{"pool", "pickup", "7", "--pledge", "2", "--secret", secret}, "--secret goes with --receipt"},
+	} {
+		code, _, stderr := run(t, append(append([]string{"--home", home, "--node", dead, "tx"}, c.args...), "--from", "alice")...)
+		if code != 2 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d: %s", c.args, code, stderr)
+		}
+	}
 }

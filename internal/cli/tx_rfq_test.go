@@ -231,8 +231,15 @@ func TestTxDryRunBatchAndBidBodies(t *testing.T) {
 	os.WriteFile(csvPath, []byte("ann,m,2\nbo,,1\n"), 0o600)
 	tx, _ := dry("pool", "batch", "9", csvPath)
 	secret := readSecret(t, home, "alice")
-	want := `{"pool":9,"leaves":[{"id":"` + leafID(secret, "ann", 9, 0) + `","variant":"m","qty":2},{"id":"` +
-		leafID(secret, "bo", 9, 1) + `","qty":1}]}`
+	commit := func(consumer string, row uint64) string {
+		c, err := gongxu.PickupCommit(pickupSecret(secret, leafID(secret, consumer, 9, row)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	want := `{"pool":9,"leaves":[{"id":"` + leafID(secret, "ann", 9, 0) + `","variant":"m","qty":2,"commit":"` + commit("ann", 0) + `"},{"id":"` +
+		leafID(secret, "bo", 9, 1) + `","qty":1,"commit":"` + commit("bo", 1) + `"}]}`
 	if tx.Type != "pool/batch" || string(tx.Body) != want {
 		t.Errorf("batch: %s %s\nwant %s", tx.Type, tx.Body, want)
 	}
