@@ -89,6 +89,7 @@ func orgTable(t *tableWriter, o gongxu.Org) {
 	t.fieldList("keys", strs(o.Keys))
 	t.fieldOpt("description", o.Description)
 	t.fieldOpt("contact", o.Contact)
+	t.fieldOpt("gs1_prefixes", strings.Join(o.Prefixes, ","))
 	t.field("since", strconv.FormatInt(o.Since, 10))
 }
 
@@ -183,9 +184,11 @@ func proposalTable(t *tableWriter, p gongxu.Proposal) {
 		t.field("org_name", p.Org.Name)
 		t.field("org_roles", strings.Join(strs(p.Org.Roles), ","))
 		t.fieldList("org_keys", strs(p.Org.Keys))
+		t.fieldOpt("org_gs1_prefixes", strings.Join(p.Org.Prefixes, ","))
 	}
 	t.fieldOpt("target", string(p.Target))
 	t.fieldOpt("pub_key", string(p.PubKey))
+	t.fieldOpt("gs1_prefixes", strings.Join(p.Prefixes, ","))
 	if p.Kind == gongxu.ProposalAddValidator {
 		t.field("power", strconv.FormatInt(p.Power, 10))
 	}

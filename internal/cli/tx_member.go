@@ -90,6 +90,8 @@ func newTxProposeCmd(env *Env, o *txOptions) *cobra.Command {
 		newProposeAddValidatorCmd(send),
 		newProposeRemoveValidatorCmd(send),
 		newProposeSetParamCmd(send),
+		newProposePrefixesCmd(send, gongxu.ProposalAssignPrefixes),
+		newProposePrefixesCmd(send, gongxu.ProposalUnassignPrefixes),
 	)
 	c.Long = `Open a governance proposal of the member orgs. It passes with the yes votes
 of more than 2/3 of the member orgs before its deadline; the proposer's org
@@ -102,11 +104,15 @@ type proposeFunc func(cmd *cobra.Command, m *member.MsgPropose) error
 
 func newProposeAdmitOrgCmd(env *Env, send proposeFunc) *cobra.Command {
 	var org gongxu.Org
-	var roles, keys []string
+	var roles, keys, prefixes []string
 	c := &cobra.Command{
-		Use:     "admit-org --id ID --name NAME --roles ROLE,… --keys PUBKEY,…",
-		Short:   "Propose to admit a new member org",
-		Example: `  gongxu tx member propose admit-org --from alice --title "Admit Silk Supply" --id silk-supply --name "Silk Supply Co." --roles supplier --keys 3b6a…`,
+		Use:   "admit-org --id ID --name NAME --roles ROLE,… --keys PUBKEY,… [--gs1-prefixes P,…]",
+		Short: "Propose to admit a new member org",
+		Long: `Propose to admit a new member org. An org id is never reused: the id of an org
+that was removed is refused. --gs1-prefixes declares the GS1 company prefixes
+the org holds (6 to 12 digits each, held by no other org): only it may then
+commission, decommission or recall identifiers under them.`,
+		Example: `  gongxu tx member propose admit-org --from alice --title "Admit Silk Supply" --id silk-supply --name "Silk Supply Co." --roles supplier --keys 3b6a… --gs1-prefixes 6901234`,
 		Args:    exactArgs(),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := requireFlags(cmd, "id", "name", "roles", "keys"); err != nil {
@@ -123,6 +129,7 @@ func newProposeAdmitOrgCmd(env *Env, send proposeFunc) *cobra.Command {
 				}
 				o.Keys = append(o.Keys, pk)
 			}
+			o.Prefixes = trimAll(prefixes)
 			return send(cmd, &member.MsgPropose{Kind: gongxu.ProposalAdmitOrg, Org: &o})
 		},
 	}
@@ -133,6 +140,48 @@ func newProposeAdmitOrgCmd(env *Env, send proposeFunc) *cobra.Command {
 	f.StringSliceVar(&keys, "keys", nil, "its signing keys: hex public keys or names in the keyring (required)")
 	f.StringVar(&org.Description, "description", "", "what the org does")
 	f.StringVar(&org.Contact, "contact", "", "a public business contact")
+	f.StringSliceVar(&prefixes, "gs1-prefixes", nil, "the GS1 company prefixes it holds (6 to 12 digits each)")
+	return c
+}
+
+// trimAll trims the spaces around each value of a list flag.
+func trimAll(xs []string) []string {
+	var out []string
+	for _, x := range xs {
+		out = append(out, strings.TrimSpace(x))
+	}
+	return out
+}
+
+// newProposePrefixesCmd builds assign-gs1-prefixes or unassign-gs1-prefixes.
+func newProposePrefixesCmd(send proposeFunc, kind gongxu.ProposalKind) *cobra.Command {
+	var target string
+	var prefixes []string
+	use, short, long := "assign-gs1-prefixes", "Propose to give GS1 company prefixes to a member org",
+		`Propose to give GS1 company prefixes (6 to 12 digits each) to a member org.
+A prefix is held by one org at most, and no held prefix may begin another:
+only its holder commissions, decommissions or recalls the identifiers under it.`
+	if kind == gongxu.ProposalUnassignPrefixes {
+		use, short, long = "unassign-gs1-prefixes", "Propose to take GS1 company prefixes back from the org holding them",
+			`Propose to take GS1 company prefixes back from the org holding them (a member,
+or a removed org, whose prefixes stay reserved to it until then). Identifiers
+under a prefix no org holds may be named by any member.`
+	}
+	c := &cobra.Command{
+		Use:     use + " --target ORG --prefixes P,…",
+		Short:   short,
+		Long:    long,
+		Example: "  gongxu tx member propose " + use + ` --from alice --title "Silk's prefix" --target silk-supply --prefixes 6901234`,
+		Args:    exactArgs(),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := requireFlags(cmd, "target", "prefixes"); err != nil {
+				return err
+			}
+			return send(cmd, &member.MsgPropose{Kind: kind, Target: gongxu.OrgID(target), Prefixes: trimAll(prefixes)})
+		},
+	}
+	c.Flags().StringVar(&target, "target", "", "`ORG` that holds the prefixes (required)")
+	c.Flags().StringSliceVar(&prefixes, "prefixes", nil, "the GS1 company prefixes, 6 to 12 digits each (required)")
 	return c
 }
 
