@@ -93,7 +93,9 @@ func isUsage(err error) bool {
 	return false
 }
 
-// errorMessage is the message of err for people.
+// errorMessage is the message of err for people, safe on a terminal: a node's message
+// may quote what others wrote (an org's name, a document), so controls and
+// bidi overrides are escaped (escapeText); its own line breaks stay.
 func errorMessage(err error) string {
-	return gongxu.ErrorMessage(err)
+	return escapeText(gongxu.ErrorMessage(err), "\n\t")
 }

@@ -2,10 +2,13 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/gongxu-network/gongxu"
 )
@@ -213,5 +216,117 @@ func TestExitCodes(t *testing.T) {
 		if code != tt.code {
 			t.Errorf("%q: exit %d, want %d; stderr %s", tt.args, code, tt.code, stderr)
 		}
+	}
+}
+
+// hostile are org names and descriptions that would rewrite a terminal:
+// escape sequences, bidi overrides that reverse what follows, invisible
+// characters, invalid UTF-8.
+var hostile = []struct{ in, table string }{
+	{"\x1b[2J\x1b[31mAcme", `\x1b[2J\x1b[31mAcme`},
+	{"invoice\u202eexe.pdf", `invoice\u202eexe.pdf`},
+	{"\u2066Acme\u2069 \u2067x\u2068", `\u2066Acme\u2069 \u2067x\u2068`},
+	{"a\u200eb\u200fc\u061cd\u202ae\u202bf\u202cg\u202dh", `a\u200eb\u200fc\u061cd\u202ae\u202bf\u202cg\u202dh`},
+	{"ac\u200bme\ufeff\u00ad\u2060", `ac\u200bme\ufeff\u00ad\u2060`},
+	{"del\x7f c1\u0085\u009b[31m", `del\x7f c1\u0085\u009b[31m`},
+	{"tag\U000e0041", `tag\U000e0041`},
+	{"bad\xffutf8", `bad\xffutf8`},
+	{"line\u2028para\u2029", `line\u2028para\u2029`},
+	{"back\rspace\bbell\a", `back space\x08bell\x07`},
+	{"tab\tand\nnewline", "tab and newline"},
+	{"供需 Lishui Hub — 丽水", "供需 Lishui Hub — 丽水"},
+}
+
+// TestHostileTextIsEscaped: what others wrote (org names, descriptions,
+// titles, messages) reaches the terminal with every control, bidi override
+// and invisible character as a visible escape; JSON output stays JSON, with
+// them escaped too, and decodes to what was written.
+func TestHostileTextIsEscaped(t *testing.T) {
+	for _, h := range hostile {
+		if got := cell(h.in); got != h.table {
+			t.Errorf("cell(%q) = %q, want %q", h.in, got, h.table)
+		}
+	}
+	n := newFakeNode()
+	for i, h := range hostile {
+		n.orgs = append(n.orgs, gongxu.Org{ID: gongxu.OrgID(fmt.Sprintf("evil-%d", i)), Name: h.in, Roles: []gongxu.Role{gongxu.RoleHub},
+			Keys: []gongxu.PubKey{pk("c1")}, Description: "desc " + h.in, Contact: h.in})
+	}
+	n.proposals[0].Title = hostile[1].in
+	url := n.serve(t)
+	home := t.TempDir()
+	visible := func(what, s string) {
+		t.Helper()
+		for _, r := range s {
+			if r != '\n' && r != ' ' && invisible(r) {
+				t.Fatalf("%s prints %U raw:\n%q", what, r, s)
+			}
+		}
+		if !utf8.ValidString(s) {
+			t.Fatalf("%s prints invalid UTF-8: %q", what, s)
+		}
+	}
+	code, stdout, stderr := run(t, "--node", url, "--home", home, "query", "member", "orgs", "-o", "table")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	visible("query member orgs -o table", stdout)
+	// Through the node's JSON, invalid UTF-8 arrives as U+FFFD.
+	viaNode := func(s string) string { return cell(strings.ToValidUTF8(s, "\ufffd")) }
+	for _, h := range hostile {
+		if !strings.Contains(stdout, viaNode(h.in)) {
+			t.Errorf("orgs table lacks %q:\n%s", viaNode(h.in), stdout)
+		}
+	}
+	for i, h := range hostile {
+		code, stdout, stderr := run(t, "--node", url, "--home", home, "query", "member", "org", fmt.Sprintf("evil-%d", i), "-o", "table")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		visible("query member org -o table", stdout)
+		if want := viaNode("desc " + h.in); !strings.Contains(stdout, want) {
+			t.Errorf("org table lacks %q:\n%s", want, stdout)
+		}
+		// JSON: no raw invisible rune, and the same strings once decoded
+		// (invalid UTF-8 was replaced by the node's encoder already).
+		code, stdout, stderr = run(t, "--node", url, "--home", home, "query", "member", "org", fmt.Sprintf("evil-%d", i))
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		visible("query member org (JSON)", stdout)
+		var o gongxu.Org
+		if err := json.Unmarshal([]byte(stdout), &o); err != nil {
+			t.Fatalf("JSON output does not decode: %v\n%s", err, stdout)
+		}
+		if want := strings.ToValidUTF8(h.in, "\ufffd"); o.Name != want || o.Description != "desc "+want {
+			t.Errorf("JSON output decodes to %q / %q, want %q", o.Name, o.Description, want)
+		}
+	}
+	code, stdout, _ = run(t, "--node", url, "--home", home, "query", "member", "proposals", "-o", "table")
+	visible("query member proposals -o table", stdout)
+	if code != 0 || !strings.Contains(stdout, hostile[1].table) {
+		t.Errorf("exit %d, proposals table:\n%s", code, stdout)
+	}
+	// Error messages quote what others wrote: escaped too, their own line
+	// breaks kept.
+	err := gongxu.Errorf(gongxu.KindConflict, "org %s is\nalready\ta member", hostile[1].in)
+	if got, want := errorMessage(err), "org invoice\\u202eexe.pdf is\nalready\ta member"; got != want {
+		t.Errorf("errorMessage = %q, want %q", got, want)
+	}
+}
+
+func TestEscapeJSONInvisible(t *testing.T) {
+	v := map[string]string{"a": "x\u202ey\u0085\x7f\u200b\U000e0041z", "b": "供需"}
+	var b bytes.Buffer
+	if err := writeJSON(&b, v); err != nil {
+		t.Fatal(err)
+	}
+	want := "{\n  \"a\": \"x\\u202ey\\u0085\\u007f\\u200b\\udb40\\udc41z\",\n  \"b\": \"供需\"\n}\n"
+	if b.String() != want {
+		t.Fatalf("writeJSON = %q, want %q", b.String(), want)
+	}
+	var back map[string]string
+	if err := json.Unmarshal(b.Bytes(), &back); err != nil || back["a"] != v["a"] || back["b"] != v["b"] {
+		t.Fatalf("decodes to %q (%v), want %q", back, err, v)
 	}
 }
