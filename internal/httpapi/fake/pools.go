@@ -415,8 +415,8 @@ func (r *Receipts) SetErr(err error) { r.mu.Lock(); r.err = err; r.mu.Unlock() }
 
 // Receipt implements gongxu.ReceiptService for the batch BatchTx (the hash
 // matches case-insensitively): leaf i has the pseudonymous id
-// sha256("consumer i"), variant m-navy and 13 units; the proof is fixed data,
-// not a real Merkle path.
+// sha256("consumer i"), variant m-navy, 13 units and the pickup commitment
+// sha256("commit i"); the proof is fixed data, not a real Merkle path.
 func (r *Receipts) Receipt(ctx context.Context, batchTx string, index int) (gongxu.Receipt, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -436,7 +436,8 @@ func (r *Receipts) Receipt(ctx context.Context, batchTx string, index int) (gong
 	}
 	return gongxu.Receipt{
 		Tx: b.Tx, Pool: b.Pool, Hub: b.Hub, Index: index, Leaves: int(b.Leaves),
-		Leaf:  gongxu.PoolLeaf{ID: hexHash("consumer " + strconv.Itoa(index))[:32], Variant: "m-navy", Qty: 13},
+		Leaf: gongxu.PoolLeaf{ID: hexHash("consumer " + strconv.Itoa(index))[:32], Variant: "m-navy", Qty: 13,
+			Commit: hexHash("commit " + strconv.Itoa(index))},
 		Proof: proof, Root: b.Root,
 	}, nil
 }
