@@ -19,3 +19,8 @@ go test -count=1 -race -timeout 20m ./internal/chain/... ./internal/store/... ./
 # golang/go#75804, not fixed in Go 1.26). A million inputs is ~20 s here.
 echo "== fuzz: transaction decoder (1,000,000 inputs)"
 go test -run '^$' -fuzz '^FuzzDecodeTx$' -fuzztime 1000000x .
+# The EPCIS parser, and its differential with GS1's schema validator, the
+# ledger's CheckJSON and encoding/json's struct decoding: ~10 s each here.
+echo "== fuzz: EPCIS parser (100,000 inputs each)"
+go test -run '^$' -fuzz '^FuzzParseDocument$' -fuzztime 100000x ./internal/epcis/
+go test -run '^$' -fuzz '^FuzzEPCISAgree$' -fuzztime 100000x ./internal/epcis/
