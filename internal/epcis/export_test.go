@@ -1,7 +1,9 @@
 package epcis
 
 import (
+	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -83,4 +85,31 @@ func TestExportEmptyAndBad(t *testing.T) {
 	// An event that does not validate is never exported.
 	_, err = ExportDocument([][]byte{[]byte(`{"type":"ObjectEvent"}`)}, time.Unix(0, 0))
 	wantErr(t, err, gongxu.KindInternal, "does not validate", "eventTime")
+}
+
+// TestExportDeepEvent: an event captured as a document of its own, nested
+// as deep as a capture may be, still exports and validates: it sits three
+// levels deeper in an EPCISDocument and five in an EPCISQueryDocument.
+func TestExportDeepEvent(t *testing.T) {
+	nested := func(levels int) []byte {
+		return []byte(`{"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],` +
+			strings.Replace(okEvent[1:], `"action"`, `"ex:deep":`+strings.Repeat("[", levels-1)+strings.Repeat("]", levels-1)+`,"action"`, 1))
+	}
+	d, err := ParseDocument(nested(MaxDepth), ParseOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := ExportDocument([][]byte{d.Events[0].Raw}, time.Unix(0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	query := bytes.Replace(out, []byte(`"type":"EPCISDocument"`), []byte(`"type":"EPCISQueryDocument"`), 1)
+	query = bytes.Replace(query, []byte(`"epcisBody":{"eventList":`), []byte(`"epcisBody":{"queryResults":{"queryName":"SimpleEventQuery","resultsBody":{"eventList":`), 1)
+	query = append(query, "}}"...)
+	if err := ValidateJSON(query); err != nil {
+		t.Fatal(err)
+	}
+	// One level more is beyond a capture.
+	_, err = ParseDocument(nested(MaxDepth+1), ParseOptions{})
+	wantErr(t, err, gongxu.KindTooLarge, "nested more than 24 levels")
 }

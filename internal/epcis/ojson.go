@@ -58,9 +58,10 @@ var docLimits = limits{depth: MaxDepth, members: MaxMembers, keys: MaxObjectKeys
 
 // exportLimits are docLimits without a total: an export or a query answer
 // holds as many stored events as it holds, each of which was captured
-// within docLimits. An event captured as a document of its own sits three
-// levels deeper in an export (epcisBody, eventList, the event).
-var exportLimits = limits{depth: MaxDepth + 3, keys: MaxObjectKeys, keyBytes: MaxKeyBytes,
+// within docLimits. An event captured as a document of its own sits five
+// levels deeper in an EPCISQueryDocument (epcisBody, queryResults,
+// resultsBody, eventList, the event), three in an EPCISDocument.
+var exportLimits = limits{depth: MaxDepth + 5, keys: MaxObjectKeys, keyBytes: MaxKeyBytes,
 	stringBytes: MaxStringBytes, numberBytes: MaxNumberBytes}
 
 // jv is a JSON value that keeps the order of object keys, which the event
