@@ -3,7 +3,6 @@ package web
 import (
 	"cmp"
 	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -74,6 +73,7 @@ type receiptData struct {
 	Pool       gongxu.Pool
 	Hub        gongxu.Org
 	Leaf       gongxu.PoolLeaf
+	Secret     string // the consumer's pickup secret: on this page only
 	Variant    string // named
 	Escrow     int64
 	Deposit    *gongxu.TxResult // when the consumer paid cash now
@@ -236,7 +236,14 @@ func (s *server) hubSubmit(w http.ResponseWriter, r *http.Request) error {
 		return again(http.StatusUnprocessableEntity, "%d units are too many.", qty)
 	}
 
-	rc := receiptData{Pool: p, Hub: d.Org, Escrow: escrow}
+	// The consumer's pseudonym and pickup secret, drawn before anything is
+	// recorded; the secret is shown on the receipt page only (the batch
+	// holds its commitment, the public receipt never the secret).
+	leaf, secret, err := gongxu.NewPoolLeaf(rand.Reader, variant, qty)
+	if err != nil {
+		return again(http.StatusInternalServerError, "This node could not draw the consumer's pickup secret (%v). Nothing was recorded.", err)
+	}
+	rc := receiptData{Pool: p, Hub: d.Org, Escrow: escrow, Leaf: leaf, Secret: secret}
 	if form.Paid {
 		res, err := s.op.Send(r.Context(), typeDeposit, depositBody{Currency: p.Currency, Amount: escrow, Ref: walkInRef})
 		if err != nil {
@@ -247,7 +254,6 @@ func (s *server) hubSubmit(w http.ResponseWriter, r *http.Request) error {
 		}
 		rc.Deposit = &res
 	}
-	rc.Leaf = gongxu.PoolLeaf{ID: newLeafID(), Variant: variant, Qty: qty}
 	res, err := s.op.Send(r.Context(), typeBatch, batchBody{Pool: p.ID, Leaves: []gongxu.PoolLeaf{rc.Leaf}})
 	if err != nil || res.Code != 0 {
 		status := http.StatusUnprocessableEntity
@@ -271,14 +277,6 @@ func (s *server) hubSubmit(w http.ResponseWriter, r *http.Request) error {
 	rc.Variant = variantLabel(names, variant)
 	s.log.Info("web: walk-in pledge recorded", "pool", p.ID, "qty", qty, "tx", res.Hash, "paid", form.Paid)
 	return s.render(w, r, "receipt", view{Title: "Pledge recorded", Section: "hub", Content: rc})
-}
-
-// newLeafID is a consumer's pseudonymous id: 16 random bytes in hex. The
-// node draws it (not the state machine), so randomness is fine here.
-func newLeafID() string {
-	b := make([]byte, 16)
-	rand.Read(b)
-	return hex.EncodeToString(b)
 }
 
 // rejection says why the network refused a transaction.

@@ -225,11 +225,21 @@ func TestHubUnpaid(t *testing.T) {
 	if len(sends) != 1 || sends[0].Type != "pool/batch" {
 		t.Fatalf("sends %+v", sends)
 	}
-	if !regexp.MustCompile(`^\{"pool":4,"leaves":\[\{"id":"[0-9a-f]{32}","qty":20\}\]\}$`).Match(sends[0].Body) {
-		t.Errorf("batch body %s", sends[0].Body)
+	m := regexp.MustCompile(`^\{"pool":4,"leaves":\[\{"id":"[0-9a-f]{32}","qty":20,"commit":"([0-9a-f]{64})"\}\]\}$`).FindSubmatch(sends[0].Body)
+	if m == nil {
+		t.Fatalf("batch body %s", sends[0].Body)
 	}
 	contains(t, "receipt", body, "not recorded here", "¥900")
 	lacks(t, "receipt", body, "<dt>Variant</dt>")
+	// The consumer's page shows the pickup secret the leaf commits to; the
+	// batch never holds it.
+	secret := regexp.MustCompile(`id="pickup-secret">([0-9a-f]{64})<`).FindStringSubmatch(body)
+	if secret == nil {
+		t.Fatalf("the receipt page shows no pickup secret:\n%s", body)
+	}
+	if c, err := gongxu.PickupCommit(secret[1]); err != nil || c != string(m[1]) || strings.Contains(string(sends[0].Body), secret[1]) {
+		t.Errorf("the page's secret %s does not open the leaf's commitment %s (%v)", secret[1], m[1], err)
+	}
 }
 
 // TestHubRefusesOtherMachines: the form acts with the operator key, so a POST
