@@ -26,6 +26,8 @@ type Check func(h *Harness, args []string) error
 //
 //	genesis ORG:role,role ...     start a chain with these orgs (keys Key(ORG))
 //	tx SIGNER TYPE JSON           deliver a tx in its own block, expect success
+//	checktx SIGNER TYPE JSON      judge a tx for the mempool (CheckTx) only, expect success;
+//	                              an empty block follows
 //	fail KIND SUBSTRING           right after a tx line: expect this rejection
 //	advance MS                    move block time forward (units: ms; or 3d, 5h, 10m, 30s)
 //	block                         commit an empty block
@@ -130,7 +132,7 @@ func runScript(t *testing.T, script string, checks map[string]Check) {
 				specs = append(specs, s)
 			}
 			h = New(t, specs...)
-		case "tx":
+		case "tx", "checktx":
 			parts := strings.SplitN(rest, " ", 3)
 			if len(parts) != 3 {
 				t.Fatalf("line %d: tx SIGNER TYPE JSON", n)
@@ -152,7 +154,17 @@ func runScript(t *testing.T, script string, checks map[string]Check) {
 			if err := json.Compact(&compact, []byte(body)); err != nil {
 				t.Fatalf("line %d: invalid JSON %s: %v", n, body, err)
 			}
-			r := h.Deliver(h.SignRaw(parts[0], parts[1], compact.Bytes()))
+			raw := h.SignRaw(parts[0], parts[1], compact.Bytes())
+			var r chain.TxResult
+			if cmd == "checktx" {
+				// Judged for the mempool only; the empty block after it
+				// clears what the mempool check kept.
+				r = h.App.CheckTx(raw)
+				h.Block()
+				h.ResetSeq(parts[0])
+			} else {
+				r = h.Deliver(raw)
+			}
 			last = &lastTx{n, r.Code, r.Log, parts[0], r.Hash}
 			lastHash = r.Hash
 		case "fail":

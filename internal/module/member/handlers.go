@@ -417,6 +417,10 @@ func paramValue(p gongxu.Params, name string) int64 {
 		return p.MaxOrgKeys
 	case "max_validator_power":
 		return p.MaxValidatorPower
+	case "max_block_weight":
+		return p.BlockWeight()
+	case "max_open_txs_per_block":
+		return p.OpenTxsPerBlock()
 	}
 	return 0
 }

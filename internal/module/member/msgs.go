@@ -212,7 +212,8 @@ func validateNewOrg(o gongxu.Org) error {
 
 // ParamNames lists the parameters set_param may change.
 func ParamNames() []string {
-	return []string{"max_tx_bytes", "max_txs_per_signer_block", "voting_period_ms", "max_org_keys", "max_validator_power"}
+	return []string{"max_tx_bytes", "max_txs_per_signer_block", "voting_period_ms", "max_org_keys", "max_validator_power",
+		"max_block_weight", "max_open_txs_per_block"}
 }
 
 func checkParam(name string, v int64) error {
@@ -227,6 +228,10 @@ func checkParam(name string, v int64) error {
 	case "max_org_keys":
 		lo, hi = 1, 64
 	case "max_validator_power":
+		lo, hi = 1, 1_000_000
+	case "max_block_weight":
+		lo, hi = 1000, 10_000_000
+	case "max_open_txs_per_block":
 		lo, hi = 1, 1_000_000
 	default:
 		return gongxu.Errorf(gongxu.KindInvalid, "unknown parameter %q", name)
@@ -249,6 +254,10 @@ func setParam(p *gongxu.Params, name string, v int64) {
 		p.MaxOrgKeys = v
 	case "max_validator_power":
 		p.MaxValidatorPower = v
+	case "max_block_weight":
+		p.MaxBlockWeight = v
+	case "max_open_txs_per_block":
+		p.MaxOpenTxsPerBlock = v
 	}
 }
 
