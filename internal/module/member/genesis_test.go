@@ -2,6 +2,7 @@ package member_test
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -65,5 +66,32 @@ func TestGenesisPrefixes(t *testing.T) {
 				t.Fatalf("genesis: %v, want an error containing %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestPrefixQuota: an org holds at most MaxPrefixes GS1 company prefixes; a
+// proposal that would give it more is refused when proposed, and nothing is
+// stored.
+func TestPrefixQuota(t *testing.T) {
+	var many []string
+	for i := range member.MaxPrefixes {
+		many = append(many, strconv.Itoa(100000+i))
+	}
+	h := chaintest.Open(t, store.NewMemDB())
+	h.InitChain(genesisWith(founder("factory-a", many...), founder("factory-b")))
+	h.Block()
+	before := h.Dump()
+	r := h.Deliver(h.Sign("factory-b", member.TypePropose, member.MsgPropose{Kind: gongxu.ProposalAssignPrefixes, Title: "One more",
+		Target: "factory-a", Prefixes: []string{"200000"}}))
+	if gongxu.Kind(r.Code) != gongxu.KindQuota || !strings.Contains(r.Log, "would hold 65 GS1 company prefixes, the limit is 64") {
+		t.Fatalf("got %s %q", gongxu.Kind(r.Code), r.Log)
+	}
+	if _, err := h.Member.Proposal(h.State, 1); gongxu.ErrorKind(err) != gongxu.KindNotFound {
+		t.Fatalf("a proposal was stored: %v", err)
+	}
+	for k := range before {
+		if strings.HasPrefix(k, "member/") && before[k] != h.Dump()[k] {
+			t.Fatalf("member state %s changed", k)
+		}
 	}
 }

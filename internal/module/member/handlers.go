@@ -143,8 +143,12 @@ func (m *Module) checkAction(ctx *module.Context, pm *MsgPropose) error {
 	case gongxu.ProposalAdmitOrg:
 		return m.checkAdmissible(ctx.KV, *pm.Org)
 	case gongxu.ProposalAssignPrefixes:
-		if _, err := m.Org(ctx.KV, pm.Target); err != nil {
+		o, err := m.Org(ctx.KV, pm.Target)
+		if err != nil {
 			return err
+		}
+		if len(o.Prefixes)+len(pm.Prefixes) > MaxPrefixes {
+			return gongxu.Errorf(gongxu.KindQuota, "org %s would hold %d GS1 company prefixes, the limit is %d", o.ID, len(o.Prefixes)+len(pm.Prefixes), MaxPrefixes)
 		}
 		return checkPrefixesFree(ctx.KV, pm.Prefixes)
 	case gongxu.ProposalUnassignPrefixes:

@@ -391,18 +391,12 @@ func setPrefix(ctx *module.Context, p string, org gongxu.OrgID) error {
 	return nil
 }
 
-// assignPrefixes gives prefixes to a member org. Errors: KindNotFound for
-// no such member, KindConflict for a prefix held or overlapping.
+// assignPrefixes gives prefixes to a member org; execute has checked them
+// (checkAction). Errors: KindNotFound for no such member.
 func (m *Module) assignPrefixes(ctx *module.Context, id gongxu.OrgID, ps []string) error {
 	o, err := m.Org(ctx.KV, id)
 	if err != nil {
 		return err
-	}
-	if err := checkPrefixesFree(ctx.KV, ps); err != nil {
-		return err
-	}
-	if len(o.Prefixes)+len(ps) > MaxPrefixes {
-		return gongxu.Errorf(gongxu.KindQuota, "org %s would hold %d GS1 company prefixes, the limit is %d", id, len(o.Prefixes)+len(ps), MaxPrefixes)
 	}
 	for _, p := range sortedPrefixes(ps) {
 		if err := setPrefix(ctx, p, id); err != nil {
