@@ -120,8 +120,24 @@ func TestBrowserPools(t *testing.T) {
 	}
 	webtest.Screenshot(t, ctx, "pool.png")
 
+	// The hub form acts with the node's key: a visitor is asked to sign in,
+	// and comes back to the form once signed in with an API token.
+	run("open hub page", chromedp.Click(chromedp.CSS(`a[href="/hub?pool=3"]`)), chromedp.WaitVisible(chromedp.CSS("#hub-signin")))
+	webtest.Screenshot(t, ctx, "hub-signed-out.png")
+	run("sign in", chromedp.Click(chromedp.CSS("#hub-signin")), chromedp.WaitVisible(chromedp.CSS("#signin-form")),
+		chromedp.SendKeys(chromedp.CSS("#token"), "not-a-token"), chromedp.Click(chromedp.CSS("#signin-button")),
+		chromedp.WaitVisible(chromedp.CSS("#signin-error")))
+	webtest.Screenshot(t, ctx, "signin.png")
+	run("sign in again", chromedp.SetValue(chromedp.CSS("#token"), testToken), chromedp.Click(chromedp.CSS("#signin-button")),
+		chromedp.WaitVisible(chromedp.CSS("#hub-form")))
+	if got := text("#signout"); !strings.Contains(got, "Signed in as tests") {
+		t.Errorf("header after sign-in: %q", got)
+	}
+	if js, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.cookie`)); err != nil || js != "" {
+		t.Errorf("scripts see cookies %q (%v): the session cookie must be HttpOnly", js, err)
+	}
+
 	// The hub records a walk-in pledge: 2 × M / navy, paid in cash.
-	run("open hub form", chromedp.Click(chromedp.CSS(`a[href="/hub?pool=3"]`)), chromedp.WaitVisible(chromedp.CSS("#hub-form")))
 	webtest.Screenshot(t, ctx, "hub.png")
 	run("fill hub form",
 		chromedp.SetValue(chromedp.CSS("#item"), "3/m-navy"),
@@ -137,7 +153,7 @@ func TestBrowserPools(t *testing.T) {
 	if got := string(sends[0].Body); got != `{"currency":"CNY","amount":25800,"ref":"walk-in"}` {
 		t.Errorf("deposit body %s", got)
 	}
-	m := regexp.MustCompile(`^\{"pool":3,"leaves":\[\{"id":"([0-9a-f]{32})","variant":"m-navy","qty":2\}\]\}$`).FindStringSubmatch(string(sends[1].Body))
+	m := regexp.MustCompile(`^\{"pool":3,"leaves":\[\{"id":"([0-9a-f]{32})","variant":"m-navy","qty":2,"commit":"[0-9a-f]{64}"\}\]\}$`).FindStringSubmatch(string(sends[1].Body))
 	if m == nil {
 		t.Fatalf("batch body %s", sends[1].Body)
 	}
@@ -156,6 +172,16 @@ func TestBrowserPools(t *testing.T) {
 	if got := text("#progress .total"); got != "103" {
 		t.Errorf("pool 3 total after the walk-in pledge: %q", got)
 	}
+
+	// A double click on "Record the pledge" records one pledge and one
+	// deposit: the form's token is used once.
+	run("open hub form again", chromedp.Navigate(srv.URL+"/hub?pool=3"), chromedp.WaitVisible(chromedp.CSS("#hub-form")),
+		chromedp.SetValue(chromedp.CSS("#item"), "3/m-navy"), chromedp.SetValue(chromedp.CSS("#qty"), "1"), chromedp.Click(chromedp.CSS("#paid")))
+	run("double click", chromedp.DoubleClick(chromedp.CSS("#record")), chromedp.WaitVisible(chromedp.CSS("#leaf-id, #problem")))
+	if sends := f.op.sends(); len(sends) != 4 || sends[2].Type != "settle/deposit" || sends[3].Type != "pool/batch" {
+		t.Errorf("after a double click: %d messages, want 2 more (one deposit, one batch)", len(sends))
+	}
+	webtest.Screenshot(t, ctx, "hub-double-click.png")
 
 	// A request for quote and its bids.
 	run("load rfq", chromedp.Navigate(srv.URL+"/rfqs/2"), chromedp.WaitVisible(chromedp.CSS("#bids table")))

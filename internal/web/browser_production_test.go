@@ -126,8 +126,12 @@ func TestBrowserProduction(t *testing.T) {
 	}
 	webtest.Screenshot(t, ctx, "production-order.png")
 
-	// The supplier inbox: purchase orders 11 and 12 await an answer.
-	run("load supplier", chromedp.Navigate(srv.URL+"/supplier"), chromedp.WaitVisible(chromedp.CSS("#po-12")))
+	// The supplier inbox: purchase orders 11 and 12 await an answer, once
+	// signed in with an API token of the node.
+	run("load supplier", chromedp.Navigate(srv.URL+"/supplier"), chromedp.WaitVisible(chromedp.CSS("#supplier-signin")))
+	run("sign in", chromedp.Click(chromedp.CSS("#supplier-signin")), chromedp.WaitVisible(chromedp.CSS("#signin-form")),
+		chromedp.SendKeys(chromedp.CSS("#token"), testToken), chromedp.Click(chromedp.CSS("#signin-button")),
+		chromedp.WaitVisible(chromedp.CSS("#po-12")))
 	if got := text("#supplier h2"); !strings.Contains(got, "Awaiting your answer 2") {
 		t.Errorf("inbox heading %q", got)
 	}

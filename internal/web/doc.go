@@ -33,12 +33,20 @@
 // Two pages act for this node's own organization through gongxu.Operator:
 // the hub form (hub.go) records a walk-in consumer's pledge, and the supplier
 // inbox (supplier.go) accepts, rejects or counter-proposes the purchase
-// orders sent to the org. Both answer only loopback clients, only
-// submissions from their own page, and only with a CSRF token that changes
-// after every submission (guard.go); they build the message bodies
-// themselves as plain structs with the modules' JSON field names and import
-// no module. The factory console (factory.go) only reads: this node's
-// factory, or any other with ?org=ID.
+// orders sent to the org. They build the message bodies themselves as plain
+// structs with the modules' JSON field names and import no module. Since
+// they make the node sign, both need a person signed in (session.go: GET and
+// POST /signin with an API token of the node, checked by Config.Tokens; a
+// random session id in an HttpOnly, SameSite=Strict cookie, Secure over TLS;
+// sessions kept in memory, ended by sign-out, expiry or the token's
+// removal), and take a submission only (guard.go) when its Host and Origin
+// are this node's own names (Config.Hosts: a rebound DNS name is refused,
+// also on loopback), when it comes from this machine (unless
+// Config.RemoteForms), and with a form token given to that session for that
+// form and used once: consumed atomically, so that a double submit records
+// once and says "already submitted", and a replayed token is refused.
+// Anyone may read every page without signing in. The factory console
+// (factory.go) only reads: this node's factory, or any other with ?org=ID.
 //
 // An error of kind gongxu.KindNotFound from a service becomes a 404 page,
 // gongxu.KindUnavailable a 503 page, and any other error a 500 page whose

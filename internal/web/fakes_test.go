@@ -164,11 +164,12 @@ type fakes struct {
 	prod    *fakeProduction
 	plans   *fakePlans
 	trace   *fakeTrace
+	tokens  *fakeTokens
 }
 
 func (f *fakes) config() Config {
 	return Config{Node: f.node, Members: f.members, Txs: f.txs, Pools: f.pools, Progress: f.pools.Progress, RFQs: f.rfqs, Operator: f.op,
-		Production: f.prod, Plans: f.plans, Trace: f.trace, TraceProof: f.trace.Proof}
+		Production: f.prod, Plans: f.plans, Trace: f.trace, TraceProof: f.trace.Proof, Tokens: f.tokens}
 }
 
 // key makes a distinct, well-formed public key from a hex digit.
@@ -217,6 +218,7 @@ func newFakes() *fakes {
 			}},
 	}
 	fk := &fakes{
+		tokens: newFakeTokens(),
 		node: &fakeNode{status: gongxu.Status{
 			ChainID: "gongxu-test-1", NodeID: "f00d", Moniker: "acme-node", Height: 41,
 			AppHash: "9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08", BlockTime: "2026-01-01T08:00:41Z",

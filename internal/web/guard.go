@@ -1,48 +1,51 @@
 package web
 
 import (
-	"crypto/rand"
-	"crypto/subtle"
-	"encoding/hex"
 	"net"
 	"net/http"
+	"net/url"
+	"strings"
 )
 
 // The forms that act with this node's operator key (the hub's walk-in
-// pledge, the supplier's answers to purchase orders) share one guard: they
-// answer only clients on this machine, only submissions from their own page,
-// and only with a CSRF token: a random value in a cookie and in a hidden
-// field, which must match. The token changes after every submission, so that
-// a resubmitted (or replayed) form is refused instead of acting twice.
+// pledge, the supplier's answers to purchase orders) share one guard. A
+// submission is taken only when all of these hold:
+//
+//   - its Host is one of the node's own addresses (Config.Hosts), and so is
+//     its Origin when the browser sends one, and Sec-Fetch-Site (when sent)
+//     says it comes from the page itself: a page of another site, or of a
+//     name that resolves to this machine (DNS rebinding), cannot post it;
+//   - it comes from this machine, unless Config.RemoteForms lets signed-in
+//     people use the forms from elsewhere;
+//   - the browser is signed in (session.go) with an API token of the node;
+//   - it carries a form token that this session was given with the form,
+//     used once: consumed atomically on the first submission, so that a
+//     double click or a replay records nothing a second time.
 const (
-	csrfCookie = "gongxu_hub_csrf" // the hub form's cookie (hubGuard)
-	csrfField  = "csrf"
-	csrfBytes  = 32
-	maxForm    = 16 << 10
+	csrfField = "csrf"
+	maxForm   = 16 << 10
 )
 
-// formGuard is the guard of one form: its name for people, its cookie and
-// the path the cookie is scoped to (the form's own page), and what to do
-// after a refused token.
+// formGuard is the guard of one form: its name for people, the form its
+// tokens belong to and where to open it again.
 type formGuard struct {
-	Name   string // "The hub form"
-	Cookie string
-	Path   string
-	Again  string // "Open the hub page again to record a pledge."
+	Name  string // "The hub form"
+	Form  string // the tokens' form: a token of one form is no good for another
+	Path  string // the form's page
+	Again string // "Open the hub page again to record a pledge."
 }
 
 // The guards of the forms.
 var (
-	hubGuard = formGuard{Name: "The hub form", Cookie: csrfCookie, Path: "/hub",
+	hubGuard = formGuard{Name: "The hub form", Form: "hub", Path: "/hub",
 		Again: "Open the hub page again to record a pledge."}
-	supplierGuard = formGuard{Name: "The supplier inbox", Cookie: "gongxu_supplier_csrf", Path: "/supplier",
+	supplierGuard = formGuard{Name: "The supplier inbox", Form: "supplier", Path: "/supplier",
 		Again: "Open the supplier inbox again to answer."}
 )
 
-// loopback reports whether the request comes from this machine. The guarded
-// forms act with the node's operator key: only its own machine may use them.
-// (Behind a reverse proxy on the same machine every request looks local: do
-// not put one in front of the pages.)
+// loopback reports whether the request comes from this machine. (Behind a
+// reverse proxy on the same machine every request looks local: the session
+// and the Host check still hold.)
 func loopback(r *http.Request) bool {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
@@ -52,68 +55,160 @@ func loopback(r *http.Request) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-func newToken() string {
-	b := make([]byte, csrfBytes)
-	rand.Read(b) // never fails (crypto/rand panics instead)
-	return hex.EncodeToString(b)
+// fromHere reports whether forms may be used from where r comes: this
+// machine, or anywhere when Config.RemoteForms.
+func (s *server) fromHere(r *http.Request) bool { return s.remoteForms || loopback(r) }
+
+// hostMatcher decides which Host names are this node's: the entries of
+// Config.Hosts, each "host:port" (that port only) or "host" (any port). An
+// entry whose host is an unspecified address ("0.0.0.0:8080", "[::]:8080",
+// ":8080": the node listens on every address) admits any IP address with
+// its port: a request by IP cannot come from a rebound DNS name.
+type hostMatcher struct {
+	exact   map[string]bool // "host:port", lower case
+	anyPort map[string]bool // "host"
+	anyIP   map[string]bool // "port"
 }
 
-// setToken gives the browser a fresh CSRF token for the form and returns it.
-func (g formGuard) setToken(w http.ResponseWriter) string {
-	tok := newToken()
-	http.SetCookie(w, &http.Cookie{Name: g.Cookie, Value: tok, Path: g.Path, HttpOnly: true,
-		SameSite: http.SameSiteStrictMode, MaxAge: 12 * 3600})
-	return tok
-}
+// defaultHosts are the Hosts when Config.Hosts is empty: loopback names.
+var defaultHosts = []string{"localhost", "127.0.0.1", "::1"}
 
-// validToken reports whether the form's token matches the cookie's.
-func (g formGuard) validToken(r *http.Request) bool {
-	c, err := r.Cookie(g.Cookie)
-	if err != nil || len(c.Value) != 2*csrfBytes {
-		return false
+func newHostMatcher(hosts []string) hostMatcher {
+	if len(hosts) == 0 {
+		hosts = defaultHosts
 	}
-	f := r.PostFormValue(csrfField)
-	return subtle.ConstantTimeCompare([]byte(c.Value), []byte(f)) == 1
-}
-
-// tokenFor reuses the browser's CSRF token when it has a well-formed one, so
-// that two tabs of the form both work, and sets a new one otherwise.
-func (g formGuard) tokenFor(w http.ResponseWriter, r *http.Request) string {
-	if c, err := r.Cookie(g.Cookie); err == nil && len(c.Value) == 2*csrfBytes {
-		if _, err := hex.DecodeString(c.Value); err == nil {
-			return c.Value
+	m := hostMatcher{exact: map[string]bool{}, anyPort: map[string]bool{}, anyIP: map[string]bool{}}
+	for _, h := range hosts {
+		h = strings.ToLower(strings.TrimSpace(h))
+		host, port, err := net.SplitHostPort(h)
+		switch {
+		case err != nil:
+			m.anyPort[strings.Trim(h, "[]")] = true
+		case host == "" || net.ParseIP(host) != nil && net.ParseIP(host).IsUnspecified():
+			m.anyIP[port] = true
+		default:
+			m.exact[net.JoinHostPort(host, port)] = true
 		}
 	}
-	return g.setToken(w)
+	return m
 }
 
-// admit checks a POST of the guarded form before anything is read or sent:
-// from this machine, from the form's own page, within the size limit, with
-// the form's token. When it refuses, it has written the answer (403 or 400)
-// and returns false; the caller then only returns.
-func (s *server) admit(w http.ResponseWriter, r *http.Request, g formGuard) bool {
-	if !loopback(r) {
-		s.log.Warn("web: form posted from another machine", "form", g.Path, "remote", r.RemoteAddr)
-		s.forbidden(w, r, g.Name+" only answers on this node's own machine.")
+// allowed reports whether hostport (a Host header, or an Origin's host) is
+// one of the node's.
+func (m hostMatcher) allowed(hostport string) bool {
+	hostport = strings.ToLower(hostport)
+	host, port, err := net.SplitHostPort(hostport)
+	if err != nil {
+		host, port = strings.Trim(hostport, "[]"), ""
+	}
+	host = strings.TrimSuffix(host, ".")
+	if host == "" {
 		return false
 	}
+	if m.anyPort[host] || port != "" && m.exact[net.JoinHostPort(host, port)] {
+		return true
+	}
+	return port != "" && m.anyIP[port] && net.ParseIP(host) != nil
+}
+
+// sameSite checks where a state-changing request comes from: its Host, its
+// Origin and Sec-Fetch-Site. It returns "" when they are this node's, else
+// why not, for people.
+func (s *server) sameSite(r *http.Request) string {
+	if !s.hosts.allowed(r.Host) {
+		return "This page was asked for under the name " + quoteHost(r.Host) + ", which is not one of this node's addresses. Open it at the node's own address."
+	}
+	if o := r.Header.Get("Origin"); o != "" {
+		u, err := url.Parse(o)
+		if err != nil || u.Scheme != "http" && u.Scheme != "https" || !s.hosts.allowed(u.Host) {
+			return "The form was sent from another site (" + quoteHost(o) + "). It only accepts submissions from its own page."
+		}
+	}
 	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
-		s.forbidden(w, r, g.Name+" only accepts submissions from its own page.")
-		return false
+		return "The form was sent from another site. It only accepts submissions from its own page."
+	}
+	return ""
+}
+
+// quoteHost shows a name from a request, cut and without control
+// characters.
+func quoteHost(h string) string {
+	if len(h) > 80 {
+		h = h[:80] + "…"
+	}
+	return `"` + strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return '?'
+		}
+		return r
+	}, h) + `"`
+}
+
+// admit checks a POST of a guarded form before anything is sent: from the
+// node's own site and machine, within the size limit, signed in, with an
+// unused form token of this form, which it consumes. When it refuses, it
+// has written the answer and returns nil; the caller then only returns.
+// tok is the consumed token, to record what it did (session.done).
+func (s *server) admit(w http.ResponseWriter, r *http.Request, g formGuard) (sess *session, tok string) {
+	if why := s.sameSite(r); why != "" {
+		s.log.Warn("web: form refused: not from this node's site", "form", g.Path, "host", r.Host, "origin", r.Header.Get("Origin"), "remote", r.RemoteAddr)
+		s.forbidden(w, r, why)
+		return nil, ""
+	}
+	if !s.fromHere(r) {
+		s.log.Warn("web: form posted from another machine", "form", g.Path, "remote", r.RemoteAddr)
+		s.forbidden(w, r, g.Name+" only answers on this node's own machine.")
+		return nil, ""
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
 	if err := r.ParseForm(); err != nil {
 		s.problem(w, r, http.StatusBadRequest, "Bad request", "The form could not be read.")
-		return false
+		return nil, ""
 	}
-	if !g.validToken(r) {
-		s.forbidden(w, r, "This form has expired or was already submitted. "+g.Again)
-		return false
+	sess = s.sessions.get(r)
+	if sess == nil {
+		s.problemLink(w, r, http.StatusUnauthorized, "Sign in first",
+			g.Name+" acts with this node's key: sign in with an API token of the node, then open it again. Nothing was recorded.",
+			signInPath(g.Path), "Sign in")
+		return nil, ""
 	}
-	return true
+	tok = r.PostFormValue(csrfField)
+	switch sp, res := s.sessions.consume(sess, g.Form, tok); res {
+	case tokenOK:
+	case tokenUsed:
+		msg := "This form was already submitted, and is recorded only once: this submission recorded nothing."
+		if sp.Result != "" {
+			msg += " " + sp.Result
+		} else {
+			msg += " The first submission may still be under way: look before trying again."
+		}
+		s.problemLink(w, r, http.StatusConflict, "Already submitted", msg, g.Path, "Open the form again")
+		return nil, ""
+	default:
+		s.forbidden(w, r, "This form has expired or was not given to this session. "+g.Again)
+		return nil, ""
+	}
+	return sess, tok
 }
 
 // forbidden renders a 403 page with msg.
 func (s *server) forbidden(w http.ResponseWriter, r *http.Request, msg string) {
 	s.problem(w, r, http.StatusForbidden, "Not allowed", msg)
+}
+
+// offerForm gives a form page its token when the request may use the form,
+// and otherwise says why not (problem) and where to sign in (signIn).
+// what finishes the sentence "Sign in with an API token of this node …".
+func (s *server) offerForm(r *http.Request, g formGuard, csrf, problem, signIn *string, what string) {
+	switch {
+	case !s.hosts.allowed(r.Host):
+		*problem = g.Name + " acts with this node's key, so it only answers under the node's own address. Open it there."
+	case s.sessions.tokens == nil:
+		*problem = g.Name + " acts with this node's key, and this node takes no sign-ins, so it is not offered here."
+	default:
+		if *csrf = s.formToken(r, g.Form); *csrf == "" {
+			*problem = g.Name + " acts with this node's key: sign in with an API token of this node " + what + "."
+			*signIn = signInPath(r.URL.RequestURI())
+		}
+	}
 }

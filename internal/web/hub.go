@@ -61,6 +61,7 @@ type hubData struct {
 	Org     gongxu.Org // the operator's org (zero when there is none)
 	Problem string     // why this node records no walk-in pledges; the form is not offered
 	Pools   []hubPool
+	SignIn  string // the sign-in page, when signing in would open the form
 	CSRF    string
 	Form    hubForm
 	Error   string           // why the last submission was refused
@@ -91,7 +92,7 @@ func (s *server) hubState(r *http.Request, form hubForm) (hubData, error) {
 		d.Problem = "This node has no operator key to sign with, so it records no walk-in pledges. A hub records them on its own node."
 		return d, nil
 	}
-	if !loopback(r) {
+	if !s.fromHere(r) {
 		d.Problem = "The hub form acts with this node's operator key, so it only answers on the node's own machine. Open it there, at http://127.0.0.1."
 		return d, nil
 	}
@@ -163,11 +164,11 @@ func (s *server) hubForm(w http.ResponseWriter, r *http.Request) error {
 		preselect(&d, form.Item)
 	}
 	status := http.StatusOK
-	if s.op != nil && !loopback(r) {
+	if s.op != nil && !s.fromHere(r) {
 		status = http.StatusForbidden
 	}
 	if d.Problem == "" {
-		d.CSRF = hubGuard.tokenFor(w, r)
+		s.offerForm(r, hubGuard, &d.CSRF, &d.Problem, &d.SignIn, "to record walk-in pledges")
 	}
 	return s.renderStatus(w, r, status, "hub", view{Title: "Record a walk-in pledge", Section: "hub", Content: d})
 }
@@ -192,7 +193,8 @@ func preselect(d *hubData, item string) {
 }
 
 func (s *server) hubSubmit(w http.ResponseWriter, r *http.Request) error {
-	if !s.admit(w, r, hubGuard) {
+	sess, tok := s.admit(w, r, hubGuard)
+	if sess == nil {
 		return nil
 	}
 	form := hubForm{Item: r.PostFormValue("item"), Qty: strings.TrimSpace(r.PostFormValue("qty")), Paid: r.PostFormValue("paid") == "yes"}
@@ -203,8 +205,8 @@ func (s *server) hubSubmit(w http.ResponseWriter, r *http.Request) error {
 	if d.Problem != "" {
 		return s.renderStatus(w, r, http.StatusConflict, "hub", view{Title: "Record a walk-in pledge", Section: "hub", Content: d})
 	}
-	// From here on the token is spent: a resubmission of this form is refused.
-	d.CSRF = hubGuard.setToken(w)
+	// The token is spent (admit): the form comes back with a new one.
+	d.CSRF = s.sessions.issue(sess, hubGuard.Form)
 	again := func(status int, format string, args ...any) error {
 		d.Error = fmt.Sprintf(format, args...)
 		return s.renderStatus(w, r, status, "hub", view{Title: "Record a walk-in pledge", Section: "hub", Content: d})
@@ -253,6 +255,7 @@ func (s *server) hubSubmit(w http.ResponseWriter, r *http.Request) error {
 			return again(http.StatusUnprocessableEntity, "The network refused the deposit of %s: %s. Nothing was recorded.", money(escrow, p.Currency), rejection(res))
 		}
 		rc.Deposit = &res
+		s.sessions.done(sess, tok, fmt.Sprintf("Its cash deposit was recorded in transaction %s.", res.Hash))
 	}
 	res, err := s.op.Send(r.Context(), typeBatch, batchBody{Pool: p.ID, Leaves: []gongxu.PoolLeaf{rc.Leaf}})
 	if err != nil || res.Code != 0 {
@@ -269,6 +272,7 @@ func (s *server) hubSubmit(w http.ResponseWriter, r *http.Request) error {
 		return s.renderStatus(w, r, status, "hub", view{Title: "Record a walk-in pledge", Section: "hub", Content: d})
 	}
 	rc.Batch = res
+	s.sessions.done(sess, tok, fmt.Sprintf("It was recorded: the pledge is in transaction %s.", res.Hash))
 	rc.ReceiptURL = "/v1/batches/" + url.PathEscape(res.Hash) + "/receipts/0"
 	names, err := s.variantNames(r.Context(), p)
 	if err != nil {

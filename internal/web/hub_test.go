@@ -3,12 +3,12 @@ package web
 import (
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,45 +17,26 @@ import (
 
 const localAddr = "127.0.0.1:53124"
 
-// hubGet loads the hub form from remote and returns the response, body and
-// the CSRF cookie it set (if any).
-func hubGet(t *testing.T, h http.Handler, target, remote string) (*http.Response, string, *http.Cookie) {
+// hubGet loads the hub form from remote, signed in with session sess (nil:
+// not signed in), and returns the response and body.
+func hubGet(t *testing.T, h http.Handler, target, remote string, sess *http.Cookie) (*http.Response, string) {
 	t.Helper()
-	req := httptest.NewRequest("GET", target, nil)
-	req.RemoteAddr = remote
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	res := rec.Result()
-	body, _ := io.ReadAll(res.Body)
-	var c *http.Cookie
-	for _, k := range res.Cookies() {
-		if k.Name == csrfCookie {
-			c = k
-		}
-	}
-	return res, string(body), c
+	return serve(t, h, request("GET", target, nil, remote, []*http.Cookie{sess}))
 }
 
 // hubPost posts the hub form.
-func hubPost(t *testing.T, h http.Handler, remote string, cookie *http.Cookie, form url.Values, header ...string) (*http.Response, string) {
+func hubPost(t *testing.T, h http.Handler, remote string, sess *http.Cookie, form url.Values, header ...string) (*http.Response, string) {
 	t.Helper()
-	req := httptest.NewRequest("POST", "/hub", strings.NewReader(form.Encode()))
-	req.RemoteAddr = remote
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	if cookie != nil {
-		req.AddCookie(&http.Cookie{Name: cookie.Name, Value: cookie.Value})
-	}
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	res := rec.Result()
-	body, _ := io.ReadAll(res.Body)
-	if err := checkHTML(string(body)); err != nil {
-		t.Errorf("POST /hub: %v\n%s", err, body)
-	}
-	return res, string(body)
+	return serve(t, h, request("POST", "/hub", strings.NewReader(form.Encode()), remote, []*http.Cookie{sess}, header...))
+}
+
+// openHubForm signs in from localAddr and loads the hub form: the session and
+// the form's token.
+func openHubForm(t *testing.T, h http.Handler) (*http.Cookie, string) {
+	t.Helper()
+	sess := signIn(t, h, localAddr)
+	_, body := hubGet(t, h, "/hub", localAddr, sess)
+	return sess, csrfOf(t, body)
 }
 
 func csrfOf(t *testing.T, body string) string {
@@ -70,43 +51,49 @@ func csrfOf(t *testing.T, body string) string {
 func TestHubForm(t *testing.T) {
 	f := newFakes()
 	s, _ := newTestServer(t, f)
-	res, body, cookie := hubGet(t, s, "/hub?pool=4", localAddr)
+	sess := signIn(t, s, localAddr)
+	res, body := hubGet(t, s, "/hub?pool=4", localAddr, sess)
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("status %d\n%s", res.StatusCode, body)
 	}
-	if err := checkHTML(body); err != nil {
-		t.Fatal(err)
+	if len(res.Cookies()) != 0 {
+		t.Errorf("the form set cookies: %v", res.Cookies())
 	}
-	if cookie == nil || !cookie.HttpOnly || cookie.SameSite != http.SameSiteStrictMode || cookie.Path != "/hub" {
-		t.Fatalf("CSRF cookie %+v", cookie)
-	}
-	if tok := csrfOf(t, body); tok != cookie.Value {
-		t.Errorf("form token %s, cookie %s", tok, cookie.Value)
-	}
+	tok := csrfOf(t, body)
 	contains(t, "hub form", body, `<a href="/orgs/hilltown-hub">Hilltown Community Hub</a>`, `<form class="card hub-form" method="post" action="/hub" id="hub-form">`,
 		`<optgroup label="#3 Merino wool jacket · ¥129 per unit escrowed">`,
 		`<option value="3/m-navy">#3 Merino wool jacket · M / navy (m-navy)</option>`, `<option value="3/l-navy">#3 Merino wool jacket · L / navy (l-navy)</option>`,
 		`<optgroup label="#4 Bamboo socks, 5 pairs · ¥45 per unit escrowed · cases of 10">`,
 		`<option value="4/" selected>#4 Bamboo socks, 5 pairs</option>`, // preselected by ?pool=4
-		`<a href="/hub" aria-current="page">Hub</a>`)
+		`<a href="/hub" aria-current="page">Hub</a>`, "Signed in as tests")
 
-	// A second load keeps the browser's token, so that two tabs both work.
-	req := httptest.NewRequest("GET", "/hub", nil)
-	req.RemoteAddr = localAddr
-	req.AddCookie(&http.Cookie{Name: csrfCookie, Value: cookie.Value})
-	rec := httptest.NewRecorder()
-	s.ServeHTTP(rec, req)
-	if got := csrfOf(t, rec.Body.String()); got != cookie.Value || len(rec.Result().Cookies()) != 0 {
-		t.Errorf("second load: token %s, cookies %v", got, rec.Result().Cookies())
+	// Each rendering has its own token, so that two tabs both work.
+	_, body = hubGet(t, s, "/hub", localAddr, sess)
+	if got := csrfOf(t, body); got == tok {
+		t.Errorf("second load: the same token %s", got)
 	}
+
+	// Not signed in: the page says so and links to the sign-in, with no form.
+	res, body = hubGet(t, s, "/hub?pool=4", localAddr, nil)
+	if res.StatusCode != http.StatusOK {
+		t.Errorf("not signed in: status %d", res.StatusCode)
+	}
+	contains(t, "not signed in", body, `id="hub-problem"`, "sign in with an API token of this node to record walk-in pledges",
+		`<a class="button" href="/signin?next=%2Fhub%3Fpool%3D4" id="hub-signin">Sign in</a>`)
+	lacks(t, "not signed in", body, "<form class=\"card hub-form\"", `name="csrf"`)
+
+	// Signed in, but asked for under another name (DNS rebinding): no form.
+	_, body = serve(t, s, request("GET", "/hub", nil, localAddr, []*http.Cookie{sess}, "Host", "attacker.example"))
+	contains(t, "rebound", body, "only answers under the node&#39;s own address")
+	lacks(t, "rebound", body, "hub-form", `name="csrf"`)
 
 	// Another machine gets an explanation, and no form.
-	res, body, cookie = hubGet(t, s, "/hub", "192.0.2.7:4000")
-	if res.StatusCode != http.StatusForbidden || cookie != nil {
-		t.Errorf("remote GET: status %d, cookie %v", res.StatusCode, cookie)
+	res, body = hubGet(t, s, "/hub", "192.0.2.7:4000", sess)
+	if res.StatusCode != http.StatusForbidden {
+		t.Errorf("remote GET: status %d", res.StatusCode)
 	}
 	contains(t, "remote hub page", body, "only answers on the node&#39;s own machine")
-	lacks(t, "remote hub page", body, "<form", "csrf")
+	lacks(t, "remote hub page", body, "hub-form", `name="csrf"`)
 }
 
 func TestHubExplains(t *testing.T) {
@@ -127,18 +114,19 @@ func TestHubExplains(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, body, cookie := hubGet(t, s, "/hub", localAddr)
-		if res.StatusCode != http.StatusOK || cookie != nil {
-			t.Errorf("%s: status %d, cookie %v", c.name, res.StatusCode, cookie)
+		sess := signIn(t, s, localAddr)
+		res, body := hubGet(t, s, "/hub", localAddr, sess)
+		if res.StatusCode != http.StatusOK {
+			t.Errorf("%s: status %d", c.name, res.StatusCode)
 		}
 		contains(t, c.name, body, c.want, `id="hub-problem"`)
-		lacks(t, c.name, body, "<form")
+		lacks(t, c.name, body, "hub-form", `name="csrf"`)
 		if c.name == "no operator" {
 			lacks(t, c.name, body, `href="/hub"`) // not in the navigation
 		}
-		// A post changes nothing either.
-		res, _ = hubPost(t, s, localAddr, &http.Cookie{Name: csrfCookie, Value: strings.Repeat("ab", 32)},
-			url.Values{"csrf": {strings.Repeat("ab", 32)}, "item": {"3/m-navy"}, "qty": {"1"}})
+		// A post changes nothing either, not even with a token of this form.
+		tok := s.sessions.issue(s.sessions.get(request("GET", "/", nil, localAddr, []*http.Cookie{sess})), hubGuard.Form)
+		res, _ = hubPost(t, s, localAddr, sess, url.Values{"csrf": {tok}, "item": {"3/m-navy"}, "qty": {"1"}})
 		if res.StatusCode != http.StatusConflict || len(f.op.sends()) != 0 {
 			t.Errorf("%s: POST status %d, %d sends", c.name, res.StatusCode, len(f.op.sends()))
 		}
@@ -150,10 +138,9 @@ func TestHubExplains(t *testing.T) {
 func TestHubRecordsWalkIn(t *testing.T) {
 	f := newFakes()
 	s, logs := newTestServer(t, f)
-	_, body, cookie := hubGet(t, s, "/hub", localAddr)
-	tok := csrfOf(t, body)
-	res, body := hubPost(t, s, localAddr, cookie, url.Values{"csrf": {tok}, "item": {"3/m-navy"}, "qty": {"2"}, "paid": {"yes"}},
-		"Sec-Fetch-Site", "same-origin")
+	sess, tok := openHubForm(t, s)
+	res, body := hubPost(t, s, localAddr, sess, url.Values{"csrf": {tok}, "item": {"3/m-navy"}, "qty": {"2"}, "paid": {"yes"}},
+		"Sec-Fetch-Site", "same-origin", "Origin", "http://"+nodeHost)
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("status %d\n%s\n%s", res.StatusCode, body, logs)
 	}
@@ -190,21 +177,26 @@ func TestHubRecordsWalkIn(t *testing.T) {
 		`href="/txs/`+batchTx+`">`+batchTx+`</a>`, "index 0",
 		`<a id="receipt-link" href="/v1/batches/`+batchTx+`/receipts/0">`, "cash at the hub, deposit")
 
-	// The token is spent: the same form posted again is refused, and nothing is sent.
-	var rotated *http.Cookie
-	for _, c := range res.Cookies() {
-		if c.Name == csrfCookie {
-			rotated = c
-		}
-	}
-	if rotated == nil || rotated.Value == cookie.Value {
-		t.Errorf("token not rotated after a submission: %v", rotated)
-	}
-	res, body = hubPost(t, s, localAddr, rotated, url.Values{"csrf": {tok}, "item": {"3/m-navy"}, "qty": {"2"}, "paid": {"yes"}})
-	if res.StatusCode != http.StatusForbidden || len(f.op.sends()) != 2 {
+	// The token is spent: the same form posted again (a double click, a
+	// replay) records nothing and says so, with what the first did.
+	res, body = hubPost(t, s, localAddr, sess, url.Values{"csrf": {tok}, "item": {"3/m-navy"}, "qty": {"2"}, "paid": {"yes"}})
+	if res.StatusCode != http.StatusConflict || len(f.op.sends()) != 2 {
 		t.Errorf("replayed form: status %d, %d sends", res.StatusCode, len(f.op.sends()))
 	}
-	contains(t, "replay", body, "already submitted")
+	contains(t, "replay", body, "Already submitted", "recorded only once", "It was recorded: the pledge is in transaction "+batchTx,
+		`<a class="button" href="/hub" id="problem-link">Open the form again</a>`)
+	// The receipt page carries a new token for the next pledge.
+	next := csrfOf(t, hubBodyAfter(t, s, sess))
+	if next == tok {
+		t.Error("the token was given again")
+	}
+}
+
+// hubBodyAfter loads the hub form again.
+func hubBodyAfter(t *testing.T, s http.Handler, sess *http.Cookie) string {
+	t.Helper()
+	_, body := hubGet(t, s, "/hub", localAddr, sess)
+	return body
 }
 
 func equalJSON(a, b map[string]any) bool {
@@ -216,8 +208,8 @@ func equalJSON(a, b map[string]any) bool {
 func TestHubUnpaid(t *testing.T) {
 	f := newFakes()
 	s, _ := newTestServer(t, f)
-	_, body, cookie := hubGet(t, s, "/hub", localAddr)
-	res, body := hubPost(t, s, localAddr, cookie, url.Values{"csrf": {csrfOf(t, body)}, "item": {"4/"}, "qty": {"20"}})
+	sess, tok := openHubForm(t, s)
+	res, body := hubPost(t, s, localAddr, sess, url.Values{"csrf": {tok}, "item": {"4/"}, "qty": {"20"}})
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("status %d\n%s", res.StatusCode, body)
 	}
@@ -242,46 +234,115 @@ func TestHubUnpaid(t *testing.T) {
 	}
 }
 
-// TestHubRefusesOtherMachines: the form acts with the operator key, so a POST
-// from any address but loopback is refused before anything is read or sent.
+// TestHubRefusesOtherMachines: the form acts with the operator key, so a
+// POST from another machine, another site, a rebound DNS name, without a
+// session or without a form token of this session is refused before
+// anything is sent.
 func TestHubRefusesOtherMachines(t *testing.T) {
 	f := newFakes()
 	s, logs := newTestServer(t, f)
-	_, body, cookie := hubGet(t, s, "/hub", localAddr)
-	form := url.Values{"csrf": {csrfOf(t, body)}, "item": {"3/m-navy"}, "qty": {"1"}, "paid": {"yes"}}
+	sess, tok := openHubForm(t, s)
+	form := url.Values{"csrf": {tok}, "item": {"3/m-navy"}, "qty": {"1"}, "paid": {"yes"}}
 	for _, remote := range []string{"192.0.2.7:4000", "10.0.0.2:80", "[2001:db8::1]:443", "[::ffff:192.0.2.7]:1"} {
-		res, body := hubPost(t, s, remote, cookie, form)
+		res, body := hubPost(t, s, remote, sess, form)
 		if res.StatusCode != http.StatusForbidden {
 			t.Errorf("%s: status %d", remote, res.StatusCode)
 		}
 		contains(t, remote, body, "<p class=\"code\">403</p>", "only answers on this node&#39;s own machine")
 	}
 	contains(t, "log", logs.String(), "posted from another machine")
-	// Cross-site posts, forms without the token and forms with another token are refused too.
+	other := signIn(t, s, localAddr) // another browser, signed in too
 	for name, c := range map[string]struct {
-		cookie *http.Cookie
+		sess   *http.Cookie
 		form   url.Values
 		header []string
+		status int
 	}{
-		"cross-site":  {cookie, form, []string{"Sec-Fetch-Site", "cross-site"}},
-		"no cookie":   {nil, form, nil},
-		"no field":    {cookie, url.Values{"item": {"3/m-navy"}, "qty": {"1"}}, nil},
-		"other token": {cookie, url.Values{"csrf": {strings.Repeat("0", 64)}, "item": {"3/m-navy"}, "qty": {"1"}}, nil},
+		"cross-site":      {sess, form, []string{"Sec-Fetch-Site", "cross-site"}, 403},
+		"same-site":       {sess, form, []string{"Sec-Fetch-Site", "same-site"}, 403},
+		"other origin":    {sess, form, []string{"Origin", "http://attacker.example"}, 403},
+		"rebound host":    {sess, form, []string{"Host", "attacker.example"}, 403},
+		"rebound host:80": {sess, form, []string{"Host", "attacker.example:8080", "Origin", "http://attacker.example:8080"}, 403},
+		"not signed in":   {nil, form, nil, 401},
+		"made-up session": {&http.Cookie{Name: sessionCookie, Value: strings.Repeat("ab", 32)}, form, nil, 401},
+		"another session": {other, form, nil, 403},
+		"no field":        {sess, url.Values{"item": {"3/m-navy"}, "qty": {"1"}}, nil, 403},
+		"other token":     {sess, url.Values{"csrf": {strings.Repeat("0", 64)}, "item": {"3/m-navy"}, "qty": {"1"}}, nil, 403},
+		"too large":       {sess, url.Values{"csrf": {tok}, "item": {strings.Repeat("x", maxForm)}}, nil, 400},
 	} {
-		res, _ := hubPost(t, s, localAddr, c.cookie, c.form, c.header...)
-		if res.StatusCode != http.StatusForbidden {
-			t.Errorf("%s: status %d", name, res.StatusCode)
+		res, body := hubPost(t, s, localAddr, c.sess, c.form, c.header...)
+		if res.StatusCode != c.status {
+			t.Errorf("%s: status %d, want %d", name, res.StatusCode, c.status)
+		}
+		if c.status == 401 {
+			contains(t, name, body, "Sign in first", `href="/signin?next=%2Fhub"`)
 		}
 	}
 	if n := len(f.op.sends()); n != 0 {
 		t.Errorf("%d messages sent", n)
 	}
+	// None of that spent the token: the form still works, once.
+	if res, _ := hubPost(t, s, localAddr, sess, form, "Origin", "http://"+nodeHost); res.StatusCode != http.StatusOK || len(f.op.sends()) != 2 {
+		t.Errorf("the form after the refusals: status %d, %d sends", res.StatusCode, len(f.op.sends()))
+	}
 	// IPv6 loopback is this machine.
-	_, body, cookie = hubGet(t, s, "/hub", "[::1]:5000")
-	res, _ := hubPost(t, s, "[::1]:5000", cookie, url.Values{"csrf": {csrfOf(t, body)}, "item": {"3/l-navy"}, "qty": {"1"}})
-	if res.StatusCode != http.StatusOK || len(f.op.sends()) != 1 {
+	sess6 := signIn(t, s, "[::1]:5000")
+	_, body := hubGet(t, s, "/hub", "[::1]:5000", sess6)
+	res, _ := hubPost(t, s, "[::1]:5000", sess6, url.Values{"csrf": {csrfOf(t, body)}, "item": {"3/l-navy"}, "qty": {"1"}})
+	if res.StatusCode != http.StatusOK || len(f.op.sends()) != 3 {
 		t.Errorf("from ::1: status %d", res.StatusCode)
 	}
+}
+
+// TestHubDoubleSubmit: two submissions of one form at once (a double
+// click) record one pledge and one deposit; the other gets "already
+// submitted".
+func TestHubDoubleSubmit(t *testing.T) {
+	f := newFakes()
+	s, _ := newTestServer(t, f)
+	sess, tok := openHubForm(t, s)
+	form := url.Values{"csrf": {tok}, "item": {"3/m-navy"}, "qty": {"1"}, "paid": {"yes"}}
+	const n = 8
+	codes := make(chan int, n)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rec := httptest.NewRecorder()
+			s.ServeHTTP(rec, request("POST", "/hub", strings.NewReader(form.Encode()), localAddr, []*http.Cookie{sess}))
+			codes <- rec.Code
+		}()
+	}
+	wg.Wait()
+	close(codes)
+	got := map[int]int{}
+	for c := range codes {
+		got[c]++
+	}
+	if got[http.StatusOK] != 1 || got[http.StatusConflict] != n-1 {
+		t.Errorf("statuses %v: want one 200 and %d 409", got, n-1)
+	}
+	if sends := f.op.sends(); len(sends) != 2 || sends[0].Type != "settle/deposit" || sends[1].Type != "pool/batch" {
+		t.Errorf("sent %d messages, want one deposit and one batch", len(sends))
+	}
+}
+
+// TestHubOldTokenRefused: a token of an earlier rendering that was never
+// used still works once; one the session dropped (too many renderings
+// since) or of another form is refused.
+func TestHubOldTokenRefused(t *testing.T) {
+	f := newFakes()
+	s, _ := newTestServer(t, f)
+	sess, first := openHubForm(t, s)
+	for range maxFormTokens {
+		hubBodyAfter(t, s, sess)
+	}
+	res, body := hubPost(t, s, localAddr, sess, url.Values{"csrf": {first}, "item": {"3/m-navy"}, "qty": {"1"}})
+	if res.StatusCode != http.StatusForbidden || len(f.op.sends()) != 0 {
+		t.Errorf("dropped token: status %d, %d sends", res.StatusCode, len(f.op.sends()))
+	}
+	contains(t, "dropped", body, "expired or was not given to this session", "Open the hub page again")
 }
 
 func TestHubBadInput(t *testing.T) {
@@ -301,8 +362,8 @@ func TestHubBadInput(t *testing.T) {
 	} {
 		f := newFakes()
 		s, _ := newTestServer(t, f)
-		_, body, cookie := hubGet(t, s, "/hub", localAddr)
-		res, body := hubPost(t, s, localAddr, cookie, url.Values{"csrf": {csrfOf(t, body)}, "item": {c.item}, "qty": {c.qty}, "paid": {"yes"}})
+		sess, tok := openHubForm(t, s)
+		res, body := hubPost(t, s, localAddr, sess, url.Values{"csrf": {tok}, "item": {c.item}, "qty": {c.qty}, "paid": {"yes"}})
 		if res.StatusCode != c.status {
 			t.Errorf("%s × %s: status %d", c.item, c.qty, res.StatusCode)
 		}
@@ -312,7 +373,9 @@ func TestHubBadInput(t *testing.T) {
 		}
 		// The form is offered again with a fresh token and what was entered.
 		contains(t, "form again", body, `value="`+attrEscape(c.qty)+`"`)
-		csrfOf(t, body)
+		if next := csrfOf(t, body); next == tok {
+			t.Errorf("%s × %s: the spent token is offered again", c.item, c.qty)
+		}
 	}
 }
 
@@ -324,8 +387,8 @@ func TestHubRejections(t *testing.T) {
 	f.op.reject = map[string]gongxu.TxResult{"pool/batch": {Code: 9, Kind: "conflict",
 		Message: "pool 3 has room for 1 more units (cap 300, pledged 299); 2 asked"}}
 	s, _ := newTestServer(t, f)
-	_, body, cookie := hubGet(t, s, "/hub", localAddr)
-	res, body := hubPost(t, s, localAddr, cookie, url.Values{"csrf": {csrfOf(t, body)}, "item": {"3/m-navy"}, "qty": {"2"}, "paid": {"yes"}})
+	sess, tok := openHubForm(t, s)
+	res, body := hubPost(t, s, localAddr, sess, url.Values{"csrf": {tok}, "item": {"3/m-navy"}, "qty": {"2"}, "paid": {"yes"}})
 	if res.StatusCode != http.StatusUnprocessableEntity || len(f.op.sends()) != 2 {
 		t.Fatalf("status %d, %d sends", res.StatusCode, len(f.op.sends()))
 	}
@@ -337,8 +400,8 @@ func TestHubRejections(t *testing.T) {
 	f = newFakes()
 	f.op.reject = map[string]gongxu.TxResult{"settle/deposit": {Code: 3, Kind: "unauthorized", Message: "org hilltown-hub is not a hub"}}
 	s, _ = newTestServer(t, f)
-	_, body, cookie = hubGet(t, s, "/hub", localAddr)
-	res, body = hubPost(t, s, localAddr, cookie, url.Values{"csrf": {csrfOf(t, body)}, "item": {"3/m-navy"}, "qty": {"2"}, "paid": {"yes"}})
+	sess, tok = openHubForm(t, s)
+	res, body = hubPost(t, s, localAddr, sess, url.Values{"csrf": {tok}, "item": {"3/m-navy"}, "qty": {"2"}, "paid": {"yes"}})
 	if res.StatusCode != http.StatusUnprocessableEntity || len(f.op.sends()) != 1 {
 		t.Fatalf("status %d, %d sends", res.StatusCode, len(f.op.sends()))
 	}
@@ -348,8 +411,8 @@ func TestHubRejections(t *testing.T) {
 	f = newFakes()
 	f.op.fail = map[string]error{"pool/batch": gongxu.Errorf(gongxu.KindTimeout, "no commit in 30s")}
 	s, _ = newTestServer(t, f)
-	_, body, cookie = hubGet(t, s, "/hub", localAddr)
-	res, body = hubPost(t, s, localAddr, cookie, url.Values{"csrf": {csrfOf(t, body)}, "item": {"3/m-navy"}, "qty": {"2"}})
+	sess, tok = openHubForm(t, s)
+	res, body = hubPost(t, s, localAddr, sess, url.Values{"csrf": {tok}, "item": {"3/m-navy"}, "qty": {"2"}})
 	if res.StatusCode != http.StatusGatewayTimeout {
 		t.Errorf("timeout: status %d", res.StatusCode)
 	}
@@ -359,8 +422,8 @@ func TestHubRejections(t *testing.T) {
 	f = newFakes()
 	f.op.fail = map[string]error{"pool/batch": errors.New("keyring: /secret/path unreadable")}
 	s, logs := newTestServer(t, f)
-	_, body, cookie = hubGet(t, s, "/hub", localAddr)
-	res, body = hubPost(t, s, localAddr, cookie, url.Values{"csrf": {csrfOf(t, body)}, "item": {"3/m-navy"}, "qty": {"2"}})
+	sess, tok = openHubForm(t, s)
+	res, body = hubPost(t, s, localAddr, sess, url.Values{"csrf": {tok}, "item": {"3/m-navy"}, "qty": {"2"}})
 	if res.StatusCode != http.StatusInternalServerError {
 		t.Errorf("failure: status %d", res.StatusCode)
 	}

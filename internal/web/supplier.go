@@ -102,6 +102,7 @@ type supplierDone struct {
 type supplierData struct {
 	Org     gongxu.Org // the operator's org (zero when there is none)
 	Problem string     // why this node answers no purchase orders; no forms
+	SignIn  string     // the sign-in page, when signing in would open the inbox
 	CSRF    string
 	Inbox   []poCard // sent to this supplier: awaiting its answer, oldest first
 	Waiting []poRow  // its proposals, awaiting the factory's decision
@@ -119,7 +120,7 @@ func (s *server) supplierState(r *http.Request) (supplierData, error) {
 		d.Problem = "This node has no operator key to sign with, so it answers no purchase orders. A supplier answers them on its own node."
 		return d, nil
 	}
-	if !loopback(r) {
+	if !s.fromHere(r) {
 		d.Problem = "The supplier inbox acts with this node's operator key, so it only answers on the node's own machine. Open it there, at http://127.0.0.1."
 		return d, nil
 	}
@@ -177,17 +178,21 @@ func (s *server) supplierInbox(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	status := http.StatusOK
-	if s.op != nil && !loopback(r) {
+	if s.op != nil && !s.fromHere(r) {
 		status = http.StatusForbidden
 	}
 	if d.Problem == "" {
-		d.CSRF = supplierGuard.tokenFor(w, r)
+		s.offerForm(r, supplierGuard, &d.CSRF, &d.Problem, &d.SignIn, "to answer purchase orders")
+		if d.Problem != "" {
+			d.Inbox, d.Waiting, d.Recent = nil, nil, nil
+		}
 	}
 	return s.renderStatus(w, r, status, "supplier", view{Title: "Supplier inbox", Section: "supplier", Content: d})
 }
 
 func (s *server) supplierSubmit(w http.ResponseWriter, r *http.Request) error {
-	if !s.admit(w, r, supplierGuard) {
+	sess, tok := s.admit(w, r, supplierGuard)
+	if sess == nil {
 		return nil
 	}
 	d, err := s.supplierState(r)
@@ -200,8 +205,8 @@ func (s *server) supplierSubmit(w http.ResponseWriter, r *http.Request) error {
 	if d.Problem != "" {
 		return page(http.StatusConflict)
 	}
-	// From here on the token is spent: a resubmission of this form is refused.
-	d.CSRF = supplierGuard.setToken(w)
+	// The token is spent (admit): the page comes back with a new one.
+	d.CSRF = s.sessions.issue(sess, supplierGuard.Form)
 
 	raw, action := r.PostFormValue("po"), r.PostFormValue("action")
 	i := slices.IndexFunc(d.Inbox, func(c poCard) bool { return strconv.FormatUint(c.ID, 10) == raw })
@@ -307,13 +312,14 @@ func (s *server) supplierSubmit(w http.ResponseWriter, r *http.Request) error {
 		return page(http.StatusUnprocessableEntity)
 	}
 	s.log.Info("web: purchase order answered", "po", c.ID, "answer", action, "tx", res.Hash)
+	s.sessions.done(sess, tok, fmt.Sprintf("It was recorded: the answer to purchase order %d is transaction %s.", c.ID, res.Hash))
 	done := &supplierDone{PO: c.ID, Text: fmt.Sprintf(text, c.ID, cmp.Or(c.Name, string(c.Factory))), Tx: res}
 	// The inbox as the ledger has it now, with the answer's result on top.
-	tok := d.CSRF
+	next := d.CSRF
 	if d, err = s.supplierState(r); err != nil {
 		return err
 	}
-	d.CSRF, d.Done = tok, done
+	d.CSRF, d.Done = next, done
 	// An answered order the read model still shows as sent is not offered again.
 	d.Inbox = slices.DeleteFunc(d.Inbox, func(c poCard) bool { return c.ID == done.PO })
 	return page(http.StatusOK)
@@ -400,7 +406,7 @@ func (s *server) purchaseOrder(w http.ResponseWriter, r *http.Request) error {
 		}
 		d.Proposal = append(d.Proposal, lf)
 	}
-	if s.op != nil && po.Status == gongxu.POSent && loopback(r) {
+	if s.op != nil && po.Status == gongxu.POSent && s.fromHere(r) {
 		if org, err := s.op.Org(ctx); err == nil && org == po.Supplier {
 			d.Answer = true
 		}

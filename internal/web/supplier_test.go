@@ -3,9 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -22,56 +20,26 @@ func supplierFakes() *fakes {
 	return f
 }
 
-// formGet loads a guarded form's page from remote and returns the response,
-// body and the CSRF cookie it set (if any).
-func formGet(t *testing.T, h http.Handler, g formGuard, target, remote string) (*http.Response, string, *http.Cookie) {
+// formGet loads a guarded form's page from remote, signed in with sess
+// (nil: not signed in).
+func formGet(t *testing.T, h http.Handler, target, remote string, sess *http.Cookie) (*http.Response, string) {
 	t.Helper()
-	req := httptest.NewRequest("GET", target, nil)
-	req.RemoteAddr = remote
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	res := rec.Result()
-	body, _ := io.ReadAll(res.Body)
-	if err := checkHTML(string(body)); err != nil {
-		t.Errorf("GET %s: %v\n%s", target, err, body)
-	}
-	var c *http.Cookie
-	for _, k := range res.Cookies() {
-		if k.Name == g.Cookie {
-			c = k
-		}
-	}
-	return res, string(body), c
+	return serve(t, h, request("GET", target, nil, remote, []*http.Cookie{sess}))
 }
 
 // supplierPost posts an answer to /supplier.
-func supplierPost(t *testing.T, h http.Handler, remote string, cookie *http.Cookie, form url.Values, header ...string) (*http.Response, string) {
+func supplierPost(t *testing.T, h http.Handler, remote string, sess *http.Cookie, form url.Values, header ...string) (*http.Response, string) {
 	t.Helper()
-	req := httptest.NewRequest("POST", "/supplier", strings.NewReader(form.Encode()))
-	req.RemoteAddr = remote
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	if cookie != nil {
-		req.AddCookie(&http.Cookie{Name: cookie.Name, Value: cookie.Value})
-	}
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	res := rec.Result()
-	body, _ := io.ReadAll(res.Body)
-	if err := checkHTML(string(body)); err != nil {
-		t.Errorf("POST /supplier: %v\n%s", err, body)
-	}
-	return res, string(body)
+	return serve(t, h, request("POST", "/supplier", strings.NewReader(form.Encode()), remote, []*http.Cookie{sess}, header...))
 }
 
-// answer loads the inbox and posts form (with the page's token) to it.
+// answer signs in, loads the inbox and posts form (with the page's token) to it.
 func answer(t *testing.T, s http.Handler, form url.Values) (*http.Response, string) {
 	t.Helper()
-	_, body, cookie := formGet(t, s, supplierGuard, "/supplier", localAddr)
+	sess := signIn(t, s, localAddr)
+	_, body := formGet(t, s, "/supplier", localAddr, sess)
 	form.Set("csrf", csrfOf(t, body))
-	return supplierPost(t, s, localAddr, cookie, form, "Sec-Fetch-Site", "same-origin")
+	return supplierPost(t, s, localAddr, sess, form, "Sec-Fetch-Site", "same-origin")
 }
 
 var day0 = dayFloor(fakeBlockMs) // 2026-01-01T00:00:00Z
@@ -79,15 +47,14 @@ var day0 = dayFloor(fakeBlockMs) // 2026-01-01T00:00:00Z
 func TestSupplierInbox(t *testing.T) {
 	f := supplierFakes()
 	s, _ := newTestServer(t, f)
-	res, body, cookie := formGet(t, s, supplierGuard, "/supplier", localAddr)
+	sess := signIn(t, s, localAddr)
+	res, body := formGet(t, s, "/supplier", localAddr, sess)
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("status %d\n%s", res.StatusCode, body)
 	}
-	if cookie == nil || !cookie.HttpOnly || cookie.SameSite != http.SameSiteStrictMode || cookie.Path != "/supplier" || cookie.Name == csrfCookie {
-		t.Fatalf("CSRF cookie %+v", cookie)
-	}
-	if tok := csrfOf(t, body); tok != cookie.Value || strings.Count(body, `name="csrf" value="`+tok+`"`) != 6 {
-		t.Errorf("forms' token %s, cookie %s", tok, cookie.Value)
+	tok := csrfOf(t, body)
+	if strings.Count(body, `name="csrf" value="`+tok+`"`) != 6 {
+		t.Errorf("the page's forms do not share its token %s", tok)
 	}
 	contains(t, "inbox", body, "<title>Supplier inbox · gongxu</title>", `<a href="/supplier" aria-current="page">Supplier</a>`,
 		`For <a href="/orgs/blue-river-cotton">Blue River Cotton</a>`, "Awaiting your answer <span class=\"count\">2</span>",
@@ -109,27 +76,32 @@ func TestSupplierInbox(t *testing.T) {
 	contains(t, "waiting", between(t, body, "waiting"), `id="po-row-10"`, "awaits the factory")
 	contains(t, "recent", between(t, body, "recent"), `id="po-row-9"`, `id="po-row-8"`)
 
-	// A second load keeps the browser's token.
-	req := httptest.NewRequest("GET", "/supplier", nil)
-	req.RemoteAddr = localAddr
-	req.AddCookie(&http.Cookie{Name: supplierGuard.Cookie, Value: cookie.Value})
-	rec := httptest.NewRecorder()
-	s.ServeHTTP(rec, req)
-	if got := csrfOf(t, rec.Body.String()); got != cookie.Value || len(rec.Result().Cookies()) != 0 {
-		t.Errorf("second load: token %s, cookies %v", got, rec.Result().Cookies())
+	// A second load has a token of its own.
+	_, again := formGet(t, s, "/supplier", localAddr, sess)
+	if got := csrfOf(t, again); got == tok {
+		t.Errorf("second load: the same token %s", got)
 	}
 
+	// Not signed in: an explanation and a link to sign in, no forms.
+	res, body = formGet(t, s, "/supplier", localAddr, nil)
+	if res.StatusCode != http.StatusOK {
+		t.Errorf("not signed in: status %d", res.StatusCode)
+	}
+	contains(t, "not signed in", body, "sign in with an API token of this node to answer purchase orders",
+		`<a class="button" href="/signin?next=%2Fsupplier" id="supplier-signin">Sign in</a>`)
+	lacks(t, "not signed in", body, `name="csrf"`, "linen-fabric")
+
 	// Another machine gets an explanation, and no form.
-	res, body, cookie = formGet(t, s, supplierGuard, "/supplier", "192.0.2.7:4000")
-	if res.StatusCode != http.StatusForbidden || cookie != nil {
-		t.Errorf("remote GET: status %d, cookie %v", res.StatusCode, cookie)
+	res, body = formGet(t, s, "/supplier", "192.0.2.7:4000", sess)
+	if res.StatusCode != http.StatusForbidden {
+		t.Errorf("remote GET: status %d", res.StatusCode)
 	}
 	contains(t, "remote inbox", body, "only answers on the node&#39;s own machine")
-	lacks(t, "remote inbox", body, "<form", "csrf", "linen-fabric")
+	lacks(t, "remote inbox", body, "po-form", `name="csrf"`, "linen-fabric")
 
 	// Nothing to answer.
 	f.prod.pos = f.prod.pos[:1] // only the order to another supplier
-	_, body, _ = formGet(t, s, supplierGuard, "/supplier", localAddr)
+	_, body = formGet(t, s, "/supplier", localAddr, sess)
 	contains(t, "empty inbox", body, "No purchase order awaits your answer.", "Awaiting your answer <span class=\"count\">0</span>")
 }
 
@@ -151,19 +123,19 @@ func TestSupplierExplains(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, body, cookie := formGet(t, s, supplierGuard, "/supplier", localAddr)
-		if res.StatusCode != http.StatusOK || cookie != nil {
-			t.Errorf("%s: status %d, cookie %v", c.name, res.StatusCode, cookie)
+		sess := signIn(t, s, localAddr)
+		res, body := formGet(t, s, "/supplier", localAddr, sess)
+		if res.StatusCode != http.StatusOK {
+			t.Errorf("%s: status %d", c.name, res.StatusCode)
 		}
 		contains(t, c.name, body, c.want, `id="supplier-problem"`)
-		lacks(t, c.name, body, "<form")
+		lacks(t, c.name, body, "po-form", `name="csrf"`)
 		if c.name == "no operator" {
 			lacks(t, c.name, body, `href="/supplier"`) // not in the navigation
 		}
-		// A post changes nothing either.
-		tok := strings.Repeat("ab", 32)
-		res, _ = supplierPost(t, s, localAddr, &http.Cookie{Name: supplierGuard.Cookie, Value: tok},
-			url.Values{"csrf": {tok}, "po": {"12"}, "action": {"accept"}})
+		// A post changes nothing either, not even with a token of this form.
+		tok := s.sessions.issue(s.sessions.get(request("GET", "/", nil, localAddr, []*http.Cookie{sess})), supplierGuard.Form)
+		res, _ = supplierPost(t, s, localAddr, sess, url.Values{"csrf": {tok}, "po": {"12"}, "action": {"accept"}})
 		if res.StatusCode != http.StatusConflict || len(f.op.sends()) != 0 {
 			t.Errorf("%s: POST status %d, %d sends", c.name, res.StatusCode, len(f.op.sends()))
 		}
@@ -174,10 +146,11 @@ func TestSupplierAccepts(t *testing.T) {
 	// With a later promised date for line 2: the dates go with the message.
 	f := supplierFakes()
 	s, logs := newTestServer(t, f)
-	_, body, cookie := formGet(t, s, supplierGuard, "/supplier", localAddr)
+	sess := signIn(t, s, localAddr)
+	_, body := formGet(t, s, "/supplier", localAddr, sess)
 	tok := csrfOf(t, body)
 	form := url.Values{"csrf": {tok}, "po": {"12"}, "action": {"accept"}, "promised-1": {"2026-01-03"}, "promised-2": {"2026-01-04"}}
-	res, body := supplierPost(t, s, localAddr, cookie, form, "Sec-Fetch-Site", "same-origin")
+	res, body := supplierPost(t, s, localAddr, sess, form, "Sec-Fetch-Site", "same-origin")
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("status %d\n%s\n%s", res.StatusCode, body, logs)
 	}
@@ -194,21 +167,17 @@ func TestSupplierAccepts(t *testing.T) {
 	lacks(t, "accepted", body, `id="po-12"`) // answered: not offered again, even before the read model shows it
 	contains(t, "log", logs.String(), "purchase order answered", "po=12", "answer=accept")
 
-	// The token is spent: the same form posted again is refused.
-	var rotated *http.Cookie
-	for _, c := range res.Cookies() {
-		if c.Name == supplierGuard.Cookie {
-			rotated = c
-		}
+	// The token is spent: the page after has a new one, and the same form
+	// posted again records nothing.
+	if next := csrfOf(t, body); next == tok {
+		t.Fatal("the spent token is offered again")
 	}
-	if rotated == nil || rotated.Value == cookie.Value || csrfOf(t, body) != rotated.Value {
-		t.Fatalf("token not rotated: %v", rotated)
-	}
-	res, body = supplierPost(t, s, localAddr, rotated, form)
-	if res.StatusCode != http.StatusForbidden || len(f.op.sends()) != 1 {
+	res, body = supplierPost(t, s, localAddr, sess, form)
+	if res.StatusCode != http.StatusConflict || len(f.op.sends()) != 1 {
 		t.Errorf("replay: status %d, %d sends", res.StatusCode, len(f.op.sends()))
 	}
-	contains(t, "replay", body, "already submitted", "Open the supplier inbox again to answer.")
+	contains(t, "replay", body, "Already submitted", "It was recorded: the answer to purchase order 12 is transaction "+tx,
+		`href="/supplier" id="problem-link"`)
 
 	// The requested dates as they are (or left empty): no promised dates in the message.
 	for _, dates := range []url.Values{{"promised-1": {"2026-01-03"}, "promised-2": {"2026-01-03"}}, {}} {
@@ -329,16 +298,18 @@ func TestSupplierBadInput(t *testing.T) {
 		`value="&lt;b&gt;soon&lt;/b&gt;"`, `id="qty-11-1" name="qty-1" value="2000"`)
 }
 
-// TestSupplierRefusesOtherMachines: the inbox acts with the operator key, so
-// a POST from any address but loopback, from another site, or without the
-// inbox's own token is refused before anything is read or sent.
+// TestSupplierRefusesOtherMachines: the inbox acts with the operator key,
+// so a POST from another machine, another site, a rebound name, without a
+// session or without the inbox's own token is refused before anything is
+// sent.
 func TestSupplierRefusesOtherMachines(t *testing.T) {
 	f := supplierFakes()
 	s, logs := newTestServer(t, f)
-	_, body, cookie := formGet(t, s, supplierGuard, "/supplier", localAddr)
+	sess := signIn(t, s, localAddr)
+	_, body := formGet(t, s, "/supplier", localAddr, sess)
 	form := url.Values{"csrf": {csrfOf(t, body)}, "po": {"12"}, "action": {"accept"}}
 	for _, remote := range []string{"192.0.2.7:4000", "10.0.0.2:80", "[2001:db8::1]:443", "[::ffff:192.0.2.7]:1"} {
-		res, body := supplierPost(t, s, remote, cookie, form)
+		res, body := supplierPost(t, s, remote, sess, form)
 		if res.StatusCode != http.StatusForbidden {
 			t.Errorf("%s: status %d", remote, res.StatusCode)
 		}
@@ -347,23 +318,26 @@ func TestSupplierRefusesOtherMachines(t *testing.T) {
 	contains(t, "log", logs.String(), "posted from another machine", "form=/supplier")
 	// The hub form's token is not the inbox's.
 	f.op.org = "hilltown-hub"
-	_, hubBody, hubCookie := formGet(t, s, hubGuard, "/hub", localAddr)
+	_, hubBody := hubGet(t, s, "/hub", localAddr, sess)
 	f.op.org = "blue-river-cotton"
 	for name, c := range map[string]struct {
-		cookie *http.Cookie
+		sess   *http.Cookie
 		form   url.Values
 		header []string
+		status int
 	}{
-		"cross-site":  {cookie, form, []string{"Sec-Fetch-Site", "cross-site"}},
-		"same-site":   {cookie, form, []string{"Sec-Fetch-Site", "same-site"}},
-		"no cookie":   {nil, form, nil},
-		"no field":    {cookie, url.Values{"po": {"12"}, "action": {"accept"}}, nil},
-		"other token": {cookie, url.Values{"csrf": {strings.Repeat("0", 64)}, "po": {"12"}, "action": {"accept"}}, nil},
-		"hub token":   {&http.Cookie{Name: csrfCookie, Value: hubCookie.Value}, url.Values{"csrf": {csrfOf(t, hubBody)}, "po": {"12"}, "action": {"accept"}}, nil},
+		"cross-site":    {sess, form, []string{"Sec-Fetch-Site", "cross-site"}, 403},
+		"same-site":     {sess, form, []string{"Sec-Fetch-Site", "same-site"}, 403},
+		"other origin":  {sess, form, []string{"Origin", "https://attacker.example"}, 403},
+		"rebound host":  {sess, form, []string{"Host", "attacker.example"}, 403},
+		"not signed in": {nil, form, nil, 401},
+		"no field":      {sess, url.Values{"po": {"12"}, "action": {"accept"}}, nil, 403},
+		"other token":   {sess, url.Values{"csrf": {strings.Repeat("0", 64)}, "po": {"12"}, "action": {"accept"}}, nil, 403},
+		"hub token":     {sess, url.Values{"csrf": {csrfOf(t, hubBody)}, "po": {"12"}, "action": {"accept"}}, nil, 403},
 	} {
-		res, _ := supplierPost(t, s, localAddr, c.cookie, c.form, c.header...)
-		if res.StatusCode != http.StatusForbidden {
-			t.Errorf("%s: status %d", name, res.StatusCode)
+		res, _ := supplierPost(t, s, localAddr, c.sess, c.form, c.header...)
+		if res.StatusCode != c.status {
+			t.Errorf("%s: status %d, want %d", name, res.StatusCode, c.status)
 		}
 	}
 	if n := len(f.op.sends()); n != 0 {

@@ -42,8 +42,24 @@ type Config struct {
 	RFQs gongxu.RFQService
 	// Operator is this node's own org; nil: the hub page says that this node
 	// records no walk-in pledges, and the supplier inbox that it answers no
-	// purchase orders. Their forms answer only loopback clients.
+	// purchase orders. Their forms need a signed-in session (Tokens), from
+	// the node's own site (Hosts) and machine (RemoteForms), and a form
+	// token used once (guard.go).
 	Operator gongxu.Operator
+	// Tokens checks the API tokens people sign in with (/signin); nil:
+	// nobody can sign in, so the forms that act with the operator key are
+	// not offered.
+	Tokens Tokens
+	// Hosts are this node's names, as the Host of a request and the host
+	// of its Origin may give them: "host:port" for that port, "host" for
+	// any, and "0.0.0.0:port" (or "[::]:port") for any IP address with that
+	// port. Sign-in, sign-out and the forms refuse any other (DNS
+	// rebinding). Empty: localhost, 127.0.0.1 and ::1, any port.
+	Hosts []string
+	// RemoteForms lets signed-in people use the forms from other machines
+	// (say, behind a TLS proxy on another host); by default they answer
+	// only on this node's own machine.
+	RemoteForms bool
 	// Production reads production orders, purchase orders, work orders,
 	// lots and stock; nil: no factory console, supplier inbox or production
 	// pages, and pool pages show no production order.
@@ -85,7 +101,8 @@ type ProgressFunc func(ctx context.Context, pool uint64) ([]ProgressPoint, error
 //	GET /fragments/pools  the pool cards alone, which htmx reloads every 5 s
 //	GET /pools/{id}       a pool: tiers, progress chart, hubs, batches, history
 //	GET /hub              a hub records a walk-in consumer's pledge (Pools and
-//	POST /hub             Operator set; POST only from loopback, with a CSRF token)
+//	POST /hub             Operator set; POST signed in, from this node's site
+//	                      and machine, with a form token used once)
 //	GET /rfqs             requests for quote (RFQs set)
 //	GET /rfqs/{id}        a request for quote, its bids and awards
 //	GET /factory          the factory console of this node's operator org, or
@@ -100,8 +117,7 @@ type ProgressFunc func(ctx context.Context, pool uint64) ([]ProgressPoint, error
 //	                      proposal, negotiation, shipments (Production set)
 //	GET /supplier         the supplier inbox of this node's operator org: it
 //	POST /supplier        accepts, rejects or counter-proposes purchase orders
-//	                      (Production and Operator set; POST only from
-//	                      loopback, with a CSRF token)
+//	                      (Production and Operator set; POST as /hub)
 //	GET /p/{id...}        the public provenance page of a lot or an item,
 //	GET /p?id=ID          which its QR code leads to: the backward trace as a
 //	                      timeline (each step checked against the ledger with
@@ -116,6 +132,9 @@ type ProgressFunc func(ctx context.Context, pool uint64) ([]ProgressPoint, error
 //	                      pools and, per hub, the pledge batches to contact
 //	GET /fragments/recalls/{id} what it reaches alone, which htmx reloads
 //	                      every 5 s
+//	GET /signin           sign in with an API token of the node (Tokens);
+//	POST /signin          the session's cookie is HttpOnly, SameSite=Strict
+//	POST /signout         end the session
 //	GET /static/{path}    embedded assets
 //
 // Any other path gets a 404 page. The handler is meant to be mounted at the
@@ -142,8 +161,12 @@ type server struct {
 	trace   gongxu.TraceService      // nil: no trace pages
 	proofs  TraceProofFunc           // nil: trace steps are not checked
 	log     *slog.Logger
-	now     func() time.Time
-	nav     []navItem
+
+	sessions    *sessions   // signed-in browsers
+	hosts       hostMatcher // this node's names
+	remoteForms bool        // forms from other machines too
+	now         func() time.Time
+	nav         []navItem
 
 	pages  map[string]*template.Template // page name → layout + partials + page
 	frags  *template.Template            // partials only, for htmx fragments
@@ -160,7 +183,7 @@ type asset struct {
 
 // The pages; each is templates/<name>.html and defines "content".
 var pageNames = []string{"home", "org", "tx", "proposal", "error", "pools", "pool", "hub", "receipt", "rfqs", "rfq",
-	"factory", "porder", "supplier", "po", "provenance", "recalls", "recall"}
+	"factory", "porder", "supplier", "po", "provenance", "recalls", "recall", "signin"}
 
 // navItem is one entry of the navigation bar. Section pages (Pools,
 // Production, Trace) add theirs in navFor.
@@ -200,6 +223,10 @@ type view struct {
 	Section string // the navItem.Section that is current
 	Nav     []navItem
 	Content any
+
+	SignIn  bool   // the node takes sign-ins: the layout links to /signin
+	User    string // the signed-in token's name; "" when not signed in
+	SignOut string // the sign-out form's token
 }
 
 func newServer(cfg Config, now func() time.Time) (*server, error) {
@@ -220,9 +247,13 @@ func newServer(cfg Config, now func() time.Time) (*server, error) {
 		proofs:  cfg.TraceProof,
 		log:     cfg.Logger,
 		now:     now,
-		nav:     navFor(cfg),
-		pages:   make(map[string]*template.Template),
-		assets:  make(map[string]asset),
+
+		sessions:    newSessions(cfg.Tokens, now),
+		hosts:       newHostMatcher(cfg.Hosts),
+		remoteForms: cfg.RemoteForms,
+		nav:         navFor(cfg),
+		pages:       make(map[string]*template.Template),
+		assets:      make(map[string]asset),
 	}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -371,6 +402,9 @@ func (s *server) routes() {
 		m.Handle("GET /recalls/{id}", s.handle(s.recall))
 		m.Handle("GET /fragments/recalls/{id}", s.handle(s.recallFragment))
 	}
+	m.Handle("GET /signin", s.handle(s.signinPage))
+	m.Handle("POST /signin", s.handle(s.signinSubmit))
+	m.Handle("POST /signout", s.handle(s.signoutSubmit))
 	m.HandleFunc("GET /static/{path...}", s.static)
 	m.HandleFunc("/", s.unknown)
 	s.mux = m
@@ -425,13 +459,21 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 
 // problemData is the content of the error page.
 type problemData struct {
-	Status  int
-	Heading string
-	Message string
+	Status   int
+	Heading  string
+	Message  string
+	Link     string // where to go next, when there is a better place than home
+	LinkText string
 }
 
 func (s *server) problem(w http.ResponseWriter, r *http.Request, status int, heading, msg string) {
-	v := view{Title: heading, Nav: s.nav, Content: problemData{Status: status, Heading: heading, Message: msg}}
+	s.problemLink(w, r, status, heading, msg, "", "")
+}
+
+// problemLink is problem with a link to where to go next.
+func (s *server) problemLink(w http.ResponseWriter, r *http.Request, status int, heading, msg, link, text string) {
+	v := view{Title: heading, Content: problemData{Status: status, Heading: heading, Message: msg, Link: link, LinkText: text}}
+	s.frame(r, &v)
 	var buf bytes.Buffer
 	if err := s.pages["error"].ExecuteTemplate(&buf, "layout", v); err != nil {
 		s.log.Error("web: error page failed", "err", err)
@@ -449,13 +491,23 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, name string, v v
 
 // renderStatus is render with another status than 200.
 func (s *server) renderStatus(w http.ResponseWriter, r *http.Request, status int, name string, v view) error {
-	v.Nav = s.nav
+	s.frame(r, &v)
 	var buf bytes.Buffer
 	if err := s.pages[name].ExecuteTemplate(&buf, "layout", v); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
 	s.write(w, r, status, buf.Bytes())
 	return nil
+}
+
+// frame fills what the layout shows around every page: the navigation and
+// who is signed in.
+func (s *server) frame(r *http.Request, v *view) {
+	v.Nav = s.nav
+	v.SignIn = s.sessions.tokens != nil
+	if sess := s.sessionOf(r); sess != nil {
+		v.User, v.SignOut = sess.Name, sess.out
+	}
 }
 
 // fragment renders one partial template without the layout, for htmx.
@@ -471,7 +523,9 @@ func (s *server) fragment(w http.ResponseWriter, r *http.Request, name string, d
 func (s *server) write(w http.ResponseWriter, r *http.Request, status int, body []byte) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-cache")
+	if h.Get("Cache-Control") == "" {
+		h.Set("Cache-Control", "no-cache")
+	}
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
 		w.Write(body) //nolint:errcheck // the client went away; nothing to do
