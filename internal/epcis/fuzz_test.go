@@ -41,7 +41,7 @@ func fuzzSeeds(f *testing.F) {
 	for _, c := range hostileDocuments {
 		f.Add([]byte(c.raw))
 	}
-	f.Add([]byte(base))
+	f.Add([]byte(baseDoc))
 	f.Add([]byte(halting))
 	f.Add([]byte(`{"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],` + okEvent[1:]))
 	f.Add(doc(okEvent, strings.Replace(okEvent, `"action"`, `"errorDeclaration":{"declarationTime":"2024-01-02T00:00:00Z","reason":"incorrect_data"},"action"`, 1)))
@@ -58,14 +58,14 @@ func fuzzSeeds(f *testing.F) {
 	}
 }
 
-// variants are data itself, and base with data spliced in as members of its
+// variants are data itself, and baseDoc with data spliced in as members of its
 // event and of its epcisBody: mutations of a fragment then make documents
 // that pass the schema, where mutations of a whole document rarely do.
 func variants(data []byte) [][]byte {
 	return [][]byte{
 		data,
-		[]byte(strings.Replace(base, `"bizStep"`, string(data)+`"bizStep"`, 1)),
-		[]byte(strings.Replace(base, `}]}}`, `}],`+string(data)+`}}`, 1)),
+		[]byte(strings.Replace(baseDoc, `"bizStep"`, string(data)+`"bizStep"`, 1)),
+		[]byte(strings.Replace(baseDoc, `}]}}`, `}],`+string(data)+`}}`, 1)),
 	}
 }
 

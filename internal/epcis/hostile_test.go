@@ -10,8 +10,8 @@ import (
 	"github.com/gongxu-network/gongxu"
 )
 
-// base is a valid document of one event.
-const base = `{"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],"type":"EPCISDocument",` +
+// baseDoc is a valid document of one event.
+const baseDoc = `{"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],"type":"EPCISDocument",` +
 	`"schemaVersion":"2.0","creationDate":"2026-01-01T00:00:00Z","epcisBody":{"eventList":[{"type":"ObjectEvent",` +
 	`"eventTime":"2026-01-01T00:00:00Z","eventTimeZoneOffset":"+00:00","action":"OBSERVE","bizStep":"shipping",` +
 	`"epcList":["urn:epc:id:sgtin:0614141.107346.1"],"readPoint":{"id":"urn:epc:id:sgln:0614141.07346.1234"}}]}}`
@@ -21,14 +21,14 @@ const base = `{"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-cont
 // empty. The schema passes it (epcisBody takes any member); the
 // order-keeping parser saw one event, encoding/json's case-insensitive
 // struct decoding none, and the module's consistency check failed the block.
-var halting = strings.Replace(base, `}]}}`, `}],"EVENTLIST":[]}}`, 1)
+var halting = strings.Replace(baseDoc, `}]}}`, `}],"EVENTLIST":[]}}`, 1)
 
-// in returns base with old replaced by new.
-func in(old, new string) string {
-	if !strings.Contains(base, old) {
+// baseWith returns baseDoc with old replaced by new.
+func baseWith(old, new string) string {
+	if !strings.Contains(baseDoc, old) {
 		panic(old)
 	}
-	return strings.Replace(base, old, new, 1)
+	return strings.Replace(baseDoc, old, new, 1)
 }
 
 // hostileDocuments are documents that mean different things to different
@@ -40,35 +40,35 @@ var hostileDocuments = []struct {
 }{
 	{"eventList and EVENTLIST (issue 10)", halting,
 		[]string{"/epcisBody", `"EVENTLIST"`, `"eventList"`, "case folding"}},
-	{"EventList alone", in(`"eventList"`, `"EventList"`),
+	{"EventList alone", baseWith(`"eventList"`, `"EventList"`),
 		[]string{"/epcisBody/EventList", `"EventList" is the EPCIS field "eventList" written in other case`}},
-	{"eventList twice", in(`}]}}`, `}],"eventList":[]}}`),
+	{"eventList twice", baseWith(`}]}}`, `}],"eventList":[]}}`),
 		[]string{"/epcisBody", `key "eventList" repeats key "eventList"`}},
-	{"eventList escaped", in(`}]}}`, `}],"\u0065ventList":[]}}`),
+	{"eventList escaped", baseWith(`}]}}`, `}],"\u0065ventList":[]}}`),
 		[]string{"/epcisBody", `key "eventList" repeats`}},
-	{"eventList with a long s", in(`}]}}`, `}],"eventLi\u017ft":[]}}`),
+	{"eventList with a long s", baseWith(`}]}}`, `}],"eventLi\u017ft":[]}}`),
 		[]string{"/epcisBody", `key "eventLi\u017ft" repeats key "eventList"`}},
-	{"eventLiſt alone", in(`"eventList"`, `"eventLiſt"`),
+	{"eventLiſt alone", baseWith(`"eventList"`, `"eventLiſt"`),
 		[]string{"/epcisBody/eventLiſt", `is the EPCIS field "eventList"`}},
-	{"eventTime and EventTime", in(`"eventTime":"2026-01-01T00:00:00Z"`, `"eventTime":"2026-01-01T00:00:00Z","EventTime":"2020-01-01T00:00:00Z"`),
+	{"eventTime and EventTime", baseWith(`"eventTime":"2026-01-01T00:00:00Z"`, `"eventTime":"2026-01-01T00:00:00Z","EventTime":"2020-01-01T00:00:00Z"`),
 		[]string{"/epcisBody/eventList/0", `"EventTime" repeats key "eventTime"`}},
-	{"EventTime alone", in(`"eventTime"`, `"EventTime"`),
+	{"EventTime alone", baseWith(`"eventTime"`, `"EventTime"`),
 		[]string{"/epcisBody/eventList/0/EventTime", `the EPCIS field "eventTime"`}},
-	{"bizStep twice", in(`"bizStep":"shipping"`, `"bizStep":"shipping","bizStep":"receiving"`),
+	{"bizStep twice", baseWith(`"bizStep":"shipping"`, `"bizStep":"shipping","bizStep":"receiving"`),
 		[]string{"/epcisBody/eventList/0", `"bizStep" repeats key "bizStep"`}},
-	{"Type of the document", in(`"type":"EPCISDocument"`, `"Type":"EPCISDocument"`),
+	{"Type of the document", baseWith(`"type":"EPCISDocument"`, `"Type":"EPCISDocument"`),
 		[]string{"/Type", `the EPCIS field "type"`}},
-	{"@Context", in(`"@context"`, `"@Context"`),
+	{"@Context", baseWith(`"@context"`, `"@Context"`),
 		[]string{"/@Context", `the EPCIS field "@context"`}},
-	{"readPoint ID", in(`"readPoint":{"id"`, `"readPoint":{"ID"`),
+	{"readPoint ID", baseWith(`"readPoint":{"id"`, `"readPoint":{"ID"`),
 		[]string{"/epcisBody/eventList/0/readPoint/ID", `the EPCIS field "id"`}},
-	{"extension keys equal under Kelvin folding", in(`"action"`, `"ex:k":"1","ex:\u212a":"2","action"`),
+	{"extension keys equal under Kelvin folding", baseWith(`"action"`, `"ex:k":"1","ex:\u212a":"2","action"`),
 		[]string{"/epcisBody/eventList/0", `key "ex:\u212a" repeats key "ex:k"`}},
-	{"extension keys equal in case", in(`"action"`, `"ex:batch":"1","EX:BATCH":"2","action"`),
+	{"extension keys equal in case", baseWith(`"action"`, `"ex:batch":"1","EX:BATCH":"2","action"`),
 		[]string{"/epcisBody/eventList/0", `"EX:BATCH" repeats key "ex:batch"`}},
-	{"keys equal deep in the ILMD", in(`"action"`, `"ilmd":{"ex:a":{"ex:s":1,"ex:\u017f":2}},"action"`),
+	{"keys equal deep in the ILMD", baseWith(`"action"`, `"ilmd":{"ex:a":{"ex:s":1,"ex:\u017f":2}},"action"`),
 		[]string{"/epcisBody/eventList/0/ilmd/ex:a", `"ex:\u017f" repeats key "ex:s"`}},
-	{"keys equal in a large object", in(`"action"`, manyKeys(40)+`,"ex:K20":0,"action"`),
+	{"keys equal in a large object", baseWith(`"action"`, manyKeys(40)+`,"ex:K20":0,"action"`),
 		[]string{"/epcisBody/eventList/0", `"ex:K20" repeats key "ex:k20"`}},
 }
 
@@ -92,7 +92,7 @@ func manyKeys(n int) string {
 // (and the chain halt), the lone "EventList" too ("1 raw events for 0
 // parsed"), and most others were accepted with one reader's meaning.
 func TestOneMeaning(t *testing.T) {
-	if _, err := ParseDocument([]byte(base), ParseOptions{}); err != nil {
+	if _, err := ParseDocument([]byte(baseDoc), ParseOptions{}); err != nil {
 		t.Fatalf("without its second list, the document is fine: %v", err)
 	}
 	for _, c := range hostileDocuments {
