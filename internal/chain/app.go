@@ -660,35 +660,14 @@ func (a *App) simulate(d *decoded, route module.Route, msg module.Msg, org gongx
 	return br.Write()
 }
 
-// Recheck re-judges a transaction already in the mempool after a commit:
-// its envelope, signature, type, body and signer were judged when it
-// entered, and none of that depends on the state except the signer's
-// standing, which its block checks again; what a commit changes is the
-// sequence. So a recheck decodes the envelope and checks the sequence only,
-// which keeps the mempool (locked while CometBFT rechecks) quick to release.
-func (a *App) Recheck(raw []byte) TxResult {
-	params, err := a.checkParams()
-	if err != nil {
-		return reject(TxResult{Hash: gongxu.TxHash(raw)}, err)
-	}
-	key := txKey(raw)
-	tx, _, err := gongxu.DecodeTx(raw, int(params.MaxTxBytes))
-	r := TxResult{Hash: hashString(key)}
-	if err != nil {
-		return reject(r, err)
-	}
-	r.Type, r.Signer = tx.Type, tx.SignerKey()
-	if !a.sigs.has(key) {
-		return a.CheckTx(raw) // not judged by this node's CheckTx (evicted from the cache): the full check
-	}
-	a.checkMu.Lock()
-	defer a.checkMu.Unlock()
-	if err := a.sequenceFree(tx, params); err != nil {
-		return reject(r, err)
-	}
-	a.takeSequence(tx)
-	return r
-}
+// Recheck re-judges a transaction still in the mempool after a commit, the
+// way CheckTx does, in mempool order: the check state starts again from the
+// new committed state, and each remaining transaction's handler runs on it,
+// so a transaction that now fails (its pledge's pool closed, the balance
+// spent by a committed one) leaves the mempool, and one that depends on
+// another still waiting there stays. The signature is not verified again
+// (the cache remembers it).
+func (a *App) Recheck(raw []byte) TxResult { return a.CheckTx(raw) }
 
 // sequenceFree says whether a transaction's sequence may enter the mempool:
 // within the window from the signer's next, and not taken by another

@@ -265,7 +265,8 @@ func TestCheckTxJudgesAgainstState(t *testing.T) {
 		t.Fatalf("CheckTx before the payment: %s %q, want conflict", gongxu.Kind(r.Code), r.Log)
 	}
 	c.seq["factory-a"]-- // refused: its sequence is free again
-	if r := c.app.CheckTx(c.sign("supplier-b", "evil/ok", `{"key":"paid"}`)); r.Code != 0 {
+	payment := c.sign("supplier-b", "evil/ok", `{"key":"paid"}`)
+	if r := c.app.CheckTx(payment); r.Code != 0 {
 		t.Fatalf("the payment: %q", r.Log)
 	}
 	dependent := c.sign("factory-a", "evil/refuse", `{"key":"r1"}`)
@@ -275,11 +276,24 @@ func TestCheckTxJudgesAgainstState(t *testing.T) {
 	if c.has("paid") {
 		t.Fatal("CheckTx wrote the committed state")
 	}
-	// After a commit without the payment, the check state is the committed
-	// state again: the dependent tx is refused on recheck of its handler.
+	// After a commit that holds neither, the mempool rechecks both in its
+	// order: the payment goes into the new check state first, so the
+	// dependent transaction stays, and new ones that depend on it pass.
 	c.block()
-	if r := c.app.CheckTx(c.sign("factory-a", "evil/refuse", `{"key":"r2"}`)); gongxu.Kind(r.Code) != gongxu.KindConflict {
-		t.Fatalf("CheckTx after a commit: %s %q", gongxu.Kind(r.Code), r.Log)
+	if r := c.app.Recheck(payment); r.Code != 0 {
+		t.Fatalf("recheck of the payment: %q", r.Log)
+	}
+	if r := c.app.Recheck(dependent); r.Code != 0 {
+		t.Fatalf("recheck of the dependent tx: %s %q", gongxu.Kind(r.Code), r.Log)
+	}
+	if r := c.app.CheckTx(c.sign("factory-a", "evil/refuse", `{"key":"r2"}`)); r.Code != 0 {
+		t.Fatalf("CheckTx after the recheck: %s %q", gongxu.Kind(r.Code), r.Log)
+	}
+	// Once the payment leaves the mempool unexecuted, the state has no
+	// payment: a recheck of the dependent one alone refuses it.
+	c.block()
+	if r := c.app.Recheck(dependent); gongxu.Kind(r.Code) != gongxu.KindConflict {
+		t.Fatalf("recheck without the payment: %s %q", gongxu.Kind(r.Code), r.Log)
 	}
 }
 
