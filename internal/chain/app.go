@@ -730,10 +730,13 @@ func (a *App) Account(key gongxu.PubKey) (gongxu.Account, error) {
 const minSeqWindow = 64
 
 // PrepareProposal chooses the transactions of a block this node proposes, at
-// most maxBytes and within the block budget (blockBudget): signers in the
-// order the mempool first lists them, each signer's transactions in sequence
-// order from its next sequence, stopping at a gap or at what the budget
-// leaves. Transactions that no longer decode or check are left out.
+// most maxBytes and within the block budget (blockBudget). Each signer's
+// transactions go in sequence order from its next sequence, stopping at a
+// gap; signers take turns, one transaction each per round in the order the
+// mempool first lists them, so one signer's volume (large or many
+// transactions) cannot push another's out of the block. A signer whose next
+// transaction does not fit is done for this block. Transactions that no
+// longer decode or check are left out.
 func (a *App) PrepareProposal(txs [][]byte, maxBytes int64) [][]byte {
 	r := a.latest()
 	params, err := a.params(r)
@@ -744,6 +747,11 @@ func (a *App) PrepareProposal(txs [][]byte, maxBytes int64) [][]byte {
 		seq    uint64
 		raw    []byte
 		weight int64
+	}
+	type queue struct {
+		signer []byte
+		open   bool
+		items  []item
 	}
 	var order []string
 	bySigner := map[string][]item{}
@@ -762,9 +770,9 @@ func (a *App) PrepareProposal(txs [][]byte, maxBytes int64) [][]byte {
 		}
 		bySigner[k] = append(bySigner[k], item{tx.Sequence, raw, module.WeightOf(msg)})
 	}
-	out := make([][]byte, 0, len(txs))
-	var size int64
-	budget := newBlockBudget(params)
+	// Each signer's queue: its transactions from its next sequence on,
+	// without gaps or duplicates.
+	queues := make([]*queue, 0, len(order))
 	for _, k := range order {
 		items := bySigner[k]
 		sort.SliceStable(items, func(i, j int) bool { return items[i].seq < items[j].seq })
@@ -776,18 +784,39 @@ func (a *App) PrepareProposal(txs [][]byte, maxBytes int64) [][]byte {
 		if err != nil {
 			continue
 		}
+		q := &queue{signer: []byte(k), open: org == ""}
 		for _, it := range items {
 			if it.seq < next {
 				continue // replayed, or a duplicate of one already taken
 			}
-			if it.seq > next || size+int64(len(it.raw)) > maxBytes || budget.fits([]byte(k), org == "", it.weight) != nil {
+			if it.seq > next {
 				break
 			}
-			budget.take([]byte(k), org == "", it.weight)
-			out = append(out, it.raw)
-			size += int64(len(it.raw))
+			q.items = append(q.items, it)
 			next++
 		}
+		if len(q.items) > 0 {
+			queues = append(queues, q)
+		}
+	}
+	out := make([][]byte, 0, len(txs))
+	var size int64
+	budget := newBlockBudget(params)
+	for len(queues) > 0 {
+		live := queues[:0]
+		for _, q := range queues {
+			it := q.items[0]
+			if size+int64(len(it.raw)) > maxBytes || budget.fits(q.signer, q.open, it.weight) != nil {
+				continue // this signer is done for the block
+			}
+			budget.take(q.signer, q.open, it.weight)
+			out = append(out, it.raw)
+			size += int64(len(it.raw))
+			if q.items = q.items[1:]; len(q.items) > 0 {
+				live = append(live, q)
+			}
+		}
+		queues = live
 	}
 	return out
 }

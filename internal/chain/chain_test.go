@@ -3,6 +3,8 @@ package chain_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -297,8 +299,8 @@ func TestCheckTxBeforeFirstBlock(t *testing.T) {
 // transactions out of sequence order (it appends after CheckTx returns, from
 // several peers at once). CheckTx takes sequences within a window in any
 // order, refuses a second transaction with a pending sequence, and the
-// proposal puts each signer's transactions back in order, stopping at a gap;
-// a block still rejects any gap.
+// proposal puts each signer's transactions back in order, stopping at a gap,
+// signers taking turns; a block still rejects any gap.
 func TestOutOfOrderMempool(t *testing.T) {
 	h := chaintest.New(t, orgs...)
 	t1 := h.Sign("hub-c", member.TypeUpdateOrg, update("1"))
@@ -319,7 +321,7 @@ func TestOutOfOrderMempool(t *testing.T) {
 		t.Fatalf("next free sequence = %d, want 4 (1, 2, 3 and 6 pending)", acc.Sequence)
 	}
 	got := h.App.PrepareProposal([][]byte{t3, other, t1, t5, t2}, 1<<20)
-	want := [][]byte{t1, t2, t3, other}
+	want := [][]byte{t1, other, t2, t3} // signers take turns
 	if len(got) != len(want) {
 		t.Fatalf("proposal has %d txs, want %d", len(got), len(want))
 	}
@@ -337,5 +339,24 @@ func TestOutOfOrderMempool(t *testing.T) {
 	// The block itself still refuses a gap.
 	if r := h.Deliver(t5); gongxu.Kind(r.Code) != gongxu.KindSequence {
 		t.Fatalf("a gap in a block: %s", gongxu.Kind(r.Code))
+	}
+}
+
+// TestProposalIsFair: signers take turns in a proposal, so one signer's
+// volume — many transactions, or large ones — cannot push another's out of
+// the block (issue 10, finding 4: a member's transaction waited 30 s behind
+// 320 one-megabyte transactions).
+func TestProposalIsFair(t *testing.T) {
+	h := chaintest.New(t, orgs...)
+	var flood [][]byte
+	big := strings.Repeat("x", 400)
+	for i := range 300 {
+		flood = append(flood, h.Sign("factory-a", member.TypeUpdateOrg, update(fmt.Sprintf("%d %s", i, big))))
+	}
+	late := h.Sign("hub-c", member.TypeUpdateOrg, update("late but small"))
+	mempool := append(append([][]byte{}, flood...), late)
+	prop := h.App.PrepareProposal(mempool, int64(10*len(flood[0])))
+	if len(prop) == 0 || !slices.ContainsFunc(prop, func(tx []byte) bool { return bytes.Equal(tx, late) }) {
+		t.Fatalf("a proposal of %d txs left out the other signer's transaction", len(prop))
 	}
 }
