@@ -13,7 +13,10 @@ import (
 	"github.com/gongxu-network/gongxu/internal/chain/chaintest"
 	"github.com/gongxu-network/gongxu/internal/epcis"
 	"github.com/gongxu-network/gongxu/internal/module"
+	"github.com/gongxu-network/gongxu/internal/module/catalog"
 	"github.com/gongxu-network/gongxu/internal/module/member"
+	"github.com/gongxu-network/gongxu/internal/module/pool"
+	"github.com/gongxu-network/gongxu/internal/module/settle"
 	"github.com/gongxu-network/gongxu/internal/module/trace"
 )
 
@@ -33,6 +36,7 @@ func BenchmarkBlock(b *testing.B) {
 		{"typical", typicalBlock},
 		{"worst-simple", func(h *chaintest.Harness) [][]byte { return fillBlock(h, nil, p.BlockWeight()) }},
 		{"worst-captures", func(h *chaintest.Harness) [][]byte { return worstCaptures(h, p) }},
+		{"worst-batches", func(h *chaintest.Harness) [][]byte { return worstBatches(h, p) }},
 	}
 	for _, sc := range scenarios {
 		b.Run(sc.name, func(b *testing.B) {
@@ -148,6 +152,43 @@ func fillBlock(h *chaintest.Harness, txs [][]byte, w int64) [][]byte {
 		txs = append(txs, tx)
 	}
 	return txs
+}
+
+// worstBatches fills a block with hub batches of the most leaves a batch
+// may hold, up to the work budget or the block's bytes, after a block that
+// publishes a product, opens its pool and funds the hubs.
+func worstBatches(h *chaintest.Harness, p gongxu.Params) [][]byte {
+	setup := [][]byte{
+		h.Sign("factory-a", catalog.TypePublish, catalog.MsgPublish{SKU: "tee", Name: "T-shirt", Unit: "piece", Variants: []gongxu.Variant{{ID: "m", Name: "M"}}}),
+		h.Sign("factory-a", pool.TypeOpen, pool.MsgOpen{Product: "factory-a/tee", Tiers: []gongxu.Tier{{MinQty: 1, UnitPrice: 1000}},
+			MOQ: 10, Cap: 100_000_000, CasePack: 1, Currency: "CNY", Deadline: h.Time + 10*24*3600*1000}),
+	}
+	for i := range 16 {
+		setup = append(setup, h.Sign(fmt.Sprintf("org-%02d", i), settle.TypeDeposit, settle.MsgDeposit{Currency: "CNY", Amount: 1 << 50}))
+	}
+	for _, r := range h.Block(setup...).Txs {
+		if r.Code != 0 {
+			panic(r.Log)
+		}
+	}
+	var out [][]byte
+	var weight int64
+	size := 0
+	for b := 0; ; b++ {
+		leaves := make([]pool.Leaf, pool.MaxLeaves)
+		for i := range leaves {
+			commit, _ := gongxu.PickupCommit(fmt.Sprintf("%064x", b*pool.MaxLeaves+i))
+			leaves[i] = pool.Leaf{ID: fmt.Sprintf("%08x%024x", b, i), Variant: "m", Qty: 1, Commit: commit}
+		}
+		m := pool.MsgBatch{Pool: 1, Leaves: leaves}
+		tx := h.Sign(fmt.Sprintf("org-%02d", b%16), pool.TypeBatch, m)
+		if w := module.WeightOf(&m); weight+w > p.BlockWeight() || size+len(tx) > maxBlockBytes {
+			return out
+		}
+		weight += module.WeightOf(&m)
+		size += len(tx)
+		out = append(out, tx)
+	}
 }
 
 func capture(h *chaintest.Harness, doc []byte) []byte {
