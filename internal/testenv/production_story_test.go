@@ -228,6 +228,14 @@ func TestProductionStory(t *testing.T) {
 	s.caughtUp(res.Height)
 	rcpt, err := net.Client(1).Receipt(ctx, batch.Hash, 0)
 	s.must(err)
+	if rcpt.Secret != "" {
+		t.Fatalf("node 1 serves the pickup secret of leaf 0: %+v", rcpt)
+	}
+	// The public receipt collects nothing; the consumer shows their secret.
+	if r, err := s.trySend(2, hub, pool.TypePickup, pool.MsgPickup{Pool: poolID, Receipt: &rcpt}); err == nil && r.Code == 0 {
+		t.Fatalf("a public receipt without the pickup secret collected pledge 0: %+v", r)
+	}
+	rcpt.Secret = pickupSecret("production story", 0)
 	res = s.send(2, hub, pool.TypePickup, pool.MsgPickup{Pool: poolID, Receipt: &rcpt})
 	s.caughtUp(res.Height)
 	pickedUp := gongxu.PledgeURN(batch.Hash, 0)

@@ -222,13 +222,25 @@ func leafID(parts ...any) string {
 	return hex.EncodeToString(h[:16])
 }
 
+// pickupSecret is the pickup secret a hub gives the consumer of leaf k of
+// the batch tag: 64 hex characters.
+func pickupSecret(tag string, k int) string {
+	h := sha256.Sum256(fmt.Append(nil, "pickup secret", tag, k))
+	return hex.EncodeToString(h[:])
+}
+
 // makeLeaves returns n leaves of a batch with quantities 1, 2, 1, 2 … over
-// the variants in turn (none when variants is empty), and their total.
+// the variants in turn (none when variants is empty), each committing to
+// pickupSecret(tag, k), and their total.
 func makeLeaves(tag string, n int, variants []string) ([]pool.Leaf, int64) {
 	leaves := make([]pool.Leaf, n)
 	var total int64
 	for k := range leaves {
-		l := pool.Leaf{ID: leafID(tag, k), Qty: int64(k%2 + 1)}
+		commit, err := gongxu.PickupCommit(pickupSecret(tag, k))
+		if err != nil {
+			panic(err)
+		}
+		l := pool.Leaf{ID: leafID(tag, k), Qty: int64(k%2 + 1), Commit: commit}
 		if len(variants) > 0 {
 			l.Variant = variants[k%len(variants)]
 		}
