@@ -377,3 +377,29 @@ func TestProcessProposalRefusesForgeries(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckTxWhileBlocksRun: the mempool judges transactions — running their
+// handlers, EPCIS captures included — on its own goroutine while blocks
+// execute and commit (run it with -race).
+func TestCheckTxWhileBlocksRun(t *testing.T) {
+	h := chaintest.New(t, orgs...)
+	doc := `{"document":{"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],"type":"ObjectEvent","eventTime":"2025-12-31T00:00:00Z","eventTimeZoneOffset":"+00:00","action":"OBSERVE","epcList":["urn:epc:id:sgtin:0614141.107346.%d"]}}`
+	done := make(chan struct{})
+	var checked atomic.Int64
+	go func() {
+		defer close(done)
+		for i := range 200 {
+			key := chaintest.Key("supplier-b")
+			raw := gongxu.SignTx(chaintest.ChainID, key, "trace/capture", []byte(fmt.Sprintf(doc, i)), uint64(1000+i)).Encode()
+			h.App.CheckTx(raw)
+			upd := gongxu.SignTx(chaintest.ChainID, key, member.TypeUpdateOrg, []byte(fmt.Sprintf(`{"description":"%d"}`, i)), uint64(2000+i)).Encode()
+			h.App.CheckTx(upd)
+			h.App.Recheck(upd)
+			checked.Add(1)
+		}
+	}()
+	for i := 0; checked.Load() < 200; i++ {
+		chaintest.MustOK(t, h.Deliver(h.Sign("factory-a", member.TypeUpdateOrg, update(fmt.Sprintf("block %d", i)))))
+	}
+	<-done
+}
