@@ -12,6 +12,7 @@ import (
 	"github.com/gongxu-network/gongxu/internal/module/member"
 	"github.com/gongxu-network/gongxu/internal/module/pool"
 	"github.com/gongxu-network/gongxu/internal/module/settle"
+	"github.com/gongxu-network/gongxu/internal/token"
 )
 
 // DemoOrgs is the example network that gongxu up --demo admits.
@@ -214,6 +215,37 @@ func runDemo(ctx context.Context, n *node, s *signer) error {
 		}
 	}
 	n.log.Info("demo: the jacket pool shipped to its hubs; two of three confirmed delivery, two consumers picked up", "hub", hub)
+	return nil
+}
+
+// DemoToken is the name of the API token that gongxu up --demo makes.
+const DemoToken = "demo"
+
+// printTokenHelp tells how to make the node sign from the pages and the API.
+// With demo, it makes the demo's API token on the first run and prints it
+// (the only time it can be: the home keeps its hash); otherwise, and on
+// later runs, it says how to make one.
+func printTokenHelp(env *Env, n *node, demo bool) error {
+	w := env.Stdout
+	url := n.URL()
+	if demo {
+		secret, err := n.tokens.Add(DemoToken)
+		switch {
+		case err == nil:
+			fmt.Fprintf(w, "API token %q for this node (shown only now; the node keeps its hash in %s):\n", DemoToken, token.Path(env.Home))
+			fmt.Fprintf(w, "  export GONGXU_TOKEN=%s\n", secret)
+			fmt.Fprintf(w, "  pages: sign in at %s/signin with it, to use the hub and supplier forms\n", url)
+			fmt.Fprintf(w, "  API:   curl -H \"Authorization: Bearer $GONGXU_TOKEN\" -H 'Content-Type: application/ld+json' --data @DOC.jsonld %s/epcis/capture\n", url)
+			return nil
+		case gongxu.ErrorKind(err) != gongxu.KindConflict:
+			return err
+		}
+		fmt.Fprintf(w, "The demo's API token %q was printed on the first run; to make another: gongxu token add NAME --home %s\n", DemoToken, env.Home)
+		fmt.Fprintf(w, "  then sign in at %s/signin, or send it as Authorization: Bearer TOKEN\n", url)
+		return nil
+	}
+	fmt.Fprintf(w, "To use the forms that act with this node's key (%s/signin) or POST /epcis/capture, make an API token:\n", url)
+	fmt.Fprintf(w, "  gongxu token add NAME --home %s\n", env.Home)
 	return nil
 }
 

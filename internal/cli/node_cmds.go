@@ -127,7 +127,12 @@ func runNode(env *Env, api string, demo bool) error {
 	st, _ := n.comet.Status(env.Ctx)
 	fmt.Fprintf(env.Stdout, "gongxu node %s on chain %s, height %d\n", st.Moniker, st.ChainID, st.Height)
 	fmt.Fprintf(env.Stdout, "  web:  %s/\n  api:  %s/v1/status\n  rpc:  CometBFT RPC per %s/config/config.toml\n", n.URL(), n.URL(), env.Home)
-	fmt.Fprintf(env.Stdout, "  log:  %s\nPress Ctrl-C to stop.\n", dataPath(env.Home, "node.log"))
+	fmt.Fprintf(env.Stdout, "  log:  %s\n", dataPath(env.Home, "node.log"))
+	if err := printTokenHelp(env, n, demo); err != nil {
+		n.Close()
+		return err
+	}
+	fmt.Fprintln(env.Stdout, "Press Ctrl-C to stop.")
 	if demo && n.sign != nil {
 		go func() {
 			if err := runDemo(env.Ctx, n, n.sign); err != nil && env.Ctx.Err() == nil {

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -13,17 +14,21 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"golang.org/x/net/netutil"
 
 	"github.com/gongxu-network/gongxu"
 	"github.com/gongxu-network/gongxu/internal/chain"
 	"github.com/gongxu-network/gongxu/internal/comet"
 	"github.com/gongxu-network/gongxu/internal/httpapi"
 	"github.com/gongxu-network/gongxu/internal/keyring"
+	"github.com/gongxu-network/gongxu/internal/module"
+	"github.com/gongxu-network/gongxu/internal/module/settle"
 	"github.com/gongxu-network/gongxu/internal/modules"
 	"github.com/gongxu-network/gongxu/internal/planner"
 	"github.com/gongxu-network/gongxu/internal/sqlite"
 	"github.com/gongxu-network/gongxu/internal/store"
 	"github.com/gongxu-network/gongxu/internal/store/pebblekv"
+	"github.com/gongxu-network/gongxu/internal/token"
 	"github.com/gongxu-network/gongxu/internal/web"
 )
 
@@ -49,6 +54,8 @@ type node struct {
 	proj    *projector
 	plans   *planner.Planner // factories' plans, from the read model
 	auto    *autoPlanner     // nil unless AutoPlan and an operator key
+	tokens  *token.Store     // the API tokens of the home
+	health  *health          // what /healthz reports
 	srv     *http.Server
 	ln      net.Listener
 	cometLg *os.File
@@ -119,8 +126,8 @@ func startNode(home string, cfg NodeConfig, log *slog.Logger) (_ *node, err erro
 		return nil, gongxu.Wrap(err, "open node log")
 	}
 	// Bind the API before starting consensus, so a taken port fails fast.
-	if n.ln, err = net.Listen("tcp", cfg.API); err != nil {
-		return nil, gongxu.Errorf(gongxu.KindUnavailable, "cannot listen on %s for the API: %v (use --api to pick another address)", cfg.API, err)
+	if n.ln, err = listenAPI(cfg.API, cfg.HTTP.MaxConns); err != nil {
+		return nil, err
 	}
 	reg := prometheus.NewRegistry()
 	met := newMetrics(reg)
@@ -129,9 +136,20 @@ func startNode(home string, cfg NodeConfig, log *slog.Logger) (_ *node, err erro
 	}
 	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "gongxu_mempool_txs", Help: "Transactions waiting in this node's mempool."},
 		func() float64 { return float64(n.comet.CometBFT().Mempool().Size()) }))
+	readHeight, err := n.read.Height(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	n.health = newHealth(cfg.Health, blockInterval(n.comet), time.Now,
+		func() bool { return n.comet.CometBFT().ConsensusReactor().WaitSync() })
+	n.health.committed(n.comet.Height())
+	n.health.projected(readHeight)
 	n.proj = newProjector(n.read, n.comet, log, met)
+	n.proj.check = func() { n.health.setInvariant(n.checkInvariant(), log, met) }
+	n.proj.projected = n.health.projected
 	n.comet.Subscribe(func(b gongxu.CommittedBlock) {
 		met.observe(b)
+		n.health.committed(b.Height)
 		n.proj.push(b)
 	})
 
@@ -143,6 +161,8 @@ func startNode(home string, cfg NodeConfig, log *slog.Logger) (_ *node, err erro
 		}
 	}
 	n.plans = planner.New(n.read, n.blockTime).RequireFactory(n.read)
+	n.tokens = token.Open(token.Path(home))
+	plans := newPlanCache(n.plans, n.read.Height, reg)
 	if cfg.AutoPlan && op != nil {
 		n.auto = newAutoPlanner(n.plans, op, n.caughtUp, log)
 		n.proj.after = n.auto.observe
@@ -151,9 +171,11 @@ func startNode(home string, cfg NodeConfig, log *slog.Logger) (_ *node, err erro
 	go n.proj.run()
 	n.proj.push(gongxu.CommittedBlock{}) // wake it to catch up with the block store
 	api := httpapi.New(httpapi.Config{Node: readYourWrites{n}, Members: n.read, Txs: n.read, Pools: n.read, RFQs: n.read,
-		Receipts: receipts{n}, Production: n.read, Plans: n.plans, Trace: n.read, Operator: op, Registry: reg, Logger: log})
-	pages, err := web.New(web.Config{Node: n.comet, Members: n.read, Txs: n.read, Pools: n.read, RFQs: n.read, Operator: op, Production: n.read, Plans: n.plans,
-		Trace: n.read, TraceProof: n.traceProof, Progress: n.progressPoints, Logger: log})
+		Receipts: receipts{n}, Production: n.read, Plans: plans, Trace: n.read, Operator: op, Tokens: n.tokens,
+		Health: n.health.check, Limits: cfg.HTTP.RateLimits, Registry: reg, Logger: log})
+	pages, err := web.New(web.Config{Node: n.comet, Members: n.read, Txs: n.read, Pools: n.read, RFQs: n.read, Operator: op, Production: n.read, Plans: plans,
+		Trace: n.read, TraceProof: n.traceProof, Progress: n.progressPoints, Logger: log,
+		Tokens: n.tokens, Hosts: apiHosts(cfg, n.ln.Addr()), RemoteForms: cfg.HTTP.RemoteForms})
 	if err != nil {
 		return nil, err
 	}
@@ -163,7 +185,7 @@ func startNode(home string, cfg NodeConfig, log *slog.Logger) (_ *node, err erro
 	mux.Handle("/healthz", api)
 	mux.Handle("/metrics", api)
 	mux.Handle("/", pages)
-	n.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	n.srv = newHTTPServer(cfg.HTTP, mux, log)
 	go func() {
 		defer close(n.done)
 		if err := n.srv.Serve(n.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -267,6 +289,12 @@ type projector struct {
 	met   *metrics
 	after func([]gongxu.CommittedBlock) // told of each projected batch; set before run
 
+	// projected is told the height the read model reached, and check runs
+	// after each projected batch (the money invariant); both optional, set
+	// before run.
+	projected func(height int64)
+	check     func()
+
 	mu     sync.Mutex
 	cond   *sync.Cond
 	queue  []gongxu.CommittedBlock
@@ -356,6 +384,12 @@ func (p *projector) project(ctx context.Context, batch []gongxu.CommittedBlock) 
 		return err
 	}
 	p.met.readHeight.Set(float64(todo[len(todo)-1].Height))
+	if p.projected != nil {
+		p.projected(todo[len(todo)-1].Height)
+	}
+	if p.check != nil {
+		p.check()
+	}
 	if p.after != nil {
 		p.after(todo)
 	}
@@ -369,6 +403,7 @@ func (p *projector) project(ctx context.Context, batch []gongxu.CommittedBlock) 
 type metrics struct {
 	height     prometheus.Gauge
 	readHeight prometheus.Gauge
+	invariant  prometheus.Counter
 	txs        *prometheus.CounterVec
 	interval   prometheus.Histogram
 	lastTime   int64
@@ -382,8 +417,10 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 			[]string{"result"}),
 		interval: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "gongxu_block_interval_seconds", Help: "Block time between consecutive blocks.",
 			Buckets: []float64{0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10}}),
+		invariant: prometheus.NewCounter(prometheus.CounterOpts{Name: "gongxu_invariant_failures_total",
+			Help: "Checks of the committed state that found the money invariant broken (balances not adding up to deposits minus withdrawals, or negative)."}),
 	}
-	reg.MustRegister(m.height, m.readHeight, m.txs, m.interval, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(m.height, m.readHeight, m.invariant, m.txs, m.interval, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
 
@@ -403,4 +440,198 @@ func (m *metrics) observe(b gongxu.CommittedBlock) {
 		m.interval.Observe(float64(b.Time-m.lastTime) / 1000)
 	}
 	m.lastTime = b.Time
+}
+
+// listenAPI binds the API's address, serving at most maxConns connections
+// at once: more wait in the listen queue until one closes.
+func listenAPI(addr string, maxConns int) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, gongxu.Errorf(gongxu.KindUnavailable, "cannot listen on %s for the API: %v (use --api to pick another address)", addr, err)
+	}
+	return netutil.LimitListener(ln, maxConns), nil
+}
+
+// newHTTPServer is the API and pages' server with the timeouts and limits
+// of c: a connection that sends its request too slowly is closed after
+// ReadTimeout, a response is cut after WriteTimeout, an idle connection
+// closes after IdleTimeout, and no request body is read past MaxBodyBytes.
+func newHTTPServer(c HTTPConfig, h http.Handler, log *slog.Logger) *http.Server {
+	limit := c.MaxBodyBytes
+	body := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > limit {
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Connection", "close")
+			w.WriteHeader(http.StatusRequestEntityTooLarge)
+			fmt.Fprintf(w, `{"code":"too_large","message":"the request body is larger than %d bytes"}`+"\n", limit)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		h.ServeHTTP(w, r)
+	})
+	return &http.Server{
+		Handler:           body,
+		ReadHeaderTimeout: min(10*time.Second, c.ReadTimeout.D()),
+		ReadTimeout:       c.ReadTimeout.D(),
+		WriteTimeout:      c.WriteTimeout.D(),
+		IdleTimeout:       c.IdleTimeout.D(),
+		MaxHeaderBytes:    c.MaxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelDebug),
+	}
+}
+
+// apiHosts are the names the pages' forms accept in Host and Origin: the
+// configured API address and the bound one (its real port), the loopback
+// names with that port, and the configured extra names. A node listening
+// on every address ("0.0.0.0:8080") accepts any IP address with its port.
+func apiHosts(cfg NodeConfig, bound net.Addr) []string {
+	hosts := []string{cfg.API}
+	port := ""
+	if _, p, err := net.SplitHostPort(bound.String()); err == nil {
+		port = p
+		hosts = append(hosts, bound.String())
+	}
+	if host, _, err := net.SplitHostPort(cfg.API); err == nil && port != "" {
+		hosts = append(hosts, net.JoinHostPort(host, port))
+	}
+	if port != "" {
+		hosts = append(hosts, "127.0.0.1:"+port, "localhost:"+port, "[::1]:"+port)
+	}
+	return append(hosts, cfg.HTTP.Hosts...)
+}
+
+// checkInvariant checks the money invariant on the committed state.
+func (n *node) checkInvariant() error { return checkMoneyInvariant(n.chain.State(), n.mods.Settle) }
+
+// checkMoneyInvariant checks the money invariant on committed state st: the
+// settle module's keys are copied in one iteration (one snapshot of the
+// store, so balances and supplies are of the same block) and checked there.
+func checkMoneyInvariant(st store.Reader, m *settle.Module) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("the invariant check panicked: %v", v)
+		}
+	}()
+	start := []byte(settle.Name + "/")
+	var changes []store.Change
+	if err := st.Iterate(start, module.PrefixEnd(start), func(k, v []byte) bool {
+		changes = append(changes, store.Change{Key: append([]byte(nil), k...), Value: append([]byte(nil), v...)})
+		return true
+	}); err != nil {
+		return gongxu.Wrap(err, "read the settle state")
+	}
+	snap := store.NewMemDB()
+	if err := snap.Apply(changes); err != nil {
+		return gongxu.Wrap(err, "copy the settle state")
+	}
+	return m.CheckInvariant(snap)
+}
+
+// blockInterval is how often the node's chain commits a block when there is
+// nothing to do: every timeout_commit, or every create_empty_blocks_interval
+// when that is longer; 0 when it makes no empty blocks (an idle chain is
+// then not a stalled one).
+func blockInterval(c *comet.Node) time.Duration {
+	cs := c.CometBFT().Config().Consensus
+	if !cs.CreateEmptyBlocks {
+		return 0
+	}
+	return max(cs.TimeoutCommit, cs.CreateEmptyBlocksInterval)
+}
+
+// health is what /healthz reports: a node is not healthy when no block was
+// committed for several block intervals while it is not catching up, when
+// its read model lags the chain by more than a few blocks for more than a
+// few seconds, or while the money invariant is broken. Its clock is now:
+// the times it compares are its own, never block times.
+type health struct {
+	now        func() time.Time
+	stallAfter time.Duration // no commit for this long: stalled (0: never, the chain may idle)
+	interval   time.Duration // the expected block interval, for messages
+	lagBlocks  int64
+	lagFor     time.Duration
+	catchingUp func() bool
+
+	mu          sync.Mutex
+	lastCommit  time.Time // when the last block was committed here (or the node started)
+	chainHeight int64
+	readHeight  int64
+	lagSince    time.Time // zero while the read model keeps up
+	broken      error     // the money invariant's failure, while it lasts
+}
+
+// newHealth applies c to a chain that commits a block every interval when
+// idle (0: it may idle without blocks, and is never called stalled).
+func newHealth(c HealthConfig, interval time.Duration, now func() time.Time, catchingUp func() bool) *health {
+	var stall time.Duration
+	if interval > 0 {
+		stall = max(time.Duration(c.StallBlocks)*interval, c.StallMin.D())
+	}
+	return &health{now: now, stallAfter: stall, interval: interval, lagBlocks: c.LagBlocks, lagFor: c.LagFor.D(),
+		catchingUp: catchingUp, lastCommit: now()}
+}
+
+// committed is told of each block the node commits.
+func (h *health) committed(height int64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.lastCommit = h.now()
+	h.chainHeight = max(h.chainHeight, height)
+	h.lag()
+}
+
+// projected is told the height the read model reached.
+func (h *health) projected(height int64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.readHeight = max(h.readHeight, height)
+	h.lag()
+}
+
+// lag notes when the read model fell behind. Called with h.mu held.
+func (h *health) lag() {
+	if h.chainHeight-h.readHeight > h.lagBlocks {
+		if h.lagSince.IsZero() {
+			h.lagSince = h.now()
+		}
+	} else {
+		h.lagSince = time.Time{}
+	}
+}
+
+// setInvariant records the outcome of a check of the money invariant; a
+// failure is logged at error level and counted.
+func (h *health) setInvariant(err error, log *slog.Logger, met *metrics) {
+	h.mu.Lock()
+	was := h.broken
+	h.broken = err
+	height := h.chainHeight
+	h.mu.Unlock()
+	if err != nil {
+		met.invariant.Inc()
+		log.Error("the money invariant is broken on the committed state", "height", height, "err", err)
+	} else if was != nil {
+		log.Info("the money invariant holds again", "height", height)
+	}
+}
+
+// check is nil when the node is healthy, else a KindUnavailable error that
+// says why.
+func (h *health) check(context.Context) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	now := h.now()
+	if h.broken != nil {
+		return gongxu.Errorf(gongxu.KindUnavailable, "the ledger's money invariant is broken: %v", h.broken)
+	}
+	if since := now.Sub(h.lastCommit); h.stallAfter > 0 && since > h.stallAfter && (h.catchingUp == nil || !h.catchingUp()) {
+		return gongxu.Errorf(gongxu.KindUnavailable, "no block committed for %s (at height %d; one is expected every %s)",
+			since.Round(time.Second), h.chainHeight, h.interval)
+	}
+	h.lag()
+	if !h.lagSince.IsZero() && now.Sub(h.lagSince) > h.lagFor {
+		return gongxu.Errorf(gongxu.KindUnavailable, "the read model is %d blocks behind the chain (at %d, the chain at %d) for %s",
+			h.chainHeight-h.readHeight, h.readHeight, h.chainHeight, now.Sub(h.lagSince).Round(time.Second))
+	}
+	return nil
 }
