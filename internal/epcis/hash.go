@@ -41,7 +41,10 @@ import (
 //   - a business transaction, source or destination without a type hashes
 //     as its identifier alone (the reference fails on it);
 //   - a timestamp without a UTC offset is read as UTC (the reference reads
-//     it in the machine's local time zone).
+//     it in the machine's local time zone);
+//   - a text value that reads as a decimal with more than 1,000 zeros after
+//     the point ("1E-999999999") is hashed as written (the reference writes
+//     the zeros out).
 
 // HashVersion is the CBV version the event hash follows.
 const HashVersion = "CBV2.0"
