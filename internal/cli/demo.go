@@ -209,7 +209,8 @@ func runDemo(ctx context.Context, n *node, s *signer) error {
 	}
 	hub := demoHubs[0]
 	receipts := pool.Receipts(firstBatch, jacketID, gongxu.OrgID(hub), demoLeaves(hub, jacketID, 0, 9, variants))
-	for _, r := range receipts[:2] {
+	for i, r := range receipts[:2] {
+		r.Secret = demoSecret(hub, jacketID, 0, i) // the consumer's copy
 		if err := must(hub, pool.TypePickup, pool.MsgPickup{Pool: jacketID, Receipt: &r}); err != nil {
 			return err
 		}
@@ -254,12 +255,22 @@ func demoLeaves(hub string, poolID uint64, batch, k int, variants []string) []go
 	out := make([]gongxu.PoolLeaf, k)
 	for i := range out {
 		h := sha256.Sum256([]byte(fmt.Sprintf("demo consumer %s/%d/%d/%d", hub, poolID, batch, i)))
-		out[i] = gongxu.PoolLeaf{ID: hex.EncodeToString(h[:16]), Qty: int64(1 + (i*7+batch)%3)}
+		commit, err := gongxu.PickupCommit(demoSecret(hub, poolID, batch, i))
+		if err != nil {
+			panic(err)
+		}
+		out[i] = gongxu.PoolLeaf{ID: hex.EncodeToString(h[:16]), Qty: int64(1 + (i*7+batch)%3), Commit: commit}
 		if len(variants) > 0 {
 			out[i].Variant = variants[(i+batch)%len(variants)]
 		}
 	}
 	return out
+}
+
+// demoSecret is the pickup secret of demo consumer i of a hub's batch.
+func demoSecret(hub string, poolID uint64, batch, i int) string {
+	h := sha256.Sum256([]byte(fmt.Sprintf("demo pickup secret %s/%d/%d/%d", hub, poolID, batch, i)))
+	return hex.EncodeToString(h[:])
 }
 
 // lastProposal returns the id of the newest proposal in the committed state.
