@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -169,7 +170,8 @@ type fakes struct {
 
 func (f *fakes) config() Config {
 	return Config{Node: f.node, Members: f.members, Txs: f.txs, Pools: f.pools, Progress: f.pools.Progress, RFQs: f.rfqs, Operator: f.op,
-		Production: f.prod, Plans: f.plans, Trace: f.trace, TraceProof: f.trace.Proof, Tokens: f.tokens}
+		Production: f.prod, Plans: f.plans, Trace: f.trace, TraceProof: f.trace.Proof, Tokens: f.tokens,
+		Logger: slog.New(slog.DiscardHandler)}
 }
 
 // key makes a distinct, well-formed public key from a hex digit.
