@@ -173,12 +173,12 @@ func (s *server) admit(w http.ResponseWriter, r *http.Request, g formGuard) (ses
 		return nil, ""
 	}
 	tok = r.PostFormValue(csrfField)
-	switch sp, res := s.sessions.consume(sess, g.Form, tok); res {
+	switch result, res := s.sessions.consume(sess, g.Form, tok); res {
 	case tokenOK:
 	case tokenUsed:
 		msg := "This form was already submitted, and is recorded only once: this submission recorded nothing."
-		if sp.Result != "" {
-			msg += " " + sp.Result
+		if result != "" {
+			msg += " " + result
 		} else {
 			msg += " The first submission may still be under way: look before trying again."
 		}

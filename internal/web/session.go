@@ -177,16 +177,17 @@ const (
 )
 
 // consume uses a form token of the session, atomically: of two
-// submissions with one token, exactly one gets tokenOK.
-func (ss *sessions) consume(sess *session, form, tok string) (*spent, int) {
+// submissions with one token, exactly one gets tokenOK. For a token used
+// before, result is what its submission did (spent.Result) so far.
+func (ss *sessions) consume(sess *session, form, tok string) (result string, status int) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
 	if sp, ok := sess.spent[tok]; ok && sp.Form == form {
-		return sp, tokenUsed
+		return sp.Result, tokenUsed
 	}
 	is, ok := sess.forms[tok]
 	if !ok || is.form != form {
-		return nil, tokenInvalid
+		return "", tokenInvalid
 	}
 	delete(sess.forms, tok)
 	for i, t := range sess.order {
@@ -202,7 +203,7 @@ func (ss *sessions) consume(sess *session, form, tok string) (*spent, int) {
 		delete(sess.spent, sess.used[0])
 		sess.used = sess.used[1:]
 	}
-	return sp, tokenOK
+	return "", tokenOK
 }
 
 // done records what the submission of a used token did, for people who
