@@ -133,6 +133,13 @@ func TestSignIn(t *testing.T) {
 		}
 		contains(t, "wrong token", body, `id="signin-error"`, "not a valid API token of this node", `id="signin-form"`)
 	}
+	// An oversized or malformed form: 400, no session.
+	for name, body := range map[string]string{"oversized": "token=" + strings.Repeat("x", maxSignIn), "malformed": "token=%zz"} {
+		res, _ := serve(t, s, request("POST", "/signin", strings.NewReader(body), localAddr, nil))
+		if res.StatusCode != http.StatusBadRequest || cookieOf(res, sessionCookie) != nil {
+			t.Errorf("%s sign-in: status %d", name, res.StatusCode)
+		}
+	}
 	contains(t, "log", logs.String(), "sign-in with a token that is not valid")
 	if strings.Contains(logs.String(), "gx_wrong") {
 		t.Error("the log holds a token tried")
