@@ -354,7 +354,7 @@ func (a *App) hooks(c *store.Cache, b Block, what string, hook func(module.Modul
 	for _, m := range a.cfg.Modules {
 		br := c.Branch()
 		ctx := &module.Context{KV: br, ChainID: a.cfg.ChainID, Height: b.Height, Time: b.Time}
-		if err := a.run(ctx, m.Name()+" "+what, true, func() error { return hook(m, ctx) }); err != nil {
+		if err := a.run(ctx, m.Name()+" "+what, inHook, func() error { return hook(m, ctx) }); err != nil {
 			if IsStorageFailure(err) {
 				return nil, nil, err
 			}
@@ -434,7 +434,7 @@ func (a *App) deliver(c *store.Cache, b Block, d *decoded, params gongxu.Params,
 	}
 	branch := c.Branch()
 	ctx := &module.Context{KV: branch, ChainID: a.cfg.ChainID, Height: b.Height, Time: b.Time, Signer: r.Signer, Org: org, TxHash: d.hash}
-	if err := a.run(ctx, d.tx.Type, false, func() error { return route.Handle(ctx, msg) }); err != nil {
+	if err := a.run(ctx, d.tx.Type, inBlock, func() error { return route.Handle(ctx, msg) }); err != nil {
 		if IsStorageFailure(err) {
 			return r, err
 		}
@@ -650,7 +650,7 @@ func (a *App) simulate(d *decoded, route module.Route, msg module.Msg, org gongx
 	h, t := a.state.Height(), a.lastTime.Load()
 	ctx := &module.Context{KV: br, ChainID: a.cfg.ChainID, Height: h + 1, Time: t,
 		Signer: d.tx.SignerKey(), Org: org, TxHash: d.hash}
-	if err := a.run(ctx, d.tx.Type, false, func() error { return route.Handle(ctx, msg) }); err != nil {
+	if err := a.run(ctx, d.tx.Type, inCheck, func() error { return route.Handle(ctx, msg) }); err != nil {
 		if IsStorageFailure(err) {
 			a.log.Error("mempool check: storage failure", "err", err)
 			return gongxu.Errorf(gongxu.KindUnavailable, "this node cannot judge the transaction now (storage failure); try another node")

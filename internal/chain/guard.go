@@ -68,30 +68,39 @@ func (w *watchedKV) Delete(k []byte) error { return w.kv.Delete(k) }
 
 // Stats counts the failures the chain absorbed since it started.
 type Stats struct {
-	TxInternal   uint64 // transactions rejected as internal failures (errors that are not the input's fault, panics)
-	TxPanics     uint64 // of those, panics
-	HookFailures uint64 // block hooks whose writes were discarded
-	CheckPanics  uint64 // panics while judging a transaction for the mempool
+	TxInternal    uint64 // transactions rejected as internal failures (errors that are not the input's fault, panics)
+	TxPanics      uint64 // of those, panics
+	HookFailures  uint64 // block hooks whose writes were discarded
+	CheckInternal uint64 // the same failures while judging a transaction for the mempool
 }
 
 type stats struct {
-	txInternal, txPanics, hookFailures, checkPanics atomic.Uint64
+	txInternal, txPanics, hookFailures, checkInternal atomic.Uint64
 }
+
+// stage is where a handler or hook runs.
+type stage int
+
+const (
+	inBlock stage = iota // a transaction in a block
+	inCheck              // a transaction judged for the mempool
+	inHook               // a block hook
+)
 
 // Stats returns the failure counters, for metrics.
 func (a *App) Stats() Stats {
 	return Stats{
-		TxInternal:   a.stats.txInternal.Load(),
-		TxPanics:     a.stats.txPanics.Load(),
-		HookFailures: a.stats.hookFailures.Load(),
-		CheckPanics:  a.stats.checkPanics.Load(),
+		TxInternal:    a.stats.txInternal.Load(),
+		TxPanics:      a.stats.txPanics.Load(),
+		HookFailures:  a.stats.hookFailures.Load(),
+		CheckInternal: a.stats.checkInternal.Load(),
 	}
 }
 
 // run calls fn with ctx.KV watched and turns its outcome into one of the
 // failure channels: nil, a rejection (*gongxu.Error), or a *storageFailure.
-// what names the transaction type or hook, for the log; hook says which.
-func (a *App) run(ctx *module.Context, what string, hook bool, fn func() error) (err error) {
+// what names the transaction type or hook, for the log; st says where it runs.
+func (a *App) run(ctx *module.Context, what string, st stage, fn func() error) (err error) {
 	w := &watchedKV{kv: ctx.KV}
 	ctx.KV = w
 	panicked := false
@@ -111,14 +120,18 @@ func (a *App) run(ctx *module.Context, what string, hook bool, fn func() error) 
 		return nil
 	}
 	var ge *gongxu.Error
-	if !hook && !panicked && errors.As(err, &ge) && ge.Kind != gongxu.KindInternal {
+	if st != inHook && !panicked && errors.As(err, &ge) && ge.Kind != gongxu.KindInternal {
 		return err
 	}
-	switch {
-	case hook:
+	switch st {
+	case inHook:
 		a.stats.hookFailures.Add(1)
 		a.log.Error("block hook failed; its writes are discarded, the block goes on",
 			"hook", what, "height", ctx.Height, "panic", panicked, "err", err)
+	case inCheck:
+		a.stats.checkInternal.Add(1)
+		a.log.Error("transaction failed inside its handler in the mempool check; refused",
+			"type", what, "tx", ctx.TxHash, "panic", panicked, "err", err)
 	default:
 		a.stats.txInternal.Add(1)
 		if panicked {

@@ -136,6 +136,20 @@ func startNode(home string, cfg NodeConfig, log *slog.Logger) (_ *node, err erro
 	}
 	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "gongxu_mempool_txs", Help: "Transactions waiting in this node's mempool."},
 		func() float64 { return float64(n.comet.CometBFT().Mempool().Size()) }))
+	// The failures the state machine absorbed (docs/security.md, failure
+	// channels): each is also logged at error level.
+	for _, c := range []struct {
+		name, help string
+		get        func(chain.Stats) uint64
+	}{
+		{"gongxu_tx_internal_failures_total", "Transactions rejected because their handler failed or panicked (a fault of the node software; the block went on).", func(s chain.Stats) uint64 { return s.TxInternal }},
+		{"gongxu_tx_panics_total", "Of those, handler panics.", func(s chain.Stats) uint64 { return s.TxPanics }},
+		{"gongxu_block_hook_failures_total", "Block hooks whose writes were discarded after a failure.", func(s chain.Stats) uint64 { return s.HookFailures }},
+		{"gongxu_check_internal_failures_total", "Transactions refused by the mempool check because their handler failed or panicked.", func(s chain.Stats) uint64 { return s.CheckInternal }},
+	} {
+		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: c.name, Help: c.help},
+			func() float64 { return float64(c.get(n.chain.Stats())) }))
+	}
 	readHeight, err := n.read.Height(context.Background())
 	if err != nil {
 		return nil, err
