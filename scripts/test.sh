@@ -24,3 +24,8 @@ go test -run '^$' -fuzz '^FuzzDecodeTx$' -fuzztime 1000000x .
 echo "== fuzz: EPCIS parser (100,000 inputs each)"
 go test -run '^$' -fuzz '^FuzzParseDocument$' -fuzztime 100000x ./internal/epcis/
 go test -run '^$' -fuzz '^FuzzEPCISAgree$' -fuzztime 100000x ./internal/epcis/
+# Every message type's body decoder (one meaning: what the chain accepts,
+# encoding/json reads the same) and the JSON canonicality check under it.
+echo "== fuzz: message bodies (50,000 inputs) and CheckJSON (200,000 inputs)"
+go test -run '^$' -fuzz '^FuzzMessages$' -fuzztime 50000x ./internal/chain/
+go test -run '^$' -fuzz '^FuzzCheckJSON$' -fuzztime 200000x .
