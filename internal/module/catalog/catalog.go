@@ -124,17 +124,11 @@ func productKey(id gongxu.ProductID) []byte { return []byte(Name + "/product/" +
 // Product returns a product. Errors: KindNotFound.
 func (*Module) Product(r store.Reader, id gongxu.ProductID) (gongxu.Product, error) {
 	var p gongxu.Product
-	b, err := r.Get(productKey(id))
-	if err != nil {
-		return p, err
+	ok, err := module.Load(r, productKey(id), &p)
+	if err == nil && !ok {
+		err = gongxu.Errorf(gongxu.KindNotFound, "no product %s", id)
 	}
-	if b == nil {
-		return p, gongxu.Errorf(gongxu.KindNotFound, "no product %s", id)
-	}
-	if err := json.Unmarshal(b, &p); err != nil {
-		return p, fmt.Errorf("catalog: product %s: %w", id, err)
-	}
-	return p, nil
+	return p, err
 }
 
 func (m *Module) handlePublish(ctx *module.Context, msg module.Msg) error {
@@ -160,11 +154,8 @@ func (m *Module) handlePublish(ctx *module.Context, msg module.Msg) error {
 	}
 	p = gongxu.Product{ID: id, Factory: ctx.Org, Name: pm.Name, Description: pm.Description, Unit: pm.Unit, Variants: variants,
 		GTIN: pm.GTIN, LeadTimeDays: pm.LeadTimeDays, Version: p.Version + 1, Updated: ctx.Time}
-	b, err := json.Marshal(p)
+	b, err := module.Save(ctx.KV, productKey(id), p)
 	if err != nil {
-		return err
-	}
-	if err := ctx.KV.Set(productKey(id), b); err != nil {
 		return err
 	}
 	ctx.Emit(gongxu.NewEvent("catalog.product", "product", string(id), "factory", string(ctx.Org), "version", fmt.Sprint(p.Version), "json", string(b)))

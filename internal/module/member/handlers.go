@@ -67,7 +67,7 @@ func (m *Module) handleAddKey(ctx *module.Context, msg module.Msg) error {
 		return gongxu.Errorf(gongxu.KindQuota, "org %s has %d keys, the limit is %d", o.ID, len(o.Keys), params.MaxOrgKeys)
 	}
 	o.Keys = append(o.Keys, k)
-	if err := kv(ctx).Set([]byte(keyKey(k)), []byte(o.ID)); err != nil {
+	if err := ctx.KV.Set(keyKey(k), []byte(o.ID)); err != nil {
 		return err
 	}
 	return saveOrg(ctx, o)
@@ -87,7 +87,7 @@ func (m *Module) handleRemoveKey(ctx *module.Context, msg module.Msg) error {
 		return gongxu.Errorf(gongxu.KindConflict, "key %s is org %s's last key; add another first", k, o.ID)
 	}
 	o.Keys = slices.Delete(o.Keys, i, i+1)
-	if err := kv(ctx).Delete([]byte(keyKey(k))); err != nil {
+	if err := ctx.KV.Delete(keyKey(k)); err != nil {
 		return err
 	}
 	return saveOrg(ctx, o)
@@ -109,11 +109,11 @@ func (m *Module) handlePropose(ctx *module.Context, msg module.Msg) error {
 		return err
 	}
 	var seq uint64
-	if _, err := get(ctx.KV, "propseq", &seq); err != nil {
+	if _, err := module.Load(ctx.KV, propSeqKey, &seq); err != nil {
 		return err
 	}
 	seq++
-	if err := put(kv(ctx), "propseq", seq); err != nil {
+	if _, err := module.Save(ctx.KV, propSeqKey, seq); err != nil {
 		return err
 	}
 	deadline, err := gongxu.AddInt64(ctx.Time, params.VotingPeriodMs)
@@ -169,14 +169,14 @@ func (m *Module) checkAction(ctx *module.Context, pm *MsgPropose) error {
 			return gongxu.Errorf(gongxu.KindInvalid, "validator power %d is over the limit of %d", pm.Power, params.MaxValidatorPower)
 		}
 		var v gongxu.Validator
-		if ok, err := get(ctx.KV, valKey(pm.PubKey), &v); err != nil {
+		if ok, err := module.Load(ctx.KV, valKey(pm.PubKey), &v); err != nil {
 			return err
 		} else if ok {
 			return gongxu.Errorf(gongxu.KindConflict, "key %s is already a validator of org %s", pm.PubKey, v.Org)
 		}
 	case gongxu.ProposalRemoveValidator:
 		var v gongxu.Validator
-		if ok, err := get(ctx.KV, valKey(pm.PubKey), &v); err != nil {
+		if ok, err := module.Load(ctx.KV, valKey(pm.PubKey), &v); err != nil {
 			return err
 		} else if !ok {
 			return gongxu.Errorf(gongxu.KindNotFound, "key %s is not a validator", pm.PubKey)
@@ -287,7 +287,7 @@ func (m *Module) execute(ctx *module.Context, p *gongxu.Proposal) error {
 		p.Result = "validator added"
 	case gongxu.ProposalRemoveValidator:
 		var v gongxu.Validator
-		if _, err := get(ctx.KV, valKey(p.PubKey), &v); err != nil {
+		if _, err := module.Load(ctx.KV, valKey(p.PubKey), &v); err != nil {
 			return err
 		}
 		if err := m.setValidator(ctx, gongxu.Validator{PubKey: p.PubKey, Power: 0, Org: v.Org}); err != nil {

@@ -25,37 +25,21 @@ func New() *Module { return &Module{} }
 // Name implements module.Module.
 func (*Module) Name() string { return Name }
 
-func kv(ctx *module.Context) store.KV { return module.Prefixed(ctx.KV, prefix) }
-
-func get(r store.Reader, key string, v any) (bool, error) {
-	b, err := r.Get([]byte(prefix + key))
-	if err != nil || b == nil {
-		return false, err
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		return false, fmt.Errorf("member state %s: %w", key, err)
-	}
-	return true, nil
-}
-
-func put(s store.KV, key string, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	return s.Set([]byte(key), b)
-}
-
 func pad(n uint64) string { return fmt.Sprintf("%020d", n) }
 
-func orgKey(id gongxu.OrgID) string { return "org/" + string(id) }
-func keyKey(k gongxu.PubKey) string { return "key/" + string(k) }
-func propKey(id uint64) string      { return "prop/" + pad(id) }
-func valKey(k gongxu.PubKey) string { return "val/" + string(k) }
-func gs1Key(prefix string) string   { return "gs1/" + prefix }
-func removedKey(id gongxu.OrgID) string {
-	return "removed/" + string(id)
-}
+func orgKey(id gongxu.OrgID) []byte { return []byte(prefix + "org/" + string(id)) }
+func keyKey(k gongxu.PubKey) []byte { return []byte(prefix + "key/" + string(k)) }
+func propKey(id uint64) []byte      { return []byte(prefix + "prop/" + pad(id)) }
+func valKey(k gongxu.PubKey) []byte { return []byte(prefix + "val/" + string(k)) }
+func gs1Key(p string) []byte         { return []byte(prefix + "gs1/" + p) }
+func removedKey(id gongxu.OrgID) []byte { return []byte(prefix + "removed/" + string(id)) }
+
+// Single keys.
+var (
+	paramsKey  = []byte(prefix + "params")
+	countKey   = []byte(prefix + "count")
+	propSeqKey = []byte(prefix + "propseq")
+)
 
 // Tombstone is what the module keeps of a removed org: its id is never
 // admitted again, so nobody inherits its balances, lots or events.
@@ -67,7 +51,7 @@ type Tombstone struct {
 // Removed returns the tombstone of a removed org; ok is false when id was
 // never removed.
 func (*Module) Removed(r store.Reader, id gongxu.OrgID) (t Tombstone, ok bool, err error) {
-	ok, err = get(r, removedKey(id), &t)
+	ok, err = module.Load(r, removedKey(id), &t)
 	return t, ok, err
 }
 
@@ -78,7 +62,7 @@ func (*Module) Removed(r store.Reader, id gongxu.OrgID) (t Tombstone, ok bool, e
 // governance takes them back, so its identifiers stay its own.
 func (*Module) PrefixOwner(r store.Reader, digits string) (gongxu.OrgID, string, error) {
 	for n := min(len(digits), 12); n >= 6; n-- {
-		b, err := r.Get([]byte(prefix + gs1Key(digits[:n])))
+		b, err := r.Get(gs1Key(digits[:n]))
 		if err != nil {
 			return "", "", err
 		}
@@ -91,7 +75,7 @@ func (*Module) PrefixOwner(r store.Reader, digits string) (gongxu.OrgID, string,
 
 // prefixHolder returns the org holding a prefix exactly, or "".
 func prefixHolder(r store.Reader, p string) (gongxu.OrgID, error) {
-	b, err := r.Get([]byte(prefix + gs1Key(p)))
+	b, err := r.Get(gs1Key(p))
 	return gongxu.OrgID(b), err
 }
 
@@ -113,7 +97,7 @@ func checkPrefixesFree(r store.Reader, ps []string) error {
 			}
 			return gongxu.Errorf(gongxu.KindConflict, "GS1 company prefix %s overlaps prefix %s, held by org %s", p, p[:n], holder)
 		}
-		start := []byte(prefix + gs1Key(p))
+		start := gs1Key(p)
 		var longer string
 		var holder gongxu.OrgID
 		err := r.Iterate(start, module.PrefixEnd(start), func(k, v []byte) bool {
@@ -135,7 +119,7 @@ var openProposals = module.Deadlines{Prefix: prefix + "open/"}
 
 // OrgOfKey implements chain.Auth: the org a signing key belongs to, or "".
 func (*Module) OrgOfKey(r store.Reader, key gongxu.PubKey) (gongxu.OrgID, error) {
-	b, err := r.Get([]byte(prefix + keyKey(key)))
+	b, err := r.Get(keyKey(key))
 	if err != nil {
 		return "", err
 	}
@@ -145,7 +129,7 @@ func (*Module) OrgOfKey(r store.Reader, key gongxu.PubKey) (gongxu.OrgID, error)
 // Params implements chain.ParamsSource.
 func (*Module) Params(r store.Reader) (gongxu.Params, error) {
 	var p gongxu.Params
-	ok, err := get(r, "params", &p)
+	ok, err := module.Load(r, paramsKey, &p)
 	if err != nil {
 		return p, err
 	}
@@ -158,7 +142,7 @@ func (*Module) Params(r store.Reader) (gongxu.Params, error) {
 // Org returns an org; KindNotFound when there is none.
 func (*Module) Org(r store.Reader, id gongxu.OrgID) (gongxu.Org, error) {
 	var o gongxu.Org
-	ok, err := get(r, orgKey(id), &o)
+	ok, err := module.Load(r, orgKey(id), &o)
 	if err != nil {
 		return o, err
 	}
@@ -184,7 +168,7 @@ func (m *Module) HasRole(r store.Reader, id gongxu.OrgID, role gongxu.Role) (boo
 // Proposal returns a proposal; KindNotFound when there is none.
 func (*Module) Proposal(r store.Reader, id uint64) (gongxu.Proposal, error) {
 	var p gongxu.Proposal
-	ok, err := get(r, propKey(id), &p)
+	ok, err := module.Load(r, propKey(id), &p)
 	if err != nil {
 		return p, err
 	}
@@ -214,7 +198,7 @@ func (*Module) Validators(r store.Reader) ([]gongxu.Validator, error) {
 }
 
 func memberCount(r store.Reader) (int, error) {
-	b, err := r.Get([]byte(prefix + "count"))
+	b, err := r.Get(countKey)
 	if err != nil || b == nil {
 		return 0, err
 	}
@@ -222,16 +206,13 @@ func memberCount(r store.Reader) (int, error) {
 }
 
 func setCount(ctx *module.Context, n int) error {
-	return kv(ctx).Set([]byte("count"), []byte(strconv.Itoa(n)))
+	return ctx.KV.Set(countKey, []byte(strconv.Itoa(n)))
 }
 
 // saveOrg writes an org and emits its snapshot.
 func saveOrg(ctx *module.Context, o gongxu.Org) error {
-	b, err := json.Marshal(o)
+	b, err := module.Save(ctx.KV, orgKey(o.ID), o)
 	if err != nil {
-		return err
-	}
-	if err := kv(ctx).Set([]byte(orgKey(o.ID)), b); err != nil {
 		return err
 	}
 	ctx.Emit(gongxu.NewEvent("member.org", "org", string(o.ID), "json", string(b)))
@@ -240,11 +221,8 @@ func saveOrg(ctx *module.Context, o gongxu.Org) error {
 
 func saveProposal(ctx *module.Context, p gongxu.Proposal) error {
 	p.Height = ctx.Height
-	b, err := json.Marshal(p)
+	b, err := module.Save(ctx.KV, propKey(p.ID), p)
 	if err != nil {
-		return err
-	}
-	if err := kv(ctx).Set([]byte(propKey(p.ID)), b); err != nil {
 		return err
 	}
 	ctx.Emit(gongxu.NewEvent("member.proposal", "id", strconv.FormatUint(p.ID, 10), "status", string(p.Status), "json", string(b)))
@@ -252,11 +230,8 @@ func saveProposal(ctx *module.Context, p gongxu.Proposal) error {
 }
 
 func saveParams(ctx *module.Context, p gongxu.Params) error {
-	b, err := json.Marshal(p)
+	b, err := module.Save(ctx.KV, paramsKey, p)
 	if err != nil {
-		return err
-	}
-	if err := kv(ctx).Set([]byte("params"), b); err != nil {
 		return err
 	}
 	ctx.Emit(gongxu.NewEvent("member.params", "json", string(b)))
@@ -296,7 +271,7 @@ func (m *Module) admit(ctx *module.Context, o gongxu.Org) error {
 	o.Since = ctx.Height
 	o.Keys = slices.Clone(o.Keys)
 	for _, k := range o.Keys {
-		if err := kv(ctx).Set([]byte(keyKey(k)), []byte(o.ID)); err != nil {
+		if err := ctx.KV.Set(keyKey(k), []byte(o.ID)); err != nil {
 			return err
 		}
 	}
@@ -349,16 +324,16 @@ func (m *Module) remove(ctx *module.Context, id gongxu.OrgID) error {
 		}
 	}
 	for _, k := range o.Keys {
-		if err := kv(ctx).Delete([]byte(keyKey(k))); err != nil {
+		if err := ctx.KV.Delete(keyKey(k)); err != nil {
 			return err
 		}
 	}
-	if err := kv(ctx).Delete([]byte(orgKey(id))); err != nil {
+	if err := ctx.KV.Delete(orgKey(id)); err != nil {
 		return err
 	}
 	// The id is never admitted again; its GS1 company prefixes stay reserved
 	// to it until governance takes them back.
-	if err := put(kv(ctx), removedKey(id), Tombstone{Org: o, Removed: ctx.Height}); err != nil {
+	if _, err := module.Save(ctx.KV, removedKey(id), Tombstone{Org: o, Removed: ctx.Height}); err != nil {
 		return err
 	}
 	if err := setCount(ctx, n-1); err != nil {
@@ -381,10 +356,10 @@ func sortedPrefixes(ps []string) []string {
 // setPrefix records that org holds prefix p ("" releases it).
 func setPrefix(ctx *module.Context, p string, org gongxu.OrgID) error {
 	if org == "" {
-		if err := kv(ctx).Delete([]byte(gs1Key(p))); err != nil {
+		if err := ctx.KV.Delete(gs1Key(p)); err != nil {
 			return err
 		}
-	} else if err := kv(ctx).Set([]byte(gs1Key(p)), []byte(org)); err != nil {
+	} else if err := ctx.KV.Set(gs1Key(p), []byte(org)); err != nil {
 		return err
 	}
 	ctx.Emit(gongxu.NewEvent("member.gs1_prefix", "prefix", p, "org", string(org)))
@@ -451,7 +426,8 @@ func (m *Module) unassignPrefixes(ctx *module.Context, id gongxu.OrgID, ps []str
 		return err
 	}
 	t.Org.Prefixes = drop(t.Org.Prefixes)
-	return put(kv(ctx), removedKey(id), t)
+	_, err = module.Save(ctx.KV, removedKey(id), t)
+	return err
 }
 
 // setValidator records a validator (power 0 removes it) and schedules the
@@ -462,10 +438,10 @@ func (m *Module) setValidator(ctx *module.Context, v gongxu.Validator) error {
 		return err
 	}
 	if v.Power == 0 {
-		if err := kv(ctx).Delete([]byte(valKey(v.PubKey))); err != nil {
+		if err := ctx.KV.Delete(valKey(v.PubKey)); err != nil {
 			return err
 		}
-	} else if err := put(kv(ctx), valKey(v.PubKey), v); err != nil {
+	} else if _, err := module.Save(ctx.KV, valKey(v.PubKey), v); err != nil {
 		return err
 	}
 	ctx.UpdateValidator(pub, v.Power)

@@ -407,7 +407,7 @@ func (m *Module) handleBatch(ctx *module.Context, msg module.Msg) error {
 	if err != nil {
 		return err
 	}
-	if found, err := get(ctx.KV, batchKey(ctx.TxHash), &gongxu.Batch{}); err != nil {
+	if found, err := module.Load(ctx.KV, batchKey(ctx.TxHash), &gongxu.Batch{}); err != nil {
 		return err
 	} else if found {
 		return fmt.Errorf("pool: a batch is already stored for transaction %s", ctx.TxHash)
@@ -425,14 +425,14 @@ func (m *Module) handleBatch(ctx *module.Context, msg module.Msg) error {
 	root := MerkleRoot(hashes)
 	batch := gongxu.Batch{Pool: p.ID, Hub: hub, Tx: ctx.TxHash, Root: hex.EncodeToString(root[:]), Leaves: int64(len(b.Leaves)),
 		Qty: total, Escrow: escrow, Height: ctx.Height}
-	bj, err := put(ctx.KV, batchKey(ctx.TxHash), batch)
+	bj, err := module.Save(ctx.KV, batchKey(ctx.TxHash), batch)
 	if err != nil {
 		return err
 	}
 	ctx.Emit(gongxu.NewEvent("pool.batch", "pool", uitoa(p.ID), "hub", string(hub), "tx", ctx.TxHash, "json", string(bj)))
 
 	var hb hubBatches
-	if _, err := get(ctx.KV, hubBatchKey(p.ID, hub), &hb); err != nil {
+	if _, err := module.Load(ctx.KV, hubBatchKey(p.ID, hub), &hb); err != nil {
 		return err
 	}
 	hb.Qty += total // ≤ cap: no overflow
@@ -442,7 +442,7 @@ func (m *Module) handleBatch(ctx *module.Context, msg module.Msg) error {
 			return err
 		}
 	}
-	if _, err := put(ctx.KV, hubBatchKey(p.ID, hub), hb); err != nil {
+	if _, err := module.Save(ctx.KV, hubBatchKey(p.ID, hub), hb); err != nil {
 		return err
 	}
 	mt, err := loadMeta(ctx.KV, p.ID)
@@ -464,7 +464,7 @@ func (m *Module) handleHubReduce(ctx *module.Context, msg module.Msg) error {
 		return err
 	}
 	var hb hubBatches
-	if _, err := get(ctx.KV, hubBatchKey(p.ID, hub), &hb); err != nil {
+	if _, err := module.Load(ctx.KV, hubBatchKey(p.ID, hub), &hb); err != nil {
 		return err
 	}
 	if hb.Qty == 0 {
@@ -506,7 +506,7 @@ func (m *Module) handleHubReduce(ctx *module.Context, msg module.Msg) error {
 	if hb.Qty == 0 {
 		err = ctx.KV.Delete(hubBatchKey(p.ID, hub))
 	} else {
-		_, err = put(ctx.KV, hubBatchKey(p.ID, hub), hb)
+		_, err = module.Save(ctx.KV, hubBatchKey(p.ID, hub), hb)
 	}
 	if err != nil {
 		return err
@@ -684,7 +684,7 @@ func (m *Module) handlePickup(ctx *module.Context, msg module.Msg) error {
 	var qty int64
 	if r := pm.Receipt; r != nil {
 		var b gongxu.Batch
-		if found, err := get(ctx.KV, batchKey(r.Tx), &b); err != nil {
+		if found, err := module.Load(ctx.KV, batchKey(r.Tx), &b); err != nil {
 			return err
 		} else if !found {
 			return notFound("no batch was accepted in transaction %s", r.Tx)
@@ -734,7 +734,7 @@ func (m *Module) handlePickup(ctx *module.Context, msg module.Msg) error {
 		return conflict("hub %s has not confirmed its delivery of pool %d; pickups follow the delivery", hub, p.ID)
 	}
 	var prev gongxu.Pickup
-	if found, err := get(ctx.KV, pickupKey(p.ID, pledge), &prev); err != nil {
+	if found, err := module.Load(ctx.KV, pickupKey(p.ID, pledge), &prev); err != nil {
 		return err
 	} else if found {
 		return conflict("pledge %s was picked up at height %d", pledge, prev.Height)
@@ -753,7 +753,7 @@ func (m *Module) handlePickup(ctx *module.Context, msg module.Msg) error {
 	if err := saveShare(ctx, &s); err != nil {
 		return err
 	}
-	b, err := put(ctx.KV, pickupKey(p.ID, pledge), pk)
+	b, err := module.Save(ctx.KV, pickupKey(p.ID, pledge), pk)
 	if err != nil {
 		return err
 	}
@@ -794,7 +794,7 @@ func takeLots(shipped, picked []gongxu.LotQty, qty gongxu.Qty) ([]gongxu.LotQty,
 // Errors: KindNotFound.
 func (*Module) Pickup(r store.Reader, pool uint64, pledge string) (gongxu.Pickup, error) {
 	var pk gongxu.Pickup
-	ok, err := get(r, pickupKey(pool, pledge), &pk)
+	ok, err := module.Load(r, pickupKey(pool, pledge), &pk)
 	if err == nil && !ok {
 		err = gongxu.Errorf(gongxu.KindNotFound, "pledge %s of pool %d was not picked up", pledge, pool)
 	}

@@ -98,29 +98,10 @@ type pledgeRec struct {
 	Payer gongxu.AccountID `json:"payer"`
 }
 
-func get(r store.Reader, key []byte, v any) (bool, error) {
-	b, err := r.Get(key)
-	if err != nil || b == nil {
-		return false, err
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		return false, fmt.Errorf("pool state %s: %w", key, err)
-	}
-	return true, nil
-}
-
-func put(kv store.KV, key []byte, v any) ([]byte, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	return b, kv.Set(key, b)
-}
-
 // Pool returns a pool. Errors: KindNotFound.
 func (*Module) Pool(r store.Reader, id uint64) (gongxu.Pool, error) {
 	var p gongxu.Pool
-	ok, err := get(r, poolKey(id), &p)
+	ok, err := module.Load(r, poolKey(id), &p)
 	if err != nil {
 		return p, err
 	}
@@ -134,7 +115,7 @@ func (*Module) Pool(r store.Reader, id uint64) (gongxu.Pool, error) {
 // the hub has no share.
 func (*Module) HubShare(r store.Reader, pool uint64, hub gongxu.OrgID) (gongxu.HubShare, error) {
 	var s gongxu.HubShare
-	ok, err := get(r, shareKey(pool, hub), &s)
+	ok, err := module.Load(r, shareKey(pool, hub), &s)
 	if err != nil {
 		return s, err
 	}
@@ -191,7 +172,7 @@ func (*Module) Pledge(r store.Reader, pool, id uint64) (gongxu.Pledge, error) {
 
 func loadPledge(r store.Reader, pool, id uint64) (pledgeRec, error) {
 	var rec pledgeRec
-	ok, err := get(r, pledgeKey(pool, id), &rec)
+	ok, err := module.Load(r, pledgeKey(pool, id), &rec)
 	if err != nil {
 		return rec, err
 	}
@@ -205,7 +186,7 @@ func loadPledge(r store.Reader, pool, id uint64) (pledgeRec, error) {
 // KindNotFound.
 func (*Module) Batch(r store.Reader, txHash string) (gongxu.Batch, error) {
 	var b gongxu.Batch
-	ok, err := get(r, batchKey(strings.ToUpper(txHash)), &b)
+	ok, err := module.Load(r, batchKey(strings.ToUpper(txHash)), &b)
 	if err != nil {
 		return b, err
 	}
@@ -217,18 +198,18 @@ func (*Module) Batch(r store.Reader, txHash string) (gongxu.Batch, error) {
 
 func loadMeta(r store.Reader, id uint64) (meta, error) {
 	var m meta
-	_, err := get(r, metaKey(id), &m)
+	_, err := module.Load(r, metaKey(id), &m)
 	return m, err
 }
 
 func saveMeta(ctx *module.Context, id uint64, m meta) error {
-	_, err := put(ctx.KV, metaKey(id), m)
+	_, err := module.Save(ctx.KV, metaKey(id), m)
 	return err
 }
 
 // savePool writes a pool and emits its snapshot.
 func savePool(ctx *module.Context, p *gongxu.Pool) error {
-	b, err := put(ctx.KV, poolKey(p.ID), p)
+	b, err := module.Save(ctx.KV, poolKey(p.ID), p)
 	if err != nil {
 		return err
 	}
@@ -237,7 +218,7 @@ func savePool(ctx *module.Context, p *gongxu.Pool) error {
 }
 
 func saveShare(ctx *module.Context, s *gongxu.HubShare) error {
-	b, err := put(ctx.KV, shareKey(s.Pool, s.Hub), s)
+	b, err := module.Save(ctx.KV, shareKey(s.Pool, s.Hub), s)
 	if err != nil {
 		return err
 	}
@@ -246,7 +227,7 @@ func saveShare(ctx *module.Context, s *gongxu.HubShare) error {
 }
 
 func savePledge(ctx *module.Context, rec *pledgeRec) error {
-	if _, err := put(ctx.KV, pledgeKey(rec.Pool, rec.ID), rec); err != nil {
+	if _, err := module.Save(ctx.KV, pledgeKey(rec.Pool, rec.ID), rec); err != nil {
 		return err
 	}
 	b, err := json.Marshal(rec.Pledge)
@@ -259,7 +240,7 @@ func savePledge(ctx *module.Context, rec *pledgeRec) error {
 
 func loadShare(r store.Reader, pool uint64, hub gongxu.OrgID) (gongxu.HubShare, error) {
 	s := gongxu.HubShare{Pool: pool, Hub: hub, Variants: []gongxu.VariantQty{}}
-	_, err := get(r, shareKey(pool, hub), &s)
+	_, err := module.Load(r, shareKey(pool, hub), &s)
 	return s, err
 }
 
@@ -291,7 +272,7 @@ func addVariant(list []gongxu.VariantQty, v string, delta int64) ([]gongxu.Varia
 // addInt adds delta to the int64 (JSON number) at key; zero deletes it.
 func addInt(kv store.KV, key []byte, delta int64) error {
 	var q int64
-	if _, err := get(kv, key, &q); err != nil {
+	if _, err := module.Load(kv, key, &q); err != nil {
 		return err
 	}
 	q, err := gongxu.AddInt64(q, delta)
@@ -304,7 +285,7 @@ func addInt(kv store.KV, key []byte, delta int64) error {
 	if q == 0 {
 		return kv.Delete(key)
 	}
-	_, err = put(kv, key, q)
+	_, err = module.Save(kv, key, q)
 	return err
 }
 
@@ -312,7 +293,7 @@ func addInt(kv store.KV, key []byte, delta int64) error {
 // zero is deleted.
 func addPayer(kv store.KV, pool uint64, a gongxu.AccountID, qty, escrow int64) error {
 	var p payer
-	if _, err := get(kv, payerKey(pool, a), &p); err != nil {
+	if _, err := module.Load(kv, payerKey(pool, a), &p); err != nil {
 		return err
 	}
 	var err error
@@ -328,7 +309,7 @@ func addPayer(kv store.KV, pool uint64, a gongxu.AccountID, qty, escrow int64) e
 	if p.Qty == 0 {
 		return kv.Delete(payerKey(pool, a))
 	}
-	_, err = put(kv, payerKey(pool, a), p)
+	_, err = module.Save(kv, payerKey(pool, a), p)
 	return err
 }
 
@@ -358,11 +339,11 @@ func payers(r store.Reader, pool uint64) ([]payerEntry, error) {
 
 func nextPoolID(ctx *module.Context) (uint64, error) {
 	var n uint64
-	if _, err := get(ctx.KV, seqKey(), &n); err != nil {
+	if _, err := module.Load(ctx.KV, seqKey(), &n); err != nil {
 		return 0, err
 	}
 	n++
-	_, err := put(ctx.KV, seqKey(), n)
+	_, err := module.Save(ctx.KV, seqKey(), n)
 	return n, err
 }
 

@@ -117,7 +117,7 @@ func (m *Module) OpenFromPool(ctx *module.Context, poolID uint64, factory gongxu
 	if err != nil {
 		return 0, err
 	}
-	_, err = put(ctx.KV, poolOrderKey(poolID), id)
+	_, err = module.Save(ctx.KV, poolOrderKey(poolID), id)
 	return id, err
 }
 

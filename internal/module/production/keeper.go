@@ -56,43 +56,24 @@ func stockKey(o gongxu.OrgID, i gongxu.ItemID) []byte {
 	return []byte(prefix + "stock/" + string(o) + "/" + string(i))
 }
 
-func get(r store.Reader, key []byte, v any) (bool, error) {
-	b, err := r.Get(key)
-	if err != nil || b == nil {
-		return false, err
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		return false, fmt.Errorf("production state %s: %w", key, err)
-	}
-	return true, nil
-}
-
-func put(kv store.KV, key []byte, v any) ([]byte, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	return b, kv.Set(key, b)
-}
-
 func notFound(format string, args ...any) error {
 	return gongxu.Errorf(gongxu.KindNotFound, format, args...)
 }
 
 func nextID(ctx *module.Context, what string) (uint64, error) {
 	var n uint64
-	if _, err := get(ctx.KV, seqKey(what), &n); err != nil {
+	if _, err := module.Load(ctx.KV, seqKey(what), &n); err != nil {
 		return 0, err
 	}
 	n++
-	_, err := put(ctx.KV, seqKey(what), n)
+	_, err := module.Save(ctx.KV, seqKey(what), n)
 	return n, err
 }
 
 // Offer returns a supplier's offer of an item. Errors: KindNotFound.
 func (*Module) Offer(r store.Reader, supplier gongxu.OrgID, item gongxu.ItemID) (gongxu.SupplyOffer, error) {
 	var o gongxu.SupplyOffer
-	ok, err := get(r, offerKey(supplier, item), &o)
+	ok, err := module.Load(r, offerKey(supplier, item), &o)
 	if err == nil && !ok {
 		err = notFound("supplier %s offers no item %s", supplier, item)
 	}
@@ -102,7 +83,7 @@ func (*Module) Offer(r store.Reader, supplier gongxu.OrgID, item gongxu.ItemID) 
 // Order returns a production order. Errors: KindNotFound.
 func (*Module) Order(r store.Reader, id uint64) (gongxu.ProductionOrder, error) {
 	var o gongxu.ProductionOrder
-	ok, err := get(r, orderKey(id), &o)
+	ok, err := module.Load(r, orderKey(id), &o)
 	if err == nil && !ok {
 		err = notFound("no production order %d", id)
 	}
@@ -112,7 +93,7 @@ func (*Module) Order(r store.Reader, id uint64) (gongxu.ProductionOrder, error) 
 // PO returns a purchase order. Errors: KindNotFound.
 func (*Module) PO(r store.Reader, id uint64) (gongxu.PurchaseOrder, error) {
 	var p gongxu.PurchaseOrder
-	ok, err := get(r, poKey(id), &p)
+	ok, err := module.Load(r, poKey(id), &p)
 	if err == nil && !ok {
 		err = notFound("no purchase order %d", id)
 	}
@@ -122,7 +103,7 @@ func (*Module) PO(r store.Reader, id uint64) (gongxu.PurchaseOrder, error) {
 // WO returns a work order. Errors: KindNotFound.
 func (*Module) WO(r store.Reader, id uint64) (gongxu.WorkOrder, error) {
 	var w gongxu.WorkOrder
-	ok, err := get(r, woKey(id), &w)
+	ok, err := module.Load(r, woKey(id), &w)
 	if err == nil && !ok {
 		err = notFound("no work order %d", id)
 	}
@@ -132,7 +113,7 @@ func (*Module) WO(r store.Reader, id uint64) (gongxu.WorkOrder, error) {
 // Lot returns a lot. Errors: KindNotFound.
 func (*Module) Lot(r store.Reader, id gongxu.LotID) (gongxu.Lot, error) {
 	var l gongxu.Lot
-	ok, err := get(r, lotKey(id), &l)
+	ok, err := module.Load(r, lotKey(id), &l)
 	if err == nil && !ok {
 		err = notFound("no lot %s", id)
 	}
@@ -142,7 +123,7 @@ func (*Module) Lot(r store.Reader, id gongxu.LotID) (gongxu.Lot, error) {
 // Stock returns an org's stock of an item on the ledger (0 when none).
 func (*Module) Stock(r store.Reader, org gongxu.OrgID, item gongxu.ItemID) (gongxu.Stock, error) {
 	s := gongxu.Stock{Org: org, Item: item}
-	_, err := get(r, stockKey(org, item), &s.Qty)
+	_, err := module.Load(r, stockKey(org, item), &s.Qty)
 	return s, err
 }
 
@@ -150,12 +131,12 @@ func (*Module) Stock(r store.Reader, org gongxu.OrgID, item gongxu.ItemID) (gong
 // when none).
 func (*Module) OrderForPool(r store.Reader, pool uint64) (uint64, error) {
 	var id uint64
-	_, err := get(r, poolOrderKey(pool), &id)
+	_, err := module.Load(r, poolOrderKey(pool), &id)
 	return id, err
 }
 
 func saveOffer(ctx *module.Context, o *gongxu.SupplyOffer) error {
-	b, err := put(ctx.KV, offerKey(o.Supplier, o.Item), o)
+	b, err := module.Save(ctx.KV, offerKey(o.Supplier, o.Item), o)
 	if err != nil {
 		return err
 	}
@@ -164,7 +145,7 @@ func saveOffer(ctx *module.Context, o *gongxu.SupplyOffer) error {
 }
 
 func saveOrder(ctx *module.Context, o *gongxu.ProductionOrder) error {
-	b, err := put(ctx.KV, orderKey(o.ID), o)
+	b, err := module.Save(ctx.KV, orderKey(o.ID), o)
 	if err != nil {
 		return err
 	}
@@ -173,7 +154,7 @@ func saveOrder(ctx *module.Context, o *gongxu.ProductionOrder) error {
 }
 
 func savePO(ctx *module.Context, p *gongxu.PurchaseOrder) error {
-	b, err := put(ctx.KV, poKey(p.ID), p)
+	b, err := module.Save(ctx.KV, poKey(p.ID), p)
 	if err != nil {
 		return err
 	}
@@ -183,7 +164,7 @@ func savePO(ctx *module.Context, p *gongxu.PurchaseOrder) error {
 }
 
 func saveWO(ctx *module.Context, w *gongxu.WorkOrder) error {
-	b, err := put(ctx.KV, woKey(w.ID), w)
+	b, err := module.Save(ctx.KV, woKey(w.ID), w)
 	if err != nil {
 		return err
 	}
@@ -194,7 +175,7 @@ func saveWO(ctx *module.Context, w *gongxu.WorkOrder) error {
 // saveLot writes a lot (a lot at zero stays, as a record for the trace) and
 // emits its snapshot with the change of quantity.
 func saveLot(ctx *module.Context, l *gongxu.Lot, delta gongxu.Qty) error {
-	b, err := put(ctx.KV, lotKey(l.ID), l)
+	b, err := module.Save(ctx.KV, lotKey(l.ID), l)
 	if err != nil {
 		return err
 	}
@@ -206,7 +187,7 @@ func saveLot(ctx *module.Context, l *gongxu.Lot, delta gongxu.Qty) error {
 // addStock adds delta to an org's stock of an item; zero deletes the record.
 func addStock(kv store.KV, org gongxu.OrgID, item gongxu.ItemID, delta gongxu.Qty) error {
 	var q int64
-	if _, err := get(kv, stockKey(org, item), &q); err != nil {
+	if _, err := module.Load(kv, stockKey(org, item), &q); err != nil {
 		return err
 	}
 	q, err := gongxu.AddInt64(q, int64(delta))
@@ -219,7 +200,7 @@ func addStock(kv store.KV, org gongxu.OrgID, item gongxu.ItemID, delta gongxu.Qt
 	if q == 0 {
 		return kv.Delete(stockKey(org, item))
 	}
-	_, err = put(kv, stockKey(org, item), q)
+	_, err = module.Save(kv, stockKey(org, item), q)
 	return err
 }
 

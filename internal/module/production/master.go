@@ -153,7 +153,7 @@ func (m *Module) requireMaker(ctx *module.Context, what string) error {
 // Item returns one of an org's items. Errors: KindNotFound.
 func (*Module) Item(r store.Reader, org gongxu.OrgID, id gongxu.ItemID) (gongxu.Item, error) {
 	var it gongxu.Item
-	ok, err := get(r, itemKey(org, id), &it)
+	ok, err := module.Load(r, itemKey(org, id), &it)
 	if err == nil && !ok {
 		err = notFound("org %s has no item %s", org, id)
 	}
@@ -163,14 +163,14 @@ func (*Module) Item(r store.Reader, org gongxu.OrgID, id gongxu.ItemID) (gongxu.
 // BOM returns the bill of materials of one of an org's items (nil when none).
 func (*Module) BOM(r store.Reader, org gongxu.OrgID, parent gongxu.ItemID) ([]gongxu.BOMLine, error) {
 	var ls []gongxu.BOMLine
-	_, err := get(r, bomKey(org, parent), &ls)
+	_, err := module.Load(r, bomKey(org, parent), &ls)
 	return ls, err
 }
 
 // Routing returns the routing of one of an org's items. Errors: KindNotFound.
 func (*Module) Routing(r store.Reader, org gongxu.OrgID, item gongxu.ItemID) (gongxu.Routing, error) {
 	var rt gongxu.Routing
-	ok, err := get(r, routingKey(org, item), &rt)
+	ok, err := module.Load(r, routingKey(org, item), &rt)
 	if err == nil && !ok {
 		err = notFound("org %s has no routing for %s", org, item)
 	}
@@ -180,7 +180,7 @@ func (*Module) Routing(r store.Reader, org gongxu.OrgID, item gongxu.ItemID) (go
 // WorkCenter returns one of an org's work centers. Errors: KindNotFound.
 func (*Module) WorkCenter(r store.Reader, org gongxu.OrgID, id string) (gongxu.WorkCenter, error) {
 	var wc gongxu.WorkCenter
-	ok, err := get(r, wcKey(org, id), &wc)
+	ok, err := module.Load(r, wcKey(org, id), &wc)
 	if err == nil && !ok {
 		err = notFound("org %s has no work center %s", org, id)
 	}
@@ -252,7 +252,7 @@ func (m *Module) handleItem(ctx *module.Context, msg module.Msg) error {
 	case it.Phantom && slices.ContainsFunc(bom, func(l gongxu.BOMLine) bool { return l.ByProduct }):
 		return conflict("item %s has by-products; a phantom cannot, put them on its parent", it.ID)
 	}
-	b, err := put(ctx.KV, itemKey(ctx.Org, it.ID), it)
+	b, err := module.Save(ctx.KV, itemKey(ctx.Org, it.ID), it)
 	if err != nil {
 		return err
 	}
@@ -298,7 +298,7 @@ func (m *Module) handleBOM(ctx *module.Context, msg module.Msg) error {
 		ctx.Emit(gongxu.NewEvent("production.bom", "org", string(ctx.Org), "parent", string(b.Parent), "json", "[]"))
 		return nil
 	}
-	raw, err := put(ctx.KV, key, lines)
+	raw, err := module.Save(ctx.KV, key, lines)
 	if err != nil {
 		return err
 	}
@@ -365,7 +365,7 @@ func (m *Module) handleRouting(ctx *module.Context, msg module.Msg) error {
 			return within(err, "operation %d", i+1)
 		}
 	}
-	b, err := put(ctx.KV, routingKey(ctx.Org, rt.Item), rt)
+	b, err := module.Save(ctx.KV, routingKey(ctx.Org, rt.Item), rt)
 	if err != nil {
 		return err
 	}
@@ -378,7 +378,7 @@ func (m *Module) handleWorkCenter(ctx *module.Context, msg module.Msg) error {
 	if err := m.requireMaker(ctx, "keep work centers"); err != nil {
 		return err
 	}
-	b, err := put(ctx.KV, wcKey(ctx.Org, wc.ID), wc)
+	b, err := module.Save(ctx.KV, wcKey(ctx.Org, wc.ID), wc)
 	if err != nil {
 		return err
 	}

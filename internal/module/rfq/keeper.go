@@ -58,31 +58,20 @@ func New(members Members, openPool OpenPool) *Module {
 // Name implements module.Module.
 func (*Module) Name() string { return Name }
 
-func kv(ctx *module.Context) store.KV { return module.Prefixed(ctx.KV, prefix) }
-
 func pad(n uint64) string { return fmt.Sprintf("%020d", n) }
 
-func rfqKey(id uint64) string                 { return "rfq/" + pad(id) }
-func bidKey(id uint64, b gongxu.OrgID) string { return "bid/" + pad(id) + "/" + string(b) }
+func rfqKey(id uint64) []byte                 { return []byte(prefix + "rfq/" + pad(id)) }
+func bidKey(id uint64, b gongxu.OrgID) []byte { return []byte(prefix + "bid/" + pad(id) + "/" + string(b)) }
+
+var seqKey = []byte(prefix + "seq")
 
 // expiries indexes open RFQs by when they expire.
 var expiries = module.Deadlines{Prefix: prefix + "exp/"}
 
-func get(r store.Reader, key string, v any) (bool, error) {
-	b, err := r.Get([]byte(prefix + key))
-	if err != nil || b == nil {
-		return false, err
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		return false, fmt.Errorf("rfq state %s: %w", key, err)
-	}
-	return true, nil
-}
-
 // RFQ returns a request for quote. Errors: KindNotFound.
 func (*Module) RFQ(r store.Reader, id uint64) (gongxu.RFQ, error) {
 	var x gongxu.RFQ
-	ok, err := get(r, rfqKey(id), &x)
+	ok, err := module.Load(r, rfqKey(id), &x)
 	if err != nil {
 		return x, err
 	}
@@ -95,7 +84,7 @@ func (*Module) RFQ(r store.Reader, id uint64) (gongxu.RFQ, error) {
 // Bid returns a bidder's bid on an RFQ. Errors: KindNotFound.
 func (*Module) Bid(r store.Reader, id uint64, bidder gongxu.OrgID) (gongxu.Bid, error) {
 	var b gongxu.Bid
-	ok, err := get(r, bidKey(id, bidder), &b)
+	ok, err := module.Load(r, bidKey(id, bidder), &b)
 	if err != nil {
 		return b, err
 	}
@@ -126,11 +115,8 @@ func (*Module) Bids(r store.Reader, id uint64) ([]gongxu.Bid, error) {
 
 // saveRFQ writes an RFQ and emits its snapshot.
 func saveRFQ(ctx *module.Context, r gongxu.RFQ) error {
-	b, err := json.Marshal(r)
+	b, err := module.Save(ctx.KV, rfqKey(r.ID), r)
 	if err != nil {
-		return err
-	}
-	if err := kv(ctx).Set([]byte(rfqKey(r.ID)), b); err != nil {
 		return err
 	}
 	ctx.Emit(gongxu.NewEvent("rfq.rfq", "rfq", strconv.FormatUint(r.ID, 10), "status", string(r.Status), "json", string(b)))
@@ -141,11 +127,8 @@ func saveRFQ(ctx *module.Context, r gongxu.RFQ) error {
 // sealed). note, when not empty, says why a revealed bid is not eligible.
 func saveBid(ctx *module.Context, x gongxu.Bid, note string) error {
 	x.Time = ctx.Time
-	b, err := json.Marshal(x)
+	b, err := module.Save(ctx.KV, bidKey(x.RFQ, x.Bidder), x)
 	if err != nil {
-		return err
-	}
-	if err := kv(ctx).Set([]byte(bidKey(x.RFQ, x.Bidder)), b); err != nil {
 		return err
 	}
 	status := "sealed"
@@ -162,12 +145,12 @@ func saveBid(ctx *module.Context, x gongxu.Bid, note string) error {
 
 func nextID(ctx *module.Context) (uint64, error) {
 	var seq uint64
-	if _, err := get(ctx.KV, "seq", &seq); err != nil {
+	if _, err := module.Load(ctx.KV, seqKey, &seq); err != nil {
 		return 0, err
 	}
 	seq++
-	b, _ := json.Marshal(seq)
-	return seq, kv(ctx).Set([]byte("seq"), b)
+	_, err := module.Save(ctx.KV, seqKey, seq)
+	return seq, err
 }
 
 // close ends an open RFQ (awarded, cancelled or expired) and drops it from

@@ -280,7 +280,7 @@ func (m *Module) flowRecord(ctx *module.Context, fe *flowEvent, rec gongxu.Trace
 	rec.ID, rec.Hash, rec.Type = hash, hash, fe.Type
 	rec.EventTime, rec.TimeZoneOffset = ctx.Time, fe.EventTimeZoneOffset
 	var prev gongxu.TraceEvent
-	if found, err := get(ctx.KV, eventKey(hash, false), &prev); err != nil {
+	if found, err := module.Load(ctx.KV, eventKey(hash, false), &prev); err != nil {
 		return rec, err
 	} else if found {
 		return rec, conflict("the %s event %s is already on the ledger (captured by %s at height %d)", flow, hash, prev.Org, prev.Anchor.Height)

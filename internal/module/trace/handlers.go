@@ -88,7 +88,7 @@ func (m *Module) checkCaptured(ctx *module.Context, i int, e *gongxu.TraceEvent)
 	}
 	decl := e.IsErrorDeclaration()
 	var prev gongxu.TraceEvent
-	found, err := get(ctx.KV, eventKey(e.ID, decl), &prev)
+	found, err := module.Load(ctx.KV, eventKey(e.ID, decl), &prev)
 	if err != nil {
 		return err
 	}
@@ -96,7 +96,7 @@ func (m *Module) checkCaptured(ctx *module.Context, i int, e *gongxu.TraceEvent)
 		return conflict("event %d: %s is already on the ledger (captured by %s at height %d)", i, describe(e), prev.Org, prev.Anchor.Height)
 	}
 	if decl {
-		found, err := get(ctx.KV, eventKey(e.ID, false), &prev)
+		found, err := module.Load(ctx.KV, eventKey(e.ID, false), &prev)
 		if err != nil {
 			return err
 		}
@@ -230,7 +230,7 @@ func (m *Module) anchor(ctx *module.Context, evs []gongxu.TraceEvent, flow strin
 		return fmt.Errorf("trace: events can only be anchored in a transaction")
 	}
 	bk := batchKey(ctx.Height, ctx.TxHash)
-	if ok, err := has(ctx.KV, bk); err != nil {
+	if ok, err := module.Has(ctx.KV, bk); err != nil {
 		return err
 	} else if ok {
 		return fmt.Errorf("trace: transaction %s already anchored a batch", ctx.TxHash)
@@ -249,13 +249,13 @@ func (m *Module) anchor(ctx *module.Context, evs []gongxu.TraceEvent, flow strin
 	r := gongxu.MerkleRoot(leaves)
 	root := hex.EncodeToString(r[:])
 	batch := gongxu.TraceBatch{Height: ctx.Height, Time: ctx.Time, Tx: ctx.TxHash, Org: ctx.Org, Count: len(evs), Root: root, Leaves: hexLeaves}
-	b, err := put(ctx.KV, bk, batch)
+	b, err := module.Save(ctx.KV, bk, batch)
 	if err != nil {
 		return err
 	}
 	ctx.Emit(gongxu.NewEvent("trace.batch", "tx", ctx.TxHash, "org", string(ctx.Org), "count", fmt.Sprint(len(evs)), "json", string(b)))
 	var seq uint64
-	if _, err := get(ctx.KV, seqKey("event"), &seq); err != nil {
+	if _, err := module.Load(ctx.KV, seqKey("event"), &seq); err != nil {
 		return err
 	}
 	for i := range evs {
@@ -267,7 +267,7 @@ func (m *Module) anchor(ctx *module.Context, evs []gongxu.TraceEvent, flow strin
 			return err
 		}
 	}
-	_, err = put(ctx.KV, seqKey("event"), seq)
+	_, err = module.Save(ctx.KV, seqKey("event"), seq)
 	return err
 }
 
@@ -348,7 +348,7 @@ func (m *Module) handleRecall(ctx *module.Context, msg module.Msg) error {
 		return unauthorized("%s is under GS1 company prefix %s of org %s: only the owner of a prefix recalls its identifiers", target, prefix, owner)
 	}
 	if !held {
-		ok, err := has(ctx.KV, heldKey(ctx.Org, ident))
+		ok, err := module.Has(ctx.KV, heldKey(ctx.Org, ident))
 		if err != nil {
 			return err
 		}
@@ -363,7 +363,7 @@ func (m *Module) handleRecall(ctx *module.Context, msg module.Msg) error {
 	}
 	r := gongxu.Recall{ID: id, Org: ctx.Org, Target: target, Identifier: ident, Lot: lot, Reason: rc.Reason,
 		Height: ctx.Height, Time: ctx.Time, Tx: ctx.TxHash}
-	b, err := put(ctx.KV, recallKey(id), r)
+	b, err := module.Save(ctx.KV, recallKey(id), r)
 	if err != nil {
 		return err
 	}

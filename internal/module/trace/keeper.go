@@ -72,41 +72,17 @@ func batchKey(height int64, tx string) []byte {
 func recallKey(id uint64) []byte         { return []byte(prefix + "recall/" + pad(id)) }
 func recalledPrefix(ident string) []byte { return []byte(prefix + "recalled/" + ident + "\x00") }
 
-func get(r store.Reader, key []byte, v any) (bool, error) {
-	b, err := r.Get(key)
-	if err != nil || b == nil {
-		return false, err
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		return false, fmt.Errorf("trace state %s: %w", key, err)
-	}
-	return true, nil
-}
-
-func put(kv store.KV, key []byte, v any) ([]byte, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	return b, kv.Set(key, b)
-}
-
-func has(r store.Reader, key []byte) (bool, error) {
-	b, err := r.Get(key)
-	return b != nil, err
-}
-
 func notFound(format string, args ...any) error {
 	return gongxu.Errorf(gongxu.KindNotFound, format, args...)
 }
 
 func nextSeq(kv store.KV, what string) (uint64, error) {
 	var n uint64
-	if _, err := get(kv, seqKey(what), &n); err != nil {
+	if _, err := module.Load(kv, seqKey(what), &n); err != nil {
 		return 0, err
 	}
 	n++
-	_, err := put(kv, seqKey(what), n)
+	_, err := module.Save(kv, seqKey(what), n)
 	return n, err
 }
 
@@ -114,7 +90,7 @@ func nextSeq(kv store.KV, what string) (uint64, error) {
 // Errors: KindNotFound.
 func (*Module) Event(r store.Reader, id string) (gongxu.TraceEvent, error) {
 	var e gongxu.TraceEvent
-	ok, err := get(r, eventKey(id, false), &e)
+	ok, err := module.Load(r, eventKey(id, false), &e)
 	if err == nil && !ok {
 		err = notFound("no event %s", id)
 	}
@@ -125,7 +101,7 @@ func (*Module) Event(r store.Reader, id string) (gongxu.TraceEvent, error) {
 // Errors: KindNotFound.
 func (*Module) Declaration(r store.Reader, id string) (gongxu.TraceEvent, error) {
 	var e gongxu.TraceEvent
-	ok, err := get(r, eventKey(id, true), &e)
+	ok, err := module.Load(r, eventKey(id, true), &e)
 	if err == nil && !ok {
 		err = notFound("no error declaration of event %s", id)
 	}
@@ -136,7 +112,7 @@ func (*Module) Declaration(r store.Reader, id string) (gongxu.TraceEvent, error)
 // Errors: KindNotFound.
 func (*Module) Batch(r store.Reader, height int64, tx string) (gongxu.TraceBatch, error) {
 	var b gongxu.TraceBatch
-	ok, err := get(r, batchKey(height, tx), &b)
+	ok, err := module.Load(r, batchKey(height, tx), &b)
 	if err == nil && !ok {
 		err = notFound("no trace batch of transaction %s at height %d", tx, height)
 	}
@@ -146,7 +122,7 @@ func (*Module) Batch(r store.Reader, height int64, tx string) (gongxu.TraceBatch
 // Recall returns a recall. Errors: KindNotFound.
 func (*Module) Recall(r store.Reader, id uint64) (gongxu.Recall, error) {
 	var rc gongxu.Recall
-	ok, err := get(r, recallKey(id), &rc)
+	ok, err := module.Load(r, recallKey(id), &rc)
 	if err == nil && !ok {
 		err = notFound("no recall %d", id)
 	}
@@ -161,7 +137,7 @@ func (*Module) EventsFor(r store.Reader, ident string, fn func(gongxu.TraceEvent
 	var ierr error
 	err := r.Iterate(p, module.PrefixEnd(p), func(_, v []byte) bool {
 		var e gongxu.TraceEvent
-		ok, err := get(r, v, &e)
+		ok, err := module.Load(r, v, &e)
 		if err == nil && !ok {
 			err = fmt.Errorf("trace: index names %s, which is not stored", v)
 		}
@@ -217,7 +193,7 @@ func named(r store.Reader, ident string) (bool, error) {
 // saveEvent stores an event and its indexes and emits it.
 func saveEvent(ctx *module.Context, e *gongxu.TraceEvent) error {
 	key := eventKey(e.ID, e.IsErrorDeclaration())
-	b, err := put(ctx.KV, key, e)
+	b, err := module.Save(ctx.KV, key, e)
 	if err != nil {
 		return err
 	}
@@ -226,10 +202,10 @@ func saveEvent(ctx *module.Context, e *gongxu.TraceEvent) error {
 			return err
 		}
 		hk := heldKey(e.Org, id)
-		if ok, err := has(ctx.KV, hk); err != nil {
+		if ok, err := module.Has(ctx.KV, hk); err != nil {
 			return err
 		} else if !ok {
-			if _, err := put(ctx.KV, hk, e.Seq); err != nil {
+			if _, err := module.Save(ctx.KV, hk, e.Seq); err != nil {
 				return err
 			}
 		}
