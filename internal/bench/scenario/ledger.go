@@ -1,0 +1,206 @@
+package scenario
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/internal/bench"
+	"github.com/gongxu-network/gongxu/internal/module/member"
+)
+
+// bench ledger: signed member/update_org transactions on a local network
+// against CometBFT's kvstore on a network of the same shape, both running
+// throughout and taking turns at each rate.
+
+// LedgerOptions are the settings of bench ledger.
+type LedgerOptions struct {
+	Validators, Signers int
+	Rates               []int
+	Step, Warmup, Drain time.Duration
+	Dir                 string
+	App                 string // gongxu, kvstore or both
+	ProfileRate         int
+	ProfileDir          string
+	Timeout             time.Duration
+}
+
+// txBytes is the wire size of every bench ledger transaction, both apps.
+const txBytes = 180
+
+func (o LedgerOptions) command() string {
+	rates := make([]string, len(o.Rates))
+	for i, r := range o.Rates {
+		rates[i] = fmt.Sprint(r)
+	}
+	s := fmt.Sprintf("gongxu bench ledger --validators %d --rates %s --step %s --signers %d --app %s",
+		o.Validators, strings.Join(rates, ","), o.Step, o.Signers, o.App)
+	if o.ProfileRate != 0 {
+		s += fmt.Sprintf(" --profile-rate %d", o.ProfileRate)
+	}
+	return s
+}
+
+// Check refuses settings the benchmark cannot run with.
+func (o LedgerOptions) Check() error {
+	if o.Validators < 1 || o.Validators > 64 {
+		return fmt.Errorf("--validators must be 1 to 64, got %d", o.Validators)
+	}
+	if o.Signers < 1 || o.Signers > 100_000 {
+		return fmt.Errorf("--signers must be 1 to 100000, got %d", o.Signers)
+	}
+	if len(o.Rates) == 0 || o.Step < time.Second {
+		return fmt.Errorf("bench ledger needs --rates and a --step of at least 1s")
+	}
+	for _, r := range o.Rates {
+		if r <= 0 {
+			return fmt.Errorf("--rates must be positive, got %d", r)
+		}
+	}
+	if o.Warmup < 0 || o.Warmup >= o.Step {
+		return fmt.Errorf("--warmup must be shorter than --step")
+	}
+	if o.App != "both" && o.App != "gongxu" && o.App != "kvstore" {
+		return fmt.Errorf("--app must be gongxu, kvstore or both, got %q", o.App)
+	}
+	return nil
+}
+
+// RunLedger runs bench ledger.
+func RunLedger(ctx context.Context, env Env, o LedgerOptions) (*bench.Report, error) {
+	if err := o.Check(); err != nil {
+		return nil, err
+	}
+	apps := []string{o.App}
+	if o.App == "both" {
+		apps = []string{"kvstore", "gongxu"}
+	}
+	if o.Timeout == 0 {
+		perApp := 2*time.Minute + time.Duration(len(o.Rates))*(o.Step+o.Drain+15*time.Second)
+		o.Timeout = time.Duration(len(apps))*perApp + time.Minute
+	}
+	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
+	defer cancel()
+	dir, done, err := workDir(o.Dir, "gongxu-bench-")
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	if o.ProfileRate != 0 {
+		if o.ProfileDir, err = absDir(o.ProfileDir); err != nil {
+			return nil, err
+		}
+	}
+	keys := signerKeys(o.Signers)
+	rep := &bench.Report{Command: o.command(), CPUs: runtime.NumCPU(), GoVersion: runtime.Version(), Validators: o.Validators,
+		Signers: o.Signers, StepSecs: o.Step.Seconds(), WindowSecs: (o.Step - o.Warmup).Seconds(), TxBytes: map[string]int{}}
+
+	// Every application's network runs from the start, and the steps of the
+	// same rate run back to back, so that the applications are compared on
+	// the same machine at nearly the same time. An idle network costs little:
+	// an empty block every 5 s.
+	all := &bench.Procs{} // every node of every network
+	var nets []*network
+	defer func() {
+		for _, n := range nets {
+			n.close()
+		}
+	}()
+	start := func(ctx context.Context) error {
+		for _, app := range apps {
+			n := newNetwork(env, app, filepath.Join(dir, app))
+			nets = append(nets, n)
+			if err := n.write(o.Validators, keys, o.ProfileRate != 0, nil, ""); err != nil {
+				return err
+			}
+			if err := n.start(ctx, app == "kvstore", 4, all); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	run := func(ctx context.Context) error {
+		var runners []*bench.Runner
+		defer func() {
+			for _, r := range runners {
+				r.Close()
+			}
+		}()
+		for _, n := range nets {
+			load := ledgerLoad(n, keys)
+			rep.TxBytes[n.name] = len(load.MakeTx(0, 1))
+			plan := bench.Plan{Step: o.Step, Warmup: o.Warmup, Drain: o.Drain, Log: env.Log}
+			if o.ProfileRate != 0 {
+				plan.ProfileRate, plan.ProfileAddr = o.ProfileRate, n.pprof
+				plan.ProfileOut = filepath.Join(o.ProfileDir, "cpu-"+n.name+".pprof")
+			}
+			r, err := bench.Start(ctx, load, plan)
+			if err != nil {
+				return err
+			}
+			runners = append(runners, r)
+		}
+		fmt.Fprintf(env.Log, "== rates %v, %s each, apps %v in turn at each rate\n", o.Rates, o.Step, apps)
+		for _, rate := range o.Rates {
+			for _, r := range runners {
+				if _, err := r.Step(ctx, rate); err != nil {
+					return err
+				}
+			}
+		}
+		for _, r := range runners {
+			rep.Apps = append(rep.Apps, r.Result())
+		}
+		return nil
+	}
+	if err := supervise(ctx, env.Log, all, start, run); err != nil {
+		return nil, err
+	}
+	if len(rep.Apps) == 2 {
+		r := bench.Compare(rep.Apps[1], rep.Apps[0])
+		rep.Ratio = &r
+	}
+	return rep, nil
+}
+
+// ledgerLoad is the load of bench ledger on network n: the kvstore's, or
+// gongxu's signed by keys, each signer starting from its first sequence.
+func ledgerLoad(n *network, keys []ed25519.PrivateKey) bench.Load {
+	load := bench.Load{App: n.name, Nodes: n.rpcs, Signers: len(keys), MakeTx: kvstoreTx, CPU: n.procs.CPU}
+	if n.name == "gongxu" {
+		load.MakeTx = gongxuTx(keys)
+		load.Results = true
+		load.NextSeq = make(seqBase, len(keys)).nextSeq(keys)
+	}
+	return load
+}
+
+// gongxuTx returns the builder of the benchmark's gongxu transactions:
+// member/update_org of the signer's own org, padded to txBytes.
+func gongxuTx(keys []ed25519.PrivateKey) func(int, uint64) []byte {
+	return func(i int, seq uint64) []byte {
+		key := keys[i]
+		desc := fmt.Sprintf("bench load: signer %d tx %d ", i, seq)
+		body := func(d string) []byte { b, _ := json.Marshal(member.MsgUpdateOrg{Description: d}); return b }
+		t := gongxu.Tx{Type: member.TypeUpdateOrg, Body: body(desc), Signer: key.Public().(ed25519.PublicKey), Sequence: seq}
+		if pad := txBytes - len(t.Unsigned()) - gongxu.SignatureSize; pad > 0 {
+			desc += strings.Repeat(".", pad)
+		}
+		return gongxu.SignTx(chainID, key, member.TypeUpdateOrg, body(desc), seq).Encode()
+	}
+}
+
+// kvstoreTx is the baseline's transaction: key=value of txBytes.
+func kvstoreTx(i int, seq uint64) []byte {
+	kv := fmt.Sprintf("bench-s%d-n%d=", i, seq)
+	if pad := txBytes - len(kv); pad > 0 {
+		kv += strings.Repeat("v", pad)
+	}
+	return []byte(kv)
+}
