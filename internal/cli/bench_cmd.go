@@ -7,10 +7,12 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/gongxu-network/gongxu"
 	"github.com/gongxu-network/gongxu/internal/bench"
 	"github.com/gongxu-network/gongxu/internal/bench/scenario"
+	"github.com/gongxu-network/gongxu/internal/node"
 )
 
 // The bench commands: their flags, the scenarios of package
@@ -34,11 +36,11 @@ func benchEnv(env *Env) (scenario.Env, error) {
 		NodeArgs:    func(home, api string) []string { return []string{"start", "--home", home, "--api", api} },
 		KVStoreArgs: func(home string) []string { return []string{"bench", "kvstore-node", "--home", home} },
 		Testnet: func(dir string, validators int, chainID string) error {
-			_, err := Testnet(TestnetOptions{Validators: validators, Dir: dir, ChainID: chainID, BasePort: 26600, APIPort: 8080})
+			_, err := node.Testnet(node.TestnetOptions{Validators: validators, Dir: dir, ChainID: chainID, BasePort: 26600, APIPort: 8080})
 			return err
 		},
 		Configure: func(home, api, logLevel string) error {
-			cfg, err := LoadNodeConfig(home)
+			cfg, err := node.LoadConfig(home)
 			if err != nil {
 				return err
 			}
@@ -46,7 +48,7 @@ func benchEnv(env *Env) (scenario.Env, error) {
 			if logLevel != "" {
 				cfg.LogLevel = logLevel
 			}
-			return SaveNodeConfig(home, cfg)
+			return node.SaveConfig(home, cfg)
 		},
 	}, nil
 }
@@ -74,10 +76,19 @@ func runBench[R benchReport](env *Env, check func() error, run func(scenario.Env
 	return rep.WriteTable(env.Stdout)
 }
 
+// benchFlags adds the flags every bench scenario has.
+func benchFlags(f *pflag.FlagSet, o *scenario.Common, asJSON *bool) {
+	f.IntVar(&o.Validators, "validators", 4, "number of validator nodes (separate processes)")
+	f.DurationVar(&o.Drain, "drain", 20*time.Second, "longest wait after a step for its transactions to commit")
+	f.StringVar(&o.Dir, "dir", "", "`DIR` for the node homes, kept afterwards (default: a temporary directory, removed)")
+	f.BoolVar(asJSON, "json", false, "print the report as JSON")
+	f.DurationVar(&o.Timeout, "timeout", 0, "stop the whole benchmark after this long (default: from the plan)")
+}
+
 // defaultWarmup is step/5 unless --warmup is given.
-func defaultWarmup(cmd *cobra.Command, warmup *time.Duration, step time.Duration) {
+func defaultWarmup(cmd *cobra.Command, o *scenario.Common) {
 	if !cmd.Flags().Changed("warmup") {
-		*warmup = step / 5
+		o.Warmup = o.Step / 5
 	}
 }
 
@@ -97,23 +108,19 @@ config, genesis validators and local client), driven by the same harness: both n
 run throughout and take turns at each rate, and the report gives gongxu/kvstore as a ratio.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			defaultWarmup(cmd, &o.Warmup, o.Step)
+			defaultWarmup(cmd, &o.Common)
 			return runBench(env, o.Check, func(senv scenario.Env) (*bench.Report, error) { return scenario.RunLedger(env.Ctx, senv, o) }, asJSON)
 		},
 	}
 	f := c.Flags()
-	f.IntVar(&o.Validators, "validators", 4, "number of validator nodes (separate processes)")
+	benchFlags(f, &o.Common, &asJSON)
 	f.IntSliceVar(&o.Rates, "rates", []int{500, 1000, 2000, 3000, 4000, 6000}, "offered tx/s, one step each, comma-separated")
 	f.DurationVar(&o.Step, "step", 10*time.Second, "length of each rate step")
 	f.DurationVar(&o.Warmup, "warmup", 0, "head of each step left out of committed tx/s (default step/5)")
-	f.DurationVar(&o.Drain, "drain", 20*time.Second, "longest wait after a step for its transactions to commit")
 	f.IntVar(&o.Signers, "signers", 256, "signing keys (one member org each), pinned round robin to the nodes")
-	f.StringVar(&o.Dir, "dir", "", "`DIR` for the node homes, kept afterwards (default: a temporary directory, removed)")
 	f.Var(&choiceValue{p: &o.App, choices: []string{"both", "gongxu", "kvstore"}}, "app", "application to measure: gongxu, kvstore or both")
-	f.BoolVar(&asJSON, "json", false, "print the report as JSON")
 	f.IntVar(&o.ProfileRate, "profile-rate", 0, "take a CPU profile of node 0 during the step at this `RATE` (0: none)")
 	f.StringVar(&o.ProfileDir, "profile-dir", ".", "`DIR` for the CPU profiles, cpu-<app>.pprof")
-	f.DurationVar(&o.Timeout, "timeout", 0, "stop the whole benchmark after this long (default: from the plan)")
 	return c
 }
 
@@ -140,12 +147,12 @@ and runs three phases with the open-loop harness of bench ledger:
            against their neighbours', and the nodes' resident memory`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			defaultWarmup(cmd, &o.Warmup, o.Step)
+			defaultWarmup(cmd, &o.Common)
 			return runBench(env, o.Check, func(senv scenario.Env) (*scenario.PoolsReport, error) { return scenario.RunPools(env.Ctx, senv, o) }, asJSON)
 		},
 	}
 	f := c.Flags()
-	f.IntVar(&o.Validators, "validators", 4, "number of validator nodes (separate processes)")
+	benchFlags(f, &o.Common, &asJSON)
 	f.IntVar(&o.Hubs, "hubs", 16, "hub orgs submitting batches, pinned round robin to the nodes")
 	f.IntVar(&o.Leaves, "leaves", 2000, "pledges (leaves) per batch")
 	f.IntVar(&o.LeafID, "leaf-id", 64, "hex characters of each leaf id, 16 to 64 (gongxu tx pool batch writes 64)")
@@ -155,16 +162,12 @@ and runs three phases with the open-loop harness of bench ledger:
 	f.BoolVar(&o.Ledger, "ledger", true, "after each direct step, a step of member/update_org at the same rate (the ledger bench's load)")
 	f.DurationVar(&o.Step, "step", 10*time.Second, "length of each rate step")
 	f.DurationVar(&o.Warmup, "warmup", 0, "head of each step left out of committed/s (default step/5)")
-	f.DurationVar(&o.Drain, "drain", 20*time.Second, "longest wait after a step for its transactions to commit")
 	f.DurationVar(&o.CloseIn, "close-in", 90*time.Second, "deadline of the closing pool, from its opening (at least 30s)")
 	f.IntVar(&o.FillRate, "fill-rate", 0, "batch txs/s filling the closing pool (default: 3/4 of the batches phase's committed batches/s at saturation)")
 	f.IntVar(&o.Trickle, "trickle", 20, "direct pledges/s while the pools close, so that blocks keep coming")
 	f.StringSliceVar(&o.Phases, "phases", []string{scenario.PhaseBatches, scenario.PhaseDirect, scenario.PhaseClose}, "phases to run: batches, direct, close")
-	f.StringVar(&o.Dir, "dir", "", "`DIR` for the node homes, kept afterwards (default: a temporary directory, removed)")
-	f.BoolVar(&asJSON, "json", false, "print the report as JSON")
 	f.IntVar(&o.ProfileRate, "profile-rate", 0, "take a CPU profile of node 0 during the batches step at this `RATE` (0: none)")
 	f.StringVar(&o.ProfileDir, "profile-dir", ".", "`DIR` for the CPU profile, cpu-pools-batches.pprof")
-	f.DurationVar(&o.Timeout, "timeout", 0, "stop the whole benchmark after this long (default: from the plan)")
 	return c
 }
 
@@ -195,25 +198,21 @@ the same run. At the end the number of events stored on the chain is compared wi
 harness's count.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			defaultWarmup(cmd, &o.Warmup, o.Step)
+			defaultWarmup(cmd, &o.Common)
 			return runBench(env, o.Check, func(senv scenario.Env) (*scenario.TraceReport, error) { return scenario.RunTrace(env.Ctx, senv, o) }, asJSON)
 		},
 	}
 	f := c.Flags()
-	f.IntVar(&o.Validators, "validators", 4, "number of validator nodes (separate processes)")
+	benchFlags(f, &o.Common, &asJSON)
 	f.IntSliceVar(&o.Sizes, "events-per-doc", []int{10, 100, 500, 1000}, "events per captured document of the batch loads, comma-separated (the baseline of 1 always runs first)")
 	f.IntVar(&o.EPCs, "epcs", 4, "SGTIN serials in each event's epcList")
 	f.IntVar(&o.Signers, "signers", 32, "capturing factory orgs (one key each), pinned round robin to the nodes")
 	f.DurationVar(&o.Step, "duration", 10*time.Second, "length of each rate step")
 	f.DurationVar(&o.Warmup, "warmup", 0, "head of each step left out of committed/s (default duration/5)")
-	f.DurationVar(&o.Drain, "drain", 20*time.Second, "longest wait after a step for its transactions to commit")
 	f.IntVar(&o.StartRate, "start-rate", 100, "events/s offered by the baseline's first step")
 	f.Float64Var(&o.Growth, "growth", 1.6, "offered rate of each step over the step before (at least +1 tx/s)")
 	f.IntVar(&o.MaxSteps, "max-steps", 6, "most steps of each load")
-	f.StringVar(&o.Dir, "dir", "", "`DIR` for the node homes, kept afterwards (default: a temporary directory, removed)")
-	f.BoolVar(&asJSON, "json", false, "print the report as JSON")
 	f.StringVar(&o.ProfileDir, "profile-dir", "", "take a CPU profile of node 0 in every step, into `DIR`/cpu-trace-<events>ev-<rate>tps.pprof")
-	f.DurationVar(&o.Timeout, "timeout", 0, "stop the whole benchmark after this long (default: from the plan)")
 	return c
 }
 
@@ -224,11 +223,11 @@ func newBenchKVStoreNodeCmd(env *Env) *cobra.Command {
 		Hidden: true,
 		Args:   cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			cfg, err := LoadNodeConfig(env.Home)
+			cfg, err := node.LoadConfig(env.Home)
 			if err != nil {
 				return err
 			}
-			lf, err := os.OpenFile(dataPath(env.Home, "node.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+			lf, err := os.OpenFile(node.DataPath(env.Home, "node.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 			if err != nil {
 				return gongxu.Wrap(err, "open node log")
 			}

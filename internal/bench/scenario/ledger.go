@@ -21,26 +21,20 @@ import (
 
 // LedgerOptions are the settings of bench ledger.
 type LedgerOptions struct {
-	Validators, Signers int
-	Rates               []int
-	Step, Warmup, Drain time.Duration
-	Dir                 string
-	App                 string // gongxu, kvstore or both
-	ProfileRate         int
-	ProfileDir          string
-	Timeout             time.Duration
+	Common
+	Signers     int
+	Rates       []int
+	App         string // gongxu, kvstore or both
+	ProfileRate int
+	ProfileDir  string
 }
 
 // txBytes is the wire size of every bench ledger transaction, both apps.
 const txBytes = 180
 
 func (o LedgerOptions) command() string {
-	rates := make([]string, len(o.Rates))
-	for i, r := range o.Rates {
-		rates[i] = fmt.Sprint(r)
-	}
 	s := fmt.Sprintf("gongxu bench ledger --validators %d --rates %s --step %s --signers %d --app %s",
-		o.Validators, strings.Join(rates, ","), o.Step, o.Signers, o.App)
+		o.Validators, joinInts(o.Rates), o.Step, o.Signers, o.App)
 	if o.ProfileRate != 0 {
 		s += fmt.Sprintf(" --profile-rate %d", o.ProfileRate)
 	}
@@ -49,9 +43,6 @@ func (o LedgerOptions) command() string {
 
 // Check refuses settings the benchmark cannot run with.
 func (o LedgerOptions) Check() error {
-	if o.Validators < 1 || o.Validators > 64 {
-		return fmt.Errorf("--validators must be 1 to 64, got %d", o.Validators)
-	}
 	if o.Signers < 1 || o.Signers > 100_000 {
 		return fmt.Errorf("--signers must be 1 to 100000, got %d", o.Signers)
 	}
@@ -63,13 +54,10 @@ func (o LedgerOptions) Check() error {
 			return fmt.Errorf("--rates must be positive, got %d", r)
 		}
 	}
-	if o.Warmup < 0 || o.Warmup >= o.Step {
-		return fmt.Errorf("--warmup must be shorter than --step")
-	}
 	if o.App != "both" && o.App != "gongxu" && o.App != "kvstore" {
 		return fmt.Errorf("--app must be gongxu, kvstore or both, got %q", o.App)
 	}
-	return nil
+	return o.check("--step")
 }
 
 // RunLedger runs bench ledger.
@@ -85,13 +73,11 @@ func RunLedger(ctx context.Context, env Env, o LedgerOptions) (*bench.Report, er
 		perApp := 2*time.Minute + time.Duration(len(o.Rates))*(o.Step+o.Drain+15*time.Second)
 		o.Timeout = time.Duration(len(apps))*perApp + time.Minute
 	}
-	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
-	defer cancel()
-	dir, done, err := workDir(o.Dir, "gongxu-bench-")
+	ctx, dir, end, err := o.begin(ctx, "gongxu-bench-")
 	if err != nil {
 		return nil, err
 	}
-	defer done()
+	defer end()
 	if o.ProfileRate != 0 {
 		if o.ProfileDir, err = absDir(o.ProfileDir); err != nil {
 			return nil, err

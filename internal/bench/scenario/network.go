@@ -232,17 +232,42 @@ func cause(ctx context.Context, err error) error {
 	return err
 }
 
-// workDir returns dir, or if it is "" a new temporary directory that done
-// removes.
-func workDir(dir, pattern string) (_ string, done func(), _ error) {
-	if dir != "" {
-		return dir, func() {}, nil
+// Common are the settings every scenario has.
+type Common struct {
+	Validators int // validator nodes, each a separate process
+	// Step is the length of each rate step, Warmup its head left out of
+	// committed/s, Drain the longest wait after it for its txs to commit.
+	Step, Warmup, Drain time.Duration
+	Dir                 string        // for the node homes, kept ("": a temporary directory, removed)
+	Timeout             time.Duration // of the whole run (0: from its plan)
+}
+
+// check refuses a network size or a warm-up the scenarios cannot run with;
+// stepFlag names Step on the command line.
+func (c Common) check(stepFlag string) error {
+	if c.Validators < 1 || c.Validators > 64 {
+		return fmt.Errorf("--validators must be 1 to 64, got %d", c.Validators)
+	}
+	if c.Warmup < 0 || c.Warmup >= c.Step {
+		return fmt.Errorf("--warmup must be shorter than %s", stepFlag)
+	}
+	return nil
+}
+
+// begin bounds ctx by c.Timeout (which the caller has set) and returns the
+// directory of the node homes, a new temporary one named after pattern
+// unless c.Dir is set; end cancels the context and removes that directory.
+func (c Common) begin(ctx context.Context, pattern string) (_ context.Context, dir string, end func(), _ error) {
+	ctx, cancel := context.WithTimeout(ctx, c.Timeout)
+	if c.Dir != "" {
+		return ctx, c.Dir, cancel, nil
 	}
 	dir, err := os.MkdirTemp("", pattern)
 	if err != nil {
-		return "", nil, gongxu.Wrap(err, "temp dir")
+		cancel()
+		return nil, "", nil, gongxu.Wrap(err, "temp dir")
 	}
-	return dir, func() { os.RemoveAll(dir) }, nil
+	return ctx, dir, func() { cancel(); os.RemoveAll(dir) }, nil
 }
 
 // absDir makes the profile directory absolute (the nodes run elsewhere).

@@ -24,17 +24,15 @@ import (
 
 // PoolsOptions are the settings of bench pools.
 type PoolsOptions struct {
-	Validators, Hubs, Leaves, LeafID, Consumers int
-	BatchRates, DirectRates                     []int
-	Ledger                                      bool // a member/update_org step after each direct step
-	Step, Warmup, Drain                         time.Duration
-	CloseIn                                     time.Duration
-	FillRate, Trickle                           int
-	Phases                                      []string
-	Dir                                         string
-	ProfileRate                                 int
-	ProfileDir                                  string
-	Timeout                                     time.Duration
+	Common
+	Hubs, Leaves, LeafID, Consumers int
+	BatchRates, DirectRates         []int
+	Ledger                          bool // a member/update_org step after each direct step
+	CloseIn                         time.Duration
+	FillRate, Trickle               int
+	Phases                          []string
+	ProfileRate                     int
+	ProfileDir                      string
 }
 
 // The phases of bench pools.
@@ -60,15 +58,8 @@ const (
 var poolsTiers = []gongxu.Tier{{MinQty: 1, UnitPrice: 100}, {MinQty: 1000, UnitPrice: 90}, {MinQty: 1_000_000, UnitPrice: 80}}
 
 func (o PoolsOptions) command() string {
-	ints := func(xs []int) string {
-		s := make([]string, len(xs))
-		for i, x := range xs {
-			s[i] = fmt.Sprint(x)
-		}
-		return strings.Join(s, ",")
-	}
 	s := fmt.Sprintf("gongxu bench pools --validators %d --hubs %d --leaves %d --leaf-id %d --batch-rates %s --consumers %d --direct-rates %s --ledger=%v --step %s --close-in %s --trickle %d --phases %s",
-		o.Validators, o.Hubs, o.Leaves, o.LeafID, ints(o.BatchRates), o.Consumers, ints(o.DirectRates), o.Ledger, o.Step, o.CloseIn, o.Trickle, strings.Join(o.Phases, ","))
+		o.Validators, o.Hubs, o.Leaves, o.LeafID, joinInts(o.BatchRates), o.Consumers, joinInts(o.DirectRates), o.Ledger, o.Step, o.CloseIn, o.Trickle, strings.Join(o.Phases, ","))
 	if o.FillRate != 0 {
 		s += fmt.Sprintf(" --fill-rate %d", o.FillRate)
 	}
@@ -80,9 +71,6 @@ func (o PoolsOptions) command() string {
 
 // Check refuses settings the benchmark cannot run with.
 func (o PoolsOptions) Check() error {
-	if o.Validators < 1 || o.Validators > 64 {
-		return fmt.Errorf("--validators must be 1 to 64, got %d", o.Validators)
-	}
 	if o.Hubs < 1 || o.Hubs > 4096 {
 		return fmt.Errorf("--hubs must be 1 to 4096, got %d", o.Hubs)
 	}
@@ -108,9 +96,6 @@ func (o PoolsOptions) Check() error {
 			}
 		}
 	}
-	if o.Warmup < 0 || o.Warmup >= o.Step {
-		return fmt.Errorf("--warmup must be shorter than --step")
-	}
 	for _, p := range o.Phases {
 		if p != PhaseBatches && p != PhaseDirect && p != PhaseClose {
 			return fmt.Errorf("--phases: unknown phase %q (batches, direct, close)", p)
@@ -127,7 +112,7 @@ func (o PoolsOptions) Check() error {
 			return fmt.Errorf("--fill-rate must not be negative, --trickle must be positive")
 		}
 	}
-	return nil
+	return o.check("--step")
 }
 
 func (o PoolsOptions) has(phase string) bool { return slices.Contains(o.Phases, phase) }
@@ -176,13 +161,11 @@ func RunPools(ctx context.Context, env Env, o PoolsOptions) (*PoolsReport, error
 			o.Timeout += o.CloseIn + 2*time.Minute
 		}
 	}
-	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
-	defer cancel()
-	dir, done, err := workDir(o.Dir, "gongxu-bench-pools-")
+	ctx, dir, end, err := o.begin(ctx, "gongxu-bench-pools-")
 	if err != nil {
 		return nil, err
 	}
-	defer done()
+	defer end()
 	if o.ProfileRate != 0 {
 		if o.ProfileDir, err = absDir(o.ProfileDir); err != nil {
 			return nil, err

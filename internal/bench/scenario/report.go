@@ -3,6 +3,7 @@ package scenario
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -34,6 +35,15 @@ func uvarintLen(x uint64) int {
 		n++
 	}
 	return n
+}
+
+// joinInts writes xs as a flag's comma-separated list.
+func joinInts(xs []int) string {
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = strconv.Itoa(x)
+	}
+	return strings.Join(s, ",")
 }
 
 func div0(a, b float64) float64 {

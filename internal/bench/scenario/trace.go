@@ -24,15 +24,13 @@ import (
 
 // TraceOptions are the settings of bench trace.
 type TraceOptions struct {
-	Validators, Signers, EPCs int
-	Sizes                     []int // events per document of the batch loads
-	Step, Warmup, Drain       time.Duration
-	StartRate                 int     // events/s offered by the baseline's first step
-	Growth                    float64 // offered rate of a step over the one before
-	MaxSteps                  int
-	Dir                       string
-	ProfileDir                string // "": no profiles
-	Timeout                   time.Duration
+	Common
+	Signers, EPCs int
+	Sizes         []int   // events per document of the batch loads
+	StartRate     int     // events/s offered by the baseline's first step
+	Growth        float64 // offered rate of a step over the one before
+	MaxSteps      int
+	ProfileDir    string // "": no profiles
 }
 
 // traceSatFraction is the share of its offered tx/s a step must commit to
@@ -40,12 +38,8 @@ type TraceOptions struct {
 const traceSatFraction = 0.9
 
 func (o TraceOptions) command() string {
-	sizes := make([]string, len(o.Sizes))
-	for i, n := range o.Sizes {
-		sizes[i] = strconv.Itoa(n)
-	}
 	s := fmt.Sprintf("gongxu bench trace --validators %d --events-per-doc %s --epcs %d --signers %d --duration %s --start-rate %d --growth %g --max-steps %d",
-		o.Validators, strings.Join(sizes, ","), o.EPCs, o.Signers, o.Step, o.StartRate, o.Growth, o.MaxSteps)
+		o.Validators, joinInts(o.Sizes), o.EPCs, o.Signers, o.Step, o.StartRate, o.Growth, o.MaxSteps)
 	if o.ProfileDir != "" {
 		s += " --profile-dir " + o.ProfileDir
 	}
@@ -55,9 +49,6 @@ func (o TraceOptions) command() string {
 // Check refuses settings the benchmark cannot run with, and sorts Sizes,
 // each once.
 func (o *TraceOptions) Check() error {
-	if o.Validators < 1 || o.Validators > 64 {
-		return fmt.Errorf("--validators must be 1 to 64, got %d", o.Validators)
-	}
 	if o.Signers < 1 || o.Signers > 4096 {
 		return fmt.Errorf("--signers must be 1 to 4096, got %d", o.Signers)
 	}
@@ -82,13 +73,10 @@ func (o *TraceOptions) Check() error {
 	if o.Step < time.Second {
 		return fmt.Errorf("--duration must be at least 1s")
 	}
-	if o.Warmup < 0 || o.Warmup >= o.Step {
-		return fmt.Errorf("--warmup must be shorter than --duration")
-	}
 	if o.StartRate < 1 || o.Growth <= 1 || o.MaxSteps < 1 {
 		return fmt.Errorf("--start-rate and --max-steps must be positive, --growth above 1")
 	}
-	return nil
+	return o.check("--duration")
 }
 
 // traceBench is a run of bench trace on its network.
@@ -112,13 +100,11 @@ func RunTrace(ctx context.Context, env Env, o TraceOptions) (*TraceReport, error
 	if o.Timeout == 0 {
 		o.Timeout = 3*time.Minute + time.Duration((1+len(o.Sizes))*o.MaxSteps)*(o.Step+o.Drain+traceSettleWait/2)
 	}
-	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
-	defer cancel()
-	dir, done, err := workDir(o.Dir, "gongxu-bench-trace-")
+	ctx, dir, end, err := o.begin(ctx, "gongxu-bench-trace-")
 	if err != nil {
 		return nil, err
 	}
-	defer done()
+	defer end()
 	if o.ProfileDir != "" {
 		if o.ProfileDir, err = absDir(o.ProfileDir); err != nil {
 			return nil, err
@@ -223,11 +209,7 @@ func (b *traceBench) step(ctx context.Context, n, rate int) (*traceStep, error) 
 		l.profile = filepath.Join(o.ProfileDir, fmt.Sprintf("cpu-trace-%dev-%dtps.pprof", n, rate))
 	}
 	s := &traceStep{Load1: loadAverage()}
-	stored0, err := b.storedEvents(ctx)
-	if err != nil {
-		return nil, err
-	}
-	cpu0, err := procs.CPU()
+	stored0, cpu0, err := b.usage(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -246,16 +228,23 @@ func (b *traceBench) step(ctx context.Context, n, rate int) (*traceStep, error) 
 	b.net.watch(&s.Node0, r)
 	// Every event the step brought to the chain, and what the nodes spent
 	// on them, backlog included.
-	stored1, err := b.storedEvents(ctx)
-	if err != nil {
-		return nil, err
-	}
-	cpu1, err := procs.CPU()
+	stored1, cpu1, err := b.usage(ctx)
 	if err != nil {
 		return nil, err
 	}
 	s.StoredEvents, s.NodeCPUSecs, s.ChainSecs = stored1-stored0, (cpu1 - cpu0).Seconds(), time.Since(r.start).Seconds()
 	return s, nil
+}
+
+// usage is the number of events stored on the chain and the CPU time the
+// nodes have used so far.
+func (b *traceBench) usage(ctx context.Context) (int64, time.Duration, error) {
+	stored, err := b.storedEvents(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	cpu, err := b.net.procs.CPU()
+	return stored, cpu, err
 }
 
 // storedEvents is the number of events stored on the chain, as node 0's

@@ -64,7 +64,7 @@ func TestBenchTraceDocumentsValidate(t *testing.T) {
 	}
 	// Check sizes documents with the longest serials: a full document of
 	// 4 EPCs an event fits, one of 16 does not.
-	o := TraceOptions{Validators: 4, Signers: 32, EPCs: 4, Sizes: []int{1000, 100, 100}, Step: 10 * time.Second, StartRate: 200, Growth: 1.6, MaxSteps: 6}
+	o := TraceOptions{Common: Common{Validators: 4, Step: 10 * time.Second}, Signers: 32, EPCs: 4, Sizes: []int{1000, 100, 100}, StartRate: 200, Growth: 1.6, MaxSteps: 6}
 	if err := o.Check(); err != nil {
 		t.Fatal(err)
 	}
