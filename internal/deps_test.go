@@ -114,13 +114,21 @@ func checkImports(t *testing.T, p pkg) {
 				fail("the chain knows modules only through the module contract")
 			}
 		case me == "internal/comet", me == "internal/sqlite", me == "internal/httpapi", me == "internal/web":
-			for _, other := range []string{"internal/comet", "internal/sqlite", "internal/httpapi", "internal/web", "internal/cli"} {
+			for _, other := range []string{"internal/comet", "internal/sqlite", "internal/httpapi", "internal/web", "internal/node", "internal/demo", "internal/cli"} {
 				if r == other && other != me {
-					fail("adapters do not import each other; only cli wires")
+					fail("adapters do not import each other; only node wires")
 				}
 			}
 			if strings.HasPrefix(r, "internal/module/") {
-				fail("adapters do not import domain modules; only cli wires")
+				fail("adapters do not import domain modules; only node wires")
+			}
+		case me == "internal/node":
+			if r == "internal/cli" || r == "internal/demo" || r == "internal/bench" || strings.HasPrefix(r, "internal/bench/") {
+				fail("node runs a node; the commands, the demo and the benchmarks call it, never the other way")
+			}
+		case me == "internal/demo":
+			if r == "internal/cli" {
+				fail("the demo drives a node; the commands call it")
 			}
 		}
 	}

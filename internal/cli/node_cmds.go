@@ -1,12 +1,9 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -14,9 +11,9 @@ import (
 
 	"github.com/gongxu-network/gongxu"
 	"github.com/gongxu-network/gongxu/internal/comet"
-	"github.com/gongxu-network/gongxu/internal/keyring"
-	"github.com/gongxu-network/gongxu/internal/module/member"
-	"github.com/gongxu-network/gongxu/internal/sqlite"
+	"github.com/gongxu-network/gongxu/internal/demo"
+	"github.com/gongxu-network/gongxu/internal/node"
+	"github.com/gongxu-network/gongxu/internal/token"
 )
 
 // nodeCommands returns the commands that run a node. newRoot adds them to
@@ -25,21 +22,13 @@ func nodeCommands(env *Env) []*cobra.Command {
 	return []*cobra.Command{newUpCmd(env), newInitCmd(env), newStartCmd(env), newTestnetCmd(env), newReindexCmd(env), newBenchCmd(env)}
 }
 
-// OperatorKey is the keyring name of the key that signs for this node's org.
-const OperatorKey = "operator"
-
 func (env *Env) logger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 }
 
-func hasGenesis(home string) bool {
-	_, err := os.Stat(filepath.Join(home, "config", "genesis.json"))
-	return err == nil
-}
-
 func newUpCmd(env *Env) *cobra.Command {
 	var api string
-	var demo bool
+	var withDemo bool
 	var ports comet.Ports
 	c := &cobra.Command{
 		Use:   "up",
@@ -50,52 +39,20 @@ resume the same chain. The API and web pages listen on 127.0.0.1:8080 (--api).
 With --demo it also admits a small example network of organizations through governance.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !hasGenesis(env.Home) {
-				if err := initLocal(env, api, ports); err != nil {
+			if !node.HasGenesis(env.Home) {
+				if err := node.InitLocal(env.Home, node.InitOptions{API: api, Ports: ports}); err != nil {
 					return err
 				}
 				fmt.Fprintf(env.Stdout, "created a one-node network in %s\n", env.Home)
 			}
-			return runNode(env, api, demo)
+			return runNode(env, api, withDemo)
 		},
 	}
 	c.Flags().StringVar(&api, "api", "", "`ADDR` of the API and web pages (default 127.0.0.1:8080, or the home's config)")
-	c.Flags().BoolVar(&demo, "demo", false, "also admit an example network of organizations (a supplier, two factories, three hubs)")
+	c.Flags().BoolVar(&withDemo, "demo", false, "also admit an example network of organizations (a supplier, two factories, three hubs)")
 	c.Flags().IntVar(&ports.P2P, "p2p-port", 26656, "CometBFT p2p `PORT` (first run only)")
 	c.Flags().IntVar(&ports.RPC, "rpc-port", 26657, "CometBFT RPC `PORT` (first run only)")
 	return c
-}
-
-// initLocal creates a one-validator network in env.Home.
-func initLocal(env *Env, api string, ports comet.Ports) error {
-	kr, err := keyring.Open(env.KeysDir())
-	if err != nil {
-		return err
-	}
-	op, err := kr.Get(OperatorKey)
-	if gongxu.ErrorKind(err) == gongxu.KindNotFound {
-		op, err = kr.Add(OperatorKey)
-	}
-	if err != nil {
-		return err
-	}
-	id, err := comet.InitHome(env.Home, comet.HomeOptions{Moniker: "gongxu-up", Ports: ports})
-	if err != nil {
-		return err
-	}
-	org := gongxu.Org{ID: "operator", Name: "This node's organization", Roles: []gongxu.Role{gongxu.RoleValidator, gongxu.RoleFactory, gongxu.RoleHub}, Keys: []gongxu.PubKey{op.PubKey}}
-	val := gongxu.Validator{PubKey: id.ValidatorKey, Power: 10, Org: org.ID}
-	cfg := DefaultNodeConfig()
-	if api != "" {
-		cfg.API = api
-	}
-	if err := SaveNodeConfig(env.Home, cfg); err != nil {
-		return err
-	}
-	return comet.WriteGenesis(comet.GenesisOptions{
-		ChainID: "gongxu-local", Time: time.Now(), Validators: []gongxu.Validator{val},
-		AppState: map[string]any{member.Name: member.Genesis{Orgs: []gongxu.Org{org}, Validators: []gongxu.Validator{val}}},
-	}, env.Home)
 }
 
 func newStartCmd(env *Env) *cobra.Command {
@@ -110,9 +67,10 @@ func newStartCmd(env *Env) *cobra.Command {
 	return c
 }
 
-// runNode runs the node of env.Home until the context ends (Ctrl-C).
-func runNode(env *Env, api string, demo bool) error {
-	cfg, err := LoadNodeConfig(env.Home)
+// runNode runs the node of env.Home until the context ends (Ctrl-C); with
+// withDemo, the demo's story runs on it.
+func runNode(env *Env, api string, withDemo bool) error {
+	cfg, err := node.LoadConfig(env.Home)
 	if err != nil {
 		return err
 	}
@@ -120,22 +78,27 @@ func runNode(env *Env, api string, demo bool) error {
 		cfg.API = api
 	}
 	log := env.logger()
-	n, err := startNode(env.Home, cfg, log)
+	n, err := node.Open(env.Home, cfg, log)
 	if err != nil {
 		return err
 	}
-	st, _ := n.comet.Status(env.Ctx)
+	go func() {
+		if err := n.Serve(); err != nil {
+			log.Error("http server", "err", err)
+		}
+	}()
+	st, _ := n.Status(env.Ctx)
 	fmt.Fprintf(env.Stdout, "gongxu node %s on chain %s, height %d\n", st.Moniker, st.ChainID, st.Height)
 	fmt.Fprintf(env.Stdout, "  web:  %s/\n  api:  %s/v1/status\n  rpc:  CometBFT RPC per %s/config/config.toml\n", n.URL(), n.URL(), env.Home)
-	fmt.Fprintf(env.Stdout, "  log:  %s\n", dataPath(env.Home, "node.log"))
-	if err := printTokenHelp(env, n, demo); err != nil {
+	fmt.Fprintf(env.Stdout, "  log:  %s\n", node.DataPath(env.Home, "node.log"))
+	if err := printTokenHelp(env, n.URL(), withDemo); err != nil {
 		n.Close()
 		return err
 	}
 	fmt.Fprintln(env.Stdout, "Press Ctrl-C to stop.")
-	if demo && n.sign != nil {
+	if withDemo && n.Keyring() != nil {
 		go func() {
-			if err := runDemo(env.Ctx, n, n.sign); err != nil && env.Ctx.Err() == nil {
+			if err := demo.Run(env.Ctx, n, log); err != nil && env.Ctx.Err() == nil {
 				log.Error("demo", "err", err)
 			}
 		}()
@@ -149,6 +112,33 @@ func runNode(env *Env, api string, demo bool) error {
 	return nil
 }
 
+// printTokenHelp tells how to make the node at url sign from the pages and
+// the API. With withDemo, it makes the demo's API token on the first run
+// and prints it (the only time it can be: the home keeps its hash);
+// otherwise, and on later runs, it says how to make one.
+func printTokenHelp(env *Env, url string, withDemo bool) error {
+	w := env.Stdout
+	if withDemo {
+		secret, err := env.tokenStore().Add(demo.Token)
+		switch {
+		case err == nil:
+			fmt.Fprintf(w, "API token %q for this node (shown only now; the node keeps its hash in %s):\n", demo.Token, token.Path(env.Home))
+			fmt.Fprintf(w, "  export GONGXU_TOKEN=%s\n", secret)
+			fmt.Fprintf(w, "  pages: sign in at %s/signin with it, to use the hub and supplier forms\n", url)
+			fmt.Fprintf(w, "  API:   curl -H \"Authorization: Bearer $GONGXU_TOKEN\" -H 'Content-Type: application/ld+json' --data @DOC.jsonld %s/epcis/capture\n", url)
+			return nil
+		case gongxu.ErrorKind(err) != gongxu.KindConflict:
+			return err
+		}
+		fmt.Fprintf(w, "The demo's API token %q was printed on the first run; to make another: gongxu token add NAME --home %s\n", demo.Token, env.Home)
+		fmt.Fprintf(w, "  then sign in at %s/signin, or send it as Authorization: Bearer TOKEN\n", url)
+		return nil
+	}
+	fmt.Fprintf(w, "To use the forms that act with this node's key (%s/signin) or POST /epcis/capture, make an API token:\n", url)
+	fmt.Fprintf(w, "  gongxu token add NAME --home %s\n", env.Home)
+	return nil
+}
+
 func newInitCmd(env *Env) *cobra.Command {
 	var moniker, api string
 	var p2p, rpc int
@@ -157,30 +147,12 @@ func newInitCmd(env *Env) *cobra.Command {
 		Short: "Create a node home for a multi-org network: keys and config (copy the network's genesis.json into HOME/config)",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			kr, err := keyring.Open(env.KeysDir())
+			id, err := node.Init(env.Home, node.InitOptions{Moniker: moniker, API: api, Ports: comet.Ports{P2P: p2p, RPC: rpc}})
 			if err != nil {
-				return err
-			}
-			op, err := kr.Get(OperatorKey)
-			if gongxu.ErrorKind(err) == gongxu.KindNotFound {
-				op, err = kr.Add(OperatorKey)
-			}
-			if err != nil {
-				return err
-			}
-			id, err := comet.InitHome(env.Home, comet.HomeOptions{Moniker: moniker, Ports: comet.Ports{P2P: p2p, RPC: rpc}})
-			if err != nil {
-				return err
-			}
-			cfg := DefaultNodeConfig()
-			if api != "" {
-				cfg.API = api
-			}
-			if err := SaveNodeConfig(env.Home, cfg); err != nil {
 				return err
 			}
 			return writeJSON(env.Stdout, map[string]any{"home": env.Home, "node_id": id.NodeID, "validator_key": id.ValidatorKey,
-				"operator_key": op.PubKey, "p2p": fmt.Sprintf("%s@127.0.0.1:%d", id.NodeID, p2p)})
+				"operator_key": id.OperatorKey, "p2p": fmt.Sprintf("%s@127.0.0.1:%d", id.NodeID, p2p)})
 		},
 	}
 	c.Flags().StringVar(&moniker, "moniker", "gongxu-node", "node `NAME`")
@@ -190,9 +162,6 @@ func newInitCmd(env *Env) *cobra.Command {
 	return c
 }
 
-// TestnetRoles are the roles of the testnet's orgs, in turn; every org also validates.
-var TestnetRoles = []gongxu.Role{gongxu.RoleFactory, gongxu.RoleSupplier, gongxu.RoleHub, gongxu.RoleLogistics}
-
 func newTestnetCmd(env *Env) *cobra.Command {
 	var n, basePort, apiPort int
 	var dir, chainID string
@@ -201,7 +170,7 @@ func newTestnetCmd(env *Env) *cobra.Command {
 		Short: "Write N node homes of one network on loopback ports, each to run with gongxu start --home",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			homes, err := Testnet(TestnetOptions{Validators: n, Dir: dir, ChainID: chainID, BasePort: basePort, APIPort: apiPort})
+			homes, err := node.Testnet(node.TestnetOptions{Validators: n, Dir: dir, ChainID: chainID, BasePort: basePort, APIPort: apiPort})
 			if err != nil {
 				return err
 			}
@@ -216,140 +185,25 @@ func newTestnetCmd(env *Env) *cobra.Command {
 	return c
 }
 
-// TestnetOptions shape a local testnet.
-type TestnetOptions struct {
-	Validators int
-	Dir        string
-	ChainID    string
-	BasePort   int
-	APIPort    int
-}
-
-// TestnetNode describes one node home of a testnet.
-type TestnetNode struct {
-	Home        string        `json:"home"`
-	Org         gongxu.OrgID  `json:"org"`
-	OperatorKey gongxu.PubKey `json:"operator_key"`
-	API         string        `json:"api"`
-	RPC         string        `json:"rpc"`
-}
-
-// Testnet writes the homes of an N-validator network on loopback.
-func Testnet(o TestnetOptions) ([]TestnetNode, error) {
-	if o.Validators < 1 || o.Validators > 64 {
-		return nil, gongxu.Errorf(gongxu.KindInvalid, "--validators must be 1 to 64, got %d", o.Validators)
-	}
-	var out []TestnetNode
-	var ids []comet.NodeIdentity
-	var homes []string
-	var orgs []gongxu.Org
-	var vals []gongxu.Validator
-	for i := 0; i < o.Validators; i++ {
-		home := filepath.Join(o.Dir, fmt.Sprintf("node%d", i))
-		if hasGenesis(home) {
-			return nil, gongxu.Errorf(gongxu.KindConflict, "%s already holds a node; remove it or pick another --dir", home)
-		}
-		kr, err := keyring.Open(filepath.Join(home, "keys"))
-		if err != nil {
-			return nil, err
-		}
-		op, err := kr.Add(OperatorKey)
-		if err != nil {
-			return nil, err
-		}
-		id, err := comet.InitHome(home, comet.HomeOptions{Moniker: fmt.Sprintf("node%d", i), Ports: testnetPorts(o.BasePort, i)})
-		if err != nil {
-			return nil, err
-		}
-		org := gongxu.Org{ID: gongxu.OrgID(fmt.Sprintf("org-%d", i)), Name: fmt.Sprintf("Org %d", i),
-			Roles: []gongxu.Role{TestnetRoles[i%len(TestnetRoles)], gongxu.RoleValidator}, Keys: []gongxu.PubKey{op.PubKey}}
-		api := fmt.Sprintf("127.0.0.1:%d", o.APIPort+i)
-		cfg := DefaultNodeConfig()
-		cfg.API = api
-		if err := SaveNodeConfig(home, cfg); err != nil {
-			return nil, err
-		}
-		ids, homes, orgs = append(ids, id), append(homes, home), append(orgs, org)
-		vals = append(vals, gongxu.Validator{PubKey: id.ValidatorKey, Power: 10, Org: org.ID})
-		p := testnetPorts(o.BasePort, i)
-		out = append(out, TestnetNode{Home: home, Org: org.ID, OperatorKey: op.PubKey, API: "http://" + api, RPC: fmt.Sprintf("http://127.0.0.1:%d", p.RPC)})
-	}
-	for i, home := range homes {
-		var peers []string
-		for j, id := range ids {
-			if j != i {
-				peers = append(peers, fmt.Sprintf("%s@127.0.0.1:%d", id.NodeID, testnetPorts(o.BasePort, j).P2P))
-			}
-		}
-		if _, err := comet.InitHome(home, comet.HomeOptions{Moniker: fmt.Sprintf("node%d", i), Ports: testnetPorts(o.BasePort, i), Peers: peers}); err != nil {
-			return nil, err
-		}
-	}
-	err := comet.WriteGenesis(comet.GenesisOptions{
-		ChainID: o.ChainID, Time: time.Now(), Validators: vals,
-		AppState: map[string]any{member.Name: member.Genesis{Orgs: orgs, Validators: vals}},
-	}, homes...)
-	return out, err
-}
-
-func testnetPorts(base, i int) comet.Ports {
-	return comet.Ports{P2P: base + 10*i, RPC: base + 10*i + 1}
-}
-
 func newReindexCmd(env *Env) *cobra.Command {
 	return &cobra.Command{
 		Use:   "reindex",
 		Short: "Rebuild the read model of --home from the block store (the node must be stopped)",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			return Reindex(env.Ctx, env.Home, env.Stderr)
+			w := env.Stderr
+			start := time.Now()
+			blocks, err := node.Reindex(env.Ctx, env.Home, func(done, total int64) { progress(w, done, total, start) })
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(w, "\nread model rebuilt: %d blocks in %s\n", blocks, time.Since(start).Round(time.Millisecond))
+			return nil
 		},
 	}
 }
 
-// Reindex rebuilds the read model of a stopped node from its block store,
-// drawing a progress bar on w.
-func Reindex(ctx context.Context, home string, w io.Writer) error {
-	stores, err := comet.OpenStores(home)
-	if err != nil {
-		return err
-	}
-	defer stores.Close()
-	db, err := sqlite.Open(dataPath(home, "read.db"))
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if err := db.Reset(ctx); err != nil {
-		return err
-	}
-	base, top := stores.Base(), stores.Height()
-	if base > 1 {
-		return gongxu.Errorf(gongxu.KindConflict, "the block store starts at height %d (pruned); the read model needs every block from 1", base)
-	}
-	const chunk = 200
-	start := time.Now()
-	for h := int64(1); h <= top; {
-		var bs []gongxu.CommittedBlock
-		for ; h <= top && len(bs) < chunk; h++ {
-			b, err := stores.Block(h)
-			if err != nil {
-				return err
-			}
-			bs = append(bs, b)
-		}
-		if err := db.ProjectBlocks(ctx, bs); err != nil {
-			return err
-		}
-		progress(w, h-1, top, start)
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-	}
-	fmt.Fprintf(w, "\nread model rebuilt: %d blocks in %s\n", top, time.Since(start).Round(time.Millisecond))
-	return nil
-}
-
+// progress draws the reindex progress bar on w.
 func progress(w io.Writer, done, total int64, start time.Time) {
 	const width = 30
 	filled := width

@@ -23,6 +23,7 @@ import (
 
 	"github.com/gongxu-network/gongxu"
 	"github.com/gongxu-network/gongxu/internal/comet"
+	"github.com/gongxu-network/gongxu/internal/node"
 )
 
 // verifyNet is a one-node network in the test, as gongxu up makes it, with a
@@ -38,22 +39,22 @@ func startVerifyNet(t *testing.T) *verifyNet {
 		t.Skip("starts a CometBFT node")
 	}
 	home := t.TempDir()
-	env := &Env{Stdout: io.Discard, Stderr: io.Discard, Ctx: context.Background(), Home: home}
 	ports := freePorts(t)
-	if err := initLocal(env, freeAddr(t), ports); err != nil {
+	if err := node.InitLocal(home, node.InitOptions{API: freeAddr(t), Ports: ports}); err != nil {
 		t.Fatal(err)
 	}
 	conf := comet.CometConfig(home, comet.HomeOptions{Moniker: "gongxu-up", Ports: ports})
 	conf.Consensus.CreateEmptyBlocksInterval = 0
 	cmtcfg.WriteConfigFile(filepath.Join(home, "config", "config.toml"), conf)
-	cfg, err := LoadNodeConfig(home)
+	cfg, err := node.LoadConfig(home)
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := startNode(home, cfg, slog.New(slog.DiscardHandler))
+	n, err := node.Open(home, cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
+	go n.Serve()
 	t.Cleanup(func() { n.Close() })
 	vn := &verifyNet{home: home, api: n.URL(), rpc: fmt.Sprintf("http://127.0.0.1:%d", ports.RPC)}
 	c, err := rpchttp.New(vn.rpc, "/websocket")
@@ -79,7 +80,7 @@ func startVerifyNet(t *testing.T) *verifyNet {
 // tx runs a tx command as the node's operator and returns its result.
 func (vn *verifyNet) tx(t *testing.T, args ...string) gongxu.TxResult {
 	t.Helper()
-	code, stdout, stderr := run(t, append([]string{"--home", vn.home, "--node", vn.api, "tx"}, append(args, "--from", OperatorKey)...)...)
+	code, stdout, stderr := run(t, append([]string{"--home", vn.home, "--node", vn.api, "tx"}, append(args, "--from", node.OperatorKey)...)...)
 	var r gongxu.TxResult
 	if err := json.Unmarshal([]byte(stdout), &r); code != 0 || err != nil || r.Code != 0 {
 		t.Fatalf("tx %s: exit %d: %s\n%s", strings.Join(args, " "), code, stdout, stderr)
@@ -137,7 +138,7 @@ func TestVerifyOnChain(t *testing.T) {
 	vn.tx(t, "settle", "deposit", "--amount", "10000000")
 	vn.tx(t, "pool", "open", "--product", "jacket", "--tiers", "1:12900,100:9900", "--moq", "10", "--cap", "1000", "--deadline", "1h")
 	os.WriteFile("p.csv", []byte("consumer,variant,qty\nWang Fang,m-navy,2\nLi Lei,l-navy,1\nZhao Ming,m-navy,3\n"), 0o600)
-	code, stdout, stderr := run(t, "--home", vn.home, "--node", vn.api, "tx", "pool", "batch", "1", "p.csv", "--from", OperatorKey, "--receipts", "r")
+	code, stdout, stderr := run(t, "--home", vn.home, "--node", vn.api, "tx", "pool", "batch", "1", "p.csv", "--from", node.OperatorKey, "--receipts", "r")
 	var br batchResult
 	if err := json.Unmarshal([]byte(stdout), &br); code != 0 || err != nil || br.Code != 0 {
 		t.Fatalf("batch: exit %d: %s\n%s", code, stdout, stderr)

@@ -97,7 +97,7 @@ func newChain(st *store.State, chainID string) (*chain.App, error) {
 func (ln *lightNode) waitHeight(t *testing.T, h int64) {
 	t.Helper()
 	deadline := time.Now().Add(time.Minute)
-	for ln.node.CometBFT().BlockStore().Height() < h {
+	for ln.node.node.BlockStore().Height() < h {
 		if time.Now().After(deadline) {
 			t.Fatalf("no block %d in a minute", h)
 		}

@@ -179,8 +179,45 @@ func (n *Node) committed(b gongxu.CommittedBlock, _ chain.BlockResult) {
 // Chain returns the state machine.
 func (n *Node) Chain() *chain.App { return n.chain }
 
-// CometBFT returns the embedded CometBFT node.
-func (n *Node) CometBFT() *nm.Node { return n.node }
+// MempoolSize is the number of transactions waiting in the node's mempool.
+func (n *Node) MempoolSize() int { return n.node.Mempool().Size() }
+
+// CatchingUp reports whether the node is still syncing blocks from its
+// peers (block sync) instead of taking part in consensus.
+func (n *Node) CatchingUp() bool { return n.node.ConsensusReactor().WaitSync() }
+
+// BlockInterval is how often the chain commits a block when there is
+// nothing to do: every timeout_commit, or every create_empty_blocks_interval
+// when that is longer; 0 when it makes no empty blocks (an idle chain is
+// then not a stalled one).
+func (n *Node) BlockInterval() time.Duration {
+	cs := n.node.Config().Consensus
+	if !cs.CreateEmptyBlocks {
+		return 0
+	}
+	return max(cs.TimeoutCommit, cs.CreateEmptyBlocksInterval)
+}
+
+// BlockTx returns transaction index of committed block height as it was
+// signed, and false when the block store does not hold it (pruned, or not
+// committed yet).
+func (n *Node) BlockTx(height int64, index int) ([]byte, bool) {
+	blk := n.node.BlockStore().LoadBlock(height)
+	if blk == nil || index < 0 || index >= len(blk.Txs) {
+		return nil, false
+	}
+	return blk.Txs[index], true
+}
+
+// StopConsensus stops the node's consensus reactor: it commits no more
+// blocks, while its stores, mempool and RPC stay up, as on a chain that lost
+// its quorum. Stop still stops the whole node. Tests of a stalled chain use it.
+func (n *Node) StopConsensus() error {
+	if err := n.node.ConsensusReactor().Stop(); err != nil {
+		return gongxu.Wrap(err, "stop consensus")
+	}
+	return nil
+}
 
 // Submit implements gongxu.NodeService.
 func (n *Node) Submit(ctx context.Context, tx []byte, wait bool) (gongxu.TxResult, error) {
@@ -269,8 +306,8 @@ func (n *Node) Status(context.Context) (gongxu.Status, error) {
 	h, _ := n.chain.Info()
 	st := gongxu.Status{
 		ChainID: cn.GenesisDoc().ChainID, NodeID: string(cn.NodeInfo().ID()), Moniker: cn.Config().Moniker,
-		Height: h, MempoolTxs: cn.Mempool().Size(), Version: gongxu.Version,
-		CatchingUp: cn.ConsensusReactor().WaitSync(),
+		Height: h, MempoolTxs: n.MempoolSize(), Version: gongxu.Version,
+		CatchingUp: n.CatchingUp(),
 	}
 	if meta := cn.BlockStore().LoadBlockMeta(h); meta != nil {
 		st.BlockTime = meta.Header.Time.UTC().Format(time.RFC3339Nano)

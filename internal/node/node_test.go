@@ -1,4 +1,4 @@
-package cli
+package node
 
 import (
 	"bytes"
@@ -10,11 +10,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
 	"github.com/gongxu-network/gongxu"
 	"github.com/gongxu-network/gongxu/client"
+	"github.com/gongxu-network/gongxu/internal/comet"
 	"github.com/gongxu-network/gongxu/internal/keyring"
 	"github.com/gongxu-network/gongxu/internal/module/catalog"
 	"github.com/gongxu-network/gongxu/internal/module/member"
@@ -30,6 +33,41 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
+// freePorts picks free loopback ports for a node's CometBFT.
+func freePorts(t *testing.T) comet.Ports {
+	t.Helper()
+	port := func() int {
+		_, p, _ := net.SplitHostPort(freeAddr(t))
+		n, _ := strconv.Atoi(p)
+		return n
+	}
+	return comet.Ports{P2P: port(), RPC: port()}
+}
+
+// initTestHome makes a one-node network, as gongxu up does, in a temp
+// home on free ports, and returns the home.
+func initTestHome(t *testing.T) string {
+	t.Helper()
+	home := t.TempDir()
+	if err := InitLocal(home, InitOptions{API: freeAddr(t), Ports: freePorts(t)}); err != nil {
+		t.Fatal(err)
+	}
+	return home
+}
+
+// openTestNode opens the node of home and serves it until the test ends
+// (or the test closes it).
+func openTestNode(t *testing.T, home string, cfg Config, log *slog.Logger) *Node {
+	t.Helper()
+	n, err := Open(home, cfg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go n.Serve()
+	t.Cleanup(func() { n.Close() })
+	return n
+}
+
 // TestNodeInProcess runs a one-node network inside the test: a validator
 // added by governance reaches CometBFT's validator set, and a read model
 // rebuilt by reindex from the block store equals the live one.
@@ -37,24 +75,17 @@ func TestNodeInProcess(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a CometBFT node")
 	}
-	home := t.TempDir()
-	env := &Env{Stdout: io.Discard, Stderr: io.Discard, Ctx: context.Background(), Home: home}
-	if err := initLocal(env, freeAddr(t), freePorts(t)); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := LoadNodeConfig(home)
+	home := initTestHome(t)
+	cfg, err := LoadConfig(home)
 	if err != nil {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.DiscardHandler)
-	n, err := startNode(home, cfg, log)
-	if err != nil {
-		t.Fatal(err)
-	}
+	n := openTestNode(t, home, cfg, log)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	c := client.New(n.URL())
-	kr, _ := keyring.Open(env.KeysDir())
+	kr, _ := keyring.Open(filepath.Join(home, "keys"))
 	op, err := kr.Get(OperatorKey)
 	if err != nil {
 		t.Fatal(err)
@@ -107,8 +138,8 @@ func TestNodeInProcess(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	h := n.comet.Height()
-	if err := n.waitHeight(ctx, h); err != nil {
+	h := n.Height()
+	if err := n.WaitProjected(ctx, h); err != nil {
 		t.Fatal(err)
 	}
 	// Prometheus metrics: height, committed txs (rate = tx/s), mempool size,
@@ -129,18 +160,15 @@ func TestNodeInProcess(t *testing.T) {
 	if err := n.Close(); err != nil {
 		t.Fatal(err)
 	}
-	var progress bytes.Buffer
-	if err := Reindex(ctx, home, &progress); err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Contains(progress.Bytes(), []byte("100%")) {
-		t.Fatalf("no progress bar: %q", progress.String())
-	}
-	n2, err := startNode(home, cfg, log)
+	var done, total int64
+	blocks, err := Reindex(ctx, home, func(d, t int64) { done, total = d, t })
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer n2.Close()
+	if blocks < h || done != blocks || total != blocks {
+		t.Fatalf("reindex: %d blocks, progress %d of %d; the chain was at %d", blocks, done, total, h)
+	}
+	n2 := openTestNode(t, home, cfg, log)
 	c2 := client.New(n2.URL())
 	if got := snapshot(t, ctx, c2); got != live {
 		t.Fatalf("read model after reindex differs:\n%s\nwant\n%s", got, live)

@@ -1,4 +1,4 @@
-package cli
+package node
 
 import (
 	"bufio"
@@ -11,10 +11,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -42,7 +40,7 @@ func hardened(t *testing.T, c HTTPConfig, h http.Handler) string {
 	return ln.Addr().String()
 }
 
-func testHTTPConfig() HTTPConfig { return DefaultNodeConfig().HTTP }
+func testHTTPConfig() HTTPConfig { return DefaultConfig().HTTP }
 
 // TestNodeHTTPSlowBody: a connection that sends its body too slowly is
 // closed after ReadTimeout instead of staying open.
@@ -275,16 +273,12 @@ func TestNodeMoneyInvariant(t *testing.T) {
 // startTestNode runs a one-node network in a temp home with cfg changed by
 // set, and returns it with its home. With everyBlock, an idle chain commits
 // a block every timeout_commit (500 ms) instead of every 5 s.
-func startTestNode(t *testing.T, everyBlock bool, set func(*NodeConfig)) (*node, string) {
+func startTestNode(t *testing.T, everyBlock bool, set func(*Config)) (*Node, string) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("starts a CometBFT node")
 	}
-	home := t.TempDir()
-	env := &Env{Stdout: io.Discard, Stderr: io.Discard, Ctx: context.Background(), Home: home}
-	if err := initLocal(env, freeAddr(t), freePorts(t)); err != nil {
-		t.Fatal(err)
-	}
+	home := initTestHome(t)
 	if everyBlock {
 		path := filepath.Join(home, "config", "config.toml")
 		toml := strings.Replace(readFile(t, path), `create_empty_blocks_interval = "5s"`, `create_empty_blocks_interval = "0s"`, 1)
@@ -292,7 +286,7 @@ func startTestNode(t *testing.T, everyBlock bool, set func(*NodeConfig)) (*node,
 			t.Fatal(err)
 		}
 	}
-	cfg, err := LoadNodeConfig(home)
+	cfg, err := LoadConfig(home)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -300,14 +294,10 @@ func startTestNode(t *testing.T, everyBlock bool, set func(*NodeConfig)) (*node,
 	if set != nil {
 		set(&cfg)
 	}
-	n, err := startNode(home, cfg, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { n.Close() })
+	n := openTestNode(t, home, cfg, slog.New(slog.DiscardHandler))
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	if err := n.waitHeight(ctx, 2); err != nil {
+	if err := n.WaitProjected(ctx, 2); err != nil {
 		t.Fatal(err)
 	}
 	return n, home
@@ -317,8 +307,9 @@ func startTestNode(t *testing.T, everyBlock bool, set func(*NodeConfig)) (*node,
 const observeDoc = `{"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],"type":"ObjectEvent","eventTime":"2026-01-01T00:00:00Z","eventTimeZoneOffset":"+00:00","action":"OBSERVE","epcList":["urn:epc:id:sgtin:0614141.107346.%d"]}`
 
 // TestNodeTokens: on a running node, POST /epcis/capture is refused
-// without a token; a token added with the CLI while the node runs works
-// at once, with no restart, and is refused once removed.
+// without a token; a token added to the home (as gongxu token add does)
+// while the node runs works at once, with no restart, and is refused once
+// removed.
 func TestNodeTokens(t *testing.T) {
 	n, home := startTestNode(t, false, nil)
 	capture := func(i int, secret string) (int, string) {
@@ -335,21 +326,20 @@ func TestNodeTokens(t *testing.T) {
 		b, _ := io.ReadAll(res.Body)
 		return res.StatusCode, string(b)
 	}
-	h0 := n.comet.Height()
+	h0 := n.Height()
 	if code, body := capture(1, ""); code != 401 || !strings.Contains(body, `"code":"unauthenticated"`) {
 		t.Fatalf("no token: %d %s", code, body)
 	}
-	var out, errb bytes.Buffer
-	if code := Main(context.Background(), []string{"token", "add", "ci", "--home", home}, &out, &errb); code != 0 {
-		t.Fatalf("token add: %d %s", code, errb.String())
+	tokens := token.Open(token.Path(home)) // another store of the same file, as the CLI opens it
+	secret, err := tokens.Add("ci")
+	if err != nil {
+		t.Fatalf("token add: %v", err)
 	}
-	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	secret := lines[len(lines)-1]
 	if code, body := capture(2, secret); code != 200 {
 		t.Fatalf("with the new token: %d %s", code, body)
 	}
-	if code := Main(context.Background(), []string{"token", "rm", "ci", "--home", home}, io.Discard, &errb); code != 0 {
-		t.Fatalf("token rm: %d %s", code, errb.String())
+	if err := tokens.Remove("ci"); err != nil {
+		t.Fatalf("token rm: %v", err)
 	}
 	if code, _ := capture(3, secret); code != 401 {
 		t.Fatalf("a removed token: %d", code)
@@ -375,7 +365,7 @@ func TestNodeTokens(t *testing.T) {
 // computed once, and /healthz turns 503 once the read model lags; a node
 // whose consensus stops answers 503 once no block came for its stall time.
 func TestNodeHealthAndPlans(t *testing.T) {
-	n, _ := startTestNode(t, true, func(c *NodeConfig) {
+	n, _ := startTestNode(t, true, func(c *Config) {
 		c.Health = HealthConfig{StallBlocks: 2, StallMin: Duration(time.Second), LagBlocks: 2, LagFor: Duration(time.Second)}
 	})
 	health := func() (int, string) {
@@ -413,7 +403,7 @@ func TestNodeHealthAndPlans(t *testing.T) {
 	}
 
 	// Consensus stopped: no block comes any more.
-	if err := n.comet.CometBFT().ConsensusReactor().Stop(); err != nil {
+	if err := n.comet.StopConsensus(); err != nil {
 		t.Fatal(err)
 	}
 	code, body = waitHealth(t, health, "no block committed")
@@ -455,122 +445,6 @@ func counterValue(t *testing.T, base, name string) float64 {
 	}
 	t.Fatalf("no %s in /metrics", name)
 	return 0
-}
-
-// syncBuffer is a bytes.Buffer for a command's output and a test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-// startUp runs gongxu up with args until its output says it serves; stop
-// ends it and checks its exit code.
-func startUp(t *testing.T, args ...string) (out *syncBuffer, stop func()) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	out = &syncBuffer{}
-	done := make(chan int, 1)
-	go func() { done <- Main(ctx, append([]string{"up"}, args...), out, io.Discard) }()
-	stop = func() {
-		t.Helper()
-		cancel()
-		if code := <-done; code != 0 {
-			t.Errorf("up %v exited %d:\n%s", args, code, out.String())
-		}
-	}
-	deadline := time.Now().Add(2 * time.Minute) // a guard, not a measurement
-	for !strings.Contains(out.String(), "Press Ctrl-C to stop.") {
-		select {
-		case code := <-done:
-			cancel()
-			t.Fatalf("up %v exited %d:\n%s", args, code, out.String())
-		case <-time.After(50 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			stop()
-			t.Fatalf("up %v did not start:\n%s", args, out.String())
-		}
-	}
-	return out, stop
-}
-
-// TestUpDemoToken: gongxu up --demo makes an API token on the first run and
-// prints it with how to sign in and use it; the token works on the pages
-// and the API. Later runs, and up without --demo, say how to make one.
-func TestUpDemoToken(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a CometBFT node")
-	}
-	home := t.TempDir()
-	api := freeAddr(t)
-	ports := freePorts(t)
-	args := []string{"--home", home, "--api", api, "--p2p-port", fmt.Sprint(ports.P2P), "--rpc-port", fmt.Sprint(ports.RPC)}
-
-	out, stop := startUp(t, append([]string{"--demo"}, args...)...)
-	first := out.String()
-	m := regexp.MustCompile(`(?m)^  export GONGXU_TOKEN=(gx_[A-Za-z0-9_-]{43})$`).FindStringSubmatch(first)
-	if m == nil {
-		stop()
-		t.Fatalf("no token printed:\n%s", first)
-	}
-	secret := m[1]
-	for _, want := range []string{"http://" + api + "/signin", `curl -H "Authorization: Bearer $GONGXU_TOKEN"`, "/epcis/capture"} {
-		if !strings.Contains(first, want) {
-			t.Errorf("the first run does not say %q:\n%s", want, first)
-		}
-	}
-	// The pages take the token: a session cookie, and the hub form.
-	form := url.Values{"token": {secret}, "next": {"/hub"}}
-	req, _ := http.NewRequest("POST", "http://"+api+"/signin", strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	res, err := http.DefaultTransport.RoundTrip(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusSeeOther || len(res.Cookies()) != 1 || !res.Cookies()[0].HttpOnly {
-		t.Errorf("sign-in with the demo token: %d %v", res.StatusCode, res.Cookies())
-	}
-	// So does the API.
-	req, _ = http.NewRequest("POST", "http://"+api+"/epcis/capture", strings.NewReader(fmt.Sprintf(observeDoc, 7)))
-	req.Header.Set("Content-Type", "application/ld+json")
-	req.Header.Set("Authorization", "Bearer "+secret)
-	res, err = http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	if res.StatusCode == http.StatusUnauthorized {
-		t.Errorf("capture with the demo token: %d %s", res.StatusCode, b)
-	}
-	stop()
-	if strings.Contains(readFile(t, token.Path(home)), secret) {
-		t.Error("the home holds the token itself")
-	}
-
-	out, stop = startUp(t, append([]string{"--demo"}, args...)...)
-	stop()
-	if again := out.String(); strings.Contains(again, "export GONGXU_TOKEN") || !strings.Contains(again, "was printed on the first run") {
-		t.Errorf("second run:\n%s", again)
-	}
-	out, stop = startUp(t, args...)
-	stop()
-	if plain := out.String(); !strings.Contains(plain, "gongxu token add NAME --home "+home) {
-		t.Errorf("up without --demo:\n%s", plain)
-	}
 }
 
 func readFile(t *testing.T, path string) string {

@@ -1,0 +1,169 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gongxu-network/gongxu/internal/comet"
+	"github.com/gongxu-network/gongxu/internal/token"
+)
+
+func freeAddr(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// freePorts picks free loopback ports for a node's CometBFT.
+func freePorts(t *testing.T) comet.Ports {
+	t.Helper()
+	port := func() int {
+		_, p, _ := net.SplitHostPort(freeAddr(t))
+		n, _ := strconv.Atoi(p)
+		return n
+	}
+	return comet.Ports{P2P: port(), RPC: port()}
+}
+
+// observeDoc is an EPCIS event that any member may capture.
+const observeDoc = `{"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],"type":"ObjectEvent","eventTime":"2026-01-01T00:00:00Z","eventTimeZoneOffset":"+00:00","action":"OBSERVE","epcList":["urn:epc:id:sgtin:0614141.107346.%d"]}`
+
+// syncBuffer is a bytes.Buffer for a command's output and a test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// startUp runs gongxu up with args until its output says it serves; stop
+// ends it and checks its exit code.
+func startUp(t *testing.T, args ...string) (out *syncBuffer, stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out = &syncBuffer{}
+	done := make(chan int, 1)
+	go func() { done <- Main(ctx, append([]string{"up"}, args...), out, io.Discard) }()
+	stop = func() {
+		t.Helper()
+		cancel()
+		if code := <-done; code != 0 {
+			t.Errorf("up %v exited %d:\n%s", args, code, out.String())
+		}
+	}
+	deadline := time.Now().Add(2 * time.Minute) // a guard, not a measurement
+	for !strings.Contains(out.String(), "Press Ctrl-C to stop.") {
+		select {
+		case code := <-done:
+			cancel()
+			t.Fatalf("up %v exited %d:\n%s", args, code, out.String())
+		case <-time.After(50 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			stop()
+			t.Fatalf("up %v did not start:\n%s", args, out.String())
+		}
+	}
+	return out, stop
+}
+
+// TestUpDemoToken: gongxu up --demo makes an API token on the first run and
+// prints it with how to sign in and use it; the token works on the pages
+// and the API. Later runs, and up without --demo, say how to make one.
+func TestUpDemoToken(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a CometBFT node")
+	}
+	home := t.TempDir()
+	api := freeAddr(t)
+	ports := freePorts(t)
+	args := []string{"--home", home, "--api", api, "--p2p-port", fmt.Sprint(ports.P2P), "--rpc-port", fmt.Sprint(ports.RPC)}
+
+	out, stop := startUp(t, append([]string{"--demo"}, args...)...)
+	first := out.String()
+	m := regexp.MustCompile(`(?m)^  export GONGXU_TOKEN=(gx_[A-Za-z0-9_-]{43})$`).FindStringSubmatch(first)
+	if m == nil {
+		stop()
+		t.Fatalf("no token printed:\n%s", first)
+	}
+	secret := m[1]
+	for _, want := range []string{"http://" + api + "/signin", `curl -H "Authorization: Bearer $GONGXU_TOKEN"`, "/epcis/capture"} {
+		if !strings.Contains(first, want) {
+			t.Errorf("the first run does not say %q:\n%s", want, first)
+		}
+	}
+	// The pages take the token: a session cookie, and the hub form.
+	form := url.Values{"token": {secret}, "next": {"/hub"}}
+	req, _ := http.NewRequest("POST", "http://"+api+"/signin", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	res, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther || len(res.Cookies()) != 1 || !res.Cookies()[0].HttpOnly {
+		t.Errorf("sign-in with the demo token: %d %v", res.StatusCode, res.Cookies())
+	}
+	// So does the API.
+	req, _ = http.NewRequest("POST", "http://"+api+"/epcis/capture", strings.NewReader(fmt.Sprintf(observeDoc, 7)))
+	req.Header.Set("Content-Type", "application/ld+json")
+	req.Header.Set("Authorization", "Bearer "+secret)
+	res, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode == http.StatusUnauthorized {
+		t.Errorf("capture with the demo token: %d %s", res.StatusCode, b)
+	}
+	stop()
+	if strings.Contains(readFile(t, token.Path(home)), secret) {
+		t.Error("the home holds the token itself")
+	}
+
+	out, stop = startUp(t, append([]string{"--demo"}, args...)...)
+	stop()
+	if again := out.String(); strings.Contains(again, "export GONGXU_TOKEN") || !strings.Contains(again, "was printed on the first run") {
+		t.Errorf("second run:\n%s", again)
+	}
+	out, stop = startUp(t, args...)
+	stop()
+	if plain := out.String(); !strings.Contains(plain, "gongxu token add NAME --home "+home) {
+		t.Errorf("up without --demo:\n%s", plain)
+	}
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
