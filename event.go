@@ -32,3 +32,44 @@ func NewEvent(typ string, kv ...string) Event {
 	}
 	return ev
 }
+
+// The event types the modules emit, with their attributes in the order
+// emitted. A json attr holds the record as the ledger stores it. The read
+// model projects them (internal/sqlite); every node's indexer and clients see
+// them as they are. These names are the contract between the write side and
+// the read side: change one and the read model no longer sees it.
+const (
+	EventOrg        = "member.org"         // org, json (Org): an org admitted or changed
+	EventOrgRemoved = "member.org_removed" // org: an org removed
+	EventProposal   = "member.proposal"    // id, status, json (Proposal)
+	EventValidator  = "member.validator"   // pub_key, power ("0": removed), org
+	EventParams     = "member.params"      // json (Params)
+	EventGS1Prefix  = "member.gs1_prefix"  // prefix, org ("": released)
+
+	EventProduct = "catalog.product" // product, factory, version, json (Product)
+
+	EventMove = "settle.move" // from, to, currency, amount, reason (a MoveReason), ref: money moved
+
+	EventPool   = "pool.pool"   // pool, status, json (Pool)
+	EventShare  = "pool.share"  // pool, hub, json (HubShare)
+	EventPledge = "pool.pledge" // pool, id, json (Pledge)
+	EventBatch  = "pool.batch"  // pool, hub, tx, json (Batch): only in the tx it names
+	EventPickup = "pool.pickup" // pool, hub, pledge, json (Pickup): only in the tx it names
+
+	EventRFQ = "rfq.rfq" // rfq, status, json (RFQ)
+	EventBid = "rfq.bid" // rfq, bidder, status (sealed, revealed), json (Bid)[, note]
+
+	EventOffer      = "production.offer"       // supplier, item, json (SupplyOffer)
+	EventOrder      = "production.order"       // order, factory, status, json (ProductionOrder)
+	EventPO         = "production.po"          // po, factory, supplier, status, json (PurchaseOrder)
+	EventWO         = "production.wo"          // wo, order, status, json (WorkOrder)
+	EventLot        = "production.lot"         // lot, owner, item, delta (the change of its Qty), json (Lot)
+	EventItem       = "production.item"        // org, item, json (Item)
+	EventBOM        = "production.bom"         // org, parent, json (array of BOMLine; "[]": removed)
+	EventRouting    = "production.routing"     // org, item, json (Routing)
+	EventWorkCenter = "production.work_center" // org, work_center, json (WorkCenter)
+
+	EventTraceBatch  = "trace.batch"  // tx, org, count, json (TraceBatch): before the events it anchors
+	EventTraceEvent  = "trace.event"  // id, type, org, json (TraceEvent): in its batch's order
+	EventTraceRecall = "trace.recall" // id, org, identifier, json (Recall)
+)

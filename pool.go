@@ -130,6 +130,23 @@ type Pool struct {
 	MOQReached bool         `json:"moq_reached"`
 }
 
+// MOQWasReached reports whether the pool's total reached its MOQ at some
+// point, even if reductions took it back below since: it has now, or its
+// history records the moment it first did (the one change to PoolOpen after
+// the opening).
+func (p *Pool) MOQWasReached() bool {
+	if p.MOQReached {
+		return true
+	}
+	n := 0
+	for _, c := range p.History {
+		if c.Status == PoolOpen {
+			n++
+		}
+	}
+	return n > 1
+}
+
 // TierFor returns the unit price for a total of qty units: the price of the
 // highest tier whose MinQty is ≤ qty (the first tier's below it).
 func TierFor(tiers []Tier, qty int64) (int, Tier) {
@@ -280,16 +297,30 @@ type Balance struct {
 // From or To is "" for money entering (deposit) or leaving (withdrawal) the
 // ledger through a bank.
 type Movement struct {
-	Height   int64     `json:"height"`
-	Time     int64     `json:"time"`
-	Tx       string    `json:"tx,omitempty"`
-	From     AccountID `json:"from"`
-	To       AccountID `json:"to"`
-	Currency string    `json:"currency"`
-	Amount   int64     `json:"amount"`
-	Reason   string    `json:"reason"` // deposit, withdrawal, escrow, capture, release, refund, payout
-	Ref      string    `json:"ref,omitempty"`
+	Height   int64      `json:"height"`
+	Time     int64      `json:"time"`
+	Tx       string     `json:"tx,omitempty"`
+	From     AccountID  `json:"from"`
+	To       AccountID  `json:"to"`
+	Currency string     `json:"currency"`
+	Amount   int64      `json:"amount"`
+	Reason   MoveReason `json:"reason"`
+	Ref      string     `json:"ref,omitempty"`
 }
+
+// MoveReason says why money moved on the ledger (Movement.Reason).
+type MoveReason string
+
+// The reasons money moves.
+const (
+	ReasonDeposit    MoveReason = "deposit"    // into the ledger, through a bank or a hub's till
+	ReasonWithdrawal MoveReason = "withdrawal" // out of the ledger, to a bank
+	ReasonEscrow     MoveReason = "escrow"     // a pledge's money, held by its pool until it closes
+	ReasonCapture    MoveReason = "capture"    // a succeeded pool's money at the final price
+	ReasonRelease    MoveReason = "release"    // escrow above the final price, back to the payer
+	ReasonRefund     MoveReason = "refund"     // a failed pool or a withdrawn pledge
+	ReasonPayout     MoveReason = "payout"     // captured money to the factory on delivery
+)
 
 // PoolFilter narrows a pool listing.
 type PoolFilter struct {

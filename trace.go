@@ -29,6 +29,18 @@ const (
 	OrgURNPrefix = URNPrefix + "org:"
 )
 
+// The network's own flows: as goods move on the ledger, the module that
+// moved them has the trace module write a GS1 EPCIS event, whose Flow is the
+// type of the message that moved them. The pages read a pool's goods by these.
+const (
+	FlowShip        = "production/ship"        // a supplier shipped a purchase order's lots
+	FlowReceive     = "production/receive"     // the factory received them into its lots
+	FlowComplete    = "production/wo_complete" // a work order consumed lots and made others
+	FlowShipToHub   = "pool/ship"              // a factory packed and shipped a hub's share of a pool
+	FlowHubDelivery = "pool/confirm_delivery"  // the hub confirmed its delivery
+	FlowPickup      = "pool/pickup"            // a consumer picked up a pledge at the hub
+)
+
 // LotURN is the EPCIS class identifier of a ledger lot:
 // "urn:gongxu:lot:factory-a/supplier-s/fab-001".
 func LotURN(id LotID) string { return LotURNPrefix + string(id) }

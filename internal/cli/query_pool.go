@@ -348,7 +348,7 @@ func newQuerySettleCmd(env *Env) *cobra.Command {
 			return env.print(ms, func(t *tableWriter) {
 				t.row("HEIGHT", "TIME", "REASON", "FROM", "TO", "AMOUNT", "REF")
 				for _, m := range ms {
-					t.row(strconv.FormatInt(m.Height, 10), msTime(m.Time), m.Reason, string(m.From), string(m.To),
+					t.row(strconv.FormatInt(m.Height, 10), msTime(m.Time), string(m.Reason), string(m.From), string(m.To),
 						money(m.Amount, m.Currency), m.Ref)
 				}
 			})

@@ -45,23 +45,23 @@ func mustJSON(v any) string {
 }
 
 func orgEvent(o gongxu.Org) gongxu.Event {
-	return gongxu.NewEvent(EventOrg, "org", string(o.ID), "json", mustJSON(o))
+	return gongxu.NewEvent(gongxu.EventOrg, "org", string(o.ID), "json", mustJSON(o))
 }
 
 func orgRemovedEvent(id gongxu.OrgID) gongxu.Event {
-	return gongxu.NewEvent(EventOrgRemoved, "org", string(id))
+	return gongxu.NewEvent(gongxu.EventOrgRemoved, "org", string(id))
 }
 
 func proposalEvent(p gongxu.Proposal) gongxu.Event {
-	return gongxu.NewEvent(EventProposal, "id", strconv.FormatUint(p.ID, 10), "status", string(p.Status), "json", mustJSON(p))
+	return gongxu.NewEvent(gongxu.EventProposal, "id", strconv.FormatUint(p.ID, 10), "status", string(p.Status), "json", mustJSON(p))
 }
 
 func validatorEvent(k gongxu.PubKey, power int64, org gongxu.OrgID) gongxu.Event {
-	return gongxu.NewEvent(EventValidator, "pub_key", string(k), "power", strconv.FormatInt(power, 10), "org", string(org))
+	return gongxu.NewEvent(gongxu.EventValidator, "pub_key", string(k), "power", strconv.FormatInt(power, 10), "org", string(org))
 }
 
 func paramsEvent(p gongxu.Params) gongxu.Event {
-	return gongxu.NewEvent(EventParams, "json", mustJSON(p))
+	return gongxu.NewEvent(gongxu.EventParams, "json", mustJSON(p))
 }
 
 // tx is a successful tx of org's first key with the given events.

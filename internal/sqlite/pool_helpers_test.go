@@ -11,37 +11,37 @@ import (
 )
 
 func productEvent(p gongxu.Product) gongxu.Event {
-	return gongxu.NewEvent(EventProduct, "product", string(p.ID), "factory", string(p.Factory),
+	return gongxu.NewEvent(gongxu.EventProduct, "product", string(p.ID), "factory", string(p.Factory),
 		"version", strconv.FormatInt(p.Version, 10), "json", mustJSON(p))
 }
 
 func poolEvent(p gongxu.Pool) gongxu.Event {
-	return gongxu.NewEvent(EventPool, "pool", strconv.FormatUint(p.ID, 10), "status", string(p.Status), "json", mustJSON(p))
+	return gongxu.NewEvent(gongxu.EventPool, "pool", strconv.FormatUint(p.ID, 10), "status", string(p.Status), "json", mustJSON(p))
 }
 
 func shareEvent(s gongxu.HubShare) gongxu.Event {
-	return gongxu.NewEvent(EventShare, "pool", strconv.FormatUint(s.Pool, 10), "hub", string(s.Hub), "json", mustJSON(s))
+	return gongxu.NewEvent(gongxu.EventShare, "pool", strconv.FormatUint(s.Pool, 10), "hub", string(s.Hub), "json", mustJSON(s))
 }
 
 func pledgeEvent(p gongxu.Pledge) gongxu.Event {
-	return gongxu.NewEvent(EventPledge, "pool", strconv.FormatUint(p.Pool, 10), "id", strconv.FormatUint(p.ID, 10), "json", mustJSON(p))
+	return gongxu.NewEvent(gongxu.EventPledge, "pool", strconv.FormatUint(p.Pool, 10), "id", strconv.FormatUint(p.ID, 10), "json", mustJSON(p))
 }
 
 func batchEvent(b gongxu.Batch) gongxu.Event {
-	return gongxu.NewEvent(EventBatch, "pool", strconv.FormatUint(b.Pool, 10), "hub", string(b.Hub), "tx", b.Tx, "json", mustJSON(b))
+	return gongxu.NewEvent(gongxu.EventBatch, "pool", strconv.FormatUint(b.Pool, 10), "hub", string(b.Hub), "tx", b.Tx, "json", mustJSON(b))
 }
 
 func moveEvent(from, to gongxu.AccountID, cur string, amount int64, reason, ref string) gongxu.Event {
-	return gongxu.NewEvent(EventMove, "from", string(from), "to", string(to), "currency", cur,
+	return gongxu.NewEvent(gongxu.EventMove, "from", string(from), "to", string(to), "currency", cur,
 		"amount", strconv.FormatInt(amount, 10), "reason", reason, "ref", ref)
 }
 
 func rfqEvent(r gongxu.RFQ) gongxu.Event {
-	return gongxu.NewEvent(EventRFQ, "rfq", strconv.FormatUint(r.ID, 10), "status", string(r.Status), "json", mustJSON(r))
+	return gongxu.NewEvent(gongxu.EventRFQ, "rfq", strconv.FormatUint(r.ID, 10), "status", string(r.Status), "json", mustJSON(r))
 }
 
 func bidEvent(b gongxu.Bid) gongxu.Event {
-	return gongxu.NewEvent(EventBid, "rfq", strconv.FormatUint(b.RFQ, 10), "bidder", string(b.Bidder), "json", mustJSON(b))
+	return gongxu.NewEvent(gongxu.EventBid, "rfq", strconv.FormatUint(b.RFQ, 10), "bidder", string(b.Bidder), "json", mustJSON(b))
 }
 
 // at is the block time of height h.
@@ -223,7 +223,7 @@ func newPoolScenario() poolScenario {
 		return gongxu.Balance{Account: a, Currency: cur, Amount: n}
 	}
 	mv := func(h int64, txIdx int, from, to gongxu.AccountID, cur string, n int64, reason, ref string) gongxu.Movement {
-		m := gongxu.Movement{Height: h, Time: at(h), From: from, To: to, Currency: cur, Amount: n, Reason: reason, Ref: ref}
+		m := gongxu.Movement{Height: h, Time: at(h), From: from, To: to, Currency: cur, Amount: n, Reason: gongxu.MoveReason(reason), Ref: ref}
 		if txIdx >= 0 {
 			m.Tx = txHash(h, txIdx)
 		}

@@ -390,7 +390,7 @@ func TestPoolRollback(t *testing.T) {
 	ev := func(typ string, kv ...string) func(string, int64) gongxu.Event {
 		return func(string, int64) gongxu.Event { return gongxu.NewEvent(typ, kv...) }
 	}
-	mv := func(kv ...string) func(string, int64) gongxu.Event { return ev(EventMove, kv...) }
+	mv := func(kv ...string) func(string, int64) gongxu.Event { return ev(gongxu.EventMove, kv...) }
 	batch := func(f func(b *gongxu.Batch)) func(string, int64) gongxu.Event {
 		return func(hash string, height int64) gongxu.Event {
 			b := gongxu.Batch{Pool: 9, Hub: "delta", Tx: hash, Height: height}
@@ -410,24 +410,24 @@ func TestPoolRollback(t *testing.T) {
 		bad func(hash string, height int64) gongxu.Event
 		msg string
 	}{
-		"product id":       {ev(EventProduct, "product", "delta/x", "factory", "delta", "version", "1", "json", `{"id":"delta/y","factory":"delta","version":1}`), "does not match"},
-		"product bad id":   {ev(EventProduct, "product", "delta", "factory", "delta", "version", "1", "json", `{"id":"delta","factory":"delta","version":1}`), "<factory>/<sku>"},
-		"product factory":  {ev(EventProduct, "product", "delta/x", "factory", "acme", "version", "1", "json", `{"id":"delta/x","factory":"acme","version":1}`), "not the factory"},
-		"product version":  {ev(EventProduct, "product", "delta/x", "factory", "delta", "version", "2", "json", `{"id":"delta/x","factory":"delta","version":1}`), "version attr"},
-		"product json":     {ev(EventProduct, "product", "delta/x", "factory", "delta", "version", "1", "json", `{"id":"delta/x",`), "malformed json"},
-		"pool json":        {ev(EventPool, "pool", "5", "status", "open", "json", `{"id":5,"total":"many"}`), "malformed json"},
-		"pool json array":  {ev(EventPool, "pool", "5", "status", "open", "json", `[5]`), "malformed json"},
-		"pool no json":     {ev(EventPool, "pool", "5", "status", "open"), "missing json"},
-		"pool id":          {ev(EventPool, "pool", "05", "status", "open", "json", `{"id":5,"status":"open","factory":"acme"}`), `"05"`},
-		"pool id mismatch": {ev(EventPool, "pool", "5", "status", "open", "json", `{"id":6,"status":"open","factory":"acme"}`), "does not match"},
-		"pool status":      {ev(EventPool, "pool", "5", "status", "open", "json", `{"id":5,"status":"failed","factory":"acme"}`), "status attr"},
-		"pool no status":   {ev(EventPool, "pool", "5", "status", "", "json", `{"id":5,"factory":"acme"}`), "no status"},
-		"pool factory":     {ev(EventPool, "pool", "5", "status", "open", "json", `{"id":5,"status":"open","factory":"A"}`), `"A"`},
-		"pool hub":         {ev(EventPool, "pool", "5", "status", "open", "json", `{"id":5,"status":"open","factory":"acme","hubs":["Hub 1"]}`), "pool 5 hubs"},
-		"share pool":       {ev(EventShare, "pool", "5", "hub", "delta", "json", `{"pool":6,"hub":"delta"}`), "does not match"},
-		"share hub":        {ev(EventShare, "pool", "5", "hub", "delta", "json", `{"pool":5,"hub":"hub1"}`), "hub attr"},
-		"pledge id":        {ev(EventPledge, "pool", "5", "id", "2", "json", `{"pool":5,"id":3,"consumer":"`+string(key(1))+`"}`), "do not match"},
-		"pledge consumer":  {ev(EventPledge, "pool", "5", "id", "2", "json", `{"pool":5,"id":2,"consumer":"ABC"}`), "pledge consumer"},
+		"product id":       {ev(gongxu.EventProduct, "product", "delta/x", "factory", "delta", "version", "1", "json", `{"id":"delta/y","factory":"delta","version":1}`), "does not match"},
+		"product bad id":   {ev(gongxu.EventProduct, "product", "delta", "factory", "delta", "version", "1", "json", `{"id":"delta","factory":"delta","version":1}`), "<factory>/<sku>"},
+		"product factory":  {ev(gongxu.EventProduct, "product", "delta/x", "factory", "acme", "version", "1", "json", `{"id":"delta/x","factory":"acme","version":1}`), "not the factory"},
+		"product version":  {ev(gongxu.EventProduct, "product", "delta/x", "factory", "delta", "version", "2", "json", `{"id":"delta/x","factory":"delta","version":1}`), "version attr"},
+		"product json":     {ev(gongxu.EventProduct, "product", "delta/x", "factory", "delta", "version", "1", "json", `{"id":"delta/x",`), "malformed json"},
+		"pool json":        {ev(gongxu.EventPool, "pool", "5", "status", "open", "json", `{"id":5,"total":"many"}`), "malformed json"},
+		"pool json array":  {ev(gongxu.EventPool, "pool", "5", "status", "open", "json", `[5]`), "malformed json"},
+		"pool no json":     {ev(gongxu.EventPool, "pool", "5", "status", "open"), "missing json"},
+		"pool id":          {ev(gongxu.EventPool, "pool", "05", "status", "open", "json", `{"id":5,"status":"open","factory":"acme"}`), `"05"`},
+		"pool id mismatch": {ev(gongxu.EventPool, "pool", "5", "status", "open", "json", `{"id":6,"status":"open","factory":"acme"}`), "does not match"},
+		"pool status":      {ev(gongxu.EventPool, "pool", "5", "status", "open", "json", `{"id":5,"status":"failed","factory":"acme"}`), "status attr"},
+		"pool no status":   {ev(gongxu.EventPool, "pool", "5", "status", "", "json", `{"id":5,"factory":"acme"}`), "no status"},
+		"pool factory":     {ev(gongxu.EventPool, "pool", "5", "status", "open", "json", `{"id":5,"status":"open","factory":"A"}`), `"A"`},
+		"pool hub":         {ev(gongxu.EventPool, "pool", "5", "status", "open", "json", `{"id":5,"status":"open","factory":"acme","hubs":["Hub 1"]}`), "pool 5 hubs"},
+		"share pool":       {ev(gongxu.EventShare, "pool", "5", "hub", "delta", "json", `{"pool":6,"hub":"delta"}`), "does not match"},
+		"share hub":        {ev(gongxu.EventShare, "pool", "5", "hub", "delta", "json", `{"pool":5,"hub":"hub1"}`), "hub attr"},
+		"pledge id":        {ev(gongxu.EventPledge, "pool", "5", "id", "2", "json", `{"pool":5,"id":3,"consumer":"`+string(key(1))+`"}`), "do not match"},
+		"pledge consumer":  {ev(gongxu.EventPledge, "pool", "5", "id", "2", "json", `{"pool":5,"id":2,"consumer":"ABC"}`), "pledge consumer"},
 		"batch tx":         {batch(func(b *gongxu.Batch) { b.Tx = txHash(2, 0) }), "emitted by tx"},
 		"batch tx attr": {func(h string, height int64) gongxu.Event {
 			e := batch(func(*gongxu.Batch) {})(h, height)
@@ -457,11 +457,11 @@ func TestPoolRollback(t *testing.T) {
 		"move other cur":    {mv("from", "org:delta", "to", "", "currency", "EUR", "amount", "1", "reason", "withdrawal", "ref", ""), "holds 0 EUR"},
 		"move overflow":     {mv("from", "", "to", "org:delta", "currency", "CNY", "amount", fmt.Sprint(int64(math.MaxInt64)), "reason", "deposit", "ref", ""), "overflow"},
 		"move amount range": {mv("from", "", "to", "org:delta", "currency", "CNY", "amount", "9223372036854775808", "reason", "deposit", "ref", ""), "positive decimal"},
-		"rfq status":        {ev(EventRFQ, "rfq", "5", "status", "open", "json", `{"id":5,"status":"awarded"}`), "status attr"},
-		"rfq id":            {ev(EventRFQ, "rfq", "x", "status", "open", "json", `{"id":5,"status":"open"}`), `rfq attr "x"`},
-		"bid rfq":           {ev(EventBid, "rfq", "5", "bidder", "acme", "json", `{"rfq":6,"bidder":"acme"}`), "does not match"},
-		"bid bidder":        {ev(EventBid, "rfq", "5", "bidder", "acme", "json", `{"rfq":5,"bidder":"delta"}`), "bidder attr"},
-		"bid bad bidder":    {ev(EventBid, "rfq", "5", "bidder", "A", "json", `{"rfq":5,"bidder":"A"}`), `"A"`},
+		"rfq status":        {ev(gongxu.EventRFQ, "rfq", "5", "status", "open", "json", `{"id":5,"status":"awarded"}`), "status attr"},
+		"rfq id":            {ev(gongxu.EventRFQ, "rfq", "x", "status", "open", "json", `{"id":5,"status":"open"}`), `rfq attr "x"`},
+		"bid rfq":           {ev(gongxu.EventBid, "rfq", "5", "bidder", "acme", "json", `{"rfq":6,"bidder":"acme"}`), "does not match"},
+		"bid bidder":        {ev(gongxu.EventBid, "rfq", "5", "bidder", "acme", "json", `{"rfq":5,"bidder":"delta"}`), "bidder attr"},
+		"bid bad bidder":    {ev(gongxu.EventBid, "rfq", "5", "bidder", "A", "json", `{"rfq":5,"bidder":"A"}`), `"A"`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			b := base[8] // height 9

@@ -12,31 +12,31 @@ import (
 )
 
 func offerEvent(o gongxu.SupplyOffer) gongxu.Event {
-	return gongxu.NewEvent(EventOffer, "supplier", string(o.Supplier), "item", string(o.Item), "json", mustJSON(o))
+	return gongxu.NewEvent(gongxu.EventOffer, "supplier", string(o.Supplier), "item", string(o.Item), "json", mustJSON(o))
 }
 
 func orderEvent(o gongxu.ProductionOrder) gongxu.Event {
-	return gongxu.NewEvent(EventOrder, "order", strconv.FormatUint(o.ID, 10), "factory", string(o.Factory),
+	return gongxu.NewEvent(gongxu.EventOrder, "order", strconv.FormatUint(o.ID, 10), "factory", string(o.Factory),
 		"status", string(o.Status), "json", mustJSON(o))
 }
 
 func poEvent(p gongxu.PurchaseOrder) gongxu.Event {
-	return gongxu.NewEvent(EventPO, "po", strconv.FormatUint(p.ID, 10), "factory", string(p.Factory),
+	return gongxu.NewEvent(gongxu.EventPO, "po", strconv.FormatUint(p.ID, 10), "factory", string(p.Factory),
 		"supplier", string(p.Supplier), "status", string(p.Status), "json", mustJSON(p))
 }
 
 func woEvent(w gongxu.WorkOrder) gongxu.Event {
-	return gongxu.NewEvent(EventWO, "wo", strconv.FormatUint(w.ID, 10), "order", strconv.FormatUint(w.Order, 10),
+	return gongxu.NewEvent(gongxu.EventWO, "wo", strconv.FormatUint(w.ID, 10), "order", strconv.FormatUint(w.Order, 10),
 		"status", string(w.Status), "json", mustJSON(w))
 }
 
 func lotEvent(l gongxu.Lot, delta gongxu.Qty) gongxu.Event {
-	return gongxu.NewEvent(EventLot, "lot", string(l.ID), "owner", string(l.Owner), "item", string(l.Item),
+	return gongxu.NewEvent(gongxu.EventLot, "lot", string(l.ID), "owner", string(l.Owner), "item", string(l.Item),
 		"delta", strconv.FormatInt(int64(delta), 10), "json", mustJSON(l))
 }
 
 func itemEvent(org gongxu.OrgID, it gongxu.Item) gongxu.Event {
-	return gongxu.NewEvent(EventItem, "org", string(org), "item", string(it.ID), "json", mustJSON(it))
+	return gongxu.NewEvent(gongxu.EventItem, "org", string(org), "item", string(it.ID), "json", mustJSON(it))
 }
 
 // bomEvent is the bill of materials of parent: lines (nil: removed, "[]").
@@ -44,15 +44,15 @@ func bomEvent(org gongxu.OrgID, parent gongxu.ItemID, lines ...gongxu.BOMLine) g
 	if lines == nil {
 		lines = []gongxu.BOMLine{}
 	}
-	return gongxu.NewEvent(EventBOM, "org", string(org), "parent", string(parent), "json", mustJSON(lines))
+	return gongxu.NewEvent(gongxu.EventBOM, "org", string(org), "parent", string(parent), "json", mustJSON(lines))
 }
 
 func routingEvent(org gongxu.OrgID, rt gongxu.Routing) gongxu.Event {
-	return gongxu.NewEvent(EventRouting, "org", string(org), "item", string(rt.Item), "json", mustJSON(rt))
+	return gongxu.NewEvent(gongxu.EventRouting, "org", string(org), "item", string(rt.Item), "json", mustJSON(rt))
 }
 
 func wcEvent(org gongxu.OrgID, wc gongxu.WorkCenter) gongxu.Event {
-	return gongxu.NewEvent(EventWorkCenter, "org", string(org), "work_center", wc.ID, "json", mustJSON(wc))
+	return gongxu.NewEvent(gongxu.EventWorkCenter, "org", string(org), "work_center", wc.ID, "json", mustJSON(wc))
 }
 
 // prodScenario is a production history of five blocks: offers, two
@@ -442,62 +442,62 @@ func TestProductionRollback(t *testing.T) {
 		bad gongxu.Event
 		msg string
 	}{
-		"offer json":        {ev(EventOffer, "supplier", "delta", "item", "bolt", "json", `{"supplier":"delta",`), "malformed json"},
-		"offer no json":     {ev(EventOffer, "supplier", "delta", "item", "bolt"), "missing json"},
-		"offer supplier":    {ev(EventOffer, "supplier", "silk", "item", "bolt", "json", `{"supplier":"delta","item":"bolt"}`), "supplier attr"},
-		"offer item":        {ev(EventOffer, "supplier", "delta", "item", "nut", "json", `{"supplier":"delta","item":"bolt"}`), "item attr"},
-		"offer bad item":    {ev(EventOffer, "supplier", "delta", "item", "a b", "json", `{"supplier":"delta","item":"a b"}`), "item id"},
-		"order id":          {ev(EventOrder, "order", "5", "factory", "delta", "status", "open", "json", `{"id":6,"factory":"delta","status":"open"}`), "does not match"},
-		"order padded id":   {ev(EventOrder, "order", "05", "factory", "delta", "status", "open", "json", `{"id":5,"factory":"delta","status":"open"}`), `"05"`},
-		"order status":      {ev(EventOrder, "order", "5", "factory", "delta", "status", "open", "json", `{"id":5,"factory":"delta","status":"completed"}`), "status attr"},
-		"order no status":   {ev(EventOrder, "order", "5", "factory", "delta", "status", "", "json", `{"id":5,"factory":"delta"}`), "no status"},
-		"order factory":     {ev(EventOrder, "order", "5", "factory", "acme", "status", "open", "json", `{"id":5,"factory":"delta","status":"open"}`), "factory attr"},
-		"order bad factory": {ev(EventOrder, "order", "5", "factory", "D", "status", "open", "json", `{"id":5,"factory":"D","status":"open"}`), "order factory"},
-		"po id":             {ev(EventPO, "po", "x", "factory", "delta", "supplier", "silk", "status", "sent", "json", `{"id":5,"factory":"delta","supplier":"silk","status":"sent"}`), `po attr "x"`},
-		"po supplier":       {ev(EventPO, "po", "5", "factory", "delta", "supplier", "wool", "status", "sent", "json", `{"id":5,"factory":"delta","supplier":"silk","status":"sent"}`), "supplier attr"},
-		"po factory":        {ev(EventPO, "po", "5", "factory", "acme", "supplier", "silk", "status", "sent", "json", `{"id":5,"factory":"delta","supplier":"silk","status":"sent"}`), "factory attr"},
-		"po status":         {ev(EventPO, "po", "5", "factory", "delta", "supplier", "silk", "status", "sent", "json", `{"id":5,"factory":"delta","supplier":"silk","status":"accepted"}`), "status attr"},
-		"po json type":      {ev(EventPO, "po", "5", "factory", "delta", "supplier", "silk", "status", "sent", "json", `{"id":"5"}`), "malformed json"},
-		"wo order":          {ev(EventWO, "wo", "5", "order", "1", "status", "started", "json", `{"id":5,"order":2,"status":"started"}`), "do not match"},
-		"wo no order":       {ev(EventWO, "wo", "5", "status", "started", "json", `{"id":5,"order":2,"status":"started"}`), `order attr ""`},
-		"wo status":         {ev(EventWO, "wo", "5", "order", "2", "status", "started", "json", `{"id":5,"order":2,"status":"completed"}`), "status attr"},
+		"offer json":        {ev(gongxu.EventOffer, "supplier", "delta", "item", "bolt", "json", `{"supplier":"delta",`), "malformed json"},
+		"offer no json":     {ev(gongxu.EventOffer, "supplier", "delta", "item", "bolt"), "missing json"},
+		"offer supplier":    {ev(gongxu.EventOffer, "supplier", "silk", "item", "bolt", "json", `{"supplier":"delta","item":"bolt"}`), "supplier attr"},
+		"offer item":        {ev(gongxu.EventOffer, "supplier", "delta", "item", "nut", "json", `{"supplier":"delta","item":"bolt"}`), "item attr"},
+		"offer bad item":    {ev(gongxu.EventOffer, "supplier", "delta", "item", "a b", "json", `{"supplier":"delta","item":"a b"}`), "item id"},
+		"order id":          {ev(gongxu.EventOrder, "order", "5", "factory", "delta", "status", "open", "json", `{"id":6,"factory":"delta","status":"open"}`), "does not match"},
+		"order padded id":   {ev(gongxu.EventOrder, "order", "05", "factory", "delta", "status", "open", "json", `{"id":5,"factory":"delta","status":"open"}`), `"05"`},
+		"order status":      {ev(gongxu.EventOrder, "order", "5", "factory", "delta", "status", "open", "json", `{"id":5,"factory":"delta","status":"completed"}`), "status attr"},
+		"order no status":   {ev(gongxu.EventOrder, "order", "5", "factory", "delta", "status", "", "json", `{"id":5,"factory":"delta"}`), "no status"},
+		"order factory":     {ev(gongxu.EventOrder, "order", "5", "factory", "acme", "status", "open", "json", `{"id":5,"factory":"delta","status":"open"}`), "factory attr"},
+		"order bad factory": {ev(gongxu.EventOrder, "order", "5", "factory", "D", "status", "open", "json", `{"id":5,"factory":"D","status":"open"}`), "order factory"},
+		"po id":             {ev(gongxu.EventPO, "po", "x", "factory", "delta", "supplier", "silk", "status", "sent", "json", `{"id":5,"factory":"delta","supplier":"silk","status":"sent"}`), `po attr "x"`},
+		"po supplier":       {ev(gongxu.EventPO, "po", "5", "factory", "delta", "supplier", "wool", "status", "sent", "json", `{"id":5,"factory":"delta","supplier":"silk","status":"sent"}`), "supplier attr"},
+		"po factory":        {ev(gongxu.EventPO, "po", "5", "factory", "acme", "supplier", "silk", "status", "sent", "json", `{"id":5,"factory":"delta","supplier":"silk","status":"sent"}`), "factory attr"},
+		"po status":         {ev(gongxu.EventPO, "po", "5", "factory", "delta", "supplier", "silk", "status", "sent", "json", `{"id":5,"factory":"delta","supplier":"silk","status":"accepted"}`), "status attr"},
+		"po json type":      {ev(gongxu.EventPO, "po", "5", "factory", "delta", "supplier", "silk", "status", "sent", "json", `{"id":"5"}`), "malformed json"},
+		"wo order":          {ev(gongxu.EventWO, "wo", "5", "order", "1", "status", "started", "json", `{"id":5,"order":2,"status":"started"}`), "do not match"},
+		"wo no order":       {ev(gongxu.EventWO, "wo", "5", "status", "started", "json", `{"id":5,"order":2,"status":"started"}`), `order attr ""`},
+		"wo status":         {ev(gongxu.EventWO, "wo", "5", "order", "2", "status", "started", "json", `{"id":5,"order":2,"status":"completed"}`), "status attr"},
 		"lot delta":         {lotEvent(gongxu.Lot{ID: "silk/fab-001", Item: "yarn", Owner: "silk", Qty: 2500}, -400), "not consistent"},
 		"lot new delta":     {lotEvent(gongxu.Lot{ID: "delta/l2", Item: "bolt", Owner: "delta", Qty: 5}, 4), "held 0, delta 4"},
 		"lot in-block":      {lotEvent(gongxu.Lot{ID: "delta/l1", Item: "bolt", Owner: "delta", Qty: 1}, -5), "held 5, delta -5"},
-		"lot delta decimal": {ev(EventLot, "lot", "delta/l2", "owner", "delta", "item", "bolt", "delta", "+5", "json", `{"id":"delta/l2","owner":"delta","item":"bolt","qty":5}`), `delta attr "+5"`},
-		"lot no delta":      {ev(EventLot, "lot", "delta/l2", "owner", "delta", "item", "bolt", "json", `{"id":"delta/l2","owner":"delta","item":"bolt","qty":5}`), `delta attr ""`},
+		"lot delta decimal": {ev(gongxu.EventLot, "lot", "delta/l2", "owner", "delta", "item", "bolt", "delta", "+5", "json", `{"id":"delta/l2","owner":"delta","item":"bolt","qty":5}`), `delta attr "+5"`},
+		"lot no delta":      {ev(gongxu.EventLot, "lot", "delta/l2", "owner", "delta", "item", "bolt", "json", `{"id":"delta/l2","owner":"delta","item":"bolt","qty":5}`), `delta attr ""`},
 		"lot owner":         {lotEvent(gongxu.Lot{ID: "delta/l2", Item: "bolt", Owner: "silk", Qty: 5}, 5), "not the owner"},
-		"lot owner attr":    {ev(EventLot, "lot", "delta/l2", "owner", "silk", "item", "bolt", "delta", "5", "json", `{"id":"delta/l2","owner":"delta","item":"bolt","qty":5}`), "owner attr"},
-		"lot id attr":       {ev(EventLot, "lot", "delta/l3", "owner", "delta", "item", "bolt", "delta", "5", "json", `{"id":"delta/l2","owner":"delta","item":"bolt","qty":5}`), "lot attr"},
+		"lot owner attr":    {ev(gongxu.EventLot, "lot", "delta/l2", "owner", "silk", "item", "bolt", "delta", "5", "json", `{"id":"delta/l2","owner":"delta","item":"bolt","qty":5}`), "owner attr"},
+		"lot id attr":       {ev(gongxu.EventLot, "lot", "delta/l3", "owner", "delta", "item", "bolt", "delta", "5", "json", `{"id":"delta/l2","owner":"delta","item":"bolt","qty":5}`), "lot attr"},
 		"lot bad id":        {lotEvent(gongxu.Lot{ID: "delta/L2", Item: "bolt", Owner: "delta", Qty: 5}, 5), "the code may hold"},
-		"lot item":          {ev(EventLot, "lot", "delta/l2", "owner", "delta", "item", "nut", "delta", "5", "json", `{"id":"delta/l2","owner":"delta","item":"bolt","qty":5}`), "item attr"},
+		"lot item":          {ev(gongxu.EventLot, "lot", "delta/l2", "owner", "delta", "item", "nut", "delta", "5", "json", `{"id":"delta/l2","owner":"delta","item":"bolt","qty":5}`), "item attr"},
 		"lot negative":      {lotEvent(gongxu.Lot{ID: "delta/l2", Item: "bolt", Owner: "delta", Qty: -5}, -5), "quantity -5"},
 		"lot reserved":      {lotEvent(gongxu.Lot{ID: "delta/l2", Item: "bolt", Owner: "delta", Qty: 5, Reserved: 6}, 5), "6 reserved of quantity 5"},
 		"lot reserved neg":  {lotEvent(gongxu.Lot{ID: "delta/l2", Item: "bolt", Owner: "delta", Qty: 5, Reserved: -1}, 5), "-1 reserved"},
-		"order pool":        {ev(EventOrder, "order", "5", "factory", "delta", "status", "open", "json", `{"id":5,"factory":"delta","status":"open","pool":9223372036854775808}`), "pool 9223372036854775808"},
-		"item org":          {ev(EventItem, "org", "Delta", "item", "bolt", "json", `{"id":"bolt"}`), "org attr"},
-		"item no org":       {ev(EventItem, "item", "bolt", "json", `{"id":"bolt"}`), "org attr"},
-		"item attr":         {ev(EventItem, "org", "delta", "item", "nut", "json", `{"id":"bolt"}`), "item attr"},
-		"item bad id":       {ev(EventItem, "org", "delta", "item", "a b", "json", `{"id":"a b"}`), "item id"},
-		"item json":         {ev(EventItem, "org", "delta", "item", "bolt", "json", `["bolt"]`), "want an object"},
-		"item supplier":     {ev(EventItem, "org", "delta", "item", "bolt", "json", `{"id":"bolt","supplier":"S"}`), "item bolt supplier"},
-		"bom parent attr":   {ev(EventBOM, "org", "delta", "parent", "", "json", `[]`), "parent attr"},
-		"bom org":           {ev(EventBOM, "org", "", "parent", "bolt", "json", `[]`), "org attr"},
-		"bom object":        {ev(EventBOM, "org", "delta", "parent", "bolt", "json", `{"parent":"bolt"}`), "want an array"},
-		"bom no json":       {ev(EventBOM, "org", "delta", "parent", "bolt"), "want an array"},
-		"bom malformed":     {ev(EventBOM, "org", "delta", "parent", "bolt", "json", `[{"parent":"bolt",`), "malformed json"},
-		"bom line type":     {ev(EventBOM, "org", "delta", "parent", "bolt", "json", `[1]`), "line 1 is not a bom line"},
+		"order pool":        {ev(gongxu.EventOrder, "order", "5", "factory", "delta", "status", "open", "json", `{"id":5,"factory":"delta","status":"open","pool":9223372036854775808}`), "pool 9223372036854775808"},
+		"item org":          {ev(gongxu.EventItem, "org", "Delta", "item", "bolt", "json", `{"id":"bolt"}`), "org attr"},
+		"item no org":       {ev(gongxu.EventItem, "item", "bolt", "json", `{"id":"bolt"}`), "org attr"},
+		"item attr":         {ev(gongxu.EventItem, "org", "delta", "item", "nut", "json", `{"id":"bolt"}`), "item attr"},
+		"item bad id":       {ev(gongxu.EventItem, "org", "delta", "item", "a b", "json", `{"id":"a b"}`), "item id"},
+		"item json":         {ev(gongxu.EventItem, "org", "delta", "item", "bolt", "json", `["bolt"]`), "want an object"},
+		"item supplier":     {ev(gongxu.EventItem, "org", "delta", "item", "bolt", "json", `{"id":"bolt","supplier":"S"}`), "item bolt supplier"},
+		"bom parent attr":   {ev(gongxu.EventBOM, "org", "delta", "parent", "", "json", `[]`), "parent attr"},
+		"bom org":           {ev(gongxu.EventBOM, "org", "", "parent", "bolt", "json", `[]`), "org attr"},
+		"bom object":        {ev(gongxu.EventBOM, "org", "delta", "parent", "bolt", "json", `{"parent":"bolt"}`), "want an array"},
+		"bom no json":       {ev(gongxu.EventBOM, "org", "delta", "parent", "bolt"), "want an array"},
+		"bom malformed":     {ev(gongxu.EventBOM, "org", "delta", "parent", "bolt", "json", `[{"parent":"bolt",`), "malformed json"},
+		"bom line type":     {ev(gongxu.EventBOM, "org", "delta", "parent", "bolt", "json", `[1]`), "line 1 is not a bom line"},
 		"bom line parent":   {bomEvent("delta", "bolt", gongxu.BOMLine{Parent: "nut", Child: "wire", QtyPer: 1}), "does not match parent attr"},
 		"bom line child":    {bomEvent("delta", "bolt", gongxu.BOMLine{Parent: "bolt", Child: "", QtyPer: 1}), "line 1"},
 		"bom self":          {bomEvent("delta", "bolt", gongxu.BOMLine{Parent: "bolt", Child: "bolt", QtyPer: 1}), "its own component"},
 		"bom twice":         {bomEvent("delta", "bolt", gongxu.BOMLine{Parent: "bolt", Child: "wire", QtyPer: 1}, gongxu.BOMLine{Parent: "bolt", Child: "wire", QtyPer: 2}), "listed twice"},
-		"routing attr":      {ev(EventRouting, "org", "delta", "item", "nut", "json", `{"item":"bolt","ops":[]}`), "item attr"},
-		"routing org":       {ev(EventRouting, "org", "x y", "item", "bolt", "json", `{"item":"bolt","ops":[]}`), "org attr"},
-		"routing op":        {ev(EventRouting, "org", "delta", "item", "bolt", "json", `{"item":"bolt","ops":[{"work_center":"Press"}]}`), "operation 1"},
-		"routing json":      {ev(EventRouting, "org", "delta", "item", "bolt", "json", `{"item":5}`), "malformed json"},
-		"wc attr":           {ev(EventWorkCenter, "org", "delta", "work_center", "cut", "json", `{"id":"press"}`), "work_center attr"},
-		"wc id":             {ev(EventWorkCenter, "org", "delta", "work_center", "P", "json", `{"id":"P"}`), "work center id"},
-		"wc org":            {ev(EventWorkCenter, "work_center", "press", "json", `{"id":"press"}`), "org attr"},
+		"routing attr":      {ev(gongxu.EventRouting, "org", "delta", "item", "nut", "json", `{"item":"bolt","ops":[]}`), "item attr"},
+		"routing org":       {ev(gongxu.EventRouting, "org", "x y", "item", "bolt", "json", `{"item":"bolt","ops":[]}`), "org attr"},
+		"routing op":        {ev(gongxu.EventRouting, "org", "delta", "item", "bolt", "json", `{"item":"bolt","ops":[{"work_center":"Press"}]}`), "operation 1"},
+		"routing json":      {ev(gongxu.EventRouting, "org", "delta", "item", "bolt", "json", `{"item":5}`), "malformed json"},
+		"wc attr":           {ev(gongxu.EventWorkCenter, "org", "delta", "work_center", "cut", "json", `{"id":"press"}`), "work_center attr"},
+		"wc id":             {ev(gongxu.EventWorkCenter, "org", "delta", "work_center", "P", "json", `{"id":"P"}`), "work center id"},
+		"wc org":            {ev(gongxu.EventWorkCenter, "work_center", "press", "json", `{"id":"press"}`), "org attr"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			b := sc.blocks[2]

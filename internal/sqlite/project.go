@@ -13,36 +13,20 @@ import (
 	gongxu "github.com/gongxu-network/gongxu"
 )
 
-// The event types the projector understands. Every other type is stored in
-// the events table only.
-const (
-	EventOrg        = "member.org"         // attrs org, json (gongxu.Org): upsert
-	EventOrgRemoved = "member.org_removed" // attrs org: delete
-	EventProposal   = "member.proposal"    // attrs id, status, json (gongxu.Proposal): upsert
-	EventValidator  = "member.validator"   // attrs pub_key, power ("0": removed), org
-	EventParams     = "member.params"      // attrs json (gongxu.Params)
-
-	EventProduct = "catalog.product" // attrs product, factory, version, json (gongxu.Product): upsert
-	EventPool    = "pool.pool"       // attrs pool, status, json (gongxu.Pool): upsert, a progress point when the total changed
-	EventShare   = "pool.share"      // attrs pool, hub, json (gongxu.HubShare): upsert
-	EventPledge  = "pool.pledge"     // attrs pool, id, json (gongxu.Pledge): upsert
-	EventBatch   = "pool.batch"      // attrs pool, hub, tx, json (gongxu.Batch): insert; only in the tx it names
-	EventPickup  = "pool.pickup"     // attrs pool, hub, pledge, json (gongxu.Pickup): insert; only in the tx it names
-	EventMove    = "settle.move"     // attrs from, to, currency, amount, reason, ref: insert, update both balances
-	EventRFQ     = "rfq.rfq"         // attrs rfq, status, json (gongxu.RFQ): upsert
-	EventBid     = "rfq.bid"         // attrs rfq, bidder, json (gongxu.Bid): upsert
-
-	EventOffer = "production.offer" // attrs supplier, item, json (gongxu.SupplyOffer): upsert
-	EventOrder = "production.order" // attrs order, factory, status, json (gongxu.ProductionOrder): upsert
-	EventPO    = "production.po"    // attrs po, factory, supplier, status, json (gongxu.PurchaseOrder): upsert
-	EventWO    = "production.wo"    // attrs wo, order, status, json (gongxu.WorkOrder): upsert
-	EventLot   = "production.lot"   // attrs lot, owner, item, delta, json (gongxu.Lot): upsert; delta must follow the quantity held
-
-	EventItem       = "production.item"        // attrs org, item, json (gongxu.Item): upsert
-	EventBOM        = "production.bom"         // attrs org, parent, json (array of gongxu.BOMLine; "[]": removed): replaces the parent's lines
-	EventRouting    = "production.routing"     // attrs org, item, json (gongxu.Routing): upsert
-	EventWorkCenter = "production.work_center" // attrs org, work_center, json (gongxu.WorkCenter): upsert
-)
+// The projector applies the root's event types (gongxu.EventOrg …; their
+// attributes are listed there) as follows, and stores every other type in the
+// events table only:
+//
+//	member.org, .proposal, .params, catalog.product, pool.pool (a progress point
+//	  when the total changed), .share, .pledge, rfq.rfq, .bid, production.offer,
+//	  .order, .po, .wo, .item, .routing, .work_center   upsert
+//	member.org_removed                                  delete
+//	member.validator                                    upsert, or delete at power 0
+//	pool.batch, .pickup, trace.batch                    insert; only in the tx they name
+//	trace.event, trace.recall                           insert, in order, without gaps
+//	settle.move                                         insert, and update both balances
+//	production.lot                                      upsert; delta must follow the quantity held
+//	production.bom                                      replaces the parent's lines
 
 // Project projects one committed block in one SQL transaction.
 //
@@ -311,20 +295,20 @@ func (p *projector) event(txIndex int, ev *gongxu.Event) error {
 	}
 	p.seq++
 	switch ev.Type {
-	case EventOrg:
+	case gongxu.EventOrg:
 		return p.org(ev)
-	case EventOrgRemoved:
+	case gongxu.EventOrgRemoved:
 		id := ev.Get("org")
 		if id == "" {
 			return gongxu.Errorf(gongxu.KindInvalid, "missing org attr")
 		}
 		_, err := p.delOrg.ExecContext(p.ctx, id)
 		return gongxu.Wrap(err, "delete org %s", id)
-	case EventProposal:
+	case gongxu.EventProposal:
 		return p.proposal(ev)
-	case EventValidator:
+	case gongxu.EventValidator:
 		return p.validator(ev)
-	case EventParams:
+	case gongxu.EventParams:
 		var pm gongxu.Params
 		if err := decode(ev, &pm); err != nil {
 			return err
@@ -332,47 +316,47 @@ func (p *projector) event(txIndex int, ev *gongxu.Event) error {
 		js, _ := json.Marshal(pm)
 		_, err := p.upParams.ExecContext(p.ctx, js, p.height)
 		return gongxu.Wrap(err, "store params")
-	case EventProduct:
+	case gongxu.EventProduct:
 		return p.product(ev)
-	case EventPool:
+	case gongxu.EventPool:
 		return p.pool(ev)
-	case EventShare:
+	case gongxu.EventShare:
 		return p.share(ev)
-	case EventPledge:
+	case gongxu.EventPledge:
 		return p.pledge(ev)
-	case EventBatch:
+	case gongxu.EventBatch:
 		return p.batch(ev)
-	case EventPickup:
+	case gongxu.EventPickup:
 		return p.pickup(ev)
-	case EventMove:
+	case gongxu.EventMove:
 		return p.move(ev)
-	case EventRFQ:
+	case gongxu.EventRFQ:
 		return p.rfq(ev)
-	case EventBid:
+	case gongxu.EventBid:
 		return p.bid(ev)
-	case EventOffer:
+	case gongxu.EventOffer:
 		return p.offer(ev)
-	case EventOrder:
+	case gongxu.EventOrder:
 		return p.order(ev)
-	case EventPO:
+	case gongxu.EventPO:
 		return p.po(ev)
-	case EventWO:
+	case gongxu.EventWO:
 		return p.wo(ev)
-	case EventLot:
+	case gongxu.EventLot:
 		return p.lot(ev)
-	case EventItem:
+	case gongxu.EventItem:
 		return p.item(ev)
-	case EventBOM:
+	case gongxu.EventBOM:
 		return p.bom(ev)
-	case EventRouting:
+	case gongxu.EventRouting:
 		return p.routing(ev)
-	case EventWorkCenter:
+	case gongxu.EventWorkCenter:
 		return p.workCenter(ev)
-	case EventTraceBatch:
+	case gongxu.EventTraceBatch:
 		return p.traceBatch(ev)
-	case EventTraceEvent:
+	case gongxu.EventTraceEvent:
 		return p.traceEvent(ev)
-	case EventTraceRecall:
+	case gongxu.EventTraceRecall:
 		return p.traceRecall(ev)
 	}
 	return nil

@@ -150,7 +150,7 @@ func TestScenario(t *testing.T) {
 	for _, e := range beta {
 		hist = append(hist, e.Type)
 	}
-	if want := []string{EventValidator, EventOrgRemoved, EventValidator, EventOrg}; !reflect.DeepEqual(hist, want) {
+	if want := []string{gongxu.EventValidator, gongxu.EventOrgRemoved, gongxu.EventValidator, gongxu.EventOrg}; !reflect.DeepEqual(hist, want) {
 		t.Errorf("history of beta = %v, want %v", hist, want)
 	}
 	if beta[1].Height != 4 || beta[1].TxHash != txHash(4, 0) || beta[3].Height != 1 || beta[3].Time != "2026-01-01T00:00:00.000Z" {
@@ -266,19 +266,19 @@ func TestRollback(t *testing.T) {
 		kind gongxu.Kind
 		msg  string
 	}{
-		"org json":           {gongxu.NewEvent(EventOrg, "org", "zeta", "json", `{"id":"zeta",`), gongxu.KindInvalid, "malformed json"},
-		"org json null":      {gongxu.NewEvent(EventOrg, "org", "zeta", "json", `null`), gongxu.KindInvalid, "malformed json"},
-		"org missing json":   {gongxu.NewEvent(EventOrg, "org", "zeta"), gongxu.KindInvalid, "missing json"},
-		"org id mismatch":    {gongxu.NewEvent(EventOrg, "org", "zeta", "json", `{"id":"eta"}`), gongxu.KindInvalid, "does not match"},
-		"org bad id":         {gongxu.NewEvent(EventOrg, "org", "Z", "json", `{"id":"Z"}`), gongxu.KindInvalid, "2 to 64"},
-		"org removed no org": {gongxu.NewEvent(EventOrgRemoved), gongxu.KindInvalid, "missing org"},
-		"proposal id":        {gongxu.NewEvent(EventProposal, "id", "x1", "status", "open", "json", `{"id":1,"status":"open"}`), gongxu.KindInvalid, "x1"},
-		"proposal json":      {gongxu.NewEvent(EventProposal, "id", "7", "status", "open", "json", `{"id":"7"}`), gongxu.KindInvalid, "malformed json"},
-		"proposal status":    {gongxu.NewEvent(EventProposal, "id", "7", "status", "open", "json", `{"id":7,"status":"passed"}`), gongxu.KindInvalid, "status"},
-		"validator power":    {gongxu.NewEvent(EventValidator, "pub_key", string(key(8)), "power", "ten", "org", "acme"), gongxu.KindInvalid, "ten"},
-		"validator negative": {gongxu.NewEvent(EventValidator, "pub_key", string(key(8)), "power", "-1", "org", "acme"), gongxu.KindInvalid, "-1"},
-		"validator key":      {gongxu.NewEvent(EventValidator, "pub_key", "abc", "power", "1", "org", "acme"), gongxu.KindInvalid, "abc"},
-		"params json":        {gongxu.NewEvent(EventParams, "json", `{"max_tx_bytes":"big"}`), gongxu.KindInvalid, "malformed json"},
+		"org json":           {gongxu.NewEvent(gongxu.EventOrg, "org", "zeta", "json", `{"id":"zeta",`), gongxu.KindInvalid, "malformed json"},
+		"org json null":      {gongxu.NewEvent(gongxu.EventOrg, "org", "zeta", "json", `null`), gongxu.KindInvalid, "malformed json"},
+		"org missing json":   {gongxu.NewEvent(gongxu.EventOrg, "org", "zeta"), gongxu.KindInvalid, "missing json"},
+		"org id mismatch":    {gongxu.NewEvent(gongxu.EventOrg, "org", "zeta", "json", `{"id":"eta"}`), gongxu.KindInvalid, "does not match"},
+		"org bad id":         {gongxu.NewEvent(gongxu.EventOrg, "org", "Z", "json", `{"id":"Z"}`), gongxu.KindInvalid, "2 to 64"},
+		"org removed no org": {gongxu.NewEvent(gongxu.EventOrgRemoved), gongxu.KindInvalid, "missing org"},
+		"proposal id":        {gongxu.NewEvent(gongxu.EventProposal, "id", "x1", "status", "open", "json", `{"id":1,"status":"open"}`), gongxu.KindInvalid, "x1"},
+		"proposal json":      {gongxu.NewEvent(gongxu.EventProposal, "id", "7", "status", "open", "json", `{"id":"7"}`), gongxu.KindInvalid, "malformed json"},
+		"proposal status":    {gongxu.NewEvent(gongxu.EventProposal, "id", "7", "status", "open", "json", `{"id":7,"status":"passed"}`), gongxu.KindInvalid, "status"},
+		"validator power":    {gongxu.NewEvent(gongxu.EventValidator, "pub_key", string(key(8)), "power", "ten", "org", "acme"), gongxu.KindInvalid, "ten"},
+		"validator negative": {gongxu.NewEvent(gongxu.EventValidator, "pub_key", string(key(8)), "power", "-1", "org", "acme"), gongxu.KindInvalid, "-1"},
+		"validator key":      {gongxu.NewEvent(gongxu.EventValidator, "pub_key", "abc", "power", "1", "org", "acme"), gongxu.KindInvalid, "abc"},
+		"params json":        {gongxu.NewEvent(gongxu.EventParams, "json", `{"max_tx_bytes":"big"}`), gongxu.KindInvalid, "malformed json"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			db, err := Open(MemoryPath)
@@ -337,7 +337,7 @@ func TestRollback(t *testing.T) {
 		b.Txs[1].Hash, b.Txs[1].Height = txHash(2, 1), 9
 		wantKind(t, db.Project(ctx, b), gongxu.KindInvalid, "height 9")
 		bad := sc.blocks[1]
-		bad.Events = []gongxu.Event{gongxu.NewEvent(EventParams, "json", "[]")}
+		bad.Events = []gongxu.Event{gongxu.NewEvent(gongxu.EventParams, "json", "[]")}
 		wantKind(t, db.Project(ctx, bad), gongxu.KindInvalid, "block 2 block event 0 (member.params)")
 		if after := dump(t, db); after != before {
 			t.Errorf("invalid block left rows behind")

@@ -11,13 +11,6 @@ import (
 	"github.com/gongxu-network/gongxu/internal/epcis"
 )
 
-// The trace module's events.
-const (
-	EventTraceBatch  = "trace.batch"  // attrs tx, count, org, json (gongxu.TraceBatch): insert; only in the tx it names, before its events
-	EventTraceEvent  = "trace.event"  // attrs id, type, org, json (gongxu.TraceEvent): insert, in its batch's order, sequences without gaps
-	EventTraceRecall = "trace.recall" // attrs id, org, identifier, json (gongxu.Recall): insert, ids without gaps
-)
-
 // The roles of an identifier in an event (trace_idents.role).
 const (
 	roleEPC         = 1 // epcList

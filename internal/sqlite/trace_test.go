@@ -46,7 +46,7 @@ func (l *traceLedger) capture(height int64, idx int, org gongxu.OrgID, flow stri
 	r := gongxu.MerkleRoot(leaves)
 	root := hex.EncodeToString(r[:])
 	b := gongxu.TraceBatch{Height: height, Time: at(height), Tx: tx, Org: org, Count: len(evs), Root: root, Leaves: hexes}
-	out := []gongxu.Event{gongxu.NewEvent(EventTraceBatch, "tx", tx, "org", string(org), "count", strconv.Itoa(len(evs)), "json", mustJSON(b))}
+	out := []gongxu.Event{gongxu.NewEvent(gongxu.EventTraceBatch, "tx", tx, "org", string(org), "count", strconv.Itoa(len(evs)), "json", mustJSON(b))}
 	for i := range evs {
 		e := &evs[i]
 		l.seq++
@@ -55,7 +55,7 @@ func (l *traceLedger) capture(height int64, idx int, org gongxu.OrgID, flow stri
 			e.Hash = "ni:///sha-256;" + fmt.Sprintf("%064x", l.seq) + "?ver=CBV2.0"
 		}
 		e.Anchor = gongxu.TraceAnchor{Height: height, Time: at(height), Tx: tx, Index: i, Count: len(evs), Leaf: hexes[i], Root: root}
-		out = append(out, gongxu.NewEvent(EventTraceEvent, "id", e.ID, "type", e.Type, "org", string(org), "json", mustJSON(e)))
+		out = append(out, gongxu.NewEvent(gongxu.EventTraceEvent, "id", e.ID, "type", e.Type, "org", string(org), "json", mustJSON(e)))
 	}
 	return out
 }
@@ -65,7 +65,7 @@ func (l *traceLedger) recallOf(height int64, idx int, org gongxu.OrgID, target, 
 	l.recall++
 	r := gongxu.Recall{ID: l.recall, Org: org, Target: target, Identifier: ident, Lot: lot, Reason: "defective fabric",
 		Height: height, Time: at(height), Tx: txHash(height, idx)}
-	return gongxu.NewEvent(EventTraceRecall, "id", strconv.FormatUint(r.ID, 10), "org", string(org), "identifier", ident, "json", mustJSON(r))
+	return gongxu.NewEvent(gongxu.EventTraceRecall, "id", strconv.FormatUint(r.ID, 10), "org", string(org), "identifier", ident, "json", mustJSON(r))
 }
 
 func canon(t testing.TB, id string) string {
@@ -572,7 +572,7 @@ func TestTraceRollback(t *testing.T) {
 		return gongxu.TraceEvent{ID: "ship1", Type: "ObjectEvent", Action: "OBSERVE", EventTime: at(7), EPCs: []string{ids.p1}}
 	}
 	good := l.capture(7, 0, "acme", "", ship(), ship())
-	good[2] = gongxu.NewEvent(EventTraceEvent, "id", "ship2", "type", "ObjectEvent", "org", "acme",
+	good[2] = gongxu.NewEvent(gongxu.EventTraceEvent, "id", "ship2", "type", "ObjectEvent", "org", "acme",
 		"json", strings.Replace(good[2].Get("json"), `"id":"ship1"`, `"id":"ship2"`, 1))
 	edit := func(i int, f func(*gongxu.TraceEvent)) []gongxu.Event {
 		out := slices.Clone(good)
@@ -581,7 +581,7 @@ func TestTraceRollback(t *testing.T) {
 			t.Fatal(err)
 		}
 		f(&e)
-		out[i] = gongxu.NewEvent(EventTraceEvent, "id", e.ID, "type", e.Type, "org", string(e.Org), "json", mustJSON(e))
+		out[i] = gongxu.NewEvent(gongxu.EventTraceEvent, "id", e.ID, "type", e.Type, "org", string(e.Org), "json", mustJSON(e))
 		return out
 	}
 	editBatch := func(f func(*gongxu.TraceBatch)) []gongxu.Event {
@@ -591,7 +591,7 @@ func TestTraceRollback(t *testing.T) {
 			t.Fatal(err)
 		}
 		f(&b)
-		out[0] = gongxu.NewEvent(EventTraceBatch, "tx", b.Tx, "org", string(b.Org), "count", strconv.Itoa(b.Count), "json", mustJSON(b))
+		out[0] = gongxu.NewEvent(gongxu.EventTraceBatch, "tx", b.Tx, "org", string(b.Org), "count", strconv.Itoa(b.Count), "json", mustJSON(b))
 		return out
 	}
 	ev := gongxu.NewEvent
@@ -600,13 +600,13 @@ func TestTraceRollback(t *testing.T) {
 		msg string
 	}{
 		"batch of another tx":  {editBatch(func(b *gongxu.TraceBatch) { b.Tx = txHash(7, 1) }), "emitted by tx"},
-		"batch tx attr":        {append([]gongxu.Event{ev(EventTraceBatch, "tx", txHash(7, 1), "org", "acme", "count", "2", "json", good[0].Get("json"))}, good[1:]...), "tx attr"},
+		"batch tx attr":        {append([]gongxu.Event{ev(gongxu.EventTraceBatch, "tx", txHash(7, 1), "org", "acme", "count", "2", "json", good[0].Get("json"))}, good[1:]...), "tx attr"},
 		"batch height":         {editBatch(func(b *gongxu.TraceBatch) { b.Height = 6 }), "says height 6"},
 		"batch root":           {editBatch(func(b *gongxu.TraceBatch) { b.Root = strings.Repeat("0", 64) }), "not the Merkle root"},
 		"batch leaf":           {editBatch(func(b *gongxu.TraceBatch) { b.Leaves[0] = "AB" }), "not 64 lower-case hex"},
 		"batch count":          {editBatch(func(b *gongxu.TraceBatch) { b.Count = 3 }), "holds 2 leaves"},
 		"batch org":            {editBatch(func(b *gongxu.TraceBatch) { b.Org = "Acme" }), "trace batch org"},
-		"batch json":           {append([]gongxu.Event{ev(EventTraceBatch, "tx", txHash(7, 0), "org", "acme", "count", "2", "json", "[]")}, good[1:]...), "want an object"},
+		"batch json":           {append([]gongxu.Event{ev(gongxu.EventTraceBatch, "tx", txHash(7, 0), "org", "acme", "count", "2", "json", "[]")}, good[1:]...), "want an object"},
 		"batch twice":          {append(slices.Clone(good), good[0]), "is already recorded"},
 		"event without batch":  {good[1:], "without its batch"},
 		"event missing":        {good[:2], "counts 2 events, 1 were emitted"},
@@ -615,11 +615,11 @@ func TestTraceRollback(t *testing.T) {
 		"event raw":            {edit(1, func(e *gongxu.TraceEvent) { e.Raw = json.RawMessage(`{"type":"ObjectEvent"}`) }), "its JSON hashes to"},
 		"event root":           {edit(1, func(e *gongxu.TraceEvent) { e.Anchor.Root = strings.Repeat("0", 64) }), "its batch is tx"},
 		"event org":            {edit(1, func(e *gongxu.TraceEvent) { e.Org = "mill" }), "captured by mill, its batch by acme"},
-		"event id attr":        {append(slices.Clone(good[:1]), ev(EventTraceEvent, "id", "x", "type", "ObjectEvent", "org", "acme", "json", good[1].Get("json")), good[2]), "id attr"},
+		"event id attr":        {append(slices.Clone(good[:1]), ev(gongxu.EventTraceEvent, "id", "x", "type", "ObjectEvent", "org", "acme", "json", good[1].Get("json")), good[2]), "id attr"},
 		"event id taken":       {edit(2, func(e *gongxu.TraceEvent) { e.ID = "a1" }), "the event a1 is already recorded"},
 		"event no id":          {edit(1, func(e *gongxu.TraceEvent) { e.ID = "" }), "without id or type"},
-		"event json":           {append(slices.Clone(good[:1]), ev(EventTraceEvent, "id", "ship1", "type", "ObjectEvent", "org", "acme", "json", `{"id":`)), "malformed json"},
-		"recall without tx id": {[]gongxu.Event{ev(EventTraceRecall, "id", "x", "org", "mill", "identifier", ids.fab, "json", "{}")}, `id attr "x"`},
+		"event json":           {append(slices.Clone(good[:1]), ev(gongxu.EventTraceEvent, "id", "ship1", "type", "ObjectEvent", "org", "acme", "json", `{"id":`)), "malformed json"},
+		"recall without tx id": {[]gongxu.Event{ev(gongxu.EventTraceRecall, "id", "x", "org", "mill", "identifier", ids.fab, "json", "{}")}, `id attr "x"`},
 		"recall gap":           {[]gongxu.Event{func() gongxu.Event { r := traceLedger{recall: 4}; return r.recallOf(7, 0, "mill", "x", ids.fab, "") }()}, "recall 5 follows recall 0"},
 		"recall tx":            {[]gongxu.Event{(&traceLedger{}).recallOf(7, 1, "mill", "x", ids.fab, "")}, "emitted by tx"},
 		"recall lot":           {[]gongxu.Event{(&traceLedger{}).recallOf(7, 0, "mill", "x", ids.fab, "mill/other")}, "names identifier"},
@@ -865,7 +865,7 @@ func TestTraceHubShipments(t *testing.T) {
 	pk := gongxu.Pickup{Pool: 7, Hub: "hub-a", Pledge: gongxu.PledgeURN(txHash(1, 0), 0), Qty: 3, Lots: []gongxu.LotQty{{Lot: "acme/j-1", Qty: 3000}},
 		Time: at(4), Height: 4, Tx: txHash(4, 0)}
 	pickupEvent := func(pk gongxu.Pickup) gongxu.Event {
-		return gongxu.NewEvent(EventPickup, "pool", "7", "hub", string(pk.Hub), "pledge", pk.Pledge, "json", mustJSON(pk))
+		return gongxu.NewEvent(gongxu.EventPickup, "pool", "7", "hub", string(pk.Hub), "pledge", pk.Pledge, "json", mustJSON(pk))
 	}
 	projectAll(t, db, []gongxu.CommittedBlock{
 		block(1, nil, orgEvent(gongxu.Org{ID: "acme", Name: "Acme"})),

@@ -10,6 +10,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/gongxu-network/gongxu"
 	"github.com/gongxu-network/gongxu/internal/web/webtest"
 )
 
@@ -29,7 +30,7 @@ func TestBrowserPools(t *testing.T) {
 	f.freshen(time.Now())
 	// A committed batch raises the pool's total, as the read model would.
 	f.op.onBatch = func(body json.RawMessage) {
-		var b batchBody
+		var b gongxu.BatchBody
 		if err := json.Unmarshal(body, &b); err != nil || len(b.Leaves) != 1 {
 			t.Errorf("batch body %s: %v", body, err)
 			return

@@ -44,10 +44,10 @@ func TestBrowserProduction(t *testing.T) {
 		}
 		f.prod.updatePO(m.PO, func(po *gongxu.PurchaseOrder) {
 			switch typ {
-			case typePOAccept:
+			case gongxu.TypePOAccept:
 				po.Status, po.Promised = gongxu.POAccepted, m.Promised
 				po.Negotiation = append(po.Negotiation, gongxu.PONegotiation{By: "blue-river-cotton", Action: "accept", Time: time.Now().UnixMilli(), Height: 60})
-			case typePOPropose:
+			case gongxu.TypePOPropose:
 				po.Status, po.Proposal = gongxu.POChangesProposed, m.Lines
 				po.Negotiation = append(po.Negotiation, gongxu.PONegotiation{By: "blue-river-cotton", Action: "propose", Lines: m.Lines, Time: time.Now().UnixMilli(), Height: 61})
 			}

@@ -307,7 +307,7 @@ func (f *fakeOperator) Send(_ context.Context, typ string, body any) (gongxu.TxR
 		res.Hash = fmt.Sprintf("%064X", 0xBAD0+n)
 		return res, nil
 	}
-	if typ == typeBatch && hook != nil {
+	if typ == gongxu.TypePoolBatch && hook != nil {
 		hook(b)
 	}
 	if onSend != nil {

@@ -12,11 +12,11 @@ import (
 // delivery (pool/confirm_delivery), and consumers picking up their pledges
 // (pool/pickup), named by the pledge, never by the person.
 
-// The flows of a pool's goods, as the trace module names them.
+// The flows of a pool's goods: the root's names, short.
 const (
-	flowShipToHub   = "pool/ship"
-	flowHubDelivery = "pool/confirm_delivery"
-	flowPickup      = "pool/pickup"
+	flowShipToHub   = gongxu.FlowShipToHub
+	flowHubDelivery = gongxu.FlowHubDelivery
+	flowPickup      = gongxu.FlowPickup
 )
 
 // pledgeLabel names a pledge URN for people, shortly: "a1b2c3d4…CAFE:4"

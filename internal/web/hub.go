@@ -13,26 +13,9 @@ import (
 	"github.com/gongxu-network/gongxu"
 )
 
-// The messages the hub form sends, by type; their bodies are built here as
-// plain structs with the modules' JSON field names (web imports no module).
-const (
-	typeDeposit = "settle/deposit"
-	typeBatch   = "pool/batch"
-)
-
-// depositBody is settle's MsgDeposit: money the hub took at its till.
-type depositBody struct {
-	To       gongxu.AccountID `json:"to,omitempty"` // "": the hub's own account
-	Currency string           `json:"currency"`
-	Amount   int64            `json:"amount"`
-	Ref      string           `json:"ref,omitempty"`
-}
-
-// batchBody is pool's MsgBatch.
-type batchBody struct {
-	Pool   uint64            `json:"pool"`
-	Leaves []gongxu.PoolLeaf `json:"leaves"`
-}
+// The hub form sends a deposit of the money the hub took at its till
+// (gongxu.DepositBody) and a batch of one pledge (gongxu.BatchBody): the
+// root's definitions of the modules' messages (web imports no module).
 
 // walkInRef is the reference of the deposit of a walk-in consumer's cash.
 const walkInRef = "walk-in"
@@ -247,9 +230,9 @@ func (s *server) hubSubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	rc := receiptData{Pool: p, Hub: d.Org, Escrow: escrow, Leaf: leaf, Secret: secret}
 	if form.Paid {
-		res, err := s.op.Send(r.Context(), typeDeposit, depositBody{Currency: p.Currency, Amount: escrow, Ref: walkInRef})
+		res, err := s.op.Send(r.Context(), gongxu.TypeDeposit, gongxu.DepositBody{Currency: p.Currency, Amount: escrow, Ref: walkInRef})
 		if err != nil {
-			return again(s.sendFailed(err, typeDeposit), "%s Nothing was recorded.", sendError(err))
+			return again(s.sendFailed(err, gongxu.TypeDeposit), "%s Nothing was recorded.", sendError(err))
 		}
 		if res.Code != 0 {
 			return again(http.StatusUnprocessableEntity, "The network refused the deposit of %s: %s. Nothing was recorded.", money(escrow, p.Currency), rejection(res))
@@ -257,11 +240,11 @@ func (s *server) hubSubmit(w http.ResponseWriter, r *http.Request) error {
 		rc.Deposit = &res
 		s.sessions.done(sess, tok, fmt.Sprintf("Its cash deposit was recorded in transaction %s.", res.Hash))
 	}
-	res, err := s.op.Send(r.Context(), typeBatch, batchBody{Pool: p.ID, Leaves: []gongxu.PoolLeaf{rc.Leaf}})
+	res, err := s.op.Send(r.Context(), gongxu.TypePoolBatch, gongxu.BatchBody{Pool: p.ID, Leaves: []gongxu.PoolLeaf{rc.Leaf}})
 	if err != nil || res.Code != 0 {
 		status := http.StatusUnprocessableEntity
 		if err != nil {
-			d.Error, status = sendError(err), s.sendFailed(err, typeBatch)
+			d.Error, status = sendError(err), s.sendFailed(err, gongxu.TypePoolBatch)
 		} else {
 			d.Error = fmt.Sprintf("The network refused the pledge: %s.", rejection(res))
 		}

@@ -11,37 +11,12 @@ import (
 	"github.com/gongxu-network/gongxu"
 )
 
-// The messages the supplier inbox sends, by type; their bodies are built
-// here as plain structs with module production's JSON field names.
-const (
-	typePOAccept  = "production/po_accept"
-	typePOReject  = "production/po_reject"
-	typePOPropose = "production/po_propose"
-)
+// The supplier inbox answers a purchase order with gongxu.POAcceptBody,
+// PORejectBody or POProposeBody: the root's definitions of module
+// production's messages (web imports no module).
 
 // maxReason is the longest reason the ledger takes, in bytes.
 const maxReason = 200
-
-// poAcceptBody is production's MsgPOAccept: Promised holds a date per line,
-// or is left out for the requested dates.
-type poAcceptBody struct {
-	PO       uint64  `json:"po"`
-	Promised []int64 `json:"promised,omitempty"`
-}
-
-// poRejectBody is production's MsgPOReject.
-type poRejectBody struct {
-	PO     uint64 `json:"po"`
-	Reason string `json:"reason"`
-}
-
-// poProposeBody is production's MsgPOPropose: the same items in the same
-// order, with other quantities, dates or prices.
-type poProposeBody struct {
-	PO     uint64          `json:"po"`
-	Lines  []gongxu.POLine `json:"lines"`
-	Reason string          `json:"reason,omitempty"`
-}
 
 // The supplier's answers, as the form names them.
 const (
@@ -249,7 +224,7 @@ func (s *server) supplierSubmit(w http.ResponseWriter, r *http.Request) error {
 		if !changed {
 			promised = nil // the requested dates
 		}
-		typ, text, body = typePOAccept, "You accepted purchase order %d from %s.", poAcceptBody{PO: c.ID, Promised: promised}
+		typ, text, body = gongxu.TypePOAccept, "You accepted purchase order %d from %s.", gongxu.POAcceptBody{PO: c.ID, Promised: promised}
 	case actReject:
 		c.Reason = strings.TrimSpace(r.PostFormValue("reason"))
 		if c.Reason == "" {
@@ -258,7 +233,7 @@ func (s *server) supplierSubmit(w http.ResponseWriter, r *http.Request) error {
 		if len(c.Reason) > maxReason {
 			return refuse("The reason is %d bytes long; the ledger takes at most %d.", len(c.Reason), maxReason)
 		}
-		typ, text, body = typePOReject, "You rejected purchase order %d from %s; the factory sees your reason.", poRejectBody{PO: c.ID, Reason: c.Reason}
+		typ, text, body = gongxu.TypePOReject, "You rejected purchase order %d from %s; the factory sees your reason.", gongxu.PORejectBody{PO: c.ID, Reason: c.Reason}
 	case actPropose:
 		c.ProposeReason = strings.TrimSpace(r.PostFormValue("reason"))
 		if len(c.ProposeReason) > maxReason {
@@ -294,7 +269,7 @@ func (s *server) supplierSubmit(w http.ResponseWriter, r *http.Request) error {
 		if !changed {
 			return refuse("The proposal changes nothing: accept the order instead, or change a quantity, date or price.")
 		}
-		typ, text, body = typePOPropose, "You proposed changes to purchase order %d from %s; the factory decides on them.", poProposeBody{PO: c.ID, Lines: lines, Reason: c.ProposeReason}
+		typ, text, body = gongxu.TypePOPropose, "You proposed changes to purchase order %d from %s; the factory decides on them.", gongxu.POProposeBody{PO: c.ID, Lines: lines, Reason: c.ProposeReason}
 	default:
 		return refuse("Choose to accept, reject or propose changes.")
 	}

@@ -158,7 +158,7 @@ func (m *Module) handlePublish(ctx *module.Context, msg module.Msg) error {
 	if err != nil {
 		return err
 	}
-	ctx.Emit(gongxu.NewEvent("catalog.product", "product", string(id), "factory", string(ctx.Org), "version", fmt.Sprint(p.Version), "json", string(b)))
+	ctx.Emit(gongxu.NewEvent(gongxu.EventProduct, "product", string(id), "factory", string(ctx.Org), "version", fmt.Sprint(p.Version), "json", string(b)))
 	return nil
 }
 

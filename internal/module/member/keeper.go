@@ -27,11 +27,11 @@ func (*Module) Name() string { return Name }
 
 func pad(n uint64) string { return fmt.Sprintf("%020d", n) }
 
-func orgKey(id gongxu.OrgID) []byte { return []byte(prefix + "org/" + string(id)) }
-func keyKey(k gongxu.PubKey) []byte { return []byte(prefix + "key/" + string(k)) }
-func propKey(id uint64) []byte      { return []byte(prefix + "prop/" + pad(id)) }
-func valKey(k gongxu.PubKey) []byte { return []byte(prefix + "val/" + string(k)) }
-func gs1Key(p string) []byte         { return []byte(prefix + "gs1/" + p) }
+func orgKey(id gongxu.OrgID) []byte     { return []byte(prefix + "org/" + string(id)) }
+func keyKey(k gongxu.PubKey) []byte     { return []byte(prefix + "key/" + string(k)) }
+func propKey(id uint64) []byte          { return []byte(prefix + "prop/" + pad(id)) }
+func valKey(k gongxu.PubKey) []byte     { return []byte(prefix + "val/" + string(k)) }
+func gs1Key(p string) []byte            { return []byte(prefix + "gs1/" + p) }
 func removedKey(id gongxu.OrgID) []byte { return []byte(prefix + "removed/" + string(id)) }
 
 // Single keys.
@@ -215,7 +215,7 @@ func saveOrg(ctx *module.Context, o gongxu.Org) error {
 	if err != nil {
 		return err
 	}
-	ctx.Emit(gongxu.NewEvent("member.org", "org", string(o.ID), "json", string(b)))
+	ctx.Emit(gongxu.NewEvent(gongxu.EventOrg, "org", string(o.ID), "json", string(b)))
 	return nil
 }
 
@@ -225,7 +225,7 @@ func saveProposal(ctx *module.Context, p gongxu.Proposal) error {
 	if err != nil {
 		return err
 	}
-	ctx.Emit(gongxu.NewEvent("member.proposal", "id", strconv.FormatUint(p.ID, 10), "status", string(p.Status), "json", string(b)))
+	ctx.Emit(gongxu.NewEvent(gongxu.EventProposal, "id", strconv.FormatUint(p.ID, 10), "status", string(p.Status), "json", string(b)))
 	return nil
 }
 
@@ -234,7 +234,7 @@ func saveParams(ctx *module.Context, p gongxu.Params) error {
 	if err != nil {
 		return err
 	}
-	ctx.Emit(gongxu.NewEvent("member.params", "json", string(b)))
+	ctx.Emit(gongxu.NewEvent(gongxu.EventParams, "json", string(b)))
 	return nil
 }
 
@@ -339,7 +339,7 @@ func (m *Module) remove(ctx *module.Context, id gongxu.OrgID) error {
 	if err := setCount(ctx, n-1); err != nil {
 		return err
 	}
-	ctx.Emit(gongxu.NewEvent("member.org_removed", "org", string(id)))
+	ctx.Emit(gongxu.NewEvent(gongxu.EventOrgRemoved, "org", string(id)))
 	return nil
 }
 
@@ -362,7 +362,7 @@ func setPrefix(ctx *module.Context, p string, org gongxu.OrgID) error {
 	} else if err := ctx.KV.Set(gs1Key(p), []byte(org)); err != nil {
 		return err
 	}
-	ctx.Emit(gongxu.NewEvent("member.gs1_prefix", "prefix", p, "org", string(org)))
+	ctx.Emit(gongxu.NewEvent(gongxu.EventGS1Prefix, "prefix", p, "org", string(org)))
 	return nil
 }
 
@@ -445,6 +445,6 @@ func (m *Module) setValidator(ctx *module.Context, v gongxu.Validator) error {
 		return err
 	}
 	ctx.UpdateValidator(pub, v.Power)
-	ctx.Emit(gongxu.NewEvent("member.validator", "pub_key", string(v.PubKey), "power", strconv.FormatInt(v.Power, 10), "org", string(v.Org)))
+	ctx.Emit(gongxu.NewEvent(gongxu.EventValidator, "pub_key", string(v.PubKey), "power", strconv.FormatInt(v.Power, 10), "org", string(v.Org)))
 	return nil
 }

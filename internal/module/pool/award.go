@@ -77,7 +77,7 @@ func (m *Module) OpenAwarded(ctx *module.Context, a Award) (uint64, error) {
 		Status: gongxu.PoolOpen, Created: ctx.Time, RFQ: a.RFQ,
 	}
 	acct := orgAccount(a.Hub)
-	if err := m.settle.Transfer(ctx, acct, escrowAccount(id), a.Currency, escrow, reasonEscrow, fmt.Sprintf("%s award of request for quote %d", ref(id), a.RFQ)); err != nil {
+	if err := m.settle.Transfer(ctx, acct, escrowAccount(id), a.Currency, escrow, gongxu.ReasonEscrow, fmt.Sprintf("%s award of request for quote %d", ref(id), a.RFQ)); err != nil {
 		return 0, err
 	}
 	if err := addPayer(ctx.KV, id, acct, a.Qty, escrow); err != nil {

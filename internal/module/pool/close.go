@@ -50,7 +50,7 @@ func (m *Module) close(ctx *module.Context, p *gongxu.Pool, why string) error {
 		return fmt.Errorf("pool %d: payers hold %d in escrow, the pool says %d", p.ID, held, p.Escrowed)
 	}
 	esc := escrowAccount(p.ID)
-	transfer := func(to gongxu.AccountID, amount int64, reason string) error {
+	transfer := func(to gongxu.AccountID, amount int64, reason gongxu.MoveReason) error {
 		if amount == 0 {
 			return nil
 		}
@@ -65,10 +65,10 @@ func (m *Module) close(ctx *module.Context, p *gongxu.Pool, why string) error {
 			if err != nil || charge > e.Escrow {
 				return fmt.Errorf("pool %d: payer %s charged %d for %d units, escrow %d (%v)", p.ID, e.account, charge, e.Qty, e.Escrow, err)
 			}
-			if err := transfer(capturedAccount(p.ID), charge, reasonCapture); err != nil {
+			if err := transfer(capturedAccount(p.ID), charge, gongxu.ReasonCapture); err != nil {
 				return err
 			}
-			if err := transfer(e.account, e.Escrow-charge, reasonRelease); err != nil {
+			if err := transfer(e.account, e.Escrow-charge, gongxu.ReasonRelease); err != nil {
 				return err
 			}
 			captured += charge // ≤ cap × first-tier price: no overflow
@@ -95,7 +95,7 @@ func (m *Module) close(ctx *module.Context, p *gongxu.Pool, why string) error {
 			why, p.Total, p.MOQ, tier.UnitPrice, i+1))
 	} else {
 		for _, e := range ps {
-			if err := transfer(e.account, e.Escrow, reasonRefund); err != nil {
+			if err := transfer(e.account, e.Escrow, gongxu.ReasonRefund); err != nil {
 				return err
 			}
 		}

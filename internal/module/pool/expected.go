@@ -23,26 +23,17 @@ type Settle interface {
 	// Transfer moves money between accounts and records the movement.
 	// Errors: KindInvalid for a non-positive amount, KindConflict when from
 	// holds less than amount.
-	Transfer(ctx *module.Context, from, to gongxu.AccountID, cur string, amount int64, reason, ref string) error
+	Transfer(ctx *module.Context, from, to gongxu.AccountID, cur string, amount int64, reason gongxu.MoveReason, ref string) error
 	// Balance returns an account's balance in a currency.
 	Balance(r store.Reader, a gongxu.AccountID, cur string) (int64, error)
 }
 
-// Account names come from the root vocabulary; the movement reasons are
-// settle's (a test keeps them equal).
+// Account names and movement reasons come from the root vocabulary.
 var (
 	orgAccount      = gongxu.OrgAccount
 	keyAccount      = gongxu.KeyAccount
 	escrowAccount   = gongxu.EscrowAccount
 	capturedAccount = gongxu.CapturedAccount
-)
-
-const (
-	reasonEscrow  = "escrow"
-	reasonCapture = "capture"
-	reasonRelease = "release"
-	reasonRefund  = "refund"
-	reasonPayout  = "payout"
 )
 
 // Goods is what the pool module asks of the modules that hold lots and trace

@@ -254,8 +254,8 @@ func (m *Module) adjust(ctx *module.Context, p *gongxu.Pool, hub gongxu.OrgID, a
 		return err
 	}
 	reached := p.Total >= p.MOQ
-	if reached && !p.MOQReached && !slices.ContainsFunc(p.History, func(c gongxu.PoolChange) bool { return strings.HasPrefix(c.Reason, moqReason) }) {
-		history(ctx, p, gongxu.PoolOpen, fmt.Sprintf("%s: %d units pledged", moqReason, p.Total))
+	if reached && !p.MOQWasReached() {
+		history(ctx, p, gongxu.PoolOpen, fmt.Sprintf("minimum batch reached: %d units pledged", p.Total))
 	}
 	p.MOQReached = reached
 	if p.Total == p.Cap {
@@ -263,8 +263,6 @@ func (m *Module) adjust(ctx *module.Context, p *gongxu.Pool, hub gongxu.OrgID, a
 	}
 	return savePool(ctx, p)
 }
-
-const moqReason = "minimum batch reached"
 
 func (m *Module) handlePledge(ctx *module.Context, msg module.Msg) error {
 	pm := msg.(*MsgPledge)
@@ -301,7 +299,7 @@ func (m *Module) handlePledge(ctx *module.Context, msg module.Msg) error {
 		return err
 	}
 	mt.PledgeSeq++
-	if err := m.settle.Transfer(ctx, acct, escrowAccount(p.ID), p.Currency, escrow, reasonEscrow, fmt.Sprintf("%s pledge %d", ref(p.ID), mt.PledgeSeq)); err != nil {
+	if err := m.settle.Transfer(ctx, acct, escrowAccount(p.ID), p.Currency, escrow, gongxu.ReasonEscrow, fmt.Sprintf("%s pledge %d", ref(p.ID), mt.PledgeSeq)); err != nil {
 		return err
 	}
 	if err := saveMeta(ctx, p.ID, mt); err != nil {
@@ -351,7 +349,7 @@ func (m *Module) handleReduce(ctx *module.Context, msg module.Msg) error {
 	if refund > rec.Escrow {
 		return fmt.Errorf("pool %d pledge %d: refund %d above its escrow %d", p.ID, rec.ID, refund, rec.Escrow)
 	}
-	if err := m.settle.Transfer(ctx, escrowAccount(p.ID), rec.Payer, p.Currency, refund, reasonRefund, fmt.Sprintf("%s pledge %d", ref(p.ID), rec.ID)); err != nil {
+	if err := m.settle.Transfer(ctx, escrowAccount(p.ID), rec.Payer, p.Currency, refund, gongxu.ReasonRefund, fmt.Sprintf("%s pledge %d", ref(p.ID), rec.ID)); err != nil {
 		return gongxu.Wrap(err, "pool %d: refund of pledge %d", p.ID, rec.ID)
 	}
 	rec.Qty, rec.Escrow = r.Qty, rec.Escrow-refund
@@ -413,7 +411,7 @@ func (m *Module) handleBatch(ctx *module.Context, msg module.Msg) error {
 		return fmt.Errorf("pool: a batch is already stored for transaction %s", ctx.TxHash)
 	}
 	acct := orgAccount(hub)
-	if err := m.settle.Transfer(ctx, acct, escrowAccount(p.ID), p.Currency, escrow, reasonEscrow, ref(p.ID)+" batch"); err != nil {
+	if err := m.settle.Transfer(ctx, acct, escrowAccount(p.ID), p.Currency, escrow, gongxu.ReasonEscrow, ref(p.ID)+" batch"); err != nil {
 		return err
 	}
 	variants := make([]gongxu.VariantQty, 0, len(byVariant))
@@ -429,7 +427,7 @@ func (m *Module) handleBatch(ctx *module.Context, msg module.Msg) error {
 	if err != nil {
 		return err
 	}
-	ctx.Emit(gongxu.NewEvent("pool.batch", "pool", uitoa(p.ID), "hub", string(hub), "tx", ctx.TxHash, "json", string(bj)))
+	ctx.Emit(gongxu.NewEvent(gongxu.EventBatch, "pool", uitoa(p.ID), "hub", string(hub), "tx", ctx.TxHash, "json", string(bj)))
 
 	var hb hubBatches
 	if _, err := module.Load(ctx.KV, hubBatchKey(p.ID, hub), &hb); err != nil {
@@ -516,7 +514,7 @@ func (m *Module) handleHubReduce(ctx *module.Context, msg module.Msg) error {
 		return err
 	}
 	acct := orgAccount(hub)
-	if err := m.settle.Transfer(ctx, escrowAccount(p.ID), acct, p.Currency, refund, reasonRefund, ref(p.ID)+" hub reduce"); err != nil {
+	if err := m.settle.Transfer(ctx, escrowAccount(p.ID), acct, p.Currency, refund, gongxu.ReasonRefund, ref(p.ID)+" hub reduce"); err != nil {
 		return gongxu.Wrap(err, "pool %d: refund to hub %s", p.ID, hub)
 	}
 	return m.adjust(ctx, &p, hub, acct, -hr.Qty, -refund, []gongxu.VariantQty{{Variant: hr.Variant, Qty: -hr.Qty}}, -n)
@@ -597,7 +595,7 @@ func (m *Module) handleConfirmDelivery(ctx *module.Context, msg module.Msg) erro
 	if err != nil {
 		return err
 	}
-	if err := m.settle.Transfer(ctx, capturedAccount(p.ID), orgAccount(p.Factory), p.Currency, payout, reasonPayout, ref(p.ID)+" delivery to "+string(hub)); err != nil {
+	if err := m.settle.Transfer(ctx, capturedAccount(p.ID), orgAccount(p.Factory), p.Currency, payout, gongxu.ReasonPayout, ref(p.ID)+" delivery to "+string(hub)); err != nil {
 		return gongxu.Wrap(err, "pool %d: payout for hub %s", p.ID, hub)
 	}
 	s.Delivered = true
@@ -757,7 +755,7 @@ func (m *Module) handlePickup(ctx *module.Context, msg module.Msg) error {
 	if err != nil {
 		return err
 	}
-	ctx.Emit(gongxu.NewEvent("pool.pickup", "pool", uitoa(p.ID), "hub", string(hub), "pledge", pledge, "json", string(b)))
+	ctx.Emit(gongxu.NewEvent(gongxu.EventPickup, "pool", uitoa(p.ID), "hub", string(hub), "pledge", pledge, "json", string(b)))
 	if len(pk.Lots) > 0 && m.goods != nil {
 		return m.goods.PickedUp(ctx, pk)
 	}

@@ -213,7 +213,7 @@ func savePool(ctx *module.Context, p *gongxu.Pool) error {
 	if err != nil {
 		return err
 	}
-	ctx.Emit(gongxu.NewEvent("pool.pool", "pool", uitoa(p.ID), "status", string(p.Status), "json", string(b)))
+	ctx.Emit(gongxu.NewEvent(gongxu.EventPool, "pool", uitoa(p.ID), "status", string(p.Status), "json", string(b)))
 	return nil
 }
 
@@ -222,7 +222,7 @@ func saveShare(ctx *module.Context, s *gongxu.HubShare) error {
 	if err != nil {
 		return err
 	}
-	ctx.Emit(gongxu.NewEvent("pool.share", "pool", uitoa(s.Pool), "hub", string(s.Hub), "json", string(b)))
+	ctx.Emit(gongxu.NewEvent(gongxu.EventShare, "pool", uitoa(s.Pool), "hub", string(s.Hub), "json", string(b)))
 	return nil
 }
 
@@ -234,7 +234,7 @@ func savePledge(ctx *module.Context, rec *pledgeRec) error {
 	if err != nil {
 		return err
 	}
-	ctx.Emit(gongxu.NewEvent("pool.pledge", "pool", uitoa(rec.Pool), "id", uitoa(rec.ID), "json", string(b)))
+	ctx.Emit(gongxu.NewEvent(gongxu.EventPledge, "pool", uitoa(rec.Pool), "id", uitoa(rec.ID), "json", string(b)))
 	return nil
 }
 

@@ -10,12 +10,12 @@ const (
 	TypeCancel          = "pool/cancel"           // the factory, before any pledge
 	TypePledge          = "pool/pledge"           // any key: a consumer's direct pledge
 	TypeReduce          = "pool/reduce"           // the consumer who made the pledge, before the lock
-	TypeBatch           = "pool/batch"            // a hub: its consumers' pledges
+	TypeBatch           = gongxu.TypePoolBatch    // a hub: its consumers' pledges
 	TypeHubReduce       = "pool/hub_reduce"       // a hub: its batched pledges, before the lock
 	TypeStartProduction = "pool/start_production" // the factory, once succeeded
-	TypeConfirmDelivery = "pool/confirm_delivery" // a hub with a share, in production
-	TypeShip            = "pool/ship"             // the factory: a hub's share, from the order's lots
-	TypePickup          = "pool/pickup"           // a hub: a consumer collected a pledge
+	TypeConfirmDelivery = gongxu.FlowHubDelivery  // a hub with a share, in production
+	TypeShip            = gongxu.FlowShipToHub    // the factory: a hub's share, from the order's lots
+	TypePickup          = gongxu.FlowPickup       // a hub: a consumer collected a pledge
 )
 
 // Limits.
@@ -221,11 +221,8 @@ func (m *MsgReduce) ValidateBasic() error {
 }
 
 // MsgBatch carries a hub's consumers' pledges; the escrow comes from the
-// hub's account.
-type MsgBatch struct {
-	Pool   uint64 `json:"pool"`
-	Leaves []Leaf `json:"leaves"`
-}
+// hub's account (gongxu.BatchBody, which the pages build).
+type MsgBatch gongxu.BatchBody
 
 // ValidateBasic implements module.Msg.
 func (m *MsgBatch) ValidateBasic() error {

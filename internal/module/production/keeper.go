@@ -140,7 +140,7 @@ func saveOffer(ctx *module.Context, o *gongxu.SupplyOffer) error {
 	if err != nil {
 		return err
 	}
-	ctx.Emit(gongxu.NewEvent("production.offer", "supplier", string(o.Supplier), "item", string(o.Item), "json", string(b)))
+	ctx.Emit(gongxu.NewEvent(gongxu.EventOffer, "supplier", string(o.Supplier), "item", string(o.Item), "json", string(b)))
 	return nil
 }
 
@@ -149,7 +149,7 @@ func saveOrder(ctx *module.Context, o *gongxu.ProductionOrder) error {
 	if err != nil {
 		return err
 	}
-	ctx.Emit(gongxu.NewEvent("production.order", "order", uitoa(o.ID), "factory", string(o.Factory), "status", string(o.Status), "json", string(b)))
+	ctx.Emit(gongxu.NewEvent(gongxu.EventOrder, "order", uitoa(o.ID), "factory", string(o.Factory), "status", string(o.Status), "json", string(b)))
 	return nil
 }
 
@@ -158,7 +158,7 @@ func savePO(ctx *module.Context, p *gongxu.PurchaseOrder) error {
 	if err != nil {
 		return err
 	}
-	ctx.Emit(gongxu.NewEvent("production.po", "po", uitoa(p.ID), "factory", string(p.Factory), "supplier", string(p.Supplier),
+	ctx.Emit(gongxu.NewEvent(gongxu.EventPO, "po", uitoa(p.ID), "factory", string(p.Factory), "supplier", string(p.Supplier),
 		"status", string(p.Status), "json", string(b)))
 	return nil
 }
@@ -168,7 +168,7 @@ func saveWO(ctx *module.Context, w *gongxu.WorkOrder) error {
 	if err != nil {
 		return err
 	}
-	ctx.Emit(gongxu.NewEvent("production.wo", "wo", uitoa(w.ID), "order", uitoa(w.Order), "status", string(w.Status), "json", string(b)))
+	ctx.Emit(gongxu.NewEvent(gongxu.EventWO, "wo", uitoa(w.ID), "order", uitoa(w.Order), "status", string(w.Status), "json", string(b)))
 	return nil
 }
 
@@ -179,7 +179,7 @@ func saveLot(ctx *module.Context, l *gongxu.Lot, delta gongxu.Qty) error {
 	if err != nil {
 		return err
 	}
-	ctx.Emit(gongxu.NewEvent("production.lot", "lot", string(l.ID), "owner", string(l.Owner), "item", string(l.Item),
+	ctx.Emit(gongxu.NewEvent(gongxu.EventLot, "lot", string(l.ID), "owner", string(l.Owner), "item", string(l.Item),
 		"delta", strconv.FormatInt(int64(delta), 10), "json", string(b)))
 	return addStock(ctx.KV, l.Owner, l.Item, delta)
 }

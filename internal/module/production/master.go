@@ -256,7 +256,7 @@ func (m *Module) handleItem(ctx *module.Context, msg module.Msg) error {
 	if err != nil {
 		return err
 	}
-	ctx.Emit(gongxu.NewEvent("production.item", "org", string(ctx.Org), "item", string(it.ID), "json", string(b)))
+	ctx.Emit(gongxu.NewEvent(gongxu.EventItem, "org", string(ctx.Org), "item", string(it.ID), "json", string(b)))
 	return nil
 }
 
@@ -295,14 +295,14 @@ func (m *Module) handleBOM(ctx *module.Context, msg module.Msg) error {
 		if err := ctx.KV.Delete(key); err != nil {
 			return err
 		}
-		ctx.Emit(gongxu.NewEvent("production.bom", "org", string(ctx.Org), "parent", string(b.Parent), "json", "[]"))
+		ctx.Emit(gongxu.NewEvent(gongxu.EventBOM, "org", string(ctx.Org), "parent", string(b.Parent), "json", "[]"))
 		return nil
 	}
 	raw, err := module.Save(ctx.KV, key, lines)
 	if err != nil {
 		return err
 	}
-	ctx.Emit(gongxu.NewEvent("production.bom", "org", string(ctx.Org), "parent", string(b.Parent), "json", string(raw)))
+	ctx.Emit(gongxu.NewEvent(gongxu.EventBOM, "org", string(ctx.Org), "parent", string(b.Parent), "json", string(raw)))
 	return nil
 }
 
@@ -369,7 +369,7 @@ func (m *Module) handleRouting(ctx *module.Context, msg module.Msg) error {
 	if err != nil {
 		return err
 	}
-	ctx.Emit(gongxu.NewEvent("production.routing", "org", string(ctx.Org), "item", string(rt.Item), "json", string(b)))
+	ctx.Emit(gongxu.NewEvent(gongxu.EventRouting, "org", string(ctx.Org), "item", string(rt.Item), "json", string(b)))
 	return nil
 }
 
@@ -382,7 +382,7 @@ func (m *Module) handleWorkCenter(ctx *module.Context, msg module.Msg) error {
 	if err != nil {
 		return err
 	}
-	ctx.Emit(gongxu.NewEvent("production.work_center", "org", string(ctx.Org), "work_center", wc.ID, "json", string(b)))
+	ctx.Emit(gongxu.NewEvent(gongxu.EventWorkCenter, "org", string(ctx.Org), "work_center", wc.ID, "json", string(b)))
 	return nil
 }
 

@@ -6,19 +6,19 @@ import (
 
 // Message types.
 const (
-	TypeOffer      = "production/offer"       // a supplier: its own offer of an item
-	TypeOrder      = "production/order"       // a factory: a production order for its own product
-	TypePO         = "production/po"          // a factory: a purchase order to a supplier org
-	TypePOAccept   = "production/po_accept"   // the addressed supplier
-	TypePOReject   = "production/po_reject"   // the addressed supplier, with a reason
-	TypePOPropose  = "production/po_propose"  // the addressed supplier: changed lines
-	TypePODecide   = "production/po_decide"   // the ordering factory: accepts or rejects the proposal
-	TypePOCancel   = "production/po_cancel"   // the ordering factory, before any shipment
-	TypeShip       = "production/ship"        // the addressed supplier
-	TypeReceive    = "production/receive"     // the ordering factory
-	TypeWOStart    = "production/wo_start"    // the production order's factory
-	TypeWOReport   = "production/wo_report"   // the work order's factory
-	TypeWOComplete = "production/wo_complete" // the work order's factory
+	TypeOffer      = "production/offer"     // a supplier: its own offer of an item
+	TypeOrder      = "production/order"     // a factory: a production order for its own product
+	TypePO         = "production/po"        // a factory: a purchase order to a supplier org
+	TypePOAccept   = gongxu.TypePOAccept    // the addressed supplier
+	TypePOReject   = gongxu.TypePOReject    // the addressed supplier, with a reason
+	TypePOPropose  = gongxu.TypePOPropose   // the addressed supplier: changed lines
+	TypePODecide   = "production/po_decide" // the ordering factory: accepts or rejects the proposal
+	TypePOCancel   = "production/po_cancel" // the ordering factory, before any shipment
+	TypeShip       = gongxu.FlowShip        // the addressed supplier
+	TypeReceive    = gongxu.FlowReceive     // the ordering factory
+	TypeWOStart    = "production/wo_start"  // the production order's factory
+	TypeWOReport   = "production/wo_report" // the work order's factory
+	TypeWOComplete = gongxu.FlowComplete    // the work order's factory
 )
 
 // Limits.
@@ -176,11 +176,9 @@ func (m *MsgPO) ValidateBasic() error {
 }
 
 // MsgPOAccept is the addressed supplier accepting a purchase order; Promised
-// holds a date per line (empty: the requested dates).
-type MsgPOAccept struct {
-	PO       uint64  `json:"po"`
-	Promised []int64 `json:"promised,omitempty"`
-}
+// holds a date per line (empty: the requested dates). It is
+// gongxu.POAcceptBody, which the pages build.
+type MsgPOAccept gongxu.POAcceptBody
 
 // ValidateBasic implements module.Msg.
 func (m *MsgPOAccept) ValidateBasic() error {
@@ -198,11 +196,9 @@ func (m *MsgPOAccept) ValidateBasic() error {
 	return nil
 }
 
-// MsgPOReject is the addressed supplier rejecting a purchase order.
-type MsgPOReject struct {
-	PO     uint64 `json:"po"`
-	Reason string `json:"reason"`
-}
+// MsgPOReject is the addressed supplier rejecting a purchase order
+// (gongxu.PORejectBody).
+type MsgPOReject gongxu.PORejectBody
 
 // ValidateBasic implements module.Msg.
 func (m *MsgPOReject) ValidateBasic() error {
@@ -216,12 +212,9 @@ func (m *MsgPOReject) ValidateBasic() error {
 }
 
 // MsgPOPropose is the addressed supplier proposing changed lines: the same
-// items in the same order, with other quantities, dates or prices.
-type MsgPOPropose struct {
-	PO     uint64          `json:"po"`
-	Lines  []gongxu.POLine `json:"lines"`
-	Reason string          `json:"reason,omitempty"`
-}
+// items in the same order, with other quantities, dates or prices
+// (gongxu.POProposeBody).
+type MsgPOPropose gongxu.POProposeBody
 
 // ValidateBasic implements module.Msg.
 func (m *MsgPOPropose) ValidateBasic() error {

@@ -60,8 +60,10 @@ func (*Module) Name() string { return Name }
 
 func pad(n uint64) string { return fmt.Sprintf("%020d", n) }
 
-func rfqKey(id uint64) []byte                 { return []byte(prefix + "rfq/" + pad(id)) }
-func bidKey(id uint64, b gongxu.OrgID) []byte { return []byte(prefix + "bid/" + pad(id) + "/" + string(b)) }
+func rfqKey(id uint64) []byte { return []byte(prefix + "rfq/" + pad(id)) }
+func bidKey(id uint64, b gongxu.OrgID) []byte {
+	return []byte(prefix + "bid/" + pad(id) + "/" + string(b))
+}
 
 var seqKey = []byte(prefix + "seq")
 
@@ -119,7 +121,7 @@ func saveRFQ(ctx *module.Context, r gongxu.RFQ) error {
 	if err != nil {
 		return err
 	}
-	ctx.Emit(gongxu.NewEvent("rfq.rfq", "rfq", strconv.FormatUint(r.ID, 10), "status", string(r.Status), "json", string(b)))
+	ctx.Emit(gongxu.NewEvent(gongxu.EventRFQ, "rfq", strconv.FormatUint(r.ID, 10), "status", string(r.Status), "json", string(b)))
 	return nil
 }
 
@@ -139,7 +141,7 @@ func saveBid(ctx *module.Context, x gongxu.Bid, note string) error {
 	if note != "" {
 		kvs = append(kvs, "note", note)
 	}
-	ctx.Emit(gongxu.NewEvent("rfq.bid", kvs...))
+	ctx.Emit(gongxu.NewEvent(gongxu.EventBid, kvs...))
 	return nil
 }
 

@@ -17,19 +17,20 @@ const Name = "settle"
 
 // Message types.
 const (
-	TypeDeposit  = "settle/deposit"
+	TypeDeposit  = gongxu.TypeDeposit
 	TypeWithdraw = "settle/withdraw"
 )
 
-// Reasons of movements.
+// The reasons of movements are the root's (gongxu.MoveReason); these names
+// keep the module's callers short.
 const (
-	ReasonDeposit    = "deposit"
-	ReasonWithdrawal = "withdrawal"
-	ReasonEscrow     = "escrow"
-	ReasonCapture    = "capture"
-	ReasonRelease    = "release" // escrow above the final price, back to the payer
-	ReasonRefund     = "refund"  // a failed pool or a withdrawn pledge
-	ReasonPayout     = "payout"  // captured money to the factory on delivery
+	ReasonDeposit    = gongxu.ReasonDeposit
+	ReasonWithdrawal = gongxu.ReasonWithdrawal
+	ReasonEscrow     = gongxu.ReasonEscrow
+	ReasonCapture    = gongxu.ReasonCapture
+	ReasonRelease    = gongxu.ReasonRelease
+	ReasonRefund     = gongxu.ReasonRefund
+	ReasonPayout     = gongxu.ReasonPayout
 )
 
 // Members is what settle needs from the member module.
@@ -91,7 +92,7 @@ func (*Module) Supply(r store.Reader, cur string) (int64, error) { return readIn
 // Transfer moves amount of cur from one account to another and records the
 // movement. Errors: KindInvalid for a non-positive amount or bad names,
 // KindConflict when from holds less than amount.
-func (m *Module) Transfer(ctx *module.Context, from, to gongxu.AccountID, cur string, amount int64, reason, ref string) error {
+func (m *Module) Transfer(ctx *module.Context, from, to gongxu.AccountID, cur string, amount int64, reason gongxu.MoveReason, ref string) error {
 	if amount <= 0 {
 		return gongxu.Errorf(gongxu.KindInvalid, "transfer amount must be positive, got %d", amount)
 	}
@@ -131,19 +132,14 @@ func (m *Module) credit(ctx *module.Context, a gongxu.AccountID, cur string, amo
 	return writeInt(ctx.KV, balKey(cur, a), nb)
 }
 
-func emit(ctx *module.Context, from, to gongxu.AccountID, cur string, amount int64, reason, ref string) {
-	ctx.Emit(gongxu.NewEvent("settle.move", "from", string(from), "to", string(to), "currency", cur,
-		"amount", strconv.FormatInt(amount, 10), "reason", reason, "ref", ref))
+func emit(ctx *module.Context, from, to gongxu.AccountID, cur string, amount int64, reason gongxu.MoveReason, ref string) {
+	ctx.Emit(gongxu.NewEvent(gongxu.EventMove, "from", string(from), "to", string(to), "currency", cur,
+		"amount", strconv.FormatInt(amount, 10), "reason", string(reason), "ref", ref))
 }
 
 // MsgDeposit records money a hub received off-ledger, into its own account
-// or a consumer's key account. The hub is accountable for it.
-type MsgDeposit struct {
-	To       gongxu.AccountID `json:"to,omitempty"` // default: the hub's own account
-	Currency string           `json:"currency"`
-	Amount   int64            `json:"amount"`
-	Ref      string           `json:"ref,omitempty"` // the bank or till reference
-}
+// or a consumer's key account (gongxu.DepositBody, which the pages build).
+type MsgDeposit gongxu.DepositBody
 
 // ValidateBasic implements module.Msg.
 func (m *MsgDeposit) ValidateBasic() error {

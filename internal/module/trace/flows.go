@@ -15,16 +15,6 @@ import (
 // from the ledger and the block; the JSON is written the one way encoding/json
 // writes these structs (fields in declaration order).
 
-// The flows' message types, as the events' Flow.
-const (
-	FlowShip        = "production/ship"
-	FlowReceive     = "production/receive"
-	FlowComplete    = "production/wo_complete"
-	FlowShipToHub   = "pool/ship"
-	FlowHubDelivery = "pool/confirm_delivery"
-	FlowPickup      = "pool/pickup"
-)
-
 // cbvWeb is the prefix of CBV 2.0 Web URIs, the form the records keep.
 const cbvWeb = "https://ref.gs1.org/cbv/"
 
@@ -95,7 +85,7 @@ func (m *Module) Shipped(ctx *module.Context, po gongxu.PurchaseOrder, sh gongxu
 	}
 	txs := []flowBizTx{bizTx("po", poURN(po.ID)), bizTx("desadv", shipmentURN(po.ID, sh.ID))}
 	parties(&fe, &rec, txs, po.Supplier, po.Factory)
-	return m.emitFlow(ctx, &fe, rec, FlowShip)
+	return m.emitFlow(ctx, &fe, rec, gongxu.FlowShip)
 }
 
 // Received records a receipt: an ObjectEvent OBSERVE, bizStep receiving, of
@@ -110,7 +100,7 @@ func (m *Module) Received(ctx *module.Context, po gongxu.PurchaseOrder, shipment
 	}
 	txs := []flowBizTx{bizTx("po", poURN(po.ID)), bizTx("desadv", shipmentURN(po.ID, shipment)), bizTx("recadv", txURN(ctx.TxHash))}
 	parties(&fe, &rec, txs, po.Supplier, po.Factory)
-	return m.emitFlow(ctx, &fe, rec, FlowReceive)
+	return m.emitFlow(ctx, &fe, rec, gongxu.FlowReceive)
 }
 
 // Completed records a completed work order: a TransformationEvent from
@@ -130,7 +120,7 @@ func (m *Module) Completed(ctx *module.Context, wo gongxu.WorkOrder) error {
 	}
 	fe.BizTransactionList = []flowBizTx{bizTx("prodorder", orderURN(wo.Order))}
 	rec.BizTransactions = []gongxu.TraceRef{ref("BTT", "prodorder", orderURN(wo.Order))}
-	return m.emitFlow(ctx, &fe, rec, FlowComplete)
+	return m.emitFlow(ctx, &fe, rec, gongxu.FlowComplete)
 }
 
 // ShippedToHub records a factory shipping a hub's share of a pool, in one
@@ -156,7 +146,7 @@ func (m *Module) ShippedToHub(ctx *module.Context, p gongxu.Pool, hub gongxu.Org
 	for _, t := range txs {
 		packRec.BizTransactions = append(packRec.BizTransactions, ref("BTT", t.Type, t.BizTransaction))
 	}
-	packed, err := m.flowRecord(ctx, &pack, packRec, FlowShipToHub)
+	packed, err := m.flowRecord(ctx, &pack, packRec, gongxu.FlowShipToHub)
 	if err != nil {
 		return err
 	}
@@ -166,11 +156,11 @@ func (m *Module) ShippedToHub(ctx *module.Context, p gongxu.Pool, hub gongxu.Org
 		return err
 	}
 	parties(&ship, &shipRec, txs, p.Factory, hub)
-	shipped, err := m.flowRecord(ctx, &ship, shipRec, FlowShipToHub)
+	shipped, err := m.flowRecord(ctx, &ship, shipRec, gongxu.FlowShipToHub)
 	if err != nil {
 		return err
 	}
-	return m.anchor(ctx, []gongxu.TraceEvent{packed, shipped}, FlowShipToHub)
+	return m.anchor(ctx, []gongxu.TraceEvent{packed, shipped}, gongxu.FlowShipToHub)
 }
 
 // ReceivedAtHub records a hub confirming the delivery of what the factory
@@ -189,7 +179,7 @@ func (m *Module) ReceivedAtHub(ctx *module.Context, p gongxu.Pool, hub gongxu.Or
 	}
 	txs := []flowBizTx{bizTx("po", gongxu.PoolURN(p.ID)), bizTx("desadv", unit), bizTx("recadv", txURN(ctx.TxHash))}
 	parties(&fe, &rec, txs, p.Factory, hub)
-	return m.emitFlow(ctx, &fe, rec, FlowHubDelivery)
+	return m.emitFlow(ctx, &fe, rec, gongxu.FlowHubDelivery)
 }
 
 // PickedUp records a consumer collecting a pledge at the hub: an
@@ -210,7 +200,7 @@ func (m *Module) PickedUp(ctx *module.Context, pk gongxu.Pickup) error {
 	rec.BizTransactions = []gongxu.TraceRef{ref("BTT", "po", pk.Pledge)}
 	fe.SourceList = []flowSource{{Type: "owning_party", Source: gongxu.OrgURN(pk.Hub)}}
 	rec.Sources = []gongxu.TraceRef{ref("SDT", "owning_party", gongxu.OrgURN(pk.Hub))}
-	return m.emitFlow(ctx, &fe, rec, FlowPickup)
+	return m.emitFlow(ctx, &fe, rec, gongxu.FlowPickup)
 }
 
 // parties sets the business transactions and the owning parties of a

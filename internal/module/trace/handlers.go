@@ -253,7 +253,7 @@ func (m *Module) anchor(ctx *module.Context, evs []gongxu.TraceEvent, flow strin
 	if err != nil {
 		return err
 	}
-	ctx.Emit(gongxu.NewEvent("trace.batch", "tx", ctx.TxHash, "org", string(ctx.Org), "count", fmt.Sprint(len(evs)), "json", string(b)))
+	ctx.Emit(gongxu.NewEvent(gongxu.EventTraceBatch, "tx", ctx.TxHash, "org", string(ctx.Org), "count", fmt.Sprint(len(evs)), "json", string(b)))
 	var seq uint64
 	if _, err := module.Load(ctx.KV, seqKey("event"), &seq); err != nil {
 		return err
@@ -370,6 +370,6 @@ func (m *Module) handleRecall(ctx *module.Context, msg module.Msg) error {
 	if err := ctx.KV.Set(append(recalledPrefix(ident), pad(id)...), []byte{}); err != nil {
 		return err
 	}
-	ctx.Emit(gongxu.NewEvent("trace.recall", "id", uitoa(id), "org", string(ctx.Org), "identifier", ident, "json", string(b)))
+	ctx.Emit(gongxu.NewEvent(gongxu.EventTraceRecall, "id", uitoa(id), "org", string(ctx.Org), "identifier", ident, "json", string(b)))
 	return nil
 }

@@ -210,7 +210,7 @@ func saveEvent(ctx *module.Context, e *gongxu.TraceEvent) error {
 			}
 		}
 	}
-	ctx.Emit(gongxu.NewEvent("trace.event", "id", e.ID, "type", e.Type, "org", string(e.Org), "json", string(b)))
+	ctx.Emit(gongxu.NewEvent(gongxu.EventTraceEvent, "id", e.ID, "type", e.Type, "org", string(e.Org), "json", string(b)))
 	return nil
 }
 

@@ -1,0 +1,52 @@
+package gongxu
+
+// The messages that rooms other than their module build: the pages sign them
+// through the node's Operator, and the web imports the root only. Each body
+// has its module's JSON names; the module validates and executes it as its
+// own message type (settle.MsgDeposit is a DepositBody, and so on), so there
+// is one definition of each.
+const (
+	TypeDeposit   = "settle/deposit"        // DepositBody
+	TypePoolBatch = "pool/batch"            // BatchBody
+	TypePOAccept  = "production/po_accept"  // POAcceptBody
+	TypePOReject  = "production/po_reject"  // PORejectBody
+	TypePOPropose = "production/po_propose" // POProposeBody
+)
+
+// DepositBody records money a hub received off-ledger, into its own account
+// or a consumer's key account. The hub is accountable for it.
+type DepositBody struct {
+	To       AccountID `json:"to,omitempty"` // default: the hub's own account
+	Currency string    `json:"currency"`
+	Amount   int64     `json:"amount"`
+	Ref      string    `json:"ref,omitempty"` // the bank or till reference
+}
+
+// BatchBody carries a hub's consumers' pledges to a pool; the escrow comes
+// from the hub's account.
+type BatchBody struct {
+	Pool   uint64     `json:"pool"`
+	Leaves []PoolLeaf `json:"leaves"`
+}
+
+// POAcceptBody is the addressed supplier accepting a purchase order; Promised
+// holds a date per line (empty: the requested dates).
+type POAcceptBody struct {
+	PO       uint64  `json:"po"`
+	Promised []int64 `json:"promised,omitempty"`
+}
+
+// PORejectBody is the addressed supplier rejecting a purchase order, with a
+// reason the factory reads.
+type PORejectBody struct {
+	PO     uint64 `json:"po"`
+	Reason string `json:"reason"`
+}
+
+// POProposeBody is the addressed supplier proposing changed lines: the same
+// items in the same order, with other quantities, dates or prices.
+type POProposeBody struct {
+	PO     uint64   `json:"po"`
+	Lines  []POLine `json:"lines"`
+	Reason string   `json:"reason,omitempty"`
+}
