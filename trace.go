@@ -149,6 +149,34 @@ type TraceEvent struct {
 	Anchor           TraceAnchor            `json:"anchor"`
 }
 
+// TraceRole is the role an identifier plays in a TraceEvent. The read model
+// stores its number, so a role's number never changes.
+type TraceRole int
+
+// The roles of an identifier in an event.
+const (
+	TraceRoleEPC         TraceRole = 1 // epcList
+	TraceRoleClass       TraceRole = 2 // quantityList
+	TraceRoleInput       TraceRole = 3 // inputEPCList
+	TraceRoleInputClass  TraceRole = 4 // inputQuantityList
+	TraceRoleOutput      TraceRole = 5 // outputEPCList
+	TraceRoleOutputClass TraceRole = 6 // outputQuantityList
+	TraceRoleParent      TraceRole = 7 // parentID
+	TraceRoleChild       TraceRole = 8 // childEPCs
+	TraceRoleChildClass  TraceRole = 9 // childQuantityList
+)
+
+// TraceWalkRoles lists, in order, the roles in which an identifier can lead
+// a trace walk on, forward (to what was made from it, and where it went) or
+// backward: all of them but those only a transformation has in the direction
+// not walked (its outputs going forward, its inputs going backward).
+func TraceWalkRoles(forward bool) []TraceRole {
+	if forward {
+		return []TraceRole{TraceRoleEPC, TraceRoleClass, TraceRoleInput, TraceRoleInputClass, TraceRoleParent, TraceRoleChild, TraceRoleChildClass}
+	}
+	return []TraceRole{TraceRoleEPC, TraceRoleClass, TraceRoleOutput, TraceRoleOutputClass, TraceRoleParent, TraceRoleChild, TraceRoleChildClass}
+}
+
 // IsErrorDeclaration reports whether the event declares an earlier event of
 // the same ID erroneous. The ledger keeps an event and its declaration as
 // two records.

@@ -2,6 +2,7 @@ package gongxu
 
 import (
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"testing"
@@ -115,5 +116,16 @@ func TestVerifyTraceEvent(t *testing.T) {
 	}
 	if _, err := b.Proof(3); ErrorKind(err) != KindNotFound {
 		t.Fatalf("proof of leaf 3 of 3: %v", err)
+	}
+}
+
+// TestTraceWalkRoles: the lists the read model's walk reads, as it passes
+// them to SQL.
+func TestTraceWalkRoles(t *testing.T) {
+	for fwd, want := range map[bool]string{true: "[1,2,3,4,7,8,9]", false: "[1,2,5,6,7,8,9]"} {
+		b, _ := json.Marshal(TraceWalkRoles(fwd))
+		if string(b) != want {
+			t.Errorf("forward %v: %s, want %s", fwd, b, want)
+		}
 	}
 }

@@ -11,17 +11,18 @@ import (
 	"github.com/gongxu-network/gongxu/internal/epcis"
 )
 
-// The roles of an identifier in an event (trace_idents.role).
+// The roles of an identifier in an event (trace_idents.role): the root's
+// gongxu.TraceRole numbers, short.
 const (
-	roleEPC         = 1 // epcList
-	roleClass       = 2 // quantityList
-	roleInput       = 3 // inputEPCList
-	roleInputClass  = 4 // inputQuantityList
-	roleOutput      = 5 // outputEPCList
-	roleOutputClass = 6 // outputQuantityList
-	roleParent      = 7 // parentID
-	roleChild       = 8 // childEPCs
-	roleChildClass  = 9 // childQuantityList
+	roleEPC         = int(gongxu.TraceRoleEPC)
+	roleClass       = int(gongxu.TraceRoleClass)
+	roleInput       = int(gongxu.TraceRoleInput)
+	roleInputClass  = int(gongxu.TraceRoleInputClass)
+	roleOutput      = int(gongxu.TraceRoleOutput)
+	roleOutputClass = int(gongxu.TraceRoleOutputClass)
+	roleParent      = int(gongxu.TraceRoleParent)
+	roleChild       = int(gongxu.TraceRoleChild)
+	roleChildClass  = int(gongxu.TraceRoleChildClass)
 )
 
 // traceStmts are the statements of the trace projection. Rows are written

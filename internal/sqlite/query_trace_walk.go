@@ -89,7 +89,7 @@ func (db *DB) traceStatements() (*traceStatements, error) {
 			{&s.receipt, `SELECT e.seq, e.id, e.org, e.event_time, e.batch, e.idx, e.leaf,
 				CASE e.biz_location WHEN '' THEN e.read_point ELSE e.biz_location END, e.disposition
 				FROM trace_idents i JOIN trace_events e ON e.seq = i.seq
-				WHERE i.ident = ?1 AND i.role = ?2 AND e.flow = 'production/receive' AND e.decl = 0 AND e.erroneous = 0
+				WHERE i.ident = ?1 AND i.role = ?2 AND e.flow = '`+gongxu.FlowReceive+`' AND e.decl = 0 AND e.erroneous = 0
 				ORDER BY i.seq LIMIT 1`},
 		} {
 			if *d.dst, s.err = db.r.Prepare(d.sql); s.err != nil {
@@ -240,16 +240,10 @@ type naming struct {
 	seq   int64
 }
 
-// levelRoles are the roles a level reads, as the names statement takes
-// them: roles only a transformation has, in the direction not walked,
-// need not be read.
-func levelRoles(fwd bool) string {
-	roles := `[1,2,3,4,7,8,9]`
-	if !fwd {
-		roles = `[1,2,5,6,7,8,9]`
-	}
-	return roles
-}
+// levelRoles are the roles a level reads (gongxu.TraceWalkRoles), as the
+// names statement takes them: roles only a transformation has, in the
+// direction not walked, need not be read.
+func levelRoles(fwd bool) string { return jsonList(gongxu.TraceWalkRoles(fwd)) }
 
 // namings reads the events naming the frontier's identifiers, at most
 // maxLevelRows (more truncates the walk).
@@ -557,7 +551,7 @@ func (w *walker) addLedgerStep(src, dst string, kind, ref int64, depth int) {
 	switch kind {
 	case 1:
 		k = "l1:" + src + "\x00" + dst
-		st = gongxu.TraceStep{Event: fmt.Sprintf("%spo:%d", gongxu.URNPrefix, ref), Type: TraceStepLedger, Flow: "production/receive",
+		st = gongxu.TraceStep{Event: fmt.Sprintf("%spo:%d", gongxu.URNPrefix, ref), Type: TraceStepLedger, Flow: gongxu.FlowReceive,
 			BizStep: cbvWeb + "BizStep-receiving"}
 	default:
 		k = fmt.Sprintf("l2:%d", ref)
