@@ -365,57 +365,6 @@ func TestJacketLatePromise(t *testing.T) {
 	}
 }
 
-// A supplier that makes what it sells plans its own inputs from the
-// purchase orders it accepted: demand cascades upstream. mill-a weaves shell
-// from yarn it buys from spinner; acme's accepted order for 150 m of shell
-// (30 shipped) due d22 becomes mill-a's demand, and its plan orders the yarn.
-func TestSupplierCascade(t *testing.T) {
-	f := jacketLedger()
-	f.master["mill-a"] = gongxu.Master{
-		Items: []gongxu.Item{
-			{ID: "shell", Unit: "m", LeadTimeDays: 2, Make: true},
-			{ID: "yarn", Unit: "kg", LeadTimeDays: 4, Supplier: "spinner"},
-		},
-		BOM:         []gongxu.BOMLine{{Parent: "shell", Child: "yarn", QtyPer: 200}},
-		Routings:    []gongxu.Routing{{Item: "shell", Ops: []gongxu.Operation{{WorkCenter: "loom", SetupMs: 0, RunMsPerUnit: minuteMs}}}},
-		WorkCenters: []gongxu.WorkCenter{{ID: "loom", Capacity: 2, Calendar: gongxu.Calendar{Weekly: []gongxu.Shift{{Weekday: 1, StartMin: 0, EndMin: 1440}, {Weekday: 2, StartMin: 0, EndMin: 1440}}}}},
-	}
-	f.offers = append(f.offers, gongxu.SupplyOffer{Supplier: "spinner", Item: "yarn", Unit: "kg", LeadTimeDays: 4,
-		Tiers: []gongxu.OfferTier{{UnitPrice: 900}}, Currency: "CNY", Version: 1})
-	f.pos = append(f.pos,
-		gongxu.PurchaseOrder{ID: 4, Factory: factory, Supplier: "mill-a", Currency: "CNY", Status: gongxu.POAccepted,
-			Lines:    []gongxu.POLine{{Item: "shell", Qty: u(150), Date: day(22), UnitPrice: 100}, {Item: "lining", Qty: u(10), Date: day(22), UnitPrice: 100}},
-			Promised: []int64{day(22), day(22)}, Shipped: []gongxu.Qty{u(30), 0}, Received: []gongxu.Qty{0, 0}},
-		// Not accepted yet: not demand.
-		gongxu.PurchaseOrder{ID: 5, Factory: factory, Supplier: "mill-a", Currency: "CNY", Status: gongxu.POSent,
-			Lines: []gongxu.POLine{{Item: "shell", Qty: u(500), Date: day(22), UnitPrice: 100}}, Shipped: []gongxu.Qty{0}, Received: []gongxu.Qty{0}})
-	members := fakeMembers{{ID: factory, Roles: []gongxu.Role{gongxu.RoleFactory}}, {ID: "mill-a", Roles: []gongxu.Role{gongxu.RoleSupplier}}}
-	v, err := planner.New(f, clock(at(16, 6, 0))).RequireFactory(members).Plan(context.Background(), "mill-a")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var pos []production.MsgPO
-	for _, tx := range v.Txs {
-		if tx.Type != production.TypePO {
-			t.Errorf("unexpected %s", tx.Summary)
-			continue
-		}
-		var m production.MsgPO
-		if err := json.Unmarshal(tx.Body, &m); err != nil {
-			t.Fatal(err)
-		}
-		pos = append(pos, m)
-	}
-	// 120 m of shell left to ship × 0.2 kg = 24 kg of yarn; lining is not
-	// in mill-a's master data (it holds it in stock or buys it elsewhere).
-	if len(pos) != 1 || pos[0].Supplier != "spinner" || len(pos[0].Lines) != 1 || pos[0].Lines[0].Item != "yarn" || pos[0].Lines[0].Qty != u(24) {
-		t.Fatalf("mill-a's plan sends %+v, want one order of 24 kg of yarn to spinner:\n%s", pos, render(v))
-	}
-	if len(v.Work) != 1 || v.Work[0].Item != "shell" || v.Work[0].Qty != u(120) {
-		t.Errorf("mill-a's planned work %+v, want 120 m of shell", v.Work)
-	}
-}
-
 // Order 2 due Saturday d21 instead: its sleeves (100, due d19, start d18)
 // go before order 1's jackets, which then sew d18 13:30-16:00, d19 and d20
 // 08:00-11:20, late for d20 10:00; with a second line they would be done
