@@ -33,12 +33,37 @@ type Set struct {
 	Trace      *trace.Module
 }
 
-// New wires a fresh set of modules.
-func New() *Set {
+// Build wires a fresh set of modules. Every module gets its dependencies
+// when it is built, so there is no set with one missing: the dependency
+// cycles (pool ↔ production, production ↔ trace) are broken by the parts
+// that need no other module (pool.Stages, production.Lots). Errors:
+// KindInvalid when a module lacks a dependency (a mistake in this file,
+// which TestBuild rules out).
+func Build() (*Set, error) {
 	m := member.New()
-	c := catalog.New(m)
-	st := settle.New(m)
-	p := pool.New(m, c, st)
+	c, err := catalog.New(m)
+	if err != nil {
+		return nil, err
+	}
+	st, err := settle.New(m)
+	if err != nil {
+		return nil, err
+	}
+	// Traceability parses captures with internal/epcis, reads who holds a
+	// lot from production's records and who owns a GS1 company prefix from
+	// members; production tells it what moved.
+	tr, err := trace.New(EPCIS{}, production.Lots{}, m)
+	if err != nil {
+		return nil, err
+	}
+	prod, err := production.New(m, c, pool.Stages{}, tr)
+	if err != nil {
+		return nil, err
+	}
+	p, err := pool.New(m, c, st, goods{prod, tr}, orders{c, prod})
+	if err != nil {
+		return nil, err
+	}
 	// rfq turns awarded bids into pools; it declares the call as a function
 	// of its own request type, adapted here to pool.Award.
 	openAwarded := func(ctx *module.Context, r rfq.PoolRequest) (uint64, error) {
@@ -47,38 +72,52 @@ func New() *Set {
 			Currency: r.Currency, Deadline: r.Deadline, RFQ: r.RFQ,
 		})
 	}
-	prod := production.New(m, c, p)
-	// A succeeded pool becomes a production order for its product and total,
-	// due its product's lead time after the pool closed. Pools awarded from a
-	// request for quote name no catalog product and get none yet. An order the
-	// production module refuses must not stop the pool from closing: only a
-	// broken invariant (KindInternal) goes up.
-	p.OnSucceeded(func(ctx *module.Context, pl gongxu.Pool) error {
-		if pl.Product == "" {
-			return nil
-		}
-		prodt, err := c.Product(ctx.KV, pl.Product)
-		if err != nil {
-			return ignoreRefusal(err)
-		}
-		qty, err := gongxu.MulInt64(pl.Total, 1000) // units → milli-units
-		if err != nil {
-			return nil
-		}
-		due, err := gongxu.AddInt64(ctx.Time, prodt.LeadTimeDays*24*3600*1000)
-		if err != nil {
-			return nil
-		}
-		_, err = prod.OpenFromPool(ctx, pl.ID, pl.Factory, pl.Product, gongxu.Qty(qty), due)
-		return ignoreRefusal(err)
-	})
-	// Traceability parses captures with internal/epcis, reads who holds a
-	// lot from production and who owns a GS1 company prefix from members,
-	// and is told by production what moved.
-	tr := trace.New(EPCIS{}, prod, m)
-	prod.SetTracer(tr)
-	p.SetGoods(goods{prod, tr})
-	return &Set{Member: m, Catalog: c, Settle: st, Pool: p, RFQ: rfq.New(m, openAwarded), Production: prod, Trace: tr}
+	q, err := rfq.New(m, openAwarded)
+	if err != nil {
+		return nil, err
+	}
+	return &Set{Member: m, Catalog: c, Settle: st, Pool: p, RFQ: q, Production: prod, Trace: tr}, nil
+}
+
+// New is Build for those that run a chain: the wiring is fixed in this
+// file, so an error is a bug here, and New panics with it.
+func New() *Set {
+	s, err := Build()
+	if err != nil {
+		panic("modules: " + err.Error())
+	}
+	return s
+}
+
+// orders is the pool module's view of production as a pool succeeds: the
+// pool's production order, for its product and total, due its product's
+// lead time after the pool closed. Pools awarded from a request for quote
+// name no catalog product and get none yet. What cannot become an order (a
+// product gone, a total beyond the milli-units an order counts) is a
+// refusal: the pool stays succeeded and its history says why.
+type orders struct {
+	catalog *catalog.Module
+	prod    *production.Module
+}
+
+func (o orders) OpenForPool(ctx *module.Context, pl gongxu.Pool) error {
+	if pl.Product == "" {
+		return nil
+	}
+	prodt, err := o.catalog.Product(ctx.KV, pl.Product)
+	if err != nil {
+		return err
+	}
+	qty, err := gongxu.MulInt64(pl.Total, 1000) // units → milli-units
+	if err != nil {
+		return err
+	}
+	due, err := gongxu.AddInt64(ctx.Time, prodt.LeadTimeDays*24*3600*1000)
+	if err != nil {
+		return err
+	}
+	_, err = o.prod.OpenFromPool(ctx, pl.ID, pl.Factory, pl.Product, gongxu.Qty(qty), due)
+	return err
 }
 
 // goods is the pool module's view of a pool's goods: production takes the
@@ -102,14 +141,6 @@ func (g goods) ReceivedAtHub(ctx *module.Context, p gongxu.Pool, hub gongxu.OrgI
 }
 
 func (g goods) PickedUp(ctx *module.Context, pk gongxu.Pickup) error { return g.tr.PickedUp(ctx, pk) }
-
-// ignoreRefusal passes up only broken invariants.
-func ignoreRefusal(err error) error {
-	if err != nil && gongxu.ErrorKind(err) == gongxu.KindInternal {
-		return err
-	}
-	return nil
-}
 
 // List returns the modules in execution order.
 func (s *Set) List() []module.Module {

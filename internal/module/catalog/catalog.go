@@ -30,8 +30,14 @@ type Members interface {
 // Module is the catalog module.
 type Module struct{ members Members }
 
-// New returns the catalog module.
-func New(members Members) *Module { return &Module{members: members} }
+// New returns the catalog module. Errors: KindInvalid when a dependency is
+// missing.
+func New(members Members) (*Module, error) {
+	if err := module.Require(Name, "members", members); err != nil {
+		return nil, err
+	}
+	return &Module{members: members}, nil
+}
 
 // Name implements module.Module.
 func (*Module) Name() string { return Name }

@@ -115,8 +115,13 @@ func (m *Module) close(ctx *module.Context, p *gongxu.Pool, why string) error {
 	if err := savePool(ctx, p); err != nil {
 		return err
 	}
-	if p.Status == gongxu.PoolSucceeded && m.onSucceeded != nil {
-		return m.onSucceeded(ctx, *p)
+	if p.Status != gongxu.PoolSucceeded {
+		return nil
 	}
-	return nil
+	err = m.production.OpenForPool(ctx, *p)
+	if err == nil || gongxu.ErrorKind(err) == gongxu.KindInternal {
+		return err
+	}
+	history(ctx, p, gongxu.PoolSucceeded, "no production order: "+gongxu.ErrorMessage(err))
+	return savePool(ctx, p)
 }

@@ -70,8 +70,12 @@
 // Messages: pool/open, pool/cancel, pool/start_production, pool/ship (the
 // factory); pool/batch, pool/hub_reduce, pool/confirm_delivery, pool/pickup
 // (a hub); pool/pledge and pool/reduce (any key: open routes). The rfq
-// module opens awarded pools through OpenAwarded; internal/modules wires the
-// goods side (SetGoods: production and trace).
+// module opens awarded pools through OpenAwarded. New takes every
+// dependency: members, catalog, settle, the goods side (Goods: production
+// and trace) and Production, which opens a succeeded pool's production
+// order; a pool whose product or total cannot become an order stays
+// succeeded, its history saying why. The production module moves pools
+// along through Stages, which needs no module.
 //
 // Events: pool.pool (pool, status, json: the whole Pool) on every change of
 // a pool, pool.share (pool, hub, json: HubShare), pool.pledge (pool, id,

@@ -53,7 +53,13 @@ type Goods interface {
 	PickedUp(ctx *module.Context, pk gongxu.Pickup) error
 }
 
-// SetGoods wires the goods side (internal/modules does, before the chain
-// starts). Without it, pool/ship is refused and deliveries and pickups are
-// not traced.
-func (m *Module) SetGoods(g Goods) { m.goods = g }
+// Production is what the pool module asks of the production module as a
+// pool succeeds, inside the same block (internal/modules adapts it).
+type Production interface {
+	// OpenForPool opens the production order of pool p, which just
+	// succeeded. Errors: a refusal (any kind but KindInternal: the pool's
+	// product or total cannot become an order) leaves the pool succeeded,
+	// its history saying why no order was opened; anything else is a broken
+	// invariant and halts the node.
+	OpenForPool(ctx *module.Context, p gongxu.Pool) error
+}

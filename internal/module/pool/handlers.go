@@ -535,11 +535,17 @@ func (m *Module) handleStartProduction(ctx *module.Context, msg module.Msg) erro
 	return savePool(ctx, &p)
 }
 
+// Stages moves pools along as their production orders do: what the
+// production module calls (its Pools). It needs no other module, so the
+// production module, which this module needs, is built with it before this
+// one exists (internal/modules). The zero value is ready.
+type Stages struct{}
+
 // Producing moves a succeeded pool to in production, as its production
 // order's first work order starts (the production module calls it). A pool
 // already in production or past it is left as it is.
-func (m *Module) Producing(ctx *module.Context, id uint64, reason string) error {
-	p, err := m.Pool(ctx.KV, id)
+func (Stages) Producing(ctx *module.Context, id uint64, reason string) error {
+	p, err := loadPool(ctx.KV, id)
 	if err != nil {
 		return err
 	}
@@ -553,8 +559,8 @@ func (m *Module) Producing(ctx *module.Context, id uint64, reason string) error 
 // Ready marks a pool in production ready: its production order completed
 // and the finished lots wait for the hubs (the production module calls it).
 // A pool in any other status is left as it is.
-func (m *Module) Ready(ctx *module.Context, id uint64, reason string) error {
-	p, err := m.Pool(ctx.KV, id)
+func (Stages) Ready(ctx *module.Context, id uint64, reason string) error {
+	p, err := loadPool(ctx.KV, id)
 	if err != nil {
 		return err
 	}
@@ -602,7 +608,7 @@ func (m *Module) handleConfirmDelivery(ctx *module.Context, msg module.Msg) erro
 	if err := saveShare(ctx, &s); err != nil {
 		return err
 	}
-	if len(s.Shipped) > 0 && m.goods != nil {
+	if len(s.Shipped) > 0 {
 		if err := m.goods.ReceivedAtHub(ctx, p, hub, s.Shipped); err != nil {
 			return err
 		}
@@ -655,9 +661,6 @@ func (m *Module) handleShip(ctx *module.Context, msg module.Msg) error {
 	}
 	if s.Delivered {
 		return conflict("hub %s already confirmed its delivery of pool %d", sm.Hub, p.ID)
-	}
-	if m.goods == nil {
-		return fmt.Errorf("pool: no goods module is wired to ship pool %d", p.ID)
 	}
 	qty, err := gongxu.MulInt64(s.Qty, 1000) // units → milli-units
 	if err != nil {
@@ -756,7 +759,7 @@ func (m *Module) handlePickup(ctx *module.Context, msg module.Msg) error {
 		return err
 	}
 	ctx.Emit(gongxu.NewEvent(gongxu.EventPickup, "pool", uitoa(p.ID), "hub", string(hub), "pledge", pledge, "json", string(b)))
-	if len(pk.Lots) > 0 && m.goods != nil {
+	if len(pk.Lots) > 0 {
 		return m.goods.PickedUp(ctx, pk)
 	}
 	return nil

@@ -19,22 +19,22 @@ const prefix = Name + "/"
 
 // Module is the pool module. All of its state is in the KV.
 type Module struct {
-	members Members
-	catalog Catalog
-	settle  Settle
+	Stages // what the production module calls, as a pool's order moves
 
-	onSucceeded func(ctx *module.Context, p gongxu.Pool) error
-	goods       Goods
+	members    Members
+	catalog    Catalog
+	settle     Settle
+	goods      Goods
+	production Production
 }
 
-// OnSucceeded sets what follows a pool's success inside the same block (the
-// production module opens the pool's production order); internal/modules
-// wires it. A returned error is a broken invariant and halts the node.
-func (m *Module) OnSucceeded(fn func(ctx *module.Context, p gongxu.Pool) error) { m.onSucceeded = fn }
-
-// New returns the pool module.
-func New(members Members, catalog Catalog, settle Settle) *Module {
-	return &Module{members: members, catalog: catalog, settle: settle}
+// New returns the pool module. Errors: KindInvalid when a dependency is
+// missing.
+func New(members Members, catalog Catalog, settle Settle, goods Goods, production Production) (*Module, error) {
+	if err := module.Require(Name, "members", members, "a catalog", catalog, "settle", settle, "goods", goods, "production", production); err != nil {
+		return nil, err
+	}
+	return &Module{members: members, catalog: catalog, settle: settle, goods: goods, production: production}, nil
 }
 
 // Name implements module.Module.
@@ -99,7 +99,9 @@ type pledgeRec struct {
 }
 
 // Pool returns a pool. Errors: KindNotFound.
-func (*Module) Pool(r store.Reader, id uint64) (gongxu.Pool, error) {
+func (*Module) Pool(r store.Reader, id uint64) (gongxu.Pool, error) { return loadPool(r, id) }
+
+func loadPool(r store.Reader, id uint64) (gongxu.Pool, error) {
 	var p gongxu.Pool
 	ok, err := module.Load(r, poolKey(id), &p)
 	if err != nil {

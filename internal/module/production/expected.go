@@ -21,6 +21,7 @@ type Catalog interface {
 // Pools is what the production module tells the pool module as a pool's
 // production order moves: its first work order started (Producing), its
 // quantity completed (Ready). Each leaves a pool in another status as it is.
+// pool.Stages does it, and needs no module.
 type Pools interface {
 	Producing(ctx *module.Context, pool uint64, reason string) error
 	Ready(ctx *module.Context, pool uint64, reason string) error
@@ -37,7 +38,3 @@ type Tracer interface {
 	Received(ctx *module.Context, po gongxu.PurchaseOrder, shipment int, lots []gongxu.LotQty) error
 	Completed(ctx *module.Context, wo gongxu.WorkOrder) error
 }
-
-// SetTracer wires the trace module (internal/modules does, before the
-// chain starts). Without one, movements are not traced.
-func (m *Module) SetTracer(t Tracer) { m.tracer = t }

@@ -377,10 +377,7 @@ func (m *Module) handleShip(ctx *module.Context, msg module.Msg) error {
 	if err := savePO(ctx, &po); err != nil {
 		return err
 	}
-	if m.tracer != nil {
-		return m.tracer.Shipped(ctx, po, sh)
-	}
-	return nil
+	return m.tracer.Shipped(ctx, po, sh)
 }
 
 func lineQtys(ls []gongxu.POLine) []gongxu.Qty {
@@ -439,10 +436,7 @@ func (m *Module) handleReceive(ctx *module.Context, msg module.Msg) error {
 	if err := savePO(ctx, &po); err != nil {
 		return err
 	}
-	if m.tracer != nil {
-		return m.tracer.Received(ctx, po, r.Shipment, received)
-	}
-	return nil
+	return m.tracer.Received(ctx, po, r.Shipment, received)
 }
 
 func (m *Module) handleWOStart(ctx *module.Context, msg module.Msg) error {
@@ -606,10 +600,8 @@ func (m *Module) handleWOComplete(ctx *module.Context, msg module.Msg) error {
 	if err := saveWO(ctx, &w); err != nil {
 		return err
 	}
-	if m.tracer != nil {
-		if err := m.tracer.Completed(ctx, w); err != nil {
-			return err
-		}
+	if err := m.tracer.Completed(ctx, w); err != nil {
+		return err
 	}
 	p, err := gongxu.AddInt64(int64(o.Produced), int64(c.Produced))
 	if err != nil {

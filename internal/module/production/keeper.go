@@ -20,12 +20,16 @@ type Module struct {
 	members Members
 	catalog Catalog
 	pools   Pools
-	tracer  Tracer // nil: movements are not traced
+	tracer  Tracer
 }
 
-// New returns the production module.
-func New(members Members, catalog Catalog, pools Pools) *Module {
-	return &Module{members: members, catalog: catalog, pools: pools}
+// New returns the production module. Errors: KindInvalid when a dependency
+// is missing.
+func New(members Members, catalog Catalog, pools Pools, tracer Tracer) (*Module, error) {
+	if err := module.Require(Name, "members", members, "a catalog", catalog, "pools", pools, "a tracer", tracer); err != nil {
+		return nil, err
+	}
+	return &Module{members: members, catalog: catalog, pools: pools, tracer: tracer}, nil
 }
 
 // Name implements module.Module.
@@ -111,7 +115,15 @@ func (*Module) WO(r store.Reader, id uint64) (gongxu.WorkOrder, error) {
 }
 
 // Lot returns a lot. Errors: KindNotFound.
-func (*Module) Lot(r store.Reader, id gongxu.LotID) (gongxu.Lot, error) {
+func (*Module) Lot(r store.Reader, id gongxu.LotID) (gongxu.Lot, error) { return Lots{}.Lot(r, id) }
+
+// Lots reads the module's lots, and needs no other module: the trace
+// module, which this module needs, is built with it before this one exists
+// (internal/modules). The zero value is ready.
+type Lots struct{}
+
+// Lot returns a lot. Errors: KindNotFound.
+func (Lots) Lot(r store.Reader, id gongxu.LotID) (gongxu.Lot, error) {
 	var l gongxu.Lot
 	ok, err := module.Load(r, lotKey(id), &l)
 	if err == nil && !ok {

@@ -51,8 +51,12 @@ type Module struct {
 }
 
 // New returns the rfq module. openPool turns each awarded bid into a pool.
-func New(members Members, openPool OpenPool) *Module {
-	return &Module{members: members, openPool: openPool}
+// Errors: KindInvalid when a dependency is missing.
+func New(members Members, openPool OpenPool) (*Module, error) {
+	if err := module.Require(Name, "members", members, "a pool opener", openPool); err != nil {
+		return nil, err
+	}
+	return &Module{members: members, openPool: openPool}, nil
 }
 
 // Name implements module.Module.

@@ -23,9 +23,13 @@ type Module struct {
 	members Members
 }
 
-// New returns the trace module.
-func New(parser Parser, lots Lots, members Members) *Module {
-	return &Module{parser: parser, lots: lots, members: members}
+// New returns the trace module. Errors: KindInvalid when a dependency is
+// missing.
+func New(parser Parser, lots Lots, members Members) (*Module, error) {
+	if err := module.Require(Name, "an EPCIS parser", parser, "lots", lots, "members", members); err != nil {
+		return nil, err
+	}
+	return &Module{parser: parser, lots: lots, members: members}, nil
 }
 
 // Name implements module.Module.
