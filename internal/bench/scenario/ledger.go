@@ -26,7 +26,6 @@ type LedgerOptions struct {
 	Rates       []int
 	App         string // gongxu, kvstore or both
 	ProfileRate int
-	ProfileDir  string
 }
 
 // txBytes is the wire size of every bench ledger transaction, both apps.
@@ -73,16 +72,11 @@ func RunLedger(ctx context.Context, env Env, o LedgerOptions) (*bench.Report, er
 		perApp := 2*time.Minute + time.Duration(len(o.Rates))*(o.Step+o.Drain+15*time.Second)
 		o.Timeout = time.Duration(len(apps))*perApp + time.Minute
 	}
-	ctx, dir, end, err := o.begin(ctx, "gongxu-bench-")
+	ctx, dir, end, err := o.begin(ctx, "gongxu-bench-", o.ProfileRate != 0)
 	if err != nil {
 		return nil, err
 	}
 	defer end()
-	if o.ProfileRate != 0 {
-		if o.ProfileDir, err = absDir(o.ProfileDir); err != nil {
-			return nil, err
-		}
-	}
 	keys := signerKeys(o.Signers)
 	rep := &bench.Report{Command: o.command(), CPUs: runtime.NumCPU(), GoVersion: runtime.Version(), Validators: o.Validators,
 		Signers: o.Signers, StepSecs: o.Step.Seconds(), WindowSecs: (o.Step - o.Warmup).Seconds(), TxBytes: map[string]int{}}

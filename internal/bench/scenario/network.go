@@ -239,6 +239,7 @@ type Common struct {
 	// committed/s, Drain the longest wait after it for its txs to commit.
 	Step, Warmup, Drain time.Duration
 	Dir                 string        // for the node homes, kept ("": a temporary directory, removed)
+	ProfileDir          string        // for CPU profiles of node 0 (bench trace: "" for none)
 	Timeout             time.Duration // of the whole run (0: from its plan)
 }
 
@@ -254,10 +255,18 @@ func (c Common) check(stepFlag string) error {
 	return nil
 }
 
-// begin bounds ctx by c.Timeout (which the caller has set) and returns the
+// begin bounds ctx by c.Timeout (which the caller has set), makes
+// c.ProfileDir absolute if profile (the nodes run elsewhere), and returns the
 // directory of the node homes, a new temporary one named after pattern
 // unless c.Dir is set; end cancels the context and removes that directory.
-func (c Common) begin(ctx context.Context, pattern string) (_ context.Context, dir string, end func(), _ error) {
+func (c *Common) begin(ctx context.Context, pattern string, profile bool) (_ context.Context, dir string, end func(), _ error) {
+	if profile {
+		abs, err := filepath.Abs(c.ProfileDir)
+		if err != nil {
+			return nil, "", nil, gongxu.Wrap(err, "profile dir")
+		}
+		c.ProfileDir = abs
+	}
 	ctx, cancel := context.WithTimeout(ctx, c.Timeout)
 	if c.Dir != "" {
 		return ctx, c.Dir, cancel, nil
@@ -268,12 +277,6 @@ func (c Common) begin(ctx context.Context, pattern string) (_ context.Context, d
 		return nil, "", nil, gongxu.Wrap(err, "temp dir")
 	}
 	return ctx, dir, func() { cancel(); os.RemoveAll(dir) }, nil
-}
-
-// absDir makes the profile directory absolute (the nodes run elsewhere).
-func absDir(dir string) (string, error) {
-	abs, err := filepath.Abs(dir)
-	return abs, gongxu.Wrap(err, "profile dir")
 }
 
 // stepLoad is one rate step of a load on a network.

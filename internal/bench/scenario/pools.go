@@ -32,7 +32,6 @@ type PoolsOptions struct {
 	FillRate, Trickle               int
 	Phases                          []string
 	ProfileRate                     int
-	ProfileDir                      string
 }
 
 // The phases of bench pools.
@@ -161,16 +160,11 @@ func RunPools(ctx context.Context, env Env, o PoolsOptions) (*PoolsReport, error
 			o.Timeout += o.CloseIn + 2*time.Minute
 		}
 	}
-	ctx, dir, end, err := o.begin(ctx, "gongxu-bench-pools-")
+	ctx, dir, end, err := o.begin(ctx, "gongxu-bench-pools-", o.ProfileRate != 0)
 	if err != nil {
 		return nil, err
 	}
 	defer end()
-	if o.ProfileRate != 0 {
-		if o.ProfileDir, err = absDir(o.ProfileDir); err != nil {
-			return nil, err
-		}
-	}
 	b := &poolsBench{o: o, net: newNetwork(env, "", dir), counts: map[uint64]*pledgeCount{}, drain: o.Drain, settleWait: poolsSettleWait}
 	defer b.net.close()
 	b.orgKeys = signerKeys(max(o.Hubs, o.Consumers))

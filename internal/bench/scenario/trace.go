@@ -30,7 +30,6 @@ type TraceOptions struct {
 	StartRate     int     // events/s offered by the baseline's first step
 	Growth        float64 // offered rate of a step over the one before
 	MaxSteps      int
-	ProfileDir    string // "": no profiles
 }
 
 // traceSatFraction is the share of its offered tx/s a step must commit to
@@ -100,16 +99,11 @@ func RunTrace(ctx context.Context, env Env, o TraceOptions) (*TraceReport, error
 	if o.Timeout == 0 {
 		o.Timeout = 3*time.Minute + time.Duration((1+len(o.Sizes))*o.MaxSteps)*(o.Step+o.Drain+traceSettleWait/2)
 	}
-	ctx, dir, end, err := o.begin(ctx, "gongxu-bench-trace-")
+	ctx, dir, end, err := o.begin(ctx, "gongxu-bench-trace-", o.ProfileDir != "")
 	if err != nil {
 		return nil, err
 	}
 	defer end()
-	if o.ProfileDir != "" {
-		if o.ProfileDir, err = absDir(o.ProfileDir); err != nil {
-			return nil, err
-		}
-	}
 	// Event times lie in the past (the chain refuses events more than five
 	// minutes after the block time), within the last two hours.
 	b := &traceBench{o: o, net: newNetwork(env, "", dir), keys: signerKeys(o.Signers),
