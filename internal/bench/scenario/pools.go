@@ -49,6 +49,7 @@ const (
 	poolsCurrency    = "CNY"
 	poolsFactory     = gongxu.OrgID("bench-factory")
 	poolsSKU         = "bench-tee"
+	poolsMOQ         = 1000        // units
 	poolsCap         = 100_000_000 // units
 	poolsHubDeposit  = 10_000_000_000_000
 	poolsUserDeposit = 10_000_000_000
@@ -298,7 +299,7 @@ func (b *poolsBench) setup(ctx context.Context) error {
 	}
 	txs = append(txs, signTx(b.factory, catalog.TypePublish, catalog.MsgPublish{SKU: poolsSKU, Name: "Bench T-shirt", Unit: "piece", Variants: variants}, fseq))
 	fseq++
-	txs = append(txs, signTx(b.factory, pool.TypeOpen, b.openMsg(time.Now().Add(30*24*time.Hour).UnixMilli(), 1000), fseq))
+	txs = append(txs, signTx(b.factory, pool.TypeOpen, b.openMsg(time.Now().Add(30*24*time.Hour).UnixMilli()), fseq))
 	hseq := make([]uint64, o.Hubs)
 	for h, k := range b.hubKeys {
 		hseq[h]++
@@ -329,8 +330,9 @@ func (b *poolsBench) setup(ctx context.Context) error {
 	return nil
 }
 
-func (b *poolsBench) openMsg(deadline, moq int64) pool.MsgOpen {
-	return pool.MsgOpen{Product: gongxu.NewProductID(poolsFactory, poolsSKU), Tiers: poolsTiers, MOQ: moq, Cap: poolsCap, CasePack: 1,
+// openMsg opens a pool of the bench's product, with an MOQ of poolsMOQ.
+func (b *poolsBench) openMsg(deadline int64) pool.MsgOpen {
+	return pool.MsgOpen{Product: gongxu.NewProductID(poolsFactory, poolsSKU), Tiers: poolsTiers, MOQ: poolsMOQ, Cap: poolsCap, CasePack: 1,
 		Currency: poolsCurrency, Deadline: deadline}
 }
 
@@ -385,7 +387,7 @@ func (b *poolsBench) closing(ctx context.Context) error {
 	d2 := time.Now().Add(o.CloseIn)
 	d3 := d2.Add(10 * time.Second)
 	open := func(deadline time.Time, seq uint64) []byte {
-		return signTx(b.factory, pool.TypeOpen, b.openMsg(deadline.UnixMilli(), 1000), seq)
+		return signTx(b.factory, pool.TypeOpen, b.openMsg(deadline.UnixMilli()), seq)
 	}
 	if err := commitTxs(ctx, rpc, node0, [][]byte{open(d2, fseq), open(d3, fseq+1)}); err != nil {
 		return fmt.Errorf("close: open pools: %w", err)

@@ -30,10 +30,10 @@ func TestBatchBodyIsAValidBatch(t *testing.T) {
 		}
 		var units int64
 		for i, l := range m.Leaves {
-			if len(l.ID) != c.idLen || l.Qty != leafQty(i) || l.Variant != leafVariants[i%3] {
+			if len(l.ID) != c.idLen || int64(l.Qty) != leafQty(i) || l.Variant != leafVariants[i%3] {
 				t.Fatalf("leaf %d = %+v", i, l)
 			}
-			units += l.Qty
+			units += int64(l.Qty)
 		}
 		if units != batchUnits(c.n) {
 			t.Fatalf("%d leaves: %d units, batchUnits says %d", c.n, units, batchUnits(c.n))

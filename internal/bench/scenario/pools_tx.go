@@ -124,7 +124,7 @@ type poolCheck struct {
 }
 
 func newPoolCheck(p gongxu.Pool, c pledgeCount, leaves int) poolCheck {
-	return poolCheck{Pool: p.ID, Status: string(p.Status), Pledges: p.Pledges, Units: p.Total,
+	return poolCheck{Pool: p.ID, Status: string(p.Status), Pledges: p.Pledges, Units: int64(p.Total),
 		CountedPledges: c.pledges(leaves), CountedUnits: c.units(leaves)}
 }
 
