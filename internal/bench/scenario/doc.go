@@ -4,12 +4,14 @@
 // direct pledges and a closing pool; EPCIS documents through trace/capture),
 // how it measures them and its report (table and JSON).
 //
-// What the three share lives in one place (network.go): writing a network's
-// node homes and genesis on free loopback ports, starting its nodes as child
-// processes and supervising them, a rate step of a fresh bench.Runner with
-// the chain's own sequences, the wait for the mempools to empty, committing
-// set-up transactions, and reading the nodes' block logs. The open-loop
-// harness itself (runner, RPC, statistics, processes) is package bench.
+// What the three share is written once: their common settings, writing a
+// network's node homes and genesis on free loopback ports, starting its nodes
+// as child processes and supervising them, a rate step of a fresh
+// bench.Runner followed by the wait for the mempools to empty, and node 0's
+// block log per step (network.go); keys, the chain's sequences and the
+// commit of set-up transactions (seq.go); the reports' heading, tables and
+// submit errors (report.go). The open-loop harness itself (runner, RPC,
+// statistics, processes) is package bench.
 //
 // The program that runs a scenario (package cli) gives it an Env: its own
 // binary and arguments that start a node, and the node's way of writing its
