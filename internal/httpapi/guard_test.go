@@ -13,7 +13,7 @@ import (
 	"time"
 
 	gongxu "github.com/gongxu-network/gongxu"
-	"github.com/gongxu-network/gongxu/internal/httpapi/fake"
+	"github.com/gongxu-network/gongxu/internal/testenv/inproc"
 	"github.com/gongxu-network/gongxu/internal/token"
 )
 
@@ -54,7 +54,8 @@ func registered(k string) bool {
 // TestCaptureNeedsAToken: POST /epcis/capture makes the node sign, so
 // without a valid bearer token it answers 401 and sends nothing.
 func TestCaptureNeedsAToken(t *testing.T) {
-	doc := gs1Example("Example_9.6.1-ObjectEvent.jsonld")()
+	doc := gs1Example("Example_9.6.1-ObjectEvent.jsonld")(nil)
+	secret := netEnv(t).secret // another node's token
 	for _, c := range []struct {
 		name    string
 		header  []string
@@ -63,19 +64,23 @@ func TestCaptureNeedsAToken(t *testing.T) {
 	}{
 		{"none", nil, false, "no Authorization header"},
 		{"wrong token", []string{"Authorization", "Bearer gx_not-a-token-of-this-node-000000000000000000"}, true, "not valid"},
-		{"token of a removed name", []string{"Authorization", "Bearer " + fake.Token + "x"}, true, "not valid"},
+		{"token of another node", []string{"Authorization", "Bearer " + secret}, true, "not valid"},
 		{"basic", []string{"Authorization", "Basic dXNlcjpwYXNz"}, false, "not of the Bearer scheme"},
 		{"empty bearer", []string{"Authorization", "Bearer "}, false, "no single token"},
-		{"two tokens", []string{"Authorization", "Bearer " + fake.Token + " " + fake.Token}, false, "no single token"},
-		{"two headers", []string{"Authorization", "Bearer " + fake.Token, "Authorization", "Bearer " + fake.Token}, false, "more than one"},
+		{"two tokens", nil, false, "no single token"},
+		{"two headers", nil, false, "more than one"},
 		{"token in the query", nil, false, "no Authorization header"},
 	} {
-		e := newEnv()
-		var op *fake.Operator
-		withTrace(func(_ *env, _ *fake.Trace, o *fake.Operator) { op = o })(e)
+		e := netEnv(t)
+		op := e.op
 		target := "/epcis/capture"
-		if c.name == "token in the query" {
-			target += "?access_token=" + fake.Token
+		switch c.name {
+		case "token in the query":
+			target += "?access_token=" + e.secret
+		case "two tokens":
+			c.header = []string{"Authorization", "Bearer " + e.secret + " " + e.secret}
+		case "two headers":
+			c.header = []string{"Authorization", "Bearer " + e.secret, "Authorization", "Bearer " + e.secret}
 		}
 		rec := e.doWith("POST", target, ldJSON, doc, c.header...)
 		if rec.Code != http.StatusUnauthorized {
@@ -93,23 +98,22 @@ func TestCaptureNeedsAToken(t *testing.T) {
 		if sent := op.Sent(); len(sent) != 0 {
 			t.Errorf("%s: the node signed %d messages", c.name, len(sent))
 		}
-		if strings.Contains(rec.Body.String(), fake.Token) {
+		if strings.Contains(rec.Body.String(), e.secret) {
 			t.Errorf("%s: the answer repeats the token", c.name)
 		}
 		documented(t, "POST /epcis/capture", rec.Code, rec.Body.Bytes(), "WWW-Authenticate")
 	}
 	// With the token (the scheme's case does not matter), it signs once.
-	e := newEnv()
-	var op *fake.Operator
-	withTrace(func(_ *env, _ *fake.Trace, o *fake.Operator) { op = o })(e)
-	if rec := e.doWith("POST", "/epcis/capture", ldJSON, doc, "Authorization", "bearer "+fake.Token); rec.Code != captureStatus || len(op.Sent()) != 1 {
+	e := netEnv(t)
+	op := e.op
+	if rec := e.doWith("POST", "/epcis/capture", ldJSON, doc, "Authorization", "bearer "+e.secret); rec.Code != captureStatus || len(op.Sent()) != 1 {
 		t.Fatalf("with the token: %d %s, %d sent", rec.Code, rec.Body, len(op.Sent()))
 	}
-	if !strings.Contains(e.logs.String(), "token="+fake.TokenName) {
+	if !strings.Contains(e.logs.String(), "token=tests") {
 		t.Error("the log does not name the token that made the node sign")
 	}
 	// POST /v1/txs takes signed transactions and needs no token.
-	if rec := e.doWith("POST", "/v1/txs", octet, []byte("vote")); rec.Code != 200 {
+	if rec := e.doWith("POST", "/v1/txs", octet, e.tx("no token")); rec.Code != 200 || !strings.Contains(rec.Body.String(), `"code":0`) {
 		t.Errorf("POST /v1/txs without a token: %d %s", rec.Code, rec.Body)
 	}
 }
@@ -118,13 +122,12 @@ func TestCaptureNeedsAToken(t *testing.T) {
 // added while it serves is accepted at once, and refused once removed.
 func TestTokensOfARunningServer(t *testing.T) {
 	path := token.Path(t.TempDir())
-	e := newEnv()
-	var op *fake.Operator
-	withTrace(func(_ *env, _ *fake.Trace, o *fake.Operator) { op = o })(e)
+	e := netEnv(t)
+	op := e.op
 	e.cfg.Tokens = token.Open(path)
 	srv := httptest.NewServer(New(e.cfg))
 	defer srv.Close()
-	doc := gs1Example("Example_9.6.1-ObjectEvent.jsonld")()
+	doc := gs1Example("Example_9.6.1-ObjectEvent.jsonld")(e)
 	capture := func(secret string) int {
 		req, _ := http.NewRequest("POST", srv.URL+"/epcis/capture", strings.NewReader(string(doc)))
 		req.Header.Set("Content-Type", ldJSON)
@@ -178,7 +181,7 @@ func (c *clock) add(d time.Duration) {
 // the server's clock, which the test moves); cheap reads are not limited.
 func TestRateLimits(t *testing.T) {
 	clk := &clock{t: time.Unix(1_750_000_000, 0)}
-	e := newEnv()
+	e := newEnv(t)
 	e.cfg.Limits = Limits{Costly: Rate{PerSecond: 0.5, Burst: 2}, Writes: Rate{PerSecond: 1, Burst: 3}}
 	e.cfg.Now = clk.now
 	srv := httptest.NewServer(New(e.cfg))
@@ -240,7 +243,7 @@ func TestRateLimits(t *testing.T) {
 	if code, h, eb := get("POST", "/v1/txs"); code != 429 || h.Get("Retry-After") != "1" || eb.Code != "quota" {
 		t.Errorf("write over the rate: %d %q %+v", code, h.Get("Retry-After"), eb)
 	}
-	if n := len(e.node.Submitted()); n != 3 {
+	if n := len(e.node.submitted()); n != 3 {
 		t.Errorf("%d transactions submitted, want 3: a refused one reaches nothing", n)
 	}
 }
@@ -249,12 +252,12 @@ func TestRateLimits(t *testing.T) {
 // site its /64, and beyond the clients tracked the rest share one.
 func TestRateLimitsPerClient(t *testing.T) {
 	clk := &clock{t: time.Unix(1_750_000_000, 0)}
-	e := newEnv()
+	e := envOn(t, nil) // no trace service: the walks that pass answer 503
 	e.cfg.Limits = Limits{Costly: Rate{PerSecond: 1, Burst: 1}, Clients: 3}
 	e.cfg.Now = clk.now
 	h := New(e.cfg)
 	from := func(remote string) int {
-		req := httptest.NewRequest("GET", "/v1/trace/back/"+string(fake.LotMade), nil)
+		req := httptest.NewRequest("GET", "/v1/trace/back/"+string(inproc.JacketLot), nil)
 		req.RemoteAddr = remote
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
@@ -280,7 +283,7 @@ func TestRateLimitsPerClient(t *testing.T) {
 func TestHealthDegraded(t *testing.T) {
 	var mu sync.Mutex
 	var reason error
-	e := newEnv()
+	e := newEnv(t)
 	e.cfg.Health = func(context.Context) error { mu.Lock(); defer mu.Unlock(); return reason }
 	set := func(err error) { mu.Lock(); reason = err; mu.Unlock() }
 	srv := httptest.NewServer(New(e.cfg))

@@ -20,7 +20,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	gongxu "github.com/gongxu-network/gongxu"
-	"github.com/gongxu-network/gongxu/internal/httpapi/fake"
+	"github.com/gongxu-network/gongxu/internal/chain/chaintest"
+	"github.com/gongxu-network/gongxu/internal/testenv/inproc"
+	"github.com/gongxu-network/gongxu/internal/token"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from the responses")
@@ -43,44 +45,83 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// env is a handler over the fakes, with its logs.
+// env is a handler over the services of a network made of the real parts
+// (inproc): the World's story for the reads, a fresh network of its orgs
+// for the writes, with a real token store, the node's submissions counted,
+// and its logs.
 type env struct {
-	node     *fake.Node
-	members  *fake.Members
-	txs      *fake.Txs
-	pools    *fake.Pools
-	rfqs     *fake.RFQs
-	receipts *fake.Receipts
-	prod     *fake.Production
-	plans    *fake.Plans
-	cfg      Config
-	logs     *syncBuffer
+	w      *inproc.World
+	op     *inproc.Operator // Acme's: the node's operator
+	node   *countingNode
+	secret string // of the tests' API token, named "tests"
+	cfg    Config
+	logs   *syncBuffer
 }
 
-func newEnv() *env {
-	node, members, txs := fake.New()
-	pools, rfqs, receipts := fake.NewMarket()
-	prod := fake.NewProduction()
-	plans := fake.NewPlans()
+// newEnv is a handler over a new World.
+func newEnv(t testing.TB) *env { return envOn(t, inproc.NewWorld(t)) }
+
+// netEnv is a handler over a new network of the World's orgs that has
+// done nothing yet, for the requests that write.
+func netEnv(t testing.TB) *env {
+	return envOn(t, &inproc.World{Net: inproc.New(t, inproc.Genesis{Orgs: inproc.Orgs(), Validators: inproc.Validators()})})
+}
+
+// envOn is a handler over w's services; nil w: no service at all.
+func envOn(t testing.TB, w *inproc.World) *env {
+	t.Helper()
+	tokens := token.Open(token.Path(t.TempDir()))
+	secret, err := tokens.Add("tests")
+	if err != nil {
+		t.Fatal(err)
+	}
 	reg := prometheus.NewRegistry()
 	c := prometheus.NewCounter(prometheus.CounterOpts{Name: "gongxu_test_events_total", Help: "Events counted by the test."})
 	c.Add(3)
 	reg.MustRegister(c)
 	logs := &syncBuffer{}
-	return &env{
-		node: node, members: members, txs: txs, pools: pools, rfqs: rfqs, receipts: receipts, prod: prod, plans: plans, logs: logs,
-		cfg: Config{
-			Node: node, Members: members, Txs: txs, Pools: pools, RFQs: rfqs, Receipts: receipts, Production: prod, Plans: plans,
-			Tokens: fake.Tokens{}, Registry: reg,
-			Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		},
+	e := &env{w: w, secret: secret, logs: logs, cfg: Config{Tokens: tokens, Registry: reg,
+		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}}
+	if w == nil {
+		return e
 	}
+	db := w.Read()
+	e.op = w.Operator(inproc.Acme)
+	e.node = &countingNode{NodeService: w.Node()}
+	e.cfg.Node, e.cfg.Members, e.cfg.Txs, e.cfg.Pools, e.cfg.RFQs = e.node, db, db, db, db
+	e.cfg.Receipts, e.cfg.Production, e.cfg.Plans, e.cfg.Trace, e.cfg.Operator = w.Receipts(), db, w.Plans(), db, e.op
+	return e
+}
+
+// countingNode is the node, with its Submit calls counted.
+type countingNode struct {
+	gongxu.NodeService
+	mu    sync.Mutex
+	calls []submitted
+}
+
+type submitted struct {
+	tx   []byte
+	wait bool
+}
+
+func (n *countingNode) Submit(ctx context.Context, tx []byte, wait bool) (gongxu.TxResult, error) {
+	n.mu.Lock()
+	n.calls = append(n.calls, submitted{bytes.Clone(tx), wait})
+	n.mu.Unlock()
+	return n.NodeService.Submit(ctx, tx, wait)
+}
+
+func (n *countingNode) submitted() []submitted {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return append([]submitted(nil), n.calls...)
 }
 
 // do sends a request with the tests' API token, as a client of the
 // signing routes would; doWith sends other headers instead.
 func (e *env) do(method, target, ctype string, body []byte) *httptest.ResponseRecorder {
-	return e.doWith(method, target, ctype, body, "Authorization", "Bearer "+fake.Token)
+	return e.doWith(method, target, ctype, body, "Authorization", "Bearer "+e.secret)
 }
 
 // doWith sends a request with the header pairs given (name, value, …).
@@ -97,24 +138,67 @@ func (e *env) doWith(method, target, ctype string, body []byte, header ...string
 	return rec
 }
 
+// tx is a transaction signed by Acme's key at its next sequence: the org
+// updates its description (note makes each one different).
+func (e *env) tx(note string) []byte {
+	return e.w.Sign(inproc.Acme, "member/update_org", inproc.M{"description": "Knitwear and jackets, Ningbo. " + note})
+}
+
+// staleTx is a transaction Acme signed with a sequence already used.
+func staleTx() []byte {
+	b, _ := json.Marshal(inproc.M{"description": "a replay"})
+	return gongxu.SignTx(inproc.ChainID, chaintest.Key(inproc.Acme), "member/update_org", b, 0).Encode()
+}
+
+// expand replaces the names of the World's transactions in a target:
+// {vote} (a vote), {batch} (a hub's batch of 20 pledges), {capture} (an
+// EPCIS capture) and {rejected_capture} (a capture the ledger refused);
+// {batch_lower} is {batch} in lower case.
+func (e *env) expand(target string) string {
+	if e.w == nil || e.w.JacketsOpen == 0 {
+		return target
+	}
+	batch := e.w.Batches[e.w.JacketsOpen][inproc.Hilltown][0].Tx
+	return strings.NewReplacer("{vote}", e.w.RiversideVote, "{batch}", batch, "{batch_lower}", strings.ToLower(batch),
+		"{capture}", e.w.CaptureTx, "{rejected_capture}", strings.ToLower(e.w.RejectedCapture)).Replace(target)
+}
+
 // apiCase is one request of the golden tests, with its expected status.
+// GET requests read the World; POST requests go to a network of their own.
 type apiCase struct {
 	name   string
 	method string
 	target string
 	ctype  string
-	body   func() []byte
+	body   func(e *env) []byte
 	setup  func(e *env)
 	status int
 
 	noToken bool // send no Authorization header (every other case sends the tests' token)
 }
 
-func str(s string) func() []byte { return func() []byte { return []byte(s) } }
+func str(s string) func(*env) []byte { return func(*env) []byte { return []byte(s) } }
 
-func jsonTx(tx []byte) func() []byte {
-	return func() []byte { return []byte(`{"tx": "` + base64.StdEncoding.EncodeToString(tx) + `"}`) }
+func jsonTx(tx []byte) func(*env) []byte {
+	return func(*env) []byte { return jsonOf(tx) }
 }
+
+func jsonOf(tx []byte) []byte {
+	return []byte(`{"tx": "` + base64.StdEncoding.EncodeToString(tx) + `"}`)
+}
+
+// signed is a body of a transaction Acme signs; asJSON puts it in a JSON body.
+func signed(note string, asJSON bool) func(*env) []byte {
+	return func(e *env) []byte {
+		if asJSON {
+			return jsonOf(e.tx(note))
+		}
+		return e.tx(note)
+	}
+}
+
+// broken makes the node, or another service, fail.
+func nodeFails(err error) func(e *env) { return func(e *env) { e.cfg.Node = inproc.Broken{Err: err} } }
 
 const (
 	octet  = "application/octet-stream"
@@ -122,36 +206,41 @@ const (
 )
 
 var (
-	hashVote   = fake.Hash([]byte("vote"))
-	hashAbsent = strings.Repeat("0", 64)
-	errBoom    = errors.New("disk on fire: /var/lib/gongxu/read.db")
+	hashAbsent  = strings.Repeat("0", 64)
+	errBoom     = errors.New("disk on fire: /var/lib/gongxu/read.db")
+	unavailable = gongxu.Errorf(gongxu.KindUnavailable, "the node is starting")
+	keyAcme     = string(inproc.Key(inproc.Acme))
+	keyNobody   = string(inproc.Key("nobody"))
 )
 
 // goldenCases are the requests whose responses live in testdata/<name>.golden.
 // The OpenAPI test validates each of them against the document.
 var goldenCases = []apiCase{
 	{name: "healthz", method: "GET", target: "/healthz", status: 200},
-	{name: "healthz_starting", method: "GET", target: "/healthz", status: 503,
-		setup: func(e *env) { e.node.SetErr(gongxu.Errorf(gongxu.KindUnavailable, "the node is starting")) }},
-	{name: "healthz_internal", method: "GET", target: "/healthz", status: 503,
-		setup: func(e *env) { e.node.SetErr(errBoom) }},
+	{name: "healthz_starting", method: "GET", target: "/healthz", status: 503, setup: nodeFails(unavailable)},
+	{name: "healthz_internal", method: "GET", target: "/healthz", status: 503, setup: nodeFails(errBoom)},
 	{name: "metrics", method: "GET", target: "/metrics", status: 200},
 
 	{name: "status", method: "GET", target: "/v1/status", status: 200},
-	{name: "status_starting", method: "GET", target: "/v1/status", status: 503,
-		setup: func(e *env) { e.node.SetErr(gongxu.Errorf(gongxu.KindUnavailable, "the node is starting")) }},
+	{name: "status_starting", method: "GET", target: "/v1/status", status: 503, setup: nodeFails(unavailable)},
 	{name: "status_read_model_broken", method: "GET", target: "/v1/status", status: 500,
-		setup: func(e *env) { e.txs.SetErr(gongxu.Wrap(errBoom, "reading the read model height")) }},
+		setup: func(e *env) { e.cfg.Txs = inproc.Broken{Err: gongxu.Wrap(errBoom, "reading the read model height")} }},
 
-	{name: "submit_octet", method: "POST", target: "/v1/txs", ctype: octet, body: str("transfer 1"), status: 200},
-	{name: "submit_json", method: "POST", target: "/v1/txs", ctype: ctJSON, body: jsonTx([]byte("transfer 1")), status: 200},
-	{name: "submit_json_charset", method: "POST", target: "/v1/txs", ctype: "application/json; charset=utf-8", body: jsonTx([]byte("transfer 1")), status: 200},
-	{name: "submit_nowait", method: "POST", target: "/v1/txs?wait=false", ctype: octet, body: str("transfer 2"), status: 200},
-	{name: "submit_rejected", method: "POST", target: "/v1/txs", ctype: octet, body: str(fake.TxReject + "replay"), status: 200},
-	{name: "submit_timeout", method: "POST", target: "/v1/txs", ctype: octet, body: str(fake.TxTimeout + "x"), status: 504},
-	{name: "submit_wait_timeout", method: "POST", target: "/v1/txs", ctype: octet, body: str(fake.TxBlock + "x"), status: 504,
-		setup: func(e *env) { e.cfg.WaitTimeout = 5 * time.Millisecond }},
-	{name: "submit_mempool_full", method: "POST", target: "/v1/txs", ctype: octet, body: str(fake.TxFull + "x"), status: 503},
+	{name: "submit_octet", method: "POST", target: "/v1/txs", ctype: octet, body: signed("1", false), status: 200},
+	{name: "submit_json", method: "POST", target: "/v1/txs", ctype: ctJSON, body: signed("1", true), status: 200},
+	{name: "submit_json_charset", method: "POST", target: "/v1/txs", ctype: "application/json; charset=utf-8", body: signed("1", true), status: 200},
+	{name: "submit_nowait", method: "POST", target: "/v1/txs?wait=false", ctype: octet, body: signed("2", false), status: 200},
+	{name: "submit_rejected", method: "POST", target: "/v1/txs", ctype: octet, status: 200,
+		body: func(e *env) []byte {
+			e.w.Send(inproc.Acme, "member/update_org", inproc.M{"contact": "orders@acme.example"})
+			return staleTx()
+		}},
+	{name: "submit_timeout", method: "POST", target: "/v1/txs", ctype: octet, body: signed("1", false), status: 504,
+		setup: nodeFails(gongxu.Errorf(gongxu.KindTimeout, "the transaction was not committed in time"))},
+	{name: "submit_wait_timeout", method: "POST", target: "/v1/txs", ctype: octet, body: signed("1", false), status: 504,
+		setup: func(e *env) { e.cfg.Node, e.cfg.WaitTimeout = inproc.Broken{Stall: true}, 5*time.Millisecond }},
+	{name: "submit_mempool_full", method: "POST", target: "/v1/txs", ctype: octet, body: signed("1", false), status: 503,
+		setup: nodeFails(gongxu.Errorf(gongxu.KindUnavailable, "the mempool is full"))},
 	{name: "submit_bad_wait", method: "POST", target: "/v1/txs?wait=soon", ctype: octet, body: str("x"), status: 400},
 	{name: "submit_no_content_type", method: "POST", target: "/v1/txs", body: str("x"), status: 400},
 	{name: "submit_bad_content_type", method: "POST", target: "/v1/txs", ctype: "text/plain", body: str("x"), status: 400},
@@ -167,40 +256,41 @@ var goldenCases = []apiCase{
 	{name: "submit_bad_base64", method: "POST", target: "/v1/txs", ctype: ctJSON, body: str(`{"tx": "not base64!"}`), status: 400},
 	{name: "submit_url_base64", method: "POST", target: "/v1/txs", ctype: ctJSON, body: str(`{"tx": "-_-_"}`), status: 400},
 	{name: "submit_too_large_octet", method: "POST", target: "/v1/txs", ctype: octet, status: 413,
-		body: func() []byte { return make([]byte, maxTxBytes+1) }},
+		body: func(*env) []byte { return make([]byte, maxTxBytes+1) }},
 	{name: "submit_too_large_json_tx", method: "POST", target: "/v1/txs", ctype: ctJSON, status: 413,
 		body: jsonTx(make([]byte, maxTxBytes+1))},
 	{name: "submit_too_large_json_body", method: "POST", target: "/v1/txs", ctype: ctJSON, status: 413,
-		body: func() []byte { return append([]byte(`{"tx": "`), bytes.Repeat([]byte("A"), int(jsonBodyLimit))...) }},
+		body: func(*env) []byte { return append([]byte(`{"tx": "`), bytes.Repeat([]byte("A"), int(jsonBodyLimit))...) }},
 
 	{name: "txs_recent", method: "GET", target: "/v1/txs", status: 200},
 	{name: "txs_recent_limit", method: "GET", target: "/v1/txs?limit=1", status: 200},
-	{name: "txs_recent_empty", method: "GET", target: "/v1/txs", status: 200, setup: func(e *env) { e.txs.SetEmpty() }},
+	{name: "txs_recent_empty", method: "GET", target: "/v1/txs", status: 200, setup: func(e *env) { e.cfg.Txs = inproc.Broken{} }},
 	{name: "txs_recent_bad_limit", method: "GET", target: "/v1/txs?limit=ten", status: 400},
 	{name: "txs_recent_zero_limit", method: "GET", target: "/v1/txs?limit=0", status: 400},
 	{name: "txs_recent_huge_limit", method: "GET", target: "/v1/txs?limit=1001", status: 400},
 
-	{name: "tx", method: "GET", target: "/v1/txs/" + hashVote, status: 200},
-	{name: "tx_lower_case", method: "GET", target: "/v1/txs/" + strings.ToLower(hashVote), status: 200},
+	{name: "tx", method: "GET", target: "/v1/txs/{vote}", status: 200},
+	{name: "tx_lower_case", method: "GET", target: "/v1/txs/{batch_lower}", status: 200},
 	{name: "tx_not_found", method: "GET", target: "/v1/txs/" + hashAbsent, status: 404},
 	{name: "tx_bad_hash", method: "GET", target: "/v1/txs/" + strings.Repeat("zz", 32), status: 400},
 	{name: "tx_short_hash", method: "GET", target: "/v1/txs/abcd", status: 400},
 
-	{name: "account", method: "GET", target: "/v1/accounts/" + string(fake.KeyAcme), status: 200},
-	{name: "account_unknown", method: "GET", target: "/v1/accounts/" + string(fake.KeyNoOrg), status: 200},
-	{name: "account_upper_case", method: "GET", target: "/v1/accounts/" + strings.ToUpper(string(fake.KeyAcme)), status: 400},
+	{name: "account", method: "GET", target: "/v1/accounts/" + keyAcme, status: 200},
+	{name: "account_unknown", method: "GET", target: "/v1/accounts/" + keyNobody, status: 200},
+	{name: "account_upper_case", method: "GET", target: "/v1/accounts/" + strings.ToUpper(keyAcme), status: 400},
 	{name: "account_bad_key", method: "GET", target: "/v1/accounts/alice", status: 400},
 
 	{name: "orgs", method: "GET", target: "/v1/orgs", status: 200},
-	{name: "orgs_empty", method: "GET", target: "/v1/orgs", status: 200, setup: func(e *env) { e.members.SetEmpty() }},
-	{name: "orgs_internal", method: "GET", target: "/v1/orgs", status: 500, setup: func(e *env) { e.members.SetErr(errBoom) }},
+	{name: "orgs_empty", method: "GET", target: "/v1/orgs", status: 200, setup: func(e *env) { e.cfg.Members = inproc.Broken{} }},
+	{name: "orgs_internal", method: "GET", target: "/v1/orgs", status: 500, setup: func(e *env) { e.cfg.Members = inproc.Broken{Err: errBoom} }},
 	{name: "org", method: "GET", target: "/v1/orgs/acme-textiles", status: 200},
 	{name: "org_not_found", method: "GET", target: "/v1/orgs/nobody", status: 404},
 	{name: "org_bad_id", method: "GET", target: "/v1/orgs/Acme_Textiles", status: 400},
 
 	{name: "validators", method: "GET", target: "/v1/validators", status: 200},
-	{name: "validators_empty", method: "GET", target: "/v1/validators", status: 200, setup: func(e *env) { e.members.SetEmpty() }},
-	{name: "validators_panic", method: "GET", target: "/v1/validators", status: 500, setup: func(e *env) { e.members.SetPanic("nil map") }},
+	{name: "validators_empty", method: "GET", target: "/v1/validators", status: 200, setup: func(e *env) { e.cfg.Members = inproc.Broken{} }},
+	{name: "validators_panic", method: "GET", target: "/v1/validators", status: 500,
+		setup: func(e *env) { e.cfg.Members = inproc.Broken{Panic: "nil map"} }},
 
 	{name: "proposals", method: "GET", target: "/v1/proposals", status: 200},
 	{name: "proposals_open", method: "GET", target: "/v1/proposals?status=open", status: 200},
@@ -215,69 +305,68 @@ var goldenCases = []apiCase{
 
 	{name: "products", method: "GET", target: "/v1/products", status: 200},
 	{name: "products_factory", method: "GET", target: "/v1/products?factory=acme-textiles", status: 200},
-	{name: "products_other_factory", method: "GET", target: "/v1/products?factory=silk-supply", status: 200},
+	{name: "products_other_factory", method: "GET", target: "/v1/products?factory=blue-river-cotton", status: 200},
 	{name: "products_bad_factory", method: "GET", target: "/v1/products?factory=Acme", status: 400},
-	{name: "products_internal", method: "GET", target: "/v1/products", status: 500, setup: func(e *env) { e.pools.SetErr(errBoom) }},
+	{name: "products_internal", method: "GET", target: "/v1/products", status: 500, setup: func(e *env) { e.cfg.Pools = inproc.Broken{Err: errBoom} }},
 	{name: "products_unavailable", method: "GET", target: "/v1/products", status: 503, setup: func(e *env) { e.cfg.Pools = nil }},
-	{name: "product", method: "GET", target: "/v1/products/acme-textiles/down-jacket", status: 200},
+	{name: "product", method: "GET", target: "/v1/products/acme-textiles/merino-jacket", status: 200},
 	{name: "product_not_found", method: "GET", target: "/v1/products/acme-textiles/rain-boots", status: 404},
-	{name: "product_bad_factory", method: "GET", target: "/v1/products/9acme/down-jacket", status: 400},
-	{name: "product_bad_sku", method: "GET", target: "/v1/products/acme-textiles/Down_Jacket", status: 400},
+	{name: "product_bad_factory", method: "GET", target: "/v1/products/9acme/merino-jacket", status: 400},
+	{name: "product_bad_sku", method: "GET", target: "/v1/products/acme-textiles/Merino_Jacket", status: 400},
 
 	{name: "pools", method: "GET", target: "/v1/pools", status: 200},
 	{name: "pools_open", method: "GET", target: "/v1/pools?status=open", status: 200},
 	{name: "pools_in_production", method: "GET", target: "/v1/pools?status=in_production", status: 200},
-	{name: "pools_factory_hub_limit", method: "GET", target: "/v1/pools?factory=acme-textiles&hub=hub-lishui&limit=2", status: 200},
+	{name: "pools_factory_hub_limit", method: "GET", target: "/v1/pools?factory=acme-textiles&hub=hilltown-hub&limit=2", status: 200},
 	{name: "pools_bad_status", method: "GET", target: "/v1/pools?status=closed", status: 400},
 	{name: "pools_bad_factory", method: "GET", target: "/v1/pools?factory=a", status: 400},
 	{name: "pools_bad_hub", method: "GET", target: "/v1/pools?hub=Hub_Lishui", status: 400},
 	{name: "pools_bad_limit", method: "GET", target: "/v1/pools?limit=0", status: 400},
-	{name: "pool", method: "GET", target: "/v1/pools/4", status: 200},
+	{name: "pool", method: "GET", target: "/v1/pools/5", status: 200},
 	{name: "pool_failed", method: "GET", target: "/v1/pools/2", status: 200},
 	{name: "pool_not_found", method: "GET", target: "/v1/pools/99", status: 404},
 	{name: "pool_bad_id", method: "GET", target: "/v1/pools/four", status: 400},
-	{name: "pool_node_starting", method: "GET", target: "/v1/pools/4", status: 503,
-		setup: func(e *env) { e.node.SetErr(gongxu.Errorf(gongxu.KindUnavailable, "the node is starting")) }},
-	{name: "pool_no_node", method: "GET", target: "/v1/pools/4", status: 503, setup: func(e *env) { e.cfg.Node = nil }},
-	{name: "pool_shares", method: "GET", target: "/v1/pools/4/shares", status: 200},
-	{name: "pool_shares_no_variants", method: "GET", target: "/v1/pools/3/shares", status: 200},
-	{name: "pool_shares_empty", method: "GET", target: "/v1/pools/1/shares", status: 200},
+	{name: "pool_node_starting", method: "GET", target: "/v1/pools/5", status: 503, setup: nodeFails(unavailable)},
+	{name: "pool_no_node", method: "GET", target: "/v1/pools/5", status: 503, setup: func(e *env) { e.cfg.Node = nil }},
+	{name: "pool_shares", method: "GET", target: "/v1/pools/5/shares", status: 200},
+	{name: "pool_shares_no_variants", method: "GET", target: "/v1/pools/6/shares", status: 200},
+	{name: "pool_shares_empty", method: "GET", target: "/v1/pools/5/shares", status: 200, setup: func(e *env) { e.cfg.Pools = inproc.Broken{} }},
 	{name: "pool_shares_not_found", method: "GET", target: "/v1/pools/99/shares", status: 404},
 	{name: "pool_shares_bad_id", method: "GET", target: "/v1/pools/-4/shares", status: 400},
-	{name: "pool_batches", method: "GET", target: "/v1/pools/4/batches", status: 200},
+	{name: "pool_batches", method: "GET", target: "/v1/pools/5/batches", status: 200},
 	{name: "pool_batches_empty", method: "GET", target: "/v1/pools/3/batches", status: 200},
 	{name: "pool_batches_not_found", method: "GET", target: "/v1/pools/99/batches", status: 404},
 	{name: "pool_batches_bad_id", method: "GET", target: "/v1/pools/4x/batches", status: 400},
 
-	{name: "receipt", method: "GET", target: "/v1/batches/" + fake.BatchTx + "/receipts/3", status: 200},
-	{name: "receipt_lower_case", method: "GET", target: "/v1/batches/" + strings.ToLower(fake.BatchTx) + "/receipts/0", status: 200},
-	{name: "receipt_no_leaf", method: "GET", target: "/v1/batches/" + fake.BatchTx + "/receipts/10", status: 404},
-	{name: "receipt_not_a_batch", method: "GET", target: "/v1/batches/" + hashVote + "/receipts/0", status: 404},
+	{name: "receipt", method: "GET", target: "/v1/batches/{batch}/receipts/3", status: 200},
+	{name: "receipt_lower_case", method: "GET", target: "/v1/batches/{batch_lower}/receipts/0", status: 200},
+	{name: "receipt_no_leaf", method: "GET", target: "/v1/batches/{batch}/receipts/20", status: 404},
+	{name: "receipt_not_a_batch", method: "GET", target: "/v1/batches/{vote}/receipts/0", status: 404},
 	{name: "receipt_bad_tx", method: "GET", target: "/v1/batches/abc/receipts/0", status: 400},
-	{name: "receipt_bad_index", method: "GET", target: "/v1/batches/" + fake.BatchTx + "/receipts/-1", status: 400},
-	{name: "receipt_unavailable", method: "GET", target: "/v1/batches/" + fake.BatchTx + "/receipts/0", status: 503,
+	{name: "receipt_bad_index", method: "GET", target: "/v1/batches/{batch}/receipts/-1", status: 400},
+	{name: "receipt_unavailable", method: "GET", target: "/v1/batches/{batch}/receipts/0", status: 503,
 		setup: func(e *env) { e.cfg.Receipts = nil }},
 
-	{name: "balances_org", method: "GET", target: "/v1/balances/org:hub-lishui", status: 200},
-	{name: "balances_key", method: "GET", target: "/v1/balances/key:" + string(fake.KeyNoOrg), status: 200},
-	{name: "balances_escrow", method: "GET", target: "/v1/balances/escrow:4", status: 200},
+	{name: "balances_org", method: "GET", target: "/v1/balances/org:hilltown-hub", status: 200},
+	{name: "balances_key", method: "GET", target: "/v1/balances/key:" + keyNobody, status: 200},
+	{name: "balances_escrow", method: "GET", target: "/v1/balances/escrow:5", status: 200},
 	{name: "balances_never_moved", method: "GET", target: "/v1/balances/captured:99", status: 200},
 	{name: "balances_bad_kind", method: "GET", target: "/v1/balances/bank:icbc", status: 400},
 	{name: "balances_bad_org", method: "GET", target: "/v1/balances/org:Hub", status: 400},
 	{name: "balances_bad_key", method: "GET", target: "/v1/balances/key:abc", status: 400},
 	{name: "balances_zero_pool", method: "GET", target: "/v1/balances/escrow:0", status: 400},
-	{name: "balances_leading_zero", method: "GET", target: "/v1/balances/escrow:04", status: 400},
-	{name: "balances_no_colon", method: "GET", target: "/v1/balances/hub-lishui", status: 400},
-	{name: "movements", method: "GET", target: "/v1/movements/org:hub-lishui", status: 200},
-	{name: "movements_limit", method: "GET", target: "/v1/movements/escrow:4?limit=1", status: 200},
-	{name: "movements_empty", method: "GET", target: "/v1/movements/org:silk-supply", status: 200},
+	{name: "balances_leading_zero", method: "GET", target: "/v1/balances/escrow:05", status: 400},
+	{name: "balances_no_colon", method: "GET", target: "/v1/balances/hilltown-hub", status: 400},
+	{name: "movements", method: "GET", target: "/v1/movements/org:hilltown-hub", status: 200},
+	{name: "movements_limit", method: "GET", target: "/v1/movements/escrow:5?limit=1", status: 200},
+	{name: "movements_empty", method: "GET", target: "/v1/movements/org:swift-logistics", status: 200},
 	{name: "movements_bad_account", method: "GET", target: "/v1/movements/escrow:x", status: 400},
-	{name: "movements_bad_limit", method: "GET", target: "/v1/movements/escrow:4?limit=many", status: 400},
+	{name: "movements_bad_limit", method: "GET", target: "/v1/movements/escrow:5?limit=many", status: 400},
 
 	{name: "rfqs", method: "GET", target: "/v1/rfqs", status: 200},
 	{name: "rfqs_awarded", method: "GET", target: "/v1/rfqs?status=awarded", status: 200},
 	{name: "rfqs_limit", method: "GET", target: "/v1/rfqs?limit=1", status: 200},
-	{name: "rfqs_empty", method: "GET", target: "/v1/rfqs", status: 200, setup: func(e *env) { e.rfqs.SetEmpty() }},
+	{name: "rfqs_empty", method: "GET", target: "/v1/rfqs", status: 200, setup: func(e *env) { e.cfg.RFQs = inproc.Broken{} }},
 	{name: "rfqs_bad_status", method: "GET", target: "/v1/rfqs?status=closed", status: 400},
 	{name: "rfqs_bad_limit", method: "GET", target: "/v1/rfqs?limit=1001", status: 400},
 	{name: "rfqs_unavailable", method: "GET", target: "/v1/rfqs", status: 503, setup: func(e *env) { e.cfg.RFQs = nil }},
@@ -291,32 +380,32 @@ var goldenCases = []apiCase{
 	{name: "rfq_bids_bad_id", method: "GET", target: "/v1/rfqs/1.5/bids", status: 400},
 
 	{name: "offers", method: "GET", target: "/v1/offers", status: 200},
-	{name: "offers_supplier", method: "GET", target: "/v1/offers?supplier=silk-supply", status: 200},
-	{name: "offers_other_supplier", method: "GET", target: "/v1/offers?supplier=hub-lishui", status: 200},
-	{name: "offers_bad_supplier", method: "GET", target: "/v1/offers?supplier=Silk", status: 400},
+	{name: "offers_supplier", method: "GET", target: "/v1/offers?supplier=blue-river-cotton", status: 200},
+	{name: "offers_other_supplier", method: "GET", target: "/v1/offers?supplier=hilltown-hub", status: 200},
+	{name: "offers_bad_supplier", method: "GET", target: "/v1/offers?supplier=Blue", status: 400},
 	{name: "offers_unavailable", method: "GET", target: "/v1/offers", status: 503, setup: func(e *env) { e.cfg.Production = nil }},
-	{name: "offers_internal", method: "GET", target: "/v1/offers", status: 500, setup: func(e *env) { e.prod.SetErr(errBoom) }},
+	{name: "offers_internal", method: "GET", target: "/v1/offers", status: 500, setup: func(e *env) { e.cfg.Production = inproc.Broken{Err: errBoom} }},
 	{name: "production_orders", method: "GET", target: "/v1/production-orders", status: 200},
 	{name: "production_orders_factory_limit", method: "GET", target: "/v1/production-orders?factory=acme-textiles&limit=1", status: 200},
 	{name: "production_orders_bad_factory", method: "GET", target: "/v1/production-orders?factory=a", status: 400},
 	{name: "production_orders_bad_limit", method: "GET", target: "/v1/production-orders?limit=0", status: 400},
-	{name: "production_order", method: "GET", target: "/v1/production-orders/2", status: 200},
-	{name: "production_order_open", method: "GET", target: "/v1/production-orders/1", status: 200},
+	{name: "production_order", method: "GET", target: "/v1/production-orders/3", status: 200},
+	{name: "production_order_open", method: "GET", target: "/v1/production-orders/4", status: 200},
 	{name: "production_order_not_found", method: "GET", target: "/v1/production-orders/99", status: 404},
 	{name: "production_order_bad_id", method: "GET", target: "/v1/production-orders/two", status: 400},
-	{name: "production_order_unavailable", method: "GET", target: "/v1/production-orders/2", status: 503,
+	{name: "production_order_unavailable", method: "GET", target: "/v1/production-orders/3", status: 503,
 		setup: func(e *env) { e.cfg.Production = nil }},
-	{name: "work_orders", method: "GET", target: "/v1/production-orders/2/work-orders", status: 200},
-	{name: "work_orders_empty", method: "GET", target: "/v1/production-orders/1/work-orders", status: 200},
+	{name: "work_orders", method: "GET", target: "/v1/production-orders/3/work-orders", status: 200},
+	{name: "work_orders_empty", method: "GET", target: "/v1/production-orders/4/work-orders", status: 200},
 	{name: "work_orders_not_found", method: "GET", target: "/v1/production-orders/99/work-orders", status: 404},
 	{name: "work_orders_bad_id", method: "GET", target: "/v1/production-orders/-1/work-orders", status: 400},
 	{name: "purchase_orders", method: "GET", target: "/v1/purchase-orders", status: 200},
-	{name: "purchase_orders_org_limit", method: "GET", target: "/v1/purchase-orders?org=silk-supply&limit=1", status: 200},
-	{name: "purchase_orders_other_org", method: "GET", target: "/v1/purchase-orders?org=hub-lishui", status: 200},
+	{name: "purchase_orders_org_limit", method: "GET", target: "/v1/purchase-orders?org=blue-river-cotton&limit=1", status: 200},
+	{name: "purchase_orders_other_org", method: "GET", target: "/v1/purchase-orders?org=hilltown-hub", status: 200},
 	{name: "purchase_orders_bad_org", method: "GET", target: "/v1/purchase-orders?org=x", status: 400},
 	{name: "purchase_orders_bad_limit", method: "GET", target: "/v1/purchase-orders?limit=1001", status: 400},
 	{name: "purchase_order", method: "GET", target: "/v1/purchase-orders/2", status: 200},
-	{name: "purchase_order_sent", method: "GET", target: "/v1/purchase-orders/1", status: 200},
+	{name: "purchase_order_sent", method: "GET", target: "/v1/purchase-orders/5", status: 200},
 	{name: "purchase_order_not_found", method: "GET", target: "/v1/purchase-orders/99", status: 404},
 	{name: "purchase_order_bad_id", method: "GET", target: "/v1/purchase-orders/1.5", status: 400},
 	{name: "lots", method: "GET", target: "/v1/lots", status: 200},
@@ -324,42 +413,42 @@ var goldenCases = []apiCase{
 	{name: "lots_bad_owner", method: "GET", target: "/v1/lots?owner=Acme", status: 400},
 	{name: "lots_bad_limit", method: "GET", target: "/v1/lots?limit=x", status: 400},
 	{name: "lots_unavailable", method: "GET", target: "/v1/lots", status: 503, setup: func(e *env) { e.cfg.Production = nil }},
-	{name: "lot", method: "GET", target: "/v1/lots/acme-textiles/silk-supply/fab-001", status: 200},
-	{name: "lot_made", method: "GET", target: "/v1/lots/acme-textiles/jacket-001", status: 200},
+	{name: "lot", method: "GET", target: "/v1/lots/acme-textiles/blue-river-cotton/fab-0042", status: 200},
+	{name: "lot_made", method: "GET", target: "/v1/lots/acme-textiles/merino-jacket-0001", status: 200},
 	{name: "lot_not_found", method: "GET", target: "/v1/lots/acme-textiles/none", status: 404},
 	{name: "lot_no_code", method: "GET", target: "/v1/lots/acme-textiles", status: 400},
-	{name: "lot_trailing_slash", method: "GET", target: "/v1/lots/acme-textiles/fab-001/", status: 400},
+	{name: "lot_trailing_slash", method: "GET", target: "/v1/lots/acme-textiles/scarf-001/", status: 400},
 	{name: "lot_bad_code", method: "GET", target: "/v1/lots/acme-textiles/FAB", status: 400},
-	{name: "lot_unavailable", method: "GET", target: "/v1/lots/acme-textiles/jacket-001", status: 503,
+	{name: "lot_unavailable", method: "GET", target: "/v1/lots/acme-textiles/merino-jacket-0001", status: 503,
 		setup: func(e *env) { e.cfg.Production = nil }},
-	{name: "pool_production_order", method: "GET", target: "/v1/pools/3/production-order", status: 200},
-	{name: "pool_production_order_none", method: "GET", target: "/v1/pools/4/production-order", status: 404},
+	{name: "pool_production_order", method: "GET", target: "/v1/pools/1/production-order", status: 200},
+	{name: "pool_production_order_none", method: "GET", target: "/v1/pools/5/production-order", status: 404},
 	{name: "pool_production_order_bad_id", method: "GET", target: "/v1/pools/x/production-order", status: 400},
-	{name: "pool_production_order_unavailable", method: "GET", target: "/v1/pools/3/production-order", status: 503,
+	{name: "pool_production_order_unavailable", method: "GET", target: "/v1/pools/1/production-order", status: 503,
 		setup: func(e *env) { e.cfg.Production = nil }},
 	{name: "master", method: "GET", target: "/v1/orgs/acme-textiles/master", status: 200},
-	{name: "master_none", method: "GET", target: "/v1/orgs/hub-lishui/master", status: 200},
+	{name: "master_none", method: "GET", target: "/v1/orgs/hilltown-hub/master", status: 200},
 	{name: "master_bad_org", method: "GET", target: "/v1/orgs/Acme/master", status: 400},
 	{name: "master_unavailable", method: "GET", target: "/v1/orgs/acme-textiles/master", status: 503,
 		setup: func(e *env) { e.cfg.Production = nil }},
 	{name: "master_internal", method: "GET", target: "/v1/orgs/acme-textiles/master", status: 500,
-		setup: func(e *env) { e.prod.SetErr(errBoom) }},
+		setup: func(e *env) { e.cfg.Production = inproc.Broken{Err: errBoom} }},
 	{name: "stock", method: "GET", target: "/v1/orgs/acme-textiles/stock", status: 200},
-	{name: "stock_supplier", method: "GET", target: "/v1/orgs/silk-supply/stock", status: 200},
-	{name: "stock_none", method: "GET", target: "/v1/orgs/hub-lishui/stock", status: 200},
+	{name: "stock_supplier", method: "GET", target: "/v1/orgs/blue-river-cotton/stock", status: 200},
+	{name: "stock_none", method: "GET", target: "/v1/orgs/hilltown-hub/stock", status: 200},
 	{name: "stock_bad_org", method: "GET", target: "/v1/orgs/a/stock", status: 400},
 	{name: "stock_unavailable", method: "GET", target: "/v1/orgs/acme-textiles/stock", status: 503,
 		setup: func(e *env) { e.cfg.Production = nil }},
 	{name: "plan", method: "GET", target: "/v1/plan/acme-textiles", status: 200},
-	{name: "plan_empty", method: "GET", target: "/v1/plan/acme-textiles", status: 200, setup: func(e *env) { e.plans.SetEmpty() }},
-	{name: "plan_not_factory", method: "GET", target: "/v1/plan/hub-lishui", status: 404},
+	{name: "plan_empty", method: "GET", target: "/v1/plan/sunrise-garments", status: 200},
+	{name: "plan_not_factory", method: "GET", target: "/v1/plan/hilltown-hub", status: 404},
 	{name: "plan_bad_factory", method: "GET", target: "/v1/plan/ACME", status: 400},
 	{name: "plan_refused", method: "GET", target: "/v1/plan/acme-textiles", status: 400,
 		setup: func(e *env) {
-			e.plans.SetErr(gongxu.Errorf(gongxu.KindInvalid, "bill of materials has a cycle: a → b → a"))
+			e.cfg.Plans = inproc.Broken{Err: gongxu.Errorf(gongxu.KindInvalid, "bill of materials has a cycle: a → b → a")}
 		}},
 	{name: "plan_starting", method: "GET", target: "/v1/plan/acme-textiles", status: 503,
-		setup: func(e *env) { e.plans.SetErr(gongxu.Errorf(gongxu.KindUnavailable, "the node is starting")) }},
+		setup: func(e *env) { e.cfg.Plans = inproc.Broken{Err: unavailable} }},
 	{name: "plan_unavailable", method: "GET", target: "/v1/plan/acme-textiles", status: 503,
 		setup: func(e *env) { e.cfg.Plans = nil }},
 
@@ -369,9 +458,9 @@ var goldenCases = []apiCase{
 
 // render is the golden text of a response: the request line, the status, the
 // Content-Type and the body (JSON indented).
-func render(c apiCase, rec *httptest.ResponseRecorder) string {
+func render(method, target string, rec *httptest.ResponseRecorder) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s\n%d\nContent-Type: %s\n", c.method, c.target, rec.Code, rec.Header().Get("Content-Type"))
+	fmt.Fprintf(&b, "%s %s\n%d\nContent-Type: %s\n", method, target, rec.Code, rec.Header().Get("Content-Type"))
 	if allow := rec.Header().Get("Allow"); allow != "" {
 		fmt.Fprintf(&b, "Allow: %s\n", allow)
 	}
@@ -387,23 +476,33 @@ func render(c apiCase, rec *httptest.ResponseRecorder) string {
 	return b.String()
 }
 
-func (c apiCase) run(t *testing.T) *httptest.ResponseRecorder {
+// run sends the case's request: a GET to a handler over w, a POST to one
+// over a network of its own. It returns the response and the target as
+// sent.
+func (c apiCase) run(t *testing.T, w *inproc.World) (*httptest.ResponseRecorder, string) {
 	t.Helper()
-	e := newEnv()
+	var e *env
+	if c.method == "POST" {
+		e = netEnv(t)
+	} else {
+		e = envOn(t, w)
+	}
 	if c.setup != nil {
 		c.setup(e)
 	}
 	var body []byte
 	if c.body != nil {
-		body = c.body()
+		body = c.body(e)
 	}
+	target := e.expand(c.target)
 	if c.noToken {
-		return e.doWith(c.method, c.target, c.ctype, body)
+		return e.doWith(c.method, target, c.ctype, body), target
 	}
-	return e.do(c.method, c.target, c.ctype, body)
+	return e.do(c.method, target, c.ctype, body), target
 }
 
 func TestGolden(t *testing.T) {
+	w := inproc.NewWorld(t)
 	seen := map[string]bool{}
 	for _, c := range goldenCases {
 		if seen[c.name] {
@@ -411,14 +510,14 @@ func TestGolden(t *testing.T) {
 		}
 		seen[c.name] = true
 		t.Run(c.name, func(t *testing.T) {
-			rec := c.run(t)
+			rec, target := c.run(t, w)
 			if rec.Code != c.status {
 				t.Errorf("status %d, want %d; body %s", rec.Code, c.status, rec.Body)
 			}
 			if ct := rec.Header().Get("Content-Type"); rec.Code != 200 && ct != "application/json" {
 				t.Errorf("error response has Content-Type %q", ct)
 			}
-			got := render(c, rec)
+			got := render(c.method, target, rec)
 			path := filepath.Join("testdata", c.name+".golden")
 			if *update {
 				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
@@ -476,8 +575,8 @@ func TestErrorMapping(t *testing.T) {
 	kinds := append(gongxu.Kinds(), gongxu.Kind(999))
 	for _, k := range kinds {
 		t.Run(k.String(), func(t *testing.T) {
-			e := newEnv()
-			e.members.SetErr(&gongxu.Error{Kind: k, Msg: "the detail of " + k.String(), Err: errBoom})
+			e := envOn(t, nil)
+			e.cfg.Members = inproc.Broken{Err: &gongxu.Error{Kind: k, Msg: "the detail of " + k.String(), Err: errBoom}}
 			rec := e.do("GET", "/v1/orgs/acme-textiles", "", nil)
 			var body errorBody
 			if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
@@ -507,8 +606,8 @@ func TestErrorMapping(t *testing.T) {
 		})
 	}
 	t.Run("plain error", func(t *testing.T) {
-		e := newEnv()
-		e.members.SetErr(errBoom)
+		e := envOn(t, nil)
+		e.cfg.Members = inproc.Broken{Err: errBoom}
 		rec := e.do("GET", "/v1/orgs", "", nil)
 		if rec.Code != 500 || strings.Contains(rec.Body.String(), "disk") {
 			t.Errorf("got %d %s", rec.Code, rec.Body)
@@ -516,45 +615,56 @@ func TestErrorMapping(t *testing.T) {
 	})
 }
 
+// TestSubmitEncodings: a signed transaction in either encoding reaches the
+// node as sent, with or without waiting; with wait it is committed when
+// the answer comes, without it the next block commits it.
 func TestSubmitEncodings(t *testing.T) {
-	tx := []byte{0, 1, 2, 0xff, 'x', '\n'}
 	for _, c := range []struct {
 		name, target, ctype string
-		body                []byte
 		wait                bool
 	}{
-		{"octet default wait", "/v1/txs", octet, tx, true},
-		{"octet wait=true", "/v1/txs?wait=true", octet, tx, true},
-		{"octet wait=false", "/v1/txs?wait=false", octet, tx, false},
-		{"json default wait", "/v1/txs", ctJSON, jsonTx(tx)(), true},
-		{"json wait=false", "/v1/txs?wait=false", ctJSON, jsonTx(tx)(), false},
-		{"json wait=0", "/v1/txs?wait=0", ctJSON, jsonTx(tx)(), false},
+		{"octet default wait", "/v1/txs", octet, true},
+		{"octet wait=true", "/v1/txs?wait=true", octet, true},
+		{"octet wait=false", "/v1/txs?wait=false", octet, false},
+		{"json default wait", "/v1/txs", ctJSON, true},
+		{"json wait=false", "/v1/txs?wait=false", ctJSON, false},
+		{"json wait=0", "/v1/txs?wait=0", ctJSON, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			e := newEnv()
-			rec := e.do("POST", c.target, c.ctype, c.body)
+			e := netEnv(t)
+			tx := e.tx(c.name)
+			body := tx
+			if c.ctype == ctJSON {
+				body = jsonOf(tx)
+			}
+			rec := e.do("POST", c.target, c.ctype, body)
 			if rec.Code != 200 {
 				t.Fatalf("status %d: %s", rec.Code, rec.Body)
 			}
-			calls := e.node.Submitted()
-			if len(calls) != 1 || !bytes.Equal(calls[0].Tx, tx) || calls[0].Wait != c.wait {
+			calls := e.node.submitted()
+			if len(calls) != 1 || !bytes.Equal(calls[0].tx, tx) || calls[0].wait != c.wait {
 				t.Fatalf("node got %+v, want tx %x wait %v", calls, tx, c.wait)
 			}
 			var res gongxu.TxResult
 			if err := json.Unmarshal(rec.Body.Bytes(), &res); err != nil {
 				t.Fatal(err)
 			}
-			wantHeight := int64(0)
-			if c.wait {
-				wantHeight = 58
-			}
-			if res.Hash != fake.Hash(tx) || res.Height != wantHeight || res.Code != 0 {
+			if res.Hash != gongxu.TxHash(tx) || res.Code != 0 || (res.Height != 0) != c.wait {
 				t.Errorf("result %+v", res)
+			}
+			if !c.wait {
+				e.w.Block()
+			}
+			got, err := e.w.Read().Tx(context.Background(), res.Hash)
+			if err != nil || got.Code != 0 || c.wait && got.Height != res.Height {
+				t.Errorf("committed %+v (%v), answered %+v", got, err, res)
 			}
 		})
 	}
 }
 
+// TestBodyLimits: a body at the limit reaches the node (which judges its
+// bytes), one over it does not.
 func TestBodyLimits(t *testing.T) {
 	big := bytes.Repeat([]byte{7}, maxTxBytes)
 	for _, c := range []struct {
@@ -565,12 +675,12 @@ func TestBodyLimits(t *testing.T) {
 	}{
 		{"octet at the limit", octet, big, 200},
 		{"octet over the limit", octet, append(big, 7), 413},
-		{"json at the limit", ctJSON, jsonTx(big)(), 200},
-		{"json over the limit", ctJSON, jsonTx(append(big, 7))(), 413},
+		{"json at the limit", ctJSON, jsonOf(big), 200},
+		{"json over the limit", ctJSON, jsonOf(append(big, 7)), 413},
 		{"json body over its limit", ctJSON, append([]byte(`{"tx":"`), bytes.Repeat([]byte("A"), int(jsonBodyLimit))...), 413},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			e := newEnv()
+			e := netEnv(t)
 			rec := e.do("POST", "/v1/txs", c.ctype, c.body)
 			if rec.Code != c.status {
 				t.Fatalf("status %d, want %d: %.200s", rec.Code, c.status, rec.Body)
@@ -578,20 +688,23 @@ func TestBodyLimits(t *testing.T) {
 			if c.status == 413 && !strings.Contains(rec.Body.String(), `"code":"too_large"`) {
 				t.Errorf("body %s", rec.Body)
 			}
-			if n := len(e.node.Submitted()); (c.status == 200) != (n == 1) {
+			if n := len(e.node.submitted()); (c.status == 200) != (n == 1) {
 				t.Errorf("node got %d submissions", n)
+			}
+			if c.status == 200 && !strings.Contains(rec.Body.String(), `"code":`) {
+				t.Errorf("the node took bytes that are no transaction: %.200s", rec.Body)
 			}
 		})
 	}
 	// Without Content-Length (chunked), the limit holds while reading.
 	t.Run("chunked", func(t *testing.T) {
-		e := newEnv()
+		e := netEnv(t)
 		req := httptest.NewRequest("POST", "/v1/txs", struct{ *bytes.Reader }{bytes.NewReader(append(big, 7))})
 		req.ContentLength = -1
 		req.Header.Set("Content-Type", octet)
 		rec := httptest.NewRecorder()
 		New(e.cfg).ServeHTTP(rec, req)
-		if rec.Code != 413 {
+		if rec.Code != 413 || len(e.node.submitted()) != 0 {
 			t.Errorf("status %d", rec.Code)
 		}
 	})
@@ -603,23 +716,24 @@ func TestBadInputChangesNothing(t *testing.T) {
 		if c.method != "POST" || c.status != 400 && c.status != 413 {
 			continue
 		}
-		e := newEnv()
+		e := netEnv(t)
 		if c.setup != nil {
 			c.setup(e)
 		}
 		var body []byte
 		if c.body != nil {
-			body = c.body()
+			body = c.body(e)
 		}
+		h := e.w.Height()
 		e.do(c.method, c.target, c.ctype, body)
-		if n := len(e.node.Submitted()); n != 0 {
+		if n := len(e.node.submitted()); n != 0 || e.w.Height() != h {
 			t.Errorf("%s: the node got %d submissions", c.name, n)
 		}
 	}
 }
 
 func TestMetrics(t *testing.T) {
-	e := newEnv()
+	e := envOn(t, nil)
 	rec := e.do("GET", "/metrics", "", nil)
 	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "gongxu_test_events_total 3") {
 		t.Errorf("got %d %s", rec.Code, rec.Body)
@@ -632,7 +746,7 @@ func TestMetrics(t *testing.T) {
 }
 
 func TestOpenAPIServed(t *testing.T) {
-	rec := newEnv().do("GET", "/v1/openapi.json", "", nil)
+	rec := envOn(t, nil).do("GET", "/v1/openapi.json", "", nil)
 	if rec.Code != 200 || rec.Header().Get("Content-Type") != "application/json" {
 		t.Fatalf("got %d %q", rec.Code, rec.Header().Get("Content-Type"))
 	}
@@ -647,9 +761,9 @@ func TestOpenAPIServed(t *testing.T) {
 func TestNilServices(t *testing.T) {
 	h := New(Config{})
 	for _, rt := range routes {
-		path := strings.NewReplacer("{hash}", hashVote, "{pubkey}", string(fake.KeyAcme), "{id}", "1",
-			"{factory}", "acme-textiles", "{sku}", "down-jacket", "{tx}", fake.BatchTx, "{index}", "0",
-			"{account}", "org:hub-lishui").Replace(rt.Path)
+		path := strings.NewReplacer("{hash}", hashAbsent, "{pubkey}", keyAcme, "{id}", "1",
+			"{factory}", "acme-textiles", "{sku}", "merino-jacket", "{tx}", hashAbsent, "{index}", "0",
+			"{account}", "org:hilltown-hub").Replace(rt.Path)
 		req := httptest.NewRequest(rt.Method, path, strings.NewReader("x"))
 		req.Header.Set("Content-Type", octet)
 		rec := httptest.NewRecorder()
@@ -673,7 +787,7 @@ func TestNilServices(t *testing.T) {
 }
 
 func TestLogging(t *testing.T) {
-	e := newEnv()
+	e := newEnv(t)
 	e.do("GET", "/v1/orgs?x=1", "", nil)
 	logs := e.logs.String()
 	for _, want := range []string{"level=DEBUG", `msg="http request"`, "method=GET", "path=/v1/orgs", "status=200"} {
@@ -681,8 +795,8 @@ func TestLogging(t *testing.T) {
 			t.Errorf("log lacks %s:\n%s", want, logs)
 		}
 	}
-	e = newEnv()
-	e.members.SetPanic("nil map")
+	e = envOn(t, nil)
+	e.cfg.Members = inproc.Broken{Panic: "nil map"}
 	rec := e.do("GET", "/v1/orgs", "", nil)
 	logs = e.logs.String()
 	if rec.Code != 500 || !strings.Contains(logs, "panic") || !strings.Contains(logs, "nil map") || !strings.Contains(logs, "status=500") {
@@ -693,15 +807,12 @@ func TestLogging(t *testing.T) {
 func TestHeadersAndLists(t *testing.T) {
 	// Every JSON list route answers an array, never null, even when the
 	// service returns nil.
-	e := newEnv()
-	e.members.SetEmpty()
-	e.txs.SetEmpty()
-	e.pools.SetEmpty()
-	e.rfqs.SetEmpty()
-	e.prod.SetEmpty()
+	e := envOn(t, nil)
+	none := inproc.Broken{}
+	e.cfg.Members, e.cfg.Txs, e.cfg.Pools, e.cfg.RFQs, e.cfg.Production = none, none, none, none, none
 	for _, target := range []string{
 		"/v1/orgs", "/v1/validators", "/v1/proposals", "/v1/txs", "/v1/products", "/v1/pools?status=delivered",
-		"/v1/pools/4/shares", "/v1/pools/4/batches", "/v1/balances/org:hub-lishui", "/v1/movements/org:hub-lishui",
+		"/v1/pools/4/shares", "/v1/pools/4/batches", "/v1/balances/org:hilltown-hub", "/v1/movements/org:hilltown-hub",
 		"/v1/rfqs", "/v1/offers", "/v1/production-orders/2/work-orders", "/v1/lots", "/v1/orgs/acme-textiles/stock",
 	} {
 		rec := e.do("GET", target, "", nil)
@@ -709,19 +820,20 @@ func TestHeadersAndLists(t *testing.T) {
 			t.Errorf("%s: %s", target, got)
 		}
 	}
-	// Objects of lists hold every list, empty ones as [].
+	// Objects of lists hold every list, empty ones as []: a factory that
+	// has done nothing yet.
+	e = newEnv(t)
 	for target, want := range map[string]string{
-		"/v1/orgs/acme-textiles/master": `{"items":[],"bom":[],"routings":[],"work_centers":[]}`,
-		"/v1/plan/acme-textiles": `{"factory":"acme-textiles","at":1740816057000,"orders":[],"purchases":[],"work":[],"dates":[],` +
-			`"ops":[],"work_centers":[],"txs":[],"problems":[]}`,
+		"/v1/orgs/sunrise-garments/master": `{"items":[],"bom":[],"routings":[],"work_centers":[]}`,
+		"/v1/plan/sunrise-garments": fmt.Sprintf(`{"factory":"sunrise-garments","at":%d,"orders":[],"purchases":[],"work":[],"dates":[],`+
+			`"ops":[],"work_centers":[],"txs":[],"problems":[]}`, e.w.Now()),
 	} {
-		e.plans.SetEmpty()
 		rec := e.do("GET", target, "", nil)
 		if got := strings.TrimSpace(rec.Body.String()); got != want {
 			t.Errorf("%s: %s, want %s", target, got, want)
 		}
 	}
-	rec := newEnv().do("GET", "/v1/orgs", "", nil)
+	rec := e.do("GET", "/v1/orgs", "", nil)
 	if rec.Code != 200 || rec.Header().Get("X-Content-Type-Options") != "nosniff" {
 		t.Errorf("%d, no nosniff header", rec.Code)
 	}
@@ -740,24 +852,42 @@ func TestStatusesFromTable(t *testing.T) {
 	}
 }
 
+// clockNode is a node that reports another latest block time.
+type clockNode struct {
+	gongxu.NodeService
+	blockTime string
+}
+
+func (n clockNode) Status(ctx context.Context) (gongxu.Status, error) {
+	st, err := n.NodeService.Status(ctx)
+	st.BlockTime = n.blockTime
+	return st, err
+}
+
 // TestPoolProgressClock: a pool's progress runs on the node's latest block
 // time, not the wall clock.
 func TestPoolProgressClock(t *testing.T) {
+	w := inproc.NewWorld(t)
+	p, err := w.Read().Pool(context.Background(), w.JacketsOpen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rfc := func(ms int64) string { return time.UnixMilli(ms).UTC().Format(time.RFC3339Nano) }
 	for _, c := range []struct {
 		blockTime string
 		status    int
 		msLeft    int64
 	}{
-		{"2025-03-01T08:00:57Z", 200, fake.OpenDeadline - fake.Now},
-		{"2025-03-03T19:59:59.5Z", 200, 500},
-		{"2025-03-03T21:00:00+01:00", 200, 0},
+		{rfc(w.Now()), 200, p.Deadline - w.Now()},
+		{rfc(p.Deadline - 500), 200, 500},
+		{time.UnixMilli(p.Deadline).In(time.FixedZone("", 3600)).Format(time.RFC3339), 200, 0},
 		{"2031-01-01T00:00:00Z", 200, 0},
 		{"", 503, 0},
 		{"yesterday", 500, 0},
 	} {
-		e := newEnv()
-		e.node.SetBlockTime(c.blockTime)
-		rec := e.do("GET", "/v1/pools/4", "", nil)
+		e := envOn(t, w)
+		e.cfg.Node = clockNode{e.cfg.Node, c.blockTime}
+		rec := e.do("GET", fmt.Sprintf("/v1/pools/%d", w.JacketsOpen), "", nil)
 		if rec.Code != c.status {
 			t.Errorf("block time %q: status %d, want %d: %s", c.blockTime, rec.Code, c.status, rec.Body)
 			continue
@@ -769,8 +899,7 @@ func TestPoolProgressClock(t *testing.T) {
 		if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
 			t.Fatal(err)
 		}
-		p, _ := e.pools.Pool(context.Background(), 4)
-		want := gongxu.PoolProgress(p, fake.OpenDeadline-c.msLeft)
+		want := gongxu.PoolProgress(p, p.Deadline-c.msLeft)
 		if v.Progress.MsLeft != c.msLeft {
 			t.Errorf("block time %q: ms_left %d, want %d", c.blockTime, v.Progress.MsLeft, c.msLeft)
 		}

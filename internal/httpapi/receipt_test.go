@@ -24,7 +24,7 @@ func (secretReceipts) Receipt(_ context.Context, tx string, index int) (gongxu.R
 // leaf (with its commitment) and the proof, never the pickup secret that
 // collects the goods, even from a service that knows it.
 func TestReceiptRouteNeverServesSecret(t *testing.T) {
-	e := newEnv()
+	e := envOn(t, nil)
 	e.cfg.Receipts = secretReceipts{}
 	rec := e.doWith("GET", "/v1/batches/"+strings.Repeat("AB", 32)+"/receipts/0", "", nil)
 	if rec.Code != 200 {

@@ -3,7 +3,6 @@ package httpapi
 import (
 	"bytes"
 	"context"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -14,40 +13,21 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	gongxu "github.com/gongxu-network/gongxu"
-	"github.com/gongxu-network/gongxu/internal/chain"
-	"github.com/gongxu-network/gongxu/internal/chain/chaintest"
 	"github.com/gongxu-network/gongxu/internal/epcis"
-	"github.com/gongxu-network/gongxu/internal/httpapi/fake"
-	"github.com/gongxu-network/gongxu/internal/sqlite"
-	"github.com/gongxu-network/gongxu/internal/store"
+	"github.com/gongxu-network/gongxu/internal/testenv/inproc"
 )
 
 // The trace routes' golden cases join the others (one table, one -update).
 func init() { goldenCases = append(goldenCases, traceGoldenCases...) }
 
-// withTrace serves the trace fakes: the trace service, the operator and
-// the capture transactions; then runs f, if any, on them.
-func withTrace(f func(e *env, tr *fake.Trace, op *fake.Operator)) func(e *env) {
-	return func(e *env) {
-		tr, op := fake.NewTrace(), fake.NewOperator()
-		e.cfg.Trace, e.cfg.Operator, e.cfg.Txs = tr, op, fake.NewCaptureTxs()
-		if f != nil {
-			f(e, tr, op)
-		}
-	}
-}
-
-func rejectCapture(k gongxu.Kind, msg string) func(e *env) {
-	return withTrace(func(_ *env, _ *fake.Trace, op *fake.Operator) { op.SetReject(k, msg) })
-}
-
 // gs1Example reads one of GS1's example documents.
-func gs1Example(name string) func() []byte {
-	return func() []byte {
+func gs1Example(name string) func(*env) []byte {
+	return func(*env) []byte {
 		b, err := os.ReadFile(filepath.Join("..", "epcis", "testdata", "gs1", "examples", name))
 		if err != nil {
 			panic(err)
@@ -56,105 +36,143 @@ func gs1Example(name string) func() []byte {
 	}
 }
 
+// document is an EPCIS document of the events given (JSON objects).
+func document(events ...string) []byte {
+	return []byte(`{"@context":["https://ref.gs1.org/standards/epcis/epcis-context.jsonld"],"type":"EPCISDocument","schemaVersion":"2.0",` +
+		`"creationDate":"2026-01-01T00:00:00Z","epcisBody":{"eventList":[` + strings.Join(events, ",") + `]}}`)
+}
+
+// observed is an ObjectEvent observing a quantity of a class.
+func observed(class string) string {
+	return fmt.Sprintf(`{"type":"ObjectEvent","eventTime":"2026-01-01T00:00:00Z","eventTimeZoneOffset":"+00:00","action":"OBSERVE",`+
+		`"bizStep":"inspecting","quantityList":[{"epcClass":%q,"quantity":1}]}`, class)
+}
+
+// capturedFirst captures the document of a case's body through the
+// operator before the case sends it again.
+func capturedFirst(doc func(*env) []byte) func(e *env) {
+	return func(e *env) {
+		if r, err := e.op.Send(context.Background(), TypeTraceCapture, map[string]json.RawMessage{"document": doc(e)}); err != nil || r.Code != 0 {
+			panic(fmt.Sprintf("first capture: %+v %v", r, err))
+		}
+	}
+}
+
 const ldJSON = "application/ld+json"
 
 var traceGoldenCases = []apiCase{
-	{name: "trace_events", method: "GET", target: "/v1/trace/events", status: 200, setup: withTrace(nil)},
-	{name: "trace_events_filtered", method: "GET", status: 200, setup: withTrace(nil),
+	{name: "trace_events", method: "GET", target: "/v1/trace/events", status: 200},
+	{name: "trace_events_filtered", method: "GET", status: 200,
 		target: "/v1/trace/events?eventType=AggregationEvent|TransformationEvent&org=acme-textiles&after=1&limit=1"},
 	{name: "trace_events_empty", method: "GET", target: "/v1/trace/events", status: 200,
-		setup: withTrace(func(_ *env, tr *fake.Trace, _ *fake.Operator) { tr.SetEmpty() })},
-	{name: "trace_events_bad_time", method: "GET", target: "/v1/trace/events?GE_eventTime=yesterday", status: 400, setup: withTrace(nil)},
-	{name: "trace_events_bad_limit", method: "GET", target: "/v1/trace/events?limit=1001", status: 400, setup: withTrace(nil)},
-	{name: "trace_events_bad_after", method: "GET", target: "/v1/trace/events?after=-1", status: 400, setup: withTrace(nil)},
-	{name: "trace_events_bad_org", method: "GET", target: "/v1/trace/events?org=Acme", status: 400, setup: withTrace(nil)},
-	{name: "trace_events_unavailable", method: "GET", target: "/v1/trace/events", status: 503},
-	{name: "trace_event", method: "GET", target: "/v1/trace/events/" + fake.EventMake, status: 200, setup: withTrace(nil)},
-	{name: "trace_event_not_found", method: "GET", target: "/v1/trace/events/urn:uuid:none", status: 404, setup: withTrace(nil)},
-	{name: "trace_event_internal", method: "GET", target: "/v1/trace/events/" + fake.EventMake, status: 500,
-		setup: withTrace(func(_ *env, tr *fake.Trace, _ *fake.Operator) { tr.SetErr(errBoom) })},
-	{name: "trace_batch", method: "GET", target: "/v1/trace/batches/" + fake.TxMake, status: 200, setup: withTrace(nil)},
-	{name: "trace_batch_none", method: "GET", target: "/v1/trace/batches/" + hashAbsent, status: 404, setup: withTrace(nil)},
-	{name: "trace_batch_bad_tx", method: "GET", target: "/v1/trace/batches/xyz", status: 400, setup: withTrace(nil)},
-	{name: "trace_back", method: "GET", target: "/v1/trace/back/acme-textiles/jacket-001", status: 200, setup: withTrace(nil)},
-	{name: "trace_back_urn", method: "GET", target: "/v1/trace/back/urn:gongxu:lot:acme-textiles%2Fjacket-001?depth=3", status: 200,
-		setup: withTrace(nil)},
-	{name: "trace_back_bad_depth", method: "GET", target: "/v1/trace/back/acme-textiles/jacket-001?depth=51", status: 400, setup: withTrace(nil)},
-	{name: "trace_back_bad_id", method: "GET", target: "/v1/trace/back/Acme-textiles", status: 400, setup: withTrace(nil)},
-	{name: "trace_back_not_found", method: "GET", target: "/v1/trace/back/acme-textiles/none", status: 404, setup: withTrace(nil)},
-	{name: "trace_back_unavailable", method: "GET", target: "/v1/trace/back/acme-textiles/jacket-001", status: 503},
-	{name: "trace_forward", method: "GET", target: "/v1/trace/forward/silk-supply/fab-001?depth=20", status: 200, setup: withTrace(nil)},
-	{name: "trace_forward_digital_link", method: "GET", status: 200, setup: withTrace(nil),
-		target: "/v1/trace/forward/" + url.PathEscape("https://id.gs1.org/01/10614141073464/21/2017")},
-	{name: "trace_forward_empty", method: "GET", target: "/v1/trace/forward/silk-supply/fab-001", status: 200,
-		setup: withTrace(func(_ *env, tr *fake.Trace, _ *fake.Operator) { tr.SetEmpty() })},
-	{name: "recalls", method: "GET", target: "/v1/recalls", status: 200, setup: withTrace(nil)},
-	{name: "recalls_hub", method: "GET", target: "/v1/recalls?hub=hub-lishui&limit=5", status: 200, setup: withTrace(nil)},
-	{name: "recalls_empty", method: "GET", target: "/v1/recalls?hub=silk-supply", status: 200, setup: withTrace(nil)},
-	{name: "recalls_bad_hub", method: "GET", target: "/v1/recalls?hub=H", status: 400, setup: withTrace(nil)},
-	{name: "recall", method: "GET", target: "/v1/recalls/1", status: 200, setup: withTrace(nil)},
-	{name: "recall_item", method: "GET", target: "/v1/recalls/2", status: 200, setup: withTrace(nil)},
-	{name: "recall_not_found", method: "GET", target: "/v1/recalls/9", status: 404, setup: withTrace(nil)},
-	{name: "recall_bad_id", method: "GET", target: "/v1/recalls/first", status: 400, setup: withTrace(nil)},
+		setup: func(e *env) { e.cfg.Trace = inproc.Broken{} }},
+	{name: "trace_events_bad_time", method: "GET", target: "/v1/trace/events?GE_eventTime=yesterday", status: 400},
+	{name: "trace_events_bad_limit", method: "GET", target: "/v1/trace/events?limit=1001", status: 400},
+	{name: "trace_events_bad_after", method: "GET", target: "/v1/trace/events?after=-1", status: 400},
+	{name: "trace_events_bad_org", method: "GET", target: "/v1/trace/events?org=Acme", status: 400},
+	{name: "trace_events_unavailable", method: "GET", target: "/v1/trace/events", status: 503, setup: func(e *env) { e.cfg.Trace = nil }},
+	{name: "trace_event", method: "GET", target: "/v1/trace/events/" + inproc.LabelEvent, status: 200},
+	{name: "trace_event_not_found", method: "GET", target: "/v1/trace/events/urn:uuid:none", status: 404},
+	{name: "trace_event_internal", method: "GET", target: "/v1/trace/events/" + inproc.LabelEvent, status: 500,
+		setup: func(e *env) { e.cfg.Trace = inproc.Broken{Err: errBoom} }},
+	{name: "trace_batch", method: "GET", target: "/v1/trace/batches/{capture}", status: 200},
+	{name: "trace_batch_none", method: "GET", target: "/v1/trace/batches/" + hashAbsent, status: 404},
+	{name: "trace_batch_bad_tx", method: "GET", target: "/v1/trace/batches/xyz", status: 400},
+	{name: "trace_back", method: "GET", target: "/v1/trace/back/acme-textiles/merino-jacket-0001", status: 200},
+	{name: "trace_back_urn", method: "GET", target: "/v1/trace/back/urn:gongxu:lot:acme-textiles%2Fmerino-jacket-0001?depth=3", status: 200},
+	{name: "trace_back_bad_depth", method: "GET", target: "/v1/trace/back/acme-textiles/merino-jacket-0001?depth=51", status: 400},
+	{name: "trace_back_bad_id", method: "GET", target: "/v1/trace/back/Acme-textiles", status: 400},
+	{name: "trace_back_not_found", method: "GET", target: "/v1/trace/back/acme-textiles/none", status: 404},
+	{name: "trace_back_unavailable", method: "GET", target: "/v1/trace/back/acme-textiles/merino-jacket-0001", status: 503,
+		setup: func(e *env) { e.cfg.Trace = nil }},
+	{name: "trace_forward", method: "GET", target: "/v1/trace/forward/blue-river-cotton/fab-0042?depth=20", status: 200},
+	{name: "trace_forward_digital_link", method: "GET", status: 200, target: "/v1/trace/forward/" + url.PathEscape(inproc.JacketDL)},
+	{name: "trace_forward_empty", method: "GET", target: "/v1/trace/forward/acme-textiles/scarf-001", status: 200},
+	{name: "recalls", method: "GET", target: "/v1/recalls", status: 200},
+	{name: "recalls_hub", method: "GET", target: "/v1/recalls?hub=hilltown-hub&limit=5", status: 200},
+	{name: "recalls_empty", method: "GET", target: "/v1/recalls?hub=swift-logistics", status: 200},
+	{name: "recalls_bad_hub", method: "GET", target: "/v1/recalls?hub=H", status: 400},
+	{name: "recall", method: "GET", target: "/v1/recalls/2", status: 200},
+	{name: "recall_no_pool", method: "GET", target: "/v1/recalls/1", status: 200},
+	{name: "recall_not_found", method: "GET", target: "/v1/recalls/9", status: 404},
+	{name: "recall_bad_id", method: "GET", target: "/v1/recalls/first", status: 400},
 
 	{name: "epcis_capture", method: "POST", target: "/epcis/capture", ctype: ldJSON, status: 200,
-		body: gs1Example("Example_9.6.1-ObjectEvent.jsonld"), setup: withTrace(nil)},
-	{name: "epcis_capture_json", method: "POST", target: "/epcis/capture", ctype: "application/json; charset=utf-8", status: 200,
-		body: gs1Example("Example_9.6.4-TransformationEvent.jsonld"), setup: withTrace(nil)},
-	{name: "epcis_capture_invalid", method: "POST", target: "/epcis/capture", ctype: ldJSON, status: 400,
-		body:  str(`{"type":"EPCISDocument"}`),
-		setup: rejectCapture(gongxu.KindInvalid, "epcis: GS1 schema: : missing properties 'schemaVersion', 'creationDate', 'epcisBody'")},
-	{name: "epcis_capture_duplicate", method: "POST", target: "/epcis/capture", ctype: ldJSON, status: 409,
-		body:  gs1Example("Example_9.6.1-ObjectEvent.jsonld"),
-		setup: rejectCapture(gongxu.KindConflict, "event 0: event "+fake.EventShip+" is already on the ledger (captured by silk-supply at height 54)")},
-	{name: "epcis_capture_other_lot", method: "POST", target: "/epcis/capture", ctype: ldJSON, status: 403,
-		body:  gs1Example("Example_9.6.1-ObjectEvent.jsonld"),
-		setup: rejectCapture(gongxu.KindUnauthorized, "event 0 names lot silk-supply/fab-001, which is silk-supply's")},
-	{name: "epcis_capture_too_many", method: "POST", target: "/epcis/capture", ctype: ldJSON, status: 413,
-		body:  gs1Example("Example_9.6.1-ObjectEvent.jsonld"),
-		setup: rejectCapture(gongxu.KindTooLarge, "the document holds 1001 events, the limit is 1000 per transaction")},
-	{name: "epcis_capture_too_large", method: "POST", target: "/epcis/capture", ctype: ldJSON, status: 413, setup: withTrace(nil),
-		body: func() []byte { return append([]byte(`{"x":"`), bytes.Repeat([]byte("a"), maxCaptureBytes)...) }},
-	{name: "epcis_capture_not_object", method: "POST", target: "/epcis/capture", ctype: ldJSON, status: 400, body: str(`[1]`), setup: withTrace(nil)},
-	{name: "epcis_capture_bad_json", method: "POST", target: "/epcis/capture", ctype: ldJSON, status: 400, body: str(`{"type":`), setup: withTrace(nil)},
-	{name: "epcis_capture_content_type", method: "POST", target: "/epcis/capture", ctype: "text/plain", status: 400,
-		body: gs1Example("Example_9.6.1-ObjectEvent.jsonld"), setup: withTrace(nil)},
-	{name: "epcis_capture_timeout", method: "POST", target: "/epcis/capture", ctype: ldJSON, status: 504,
-		body: gs1Example("Example_9.6.1-ObjectEvent.jsonld"), setup: withTrace(func(_ *env, _ *fake.Trace, op *fake.Operator) {
-			op.SetErr(gongxu.Errorf(gongxu.KindTimeout, "the transaction was not committed in time"))
-		})},
-	{name: "epcis_capture_no_operator", method: "POST", target: "/epcis/capture", ctype: ldJSON, status: 503,
 		body: gs1Example("Example_9.6.1-ObjectEvent.jsonld")},
+	{name: "epcis_capture_json", method: "POST", target: "/epcis/capture", ctype: "application/json; charset=utf-8", status: 200,
+		body: gs1Example("Example_9.6.4-TransformationEvent.jsonld")},
+	{name: "epcis_capture_invalid", method: "POST", target: "/epcis/capture", ctype: ldJSON, status: 400,
+		body: str(`{"type":"EPCISDocument"}`)},
+	{name: "epcis_capture_duplicate", method: "POST", target: "/epcis/capture", ctype: ldJSON, status: 409,
+		body: gs1Example("Example_9.6.1-ObjectEvent.jsonld"), setup: capturedFirst(gs1Example("Example_9.6.1-ObjectEvent.jsonld"))},
+	{name: "epcis_capture_other_lot", method: "POST", target: "/epcis/capture", ctype: ldJSON, status: 403,
+		body: func(*env) []byte { return document(observed(gongxu.LotURN(inproc.FabricLot))) }},
+	{name: "epcis_capture_too_many", method: "POST", target: "/epcis/capture", ctype: ldJSON, status: 413,
+		body: func(*env) []byte {
+			return document(slices.Repeat([]string{observed(gongxu.LotURN(inproc.ReceivedLot))}, 1001)...)
+		}},
+	{name: "epcis_capture_too_large", method: "POST", target: "/epcis/capture", ctype: ldJSON, status: 413,
+		body: func(*env) []byte { return append([]byte(`{"x":"`), bytes.Repeat([]byte("a"), maxCaptureBytes)...) }},
+	{name: "epcis_capture_not_object", method: "POST", target: "/epcis/capture", ctype: ldJSON, status: 400, body: str(`[1]`)},
+	{name: "epcis_capture_bad_json", method: "POST", target: "/epcis/capture", ctype: ldJSON, status: 400, body: str(`{"type":`)},
+	{name: "epcis_capture_content_type", method: "POST", target: "/epcis/capture", ctype: "text/plain", status: 400,
+		body: gs1Example("Example_9.6.1-ObjectEvent.jsonld")},
+	{name: "epcis_capture_timeout", method: "POST", target: "/epcis/capture", ctype: ldJSON, status: 504,
+		body: gs1Example("Example_9.6.1-ObjectEvent.jsonld"), setup: func(e *env) {
+			e.cfg.Operator = inproc.BrokenOperator{OrgID: inproc.Acme, Err: gongxu.Errorf(gongxu.KindTimeout, "the transaction was not committed in time")}
+		}},
+	{name: "epcis_capture_no_operator", method: "POST", target: "/epcis/capture", ctype: ldJSON, status: 503,
+		body: gs1Example("Example_9.6.1-ObjectEvent.jsonld"), setup: func(e *env) { e.cfg.Operator = nil }},
 	{name: "epcis_capture_no_token", method: "POST", target: "/epcis/capture", ctype: ldJSON, status: 401, noToken: true,
-		body: gs1Example("Example_9.6.1-ObjectEvent.jsonld"), setup: withTrace(nil)},
-	{name: "epcis_capture_job", method: "GET", target: "/epcis/capture/" + fake.TxMake, status: 200, setup: withTrace(nil)},
-	{name: "epcis_capture_job_rejected", method: "GET", target: "/epcis/capture/" + strings.ToLower(fake.TxCaptureRejected), status: 200,
-		setup: withTrace(nil)},
-	{name: "epcis_capture_job_not_capture", method: "GET", target: "/epcis/capture/" + fake.BatchTx, status: 404, setup: withTrace(nil)},
-	{name: "epcis_capture_job_unknown", method: "GET", target: "/epcis/capture/" + hashAbsent, status: 404, setup: withTrace(nil)},
-	{name: "epcis_capture_job_bad_id", method: "GET", target: "/epcis/capture/id9261379075", status: 400, setup: withTrace(nil)},
-	{name: "epcis_events", method: "GET", target: "/epcis/events", status: 200, setup: withTrace(nil)},
-	{name: "epcis_events_filtered", method: "GET", status: 200, setup: withTrace(nil),
-		target: "/epcis/events?eventType=ObjectEvent&GE_eventTime=2025-03-01T00:00:00.000Z&perPage=1&nextPageToken=0"},
-	{name: "epcis_events_none", method: "GET", target: "/epcis/events?eventType=AssociationEvent", status: 200, setup: withTrace(nil)},
-	{name: "epcis_events_bad_page", method: "GET", target: "/epcis/events?perPage=0", status: 400, setup: withTrace(nil)},
-	{name: "epcis_events_bad_token", method: "GET", target: "/epcis/events?nextPageToken=abc", status: 400, setup: withTrace(nil)},
-	{name: "epcis_events_unavailable", method: "GET", target: "/epcis/events", status: 503},
-	{name: "epcis_event", method: "GET", target: "/epcis/events/" + fake.EventPack, status: 200, setup: withTrace(nil)},
-	{name: "epcis_event_not_found", method: "GET", target: "/epcis/events/urn:uuid:none", status: 404, setup: withTrace(nil)},
+		body: gs1Example("Example_9.6.1-ObjectEvent.jsonld")},
+	{name: "epcis_capture_job", method: "GET", target: "/epcis/capture/{capture}", status: 200},
+	{name: "epcis_capture_job_rejected", method: "GET", target: "/epcis/capture/{rejected_capture}", status: 200},
+	{name: "epcis_capture_job_not_capture", method: "GET", target: "/epcis/capture/{batch}", status: 404},
+	{name: "epcis_capture_job_unknown", method: "GET", target: "/epcis/capture/" + hashAbsent, status: 404},
+	{name: "epcis_capture_job_bad_id", method: "GET", target: "/epcis/capture/id9261379075", status: 400},
+	{name: "epcis_events", method: "GET", target: "/epcis/events", status: 200},
+	{name: "epcis_events_filtered", method: "GET", status: 200,
+		target: "/epcis/events?eventType=ObjectEvent&GE_eventTime=2026-01-10T00:00:00.000Z&perPage=1&nextPageToken=0"},
+	{name: "epcis_events_none", method: "GET", target: "/epcis/events?eventType=AssociationEvent", status: 200},
+	{name: "epcis_events_bad_page", method: "GET", target: "/epcis/events?perPage=0", status: 400},
+	{name: "epcis_events_bad_token", method: "GET", target: "/epcis/events?nextPageToken=abc", status: 400},
+	{name: "epcis_events_unavailable", method: "GET", target: "/epcis/events", status: 503, setup: func(e *env) { e.cfg.Trace = nil }},
+	{name: "epcis_event", method: "GET", target: "/epcis/events/" + inproc.StoreID, status: 200},
+	{name: "epcis_event_not_found", method: "GET", target: "/epcis/events/urn:uuid:none", status: 404},
+}
+
+// queryRecorder is the trace service, with the last query of events asked
+// of it kept.
+type queryRecorder struct {
+	gongxu.TraceService
+	mu   sync.Mutex
+	last gongxu.TraceQuery
+}
+
+func (r *queryRecorder) TraceEvents(ctx context.Context, q gongxu.TraceQuery) ([]gongxu.TraceEvent, error) {
+	r.mu.Lock()
+	r.last = q
+	r.mu.Unlock()
+	return r.TraceService.TraceEvents(ctx, q)
+}
+
+func (r *queryRecorder) lastQuery() gongxu.TraceQuery {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.last
 }
 
 // TestTraceQueryParams: the EPCIS parameters reach the service as the
 // query they say.
 func TestTraceQueryParams(t *testing.T) {
-	e := newEnv()
-	var tr *fake.Trace
-	withTrace(func(_ *env, x *fake.Trace, _ *fake.Operator) { tr = x })(e)
+	e := newEnv(t)
+	tr := &queryRecorder{TraceService: e.cfg.Trace}
+	e.cfg.Trace = tr
 	target := "/epcis/events?eventType=ObjectEvent|AggregationEvent&eventType=TransactionEvent" +
 		"&GE_eventTime=2025-03-01T08:00:00.000%2B08:00&LT_eventTime=1740816000000&GE_recordTime=2025-03-01T00:00:00Z" +
 		"&LT_recordTime=2025-03-02T00:00:00.5+00:00&EQ_bizStep=shipping|receiving&EQ_disposition=in_transit" +
 		"&EQ_readPoint=urn:epc:id:sgln:0614141.00777.0&EQ_bizLocation=urn:epc:id:sgln:0614141.00888.0" +
-		"&MATCH_epc=urn:epc:id:sgtin:0614141.107346.2017&MATCH_anyEPCClass=acme-textiles/jacket-001&EQ_eventID=" + fake.EventShip +
+		"&MATCH_epc=urn:epc:id:sgtin:0614141.107346.2017&MATCH_anyEPCClass=acme-textiles/jacket-001&EQ_eventID=" + inproc.StoreID +
 		"&perPage=7&nextPageToken=2"
 	rec := e.do("GET", target, "", nil)
 	if rec.Code != 200 {
@@ -167,29 +185,54 @@ func TestTraceQueryParams(t *testing.T) {
 		BizSteps: []string{"shipping", "receiving"}, Dispositions: []string{"in_transit"},
 		ReadPoints: []string{"urn:epc:id:sgln:0614141.00777.0"}, BizLocations: []string{"urn:epc:id:sgln:0614141.00888.0"},
 		EPCs: []string{"urn:epc:id:sgtin:0614141.107346.2017"}, EPCClasses: []string{"acme-textiles/jacket-001"},
-		EventIDs: []string{fake.EventShip}, After: 2, Limit: 7,
+		EventIDs: []string{inproc.StoreID}, After: 2, Limit: 7,
 	}
-	if got := tr.LastQuery(); !sameJSONText(got, want) {
+	if got := tr.lastQuery(); !sameJSONText(got, want) {
 		t.Errorf("query\n got %+v\nwant %+v", got, want)
 	}
-	// A full page links the next; the last does not.
-	rec = e.do("GET", "/epcis/events?perPage=3&eventType=ObjectEvent|TransformationEvent|AggregationEvent", "", nil)
-	link := rec.Header().Get("Link")
-	if rec.Code != 200 || link == "" || rec.Header().Get("GS1-EPCIS-Version") != "2.0.0" {
-		t.Fatalf("%d, Link %q, headers %v", rec.Code, link, rec.Header())
+	// A full page links the next; the last does not. Page by page, the
+	// events are those the service lists, in ledger order.
+	types := []string{"ObjectEvent", "TransformationEvent", "AggregationEvent"}
+	all, err := e.w.Read().TraceEvents(context.Background(), gongxu.TraceQuery{EventTypes: types, Limit: 1000})
+	if err != nil || len(all) < 7 || len(all)%3 == 0 {
+		t.Fatalf("the World has %d such events (%v): the pages need more than two, the last not full", len(all), err)
 	}
-	next := strings.TrimSuffix(strings.TrimPrefix(link, "<"), `>; rel="next"`)
-	u, err := url.Parse(next)
-	if err != nil || u.Query().Get("nextPageToken") != "3" || u.Query().Get("eventType") != "ObjectEvent|TransformationEvent|AggregationEvent" {
-		t.Fatalf("next link %q", next)
+	next := "/epcis/events?perPage=3&eventType=ObjectEvent|TransformationEvent|AggregationEvent"
+	var got []string
+	for pages := 0; next != ""; pages++ {
+		rec = e.do("GET", next, "", nil)
+		if rec.Code != 200 || rec.Header().Get("GS1-EPCIS-Version") != "2.0.0" || pages > len(all) {
+			t.Fatalf("%s: %d, headers %v", next, rec.Code, rec.Header())
+		}
+		evs := eventList(t, rec.Body.Bytes())
+		for _, ev := range evs {
+			var x struct {
+				EventID string `json:"eventID"`
+			}
+			json.Unmarshal(ev, &x)
+			got = append(got, x.EventID)
+		}
+		link := rec.Header().Get("Link")
+		if (link == "") != (len(got) == len(all)) || link != "" && len(evs) != 3 || link == "" && len(evs) != len(all)%3 {
+			t.Fatalf("page %d: %d events, Link %q", pages+1, len(evs), link)
+		}
+		if link == "" {
+			break
+		}
+		next = strings.TrimSuffix(strings.TrimPrefix(link, "<"), `>; rel="next"`)
+		u, err := url.Parse(next)
+		if err != nil || u.Query().Get("nextPageToken") != fmt.Sprint(all[len(got)-1].Seq) || u.Query().Get("eventType") != strings.Join(types, "|") {
+			t.Fatalf("next link %q after event %d", next, all[len(got)-1].Seq)
+		}
 	}
-	rec = e.do("GET", next, "", nil)
-	if rec.Code != 200 || rec.Header().Get("Link") != "" || len(eventList(t, rec.Body.Bytes())) != 1 {
-		t.Errorf("last page: %d, Link %q, %s", rec.Code, rec.Header().Get("Link"), rec.Body)
+	for i, ev := range all {
+		if got[i] != ev.ID {
+			t.Errorf("page event %d is %s, want %s", i, got[i], ev.ID)
+		}
 	}
 	// gongxu's own listing takes org, after and limit instead.
-	e.do("GET", "/v1/trace/events?org=silk-supply|hub-lishui&after=3&limit=9&MATCH_epc=x", "", nil)
-	if got := tr.LastQuery(); !sameJSONText(got, gongxu.TraceQuery{Orgs: []gongxu.OrgID{"silk-supply", "hub-lishui"}, After: 3, Limit: 9, EPCs: []string{"x"}}) {
+	e.do("GET", "/v1/trace/events?org=blue-river-cotton|hilltown-hub&after=3&limit=9&MATCH_epc=x", "", nil)
+	if got := tr.lastQuery(); !sameJSONText(got, gongxu.TraceQuery{Orgs: []gongxu.OrgID{"blue-river-cotton", "hilltown-hub"}, After: 3, Limit: 9, EPCs: []string{"x"}}) {
 		t.Errorf("v1 query %+v", got)
 	}
 	// Other parameters are refused, not ignored: a filter the node does
@@ -233,10 +276,9 @@ func eventList(t *testing.T, doc []byte) []json.RawMessage {
 }
 
 func TestEPCISCaptureHeaderAndBody(t *testing.T) {
-	e := newEnv()
-	var op *fake.Operator
-	withTrace(func(_ *env, _ *fake.Trace, o *fake.Operator) { op = o })(e)
-	doc := gs1Example("Example_9.6.1-ObjectEvent.jsonld")()
+	e := netEnv(t)
+	op := e.op
+	doc := gs1Example("Example_9.6.1-ObjectEvent.jsonld")(e)
 	req, _ := http.NewRequest("POST", "/epcis/capture", bytes.NewReader(doc))
 	req.Header.Set("Content-Type", ldJSON)
 	req.Header.Set("GS1-Capture-Error-Behaviour", "proceed")
@@ -249,13 +291,12 @@ func TestEPCISCaptureHeaderAndBody(t *testing.T) {
 	req.Header.Set("GS1-Capture-Error-Behaviour", "rollback")
 	rec = e.serve(req)
 	sent := op.Sent()
-	if rec.Code != captureStatus || len(sent) != 1 || sent[0].Type != TypeTraceCapture {
+	if rec.Code != captureStatus || len(sent) != 1 || sent[0].Type != TypeTraceCapture || sent[0].Result.Code != 0 {
 		t.Fatalf("rollback: %d %s, sent %+v", rec.Code, rec.Body, sent)
 	}
 	// The document goes into the transaction as it came.
-	b, _ := json.Marshal(sent[0].Body)
 	var m struct{ Document json.RawMessage }
-	if err := json.Unmarshal(b, &m); err != nil {
+	if err := json.Unmarshal(sent[0].Body, &m); err != nil {
 		t.Fatal(err)
 	}
 	var want bytes.Buffer
@@ -267,14 +308,15 @@ func TestEPCISCaptureHeaderAndBody(t *testing.T) {
 	}
 	var job captureJob
 	if err := json.Unmarshal(rec.Body.Bytes(), &job); err != nil || !job.Success || job.Running || job.ErrorBehavior != "rollback" ||
-		rec.Header().Get("Location") != "/epcis/capture/"+job.CaptureID {
-		t.Errorf("job %+v (%v), Location %q", job, err, rec.Header().Get("Location"))
+		rec.Header().Get("Location") != "/epcis/capture/"+job.CaptureID || job.CaptureID != strings.ToLower(sent[0].Result.Hash) &&
+		job.CaptureID != sent[0].Result.Hash {
+		t.Errorf("job %+v (%v), Location %q, sent %s", job, err, rec.Header().Get("Location"), sent[0].Result.Hash)
 	}
 }
 
 func (e *env) serve(req *http.Request) *httptest.ResponseRecorder {
 	if req.Header.Get("Authorization") == "" {
-		req.Header.Set("Authorization", "Bearer "+fake.Token)
+		req.Header.Set("Authorization", "Bearer "+e.secret)
 	}
 	rec := httptest.NewRecorder()
 	New(e.cfg).ServeHTTP(rec, req)
@@ -284,26 +326,38 @@ func (e *env) serve(req *http.Request) *httptest.ResponseRecorder {
 // TestTraceUnescapedURI: a Digital Link sent without escaping its slashes
 // is redirected by the mux to a cleaned path, which the walk repairs.
 func TestTraceUnescapedURI(t *testing.T) {
-	e := newEnv()
-	withTrace(nil)(e)
-	rec := e.do("GET", "/v1/trace/forward/https://id.gs1.org/01/10614141073464/21/2017?depth=2", "", nil)
+	e := newEnv(t)
+	rec := e.do("GET", "/v1/trace/forward/"+inproc.JacketDL+"?depth=2", "", nil)
 	loc := rec.Header().Get("Location")
 	if rec.Code != http.StatusTemporaryRedirect || !strings.HasPrefix(loc, "/v1/trace/forward/https:/id.gs1.org/") {
 		t.Fatalf("%d, Location %q", rec.Code, loc)
 	}
 	rec = e.do("GET", loc, "", nil)
 	var g gongxu.TraceGraph
-	if err := json.Unmarshal(rec.Body.Bytes(), &g); err != nil || rec.Code != 200 || g.Start != "https://id.gs1.org/01/10614141073464/21/2017" {
+	if err := json.Unmarshal(rec.Body.Bytes(), &g); err != nil || rec.Code != 200 || g.Start != inproc.JacketDL {
 		t.Errorf("after the redirect: %d %s", rec.Code, rec.Body)
 	}
 }
 
 // TestTraceEventProofVerifies: the event, batch and proof the API gives
-// verify as a client would check them.
+// verify as a client would check them: the events a capture anchored, and
+// those the network's own flows did.
 func TestTraceEventProofVerifies(t *testing.T) {
-	e := newEnv()
-	withTrace(nil)(e)
-	for _, id := range []string{fake.EventShip, fake.EventMake, fake.EventPack} {
+	e := newEnv(t)
+	ids := []string{inproc.InspectID, inproc.LabelEvent, inproc.StoreID}
+	flows, err := e.w.Read().TraceEvents(context.Background(), gongxu.TraceQuery{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range flows {
+		if ev.Flow != "" {
+			ids = append(ids, ev.ID)
+		}
+	}
+	if len(ids) < 8 {
+		t.Fatalf("%d events to check", len(ids))
+	}
+	for _, id := range ids {
 		rec := e.do("GET", "/v1/trace/events/"+url.PathEscape(id), "", nil)
 		var p traceEventProof
 		if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil || rec.Code != 200 {
@@ -318,47 +372,6 @@ func TestTraceEventProofVerifies(t *testing.T) {
 	}
 }
 
-// committed is the read side's view of a chain harness's block.
-func committed(res *chain.BlockResult) gongxu.CommittedBlock {
-	b := gongxu.CommittedBlock{Height: res.Height, Time: res.Time, Hash: fmt.Sprintf("%064X", res.Height),
-		AppHash: hex.EncodeToString(res.AppHash), Events: res.Events, EndEvents: res.EndEvents}
-	for i, t := range res.Txs {
-		rec := gongxu.TxRecord{Hash: t.Hash, Height: res.Height, Index: i, Type: t.Type, Signer: t.Signer, Org: t.Org,
-			Code: t.Code, Message: t.Log, Events: t.Events, Time: time.UnixMilli(res.Time).UTC().Format(time.RFC3339Nano)}
-		if t.Code != 0 {
-			rec.Kind = gongxu.Kind(t.Code).String()
-		}
-		b.Txs = append(b.Txs, rec)
-	}
-	return b
-}
-
-// chainOperator is a gongxu.Operator over a real chain and read model: it
-// signs with its org's key, commits a block and projects it.
-type chainOperator struct {
-	t   *testing.T
-	h   *chaintest.Harness
-	db  *sqlite.DB
-	org string
-}
-
-func (o *chainOperator) Org(ctx context.Context) (gongxu.OrgID, error) {
-	return gongxu.OrgID(o.org), nil
-}
-
-func (o *chainOperator) Send(ctx context.Context, typ string, body any) (gongxu.TxResult, error) {
-	res := o.h.Block(o.h.Sign(o.org, typ, body))
-	if err := o.db.Project(ctx, committed(res)); err != nil {
-		o.t.Fatal(err)
-	}
-	r := res.Txs[0]
-	if r.Code != 0 {
-		o.h.ResetSeq(o.org)
-		return gongxu.TxResult{Hash: r.Hash, Code: r.Code, Kind: gongxu.Kind(r.Code).String(), Message: r.Log}, nil
-	}
-	return gongxu.TxResult{Hash: r.Hash, Height: res.Height}, nil
-}
-
 // twoMeanings are the GS1 examples with a key repeated in one object
 // (AssociationEvent-h names two eventIDs): the ledger refuses them, since a
 // signed body has one meaning.
@@ -371,20 +384,7 @@ var twoMeanings = map[string]bool{"AssociationEvent-h.jsonld": true}
 // and names the events captured, and every event verifies against its
 // batch.
 func TestEPCISOnAChain(t *testing.T) {
-	ctx := context.Background()
-	h := chaintest.Open(t, store.NewMemDB())
-	h.InitChain(chaintest.Genesis(chaintest.OrgSpec{ID: "factory-a", Roles: []gongxu.Role{gongxu.RoleFactory, gongxu.RoleValidator}}))
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "read.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Project(ctx, committed(h.Block())); err != nil {
-		t.Fatal(err)
-	}
-	e := newEnv()
-	e.cfg.Trace, e.cfg.Txs, e.cfg.Operator = db, db, &chainOperator{t: t, h: h, db: db, org: "factory-a"}
-
+	e := netEnv(t)
 	var files []string
 	if err := filepath.WalkDir(filepath.Join("..", "epcis", "testdata", "gs1", "examples"), func(p string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".jsonld") {
@@ -469,7 +469,7 @@ func TestEPCISOnAChain(t *testing.T) {
 			if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil || rec.Code != 200 {
 				t.Fatalf("%s: /v1/trace/events/%s: %d %s", f, ev.EventID, rec.Code, rec.Body)
 			}
-			if err := gongxu.VerifyTraceEvent(&p.Event, p.Proof); err != nil || p.Event.Hash != ev.HashID || p.Event.Org != "factory-a" {
+			if err := gongxu.VerifyTraceEvent(&p.Event, p.Proof); err != nil || p.Event.Hash != ev.HashID || p.Event.Org != inproc.Acme {
 				t.Fatalf("%s: event %s: %v, %+v", f, ev.EventID, err, p.Event)
 			}
 		}

@@ -3,9 +3,11 @@
 // New; gongxu.PoolService, gongxu.RFQService, gongxu.ReceiptService from
 // NewMarket; gongxu.ProductionService from NewProduction; gongxu.PlanService
 // from NewPlans) over fixed, deterministic data, and Tokens, which knows one
-// API token (Token). They exist for the tests of
-// the HTTP edge only — internal/httpapi and client — and are never wired into the
-// node: every other test uses the real services.
+// API token (Token). They are left to the tests of the Go client (client)
+// and of the CLI's commands over it (internal/cli), which check how a caller
+// of the HTTP API reads its answers; they are never wired into the node.
+// internal/httpapi's and internal/web's own tests run on the real services
+// instead (internal/testenv/inproc), and so should these, in time.
 package fake
 
 import (
