@@ -50,7 +50,7 @@ func (b Broken) Account(context.Context, gongxu.PubKey) (gongxu.Account, error) 
 	return gongxu.Account{}, b.fail()
 }
 
-func (b Broken) Orgs(context.Context) ([]gongxu.Org, error)          { return nil, b.fail() }
+func (b Broken) Orgs(context.Context) ([]gongxu.Org, error)            { return nil, b.fail() }
 func (b Broken) Org(context.Context, gongxu.OrgID) (gongxu.Org, error) { return gongxu.Org{}, b.fail() }
 func (b Broken) Validators(context.Context) ([]gongxu.Validator, error) {
 	return nil, b.fail()
@@ -62,18 +62,24 @@ func (b Broken) Proposal(context.Context, uint64) (gongxu.Proposal, error) {
 	return gongxu.Proposal{}, b.fail()
 }
 
-func (b Broken) Tx(context.Context, string) (gongxu.TxRecord, error)      { return gongxu.TxRecord{}, b.fail() }
+func (b Broken) Tx(context.Context, string) (gongxu.TxRecord, error) {
+	return gongxu.TxRecord{}, b.fail()
+}
 func (b Broken) RecentTxs(context.Context, int) ([]gongxu.TxRecord, error) { return nil, b.fail() }
-func (b Broken) Height(context.Context) (int64, error)                   { return 0, b.fail() }
+func (b Broken) Height(context.Context) (int64, error)                     { return 0, b.fail() }
 
-func (b Broken) Products(context.Context, gongxu.OrgID) ([]gongxu.Product, error) { return nil, b.fail() }
+func (b Broken) Products(context.Context, gongxu.OrgID) ([]gongxu.Product, error) {
+	return nil, b.fail()
+}
 func (b Broken) Product(context.Context, gongxu.ProductID) (gongxu.Product, error) {
 	return gongxu.Product{}, b.fail()
 }
-func (b Broken) Pools(context.Context, gongxu.PoolFilter) ([]gongxu.Pool, error) { return nil, b.fail() }
-func (b Broken) Pool(context.Context, uint64) (gongxu.Pool, error)              { return gongxu.Pool{}, b.fail() }
-func (b Broken) HubShares(context.Context, uint64) ([]gongxu.HubShare, error)   { return nil, b.fail() }
-func (b Broken) Batches(context.Context, uint64) ([]gongxu.Batch, error)        { return nil, b.fail() }
+func (b Broken) Pools(context.Context, gongxu.PoolFilter) ([]gongxu.Pool, error) {
+	return nil, b.fail()
+}
+func (b Broken) Pool(context.Context, uint64) (gongxu.Pool, error)            { return gongxu.Pool{}, b.fail() }
+func (b Broken) HubShares(context.Context, uint64) ([]gongxu.HubShare, error) { return nil, b.fail() }
+func (b Broken) Batches(context.Context, uint64) ([]gongxu.Batch, error)      { return nil, b.fail() }
 func (b Broken) Balances(context.Context, gongxu.AccountID) ([]gongxu.Balance, error) {
 	return nil, b.fail()
 }
@@ -84,9 +90,11 @@ func (b Broken) Receipt(context.Context, string, int) (gongxu.Receipt, error) {
 	return gongxu.Receipt{}, b.fail()
 }
 
-func (b Broken) RFQs(context.Context, gongxu.RFQStatus, int) ([]gongxu.RFQ, error) { return nil, b.fail() }
-func (b Broken) RFQ(context.Context, uint64) (gongxu.RFQ, error)                 { return gongxu.RFQ{}, b.fail() }
-func (b Broken) Bids(context.Context, uint64) ([]gongxu.Bid, error)              { return nil, b.fail() }
+func (b Broken) RFQs(context.Context, gongxu.RFQStatus, int) ([]gongxu.RFQ, error) {
+	return nil, b.fail()
+}
+func (b Broken) RFQ(context.Context, uint64) (gongxu.RFQ, error)    { return gongxu.RFQ{}, b.fail() }
+func (b Broken) Bids(context.Context, uint64) ([]gongxu.Bid, error) { return nil, b.fail() }
 
 func (b Broken) Offers(context.Context, gongxu.OrgID) ([]gongxu.SupplyOffer, error) {
 	return nil, b.fail()

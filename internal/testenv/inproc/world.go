@@ -1,6 +1,7 @@
 package inproc
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -53,7 +54,7 @@ type World struct {
 	// Riverside's admission (open: 2 yes, 1 no). RepeatedVote is
 	// Hilltown's second vote on it, refused.
 	AdmitHilltown, SetQuota, AdmitRiverside uint64
-	RepeatedVote                            string
+	RiversideVote, RepeatedVote             string // Blue's yes (taken), Hilltown's second vote (refused)
 
 	// Pools, in the order they were opened.
 	JacketsShipped     uint64 // succeeded, produced, shipped to Hilltown (delivered, two pickups), not yet to Lakeside
@@ -88,9 +89,10 @@ type World struct {
 	POLinenThread uint64 // Blue: sent, two lines
 	PODye         uint64 // Dyeworks: sent
 
-	// The capture of Acme's own document (three events), and the recalls.
-	CaptureTx                 string
-	RecallScarf, RecallFabric uint64
+	// The capture of Acme's own document (three events), one it tried
+	// naming Blue's lot (refused), and the recalls.
+	CaptureTx, RejectedCapture string
+	RecallScarf, RecallFabric  uint64
 }
 
 // Start is the block time of the genesis block (chaintest.GenesisTime).
@@ -122,8 +124,8 @@ func Validators() []gongxu.Validator {
 	}
 }
 
-// NewWorld tells the story on a new Net. It takes a few hundred blocks;
-// the last one is at about 08:00 UTC on 22 Jan 2026.
+// NewWorld tells the story on a new Net, in about a hundred blocks; the
+// last one is at End.
 func NewWorld(t testing.TB) *World {
 	t.Helper()
 	w := &World{Net: New(t, Genesis{Orgs: Orgs(), Validators: Validators()}), Batches: map[uint64]map[gongxu.OrgID][]Batch{}}
@@ -323,6 +325,14 @@ func (w *World) jacketsMade() {
 		LabelEvent, at(12), FactoryGLN, gongxu.LotURN(JacketLot), JacketDL,
 		StoreID, at(13), FactoryGLN, gongxu.LotURN(JacketLot))
 	w.CaptureTx = w.Capture(Acme, compact(doc))
+	other := fmt.Sprintf(`{"@context":["https://ref.gs1.org/standards/epcis/epcis-context.jsonld"],"type":"EPCISDocument","schemaVersion":"2.0",
+"creationDate":%q,"epcisBody":{"eventList":[{"type":"ObjectEvent","eventTime":%q,"eventTimeZoneOffset":"+08:00","action":"OBSERVE",
+"bizStep":"inspecting","quantityList":[{"epcClass":%q,"quantity":10}]}]}}`, at(14), at(14), gongxu.LotURN(FabricLot))
+	r := w.Try(Acme, "trace/capture", M{"document": json.RawMessage(compact(other))})
+	if r.Code == 0 {
+		w.t.Fatal("a capture naming another org's lot was taken")
+	}
+	w.RejectedCapture = r.Hash
 }
 
 // compact removes the line breaks of a hand-written document.
@@ -407,28 +417,37 @@ func (w *World) recalls() {
 	w.RecallFabric = w.Recall(Blue, string(FabricLot), FabricRecall)
 }
 
-// today, the morning of day 21: a request for quote open for bids, two
-// pools open, and a proposal being voted on.
+// End is the block time of the World's last block: 08:00:41 UTC on 22
+// Jan 2026, the morning of day 21.
+const End = Start + 21*Day + 8*Hour + 41_000
+
+// today, the minute before End: a request for quote open for bids, two
+// pools open (deadlines counted from End), and a proposal being voted on;
+// then an empty block at End.
 func (w *World) today() {
-	w.AdvanceTo(day(21) + 8*Hour)
-	now := w.Now() + 1000
+	w.AdvanceTo(End - 60_000)
 	w.Send(Hilltown, "rfq/post", M{"title": "School uniforms for Hilltown primary", "spec": "Navy cotton polo, sizes 110–150.", "unit": "piece",
-		"qty": 400, "target_date": now + 40*Day, "max_price": 6500, "currency": "CNY", "bid_deadline": now + 2*Day, "reveal_deadline": now + 3*Day})
+		"qty": 400, "target_date": End + 40*Day, "max_price": 6500, "currency": "CNY", "bid_deadline": End + 2*Day, "reveal_deadline": End + 3*Day})
 	w.RFQOpen = w.NewestRFQ()
 	w.Bid(w.RFQOpen, SealedBid{Bidder: Acme, Price: 6200, Qty: 400, LeadDays: 30})
 	w.Bid(w.RFQOpen, SealedBid{Bidder: Sunrise, Price: 5900, Qty: 400, LeadDays: 35})
-	now = w.Now()
 	w.JacketsOpen = w.OpenPool(Acme, M{"product": Acme + "/merino-jacket", "tiers": jacketTiers, "moq": 50, "cap": 300, "case_pack": 1,
-		"currency": "CNY", "deadline": now + 2*Day + 5*Hour, "lock_ms": Day, "variants": []string{"m-navy", "l-navy"}, "terms": Terms})
+		"currency": "CNY", "deadline": End + 2*Day + 5*Hour, "lock_ms": Day, "variants": []string{"m-navy", "l-navy"}, "terms": Terms})
 	w.jacketBatches(w.JacketsOpen)
 	w.SocksOpen = w.OpenPool(Acme, M{"product": Acme + "/bamboo-socks", "tiers": []gongxu.Tier{{MinQty: 1, UnitPrice: 4500}, {MinQty: 200, UnitPrice: 3900}},
-		"moq": 200, "cap": 1000, "case_pack": 10, "currency": "CNY", "deadline": now + 5*Hour, "hubs": []string{Hilltown}})
+		"moq": 200, "cap": 1000, "case_pack": 10, "currency": "CNY", "deadline": End + 5*Hour, "hubs": []string{Hilltown}})
 	w.batch(Hilltown, w.SocksOpen, repeat[int64](10, 4), nil)
-	w.AdmitRiverside = w.Admit(Acme, gongxu.Org{ID: Riverside, Name: "Riverside Shop", Roles: []gongxu.Role{gongxu.RoleHub}}, Blue)
+	w.AdmitRiverside = w.Admit(Acme, gongxu.Org{ID: Riverside, Name: "Riverside Shop", Roles: []gongxu.Role{gongxu.RoleHub}})
+	w.RiversideVote = w.Send(Blue, "member/vote", M{"proposal": w.AdmitRiverside, "yes": true}).Hash
 	w.Vote(Hilltown, w.AdmitRiverside, false)
 	r := w.Try(Hilltown, "member/vote", M{"proposal": w.AdmitRiverside, "yes": true})
 	if r.Code == 0 {
 		w.t.Fatal("a second vote of one org was taken")
 	}
 	w.RepeatedVote = r.Hash
+	w.AdvanceTo(End)
+	w.Block()
+	if w.Now() != End {
+		w.t.Fatalf("the story ends at %d, not at End (%d): it took too long", w.Now(), End)
+	}
 }
