@@ -18,7 +18,7 @@ const (
 type DepositBody struct {
 	To       AccountID `json:"to,omitempty"` // default: the hub's own account
 	Currency string    `json:"currency"`
-	Amount   int64     `json:"amount"`
+	Amount   Amount    `json:"amount"`
 	Ref      string    `json:"ref,omitempty"` // the bank or till reference
 }
 

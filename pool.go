@@ -72,8 +72,8 @@ type Product struct {
 // Tier is a step of a pool's price ladder: from MinQty units in total, each
 // unit costs UnitPrice (minor units of the pool's currency).
 type Tier struct {
-	MinQty    int64 `json:"min_qty"`
-	UnitPrice int64 `json:"unit_price"`
+	MinQty    Units  `json:"min_qty"`
+	UnitPrice Amount `json:"unit_price"`
 }
 
 // PoolStatus is where a demand pool stands.
@@ -109,21 +109,21 @@ type Pool struct {
 	Title      string       `json:"title"`    // the product's name, or the awarded request's title
 	Variants   []string     `json:"variants"` // variant ids pledges may name; empty: the product has none
 	Tiers      []Tier       `json:"tiers"`    // MinQty ascending, UnitPrice strictly decreasing; the first MinQty is 1
-	MOQ        int64        `json:"moq"`      // minimum batch, units
-	Cap        int64        `json:"cap"`      // capacity cap, units; the total never exceeds it
-	CasePack   int64        `json:"case_pack"`
+	MOQ        Units        `json:"moq"`      // minimum batch
+	Cap        Units        `json:"cap"`      // capacity cap; the total never exceeds it
+	CasePack   Units        `json:"case_pack"`
 	Currency   string       `json:"currency"` // ISO 4217, e.g. "CNY"
 	Deadline   int64        `json:"deadline"` // block time, unix ms
 	LockMs     int64        `json:"lock_ms"`  // pledges may be reduced until Deadline-LockMs
 	Hubs       []OrgID      `json:"hubs"`     // hubs allowed to gather pledges; empty: any member hub
 	Terms      string       `json:"terms,omitempty"`
 	Status     PoolStatus   `json:"status"`
-	Total      int64        `json:"total"`       // units pledged
+	Total      Units        `json:"total"`       // units pledged
 	Pledges    int64        `json:"pledges"`     // number of pledges (direct pledges and batch leaves)
-	Price      int64        `json:"final_price"` // unit price at close (0 while open or after failure)
-	Escrowed   int64        `json:"escrowed"`    // money held in the pool's escrow now
-	Captured   int64        `json:"captured"`    // money captured at success, not yet released to the factory
-	Released   int64        `json:"released"`    // money released to the factory on delivery
+	Price      Amount       `json:"final_price"` // unit price at close (0 while open or after failure)
+	Escrowed   Amount       `json:"escrowed"`    // money held in the pool's escrow now
+	Captured   Amount       `json:"captured"`    // money captured at success, not yet released to the factory
+	Released   Amount       `json:"released"`    // money released to the factory on delivery
 	Created    int64        `json:"created"`
 	History    []PoolChange `json:"history"`
 	RFQ        uint64       `json:"rfq,omitempty"` // the request for quote it was awarded from
@@ -149,7 +149,7 @@ func (p *Pool) MOQWasReached() bool {
 
 // TierFor returns the unit price for a total of qty units: the price of the
 // highest tier whose MinQty is ≤ qty (the first tier's below it).
-func TierFor(tiers []Tier, qty int64) (int, Tier) {
+func TierFor(tiers []Tier, qty Units) (int, Tier) {
 	i := 0
 	for j, t := range tiers {
 		if qty >= t.MinQty {
@@ -166,7 +166,7 @@ func TierFor(tiers []Tier, qty int64) (int, Tier) {
 type HubShare struct {
 	Pool      uint64       `json:"pool"`
 	Hub       OrgID        `json:"hub"`
-	Qty       int64        `json:"qty"`
+	Qty       Units        `json:"qty"`
 	Pledges   int64        `json:"pledges"`
 	Variants  []VariantQty `json:"variants"`
 	Delivered bool         `json:"delivered"`
@@ -176,7 +176,7 @@ type HubShare struct {
 	ShippedAt int64    `json:"shipped_at,omitempty"`
 	// What consumers picked up at the hub (pool/pickup): units, pickups,
 	// and the shipped lots they took (milli-units).
-	PickedUp int64    `json:"picked_up,omitempty"`
+	PickedUp Units    `json:"picked_up,omitempty"`
 	Pickups  int64    `json:"pickups,omitempty"`
 	Picked   []LotQty `json:"picked,omitempty"`
 }
@@ -189,7 +189,7 @@ type Pickup struct {
 	Pool   uint64   `json:"pool"`
 	Hub    OrgID    `json:"hub"`
 	Pledge string   `json:"pledge"`
-	Qty    int64    `json:"qty"` // units
+	Qty    Units    `json:"qty"`
 	Lots   []LotQty `json:"lots"`
 	Time   int64    `json:"time"` // block time, unix ms
 	Height int64    `json:"height"`
@@ -254,7 +254,7 @@ func ShipmentURN(pool uint64, hub OrgID) string { return PoolURN(pool) + ":hub:"
 // VariantQty is a quantity of one variant.
 type VariantQty struct {
 	Variant string `json:"variant"`
-	Qty     int64  `json:"qty"`
+	Qty     Units  `json:"qty"`
 }
 
 // Pledge is a direct pledge: a consumer signed it with their own key.
@@ -264,8 +264,8 @@ type Pledge struct {
 	Consumer PubKey `json:"consumer"`
 	Hub      OrgID  `json:"hub"` // where the goods are picked up
 	Variant  string `json:"variant"`
-	Qty      int64  `json:"qty"`
-	Escrow   int64  `json:"escrow"`
+	Qty      Units  `json:"qty"`
+	Escrow   Amount `json:"escrow"`
 	Created  int64  `json:"created"`
 }
 
@@ -277,8 +277,8 @@ type Batch struct {
 	Tx     string `json:"tx"`   // hash of the transaction that carried it
 	Root   string `json:"root"` // hex Merkle root over the leaves
 	Leaves int64  `json:"leaves"`
-	Qty    int64  `json:"qty"`
-	Escrow int64  `json:"escrow"`
+	Qty    Units  `json:"qty"`
+	Escrow Amount `json:"escrow"`
 	Height int64  `json:"height"`
 }
 
@@ -290,7 +290,7 @@ type AccountID string
 type Balance struct {
 	Account  AccountID `json:"account"`
 	Currency string    `json:"currency"`
-	Amount   int64     `json:"amount"`
+	Amount   Amount    `json:"amount"`
 }
 
 // Movement is one movement of money on the ledger, with its reason.
@@ -303,7 +303,7 @@ type Movement struct {
 	From     AccountID  `json:"from"`
 	To       AccountID  `json:"to"`
 	Currency string     `json:"currency"`
-	Amount   int64      `json:"amount"`
+	Amount   Amount     `json:"amount"`
 	Reason   MoveReason `json:"reason"`
 	Ref      string     `json:"ref,omitempty"`
 }
@@ -350,7 +350,7 @@ type PoolService interface {
 type PoolLeaf struct {
 	ID      string `json:"id"`
 	Variant string `json:"variant,omitempty"`
-	Qty     int64  `json:"qty"`
+	Qty     Units  `json:"qty"`
 	// Commit is PickupCommit(secret) of a secret the hub drew for this
 	// consumer and gave to them only (their copy of the receipt): the goods
 	// are handed over to whoever shows the secret, never to a receipt alone,
@@ -387,7 +387,7 @@ func PickupCommit(secret string) (string, error) {
 // secret of PickupSecretBytes, committed in the leaf. The secret goes to the
 // consumer only (Receipt.Secret of their copy); the ledger never sees it
 // before the pickup. Errors: those of rnd.
-func NewPoolLeaf(rnd io.Reader, variant string, qty int64) (PoolLeaf, string, error) {
+func NewPoolLeaf(rnd io.Reader, variant string, qty Units) (PoolLeaf, string, error) {
 	var b [16 + PickupSecretBytes]byte
 	if _, err := io.ReadFull(rnd, b[:]); err != nil {
 		return PoolLeaf{}, "", Wrap(err, "draw a leaf")

@@ -62,8 +62,8 @@ func (id LotID) Validate() error {
 // OfferTier is a step of a supply offer's price list: from MinQty (milli-units)
 // on one order line, each unit (1000 milli) costs UnitPrice minor units.
 type OfferTier struct {
-	MinQty    Qty   `json:"min_qty"`
-	UnitPrice int64 `json:"unit_price"`
+	MinQty    Qty    `json:"min_qty"`
+	UnitPrice Amount `json:"unit_price"`
 }
 
 // SupplyOffer is what a supplier publishes it can supply: its own catalog,
@@ -82,7 +82,7 @@ type SupplyOffer struct {
 
 // PriceFor returns the unit price of a line of qty: the highest tier whose
 // MinQty is ≤ qty (the first tier's below it).
-func (o SupplyOffer) PriceFor(qty Qty) int64 {
+func (o SupplyOffer) PriceFor(qty Qty) Amount {
 	if len(o.Tiers) == 0 {
 		return 0
 	}
@@ -150,7 +150,7 @@ type POLine struct {
 	Item      ItemID `json:"item"`
 	Qty       Qty    `json:"qty"`        // milli-units
 	Date      int64  `json:"date"`       // requested date, block time unix ms
-	UnitPrice int64  `json:"unit_price"` // minor units per unit (1000 milli)
+	UnitPrice Amount `json:"unit_price"` // per unit (1000 milli)
 }
 
 // PONegotiation is one step of a purchase order's negotiation.

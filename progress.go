@@ -9,12 +9,12 @@ import (
 // ladder and its deadline: numbers derived from a Pool and a time, for the
 // API, the pages and the CLI alike. PoolProgress computes it.
 type Progress struct {
-	MOQ          int64     `json:"moq"`            // the pool's minimum batch, units
-	Total        int64     `json:"total"`          // units pledged
-	ToMOQ        int64     `json:"to_moq"`         // units still missing to reach the MOQ: max(0, moq − total)
-	CapLeft      int64     `json:"cap_left"`       // units that may still be pledged: max(0, cap − total)
+	MOQ          Units     `json:"moq"`            // the pool's minimum batch
+	Total        Units     `json:"total"`          // units pledged
+	ToMOQ        Units     `json:"to_moq"`         // units still missing to reach the MOQ: max(0, moq − total)
+	CapLeft      Units     `json:"cap_left"`       // units that may still be pledged: max(0, cap − total)
 	Tier         int       `json:"tier"`           // index in the pool's Tiers of the tier the total earns
-	UnitPrice    int64     `json:"unit_price"`     // that tier's unit price, minor units
+	UnitPrice    Amount    `json:"unit_price"`     // that tier's unit price
 	Next         *NextTier `json:"next"`           // the next cheaper tier within the cap; nil at the last reachable one
 	MsLeft       int64     `json:"ms_left"`        // deadline − now, in ms, never below 0
 	PercentOfMOQ int64     `json:"percent_of_moq"` // ⌊total × 100 / moq⌋; above 100 once the MOQ is passed
@@ -22,9 +22,9 @@ type Progress struct {
 
 // NextTier is the next step of a pool's price ladder, and how far off it is.
 type NextTier struct {
-	MinQty    int64 `json:"min_qty"`
-	UnitPrice int64 `json:"unit_price"`
-	Units     int64 `json:"units"` // units still to pledge to reach it: min_qty − total
+	MinQty    Units  `json:"min_qty"`
+	UnitPrice Amount `json:"unit_price"`
+	Units     Units  `json:"units"` // units still to pledge to reach it: min_qty − total
 }
 
 // PoolView is a pool with its progress at some time: what GET
@@ -56,7 +56,7 @@ func PoolProgress(p Pool, now int64) Progress {
 			pr.Next = &NextTier{MinQty: n.MinQty, UnitPrice: n.UnitPrice, Units: n.MinQty - total}
 		}
 	}
-	pr.PercentOfMOQ = percent(total, moq)
+	pr.PercentOfMOQ = percent(int64(total), int64(moq))
 	return pr
 }
 

@@ -10,10 +10,10 @@ import (
 
 func TestPoolProgress(t *testing.T) {
 	tiers := []gongxu.Tier{{MinQty: 1, UnitPrice: 399}, {MinQty: 100, UnitPrice: 359}, {MinQty: 500, UnitPrice: 329}}
-	pool := func(total, moq, cap, deadline int64) gongxu.Pool {
+	pool := func(total, moq, cap gongxu.Units, deadline int64) gongxu.Pool {
 		return gongxu.Pool{Tiers: tiers, Total: total, MOQ: moq, Cap: cap, Deadline: deadline}
 	}
-	next := func(min, price, units int64) *gongxu.NextTier {
+	next := func(min gongxu.Units, price gongxu.Amount, units gongxu.Units) *gongxu.NextTier {
 		return &gongxu.NextTier{MinQty: min, UnitPrice: price, Units: units}
 	}
 	for _, c := range []struct {

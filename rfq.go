@@ -21,9 +21,9 @@ type RFQ struct {
 	Title          string     `json:"title"`
 	Spec           string     `json:"spec"`
 	Unit           string     `json:"unit"`
-	Qty            int64      `json:"qty"`
+	Qty            Units      `json:"qty"`
 	TargetDate     int64      `json:"target_date"` // block time, unix ms
-	MaxPrice       int64      `json:"max_price"`   // per unit, minor units
+	MaxPrice       Amount     `json:"max_price"`   // per unit
 	Currency       string     `json:"currency"`
 	BidDeadline    int64      `json:"bid_deadline"`
 	RevealDeadline int64      `json:"reveal_deadline"`
@@ -37,8 +37,8 @@ type RFQ struct {
 // RFQAward is one awarded share of an RFQ, and the pool it became.
 type RFQAward struct {
 	Bidder    OrgID  `json:"bidder"`
-	Qty       int64  `json:"qty"`
-	UnitPrice int64  `json:"unit_price"`
+	Qty       Units  `json:"qty"`
+	UnitPrice Amount `json:"unit_price"`
 	Pool      uint64 `json:"pool"`
 }
 
@@ -48,8 +48,8 @@ type Bid struct {
 	Bidder     OrgID  `json:"bidder"`
 	Commitment string `json:"commitment"` // hex sha256 over the terms and a salt
 	Revealed   bool   `json:"revealed"`
-	UnitPrice  int64  `json:"unit_price,omitempty"`
-	Qty        int64  `json:"qty,omitempty"`
+	UnitPrice  Amount `json:"unit_price,omitempty"`
+	Qty        Units  `json:"qty,omitempty"`
 	LeadDays   int64  `json:"lead_days,omitempty"`
 	Eligible   bool   `json:"eligible"` // revealed with a price within the RFQ's max price
 	Time       int64  `json:"time"`     // of the last change

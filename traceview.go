@@ -64,7 +64,7 @@ type TraceStep struct {
 // listed.
 type TraceHubShare struct {
 	Hub       OrgID    `json:"hub"`
-	Qty       int64    `json:"qty"`
+	Qty       Units    `json:"qty"`
 	Batches   []Batch  `json:"batches"`
 	Shipped   []LotQty `json:"shipped,omitempty"`
 	Delivered bool     `json:"delivered,omitempty"`

@@ -92,7 +92,7 @@ func (d *demandNode) batches(poolID uint64) []gongxu.Batch {
 		}
 		hub := d.orgOf[tx.SignerKey()]
 		hs := make([][32]byte, len(m.Leaves))
-		var qty int64
+		var qty gongxu.Units
 		for j, l := range m.Leaves {
 			hs[j] = pool.LeafHash(m.Pool, hub, l)
 			qty += l.Qty

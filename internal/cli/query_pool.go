@@ -122,7 +122,7 @@ func newQueryPoolListCmd(env *Env) *cobra.Command {
 				for _, p := range ps {
 					_, tier := gongxu.TierFor(p.Tiers, p.Total)
 					t.row(strconv.FormatUint(p.ID, 10), string(p.Factory), p.Title, string(p.Status),
-						strconv.FormatInt(p.Total, 10), strconv.FormatInt(p.MOQ, 10), strconv.FormatInt(p.Cap, 10),
+						strconv.FormatInt(int64(p.Total), 10), strconv.FormatInt(int64(p.MOQ), 10), strconv.FormatInt(int64(p.Cap), 10),
 						money(tier.UnitPrice, p.Currency), msTime(p.Deadline))
 				}
 			})
@@ -136,8 +136,8 @@ func newQueryPoolListCmd(env *Env) *cobra.Command {
 }
 
 // money formats an amount in minor units with its currency.
-func money(amount int64, currency string) string {
-	return strconv.FormatInt(amount, 10) + " " + currency
+func money(amount gongxu.Amount, currency string) string {
+	return strconv.FormatInt(int64(amount), 10) + " " + currency
 }
 
 func newQueryPoolShowCmd(env *Env) *cobra.Command {
@@ -175,17 +175,17 @@ func poolTable(t *tableWriter, v gongxu.PoolView) {
 		if i == g.Tier {
 			mark = "  <"
 		}
-		tiers[i] = "from " + strconv.FormatInt(tr.MinQty, 10) + ": " + money(tr.UnitPrice, p.Currency) + mark
+		tiers[i] = "from " + strconv.FormatInt(int64(tr.MinQty), 10) + ": " + money(tr.UnitPrice, p.Currency) + mark
 	}
 	t.fieldList("tiers", tiers)
-	t.field("total", strconv.FormatInt(p.Total, 10)+" units, "+strconv.FormatInt(p.Pledges, 10)+" pledges")
-	t.field("moq", strconv.FormatInt(p.MOQ, 10)+" ("+strconv.FormatInt(g.PercentOfMOQ, 10)+"%, "+strconv.FormatInt(g.ToMOQ, 10)+" to go)")
-	t.field("cap", strconv.FormatInt(p.Cap, 10)+" ("+strconv.FormatInt(g.CapLeft, 10)+" left)")
-	t.field("case_pack", strconv.FormatInt(p.CasePack, 10))
+	t.field("total", strconv.FormatInt(int64(p.Total), 10)+" units, "+strconv.FormatInt(p.Pledges, 10)+" pledges")
+	t.field("moq", strconv.FormatInt(int64(p.MOQ), 10)+" ("+strconv.FormatInt(g.PercentOfMOQ, 10)+"%, "+strconv.FormatInt(int64(g.ToMOQ), 10)+" to go)")
+	t.field("cap", strconv.FormatInt(int64(p.Cap), 10)+" ("+strconv.FormatInt(int64(g.CapLeft), 10)+" left)")
+	t.field("case_pack", strconv.FormatInt(int64(p.CasePack), 10))
 	t.field("unit_price", money(g.UnitPrice, p.Currency))
 	if g.Next != nil {
-		t.field("next_tier", money(g.Next.UnitPrice, p.Currency)+" from "+strconv.FormatInt(g.Next.MinQty, 10)+
-			" ("+strconv.FormatInt(g.Next.Units, 10)+" to go)")
+		t.field("next_tier", money(g.Next.UnitPrice, p.Currency)+" from "+strconv.FormatInt(int64(g.Next.MinQty), 10)+
+			" ("+strconv.FormatInt(int64(g.Next.Units), 10)+" to go)")
 	}
 	if p.Price != 0 {
 		t.field("final_price", money(p.Price, p.Currency))
@@ -254,15 +254,15 @@ func newQueryPoolSharesCmd(env *Env) *cobra.Command {
 						if name == "" {
 							name = "-"
 						}
-						vs[i] = name + ":" + strconv.FormatInt(v.Qty, 10)
+						vs[i] = name + ":" + strconv.FormatInt(int64(v.Qty), 10)
 					}
 					shipped := "-"
 					if len(s.Shipped) > 0 {
 						shipped = lotQtys(s.Shipped)
 					}
-					t.row(string(s.Hub), strconv.FormatInt(s.Qty, 10), strconv.FormatInt(s.Pledges, 10),
+					t.row(string(s.Hub), strconv.FormatInt(int64(s.Qty), 10), strconv.FormatInt(s.Pledges, 10),
 						strings.Join(vs, ","), shipped, strconv.FormatBool(s.Delivered),
-						strconv.FormatInt(s.PickedUp, 10)+" ("+strconv.FormatInt(s.Pickups, 10)+" pledges)")
+						strconv.FormatInt(int64(s.PickedUp), 10)+" ("+strconv.FormatInt(s.Pickups, 10)+" pledges)")
 				}
 			})
 		},
@@ -289,8 +289,8 @@ func newQueryPoolBatchesCmd(env *Env) *cobra.Command {
 			return env.print(bs, func(t *tableWriter) {
 				t.row("TX", "HUB", "LEAVES", "QTY", "ESCROW", "HEIGHT", "ROOT")
 				for _, b := range bs {
-					t.row(b.Tx, string(b.Hub), strconv.FormatInt(b.Leaves, 10), strconv.FormatInt(b.Qty, 10),
-						strconv.FormatInt(b.Escrow, 10), strconv.FormatInt(b.Height, 10), b.Root)
+					t.row(b.Tx, string(b.Hub), strconv.FormatInt(b.Leaves, 10), strconv.FormatInt(int64(b.Qty), 10),
+						strconv.FormatInt(int64(b.Escrow), 10), strconv.FormatInt(b.Height, 10), b.Root)
 				}
 			})
 		},
@@ -319,7 +319,7 @@ func newQuerySettleCmd(env *Env) *cobra.Command {
 			return env.print(bs, func(t *tableWriter) {
 				t.row("ACCOUNT", "CURRENCY", "AMOUNT")
 				for _, b := range bs {
-					t.row(string(b.Account), b.Currency, strconv.FormatInt(b.Amount, 10))
+					t.row(string(b.Account), b.Currency, strconv.FormatInt(int64(b.Amount), 10))
 				}
 			})
 		},

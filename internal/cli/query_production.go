@@ -233,34 +233,20 @@ func newQueryProdPOsCmd(env *Env) *cobra.Command {
 	return c
 }
 
-// lineValue is a line's value in minor units: qty (milli) × unit price per
-// 1000 milli, rounded down; false when it does not fit.
-func lineValue(l gongxu.POLine) (int64, bool) {
-	v, err := gongxu.MulInt64(int64(l.Qty), l.UnitPrice)
-	if err != nil || v < 0 {
-		return 0, false
-	}
-	return v / 1000, true
-}
-
-// poValue is the value of a purchase order's lines, with its currency.
+// poValue is the value of a purchase order's lines (each gongxu.CostMilli),
+// with its currency; "?" when it does not fit.
 func poValue(p gongxu.PurchaseOrder) string {
-	var sum int64
+	var sum gongxu.Amount
 	for _, l := range p.Lines {
-		v, ok := lineValue(l)
-		if !ok {
+		v, err := gongxu.CostMilli(l.Qty, l.UnitPrice)
+		if err != nil {
 			return "?"
 		}
-		if sum, ok = addOK(sum, v); !ok {
+		if sum, err = gongxu.Add(sum, v); err != nil {
 			return "?"
 		}
 	}
 	return money(sum, p.Currency)
-}
-
-func addOK(a, b int64) (int64, bool) {
-	s, err := gongxu.AddInt64(a, b)
-	return s, err == nil
 }
 
 func newQueryProdPOCmd(env *Env) *cobra.Command {

@@ -35,7 +35,7 @@ func newQueryRFQCmd(env *Env) *cobra.Command {
 				t.row("ID", "REQUESTER", "TITLE", "STATUS", "QTY", "MAX_PRICE", "BIDS", "BID_DEADLINE", "REVEAL_DEADLINE")
 				for _, q := range qs {
 					t.row(strconv.FormatUint(q.ID, 10), string(q.Requester), q.Title, string(q.Status),
-						strconv.FormatInt(q.Qty, 10)+" "+q.Unit, money(q.MaxPrice, q.Currency), strconv.Itoa(q.Bids),
+						strconv.FormatInt(int64(q.Qty), 10)+" "+q.Unit, money(q.MaxPrice, q.Currency), strconv.Itoa(q.Bids),
 						msTime(q.BidDeadline), msTime(q.RevealDeadline))
 				}
 			})
@@ -62,7 +62,7 @@ func newQueryRFQCmd(env *Env) *cobra.Command {
 				t.field("requester", string(q.Requester))
 				t.field("title", q.Title)
 				t.fieldOpt("spec", q.Spec)
-				t.field("qty", strconv.FormatInt(q.Qty, 10)+" "+q.Unit)
+				t.field("qty", strconv.FormatInt(int64(q.Qty), 10)+" "+q.Unit)
 				t.field("max_price", money(q.MaxPrice, q.Currency))
 				t.field("status", string(q.Status))
 				t.fieldOpt("reason", q.Reason)
@@ -72,7 +72,7 @@ func newQueryRFQCmd(env *Env) *cobra.Command {
 				t.field("target_date", msTime(q.TargetDate))
 				aw := make([]string, len(q.Awards))
 				for i, a := range q.Awards {
-					aw[i] = string(a.Bidder) + ": " + strconv.FormatInt(a.Qty, 10) + " at " + money(a.UnitPrice, q.Currency) +
+					aw[i] = string(a.Bidder) + ": " + strconv.FormatInt(int64(a.Qty), 10) + " at " + money(a.UnitPrice, q.Currency) +
 						", pool " + strconv.FormatUint(a.Pool, 10)
 				}
 				t.fieldList("awards", aw)
@@ -102,7 +102,7 @@ func newQueryRFQCmd(env *Env) *cobra.Command {
 				for _, b := range bs {
 					price, qty, lead := "", "", ""
 					if b.Revealed {
-						price, qty, lead = strconv.FormatInt(b.UnitPrice, 10), strconv.FormatInt(b.Qty, 10), strconv.FormatInt(b.LeadDays, 10)
+						price, qty, lead = strconv.FormatInt(int64(b.UnitPrice), 10), strconv.FormatInt(int64(b.Qty), 10), strconv.FormatInt(b.LeadDays, 10)
 					}
 					t.row(string(b.Bidder), strconv.FormatBool(b.Revealed), price, qty, lead, strconv.FormatBool(b.Eligible),
 						msTime(b.Time), b.Commitment)

@@ -173,7 +173,7 @@ func traceTable(t *tableWriter, g gongxu.TraceGraph) {
 		t.row("pool "+strconv.FormatUint(p.Pool, 10)+" ("+string(p.Status)+", order "+strconv.FormatUint(p.Order, 10)+", lots "+
 			strings.Join(strs(p.Lots), " ")+")", " ", " ", " ", " ")
 		for _, h := range p.Hubs {
-			t.row("  hub "+string(h.Hub)+": "+strconv.FormatInt(h.Qty, 10)+" units, "+strconv.Itoa(len(h.Batches))+" batches", string(h.Hub), " ", " ", " ")
+			t.row("  hub "+string(h.Hub)+": "+strconv.FormatInt(int64(h.Qty), 10)+" units, "+strconv.Itoa(len(h.Batches))+" batches", string(h.Hub), " ", " ", " ")
 			for _, b := range h.Batches {
 				t.row("    batch of "+strconv.FormatInt(b.Leaves, 10)+" pledges, root "+b.Root[:min(16, len(b.Root))]+"…", string(b.Hub), " ", " ",
 					shortTx(b.Tx))
@@ -186,7 +186,7 @@ func traceTable(t *tableWriter, g gongxu.TraceGraph) {
 				t.row("    shipped "+lotQtys(h.Shipped)+", "+got+"; "+strconv.Itoa(len(h.Pickups))+" picked up", string(h.Hub), " ", " ", " ")
 			}
 			for _, pk := range h.Pickups {
-				t.row("    picked up: "+pk.Pledge+" ("+strconv.FormatInt(pk.Qty, 10)+" units)", string(h.Hub), " ", " ", shortTx(pk.Tx))
+				t.row("    picked up: "+pk.Pledge+" ("+strconv.FormatInt(int64(pk.Qty), 10)+" units)", string(h.Hub), " ", " ", shortTx(pk.Tx))
 			}
 		}
 	}
@@ -296,7 +296,7 @@ func newQueryRecallCmd(env *Env) *cobra.Command {
 				t.field("tx", r.Tx)
 				var hubs []string
 				for _, h := range im.Hubs {
-					hubs = append(hubs, string(h.Hub)+": "+strconv.FormatInt(h.Qty, 10)+" units, "+strconv.Itoa(len(h.Batches))+" batches")
+					hubs = append(hubs, string(h.Hub)+": "+strconv.FormatInt(int64(h.Qty), 10)+" units, "+strconv.Itoa(len(h.Batches))+" batches")
 				}
 				t.fieldList("hubs", hubs)
 				t.row(" ", " ")

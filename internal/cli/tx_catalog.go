@@ -72,7 +72,7 @@ func newTxSettleCmd(env *Env, o *txOptions) *cobra.Command {
 	}
 	deposit.Flags().StringVar(&to, "to", "", "account: org:ID, key:HEX, or a consumer key's hex or keyring name (default: your hub's account)")
 	deposit.Flags().StringVar(&d.Currency, "currency", "CNY", "ISO 4217 `CODE`")
-	deposit.Flags().Int64Var(&d.Amount, "amount", 0, "`AMOUNT` in minor units (fen, cents)")
+	deposit.Flags().Int64Var((*int64)(&d.Amount), "amount", 0, "`AMOUNT` in minor units (fen, cents)")
 	deposit.Flags().StringVar(&d.Ref, "ref", "", "bank or till reference")
 	_ = deposit.MarkFlagRequired("amount")
 
@@ -84,7 +84,7 @@ func newTxSettleCmd(env *Env, o *txOptions) *cobra.Command {
 		RunE:  func(cmd *cobra.Command, _ []string) error { return env.sendMsg(cmd, o, settle.TypeWithdraw, &w) },
 	}
 	withdraw.Flags().StringVar(&w.Currency, "currency", "CNY", "ISO 4217 `CODE`")
-	withdraw.Flags().Int64Var(&w.Amount, "amount", 0, "`AMOUNT` in minor units")
+	withdraw.Flags().Int64Var((*int64)(&w.Amount), "amount", 0, "`AMOUNT` in minor units")
 	withdraw.Flags().StringVar(&w.Ref, "ref", "", "bank reference")
 	_ = withdraw.MarkFlagRequired("amount")
 	return newGroup("settle", "Money on the ledger: deposits and withdrawals", deposit, withdraw)

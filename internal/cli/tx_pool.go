@@ -100,9 +100,9 @@ price the final total earns; otherwise every pledge is refunded.
 	f := c.Flags()
 	f.StringVar(&product, "product", "", "the product: `SKU` of your factory, or FACTORY/SKU (required)")
 	f.StringSliceVar(&tiers, "tiers", nil, "price ladder as `MIN_QTY:UNIT_PRICE`,… (required)")
-	f.Int64Var(&m.MOQ, "moq", 0, "minimum batch in units `N` (required)")
-	f.Int64Var(&m.Cap, "cap", 0, "capacity cap in units `N`, a multiple of --case-pack (required)")
-	f.Int64Var(&m.CasePack, "case-pack", 1, "units per case `N`")
+	f.Int64Var((*int64)(&m.MOQ), "moq", 0, "minimum batch in units `N` (required)")
+	f.Int64Var((*int64)(&m.Cap), "cap", 0, "capacity cap in units `N`, a multiple of --case-pack (required)")
+	f.Int64Var((*int64)(&m.CasePack), "case-pack", 1, "units per case `N`")
 	f.StringVar(&m.Currency, "currency", "CNY", "ISO 4217 `CODE`")
 	f.StringVar(&deadline, "deadline", "", "when the pool closes: a duration after the latest block (72h) or an RFC 3339 time (required)")
 	f.DurationVar(&lock, "lock", 0, "no reductions in the last `DURATION` before the deadline")
@@ -122,7 +122,7 @@ func parseTiers(pairs []string) ([]gongxu.Tier, error) {
 		if !ok || err1 != nil || err2 != nil {
 			return nil, usagef("--tiers takes MIN_QTY:UNIT_PRICE pairs of integers, got %q", clip(p))
 		}
-		out = append(out, gongxu.Tier{MinQty: qty, UnitPrice: price})
+		out = append(out, gongxu.Tier{MinQty: gongxu.Units(qty), UnitPrice: gongxu.Amount(price)})
 	}
 	return out, nil
 }
@@ -170,7 +170,7 @@ up at --hub.`,
 	}
 	c.Flags().StringVar(&hub, "hub", "", "the `HUB` where the goods are picked up (required)")
 	c.Flags().StringVar(&m.Variant, "variant", "", "the variant `ID`")
-	c.Flags().Int64Var(&m.Qty, "qty", 0, "units `N` (required)")
+	c.Flags().Int64Var((*int64)(&m.Qty), "qty", 0, "units `N` (required)")
 	return c
 }
 
@@ -193,7 +193,7 @@ func newTxPoolReduceCmd(env *Env, o *txOptions) *cobra.Command {
 			if err := requireFlags(cmd, "from", "qty"); err != nil {
 				return err
 			}
-			return env.sendMsg(cmd, o, pool.TypeReduce, &pool.MsgReduce{Pool: id, Pledge: pl, Qty: qty})
+			return env.sendMsg(cmd, o, pool.TypeReduce, &pool.MsgReduce{Pool: id, Pledge: pl, Qty: gongxu.Units(qty)})
 		},
 	}
 	c.Flags().Int64Var(&qty, "qty", 0, "the new quantity `N` (required; 0 withdraws)")
@@ -223,7 +223,7 @@ reduced).`,
 		},
 	}
 	c.Flags().StringVar(&m.Variant, "variant", "", "the variant `ID`")
-	c.Flags().Int64Var(&m.Qty, "qty", 0, "units `N` to remove (required)")
+	c.Flags().Int64Var((*int64)(&m.Qty), "qty", 0, "units `N` to remove (required)")
 	c.Flags().Int64Var(&m.Pledges, "pledges", 0, "pledges `K` withdrawn entirely")
 	return c
 }
@@ -347,6 +347,6 @@ came from; a pledge is picked up once.`,
 	c.Flags().StringVar(&receipt, "receipt", "", "the consumer's receipt `FILE`")
 	c.Flags().StringVar(&secret, "secret", "", "the consumer's pickup secret, 64 `HEX` characters (default: the receipt's)")
 	c.Flags().Uint64Var(&m.Pledge, "pledge", 0, "a direct pledge's `ID`")
-	c.Flags().Int64Var(&m.Qty, "qty", 0, "units `N` handed over, when fewer than pledged")
+	c.Flags().Int64Var((*int64)(&m.Qty), "qty", 0, "units `N` handed over, when fewer than pledged")
 	return c
 }

@@ -228,7 +228,7 @@ func batchLeaves(secret []byte, poolID uint64, rows []batchRow) []pool.Leaf {
 		if err != nil {
 			panic(err) // pickupSecret makes 32 bytes of lower-case hex
 		}
-		leaves[i] = pool.Leaf{ID: id, Variant: r.Variant, Qty: r.Qty, Commit: commit}
+		leaves[i] = pool.Leaf{ID: id, Variant: r.Variant, Qty: gongxu.Units(r.Qty), Commit: commit}
 	}
 	return leaves
 }
@@ -349,7 +349,7 @@ func writeReceipts(dir string, rows []batchRow, receipts []gongxu.Receipt) error
 		if werr != nil {
 			return werr
 		}
-		_ = w.Write([]string{rows[i].Consumer, r.Leaf.Variant, strconv.FormatInt(r.Leaf.Qty, 10), r.Leaf.ID, receiptFile(i)})
+		_ = w.Write([]string{rows[i].Consumer, r.Leaf.Variant, strconv.FormatInt(int64(r.Leaf.Qty), 10), r.Leaf.ID, receiptFile(i)})
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {

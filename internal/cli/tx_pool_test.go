@@ -212,7 +212,7 @@ func TestTxPoolBatchReceipts(t *testing.T) {
 	}
 	wantLeaves := []struct {
 		variant string
-		qty     int64
+		qty     gongxu.Units
 	}{{"m-navy", 2}, {"l-navy", 1}, {"l-navy", 3}, {"", 1}}
 	if len(m.Leaves) != len(wantLeaves) {
 		t.Fatalf("leaves %+v", m.Leaves)

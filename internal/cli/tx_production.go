@@ -89,7 +89,7 @@ MIN_QTY:UNIT_PRICE (MIN_QTY in units, prices in minor units per unit).
 				if err != nil {
 					return invalidf("--tiers price must be an integer of minor units, got %q", clip(p[1]))
 				}
-				msg.Tiers = append(msg.Tiers, gongxu.OfferTier{MinQty: q, UnitPrice: price})
+				msg.Tiers = append(msg.Tiers, gongxu.OfferTier{MinQty: q, UnitPrice: gongxu.Amount(price)})
 			}
 			return env.sendMsg(cmd, o, production.TypeOffer, &msg)
 		},
@@ -99,7 +99,7 @@ MIN_QTY:UNIT_PRICE (MIN_QTY in units, prices in minor units per unit).
 	f.StringVar(&m.Unit, "unit", "", "unit of measure: piece, kg, m …")
 	f.Int64Var(&m.LeadTimeDays, "lead-days", 0, "lead time in `DAYS`")
 	f.Var(&minQty, "min-qty", "the smallest order line, in units")
-	f.Int64Var(&m.UnitPrice, "price", 0, "one unit price `P` in minor units (or --tiers)")
+	f.Int64Var((*int64)(&m.UnitPrice), "price", 0, "one unit price `P` in minor units (or --tiers)")
 	f.StringSliceVar(&tiers, "tiers", nil, "price ladder as `MIN_QTY:UNIT_PRICE`,… (or --price)")
 	f.StringVar(&m.Currency, "currency", "CNY", "ISO 4217 `CODE`")
 	f.StringVar(&file, "file", "", "the message body, a JSON `FILE`")
@@ -337,7 +337,7 @@ the body names the purchase order.
 				if err != nil {
 					return invalidf("--line unit price must be an integer of minor units, got %q", clip(head[2][j+1:]))
 				}
-				m.Lines = append(m.Lines, gongxu.POLine{Item: gongxu.ItemID(head[0]), Qty: q, Date: 1, UnitPrice: price})
+				m.Lines = append(m.Lines, gongxu.POLine{Item: gongxu.ItemID(head[0]), Qty: q, Date: 1, UnitPrice: gongxu.Amount(price)})
 			}
 			if err := m.ValidateBasic(); err != nil {
 				return asUsage(err)

@@ -69,8 +69,8 @@ units (fen, cents); --target is the date the goods are wanted by.
 	f.StringVar(&m.Title, "title", "", "what is wanted, `TEXT` (required)")
 	f.StringVar(&m.Spec, "spec", "", "the specification, `TEXT`")
 	f.StringVar(&m.Unit, "unit", "piece", "unit of measure: piece, kg, m …")
-	f.Int64Var(&m.Qty, "qty", 0, "units `N` (required)")
-	f.Int64Var(&m.MaxPrice, "max-price", 0, "highest unit price `P` in minor units (required)")
+	f.Int64Var((*int64)(&m.Qty), "qty", 0, "units `N` (required)")
+	f.Int64Var((*int64)(&m.MaxPrice), "max-price", 0, "highest unit price `P` in minor units (required)")
 	f.StringVar(&m.Currency, "currency", "CNY", "ISO 4217 `CODE`")
 	f.StringVar(&bidBy, "bid-deadline", "", "end of bidding: a duration after the latest block (24h) or an RFC 3339 time (required)")
 	f.StringVar(&revealBy, "reveal-deadline", "", "end of revealing, after the bid deadline (required)")
@@ -139,7 +139,7 @@ nothing is saved: the terms and salt are printed on stderr.`,
 			} else if b.Bidder, err = env.signerOrg(cmd, o); err != nil {
 				return err
 			}
-			b.Commitment = rfq.Commitment(id, b.Bidder, price, qty, lead, salt)
+			b.Commitment = rfq.Commitment(id, b.Bidder, gongxu.Amount(price), gongxu.Units(qty), lead, salt)
 			m := &rfq.MsgBid{RFQ: id, Commitment: b.Commitment}
 			if o.dryRun {
 				if err := env.sendMsg(cmd, o, rfq.TypeBid, m); err != nil {
@@ -202,7 +202,7 @@ type bidResult struct {
 }
 
 func (b bidFile) reveal() *rfq.MsgReveal {
-	return &rfq.MsgReveal{RFQ: b.RFQ, UnitPrice: b.UnitPrice, Qty: b.Qty, LeadDays: b.LeadDays, Salt: b.Salt}
+	return &rfq.MsgReveal{RFQ: b.RFQ, UnitPrice: gongxu.Amount(b.UnitPrice), Qty: gongxu.Units(b.Qty), LeadDays: b.LeadDays, Salt: b.Salt}
 }
 
 // saveBid writes b as the saved bid of its RFQ, keeping the file it replaces
@@ -290,7 +290,7 @@ func (env *Env) readBid(id uint64) (bidFile, error) {
 		return bidFile{}, gongxu.Errorf(gongxu.KindInternal, "saved bid %s is corrupt: %v", path, err)
 	}
 	salt, err := hex.DecodeString(b.Salt)
-	if err != nil || b.RFQ != id || rfq.Commitment(id, b.Bidder, b.UnitPrice, b.Qty, b.LeadDays, salt) != b.Commitment {
+	if err != nil || b.RFQ != id || rfq.Commitment(id, b.Bidder, gongxu.Amount(b.UnitPrice), gongxu.Units(b.Qty), b.LeadDays, salt) != b.Commitment {
 		return bidFile{}, gongxu.Errorf(gongxu.KindInternal, "saved bid %s is corrupt: its terms do not make its commitment", path)
 	}
 	return b, nil
@@ -321,7 +321,7 @@ deadline. The terms and salt come from HOME/keys/bids/rfq-RFQ_ID.json, which
 				if err := requireFlags(cmd, terms...); err != nil {
 					return err
 				}
-				m = &rfq.MsgReveal{RFQ: id, UnitPrice: price, Qty: qty, LeadDays: lead, Salt: strings.ToLower(salt)}
+				m = &rfq.MsgReveal{RFQ: id, UnitPrice: gongxu.Amount(price), Qty: gongxu.Units(qty), LeadDays: lead, Salt: strings.ToLower(salt)}
 			} else {
 				if err := requireFlags(cmd, "from"); err != nil {
 					return err
@@ -366,7 +366,7 @@ func newTxRFQAwardCmd(env *Env, o *txOptions) *cobra.Command {
 				if !ok || err != nil {
 					return usagef("--award takes ORG:QTY pairs, got %q", clip(a))
 				}
-				m.Awards = append(m.Awards, rfq.AwardLine{Bidder: gongxu.OrgID(org), Qty: n})
+				m.Awards = append(m.Awards, rfq.AwardLine{Bidder: gongxu.OrgID(org), Qty: gongxu.Units(n)})
 			}
 			return env.sendMsg(cmd, o, rfq.TypeAward, m)
 		},

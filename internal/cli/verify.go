@@ -169,7 +169,7 @@ func (env *Env) printVerdict(v verdict) error {
 			t.field("index", fmt.Sprintf("%d of %d", v.Index, v.Leaves))
 			t.field("leaf", v.Leaf.ID)
 			t.fieldOpt("variant", v.Leaf.Variant)
-			t.field("qty", strconv.FormatInt(v.Leaf.Qty, 10))
+			t.field("qty", strconv.FormatInt(int64(v.Leaf.Qty), 10))
 		}
 		t.fieldOpt("root", v.Root)
 		if v.Height != 0 {

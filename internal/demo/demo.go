@@ -237,7 +237,7 @@ func leaves(hub string, poolID uint64, batch, k int, variants []string) []gongxu
 		if err != nil {
 			panic(err)
 		}
-		out[i] = gongxu.PoolLeaf{ID: hex.EncodeToString(h[:16]), Qty: int64(1 + (i*7+batch)%3), Commit: commit}
+		out[i] = gongxu.PoolLeaf{ID: hex.EncodeToString(h[:16]), Qty: gongxu.Units(1 + (i*7+batch)%3), Commit: commit}
 		if len(variants) > 0 {
 			out[i].Variant = variants[(i+batch)%len(variants)]
 		}

@@ -91,7 +91,7 @@ func TestPoolBeyondProductionOrders(t *testing.T) {
 		t.Fatalf("pool 1: %+v, %v; want succeeded with %d captured", p, err, int64(total-1))
 	}
 	last := p.History[len(p.History)-1]
-	if last.Status != gongxu.PoolSucceeded || !strings.HasPrefix(last.Reason, "no production order: ") || !strings.Contains(last.Reason, "overflow") {
+	if last.Status != gongxu.PoolSucceeded || !strings.HasPrefix(last.Reason, "no production order: ") || !strings.Contains(last.Reason, "more than a quantity in milli-units holds") {
 		t.Fatalf("the history does not say why no production order was opened: %+v", last)
 	}
 	t.Logf("pool 1's history ends: %s", last.Reason)

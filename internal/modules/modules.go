@@ -108,7 +108,7 @@ func (o orders) OpenForPool(ctx *module.Context, pl gongxu.Pool) error {
 	if err != nil {
 		return err
 	}
-	qty, err := gongxu.MulInt64(pl.Total, 1000) // units → milli-units
+	qty, err := pl.Total.Milli()
 	if err != nil {
 		return err
 	}
@@ -116,7 +116,7 @@ func (o orders) OpenForPool(ctx *module.Context, pl gongxu.Pool) error {
 	if err != nil {
 		return err
 	}
-	_, err = o.prod.OpenFromPool(ctx, pl.ID, pl.Factory, pl.Product, gongxu.Qty(qty), due)
+	_, err = o.prod.OpenFromPool(ctx, pl.ID, pl.Factory, pl.Product, qty, due)
 	return err
 }
 

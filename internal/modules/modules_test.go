@@ -37,7 +37,7 @@ func TestSucceededPoolBecomesProductionOrder(t *testing.T) {
 	r = h.Deliver(h.Sign("hub-a", settle.TypeDeposit, settle.MsgDeposit{Currency: "CNY", Amount: 10_000_000}))
 	ok("deposit", r.Code)
 	deadline := h.Time + 60_000
-	for _, moq := range []int64{10, 1000} { // pool 1 succeeds, pool 2 fails
+	for _, moq := range []gongxu.Units{10, 1000} { // pool 1 succeeds, pool 2 fails
 		r = h.Deliver(h.Sign("acme", pool.TypeOpen, pool.MsgOpen{Product: "acme/jacket", Tiers: []gongxu.Tier{{MinQty: 1, UnitPrice: 100}},
 			MOQ: moq, Cap: 2000, CasePack: 1, Currency: "CNY", Deadline: deadline}))
 		ok("open", r.Code)

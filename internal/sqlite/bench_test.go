@@ -32,7 +32,7 @@ func benchBlock(height int64) gongxu.CommittedBlock {
 		t.Hash = strings.ToUpper(hex.EncodeToString(h[:]))
 		n := (height-1)*benchTxs + int64(i) // batches so far
 		pool := uint64(n%7 + 1)
-		total := (n/7 + 1) * 250
+		total := gongxu.Units(n/7+1) * 250
 		acct := gongxu.AccountID("org:" + string(t.Org))
 		escrow := gongxu.AccountID(fmt.Sprintf("escrow:%d", pool))
 		t.Events = []gongxu.Event{
@@ -40,12 +40,12 @@ func benchBlock(height int64) gongxu.CommittedBlock {
 			moveEvent(acct, escrow, "CNY", 250*5000, "escrow", fmt.Sprintf("pool:%d", pool)),
 			batchEvent(gongxu.Batch{Pool: pool, Hub: t.Org, Tx: t.Hash, Root: fmt.Sprintf("%064x", n),
 				Leaves: 250, Qty: 250, Escrow: 250 * 5000, Height: height}),
-			shareEvent(gongxu.HubShare{Pool: pool, Hub: t.Org, Qty: total / 100, Pledges: total / 100,
+			shareEvent(gongxu.HubShare{Pool: pool, Hub: t.Org, Qty: total / 100, Pledges: int64(total / 100),
 				Variants: []gongxu.VariantQty{{Variant: "m", Qty: total / 100}}}),
 			poolEvent(gongxu.Pool{ID: pool, Factory: "acme", Product: "acme/tee", Variants: []string{"m"},
 				Tiers: []gongxu.Tier{{MinQty: 1, UnitPrice: 5000}, {MinQty: 1000, UnitPrice: 4500}}, MOQ: 1000, Cap: 1 << 40,
 				CasePack: 1, Currency: "CNY", Deadline: t0 + 1e9, Hubs: []gongxu.OrgID{}, Status: gongxu.PoolOpen,
-				Total: total, Pledges: total, Escrowed: total * 5000, Created: t0,
+				Total: total, Pledges: int64(total), Escrowed: gongxu.Amount(total) * 5000, Created: t0,
 				History: []gongxu.PoolChange{{Status: gongxu.PoolOpen, Time: t0, Height: 1, Reason: "opened"}}}),
 		}
 		if i%10 == 0 {

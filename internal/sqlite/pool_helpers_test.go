@@ -219,10 +219,10 @@ func newPoolScenario() poolScenario {
 			tx("settle/withdraw", "hub1", key(4), moveEvent("org:hub1", "", cny, 100000, "withdrawal", "bank 4")),
 		}),
 	)
-	bal := func(a gongxu.AccountID, cur string, n int64) gongxu.Balance {
+	bal := func(a gongxu.AccountID, cur string, n gongxu.Amount) gongxu.Balance {
 		return gongxu.Balance{Account: a, Currency: cur, Amount: n}
 	}
-	mv := func(h int64, txIdx int, from, to gongxu.AccountID, cur string, n int64, reason, ref string) gongxu.Movement {
+	mv := func(h int64, txIdx int, from, to gongxu.AccountID, cur string, n gongxu.Amount, reason, ref string) gongxu.Movement {
 		m := gongxu.Movement{Height: h, Time: at(h), From: from, To: to, Currency: cur, Amount: n, Reason: gongxu.MoveReason(reason), Ref: ref}
 		if txIdx >= 0 {
 			m.Tx = txHash(h, txIdx)

@@ -172,7 +172,7 @@ func TestPoolScenario(t *testing.T) {
 	// A pool's escrow account holds what the pool says it holds.
 	for _, p := range sc.pools {
 		bs, err := db.Balances(ctx, gongxu.AccountID(fmt.Sprintf("escrow:%d", p.ID)))
-		var held int64
+		var held gongxu.Amount
 		for _, b := range bs {
 			held += b.Amount
 		}
@@ -248,7 +248,7 @@ func moneyAudit(t *testing.T, db *DB, currencies ...string) []string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var sum, in, out int64
+		var sum, in, out gongxu.Amount
 		seen := map[string]bool{}
 		for _, b := range bs {
 			ms, err := db.Movements(ctx, b.Account, MaxLimit)
@@ -258,7 +258,7 @@ func moneyAudit(t *testing.T, db *DB, currencies ...string) []string {
 			if len(ms) == MaxLimit {
 				t.Fatalf("too many movements for this audit")
 			}
-			var net int64
+			var net gongxu.Amount
 			for _, m := range ms {
 				if m.Currency != cur {
 					continue
@@ -307,7 +307,7 @@ func TestMoneyAudit(t *testing.T) {
 	}
 	// The expected figures, by hand: deposits 1,000,000 + 2,000,000 + 60,000,
 	// one withdrawal of 100,000.
-	var sum int64
+	var sum gongxu.Amount
 	bs, _ := db.BalancesByCurrency(ctx, "CNY")
 	for _, b := range bs {
 		sum += b.Amount

@@ -21,19 +21,20 @@ type poolStmts struct {
 
 	// Rows that change many times in a block (a pool with each batch, a hub
 	// share, an escrow balance) are written once, at the end of the block.
-	pools    map[uint64]*poolWrite // pools changed in this block
-	pending  map[string]pendingRow // other rows changed in this block, by table and key
-	balances map[string]int64      // balances as of the last movement, by account "\x00" currency
+	pools    map[uint64]*poolWrite    // pools changed in this block
+	pending  map[string]pendingRow    // other rows changed in this block, by table and key
+	balances map[string]gongxu.Amount // balances as of the last movement, by account "\x00" currency
 }
 
 // poolWrite is a pool changed in the block being projected: its last state,
 // and what the read model held before the block.
 type poolWrite struct {
 	isNew           bool
-	oldTotal        int64
+	oldTotal        gongxu.Units
 	oldHubs         []byte
 	status, factory string
-	deadline, total int64
+	deadline        int64
+	total           gongxu.Units
 	hubs, js        []byte
 	hubList         []gongxu.OrgID
 }
@@ -349,8 +350,9 @@ func (p *projector) move(ev *gongxu.Event) error {
 	if err := validateCurrency(cur); err != nil {
 		return err
 	}
-	amount, err := strconv.ParseInt(amt, 10, 64)
-	if err != nil || amount <= 0 || strconv.FormatInt(amount, 10) != amt {
+	n, err := strconv.ParseInt(amt, 10, 64)
+	amount := gongxu.Amount(n)
+	if err != nil || amount <= 0 || strconv.FormatInt(n, 10) != amt {
 		return gongxu.Errorf(gongxu.KindInvalid, "amount attr %q is not a positive decimal", amt)
 	}
 	if reason == "" {
@@ -374,7 +376,7 @@ func (p *projector) move(ev *gongxu.Event) error {
 // addBalance adds delta to an account's balance, which must stay within
 // 0..MaxInt64: the ledger never lets it leave that range, so a projection that
 // does has lost or reordered a movement.
-func (p *projector) addBalance(a gongxu.AccountID, cur string, delta int64) error {
+func (p *projector) addBalance(a gongxu.AccountID, cur string, delta gongxu.Amount) error {
 	k := string(a) + "\x00" + cur
 	bal, ok := p.balances[k]
 	if !ok {
@@ -383,7 +385,7 @@ func (p *projector) addBalance(a gongxu.AccountID, cur string, delta int64) erro
 			return gongxu.Wrap(err, "read balance of %s", a)
 		}
 	}
-	nb, err := gongxu.AddInt64(bal, delta)
+	nb, err := gongxu.Add(bal, delta)
 	if err != nil {
 		return gongxu.Errorf(gongxu.KindInvalid, "balance of %s in %s would overflow", a, cur)
 	}
@@ -392,7 +394,7 @@ func (p *projector) addBalance(a gongxu.AccountID, cur string, delta int64) erro
 			a, bal, cur, -delta)
 	}
 	if p.balances == nil {
-		p.balances = map[string]int64{}
+		p.balances = map[string]gongxu.Amount{}
 	}
 	p.balances[k] = nb // valid for the whole projection: it is the only writer
 	p.later("balance\x00"+k, p.setBalance, string(a), cur, nb)

@@ -17,8 +17,8 @@ var (
 // ProgressPoint is a pool's total at a block time: the points of a pool's
 // progress chart.
 type ProgressPoint struct {
-	Time  int64 `json:"time"`  // block time, unix ms
-	Total int64 `json:"total"` // units pledged
+	Time  int64        `json:"time"`  // block time, unix ms
+	Total gongxu.Units `json:"total"` // units pledged
 }
 
 // Products lists the products of a factory, or of every factory when factory

@@ -34,7 +34,7 @@ const (
 	batchesPerHub = 2       // batches into pool A per hub
 	leavesA       = 10      // leaves per batch into A: 15 units (1, 2, 1, 2 …)
 	leavesB       = 3       // leaves of the one batch per hub into B: 4 units
-	priceTier2    = int64(10_900)
+	priceTier2    = 10_900
 )
 
 var (
@@ -213,13 +213,13 @@ func TestPoolStory(t *testing.T) {
 					varOf[b.hub] = map[string]int64{}
 				}
 				for _, l := range b.leaves {
-					varOf[b.hub][l.Variant] += l.Qty
+					varOf[b.hub][l.Variant] += int64(l.Qty)
 				}
 			}
 		}
 	}
 	totalA, totalB := sumValues(qtyOf[idA]), sumValues(qtyOf[idB])
-	tierA, tier := gongxu.TierFor(tiersA, totalA)
+	tierA, tier := gongxu.TierFor(tiersA, gongxu.Units(totalA))
 	if tierA != 1 || tier.UnitPrice != priceTier2 || totalA >= 300 {
 		t.Fatalf("the story's batches total %d units in A (tier %d), want the second tier below the cap", totalA, tierA+1)
 	}
@@ -229,11 +229,11 @@ func TestPoolStory(t *testing.T) {
 	if va.Status != gongxu.PoolOpen {
 		t.Fatalf("pool A is %s before its deadline: the batches took too long (raise storyOpenMs): %+v", va.Status, va.History)
 	}
-	wantProg := gongxu.Progress{MOQ: 60, Total: totalA, ToMOQ: 0, CapLeft: 300 - totalA, Tier: 1, UnitPrice: priceTier2,
-		Next: &gongxu.NextTier{MinQty: 100, UnitPrice: 9_900, Units: 100 - totalA}, MsLeft: va.Progress.MsLeft, PercentOfMOQ: totalA * 100 / 60}
-	if !reflect.DeepEqual(va.Progress, wantProg) || !va.MOQReached || va.Total != totalA || va.Pledges != pledgesA || va.Escrowed != totalA*tiersA[0].UnitPrice {
+	wantProg := gongxu.Progress{MOQ: 60, Total: gongxu.Units(totalA), ToMOQ: 0, CapLeft: gongxu.Units(300 - totalA), Tier: 1, UnitPrice: priceTier2,
+		Next: &gongxu.NextTier{MinQty: 100, UnitPrice: 9_900, Units: gongxu.Units(100 - totalA)}, MsLeft: va.Progress.MsLeft, PercentOfMOQ: totalA * 100 / 60}
+	if !reflect.DeepEqual(va.Progress, wantProg) || !va.MOQReached || int64(va.Total) != totalA || va.Pledges != pledgesA || int64(va.Escrowed) != totalA*firstPrice(true) {
 		t.Errorf("pool A after the batches: total %d, pledges %d, escrowed %d, moq reached %v, progress %s; want %d, %d, %d, true, %s",
-			va.Total, va.Pledges, va.Escrowed, va.MOQReached, js(va.Progress), totalA, pledgesA, totalA*tiersA[0].UnitPrice, js(wantProg))
+			va.Total, va.Pledges, va.Escrowed, va.MOQReached, js(va.Progress), totalA, pledgesA, totalA*firstPrice(true), js(wantProg))
 	}
 	if !slices.ContainsFunc(va.History, func(c gongxu.PoolChange) bool { return strings.HasPrefix(c.Reason, "minimum batch reached") }) {
 		t.Errorf("pool A's history does not say the MOQ was reached: %+v", va.History)
@@ -246,9 +246,9 @@ func TestPoolStory(t *testing.T) {
 	for _, sh := range shares {
 		got := map[string]int64{}
 		for _, v := range sh.Variants {
-			got[v.Variant] = v.Qty
+			got[v.Variant] = int64(v.Qty)
 		}
-		if sh.Qty != qtyOf[idA][sh.Hub] || sh.Pledges != batchesPerHub*leavesA || !maps.Equal(got, varOf[sh.Hub]) || sh.Delivered {
+		if int64(sh.Qty) != qtyOf[idA][sh.Hub] || sh.Pledges != batchesPerHub*leavesA || !maps.Equal(got, varOf[sh.Hub]) || sh.Delivered {
 			t.Errorf("hub share %+v, want qty %d, %d pledges, variants %v, not delivered", sh, qtyOf[idA][sh.Hub], batchesPerHub*leavesA, varOf[sh.Hub])
 		}
 	}
@@ -263,8 +263,8 @@ func TestPoolStory(t *testing.T) {
 	for _, b := range sent {
 		rec, ok := records[b.res.Hash]
 		local := pool.Receipts(b.res.Hash, b.pool, b.hub, b.leaves)[0]
-		want := gongxu.Batch{Pool: b.pool, Hub: b.hub, Tx: b.res.Hash, Root: local.Root, Leaves: int64(len(b.leaves)), Qty: b.qty,
-			Escrow: b.qty * firstPrice(b.pool == idA), Height: b.res.Height}
+		want := gongxu.Batch{Pool: b.pool, Hub: b.hub, Tx: b.res.Hash, Root: local.Root, Leaves: int64(len(b.leaves)), Qty: gongxu.Units(b.qty),
+			Escrow: gongxu.Amount(b.qty * firstPrice(b.pool == idA)), Height: b.res.Height}
 		if !ok || rec != want {
 			t.Errorf("batch record of %s: %+v (listed %v), want %+v", b.res.Hash, rec, ok, want)
 		}
@@ -274,7 +274,7 @@ func TestPoolStory(t *testing.T) {
 	}
 	vb, err := net.Client(0).Pool(ctx, idB)
 	s.must(err)
-	if vb.Status != gongxu.PoolOpen || vb.Total != totalB || vb.MOQReached || vb.Progress.ToMOQ != 500-totalB {
+	if vb.Status != gongxu.PoolOpen || int64(vb.Total) != totalB || vb.MOQReached || int64(vb.Progress.ToMOQ) != 500-totalB {
 		t.Errorf("pool B after the batches: %s, total %d, moq reached %v, to moq %d; want open, %d, false, %d", vb.Status, vb.Total, vb.MOQReached, vb.Progress.ToMOQ, totalB, 500-totalB)
 	}
 	s.logf("step 4: %d batches committed up to height %d: A has %d units in %d pledges from %v, progress %s; B has %d units",
@@ -284,9 +284,9 @@ func TestPoolStory(t *testing.T) {
 	// price, B fails; escrow is captured, released and refunded.
 	va = s.waitPool(0, idA, gongxu.PoolOpen)
 	vb = s.waitPool(0, idB, gongxu.PoolOpen)
-	price := tier.UnitPrice
+	price := int64(tier.UnitPrice)
 	closeA, closeB := va.History[len(va.History)-1], vb.History[len(vb.History)-1]
-	if va.Status != gongxu.PoolSucceeded || va.Price != price || va.Captured != totalA*price || va.Escrowed != 0 ||
+	if va.Status != gongxu.PoolSucceeded || int64(va.Price) != price || int64(va.Captured) != totalA*price || va.Escrowed != 0 ||
 		closeA.Time < deadline || !strings.HasPrefix(closeA.Reason, "deadline reached") {
 		t.Fatalf("pool A after its deadline: %s at %d, captured %d, escrowed %d, closed %+v; want succeeded at %d, captured %d, 0, by the deadline %d",
 			va.Status, va.Price, va.Captured, va.Escrowed, closeA, price, totalA*price, deadline)
@@ -298,7 +298,7 @@ func TestPoolStory(t *testing.T) {
 	for _, h := range hubs {
 		acct := gongxu.OrgAccount(h.org)
 		qa, qb := qtyOf[idA][h.org], qtyOf[idB][h.org]
-		escA, escB := qa*tiersA[0].UnitPrice, qb*tiersB[0].UnitPrice
+		escA, escB := qa*firstPrice(true), qb*firstPrice(false)
 		if got, want := s.balance(0, acct, storyCurrency), int64(storyDeposit)-qa*price; got != want {
 			t.Errorf("%s holds %d after the close, want %d (deposit %d − %d units × %d)", acct, got, want, storyDeposit, qa, price)
 		}
@@ -348,7 +348,7 @@ func TestPoolStory(t *testing.T) {
 		}
 	}
 	wantStatuses := []gongxu.PoolStatus{gongxu.PoolOpen, gongxu.PoolSucceeded, gongxu.PoolInProduction, gongxu.PoolDelivered, gongxu.PoolSettled}
-	if va.Status != gongxu.PoolSettled || !slices.Equal(statuses, wantStatuses) || va.Released != totalA*price || va.Captured != 0 {
+	if va.Status != gongxu.PoolSettled || !slices.Equal(statuses, wantStatuses) || int64(va.Released) != totalA*price || va.Captured != 0 {
 		t.Errorf("pool A after the deliveries: %s (history %v), released %d, captured %d; want settled (%v), %d, 0",
 			va.Status, statuses, va.Released, va.Captured, wantStatuses, totalA*price)
 	}
@@ -538,9 +538,9 @@ func storyPages(t *testing.T, s *story, idA, idB uint64) {
 
 func firstPrice(a bool) int64 {
 	if a {
-		return tiersA[0].UnitPrice
+		return int64(tiersA[0].UnitPrice)
 	}
-	return tiersB[0].UnitPrice
+	return int64(tiersB[0].UnitPrice)
 }
 
 func sumValues[K comparable](m map[K]int64) int64 {

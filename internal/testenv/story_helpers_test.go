@@ -184,7 +184,7 @@ func (s *story) balance(i int, acct gongxu.AccountID, cur string) int64 {
 	s.must(err)
 	for _, b := range bs {
 		if b.Currency == cur {
-			return b.Amount
+			return int64(b.Amount)
 		}
 	}
 	return 0
@@ -210,7 +210,7 @@ func sumMoves(ms []gongxu.Movement, cur string, keep func(gongxu.Movement) bool)
 	var n int64
 	for _, m := range ms {
 		if m.Currency == cur && keep(m) {
-			n += m.Amount
+			n += int64(m.Amount)
 		}
 	}
 	return n
@@ -240,12 +240,12 @@ func makeLeaves(tag string, n int, variants []string) ([]pool.Leaf, int64) {
 		if err != nil {
 			panic(err)
 		}
-		l := pool.Leaf{ID: leafID(tag, k), Qty: int64(k%2 + 1), Commit: commit}
+		l := pool.Leaf{ID: leafID(tag, k), Qty: gongxu.Units(k%2 + 1), Commit: commit}
 		if len(variants) > 0 {
 			l.Variant = variants[k%len(variants)]
 		}
 		leaves[k] = l
-		total += l.Qty
+		total += int64(l.Qty)
 	}
 	return leaves, total
 }

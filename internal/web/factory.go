@@ -83,7 +83,7 @@ func newPORow(po gongxu.PurchaseOrder, forSupplier bool, names map[gongxu.OrgID]
 
 // linesTotal is the value of lines for people, "—" when it overflows.
 func linesTotal(lines []gongxu.POLine, currency string) string {
-	var total int64
+	var total gongxu.Amount
 	for _, l := range lines {
 		a, ok := lineAmount(l.Qty, l.UnitPrice)
 		if !ok {
@@ -97,7 +97,7 @@ func linesTotal(lines []gongxu.POLine, currency string) string {
 }
 
 // lineValue is one line's value for people, "—" when it overflows.
-func lineValue(q gongxu.Qty, unitPrice int64, currency string) string {
+func lineValue(q gongxu.Qty, unitPrice gongxu.Amount, currency string) string {
 	a, ok := lineAmount(q, unitPrice)
 	if !ok {
 		return "—"
@@ -105,8 +105,8 @@ func lineValue(q gongxu.Qty, unitPrice int64, currency string) string {
 	return money(a, currency)
 }
 
-func addOK(a, b int64) (int64, bool) {
-	c, err := gongxu.AddInt64(a, b)
+func addOK(a, b gongxu.Amount) (gongxu.Amount, bool) {
+	c, err := gongxu.Add(a, b)
 	return c, err == nil
 }
 

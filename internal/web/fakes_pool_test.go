@@ -131,13 +131,13 @@ func (f *fakePools) Progress(_ context.Context, pool uint64) ([]ProgressPoint, e
 }
 
 // setTotal changes a pool's total and pledges, as a committed batch would.
-func (f *fakePools) setTotal(id uint64, total, pledges int64, at int64) {
+func (f *fakePools) setTotal(id uint64, total gongxu.Units, pledges int64, at int64) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for i := range f.pools {
 		if p := &f.pools[i]; p.ID == id {
 			p.Total, p.Pledges = total, pledges
-			p.Escrowed = total * p.Tiers[0].UnitPrice
+			p.Escrowed, _ = gongxu.Cost(total, p.Tiers[0].UnitPrice)
 		}
 	}
 	f.progress[id] = append(f.progress[id], ProgressPoint{Time: at, Total: total})

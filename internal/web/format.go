@@ -2,9 +2,8 @@ package web
 
 import (
 	"fmt"
-	"math"
-	"math/bits"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -119,12 +118,37 @@ func percent(part, whole int64) int64 { return part * 100 / max(whole, 1) }
 func poolPath(id uint64) string { return "/pools/" + strconv.FormatUint(id, 10) }
 func rfqPath(id uint64) string  { return "/rfqs/" + strconv.FormatUint(id, 10) }
 
-// num formats an integer with thousands separators: 12,345.
-func num(n int64) string {
+// num formats an integer (a count, gongxu.Units …) with thousands
+// separators: 12,345.
+func num[T ~int64](n T) string {
 	if n < 0 {
-		return "-" + digits(magnitude(n))
+		return "-" + digits(magnitude(int64(n)))
 	}
 	return digits(uint64(n))
+}
+
+// numArg is num for templates: any integer (see integer).
+func numArg(v any) (string, error) {
+	n, err := integer(v)
+	return num(n), err
+}
+
+// moneyArg is money for templates: an amount of any integer type.
+func moneyArg(amount any, currency string) (string, error) {
+	n, err := integer(amount)
+	return money(gongxu.Amount(n), currency), err
+}
+
+// integer reads an integer a template passes to num or money: an int, an
+// int64 or one of the vocabulary's integer types (gongxu.Units,
+// gongxu.Amount, gongxu.Qty).
+func integer(v any) (int64, error) {
+	r := reflect.ValueOf(v)
+	switch r.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return r.Int(), nil
+	}
+	return 0, fmt.Errorf("want an integer, got %T", v)
 }
 
 // magnitude is |n|, without overflow for math.MinInt64.
@@ -157,7 +181,7 @@ var zeroDecimals = map[string]bool{"JPY": true, "KRW": true, "VND": true, "ISK":
 
 // money formats an amount in minor units of currency for people: "¥1,299.50",
 // "¥89" (whole amounts lose their ".00"), "JPY 1,200", "CHF 12.30".
-func money(amount int64, currency string) string {
+func money(amount gongxu.Amount, currency string) string {
 	sign := ""
 	if amount < 0 {
 		sign = "-"
@@ -166,7 +190,7 @@ func money(amount int64, currency string) string {
 	if !ok {
 		prefix = currency + " "
 	}
-	m := magnitude(amount)
+	m := magnitude(int64(amount))
 	if zeroDecimals[currency] {
 		return sign + prefix + digits(m)
 	}
@@ -307,17 +331,7 @@ func parseDay(s string, like int64) (int64, bool) {
 // lineAmount is a line's value in minor units: qty (milli-units) times the
 // unit price per 1000 milli, rounded down; false when either is negative or
 // the value overflows.
-func lineAmount(q gongxu.Qty, unitPrice int64) (int64, bool) {
-	if q < 0 || unitPrice < 0 {
-		return 0, false
-	}
-	hi, lo := bits.Mul64(uint64(q), uint64(unitPrice))
-	if hi >= 1000 {
-		return 0, false
-	}
-	v, _ := bits.Div64(hi, lo, 1000)
-	if v > math.MaxInt64 {
-		return 0, false
-	}
-	return int64(v), true
+func lineAmount(q gongxu.Qty, unitPrice gongxu.Amount) (gongxu.Amount, bool) {
+	a, err := gongxu.CostMilli(q, unitPrice)
+	return a, err == nil
 }

@@ -86,7 +86,7 @@ func TestPaths(t *testing.T) {
 
 func TestMoneyAndNum(t *testing.T) {
 	for _, c := range []struct {
-		amount   int64
+		amount   gongxu.Amount
 		currency string
 		want     string
 	}{
@@ -158,8 +158,8 @@ func TestQuantities(t *testing.T) {
 	}
 	for _, c := range []struct {
 		q     gongxu.Qty
-		price int64
-		want  int64
+		price gongxu.Amount
+		want  gongxu.Amount
 		ok    bool
 	}{{180000, 2800, 504000, true}, {50000, 450, 22500, true}, {1500, 3, 4, true}, {0, 99, 0, true}, {-1, 5, 0, false},
 		{math.MaxInt64, 1000, math.MaxInt64, true}, {math.MaxInt64, 1001, 0, false}, {math.MaxInt64, math.MaxInt64, 0, false}} {

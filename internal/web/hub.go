@@ -59,7 +59,7 @@ type receiptData struct {
 	Leaf       gongxu.PoolLeaf
 	Secret     string // the consumer's pickup secret: on this page only
 	Variant    string // named
-	Escrow     int64
+	Escrow     gongxu.Amount
 	Deposit    *gongxu.TxResult // when the consumer paid cash now
 	Batch      gongxu.TxResult
 	ReceiptURL string
@@ -209,14 +209,15 @@ func (s *server) hubSubmit(w http.ResponseWriter, r *http.Request) error {
 		return again(http.StatusUnprocessableEntity, "Choose a pool that is open for %s.", d.Org.Name)
 	}
 	p := chosen.Pool
-	qty, err := strconv.ParseInt(form.Qty, 10, 64)
+	n, err := strconv.ParseInt(form.Qty, 10, 64)
+	qty := gongxu.Units(n)
 	if err != nil || qty <= 0 {
 		return again(http.StatusUnprocessableEntity, "The quantity must be a whole number from 1, not %q.", form.Qty)
 	}
 	if p.CasePack > 1 && qty%p.CasePack != 0 {
 		return again(http.StatusUnprocessableEntity, "Pool %d takes pledges in cases of %d: the quantity must be a multiple of %d.", p.ID, p.CasePack, p.CasePack)
 	}
-	escrow, err := gongxu.MulInt64(qty, p.Tiers[0].UnitPrice)
+	escrow, err := gongxu.Cost(qty, p.Tiers[0].UnitPrice)
 	if err != nil {
 		return again(http.StatusUnprocessableEntity, "%d units are too many.", qty)
 	}

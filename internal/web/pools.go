@@ -40,7 +40,7 @@ func (c poolCard) Open() bool { return c.Pool.Status == gongxu.PoolOpen }
 
 // Price is the unit price to show: the final price of a closed pool, else
 // the price the total earns now.
-func (c poolCard) Price() int64 {
+func (c poolCard) Price() gongxu.Amount {
 	if c.Pool.Price > 0 {
 		return c.Pool.Price
 	}
@@ -60,9 +60,9 @@ func (c poolCard) TimeLeft() string {
 func (c poolCard) Bar() template.HTML {
 	p := c.Pool
 	if c.Progress.ToMOQ > 0 {
-		return ProgressBar(p.Total, p.MOQ, fmt.Sprintf("%s of %s to reach the MOQ", num(p.Total), num(p.MOQ)))
+		return ProgressBar(int64(p.Total), int64(p.MOQ), fmt.Sprintf("%s of %s to reach the MOQ", num(p.Total), num(p.MOQ)))
 	}
-	return ProgressBar(p.Total, p.Cap, fmt.Sprintf("MOQ reached · %s of %s cap", num(p.Total), num(p.Cap)))
+	return ProgressBar(int64(p.Total), int64(p.Cap), fmt.Sprintf("MOQ reached · %s of %s cap", num(p.Total), num(p.Cap)))
 }
 
 // Ladder is the tier ladder with the total marked.
@@ -197,7 +197,7 @@ type poolData struct {
 	HubLink   bool           // this node's operator may record walk-in pledges here
 	Order     *orderRow      // the production order the pool became (nil: none, or no Production)
 	Recalls   []recallBanner // recalls that reach the pool
-	ShareSum  int64
+	ShareSum  gongxu.Units
 	BatchLeaf int64
 }
 
@@ -292,7 +292,7 @@ func (s *server) pool(w http.ResponseWriter, r *http.Request) error {
 	}
 	for i, t := range p.Tiers {
 		d.Tiers = append(d.Tiers, tierRow{Tier: t, N: i + 1, Reached: p.Total >= t.MinQty, Current: i == d.Progress.Tier && p.Total >= t.MinQty,
-			Beyond: t.MinQty > p.Cap, Off: percent(p.Tiers[0].UnitPrice-t.UnitPrice, p.Tiers[0].UnitPrice)})
+			Beyond: t.MinQty > p.Cap, Off: percent(int64(p.Tiers[0].UnitPrice-t.UnitPrice), int64(p.Tiers[0].UnitPrice))})
 	}
 	for _, v := range p.Variants {
 		d.Variants = append(d.Variants, variantLabel(vnames, v))

@@ -56,7 +56,7 @@ func newPOCard(po gongxu.PurchaseOrder, names map[gongxu.OrgID]string) poCard {
 	for i, l := range po.Lines {
 		c.Lines = append(c.Lines, lineForm{N: i + 1, POLine: l, Value: lineValue(l.Qty, l.UnitPrice, po.Currency),
 			Promised: dayInput(l.Date), Qty: decimalString(int64(l.Qty), 3), Date: dayInput(l.Date),
-			Price: decimalString(l.UnitPrice, scale)})
+			Price: decimalString(int64(l.UnitPrice), scale)})
 	}
 	return c
 }
@@ -262,7 +262,7 @@ func (s *server) supplierSubmit(w http.ResponseWriter, r *http.Request) error {
 			if !ok || price <= 0 {
 				return refuse("Line %d: the unit price must be a positive amount of %s (up to %d decimals), not %q.", l.N, c.Currency, scale, l.Price)
 			}
-			nl := gongxu.POLine{Item: l.Item, Qty: gongxu.Qty(qty), Date: date, UnitPrice: price}
+			nl := gongxu.POLine{Item: l.Item, Qty: gongxu.Qty(qty), Date: date, UnitPrice: gongxu.Amount(price)}
 			changed = changed || nl != l.POLine
 			lines = append(lines, nl)
 		}

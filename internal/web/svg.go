@@ -39,7 +39,7 @@ func ProgressBar(value, max int64, label string) template.HTML {
 
 // barFill is width*value/max, with value clamped to 0..max, computed in
 // integers without overflow.
-func barFill(value, max, width int64) int64 {
+func barFill[T ~int64](value, max T, width int64) int64 {
 	if max <= 0 || value <= 0 {
 		return 0
 	}
@@ -66,7 +66,7 @@ const (
 // are filled, the current one darkest, and a marker stands at the total: in
 // its tier's step, as far along as the total is from that tier's minimum
 // quantity to the next (to the cap in the last step).
-func TierLadder(tiers []gongxu.Tier, total, cap int64, currency string) template.HTML {
+func TierLadder(tiers []gongxu.Tier, total, cap gongxu.Units, currency string) template.HTML {
 	n := int64(len(tiers))
 	if n == 0 {
 		return ""
@@ -130,7 +130,7 @@ func TierLadder(tiers []gongxu.Tier, total, cap int64, currency string) template
 // ladderPos is the x of qty on a ladder of steps stepW wide: in its tier's
 // step, as far along as qty is from the tier's minimum to the next tier's
 // (to the cap in the last step).
-func ladderPos(tiers []gongxu.Tier, qty, cap, stepW int64) int64 {
+func ladderPos(tiers []gongxu.Tier, qty, cap gongxu.Units, stepW int64) int64 {
 	i, t := gongxu.TierFor(tiers, qty)
 	if qty < t.MinQty {
 		return 1
@@ -146,7 +146,7 @@ func ladderPos(tiers []gongxu.Tier, qty, cap, stepW int64) int64 {
 // ChartSpec is what ProgressChart draws.
 type ChartSpec struct {
 	Points   []ProgressPoint // a pool's total over time, oldest first
-	MOQ, Cap int64
+	MOQ, Cap gongxu.Units
 	From, To int64 // the time axis, block time in unix ms: the pool's creation to its deadline
 	Now      int64 // the latest block time: the line runs on to here (0: it ends at the last point)
 }
@@ -173,19 +173,19 @@ func ProgressChart(c ChartSpec) template.HTML {
 	if c.To <= c.From {
 		c.To = c.From + 1
 	}
-	var top int64 = 1
+	var top gongxu.Units = 1
 	for _, p := range c.Points {
 		top = max(top, p.Total)
 	}
 	top = max(top, c.MOQ)
 	yMax := c.Cap
 	if c.Cap <= 0 || c.Cap/4 > top {
-		yMax = niceCeil(top + top/4)
+		yMax = gongxu.Units(niceCeil(int64(top + top/4)))
 	}
 	x := func(t int64) int64 { return chartLeft + barFill(t-c.From, c.To-c.From, chartPlotW) }
-	y := func(v int64) int64 { return chartBase - barFill(v, yMax, chartPlotH) }
+	y := func(v gongxu.Units) int64 { return chartBase - barFill(v, yMax, chartPlotH) }
 
-	var last int64
+	var last gongxu.Units
 	if n := len(c.Points); n > 0 {
 		last = c.Points[n-1].Total
 	}

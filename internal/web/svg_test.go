@@ -172,7 +172,7 @@ func TestTierLadder(t *testing.T) {
 	// A crowded ladder labels only the current tier; one tier draws full height.
 	var many []gongxu.Tier
 	for i := range 16 {
-		many = append(many, gongxu.Tier{MinQty: int64(1 + 10*i), UnitPrice: int64(1000 - i)})
+		many = append(many, gongxu.Tier{MinQty: gongxu.Units(1 + 10*i), UnitPrice: gongxu.Amount(1000 - i)})
 	}
 	els = svgTree(t, string(TierLadder(many, 35, 1000, "USD")))
 	if got := len(byClass(els, "ladder-price")); got != 1 {

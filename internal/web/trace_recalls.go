@@ -43,7 +43,7 @@ type reachedPool struct {
 	Title      string
 	Status     gongxu.PoolStatus
 	Order      uint64
-	Qty        int64
+	Qty        gongxu.Units
 	Batches    []gongxu.Batch
 	Shipped    []gongxu.LotQty
 	ShippedQty gongxu.Qty // milli-units
@@ -60,7 +60,7 @@ type hubReach struct {
 	Hub       gongxu.OrgID
 	Name      string
 	Mine      bool // this node's hub
-	Qty       int64
+	Qty       gongxu.Units
 	Pools     []reachedPool
 	Batches   int
 	Pledges   int64
@@ -78,7 +78,7 @@ type impactData struct {
 	Hubs      []hubReach
 	Batches   int
 	Pledges   int64
-	Units     int64
+	Units     gongxu.Units
 	Steps     []stepView // oldest first
 	Graph     template.HTML
 	Truncated bool

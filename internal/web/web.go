@@ -81,8 +81,8 @@ type Config struct {
 // ProgressPoint is a pool's total at a block time (unix ms), one point of its
 // progress chart.
 type ProgressPoint struct {
-	Time  int64 `json:"time"`
-	Total int64 `json:"total"`
+	Time  int64        `json:"time"`
+	Total gongxu.Units `json:"total"`
 }
 
 // ProgressFunc returns a pool's progress points, oldest first: one when the
@@ -325,8 +325,8 @@ func (s *server) funcMap() template.FuncMap {
 		"orgPath":      orgPath,
 		"poolPath":     poolPath,
 		"rfqPath":      rfqPath,
-		"money":        money,
-		"num":          num,
+		"money":        moneyArg,
+		"num":          numArg,
 		"timeLeft":     timeLeft,
 		"sub":          func(a, b int64) int64 { return a - b },
 		"txPath":       txPath,

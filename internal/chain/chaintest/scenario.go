@@ -314,7 +314,7 @@ func checkBalance(h *Harness, args []string) error {
 	if err != nil {
 		return err
 	}
-	if strconv.FormatInt(got, 10) != args[2] {
+	if strconv.FormatInt(int64(got), 10) != args[2] {
 		return fmt.Errorf("%s holds %d %s, want %s", acct, got, args[1], args[2])
 	}
 	return nil

@@ -13,8 +13,8 @@ type Award struct {
 	Factory   gongxu.OrgID
 	Hub       gongxu.OrgID
 	Title     string
-	Qty       int64
-	UnitPrice int64
+	Qty       gongxu.Units
+	UnitPrice gongxu.Amount
 	Currency  string
 	Deadline  int64 // block time, unix ms; recorded on the pool (it closes at once)
 	RFQ       uint64
@@ -41,7 +41,7 @@ func (m *Module) OpenAwarded(ctx *module.Context, a Award) (uint64, error) {
 	if a.Qty <= 0 || a.UnitPrice <= 0 {
 		return 0, invalid("an award needs a positive qty and unit price, got %d and %d", a.Qty, a.UnitPrice)
 	}
-	escrow, err := gongxu.MulInt64(a.Qty, a.UnitPrice)
+	escrow, err := gongxu.Cost(a.Qty, a.UnitPrice)
 	if err != nil {
 		return 0, invalid("award qty %d × unit price %d overflows", a.Qty, a.UnitPrice)
 	}
@@ -87,7 +87,7 @@ func (m *Module) OpenAwarded(ctx *module.Context, a Award) (uint64, error) {
 	if err := saveShare(ctx, &s); err != nil {
 		return 0, err
 	}
-	if err := addInt(ctx.KV, demandKey(id, ""), a.Qty); err != nil {
+	if err := addUnits(ctx.KV, demandKey(id, ""), a.Qty); err != nil {
 		return 0, err
 	}
 	p.Total, p.Pledges, p.Escrowed, p.MOQReached = a.Qty, 1, escrow, true

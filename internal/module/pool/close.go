@@ -42,7 +42,7 @@ func (m *Module) close(ctx *module.Context, p *gongxu.Pool, why string) error {
 	if err != nil {
 		return err
 	}
-	var held int64
+	var held gongxu.Amount
 	for _, e := range ps {
 		held += e.Escrow // ≤ cap × first-tier price: no overflow
 	}
@@ -50,7 +50,7 @@ func (m *Module) close(ctx *module.Context, p *gongxu.Pool, why string) error {
 		return fmt.Errorf("pool %d: payers hold %d in escrow, the pool says %d", p.ID, held, p.Escrowed)
 	}
 	esc := escrowAccount(p.ID)
-	transfer := func(to gongxu.AccountID, amount int64, reason gongxu.MoveReason) error {
+	transfer := func(to gongxu.AccountID, amount gongxu.Amount, reason gongxu.MoveReason) error {
 		if amount == 0 {
 			return nil
 		}
@@ -59,9 +59,9 @@ func (m *Module) close(ctx *module.Context, p *gongxu.Pool, why string) error {
 	}
 	if p.Total >= p.MOQ {
 		i, tier := gongxu.TierFor(p.Tiers, p.Total)
-		var captured int64
+		var captured gongxu.Amount
 		for _, e := range ps {
-			charge, err := gongxu.MulInt64(e.Qty, tier.UnitPrice)
+			charge, err := gongxu.Cost(e.Qty, tier.UnitPrice)
 			if err != nil || charge > e.Escrow {
 				return fmt.Errorf("pool %d: payer %s charged %d for %d units, escrow %d (%v)", p.ID, e.account, charge, e.Qty, e.Escrow, err)
 			}

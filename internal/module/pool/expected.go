@@ -23,9 +23,9 @@ type Settle interface {
 	// Transfer moves money between accounts and records the movement.
 	// Errors: KindInvalid for a non-positive amount, KindConflict when from
 	// holds less than amount.
-	Transfer(ctx *module.Context, from, to gongxu.AccountID, cur string, amount int64, reason gongxu.MoveReason, ref string) error
+	Transfer(ctx *module.Context, from, to gongxu.AccountID, cur string, amount gongxu.Amount, reason gongxu.MoveReason, ref string) error
 	// Balance returns an account's balance in a currency.
-	Balance(r store.Reader, a gongxu.AccountID, cur string) (int64, error)
+	Balance(r store.Reader, a gongxu.AccountID, cur string) (gongxu.Amount, error)
 }
 
 // Account names and movement reasons come from the root vocabulary.

@@ -183,7 +183,7 @@ func checkVariant(p *gongxu.Pool, v string) error {
 	return nil
 }
 
-func checkCasePack(p *gongxu.Pool, qty int64) error {
+func checkCasePack(p *gongxu.Pool, qty gongxu.Units) error {
 	if qty%p.CasePack != 0 {
 		return invalid("qty %d is not a multiple of pool %d's case pack of %d", qty, p.ID, p.CasePack)
 	}
@@ -192,8 +192,8 @@ func checkCasePack(p *gongxu.Pool, qty int64) error {
 
 // checkRoom applies the cap rule: a pledge or batch that would take the total
 // over the cap is rejected whole.
-func checkRoom(p *gongxu.Pool, qty int64) error {
-	next, err := gongxu.AddInt64(p.Total, qty)
+func checkRoom(p *gongxu.Pool, qty gongxu.Units) error {
+	next, err := gongxu.Add(p.Total, qty)
 	if err != nil || next > p.Cap {
 		return conflict("pool %d has room for %d more units (cap %d, pledged %d); %d asked: a pledge or batch over the cap is rejected whole, resubmit what fits",
 			p.ID, p.Cap-p.Total, p.Cap, p.Total, qty)
@@ -209,14 +209,14 @@ func checkLock(ctx *module.Context, p *gongxu.Pool) error {
 	return nil
 }
 
-func firstPrice(p *gongxu.Pool) int64 { return p.Tiers[0].UnitPrice }
+func firstPrice(p *gongxu.Pool) gongxu.Amount { return p.Tiers[0].UnitPrice }
 
 // adjust applies a change of qty units (negative: a reduction) paid by acct,
 // gathered by hub, split by variant as in variants (deltas, sorted), and of
 // pledges pledges, to the payer record, the hub's share, the per-variant
 // demand and the pool's totals. The money has moved already. It then saves
 // the pool, or closes it when the change reached the cap.
-func (m *Module) adjust(ctx *module.Context, p *gongxu.Pool, hub gongxu.OrgID, acct gongxu.AccountID, qty, escrow int64, variants []gongxu.VariantQty, pledges int64) error {
+func (m *Module) adjust(ctx *module.Context, p *gongxu.Pool, hub gongxu.OrgID, acct gongxu.AccountID, qty gongxu.Units, escrow gongxu.Amount, variants []gongxu.VariantQty, pledges int64) error {
 	if err := addPayer(ctx.KV, p.ID, acct, qty, escrow); err != nil {
 		return err
 	}
@@ -224,17 +224,17 @@ func (m *Module) adjust(ctx *module.Context, p *gongxu.Pool, hub gongxu.OrgID, a
 	if err != nil {
 		return err
 	}
-	if s.Qty, err = gongxu.AddInt64(s.Qty, qty); err != nil {
+	if s.Qty, err = gongxu.Add(s.Qty, qty); err != nil {
 		return err
 	}
-	if s.Pledges, err = gongxu.AddInt64(s.Pledges, pledges); err != nil {
+	if s.Pledges, err = gongxu.Add(s.Pledges, pledges); err != nil {
 		return err
 	}
 	for _, v := range variants {
 		if s.Variants, err = addVariant(s.Variants, v.Variant, v.Qty); err != nil {
 			return err
 		}
-		if err := addInt(ctx.KV, demandKey(p.ID, v.Variant), v.Qty); err != nil {
+		if err := addUnits(ctx.KV, demandKey(p.ID, v.Variant), v.Qty); err != nil {
 			return err
 		}
 	}
@@ -244,13 +244,13 @@ func (m *Module) adjust(ctx *module.Context, p *gongxu.Pool, hub gongxu.OrgID, a
 	if err := saveShare(ctx, &s); err != nil {
 		return err
 	}
-	if p.Total, err = gongxu.AddInt64(p.Total, qty); err != nil {
+	if p.Total, err = gongxu.Add(p.Total, qty); err != nil {
 		return err
 	}
-	if p.Pledges, err = gongxu.AddInt64(p.Pledges, pledges); err != nil {
+	if p.Pledges, err = gongxu.Add(p.Pledges, pledges); err != nil {
 		return err
 	}
-	if p.Escrowed, err = gongxu.AddInt64(p.Escrowed, escrow); err != nil {
+	if p.Escrowed, err = gongxu.Add(p.Escrowed, escrow); err != nil {
 		return err
 	}
 	reached := p.Total >= p.MOQ
@@ -286,7 +286,7 @@ func (m *Module) handlePledge(ctx *module.Context, msg module.Msg) error {
 	if err := checkRoom(&p, pm.Qty); err != nil {
 		return err
 	}
-	escrow, err := gongxu.MulInt64(pm.Qty, firstPrice(&p))
+	escrow, err := gongxu.Cost(pm.Qty, firstPrice(&p))
 	if err != nil {
 		return err
 	}
@@ -342,7 +342,7 @@ func (m *Module) handleReduce(ctx *module.Context, msg module.Msg) error {
 		return err
 	}
 	diff := rec.Qty - r.Qty
-	refund, err := gongxu.MulInt64(diff, firstPrice(&p))
+	refund, err := gongxu.Cost(diff, firstPrice(&p))
 	if err != nil {
 		return err
 	}
@@ -382,8 +382,8 @@ func (m *Module) handleBatch(ctx *module.Context, msg module.Msg) error {
 	} else if !ok {
 		return unauthorized("hub %s may not gather pledges for pool %d", hub, p.ID)
 	}
-	var total int64
-	byVariant := map[string]int64{}
+	var total gongxu.Units
+	byVariant := map[string]gongxu.Units{}
 	hashes := make([][32]byte, len(b.Leaves))
 	for i, l := range b.Leaves {
 		if err := checkVariant(&p, l.Variant); err != nil {
@@ -392,7 +392,7 @@ func (m *Module) handleBatch(ctx *module.Context, msg module.Msg) error {
 		if err := checkCasePack(&p, l.Qty); err != nil {
 			return invalid("leaf %d: %v", i, gongxu.ErrorMessage(err))
 		}
-		if total, err = gongxu.AddInt64(total, l.Qty); err != nil {
+		if total, err = gongxu.Add(total, l.Qty); err != nil {
 			return err
 		}
 		byVariant[l.Variant] += l.Qty // ≤ total: no overflow
@@ -401,7 +401,7 @@ func (m *Module) handleBatch(ctx *module.Context, msg module.Msg) error {
 	if err := checkRoom(&p, total); err != nil {
 		return err
 	}
-	escrow, err := gongxu.MulInt64(total, firstPrice(&p))
+	escrow, err := gongxu.Cost(total, firstPrice(&p))
 	if err != nil {
 		return err
 	}
@@ -480,7 +480,7 @@ func (m *Module) handleHubReduce(ctx *module.Context, msg module.Msg) error {
 	if err := checkCasePack(&p, hr.Qty); err != nil {
 		return err
 	}
-	var have int64
+	var have gongxu.Units
 	for _, v := range hb.Variants {
 		if v.Variant == hr.Variant {
 			have = v.Qty
@@ -509,7 +509,7 @@ func (m *Module) handleHubReduce(ctx *module.Context, msg module.Msg) error {
 	if err != nil {
 		return err
 	}
-	refund, err := gongxu.MulInt64(hr.Qty, firstPrice(&p))
+	refund, err := gongxu.Cost(hr.Qty, firstPrice(&p))
 	if err != nil {
 		return err
 	}
@@ -597,7 +597,7 @@ func (m *Module) handleConfirmDelivery(ctx *module.Context, msg module.Msg) erro
 	if len(s.Shipped) == 0 && p.Status == gongxu.PoolReady {
 		return conflict("pool %d's lots are ready at %s but nothing was shipped to hub %s: the factory ships the hub's share (pool/ship) before the hub confirms it", p.ID, p.Factory, hub)
 	}
-	payout, err := gongxu.MulInt64(s.Qty, p.Price)
+	payout, err := gongxu.Cost(s.Qty, p.Price)
 	if err != nil {
 		return err
 	}
@@ -662,11 +662,11 @@ func (m *Module) handleShip(ctx *module.Context, msg module.Msg) error {
 	if s.Delivered {
 		return conflict("hub %s already confirmed its delivery of pool %d", sm.Hub, p.ID)
 	}
-	qty, err := gongxu.MulInt64(s.Qty, 1000) // units → milli-units
+	qty, err := s.Qty.Milli()
 	if err != nil {
 		return err
 	}
-	lots, err := m.goods.ShipToHub(ctx, p, sm.Hub, gongxu.Qty(qty))
+	lots, err := m.goods.ShipToHub(ctx, p, sm.Hub, qty)
 	if err != nil {
 		return err
 	}
@@ -682,7 +682,7 @@ func (m *Module) handlePickup(ctx *module.Context, msg module.Msg) error {
 		return err
 	}
 	var pledge string
-	var qty int64
+	var qty gongxu.Units
 	if r := pm.Receipt; r != nil {
 		var b gongxu.Batch
 		if found, err := module.Load(ctx.KV, batchKey(r.Tx), &b); err != nil {
@@ -740,12 +740,16 @@ func (m *Module) handlePickup(ctx *module.Context, msg module.Msg) error {
 	} else if found {
 		return conflict("pledge %s was picked up at height %d", pledge, prev.Height)
 	}
-	if next, err := gongxu.AddInt64(s.PickedUp, qty); err != nil || next > s.Qty {
+	if next, err := gongxu.Add(s.PickedUp, qty); err != nil || next > s.Qty {
 		return conflict("hub %s has %d units of pool %d left to hand out (%d of %d picked up); %d asked", hub, s.Qty-s.PickedUp, p.ID, s.PickedUp, s.Qty, qty)
 	}
 	pk := gongxu.Pickup{Pool: p.ID, Hub: hub, Pledge: pledge, Qty: qty, Lots: []gongxu.LotQty{}, Time: ctx.Time, Height: ctx.Height, Tx: ctx.TxHash}
 	if len(s.Shipped) > 0 {
-		if pk.Lots, s.Picked, err = takeLots(s.Shipped, s.Picked, gongxu.Qty(qty*1000)); err != nil { // qty ≤ share ≤ cap: no overflow
+		milli, err := qty.Milli() // no error: the share was shipped, so it converts
+		if err != nil {
+			return err
+		}
+		if pk.Lots, s.Picked, err = takeLots(s.Shipped, s.Picked, milli); err != nil {
 			return err
 		}
 	}

@@ -80,14 +80,14 @@ type meta struct {
 
 // payer is one payer's escrow in an open pool.
 type payer struct {
-	Qty    int64 `json:"qty"`
-	Escrow int64 `json:"escrow"`
+	Qty    gongxu.Units  `json:"qty"`
+	Escrow gongxu.Amount `json:"escrow"`
 }
 
 // hubBatches is what a hub gathered in batches (its share less the direct
 // pledges naming it): the most hub_reduce may take back.
 type hubBatches struct {
-	Qty      int64               `json:"qty"`
+	Qty      gongxu.Units        `json:"qty"`
 	Pledges  int64               `json:"pledges"`
 	Variants []gongxu.VariantQty `json:"variants"`
 }
@@ -153,7 +153,7 @@ func (*Module) Demand(r store.Reader, pool uint64) ([]gongxu.VariantQty, error) 
 	var ierr error
 	start := demandPrefix(pool)
 	err := r.Iterate(start, module.PrefixEnd(start), func(k, v []byte) bool {
-		var q int64
+		var q gongxu.Units
 		if ierr = json.Unmarshal(v, &q); ierr != nil {
 			return false
 		}
@@ -249,7 +249,7 @@ func loadShare(r store.Reader, pool uint64, hub gongxu.OrgID) (gongxu.HubShare, 
 // addVariant adds delta to variant v of a sorted VariantQty list, keeping it
 // sorted and dropping entries that fall to zero. Errors: KindInvalid on
 // overflow; KindConflict when an entry would go negative.
-func addVariant(list []gongxu.VariantQty, v string, delta int64) ([]gongxu.VariantQty, error) {
+func addVariant(list []gongxu.VariantQty, v string, delta gongxu.Units) ([]gongxu.VariantQty, error) {
 	i, found := slices.BinarySearchFunc(list, v, func(x gongxu.VariantQty, t string) int { return strings.Compare(x.Variant, t) })
 	if !found {
 		if delta < 0 {
@@ -257,7 +257,7 @@ func addVariant(list []gongxu.VariantQty, v string, delta int64) ([]gongxu.Varia
 		}
 		return slices.Insert(list, i, gongxu.VariantQty{Variant: v, Qty: delta}), nil
 	}
-	q, err := gongxu.AddInt64(list[i].Qty, delta)
+	q, err := gongxu.Add(list[i].Qty, delta)
 	if err != nil {
 		return nil, err
 	}
@@ -271,13 +271,13 @@ func addVariant(list []gongxu.VariantQty, v string, delta int64) ([]gongxu.Varia
 	return list, nil
 }
 
-// addInt adds delta to the int64 (JSON number) at key; zero deletes it.
-func addInt(kv store.KV, key []byte, delta int64) error {
-	var q int64
+// addUnits adds delta to the units (a JSON number) at key; zero deletes it.
+func addUnits(kv store.KV, key []byte, delta gongxu.Units) error {
+	var q gongxu.Units
 	if _, err := module.Load(kv, key, &q); err != nil {
 		return err
 	}
-	q, err := gongxu.AddInt64(q, delta)
+	q, err := gongxu.Add(q, delta)
 	if err != nil {
 		return err
 	}
@@ -293,16 +293,16 @@ func addInt(kv store.KV, key []byte, delta int64) error {
 
 // addPayer adds qty and escrow to a payer's record; a record that falls to
 // zero is deleted.
-func addPayer(kv store.KV, pool uint64, a gongxu.AccountID, qty, escrow int64) error {
+func addPayer(kv store.KV, pool uint64, a gongxu.AccountID, qty gongxu.Units, escrow gongxu.Amount) error {
 	var p payer
 	if _, err := module.Load(kv, payerKey(pool, a), &p); err != nil {
 		return err
 	}
 	var err error
-	if p.Qty, err = gongxu.AddInt64(p.Qty, qty); err != nil {
+	if p.Qty, err = gongxu.Add(p.Qty, qty); err != nil {
 		return err
 	}
-	if p.Escrow, err = gongxu.AddInt64(p.Escrow, escrow); err != nil {
+	if p.Escrow, err = gongxu.Add(p.Escrow, escrow); err != nil {
 		return err
 	}
 	if p.Qty < 0 || p.Escrow < 0 || (p.Qty == 0) != (p.Escrow == 0) {

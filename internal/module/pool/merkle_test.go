@@ -31,7 +31,7 @@ func committed(l pool.Leaf) pool.Leaf {
 }
 
 func leaf(i int) pool.Leaf {
-	return committed(pool.Leaf{ID: fmt.Sprintf("%016x", 0xc0ffee00+i), Variant: []string{"s", "m", "l"}[i%3], Qty: int64(1 + i%4)})
+	return committed(pool.Leaf{ID: fmt.Sprintf("%016x", 0xc0ffee00+i), Variant: []string{"s", "m", "l"}[i%3], Qty: gongxu.Units(1 + i%4)})
 }
 
 func leafHashes(n int) [][32]byte {

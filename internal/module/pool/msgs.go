@@ -80,9 +80,9 @@ func ValidateTiers(tiers []gongxu.Tier) error {
 type MsgOpen struct {
 	Product  gongxu.ProductID `json:"product"`
 	Tiers    []gongxu.Tier    `json:"tiers"`
-	MOQ      int64            `json:"moq"`
-	Cap      int64            `json:"cap"`
-	CasePack int64            `json:"case_pack"`
+	MOQ      gongxu.Units     `json:"moq"`
+	Cap      gongxu.Units     `json:"cap"`
+	CasePack gongxu.Units     `json:"case_pack"`
 	Currency string           `json:"currency"`
 	Deadline int64            `json:"deadline"`          // block time, unix ms
 	LockMs   int64            `json:"lock_ms,omitempty"` // no reductions in the last LockMs before the deadline
@@ -111,7 +111,7 @@ func (m *MsgOpen) ValidateBasic() error {
 	if m.Cap%m.CasePack != 0 {
 		return invalid("cap %d must be a multiple of the case pack %d", m.Cap, m.CasePack)
 	}
-	if _, err := gongxu.MulInt64(m.Cap, m.Tiers[0].UnitPrice); err != nil {
+	if _, err := gongxu.Cost(m.Cap, m.Tiers[0].UnitPrice); err != nil {
 		return invalid("cap %d × first-tier price %d overflows: lower the cap or the price", m.Cap, m.Tiers[0].UnitPrice)
 	}
 	if err := validateCurrency(m.Currency); err != nil {
@@ -178,7 +178,7 @@ type MsgPledge struct {
 	Pool    uint64       `json:"pool"`
 	Hub     gongxu.OrgID `json:"hub"` // where the goods will be picked up
 	Variant string       `json:"variant,omitempty"`
-	Qty     int64        `json:"qty"`
+	Qty     gongxu.Units `json:"qty"`
 }
 
 // ValidateBasic implements module.Msg.
@@ -201,9 +201,9 @@ func (m *MsgPledge) ValidateBasic() error {
 // MsgReduce lowers the quantity of the signer's direct pledge; 0 withdraws
 // it. The difference is refunded.
 type MsgReduce struct {
-	Pool   uint64 `json:"pool"`
-	Pledge uint64 `json:"pledge"`
-	Qty    int64  `json:"qty"` // the new quantity
+	Pool   uint64       `json:"pool"`
+	Pledge uint64       `json:"pledge"`
+	Qty    gongxu.Units `json:"qty"` // the new quantity
 }
 
 // ValidateBasic implements module.Msg.
@@ -234,7 +234,7 @@ func (m *MsgBatch) ValidateBasic() error {
 	}
 	seen := make(map[string]struct{}, len(m.Leaves))
 	commits := make(map[string]int, len(m.Leaves))
-	var total int64
+	var total gongxu.Units
 	for i, l := range m.Leaves {
 		if err := checkLeafID(l.ID); err != nil {
 			return invalid("leaf %d: %v", i, err)
@@ -257,7 +257,7 @@ func (m *MsgBatch) ValidateBasic() error {
 		}
 		commits[l.Commit] = i
 		var err error
-		if total, err = gongxu.AddInt64(total, l.Qty); err != nil {
+		if total, err = gongxu.Add(total, l.Qty); err != nil {
 			return invalid("the batch's quantities overflow at leaf %d", i)
 		}
 	}
@@ -295,10 +295,10 @@ func checkCommit(c string) error {
 // open pool (its consumers cancelled at the hub), before the lock. Pledges is
 // how many whole pledges were withdrawn (0 when they were only reduced).
 type MsgHubReduce struct {
-	Pool    uint64 `json:"pool"`
-	Variant string `json:"variant,omitempty"`
-	Qty     int64  `json:"qty"`               // units to remove
-	Pledges int64  `json:"pledges,omitempty"` // pledges withdrawn entirely
+	Pool    uint64       `json:"pool"`
+	Variant string       `json:"variant,omitempty"`
+	Qty     gongxu.Units `json:"qty"`               // units to remove
+	Pledges int64        `json:"pledges,omitempty"` // pledges withdrawn entirely
 }
 
 // ValidateBasic implements module.Msg.
@@ -361,7 +361,7 @@ type MsgPickup struct {
 	Pool    uint64          `json:"pool"`
 	Receipt *gongxu.Receipt `json:"receipt,omitempty"`
 	Pledge  uint64          `json:"pledge,omitempty"`
-	Qty     int64           `json:"qty,omitempty"`
+	Qty     gongxu.Units    `json:"qty,omitempty"`
 }
 
 // ValidateBasic implements module.Msg.

@@ -33,7 +33,7 @@ func hubName(i int) string { return fmt.Sprintf("hub-%03d", i) }
 
 // setup starts a chain with a factory, n hubs (each with deposit CNY), a
 // product with variants s, m, l and an open pool 1 on it.
-func setup(t testing.TB, n int, deposit int64, open pool.MsgOpen) *chaintest.Harness {
+func setup(t testing.TB, n int, deposit gongxu.Amount, open pool.MsgOpen) *chaintest.Harness {
 	t.Helper()
 	h := chaintest.New(t, hubOrgs(n)...)
 	txs := [][]byte{h.Sign("factory-a", catalog.TypePublish, catalog.MsgPublish{SKU: "tee", Name: "T-shirt", Unit: "piece",
@@ -69,7 +69,7 @@ func mustBlock(t testing.TB, h *chaintest.Harness, txs ...[]byte) *chain.BlockRe
 func leaves(n, salt int) []pool.Leaf {
 	out := make([]pool.Leaf, n)
 	for i := range out {
-		out[i] = committed(pool.Leaf{ID: fmt.Sprintf("%08x%08x", salt, i), Variant: []string{"s", "m", "l"}[i%3], Qty: int64(1 + i%3)})
+		out[i] = committed(pool.Leaf{ID: fmt.Sprintf("%08x%08x", salt, i), Variant: []string{"s", "m", "l"}[i%3], Qty: gongxu.Units(1 + i%3)})
 	}
 	return out
 }
@@ -98,11 +98,11 @@ func TestBatchReceiptsMatchLedger(t *testing.T) {
 	if b.Leaves != 777 || b.Hub != gongxu.OrgID(hubName(1)) || b.Tx != tx.Hash || b.Height != h.Height {
 		t.Fatalf("batch record %+v", b)
 	}
-	var qty int64
+	var qty gongxu.Units
 	for _, l := range ls {
 		qty += l.Qty
 	}
-	if b.Qty != qty || b.Escrow != qty*1000 {
+	if b.Qty != qty || b.Escrow != gongxu.Amount(qty)*1000 {
 		t.Fatalf("batch qty %d escrow %d, want %d %d", b.Qty, b.Escrow, qty, qty*1000)
 	}
 	for i, r := range pool.Receipts(tx.Hash, 1, gongxu.OrgID(hubName(1)), ls) {
@@ -225,7 +225,7 @@ func TestOpenAwarded(t *testing.T) {
 		!strings.HasPrefix(p.History[0].Reason, "awarded from request for quote 9") {
 		t.Fatalf("awarded pool %+v", p)
 	}
-	for acct, want := range map[gongxu.AccountID]int64{"org:" + gongxu.AccountID(hubName(0)): 2_000, "captured:1": 48_000, "escrow:1": 0} {
+	for acct, want := range map[gongxu.AccountID]gongxu.Amount{"org:" + gongxu.AccountID(hubName(0)): 2_000, "captured:1": 48_000, "escrow:1": 0} {
 		if got, _ := h.Mods.Settle.Balance(cache, acct, "EUR"); got != want {
 			t.Errorf("%s holds %d, want %d", acct, got, want)
 		}

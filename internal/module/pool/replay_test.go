@@ -57,10 +57,10 @@ func genPoolBlocks(t *testing.T, h *chaintest.Harness, seed uint64, n int) ([]re
 	leafSeq := 0
 	// fit returns a hub, variant and quantity for pool id: one that fits
 	// its rules when good (if the pool exists), anything otherwise.
-	fit := func(id uint64, good bool) (gongxu.OrgID, string, int64) {
+	fit := func(id uint64, good bool) (gongxu.OrgID, string, gongxu.Units) {
 		p, err := h.Mods.Pool.Pool(h.State, id)
 		if err != nil || !good {
-			return gongxu.OrgID(pick(hubs)), []string{"", "s", "m", "x"}[rng.IntN(4)], int64(rng.IntN(12) - 1)
+			return gongxu.OrgID(pick(hubs)), []string{"", "s", "m", "x"}[rng.IntN(4)], gongxu.Units(rng.IntN(12) - 1)
 		}
 		hub := gongxu.OrgID(pick(hubs))
 		if len(p.Hubs) > 0 {
@@ -70,7 +70,7 @@ func genPoolBlocks(t *testing.T, h *chaintest.Harness, seed uint64, n int) ([]re
 		if len(p.Variants) > 0 {
 			variant = p.Variants[rng.IntN(len(p.Variants))]
 		}
-		return hub, variant, int64(1+rng.IntN(6)) * p.CasePack
+		return hub, variant, gongxu.Units(1+rng.IntN(6)) * p.CasePack
 	}
 	for len(blocks) < n {
 		txs := setup
@@ -93,13 +93,13 @@ func genPoolBlocks(t *testing.T, h *chaintest.Harness, seed uint64, n int) ([]re
 				} else if rng.IntN(2) == 0 {
 					variant = []string{"m"}
 				}
-				price := int64(100 + rng.IntN(100))
-				tiers := []gongxu.Tier{{MinQty: 1, UnitPrice: price}, {MinQty: int64(5 + rng.IntN(20)), UnitPrice: price - int64(1+rng.IntN(50))}}
+				price := gongxu.Amount(100 + rng.IntN(100))
+				tiers := []gongxu.Tier{{MinQty: 1, UnitPrice: price}, {MinQty: gongxu.Units(5 + rng.IntN(20)), UnitPrice: price - gongxu.Amount(1+rng.IntN(50))}}
 				if rng.IntN(8) == 0 {
 					tiers[1].UnitPrice = price + 1 // not decreasing
 				}
-				moq := int64(1 + rng.IntN(25))
-				pack := int64(1 + rng.IntN(2))
+				moq := gongxu.Units(1 + rng.IntN(25))
+				pack := gongxu.Units(1 + rng.IntN(2))
 				deadline := h.Time + int64(1+rng.IntN(5))*day + int64(rng.IntN(1000))*1000
 				if rng.IntN(10) == 0 {
 					deadline = h.Time - 1 // in the past
@@ -108,7 +108,7 @@ func genPoolBlocks(t *testing.T, h *chaintest.Harness, seed uint64, n int) ([]re
 				if rng.IntN(2) == 0 {
 					hubList = []gongxu.OrgID{gongxu.OrgID(pick(hubs))}
 				}
-				cp := (moq + int64(rng.IntN(60))) * pack
+				cp := (moq + gongxu.Units(rng.IntN(60))) * pack
 				txs = append(txs, h.Sign(f, pool.TypeOpen, pool.MsgOpen{Product: gongxu.ProductID(owner + "/" + sku), Tiers: tiers, MOQ: moq,
 					Cap: cp, CasePack: pack, Currency: "CNY", Deadline: deadline, LockMs: int64(rng.IntN(2)) * day / 2,
 					Variants: variant, Hubs: hubList}))
@@ -122,7 +122,7 @@ func genPoolBlocks(t *testing.T, h *chaintest.Harness, seed uint64, n int) ([]re
 				hub, variant, qty := fit(id, rng.IntN(4) > 0)
 				txs = append(txs, h.Sign(signer, pool.TypePledge, pool.MsgPledge{Pool: id, Hub: hub, Variant: variant, Qty: qty}))
 			case 5:
-				txs = append(txs, h.Sign(pick(consumers), pool.TypeReduce, pool.MsgReduce{Pool: id, Pledge: uint64(1 + rng.IntN(4)), Qty: int64(rng.IntN(4))}))
+				txs = append(txs, h.Sign(pick(consumers), pool.TypeReduce, pool.MsgReduce{Pool: id, Pledge: uint64(1 + rng.IntN(4)), Qty: gongxu.Units(rng.IntN(4))}))
 			case 6, 7: // a hub batch, sometimes with a duplicate leaf id
 				k := 1 + rng.IntN(40)
 				ls := make([]pool.Leaf, k)
@@ -159,9 +159,9 @@ func genPoolBlocks(t *testing.T, h *chaintest.Harness, seed uint64, n int) ([]re
 				txs = append(txs, h.Sign(pick(everyone[:5]), pool.TypeConfirmDelivery, pool.MsgConfirmDelivery{Pool: id}))
 			case 13: // money moves in and out
 				if rng.IntN(2) == 0 {
-					txs = append(txs, h.Sign(pick(hubs), settle.TypeDeposit, settle.MsgDeposit{Currency: "CNY", Amount: int64(1 + rng.IntN(100_000))}))
+					txs = append(txs, h.Sign(pick(hubs), settle.TypeDeposit, settle.MsgDeposit{Currency: "CNY", Amount: gongxu.Amount(1 + rng.IntN(100_000))}))
 				} else {
-					txs = append(txs, h.Sign(pick(everyone), settle.TypeWithdraw, settle.MsgWithdraw{Currency: "CNY", Amount: int64(1 + rng.IntN(50_000))}))
+					txs = append(txs, h.Sign(pick(everyone), settle.TypeWithdraw, settle.MsgWithdraw{Currency: "CNY", Amount: gongxu.Amount(1 + rng.IntN(50_000))}))
 				}
 			}
 		}

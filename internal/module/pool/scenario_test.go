@@ -114,7 +114,7 @@ func TestScenarios(t *testing.T) {
 				return err
 			}
 			v := strings.TrimPrefix(args[1], "-")
-			var got int64
+			var got gongxu.Units
 			for _, x := range d {
 				if x.Variant == v {
 					got = x.Qty
@@ -133,7 +133,8 @@ func TestScenarios(t *testing.T) {
 				if len(f) == 3 {
 					l.Variant = f[1]
 				}
-				l.Qty, _ = strconv.ParseInt(f[len(f)-1], 10, 64)
+				q, _ := strconv.ParseInt(f[len(f)-1], 10, 64)
+				l.Qty = gongxu.Units(q)
 				ls = append(ls, committed(l))
 			}
 			b, err := json.Marshal(ls)

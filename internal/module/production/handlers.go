@@ -332,11 +332,11 @@ func (m *Module) handleShip(ctx *module.Context, msg module.Msg) error {
 			return invalid("lot line %d: lot %s is not %s's: a supplier ships its own lots (<supplier>/<code>)", i+1, l.Lot, ctx.Org)
 		}
 		line := po.Lines[l.Line-1]
-		next, err := gongxu.AddInt64(int64(po.Shipped[l.Line-1]), int64(l.Qty))
-		if err != nil || next > int64(line.Qty) {
+		next, err := gongxu.Add(po.Shipped[l.Line-1], l.Qty)
+		if err != nil || next > line.Qty {
 			return conflict("line %d: %d ordered, %d shipped so far, %d more is over the order", l.Line, line.Qty, po.Shipped[l.Line-1], l.Qty)
 		}
-		po.Shipped[l.Line-1] = gongxu.Qty(next)
+		po.Shipped[l.Line-1] = next
 		// A lot the supplier holds on the ledger is tracked: it must be of
 		// the item and hold enough.
 		lot, ok := lots[l.Lot]
@@ -527,8 +527,8 @@ func checkOutput(w *gongxu.WorkOrder, produced, scrapped gongxu.Qty) error {
 		return invalid("work order %d reported %d produced and %d scrapped; the quantities so far never fall (got %d and %d)", w.ID, w.Produced, w.Scrapped, produced, scrapped)
 	}
 	limit := w.Qty + w.Qty/100*OverrunPct + w.Qty%100*OverrunPct/100
-	total, err := gongxu.AddInt64(int64(produced), int64(scrapped))
-	if err != nil || total > int64(limit) {
+	total, err := gongxu.Add(produced, scrapped)
+	if err != nil || total > limit {
 		return conflict("work order %d started %d: produced %d plus scrapped %d is over the %d allowed (%d%% overrun)", w.ID, w.Qty, produced, scrapped, limit, OverrunPct)
 	}
 	return nil
@@ -603,11 +603,9 @@ func (m *Module) handleWOComplete(ctx *module.Context, msg module.Msg) error {
 	if err := m.tracer.Completed(ctx, w); err != nil {
 		return err
 	}
-	p, err := gongxu.AddInt64(int64(o.Produced), int64(c.Produced))
-	if err != nil {
+	if o.Produced, err = gongxu.Add(o.Produced, c.Produced); err != nil {
 		return err
 	}
-	o.Produced = gongxu.Qty(p)
 	o.Lots = append(o.Lots, w.OutputLots...)
 	if o.Produced >= o.Qty && o.Status != gongxu.OrderCompleted {
 		orderHistory(ctx, &o, gongxu.OrderCompleted, "work order "+uitoa(w.ID)+" completed the quantity")

@@ -198,11 +198,11 @@ func saveLot(ctx *module.Context, l *gongxu.Lot, delta gongxu.Qty) error {
 
 // addStock adds delta to an org's stock of an item; zero deletes the record.
 func addStock(kv store.KV, org gongxu.OrgID, item gongxu.ItemID, delta gongxu.Qty) error {
-	var q int64
+	var q gongxu.Qty
 	if _, err := module.Load(kv, stockKey(org, item), &q); err != nil {
 		return err
 	}
-	q, err := gongxu.AddInt64(q, int64(delta))
+	q, err := gongxu.Add(q, delta)
 	if err != nil {
 		return err
 	}

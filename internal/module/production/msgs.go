@@ -65,7 +65,7 @@ type MsgOffer struct {
 	Unit         string             `json:"unit"`
 	LeadTimeDays int64              `json:"lead_time_days"`
 	MinQty       gongxu.Qty         `json:"min_qty"`
-	UnitPrice    int64              `json:"unit_price,omitempty"` // a single price, or
+	UnitPrice    gongxu.Amount      `json:"unit_price,omitempty"` // a single price, or
 	Tiers        []gongxu.OfferTier `json:"tiers,omitempty"`      // a price list
 	Currency     string             `json:"currency"`
 }
@@ -439,11 +439,10 @@ func (m *MsgWOComplete) ValidateBasic() error {
 			return invalid("output %d: code %s is listed twice", i+1, o.Code)
 		}
 		seen[o.Code] = true
-		s, err := gongxu.AddInt64(int64(sum), int64(o.Qty))
-		if err != nil {
+		var err error
+		if sum, err = gongxu.Add(sum, o.Qty); err != nil {
 			return invalid("output quantities overflow")
 		}
-		sum = gongxu.Qty(s)
 	}
 	if len(m.Outputs) > 0 && sum != m.Produced {
 		return invalid("the output lots hold %d, the produced quantity is %d: they must be equal", sum, m.Produced)

@@ -60,7 +60,7 @@ func TestProductionReplay(t *testing.T) {
 					switch rng.IntN(12) {
 					case 0:
 						tx = h.Sign(pick(suppliers), production.TypeOffer, production.MsgOffer{Item: items[rng.IntN(3)], Unit: "m",
-							LeadTimeDays: 5, MinQty: gongxu.Qty(rng.IntN(2000)), UnitPrice: int64(rng.IntN(100)), Currency: "CNY"})
+							LeadTimeDays: 5, MinQty: gongxu.Qty(rng.IntN(2000)), UnitPrice: gongxu.Amount(rng.IntN(100)), Currency: "CNY"})
 					case 1:
 						f := pick(factories)
 						tx = h.Sign(f, production.TypeOrder, production.MsgOrder{Product: gongxu.ProductID(pick(factories) + "/tee"),

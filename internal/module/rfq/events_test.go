@@ -56,7 +56,7 @@ func TestEvents(t *testing.T) {
 	strict(t, evs[0], &r)
 
 	saltB, saltC := bytes.Repeat([]byte{0xb0}, 16), bytes.Repeat([]byte{0xc0}, 32)
-	bid := func(org string, price, qty, lead int64, salt []byte) chain.TxResult {
+	bid := func(org string, price gongxu.Amount, qty gongxu.Units, lead int64, salt []byte) chain.TxResult {
 		return h.Deliver(h.Sign(org, rfq.TypeBid, rfq.MsgBid{RFQ: 1, Commitment: rfq.Commitment(1, gongxu.OrgID(org), price, qty, lead, salt)}))
 	}
 	res := bid("factory-b", 2500, 100, 7, saltB)
@@ -81,7 +81,7 @@ func TestEvents(t *testing.T) {
 	only(t, bid("factory-c", 3100, 100, 5, saltC), "rfq.bid")
 
 	h.Advance(day)
-	reveal := func(org string, price, qty, lead int64, salt []byte) []gongxu.Event {
+	reveal := func(org string, price gongxu.Amount, qty gongxu.Units, lead int64, salt []byte) []gongxu.Event {
 		return only(t, h.Deliver(h.Sign(org, rfq.TypeReveal, rfq.MsgReveal{RFQ: 1, UnitPrice: price, Qty: qty, LeadDays: lead, Salt: hex.EncodeToString(salt)})), "rfq.bid")
 	}
 	evs = reveal("factory-b", 2400, 100, 7, saltB)

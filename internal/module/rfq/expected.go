@@ -18,8 +18,8 @@ type PoolRequest struct {
 	Factory   gongxu.OrgID
 	Hub       gongxu.OrgID
 	Title     string
-	Qty       int64
-	UnitPrice int64
+	Qty       gongxu.Units
+	UnitPrice gongxu.Amount
 	Currency  string
 	Deadline  int64 // block time, unix ms: the RFQ's target date
 	RFQ       uint64

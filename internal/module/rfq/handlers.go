@@ -158,7 +158,7 @@ func (m *Module) handleAward(ctx *module.Context, msg module.Msg) error {
 		return gongxu.Errorf(gongxu.KindConflict, "reveals for RFQ %d are open until %d; award after", r.ID, r.RevealDeadline)
 	}
 	bids := make([]gongxu.Bid, len(a.Awards))
-	var total int64
+	var total gongxu.Units
 	for i, l := range a.Awards {
 		b, err := m.Bid(ctx.KV, r.ID, l.Bidder)
 		if err != nil {
@@ -172,7 +172,7 @@ func (m *Module) handleAward(ctx *module.Context, msg module.Msg) error {
 		case l.Qty > b.Qty:
 			return gongxu.Errorf(gongxu.KindInvalid, "award of %d to %s is more than its bid of %d", l.Qty, l.Bidder, b.Qty)
 		}
-		if total, err = gongxu.AddInt64(total, l.Qty); err != nil {
+		if total, err = gongxu.Add(total, l.Qty); err != nil {
 			return err
 		}
 		ok, err := m.members.HasRole(ctx.KV, l.Bidder, gongxu.RoleFactory)

@@ -29,7 +29,7 @@ const CommitmentDomain = "gongxu/rfq/bid/v1"
 // Binding the RFQ and the bidder means a commitment cannot be replayed on
 // another RFQ or copied by another factory; the salt (16 to 64 random bytes)
 // keeps the terms from being guessed.
-func Commitment(rfq uint64, bidder gongxu.OrgID, price, qty, leadDays int64, salt []byte) string {
+func Commitment(rfq uint64, bidder gongxu.OrgID, price gongxu.Amount, qty gongxu.Units, leadDays int64, salt []byte) string {
 	b := make([]byte, 0, len(CommitmentDomain)+1+8+len(bidder)+1+24+len(salt))
 	b = append(b, CommitmentDomain...)
 	b = append(b, 0)

@@ -42,15 +42,15 @@ const (
 
 // MsgPost posts a request for quote. The signer's org (a hub) is the requester.
 type MsgPost struct {
-	Title          string `json:"title"`
-	Spec           string `json:"spec,omitempty"`
-	Unit           string `json:"unit"`
-	Qty            int64  `json:"qty"`
-	TargetDate     int64  `json:"target_date"`
-	MaxPrice       int64  `json:"max_price"` // per unit
-	Currency       string `json:"currency"`
-	BidDeadline    int64  `json:"bid_deadline"`
-	RevealDeadline int64  `json:"reveal_deadline"`
+	Title          string        `json:"title"`
+	Spec           string        `json:"spec,omitempty"`
+	Unit           string        `json:"unit"`
+	Qty            gongxu.Units  `json:"qty"`
+	TargetDate     int64         `json:"target_date"`
+	MaxPrice       gongxu.Amount `json:"max_price"` // per unit
+	Currency       string        `json:"currency"`
+	BidDeadline    int64         `json:"bid_deadline"`
+	RevealDeadline int64         `json:"reveal_deadline"`
 }
 
 // ValidateBasic implements module.Msg.
@@ -70,7 +70,7 @@ func (m *MsgPost) ValidateBasic() error {
 	if m.MaxPrice <= 0 {
 		return gongxu.Errorf(gongxu.KindInvalid, "max unit price must be positive, got %d", m.MaxPrice)
 	}
-	if _, err := gongxu.MulInt64(m.Qty, m.MaxPrice); err != nil {
+	if _, err := gongxu.Cost(m.Qty, m.MaxPrice); err != nil {
 		return gongxu.Errorf(gongxu.KindInvalid, "qty %d × max unit price %d overflows", m.Qty, m.MaxPrice)
 	}
 	if err := validateCurrency(m.Currency); err != nil {
@@ -125,11 +125,11 @@ func (m *MsgBid) ValidateBasic() error {
 // MsgReveal opens the signer's org's sealed bid, after the bid deadline and
 // before the reveal deadline.
 type MsgReveal struct {
-	RFQ       uint64 `json:"rfq"`
-	UnitPrice int64  `json:"unit_price"`
-	Qty       int64  `json:"qty"`
-	LeadDays  int64  `json:"lead_days"`
-	Salt      string `json:"salt"` // hex, 16 to 64 bytes
+	RFQ       uint64        `json:"rfq"`
+	UnitPrice gongxu.Amount `json:"unit_price"`
+	Qty       gongxu.Units  `json:"qty"`
+	LeadDays  int64         `json:"lead_days"`
+	Salt      string        `json:"salt"` // hex, 16 to 64 bytes
 }
 
 // ValidateBasic implements module.Msg.
@@ -163,7 +163,7 @@ func decodeSalt(s string) ([]byte, error) {
 // AwardLine awards Qty units to one bidder's revealed bid.
 type AwardLine struct {
 	Bidder gongxu.OrgID `json:"bidder"`
-	Qty    int64        `json:"qty"`
+	Qty    gongxu.Units `json:"qty"`
 }
 
 // MsgAward awards an RFQ to one or more revealed bids, after the reveal

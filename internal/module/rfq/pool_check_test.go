@@ -22,8 +22,9 @@ func checkPool(h *chaintest.Harness, r gongxu.RFQ, a gongxu.RFQAward) error {
 		return fmt.Errorf("pool %+v for award %+v", p, a)
 	}
 	held, err := h.Mods.Settle.Balance(h.State, settle.CapturedAccount(p.ID), r.Currency)
-	if err != nil || held != a.Qty*a.UnitPrice {
-		return fmt.Errorf("pool %d holds %d captured (%v), want %d", p.ID, held, err, a.Qty*a.UnitPrice)
+	want, _ := gongxu.Cost(a.Qty, a.UnitPrice)
+	if err != nil || held != want {
+		return fmt.Errorf("pool %d holds %d captured (%v), want %d", p.ID, held, err, want)
 	}
 	return nil
 }

@@ -110,7 +110,7 @@ func TestScenarios(t *testing.T) {
 				if string(a.Bidder) != args[1] {
 					continue
 				}
-				if strconv.FormatInt(a.Qty, 10) != args[2] || strconv.FormatInt(a.UnitPrice, 10) != args[3] || a.UnitPrice != b.UnitPrice || a.Qty > b.Qty {
+				if strconv.FormatInt(int64(a.Qty), 10) != args[2] || strconv.FormatInt(int64(a.UnitPrice), 10) != args[3] || a.UnitPrice != b.UnitPrice || a.Qty > b.Qty {
 					return fmt.Errorf("award %+v, bid %+v", a, b)
 				}
 				return checkPool(h, r, a)

@@ -69,7 +69,7 @@ func balKey(cur string, a gongxu.AccountID) []byte {
 }
 func supplyKey(cur string) []byte { return []byte(Name + "/supply/" + cur) }
 
-func readInt(r store.Reader, k []byte) (int64, error) {
+func readAmount(r store.Reader, k []byte) (gongxu.Amount, error) {
 	b, err := r.Get(k)
 	if err != nil || b == nil {
 		return 0, err
@@ -77,10 +77,10 @@ func readInt(r store.Reader, k []byte) (int64, error) {
 	if len(b) != 8 {
 		return 0, fmt.Errorf("settle: corrupt amount at %q", k)
 	}
-	return int64(binary.BigEndian.Uint64(b)), nil
+	return gongxu.Amount(binary.BigEndian.Uint64(b)), nil
 }
 
-func writeInt(kv store.KV, k []byte, v int64) error {
+func writeAmount(kv store.KV, k []byte, v gongxu.Amount) error {
 	if v == 0 {
 		return kv.Delete(k)
 	}
@@ -88,17 +88,19 @@ func writeInt(kv store.KV, k []byte, v int64) error {
 }
 
 // Balance returns an account's balance in a currency.
-func (*Module) Balance(r store.Reader, a gongxu.AccountID, cur string) (int64, error) {
-	return readInt(r, balKey(cur, a))
+func (*Module) Balance(r store.Reader, a gongxu.AccountID, cur string) (gongxu.Amount, error) {
+	return readAmount(r, balKey(cur, a))
 }
 
 // Supply returns a currency's deposits minus withdrawals.
-func (*Module) Supply(r store.Reader, cur string) (int64, error) { return readInt(r, supplyKey(cur)) }
+func (*Module) Supply(r store.Reader, cur string) (gongxu.Amount, error) {
+	return readAmount(r, supplyKey(cur))
+}
 
 // Transfer moves amount of cur from one account to another and records the
 // movement. Errors: KindInvalid for a non-positive amount or bad names,
 // KindConflict when from holds less than amount.
-func (m *Module) Transfer(ctx *module.Context, from, to gongxu.AccountID, cur string, amount int64, reason gongxu.MoveReason, ref string) error {
+func (m *Module) Transfer(ctx *module.Context, from, to gongxu.AccountID, cur string, amount gongxu.Amount, reason gongxu.MoveReason, ref string) error {
 	if amount <= 0 {
 		return gongxu.Errorf(gongxu.KindInvalid, "transfer amount must be positive, got %d", amount)
 	}
@@ -115,32 +117,32 @@ func (m *Module) Transfer(ctx *module.Context, from, to gongxu.AccountID, cur st
 	return nil
 }
 
-func (m *Module) debit(ctx *module.Context, a gongxu.AccountID, cur string, amount int64) error {
-	bal, err := readInt(ctx.KV, balKey(cur, a))
+func (m *Module) debit(ctx *module.Context, a gongxu.AccountID, cur string, amount gongxu.Amount) error {
+	bal, err := readAmount(ctx.KV, balKey(cur, a))
 	if err != nil {
 		return err
 	}
 	if bal < amount {
 		return gongxu.Errorf(gongxu.KindConflict, "account %s holds %d %s, %d needed", a, bal, cur, amount)
 	}
-	return writeInt(ctx.KV, balKey(cur, a), bal-amount)
+	return writeAmount(ctx.KV, balKey(cur, a), bal-amount)
 }
 
-func (m *Module) credit(ctx *module.Context, a gongxu.AccountID, cur string, amount int64) error {
-	bal, err := readInt(ctx.KV, balKey(cur, a))
+func (m *Module) credit(ctx *module.Context, a gongxu.AccountID, cur string, amount gongxu.Amount) error {
+	bal, err := readAmount(ctx.KV, balKey(cur, a))
 	if err != nil {
 		return err
 	}
-	nb, err := gongxu.AddInt64(bal, amount)
+	nb, err := gongxu.Add(bal, amount)
 	if err != nil {
 		return gongxu.Errorf(gongxu.KindInvalid, "account %s would overflow", a)
 	}
-	return writeInt(ctx.KV, balKey(cur, a), nb)
+	return writeAmount(ctx.KV, balKey(cur, a), nb)
 }
 
-func emit(ctx *module.Context, from, to gongxu.AccountID, cur string, amount int64, reason gongxu.MoveReason, ref string) {
+func emit(ctx *module.Context, from, to gongxu.AccountID, cur string, amount gongxu.Amount, reason gongxu.MoveReason, ref string) {
 	ctx.Emit(gongxu.NewEvent(gongxu.EventMove, "from", string(from), "to", string(to), "currency", cur,
-		"amount", strconv.FormatInt(amount, 10), "reason", string(reason), "ref", ref))
+		"amount", strconv.FormatInt(int64(amount), 10), "reason", string(reason), "ref", ref))
 }
 
 // MsgDeposit records money a hub received off-ledger, into its own account
@@ -157,7 +159,7 @@ func (m *MsgDeposit) ValidateBasic() error {
 	return checkAmount(m.Currency, m.Amount, m.Ref)
 }
 
-func checkAmount(cur string, amount int64, ref string) error {
+func checkAmount(cur string, amount gongxu.Amount, ref string) error {
 	if err := ValidateCurrency(cur); err != nil {
 		return err
 	}
@@ -173,9 +175,9 @@ func checkAmount(cur string, amount int64, ref string) error {
 // MsgWithdraw records money leaving the ledger from the signer's own account
 // (its org's, or its key's for a consumer).
 type MsgWithdraw struct {
-	Currency string `json:"currency"`
-	Amount   int64  `json:"amount"`
-	Ref      string `json:"ref,omitempty"`
+	Currency string        `json:"currency"`
+	Amount   gongxu.Amount `json:"amount"`
+	Ref      string        `json:"ref,omitempty"`
 }
 
 // ValidateBasic implements module.Msg.
@@ -215,16 +217,16 @@ func (m *Module) handleDeposit(ctx *module.Context, msg module.Msg) error {
 	return nil
 }
 
-func (m *Module) addSupply(ctx *module.Context, cur string, delta int64) error {
-	s, err := readInt(ctx.KV, supplyKey(cur))
+func (m *Module) addSupply(ctx *module.Context, cur string, delta gongxu.Amount) error {
+	s, err := readAmount(ctx.KV, supplyKey(cur))
 	if err != nil {
 		return err
 	}
-	ns, err := gongxu.AddInt64(s, delta)
+	ns, err := gongxu.Add(s, delta)
 	if err != nil || ns < 0 {
 		return gongxu.Errorf(gongxu.KindInvalid, "supply of %s would overflow", cur)
 	}
-	return writeInt(ctx.KV, supplyKey(cur), ns)
+	return writeAmount(ctx.KV, supplyKey(cur), ns)
 }
 
 func (m *Module) handleWithdraw(ctx *module.Context, msg module.Msg) error {

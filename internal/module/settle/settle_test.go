@@ -17,7 +17,7 @@ func TestScenarios(t *testing.T) {
 	chaintest.RunScenarios(t, "testdata/scenarios/*.txtar", map[string]chaintest.Check{
 		"supply": func(h *chaintest.Harness, args []string) error {
 			s, err := h.Mods.Settle.Supply(h.State, args[0])
-			if err != nil || strconv.FormatInt(s, 10) != args[1] {
+			if err != nil || strconv.FormatInt(int64(s), 10) != args[1] {
 				return fmt.Errorf("supply %d (%v)", s, err)
 			}
 			return nil

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/gongxu-network/gongxu"
 	"github.com/gongxu-network/gongxu/internal/module"
@@ -220,12 +219,12 @@ func parties(fe *flowEvent, rec *gongxu.TraceEvent, txs []flowBizTx, from, to go
 // with the sum, in the order lots first appear.
 func lotQuantities(lots []gongxu.LotQty) ([]flowQuantity, []gongxu.TraceQuantity, error) {
 	var order []gongxu.LotID
-	sum := map[gongxu.LotID]int64{}
+	sum := map[gongxu.LotID]gongxu.Qty{}
 	for _, l := range lots {
 		if _, ok := sum[l.Lot]; !ok {
 			order = append(order, l.Lot)
 		}
-		s, err := gongxu.AddInt64(sum[l.Lot], int64(l.Qty))
+		s, err := gongxu.Add(sum[l.Lot], l.Qty)
 		if err != nil {
 			return nil, nil, invalid("the quantities of lot %s overflow", l.Lot)
 		}
@@ -234,7 +233,7 @@ func lotQuantities(lots []gongxu.LotQty) ([]flowQuantity, []gongxu.TraceQuantity
 	var fq []flowQuantity
 	var tq []gongxu.TraceQuantity
 	for _, id := range order {
-		q := milliDecimal(sum[id])
+		q := sum[id].Decimal()
 		fq = append(fq, flowQuantity{EPCClass: gongxu.LotURN(id), Quantity: json.Number(q)})
 		tq = append(tq, gongxu.TraceQuantity{Class: gongxu.LotURN(id), Quantity: q})
 	}
@@ -276,24 +275,6 @@ func (m *Module) flowRecord(ctx *module.Context, fe *flowEvent, rec gongxu.Trace
 		return rec, conflict("the %s event %s is already on the ledger (captured by %s at height %d)", flow, hash, prev.Org, prev.Anchor.Height)
 	}
 	return rec, nil
-}
-
-// milliDecimal writes milli-units as a decimal number of units: 120000 →
-// "120", 1500 → "1.5", 1 → "0.001".
-func milliDecimal(n int64) string {
-	neg := n < 0
-	u := uint64(n)
-	if neg {
-		u = -u
-	}
-	s := strconv.FormatUint(u/1000, 10)
-	if f := u % 1000; f != 0 {
-		s += "." + strings.TrimRight(fmt.Sprintf("%03d", f), "0")
-	}
-	if neg {
-		s = "-" + s
-	}
-	return s
 }
 
 // formatMillis writes unix milliseconds as an EPCIS date-time in UTC,

@@ -30,12 +30,3 @@ func TestFormatMillis(t *testing.T) {
 		check(rng.Int64N(253402300800000) - 62135596800000) // years 1 to 9999
 	}
 }
-
-func TestMilliDecimal(t *testing.T) {
-	for n, want := range map[int64]string{0: "0", 1: "0.001", 10: "0.01", 1500: "1.5", 120000: "120", 123456: "123.456", -2500: "-2.5",
-		9223372036854775807: "9223372036854775.807"} {
-		if got := milliDecimal(n); got != want {
-			t.Errorf("milliDecimal(%d) = %s, want %s", n, got, want)
-		}
-	}
-}

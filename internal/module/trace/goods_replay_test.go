@@ -62,7 +62,7 @@ func TestGoodsReplay(t *testing.T) {
 				hub := orgs[1+b%2]
 				leaves := make([]gongxu.PoolLeaf, 1+rng.IntN(5))
 				for i := range leaves {
-					leaves[i] = committed(gongxu.PoolLeaf{ID: fmt.Sprintf("%016x", rng.Uint64()), Qty: int64(1 + rng.IntN(4))})
+					leaves[i] = committed(gongxu.PoolLeaf{ID: fmt.Sprintf("%016x", rng.Uint64()), Qty: gongxu.Units(1 + rng.IntN(4))})
 				}
 				res := record(h.Sign(hub, pool.TypeBatch, pool.MsgBatch{Pool: 1, Leaves: leaves}))
 				for _, r := range pool.Receipts(res.Txs[0].Hash, 1, gongxu.OrgID(hub), leaves) {
@@ -110,7 +110,7 @@ func TestGoodsReplay(t *testing.T) {
 						txs = append(txs, h.Sign(pick(orgs), pool.TypeConfirmDelivery, pool.MsgConfirmDelivery{Pool: 1}))
 					case 4:
 						r := receipts[rng.IntN(len(receipts))]
-						txs = append(txs, h.Sign(pick(orgs), pool.TypePickup, pool.MsgPickup{Pool: 1, Receipt: &r, Qty: int64(rng.IntN(3))}))
+						txs = append(txs, h.Sign(pick(orgs), pool.TypePickup, pool.MsgPickup{Pool: 1, Receipt: &r, Qty: gongxu.Units(rng.IntN(3))}))
 					default:
 						txs = append(txs, h.Sign(pick(append(orgs, "alice")), pool.TypePickup, pool.MsgPickup{Pool: 1, Pledge: uint64(1 + rng.IntN(2))}))
 					}

@@ -377,7 +377,7 @@ func specLeaves(specs []string) []gongxu.PoolLeaf {
 	for _, a := range specs {
 		id, q, _ := strings.Cut(a, ":")
 		n, _ := strconv.ParseInt(q, 10, 64)
-		leaves = append(leaves, committed(gongxu.PoolLeaf{ID: id, Qty: n}))
+		leaves = append(leaves, committed(gongxu.PoolLeaf{ID: id, Qty: gongxu.Units(n)}))
 	}
 	return leaves
 }

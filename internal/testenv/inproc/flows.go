@@ -100,7 +100,7 @@ func (b Batch) Receipt(i int) gongxu.Receipt {
 func (b Batch) Qty() int64 {
 	var q int64
 	for _, c := range b.Consumers {
-		q += c.Leaf.Qty
+		q += int64(c.Leaf.Qty)
 	}
 	return q
 }
@@ -118,7 +118,7 @@ func Consumers(hub gongxu.OrgID, poolID uint64, k int, qtys []int64, variants []
 		if err != nil {
 			panic(err)
 		}
-		out[i] = Consumer{Leaf: gongxu.PoolLeaf{ID: hex.EncodeToString(id[:16]), Qty: q, Commit: commit}, Secret: secret}
+		out[i] = Consumer{Leaf: gongxu.PoolLeaf{ID: hex.EncodeToString(id[:16]), Qty: gongxu.Units(q), Commit: commit}, Secret: secret}
 		if i < len(variants) {
 			out[i].Leaf.Variant = variants[i]
 		}
@@ -173,7 +173,7 @@ func (n *Net) Bid(rfqID uint64, b SealedBid) SealedBid {
 	n.t.Helper()
 	s := sha256.Sum256([]byte(fmt.Sprintf("inproc bid salt %s/%d", b.Bidder, rfqID)))
 	b.salt = hex.EncodeToString(s[:])
-	n.Send(b.Bidder, "rfq/bid", M{"rfq": rfqID, "commitment": rfq.Commitment(rfqID, gongxu.OrgID(b.Bidder), b.Price, b.Qty, b.LeadDays, s[:])})
+	n.Send(b.Bidder, "rfq/bid", M{"rfq": rfqID, "commitment": rfq.Commitment(rfqID, gongxu.OrgID(b.Bidder), gongxu.Amount(b.Price), gongxu.Units(b.Qty), b.LeadDays, s[:])})
 	return b
 }
 
