@@ -81,7 +81,7 @@ func (a *autoPlanner) trigger() {
 func planTrigger(ev gongxu.Event, org gongxu.OrgID) bool {
 	mine := func(factory string) bool { return org == "" || factory == string(org) }
 	switch ev.Type {
-	case "production.order":
+	case gongxu.EventOrder:
 		if !mine(ev.Get("factory")) {
 			return false
 		}
@@ -91,9 +91,9 @@ func planTrigger(ev gongxu.Event, org gongxu.OrgID) bool {
 		}
 		h := o.History
 		return len(h) < 2 || h[len(h)-1].Status != h[len(h)-2].Status
-	case "production.po": // its own orders, and those it supplies: demand cascades upstream
+	case gongxu.EventPO: // its own orders, and those it supplies: demand cascades upstream
 		return mine(ev.Get("factory")) || ev.Get("supplier") == string(org) && ev.Get("status") == string(gongxu.POAccepted)
-	case "production.wo":
+	case gongxu.EventWO:
 		var w gongxu.WorkOrder
 		if err := json.Unmarshal([]byte(ev.Get("json")), &w); err != nil {
 			return true
