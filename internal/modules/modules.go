@@ -1,8 +1,9 @@
 // Package modules assembles gongxu's domain modules in their fixed order,
-// with the expected interfaces of each module satisfied by the others. The
-// order is part of the state machine: changing it changes app hashes. The CLI
-// (to run a node) and the chain test harness build their chains from here,
-// so there is one list.
+// with the expected interfaces of each module satisfied by the others, each
+// given to the module's New (Build): a set is complete or is not built. The
+// order is part of the state machine: changing it changes app hashes. The
+// node and the chain test harness build their chains from here, so there is
+// one list.
 package modules
 
 import (
