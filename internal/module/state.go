@@ -33,6 +33,26 @@ func Save[T any](kv store.KV, key []byte, v T) ([]byte, error) {
 	return b, kv.Set(key, b)
 }
 
+// Each decodes, in key order, every JSON record whose key begins with
+// prefix, and calls fn with the rest of its key and the record, until fn
+// returns false. Errors: the store's, and a record that does not decode (a
+// broken invariant).
+func Each[T any](r store.Reader, prefix []byte, fn func(rest []byte, v T) bool) error {
+	var derr error
+	err := r.Iterate(prefix, PrefixEnd(prefix), func(k, b []byte) bool {
+		var v T
+		if derr = json.Unmarshal(b, &v); derr != nil {
+			derr = fmt.Errorf("state %q: %w", k, derr)
+			return false
+		}
+		return fn(k[len(prefix):], v)
+	})
+	if err != nil {
+		return err
+	}
+	return derr
+}
+
 // Has reports whether key holds a value. Errors: the store's.
 func Has(r store.Reader, key []byte) (bool, error) {
 	b, err := r.Get(key)

@@ -1,7 +1,6 @@
 package member
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -181,19 +180,10 @@ func (*Module) Proposal(r store.Reader, id uint64) (gongxu.Proposal, error) {
 // Validators lists the validators, sorted by key.
 func (*Module) Validators(r store.Reader) ([]gongxu.Validator, error) {
 	var out []gongxu.Validator
-	var ierr error
-	start := []byte(prefix + "val/")
-	err := r.Iterate(start, module.PrefixEnd(start), func(_, v []byte) bool {
-		var x gongxu.Validator
-		if ierr = json.Unmarshal(v, &x); ierr != nil {
-			return false
-		}
+	err := module.Each(r, []byte(prefix+"val/"), func(_ []byte, x gongxu.Validator) bool {
 		out = append(out, x)
 		return true
 	})
-	if err == nil {
-		err = ierr
-	}
 	return out, err
 }
 

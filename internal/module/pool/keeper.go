@@ -130,19 +130,10 @@ func (*Module) HubShare(r store.Reader, pool uint64, hub gongxu.OrgID) (gongxu.H
 // HubShares lists the hubs' shares of a pool, sorted by hub.
 func (*Module) HubShares(r store.Reader, pool uint64) ([]gongxu.HubShare, error) {
 	var out []gongxu.HubShare
-	var ierr error
-	start := sharePrefix(pool)
-	err := r.Iterate(start, module.PrefixEnd(start), func(_, v []byte) bool {
-		var s gongxu.HubShare
-		if ierr = json.Unmarshal(v, &s); ierr != nil {
-			return false
-		}
+	err := module.Each(r, sharePrefix(pool), func(_ []byte, s gongxu.HubShare) bool {
 		out = append(out, s)
 		return true
 	})
-	if err == nil {
-		err = ierr
-	}
 	return out, err
 }
 
@@ -150,19 +141,10 @@ func (*Module) HubShares(r store.Reader, pool uint64) ([]gongxu.HubShare, error)
 // ("" for a product without variants).
 func (*Module) Demand(r store.Reader, pool uint64) ([]gongxu.VariantQty, error) {
 	var out []gongxu.VariantQty
-	var ierr error
-	start := demandPrefix(pool)
-	err := r.Iterate(start, module.PrefixEnd(start), func(k, v []byte) bool {
-		var q gongxu.Units
-		if ierr = json.Unmarshal(v, &q); ierr != nil {
-			return false
-		}
-		out = append(out, gongxu.VariantQty{Variant: string(k[len(start):]), Qty: q})
+	err := module.Each(r, demandPrefix(pool), func(variant []byte, q gongxu.Units) bool {
+		out = append(out, gongxu.VariantQty{Variant: string(variant), Qty: q})
 		return true
 	})
-	if err == nil {
-		err = ierr
-	}
 	return out, err
 }
 
@@ -323,19 +305,10 @@ type payerEntry struct {
 // payers lists the payers of a pool, sorted by account.
 func payers(r store.Reader, pool uint64) ([]payerEntry, error) {
 	var out []payerEntry
-	var ierr error
-	start := payerPrefix(pool)
-	err := r.Iterate(start, module.PrefixEnd(start), func(k, v []byte) bool {
-		e := payerEntry{account: gongxu.AccountID(k[len(start):])}
-		if ierr = json.Unmarshal(v, &e.payer); ierr != nil {
-			return false
-		}
-		out = append(out, e)
+	err := module.Each(r, payerPrefix(pool), func(acct []byte, p payer) bool {
+		out = append(out, payerEntry{account: gongxu.AccountID(acct), payer: p})
 		return true
 	})
-	if err == nil {
-		err = ierr
-	}
 	return out, err
 }
 

@@ -1,7 +1,6 @@
 package production
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -205,20 +204,10 @@ func (m *Module) Master(r store.Reader, org gongxu.OrgID) (gongxu.Master, error)
 
 // scan decodes every value under a key prefix, in key order.
 func scan[T any](r store.Reader, p string, fn func(T)) error {
-	var first error
-	err := r.Iterate([]byte(p), module.PrefixEnd([]byte(p)), func(k, v []byte) bool {
-		var x T
-		if err := json.Unmarshal(v, &x); err != nil {
-			first = fmt.Errorf("production state %s: %w", k, err)
-			return false
-		}
+	return module.Each(r, []byte(p), func(_ []byte, x T) bool {
 		fn(x)
 		return true
 	})
-	if err != nil {
-		return err
-	}
-	return first
 }
 
 func (m *Module) handleItem(ctx *module.Context, msg module.Msg) error {

@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"strconv"
 
@@ -103,19 +102,10 @@ func (*Module) Bid(r store.Reader, id uint64, bidder gongxu.OrgID) (gongxu.Bid, 
 // Bids lists an RFQ's bids, by bidder.
 func (*Module) Bids(r store.Reader, id uint64) ([]gongxu.Bid, error) {
 	var out []gongxu.Bid
-	var ierr error
-	start := []byte(prefix + "bid/" + pad(id) + "/")
-	err := r.Iterate(start, module.PrefixEnd(start), func(_, v []byte) bool {
-		var b gongxu.Bid
-		if ierr = json.Unmarshal(v, &b); ierr != nil {
-			return false
-		}
+	err := module.Each(r, []byte(prefix+"bid/"+pad(id)+"/"), func(_ []byte, b gongxu.Bid) bool {
 		out = append(out, b)
 		return true
 	})
-	if err == nil {
-		err = ierr
-	}
 	return out, err
 }
 
