@@ -73,7 +73,7 @@ func (m *MsgPost) ValidateBasic() error {
 	if _, err := gongxu.Cost(m.Qty, m.MaxPrice); err != nil {
 		return gongxu.Errorf(gongxu.KindInvalid, "qty %d × max unit price %d overflows", m.Qty, m.MaxPrice)
 	}
-	if err := validateCurrency(m.Currency); err != nil {
+	if err := gongxu.ValidateCurrency(m.Currency); err != nil {
 		return err
 	}
 	if m.BidDeadline <= 0 {
@@ -84,15 +84,6 @@ func (m *MsgPost) ValidateBasic() error {
 	}
 	if m.TargetDate <= m.RevealDeadline {
 		return gongxu.Errorf(gongxu.KindInvalid, "target date %d must be after the reveal deadline %d", m.TargetDate, m.RevealDeadline)
-	}
-	return nil
-}
-
-// validateCurrency is settle.ValidateCurrency (a module does not import
-// another): three upper-case letters, ISO 4217.
-func validateCurrency(c string) error {
-	if len(c) != 3 || strings.Trim(c, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
-		return gongxu.Errorf(gongxu.KindInvalid, "currency %q must be three upper-case letters (ISO 4217)", c)
 	}
 	return nil
 }
