@@ -149,13 +149,15 @@ func (b Broken) Recall(context.Context, uint64) (gongxu.RecallImpact, error) {
 }
 
 // BrokenOperator is an operator of org whose sending fails with Err for
-// the message types in Fail (all types when Fail is nil), and goes to
-// Operator otherwise (nil: fails too).
+// the message types in Fail (all types when Fail and Reject are nil), is
+// answered with the rejection in Reject for those types, without sending,
+// and goes to Operator otherwise (nil: fails too).
 type BrokenOperator struct {
 	Operator gongxu.Operator
 	OrgID    gongxu.OrgID
 	Err      error
 	Fail     map[string]bool
+	Reject   map[string]gongxu.TxResult
 }
 
 // Org implements gongxu.Operator.
@@ -168,7 +170,10 @@ func (o BrokenOperator) Org(ctx context.Context) (gongxu.OrgID, error) {
 
 // Send implements gongxu.Operator.
 func (o BrokenOperator) Send(ctx context.Context, typ string, body any) (gongxu.TxResult, error) {
-	if o.Operator == nil || o.Fail == nil || o.Fail[typ] {
+	if r, ok := o.Reject[typ]; ok {
+		return r, nil
+	}
+	if o.Operator == nil || o.Fail == nil && o.Reject == nil || o.Fail[typ] {
 		return gongxu.TxResult{}, o.Err
 	}
 	return o.Operator.Send(ctx, typ, body)

@@ -78,6 +78,7 @@ type World struct {
 	ScarfOrder                 uint64 // manual: completed, its lot recalled
 	ShirtOrder                 uint64 // from ShirtsInProduction: in progress, late
 	PlannedOrder               uint64 // manual: jackets, open
+	SocksOrder                 uint64 // manual: bamboo socks, open, with no master data to plan it by
 	JacketWO, ScarfWO, ShirtWO uint64
 
 	// Purchase orders from Acme.
@@ -397,6 +398,8 @@ func (w *World) negotiations() {
 	w.Send(Blue, "production/po_reject", M{"po": w.PORejected, "reason": "no silk before February"})
 	w.Send(Acme, "production/order", M{"product": Acme + "/merino-jacket", "qty": 120_000, "due": day(40)})
 	w.PlannedOrder = w.NewestOrder(Acme)
+	w.Send(Acme, "production/order", M{"product": Acme + "/bamboo-socks", "qty": 500_000, "due": day(35)})
+	w.SocksOrder = w.NewestOrder(Acme)
 	w.AdvanceTo(day(19) + 9*Hour)
 	w.POProposed = w.SendPO(Acme, Blue, POLine{"linen-fabric", 100_000, day(28)})
 	w.AdvanceTo(day(19) + 15*Hour)

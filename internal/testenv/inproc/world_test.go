@@ -35,6 +35,7 @@ func TestWorld(t *testing.T) {
 	}
 	for id, want := range map[uint64]gongxu.ProductionOrderStatus{
 		w.JacketOrder: gongxu.OrderCompleted, w.ScarfOrder: gongxu.OrderCompleted, w.ShirtOrder: gongxu.OrderInProgress, w.PlannedOrder: gongxu.OrderOpen,
+		w.SocksOrder: gongxu.OrderOpen,
 	} {
 		o, err := db.Order(ctx, id)
 		if err != nil || o.Status != want {
@@ -60,7 +61,8 @@ func TestWorld(t *testing.T) {
 	if r, err := db.Tx(ctx, w.RepeatedVote); err != nil || r.Code == 0 {
 		t.Errorf("the repeated vote: %+v (%v)", r, err)
 	}
-	if _, err := w.Plans().Plan(ctx, inproc.Acme); err != nil {
-		t.Errorf("Acme's plan: %v", err)
+	pv, err := w.Plans().Plan(ctx, inproc.Acme)
+	if err != nil || len(pv.Problems) != 1 || len(pv.Ops) == 0 {
+		t.Errorf("Acme's plan: %d operations, problems %q (%v)", len(pv.Ops), pv.Problems, err)
 	}
 }
