@@ -50,6 +50,7 @@ type Net struct {
 	raw     map[string][]byte        // committed transactions by hash
 	pending [][]byte                 // accepted without waiting: the next block's
 	names   map[gongxu.PubKey]string // key names by public key
+	last    int64                    // the last block's time
 }
 
 // New starts a chain at genesis over a fresh in-memory store, opens a read
@@ -104,7 +105,7 @@ func (n *Net) Height() int64 {
 func (n *Net) Now() int64 {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	return n.h.Time
+	return n.last
 }
 
 // Advance moves block time forward by ms before the next block (blocks
@@ -137,6 +138,7 @@ func (n *Net) block(txs [][]byte) *chain.BlockResult {
 	txs = append(n.pending, txs...)
 	n.pending = nil
 	res := n.h.Block(txs...)
+	n.last = res.Time
 	for i, r := range res.Txs {
 		n.raw[r.Hash] = txs[i]
 		if r.Code != 0 {

@@ -33,7 +33,7 @@ func (s nodeService) Status(ctx context.Context) (gongxu.Status, error) {
 	n.mu.Lock()
 	h, root := n.h.App.Info()
 	st := gongxu.Status{ChainID: ChainID, NodeID: NodeID, Moniker: Moniker, Height: h,
-		AppHash: strings.ToUpper(hex.EncodeToString(root)), BlockTime: rfc3339(n.h.Time), MempoolTxs: len(n.pending), Version: gongxu.Version}
+		AppHash: strings.ToUpper(hex.EncodeToString(root)), BlockTime: rfc3339(n.last), MempoolTxs: len(n.pending), Version: gongxu.Version}
 	n.mu.Unlock()
 	vals, err := n.read.Validators(ctx)
 	if err != nil {
