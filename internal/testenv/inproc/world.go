@@ -175,11 +175,14 @@ func concat[T any](ss ...[]T) []T {
 
 // jacketBatches are the two hubs' batches into a jacket pool: Hilltown's
 // 20 pledges (45 units: 20 L, 25 M) and 5 (15 M), Lakeside's 6 (28 M):
-// 88 units from 31 pledges.
-func (w *World) jacketBatches(pool uint64) {
+// 88 units from 31 pledges. Each batch but the first waits for its turn:
+// before it, next is called.
+func (w *World) jacketBatches(pool uint64, next func(i int)) {
 	w.batch(Hilltown, pool, concat(repeat[int64](2, 15), repeat[int64](3, 5)),
 		concat(repeat("l-navy", 10), repeat("m-navy", 10)))
+	next(1)
 	w.batch(Hilltown, pool, repeat[int64](3, 5), repeat("m-navy", 5))
+	next(2)
 	w.batch(Lakeside, pool, []int64{5, 5, 5, 5, 4, 4}, repeat("m-navy", 6))
 }
 
@@ -263,7 +266,7 @@ func (w *World) catalog() {
 func (w *World) jacketsShipped() {
 	w.JacketsShipped = w.OpenPool(Acme, M{"product": Acme + "/merino-jacket", "tiers": jacketTiers, "moq": 50, "cap": 300, "case_pack": 1,
 		"currency": "CNY", "deadline": day(2), "lock_ms": Day, "variants": []string{"m-navy", "l-navy"}})
-	w.jacketBatches(w.JacketsShipped)
+	w.jacketBatches(w.JacketsShipped, func(int) {})
 	w.AdvanceTo(day(2))
 	w.Block()
 	w.JacketOrder = w.NewestOrder(Acme)
@@ -391,8 +394,9 @@ func (w *World) shirts() {
 		"reason": "linen fabric from Blue River Cotton promised for the 16th, a day late"})
 }
 
-// negotiations: purchase orders in every state of their negotiation, and
-// an order of jackets planned for later.
+// negotiations: purchase orders in every state of their negotiation, an
+// order of jackets planned for later, and the spring jacket pool opening
+// (its deadline counted from End) and filling over three days.
 func (w *World) negotiations() {
 	w.PORejected = w.SendPO(Acme, Blue, POLine{"silk-lining", 20_000, day(24)})
 	w.Send(Blue, "production/po_reject", M{"po": w.PORejected, "reason": "no silk before February"})
@@ -400,13 +404,23 @@ func (w *World) negotiations() {
 	w.PlannedOrder = w.NewestOrder(Acme)
 	w.Send(Acme, "production/order", M{"product": Acme + "/bamboo-socks", "qty": 500_000, "due": day(35)})
 	w.SocksOrder = w.NewestOrder(Acme)
+	w.AdvanceTo(End - 3*Day)
+	w.JacketsOpen = w.OpenPool(Acme, M{"product": Acme + "/merino-jacket", "tiers": jacketTiers, "moq": 50, "cap": 300, "case_pack": 1,
+		"currency": "CNY", "deadline": End + 2*Day + 5*Hour, "lock_ms": Day, "variants": []string{"m-navy", "l-navy"}, "terms": Terms})
 	w.AdvanceTo(day(19) + 9*Hour)
 	w.POProposed = w.SendPO(Acme, Blue, POLine{"linen-fabric", 100_000, day(28)})
-	w.AdvanceTo(day(19) + 15*Hour)
-	w.Send(Blue, "production/po_propose", M{"po": w.POProposed, "reason": "loom maintenance until the 31st",
-		"lines": []M{{"item": "linen-fabric", "qty": 100_000, "date": day(31), "unit_price": 2750}}})
-	w.AdvanceTo(day(20) + 9*Hour)
-	w.POButtons = w.SendPO(Acme, Blue, POLine{"bone-buttons", 2_000_000, day(25)})
+	w.jacketBatches(w.JacketsOpen, func(i int) {
+		switch i {
+		case 1:
+			w.AdvanceTo(day(19) + 15*Hour)
+			w.Send(Blue, "production/po_propose", M{"po": w.POProposed, "reason": "loom maintenance until the 31st",
+				"lines": []M{{"item": "linen-fabric", "qty": 100_000, "date": day(31), "unit_price": 2750}}})
+			w.AdvanceTo(day(20) + 9*Hour)
+			w.POButtons = w.SendPO(Acme, Blue, POLine{"bone-buttons", 2_000_000, day(25)})
+		case 2:
+			w.AdvanceTo(day(21) + 1*Hour)
+		}
+	})
 	w.AdvanceTo(day(21) + 3*Hour)
 	w.POLinenThread = w.SendPO(Acme, Blue, POLine{"linen-fabric", 180_000, day(23)}, POLine{"cotton-thread", 50_000, day(23)})
 	w.AdvanceTo(day(21) + 7*Hour)
@@ -424,9 +438,9 @@ func (w *World) recalls() {
 // Jan 2026, the morning of day 21.
 const End = Start + 21*Day + 8*Hour + 41_000
 
-// today, the minute before End: a request for quote open for bids, two
-// pools open (deadlines counted from End), and a proposal being voted on;
-// then an empty block at End.
+// today, the minute before End: a request for quote open for bids, a
+// pool of socks opening (deadline counted from End), and a proposal being
+// voted on; then an empty block at End.
 func (w *World) today() {
 	w.AdvanceTo(End - 60_000)
 	w.Send(Hilltown, "rfq/post", M{"title": "School uniforms for Hilltown primary", "spec": "Navy cotton polo, sizes 110–150.", "unit": "piece",
@@ -434,9 +448,6 @@ func (w *World) today() {
 	w.RFQOpen = w.NewestRFQ()
 	w.Bid(w.RFQOpen, SealedBid{Bidder: Acme, Price: 6200, Qty: 400, LeadDays: 30})
 	w.Bid(w.RFQOpen, SealedBid{Bidder: Sunrise, Price: 5900, Qty: 400, LeadDays: 35})
-	w.JacketsOpen = w.OpenPool(Acme, M{"product": Acme + "/merino-jacket", "tiers": jacketTiers, "moq": 50, "cap": 300, "case_pack": 1,
-		"currency": "CNY", "deadline": End + 2*Day + 5*Hour, "lock_ms": Day, "variants": []string{"m-navy", "l-navy"}, "terms": Terms})
-	w.jacketBatches(w.JacketsOpen)
 	w.SocksOpen = w.OpenPool(Acme, M{"product": Acme + "/bamboo-socks", "tiers": []gongxu.Tier{{MinQty: 1, UnitPrice: 4500}, {MinQty: 200, UnitPrice: 3900}},
 		"moq": 200, "cap": 1000, "case_pack": 10, "currency": "CNY", "deadline": End + 5*Hour, "hubs": []string{Hilltown}})
 	w.batch(Hilltown, w.SocksOpen, repeat[int64](10, 4), nil)
