@@ -29,6 +29,7 @@ func (env *Env) logger() *slog.Logger {
 func newUpCmd(env *Env) *cobra.Command {
 	var api string
 	var withDemo bool
+	var demoClose time.Duration
 	var ports comet.Ports
 	c := &cobra.Command{
 		Use:   "up",
@@ -45,13 +46,15 @@ With --demo it also admits a small example network of organizations through gove
 				}
 				fmt.Fprintf(env.Stdout, "created a one-node network in %s\n", env.Home)
 			}
-			return runNode(env, api, withDemo)
+			return runNode(env, api, withDemo, demo.Options{Close: demoClose})
 		},
 	}
 	c.Flags().StringVar(&api, "api", "", "`ADDR` of the API and web pages (default 127.0.0.1:8080, or the home's config)")
 	c.Flags().BoolVar(&withDemo, "demo", false, "also admit an example network of organizations (a supplier, two factories, three hubs)")
 	c.Flags().IntVar(&ports.P2P, "p2p-port", 26656, "CometBFT p2p `PORT` (first run only)")
 	c.Flags().IntVar(&ports.RPC, "rpc-port", 26657, "CometBFT RPC `PORT` (first run only)")
+	c.Flags().DurationVar(&demoClose, "demo-close", demo.DefaultClose, "with --demo: how long after the pools open the jacket pool closes")
+	_ = c.Flags().MarkHidden("demo-close") // for tests that tell the story in a minute
 	return c
 }
 
@@ -61,7 +64,7 @@ func newStartCmd(env *Env) *cobra.Command {
 		Use:   "start",
 		Short: "Start the node in --home (made by init or testnet)",
 		Args:  cobra.NoArgs,
-		RunE:  func(*cobra.Command, []string) error { return runNode(env, api, false) },
+		RunE:  func(*cobra.Command, []string) error { return runNode(env, api, false, demo.Options{}) },
 	}
 	c.Flags().StringVar(&api, "api", "", "`ADDR` of the API and web pages (default: the home's config)")
 	return c
@@ -69,7 +72,7 @@ func newStartCmd(env *Env) *cobra.Command {
 
 // runNode runs the node of env.Home until the context ends (Ctrl-C); with
 // withDemo, the demo's story runs on it.
-func runNode(env *Env, api string, withDemo bool) error {
+func runNode(env *Env, api string, withDemo bool, demoOpts demo.Options) error {
 	cfg, err := node.LoadConfig(env.Home)
 	if err != nil {
 		return err
@@ -98,7 +101,7 @@ func runNode(env *Env, api string, withDemo bool) error {
 	fmt.Fprintln(env.Stdout, "Press Ctrl-C to stop.")
 	if withDemo && n.Keyring() != nil {
 		go func() {
-			if err := demo.Run(env.Ctx, n, log); err != nil && env.Ctx.Err() == nil {
+			if err := demo.Run(env.Ctx, n, log, demoOpts); err != nil && env.Ctx.Err() == nil {
 				log.Error("demo", "err", err)
 			}
 		}()

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -65,10 +66,16 @@ func (s *syncBuffer) String() string {
 // ends it and checks its exit code.
 func startUp(t *testing.T, args ...string) (out *syncBuffer, stop func()) {
 	t.Helper()
+	return startUpLogged(t, io.Discard, args...)
+}
+
+// startUpLogged is startUp with the node's log written to logw.
+func startUpLogged(t *testing.T, logw io.Writer, args ...string) (out *syncBuffer, stop func()) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out = &syncBuffer{}
 	done := make(chan int, 1)
-	go func() { done <- Main(ctx, append([]string{"up"}, args...), out, io.Discard) }()
+	go func() { done <- Main(ctx, append([]string{"up"}, args...), out, logw) }()
 	stop = func() {
 		t.Helper()
 		cancel()
@@ -166,4 +173,63 @@ func readFile(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestUpDemoStory runs the flagship command, gongxu up --demo, until its
+// story reaches its last step: six orgs admitted by votes, three pools
+// filled by hub batches, the T-shirt pool refunded, the jacket pool closed
+// into a production order that the factory's node plans and makes, shipped
+// to the hubs, two deliveries confirmed and two pickups by the consumers'
+// secrets. The pools close after 24 s of block time instead of minutes.
+func TestUpDemoStory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a CometBFT node and tells the demo's story")
+	}
+	home := t.TempDir()
+	api := freeAddr(t)
+	ports := freePorts(t)
+	logs := &syncBuffer{}
+	_, stop := startUpLogged(t, logs, "--demo", "--demo-close", "24s", "--home", home, "--api", api,
+		"--p2p-port", fmt.Sprint(ports.P2P), "--rpc-port", fmt.Sprint(ports.RPC))
+	defer stop()
+	last := "demo: the jacket pool shipped to its hubs; two of three confirmed delivery, two consumers picked up"
+	deadline := time.Now().Add(5 * time.Minute) // a guard, not a measurement
+	for !strings.Contains(logs.String(), last) {
+		if strings.Contains(logs.String(), "level=ERROR") || time.Now().After(deadline) {
+			t.Fatalf("the demo's story did not reach its last step:\n%s", logs.String())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	get := func(path string) string {
+		res, err := http.Get("http://" + api + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d %s", path, res.StatusCode, b)
+		}
+		return string(b)
+	}
+	// The node's read model tells the same story.
+	deadline = time.Now().Add(time.Minute)
+	status := func(doc string) string {
+		var p struct{ Status string }
+		if err := json.Unmarshal([]byte(doc), &p); err != nil {
+			t.Fatal(err)
+		}
+		return p.Status
+	}
+	for {
+		jacket, tee, shares := get("/v1/pools/1"), get("/v1/pools/2"), get("/v1/pools/1/shares")
+		if status(tee) == "failed" && status(jacket) == "ready" && strings.Count(shares, `"picked_up":`) == 1 &&
+			strings.Count(shares, `"delivered":true`) == 2 && get("/healthz") == "ok\n" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("read model after the story:\npool 1 %s\npool 2 %s\nshares %s", jacket, tee, shares)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
 }

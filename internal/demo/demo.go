@@ -31,6 +31,15 @@ var hubs = []string{"hilltown-hub", "riverside-hub", "oldtown-hub"}
 // Token is the name of the API token that gongxu up --demo makes.
 const Token = "demo"
 
+// DefaultClose is how long after the pools open the jacket pool closes (in
+// block time); the T-shirt pool closes at two thirds of it.
+const DefaultClose = 3 * time.Minute
+
+// Options tune the story's pace.
+type Options struct {
+	Close time.Duration // 0: DefaultClose; a test tells the whole story in a minute
+}
+
 // Run builds the example network through real transactions, signed with
 // keys of the home's keyring (one per org, named after it):
 //
@@ -49,7 +58,10 @@ const Token = "demo"
 // Each step is skipped when it was done on an earlier run. Run logs each
 // step on log, and returns once the story is told (or with the context's
 // error).
-func Run(ctx context.Context, n *node.Node, log *slog.Logger) error {
+func Run(ctx context.Context, n *node.Node, log *slog.Logger, o Options) error {
+	if o.Close <= 0 {
+		o.Close = DefaultClose
+	}
 	kr := n.Keyring()
 	if kr == nil {
 		return gongxu.Errorf(gongxu.KindUnavailable, "demo: the node has no keyring to sign with")
@@ -150,9 +162,9 @@ func Run(ctx context.Context, n *node.Node, log *slog.Logger) error {
 	t0 := bt.UnixMilli()
 	jacket := pool.MsgOpen{Product: "acme-apparel/rain-jacket", Currency: "CNY", CasePack: 1, MOQ: 60, Cap: 300,
 		Tiers:    []gongxu.Tier{{MinQty: 1, UnitPrice: 12900}, {MinQty: 60, UnitPrice: 10900}, {MinQty: 120, UnitPrice: 9900}},
-		Deadline: t0 + 3*60_000, LockMs: 30_000, Terms: "Made in the 21 days after the pool closes; pickup at your hub."}
+		Deadline: t0 + o.Close.Milliseconds(), LockMs: o.Close.Milliseconds() / 6, Terms: "Made in the 21 days after the pool closes; pickup at your hub."}
 	tee := pool.MsgOpen{Product: "sunrise-garments/merino-tee", Currency: "CNY", CasePack: 1, MOQ: 500, Cap: 2000,
-		Tiers: []gongxu.Tier{{MinQty: 1, UnitPrice: 8900}, {MinQty: 500, UnitPrice: 6900}}, Deadline: t0 + 2*60_000}
+		Tiers: []gongxu.Tier{{MinQty: 1, UnitPrice: 8900}, {MinQty: 500, UnitPrice: 6900}}, Deadline: t0 + o.Close.Milliseconds()*2/3}
 	scarf := pool.MsgOpen{Product: "sunrise-garments/wool-scarf", Currency: "CNY", CasePack: 1, MOQ: 200, Cap: 1000,
 		Tiers: []gongxu.Tier{{MinQty: 1, UnitPrice: 5900}, {MinQty: 200, UnitPrice: 4900}, {MinQty: 500, UnitPrice: 4500}}, Deadline: t0 + 7*24*3600_000, LockMs: 24 * 3600_000}
 	for _, o := range []struct {
@@ -183,7 +195,7 @@ func Run(ctx context.Context, n *node.Node, log *slog.Logger) error {
 			return err
 		}
 	}
-	log.Info("demo: three pools open; the T-shirt pool fails and refunds at its deadline in 2 minutes, the jacket pool succeeds in 3")
+	log.Info(fmt.Sprintf("demo: three pools open; the T-shirt pool fails and refunds at its deadline in %s, the jacket pool succeeds in %s", o.Close*2/3, o.Close))
 	// Once the jacket pool has closed, the factory starts production and the
 	// hubs confirm delivery, which pays the factory.
 	for {
