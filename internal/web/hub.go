@@ -71,35 +71,12 @@ func (s *server) hubState(r *http.Request, form hubForm) (hubData, error) {
 	ctx := r.Context()
 	var d hubData
 	d.Form = form
-	if s.op == nil {
-		d.Problem = "This node has no operator key to sign with, so it records no walk-in pledges. A hub records them on its own node."
-		return d, nil
-	}
-	if !s.fromHere(r) {
-		d.Problem = "The hub form acts with this node's operator key, so it only answers on the node's own machine. Open it there, at http://127.0.0.1."
-		return d, nil
-	}
-	id, err := s.op.Org(ctx)
-	if err != nil {
-		return d, err
-	}
-	if id == "" {
-		d.Problem = "This node's operator key belongs to no member organization yet. Once the network admits the organization with the hub role, its walk-in pledges can be recorded here."
-		return d, nil
-	}
-	org, err := s.members.Org(ctx, id)
-	if gongxu.ErrorKind(err) == gongxu.KindNotFound {
-		d.Org = gongxu.Org{ID: id, Name: string(id)}
-		d.Problem = fmt.Sprintf("This node's operator key belongs to %s, which is not a member organization (any more).", id)
-		return d, nil
-	} else if err != nil {
+	org, problem, err := s.operatorOrg(r, hubGate)
+	if err != nil || problem != "" {
+		d.Org, d.Problem = org, problem
 		return d, err
 	}
 	d.Org = org
-	if !org.HasRole(gongxu.RoleHub) {
-		d.Problem = fmt.Sprintf("%s is not a hub. Only hubs gather consumers' pledges; a member vote can add the hub role.", org.Name)
-		return d, nil
-	}
 	if d.Now, err = s.latestBlock(ctx); err != nil {
 		return d, err
 	}

@@ -91,35 +91,12 @@ type supplierData struct {
 func (s *server) supplierState(r *http.Request) (supplierData, error) {
 	ctx := r.Context()
 	var d supplierData
-	if s.op == nil {
-		d.Problem = "This node has no operator key to sign with, so it answers no purchase orders. A supplier answers them on its own node."
-		return d, nil
-	}
-	if !s.fromHere(r) {
-		d.Problem = "The supplier inbox acts with this node's operator key, so it only answers on the node's own machine. Open it there, at http://127.0.0.1."
-		return d, nil
-	}
-	id, err := s.op.Org(ctx)
-	if err != nil {
-		return d, err
-	}
-	if id == "" {
-		d.Problem = "This node's operator key belongs to no member organization yet. Once the network admits the organization with the supplier role, it answers its purchase orders here."
-		return d, nil
-	}
-	org, err := s.members.Org(ctx, id)
-	if gongxu.ErrorKind(err) == gongxu.KindNotFound {
-		d.Org = gongxu.Org{ID: id, Name: string(id)}
-		d.Problem = fmt.Sprintf("This node's operator key belongs to %s, which is not a member organization (any more).", id)
-		return d, nil
-	} else if err != nil {
+	org, problem, err := s.operatorOrg(r, supplierGate)
+	if err != nil || problem != "" {
+		d.Org, d.Problem = org, problem
 		return d, err
 	}
 	d.Org = org
-	if !org.HasRole(gongxu.RoleSupplier) {
-		d.Problem = fmt.Sprintf("%s is not a supplier. Purchase orders go to supplier organizations; a member vote can add the supplier role.", org.Name)
-		return d, nil
-	}
 	names, err := s.orgNames(ctx)
 	if err != nil {
 		return d, err
