@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"maps"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -69,7 +67,7 @@ func RunScenarios(t *testing.T, glob string, checks map[string]Check) {
 			roots[name] = runScript(t, script, checks)
 		})
 	}
-	checkRoots(t, filepath.Join(filepath.Dir(glob), "apphash.golden"), roots)
+	PinAppHashes(t, filepath.Join(filepath.Dir(glob), "apphash.golden"), roots)
 }
 
 var keyRef = regexp.MustCompile(`\$key\(([^)]+)\)`)
@@ -232,45 +230,6 @@ func runScript(t *testing.T, script string, checks map[string]Check) string {
 		return ""
 	}
 	return h.Root()
-}
-
-// checkRoots compares each scenario's final app hash with the golden file,
-// so that a change meant to keep the state machine as it is (a refactor)
-// shows any app hash it changed. GONGXU_UPDATE_APPHASH=1 rewrites the file
-// (for a change that means to change the state machine: say so in its
-// commit).
-func checkRoots(t *testing.T, golden string, roots map[string]string) {
-	t.Helper()
-	if t.Failed() || len(roots) == 0 {
-		return
-	}
-	names := slices.Sorted(maps.Keys(roots))
-	var b strings.Builder
-	b.WriteString("# The app hash at the end of each scenario. GONGXU_UPDATE_APPHASH=1 go test rewrites it.\n")
-	for _, n := range names {
-		fmt.Fprintf(&b, "%s %s\n", n, roots[n])
-	}
-	if os.Getenv("GONGXU_UPDATE_APPHASH") == "1" {
-		if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (GONGXU_UPDATE_APPHASH=1 writes it)", err)
-	}
-	pinned := map[string]string{}
-	for _, line := range strings.Split(string(want), "\n") {
-		if n, h, ok := strings.Cut(line, " "); ok && !strings.HasPrefix(line, "#") {
-			pinned[n] = h
-		}
-	}
-	for _, n := range names {
-		if pinned[n] != roots[n] {
-			t.Errorf("scenario %s ends on app hash %s, %s pins %s: the state machine changed", n, roots[n], golden, pinned[n])
-		}
-	}
 }
 
 // dataState is the committed state without the chain's per-signer sequences.

@@ -6,12 +6,10 @@ import (
 	"testing"
 
 	"github.com/gongxu-network/gongxu"
-	"github.com/gongxu-network/gongxu/internal/chain"
 	"github.com/gongxu-network/gongxu/internal/chain/chaintest"
 	"github.com/gongxu-network/gongxu/internal/module/catalog"
 	"github.com/gongxu-network/gongxu/internal/module/pool"
 	"github.com/gongxu-network/gongxu/internal/module/settle"
-	"github.com/gongxu-network/gongxu/internal/store"
 )
 
 var replayOrgs = []chaintest.OrgSpec{
@@ -22,14 +20,9 @@ var replayOrgs = []chaintest.OrgSpec{
 	{ID: "hub-e", Roles: []gongxu.Role{gongxu.RoleHub, gongxu.RoleSupplier}},
 }
 
-type recorded struct {
-	height, time int64
-	txs          [][]byte
-}
-
 // genPoolBlocks drives h with random pool activity, valid and invalid, with
 // deadlines falling due, and returns the blocks with h's app hash after each.
-func genPoolBlocks(t *testing.T, h *chaintest.Harness, seed uint64, n int) ([]recorded, []string, map[gongxu.Kind]int, map[gongxu.PoolStatus]int) {
+func genPoolBlocks(t *testing.T, h *chaintest.Harness, seed uint64, n int) ([]chaintest.Recorded, []string, map[gongxu.Kind]int, map[gongxu.PoolStatus]int) {
 	rng := rand.New(rand.NewPCG(seed, seed*0x9e3779b97f4a7c15+1))
 	factories := []string{"factory-a", "factory-b"}
 	hubs := []string{"hub-c", "hub-d", "hub-e"}
@@ -37,7 +30,7 @@ func genPoolBlocks(t *testing.T, h *chaintest.Harness, seed uint64, n int) ([]re
 	everyone := append(append(append([]string{}, factories...), hubs...), consumers...)
 	pick := func(xs []string) string { return xs[rng.IntN(len(xs))] }
 	codes := map[gongxu.Kind]int{}
-	var blocks []recorded
+	var blocks []chaintest.Recorded
 	var roots []string
 	pools := 0
 
@@ -184,7 +177,7 @@ func genPoolBlocks(t *testing.T, h *chaintest.Harness, seed uint64, n int) ([]re
 			}
 			pools++
 		}
-		blocks = append(blocks, recorded{height: h.Height, time: h.Time, txs: txs})
+		blocks = append(blocks, chaintest.Recorded{Height: h.Height, Time: h.Time, Txs: txs})
 		roots = append(roots, h.Root())
 	}
 	statuses := map[gongxu.PoolStatus]int{}
@@ -215,32 +208,7 @@ func TestPoolReplay(t *testing.T) {
 				t.Fatalf("the random blocks did not both fail and succeed pools: %v", statuses)
 			}
 			t.Logf("codes %v, pools %v", codes, statuses)
-			var replicas []*chaintest.Harness
-			for range 2 {
-				r := chaintest.Open(t, store.NewMemDB())
-				r.InitChain(chaintest.Genesis(replayOrgs...))
-				r.Block()
-				if r.Root() != first {
-					t.Fatalf("replica at height 1 has app hash %s, generator %s", r.Root(), first)
-				}
-				replicas = append(replicas, r)
-			}
-			for i, b := range blocks {
-				for j, r := range replicas {
-					if _, err := r.App.FinalizeBlock(chain.Block{Height: b.height, Time: b.time, Txs: b.txs}); err != nil {
-						t.Fatalf("replica %d, height %d: %v", j, b.height, err)
-					}
-					if _, err := r.App.Commit(); err != nil {
-						t.Fatal(err)
-					}
-					if got := r.Root(); got != roots[i] {
-						t.Fatalf("replica %d, height %d: app hash %s, generator %s", j, b.height, got, roots[i])
-					}
-					if err := r.Mods.Settle.CheckInvariant(r.State); err != nil {
-						t.Fatalf("replica %d, height %d: %v", j, b.height, err)
-					}
-				}
-			}
+			chaintest.Replay(t, replayOrgs, first, blocks, roots, 2, func(r *chaintest.Harness) error { return r.Mods.Settle.CheckInvariant(r.State) })
 			final[fmt.Sprint("seed", seed)] = roots[len(roots)-1]
 		})
 	}

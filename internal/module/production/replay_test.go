@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/gongxu-network/gongxu"
-	"github.com/gongxu-network/gongxu/internal/chain"
 	"github.com/gongxu-network/gongxu/internal/chain/chaintest"
 	"github.com/gongxu-network/gongxu/internal/module"
 	"github.com/gongxu-network/gongxu/internal/module/catalog"
@@ -19,11 +18,6 @@ var replayOrgs = []chaintest.OrgSpec{
 	{ID: "factory-b", Roles: []gongxu.Role{gongxu.RoleFactory}},
 	{ID: "supplier-s", Roles: []gongxu.Role{gongxu.RoleSupplier}},
 	{ID: "supplier-t", Roles: []gongxu.Role{gongxu.RoleSupplier, gongxu.RoleFactory}},
-}
-
-type recorded struct {
-	height, time int64
-	txs          [][]byte
 }
 
 // TestProductionReplay: random production blocks (valid and invalid: offers,
@@ -48,7 +42,7 @@ func TestProductionReplay(t *testing.T) {
 			for _, f := range factories {
 				setup = append(setup, h.Sign(f, catalog.TypePublish, catalog.MsgPublish{SKU: "tee", Name: "Tee", Unit: "piece"}))
 			}
-			var blocks []recorded
+			var blocks []chaintest.Recorded
 			var roots []string
 			lotSeq := 0
 			for len(blocks) < 120 {
@@ -139,7 +133,7 @@ func TestProductionReplay(t *testing.T) {
 				for _, who := range everyone {
 					h.ResetSeq(who)
 				}
-				blocks = append(blocks, recorded{height: h.Height, time: h.Time, txs: txs})
+				blocks = append(blocks, chaintest.Recorded{Height: h.Height, Time: h.Time, Txs: txs})
 				roots = append(roots, h.Root())
 			}
 			for _, k := range []gongxu.Kind{gongxu.KindOK, gongxu.KindInvalid, gongxu.KindConflict, gongxu.KindUnauthorized, gongxu.KindNotFound} {
@@ -148,25 +142,7 @@ func TestProductionReplay(t *testing.T) {
 				}
 			}
 			t.Logf("codes %v", codes)
-			for j := range 2 {
-				r := chaintest.Open(t, store.NewMemDB())
-				r.InitChain(chaintest.Genesis(replayOrgs...))
-				r.Block()
-				if r.Root() != first {
-					t.Fatalf("replica %d at height 1: app hash %s, generator %s", j, r.Root(), first)
-				}
-				for i, b := range blocks {
-					if _, err := r.App.FinalizeBlock(chain.Block{Height: b.height, Time: b.time, Txs: b.txs}); err != nil {
-						t.Fatalf("replica %d, height %d: %v", j, b.height, err)
-					}
-					if _, err := r.App.Commit(); err != nil {
-						t.Fatal(err)
-					}
-					if got := r.Root(); got != roots[i] {
-						t.Fatalf("replica %d, height %d: app hash %s, generator %s", j, b.height, got, roots[i])
-					}
-				}
-			}
+			chaintest.Replay(t, replayOrgs, first, blocks, roots, 2, nil)
 			final[fmt.Sprint("seed", seed)] = roots[len(roots)-1]
 		})
 	}

@@ -13,7 +13,6 @@ import (
 	"github.com/gongxu-network/gongxu/internal/module/pool"
 	"github.com/gongxu-network/gongxu/internal/module/production"
 	"github.com/gongxu-network/gongxu/internal/module/settle"
-	"github.com/gongxu-network/gongxu/internal/store"
 )
 
 var goodsOrgs = []chaintest.OrgSpec{
@@ -36,14 +35,14 @@ func TestGoodsReplay(t *testing.T) {
 			rng := rand.New(rand.NewPCG(seed, seed*7+1))
 			orgs := []string{"factory-a", "hub-a", "hub-b"}
 			pick := func(xs []string) string { return xs[rng.IntN(len(xs))] }
-			var blocks []recorded
+			var blocks []chaintest.Recorded
 			var roots []string
 			record := func(txs ...[]byte) *chain.BlockResult {
 				res := h.Block(txs...)
 				for _, who := range append(orgs, "alice") {
 					h.ResetSeq(who)
 				}
-				blocks = append(blocks, recorded{height: h.Height, time: h.Time, txs: txs})
+				blocks = append(blocks, chaintest.Recorded{Height: h.Height, Time: h.Time, Txs: txs})
 				roots = append(roots, h.Root())
 				if err := h.Mods.Settle.CheckInvariant(h.State); err != nil {
 					t.Fatalf("height %d: %v", h.Height, err)
@@ -135,25 +134,7 @@ func TestGoodsReplay(t *testing.T) {
 				t.Fatalf("no pool flow emitted a trace event: codes %v, pool %s total %d", codes, p.Status, p.Total)
 			}
 			t.Logf("codes %v, %d events from the pool's flows", codes, flows)
-			for j := range 2 {
-				r := chaintest.Open(t, store.NewMemDB())
-				r.InitChain(chaintest.Genesis(goodsOrgs...))
-				r.Block()
-				if r.Root() != first {
-					t.Fatalf("replica %d at height 1: app hash %s, generator %s", j, r.Root(), first)
-				}
-				for i, b := range blocks {
-					if _, err := r.App.FinalizeBlock(chain.Block{Height: b.height, Time: b.time, Txs: b.txs}); err != nil {
-						t.Fatalf("replica %d, height %d: %v", j, b.height, err)
-					}
-					if _, err := r.App.Commit(); err != nil {
-						t.Fatal(err)
-					}
-					if got := r.Root(); got != roots[i] {
-						t.Fatalf("replica %d, height %d: app hash %s, generator %s", j, b.height, got, roots[i])
-					}
-				}
-			}
+			chaintest.Replay(t, goodsOrgs, first, blocks, roots, 2, nil)
 			final[fmt.Sprint("seed", seed)] = roots[len(roots)-1]
 		})
 	}

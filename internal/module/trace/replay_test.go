@@ -7,19 +7,12 @@ import (
 	"testing"
 
 	"github.com/gongxu-network/gongxu"
-	"github.com/gongxu-network/gongxu/internal/chain"
 	"github.com/gongxu-network/gongxu/internal/chain/chaintest"
 	"github.com/gongxu-network/gongxu/internal/epcis"
 	"github.com/gongxu-network/gongxu/internal/module/catalog"
 	"github.com/gongxu-network/gongxu/internal/module/production"
 	"github.com/gongxu-network/gongxu/internal/module/trace"
-	"github.com/gongxu-network/gongxu/internal/store"
 )
-
-type recorded struct {
-	height, time int64
-	txs          [][]byte
-}
 
 // randomDoc writes a document of a few events from org: objects,
 // aggregations and transformations of EPCs and lots (its own or another's),
@@ -87,7 +80,7 @@ func TestTraceReplay(t *testing.T) {
 				h.Sign("factory-a", production.TypeOrder, production.MsgOrder{Product: "factory-a/tee", Qty: 1 << 40, Due: h.Time + 365*86400000}),
 			}
 			codes := map[gongxu.Kind]int{}
-			var blocks []recorded
+			var blocks []chaintest.Recorded
 			var roots []string
 			flows := 0
 			for len(blocks) < 60 {
@@ -144,7 +137,7 @@ func TestTraceReplay(t *testing.T) {
 				for _, who := range everyone {
 					h.ResetSeq(who)
 				}
-				blocks = append(blocks, recorded{height: h.Height, time: h.Time, txs: txs})
+				blocks = append(blocks, chaintest.Recorded{Height: h.Height, Time: h.Time, Txs: txs})
 				roots = append(roots, h.Root())
 			}
 			for _, k := range []gongxu.Kind{gongxu.KindOK, gongxu.KindInvalid, gongxu.KindConflict, gongxu.KindUnauthorized, gongxu.KindNotFound} {
@@ -156,25 +149,7 @@ func TestTraceReplay(t *testing.T) {
 				t.Fatal("no production flow emitted a trace event")
 			}
 			t.Logf("codes %v, %d events stored, %d from flows", codes, len(allEvents(t, h.State)), flows)
-			for j := range 2 {
-				r := chaintest.Open(t, store.NewMemDB())
-				r.InitChain(chaintest.Genesis(traceOrgs...))
-				r.Block()
-				if r.Root() != first {
-					t.Fatalf("replica %d at height 1: app hash %s, generator %s", j, r.Root(), first)
-				}
-				for i, b := range blocks {
-					if _, err := r.App.FinalizeBlock(chain.Block{Height: b.height, Time: b.time, Txs: b.txs}); err != nil {
-						t.Fatalf("replica %d, height %d: %v", j, b.height, err)
-					}
-					if _, err := r.App.Commit(); err != nil {
-						t.Fatal(err)
-					}
-					if got := r.Root(); got != roots[i] {
-						t.Fatalf("replica %d, height %d: app hash %s, generator %s", j, b.height, got, roots[i])
-					}
-				}
-			}
+			chaintest.Replay(t, traceOrgs, first, blocks, roots, 2, nil)
 			final[fmt.Sprint("seed", seed)] = roots[len(roots)-1]
 		})
 	}
