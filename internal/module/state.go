@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/gongxu-network/gongxu"
 	"github.com/gongxu-network/gongxu/internal/store"
 )
 
@@ -57,4 +58,16 @@ func Each[T any](r store.Reader, prefix []byte, fn func(rest []byte, v T) bool) 
 func Has(r store.Reader, key []byte) (bool, error) {
 	b, err := r.Get(key)
 	return b != nil, err
+}
+
+// Find loads the record under key, or returns a KindNotFound error with the
+// message format and args make when there is none: the one shape of every
+// keeper's "get by id".
+func Find[T any](r store.Reader, key []byte, format string, args ...any) (T, error) {
+	var v T
+	ok, err := Load(r, key, &v)
+	if err == nil && !ok {
+		err = gongxu.Errorf(gongxu.KindNotFound, format, args...)
+	}
+	return v, err
 }

@@ -129,12 +129,7 @@ func productKey(id gongxu.ProductID) []byte { return []byte(Name + "/product/" +
 
 // Product returns a product. Errors: KindNotFound.
 func (*Module) Product(r store.Reader, id gongxu.ProductID) (gongxu.Product, error) {
-	var p gongxu.Product
-	ok, err := module.Load(r, productKey(id), &p)
-	if err == nil && !ok {
-		err = gongxu.Errorf(gongxu.KindNotFound, "no product %s", id)
-	}
-	return p, err
+	return module.Find[gongxu.Product](r, productKey(id), "no product %s", id)
 }
 
 func (m *Module) handlePublish(ctx *module.Context, msg module.Msg) error {

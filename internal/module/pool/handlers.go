@@ -798,12 +798,7 @@ func takeLots(shipped, picked []gongxu.LotQty, qty gongxu.Qty) ([]gongxu.LotQty,
 // Pickup returns the pickup of a pledge (a PledgeURN or DirectPledgeURN).
 // Errors: KindNotFound.
 func (*Module) Pickup(r store.Reader, pool uint64, pledge string) (gongxu.Pickup, error) {
-	var pk gongxu.Pickup
-	ok, err := module.Load(r, pickupKey(pool, pledge), &pk)
-	if err == nil && !ok {
-		err = gongxu.Errorf(gongxu.KindNotFound, "pledge %s of pool %d was not picked up", pledge, pool)
-	}
-	return pk, err
+	return module.Find[gongxu.Pickup](r, pickupKey(pool, pledge), "pledge %s of pool %d was not picked up", pledge, pool)
 }
 
 // InitGenesis implements module.Module: there are no pools at genesis.

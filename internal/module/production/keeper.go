@@ -76,42 +76,22 @@ func nextID(ctx *module.Context, what string) (uint64, error) {
 
 // Offer returns a supplier's offer of an item. Errors: KindNotFound.
 func (*Module) Offer(r store.Reader, supplier gongxu.OrgID, item gongxu.ItemID) (gongxu.SupplyOffer, error) {
-	var o gongxu.SupplyOffer
-	ok, err := module.Load(r, offerKey(supplier, item), &o)
-	if err == nil && !ok {
-		err = notFound("supplier %s offers no item %s", supplier, item)
-	}
-	return o, err
+	return module.Find[gongxu.SupplyOffer](r, offerKey(supplier, item), "supplier %s offers no item %s", supplier, item)
 }
 
 // Order returns a production order. Errors: KindNotFound.
 func (*Module) Order(r store.Reader, id uint64) (gongxu.ProductionOrder, error) {
-	var o gongxu.ProductionOrder
-	ok, err := module.Load(r, orderKey(id), &o)
-	if err == nil && !ok {
-		err = notFound("no production order %d", id)
-	}
-	return o, err
+	return module.Find[gongxu.ProductionOrder](r, orderKey(id), "no production order %d", id)
 }
 
 // PO returns a purchase order. Errors: KindNotFound.
 func (*Module) PO(r store.Reader, id uint64) (gongxu.PurchaseOrder, error) {
-	var p gongxu.PurchaseOrder
-	ok, err := module.Load(r, poKey(id), &p)
-	if err == nil && !ok {
-		err = notFound("no purchase order %d", id)
-	}
-	return p, err
+	return module.Find[gongxu.PurchaseOrder](r, poKey(id), "no purchase order %d", id)
 }
 
 // WO returns a work order. Errors: KindNotFound.
 func (*Module) WO(r store.Reader, id uint64) (gongxu.WorkOrder, error) {
-	var w gongxu.WorkOrder
-	ok, err := module.Load(r, woKey(id), &w)
-	if err == nil && !ok {
-		err = notFound("no work order %d", id)
-	}
-	return w, err
+	return module.Find[gongxu.WorkOrder](r, woKey(id), "no work order %d", id)
 }
 
 // Lot returns a lot. Errors: KindNotFound.
@@ -124,12 +104,7 @@ type Lots struct{}
 
 // Lot returns a lot. Errors: KindNotFound.
 func (Lots) Lot(r store.Reader, id gongxu.LotID) (gongxu.Lot, error) {
-	var l gongxu.Lot
-	ok, err := module.Load(r, lotKey(id), &l)
-	if err == nil && !ok {
-		err = notFound("no lot %s", id)
-	}
-	return l, err
+	return module.Find[gongxu.Lot](r, lotKey(id), "no lot %s", id)
 }
 
 // Stock returns an org's stock of an item on the ledger (0 when none).

@@ -151,12 +151,7 @@ func (m *Module) requireMaker(ctx *module.Context, what string) error {
 
 // Item returns one of an org's items. Errors: KindNotFound.
 func (*Module) Item(r store.Reader, org gongxu.OrgID, id gongxu.ItemID) (gongxu.Item, error) {
-	var it gongxu.Item
-	ok, err := module.Load(r, itemKey(org, id), &it)
-	if err == nil && !ok {
-		err = notFound("org %s has no item %s", org, id)
-	}
-	return it, err
+	return module.Find[gongxu.Item](r, itemKey(org, id), "org %s has no item %s", org, id)
 }
 
 // BOM returns the bill of materials of one of an org's items (nil when none).
@@ -168,22 +163,12 @@ func (*Module) BOM(r store.Reader, org gongxu.OrgID, parent gongxu.ItemID) ([]go
 
 // Routing returns the routing of one of an org's items. Errors: KindNotFound.
 func (*Module) Routing(r store.Reader, org gongxu.OrgID, item gongxu.ItemID) (gongxu.Routing, error) {
-	var rt gongxu.Routing
-	ok, err := module.Load(r, routingKey(org, item), &rt)
-	if err == nil && !ok {
-		err = notFound("org %s has no routing for %s", org, item)
-	}
-	return rt, err
+	return module.Find[gongxu.Routing](r, routingKey(org, item), "org %s has no routing for %s", org, item)
 }
 
 // WorkCenter returns one of an org's work centers. Errors: KindNotFound.
 func (*Module) WorkCenter(r store.Reader, org gongxu.OrgID, id string) (gongxu.WorkCenter, error) {
-	var wc gongxu.WorkCenter
-	ok, err := module.Load(r, wcKey(org, id), &wc)
-	if err == nil && !ok {
-		err = notFound("org %s has no work center %s", org, id)
-	}
-	return wc, err
+	return module.Find[gongxu.WorkCenter](r, wcKey(org, id), "org %s has no work center %s", org, id)
 }
 
 // Master returns an org's master data, each list sorted by id.

@@ -93,44 +93,24 @@ func nextSeq(kv store.KV, what string) (uint64, error) {
 // Event returns a stored event by id (not its error declaration).
 // Errors: KindNotFound.
 func (*Module) Event(r store.Reader, id string) (gongxu.TraceEvent, error) {
-	var e gongxu.TraceEvent
-	ok, err := module.Load(r, eventKey(id, false), &e)
-	if err == nil && !ok {
-		err = notFound("no event %s", id)
-	}
-	return e, err
+	return module.Find[gongxu.TraceEvent](r, eventKey(id, false), "no event %s", id)
 }
 
 // Declaration returns the stored error declaration of an event id.
 // Errors: KindNotFound.
 func (*Module) Declaration(r store.Reader, id string) (gongxu.TraceEvent, error) {
-	var e gongxu.TraceEvent
-	ok, err := module.Load(r, eventKey(id, true), &e)
-	if err == nil && !ok {
-		err = notFound("no error declaration of event %s", id)
-	}
-	return e, err
+	return module.Find[gongxu.TraceEvent](r, eventKey(id, true), "no error declaration of event %s", id)
 }
 
 // Batch returns the batch a transaction anchored at a height.
 // Errors: KindNotFound.
 func (*Module) Batch(r store.Reader, height int64, tx string) (gongxu.TraceBatch, error) {
-	var b gongxu.TraceBatch
-	ok, err := module.Load(r, batchKey(height, tx), &b)
-	if err == nil && !ok {
-		err = notFound("no trace batch of transaction %s at height %d", tx, height)
-	}
-	return b, err
+	return module.Find[gongxu.TraceBatch](r, batchKey(height, tx), "no trace batch of transaction %s at height %d", tx, height)
 }
 
 // Recall returns a recall. Errors: KindNotFound.
 func (*Module) Recall(r store.Reader, id uint64) (gongxu.Recall, error) {
-	var rc gongxu.Recall
-	ok, err := module.Load(r, recallKey(id), &rc)
-	if err == nil && !ok {
-		err = notFound("no recall %d", id)
-	}
-	return rc, err
+	return module.Find[gongxu.Recall](r, recallKey(id), "no recall %d", id)
 }
 
 // EventsFor calls fn with every stored event (and error declaration) that
