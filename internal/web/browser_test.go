@@ -2,13 +2,14 @@ package web
 
 import (
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/internal/testenv/inproc"
 	"github.com/gongxu-network/gongxu/internal/web/webtest"
 )
 
@@ -22,8 +23,7 @@ func TestBrowser(t *testing.T) {
 	}
 	ctx := webtest.Browser(t)
 
-	f := newFakes()
-	f.freshen(time.Now())
+	f := newSite(t)
 	h, err := New(f.config())
 	if err != nil {
 		t.Fatal(err)
@@ -52,7 +52,11 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("title %q, %v", title, err)
 	}
 	orgs := text("#orgs tbody")
-	for _, o := range f.members.orgs {
+	members, err := f.members.Orgs(t.Context())
+	if err != nil || len(members) != 7 {
+		t.Fatalf("%d orgs (%v)", len(members), err)
+	}
+	for _, o := range members {
 		if !strings.Contains(orgs, o.Name) || !strings.Contains(orgs, string(o.ID)) {
 			t.Errorf("orgs table lacks %s (%s):\n%s", o.Name, o.ID, orgs)
 		}
@@ -60,28 +64,29 @@ func TestBrowser(t *testing.T) {
 	if !strings.Contains(orgs, "factory") || !strings.Contains(orgs, "logistics") {
 		t.Errorf("orgs table lacks role badges:\n%s", orgs)
 	}
-	if got := text("#height"); got != "41" {
-		t.Errorf("height %q, want 41", got)
+	height := f.w.Height()
+	if got := text("#height"); got != strconv.FormatInt(height, 10) {
+		t.Errorf("height %q, want %d", got, height)
 	}
 	if got := text("#validators tbody"); !strings.Contains(got, "Swift Logistics") || !strings.Contains(got, "50%") {
 		t.Errorf("validators table:\n%s", got)
 	}
-	if got := text("#proposals"); !strings.Contains(got, "Admit Lakeside Dyeworks") {
+	if got := text("#proposals"); !strings.Contains(got, "Admit Riverside Shop") {
 		t.Errorf("proposals:\n%s", got)
 	}
 	webtest.Screenshot(t, ctx, "home.png")
 
-	// A block comes: htmx, polling every 2 s, shows the new height and tx.
-	f.node.setHeight(42, time.Now().UTC().Format(time.RFC3339))
-	f.txs.add(gongxu.TxRecord{Hash: hash("4"), Height: 42, Type: "member.vote", Org: "swift-logistics",
-		Time: time.Now().UTC().Format(time.RFC3339)})
+	// A block comes, with Swift's vote: htmx, polling every 2 s, shows the
+	// new height and tx.
+	f.w.Send(inproc.Swift, "member/vote", inproc.M{"proposal": f.w.AdmitRiverside, "yes": true})
+	next := strconv.FormatInt(height+1, 10)
 	if _, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](
-		`document.querySelector("#height").textContent.trim() === "42"`,
+		`document.querySelector("#height").textContent.trim() === `+jsString(next),
 		chromedp.WithPollingInterval(100*time.Millisecond), chromedp.WithPollingTimeout(10*time.Second),
 	)); err != nil {
-		t.Fatalf("htmx did not refresh the height to 42 (is htmx running?): %v; height is %q", err, text("#height"))
+		t.Fatalf("htmx did not refresh the height to %s (is htmx running?): %v; height is %q", next, err, text("#height"))
 	}
-	if got := text("#txs tbody tr:first-child"); !strings.Contains(got, "swift-logistics") || !strings.Contains(got, "42") {
+	if got := text("#txs tbody tr:first-child"); !strings.Contains(got, "swift-logistics") || !strings.Contains(got, next) {
 		t.Errorf("newest tx row after refresh: %q", got)
 	}
 
@@ -96,14 +101,14 @@ func TestBrowser(t *testing.T) {
 	if got := text("#org h1"); got != "Acme Textiles" {
 		t.Errorf("org page heading %q", got)
 	}
-	if got := text("#keys"); !strings.Contains(got, string(key("a"))) {
+	if got := text("#keys"); !strings.Contains(got, string(key(inproc.Acme))) {
 		t.Errorf("org keys:\n%s", got)
 	}
 	webtest.Screenshot(t, ctx, "org.png")
 
 	// A proposal and its votes.
-	run("load proposal", chromedp.Navigate(srv.URL+"/proposals/7"), chromedp.WaitVisible(chromedp.CSS("#votes svg.bar")))
-	if got := text("#votes"); !strings.Contains(got, "2 yes and 1 no of 4") || !strings.Contains(got, "Swift Logistics") {
+	run("load proposal", chromedp.Navigate(srv.URL+"/proposals/3"), chromedp.WaitVisible(chromedp.CSS("#votes svg.bar")))
+	if got := text("#votes"); !strings.Contains(got, "3 yes and 1 no of 7") || !strings.Contains(got, "Sunrise Garments") {
 		t.Errorf("votes:\n%s", got)
 	}
 	webtest.Screenshot(t, ctx, "proposal.png")

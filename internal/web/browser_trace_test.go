@@ -11,7 +11,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/internal/testenv/inproc"
 	"github.com/gongxu-network/gongxu/internal/web/webtest"
 )
 
@@ -34,8 +34,9 @@ func TestBrowserTrace(t *testing.T) {
 	}
 	ctx := webtest.Browser(t)
 
-	f := newFakes()
-	f.freshen(time.Now())
+	f := newSite(t)
+	_, labelB := pickedURN(f, 1)
+	pledgeA, _ := pickedURN(f, 0)
 	h, err := New(f.config())
 	if err != nil {
 		t.Fatal(err)
@@ -109,37 +110,37 @@ func TestBrowserTrace(t *testing.T) {
 	if got := text("#provenance h1"); got != "Merino wool jacket" {
 		t.Errorf("heading %q", got)
 	}
-	if n := eval(`document.querySelectorAll("#timeline li.step.verified").length`); n != 8 {
-		t.Errorf("%v verified steps, want 8", n)
+	if n := eval(`document.querySelectorAll("#timeline li.step.verified").length`); n != 12 {
+		t.Errorf("%v verified steps, want 12", n)
 	}
-	if got := text("#step-1 .step-head"); !strings.Contains(got, "Picked up by a consumer (pledge #12 of pool 3) · retail sold") || !strings.Contains(got, "✓ verified") {
+	if got := text("#step-1 .step-head"); !strings.Contains(got, "Picked up by a consumer (pledge "+labelB+") · retail sold") || !strings.Contains(got, "✓ verified") {
 		t.Errorf("newest step: %q", got)
 	}
-	for id, want := range map[string]string{"#step-3 h3": "Received at Hilltown Community Hub", "#step-4 h3": "Shipped to Hilltown Community Hub",
-		"#step-5 h3": "Packed for Hilltown Community Hub", "#step-6 h3": "Commissioning"} {
+	for id, want := range map[string]string{"#step-3 h3": "Received at Hilltown Community Hub", "#step-4 h3": "Shipped to the hub",
+		"#step-5 h3": "Packed for Hilltown Community Hub", "#step-8 h3": "Commissioning"} {
 		if got := text(id); !strings.Contains(got, want) {
 			t.Errorf("%s: %q, want %q", id, got, want)
 		}
 	}
-	if got := text("#step-8"); !strings.Contains(got, "Shipping") || !strings.Contains(got, "Blue River Cotton") || !strings.Contains(got, "recalled") {
+	if got := text("#step-12"); !strings.Contains(got, "Shipping") || !strings.Contains(got, "Blue River Cotton") || !strings.Contains(got, "recalled") {
 		t.Errorf("oldest step: %q", got)
 	}
 	if got := text("#prov-recall-2"); !strings.Contains(got, "fails the colour-fastness test: <b>do not wash</b>") {
 		t.Errorf("recall alert: %q", got)
 	}
-	// The graph: four curves with a length, five boxes on the screen, the
+	// The graph: five curves with a length, six boxes on the screen, the
 	// start right of the fabric, the hub's shipment right of the start.
-	if n := eval(`[...document.querySelectorAll("svg.trace-graph path.tg-edge")].filter(p => p.getTotalLength() > 50).length`); n != 4 {
-		t.Errorf("%v edges drawn, want 4", n)
+	if n := eval(`[...document.querySelectorAll("svg.trace-graph path.tg-edge")].filter(p => p.getTotalLength() > 50).length`); n != 5 {
+		t.Errorf("%v edges drawn, want 5", n)
 	}
-	if n := eval(`[...document.querySelectorAll("svg.trace-graph g.tg-node rect")].filter(r => r.getBoundingClientRect().width > 100).length`); n != 5 {
-		t.Errorf("%v nodes drawn, want 5", n)
+	if n := eval(`[...document.querySelectorAll("svg.trace-graph g.tg-node rect")].filter(r => r.getBoundingClientRect().width > 100).length`); n != 6 {
+		t.Errorf("%v nodes drawn, want 6", n)
 	}
 	if eval(`document.querySelector("svg.trace-graph g.tg-node.start rect").getBoundingClientRect().x`) <=
 		eval(`document.querySelector("svg.trace-graph g.tg-node.recalled rect").getBoundingClientRect().x`) {
 		t.Error("the start is not right of the fabric")
 	}
-	if eval(`document.querySelector('svg.trace-graph a[href="/p/urn:gongxu:pool:3:hub:hilltown-hub"] rect').getBoundingClientRect().x`) <=
+	if eval(`document.querySelector('svg.trace-graph a[href="/p/urn:gongxu:pool:1:hub:hilltown-hub"] rect').getBoundingClientRect().x`) <=
 		eval(`document.querySelector("svg.trace-graph g.tg-node.start rect").getBoundingClientRect().x`) {
 		t.Error("the hub's shipment is not right of the start")
 	}
@@ -147,8 +148,8 @@ func TestBrowserTrace(t *testing.T) {
 	webtest.Screenshot(t, ctx, "provenance.png")
 
 	// The event JSON opens; the graph's fabric leads to the fabric's page.
-	run("open the event", chromedp.Click(chromedp.CSS("#step-6 details.raw summary")), chromedp.WaitVisible(chromedp.CSS("#step-6 details.raw pre")))
-	if got := text("#step-6 details.raw pre"); !strings.Contains(got, `"type": "TransformationEvent"`) {
+	run("open the event", chromedp.Click(chromedp.CSS("#step-8 details.raw summary")), chromedp.WaitVisible(chromedp.CSS("#step-8 details.raw pre")))
+	if got := text("#step-8 details.raw pre"); !strings.Contains(got, `"type": "TransformationEvent"`) {
 		t.Errorf("event JSON: %q", got)
 	}
 	run("click the fabric", chromedp.Click(chromedp.CSS(`svg.trace-graph a[href="/p/blue-river-cotton/fab-0042"] rect`)),
@@ -156,8 +157,11 @@ func TestBrowserTrace(t *testing.T) {
 	if loc, err := chromedp.Run(ctx, chromedp.Location()); err != nil || loc != srv.URL+"/p/blue-river-cotton/fab-0042" {
 		t.Errorf("after the click: %q, %v", loc, err)
 	}
-	if got := text("#prov-factory"); got != "Blue River Cotton" {
-		t.Errorf("the fabric's maker: %q", got)
+	if got := text("#provenance h1"); got != "fab-0042" {
+		t.Errorf("the fabric's page: %q", got)
+	}
+	if got := text("#timeline"); !strings.Contains(got, "Blue River Cotton") || !strings.Contains(got, "Shipping") {
+		t.Errorf("the fabric's timeline: %q", got)
 	}
 	webtest.Screenshot(t, ctx, "provenance-fabric.png")
 
@@ -167,14 +171,14 @@ func TestBrowserTrace(t *testing.T) {
 		t.Errorf("hub notice: %q", got)
 	}
 	if got := text("#hub-reach .hub-reach:first-of-type h3"); !strings.Contains(got, "Hilltown Community Hub") || !strings.Contains(got, "this node") ||
-		!strings.Contains(got, "2 picked up · 57 units to hold") {
+		!strings.Contains(got, "2 picked up · 55 units to hold") {
 		t.Errorf("first hub: %q", got)
 	}
 	if got := text("#your-pickups"); !strings.Contains(got, "2 pledges already picked up with goods of the recalled lots: contact their consumers first") ||
-		!strings.Contains(got, "Hold the 57 units still at your hub.") {
+		!strings.Contains(got, "Hold the 55 units still at your hub.") {
 		t.Errorf("hub's pickups notice: %q", got)
 	}
-	if got := text("#hub-hilltown-hub .goods-left"); !strings.Contains(got, "57 units still at the hub") {
+	if got := text("#hub-hilltown-hub .goods-left"); !strings.Contains(got, "55 units still at the hub") {
 		t.Errorf("Hilltown holds: %q", got)
 	}
 	// The pickups, each pledge written whole on the screen, before the batches.
@@ -202,25 +206,20 @@ func TestBrowserTrace(t *testing.T) {
 	}
 	webtest.Screenshot(t, ctx, "recall.png")
 
-	// A new batch of the second hub reaches the page through htmx.
-	f.trace.mu.Lock()
-	f.trace.pools[0].Hubs[1].Batches = append(f.trace.pools[0].Hubs[1].Batches, gongxu.Batch{
-		Pool: 3, Hub: "lakeside-corner", Tx: hash("4"), Root: hash("3"), Leaves: 9, Qty: 9, Height: 60})
-	f.trace.mu.Unlock()
+	// Acme ships Lakeside its share: the page, through htmx, tells what is
+	// on its way.
+	f.w.Send(inproc.Acme, "pool/ship", inproc.M{"pool": poolShipped, "hub": inproc.Lakeside})
 	if _, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](
-		`document.querySelector("#reach-batches").textContent.trim() === "4"`,
+		`document.querySelector("#reach-left").textContent.trim() === "83"`,
 		chromedp.WithPollingInterval(200*time.Millisecond), chromedp.WithPollingTimeout(15*time.Second),
 	)); err != nil {
-		t.Fatalf("htmx did not bring in the new batch: %v; batches %q", err, text("#reach-batches"))
+		t.Fatalf("htmx did not bring in the shipment: %v; to hold %q", err, text("#reach-left"))
 	}
-	if got := text("#reach-pledges"); got != "40" {
-		t.Errorf("pledges after the new batch: %q", got)
+	if got := text("#hub-lakeside-corner .goods-left"); !strings.Contains(got, "28 units on their way to the hub") {
+		t.Errorf("Lakeside, shipped: %q", got)
 	}
-	// And a new pickup at Hilltown.
-	f.trace.mu.Lock()
-	f.trace.pools[0].Hubs[0].Pickups = append(f.trace.pools[0].Hubs[0].Pickups, gongxu.Pickup{Pool: 3, Hub: "hilltown-hub",
-		Pledge: gongxu.PledgeURN(hash("8"), 0), Qty: 4, Lots: []gongxu.LotQty{{Lot: jacketLot, Qty: 4000}}, Time: time.Now().UnixMilli(), Height: 61, Tx: hash("E")})
-	f.trace.mu.Unlock()
+	// And a new pickup at Hilltown: the first consumer of its first batch.
+	f.w.Pickup(f.w.Batches[poolShipped][inproc.Hilltown][0], 0)
 	if _, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](
 		`document.querySelector("#reach-pickups").textContent.trim() === "3"`,
 		chromedp.WithPollingInterval(200*time.Millisecond), chromedp.WithPollingTimeout(15*time.Second),
@@ -250,8 +249,8 @@ func TestBrowserTrace(t *testing.T) {
 	for _, p := range []struct{ path, wait, shot string }{
 		{"/recalls/2", "#hub-reach", "recall-phone.png"},
 		{"/recalls", "#recall-table", "recalls-phone.png"},
-		{"/pools/3", "#recall-banner-2", "pool-recall-phone.png"},
-		{"/pools/2", "#hubs td.shipped", "pool-shipped-phone.png"},
+		{"/pools/1", "#recall-banner-2", "pool-recall-phone.png"},
+		{"/pools/1", "#hubs td.shipped", "pool-shipped-phone.png"},
 		{"/p/nothing/here", "#trace-problem", "provenance-unknown-phone.png"},
 	} {
 		run("phone "+p.path, chromedp.Navigate(srv.URL+p.path), chromedp.WaitVisible(chromedp.CSS(p.wait)))

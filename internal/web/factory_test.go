@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/xml"
 	"errors"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/internal/testenv/inproc"
 )
 
 // between returns the part of body from the element with id to the next
@@ -30,8 +32,8 @@ func between(t *testing.T, body, id string) string {
 }
 
 func TestFactoryConsole(t *testing.T) {
-	f := newFakes()
-	f.op.org = "acme-textiles"
+	f := newSite(t)
+	f.op.SetOrg(inproc.Acme)
 	s, _ := newTestServer(t, f)
 	body := page(t, s, "/factory", http.StatusOK)
 	contains(t, "factory console", body,
@@ -41,42 +43,49 @@ func TestFactoryConsole(t *testing.T) {
 
 	orders := between(t, body, "orders")
 	contains(t, "orders", orders,
-		`<tr id="order-7" class="late">`, `<a href="/production-orders/7">#7</a>`, `<code title="acme-textiles/linen-shirt">linen-shirt</code>`,
-		`<td class="num">64<span class="rel">20 made</span></td>`, "6 Jan 2026</time> <span class=\"badge err\">late</span>",
-		"linen fabric from Blue River Cotton promised for the 3rd, a day late", `<span class="badge status-in_progress">in progress</span>`,
-		`<a href="/pools/2">pool #2</a>`,
-		// Order 6: the plan now says a day earlier, and why.
-		`<span class="rel replan">plan now: <time datetime="2026-01-09T16:00:00Z"`, "the cutting table&#39;s second unit is free a day earlier",
+		`<tr id="order-3" class="late">`, `<a href="/production-orders/3">#3</a>`, `<code title="acme-textiles/linen-shirt">linen-shirt</code>`,
+		`<td class="num">30<span class="rel">30 made</span></td>`, "20 Jan 2026</time> <span class=\"badge err\">late</span>",
+		"linen fabric from Blue River Cotton promised for the 16th, a day late", `<span class="badge status-in_progress">in progress</span>`,
+		`<a href="/pools/4">pool #4</a>`,
+		// Order 4: the plan now says later than published, and why.
+		`<span class="rel replan">plan now: <time datetime="2026-02-16T09:00:00Z"`, "waits for merino-fabric from blue-river-cotton, due 2026-02-08",
 		`<span class="badge status-completed">completed</span>`)
-	lacks(t, "orders", orders, `<tr id="order-6" class="late">`, `<tr id="order-5" class="late">`) // a completed order is never late
+	lacks(t, "orders", orders, `<tr id="order-4" class="late">`, `<tr id="order-2" class="late">`, `<tr id="order-1" class="late">`) // a completed order is never late
 
+	plan, err := f.plans.Plan(context.Background(), inproc.Acme)
+	if err != nil || len(plan.Problems) != 1 {
+		t.Fatalf("Acme's plan: problems %q (%v)", plan.Problems, err)
+	}
 	gantt := between(t, body, "gantt")
 	contains(t, "gantt", gantt, `<div class="gantt-wrap"><svg class="gantt"`, `class="gantt-bar late"`, `class="gantt-today"`,
 		`<a href="/factory/gantt.svg?org=acme-textiles">`)
-	contains(t, "problems", between(t, body, "plan-problems"), "item acme-textiles/bamboo-socks has no routing")
-	contains(t, "planned work", between(t, body, "planned-work"), `<code title="wo:acme-textiles/linen-panel@d1">linen-panel</code>`,
-		`<tr class="late">`, "order:7")
+	contains(t, "problems", between(t, body, "plan-problems"), "acme-textiles/bamboo-socks has no item in the master data of acme-textiles")
+	contains(t, "planned work", between(t, body, "planned-work"), `<code title="wo:acme-textiles/linen-shirt@2026-01-18">linen-shirt</code>`,
+		`<tr class="late">`, "order-3")
 	contains(t, "planned purchases", between(t, body, "planned-purchases"), `<a href="/orgs/blue-river-cotton">blue-river-cotton</a>`,
-		`<span class="badge err">overdue</span>`, "indigo-dye")
+		`<span class="badge err">overdue</span>`, "merino-fabric")
 
 	neg := between(t, body, "negotiating")
-	contains(t, "negotiating", neg, `id="po-row-13"`, `id="po-row-12"`, `id="po-row-11"`, `id="po-row-10"`,
-		`<a href="/orgs/blue-river-cotton">Blue River Cotton</a>`, "¥5,265", "awaits the supplier",
-		`<span class="badge status-changes_proposed">changes proposed</span>`, "awaits the factory", "loom maintenance until the 12th")
-	lacks(t, "negotiating", neg, `id="po-row-9"`, `id="po-row-8"`)
+	contains(t, "negotiating", neg, `id="po-row-7"`, `id="po-row-6"`, `id="po-row-5"`, `id="po-row-4"`,
+		`<a href="/orgs/blue-river-cotton">Blue River Cotton</a>`, `<a href="/orgs/lakeside-dyeworks">Lakeside Dyeworks</a>`, "¥5,265", "awaits the supplier",
+		`<span class="badge status-changes_proposed">changes proposed</span>`, "awaits the factory", "loom maintenance until the 31st")
+	lacks(t, "negotiating", neg, `id="po-row-3"`, `id="po-row-2"`, `id="po-row-1"`)
 	other := between(t, body, "purchase-orders")
-	contains(t, "other POs", other, `id="po-row-9"`, `id="po-row-8"`, "no silk before February", "awaits shipment")
-	contains(t, "stock", between(t, body, "stock"), "<code>cotton-thread</code></td><td class=\"num\">12.5</td>", `<td class="num">40</td>`)
-	contains(t, "plan txs", between(t, body, "plan-txs"), "<code>production/po</code> purchase order to blue-river-cotton")
+	contains(t, "other POs", other, `id="po-row-3"`, `id="po-row-2"`, `id="po-row-1"`, "no silk before February", "awaits shipment",
+		`<span class="badge status-received">received</span>`)
+	contains(t, "stock", between(t, body, "stock"), "<code>cotton-thread</code></td><td class=\"num\">240</td>",
+		"<code>linen-fabric</code></td><td class=\"num\">50</td>", "<code>merino-fabric</code></td><td class=\"num\">18</td>")
+	contains(t, "plan txs", between(t, body, "plan-txs"), "<code>production/po</code> purchase order to blue-river-cotton",
+		"<code>production/plan_date</code> order 3 completes")
 	// Lots, linked to their provenance pages.
 	contains(t, "lots", between(t, body, "lots"), `<a class="lot" href="/p/acme-textiles/scarf-001"><code>acme-textiles/scarf-001</code></a>`,
 		"work order #2", `<code title="acme-textiles/wool-scarf">wool-scarf</code>`, `<span class="rel">50 reserved</span>`,
-		`<a class="lot" href="/p/blue-river-cotton/lf-0101"><code>blue-river-cotton/lf-0101</code></a> <a class="muted" href="/purchase-orders/9">PO #9</a>`)
+		`<a class="lot" href="/p/blue-river-cotton/lf-0101"><code>blue-river-cotton/lf-0101</code></a> <a class="muted" href="/purchase-orders/2">PO #2</a>`)
 }
 
 func TestFactoryViews(t *testing.T) {
 	// Another factory, from a hub's node: read-only.
-	f := newFakes()
+	f := newSite(t)
 	s, _ := newTestServer(t, f)
 	body := page(t, s, "/factory?org=acme-textiles", http.StatusOK)
 	contains(t, "other factory", body, "<h1>Acme Textiles</h1>", "viewed read-only", `class="gantt-bar`)
@@ -85,12 +94,17 @@ func TestFactoryViews(t *testing.T) {
 	// Without ?org=, a hub's node offers the factories.
 	body = page(t, s, "/factory", http.StatusOK)
 	contains(t, "chooser", body, "<h1>Factory console</h1>", "Hilltown Community Hub, this node&#39;s organization, is not a factory.",
-		`<a href="/factory?org=acme-textiles">Acme Textiles</a>`)
+		`<a href="/factory?org=acme-textiles">Acme Textiles</a>`, `<a href="/factory?org=sunrise-garments">Sunrise Garments</a>`)
 	lacks(t, "chooser", body, "Blue River Cotton")
 
-	// An org that is no factory, and ids that name nobody.
+	// A supplier plans too (its inputs, from the orders it accepted), but
+	// makes nothing of its own; an org that is neither is not planned; ids
+	// that name nobody are not found.
 	body = page(t, s, "/factory?org=blue-river-cotton", http.StatusOK)
-	contains(t, "supplier as factory", body, "Blue River Cotton is not a factory", "The plan could not be made: org blue-river-cotton is not a factory")
+	contains(t, "supplier", body, "Blue River Cotton is not a factory: it has no production of its own.", "No work centers")
+	body = page(t, s, "/factory?org=hilltown-hub", http.StatusOK)
+	contains(t, "hub as factory", body, "Hilltown Community Hub is not a factory",
+		"The plan could not be made: org hilltown-hub is not a factory (nor a supplier)")
 	for _, q := range []string{"nobody", "Not_An_Id", "%20"} {
 		body = page(t, s, "/factory?org="+q, http.StatusNotFound)
 		contains(t, q, body, "No member organization has the id")
@@ -98,17 +112,16 @@ func TestFactoryViews(t *testing.T) {
 
 	for _, c := range []struct {
 		name string
-		set  func(*fakes, *Config)
+		set  func(*site)
 		want string
 	}{
-		{"no operator", func(_ *fakes, c *Config) { c.Operator = nil }, "This node has no operator key"},
-		{"no org", func(f *fakes, _ *Config) { f.op.org = "" }, "belongs to no member organization yet"},
-		{"not a member", func(f *fakes, _ *Config) { f.op.org = "gone-factory" }, "gone-factory, which is not a member organization"},
+		{"no operator", func(f *site) { f.operator = nil }, "This node has no operator key"},
+		{"no org", func(f *site) { f.op.SetOrg("") }, "belongs to no member organization yet"},
+		{"not a member", func(f *site) { f.op.SetOrg("gone-factory") }, "gone-factory, which is not a member organization"},
 	} {
-		f := newFakes()
-		cfg := f.config()
-		c.set(f, &cfg)
-		s, err := newServer(cfg, func() time.Time { return testNow })
+		f := newSite(t)
+		c.set(f)
+		s, err := newServer(f.config(), func() time.Time { return testNow })
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -123,24 +136,22 @@ func TestFactoryViews(t *testing.T) {
 func TestFactoryWithoutPlan(t *testing.T) {
 	for _, c := range []struct {
 		name   string
-		set    func(*fakes, *Config)
+		plans  gongxu.PlanService
 		want   string
 		hidden string
 	}{
-		{"no planner", func(_ *fakes, c *Config) { c.Plans = nil }, "This node does not plan", ""},
-		{"refused", func(f *fakes, _ *Config) {
-			f.plans.err = gongxu.Errorf(gongxu.KindInvalid, "bill of materials has a cycle: a → b")
-		}, "The plan could not be made: bill of materials has a cycle: a → b", ""},
-		{"starting", func(f *fakes, _ *Config) { f.plans.err = gongxu.Errorf(gongxu.KindUnavailable, "starting") }, "The planner is not ready yet", ""},
-		{"broken", func(f *fakes, _ *Config) { f.plans.err = errors.New("mrp: /var/secret exploded") }, "The plan could not be computed; the node&#39;s log has the details.", "/var/secret"},
-		{"wrapped", func(f *fakes, _ *Config) {
-			f.plans.err = gongxu.Wrap(errors.New("sqlite: /var/secret locked"), "read master")
-		}, "The plan could not be computed", "/var/secret"},
+		{"no planner", nil, "This node does not plan", ""},
+		{"refused", inproc.Broken{Err: gongxu.Errorf(gongxu.KindInvalid, "bill of materials has a cycle: a → b")},
+			"The plan could not be made: bill of materials has a cycle: a → b", ""},
+		{"starting", inproc.Broken{Err: gongxu.Errorf(gongxu.KindUnavailable, "starting")}, "The planner is not ready yet", ""},
+		{"broken", inproc.Broken{Err: errors.New("mrp: /var/secret exploded")}, "The plan could not be computed; the node&#39;s log has the details.", "/var/secret"},
+		{"wrapped", inproc.Broken{Err: gongxu.Wrap(errors.New("sqlite: /var/secret locked"), "read master")},
+			"The plan could not be computed", "/var/secret"},
 	} {
-		f := newFakes()
-		f.op.org = "acme-textiles"
+		f := newSite(t)
+		f.op.SetOrg(inproc.Acme)
+		f.plans = c.plans
 		cfg := f.config()
-		c.set(f, &cfg)
 		var logs strings.Builder
 		cfg.Logger = newTextLogger(&logs)
 		s, err := newServer(cfg, func() time.Time { return testNow })
@@ -162,9 +173,22 @@ func TestFactoryWithoutPlan(t *testing.T) {
 }
 
 func TestGanttSVGFile(t *testing.T) {
-	f := newFakes()
-	f.op.org = "acme-textiles"
+	f := newSite(t)
+	f.op.SetOrg(inproc.Acme)
 	s, _ := newTestServer(t, f)
+	plan, err := f.plans.Plan(context.Background(), inproc.Acme)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bars := 0 // an operation of no duration is not drawn
+	for _, op := range plan.Ops {
+		if op.End > op.Start {
+			bars++
+		}
+	}
+	if bars < 6 {
+		t.Fatalf("Acme's plan has %d operations to draw", bars)
+	}
 	for _, target := range []string{"/factory/gantt.svg", "/factory/gantt.svg?org=acme-textiles"} {
 		res, body := do(t, s, "GET", target)
 		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "image/svg+xml; charset=utf-8" {
@@ -181,15 +205,15 @@ func TestGanttSVGFile(t *testing.T) {
 				t.Fatalf("%s: not well-formed: %v", target, err)
 			}
 		}
-		if n := strings.Count(body, `<g class="gantt-bar`); n != 6 {
-			t.Errorf("%s: %d bars", target, n)
+		if n := strings.Count(body, `<g class="gantt-bar`); n != bars {
+			t.Errorf("%s: %d bars, want %d", target, n, bars)
 		}
 	}
-	f.op.org = "hilltown-hub"
+	f.op.SetOrg(inproc.Hilltown)
 	for target, want := range map[string]string{
-		"/factory/gantt.svg":                       "No factory to chart",
-		"/factory/gantt.svg?org=nobody":            "No member organization has the id",
-		"/factory/gantt.svg?org=blue-river-cotton": "The plan of blue-river-cotton could not be made: org blue-river-cotton is not a factory",
+		"/factory/gantt.svg":                  "No factory to chart",
+		"/factory/gantt.svg?org=nobody":       "No member organization has the id",
+		"/factory/gantt.svg?org=hilltown-hub": "The plan of hilltown-hub could not be made: org hilltown-hub is not a factory (nor a supplier)",
 	} {
 		body := page(t, s, target, http.StatusNotFound)
 		contains(t, target, body, want)
@@ -197,26 +221,28 @@ func TestGanttSVGFile(t *testing.T) {
 }
 
 func TestProductionOrderPage(t *testing.T) {
-	f := newFakes()
+	f := newSite(t)
 	s, _ := newTestServer(t, f)
-	body := page(t, s, "/production-orders/7", http.StatusOK)
-	contains(t, "order 7", body, "<title>Production order 7 · gongxu</title>", "<h1>Production order #7</h1>",
+	body := page(t, s, "/production-orders/3", http.StatusOK)
+	contains(t, "order 3", body, "<title>Production order 3 · gongxu</title>", "<h1>Production order #3</h1>",
 		`<span class="badge status-in_progress">in progress</span>`, `<a href="/orgs/acme-textiles">Acme Textiles</a>`,
-		`<a href="/pools/2">pool #2 Linen shirt</a>`, `<a href="/factory?org=acme-textiles">factory console</a>`,
-		`<dd id="produced">20</dd>`, "6 Jan 2026 12:00 UTC</time> <span class=\"badge err\">late</span>",
-		`<dd id="plan-reason">linen fabric from Blue River Cotton promised for the 3rd, a day late</dd>`,
-		"pool 2 succeeded: 64 units", "re-planned: the linen fabric comes a day late", "work order 3 started",
-		"<td>#3</td>", `<a class="lot" href="/p/acme-textiles/blue-river-cotton/lf-0101"><code>acme-textiles/blue-river-cotton/lf-0101</code></a> 50`, `<td class="num">0.5</td>`, "No lots made yet.")
+		`<a href="/pools/4">pool #4 Linen shirt</a>`, `<a href="/factory?org=acme-textiles">factory console</a>`,
+		`<dd id="produced">0</dd>`, "20 Jan 2026 12:00 UTC</time> <span class=\"badge err\">late</span>",
+		`<dd id="plan-reason">linen fabric from Blue River Cotton promised for the 16th, a day late</dd>`,
+		"from pool 4", "work order 3 started", "planned completion 1768910400000: linen fabric from Blue River Cotton promised for the 16th",
+		"<td>#3</td>", `<td class="num">20</td>`, `<td class="num">0.5</td>`,
+		`<a class="lot" href="/p/acme-textiles/blue-river-cotton/lf-0101"><code>acme-textiles/blue-river-cotton/lf-0101</code></a> 50`,
+		"No lots made yet.")
 	// History oldest first.
-	if strings.Index(body, "pool 2 succeeded") > strings.Index(body, "work order 3 started") {
+	if strings.Index(body, "from pool 4") > strings.Index(body, "work order 3 started") {
 		t.Error("history out of order")
 	}
-	lacks(t, "order 7", body, "order-ready")
+	lacks(t, "order 3", body, "order-ready")
 
-	body = page(t, s, "/production-orders/5", http.StatusOK)
-	contains(t, "order 5", body, `<span class="badge status-completed">completed</span>`, `<a class="lot" href="/p/acme-textiles/scarf-001"><code>acme-textiles/scarf-001</code></a></td><td class="num">30</td>`,
-		"Output lots <span class=\"count\">1</span>")
-	lacks(t, "order 5", body, "badge err\">late", "from <a href=\"/pools/")
+	body = page(t, s, "/production-orders/2", http.StatusOK)
+	contains(t, "order 2", body, `<span class="badge status-completed">completed</span>`, `<a class="lot" href="/p/acme-textiles/scarf-001"><code>acme-textiles/scarf-001</code></a></td><td class="num">30</td>`,
+		"Output lots <span class=\"count\">1</span>", "work order 2 completed the quantity")
+	lacks(t, "order 2", body, "badge err\">late", "from <a href=\"/pools/")
 
 	for _, raw := range []string{"99", "0", "seven", "-1"} {
 		body := page(t, s, "/production-orders/"+raw, http.StatusNotFound)
@@ -225,34 +251,34 @@ func TestProductionOrderPage(t *testing.T) {
 }
 
 func TestPurchaseOrderPage(t *testing.T) {
-	f := newFakes()
-	f.op.org = "blue-river-cotton"
+	f := newSite(t)
+	f.op.SetOrg(inproc.Blue)
 	s, _ := newTestServer(t, f)
-	body := page(t, s, "/purchase-orders/10", http.StatusOK)
-	contains(t, "po 10", body, "<h1>Purchase order #10</h1>", `<span class="badge status-changes_proposed">changes proposed</span>`,
+	body := page(t, s, "/purchase-orders/4", http.StatusOK)
+	contains(t, "po 4", body, "<h1>Purchase order #4</h1>", `<span class="badge status-changes_proposed">changes proposed</span>`,
 		`<a href="/orgs/acme-textiles">Acme Textiles</a>`, `to <a href="/orgs/blue-river-cotton">Blue River Cotton</a>`, "¥2,800",
-		`id="proposal"`, `<td class="num">100</td>`, `<td class="changed"><time datetime="2026-01-14T00:00:00Z"`,
+		`id="proposal"`, `<td class="num">100</td>`, `<td class="changed"><time datetime="2026-02-01T00:00:00Z"`,
 		`<td class="num changed">¥27.50</td>`, `<td class="num">¥2,750</td>`,
 		`<span class="badge action-propose">propose</span> by <a href="/orgs/blue-river-cotton">blue-river-cotton</a>`,
-		"“loom maintenance until the 12th”", "100 <code>linen-fabric</code> by <time", "Nothing shipped yet.")
-	lacks(t, "po 10", body, `<td class="num changed">100</td>`, "Answer it in the supplier inbox")
+		"“loom maintenance until the 31st”", "100 <code>linen-fabric</code> by <time", "Nothing shipped yet.")
+	lacks(t, "po 4", body, `<td class="num changed">100</td>`, "Answer it in the supplier inbox")
 
-	body = page(t, s, "/purchase-orders/9", http.StatusOK)
-	contains(t, "po 9", body, `<span class="badge status-accepted">accepted</span>`,
-		`<time datetime="2026-01-01T00:00:00Z" title="1 Jan 2026 00:00 UTC">1 Jan 2026</time> <span class="badge err">later</span>`,
+	body = page(t, s, "/purchase-orders/2", http.StatusOK)
+	contains(t, "po 2", body, `<span class="badge status-accepted">accepted</span>`,
+		`<time datetime="2026-01-16T00:00:00Z" title="16 Jan 2026 00:00 UTC">16 Jan 2026</time> <span class="badge err">later</span>`,
 		"<h3>Shipment 1 <span class=\"muted\">· <time", `<td><a class="lot" href="/p/blue-river-cotton/lf-0101"><code>blue-river-cotton/lf-0101</code></a></td>`)
-	lacks(t, "po 9", body, `id="proposal"`)
+	lacks(t, "po 2", body, `id="proposal"`)
 
-	body = page(t, s, "/purchase-orders/8", http.StatusOK)
-	contains(t, "po 8", body, `<p class="alert" id="po-reason">Rejected by the supplier: no silk before February</p>`)
+	body = page(t, s, "/purchase-orders/3", http.StatusOK)
+	contains(t, "po 3", body, `<p class="alert" id="po-reason">Rejected by the supplier: no silk before February</p>`)
 
 	// The supplier's own machine gets a link to answer a sent order.
-	req := httptest.NewRequest("GET", "/purchase-orders/12", nil)
+	req := httptest.NewRequest("GET", "/purchase-orders/6", nil)
 	req.RemoteAddr = localAddr
 	rec := httptest.NewRecorder()
 	s.ServeHTTP(rec, req)
-	contains(t, "po 12 locally", rec.Body.String(), `<a class="button" href="/supplier#po-12">Answer it in the supplier inbox</a>`)
-	lacks(t, "po 12 from afar", page(t, s, "/purchase-orders/12", http.StatusOK), "Answer it")
+	contains(t, "po 6 locally", rec.Body.String(), `<a class="button" href="/supplier#po-6">Answer it in the supplier inbox</a>`)
+	lacks(t, "po 6 from afar", page(t, s, "/purchase-orders/6", http.StatusOK), "Answer it")
 
 	for _, raw := range []string{"99", "0", "x"} {
 		body := page(t, s, "/purchase-orders/"+raw, http.StatusNotFound)
@@ -261,26 +287,26 @@ func TestPurchaseOrderPage(t *testing.T) {
 }
 
 func TestPoolProduction(t *testing.T) {
-	f := newFakes()
+	f := newSite(t)
 	s, _ := newTestServer(t, f)
-	body := page(t, s, "/pools/2", http.StatusOK)
+	body := page(t, s, "/pools/4", http.StatusOK)
 	prod := between(t, body, "production")
-	contains(t, "pool 2", prod, `<a href="/production-orders/7">Production order #7</a> <span class="badge status-in_progress">in progress</span>`,
-		"64 <span class=\"muted\">(20 made)</span>", `<span class="badge err">late</span>`,
-		`<dd id="plan-reason">linen fabric from Blue River Cotton promised for the 3rd, a day late</dd>`)
-	lacks(t, "pool 2", prod, "pool-ready")
-	lacks(t, "pool 3", page(t, s, "/pools/3", http.StatusOK), `id="production"`)
+	contains(t, "pool 4", prod, `<a href="/production-orders/3">Production order #3</a> <span class="badge status-in_progress">in progress</span>`,
+		"<dt>Quantity</dt><dd>64</dd>", `<span class="badge err">late</span>`,
+		`<dd id="plan-reason">linen fabric from Blue River Cotton promised for the 16th, a day late</dd>`)
+	lacks(t, "pool 4", prod, "pool-ready")
+	lacks(t, "pool 5", page(t, s, "/pools/5", http.StatusOK), `id="production"`)
 
-	// The order completes; the pool is ready: finished lots wait for the hubs.
-	f.prod.orders[0].Status, f.prod.orders[0].Produced = gongxu.OrderCompleted, 64000
-	f.pools.pools[2].Status = gongxu.PoolReady
-	f.pools.pools[2].History = append(f.pools.pools[2].History, gongxu.PoolChange{Status: gongxu.PoolReady, Time: fakeBlockMs - hourMs, Height: 40, Reason: "production order 7 completed"})
-	body = page(t, s, "/pools/2", http.StatusOK)
+	// The work order completes the order; the pool is ready: finished lots
+	// wait for the hubs.
+	f.w.Send(inproc.Acme, "production/wo_complete", inproc.M{"wo": f.w.ShirtWO, "produced": 64_000, "scrapped": 500,
+		"outputs": []inproc.M{{"code": "linen-shirt-0001", "qty": 64_000}}})
+	body = page(t, s, "/pools/4", http.StatusOK)
 	contains(t, "ready pool", body, `<span class="badge status-ready">ready</span>`, `id="pool-ready"`, "the finished lots wait for the hubs",
-		`<span class="badge status-completed">completed</span>`, "production order 7 completed")
+		`<span class="badge status-completed">completed</span>`, "production order 3 completed")
 	lacks(t, "ready pool", between(t, body, "production"), "badge err\">late")
 	contains(t, "ready pool card", page(t, s, "/pools", http.StatusOK), `<span class="badge status-ready">ready</span>`)
-	contains(t, "ready order", page(t, s, "/production-orders/7", http.StatusOK), `id="order-ready"`)
+	contains(t, "ready order", page(t, s, "/production-orders/3", http.StatusOK), `id="order-ready"`)
 
 	// Without Production the pool page has no production section, and there
 	// are no production pages.
@@ -290,17 +316,17 @@ func TestPoolProduction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	body = page(t, s2, "/pools/2", http.StatusOK)
+	body = page(t, s2, "/pools/4", http.StatusOK)
 	lacks(t, "no production", body, `id="production"`, `href="/factory"`, `href="/supplier"`)
-	for _, p := range []string{"/factory", "/factory/gantt.svg", "/production-orders/7", "/purchase-orders/12", "/supplier"} {
+	for _, p := range []string{"/factory", "/factory/gantt.svg", "/production-orders/3", "/purchase-orders/6", "/supplier"} {
 		page(t, s2, p, http.StatusNotFound)
 	}
 }
 
 func TestProductionErrors(t *testing.T) {
-	for _, target := range []string{"/factory?org=acme-textiles", "/production-orders/7", "/purchase-orders/12", "/pools/2"} {
-		f := newFakes()
-		f.prod.err = errors.New("sqlite: /var/secret/read.db is locked")
+	f := newSite(t)
+	for _, target := range []string{"/factory?org=acme-textiles", "/production-orders/3", "/purchase-orders/6", "/pools/4"} {
+		f.prod = inproc.Broken{Err: errors.New("sqlite: /var/secret/read.db is locked")}
 		s, logs := newTestServer(t, f)
 		body := page(t, s, target, http.StatusInternalServerError)
 		lacks(t, target, body, "/var/secret")

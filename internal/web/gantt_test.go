@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/internal/testenv/inproc"
 )
 
 // ganttBarXY is a bar of a Gantt chart as drawn.
@@ -144,10 +146,9 @@ func checkGanttGeometry(t *testing.T, doc ganttDoc, exact bool) {
 }
 
 func TestGanttChart(t *testing.T) {
-	f := newFakes()
-	pv := f.plans.views["acme-textiles"]
-	day0 := dayFloor(fakeBlockMs)
-	svg := string(GanttChart(pv, fakeBlockMs))
+	pv := samplePlan(ganttBlock)
+	day0 := dayFloor(ganttBlock)
+	svg := string(GanttChart(pv, ganttBlock))
 	doc := parseGantt(t, svg)
 
 	if len(doc.Bars) != 6 { // the operation of no duration is not drawn
@@ -191,7 +192,7 @@ func TestGanttChart(t *testing.T) {
 		}
 	}
 	// Today's line at the latest block.
-	want := float64(ganttLeft) + float64(fakeBlockMs-day0)*ganttPlotW/float64(9*dayMillis)
+	want := float64(ganttLeft) + float64(ganttBlock-day0)*ganttPlotW/float64(9*dayMillis)
 	if d := float64(doc.Today) - want; doc.Today < 0 || d < -1 || d > 1 {
 		t.Errorf("today at %d, want %.1f", doc.Today, want)
 	}
@@ -241,12 +242,12 @@ func TestGanttNeverOverlaps(t *testing.T) {
 
 func TestGanttEdges(t *testing.T) {
 	// No work centers, no operations: a chart that says so.
-	doc := parseGantt(t, string(GanttChart(gongxu.PlanView{}, fakeBlockMs)))
+	doc := parseGantt(t, string(GanttChart(gongxu.PlanView{}, ganttBlock)))
 	if !strings.Contains(doc.Text, "No work centers") || len(doc.Bars) != 0 {
 		t.Errorf("empty plan: %q", doc.Text)
 	}
 	wcs := []gongxu.WorkCenter{{ID: "line", Capacity: 1}, {ID: "robots", Capacity: 400}}
-	doc = parseGantt(t, string(GanttChart(gongxu.PlanView{WorkCenters: wcs}, fakeBlockMs)))
+	doc = parseGantt(t, string(GanttChart(gongxu.PlanView{WorkCenters: wcs}, ganttBlock)))
 	if !strings.Contains(doc.Text, "Nothing scheduled") || !slices.Equal(doc.Rows, []string{"line", "robots #1"}) {
 		t.Errorf("idle plan: rows %q, text %q", doc.Rows, doc.Text)
 	}
@@ -256,7 +257,7 @@ func TestGanttEdges(t *testing.T) {
 
 	// A large work center shows only its busy units; an operation on a work
 	// center the plan does not list still gets its row; names are escaped.
-	day := dayFloor(fakeBlockMs)
+	day := dayFloor(ganttBlock)
 	pv := gongxu.PlanView{Factory: "f", WorkCenters: wcs,
 		Work: []gongxu.PlannedWork{{ID: "w1", Item: `f/<b>&"x"`}},
 		Ops: []gongxu.ScheduledOp{
@@ -301,5 +302,88 @@ func TestFitText(t *testing.T) {
 		if got := fitText(c.s, c.n); got != c.want {
 			t.Errorf("fitText(%q, %d) = %q, want %q", c.s, c.n, got, c.want)
 		}
+	}
+}
+
+// TestGanttOfARealPlan draws the plan the planner makes of the World's
+// factory: every operation of some duration is a bar, on its work center's
+// rows, between the axis's days, none overlapping another on its row.
+func TestGanttOfARealPlan(t *testing.T) {
+	f := newSite(t)
+	pv, err := f.plans.Plan(context.Background(), inproc.Acme)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := parseGantt(t, string(GanttChart(pv, inproc.End)))
+	bars := 0
+	for _, op := range pv.Ops {
+		if op.End > op.Start {
+			bars++
+		}
+	}
+	if len(doc.Bars) != bars || bars == 0 {
+		t.Fatalf("%d bars, want %d", len(doc.Bars), bars)
+	}
+	checkGanttGeometry(t, doc, true)
+	if want := []string{"cutting #1", "cutting #2", "pressing", "sewing #1", "sewing #2", "sewing #3"}; !slices.Equal(doc.Rows, want) {
+		t.Errorf("rows %q, want %q", doc.Rows, want)
+	}
+}
+
+// ganttBlock is the latest block of the sample plan: 2026-01-01T08:00:41Z.
+const ganttBlock = int64(1_767_254_441_000)
+
+// samplePlan is a plan as the planner makes one, written out to draw from
+// (GanttChart draws any plan; this one has what its geometry tests need):
+// linen panels cut for the shirts, the shirts sewn and pressed (late: due
+// on day 5, done on day 5 at noon), the jackets cut, sewn and pressed on
+// the other units, one operation of no duration, around a latest block at
+// block (unix ms).
+func samplePlan(block int64) gongxu.PlanView {
+	const hourMs, dayMs = int64(3600 * 1000), int64(24 * 3600 * 1000)
+	day0 := dayFloor(block) // the latest block's day, 00:00 UTC
+	const acme, blue = gongxu.OrgID("acme-textiles"), gongxu.OrgID("blue-river-cotton")
+	shirt, jacket := gongxu.ItemID("acme-textiles/linen-shirt"), gongxu.ItemID("acme-textiles/merino-jacket")
+	panel := gongxu.ItemID("acme-textiles/linen-panel")
+	wPanel, wShirt, wJacket := "wo:acme-textiles/linen-panel@d1", "wo:acme-textiles/linen-shirt@d5", "wo:acme-textiles/merino-jacket@d20"
+	calendar := gongxu.Calendar{Weekly: []gongxu.Shift{{Weekday: 1, StartMin: 480, EndMin: 1020}}}
+	return gongxu.PlanView{
+		Factory: acme, At: block,
+		Orders: []gongxu.PlannedOrder{
+			{Order: 7, Product: shirt, Qty: 64000, Due: day0 + 5*dayMs, Completion: day0 + 5*dayMs + 12*hourMs, Published: day0 + 5*dayMs + 12*hourMs, Late: true,
+				Reason: "linen fabric from Blue River Cotton promised for the 3rd, a day late"},
+			{Order: 6, Product: jacket, Qty: 120000, Due: day0 + 20*dayMs, Completion: day0 + 8*dayMs + 16*hourMs, Published: day0 + 9*dayMs,
+				Reason: "the cutting table's second unit is free a day earlier"},
+		},
+		Purchases: []gongxu.PlannedPurchase{
+			{ID: "po:silk-lining@d6", Supplier: blue, Item: "silk-lining", Qty: 20000, Release: block - dayMs, Due: day0 + 6*dayMs, Pegging: []string{"order:6"}},
+			{ID: "po:indigo-dye@d9", Supplier: "lakeside-dyeworks", Item: "indigo-dye", Qty: 8000, Release: day0 + 2*dayMs, Due: day0 + 9*dayMs, Pegging: []string{"order:6"}},
+		},
+		Work: []gongxu.PlannedWork{
+			{ID: wPanel, Item: panel, Qty: 64000, Start: day0, Due: day0 + dayMs, Pegging: []string{"order:7"}},
+			{ID: wShirt, Item: shirt, Qty: 64000, Start: day0 + dayMs, Due: day0 + 5*dayMs, Pegging: []string{"order:7"}, Delivers: []string{"order:7"}},
+			{ID: wJacket, Item: jacket, Qty: 120000, Start: day0 + dayMs, Due: day0 + 20*dayMs, Pegging: []string{"order:6"}, Delivers: []string{"order:6"}},
+		},
+		Dates: []gongxu.OrderDate{
+			{Work: wPanel, Item: panel, Ready: day0, Completion: day0 + dayMs + 4*hourMs, Due: day0 + dayMs, Late: false},
+			{Work: wShirt, Item: shirt, Ready: day0 + 2*dayMs, Completion: day0 + 5*dayMs + 12*hourMs, Due: day0 + 5*dayMs, Late: true},
+			{Work: wJacket, Item: jacket, Ready: day0 + dayMs, Completion: day0 + 8*dayMs + 16*hourMs, Due: day0 + 20*dayMs},
+		},
+		Ops: []gongxu.ScheduledOp{
+			{Work: wPanel, Op: 1, WorkCenter: "cutting", Unit: 0, Start: day0 + 2*hourMs, End: day0 + dayMs + 4*hourMs},
+			{Work: wShirt, Op: 1, WorkCenter: "sewing", Unit: 0, Start: day0 + 2*dayMs + 8*hourMs, End: day0 + 5*dayMs + 2*hourMs},
+			{Work: wShirt, Op: 2, WorkCenter: "pressing", Unit: 0, Start: day0 + 5*dayMs + 2*hourMs, End: day0 + 5*dayMs + 12*hourMs},
+			{Work: wJacket, Op: 1, WorkCenter: "cutting", Unit: 1, Start: day0 + dayMs, End: day0 + 3*dayMs},
+			{Work: wJacket, Op: 2, WorkCenter: "sewing", Unit: 1, Start: day0 + 3*dayMs, End: day0 + 8*dayMs},
+			{Work: wJacket, Op: 3, WorkCenter: "pressing", Unit: 0, Start: day0 + 8*dayMs, End: day0 + 8*dayMs + 16*hourMs},
+			{Work: wJacket, Op: 4, WorkCenter: "pressing", Unit: 0, Start: day0 + 8*dayMs + 16*hourMs, End: day0 + 8*dayMs + 16*hourMs}, // no duration
+		},
+		WorkCenters: []gongxu.WorkCenter{
+			{ID: "cutting", Capacity: 2, Calendar: calendar},
+			{ID: "sewing", Capacity: 3, Calendar: calendar},
+			{ID: "pressing", Capacity: 1, Calendar: calendar},
+		},
+		Txs:      []gongxu.PlanTx{{Type: "production/po", Summary: "purchase order to blue-river-cotton: 20 silk-lining by the 6th", Body: []byte(`{}`)}},
+		Problems: []string{"item acme-textiles/bamboo-socks has no routing: its orders are not scheduled"},
 	}
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/gongxu-network/gongxu"
@@ -41,10 +42,10 @@ func TestGoodsLabels(t *testing.T) {
 	}
 
 	for in, want := range map[string]string{
-		gongxu.PledgeURN(hash("7"), 4):   "77777777…CAFE:4",
-		gongxu.DirectPledgeURN(3, 12):    "#12 of pool 3",
-		"urn:gongxu:pledge:abc":          "abc",
-		"urn:example:something-else:123": "urn:exam…:123",
+		gongxu.PledgeURN(strings.Repeat("7", 60)+"CAFE", 4): "77777777…CAFE:4",
+		gongxu.DirectPledgeURN(3, 12):                       "#12 of pool 3",
+		"urn:gongxu:pledge:abc":                             "abc",
+		"urn:example:something-else:123":                    "urn:exam…:123",
 	} {
 		if got := pledgeLabel(in); got != want {
 			t.Errorf("pledgeLabel(%q) = %q, want %q", in, got, want)

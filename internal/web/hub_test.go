@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/internal/testenv/inproc"
 )
 
 const localAddr = "127.0.0.1:53124"
@@ -49,10 +51,10 @@ func csrfOf(t *testing.T, body string) string {
 }
 
 func TestHubForm(t *testing.T) {
-	f := newFakes()
+	f := newSite(t)
 	s, _ := newTestServer(t, f)
 	sess := signIn(t, s, localAddr)
-	res, body := hubGet(t, s, "/hub?pool=4", localAddr, sess)
+	res, body := hubGet(t, s, "/hub?pool=6", localAddr, sess)
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("status %d\n%s", res.StatusCode, body)
 	}
@@ -61,11 +63,12 @@ func TestHubForm(t *testing.T) {
 	}
 	tok := csrfOf(t, body)
 	contains(t, "hub form", body, `<a href="/orgs/hilltown-hub">Hilltown Community Hub</a>`, `<form class="card hub-form" method="post" action="/hub" id="hub-form">`,
-		`<optgroup label="#3 Merino wool jacket · ¥129 per unit escrowed">`,
-		`<option value="3/m-navy">#3 Merino wool jacket · M / navy (m-navy)</option>`, `<option value="3/l-navy">#3 Merino wool jacket · L / navy (l-navy)</option>`,
-		`<optgroup label="#4 Bamboo socks, 5 pairs · ¥45 per unit escrowed · cases of 10">`,
-		`<option value="4/" selected>#4 Bamboo socks, 5 pairs</option>`, // preselected by ?pool=4
+		`<optgroup label="#5 Merino wool jacket · ¥129 per unit escrowed">`,
+		`<option value="5/m-navy">#5 Merino wool jacket · M / navy (m-navy)</option>`, `<option value="5/l-navy">#5 Merino wool jacket · L / navy (l-navy)</option>`,
+		`<optgroup label="#6 Bamboo socks, 5 pairs · ¥45 per unit escrowed · cases of 10">`,
+		`<option value="6/" selected>#6 Bamboo socks, 5 pairs</option>`, // preselected by ?pool=6
 		`<a href="/hub" aria-current="page">Hub</a>`, "Signed in as tests")
+	lacks(t, "hub form", body, `value="1/`, `value="2/`, `value="3/`, `value="4/`) // closed pools
 
 	// Each rendering has its own token, so that two tabs both work.
 	_, body = hubGet(t, s, "/hub", localAddr, sess)
@@ -74,12 +77,12 @@ func TestHubForm(t *testing.T) {
 	}
 
 	// Not signed in: the page says so and links to the sign-in, with no form.
-	res, body = hubGet(t, s, "/hub?pool=4", localAddr, nil)
+	res, body = hubGet(t, s, "/hub?pool=6", localAddr, nil)
 	if res.StatusCode != http.StatusOK {
 		t.Errorf("not signed in: status %d", res.StatusCode)
 	}
 	contains(t, "not signed in", body, `id="hub-problem"`, "sign in with an API token of this node to record walk-in pledges",
-		`<a class="button" href="/signin?next=%2Fhub%3Fpool%3D4" id="hub-signin">Sign in</a>`)
+		`<a class="button" href="/signin?next=%2Fhub%3Fpool%3D6" id="hub-signin">Sign in</a>`)
 	lacks(t, "not signed in", body, "<form class=\"card hub-form\"", `name="csrf"`)
 
 	// Signed in, but asked for under another name (DNS rebinding): no form.
@@ -99,18 +102,17 @@ func TestHubForm(t *testing.T) {
 func TestHubExplains(t *testing.T) {
 	for _, c := range []struct {
 		name string
-		set  func(*fakes, *Config)
+		set  func(*site)
 		want string
 	}{
-		{"no operator", func(_ *fakes, c *Config) { c.Operator = nil }, "This node has no operator key"},
-		{"no org", func(f *fakes, _ *Config) { f.op.org = "" }, "belongs to no member organization yet"},
-		{"not a member", func(f *fakes, _ *Config) { f.op.org = "gone-hub" }, "gone-hub, which is not a member organization"},
-		{"not a hub", func(f *fakes, _ *Config) { f.op.org = "acme-textiles" }, "Acme Textiles is not a hub."},
+		{"no operator", func(f *site) { f.operator = nil }, "This node has no operator key"},
+		{"no org", func(f *site) { f.op.SetOrg("") }, "belongs to no member organization yet"},
+		{"not a member", func(f *site) { f.op.SetOrg("gone-hub") }, "gone-hub, which is not a member organization"},
+		{"not a hub", func(f *site) { f.op.SetOrg(inproc.Acme) }, "Acme Textiles is not a hub."},
 	} {
-		f := newFakes()
-		cfg := f.config()
-		c.set(f, &cfg)
-		s, err := newServer(cfg, func() time.Time { return testNow })
+		f := newSite(t)
+		c.set(f)
+		s, err := newServer(f.config(), func() time.Time { return testNow })
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -125,10 +127,11 @@ func TestHubExplains(t *testing.T) {
 			lacks(t, c.name, body, `href="/hub"`) // not in the navigation
 		}
 		// A post changes nothing either, not even with a token of this form.
+		h := f.w.Height()
 		tok := s.sessions.issue(s.sessions.get(request("GET", "/", nil, localAddr, []*http.Cookie{sess})), hubGuard.Form)
-		res, _ = hubPost(t, s, localAddr, sess, url.Values{"csrf": {tok}, "item": {"3/m-navy"}, "qty": {"1"}})
-		if res.StatusCode != http.StatusConflict || len(f.op.sends()) != 0 {
-			t.Errorf("%s: POST status %d, %d sends", c.name, res.StatusCode, len(f.op.sends()))
+		res, _ = hubPost(t, s, localAddr, sess, url.Values{"csrf": {tok}, "item": {"5/m-navy"}, "qty": {"1"}})
+		if res.StatusCode != http.StatusConflict || len(f.sent()) != 0 || f.w.Height() != h {
+			t.Errorf("%s: POST status %d, %d sends", c.name, res.StatusCode, len(f.sent()))
 		}
 	}
 }
@@ -136,16 +139,17 @@ func TestHubExplains(t *testing.T) {
 // TestHubRecordsWalkIn posts a paid walk-in pledge: a deposit of qty × the
 // first-tier price, then a one-leaf batch, then the receipt.
 func TestHubRecordsWalkIn(t *testing.T) {
-	f := newFakes()
+	f := newSite(t)
+	ctx := context.Background()
 	s, logs := newTestServer(t, f)
 	sess, tok := openHubForm(t, s)
-	res, body := hubPost(t, s, localAddr, sess, url.Values{"csrf": {tok}, "item": {"3/m-navy"}, "qty": {"2"}, "paid": {"yes"}},
+	res, body := hubPost(t, s, localAddr, sess, url.Values{"csrf": {tok}, "item": {"5/m-navy"}, "qty": {"2"}, "paid": {"yes"}},
 		"Sec-Fetch-Site", "same-origin", "Origin", "http://"+nodeHost)
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("status %d\n%s\n%s", res.StatusCode, body, logs)
 	}
-	sends := f.op.sends()
-	if len(sends) != 2 || sends[0].Type != "settle/deposit" || sends[1].Type != "pool/batch" {
+	sends := f.sent()
+	if len(sends) != 2 || sends[0].Type != "settle/deposit" || sends[1].Type != "pool/batch" || sends[0].Result.Code != 0 || sends[1].Result.Code != 0 {
 		t.Fatalf("sends %+v", sends)
 	}
 	var dep map[string]any
@@ -166,22 +170,26 @@ func TestHubRecordsWalkIn(t *testing.T) {
 	if err := json.Unmarshal(sends[1].Body, &batch); err != nil {
 		t.Fatal(err)
 	}
-	if batch.Pool != 3 || len(batch.Leaves) != 1 || batch.Leaves[0].Variant != "m-navy" || batch.Leaves[0].Qty != 2 ||
+	if batch.Pool != 5 || len(batch.Leaves) != 1 || batch.Leaves[0].Variant != "m-navy" || batch.Leaves[0].Qty != 2 ||
 		!regexp.MustCompile(`^[0-9a-f]{32}$`).MatchString(batch.Leaves[0].ID) {
 		t.Fatalf("batch body %s", sends[1].Body)
 	}
 	leaf := batch.Leaves[0].ID
-	batchTx := strings.Repeat("0", 59) + "F00D2"
+	batchTx := sends[1].Result.Hash
 	contains(t, "receipt", body, "<h1>Pledge recorded</h1>", `<p class="leaf-id mono" id="leaf-id">`+leaf+`</p>`,
-		`<a href="/pools/3">#3 Merino wool jacket</a>`, "M / navy (m-navy)", `<dd id="receipt-qty">2</dd>`, "¥258",
+		`<a href="/pools/5">#5 Merino wool jacket</a>`, "M / navy (m-navy)", `<dd id="receipt-qty">2</dd>`, "¥258",
 		`href="/txs/`+batchTx+`">`+batchTx+`</a>`, "index 0",
 		`<a id="receipt-link" href="/v1/batches/`+batchTx+`/receipts/0">`, "cash at the hub, deposit")
+	// On the ledger: the pool holds two more units, the hub's account the deposit.
+	if p, err := f.w.Read().Pool(ctx, 5); err != nil || p.Total != 90 || p.Pledges != 32 {
+		t.Errorf("pool 5 after the pledge: %d from %d pledges (%v)", p.Total, p.Pledges, err)
+	}
 
 	// The token is spent: the same form posted again (a double click, a
 	// replay) records nothing and says so, with what the first did.
-	res, body = hubPost(t, s, localAddr, sess, url.Values{"csrf": {tok}, "item": {"3/m-navy"}, "qty": {"2"}, "paid": {"yes"}})
-	if res.StatusCode != http.StatusConflict || len(f.op.sends()) != 2 {
-		t.Errorf("replayed form: status %d, %d sends", res.StatusCode, len(f.op.sends()))
+	res, body = hubPost(t, s, localAddr, sess, url.Values{"csrf": {tok}, "item": {"5/m-navy"}, "qty": {"2"}, "paid": {"yes"}})
+	if res.StatusCode != http.StatusConflict || len(f.sent()) != 2 {
+		t.Errorf("replayed form: status %d, %d sends", res.StatusCode, len(f.sent()))
 	}
 	contains(t, "replay", body, "Already submitted", "recorded only once", "It was recorded: the pledge is in transaction "+batchTx,
 		`<a class="button" href="/hub" id="problem-link">Open the form again</a>`)
@@ -206,18 +214,18 @@ func equalJSON(a, b map[string]any) bool {
 }
 
 func TestHubUnpaid(t *testing.T) {
-	f := newFakes()
+	f := newSite(t)
 	s, _ := newTestServer(t, f)
 	sess, tok := openHubForm(t, s)
-	res, body := hubPost(t, s, localAddr, sess, url.Values{"csrf": {tok}, "item": {"4/"}, "qty": {"20"}})
+	res, body := hubPost(t, s, localAddr, sess, url.Values{"csrf": {tok}, "item": {"6/"}, "qty": {"20"}})
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("status %d\n%s", res.StatusCode, body)
 	}
-	sends := f.op.sends()
-	if len(sends) != 1 || sends[0].Type != "pool/batch" {
+	sends := f.sent()
+	if len(sends) != 1 || sends[0].Type != "pool/batch" || sends[0].Result.Code != 0 {
 		t.Fatalf("sends %+v", sends)
 	}
-	m := regexp.MustCompile(`^\{"pool":4,"leaves":\[\{"id":"[0-9a-f]{32}","qty":20,"commit":"([0-9a-f]{64})"\}\]\}$`).FindSubmatch(sends[0].Body)
+	m := regexp.MustCompile(`^\{"pool":6,"leaves":\[\{"id":"[0-9a-f]{32}","qty":20,"commit":"([0-9a-f]{64})"\}\]\}$`).FindSubmatch(sends[0].Body)
 	if m == nil {
 		t.Fatalf("batch body %s", sends[0].Body)
 	}
@@ -239,10 +247,10 @@ func TestHubUnpaid(t *testing.T) {
 // session or without a form token of this session is refused before
 // anything is sent.
 func TestHubRefusesOtherMachines(t *testing.T) {
-	f := newFakes()
+	f := newSite(t)
 	s, logs := newTestServer(t, f)
 	sess, tok := openHubForm(t, s)
-	form := url.Values{"csrf": {tok}, "item": {"3/m-navy"}, "qty": {"1"}, "paid": {"yes"}}
+	form := url.Values{"csrf": {tok}, "item": {"5/m-navy"}, "qty": {"1"}, "paid": {"yes"}}
 	for _, remote := range []string{"192.0.2.7:4000", "10.0.0.2:80", "[2001:db8::1]:443", "[::ffff:192.0.2.7]:1"} {
 		res, body := hubPost(t, s, remote, sess, form)
 		if res.StatusCode != http.StatusForbidden {
@@ -266,8 +274,8 @@ func TestHubRefusesOtherMachines(t *testing.T) {
 		"not signed in":   {nil, form, nil, 401},
 		"made-up session": {&http.Cookie{Name: sessionCookie, Value: strings.Repeat("ab", 32)}, form, nil, 401},
 		"another session": {other, form, nil, 403},
-		"no field":        {sess, url.Values{"item": {"3/m-navy"}, "qty": {"1"}}, nil, 403},
-		"other token":     {sess, url.Values{"csrf": {strings.Repeat("0", 64)}, "item": {"3/m-navy"}, "qty": {"1"}}, nil, 403},
+		"no field":        {sess, url.Values{"item": {"5/m-navy"}, "qty": {"1"}}, nil, 403},
+		"other token":     {sess, url.Values{"csrf": {strings.Repeat("0", 64)}, "item": {"5/m-navy"}, "qty": {"1"}}, nil, 403},
 		"too large":       {sess, url.Values{"csrf": {tok}, "item": {strings.Repeat("x", maxForm)}}, nil, 400},
 	} {
 		res, body := hubPost(t, s, localAddr, c.sess, c.form, c.header...)
@@ -278,18 +286,18 @@ func TestHubRefusesOtherMachines(t *testing.T) {
 			contains(t, name, body, "Sign in first", `href="/signin?next=%2Fhub"`)
 		}
 	}
-	if n := len(f.op.sends()); n != 0 {
+	if n := len(f.sent()); n != 0 {
 		t.Errorf("%d messages sent", n)
 	}
 	// None of that spent the token: the form still works, once.
-	if res, _ := hubPost(t, s, localAddr, sess, form, "Origin", "http://"+nodeHost); res.StatusCode != http.StatusOK || len(f.op.sends()) != 2 {
-		t.Errorf("the form after the refusals: status %d, %d sends", res.StatusCode, len(f.op.sends()))
+	if res, _ := hubPost(t, s, localAddr, sess, form, "Origin", "http://"+nodeHost); res.StatusCode != http.StatusOK || len(f.sent()) != 2 {
+		t.Errorf("the form after the refusals: status %d, %d sends", res.StatusCode, len(f.sent()))
 	}
 	// IPv6 loopback is this machine.
 	sess6 := signIn(t, s, "[::1]:5000")
 	_, body := hubGet(t, s, "/hub", "[::1]:5000", sess6)
-	res, _ := hubPost(t, s, "[::1]:5000", sess6, url.Values{"csrf": {csrfOf(t, body)}, "item": {"3/l-navy"}, "qty": {"1"}})
-	if res.StatusCode != http.StatusOK || len(f.op.sends()) != 3 {
+	res, _ := hubPost(t, s, "[::1]:5000", sess6, url.Values{"csrf": {csrfOf(t, body)}, "item": {"5/l-navy"}, "qty": {"1"}})
+	if res.StatusCode != http.StatusOK || len(f.sent()) != 3 {
 		t.Errorf("from ::1: status %d", res.StatusCode)
 	}
 }
@@ -298,10 +306,10 @@ func TestHubRefusesOtherMachines(t *testing.T) {
 // click) record one pledge and one deposit; the other gets "already
 // submitted".
 func TestHubDoubleSubmit(t *testing.T) {
-	f := newFakes()
+	f := newSite(t)
 	s, _ := newTestServer(t, f)
 	sess, tok := openHubForm(t, s)
-	form := url.Values{"csrf": {tok}, "item": {"3/m-navy"}, "qty": {"1"}, "paid": {"yes"}}
+	form := url.Values{"csrf": {tok}, "item": {"5/m-navy"}, "qty": {"1"}, "paid": {"yes"}}
 	const n = 8
 	codes := make(chan int, n)
 	var wg sync.WaitGroup
@@ -323,7 +331,7 @@ func TestHubDoubleSubmit(t *testing.T) {
 	if got[http.StatusOK] != 1 || got[http.StatusConflict] != n-1 {
 		t.Errorf("statuses %v: want one 200 and %d 409", got, n-1)
 	}
-	if sends := f.op.sends(); len(sends) != 2 || sends[0].Type != "settle/deposit" || sends[1].Type != "pool/batch" {
+	if sends := f.sent(); len(sends) != 2 || sends[0].Type != "settle/deposit" || sends[1].Type != "pool/batch" {
 		t.Errorf("sent %d messages, want one deposit and one batch", len(sends))
 	}
 }
@@ -332,43 +340,44 @@ func TestHubDoubleSubmit(t *testing.T) {
 // used still works once; one the session dropped (too many renderings
 // since) or of another form is refused.
 func TestHubOldTokenRefused(t *testing.T) {
-	f := newFakes()
+	f := newSite(t)
 	s, _ := newTestServer(t, f)
 	sess, first := openHubForm(t, s)
 	for range maxFormTokens {
 		hubBodyAfter(t, s, sess)
 	}
-	res, body := hubPost(t, s, localAddr, sess, url.Values{"csrf": {first}, "item": {"3/m-navy"}, "qty": {"1"}})
-	if res.StatusCode != http.StatusForbidden || len(f.op.sends()) != 0 {
-		t.Errorf("dropped token: status %d, %d sends", res.StatusCode, len(f.op.sends()))
+	res, body := hubPost(t, s, localAddr, sess, url.Values{"csrf": {first}, "item": {"5/m-navy"}, "qty": {"1"}})
+	if res.StatusCode != http.StatusForbidden || len(f.sent()) != 0 {
+		t.Errorf("dropped token: status %d, %d sends", res.StatusCode, len(f.sent()))
 	}
 	contains(t, "dropped", body, "expired or was not given to this session", "Open the hub page again")
 }
 
 func TestHubBadInput(t *testing.T) {
+	f := newSite(t)
+	s, _ := newTestServer(t, f)
+	h := f.w.Height()
 	for _, c := range []struct {
 		item, qty string
 		status    int
 		want      string
 	}{
 		{"9/", "1", http.StatusUnprocessableEntity, "Choose a pool that is open for Hilltown Community Hub."},
-		{"3/xl-red", "1", http.StatusUnprocessableEntity, "Choose a pool"},
-		{"2/", "1", http.StatusUnprocessableEntity, "Choose a pool"}, // closed
-		{"3/m-navy", "0", http.StatusUnprocessableEntity, "The quantity must be a whole number from 1, not &#34;0&#34;."},
-		{"3/m-navy", "1.5", http.StatusUnprocessableEntity, "whole number"},
-		{"3/m-navy", "99999999999999999999", http.StatusUnprocessableEntity, "whole number"},
-		{"4/", "15", http.StatusUnprocessableEntity, "Pool 4 takes pledges in cases of 10"},
-		{"3/m-navy", "9223372036854775807", http.StatusUnprocessableEntity, "too many"},
+		{"5/xl-red", "1", http.StatusUnprocessableEntity, "Choose a pool"},
+		{"3/", "1", http.StatusUnprocessableEntity, "Choose a pool"}, // closed
+		{"5/m-navy", "0", http.StatusUnprocessableEntity, "The quantity must be a whole number from 1, not &#34;0&#34;."},
+		{"5/m-navy", "1.5", http.StatusUnprocessableEntity, "whole number"},
+		{"5/m-navy", "99999999999999999999", http.StatusUnprocessableEntity, "whole number"},
+		{"6/", "15", http.StatusUnprocessableEntity, "Pool 6 takes pledges in cases of 10"},
+		{"5/m-navy", "9223372036854775807", http.StatusUnprocessableEntity, "too many"},
 	} {
-		f := newFakes()
-		s, _ := newTestServer(t, f)
 		sess, tok := openHubForm(t, s)
 		res, body := hubPost(t, s, localAddr, sess, url.Values{"csrf": {tok}, "item": {c.item}, "qty": {c.qty}, "paid": {"yes"}})
 		if res.StatusCode != c.status {
 			t.Errorf("%s × %s: status %d", c.item, c.qty, res.StatusCode)
 		}
 		contains(t, c.item+" × "+c.qty, body, `id="hub-error"`, c.want, `<form`)
-		if n := len(f.op.sends()); n != 0 {
+		if n := len(f.sent()); n != 0 || f.w.Height() != h {
 			t.Errorf("%s × %s: %d sends", c.item, c.qty, n)
 		}
 		// The form is offered again with a fresh token and what was entered.
@@ -382,48 +391,52 @@ func TestHubBadInput(t *testing.T) {
 func attrEscape(s string) string { return strings.ReplaceAll(s, `"`, "&#34;") }
 
 func TestHubRejections(t *testing.T) {
-	// The network refuses the batch after the deposit: the page says both.
-	f := newFakes()
-	f.op.reject = map[string]gongxu.TxResult{"pool/batch": {Code: 9, Kind: "conflict",
-		Message: "pool 3 has room for 1 more units (cap 300, pledged 299); 2 asked"}}
+	// The network refuses the batch after the deposit (it would take the
+	// pool over its cap): the page says both.
+	f := newSite(t)
 	s, _ := newTestServer(t, f)
 	sess, tok := openHubForm(t, s)
-	res, body := hubPost(t, s, localAddr, sess, url.Values{"csrf": {tok}, "item": {"3/m-navy"}, "qty": {"2"}, "paid": {"yes"}})
-	if res.StatusCode != http.StatusUnprocessableEntity || len(f.op.sends()) != 2 {
-		t.Fatalf("status %d, %d sends", res.StatusCode, len(f.op.sends()))
+	res, body := hubPost(t, s, localAddr, sess, url.Values{"csrf": {tok}, "item": {"5/m-navy"}, "qty": {"213"}, "paid": {"yes"}})
+	sends := f.sent()
+	if res.StatusCode != http.StatusUnprocessableEntity || len(sends) != 2 || sends[0].Result.Code != 0 || sends[1].Result.Code == 0 {
+		t.Fatalf("status %d, sends %+v", res.StatusCode, sends)
 	}
-	contains(t, "batch refused", body, "The network refused the pledge: conflict: pool 3 has room for 1 more units (cap 300, pledged 299); 2 asked.",
-		"The cash deposit of ¥258 was recorded: it stays in Hilltown Community Hub&#39;s account.", "Deposit transaction:",
-		`<option value="3/m-navy" selected>`, `id="paid" checked`)
+	contains(t, "batch refused", body, "The network refused the pledge: conflict: "+sends[1].Result.Message+".",
+		"The cash deposit of ¥27,477 was recorded: it stays in Hilltown Community Hub&#39;s account.", "Deposit transaction:",
+		`<option value="5/m-navy" selected>`, `id="paid" checked`)
+	if !strings.Contains(sends[1].Result.Message, "212") {
+		t.Errorf("the refusal %q does not say what room is left", sends[1].Result.Message)
+	}
 
 	// The network refuses the deposit: no batch is sent.
-	f = newFakes()
-	f.op.reject = map[string]gongxu.TxResult{"settle/deposit": {Code: 3, Kind: "unauthorized", Message: "org hilltown-hub is not a hub"}}
+	f = newSite(t)
+	f.operator = inproc.BrokenOperator{Operator: f.op, Reject: map[string]gongxu.TxResult{"settle/deposit": {Code: 3, Kind: "unauthorized",
+		Message: "org hilltown-hub is not a hub; only hubs record deposits"}}}
 	s, _ = newTestServer(t, f)
 	sess, tok = openHubForm(t, s)
-	res, body = hubPost(t, s, localAddr, sess, url.Values{"csrf": {tok}, "item": {"3/m-navy"}, "qty": {"2"}, "paid": {"yes"}})
-	if res.StatusCode != http.StatusUnprocessableEntity || len(f.op.sends()) != 1 {
-		t.Fatalf("status %d, %d sends", res.StatusCode, len(f.op.sends()))
+	res, body = hubPost(t, s, localAddr, sess, url.Values{"csrf": {tok}, "item": {"5/m-navy"}, "qty": {"2"}, "paid": {"yes"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || len(f.sent()) != 0 {
+		t.Fatalf("status %d, %d sends", res.StatusCode, len(f.sent()))
 	}
-	contains(t, "deposit refused", body, "The network refused the deposit of ¥258: unauthorized: org hilltown-hub is not a hub. Nothing was recorded.")
+	contains(t, "deposit refused", body, "The network refused the deposit of ¥258: unauthorized: org hilltown-hub is not a hub; only hubs record deposits. Nothing was recorded.")
 
 	// The node times out: the page says the pledge may still be committed.
-	f = newFakes()
-	f.op.fail = map[string]error{"pool/batch": gongxu.Errorf(gongxu.KindTimeout, "no commit in 30s")}
+	f = newSite(t)
+	f.operator = inproc.BrokenOperator{Operator: f.op, Fail: map[string]bool{"pool/batch": true}, Err: gongxu.Errorf(gongxu.KindTimeout, "no commit in 30s")}
 	s, _ = newTestServer(t, f)
 	sess, tok = openHubForm(t, s)
-	res, body = hubPost(t, s, localAddr, sess, url.Values{"csrf": {tok}, "item": {"3/m-navy"}, "qty": {"2"}})
+	res, body = hubPost(t, s, localAddr, sess, url.Values{"csrf": {tok}, "item": {"5/m-navy"}, "qty": {"2"}})
 	if res.StatusCode != http.StatusGatewayTimeout {
 		t.Errorf("timeout: status %d", res.StatusCode)
 	}
 	contains(t, "timeout", body, "it may still be. Look at the pool page before trying again.")
 
 	// Any other failure is logged, not shown.
-	f = newFakes()
-	f.op.fail = map[string]error{"pool/batch": errors.New("keyring: /secret/path unreadable")}
+	f = newSite(t)
+	f.operator = inproc.BrokenOperator{Operator: f.op, Fail: map[string]bool{"pool/batch": true}, Err: errors.New("keyring: /secret/path unreadable")}
 	s, logs := newTestServer(t, f)
 	sess, tok = openHubForm(t, s)
-	res, body = hubPost(t, s, localAddr, sess, url.Values{"csrf": {tok}, "item": {"3/m-navy"}, "qty": {"2"}})
+	res, body = hubPost(t, s, localAddr, sess, url.Values{"csrf": {tok}, "item": {"5/m-navy"}, "qty": {"2"}})
 	if res.StatusCode != http.StatusInternalServerError {
 		t.Errorf("failure: status %d", res.StatusCode)
 	}

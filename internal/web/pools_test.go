@@ -8,31 +8,34 @@ import (
 	"time"
 
 	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/internal/testenv/inproc"
 )
 
 func TestPoolsPage(t *testing.T) {
-	f := newFakes()
+	f := newSite(t)
 	s, _ := newTestServer(t, f)
 	body := page(t, s, "/pools", http.StatusOK)
 	contains(t, "pools page", body,
 		"<title>Pools · gongxu</title>", `<a href="/pools" aria-current="page">Pools</a>`,
 		`<a href="/rfqs">Requests</a>`, `<a href="/hub">Hub</a>`,
 		`hx-get="/fragments/pools" hx-trigger="every 5s"`,
-		`<article class="card pool-card" id="pool-3">`, `<a href="/pools/3">Merino wool jacket</a>`,
+		`<article class="card pool-card" id="pool-5">`, `<a href="/pools/5">Merino wool jacket</a>`,
 		`<a href="/orgs/acme-textiles">Acme Textiles</a>`,
 		`<strong class="price-now">¥99</strong>`, `<span class="more">12 more for ¥89</span>`,
 		`aria-label="MOQ reached · 88 of 300 cap"`, `<dd class="total">88</dd>`, `<dd class="pledges">31</dd>`,
 		`<svg class="ladder"`, "Price tiers: ¥129 from 1, ¥99 from 50, ¥89 from 100, ¥79 from 200. 88 pledged: tier 2 of 4.",
-		// Pool 4 is short of its MOQ, and its next tier is its MOQ.
+		// Pool 6 is short of its MOQ, and its next tier is its MOQ.
 		`aria-label="40 of 200 to reach the MOQ"`, `<dd class="to-moq">160 <span class="muted">of 200</span></dd>`,
 		`<span class="more">160 more for ¥39</span>`,
 		// Time left counts from the latest block (08:00:41), not from the clock (a minute later).
 		">2 days 5 h left<", ">5 h 0 min left<",
-		"Recently closed", `id="pool-2"`, `<span class="badge status-succeeded">succeeded</span>`, "¥139</strong> <span class=\"muted\">per unit, final",
-		`id="pool-1"`, `status-failed`,
+		"Recently closed", `id="pool-3"`, `<span class="badge status-settled">settled</span>`, "¥139</strong> <span class=\"muted\">per unit, final",
+		`id="pool-2"`, `status-failed`, `id="pool-1"`, `status-ready`, `id="pool-4"`, `status-in_production`,
 	)
-	// Open pools first, closing soonest first; then closed ones, latest first.
-	order := []string{`id="pool-4"`, `id="pool-3"`, "Recently closed", `id="pool-2"`, `id="pool-1"`}
+	// Open pools first, closing soonest first; then closed ones, the latest
+	// change first (shirts in production, shirts settled, jackets ready,
+	// socks failed).
+	order := []string{`id="pool-6"`, `id="pool-5"`, "Recently closed", `id="pool-4"`, `id="pool-3"`, `id="pool-1"`, `id="pool-2"`}
 	last := -1
 	for _, o := range order {
 		i := strings.Index(body, o)
@@ -41,11 +44,11 @@ func TestPoolsPage(t *testing.T) {
 		}
 		last = i
 	}
-	lacks(t, "closed pools", body, "more for ¥79") // pool 2's cards offer no next tier
+	lacks(t, "closed pools", body, "more for ¥79") // a closed pool's card offers no next tier
 }
 
 func TestPoolsFragment(t *testing.T) {
-	f := newFakes()
+	f := newSite(t)
 	s, _ := newTestServer(t, f)
 	_, body := do(t, s, "GET", "/fragments/pools")
 	if err := checkHTML(body); err != nil {
@@ -54,15 +57,17 @@ func TestPoolsFragment(t *testing.T) {
 	lacks(t, "fragment", body, "<html", "<nav")
 	contains(t, "fragment", body, `<dd class="total">88</dd>`)
 
-	f.pools.setTotal(3, 101, 34, fakeBlockMs)
+	// A batch of 13 units lands in pool 5.
+	f.w.SendBatch(inproc.Lakeside, poolOpen, inproc.Consumers(inproc.Lakeside, poolOpen, 9, []int64{6, 7}, []string{"m-navy", "l-navy"}))
 	_, body = do(t, s, "GET", "/fragments/pools", "HX-Request", "true")
 	contains(t, "fragment after a batch", body, `<dd class="total">101</dd>`, `<strong class="price-now">¥89</strong>`, "99 more for ¥79")
 }
 
 func TestPoolPage(t *testing.T) {
-	f := newFakes()
+	f := newSite(t)
 	s, _ := newTestServer(t, f)
-	body := page(t, s, "/pools/3", http.StatusOK)
+	body := page(t, s, "/pools/5", http.StatusOK)
+	batches := f.w.Batches[poolOpen][inproc.Hilltown]
 	contains(t, "pool page", body,
 		"<h1>Merino wool jacket</h1>", "<title>Merino wool jacket · gongxu</title>", "<code>acme-textiles/merino-jacket</code>",
 		`<span class="more">12 more for ¥89</span>`, ">2 days 5 h left<",
@@ -78,15 +83,16 @@ func TestPoolPage(t *testing.T) {
 		`<svg class="chart"`, `class="chart-moq"`, `class="chart-cap"`, "MOQ 50", "cap 300",
 		// hubs and their variants, named
 		`<a href="/orgs/hilltown-hub">Hilltown Community Hub</a>`, "L / navy (l-navy) 20 · M / navy (m-navy) 40",
-		`<a href="/orgs/lakeside-corner">lakeside-corner</a>`, "Any member hub may gather pledges",
+		`<a href="/orgs/lakeside-corner">Lakeside Corner Shop</a>`, "M / navy (m-navy) 28", "Any member hub may gather pledges",
 		// batches
-		`href="/txs/`+hash("7")+`"`, "Hub batches <span class=\"count\">2 · 25 pledges</span>", "¥5,805",
+		`href="/txs/`+batches[0].Tx+`"`, `href="/txs/`+batches[1].Tx+`"`, "Hub batches <span class=\"count\">3 · 31 pledges</span>", "¥5,805",
 		// history, money and terms
-		`<span class="badge status-open">open</span> <time datetime="2025-12-29T08:00:41Z">29 Dec 2025 08:00 UTC</time>`, "opened by acme-textiles",
+		`<span class="badge status-open">open</span> <time datetime="2026-01-19T09:00:05Z">19 Jan 2026 09:00 UTC</time>`, "opened by acme-textiles",
+		"minimum batch reached: 60 units pledged",
 		`<dd id="escrowed">¥11,352</dd>`, `<dd id="captured">¥0</dd>`,
 		"Made in Ningbo within 21 days of the close.\nFree exchange of sizes at the hub.",
 		"M / navy (m-navy), L / navy (l-navy)", "(212 left)", "Locked from",
-		`href="/hub?pool=3"`,
+		`href="/hub?pool=5"`,
 		// nothing shipped yet
 		`<th>Shipped</th><th>Delivered</th><th>Picked up</th>`,
 	)
@@ -94,21 +100,28 @@ func TestPoolPage(t *testing.T) {
 	if n := strings.Count(hubs, `<td class="wrap-ok shipped"><span class="muted">not yet</span></td>
 <td><span class="muted">not yet</span></td>
 <td class="picked"><span class="muted">—</span></td>`); n != 2 {
-		t.Errorf("pool 3: %d hubs not shipped, want 2\n%s", n, hubs)
+		t.Errorf("pool 5: %d hubs not shipped, want 2\n%s", n, hubs)
 	}
 
-	body = page(t, s, "/pools/2", http.StatusOK)
-	contains(t, "succeeded pool", body, `<span class="badge status-succeeded">succeeded</span>`, "MOQ 40 reached: 64 units at ¥139",
-		`<dd id="captured">¥8,896</dd>`, `awarded from <a href="/rfqs/2">request #2</a>`, `<span class="badge ok">delivered</span>`,
+	body = page(t, s, "/pools/3", http.StatusOK)
+	contains(t, "awarded pool", body, `<span class="badge status-settled">settled</span>`,
+		"awarded from request for quote 1 with 64 units: minimum batch of 64 met, unit price 13900 (tier 1)",
+		"production started by acme-textiles", "every hub confirmed its delivery",
+		`<dd id="released">¥8,896</dd>`, `awarded from <a href="/rfqs/1">request #1</a>`, `<span class="badge ok">delivered</span>`,
 		"Final price</dt><dd>¥139")
-	// Shipped from two lots, delivered, partly picked up.
+	lacks(t, "awarded pool", body, "/hub?pool=3", "more for")
+
+	// Pool 1: shipped to Hilltown from the jacket lot, delivered, partly
+	// picked up; Lakeside's share not shipped yet.
+	body = page(t, s, "/pools/1", http.StatusOK)
 	hubs = span(body, `<section class="card" id="hubs">`, "</section>")
-	contains(t, "shipped share", hubs, `<td class="wrap-ok shipped">64 units <span class="muted">on <time datetime="2025-12-28T08:00:41Z">28 Dec 2025 08:00 UTC</time></span>`,
-		`<a class="lot" href="/p/acme-textiles/linen-shirt-0001"><code>acme-textiles/linen-shirt-0001</code></a> <span class="muted">40</span>, `+
-			`<a class="lot" href="/p/acme-textiles/linen-shirt-0002"><code>acme-textiles/linen-shirt-0002</code></a> <span class="muted">24</span>`,
-		`<td><span class="badge ok">delivered</span></td>`, `<td class="picked">10 of 64 units <span class="muted">(3 pickups)</span></td>`)
-	lacks(t, "shipped share", hubs, "not yet")
-	lacks(t, "succeeded pool", body, "/hub?pool=2", "more for")
+	contains(t, "shipped share", hubs, `<td class="wrap-ok shipped">60 units <span class="muted">on <time datetime="2026-01-11T09:00:00Z">11 Jan 2026 09:00 UTC</time></span>`,
+		`<a class="lot" href="/p/acme-textiles/merino-jacket-0001"><code>acme-textiles/merino-jacket-0001</code></a> <span class="muted">60</span>`,
+		`<td><span class="badge ok">delivered</span></td>`, `<td class="picked">5 of 60 units <span class="muted">(2 pickups)</span></td>`)
+	if n := strings.Count(hubs, "not yet"); n != 2 {
+		t.Errorf("pool 1: %d \"not yet\", want 2 (Lakeside's share neither shipped nor delivered)\n%s", n, hubs)
+	}
+	contains(t, "ready pool", body, `<span class="badge status-ready">ready</span>`, `<dd id="captured">¥2,772</dd>`, "Final price</dt><dd>¥99")
 
 	for _, target := range []string{"/pools/999", "/pools/abc", "/pools/0", "/pools/-1"} {
 		body := page(t, s, target, http.StatusNotFound)
@@ -117,35 +130,35 @@ func TestPoolPage(t *testing.T) {
 }
 
 func TestPoolPageWithoutProgress(t *testing.T) {
-	f := newFakes()
+	f := newSite(t)
 	cfg := f.config()
 	cfg.Progress = nil
 	s, err := newServer(cfg, func() time.Time { return testNow })
 	if err != nil {
 		t.Fatal(err)
 	}
-	body := page(t, s, "/pools/3", http.StatusOK)
+	body := page(t, s, "/pools/5", http.StatusOK)
 	contains(t, "pool page", body, "This node keeps no progress history.")
 	lacks(t, "pool page", body, `<svg class="chart"`)
 }
 
 func TestPoolPagesAreOptional(t *testing.T) {
-	f := newFakes()
+	f := newSite(t)
 	s, err := newServer(Config{Node: f.node, Members: f.members, Txs: f.txs}, func() time.Time { return testNow })
 	if err != nil {
 		t.Fatal(err)
 	}
 	body := page(t, s, "/", http.StatusOK)
 	lacks(t, "nav", body, `href="/pools"`, `href="/rfqs"`, `href="/hub"`)
-	for _, target := range []string{"/pools", "/pools/3", "/hub", "/rfqs", "/rfqs/5", "/fragments/pools"} {
+	for _, target := range []string{"/pools", "/pools/5", "/hub", "/rfqs", "/rfqs/2", "/fragments/pools"} {
 		page(t, s, target, http.StatusNotFound)
 	}
 }
 
 func TestPoolErrors(t *testing.T) {
-	for _, target := range []string{"/pools", "/pools/3", "/fragments/pools"} {
-		f := newFakes()
-		f.pools.err = errors.New("read model: disk on fire")
+	f := newSite(t)
+	for _, target := range []string{"/pools", "/pools/5", "/fragments/pools"} {
+		f.pools = inproc.Broken{Err: errors.New("read model: disk on fire")}
 		s, logs := newTestServer(t, f)
 		res, body := do(t, s, "GET", target)
 		if res.StatusCode != http.StatusInternalServerError {
@@ -154,31 +167,31 @@ func TestPoolErrors(t *testing.T) {
 		lacks(t, target, body, "disk on fire")
 		contains(t, "log", logs.String(), "disk on fire")
 	}
-	f := newFakes()
-	f.node.err = gongxu.Errorf(gongxu.KindUnavailable, "starting")
+	f = newSite(t)
+	f.node = inproc.Broken{Err: gongxu.Errorf(gongxu.KindUnavailable, "starting")}
 	s, _ := newTestServer(t, f)
 	page(t, s, "/pools", http.StatusServiceUnavailable)
 }
 
 func TestRFQPages(t *testing.T) {
-	f := newFakes()
+	f := newSite(t)
 	s, _ := newTestServer(t, f)
 	body := page(t, s, "/rfqs", http.StatusOK)
 	contains(t, "rfqs page", body, "<h1>Requests for quote</h1>", `<a href="/rfqs" aria-current="page">Requests</a>`,
-		`<a href="/rfqs/5">School uniforms for Hilltown primary</a>`, "400 piece", "¥65",
-		`<a href="/rfqs/2">Linen shirts</a>`, `<span class="badge status-awarded">awarded</span>`)
-	if strings.Index(body, "/rfqs/5") > strings.Index(body, "/rfqs/2") {
+		`<a href="/rfqs/2">School uniforms for Hilltown primary</a>`, "400 piece", "¥65",
+		`<a href="/rfqs/1">Linen shirts</a>`, `<span class="badge status-awarded">awarded</span>`)
+	if strings.Index(body, "/rfqs/2") > strings.Index(body, "/rfqs/1") {
 		t.Error("open requests come first")
 	}
 
-	body = page(t, s, "/rfqs/5", http.StatusOK)
-	contains(t, "open rfq", body, "<h1>School uniforms for Hilltown primary</h1>", "Bidding: factories send sealed bids until 3 Jan 2026 08:00 UTC (2 days 0 h left).",
+	body = page(t, s, "/rfqs/2", http.StatusOK)
+	contains(t, "open rfq", body, "<h1>School uniforms for Hilltown primary</h1>", "Bidding: factories send sealed bids until 24 Jan 2026 08:00 UTC (2 days 0 h left).",
 		`<span class="badge sealed">sealed</span>`, "Navy cotton polo, sizes 110–150.", "Not awarded.")
 	lacks(t, "open rfq", body, "eligible")
 
-	body = page(t, s, "/rfqs/2", http.StatusOK)
+	body = page(t, s, "/rfqs/1", http.StatusOK)
 	contains(t, "awarded rfq", body, "<td class=\"num\">¥139</td>\n<td class=\"num\">64</td>\n<td class=\"num\">14 days</td>",
-		`<span class="badge ok">eligible</span>`, `<span class="badge err">above max price</span>`, `<a href="/pools/2">pool #2</a>`)
+		`<span class="badge ok">eligible</span>`, `<span class="badge err">above max price</span>`, `<a href="/pools/3">pool #3</a>`)
 	lacks(t, "awarded rfq", body, `class="badge sealed"`, `id="rfq-phase"`)
 
 	for _, target := range []string{"/rfqs/99", "/rfqs/x", "/rfqs/0"} {

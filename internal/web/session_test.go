@@ -113,7 +113,7 @@ func signIn(t *testing.T, h http.Handler, remote string) *http.Cookie {
 }
 
 func TestSignIn(t *testing.T) {
-	f := newFakes()
+	f := newSite(t)
 	s, logs := newTestServer(t, f)
 
 	// The page: a form for the token, which goes back to where it came from.
@@ -182,7 +182,7 @@ func TestSignIn(t *testing.T) {
 // TestSignInRefusesOtherSites: a sign-in posted under another Host (DNS
 // rebinding) or from another Origin is refused, also from loopback.
 func TestSignInRefusesOtherSites(t *testing.T) {
-	f := newFakes()
+	f := newSite(t)
 	s, _ := newTestServer(t, f)
 	for name, header := range map[string][]string{
 		"rebound host":   {"Host", "attacker.example"},
@@ -209,7 +209,7 @@ func TestSignInRefusesOtherSites(t *testing.T) {
 // TestSignOut ends the session: its cookie is no good afterwards, even
 // replayed; a sign-out needs the session's own form token.
 func TestSignOut(t *testing.T) {
-	f := newFakes()
+	f := newSite(t)
 	s, _ := newTestServer(t, f)
 	c := signIn(t, s, localAddr)
 	_, body := serve(t, s, request("GET", "/", nil, localAddr, []*http.Cookie{c}))
@@ -248,7 +248,7 @@ func TestSignOut(t *testing.T) {
 // TestSessionEnds: a session ends when its token is removed and when it
 // expires; a session cookie the node never gave is nobody's.
 func TestSessionEnds(t *testing.T) {
-	f := newFakes()
+	f := newSite(t)
 	now := testNow
 	var mu sync.Mutex
 	cfg := f.config()
@@ -299,7 +299,7 @@ func TestSessionsWithTheTokenStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := newFakes()
+	f := newSite(t)
 	cfg := f.config()
 	cfg.Tokens = token.Open(path)
 	s, err := newServer(cfg, func() time.Time { return testNow })
@@ -321,7 +321,7 @@ func TestSessionsWithTheTokenStore(t *testing.T) {
 
 // TestNoTokens: without Tokens nobody signs in and no form is offered.
 func TestNoTokens(t *testing.T) {
-	f := newFakes()
+	f := newSite(t)
 	cfg := f.config()
 	cfg.Tokens = nil
 	s, err := newServer(cfg, func() time.Time { return testNow })

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -10,13 +11,14 @@ import (
 	"time"
 
 	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/internal/testenv/inproc"
 )
 
-// supplierFakes is the fakes with this node run by the supplier Blue River
-// Cotton, which has purchase orders 11 and 12 to answer.
-func supplierFakes() *fakes {
-	f := newFakes()
-	f.op.org = "blue-river-cotton"
+// supplierSite is the World with this node run by the supplier Blue River
+// Cotton, which has purchase orders 5 and 6 to answer.
+func supplierSite(t testing.TB) *site {
+	f := newSite(t)
+	f.op.SetOrg(inproc.Blue)
 	return f
 }
 
@@ -42,10 +44,10 @@ func answer(t *testing.T, s http.Handler, form url.Values) (*http.Response, stri
 	return supplierPost(t, s, localAddr, sess, form, "Sec-Fetch-Site", "same-origin")
 }
 
-var day0 = dayFloor(fakeBlockMs) // 2026-01-01T00:00:00Z
+var day0 = dayFloor(inproc.End) // 2026-01-22T00:00:00Z
 
 func TestSupplierInbox(t *testing.T) {
-	f := supplierFakes()
+	f := supplierSite(t)
 	s, _ := newTestServer(t, f)
 	sess := signIn(t, s, localAddr)
 	res, body := formGet(t, s, "/supplier", localAddr, sess)
@@ -58,23 +60,23 @@ func TestSupplierInbox(t *testing.T) {
 	}
 	contains(t, "inbox", body, "<title>Supplier inbox · gongxu</title>", `<a href="/supplier" aria-current="page">Supplier</a>`,
 		`For <a href="/orgs/blue-river-cotton">Blue River Cotton</a>`, "Awaiting your answer <span class=\"count\">2</span>",
-		`<article class="card po-card" id="po-12">`, `<a href="/purchase-orders/12">Purchase order #12</a>`, `<a href="/orgs/acme-textiles">Acme Textiles</a>`,
-		"2 lines · <strong class=\"po-total\">¥5,265</strong>",
+		`<article class="card po-card" id="po-6">`, `<a href="/purchase-orders/6">Purchase order #6</a>`, `<a href="/orgs/acme-textiles">Acme Textiles</a>`,
+		"2 lines · <strong class=\"po-total\">¥5,265</strong>", "1 line · <strong class=\"po-total\">¥240</strong>",
 		"<td><code>linen-fabric</code></td>\n<td class=\"num\">180</td>", `<td class="num">¥4.50</td>`, `<td class="num">¥225</td>`,
-		`<form class="po-form po-accept" method="post" action="/supplier" id="accept-12">`, `<input type="hidden" name="action" value="accept">`,
-		`<input type="date" id="promised-12-2" name="promised-2" value="2026-01-03">`,
-		`<input type="text" inputmode="decimal" id="qty-12-1" name="qty-1" value="180" required`,
-		`<input type="text" inputmode="decimal" id="price-12-2" name="price-2" value="4.5" required`,
-		`<input type="date" id="date-11-1" name="date-1" value="2026-01-05" required`,
-		`<input type="text" id="reason-11" name="reason" maxlength="200" required value="">`,
-		`<button type="submit" id="accept-11-btn">Accept</button>`, `id="propose-11-btn"`, `id="reject-11-btn"`)
+		`<form class="po-form po-accept" method="post" action="/supplier" id="accept-6">`, `<input type="hidden" name="action" value="accept">`,
+		`<input type="date" id="promised-6-2" name="promised-2" value="2026-01-24">`,
+		`<input type="text" inputmode="decimal" id="qty-6-1" name="qty-1" value="180" required`,
+		`<input type="text" inputmode="decimal" id="price-6-2" name="price-2" value="4.5" required`,
+		`<input type="date" id="date-5-1" name="date-1" value="2026-01-26" required`,
+		`<input type="text" id="reason-5" name="reason" maxlength="200" required value="">`,
+		`<button type="submit" id="accept-5-btn">Accept</button>`, `id="propose-5-btn"`, `id="reject-5-btn"`)
 	// Oldest first; another supplier's order is not here; proposals and answered orders are listed apart.
-	if strings.Index(body, `id="po-11"`) > strings.Index(body, `id="po-12"`) {
+	if strings.Index(body, `id="po-5"`) > strings.Index(body, `id="po-6"`) {
 		t.Error("inbox not oldest first")
 	}
-	lacks(t, "inbox", body, `id="po-13"`, "indigo-dye", "<details class=\"po-action\" open") // nothing open
-	contains(t, "waiting", between(t, body, "waiting"), `id="po-row-10"`, "awaits the factory")
-	contains(t, "recent", between(t, body, "recent"), `id="po-row-9"`, `id="po-row-8"`)
+	lacks(t, "inbox", body, `id="po-7"`, "indigo-dye", "<details class=\"po-action\" open") // nothing open
+	contains(t, "waiting", between(t, body, "waiting"), `id="po-row-4"`, "awaits the factory")
+	contains(t, "recent", between(t, body, "recent"), `id="po-row-2"`, `id="po-row-3"`)
 
 	// A second load has a token of its own.
 	_, again := formGet(t, s, "/supplier", localAddr, sess)
@@ -99,8 +101,9 @@ func TestSupplierInbox(t *testing.T) {
 	contains(t, "remote inbox", body, "only answers on the node&#39;s own machine")
 	lacks(t, "remote inbox", body, "po-form", `name="csrf"`, "linen-fabric")
 
-	// Nothing to answer.
-	f.prod.pos = f.prod.pos[:1] // only the order to another supplier
+	// Nothing to answer: Blue answers both on the ledger.
+	f.w.Send(inproc.Blue, "production/po_accept", inproc.M{"po": 5})
+	f.w.Send(inproc.Blue, "production/po_reject", inproc.M{"po": 6, "reason": "no linen this month"})
 	_, body = formGet(t, s, "/supplier", localAddr, sess)
 	contains(t, "empty inbox", body, "No purchase order awaits your answer.", "Awaiting your answer <span class=\"count\">0</span>")
 }
@@ -108,18 +111,17 @@ func TestSupplierInbox(t *testing.T) {
 func TestSupplierExplains(t *testing.T) {
 	for _, c := range []struct {
 		name string
-		set  func(*fakes, *Config)
+		set  func(*site)
 		want string
 	}{
-		{"no operator", func(_ *fakes, c *Config) { c.Operator = nil }, "This node has no operator key"},
-		{"no org", func(f *fakes, _ *Config) { f.op.org = "" }, "belongs to no member organization yet"},
-		{"not a member", func(f *fakes, _ *Config) { f.op.org = "gone-supplier" }, "gone-supplier, which is not a member organization"},
-		{"not a supplier", func(f *fakes, _ *Config) { f.op.org = "acme-textiles" }, "Acme Textiles is not a supplier."},
+		{"no operator", func(f *site) { f.operator = nil }, "This node has no operator key"},
+		{"no org", func(f *site) { f.op.SetOrg("") }, "belongs to no member organization yet"},
+		{"not a member", func(f *site) { f.op.SetOrg("gone-supplier") }, "gone-supplier, which is not a member organization"},
+		{"not a supplier", func(f *site) { f.op.SetOrg(inproc.Acme) }, "Acme Textiles is not a supplier."},
 	} {
-		f := supplierFakes()
-		cfg := f.config()
-		c.set(f, &cfg)
-		s, err := newServer(cfg, func() time.Time { return testNow })
+		f := supplierSite(t)
+		c.set(f)
+		s, err := newServer(f.config(), func() time.Time { return testNow })
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -135,37 +137,43 @@ func TestSupplierExplains(t *testing.T) {
 		}
 		// A post changes nothing either, not even with a token of this form.
 		tok := s.sessions.issue(s.sessions.get(request("GET", "/", nil, localAddr, []*http.Cookie{sess})), supplierGuard.Form)
-		res, _ = supplierPost(t, s, localAddr, sess, url.Values{"csrf": {tok}, "po": {"12"}, "action": {"accept"}})
-		if res.StatusCode != http.StatusConflict || len(f.op.sends()) != 0 {
-			t.Errorf("%s: POST status %d, %d sends", c.name, res.StatusCode, len(f.op.sends()))
+		res, _ = supplierPost(t, s, localAddr, sess, url.Values{"csrf": {tok}, "po": {"6"}, "action": {"accept"}})
+		if res.StatusCode != http.StatusConflict || len(f.sent()) != 0 {
+			t.Errorf("%s: POST status %d, %d sends", c.name, res.StatusCode, len(f.sent()))
 		}
 	}
 }
 
 func TestSupplierAccepts(t *testing.T) {
 	// With a later promised date for line 2: the dates go with the message.
-	f := supplierFakes()
+	f := supplierSite(t)
 	s, logs := newTestServer(t, f)
 	sess := signIn(t, s, localAddr)
 	_, body := formGet(t, s, "/supplier", localAddr, sess)
 	tok := csrfOf(t, body)
-	form := url.Values{"csrf": {tok}, "po": {"12"}, "action": {"accept"}, "promised-1": {"2026-01-03"}, "promised-2": {"2026-01-04"}}
+	form := url.Values{"csrf": {tok}, "po": {"6"}, "action": {"accept"}, "promised-1": {"2026-01-24"}, "promised-2": {"2026-01-25"}}
 	res, body := supplierPost(t, s, localAddr, sess, form, "Sec-Fetch-Site", "same-origin")
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("status %d\n%s\n%s", res.StatusCode, body, logs)
 	}
-	sends := f.op.sends()
+	sends := f.sent()
 	if len(sends) != 1 || sends[0].Type != "production/po_accept" {
 		t.Fatalf("sends %+v", sends)
 	}
-	if want := fmt.Sprintf(`{"po":12,"promised":[%d,%d]}`, day0+2*dayMs, day0+3*dayMs); string(sends[0].Body) != want {
+	if want := fmt.Sprintf(`{"po":6,"promised":[%d,%d]}`, day0+2*dayMs, day0+3*dayMs); string(sends[0].Body) != want {
 		t.Errorf("body %s, want %s", sends[0].Body, want)
 	}
-	tx := strings.Repeat("0", 59) + "F00D1"
-	contains(t, "accepted", body, `<div class="success" id="supplier-done" role="status">`, "You accepted purchase order 12 from Acme Textiles.",
-		`<a class="mono" href="/txs/`+tx+`"`, `<a href="/purchase-orders/12">purchase order #12</a>`)
-	lacks(t, "accepted", body, `id="po-12"`) // answered: not offered again, even before the read model shows it
-	contains(t, "log", logs.String(), "purchase order answered", "po=12", "answer=accept")
+	tx := sends[0].Result.Hash
+	if sends[0].Result.Code != 0 {
+		t.Fatalf("the ledger refused the answer: %+v", sends[0].Result)
+	}
+	if po, err := f.w.Read().PO(context.Background(), 6); err != nil || po.Status != gongxu.POAccepted || len(po.Promised) != 2 || po.Promised[1] != day0+3*dayMs {
+		t.Errorf("purchase order 6 on the ledger: %+v (%v)", po, err)
+	}
+	contains(t, "accepted", body, `<div class="success" id="supplier-done" role="status">`, "You accepted purchase order 6 from Acme Textiles.",
+		`<a class="mono" href="/txs/`+tx+`"`, `<a href="/purchase-orders/6">purchase order #6</a>`)
+	lacks(t, "accepted", body, `id="po-6"`) // answered: not offered again, even before the read model shows it
+	contains(t, "log", logs.String(), "purchase order answered", "po=6", "answer=accept")
 
 	// The token is spent: the page after has a new one, and the same form
 	// posted again records nothing.
@@ -173,66 +181,66 @@ func TestSupplierAccepts(t *testing.T) {
 		t.Fatal("the spent token is offered again")
 	}
 	res, body = supplierPost(t, s, localAddr, sess, form)
-	if res.StatusCode != http.StatusConflict || len(f.op.sends()) != 1 {
-		t.Errorf("replay: status %d, %d sends", res.StatusCode, len(f.op.sends()))
+	if res.StatusCode != http.StatusConflict || len(f.sent()) != 1 {
+		t.Errorf("replay: status %d, %d sends", res.StatusCode, len(f.sent()))
 	}
-	contains(t, "replay", body, "Already submitted", "It was recorded: the answer to purchase order 12 is transaction "+tx,
+	contains(t, "replay", body, "Already submitted", "It was recorded: the answer to purchase order 6 is transaction "+tx,
 		`href="/supplier" id="problem-link"`)
 
 	// The requested dates as they are (or left empty): no promised dates in the message.
-	for _, dates := range []url.Values{{"promised-1": {"2026-01-03"}, "promised-2": {"2026-01-03"}}, {}} {
-		f := supplierFakes()
+	for _, dates := range []url.Values{{"promised-1": {"2026-01-24"}, "promised-2": {"2026-01-24"}}, {}} {
+		f := supplierSite(t)
 		s, _ := newTestServer(t, f)
-		form := url.Values{"po": {"12"}, "action": {"accept"}}
+		form := url.Values{"po": {"6"}, "action": {"accept"}}
 		for k, v := range dates {
 			form[k] = v
 		}
 		if res, body := answer(t, s, form); res.StatusCode != http.StatusOK {
 			t.Fatalf("status %d\n%s", res.StatusCode, body)
 		}
-		if sends := f.op.sends(); len(sends) != 1 || string(sends[0].Body) != `{"po":12}` {
+		if sends := f.sent(); len(sends) != 1 || string(sends[0].Body) != `{"po":6}` {
 			t.Errorf("sends %+v", sends)
 		}
 	}
 }
 
 func TestSupplierRejects(t *testing.T) {
-	f := supplierFakes()
+	f := supplierSite(t)
 	s, _ := newTestServer(t, f)
-	res, body := answer(t, s, url.Values{"po": {"11"}, "action": {"reject"}, "reason": {"  no horn buttons until March  "}})
+	res, body := answer(t, s, url.Values{"po": {"5"}, "action": {"reject"}, "reason": {"  no horn buttons until March  "}})
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("status %d\n%s", res.StatusCode, body)
 	}
-	if sends := f.op.sends(); len(sends) != 1 || sends[0].Type != "production/po_reject" ||
-		string(sends[0].Body) != `{"po":11,"reason":"no horn buttons until March"}` {
+	if sends := f.sent(); len(sends) != 1 || sends[0].Type != "production/po_reject" ||
+		string(sends[0].Body) != `{"po":5,"reason":"no horn buttons until March"}` {
 		t.Errorf("sends %+v", sends)
 	}
-	contains(t, "rejected", body, "You rejected purchase order 11 from Acme Textiles; the factory sees your reason.")
+	contains(t, "rejected", body, "You rejected purchase order 5 from Acme Textiles; the factory sees your reason.")
 }
 
 func TestSupplierProposes(t *testing.T) {
-	f := supplierFakes()
+	f := supplierSite(t)
 	s, _ := newTestServer(t, f)
-	res, body := answer(t, s, url.Values{"po": {"12"}, "action": {"propose"},
-		"qty-1": {"150.5"}, "date-1": {"2026-01-06"}, "price-1": {"29.90"},
-		"qty-2": {"50"}, "date-2": {"2026-01-03"}, "price-2": {"4.5"}, "reason": {"half the linen now, the rest on the 6th"}})
+	res, body := answer(t, s, url.Values{"po": {"6"}, "action": {"propose"},
+		"qty-1": {"150.5"}, "date-1": {"2026-01-27"}, "price-1": {"29.90"},
+		"qty-2": {"50"}, "date-2": {"2026-01-24"}, "price-2": {"4.5"}, "reason": {"half the linen now, the rest on the 6th"}})
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("status %d\n%s", res.StatusCode, body)
 	}
-	sends := f.op.sends()
+	sends := f.sent()
 	if len(sends) != 1 || sends[0].Type != "production/po_propose" {
 		t.Fatalf("sends %+v", sends)
 	}
-	want := fmt.Sprintf(`{"po":12,"lines":[{"item":"linen-fabric","qty":150500,"date":%d,"unit_price":2990},{"item":"cotton-thread","qty":50000,"date":%d,"unit_price":450}],"reason":"half the linen now, the rest on the 6th"}`,
+	want := fmt.Sprintf(`{"po":6,"lines":[{"item":"linen-fabric","qty":150500,"date":%d,"unit_price":2990},{"item":"cotton-thread","qty":50000,"date":%d,"unit_price":450}],"reason":"half the linen now, the rest on the 6th"}`,
 		day0+5*dayMs, day0+2*dayMs)
 	if string(sends[0].Body) != want {
 		t.Errorf("body %s\nwant %s", sends[0].Body, want)
 	}
-	contains(t, "proposed", body, "You proposed changes to purchase order 12 from Acme Textiles; the factory decides on them.")
+	contains(t, "proposed", body, "You proposed changes to purchase order 6 from Acme Textiles; the factory decides on them.")
 }
 
 func TestSupplierBadInput(t *testing.T) {
-	lines12 := url.Values{"qty-1": {"180"}, "date-1": {"2026-01-03"}, "price-1": {"28"}, "qty-2": {"50"}, "date-2": {"2026-01-03"}, "price-2": {"4.50"}}
+	lines12 := url.Values{"qty-1": {"180"}, "date-1": {"2026-01-24"}, "price-1": {"28"}, "qty-2": {"50"}, "date-2": {"2026-01-24"}, "price-2": {"4.50"}}
 	with := func(v url.Values, kv ...string) url.Values {
 		out := url.Values{}
 		for k, x := range v {
@@ -250,32 +258,32 @@ func TestSupplierBadInput(t *testing.T) {
 		want   string
 		open   string // the form that stays open
 	}{
-		{"bad date", url.Values{"po": {"12"}, "action": {"accept"}, "promised-2": {"3 Jan"}}, 422, "Line 2: the promised date must be a date (YYYY-MM-DD), not &#34;3 Jan&#34;.", "accept"},
-		{"no reason", url.Values{"po": {"11"}, "action": {"reject"}, "reason": {"   "}}, 422, "A rejection needs a reason: the factory reads it.", "reject"},
-		{"long reason", url.Values{"po": {"11"}, "action": {"reject"}, "reason": {strings.Repeat("x", 201)}}, 422, "The reason is 201 bytes long; the ledger takes at most 200.", "reject"},
-		{"unchanged", with(lines12, "po", "12", "action", "propose"), 422, "The proposal changes nothing", "propose"},
-		{"zero qty", with(lines12, "po", "12", "action", "propose", "qty-1", "0"), 422, "Line 1: the quantity must be a positive number (up to 3 decimals), not &#34;0&#34;.", "propose"},
-		{"negative qty", with(lines12, "po", "12", "action", "propose", "qty-2", "-5"), 422, "Line 2: the quantity must be a positive number", "propose"},
-		{"fine qty", with(lines12, "po", "12", "action", "propose", "qty-1", "1.2345"), 422, "Line 1: the quantity must be", "propose"},
-		{"huge qty", with(lines12, "po", "12", "action", "propose", "qty-1", "99999999999999999"), 422, "Line 1: the quantity must be", "propose"},
-		{"bad price", with(lines12, "po", "12", "action", "propose", "price-2", "4.505"), 422, "Line 2: the unit price must be a positive amount of CNY (up to 2 decimals), not &#34;4.505&#34;.", "propose"},
-		{"free", with(lines12, "po", "12", "action", "propose", "price-1", "0"), 422, "Line 1: the unit price must be", "propose"},
-		{"bad line date", with(lines12, "po", "12", "action", "propose", "date-1", ""), 422, "Line 1: the date must be a date (YYYY-MM-DD), not &#34;&#34;.", "propose"},
-		{"no action", url.Values{"po": {"12"}, "action": {"ship"}}, 422, "Choose to accept, reject or propose changes.", ""},
-		{"proposal pending", url.Values{"po": {"10"}, "action": {"accept"}}, 409, "Purchase order 10 is changes proposed: only a sent order awaits your answer.", ""},
-		{"answered", url.Values{"po": {"9"}, "action": {"accept"}}, 409, "Purchase order 9 is accepted: only a sent order awaits your answer.", ""},
-		{"another supplier's", url.Values{"po": {"13"}, "action": {"accept"}}, 409, "Purchase order 13 is addressed to lakeside-dyeworks, not to Blue River Cotton.", ""},
+		{"bad date", url.Values{"po": {"6"}, "action": {"accept"}, "promised-2": {"3 Jan"}}, 422, "Line 2: the promised date must be a date (YYYY-MM-DD), not &#34;3 Jan&#34;.", "accept"},
+		{"no reason", url.Values{"po": {"5"}, "action": {"reject"}, "reason": {"   "}}, 422, "A rejection needs a reason: the factory reads it.", "reject"},
+		{"long reason", url.Values{"po": {"5"}, "action": {"reject"}, "reason": {strings.Repeat("x", 201)}}, 422, "The reason is 201 bytes long; the ledger takes at most 200.", "reject"},
+		{"unchanged", with(lines12, "po", "6", "action", "propose"), 422, "The proposal changes nothing", "propose"},
+		{"zero qty", with(lines12, "po", "6", "action", "propose", "qty-1", "0"), 422, "Line 1: the quantity must be a positive number (up to 3 decimals), not &#34;0&#34;.", "propose"},
+		{"negative qty", with(lines12, "po", "6", "action", "propose", "qty-2", "-5"), 422, "Line 2: the quantity must be a positive number", "propose"},
+		{"fine qty", with(lines12, "po", "6", "action", "propose", "qty-1", "1.2345"), 422, "Line 1: the quantity must be", "propose"},
+		{"huge qty", with(lines12, "po", "6", "action", "propose", "qty-1", "99999999999999999"), 422, "Line 1: the quantity must be", "propose"},
+		{"bad price", with(lines12, "po", "6", "action", "propose", "price-2", "4.505"), 422, "Line 2: the unit price must be a positive amount of CNY (up to 2 decimals), not &#34;4.505&#34;.", "propose"},
+		{"free", with(lines12, "po", "6", "action", "propose", "price-1", "0"), 422, "Line 1: the unit price must be", "propose"},
+		{"bad line date", with(lines12, "po", "6", "action", "propose", "date-1", ""), 422, "Line 1: the date must be a date (YYYY-MM-DD), not &#34;&#34;.", "propose"},
+		{"no action", url.Values{"po": {"6"}, "action": {"ship"}}, 422, "Choose to accept, reject or propose changes.", ""},
+		{"proposal pending", url.Values{"po": {"4"}, "action": {"accept"}}, 409, "Purchase order 4 is changes proposed: only a sent order awaits your answer.", ""},
+		{"answered", url.Values{"po": {"2"}, "action": {"accept"}}, 409, "Purchase order 2 is accepted: only a sent order awaits your answer.", ""},
+		{"another supplier's", url.Values{"po": {"7"}, "action": {"accept"}}, 409, "Purchase order 7 is addressed to lakeside-dyeworks, not to Blue River Cotton.", ""},
 		{"unknown", url.Values{"po": {"99"}, "action": {"accept"}}, 409, "No purchase order has the number 99.", ""},
 		{"no number", url.Values{"po": {"twelve"}, "action": {"accept"}}, 409, "No purchase order has the number &#34;twelve&#34;.", ""},
 	} {
-		f := supplierFakes()
+		f := supplierSite(t)
 		s, _ := newTestServer(t, f)
 		res, body := answer(t, s, c.form)
 		if res.StatusCode != c.status {
 			t.Errorf("%s: status %d, want %d", c.name, res.StatusCode, c.status)
 		}
 		contains(t, c.name, body, c.want, `<form`)
-		if n := len(f.op.sends()); n != 0 {
+		if n := len(f.sent()); n != 0 {
 			t.Errorf("%s: %d sends", c.name, n)
 		}
 		csrfOf(t, body) // a fresh token to try again
@@ -291,11 +299,11 @@ func TestSupplierBadInput(t *testing.T) {
 		}
 	}
 	// What was entered is offered again.
-	f := supplierFakes()
+	f := supplierSite(t)
 	s, _ := newTestServer(t, f)
-	_, body := answer(t, s, with(lines12, "po", "12", "action", "propose", "qty-1", "lots", "price-2", "5", "reason", "<b>soon</b>"))
-	contains(t, "entered again", body, `id="qty-12-1" name="qty-1" value="lots"`, `id="price-12-2" name="price-2" value="5"`,
-		`value="&lt;b&gt;soon&lt;/b&gt;"`, `id="qty-11-1" name="qty-1" value="2000"`)
+	_, body := answer(t, s, with(lines12, "po", "6", "action", "propose", "qty-1", "lots", "price-2", "5", "reason", "<b>soon</b>"))
+	contains(t, "entered again", body, `id="qty-6-1" name="qty-1" value="lots"`, `id="price-6-2" name="price-2" value="5"`,
+		`value="&lt;b&gt;soon&lt;/b&gt;"`, `id="qty-5-1" name="qty-1" value="2000"`)
 }
 
 // TestSupplierRefusesOtherMachines: the inbox acts with the operator key,
@@ -303,11 +311,11 @@ func TestSupplierBadInput(t *testing.T) {
 // session or without the inbox's own token is refused before anything is
 // sent.
 func TestSupplierRefusesOtherMachines(t *testing.T) {
-	f := supplierFakes()
+	f := supplierSite(t)
 	s, logs := newTestServer(t, f)
 	sess := signIn(t, s, localAddr)
 	_, body := formGet(t, s, "/supplier", localAddr, sess)
-	form := url.Values{"csrf": {csrfOf(t, body)}, "po": {"12"}, "action": {"accept"}}
+	form := url.Values{"csrf": {csrfOf(t, body)}, "po": {"6"}, "action": {"accept"}}
 	for _, remote := range []string{"192.0.2.7:4000", "10.0.0.2:80", "[2001:db8::1]:443", "[::ffff:192.0.2.7]:1"} {
 		res, body := supplierPost(t, s, remote, sess, form)
 		if res.StatusCode != http.StatusForbidden {
@@ -317,9 +325,9 @@ func TestSupplierRefusesOtherMachines(t *testing.T) {
 	}
 	contains(t, "log", logs.String(), "posted from another machine", "form=/supplier")
 	// The hub form's token is not the inbox's.
-	f.op.org = "hilltown-hub"
+	f.op.SetOrg(inproc.Hilltown)
 	_, hubBody := hubGet(t, s, "/hub", localAddr, sess)
-	f.op.org = "blue-river-cotton"
+	f.op.SetOrg(inproc.Blue)
 	for name, c := range map[string]struct {
 		sess   *http.Cookie
 		form   url.Values
@@ -331,49 +339,49 @@ func TestSupplierRefusesOtherMachines(t *testing.T) {
 		"other origin":  {sess, form, []string{"Origin", "https://attacker.example"}, 403},
 		"rebound host":  {sess, form, []string{"Host", "attacker.example"}, 403},
 		"not signed in": {nil, form, nil, 401},
-		"no field":      {sess, url.Values{"po": {"12"}, "action": {"accept"}}, nil, 403},
-		"other token":   {sess, url.Values{"csrf": {strings.Repeat("0", 64)}, "po": {"12"}, "action": {"accept"}}, nil, 403},
-		"hub token":     {sess, url.Values{"csrf": {csrfOf(t, hubBody)}, "po": {"12"}, "action": {"accept"}}, nil, 403},
+		"no field":      {sess, url.Values{"po": {"6"}, "action": {"accept"}}, nil, 403},
+		"other token":   {sess, url.Values{"csrf": {strings.Repeat("0", 64)}, "po": {"6"}, "action": {"accept"}}, nil, 403},
+		"hub token":     {sess, url.Values{"csrf": {csrfOf(t, hubBody)}, "po": {"6"}, "action": {"accept"}}, nil, 403},
 	} {
 		res, _ := supplierPost(t, s, localAddr, c.sess, c.form, c.header...)
 		if res.StatusCode != c.status {
 			t.Errorf("%s: status %d, want %d", name, res.StatusCode, c.status)
 		}
 	}
-	if n := len(f.op.sends()); n != 0 {
+	if n := len(f.sent()); n != 0 {
 		t.Errorf("%d messages sent", n)
 	}
 }
 
 func TestSupplierRejections(t *testing.T) {
 	// The network refuses the answer: the page says why, plainly, at the order.
-	f := supplierFakes()
-	f.op.reject = map[string]gongxu.TxResult{"production/po_accept": {Code: 9, Kind: "conflict",
-		Message: "purchase order 12 is accepted; it cannot be accepted now"}}
+	f := supplierSite(t)
+	f.operator = inproc.BrokenOperator{Operator: f.op, Reject: map[string]gongxu.TxResult{"production/po_accept": {Code: 9, Kind: "conflict",
+		Message: "purchase order 6 is accepted; it cannot be accepted now"}}}
 	s, _ := newTestServer(t, f)
-	res, body := answer(t, s, url.Values{"po": {"12"}, "action": {"accept"}, "promised-2": {"2026-01-09"}})
-	if res.StatusCode != http.StatusUnprocessableEntity || len(f.op.sends()) != 1 {
-		t.Fatalf("status %d, %d sends", res.StatusCode, len(f.op.sends()))
+	res, body := answer(t, s, url.Values{"po": {"6"}, "action": {"accept"}, "promised-2": {"2026-01-30"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || len(f.sent()) != 0 {
+		t.Fatalf("status %d, %d sends", res.StatusCode, len(f.sent()))
 	}
-	contains(t, "refused", body, `<div class="alert" id="po-12-error" role="alert"><p>The network refused your answer to purchase order 12: conflict: purchase order 12 is accepted; it cannot be accepted now.</p></div>`,
-		`id="promised-12-2" name="promised-2" value="2026-01-09"`, `<details class="po-action" open>`)
+	contains(t, "refused", body, `<div class="alert" id="po-6-error" role="alert"><p>The network refused your answer to purchase order 6: conflict: purchase order 6 is accepted; it cannot be accepted now.</p></div>`,
+		`id="promised-6-2" name="promised-2" value="2026-01-30"`, `<details class="po-action" open>`)
 	lacks(t, "refused", body, "supplier-done")
 
 	// The node times out: the answer may still be committed.
-	f = supplierFakes()
-	f.op.fail = map[string]error{"production/po_reject": gongxu.Errorf(gongxu.KindTimeout, "no commit in 30s")}
+	f = supplierSite(t)
+	f.operator = inproc.BrokenOperator{Operator: f.op, Fail: map[string]bool{"production/po_reject": true}, Err: gongxu.Errorf(gongxu.KindTimeout, "no commit in 30s")}
 	s, _ = newTestServer(t, f)
-	res, body = answer(t, s, url.Values{"po": {"11"}, "action": {"reject"}, "reason": {"no"}})
+	res, body = answer(t, s, url.Values{"po": {"5"}, "action": {"reject"}, "reason": {"no"}})
 	if res.StatusCode != http.StatusGatewayTimeout {
 		t.Errorf("timeout: status %d", res.StatusCode)
 	}
-	contains(t, "timeout", body, "it may still be. Look at purchase order 11 before answering again.")
+	contains(t, "timeout", body, "it may still be. Look at purchase order 5 before answering again.")
 
 	// Any other failure is logged, not shown.
-	f = supplierFakes()
-	f.op.fail = map[string]error{"production/po_reject": errors.New("keyring: /secret/path unreadable")}
+	f = supplierSite(t)
+	f.operator = inproc.BrokenOperator{Operator: f.op, Fail: map[string]bool{"production/po_reject": true}, Err: errors.New("keyring: /secret/path unreadable")}
 	s, logs := newTestServer(t, f)
-	res, body = answer(t, s, url.Values{"po": {"11"}, "action": {"reject"}, "reason": {"no"}})
+	res, body = answer(t, s, url.Values{"po": {"5"}, "action": {"reject"}, "reason": {"no"}})
 	if res.StatusCode != http.StatusInternalServerError {
 		t.Errorf("failure: status %d", res.StatusCode)
 	}

@@ -8,14 +8,18 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/internal/testenv/inproc"
 )
 
-// jacketPath is the provenance page of the fake trace's jacket lot.
+// jacketPath is the provenance page of the World's jacket lot.
 const jacketPath = "/p/acme-textiles/merino-jacket-0001"
 
 // qrOf decodes the QR code of a page.
@@ -49,18 +53,77 @@ func span(body, from, to string) string {
 	return rest
 }
 
+// backSpy is the trace service, with the identifier Back was last asked
+// for kept.
+type backSpy struct {
+	gongxu.TraceService
+	mu     sync.Mutex
+	lastID string
+}
+
+func (s *backSpy) Back(ctx context.Context, id string, depth int) (gongxu.TraceGraph, error) {
+	s.mu.Lock()
+	s.lastID = id
+	s.mu.Unlock()
+	return s.TraceService.Back(ctx, id, depth)
+}
+
+func (s *backSpy) last() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.lastID
+}
+
+// spyBack puts a backSpy over the site's trace service.
+func spyBack(f *site) *backSpy {
+	s := &backSpy{TraceService: f.trace}
+	f.trace = s
+	return s
+}
+
+// shortHash is how the timeline names an event's CBV 2.0 hash id.
+func shortHash(id string) string {
+	return "hash " + shortKey(strings.TrimSuffix(strings.TrimPrefix(id, "ni:///sha-256;"), "?ver=CBV2.0"))
+}
+
+// stepOf is the step of the jacket lot's backward walk of a flow (and
+// type, when given).
+func stepOf(t *testing.T, f *site, flow, typ string) gongxu.TraceStep {
+	t.Helper()
+	g, err := f.w.Read().Back(context.Background(), string(inproc.JacketLot), traceDepth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range g.Steps {
+		if st.Flow == flow && (typ == "" || st.Type == typ) {
+			return st
+		}
+	}
+	t.Fatalf("no %s %s step back from the jacket lot", flow, typ)
+	return gongxu.TraceStep{}
+}
+
+// pickedURN is the pledge of the World's i-th pickup of the shipped
+// jackets, and its label on the pages.
+func pickedURN(f *site, i int) (urn, label string) {
+	tx := f.w.Batches[poolShipped][inproc.Hilltown][0].Tx
+	leaf := f.w.PickedLeaves[i]
+	return gongxu.PledgeURN(tx, leaf), tx[:8] + "…" + tx[len(tx)-4:] + ":" + strconv.Itoa(leaf)
+}
+
 func TestProvenancePage(t *testing.T) {
-	f := newFakes()
+	f := newSite(t)
+	spy := spyBack(f)
 	s, _ := newTestServer(t, f)
 	body := page(t, s, jacketPath, http.StatusOK)
 	contains(t, "provenance", body,
 		"<title>Merino wool jacket · gongxu</title>", "<h1>Merino wool jacket</h1>",
 		`Lot <a class="lot" href="/p/acme-textiles/merino-jacket-0001"><code>acme-textiles/merino-jacket-0001</code></a>`,
-		`<dd id="prov-factory"><a href="/orgs/acme-textiles">Acme Textiles</a></dd>`, "30 Dec 2025 08:00 UTC",
-		"8 steps by 3 organizations", `<span class="badge ok">✓ every step verified</span>`,
+		`<dd id="prov-factory"><a href="/orgs/acme-textiles">Acme Textiles</a></dd>`, "9 Jan 2026 10:00 UTC",
+		"12 steps by 3 organizations", `<span class="badge ok">✓ every step verified</span>`,
 		`<a href="/recalls" aria-current="page">Trace</a>`)
-	if f.trace.lastID != "acme-textiles/merino-jacket-0001" {
-		t.Errorf("Back was asked %q", f.trace.lastID)
+	if spy.last() != "acme-textiles/merino-jacket-0001" {
+		t.Errorf("Back was asked %q", spy.last())
 	}
 
 	// The timeline, newest first: each step's label (a pool's goods in
@@ -72,53 +135,62 @@ func TestProvenancePage(t *testing.T) {
 	for _, m := range steps {
 		got = append(got, strings.TrimSpace(m[1]+" "+m[2])+"/"+m[3])
 	}
-	if want := "Picked up by a consumer (pledge #12 of pool 3)/retail sold, Picked up by a consumer (pledge 77777777…CAFE:4)/retail sold, " +
-		"Received at Hilltown Community Hub/in progress, Shipped to Hilltown Community Hub/in transit, Packed for Hilltown Community Hub/in progress, " +
-		"Commissioning/active, Receiving/in progress, Shipping/in transit"; strings.Join(got, ", ") != want {
-		t.Errorf("timeline steps %v", got)
+	pledgeA, labelA := pickedURN(f, 0)
+	_, labelB := pickedURN(f, 1)
+	if want := "Picked up by a consumer (pledge " + labelB + ")/retail sold, Picked up by a consumer (pledge " + labelA + ")/retail sold, " +
+		"Received at Hilltown Community Hub/in progress, Shipped to the hub/in transit, Packed for Hilltown Community Hub/in progress, " +
+		"Storing/in progress, Inspecting/active, Commissioning/active, Receiving/in progress, Receiving/in progress, Receiving/in progress, " +
+		"Shipping/in transit"; strings.Join(got, ", ") != want {
+		t.Errorf("timeline steps\n%v\nwant\n%s", strings.Join(got, ", "), want)
 	}
-	if n := strings.Count(tl, "✓ verified"); n != 8 {
-		t.Errorf("%d verified marks, want 8", n)
+	if n := strings.Count(tl, "✓ verified"); n != 12 {
+		t.Errorf("%d verified marks, want 12", n)
 	}
 	pickup := span(tl, `id="step-2"`, "</li>")
 	contains(t, "pickup", pickup, `<span class="pledge" title="`+pledgeA+`">`, `by <a href="/orgs/hilltown-hub">Hilltown Community Hub</a>`,
-		`<span class="muted">Of</span> <a class="ident" href="/p/acme-textiles/merino-jacket-0001"`, `href="/txs/`+hash("C")+`"`)
+		`<span class="muted">Of</span> <a class="ident" href="/p/acme-textiles/merino-jacket-0001"`, `href="/txs/`+f.w.PickupTxs[0]+`"`)
 	contains(t, "received", span(tl, `id="step-3"`, "</li>"), `by <a href="/orgs/hilltown-hub">Hilltown Community Hub</a>`,
-		`<a class="ident" href="/p/urn:gongxu:pool:3:hub:hilltown-hub" title="urn:gongxu:pool:3:hub:hilltown-hub">Shipment of pool #3</a> <span class="muted">(to Hilltown Community Hub)</span>`)
-	contains(t, "shipped", span(tl, `id="step-4"`, "</li>"), `by <a href="/orgs/acme-textiles">Acme Textiles</a>`, "at height 48, event 2 of 2")
-	contains(t, "packed", span(tl, `id="step-5"`, "</li>"), "at height 48, event 1 of 2", "Aggregation event",
-		`out:</span> <a class="ident" href="/p/urn:gongxu:pool:3:hub:hilltown-hub"`)
-	step1 := span(tl, `id="step-6"`, "</li>")
-	contains(t, "step 6", step1, `by <a href="/orgs/acme-textiles">Acme Textiles</a>`,
+		`<span class="muted">Of</span> <a class="ident" href="/p/acme-textiles/merino-jacket-0001"`)
+	ship := stepOf(t, f, gongxu.FlowShipToHub, "ObjectEvent")
+	contains(t, "shipped", span(tl, `id="step-4"`, "</li>"), `by <a href="/orgs/acme-textiles">Acme Textiles</a>`,
+		"at height "+itoa(ship.Anchor.Height)+", event 2 of 2")
+	contains(t, "packed", span(tl, `id="step-5"`, "</li>"), "at height "+itoa(ship.Anchor.Height)+", event 1 of 2", "Aggregation event",
+		`out:</span> <a class="ident" href="/p/urn:gongxu:pool:1:hub:hilltown-hub" title="urn:gongxu:pool:1:hub:hilltown-hub">Shipment of pool #1</a> <span class="muted">(to Hilltown Community Hub)</span>`)
+	storing := span(tl, `id="step-6"`, "</li>")
+	contains(t, "storing", storing, `by <a href="/orgs/acme-textiles">Acme Textiles</a>`,
 		`<a class="ident" href="/p/https:%2F%2Fid.gs1.org%2F414%2F9506000000015" title="https://id.gs1.org/414/9506000000015">GLN 9506000000015</a>`,
+		`href="/txs/`+f.w.CaptureTx+`"`, "event 3 of 3", "Object event", "uuid 5c2a9e7b…")
+	made := stepOf(t, f, gongxu.FlowComplete, "")
+	step8 := span(tl, `id="step-8"`, "</li>")
+	contains(t, "commissioning", step8, `by <a href="/orgs/acme-textiles">Acme Textiles</a>`,
 		`<a class="ident" href="/p/acme-textiles/blue-river-cotton/fab-0042" title="urn:gongxu:lot:acme-textiles/blue-river-cotton/fab-0042">fab-0042</a> <span class="muted">(Acme Textiles, from Blue River Cotton)</span>`,
-		`<a class="ident" href="/p/acme-textiles/thread-0007"`, `out:</span> <a class="ident" href="/p/acme-textiles/merino-jacket-0001"`,
-		`href="/txs/`+hash("9")+`"`, "at height 46, event 2 of 3", "Transformation event", "uuid 7d3c5a2e…",
+		`<a class="ident" href="/p/acme-textiles/blue-river-cotton/thread-0007"`, `out:</span> <a class="ident" href="/p/acme-textiles/merino-jacket-0001"`,
+		`href="/txs/`+made.Anchor.Tx+`"`, "Transformation event", shortHash(made.Event),
 		"The event as the ledger stores it", `&#34;type&#34;: &#34;TransformationEvent&#34;`)
-	step3 := span(tl, `id="step-8"`, "</li>")
-	contains(t, "step 8", step3, `by <a href="/orgs/blue-river-cotton">Blue River Cotton</a>`, "GLN 9520123456788",
+	shipped := stepOf(t, f, gongxu.FlowShip, "")
+	step12 := span(tl, `id="step-12"`, "</li>")
+	contains(t, "step 12", step12, `by <a href="/orgs/blue-river-cotton">Blue River Cotton</a>`,
 		`<span class="muted">Of</span> <a class="ident recalled" href="/p/blue-river-cotton/fab-0042"`, `<span class="badge err">recalled</span>`,
-		`href="/txs/`+hash("5")+`"`, "at height 44 ·", "hash "+shortKey(strings.TrimSuffix(strings.TrimPrefix(eventID("ship"), "ni:///sha-256;"), "?ver=CBV2.0")))
-	lacks(t, "step 8", step3, "event 1 of 1")
+		`href="/txs/`+shipped.Anchor.Tx+`"`, "at height "+itoa(shipped.Anchor.Height)+" ·", shortHash(shipped.Event))
+	lacks(t, "step 12", step12, "event 1 of 1")
 
-	// The graph: four lots in three columns, the start on the right and
-	// the hub's shipment it was packed into right of it, four edges (the
-	// shipments, the delivery and the pickups are noted under their
-	// nodes), labelled.
+	// The graph: six lots and units in four columns, the start on the
+	// right and the hub's shipment it was packed into right of it, five
+	// edges (what was only observed is noted under its node), labelled.
 	graph := span(body, `<svg class="trace-graph"`, "</svg>")
-	if n := strings.Count(graph, `<path class="tg-edge`); n != 4 {
-		t.Errorf("%d edges, want 4", n)
+	if n := strings.Count(graph, `<path class="tg-edge`); n != 5 {
+		t.Errorf("%d edges, want 5", n)
 	}
-	if n := strings.Count(graph, `<g class="tg-node`); n != 5 {
-		t.Errorf("%d nodes, want 5", n)
+	if n := strings.Count(graph, `<g class="tg-node`); n != 6 {
+		t.Errorf("%d nodes, want 6", n)
 	}
-	contains(t, "graph", graph, `aria-label="Trace back from merino-jacket-0001: 5 lots and items, 8 steps."`,
+	contains(t, "graph", graph, `aria-label="Trace back from merino-jacket-0001: 6 lots and items, 12 steps."`,
 		`<g class="tg-node start"><title>urn:gongxu:lot:acme-textiles/merino-jacket-0001</title><rect x="544"`,
-		`<title>urn:gongxu:pool:3:hub:hilltown-hub</title><rect x="808"`, ">Shipment of pool #3</text>", ">to Hilltown Community …</text>",
-		">Packed for hub</text>", ">Shipped to hub · 31 Dec 2025</text>",
+		`<title>urn:gongxu:pool:1:hub:hilltown-hub</title><rect x="808"`, ">Shipment of pool #1</text>", ">to Hilltown Community …</text>",
+		">Packed for hub</text>", ">Shipped to hub · 11 Jan 2026…</text>",
 		`<g class="tg-node recalled"><title>urn:gongxu:lot:blue-river-cotton/fab-0042</title><rect x="16"`,
-		`<a href="/p/blue-river-cotton/fab-0042">`, ">Commissioning</text>", ">30 Dec</text>", ">Receiving</text>",
-		`class="tg-note"`, "Shipping · 23 Dec 2025", ">fab-0042 · recalled</text>", ">merino-fabric</text>")
+		`<a href="/p/blue-river-cotton/fab-0042">`, ">Commissioning</text>", ">9 Jan</text>", ">Receiving</text>",
+		`class="tg-note"`, "Shipping · 5 Jan 2026", ">fab-0042 · recalled</text>", ">merino-fabric</text>")
 
 	// The recall of the fabric, the QR code of the page, the command.
 	contains(t, "recall", body, `<div class="alert" id="prov-recall-2" role="alert">`, "which went into this",
@@ -131,23 +203,26 @@ func TestProvenancePage(t *testing.T) {
 		"the event is the one anchored in that transaction on this node's ledger")
 }
 
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
 // TestProvenanceIdentifiers: the page answers for every way of naming a
 // thing, and its links and QR code name it so that the address works.
 func TestProvenanceIdentifiers(t *testing.T) {
-	f := newFakes()
+	f := newSite(t)
+	spy := spyBack(f)
 	s, _ := newTestServer(t, f)
 	for target, want := range map[string]string{
 		"/p/urn:gongxu:lot:acme-textiles/merino-jacket-0001":             "urn:gongxu:lot:acme-textiles/merino-jacket-0001",
 		"/p?id=acme-textiles/merino-jacket-0001":                         "acme-textiles/merino-jacket-0001",
-		"/p/?id=" + url.QueryEscape(jacketDL):                            jacketDL,
-		"/p/" + url.PathEscape(jacketDL):                                 jacketDL,
-		"/p/https:/id.gs1.org/01/09506000134352/21/JKT-000123":           jacketDL, // what a server's path cleaning leaves
+		"/p/?id=" + url.QueryEscape(inproc.JacketDL):                     inproc.JacketDL,
+		"/p/" + url.PathEscape(inproc.JacketDL):                          inproc.JacketDL,
+		"/p/https:/id.gs1.org/01/09506000134352/21/JKT-000123":           inproc.JacketDL, // what a server's path cleaning leaves
 		"/p/%20acme-textiles/merino-jacket-0001%20":                      "acme-textiles/merino-jacket-0001",
 		"/p/URN:GONGXU:LOT:acme-textiles/merino-jacket-0001?utm=scanner": "URN:GONGXU:LOT:acme-textiles/merino-jacket-0001",
 	} {
 		body := page(t, s, target, http.StatusOK)
-		if f.trace.lastID != want {
-			t.Errorf("GET %s: Back was asked %q, want %q", target, f.trace.lastID, want)
+		if spy.last() != want {
+			t.Errorf("GET %s: Back was asked %q, want %q", target, spy.last(), want)
 		}
 		if u := "http://example.com" + provPath(want); qrOf(t, body) != u {
 			t.Errorf("GET %s: QR code says %q, want %q", target, qrOf(t, body), u)
@@ -163,29 +238,29 @@ func TestProvenanceIdentifiers(t *testing.T) {
 	}
 
 	// A serial: the jacket it is, labelled from the jacket lot.
-	body := page(t, s, "/p/"+url.PathEscape(jacketDL), http.StatusOK)
+	body := page(t, s, "/p/"+url.PathEscape(inproc.JacketDL), http.StatusOK)
 	contains(t, "serial", body, "<h1>Merino wool jacket</h1>", `Serial JKT-000123 <span class="muted">(GTIN 09506000134352)</span> · Lot <a class="lot"`,
-		">Packing <span", "9 steps by 3 organizations", "gongxu verify trace https://id.gs1.org/01/09506000134352/21/JKT-000123<")
+		">Commissioning <span", "13 steps by 3 organizations", "gongxu verify trace https://id.gs1.org/01/09506000134352/21/JKT-000123<")
 
 	// Whatever the id, the page's own address leads back to it.
-	for _, id := range []string{"acme-textiles/merino-jacket-0001", jacketDL, "urn:epc:id:sgtin:9506000.134352.JKT-000123",
+	for _, id := range []string{"acme-textiles/merino-jacket-0001", inproc.JacketDL, "urn:epc:id:sgtin:9506000.134352.JKT-000123",
 		"acme-textiles/a..b/c", "acme-textiles/../x", "https://example.com/01/1?x=a&y=#frag", "a/b%2Fc", "a//b", "weird?id#x"} {
-		f.trace.lastID = ""
+		spy.lastID = ""
 		do(t, s, "GET", provPath(id))
-		if f.trace.lastID != id {
-			t.Errorf("%q: its page %s asks Back for %q", id, provPath(id), f.trace.lastID)
+		if spy.last() != id {
+			t.Errorf("%q: its page %s asks Back for %q", id, provPath(id), spy.last())
 		}
 	}
 }
 
 func TestProvenanceBadAndUnknownIDs(t *testing.T) {
-	f := newFakes()
+	f := newSite(t)
 	s, _ := newTestServer(t, f)
 	for target, msg := range map[string]string{
 		"/p/acme%20textiles/jacket":                "An identifier holds no spaces or control characters",
 		"/p/acme-textiles/%00":                     "An identifier holds no spaces or control characters",
 		"/p/" + strings.Repeat("a", 513):           "An identifier is at most 512 characters; this one has 513.",
-		"/p/Not_A_Lot":                             "&#34;Not_A_Lot&#34; is not an identifier this node can read. &#34;Not_A_Lot&#34; is neither a lot id",
+		"/p/Not_A_Lot":                             "&#34;Not_A_Lot&#34; is not an identifier this node can read. &#34;Not_A_Lot&#34; is neither a ledger lot id",
 		"/p/urn:gongxu:lot:acme-textiles":          "&#34;urn:gongxu:lot:acme-textiles&#34; is not an identifier this node can read. lot URN",
 		"/p/?id=%3Cscript%3Ealert(1)%3C/script%3E": "&#34;&lt;script&gt;alert(1)&lt;/script&gt;&#34; is not an identifier",
 	} {
@@ -209,57 +284,82 @@ func TestProvenanceBadAndUnknownIDs(t *testing.T) {
 		lacks(t, target, body, "trace-problem")
 	}
 	// The service failing is a 500 page, its details in the log only.
-	f.trace.err = errors.New("sqlite: disk I/O error in /var/secret")
+	f.trace = inproc.Broken{Err: errors.New("sqlite: disk I/O error in /var/secret")}
 	s, logs := newTestServer(t, f)
 	body := page(t, s, jacketPath, http.StatusInternalServerError)
 	lacks(t, "500", body, "secret")
 	contains(t, "log", logs.String(), "disk I/O error")
 }
 
+// tampered is the node's trace proofs with the stored JSON of one event
+// changed by change: a read model that no longer holds what the ledger
+// anchored.
+func tampered(proofs TraceProofFunc, id string, change func(gongxu.TraceEvent) gongxu.TraceEvent) TraceProofFunc {
+	return func(ctx context.Context, eventID string) (gongxu.TraceEvent, []string, error) {
+		ev, proof, err := proofs(ctx, eventID)
+		if err == nil && eventID == id {
+			ev = change(ev)
+		}
+		return ev, proof, err
+	}
+}
+
+// flip changes one byte of an event's JSON.
+func flip(at int, mask byte) func(gongxu.TraceEvent) gongxu.TraceEvent {
+	return func(ev gongxu.TraceEvent) gongxu.TraceEvent {
+		raw := slices.Clone(ev.Raw)
+		raw[at] ^= mask
+		ev.Raw = raw
+		return ev
+	}
+}
+
 // TestProvenanceTampered: one byte changed in an event's stored JSON makes
 // its step "does not verify", and only that step.
 func TestProvenanceTampered(t *testing.T) {
-	f := newFakes()
-	f.trace.tamper(eventID("receive"), 40)
+	f := newSite(t)
+	recv := stepOf(t, f, gongxu.FlowReceive, "ObjectEvent")
+	f.proofs = tampered(f.proofs, recv.Event, flip(40, 0x01))
 	s, _ := newTestServer(t, f)
 	body := page(t, s, jacketPath, http.StatusOK)
-	step2 := span(body, `id="step-7"`, "</li>")
-	contains(t, "tampered page", body, `<li class="step failed" id="step-7">`)
-	contains(t, "tampered step", step2, `<span class="badge err mark">✗ does not verify</span>`,
-		`<p class="why">event `+eventID("receive")+`: its JSON hashes to`)
-	lacks(t, "tampered step", step2, "✓ verified")
-	for _, id := range []string{`id="step-1"`, `id="step-6"`, `id="step-8"`} {
+	step := span(body, `id="step-9"`, "</li>")
+	contains(t, "tampered page", body, `<li class="step failed" id="step-9">`)
+	contains(t, "tampered step", step, `<span class="badge err mark">✗ does not verify</span>`,
+		`<p class="why">event `+recv.Event+`: its JSON hashes to`)
+	lacks(t, "tampered step", step, "✓ verified")
+	for _, id := range []string{`id="step-1"`, `id="step-8"`, `id="step-12"`} {
 		contains(t, id, span(body, id, "</li>"), "✓ verified")
 	}
-	contains(t, "summary", body, `<span class="badge err">1 of 8 do not verify</span>`)
+	// The two ledger steps of the receipt are anchored by the same
+	// receiving event: they do not verify either.
+	contains(t, "summary", body, `<span class="badge err">3 of 12 do not verify</span>`)
 	lacks(t, "summary", body, "every step verified")
 }
 
 // TestVerifyEveryByte flips each byte of an event's JSON in turn: the step
 // never verifies, whether the anchor names its leaf or only its root.
 func TestVerifyEveryByte(t *testing.T) {
-	f := newFakes()
-	s, _ := newTestServer(t, f)
+	f := newSite(t)
 	ctx := context.Background()
-	id := "urn:uuid:7d3c5a2e-1b8f-4c61-9a0e-2f4b6d8c1e35" // the work order, in a batch of three
-	ev := f.trace.events[id]
+	id := inproc.LabelEvent // the serial's labelling, in a batch of three
+	ev, err := f.w.Read().Event(ctx, id)
+	if err != nil || ev.Anchor.Count != 3 {
+		t.Fatalf("event %s: %+v (%v)", id, ev.Anchor, err)
+	}
+	s, _ := newTestServer(t, f)
 	st := stepView{TraceStep: gongxu.TraceStep{Event: id, Anchor: ev.Anchor}}
 	s.verify(ctx, &st)
 	if st.Mark != "verified" {
 		t.Fatalf("untouched: %s (%s)", st.Mark, st.Why)
 	}
+	real := f.proofs
 	for _, withLeaf := range []bool{true, false} {
 		for i := range ev.Raw {
-			raw := []byte(string(ev.Raw))
-			raw[i] ^= 0x20
-			e := ev
-			e.Raw = raw
+			change := flip(i, 0x20)
 			if !withLeaf {
-				e.Anchor.Leaf = ""
+				change = func(e gongxu.TraceEvent) gongxu.TraceEvent { e = flip(i, 0x20)(e); e.Anchor.Leaf = ""; return e }
 			}
-			f.trace.mu.Lock()
-			f.trace.events[id] = e
-			f.trace.mu.Unlock()
+			s.proofs = tampered(real, id, change)
 			st := stepView{TraceStep: gongxu.TraceStep{Event: id, Anchor: ev.Anchor}}
 			s.verify(ctx, &st)
 			if st.Mark != "failed" || st.Why == "" {
@@ -268,9 +368,9 @@ func TestVerifyEveryByte(t *testing.T) {
 		}
 	}
 	// The anchor the trace names must be the event's own.
-	f.trace.reset(fakeBlockMs)
+	s.proofs = real
 	other := ev.Anchor
-	other.Tx = hash("1")
+	other.Tx = f.w.RiversideVote
 	st = stepView{TraceStep: gongxu.TraceStep{Event: id, Anchor: other}}
 	s.verify(ctx, &st)
 	if st.Mark != "failed" || !strings.Contains(st.Why, "not where the trace says") {
@@ -279,7 +379,7 @@ func TestVerifyEveryByte(t *testing.T) {
 }
 
 func TestProvenanceWithoutProofs(t *testing.T) {
-	f := newFakes()
+	f := newSite(t)
 	cfg := f.config()
 	cfg.TraceProof = nil
 	s, err := newServer(cfg, func() time.Time { return testNow })
@@ -297,11 +397,13 @@ func TestProvenanceWithoutProofs(t *testing.T) {
 		gongxu.Errorf(gongxu.KindNotFound, "no batch"): "This node has no proof of this event.",
 		errors.New("pebble: closed"):                   "The check could not be made now; the node&#39;s log has the details.",
 	} {
-		f := newFakes()
-		f.trace.proofErr = err
+		f := newSite(t)
+		f.proofs = func(context.Context, string) (gongxu.TraceEvent, []string, error) {
+			return gongxu.TraceEvent{}, nil, err
+		}
 		s, logs := newTestServer(t, f)
 		body := page(t, s, jacketPath, http.StatusOK)
-		contains(t, "proof error", body, `<span class="badge mark">not checked</span>`, `<p class="why">`+why, "8 not checked")
+		contains(t, "proof error", body, `<span class="badge mark">not checked</span>`, `<p class="why">`+why, "12 not checked")
 		lacks(t, "proof error", body, "pebble")
 		if gongxu.ErrorKind(err) != gongxu.KindNotFound {
 			contains(t, "log", logs.String(), "pebble: closed")
@@ -310,13 +412,11 @@ func TestProvenanceWithoutProofs(t *testing.T) {
 }
 
 func TestTraceEscaping(t *testing.T) {
-	f := newFakes()
-	f.members.orgs[0].Name = `<script>alert("acme")</script>`
-	f.trace.mu.Lock()
-	f.trace.recalls[0].Reason = `<img src=x onerror=alert(1)>`
-	f.trace.mu.Unlock()
+	f := newSite(t)
+	f.w.Send(inproc.Acme, "member/update_org", inproc.M{"name": `<script>alert("acme")</script>`})
+	f.w.Recall(inproc.Blue, string(inproc.FabricLot), `<img src=x onerror=alert(1)>`)
 	s, _ := newTestServer(t, f)
-	for _, target := range []string{jacketPath, "/recalls", "/recalls/2", "/fragments/recalls/2", "/", "/pools/3"} {
+	for _, target := range []string{jacketPath, "/recalls", "/recalls/3", "/fragments/recalls/3", "/", "/pools/1"} {
 		_, body := do(t, s, "GET", target)
 		lacks(t, target, body, `<script>alert`, `<img src=x`)
 	}
@@ -325,7 +425,7 @@ func TestTraceEscaping(t *testing.T) {
 }
 
 func TestTraceDisabled(t *testing.T) {
-	f := newFakes()
+	f := newSite(t)
 	cfg := f.config()
 	cfg.Trace, cfg.TraceProof = nil, nil
 	s, err := newServer(cfg, func() time.Time { return testNow })
@@ -337,23 +437,27 @@ func TestTraceDisabled(t *testing.T) {
 	}
 	body := page(t, s, "/", http.StatusOK)
 	lacks(t, "home", body, `href="/recalls"`, "recall-banner")
-	body = page(t, s, "/production-orders/5", http.StatusOK)
-	contains(t, "order 5", body, "<td><code>acme-textiles/scarf-001</code></td>")
-	lacks(t, "order 5", body, `href="/p/`)
-	body = page(t, s, "/pools/2", http.StatusOK)
-	contains(t, "pool 2", body, `<span class="lots"><code>acme-textiles/linen-shirt-0001</code> <span class="muted">40</span>`)
-	lacks(t, "pool 2", body, `href="/p/`)
+	body = page(t, s, "/production-orders/2", http.StatusOK)
+	contains(t, "order 2", body, "<td><code>acme-textiles/scarf-001</code></td>")
+	lacks(t, "order 2", body, `href="/p/`)
+	body = page(t, s, "/pools/1", http.StatusOK)
+	contains(t, "pool 1", body, `<span class="lots"><code>acme-textiles/merino-jacket-0001</code> <span class="muted">60</span>`)
+	lacks(t, "pool 1", body, `href="/p/`)
 }
 
 func TestRecallsPage(t *testing.T) {
-	f := newFakes()
+	f := newSite(t)
 	s, _ := newTestServer(t, f)
+	fabric, err := f.w.Read().Recall(context.Background(), recallFabric)
+	if err != nil {
+		t.Fatal(err)
+	}
 	body := page(t, s, "/recalls", http.StatusOK)
 	contains(t, "recalls", body, "<h1>Recalls</h1>", `hx-get="/fragments/recalls" hx-trigger="every 5s"`,
 		`<p class="alert" id="recalls-mine"><strong>1 of these recalls reaches pools of Hilltown Community Hub</strong>`,
 		`<tr id="recall-2" class="mine">`, `<span class="rel reach">reaches your pools</span>`, `<tr id="recall-1">`,
 		`<a href="/recalls/2">#2</a>`, `<a class="ident" href="/p/acme-textiles/scarf-001"`, "Care labels misprinted",
-		`<a href="/orgs/blue-river-cotton">Blue River Cotton</a>`, `href="/txs/`+hash("e")+`"`)
+		`<a href="/orgs/blue-river-cotton">Blue River Cotton</a>`, `href="/txs/`+fabric.Recall.Tx+`"`)
 	if strings.Index(body, `id="recall-2"`) > strings.Index(body, `id="recall-1"`) {
 		t.Error("recalls not newest first")
 	}
@@ -365,72 +469,78 @@ func TestRecallsPage(t *testing.T) {
 	contains(t, "fragment", frag, `<tr id="recall-2" class="mine">`)
 
 	// On a factory's node nothing is marked.
-	f.op.org = "acme-textiles"
+	f.op.SetOrg(inproc.Acme)
 	body = page(t, s, "/recalls", http.StatusOK)
 	lacks(t, "factory's recalls", body, `class="mine"`, "recalls-mine", "reaches your pools")
 	contains(t, "factory's recalls", body, `<tr id="recall-2">`)
 
 	// No recalls at all.
-	f.trace.recalls = nil
+	f.trace = inproc.Broken{}
+	s, _ = newTestServer(t, f)
 	body = page(t, s, "/recalls", http.StatusOK)
 	contains(t, "no recalls", body, "No recalls on this ledger.")
 }
 
 func TestRecallPage(t *testing.T) {
-	f := newFakes()
+	f := newSite(t)
 	s, _ := newTestServer(t, f)
+	pledgeA, _ := pickedURN(f, 0)
+	pledgeB, _ := pickedURN(f, 1)
+	hillBatches := f.w.Batches[poolShipped][inproc.Hilltown]
+	lakeBatch := f.w.Batches[poolShipped][inproc.Lakeside][0]
 	body := page(t, s, "/recalls/2", http.StatusOK)
 	contains(t, "recall", body, "<title>Recall 2 · gongxu</title>", "<h1>Recall #2: fab-0042</h1>",
 		`<div class="alert" id="recall-reason" role="alert"><p><strong>Reason:</strong> The dye of fab-0042 fails the colour-fastness test: &lt;b&gt;do not wash&lt;/b&gt;`,
 		`<div id="impact" hx-get="/fragments/recalls/2" hx-trigger="every 5s">`,
 		`<dd id="reach-lots">3</dd>`, `<dd id="reach-pools">1</dd>`, `<dd id="reach-hubs">2</dd>`, `<dd id="reach-batches">3</dd>`,
-		`<dd id="reach-pledges">31</dd>`, `<dd id="reach-units">88</dd>`, `<dd id="reach-pickups">2</dd>`, `<dd id="reach-left">57</dd>`,
+		`<dd id="reach-pledges">31</dd>`, `<dd id="reach-units">88</dd>`, `<dd id="reach-pickups">2</dd>`, `<dd id="reach-left">55</dd>`,
 		`<p class="alert" id="your-hub"><strong>This recall reaches pools of Hilltown Community Hub, this node's hub.</strong>`,
-		`<p class="alert" id="your-pickups"><strong>2 pledges already picked up with goods of the recalled lots: contact their consumers first</strong>; their pledges are listed below. <strong>Hold the 57 units still at your hub.</strong></p>`)
+		`<p class="alert" id="your-pickups"><strong>2 pledges already picked up with goods of the recalled lots: contact their consumers first</strong>; their pledges are listed below. <strong>Hold the 55 units still at your hub.</strong></p>`)
 	lacks(t, "recall", body, "Named as") // named by its ledger lot id
 
 	// Hilltown was shipped the jackets: what it holds, and the pledges
 	// picked up, to contact first, before its batches.
 	hill := span(body, `<div class="hub-reach mine" id="hub-hilltown-hub">`, `id="hub-lakeside-corner"`)
-	contains(t, "hilltown", hill, `<span class="badge role-hub">this node</span>`, "60 units · 2 batches · 25 pledges · 2 picked up · 57 units to hold",
-		`<a href="/pools/3">Pool #3</a> Merino wool jacket <span class="badge status-in_production">in production</span> <span class="muted">60 units · production order <a href="/production-orders/9">#9</a></span>`,
+	contains(t, "hilltown", hill, `<span class="badge role-hub">this node</span>`, "60 units · 2 batches · 25 pledges · 2 picked up · 55 units to hold",
+		`<a href="/pools/1">Pool #1</a> Merino wool jacket <span class="badge status-ready">ready</span> <span class="muted">60 units · production order <a href="/production-orders/1">#1</a></span>`,
 		`<dt>Shipped</dt><dd class="goods-shipped">60 units of the recalled lots: <a class="lot" href="/p/acme-textiles/merino-jacket-0001"><code>acme-textiles/merino-jacket-0001</code></a> <span class="muted">60</span></dd>`,
 		`<dd class="goods-delivery"><span class="badge ok">delivered</span>`,
-		`<dd class="goods-left"><strong>57 units still at the hub</strong>: hold them, do not hand them out.</dd>`,
+		`<dd class="goods-left"><strong>55 units still at the hub</strong>: hold them, do not hand them out.</dd>`,
 		`<h4>Already picked up: contact these consumers <span class="count">2</span></h4>`,
 		"The ledger names each by their pledge, never by the person: look the pledge up in the hub's own records",
 		`<td class="wrap-ok pledge-cell"><code>`+pledgeA+`</code></td>
-<td class="num">2</td>`, `<td class="wrap-ok pledge-cell"><code>urn:gongxu:pool:3:pledge:12</code></td>
-<td class="num">1</td>`, `<time datetime="2026-01-01T03:00:41Z">1 Jan 2026 03:00 UTC</time>`, `href="/txs/`+hash("C")+`"`, `href="/txs/`+hash("D")+`"`,
+<td class="num">2</td>`, `<td class="wrap-ok pledge-cell"><code>`+pledgeB+`</code></td>
+<td class="num">3</td>`, `<time datetime="2026-01-13T10:00:00Z">13 Jan 2026 10:00 UTC</time>`,
+		`href="/txs/`+f.w.PickupTxs[0]+`"`, `href="/txs/`+f.w.PickupTxs[1]+`"`,
 		`<h4>Pledge batches of the pool <span class="count">2</span></h4>`,
-		`href="/txs/`+hash("7")+`"`, `title="`+hash("a")+`">`+shortKey(hash("a")), `<td class="num">20</td>`,
-		`href="/txs/`+hash("8")+`"`, `<td class="num">5</td>`)
+		`href="/txs/`+hillBatches[0].Tx+`"`, `<td class="num">20</td>`, `href="/txs/`+hillBatches[1].Tx+`"`, `<td class="num">5</td>`)
 	if strings.Index(hill, pledgeA) > strings.Index(hill, pledgeB) || strings.Index(hill, pledgeB) > strings.Index(hill, `<table class="batches">`) {
 		t.Error("Hilltown: the pickups are not in order, before the batches")
 	}
 	// Lakeside's share is not shipped: its quantity and batches, as before.
 	lake := span(body, `<div class="hub-reach" id="hub-lakeside-corner">`, "</table>")
-	contains(t, "lakeside", lake, `<a href="/orgs/lakeside-corner">lakeside-corner</a>`, "28 units · 1 batch · 6 pledges</span>", `href="/txs/`+hash("c")+`"`)
+	contains(t, "lakeside", lake, `<a href="/orgs/lakeside-corner">Lakeside Corner Shop</a>`, "28 units · 1 batch · 6 pledges</span>", `href="/txs/`+lakeBatch.Tx+`"`)
 	lacks(t, "lakeside", lake, "hub-goods", "picked up", "to hold", "<h4>")
 	if strings.Index(body, "hub-hilltown-hub") > strings.Index(body, "hub-lakeside-corner") {
 		t.Error("this node's hub is not first")
 	}
 	// The forward graph: the fabric on the left, then the lots made of it,
-	// the serial, the pool, the two hubs.
+	// the serial, the shipment, the pool, the two hubs.
 	graph := span(body, `<svg class="trace-graph"`, "</svg>")
-	contains(t, "graph", graph, `aria-label="Trace forward from fab-0042: 5 lots and items, 9 steps. It reaches 1 pool and 2 hubs."`,
-		`<title>urn:gongxu:pool:3:hub:hilltown-hub</title>`, ">Shipment of pool #3</text>", ">Packed for hub</text>",
+	contains(t, "graph", graph, `aria-label="Trace forward from fab-0042: 5 lots and items, 11 steps. It reaches 1 pool and 2 hubs."`,
+		`<title>urn:gongxu:pool:1:hub:hilltown-hub</title>`, ">Shipment of pool #1</text>", ">Packed for hub</text>",
 		`<g class="tg-node recalled"><title>urn:gongxu:lot:blue-river-cotton/fab-0042</title><rect x="16"`,
-		`<a href="/pools/3"><g class="tg-node pool">`, ">Pool #3</text>", ">Merino wool jacket</text>",
-		`<a href="/orgs/hilltown-hub"><g class="tg-node hub">`, ">Hilltown Community Hub</text>", ">lakeside-corner</text>",
+		">Serial JKT-000123</text>", `<a href="/pools/1"><g class="tg-node pool">`, ">Pool #1</text>", ">Merino wool jacket</text>",
+		`<a href="/orgs/hilltown-hub"><g class="tg-node hub">`, ">Hilltown Community Hub</text>", ">Lakeside Corner Shop</text>",
 		">made for</text>", ">60 units</text>", ">25 pledges</text>", ">28 units</text>", ">6 pledges</text>")
 	if n := strings.Count(graph, `<path class="tg-edge`); n != 7 { // received, made, labelled, packed for the hub, for the pool, to two hubs
 		t.Errorf("%d edges, want 7", n)
 	}
-	contains(t, "steps", body, `Steps downstream <span class="count">9</span>`)
+	contains(t, "steps", body, `Steps downstream <span class="count">11</span>`)
 	last := -1
-	for _, h := range []string{"<h3>Shipping", "<h3>Packing", "<h3>Packed for Hilltown Community Hub", "<h3>Shipped to Hilltown Community Hub",
-		"<h3>Received at Hilltown Community Hub", `<h3>Picked up by a consumer <span class="pledge" title="` + pledgeA, `<h3>Picked up by a consumer <span class="pledge" title="` + pledgeB} {
+	for _, h := range []string{"<h3>Shipping", "<h3>Receiving", "<h3>Commissioning", "<h3>Storing", "<h3>Packed for Hilltown Community Hub",
+		"<h3>Shipped to the hub", "<h3>Received at Hilltown Community Hub", `<h3>Picked up by a consumer <span class="pledge" title="` + pledgeA,
+		`<h3>Picked up by a consumer <span class="pledge" title="` + pledgeB} {
 		i := strings.Index(body, h)
 		if i <= last {
 			t.Errorf("downstream steps not oldest first: %s at %d", h, i)
@@ -446,11 +556,11 @@ func TestRecallPage(t *testing.T) {
 	contains(t, "fragment", frag, `<dd id="reach-batches">3</dd>`)
 
 	// On a factory's node: the hubs' pickups, no hub's own notice.
-	f.op.org = "acme-textiles"
+	f.op.SetOrg(inproc.Acme)
 	body = page(t, s, "/recalls/2", http.StatusOK)
 	contains(t, "factory's recall", body, `<div class="hub-reach" id="hub-hilltown-hub">`, `<code>`+pledgeA+`</code>`, `<dd id="reach-pickups">2</dd>`)
 	lacks(t, "factory's recall", body, "your-hub", "your-pickups")
-	f.op.org = "hilltown-hub"
+	f.op.SetOrg(inproc.Hilltown)
 
 	// A recall that reaches no pool.
 	body = page(t, s, "/recalls/1", http.StatusOK)
@@ -466,40 +576,65 @@ func TestRecallPage(t *testing.T) {
 	}
 }
 
+// reshaped is the trace service with the recalls' impact changed by
+// change: what a hub was shipped and picked up in a shape the World's
+// story does not reach.
+type reshaped struct {
+	gongxu.TraceService
+	change func(*gongxu.RecallImpact)
+}
+
+func (r reshaped) Recall(ctx context.Context, id uint64) (gongxu.RecallImpact, error) {
+	im, err := r.TraceService.Recall(ctx, id)
+	if err == nil {
+		r.change(&im)
+	}
+	return im, err
+}
+
 // TestRecallShipments: what a recall page tells a hub of the recalled goods
 // it was shipped: on their way, then what its consumers took of the
 // recalled lots (not of the others) and what it still holds.
 func TestRecallShipments(t *testing.T) {
-	f := newFakes()
+	// Lakeside's share is shipped, not yet confirmed: on its way to
+	// Lakeside's node, nothing picked up.
+	f := newSite(t)
+	f.w.Send(inproc.Acme, "pool/ship", inproc.M{"pool": poolShipped, "hub": inproc.Lakeside})
+	f.op.SetOrg(inproc.Lakeside)
 	s, _ := newTestServer(t, f)
-	set := func(h gongxu.TraceHubShare) {
-		f.trace.mu.Lock()
-		defer f.trace.mu.Unlock()
-		f.trace.pools[0].Hubs[0] = h
-	}
-	hill := f.trace.pools[0].Hubs[0]
-
-	// Shipped, not yet confirmed: on its way, nothing picked up.
-	h := hill
-	h.Delivered, h.Pickups = false, nil
-	set(h)
 	body := page(t, s, "/recalls/2", http.StatusOK)
-	contains(t, "in transit", body, `<dd id="reach-pickups">0</dd>`, `<dd id="reach-left">60</dd>`,
-		`<p class="alert" id="your-pickups">No consumer has picked up goods of the recalled lots yet. <strong>Hold the 60 units at your hub or on their way to it.</strong></p>`,
+	contains(t, "in transit", body, `<dd id="reach-pickups">2</dd>`, `<dd id="reach-left">83</dd>`,
+		`<p class="alert" id="your-pickups">No consumer has picked up goods of the recalled lots yet. <strong>Hold the 28 units at your hub or on their way to it.</strong></p>`,
 		`<dd class="goods-delivery"><span class="muted">not confirmed yet: on its way to the hub</span></dd>`,
-		`<dd class="goods-left"><strong>60 units on their way to the hub</strong>: hold them on arrival, do not hand them out.</dd>`,
-		`<h4>Already picked up: contact these consumers <span class="count">0</span></h4>`,
-		`<p class="empty">None yet: no consumer has picked up goods of the recalled lots.</p>`, "0 picked up · 60 units to hold")
-	lacks(t, "in transit", body, `class="pickups"`, `class="badge ok">delivered`)
+		`<dd class="goods-left"><strong>28 units on their way to the hub</strong>: hold them on arrival, do not hand them out.</dd>`,
+		`<p class="empty">None yet: no consumer has picked up goods of the recalled lots.</p>`, "0 picked up · 28 units to hold")
+	lake := span(body, `<div class="hub-reach mine" id="hub-lakeside-corner">`, `<h4>Pledge batches`)
+	contains(t, "lakeside", lake, `<h4>Already picked up: contact these consumers <span class="count">0</span></h4>`)
+	lacks(t, "lakeside", lake, `class="pickups"`, `class="badge ok">delivered`)
 
-	// Delivered with a lot the recall does not reach: only what the
-	// consumer took of the recalled lot counts.
-	h = hill
+	// Delivered with a lot the recall does not reach, a pickup of goods of
+	// both: only what the consumer took of the recalled lot counts.
+	f = newSite(t)
 	other := gongxu.LotID("acme-textiles/merino-jacket-0002")
-	h.Shipped = []gongxu.LotQty{{Lot: jacketLot, Qty: 40000}}
-	h.Pickups = []gongxu.Pickup{{Pool: 3, Hub: "hilltown-hub", Pledge: pledgeA, Qty: 2, Lots: []gongxu.LotQty{{Lot: jacketLot, Qty: 1500}, {Lot: other, Qty: 500}},
-		Time: fakeBlockMs - hourMs, Height: 50, Tx: hash("C")}}
-	set(h)
+	reshape := func(h *gongxu.TraceHubShare) {
+		if h.Hub == inproc.Hilltown {
+			h.Shipped = []gongxu.LotQty{{Lot: inproc.JacketLot, Qty: 40000}}
+			pk := h.Pickups[0]
+			pk.Lots = []gongxu.LotQty{{Lot: inproc.JacketLot, Qty: 1500}, {Lot: other, Qty: 500}}
+			h.Pickups = []gongxu.Pickup{pk}
+		}
+	}
+	f.trace = reshaped{TraceService: f.trace, change: func(im *gongxu.RecallImpact) {
+		for i := range im.Hubs {
+			reshape(&im.Hubs[i])
+		}
+		for p := range im.Trace.Pools {
+			for i := range im.Trace.Pools[p].Hubs {
+				reshape(&im.Trace.Pools[p].Hubs[i])
+			}
+		}
+	}}
+	s, _ = newTestServer(t, f)
 	body = page(t, s, "/recalls/2", http.StatusOK)
 	contains(t, "partly recalled", body, `<dd id="reach-pickups">1</dd>`, `<dd id="reach-left">38.5</dd>`,
 		`<strong>1 pledge already picked up with goods of the recalled lots: contact its consumer first</strong>`, "Hold the 38.5 units still at your hub.",
@@ -508,29 +643,41 @@ func TestRecallShipments(t *testing.T) {
 }
 
 func TestRecallBanners(t *testing.T) {
-	f := newFakes()
-	s, logs := newTestServer(t, f)
-	// The hub's node: the recall reaches its pool 3.
+	f := newSite(t)
+	var logs strings.Builder
+	cfg := f.config()
+	cfg.Logger = newTextLogger(&logs)
+	s, err := newServer(cfg, func() time.Time { return testNow })
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The hub's node: the recall reaches its pool 1.
 	body := page(t, s, "/", http.StatusOK)
 	banner := span(body, `<div class="alert recall-banner" id="recall-banner-2" role="alert">`, "</div>")
-	contains(t, "home banner", banner, "<strong>Recall #2:</strong>", `<a href="/pools/3">pool #3</a>, where this node's hub gathered pledges`,
+	contains(t, "home banner", banner, "<strong>Recall #2:</strong>", `<a href="/pools/1">pool #1</a>, where this node's hub gathered pledges`,
 		`<a href="/recalls/2">See what it reaches, per hub</a>`, "&lt;b&gt;do not wash&lt;/b&gt;")
 	lacks(t, "home", body, "recall-banner-1") // reaches no pool
-	body = page(t, s, "/pools/3", http.StatusOK)
-	contains(t, "pool 3", span(body, `id="recall-banner-2"`, "</div>"), "It reaches this pool.", `<a href="/recalls/2">`)
-	for _, id := range []string{"2", "4"} {
+	body = page(t, s, "/pools/1", http.StatusOK)
+	contains(t, "pool 1", span(body, `id="recall-banner-2"`, "</div>"), "It reaches this pool.", `<a href="/recalls/2">`)
+	for _, id := range []string{"3", "5"} {
 		lacks(t, "pool "+id, page(t, s, "/pools/"+id, http.StatusOK), "recall-banner")
 	}
 
 	// A factory's node shows the recalls that reach any pool.
-	f.op.org = "acme-textiles"
+	f.op.SetOrg(inproc.Acme)
 	body = page(t, s, "/", http.StatusOK)
-	contains(t, "factory home", body, `id="recall-banner-2"`, `<a href="/pools/3">pool #3</a>. <a href="/recalls/2">`)
+	contains(t, "factory home", body, `id="recall-banner-2"`, `<a href="/pools/1">pool #1</a>. <a href="/recalls/2">`)
 	lacks(t, "factory home", body, "where this node")
 
 	// The trace service failing leaves the pages without banners.
-	f.trace.err = errors.New("trace index unavailable")
-	for _, target := range []string{"/", "/pools/3"} {
+	f.trace = inproc.Broken{Err: errors.New("trace index unavailable")}
+	cfg = f.config()
+	cfg.Logger = newTextLogger(&logs)
+	s, err = newServer(cfg, func() time.Time { return testNow })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, target := range []string{"/", "/pools/1"} {
 		body := page(t, s, target, http.StatusOK)
 		lacks(t, target, body, "recall-banner")
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -16,12 +17,10 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/internal/testenv/inproc"
 )
 
-// testNow is the clock of the handler tests: a minute after the fakes' last block.
-var testNow = time.Date(2026, 1, 1, 8, 1, 41, 0, time.UTC)
-
-func newTestServer(t *testing.T, f *fakes) (*server, *bytes.Buffer) {
+func newTestServer(t *testing.T, f *site) (*server, *bytes.Buffer) {
 	t.Helper()
 	var logs bytes.Buffer
 	cfg := f.config()
@@ -150,25 +149,34 @@ func TestNewNeedsServices(t *testing.T) {
 	if _, err := New(Config{}); err == nil {
 		t.Fatal("New with no services: no error")
 	}
-	h, err := New(newFakes().config())
+	h, err := New(newSite(t).config())
 	if err != nil || h == nil {
 		t.Fatalf("New: %v, %v", h, err)
 	}
 }
 
 func TestHome(t *testing.T) {
-	f := newFakes()
+	f := newSite(t)
+	ctx := context.Background()
 	s, _ := newTestServer(t, f)
 	body := page(t, s, "/", http.StatusOK)
 
+	st, err := f.node.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	contains(t, "status", body,
-		`<dd id="chain-id">gongxu-test-1</dd>`,
-		`<dd class="big" id="height">41</dd>`,
-		`datetime="2026-01-01T08:00:41Z"`, "1 Jan 2026 08:00 UTC", "1 min ago",
-		`title="9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08"`, "9F86D081…0A08",
+		`<dd id="chain-id">gongxu-test</dd>`,
+		fmt.Sprintf(`<dd class="big" id="height">%d</dd>`, st.Height),
+		`datetime="2026-01-22T08:00:41Z"`, "22 Jan 2026 08:00 UTC", "1 min ago",
+		`title="`+st.AppHash+`"`, st.AppHash[:8]+"…"+st.AppHash[60:],
 		`hx-get="/fragments/live" hx-trigger="every 2s"`,
 	)
-	for _, o := range f.members.orgs {
+	orgs, _ := f.members.Orgs(ctx)
+	if len(orgs) != 7 {
+		t.Fatalf("%d orgs", len(orgs))
+	}
+	for _, o := range orgs {
 		contains(t, "orgs", body, fmt.Sprintf(`<a href="/orgs/%s">%s</a>`, o.ID, o.Name), "<code>"+string(o.ID)+"</code>")
 	}
 	contains(t, "orgs", body,
@@ -179,92 +187,102 @@ func TestHome(t *testing.T) {
 		`<a href="/orgs/swift-logistics">Swift Logistics</a></td>
 <td class="num">20</td>
 <td class="num">50%</td>`,
-		shortKey(string(key("3"))), "power 40",
+		shortKey(string(key(inproc.Swift+"/val"))), "power 40",
 	)
-	for _, tx := range f.txs.txs {
+	txs, _ := f.txs.RecentTxs(ctx, 10)
+	if len(txs) != 10 {
+		t.Fatalf("%d recent txs", len(txs))
+	}
+	for _, tx := range txs {
 		contains(t, "txs", body, `href="/txs/`+tx.Hash+`"`, shortKey(tx.Hash), `<code>`+tx.Type+`</code>`)
 	}
-	contains(t, "txs", body, `<span class="badge err">conflict</span><span class="errmsg">hilltown-hub already voted on proposal 7</span>`,
+	contains(t, "txs", body, `<span class="badge err">conflict</span><span class="errmsg">org hilltown-hub has already voted on proposal 3</span>`,
 		`<span class="badge ok">ok</span>`)
 	contains(t, "proposals", body,
-		`<a href="/proposals/7">Admit Lakeside Dyeworks</a>`, "2 yes · 1 no · needs 3 of 4",
-		`aria-label="2 of 3 yes votes needed"`, "8 Jan 2026 00:00 UTC", "in 6 days")
+		`<a href="/proposals/3">Admit Riverside Shop</a>`, "2 yes · 1 no · needs 5 of 7",
+		`aria-label="2 of 5 yes votes needed"`, "29 Jan 2026 07:59 UTC", "in 6 days")
 	lacks(t, "home", body, "Raise the per-block quota") // passed, not open
 	contains(t, "layout", body, `<a href="/" aria-current="page">Network</a>`, "<title>Network · gongxu</title>")
 }
 
 func TestHomeEmptyNetwork(t *testing.T) {
-	f := newFakes()
-	f.node.status = gongxu.Status{ChainID: "empty-1"}
-	f.members.orgs, f.members.validators, f.members.proposals, f.txs.txs = nil, nil, nil, nil
+	f := newSite(t)
+	f.node = inproc.Broken{} // a node reporting nothing yet
+	f.members, f.txs = inproc.Broken{}, inproc.Broken{}
 	s, _ := newTestServer(t, f)
 	body := page(t, s, "/", http.StatusOK)
 	contains(t, "empty home", body, "No member organizations yet.", "No validators.", "No open proposals.", "No transactions yet.")
 }
 
 func TestLiveFragment(t *testing.T) {
-	f := newFakes()
+	f := newSite(t)
 	s, _ := newTestServer(t, f)
+	h := f.w.Height()
 	_, body := do(t, s, "GET", "/fragments/live")
 	if err := checkHTML(body); err != nil {
 		t.Fatalf("fragment: %v\n%s", err, body)
 	}
 	lacks(t, "fragment", body, "<html", "<nav")
-	contains(t, "fragment", body, `id="height">41<`)
+	contains(t, "fragment", body, fmt.Sprintf(`id="height">%d<`, h))
 
-	f.node.setHeight(42, "2026-01-01T08:00:42Z")
-	f.txs.add(gongxu.TxRecord{Hash: hash("4"), Height: 42, Type: "member.vote", Org: "swift-logistics"})
+	// A block with a vote comes.
+	r := f.w.Send(inproc.Swift, "member/vote", inproc.M{"proposal": f.w.AdmitRiverside, "yes": true})
 	res, body := do(t, s, "GET", "/fragments/live", "HX-Request", "true")
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("status %d", res.StatusCode)
 	}
-	contains(t, "fragment after a block", body, `id="height">42<`, "/txs/"+hash("4"))
+	contains(t, "fragment after a block", body, fmt.Sprintf(`id="height">%d<`, h+1), "/txs/"+r.Hash)
 }
 
 func TestOrgPage(t *testing.T) {
-	f := newFakes()
+	f := newSite(t)
 	s, _ := newTestServer(t, f)
 	body := page(t, s, "/orgs/acme-textiles", http.StatusOK)
 	contains(t, "org page", body,
 		"<h1>Acme Textiles</h1>", "Knitwear and jackets, Ningbo.", "orders@acme.example", "genesis",
-		"<code>"+string(key("a"))+"</code>", "<code>"+string(key("b"))+"</code>",
-		shortKey(string(key("1"))), "<title>Acme Textiles · gongxu</title>")
-	lacks(t, "org page", body, shortKey(string(key("3")))) // Swift's validator
+		"<code>"+string(key(inproc.Acme))+"</code>", "<code>"+string(key(inproc.Acme+"/2"))+"</code>",
+		shortKey(string(key(inproc.Acme+"/val"))), "<title>Acme Textiles · gongxu</title>")
+	lacks(t, "org page", body, shortKey(string(key(inproc.Swift+"/val")))) // Swift's validator
 
+	hub, _ := f.members.Org(context.Background(), inproc.Hilltown)
 	body = page(t, s, "/orgs/hilltown-hub", http.StatusOK)
-	contains(t, "hub page", body, "height 12", "Hilltown Community Hub runs no validator.")
+	contains(t, "hub page", body, fmt.Sprintf("height %d", hub.Since), "Hilltown Community Hub runs no validator.")
+	if hub.Since == 0 {
+		t.Error("Hilltown, admitted by a proposal, is a member since genesis")
+	}
 }
 
 func TestTxPage(t *testing.T) {
-	f := newFakes()
+	f := newSite(t)
 	s, _ := newTestServer(t, f)
-	body := page(t, s, "/txs/"+hash("1"), http.StatusOK)
-	contains(t, "tx page", body, hash("1"), "<code>member.propose</code>", `<a href="/orgs/acme-textiles">acme-textiles</a>`,
-		"<h3>member.proposed</h3>", "<h3>member.voted</h3>", `<dt>kind</dt><dd class="mono">admit_org</dd>`, "Events <span class=\"count\">2</span>")
+	tx := f.tx(t, f.w.RiversideVote)
+	body := page(t, s, "/txs/"+tx.Hash, http.StatusOK)
+	contains(t, "tx page", body, tx.Hash, "<code>member/vote</code>", `<a href="/orgs/blue-river-cotton">blue-river-cotton</a>`,
+		"<h3>member.proposal</h3>", `<dt>status</dt><dd class="mono">open</dd>`, "Events <span class=\"count\">1</span>")
 
-	body = page(t, s, "/txs/"+hash("3"), http.StatusOK)
+	body = page(t, s, "/txs/"+f.w.RepeatedVote, http.StatusOK)
 	contains(t, "rejected tx page", body, `<span class="badge err">conflict</span>`, "This transaction emitted no events.")
 }
 
 func TestProposalPage(t *testing.T) {
-	f := newFakes()
+	f := newSite(t)
 	s, _ := newTestServer(t, f)
-	body := page(t, s, "/proposals/7", http.StatusOK)
+	body := page(t, s, "/proposals/3", http.StatusOK)
 	contains(t, "proposal page", body,
-		"<h1>Admit Lakeside Dyeworks</h1>", `<span class="badge status-open">open</span>`,
-		"2 yes and 1 no of 4 member organizations", "3 yes votes.",
+		"<h1>Admit Riverside Shop</h1>", `<span class="badge status-open">open</span>`,
+		"2 yes and 1 no of 7 member organizations", "5 yes votes.",
 		`<ul id="votes-yes"><li><a href="/orgs/acme-textiles">acme-textiles</a></li><li><a href="/orgs/blue-river-cotton">blue-river-cotton</a></li></ul>`,
 		`<ul id="votes-no"><li><a href="/orgs/hilltown-hub">hilltown-hub</a></li></ul>`,
-		`<ul id="votes-pending"><li><a href="/orgs/swift-logistics">Swift Logistics</a></li></ul>`,
-		"Lakeside Dyeworks <code>lakeside-dyeworks</code>", "<svg class=\"bar\"")
+		`<li><a href="/orgs/swift-logistics">Swift Logistics</a></li>`, `<ul id="votes-pending">`,
+		"Riverside Shop <code>riverside-shop</code>", "<svg class=\"bar\"")
 
-	body = page(t, s, "/proposals/3", http.StatusOK)
+	body = page(t, s, "/proposals/2", http.StatusOK)
 	contains(t, "passed proposal", body, `status-passed`, "<code>max_txs_per_signer_block</code> = 4000")
 	lacks(t, "passed proposal", body, "votes-pending")
 }
 
 func TestNotFound(t *testing.T) {
-	f := newFakes()
+	f := newSite(t)
 	s, _ := newTestServer(t, f)
 	for target, msg := range map[string]string{
 		"/orgs/no-such-org":    `No member organization has the id &#34;no-such-org&#34;.`,
@@ -284,8 +302,8 @@ func TestNotFound(t *testing.T) {
 }
 
 func TestEscaping(t *testing.T) {
-	f := newFakes()
-	f.members.orgs[0].Name = `<script>alert("x")</script>`
+	f := newSite(t)
+	f.w.Send(inproc.Acme, "member/update_org", inproc.M{"name": `<script>alert("x")</script>`})
 	s, _ := newTestServer(t, f)
 	body := page(t, s, "/", http.StatusOK)
 	lacks(t, "home", body, `<script>alert`)
@@ -293,25 +311,25 @@ func TestEscaping(t *testing.T) {
 }
 
 func TestInternalErrorIsLoggedNotShown(t *testing.T) {
-	for _, target := range []string{"/", "/orgs/acme-textiles", "/proposals/7"} {
-		f := newFakes()
-		f.members.err = errors.New("disk on fire at /var/secret/db")
+	f := newSite(t)
+	for _, target := range []string{"/", "/orgs/acme-textiles", "/proposals/3"} {
+		f.members = inproc.Broken{Err: errors.New("disk on fire at /var/secret/db")}
 		s, logs := newTestServer(t, f)
 		body := page(t, s, target, http.StatusInternalServerError)
 		contains(t, target, body, `<p class="code">500</p>`, "Something went wrong")
 		lacks(t, target, body, "disk on fire", "secret")
 		contains(t, "log", logs.String(), "disk on fire at /var/secret/db", "path="+target)
 	}
-	f := newFakes()
-	f.txs.err = gongxu.Wrap(errors.New("sqlite: database is locked"), "read tx")
+	f = newSite(t)
+	f.txs = inproc.Broken{Err: gongxu.Wrap(errors.New("sqlite: database is locked"), "read tx")}
 	s, _ := newTestServer(t, f)
-	body := page(t, s, "/txs/"+hash("1"), http.StatusInternalServerError)
+	body := page(t, s, "/txs/"+f.w.RiversideVote, http.StatusInternalServerError)
 	lacks(t, "tx 500", body, "sqlite")
 }
 
 func TestUnavailable(t *testing.T) {
-	f := newFakes()
-	f.node.err = gongxu.Errorf(gongxu.KindUnavailable, "node is starting")
+	f := newSite(t)
+	f.node = inproc.Broken{Err: gongxu.Errorf(gongxu.KindUnavailable, "node is starting")}
 	s, _ := newTestServer(t, f)
 	body := page(t, s, "/", http.StatusServiceUnavailable)
 	contains(t, "503", body, "Not ready yet")
@@ -322,7 +340,7 @@ func TestUnavailable(t *testing.T) {
 }
 
 func TestMethodsAndHeaders(t *testing.T) {
-	s, _ := newTestServer(t, newFakes())
+	s, _ := newTestServer(t, newSite(t))
 	res, body := do(t, s, "HEAD", "/")
 	if res.StatusCode != http.StatusOK || body != "" {
 		t.Errorf("HEAD /: %d, %d bytes", res.StatusCode, len(body))
@@ -343,7 +361,7 @@ func TestMethodsAndHeaders(t *testing.T) {
 }
 
 func TestStatic(t *testing.T) {
-	s, _ := newTestServer(t, newFakes())
+	s, _ := newTestServer(t, newSite(t))
 	_, home := do(t, s, "GET", "/")
 	for name, ctype := range map[string]string{"style.css": "text/css", "htmx.min.js": "javascript"} {
 		// The page links the versioned URL.
