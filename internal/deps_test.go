@@ -116,6 +116,7 @@ var rules = map[string]rule{
 	"internal/keyring":     {ours: []string{"."}, why: "node-local keys: the root and the standard library"},
 	"internal/token":       {ours: []string{"."}, why: "API tokens: the root and the standard library"},
 	"internal/plan":        {ours: []string{"."}, why: "MRP and scheduling: pure computation over the root's types"},
+	"internal/forecast":    {ours: []string{"."}, thirdParty: []string{"gonum.org/v1/gonum/"}, why: "forecasting: pure computation, the standard library, the root and gonum"},
 	"internal/planner":     {ours: []string{".", "internal/store", "internal/module", "internal/module/production", "internal/plan"}, why: "plans from the read model and builds production's messages"},
 	"internal/node":        {ours: everything, thirdParty: anything, why: "a running node wires the rooms; never the commands, the demo or the benchmarks"},
 	"internal/demo":        {ours: append([]string{"internal/node"}, everything...), thirdParty: anything, why: "the demo drives a node"},

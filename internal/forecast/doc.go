@@ -1,0 +1,12 @@
+// Package forecast owns per-series demand forecasting on the read side:
+// exponential smoothing in state-space form (ETS, chosen by AICc as R's
+// forecast::ets chooses it), intermittent-demand methods (Croston, SBA,
+// TSB) for sparse series, naive and seasonal naive as the floor, 80 % and
+// 95 % prediction intervals, and rolling-origin backtests (MASE, RMSSE,
+// interval coverage).
+//
+// Everything here is a deterministic function of its input: the same series
+// give the same forecasts on every node (simulated intervals use a fixed
+// seed). It computes in float64 — forecasts are knowledge derived from the
+// ledger, never written back to it. It imports the standard library only.
+package forecast
