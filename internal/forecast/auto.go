@@ -1,0 +1,139 @@
+package forecast
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+)
+
+// Options of Forecast.
+type Options struct {
+	Horizon int // steps ahead, ≥ 1
+	Season  int // season length: 12 monthly, 4 quarterly, 7 daily, 52 weekly; ≤ 1 for none
+}
+
+// Result is the forecast of one series: the method that made it, a note
+// when it fell back to a simpler one, and the forecasts with intervals.
+type Result struct {
+	Method string `json:"method"`
+	Note   string `json:"note,omitempty"`
+	Interval
+	ETS *ETSFit `json:"-"` // the fitted model when Method is an ETS model
+}
+
+// ADICutoff is Syntetos and Boylan's average inter-demand interval above
+// which a non-negative series counts as intermittent.
+const ADICutoff = 1.32
+
+// Forecast forecasts one series:
+//
+//   - a constant series (all zero included) forecasts itself, with no spread;
+//   - a non-negative series whose average inter-demand interval exceeds
+//     ADICutoff gets an intermittent-demand method (Croston, SBA or TSB, the
+//     one of least in-sample squared error);
+//   - otherwise ETS, chosen by AICc among R's default candidates;
+//   - a series too short for ETS falls back to seasonal naive (naive without
+//     a season, or with less than a season plus one of history), and says so
+//     in Note.
+//
+// The output never holds NaN or ±Inf. Errors: a horizon below 1, an empty
+// series, a value that is NaN or infinite.
+func Forecast(y []float64, o Options) (Result, error) {
+	if o.Horizon < 1 {
+		return Result{}, errors.New("forecast: horizon must be at least 1")
+	}
+	if len(y) == 0 {
+		return Result{}, errors.New("forecast: empty series")
+	}
+	for i, v := range y {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return Result{}, fmt.Errorf("forecast: value %d is %v", i+1, v)
+		}
+	}
+	m := o.Season
+	if m < 1 {
+		m = 1
+	}
+	h := o.Horizon
+	if slices.Min(y) == slices.Max(y) {
+		iv := newInterval(h)
+		for i := 0; i < h; i++ {
+			iv.normal(i, y[0], 0)
+		}
+		r := Result{Method: "constant", Interval: iv}
+		if len(y) == 1 {
+			r.Note = "one observation: the forecast repeats it, with no interval"
+		}
+		return r, nil
+	}
+	if slices.Min(y) >= 0 && adi(y) > ADICutoff {
+		return intermittent(y, h), nil
+	}
+	if f, err := AutoETS(y, m); err == nil {
+		iv := f.Forecast(h)
+		if finite(iv) {
+			r := Result{Method: f.Spec.String(), Interval: iv, ETS: f}
+			if m > 1 && m <= 24 && !f.Spec.hasSeason() && len(y) <= (Spec{Season: 'A', Trend: 'N'}).npars(m)+4 {
+				r.Note = fmt.Sprintf("%d observations are too few for a seasonal model of season %d (more than %d needed): non-seasonal ETS", len(y), m, (Spec{Season: 'A', Trend: 'N'}).npars(m)+4)
+			}
+			return r, nil
+		}
+	}
+	r := Naive(y, m, h)
+	r.Note = fmt.Sprintf("%d observations are too few for ETS: %s", len(y), r.Method)
+	return r, nil
+}
+
+func finite(iv Interval) bool {
+	for _, s := range [][]float64{iv.Mean, iv.Lo80, iv.Hi80, iv.Lo95, iv.Hi95} {
+		for _, v := range s {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// adi is the average inter-demand interval: periods per non-zero value.
+func adi(y []float64) float64 {
+	nz := 0
+	for _, v := range y {
+		if v != 0 {
+			nz++
+		}
+	}
+	if nz == 0 {
+		return math.Inf(1)
+	}
+	return float64(len(y)) / float64(nz)
+}
+
+// Naive is the floor: seasonal naive (the value one season back) when the
+// series holds more than one season of season m > 1, naive (the last value)
+// otherwise. Intervals are R's: normal, with the residual variance of the
+// method times the number of seasons (steps, for naive) ahead.
+func Naive(y []float64, m, h int) Result {
+	n := len(y)
+	method := "snaive"
+	if m <= 1 || n <= m {
+		m, method = 1, "naive"
+	}
+	ss, k := 0.0, 0
+	for t := m; t < n; t++ {
+		d := y[t] - y[t-m]
+		ss += d * d
+		k++
+	}
+	s2 := 0.0
+	if k > 0 {
+		s2 = ss / float64(k)
+	}
+	iv := newInterval(h)
+	for i := 0; i < h; i++ {
+		mean := y[n-m+i%m]
+		iv.normal(i, mean, s2*float64(i/m+1))
+	}
+	return Result{Method: method, Interval: iv}
+}
