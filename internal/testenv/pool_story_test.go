@@ -75,7 +75,7 @@ func TestPoolStory(t *testing.T) {
 		s.must(net.WaitHeight(ctx, i, 2))
 	}
 	if _, err := net.Client(0).Pools(ctx, gongxu.PoolFilter{}); err != nil {
-		t.Fatalf("node 0 does not serve GET /v1/pools: %v (internal/cli/node_run.go must pass Pools, RFQs and Receipts to httpapi.Config)", err)
+		t.Fatalf("node 0 does not serve GET /v1/pools: %v (internal/node must pass Pools, RFQs and Receipts to httpapi.Config)", err)
 	}
 	s.logf("4 validators up in %s; APIs %s … %s", net.Dir, net.Nodes[0].API, net.Nodes[3].API)
 
