@@ -97,6 +97,7 @@ keys, signed transactions and queries.`,
 		newStatusCmd(env),
 		newVerifyCmd(env),
 		newPlanCmd(env),
+		newForecastCmd(env),
 	)
 	addTraceCommands(env, root)
 	return root

@@ -129,7 +129,7 @@ func ReadCSV(r io.Reader) ([]Series, error) {
 		if kind == "" {
 			kind = pk
 		} else if kind != pk {
-			return nil, &LineError{line, fmt.Sprintf("period %q is a %s, earlier periods are %ss: one kind per file", p, kindName(pk), kindName(kind))}
+			return nil, &LineError{line, fmt.Sprintf("period %q is %s, earlier periods are %ss: one kind per file", p, kindName(pk), kindName(kind)[strings.Index(kindName(kind), " ")+1:])}
 		}
 		bySeries[name] = append(bySeries[name], row{line: line, key: k, label: p, value: x})
 	}
@@ -205,9 +205,9 @@ func stepOf(kind, a, b string, diff int64) string {
 
 func kindName(k string) string {
 	if k == "int" {
-		return "integer"
+		return "an integer"
 	}
-	return "date"
+	return "a date"
 }
 
 func stepName(s string) string {
