@@ -3,18 +3,21 @@ package client_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	gongxu "github.com/gongxu-network/gongxu"
-	"github.com/gongxu-network/gongxu/internal/httpapi/fake"
+	"github.com/gongxu-network/gongxu/internal/httpapi"
+	"github.com/gongxu-network/gongxu/internal/testenv/inproc"
 )
 
 func TestPoolReads(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 
-	for _, factory := range []gongxu.OrgID{"", "acme-textiles", "silk-supply"} {
+	for _, factory := range []gongxu.OrgID{"", inproc.Acme, inproc.Blue} {
 		ps, err := e.c.Products(ctx, factory)
 		if err != nil {
 			t.Fatal(err)
@@ -22,19 +25,22 @@ func TestPoolReads(t *testing.T) {
 		if ps == nil {
 			t.Errorf("products of %q: nil, want a list", factory)
 		}
-		want, _ := e.pools.Products(ctx, factory)
+		want, _ := e.db.Products(ctx, factory)
 		sameJSON(t, "products of "+string(factory), ps, want)
 	}
-	p, err := e.c.Product(ctx, "acme-textiles/down-jacket")
+	p, err := e.c.Product(ctx, inproc.Acme+"/merino-jacket")
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantP, _ := e.pools.Product(ctx, "acme-textiles/down-jacket")
+	wantP, _ := e.db.Product(ctx, inproc.Acme+"/merino-jacket")
 	sameJSON(t, "product", p, wantP)
+	if len(p.Variants) != 2 || p.GTIN == "" {
+		t.Errorf("product %+v", p)
+	}
 
 	for _, f := range []gongxu.PoolFilter{
-		{}, {Status: gongxu.PoolOpen}, {Status: gongxu.PoolSettled}, {Factory: "acme-textiles", Limit: 2},
-		{Hub: "hub-lishui"}, {Hub: "hub-other"},
+		{}, {Status: gongxu.PoolOpen}, {Status: gongxu.PoolFailed}, {Status: gongxu.PoolDelivered}, {Factory: inproc.Acme, Limit: 2},
+		{Hub: inproc.Hilltown}, {Hub: inproc.Lakeside}, {Hub: inproc.Riverside}, {Factory: inproc.Sunrise},
 	} {
 		ps, err := e.c.Pools(ctx, f)
 		if err != nil {
@@ -46,27 +52,27 @@ func TestPoolReads(t *testing.T) {
 		if f.Limit == 0 {
 			f.Limit = 50
 		}
-		want, _ := e.pools.Pools(ctx, f)
+		want, _ := e.db.Pools(ctx, f)
 		sameJSON(t, "pools", ps, want)
 	}
 
-	v, err := e.c.Pool(ctx, fake.PoolOpen)
+	v, err := e.c.Pool(ctx, e.w.JacketsOpen)
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantPool, _ := e.pools.Pool(ctx, fake.PoolOpen)
+	wantPool, _ := e.db.Pool(ctx, e.w.JacketsOpen)
 	sameJSON(t, "pool", v.Pool, wantPool)
-	sameJSON(t, "progress", v.Progress, gongxu.PoolProgress(wantPool, fake.Now))
-	if v.Progress.MsLeft != fake.OpenDeadline-fake.Now || v.Progress.Next == nil || v.Progress.Tier != 1 {
+	sameJSON(t, "progress", v.Progress, gongxu.PoolProgress(wantPool, inproc.End))
+	if v.Progress.MsLeft != 2*inproc.Day+5*inproc.Hour || v.Progress.Next == nil || v.Progress.Tier != 1 || v.Progress.Total != 88 {
 		t.Errorf("progress %+v", v.Progress)
 	}
 
-	for _, id := range []uint64{fake.PoolOpen, fake.PoolSucceeded, fake.PoolCancelled} {
+	for _, id := range []uint64{e.w.JacketsOpen, e.w.JacketsShipped, e.w.SocksFailed, e.w.ShirtsAwarded} {
 		hs, err := e.c.HubShares(ctx, id)
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantHS, _ := e.pools.HubShares(ctx, id)
+		wantHS, _ := e.db.HubShares(ctx, id)
 		sameJSON(t, "hub shares", hs, wantHS)
 		bs, err := e.c.Batches(ctx, id)
 		if err != nil {
@@ -75,25 +81,30 @@ func TestPoolReads(t *testing.T) {
 		if hs == nil || bs == nil {
 			t.Errorf("pool %d: nil lists", id)
 		}
-		wantBS, _ := e.pools.Batches(ctx, id)
+		wantBS, _ := e.db.Batches(ctx, id)
 		sameJSON(t, "batches", bs, wantBS)
 	}
 
-	for _, tx := range []string{fake.BatchTx, strings.ToLower(fake.BatchTx)} {
+	batch := e.w.Batches[e.w.JacketsOpen][inproc.Hilltown][0]
+	for _, tx := range []string{batch.Tx, strings.ToLower(batch.Tx)} {
 		r, err := e.c.Receipt(ctx, tx, 7)
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantR, _ := e.receipts.Receipt(ctx, tx, 7)
+		wantR, _ := e.w.Receipts().Receipt(ctx, tx, 7)
 		sameJSON(t, "receipt", r, wantR)
+		consumers := batch.Receipt(7) // the consumer's copy has the pickup secret
+		consumers.Secret = ""
+		sameJSON(t, "receipt as the consumer has it", r, consumers)
 	}
 
-	for _, a := range []gongxu.AccountID{"org:hub-lishui", "escrow:4", gongxu.AccountID("key:" + string(fake.KeyNoOrg)), "captured:99"} {
+	for _, a := range []gongxu.AccountID{"org:" + inproc.Hilltown, gongxu.AccountID(fmt.Sprint("escrow:", e.w.JacketsOpen)),
+		gongxu.AccountID("key:" + string(inproc.Key("nobody"))), gongxu.AccountID(fmt.Sprint("captured:", e.w.JacketsShipped))} {
 		bs, err := e.c.Balances(ctx, a)
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantB, _ := e.pools.Balances(ctx, a)
+		wantB, _ := e.db.Balances(ctx, a)
 		sameJSON(t, "balances of "+string(a), bs, wantB)
 		for _, limit := range []int{0, 1} {
 			ms, err := e.c.Movements(ctx, a, limit)
@@ -106,7 +117,7 @@ func TestPoolReads(t *testing.T) {
 			if limit == 0 {
 				limit = 50
 			}
-			wantM, _ := e.pools.Movements(ctx, a, limit)
+			wantM, _ := e.db.Movements(ctx, a, limit)
 			sameJSON(t, "movements of "+string(a), ms, wantM)
 		}
 	}
@@ -114,7 +125,7 @@ func TestPoolReads(t *testing.T) {
 	for _, c := range []struct {
 		status gongxu.RFQStatus
 		limit  int
-	}{{"", 0}, {gongxu.RFQOpen, 0}, {"", 1}, {gongxu.RFQExpired, 5}} {
+	}{{"", 0}, {gongxu.RFQOpen, 0}, {"", 1}, {gongxu.RFQAwarded, 5}, {gongxu.RFQExpired, 5}} {
 		rs, err := e.c.RFQs(ctx, c.status, c.limit)
 		if err != nil {
 			t.Fatal(err)
@@ -126,21 +137,21 @@ func TestPoolReads(t *testing.T) {
 		if limit == 0 {
 			limit = 50
 		}
-		want, _ := e.rfqs.RFQs(ctx, c.status, limit)
+		want, _ := e.db.RFQs(ctx, c.status, limit)
 		sameJSON(t, "rfqs", rs, want)
 	}
-	for _, id := range []uint64{fake.RFQOpen, fake.RFQAwarded} {
+	for _, id := range []uint64{e.w.RFQOpen, e.w.RFQAwarded} {
 		r, err := e.c.RFQ(ctx, id)
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantR, _ := e.rfqs.RFQ(ctx, id)
+		wantR, _ := e.db.RFQ(ctx, id)
 		sameJSON(t, "rfq", r, wantR)
 		bs, err := e.c.Bids(ctx, id)
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantB, _ := e.rfqs.Bids(ctx, id)
+		wantB, _ := e.db.Bids(ctx, id)
 		sameJSON(t, "bids", bs, wantB)
 	}
 }
@@ -175,13 +186,14 @@ func TestPoolErrors(t *testing.T) {
 	_, err = e.c.Batches(ctx, 99)
 	wantErr(t, err, gongxu.KindNotFound, "no pool 99")
 
-	_, err = e.c.Receipt(ctx, fake.BatchTx, fake.BatchLeaves)
-	wantErr(t, err, gongxu.KindNotFound, "no leaf 10")
-	_, err = e.c.Receipt(ctx, fake.BatchTx, -1)
+	batch := e.w.Batches[e.w.JacketsOpen][inproc.Hilltown][0]
+	_, err = e.c.Receipt(ctx, batch.Tx, len(batch.Consumers))
+	wantErr(t, err, gongxu.KindNotFound, "no leaf 20")
+	_, err = e.c.Receipt(ctx, batch.Tx, -1)
 	wantErr(t, err, gongxu.KindInvalid, "leaf index")
 	_, err = e.c.Receipt(ctx, "abc", 0)
 	wantErr(t, err, gongxu.KindInvalid, "64 hex characters")
-	_, err = e.c.Receipt(ctx, fake.Hash([]byte("vote")), 0)
+	_, err = e.c.Receipt(ctx, e.w.RiversideVote, 0)
 	wantErr(t, err, gongxu.KindNotFound, "not a committed hub batch")
 
 	for _, a := range []gongxu.AccountID{"hub-lishui", "org:Hub", "escrow:0", "key:abc", "bank:1", "org:a/b"} {
@@ -190,11 +202,12 @@ func TestPoolErrors(t *testing.T) {
 		_, err = e.c.Movements(ctx, a, 0)
 		wantErr(t, err, gongxu.KindInvalid, "account")
 	}
-	_, err = e.c.Movements(ctx, "escrow:4", -1) // negative: the node's default
+	escrow := gongxu.AccountID(fmt.Sprint("escrow:", e.w.JacketsOpen))
+	_, err = e.c.Movements(ctx, escrow, -1) // negative: the node's default
 	if err != nil {
 		t.Errorf("negative limit: %v", err)
 	}
-	_, err = e.c.Movements(ctx, "escrow:4", 5000)
+	_, err = e.c.Movements(ctx, escrow, 5000)
 	wantErr(t, err, gongxu.KindInvalid, "limit")
 
 	_, err = e.c.RFQs(ctx, "closed", 0)
@@ -205,19 +218,17 @@ func TestPoolErrors(t *testing.T) {
 	wantErr(t, err, gongxu.KindNotFound, "no rfq 99")
 
 	// Service failures keep their kind; internal details stay on the node.
-	e.pools.SetErr(errors.New("disk on fire"))
-	_, err = e.c.Products(ctx, "")
+	_, err = e.broken(t, func(c *httpapi.Config) { c.Pools = inproc.Broken{Err: errors.New("disk on fire")} }).Products(ctx, "")
 	if e := wantErr(t, err, gongxu.KindInternal, "internal error"); strings.Contains(e.Error(), "disk") {
 		t.Errorf("internal detail leaked: %v", e)
 	}
-	e.pools.SetErr(nil)
-	e.node.SetErr(gongxu.Errorf(gongxu.KindUnavailable, "the node is starting"))
-	_, err = e.c.Pool(ctx, fake.PoolOpen)
+	_, err = e.brokenNode(t, inproc.Broken{Err: gongxu.Errorf(gongxu.KindUnavailable, "the node is starting")}, time.Second).
+		Pool(ctx, e.w.JacketsOpen)
 	wantErr(t, err, gongxu.KindUnavailable, "the node is starting")
-	e.rfqs.SetErr(gongxu.Errorf(gongxu.KindUnavailable, "read model rebuilding"))
-	_, err = e.c.Bids(ctx, fake.RFQOpen)
+	_, err = e.broken(t, func(c *httpapi.Config) { c.RFQs = inproc.Broken{Err: gongxu.Errorf(gongxu.KindUnavailable, "read model rebuilding")} }).
+		Bids(ctx, e.w.RFQOpen)
 	wantErr(t, err, gongxu.KindUnavailable, "read model rebuilding")
-	e.receipts.SetErr(gongxu.Errorf(gongxu.KindNotFound, "block pruned"))
-	_, err = e.c.Receipt(ctx, fake.BatchTx, 0)
+	_, err = e.broken(t, func(c *httpapi.Config) { c.Receipts = inproc.Broken{Err: gongxu.Errorf(gongxu.KindNotFound, "block pruned")} }).
+		Receipt(ctx, batch.Tx, 0)
 	wantErr(t, err, gongxu.KindNotFound, "block pruned")
 }

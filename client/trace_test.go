@@ -2,34 +2,70 @@ package client_test
 
 import (
 	"context"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
-	"time"
 
 	gongxu "github.com/gongxu-network/gongxu"
 	"github.com/gongxu-network/gongxu/client"
 	"github.com/gongxu-network/gongxu/internal/httpapi"
-	"github.com/gongxu-network/gongxu/internal/httpapi/fake"
+	"github.com/gongxu-network/gongxu/internal/testenv/inproc"
+	"github.com/gongxu-network/gongxu/internal/token"
 )
 
-// traceEnv is a node serving the trace fakes.
+// traceEnv is a client of the World's API with the node's API token, whose
+// trace service records the last events query it was asked.
 type traceEnv struct {
-	trace *fake.Trace
-	op    *fake.Operator
-	c     *client.Client
-	url   string
+	*env
+	trace  *recordingTrace
+	cfg    httpapi.Config
+	secret string
+}
+
+// recordingTrace is the read model's trace service, recording the last
+// events query.
+type recordingTrace struct {
+	gongxu.TraceService
+	mu   sync.Mutex
+	last gongxu.TraceQuery
+}
+
+func (r *recordingTrace) TraceEvents(ctx context.Context, q gongxu.TraceQuery) ([]gongxu.TraceEvent, error) {
+	r.mu.Lock()
+	r.last = q
+	r.mu.Unlock()
+	return r.TraceService.TraceEvents(ctx, q)
+}
+
+func (r *recordingTrace) lastQuery() gongxu.TraceQuery {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.last
 }
 
 func newTraceEnv(t *testing.T) *traceEnv {
 	t.Helper()
-	node, members, _ := fake.New()
-	tr, op := fake.NewTrace(), fake.NewOperator()
-	srv := httptest.NewServer(httpapi.New(httpapi.Config{Node: node, Members: members, Txs: fake.NewCaptureTxs(), Trace: tr, Operator: op,
-		Tokens: fake.Tokens{}, WaitTimeout: time.Second}))
-	t.Cleanup(srv.Close)
-	return &traceEnv{trace: tr, op: op, c: client.New(srv.URL, client.WithToken(fake.Token)), url: srv.URL}
+	w := inproc.NewWorld(t)
+	op := w.Operator(inproc.Acme)
+	tokens := token.Open(token.Path(t.TempDir()))
+	secret, err := tokens.Add("tests")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := &recordingTrace{TraceService: w.Read()}
+	cfg := config(w, op)
+	cfg.Trace, cfg.Tokens = tr, tokens
+	return &traceEnv{env: serveEnv(t, w, op, cfg, client.WithToken(secret)), trace: tr, cfg: cfg, secret: secret}
+}
+
+// with is a client, with the token, of the API whose configuration change
+// changes.
+func (e *traceEnv) with(t *testing.T, change func(*httpapi.Config)) *client.Client {
+	t.Helper()
+	cfg := e.cfg
+	change(&cfg)
+	return serveEnv(t, e.w, e.op, cfg, client.WithToken(e.secret)).c
 }
 
 func TestTraceReads(t *testing.T) {
@@ -37,32 +73,35 @@ func TestTraceReads(t *testing.T) {
 	ctx := context.Background()
 
 	// Events: the query goes over as it was asked, the answer comes back.
-	q := gongxu.TraceQuery{EventTypes: []string{"ObjectEvent", "TransformationEvent"}, GEEventTime: 1740800000000, LTEventTime: 1740900000000,
-		GERecordTime: 1, LTRecordTime: 1740900000000, BizSteps: []string{"shipping"}, Dispositions: []string{"in_transit", "active"},
-		ReadPoints: []string{"urn:epc:id:sgln:0614141.00777.0"}, BizLocations: []string{"urn:epc:id:sgln:0614141.00888.0"},
-		EPCs: []string{fake.ItemEPC}, EPCClasses: []string{string(fake.LotMade)}, EventIDs: []string{fake.EventShip, fake.EventMake},
-		Orgs: []gongxu.OrgID{"silk-supply", "acme-textiles"}, After: 0, Limit: 10}
+	q := gongxu.TraceQuery{EventTypes: []string{"ObjectEvent", "TransformationEvent"}, GEEventTime: inproc.Start + 8*inproc.Day,
+		LTEventTime: inproc.End, GERecordTime: 1, LTRecordTime: inproc.End + 1, BizSteps: []string{"inspecting", "commissioning"},
+		Dispositions: []string{"in_progress", "active"}, BizLocations: []string{inproc.FactoryGLN},
+		EPCClasses: []string{string(inproc.RecvThread), string(inproc.JacketLot)}, EventIDs: []string{inproc.InspectID, inproc.LabelEvent, inproc.StoreID},
+		Orgs: []gongxu.OrgID{inproc.Blue, inproc.Acme}, After: 0, Limit: 10}
 	evs, err := e.c.TraceEvents(ctx, q)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sameJSON(t, "query", e.trace.LastQuery(), q)
-	want, _ := e.trace.TraceEvents(ctx, q)
+	sameJSON(t, "query", e.trace.lastQuery(), q)
+	want, _ := e.db.TraceEvents(ctx, q)
 	sameJSON(t, "events", evs, want)
-	if len(evs) != 2 {
-		t.Errorf("%d events", len(evs))
+	if len(evs) != 2 || evs[0].ID != inproc.InspectID || evs[1].ID != inproc.LabelEvent {
+		t.Errorf("%d events: %+v", len(evs), evs)
 	}
 	all, err := e.c.TraceEvents(ctx, gongxu.TraceQuery{})
-	if err != nil || len(all) != 4 || all == nil {
+	wantAll, _ := e.db.TraceEvents(ctx, gongxu.TraceQuery{Limit: 100})
+	if err != nil || len(all) < 4 || all == nil {
 		t.Errorf("all events: %d, %v", len(all), err)
 	}
+	sameJSON(t, "all events", all, wantAll)
 	_, err = e.c.TraceEvents(ctx, gongxu.TraceQuery{EventIDs: []string{"a|b"}})
 	wantErr(t, err, gongxu.KindInvalid, "'|'")
 	_, err = e.c.TraceEvents(ctx, gongxu.TraceQuery{Limit: 5000})
 	wantErr(t, err, gongxu.KindInvalid, "limit")
 
-	// One event, its proof, its batch.
-	for _, id := range []string{fake.EventShip, fake.EventMake, fake.EventPack} {
+	// Every event: its proof, itself, its batch.
+	for _, wantEv := range wantAll {
+		id := wantEv.ID
 		p, err := e.c.EventProof(ctx, id)
 		if err != nil {
 			t.Fatal(err)
@@ -71,13 +110,12 @@ func TestTraceReads(t *testing.T) {
 			t.Errorf("%s: %v", id, err)
 		}
 		ev, err := e.c.Event(ctx, id)
-		wantEv, _ := e.trace.Event(ctx, id)
 		if err != nil {
 			t.Fatal(err)
 		}
 		sameJSON(t, "event "+id, ev, wantEv)
 		b, err := e.c.Batch(ctx, ev.Anchor.Tx)
-		wantB, _ := e.trace.Batch(ctx, ev.Anchor.Tx)
+		wantB, _ := e.db.Batch(ctx, ev.Anchor.Tx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -99,7 +137,7 @@ func TestTraceReads(t *testing.T) {
 	wantErr(t, err, gongxu.KindNotFound, "no trace event")
 	_, err = e.c.Event(ctx, "")
 	wantErr(t, err, gongxu.KindInvalid, "event id")
-	_, err = e.c.Batch(ctx, fake.BatchTx)
+	_, err = e.c.Batch(ctx, e.w.Batches[e.w.JacketsOpen][inproc.Hilltown][0].Tx)
 	wantErr(t, err, gongxu.KindNotFound, "anchored no trace batch")
 
 	// Walks, by lot id, lot URN and Digital Link.
@@ -107,27 +145,31 @@ func TestTraceReads(t *testing.T) {
 		dir, id string
 		depth   int
 	}{
-		{"back", string(fake.LotMade), 0}, {"back", gongxu.LotURN(fake.LotMade), 3},
-		{"forward", string(fake.LotSupplier), 50}, {"forward", "https://id.gs1.org/01/10614141073464/21/2017", 1},
+		{"back", string(inproc.JacketLot), 0}, {"back", gongxu.LotURN(inproc.JacketLot), 3},
+		{"forward", string(inproc.FabricLot), 50}, {"forward", gongxu.LotURN(inproc.ReceivedLot), 1}, {"back", inproc.JacketDL, 1},
 	} {
 		var g gongxu.TraceGraph
 		var want gongxu.TraceGraph
+		depth := c.depth
+		if depth == 0 {
+			depth = 10
+		}
 		if c.dir == "back" {
 			g, err = e.c.Back(ctx, c.id, c.depth)
-			want, _ = e.trace.Back(ctx, c.id, 10)
+			want, _ = e.db.Back(ctx, c.id, depth)
 		} else {
 			g, err = e.c.Forward(ctx, c.id, c.depth)
-			want, _ = e.trace.Forward(ctx, c.id, 10)
+			want, _ = e.db.Forward(ctx, c.id, depth)
 		}
 		if err != nil {
 			t.Fatalf("%s %s: %v", c.dir, c.id, err)
 		}
 		sameJSON(t, c.dir+" "+c.id, g, want)
-		if g.Nodes == nil || g.Steps == nil || g.Pools == nil {
-			t.Errorf("%s %s: nil lists", c.dir, c.id)
+		if g.Nodes == nil || g.Steps == nil || g.Pools == nil || len(g.Nodes) < 2 {
+			t.Errorf("%s %s: nil lists or nothing found: %+v", c.dir, c.id, g)
 		}
 	}
-	_, err = e.c.Back(ctx, string(fake.LotMade), 51)
+	_, err = e.c.Back(ctx, string(inproc.JacketLot), 51)
 	wantErr(t, err, gongxu.KindInvalid, "depth")
 	_, err = e.c.Forward(ctx, "acme-textiles/none", 0)
 	wantErr(t, err, gongxu.KindNotFound, "neither a ledger lot")
@@ -136,32 +178,32 @@ func TestTraceReads(t *testing.T) {
 
 	// Recalls.
 	rs, err := e.c.Recalls(ctx, "", 0)
-	wantR, _ := e.trace.Recalls(ctx, "", 50)
+	wantR, _ := e.db.Recalls(ctx, "", 50)
 	if err != nil || len(rs) != 2 {
 		t.Fatalf("recalls: %v, %v", rs, err)
 	}
 	sameJSON(t, "recalls", rs, wantR)
-	rs, err = e.c.Recalls(ctx, "hub-lishui", 1)
-	if err != nil || len(rs) != 1 || rs[0].ID != fake.RecallFabric {
-		t.Errorf("recalls of hub-lishui: %+v, %v", rs, err)
+	rs, err = e.c.Recalls(ctx, inproc.Hilltown, 1)
+	if err != nil || len(rs) != 1 || rs[0].ID != e.w.RecallFabric {
+		t.Errorf("recalls of %s: %+v, %v", inproc.Hilltown, rs, err)
 	}
-	rs, err = e.c.Recalls(ctx, "silk-supply", 0)
+	rs, err = e.c.Recalls(ctx, inproc.Riverside, 0)
 	if err != nil || rs == nil || len(rs) != 0 {
-		t.Errorf("recalls of silk-supply: %+v, %v", rs, err)
+		t.Errorf("recalls of %s: %+v, %v", inproc.Riverside, rs, err)
 	}
 	_, err = e.c.Recalls(ctx, "Hub", 0)
 	wantErr(t, err, gongxu.KindInvalid, "hub")
-	im, err := e.c.Recall(ctx, fake.RecallFabric)
-	wantIm, _ := e.trace.Recall(ctx, fake.RecallFabric)
+	im, err := e.c.Recall(ctx, e.w.RecallFabric)
+	wantIm, _ := e.db.Recall(ctx, e.w.RecallFabric)
 	if err != nil {
 		t.Fatal(err)
 	}
 	sameJSON(t, "recall", im, wantIm)
-	if len(im.Hubs) != 1 || im.Hubs[0].Hub != "hub-lishui" {
+	if len(im.Hubs) == 0 || im.Hubs[0].Hub != inproc.Hilltown {
 		t.Errorf("recall hubs %+v", im.Hubs)
 	}
-	_, err = e.c.Recall(ctx, 9)
-	wantErr(t, err, gongxu.KindNotFound, "no recall 9")
+	_, err = e.c.Recall(ctx, 99)
+	wantErr(t, err, gongxu.KindNotFound, "no recall 99")
 }
 
 func TestCapture(t *testing.T) {
@@ -178,24 +220,32 @@ func TestCapture(t *testing.T) {
 	if !job.Success || job.Running || job.CaptureID == "" || job.ErrorBehavior != "rollback" || job.Errors == nil {
 		t.Errorf("job %+v", job)
 	}
-	if sent := e.op.Sent(); len(sent) != 1 || sent[0].Type != "trace/capture" {
+	if sent := e.op.Sent(); len(sent) != 1 || sent[0].Type != "trace/capture" || sent[0].Result.Code != 0 {
 		t.Errorf("sent %+v", sent)
 	}
-	// A job on the ledger, and a rejected one.
-	j, err := e.c.CaptureJob(ctx, fake.TxMake)
-	if err != nil || !j.Success || j.CreatedAt == "" {
-		t.Errorf("job of %s: %+v, %v", fake.TxMake, j, err)
+	// The capture is on the ledger: a job of it, and its events.
+	if j, err := e.c.CaptureJob(ctx, job.CaptureID); err != nil || !j.Success {
+		t.Errorf("job of the capture %s: %+v, %v", job.CaptureID, j, err)
 	}
-	j, err = e.c.CaptureJob(ctx, fake.TxCaptureRejected)
-	if err != nil || j.Success || len(j.Errors) != 1 || j.Errors[0].Status != 409 {
+	// A job on the ledger, and a rejected one.
+	j, err := e.c.CaptureJob(ctx, e.w.CaptureTx)
+	if err != nil || !j.Success || j.CreatedAt == "" {
+		t.Errorf("job of %s: %+v, %v", e.w.CaptureTx, j, err)
+	}
+	j, err = e.c.CaptureJob(ctx, e.w.RejectedCapture)
+	if err != nil || j.Success || len(j.Errors) != 1 || j.Errors[0].Status != 403 {
 		t.Errorf("rejected job: %+v, %v", j, err)
 	}
-	_, err = e.c.CaptureJob(ctx, fake.BatchTx)
+	_, err = e.c.CaptureJob(ctx, e.w.Batches[e.w.JacketsOpen][inproc.Hilltown][0].Tx)
 	wantErr(t, err, gongxu.KindNotFound, "not a capture")
-	// Rejections are errors of the ledger's kind.
+	// Rejections are errors of the ledger's kind (the HTTP edge: an
+	// operator answered with a rejection).
 	for _, k := range []gongxu.Kind{gongxu.KindInvalid, gongxu.KindConflict, gongxu.KindUnauthorized, gongxu.KindTooLarge} {
-		e.op.SetReject(k, "the ledger says no: "+k.String())
-		_, err := e.c.Capture(ctx, doc)
+		c := e.with(t, func(c *httpapi.Config) {
+			c.Operator = inproc.BrokenOperator{Operator: e.op, Reject: map[string]gongxu.TxResult{
+				"trace/capture": {Hash: "AB", Height: 0, Code: uint32(k), Kind: k.String(), Message: "the ledger says no: " + k.String()}}}
+		})
+		_, err := c.Capture(ctx, doc)
 		wantErr(t, err, k, "the ledger says no: "+k.String())
 	}
 	_, err = e.c.Capture(ctx, []byte(`[]`))
@@ -203,7 +253,7 @@ func TestCapture(t *testing.T) {
 
 	// Without the node's token, or with another, nothing is signed.
 	n := len(e.op.Sent())
-	for _, c := range []*client.Client{client.New(e.url), client.New(e.url, client.WithToken("gx_someone-elses-token"))} {
+	for _, c := range []*client.Client{client.New(e.srv.URL), client.New(e.srv.URL, client.WithToken("gx_someone-elses-token"))} {
 		_, err := c.Capture(ctx, doc)
 		wantErr(t, err, gongxu.KindUnauthenticated, "Authorization: Bearer TOKEN")
 	}
