@@ -84,7 +84,7 @@ var (
 	writeSide = []string{".", "internal/store", "internal/module", "internal/module/...", "internal/chain", "internal/epcis", "internal/modules"}
 	// Everything but the commands and the test helpers.
 	everything = []string{".", "client", "internal/store/...", "internal/module/...", "internal/modules", "internal/chain", "internal/epcis",
-		"internal/comet", "internal/sqlite", "internal/httpapi", "internal/web", "internal/keyring", "internal/token", "internal/plan", "internal/planner"}
+		"internal/comet", "internal/sqlite", "internal/httpapi", "internal/web", "internal/keyring", "internal/token", "internal/plan", "internal/planner", "internal/forecast"}
 	// The third-party code the write side may run: signatures, strict JSON,
 	// GS1's schema validator (with golang.org/x/text, which it formats
 	// messages with), and what they need of golang.org/x.
