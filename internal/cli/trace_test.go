@@ -3,25 +3,15 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"net/http/httptest"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/gongxu-network/gongxu"
-	"github.com/gongxu-network/gongxu/internal/httpapi"
-	"github.com/gongxu-network/gongxu/internal/httpapi/fake"
+	"github.com/gongxu-network/gongxu/internal/testenv/inproc"
 )
-
-// traceNode is a fakeNode that also serves the trace fake.
-func traceNode(t *testing.T) (*fakeNode, *fake.Trace, string) {
-	t.Helper()
-	n, tr := newFakeNode(), fake.NewTrace()
-	srv := httptest.NewServer(httpapi.New(httpapi.Config{Node: n, Members: n, Txs: n, Trace: tr}))
-	t.Cleanup(srv.Close)
-	return n, tr, srv.URL
-}
 
 func gs1Doc(t *testing.T) (string, []byte) {
 	t.Helper()
@@ -35,7 +25,8 @@ func gs1Doc(t *testing.T) (string, []byte) {
 
 func TestTraceWalkCommands(t *testing.T) {
 	home, _, _ := testHome(t)
-	_, tr, url := traceNode(t)
+	w, url := worldNode(t)
+	db := w.Read()
 	ctx := context.Background()
 	q := func(args ...string) (int, string, string) {
 		return run(t, append([]string{"--home", home, "--node", url}, args...)...)
@@ -44,14 +35,14 @@ func TestTraceWalkCommands(t *testing.T) {
 		args []string
 		want func() (gongxu.TraceGraph, error)
 	}{
-		{[]string{"trace", "back", string(fake.LotMade)}, func() (gongxu.TraceGraph, error) { return tr.Back(ctx, string(fake.LotMade), 10) }},
-		{[]string{"trace", "back", gongxu.LotURN(fake.LotMade), "--depth", "3"}, func() (gongxu.TraceGraph, error) { return tr.Back(ctx, string(fake.LotMade), 3) }},
-		{[]string{"trace", "forward", string(fake.LotSupplier), "--depth", "50"}, func() (gongxu.TraceGraph, error) {
-			return tr.Forward(ctx, string(fake.LotSupplier), 50)
+		{[]string{"trace", "back", string(inproc.JacketLot)}, func() (gongxu.TraceGraph, error) { return db.Back(ctx, string(inproc.JacketLot), 10) }},
+		{[]string{"trace", "back", gongxu.LotURN(inproc.JacketLot), "--depth", "3"}, func() (gongxu.TraceGraph, error) {
+			return db.Back(ctx, gongxu.LotURN(inproc.JacketLot), 3)
 		}},
-		{[]string{"trace", "forward", "https://id.gs1.org/01/10614141073464/21/2017"}, func() (gongxu.TraceGraph, error) {
-			return tr.Forward(ctx, fake.ItemEPC, 10)
+		{[]string{"trace", "forward", string(inproc.FabricLot), "--depth", "50"}, func() (gongxu.TraceGraph, error) {
+			return db.Forward(ctx, string(inproc.FabricLot), 50)
 		}},
+		{[]string{"trace", "back", inproc.JacketDL}, func() (gongxu.TraceGraph, error) { return db.Back(ctx, inproc.JacketDL, 10) }},
 	} {
 		code, stdout, stderr := q(c.args...)
 		if code != 0 {
@@ -67,35 +58,56 @@ func TestTraceWalkCommands(t *testing.T) {
 		if norm := func(b []byte) string { return strings.ReplaceAll(string(b), "null", "[]") }; norm(g) != norm(w) {
 			t.Errorf("%v:\n got %s\nwant %s", c.args, g, w)
 		}
+		if len(got.Nodes) < 2 {
+			t.Errorf("%v: the walk found nothing: %s", c.args, stdout)
+		}
 	}
 
+	// The World's events on the fabric's way: Blue ships it, Acme receives
+	// it (the ledger's events) and makes jackets of it.
+	event := func(q gongxu.TraceQuery) gongxu.TraceEvent {
+		t.Helper()
+		evs, err := db.TraceEvents(ctx, q)
+		if err != nil || len(evs) != 1 {
+			t.Fatalf("events %+v: %d, %v", q, len(evs), err)
+		}
+		return evs[0]
+	}
+	ship := event(gongxu.TraceQuery{Orgs: []gongxu.OrgID{inproc.Blue}, BizSteps: []string{"shipping"}, LTEventTime: inproc.Start + 7*inproc.Day, Limit: 10})
+	receive := event(gongxu.TraceQuery{Orgs: []gongxu.OrgID{inproc.Acme}, BizSteps: []string{"receiving"}, LTEventTime: inproc.Start + 7*inproc.Day, Limit: 10})
+	make := event(gongxu.TraceQuery{Orgs: []gongxu.OrgID{inproc.Acme}, EventTypes: []string{"TransformationEvent"}, LTEventTime: inproc.Start + 8*inproc.Day + 11*inproc.Hour, Limit: 10})
+
 	// -o table: the walk as a tree, with who, when, the step and the tx.
-	code, stdout, stderr := q("trace", "forward", string(fake.LotSupplier), "-o", "table")
+	code, stdout, stderr := q("trace", "forward", string(inproc.FabricLot), "-o", "table")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	lines := strings.Split(strings.TrimSpace(stdout), "\n")
 	for i, want := range []string{
-		"TRACE", "urn:gongxu:lot:silk-supply/fab-001 (silk-yarn, silk-supply)",
-		"  · ObjectEvent " + fake.EventShip,
-		"  → ledger urn:gongxu:po:2",
-		"    urn:gongxu:lot:acme-textiles/silk-supply/fab-001 (silk-yarn, acme-textiles)",
-		"      → TransformationEvent " + fake.EventMake,
-		"        urn:gongxu:lot:acme-textiles/jacket-001 (acme-textiles/wool-scarf, acme-textiles)",
-		"pool 3 (succeeded, order 2, lots acme-textiles/jacket-001)",
-		"  hub hub-lishui: 300 units, 0 batches",
+		"TRACE", "urn:gongxu:lot:blue-river-cotton/fab-0042",
+		"  · ObjectEvent " + ship.ID,
+		"  → ledger " + receive.ID,
+		"    urn:gongxu:lot:acme-textiles/blue-river-cotton/fab-0042 (merino-fabric, acme-textiles)",
+		"      · ObjectEvent " + receive.ID,
+		"      → TransformationEvent " + make.ID,
+		"        urn:gongxu:lot:acme-textiles/merino-jacket-0001 (acme-textiles/merino-jacket, acme-textiles)",
+		"          · ObjectEvent " + inproc.StoreID + " @ " + inproc.FactoryGLN,
 	} {
 		if i >= len(lines) || !strings.HasPrefix(lines[i], want) {
 			t.Fatalf("line %d is not %q:\n%s", i, want, stdout)
 		}
 	}
-	for _, want := range []string{"silk-supply", "2025-03-01T05:53:20Z", "shipping", fake.TxShip[:16] + "…", "commissioning"} {
+	for _, want := range []string{"blue-river-cotton", "2026-01-05T00:00:02Z", "shipping", ship.Anchor.Tx[:16] + "…", "commissioning",
+		"          → TransformationEvent " + inproc.LabelEvent, "            " + inproc.JacketDL,
+		"pool 1 (ready, order 1, lots acme-textiles/merino-jacket-0001)", "  hub hilltown-hub: 60 units, 2 batches",
+		"    shipped acme-textiles/merino-jacket-0001 60, delivered; 2 picked up", "  hub lakeside-corner: 28 units, 1 batches"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("the table lacks %q:\n%s", want, stdout)
 		}
 	}
-	code, stdout, _ = q("trace", "back", string(fake.LotMade), "-o", "table")
-	if code != 0 || !strings.Contains(stdout, "  ← TransformationEvent "+fake.EventMake) || !strings.Contains(stdout, "      ← ledger urn:gongxu:po:2") {
+	code, stdout, _ = q("trace", "back", string(inproc.JacketLot), "-o", "table")
+	if code != 0 || !strings.Contains(stdout, "  ← TransformationEvent "+make.ID) || !strings.Contains(stdout, "      ← ledger "+receive.ID) ||
+		!strings.Contains(stdout, "        urn:gongxu:lot:blue-river-cotton/thread-0007") {
 		t.Errorf("back as a table:\n%s", stdout)
 	}
 
@@ -106,8 +118,8 @@ func TestTraceWalkCommands(t *testing.T) {
 		msg  string
 	}{
 		{[]string{"trace", "back", "acme-textiles/none"}, 1, "neither a ledger lot"},
-		{[]string{"trace", "back", "Acme"}, 1, "malformed"},
-		{[]string{"trace", "forward", string(fake.LotSupplier), "--depth", "0"}, 2, "--depth must be 1 to 50"},
+		{[]string{"trace", "back", "Acme"}, 1, `lot id "Acme" must be <org>/<code>`},
+		{[]string{"trace", "forward", string(inproc.FabricLot), "--depth", "0"}, 2, "--depth must be 1 to 50"},
 		{[]string{"trace", "back"}, 2, "needs ID"},
 		{[]string{"trace", "sideways", "x"}, 2, "unknown command"},
 	} {
@@ -120,7 +132,8 @@ func TestTraceWalkCommands(t *testing.T) {
 
 func TestRecallQueries(t *testing.T) {
 	home, _, _ := testHome(t)
-	_, tr, url := traceNode(t)
+	w, url := worldNode(t)
+	db := w.Read()
 	ctx := context.Background()
 	q := func(args ...string) (int, string, string) {
 		return run(t, append([]string{"--home", home, "--node", url, "query"}, args...)...)
@@ -140,23 +153,30 @@ func TestRecallQueries(t *testing.T) {
 			t.Errorf("%v:\n got %s\nwant %s", args, g, w)
 		}
 	}
-	all, _ := tr.Recalls(ctx, "", 50)
+	all, _ := db.Recalls(ctx, "", 50)
+	if len(all) != 2 {
+		t.Fatalf("the World has %d recalls", len(all))
+	}
 	check([]string{"recalls"}, &[]gongxu.Recall{}, all)
-	hub, _ := tr.Recalls(ctx, "hub-lishui", 50)
-	check([]string{"recalls", "--hub", "hub-lishui", "--limit", "5"}, &[]gongxu.Recall{}, hub)
-	check([]string{"recalls", "--hub", "silk-supply"}, &[]gongxu.Recall{}, []gongxu.Recall{})
-	im, _ := tr.Recall(ctx, fake.RecallFabric)
-	check([]string{"recall", "1"}, &gongxu.RecallImpact{}, im)
+	hub, _ := db.Recalls(ctx, inproc.Hilltown, 5)
+	if len(hub) != 1 || hub[0].ID != w.RecallFabric {
+		t.Errorf("recalls of %s: %+v", inproc.Hilltown, hub)
+	}
+	check([]string{"recalls", "--hub", inproc.Hilltown, "--limit", "5"}, &[]gongxu.Recall{}, hub)
+	check([]string{"recalls", "--hub", inproc.Riverside}, &[]gongxu.Recall{}, []gongxu.Recall{})
+	im, _ := db.Recall(ctx, w.RecallFabric)
+	check([]string{"recall", fmt.Sprint(w.RecallFabric)}, &gongxu.RecallImpact{}, im)
 
-	code, stdout, _ := q("recall", "1", "-o", "table")
-	for _, want := range []string{"recall", "mould in the fabric", "hub-lishui: 300 units, 0 batches", "delivered; 1 picked up", "picked up: urn:gongxu:pledge:", "urn:gongxu:lot:silk-supply/fab-001",
-		"pool 3 (succeeded"} {
+	code, stdout, _ := q("recall", fmt.Sprint(w.RecallFabric), "-o", "table")
+	for _, want := range []string{"recall", "fails the colour-fastness test: <b>do not wash</b> above 30 °C", "hilltown-hub: 60 units, 2 batches",
+		"lakeside-corner: 28 units, 1 batches", "delivered; 2 picked up", "picked up: urn:gongxu:pledge:", "urn:gongxu:lot:blue-river-cotton/fab-0042",
+		"pool 1 (ready"} {
 		if code != 0 || !strings.Contains(stdout, want) {
 			t.Errorf("recall as a table lacks %q:\n%s", want, stdout)
 		}
 	}
 	code, stdout, _ = q("recalls", "-o", "table")
-	if code != 0 || !strings.Contains(stdout, "ID") || !strings.Contains(stdout, "a loose zip") {
+	if code != 0 || !strings.Contains(stdout, "ID") || !strings.Contains(stdout, "Care labels misprinted") || !strings.Contains(stdout, "acme-textiles/scarf-001") {
 		t.Errorf("recalls as a table:\n%s", stdout)
 	}
 	for _, c := range []struct {
@@ -233,32 +253,38 @@ func TestTxTraceBodies(t *testing.T) {
 	}
 }
 
-// TestTraceCaptureSubmits: tx trace capture signs with the home key and
-// submits to the node, which records the document it carries.
+// TestTraceCaptureSubmits: tx trace capture signs with the home key (here
+// Acme's) and submits to the node: the document's events are on the
+// ledger.
 func TestTraceCaptureSubmits(t *testing.T) {
-	home, alice, _ := testHome(t)
-	n, _, url := traceNode(t)
-	path, doc := gs1Doc(t)
-	code, stdout, stderr := run(t, "--home", home, "--node", url, "tx", "trace", "capture", path, "--from", "alice")
+	home, _, _ := testHome(t)
+	w, url := worldNode(t)
+	acme := importOrgKey(t, home, inproc.Acme)
+	db := w.Read()
+	ctx := context.Background()
+	path, _ := gs1Doc(t)
+	mine := gongxu.TraceQuery{Orgs: []gongxu.OrgID{inproc.Acme}, Limit: 1000}
+	before, _ := db.TraceEvents(ctx, mine)
+	code, stdout, stderr := run(t, "--home", home, "--node", url, "tx", "trace", "capture", path, "--from", inproc.Acme)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	txs := n.txs()
-	if len(txs) != 1 || txs[0].Type != "trace/capture" || txs[0].SignerKey() != alice.PubKey {
-		t.Fatalf("node got %+v", txs)
-	}
-	var body struct{ Document json.RawMessage }
-	if err := json.Unmarshal(txs[0].Body, &body); err != nil || !sameJSON(t, body.Document, doc) {
-		t.Errorf("document sent: %s", txs[0].Body)
-	}
 	var res gongxu.TxResult
 	if err := json.Unmarshal([]byte(stdout), &res); err != nil || res.Code != 0 || res.Height == 0 {
-		t.Errorf("result %s", stdout)
+		t.Fatalf("result %s", stdout)
 	}
-	// A rejection is exit 1, with the ledger's message.
-	n.reject = &gongxu.TxResult{Code: uint32(gongxu.KindConflict), Message: "event 0: event x is already on the ledger"}
-	code, _, stderr = run(t, "--home", home, "--node", url, "recall", "silk-supply/fab-001", "--reason", "mould", "--from", "alice")
-	if code != 1 || !strings.Contains(stderr, "already on the ledger") {
+	rec, err := db.Tx(ctx, res.Hash)
+	if err != nil || rec.Type != "trace/capture" || rec.Signer != acme.PubKey || rec.Org != inproc.Acme || rec.Code != 0 {
+		t.Errorf("the ledger has %+v, %v", rec, err)
+	}
+	after, _ := db.TraceEvents(ctx, mine)
+	if len(after) != len(before)+1 || after[len(after)-1].Anchor.Tx != res.Hash || after[len(after)-1].Type != "AggregationEvent" {
+		t.Errorf("events of %s: %d before, %d after", inproc.Acme, len(before), len(after))
+	}
+	// A rejection is exit 1, with the ledger's message: Acme cannot
+	// recall Blue's lot.
+	code, _, stderr = run(t, "--home", home, "--node", url, "recall", string(inproc.ThreadLot), "--reason", "mould", "--from", inproc.Acme)
+	if code != 1 || !strings.Contains(stderr, "rejected (unauthorized, code 3): org acme-textiles never held or made blue-river-cotton/thread-0007") {
 		t.Errorf("rejected recall: exit %d, %s", code, stderr)
 	}
 }
