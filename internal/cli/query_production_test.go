@@ -3,17 +3,20 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/gongxu-network/gongxu"
-	"github.com/gongxu-network/gongxu/internal/httpapi/fake"
+	"github.com/gongxu-network/gongxu/internal/httpapi"
+	"github.com/gongxu-network/gongxu/internal/testenv/inproc"
 )
 
 func TestQueryProduction(t *testing.T) {
 	home, _, _ := testHome(t)
-	p := newProdNode()
-	url := p.serve(t)
+	w, url := worldNode(t)
+	db := w.Read()
+	id := func(n uint64) string { return fmt.Sprint(n) }
 	ctx := context.Background()
 	q := func(args ...string) (int, string, string) {
 		return run(t, append([]string{"--home", home, "--node", url, "query", "production"}, args...)...)
@@ -34,38 +37,41 @@ func TestQueryProduction(t *testing.T) {
 			t.Errorf("%v:\n got %s\nwant %s", args, g, w)
 		}
 	}
-	wantOffers, _ := p.prod.Offers(ctx, "silk-supply")
-	check([]string{"offers", "--supplier", "silk-supply"}, &[]gongxu.SupplyOffer{}, wantOffers)
-	wantOrders, _ := p.prod.Orders(ctx, "acme-textiles", 1)
-	check([]string{"orders", "--factory", "acme-textiles", "--limit", "1"}, &[]gongxu.ProductionOrder{}, wantOrders)
-	wantOrder, _ := p.prod.Order(ctx, fake.OrderOpen)
-	check([]string{"order", "1"}, &gongxu.ProductionOrder{}, wantOrder)
-	wantOrder, _ = p.prod.OrderForPool(ctx, fake.PoolSucceeded)
-	check([]string{"order", "--pool", "3"}, &gongxu.ProductionOrder{}, wantOrder)
-	wantPOs, _ := p.prod.POs(ctx, "silk-supply", 50)
-	check([]string{"pos", "--org", "silk-supply"}, &[]gongxu.PurchaseOrder{}, wantPOs)
-	wantPO, _ := p.prod.PO(ctx, fake.POReceived)
-	check([]string{"po", "2"}, &gongxu.PurchaseOrder{}, wantPO)
-	wantWOs, _ := p.prod.WorkOrders(ctx, fake.OrderInProgress)
-	check([]string{"work-orders", "2"}, &[]gongxu.WorkOrder{}, wantWOs)
-	check([]string{"work-orders", "1"}, &[]gongxu.WorkOrder{}, []gongxu.WorkOrder{})
-	wantLots, _ := p.prod.Lots(ctx, "acme-textiles", 50)
-	check([]string{"lots", "--owner", "acme-textiles"}, &[]gongxu.Lot{}, wantLots)
-	wantLot, _ := p.prod.Lot(ctx, fake.LotReceived)
-	check([]string{"lot", string(fake.LotReceived)}, &gongxu.Lot{}, wantLot)
-	wantStock, _ := p.prod.Stock(ctx, "acme-textiles")
-	check([]string{"stock", "acme-textiles"}, &[]gongxu.Stock{}, wantStock)
-	check([]string{"stock", "hub-lishui"}, &[]gongxu.Stock{}, []gongxu.Stock{})
-	wantMaster, _ := p.prod.Master(ctx, "acme-textiles")
-	check([]string{"master", "acme-textiles"}, &gongxu.Master{}, wantMaster)
-	wantPlan, _ := fake.NewPlans().Plan(ctx, "acme-textiles")
-	check([]string{"plan", "acme-textiles"}, &gongxu.PlanView{}, wantPlan)
+	wantOffers, _ := db.Offers(ctx, inproc.Blue)
+	if len(wantOffers) != 5 {
+		t.Errorf("offers of %s: %+v", inproc.Blue, wantOffers)
+	}
+	check([]string{"offers", "--supplier", inproc.Blue}, &[]gongxu.SupplyOffer{}, wantOffers)
+	wantOrders, _ := db.Orders(ctx, inproc.Acme, 1)
+	check([]string{"orders", "--factory", inproc.Acme, "--limit", "1"}, &[]gongxu.ProductionOrder{}, wantOrders)
+	wantOrder, _ := db.Order(ctx, w.PlannedOrder)
+	check([]string{"order", id(w.PlannedOrder)}, &gongxu.ProductionOrder{}, wantOrder)
+	wantOrder, _ = db.OrderForPool(ctx, w.ShirtsInProduction)
+	check([]string{"order", "--pool", id(w.ShirtsInProduction)}, &gongxu.ProductionOrder{}, wantOrder)
+	wantPOs, _ := db.POs(ctx, inproc.Blue, 50)
+	check([]string{"pos", "--org", inproc.Blue}, &[]gongxu.PurchaseOrder{}, wantPOs)
+	wantPO, _ := db.PO(ctx, w.POFabric)
+	check([]string{"po", id(w.POFabric)}, &gongxu.PurchaseOrder{}, wantPO)
+	wantWOs, _ := db.WorkOrders(ctx, w.ShirtOrder)
+	check([]string{"work-orders", id(w.ShirtOrder)}, &[]gongxu.WorkOrder{}, wantWOs)
+	check([]string{"work-orders", id(w.PlannedOrder)}, &[]gongxu.WorkOrder{}, []gongxu.WorkOrder{})
+	wantLots, _ := db.Lots(ctx, inproc.Acme, 50)
+	check([]string{"lots", "--owner", inproc.Acme}, &[]gongxu.Lot{}, wantLots)
+	wantLot, _ := db.Lot(ctx, inproc.ReceivedLot)
+	check([]string{"lot", string(inproc.ReceivedLot)}, &gongxu.Lot{}, wantLot)
+	wantStock, _ := db.Stock(ctx, inproc.Acme)
+	check([]string{"stock", inproc.Acme}, &[]gongxu.Stock{}, wantStock)
+	check([]string{"stock", inproc.Hilltown}, &[]gongxu.Stock{}, []gongxu.Stock{})
+	wantMaster, _ := db.Master(ctx, inproc.Acme)
+	check([]string{"master", inproc.Acme}, &gongxu.Master{}, wantMaster)
+	wantPlan, _ := w.Plans().Plan(ctx, inproc.Acme)
+	check([]string{"plan", inproc.Acme}, &gongxu.PlanView{}, wantPlan)
 
 	// Empty lists are [], never null; master data lists them all.
 	for _, c := range []struct{ args, want []string }{
-		{[]string{"stock", "hub-lishui"}, []string{"[]"}},
-		{[]string{"offers", "--supplier", "hub-lishui"}, []string{"[]"}},
-		{[]string{"master", "hub-lishui"}, []string{`"items": []`, `"bom": []`, `"routings": []`, `"work_centers": []`}},
+		{[]string{"stock", inproc.Hilltown}, []string{"[]"}},
+		{[]string{"offers", "--supplier", inproc.Hilltown}, []string{"[]"}},
+		{[]string{"master", inproc.Hilltown}, []string{`"items": []`, `"bom": []`, `"routings": []`, `"work_centers": []`}},
 	} {
 		code, stdout, _ := q(c.args...)
 		for _, w := range c.want {
@@ -80,22 +86,25 @@ func TestQueryProduction(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"offers"}, []string{"SUPPLIER", "silk-yarn", "from 10: 12000 CNY; from 500: 11000 CNY"}},
-		{[]string{"orders"}, []string{"PRODUCED", "acme-textiles/wool-scarf", "300", "in_progress", "2025-03-15T00:53:20Z"}},
-		{[]string{"order", "1"}, []string{"plan_reason", "waiting for silk yarn", "history", "created"}},
-		{[]string{"order", "--pool", "3"}, []string{"pool", "3", "work order 1 started"}},
-		{[]string{"pos"}, []string{"SUPPLIER", "received", "2400000 CNY"}},
-		{[]string{"po", "2"}, []string{"1. silk-yarn  200 at 12000 CNY", "promised", "silk-supply/fab-001 200  received 200",
-			"silk-supply  accept"}},
-		{[]string{"work-orders", "2"}, []string{"OUTPUTS", "acme-textiles/jacket-001 100", "acme-textiles/silk-supply/fab-001 20"}},
-		{[]string{"lots"}, []string{"RESERVED", "silk-supply/fab-001 (po 2)", "work order 1"}},
-		{[]string{"lot", "acme-textiles/silk-supply/fab-001"}, []string{"reserved", "20", "from", "po"}},
-		{[]string{"stock", "acme-textiles"}, []string{"ITEM", "acme-textiles/wool-scarf", "100", "silk-yarn", "50"}},
-		{[]string{"master", "acme-textiles"}, []string{"bought from silk-supply", "lot min 10",
-			"acme-textiles/wool-scarf ← 1.5 × silk-yarn  scrap 150 bp", "knitting 1h0m0s+10m0s/unit → finishing 0s+2m0s/unit",
-			"knitting  capacity 4  UTC+08:00  Mon 08:00-17:00", "1 closed"}},
-		{[]string{"plan", "acme-textiles"}, []string{"purchases", "260 × silk-yarn from silk-supply", "production/plan_date",
-			"problems", "no offer of silk-yarn"}},
+		{[]string{"offers"}, []string{"SUPPLIER", "linen-fabric   m      5          10       from 0: 2800 CNY", "lakeside-dyeworks  indigo-dye"}},
+		{[]string{"orders"}, []string{"PRODUCED", "acme-textiles/linen-shirt    64   0         in_progress  2026-01-18T10:00:00Z  2026-01-20T12:00:00Z  4",
+			"acme-textiles/wool-scarf     30   30        completed"}},
+		{[]string{"order", id(w.PlannedOrder)}, []string{"plan_reason  the due date", "history", "created by acme-textiles"}},
+		{[]string{"order", "--pool", id(w.ShirtsInProduction)}, []string{"pool         4", "from pool 4", "work order 3 started",
+			"plan_reason  linen fabric from Blue River Cotton promised for the 16th, a day late"}},
+		{[]string{"pos"}, []string{"SUPPLIER", "received", "1620000 CNY", "changes_proposed", "rejected"}},
+		{[]string{"po", id(w.POLinen)}, []string{"1. linen-fabric  90 at 2800 CNY", "promised 2026-01-16T00:00:00Z  shipped 50  received 50",
+			"blue-river-cotton/lf-0101 50  received 50", "blue-river-cotton  accept"}},
+		{[]string{"work-orders", id(w.ShirtOrder)}, []string{"OUTPUTS", "acme-textiles/blue-river-cotton/lf-0101 50", "0.5", "started"}},
+		{[]string{"work-orders", id(w.JacketOrder)}, []string{"OUTPUTS", "acme-textiles/merino-jacket-0001 88", "completed"}},
+		{[]string{"lots"}, []string{"RESERVED", "blue-river-cotton/lf-0101 (po 2)", "work order 2"}},
+		{[]string{"lot", string(inproc.RecvLinen)}, []string{"reserved  50", "from      blue-river-cotton/lf-0101", "po        2"}},
+		{[]string{"stock", inproc.Acme}, []string{"ITEM", "acme-textiles/wool-scarf     30", "cotton-thread                240"}},
+		{[]string{"master", inproc.Acme}, []string{"bought from blue-river-cotton", "lead 5d",
+			"acme-textiles/linen-shirt ← 1.2 × linen-fabric", "cutting 30m0s+5m0s/unit → sewing 30m0s+20m0s/unit → pressing 0s+2m0s/unit",
+			"sewing  capacity 3  UTC+00:00  Mon 08:00-17:00"}},
+		{[]string{"plan", inproc.Acme}, []string{"purchases", "160 × bone-buttons from blue-river-cotton", "production/plan_date",
+			"problems", "production order 5 is not planned"}},
 	} {
 		code, stdout, stderr := q(append(c.args, "-o", "table")...)
 		if code != 0 {
@@ -121,7 +130,7 @@ func TestQueryProduction(t *testing.T) {
 		{[]string{"order", "1", "--pool", "3"}, 2, "takes ORDER_ID or --pool POOL_ID"},
 		{[]string{"order", "x"}, 2, "production order id must be a positive integer"},
 		{[]string{"order", "99"}, 1, "no production order 99"},
-		{[]string{"order", "--pool", "4"}, 1, "no production order for pool 4"},
+		{[]string{"order", "--pool", id(w.JacketsOpen)}, 1, "no production order for pool " + id(w.JacketsOpen)},
 		{[]string{"pos", "--org", "x"}, 2, `--org: org id "x"`},
 		{[]string{"po", "99"}, 1, "no purchase order 99"},
 		{[]string{"work-orders"}, 2, "needs ORDER_ID"},
@@ -131,7 +140,7 @@ func TestQueryProduction(t *testing.T) {
 		{[]string{"lot", "acme-textiles/none"}, 1, "no lot acme-textiles/none"},
 		{[]string{"stock", "Acme"}, 2, `org id "Acme"`},
 		{[]string{"master"}, 2, "needs ORG"},
-		{[]string{"plan", "hub-lishui"}, 1, "not a factory"},
+		{[]string{"plan", inproc.Hilltown}, 1, "not a factory"},
 	} {
 		code, stdout, stderr := q(c.args...)
 		if code != c.code || !strings.Contains(stderr, c.stderr) || stdout != "" {
@@ -140,7 +149,8 @@ func TestQueryProduction(t *testing.T) {
 	}
 
 	// A node that serves no production answers unavailable.
-	code, _, stderr := run(t, "--home", home, "--node", newFakeNode().serve(t), "query", "production", "stock", "acme-textiles")
+	bare := serveNet(t, w, func(c *httpapi.Config) { c.Production = nil })
+	code, _, stderr := run(t, "--home", home, "--node", bare, "query", "production", "stock", "acme-textiles")
 	if code != 1 || !strings.Contains(stderr, "does not serve stock") {
 		t.Errorf("no production: exit %d: %s", code, stderr)
 	}
