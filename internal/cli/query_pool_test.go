@@ -3,20 +3,59 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/gongxu-network/gongxu"
-	"github.com/gongxu-network/gongxu/internal/httpapi/fake"
+	"github.com/gongxu-network/gongxu/internal/testenv/inproc"
 )
 
 func TestQueryDemand(t *testing.T) {
-	home, alice, _ := testHome(t)
-	d := newDemandNode()
-	url := d.serve(t)
+	home, _, _ := testHome(t)
+	w, url := worldNode(t)
+	db := w.Read()
+	ctx := context.Background()
+	id := func(n uint64) string { return fmt.Sprint(n) }
 	q := func(args ...string) (int, string, string) {
 		return run(t, append([]string{"--home", home, "--node", url, "query"}, args...)...)
 	}
+	// Every query answers what the read model does, as JSON.
+	check := func(args []string, got, want any) {
+		t.Helper()
+		code, stdout, stderr := q(args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+		if err := json.Unmarshal([]byte(stdout), got); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, stdout)
+		}
+		g, _ := json.Marshal(got)
+		w, _ := json.Marshal(want)
+		if norm := func(b []byte) string { return strings.ReplaceAll(string(b), "null", "[]") }; norm(g) != norm(w) {
+			t.Errorf("%v:\n got %s\nwant %s", args, g, w)
+		}
+	}
+
+	var products []gongxu.Product
+	wantProducts, _ := db.Products(ctx, inproc.Acme)
+	check([]string{"catalog", "products", "--factory", inproc.Acme}, &products, wantProducts)
+	if len(products) != 5 {
+		t.Errorf("products %+v", products)
+	}
+	var product gongxu.Product
+	wantProduct, _ := db.Product(ctx, inproc.Acme+"/merino-jacket")
+	check([]string{"catalog", "product", inproc.Acme + "/merino-jacket"}, &product, wantProduct)
+	if product.Name != "Merino wool jacket" || len(product.Variants) != 2 {
+		t.Errorf("product %+v", product)
+	}
+	var pools []gongxu.Pool
+	wantPools, _ := db.Pools(ctx, gongxu.PoolFilter{Status: gongxu.PoolOpen, Hub: inproc.Lakeside, Limit: 50})
+	check([]string{"pool", "list", "--status", "open", "--hub", inproc.Lakeside}, &pools, wantPools)
+	if len(pools) != 1 || pools[0].ID != w.JacketsOpen {
+		t.Errorf("pools %+v", pools)
+	}
+	var view gongxu.PoolView
 	decode := func(args []string, v any) {
 		t.Helper()
 		code, stdout, stderr := q(args...)
@@ -27,50 +66,40 @@ func TestQueryDemand(t *testing.T) {
 			t.Fatalf("%v: %v\n%s", args, err, stdout)
 		}
 	}
-
-	var products []gongxu.Product
-	decode([]string{"catalog", "products", "--factory", "acme-textiles"}, &products)
-	if len(products) != 2 {
-		t.Errorf("products %+v", products)
-	}
-	var product gongxu.Product
-	decode([]string{"catalog", "product", "acme-textiles/down-jacket"}, &product)
-	if product.Name != "Down jacket" || len(product.Variants) != 2 {
-		t.Errorf("product %+v", product)
-	}
-	var pools []gongxu.Pool
-	decode([]string{"pool", "list", "--status", "open", "--hub", "hub-lishui"}, &pools)
-	if len(pools) != 1 || pools[0].ID != fake.PoolOpen {
-		t.Errorf("pools %+v", pools)
-	}
-	var view gongxu.PoolView
-	decode([]string{"pool", "show", "4"}, &view)
-	if view.ID != 4 || view.Progress.Total != 150 || view.Progress.ToMOQ != 50 || view.Progress.Next == nil ||
-		view.Progress.MsLeft != fake.OpenDeadline-d.blockMs(t) {
+	decode([]string{"pool", "show", id(w.JacketsOpen)}, &view)
+	wantPool, _ := db.Pool(ctx, w.JacketsOpen)
+	g, _ := json.Marshal(view.Pool)
+	wp, _ := json.Marshal(wantPool)
+	if string(g) != string(wp) || view.Progress.Total != 88 || view.Progress.ToMOQ != 0 || view.Progress.Next == nil ||
+		view.Progress.MsLeft != 2*inproc.Day+5*inproc.Hour {
 		t.Errorf("pool %+v", view)
 	}
 	var shares []gongxu.HubShare
-	decode([]string{"pool", "shares", "4"}, &shares)
-	if len(shares) != 1 || shares[0].Qty != 150 {
+	wantShares, _ := db.HubShares(ctx, w.JacketsOpen)
+	check([]string{"pool", "shares", id(w.JacketsOpen)}, &shares, wantShares)
+	if len(shares) != 2 || shares[0].Qty != 60 || shares[1].Qty != 28 {
 		t.Errorf("shares %+v", shares)
 	}
 	var batches []gongxu.Batch
-	decode([]string{"pool", "batches", "4"}, &batches)
-	if len(batches) != 1 || batches[0].Tx != fake.BatchTx {
+	wantBatches, _ := db.Batches(ctx, w.JacketsOpen)
+	check([]string{"pool", "batches", id(w.JacketsOpen)}, &batches, wantBatches)
+	if len(batches) != 3 || batches[0].Tx != w.Batches[w.JacketsOpen][inproc.Hilltown][0].Tx {
 		t.Errorf("batches %+v", batches)
 	}
 	var bals []gongxu.Balance
-	decode([]string{"settle", "balances", "hub-lishui"}, &bals)
-	if len(bals) != 1 || bals[0].Account != "org:hub-lishui" || bals[0].Amount != 4813000 {
+	wantBals, _ := db.Balances(ctx, "org:"+inproc.Hilltown)
+	check([]string{"settle", "balances", inproc.Hilltown}, &bals, wantBals)
+	if len(bals) != 1 || bals[0].Account != "org:"+inproc.Hilltown || bals[0].Amount != 4672800 {
 		t.Errorf("balances %+v", bals)
 	}
-	decode([]string{"settle", "balances", "escrow:4"}, &bals)
-	if len(bals) != 1 || bals[0].Amount != 150*39900 {
+	decode([]string{"settle", "balances", "escrow:" + id(w.JacketsOpen)}, &bals)
+	if len(bals) != 1 || bals[0].Amount != 88*12900 {
 		t.Errorf("escrow balances %+v", bals)
 	}
 	var moves []gongxu.Movement
-	decode([]string{"settle", "movements", "org:hub-lishui", "--limit", "2"}, &moves)
-	if len(moves) != 2 || moves[0].Height != 55 {
+	wantMoves, _ := db.Movements(ctx, "org:"+inproc.Hilltown, 2)
+	check([]string{"settle", "movements", "org:" + inproc.Hilltown, "--limit", "2"}, &moves, wantMoves)
+	if len(moves) != 2 || moves[0].Height != 100 || moves[0].Ref != "pool 6 batch" {
 		t.Errorf("movements %+v", moves)
 	}
 	decode([]string{"settle", "movements", "alice"}, &moves) // key:<alice>: never moved
@@ -78,17 +107,20 @@ func TestQueryDemand(t *testing.T) {
 		t.Errorf("alice's movements %+v", moves)
 	}
 	var rfqs []gongxu.RFQ
-	decode([]string{"rfq", "list", "--status", "awarded"}, &rfqs)
-	if len(rfqs) != 1 || rfqs[0].ID != fake.RFQAwarded {
+	wantRFQs, _ := db.RFQs(ctx, gongxu.RFQAwarded, 50)
+	check([]string{"rfq", "list", "--status", "awarded"}, &rfqs, wantRFQs)
+	if len(rfqs) != 1 || rfqs[0].ID != w.RFQAwarded {
 		t.Errorf("rfqs %+v", rfqs)
 	}
 	var r gongxu.RFQ
-	decode([]string{"rfq", "show", "1"}, &r)
-	if r.Title != "Wool scarves" || len(r.Awards) != 1 {
+	wantRFQ, _ := db.RFQ(ctx, w.RFQAwarded)
+	check([]string{"rfq", "show", id(w.RFQAwarded)}, &r, wantRFQ)
+	if r.Title != "Linen shirts" || len(r.Awards) != 1 {
 		t.Errorf("rfq %+v", r)
 	}
 	var bids []gongxu.Bid
-	decode([]string{"rfq", "bids", "1"}, &bids)
+	wantBids, _ := db.Bids(ctx, w.RFQAwarded)
+	check([]string{"rfq", "bids", id(w.RFQAwarded)}, &bids, wantBids)
 	if len(bids) != 2 {
 		t.Errorf("bids %+v", bids)
 	}
@@ -98,18 +130,19 @@ func TestQueryDemand(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"catalog", "products"}, []string{"ID", "acme-textiles/down-jacket", "Down jacket"}},
-		{[]string{"catalog", "product", "acme-textiles/down-jacket"}, []string{"variants", "m-navy  M / navy", "gtin"}},
-		{[]string{"pool", "list"}, []string{"DEADLINE", "Down jacket", "35900 CNY", "2025-03-03T20:00:00Z"}},
-		{[]string{"pool", "show", "4"}, []string{"from 100: 35900 CNY  <", "150 units, 12 pledges", "75%, 50 to go",
-			"next_tier", "32900 CNY from 500 (350 to go)", "time_left", "2d11h59m"}},
-		{[]string{"pool", "shares", "4"}, []string{"HUB", "hub-lishui", "l-navy:60,m-navy:90"}},
-		{[]string{"pool", "batches", "4"}, []string{"ROOT", fake.BatchTx}},
-		{[]string{"settle", "balances", "org:hub-lishui"}, []string{"AMOUNT", "4813000"}},
-		{[]string{"settle", "movements", "hub-lishui"}, []string{"REASON", "deposit", "bank transfer 7001"}},
-		{[]string{"rfq", "list"}, []string{"REVEAL_DEADLINE", "Children's rain boots", "400 pair", "6000 CNY"}},
-		{[]string{"rfq", "show", "1"}, []string{"awards", "acme-textiles: 300 at 5000 CNY, pool 3"}},
-		{[]string{"rfq", "bids", "1"}, []string{"north-knits", "6100"}},
+		{[]string{"catalog", "products"}, []string{"ID", "acme-textiles/merino-jacket  Merino wool jacket     piece  2"}},
+		{[]string{"catalog", "product", "acme-textiles/merino-jacket"}, []string{"variants", "m-navy  M / navy", "gtin       09506000134352"}},
+		{[]string{"pool", "list"}, []string{"DEADLINE", "Merino wool jacket     open           88     50   300   9900 CNY   2026-01-24T13:00:41Z",
+			"Wool socks             failed", "Linen shirts           settled"}},
+		{[]string{"pool", "show", id(w.JacketsOpen)}, []string{"from 50: 9900 CNY  <", "88 units, 31 pledges", "176%, 0 to go",
+			"next_tier", "8900 CNY from 100 (12 to go)", "time_left", "2d5h0m", "terms       Made in Ningbo within 21 days of the close. Free exchange"}},
+		{[]string{"pool", "shares", id(w.JacketsOpen)}, []string{"HUB", "hilltown-hub     60   25       l-navy:20,m-navy:40"}},
+		{[]string{"pool", "batches", id(w.JacketsOpen)}, []string{"ROOT", w.Batches[w.JacketsOpen][inproc.Hilltown][0].Tx + "  hilltown-hub     20"}},
+		{[]string{"settle", "balances", "org:" + inproc.Hilltown}, []string{"AMOUNT", "4672800"}},
+		{[]string{"settle", "movements", inproc.Hilltown}, []string{"REASON", "deposit", "consumers' deposits, week 1", "refund"}},
+		{[]string{"rfq", "list"}, []string{"REVEAL_DEADLINE", "School uniforms for Hilltown primary", "400 piece", "6500 CNY"}},
+		{[]string{"rfq", "show", id(w.RFQAwarded)}, []string{"awards", "acme-textiles: 64 at 13900 CNY, pool 3"}},
+		{[]string{"rfq", "bids", id(w.RFQAwarded)}, []string{"sunrise-garments  true      16000", "false"}},
 	} {
 		code, stdout, stderr := q(append([]string{"-o", "table"}, c.args...)...)
 		if code != 0 {
@@ -129,7 +162,7 @@ func TestQueryDemand(t *testing.T) {
 		code   int
 		stderr string
 	}{
-		{[]string{"catalog", "product", "down-jacket"}, 2, "must be <factory>/<sku>"},
+		{[]string{"catalog", "product", "merino-jacket"}, 2, "must be <factory>/<sku>"},
 		{[]string{"catalog", "products", "--factory", "A!"}, 2, `org id "A!"`},
 		{[]string{"pool", "list", "--status", "done"}, 2, "must be one of"},
 		{[]string{"pool", "list", "--hub", "X"}, 2, `org id "X"`},
@@ -138,7 +171,7 @@ func TestQueryDemand(t *testing.T) {
 		{[]string{"pool", "shares"}, 2, "needs POOL_ID"},
 		{[]string{"settle", "balances", "bank:1"}, 2, ""},
 		{[]string{"settle", "balances", "Not An Account"}, 2, "is neither an account"},
-		{[]string{"settle", "movements", "org:hub-lishui", "--limit", "-1"}, 2, "--limit must not be negative"},
+		{[]string{"settle", "movements", "org:" + inproc.Hilltown, "--limit", "-1"}, 2, "--limit must not be negative"},
 		{[]string{"rfq", "list", "--status", "closed"}, 2, "must be one of"},
 		{[]string{"rfq", "show", "9"}, 1, "no rfq 9"},
 		{[]string{"rfq", "bids", "0"}, 2, "rfq id must be a positive integer"},
@@ -148,7 +181,6 @@ func TestQueryDemand(t *testing.T) {
 			t.Errorf("%v: exit %d, want %d and %q; stderr:\n%s", c.args, code, c.code, c.stderr, stderr)
 		}
 	}
-	_ = alice
 }
 
 func TestResolveAccount(t *testing.T) {
