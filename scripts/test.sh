@@ -29,3 +29,5 @@ go test -run '^$' -fuzz '^FuzzEPCISAgree$' -fuzztime 100000x ./internal/epcis/
 echo "== fuzz: message bodies (50,000 inputs) and CheckJSON (200,000 inputs)"
 go test -run '^$' -fuzz '^FuzzMessages$' -fuzztime 50000x ./internal/chain/
 go test -run '^$' -fuzz '^FuzzCheckJSON$' -fuzztime 200000x .
+echo "== fuzz: the forecast command's CSV reader (50,000 inputs)"
+go test -run '^$' -fuzz '^FuzzReadCSV$' -fuzztime 50000x ./internal/forecast/
