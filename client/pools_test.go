@@ -225,10 +225,14 @@ func TestPoolErrors(t *testing.T) {
 	_, err = e.brokenNode(t, inproc.Broken{Err: gongxu.Errorf(gongxu.KindUnavailable, "the node is starting")}, time.Second).
 		Pool(ctx, e.w.JacketsOpen)
 	wantErr(t, err, gongxu.KindUnavailable, "the node is starting")
-	_, err = e.broken(t, func(c *httpapi.Config) { c.RFQs = inproc.Broken{Err: gongxu.Errorf(gongxu.KindUnavailable, "read model rebuilding")} }).
+	_, err = e.broken(t, func(c *httpapi.Config) {
+		c.RFQs = inproc.Broken{Err: gongxu.Errorf(gongxu.KindUnavailable, "read model rebuilding")}
+	}).
 		Bids(ctx, e.w.RFQOpen)
 	wantErr(t, err, gongxu.KindUnavailable, "read model rebuilding")
-	_, err = e.broken(t, func(c *httpapi.Config) { c.Receipts = inproc.Broken{Err: gongxu.Errorf(gongxu.KindNotFound, "block pruned")} }).
+	_, err = e.broken(t, func(c *httpapi.Config) {
+		c.Receipts = inproc.Broken{Err: gongxu.Errorf(gongxu.KindNotFound, "block pruned")}
+	}).
 		Receipt(ctx, batch.Tx, 0)
 	wantErr(t, err, gongxu.KindNotFound, "block pruned")
 }

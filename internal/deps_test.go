@@ -126,7 +126,6 @@ var rules = map[string]rule{
 	"internal/cli":            {ours: append([]string{"internal/node", "internal/demo", "internal/bench/..."}, everything...), thirdParty: anything, why: "the commands call the node, the client and the benchmarks; never test helpers"},
 	"internal/testenv":        {ours: []string{".", "client", "internal/keyring"}, thirdParty: anything, why: "networks of gongxu processes for tests"},
 	"internal/testenv/inproc": {ours: append([]string{"internal/chain/chaintest"}, everything...), thirdParty: anything, why: "an in-process chain and read model for tests"},
-	"internal/httpapi/fake":   {ours: []string{".", "internal/epcis"}, thirdParty: anything, why: "HTTP-edge fakes of the services"},
 }
 
 // ruleFor finds a package's rule: its own, or its parent's "/*" rule.

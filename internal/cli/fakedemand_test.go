@@ -12,19 +12,20 @@ import (
 
 	"github.com/gongxu-network/gongxu"
 	"github.com/gongxu-network/gongxu/internal/httpapi"
-	"github.com/gongxu-network/gongxu/internal/httpapi/fake"
 	"github.com/gongxu-network/gongxu/internal/module/pool"
+	"github.com/gongxu-network/gongxu/internal/testenv/inproc"
 )
 
-// demandNode is a fakeNode that also serves the demand side: a latest block
-// time, keys that belong to orgs, the fixed products, pools, money and
-// requests for quote of httpapi/fake, and the hub batches it was sent. It
-// executes nothing but pool/batch transactions, which it records as Batch
-// records (as the chain would) so that their receipts can be verified.
+// demandNode is a fakeNode that also takes the demand side's
+// transactions, for the tests of the commands that build and sign them: a
+// latest block time, keys that belong to orgs, and the hub batches it was
+// sent. It executes nothing but pool/batch transactions, which it records
+// as Batch records (as the chain would) so that their receipts can be
+// verified. It serves no market: the queries of products, pools, money and
+// requests for quote are tested on inproc's World (query_pool_test.go);
+// here they fail as a node's read model that is not there (the HTTP edge).
 type demandNode struct {
 	*fakeNode
-	market *fake.Pools
-	rfqs   *fake.RFQs
 
 	mu        sync.Mutex
 	blockTime string                         // RFC 3339; "" before the first block
@@ -32,12 +33,12 @@ type demandNode struct {
 	tamper    func(*gongxu.Batch)            // when set, changes every batch record served
 }
 
+// noMarket is the read side a demandNode does not have.
+var noMarket = inproc.Broken{Err: gongxu.Errorf(gongxu.KindUnavailable, "this test node has no read model of the market")}
+
 func newDemandNode() *demandNode {
-	market, rfqs, _ := fake.NewMarket()
 	return &demandNode{
 		fakeNode:  newFakeNode(),
-		market:    market,
-		rfqs:      rfqs,
 		blockTime: "2025-03-01T08:00:57.5Z",
 		orgOf:     map[gongxu.PubKey]gongxu.OrgID{},
 	}
@@ -54,7 +55,7 @@ func (d *demandNode) setOrg(key gongxu.PubKey, org gongxu.OrgID) {
 func (d *demandNode) serve(tb testing.TB) string {
 	srv := httptest.NewServer(httpapi.New(httpapi.Config{
 		Node: d, Members: d.fakeNode, Txs: d.fakeNode,
-		Pools: demandPools{d}, RFQs: d.rfqs, Receipts: demandReceipts{d},
+		Pools: demandPools{noMarket, d}, RFQs: noMarket, Receipts: demandReceipts{d},
 	}))
 	tb.Cleanup(srv.Close)
 	return srv.URL
@@ -108,35 +109,17 @@ func (d *demandNode) batches(poolID uint64) []gongxu.Batch {
 	return out
 }
 
-// demandPools is the fixed market, with the batches the node was sent.
-type demandPools struct{ d *demandNode }
+// demandPools serves the batches the node was sent, and no market.
+type demandPools struct {
+	inproc.Broken
+	d *demandNode
+}
 
-func (p demandPools) Products(ctx context.Context, f gongxu.OrgID) ([]gongxu.Product, error) {
-	return p.d.market.Products(ctx, f)
-}
-func (p demandPools) Product(ctx context.Context, id gongxu.ProductID) (gongxu.Product, error) {
-	return p.d.market.Product(ctx, id)
-}
-func (p demandPools) Pools(ctx context.Context, f gongxu.PoolFilter) ([]gongxu.Pool, error) {
-	return p.d.market.Pools(ctx, f)
-}
-func (p demandPools) Pool(ctx context.Context, id uint64) (gongxu.Pool, error) {
-	return p.d.market.Pool(ctx, id)
-}
-func (p demandPools) HubShares(ctx context.Context, id uint64) ([]gongxu.HubShare, error) {
-	return p.d.market.HubShares(ctx, id)
-}
 func (p demandPools) Batches(ctx context.Context, id uint64) ([]gongxu.Batch, error) {
 	if bs := p.d.batches(id); len(bs) > 0 {
 		return bs, nil
 	}
-	return p.d.market.Batches(ctx, id)
-}
-func (p demandPools) Balances(ctx context.Context, a gongxu.AccountID) ([]gongxu.Balance, error) {
-	return p.d.market.Balances(ctx, a)
-}
-func (p demandPools) Movements(ctx context.Context, a gongxu.AccountID, limit int) ([]gongxu.Movement, error) {
-	return p.d.market.Movements(ctx, a, limit)
+	return nil, gongxu.Errorf(gongxu.KindNotFound, "no pool %d", id)
 }
 
 // demandReceipts builds receipts of the batches the node was sent.

@@ -11,68 +11,43 @@ import (
 
 	"github.com/gongxu-network/gongxu"
 	"github.com/gongxu-network/gongxu/internal/httpapi"
-	"github.com/gongxu-network/gongxu/internal/httpapi/fake"
 	"github.com/gongxu-network/gongxu/internal/module/production"
+	"github.com/gongxu-network/gongxu/internal/testenv/inproc"
 )
 
-// prodNode is a demandNode that also serves the production side of
-// httpapi/fake (and its plan), with purchase orders the test may add.
+// prodNode is a demandNode that also serves the purchase orders the test
+// adds, for the commands that read one before they sign (receive); the
+// production queries are tested on inproc's World
+// (query_production_test.go), and the rest of the production side here
+// fails as an absent read model (the HTTP edge).
 type prodNode struct {
 	*demandNode
-	prod *fake.Production
-	pos  map[uint64]gongxu.PurchaseOrder // served instead of the fake's
+	pos map[uint64]gongxu.PurchaseOrder
 }
 
 func newProdNode() *prodNode {
-	return &prodNode{demandNode: newDemandNode(), prod: fake.NewProduction(), pos: map[uint64]gongxu.PurchaseOrder{}}
+	return &prodNode{demandNode: newDemandNode(), pos: map[uint64]gongxu.PurchaseOrder{}}
 }
 
 func (p *prodNode) serve(tb testing.TB) string {
 	srv := httptest.NewServer(httpapi.New(httpapi.Config{
-		Node: p.demandNode, Members: p.fakeNode, Txs: p.fakeNode, Production: prodPOs{p}, Plans: fake.NewPlans(),
+		Node: p.demandNode, Members: p.fakeNode, Txs: p.fakeNode, Production: prodPOs{noMarket, p},
 	}))
 	tb.Cleanup(srv.Close)
 	return srv.URL
 }
 
-// prodPOs is the fake production side with the node's extra purchase orders.
-type prodPOs struct{ *prodNode }
+// prodPOs serves the node's purchase orders.
+type prodPOs struct {
+	inproc.Broken
+	*prodNode
+}
 
-func (p prodPOs) Offers(ctx context.Context, s gongxu.OrgID) ([]gongxu.SupplyOffer, error) {
-	return p.prod.Offers(ctx, s)
-}
-func (p prodPOs) Orders(ctx context.Context, f gongxu.OrgID, n int) ([]gongxu.ProductionOrder, error) {
-	return p.prod.Orders(ctx, f, n)
-}
-func (p prodPOs) Order(ctx context.Context, id uint64) (gongxu.ProductionOrder, error) {
-	return p.prod.Order(ctx, id)
-}
-func (p prodPOs) POs(ctx context.Context, o gongxu.OrgID, n int) ([]gongxu.PurchaseOrder, error) {
-	return p.prod.POs(ctx, o, n)
-}
 func (p prodPOs) PO(ctx context.Context, id uint64) (gongxu.PurchaseOrder, error) {
 	if po, ok := p.pos[id]; ok {
 		return po, nil
 	}
-	return p.prod.PO(ctx, id)
-}
-func (p prodPOs) WorkOrders(ctx context.Context, id uint64) ([]gongxu.WorkOrder, error) {
-	return p.prod.WorkOrders(ctx, id)
-}
-func (p prodPOs) Lots(ctx context.Context, o gongxu.OrgID, n int) ([]gongxu.Lot, error) {
-	return p.prod.Lots(ctx, o, n)
-}
-func (p prodPOs) Lot(ctx context.Context, id gongxu.LotID) (gongxu.Lot, error) {
-	return p.prod.Lot(ctx, id)
-}
-func (p prodPOs) OrderForPool(ctx context.Context, id uint64) (gongxu.ProductionOrder, error) {
-	return p.prod.OrderForPool(ctx, id)
-}
-func (p prodPOs) Master(ctx context.Context, o gongxu.OrgID) (gongxu.Master, error) {
-	return p.prod.Master(ctx, o)
-}
-func (p prodPOs) Stock(ctx context.Context, o gongxu.OrgID) ([]gongxu.Stock, error) {
-	return p.prod.Stock(ctx, o)
+	return gongxu.PurchaseOrder{}, gongxu.Errorf(gongxu.KindNotFound, "no purchase order %d", id)
 }
 
 var _ gongxu.ProductionService = prodPOs{}
