@@ -79,7 +79,10 @@ units (fen, cents); --target is the date the goods are wanted by.
 }
 
 // bidFile is a sealed bid's terms and salt, kept by the bidder in
-// HOME/keys/bids/rfq-ID.json until it is revealed.
+// HOME/keys/bids/ORG/rfq-ID.json until it is revealed: one file per bidding
+// org, so that two orgs bidding from one key folder keep their own terms.
+// Homes of earlier versions kept HOME/keys/bids/rfq-ID.json; the reveal
+// still reads those.
 type bidFile struct {
 	RFQ        uint64       `json:"rfq"`
 	Bidder     gongxu.OrgID `json:"bidder"`
@@ -95,10 +98,16 @@ type bidFile struct {
 // bidsDir holds the saved bids of the home.
 func (env *Env) bidsDir() string { return filepath.Join(env.KeysDir(), "bids") }
 
-// bidPath is the file of the saved bid on RFQ id.
-func (env *Env) bidPath(id uint64) string {
-	return filepath.Join(env.bidsDir(), "rfq-"+strconv.FormatUint(id, 10)+".json")
+// bidPath is the file of org's saved bid on RFQ id.
+func (env *Env) bidPath(org gongxu.OrgID, id uint64) string {
+	return filepath.Join(env.bidsDir(), string(org), bidName(id))
 }
+
+// legacyBidPath is where earlier versions saved a bid on RFQ id, whatever
+// its org.
+func (env *Env) legacyBidPath(id uint64) string { return filepath.Join(env.bidsDir(), bidName(id)) }
+
+func bidName(id uint64) string { return "rfq-" + strconv.FormatUint(id, 10) + ".json" }
 
 func newTxRFQBidCmd(env *Env, o *txOptions) *cobra.Command {
 	var price, qty, lead int64
@@ -109,7 +118,7 @@ func newTxRFQBidCmd(env *Env, o *txOptions) *cobra.Command {
 		Long: `Place or replace your org's sealed bid on an RFQ. Only a commitment goes on the
 ledger: sha256 over the RFQ, your org, the terms and a random 32-byte salt
 (see rfq.Commitment). The terms and the salt are saved, mode 0600, in
-HOME/keys/bids/rfq-RFQ_ID.json, so that "tx rfq reveal RFQ_ID" can reveal them
+HOME/keys/bids/ORG/rfq-RFQ_ID.json, so that "tx rfq reveal RFQ_ID" can reveal them
 after the bid deadline; the file replaced by a new bid is kept as .prev, and
 the old one is put back when the chain rejects the new bid. With --dry-run
 nothing is saved: the terms and salt are printed on stderr.`,
@@ -164,7 +173,7 @@ nothing is saved: the terms and salt are printed on stderr.`,
 					}
 				} else {
 					fmt.Fprintf(env.Stderr, "note: the terms of this bid stay in %s, in case it reached the chain; the previous ones are in %s.prev\n",
-						env.bidPath(id), env.bidPath(id))
+						env.bidPath(b.Bidder, id), env.bidPath(b.Bidder, id))
 				}
 				if res.Hash != "" {
 					if perr := env.printTxResult(res); perr != nil {
@@ -177,7 +186,7 @@ nothing is saved: the terms and salt are printed on stderr.`,
 			if _, err := env.writeBid(b); err != nil {
 				return err
 			}
-			out := bidResult{TxResult: res, Commitment: b.Commitment, Terms: env.bidPath(id)}
+			out := bidResult{TxResult: res, Commitment: b.Commitment, Terms: env.bidPath(b.Bidder, id)}
 			return env.print(out, func(t *tableWriter) {
 				t.field("hash", out.Hash)
 				t.field("height", strconv.FormatInt(out.Height, 10))
@@ -209,7 +218,7 @@ func (b bidFile) reveal() *rfq.MsgReveal {
 // as .prev. restore puts the replaced file back (or removes b's when there
 // was none).
 func (env *Env) saveBid(b bidFile) (restore func() error, err error) {
-	path := env.bidPath(b.RFQ)
+	path := env.bidPath(b.Bidder, b.RFQ)
 	old, err := os.ReadFile(path)
 	switch {
 	case err == nil:
@@ -237,14 +246,19 @@ func (env *Env) writeBid(b bidFile) (string, error) {
 	if _, err := env.Keyring(); err != nil { // HOME/keys, 0700
 		return "", err
 	}
-	if err := os.MkdirAll(env.bidsDir(), 0o700); err != nil {
+	if err := b.Bidder.Validate(); err != nil {
 		return "", gongxu.Wrap(err, "save the bid")
+	}
+	path := env.bidPath(b.Bidder, b.RFQ)
+	for _, dir := range []string{env.bidsDir(), filepath.Dir(path)} {
+		if err := os.Mkdir(dir, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+			return "", gongxu.Wrap(err, "save the bid")
+		}
 	}
 	data, err := json.MarshalIndent(b, "", "  ")
 	if err != nil {
 		return "", gongxu.Wrap(err, "save the bid")
 	}
-	path := env.bidPath(b.RFQ)
 	if err := writeFile0600(path, append(data, '\n')); err != nil {
 		return "", gongxu.Wrap(err, "save the bid")
 	}
@@ -274,13 +288,61 @@ func writeFile0600(path string, data []byte) error {
 	return os.Rename(tmp.Name(), path)
 }
 
-// readBid reads the saved bid on RFQ id and checks that its commitment is
-// the one its terms make.
-func (env *Env) readBid(id uint64) (bidFile, error) {
-	path := env.bidPath(id)
+// readBid reads the saved bid on RFQ id of org, or ("") the one that key
+// signed, and checks that its commitment is the one its terms make. It looks
+// in HOME/keys/bids/ORG/ and, for homes of earlier versions, in
+// HOME/keys/bids/ itself.
+func (env *Env) readBid(id uint64, org gongxu.OrgID, key string) (bidFile, error) {
+	var paths []string
+	if org != "" {
+		paths = []string{env.bidPath(org, id)}
+	} else {
+		paths, _ = filepath.Glob(filepath.Join(env.bidsDir(), "*", bidName(id)))
+	}
+	paths = append(paths, env.legacyBidPath(id))
+	var found []bidFile
+	var where []string
+	for _, path := range paths {
+		b, err := readBidAt(id, path)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return bidFile{}, err
+		}
+		if org != "" && b.Bidder != org {
+			continue // a legacy file of another org
+		}
+		found, where = append(found, b), append(where, path)
+	}
+	if org == "" && len(found) > 1 {
+		// Several orgs bid from this home: the one key signed.
+		var mine []bidFile
+		for _, b := range found {
+			if b.Key == key {
+				mine = append(mine, b)
+			}
+		}
+		if len(mine) != 1 {
+			return bidFile{}, usagef("several saved bids on rfq %d (%s): choose your org's with --org", id, strings.Join(where, ", "))
+		}
+		found = mine
+	}
+	if len(found) == 0 {
+		if org != "" {
+			return bidFile{}, usagef("no saved bid of %s on rfq %d in %s: give --price, --qty, --lead-days and --salt", org, id, env.bidPath(org, id))
+		}
+		return bidFile{}, usagef("no saved bid on rfq %d in %s: give --price, --qty, --lead-days and --salt", id, env.bidsDir())
+	}
+	return found[0], nil
+}
+
+// readBidAt reads a saved bid on RFQ id from path; fs.ErrNotExist when there
+// is none.
+func readBidAt(id uint64, path string) (bidFile, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return bidFile{}, usagef("no saved bid on rfq %d in %s: give --price, --qty, --lead-days and --salt", id, path)
+		return bidFile{}, err
 	}
 	if err != nil {
 		return bidFile{}, gongxu.Wrap(err, "read the saved bid")
@@ -298,13 +360,15 @@ func (env *Env) readBid(id uint64) (bidFile, error) {
 
 func newTxRFQRevealCmd(env *Env, o *txOptions) *cobra.Command {
 	var price, qty, lead int64
-	var salt string
+	var salt, org string
 	c := &cobra.Command{
-		Use:   "reveal RFQ_ID [--price P --qty N --lead-days D --salt HEX]",
+		Use:   "reveal RFQ_ID [--org ORG] [--price P --qty N --lead-days D --salt HEX]",
 		Short: "Reveal your org's sealed bid after the bid deadline",
 		Long: `Reveal your org's sealed bid, after the bid deadline and before the reveal
-deadline. The terms and salt come from HOME/keys/bids/rfq-RFQ_ID.json, which
-"tx rfq bid" saved, or from --price, --qty, --lead-days and --salt (all four).`,
+deadline. The terms and salt come from HOME/keys/bids/ORG/rfq-RFQ_ID.json, which
+"tx rfq bid" saved (ORG: --org, else the org whose saved bid the --from key
+signed; HOME/keys/bids/rfq-RFQ_ID.json of earlier versions is read too), or
+from --price, --qty, --lead-days and --salt (all four).`,
 		Args: exactArgs("RFQ_ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parsePositive("rfq id", args[0])
@@ -326,7 +390,12 @@ deadline. The terms and salt come from HOME/keys/bids/rfq-RFQ_ID.json, which
 				if err := requireFlags(cmd, "from"); err != nil {
 					return err
 				}
-				b, err := env.readBid(id)
+				if org != "" {
+					if err := gongxu.OrgID(org).Validate(); err != nil {
+						return asUsage(err)
+					}
+				}
+				b, err := env.readBid(id, gongxu.OrgID(org), o.from)
 				if err != nil {
 					return err
 				}
@@ -342,6 +411,7 @@ deadline. The terms and salt come from HOME/keys/bids/rfq-RFQ_ID.json, which
 	c.Flags().Int64Var(&qty, "qty", 0, "the bid's units `N`")
 	c.Flags().Int64Var(&lead, "lead-days", 0, "the bid's lead time in `DAYS`")
 	c.Flags().StringVar(&salt, "salt", "", "the bid's salt, `HEX`")
+	c.Flags().StringVar(&org, "org", "", "the bidding `ORG` whose saved bid to reveal (default: the one the --from key signed)")
 	return c
 }
 

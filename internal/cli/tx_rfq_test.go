@@ -62,7 +62,7 @@ func TestTxRFQBidAndReveal(t *testing.T) {
 	tx := func(args ...string) (int, string, string) {
 		return run(t, append([]string{"--home", home, "--node", url, "tx", "rfq"}, append(args, "--from", "alice")...)...)
 	}
-	path := filepath.Join(home, "keys", "bids", "rfq-2.json")
+	path := filepath.Join(home, "keys", "bids", "acme-textiles", "rfq-2.json")
 
 	code, stdout, stderr := tx("bid", "2", "--price", "5200", "--qty", "400", "--lead-days", "20")
 	if code != 0 {
@@ -142,6 +142,74 @@ func TestTxRFQBidAndReveal(t *testing.T) {
 	os.WriteFile(path, data, 0o600)
 	if code, _, stderr = tx("reveal", "2"); code != 1 || !strings.Contains(stderr, "do not make its commitment") {
 		t.Errorf("corrupt: exit %d: %s", code, stderr)
+	}
+}
+
+// Two orgs bidding from one key folder keep their own saved bids, and each
+// reveal opens its own; a bid saved by an earlier version (HOME/keys/bids/
+// rfq-ID.json) is still revealed.
+func TestTxRFQBidsPerOrg(t *testing.T) {
+	home, alice, bob := testHome(t)
+	d := newDemandNode()
+	d.setOrg(alice.PubKey, "acme-textiles")
+	d.setOrg(bob.PubKey, "sunrise-garments")
+	url := d.serve(t)
+	tx := func(from string, args ...string) (int, string) {
+		code, _, stderr := run(t, append([]string{"--home", home, "--node", url, "tx", "rfq"}, append(args, "--from", from)...)...)
+		return code, stderr
+	}
+	if code, stderr := tx("alice", "bid", "2", "--price", "5200", "--qty", "400", "--lead-days", "20"); code != 0 {
+		t.Fatalf("alice's bid: exit %d: %s", code, stderr)
+	}
+	if code, stderr := tx("bob", "bid", "2", "--price", "4800", "--qty", "300", "--lead-days", "10"); code != 0 {
+		t.Fatalf("bob's bid: exit %d: %s", code, stderr)
+	}
+	acme := readBidFile(t, filepath.Join(home, "keys", "bids", "acme-textiles", "rfq-2.json"))
+	sunrise := readBidFile(t, filepath.Join(home, "keys", "bids", "sunrise-garments", "rfq-2.json"))
+	if acme.UnitPrice != 5200 || acme.Bidder != "acme-textiles" || sunrise.UnitPrice != 4800 || sunrise.Bidder != "sunrise-garments" {
+		t.Fatalf("saved %+v and %+v", acme, sunrise)
+	}
+	reveal := func(from string, args ...string) rfq.MsgReveal {
+		t.Helper()
+		n := len(d.txs())
+		if code, stderr := tx(from, append([]string{"reveal", "2"}, args...)...); code != 0 {
+			t.Fatalf("reveal by %s: exit %d: %s", from, code, stderr)
+		}
+		var m rfq.MsgReveal
+		if err := json.Unmarshal(d.txs()[n].Body, &m); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	if m := reveal("bob"); m.UnitPrice != 4800 || m.Salt != sunrise.Salt {
+		t.Errorf("bob revealed %+v", m)
+	}
+	if m := reveal("alice"); m.UnitPrice != 5200 || m.Salt != acme.Salt {
+		t.Errorf("alice revealed %+v", m)
+	}
+	if m := reveal("bob", "--org", "acme-textiles"); m.UnitPrice != 5200 {
+		t.Errorf("--org acme-textiles revealed %+v", m)
+	}
+
+	// A home of an earlier version: the bid in HOME/keys/bids/rfq-ID.json.
+	legacy := acme
+	legacy.RFQ = 3
+	salt, _ := hex.DecodeString(legacy.Salt)
+	legacy.Commitment = rfq.Commitment(3, legacy.Bidder, gongxu.Amount(legacy.UnitPrice), gongxu.Units(legacy.Qty), legacy.LeadDays, salt)
+	data, _ := json.Marshal(legacy)
+	if err := os.WriteFile(filepath.Join(home, "keys", "bids", "rfq-3.json"), data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	n := len(d.txs())
+	if code, stderr := tx("alice", "reveal", "3"); code != 0 {
+		t.Fatalf("legacy reveal: exit %d: %s", code, stderr)
+	}
+	var m rfq.MsgReveal
+	if err := json.Unmarshal(d.txs()[n].Body, &m); err != nil || m.RFQ != 3 || m.UnitPrice != 5200 || m.Salt != legacy.Salt {
+		t.Errorf("legacy reveal %+v, %v", m, err)
+	}
+	if code, stderr := tx("bob", "reveal", "3", "--org", "sunrise-garments"); code != 2 || !strings.Contains(stderr, "no saved bid of sunrise-garments on rfq 3") {
+		t.Errorf("another org's legacy bid: exit %d: %s", code, stderr)
 	}
 }
 
