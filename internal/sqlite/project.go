@@ -65,13 +65,13 @@ func (db *DB) Reset(ctx context.Context) error {
 	}
 	defer tx.Rollback()
 	// Children before parents, for the foreign keys.
-	for _, t := range []string{
+	for _, t := range append(demandTables, // the demand projection (project_demand.go)
 		"products", "pools", "pool_hubs", "pool_progress", "hub_shares", "pledges", "batches", "pickups", "movements", "balances",
 		"rfqs", "bids", "supply_offers", "production_orders", "purchase_orders", "work_orders", "lots",
 		"items", "bom_lines", "routings", "work_centers",
 		"trace_batches", "trace_events", "trace_records", "trace_idents", "trace_recalls", "trace_links",
 		"events", "txs", "blocks", "orgs", "proposals", "validators", "params", "meta",
-	} {
+	) {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM "+t); err != nil {
 			return gongxu.Wrap(err, "read model: reset %s", t)
 		}
@@ -150,6 +150,7 @@ type projector struct {
 	poolStmts
 	prodStmts
 	traceStmts
+	demandStmts
 	stmts        []*sql.Stmt
 	height, time int64  // of the block being projected
 	txHash       string // of the tx whose events are being applied; "" for block-level events
@@ -176,7 +177,7 @@ func newProjector(ctx context.Context, tx *sql.Tx) (*projector, error) {
 		{&p.delValidator, `DELETE FROM validators WHERE pub_key = ?`},
 		{&p.upParams, `INSERT INTO params (id, json, height) VALUES (1, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET json = excluded.json, height = excluded.height`},
-	}, append(append(p.poolStmts.defs(), p.prodStmts.defs()...), p.traceStmts.defs()...)...) {
+	}, append(append(append(p.poolStmts.defs(), p.prodStmts.defs()...), p.traceStmts.defs()...), p.demandStmts.defs()...)...) {
 		st, err := tx.PrepareContext(ctx, s.sql)
 		if err != nil {
 			p.close()
@@ -294,6 +295,9 @@ func (p *projector) event(txIndex int, ev *gongxu.Event) error {
 		return gongxu.Wrap(err, "insert event")
 	}
 	p.seq++
+	if err := p.demand(ev); err != nil { // demand facts (project_demand.go), before the event's own projection
+		return err
+	}
 	switch ev.Type {
 	case gongxu.EventOrg:
 		return p.org(ev)

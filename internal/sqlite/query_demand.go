@@ -1,0 +1,364 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	gongxu "github.com/gongxu-network/gongxu"
+)
+
+// Demand serves demand series (gongxu.DemandService) from the demand facts,
+// under privacy thresholds.
+//
+// Whether a cell is shown never depends on the query: the suppression is
+// computed on the whole grid of the products asked (every hub, the totals
+// over hubs, days, ISO weeks and months), then the filter picks cells from
+// it. So two overlapping queries (all hubs and one hub, a week and its days,
+// a month and its days) show the same cell the same way, and nothing can be
+// learned by differencing them that the grid itself does not show.
+//
+// The grid is suppressed in two steps:
+//
+//  1. Primary: a cell with fewer than k distinct contributors, or whose n
+//     largest contributors hold more than k % of any of its measures.
+//  2. Complementary, to a fixed point, over the grid's additive relations:
+//     a total over hubs is the sum of its hubs' cells, a week or month cell
+//     the sum of its day cells. When a relation's total is shown and some
+//     but too few of its parts are suppressed, more parts are suppressed
+//     (the smallest shown parts first) or, if there are not enough, the
+//     total. Too few is fewer than 2 for the time relations, and fewer than
+//     3 for the hub relations: each hub knows its own cell, so with two
+//     suppressed hub cells either hub could subtract its own and recover
+//     the other's.
+//
+// The reader's own hub cells (f.Reader) are then shown in full: the grid
+// already protects the other cells against a hub that knows its own, so
+// showing them to it reveals nothing new.
+type Demand struct {
+	db *DB
+	th gongxu.DemandThresholds
+}
+
+// NewDemand returns the demand service of db with thresholds th (zero
+// fields take their defaults). Errors: KindInvalid for thresholds out of
+// range.
+func NewDemand(db *DB, th gongxu.DemandThresholds) (*Demand, error) {
+	th = th.OrDefault()
+	if err := th.Validate(); err != nil {
+		return nil, err
+	}
+	return &Demand{db: db, th: th}, nil
+}
+
+// Thresholds returns the thresholds the service applies.
+func (d *Demand) Thresholds() gongxu.DemandThresholds { return d.th }
+
+const nMeasures = 8 // units and money of pledged, captured, refunded, picked up
+
+type dCellKey struct {
+	product, variant, currency, hub string
+	period                          gongxu.DemandPeriod
+	name                            string // "2026-12-07", "2026-W49", "2026-12"
+}
+
+type dCell struct {
+	key        dCellKey
+	start, end int64 // days
+	sum        [nMeasures]int64
+	consumers  int64
+	by         map[string]*[nMeasures]int64
+	suppressed bool
+}
+
+// dRelation is an additive relation: total = Σ parts.
+type dRelation struct {
+	total *dCell
+	parts []*dCell
+	min   int // suppressed parts needed once one is
+}
+
+// Demand implements gongxu.DemandService.
+func (d *Demand) Demand(ctx context.Context, f gongxu.DemandFilter) (gongxu.DemandReport, error) {
+	if f.Period == "" {
+		f.Period = gongxu.DemandDay
+	}
+	if !slices.Contains(gongxu.DemandPeriods, f.Period) {
+		return gongxu.DemandReport{}, gongxu.Errorf(gongxu.KindInvalid, "period must be day, week or month; got %q", f.Period)
+	}
+	if f.Measure != "" && !slices.Contains(gongxu.DemandMeasures, f.Measure) {
+		return gongxu.DemandReport{}, gongxu.Errorf(gongxu.KindInvalid, "measure must be pledged, captured, refunded or picked_up; got %q", f.Measure)
+	}
+	from, to := int64(-1<<62), int64(1<<62)
+	for _, b := range []struct {
+		v   string
+		dst *int64
+		n   string
+	}{{f.From, &from, "from"}, {f.To, &to, "to"}} {
+		if b.v == "" {
+			continue
+		}
+		t, err := time.Parse(time.DateOnly, b.v)
+		if err != nil {
+			return gongxu.DemandReport{}, gongxu.Errorf(gongxu.KindInvalid, "%s must be a date YYYY-MM-DD; got %q", b.n, b.v)
+		}
+		*b.dst = floorDiv(t.Unix(), 86400)
+	}
+	for _, o := range []gongxu.OrgID{f.Hub, f.Reader} {
+		if o != "" {
+			if err := o.Validate(); err != nil {
+				return gongxu.DemandReport{}, err
+			}
+		}
+	}
+	grid, err := d.grid(ctx, f.Product)
+	if err != nil {
+		return gongxu.DemandReport{}, err
+	}
+	rep := gongxu.DemandReport{Period: f.Period, Thresholds: d.th, Reader: f.Reader, Cells: []gongxu.DemandCell{}}
+	for _, c := range grid {
+		k := c.key
+		if k.period != f.Period || c.end < from || c.start > to ||
+			(f.Hub != "" && k.hub != string(f.Hub)) || (f.Variant != "" && k.variant != f.Variant) {
+			continue
+		}
+		out := gongxu.DemandCell{Period: k.name, Product: gongxu.ProductID(k.product), Variant: k.variant, Hub: gongxu.OrgID(k.hub), Currency: k.currency}
+		own := f.Reader != "" && k.hub == string(f.Reader)
+		switch {
+		case own:
+			out.Own = true
+		case c.suppressed:
+			out.Suppressed = true
+			rep.Cells = append(rep.Cells, out)
+			continue
+		}
+		out.Contributors, out.Consumers = int64(len(c.by)), c.consumers
+		for i, m := range gongxu.DemandMeasures {
+			if f.Measure != "" && f.Measure != m {
+				continue
+			}
+			v := &gongxu.DemandValue{Units: gongxu.Units(c.sum[2*i]), Money: gongxu.Amount(c.sum[2*i+1])}
+			switch m {
+			case gongxu.MeasurePledged:
+				out.Pledged = v
+			case gongxu.MeasureCaptured:
+				out.Captured = v
+			case gongxu.MeasureRefunded:
+				out.Refunded = v
+			case gongxu.MeasurePickedUp:
+				out.PickedUp = v
+			}
+		}
+		rep.Cells = append(rep.Cells, out)
+	}
+	return rep, nil
+}
+
+// grid reads the facts of product ("" for all) and returns every cell of
+// every period, suppressed as the thresholds say, in report order.
+func (d *Demand) grid(ctx context.Context, product gongxu.ProductID) ([]*dCell, error) {
+	q := `SELECT product, variant, hub, day, contributor, currency, pledged_units, pledged_money, captured_units, captured_money,
+		refunded_units, refunded_money, picked_units, picked_money, consumers FROM demand_facts`
+	var args []any
+	if product != "" {
+		q += ` WHERE product = ?`
+		args = append(args, string(product))
+	}
+	rows, err := d.db.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, gongxu.Wrap(err, "read model: demand facts")
+	}
+	defer rows.Close()
+	cells := map[dCellKey]*dCell{}
+	for rows.Next() {
+		var (
+			prod, variant, hub, who, cur string
+			day, consumers               int64
+			v                            [nMeasures]int64
+		)
+		if err := rows.Scan(&prod, &variant, &hub, &day, &who, &cur, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &consumers); err != nil {
+			return nil, gongxu.Wrap(err, "read model: demand facts")
+		}
+		for _, h := range []string{hub, ""} {
+			for _, per := range gongxu.DemandPeriods {
+				name, start, end := periodOf(per, day)
+				k := dCellKey{prod, variant, cur, h, per, name}
+				c := cells[k]
+				if c == nil {
+					c = &dCell{key: k, start: start, end: end, by: map[string]*[nMeasures]int64{}}
+					cells[k] = c
+				}
+				w := c.by[who]
+				if w == nil {
+					w = new([nMeasures]int64)
+					c.by[who] = w
+				}
+				for i := range v {
+					c.sum[i] += v[i]
+					w[i] += v[i]
+				}
+				c.consumers += consumers
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, gongxu.Wrap(err, "read model: demand facts")
+	}
+	grid := make([]*dCell, 0, len(cells))
+	for _, c := range cells {
+		c.suppressed = !d.passes(c)
+		grid = append(grid, c)
+	}
+	slices.SortFunc(grid, func(a, b *dCell) int {
+		x, y := a.key, b.key
+		return cmpStrings(x.product, y.product, x.variant, y.variant, x.currency, y.currency,
+			string(x.period), string(y.period), x.name, y.name, x.hub, y.hub)
+	})
+	complementary(relations(grid, cells))
+	return grid, nil
+}
+
+func cmpStrings(pairs ...string) int {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if c := strings.Compare(pairs[i], pairs[i+1]); c != 0 {
+			return c
+		}
+	}
+	return 0
+}
+
+// passes applies the primary rule: at least k contributors, and on every
+// measure the n largest contributors hold at most k % of it.
+func (d *Demand) passes(c *dCell) bool {
+	if len(c.by) < d.th.MinContributors {
+		return false
+	}
+	vals := make([]int64, 0, len(c.by))
+	for i := range nMeasures {
+		if c.sum[i] <= 0 {
+			continue
+		}
+		vals = vals[:0]
+		for _, w := range c.by {
+			vals = append(vals, w[i])
+		}
+		slices.SortFunc(vals, func(a, b int64) int { return cmpInt(b, a) })
+		var top int64
+		for j := 0; j < d.th.DominanceN && j < len(vals); j++ {
+			top += vals[j]
+		}
+		// top/sum > pct/100, in integers (sums are far below 2^63/100).
+		if top*100 > int64(d.th.DominancePct)*c.sum[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func cmpInt(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// relations lists the grid's additive relations, in grid order: each total
+// over hubs with its hubs' cells, each week and month with its days.
+func relations(grid []*dCell, cells map[dCellKey]*dCell) []*dRelation {
+	var rels []*dRelation
+	type relKey struct {
+		total *dCell
+		min   int // 3: over hubs, 2: over days
+	}
+	byTotal := map[relKey]*dRelation{}
+	add := func(total, part *dCell, min int) {
+		r := byTotal[relKey{total, min}]
+		if r == nil {
+			r = &dRelation{total: total, min: min}
+			byTotal[relKey{total, min}] = r
+			rels = append(rels, r)
+		}
+		r.parts = append(r.parts, part)
+	}
+	for _, c := range grid {
+		k := c.key
+		if k.hub != "" {
+			t := k
+			t.hub = ""
+			add(cells[t], c, 3)
+		}
+		if k.period == gongxu.DemandDay {
+			for _, per := range []gongxu.DemandPeriod{gongxu.DemandWeek, gongxu.DemandMonth} {
+				t := k
+				t.period = per
+				t.name, _, _ = periodOf(per, c.start)
+				add(cells[t], c, 2)
+			}
+		}
+	}
+	return rels
+}
+
+// complementary suppresses parts (or totals) until no shown total has
+// fewer suppressed parts than its relation's minimum, other than none.
+func complementary(rels []*dRelation) {
+	for changed := true; changed; {
+		changed = false
+		for _, r := range rels {
+			if r.total.suppressed {
+				continue
+			}
+			s := 0
+			var shown []*dCell
+			for _, p := range r.parts {
+				if p.suppressed {
+					s++
+				} else {
+					shown = append(shown, p)
+				}
+			}
+			if s == 0 || s >= r.min {
+				continue
+			}
+			changed = true
+			need := r.min - s
+			if len(shown) < need {
+				r.total.suppressed = true
+				continue
+			}
+			// The smallest shown parts (by pledged units, then money), in a
+			// stable order: the least information lost.
+			slices.SortStableFunc(shown, func(a, b *dCell) int {
+				if c := cmpInt(a.sum[0], b.sum[0]); c != 0 {
+					return c
+				}
+				return cmpInt(a.sum[1], b.sum[1])
+			})
+			for _, p := range shown[:need] {
+				p.suppressed = true
+			}
+		}
+	}
+}
+
+// periodOf returns the name, first and last day of the period of length per
+// that holds day (days since 1970-01-01, UTC).
+func periodOf(per gongxu.DemandPeriod, day int64) (string, int64, int64) {
+	t := time.Unix(day*86400, 0).UTC()
+	switch per {
+	case gongxu.DemandWeek:
+		y, w := t.ISOWeek()
+		start := day - int64((int(t.Weekday())+6)%7)
+		return fmt.Sprintf("%04d-W%02d", y, w), start, start + 6
+	case gongxu.DemandMonth:
+		first := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+		next := first.AddDate(0, 1, 0)
+		return fmt.Sprintf("%04d-%02d", t.Year(), int(t.Month())), first.Unix() / 86400, next.Unix()/86400 - 1
+	}
+	return t.Format(time.DateOnly), day, day
+}
