@@ -62,8 +62,8 @@ type etsModel struct {
 	spec  Spec
 	m     int
 	y     []float64
-	state []float64 // scratch: current state
-	old   []float64 // scratch: previous state
+	state []float64 // the state after the last observation, [l, b, s0..s_{m-1}]
+	ring  []float64 // scratch: the seasonal states, a ring indexed by time mod m
 	e     []float64 // residuals, when not nil
 }
 
@@ -71,102 +71,201 @@ func newETSModel(y []float64, spec Spec, m int) *etsModel {
 	if spec.Season == 'N' {
 		m = 1
 	}
-	ns := 1 + m
-	return &etsModel{spec: spec, m: m, y: y, state: make([]float64, ns+1), old: make([]float64, ns+1)}
+	return &etsModel{spec: spec, m: m, y: y, state: make([]float64, 2+m), ring: make([]float64, m)}
 }
 
 // layout of a state vector: [l, b, s0..s_{m-1}] with b always present
 // (zero without trend) to keep the indices fixed.
 
-// onestep is R's forecast() for h = 1 on state x.
-func (em *etsModel) onestep(x []float64, phi float64) float64 {
-	f := x[0]
-	if em.spec.Trend == 'A' {
-		f += phi * x[1]
-	}
-	switch em.spec.Season {
-	case 'A':
-		f += x[1+em.m]
-	case 'M':
-		f *= x[1+em.m]
-	}
-	return f
-}
-
-// update is R's update(): the state after observing y, from old into x.
-func (em *etsModel) update(old, x []float64, y, alpha, beta, gamma, phi float64) {
-	m := em.m
-	var q, phib float64
-	if em.spec.Trend == 'N' {
-		q = old[0]
-	} else {
-		phib = phi * old[1]
-		q = old[0] + phib
-	}
-	var p float64
-	sOld := 0.0
-	switch em.spec.Season {
-	case 'N':
-		p = y
-	case 'A':
-		sOld = old[1+m]
-		p = y - sOld
-	case 'M':
-		sOld = old[1+m]
-		if math.Abs(sOld) < tol {
-			p = 1e10
-		} else {
-			p = y / sOld
-		}
-	}
-	l := q + alpha*(p-q)
-	x[0] = l
-	if em.spec.Trend != 'N' {
-		r := l - old[0]
-		x[1] = phib + (beta/alpha)*(r-phib)
-	} else {
-		x[1] = 0
-	}
-	if em.spec.Season != 'N' {
-		var t float64
-		if em.spec.Season == 'A' {
-			t = y - q
-		} else if math.Abs(q) < tol {
-			t = 1e10
-		} else {
-			t = y / q
-		}
-		x[2] = sOld + gamma*(t-sOld)
-		for j := 1; j < m; j++ {
-			x[2+j] = old[1+j]
-		}
-	}
-}
-
 // calc runs the filter from x0 and returns R's lik (n·log Σe² + …). The
 // final state is left in em.state. It returns NaN where R returns NA.
+//
+// It is R's calcBATS/etscalc loop (forecast's etsTargetFunction):
+// per step the one-step forecast, the error and R's update(), with the same
+// floating-point operations in the same order. Two things are cheaper than
+// R's: the seasonal states live in a ring (the value used at step t is the
+// one written at step t−m) instead of being shifted every step, and the
+// Σlog|ŷ| of a multiplicative error is the log of a running product kept
+// in range with Frexp (one log per series, not one per step; it differs
+// from the sum of logs by rounding, about n·1e-16).
 func (em *etsModel) calc(x0 []float64, alpha, beta, gamma, phi float64) float64 {
-	copy(em.state, x0)
-	sse, sumlog := 0.0, 0.0
+	if em.spec.Season == 'N' && em.e == nil {
+		return em.calcNonSeasonal(x0, alpha, beta, phi)
+	}
+	m := em.m
+	trend := em.spec.Trend != 'N'
+	season := em.spec.Season
+	multErr := em.spec.Error == 'M'
+	l, b := x0[0], 0.0
+	if trend {
+		b = x0[1]
+	}
+	ring := em.ring
+	if season != 'N' {
+		for k := 0; k < m; k++ {
+			ring[k] = x0[1+m-k]
+		}
+	}
+	var ba float64
+	if trend {
+		ba = beta / alpha
+	}
+	sse := 0.0
+	prod, exp2, extra := 1.0, 0, 0.0
+	k := 0
 	for i, y := range em.y {
-		em.old, em.state = em.state, em.old
-		f := em.onestep(em.old, phi)
-		var e float64
-		if em.spec.Error == 'A' {
-			e = y - f
+		var q, phib float64
+		if trend {
+			phib = phi * b
+			q = l + phib
 		} else {
+			q = l
+		}
+		f, p, s := q, 0.0, 0.0
+		switch season {
+		case 'N':
+			p = y
+		case 'A':
+			s = ring[k]
+			f = q + s
+			p = y - s
+		case 'M':
+			s = ring[k]
+			f = q * s
+			if math.Abs(s) < tol {
+				p = 1e10
+			} else {
+				p = y / s
+			}
+		}
+		var e float64
+		if multErr {
 			e = (y - f) / f
+			af := math.Abs(f)
+			if af > 1e-100 && af < 1e100 {
+				prod *= af
+				if prod > 1e150 || prod < 1e-150 {
+					fr, ex := math.Frexp(prod)
+					prod, exp2 = fr, exp2+ex
+				}
+			} else {
+				extra += math.Log(af)
+			}
+		} else {
+			e = y - f
 		}
 		if em.e != nil {
 			em.e[i] = e
 		}
 		sse += e * e
-		sumlog += math.Log(math.Abs(f))
-		em.update(em.old, em.state, y, alpha, beta, gamma, phi)
+		nl := q + alpha*(p-q)
+		if trend {
+			b = phib + ba*((nl-l)-phib)
+		}
+		l = nl
+		if season != 'N' {
+			var t float64
+			if season == 'A' {
+				t = y - q
+			} else if math.Abs(q) < tol {
+				t = 1e10
+			} else {
+				t = y / q
+			}
+			ring[k] = s + gamma*(t-s)
+			k++
+			if k == m {
+				k = 0
+			}
+		}
+	}
+	st := em.state
+	st[0], st[1] = l, b
+	if season != 'N' {
+		// s_j, j = 0 most recent, was written at step n−1−j.
+		n := len(em.y)
+		for j := 0; j < m; j++ {
+			st[2+j] = ring[((n-1-j)%m+m)%m]
+		}
 	}
 	lik := float64(len(em.y)) * math.Log(sse)
-	if em.spec.Error == 'M' {
-		lik += 2 * sumlog
+	if multErr {
+		lik += 2 * (math.Log(prod) + float64(exp2)*math.Ln2 + extra)
+	}
+	return lik
+}
+
+// calcNonSeasonal is calc for the non-seasonal models when no residuals
+// are kept: the same operations in the same order, in one loop per error
+// and trend type so that the loop carries nothing but the state.
+func (em *etsModel) calcNonSeasonal(x0 []float64, alpha, beta, phi float64) float64 {
+	l, b := x0[0], 0.0
+	sse := 0.0
+	prod, exp2, extra := 1.0, 0, 0.0
+	trend := em.spec.Trend != 'N'
+	multErr := em.spec.Error == 'M'
+	switch {
+	case !trend && !multErr:
+		for _, y := range em.y {
+			e := y - l
+			sse += e * e
+			l = l + alpha*(y-l)
+		}
+	case trend && !multErr:
+		b = x0[1]
+		ba := beta / alpha
+		for _, y := range em.y {
+			phib := phi * b
+			q := l + phib
+			e := y - q
+			sse += e * e
+			nl := q + alpha*(y-q)
+			b = phib + ba*((nl-l)-phib)
+			l = nl
+		}
+	case !trend && multErr:
+		for _, y := range em.y {
+			e := (y - l) / l
+			sse += e * e
+			af := math.Abs(l)
+			if af > 1e-100 && af < 1e100 {
+				prod *= af
+				if prod > 1e150 || prod < 1e-150 {
+					fr, ex := math.Frexp(prod)
+					prod, exp2 = fr, exp2+ex
+				}
+			} else {
+				extra += math.Log(af)
+			}
+			l = l + alpha*(y-l)
+		}
+	default:
+		b = x0[1]
+		ba := beta / alpha
+		for _, y := range em.y {
+			phib := phi * b
+			q := l + phib
+			e := (y - q) / q
+			sse += e * e
+			af := math.Abs(q)
+			if af > 1e-100 && af < 1e100 {
+				prod *= af
+				if prod > 1e150 || prod < 1e-150 {
+					fr, ex := math.Frexp(prod)
+					prod, exp2 = fr, exp2+ex
+				}
+			} else {
+				extra += math.Log(af)
+			}
+			nl := q + alpha*(y-q)
+			b = phib + ba*((nl-l)-phib)
+			l = nl
+		}
+	}
+	em.state[0], em.state[1] = l, b
+	lik := float64(len(em.y)) * math.Log(sse)
+	if multErr {
+		lik += 2 * (math.Log(prod) + float64(exp2)*math.Ln2 + extra)
 	}
 	return lik
 }
@@ -203,7 +302,13 @@ func admissible(alpha, beta, gamma, phi float64, hasTrend, hasSeason bool, m int
 		return false
 	}
 	// The characteristic polynomial, coefficients in increasing degree.
-	P := make([]float64, m+2)
+	var buf [32]float64
+	var P []float64
+	if m+2 <= len(buf) {
+		P = buf[:m+2]
+	} else {
+		P = make([]float64, m+2)
+	}
 	P[0] = phi * (1 - alpha - gamma)
 	P[1] = alpha + beta - alpha*phi + gamma - 1
 	for j := 2; j < m; j++ {
@@ -218,7 +323,14 @@ func admissible(alpha, beta, gamma, phi float64, hasTrend, hasSeason bool, m int
 // coefficients p (increasing degree) lies strictly inside the unit circle,
 // by the Schur–Cohn step-down (no root finding).
 func rootsInsideUnit(p []float64) bool {
-	a := append([]float64(nil), p...)
+	var bufs [2][32]float64
+	var a, next []float64
+	if len(p) <= 32 {
+		a, next = bufs[0][:len(p)], bufs[1][:]
+	} else {
+		a, next = make([]float64, len(p)), make([]float64, len(p))
+	}
+	copy(a, p)
 	for len(a) > 1 {
 		n := len(a) - 1
 		a0, an := a[0], a[n]
@@ -227,15 +339,16 @@ func rootsInsideUnit(p []float64) bool {
 			// roots up to 1+1e-10; treat an exact tie as admissible.
 			return math.Abs(a0)-math.Abs(an) <= 1e-10*math.Abs(an) && n == 1
 		}
-		q := make([]float64, n)
+		q := next[:n]
 		for j := 1; j <= n; j++ {
 			q[j-1] = an*a[j] - a0*a[n-j]
 		}
 		// Scale to a monic polynomial: the products shrink geometrically.
+		r := 1 / q[n-1]
 		for j := range q {
-			q[j] /= q[n-1]
+			q[j] *= r
 		}
-		a = q
+		a, next = q, a[:cap(a)]
 	}
 	return true
 }

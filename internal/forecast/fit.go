@@ -27,11 +27,9 @@ func (s Spec) npars(m int) int {
 // ErrTooShort says the series has too few observations for the model.
 var ErrTooShort = errors.New("forecast: series too short for the model")
 
-// FitETS fits one ETS model to y (season length m) by maximum likelihood,
-// as R's etsmodel() does: R's starting values and initial states, R's
-// Nelder–Mead (2,000 evaluations at most, relative tolerance √ε), R's
-// "both" bounds (usual and admissible).
-func FitETS(y []float64, spec Spec, m int) (*ETSFit, error) {
+// newETSProblem sets up R's starting values and initial states for one
+// model.
+func newETSProblem(y []float64, spec Spec, m int) (*etsProblem, error) {
 	if !spec.hasSeason() {
 		m = 1
 	}
@@ -75,27 +73,70 @@ func FitETS(y []float64, spec Spec, m int) (*ETSFit, error) {
 	nsm := len(par) // smoothing parameters
 	par = append(par, initState(y, spec.Trend, spec.Season, m)...)
 
-	em := newETSModel(y, spec, m)
-	x0 := make([]float64, 2+em.m)
-	obj := func(p []float64) float64 {
-		a, b, g, phi := unpackParams(spec, p)
-		if !checkParams(spec, a, b, g, phi, m) {
-			return math.Inf(1)
-		}
-		if !expandState(spec, m, p[nsm:], x0) {
-			return math.Inf(1)
-		}
-		lik := em.calc(x0, a, b, g, phi)
-		if lik < -1e10 {
-			lik = -1e10
-		}
-		if math.IsNaN(lik) {
-			return math.Inf(1)
-		}
-		return lik
-	}
-	best, _ := nelderMead(obj, par, math.Sqrt(2.220446049250313e-16), 2000)
+	p := &etsProblem{spec: spec, m: m, y: y, nsm: nsm, em: newETSModel(y, spec, m)}
+	p.x0 = make([]float64, 2+p.em.m)
+	p.s = newSimplex(p.objective, par, 2000)
+	return p, nil
+}
 
+// etsProblem is one model's likelihood maximisation, which can be run to a
+// loose tolerance first (to rank candidates) and resumed to R's.
+type etsProblem struct {
+	spec Spec
+	m    int
+	y    []float64
+	nsm  int // smoothing parameters; the initial states follow
+	em   *etsModel
+	x0   []float64
+	s    *simplex
+}
+
+// rTol is R's optim reltol, √ε.
+var rTol = math.Sqrt(2.220446049250313e-16)
+
+func (p *etsProblem) objective(par []float64) float64 {
+	a, b, g, phi := unpackParams(p.spec, par)
+	if !checkParams(p.spec, a, b, g, phi, p.m) {
+		return math.Inf(1)
+	}
+	if !expandState(p.spec, p.m, par[p.nsm:], p.x0) {
+		return math.Inf(1)
+	}
+	lik := p.em.calc(p.x0, a, b, g, phi)
+	if lik < -1e10 {
+		lik = -1e10
+	}
+	if math.IsNaN(lik) {
+		return math.Inf(1)
+	}
+	return lik
+}
+
+// aicc is the AICc of the best point so far (R's: lik + 2k + 2k(k+1)/(n−k−1),
+// k the parameters plus one for the variance).
+func (p *etsProblem) aicc() float64 {
+	np := float64(p.s.n + 1)
+	nf := float64(len(p.y))
+	return p.s.value() + 2*np + 2*np*(np+1)/(nf-np-1)
+}
+
+// FitETS fits one ETS model to y (season length m) by maximum likelihood,
+// as R's etsmodel() does: R's starting values and initial states, R's
+// Nelder–Mead (2,000 evaluations at most, relative tolerance √ε), R's
+// "both" bounds (usual and admissible).
+func FitETS(y []float64, spec Spec, m int) (*ETSFit, error) {
+	p, err := newETSProblem(y, spec, m)
+	if err != nil {
+		return nil, err
+	}
+	p.s.run(rTol)
+	return p.fit()
+}
+
+// fit is the fitted model at the simplex's best point.
+func (p *etsProblem) fit() (*ETSFit, error) {
+	spec, m, n, em, x0, nsm := p.spec, p.m, len(p.y), p.em, p.x0, p.nsm
+	best, _ := p.s.best()
 	f := &ETSFit{Spec: spec, M: m, N: n}
 	f.Alpha, f.Beta, f.Gamma, f.Phi = unpackParams(spec, best)
 	if !expandState(spec, m, best[nsm:], x0) {
@@ -103,12 +144,12 @@ func FitETS(y []float64, spec Spec, m int) (*ETSFit, error) {
 	}
 	em.e = make([]float64, n)
 	lik := em.calc(x0, f.Alpha, f.Beta, f.Gamma, f.Phi)
+	em.e, f.Resid = nil, em.e
 	if math.IsNaN(lik) || math.IsInf(lik, 0) {
 		return nil, errors.New("forecast: no finite likelihood")
 	}
 	f.Init = packState(spec, m, x0)
 	f.Last = packState(spec, m, em.state)
-	f.Resid = em.e
 	f.Lik = lik
 	f.LogLik = -lik / 2
 	f.NParams = len(best)
@@ -118,7 +159,7 @@ func FitETS(y []float64, spec Spec, m int) (*ETSFit, error) {
 	f.BIC = lik + math.Log(nf)*np
 	f.AICc = f.AIC + 2*np*(np+1)/(nf-np-1)
 	sse := 0.0
-	for _, e := range em.e {
+	for _, e := range f.Resid {
 		sse += e * e
 	}
 	f.Sigma2 = sse / (nf - float64(len(best)))
@@ -259,10 +300,95 @@ func Candidates(y []float64, m int) []Spec {
 	return out
 }
 
-// AutoETS fits every candidate and returns the one of least AICc (the
-// first in Candidates' order on a tie). It fails with ErrTooShort when no
-// candidate can be fitted.
+// Model selection ranks candidates on partly converged fits. A fit run to
+// tolerance screenTols[k] has reached an AICc at least as high as its
+// final one; how much higher is not bounded, only measured: on R's nine
+// data sets, 300 synthetic monthly and 300 weekly network series the
+// model that wins ended at most 15 (at 1e-3) and 10 (at 1e-4) below its
+// screened AICc, and on other synthetic series a fit that hit R's 2,000
+// steps dropped 20 and 12.5; the margins are three and over two times the
+// calibrated figures. A screen at 1e-2 stops too early to rank anything
+// (an ETS(M,N,N) fell 88 after it). See AutoETS.
+var (
+	screenTols    = [...]float64{1e-3, 1e-4}
+	screenMargins = [...]float64{60, 30}
+)
+
+// AutoETS chooses among R's candidates the model of least AICc (the first
+// in Candidates' order on a tie), as R's ets(y) does, and fits it as R
+// does. It fails with ErrTooShort when no candidate can be fitted.
+//
+// It does not run every candidate to R's tolerance. Each candidate's
+// Nelder–Mead is stopped at a loose tolerance and resumed (the same path,
+// see simplex) only while it could still win: best-first, it advances the
+// candidate whose AICc minus its stage's margin is least, until the least
+// is a fully converged fit. That fit is the one R's exhaustive search
+// returns, unless a candidate improves by more than its margin after its
+// screen — TestAutoMatchesExhaustive checks this on series outside the
+// calibration. It saves a third to a half of the optimiser steps.
 func AutoETS(y []float64, m int) (*ETSFit, error) {
+	type cand struct {
+		p     *etsProblem
+		i     int // order in Candidates
+		stage int // tolerance reached: screenTols[stage], or R's when len(screenTols)
+		v     float64
+	}
+	var cs []*cand
+	for i, s := range Candidates(y, m) {
+		p, err := newETSProblem(y, s, m)
+		if err != nil {
+			continue
+		}
+		p.s.run(screenTols[0])
+		cs = append(cs, &cand{p: p, i: i, v: p.aicc()})
+	}
+	bound := func(c *cand) float64 {
+		if c.stage == len(screenTols) {
+			return c.v
+		}
+		return c.v - screenMargins[c.stage]
+	}
+	for len(cs) > 0 {
+		var j *cand
+		for _, c := range cs {
+			if math.IsNaN(c.v) {
+				continue
+			}
+			if j == nil {
+				j = c
+				continue
+			}
+			a, b := bound(c), bound(j)
+			// Among equals prefer a converged fit, then the earlier candidate.
+			if a < b || a == b && (c.stage > j.stage || c.stage == j.stage && c.i < j.i) {
+				j = c
+			}
+		}
+		if j == nil {
+			break
+		}
+		if j.stage == len(screenTols) {
+			f, err := j.p.fit()
+			if err == nil && !math.IsNaN(f.AICc) {
+				return f, nil
+			}
+			j.v = math.NaN() // not fittable after all: the next one
+			continue
+		}
+		j.stage++
+		if j.stage == len(screenTols) {
+			j.p.s.run(rTol)
+		} else {
+			j.p.s.run(screenTols[j.stage])
+		}
+		j.v = j.p.aicc()
+	}
+	return nil, ErrTooShort
+}
+
+// autoETSExhaustive is AutoETS as R runs it: every candidate to R's
+// tolerance. Tests compare AutoETS with it.
+func autoETSExhaustive(y []float64, m int) (*ETSFit, error) {
 	var best *ETSFit
 	for _, s := range Candidates(y, m) {
 		f, err := FitETS(y, s, m)

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -204,4 +205,40 @@ func TestBacktest(t *testing.T) {
 	if _, err := Backtest([]float64{1, 2}, Options{Horizon: 3}, 1); err == nil {
 		t.Error("too short: no error")
 	}
+}
+
+// TestAutoMatchesExhaustive: AutoETS's screened search returns the model,
+// and the fit, that fitting every candidate to R's tolerance returns, on
+// series not used to calibrate the screen's margins.
+func TestAutoMatchesExhaustive(t *testing.T) {
+	type ser struct {
+		y []float64
+		m int
+	}
+	var all []ser
+	for _, y := range demandSeriesSeed(60, 97) {
+		all = append(all, ser{y, 12})
+	}
+	for _, y := range demandSeriesSeed(40, 98) {
+		all = append(all, ser{y[:30], 4}) // short quarterly-like
+	}
+	for _, y := range networkSeries(200, 99) {
+		if adi(y) <= ADICutoff && slices.Min(y) != slices.Max(y) {
+			all = append(all, ser{y, 52})
+		}
+	}
+	for i, s := range all {
+		got, err1 := AutoETS(s.y, s.m)
+		want, err2 := autoETSExhaustive(s.y, s.m)
+		if (err1 == nil) != (err2 == nil) {
+			t.Fatalf("series %d: %v, exhaustive %v", i, err1, err2)
+		}
+		if err1 != nil {
+			continue
+		}
+		if got.Spec != want.Spec || got.AICc != want.AICc {
+			t.Errorf("series %d: %s AICc %.6f, exhaustive %s AICc %.6f", i, got.Spec, got.AICc, want.Spec, want.AICc)
+		}
+	}
+	t.Logf("%d series", len(all))
 }
