@@ -27,6 +27,14 @@ var signingRoutes = map[string]bool{
 	"POST /epcis/capture": true,
 }
 
+// readerRoutes are the reads whose answer depends on who asks: without
+// Authorization the caller is anonymous, with this node's API token the
+// node's operator org, and with a token that is not valid 401 (GET
+// /v1/demand: a hub's own cells in full).
+var readerRoutes = map[string]bool{
+	"GET /v1/demand": true,
+}
+
 // Rate is a token bucket: PerSecond requests a second on average, Burst at
 // once. A zero PerSecond means no limit.
 type Rate struct {
@@ -53,6 +61,7 @@ const DefaultClients = 10000
 // costlyRoutes are the reads limited by Limits.Costly.
 var costlyRoutes = map[string]bool{
 	"GET /v1/plan/{factory}":        true,
+	"GET /v1/demand":                true,
 	"GET /v1/trace/back/{id...}":    true,
 	"GET /v1/trace/forward/{id...}": true,
 	"GET /v1/trace/events":          true,

@@ -342,7 +342,8 @@ func documented(t *testing.T, route string, status int, body []byte, headers ...
 }
 
 // TestDocumentedGuards: the document marks each signing route with the
-// bearer scheme and its 401, and lists 429 for each rate-limited route.
+// bearer scheme and its 401 (a route whose reader the token decides, with
+// the token optional), and lists 429 for each rate-limited route.
 func TestDocumentedGuards(t *testing.T) {
 	doc := loadDoc(t)
 	ops := operations(t, doc)
@@ -354,7 +355,8 @@ func TestDocumentedGuards(t *testing.T) {
 		o := ops[rt.Method+" "+docPath(rt.Path)]
 		resps, _ := o.op["responses"].(map[string]any)
 		sec, _ := json.Marshal(o.op["security"])
-		if signingRoutes[k] != (string(sec) == `[{"bearerAuth":[]}]`) || signingRoutes[k] != (resps["401"] != nil) {
+		if signingRoutes[k] != (string(sec) == `[{"bearerAuth":[]}]`) || readerRoutes[k] != (string(sec) == `[{},{"bearerAuth":[]}]`) ||
+			(signingRoutes[k] || readerRoutes[k]) != (resps["401"] != nil) {
 			t.Errorf("%s: security %s, 401 documented %v; signing route %v", k, sec, resps["401"] != nil, signingRoutes[k])
 		}
 		limited := rt.Method == "POST" || costlyRoutes[k]

@@ -36,6 +36,10 @@ type Config struct {
 	// /v1/recalls) and GS1's EPCIS query binding (GET /epcis/events…).
 	Trace gongxu.TraceService
 
+	// Demand serves GET /v1/demand (handlers_demand.go). Optional: when
+	// nil, that route answers 503 unavailable.
+	Demand gongxu.DemandService
+
 	// Operator signs POST /epcis/capture's trace/capture transactions for
 	// this node's org. Optional: when nil, capture answers 503 unavailable.
 	Operator gongxu.Operator
@@ -95,6 +99,7 @@ type server struct {
 	production gongxu.ProductionService
 	plans      gongxu.PlanService
 	trace      gongxu.TraceService
+	demandSvc  gongxu.DemandService
 	op         gongxu.Operator
 	tokens     Tokens
 	health     func(context.Context) error
@@ -158,6 +163,7 @@ var routes = []route{
 	{"GET", "/v1/trace/batches/{tx}", (*server).traceBatch},
 	{"GET", "/v1/trace/back/{id...}", (*server).traceBack},
 	{"GET", "/v1/trace/forward/{id...}", (*server).traceForward},
+	{"GET", "/v1/demand", (*server).demand},
 	{"GET", "/v1/recalls", (*server).recalls},
 	{"GET", "/v1/recalls/{id}", (*server).recall},
 	{"POST", "/epcis/capture", (*server).epcisCapture},
@@ -200,6 +206,7 @@ func newServer(cfg Config) *server {
 		production: cfg.Production,
 		plans:      cfg.Plans,
 		trace:      cfg.Trace,
+		demandSvc:  cfg.Demand,
 		op:         cfg.Operator,
 		tokens:     cfg.Tokens,
 		health:     cfg.Health,

@@ -90,6 +90,7 @@ func envOn(t testing.TB, w *inproc.World) *env {
 	e.node = &countingNode{NodeService: w.Node()}
 	e.cfg.Node, e.cfg.Members, e.cfg.Txs, e.cfg.Pools, e.cfg.RFQs = e.node, db, db, db, db
 	e.cfg.Receipts, e.cfg.Production, e.cfg.Plans, e.cfg.Trace, e.cfg.Operator = w.Receipts(), db, w.Plans(), db, e.op
+	e.cfg.Demand = demandOf(t, db)
 	return e
 }
 
@@ -451,6 +452,17 @@ var goldenCases = []apiCase{
 		setup: func(e *env) { e.cfg.Plans = inproc.Broken{Err: unavailable} }},
 	{name: "plan_unavailable", method: "GET", target: "/v1/plan/acme-textiles", status: 503,
 		setup: func(e *env) { e.cfg.Plans = nil }},
+
+	// Demand series (demand_test.go): anonymous, as the operator's hub, CSV.
+	{name: "demand_month", method: "GET", target: "/v1/demand?product=acme-textiles/merino-jacket&period=month", status: 200, noToken: true},
+	{name: "demand_own_hub", method: "GET", target: "/v1/demand?product=acme-textiles/merino-jacket&period=week&measure=pledged", status: 200,
+		setup: func(e *env) { e.cfg.Operator = e.w.Operator(inproc.Hilltown) }},
+	{name: "demand_csv", method: "GET", target: "/v1/demand?product=acme-textiles/wool-socks&period=week&format=csv", status: 200, noToken: true},
+	{name: "demand_bad_period", method: "GET", target: "/v1/demand?period=year", status: 400, noToken: true},
+	{name: "demand_bad_token", method: "GET", target: "/v1/demand", status: 401,
+		setup: func(e *env) { e.secret = "not-a-token" }},
+	{name: "demand_unavailable", method: "GET", target: "/v1/demand", status: 503, noToken: true,
+		setup: func(e *env) { e.cfg.Demand = nil }},
 
 	{name: "route_not_found", method: "GET", target: "/v1/nothing", status: 404},
 	{name: "method_not_allowed", method: "DELETE", target: "/v1/orgs", status: 405},

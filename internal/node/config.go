@@ -31,6 +31,9 @@ type Config struct {
 	HTTP HTTPConfig `json:"http"`
 	// Health says when /healthz answers 503.
 	Health HealthConfig `json:"health"`
+	// Demand are the privacy thresholds of GET /v1/demand (zero fields:
+	// gongxu.DefaultDemandThresholds), until they are governance parameters.
+	Demand gongxu.DemandThresholds `json:"demand"`
 }
 
 // HTTPConfig is the policy of the node's HTTP server.
@@ -90,6 +93,7 @@ func DefaultConfig() Config {
 			},
 		},
 		Health: HealthConfig{StallBlocks: 5, StallMin: Duration(10 * time.Second), LagBlocks: 5, LagFor: Duration(5 * time.Second)},
+		Demand: gongxu.DefaultDemandThresholds,
 	}
 }
 
