@@ -2,8 +2,10 @@
 // exponential smoothing in state-space form (ETS, chosen by AICc as R's
 // forecast::ets chooses it), intermittent-demand methods (Croston, SBA,
 // TSB) for sparse series, naive and seasonal naive as the floor, 80 % and
-// 95 % prediction intervals, and rolling-origin backtests (MASE, RMSSE,
-// interval coverage).
+// 95 % prediction intervals, rolling-origin backtests (MASE, RMSSE,
+// interval coverage), and reconciliation of forecasts made level by level
+// (network → factory → hub) into coherent ones: OLS, WLS (structural or
+// variance) and MinT with a shrunk covariance (reconcile.go).
 //
 // Everything here is a deterministic function of its input: the same series
 // give the same forecasts on every node (simulated intervals use a fixed
