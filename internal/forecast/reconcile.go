@@ -42,9 +42,14 @@ func (m ReconcileMethod) String() string {
 }
 
 // Hierarchy is a summing structure over N series of which M are bottom
-// series: S[i][j] is 1 when bottom series j counts in series i.
+// series: S[i][j] is 1 when bottom series j counts in series i. A
+// hierarchy built by NewTree keeps its parent links instead, and builds S
+// only when MinTShrink needs it: OLS and both WLS reconcile a tree in
+// O(N) (treeReconcile), so a network of 100,000 hubs reconciles in
+// milliseconds where a dense S would not fit in memory.
 type Hierarchy struct {
-	S [][]float64
+	S      [][]float64
+	parent []int
 }
 
 // NewTree builds the hierarchy of a tree given each node's parent (-1 for
@@ -52,20 +57,38 @@ type Hierarchy struct {
 // series are the leaves, in index order.
 func NewTree(parent []int) (*Hierarchy, error) {
 	n := len(parent)
-	hasChild := make([]bool, n)
+	kids := make([][]int, n)
+	var order []int
 	for i, p := range parent {
 		if p >= n || p < -1 || p == i {
 			return nil, fmt.Errorf("forecast: node %d has parent %d", i, p)
 		}
 		if p >= 0 {
-			hasChild[p] = true
+			kids[p] = append(kids[p], i)
+		} else {
+			order = append(order, i)
 		}
 	}
-	for i := range parent {
-		for v, steps := i, 0; v >= 0; v, steps = parent[v], steps+1 {
-			if steps > n {
-				return nil, errors.New("forecast: the parents form a cycle")
-			}
+	for k := 0; k < len(order); k++ {
+		order = append(order, kids[order[k]]...)
+	}
+	if len(order) < n {
+		return nil, errors.New("forecast: the parents form a cycle")
+	}
+	return &Hierarchy{parent: append([]int(nil), parent...)}, nil
+}
+
+// matrix is S, built from the parent links for a tree.
+func (h *Hierarchy) matrix() [][]float64 {
+	if h.S != nil || h.parent == nil {
+		return h.S
+	}
+	parent := h.parent
+	n := len(parent)
+	hasChild := make([]bool, n)
+	for _, p := range parent {
+		if p >= 0 {
+			hasChild[p] = true
 		}
 	}
 	var leaves []int
@@ -83,7 +106,8 @@ func NewTree(parent []int) (*Hierarchy, error) {
 			S[v][j] = 1
 		}
 	}
-	return &Hierarchy{S: S}, nil
+	h.S = S
+	return S
 }
 
 // Reconcile makes base forecasts coherent. base[i] are series i's
@@ -91,7 +115,10 @@ func NewTree(parent []int) (*Hierarchy, error) {
 // of the same length (needed by WLSVariance and MinTShrink only). It
 // returns the reconciled forecasts in the same layout.
 func (h *Hierarchy) Reconcile(base [][]float64, method ReconcileMethod, resid [][]float64) ([][]float64, error) {
-	S := h.S
+	if h.parent != nil && method != MinTShrink {
+		return h.treeReconcile(base, method, resid)
+	}
+	S := h.matrix()
 	n := len(S)
 	if n == 0 || len(base) != n {
 		return nil, fmt.Errorf("forecast: %d base forecasts for %d series", len(base), n)
@@ -169,7 +196,7 @@ func (h *Hierarchy) Reconcile(base [][]float64, method ReconcileMethod, resid []
 
 // weights is W for the method.
 func (h *Hierarchy) weights(method ReconcileMethod, resid [][]float64) ([][]float64, error) {
-	n := len(h.S)
+	n := len(h.matrix())
 	W := make([][]float64, n)
 	for i := range W {
 		W[i] = make([]float64, n)
@@ -181,7 +208,7 @@ func (h *Hierarchy) weights(method ReconcileMethod, resid [][]float64) ([][]floa
 		}
 		return W, nil
 	case WLSStructural:
-		for i, row := range h.S {
+		for i, row := range h.matrix() {
 			for _, v := range row {
 				W[i][i] += v
 			}
@@ -191,18 +218,10 @@ func (h *Hierarchy) weights(method ReconcileMethod, resid [][]float64) ([][]floa
 	default:
 		return nil, fmt.Errorf("forecast: unknown reconciliation method %d", method)
 	}
-	if len(resid) != n {
-		return nil, fmt.Errorf("forecast: %d residual series for %d series", len(resid), n)
+	if err := checkResid(resid, n); err != nil {
+		return nil, err
 	}
 	T := len(resid[0])
-	for _, r := range resid {
-		if len(r) != T {
-			return nil, errors.New("forecast: residual series of different lengths")
-		}
-	}
-	if T < 2 {
-		return nil, errors.New("forecast: fewer than two residuals")
-	}
 	// hts's covariance: crossprod(res)/T, uncentred (residuals have mean ≈ 0).
 	for i := 0; i < n; i++ {
 		for j := 0; j <= i; j++ {
@@ -317,4 +336,146 @@ func cholSolve(L [][]float64, b []float64) []float64 {
 		y[i] = s / L[i][i]
 	}
 	return y
+}
+
+func checkResid(resid [][]float64, n int) error {
+	if len(resid) != n {
+		return fmt.Errorf("forecast: %d residual series for %d series", len(resid), n)
+	}
+	T := len(resid[0])
+	for _, r := range resid {
+		if len(r) != T {
+			return errors.New("forecast: residual series of different lengths")
+		}
+	}
+	if T < 2 {
+		return errors.New("forecast: fewer than two residuals")
+	}
+	return nil
+}
+
+// treeReconcile is Reconcile for a tree and a diagonal W, in O(N) per step.
+// With W diagonal, GLS is the best linear unbiased estimate of the bottom
+// series when each base forecast is that series plus independent noise of
+// variance w; on a tree it is found by two passes (Gaussian belief
+// propagation): up the tree, each node's estimate of its own value from its
+// subtree alone, e = (ŷ/w + c/u)/(1/w + 1/u) with variance 1/(1/w + 1/u),
+// where c and u are the sums of its children's estimates and variances
+// (a leaf: ŷ and w); down the tree, the root takes its estimate and each
+// node's reconciled value is split among its children in proportion to
+// their variances, ỹ_c = e_c + u_c/Σu · (ỹ − Σe). TestTreeMatchesDense
+// checks it against the dense formula.
+func (h *Hierarchy) treeReconcile(base [][]float64, method ReconcileMethod, resid [][]float64) ([][]float64, error) {
+	parent := h.parent
+	n := len(parent)
+	if n == 0 || len(base) != n {
+		return nil, fmt.Errorf("forecast: %d base forecasts for %d series", len(base), n)
+	}
+	steps := len(base[0])
+	for _, b := range base {
+		if len(b) != steps {
+			return nil, errors.New("forecast: base forecasts of different horizons")
+		}
+	}
+	// Children lists (CSR) and an order with every child before its parent.
+	nkids := make([]int, n+1)
+	for _, p := range parent {
+		if p >= 0 {
+			nkids[p+1]++
+		}
+	}
+	for i := 1; i <= n; i++ {
+		nkids[i] += nkids[i-1]
+	}
+	kids := make([]int, nkids[n])
+	fill := append([]int(nil), nkids[:n]...)
+	for c, p := range parent {
+		if p >= 0 {
+			kids[fill[p]] = c
+			fill[p]++
+		}
+	}
+	order := make([]int, 0, n) // parents before children
+	for i, p := range parent {
+		if p < 0 {
+			order = append(order, i)
+		}
+	}
+	for k := 0; k < len(order); k++ {
+		order = append(order, kids[nkids[order[k]]:nkids[order[k]+1]]...)
+	}
+	w := make([]float64, n)
+	switch method {
+	case OLS:
+		for i := range w {
+			w[i] = 1
+		}
+	case WLSStructural:
+		for k := n - 1; k >= 0; k-- {
+			v := order[k]
+			if nkids[v] == nkids[v+1] {
+				w[v] = 1
+			}
+			if p := parent[v]; p >= 0 {
+				w[p] += w[v]
+			}
+		}
+	case WLSVariance:
+		if err := checkResid(resid, n); err != nil {
+			return nil, err
+		}
+		for i, r := range resid {
+			s := 0.0
+			for _, e := range r {
+				s += e * e
+			}
+			w[i] = s / float64(len(r))
+			if !(w[i] > 0) {
+				return nil, fmt.Errorf("forecast: series %d has no residual variance", i)
+			}
+		}
+	default:
+		return nil, fmt.Errorf("forecast: method %s needs the dense reconciliation", method)
+	}
+	out := make([][]float64, n)
+	for i := range out {
+		out[i] = make([]float64, steps)
+	}
+	e := make([]float64, n)
+	u := make([]float64, n)
+	for t := 0; t < steps; t++ {
+		for k := n - 1; k >= 0; k-- { // up
+			v := order[k]
+			if nkids[v] == nkids[v+1] {
+				e[v], u[v] = base[v][t], w[v]
+				continue
+			}
+			c, uc := 0.0, 0.0
+			for _, ch := range kids[nkids[v]:nkids[v+1]] {
+				c += e[ch]
+				uc += u[ch]
+			}
+			e[v] = (base[v][t]/w[v] + c/uc) / (1/w[v] + 1/uc)
+			u[v] = 1 / (1/w[v] + 1/uc)
+		}
+		for _, v := range order { // down
+			if parent[v] < 0 {
+				out[v][t] = e[v]
+			}
+			ch := kids[nkids[v]:nkids[v+1]]
+			if len(ch) == 0 {
+				continue
+			}
+			c, uc := 0.0, 0.0
+			for _, x := range ch {
+				c += e[x]
+				uc += u[x]
+			}
+			gap := out[v][t] - c
+			for _, x := range ch {
+				out[x][t] = e[x] + u[x]/uc*gap
+			}
+		}
+	}
+	return out, nil
 }

@@ -133,7 +133,7 @@ func TestReconcileProperties(t *testing.T) {
 		for i := range coherent {
 			coherent[i] = make([]float64, steps)
 		}
-		for i, row := range h.S {
+		for i, row := range h.matrix() {
 			for j, v := range row {
 				if v != 0 {
 					// the j-th leaf is the j-th node with no children
@@ -214,5 +214,79 @@ func TestReconcileErrors(t *testing.T) {
 	}
 	if _, err := h.Reconcile([][]float64{{1}, {2}, {3}}, MinTShrink, [][]float64{{0, 0}, {1, 2}, {2, 1}}); err == nil {
 		t.Error("a series without residual variance was accepted")
+	}
+}
+
+// TestTreeMatchesDense: the O(N) tree passes give the dense formula's
+// forecasts, on random trees of up to four levels.
+func TestTreeMatchesDense(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for it := 0; it < 200; it++ {
+		parent := []int{-1}
+		for len(parent) < 2+rng.IntN(30) {
+			parent = append(parent, rng.IntN(len(parent)))
+		}
+		n := len(parent)
+		tree, err := NewTree(parent)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dense := &Hierarchy{S: tree.matrix()}
+		base, resid := make([][]float64, n), make([][]float64, n)
+		for i := range base {
+			base[i] = []float64{100 * rng.Float64(), 50 * rng.Float64()}
+			resid[i] = make([]float64, 20)
+			for s := range resid[i] {
+				resid[i][s] = rng.NormFloat64() * (1 + float64(i%4))
+			}
+		}
+		for _, m := range []ReconcileMethod{OLS, WLSStructural, WLSVariance} {
+			a, err1 := tree.Reconcile(base, m, resid)
+			b, err2 := dense.Reconcile(base, m, resid)
+			if err1 != nil || err2 != nil {
+				t.Fatal(err1, err2)
+			}
+			for i := range a {
+				for s := range a[i] {
+					if math.Abs(a[i][s]-b[i][s]) > 1e-9*math.Max(1, math.Abs(b[i][s])) {
+						t.Fatalf("%s tree %v: series %d step %d: %.12g, dense %.12g", m, parent, i, s, a[i][s], b[i][s])
+					}
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkReconcileNetwork: a network of 100 factories of 1,000 hubs
+// each (100,101 series), 13 steps, WLS-structural on the tree.
+//
+//	go test ./internal/forecast -run '^$' -bench ReconcileNetwork
+func BenchmarkReconcileNetwork(b *testing.B) {
+	parent := []int{-1}
+	for f := 0; f < 100; f++ {
+		parent = append(parent, 0)
+	}
+	for f := 1; f <= 100; f++ {
+		for k := 0; k < 1000; k++ {
+			parent = append(parent, f)
+		}
+	}
+	h, err := NewTree(parent)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	base := make([][]float64, len(parent))
+	for i := range base {
+		base[i] = make([]float64, 13)
+		for s := range base[i] {
+			base[i][s] = 1000 * rng.Float64()
+		}
+	}
+	b.ResetTimer()
+	for it := 0; it < b.N; it++ {
+		if _, err := h.Reconcile(base, WLSStructural, nil); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
