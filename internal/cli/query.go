@@ -23,6 +23,7 @@ func newQueryCmd(env *Env) *cobra.Command {
 		newQuerySettleCmd(env),
 		newQueryRFQCmd(env),
 		newQueryProductionCmd(env),
+		newQueryDemandCmd(env),
 	)
 	c.Aliases = []string{"q"}
 	return c
