@@ -63,8 +63,8 @@ const DemandVariantUnknown = "?"
 // batches, the consumer's key for a direct pledge) and its DominanceN
 // largest contributors hold at most DominancePct % of each of its measures.
 // Cells that would let a reader recover a suppressed one by subtraction are
-// suppressed too. They are governance parameters in the making: today each
-// node reads them from its config.
+// suppressed too. The network sets them by governance (Params.Demand); a
+// node's config may only make them stricter (Stricter).
 type DemandThresholds struct {
 	MinContributors int `json:"min_contributors"` // k
 	DominanceN      int `json:"dominance_n"`      // n
@@ -87,6 +87,13 @@ func (t DemandThresholds) OrDefault() DemandThresholds {
 		d.DominancePct = t.DominancePct
 	}
 	return d
+}
+
+// Stricter returns, field by field, the stricter of t and u: more
+// contributors, more of the largest counted, a lower share allowed.
+func (t DemandThresholds) Stricter(u DemandThresholds) DemandThresholds {
+	return DemandThresholds{MinContributors: max(t.MinContributors, u.MinContributors), DominanceN: max(t.DominanceN, u.DominanceN),
+		DominancePct: min(t.DominancePct, u.DominancePct)}
 }
 
 // Validate checks the thresholds. Errors: KindInvalid.

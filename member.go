@@ -182,6 +182,17 @@ type Params struct {
 	// one block (direct pledges, reductions, withdrawals). 0 means
 	// DefaultMaxOpenTxsPerBlock.
 	MaxOpenTxsPerBlock int64 `json:"max_open_txs_per_block,omitempty"`
+	// The privacy thresholds of shared demand (DemandThresholds): the
+	// network's floor, which a node may make stricter. 0 means the default.
+	DemandMinContributors int64 `json:"demand_min_contributors,omitempty"`
+	DemandDominanceN      int64 `json:"demand_dominance_n,omitempty"`
+	DemandDominancePct    int64 `json:"demand_dominance_pct,omitempty"`
+}
+
+// Demand returns the network's demand thresholds, defaults for those unset.
+func (p Params) Demand() DemandThresholds {
+	return DemandThresholds{MinContributors: int(p.DemandMinContributors), DominanceN: int(p.DemandDominanceN),
+		DominancePct: int(p.DemandDominancePct)}.OrDefault()
 }
 
 // The defaults of the block budgets, also for networks whose stored

@@ -31,8 +31,9 @@ type Config struct {
 	HTTP HTTPConfig `json:"http"`
 	// Health says when /healthz answers 503.
 	Health HealthConfig `json:"health"`
-	// Demand are the privacy thresholds of GET /v1/demand (zero fields:
-	// gongxu.DefaultDemandThresholds), until they are governance parameters.
+	// Demand are this node's privacy thresholds of GET /v1/demand (zero
+	// fields: gongxu.DefaultDemandThresholds). The network's, set by
+	// governance, are the floor: a node may only be stricter.
 	Demand gongxu.DemandThresholds `json:"demand"`
 }
 

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -351,5 +352,51 @@ func checkProperties(t *testing.T, d *Demand, fs []fact, reader gongxu.OrgID, hu
 				t.Fatalf("reader %q: %s %s of hub %q variant %q is shown with exactly one suppressed day", reader, per, p.Period, p.Hub, p.Variant)
 			}
 		}
+	}
+}
+
+// TestDemandGovernanceThresholds: the network's parameters (set by member
+// vote, projected into the read model) are the floor of every node's
+// thresholds; a node's own config may only make them stricter.
+func TestDemandGovernanceThresholds(t *testing.T) {
+	db := openTemp(t)
+	putFacts(t, db, keys("hub1", jan5, 0, 5, 10)...) // five consumers: passes k = 3
+	shown := func(d *Demand) bool {
+		c := cellOf(ask(t, d, gongxu.DemandFilter{Reader: "acme"}), "hub1", day(jan5))
+		return c != nil && !c.Suppressed
+	}
+	d := newDemand(t, db)
+	if !shown(d) {
+		t.Fatal("five contributors under the defaults: suppressed")
+	}
+	setParams := func(p gongxu.Params) {
+		b, _ := json.Marshal(p)
+		if _, err := db.w.Exec(`INSERT INTO params (id, json, height) VALUES (1, ?, 9) ON CONFLICT (id) DO UPDATE SET json = excluded.json`, string(b)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := gongxu.DefaultParams()
+	p.DemandMinContributors = 6 // the members voted for more
+	setParams(p)
+	if shown(d) {
+		t.Fatal("the network asks 6 contributors: a cell of 5 is shown")
+	}
+	// A node asking fewer than the network does not lower the floor...
+	lax, err := NewDemand(db, gongxu.DemandThresholds{MinContributors: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if shown(lax) {
+		t.Fatal("a node's lower threshold overrode the network's")
+	}
+	// ...and one asking more raises it for itself.
+	p.DemandMinContributors = 4
+	setParams(p)
+	strict, err := NewDemand(db, gongxu.DemandThresholds{MinContributors: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !shown(d) || shown(strict) {
+		t.Fatal("network 4 with a node's 8: the node's stricter threshold is not applied")
 	}
 }

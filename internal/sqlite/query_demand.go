@@ -42,9 +42,10 @@ type Demand struct {
 	th gongxu.DemandThresholds
 }
 
-// NewDemand returns the demand service of db with thresholds th (zero
-// fields take their defaults). Errors: KindInvalid for thresholds out of
-// range.
+// NewDemand returns the demand service of db with the node's thresholds th
+// (zero fields take their defaults): each query applies the stricter of
+// them and the network's, which governance sets (gongxu.Params.Demand).
+// Errors: KindInvalid for thresholds out of range.
 func NewDemand(db *DB, th gongxu.DemandThresholds) (*Demand, error) {
 	th = th.OrDefault()
 	if err := th.Validate(); err != nil {
@@ -53,8 +54,21 @@ func NewDemand(db *DB, th gongxu.DemandThresholds) (*Demand, error) {
 	return &Demand{db: db, th: th}, nil
 }
 
-// Thresholds returns the thresholds the service applies.
+// Thresholds returns the node's own thresholds (queries apply the stricter
+// of them and the network's).
 func (d *Demand) Thresholds() gongxu.DemandThresholds { return d.th }
+
+// effective is d with the stricter of its thresholds and the network's
+// parameters as the read model last projected them.
+func (d *Demand) effective(ctx context.Context) (*Demand, error) {
+	p, err := d.db.Params(ctx)
+	if gongxu.ErrorKind(err) == gongxu.KindNotFound {
+		p = gongxu.DefaultParams() // nothing projected yet
+	} else if err != nil {
+		return nil, err
+	}
+	return &Demand{db: d.db, th: p.Demand().Stricter(d.th)}, nil
+}
 
 const nMeasures = 8 // units and money of pledged, captured, refunded, picked up
 
@@ -82,6 +96,10 @@ type dRelation struct {
 
 // Demand implements gongxu.DemandService.
 func (d *Demand) Demand(ctx context.Context, f gongxu.DemandFilter) (gongxu.DemandReport, error) {
+	d, err := d.effective(ctx)
+	if err != nil {
+		return gongxu.DemandReport{}, err
+	}
 	if f.Period == "" {
 		f.Period = gongxu.DemandDay
 	}

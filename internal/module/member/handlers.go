@@ -425,6 +425,12 @@ func paramValue(p gongxu.Params, name string) int64 {
 		return p.BlockWeight()
 	case "max_open_txs_per_block":
 		return p.OpenTxsPerBlock()
+	case "demand_min_contributors":
+		return int64(p.Demand().MinContributors)
+	case "demand_dominance_n":
+		return int64(p.Demand().DominanceN)
+	case "demand_dominance_pct":
+		return int64(p.Demand().DominancePct)
 	}
 	return 0
 }

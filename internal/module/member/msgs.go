@@ -213,7 +213,7 @@ func validateNewOrg(o gongxu.Org) error {
 // ParamNames lists the parameters set_param may change.
 func ParamNames() []string {
 	return []string{"max_tx_bytes", "max_txs_per_signer_block", "voting_period_ms", "max_org_keys", "max_validator_power",
-		"max_block_weight", "max_open_txs_per_block"}
+		"max_block_weight", "max_open_txs_per_block", "demand_min_contributors", "demand_dominance_n", "demand_dominance_pct"}
 }
 
 func checkParam(name string, v int64) error {
@@ -233,6 +233,12 @@ func checkParam(name string, v int64) error {
 		lo, hi = 1000, 10_000_000
 	case "max_open_txs_per_block":
 		lo, hi = 1, 1_000_000
+	case "demand_min_contributors":
+		lo, hi = 1, 1000
+	case "demand_dominance_n":
+		lo, hi = 1, 100
+	case "demand_dominance_pct":
+		lo, hi = 1, 100
 	default:
 		return gongxu.Errorf(gongxu.KindInvalid, "unknown parameter %q", name)
 	}
@@ -258,6 +264,12 @@ func setParam(p *gongxu.Params, name string, v int64) {
 		p.MaxBlockWeight = v
 	case "max_open_txs_per_block":
 		p.MaxOpenTxsPerBlock = v
+	case "demand_min_contributors":
+		p.DemandMinContributors = v
+	case "demand_dominance_n":
+		p.DemandDominanceN = v
+	case "demand_dominance_pct":
+		p.DemandDominancePct = v
 	}
 }
 
