@@ -89,7 +89,7 @@ func (db *DB) traceStatements() (*traceStatements, error) {
 			{&s.receipt, `SELECT e.seq, e.id, e.org, e.event_time, e.batch, e.idx, e.leaf,
 				CASE e.biz_location WHEN '' THEN e.read_point ELSE e.biz_location END, e.disposition
 				FROM trace_idents i JOIN trace_events e ON e.seq = i.seq
-				WHERE i.ident = ?1 AND i.role = ?2 AND e.flow = '`+gongxu.FlowReceive+`' AND e.decl = 0 AND e.erroneous = 0
+				WHERE i.ident = ?1 AND i.role = ?2 AND e.flow = '` + gongxu.FlowReceive + `' AND e.decl = 0 AND e.erroneous = 0
 				ORDER BY i.seq LIMIT 1`},
 		} {
 			if *d.dst, s.err = db.r.Prepare(d.sql); s.err != nil {
