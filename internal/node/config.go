@@ -35,6 +35,20 @@ type Config struct {
 	// fields: gongxu.DefaultDemandThresholds). The network's, set by
 	// governance, are the floor: a node may only be stricter.
 	Demand gongxu.DemandThresholds `json:"demand"`
+	// Pages are the web pages' language and time zone.
+	Pages PagesConfig `json:"pages"`
+}
+
+// PagesConfig is how the web pages speak to people.
+type PagesConfig struct {
+	// Language is the pages' language for people who chose none with
+	// the pages' switch and whose browser asks for neither English nor
+	// Chinese: "en" (the default) or "zh-CN".
+	Language string `json:"language"`
+	// TimeZone is the IANA name of the zone the pages write dates and
+	// times in ("Asia/Shanghai"); "": Asia/Shanghai when Language is
+	// zh-CN, else UTC.
+	TimeZone string `json:"time_zone"`
 }
 
 // HTTPConfig is the policy of the node's HTTP server.

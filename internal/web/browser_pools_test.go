@@ -71,7 +71,7 @@ func TestBrowserPools(t *testing.T) {
 
 	// The pools page: cards with a progress bar, the next tier and the ladder.
 	run("load pools", chromedp.Navigate(srv.URL+"/pools"), chromedp.WaitVisible(chromedp.CSS("#pool-5 svg.bar")))
-	if got := text("#pool-5 .more"); got != "12 more for ¥89" {
+	if got := text("#pool-5 .more"); got != "12 more units for ¥89.00" {
 		t.Errorf("pool 5 next tier: %q", got)
 	}
 	if got := text("#pool-5 .left"); !strings.HasPrefix(got, "2 days 5 h left") && !strings.HasPrefix(got, "2 days 4 h left") {
@@ -93,7 +93,7 @@ func TestBrowserPools(t *testing.T) {
 	)); err != nil {
 		t.Fatalf("htmx did not refresh pool 5's total to 101: %v; it shows %q", err, text("#pool-5 .total"))
 	}
-	if got := text("#pool-5 .more"); got != "99 more for ¥79" {
+	if got := text("#pool-5 .more"); got != "99 more units for ¥79.00" {
 		t.Errorf("after the refresh, pool 5 next tier: %q", got)
 	}
 
@@ -105,7 +105,7 @@ func TestBrowserPools(t *testing.T) {
 	if wh := size("#chart .chart-line"); wh[0] <= 0 || wh[1] <= 0 {
 		t.Errorf("chart line %v px", wh)
 	}
-	if got := text("#tiers tr.current"); !strings.Contains(got, "¥89") {
+	if got := text("#tiers tr.current"); !strings.Contains(got, "¥89.00") {
 		t.Errorf("current tier row: %q", got)
 	}
 	webtest.Screenshot(t, ctx, "pool.png")

@@ -86,7 +86,7 @@ func TestBrowser(t *testing.T) {
 	)); err != nil {
 		t.Fatalf("htmx did not refresh the height to %s (is htmx running?): %v; height is %q", next, err, text("#height"))
 	}
-	if got := text("#txs tbody tr:first-child"); !strings.Contains(got, "swift-logistics") || !strings.Contains(got, next) {
+	if got := text("#txs tbody tr:first-child"); !strings.Contains(got, "Swift Logistics") || !strings.Contains(got, next) {
 		t.Errorf("newest tx row after refresh: %q", got)
 	}
 

@@ -48,7 +48,20 @@
 // Anyone may read every page without signing in. The factory console
 // (factory.go) only reads: this node's factory, or any other with ?org=ID.
 //
+// Every page speaks English and Simplified Chinese (i18n.go): the language is
+// the switch's cookie (GET /lang, linked from the layout), else the best of
+// the browser's Accept-Language, else the node's default (Config.Language,
+// the node config's pages.language: "en" unless set to "zh-CN"). Texts are
+// messages of a golang.org/x/text catalog keyed by their English
+// (messages_zh.go holds the Chinese; a test fails on a message the
+// templates or handlers use without it). Status words come from one table
+// (status.go). Money is written from its integer minor units, with two
+// decimals (¥1,299.50); dates and times in the node's time zone
+// (Config.TimeZone, pages.time_zone: Asia/Shanghai by default on a node
+// whose default language is zh-CN, else UTC), with the zone ("UTC+8").
+//
 // An error of kind gongxu.KindNotFound from a service becomes a 404 page,
+// gongxu.KindInvalid (a malformed address) a 400 page,
 // gongxu.KindUnavailable a 503 page, and any other error a 500 page whose
 // details go to the log and never to the browser.
 //

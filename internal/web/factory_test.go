@@ -62,12 +62,12 @@ func TestFactoryConsole(t *testing.T) {
 	contains(t, "problems", between(t, body, "plan-problems"), "acme-textiles/bamboo-socks has no item in the master data of acme-textiles")
 	contains(t, "planned work", between(t, body, "planned-work"), `<code title="wo:acme-textiles/linen-shirt@2026-01-18">linen-shirt</code>`,
 		`<tr class="late">`, "order-3")
-	contains(t, "planned purchases", between(t, body, "planned-purchases"), `<a href="/orgs/blue-river-cotton">blue-river-cotton</a>`,
+	contains(t, "planned purchases", between(t, body, "planned-purchases"), `<a href="/orgs/blue-river-cotton" title="blue-river-cotton">Blue River Cotton</a>`,
 		`<span class="badge err">overdue</span>`, "merino-fabric")
 
 	neg := between(t, body, "negotiating")
 	contains(t, "negotiating", neg, `id="po-row-7"`, `id="po-row-6"`, `id="po-row-5"`, `id="po-row-4"`,
-		`<a href="/orgs/blue-river-cotton">Blue River Cotton</a>`, `<a href="/orgs/lakeside-dyeworks">Lakeside Dyeworks</a>`, "¥5,265", "awaits the supplier",
+		`<a href="/orgs/blue-river-cotton">Blue River Cotton</a>`, `<a href="/orgs/lakeside-dyeworks">Lakeside Dyeworks</a>`, "¥5,265.00", "awaits the supplier",
 		`<span class="badge status-changes_proposed">changes proposed</span>`, "awaits the factory", "loom maintenance until the 31st")
 	lacks(t, "negotiating", neg, `id="po-row-3"`, `id="po-row-2"`, `id="po-row-1"`)
 	other := between(t, body, "purchase-orders")
@@ -256,10 +256,10 @@ func TestPurchaseOrderPage(t *testing.T) {
 	s, _ := newTestServer(t, f)
 	body := page(t, s, "/purchase-orders/4", http.StatusOK)
 	contains(t, "po 4", body, "<h1>Purchase order #4</h1>", `<span class="badge status-changes_proposed">changes proposed</span>`,
-		`<a href="/orgs/acme-textiles">Acme Textiles</a>`, `to <a href="/orgs/blue-river-cotton">Blue River Cotton</a>`, "¥2,800",
+		`<a href="/orgs/acme-textiles">Acme Textiles</a>`, `to <a href="/orgs/blue-river-cotton">Blue River Cotton</a>`, "¥2,800.00",
 		`id="proposal"`, `<td class="num">100</td>`, `<td class="changed"><time datetime="2026-02-01T00:00:00Z"`,
-		`<td class="num changed">¥27.50</td>`, `<td class="num">¥2,750</td>`,
-		`<span class="badge action-propose">propose</span> by <a href="/orgs/blue-river-cotton">blue-river-cotton</a>`,
+		`<td class="num changed">¥27.50</td>`, `<td class="num">¥2,750.00</td>`,
+		`<span class="badge action-propose">propose</span> by <a href="/orgs/blue-river-cotton" title="blue-river-cotton">Blue River Cotton</a>`,
 		"“loom maintenance until the 31st”", "100 <code>linen-fabric</code> by <time", "Nothing shipped yet.")
 	lacks(t, "po 4", body, `<td class="num changed">100</td>`, "Answer it in the supplier inbox")
 
@@ -292,7 +292,7 @@ func TestPoolProduction(t *testing.T) {
 	body := page(t, s, "/pools/4", http.StatusOK)
 	prod := between(t, body, "production")
 	contains(t, "pool 4", prod, `<a href="/production-orders/3">Production order #3</a> <span class="badge status-in_progress">in progress</span>`,
-		"<dt>Quantity</dt><dd>64</dd>", `<span class="badge err">late</span>`,
+		"<dt>Quantity</dt><dd>64 units</dd>", `<span class="badge err">late</span>`,
 		`<dd id="plan-reason">linen fabric from Blue River Cotton promised for the 16th, a day late</dd>`)
 	lacks(t, "pool 4", prod, "pool-ready")
 	lacks(t, "pool 5", page(t, s, "/pools/5", http.StatusOK), `id="production"`)

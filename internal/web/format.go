@@ -179,8 +179,9 @@ var currencySymbols = map[string]string{"CNY": "¥", "USD": "$", "EUR": "€", "
 // zeroDecimals are the currencies whose minor unit is the unit itself.
 var zeroDecimals = map[string]bool{"JPY": true, "KRW": true, "VND": true, "ISK": true, "CLP": true}
 
-// money formats an amount in minor units of currency for people: "¥1,299.50",
-// "¥89" (whole amounts lose their ".00"), "JPY 1,200", "CHF 12.30".
+// money formats an amount in minor units of currency for people, from the
+// integer alone (no float on the way): "¥1,299.50", "¥89.00", "JPY 1,200",
+// "CHF 12.30". Both languages write it the same way.
 func money(amount gongxu.Amount, currency string) string {
 	sign := ""
 	if amount < 0 {
@@ -193,9 +194,6 @@ func money(amount gongxu.Amount, currency string) string {
 	m := magnitude(int64(amount))
 	if zeroDecimals[currency] {
 		return sign + prefix + digits(m)
-	}
-	if m%100 == 0 {
-		return sign + prefix + digits(m/100)
 	}
 	return fmt.Sprintf("%s%s%s.%02d", sign, prefix, digits(m/100), m%100)
 }

@@ -63,9 +63,9 @@ func TestHubForm(t *testing.T) {
 	}
 	tok := csrfOf(t, body)
 	contains(t, "hub form", body, `<a href="/orgs/hilltown-hub">Hilltown Community Hub</a>`, `<form class="card hub-form" method="post" action="/hub" id="hub-form">`,
-		`<optgroup label="#5 Merino wool jacket · ¥129 per unit escrowed">`,
+		`<optgroup label="#5 Merino wool jacket · ¥129.00 per unit escrowed">`,
 		`<option value="5/m-navy">#5 Merino wool jacket · M / navy (m-navy)</option>`, `<option value="5/l-navy">#5 Merino wool jacket · L / navy (l-navy)</option>`,
-		`<optgroup label="#6 Bamboo socks, 5 pairs · ¥45 per unit escrowed · cases of 10">`,
+		`<optgroup label="#6 Bamboo socks, 5 pairs · ¥45.00 per unit escrowed · cases of 10">`,
 		`<option value="6/" selected>#6 Bamboo socks, 5 pairs</option>`, // preselected by ?pool=6
 		`<a href="/hub" aria-current="page">Hub</a>`, "Signed in as tests")
 	lacks(t, "hub form", body, `value="1/`, `value="2/`, `value="3/`, `value="4/`) // closed pools
@@ -177,7 +177,7 @@ func TestHubRecordsWalkIn(t *testing.T) {
 	leaf := batch.Leaves[0].ID
 	batchTx := sends[1].Result.Hash
 	contains(t, "receipt", body, "<h1>Pledge recorded</h1>", `<p class="leaf-id mono" id="leaf-id">`+leaf+`</p>`,
-		`<a href="/pools/5">#5 Merino wool jacket</a>`, "M / navy (m-navy)", `<dd id="receipt-qty">2</dd>`, "¥258",
+		`<a href="/pools/5">#5 Merino wool jacket</a>`, "M / navy (m-navy)", `<dd id="receipt-qty">2</dd>`, "¥258.00",
 		`href="/txs/`+batchTx+`">`+batchTx+`</a>`, "index 0",
 		`<a id="receipt-link" href="/v1/batches/`+batchTx+`/receipts/0">`, "cash at the hub, deposit")
 	// On the ledger: the pool holds two more units, the hub's account the deposit.
@@ -229,7 +229,7 @@ func TestHubUnpaid(t *testing.T) {
 	if m == nil {
 		t.Fatalf("batch body %s", sends[0].Body)
 	}
-	contains(t, "receipt", body, "not recorded here", "¥900")
+	contains(t, "receipt", body, "not recorded here", "¥900.00")
 	lacks(t, "receipt", body, "<dt>Variant</dt>")
 	// The consumer's page shows the pickup secret the leaf commits to; the
 	// batch never holds it.
@@ -402,7 +402,7 @@ func TestHubRejections(t *testing.T) {
 		t.Fatalf("status %d, sends %+v", res.StatusCode, sends)
 	}
 	contains(t, "batch refused", body, "The network refused the pledge: conflict: "+sends[1].Result.Message+".",
-		"The cash deposit of ¥27,477 was recorded: it stays in Hilltown Community Hub&#39;s account.", "Deposit transaction:",
+		"The cash deposit of ¥27,477.00 was recorded: it stays in Hilltown Community Hub&#39;s account.", "Deposit transaction:",
 		`<option value="5/m-navy" selected>`, `id="paid" checked`)
 	if !strings.Contains(sends[1].Result.Message, "212") {
 		t.Errorf("the refusal %q does not say what room is left", sends[1].Result.Message)
@@ -418,7 +418,7 @@ func TestHubRejections(t *testing.T) {
 	if res.StatusCode != http.StatusUnprocessableEntity || len(f.sent()) != 0 {
 		t.Fatalf("status %d, %d sends", res.StatusCode, len(f.sent()))
 	}
-	contains(t, "deposit refused", body, "The network refused the deposit of ¥258: unauthorized: org hilltown-hub is not a hub; only hubs record deposits. Nothing was recorded.")
+	contains(t, "deposit refused", body, "The network refused the deposit of ¥258.00: unauthorized: org hilltown-hub is not a hub; only hubs record deposits. Nothing was recorded.")
 
 	// The node times out: the page says the pledge may still be committed.
 	f = newSite(t)

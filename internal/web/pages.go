@@ -1,8 +1,11 @@
 package web
 
 import (
+	"cmp"
 	"context"
+	"encoding/hex"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/gongxu-network/gongxu"
@@ -34,6 +37,7 @@ type homeData struct {
 	TotalPower int64
 	Orgs       []gongxu.Org
 	Proposals  []gongxu.Proposal
+	Decided    []gongxu.Proposal // passed, rejected, expired or failed, newest first
 }
 
 func (s *server) live(ctx context.Context) (liveData, error) {
@@ -66,6 +70,16 @@ func (s *server) home(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	var decided []gongxu.Proposal
+	for _, st := range []gongxu.ProposalStatus{gongxu.ProposalPassed, gongxu.ProposalRejected, gongxu.ProposalExpired, gongxu.ProposalFailed} {
+		ps, err := s.members.Proposals(ctx, gongxu.ProposalFilter{Status: st, Limit: homeProposals})
+		if err != nil {
+			return err
+		}
+		decided = append(decided, ps...)
+	}
+	slices.SortFunc(decided, func(a, b gongxu.Proposal) int { return cmp.Compare(b.ID, a.ID) })
+	decided = decided[:min(len(decided), homeProposals)]
 	names := make(map[gongxu.OrgID]string, len(orgs))
 	for _, o := range orgs {
 		names[o.ID] = o.Name
@@ -81,11 +95,24 @@ func (s *server) home(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, "home", view{
 		Title:   "Network",
 		Section: "network",
-		Content: homeData{Recalls: s.homeRecalls(ctx, names), Live: live, Validators: rows, TotalPower: total, Orgs: orgs, Proposals: props},
+		Content: homeData{Recalls: s.homeRecalls(ctx, names), Live: live, Validators: rows, TotalPower: total, Orgs: orgs, Proposals: props, Decided: decided},
 	})
 }
 
 // liveFragment is the live section of the home page alone, for htmx.
+// orgName is the name of the member org id, or its id when it has none
+// (not, or no longer, a member; or the read model failed).
+func (s *server) orgName(id gongxu.OrgID) string {
+	if id.Validate() != nil {
+		return string(id)
+	}
+	o, err := s.members.Org(context.Background(), id)
+	if err != nil || o.Name == "" {
+		return string(id)
+	}
+	return o.Name
+}
+
 func (s *server) liveFragment(w http.ResponseWriter, r *http.Request) error {
 	live, err := s.live(r.Context())
 	if err != nil {
@@ -135,13 +162,16 @@ func (s *server) tx(w http.ResponseWriter, r *http.Request) error {
 	if hash == "" || len(hash) > 128 {
 		return missing
 	}
+	if _, err := hex.DecodeString(hash); err != nil {
+		return missing // not a hash at all: "/txs/zz"
+	}
 	tx, err := s.txs.Tx(r.Context(), hash)
 	if gongxu.ErrorKind(err) == gongxu.KindNotFound {
 		return missing
 	} else if err != nil {
 		return err
 	}
-	return s.render(w, r, "tx", view{Title: "Transaction " + shortKey(tx.Hash), Section: "network", Content: tx})
+	return s.render(w, r, "tx", view{Title: s.langs.pick(r).T("Transaction %s", shortKey(tx.Hash)), Section: "network", Content: tx})
 }
 
 type proposalData struct {
@@ -183,5 +213,5 @@ func (s *server) proposal(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	return s.render(w, r, "proposal", view{Title: "Proposal " + raw, Section: "network", Content: d})
+	return s.render(w, r, "proposal", view{Title: s.langs.pick(r).T("Proposal #%d", id), Section: "network", Content: d})
 }

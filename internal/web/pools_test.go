@@ -21,15 +21,15 @@ func TestPoolsPage(t *testing.T) {
 		`hx-get="/fragments/pools" hx-trigger="every 5s"`,
 		`<article class="card pool-card" id="pool-5">`, `<a href="/pools/5">Merino wool jacket</a>`,
 		`<a href="/orgs/acme-textiles">Acme Textiles</a>`,
-		`<strong class="price-now">¥99</strong>`, `<span class="more">12 more for ¥89</span>`,
+		`<strong class="price-now">¥99.00</strong>`, `<span class="more">12 more units for ¥89.00</span>`,
 		`aria-label="MOQ reached · 88 of 300 cap"`, `<dd class="total">88</dd>`, `<dd class="pledges">31</dd>`,
-		`<svg class="ladder"`, "Price tiers: ¥129 from 1, ¥99 from 50, ¥89 from 100, ¥79 from 200. 88 pledged: tier 2 of 4.",
+		`<svg class="ladder"`, "Price tiers: ¥129.00 from 1, ¥99.00 from 50, ¥89.00 from 100, ¥79.00 from 200. 88 pledged: tier 2 of 4.",
 		// Pool 6 is short of its MOQ, and its next tier is its MOQ.
 		`aria-label="40 of 200 to reach the MOQ"`, `<dd class="to-moq">160 <span class="muted">of 200</span></dd>`,
-		`<span class="more">160 more for ¥39</span>`,
+		`<span class="more">160 more units for ¥39.00</span>`,
 		// Time left counts from the latest block (08:00:41), not from the clock (a minute later).
 		">2 days 5 h left<", ">5 h 0 min left<",
-		"Recently closed", `id="pool-3"`, `<span class="badge status-settled">settled</span>`, "¥139</strong> <span class=\"muted\">per unit, final",
+		"Recently closed", `id="pool-3"`, `<span class="badge status-settled">settled</span>`, "¥139.00</strong> <span class=\"muted\">per unit, final",
 		`id="pool-2"`, `status-failed`, `id="pool-1"`, `status-ready`, `id="pool-4"`, `status-in_production`,
 	)
 	// Open pools first, closing soonest first; then closed ones, the latest
@@ -44,7 +44,7 @@ func TestPoolsPage(t *testing.T) {
 		}
 		last = i
 	}
-	lacks(t, "closed pools", body, "more for ¥79") // a closed pool's card offers no next tier
+	lacks(t, "closed pools", body, "more for ¥79.00") // a closed pool's card offers no next tier
 }
 
 func TestPoolsFragment(t *testing.T) {
@@ -60,7 +60,7 @@ func TestPoolsFragment(t *testing.T) {
 	// A batch of 13 units lands in pool 5.
 	f.w.SendBatch(inproc.Lakeside, poolOpen, inproc.Consumers(inproc.Lakeside, poolOpen, 9, []int64{6, 7}, []string{"m-navy", "l-navy"}))
 	_, body = do(t, s, "GET", "/fragments/pools", "HX-Request", "true")
-	contains(t, "fragment after a batch", body, `<dd class="total">101</dd>`, `<strong class="price-now">¥89</strong>`, "99 more for ¥79")
+	contains(t, "fragment after a batch", body, `<dd class="total">101</dd>`, `<strong class="price-now">¥89.00</strong>`, "99 more units for ¥79.00")
 }
 
 func TestPoolPage(t *testing.T) {
@@ -70,12 +70,12 @@ func TestPoolPage(t *testing.T) {
 	batches := f.w.Batches[poolOpen][inproc.Hilltown]
 	contains(t, "pool page", body,
 		"<h1>Merino wool jacket</h1>", "<title>Merino wool jacket · gongxu</title>", "<code>acme-textiles/merino-jacket</code>",
-		`<span class="more">12 more for ¥89</span>`, ">2 days 5 h left<",
+		`<span class="more">12 more units for ¥89.00</span>`, ">2 days 5 h left<",
 		// the tier table, the current tier highlighted
 		`<tr class="current">
 <td class="num">2</td>
 <td class="num">50</td>
-<td class="num">¥99</td>
+<td class="num">¥99.00</td>
 <td class="num">23%</td>
 <td><span class="badge ok">current</span></td>`,
 		`<tr class="reached">`,
@@ -85,11 +85,11 @@ func TestPoolPage(t *testing.T) {
 		`<a href="/orgs/hilltown-hub">Hilltown Community Hub</a>`, "L / navy (l-navy) 20 · M / navy (m-navy) 40",
 		`<a href="/orgs/lakeside-corner">Lakeside Corner Shop</a>`, "M / navy (m-navy) 28", "Any member hub may gather pledges",
 		// batches
-		`href="/txs/`+batches[0].Tx+`"`, `href="/txs/`+batches[1].Tx+`"`, "Hub batches <span class=\"count\">3 · 31 pledges</span>", "¥5,805",
+		`href="/txs/`+batches[0].Tx+`"`, `href="/txs/`+batches[1].Tx+`"`, "Hub batches <span class=\"count\">3 · 31 pledges</span>", "¥5,805.00",
 		// history, money and terms
 		`<span class="badge status-open">open</span> <time datetime="2026-01-19T09:00:05Z">19 Jan 2026 09:00 UTC</time>`, "opened by acme-textiles",
 		"minimum batch reached: 60 units pledged",
-		`<dd id="escrowed">¥11,352</dd>`, `<dd id="captured">¥0</dd>`,
+		`<dd id="escrowed">¥11,352.00</dd>`, `<dd id="captured">¥0.00</dd>`,
 		"Made in Ningbo within 21 days of the close.\nFree exchange of sizes at the hub.",
 		"M / navy (m-navy), L / navy (l-navy)", "(212 left)", "Locked from",
 		`href="/hub?pool=5"`,
@@ -107,8 +107,8 @@ func TestPoolPage(t *testing.T) {
 	contains(t, "awarded pool", body, `<span class="badge status-settled">settled</span>`,
 		"awarded from request for quote 1 with 64 units: minimum batch of 64 met, unit price 13900 (tier 1)",
 		"production started by acme-textiles", "every hub confirmed its delivery",
-		`<dd id="released">¥8,896</dd>`, `awarded from <a href="/rfqs/1">request #1</a>`, `<span class="badge ok">delivered</span>`,
-		"Final price</dt><dd>¥139")
+		`<dd id="released">¥8,896.00</dd>`, `awarded from <a href="/rfqs/1">request #1</a>`, `<span class="badge ok">delivered</span>`,
+		"Final price</dt><dd>¥139.00")
 	lacks(t, "awarded pool", body, "/hub?pool=3", "more for")
 
 	// Pool 1: shipped to Hilltown from the jacket lot, delivered, partly
@@ -121,7 +121,7 @@ func TestPoolPage(t *testing.T) {
 	if n := strings.Count(hubs, "not yet"); n != 2 {
 		t.Errorf("pool 1: %d \"not yet\", want 2 (Lakeside's share neither shipped nor delivered)\n%s", n, hubs)
 	}
-	contains(t, "ready pool", body, `<span class="badge status-ready">ready</span>`, `<dd id="captured">¥2,772</dd>`, "Final price</dt><dd>¥99")
+	contains(t, "ready pool", body, `<span class="badge status-ready">ready</span>`, `<dd id="captured">¥2,772.00</dd>`, "Final price</dt><dd>¥99.00")
 
 	for _, target := range []string{"/pools/999", "/pools/abc", "/pools/0", "/pools/-1"} {
 		body := page(t, s, target, http.StatusNotFound)
@@ -178,7 +178,7 @@ func TestRFQPages(t *testing.T) {
 	s, _ := newTestServer(t, f)
 	body := page(t, s, "/rfqs", http.StatusOK)
 	contains(t, "rfqs page", body, "<h1>Requests for quote</h1>", `<a href="/rfqs" aria-current="page">Requests</a>`,
-		`<a href="/rfqs/2">School uniforms for Hilltown primary</a>`, "400 piece", "¥65",
+		`<a href="/rfqs/2">School uniforms for Hilltown primary</a>`, "400 piece", "¥65.00",
 		`<a href="/rfqs/1">Linen shirts</a>`, `<span class="badge status-awarded">awarded</span>`)
 	if strings.Index(body, "/rfqs/2") > strings.Index(body, "/rfqs/1") {
 		t.Error("open requests come first")
@@ -190,7 +190,7 @@ func TestRFQPages(t *testing.T) {
 	lacks(t, "open rfq", body, "eligible")
 
 	body = page(t, s, "/rfqs/1", http.StatusOK)
-	contains(t, "awarded rfq", body, "<td class=\"num\">¥139</td>\n<td class=\"num\">64</td>\n<td class=\"num\">14 days</td>",
+	contains(t, "awarded rfq", body, "<td class=\"num\">¥139.00</td>\n<td class=\"num\">64 piece</td>\n<td class=\"num\">14 days</td>",
 		`<span class="badge ok">eligible</span>`, `<span class="badge err">above max price</span>`, `<a href="/pools/3">pool #3</a>`)
 	lacks(t, "awarded rfq", body, `class="badge sealed"`, `id="rfq-phase"`)
 

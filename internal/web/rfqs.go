@@ -73,13 +73,14 @@ func (s *server) rfq(w http.ResponseWriter, r *http.Request) error {
 	}
 	d := rfqData{Q: q, Bids: bids, Now: now}
 	if q.Status == gongxu.RFQOpen && now > 0 {
+		l := s.langs.pick(r)
 		switch {
 		case now < q.BidDeadline:
-			d.Phase = "Bidding: factories send sealed bids until " + msHuman(q.BidDeadline) + " (" + timeLeft(q.BidDeadline, now) + ")."
+			d.Phase = l.T("Bidding: factories send sealed bids until %s (%s).", l.msHuman(q.BidDeadline), l.timeLeft(q.BidDeadline, now))
 		case now < q.RevealDeadline:
-			d.Phase = "Revealing: bidders open their sealed bids until " + msHuman(q.RevealDeadline) + " (" + timeLeft(q.RevealDeadline, now) + ")."
+			d.Phase = l.T("Revealing: bidders open their sealed bids until %s (%s).", l.msHuman(q.RevealDeadline), l.timeLeft(q.RevealDeadline, now))
 		default:
-			d.Phase = "Awaiting the requester's award."
+			d.Phase = l.T("Awaiting the requester's award.")
 		}
 	}
 	return s.render(w, r, "rfq", view{Title: q.Title, Section: "rfqs", Content: d})

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gongxu-network/gongxu"
 )
@@ -17,6 +18,43 @@ import (
 
 // maxReason is the longest reason the ledger takes, in bytes.
 const maxReason = 200
+
+// Bounds of what a supplier may propose: a unit price of at most
+// 100,000,000 in the currency's major unit (¥100,000,000.00), and dates
+// from today (UTC, the day of the latest block: pages keep no clock of their
+// own) to maxAheadYears ahead. Dates the order already has are taken as
+// they are.
+const (
+	maxUnitPriceMajor = 100_000_000
+	maxAheadYears     = 10
+)
+
+// maxUnitPrice is the bound on a unit price in minor units of a currency
+// with scale decimals.
+func maxUnitPrice(scale int) int64 {
+	n := int64(maxUnitPriceMajor)
+	for range scale {
+		n *= 10
+	}
+	return n
+}
+
+// checkDate says why a date people chose (unix ms) is not one an order can
+// have at block time now (unix ms; 0: unknown, nothing is checked): before
+// today or too far ahead; "" when it is fine.
+func checkDate(date, now int64) string {
+	if now <= 0 {
+		return ""
+	}
+	today := msTime(now).Truncate(24 * time.Hour)
+	switch t := msTime(date); {
+	case t.Before(today):
+		return fmt.Sprintf("is in the past (today is %s)", today.Format(dayLayout))
+	case t.After(today.AddDate(maxAheadYears, 0, 0)):
+		return fmt.Sprintf("is more than %d years ahead", maxAheadYears)
+	}
+	return ""
+}
 
 // The supplier's answers, as the form names them.
 const (
@@ -171,6 +209,10 @@ func (s *server) supplierSubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	c := &d.Inbox[i]
 	c.Open = action
+	now, err := s.latestBlock(r.Context())
+	if err != nil {
+		return err
+	}
 	refuse := func(format string, args ...any) error {
 		c.Error = fmt.Sprintf(format, args...)
 		return page(http.StatusUnprocessableEntity)
@@ -193,6 +235,9 @@ func (s *server) supplierSubmit(w http.ResponseWriter, r *http.Request) error {
 				var ok bool
 				if date, ok = parseDay(l.Promised, l.POLine.Date); !ok {
 					return refuse("Line %d: the promised date must be a date (YYYY-MM-DD), not %q.", l.N, l.Promised)
+				}
+				if why := checkDate(date, now); why != "" && date != l.POLine.Date {
+					return refuse("Line %d: the promised date %s %s.", l.N, l.Promised, why)
 				}
 			}
 			changed = changed || date != l.POLine.Date
@@ -235,9 +280,16 @@ func (s *server) supplierSubmit(w http.ResponseWriter, r *http.Request) error {
 			if !ok {
 				return refuse("Line %d: the date must be a date (YYYY-MM-DD), not %q.", l.N, l.Date)
 			}
+			if why := checkDate(date, now); why != "" && date != l.POLine.Date {
+				return refuse("Line %d: the date %s %s.", l.N, l.Date, why)
+			}
 			price, ok := parseDecimal(l.Price, scale)
 			if !ok || price <= 0 {
 				return refuse("Line %d: the unit price must be a positive amount of %s (up to %d decimals), not %q.", l.N, c.Currency, scale, l.Price)
+			}
+			if bound := maxUnitPrice(scale); price > bound {
+				return refuse("Line %d: the unit price %s is more than %s per unit: check the amount.", l.N,
+					money(gongxu.Amount(price), c.Currency), money(gongxu.Amount(bound), c.Currency))
 			}
 			nl := gongxu.POLine{Item: l.Item, Qty: gongxu.Qty(qty), Date: date, UnitPrice: gongxu.Amount(price)}
 			changed = changed || nl != l.POLine
@@ -295,9 +347,6 @@ func (s *server) notAwaiting(r *http.Request, org gongxu.Org, raw string) (strin
 		return fmt.Sprintf("Purchase order %d is %s: only a sent order awaits your answer.", id, statusLabel(po.Status)), nil
 	}
 }
-
-// statusLabel writes a status for people: "changes_proposed" → "changes proposed".
-func statusLabel(v any) string { return strings.ReplaceAll(fmt.Sprint(v), "_", " ") }
 
 type poData struct {
 	PO          gongxu.PurchaseOrder

@@ -354,17 +354,6 @@ func (s *server) verify(ctx context.Context, v *stepView) {
 	}
 }
 
-// pluralOf is plural for templates, of any integer.
-func pluralOf(n any, unit string) string {
-	switch v := n.(type) {
-	case int:
-		return plural(int64(v), unit)
-	case int64:
-		return plural(v, unit)
-	}
-	return fmt.Sprint(n) + " " + unit + "s"
-}
-
 // boolInt is 1 for true, 0 for false.
 func boolInt(b bool) int {
 	if b {

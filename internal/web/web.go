@@ -14,6 +14,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -76,6 +77,15 @@ type Config struct {
 	// Merkle proof of its batch, so that the provenance page checks each
 	// step against its anchor; nil: the page checks nothing and says so.
 	TraceProof TraceProofFunc
+
+	// Language is the pages' language for people who have not chosen one
+	// with the switch (a cookie) and whose browser asks for neither
+	// English nor Chinese (Accept-Language): "en" (the default) or
+	// "zh-CN".
+	Language string
+	// TimeZone is the IANA name of the time zone the pages write dates and
+	// times in; "": Asia/Shanghai when Language is zh-CN, else UTC.
+	TimeZone string
 }
 
 // ProgressPoint is a pool's total at a block time (unix ms), one point of its
@@ -135,6 +145,9 @@ type ProgressFunc func(ctx context.Context, pool uint64) ([]ProgressPoint, error
 //	GET /signin           sign in with an API token of the node (Tokens);
 //	POST /signin          the session's cookie is HttpOnly, SameSite=Strict
 //	POST /signout         end the session
+//	GET /lang?to=LANG&back=PATH  the language switch: remembers en or
+//	                      zh-CN in a cookie and goes back to PATH
+//	GET /favicon.ico      the site's icon
 //	GET /static/{path}    embedded assets
 //
 // Any other path gets a 404 page. The handler is meant to be mounted at the
@@ -162,15 +175,16 @@ type server struct {
 	proofs  TraceProofFunc           // nil: trace steps are not checked
 	log     *slog.Logger
 
+	langs       *locales    // the pages' languages
 	sessions    *sessions   // signed-in browsers
 	hosts       hostMatcher // this node's names
 	remoteForms bool        // forms from other machines too
 	now         func() time.Time
 	nav         []navItem
 
-	pages  map[string]*template.Template // page name → layout + partials + page
-	frags  *template.Template            // partials only, for htmx fragments
-	assets map[string]asset              // path under static/ → asset
+	pages  map[string]map[string]*template.Template // language → page name → layout + partials + page
+	frags  map[string]*template.Template            // language → partials only, for htmx fragments
+	assets map[string]asset                         // path under static/ → asset
 	mux    *http.ServeMux
 }
 
@@ -188,7 +202,7 @@ var pageNames = []string{"home", "org", "tx", "proposal", "error", "pools", "poo
 // navItem is one entry of the navigation bar. Section pages (Pools,
 // Production, Trace) add theirs in navFor.
 type navItem struct {
-	Name    string
+	Name    string // a message key
 	Path    string
 	Section string
 }
@@ -219,8 +233,10 @@ func navFor(cfg Config) []navItem {
 
 // view is what the layout renders: the page's own data is Content.
 type view struct {
-	Title   string
-	Section string // the navItem.Section that is current
+	Lang    *locale    // the language of the page
+	Switch  langSwitch // the link to the other language
+	Title   string     // a message key, or text already in Lang
+	Section string     // the navItem.Section that is current
 	Nav     []navItem
 	Content any
 
@@ -252,9 +268,15 @@ func newServer(cfg Config, now func() time.Time) (*server, error) {
 		hosts:       newHostMatcher(cfg.Hosts),
 		remoteForms: cfg.RemoteForms,
 		nav:         navFor(cfg),
-		pages:       make(map[string]*template.Template),
+		pages:       make(map[string]map[string]*template.Template),
+		frags:       make(map[string]*template.Template),
 		assets:      make(map[string]asset),
 	}
+	langs, err := newLocales(cfg.Language, cfg.TimeZone)
+	if err != nil {
+		return nil, err
+	}
+	s.langs = langs
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -287,56 +309,73 @@ func (s *server) loadAssets() error {
 	})
 }
 
+// parseTemplates parses the templates once per language: their functions
+// (T, money, dates …) write in it.
 func (s *server) parseTemplates() error {
-	base, err := template.New("").Funcs(s.funcMap()).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", "templates/pool_partials.html",
+	for code, l := range s.langs.byCode {
+		if err := s.parseTemplatesIn(code, l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *server) parseTemplatesIn(code string, l *locale) error {
+	base, err := template.New("").Funcs(s.funcMap(l)).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", "templates/pool_partials.html",
 		"templates/production_partials.html", "templates/trace_partials.html")
 	if err != nil {
 		return fmt.Errorf("web: parse layout: %w", err)
 	}
-	s.frags = base
+	s.frags[code] = base
+	s.pages[code] = make(map[string]*template.Template)
 	for _, name := range pageNames {
 		t, err := template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".html")
 		if err != nil {
 			return fmt.Errorf("web: parse page %s: %w", name, err)
 		}
-		s.pages[name] = t
+		s.pages[code][name] = t
 	}
 	return nil
 }
 
-func (s *server) funcMap() template.FuncMap {
+func (s *server) funcMap(l *locale) template.FuncMap {
 	return template.FuncMap{
+		"T":      l.T,
+		"maybe":  l.maybe,
+		"lang":   func() string { return l.Code },
+		"count":  l.count,
 		"static": s.staticURL,
 		"short":  func(v any) string { return shortKey(fmt.Sprint(v)) },
 		"str":    func(v any) string { return fmt.Sprint(v) },
 		// Times: block times are unix ms (proposals) or RFC 3339 (status, txs).
 		"msRFC3339": msRFC3339,
-		"msHuman":   msHuman,
-		"msAgo":     func(ms int64) string { return relative(msTime(ms), s.now()) },
+		"msHuman":   l.msHuman,
+		"msAgo":     func(ms int64) string { return l.relative(msTime(ms), s.now()) },
 		"rfcUTC":    rfcUTC,
-		"rfcHuman":  rfcHuman,
+		"rfcHuman":  l.rfcHuman,
 		"rfcAgo": func(v string) string {
 			t, ok := parseRFC3339(v)
 			if !ok {
 				return ""
 			}
-			return relative(t, s.now())
+			return l.relative(t, s.now())
 		},
 		"orgPath":      orgPath,
+		"orgName":      s.orgName,
 		"poolPath":     poolPath,
 		"rfqPath":      rfqPath,
 		"money":        moneyArg,
 		"num":          numArg,
-		"timeLeft":     timeLeft,
+		"timeLeft":     l.timeLeft,
 		"sub":          func(a, b int64) int64 { return a - b },
 		"txPath":       txPath,
 		"proposalPath": proposalPath,
 		"needed":       votesNeeded,
 		"qty":          qtyString,
-		"label":        statusLabel,
+		"label":        l.label,
 		"itemLabel":    itemLabel,
 		"cardOf":       func(c poCard, csrf string) pocardView { return pocardView{Card: c, CSRF: csrf} },
-		"day":          msDay,
+		"day":          l.msDay,
 		"dateValue":    dayInput,
 		"orderPath":    orderPath,
 		"poPath":       poPath,
@@ -350,10 +389,10 @@ func (s *server) funcMap() template.FuncMap {
 		"eventType":    eventTypeLabel,
 		"shortEvent":   shortEvent,
 		"pledgeLabel":  pledgeLabel,
-		"plural":       pluralOf,
+		"plural":       func(n any, unit string) string { return pluralIn(l, n, unit) },
 		"voteBar": func(p gongxu.Proposal) template.HTML {
 			need := votesNeeded(p.Electors)
-			return ProgressBar(int64(len(p.Yes)), int64(need), fmt.Sprintf("%d of %d yes votes needed", len(p.Yes), need))
+			return ProgressBar(int64(len(p.Yes)), int64(need), l.T("%d of %d yes votes needed", len(p.Yes), need))
 		},
 	}
 }
@@ -406,6 +445,8 @@ func (s *server) routes() {
 	m.Handle("POST /signin", s.handle(s.signinSubmit))
 	m.Handle("POST /signout", s.handle(s.signoutSubmit))
 	m.HandleFunc("GET /static/{path...}", s.static)
+	m.HandleFunc("GET /favicon.ico", s.favicon)
+	m.Handle("GET /lang", s.handle(s.setLang))
 	m.HandleFunc("/", s.unknown)
 	s.mux = m
 }
@@ -427,10 +468,24 @@ func (s *server) handle(h func(http.ResponseWriter, *http.Request) error) http.H
 	})
 }
 
-// notFound is the error a handler returns for an unknown id; msg is shown.
+// notFound is the error a handler returns for an unknown id; its message,
+// a message key and its arguments, is shown in the page's language.
 func notFound(format string, args ...any) error {
-	return gongxu.Errorf(gongxu.KindNotFound, format, args...)
+	return &pageErr{kind: gongxu.KindNotFound, key: format, args: args}
 }
+
+// pageErr is an error of kind whose message is written for people: a
+// message key and its arguments.
+type pageErr struct {
+	kind gongxu.Kind
+	key  string
+	args []any
+}
+
+func (e *pageErr) Error() string { return fmt.Sprintf(e.key, e.args...) }
+
+// Unwrap makes it a *gongxu.Error of its kind, for gongxu.ErrorKind.
+func (e *pageErr) Unwrap() error { return &gongxu.Error{Kind: e.kind, Msg: e.Error()} }
 
 // fail renders the error page for err. Only messages of KindNotFound, which
 // handlers write for people, reach the browser; other details go to the log.
@@ -441,11 +496,25 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	switch gongxu.ErrorKind(err) {
 	case gongxu.KindNotFound:
 		var e *gongxu.Error
-		msg := "There is nothing at this address."
-		if errors.As(err, &e) && e.Err == nil {
+		var pe *pageErr
+		msg := s.langs.pick(r).T("There is nothing at this address.")
+		if errors.As(err, &pe) {
+			l := s.langs.pick(r)
+			args := slices.Clone(pe.args)
+			for i, a := range args {
+				if w, ok := a.(string); ok {
+					args[i] = l.maybe(w) // "production order" in parseID's message
+				}
+			}
+			msg = l.T(pe.key, args...)
+		} else if errors.As(err, &e) && e.Err == nil {
 			msg = e.Msg
 		}
 		s.problem(w, r, http.StatusNotFound, "Not found", msg)
+	case gongxu.KindInvalid:
+		// A malformed address: the services refused what the path holds.
+		s.log.Info("web: bad request", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.problem(w, r, http.StatusBadRequest, "Bad request", "This address is not one the pages can read.")
 	case gongxu.KindUnavailable:
 		s.log.Warn("web: service unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
 		s.problem(w, r, http.StatusServiceUnavailable, "Not ready yet",
@@ -472,10 +541,12 @@ func (s *server) problem(w http.ResponseWriter, r *http.Request, status int, hea
 
 // problemLink is problem with a link to where to go next.
 func (s *server) problemLink(w http.ResponseWriter, r *http.Request, status int, heading, msg, link, text string) {
+	l := s.langs.pick(r)
+	heading, msg, text = l.maybe(heading), l.maybe(msg), l.maybe(text)
 	v := view{Title: heading, Content: problemData{Status: status, Heading: heading, Message: msg, Link: link, LinkText: text}}
 	s.frame(r, &v)
 	var buf bytes.Buffer
-	if err := s.pages["error"].ExecuteTemplate(&buf, "layout", v); err != nil {
+	if err := s.pages[v.Lang.Code]["error"].ExecuteTemplate(&buf, "layout", v); err != nil {
 		s.log.Error("web: error page failed", "err", err)
 		http.Error(w, http.StatusText(status), status)
 		return
@@ -493,7 +564,7 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, name string, v v
 func (s *server) renderStatus(w http.ResponseWriter, r *http.Request, status int, name string, v view) error {
 	s.frame(r, &v)
 	var buf bytes.Buffer
-	if err := s.pages[name].ExecuteTemplate(&buf, "layout", v); err != nil {
+	if err := s.pages[v.Lang.Code][name].ExecuteTemplate(&buf, "layout", v); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
 	s.write(w, r, status, buf.Bytes())
@@ -503,6 +574,8 @@ func (s *server) renderStatus(w http.ResponseWriter, r *http.Request, status int
 // frame fills what the layout shows around every page: the navigation and
 // who is signed in.
 func (s *server) frame(r *http.Request, v *view) {
+	v.Lang = s.langs.pick(r)
+	v.Switch = switchFor(v.Lang, r)
 	v.Nav = s.nav
 	v.SignIn = s.sessions.tokens != nil
 	if sess := s.sessionOf(r); sess != nil {
@@ -513,7 +586,7 @@ func (s *server) frame(r *http.Request, v *view) {
 // fragment renders one partial template without the layout, for htmx.
 func (s *server) fragment(w http.ResponseWriter, r *http.Request, name string, data any) error {
 	var buf bytes.Buffer
-	if err := s.frags.ExecuteTemplate(&buf, name, data); err != nil {
+	if err := s.frags[s.langs.pick(r).Code].ExecuteTemplate(&buf, name, data); err != nil {
 		return fmt.Errorf("render fragment %s: %w", name, err)
 	}
 	s.write(w, r, http.StatusOK, buf.Bytes())
@@ -523,6 +596,8 @@ func (s *server) fragment(w http.ResponseWriter, r *http.Request, name string, d
 func (s *server) write(w http.ResponseWriter, r *http.Request, status int, body []byte) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Language", s.langs.pick(r).Code)
+	h.Add("Vary", "Accept-Language, Cookie")
 	if h.Get("Cache-Control") == "" {
 		h.Set("Cache-Control", "no-cache")
 	}
@@ -550,6 +625,16 @@ func (s *server) static(w http.ResponseWriter, r *http.Request) {
 		h.Set("Cache-Control", "no-cache")
 	}
 	http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(a.body))
+}
+
+// favicon is the site's icon at the address browsers ask for it.
+func (s *server) favicon(w http.ResponseWriter, r *http.Request) {
+	a := s.assets["favicon.ico"]
+	h := w.Header()
+	h.Set("Content-Type", "image/x-icon")
+	h.Set("ETag", `"`+a.version+`"`)
+	h.Set("Cache-Control", "public, max-age=86400")
+	http.ServeContent(w, r, "favicon.ico", time.Time{}, bytes.NewReader(a.body))
 }
 
 // unknown answers every path that no page has.

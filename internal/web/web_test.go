@@ -201,7 +201,10 @@ func TestHome(t *testing.T) {
 	contains(t, "proposals", body,
 		`<a href="/proposals/3">Admit Riverside Shop</a>`, "2 yes · 1 no · needs 5 of 7",
 		`aria-label="2 of 5 yes votes needed"`, "29 Jan 2026 07:59 UTC", "in 6 days")
-	lacks(t, "home", body, "Raise the per-block quota") // passed, not open
+	lacks(t, "open proposals", between(t, body, "proposals"), "Raise the per-block quota") // passed, not open
+	// Decided proposals stay reachable: listed with their status, linked.
+	contains(t, "decided proposals", between(t, body, "decided"), `<a href="/proposals/2">Raise the per-block quota</a>`,
+		`<span class="badge status-passed">passed</span>`)
 	contains(t, "layout", body, `<a href="/" aria-current="page">Network</a>`, "<title>Network · gongxu</title>")
 }
 
@@ -257,7 +260,7 @@ func TestTxPage(t *testing.T) {
 	s, _ := newTestServer(t, f)
 	tx := f.tx(t, f.w.RiversideVote)
 	body := page(t, s, "/txs/"+tx.Hash, http.StatusOK)
-	contains(t, "tx page", body, tx.Hash, "<code>member/vote</code>", `<a href="/orgs/blue-river-cotton">blue-river-cotton</a>`,
+	contains(t, "tx page", body, tx.Hash, "<code>member/vote</code>", `<a href="/orgs/blue-river-cotton" title="blue-river-cotton">Blue River Cotton</a>`,
 		"<h3>member.proposal</h3>", `<dt>status</dt><dd class="mono">open</dd>`, "Events <span class=\"count\">1</span>")
 
 	body = page(t, s, "/txs/"+f.w.RepeatedVote, http.StatusOK)
@@ -271,8 +274,8 @@ func TestProposalPage(t *testing.T) {
 	contains(t, "proposal page", body,
 		"<h1>Admit Riverside Shop</h1>", `<span class="badge status-open">open</span>`,
 		"2 yes and 1 no of 7 member organizations", "5 yes votes.",
-		`<ul id="votes-yes"><li><a href="/orgs/acme-textiles">acme-textiles</a></li><li><a href="/orgs/blue-river-cotton">blue-river-cotton</a></li></ul>`,
-		`<ul id="votes-no"><li><a href="/orgs/hilltown-hub">hilltown-hub</a></li></ul>`,
+		`<ul id="votes-yes"><li><a href="/orgs/acme-textiles" title="acme-textiles">Acme Textiles</a></li><li><a href="/orgs/blue-river-cotton" title="blue-river-cotton">Blue River Cotton</a></li></ul>`,
+		`<ul id="votes-no"><li><a href="/orgs/hilltown-hub" title="hilltown-hub">Hilltown Community Hub</a></li></ul>`,
 		`<li><a href="/orgs/swift-logistics">Swift Logistics</a></li>`, `<ul id="votes-pending">`,
 		"Riverside Shop <code>riverside-shop</code>", "<svg class=\"bar\"")
 
