@@ -177,7 +177,7 @@ func TestHubRecordsWalkIn(t *testing.T) {
 	leaf := batch.Leaves[0].ID
 	batchTx := sends[1].Result.Hash
 	contains(t, "receipt", body, "<h1>Pledge recorded</h1>", `<p class="leaf-id mono" id="leaf-id">`+leaf+`</p>`,
-		`<a href="/pools/5">#5 Merino wool jacket</a>`, "M / navy (m-navy)", `<dd id="receipt-qty">2</dd>`, "¥258.00",
+		`<a href="/pools/5">#5 Merino wool jacket</a>`, "M / navy (m-navy)", `<dd id="receipt-qty">2 units</dd>`, "¥258.00",
 		`href="/txs/`+batchTx+`">`+batchTx+`</a>`, "index 0",
 		`<a id="receipt-link" href="/v1/batches/`+batchTx+`/receipts/0">`, "cash at the hub, deposit")
 	// On the ledger: the pool holds two more units, the hub's account the deposit.

@@ -31,6 +31,13 @@ var statusWords = map[string]string{
 	"awarded":          "awarded",
 	"expired":          "expired",
 	"passed":           "passed",
+	// Steps of a purchase order's negotiation (gongxu.PONegotiation.Action).
+	"accept":        "accept",
+	"reject":        "reject",
+	"propose":       "propose",
+	"decide_accept": "decide accept",
+	"decide_reject": "decide reject",
+	"cancel":        "cancel",
 	// Proposal kinds (gongxu.ProposalKind).
 	"admit_org":             "admit an organization",
 	"remove_org":            "remove an organization",

@@ -654,7 +654,7 @@ func TestRecallBanners(t *testing.T) {
 	// The hub's node: the recall reaches its pool 1.
 	body := page(t, s, "/", http.StatusOK)
 	banner := span(body, `<div class="alert recall-banner" id="recall-banner-2" role="alert">`, "</div>")
-	contains(t, "home banner", banner, "<strong>Recall #2:</strong>", `<a href="/pools/1">pool #1</a>, where this node's hub gathered pledges`,
+	contains(t, "home banner", banner, "<strong>Recall #2:</strong>", `<a href="/pools/1">pool #1</a>, where this node&#39;s hub gathered pledges`,
 		`<a href="/recalls/2">See what it reaches, per hub</a>`, "&lt;b&gt;do not wash&lt;/b&gt;")
 	lacks(t, "home", body, "recall-banner-1") // reaches no pool
 	body = page(t, s, "/pools/1", http.StatusOK)
