@@ -38,7 +38,7 @@ func TestFactoryConsole(t *testing.T) {
 	body := page(t, s, "/factory", http.StatusOK)
 	contains(t, "factory console", body,
 		"<title>Factory · Acme Textiles · gongxu</title>", `<a href="/factory" aria-current="page">Factory</a>`, `<a href="/supplier">Supplier</a>`,
-		"<h1>Acme Textiles</h1>", "this node's organization")
+		"<h1>Acme Textiles</h1>", "this node&#39;s organization")
 	lacks(t, "own console", body, "viewed read-only")
 
 	orders := between(t, body, "orders")

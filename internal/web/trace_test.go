@@ -507,7 +507,7 @@ func TestRecallPage(t *testing.T) {
 		`<dd class="goods-delivery"><span class="badge ok">delivered</span>`,
 		`<dd class="goods-left"><strong>55 units still at the hub</strong>: hold them, do not hand them out.</dd>`,
 		`<h4>Already picked up: contact these consumers <span class="count">2</span></h4>`,
-		"The ledger names each by their pledge, never by the person: look the pledge up in the hub's own records",
+		"The ledger names each by their pledge, never by the person: look the pledge up in the hub&#39;s own records",
 		`<td class="wrap-ok pledge-cell"><code>`+pledgeA+`</code></td>
 <td class="num">2</td>`, `<td class="wrap-ok pledge-cell"><code>`+pledgeB+`</code></td>
 <td class="num">3</td>`, `<time datetime="2026-01-13T10:00:00Z">13 Jan 2026 10:00 UTC</time>`,
