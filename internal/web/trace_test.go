@@ -200,7 +200,7 @@ func TestProvenancePage(t *testing.T) {
 		t.Errorf("QR code says %q", got)
 	}
 	contains(t, "check", body, `<pre class="command" id="verify-command">gongxu verify trace acme-textiles/merino-jacket-0001</pre>`,
-		"the event is the one anchored in that transaction on this node's ledger")
+		"the event is the one anchored in that transaction on this node&#39;s ledger")
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
@@ -494,7 +494,7 @@ func TestRecallPage(t *testing.T) {
 		`<div id="impact" hx-get="/fragments/recalls/2" hx-trigger="every 5s">`,
 		`<dd id="reach-lots">3</dd>`, `<dd id="reach-pools">1</dd>`, `<dd id="reach-hubs">2</dd>`, `<dd id="reach-batches">3</dd>`,
 		`<dd id="reach-pledges">31</dd>`, `<dd id="reach-units">88</dd>`, `<dd id="reach-pickups">2</dd>`, `<dd id="reach-left">55</dd>`,
-		`<p class="alert" id="your-hub"><strong>This recall reaches pools of Hilltown Community Hub, this node's hub.</strong>`,
+		`<p class="alert" id="your-hub"><strong>This recall reaches pools of Hilltown Community Hub, this node&#39;s hub.</strong>`,
 		`<p class="alert" id="your-pickups"><strong>2 pledges already picked up with goods of the recalled lots: contact their consumers first</strong>; their pledges are listed below. <strong>Hold the 55 units still at your hub.</strong></p>`)
 	lacks(t, "recall", body, "Named as") // named by its ledger lot id
 
