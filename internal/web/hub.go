@@ -167,8 +167,9 @@ func (s *server) hubSubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	// The token is spent (admit): the form comes back with a new one.
 	d.CSRF = s.sessions.issue(sess, hubGuard.Form)
+	l := s.langs.pick(r)
 	again := func(status int, format string, args ...any) error {
-		d.Error = fmt.Sprintf(format, args...)
+		d.Error = l.T(format, args...) // a message (messages_zh.go)
 		return s.renderStatus(w, r, status, "hub", view{Title: "Record a walk-in pledge", Section: "hub", Content: d})
 	}
 

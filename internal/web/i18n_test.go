@@ -114,7 +114,8 @@ func templateKeys(t *testing.T, s *server) map[string]string {
 }
 
 // goKeys are the message keys the handlers use: the literal first argument
-// of every call to a method T, and of notFound.
+// of every call to a method T, and of notFound and the forms' refuse and
+// again.
 func goKeys(t *testing.T) map[string]string {
 	t.Helper()
 	files, err := filepath.Glob("*.go")
@@ -143,10 +144,14 @@ func goKeys(t *testing.T) map[string]string {
 			case *ast.Ident:
 				fn = f.Name
 			}
-			if fn != "T" && fn != "notFound" {
+			if fn != "T" && fn != "notFound" && fn != "refuse" && fn != "again" {
 				return true
 			}
-			if b, ok := call.Args[0].(*ast.BasicLit); ok && b.Kind == token.STRING {
+			arg := call.Args[0]
+			if fn == "again" && len(call.Args) > 1 {
+				arg = call.Args[1] // again(status, format, args…)
+			}
+			if b, ok := arg.(*ast.BasicLit); ok && b.Kind == token.STRING {
 				k, err := strconv.Unquote(b.Value)
 				if err != nil {
 					t.Fatal(err)
@@ -342,6 +347,9 @@ func TestLocaleFormats(t *testing.T) {
 		{zhNode.byCode[langZH].label("some_new_value"), "some new value"},
 		{zhNode.byCode[langZH].T("%s of %s units", "3", "10"), "3 / 10 件"},
 		{zhNode.byCode[langZH].T("%s per %s", "¥1.00", "piece"), "每piece ¥1.00"},
+		{zhNode.byCode[langZH].T("You accepted purchase order %d from %s.", 6, "Acme"), "您已接受来自 Acme 的采购订单 6。"},
+		{zhNode.byCode[langZH].T("Line %d: the unit price %s is more than %s per unit: check the amount.", 1, "¥1.00", "¥2.00"),
+			"第 1 行：单价 ¥1.00 超过每件 ¥2.00：请检查金额。"},
 		{money(8900, "CNY"), "¥89.00"},
 		{money(100_000_000_00, "CNY"), "¥100,000,000.00"},
 		{money(5, "CNY"), "¥0.05"},

@@ -39,21 +39,29 @@ func maxUnitPrice(scale int) int64 {
 	return n
 }
 
-// checkDate says why a date people chose (unix ms) is not one an order can
-// have at block time now (unix ms; 0: unknown, nothing is checked): before
-// today or too far ahead; "" when it is fine.
-func checkDate(date, now int64) string {
+// Why a date people chose is not one an order can have (checkDate).
+const (
+	dateOK = iota
+	datePast
+	dateFar
+)
+
+// checkDate says whether a date people chose (unix ms) is one an order can
+// have at block time now (unix ms; 0: unknown, nothing is checked): dateOK,
+// datePast (before today) or dateFar (more than maxAheadYears ahead); and
+// today, as a date input writes it.
+func checkDate(date, now int64) (problem int, today string) {
 	if now <= 0 {
-		return ""
+		return dateOK, ""
 	}
-	today := msTime(now).Truncate(24 * time.Hour)
+	day := msTime(now).Truncate(24 * time.Hour)
 	switch t := msTime(date); {
-	case t.Before(today):
-		return fmt.Sprintf("is in the past (today is %s)", today.Format(dayLayout))
-	case t.After(today.AddDate(maxAheadYears, 0, 0)):
-		return fmt.Sprintf("is more than %d years ahead", maxAheadYears)
+	case t.Before(day):
+		return datePast, day.Format(dayLayout)
+	case t.After(day.AddDate(maxAheadYears, 0, 0)):
+		return dateFar, day.Format(dayLayout)
 	}
-	return ""
+	return dateOK, day.Format(dayLayout)
 }
 
 // The supplier's answers, as the form names them.
@@ -213,8 +221,9 @@ func (s *server) supplierSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	l := s.langs.pick(r)
 	refuse := func(format string, args ...any) error {
-		c.Error = fmt.Sprintf(format, args...)
+		c.Error = l.T(format, args...) // a message (messages_zh.go)
 		return page(http.StatusUnprocessableEntity)
 	}
 
@@ -236,8 +245,13 @@ func (s *server) supplierSubmit(w http.ResponseWriter, r *http.Request) error {
 				if date, ok = parseDay(l.Promised, l.POLine.Date); !ok {
 					return refuse("Line %d: the promised date must be a date (YYYY-MM-DD), not %q.", l.N, l.Promised)
 				}
-				if why := checkDate(date, now); why != "" && date != l.POLine.Date {
-					return refuse("Line %d: the promised date %s %s.", l.N, l.Promised, why)
+				if date != l.POLine.Date {
+					switch p, today := checkDate(date, now); p {
+					case datePast:
+						return refuse("Line %d: the promised date %s is in the past (today is %s).", l.N, l.Promised, today)
+					case dateFar:
+						return refuse("Line %d: the promised date %s is more than %d years ahead.", l.N, l.Promised, maxAheadYears)
+					}
 				}
 			}
 			changed = changed || date != l.POLine.Date
@@ -280,8 +294,13 @@ func (s *server) supplierSubmit(w http.ResponseWriter, r *http.Request) error {
 			if !ok {
 				return refuse("Line %d: the date must be a date (YYYY-MM-DD), not %q.", l.N, l.Date)
 			}
-			if why := checkDate(date, now); why != "" && date != l.POLine.Date {
-				return refuse("Line %d: the date %s %s.", l.N, l.Date, why)
+			if date != l.POLine.Date {
+				switch p, today := checkDate(date, now); p {
+				case datePast:
+					return refuse("Line %d: the date %s is in the past (today is %s).", l.N, l.Date, today)
+				case dateFar:
+					return refuse("Line %d: the date %s is more than %d years ahead.", l.N, l.Date, maxAheadYears)
+				}
 			}
 			price, ok := parseDecimal(l.Price, scale)
 			if !ok || price <= 0 {
@@ -307,17 +326,17 @@ func (s *server) supplierSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		c.Error = sendError(err)
 		if gongxu.ErrorKind(err) == gongxu.KindTimeout {
-			c.Error = fmt.Sprintf("The node did not see your answer committed in time; it may still be. Look at purchase order %d before answering again.", c.ID)
+			c.Error = l.T("The node did not see your answer committed in time; it may still be. Look at purchase order %d before answering again.", c.ID)
 		}
 		return page(s.sendFailed(err, typ))
 	}
 	if res.Code != 0 {
-		c.Error = fmt.Sprintf("The network refused your answer to purchase order %d: %s.", c.ID, rejection(res))
+		c.Error = l.T("The network refused your answer to purchase order %d: %s.", c.ID, rejection(res))
 		return page(http.StatusUnprocessableEntity)
 	}
 	s.log.Info("web: purchase order answered", "po", c.ID, "answer", action, "tx", res.Hash)
 	s.sessions.done(sess, tok, fmt.Sprintf("It was recorded: the answer to purchase order %d is transaction %s.", c.ID, res.Hash))
-	done := &supplierDone{PO: c.ID, Text: fmt.Sprintf(text, c.ID, cmp.Or(c.Name, string(c.Factory))), Tx: res}
+	done := &supplierDone{PO: c.ID, Text: l.T(text, c.ID, cmp.Or(c.Name, string(c.Factory))), Tx: res}
 	// The inbox as the ledger has it now, with the answer's result on top.
 	next := d.CSRF
 	if d, err = s.supplierState(r); err != nil {
