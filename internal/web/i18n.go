@@ -170,12 +170,22 @@ func (l *locale) rfcHuman(s string) string {
 
 // count is n of a unit, in the locale's words: "1 day", "3 days", "3 天".
 // unit is the English singular; its message keys are "%d UNIT" and
-// "%d UNITs".
+// "%d UNITs" (pluralWord).
 func (l *locale) count(n int64, unit string) string {
 	if n == 1 {
 		return l.T("%d "+unit, n)
 	}
-	return l.T("%d "+unit+"s", n)
+	return l.T("%d "+pluralWord(unit), n)
+}
+
+// pluralWord is the English plural of a unit: "days", "batches".
+func pluralWord(unit string) string {
+	for _, end := range []string{"ch", "sh", "s", "x"} {
+		if strings.HasSuffix(unit, end) {
+			return unit + "es"
+		}
+	}
+	return unit + "s"
 }
 
 // relative says how far t is from now, coarsely: "just now", "5 min ago",

@@ -49,7 +49,7 @@ func templateKeys(t *testing.T, s *server) map[string]string {
 		case "count", "plural":
 			if len(args) > 2 {
 				if u, ok := lit(args[2]); ok {
-					keys["%d "+u], keys["%d "+u+"s"] = where, where
+					keys["%d "+u], keys["%d "+pluralWord(u)] = where, where
 				}
 			}
 		case "label":
