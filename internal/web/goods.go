@@ -113,6 +113,24 @@ func (ix traceIndex) goodsStep(st gongxu.TraceStep) (full, short string, ok bool
 	return "", "", false
 }
 
+// goodsFormat is goodsStep's full words as a message and its argument (the
+// hub), for the pages' languages: ("Shipped to %s", "Hilltown Community
+// Hub"); "" for a step of any other flow, or one the message names no hub
+// in.
+func (ix traceIndex) goodsFormat(st gongxu.TraceStep) (format, arg string) {
+	full, _, ok := ix.goodsStep(st)
+	if !ok {
+		return "", ""
+	}
+	for _, f := range []string{"Packed for %s", "Shipped to %s", "Received at %s"} {
+		prefix := strings.TrimSuffix(f, "%s")
+		if rest, ok := strings.CutPrefix(full, prefix); ok {
+			return f, rest
+		}
+	}
+	return "", ""
+}
+
 // label is what a step did, for people: a step of a pool's goods in words,
 // any other by its business step.
 func (ix traceIndex) label(st gongxu.TraceStep) string {

@@ -216,7 +216,7 @@ func TestPagesInBothLanguages(t *testing.T) {
 	pages := []string{"/", "/orgs/acme-textiles", "/txs/" + f.w.RiversideVote, "/proposals/2", "/proposals/3",
 		"/pools", "/pools/1", "/pools/2", "/pools/4", "/pools/5", "/rfqs", "/rfqs/1", "/rfqs/2",
 		"/factory?org=acme-textiles", "/production-orders/1", "/purchase-orders/4", "/supplier", "/hub",
-		"/recalls", "/recalls/1", "/p/" + "urn:gongxu:lot:acme-textiles:JKT-2026-01", "/signin", "/no/such/page", "/txs/zz"}
+		"/recalls", "/recalls/1", jacketPath, "/p/acme-textiles/scarf-001", "/signin", "/no/such/page", "/txs/zz"}
 	for _, lang := range []string{"en", "zh-CN"} {
 		for _, target := range pages {
 			res, body := do(t, s, "GET", target, "Accept-Language", lang)
@@ -241,6 +241,8 @@ func TestPagesInBothLanguages(t *testing.T) {
 	lacks(t, "zh pool", body, ">in_production<", ">Price tiers<")
 	_, body = do(t, s, "GET", "/", "Accept-Language", "zh-CN")
 	contains(t, "zh home", body, "<h1>网络</h1>", "成员组织", "已决提案", ">已通过</span>", `hreflang="en" lang="en">English</a>`)
+	_, body = do(t, s, "GET", jacketPath, "Accept-Language", "zh-CN")
+	contains(t, "zh provenance", body, "<p class=\"eyebrow\">产品溯源</p>", "<h3>顾客已提货", "<h3>为 Hilltown Community Hub 装箱", "<h3>Hilltown Community Hub 已收货", "· 运输中", "锚定于交易")
 	_, body = do(t, s, "GET", "/", "Accept-Language", "en")
 	contains(t, "en home", body, `hreflang="zh-CN" lang="zh-CN">中文</a>`, `href="/lang?back=%2F&amp;to=zh-CN"`)
 }

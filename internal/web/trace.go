@@ -59,6 +59,8 @@ type stepView struct {
 	gongxu.TraceStep
 	N           int    // 1-based, in the order shown
 	Label       string // "Receiving", "Shipped to Hilltown Community Hub"
+	LabelFmt    string // Label as a message and its argument: "Shipped to %s" (goodsFormat); "" when Label is one
+	LabelArg    string
 	Pledge      string // the pledge a pickup handed over, from its checked event or the trace's pickups ("" when unknown)
 	Disposition string // "in progress"
 	OrgName     string
@@ -285,6 +287,7 @@ func (ix traceIndex) steps(steps []gongxu.TraceStep) []stepView {
 	for i, st := range steps {
 		v := stepView{TraceStep: st, N: i + 1, Label: ix.label(st), Disposition: dispositionLabel(st.Disposition),
 			OrgName: ix.names[st.Org]}
+		v.LabelFmt, v.LabelArg = ix.goodsFormat(st)
 		if st.Location != "" {
 			loc := ix.ident(st.Location)
 			v.Location = &loc
