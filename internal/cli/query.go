@@ -24,6 +24,7 @@ func newQueryCmd(env *Env) *cobra.Command {
 		newQueryRFQCmd(env),
 		newQueryProductionCmd(env),
 		newQueryDemandCmd(env),
+		newQueryForecastCmd(env),
 	)
 	c.Aliases = []string{"q"}
 	return c

@@ -32,7 +32,8 @@ var signingRoutes = map[string]bool{
 // node's operator org, and with a token that is not valid 401 (GET
 // /v1/demand: a hub's own cells in full).
 var readerRoutes = map[string]bool{
-	"GET /v1/demand": true,
+	"GET /v1/demand":   true,
+	"GET /v1/forecast": true,
 }
 
 // Rate is a token bucket: PerSecond requests a second on average, Burst at
@@ -62,6 +63,7 @@ const DefaultClients = 10000
 var costlyRoutes = map[string]bool{
 	"GET /v1/plan/{factory}":        true,
 	"GET /v1/demand":                true,
+	"GET /v1/forecast":              true,
 	"GET /v1/trace/back/{id...}":    true,
 	"GET /v1/trace/forward/{id...}": true,
 	"GET /v1/trace/events":          true,

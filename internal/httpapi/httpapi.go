@@ -40,6 +40,10 @@ type Config struct {
 	// nil, that route answers 503 unavailable.
 	Demand gongxu.DemandService
 
+	// Forecast serves GET /v1/forecast (handlers_forecast.go). Optional:
+	// when nil, that route answers 503 unavailable.
+	Forecast gongxu.ForecastService
+
 	// Operator signs POST /epcis/capture's trace/capture transactions for
 	// this node's org. Optional: when nil, capture answers 503 unavailable.
 	Operator gongxu.Operator
@@ -100,6 +104,7 @@ type server struct {
 	plans      gongxu.PlanService
 	trace      gongxu.TraceService
 	demandSvc  gongxu.DemandService
+	forecasts  gongxu.ForecastService
 	op         gongxu.Operator
 	tokens     Tokens
 	health     func(context.Context) error
@@ -164,6 +169,7 @@ var routes = []route{
 	{"GET", "/v1/trace/back/{id...}", (*server).traceBack},
 	{"GET", "/v1/trace/forward/{id...}", (*server).traceForward},
 	{"GET", "/v1/demand", (*server).demand},
+	{"GET", "/v1/forecast", (*server).forecast},
 	{"GET", "/v1/recalls", (*server).recalls},
 	{"GET", "/v1/recalls/{id}", (*server).recall},
 	{"POST", "/epcis/capture", (*server).epcisCapture},
@@ -207,6 +213,7 @@ func newServer(cfg Config) *server {
 		plans:      cfg.Plans,
 		trace:      cfg.Trace,
 		demandSvc:  cfg.Demand,
+		forecasts:  cfg.Forecast,
 		op:         cfg.Operator,
 		tokens:     cfg.Tokens,
 		health:     cfg.Health,

@@ -464,6 +464,17 @@ var goldenCases = []apiCase{
 	{name: "demand_unavailable", method: "GET", target: "/v1/demand", status: 503, noToken: true,
 		setup: func(e *env) { e.cfg.Demand = nil }},
 
+	// Demand forecasts: anonymous (every jacket cell suppressed: nothing
+	// forecast), as the operator's hub (its own series forecast), refusals.
+	{name: "forecast_anonymous", method: "GET", target: "/v1/forecast?product=acme-textiles/merino-jacket&horizon=2", status: 200, noToken: true,
+		setup: withForecast},
+	{name: "forecast_own_hub", method: "GET", target: "/v1/forecast?product=acme-textiles/merino-jacket&hub=hilltown-hub&variant=m-navy&horizon=3", status: 200,
+		setup: func(e *env) { withForecast(e); e.cfg.Operator = e.w.Operator(inproc.Hilltown) }},
+	{name: "forecast_no_product", method: "GET", target: "/v1/forecast?horizon=2", status: 400, noToken: true, setup: withForecast},
+	{name: "forecast_bad_horizon", method: "GET", target: "/v1/forecast?product=acme-textiles/merino-jacket&horizon=53", status: 400, noToken: true,
+		setup: withForecast},
+	{name: "forecast_unavailable", method: "GET", target: "/v1/forecast?product=acme-textiles/merino-jacket", status: 503, noToken: true},
+
 	{name: "route_not_found", method: "GET", target: "/v1/nothing", status: 404},
 	{name: "method_not_allowed", method: "DELETE", target: "/v1/orgs", status: 405},
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/gongxu-network/gongxu"
 	"github.com/gongxu-network/gongxu/internal/chain"
 	"github.com/gongxu-network/gongxu/internal/comet"
+	"github.com/gongxu-network/gongxu/internal/demandforecast"
 	"github.com/gongxu-network/gongxu/internal/httpapi"
 	"github.com/gongxu-network/gongxu/internal/keyring"
 	"github.com/gongxu-network/gongxu/internal/modules"
@@ -143,6 +144,7 @@ func Open(home string, cfg Config, log *slog.Logger) (_ *Node, err error) {
 		return nil, err
 	}
 	api := httpapi.New(httpapi.Config{Node: readYourWrites{n}, Members: n.read, Txs: n.read, Pools: n.read, RFQs: n.read, Demand: demand,
+		Forecast: demandforecast.New(demand),
 		Receipts: receipts{n}, Production: n.read, Plans: plans, Trace: n.read, Operator: op, Tokens: n.tokens,
 		Health: n.health.check, Limits: cfg.HTTP.RateLimits, Registry: reg, Logger: log})
 	pages, err := web.New(web.Config{Node: n.comet, Members: n.read, Txs: n.read, Pools: n.read, RFQs: n.read, Operator: op, Production: n.read, Plans: plans,

@@ -1,0 +1,81 @@
+package gongxu
+
+import "context"
+
+// Forecasts of demand: each weekly demand series a reader may see
+// (DemandService, under the privacy thresholds), forecast by the read side
+// (automatic exponential smoothing, an intermittent-demand method or naive
+// as the floor), with 80 % and 95 % prediction intervals, and the hubs'
+// forecasts reconciled to the product's total when every hub series is
+// visible. Forecasts are knowledge derived from the ledger, computed in
+// floating point; nothing of them is written back.
+
+// Horizons of a demand forecast, in weeks.
+const (
+	DefaultForecastHorizon = 8
+	MaxForecastHorizon     = 52
+)
+
+// ForecastRequest asks for the forecasts of a product's weekly demand.
+type ForecastRequest struct {
+	Product ProductID     // required
+	Hub     OrgID         // "" for the total over hubs and every hub
+	Variant string        // "" for every variant
+	Measure DemandMeasure // units of this measure; "" means MeasurePledged
+	Horizon int           // weeks ahead; 0 means DefaultForecastHorizon
+
+	// Reader is the org whose own hub cells are used in full, as in
+	// DemandFilter.Reader: set by the API for the node's operator org only.
+	Reader OrgID
+}
+
+// ForecastStep is the forecast of one week ahead.
+type ForecastStep struct {
+	Period string  `json:"period"` // the ISO week, "2026-W52"
+	Mean   float64 `json:"mean"`
+	Lo80   float64 `json:"lo80"`
+	Hi80   float64 `json:"hi80"`
+	Lo95   float64 `json:"lo95"`
+	Hi95   float64 `json:"hi95"`
+}
+
+// ForecastSeries is the forecast of one series: a product variant at one
+// hub (Hub "": the total over hubs) in one currency. A series the reader
+// may not see (no shown week after its last suppressed one) has no
+// Method and no Steps, and its Note says why: suppressed cells are never
+// read as zero.
+type ForecastSeries struct {
+	Product    ProductID      `json:"product"`
+	Variant    string         `json:"variant"`
+	Hub        OrgID          `json:"hub"` // "": the total over hubs
+	Currency   string         `json:"currency"`
+	From       string         `json:"from,omitempty"` // the first week of history used
+	To         string         `json:"to,omitempty"`   // the last week of history
+	Weeks      int            `json:"weeks"`          // weeks of history used
+	Suppressed int            `json:"suppressed"`     // weeks of the series withheld from the reader
+	Method     string         `json:"method,omitempty"`
+	Reconciled bool           `json:"reconciled,omitempty"` // adjusted to add up with the hierarchy
+	Note       string         `json:"note,omitempty"`
+	Steps      []ForecastStep `json:"steps"`
+}
+
+// ForecastReport is the answer to a forecast request: the series in
+// (variant, currency, hub) order, each total over hubs before its hubs.
+type ForecastReport struct {
+	Product        ProductID        `json:"product"`
+	Measure        DemandMeasure    `json:"measure"`
+	Period         DemandPeriod     `json:"period"` // always week
+	Horizon        int              `json:"horizon"`
+	Reconciliation string           `json:"reconciliation"` // the method of reconciled series
+	Thresholds     DemandThresholds `json:"thresholds"`
+	Reader         OrgID            `json:"reader,omitempty"`
+	Series         []ForecastSeries `json:"series"`
+}
+
+// ForecastService forecasts the demand a reader may see.
+type ForecastService interface {
+	// Forecast returns the forecasts of r's product. Errors: KindInvalid
+	// for a bad request (no product, a bad measure or horizon, bad ids);
+	// the DemandService's errors.
+	Forecast(ctx context.Context, r ForecastRequest) (ForecastReport, error)
+}
