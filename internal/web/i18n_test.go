@@ -237,7 +237,7 @@ func TestPagesInBothLanguages(t *testing.T) {
 
 	// The Chinese pages speak Chinese: words, statuses, dates.
 	_, body := do(t, s, "GET", "/pools/4", "Accept-Language", "zh-CN")
-	contains(t, "zh pool", body, "拼单 #4", ">生产中</span>", "阶梯价格", "2026年")
+	contains(t, "zh pool", body, "拼单 #4", ">生产中</span>", "阶梯价格", "2026年", "已达到起订量 ·", "aria-label=\"阶梯价格：1 件起 ¥159.00，40 件起 ¥139.00。已认购 64 件：第 2/2 档。\"", "区块时间，UTC")
 	lacks(t, "zh pool", body, ">in_production<", ">Price tiers<")
 	_, body = do(t, s, "GET", "/", "Accept-Language", "zh-CN")
 	contains(t, "zh home", body, "<h1>网络</h1>", "成员组织", "已决提案", ">已通过</span>", `hreflang="en" lang="en">English</a>`)

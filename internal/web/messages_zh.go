@@ -682,4 +682,19 @@ var zhMessages = map[string]string{
 	"needs replacement":       "需更换",
 	"conformant":              "合格",
 	"non conformant":          "不合格",
+
+	// The pool's progress bar and tier ladder.
+	"%s from %s":                 "%[2]s 件起 %[1]s",
+	"%s of %s to reach the MOQ":  "%s / %s，距最低起订量",
+	"MOQ reached · %s of %s cap": "已达到起订量 · %s / %s 上限",
+	", ":                         "，",
+	"Price tiers: %s. %s pledged: tier %d of %d.": "阶梯价格：%s。已认购 %s 件：第 %d/%d 档。",
+
+	// The pool's progress chart.
+	"MOQ %s":         "起订量 %s",
+	"No pledges yet": "还没有认购",
+	"Units pledged over time: %s now, MOQ %s, cap %s.": "认购件数变化：当前 %s，起订量 %s，上限 %s。",
+	"block time, %s": "区块时间，%s",
+	"cap %s":         "上限 %s",
+	"now":            "现在",
 }

@@ -3,12 +3,12 @@ package web
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"html/template"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gongxu-network/gongxu"
 )
@@ -58,11 +58,16 @@ func (c poolCard) TimeLeft() string {
 
 // Bar is the progress bar: towards the MOQ, then towards the cap.
 func (c poolCard) Bar() template.HTML {
-	p := c.Pool
-	if c.Progress.ToMOQ > 0 {
-		return ProgressBar(int64(p.Total), int64(p.MOQ), fmt.Sprintf("%s of %s to reach the MOQ", num(p.Total), num(p.MOQ)))
+	return poolBar(newLocale(langEN, time.UTC, nil), c.Pool, c.Progress)
+}
+
+// poolBar is the progress bar of a pool, labelled in l's language (the
+// templates' poolBar).
+func poolBar(l *locale, p gongxu.Pool, pr gongxu.Progress) template.HTML {
+	if pr.ToMOQ > 0 {
+		return ProgressBar(int64(p.Total), int64(p.MOQ), l.T("%s of %s to reach the MOQ", num(p.Total), num(p.MOQ)))
 	}
-	return ProgressBar(int64(p.Total), int64(p.Cap), fmt.Sprintf("MOQ reached · %s of %s cap", num(p.Total), num(p.Cap)))
+	return ProgressBar(int64(p.Total), int64(p.Cap), l.T("MOQ reached · %s of %s cap", num(p.Total), num(p.Cap)))
 }
 
 // Ladder is the tier ladder with the total marked.
@@ -317,7 +322,7 @@ func (s *server) pool(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		spec := ChartSpec{Points: pts, MOQ: p.MOQ, Cap: p.Cap, From: p.Created, To: p.Deadline, Now: now}
+		spec := ChartSpec{Points: pts, MOQ: p.MOQ, Cap: p.Cap, From: p.Created, To: p.Deadline, Now: now, Lang: s.langs.pick(r)}
 		if closed := d.Closed(); closed > 0 {
 			spec.Now = closed // the line ends where the pool closed
 		}

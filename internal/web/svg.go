@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/bits"
 	"strings"
+	"time"
 
 	"github.com/gongxu-network/gongxu"
 )
@@ -67,6 +68,11 @@ const (
 // its tier's step, as far along as the total is from that tier's minimum
 // quantity to the next (to the cap in the last step).
 func TierLadder(tiers []gongxu.Tier, total, cap gongxu.Units, currency string) template.HTML {
+	return tierLadderIn(newLocale(langEN, time.UTC, nil), tiers, total, cap, currency)
+}
+
+// tierLadderIn is TierLadder with its description in l's language.
+func tierLadderIn(l *locale, tiers []gongxu.Tier, total, cap gongxu.Units, currency string) template.HTML {
 	n := int64(len(tiers))
 	if n == 0 {
 		return ""
@@ -77,9 +83,9 @@ func TierLadder(tiers []gongxu.Tier, total, cap gongxu.Units, currency string) t
 	stepW := int64(ladderW) / n
 	var desc []string
 	for _, t := range tiers {
-		desc = append(desc, fmt.Sprintf("%s from %s", money(t.UnitPrice, currency), num(t.MinQty)))
+		desc = append(desc, l.T("%s from %s", money(t.UnitPrice, currency), num(t.MinQty)))
 	}
-	label := fmt.Sprintf("Price tiers: %s. %s pledged: tier %d of %d.", strings.Join(desc, ", "), num(total), cur+1, n)
+	label := l.T("Price tiers: %s. %s pledged: tier %d of %d.", strings.Join(desc, l.T(", ")), num(total), cur+1, n)
 	esc := template.HTMLEscapeString(label)
 
 	var b strings.Builder
@@ -149,6 +155,8 @@ type ChartSpec struct {
 	MOQ, Cap gongxu.Units
 	From, To int64 // the time axis, block time in unix ms: the pool's creation to its deadline
 	Now      int64 // the latest block time: the line runs on to here (0: it ends at the last point)
+	// Lang writes the chart's words and times (nil: English, UTC).
+	Lang *locale
 }
 
 // Geometry of ProgressChart, in SVG user units.
@@ -173,6 +181,10 @@ func ProgressChart(c ChartSpec) template.HTML {
 	if c.To <= c.From {
 		c.To = c.From + 1
 	}
+	l := c.Lang
+	if l == nil {
+		l = newLocale(langEN, time.UTC, nil)
+	}
 	var top gongxu.Units = 1
 	for _, p := range c.Points {
 		top = max(top, p.Total)
@@ -189,7 +201,7 @@ func ProgressChart(c ChartSpec) template.HTML {
 	if n := len(c.Points); n > 0 {
 		last = c.Points[n-1].Total
 	}
-	label := fmt.Sprintf("Units pledged over time: %s now, MOQ %s, cap %s.", num(last), num(c.MOQ), num(c.Cap))
+	label := l.T("Units pledged over time: %s now, MOQ %s, cap %s.", num(last), num(c.MOQ), num(c.Cap))
 	esc := template.HTMLEscapeString(label)
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart" xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" role="img" aria-label="%s">`,
@@ -203,6 +215,9 @@ func ProgressChart(c ChartSpec) template.HTML {
 	fmt.Fprintf(&b, `<line class="chart-grid" x1="%d" y1="%d" x2="%d" y2="%d" stroke="#e1e5ea"/>`, chartLeft, chartTop, chartLeft+chartPlotW, chartTop)
 	// Time labels: the start, the middle and the end of the axis.
 	layout := "2 Jan"
+	if l.zh() {
+		layout = "1月2日"
+	}
 	if c.To-c.From <= 36*3600*1000 {
 		layout = "15:04"
 	}
@@ -211,9 +226,10 @@ func ProgressChart(c ChartSpec) template.HTML {
 		ms     int64
 		anchor string
 	}{{c.From, "start"}, {mid, "middle"}, {c.To, "end"}} {
-		fmt.Fprintf(&b, `<text class="chart-time" x="%d" y="%d" text-anchor="%s">%s</text>`, x(t.ms), chartBase+16, t.anchor, msTime(t.ms).Format(layout))
+		fmt.Fprintf(&b, `<text class="chart-time" x="%d" y="%d" text-anchor="%s">%s</text>`, x(t.ms), chartBase+16, t.anchor, l.in(msTime(t.ms)).Format(layout))
 	}
-	fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle" font-size="10">block time, UTC</text>`, chartLeft+chartPlotW/2, chartH-6)
+	fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle" font-size="10">%s</text>`, chartLeft+chartPlotW/2, chartH-6,
+		template.HTMLEscapeString(l.T("block time, %s", zoneLabel(l.in(msTime(c.From))))))
 
 	// MOQ and cap lines, with labels in the right margin kept apart.
 	yMOQ, yCap := y(c.MOQ), y(c.Cap)
@@ -224,25 +240,25 @@ func ProgressChart(c ChartSpec) template.HTML {
 	if c.MOQ > 0 {
 		fmt.Fprintf(&b, `<line class="chart-moq" x1="%d" y1="%d" x2="%d" y2="%d" stroke="#c2410c" stroke-dasharray="5 4"/>`,
 			chartLeft, yMOQ, chartLeft+chartPlotW, yMOQ)
-		fmt.Fprintf(&b, `<text x="%d" y="%d" fill="#c2410c">MOQ %s</text>`, chartLeft+chartPlotW+4, moqLabel, num(c.MOQ))
+		fmt.Fprintf(&b, `<text x="%d" y="%d" fill="#c2410c">%s</text>`, chartLeft+chartPlotW+4, moqLabel, template.HTMLEscapeString(l.T("MOQ %s", num(c.MOQ))))
 	}
 	if c.Cap > 0 && c.Cap <= yMax {
 		fmt.Fprintf(&b, `<line class="chart-cap" x1="%d" y1="%d" x2="%d" y2="%d" stroke="#616e7c" stroke-dasharray="2 3"/>`,
 			chartLeft, yCap, chartLeft+chartPlotW, yCap)
-		fmt.Fprintf(&b, `<text x="%d" y="%d">cap %s</text>`, chartLeft+chartPlotW+4, capLabel, num(c.Cap))
+		fmt.Fprintf(&b, `<text x="%d" y="%d">%s</text>`, chartLeft+chartPlotW+4, capLabel, template.HTMLEscapeString(l.T("cap %s", num(c.Cap))))
 	} else if c.Cap > 0 {
-		fmt.Fprintf(&b, `<text x="%d" y="%d">cap %s ↑</text>`, chartLeft+chartPlotW+4, chartTop+4, num(c.Cap))
+		fmt.Fprintf(&b, `<text x="%d" y="%d">%s ↑</text>`, chartLeft+chartPlotW+4, chartTop+4, template.HTMLEscapeString(l.T("cap %s", num(c.Cap))))
 	}
 	// The latest block.
 	if c.Now > c.From && c.Now < c.To {
 		xn := x(c.Now)
 		fmt.Fprintf(&b, `<line class="chart-now" x1="%d" y1="%d" x2="%d" y2="%d" stroke="#9aa5b1" stroke-dasharray="1 3"/>`, xn, chartTop, xn, chartBase)
-		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle" font-size="10">now</text>`, xn, chartTop-4)
+		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle" font-size="10">%s</text>`, xn, chartTop-4, template.HTMLEscapeString(l.T("now")))
 	}
 	b.WriteString(`</g>`)
 
 	if len(c.Points) == 0 {
-		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle" font-size="13" fill="#616e7c">No pledges yet</text>`, chartLeft+chartPlotW/2, chartTop+chartPlotH/2)
+		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle" font-size="13" fill="#616e7c">%s</text>`, chartLeft+chartPlotW/2, chartTop+chartPlotH/2, template.HTMLEscapeString(l.T("No pledges yet")))
 		b.WriteString(`</svg>`)
 		return template.HTML(b.String())
 	}

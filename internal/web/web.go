@@ -390,6 +390,10 @@ func (s *server) funcMap(l *locale) template.FuncMap {
 		"shortEvent":   shortEvent,
 		"pledgeLabel":  pledgeLabel,
 		"plural":       func(n any, unit string) string { return pluralIn(l, n, unit) },
+		"poolBar": func(p gongxu.Pool, pr gongxu.Progress) template.HTML { return poolBar(l, p, pr) },
+		"ladder": func(p gongxu.Pool) template.HTML {
+			return tierLadderIn(l, p.Tiers, p.Total, p.Cap, p.Currency)
+		},
 		"voteBar": func(p gongxu.Proposal) template.HTML {
 			need := votesNeeded(p.Electors)
 			return ProgressBar(int64(len(p.Yes)), int64(need), l.T("%d of %d yes votes needed", len(p.Yes), need))
