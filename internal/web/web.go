@@ -390,7 +390,7 @@ func (s *server) funcMap(l *locale) template.FuncMap {
 		"shortEvent":   shortEvent,
 		"pledgeLabel":  pledgeLabel,
 		"plural":       func(n any, unit string) string { return pluralIn(l, n, unit) },
-		"poolBar": func(p gongxu.Pool, pr gongxu.Progress) template.HTML { return poolBar(l, p, pr) },
+		"poolBar":      func(p gongxu.Pool, pr gongxu.Progress) template.HTML { return poolBar(l, p, pr) },
 		"ladder": func(p gongxu.Pool) template.HTML {
 			return tierLadderIn(l, p.Tiers, p.Total, p.Cap, p.Currency)
 		},
