@@ -256,7 +256,7 @@ func (s *server) factory(w http.ResponseWriter, r *http.Request) error {
 		if now == 0 {
 			now = pv.At
 		}
-		d.Gantt = GanttChart(pv, now)
+		d.Gantt = ganttChartIn(s.langs.pick(r), pv, now)
 		d.GanttURL = "/factory/gantt.svg?org=" + url.QueryEscape(string(org.ID))
 		d.Purchases, d.Problems, d.Txs = pv.Purchases, pv.Problems, pv.Txs
 		dates := map[string]gongxu.OrderDate{}
@@ -330,7 +330,7 @@ func (s *server) ganttSVG(w http.ResponseWriter, r *http.Request) error {
 	h.Set("Cache-Control", "no-cache")
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
-		fmt.Fprintf(w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n%s\n", GanttChart(pv, now))
+		fmt.Fprintf(w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n%s\n", ganttChartIn(s.langs.pick(r), pv, now))
 	}
 	return nil
 }

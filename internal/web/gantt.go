@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gongxu-network/gongxu"
@@ -58,6 +59,12 @@ type ganttBar struct {
 // where the next one begins. Operations of no duration hold no unit and are
 // not drawn. The SVG is well-formed XML, so it is served alone as well.
 func GanttChart(pv gongxu.PlanView, now int64) template.HTML {
+	return ganttChartIn(newLocale(langEN, time.UTC, nil), pv, now)
+}
+
+// ganttChartIn is GanttChart with its words in l's language; its axis stays
+// in UTC days, and says so.
+func ganttChartIn(l *locale, pv gongxu.PlanView, now int64) template.HTML {
 	items := map[string]gongxu.ItemID{}
 	late := map[string]bool{}
 	for _, w := range pv.Work {
@@ -105,8 +112,12 @@ func GanttChart(pv gongxu.PlanView, now int64) template.HTML {
 	nLate := len(lateShown)
 	h := int64(ganttTop + max(len(rows), 1)*ganttRowH + ganttBottom)
 	bottom := int64(ganttTop + max(len(rows), 1)*ganttRowH)
-	label := fmt.Sprintf("Schedule of %d operations on %d work centers, %s to %s UTC; %s.",
-		len(ops), len(pv.WorkCenters), msTime(from).Format("2 Jan 2006"), msTime(to-1).Format("2 Jan 2006"), plural(int64(nLate), "late work order"))
+	dayLayout := "2 Jan 2006"
+	if l.zh() {
+		dayLayout = "2006年1月2日"
+	}
+	label := l.T("Schedule of %d operations on %d work centers, %s to %s UTC; %s.",
+		len(ops), len(pv.WorkCenters), msTime(from).Format(dayLayout), msTime(to-1).Format(dayLayout), l.count(int64(nLate), "late work order"))
 	esc := template.HTMLEscapeString(label)
 
 	var b strings.Builder
@@ -132,9 +143,9 @@ func GanttChart(pv gongxu.PlanView, now int64) template.HTML {
 			template.HTMLEscapeString(fitText(r.Label, (ganttLeft-12)/ganttCharW)), template.HTMLEscapeString(r.Label))
 	}
 	if len(rows) == 0 {
-		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle" font-size="13">No work centers</text>`, ganttLeft+ganttPlotW/2, ganttTop+ganttRowH/2+5)
+		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle" font-size="13">%s</text>`, ganttLeft+ganttPlotW/2, ganttTop+ganttRowH/2+5, template.HTMLEscapeString(l.T("No work centers")))
 	} else if len(ops) == 0 {
-		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle" font-size="13">Nothing scheduled</text>`, ganttLeft+ganttPlotW/2, ganttTop+ganttRowH/2+5)
+		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle" font-size="13">%s</text>`, ganttLeft+ganttPlotW/2, ganttTop+ganttRowH/2+5, template.HTMLEscapeString(l.T("Nothing scheduled")))
 	}
 
 	// Day ticks, and labels where there is room for them.
@@ -174,10 +185,10 @@ func GanttChart(pv gongxu.PlanView, now int64) template.HTML {
 			op := br.Op
 			fill, stroke, ink, class, note := "#8fb8f0", "#1d5fbf", "#1f2933", "gantt-bar", ""
 			if br.Late {
-				fill, stroke, ink, class, note = "#f8c9c3", "#b42318", "#7a1b12", "gantt-bar late", " · late"
+				fill, stroke, ink, class, note = "#f8c9c3", "#b42318", "#7a1b12", "gantt-bar late", " · "+l.T("late")
 			}
-			tip := fmt.Sprintf("%s · %s, operation %d on %s · %s – %s%s", br.Item, op.Work, op.Op, r.Label,
-				msHuman(op.Start), msHuman(op.End), note)
+			tip := l.T("%s · %s, operation %d on %s · %s – %s", br.Item, op.Work, op.Op, r.Label,
+				l.msHuman(op.Start), l.msHuman(op.End)) + note
 			fmt.Fprintf(&b, `<g class="%s" data-work="%s" data-op="%d" data-row="%d" data-start="%d" data-end="%d">`,
 				class, template.HTMLEscapeString(op.Work), op.Op, i, op.Start, op.End)
 			fmt.Fprintf(&b, `<title>%s</title>`, template.HTMLEscapeString(tip))
@@ -198,22 +209,22 @@ func GanttChart(pv gongxu.PlanView, now int64) template.HTML {
 		xn := x(now)
 		fmt.Fprintf(&b, `<line class="gantt-today" x1="%d" y1="%d" x2="%d" y2="%d" stroke="#c2410c" stroke-width="2" stroke-dasharray="4 3" data-time="%d"/>`,
 			xn, ganttTop-4, xn, bottom, now)
-		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle" font-family="system-ui, 'DejaVu Sans', sans-serif" font-size="10" font-weight="700" fill="#c2410c">today</text>`,
-			min(max(xn, ganttLeft+16), ganttW-ganttRight-16), ganttTop-28)
+		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle" font-family="system-ui, 'DejaVu Sans', sans-serif" font-size="10" font-weight="700" fill="#c2410c">%s</text>`,
+			min(max(xn, ganttLeft+16), ganttW-ganttRight-16), ganttTop-28, template.HTMLEscapeString(l.T("today")))
 	}
 
 	// The legend.
 	ly := bottom + 20
 	b.WriteString(`<g class="gantt-legend" font-family="system-ui, 'DejaVu Sans', sans-serif" font-size="11" fill="#616e7c">`)
-	fmt.Fprintf(&b, `<rect x="%d" y="%d" width="14" height="10" rx="2" fill="#8fb8f0" stroke="#1d5fbf"/><text x="%d" y="%d">operation (item)</text>`, ganttLeft, ly-9, ganttLeft+20, ly)
-	fmt.Fprintf(&b, `<rect x="%d" y="%d" width="14" height="10" rx="2" fill="#f8c9c3" stroke="#b42318"/><text x="%d" y="%d">late work order</text>`, ganttLeft+140, ly-9, ganttLeft+160, ly)
-	fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#c2410c" stroke-width="2" stroke-dasharray="4 3"/><text x="%d" y="%d">today (latest block)</text>`,
-		ganttLeft+272, ly-10, ganttLeft+272, ly+2, ganttLeft+280, ly)
-	text := "UTC days"
+	fmt.Fprintf(&b, `<rect x="%d" y="%d" width="14" height="10" rx="2" fill="#8fb8f0" stroke="#1d5fbf"/><text x="%d" y="%d">%s</text>`, ganttLeft, ly-9, ganttLeft+20, ly, template.HTMLEscapeString(l.T("operation (item)")))
+	fmt.Fprintf(&b, `<rect x="%d" y="%d" width="14" height="10" rx="2" fill="#f8c9c3" stroke="#b42318"/><text x="%d" y="%d">%s</text>`, ganttLeft+140, ly-9, ganttLeft+160, ly, template.HTMLEscapeString(l.T("late work order")))
+	fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#c2410c" stroke-width="2" stroke-dasharray="4 3"/><text x="%d" y="%d">%s</text>`,
+		ganttLeft+272, ly-10, ganttLeft+272, ly+2, ganttLeft+280, ly, template.HTMLEscapeString(l.T("today (latest block)")))
+	text := l.T("UTC days")
 	if trimmed {
-		text = fmt.Sprintf("UTC days · work centers of more than %d units: busy units only", maxUnitRows)
+		text = l.T("UTC days · work centers of more than %d units: busy units only", maxUnitRows)
 	}
-	fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end">%s</text>`, ganttW-ganttRight, ly, text)
+	fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end">%s</text>`, ganttW-ganttRight, ly, template.HTMLEscapeString(text))
 	b.WriteString(`</g></svg>`)
 	return template.HTML(b.String())
 }

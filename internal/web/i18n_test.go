@@ -144,6 +144,14 @@ func goKeys(t *testing.T) map[string]string {
 			case *ast.Ident:
 				fn = f.Name
 			}
+			if fn == "count" && len(call.Args) > 1 { // locale.count(n, unit)
+				if b, ok := call.Args[1].(*ast.BasicLit); ok && b.Kind == token.STRING {
+					u, _ := strconv.Unquote(b.Value)
+					where := fset.Position(b.Pos()).String()
+					keys["%d "+u], keys["%d "+pluralWord(u)] = where, where
+				}
+				return true
+			}
 			if fn != "T" && fn != "notFound" && fn != "refuse" && fn != "again" {
 				return true
 			}

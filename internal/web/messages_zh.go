@@ -697,4 +697,18 @@ var zhMessages = map[string]string{
 	"block time, %s": "区块时间，%s",
 	"cap %s":         "上限 %s",
 	"now":            "现在",
+
+	// The Gantt chart of the factory console.
+	"%s · %s, operation %d on %s · %s – %s": "%s · %s，第 %d 道工序，%s · %s – %s",
+	"No work centers":   "没有工作中心",
+	"Nothing scheduled": "没有排程",
+	"Schedule of %d operations on %d work centers, %s to %s UTC; %s.": "%d 道工序在 %d 个工作中心上的排程，%s 至 %s（UTC）；%s。",
+	"UTC days · work centers of more than %d units: busy units only":  "UTC 日期 · 超过 %d 个单位的工作中心只显示忙碌的单位",
+	"UTC days":             "UTC 日期",
+	"late work order":      "延迟工单",
+	"operation (item)":     "工序（物料）",
+	"today (latest block)": "今天（最新区块）",
+	"today":                "今天",
+	"%d late work order":   "%d 个延迟工单",
+	"%d late work orders":  "%d 个延迟工单",
 }
