@@ -113,6 +113,22 @@ func TestBrowser(t *testing.T) {
 	}
 	webtest.Screenshot(t, ctx, "proposal.png")
 
+	// The language switch: the same page in Chinese, remembered for the
+	// next pages, and back to English.
+	run("switch to Chinese", chromedp.Click(chromedp.CSS("#lang-switch")), chromedp.WaitVisible(chromedp.CSS(`html[lang="zh-CN"] #votes`)))
+	if got := text("#votes"); !strings.Contains(got, "个赞成") || !strings.Contains(got, "Sunrise Garments") {
+		t.Errorf("votes in Chinese:\n%s", got)
+	}
+	run("home in Chinese", chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`html[lang="zh-CN"] #orgs table`)))
+	if got := text("main h1"); got != "网络" {
+		t.Errorf("home heading in Chinese %q", got)
+	}
+	webtest.Screenshot(t, ctx, "home-zh.png")
+	run("switch back to English", chromedp.Click(chromedp.CSS("#lang-switch")), chromedp.WaitVisible(chromedp.CSS(`html[lang="en"] #orgs table`)))
+	if got := text("main h1"); got != "Network" {
+		t.Errorf("home heading after switching back %q", got)
+	}
+
 	// On a phone the page fits the screen's width; wide tables scroll in their card.
 	run("phone home",
 		chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2)),
