@@ -200,14 +200,15 @@ func (s *server) forbidden(w http.ResponseWriter, r *http.Request, msg string) {
 // and otherwise says why not (problem) and where to sign in (signIn).
 // what finishes the sentence "Sign in with an API token of this node …".
 func (s *server) offerForm(r *http.Request, g formGuard, csrf, problem, signIn *string, what string) {
+	l := s.langs.pick(r)
 	switch {
 	case !s.hosts.allowed(r.Host):
-		*problem = g.Name + " acts with this node's key, so it only answers under the node's own address. Open it there."
+		*problem = l.T("%s acts with this node's key, so it only answers under the node's own address. Open it there.", l.maybe(g.Name))
 	case s.sessions.tokens == nil:
-		*problem = g.Name + " acts with this node's key, and this node takes no sign-ins, so it is not offered here."
+		*problem = l.T("%s acts with this node's key, and this node takes no sign-ins, so it is not offered here.", l.maybe(g.Name))
 	default:
 		if *csrf = s.formToken(r, g.Form); *csrf == "" {
-			*problem = g.Name + " acts with this node's key: sign in with an API token of this node " + what + "."
+			*problem = l.T("%s acts with this node's key: sign in with an API token of this node %s.", l.maybe(g.Name), l.maybe(what))
 			*signIn = signInPath(r.URL.RequestURI())
 		}
 	}

@@ -249,6 +249,8 @@ func TestPagesInBothLanguages(t *testing.T) {
 	lacks(t, "zh pool", body, ">in_production<", ">Price tiers<")
 	_, body = do(t, s, "GET", "/", "Accept-Language", "zh-CN")
 	contains(t, "zh home", body, "<h1>网络</h1>", "成员组织", "已决提案", ">已通过</span>", `hreflang="en" lang="en">English</a>`)
+	_, body = do(t, s, "GET", "/hub", "Accept-Language", "zh-CN")
+	contains(t, "zh hub", body, "服务站表单以本节点的运营密钥签名")
 	_, body = do(t, s, "GET", jacketPath, "Accept-Language", "zh-CN")
 	contains(t, "zh provenance", body, "<p class=\"eyebrow\">产品溯源</p>", "<h3>顾客已提货", "<h3>为 Hilltown Community Hub 装箱", "<h3>Hilltown Community Hub 已收货", "· 运输中", "锚定于交易")
 	_, body = do(t, s, "GET", "/", "Accept-Language", "en")

@@ -711,4 +711,17 @@ var zhMessages = map[string]string{
 	"today":                "今天",
 	"%d late work order":   "%d 个延迟工单",
 	"%d late work orders":  "%d 个延迟工单",
+
+	// Why a form is not offered (guard.go).
+	"%s acts with this node's key, so it only answers under the node's own address. Open it there.": "%s以本节点的密钥签名，因此只在节点自己的地址下使用。请在那里打开。",
+	"%s acts with this node's key, and this node takes no sign-ins, so it is not offered here.":     "%s以本节点的密钥签名，而本节点不接受登录，因此这里不提供。",
+	"%s acts with this node's key: sign in with an API token of this node %s.":                      "%s以本节点的密钥签名：请用本节点的 API 令牌登录，%s。",
+	"The hub form":              "服务站表单",
+	"The supplier inbox":        "供应商收件箱",
+	"to record walk-in pledges": "以登记到店认购",
+	"to answer purchase orders": "以答复采购订单",
+	"%s acts with this node's operator key, so it only answers on the node's own machine. Open it there, at http://127.0.0.1.": "%s以本节点的运营密钥签名，因此只在节点所在的机器上使用。请在那里打开：http://127.0.0.1。",
+	"This node's operator key belongs to %s, which is not a member organization (any more).":                                   "本节点的运营密钥属于 %s，但它（已）不是成员组织。",
+	"%s is not a hub. Only hubs gather consumers' pledges; a member vote can add the hub role.":                                "%s 不是服务站。只有服务站收集顾客认购；成员投票可以添加服务站角色。",
+	"%s is not a supplier. Purchase orders go to supplier organizations; a member vote can add the supplier role.":             "%s 不是供应商。采购订单发给供应商组织；成员投票可以添加供应商角色。",
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/gongxu-network/gongxu"
@@ -34,27 +33,28 @@ var (
 // known); err is for failures to read.
 func (s *server) operatorOrg(r *http.Request, g gate) (gongxu.Org, string, error) {
 	ctx := r.Context()
+	l := s.langs.pick(r)
 	if s.op == nil {
-		return gongxu.Org{}, g.NoKey, nil
+		return gongxu.Org{}, l.T(g.NoKey), nil
 	}
 	if !s.fromHere(r) {
-		return gongxu.Org{}, g.Form + " acts with this node's operator key, so it only answers on the node's own machine. Open it there, at http://127.0.0.1.", nil
+		return gongxu.Org{}, l.T("%s acts with this node's operator key, so it only answers on the node's own machine. Open it there, at http://127.0.0.1.", l.maybe(g.Form)), nil
 	}
 	id, err := s.op.Org(ctx)
 	if err != nil {
 		return gongxu.Org{}, "", err
 	}
 	if id == "" {
-		return gongxu.Org{}, g.Unadmitted, nil
+		return gongxu.Org{}, l.T(g.Unadmitted), nil
 	}
 	org, err := s.members.Org(ctx, id)
 	if gongxu.ErrorKind(err) == gongxu.KindNotFound {
-		return gongxu.Org{ID: id, Name: string(id)}, fmt.Sprintf("This node's operator key belongs to %s, which is not a member organization (any more).", id), nil
+		return gongxu.Org{ID: id, Name: string(id)}, l.T("This node's operator key belongs to %s, which is not a member organization (any more).", id), nil
 	} else if err != nil {
 		return gongxu.Org{}, "", err
 	}
 	if !org.HasRole(g.Role) {
-		return org, fmt.Sprintf(g.NoRole, org.Name), nil
+		return org, l.T(g.NoRole, org.Name), nil // a message (messages_zh.go)
 	}
 	return org, "", nil
 }
