@@ -522,7 +522,7 @@ func storyPages(t *testing.T, s *story, idA, idB uint64) {
 	load(fmt.Sprintf("/pools/%d", idA), "#pool")
 	badge("#pool .sub .badge", gongxu.PoolSettled)
 	page := strings.ToLower(text("#pool"))
-	for _, w := range []string{"succeeded", "in_production", "delivered", "settled", "minimum batch reached"} {
+	for _, w := range []string{"succeeded", "in production", "delivered", "settled", "minimum batch reached"} {
 		if !strings.Contains(page, w) {
 			t.Errorf("/pools/%d does not show %q:\n%s", idA, w, page)
 		}
