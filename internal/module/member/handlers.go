@@ -408,29 +408,3 @@ func compare(a, b string) int {
 	}
 	return 0
 }
-
-func paramValue(p gongxu.Params, name string) int64 {
-	switch name {
-	case "max_tx_bytes":
-		return p.MaxTxBytes
-	case "max_txs_per_signer_block":
-		return p.MaxTxsPerSignerBlock
-	case "voting_period_ms":
-		return p.VotingPeriodMs
-	case "max_org_keys":
-		return p.MaxOrgKeys
-	case "max_validator_power":
-		return p.MaxValidatorPower
-	case "max_block_weight":
-		return p.BlockWeight()
-	case "max_open_txs_per_block":
-		return p.OpenTxsPerBlock()
-	case "demand_min_contributors":
-		return int64(p.Demand().MinContributors)
-	case "demand_dominance_n":
-		return int64(p.Demand().DominanceN)
-	case "demand_dominance_pct":
-		return int64(p.Demand().DominancePct)
-	}
-	return 0
-}

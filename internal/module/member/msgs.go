@@ -210,67 +210,71 @@ func validateNewOrg(o gongxu.Org) error {
 	return checkPrefixes(o.Prefixes)
 }
 
+// param is a governance parameter: its name in set_param, its range, and
+// where it lives in gongxu.Params (get returns the value in force, defaults
+// included).
+type param struct {
+	name   string
+	lo, hi int64
+	get    func(gongxu.Params) int64
+	set    func(*gongxu.Params, int64)
+}
+
+// params are the parameters set_param may change, in the order they are listed.
+var params = []param{
+	{"max_tx_bytes", 1024, 4 << 20, func(p gongxu.Params) int64 { return p.MaxTxBytes }, func(p *gongxu.Params, v int64) { p.MaxTxBytes = v }},
+	{"max_txs_per_signer_block", 1, 1_000_000, func(p gongxu.Params) int64 { return p.MaxTxsPerSignerBlock }, func(p *gongxu.Params, v int64) { p.MaxTxsPerSignerBlock = v }},
+	{"voting_period_ms", 1000, 365 * 24 * 3600 * 1000, func(p gongxu.Params) int64 { return p.VotingPeriodMs }, func(p *gongxu.Params, v int64) { p.VotingPeriodMs = v }},
+	{"max_org_keys", 1, 64, func(p gongxu.Params) int64 { return p.MaxOrgKeys }, func(p *gongxu.Params, v int64) { p.MaxOrgKeys = v }},
+	{"max_validator_power", 1, 1_000_000, func(p gongxu.Params) int64 { return p.MaxValidatorPower }, func(p *gongxu.Params, v int64) { p.MaxValidatorPower = v }},
+	{"max_block_weight", 1000, 10_000_000, func(p gongxu.Params) int64 { return p.BlockWeight() }, func(p *gongxu.Params, v int64) { p.MaxBlockWeight = v }},
+	{"max_open_txs_per_block", 1, 1_000_000, func(p gongxu.Params) int64 { return p.OpenTxsPerBlock() }, func(p *gongxu.Params, v int64) { p.MaxOpenTxsPerBlock = v }},
+	{"demand_min_contributors", 1, 1000, func(p gongxu.Params) int64 { return int64(p.Demand().MinContributors) }, func(p *gongxu.Params, v int64) { p.DemandMinContributors = v }},
+	{"demand_dominance_n", 1, 100, func(p gongxu.Params) int64 { return int64(p.Demand().DominanceN) }, func(p *gongxu.Params, v int64) { p.DemandDominanceN = v }},
+	{"demand_dominance_pct", 1, 100, func(p gongxu.Params) int64 { return int64(p.Demand().DominancePct) }, func(p *gongxu.Params, v int64) { p.DemandDominancePct = v }},
+}
+
 // ParamNames lists the parameters set_param may change.
 func ParamNames() []string {
-	return []string{"max_tx_bytes", "max_txs_per_signer_block", "voting_period_ms", "max_org_keys", "max_validator_power",
-		"max_block_weight", "max_open_txs_per_block", "demand_min_contributors", "demand_dominance_n", "demand_dominance_pct"}
+	out := make([]string, len(params))
+	for i, p := range params {
+		out[i] = p.name
+	}
+	return out
+}
+
+func findParam(name string) (param, bool) {
+	for _, p := range params {
+		if p.name == name {
+			return p, true
+		}
+	}
+	return param{}, false
 }
 
 func checkParam(name string, v int64) error {
-	lo, hi := int64(0), int64(0)
-	switch name {
-	case "max_tx_bytes":
-		lo, hi = 1024, 4<<20
-	case "max_txs_per_signer_block":
-		lo, hi = 1, 1_000_000
-	case "voting_period_ms":
-		lo, hi = 1000, 365*24*3600*1000
-	case "max_org_keys":
-		lo, hi = 1, 64
-	case "max_validator_power":
-		lo, hi = 1, 1_000_000
-	case "max_block_weight":
-		lo, hi = 1000, 10_000_000
-	case "max_open_txs_per_block":
-		lo, hi = 1, 1_000_000
-	case "demand_min_contributors":
-		lo, hi = 1, 1000
-	case "demand_dominance_n":
-		lo, hi = 1, 100
-	case "demand_dominance_pct":
-		lo, hi = 1, 100
-	default:
+	p, ok := findParam(name)
+	if !ok {
 		return gongxu.Errorf(gongxu.KindInvalid, "unknown parameter %q", name)
 	}
-	if v < lo || v > hi {
-		return gongxu.Errorf(gongxu.KindInvalid, "parameter %s must be between %d and %d, got %d", name, lo, hi, v)
+	if v < p.lo || v > p.hi {
+		return gongxu.Errorf(gongxu.KindInvalid, "parameter %s must be between %d and %d, got %d", name, p.lo, p.hi, v)
 	}
 	return nil
 }
 
-func setParam(p *gongxu.Params, name string, v int64) {
-	switch name {
-	case "max_tx_bytes":
-		p.MaxTxBytes = v
-	case "max_txs_per_signer_block":
-		p.MaxTxsPerSignerBlock = v
-	case "voting_period_ms":
-		p.VotingPeriodMs = v
-	case "max_org_keys":
-		p.MaxOrgKeys = v
-	case "max_validator_power":
-		p.MaxValidatorPower = v
-	case "max_block_weight":
-		p.MaxBlockWeight = v
-	case "max_open_txs_per_block":
-		p.MaxOpenTxsPerBlock = v
-	case "demand_min_contributors":
-		p.DemandMinContributors = v
-	case "demand_dominance_n":
-		p.DemandDominanceN = v
-	case "demand_dominance_pct":
-		p.DemandDominancePct = v
+func setParam(ps *gongxu.Params, name string, v int64) {
+	if p, ok := findParam(name); ok {
+		p.set(ps, v)
 	}
+}
+
+// paramValue is the value in force of a parameter (0 for an unknown name).
+func paramValue(ps gongxu.Params, name string) int64 {
+	if p, ok := findParam(name); ok {
+		return p.get(ps)
+	}
+	return 0
 }
 
 // MsgVote casts the signer's org's vote on an open proposal. One vote per org.
