@@ -302,54 +302,65 @@ func (s *jsonScanner) str(fold bool) (string, error) {
 
 // escape reads one escape sequence at s.p (the backslash) and returns its rune.
 func (s *jsonScanner) escape() (rune, error) {
-	if s.p+1 >= len(s.b) {
-		return 0, s.fail("unterminated escape")
+	r, next, problem := DecodeJSONEscape(s.b, s.p)
+	if problem != "" {
+		return 0, s.fail(problem)
 	}
-	c := s.b[s.p+1]
-	s.p += 2
-	switch c {
-	case '"', '\\', '/':
-		return rune(c), nil
-	case 'b':
-		return '\b', nil
-	case 'f':
-		return '\f', nil
-	case 'n':
-		return '\n', nil
-	case 'r':
-		return '\r', nil
-	case 't':
-		return '\t', nil
-	case 'u':
-		r, ok := s.hex4()
-		if !ok {
-			return 0, s.fail("invalid \\u escape")
-		}
-		if utf16.IsSurrogate(r) {
-			if r >= 0xdc00 || s.p+1 >= len(s.b) || s.b[s.p] != '\\' || s.b[s.p+1] != 'u' {
-				return 0, s.fail("lone UTF-16 surrogate in a \\u escape")
-			}
-			s.p += 2
-			r2, ok := s.hex4()
-			if !ok {
-				return 0, s.fail("invalid \\u escape")
-			}
-			r = utf16.DecodeRune(r, r2)
-			if r == utf8.RuneError {
-				return 0, s.fail("lone UTF-16 surrogate in a \\u escape")
-			}
-		}
-		return r, nil
-	}
-	return 0, s.fail("invalid escape")
+	s.p = next
+	return r, nil
 }
 
-func (s *jsonScanner) hex4() (rune, bool) {
-	if len(s.b)-s.p < 4 {
+// DecodeJSONEscape decodes the JSON escape sequence at b[p] (a backslash)
+// and returns its rune and the index after it, or a problem ("" when there
+// is none) with next left at p. A \u escape of a lone UTF-16 surrogate is
+// refused (readers would turn it into U+FFFD, another meaning).
+func DecodeJSONEscape(b []byte, p int) (r rune, next int, problem string) {
+	if p+1 >= len(b) {
+		return 0, p, "unterminated escape"
+	}
+	switch c := b[p+1]; c {
+	case '"', '\\', '/':
+		return rune(c), p + 2, ""
+	case 'b':
+		return '\b', p + 2, ""
+	case 'f':
+		return '\f', p + 2, ""
+	case 'n':
+		return '\n', p + 2, ""
+	case 'r':
+		return '\r', p + 2, ""
+	case 't':
+		return '\t', p + 2, ""
+	case 'u':
+		r, ok := hex4(b, p+2)
+		if !ok {
+			return 0, p, "invalid \\u escape"
+		}
+		if !utf16.IsSurrogate(r) {
+			return r, p + 6, ""
+		}
+		if r >= 0xdc00 || p+7 >= len(b) || b[p+6] != '\\' || b[p+7] != 'u' {
+			return 0, p, "lone UTF-16 surrogate in a \\u escape"
+		}
+		r2, ok := hex4(b, p+8)
+		if !ok {
+			return 0, p, "invalid \\u escape"
+		}
+		if r = utf16.DecodeRune(r, r2); r == utf8.RuneError {
+			return 0, p, "lone UTF-16 surrogate in a \\u escape"
+		}
+		return r, p + 12, ""
+	}
+	return 0, p, "invalid escape"
+}
+
+// hex4 reads four hex digits at b[p].
+func hex4(b []byte, p int) (rune, bool) {
+	if len(b)-p < 4 {
 		return 0, false
 	}
 	var r rune
-	for _, c := range s.b[s.p : s.p+4] {
+	for _, c := range b[p : p+4] {
 		switch {
 		case c >= '0' && c <= '9':
 			c -= '0'
@@ -362,8 +373,25 @@ func (s *jsonScanner) hex4() (rune, bool) {
 		}
 		r = r<<4 | rune(c)
 	}
-	s.p += 4
 	return r, true
+}
+
+// FoldJSONKey returns k case-folded as CheckJSON compares keys: each rune
+// the least of its Unicode simple case-folding orbit, ASCII capitals written
+// small, so FoldJSONKey(a) == FoldJSONKey(b) exactly when
+// strings.EqualFold(a, b) ("eventTime" and "EVENTTIME"; "k" and the Kelvin
+// sign; "s" and the long s).
+func FoldJSONKey(k string) string {
+	for i := 0; i < len(k); i++ {
+		if c := k[i]; c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' {
+			b := make([]byte, 0, len(k))
+			for _, r := range k {
+				b = utf8.AppendRune(b, foldRune(r))
+			}
+			return string(b)
+		}
+	}
+	return k // small ASCII: folded already
 }
 
 // foldRune returns the least rune of r's simple case-folding orbit, with

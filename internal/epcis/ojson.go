@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/gongxu-network/gongxu"
@@ -522,110 +520,19 @@ func (p *jparser) str() (string, error) {
 }
 
 // escape reads one escape sequence at p.p (the backslash) and returns its
-// rune; a \u escape of a lone UTF-16 surrogate is refused.
+// rune; a \u escape of a lone UTF-16 surrogate is refused. The decoding is
+// the ledger's own (gongxu.DecodeJSONEscape), so both read a key alike.
 func (p *jparser) escape() (rune, error) {
-	if p.p+1 >= len(p.b) {
-		return 0, p.syntax("unterminated escape")
+	r, next, problem := gongxu.DecodeJSONEscape(p.b, p.p)
+	if problem != "" {
+		return 0, p.syntax(problem)
 	}
-	c := p.b[p.p+1]
-	p.p += 2
-	switch c {
-	case '"', '\\', '/':
-		return rune(c), nil
-	case 'b':
-		return '\b', nil
-	case 'f':
-		return '\f', nil
-	case 'n':
-		return '\n', nil
-	case 'r':
-		return '\r', nil
-	case 't':
-		return '\t', nil
-	case 'u':
-		r, ok := p.hex4()
-		if !ok {
-			return 0, p.syntax("invalid \\u escape")
-		}
-		if utf16.IsSurrogate(r) {
-			if r >= 0xdc00 || p.p+1 >= len(p.b) || p.b[p.p] != '\\' || p.b[p.p+1] != 'u' {
-				return 0, p.syntax("lone UTF-16 surrogate in a \\u escape")
-			}
-			p.p += 2
-			r2, ok := p.hex4()
-			if !ok {
-				return 0, p.syntax("invalid \\u escape")
-			}
-			if r = utf16.DecodeRune(r, r2); r == utf8.RuneError {
-				return 0, p.syntax("lone UTF-16 surrogate in a \\u escape")
-			}
-		}
-		return r, nil
-	}
-	p.p -= 2
-	return 0, p.syntax("invalid escape")
+	p.p = next
+	return r, nil
 }
 
-func (p *jparser) hex4() (rune, bool) {
-	if len(p.b)-p.p < 4 {
-		return 0, false
-	}
-	var r rune
-	for _, c := range p.b[p.p : p.p+4] {
-		switch {
-		case c >= '0' && c <= '9':
-			c -= '0'
-		case c >= 'a' && c <= 'f':
-			c -= 'a' - 10
-		case c >= 'A' && c <= 'F':
-			c -= 'A' - 10
-		default:
-			return 0, false
-		}
-		r = r<<4 | rune(c)
-	}
-	p.p += 4
-	return r, true
-}
-
-// foldKey returns k case-folded: each rune the least of its Unicode simple
-// case-folding orbit, ASCII capitals written small, so foldKey(a) ==
-// foldKey(b) exactly when strings.EqualFold(a, b) ("eventTime", "EventTime"
-// and "EVENTTIME"; "k" and the Kelvin sign K; "s" and the long s ſ). It is
-// the folding of gongxu.CheckJSON.
-func foldKey(k string) string {
-	for i := 0; i < len(k); i++ {
-		if c := k[i]; c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' {
-			return foldSlow(k)
-		}
-	}
-	return k // small ASCII: folded already
-}
-
-func foldSlow(k string) string {
-	b := make([]byte, 0, len(k))
-	for _, r := range k {
-		b = utf8.AppendRune(b, foldRune(r))
-	}
-	return string(b)
-}
-
-func foldRune(r rune) rune {
-	if r < utf8.RuneSelf && r != 'k' && r != 'K' && r != 's' && r != 'S' { // k and s have non-ASCII partners (K, ſ)
-		if 'A' <= r && r <= 'Z' {
-			return r + 'a' - 'A'
-		}
-		return r
-	}
-	least := r
-	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
-		least = min(least, f)
-	}
-	if 'A' <= least && least <= 'Z' {
-		least += 'a' - 'A'
-	}
-	return least
-}
+// foldKey is the key folding of gongxu.CheckJSON (gongxu.FoldJSONKey).
+func foldKey(k string) string { return gongxu.FoldJSONKey(k) }
 
 // toAny converts v to the values GS1's schema validator reads (what
 // jsonschema.UnmarshalJSON gives): the validator sees exactly the members
