@@ -6,39 +6,30 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/gongxu-network/gongxu/internal/comet"
+	"github.com/gongxu-network/gongxu/internal/testenv"
 	"github.com/gongxu-network/gongxu/internal/token"
 )
 
+// freeAddr is a free loopback address for a node's API (testenv.FreePorts
+// never hands out a port twice in this process).
 func freeAddr(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
+	return fmt.Sprintf("127.0.0.1:%d", testenv.FreePorts(t, 1)[0])
 }
 
 // freePorts picks free loopback ports for a node's CometBFT.
 func freePorts(t *testing.T) comet.Ports {
-	t.Helper()
-	port := func() int {
-		_, p, _ := net.SplitHostPort(freeAddr(t))
-		n, _ := strconv.Atoi(p)
-		return n
-	}
-	return comet.Ports{P2P: port(), RPC: port()}
+	p := testenv.FreePorts(t, 2)
+	return comet.Ports{P2P: p[0], RPC: p[1]}
 }
 
 // observeDoc is an EPCIS event that any member may capture.

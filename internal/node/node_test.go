@@ -6,12 +6,11 @@ import (
 	"crypto/ed25519"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"path/filepath"
-	"strconv"
 	"testing"
 	"time"
 
@@ -22,26 +21,19 @@ import (
 	"github.com/gongxu-network/gongxu/internal/module/catalog"
 	"github.com/gongxu-network/gongxu/internal/module/member"
 	"github.com/gongxu-network/gongxu/internal/module/production"
+	"github.com/gongxu-network/gongxu/internal/testenv"
 )
 
+// freeAddr is a free loopback address for a node's API (testenv.FreePorts
+// never hands out a port twice in this process).
 func freeAddr(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
+	return fmt.Sprintf("127.0.0.1:%d", testenv.FreePorts(t, 1)[0])
 }
 
 // freePorts picks free loopback ports for a node's CometBFT.
 func freePorts(t *testing.T) comet.Ports {
-	t.Helper()
-	port := func() int {
-		_, p, _ := net.SplitHostPort(freeAddr(t))
-		n, _ := strconv.Atoi(p)
-		return n
-	}
-	return comet.Ports{P2P: port(), RPC: port()}
+	p := testenv.FreePorts(t, 2)
+	return comet.Ports{P2P: p[0], RPC: p[1]}
 }
 
 // initTestHome makes a one-node network, as gongxu up does, in a temp
