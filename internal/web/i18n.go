@@ -63,8 +63,21 @@ func parseLang(s string) (string, bool) {
 	return codeOf(langTags[i]), true
 }
 
-// msgCatalog is every message in both languages.
-var msgCatalog = func() *catalog.Builder {
+// addZH adds an area's messages to zhMessages; each area of the pages
+// keeps its own in a messages_zh_<area>.go file and adds them from an init
+// function. A key given twice with different Chinese is a bug (panic).
+func addZH(m map[string]string) {
+	for k, v := range m {
+		if old, ok := zhMessages[k]; ok && old != v {
+			panic(fmt.Sprintf("web: message %q has two translations: %q and %q", k, old, v))
+		}
+		zhMessages[k] = v
+	}
+}
+
+// msgCatalog is every message in both languages, built when the first
+// locale is (after every area's init has added its messages).
+var msgCatalog = sync.OnceValue(func() *catalog.Builder {
 	b := catalog.NewBuilder(catalog.Fallback(language.English))
 	for k, v := range zhMessages {
 		if err := b.SetString(language.English, k, k); err != nil {
@@ -75,7 +88,7 @@ var msgCatalog = func() *catalog.Builder {
 		}
 	}
 	return b
-}()
+})
 
 // locale is how one language writes: messages, money, dates in the node's
 // time zone.
@@ -91,7 +104,7 @@ func newLocale(code string, zone *time.Location, missing func(string)) *locale {
 	if code == langZH {
 		tag = language.SimplifiedChinese
 	}
-	return &locale{Code: code, p: message.NewPrinter(tag, message.Catalog(msgCatalog)), zone: zone, missing: missing}
+	return &locale{Code: code, p: message.NewPrinter(tag, message.Catalog(msgCatalog())), zone: zone, missing: missing}
 }
 
 // zh says whether the locale is Chinese.
