@@ -55,3 +55,16 @@ type Operator interface {
 	// waits for the commit. A rejection is a TxResult with a non-zero Code.
 	Send(ctx context.Context, typ string, body any) (TxResult, error)
 }
+
+// Operators is an Operator whose node also holds the keys of other member
+// orgs (the demo's node holds every org's): people signed in to its pages
+// may choose which of them to act as.
+type Operators interface {
+	Operator
+	// Orgs are the member orgs this node holds a key for, sorted by id; the
+	// operator's own org among them.
+	Orgs(ctx context.Context) ([]OrgID, error)
+	// As is the operator acting for org with a key of the node's keyring
+	// that belongs to it; KindNotFound when the node holds none.
+	As(ctx context.Context, org OrgID) (Operator, error)
+}

@@ -2,8 +2,11 @@ package node
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
+	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -73,7 +76,7 @@ func (s *signer) send(ctx context.Context, keyName, typ string, body any) (gongx
 // "operator" key of its keyring.
 type operator struct{ s *signer }
 
-var _ gongxu.Operator = operator{}
+var _ gongxu.Operators = operator{}
 
 func (o operator) Org(ctx context.Context) (gongxu.OrgID, error) {
 	k, err := o.s.kr.Get(OperatorKey)
@@ -86,6 +89,72 @@ func (o operator) Org(ctx context.Context) (gongxu.OrgID, error) {
 
 func (o operator) Send(ctx context.Context, typ string, body any) (gongxu.TxResult, error) {
 	return o.s.send(ctx, OperatorKey, typ, body)
+}
+
+// keyOrgs are the keyring's keys that belong to member orgs, by org (the
+// operator key first, then by key name): which orgs this node can act for.
+func (o operator) keyOrgs(ctx context.Context) (map[gongxu.OrgID]string, error) {
+	keys, err := o.s.kr.List()
+	if err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(keys, func(a, b keyring.Key) int { // the operator key first
+		switch {
+		case a.Name == b.Name:
+			return 0
+		case a.Name == OperatorKey:
+			return -1
+		case b.Name == OperatorKey:
+			return 1
+		}
+		return cmp.Compare(a.Name, b.Name)
+	})
+	out := map[gongxu.OrgID]string{}
+	for _, k := range keys {
+		acc, err := o.s.n.comet.Account(ctx, k.PubKey)
+		if err != nil {
+			return nil, err
+		}
+		if _, seen := out[acc.Org]; acc.Org != "" && !seen {
+			out[acc.Org] = k.Name
+		}
+	}
+	return out, nil
+}
+
+func (o operator) Orgs(ctx context.Context) ([]gongxu.OrgID, error) {
+	m, err := o.keyOrgs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ids := slices.Collect(maps.Keys(m))
+	slices.Sort(ids)
+	return ids, nil
+}
+
+func (o operator) As(ctx context.Context, org gongxu.OrgID) (gongxu.Operator, error) {
+	m, err := o.keyOrgs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	name, ok := m[org]
+	if !ok {
+		return nil, gongxu.Errorf(gongxu.KindNotFound, "this node holds no key of %s", org)
+	}
+	return namedSigner{s: o.s, key: name, org: org}, nil
+}
+
+// namedSigner acts for org with the keyring key named key.
+type namedSigner struct {
+	s   *signer
+	key string
+	org gongxu.OrgID
+}
+
+func (n namedSigner) Org(context.Context) (gongxu.OrgID, error) { return n.org, nil }
+
+func (n namedSigner) Send(ctx context.Context, typ string, body any) (gongxu.TxResult, error) {
+	return n.s.send(ctx, n.key, typ, body)
 }
 
 // receipts is gongxu.ReceiptService: it finds a batch transaction through the

@@ -148,8 +148,8 @@ type factoryData struct {
 func (s *server) consoleOrg(r *http.Request) (org gongxu.Org, own bool, notice string, err error) {
 	ctx := r.Context()
 	var opOrg gongxu.OrgID
-	if s.op != nil {
-		if opOrg, err = s.op.Org(ctx); err != nil {
+	if op := s.operator(r); op != nil {
+		if opOrg, err = op.Org(ctx); err != nil {
 			return org, false, "", err
 		}
 	}

@@ -209,7 +209,7 @@ func (s *server) hubSubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	rc := receiptData{Pool: p, Hub: d.Org, Escrow: escrow, Leaf: leaf, Secret: secret}
 	if form.Paid {
-		res, err := s.op.Send(r.Context(), gongxu.TypeDeposit, gongxu.DepositBody{Currency: p.Currency, Amount: escrow, Ref: walkInRef})
+		res, err := s.operator(r).Send(r.Context(), gongxu.TypeDeposit, gongxu.DepositBody{Currency: p.Currency, Amount: escrow, Ref: walkInRef})
 		if err != nil {
 			return again(s.sendFailed(err, gongxu.TypeDeposit), "%s Nothing was recorded.", sendError(err))
 		}
@@ -219,7 +219,7 @@ func (s *server) hubSubmit(w http.ResponseWriter, r *http.Request) error {
 		rc.Deposit = &res
 		s.sessions.done(sess, tok, fmt.Sprintf("Its cash deposit was recorded in transaction %s.", res.Hash))
 	}
-	res, err := s.op.Send(r.Context(), gongxu.TypePoolBatch, gongxu.BatchBody{Pool: p.ID, Leaves: []gongxu.PoolLeaf{rc.Leaf}})
+	res, err := s.operator(r).Send(r.Context(), gongxu.TypePoolBatch, gongxu.BatchBody{Pool: p.ID, Leaves: []gongxu.PoolLeaf{rc.Leaf}})
 	if err != nil || res.Code != 0 {
 		status := http.StatusUnprocessableEntity
 		if err != nil {

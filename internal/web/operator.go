@@ -40,7 +40,7 @@ func (s *server) operatorOrg(r *http.Request, g gate) (gongxu.Org, string, error
 	if !s.fromHere(r) {
 		return gongxu.Org{}, l.T("%s acts with this node's operator key, so it only answers on the node's own machine. Open it there, at http://127.0.0.1.", l.maybe(g.Form)), nil
 	}
-	id, err := s.op.Org(ctx)
+	id, err := s.operator(r).Org(ctx)
 	if err != nil {
 		return gongxu.Org{}, "", err
 	}

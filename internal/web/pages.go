@@ -95,7 +95,7 @@ func (s *server) home(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, "home", view{
 		Title:   "Network",
 		Section: "network",
-		Content: homeData{Recalls: s.homeRecalls(ctx, names), Live: live, Validators: rows, TotalPower: total, Orgs: orgs, Proposals: props, Decided: decided},
+		Content: homeData{Recalls: s.homeRecalls(r, names), Live: live, Validators: rows, TotalPower: total, Orgs: orgs, Proposals: props, Decided: decided},
 	})
 }
 

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"github.com/gongxu-network/gongxu"
+
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
@@ -45,7 +47,8 @@ type session struct {
 	tokenID string // the API token it signed in with
 	Name    string // that token's name
 	expires time.Time
-	out     string // the sign-out form's token (not single-use: every page has it)
+	out     string       // the sign-out form's token (not single-use: every page has it)
+	actAs   gongxu.OrgID // the org its forms act for (actas.go); "": the operator's
 
 	forms map[string]issued // unused form tokens → form
 	spent map[string]*spent // used ones

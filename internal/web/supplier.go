@@ -322,7 +322,7 @@ func (s *server) supplierSubmit(w http.ResponseWriter, r *http.Request) error {
 		return refuse("Choose to accept, reject or propose changes.")
 	}
 
-	res, err := s.op.Send(r.Context(), typ, body)
+	res, err := s.operator(r).Send(r.Context(), typ, body)
 	if err != nil {
 		c.Error = sendError(err)
 		if gongxu.ErrorKind(err) == gongxu.KindTimeout {
@@ -427,7 +427,7 @@ func (s *server) purchaseOrder(w http.ResponseWriter, r *http.Request) error {
 		d.Proposal = append(d.Proposal, lf)
 	}
 	if s.op != nil && po.Status == gongxu.POSent && s.fromHere(r) {
-		if org, err := s.op.Org(ctx); err == nil && org == po.Supplier {
+		if org, err := s.operator(r).Org(ctx); err == nil && org == po.Supplier {
 			d.Answer = true
 		}
 	}

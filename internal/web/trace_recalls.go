@@ -108,11 +108,13 @@ func recallPath(id uint64) string { return "/recalls/" + strconv.FormatUint(id, 
 
 // hubOf is this node's operator org when it is a hub (zero otherwise). A
 // failure to read it is logged and taken as no hub: the pages still show.
-func (s *server) hubOf(ctx context.Context) gongxu.Org {
-	if s.op == nil {
+func (s *server) hubOf(r *http.Request) gongxu.Org {
+	ctx := r.Context()
+	op := s.operator(r)
+	if op == nil {
 		return gongxu.Org{}
 	}
-	id, err := s.op.Org(ctx)
+	id, err := op.Org(ctx)
 	if err != nil || id == "" {
 		if err != nil {
 			s.log.Warn("web: operator org", "err", err)
@@ -145,7 +147,8 @@ func (s *server) recallRow(rc gongxu.Recall, names map[gongxu.OrgID]string, mine
 
 // recallsList reads the recall list: every recall, newest first, and for a
 // hub those that reach its pools.
-func (s *server) recallsList(ctx context.Context) (recallsData, error) {
+func (s *server) recallsList(r *http.Request) (recallsData, error) {
+	ctx := r.Context()
 	var d recallsData
 	names, err := s.orgNames(ctx)
 	if err != nil {
@@ -156,7 +159,7 @@ func (s *server) recallsList(ctx context.Context) (recallsData, error) {
 		return d, err
 	}
 	mine := map[uint64]bool{}
-	if d.Hub = s.hubOf(ctx); d.Hub.ID != "" {
+	if d.Hub = s.hubOf(r); d.Hub.ID != "" {
 		ours, err := s.trace.Recalls(ctx, d.Hub.ID, listRecalls)
 		if err != nil {
 			return d, err
@@ -173,7 +176,7 @@ func (s *server) recallsList(ctx context.Context) (recallsData, error) {
 }
 
 func (s *server) recallList(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.recallsList(r.Context())
+	d, err := s.recallsList(r)
 	if err != nil {
 		return err
 	}
@@ -182,7 +185,7 @@ func (s *server) recallList(w http.ResponseWriter, r *http.Request) error {
 
 // recallsFragment is the recall table alone, for htmx.
 func (s *server) recallsFragment(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.recallsList(r.Context())
+	d, err := s.recallsList(r)
 	if err != nil {
 		return err
 	}
@@ -316,7 +319,7 @@ func (s *server) recall(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	hub := s.hubOf(ctx)
+	hub := s.hubOf(r)
 	d := recallData{R: s.recallRow(im.Recall, names, nil)}
 	if d.Impact, err = s.impact(ctx, im, names, hub); err != nil {
 		return err
@@ -336,7 +339,7 @@ func (s *server) recallFragment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.impact(ctx, im, names, s.hubOf(ctx))
+	d, err := s.impact(ctx, im, names, s.hubOf(r))
 	if err != nil {
 		return err
 	}
@@ -346,11 +349,12 @@ func (s *server) recallFragment(w http.ResponseWriter, r *http.Request) error {
 // homeRecalls are the banners of the home page: the newest recalls that
 // reach pools (a hub's own pools, on a hub's node). A failure is logged:
 // the network page still shows.
-func (s *server) homeRecalls(ctx context.Context, names map[gongxu.OrgID]string) []recallBanner {
+func (s *server) homeRecalls(r *http.Request, names map[gongxu.OrgID]string) []recallBanner {
 	if s.trace == nil {
 		return nil
 	}
-	hub := s.hubOf(ctx)
+	ctx := r.Context()
+	hub := s.hubOf(r)
 	limit := bannerRecalls
 	if hub.ID == "" {
 		limit = 2 * bannerRecalls // the service does not filter: read a few more

@@ -240,9 +240,11 @@ type view struct {
 	Nav     []navItem
 	Content any
 
-	SignIn  bool   // the node takes sign-ins: the layout links to /signin
-	User    string // the signed-in token's name; "" when not signed in
-	SignOut string // the sign-out form's token
+	SignIn  bool         // the node takes sign-ins: the layout links to /signin
+	User    string       // the signed-in token's name; "" when not signed in
+	SignOut string       // the sign-out form's token
+	ActAs   *actAsChoice // the org the forms act for, when the node holds several orgs' keys
+	Path    string       // the request's path and query, for forms that come back to it
 }
 
 func newServer(cfg Config, now func() time.Time) (*server, error) {
@@ -448,6 +450,7 @@ func (s *server) routes() {
 	m.Handle("GET /signin", s.handle(s.signinPage))
 	m.Handle("POST /signin", s.handle(s.signinSubmit))
 	m.Handle("POST /signout", s.handle(s.signoutSubmit))
+	m.Handle("POST /act-as", s.handle(s.actAsSubmit))
 	m.HandleFunc("GET /static/{path...}", s.static)
 	m.HandleFunc("GET /favicon.ico", s.favicon)
 	m.Handle("GET /lang", s.handle(s.setLang))
@@ -582,8 +585,10 @@ func (s *server) frame(r *http.Request, v *view) {
 	v.Switch = switchFor(v.Lang, r)
 	v.Nav = s.nav
 	v.SignIn = s.sessions.tokens != nil
+	v.Path = localPath(r.URL.RequestURI())
 	if sess := s.sessionOf(r); sess != nil {
 		v.User, v.SignOut = sess.Name, sess.out
+		v.ActAs = s.actAsFor(r, sess)
 	}
 }
 

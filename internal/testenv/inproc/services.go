@@ -188,3 +188,21 @@ func (n *Net) TraceProof(ctx context.Context, id string) (gongxu.TraceEvent, []s
 func (n *Net) Progress(ctx context.Context, pool uint64) ([]sqlite.ProgressPoint, error) {
 	return n.read.PoolProgressPoints(ctx, pool)
 }
+
+// Operators is gongxu.Operators of a Net: a node holding the keys of
+// several orgs (the demo's), acting for Operator's org unless asked.
+type Operators struct {
+	*Operator
+	Keys []gongxu.OrgID // the orgs whose keys the node holds, sorted
+}
+
+// Orgs implements gongxu.Operators.
+func (o Operators) Orgs(context.Context) ([]gongxu.OrgID, error) { return slices.Clone(o.Keys), nil }
+
+// As implements gongxu.Operators.
+func (o Operators) As(_ context.Context, org gongxu.OrgID) (gongxu.Operator, error) {
+	if !slices.Contains(o.Keys, org) {
+		return nil, gongxu.Errorf(gongxu.KindNotFound, "this node holds no key of %s", org)
+	}
+	return o.n.Operator(org), nil
+}
