@@ -341,3 +341,50 @@ func (db *DB) Bids(ctx context.Context, rfq uint64) ([]gongxu.Bid, error) {
 	}
 	return queryJSON[gongxu.Bid](ctx, db.r, "bids", `SELECT json FROM bids WHERE rfq = ? ORDER BY bidder`, int64(rfq))
 }
+
+// PoolMoney adds up a pool's money by reason from the movements of its
+// escrow and captured accounts (gongxu.PoolMoney): one grouped scan of the
+// two accounts' index ranges, however many pledges the pool had.
+func (db *DB) PoolMoney(ctx context.Context, pool uint64) (gongxu.PoolMoney, error) {
+	p, err := db.Pool(ctx, pool)
+	if err != nil {
+		return gongxu.PoolMoney{}, err
+	}
+	esc, capd := string(gongxu.EscrowAccount(pool)), string(gongxu.CapturedAccount(pool))
+	rows, err := db.r.QueryContext(ctx, `SELECT from_acct, to_acct, reason, SUM(amount) FROM (
+		SELECT from_acct, to_acct, reason, amount, currency FROM movements WHERE from_acct IN (?1, ?2) AND from_acct != ''
+		UNION ALL SELECT from_acct, to_acct, reason, amount, currency FROM movements WHERE to_acct IN (?1, ?2) AND to_acct != '' AND from_acct NOT IN (?1, ?2)
+		) WHERE currency = ?3 GROUP BY from_acct, to_acct, reason`, esc, capd, p.Currency)
+	if err != nil {
+		return gongxu.PoolMoney{}, gongxu.Wrap(err, "read model: money of pool %d", pool)
+	}
+	defer rows.Close()
+	m := gongxu.PoolMoney{Pool: pool, Currency: p.Currency}
+	for rows.Next() {
+		var (
+			from, to, reason string
+			sum              gongxu.Amount
+		)
+		if err := rows.Scan(&from, &to, &reason, &sum); err != nil {
+			return m, gongxu.Wrap(err, "read model: read pool money")
+		}
+		switch {
+		case to == esc:
+			m.Escrowed += sum
+		case from == esc && to == capd:
+			m.Captured += sum
+		case from == esc && reason == string(gongxu.ReasonRelease):
+			m.Returned += sum
+		case from == esc:
+			m.Refunded += sum
+		case from == capd:
+			m.PaidOut += sum
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return m, gongxu.Wrap(err, "read model: money of pool %d", pool)
+	}
+	m.Held = m.Escrowed - m.Refunded - m.Returned - m.Captured
+	m.Pending = m.Captured - m.PaidOut
+	return m, nil
+}

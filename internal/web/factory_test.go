@@ -294,7 +294,7 @@ func TestPoolProduction(t *testing.T) {
 	contains(t, "pool 4", prod, `<a href="/production-orders/3">Production order #3</a> <span class="badge status-in_progress">in progress</span>`,
 		"<dt>Quantity</dt><dd>64 units</dd>", `<span class="badge err">late</span>`,
 		`<dd id="plan-reason">linen fabric from Blue River Cotton promised for the 16th, a day late</dd>`)
-	lacks(t, "pool 4", prod, "pool-ready")
+	lacks(t, "pool 4", prod, "Made:")
 	lacks(t, "pool 5", page(t, s, "/pools/5", http.StatusOK), `id="production"`)
 
 	// The work order completes the order; the pool is ready: finished lots
@@ -302,7 +302,7 @@ func TestPoolProduction(t *testing.T) {
 	f.w.Send(inproc.Acme, "production/wo_complete", inproc.M{"wo": f.w.ShirtWO, "produced": 64_000, "scrapped": 500,
 		"outputs": []inproc.M{{"code": "linen-shirt-0001", "qty": 64_000}}})
 	body = page(t, s, "/pools/4", http.StatusOK)
-	contains(t, "ready pool", body, `<span class="badge status-ready">ready</span>`, `id="pool-ready"`, "the finished lots wait for the hubs",
+	contains(t, "ready pool", body, `<span class="badge status-ready">ready</span>`, `id="pool-stage">Made: the goods wait to be shipped to the hubs.`,
 		`<span class="badge status-completed">completed</span>`, "production order 3 completed")
 	lacks(t, "ready pool", between(t, body, "production"), "badge err\">late")
 	contains(t, "ready pool card", page(t, s, "/pools", http.StatusOK), `<span class="badge status-ready">ready</span>`)

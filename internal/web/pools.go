@@ -204,6 +204,9 @@ type poolData struct {
 	Recalls   []recallBanner // recalls that reach the pool
 	ShareSum  gongxu.Units
 	BatchLeaf int64
+	Stage     poolStage
+	Money     *gongxu.PoolMoney // nil: the node adds up no pool money
+	Refresh   bool              // the page reloads its live part (an open pool)
 }
 
 func parsePoolID(raw string) (uint64, error) {
@@ -317,6 +320,18 @@ func (s *server) pool(w http.ResponseWriter, r *http.Request) error {
 		d.BatchLeaf += b.Leaves
 	}
 	d.Recalls = s.poolRecalls(ctx, p.ID, shares, names)
+	if s.money != nil {
+		m, err := s.money(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		d.Money = &m
+	}
+	var order *gongxu.ProductionOrder
+	if d.Order != nil {
+		order = &d.Order.ProductionOrder
+	}
+	d.Stage = stageOf(s.langs.pick(r), p, shares, order, d.Money)
 	if s.prog != nil {
 		pts, err := s.prog(ctx, p.ID)
 		if err != nil {

@@ -3,6 +3,8 @@ package web
 import (
 	"errors"
 	"net/http"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -70,7 +72,7 @@ func TestPoolPage(t *testing.T) {
 	batches := f.w.Batches[poolOpen][inproc.Hilltown]
 	contains(t, "pool page", body,
 		"<h1>Merino wool jacket</h1>", "<title>Merino wool jacket · gongxu</title>", "<code>acme-textiles/merino-jacket</code>",
-		`<span class="more">12 more units for ¥89.00</span>`, ">2 days 5 h left<",
+		`<span class="more" id="next-tier">12 more units for ¥89.00</span>`, ">2 days 5 h left<",
 		// the tier table, the current tier highlighted
 		`<tr class="current">
 <td class="num">2</td>
@@ -89,7 +91,8 @@ func TestPoolPage(t *testing.T) {
 		// history, money and terms
 		`<span class="badge status-open">open</span> <time datetime="2026-01-19T09:00:05Z">19 Jan 2026 09:00 UTC</time>`, "opened by acme-textiles",
 		"minimum batch reached: 60 units pledged",
-		`<dd id="escrowed">¥11,352.00</dd>`, `<dd id="captured">¥0.00</dd>`,
+		`<td class="num" id="escrowed">¥11,352.00</td>`, `<td class="num" id="held">¥11,352.00</td>`, `<td class="num" id="captured">¥0.00</td>`,
+		`id="pool-stage">The minimum batch is reached: the pool goes ahead at its deadline`, "The final price is set when the pool closes.",
 		"Made in Ningbo within 21 days of the close.\nFree exchange of sizes at the hub.",
 		"M / navy (m-navy), L / navy (l-navy)", "(212 left)", "Locked from",
 		`href="/hub?pool=5"`,
@@ -107,8 +110,9 @@ func TestPoolPage(t *testing.T) {
 	contains(t, "awarded pool", body, `<span class="badge status-settled">settled</span>`,
 		"awarded from request for quote 1 with 64 units: minimum batch of 64 met, unit price 13900 (tier 1)",
 		"production started by acme-textiles", "every hub confirmed its delivery",
-		`<dd id="released">¥8,896.00</dd>`, `awarded from <a href="/rfqs/1">request #1</a>`, `<span class="badge ok">delivered</span>`,
-		"Final price</dt><dd>¥139.00")
+		`<td class="num" id="paid-out">¥8,896.00</td>`, `<td class="num" id="pending">¥0.00</td>`, `awarded from <a href="/rfqs/1">request #1</a>`, `<span class="badge ok">delivered</span>`,
+		"Final price: ¥139.00 per unit.", `id="pool-stage">Settled: ¥8,896.00 paid to the factory`, `<li class="done">Paid to the factory</li>`)
+	moneyAddsUp(t, "pool 3", body)
 	lacks(t, "awarded pool", body, "/hub?pool=3", "more for")
 
 	// Pool 1: shipped to Hilltown from the jacket lot, delivered, partly
@@ -121,7 +125,11 @@ func TestPoolPage(t *testing.T) {
 	if n := strings.Count(hubs, "not yet"); n != 2 {
 		t.Errorf("pool 1: %d \"not yet\", want 2 (Lakeside's share neither shipped nor delivered)\n%s", n, hubs)
 	}
-	contains(t, "ready pool", body, `<span class="badge status-ready">ready</span>`, `<dd id="captured">¥2,772.00</dd>`, "Final price</dt><dd>¥99.00")
+	contains(t, "ready pool", body, `<span class="badge status-ready">ready</span>`, `<td class="num" id="captured">¥8,712.00</td>`, `<td class="num" id="pending">¥2,772.00</td>`, "Final price: ¥99.00 per unit.",
+		// the status says what happened since it was made: shipped to one hub, which confirmed
+		`id="pool-stage">Shipped to 1 of 2 hubs; 1 confirmed delivery.`, `<li class="current" aria-current="step">Shipped to hubs</li>`, `<li class="done">Production</li>`, `id="completed-at"`)
+	lacks(t, "ready pool", body, "wait for the hubs", `id="plan-reason"`, `id="planned-completion"`)
+	moneyAddsUp(t, "pool 1", body)
 
 	for _, target := range []string{"/pools/999", "/pools/abc", "/pools/0", "/pools/-1"} {
 		body := page(t, s, target, http.StatusNotFound)
@@ -196,5 +204,27 @@ func TestRFQPages(t *testing.T) {
 
 	for _, target := range []string{"/rfqs/99", "/rfqs/x", "/rfqs/0"} {
 		page(t, s, target, http.StatusNotFound)
+	}
+}
+
+// moneyAddsUp checks a pool page's money card: pledged − refunded −
+// returned − held = captured = paid out + pending, read from the page.
+func moneyAddsUp(t *testing.T, what, body string) {
+	t.Helper()
+	card := span(body, `<section class="card" id="money">`, "</section>")
+	val := func(id string) int64 {
+		m := regexp.MustCompile(`id="` + id + `">¥([0-9,]+)\.([0-9]{2})<`).FindStringSubmatch(card)
+		if m == nil {
+			return 0
+		}
+		n, err := strconv.ParseInt(strings.ReplaceAll(m[1], ",", "")+m[2], 10, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	esc, capd := val("escrowed"), val("captured")
+	if esc == 0 || esc-val("refunded")-val("returned")-val("held") != capd || capd != val("paid-out")+val("pending") {
+		t.Errorf("%s: the money card does not add up\n%s", what, card)
 	}
 }

@@ -46,7 +46,7 @@ func newSite(t testing.TB) *site {
 }
 
 func (f *site) config() Config {
-	return Config{Node: f.node, Members: f.members, Txs: f.txs, Pools: f.pools, Progress: f.progress, RFQs: f.rfqs, Operator: f.operator,
+	return Config{Node: f.node, Members: f.members, Txs: f.txs, Pools: f.pools, Progress: f.progress, PoolMoney: f.w.Read().PoolMoney, RFQs: f.rfqs, Operator: f.operator,
 		Production: f.prod, Plans: f.plans, Trace: f.trace, TraceProof: f.proofs, Tokens: f.tokens,
 		Logger: slog.New(slog.DiscardHandler)}
 }

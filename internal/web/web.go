@@ -39,6 +39,9 @@ type Config struct {
 	// Progress returns a pool's total over time for its chart; nil: the pool
 	// page has no chart.
 	Progress ProgressFunc
+	// PoolMoney adds up a pool's money by reason for the pool page's money
+	// card; nil: the card shows the pool's own accounts only.
+	PoolMoney gongxu.PoolMoneyFunc
 	// RFQs reads requests for quote; nil: no request pages.
 	RFQs gongxu.RFQService
 	// Operator is this node's own org; nil: the hub page says that this node
@@ -167,6 +170,7 @@ type server struct {
 	txs     gongxu.TxService
 	pools   gongxu.PoolService       // nil: no pool pages
 	prog    ProgressFunc             // nil: no chart
+	money   gongxu.PoolMoneyFunc     // nil: no money breakdown
 	rfqs    gongxu.RFQService        // nil: no request pages
 	op      gongxu.Operator          // nil: no hub form, no supplier answers
 	prod    gongxu.ProductionService // nil: no production pages
@@ -257,6 +261,7 @@ func newServer(cfg Config, now func() time.Time) (*server, error) {
 		txs:     cfg.Txs,
 		pools:   cfg.Pools,
 		prog:    cfg.Progress,
+		money:   cfg.PoolMoney,
 		rfqs:    cfg.RFQs,
 		op:      cfg.Operator,
 		prod:    cfg.Production,
