@@ -31,6 +31,7 @@ type validatorRow struct {
 }
 
 type homeData struct {
+	Orient     orientation
 	Recalls    []recallBanner // recalls that reach pools (a hub's own, on a hub's node)
 	Live       liveData
 	Validators []validatorRow
@@ -95,7 +96,7 @@ func (s *server) home(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, "home", view{
 		Title:   "Network",
 		Section: "network",
-		Content: homeData{Recalls: s.homeRecalls(r, names), Live: live, Validators: rows, TotalPower: total, Orgs: orgs, Proposals: props, Decided: decided},
+		Content: homeData{Orient: s.orient(r, names, blockMs(live.Status)), Recalls: s.homeRecalls(r, names), Live: live, Validators: rows, TotalPower: total, Orgs: orgs, Proposals: props, Decided: decided},
 	})
 }
 
