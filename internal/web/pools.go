@@ -258,18 +258,36 @@ func variantLabel(names map[string]string, id string) string {
 }
 
 func (s *server) pool(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.poolView(r)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "pool", view{Title: d.Pool.Title, Section: "pools", Content: d})
+}
+
+// poolProgressFragment is the live part of a pool page alone, for htmx.
+func (s *server) poolProgressFragment(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.poolView(r)
+	if err != nil {
+		return err
+	}
+	return s.fragment(w, r, "poolprogress", d)
+}
+
+// poolView reads what a pool page shows of the pool {id}.
+func (s *server) poolView(r *http.Request) (poolData, error) {
 	ctx := r.Context()
 	p, err := s.poolByID(ctx, r.PathValue("id"))
 	if err != nil {
-		return err
+		return poolData{}, err
 	}
 	now, err := s.latestBlock(ctx)
 	if err != nil {
-		return err
+		return poolData{}, err
 	}
 	orgs, err := s.members.Orgs(ctx)
 	if err != nil {
-		return err
+		return poolData{}, err
 	}
 	names := make(map[gongxu.OrgID]string, len(orgs))
 	for _, o := range orgs {
@@ -277,15 +295,15 @@ func (s *server) pool(w http.ResponseWriter, r *http.Request) error {
 	}
 	shares, err := s.pools.HubShares(ctx, p.ID)
 	if err != nil {
-		return err
+		return poolData{}, err
 	}
 	batches, err := s.pools.Batches(ctx, p.ID)
 	if err != nil {
-		return err
+		return poolData{}, err
 	}
 	vnames, err := s.variantNames(ctx, p)
 	if err != nil {
-		return err
+		return poolData{}, err
 	}
 	d := poolData{poolCard: newPoolCard(p, names, now), Batches: batches, AnyHub: len(p.Hubs) == 0,
 		HubLink: s.op != nil && p.Status == gongxu.PoolOpen}
@@ -295,7 +313,7 @@ func (s *server) pool(w http.ResponseWriter, r *http.Request) error {
 			row := newOrderRow(o, nil)
 			d.Order = &row
 		} else if gongxu.ErrorKind(err) != gongxu.KindNotFound {
-			return err
+			return poolData{}, err
 		}
 	}
 	for i, t := range p.Tiers {
@@ -323,7 +341,7 @@ func (s *server) pool(w http.ResponseWriter, r *http.Request) error {
 	if s.money != nil {
 		m, err := s.money(ctx, p.ID)
 		if err != nil {
-			return err
+			return poolData{}, err
 		}
 		d.Money = &m
 	}
@@ -335,7 +353,7 @@ func (s *server) pool(w http.ResponseWriter, r *http.Request) error {
 	if s.prog != nil {
 		pts, err := s.prog(ctx, p.ID)
 		if err != nil {
-			return err
+			return poolData{}, err
 		}
 		spec := ChartSpec{Points: pts, MOQ: p.MOQ, Cap: p.Cap, From: p.Created, To: p.Deadline, Now: now, Lang: s.langs.pick(r)}
 		if closed := d.Closed(); closed > 0 {
@@ -345,7 +363,28 @@ func (s *server) pool(w http.ResponseWriter, r *http.Request) error {
 			spec.From = min(spec.From, pts[0].Time)
 			spec.To = max(spec.To, pts[n-1].Time)
 		}
+		if d.Open() {
+			spec = zoomOpen(spec)
+		}
 		d.Chart = ProgressChart(spec)
 	}
-	return s.render(w, r, "pool", view{Title: p.Title, Section: "pools", Content: d})
+	return d, nil
+}
+
+// zoomOpen fits an open pool's chart to what happened so far when that is a
+// small part of its run (a week-long pool an hour in): the axis ends at
+// four times the time elapsed (an hour at least), and the chart says when
+// the deadline is.
+func zoomOpen(c ChartSpec) ChartSpec {
+	const minSpan = 3600 * 1000
+	elapsed := c.Now - c.From
+	if c.Now <= 0 || elapsed <= 0 || c.Now >= c.To {
+		return c
+	}
+	span := max(4*elapsed, minSpan)
+	if 2*span > c.To-c.From { // not worth it: less than half the run
+		return c
+	}
+	c.Deadline, c.To = c.To, c.From+span
+	return c
 }

@@ -30,7 +30,7 @@ func TestPoolsPage(t *testing.T) {
 		`aria-label="40 of 200 to reach the MOQ"`, `<dd class="to-moq">160 <span class="muted">of 200</span></dd>`,
 		`<span class="more">160 more units for ¥39.00</span>`,
 		// Time left counts from the latest block (08:00:41), not from the clock (a minute later).
-		">2 days 5 h left<", ">5 h 0 min left<",
+		">2 days 5 h left <span class=\"countdown\" data-deadline=", ">5 h 0 min left <span class=\"countdown\"",
 		"Recently closed", `id="pool-3"`, `<span class="badge status-settled">settled</span>`, "¥139.00</strong> <span class=\"muted\">per unit, final",
 		`id="pool-2"`, `status-failed`, `id="pool-1"`, `status-ready`, `id="pool-4"`, `status-in_production`,
 	)

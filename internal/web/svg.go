@@ -125,9 +125,14 @@ func tierLadderIn(l *locale, tiers []gongxu.Tier, total, cap gongxu.Units, curre
 				tx, ladderH-4, anchor, num(t.MinQty))
 		}
 	}
-	// The marker at the total.
+	// The marker at the total, inside the step it falls on: it never
+	// crosses a price label.
 	x := ladderPos(tiers, total, cap, stepW)
-	fmt.Fprintf(&b, `<line class="ladder-mark" x1="%d" y1="4" x2="%d" y2="%d" stroke="#c2410c" stroke-width="2"/>`, x, x, ladderBase+2)
+	top := int64(ladderBase - ladderTall)
+	if i := min(max(x/stepW, 0), n-1); hi > lo {
+		top = ladderBase - ladderLow - barFill(tiers[i].UnitPrice-lo, hi-lo, ladderTall-ladderLow)
+	}
+	fmt.Fprintf(&b, `<line class="ladder-mark" x1="%d" y1="%d" x2="%d" y2="%d" stroke="#c2410c" stroke-width="2"/>`, x, top, x, ladderBase+2)
 	fmt.Fprintf(&b, `<path class="ladder-mark" d="M%d %d l-4 7 h8 z" fill="#c2410c"/>`, x, ladderBase+1)
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
@@ -155,6 +160,11 @@ type ChartSpec struct {
 	MOQ, Cap gongxu.Units
 	From, To int64 // the time axis, block time in unix ms: the pool's creation to its deadline
 	Now      int64 // the latest block time: the line runs on to here (0: it ends at the last point)
+	// Deadline is the pool's deadline when the axis ends before it (an
+	// open pool early in a long run: the axis spans what happened, with
+	// room ahead, so the line does not collapse at its left edge); 0 when
+	// the axis reaches it.
+	Deadline int64
 	// Lang writes the chart's words and times (nil: English, UTC).
 	Lang *locale
 }
@@ -248,6 +258,10 @@ func ProgressChart(c ChartSpec) template.HTML {
 		fmt.Fprintf(&b, `<text x="%d" y="%d">%s</text>`, chartLeft+chartPlotW+4, capLabel, template.HTMLEscapeString(l.T("cap %s", num(c.Cap))))
 	} else if c.Cap > 0 {
 		fmt.Fprintf(&b, `<text x="%d" y="%d">%s ↑</text>`, chartLeft+chartPlotW+4, chartTop+4, template.HTMLEscapeString(l.T("cap %s", num(c.Cap))))
+	}
+	if c.Deadline > c.To {
+		fmt.Fprintf(&b, `<text class="chart-deadline" x="%d" y="%d" text-anchor="end" font-size="10">%s</text>`, chartLeft+chartPlotW, chartTop-4,
+			template.HTMLEscapeString(l.T("deadline %s →", l.timeHuman(msTime(c.Deadline)))))
 	}
 	// The latest block.
 	if c.Now > c.From && c.Now < c.To {

@@ -113,6 +113,8 @@ type ProgressFunc func(ctx context.Context, pool uint64) ([]ProgressPoint, error
 //	GET /pools            open pools, then recently closed ones (Pools set)
 //	GET /fragments/pools  the pool cards alone, which htmx reloads every 5 s
 //	GET /pools/{id}       a pool: tiers, progress chart, hubs, batches, history
+//	GET /fragments/pools/{id}/progress  its live part, which htmx reloads
+//	                      every 5 s while the pool is open
 //	GET /hub              a hub records a walk-in consumer's pledge (Pools and
 //	POST /hub             Operator set; POST signed in, from this node's site
 //	                      and machine, with a form token used once)
@@ -429,6 +431,7 @@ func (s *server) routes() {
 		m.Handle("GET /pools", s.handle(s.poolList))
 		m.Handle("GET /fragments/pools", s.handle(s.poolsFragment))
 		m.Handle("GET /pools/{id}", s.handle(s.pool))
+		m.Handle("GET /fragments/pools/{id}/progress", s.handle(s.poolProgressFragment))
 		m.Handle("GET /hub", s.handle(s.hubForm))
 		m.Handle("POST /hub", s.handle(s.hubSubmit))
 	}
