@@ -29,8 +29,11 @@ type provData struct {
 	StartIsMade bool      // the start is the lot that was made (not an item of it)
 	Made        *gongxu.Lot
 	MadeAt      int64 // when it was made (0: unknown)
-	Factory     gongxu.OrgID
+	Factory     gongxu.OrgID // the org that made it (of a received lot: the supplier that made the original)
 	FactoryName string
+	Holder      gongxu.OrgID // the org that received it, when it was received from its maker (else "")
+	HolderName  string
+	ReceivedAt  int64
 	Steps       []stepView // newest first
 	Orgs        int        // organizations in the trace
 	Graph       template.HTML
@@ -130,7 +133,11 @@ func (s *server) provenance(w http.ResponseWriter, r *http.Request) error {
 	d.Title = d.Start.Label
 	d.StartIsMade = d.Made != nil && gongxu.LotURN(d.Made.ID) == g.Start
 	if d.Made != nil {
-		d.Factory, d.FactoryName, d.MadeAt = d.Made.Owner, names[d.Made.Owner], d.Made.Created
+		origin := originLot(d.Made, g)
+		d.Factory, d.FactoryName, d.MadeAt = origin.ID.Owner(), names[origin.ID.Owner()], origin.Created
+		if origin.ID != d.Made.ID {
+			d.Holder, d.HolderName, d.ReceivedAt = d.Made.Owner, names[d.Made.Owner], d.Made.Created
+		}
 		d.Title = itemLabel(d.Made.Item, d.Made.Owner)
 		if s.pools != nil {
 			p, err := s.pools.Product(ctx, gongxu.ProductID(d.Made.Item))
@@ -147,7 +154,7 @@ func (s *server) provenance(w http.ResponseWriter, r *http.Request) error {
 	slices.SortStableFunc(steps, func(a, b gongxu.TraceStep) int {
 		return cmp.Or(cmp.Compare(b.Time, a.Time), -ledgerOrder(a, b), cmp.Compare(a.Depth, b.Depth), cmp.Compare(a.Event, b.Event))
 	})
-	d.Steps = ix.steps(steps)
+	d.Steps = ix.steps(mergeSteps(steps))
 	orgs := map[gongxu.OrgID]bool{}
 	for i := range d.Steps {
 		v := &d.Steps[i]
@@ -190,4 +197,72 @@ func shellQuote(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// originLot follows a received lot back to the lot it came from, as far as
+// the trace knows the lots (at most 64 receipts): the lot that was made, by
+// the org whose id it carries. A lot whose origin the trace lacks is its
+// own origin as far as the page can tell, except for the maker named by
+// the id of the lot it came from.
+func originLot(l *gongxu.Lot, g gongxu.TraceGraph) gongxu.Lot {
+	lots := map[gongxu.LotID]*gongxu.Lot{}
+	for _, n := range g.Nodes {
+		if n.Lot != nil {
+			lots[n.Lot.ID] = n.Lot
+		}
+	}
+	cur := *l
+	for range 64 {
+		if cur.From == "" {
+			break
+		}
+		next, ok := lots[cur.From]
+		if !ok {
+			return gongxu.Lot{ID: cur.From, Item: cur.Item}
+		}
+		cur = *next
+	}
+	return cur
+}
+
+// mergeSteps folds the steps of one event into one: a walk meets an event
+// once per edge it follows (a receiving of three inputs, met from each),
+// and the story tells it once, its inputs and outputs merged in order, at
+// the smallest depth. steps keeps its order (by the first of each event).
+func mergeSteps(steps []gongxu.TraceStep) []gongxu.TraceStep {
+	at := map[string]int{}
+	out := make([]gongxu.TraceStep, 0, len(steps))
+	for _, st := range steps {
+		i, seen := at[st.Event]
+		if !seen || st.Event == "" {
+			at[st.Event] = len(out)
+			st.From, st.To = slices.Clone(st.From), slices.Clone(st.To)
+			out = append(out, st)
+			continue
+		}
+		m := &out[i]
+		m.From = appendNew(m.From, st.From)
+		m.To = appendNew(m.To, st.To)
+		m.Depth = min(m.Depth, st.Depth)
+	}
+	// An event met as an observation of its outputs (in = out) and as the
+	// edge from its inputs: its inputs are what is in but not out.
+	for i := range out {
+		m := &out[i]
+		in := slices.DeleteFunc(slices.Clone(m.From), func(id string) bool { return slices.Contains(m.To, id) })
+		if len(in) > 0 && len(in) < len(m.From) {
+			m.From = in
+		}
+	}
+	return out
+}
+
+// appendNew appends the ids of add that ids lacks.
+func appendNew(ids, add []string) []string {
+	for _, id := range add {
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }
