@@ -6,7 +6,13 @@ set -euo pipefail
 
 chromium="${GONGXU_CHROMIUM:-/usr/bin/chromium}"
 
-if [ ! -x "$chromium" ]; then
+# Chinese pages need a CJK font: Debian's fonts-noto-cjk (screenshots in zh-CN).
+need_fonts=""
+if ! dpkg -s fonts-noto-cjk >/dev/null 2>&1 && [ -z "${GONGXU_NO_CJK_FONTS:-}" ]; then
+	need_fonts="fonts-noto-cjk"
+fi
+
+if [ ! -x "$chromium" ] || [ -n "$need_fonts" ]; then
 	sudo=""
 	if [ "$(id -u)" -ne 0 ]; then
 		if command -v sudo >/dev/null 2>&1; then
@@ -18,7 +24,7 @@ if [ ! -x "$chromium" ]; then
 	fi
 	$sudo apt-get update
 	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-		chromium chromium-driver fonts-dejavu-core
+		chromium chromium-driver fonts-dejavu-core fonts-noto-cjk
 fi
 
 "$chromium" --version

@@ -28,7 +28,7 @@ type provData struct {
 	Start       identView // what the page is about
 	StartIsMade bool      // the start is the lot that was made (not an item of it)
 	Made        *gongxu.Lot
-	MadeAt      int64 // when it was made (0: unknown)
+	MadeAt      int64        // when it was made (0: unknown)
 	Factory     gongxu.OrgID // the org that made it (of a received lot: the supplier that made the original)
 	FactoryName string
 	Holder      gongxu.OrgID // the org that received it, when it was received from its maker (else "")

@@ -149,7 +149,7 @@ func TraceGraphSVG(g graphSpec) template.HTML {
 
 	esc := template.HTMLEscapeString
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="trace-graph" xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" role="img" aria-label="%s">`,
+	fmt.Fprintf(&b, `<svg class="trace-graph" xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" role="group" aria-label="%s">`,
 		w, h, w, h, esc(g.Label))
 	fmt.Fprintf(&b, `<title>%s</title>`, esc(g.Label))
 	if len(g.Nodes) == 0 {

@@ -23,3 +23,39 @@
   document.addEventListener("DOMContentLoaded", tick);
   document.addEventListener("htmx:afterSwap", tick);
 })();
+
+// Phone layouts: each table cell gets its column's header as data-label,
+// which the stylesheet shows above the cell when a narrow screen lays rows
+// out as cards. And a region that scrolls sideways (a wide chart, a graph)
+// can be scrolled from the keyboard: it takes the focus.
+(function () {
+  function label(root) {
+    var tables = (root || document).querySelectorAll("table");
+    for (var t = 0; t < tables.length; t++) {
+      var heads = tables[t].querySelectorAll("thead th");
+      if (!heads.length) { continue; }
+      var rows = tables[t].querySelectorAll("tbody tr");
+      for (var r = 0; r < rows.length; r++) {
+        var cells = rows[r].children;
+        for (var c = 0, col = 0; c < cells.length; c++) {
+          var h = heads[col];
+          if (h && !cells[c].hasAttribute("data-label")) {
+            var text = h.textContent.trim();
+            if (text) { cells[c].setAttribute("data-label", text); }
+          }
+          col += cells[c].colSpan || 1;
+        }
+      }
+    }
+    var wraps = document.querySelectorAll(".table-scroll, .chart-wrap, .graph-wrap, .gantt-wrap, pre");
+    for (var i = 0; i < wraps.length; i++) {
+      var el = wraps[i];
+      if (el.scrollWidth > el.clientWidth + 1 && !el.hasAttribute("tabindex")) {
+        el.setAttribute("tabindex", "0");
+      }
+    }
+  }
+  document.addEventListener("DOMContentLoaded", function () { label(); });
+  document.addEventListener("htmx:afterSwap", function (e) { label(e.target); });
+  window.addEventListener("resize", function () { label(); });
+})();
