@@ -210,6 +210,9 @@ func (s *server) demandIndex(w http.ResponseWriter, r *http.Request) error {
 	idx := map[gongxu.ProductID]int{}
 	weeks := map[gongxu.ProductID]map[string]bool{}
 	for _, c := range rep.Cells {
+		if c.Product == "" {
+			continue // a pool awarded from a request for quote: no product to page
+		}
 		i, ok := idx[c.Product]
 		if !ok {
 			i = len(d.Products)
@@ -489,6 +492,18 @@ func demandCharts(l *locale, rep gongxu.DemandReport, fc gongxu.ForecastReport, 
 			}
 		}
 		v.Weeks = len(hist)
+		drawn := false
+		for _, w := range hist {
+			drawn = drawn || w.Suppressed || w.Units > 0
+		}
+		if v.Forecast != nil {
+			for _, st := range v.Forecast.Steps {
+				drawn = drawn || st.Hi95 > 0
+			}
+		}
+		if !drawn {
+			continue // nothing of this measure (say, pledges of the unknown variant)
+		}
 		var steps []gongxu.ForecastStep
 		if v.Forecast != nil {
 			steps = v.Forecast.Steps

@@ -77,7 +77,7 @@ func demandChart(c demandChartSpec) template.HTML {
 	for _, s := range c.Steps {
 		top = math.Max(top, finite(s.Hi95))
 	}
-	yMax := float64(niceCeil(int64(math.Ceil(top))))
+	yMax := float64(niceCeil(int64(math.Ceil(top + top/10)))) // a little headroom
 	slot := float64(dchartPlotW) / float64(max(n, 1))
 	x := func(i int) float64 { return dchartLeft + slot*float64(i) }
 	xm := func(i int) float64 { return x(i) + slot/2 }
@@ -97,6 +97,9 @@ func demandChart(c demandChartSpec) template.HTML {
 	// Axes and quantity labels: 0, the middle and the top.
 	fmt.Fprintf(&b, `<path class="chart-axis" d="M%d %d V%d H%d" fill="none" stroke="#9aa5b1"/>`, dchartLeft, dchartTop, dchartBase, dchartLeft+dchartPlotW)
 	for _, v := range []float64{0, yMax / 2, yMax} {
+		if v == yMax/2 && yMax < 4 {
+			continue // no half units
+		}
 		fmt.Fprintf(&b, `<text x="%d" y="%s" text-anchor="end">%s</text>`, dchartLeft-6, f1(y(v)+4), fnum(v))
 		if v > 0 {
 			fmt.Fprintf(&b, `<line class="chart-grid" x1="%d" y1="%s" x2="%d" y2="%s" stroke="#e1e5ea"/>`, dchartLeft, f1(y(v)), dchartLeft+dchartPlotW, f1(y(v)))
