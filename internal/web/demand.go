@@ -385,7 +385,9 @@ func (s *server) demandProduct(w http.ResponseWriter, r *http.Request) error {
 		}
 		d.Rows = append(d.Rows, row)
 	}
-	slices.Reverse(d.Rows) // newest week first (a week's total stays after its hubs' cells)
+	// Newest week first; within a week the report's order (the total over
+	// hubs, then the hubs).
+	slices.SortStableFunc(d.Rows, func(a, b demandCellRow) int { return strings.Compare(b.Period, a.Period) })
 
 	// The forecast, and a chart per series of the chosen hub (or of the
 	// totals over hubs).
@@ -405,7 +407,7 @@ func (s *server) demandProduct(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		d.Card = card
-		sv, err := s.suggestion(ctx, l, reader, d.Product, d.Variant)
+		sv, err := s.suggestion(ctx, l, reader, d.Product, d.Variant, variantName)
 		if err != nil {
 			return err
 		}
@@ -615,7 +617,8 @@ func (s *server) productPools(ctx context.Context, p gongxu.Product) ([]gongxu.P
 }
 
 // suggestion builds the "Suggest a pool" section of product p for reader.
-func (s *server) suggestion(ctx context.Context, l *locale, reader gongxu.OrgID, p gongxu.Product, variant string) (*suggestView, error) {
+func (s *server) suggestion(ctx context.Context, l *locale, reader gongxu.OrgID, p gongxu.Product, variant string,
+	variantName func(string) string) (*suggestView, error) {
 	pools, err := s.productPools(ctx, p)
 	if err != nil {
 		return nil, err
@@ -663,17 +666,20 @@ func (s *server) suggestion(ctx context.Context, l *locale, reader gongxu.OrgID,
 		q.Set("tiers", strings.Join(tiers, ","))
 	}
 	sv.Href = "/pools/new?" + q.Encode()
-	sv.Explain = l.T("Over the %d weeks the next pool gathers pledges (%d days, as the last pool did), the hubs' consumers are forecast to pledge about %s units: at least %s with 80%% confidence, at most %s with 95%%. The minimum batch is that lower bound, the cap that upper bound, and the tiers step down at the forecast's quantiles.",
-		sv.Weeks, sv.Days, fnum(sv.Mean), fnum(sv.Lo80), fnum(sv.Hi95))
+	sv.Explain = l.T("Over the next %s, while the next pool gathers pledges (%s, as the last pool did), the hubs' consumers are forecast to pledge about %s units: at least %s with 80%% confidence, at most %s with 95%%. The minimum batch is that lower bound, the cap that upper bound, and the tiers step down at the forecast's quantiles.",
+		l.count(int64(sv.Weeks), "week"), l.count(sv.Days, "day"), fnum(sv.Mean), fnum(sv.Lo80), fnum(sv.Hi95))
 	if sv.FromPool == 0 {
-		sv.Explain = l.T("Over the %d weeks the next pool gathers pledges (%d days), the hubs' consumers are forecast to pledge about %s units: at least %s with 80%% confidence, at most %s with 95%%. The minimum batch is that lower bound, the cap that upper bound, and the tiers step down at the forecast's quantiles.",
-			sv.Weeks, sv.Days, fnum(sv.Mean), fnum(sv.Lo80), fnum(sv.Hi95))
+		sv.Explain = l.T("Over the next %s, while the next pool gathers pledges (%s), the hubs' consumers are forecast to pledge about %s units: at least %s with 80%% confidence, at most %s with 95%%. The minimum batch is that lower bound, the cap that upper bound, and the tiers step down at the forecast's quantiles.",
+			l.count(int64(sv.Weeks), "week"), l.count(sv.Days, "day"), fnum(sv.Mean), fnum(sv.Lo80), fnum(sv.Hi95))
 	}
 	names, err := s.orgNames(ctx)
 	if err != nil {
 		return nil, err
 	}
 	for _, pt := range sv.poolSuggestion.Parts {
+		if pt.Hi95 <= 0 && pt.Mean <= 0 {
+			continue // nothing forecast (say, pledges of the unknown variant)
+		}
 		n := names[pt.Hub]
 		switch {
 		case pt.Hub == "":
@@ -681,7 +687,7 @@ func (s *server) suggestion(ctx context.Context, l *locale, reader gongxu.OrgID,
 		case n == "":
 			n = string(pt.Hub)
 		}
-		sv.Parts = append(sv.Parts, suggestPartView{Name: n, Variant: pt.Variant, Lo80: fnum(pt.Lo80), Mean: fnum(pt.Mean), Hi80: fnum(pt.Hi80), Hi95: fnum(pt.Hi95)})
+		sv.Parts = append(sv.Parts, suggestPartView{Name: n, Variant: variantName(pt.Variant), Lo80: fnum(pt.Lo80), Mean: fnum(pt.Mean), Hi80: fnum(pt.Hi80), Hi95: fnum(pt.Hi95)})
 	}
 	return sv, nil
 }

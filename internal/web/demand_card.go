@@ -130,10 +130,12 @@ func (s *server) demandCard(ctx context.Context, l *locale, reader gongxu.OrgID,
 	}
 	for _, pl := range open {
 		cp := demandCardPool{ID: pl.ID, Href: poolPath(pl.ID), Total: pl.Total, MOQ: pl.MOQ, Cap: pl.Cap, WeeksLeft: ceilWeeks(pl.Deadline - now)}
+		// The forecast weeks that start before the deadline.
 		var m, a, b float64
-		n := min(cp.WeeksLeft, len(mean))
-		for i := range n {
-			m, a, b = m+mean[i], a+lo[i], b+hi[i]
+		for i := range mean {
+			if mon, ok := isoMonday(periods[i]); ok && mon.UnixMilli() < pl.Deadline {
+				m, a, b = m+mean[i], a+lo[i], b+hi[i]
+			}
 		}
 		t := float64(pl.Total)
 		switch {

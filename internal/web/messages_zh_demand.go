@@ -77,8 +77,6 @@ func init() {
 		"No pool to suggest.":          "无可建议的需求池。",
 		"from %s":                      "%s 起",
 		"The rule: the minimum batch is the sum over the hubs (and variants) of the weekly 80%% lower bounds over the pool's weeks, the cap the sum of the 95%% upper bounds, and the tiers start at 1 unit, then at the minimum batch, the forecast's mean and its 80%% upper bound, at the last pool's prices. Whole units, never negative; none when some demand is withheld.": "规则：最小批量为需求池各周中各站点（及各款式）每周 80%% 下限之和，上限为 95%% 上限之和；价格档从 1 件起，依次为最小批量、预测均值和 80%% 上限，价格沿用上一个需求池。均为整数，绝不为负；若有需求被隐藏则不作建议。",
-		"Over the %d weeks the next pool gathers pledges (%d days, as the last pool did), the hubs' consumers are forecast to pledge about %s units: at least %s with 80%% confidence, at most %s with 95%%. The minimum batch is that lower bound, the cap that upper bound, and the tiers step down at the forecast's quantiles.":                                               "在下一个需求池收集认购的 %d 周内（%d 天，与上一个需求池相同），预计各站点的消费者将认购约 %s 件：80%% 把握不少于 %s，95%% 把握不多于 %s。最小批量取该下限，上限取该上限，价格档按预测分位数递降。",
-		"Over the %d weeks the next pool gathers pledges (%d days), the hubs' consumers are forecast to pledge about %s units: at least %s with 80%% confidence, at most %s with 95%%. The minimum batch is that lower bound, the cap that upper bound, and the tiers step down at the forecast's quantiles.":                                                                     "在下一个需求池收集认购的 %d 周内（%d 天），预计各站点的消费者将认购约 %s 件：80%% 把握不少于 %s，95%% 把握不多于 %s。最小批量取该下限，上限取该上限，价格档按预测分位数递降。",
 		noteNoForecast:   "没有此产品认购的预测，无法建议需求池。",
 		noteHidden:       "此产品的部分需求因隐私阈值对当前读者隐藏：仅凭其余部分的建议会偏小，因此不作建议。站点在其节点登录后可查看自己的需求。",
 		noteNoCurrency:   "没有以该产品上一个需求池币种计的预测。",
@@ -87,6 +85,11 @@ func init() {
 		noteNoPrices:     "此产品没有以前的需求池可参考价格：请在表单中填写。",
 		noteMOQFloor:     "80%% 下限不足 1 件：最小批量设为 1。",
 		noteShortHorizon: "预测未覆盖到下一个需求池的截止日期：合计只包含已预测的各周。",
+
+		"Over the next %s, while the next pool gathers pledges (%s, as the last pool did), the hubs' consumers are forecast to pledge about %s units: at least %s with 80%% confidence, at most %s with 95%%. The minimum batch is that lower bound, the cap that upper bound, and the tiers step down at the forecast's quantiles.": "在接下来的 %s 内（下一个需求池收集认购的时间为 %s，与上一个需求池相同），预计各站点的消费者将认购约 %s 件：80%% 把握不少于 %s，95%% 把握不多于 %s。最小批量取该下限，上限取该上限，价格档按预测分位数递降。",
+		"Over the next %s, while the next pool gathers pledges (%s), the hubs' consumers are forecast to pledge about %s units: at least %s with 80%% confidence, at most %s with 95%%. The minimum batch is that lower bound, the cap that upper bound, and the tiers step down at the forecast's quantiles.":                       "在接下来的 %s 内（下一个需求池收集认购的时间为 %s），预计各站点的消费者将认购约 %s 件：80%% 把握不少于 %s，95%% 把握不多于 %s。最小批量取该下限，上限取该上限，价格档按预测分位数递降。",
+		"%d week":  "%d 周",
+		"%d weeks": "%d 周",
 
 		// The demand card.
 		"Demand forecast":                           "需求预测",
