@@ -705,16 +705,16 @@ func ceilWeeks(ms int64) int {
 
 // thresholdRule states the thresholds in force, in l's language.
 func thresholdRule(l *locale, t gongxu.DemandThresholds) string {
-	return l.T("Thresholds in force: a cell is shown when it has at least %d contributors, its %d largest contributors hold at most %d%% of each measure, and showing it would not let anyone recover a suppressed cell by subtraction. A hub sees its own cells in full.",
-		t.MinContributors, t.DominanceN, t.DominancePct)
+	return l.T("Thresholds in force: a cell is shown when it has at least %s, its %d largest contributors hold at most %d%% of each measure, and showing it would not let anyone recover a suppressed cell by subtraction. A hub sees its own cells in full.",
+		l.count(int64(t.MinContributors), "contributor"), t.DominanceN, t.DominancePct)
 }
 
 // suppressedWhy says why a cell may be suppressed. The report does not say
 // which of the reasons holds for a cell (naming it would tell which cells
 // are small), so all are named.
 func suppressedWhy(l *locale, t gongxu.DemandThresholds) string {
-	return l.T("withheld: fewer than %d contributors, or its %d largest hold more than %d%%, or it would reveal a suppressed cell by subtraction",
-		t.MinContributors, t.DominanceN, t.DominancePct)
+	return l.T("withheld: fewer than %s, or its %d largest hold more than %d%%, or it would reveal a suppressed cell by subtraction",
+		l.count(int64(t.MinContributors), "contributor"), t.DominanceN, t.DominancePct)
 }
 
 // forecastAbout says how a series was forecast, or why it was not.

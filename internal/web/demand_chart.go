@@ -28,9 +28,9 @@ type demandChartSpec struct {
 
 // Geometry of demandChart, in SVG user units.
 const (
-	dchartW      = 640
+	dchartW      = 560
 	dchartH      = 260
-	dchartLeft   = 48
+	dchartLeft   = 52
 	dchartRight  = 12
 	dchartTop    = 22 // room for the "history" and "forecast" words
 	dchartBottom = 44 // room for the week labels and the caption
@@ -42,7 +42,7 @@ const (
 	// week keeps at least a pixel and a half.
 	dchartMaxWeeks = 312
 	// dchartLabels is the most week labels on the axis.
-	dchartLabels = 8
+	dchartLabels = 7
 )
 
 // demandChart renders a weekly demand series and its forecast as inline
@@ -93,7 +93,7 @@ func demandChart(c demandChartSpec) template.HTML {
 	fmt.Fprintf(&b, `<svg class="chart demand-chart" xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" role="img" aria-label="%s">`,
 		dchartW, dchartH, dchartW, dchartH, esc)
 	fmt.Fprintf(&b, `<title>%s</title>`, esc)
-	b.WriteString(`<g font-size="11" fill="#616e7c">`)
+	b.WriteString(`<g font-size="12" fill="#616e7c">`)
 	// Axes and quantity labels: 0, the middle and the top.
 	fmt.Fprintf(&b, `<path class="chart-axis" d="M%d %d V%d H%d" fill="none" stroke="#9aa5b1"/>`, dchartLeft, dchartTop, dchartBase, dchartLeft+dchartPlotW)
 	for _, v := range []float64{0, yMax / 2, yMax} {
@@ -125,7 +125,7 @@ func demandChart(c demandChartSpec) template.HTML {
 	if cut > 0 {
 		caption = l.T("The latest %d weeks; the table has every week.", dchartMaxWeeks) + " " + caption
 	}
-	fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle" font-size="10">%s</text>`, dchartLeft+dchartPlotW/2, dchartH-8, template.HTMLEscapeString(caption))
+	fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle" font-size="11">%s</text>`, dchartLeft+dchartPlotW/2, dchartH-8, template.HTMLEscapeString(caption))
 	b.WriteString(`</g>`)
 
 	if n == 0 {

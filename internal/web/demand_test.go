@@ -208,7 +208,7 @@ func TestDemandPageSuggestion(t *testing.T) {
 	s, _ := demandServer(t, f, gongxu.DemandThresholds{MinContributors: 1, DominanceN: 1, DominancePct: 100})
 	body := page(t, s, jacketDemand, http.StatusOK)
 	contains(t, "suggestion", body, `id="suggest-moq"`, `id="suggest-cap"`, `id="suggest-link"`, "Reconciled so that the hubs add up to the total.",
-		`class="total"`, "Thresholds in force: a cell is shown when it has at least 1 contributors")
+		`class="total"`, "Thresholds in force: a cell is shown when it has at least 1 contributor,")
 	lacks(t, "suggestion", body, "withheld:", `id="suggest-none"`)
 	m := regexp.MustCompile(`id="suggest-link" href="([^"]+)"`).FindStringSubmatch(body)
 	if m == nil {

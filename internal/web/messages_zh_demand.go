@@ -63,8 +63,11 @@ func init() {
 		"No cells.":    "没有单元。",
 		"Contributors": "贡献方",
 		"your hub":     "本站点",
-		"Thresholds in force: a cell is shown when it has at least %d contributors, its %d largest contributors hold at most %d%% of each measure, and showing it would not let anyone recover a suppressed cell by subtraction. A hub sees its own cells in full.": "当前阈值：单元至少有 %d 个贡献方、最大的 %d 个贡献方在每项指标中占比不超过 %d%%，且显示它不会让任何人通过相减推算出已隐藏的单元时，才予显示。站点可完整查看自己的单元。",
-		"withheld: fewer than %d contributors, or its %d largest hold more than %d%%, or it would reveal a suppressed cell by subtraction":                                                                                                                          "已隐藏：贡献方少于 %d 个，或最大的 %d 个占比超过 %d%%，或显示它会通过相减暴露已隐藏的单元",
+
+		"Thresholds in force: a cell is shown when it has at least %s, its %d largest contributors hold at most %d%% of each measure, and showing it would not let anyone recover a suppressed cell by subtraction. A hub sees its own cells in full.": "当前阈值：单元至少有 %s、最大的 %d 个贡献方在每项指标中占比不超过 %d%%，且显示它不会让任何人通过相减推算出已隐藏的单元时，才予显示。站点可完整查看自己的单元。",
+		"withheld: fewer than %s, or its %d largest hold more than %d%%, or it would reveal a suppressed cell by subtraction":                                                                                                                          "已隐藏：贡献方少于 %s，或最大的 %d 个占比超过 %d%%，或显示它会通过相减暴露已隐藏的单元",
+		"%d contributor":  "%d 个贡献方",
+		"%d contributors": "%d 个贡献方",
 
 		// Suggest a pool.
 		"Suggest a pool":               "建议需求池",
