@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"html/template"
@@ -205,7 +206,7 @@ func (s *server) demandIndex(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := demandIndexData{Reader: reader, ReaderName: names[reader], SignIn: s.demandSignIn(r, reader), Thresholds: rep.Thresholds,
+	d := demandIndexData{Reader: reader, ReaderName: cmp.Or(names[reader], string(reader)), SignIn: s.demandSignIn(r, reader), Thresholds: rep.Thresholds,
 		Rule: thresholdRule(s.langs.pick(r), rep.Thresholds)}
 	idx := map[gongxu.ProductID]int{}
 	weeks := map[gongxu.ProductID]map[string]bool{}
@@ -597,7 +598,8 @@ type suggestPartView struct {
 // defaultPoolDays is the length of the next pool when the product had none.
 const defaultPoolDays = 14
 
-// lastPool is the product's newest pool (any status), or false.
+// productPools are the pools of product p (any status), newest first;
+// none when this node has no pool pages.
 func (s *server) productPools(ctx context.Context, p gongxu.Product) ([]gongxu.Pool, error) {
 	if s.pools == nil {
 		return nil, nil
@@ -612,7 +614,7 @@ func (s *server) productPools(ctx context.Context, p gongxu.Product) ([]gongxu.P
 			out = append(out, pl)
 		}
 	}
-	slices.SortFunc(out, func(a, b gongxu.Pool) int { return int(b.ID) - int(a.ID) }) // newest first
+	slices.SortFunc(out, func(a, b gongxu.Pool) int { return cmp.Compare(b.ID, a.ID) })
 	return out, nil
 }
 
