@@ -277,7 +277,7 @@ func (s *server) demandProduct(w http.ResponseWriter, r *http.Request) error {
 			return gongxu.Errorf(gongxu.KindInvalid, "query parameter %q", k)
 		}
 	}
-	d := demandData{Measure: gongxu.MeasurePledged, Hub: gongxu.OrgID(q.Get("hub")), Variant: q.Get("variant"), NoForecast: s.forecast == nil}
+	d := demandData{Measure: gongxu.MeasurePledged, Hub: gongxu.OrgID(q.Get("hub")), Variant: q.Get("variant"), NoForecast: s.fcasts == nil}
 	if m := q.Get("measure"); m != "" {
 		d.Measure = gongxu.DemandMeasure(m)
 		if !slices.Contains(gongxu.DemandMeasures, d.Measure) {
@@ -393,8 +393,8 @@ func (s *server) demandProduct(w http.ResponseWriter, r *http.Request) error {
 	// The forecast, and a chart per series of the chosen hub (or of the
 	// totals over hubs).
 	var fc gongxu.ForecastReport
-	if s.forecast != nil {
-		fc, err = s.forecast.Forecast(ctx, gongxu.ForecastRequest{Product: id, Hub: d.Hub, Variant: d.Variant, Measure: d.Measure, Reader: reader})
+	if s.fcasts != nil {
+		fc, err = s.fcasts.Forecast(ctx, gongxu.ForecastRequest{Product: id, Hub: d.Hub, Variant: d.Variant, Measure: d.Measure, Reader: reader})
 		if err != nil {
 			return err
 		}
@@ -402,7 +402,7 @@ func (s *server) demandProduct(w http.ResponseWriter, r *http.Request) error {
 	d.Charts = demandCharts(l, rep, fc, d.Measure, d.Hub, d.Variant, variantName)
 
 	// The suggestion of the next pool, and the card, on the product's page.
-	if d.Hub == "" && s.forecast != nil {
+	if d.Hub == "" && s.fcasts != nil {
 		card, err := s.demandCard(ctx, l, reader, d.Product)
 		if err != nil {
 			return err
@@ -639,7 +639,7 @@ func (s *server) suggestion(ctx context.Context, l *locale, reader gongxu.OrgID,
 		in.Currency, in.CasePack = last.Currency, last.CasePack
 	}
 	in.Weeks = int((sv.Days + 6) / 7)
-	fc, err := s.forecast.Forecast(ctx, gongxu.ForecastRequest{Product: p.ID, Variant: variant, Measure: gongxu.MeasurePledged,
+	fc, err := s.fcasts.Forecast(ctx, gongxu.ForecastRequest{Product: p.ID, Variant: variant, Measure: gongxu.MeasurePledged,
 		Horizon: max(in.Weeks, gongxu.DefaultForecastHorizon), Reader: reader})
 	if err != nil {
 		return nil, err

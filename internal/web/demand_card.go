@@ -57,7 +57,7 @@ type demandCardPool struct {
 // The lead's pages show it with {{with .DemandCard}}{{template
 // "demand-card" .}}{{end}}.
 func (s *server) demandCardFor(r *http.Request, id gongxu.ProductID) (*demandCard, error) {
-	if s.demand == nil || s.forecast == nil || s.pools == nil {
+	if s.demand == nil || s.fcasts == nil || s.pools == nil {
 		return nil, nil
 	}
 	p, err := s.pools.Product(r.Context(), id)
@@ -74,7 +74,7 @@ func (s *server) demandCardFor(r *http.Request, id gongxu.ProductID) (*demandCar
 // demandCard builds the card of product p as reader sees it, in l's
 // language.
 func (s *server) demandCard(ctx context.Context, l *locale, reader gongxu.OrgID, p gongxu.Product) (*demandCard, error) {
-	if s.demand == nil || s.forecast == nil {
+	if s.demand == nil || s.fcasts == nil {
 		return nil, nil
 	}
 	c := &demandCard{Product: p.ID, Name: p.Name, Unit: p.Unit, Href: demandPath(p.ID)}
@@ -99,7 +99,7 @@ func (s *server) demandCard(ctx context.Context, l *locale, reader gongxu.OrgID,
 			c.Currency = pl.Currency // the newest pool's
 		}
 	}
-	fc, err := s.forecast.Forecast(ctx, gongxu.ForecastRequest{Product: p.ID, Measure: gongxu.MeasurePledged, Horizon: horizon, Reader: reader})
+	fc, err := s.fcasts.Forecast(ctx, gongxu.ForecastRequest{Product: p.ID, Measure: gongxu.MeasurePledged, Horizon: horizon, Reader: reader})
 	if err != nil {
 		return nil, err
 	}

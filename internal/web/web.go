@@ -178,20 +178,20 @@ func New(cfg Config) (http.Handler, error) {
 
 // server holds the parsed templates and the services.
 type server struct {
-	node     gongxu.NodeService
-	members  gongxu.MemberService
-	txs      gongxu.TxService
-	pools    gongxu.PoolService       // nil: no pool pages
-	prog     ProgressFunc             // nil: no chart
-	rfqs     gongxu.RFQService        // nil: no request pages
-	op       gongxu.Operator          // nil: no hub form, no supplier answers
-	prod     gongxu.ProductionService // nil: no production pages
-	plans    gongxu.PlanService       // nil: no plan, no Gantt chart
-	trace    gongxu.TraceService      // nil: no trace pages
-	proofs   TraceProofFunc           // nil: trace steps are not checked
-	demand   gongxu.DemandService     // nil: no demand pages
-	forecast gongxu.ForecastService   // nil: no forecasts on them
-	log      *slog.Logger
+	node    gongxu.NodeService
+	members gongxu.MemberService
+	txs     gongxu.TxService
+	pools   gongxu.PoolService       // nil: no pool pages
+	prog    ProgressFunc             // nil: no chart
+	rfqs    gongxu.RFQService        // nil: no request pages
+	op      gongxu.Operator          // nil: no hub form, no supplier answers
+	prod    gongxu.ProductionService // nil: no production pages
+	plans   gongxu.PlanService       // nil: no plan, no Gantt chart
+	trace   gongxu.TraceService      // nil: no trace pages
+	proofs  TraceProofFunc           // nil: trace steps are not checked
+	demand  gongxu.DemandService     // nil: no demand pages
+	fcasts  gongxu.ForecastService   // nil: no forecasts on them
+	log     *slog.Logger
 
 	langs       *locales    // the pages' languages
 	sessions    *sessions   // signed-in browsers
@@ -271,21 +271,21 @@ func newServer(cfg Config, now func() time.Time) (*server, error) {
 		return nil, errors.New("web: Config needs Node, Members and Txs")
 	}
 	s := &server{
-		node:     cfg.Node,
-		members:  cfg.Members,
-		txs:      cfg.Txs,
-		pools:    cfg.Pools,
-		prog:     cfg.Progress,
-		rfqs:     cfg.RFQs,
-		op:       cfg.Operator,
-		prod:     cfg.Production,
-		plans:    cfg.Plans,
-		trace:    cfg.Trace,
-		proofs:   cfg.TraceProof,
-		demand:   cfg.Demand,
-		forecast: cfg.Forecast,
-		log:      cfg.Logger,
-		now:      now,
+		node:    cfg.Node,
+		members: cfg.Members,
+		txs:     cfg.Txs,
+		pools:   cfg.Pools,
+		prog:    cfg.Progress,
+		rfqs:    cfg.RFQs,
+		op:      cfg.Operator,
+		prod:    cfg.Production,
+		plans:   cfg.Plans,
+		trace:   cfg.Trace,
+		proofs:  cfg.TraceProof,
+		demand:  cfg.Demand,
+		fcasts:  cfg.Forecast,
+		log:     cfg.Logger,
+		now:     now,
 
 		sessions:    newSessions(cfg.Tokens, now),
 		hosts:       newHostMatcher(cfg.Hosts),
