@@ -71,6 +71,35 @@ func (s *server) demandCardFor(r *http.Request, id gongxu.ProductID) (*demandCar
 	return s.demandCard(r.Context(), s.langs.pick(r), reader, p)
 }
 
+// demandCardsOf builds the cards of factory's products that have a pool
+// (open or closed), in the order of the factory's catalogue, for the
+// factory console; nil when demandCardFor would give nil.
+func (s *server) demandCardsOf(r *http.Request, factory gongxu.OrgID) ([]*demandCard, error) {
+	if s.demand == nil || s.fcasts == nil || s.pools == nil {
+		return nil, nil
+	}
+	ctx := r.Context()
+	products, err := s.pools.Products(ctx, factory)
+	if err != nil {
+		return nil, err
+	}
+	reader, err := s.demandReader(r)
+	if err != nil {
+		return nil, err
+	}
+	var out []*demandCard
+	for _, p := range products {
+		c, err := s.demandCard(ctx, s.langs.pick(r), reader, p)
+		if err != nil {
+			return nil, err
+		}
+		if c != nil && (len(c.Pools) > 0 || len(c.Weeks) > 0) {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
 // demandCard builds the card of product p as reader sees it, in l's
 // language.
 func (s *server) demandCard(ctx context.Context, l *locale, reader gongxu.OrgID, p gongxu.Product) (*demandCard, error) {
@@ -120,7 +149,9 @@ func (s *server) demandCard(ctx context.Context, l *locale, reader gongxu.OrgID,
 			hi[i] += nonNeg(st.Hi80)
 		}
 	}
-	if note != "" {
+	if note == noteHidden {
+		c.Note = l.T("Some of this product's demand is withheld from this reader under the privacy thresholds, so there is no forecast of it as a whole. A hub sees its own demand by signing in on its node.")
+	} else if note != "" {
 		c.Note = l.T(note)
 	} else if len(mean) == 0 {
 		c.Note = l.T(noteNoForecast)

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -256,6 +257,60 @@ func TestDemandPageSuggestion(t *testing.T) {
 	}
 	contains(t, "card", buf.String(), `<a href="/demand/acme-textiles/merino-jacket">Merino wool jacket</a>`, `<a href="/pools/5">Pool #5</a>`,
 		"88 pledged, MOQ 50, cap 300", "MOQ reached", "Pledges forecast")
+}
+
+// A node with demand but no forecasts: the pages say so, suggest nothing
+// and the card is not there.
+func TestDemandPageWithoutForecasts(t *testing.T) {
+	f := newSite(t)
+	d, err := sqlite.NewDemand(f.w.Read(), gongxu.DemandThresholds{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := f.config()
+	cfg.Demand = d
+	s, err := newServer(cfg, func() time.Time { return testNow })
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := page(t, s, jacketDemand, http.StatusOK)
+	contains(t, "page without forecasts", body, "This node serves no forecasts.", `class="demand-suppressed"`)
+	lacks(t, "page without forecasts", body, `id="suggest"`, "demand-card", "demand-mean")
+	if c, err := s.demandCardFor(request("GET", "/factory", nil, localAddr, nil), jacketID); c != nil || err != nil {
+		t.Errorf("a card without forecasts: %v, %v", c, err)
+	}
+}
+
+// The factory console's cards: one per product with a pool.
+func TestDemandCardsOfFactory(t *testing.T) {
+	f := newSite(t)
+	s, _ := demandServer(t, f, gongxu.DemandThresholds{})
+	cards, err := s.demandCardsOf(request("GET", "/factory", nil, localAddr, nil, "Accept-Language", "zh-CN"), inproc.Acme)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range cards {
+		got = append(got, string(c.Product))
+		var buf bytes.Buffer
+		if err := s.frags[langZH].ExecuteTemplate(&buf, "demand-card", c); err != nil {
+			t.Fatal(err)
+		}
+		if err := checkHTML(buf.String()); err != nil {
+			t.Errorf("card %s: %v", c.Product, err)
+		}
+		if c.Product == jacketID {
+			// Anonymous: the jackets' demand is withheld, so the card
+			// says why and still shows the open pool.
+			contains(t, "jacket card", buf.String(), "此产品的部分需求对当前读者隐藏", `<a href="/pools/5">`, "已达 MOQ")
+		}
+	}
+	if !slices.Contains(got, string(jacketID)) || slices.Contains(got, inproc.Acme+"/wool-scarf") {
+		t.Errorf("cards %v", got)
+	}
+	if m := s.langs.missingKeys(); len(m) > 0 {
+		t.Errorf("messages without Chinese: %q", m)
+	}
 }
 
 func TestDemandPageErrors(t *testing.T) {

@@ -95,6 +95,7 @@ func init() {
 		"%d weeks": "%d 周",
 
 		// The demand card.
+		"Some of this product's demand is withheld from this reader under the privacy thresholds, so there is no forecast of it as a whole. A hub sees its own demand by signing in on its node.": "此产品的部分需求对当前读者隐藏（隐私阈值），因此没有其整体预测。站点在其节点登录后可查看自己的需求。",
 		"Demand forecast":                           "需求预测",
 		"Pledges forecast":                          "预测认购",
 		"Open pools":                                "开放的需求池",
