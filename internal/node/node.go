@@ -143,12 +143,13 @@ func Open(home string, cfg Config, log *slog.Logger) (_ *Node, err error) {
 	if err != nil {
 		return nil, err
 	}
+	forecasts := demandforecast.New(demand)
 	api := httpapi.New(httpapi.Config{Node: readYourWrites{n}, Members: n.read, Txs: n.read, Pools: n.read, RFQs: n.read, Demand: demand,
-		Forecast: demandforecast.New(demand),
+		Forecast: forecasts,
 		Receipts: receipts{n}, Production: n.read, Plans: plans, Trace: n.read, Operator: op, Tokens: n.tokens,
 		Health: n.health.check, Limits: cfg.HTTP.RateLimits, Registry: reg, Logger: log})
 	pages, err := web.New(web.Config{Node: n.comet, Members: n.read, Txs: n.read, Pools: n.read, PoolMoney: n.read.PoolMoney, RFQs: n.read, Operator: op, Production: n.read, Plans: plans,
-		Trace: n.read, TraceProof: n.traceProof, Progress: n.progressPoints, Logger: log,
+		Trace: n.read, TraceProof: n.traceProof, Progress: n.progressPoints, Demand: demand, Forecast: forecasts, Logger: log,
 		Tokens: n.tokens, Hosts: apiHosts(cfg, n.ln.Addr()), RemoteForms: cfg.HTTP.RemoteForms,
 		Language: cfg.Pages.Language, TimeZone: cfg.Pages.TimeZone})
 	if err != nil {

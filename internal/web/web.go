@@ -80,6 +80,12 @@ type Config struct {
 	// Merkle proof of its batch, so that the provenance page checks each
 	// step against its anchor; nil: the page checks nothing and says so.
 	TraceProof TraceProofFunc
+	// Demand serves demand series under the privacy thresholds; nil: no
+	// demand pages (they are 404, with no link to them).
+	Demand gongxu.DemandService
+	// Forecast forecasts demand; nil: the demand pages draw no forecast
+	// and suggest no pool, and there is no demand card.
+	Forecast gongxu.ForecastService
 
 	// Language is the pages' language for people who have not chosen one
 	// with the switch (a cookie) and whose browser asks for neither
@@ -147,6 +153,16 @@ type ProgressFunc func(ctx context.Context, pool uint64) ([]ProgressPoint, error
 //	                      pools and, per hub, the pledge batches to contact
 //	GET /fragments/recalls/{id} what it reaches alone, which htmx reloads
 //	                      every 5 s
+//	GET /demand           the products with demand, linking to each (Demand set)
+//	GET /demand/{product...} a product's weekly demand (?measure=pledged,
+//	                      captured, refunded or picked_up; ?hub=ID for one
+//	                      hub's cells, ?variant=ID for one variant): a chart
+//	                      with the forecast and its 80 % and 95 % bands
+//	                      (Forecast set), the cells with the suppressed ones
+//	                      marked, and on the product's page (no hub) a
+//	                      suggested next pool; read anonymously, or as the
+//	                      org the signed-in session acts for, whose own hub
+//	                      cells are in full (demand.go)
 //	GET /signin           sign in with an API token of the node (Tokens);
 //	POST /signin          the session's cookie is HttpOnly, SameSite=Strict
 //	POST /signout         end the session
@@ -179,6 +195,8 @@ type server struct {
 	plans   gongxu.PlanService       // nil: no plan, no Gantt chart
 	trace   gongxu.TraceService      // nil: no trace pages
 	proofs  TraceProofFunc           // nil: trace steps are not checked
+	demand  gongxu.DemandService     // nil: no demand pages
+	fcasts  gongxu.ForecastService   // nil: no forecasts on them
 	log     *slog.Logger
 
 	langs       *locales    // the pages' languages
@@ -203,7 +221,8 @@ type asset struct {
 
 // The pages; each is templates/<name>.html and defines "content".
 var pageNames = []string{"home", "org", "tx", "proposal", "error", "pools", "pool", "hub", "receipt", "rfqs", "rfq",
-	"factory", "porder", "supplier", "po", "provenance", "recalls", "recall", "signin"}
+	"factory", "porder", "supplier", "po", "provenance", "recalls", "recall", "signin",
+	"demand", "demand_index"}
 
 // navItem is one entry of the navigation bar. Section pages (Pools,
 // Production, Trace) add theirs in navFor.
@@ -270,6 +289,8 @@ func newServer(cfg Config, now func() time.Time) (*server, error) {
 		plans:   cfg.Plans,
 		trace:   cfg.Trace,
 		proofs:  cfg.TraceProof,
+		demand:  cfg.Demand,
+		fcasts:  cfg.Forecast,
 		log:     cfg.Logger,
 		now:     now,
 
@@ -331,7 +352,7 @@ func (s *server) parseTemplates() error {
 
 func (s *server) parseTemplatesIn(code string, l *locale) error {
 	base, err := template.New("").Funcs(s.funcMap(l)).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", "templates/pool_partials.html",
-		"templates/production_partials.html", "templates/trace_partials.html")
+		"templates/production_partials.html", "templates/trace_partials.html", "templates/demand_partials.html")
 	if err != nil {
 		return fmt.Errorf("web: parse layout: %w", err)
 	}
@@ -454,6 +475,10 @@ func (s *server) routes() {
 		m.Handle("GET /fragments/recalls", s.handle(s.recallsFragment))
 		m.Handle("GET /recalls/{id}", s.handle(s.recall))
 		m.Handle("GET /fragments/recalls/{id}", s.handle(s.recallFragment))
+	}
+	if s.demand != nil {
+		m.Handle("GET /demand", s.handle(s.demandIndex))
+		m.Handle("GET /demand/{product...}", s.handle(s.demandProduct))
 	}
 	m.Handle("GET /signin", s.handle(s.signinPage))
 	m.Handle("POST /signin", s.handle(s.signinSubmit))
