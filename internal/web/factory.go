@@ -343,6 +343,7 @@ type porderData struct {
 	Lots        []gongxu.LotQty // made by its completed work orders
 	PoolTitle   string
 	PoolStatus  gongxu.PoolStatus
+	Act         *porderActs // the factory's forms (factory_actions_work.go)
 }
 
 // parseID reads a page's numeric id; what names it in the not-found message.
@@ -385,6 +386,9 @@ func (s *server) productionOrder(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		d.PoolTitle, d.PoolStatus = p.Title, p.Status
+	}
+	if d.Act, err = s.porderActions(r, o, d.Work); err != nil {
+		return err
 	}
 	return s.render(w, r, "porder", view{Title: fmt.Sprintf("Production order %d", o.ID), Section: "factory", Content: d})
 }

@@ -375,6 +375,7 @@ type poData struct {
 	Lines       []poLineRow
 	Proposal    []lineForm
 	Answer      bool // this node's operator is the supplier and may answer it in the inbox
+	Decide      *actOffer // the factory's decision on a proposal (factory_actions_po.go)
 }
 
 // poLineRow is one line with what was promised, shipped and received of it.
@@ -430,6 +431,9 @@ func (s *server) purchaseOrder(w http.ResponseWriter, r *http.Request) error {
 		if org, err := s.operator(r).Org(ctx); err == nil && org == po.Supplier {
 			d.Answer = true
 		}
+	}
+	if d.Decide, err = s.decideOffer(r, po); err != nil {
+		return err
 	}
 	return s.render(w, r, "po", view{Title: fmt.Sprintf("Purchase order %d", po.ID), Section: "factory", Content: d})
 }

@@ -197,7 +197,7 @@ type asset struct {
 
 // The pages; each is templates/<name>.html and defines "content".
 var pageNames = []string{"home", "org", "tx", "proposal", "error", "pools", "pool", "hub", "receipt", "rfqs", "rfq",
-	"factory", "porder", "supplier", "po", "provenance", "recalls", "recall", "signin"}
+	"factory", "porder", "supplier", "po", "provenance", "recalls", "recall", "signin", "acted", "pools_new"}
 
 // navItem is one entry of the navigation bar. Section pages (Pools,
 // Production, Trace) add theirs in navFor.
@@ -424,18 +424,24 @@ func (s *server) routes() {
 		m.Handle("GET /pools", s.handle(s.poolList))
 		m.Handle("GET /fragments/pools", s.handle(s.poolsFragment))
 		m.Handle("GET /pools/{id}", s.handle(s.pool))
+		m.Handle("GET /pools/new", s.handle(s.poolNewPage))
+		m.Handle("POST /pools/new", s.handle(s.poolNewSubmit))
 		m.Handle("GET /hub", s.handle(s.hubForm))
 		m.Handle("POST /hub", s.handle(s.hubSubmit))
 	}
 	if s.rfqs != nil {
 		m.Handle("GET /rfqs", s.handle(s.rfqList))
 		m.Handle("GET /rfqs/{id}", s.handle(s.rfq))
+		m.Handle("POST /rfqs/{id}/award", s.handle(s.awardSubmit))
 	}
 	if s.prod != nil {
 		m.Handle("GET /factory", s.handle(s.factory))
 		m.Handle("GET /factory/gantt.svg", s.handle(s.ganttSVG))
 		m.Handle("GET /production-orders/{id}", s.handle(s.productionOrder))
 		m.Handle("GET /purchase-orders/{id}", s.handle(s.purchaseOrder))
+		m.Handle("POST /purchase-orders/{id}/decide", s.handle(s.poDecideSubmit))
+		m.Handle("POST /production-orders/{id}/work", s.handle(s.workSubmit))
+		m.Handle("POST /production-orders/{id}/ship", s.handle(s.shipSubmit))
 		m.Handle("GET /supplier", s.handle(s.supplierInbox))
 		m.Handle("POST /supplier", s.handle(s.supplierSubmit))
 	}
