@@ -256,7 +256,7 @@ func TestPoolsNew(t *testing.T) {
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("open: status %d\n%s", res.StatusCode, body)
 	}
-	deadline := worldEnd.Add(10*24*3600*1e9).Truncate(60e9).UnixMilli()
+	deadline := worldEnd.Add(10 * 24 * 3600 * 1e9).Truncate(60e9).UnixMilli()
 	committed(t, f, body, "pool/open", fmt.Sprintf(`{"product":"acme-textiles/merino-jacket","tiers":[{"min_qty":1,"unit_price":8900},{"min_qty":300,"unit_price":7900}],"moq":100,"cap":300,"case_pack":1,"currency":"CNY","deadline":%d,"variants":["m-navy"],"terms":"Pick up at the hub."}`, deadline))
 
 	// In the node's time zone: Shanghai's deadline is 8 hours earlier in UTC.

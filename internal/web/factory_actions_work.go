@@ -41,11 +41,11 @@ type porderActs struct {
 	actOffer
 	Start    bool // the order takes new work orders
 	Lots     []lotChoice
-	Inputs   []int               // the input rows, 1-based
-	Started  []gongxu.WorkOrder  // to report on or complete
-	Shares   []hubShareRow          // the pool's hub shares
-	PoolShip bool                // the pool's goods may ship (in production or ready)
-	Status   gongxu.PoolStatus   // the pool's
+	Inputs   []int              // the input rows, 1-based
+	Started  []gongxu.WorkOrder // to report on or complete
+	Shares   []hubShareRow      // the pool's hub shares
+	PoolShip bool               // the pool's goods may ship (in production or ready)
+	Status   gongxu.PoolStatus  // the pool's
 }
 
 // listInputLots is how many of its lots the work order form offers.

@@ -374,7 +374,7 @@ type poData struct {
 	Total       string
 	Lines       []poLineRow
 	Proposal    []lineForm
-	Answer      bool // this node's operator is the supplier and may answer it in the inbox
+	Answer      bool      // this node's operator is the supplier and may answer it in the inbox
 	Decide      *actOffer // the factory's decision on a proposal (factory_actions_po.go)
 }
 
