@@ -279,3 +279,104 @@ func TestPoolsNew(t *testing.T) {
 		t.Errorf("deadline %d (%v)", sent.Deadline, err)
 	}
 }
+
+// TestFactoryRefuses: each of the factory's forms sends nothing unless a
+// signed-in person of this node's own machine acts as the org that may
+// send it, with a token of that form's page used once; a second submission
+// says what the first did.
+func TestFactoryRefuses(t *testing.T) {
+	type setup struct {
+		factoryAction
+		other gongxu.OrgID // an org that may not send it
+		guard formGuard
+		site  func(t *testing.T) *site
+	}
+	acme := func(t *testing.T) *site { return factorySite(t) }
+	var cases []setup
+	w := factorySite(t).w // the World's ids; every World has the same
+	for _, a := range factoryActions(w) {
+		g := porderGuard
+		switch a.name {
+		case "decide":
+			g = poGuard
+		case "pool":
+			g = poolNewGuard
+		}
+		cases = append(cases, setup{a, inproc.Sunrise, g, acme})
+	}
+	cases = append(cases, setup{factoryAction{"award", "", "", url.Values{"qty-acme-textiles": {"60"}}, "rfq/award", inproc.Hilltown},
+		inproc.Lakeside, awardGuard, func(t *testing.T) *site { return newSite(t) }})
+
+	for _, c := range cases {
+		f := c.site(t)
+		if c.name == "award" {
+			id := awardableRFQ(t, f.w)
+			c.page, c.target = rfqPath(id), rfqPath(id)+"/award"
+		}
+		s, _ := newTestServer(t, f)
+		sess := signIn(t, s, localAddr)
+		issue := func() string {
+			return s.sessions.issue(s.sessions.get(request("GET", "/", nil, localAddr, []*http.Cookie{sess})), c.guard.Form)
+		}
+		with := func(tok string) url.Values {
+			v := url.Values{}
+			for k, x := range c.form {
+				v[k] = x
+			}
+			if tok != "" {
+				v.Set("csrf", tok)
+			}
+			return v
+		}
+		post := func(what string, status int, remote string, cookie *http.Cookie, form url.Values, header ...string) string {
+			t.Helper()
+			res, body := factoryPost(t, s, c.target, remote, cookie, form, header...)
+			if res.StatusCode != status {
+				t.Errorf("%s %s: status %d, want %d\n%s", c.name, what, res.StatusCode, status, body)
+			}
+			if n := len(f.sent()); n != 0 {
+				t.Fatalf("%s %s: %d sends", c.name, what, n)
+			}
+			return body
+		}
+		body := post("not signed in", http.StatusUnauthorized, localAddr, nil, with(issue()))
+		contains(t, c.name+" not signed in", body, "Sign in first", "Nothing was recorded.")
+		post("no token", http.StatusForbidden, localAddr, sess, with(""))
+		post("wrong token", http.StatusForbidden, localAddr, sess, with(strings.Repeat("0", 64)))
+		post("another form's token", http.StatusForbidden, localAddr, sess,
+			with(s.sessions.issue(s.sessions.get(request("GET", "/", nil, localAddr, []*http.Cookie{sess})), supplierGuard.Form)))
+		body = post("remote", http.StatusForbidden, "192.0.2.7:4000", sess, with(issue()))
+		contains(t, c.name+" remote", body, "only answers on this node&#39;s own machine")
+		post("cross-site", http.StatusForbidden, localAddr, sess, with(issue()), "Sec-Fetch-Site", "cross-site")
+		dup := with(issue())
+		for k := range c.form {
+			dup.Add(k, c.form.Get(k))
+			break
+		}
+		body = post("duplicate field", http.StatusBadRequest, localAddr, sess, dup)
+		contains(t, c.name+" duplicate field", body, "more than once", "Nothing was sent.")
+
+		// Another org: the page says why, and a post is refused.
+		f.op.SetOrg(c.other)
+		_, body = formGet(t, s, c.page, localAddr, sess)
+		lacks(t, c.name+" other org page", body, `name="csrf"`)
+		contains(t, c.name+" other org page", body, `class="notice act-problem"`)
+		body = post("other org", http.StatusForbidden, localAddr, sess, with(issue()))
+		contains(t, c.name+" other org", body, "Nothing was sent.")
+		f.op.SetOrg(c.owner)
+
+		// The owner: taken once; the same token again says what it did.
+		_, body = formGet(t, s, c.page, localAddr, sess)
+		form := with(csrfOf(t, body))
+		res, body := factoryPost(t, s, c.target, localAddr, sess, form)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: status %d\n%s", c.name, res.StatusCode, body)
+		}
+		tx := committed(t, f, body, c.typ, "")
+		res, body = factoryPost(t, s, c.target, localAddr, sess, form)
+		if res.StatusCode != http.StatusConflict || len(f.sent()) != 1 {
+			t.Errorf("%s replay: status %d, %d sends", c.name, res.StatusCode, len(f.sent()))
+		}
+		contains(t, c.name+" replay", body, "Already submitted", "It was recorded: transaction "+tx.Hash)
+	}
+}

@@ -125,7 +125,7 @@ func (s *server) poolNewSubmit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if d.Problem != "" {
-		s.problemLink(w, r, http.StatusConflict, "Not allowed", d.Problem+" "+s.langs.pick(r).T("Nothing was sent."), poolNewGuard.Path, "Back")
+		s.problemLink(w, r, http.StatusForbidden, "Not allowed", d.Problem+" "+s.langs.pick(r).T("Nothing was sent."), poolNewGuard.Path, "Back")
 		return nil
 	}
 	l := s.langs.pick(r)
