@@ -380,3 +380,175 @@ func TestFactoryRefuses(t *testing.T) {
 		contains(t, c.name+" replay", body, "Already submitted", "It was recorded: transaction "+tx.Hash)
 	}
 }
+
+// TestFactoryBadInput: what people get wrong is a 400 page saying what,
+// and nothing is sent; an unknown id is a 404 page.
+func TestFactoryBadInput(t *testing.T) {
+	f := factorySite(t)
+	s, _ := newTestServer(t, f)
+	w := f.w
+	planned, shirts := orderPath(w.PlannedOrder), orderPath(w.ShirtOrder)
+	wo := fmt.Sprint(w.ShirtWO)
+	pool := func(kv ...string) url.Values {
+		v := url.Values{"product": {inproc.Acme + "/linen-shirt"}, "tiers": {"1:159.00,40:139.00"}, "min_batch": {"40"}, "cap": {"120"},
+			"case_pack": {"1"}, "deadline": {"2026-02-05T18:00"}}
+		for i := 0; i+1 < len(kv); i += 2 {
+			v.Set(kv[i], kv[i+1])
+		}
+		return v
+	}
+	for _, c := range []struct {
+		name, page, target string
+		form               url.Values
+		status             int
+		want               string
+	}{
+		{"decide: no action", "/purchase-orders/4", "/purchase-orders/4/decide", url.Values{"action": {"maybe"}}, 400, "Choose to accept or reject the proposal."},
+		{"decide: long reason", "/purchase-orders/4", "/purchase-orders/4/decide", url.Values{"action": {"reject"}, "reason": {strings.Repeat("x", 201)}}, 400, "The reason is 201 bytes long"},
+		{"decide: not proposed", "/purchase-orders/4", "/purchase-orders/5/decide", url.Values{"action": {"accept"}}, 409, "there is no proposal to decide on"},
+		{"decide: unknown po", "/purchase-orders/4", "/purchase-orders/99/decide", url.Values{"action": {"accept"}}, 404, "No purchase order has the number &#34;99&#34;."},
+		{"decide: bad id", "/purchase-orders/4", "/purchase-orders/x/decide", url.Values{"action": {"accept"}}, 404, "No purchase order has the number"},
+		{"start: huge qty", planned, planned + "/work", url.Values{"action": {"start"}, "qty": {"99999999999999999"}}, 400, "The quantity to start must be a positive number"},
+		{"start: zero", planned, planned + "/work", url.Values{"action": {"start"}, "qty": {"0"}}, 400, "The quantity to start must be a positive number"},
+		{"start: fine", planned, planned + "/work", url.Values{"action": {"start"}, "qty": {"1.0001"}}, 400, "not &#34;1.0001&#34;"},
+		{"start: other's lot", planned, planned + "/work", url.Values{"action": {"start"}, "qty": {"1"}, "lot-1": {string(inproc.FabricLot)}, "lot-qty-1": {"1"}}, 400, "is not a lot of this factory"},
+		{"start: unknown lot", planned, planned + "/work", url.Values{"action": {"start"}, "qty": {"1"}, "lot-1": {"acme-textiles/nope"}, "lot-qty-1": {"1"}}, 400, "is not a lot of this factory"},
+		{"start: too much of a lot", planned, planned + "/work", url.Values{"action": {"start"}, "qty": {"1"}, "lot-1": {string(inproc.RecvThread)}, "lot-qty-1": {"999999"}}, 400, "free;"},
+		{"start: lot twice", planned, planned + "/work", url.Values{"action": {"start"}, "qty": {"1"}, "lot-1": {string(inproc.RecvThread)}, "lot-qty-1": {"1"},
+			"lot-2": {string(inproc.RecvThread)}, "lot-qty-2": {"1"}}, 400, "is chosen twice"},
+		{"start: completed order", orderPath(w.JacketOrder), orderPath(w.JacketOrder) + "/work", url.Values{"action": {"start"}, "qty": {"1"}}, 400, "is completed: it takes no new work orders"},
+		{"start: unknown order", planned, "/production-orders/999/work", url.Values{"action": {"start"}, "qty": {"1"}}, 404, "No production order has the number"},
+		{"work: no action", shirts, shirts + "/work", url.Values{"action": {"pause"}}, 400, "Choose to start, report on or complete a work order."},
+		{"report: unknown wo", shirts, shirts + "/work", url.Values{"action": {"report"}, "wo": {"999"}, "produced": {"1"}}, 404, "has no work order &#34;999&#34;"},
+		{"report: another order's wo", shirts, shirts + "/work", url.Values{"action": {"report"}, "wo": {fmt.Sprint(w.JacketWO)}, "produced": {"1"}}, 404, "has no work order"},
+		{"report: falling", shirts, shirts + "/work", url.Values{"action": {"report"}, "wo": {wo}, "produced": {"10"}}, 400, "the quantities so far never fall"},
+		{"report: negative", shirts, shirts + "/work", url.Values{"action": {"report"}, "wo": {wo}, "produced": {"-30"}}, 400, "Produced must be a number"},
+		{"report: huge", shirts, shirts + "/work", url.Values{"action": {"report"}, "wo": {wo}, "produced": {"30"}, "scrapped": {"1e9"}}, 400, "Scrapped must be a number"},
+		{"complete: bad code", shirts, shirts + "/work", url.Values{"action": {"complete"}, "wo": {wo}, "produced": {"64"}, "scrapped": {"0.5"}, "code": {"Shirts 01"}}, 400, "is not one"},
+		{"complete: nothing made", shirts, shirts + "/work", url.Values{"action": {"complete"}, "wo": {wo}, "produced": {""}}, 400, "Produced must be a number"},
+		{"ship: unknown hub", orderPath(w.JacketOrder), orderPath(w.JacketOrder) + "/ship", url.Values{"hub": {"nowhere"}}, 404, "has no share in pool 1"},
+		{"ship: no pool", orderPath(w.JacketOrder), planned + "/ship", url.Values{"hub": {inproc.Lakeside}}, 409, "is of no pool"},
+		{"pool: other's product", "/pools/new", "/pools/new", pool("product", "sunrise-garments/tee"), 400, "Choose one of your products"},
+		{"pool: unknown variant", "/pools/new", "/pools/new", pool("variants", "xl-pink"), 400, "has no variant &#34;xl-pink&#34;"},
+		{"pool: variant twice", "/pools/new", "/pools/new", pool("product", inproc.Acme+"/merino-jacket", "variants", "m-navy,m-navy"), 400, "is listed twice"},
+		{"pool: huge cap", "/pools/new", "/pools/new", pool("cap", "100000001"), 400, "The cap must be a whole number of units from 1 to 100,000,000"},
+		{"pool: cap below batch", "/pools/new", "/pools/new", pool("cap", "30"), 400, "must be at least the minimum batch"},
+		{"pool: zero batch", "/pools/new", "/pools/new", pool("min_batch", "0"), 400, "The minimum batch must be"},
+		{"pool: case pack", "/pools/new", "/pools/new", pool("case_pack", "7"), 400, "must be a multiple of the case pack"},
+		{"pool: absurd price", "/pools/new", "/pools/new", pool("tiers", "1:100000000.01"), 400, "is more than ¥100,000,000.00 per unit"},
+		{"pool: bad price", "/pools/new", "/pools/new", pool("tiers", "1:1.001"), 400, "Tier 1: the unit price must be a positive amount"},
+		{"pool: rising price", "/pools/new", "/pools/new", pool("tiers", "1:100,50:120"), 400, "Tier 2: its price must be below"},
+		{"pool: falling qty", "/pools/new", "/pools/new", pool("tiers", "1:100,1:90"), 400, "Tier 2: its quantity must be above"},
+		{"pool: no tiers", "/pools/new", "/pools/new", pool("tiers", ""), 400, "Give 1 to 16 price tiers"},
+		{"pool: not a tier", "/pools/new", "/pools/new", pool("tiers", "lots"), 400, "is not quantity:price"},
+		{"pool: first tier late", "/pools/new", "/pools/new", pool("tiers", "50:100"), 400, "The first tier starts at 50 units"},
+		{"pool: past deadline", "/pools/new", "/pools/new", pool("deadline", "2026-01-01T00:00"), 400, "is not in the future"},
+		{"pool: far deadline", "/pools/new", "/pools/new", pool("deadline", "2027-06-01T00:00"), 400, "is more than 365 days ahead"},
+		{"pool: bad deadline", "/pools/new", "/pools/new", pool("deadline", "soon"), 400, "The deadline must be a date and time"},
+		{"pool: long terms", "/pools/new", "/pools/new", pool("terms", strings.Repeat("x", 4001)), 400, "The terms are 4,001 bytes long"},
+	} {
+		res, body := actOn(t, s, c.page, c.target, c.form)
+		if res.StatusCode != c.status {
+			t.Errorf("%s: status %d, want %d", c.name, res.StatusCode, c.status)
+		}
+		contains(t, c.name, body, c.want)
+		if c.status == 400 {
+			contains(t, c.name, body, "Nothing was sent.", `id="problem-link">Back to the form</a>`)
+		}
+		if n := len(f.sent()); n != 0 {
+			t.Fatalf("%s: %d sends", c.name, n)
+		}
+	}
+}
+
+// TestFactoryAwardBadInput: the award's quantities are checked against the
+// bids and the request before anything is sent.
+func TestFactoryAwardBadInput(t *testing.T) {
+	f := newSite(t)
+	id := awardableRFQ(t, f.w)
+	s, _ := newTestServer(t, f)
+	for _, c := range []struct {
+		name   string
+		form   url.Values
+		status int
+		want   string
+	}{
+		{"nothing", url.Values{"qty-acme-textiles": {""}}, 400, "Give a quantity to at least one bid."},
+		{"over the bid", url.Values{"qty-acme-textiles": {"61"}}, 400, "acme-textiles bid for 60 piece"},
+		{"over the request", url.Values{"qty-acme-textiles": {"60"}, "qty-sunrise-garments": {"41"}}, 400, "The awards total 101 piece; the request asks for 100."},
+		{"not a number", url.Values{"qty-acme-textiles": {"sixty"}}, 400, "must be a whole number"},
+		{"huge", url.Values{"qty-acme-textiles": {"99999999999999999999"}}, 400, "must be a whole number"},
+		{"unknown bidder", url.Values{"qty-nobody": {"1"}}, 404, "No revealed, eligible bid of &#34;nobody&#34;"},
+	} {
+		res, body := actOn(t, s, rfqPath(id), rfqPath(id)+"/award", c.form)
+		if res.StatusCode != c.status {
+			t.Errorf("%s: status %d, want %d", c.name, res.StatusCode, c.status)
+		}
+		contains(t, c.name, body, c.want)
+		if n := len(f.sent()); n != 0 {
+			t.Fatalf("%s: %d sends", c.name, n)
+		}
+	}
+	res, _ := actOn(t, s, rfqPath(id), "/rfqs/999/award", url.Values{"qty-acme-textiles": {"1"}})
+	if res.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown request: status %d", res.StatusCode)
+	}
+}
+
+// TestFactoryRefusal: the network's refusal is shown in words, with the
+// transaction; nothing is claimed done.
+func TestFactoryRefusal(t *testing.T) {
+	f := factorySite(t)
+	f.operator = inproc.BrokenOperator{Operator: f.op, Reject: map[string]gongxu.TxResult{"production/po_decide": {Hash: "AB12", Code: 9, Kind: "conflict",
+		Message: "purchase order 4 is accepted; there is no proposal to decide on"}}}
+	s, _ := newTestServer(t, f)
+	res, body := actOn(t, s, "/purchase-orders/4", "/purchase-orders/4/decide", url.Values{"action": {"accept"}})
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d\n%s", res.StatusCode, body)
+	}
+	contains(t, "refused", body, `<div class="alert" id="acted-error" role="alert"><p>The network refused it: conflict: purchase order 4 is accepted; there is no proposal to decide on.</p></div>`,
+		`<span class="badge err">refused</span>`)
+	lacks(t, "refused", body, "acted-done")
+}
+
+// TestFactoryPagesInBothLanguages: the factory's pages, with their forms
+// (signed in), render in both languages without a message lacking Chinese.
+func TestFactoryPagesInBothLanguages(t *testing.T) {
+	f := factorySite(t)
+	id := awardableRFQ(t, f.w)
+	s, _ := newTestServer(t, f)
+	sess := signIn(t, s, localAddr)
+	type pg struct {
+		target string
+		org    gongxu.OrgID
+	}
+	pages := []pg{{"/purchase-orders/4", inproc.Acme}, {orderPath(f.w.PlannedOrder), inproc.Acme}, {orderPath(f.w.ShirtOrder), inproc.Acme},
+		{orderPath(f.w.JacketOrder), inproc.Acme}, {"/pools/new", inproc.Acme}, {"/pools/new?tiers=100:89.00,300:79.00&deadline_days=30", inproc.Acme},
+		{"/factory", inproc.Acme}, {rfqPath(id), inproc.Hilltown}, {rfqPath(rfqOpen), inproc.Hilltown}, {rfqPath(id), inproc.Acme},
+		{"/purchase-orders/4", inproc.Sunrise}, {"/pools/new", inproc.Hilltown}, {orderPath(f.w.ShirtOrder), inproc.Sunrise}}
+	for _, lang := range []string{"en", "zh-CN"} {
+		for _, p := range pages {
+			f.op.SetOrg(p.org)
+			for _, c := range []*http.Cookie{sess, nil} {
+				res, body := serve(t, s, request("GET", p.target, nil, localAddr, []*http.Cookie{c}, "Accept-Language", lang))
+				if res.StatusCode != http.StatusOK {
+					t.Errorf("%s as %s in %s: status %d", p.target, p.org, lang, res.StatusCode)
+				}
+				if err := checkHTML(body); err != nil {
+					t.Errorf("%s in %s: %v", p.target, lang, err)
+				}
+			}
+		}
+	}
+	if missing := s.langs.missingKeys(); len(missing) > 0 {
+		t.Errorf("messages without Chinese met while rendering:\n%s", strings.Join(missing, "\n"))
+	}
+	f.op.SetOrg(inproc.Acme)
+	_, body := serve(t, s, request("GET", "/pools/new", nil, localAddr, []*http.Cookie{sess}, "Accept-Language", "zh-CN"))
+	contains(t, "zh pools/new", body, "<h1>开设拼单</h1>", "最小批量（件）", "截止时间（UTC）")
+	_, body = serve(t, s, request("GET", "/purchase-orders/4", nil, localAddr, []*http.Cookie{sess}, "Accept-Language", "zh-CN"))
+	contains(t, "zh po", body, "接受修改提议", "拒绝修改提议")
+	f.op.SetOrg(inproc.Sunrise)
+	_, body = serve(t, s, request("GET", "/purchase-orders/4", nil, localAddr, []*http.Cookie{sess}, "Accept-Language", "zh-CN"))
+	contains(t, "zh po other org", body, "只有 Acme Textiles 可以决定供应商的修改提议；本节点在此代表 Sunrise Garments。")
+}
