@@ -133,6 +133,8 @@ type factoryData struct {
 	PlanAt    int64
 	Gantt     template.HTML
 	GanttURL  string
+	Zooms     []zoomLink // the chart's zooms, the current one marked
+	Zone      string     // the chart's time zone, "UTC+8"
 	Purchases []gongxu.PlannedPurchase
 	Work      []workRow
 	Problems  []string
@@ -224,8 +226,32 @@ func (s *server) plan(ctx context.Context, org gongxu.OrgID) (pv gongxu.PlanView
 	}
 }
 
+// zoomLink is a link to the console's chart at a zoom.
+type zoomLink struct {
+	Name    string // a message key
+	Href    string
+	Current bool
+}
+
+// zoomOf reads the chart's zoom from ?zoom= (day when absent); an unknown
+// one is a 400 page.
+func zoomOf(r *http.Request) (string, error) {
+	z := r.URL.Query().Get("zoom")
+	if z == "" {
+		return zoomDay, nil
+	}
+	if _, ok := zoomNames[z]; !ok || len(r.URL.Query()["zoom"]) > 1 {
+		return "", &pageErr{kind: gongxu.KindInvalid, key: "unknown zoom %q", args: []any{z}}
+	}
+	return z, nil
+}
+
 func (s *server) factory(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
+	zoom, err := zoomOf(r)
+	if err != nil {
+		return err
+	}
 	org, own, notice, err := s.consoleOrg(r)
 	if err != nil {
 		return err
@@ -256,8 +282,17 @@ func (s *server) factory(w http.ResponseWriter, r *http.Request) error {
 		if now == 0 {
 			now = pv.At
 		}
-		d.Gantt = ganttChartIn(s.langs.pick(r), pv, now)
-		d.GanttURL = "/factory/gantt.svg?org=" + url.QueryEscape(string(org.ID))
+		l := s.langs.pick(r)
+		d.Gantt = ganttChartZoom(l, pv, now, zoom)
+		d.GanttURL = "/factory/gantt.svg?org=" + url.QueryEscape(string(org.ID)) + "&zoom=" + zoom
+		d.Zone = zoneLabel(l.in(msTime(now)))
+		for _, z := range zooms {
+			q := url.Values{"zoom": {z}}
+			if r.URL.Query().Get("org") != "" {
+				q.Set("org", string(org.ID))
+			}
+			d.Zooms = append(d.Zooms, zoomLink{Name: zoomNames[z], Href: "/factory?" + q.Encode() + "#gantt", Current: z == zoom})
+		}
 		d.Purchases, d.Problems, d.Txs = pv.Purchases, pv.Problems, pv.Txs
 		dates := map[string]gongxu.OrderDate{}
 		for _, dt := range pv.Dates {
@@ -302,6 +337,10 @@ func (s *server) factory(w http.ResponseWriter, r *http.Request) error {
 // ganttSVG serves the Gantt chart of a factory's plan alone, as an SVG file.
 func (s *server) ganttSVG(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
+	zoom, err := zoomOf(r)
+	if err != nil {
+		return err
+	}
 	org, _, _, err := s.consoleOrg(r)
 	if err != nil {
 		return err
@@ -330,7 +369,7 @@ func (s *server) ganttSVG(w http.ResponseWriter, r *http.Request) error {
 	h.Set("Cache-Control", "no-cache")
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
-		fmt.Fprintf(w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n%s\n", ganttChartIn(s.langs.pick(r), pv, now))
+		fmt.Fprintf(w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n%s\n", ganttChartZoom(s.langs.pick(r), pv, now, zoom))
 	}
 	return nil
 }

@@ -121,6 +121,18 @@ func init() {
 		"The awards total %d %s; the request asks for %d.":                                                            "授标总计 %d %s；询价单要求 %d。",
 		"You awarded request for quote %d: %d %s to %d bidders; each award becomes a pool.":                           "您授标了询价单 %d：%d %s，授予 %d 个投标方；每项授标都会成为一个拼单。",
 
+		// The Gantt chart: load rows, zoom, time zone.
+		"Schedule of %d operations on %d work centers, %s to %s (%s); %s.": "%d 道工序在 %d 个工作中心上的排程，%s 至 %s（%s）；%s。",
+		"%s, %s: %d%% of its capacity in use":                              "%s，%s：已使用其产能的 %d%%",
+		"%s, time zone %s":                                                 "%s，时区 %s",
+		"load":                                                             "负荷",
+		"work centers of more than %d units: busy units only":              "超过 %d 个单位的工作中心只显示忙碌的单位",
+		"Days":                "按日",
+		"Weeks (from Monday)": "按周（自周一起）",
+		"Months":              "按月",
+		"Zoom":                "缩放",
+		"The schedule of the current plan in the node's time zone (%s): one row per unit of each work center with a bar per operation, and below each work center the share of its capacity in use.": "当前计划的排程，按本节点时区（%s）：每个工作中心的每个单位一行，每道工序一条横条；每个工作中心下方显示其产能的使用比例。",
+
 		// Opening a pool.
 		"Open a pool":   "开设拼单",
 		"Open the pool": "开设此拼单",
