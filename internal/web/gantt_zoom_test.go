@@ -151,3 +151,33 @@ func TestFactoryGanttZoom(t *testing.T) {
 	body = page(t, sh, "/factory?org=acme-textiles", http.StatusOK)
 	contains(t, "shanghai", body, "Days, time zone UTC+8", "in the node&#39;s time zone (UTC&#43;8)")
 }
+
+// TestDatesInTheNodesZone: the purchase orders' date inputs are days of the
+// node's time zone.
+func TestDatesInTheNodesZone(t *testing.T) {
+	sh := time.FixedZone("UTC+8", 8*3600)
+	late := time.Date(2026, 1, 24, 20, 0, 0, 0, time.UTC).UnixMilli() // 25 Jan, 04:00 in Shanghai
+	if got := dayInputIn(late, sh); got != "2026-01-25" {
+		t.Errorf("day input %s", got)
+	}
+	if got := dayInputIn(late, nil); got != "2026-01-24" {
+		t.Errorf("UTC day input %s", got)
+	}
+	// The same local time of day on the day entered.
+	if got, ok := parseDayIn("2026-01-27", late, sh); !ok || got != late+2*dayMillis {
+		t.Errorf("parsed %d, %v", got, ok)
+	}
+	if _, ok := parseDayIn("27 Jan", late, sh); ok {
+		t.Error("a date of another format was taken")
+	}
+	// Today is Shanghai's: at 20:00 UTC on the 24th it is already the 25th.
+	if p, today := checkDateIn(late-dayMillis/2, late, sh); p != datePast || today != "2026-01-25" {
+		t.Errorf("check %d %s", p, today)
+	}
+	if p, _ := checkDateIn(late-dayMillis/2, late, time.UTC); p != dateOK {
+		t.Errorf("UTC check %d", p)
+	}
+	if p, _ := checkDateIn(late+11*365*dayMillis, late, sh); p != dateFar {
+		t.Errorf("far check %d", p)
+	}
+}
