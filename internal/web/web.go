@@ -118,13 +118,24 @@ type ProgressFunc func(ctx context.Context, pool uint64) ([]ProgressPoint, error
 //	GET /factory          the factory console of this node's operator org, or
 //	                      of ?org=ID read-only: production orders, purchase
 //	                      orders, the plan and its Gantt chart, stock
-//	                      (Production set; the plan with Plans)
+//	                      (Production set; the plan with Plans); the chart's
+//	                      ?zoom=day|week|month
 //	GET /factory/gantt.svg the Gantt chart of the work centers alone, as SVG
-//	                      (Production and Plans set; ?org=ID as /factory)
+//	                      (Production and Plans set; ?org=ID and ?zoom= as
+//	                      /factory)
 //	GET /production-orders/{id}  a production order: dates, history, work
-//	                      orders, output lots (Production set)
+//	                      orders, output lots (Production set); its factory
+//	POST /production-orders/{id}/work  starts, reports on and completes work
+//	POST /production-orders/{id}/ship  orders, and ships its pool's hub shares
 //	GET /purchase-orders/{id}    a purchase order: lines, promised dates,
-//	                      proposal, negotiation, shipments (Production set)
+//	                      proposal, negotiation, shipments (Production set);
+//	POST /purchase-orders/{id}/decide  its factory decides on a proposal
+//	GET /pools/new        a factory opens a pool on one of its products
+//	POST /pools/new       (Pools set; prefills from the query: product,
+//	                      min_batch, cap, tiers=qty:price,…, deadline_days)
+//	POST /rfqs/{id}/award the requester awards a request (RFQs set)
+//	                      The factory's forms are guarded as /hub and offered
+//	                      only to the org that may send their message.
 //	GET /supplier         the supplier inbox of this node's operator org: it
 //	POST /supplier        accepts, rejects or counter-proposes purchase orders
 //	                      (Production and Operator set; POST as /hub)
