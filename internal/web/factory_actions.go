@@ -164,24 +164,31 @@ type actedData struct {
 func (s *server) sendAction(w http.ResponseWriter, r *http.Request, sess *session, tok string, g formGuard, typ string, body any, heading, done string, args ...any) error {
 	l := s.langs.pick(r)
 	d := actedData{Heading: l.maybe(heading), Back: g.Path, Again: l.T("Back to the page")}
+	section := "factory" // the navigation's current entry
+	switch g.Form {
+	case awardGuard.Form:
+		section = "rfqs"
+	case poolNewGuard.Form:
+		section = "pools"
+	}
 	res, err := s.operator(r).Send(r.Context(), typ, body)
 	if err != nil {
 		d.Error = l.maybe(sendError(err))
 		if gongxu.ErrorKind(err) == gongxu.KindTimeout {
 			d.Error = l.T("The node did not see the transaction committed in time; it may still be. Look at the page before trying again.")
 		}
-		return s.renderStatus(w, r, s.sendFailed(err, typ), "acted", view{Title: heading, Section: "factory", Content: d})
+		return s.renderStatus(w, r, s.sendFailed(err, typ), "acted", view{Title: heading, Section: section, Content: d})
 	}
 	d.Tx = &res
 	if res.Code != 0 {
 		d.Error = l.T("The network refused it: %s.", rejection(res))
 		s.log.Info("web: factory form refused by the network", "type", typ, "tx", res.Hash, "kind", res.Kind)
-		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "acted", view{Title: heading, Section: "factory", Content: d})
+		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "acted", view{Title: heading, Section: section, Content: d})
 	}
 	d.Text = l.T(done, args...)
 	s.log.Info("web: factory form sent", "type", typ, "tx", res.Hash)
 	s.sessions.done(sess, tok, fmt.Sprintf("It was recorded: transaction %s (%s).", res.Hash, typ))
-	return s.render(w, r, "acted", view{Title: heading, Section: "factory", Content: d})
+	return s.render(w, r, "acted", view{Title: heading, Section: section, Content: d})
 }
 
 // formQty reads a quantity field in units (up to 3 decimals) as

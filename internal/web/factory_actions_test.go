@@ -552,3 +552,28 @@ func TestFactoryPagesInBothLanguages(t *testing.T) {
 	_, body = serve(t, s, request("GET", "/purchase-orders/4", nil, localAddr, []*http.Cookie{sess}, "Accept-Language", "zh-CN"))
 	contains(t, "zh po other org", body, "只有 Acme Textiles 可以决定供应商的修改提议；本节点在此代表 Sunrise Garments。")
 }
+
+// TestFactoryAnswersInChinese: the answer pages speak the page's language.
+func TestFactoryAnswersInChinese(t *testing.T) {
+	f := factorySite(t)
+	s, _ := newTestServer(t, f)
+	sess := signIn(t, s, localAddr)
+	post := func(form url.Values) (*http.Response, string) {
+		_, body := formGet(t, s, "/purchase-orders/4", localAddr, sess)
+		form.Set("csrf", csrfOf(t, body))
+		return factoryPost(t, s, "/purchase-orders/4/decide", localAddr, sess, form, "Accept-Language", "zh-CN")
+	}
+	res, body := post(url.Values{"action": {"maybe"}})
+	if res.StatusCode != http.StatusBadRequest {
+		t.Errorf("bad input: status %d", res.StatusCode)
+	}
+	contains(t, "zh bad input", body, "请选择接受或拒绝修改提议。 未发送任何内容。", "返回表单", "<h1>请检查表单</h1>")
+	res, body = post(url.Values{"action": {"reject"}})
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("status %d\n%s", res.StatusCode, body)
+	}
+	contains(t, "zh done", body, "您拒绝了供应商对采购订单 4 的修改提议", "<h1>决定修改提议</h1>", "已提交", "区块高度")
+	if missing := s.langs.missingKeys(); len(missing) > 0 {
+		t.Errorf("messages without Chinese met while rendering:\n%s", strings.Join(missing, "\n"))
+	}
+}
