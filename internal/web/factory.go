@@ -118,11 +118,12 @@ type workRow struct {
 }
 
 type factoryData struct {
-	Org     gongxu.Org   // the factory shown (zero: none; Choices lists them)
-	Own     bool         // it is this node's operator org
-	Notice  string       // why no factory, or something to know about the one shown
-	Choices []gongxu.Org // factories to view
-	Now     int64        // latest block time
+	Org      gongxu.Org   // the factory shown (zero: none; Choices lists them)
+	Own      bool         // it is this node's operator org
+	OpenPool bool         // the console links to the new pool form
+	Notice   string       // why no factory, or something to know about the one shown
+	Choices  []gongxu.Org // factories to view
+	Now      int64        // latest block time
 
 	Orders      []orderRow
 	Negotiating []poRow // sent, or changes proposed
@@ -256,7 +257,7 @@ func (s *server) factory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := factoryData{Org: org, Own: own, Notice: notice}
+	d := factoryData{Org: org, Own: own, Notice: notice, OpenPool: own && s.pools != nil}
 	if d.Now, err = s.latestBlock(ctx); err != nil {
 		return err
 	}

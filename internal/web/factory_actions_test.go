@@ -544,7 +544,9 @@ func TestFactoryPagesInBothLanguages(t *testing.T) {
 		t.Errorf("messages without Chinese met while rendering:\n%s", strings.Join(missing, "\n"))
 	}
 	f.op.SetOrg(inproc.Acme)
-	_, body := serve(t, s, request("GET", "/pools/new", nil, localAddr, []*http.Cookie{sess}, "Accept-Language", "zh-CN"))
+	_, body := serve(t, s, request("GET", "/factory", nil, localAddr, []*http.Cookie{sess}))
+	contains(t, "own console", body, `<a class="button" href="/pools/new" id="open-pool">Open a pool</a>`)
+	_, body = serve(t, s, request("GET", "/pools/new", nil, localAddr, []*http.Cookie{sess}, "Accept-Language", "zh-CN"))
 	contains(t, "zh pools/new", body, "<h1>开设拼单</h1>", "最小批量（件）", "截止时间（UTC）")
 	_, body = serve(t, s, request("GET", "/purchase-orders/4", nil, localAddr, []*http.Cookie{sess}, "Accept-Language", "zh-CN"))
 	contains(t, "zh po", body, "接受修改提议", "拒绝修改提议")
