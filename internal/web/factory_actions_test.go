@@ -134,7 +134,7 @@ func TestFactoryWorkOrders(t *testing.T) {
 	s, _ := newTestServer(t, f)
 	sess := signIn(t, s, localAddr)
 	_, body := formGet(t, s, orderPath(f.w.PlannedOrder), localAddr, sess)
-	contains(t, "planned order", body, `id="wo-start"`, `name="lot-1"`, `<option value="acme-textiles/merino-jacket-0001">`)
+	contains(t, "planned order", body, `id="wo-start"`, `name="lot-1"`, `<option value="acme-textiles/merino-jacket-0001">merino-jacket-0001 · `, `<input type="text" list="lot-choices" id="lot-1" name="lot-1"`)
 
 	// Start, with an input lot.
 	res, body := actOn(t, s, orderPath(f.w.PlannedOrder), orderPath(f.w.PlannedOrder)+"/work",
@@ -248,7 +248,7 @@ func TestPoolsNew(t *testing.T) {
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("status %d\n%s", res.StatusCode, body)
 	}
-	contains(t, "prefilled", body, `<option value="acme-textiles/merino-jacket" selected>`, `name="tiers" required placeholder="100:89.00,300:79.00" value="100:89.00,300:79.00"`,
+	contains(t, "prefilled", body, `<option value="acme-textiles/merino-jacket" selected>Merino`, `name="tiers" required placeholder="100:89.00,300:79.00" value="100:89.00,300:79.00"`,
 		`id="pool-min-batch" name="min_batch" required value="100"`, `id="pool-cap" name="cap" required value="300"`,
 		`value="2026-02-01T08:00"`, "Deadline (UTC)")
 	res, body = actOn(t, s, "/pools/new", "/pools/new", url.Values{"product": {"acme-textiles/merino-jacket"}, "variants": {"m-navy"},
