@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -577,5 +578,40 @@ func TestFactoryAnswersInChinese(t *testing.T) {
 	contains(t, "zh done", body, "您拒绝了供应商对采购订单 4 的修改提议", "<h1>决定修改提议</h1>", "已提交", "区块高度")
 	if missing := s.langs.missingKeys(); len(missing) > 0 {
 		t.Errorf("messages without Chinese met while rendering:\n%s", strings.Join(missing, "\n"))
+	}
+}
+
+// TestFactoryActsAs: on a node holding several orgs' keys, a signed-in
+// person who chose to act as the factory uses its forms, signed with its
+// key; acting as another org, they are not offered.
+func TestFactoryActsAs(t *testing.T) {
+	f := newSite(t) // the operator is Hilltown's key
+	f.operator = inproc.Operators{Operator: f.op, Keys: []gongxu.OrgID{inproc.Acme, inproc.Hilltown}}
+	s, _ := newTestServer(t, f)
+	c := signIn(t, s, localAddr)
+	_, body := formGet(t, s, "/purchase-orders/4", localAddr, c)
+	contains(t, "as Hilltown", body, "Hilltown Community Hub is not a factory.")
+	lacks(t, "as Hilltown", body, `id="decide"`)
+
+	sess := s.sessions.get(request("GET", "/", nil, localAddr, []*http.Cookie{c}))
+	res, _ := serve(t, s, request("POST", "/act-as", strings.NewReader(url.Values{"org": {inproc.Acme}, "signout": {sess.out}, "next": {"/purchase-orders/4"}}.Encode()),
+		localAddr, []*http.Cookie{c}))
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("act as Acme: %d", res.StatusCode)
+	}
+	_, body = formGet(t, s, "/purchase-orders/4", localAddr, c)
+	res, body = factoryPost(t, s, "/purchase-orders/4/decide", localAddr, c, url.Values{"csrf": {csrfOf(t, body)}, "action": {"reject"}})
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("status %d\n%s", res.StatusCode, body)
+	}
+	m := regexp.MustCompile(`href="/txs/([0-9A-Fa-f]+)" id="acted-tx-link"`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no transaction on the page:\n%s", body)
+	}
+	if rec := f.tx(t, m[1]); rec.Org != inproc.Acme || rec.Type != "production/po_decide" || rec.Code != 0 {
+		t.Errorf("transaction %+v", rec)
+	}
+	if len(f.sent()) != 0 {
+		t.Errorf("sent with the operator's (Hilltown's) key: %+v", f.sent())
 	}
 }
