@@ -23,7 +23,7 @@ import (
 
 // The gates of the factory's forms (operator.go).
 var (
-	factoryGate = gate{Form: "The factory's forms", Role: gongxu.RoleFactory,
+	factoryGate = gate{Form: "The factory form", Role: gongxu.RoleFactory,
 		NoKey:      "This node has no operator key to sign with, so it acts for no factory. A factory acts on its own node.",
 		Unadmitted: "This node's operator key belongs to no member organization yet. Once the network admits the organization with the factory role, it acts here.",
 		NoRole:     "%s is not a factory. Only factories run production and open pools; a member vote can add the factory role."}
@@ -37,7 +37,7 @@ var (
 var (
 	poGuard = formGuard{Name: "The purchase order form", Form: "po-decide",
 		Again: "Open the purchase order again to decide."}
-	porderGuard = formGuard{Name: "The production order forms", Form: "porder",
+	porderGuard = formGuard{Name: "The production order page", Form: "porder",
 		Again: "Open the production order again to record work or ship."}
 	awardGuard = formGuard{Name: "The award form", Form: "rfq-award",
 		Again: "Open the request for quote again to award it."}
@@ -117,6 +117,9 @@ func (s *server) admitAction(w http.ResponseWriter, r *http.Request, gt gate, g 
 	if sess == nil {
 		return nil, "", nil
 	}
+	// Until it is sent, a submission that is refused sent nothing: so says
+	// a second submission of its token (sendAction records what it sent).
+	s.sessions.done(sess, tok, "The first submission was refused and sent nothing; open the form again to try again.")
 	org, problem, err := s.operatorOrg(r, gt)
 	if err != nil {
 		return nil, "", err
@@ -173,6 +176,7 @@ func (s *server) sendAction(w http.ResponseWriter, r *http.Request, sess *sessio
 	}
 	res, err := s.operator(r).Send(r.Context(), typ, body)
 	if err != nil {
+		s.sessions.done(sess, tok, "The first submission was sent; it may still be committed: look at the page before trying again.")
 		d.Error = l.maybe(sendError(err))
 		if gongxu.ErrorKind(err) == gongxu.KindTimeout {
 			d.Error = l.T("The node did not see the transaction committed in time; it may still be. Look at the page before trying again.")
@@ -181,6 +185,7 @@ func (s *server) sendAction(w http.ResponseWriter, r *http.Request, sess *sessio
 	}
 	d.Tx = &res
 	if res.Code != 0 {
+		s.sessions.done(sess, tok, fmt.Sprintf("The network refused the first submission (transaction %s): %s.", res.Hash, rejection(res)))
 		d.Error = l.T("The network refused it: %s.", rejection(res))
 		s.log.Info("web: factory form refused by the network", "type", typ, "tx", res.Hash, "kind", res.Kind)
 		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "acted", view{Title: heading, Section: section, Content: d})

@@ -615,3 +615,21 @@ func TestFactoryActsAs(t *testing.T) {
 		t.Errorf("sent with the operator's (Hilltown's) key: %+v", f.sent())
 	}
 }
+
+// TestFactoryReplayAfterRefusal: a token spent on a refused submission
+// says so when submitted again.
+func TestFactoryReplayAfterRefusal(t *testing.T) {
+	f := factorySite(t)
+	s, _ := newTestServer(t, f)
+	sess := signIn(t, s, localAddr)
+	_, body := formGet(t, s, "/purchase-orders/4", localAddr, sess)
+	form := url.Values{"csrf": {csrfOf(t, body)}, "action": {"maybe"}}
+	if res, _ := factoryPost(t, s, "/purchase-orders/4/decide", localAddr, sess, form); res.StatusCode != http.StatusBadRequest {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+	res, body := factoryPost(t, s, "/purchase-orders/4/decide", localAddr, sess, form)
+	if res.StatusCode != http.StatusConflict || len(f.sent()) != 0 {
+		t.Fatalf("replay: status %d, %d sends", res.StatusCode, len(f.sent()))
+	}
+	contains(t, "replay", body, "Already submitted", "The first submission was refused and sent nothing")
+}

@@ -5,7 +5,7 @@ package web
 func init() {
 	addZH(map[string]string{
 		// Gates, guards, what only the owner may do.
-		"The factory's forms": "工厂表单",
+		"The factory form": "工厂表单",
 		"This node has no operator key to sign with, so it acts for no factory. A factory acts on its own node.":                                        "本节点没有可用于签名的运营密钥，因此不代表任何工厂操作。工厂在自己的节点上操作。",
 		"This node's operator key belongs to no member organization yet. Once the network admits the organization with the factory role, it acts here.": "本节点的运营密钥尚不属于任何成员组织。网络以工厂角色接纳该组织后，即可在此操作。",
 		"%s is not a factory. Only factories run production and open pools; a member vote can add the factory role.":                                    "%s 不是工厂。只有工厂进行生产和开设拼单；成员投票可以添加工厂角色。",
@@ -14,7 +14,7 @@ func init() {
 		"This node's operator key belongs to no member organization yet. Once the network admits it as a hub, it awards its requests here.": "本节点的运营密钥尚不属于任何成员组织。网络将其接纳为服务站后，即可在此授标其询价单。",
 		"%s is not a hub. Requests for quote are posted and awarded by hubs.":                                                               "%s 不是服务站。询价单由服务站发布和授标。",
 		"The purchase order form":                                 "采购订单表单",
-		"The production order forms":                              "生产订单表单",
+		"The production order page":                               "生产订单页面",
 		"The new pool form":                                       "新拼单表单",
 		"Open the purchase order again to decide.":                "请重新打开采购订单再作决定。",
 		"Open the production order again to record work or ship.": "请重新打开生产订单再记录工作或发货。",
