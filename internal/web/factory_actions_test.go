@@ -271,13 +271,16 @@ func TestPoolsNew(t *testing.T) {
 	_, body = formGet(t, sh, "/pools/new?deadline_days=1", localAddr, signIn(t, sh, localAddr))
 	contains(t, "shanghai", body, "Deadline (UTC&#43;8)", `value="2026-01-23T16:00"`)
 	res, body = actOn(t, sh, "/pools/new", "/pools/new", url.Values{"product": {"acme-textiles/linen-shirt"}, "tiers": {"1:159"}, "min_batch": {"40"},
-		"cap": {"120"}, "deadline": {"2026-01-23T16:00"}})
+		"cap": {"120"}, "deadline": {"2026-01-23T16:00"}, "hubs": {" hilltown-hub , lakeside-corner"}})
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("shanghai: status %d\n%s", res.StatusCode, body)
 	}
 	var sent gongxu.PoolOpenBody
 	if err := json.Unmarshal(f.sent()[0].Body, &sent); err != nil || sent.Deadline != worldEnd.Add(24*3600*1e9).Truncate(60e9).UnixMilli() {
 		t.Errorf("deadline %d (%v)", sent.Deadline, err)
+	}
+	if len(sent.Hubs) != 2 || sent.Hubs[0] != inproc.Hilltown || sent.Hubs[1] != inproc.Lakeside || f.sent()[0].Result.Code != 0 {
+		t.Errorf("hubs %v, result %+v", sent.Hubs, f.sent()[0].Result)
 	}
 }
 
@@ -446,6 +449,8 @@ func TestFactoryBadInput(t *testing.T) {
 		{"pool: past deadline", "/pools/new", "/pools/new", pool("deadline", "2026-01-01T00:00"), 400, "is not in the future"},
 		{"pool: far deadline", "/pools/new", "/pools/new", pool("deadline", "2027-06-01T00:00"), 400, "is more than 365 days ahead"},
 		{"pool: bad deadline", "/pools/new", "/pools/new", pool("deadline", "soon"), 400, "The deadline must be a date and time"},
+		{"pool: not a hub", "/pools/new", "/pools/new", pool("hubs", "hilltown-hub, blue-river-cotton"), 400, "&#34;blue-river-cotton&#34; is not a member hub."},
+		{"pool: hub twice", "/pools/new", "/pools/new", pool("hubs", "hilltown-hub,hilltown-hub"), 400, "is listed twice"},
 		{"pool: long terms", "/pools/new", "/pools/new", pool("terms", strings.Repeat("x", 4001)), 400, "The terms are 4,001 bytes long"},
 	} {
 		res, body := actOn(t, s, c.page, c.target, c.form)

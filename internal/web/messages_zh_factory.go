@@ -134,9 +134,12 @@ func init() {
 		"The schedule of the current plan in the node's time zone (%s): one row per unit of each work center with a bar per operation, and below each work center the share of its capacity in use.": "当前计划的排程，按本节点时区（%s）：每个工作中心的每个单位一行，每道工序一条横条；每个工作中心下方显示其产能的使用比例。",
 
 		// Opening a pool.
-		"Open a pool":   "开设拼单",
-		"Open the pool": "开设此拼单",
-		"variants":      "款式",
+		"Hubs (ids separated by commas; empty: every hub)": "服务站（以逗号分隔的编号；留空：所有服务站）",
+		"%q is not a member hub.":                          "%q 不是成员服务站。",
+		"The hub %q is listed twice.":                      "服务站 %q 列出了两次。",
+		"Open a pool":                                      "开设拼单",
+		"Open the pool":                                    "开设此拼单",
+		"variants":                                         "款式",
 		"Variants (ids separated by commas; empty: all of the product's)":                                          "款式（以逗号分隔的编号；留空：产品的全部款式）",
 		"Price tiers: quantity:price in %s, separated by commas; the first tier's price holds from the first unit": "阶梯价格：数量:价格（%s），以逗号分隔；第一档价格从第一件起适用",
 		"Minimum batch (units)": "最小批量（件）",

@@ -37,6 +37,7 @@ type poolNewForm struct {
 	Cap      string
 	CasePack string
 	Deadline string // datetime-local, in the node's time zone
+	Hubs     string // comma-separated hub ids; empty: every hub
 	Terms    string
 }
 
@@ -44,6 +45,7 @@ type poolNewData struct {
 	actOffer
 	Org      gongxu.Org
 	Products []gongxu.Product
+	Hubs     []gongxu.Org // the member hubs, for the hubs field
 	Form     poolNewForm
 	Zone     string // the deadline's time zone, "UTC+8"
 	Min, Max string // the deadline's bounds, as the input writes them
@@ -80,6 +82,15 @@ func (s *server) poolNewState(r *http.Request, form poolNewForm) (poolNewData, i
 		}
 		slices.SortFunc(d.Products, func(a, b gongxu.Product) int { return strings.Compare(string(a.ID), string(b.ID)) })
 	}
+	orgs, err := s.members.Orgs(ctx)
+	if err != nil {
+		return d, now, err
+	}
+	for _, o := range orgs {
+		if o.HasRole(gongxu.RoleHub) {
+			d.Hubs = append(d.Hubs, o)
+		}
+	}
 	if d.Problem == "" && len(d.Products) == 0 {
 		d.Problem = l.T("%s has no products in the catalog yet: a pool is opened on one of them.", d.Org.Name)
 		d.CSRF = ""
@@ -90,7 +101,7 @@ func (s *server) poolNewState(r *http.Request, form poolNewForm) (poolNewData, i
 func (s *server) poolNewPage(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	form := poolNewForm{Product: q.Get("product"), Variants: q.Get("variants"), Tiers: q.Get("tiers"),
-		MinBatch: q.Get("min_batch"), Cap: q.Get("cap"), CasePack: q.Get("case_pack"), Terms: q.Get("terms")}
+		MinBatch: q.Get("min_batch"), Cap: q.Get("cap"), CasePack: q.Get("case_pack"), Hubs: q.Get("hubs"), Terms: q.Get("terms")}
 	if form.CasePack == "" {
 		form.CasePack = "1"
 	}
@@ -119,7 +130,7 @@ func (s *server) poolNewSubmit(w http.ResponseWriter, r *http.Request) error {
 	form := poolNewForm{Product: strings.TrimSpace(r.PostFormValue("product")), Variants: r.PostFormValue("variants"),
 		Tiers: r.PostFormValue("tiers"), MinBatch: strings.TrimSpace(r.PostFormValue("min_batch")), Cap: strings.TrimSpace(r.PostFormValue("cap")),
 		CasePack: strings.TrimSpace(r.PostFormValue("case_pack")), Deadline: strings.TrimSpace(r.PostFormValue("deadline")),
-		Terms: strings.TrimSpace(r.PostFormValue("terms"))}
+		Hubs: r.PostFormValue("hubs"), Terms: strings.TrimSpace(r.PostFormValue("terms"))}
 	d, now, err := s.poolNewState(r, form)
 	if err != nil {
 		return err
@@ -129,7 +140,7 @@ func (s *server) poolNewSubmit(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	l := s.langs.pick(r)
-	body, bad := parsePoolForm(l, form, d.Products, now)
+	body, bad := parsePoolForm(l, form, d.Products, d.Hubs, now)
 	if bad != nil {
 		s.badInput(w, r, poolNewGuard, bad.key, bad.args...)
 		return nil
@@ -157,7 +168,7 @@ func formUnits(raw string) (gongxu.Units, bool) {
 
 // parsePoolForm checks the new pool form against the factory's products
 // and the latest block time now, and builds the message.
-func parsePoolForm(l *locale, f poolNewForm, products []gongxu.Product, now int64) (gongxu.PoolOpenBody, *formProblem) {
+func parsePoolForm(l *locale, f poolNewForm, products []gongxu.Product, hubs []gongxu.Org, now int64) (gongxu.PoolOpenBody, *formProblem) {
 	b := gongxu.PoolOpenBody{Product: gongxu.ProductID(f.Product), Currency: poolCurrency, Terms: f.Terms}
 	i := slices.IndexFunc(products, func(p gongxu.Product) bool { return string(p.ID) == f.Product })
 	if i < 0 {
@@ -241,7 +252,7 @@ func parsePoolForm(l *locale, f poolNewForm, products []gongxu.Product, now int6
 	if _, err := gongxu.Cost(b.Cap, b.Tiers[0].UnitPrice); err != nil {
 		return b, problemf("The cap times the first price is more than an amount can hold: lower the cap or the price.")
 	}
-	at, err := time.ParseInLocation(deadlineLayout, f.Deadline, l.zone)
+	at, err := time.ParseInLocation(deadlineLayout, f.Deadline, zoneOr(l.zone))
 	if err != nil {
 		return b, problemf("The deadline must be a date and time (YYYY-MM-DDTHH:MM), not %q.", f.Deadline)
 	}
@@ -251,6 +262,20 @@ func parsePoolForm(l *locale, f poolNewForm, products []gongxu.Product, now int6
 	}
 	if b.Deadline-now > maxPoolDays*dayMillis {
 		return b, problemf("The deadline %s is more than %d days ahead.", l.msHuman(b.Deadline), maxPoolDays)
+	}
+	seenHub := map[string]bool{}
+	for _, h := range strings.Split(f.Hubs, ",") {
+		if h = strings.TrimSpace(h); h == "" {
+			continue
+		}
+		if !slices.ContainsFunc(hubs, func(o gongxu.Org) bool { return string(o.ID) == h }) {
+			return b, problemf("%q is not a member hub.", h)
+		}
+		if seenHub[h] {
+			return b, problemf("The hub %q is listed twice.", h)
+		}
+		seenHub[h] = true
+		b.Hubs = append(b.Hubs, gongxu.OrgID(h))
 	}
 	if len(b.Terms) > maxTermsBytes {
 		return b, problemf("The terms are %d bytes long; the ledger takes at most %d.", len(b.Terms), maxTermsBytes)
