@@ -15,7 +15,7 @@ import (
 // from its query (other pages link to it, the demand page's "suggest a
 // pool" among them): product, min_batch, cap, tiers ("qty:price,qty:price"
 // in units and the currency's major unit, "100:89.00,300:79.00"),
-// deadline_days, and also variants, case_pack and terms. The deadline is a
+// deadline_days, and also variants, case_pack, hubs and terms. The deadline is a
 // date and time in the node's time zone (Config.TimeZone), from the latest
 // block to maxPoolDays ahead; prices at most maxUnitPriceMajor per unit.
 
