@@ -595,8 +595,6 @@ type suggestPartView struct {
 	Lo80, Mean, Hi80, Hi95 string
 }
 
-// defaultPoolDays is the length of the next pool when the product had none.
-const defaultPoolDays = 14
 
 // productPools are the pools of product p (any status), newest first;
 // none when this node has no pool pages.

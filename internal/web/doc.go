@@ -46,7 +46,13 @@
 // form and used once: consumed atomically, so that a double submit records
 // once and says "already submitted", and a replayed token is refused.
 // Anyone may read every page without signing in. The factory console
-// (factory.go) only reads: this node's factory, or any other with ?org=ID.
+// (factory.go) reads this node's factory, or any other with ?org=ID; a
+// factory acts from its pages with the same guard (factory_actions*.go,
+// pools_new.go): it decides on a supplier's proposal, starts, reports on and
+// completes work orders, ships a pool's hub shares, opens a pool, and a
+// requester awards its request for quote; each form is offered only to the
+// org that may send its message, and its answer shows the committed
+// transaction or the network's refusal.
 //
 // Every page speaks English and Simplified Chinese (i18n.go): the language is
 // the switch's cookie (GET /lang, linked from the layout), else the best of

@@ -118,11 +118,12 @@ type workRow struct {
 }
 
 type factoryData struct {
-	Org     gongxu.Org   // the factory shown (zero: none; Choices lists them)
-	Own     bool         // it is this node's operator org
-	Notice  string       // why no factory, or something to know about the one shown
-	Choices []gongxu.Org // factories to view
-	Now     int64        // latest block time
+	Org      gongxu.Org   // the factory shown (zero: none; Choices lists them)
+	Own      bool         // it is this node's operator org
+	OpenPool bool         // the console links to the new pool form
+	Notice   string       // why no factory, or something to know about the one shown
+	Choices  []gongxu.Org // factories to view
+	Now      int64        // latest block time
 
 	Orders      []orderRow
 	Negotiating []poRow // sent, or changes proposed
@@ -133,6 +134,8 @@ type factoryData struct {
 	PlanAt    int64
 	Gantt     template.HTML
 	GanttURL  string
+	Zooms     []zoomLink // the chart's zooms, the current one marked
+	Zone      string     // the chart's time zone, "UTC+8"
 	Purchases []gongxu.PlannedPurchase
 	Work      []workRow
 	Problems  []string
@@ -224,13 +227,37 @@ func (s *server) plan(ctx context.Context, org gongxu.OrgID) (pv gongxu.PlanView
 	}
 }
 
+// zoomLink is a link to the console's chart at a zoom.
+type zoomLink struct {
+	Name    string // a message key
+	Href    string
+	Current bool
+}
+
+// zoomOf reads the chart's zoom from ?zoom= (day when absent); an unknown
+// one is a 400 page.
+func zoomOf(r *http.Request) (string, error) {
+	z := r.URL.Query().Get("zoom")
+	if z == "" {
+		return zoomDay, nil
+	}
+	if _, ok := zoomNames[z]; !ok || len(r.URL.Query()["zoom"]) > 1 {
+		return "", &pageErr{kind: gongxu.KindInvalid, key: "unknown zoom %q", args: []any{z}}
+	}
+	return z, nil
+}
+
 func (s *server) factory(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
+	zoom, err := zoomOf(r)
+	if err != nil {
+		return err
+	}
 	org, own, notice, err := s.consoleOrg(r)
 	if err != nil {
 		return err
 	}
-	d := factoryData{Org: org, Own: own, Notice: notice}
+	d := factoryData{Org: org, Own: own, Notice: notice, OpenPool: own && s.pools != nil}
 	if d.Now, err = s.latestBlock(ctx); err != nil {
 		return err
 	}
@@ -256,8 +283,17 @@ func (s *server) factory(w http.ResponseWriter, r *http.Request) error {
 		if now == 0 {
 			now = pv.At
 		}
-		d.Gantt = ganttChartIn(s.langs.pick(r), pv, now)
-		d.GanttURL = "/factory/gantt.svg?org=" + url.QueryEscape(string(org.ID))
+		l := s.langs.pick(r)
+		d.Gantt = ganttChartZoom(l, pv, now, zoom)
+		d.GanttURL = "/factory/gantt.svg?org=" + url.QueryEscape(string(org.ID)) + "&zoom=" + zoom
+		d.Zone = zoneLabel(l.in(msTime(now)))
+		for _, z := range zooms {
+			q := url.Values{"zoom": {z}}
+			if r.URL.Query().Get("org") != "" {
+				q.Set("org", string(org.ID))
+			}
+			d.Zooms = append(d.Zooms, zoomLink{Name: zoomNames[z], Href: "/factory?" + q.Encode() + "#gantt", Current: z == zoom})
+		}
 		d.Purchases, d.Problems, d.Txs = pv.Purchases, pv.Problems, pv.Txs
 		dates := map[string]gongxu.OrderDate{}
 		for _, dt := range pv.Dates {
@@ -302,6 +338,10 @@ func (s *server) factory(w http.ResponseWriter, r *http.Request) error {
 // ganttSVG serves the Gantt chart of a factory's plan alone, as an SVG file.
 func (s *server) ganttSVG(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
+	zoom, err := zoomOf(r)
+	if err != nil {
+		return err
+	}
 	org, _, _, err := s.consoleOrg(r)
 	if err != nil {
 		return err
@@ -330,7 +370,7 @@ func (s *server) ganttSVG(w http.ResponseWriter, r *http.Request) error {
 	h.Set("Cache-Control", "no-cache")
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
-		fmt.Fprintf(w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n%s\n", ganttChartIn(s.langs.pick(r), pv, now))
+		fmt.Fprintf(w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n%s\n", ganttChartZoom(s.langs.pick(r), pv, now, zoom))
 	}
 	return nil
 }
@@ -343,6 +383,7 @@ type porderData struct {
 	Lots        []gongxu.LotQty // made by its completed work orders
 	PoolTitle   string
 	PoolStatus  gongxu.PoolStatus
+	Act         *porderActs // the factory's forms (factory_actions_work.go)
 }
 
 // parseID reads a page's numeric id; what names it in the not-found message.
@@ -385,6 +426,9 @@ func (s *server) productionOrder(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		d.PoolTitle, d.PoolStatus = p.Title, p.Status
+	}
+	if d.Act, err = s.porderActions(r, o, d.Work); err != nil {
+		return err
 	}
 	return s.render(w, r, "porder", view{Title: fmt.Sprintf("Production order %d", o.ID), Section: "factory", Content: d})
 }

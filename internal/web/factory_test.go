@@ -58,7 +58,7 @@ func TestFactoryConsole(t *testing.T) {
 	}
 	gantt := between(t, body, "gantt")
 	contains(t, "gantt", gantt, `<div class="gantt-wrap"><svg class="gantt"`, `class="gantt-bar late"`, `class="gantt-today"`,
-		`<a href="/factory/gantt.svg?org=acme-textiles">`)
+		`<a href="/factory/gantt.svg?org=acme-textiles&amp;zoom=day">`)
 	contains(t, "problems", between(t, body, "plan-problems"), "acme-textiles/bamboo-socks has no item in the master data of acme-textiles")
 	contains(t, "planned work", between(t, body, "planned-work"), `<code title="wo:acme-textiles/linen-shirt@2026-01-18">linen-shirt</code>`,
 		`<tr class="late">`, "order-3")

@@ -47,6 +47,7 @@ type rfqData struct {
 	Bids  []gongxu.Bid
 	Now   int64
 	Phase string // what is happening now: bidding, revealing, awaiting the award
+	Award *awardForm
 }
 
 func (s *server) rfq(w http.ResponseWriter, r *http.Request) error {
@@ -82,6 +83,9 @@ func (s *server) rfq(w http.ResponseWriter, r *http.Request) error {
 		default:
 			d.Phase = l.T("Awaiting the requester's award.")
 		}
+	}
+	if d.Award, err = s.awardOffer(r, q, bids, now); err != nil {
+		return err
 	}
 	return s.render(w, r, "rfq", view{Title: q.Title, Section: "rfqs", Content: d})
 }

@@ -21,8 +21,8 @@ const maxReason = 200
 
 // Bounds of what a supplier may propose: a unit price of at most
 // 100,000,000 in the currency's major unit (¥100,000,000.00), and dates
-// from today (UTC, the day of the latest block: pages keep no clock of their
-// own) to maxAheadYears ahead. Dates the order already has are taken as
+// from today (the day of the latest block in the node's time zone: pages
+// keep no clock of their own) to maxAheadYears ahead. Dates the order already has are taken as
 // they are.
 const (
 	maxUnitPriceMajor = 100_000_000
@@ -48,20 +48,11 @@ const (
 
 // checkDate says whether a date people chose (unix ms) is one an order can
 // have at block time now (unix ms; 0: unknown, nothing is checked): dateOK,
-// datePast (before today) or dateFar (more than maxAheadYears ahead); and
-// today, as a date input writes it.
+// datePast (before today, in UTC) or dateFar (more than maxAheadYears
+// ahead); and today, as a date input writes it. The forms check the days of
+// the node's time zone (checkDateIn).
 func checkDate(date, now int64) (problem int, today string) {
-	if now <= 0 {
-		return dateOK, ""
-	}
-	day := msTime(now).Truncate(24 * time.Hour)
-	switch t := msTime(date); {
-	case t.Before(day):
-		return datePast, day.Format(dayLayout)
-	case t.After(day.AddDate(maxAheadYears, 0, 0)):
-		return dateFar, day.Format(dayLayout)
-	}
-	return dateOK, day.Format(dayLayout)
+	return checkDateIn(date, now, time.UTC)
 }
 
 // The supplier's answers, as the form names them.
@@ -96,12 +87,12 @@ type poCard struct {
 	Error         string // why the last answer to it was refused
 }
 
-func newPOCard(po gongxu.PurchaseOrder, names map[gongxu.OrgID]string) poCard {
+func newPOCard(po gongxu.PurchaseOrder, names map[gongxu.OrgID]string, zone *time.Location) poCard {
 	c := poCard{poRow: newPORow(po, true, names)}
 	scale := moneyScale(po.Currency)
 	for i, l := range po.Lines {
 		c.Lines = append(c.Lines, lineForm{N: i + 1, POLine: l, Value: lineValue(l.Qty, l.UnitPrice, po.Currency),
-			Promised: dayInput(l.Date), Qty: decimalString(int64(l.Qty), 3), Date: dayInput(l.Date),
+			Promised: dayInputIn(l.Date, zone), Qty: decimalString(int64(l.Qty), 3), Date: dayInputIn(l.Date, zone),
 			Price: decimalString(int64(l.UnitPrice), scale)})
 	}
 	return c
@@ -157,7 +148,7 @@ func (s *server) supplierState(r *http.Request) (supplierData, error) {
 		}
 		switch po.Status {
 		case gongxu.POSent:
-			d.Inbox = append(d.Inbox, newPOCard(po, names))
+			d.Inbox = append(d.Inbox, newPOCard(po, names, s.langs.pick(r).zone))
 		case gongxu.POChangesProposed:
 			d.Waiting = append(d.Waiting, newPORow(po, true, names))
 		default:
@@ -222,6 +213,7 @@ func (s *server) supplierSubmit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	l := s.langs.pick(r)
+	zone := l.zone // dates are days of the node's time zone
 	refuse := func(format string, args ...any) error {
 		c.Error = l.T(format, args...) // a message (messages_zh.go)
 		return page(http.StatusUnprocessableEntity)
@@ -242,11 +234,11 @@ func (s *server) supplierSubmit(w http.ResponseWriter, r *http.Request) error {
 			date := l.POLine.Date
 			if l.Promised != "" {
 				var ok bool
-				if date, ok = parseDay(l.Promised, l.POLine.Date); !ok {
+				if date, ok = parseDayIn(l.Promised, l.POLine.Date, zone); !ok {
 					return refuse("Line %d: the promised date must be a date (YYYY-MM-DD), not %q.", l.N, l.Promised)
 				}
 				if date != l.POLine.Date {
-					switch p, today := checkDate(date, now); p {
+					switch p, today := checkDateIn(date, now, zone); p {
 					case datePast:
 						return refuse("Line %d: the promised date %s is in the past (today is %s).", l.N, l.Promised, today)
 					case dateFar:
@@ -290,12 +282,12 @@ func (s *server) supplierSubmit(w http.ResponseWriter, r *http.Request) error {
 			if !ok || qty <= 0 {
 				return refuse("Line %d: the quantity must be a positive number (up to 3 decimals), not %q.", l.N, l.Qty)
 			}
-			date, ok := parseDay(l.Date, l.POLine.Date)
+			date, ok := parseDayIn(l.Date, l.POLine.Date, zone)
 			if !ok {
 				return refuse("Line %d: the date must be a date (YYYY-MM-DD), not %q.", l.N, l.Date)
 			}
 			if date != l.POLine.Date {
-				switch p, today := checkDate(date, now); p {
+				switch p, today := checkDateIn(date, now, zone); p {
 				case datePast:
 					return refuse("Line %d: the date %s is in the past (today is %s).", l.N, l.Date, today)
 				case dateFar:
@@ -374,7 +366,8 @@ type poData struct {
 	Total       string
 	Lines       []poLineRow
 	Proposal    []lineForm
-	Answer      bool // this node's operator is the supplier and may answer it in the inbox
+	Answer      bool      // this node's operator is the supplier and may answer it in the inbox
+	Decide      *actOffer // the factory's decision on a proposal (factory_actions_po.go)
 }
 
 // poLineRow is one line with what was promised, shipped and received of it.
@@ -422,7 +415,7 @@ func (s *server) purchaseOrder(w http.ResponseWriter, r *http.Request) error {
 		lf := lineForm{N: i + 1, POLine: l, Value: lineValue(l.Qty, l.UnitPrice, po.Currency)}
 		if i < len(po.Lines) {
 			was := po.Lines[i]
-			lf.ChangedQty, lf.ChangedDate, lf.ChangedPrice = l.Qty != was.Qty, dayInput(l.Date) != dayInput(was.Date), l.UnitPrice != was.UnitPrice
+			lf.ChangedQty, lf.ChangedDate, lf.ChangedPrice = l.Qty != was.Qty, dayInputIn(l.Date, s.langs.pick(r).zone) != dayInputIn(was.Date, s.langs.pick(r).zone), l.UnitPrice != was.UnitPrice
 		}
 		d.Proposal = append(d.Proposal, lf)
 	}
@@ -430,6 +423,9 @@ func (s *server) purchaseOrder(w http.ResponseWriter, r *http.Request) error {
 		if org, err := s.operator(r).Org(ctx); err == nil && org == po.Supplier {
 			d.Answer = true
 		}
+	}
+	if d.Decide, err = s.decideOffer(r, po); err != nil {
+		return err
 	}
 	return s.render(w, r, "po", view{Title: fmt.Sprintf("Purchase order %d", po.ID), Section: "factory", Content: d})
 }

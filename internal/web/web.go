@@ -129,13 +129,24 @@ type ProgressFunc func(ctx context.Context, pool uint64) ([]ProgressPoint, error
 //	GET /factory          the factory console of this node's operator org, or
 //	                      of ?org=ID read-only: production orders, purchase
 //	                      orders, the plan and its Gantt chart, stock
-//	                      (Production set; the plan with Plans)
+//	                      (Production set; the plan with Plans); the chart's
+//	                      ?zoom=day|week|month
 //	GET /factory/gantt.svg the Gantt chart of the work centers alone, as SVG
-//	                      (Production and Plans set; ?org=ID as /factory)
+//	                      (Production and Plans set; ?org=ID and ?zoom= as
+//	                      /factory)
 //	GET /production-orders/{id}  a production order: dates, history, work
-//	                      orders, output lots (Production set)
+//	                      orders, output lots (Production set); its factory
+//	POST /production-orders/{id}/work  starts, reports on and completes work
+//	POST /production-orders/{id}/ship  orders, and ships its pool's hub shares
 //	GET /purchase-orders/{id}    a purchase order: lines, promised dates,
-//	                      proposal, negotiation, shipments (Production set)
+//	                      proposal, negotiation, shipments (Production set);
+//	POST /purchase-orders/{id}/decide  its factory decides on a proposal
+//	GET /pools/new        a factory opens a pool on one of its products
+//	POST /pools/new       (Pools set; prefills from the query: product,
+//	                      min_batch, cap, tiers=qty:price,…, deadline_days)
+//	POST /rfqs/{id}/award the requester awards a request (RFQs set)
+//	                      The factory's forms are guarded as /hub and offered
+//	                      only to the org that may send their message.
 //	GET /supplier         the supplier inbox of this node's operator org: it
 //	POST /supplier        accepts, rejects or counter-proposes purchase orders
 //	                      (Production and Operator set; POST as /hub)
@@ -222,7 +233,7 @@ type asset struct {
 // The pages; each is templates/<name>.html and defines "content".
 var pageNames = []string{"home", "org", "tx", "proposal", "error", "pools", "pool", "hub", "receipt", "rfqs", "rfq",
 	"factory", "porder", "supplier", "po", "provenance", "recalls", "recall", "signin",
-	"demand", "demand_index"}
+	"demand", "demand_index", "acted", "pools_new"}
 
 // navItem is one entry of the navigation bar. Section pages (Pools,
 // Production, Trace) add theirs in navFor.
@@ -453,18 +464,24 @@ func (s *server) routes() {
 		m.Handle("GET /fragments/pools", s.handle(s.poolsFragment))
 		m.Handle("GET /pools/{id}", s.handle(s.pool))
 		m.Handle("GET /fragments/pools/{id}/progress", s.handle(s.poolProgressFragment))
+		m.Handle("GET /pools/new", s.handle(s.poolNewPage))
+		m.Handle("POST /pools/new", s.handle(s.poolNewSubmit))
 		m.Handle("GET /hub", s.handle(s.hubForm))
 		m.Handle("POST /hub", s.handle(s.hubSubmit))
 	}
 	if s.rfqs != nil {
 		m.Handle("GET /rfqs", s.handle(s.rfqList))
 		m.Handle("GET /rfqs/{id}", s.handle(s.rfq))
+		m.Handle("POST /rfqs/{id}/award", s.handle(s.awardSubmit))
 	}
 	if s.prod != nil {
 		m.Handle("GET /factory", s.handle(s.factory))
 		m.Handle("GET /factory/gantt.svg", s.handle(s.ganttSVG))
 		m.Handle("GET /production-orders/{id}", s.handle(s.productionOrder))
 		m.Handle("GET /purchase-orders/{id}", s.handle(s.purchaseOrder))
+		m.Handle("POST /purchase-orders/{id}/decide", s.handle(s.poDecideSubmit))
+		m.Handle("POST /production-orders/{id}/work", s.handle(s.workSubmit))
+		m.Handle("POST /production-orders/{id}/ship", s.handle(s.shipSubmit))
 		m.Handle("GET /supplier", s.handle(s.supplierInbox))
 		m.Handle("POST /supplier", s.handle(s.supplierSubmit))
 	}

@@ -76,20 +76,9 @@ func ValidateTiers(tiers []gongxu.Tier) error {
 	return nil
 }
 
-// MsgOpen opens a pool on one of the signer's factory's products.
-type MsgOpen struct {
-	Product  gongxu.ProductID `json:"product"`
-	Tiers    []gongxu.Tier    `json:"tiers"`
-	MOQ      gongxu.Units     `json:"moq"`
-	Cap      gongxu.Units     `json:"cap"`
-	CasePack gongxu.Units     `json:"case_pack"`
-	Currency string           `json:"currency"`
-	Deadline int64            `json:"deadline"`          // block time, unix ms
-	LockMs   int64            `json:"lock_ms,omitempty"` // no reductions in the last LockMs before the deadline
-	Variants []string         `json:"variants,omitempty"`
-	Hubs     []gongxu.OrgID   `json:"hubs,omitempty"`
-	Terms    string           `json:"terms,omitempty"`
-}
+// MsgOpen opens a pool on one of the signer's factory's products
+// (gongxu.PoolOpenBody, which the pages build).
+type MsgOpen gongxu.PoolOpenBody
 
 // ValidateBasic implements module.Msg.
 func (m *MsgOpen) ValidateBasic() error {
@@ -337,11 +326,9 @@ func (m *MsgConfirmDelivery) ValidateBasic() error { return checkPoolID(m.Pool) 
 
 // MsgShip is the factory shipping a hub's whole share of a pool in
 // production or ready: its quantity is taken from the lots the pool's
-// production order made, packed into one shipping unit and sent to the hub.
-type MsgShip struct {
-	Pool uint64       `json:"pool"`
-	Hub  gongxu.OrgID `json:"hub"`
-}
+// production order made, packed into one shipping unit and sent to the hub
+// (gongxu.PoolShipBody).
+type MsgShip gongxu.PoolShipBody
 
 // ValidateBasic implements module.Msg.
 func (m *MsgShip) ValidateBasic() error {

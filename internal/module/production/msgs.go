@@ -242,12 +242,8 @@ func (m *MsgPOPropose) ValidateBasic() error {
 }
 
 // MsgPODecide is the ordering factory accepting or rejecting the supplier's
-// proposal.
-type MsgPODecide struct {
-	PO     uint64 `json:"po"`
-	Accept bool   `json:"accept"`
-	Reason string `json:"reason,omitempty"`
-}
+// proposal (gongxu.PODecideBody, which the pages build).
+type MsgPODecide gongxu.PODecideBody
 
 // ValidateBasic implements module.Msg.
 func (m *MsgPODecide) ValidateBasic() error {
@@ -358,12 +354,8 @@ func checkLotQtys(what string, ls []gongxu.LotQty, required bool) error {
 }
 
 // MsgWOStart starts a work order for a production order: a quantity and the
-// lots it will consume (consumed at completion).
-type MsgWOStart struct {
-	Order  uint64          `json:"order"`
-	Qty    gongxu.Qty      `json:"qty"`
-	Inputs []gongxu.LotQty `json:"inputs,omitempty"`
-}
+// lots it will consume (consumed at completion) (gongxu.WOStartBody).
+type MsgWOStart gongxu.WOStartBody
 
 // ValidateBasic implements module.Msg.
 func (m *MsgWOStart) ValidateBasic() error {
@@ -377,12 +369,8 @@ func (m *MsgWOStart) ValidateBasic() error {
 }
 
 // MsgWOReport reports a started work order's produced and scrapped
-// quantities so far (cumulative, never falling).
-type MsgWOReport struct {
-	WO       uint64     `json:"wo"`
-	Produced gongxu.Qty `json:"produced"`
-	Scrapped gongxu.Qty `json:"scrapped"`
-}
+// quantities so far (cumulative, never falling) (gongxu.WOReportBody).
+type MsgWOReport gongxu.WOReportBody
 
 // ValidateBasic implements module.Msg.
 func (m *MsgWOReport) ValidateBasic() error {
@@ -398,19 +386,11 @@ func (m *MsgWOReport) ValidateBasic() error {
 // MsgWOComplete completes a work order: the final produced and scrapped
 // quantities and the output lots by code (empty: one lot "wo-<id>" holding
 // all that was produced). The codes are the factory's: lot id
-// "<factory>/<code>".
-type MsgWOComplete struct {
-	WO       uint64      `json:"wo"`
-	Produced gongxu.Qty  `json:"produced"`
-	Scrapped gongxu.Qty  `json:"scrapped"`
-	Outputs  []OutputLot `json:"outputs,omitempty"`
-}
+// "<factory>/<code>" (gongxu.WOCompleteBody).
+type MsgWOComplete gongxu.WOCompleteBody
 
 // OutputLot is an output lot of a work order.
-type OutputLot struct {
-	Code string     `json:"code"`
-	Qty  gongxu.Qty `json:"qty"`
-}
+type OutputLot = gongxu.OutputLot
 
 // ValidateBasic implements module.Msg.
 func (m *MsgWOComplete) ValidateBasic() error {

@@ -152,17 +152,12 @@ func decodeSalt(s string) ([]byte, error) {
 }
 
 // AwardLine awards Qty units to one bidder's revealed bid.
-type AwardLine struct {
-	Bidder gongxu.OrgID `json:"bidder"`
-	Qty    gongxu.Units `json:"qty"`
-}
+type AwardLine = gongxu.AwardLine
 
 // MsgAward awards an RFQ to one or more revealed bids, after the reveal
-// deadline. Each line becomes a pool, in the order given.
-type MsgAward struct {
-	RFQ    uint64      `json:"rfq"`
-	Awards []AwardLine `json:"awards"`
-}
+// deadline. Each line becomes a pool, in the order given
+// (gongxu.RFQAwardBody).
+type MsgAward gongxu.RFQAwardBody
 
 // ValidateBasic implements module.Msg.
 func (m *MsgAward) ValidateBasic() error {

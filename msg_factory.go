@@ -1,0 +1,92 @@
+package gongxu
+
+// The messages of a factory (and of a requester awarding its request) that
+// the pages build: as in msg.go, each body has its module's JSON names and
+// is the module's message type (production.MsgPODecide is a PODecideBody,
+// and so on), so there is one definition of each.
+const (
+	TypePODecide   = "production/po_decide" // PODecideBody
+	TypeWOStart    = "production/wo_start"  // WOStartBody
+	TypeWOReport   = "production/wo_report" // WOReportBody
+	TypeWOComplete = FlowComplete           // WOCompleteBody
+	TypePoolShip   = FlowShipToHub          // PoolShipBody
+	TypePoolOpen   = "pool/open"            // PoolOpenBody
+	TypeRFQAward   = "rfq/award"            // RFQAwardBody
+)
+
+// PODecideBody is the ordering factory accepting or rejecting the
+// supplier's proposal on a purchase order.
+type PODecideBody struct {
+	PO     uint64 `json:"po"`
+	Accept bool   `json:"accept"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// WOStartBody starts a work order for a production order: a quantity and
+// the lots it will consume (consumed at completion).
+type WOStartBody struct {
+	Order  uint64   `json:"order"`
+	Qty    Qty      `json:"qty"`
+	Inputs []LotQty `json:"inputs,omitempty"`
+}
+
+// WOReportBody reports a started work order's produced and scrapped
+// quantities so far (cumulative, never falling).
+type WOReportBody struct {
+	WO       uint64 `json:"wo"`
+	Produced Qty    `json:"produced"`
+	Scrapped Qty    `json:"scrapped"`
+}
+
+// WOCompleteBody completes a work order: the final produced and scrapped
+// quantities and the output lots by code (empty: one lot "wo-<id>" holding
+// all that was produced). The codes are the factory's: lot id
+// "<factory>/<code>".
+type WOCompleteBody struct {
+	WO       uint64      `json:"wo"`
+	Produced Qty         `json:"produced"`
+	Scrapped Qty         `json:"scrapped"`
+	Outputs  []OutputLot `json:"outputs,omitempty"`
+}
+
+// OutputLot is an output lot of a completed work order.
+type OutputLot struct {
+	Code string `json:"code"`
+	Qty  Qty    `json:"qty"`
+}
+
+// PoolShipBody is a pool's factory shipping a hub's whole share of the
+// pool, taken from the lots the pool's production order made.
+type PoolShipBody struct {
+	Pool uint64 `json:"pool"`
+	Hub  OrgID  `json:"hub"`
+}
+
+// PoolOpenBody opens a pool on one of the signer's factory's products.
+type PoolOpenBody struct {
+	Product  ProductID `json:"product"`
+	Tiers    []Tier    `json:"tiers"`
+	MOQ      Units     `json:"moq"`
+	Cap      Units     `json:"cap"`
+	CasePack Units     `json:"case_pack"`
+	Currency string    `json:"currency"`
+	Deadline int64     `json:"deadline"`          // block time, unix ms
+	LockMs   int64     `json:"lock_ms,omitempty"` // no reductions in the last LockMs before the deadline
+	Variants []string  `json:"variants,omitempty"`
+	Hubs     []OrgID   `json:"hubs,omitempty"`
+	Terms    string    `json:"terms,omitempty"`
+}
+
+// RFQAwardBody is the requester awarding its request for quote to one or
+// more revealed bids, after the reveal deadline; each line becomes a pool,
+// in the order given.
+type RFQAwardBody struct {
+	RFQ    uint64      `json:"rfq"`
+	Awards []AwardLine `json:"awards"`
+}
+
+// AwardLine awards Qty units to one bidder's revealed bid.
+type AwardLine struct {
+	Bidder OrgID `json:"bidder"`
+	Qty    Units `json:"qty"`
+}
