@@ -86,7 +86,28 @@ type Config struct {
 	// TimeZone is the IANA name of the time zone the pages write dates and
 	// times in; "": Asia/Shanghai when Language is zh-CN, else UTC.
 	TimeZone string
+
+	// PublicURL is the address people reach this node at from anywhere
+	// ("https://gongxu.example.com"), which every QR code and share link
+	// names (publicurl.go); "": the address a page was opened at.
+	PublicURL string
+	// Receipts builds receipts of committed hub batches: the consumer's
+	// pledge page (/pledge) and the hub's pickup by a scanned receipt need
+	// it; nil: neither is offered.
+	Receipts gongxu.ReceiptService
+	// CheckReceipt checks a receipt's Merkle proof against its root (the
+	// pool module's VerifyReceipt); nil: the pledge page checks only that
+	// the root is the batch's on the ledger, and says so.
+	CheckReceipt func(gongxu.Receipt) error
+	// Pickup returns the pickup of a pledge (gongxu.PledgeURN) of a pool,
+	// KindNotFound when it was not picked up; nil: the pledge page does not
+	// say whether it was.
+	Pickup PickupFunc
 }
+
+// PickupFunc returns the pickup of a pledge of a pool. Errors:
+// gongxu.KindNotFound when it was not picked up.
+type PickupFunc func(ctx context.Context, pool uint64, pledge string) (gongxu.Pickup, error)
 
 // ProgressPoint is a pool's total at a block time (unix ms), one point of its
 // progress chart.
@@ -175,6 +196,12 @@ type server struct {
 	proofs  TraceProofFunc           // nil: trace steps are not checked
 	log     *slog.Logger
 
+	public   string                       // Config.PublicURL, cleaned; "": the request's address
+	receipts gongxu.ReceiptService        // nil: no pledge page, no pickup by receipt
+	checkRc  func(gongxu.Receipt) error   // nil: receipts' proofs are not checked here
+	pickupOf PickupFunc                   // nil: pledge pages do not say whether it was picked up
+	lookups  chan struct{}                // bounds the pledge lookups at once (pledge.go)
+
 	langs       *locales    // the pages' languages
 	sessions    *sessions   // signed-in browsers
 	hosts       hostMatcher // this node's names
@@ -197,7 +224,8 @@ type asset struct {
 
 // The pages; each is templates/<name>.html and defines "content".
 var pageNames = []string{"home", "org", "tx", "proposal", "error", "pools", "pool", "hub", "receipt", "rfqs", "rfq",
-	"factory", "porder", "supplier", "po", "provenance", "recalls", "recall", "signin"}
+	"factory", "porder", "supplier", "po", "provenance", "recalls", "recall", "signin",
+	"hub_deliveries", "hub_pickup", "hub_done", "pledge"}
 
 // navItem is one entry of the navigation bar. Section pages (Pools,
 // Production, Trace) add theirs in navFor.
@@ -266,6 +294,11 @@ func newServer(cfg Config, now func() time.Time) (*server, error) {
 		log:     cfg.Logger,
 		now:     now,
 
+		receipts: cfg.Receipts,
+		checkRc:  cfg.CheckReceipt,
+		pickupOf: cfg.Pickup,
+		lookups:  make(chan struct{}, maxPledgeLookups),
+
 		sessions:    newSessions(cfg.Tokens, now),
 		hosts:       newHostMatcher(cfg.Hosts),
 		remoteForms: cfg.RemoteForms,
@@ -276,6 +309,9 @@ func newServer(cfg Config, now func() time.Time) (*server, error) {
 	}
 	langs, err := newLocales(cfg.Language, cfg.TimeZone)
 	if err != nil {
+		return nil, err
+	}
+	if s.public, err = cleanPublicURL(cfg.PublicURL); err != nil {
 		return nil, err
 	}
 	s.langs = langs
@@ -426,6 +462,7 @@ func (s *server) routes() {
 		m.Handle("GET /pools/{id}", s.handle(s.pool))
 		m.Handle("GET /hub", s.handle(s.hubForm))
 		m.Handle("POST /hub", s.handle(s.hubSubmit))
+		s.hubRoutes(m)
 	}
 	if s.rfqs != nil {
 		m.Handle("GET /rfqs", s.handle(s.rfqList))
@@ -446,6 +483,8 @@ func (s *server) routes() {
 		m.Handle("GET /fragments/recalls", s.handle(s.recallsFragment))
 		m.Handle("GET /recalls/{id}", s.handle(s.recall))
 		m.Handle("GET /fragments/recalls/{id}", s.handle(s.recallFragment))
+		m.Handle("POST /recalls/{id}/ack", s.handle(s.recallAckSubmit))
+		m.Handle("GET /01/{gtin}/10/{lot}", s.handle(s.digitalLinkLot))
 	}
 	m.Handle("GET /signin", s.handle(s.signinPage))
 	m.Handle("POST /signin", s.handle(s.signinSubmit))
