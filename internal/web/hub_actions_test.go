@@ -28,6 +28,7 @@ func newHubServer(t *testing.T, f *site, mod ...func(*Config)) *server {
 	cfg.Receipts = f.w.Receipts()
 	cfg.CheckReceipt = pool.VerifyReceipt
 	cfg.Pickup = f.w.Read().Pickup
+	cfg.RecallAcks = f.w.Read().RecallAcks
 	for _, m := range mod {
 		m(&cfg)
 	}
@@ -578,4 +579,84 @@ func TestDigitalLink(t *testing.T) {
 			t.Errorf("GET %s: status %d", bad, res.StatusCode)
 		}
 	}
+}
+
+// TestRecallAck: a hub acknowledges a recall that reaches the goods shipped
+// to it, once; the recall page lists who did.
+func TestRecallAck(t *testing.T) {
+	f := newSite(t)
+	s := newHubServer(t, f)
+	sess := signIn(t, s, localAddr)
+	_, body := serve(t, s, request("GET", "/recalls/2", nil, localAddr, []*http.Cookie{sess}))
+	contains(t, "page", body, `id="recall-acks"`, `id="no-acks"`, `<button type="submit" id="ack-1">Acknowledge for pool #1</button>`)
+	tok := csrfOf(t, body)
+	// The scarf recall reaches no pool: nothing to acknowledge.
+	_, body = serve(t, s, request("GET", "/recalls/1", nil, localAddr, []*http.Cookie{sess}))
+	lacks(t, "scarf", body, `id="recall-acks"`, `name="csrf"`)
+	// Not signed in: the page says so.
+	_, body = serve(t, s, request("GET", "/recalls/2", nil, localAddr, nil))
+	contains(t, "not signed in", body, `id="ack-problem"`, `id="ack-signin"`)
+
+	h := f.w.Height()
+	for name, c := range map[string]struct {
+		path   string
+		form   url.Values
+		status int
+		want   string
+	}{
+		"malformed pool": {"/recalls/2/ack", url.Values{"pool": {"x"}}, 400, "&#34;x&#34; is not a pool number."},
+		"two pools":      {"/recalls/2/ack", url.Values{"pool": {"1", "5"}}, 400, "more than one pool"},
+		"not reached":    {"/recalls/2/ack", url.Values{"pool": {"5"}}, 409, "Recall 2 does not reach goods of pool 5 shipped to Hilltown Community Hub"},
+		"scarf":          {"/recalls/1/ack", url.Values{"pool": {"1"}}, 409, "Recall 1 does not reach goods of pool 1"},
+		"unknown recall": {"/recalls/99/ack", url.Values{"pool": {"1"}}, 404, "No recall has the number"},
+		"bad recall":     {"/recalls/x/ack", url.Values{"pool": {"1"}}, 404, ""},
+	} {
+		c.form.Set("csrf", tokenFor(s, sess, recallAckGuard.Form))
+		res, body := postForm(t, s, c.path, sess, c.form)
+		if res.StatusCode != c.status {
+			t.Errorf("%s: status %d, want %d", name, res.StatusCode, c.status)
+		}
+		contains(t, name, body, c.want)
+	}
+	if n := len(f.sent()); n != 0 || f.w.Height() != h {
+		t.Fatalf("bad input sent %d messages", n)
+	}
+
+	res, body := postForm(t, s, "/recalls/2/ack", sess, url.Values{"csrf": {tok}, "pool": {"1"}})
+	sends := f.sent()
+	if res.StatusCode != http.StatusOK || len(sends) != 1 || sends[0].Type != "trace/recall_ack" || sends[0].Result.Code != 0 ||
+		string(sends[0].Body) != `{"recall":2,"pool":1}` {
+		t.Fatalf("status %d, sends %+v\n%s", res.StatusCode, sends, body)
+	}
+	contains(t, "done", body, "<h1>Recall acknowledged</h1>", "Hilltown Community Hub acknowledged recall 2 for the goods of pool 1", sends[0].Result.Hash)
+	res, body = postForm(t, s, "/recalls/2/ack", sess, url.Values{"csrf": {tok}, "pool": {"1"}})
+	if res.StatusCode != http.StatusConflict || len(f.sent()) != 1 {
+		t.Errorf("replay: status %d", res.StatusCode)
+	}
+	contains(t, "replay", body, "Already submitted", "The acknowledgement was recorded in transaction "+sends[0].Result.Hash)
+	res, body = postForm(t, s, "/recalls/2/ack", sess, url.Values{"csrf": {tokenFor(s, sess, recallAckGuard.Form)}, "pool": {"1"}})
+	if res.StatusCode != http.StatusConflict || len(f.sent()) != 1 {
+		t.Errorf("again: status %d", res.StatusCode)
+	}
+	contains(t, "again", body, "Hilltown Community Hub already acknowledged recall 2")
+	// Anyone reading the recall sees who acknowledged it.
+	_, body = serve(t, s, request("GET", "/recalls/2", nil, "198.51.100.9:1", nil))
+	contains(t, "listed", body, `<li id="ack-hilltown-hub"><a href="/orgs/hilltown-hub">Hilltown Community Hub</a> · pool #1`)
+	_, body = serve(t, s, request("GET", "/recalls/2", nil, localAddr, []*http.Cookie{sess}))
+	contains(t, "done", body, `id="ack-done"`)
+	lacks(t, "done", body, `id="ack-1"`)
+
+	// Lakeside's share of the jackets was not shipped: nothing to acknowledge.
+	g := newSite(t)
+	g.op = g.w.Operator(inproc.Lakeside)
+	g.operator = g.op
+	gs := newHubServer(t, g)
+	gsess := signIn(t, gs, localAddr)
+	_, body = serve(t, gs, request("GET", "/recalls/2", nil, localAddr, []*http.Cookie{gsess}))
+	lacks(t, "lakeside", body, `id="ack-1"`)
+	res, body = postForm(t, gs, "/recalls/2/ack", gsess, url.Values{"csrf": {tokenFor(gs, gsess, recallAckGuard.Form)}, "pool": {"1"}})
+	if res.StatusCode != http.StatusConflict || len(g.sent()) != 0 {
+		t.Errorf("lakeside: status %d, %d sends", res.StatusCode, len(g.sent()))
+	}
+	contains(t, "lakeside", body, "does not reach goods of pool 1 shipped to Lakeside Corner Shop")
 }

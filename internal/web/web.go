@@ -103,6 +103,10 @@ type Config struct {
 	// KindNotFound when it was not picked up; nil: the pledge page does not
 	// say whether it was.
 	Pickup PickupFunc
+	// RecallAcks returns the hubs' acknowledgements of a recall
+	// (trace_recalls_ack.go); nil: recall pages show none and offer no
+	// acknowledgement.
+	RecallAcks RecallAcksFunc
 }
 
 // PickupFunc returns the pickup of a pledge of a pool. Errors:
@@ -200,6 +204,7 @@ type server struct {
 	receipts gongxu.ReceiptService        // nil: no pledge page, no pickup by receipt
 	checkRc  func(gongxu.Receipt) error   // nil: receipts' proofs are not checked here
 	pickupOf PickupFunc                   // nil: pledge pages do not say whether it was picked up
+	acks     RecallAcksFunc               // nil: no acknowledgements of recalls
 	lookups  chan struct{}                // bounds the pledge lookups at once (pledge.go)
 
 	langs       *locales    // the pages' languages
@@ -297,6 +302,7 @@ func newServer(cfg Config, now func() time.Time) (*server, error) {
 		receipts: cfg.Receipts,
 		checkRc:  cfg.CheckReceipt,
 		pickupOf: cfg.Pickup,
+		acks:     cfg.RecallAcks,
 		lookups:  make(chan struct{}, maxPledgeLookups),
 
 		sessions:    newSessions(cfg.Tokens, now),
