@@ -660,3 +660,33 @@ func TestRecallAck(t *testing.T) {
 	}
 	contains(t, "lakeside", body, "does not reach goods of pool 1 shipped to Lakeside Corner Shop")
 }
+
+// TestHubPagesInChinese: the new pages render in Chinese with no message
+// left without its Chinese.
+func TestHubPagesInChinese(t *testing.T) {
+	f := newSite(t)
+	s := newHubServer(t, f)
+	sess := signIn(t, s, localAddr)
+	b := f.w.Batches[1][inproc.Hilltown][0]
+	for _, target := range []string{"/hub/deliveries", "/hub/pickup", "/pledge", "/recalls/2", "/hub"} {
+		for _, c := range []*http.Cookie{sess, nil} {
+			res, body := serve(t, s, request("GET", target, nil, localAddr, []*http.Cookie{c}, "Accept-Language", "zh-CN"))
+			if res.StatusCode != http.StatusOK || !strings.Contains(body, `<html lang="zh-CN">`) {
+				t.Errorf("%s: status %d", target, res.StatusCode)
+			}
+		}
+	}
+	for _, form := range []url.Values{{"code": {rcCode(b, 4)}}, {"code": {rcCode(f.w.Batches[2][inproc.Hilltown][0], 0)}}, {"code": {rcCode(f.w.Batches[5][inproc.Hilltown][0], 0)}}, {"code": {"x"}}} {
+		req := request("POST", "/pledge", strings.NewReader(form.Encode()), localAddr, nil, "Accept-Language", "zh-CN")
+		if res, _ := serve(t, s, req); res.StatusCode >= 500 {
+			t.Errorf("pledge: status %d", res.StatusCode)
+		}
+	}
+	res, body := postForm(t, s, "/hub/pickup", sess, url.Values{"csrf": {tokenFor(s, sess, pickupGuard.Form)}, "receipt": {"GX1"}}, "Accept-Language", "zh-CN")
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "这不是凭证码") {
+		t.Errorf("pickup in Chinese: status %d", res.StatusCode)
+	}
+	if missing := s.langs.missingKeys(); len(missing) > 0 {
+		t.Errorf("messages without Chinese met while rendering:\n%s", strings.Join(missing, "\n"))
+	}
+}
