@@ -49,6 +49,11 @@ type PagesConfig struct {
 	// times in ("Asia/Shanghai"); "": Asia/Shanghai when Language is
 	// zh-CN, else UTC.
 	TimeZone string `json:"time_zone"`
+	// PublicURL is the address people reach the node's pages at from
+	// anywhere ("https://gongxu.example.com"): every QR code (a consumer's
+	// receipt, the goods' provenance) and share link names it. "": the
+	// address a page was opened at. gongxu up --public-url sets it.
+	PublicURL string `json:"public_url"`
 }
 
 // HTTPConfig is the policy of the node's HTTP server.

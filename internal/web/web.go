@@ -138,6 +138,17 @@ type ProgressFunc func(ctx context.Context, pool uint64) ([]ProgressPoint, error
 //	GET /hub              a hub records a walk-in consumer's pledge (Pools and
 //	POST /hub             Operator set; POST signed in, from this node's site
 //	                      and machine, with a form token used once)
+//	GET /hub/deliveries   a hub confirms it received its share of a pool
+//	POST /hub/deliveries  (pool/confirm_delivery; Pools and Operator set; POST
+//	                      as /hub)
+//	GET /hub/pickup       a hub hands a consumer's goods over on their receipt,
+//	POST /hub/pickup      scanned with the camera or typed (pool/pickup; the
+//	                      pickup secret is checked against the pledge's leaf
+//	                      before anything is sent; Receipts set; POST as /hub)
+//	GET /pledge           the consumer's pledge page: public, no sign-in; the
+//	POST /pledge          receipt code or file in a form (never in the
+//	                      address), bounded, at most a few lookups at once
+//	                      (pledge.go; Pools and Receipts set)
 //	GET /rfqs             requests for quote (RFQs set)
 //	GET /rfqs/{id}        a request for quote, its bids and awards
 //	GET /factory          the factory console of this node's operator org, or
@@ -167,6 +178,11 @@ type ProgressFunc func(ctx context.Context, pool uint64) ([]ProgressPoint, error
 //	                      pools and, per hub, the pledge batches to contact
 //	GET /fragments/recalls/{id} what it reaches alone, which htmx reloads
 //	                      every 5 s
+//	POST /recalls/{id}/ack a hub acknowledges a recall that reaches goods
+//	                      shipped to it (trace/recall_ack; RecallAcks set;
+//	                      as /hub)
+//	GET /01/{gtin}/10/{lot} the GS1 Digital Link of a lot (the provenance QR
+//	                      code): to the lot's provenance page (Trace set)
 //	GET /signin           sign in with an API token of the node (Tokens);
 //	POST /signin          the session's cookie is HttpOnly, SameSite=Strict
 //	POST /signout         end the session
@@ -200,12 +216,12 @@ type server struct {
 	proofs  TraceProofFunc           // nil: trace steps are not checked
 	log     *slog.Logger
 
-	public   string                       // Config.PublicURL, cleaned; "": the request's address
-	receipts gongxu.ReceiptService        // nil: no pledge page, no pickup by receipt
-	checkRc  func(gongxu.Receipt) error   // nil: receipts' proofs are not checked here
-	pickupOf PickupFunc                   // nil: pledge pages do not say whether it was picked up
-	acks     RecallAcksFunc               // nil: no acknowledgements of recalls
-	lookups  chan struct{}                // bounds the pledge lookups at once (pledge.go)
+	public   string                     // Config.PublicURL, cleaned; "": the request's address
+	receipts gongxu.ReceiptService      // nil: no pledge page, no pickup by receipt
+	checkRc  func(gongxu.Receipt) error // nil: receipts' proofs are not checked here
+	pickupOf PickupFunc                 // nil: pledge pages do not say whether it was picked up
+	acks     RecallAcksFunc             // nil: no acknowledgements of recalls
+	lookups  chan struct{}              // bounds the pledge lookups at once (pledge.go)
 
 	langs       *locales    // the pages' languages
 	sessions    *sessions   // signed-in browsers

@@ -1,0 +1,7 @@
+package node
+
+import "github.com/gongxu-network/gongxu/internal/module/pool"
+
+// checkReceipt checks a receipt's Merkle proof for the consumer's pledge
+// page (web.Config.CheckReceipt): the pool module's own check.
+var checkReceipt = pool.VerifyReceipt
