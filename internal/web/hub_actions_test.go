@@ -16,8 +16,12 @@ import (
 	"github.com/gongxu-network/gongxu/internal/testenv/inproc"
 )
 
-// jacketDL is the GS1 Digital Link of the jacket lot on the test server.
-const jacketDL = "http://example.com/01/09506000134352/10/merino-jacket-0001"
+// jacketDL is the GS1 Digital Link of the jacket lot on the test server,
+// whose path is jacketDLPath.
+const (
+	jacketDLPath = "/01/09506000134352/10/merino-jacket-0001"
+	jacketDL     = "http://example.com" + jacketDLPath
+)
 
 // newHubServer is newTestServer with what the consumer's pledge page and
 // the hub's pickup read, as a node wires them: receipts from the batches
