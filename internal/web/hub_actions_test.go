@@ -473,6 +473,22 @@ func TestPledgeLookupsBounded(t *testing.T) {
 	if res, _ := pledgePost(t, s, url.Values{"code": {rcCode(b, 0)}}); res.StatusCode != http.StatusOK {
 		t.Errorf("after: status %d", res.StatusCode)
 	}
+	// One address gets pledgeBurst lookups at once (the clock stands
+	// still here), then 429; another address still gets its own.
+	for i := 3; i <= pledgeBurst; i++ { // the busy one and the one after took two
+		if res, _ := pledgePost(t, s, url.Values{"code": {rcCode(b, 0)}}); res.StatusCode != http.StatusOK {
+			t.Fatalf("lookup %d: status %d", i, res.StatusCode)
+		}
+	}
+	res, body = pledgePost(t, s, url.Values{"code": {rcCode(b, 0)}})
+	if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" {
+		t.Errorf("over the rate: status %d", res.StatusCode)
+	}
+	contains(t, "rate", body, "Too many receipts from your address.")
+	req := request("POST", "/pledge", strings.NewReader(url.Values{"code": {rcCode(b, 0)}}.Encode()), "198.51.100.10:1", nil)
+	if res, _ := serve(t, s, req); res.StatusCode != http.StatusOK {
+		t.Errorf("another address: status %d", res.StatusCode)
+	}
 }
 
 // TestReceiptQR: the walk-in receipt carries the consumer's receipt code and

@@ -23,6 +23,7 @@ import (
 //
 // What it costs the node, and what it shows: the input is bounded
 // (maxPledgeBody, one code or one file, never both), read before any lookup;
+// each client address has a few lookups a second (pledge_limit.go);
 // a lookup reads one transaction from the block store and hashes its batch's
 // leaves (5,000 at most), and at most maxPledgeLookups run at once (others
 // get a 503 page at once, nothing queued); the secret must open the leaf's
@@ -152,6 +153,10 @@ func (s *server) pledgeSubmit(w http.ResponseWriter, r *http.Request) error {
 	k, err := readReceipt(raw)
 	if err != nil {
 		return s.pledgeProblem(w, r, http.StatusBadRequest, err.Error())
+	}
+	if !s.pledgeRL.allow(r) {
+		w.Header().Set("Retry-After", "1")
+		return s.pledgeProblem(w, r, http.StatusTooManyRequests, "Too many receipts from your address. Try again in a moment.")
 	}
 	select {
 	case s.lookups <- struct{}{}:

@@ -222,6 +222,7 @@ type server struct {
 	pickupOf PickupFunc                 // nil: pledge pages do not say whether it was picked up
 	acks     RecallAcksFunc             // nil: no acknowledgements of recalls
 	lookups  chan struct{}              // bounds the pledge lookups at once (pledge.go)
+	pledgeRL *rateLimiter               // bounds each client's pledge lookups (pledge_limit.go)
 
 	langs       *locales    // the pages' languages
 	sessions    *sessions   // signed-in browsers
@@ -320,6 +321,7 @@ func newServer(cfg Config, now func() time.Time) (*server, error) {
 		pickupOf: cfg.Pickup,
 		acks:     cfg.RecallAcks,
 		lookups:  make(chan struct{}, maxPledgeLookups),
+		pledgeRL: newRateLimiter(now, pledgeRate, pledgeBurst),
 
 		sessions:    newSessions(cfg.Tokens, now),
 		hosts:       newHostMatcher(cfg.Hosts),
