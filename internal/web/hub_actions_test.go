@@ -143,7 +143,13 @@ func TestHubConfirmShipped(t *testing.T) {
 	f.operator = f.op
 	s := newHubServer(t, f)
 	sess, tok := openForm(t, s, "/hub/deliveries")
-	res, body := postForm(t, s, "/hub/deliveries", sess, url.Values{"csrf": {tok}, "pool": {"1"}})
+	// Hilltown's shirts are not Lakeside's to confirm.
+	res, body := postForm(t, s, "/hub/deliveries", sess, url.Values{"csrf": {tokenFor(s, sess, deliveryGuard.Form)}, "pool": {"4"}})
+	if res.StatusCode != http.StatusConflict || len(f.sent()) != 0 {
+		t.Errorf("another hub's share: status %d, %d sends", res.StatusCode, len(f.sent()))
+	}
+	contains(t, "another hub's share", body, "Lakeside Corner Shop has no share in pool 4")
+	res, body = postForm(t, s, "/hub/deliveries", sess, url.Values{"csrf": {tok}, "pool": {"1"}})
 	sends := f.sent()
 	if res.StatusCode != http.StatusUnprocessableEntity || len(sends) != 1 || sends[0].Result.Code == 0 {
 		t.Fatalf("unshipped: status %d, sends %+v", res.StatusCode, sends)
