@@ -119,3 +119,10 @@ func lotCode(id gongxu.LotID) string {
 	_, code, _ := strings.Cut(string(id), "/")
 	return code
 }
+
+// CheckPublicURL checks a Config.PublicURL as New does, for a node's
+// config: an http or https address with a host and no query.
+func CheckPublicURL(raw string) error {
+	_, err := cleanPublicURL(raw)
+	return err
+}
