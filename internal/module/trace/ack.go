@@ -1,6 +1,8 @@
 package trace
 
 import (
+	"encoding/json"
+	"fmt"
 	"slices"
 
 	"github.com/gongxu-network/gongxu"
@@ -9,13 +11,66 @@ import (
 )
 
 // Bounds of the walk that decides whether a recall reaches a hub's goods:
-// the lots it visits and the stored events it reads. A genealogy beyond
-// them refuses the acknowledgement (deterministically: the same bound on
-// every node).
+// the lots it visits, the stored events it reads and their bytes. A
+// genealogy beyond them refuses the acknowledgement (deterministically: the
+// same bound on every node), so that an acknowledgement costs at most its
+// Weight whatever events members captured about the lots.
 const (
-	maxAckLots   = 256
-	maxAckEvents = 4096
+	maxAckLots   = 64
+	maxAckEvents = 256
+	maxAckBytes  = 64 << 10
 )
+
+// Weight implements module.Weigher: an acknowledgement may read up to
+// maxAckBytes of stored event records, which it weighs as a capture of a
+// fifth of that size would (reading a record is lighter than capturing
+// it: no schema, no hash, no writes). A bound chosen with margin, not
+// measured; acknowledgements are rare (one per hub and recall).
+func (m *MsgRecallAck) Weight() int64 { return 1 + maxAckBytes/5/20 }
+
+// ackWalk is the budget of one acknowledgement's walk.
+type ackWalk struct {
+	events, bytes int
+}
+
+// eventsFor calls fn with the stored events naming ident, like EventsFor,
+// within the walk's budget: over it, a conflict.
+func (w *ackWalk) eventsFor(r store.Reader, ident string, fn func(gongxu.TraceEvent)) error {
+	p := identPrefix(ident)
+	var ierr error
+	err := r.Iterate(p, module.PrefixEnd(p), func(_, key []byte) bool {
+		w.events++
+		if w.events > maxAckEvents {
+			ierr = conflict("the goods' genealogy names more than %d events: this recall cannot be acknowledged on the ledger", maxAckEvents)
+			return false
+		}
+		b, err := r.Get(key)
+		if err != nil {
+			ierr = err
+			return false
+		}
+		if b == nil {
+			ierr = fmt.Errorf("trace: index names %s, which is not stored", key)
+			return false
+		}
+		w.bytes += len(b)
+		if w.bytes > maxAckBytes {
+			ierr = conflict("the goods' genealogy holds more than %d bytes of events: this recall cannot be acknowledged on the ledger", maxAckBytes)
+			return false
+		}
+		var e gongxu.TraceEvent
+		if err := json.Unmarshal(b, &e); err != nil {
+			ierr = fmt.Errorf("trace: event %s: %w", key, err)
+			return false
+		}
+		fn(e)
+		return true
+	})
+	if err != nil {
+		return err
+	}
+	return ierr
+}
 
 func ackKey(recall uint64, hub gongxu.OrgID) []byte {
 	return []byte(prefix + "ack/" + pad(recall) + "/" + string(hub))
@@ -45,14 +100,15 @@ func (m *Module) handleRecallAck(ctx *module.Context, msg module.Msg) error {
 	} else if ok {
 		return conflict("hub %s already acknowledged recall %d", hub, rc.ID)
 	}
-	shipped, err := m.shippedToHub(ctx.KV, a.Pool, hub)
+	var w ackWalk
+	shipped, err := m.shippedToHub(ctx.KV, &w, a.Pool, hub)
 	if err != nil {
 		return err
 	}
 	if len(shipped) == 0 {
 		return unauthorized("nothing of pool %d was shipped to hub %s: a hub acknowledges a recall that reaches the goods shipped to it", a.Pool, hub)
 	}
-	reached, err := m.reaches(ctx.KV, rc.Identifier, shipped)
+	reached, err := m.reaches(ctx.KV, &w, rc.Identifier, shipped)
 	if err != nil {
 		return err
 	}
@@ -71,15 +127,13 @@ func (m *Module) handleRecallAck(ctx *module.Context, msg module.Msg) error {
 // shippedToHub returns the identifiers of what the factory packed into the
 // shipping unit of pool's goods for hub (pool/ship), in order; none when
 // nothing was shipped.
-func (m *Module) shippedToHub(r store.Reader, pool uint64, hub gongxu.OrgID) ([]string, error) {
+func (m *Module) shippedToHub(r store.Reader, w *ackWalk, pool uint64, hub gongxu.OrgID) ([]string, error) {
 	unit, err := m.parser.Canonical(gongxu.ShipmentURN(pool, hub))
 	if err != nil {
 		return nil, err
 	}
 	var out []string
-	n := 0
-	err = m.EventsFor(r, unit, func(e gongxu.TraceEvent) bool {
-		n++
+	err = w.eventsFor(r, unit, func(e gongxu.TraceEvent) {
 		if e.Flow == gongxu.FlowShipToHub && e.Parent == unit {
 			for _, q := range e.ChildQuantities {
 				if !slices.Contains(out, q.Class) {
@@ -88,7 +142,6 @@ func (m *Module) shippedToHub(r store.Reader, pool uint64, hub gongxu.OrgID) ([]
 			}
 			out = append(out, e.Children...)
 		}
-		return n < maxAckEvents
 	})
 	return out, err
 }
@@ -97,10 +150,9 @@ func (m *Module) shippedToHub(r store.Reader, pool uint64, hub gongxu.OrgID) ([]
 // from, or behind one of them: an input of a transformation that made it,
 // or the lot a ledger lot was received from, any number of steps back
 // within the walk's bounds.
-func (m *Module) reaches(r store.Reader, ident string, from []string) (bool, error) {
+func (m *Module) reaches(r store.Reader, w *ackWalk, ident string, from []string) (bool, error) {
 	seen := map[string]bool{}
 	queue := slices.Clone(from)
-	events := 0
 	for len(queue) > 0 {
 		id := queue[0]
 		queue = queue[1:]
@@ -115,15 +167,9 @@ func (m *Module) reaches(r store.Reader, ident string, from []string) (bool, err
 			return false, conflict("the goods' genealogy is longer than %d lots: this recall cannot be acknowledged on the ledger", maxAckLots)
 		}
 		// The transformations that made it: their inputs.
-		var ierr error
-		err := m.EventsFor(r, id, func(e gongxu.TraceEvent) bool {
-			events++
-			if events > maxAckEvents {
-				ierr = conflict("the goods' genealogy names more than %d events: this recall cannot be acknowledged on the ledger", maxAckEvents)
-				return false
-			}
+		err := w.eventsFor(r, id, func(e gongxu.TraceEvent) {
 			if e.Type != "TransformationEvent" || e.IsErrorDeclaration() {
-				return true
+				return
 			}
 			made := slices.Contains(e.Outputs, id)
 			for _, q := range e.OutputQuantities {
@@ -135,13 +181,9 @@ func (m *Module) reaches(r store.Reader, ident string, from []string) (bool, err
 					queue = append(queue, q.Class)
 				}
 			}
-			return true
 		})
 		if err != nil {
 			return false, err
-		}
-		if ierr != nil {
-			return false, ierr
 		}
 		// A ledger lot received from a supplier's lot.
 		if gongxu.IsLotURN(id) {
