@@ -600,6 +600,14 @@ func TestDigitalLink(t *testing.T) {
 	if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/p?id=https%3A%2F%2Ftrace.acme.example%2F01%2F") {
 		t.Errorf("unknown lot: status %d, Location %q", res.StatusCode, loc)
 	}
+	// One address resolves dlBurst links at once (the clock stands still).
+	for i := 3; i <= dlBurst; i++ {
+		serve(t, s, request("GET", "/01/09506000134352/10/merino-jacket-0001", nil, localAddr, nil))
+	}
+	if res, body := serve(t, s, request("GET", "/01/09506000134352/10/merino-jacket-0001", nil, localAddr, nil)); res.StatusCode != http.StatusTooManyRequests ||
+		!strings.Contains(body, "Too many requests from your address.") {
+		t.Errorf("over the rate: status %d", res.StatusCode)
+	}
 	for _, bad := range []string{"/01/123/10/x", "/01/0950600013435x/10/x", "/01/09506000134352/10/" + strings.Repeat("x", 21)} {
 		if res, _ := serve(t, s, request("GET", bad, nil, localAddr, nil)); res.StatusCode != http.StatusBadRequest {
 			t.Errorf("GET %s: status %d", bad, res.StatusCode)

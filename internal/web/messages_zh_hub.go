@@ -94,10 +94,12 @@ func init() {
 		"Open your receipt to see your pledge on the ledger: its pool, its price, your refund and your pickup. Nobody needs to sign in, and the page shows nothing about anybody else.": "打开您的凭证，查看您在账本上的认购：所属拼单、价格、退款和提货情况。无需登录，页面不显示任何他人的信息。",
 		"Open your receipt with the form below; its code does not go in the address.":                                                                                                   "请用下面的表单打开凭证；凭证码不应放在网址中。",
 		"Too many receipts from your address. Try again in a moment.":                                                                                                                   "来自您地址的凭证请求过多。请稍后再试。",
-		"Give one receipt: its code, or its file.":                                                                                                                                      "请只提供一张凭证：凭证码或凭证文件。",
-		"This node reads no receipts, so it cannot show pledges.":                                                                                                                       "本节点不读取凭证，因此无法显示认购。",
-		"No pledge on the ledger has this receipt. Check the code, or ask your hub.":                                                                                                    "账本上没有与此凭证对应的认购。请核对凭证码，或询问您的服务站。",
-		"This receipt's secret does not open its pledge: it is not the consumer's copy, or it was copied wrong.":                                                                        "此凭证的密钥与其认购不符：这不是顾客的副本，或复制有误。",
+		"Too many requests": "请求过多",
+		"Too many requests from your address. Try again in a moment.":                                            "来自您地址的请求过多。请稍后再试。",
+		"Give one receipt: its code, or its file.":                                                               "请只提供一张凭证：凭证码或凭证文件。",
+		"This node reads no receipts, so it cannot show pledges.":                                                "本节点不读取凭证，因此无法显示认购。",
+		"No pledge on the ledger has this receipt. Check the code, or ask your hub.":                             "账本上没有与此凭证对应的认购。请核对凭证码，或询问您的服务站。",
+		"This receipt's secret does not open its pledge: it is not the consumer's copy, or it was copied wrong.": "此凭证的密钥与其认购不符：这不是顾客的副本，或复制有误。",
 
 		// Acknowledging recalls.
 		"Acknowledged by hubs":                            "已确认的服务站",

@@ -70,8 +70,14 @@ func gtin14(g string) (string, bool) {
 	return strings.Repeat("0", 14-len(g)) + g, true
 }
 
-// maxDLProducts bounds the products a Digital Link lookup reads.
-const maxDLProducts = 10_000
+// maxDLProducts bounds the products a Digital Link lookup reads; each
+// client address resolves dlRate links a second, in bursts of dlBurst (a
+// lookup reads the product list).
+const (
+	maxDLProducts = 10_000
+	dlRate        = 5
+	dlBurst       = 20
+)
 
 // digitalLinkLot answers GET /01/{gtin}/10/{lot}, the GS1 Digital Link of a
 // lot (the provenance page's QR code): it leads to the provenance page of
@@ -83,6 +89,11 @@ func (s *server) digitalLinkLot(w http.ResponseWriter, r *http.Request) error {
 	g, ok := gtin14(gtin)
 	if !ok || lot == "" || len(lot) > 20 || r.URL.RawQuery != "" && len(r.URL.RawQuery) > 512 {
 		s.problem(w, r, http.StatusBadRequest, "Bad request", "This address is not one the pages can read.")
+		return nil
+	}
+	if !s.dlRL.allow(r) {
+		w.Header().Set("Retry-After", "1")
+		s.problem(w, r, http.StatusTooManyRequests, "Too many requests", "Too many requests from your address. Try again in a moment.")
 		return nil
 	}
 	if s.pools != nil && s.prod != nil {

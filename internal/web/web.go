@@ -223,6 +223,7 @@ type server struct {
 	acks     RecallAcksFunc             // nil: no acknowledgements of recalls
 	lookups  chan struct{}              // bounds the pledge lookups at once (pledge.go)
 	pledgeRL *rateLimiter               // bounds each client's pledge lookups (pledge_limit.go)
+	dlRL     *rateLimiter               // bounds each client's Digital Link lookups (publicurl.go)
 
 	langs       *locales    // the pages' languages
 	sessions    *sessions   // signed-in browsers
@@ -322,6 +323,7 @@ func newServer(cfg Config, now func() time.Time) (*server, error) {
 		acks:     cfg.RecallAcks,
 		lookups:  make(chan struct{}, maxPledgeLookups),
 		pledgeRL: newRateLimiter(now, pledgeRate, pledgeBurst),
+		dlRL:     newRateLimiter(now, dlRate, dlBurst),
 
 		sessions:    newSessions(cfg.Tokens, now),
 		hosts:       newHostMatcher(cfg.Hosts),
