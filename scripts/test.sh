@@ -31,3 +31,5 @@ go test -run '^$' -fuzz '^FuzzMessages$' -fuzztime 50000x ./internal/chain/
 go test -run '^$' -fuzz '^FuzzCheckJSON$' -fuzztime 200000x .
 echo "== fuzz: the forecast command's CSV reader (50,000 inputs)"
 go test -run '^$' -fuzz '^FuzzReadCSV$' -fuzztime 50000x ./internal/forecast/
+echo "== fuzz: the pledge page's receipt code reader (50,000 inputs)"
+go test -run '^$' -fuzz '^FuzzReadReceipt$' -fuzztime 50000x ./internal/web/

@@ -27,7 +27,7 @@ func (env *Env) logger() *slog.Logger {
 }
 
 func newUpCmd(env *Env) *cobra.Command {
-	var api string
+	var api, publicURL string
 	var withDemo bool
 	var demoClose time.Duration
 	var ports comet.Ports
@@ -46,10 +46,11 @@ With --demo it also admits a small example network of organizations through gove
 				}
 				fmt.Fprintf(env.Stdout, "created a one-node network in %s\n", env.Home)
 			}
-			return runNode(env, api, withDemo, demo.Options{Close: demoClose})
+			return runNode(env, api, publicURL, withDemo, demo.Options{Close: demoClose})
 		},
 	}
 	c.Flags().StringVar(&api, "api", "", "`ADDR` of the API and web pages (default 127.0.0.1:8080, or the home's config)")
+	c.Flags().StringVar(&publicURL, "public-url", "", "the `URL` people reach the web pages at, which QR codes and share links name (default: the home's config pages.public_url)")
 	c.Flags().BoolVar(&withDemo, "demo", false, "also admit an example network of organizations (a supplier, two factories, three hubs)")
 	c.Flags().IntVar(&ports.P2P, "p2p-port", 26656, "CometBFT p2p `PORT` (first run only)")
 	c.Flags().IntVar(&ports.RPC, "rpc-port", 26657, "CometBFT RPC `PORT` (first run only)")
@@ -59,26 +60,31 @@ With --demo it also admits a small example network of organizations through gove
 }
 
 func newStartCmd(env *Env) *cobra.Command {
-	var api string
+	var api, publicURL string
 	c := &cobra.Command{
 		Use:   "start",
 		Short: "Start the node in --home (made by init or testnet)",
 		Args:  cobra.NoArgs,
-		RunE:  func(*cobra.Command, []string) error { return runNode(env, api, false, demo.Options{}) },
+		RunE:  func(*cobra.Command, []string) error { return runNode(env, api, publicURL, false, demo.Options{}) },
 	}
 	c.Flags().StringVar(&api, "api", "", "`ADDR` of the API and web pages (default: the home's config)")
+	c.Flags().StringVar(&publicURL, "public-url", "", "the `URL` people reach the web pages at, which QR codes and share links name (default: the home's config pages.public_url)")
 	return c
 }
 
 // runNode runs the node of env.Home until the context ends (Ctrl-C); with
-// withDemo, the demo's story runs on it.
-func runNode(env *Env, api string, withDemo bool, demoOpts demo.Options) error {
+// withDemo, the demo's story runs on it. A non-empty api or publicURL
+// overrides the home's config.
+func runNode(env *Env, api, publicURL string, withDemo bool, demoOpts demo.Options) error {
 	cfg, err := node.LoadConfig(env.Home)
 	if err != nil {
 		return err
 	}
 	if api != "" {
 		cfg.API = api
+	}
+	if publicURL != "" {
+		cfg.Pages.PublicURL = publicURL
 	}
 	log := env.logger()
 	n, err := node.Open(env.Home, cfg, log)

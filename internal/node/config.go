@@ -49,6 +49,11 @@ type PagesConfig struct {
 	// times in ("Asia/Shanghai"); "": Asia/Shanghai when Language is
 	// zh-CN, else UTC.
 	TimeZone string `json:"time_zone"`
+	// PublicURL is the address people reach the node's pages at from
+	// anywhere ("https://gongxu.example.com"): every QR code (a consumer's
+	// receipt, the goods' provenance) and share link names it. "": the
+	// address a page was opened at. gongxu up --public-url sets it.
+	PublicURL string `json:"public_url"`
 }
 
 // HTTPConfig is the policy of the node's HTTP server.
@@ -127,6 +132,8 @@ func (c Config) validate() error {
 		return bad("http rate_limits may not be negative")
 	case c.Health.StallBlocks < 1 || c.Health.StallMin < 0 || c.Health.LagBlocks < 0 || c.Health.LagFor < 0:
 		return bad("health stall_blocks must be at least 1, and the other health settings not negative")
+	case checkPublicURL(c.Pages.PublicURL) != nil:
+		return bad("pages public_url must be an http or https address with a host and no query, such as https://gongxu.example.com")
 	}
 	return nil
 }

@@ -151,7 +151,8 @@ func Open(home string, cfg Config, log *slog.Logger) (_ *Node, err error) {
 	pages, err := web.New(web.Config{Node: n.comet, Members: n.read, Txs: n.read, Pools: n.read, PoolMoney: n.read.PoolMoney, RFQs: n.read, Operator: op, Production: n.read, Plans: plans,
 		Trace: n.read, TraceProof: n.traceProof, Progress: n.progressPoints, Demand: demand, Forecast: forecasts, Logger: log,
 		Tokens: n.tokens, Hosts: apiHosts(cfg, n.ln.Addr()), RemoteForms: cfg.HTTP.RemoteForms,
-		Language: cfg.Pages.Language, TimeZone: cfg.Pages.TimeZone})
+		Language: cfg.Pages.Language, TimeZone: cfg.Pages.TimeZone, PublicURL: cfg.Pages.PublicURL,
+		Receipts: receipts{n}, CheckReceipt: checkReceipt, Pickup: n.read.Pickup, RecallAcks: n.read.RecallAcks})
 	if err != nil {
 		return nil, err
 	}

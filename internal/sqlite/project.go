@@ -69,7 +69,7 @@ func (db *DB) Reset(ctx context.Context) error {
 		"products", "pools", "pool_hubs", "pool_progress", "hub_shares", "pledges", "batches", "pickups", "movements", "balances",
 		"rfqs", "bids", "supply_offers", "production_orders", "purchase_orders", "work_orders", "lots",
 		"items", "bom_lines", "routings", "work_centers",
-		"trace_batches", "trace_events", "trace_records", "trace_idents", "trace_recalls", "trace_links",
+		"trace_batches", "trace_events", "trace_records", "trace_idents", "trace_recall_acks", "trace_recalls", "trace_links",
 		"events", "txs", "blocks", "orgs", "proposals", "validators", "params", "meta",
 	) {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM "+t); err != nil {
@@ -362,6 +362,8 @@ func (p *projector) event(txIndex int, ev *gongxu.Event) error {
 		return p.traceEvent(ev)
 	case gongxu.EventTraceRecall:
 		return p.traceRecall(ev)
+	case gongxu.EventTraceRecallAck:
+		return p.traceRecallAck(ev) // project_recall_ack.go
 	}
 	return nil
 }

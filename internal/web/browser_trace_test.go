@@ -144,7 +144,7 @@ func TestBrowserTrace(t *testing.T) {
 		eval(`document.querySelector("svg.trace-graph g.tg-node.start rect").getBoundingClientRect().x`) {
 		t.Error("the hub's shipment is not right of the start")
 	}
-	qrDecodes("desktop", srv.URL+jacketPath)
+	qrDecodes("desktop", srv.URL+jacketDLPath) // the lot's GS1 Digital Link
 	webtest.Screenshot(t, ctx, "provenance.png")
 
 	// The event JSON opens; the graph's fabric leads to the fabric's page.
@@ -244,7 +244,7 @@ func TestBrowserTrace(t *testing.T) {
 	run("phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2)))
 	run("phone provenance", chromedp.Navigate(srv.URL+jacketPath), chromedp.WaitVisible(chromedp.CSS("#timeline li.step")))
 	fitsWidth(jacketPath)
-	qrDecodes("phone", srv.URL+jacketPath)
+	qrDecodes("phone", srv.URL+jacketDLPath)
 	webtest.Screenshot(t, ctx, "provenance-phone.png")
 	for _, p := range []struct{ path, wait, shot string }{
 		{"/recalls/2", "#hub-reach", "recall-phone.png"},

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"crypto/rand"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -63,6 +64,11 @@ type receiptData struct {
 	Deposit    *gongxu.TxResult // when the consumer paid cash now
 	Batch      gongxu.TxResult
 	ReceiptURL string
+	// The consumer's receipt code and its QR code: the address of their
+	// pledge page (pledge.go) with the code, to keep and to show at pickup.
+	Code      string
+	PledgeURL string
+	QR        template.HTML
 }
 
 // hubState reads the operator's org and the pools it may gather for; d.Problem
@@ -236,6 +242,7 @@ func (s *server) hubSubmit(w http.ResponseWriter, r *http.Request) error {
 	rc.Batch = res
 	s.sessions.done(sess, tok, fmt.Sprintf("It was recorded: the pledge is in transaction %s.", res.Hash))
 	rc.ReceiptURL = "/v1/batches/" + url.PathEscape(res.Hash) + "/receipts/0"
+	rc.QR, rc.Code, rc.PledgeURL = s.receiptQR(r, receiptKey{Tx: res.Hash, Index: 0, Secret: secret})
 	names, err := s.variantNames(r.Context(), p)
 	if err != nil {
 		s.log.Warn("web: variant names", "pool", p.ID, "err", err)

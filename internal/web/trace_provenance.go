@@ -131,6 +131,7 @@ func (s *server) provenance(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	d.Title = d.Start.Label
+	gtin := ""
 	d.StartIsMade = d.Made != nil && gongxu.LotURN(d.Made.ID) == g.Start
 	if d.Made != nil {
 		origin := originLot(d.Made, g)
@@ -141,6 +142,9 @@ func (s *server) provenance(w http.ResponseWriter, r *http.Request) error {
 		d.Title = itemLabel(d.Made.Item, d.Made.Owner)
 		if s.pools != nil {
 			p, err := s.pools.Product(ctx, gongxu.ProductID(d.Made.Item))
+			if err == nil {
+				gtin = p.GTIN
+			}
 			if err == nil && p.Name != "" {
 				d.Title = p.Name
 			} else if err != nil && gongxu.ErrorKind(err) != gongxu.KindNotFound && gongxu.ErrorKind(err) != gongxu.KindInvalid {
@@ -180,7 +184,15 @@ func (s *server) provenance(w http.ResponseWriter, r *http.Request) error {
 	d.Orgs = len(orgs)
 	d.Graph = TraceGraphSVG(traceGraph(g, ix, nil))
 
-	d.URL = absURL(r, provPath(id))
+	// The QR code: the GS1 Digital Link of the lot when its product has a
+	// GTIN (scanners and retail systems read it), else this page; both on
+	// the node's public address.
+	d.URL = s.publicURL(r, provPath(id))
+	if d.StartIsMade && gtin != "" {
+		if dl, ok := s.digitalLink(r, gtin, lotCode(d.Made.ID)); ok {
+			d.URL = dl
+		}
+	}
 	if q, err := EncodeQR([]byte(d.URL)); err == nil {
 		d.QR = QRSVG(q, "QR code of this page: "+d.URL)
 	}

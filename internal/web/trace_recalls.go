@@ -94,6 +94,8 @@ type impactData struct {
 type recallData struct {
 	R      recallRow
 	Impact impactData
+	Acks   []ackRow // the hubs that acknowledged it (nil: the node does not say)
+	Ack    *ackForm // this node's hub's acknowledgement (nil: nothing to acknowledge)
 }
 
 // recallBanner is a recall that reaches pools, as a banner shows it.
@@ -325,6 +327,10 @@ func (s *server) recall(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.R.Mine = d.Impact.MineHit
+	if d.Acks, err = s.recallAcks(ctx, im.Recall.ID, names); err != nil {
+		return err
+	}
+	d.Ack = s.ackFormFor(r, hub, d.Impact, d.Acks)
 	return s.render(w, r, "recall", view{Title: fmt.Sprintf("Recall %d", im.Recall.ID), Section: "trace", Content: d})
 }
 

@@ -199,7 +199,7 @@ func TestProvenancePage(t *testing.T) {
 	contains(t, "recall", body, `<div class="alert" id="prov-recall-2" role="alert">`, "which went into this",
 		"fails the colour-fastness test: &lt;b&gt;do not wash&lt;/b&gt; above 30 °C", `<a href="/recalls/2">Recall #2</a>`)
 	lacks(t, "recall", body, "<b>do not wash</b>", "prov-recall-1")
-	if got := qrOf(t, body); got != "http://example.com"+jacketPath {
+	if got := qrOf(t, body); got != jacketDL { // the lot's GS1 Digital Link (publicurl.go)
 		t.Errorf("QR code says %q", got)
 	}
 	contains(t, "check", body, `<pre class="command" id="verify-command">gongxu verify trace acme-textiles/merino-jacket-0001</pre>`,
@@ -227,7 +227,11 @@ func TestProvenanceIdentifiers(t *testing.T) {
 		if spy.last() != want {
 			t.Errorf("GET %s: Back was asked %q, want %q", target, spy.last(), want)
 		}
-		if u := "http://example.com" + provPath(want); qrOf(t, body) != u {
+		u := "http://example.com" + provPath(want)
+		if want != inproc.JacketDL {
+			u = jacketDL // the jacket lot, however named: its GS1 Digital Link
+		}
+		if qrOf(t, body) != u {
 			t.Errorf("GET %s: QR code says %q, want %q", target, qrOf(t, body), u)
 		}
 	}

@@ -95,7 +95,32 @@ type Config struct {
 	// TimeZone is the IANA name of the time zone the pages write dates and
 	// times in; "": Asia/Shanghai when Language is zh-CN, else UTC.
 	TimeZone string
+
+	// PublicURL is the address people reach this node at from anywhere
+	// ("https://gongxu.example.com"), which every QR code and share link
+	// names (publicurl.go); "": the address a page was opened at.
+	PublicURL string
+	// Receipts builds receipts of committed hub batches: the consumer's
+	// pledge page (/pledge) and the hub's pickup by a scanned receipt need
+	// it; nil: neither is offered.
+	Receipts gongxu.ReceiptService
+	// CheckReceipt checks a receipt's Merkle proof against its root (the
+	// pool module's VerifyReceipt); nil: the pledge page checks only that
+	// the root is the batch's on the ledger, and says so.
+	CheckReceipt func(gongxu.Receipt) error
+	// Pickup returns the pickup of a pledge (gongxu.PledgeURN) of a pool,
+	// KindNotFound when it was not picked up; nil: the pledge page does not
+	// say whether it was.
+	Pickup PickupFunc
+	// RecallAcks returns the hubs' acknowledgements of a recall
+	// (trace_recalls_ack.go); nil: recall pages show none and offer no
+	// acknowledgement.
+	RecallAcks RecallAcksFunc
 }
+
+// PickupFunc returns the pickup of a pledge of a pool. Errors:
+// gongxu.KindNotFound when it was not picked up.
+type PickupFunc func(ctx context.Context, pool uint64, pledge string) (gongxu.Pickup, error)
 
 // ProgressPoint is a pool's total at a block time (unix ms), one point of its
 // progress chart.
@@ -124,6 +149,17 @@ type ProgressFunc func(ctx context.Context, pool uint64) ([]ProgressPoint, error
 //	GET /hub              a hub records a walk-in consumer's pledge (Pools and
 //	POST /hub             Operator set; POST signed in, from this node's site
 //	                      and machine, with a form token used once)
+//	GET /hub/deliveries   a hub confirms it received its share of a pool
+//	POST /hub/deliveries  (pool/confirm_delivery; Pools and Operator set; POST
+//	                      as /hub)
+//	GET /hub/pickup       a hub hands a consumer's goods over on their receipt,
+//	POST /hub/pickup      scanned with the camera or typed (pool/pickup; the
+//	                      pickup secret is checked against the pledge's leaf
+//	                      before anything is sent; Receipts set; POST as /hub)
+//	GET /pledge           the consumer's pledge page: public, no sign-in; the
+//	POST /pledge          receipt code or file in a form (never in the
+//	                      address), bounded, at most a few lookups at once
+//	                      (pledge.go; Pools and Receipts set)
 //	GET /rfqs             requests for quote (RFQs set)
 //	GET /rfqs/{id}        a request for quote, its bids and awards
 //	GET /factory          the factory console of this node's operator org, or
@@ -174,6 +210,11 @@ type ProgressFunc func(ctx context.Context, pool uint64) ([]ProgressPoint, error
 //	                      suggested next pool; read anonymously, or as the
 //	                      org the signed-in session acts for, whose own hub
 //	                      cells are in full (demand.go)
+//	POST /recalls/{id}/ack a hub acknowledges a recall that reaches goods
+//	                      shipped to it (trace/recall_ack; RecallAcks set;
+//	                      as /hub)
+//	GET /01/{gtin}/10/{lot} the GS1 Digital Link of a lot (the provenance QR
+//	                      code): to the lot's provenance page (Trace set)
 //	GET /signin           sign in with an API token of the node (Tokens);
 //	POST /signin          the session's cookie is HttpOnly, SameSite=Strict
 //	POST /signout         end the session
@@ -210,6 +251,15 @@ type server struct {
 	fcasts  gongxu.ForecastService   // nil: no forecasts on them
 	log     *slog.Logger
 
+	public   string                     // Config.PublicURL, cleaned; "": the request's address
+	receipts gongxu.ReceiptService      // nil: no pledge page, no pickup by receipt
+	checkRc  func(gongxu.Receipt) error // nil: receipts' proofs are not checked here
+	pickupOf PickupFunc                 // nil: pledge pages do not say whether it was picked up
+	acks     RecallAcksFunc             // nil: no acknowledgements of recalls
+	lookups  chan struct{}              // bounds the pledge lookups at once (pledge.go)
+	pledgeRL *rateLimiter               // bounds each client's pledge lookups (pledge_limit.go)
+	dlRL     *rateLimiter               // bounds each client's Digital Link lookups (publicurl.go)
+
 	langs       *locales    // the pages' languages
 	sessions    *sessions   // signed-in browsers
 	hosts       hostMatcher // this node's names
@@ -233,7 +283,7 @@ type asset struct {
 // The pages; each is templates/<name>.html and defines "content".
 var pageNames = []string{"home", "org", "tx", "proposal", "error", "pools", "pool", "hub", "receipt", "rfqs", "rfq",
 	"factory", "porder", "supplier", "po", "provenance", "recalls", "recall", "signin",
-	"demand", "demand_index", "acted", "pools_new"}
+	"demand", "demand_index", "acted", "pools_new", "hub_deliveries", "hub_pickup", "hub_done", "pledge"}
 
 // navItem is one entry of the navigation bar. Section pages (Pools,
 // Production, Trace) add theirs in navFor.
@@ -305,6 +355,14 @@ func newServer(cfg Config, now func() time.Time) (*server, error) {
 		log:     cfg.Logger,
 		now:     now,
 
+		receipts: cfg.Receipts,
+		checkRc:  cfg.CheckReceipt,
+		pickupOf: cfg.Pickup,
+		acks:     cfg.RecallAcks,
+		lookups:  make(chan struct{}, maxPledgeLookups),
+		pledgeRL: newRateLimiter(now, pledgeRate, pledgeBurst),
+		dlRL:     newRateLimiter(now, dlRate, dlBurst),
+
 		sessions:    newSessions(cfg.Tokens, now),
 		hosts:       newHostMatcher(cfg.Hosts),
 		remoteForms: cfg.RemoteForms,
@@ -315,6 +373,9 @@ func newServer(cfg Config, now func() time.Time) (*server, error) {
 	}
 	langs, err := newLocales(cfg.Language, cfg.TimeZone)
 	if err != nil {
+		return nil, err
+	}
+	if s.public, err = cleanPublicURL(cfg.PublicURL); err != nil {
 		return nil, err
 	}
 	s.langs = langs
@@ -468,6 +529,7 @@ func (s *server) routes() {
 		m.Handle("POST /pools/new", s.handle(s.poolNewSubmit))
 		m.Handle("GET /hub", s.handle(s.hubForm))
 		m.Handle("POST /hub", s.handle(s.hubSubmit))
+		s.hubRoutes(m)
 	}
 	if s.rfqs != nil {
 		m.Handle("GET /rfqs", s.handle(s.rfqList))
@@ -492,6 +554,8 @@ func (s *server) routes() {
 		m.Handle("GET /fragments/recalls", s.handle(s.recallsFragment))
 		m.Handle("GET /recalls/{id}", s.handle(s.recall))
 		m.Handle("GET /fragments/recalls/{id}", s.handle(s.recallFragment))
+		m.Handle("POST /recalls/{id}/ack", s.handle(s.recallAckSubmit))
+		m.Handle("GET /01/{gtin}/10/{lot}", s.handle(s.digitalLinkLot))
 	}
 	if s.demand != nil {
 		m.Handle("GET /demand", s.handle(s.demandIndex))

@@ -37,11 +37,14 @@ type Parser interface {
 }
 
 // Members is what the trace module reads of the member module: who owns a
-// GS1 identifier. PrefixOwner returns the org holding the longest declared
+// GS1 identifier, and who is a hub. PrefixOwner returns the org holding the longest declared
 // GS1 company prefix that begins digits, and that prefix; "" when no
 // declared prefix begins them. Errors: only the store's.
 type Members interface {
 	PrefixOwner(r store.Reader, digits string) (gongxu.OrgID, string, error)
+	// HasRole reports whether a member org holds a role (a recall is
+	// acknowledged by hubs). Errors: only the store's.
+	HasRole(r store.Reader, id gongxu.OrgID, role gongxu.Role) (bool, error)
 }
 
 // Lots is what the trace module reads of the production module's lots, to

@@ -14,6 +14,7 @@ func (m *Module) Routes() []module.Route {
 	return []module.Route{
 		{Type: TypeCapture, New: func() module.Msg { return &MsgCapture{} }, Handle: m.handleCapture},
 		{Type: TypeRecall, New: func() module.Msg { return &MsgRecall{} }, Handle: m.handleRecall},
+		{Type: TypeRecallAck, New: func() module.Msg { return &MsgRecallAck{} }, Handle: m.handleRecallAck},
 	}
 }
 

@@ -11,6 +11,9 @@ import (
 const (
 	TypeCapture = "trace/capture" // a member org: an EPCIS document
 	TypeRecall  = "trace/recall"  // a member org that held or made the lot
+	// TypeRecallAck: a hub that the recall reaches through the goods of a
+	// pool shipped to it, once per recall.
+	TypeRecallAck = "trace/recall_ack"
 )
 
 // Limits.
@@ -76,6 +79,25 @@ func (m *MsgRecall) ValidateBasic() error {
 	}
 	if len(m.Reason) > MaxReason {
 		return invalid("reason is %d bytes, the limit is %d", len(m.Reason), MaxReason)
+	}
+	return nil
+}
+
+// MsgRecallAck is a hub acknowledging a recall: the recall reaches the
+// goods of the pool the factory shipped to it (their lots, or the lots they
+// were made of or received from).
+type MsgRecallAck struct {
+	Recall uint64 `json:"recall"`
+	Pool   uint64 `json:"pool"`
+}
+
+// ValidateBasic implements module.Msg.
+func (m *MsgRecallAck) ValidateBasic() error {
+	if m.Recall == 0 {
+		return invalid("a recall id from 1 is needed")
+	}
+	if m.Pool == 0 {
+		return invalid("a pool id from 1 is needed: the pool whose goods the recall reaches at the hub")
 	}
 	return nil
 }

@@ -41,6 +41,7 @@ import (
 //	share POOL HUB TEXT              the hub's share of the pool, as JSON, contains TEXT
 //	lot ID QTY                       the ledger lot holds QTY milli-units
 //	recall N ORG IDENT               recall N was made by ORG of IDENT
+//	ack N HUB POOL                   HUB acknowledged recall N for POOL at this block
 //	bigdoc SIGNER BYTES KIND TEXT    capture a valid document padded to BYTES: rejected so
 //	manyevents SIGNER N KIND TEXT    capture a document of N events: rejected so (KIND ok: accepted)
 func TestScenarios(t *testing.T) {
@@ -165,6 +166,17 @@ func TestScenarios(t *testing.T) {
 			rs, err := h.Mods.Trace.RecallsFor(h.State, r.Identifier)
 			if err != nil || len(rs) == 0 || rs[len(rs)-1].ID != n {
 				return fmt.Errorf("recalls of %s: %+v, %v", r.Identifier, rs, err)
+			}
+			return nil
+		},
+		"ack": func(h *chaintest.Harness, args []string) error {
+			n, _ := strconv.ParseUint(args[0], 10, 64)
+			a, err := h.Mods.Trace.RecallAck(h.State, n, gongxu.OrgID(args[1]))
+			if err != nil {
+				return err
+			}
+			if strconv.FormatUint(a.Pool, 10) != args[2] || a.Height != h.Height || a.Time != h.Time || a.Tx == "" {
+				return fmt.Errorf("the acknowledgement of recall %d by %s is %+v, want pool %s at height %d", n, args[1], a, args[2], h.Height)
 			}
 			return nil
 		},
