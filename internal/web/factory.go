@@ -384,6 +384,8 @@ type porderData struct {
 	PoolTitle   string
 	PoolStatus  gongxu.PoolStatus
 	Act         *porderActs // the factory's forms (factory_actions_work.go)
+	Stage       *poolStage  // where its pool stands now (nil: no pool)
+	Completed   int64       // when it completed (0: not yet)
 }
 
 // parseID reads a page's numeric id; what names it in the not-found message.
@@ -426,7 +428,16 @@ func (s *server) productionOrder(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		d.PoolTitle, d.PoolStatus = p.Title, p.Status
+		if err == nil {
+			shares, err := s.pools.HubShares(ctx, p.ID)
+			if err != nil {
+				return err
+			}
+			st := stageOf(s.langs.pick(r), p, shares, &o, nil)
+			d.Stage = &st
+		}
 	}
+	d.Completed = orderRow{ProductionOrder: o}.CompletedAt()
 	if d.Act, err = s.porderActions(r, o, d.Work); err != nil {
 		return err
 	}

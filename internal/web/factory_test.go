@@ -306,7 +306,9 @@ func TestPoolProduction(t *testing.T) {
 		`<span class="badge status-completed">completed</span>`, "production order 3 completed")
 	lacks(t, "ready pool", between(t, body, "production"), "badge err\">late")
 	contains(t, "ready pool card", page(t, s, "/pools", http.StatusOK), `<span class="badge status-ready">ready</span>`)
-	contains(t, "ready order", page(t, s, "/production-orders/3", http.StatusOK), `id="order-ready"`)
+	body = page(t, s, "/production-orders/3", http.StatusOK)
+	contains(t, "ready order", body, `id="order-stage">Made: the goods wait to be shipped to the hubs.`, `id="completed-at"`)
+	lacks(t, "ready order", body, `id="plan-reason"`, `id="planned-completion"`)
 
 	// Without Production the pool page has no production section, and there
 	// are no production pages.
