@@ -124,6 +124,9 @@ type factoryData struct {
 	Notice   string       // why no factory, or something to know about the one shown
 	Choices  []gongxu.Org // factories to view
 	Now      int64        // latest block time
+	// DemandCards are the factory's products' forecasts against their open
+	// pools (demand_card.go; nil without demand services).
+	DemandCards []*demandCard
 
 	Orders      []orderRow
 	Negotiating []poRow // sent, or changes proposed
@@ -330,6 +333,9 @@ func (s *server) factory(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if d.Lots, err = s.prod.Lots(ctx, org.ID, listLots); err != nil {
+		return err
+	}
+	if d.DemandCards, err = s.demandCardsOf(r, org.ID); err != nil {
 		return err
 	}
 	return s.render(w, r, "factory", view{Title: "Factory · " + org.Name, Section: "factory", Content: d})

@@ -51,6 +51,9 @@ type hubData struct {
 	Error   string           // why the last submission was refused
 	Deposit *gongxu.TxResult // a deposit that was recorded before the batch was refused
 	Now     int64            // latest block time
+	// DemandCards are the open pools' products' forecasts (demand_card.go;
+	// nil without demand services).
+	DemandCards []*demandCard
 }
 
 // receiptData is the page a hub prints for its walk-in consumer.
@@ -135,6 +138,9 @@ func (s *server) hubForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	if d.Problem == "" {
 		s.offerForm(r, hubGuard, &d.CSRF, &d.Problem, &d.SignIn, "to record walk-in pledges")
+	}
+	if d.DemandCards, err = s.hubDemandCards(r, d.Pools); err != nil {
+		return err
 	}
 	return s.renderStatus(w, r, status, "hub", view{Title: "Record a walk-in pledge", Section: "hub", Content: d})
 }
@@ -286,4 +292,34 @@ func (s *server) sendFailed(err error, typ string) int {
 	}
 	s.log.Error("web: operator send failed", "type", typ, "err", err)
 	return http.StatusInternalServerError
+}
+
+// hubDemandCards are the demand cards of the products of a hub's open pools,
+// at most four, in the pools' order.
+func (s *server) hubDemandCards(r *http.Request, pools []hubPool) ([]*demandCard, error) {
+	var (
+		out  []*demandCard
+		seen = map[gongxu.ProductID]bool{}
+	)
+	for _, p := range pools {
+		if len(out) == 4 {
+			break
+		}
+		id := p.Pool.Product
+		if id == "" || seen[id] {
+			continue
+		}
+		seen[id] = true
+		c, err := s.demandCardFor(r, id)
+		if err != nil {
+			if gongxu.ErrorKind(err) == gongxu.KindNotFound {
+				continue
+			}
+			return nil, err
+		}
+		if c != nil {
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gongxu-network/gongxu"
 	"github.com/gongxu-network/gongxu/internal/testenv/inproc"
 )
 
@@ -45,4 +46,17 @@ func TestChartZoomsOnOpenPool(t *testing.T) {
 			t.Errorf("%+v zoomed to %+v", c, z)
 		}
 	}
+}
+
+// The factory console and the hub page show the demand ahead of their
+// products (the demand card), linking to the demand pages.
+func TestDemandCardsPlaced(t *testing.T) {
+	f := newSite(t)
+	s, _ := demandServer(t, f, gongxu.DemandThresholds{MinContributors: 1, DominanceN: 2, DominancePct: 100})
+	contains(t, "factory console", page(t, s, "/factory?org=acme-textiles", http.StatusOK), `id="demand-cards"`, `href="/demand/`)
+	res, body := serve(t, s, request("GET", "/hub", nil, localAddr, nil))
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("hub page: %d", res.StatusCode)
+	}
+	contains(t, "hub page", body, `id="demand-cards"`, `href="/demand/`)
 }
