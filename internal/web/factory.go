@@ -184,7 +184,7 @@ func (s *server) consoleOrg(r *http.Request) (org gongxu.Org, own bool, notice s
 	}
 	org, err = s.members.Org(ctx, opOrg)
 	if gongxu.ErrorKind(err) == gongxu.KindNotFound {
-		return gongxu.Org{}, false, fmt.Sprintf("This node's operator key belongs to %s, which is not a member organization (any more). Choose a factory to view its console.", opOrg), nil
+		return gongxu.Org{}, false, s.langs.pick(r).T("This node's operator key belongs to %s, which is not a member organization (any more). Choose a factory to view its console.", opOrg), nil
 	} else if err != nil {
 		return org, false, "", err
 	}
@@ -447,7 +447,7 @@ func (s *server) productionOrder(w http.ResponseWriter, r *http.Request) error {
 	if d.Act, err = s.porderActions(r, o, d.Work); err != nil {
 		return err
 	}
-	return s.render(w, r, "porder", view{Title: fmt.Sprintf("Production order %d", o.ID), Section: "factory", Content: d})
+	return s.render(w, r, "porder", view{Title: s.langs.pick(r).T("Production order %d", o.ID), Section: "factory", Content: d})
 }
 
 // publicMessage is the message of a service error written for people (an

@@ -229,7 +229,7 @@ func (s *server) hubSubmit(w http.ResponseWriter, r *http.Request) error {
 			return again(http.StatusUnprocessableEntity, "The network refused the deposit of %s: %s. Nothing was recorded.", money(escrow, p.Currency), rejection(res))
 		}
 		rc.Deposit = &res
-		s.sessions.done(sess, tok, fmt.Sprintf("Its cash deposit was recorded in transaction %s.", res.Hash))
+		s.sessions.done(sess, tok, s.langs.pick(r).T("Its cash deposit was recorded in transaction %s.", res.Hash))
 	}
 	res, err := s.operator(r).Send(r.Context(), gongxu.TypePoolBatch, gongxu.BatchBody{Pool: p.ID, Leaves: []gongxu.PoolLeaf{rc.Leaf}})
 	if err != nil || res.Code != 0 {
@@ -237,7 +237,7 @@ func (s *server) hubSubmit(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			d.Error, status = sendError(err), s.sendFailed(err, gongxu.TypePoolBatch)
 		} else {
-			d.Error = fmt.Sprintf("The network refused the pledge: %s.", rejection(res))
+			d.Error = s.langs.pick(r).T("The network refused the pledge: %s.", rejection(res))
 		}
 		if rc.Deposit != nil {
 			d.Deposit = rc.Deposit
@@ -246,7 +246,7 @@ func (s *server) hubSubmit(w http.ResponseWriter, r *http.Request) error {
 		return s.renderStatus(w, r, status, "hub", view{Title: "Record a walk-in pledge", Section: "hub", Content: d})
 	}
 	rc.Batch = res
-	s.sessions.done(sess, tok, fmt.Sprintf("It was recorded: the pledge is in transaction %s.", res.Hash))
+	s.sessions.done(sess, tok, s.langs.pick(r).T("It was recorded: the pledge is in transaction %s.", res.Hash))
 	rc.ReceiptURL = "/v1/batches/" + url.PathEscape(res.Hash) + "/receipts/0"
 	rc.QR, rc.Code, rc.PledgeURL = s.receiptQR(r, receiptKey{Tx: res.Hash, Index: 0, Secret: secret})
 	names, err := s.variantNames(r.Context(), p)
