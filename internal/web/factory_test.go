@@ -229,7 +229,7 @@ func TestProductionOrderPage(t *testing.T) {
 		`<a href="/pools/4">pool #4 Linen shirt</a>`, `<a href="/factory?org=acme-textiles">factory console</a>`,
 		`<dd id="produced">0</dd>`, "20 Jan 2026 12:00 UTC</time> <span class=\"badge err\">late</span>",
 		`<dd id="plan-reason">linen fabric from Blue River Cotton promised for the 16th, a day late</dd>`,
-		"from pool 4", "work order 3 started", "planned completion 1768910400000: linen fabric from Blue River Cotton promised for the 16th",
+		"from pool 4", "work order 3 started", "planned completion 20 Jan 2026 12:00 UTC: linen fabric from Blue River Cotton promised for the 16th",
 		"<td>#3</td>", `<td class="num">20</td>`, `<td class="num">0.5</td>`,
 		`<a class="lot" href="/p/acme-textiles/blue-river-cotton/lf-0101"><code>acme-textiles/blue-river-cotton/lf-0101</code></a> 50`,
 		"No lots made yet.")
