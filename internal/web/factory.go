@@ -270,6 +270,15 @@ func (s *server) factory(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.render(w, r, "factory", view{Title: "Factory", Section: "factory", Content: d})
 	}
+	all, err := s.factories(ctx)
+	if err != nil {
+		return err
+	}
+	for _, o := range all {
+		if o.ID != org.ID {
+			d.Choices = append(d.Choices, o) // the other factories, to switch to
+		}
+	}
 	names, err := s.orgNames(ctx)
 	if err != nil {
 		return err
