@@ -27,7 +27,28 @@ type ForecastRequest struct {
 	// Reader is the org whose own hub cells are used in full, as in
 	// DemandFilter.Reader: set by the API for the node's operator org only.
 	Reader OrgID
+
+	// Factory, with Product "", asks for the hierarchy of a factory's
+	// demand summed over its products (a product belongs to the factory of
+	// its id): the factory's total and its demand at each hub, reconciled
+	// (factory → hub). Series of this kind have Product "" and Level set.
+	Factory OrgID
+	// Network, with Product and Factory "", asks for the whole network's
+	// hierarchy: the network's total, each factory's total and each
+	// factory's demand at each hub, reconciled (network → factory → hub).
+	Network bool
+	// Money forecasts the measure's money (minor units of each series'
+	// currency) instead of its units.
+	Money bool
 }
+
+// The levels of the series of a factory's or the network's hierarchy
+// (ForecastSeries.Level; "" for a product's series).
+const (
+	ForecastLevelNetwork = "network" // the network's total over factories and hubs
+	ForecastLevelFactory = "factory" // a factory's total over its products and hubs
+	ForecastLevelHub     = "hub"     // a factory's demand at one hub, over its products
+)
 
 // ForecastStep is the forecast of one week ahead.
 type ForecastStep struct {
@@ -57,10 +78,19 @@ type ForecastSeries struct {
 	Reconciled bool           `json:"reconciled,omitempty"` // adjusted to add up with the hierarchy
 	Note       string         `json:"note,omitempty"`
 	Steps      []ForecastStep `json:"steps"`
+
+	// Level and Factory place a series of a factory's or the network's
+	// hierarchy (Product ""): ForecastLevelNetwork (Factory ""),
+	// ForecastLevelFactory or ForecastLevelHub. Both "" for a product's
+	// series.
+	Level   string `json:"level,omitempty"`
+	Factory OrgID  `json:"factory,omitempty"`
 }
 
 // ForecastReport is the answer to a forecast request: the series in
-// (variant, currency, hub) order, each total over hubs before its hubs.
+// (variant, currency, hub) order, each total over hubs before its hubs; for
+// a factory or the network, in (currency, factory, hub) order, the
+// network's total first, each factory's total before its hubs.
 type ForecastReport struct {
 	Product        ProductID        `json:"product"`
 	Measure        DemandMeasure    `json:"measure"`
@@ -70,6 +100,14 @@ type ForecastReport struct {
 	Thresholds     DemandThresholds `json:"thresholds"`
 	Reader         OrgID            `json:"reader,omitempty"`
 	Series         []ForecastSeries `json:"series"`
+
+	Factory OrgID `json:"factory,omitempty"` // the request's Factory
+	Network bool  `json:"network,omitempty"` // the request's Network
+	// Money: the forecasts are of money, in minor units of each series'
+	// currency, not of units.
+	Money bool `json:"money,omitempty"`
+	// Intervals says how reconciled series' intervals were found.
+	Intervals string `json:"intervals,omitempty"`
 }
 
 // ForecastService forecasts the demand a reader may see.
