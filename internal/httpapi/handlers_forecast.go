@@ -8,13 +8,15 @@ import (
 	gongxu "github.com/gongxu-network/gongxu"
 )
 
-// GET /v1/forecast: forecasts of a product's weekly demand, from the cells
-// the reader may see (issue 13). The reader is decided as for GET
+// GET /v1/forecast: forecasts of a product's weekly demand, or of the sums
+// over a factory's products (factory=ORG) or the whole network's
+// (network=true), in units or money (money=true), from the cells the
+// reader may see (issue 13). The reader is decided as for GET
 // /v1/demand (demandReader): anonymous without Authorization, the node's
 // operator org with this node's API token, 401 for a token not valid.
 
 // forecastQuery are the query parameters of GET /v1/forecast.
-var forecastQuery = []string{"product", "hub", "variant", "measure", "horizon"}
+var forecastQuery = []string{"product", "factory", "network", "hub", "variant", "measure", "horizon", "money"}
 
 func (s *server) forecast(w http.ResponseWriter, r *http.Request) error {
 	if s.forecasts == nil {
@@ -27,13 +29,24 @@ func (s *server) forecast(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	f := gongxu.ForecastRequest{Product: gongxu.ProductID(q.Get("product")), Variant: q.Get("variant")}
-	if f.Product == "" {
-		return gongxu.Errorf(gongxu.KindInvalid, "product is required (<factory>/<sku>)")
-	}
-	if err := f.Product.Validate(); err != nil {
+	var err error
+	if f.Factory, err = queryOrg(r, "factory"); err != nil {
 		return err
 	}
-	var err error
+	if f.Network, err = queryBool(r, "network"); err != nil {
+		return err
+	}
+	if f.Money, err = queryBool(r, "money"); err != nil {
+		return err
+	}
+	if f.Product == "" && f.Factory == "" && !f.Network {
+		return gongxu.Errorf(gongxu.KindInvalid, "product is required (<factory>/<sku>), or factory, or network=true")
+	}
+	if f.Product != "" {
+		if err := f.Product.Validate(); err != nil {
+			return err
+		}
+	}
 	if f.Hub, err = queryOrg(r, "hub"); err != nil {
 		return err
 	}
@@ -60,4 +73,16 @@ func (s *server) forecast(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, s.log, http.StatusOK, rep)
 	return nil
+}
+
+// queryBool reads a boolean parameter: "true" or "false", absent is false.
+func queryBool(r *http.Request, name string) (bool, error) {
+	switch v := r.URL.Query().Get(name); v {
+	case "", "false":
+		return false, nil
+	case "true":
+		return true, nil
+	default:
+		return false, gongxu.Errorf(gongxu.KindInvalid, "%s must be true or false; got %q", name, clip(v))
+	}
 }
