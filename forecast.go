@@ -117,3 +117,73 @@ type ForecastService interface {
 	// the DemandService's errors.
 	Forecast(ctx context.Context, r ForecastRequest) (ForecastReport, error)
 }
+
+// Derived demand: the weekly demand for a supplier's input items implied by
+// the forecasts of the products that use them, exploded through the
+// factories' bills of materials (issue 13). It is computed only from what an
+// anonymous reader is shown: each product's total over hubs, never a hub's
+// cell, so a supplier learns nothing a suppressed cell holds.
+
+// DerivedDemandRequest asks for the derived demand of one supplier's items.
+type DerivedDemandRequest struct {
+	Supplier OrgID         // required
+	Measure  DemandMeasure // of the products' demand; "" means MeasurePledged
+	Horizon  int           // weeks ahead; 0 means DefaultForecastHorizon
+}
+
+// DerivedDemandStep is the derived demand of one week, in units of the
+// item (its unit, e.g. metres), with Gaussian 80 % and 95 % intervals that
+// treat the products' forecasts as independent (bounds never below 0).
+type DerivedDemandStep struct {
+	Period   string  `json:"period"`    // the products' demand week, "2026-W52"
+	NeededBy string  `json:"needed_by"` // Period moved back by the item's LeadWeeks
+	Mean     float64 `json:"mean"`
+	Lo80     float64 `json:"lo80"`
+	Hi80     float64 `json:"hi80"`
+	Lo95     float64 `json:"lo95"`
+	Hi95     float64 `json:"hi95"`
+}
+
+// DerivedDemandProduct is one product an item's derived demand comes from.
+type DerivedDemandProduct struct {
+	Product ProductID `json:"product"`
+	QtyPer  float64   `json:"qty_per"` // units of the item per unit of the product, scrap included, over every BOM path
+	// Forecast: the product's total was forecast; false when the reader
+	// may not see it (its demand is then not in the item's steps).
+	Forecast bool `json:"forecast"`
+}
+
+// DerivedDemandItem is the derived demand of one input item of one factory.
+type DerivedDemandItem struct {
+	Factory OrgID  `json:"factory"`
+	Item    ItemID `json:"item"`
+	Unit    string `json:"unit,omitempty"`
+	// Sources say why the supplier counts as its supplier: "purchase_order"
+	// (the factory ordered it from them), "offer" (they offer the item),
+	// "preferred" (the factory's item names them).
+	Sources []string `json:"sources"`
+	// LeadWeeks is the longest making lead time between the products and
+	// the item, in weeks (rounded up): how much earlier it is needed.
+	LeadWeeks int                    `json:"lead_weeks"`
+	Products  []DerivedDemandProduct `json:"products"`
+	Note      string                 `json:"note,omitempty"`
+	Steps     []DerivedDemandStep    `json:"steps"` // empty when no product of it is forecast
+}
+
+// DerivedDemandReport is the answer to a derived-demand request: the items
+// in (factory, item) order.
+type DerivedDemandReport struct {
+	Supplier   OrgID               `json:"supplier"`
+	Measure    DemandMeasure       `json:"measure"`
+	Horizon    int                 `json:"horizon"`
+	Thresholds DemandThresholds    `json:"thresholds"`
+	Items      []DerivedDemandItem `json:"items"`
+}
+
+// DerivedDemandService serves suppliers' derived demand.
+type DerivedDemandService interface {
+	// DerivedDemand returns the derived demand of r.Supplier's items.
+	// Errors: KindInvalid for a bad request (no or a malformed supplier,
+	// a bad measure or horizon); the demand and production services'.
+	DerivedDemand(ctx context.Context, r DerivedDemandRequest) (DerivedDemandReport, error)
+}
