@@ -36,3 +36,21 @@ func (c *Client) Forecast(ctx context.Context, r gongxu.ForecastRequest) (gongxu
 	err := c.doSigning(ctx, http.MethodGet, "/v1/forecast", q, nil, "", &out)
 	return out, err
 }
+
+// DerivedDemand returns the weekly demand for a supplier's items derived
+// from the products' forecasts through the factories' bills of materials
+// (GET /v1/demand/derived). Errors: the API's (KindInvalid for a bad
+// request, KindUnavailable when the node does not serve it).
+func (c *Client) DerivedDemand(ctx context.Context, r gongxu.DerivedDemandRequest) (gongxu.DerivedDemandReport, error) {
+	q := url.Values{}
+	q.Set("supplier", string(r.Supplier))
+	if r.Measure != "" {
+		q.Set("measure", string(r.Measure))
+	}
+	if r.Horizon != 0 {
+		q.Set("horizon", strconv.Itoa(r.Horizon))
+	}
+	var out gongxu.DerivedDemandReport
+	err := c.do(ctx, http.MethodGet, "/v1/demand/derived", q, nil, "", &out)
+	return out, err
+}

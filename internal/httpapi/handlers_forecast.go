@@ -86,3 +86,47 @@ func queryBool(r *http.Request, name string) (bool, error) {
 		return false, gongxu.Errorf(gongxu.KindInvalid, "%s must be true or false; got %q", name, clip(v))
 	}
 }
+
+// GET /v1/demand/derived?supplier=ORG: the weekly demand for a supplier's
+// items derived from the products' forecasts through the factories' bills
+// of materials (issue 13). Anonymous: it is computed from the products'
+// totals an anonymous reader is shown, whoever asks.
+
+// derivedQuery are the query parameters of GET /v1/demand/derived.
+var derivedQuery = []string{"supplier", "measure", "horizon"}
+
+func (s *server) derivedDemand(w http.ResponseWriter, r *http.Request) error {
+	if s.derived == nil {
+		return errNoService("derived demand")
+	}
+	q := r.URL.Query()
+	for k := range q {
+		if !contains(derivedQuery, k) {
+			return gongxu.Errorf(gongxu.KindInvalid, "unknown query parameter %q (want %s)", clip(k), strings.Join(derivedQuery, ", "))
+		}
+	}
+	var f gongxu.DerivedDemandRequest
+	var err error
+	if f.Supplier, err = queryOrg(r, "supplier"); err != nil {
+		return err
+	}
+	if f.Supplier == "" {
+		return gongxu.Errorf(gongxu.KindInvalid, "supplier is required")
+	}
+	if f.Measure, err = queryEnum(r, "measure", gongxu.DemandMeasures); err != nil {
+		return err
+	}
+	if h := q.Get("horizon"); h != "" {
+		n, err := strconv.Atoi(h)
+		if err != nil || n < 1 || n > gongxu.MaxForecastHorizon {
+			return gongxu.Errorf(gongxu.KindInvalid, "horizon must be 1 to %d weeks; got %q", gongxu.MaxForecastHorizon, clip(h))
+		}
+		f.Horizon = n
+	}
+	rep, err := s.derived.DerivedDemand(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, s.log, http.StatusOK, rep)
+	return nil
+}

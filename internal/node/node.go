@@ -143,8 +143,9 @@ func Open(home string, cfg Config, log *slog.Logger) (_ *Node, err error) {
 	if err != nil {
 		return nil, err
 	}
+	forecasts := demandforecast.New(demand)
 	api := httpapi.New(httpapi.Config{Node: readYourWrites{n}, Members: n.read, Txs: n.read, Pools: n.read, RFQs: n.read, Demand: demand,
-		Forecast: demandforecast.New(demand),
+		Forecast: forecasts, Derived: demandforecast.NewDerived(forecasts, n.read),
 		Receipts: receipts{n}, Production: n.read, Plans: plans, Trace: n.read, Operator: op, Tokens: n.tokens,
 		Health: n.health.check, Limits: cfg.HTTP.RateLimits, Registry: reg, Logger: log})
 	pages, err := web.New(web.Config{Node: n.comet, Members: n.read, Txs: n.read, Pools: n.read, RFQs: n.read, Operator: op, Production: n.read, Plans: plans,
