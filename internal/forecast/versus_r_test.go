@@ -254,7 +254,7 @@ func compareHoldout(all []*holdoutSeries) (report, detail string, err error) {
 				st.wins++
 			}
 		}
-		fmt.Fprintf(&det, "%q,%q,%d,%d,%s,%s,%.6g,%.6g,%.6g,%.4g,%.4g\n", s.set, s.name, n, s.h, s.rModel, res.Method, r.mase, g.mase, ge.mase, s.rMS, ms)
+		fmt.Fprintf(&det, "%q,%q,%d,%d,%q,%q,%.6g,%.6g,%.6g,%.4g,%.4g\n", s.set, s.name, n, s.h, s.rModel, res.Method, r.mase, g.mase, ge.mase, s.rMS, ms)
 	}
 	var w strings.Builder
 	w.WriteString("| set | series | MASE gongxu ÷ R (geo. mean) | ETS alone ÷ R | better / same / worse | 80 % gongxu / R | 95 % gongxu / R | ms per series gongxu / R (median) | R ÷ gongxu time (geo. mean) | gongxu's methods |\n")
