@@ -187,3 +187,40 @@ type DerivedDemandService interface {
 	// a bad measure or horizon); the demand and production services'.
 	DerivedDemand(ctx context.Context, r DerivedDemandRequest) (DerivedDemandReport, error)
 }
+
+// A master production schedule on forecast: a factory may accept its
+// products' weekly demand forecasts as planned demand, so that its planner
+// buys long-lead inputs before any pool closes. The planner takes each
+// week's forecast less the production orders already due that week (the
+// forecast they consume) as demand with the reference MPSRefPrefix +
+// "<product>@<week>", which marks it in the plan's pegging: demand planned
+// on forecast, not ordered.
+
+// MPSRefPrefix begins the reference of forecast demand in a plan.
+const MPSRefPrefix = "forecast:"
+
+// MPSLine is one week of a factory's master production schedule.
+type MPSLine struct {
+	Product ProductID `json:"product"`
+	Week    string    `json:"week"` // ISO week, "2026-W12"
+	Due     int64     `json:"due"`  // the week's Monday 00:00 UTC, unix ms
+	Qty     Qty       `json:"qty"`  // milli-units
+}
+
+// MPSPolicy is what a factory accepts as its master production schedule.
+type MPSPolicy struct {
+	Products []ProductID   `json:"products,omitempty"` // none: every product of the factory with demand
+	Weeks    int           `json:"weeks,omitempty"`    // weeks ahead; 0 means DefaultForecastHorizon
+	Measure  DemandMeasure `json:"measure,omitempty"`  // "" means MeasurePledged
+	// Level is the forecast quantity planned: "mean" (the default), "hi80"
+	// or "hi95" (the upper bound of the interval: planning for more than
+	// the expected demand).
+	Level string `json:"level,omitempty"`
+}
+
+// MPSSource gives the master production schedule a factory accepted.
+type MPSSource interface {
+	// MPS returns the factory's schedule, by product then week. Errors:
+	// KindInvalid for a malformed factory or policy; the forecasts'.
+	MPS(ctx context.Context, factory OrgID) ([]MPSLine, error)
+}
