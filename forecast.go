@@ -7,7 +7,9 @@ import "context"
 // (automatic exponential smoothing, an intermittent-demand method or naive
 // as the floor), with 80 % and 95 % prediction intervals, and the hubs'
 // forecasts reconciled to the product's total when every hub series is
-// visible. Forecasts are knowledge derived from the ledger, computed in
+// visible (with reconciled intervals); also the sums over a factory's
+// products and the network's (network → factory → hub), in units or money.
+// Forecasts are knowledge derived from the ledger, computed in
 // floating point; nothing of them is written back.
 
 // Horizons of a demand forecast, in weeks.
@@ -112,9 +114,10 @@ type ForecastReport struct {
 
 // ForecastService forecasts the demand a reader may see.
 type ForecastService interface {
-	// Forecast returns the forecasts of r's product. Errors: KindInvalid
-	// for a bad request (no product, a bad measure or horizon, bad ids);
-	// the DemandService's errors.
+	// Forecast returns the forecasts of r's product, or of r's factory's
+	// or the network's hierarchy. Errors: KindInvalid for a bad request
+	// (none or more than one of product, factory and network, a bad
+	// measure or horizon, bad ids); the DemandService's errors.
 	Forecast(ctx context.Context, r ForecastRequest) (ForecastReport, error)
 }
 
