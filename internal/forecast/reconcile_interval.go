@@ -19,12 +19,11 @@ import (
 // correlation of the series' errors (the bottom series' errors are
 // independent; an aggregate's error is in truth the sum of theirs), so
 // the aggregates' reconciled intervals are those of independent errors.
-// P is found column by column by reconciling the unit vectors (one
-// reconciliation of N steps), O(N²) time and memory on a tree: at most
-// MaxIntervalSeries series.
+// P is found by reconciling the unit vectors, 256 at a time: O(N²) time and
+// O(N) memory on a tree, for at most MaxIntervalSeries series.
 
 // MaxIntervalSeries is the largest hierarchy whose intervals
-// ReconcileIntervals reconciles (P is N × N).
+// ReconcileIntervals reconciles (the time grows with N²).
 const MaxIntervalSeries = 4000
 
 // ReconciledIntervalMethod names the method of ReconcileIntervals, for reports.
@@ -53,30 +52,51 @@ func (h *Hierarchy) ReconcileIntervals(base []Interval, method ReconcileMethod, 
 	if err != nil {
 		return nil, err
 	}
-	unit := make([][]float64, n) // column k: the unit vector e_k
-	for i := range unit {
-		unit[i] = make([]float64, n)
-		unit[i][i] = 1
+	// v[k][t]: base variances; s[i][t] = Σₖ P[i][k]² v[k][t], with P found
+	// a block of columns at a time (P e_k for k in the block), so memory
+	// stays O(N · block).
+	v := make([][]float64, n)
+	for k, b := range base {
+		v[k] = make([]float64, steps)
+		for t := range v[k] {
+			v[k][t] = BaseVariance(b, t)
+		}
 	}
-	P, err := h.Reconcile(unit, method, resid) // P[i][k]
-	if err != nil {
-		return nil, err
+	s := make([][]float64, n)
+	for i := range s {
+		s[i] = make([]float64, steps)
+	}
+	const block = 256
+	unit := make([][]float64, n)
+	for lo := 0; lo < n; lo += block {
+		w := min(block, n-lo)
+		for i := range unit {
+			unit[i] = make([]float64, w)
+			if i >= lo && i < lo+w {
+				unit[i][i-lo] = 1
+			}
+		}
+		P, err := h.Reconcile(unit, method, resid) // P[i][c] = (S G)[i][lo+c]
+		if err != nil {
+			return nil, err
+		}
+		for i, row := range P {
+			for c, p := range row {
+				if p == 0 {
+					continue
+				}
+				pp := p * p
+				for t, vk := range v[lo+c] {
+					s[i][t] += pp * vk
+				}
+			}
+		}
 	}
 	out := make([]Interval, n)
 	for i := range out {
 		out[i] = newInterval(steps)
-	}
-	for t := 0; t < steps; t++ {
-		v := make([]float64, n)
-		for k, b := range base {
-			v[k] = BaseVariance(b, t)
-		}
-		for i := range out {
-			s := 0.0
-			for k, p := range P[i] {
-				s += p * p * v[k]
-			}
-			out[i].normal(t, rec[i][t], s)
+		for t := 0; t < steps; t++ {
+			out[i].normal(t, rec[i][t], s[i][t])
 		}
 	}
 	for i := range out {
