@@ -98,7 +98,7 @@ func (s *server) hubState(r *http.Request, form hubForm) (hubData, error) {
 		if len(p.Hubs) > 0 && !slices.Contains(p.Hubs, org.ID) || d.Now > 0 && p.Deadline <= d.Now {
 			continue
 		}
-		names, err := s.variantNames(ctx, p)
+		names, _, err := s.variantNames(ctx, p)
 		if err != nil {
 			return d, err
 		}
@@ -249,7 +249,7 @@ func (s *server) hubSubmit(w http.ResponseWriter, r *http.Request) error {
 	s.sessions.done(sess, tok, s.langs.pick(r).T("It was recorded: the pledge is in transaction %s.", res.Hash))
 	rc.ReceiptURL = "/v1/batches/" + url.PathEscape(res.Hash) + "/receipts/0"
 	rc.QR, rc.Code, rc.PledgeURL = s.receiptQR(r, receiptKey{Tx: res.Hash, Index: 0, Secret: secret})
-	names, err := s.variantNames(r.Context(), p)
+	names, _, err := s.variantNames(r.Context(), p)
 	if err != nil {
 		s.log.Warn("web: variant names", "pool", p.ID, "err", err)
 	}

@@ -202,7 +202,7 @@ func (s *server) pledge(r *http.Request, k receiptKey) (pledgeData, int, error) 
 	d.Code = receiptCode(k)
 	d.Pledge = gongxu.PledgeURN(rc.Tx, rc.Index)
 	d.Hub = gongxu.Org{ID: rc.Hub, Name: s.orgName(rc.Hub)}
-	if names, err := s.variantNames(ctx, p); err == nil {
+	if names, _, err := s.variantNames(ctx, p); err == nil {
 		d.Variant = variantLabel(names, rc.Leaf.Variant)
 	}
 	// The proof: the root must be the one the ledger's batch record holds.

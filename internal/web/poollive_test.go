@@ -68,3 +68,24 @@ func TestDemandCardsPlaced(t *testing.T) {
 	}
 	contains(t, "hub page", body, `id="demand-cards"`, `href="/demand/`)
 }
+
+// A product's picture is drawn here, the same on every node, named for
+// screen readers; its description is on the pool page.
+func TestProductTile(t *testing.T) {
+	a, b := string(ProductTile("acme/jacket", "Merino wool jacket", 72)), string(ProductTile("acme/jacket", "Merino wool jacket", 72))
+	if a != b || !strings.Contains(a, `aria-label="Merino wool jacket"`) || !strings.Contains(a, ">MW</text>") {
+		t.Fatalf("tile: %s", a)
+	}
+	if c := string(ProductTile("acme/scarf", "Merino wool jacket", 72)); c == a { // hues are 1 in 360: these two differ
+		t.Error("two products, one colour")
+	}
+	svgRects(t, a)
+	for name, want := range map[string]string{"羊毛夹克": "羊", "": "?", "<b>x</b> y": "BY", "t-shirt": "TS", "9 to 5": "9T"} {
+		if got := tileInitials(name); got != want {
+			t.Errorf("tileInitials(%q) = %q, want %q", name, got, want)
+		}
+	}
+	f := newSite(t)
+	s, _ := newTestServer(t, f)
+	contains(t, "pool page", page(t, s, "/pools/5", http.StatusOK), `<svg class="product-tile"`)
+}

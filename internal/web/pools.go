@@ -205,10 +205,11 @@ type poolData struct {
 	ShareSum  gongxu.Units
 	BatchLeaf int64
 	Stage     poolStage
+	Tile      template.HTML     // the product's picture
+	About     string            // the product's description ("" when none)
 	ShareURL  string            // the pool page's public address, to pass on
 	ShareQR   template.HTML     // its QR code ("" when it does not fit one)
 	Money     *gongxu.PoolMoney // nil: the node adds up no pool money
-	Refresh   bool              // the page reloads its live part (an open pool)
 }
 
 func parsePoolID(raw string) (uint64, error) {
@@ -234,21 +235,22 @@ func (s *server) poolByID(ctx context.Context, raw string) (gongxu.Pool, error) 
 
 // variantNames maps a pool's variant ids to their names in the catalog; a
 // pool awarded from a request for quote has ids only.
-func (s *server) variantNames(ctx context.Context, p gongxu.Pool) (map[string]string, error) {
+// It returns the product too (zero for none).
+func (s *server) variantNames(ctx context.Context, p gongxu.Pool) (map[string]string, gongxu.Product, error) {
 	names := map[string]string{}
 	if p.Product == "" {
-		return names, nil
+		return names, gongxu.Product{}, nil
 	}
 	prod, err := s.pools.Product(ctx, p.Product)
 	if gongxu.ErrorKind(err) == gongxu.KindNotFound {
-		return names, nil
+		return names, gongxu.Product{}, nil
 	} else if err != nil {
-		return nil, err
+		return nil, gongxu.Product{}, err
 	}
 	for _, v := range prod.Variants {
 		names[v.ID] = v.Name
 	}
-	return names, nil
+	return names, prod, nil
 }
 
 // variantLabel is "M / navy (m-navy)", or the id alone when it has no name.
@@ -303,7 +305,7 @@ func (s *server) poolView(r *http.Request) (poolData, error) {
 	if err != nil {
 		return poolData{}, err
 	}
-	vnames, err := s.variantNames(ctx, p)
+	vnames, prod, err := s.variantNames(ctx, p)
 	if err != nil {
 		return poolData{}, err
 	}
@@ -352,6 +354,7 @@ func (s *server) poolView(r *http.Request) (poolData, error) {
 		order = &d.Order.ProductionOrder
 	}
 	d.Stage = stageOf(s.langs.pick(r), p, shares, order, d.Money)
+	d.Tile, d.About = ProductTile(string(cmp.Or(p.Product, gongxu.ProductID(p.Title))), p.Title, 72), prod.Description
 	if p.Status == gongxu.PoolOpen {
 		d.ShareURL = s.publicURL(r, poolPath(p.ID))
 		if q, err := EncodeQR([]byte(d.ShareURL)); err == nil {
