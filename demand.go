@@ -60,7 +60,9 @@ const DemandVariantUnknown = "?"
 // DemandThresholds are the privacy thresholds of shared demand cells. A cell
 // is shown to a reader other than its hub only when it has at least
 // MinContributors distinct contributors (a pledge's payer: the hub for its
-// batches, the consumer's key for a direct pledge) and its DominanceN
+// batches, the consumer's key for a direct pledge; a week of a hub's
+// recorded past sales, SalesHistory, counts its consumers as that many
+// anonymous contributors with equal shares) and its DominanceN
 // largest contributors hold at most DominancePct % of each of its measures.
 // Cells that would let a reader recover a suppressed one by subtraction are
 // suppressed too. The network sets them by governance (Params.Demand); a
@@ -141,7 +143,7 @@ type DemandCell struct {
 	Suppressed bool      `json:"suppressed,omitempty"`
 	Own        bool      `json:"own,omitempty"` // the reader's own hub cell, shown in full
 
-	Contributors int64        `json:"contributors,omitempty"` // distinct payers
+	Contributors int64        `json:"contributors,omitempty"` // distinct payers, and recorded history's consumers
 	Consumers    int64        `json:"consumers,omitempty"`    // pledges made: batch leaves and direct pledges
 	Pledged      *DemandValue `json:"pledged,omitempty"`
 	Captured     *DemandValue `json:"captured,omitempty"`

@@ -55,6 +55,7 @@ const (
 	EventPledge = "pool.pledge" // pool, id, json (Pledge)
 	EventBatch  = "pool.batch"  // pool, hub, tx, json (Batch): only in the tx it names
 	EventPickup = "pool.pickup" // pool, hub, pledge, json (Pickup): only in the tx it names
+	// EventHistory ("pool.history", a hub's recorded past sales) is in event_history.go.
 
 	EventRFQ = "rfq.rfq" // rfq, status, json (RFQ)
 	EventBid = "rfq.bid" // rfq, bidder, status (sealed, revealed), json (Bid)[, note]

@@ -24,6 +24,7 @@ func FuzzMessages(f *testing.F) {
 		`{"document":{"type":"ObjectEvent","eventTime":"2026-01-01T00:00:00Z","eventTimeZoneOffset":"+00:00","action":"OBSERVE","epcList":["urn:epc:id:sgtin:0614141.107346.1"]}}`,
 		`{"lot":"factory-a/fab-001","reason":"mould"}`, `{"kind":"set_param","title":"t","param":"max_org_keys","value":3}`,
 		`{"amount":100,"currency":"CNY","ref":"x"}`, `{"sku":"a","name":"b","variants":[{"id":"m","name":"M"}]}`,
+		`{"product":"factory-a/jacket","currency":"CNY","weeks":[{"week":"2025-W50","units":5,"money":100,"consumers":2}]}`,
 	}
 	for i := range types {
 		for _, s := range seeds {

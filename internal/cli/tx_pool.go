@@ -13,7 +13,7 @@ import (
 
 // newTxPoolCmd builds "gongxu tx pool": demand pools.
 func newTxPoolCmd(env *Env, o *txOptions) *cobra.Command {
-	return newGroup("pool", "Demand pools: open, pledge, batch, produce, ship, deliver, pick up",
+	return newGroup("pool", "Demand pools: open, pledge, batch, produce, ship, deliver, pick up; a hub's past sales",
 		newTxPoolOpenCmd(env, o),
 		newTxPoolCancelCmd(env, o),
 		newTxPoolPledgeCmd(env, o),
@@ -24,6 +24,7 @@ func newTxPoolCmd(env *Env, o *txOptions) *cobra.Command {
 		newTxPoolShipCmd(env, o),
 		newTxPoolConfirmDeliveryCmd(env, o),
 		newTxPoolPickupCmd(env, o),
+		newTxPoolHistoryCmd(env, o),
 	)
 }
 

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gongxu-network/gongxu"
 	"github.com/gongxu-network/gongxu/internal/comet"
 	"github.com/gongxu-network/gongxu/internal/testenv"
 	"github.com/gongxu-network/gongxu/internal/token"
@@ -222,5 +223,25 @@ func TestUpDemoStory(t *testing.T) {
 			t.Fatalf("read model after the story:\npool 1 %s\npool 2 %s\nshares %s", jacket, tee, shares)
 		}
 		time.Sleep(500 * time.Millisecond)
+	}
+	// The hubs' recorded past sales give the demand pages of a first run a
+	// forecast and a suggested pool, to an anonymous reader.
+	for _, p := range []string{"acme-apparel/rain-jacket", "sunrise-garments/merino-tee"} {
+		var fc gongxu.ForecastReport
+		if err := json.Unmarshal([]byte(get("/v1/forecast?product="+p)), &fc); err != nil {
+			t.Fatal(err)
+		}
+		methods := 0
+		for _, s := range fc.Series {
+			if s.Hub == "" && s.Method != "" && s.Weeks >= 12 {
+				methods++
+			}
+		}
+		if methods == 0 {
+			t.Errorf("%s: no total series forecast from the history: %+v", p, fc.Series)
+		}
+		if page := get("/demand/" + p); !strings.Contains(page, `id="suggest-link" href="/pools/new?`) {
+			t.Errorf("%s: the demand page suggests no pool:\n%s", p, page)
+		}
 	}
 }

@@ -55,6 +55,10 @@ type Options struct {
 //     every pledge at its deadline; and a scarf pool that stays open for a
 //     week, so the pools page always shows a group filling up.
 //
+// Before the pools open, each hub records HistoryWeeks of its past weekly
+// sales of the jacket (each variant) and the T-shirt (pool/history), so the
+// demand pages show series, forecasts and a suggested pool on the first run.
+//
 // Each step is skipped when it was done on an earlier run. Run logs each
 // step on log, and returns once the story is told (or with the context's
 // error).
@@ -150,7 +154,6 @@ func Run(ctx context.Context, n *node.Node, log *slog.Logger, o Options) error {
 			return err
 		}
 	}
-	// 3. Pools, deadlines in block time.
 	st, err := n.Status(ctx)
 	if err != nil {
 		return err
@@ -160,6 +163,13 @@ func Run(ctx context.Context, n *node.Node, log *slog.Logger, o Options) error {
 		return gongxu.Wrap(err, "block time")
 	}
 	t0 := bt.UnixMilli()
+	// The hubs' past sales, so the demand pages have series, forecasts and
+	// a suggested pool on the first run.
+	if err := salesHistory(n, must, t0); err != nil {
+		return err
+	}
+	log.Info(fmt.Sprintf("demo: the hubs recorded %d weeks of their past sales of the jacket and the T-shirt", HistoryWeeks))
+	// 3. Pools, deadlines in block time.
 	jacket := pool.MsgOpen{Product: "acme-apparel/rain-jacket", Currency: "CNY", CasePack: 1, MOQ: 60, Cap: 300,
 		Tiers:    []gongxu.Tier{{MinQty: 1, UnitPrice: 12900}, {MinQty: 60, UnitPrice: 10900}, {MinQty: 120, UnitPrice: 9900}},
 		Deadline: t0 + o.Close.Milliseconds(), LockMs: o.Close.Milliseconds() / 6, Terms: "Made in the 21 days after the pool closes; pickup at your hub."}

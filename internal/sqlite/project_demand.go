@@ -22,13 +22,17 @@ import (
 //	pool.pool     open → succeeded: every open position captured at the
 //	              final price; open → failed: every open position refunded
 //	pool.pickup   picked up, at the final price
+//	pool.history  a hub's recorded past weeks (migrations/0009): each week
+//	              pledged, captured and picked up on its Monday, pool 0,
+//	              contributor history:<hub>, standing for its consumers as
+//	              anonymous contributors (column anon)
 //
 // Amounts follow the module: escrow is units × first-tier price, a charge
 // units × final price.
 
 // demandStmts are the statements and caches of the demand projection.
 type demandStmts struct {
-	dFact, dOpen, dOpenOf, dOpenDel, dPoolJSON, dShareJSON, dPledgeJSON *sql.Stmt
+	dFact, dHist, dOpen, dOpenOf, dOpenDel, dPoolJSON, dShareJSON, dPledgeJSON *sql.Stmt
 
 	dPools  map[uint64]*demandPool
 	dShares map[string][]gongxu.VariantQty // by pool "\x00" hub: the last share's variants
@@ -64,6 +68,14 @@ func (s *demandStmts) defs() []stmtDef {
 			refunded_units = refunded_units + excluded.refunded_units, refunded_money = refunded_money + excluded.refunded_money,
 			picked_units = picked_units + excluded.picked_units, picked_money = picked_money + excluded.picked_money,
 			consumers = consumers + excluded.consumers`},
+		{&s.dHist, `INSERT INTO demand_facts (product, variant, hub, day, pool, contributor, currency,
+			pledged_units, pledged_money, captured_units, captured_money, picked_units, picked_money, consumers, anon)
+			VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (product, variant, hub, day, pool, contributor) DO UPDATE SET
+			pledged_units = pledged_units + excluded.pledged_units, pledged_money = pledged_money + excluded.pledged_money,
+			captured_units = captured_units + excluded.captured_units, captured_money = captured_money + excluded.captured_money,
+			picked_units = picked_units + excluded.picked_units, picked_money = picked_money + excluded.picked_money,
+			consumers = consumers + excluded.consumers, anon = anon + excluded.anon`},
 		{&s.dOpen, `INSERT INTO demand_open (pool, hub, variant, contributor, units, money) VALUES (?, ?, ?, ?, ?, ?)
 			ON CONFLICT (pool, hub, variant, contributor) DO UPDATE SET units = units + excluded.units, money = money + excluded.money`},
 		{&s.dOpenOf, `SELECT hub, variant, contributor, units, money FROM demand_open WHERE pool = ? ORDER BY hub, variant, contributor`},
@@ -102,6 +114,40 @@ func (p *projector) demand(ev *gongxu.Event) error {
 		return p.demandShare(ev)
 	case gongxu.EventPickup:
 		return p.demandPickup(ev)
+	case gongxu.EventHistory:
+		return p.demandHistory(ev)
+	}
+	return nil
+}
+
+// HistoryContributor is the contributor of a hub's recorded past sales in
+// the demand facts; each row stands for its week's consumers (column anon).
+func HistoryContributor(hub gongxu.OrgID) string { return "history:" + string(hub) }
+
+// demandHistory records a hub's past weeks: each week's units and money
+// pledged, captured and picked up on its Monday, its consumers as as many
+// anonymous contributors. The module checked every week; a malformed event
+// fails the block here, as the other projections do.
+func (p *projector) demandHistory(ev *gongxu.Event) error {
+	var h gongxu.SalesHistory
+	if err := decode(ev, &h); err != nil {
+		return err
+	}
+	if err := h.Hub.Validate(); err != nil {
+		return err
+	}
+	for _, w := range h.Weeks {
+		day, err := gongxu.ParseISOWeek(w.Week)
+		if err != nil {
+			return err
+		}
+		if w.Units < 1 || w.Money < 0 || w.Consumers < 1 {
+			return gongxu.Errorf(gongxu.KindInvalid, "history of %s, week %s: units %d, money %d, consumers %d", h.Hub, w.Week, w.Units, w.Money, w.Consumers)
+		}
+		if _, err := p.dHist.ExecContext(p.ctx, string(h.Product), h.Variant, string(h.Hub), day, HistoryContributor(h.Hub), h.Currency,
+			int64(w.Units), int64(w.Money), int64(w.Units), int64(w.Money), int64(w.Units), int64(w.Money), w.Consumers, w.Consumers); err != nil {
+			return gongxu.Wrap(err, "demand: history of %s", h.Hub)
+		}
 	}
 	return nil
 }

@@ -84,8 +84,22 @@ type dCell struct {
 	sum        [nMeasures]int64
 	consumers  int64
 	by         map[string]*[nMeasures]int64
+	anon       []dAnon // rows of anonymous contributors (hubs' recorded history)
+	anonN      int64   // their number
 	suppressed bool
 }
+
+// dAnon is a fact row that stands for n anonymous contributors, each holding
+// an equal share of its measures (a hub's recorded week of past sales).
+type dAnon struct {
+	n int64
+	v [nMeasures]int64
+}
+
+// contributors is the cell's number of distinct contributors: the
+// identified ones and the anonymous ones of recorded history (each week's
+// consumers counted as distinct from another week's).
+func (c *dCell) contributors() int64 { return int64(len(c.by)) + c.anonN }
 
 // dRelation is an additive relation: total = Σ parts.
 type dRelation struct {
@@ -152,7 +166,7 @@ func (d *Demand) Demand(ctx context.Context, f gongxu.DemandFilter) (gongxu.Dema
 			rep.Cells = append(rep.Cells, out)
 			continue
 		}
-		out.Contributors, out.Consumers = int64(len(c.by)), c.consumers
+		out.Contributors, out.Consumers = c.contributors(), c.consumers
 		for i, m := range gongxu.DemandMeasures {
 			if f.Measure != "" && f.Measure != m {
 				continue
@@ -178,7 +192,7 @@ func (d *Demand) Demand(ctx context.Context, f gongxu.DemandFilter) (gongxu.Dema
 // every period, suppressed as the thresholds say, in report order.
 func (d *Demand) grid(ctx context.Context, product gongxu.ProductID) ([]*dCell, error) {
 	q := `SELECT product, variant, hub, day, contributor, currency, pledged_units, pledged_money, captured_units, captured_money,
-		refunded_units, refunded_money, picked_units, picked_money, consumers FROM demand_facts`
+		refunded_units, refunded_money, picked_units, picked_money, consumers, anon FROM demand_facts`
 	var args []any
 	if product != "" {
 		q += ` WHERE product = ?`
@@ -193,10 +207,10 @@ func (d *Demand) grid(ctx context.Context, product gongxu.ProductID) ([]*dCell, 
 	for rows.Next() {
 		var (
 			prod, variant, hub, who, cur string
-			day, consumers               int64
+			day, consumers, anon         int64
 			v                            [nMeasures]int64
 		)
-		if err := rows.Scan(&prod, &variant, &hub, &day, &who, &cur, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &consumers); err != nil {
+		if err := rows.Scan(&prod, &variant, &hub, &day, &who, &cur, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &consumers, &anon); err != nil {
 			return nil, gongxu.Wrap(err, "read model: demand facts")
 		}
 		for _, h := range []string{hub, ""} {
@@ -207,6 +221,15 @@ func (d *Demand) grid(ctx context.Context, product gongxu.ProductID) ([]*dCell, 
 				if c == nil {
 					c = &dCell{key: k, start: start, end: end, by: map[string]*[nMeasures]int64{}}
 					cells[k] = c
+				}
+				if anon > 0 {
+					c.anon = append(c.anon, dAnon{anon, v})
+					c.anonN += anon
+					for i := range v {
+						c.sum[i] += v[i]
+					}
+					c.consumers += consumers
+					continue
 				}
 				w := c.by[who]
 				if w == nil {
@@ -250,10 +273,10 @@ func cmpStrings(pairs ...string) int {
 // passes applies the primary rule: at least k contributors, and on every
 // measure the n largest contributors hold at most k % of it.
 func (d *Demand) passes(c *dCell) bool {
-	if len(c.by) < d.th.MinContributors {
+	if c.contributors() < int64(d.th.MinContributors) {
 		return false
 	}
-	vals := make([]int64, 0, len(c.by))
+	vals := make([]int64, 0, len(c.by)+len(c.anon)*d.th.DominanceN)
 	for i := range nMeasures {
 		if c.sum[i] <= 0 {
 			continue
@@ -261,6 +284,18 @@ func (d *Demand) passes(c *dCell) bool {
 		vals = vals[:0]
 		for _, w := range c.by {
 			vals = append(vals, w[i])
+		}
+		// An anonymous row's n equal shares: v/n each, the remainder one
+		// more to the first ones; only the largest DominanceN can count.
+		for _, a := range c.anon {
+			q, r := a.v[i]/a.n, a.v[i]%a.n
+			for j := int64(0); j < a.n && j < int64(d.th.DominanceN); j++ {
+				if j < r {
+					vals = append(vals, q+1)
+				} else {
+					vals = append(vals, q)
+				}
+			}
 		}
 		slices.SortFunc(vals, func(a, b int64) int { return cmpInt(b, a) })
 		var top int64

@@ -194,7 +194,9 @@ func pickSeries(series []gongxu.ForecastSeries, currency string) (parts []*gongx
 	var variants []string
 	for i := range series {
 		fs := &series[i]
-		if fs.Currency != currency {
+		// Pledges never have the unknown variant: only pickups of a hub's
+		// leaves do. A withheld series of it hides no pledges.
+		if fs.Currency != currency || fs.Variant == gongxu.DemandVariantUnknown && len(fs.Steps) == 0 {
 			continue
 		}
 		g := groups[fs.Variant]

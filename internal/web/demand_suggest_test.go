@@ -49,6 +49,20 @@ func TestSuggestPoolFromHubs(t *testing.T) {
 	}
 }
 
+// The unknown variant holds only pickups of hub leaves, never pledges: a
+// withheld series of it does not withhold the suggestion (the demo's first
+// run: one hub's pickups, the variants' history recorded by the hubs).
+func TestSuggestPoolUnknownVariantWithheld(t *testing.T) {
+	got := suggestPool(suggestInput{Weeks: 2, Series: []gongxu.ForecastSeries{
+		series("m-navy", "", steps(8, 30, 5)),
+		series(gongxu.DemandVariantUnknown, "", nil),
+		series(gongxu.DemandVariantUnknown, "hilltown-hub", nil),
+	}})
+	if !got.OK || len(got.Parts) != 1 || got.Parts[0].Variant != "m-navy" {
+		t.Fatalf("%+v", got)
+	}
+}
+
 func TestSuggestPoolNoSuggestion(t *testing.T) {
 	hidden := series("m-navy", "lakeside-corner", nil)
 	hidden.Note = "not forecast: suppressed"
@@ -65,6 +79,8 @@ func TestSuggestPoolNoSuggestion(t *testing.T) {
 			hiddenTotal}}, noteHidden},
 		{"other currency", suggestInput{Weeks: 2, Currency: "EUR", Series: []gongxu.ForecastSeries{series("m-navy", "", steps(8, 9, 1))}}, noteNoCurrency},
 		{"no demand", suggestInput{Weeks: 2, Series: []gongxu.ForecastSeries{series("m-navy", "", steps(8, 0, 0))}}, noteNoDemand},
+		{"only the unknown variant, withheld", suggestInput{Weeks: 2, Series: []gongxu.ForecastSeries{
+			series(gongxu.DemandVariantUnknown, "", nil)}}, noteNoCurrency},
 	} {
 		got := suggestPool(c.in)
 		if got.OK || got.MOQ != 0 || got.Cap != 0 || len(got.Tiers) != 0 || !slices.Contains(got.Notes, c.note) {

@@ -68,8 +68,9 @@
 //     record, and, in the consumer's copy only, the secret.
 //
 // Messages: pool/open, pool/cancel, pool/start_production, pool/ship (the
-// factory); pool/batch, pool/hub_reduce, pool/confirm_delivery, pool/pickup
-// (a hub); pool/pledge and pool/reduce (any key: open routes). The rfq
+// factory); pool/batch, pool/hub_reduce, pool/confirm_delivery, pool/pickup,
+// pool/history (a hub: its own past weekly sales of a product, each week
+// once, history.go); pool/pledge and pool/reduce (any key: open routes). The rfq
 // module opens awarded pools through OpenAwarded. New takes every
 // dependency: members, catalog, settle, the goods side (Goods: production
 // and trace) and Production, which opens a succeeded pool's production
@@ -80,12 +81,14 @@
 // Events: pool.pool (pool, status, json: the whole Pool) on every change of
 // a pool, pool.share (pool, hub, json: HubShare), pool.pledge (pool, id,
 // json: Pledge), pool.batch (pool, hub, tx, json: Batch), pool.pickup
-// (pool, hub, pledge, json: Pickup). The read model
+// (pool, hub, pledge, json: Pickup), pool.history (hub, product, json:
+// SalesHistory). The read model
 // projects them as snapshots. Money moves as settle.move events.
 //
 // State keys, under "pool/": seq, p/<id>, meta/<id>, due/<deadline>/<id>,
 // share/<id>/<hub>, hb/<id>/<hub> (a hub's batched quantities),
 // vq/<id>/<variant>, payer/<id>/<account> (escrow per payer, while open),
-// pledge/<id>/<pledge id>, batch/<tx hash>, pickup/<id>/<pledge URN>. Numbers in keys are zero-padded
+// pledge/<id>/<pledge id>, batch/<tx hash>, pickup/<id>/<pledge URN>,
+// hist/<hub>/<product>/<variant>/<ISO week> (a recorded week of sales). Numbers in keys are zero-padded
 // to 20 digits so keys sort numerically.
 package pool

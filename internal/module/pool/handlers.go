@@ -27,6 +27,7 @@ func (m *Module) Routes() []module.Route {
 		{Type: TypeConfirmDelivery, New: func() module.Msg { return &MsgConfirmDelivery{} }, Handle: m.handleConfirmDelivery},
 		{Type: TypeShip, New: func() module.Msg { return &MsgShip{} }, Handle: m.handleShip},
 		{Type: TypePickup, New: func() module.Msg { return &MsgPickup{} }, Handle: m.handlePickup},
+		{Type: TypeHistory, New: func() module.Msg { return &MsgHistory{} }, Handle: m.handleHistory},
 	}
 }
 

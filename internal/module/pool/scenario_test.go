@@ -39,6 +39,11 @@ const scenarios = "testdata/scenarios/*.txtar"
 //	                                of the leaves $var(LEAVES), with the pickup secret
 //	                                testSecret(ID), or SECRET: "none", "of:ID", or as written
 //	pickups N HUB COUNT             the hub's share has COUNT pickups
+//	week HUB PRODUCT VARIANT WEEK UNITS  a hub's recorded week of past sales ("-": no
+//	                                variant; UNITS "-": not recorded)
+//	manyweeks SIGNER PRODUCT N KIND TEXT  pool/history of N consecutive weeks ending the week
+//	                                before the block time's; KIND ok, or the rejection
+//	bigbody SIGNER BYTES KIND TEXT  pool/history whose body is BYTES long; KIND ok, or the rejection
 //	snapshot                        remember the state
 //	unchanged                       the state is the snapshot's, but for signers' sequences
 func TestScenarios(t *testing.T) {
@@ -179,6 +184,41 @@ func TestScenarios(t *testing.T) {
 			}
 			return nil
 		},
+		"week": func(h *chaintest.Harness, args []string) error {
+			v := args[2]
+			if v == "-" {
+				v = ""
+			}
+			w, found, err := h.Mods.Pool.HistoryWeek(h.State, gongxu.OrgID(args[0]), gongxu.ProductID(args[1]), v, args[3])
+			if err != nil {
+				return err
+			}
+			got := "-"
+			if found {
+				got = fmt.Sprint(w.Units)
+			}
+			if got != args[4] {
+				return fmt.Errorf("week %s holds %s units, want %s", args[3], got, args[4])
+			}
+			return nil
+		},
+		"manyweeks": func(h *chaintest.Harness, args []string) error {
+			n, _ := strconv.Atoi(args[2])
+			_, monday := gongxu.ISOWeekOfDay(h.Time / 86_400_000)
+			weeks := make([]gongxu.SalesWeek, n)
+			for i := range weeks {
+				name, _ := gongxu.ISOWeekOfDay(monday - int64(n-i)*7)
+				weeks[i] = gongxu.SalesWeek{Week: name, Units: 10, Money: 1000, Consumers: 3}
+			}
+			body, _ := json.Marshal(pool.MsgHistory{Product: gongxu.ProductID(args[1]), Currency: "CNY", Weeks: weeks})
+			return deliverExpect(h, args[0], body, args[3], strings.Join(args[4:], " "))
+		},
+		"bigbody": func(h *chaintest.Harness, args []string) error {
+			size, _ := strconv.Atoi(args[1])
+			head := `{"product":"factory-a/jacket","currency":"CNY","weeks":[{"week":"2025-W50","units":1,"money":0,"consumers":1}],"variant":"`
+			body := []byte(head + strings.Repeat("a", max(size-len(head)-2, 0)) + `"}`)
+			return deliverExpect(h, args[0], body, args[2], strings.Join(args[3:], " "))
+		},
 		"pledge": func(h *chaintest.Harness, args []string) error {
 			pool, _ := strconv.ParseUint(args[0], 10, 64)
 			id, _ := strconv.ParseUint(args[1], 10, 64)
@@ -192,4 +232,19 @@ func TestScenarios(t *testing.T) {
 			return nil
 		},
 	})
+}
+
+// deliverExpect delivers a pool/history body from signer and expects kind
+// ("ok": success) with a log containing text.
+func deliverExpect(h *chaintest.Harness, signer string, body []byte, kind, text string) error {
+	r := h.Deliver(h.SignRaw(signer, pool.TypeHistory, body))
+	h.ResetSeq(signer)
+	got := gongxu.Kind(r.Code).String()
+	if r.Code == 0 {
+		got = "ok"
+	}
+	if got != kind || !strings.Contains(r.Log, text) {
+		return fmt.Errorf("got %s %q, want %s containing %q", got, r.Log, kind, text)
+	}
+	return nil
 }
