@@ -79,6 +79,7 @@ func TestBrowserWalk(t *testing.T) {
 	})
 
 	w.ctx = webtest.Browser(t)
+	w.started = time.Now()
 	w.run("sign in", chromedp.Navigate(w.base+"/signin?next=%2Ffactory"), chromedp.WaitVisible(chromedp.CSS("#signin-form")),
 		chromedp.SendKeys(chromedp.CSS("#token"), w.token))
 	w.submit(w.ctx, "#signin-button", "#factory", http.StatusOK)
@@ -105,11 +106,12 @@ func TestBrowserWalk(t *testing.T) {
 
 // walker walks the roles' flows in one browser on one node.
 type walker struct {
-	t     *testing.T
-	base  string // the node's web pages and API, http://host:port
-	token string
-	ctx   context.Context // the signed-in tab
-	shots bool
+	t       *testing.T
+	base    string // the node's web pages and API, http://host:port
+	token   string
+	ctx     context.Context // the signed-in tab
+	shots   bool
+	started time.Time
 
 	lang          string // "en" or "zh-CN"
 	width, height int64
@@ -209,6 +211,7 @@ func (w *walker) actAs(org gongxu.OrgID, path, sel string) {
 func (w *walker) check(ctx context.Context, role, step string) {
 	w.t.Helper()
 	what := fmt.Sprintf("%s %s (%s, %d px)", role, step, w.lang, w.width)
+	w.t.Logf("%s %s", time.Since(w.started).Round(time.Millisecond), what)
 	if got := w.eval(ctx, "document.documentElement.lang"); got != w.lang {
 		w.t.Errorf("%s: the page's language is %q", what, got)
 	}
@@ -560,6 +563,11 @@ func (w *walker) consumerPage() {
 	w.t.Helper()
 	ctx, cancel := chromedp.NewContext(w.ctx, chromedp.WithNewBrowserContext())
 	defer cancel()
+	// Its tab opens on this context itself: a tab opened by a step's
+	// shorter-lived context would close with the step.
+	if err := chromedp.Do(ctx); err != nil {
+		w.t.Fatalf("a browser context of its own: %v", err)
+	}
 	w.setup(ctx, "/pledge")
 	w.runIn(ctx, "the pledge form", chromedp.WaitVisible(chromedp.CSS("#pledge-form")))
 	if w.exists(ctx, "#signout") {
@@ -569,7 +577,7 @@ func (w *walker) consumerPage() {
 
 	w.runIn(ctx, "the walk-in pledge's code", chromedp.SetValue(chromedp.CSS("#code"), w.code))
 	w.submit(ctx, "#open-receipt", "#pledge-status", http.StatusOK)
-	w.says(ctx, "#pledge-pool-status", "Open")
+	w.says(ctx, "#pledge-pool-status", "open")
 	w.says(ctx, "#pledge-pickup", "Not yet")
 	if got := w.text(ctx, "#pledge-qty"); !strings.Contains(got, "2") {
 		w.t.Errorf("the pledge page says quantity %q, want 2", got)
