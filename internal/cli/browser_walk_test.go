@@ -88,12 +88,14 @@ func TestBrowserWalk(t *testing.T) {
 	}
 
 	// The demo leaves a pickup ready for consumers 2 to 8 of Hilltown's first
-	// jacket batch; each walk hands one of them their goods.
+	// jacket batch; each walk hands one of them their goods. The phone walks
+	// first: it meets the pages with the most on them (the demo's purchase
+	// order and delivery waiting), where a column is likeliest off-screen.
 	w.consumer = 2
 	for _, v := range []struct {
 		lang          string
 		width, height int64
-	}{{"en", 1280, 900}, {"zh-CN", 390, 844}} {
+	}{{"zh-CN", 390, 844}, {"en", 1280, 900}} {
 		w.lang, w.width, w.height = v.lang, v.width, v.height
 		w.setup(w.ctx, "/factory")
 		w.factory()
@@ -116,7 +118,8 @@ type walker struct {
 	lang          string // "en" or "zh-CN"
 	width, height int64
 
-	// What one role leaves the next in a walk.
+	// What one role leaves the next.
+	proposed bool   // the supplier proposed changes to a purchase order
 	pool     uint64 // the pool the factory opened
 	code     string // the receipt code of the hub's walk-in pledge on it
 	consumer int    // the demo consumer whose goods the hub hands over
@@ -233,8 +236,7 @@ func (w *walker) check(ctx context.Context, role, step string) {
 		w.t.Errorf("%s: past the right edge:\n  %s", what, strings.Join(cells[:min(len(cells), 8)], "\n  "))
 	}
 	if w.shots {
-		lang, _, _ := strings.Cut(w.lang, "-")
-		webtest.Screenshot(w.t, ctx, fmt.Sprintf("%s-%s-%s-%d.png", role, step, lang, w.width))
+		webtest.Screenshot(w.t, ctx, fmt.Sprintf("%s-%s-%s-%d.png", role, step, w.lang, w.width))
 	}
 }
 
@@ -403,6 +405,40 @@ func (w *walker) factory() {
 		return false, fmt.Sprintf("%+v", after)
 	})
 
+	// A proposal of the supplier's waits for the factory's decision: it
+	// rejects it, and the order goes back to the supplier as sent.
+	type po struct {
+		ID      uint64 `json:"id"`
+		Factory string `json:"factory"`
+		Status  string `json:"status"`
+	}
+	var pos []po
+	w.getJSON("/v1/purchase-orders?limit=100", &pos)
+	decided := false
+	for _, p := range pos {
+		if p.Factory != acme || p.Status != "changes_proposed" {
+			continue
+		}
+		w.open(w.ctx, "factory", "proposal", fmt.Sprintf("/purchase-orders/%d", p.ID), "#decide")
+		w.run("the factory's reason", chromedp.SetValue(chromedp.CSS("#decide-reason"), "We need the dates as ordered."))
+		w.submit(w.ctx, "#decide-reject", "#acted", http.StatusOK)
+		if !w.exists(w.ctx, "#acted-done") {
+			w.t.Fatalf("rejecting the proposal on purchase order %d: %s", p.ID, w.text(w.ctx, "main"))
+		}
+		w.says(w.ctx, "#acted-done", fmt.Sprintf("You rejected the supplier's proposal on purchase order %d", p.ID))
+		w.check(w.ctx, "factory", "proposal-rejected")
+		w.committed("the decision", w.eval(w.ctx, `document.querySelector("#acted-tx-link").title`))
+		w.eventually(fmt.Sprintf("purchase order %d sent again", p.ID), func() (bool, string) {
+			var now po
+			w.getJSON(fmt.Sprintf("/v1/purchase-orders/%d", p.ID), &now)
+			return now.Status == "sent", now.Status
+		})
+		decided = true
+	}
+	if !decided {
+		w.t.Logf("factory (%s): no proposal of a supplier's waits for Acme's decision (the supplier proposes in the first walk)", w.lang)
+	}
+
 	// A work order, on the first production order whose page offers one.
 	type order struct {
 		ID      uint64 `json:"id"`
@@ -443,8 +479,9 @@ func (w *walker) factory() {
 	}
 }
 
-// supplier: Lakeside Fabrics' inbox, accepting the first purchase order
-// that waits for it.
+// supplier: Lakeside Fabrics' inbox: the first purchase order that waits
+// for it gets changes proposed (a later date), the first time; after the
+// factory rejected them, it is accepted.
 func (w *walker) supplier() {
 	w.t.Helper()
 	w.actAs("lakeside-fabrics", "/supplier", "#supplier")
@@ -454,10 +491,30 @@ func (w *walker) supplier() {
 		if !w.exists(w.ctx, "#inbox-empty") {
 			w.t.Errorf("the supplier's inbox shows neither an order nor that none waits")
 		}
-		w.t.Logf("supplier (%s): no purchase order waits for Lakeside: the demo's last one was answered earlier in this test", w.lang)
+		w.t.Logf("supplier (%s): no purchase order waits for Lakeside's answer", w.lang)
 		return
 	}
 	id := strings.TrimPrefix(card, "po-")
+	if !w.proposed {
+		w.run("open the proposal form", chromedp.Click(chromedp.CSS("#propose-"+id+"-open")), chromedp.WaitVisible(chromedp.CSS("#propose-"+id+"-btn")))
+		w.check(w.ctx, "supplier", "propose-form")
+		later := w.eval(w.ctx, fmt.Sprintf(`(() => { const d = new Date(document.querySelector("#date-%s-1").value + "T00:00:00Z"); d.setUTCDate(d.getUTCDate() + 7); return d.toISOString().slice(0, 10); })()`, id))
+		w.run("propose a later date", chromedp.SetValue(chromedp.CSS("#date-"+id+"-1"), later),
+			chromedp.SetValue(chromedp.CSS("#preason-"+id), "The thread ships a week later."))
+		w.submit(w.ctx, "#propose-"+id+"-btn", "#supplier", http.StatusOK)
+		if !w.exists(w.ctx, "#supplier-done") {
+			w.t.Fatalf("proposing changes to purchase order %s: %s", id, w.text(w.ctx, "main"))
+		}
+		w.says(w.ctx, "#supplier-done", "You proposed changes to purchase order "+id+" from Acme Apparel")
+		w.check(w.ctx, "supplier", "proposed")
+		w.eventually("purchase order "+id+" with changes proposed", func() (bool, string) {
+			var po struct{ Status string }
+			w.getJSON("/v1/purchase-orders/"+id, &po)
+			return po.Status == "changes_proposed", po.Status
+		})
+		w.proposed = true
+		return
+	}
 	w.submit(w.ctx, "#accept-"+id+"-btn", "#supplier", http.StatusOK)
 	if !w.exists(w.ctx, "#supplier-done") {
 		w.t.Fatalf("accepting purchase order %s: %s", id, w.text(w.ctx, "main"))
