@@ -34,16 +34,19 @@ const walkClose = "18s"
 // up --demo in a temporary home, its story told, then one headless browser
 // signs in with the demo's token and, choosing the org to act as in the
 // header, goes through the real forms of the factory (its console, opening
-// a pool, starting a work order), the supplier (answering a purchase order),
-// the hub (a walk-in pledge on the factory's new pool, confirming a
-// delivery, handing goods over on a receipt code) and, signed out in a
-// browser context of its own, the consumer (their pledge page, by receipt
-// code). After each form it checks the page's answer and then the ledger
-// through the node's JSON API. It walks once in English at 1280×900 and
-// once in Chinese at a phone's 390×844, and on every page axe-core finds no
-// serious or critical violation and no table cell or form control sits past
-// the right edge. With $GONGXU_SCREENSHOTS set it keeps a screenshot of
-// each step, <role>-<step>-<lang>-<width>.png.
+// a pool on the demo's rain jacket, deciding on a supplier's proposal,
+// starting a work order), the supplier (proposing changes to the purchase
+// order the demo leaves it, then accepting it once the factory rejected
+// them), the hub (a walk-in pledge on the factory's new pool, confirming the
+// delivery the demo leaves unconfirmed, refusing goods not made yet and
+// handing a demo consumer theirs on their receipt code) and, signed out in
+// a browser context of its own, the consumer (their pledge pages, by
+// receipt code). After each form it checks the page's answer and then the
+// ledger through the node's JSON API. It walks first in Chinese at a
+// phone's 390×844, then in English at 1280×900; on every page axe-core
+// finds no serious or critical violation, and no table cell or form
+// control sits past the right edge. With $GONGXU_SCREENSHOTS set it keeps
+// a screenshot of each step, <role>-<step>-<lang>-<width>.png.
 func TestBrowserWalk(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a CometBFT node, tells the demo's story and drives a browser")
@@ -86,12 +89,12 @@ func TestBrowserWalk(t *testing.T) {
 	// first: it meets the pages with the most on them (the demo's purchase
 	// order and delivery waiting), where a column is likeliest off-screen.
 	w.consumer = 2
-	for _, v := range []struct {
+	for i, v := range []struct {
 		lang          string
 		width, height int64
 	}{{"zh-CN", 390, 844}, {"en", 1280, 900}} {
 		w.lang, w.width, w.height = v.lang, v.width, v.height
-		if w.consumer == 2 {
+		if i == 0 {
 			w.setup(w.ctx, "/signin?next=%2Ffactory")
 			w.signIn()
 		} else {
@@ -112,7 +115,7 @@ type walker struct {
 	token   string
 	ctx     context.Context // the signed-in tab
 	shots   bool
-	started time.Time
+	started time.Time // the browser's start, for the log of the steps
 
 	lang          string // "en" or "zh-CN"
 	width, height int64
