@@ -25,6 +25,7 @@ func newQueryCmd(env *Env) *cobra.Command {
 		newQueryProductionCmd(env),
 		newQueryDemandCmd(env),
 		newQueryForecastCmd(env),
+		newQueryDerivedDemandCmd(env),
 	)
 	c.Aliases = []string{"q"}
 	return c

@@ -19,8 +19,8 @@ func newQueryForecastCmd(env *Env) *cobra.Command {
 		token  string
 	)
 	c := &cobra.Command{
-		Use:   "forecast FACTORY/SKU [--hub ORG] [--variant V] [--measure M] [--horizon WEEKS] [-o table|json|csv]",
-		Short: "Forecasts of a product's weekly demand, with 80 % and 95 % intervals, from the cells the reader may see",
+		Use:   "forecast FACTORY/SKU | --factory ORG | --network [--hub ORG] [--variant V] [--measure M] [--money] [--horizon WEEKS] [-o table|json|csv]",
+		Short: "Forecasts of a product's, a factory's or the network's weekly demand, with 80 % and 95 % intervals, from the cells the reader may see",
 		Long: `Forecasts of a product's weekly demand (pledged units unless --measure says otherwise), per
 variant, hub and the total over hubs, computed by the node from the demand cells it shows the
 reader under its privacy thresholds.
@@ -30,12 +30,33 @@ suppressed one, and not at all when none of those is shown (its note says why). 
 the total and all its hubs are visible, the hubs' forecasts are reconciled to the total. With
 --token the node reads as its operator org (that hub's own cells in full).
 
-CSV columns: product,variant,hub,currency,method,step,period,mean,lo80,hi80,lo95,hi95.`,
-		Args: exactArgs("FACTORY/SKU"),
+--factory ORG forecasts the sums over the factory's products (its total and its demand at each
+hub); --network the network's total, each factory's total and each factory's demand at each
+hub; each tree is reconciled with reconciled intervals when all its series are visible.
+--money forecasts the measure's money (minor units of the currency) instead of its units.
+
+CSV columns: product,variant,hub,currency,method,step,period,mean,lo80,hi80,lo95,hi95 (and
+level,factory for --factory and --network).`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if r.Factory != "" || r.Network {
+				return cobra.NoArgs(cmd, args)
+			}
+			return exactArgs("FACTORY/SKU")(cmd, args)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			r.Product = gongxu.ProductID(args[0])
-			if err := r.Product.Validate(); err != nil {
-				return asUsage(err)
+			if r.Factory != "" && r.Network {
+				return asUsage(gongxu.Errorf(gongxu.KindInvalid, "--factory and --network do not go together"))
+			}
+			if len(args) == 1 {
+				r.Product = gongxu.ProductID(args[0])
+				if err := r.Product.Validate(); err != nil {
+					return asUsage(err)
+				}
+			}
+			if r.Factory != "" {
+				if err := r.Factory.Validate(); err != nil {
+					return asUsage(err)
+				}
 			}
 			if r.Hub != "" {
 				if err := r.Hub.Validate(); err != nil {
@@ -67,6 +88,9 @@ CSV columns: product,variant,hub,currency,method,step,period,mean,lo80,hi80,lo95
 	fl := c.Flags()
 	fl.StringVar((*string)(&r.Hub), "hub", "", "only the series of the hub `ORG`")
 	fl.StringVar(&r.Variant, "variant", "", "only the variant `V`")
+	fl.StringVar((*string)(&r.Factory), "factory", "", "forecast the sums over the products of the factory `ORG`")
+	fl.BoolVar(&r.Network, "network", false, "forecast the network's hierarchy (network → factory → hub)")
+	fl.BoolVar(&r.Money, "money", false, "forecast money (minor units) instead of units")
 	fl.Var(&choiceValue{p: (*string)(&r.Measure), choices: strs(gongxu.DemandMeasures)}, "measure", "the measure whose units are forecast (default pledged)")
 	fl.IntVar(&r.Horizon, "horizon", gongxu.DefaultForecastHorizon, "`WEEKS` ahead, 1 to 52")
 	fl.StringVar(&token, "token", "", "an API `TOKEN` of the node: read as its operator org (e.g. --token \"$GONGXU_TOKEN\")")
@@ -92,8 +116,12 @@ func forecastTable(t *tableWriter, rep gongxu.ForecastReport) {
 		if s.Reconciled {
 			method += " (reconciled)"
 		}
+		variant := s.Variant
+		if s.Level != "" {
+			variant = s.Level + " " + string(s.Factory)
+		}
 		if len(s.Steps) == 0 {
-			t.row(s.Variant, hubName(s.Hub), s.Currency, "-", "", "", "", "", s.Note)
+			t.row(variant, hubName(s.Hub), s.Currency, "-", "", "", "", "", s.Note)
 			continue
 		}
 		for i, st := range s.Steps {
@@ -101,7 +129,7 @@ func forecastTable(t *tableWriter, rep gongxu.ForecastReport) {
 			if i == 0 {
 				note = s.Note
 			}
-			t.row(s.Variant, hubName(s.Hub), s.Currency, method, st.Period, fnum(st.Mean),
+			t.row(variant, hubName(s.Hub), s.Currency, method, st.Period, fnum(st.Mean),
 				fnum(st.Lo80)+" – "+fnum(st.Hi80), fnum(st.Lo95)+" – "+fnum(st.Hi95), note)
 		}
 	}
@@ -111,12 +139,21 @@ func forecastTable(t *tableWriter, rep gongxu.ForecastReport) {
 // (series, step, mean and intervals), with the series' fields spelled out.
 func writeForecastReportCSV(env *Env, rep gongxu.ForecastReport) error {
 	w := csv.NewWriter(env.Stdout)
-	_ = w.Write([]string{"product", "variant", "hub", "currency", "method", "step", "period", "mean", "lo80", "hi80", "lo95", "hi95"})
+	head := []string{"product", "variant", "hub", "currency", "method", "step", "period", "mean", "lo80", "hi80", "lo95", "hi95"}
+	tree := rep.Factory != "" || rep.Network
+	if tree {
+		head = append(head, "level", "factory")
+	}
+	_ = w.Write(head)
 	g := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 	for _, s := range rep.Series {
 		for i, st := range s.Steps {
-			_ = w.Write([]string{string(s.Product), s.Variant, string(s.Hub), s.Currency, s.Method, strconv.Itoa(i + 1), st.Period,
-				g(st.Mean), g(st.Lo80), g(st.Hi80), g(st.Lo95), g(st.Hi95)})
+			row := []string{string(s.Product), s.Variant, string(s.Hub), s.Currency, s.Method, strconv.Itoa(i + 1), st.Period,
+				g(st.Mean), g(st.Lo80), g(st.Hi80), g(st.Lo95), g(st.Hi95)}
+			if tree {
+				row = append(row, s.Level, string(s.Factory))
+			}
+			_ = w.Write(row)
 		}
 	}
 	w.Flush()

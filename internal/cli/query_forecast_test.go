@@ -77,8 +77,19 @@ func TestQueryForecast(t *testing.T) {
 		t.Fatalf("table:\n%s", table)
 	}
 
-	// A product is required.
-	if code, _, _ := run(t, "--home", home, "--node", url, "query", "forecast"); code == 0 {
-		t.Fatal("query forecast without a product succeeded")
+	// A factory's hierarchy in money, as Hilltown: the factory's demand at
+	// Hilltown is forecast, in CSV with its level and factory.
+	fcsv := q("--factory", inproc.Acme, "--money", "--horizon", "2", "--token", secret, "-o", "csv")
+	flines := strings.Split(strings.TrimSpace(fcsv), "\n")
+	if len(flines) != 3 || !strings.HasSuffix(flines[0], ",level,factory") ||
+		!strings.HasPrefix(flines[1], ",,"+inproc.Hilltown+",CNY,") || !strings.HasSuffix(flines[1], ",hub,"+inproc.Acme) {
+		t.Fatalf("factory CSV:\n%s", fcsv)
+	}
+
+	// A product, a factory or the network is required, and only one.
+	for _, bad := range [][]string{{}, {jacket, "--factory", inproc.Acme}, {"--factory", inproc.Acme, "--network"}} {
+		if code, _, _ := run(t, append([]string{"--home", home, "--node", url, "query", "forecast"}, bad...)...); code == 0 {
+			t.Fatalf("query forecast %v succeeded", bad)
+		}
 	}
 }

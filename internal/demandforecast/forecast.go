@@ -1,8 +1,11 @@
 // Package demandforecast forecasts the demand a reader may see: it builds
-// the weekly series of a product from the thresholded demand report
-// (gongxu.DemandService), forecasts each with internal/forecast and
-// reconciles the hubs' forecasts to the product's total (network → hub,
-// structural WLS) when every hub series of it is visible.
+// the weekly series of a product (or the sums over a factory's products,
+// or the network's) from the thresholded demand report
+// (gongxu.DemandService), in units or money, forecasts each with
+// internal/forecast and reconciles them (structural WLS, with reconciled
+// prediction intervals) along their tree when every series of it is
+// visible: a product's total → its hubs; a factory's total → its hubs;
+// the network's total → the factories' totals → their hubs.
 //
 // It reads only what the reader is shown: a suppressed cell is missing, not
 // zero. A series is forecast from its weeks after the last suppressed one,
@@ -37,22 +40,34 @@ const seasonWeeks = 52
 type seriesKey struct {
 	variant, currency string
 	hub               gongxu.OrgID
+	factory           gongxu.OrgID // of a factory's or the network's series
+	level             string       // gongxu.ForecastLevel*, "" for a product's series
 }
 
 type groupKey struct{ variant, currency string }
 
 // Forecast implements gongxu.ForecastService.
 func (s *Service) Forecast(ctx context.Context, r gongxu.ForecastRequest) (gongxu.ForecastReport, error) {
-	if r.Product == "" {
-		return gongxu.ForecastReport{}, gongxu.Errorf(gongxu.KindInvalid, "a forecast needs a product (FACTORY/SKU)")
+	switch {
+	case r.Product == "" && r.Factory == "" && !r.Network:
+		return gongxu.ForecastReport{}, gongxu.Errorf(gongxu.KindInvalid, "a forecast needs a product (FACTORY/SKU), a factory or the network")
+	case r.Product != "" && (r.Factory != "" || r.Network), r.Factory != "" && r.Network:
+		return gongxu.ForecastReport{}, gongxu.Errorf(gongxu.KindInvalid, "a forecast is of one product, one factory or the network, not several")
 	}
-	if err := r.Product.Validate(); err != nil {
-		return gongxu.ForecastReport{}, err
-	}
-	if r.Hub != "" {
-		if err := r.Hub.Validate(); err != nil {
+	if r.Product != "" {
+		if err := r.Product.Validate(); err != nil {
 			return gongxu.ForecastReport{}, err
 		}
+	}
+	for _, o := range []gongxu.OrgID{r.Hub, r.Factory} {
+		if o != "" {
+			if err := o.Validate(); err != nil {
+				return gongxu.ForecastReport{}, err
+			}
+		}
+	}
+	if r.Product == "" && r.Variant != "" {
+		return gongxu.ForecastReport{}, gongxu.Errorf(gongxu.KindInvalid, "a variant needs a product")
 	}
 	if r.Measure == "" {
 		r.Measure = gongxu.MeasurePledged
@@ -74,46 +89,72 @@ func (s *Service) Forecast(ctx context.Context, r gongxu.ForecastRequest) (gongx
 		return gongxu.ForecastReport{}, err
 	}
 	out := gongxu.ForecastReport{Product: r.Product, Measure: r.Measure, Period: gongxu.DemandWeek, Horizon: r.Horizon,
-		Reconciliation: forecast.WLSStructural.String(), Thresholds: rep.Thresholds, Reader: r.Reader, Series: []gongxu.ForecastSeries{}}
+		Reconciliation: forecast.WLSStructural.String(), Thresholds: rep.Thresholds, Reader: r.Reader, Series: []gongxu.ForecastSeries{},
+		Factory: r.Factory, Network: r.Network, Money: r.Money}
 
 	// The cells by series, and each group's first week; the last week is
-	// the product's latest.
-	type cellv struct {
-		units float64
-		ok    bool // shown
-	}
+	// the latest of the report. A series' week is missing when a cell of it
+	// is suppressed (for an aggregate: any cell summed into it).
 	cells := map[seriesKey]map[int64]cellv{}
 	first := map[groupKey]int64{}
 	last := int64(-1 << 62)
 	var keys []seriesKey
-	for _, c := range rep.Cells {
-		wk, err := weekStart(c.Period)
-		if err != nil {
-			return gongxu.ForecastReport{}, gongxu.Wrap(err, "demand report")
-		}
-		k := seriesKey{c.Variant, c.Currency, c.Hub}
+	add := func(k seriesKey, wk int64, v cellv) {
 		if cells[k] == nil {
 			cells[k] = map[int64]cellv{}
 			keys = append(keys, k)
 		}
-		v := cellv{}
-		if x := c.Value(r.Measure); x != nil && !c.Suppressed {
-			v = cellv{float64(x.Units), true}
+		c, seen := cells[k][wk]
+		switch {
+		case !seen:
+			c = v
+		case c.ok && v.ok:
+			c.units += v.units
+		default:
+			c = cellv{}
 		}
-		cells[k][wk] = v
-		g := groupKey{c.Variant, c.Currency}
+		cells[k][wk] = c
+		g := groupKey{k.variant, k.currency}
 		if f, ok := first[g]; !ok || wk < f {
 			first[g] = wk
 		}
 		last = max(last, wk)
 	}
-	slices.SortFunc(keys, func(a, b seriesKey) int {
-		return cmpKeys(a, b)
-	})
+	for _, c := range rep.Cells {
+		wk, err := weekStart(c.Period)
+		if err != nil {
+			return gongxu.ForecastReport{}, gongxu.Wrap(err, "demand report")
+		}
+		v := cellv{}
+		if x := c.Value(r.Measure); x != nil && !c.Suppressed {
+			v = cellv{float64(x.Units), true}
+			if r.Money {
+				v.units = float64(x.Money)
+			}
+		}
+		if r.Product != "" {
+			add(seriesKey{variant: c.Variant, currency: c.Currency, hub: c.Hub}, wk, v)
+			continue
+		}
+		f, _ := c.Product.Split()
+		if r.Factory != "" && f != r.Factory {
+			continue
+		}
+		if c.Hub == "" {
+			add(seriesKey{currency: c.Currency, factory: f, level: gongxu.ForecastLevelFactory}, wk, v)
+			if r.Network {
+				add(seriesKey{currency: c.Currency, level: gongxu.ForecastLevelNetwork}, wk, v)
+			}
+		} else {
+			add(seriesKey{currency: c.Currency, factory: f, hub: c.Hub, level: gongxu.ForecastLevelHub}, wk, v)
+		}
+	}
+	slices.SortFunc(keys, cmpKeys)
 	var series []gongxu.ForecastSeries
 	results := map[seriesKey]*forecast.Result{}
 	for _, k := range keys {
-		fs := gongxu.ForecastSeries{Product: r.Product, Variant: k.variant, Hub: k.hub, Currency: k.currency, Steps: []gongxu.ForecastStep{}}
+		fs := gongxu.ForecastSeries{Product: r.Product, Variant: k.variant, Hub: k.hub, Currency: k.currency, Level: k.level, Factory: k.factory,
+			Steps: []gongxu.ForecastStep{}}
 		start := first[groupKey{k.variant, k.currency}]
 		var y []float64
 		from, shown := start, false
@@ -160,21 +201,31 @@ func (s *Service) Forecast(ctx context.Context, r gongxu.ForecastRequest) (gongx
 		if r.Hub != "" && fs.Hub != r.Hub {
 			continue
 		}
-		if res := results[seriesKey{fs.Variant, fs.Currency, fs.Hub}]; res != nil {
+		if res := results[key(*fs)]; res != nil {
 			for h := range res.Mean {
 				fs.Steps = append(fs.Steps, gongxu.ForecastStep{Period: weekName(last + int64(h+1)*7), Mean: res.Mean[h],
 					Lo80: res.Lo80[h], Hi80: res.Hi80[h], Lo95: res.Lo95[h], Hi95: res.Hi95[h]})
 			}
+		}
+		if fs.Reconciled {
+			out.Intervals = forecast.ReconciledIntervalMethod
 		}
 		out.Series = append(out.Series, *fs)
 	}
 	return out, nil
 }
 
-// reconcile makes each group's hub forecasts add up to its total's, by
-// structural WLS on the two-level tree total → hubs, when the total and
-// every hub series of the group were forecast; the intervals move with
-// their means.
+type cellv struct {
+	units float64 // the value: units, or money with Money
+	ok    bool    // shown
+}
+
+// reconcile makes each group's forecasts coherent by structural WLS on its
+// tree, with reconciled intervals (forecast.ReconcileIntervals): a
+// product's total → its hubs, per variant and currency; a factory's total
+// → its hubs; the network's total → the factories' totals → their hubs,
+// per currency. A tree is reconciled when every series of it was
+// forecast; when one is not, each fully forecast subtree of a factory is.
 func reconcile(series []gongxu.ForecastSeries, results map[seriesKey]*forecast.Result) error {
 	groups := map[groupKey][]int{}
 	var order []groupKey
@@ -187,51 +238,128 @@ func reconcile(series []gongxu.ForecastSeries, results map[seriesKey]*forecast.R
 	}
 	for _, g := range order {
 		idx := groups[g]
-		if series[idx[0]].Hub != "" || len(idx) < 2 {
-			continue // no total, or no hub
+		var trees [][]int
+		if series[idx[0]].Level == "" {
+			trees = [][]int{idx} // a product: total → hubs
+		} else {
+			trees = factoryTrees(series, idx, results)
 		}
-		visible := true
-		for _, i := range idx {
-			visible = visible && results[key(series[i])] != nil
-		}
-		if !visible {
-			series[idx[0]].Note = join(series[idx[0]].Note, "not reconciled: some hub series of this total are suppressed")
-			continue
-		}
-		parent := make([]int, len(idx))
-		base := make([][]float64, len(idx))
-		for j, i := range idx {
-			parent[j] = 0
-			base[j] = results[key(series[i])].Mean
-		}
-		parent[0] = -1
-		tree, err := forecast.NewTree(parent)
-		if err != nil {
-			return gongxu.Wrap(err, "forecast hierarchy")
-		}
-		rec, err := tree.Reconcile(base, forecast.WLSStructural, nil)
-		if err != nil {
-			return gongxu.Wrap(err, "reconciling forecasts")
-		}
-		for j, i := range idx {
-			res := results[key(series[i])]
-			shifted := forecast.Result{Method: res.Method, Note: res.Note, Interval: forecast.Interval{
-				Mean: rec[j], Lo80: make([]float64, len(rec[j])), Hi80: make([]float64, len(rec[j])),
-				Lo95: make([]float64, len(rec[j])), Hi95: make([]float64, len(rec[j]))}}
-			for h, m := range rec[j] {
-				d := m - res.Mean[h]
-				shifted.Lo80[h], shifted.Hi80[h] = res.Lo80[h]+d, res.Hi80[h]+d
-				shifted.Lo95[h], shifted.Hi95[h] = res.Lo95[h]+d, res.Hi95[h]+d
+		for _, tr := range trees {
+			if err := reconcileTree(series, tr, results); err != nil {
+				return err
 			}
-			results[key(series[i])] = &shifted
-			series[i].Reconciled = true
 		}
 	}
 	return nil
 }
 
-func key(fs gongxu.ForecastSeries) seriesKey { return seriesKey{fs.Variant, fs.Currency, fs.Hub} }
+// factoryTrees is the network's tree of a currency (idx in series order:
+// the network's total, then each factory's total followed by its hubs) when
+// every series of it was forecast, else each factory's tree.
+func factoryTrees(series []gongxu.ForecastSeries, idx []int, results map[seriesKey]*forecast.Result) [][]int {
+	var facts [][]int
+	for k, i := range idx {
+		if series[i].Level == gongxu.ForecastLevelNetwork {
+			continue
+		}
+		if k == 0 || series[i].Factory != series[idx[k-1]].Factory {
+			facts = append(facts, nil)
+		}
+		facts[len(facts)-1] = append(facts[len(facts)-1], i)
+	}
+	if series[idx[0]].Level != gongxu.ForecastLevelNetwork {
+		return facts
+	}
+	for _, i := range idx {
+		if results[key(series[i])] == nil {
+			series[idx[0]].Note = join(series[idx[0]].Note, "not reconciled: some series under this total are suppressed; each factory whose series all are is reconciled on its own")
+			return facts
+		}
+	}
+	return [][]int{idx}
+}
 
+// reconcileTree reconciles one tree: tr[0] is its root; a factory's series
+// hang from it (or from the factory's total under a network root), and a
+// hub's from its factory's total.
+func reconcileTree(series []gongxu.ForecastSeries, tr []int, results map[seriesKey]*forecast.Result) error {
+	root := &series[tr[0]]
+	if len(tr) < 2 || root.Hub != "" {
+		return nil // no total, or nothing under it
+	}
+	for _, i := range tr {
+		if results[key(series[i])] == nil {
+			if root.Level == "" {
+				root.Note = join(root.Note, "not reconciled: some hub series of this total are suppressed")
+			} else {
+				root.Note = join(root.Note, "not reconciled: some series under this total are suppressed")
+			}
+			return nil
+		}
+	}
+	parent := make([]int, len(tr))
+	base := make([]forecast.Interval, len(tr))
+	fact := -1
+	for j, i := range tr {
+		switch {
+		case j == 0:
+			parent[j] = -1
+		case series[i].Level == gongxu.ForecastLevelFactory:
+			parent[j], fact = 0, j
+		case series[i].Level == gongxu.ForecastLevelHub && fact >= 0:
+			parent[j] = fact
+		default:
+			parent[j] = 0
+		}
+		base[j] = results[key(series[i])].Interval
+	}
+	tree, err := forecast.NewTree(parent)
+	if err != nil {
+		return gongxu.Wrap(err, "forecast hierarchy")
+	}
+	var rec []forecast.Interval
+	if len(tr) <= forecast.MaxIntervalSeries {
+		if rec, err = tree.ReconcileIntervals(base, forecast.WLSStructural, nil); err != nil {
+			return gongxu.Wrap(err, "reconciling forecasts")
+		}
+	} else {
+		// Too many series for the reconciled variances: the means are
+		// reconciled and each interval moves with its mean.
+		means := make([][]float64, len(tr))
+		for j := range base {
+			means[j] = base[j].Mean
+		}
+		m, err := tree.Reconcile(means, forecast.WLSStructural, nil)
+		if err != nil {
+			return gongxu.Wrap(err, "reconciling forecasts")
+		}
+		rec = make([]forecast.Interval, len(tr))
+		for j, b := range base {
+			iv := forecast.Interval{Mean: m[j]}
+			for _, p := range []struct{ from, to *[]float64 }{{&b.Lo80, &iv.Lo80}, {&b.Hi80, &iv.Hi80}, {&b.Lo95, &iv.Lo95}, {&b.Hi95, &iv.Hi95}} {
+				*p.to = make([]float64, len(m[j]))
+				for h := range m[j] {
+					(*p.to)[h] = (*p.from)[h] + m[j][h] - b.Mean[h]
+				}
+			}
+			rec[j] = iv
+		}
+		root.Note = join(root.Note, fmt.Sprintf("%d series: intervals moved with their reconciled means, not reconciled", len(tr)))
+	}
+	for j, i := range tr {
+		res := results[key(series[i])]
+		results[key(series[i])] = &forecast.Result{Method: res.Method, Note: res.Note, Interval: rec[j]}
+		series[i].Reconciled = true
+	}
+	return nil
+}
+
+func key(fs gongxu.ForecastSeries) seriesKey {
+	return seriesKey{fs.Variant, fs.Currency, fs.Hub, fs.Factory, fs.Level}
+}
+
+// cmpKeys orders series by variant, currency, factory ("" — the network's
+// total — first) and hub ("" — the total — first).
 func cmpKeys(a, b seriesKey) int {
 	if c := strings.Compare(a.variant, b.variant); c != 0 {
 		return c
@@ -239,7 +367,10 @@ func cmpKeys(a, b seriesKey) int {
 	if c := strings.Compare(a.currency, b.currency); c != 0 {
 		return c
 	}
-	return strings.Compare(string(a.hub), string(b.hub)) // "" (the total) first
+	if c := strings.Compare(string(a.factory), string(b.factory)); c != 0 {
+		return c
+	}
+	return strings.Compare(string(a.hub), string(b.hub))
 }
 
 func join(a, b string) string {

@@ -64,6 +64,7 @@ var costlyRoutes = map[string]bool{
 	"GET /v1/plan/{factory}":        true,
 	"GET /v1/demand":                true,
 	"GET /v1/forecast":              true,
+	"GET /v1/demand/derived":        true,
 	"GET /v1/trace/back/{id...}":    true,
 	"GET /v1/trace/forward/{id...}": true,
 	"GET /v1/trace/events":          true,

@@ -44,6 +44,10 @@ type Config struct {
 	// when nil, that route answers 503 unavailable.
 	Forecast gongxu.ForecastService
 
+	// Derived serves GET /v1/demand/derived (handlers_forecast.go).
+	// Optional: when nil, that route answers 503 unavailable.
+	Derived gongxu.DerivedDemandService
+
 	// Operator signs POST /epcis/capture's trace/capture transactions for
 	// this node's org. Optional: when nil, capture answers 503 unavailable.
 	Operator gongxu.Operator
@@ -105,6 +109,7 @@ type server struct {
 	trace      gongxu.TraceService
 	demandSvc  gongxu.DemandService
 	forecasts  gongxu.ForecastService
+	derived    gongxu.DerivedDemandService
 	op         gongxu.Operator
 	tokens     Tokens
 	health     func(context.Context) error
@@ -170,6 +175,7 @@ var routes = []route{
 	{"GET", "/v1/trace/forward/{id...}", (*server).traceForward},
 	{"GET", "/v1/demand", (*server).demand},
 	{"GET", "/v1/forecast", (*server).forecast},
+	{"GET", "/v1/demand/derived", (*server).derivedDemand},
 	{"GET", "/v1/recalls", (*server).recalls},
 	{"GET", "/v1/recalls/{id}", (*server).recall},
 	{"POST", "/epcis/capture", (*server).epcisCapture},
@@ -214,6 +220,7 @@ func newServer(cfg Config) *server {
 		trace:      cfg.Trace,
 		demandSvc:  cfg.Demand,
 		forecasts:  cfg.Forecast,
+		derived:    cfg.Derived,
 		op:         cfg.Operator,
 		tokens:     cfg.Tokens,
 		health:     cfg.Health,

@@ -474,6 +474,19 @@ var goldenCases = []apiCase{
 	{name: "forecast_bad_horizon", method: "GET", target: "/v1/forecast?product=acme-textiles/merino-jacket&horizon=53", status: 400, noToken: true,
 		setup: withForecast},
 	{name: "forecast_unavailable", method: "GET", target: "/v1/forecast?product=acme-textiles/merino-jacket", status: 503, noToken: true},
+	// A factory's hierarchy in money, as the operator's hub: the factory's
+	// demand at Hilltown (its own cells) forecast, the rest suppressed.
+	{name: "forecast_factory_money", method: "GET", target: "/v1/forecast?factory=acme-textiles&money=true&horizon=2", status: 200,
+		setup: func(e *env) { withForecast(e); e.cfg.Operator = e.w.Operator(inproc.Hilltown) }},
+	// Derived demand: Blue's items of Acme's BOMs, every product total
+	// withheld from anonymous readers under the default thresholds (listed,
+	// not derived); refusals.
+	{name: "derived_blue", method: "GET", target: "/v1/demand/derived?supplier=blue-river-cotton&horizon=2", status: 200, noToken: true, setup: withDerived},
+	{name: "derived_no_supplier", method: "GET", target: "/v1/demand/derived?horizon=2", status: 400, noToken: true, setup: withDerived},
+	{name: "derived_unavailable", method: "GET", target: "/v1/demand/derived?supplier=blue-river-cotton", status: 503, noToken: true},
+	{name: "forecast_network_bad_bool", method: "GET", target: "/v1/forecast?network=yes", status: 400, noToken: true, setup: withForecast},
+	{name: "forecast_product_and_factory", method: "GET", target: "/v1/forecast?product=acme-textiles/merino-jacket&factory=acme-textiles", status: 400,
+		noToken: true, setup: withForecast},
 
 	{name: "route_not_found", method: "GET", target: "/v1/nothing", status: 404},
 	{name: "method_not_allowed", method: "DELETE", target: "/v1/orgs", status: 405},

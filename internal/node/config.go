@@ -35,6 +35,12 @@ type Config struct {
 	// fields: gongxu.DefaultDemandThresholds). The network's, set by
 	// governance, are the floor: a node may only be stricter.
 	Demand gongxu.DemandThresholds `json:"demand"`
+	// MPS, when set, is the master production schedule on forecast that
+	// this node's factory accepts: its planner takes the products' weekly
+	// forecasts (less the orders due those weeks) as demand, so that
+	// long-lead inputs are bought before pools close. Unset: plans follow
+	// production orders only.
+	MPS *gongxu.MPSPolicy `json:"mps,omitempty"`
 	// Pages are the web pages' language and time zone.
 	Pages PagesConfig `json:"pages"`
 }

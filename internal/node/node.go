@@ -129,7 +129,19 @@ func Open(home string, cfg Config, log *slog.Logger) (_ *Node, err error) {
 			op = operator{n.sign}
 		}
 	}
+	demand, err := sqlite.NewDemand(n.read, cfg.Demand)
+	if err != nil {
+		return nil, err
+	}
+	forecasts := demandforecast.New(demand)
 	n.plans = planner.New(n.read, n.blockTime).RequireFactory(n.read)
+	if cfg.MPS != nil {
+		mps, err := demandforecast.NewMPS(forecasts, *cfg.MPS)
+		if err != nil {
+			return nil, gongxu.Wrap(err, "config mps")
+		}
+		n.plans.WithMPS(mps)
+	}
 	n.tokens = token.Open(token.Path(home))
 	plans := newPlanCache(n.plans, n.read.Height, reg)
 	if cfg.AutoPlan && op != nil {
@@ -139,13 +151,8 @@ func Open(home string, cfg Config, log *slog.Logger) (_ *Node, err error) {
 	}
 	go n.proj.run()
 	n.proj.push(gongxu.CommittedBlock{}) // wake it to catch up with the block store
-	demand, err := sqlite.NewDemand(n.read, cfg.Demand)
-	if err != nil {
-		return nil, err
-	}
-	forecasts := demandforecast.New(demand)
 	api := httpapi.New(httpapi.Config{Node: readYourWrites{n}, Members: n.read, Txs: n.read, Pools: n.read, RFQs: n.read, Demand: demand,
-		Forecast: forecasts,
+		Forecast: forecasts, Derived: demandforecast.NewDerived(forecasts, n.read),
 		Receipts: receipts{n}, Production: n.read, Plans: plans, Trace: n.read, Operator: op, Tokens: n.tokens,
 		Health: n.health.check, Limits: cfg.HTTP.RateLimits, Registry: reg, Logger: log})
 	pages, err := web.New(web.Config{Node: n.comet, Members: n.read, Txs: n.read, Pools: n.read, PoolMoney: n.read.PoolMoney, RFQs: n.read, Operator: op, Production: n.read, Plans: plans,

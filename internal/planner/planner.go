@@ -30,6 +30,7 @@ type Planner struct {
 	prod    gongxu.ProductionService
 	now     func(context.Context) (int64, error)
 	members gongxu.MemberService // nil: any org is planned
+	mps     gongxu.MPSSource     // nil: no demand planned on forecast
 }
 
 var _ gongxu.PlanService = (*Planner)(nil)
@@ -44,6 +45,16 @@ func New(prod gongxu.ProductionService, now func(context.Context) (int64, error)
 // member with the factory role, as members says; it returns p.
 func (p *Planner) RequireFactory(members gongxu.MemberService) *Planner {
 	p.members = members
+	return p
+}
+
+// WithMPS makes the plan take the master production schedule the factory
+// accepted (src) as demand: each week's forecast of a product, less the
+// production orders of it due that week, due on the week's Monday, with the
+// reference gongxu.MPSRefPrefix + "<product>@<week>" in the pegging of what
+// it makes the plan buy and make. It returns p.
+func (p *Planner) WithMPS(src gongxu.MPSSource) *Planner {
+	p.mps = src
 	return p
 }
 
@@ -97,6 +108,11 @@ func (p *Planner) Plan(ctx context.Context, factory gongxu.OrgID) (gongxu.PlanVi
 	}
 	if err := r.load(ctx); err != nil {
 		return gongxu.PlanView{}, err
+	}
+	if p.mps != nil {
+		if err := r.loadMPS(ctx, p.mps); err != nil {
+			return gongxu.PlanView{}, err
+		}
 	}
 	res, err := plan.Plan(r.master, r.stock, r.open, r.demand)
 	if err != nil {
@@ -392,6 +408,40 @@ func (r *run) sale(po gongxu.PurchaseOrder) {
 		}
 		r.demand = append(r.demand, plan.Demand{Ref: fmt.Sprintf("sale-%d-%d", po.ID, i+1), Item: l.Item, Qty: rem, Due: due})
 	}
+}
+
+// loadMPS adds the weeks of the factory's master production schedule as
+// demand: a week's forecast less what production orders of the product due
+// that week (Monday to Sunday, UTC) already ask (the forecast they
+// consume). A week already over is left out; one under way is due now.
+func (r *run) loadMPS(ctx context.Context, src gongxu.MPSSource) error {
+	lines, err := src.MPS(ctx, r.factory)
+	if err != nil {
+		return err
+	}
+	for _, l := range lines {
+		item := gongxu.ItemID(l.Product)
+		if _, ok := r.items[item]; !ok {
+			r.problem("the forecast of %s for %s is not planned: it has no item in the master data of %s", l.Product, l.Week, r.factory)
+			continue
+		}
+		end := l.Due + 7*dayMs
+		if end <= r.at || l.Qty <= 0 {
+			continue
+		}
+		q := l.Qty
+		for _, o := range r.orders {
+			if o.Product == item && o.Due >= l.Due && o.Due < end {
+				q -= o.Qty - o.Produced
+			}
+		}
+		if q <= 0 {
+			continue
+		}
+		r.demand = append(r.demand, plan.Demand{Ref: gongxu.MPSRefPrefix + string(l.Product) + "@" + l.Week, Item: item, Qty: q,
+			Due: max(l.Due, r.at)})
+	}
+	return nil
 }
 
 func orderRef(id uint64) string { return fmt.Sprintf("order-%d", id) }

@@ -184,7 +184,7 @@ func (ts *traceStory) run(t *testing.T) {
 			t.Fatalf("text of %s: %v", url, err)
 		}
 		_, code, _ := strings.Cut(string(ts.fabric), "/")
-		want := []string{"every step verified", code, "recalled"}
+		want := []string{"every step matches this node's ledger", code, "recalled"}
 		for _, org := range []gongxu.OrgID{ts.factory.org, ts.supplier.org} {
 			o, err := net.Client(0).Org(s.ctx, org)
 			s.must(err)

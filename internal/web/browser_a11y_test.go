@@ -3,13 +3,15 @@ package web
 import (
 	"fmt"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/internal/demandforecast"
+	"github.com/gongxu-network/gongxu/internal/sqlite"
 	"github.com/gongxu-network/gongxu/internal/web/webtest"
 )
 
@@ -35,6 +37,12 @@ var a11yPages = []struct{ name, path string }{
 	{"recalls", "/recalls"},
 	{"recall", "/recalls/2"},
 	{"signin", "/signin"},
+	{"pool-new", "/pools/new"},
+	{"hub-deliveries", "/hub/deliveries"},
+	{"hub-pickup", "/hub/pickup"},
+	{"pledge", "/pledge"},
+	{"demand-index", "/demand"},
+	{"demand", "/demand/acme-textiles/merino-jacket"},
 	{"not-found", "/pools/999"},
 }
 
@@ -50,7 +58,13 @@ func TestAccessibilityAndPhone(t *testing.T) {
 	}
 	ctx := webtest.Browser(t)
 	f := newSite(t)
-	h, err := New(f.config())
+	d, err := sqlite.NewDemand(f.w.Read(), gongxu.DemandThresholds{MinContributors: 1, DominanceN: 2, DominancePct: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := f.config()
+	cfg.Demand, cfg.Forecast = d, demandforecast.New(d)
+	h, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,5 +117,4 @@ func TestAccessibilityAndPhone(t *testing.T) {
 			}
 		}
 	}
-	_ = url.QueryEscape
 }

@@ -595,7 +595,6 @@ type suggestPartView struct {
 	Lo80, Mean, Hi80, Hi95 string
 }
 
-
 // productPools are the pools of product p (any status), newest first;
 // none when this node has no pool pages.
 func (s *server) productPools(ctx context.Context, p gongxu.Product) ([]gongxu.Pool, error) {

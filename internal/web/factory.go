@@ -124,6 +124,9 @@ type factoryData struct {
 	Notice   string       // why no factory, or something to know about the one shown
 	Choices  []gongxu.Org // factories to view
 	Now      int64        // latest block time
+	// DemandCards are the factory's products' forecasts against their open
+	// pools (demand_card.go; nil without demand services).
+	DemandCards []*demandCard
 
 	Orders      []orderRow
 	Negotiating []poRow // sent, or changes proposed
@@ -181,7 +184,7 @@ func (s *server) consoleOrg(r *http.Request) (org gongxu.Org, own bool, notice s
 	}
 	org, err = s.members.Org(ctx, opOrg)
 	if gongxu.ErrorKind(err) == gongxu.KindNotFound {
-		return gongxu.Org{}, false, fmt.Sprintf("This node's operator key belongs to %s, which is not a member organization (any more). Choose a factory to view its console.", opOrg), nil
+		return gongxu.Org{}, false, s.langs.pick(r).T("This node's operator key belongs to %s, which is not a member organization (any more). Choose a factory to view its console.", opOrg), nil
 	} else if err != nil {
 		return org, false, "", err
 	}
@@ -267,6 +270,15 @@ func (s *server) factory(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.render(w, r, "factory", view{Title: "Factory", Section: "factory", Content: d})
 	}
+	all, err := s.factories(ctx)
+	if err != nil {
+		return err
+	}
+	for _, o := range all {
+		if o.ID != org.ID {
+			d.Choices = append(d.Choices, o) // the other factories, to switch to
+		}
+	}
 	names, err := s.orgNames(ctx)
 	if err != nil {
 		return err
@@ -332,6 +344,9 @@ func (s *server) factory(w http.ResponseWriter, r *http.Request) error {
 	if d.Lots, err = s.prod.Lots(ctx, org.ID, listLots); err != nil {
 		return err
 	}
+	if d.DemandCards, err = s.demandCardsOf(r, org.ID); err != nil {
+		return err
+	}
 	return s.render(w, r, "factory", view{Title: "Factory · " + org.Name, Section: "factory", Content: d})
 }
 
@@ -384,6 +399,8 @@ type porderData struct {
 	PoolTitle   string
 	PoolStatus  gongxu.PoolStatus
 	Act         *porderActs // the factory's forms (factory_actions_work.go)
+	Stage       *poolStage  // where its pool stands now (nil: no pool)
+	Completed   int64       // when it completed (0: not yet)
 }
 
 // parseID reads a page's numeric id; what names it in the not-found message.
@@ -426,11 +443,20 @@ func (s *server) productionOrder(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		d.PoolTitle, d.PoolStatus = p.Title, p.Status
+		if err == nil {
+			shares, err := s.pools.HubShares(ctx, p.ID)
+			if err != nil {
+				return err
+			}
+			st := stageOf(s.langs.pick(r), p, shares, &o, nil)
+			d.Stage = &st
+		}
 	}
+	d.Completed = orderRow{ProductionOrder: o}.CompletedAt()
 	if d.Act, err = s.porderActions(r, o, d.Work); err != nil {
 		return err
 	}
-	return s.render(w, r, "porder", view{Title: fmt.Sprintf("Production order %d", o.ID), Section: "factory", Content: d})
+	return s.render(w, r, "porder", view{Title: s.langs.pick(r).T("Production order %d", o.ID), Section: "factory", Content: d})
 }
 
 // publicMessage is the message of a service error written for people (an

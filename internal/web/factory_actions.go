@@ -2,7 +2,6 @@ package web
 
 import (
 	"cmp"
-	"fmt"
 	"net/http"
 	"strings"
 
@@ -185,14 +184,14 @@ func (s *server) sendAction(w http.ResponseWriter, r *http.Request, sess *sessio
 	}
 	d.Tx = &res
 	if res.Code != 0 {
-		s.sessions.done(sess, tok, fmt.Sprintf("The network refused the first submission (transaction %s): %s.", res.Hash, rejection(res)))
+		s.sessions.done(sess, tok, s.langs.pick(r).T("The network refused the first submission (transaction %s): %s.", res.Hash, rejection(res)))
 		d.Error = l.T("The network refused it: %s.", rejection(res))
 		s.log.Info("web: factory form refused by the network", "type", typ, "tx", res.Hash, "kind", res.Kind)
 		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "acted", view{Title: heading, Section: section, Content: d})
 	}
 	d.Text = l.T(done, args...)
 	s.log.Info("web: factory form sent", "type", typ, "tx", res.Hash)
-	s.sessions.done(sess, tok, fmt.Sprintf("It was recorded: transaction %s (%s).", res.Hash, typ))
+	s.sessions.done(sess, tok, s.langs.pick(r).T("It was recorded: transaction %s (%s).", res.Hash, typ))
 	return s.render(w, r, "acted", view{Title: heading, Section: section, Content: d})
 }
 

@@ -229,7 +229,7 @@ func TestProductionOrderPage(t *testing.T) {
 		`<a href="/pools/4">pool #4 Linen shirt</a>`, `<a href="/factory?org=acme-textiles">factory console</a>`,
 		`<dd id="produced">0</dd>`, "20 Jan 2026 12:00 UTC</time> <span class=\"badge err\">late</span>",
 		`<dd id="plan-reason">linen fabric from Blue River Cotton promised for the 16th, a day late</dd>`,
-		"from pool 4", "work order 3 started", "planned completion 1768910400000: linen fabric from Blue River Cotton promised for the 16th",
+		"from pool 4", "work order 3 started", "planned completion 20 Jan 2026 12:00 UTC: linen fabric from Blue River Cotton promised for the 16th",
 		"<td>#3</td>", `<td class="num">20</td>`, `<td class="num">0.5</td>`,
 		`<a class="lot" href="/p/acme-textiles/blue-river-cotton/lf-0101"><code>acme-textiles/blue-river-cotton/lf-0101</code></a> 50`,
 		"No lots made yet.")
@@ -306,7 +306,9 @@ func TestPoolProduction(t *testing.T) {
 		`<span class="badge status-completed">completed</span>`, "production order 3 completed")
 	lacks(t, "ready pool", between(t, body, "production"), "badge err\">late")
 	contains(t, "ready pool card", page(t, s, "/pools", http.StatusOK), `<span class="badge status-ready">ready</span>`)
-	contains(t, "ready order", page(t, s, "/production-orders/3", http.StatusOK), `id="order-ready"`)
+	body = page(t, s, "/production-orders/3", http.StatusOK)
+	contains(t, "ready order", body, `id="order-stage">Made: the goods wait to be shipped to the hubs.`, `id="completed-at"`)
+	lacks(t, "ready order", body, `id="plan-reason"`, `id="planned-completion"`)
 
 	// Without Production the pool page has no production section, and there
 	// are no production pages.

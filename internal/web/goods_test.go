@@ -56,11 +56,11 @@ func TestGoodsLabels(t *testing.T) {
 		t.Errorf("pledgeOf: %q", got)
 	}
 
-	v := identOf(unit, nil, names)
+	v := identOf(unit, nil, names, nil)
 	if v.Label != "Shipment of pool #3" || v.Sub != "to Hilltown Community Hub" || v.Href != "/p/urn:gongxu:pool:3:hub:hilltown-hub" {
 		t.Errorf("identOf(%q) = %+v", unit, v)
 	}
-	if v := identOf(gongxu.PoolURN(3), nil, names); v.Label != gongxu.PoolURN(3) || v.Sub != "" {
+	if v := identOf(gongxu.PoolURN(3), nil, names, nil); v.Label != gongxu.PoolURN(3) || v.Sub != "" {
 		t.Errorf("identOf(pool URN) = %+v", v)
 	}
 

@@ -51,6 +51,9 @@ type hubData struct {
 	Error   string           // why the last submission was refused
 	Deposit *gongxu.TxResult // a deposit that was recorded before the batch was refused
 	Now     int64            // latest block time
+	// DemandCards are the open pools' products' forecasts (demand_card.go;
+	// nil without demand services).
+	DemandCards []*demandCard
 }
 
 // receiptData is the page a hub prints for its walk-in consumer.
@@ -135,6 +138,9 @@ func (s *server) hubForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	if d.Problem == "" {
 		s.offerForm(r, hubGuard, &d.CSRF, &d.Problem, &d.SignIn, "to record walk-in pledges")
+	}
+	if d.DemandCards, err = s.hubDemandCards(r, d.Pools); err != nil {
+		return err
 	}
 	return s.renderStatus(w, r, status, "hub", view{Title: "Record a walk-in pledge", Section: "hub", Content: d})
 }
@@ -223,7 +229,7 @@ func (s *server) hubSubmit(w http.ResponseWriter, r *http.Request) error {
 			return again(http.StatusUnprocessableEntity, "The network refused the deposit of %s: %s. Nothing was recorded.", money(escrow, p.Currency), rejection(res))
 		}
 		rc.Deposit = &res
-		s.sessions.done(sess, tok, fmt.Sprintf("Its cash deposit was recorded in transaction %s.", res.Hash))
+		s.sessions.done(sess, tok, s.langs.pick(r).T("Its cash deposit was recorded in transaction %s.", res.Hash))
 	}
 	res, err := s.operator(r).Send(r.Context(), gongxu.TypePoolBatch, gongxu.BatchBody{Pool: p.ID, Leaves: []gongxu.PoolLeaf{rc.Leaf}})
 	if err != nil || res.Code != 0 {
@@ -231,7 +237,7 @@ func (s *server) hubSubmit(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			d.Error, status = sendError(err), s.sendFailed(err, gongxu.TypePoolBatch)
 		} else {
-			d.Error = fmt.Sprintf("The network refused the pledge: %s.", rejection(res))
+			d.Error = s.langs.pick(r).T("The network refused the pledge: %s.", rejection(res))
 		}
 		if rc.Deposit != nil {
 			d.Deposit = rc.Deposit
@@ -240,7 +246,7 @@ func (s *server) hubSubmit(w http.ResponseWriter, r *http.Request) error {
 		return s.renderStatus(w, r, status, "hub", view{Title: "Record a walk-in pledge", Section: "hub", Content: d})
 	}
 	rc.Batch = res
-	s.sessions.done(sess, tok, fmt.Sprintf("It was recorded: the pledge is in transaction %s.", res.Hash))
+	s.sessions.done(sess, tok, s.langs.pick(r).T("It was recorded: the pledge is in transaction %s.", res.Hash))
 	rc.ReceiptURL = "/v1/batches/" + url.PathEscape(res.Hash) + "/receipts/0"
 	rc.QR, rc.Code, rc.PledgeURL = s.receiptQR(r, receiptKey{Tx: res.Hash, Index: 0, Secret: secret})
 	names, err := s.variantNames(r.Context(), p)
@@ -286,4 +292,34 @@ func (s *server) sendFailed(err error, typ string) int {
 	}
 	s.log.Error("web: operator send failed", "type", typ, "err", err)
 	return http.StatusInternalServerError
+}
+
+// hubDemandCards are the demand cards of the products of a hub's open pools,
+// at most four, in the pools' order.
+func (s *server) hubDemandCards(r *http.Request, pools []hubPool) ([]*demandCard, error) {
+	var (
+		out  []*demandCard
+		seen = map[gongxu.ProductID]bool{}
+	)
+	for _, p := range pools {
+		if len(out) == 4 {
+			break
+		}
+		id := p.Pool.Product
+		if id == "" || seen[id] {
+			continue
+		}
+		seen[id] = true
+		c, err := s.demandCardFor(r, id)
+		if err != nil {
+			if gongxu.ErrorKind(err) == gongxu.KindNotFound {
+				continue
+			}
+			return nil, err
+		}
+		if c != nil {
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }

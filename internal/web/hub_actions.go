@@ -2,7 +2,6 @@ package web
 
 import (
 	"cmp"
-	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -208,10 +207,10 @@ func (s *server) deliverySubmit(w http.ResponseWriter, r *http.Request) error {
 		return s.renderStatus(w, r, s.sendFailed(err, gongxu.FlowHubDelivery), "hub_deliveries", view{Title: "Confirm deliveries", Section: "hub", Content: d})
 	}
 	if res.Code != 0 {
-		s.sessions.done(sess, tok, fmt.Sprintf("The network refused it: %s.", rejection(res)))
+		s.sessions.done(sess, tok, s.langs.pick(r).T("The network refused it: %s.", rejection(res)))
 		return again(http.StatusUnprocessableEntity, "The network refused the confirmation of pool %d: %s.", p.ID, rejection(res))
 	}
-	s.sessions.done(sess, tok, fmt.Sprintf("The delivery was confirmed in transaction %s.", res.Hash))
+	s.sessions.done(sess, tok, s.langs.pick(r).T("The delivery was confirmed in transaction %s.", res.Hash))
 	s.log.Info("web: delivery confirmed", "pool", p.ID, "hub", org.ID, "tx", res.Hash)
 	return s.render(w, r, "hub_done", view{Title: "Delivery confirmed", Section: "hub", Content: doneData{
 		Heading:  l.T("Delivery confirmed"),
@@ -330,11 +329,11 @@ func (s *server) pickupSubmit(w http.ResponseWriter, r *http.Request) error {
 		return s.renderStatus(w, r, s.sendFailed(err, gongxu.FlowPickup), "hub_pickup", view{Title: "Hand goods over", Section: "hub", Content: d})
 	}
 	if res.Code != 0 {
-		s.sessions.done(sess, tok, fmt.Sprintf("The network refused it: %s.", rejection(res)))
+		s.sessions.done(sess, tok, s.langs.pick(r).T("The network refused it: %s.", rejection(res)))
 		return again(http.StatusUnprocessableEntity, "The network refused the pickup: %s. Do not hand the goods over.", rejection(res))
 	}
 	d.Receipt = ""
-	s.sessions.done(sess, tok, fmt.Sprintf("The pickup was recorded in transaction %s.", res.Hash))
+	s.sessions.done(sess, tok, s.langs.pick(r).T("The pickup was recorded in transaction %s.", res.Hash))
 	s.log.Info("web: pickup recorded", "pool", rc.Pool, "hub", org.ID, "tx", res.Hash)
 	return s.render(w, r, "hub_done", view{Title: "Goods handed over", Section: "hub", Content: doneData{
 		Heading:  l.T("Hand the goods over"),

@@ -171,6 +171,14 @@ func (l *locale) dayHuman(t time.Time) string {
 func (l *locale) msHuman(ms int64) string { return l.timeHuman(msTime(ms)) }
 func (l *locale) msDay(ms int64) string   { return l.dayHuman(msTime(ms)) }
 
+// shortDay is a block time's day in a few characters: "9 Jan", "1月9日".
+func (l *locale) shortDay(ms int64) string {
+	if l.zh() {
+		return l.in(msTime(ms)).Format("1月2日")
+	}
+	return l.in(msTime(ms)).Format("2 Jan")
+}
+
 // rfcHuman reformats an RFC 3339 time for people; a string that does not
 // parse is shown as it is.
 func (l *locale) rfcHuman(s string) string {

@@ -3,6 +3,8 @@ package web
 // The home page's orientation and to-dos (home_todo.go, home.html).
 func init() {
 	addZH(map[string]string{
+		"Other factories:":     "其他工厂：",
+		"Demand ahead":         "未来需求",
 		"What this network is": "这是一个什么样的网络",
 		"gongxu is a network with no platform in the middle and no commission. Every factory, supplier and community hub runs its own node, and together they keep one ledger.":                                      "供需是一个没有中间平台、不抽佣金的网络。每家工厂、供应商和社区服务站都运行自己的节点，共同维护同一本账。",
 		"Hubs gather their consumers' pledges into group-buys (pools) that go straight to the factory: the more units, the lower the price for everyone; a pool that misses its minimum batch refunds every pledge.": "服务站把消费者的认购汇集成拼单，直接交给工厂：件数越多，所有人的价格越低；未达到最低起订量的拼单全额退款。",

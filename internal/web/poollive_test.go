@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gongxu-network/gongxu"
 	"github.com/gongxu-network/gongxu/internal/testenv/inproc"
 )
 
@@ -21,7 +22,15 @@ func TestPoolLiveProgress(t *testing.T) {
 	f.w.SendBatch(inproc.Lakeside, poolOpen, inproc.Consumers(inproc.Lakeside, poolOpen, 9, []int64{6, 7}, []string{"m-navy", "l-navy"}))
 	contains(t, "fragment after a batch", page(t, s, "/fragments/pools/5/progress", http.StatusOK), `<dd class="total">101</dd>`)
 
-	lacks(t, "closed pool", page(t, s, "/pools/1", http.StatusOK), `hx-get="/fragments/pools/1/progress"`, `class="countdown"`)
+	lacks(t, "closed pool", page(t, s, "/pools/1", http.StatusOK), `hx-get="/fragments/pools/1/progress"`, `class="countdown"`, `id="share"`)
+	// The share link and its QR code: the node's public address, not the
+	// one the page was opened at.
+	s = newHubServer(t, f, func(c *Config) { c.PublicURL = "https://shop.example.cn" })
+	body = page(t, s, "/pools/5", http.StatusOK)
+	contains(t, "share", body, `<a class="mono" id="share-url" href="https://shop.example.cn/pools/5">`, `<svg class="qr"`)
+	if got := qrOf(t, span(body, `id="share"`, "</section>")); got != "https://shop.example.cn/pools/5" {
+		t.Errorf("share QR code says %q", got)
+	}
 	page(t, s, "/fragments/pools/999/progress", http.StatusNotFound)
 	page(t, s, "/fragments/pools/x/progress", http.StatusNotFound)
 }
@@ -45,4 +54,17 @@ func TestChartZoomsOnOpenPool(t *testing.T) {
 			t.Errorf("%+v zoomed to %+v", c, z)
 		}
 	}
+}
+
+// The factory console and the hub page show the demand ahead of their
+// products (the demand card), linking to the demand pages.
+func TestDemandCardsPlaced(t *testing.T) {
+	f := newSite(t)
+	s, _ := demandServer(t, f, gongxu.DemandThresholds{MinContributors: 1, DominanceN: 2, DominancePct: 100})
+	contains(t, "factory console", page(t, s, "/factory?org=acme-textiles", http.StatusOK), `id="demand-cards"`, `href="/demand/`)
+	res, body := serve(t, s, request("GET", "/hub", nil, localAddr, nil))
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("hub page: %d", res.StatusCode)
+	}
+	contains(t, "hub page", body, `id="demand-cards"`, `href="/demand/`)
 }

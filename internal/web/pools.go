@@ -205,6 +205,8 @@ type poolData struct {
 	ShareSum  gongxu.Units
 	BatchLeaf int64
 	Stage     poolStage
+	ShareURL  string            // the pool page's public address, to pass on
+	ShareQR   template.HTML     // its QR code ("" when it does not fit one)
 	Money     *gongxu.PoolMoney // nil: the node adds up no pool money
 	Refresh   bool              // the page reloads its live part (an open pool)
 }
@@ -350,6 +352,12 @@ func (s *server) poolView(r *http.Request) (poolData, error) {
 		order = &d.Order.ProductionOrder
 	}
 	d.Stage = stageOf(s.langs.pick(r), p, shares, order, d.Money)
+	if p.Status == gongxu.PoolOpen {
+		d.ShareURL = s.publicURL(r, poolPath(p.ID))
+		if q, err := EncodeQR([]byte(d.ShareURL)); err == nil {
+			d.ShareQR = QRSVG(q, s.langs.pick(r).T("QR code of this pool: %s", d.ShareURL))
+		}
+	}
 	if s.prog != nil {
 		pts, err := s.prog(ctx, p.ID)
 		if err != nil {

@@ -89,7 +89,7 @@ func TestPoolPage(t *testing.T) {
 		// batches
 		`href="/txs/`+batches[0].Tx+`"`, `href="/txs/`+batches[1].Tx+`"`, "Hub batches <span class=\"count\">3 · 31 pledges</span>", "¥5,805.00",
 		// history, money and terms
-		`<span class="badge status-open">open</span> <time datetime="2026-01-19T09:00:05Z">19 Jan 2026 09:00 UTC</time>`, "opened by acme-textiles",
+		`<span class="badge status-open">open</span> <time datetime="2026-01-19T09:00:05Z">19 Jan 2026 09:00 UTC</time>`, "opened by Acme Textiles",
 		"minimum batch reached: 60 units pledged",
 		`<td class="num" id="escrowed">¥11,352.00</td>`, `<td class="num" id="held">¥11,352.00</td>`, `<td class="num" id="captured">¥0.00</td>`,
 		`id="pool-stage">The minimum batch is reached: the pool goes ahead at its deadline`, "The final price is set when the pool closes.",
@@ -108,8 +108,8 @@ func TestPoolPage(t *testing.T) {
 
 	body = page(t, s, "/pools/3", http.StatusOK)
 	contains(t, "awarded pool", body, `<span class="badge status-settled">settled</span>`,
-		"awarded from request for quote 1 with 64 units: minimum batch of 64 met, unit price 13900 (tier 1)",
-		"production started by acme-textiles", "every hub confirmed its delivery",
+		"awarded from request for quote 1 with 64 units: minimum batch of 64 met, unit price ¥139.00 (tier 1)",
+		"production started by Acme Textiles", "every hub confirmed its delivery",
 		`<td class="num" id="paid-out">¥8,896.00</td>`, `<td class="num" id="pending">¥0.00</td>`, `awarded from <a href="/rfqs/1">request #1</a>`, `<span class="badge ok">delivered</span>`,
 		"Final price: ¥139.00 per unit.", `id="pool-stage">Settled: ¥8,896.00 paid to the factory`, `<li class="done">Paid to the factory</li>`)
 	moneyAddsUp(t, "pool 3", body)

@@ -24,3 +24,14 @@ func TestProvenanceReceivedLot(t *testing.T) {
 	body = page(t, s, "/p/blue-river-cotton/fab-0042", http.StatusOK)
 	lacks(t, "supplier's lot", body, `id="prov-holder"`, `class="badge ok">✓ every step`)
 }
+
+// In Chinese, the trace graph speaks Chinese too: its labels, dates and
+// its description.
+func TestTraceGraphInChinese(t *testing.T) {
+	f := newSite(t)
+	s, _ := newTestServer(t, f)
+	_, body := do(t, s, "GET", "/recalls/2", "Accept-Language", "zh-CN")
+	graph := span(body, `<svg class="trace-graph"`, "</svg>")
+	contains(t, "graph in Chinese", graph, "从 fab-0042 向后追踪", "拼单 #1 的货件", ">生产给</text>", "已召回")
+	lacks(t, "graph in Chinese", graph, "Shipment of pool", ">made for<", "· recalled", " Jan<")
+}

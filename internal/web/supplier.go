@@ -327,7 +327,7 @@ func (s *server) supplierSubmit(w http.ResponseWriter, r *http.Request) error {
 		return page(http.StatusUnprocessableEntity)
 	}
 	s.log.Info("web: purchase order answered", "po", c.ID, "answer", action, "tx", res.Hash)
-	s.sessions.done(sess, tok, fmt.Sprintf("It was recorded: the answer to purchase order %d is transaction %s.", c.ID, res.Hash))
+	s.sessions.done(sess, tok, s.langs.pick(r).T("It was recorded: the answer to purchase order %d is transaction %s.", c.ID, res.Hash))
 	done := &supplierDone{PO: c.ID, Text: l.T(text, c.ID, cmp.Or(c.Name, string(c.Factory))), Tx: res}
 	// The inbox as the ledger has it now, with the answer's result on top.
 	next := d.CSRF
@@ -344,18 +344,18 @@ func (s *server) supplierSubmit(w http.ResponseWriter, r *http.Request) error {
 func (s *server) notAwaiting(r *http.Request, org gongxu.Org, raw string) (string, error) {
 	id, err := strconv.ParseUint(raw, 10, 64)
 	if err != nil || id == 0 {
-		return fmt.Sprintf("No purchase order has the number %q.", raw), nil
+		return s.langs.pick(r).T("No purchase order has the number %q.", raw), nil
 	}
 	po, err := s.prod.PO(r.Context(), id)
 	switch {
 	case gongxu.ErrorKind(err) == gongxu.KindNotFound:
-		return fmt.Sprintf("No purchase order has the number %d.", id), nil
+		return s.langs.pick(r).T("No purchase order has the number %d.", id), nil
 	case err != nil:
 		return "", err
 	case po.Supplier != org.ID:
-		return fmt.Sprintf("Purchase order %d is addressed to %s, not to %s.", id, po.Supplier, org.Name), nil
+		return s.langs.pick(r).T("Purchase order %d is addressed to %s, not to %s.", id, po.Supplier, org.Name), nil
 	default:
-		return fmt.Sprintf("Purchase order %d is %s: only a sent order awaits your answer.", id, statusLabel(po.Status)), nil
+		return s.langs.pick(r).T("Purchase order %d is %s: only a sent order awaits your answer.", id, s.langs.pick(r).label(po.Status)), nil
 	}
 }
 
@@ -427,5 +427,5 @@ func (s *server) purchaseOrder(w http.ResponseWriter, r *http.Request) error {
 	if d.Decide, err = s.decideOffer(r, po); err != nil {
 		return err
 	}
-	return s.render(w, r, "po", view{Title: fmt.Sprintf("Purchase order %d", po.ID), Section: "factory", Content: d})
+	return s.render(w, r, "po", view{Title: s.langs.pick(r).T("Purchase order %d", po.ID), Section: "factory", Content: d})
 }

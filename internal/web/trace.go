@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -187,7 +188,7 @@ func stepLabel(st gongxu.TraceStep) string {
 
 // dlLabel names a GS1 Digital Link URI for people: "Serial JKT-1" of
 // "GTIN 09506000134352". It is false for anything else.
-func dlLabel(id string) (label, sub string, ok bool) {
+func dlLabel(id string, l *locale) (label, sub string, ok bool) {
 	u, err := url.Parse(id)
 	if err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {
 		return "", "", false
@@ -203,20 +204,20 @@ func dlLabel(id string) (label, sub string, ok bool) {
 	}
 	switch {
 	case ai["01"] != "" && ai["21"] != "":
-		return "Serial " + ai["21"], "GTIN " + ai["01"], true
+		return l.T("Serial %s", ai["21"]), "GTIN " + ai["01"], true
 	case ai["01"] != "" && ai["10"] != "":
-		return "Lot " + ai["10"], "GTIN " + ai["01"], true
+		return l.T("Lot %s", ai["10"]), "GTIN " + ai["01"], true
 	case ai["01"] != "":
 		return "GTIN " + ai["01"], "", true
 	case ai["00"] != "":
-		return "SSCC " + ai["00"], "logistic unit", true
+		return "SSCC " + ai["00"], l.T("logistic unit"), true
 	case ai["414"] != "":
 		if ext := ai["254"]; ext != "" {
-			return "GLN " + ai["414"], "extension " + ext, true
+			return "GLN " + ai["414"], l.T("extension %s", ext), true
 		}
 		return "GLN " + ai["414"], "", true
 	case ai["417"] != "":
-		return "Party GLN " + ai["417"], "", true
+		return l.T("Party GLN %s", ai["417"]), "", true
 	}
 	return "", "", false
 }
@@ -224,7 +225,10 @@ func dlLabel(id string) (label, sub string, ok bool) {
 // identOf names an identifier: a ledger lot by its code and owner (and
 // item, when the trace knows the lot), an org by its name, a Digital Link
 // URI by its keys, anything else as it is.
-func identOf(id string, lots map[string]*gongxu.Lot, names map[gongxu.OrgID]string) identView {
+func identOf(id string, lots map[string]*gongxu.Lot, names map[gongxu.OrgID]string, l *locale) identView {
+	if l == nil {
+		l = newLocale(langEN, time.UTC, nil)
+	}
 	v := identView{ID: id, Label: id, Href: provPath(id)}
 	switch {
 	case gongxu.IsLotURN(id):
@@ -239,20 +243,20 @@ func identOf(id string, lots map[string]*gongxu.Lot, names map[gongxu.OrgID]stri
 		// "acme/blue-river/fab-0042" is fab-0042, from Blue River.
 		if from, rest, ok := strings.Cut(code, "/"); ok && gongxu.OrgID(from).Validate() == nil {
 			v.Label = rest[strings.LastIndex(rest, "/")+1:]
-			v.Sub += ", from " + cmp.Or(names[gongxu.OrgID(from)], from)
+			v.Sub = l.T("%s, from %s", v.Sub, cmp.Or(names[gongxu.OrgID(from)], from))
 		}
 		v.Href = provPath(string(lid))
 		v.Lot = lots[id]
 	case len(id) > len(gongxu.OrgURNPrefix) && strings.EqualFold(id[:len(gongxu.OrgURNPrefix)], gongxu.OrgURNPrefix):
 		org := gongxu.OrgID(id[len(gongxu.OrgURNPrefix):])
-		v.Label, v.Sub, v.Href = cmp.Or(names[org], string(org)), "member organization", orgPath(org)
+		v.Label, v.Sub, v.Href = cmp.Or(names[org], string(org)), l.T("member organization"), orgPath(org)
 	case strings.HasPrefix(id, gongxu.URNPrefix+"pool:"):
 		if pool, hub, ok := gongxu.ParseShipmentURN(id); ok {
-			v.Label, v.Sub = "Shipment of pool #"+strconv.FormatUint(pool, 10), "to "+cmp.Or(names[hub], string(hub))
+			v.Label, v.Sub = l.T("Shipment of pool #%d", pool), l.T("to %s", cmp.Or(names[hub], string(hub)))
 		}
 	default:
-		if l, sub, ok := dlLabel(id); ok {
-			v.Label, v.Sub = l, sub
+		if lb, sub, ok := dlLabel(id, l); ok {
+			v.Label, v.Sub = lb, sub
 		}
 	}
 	return v
@@ -260,13 +264,17 @@ func identOf(id string, lots map[string]*gongxu.Lot, names map[gongxu.OrgID]stri
 
 // traceIndex is what a trace's pages look up by identifier.
 type traceIndex struct {
+	l        *locale // the page's language (nil: English)
 	lots     map[string]*gongxu.Lot
 	names    map[gongxu.OrgID]string
 	recalled map[string]bool
 }
 
-func newTraceIndex(g gongxu.TraceGraph, names map[gongxu.OrgID]string, recalled map[string]bool) traceIndex {
-	ix := traceIndex{lots: map[string]*gongxu.Lot{}, names: names, recalled: recalled}
+func newTraceIndex(g gongxu.TraceGraph, names map[gongxu.OrgID]string, recalled map[string]bool, l *locale) traceIndex {
+	if l == nil {
+		l = newLocale(langEN, time.UTC, nil)
+	}
+	ix := traceIndex{l: l, lots: map[string]*gongxu.Lot{}, names: names, recalled: recalled}
 	for _, n := range g.Nodes {
 		if n.Lot != nil {
 			ix.lots[n.ID] = n.Lot
@@ -276,7 +284,7 @@ func newTraceIndex(g gongxu.TraceGraph, names map[gongxu.OrgID]string, recalled 
 }
 
 func (ix traceIndex) ident(id string) identView {
-	v := identOf(id, ix.lots, ix.names)
+	v := identOf(id, ix.lots, ix.names, ix.l)
 	v.Recalled = ix.recalled[id]
 	return v
 }
@@ -393,7 +401,7 @@ func traceGraph(g gongxu.TraceGraph, ix traceIndex, poolTitles map[uint64]string
 		switch {
 		case v.Recalled:
 			gn.Class = "recalled"
-			gn.Lines[0] += " · recalled"
+			gn.Lines[0] = ix.l.T("%s · recalled", gn.Lines[0])
 		case n.ID == g.Start:
 			gn.Class = "start"
 		}
@@ -411,10 +419,11 @@ func traceGraph(g gongxu.TraceGraph, ix traceIndex, poolTitles map[uint64]string
 	slices.SortStableFunc(steps, func(a, b gongxu.TraceStep) int { return cmp.Or(cmp.Compare(a.Time, b.Time), ledgerOrder(a, b)) })
 	notes := map[string][]string{}
 	for _, st := range steps {
-		label := ix.shortLabel(st) + "\n" + msTime(st.Time).Format("2 Jan")
+		short := ix.l.maybe(ix.shortLabel(st))
+		label := short + "\n" + ix.l.shortDay(st.Time)
 		if sameSet(st.From, st.To) {
 			for _, id := range st.From {
-				notes[id] = append(notes[id], ix.shortLabel(st)+" · "+msDay(st.Time))
+				notes[id] = append(notes[id], short+" · "+ix.l.msDay(st.Time))
 			}
 			continue
 		}
@@ -437,19 +446,19 @@ func traceGraph(g gongxu.TraceGraph, ix traceIndex, poolTitles map[uint64]string
 		pc := 0
 		for _, l := range p.Lots {
 			pc = max(pc, col[gongxu.LotURN(l)]+1)
-			spec.Edges = append(spec.Edges, graphEdge{From: gongxu.LotURN(l), To: key, Label: "made for", Class: "step-pool"})
+			spec.Edges = append(spec.Edges, graphEdge{From: gongxu.LotURN(l), To: key, Label: ix.l.T("made for"), Class: "step-pool"})
 		}
-		lines := []string{"Pool #" + strconv.FormatUint(p.Pool, 10)}
+		lines := []string{ix.l.T("Pool #%d", p.Pool)}
 		if t := poolTitles[p.Pool]; t != "" {
 			lines = append(lines, t)
 		}
-		lines = append(lines, statusLabel(p.Status))
+		lines = append(lines, ix.l.label(p.Status))
 		spec.Nodes = append(spec.Nodes, graphNode{Key: key, Lines: lines, Title: "pool " + strconv.FormatUint(p.Pool, 10),
 			Href: poolPath(p.Pool), Col: pc, Class: "pool"})
 		for _, h := range p.Hubs {
 			hk := "hub:" + string(h.Hub)
 			if hubs[h.Hub] == nil {
-				hubs[h.Hub] = &graphNode{Key: hk, Lines: []string{cmp.Or(ix.names[h.Hub], string(h.Hub)), "hub"}, Title: string(h.Hub),
+				hubs[h.Hub] = &graphNode{Key: hk, Lines: []string{cmp.Or(ix.names[h.Hub], string(h.Hub)), ix.l.label("hub")}, Title: string(h.Hub),
 					Href: orgPath(h.Hub), Class: "hub"}
 				hubOrder = append(hubOrder, h.Hub)
 			}
@@ -459,20 +468,19 @@ func traceGraph(g gongxu.TraceGraph, ix traceIndex, poolTitles map[uint64]string
 				leaves += b.Leaves
 			}
 			spec.Edges = append(spec.Edges, graphEdge{From: key, To: hk,
-				Label: fmt.Sprintf("%s units\n%s", num(h.Qty), plural(leaves, "pledge")), Class: "step-hub"})
+				Label: ix.l.T("%s units", num(h.Qty)) + "\n" + ix.l.count(leaves, "pledge"), Class: "step-hub"})
 		}
 	}
 	for _, h := range hubOrder {
 		spec.Nodes = append(spec.Nodes, *hubs[h])
 	}
-	dir := "back from"
+	dir := "Trace back from %s: %d lots and items, %s."
 	if forward {
-		dir = "forward from"
+		dir = "Trace forward from %s: %d lots and items, %s."
 	}
-	spec.Label = fmt.Sprintf("Trace %s %s: %d lots and items, %s.", dir, ix.ident(g.Start).Label,
-		len(g.Nodes), plural(int64(len(g.Steps)), "step"))
+	spec.Label = ix.l.T(dir, ix.ident(g.Start).Label, len(g.Nodes), ix.l.count(int64(len(g.Steps)), "step"))
 	if len(g.Pools) > 0 {
-		spec.Label += fmt.Sprintf(" It reaches %s and %s.", plural(int64(len(g.Pools)), "pool"), plural(int64(len(hubOrder)), "hub"))
+		spec.Label += ix.l.T(" It reaches %s and %s.", ix.l.count(int64(len(g.Pools)), "pool"), ix.l.count(int64(len(hubOrder)), "hub"))
 	}
 	return spec
 }

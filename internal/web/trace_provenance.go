@@ -102,7 +102,7 @@ func (s *server) provenance(w http.ResponseWriter, r *http.Request) error {
 			cmp.Or(publicMessage(err), "Write a lot id (org/code), a lot URN, an EPC URN or a GS1 Digital Link URI."))
 		return s.traceProblem(w, r, http.StatusBadRequest, d)
 	case gongxu.KindNotFound:
-		d.Problem = fmt.Sprintf("Nothing on this ledger is known as %q.", id)
+		d.Problem = s.langs.pick(r).T("Nothing on this ledger is known as %q.", id)
 		return s.traceProblem(w, r, http.StatusNotFound, d)
 	default:
 		return err
@@ -118,7 +118,7 @@ func (s *server) provenance(w http.ResponseWriter, r *http.Request) error {
 		recalled[rc.Identifier] = true
 		d.Recalls = append(d.Recalls, s.recallRow(rc, names, nil))
 	}
-	ix := newTraceIndex(g, names, recalled)
+	ix := newTraceIndex(g, names, recalled, s.langs.pick(r))
 	d.Start = ix.ident(g.Start)
 
 	// What was made: the start's lot, else the nearest lot behind it.

@@ -3,7 +3,6 @@ package web
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"html/template"
 	"net/http"
 	"slices"
@@ -140,7 +139,7 @@ func (s *server) recallRow(rc gongxu.Recall, names map[gongxu.OrgID]string, mine
 	if rc.Lot != "" {
 		target = gongxu.LotURN(rc.Lot)
 	}
-	row := recallRow{Recall: rc, OrgName: names[rc.Org], Target: identOf(target, nil, names), Mine: mine[rc.ID]}
+	row := recallRow{Recall: rc, OrgName: names[rc.Org], Target: identOf(target, nil, names, nil), Mine: mine[rc.ID]}
 	if rc.Target != string(rc.Lot) && rc.Target != rc.Identifier && rc.Target != target {
 		row.NamedAs = rc.Target
 	}
@@ -209,7 +208,7 @@ func (s *server) recallByID(ctx context.Context, raw string) (gongxu.RecallImpac
 
 // impact is the live part of a recall page: what the recall reaches, per
 // hub, and its graph.
-func (s *server) impact(ctx context.Context, im gongxu.RecallImpact, names map[gongxu.OrgID]string, hub gongxu.Org) (impactData, error) {
+func (s *server) impact(ctx context.Context, l *locale, im gongxu.RecallImpact, names map[gongxu.OrgID]string, hub gongxu.Org) (impactData, error) {
 	d := impactData{ID: im.Recall.ID, Pools: len(im.Trace.Pools), Truncated: im.Trace.Truncated, HubName: hub.Name}
 	if hub.ID != "" {
 		d.HubName = cmp.Or(hub.Name, string(hub.ID))
@@ -282,12 +281,12 @@ func (s *server) impact(ctx context.Context, im gongxu.RecallImpact, names map[g
 	}
 
 	recalled := map[string]bool{im.Recall.Identifier: true}
-	ix := newTraceIndex(im.Trace, names, recalled)
+	ix := newTraceIndex(im.Trace, names, recalled, l)
 	steps := slices.Clone(im.Trace.Steps)
 	slices.SortStableFunc(steps, func(a, b gongxu.TraceStep) int {
 		return cmp.Or(cmp.Compare(a.Time, b.Time), ledgerOrder(a, b), cmp.Compare(a.Depth, b.Depth), cmp.Compare(a.Event, b.Event))
 	})
-	d.Steps = ix.steps(steps)
+	d.Steps = ix.steps(mergeSteps(steps))
 	namePledges(d.Steps, im.Trace.Pools)
 	d.Graph = TraceGraphSVG(traceGraph(im.Trace, ix, titles))
 	return d, nil
@@ -323,7 +322,7 @@ func (s *server) recall(w http.ResponseWriter, r *http.Request) error {
 	}
 	hub := s.hubOf(r)
 	d := recallData{R: s.recallRow(im.Recall, names, nil)}
-	if d.Impact, err = s.impact(ctx, im, names, hub); err != nil {
+	if d.Impact, err = s.impact(ctx, s.langs.pick(r), im, names, hub); err != nil {
 		return err
 	}
 	d.R.Mine = d.Impact.MineHit
@@ -331,7 +330,7 @@ func (s *server) recall(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.Ack = s.ackFormFor(r, hub, d.Impact, d.Acks)
-	return s.render(w, r, "recall", view{Title: fmt.Sprintf("Recall %d", im.Recall.ID), Section: "trace", Content: d})
+	return s.render(w, r, "recall", view{Title: s.langs.pick(r).T("Recall %d", im.Recall.ID), Section: "trace", Content: d})
 }
 
 // recallFragment is the live part of a recall page alone, for htmx.
@@ -345,7 +344,7 @@ func (s *server) recallFragment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.impact(ctx, im, names, s.hubOf(r))
+	d, err := s.impact(ctx, s.langs.pick(r), im, names, s.hubOf(r))
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -134,7 +133,7 @@ func (s *server) recallAckSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.impact(ctx, im, names, org)
+	d, err := s.impact(ctx, s.langs.pick(r), im, names, org)
 	if err != nil {
 		return err
 	}
@@ -163,10 +162,10 @@ func (s *server) recallAckSubmit(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	if res.Code != 0 {
-		s.sessions.done(sess, tok, fmt.Sprintf("The network refused it: %s.", rejection(res)))
+		s.sessions.done(sess, tok, s.langs.pick(r).T("The network refused it: %s.", rejection(res)))
 		return refuse(http.StatusUnprocessableEntity, "The network refused the acknowledgement of recall %d: %s.", id, rejection(res))
 	}
-	s.sessions.done(sess, tok, fmt.Sprintf("The acknowledgement was recorded in transaction %s.", res.Hash))
+	s.sessions.done(sess, tok, s.langs.pick(r).T("The acknowledgement was recorded in transaction %s.", res.Hash))
 	s.log.Info("web: recall acknowledged", "recall", id, "hub", org.ID, "pool", pool, "tx", res.Hash)
 	return s.render(w, r, "hub_done", view{Title: "Recall acknowledged", Section: "trace", Content: doneData{
 		Heading:  l.T("Recall acknowledged"),

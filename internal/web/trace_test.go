@@ -542,7 +542,7 @@ func TestRecallPage(t *testing.T) {
 	if n := strings.Count(graph, `<path class="tg-edge`); n != 7 { // received, made, labelled, packed for the hub, for the pool, to two hubs
 		t.Errorf("%d edges, want 7", n)
 	}
-	contains(t, "steps", body, `Steps downstream <span class="count">11</span>`)
+	contains(t, "steps", body, `Steps downstream <span class="count">10</span>`) // one receiving of two lots: one step
 	last := -1
 	for _, h := range []string{"<h3>Shipping", "<h3>Receiving", "<h3>Commissioning", "<h3>Storing", "<h3>Packed for Hilltown Community Hub",
 		"<h3>Shipped to the hub", "<h3>Received at Hilltown Community Hub", `<h3>Picked up by a consumer <span class="pledge" title="` + pledgeA,
@@ -728,7 +728,7 @@ func TestTraceLabels(t *testing.T) {
 		"https://id.gs1.org/414/9520123456788/254/dock-2": {"GLN 9520123456788", "extension dock-2"},
 		"urn:epc:id:sgtin:9506000.134352.1":               {"urn:epc:id:sgtin:9506000.134352.1", ""},
 	} {
-		v := identOf(in, nil, names)
+		v := identOf(in, nil, names, nil)
 		if v.Label != want[0] || v.Sub != want[1] {
 			t.Errorf("identOf(%q) = %q, %q; want %q, %q", in, v.Label, v.Sub, want[0], want[1])
 		}

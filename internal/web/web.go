@@ -475,6 +475,7 @@ func (s *server) funcMap(l *locale) template.FuncMap {
 		"needed":       votesNeeded,
 		"qty":          qtyString,
 		"label":        l.label,
+		"reason":       func(reason, currency string) string { return s.reasonText(l, reason, currency) },
 		"itemLabel":    itemLabel,
 		"cardOf":       func(c poCard, csrf string) pocardView { return pocardView{Card: c, CSRF: csrf} },
 		"day":          l.msDay,
