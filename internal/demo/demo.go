@@ -154,21 +154,32 @@ func Run(ctx context.Context, n *node.Node, log *slog.Logger, o Options) error {
 			return err
 		}
 	}
-	st, err := n.Status(ctx)
+	blockTime := func() (int64, error) {
+		st, err := n.Status(ctx)
+		if err != nil {
+			return 0, err
+		}
+		bt, err := time.Parse(time.RFC3339Nano, st.BlockTime)
+		if err != nil {
+			return 0, gongxu.Wrap(err, "block time")
+		}
+		return bt.UnixMilli(), nil
+	}
+	now, err := blockTime()
 	if err != nil {
 		return err
 	}
-	bt, err := time.Parse(time.RFC3339Nano, st.BlockTime)
-	if err != nil {
-		return gongxu.Wrap(err, "block time")
-	}
-	t0 := bt.UnixMilli()
 	// The hubs' past sales, so the demand pages have series, forecasts and
 	// a suggested pool on the first run.
-	if err := salesHistory(n, must, t0); err != nil {
+	if err := salesHistory(n, must, now); err != nil {
 		return err
 	}
 	log.Info(fmt.Sprintf("demo: the hubs recorded %d weeks of their past sales of the jacket and the T-shirt", HistoryWeeks))
+	// The pools' deadlines count from now, after the history's blocks.
+	t0, err := blockTime()
+	if err != nil {
+		return err
+	}
 	// 3. Pools, deadlines in block time.
 	jacket := pool.MsgOpen{Product: "acme-apparel/rain-jacket", Currency: "CNY", CasePack: 1, MOQ: 60, Cap: 300,
 		Tiers:    []gongxu.Tier{{MinQty: 1, UnitPrice: 12900}, {MinQty: 60, UnitPrice: 10900}, {MinQty: 120, UnitPrice: 9900}},
