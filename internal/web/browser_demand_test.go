@@ -37,9 +37,7 @@ func TestBrowserDemand(t *testing.T) {
 
 	run := func(what string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
+		webtest.Do(t, ctx, what, actions...)
 	}
 	eval := func(js string) []float64 {
 		t.Helper()
