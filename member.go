@@ -187,6 +187,34 @@ type Params struct {
 	DemandMinContributors int64 `json:"demand_min_contributors,omitempty"`
 	DemandDominanceN      int64 `json:"demand_dominance_n,omitempty"`
 	DemandDominancePct    int64 `json:"demand_dominance_pct,omitempty"`
+	// Pool deadlines (0 means the default): a succeeded pool not in
+	// production by its promised start plus PoolStartGraceMs fails over and
+	// refunds every payer; a shipped share not confirmed (nor disputed)
+	// within PoolConfirmGraceMs is confirmed automatically.
+	PoolStartGraceMs   int64 `json:"pool_start_grace_ms,omitempty"`
+	PoolConfirmGraceMs int64 `json:"pool_confirm_grace_ms,omitempty"`
+}
+
+// The defaults of the pool deadlines.
+const (
+	DefaultPoolStartGraceMs   = 3 * 24 * 3600 * 1000
+	DefaultPoolConfirmGraceMs = 14 * 24 * 3600 * 1000
+)
+
+// PoolStartGrace returns PoolStartGraceMs, or its default when unset.
+func (p Params) PoolStartGrace() int64 {
+	if p.PoolStartGraceMs > 0 {
+		return p.PoolStartGraceMs
+	}
+	return DefaultPoolStartGraceMs
+}
+
+// PoolConfirmGrace returns PoolConfirmGraceMs, or its default when unset.
+func (p Params) PoolConfirmGrace() int64 {
+	if p.PoolConfirmGraceMs > 0 {
+		return p.PoolConfirmGraceMs
+	}
+	return DefaultPoolConfirmGraceMs
 }
 
 // Demand returns the network's demand thresholds, defaults for those unset.

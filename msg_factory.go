@@ -75,6 +75,18 @@ type PoolOpenBody struct {
 	Variants []string  `json:"variants,omitempty"`
 	Hubs     []OrgID   `json:"hubs,omitempty"`
 	Terms    string    `json:"terms,omitempty"`
+	// StartBy is the promised production start (block time, unix ms, after
+	// the deadline); 0: the deadline plus DefaultPoolStartMs.
+	StartBy int64 `json:"start_by,omitempty"`
+	// Shares of the proceeds for enablers (basis points; at most
+	// MaxShareBPS together): each hub's of its own share's payout, and
+	// named member orgs' of every payout.
+	HubBPS   int64          `json:"hub_bps,omitempty"`
+	Enablers []EnablerShare `json:"enablers,omitempty"`
+	// DisputeDefaultBPS is the fallback of a dispute whose panel does not
+	// decide in time (0 to 10000 of the claimed amount to the claimant);
+	// absent: DefaultDisputeBPS.
+	DisputeDefaultBPS *int64 `json:"dispute_default_bps,omitempty"`
 }
 
 // RFQAwardBody is the requester awarding its request for quote to one or

@@ -124,13 +124,77 @@ type Pool struct {
 	Escrowed Amount     `json:"escrowed"`    // money held in the pool's escrow now
 	Captured Amount     `json:"captured"`    // money captured at success, not yet released to the factory
 	Released Amount     `json:"released"`    // money released to the factory on delivery
-	// Refunded is captured money given back to hubs when a dispute over
-	// their share was resolved with a split (pool.ResolveShare).
-	Refunded   Amount       `json:"refunded,omitempty"`
-	Created    int64        `json:"created"`
-	History    []PoolChange `json:"history"`
-	RFQ        uint64       `json:"rfq,omitempty"` // the request for quote it was awarded from
-	MOQReached bool         `json:"moq_reached"`
+	// Refunded is captured money given back: to a hub when a dispute over
+	// its share was resolved with a split (pool.ResolveShare), to every
+	// payer when production did not start by StartDue.
+	Refunded Amount `json:"refunded,omitempty"`
+	// Shared is captured money paid to the shares of the terms (HubBPS,
+	// Enablers) as hubs' shares were settled.
+	Shared Amount `json:"shared,omitempty"`
+	// StartBy is the production start the factory promised (block time,
+	// unix ms): the pool's start_by, or its deadline plus
+	// DefaultPoolStartMs. StartDue, set when the pool succeeds, is when a
+	// pool still not in production fails over and every payer is refunded
+	// (StartBy, or the close if later, plus Params.PoolStartGraceMs then).
+	StartBy  int64 `json:"start_by,omitempty"`
+	StartDue int64 `json:"start_due,omitempty"`
+	// HubBPS is each hub's share of the payout of its own share of the
+	// pool, in basis points; Enablers are named orgs' shares of every
+	// payout. Agreed when the pool opens (pool/open), public.
+	HubBPS   int64          `json:"hub_bps,omitempty"`
+	Enablers []EnablerShare `json:"enablers,omitempty"`
+	// DisputeDefaultBPS is what a dispute over a hub's share falls back to
+	// when its panel does not decide in time: this share of the claimed
+	// amount, in basis points, is refunded to the claimant (the dispute
+	// module reads it). Set at open (DefaultDisputeBPS when the terms are
+	// silent).
+	DisputeDefaultBPS int64        `json:"dispute_default_bps"`
+	Created           int64        `json:"created"`
+	History           []PoolChange `json:"history"`
+	RFQ               uint64       `json:"rfq,omitempty"` // the request for quote it was awarded from
+	MOQReached        bool         `json:"moq_reached"`
+}
+
+// BPS is 100 % in basis points: shares of a pool's proceeds are named in
+// basis points of 10000.
+const BPS = 10_000
+
+// MaxShareBPS bounds the sum of a pool's shares for enablers (HubBPS plus
+// every Enablers' BPS): 30 %. A community group leader's commission is
+// commonly 10–20 %, a carrier's and a designer's a few per cent each; the
+// factory keeps at least 70 % of every payout, so a pool stays a factory's
+// sale and cannot be opened as a reseller's behind a factory's name.
+const MaxShareBPS = 3_000
+
+// MaxEnablers bounds the named orgs with a share of one pool.
+const MaxEnablers = 8
+
+// DefaultPoolStartMs is how long after its deadline a pool whose terms name
+// no start_by promises to start production: 14 days.
+const DefaultPoolStartMs = 14 * 24 * 3600 * 1000
+
+// DefaultDisputeBPS is what a dispute over a hub's share refunds the
+// claimant when the panel does not decide in time and the pool's terms are
+// silent: half the claimed amount.
+const DefaultDisputeBPS = 5_000
+
+// EnablerShare is a named org's share of a pool's proceeds: a carrier, a
+// designer, any member org that made the sale possible (never the network,
+// never the factory itself). Each payout to the factory pays it
+// floor(payout × BPS / 10000) first.
+type EnablerShare struct {
+	Org  OrgID  `json:"org"`
+	Role string `json:"role"` // what it does: a slug, "carrier", "designer"
+	BPS  int64  `json:"bps"`
+}
+
+// BPSOf returns floor(amount × bps / 10000) for 0 ≤ bps ≤ 10000 and a
+// non-negative amount, exactly and without overflow.
+func BPSOf(amount Amount, bps int64) Amount {
+	if amount <= 0 || bps <= 0 {
+		return 0
+	}
+	return amount/BPS*Amount(bps) + amount%BPS*Amount(bps)/BPS
 }
 
 // MOQWasReached reports whether the pool's total reached its MOQ at some
@@ -173,6 +237,10 @@ type HubShare struct {
 	Pledges   int64        `json:"pledges"`
 	Variants  []VariantQty `json:"variants"`
 	Delivered bool         `json:"delivered"`
+	// ConfirmBy is when a shipped share not confirmed by the hub, nor
+	// frozen by a dispute, is confirmed automatically (ShippedAt plus
+	// Params.PoolConfirmGraceMs then); 0 before shipment.
+	ConfirmBy int64 `json:"confirm_by,omitempty"`
 	// What the factory shipped to the hub (pool/ship): lots in milli-units,
 	// packed into one unit named ShipmentURN(pool, hub), at ShippedAt.
 	Shipped   []LotQty `json:"shipped,omitempty"`
@@ -323,6 +391,7 @@ const (
 	ReasonRelease    MoveReason = "release"    // escrow above the final price, back to the payer
 	ReasonRefund     MoveReason = "refund"     // a failed pool or a withdrawn pledge
 	ReasonPayout     MoveReason = "payout"     // captured money to the factory on delivery
+	ReasonShare      MoveReason = "share"      // captured money to a hub's or named org's share of the pool's terms
 )
 
 // PoolFilter narrows a pool listing.

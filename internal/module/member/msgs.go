@@ -232,6 +232,8 @@ var params = []param{
 	{"demand_min_contributors", 1, 1000, func(p gongxu.Params) int64 { return int64(p.Demand().MinContributors) }, func(p *gongxu.Params, v int64) { p.DemandMinContributors = v }},
 	{"demand_dominance_n", 1, 100, func(p gongxu.Params) int64 { return int64(p.Demand().DominanceN) }, func(p *gongxu.Params, v int64) { p.DemandDominanceN = v }},
 	{"demand_dominance_pct", 1, 100, func(p gongxu.Params) int64 { return int64(p.Demand().DominancePct) }, func(p *gongxu.Params, v int64) { p.DemandDominancePct = v }},
+	{"pool_start_grace_ms", 3600 * 1000, 90 * 24 * 3600 * 1000, func(p gongxu.Params) int64 { return p.PoolStartGrace() }, func(p *gongxu.Params, v int64) { p.PoolStartGraceMs = v }},
+	{"pool_confirm_grace_ms", 3600 * 1000, 180 * 24 * 3600 * 1000, func(p gongxu.Params) int64 { return p.PoolConfirmGrace() }, func(p *gongxu.Params, v int64) { p.PoolConfirmGraceMs = v }},
 }
 
 // ParamNames lists the parameters set_param may change.

@@ -26,7 +26,7 @@ func (m *Module) BeginBlock(ctx *module.Context) error {
 			return err
 		}
 	}
-	return nil
+	return m.sweep(ctx)
 }
 
 // close ends an open pool's pledging. With the MOQ reached it succeeds: the
@@ -72,6 +72,11 @@ func (m *Module) close(ctx *module.Context, p *gongxu.Pool, why string) error {
 				return err
 			}
 			captured += charge // ≤ cap × first-tier price: no overflow
+			if charge > 0 {    // kept until production starts: what a failover refunds
+				if _, err := module.Save(ctx.KV, chargedKey(p.ID, e.account), charge); err != nil {
+					return err
+				}
+			}
 		}
 		shares, err := m.HubShares(ctx.KV, p.ID)
 		if err != nil {
@@ -91,6 +96,9 @@ func (m *Module) close(ctx *module.Context, p *gongxu.Pool, why string) error {
 			return err
 		}
 		p.Price, p.Captured = tier.UnitPrice, captured
+		if err := m.awaitStart(ctx, p); err != nil {
+			return err
+		}
 		history(ctx, p, gongxu.PoolSucceeded, fmt.Sprintf("%s with %d units: minimum batch of %d met, unit price %d (tier %d)",
 			why, p.Total, p.MOQ, tier.UnitPrice, i+1))
 	} else {

@@ -7,9 +7,14 @@ import (
 )
 
 // Members is what the pool module needs from the member module.
-// Errors: only I/O failures.
+// Errors: only I/O failures, but Org's KindNotFound for an org that is not
+// a member.
 type Members interface {
 	HasRole(r store.Reader, id gongxu.OrgID, role gongxu.Role) (bool, error)
+	Org(r store.Reader, id gongxu.OrgID) (gongxu.Org, error)
+	// Params are the governance parameters in force (the pool deadlines'
+	// graces).
+	Params(r store.Reader) (gongxu.Params, error)
 }
 
 // Catalog is what the pool module needs from the catalog module.

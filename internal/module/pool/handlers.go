@@ -97,14 +97,33 @@ func (m *Module) handleOpen(ctx *module.Context, msg module.Msg) error {
 		}
 		hubs = append(hubs, h)
 	}
+	for _, e := range o.Enablers {
+		if e.Org == ctx.Org {
+			return invalid("the factory %s is paid the rest of every payout; it names no share for itself", e.Org)
+		}
+		if _, err := m.members.Org(ctx.KV, e.Org); gongxu.ErrorKind(err) == gongxu.KindNotFound {
+			return invalid("org %s is not a member: a pool's shares go to member orgs only", e.Org)
+		} else if err != nil {
+			return err
+		}
+	}
 	id, err := nextPoolID(ctx)
 	if err != nil {
 		return err
+	}
+	startBy := o.StartBy
+	if startBy == 0 {
+		startBy = o.Deadline + gongxu.DefaultPoolStartMs
+	}
+	dispute := int64(gongxu.DefaultDisputeBPS)
+	if o.DisputeDefaultBPS != nil {
+		dispute = *o.DisputeDefaultBPS
 	}
 	p := gongxu.Pool{
 		ID: id, Factory: ctx.Org, Product: prod.ID, Title: prod.Name, Variants: variants,
 		Tiers: slices.Clone(o.Tiers), MOQ: o.MOQ, Cap: o.Cap, CasePack: o.CasePack, Currency: o.Currency,
 		Deadline: o.Deadline, LockMs: o.LockMs, Hubs: hubs, Terms: o.Terms, Created: ctx.Time,
+		StartBy: startBy, HubBPS: o.HubBPS, Enablers: slices.Clone(o.Enablers), DisputeDefaultBPS: dispute,
 	}
 	history(ctx, &p, gongxu.PoolOpen, "opened by "+string(ctx.Org))
 	if err := deadlines.Add(ctx.KV, p.Deadline, p.ID); err != nil {
@@ -532,6 +551,9 @@ func (m *Module) handleStartProduction(ctx *module.Context, msg module.Msg) erro
 	if p.Status != gongxu.PoolSucceeded {
 		return conflict("pool %d is %s; production starts only after it succeeded", p.ID, p.Status)
 	}
+	if err := started(ctx, &p); err != nil {
+		return err
+	}
 	history(ctx, &p, gongxu.PoolInProduction, "production started by "+string(ctx.Org))
 	return savePool(ctx, &p)
 }
@@ -550,8 +572,14 @@ func (Stages) Producing(ctx *module.Context, id uint64, reason string) error {
 	if err != nil {
 		return err
 	}
+	if err := voided(&p); err != nil {
+		return err
+	}
 	if p.Status != gongxu.PoolSucceeded {
 		return nil
+	}
+	if err := started(ctx, &p); err != nil {
+		return err
 	}
 	history(ctx, &p, gongxu.PoolInProduction, reason)
 	return savePool(ctx, &p)
@@ -565,8 +593,14 @@ func (Stages) Ready(ctx *module.Context, id uint64, reason string) error {
 	if err != nil {
 		return err
 	}
+	if err := voided(&p); err != nil {
+		return err
+	}
 	switch p.Status {
 	case gongxu.PoolSucceeded:
+		if err := started(ctx, &p); err != nil {
+			return err
+		}
 		history(ctx, &p, gongxu.PoolInProduction, reason)
 	case gongxu.PoolInProduction:
 	default:
@@ -603,7 +637,7 @@ func (m *Module) handleConfirmDelivery(ctx *module.Context, msg module.Msg) erro
 	} else if f {
 		return conflict("hub %s's share of pool %d is in dispute; the dispute's ruling settles it", hub, p.ID)
 	}
-	return m.settleShare(ctx, &p, &s, 0, "delivery confirmed")
+	return m.settleShare(ctx, &p, &s, 0, whyConfirmed)
 }
 
 func (m *Module) handleShip(ctx *module.Context, msg module.Msg) error {
@@ -640,6 +674,9 @@ func (m *Module) handleShip(ctx *module.Context, msg module.Msg) error {
 		return err
 	}
 	s.Shipped, s.ShippedAt = lots, ctx.Time
+	if err := m.awaitConfirmation(ctx, &s); err != nil {
+		return err
+	}
 	return saveShare(ctx, &s)
 }
 

@@ -141,6 +141,56 @@ func (m *MsgOpen) ValidateBasic() error {
 	if len(m.Terms) > MaxTerms {
 		return invalid("terms are %d bytes, the limit is %d", len(m.Terms), MaxTerms)
 	}
+	if m.StartBy != 0 && (m.StartBy <= m.Deadline || m.StartBy-m.Deadline > MaxOpenMs) {
+		return invalid("start_by %d must be after the deadline %d and at most 365 days after it (0: the deadline plus %d days)",
+			m.StartBy, m.Deadline, gongxu.DefaultPoolStartMs/(24*3600*1000))
+	}
+	if d := m.DisputeDefaultBPS; d != nil && (*d < 0 || *d > gongxu.BPS) {
+		return invalid("dispute_default_bps must be 0 to %d (basis points of the claimed amount refunded to the claimant), got %d", gongxu.BPS, *d)
+	}
+	return ValidateShares(m.HubBPS, m.Enablers)
+}
+
+// MaxRole is the longest role of a named org's share.
+const MaxRole = 32
+
+// ValidateShares checks a pool's shares for enablers: hubBPS 0 to
+// MaxShareBPS; at most MaxEnablers named orgs, each a well-formed org id
+// named once, with a role (a slug of at most 32 characters) and 1 to
+// MaxShareBPS basis points; hubBPS and the named shares together at most
+// MaxShareBPS. Whether the orgs are members is the handler's to check.
+func ValidateShares(hubBPS int64, enablers []gongxu.EnablerShare) error {
+	if hubBPS < 0 || hubBPS > gongxu.MaxShareBPS {
+		return invalid("hub_bps must be 0 to %d basis points, got %d", gongxu.MaxShareBPS, hubBPS)
+	}
+	if len(enablers) > gongxu.MaxEnablers {
+		return invalid("%d named shares, the limit is %d", len(enablers), gongxu.MaxEnablers)
+	}
+	total := hubBPS
+	seen := map[gongxu.OrgID]bool{}
+	for i, e := range enablers {
+		if err := e.Org.Validate(); err != nil {
+			return invalid("share %d: %v", i+1, gongxu.ErrorMessage(err))
+		}
+		if seen[e.Org] {
+			return invalid("share %d: org %s is named twice", i+1, e.Org)
+		}
+		seen[e.Org] = true
+		if len(e.Role) > MaxRole {
+			return invalid("share %d: role is %d bytes, the limit is %d", i+1, len(e.Role), MaxRole)
+		}
+		if err := gongxu.ValidateSlug("role", e.Role); err != nil {
+			return invalid("share %d: %v", i+1, gongxu.ErrorMessage(err))
+		}
+		if e.BPS < 1 || e.BPS > gongxu.MaxShareBPS {
+			return invalid("share %d: bps must be 1 to %d, got %d", i+1, gongxu.MaxShareBPS, e.BPS)
+		}
+		total += e.BPS // ≤ 9 × MaxShareBPS: no overflow
+	}
+	if total > gongxu.MaxShareBPS {
+		return invalid("the shares for enablers add up to %d basis points, the limit is %d (the factory keeps at least %d %%)",
+			total, gongxu.MaxShareBPS, (gongxu.BPS-gongxu.MaxShareBPS)/100)
+	}
 	return nil
 }
 

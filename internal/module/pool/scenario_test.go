@@ -44,6 +44,9 @@ const scenarios = "testdata/scenarios/*.txtar"
 //	manyweeks SIGNER PRODUCT N KIND TEXT  pool/history of N consecutive weeks ending the week
 //	                                before the block time's; KIND ok, or the rejection
 //	bigbody SIGNER BYTES KIND TEXT  pool/history whose body is BYTES long; KIND ok, or the rejection
+//	poolf N FIELD VALUE             a pool's JSON field (as JSON, strings unquoted)
+//	sharef N HUB FIELD VALUE        a hub share's JSON field
+//	nextblockat MS                  the next block's time is MS (unix ms)
 //	snapshot                        remember the state
 //	unchanged                       the state is the snapshot's, but for signers' sequences
 func TestScenarios(t *testing.T) {
@@ -219,6 +222,29 @@ func TestScenarios(t *testing.T) {
 			body := []byte(head + strings.Repeat("a", max(size-len(head)-2, 0)) + `"}`)
 			return deliverExpect(h, args[0], body, args[2], strings.Join(args[3:], " "))
 		},
+		"poolf": func(h *chaintest.Harness, args []string) error {
+			p, err := getPool(h, args[0])
+			if err != nil {
+				return err
+			}
+			return jsonField(p, args[1], args[2])
+		},
+		"sharef": func(h *chaintest.Harness, args []string) error {
+			id, _ := strconv.ParseUint(args[0], 10, 64)
+			s, err := h.Mods.Pool.HubShare(h.State, id, gongxu.OrgID(args[1]))
+			if err != nil {
+				return err
+			}
+			return jsonField(s, args[2], args[3])
+		},
+		"nextblockat": func(h *chaintest.Harness, args []string) error {
+			ms, err := strconv.ParseInt(args[0], 10, 64)
+			if err != nil || ms-1000 < h.Time {
+				return fmt.Errorf("cannot move the next block to %s from %d (%v)", args[0], h.Time, err)
+			}
+			h.Time = ms - 1000
+			return nil
+		},
 		"pledge": func(h *chaintest.Harness, args []string) error {
 			pool, _ := strconv.ParseUint(args[0], 10, 64)
 			id, _ := strconv.ParseUint(args[1], 10, 64)
@@ -245,6 +271,31 @@ func deliverExpect(h *chaintest.Harness, signer string, body []byte, kind, text 
 	}
 	if got != kind || !strings.Contains(r.Log, text) {
 		return fmt.Errorf("got %s %q, want %s containing %q", got, r.Log, kind, text)
+	}
+	return nil
+}
+
+// jsonField compares field of v's JSON with want (a string's value
+// unquoted, anything else as JSON; "-" for an absent field).
+func jsonField(v any, field, want string) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return err
+	}
+	got := "-"
+	if raw, ok := m[field]; ok {
+		got = string(raw)
+		var str string
+		if json.Unmarshal(raw, &str) == nil {
+			got = str
+		}
+	}
+	if got != want {
+		return fmt.Errorf("%s is %s, want %s (%s)", field, got, want, b)
 	}
 	return nil
 }

@@ -70,6 +70,9 @@ func (m *Module) FreezeShare(ctx *module.Context, pool uint64, hub gongxu.OrgID)
 	if err := ctx.KV.Set(frozenKey(pool, hub), []byte{1}); err != nil {
 		return ShareStake{}, err
 	}
+	if err := stopWaiting(ctx, &s); err != nil { // the ruling settles it, not the deadline
+		return ShareStake{}, err
+	}
 	history(ctx, &p, p.Status, fmt.Sprintf("share of hub %s in dispute: %d %s frozen", hub, amount, p.Currency))
 	if err := savePool(ctx, &p); err != nil {
 		return ShareStake{}, err
@@ -102,10 +105,15 @@ func (m *Module) ResolveShare(ctx *module.Context, pool uint64, hub gongxu.OrgID
 	return m.settleShare(ctx, &p, &s, toHub, why)
 }
 
+// whyConfirmed is the reason of a hub's own confirmation.
+const whyConfirmed = "delivery confirmed"
+
 // settleShare ends hub share s of pool p in production: of its captured
 // money (qty × final price), refund goes back to the hub's account and the
-// rest is paid out to the factory; the share is delivered (its shipped lots
-// received at the hub) and, with every share settled, so is the pool.
+// rest is paid out: first the shares of the pool's terms (the hub's HubBPS,
+// each named org's BPS, each floor(payout × bps / 10000)), then the rest to
+// the factory. The share is delivered (its shipped lots received at the hub)
+// and, with every share settled, so is the pool.
 func (m *Module) settleShare(ctx *module.Context, p *gongxu.Pool, s *gongxu.HubShare, refund gongxu.Amount, why string) error {
 	amount, err := gongxu.Cost(s.Qty, p.Price)
 	if err != nil {
@@ -114,14 +122,33 @@ func (m *Module) settleShare(ctx *module.Context, p *gongxu.Pool, s *gongxu.HubS
 	if refund < 0 || refund > amount {
 		return invalid("a split of hub %s's share of pool %d refunds 0 to %d, got %d", s.Hub, p.ID, amount, refund)
 	}
+	if err := stopWaiting(ctx, s); err != nil {
+		return err
+	}
 	if refund > 0 {
 		if err := m.settle.Transfer(ctx, capturedAccount(p.ID), orgAccount(s.Hub), p.Currency, refund, gongxu.ReasonRefund, ref(p.ID)+" share of "+string(s.Hub)+": "+why); err != nil {
 			return gongxu.Wrap(err, "pool %d: refund to hub %s", p.ID, s.Hub)
 		}
 	}
 	payout := amount - refund
-	if payout > 0 {
-		if err := m.settle.Transfer(ctx, capturedAccount(p.ID), orgAccount(p.Factory), p.Currency, payout, gongxu.ReasonPayout, ref(p.ID)+" delivery to "+string(s.Hub)); err != nil {
+	shares := append([]gongxu.EnablerShare{{Org: s.Hub, Role: "hub", BPS: p.HubBPS}}, p.Enablers...)
+	var shared gongxu.Amount
+	for _, e := range shares {
+		cut := gongxu.BPSOf(payout, e.BPS)
+		if cut == 0 {
+			continue
+		}
+		if err := m.settle.Transfer(ctx, capturedAccount(p.ID), orgAccount(e.Org), p.Currency, cut, gongxu.ReasonShare, ref(p.ID)+" "+e.Role+" share, delivery to "+string(s.Hub)); err != nil {
+			return gongxu.Wrap(err, "pool %d: %s share of %s", p.ID, e.Role, e.Org)
+		}
+		shared += cut // the shares add up to at most MaxShareBPS of payout
+	}
+	if shared > payout {
+		return fmt.Errorf("pool %d: shares of %d exceed the payout of %d", p.ID, shared, payout)
+	}
+	rest := payout - shared
+	if rest > 0 {
+		if err := m.settle.Transfer(ctx, capturedAccount(p.ID), orgAccount(p.Factory), p.Currency, rest, gongxu.ReasonPayout, ref(p.ID)+" delivery to "+string(s.Hub)); err != nil {
 			return gongxu.Wrap(err, "pool %d: payout for hub %s", p.ID, s.Hub)
 		}
 	}
@@ -135,10 +162,11 @@ func (m *Module) settleShare(ctx *module.Context, p *gongxu.Pool, s *gongxu.HubS
 		}
 	}
 	p.Captured -= amount
-	p.Released += payout
+	p.Released += rest
+	p.Shared += shared
 	p.Refunded += refund
-	if refund > 0 {
-		history(ctx, p, p.Status, fmt.Sprintf("share of hub %s settled: %d %s refunded to the hub, %d paid out (%s)", s.Hub, refund, p.Currency, payout, why))
+	if refund > 0 || why != whyConfirmed {
+		history(ctx, p, p.Status, fmt.Sprintf("share of hub %s settled: %d %s refunded to the hub, %d to the shares, %d paid out (%s)", s.Hub, refund, p.Currency, shared, rest, why))
 	}
 	mt, err := loadMeta(ctx.KV, p.ID)
 	if err != nil {
@@ -154,10 +182,14 @@ func (m *Module) settleShare(ctx *module.Context, p *gongxu.Pool, s *gongxu.HubS
 	if p.Captured != 0 || mt.Pending < 0 {
 		return fmt.Errorf("pool %d: every hub settled but %d stays captured (%d pending)", p.ID, p.Captured, mt.Pending)
 	}
-	history(ctx, p, gongxu.PoolDelivered, "every hub confirmed its delivery")
+	history(ctx, p, gongxu.PoolDelivered, "every hub's share settled")
 	if err := savePool(ctx, p); err != nil {
 		return err
 	}
-	history(ctx, p, gongxu.PoolSettled, fmt.Sprintf("%d %s released to %s", p.Released, p.Currency, p.Factory))
+	settled := fmt.Sprintf("%d %s released to %s", p.Released, p.Currency, p.Factory)
+	if p.Shared > 0 {
+		settled += fmt.Sprintf(", %d to the shares of the terms", p.Shared)
+	}
+	history(ctx, p, gongxu.PoolSettled, settled)
 	return savePool(ctx, p)
 }
