@@ -3,12 +3,14 @@ package pool_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/gongxu-network/gongxu"
 	"github.com/gongxu-network/gongxu/internal/chain/chaintest"
 	"github.com/gongxu-network/gongxu/internal/module/catalog"
 	"github.com/gongxu-network/gongxu/internal/module/pool"
+	"github.com/gongxu-network/gongxu/internal/module/production"
 	"github.com/gongxu-network/gongxu/internal/module/settle"
 )
 
@@ -18,6 +20,38 @@ var replayOrgs = []chaintest.OrgSpec{
 	{ID: "hub-c", Roles: []gongxu.Role{gongxu.RoleHub}},
 	{ID: "hub-d", Roles: []gongxu.Role{gongxu.RoleHub}},
 	{ID: "hub-e", Roles: []gongxu.Role{gongxu.RoleHub, gongxu.RoleSupplier}},
+	{ID: "carrier-f", Roles: []gongxu.Role{gongxu.RoleLogistics}},
+}
+
+// checkPoolMoney checks every pool's books against the ledger: its escrow
+// and captured accounts hold what the pool says, and what it captured is
+// accounted for (released to the factory, paid to the shares, refunded, or
+// still captured).
+func checkPoolMoney(h *chaintest.Harness) error {
+	for id := uint64(1); ; id++ {
+		p, err := h.Mods.Pool.Pool(h.State, id)
+		if gongxu.ErrorKind(err) == gongxu.KindNotFound {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		for _, x := range []struct {
+			acct gongxu.AccountID
+			want gongxu.Amount
+		}{{gongxu.EscrowAccount(id), p.Escrowed}, {gongxu.CapturedAccount(id), p.Captured}} {
+			got, err := h.Mods.Settle.Balance(h.State, x.acct, p.Currency)
+			if err != nil {
+				return err
+			}
+			if got != x.want {
+				return fmt.Errorf("pool %d (%s): %s holds %d, the pool says %d", id, p.Status, x.acct, got, x.want)
+			}
+		}
+		if p.Status == gongxu.PoolSettled && (p.Captured != 0 || p.Released+p.Shared+p.Refunded == 0) {
+			return fmt.Errorf("pool %d settled with %d captured, %d released, %d shared, %d refunded", id, p.Captured, p.Released, p.Shared, p.Refunded)
+		}
+	}
 }
 
 // genPoolBlocks drives h with random pool activity, valid and invalid, with
@@ -32,7 +66,7 @@ func genPoolBlocks(t *testing.T, h *chaintest.Harness, seed uint64, n int) ([]ch
 	codes := map[gongxu.Kind]int{}
 	var blocks []chaintest.Recorded
 	var roots []string
-	pools := 0
+	pools, wos := 0, 0
 
 	// Products and money first.
 	var setup [][]byte
@@ -73,7 +107,7 @@ func genPoolBlocks(t *testing.T, h *chaintest.Harness, seed uint64, n int) ([]ch
 			if rng.IntN(5) == 0 {
 				id = uint64(1 + rng.IntN(pools+2))
 			}
-			switch rng.IntN(14) {
+			switch rng.IntN(20) {
 			case 0: // open, sometimes malformed or on another factory's product
 				f := pick(factories)
 				owner := f
@@ -102,9 +136,25 @@ func genPoolBlocks(t *testing.T, h *chaintest.Harness, seed uint64, n int) ([]ch
 					hubList = []gongxu.OrgID{gongxu.OrgID(pick(hubs))}
 				}
 				cp := (moq + gongxu.Units(rng.IntN(60))) * pack
+				var startBy, hubBPS int64
+				if rng.IntN(2) == 0 {
+					startBy = deadline + int64(rng.IntN(4))*day // 0 days: refused
+				}
+				var enablers []gongxu.EnablerShare
+				switch rng.IntN(4) {
+				case 0:
+					hubBPS = int64(rng.IntN(1500))
+				case 1:
+					hubBPS = int64(rng.IntN(2000))
+					enablers = []gongxu.EnablerShare{{Org: "carrier-f", Role: "carrier", BPS: int64(1 + rng.IntN(1200))}}
+				case 2:
+					if rng.IntN(3) == 0 { // bad: a non-member, or over the limit
+						enablers = []gongxu.EnablerShare{{Org: []gongxu.OrgID{"ghost", "carrier-f"}[rng.IntN(2)], Role: "carrier", BPS: 3001}}
+					}
+				}
 				txs = append(txs, h.Sign(f, pool.TypeOpen, pool.MsgOpen{Product: gongxu.ProductID(owner + "/" + sku), Tiers: tiers, MOQ: moq,
 					Cap: cp, CasePack: pack, Currency: "CNY", Deadline: deadline, LockMs: int64(rng.IntN(2)) * day / 2,
-					Variants: variant, Hubs: hubList}))
+					Variants: variant, Hubs: hubList, StartBy: startBy, HubBPS: hubBPS, Enablers: enablers}))
 			case 2:
 				txs = append(txs, h.Sign(pick(factories), pool.TypeCancel, pool.MsgCancel{Pool: id}))
 			case 1, 3, 4: // direct pledge from a consumer (or a member's key), mostly well formed
@@ -150,6 +200,31 @@ func genPoolBlocks(t *testing.T, h *chaintest.Harness, seed uint64, n int) ([]ch
 				txs = append(txs, h.Sign(f, pool.TypeStartProduction, pool.MsgStartProduction{Pool: id}))
 			case 11, 12:
 				txs = append(txs, h.Sign(pick(everyone[:5]), pool.TypeConfirmDelivery, pool.MsgConfirmDelivery{Pool: id}))
+			case 14, 17: // the factory makes a pool's goods: a work order on its order, or completing the latest
+				p, err := h.Mods.Pool.Pool(h.State, id)
+				if err != nil {
+					break
+				}
+				if wo, err := h.Mods.Production.WO(h.State, uint64(wos)); err == nil && wo.Status == gongxu.WOStarted && rng.IntN(2) == 0 {
+					txs = append(txs, h.Sign(string(wo.Factory), production.TypeWOComplete, production.MsgWOComplete{WO: wo.ID, Produced: wo.Qty,
+						Outputs: []gongxu.OutputLot{{Code: fmt.Sprintf("l-%d", wo.ID), Qty: wo.Qty}}}))
+					break
+				}
+				order, err := h.Mods.Production.OrderForPool(h.State, id)
+				if err != nil || order == 0 {
+					break
+				}
+				txs = append(txs, h.Sign(string(p.Factory), production.TypeWOStart, production.MsgWOStart{Order: order, Qty: gongxu.Qty(p.Total) * 1000}))
+			case 15, 16, 18, 19: // the factory ships a hub its share
+				p, err := h.Mods.Pool.Pool(h.State, id)
+				if err != nil {
+					break
+				}
+				shares, _ := h.Mods.Pool.HubShares(h.State, id)
+				if len(shares) == 0 {
+					break
+				}
+				txs = append(txs, h.Sign(string(p.Factory), pool.TypeShip, pool.MsgShip{Pool: id, Hub: shares[rng.IntN(len(shares))].Hub}))
 			case 13: // money moves in and out
 				if rng.IntN(2) == 0 {
 					txs = append(txs, h.Sign(pick(hubs), settle.TypeDeposit, settle.MsgDeposit{Currency: "CNY", Amount: gongxu.Amount(1 + rng.IntN(100_000))}))
@@ -168,6 +243,15 @@ func genPoolBlocks(t *testing.T, h *chaintest.Harness, seed uint64, n int) ([]ch
 		if err := h.Mods.Settle.CheckInvariant(h.State); err != nil {
 			t.Fatalf("generator, height %d: %v", h.Height, err)
 		}
+		if err := checkPoolMoney(h); err != nil {
+			t.Fatalf("generator, height %d: %v", h.Height, err)
+		}
+		for { // the work orders that exist
+			if _, err := h.Mods.Production.WO(h.State, uint64(wos+1)); err != nil {
+				break
+			}
+			wos++
+		}
 		for _, who := range everyone {
 			h.ResetSeq(who)
 		}
@@ -184,6 +268,17 @@ func genPoolBlocks(t *testing.T, h *chaintest.Harness, seed uint64, n int) ([]ch
 	for id := 1; id <= pools; id++ {
 		if p, err := h.Mods.Pool.Pool(h.State, uint64(id)); err == nil {
 			statuses[p.Status]++
+			for _, c := range p.History { // the deadlines after the close, counted as pseudo-statuses
+				switch {
+				case strings.HasPrefix(c.Reason, "production did not start"):
+					statuses["(failed over)"]++
+				case strings.Contains(c.Reason, "confirmed automatically"):
+					statuses["(confirmed automatically)"]++
+				}
+			}
+			if p.Shared > 0 {
+				statuses["(paid shares)"]++
+			}
 		}
 	}
 	return blocks, roots, codes, statuses
@@ -198,7 +293,7 @@ func TestPoolReplay(t *testing.T) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			gen := chaintest.New(t, replayOrgs...)
 			first := gen.Root()
-			blocks, roots, codes, statuses := genPoolBlocks(t, gen, seed, 150)
+			blocks, roots, codes, statuses := genPoolBlocks(t, gen, seed, 220)
 			for _, k := range []gongxu.Kind{gongxu.KindOK, gongxu.KindInvalid, gongxu.KindConflict, gongxu.KindUnauthorized, gongxu.KindNotFound} {
 				if codes[k] == 0 {
 					t.Fatalf("the random blocks never produced %s: %v", k, codes)
@@ -207,8 +302,18 @@ func TestPoolReplay(t *testing.T) {
 			if statuses[gongxu.PoolFailed] == 0 || statuses[gongxu.PoolSucceeded]+statuses[gongxu.PoolInProduction]+statuses[gongxu.PoolSettled] == 0 {
 				t.Fatalf("the random blocks did not both fail and succeed pools: %v", statuses)
 			}
+			for _, s := range []gongxu.PoolStatus{"(failed over)", "(confirmed automatically)", "(paid shares)"} {
+				if statuses[s] == 0 {
+					t.Fatalf("the random blocks never %s: %v", s, statuses)
+				}
+			}
 			t.Logf("codes %v, pools %v", codes, statuses)
-			chaintest.Replay(t, replayOrgs, first, blocks, roots, 2, func(r *chaintest.Harness) error { return r.Mods.Settle.CheckInvariant(r.State) })
+			chaintest.Replay(t, replayOrgs, first, blocks, roots, 2, func(r *chaintest.Harness) error {
+				if err := r.Mods.Settle.CheckInvariant(r.State); err != nil {
+					return err
+				}
+				return checkPoolMoney(r)
+			})
 			final[fmt.Sprint("seed", seed)] = roots[len(roots)-1]
 		})
 	}

@@ -112,8 +112,9 @@ const whyConfirmed = "delivery confirmed"
 // money (qty × final price), refund goes back to the hub's account and the
 // rest is paid out: first the shares of the pool's terms (the hub's HubBPS,
 // each named org's BPS, each floor(payout × bps / 10000)), then the rest to
-// the factory. The share is delivered (its shipped lots received at the hub)
-// and, with every share settled, so is the pool.
+// the factory. The share is delivered (its shipped lots received at the
+// hub, on the trace when a transaction settles it) and, with every share
+// settled, so is the pool.
 func (m *Module) settleShare(ctx *module.Context, p *gongxu.Pool, s *gongxu.HubShare, refund gongxu.Amount, why string) error {
 	amount, err := gongxu.Cost(s.Qty, p.Price)
 	if err != nil {
@@ -156,7 +157,11 @@ func (m *Module) settleShare(ctx *module.Context, p *gongxu.Pool, s *gongxu.HubS
 	if err := saveShare(ctx, s); err != nil {
 		return err
 	}
-	if len(s.Shipped) > 0 {
+	// The hub's receipt goes on the trace when a transaction settles the
+	// share (its confirmation, a ruling); a settlement at block time (an
+	// automatic confirmation) records none: nobody observed the goods
+	// arrive, and trace events are anchored in transactions.
+	if len(s.Shipped) > 0 && ctx.TxHash != "" {
 		if err := m.goods.ReceivedAtHub(ctx, *p, s.Hub, s.Shipped); err != nil {
 			return err
 		}
