@@ -7,7 +7,7 @@ import "context"
 // a pool page, whose lines add up by construction:
 //
 //	Escrowed − Refunded − Returned − Captured = Held
-//	Captured − PaidOut                        = Pending
+//	Captured − PaidOut − Shared − GivenBack   = Pending
 type PoolMoney struct {
 	Pool     uint64 `json:"pool"`
 	Currency string `json:"currency"`
@@ -21,13 +21,19 @@ type PoolMoney struct {
 	Returned Amount `json:"returned"`
 	// Captured is what the succeeded pool charged at the final price.
 	Captured Amount `json:"captured"`
-	// PaidOut is the captured money released to the factory as hubs
-	// confirmed delivery.
+	// PaidOut is the captured money released to the factory as hubs'
+	// shares were settled (confirmed, confirmed automatically, ruled).
 	PaidOut Amount `json:"paid_out"`
+	// Shared is the captured money paid to the shares for enablers of the
+	// pool's terms (the hubs' hub_bps, named orgs' bps).
+	Shared Amount `json:"shared"`
+	// GivenBack is captured money given back: to every payer when
+	// production did not start in time, to a hub by a dispute's ruling.
+	GivenBack Amount `json:"given_back"`
 	// Held is in escrow now (an open pool's pledges).
 	Held Amount `json:"held"`
-	// Pending is captured and not yet paid out: it waits for the hubs'
-	// confirmations.
+	// Pending is captured and not yet paid out nor given back: it waits
+	// for the hubs' confirmations (or their deadlines, or rulings).
 	Pending Amount `json:"pending"`
 }
 

@@ -36,8 +36,9 @@ as given.`
 
 func newTxPoolOpenCmd(env *Env, o *txOptions) *cobra.Command {
 	var m pool.MsgOpen
-	var product, deadline string
-	var tiers, hubs, variants []string
+	var product, deadline, startBy string
+	var tiers, hubs, variants, shares []string
+	var disputeDefault int64
 	var lock time.Duration
 	c := &cobra.Command{
 		Use:   "open --product SKU --tiers QTY:PRICE,… --moq N --cap N --deadline WHEN",
@@ -49,9 +50,19 @@ first from 1 unit, prices in minor units (fen, cents) falling as the total
 grows. If the total reaches --moq by --deadline the batch is made at the tier
 price the final total earns; otherwise every pledge is refunded.
 
+--start-by is the production start the factory promises (default: the
+deadline plus 14 days): a pool not in production by then plus the network's
+start grace refunds every payer. --hub-bps gives each hub a share of the
+payout of its own share, --share ORG:ROLE:BPS a named member org a share of
+every payout (a carrier, a designer), in basis points (100 = 1 %), at most
+3000 together; the factory gets the rest. --dispute-default is what a
+dispute's claimant gets back, in basis points of the claim, when the panel
+does not decide in time (default 5000). All of these are public terms.
+
 ` + relativeHelp,
 		Example: `  gongxu tx pool open --from acme --product jacket-1 --tiers 1:12900,100:9900,500:8900 \
-      --moq 100 --cap 1000 --deadline 72h --lock 12h --variants m,l`,
+      --moq 100 --cap 1000 --deadline 72h --lock 12h --variants m,l \
+      --start-by 2026-03-01T00:00:00+08:00 --hub-bps 800 --share swift:carrier:300`,
 		Args: exactArgs(),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := requireFlags(cmd, "from", "product", "tiers", "moq", "cap", "deadline"); err != nil {
@@ -74,6 +85,12 @@ price the final total earns; otherwise every pledge is refunded.
 			for _, v := range variants {
 				msg.Variants = append(msg.Variants, strings.TrimSpace(v))
 			}
+			if msg.Enablers, err = parseShares(shares); err != nil {
+				return err
+			}
+			if cmd.Flags().Changed("dispute-default") {
+				msg.DisputeDefaultBPS = &disputeDefault
+			}
 			// Check everything the node is not needed for first.
 			pre := msg
 			pre.Product, pre.Deadline = gongxu.ProductID(product), 1
@@ -92,8 +109,15 @@ price the final total earns; otherwise every pledge is refunded.
 				}
 				msg.Product = gongxu.NewProductID(factory, product)
 			}
-			if err := env.resolveTimes(timeFlag{"deadline", deadline, &msg.Deadline}); err != nil {
+			times := []timeFlag{{"deadline", deadline, &msg.Deadline}}
+			if startBy != "" {
+				times = append(times, timeFlag{"start-by", startBy, &msg.StartBy})
+			}
+			if err := env.resolveTimes(times...); err != nil {
 				return err
+			}
+			if err := msg.ValidateBasic(); err != nil {
+				return asUsage(err)
 			}
 			return env.sendMsg(cmd, o, pool.TypeOpen, &msg)
 		},
@@ -110,7 +134,28 @@ price the final total earns; otherwise every pledge is refunded.
 	f.StringSliceVar(&hubs, "hubs", nil, "hubs allowed to gather pledges, `ORG`,… (default: any member hub)")
 	f.StringSliceVar(&variants, "variants", nil, "variant `ID`s pledges may name")
 	f.StringVar(&m.Terms, "terms", "", "the pool's terms, as `TEXT` everyone can read")
+	f.StringVar(&startBy, "start-by", "", "the promised production start, `WHEN` like --deadline (default: the deadline plus 14 days)")
+	f.Int64Var(&m.HubBPS, "hub-bps", 0, "each hub's share of its own share's payout, in basis points `BPS` (100 = 1 %)")
+	f.StringSliceVar(&shares, "share", nil, "a named org's share of every payout, `ORG:ROLE:BPS`,… (a carrier, a designer)")
+	f.Int64Var(&disputeDefault, "dispute-default", 5000, "a dispute's fallback when its panel does not decide in time: `BPS` of the claim back to the claimant")
 	return c
+}
+
+// parseShares reads ORG:ROLE:BPS triples.
+func parseShares(triples []string) ([]gongxu.EnablerShare, error) {
+	var out []gongxu.EnablerShare
+	for _, t := range triples {
+		f := strings.Split(strings.TrimSpace(t), ":")
+		if len(f) != 3 {
+			return nil, usagef("--share takes ORG:ROLE:BPS, got %q", clip(t))
+		}
+		bps, err := strconv.ParseInt(f[2], 10, 64)
+		if err != nil {
+			return nil, usagef("--share takes ORG:ROLE:BPS with BPS an integer, got %q", clip(t))
+		}
+		out = append(out, gongxu.EnablerShare{Org: gongxu.OrgID(f[0]), Role: f[1], BPS: bps})
+	}
+	return out, nil
 }
 
 // parseTiers reads MIN_QTY:UNIT_PRICE pairs.

@@ -377,6 +377,10 @@ func (db *DB) PoolMoney(ctx context.Context, pool uint64) (gongxu.PoolMoney, err
 			m.Returned += sum
 		case from == esc:
 			m.Refunded += sum
+		case from == capd && reason == string(gongxu.ReasonShare):
+			m.Shared += sum
+		case from == capd && reason == string(gongxu.ReasonRefund):
+			m.GivenBack += sum
 		case from == capd:
 			m.PaidOut += sum
 		}
@@ -385,6 +389,6 @@ func (db *DB) PoolMoney(ctx context.Context, pool uint64) (gongxu.PoolMoney, err
 		return m, gongxu.Wrap(err, "read model: money of pool %d", pool)
 	}
 	m.Held = m.Escrowed - m.Refunded - m.Returned - m.Captured
-	m.Pending = m.Captured - m.PaidOut
+	m.Pending = m.Captured - m.PaidOut - m.Shared - m.GivenBack
 	return m, nil
 }

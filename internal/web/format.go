@@ -115,6 +115,16 @@ func txPath(hash string) string       { return "/txs/" + url.PathEscape(hash) }
 func proposalPath(id uint64) string   { return "/proposals/" + strconv.FormatUint(id, 10) }
 func percent(part, whole int64) int64 { return part * 100 / max(whole, 1) }
 
+// bpsPercent writes basis points as a percentage: 1000 → "10%", 250 →
+// "2.5%", 5 → "0.05%".
+func bpsPercent(bps int64) string {
+	s := strconv.FormatInt(bps/100, 10)
+	if f := bps % 100; f != 0 {
+		s += "." + strings.TrimRight(fmt.Sprintf("%02d", f), "0")
+	}
+	return s + "%"
+}
+
 func poolPath(id uint64) string { return "/pools/" + strconv.FormatUint(id, 10) }
 func rfqPath(id uint64) string  { return "/rfqs/" + strconv.FormatUint(id, 10) }
 

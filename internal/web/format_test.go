@@ -205,3 +205,11 @@ func TestDays(t *testing.T) {
 		t.Error("itemLabel")
 	}
 }
+
+func TestBPSPercent(t *testing.T) {
+	for bps, want := range map[int64]string{0: "0%", 1000: "10%", 250: "2.5%", 150: "1.5%", 5: "0.05%", 3000: "30%", 10000: "100%", 1234: "12.34%"} {
+		if got := bpsPercent(bps); got != want {
+			t.Errorf("bpsPercent(%d) = %q, want %q", bps, got, want)
+		}
+	}
+}

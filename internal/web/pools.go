@@ -210,6 +210,13 @@ type poolData struct {
 	ShareURL  string            // the pool page's public address, to pass on
 	ShareQR   template.HTML     // its QR code ("" when it does not fit one)
 	Money     *gongxu.PoolMoney // nil: the node adds up no pool money
+	Enablers  []enablerRow      // the named orgs' shares of the terms
+}
+
+// enablerRow is a named org's share of a pool's proceeds, with its name.
+type enablerRow struct {
+	gongxu.EnablerShare
+	Name string
 }
 
 func parsePoolID(raw string) (uint64, error) {
@@ -329,6 +336,9 @@ func (s *server) poolView(r *http.Request) (poolData, error) {
 	}
 	for _, h := range p.Hubs {
 		d.HubNames = append(d.HubNames, gongxu.Org{ID: h, Name: names[h]})
+	}
+	for _, e := range p.Enablers {
+		d.Enablers = append(d.Enablers, enablerRow{EnablerShare: e, Name: names[e.Org]})
 	}
 	for _, sh := range shares {
 		var vs []string

@@ -66,6 +66,8 @@ func (w reasonWriter) why(s string) string {
 var (
 	capReached  = regexp.MustCompile(`^capacity cap of (\d+) units reached$`)
 	awardedFrom = regexp.MustCompile(`^awarded from request for quote (\d+)$`)
+	// autoConfirmed is why a share was settled at its confirmation deadline.
+	autoConfirmed = regexp.MustCompile(`^confirmed automatically: shipped at (\d+), not confirmed nor disputed by (\d+)$`)
 )
 
 var reasonRules = []reasonRule{
@@ -85,6 +87,31 @@ var reasonRules = []reasonRule{
 	{regexp.MustCompile(`^(\d+) ([A-Z]{3}) released to ([a-z0-9-]+)$`), func(w reasonWriter, m []string) string {
 		n, _ := strconv.ParseInt(m[1], 10, 64)
 		return w.l.T("%s released to %s", money(gongxu.Amount(n), m[2]), w.org(m[3]))
+	}},
+	{regexp.MustCompile(`^(\d+) ([A-Z]{3}) released to ([a-z0-9-]+), (\d+) to the shares of the terms$`), func(w reasonWriter, m []string) string {
+		n, _ := strconv.ParseInt(m[1], 10, 64)
+		sh, _ := strconv.ParseInt(m[4], 10, 64)
+		return w.l.T("%s released to %s, %s to the shares of the terms", money(gongxu.Amount(n), m[2]), w.org(m[3]), money(gongxu.Amount(sh), m[2]))
+	}},
+	{regexp.MustCompile(`^production did not start by (\d+) \(promised start (\d+) plus the grace\): (\d+) ([A-Z]{3}) refunded to its (\d+) payers; its production order, if any, is void$`), func(w reasonWriter, m []string) string {
+		n, _ := strconv.ParseInt(m[3], 10, 64)
+		return w.l.T("production did not start by %s (promised start %s plus the grace): %s refunded to its %s payers; its production order, if any, is void",
+			w.time(m[1]), w.time(m[2]), money(gongxu.Amount(n), m[4]), m[5])
+	}},
+	{regexp.MustCompile(`^share of hub ([a-z0-9-]+) in dispute: (\d+) ([A-Z]{3}) frozen$`), func(w reasonWriter, m []string) string {
+		n, _ := strconv.ParseInt(m[2], 10, 64)
+		return w.l.T("share of hub %s in dispute: %s frozen", w.org(m[1]), money(gongxu.Amount(n), m[3]))
+	}},
+	{regexp.MustCompile(`^share of hub ([a-z0-9-]+) settled: (\d+) ([A-Z]{3}) refunded to the hub, (\d+) to the shares, (\d+) paid out \((.+)\)$`), func(w reasonWriter, m []string) string {
+		amt := func(s string) string {
+			n, _ := strconv.ParseInt(s, 10, 64)
+			return money(gongxu.Amount(n), m[3])
+		}
+		why := w.l.maybe(m[6])
+		if a := autoConfirmed.FindStringSubmatch(m[6]); a != nil {
+			why = w.l.T("confirmed automatically: shipped %s, not confirmed nor disputed by %s", w.time(a[1]), w.time(a[2]))
+		}
+		return w.l.T("share of hub %s settled: %s refunded to the hub, %s to the shares, %s paid out (%s)", w.org(m[1]), amt(m[2]), amt(m[4]), amt(m[5]), why)
 	}},
 	{regexp.MustCompile(`^planned completion (\d{10,16}): (.*)$`), func(w reasonWriter, m []string) string {
 		return w.l.T("planned completion %s: %s", w.time(m[1]), w.l.maybe(m[2]))

@@ -470,6 +470,7 @@ func (s *server) funcMap(l *locale) template.FuncMap {
 		"num":          numArg,
 		"timeLeft":     l.timeLeft,
 		"sub":          func(a, b int64) int64 { return a - b },
+		"bps":          bpsPercent,
 		"txPath":       txPath,
 		"proposalPath": proposalPath,
 		"needed":       votesNeeded,

@@ -35,8 +35,33 @@
 //     it ever received a pledge.
 //   - Delivery. After start_production (the factory), each hub with a share
 //     confirms its delivery; its share (qty × final price) is paid from the
-//     pool's captured account to the factory. When every hub has confirmed,
-//     the pool is delivered, then settled.
+//     pool's captured account: first the shares for enablers of the terms,
+//     then the rest to the factory. When every hub's share is settled, the
+//     pool is delivered, then settled. One function ends a share
+//     (settleShare, share.go): a confirmation, an automatic confirmation, a
+//     dispute's ruling (FreezeShare/ResolveShare, the dispute module's
+//     hooks; a frozen share is neither confirmed by its hub nor by a
+//     deadline).
+//   - Shares for enablers. The terms (pool/open) may name each hub's share
+//     of the payout of its own share (hub_bps) and named member orgs'
+//     shares of every payout (org, role, bps: a carrier, a designer), at
+//     most gongxu.MaxShareBPS together, never the factory itself, each org
+//     once; public, like all pool terms. Each is paid floor(payout × bps /
+//     10000) (gongxu.BPSOf: exact, no overflow), the factory the rest. The
+//     terms also hold dispute_default_bps, the fallback a dispute's ruling
+//     takes when its panel does not decide in time.
+//   - Deadlines after the close (deadline.go), at block time, no
+//     transaction needed: a succeeded pool not in production by its
+//     promised start (start_by; default: its deadline plus
+//     gongxu.DefaultPoolStartMs) plus the start grace (governance:
+//     pool_start_grace_ms) fails over: every payer gets back what was
+//     captured from them, and its production order is void (the pool
+//     refuses to move into production). A shipped share not confirmed nor
+//     disputed within the confirmation grace (pool_confirm_grace_ms, as in
+//     force at shipment: HubShare.ConfirmBy) is settled as confirmed.
+//     Both are read from deadline indexes up to the block time: a block
+//     costs what falls due in it (one transfer per payer account of a pool
+//     failing over; one settlement per share confirmed), never a scan.
 //   - Goods. The factory ships each hub its whole share (pool/ship) once
 //     the pool is in production or ready: the ledger takes the share's
 //     quantity out of the lots the pool's production order made, in the
@@ -87,6 +112,10 @@
 //
 // State keys, under "pool/": seq, p/<id>, meta/<id>, due/<deadline>/<id>,
 // share/<id>/<hub>, hb/<id>/<hub> (a hub's batched quantities),
+// sdue/<start due>/<id> (succeeded pools by StartDue), charged/<id>/<account>
+// (what each payer was charged at success, until production starts),
+// cdue/<confirm by>/<n>, cref/<n> and cof/<id>/<hub> (shipped shares by
+// ConfirmBy, under a sequence number cseq), frozen/<id>/<hub> (in dispute),
 // vq/<id>/<variant>, payer/<id>/<account> (escrow per payer, while open),
 // pledge/<id>/<pledge id>, batch/<tx hash>, pickup/<id>/<pledge URN>,
 // hist/<hub>/<product>/<variant>/<ISO week> (a recorded week of sales). Numbers in keys are zero-padded

@@ -187,7 +187,7 @@ func (m *Module) settleShare(ctx *module.Context, p *gongxu.Pool, s *gongxu.HubS
 	if p.Captured != 0 || mt.Pending < 0 {
 		return fmt.Errorf("pool %d: every hub settled but %d stays captured (%d pending)", p.ID, p.Captured, mt.Pending)
 	}
-	history(ctx, p, gongxu.PoolDelivered, "every hub's share settled")
+	history(ctx, p, gongxu.PoolDelivered, "every hub confirmed its delivery")
 	if err := savePool(ctx, p); err != nil {
 		return err
 	}
