@@ -6,6 +6,7 @@ import (
 
 	"github.com/gongxu-network/gongxu"
 	"github.com/gongxu-network/gongxu/internal/chain/chaintest"
+	"github.com/gongxu-network/gongxu/internal/module"
 	"github.com/gongxu-network/gongxu/internal/module/pool"
 	"github.com/gongxu-network/gongxu/internal/module/settle"
 	"github.com/gongxu-network/gongxu/internal/store"
@@ -146,4 +147,105 @@ func BenchmarkPledgeThroughput(b *testing.B) {
 		}
 		b.ReportMetric(float64(b.N*consumers)/b.Elapsed().Seconds(), "pledges/s")
 	})
+}
+
+// buildWaiting returns a harness in which pools 1..waiting succeeded at
+// T0+10d and wait for production: pool 1 with pledges pledges from
+// benchHubs hubs' batches, promised to start a day after the deadline, the
+// others with 10 pledges each, promised a day later; and the block time at
+// which pool 1 fails over.
+func buildWaiting(b *testing.B, waiting, pledges int) (*chaintest.Harness, int64) {
+	o := defaultOpen()
+	o.Cap, o.StartBy = 10_000_000, o.Deadline+day
+	h := setup(b, benchHubs, 1_000_000_000_000, o)
+	var txs [][]byte
+	flush := func(force bool) {
+		if len(txs) >= 200 || (force && len(txs) > 0) {
+			mustBlock(b, h, txs...)
+			txs = nil
+		}
+	}
+	later := o
+	later.Product, later.StartBy = "factory-a/tee", o.Deadline+2*day
+	for range waiting - 1 {
+		txs = append(txs, h.Sign("factory-a", pool.TypeOpen, later))
+		flush(false)
+	}
+	flush(true)
+	batch := 0
+	for hub := range benchHubs {
+		for left := pledges / benchHubs; left > 0; left -= pool.MaxLeaves {
+			batch++
+			txs = append(txs, h.Sign(hubName(hub), pool.TypeBatch, pool.MsgBatch{Pool: 1, Leaves: benchLeaves(min(left, pool.MaxLeaves), batch)}))
+			flush(false)
+		}
+	}
+	for id := 2; id <= waiting; id++ {
+		batch++
+		txs = append(txs, h.Sign(hubName(id%benchHubs), pool.TypeBatch, pool.MsgBatch{Pool: uint64(id), Leaves: benchLeaves(10, batch)}))
+		flush(false)
+	}
+	flush(true)
+	h.Time = o.Deadline - 1000
+	mustBlock(b, h)
+	p, err := h.Mods.Pool.Pool(h.State, 1)
+	if err != nil || p.Status != gongxu.PoolSucceeded || p.Pledges != int64(pledges) {
+		b.Fatalf("pool 1: %+v %v", p, err)
+	}
+	if q, err := h.Mods.Pool.Pool(h.State, uint64(waiting)); err != nil || q.Status != gongxu.PoolSucceeded {
+		b.Fatalf("pool %d: %+v %v", waiting, q, err)
+	}
+	return h, p.StartDue
+}
+
+// BenchmarkDeadlineSweep times the failover of one succeeded pool not in
+// production (every payer refunded), against how many other pools wait for
+// their own start deadlines (10 as the baseline, 1,000) and how many pledges
+// the failing pool holds (1,000 as the baseline, 100,000 from the same 50
+// hubs): "hook" is the pool module's BeginBlock alone, on a cache over the
+// state (the sweep's own work); "block" is the whole block, committed (the
+// store's commit grows with its size, whatever the block does). The sweep
+// reads its deadline index up to the block time and refunds per payer
+// account, so the hook's ratios should stay near 1.
+func BenchmarkDeadlineSweep(b *testing.B) {
+	for _, c := range []struct{ waiting, pledges int }{{10, 1_000}, {1_000, 1_000}, {10, 100_000}} {
+		h, due := buildWaiting(b, c.waiting, c.pledges)
+		mem := h.DB.(*store.MemDB)
+		name := fmt.Sprintf("waiting=%d/pledges=%d", c.waiting, c.pledges)
+		b.Run(name+"/hook", func(b *testing.B) {
+			b.ReportAllocs()
+			for range b.N {
+				kv := store.NewCache(h.State)
+				ctx := &module.Context{KV: kv, ChainID: chaintest.ChainID, Height: h.Height + 1, Time: due}
+				if err := h.Mods.Pool.BeginBlock(ctx); err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				if p, _ := h.Mods.Pool.Pool(kv, 1); p.Status != gongxu.PoolFailed {
+					b.Fatalf("pool 1 is %s", p.Status)
+				}
+				b.StartTimer()
+			}
+		})
+		b.Run(name+"/block", func(b *testing.B) {
+			b.ReportAllocs()
+			for range b.N {
+				b.StopTimer()
+				r := chaintest.Open(b, mem.Clone())
+				r.Time = due - 1000 // the next block's time is pool 1's start deadline
+				b.StartTimer()
+				r.Block()
+				b.StopTimer()
+				p, _ := r.Mods.Pool.Pool(r.State, 1)
+				q, _ := r.Mods.Pool.Pool(r.State, 2)
+				if p.Status != gongxu.PoolFailed || p.Refunded == 0 || q.Status != gongxu.PoolSucceeded {
+					b.Fatalf("pool 1 %s (refunded %d), pool 2 %s", p.Status, p.Refunded, q.Status)
+				}
+				if err := r.Mods.Settle.CheckInvariant(r.State); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+			}
+		})
+	}
 }
