@@ -224,7 +224,7 @@ func moneyAddsUp(t *testing.T, what, body string) {
 		return n
 	}
 	esc, capd := val("escrowed"), val("captured")
-	if esc == 0 || esc-val("refunded")-val("returned")-val("held") != capd || capd != val("paid-out")+val("pending") {
+	if esc == 0 || esc-val("refunded")-val("returned")-val("held") != capd || capd != val("paid-out")+val("shared")+val("given-back")+val("pending") {
 		t.Errorf("%s: the money card does not add up\n%s", what, card)
 	}
 }
