@@ -70,28 +70,15 @@ func (m *Module) awaitStart(ctx *module.Context, p *gongxu.Pool) error {
 }
 
 // started takes a succeeded pool that moves into production out of the
-// starts index and drops its charged records (from now on a hub's share is
-// what a dispute or a deadline settles).
+// starts index. Its charged records stay (one per payer account, like the
+// pool's direct pledges): deleting them here would make the factory's
+// start_production or first work order cost as many writes as the pool had
+// payers.
 func started(ctx *module.Context, p *gongxu.Pool) error {
 	if p.StartDue == 0 {
 		return nil
 	}
-	if err := starts.Remove(ctx.KV, p.StartDue, p.ID); err != nil {
-		return err
-	}
-	var keys [][]byte
-	if err := module.Each(ctx.KV, chargedPrefix(p.ID), func(acct []byte, _ gongxu.Amount) bool {
-		keys = append(keys, chargedKey(p.ID, gongxu.AccountID(acct)))
-		return true
-	}); err != nil {
-		return err
-	}
-	for _, k := range keys {
-		if err := ctx.KV.Delete(k); err != nil {
-			return err
-		}
-	}
-	return nil
+	return starts.Remove(ctx.KV, p.StartDue, p.ID)
 }
 
 // voided refuses to move a pool that failed over into production. Errors:

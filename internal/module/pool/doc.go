@@ -113,7 +113,7 @@
 // State keys, under "pool/": seq, p/<id>, meta/<id>, due/<deadline>/<id>,
 // share/<id>/<hub>, hb/<id>/<hub> (a hub's batched quantities),
 // sdue/<start due>/<id> (succeeded pools by StartDue), charged/<id>/<account>
-// (what each payer was charged at success, until production starts),
+// (what each payer was charged at success: what a failover refunds),
 // cdue/<confirm by>/<n>, cref/<n> and cof/<id>/<hub> (shipped shares by
 // ConfirmBy, under a sequence number cseq), frozen/<id>/<hub> (in dispute),
 // vq/<id>/<variant>, payer/<id>/<account> (escrow per payer, while open),
