@@ -72,7 +72,7 @@ func (m *Module) close(ctx *module.Context, p *gongxu.Pool, why string) error {
 				return err
 			}
 			captured += charge // ≤ cap × first-tier price: no overflow
-			if charge > 0 {    // kept until production starts: what a failover refunds
+			if charge > 0 {    // what a failover refunds, if production does not start in time
 				if _, err := module.Save(ctx.KV, chargedKey(p.ID, e.account), charge); err != nil {
 					return err
 				}
