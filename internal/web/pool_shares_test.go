@@ -2,7 +2,9 @@ package web
 
 import (
 	"net/http"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/gongxu-network/gongxu"
 	"github.com/gongxu-network/gongxu/internal/testenv/inproc"
@@ -71,4 +73,23 @@ func TestPoolPageSharesAndDeadlines(t *testing.T) {
 
 	_, zh := do(t, s, "GET", poolPath(id), "Accept-Language", "zh-CN")
 	contains(t, "zh terms", zh, "承诺开工时间", "货款分成", "每个服务站：其所征集份额货款的 10%", "每笔货款的 2.5%", "向申请方退还索赔金额的 25%", "其中按条款分成（服务站、指定机构）")
+}
+
+// TestPoolStageDeadlines: a succeeded pool waiting for production says when
+// it will be refunded; one that failed over says why it failed, not that it
+// was short of its minimum batch.
+func TestPoolStageDeadlines(t *testing.T) {
+	en := newLocale(langEN, time.UTC, nil)
+	p := gongxu.Pool{ID: 7, Status: gongxu.PoolSucceeded, Currency: "CNY", Price: 9900, Total: 60, MOQ: 50, StartDue: 1768910400000}
+	if st := stageOf(en, p, nil, nil, nil); st.Key != "waiting" || !strings.HasSuffix(st.Headline, "If it has not by 20 Jan 2026 12:00 UTC, every payer is refunded.") {
+		t.Errorf("waiting: %+v", st)
+	}
+	p.Status, p.Refunded = gongxu.PoolFailed, 594000
+	if st := stageOf(en, p, nil, nil, nil); st.Key != "failed" || st.Headline != "Production did not start by 20 Jan 2026 12:00 UTC: every payer got back what was captured from them, ¥5,940.00." {
+		t.Errorf("failed over: %+v", st)
+	}
+	p.StartDue = 0
+	if st := stageOf(en, p, nil, nil, nil); !strings.Contains(st.Headline, "short of its minimum batch") {
+		t.Errorf("failed short: %+v", st)
+	}
 }

@@ -65,6 +65,10 @@ func stageOf(l *locale, p gongxu.Pool, shares []gongxu.HubShare, order *gongxu.P
 			st.Key, st.Headline = "moq", l.T("The minimum batch is reached: the pool goes ahead at its deadline, and every further pledge can lower the price for everyone.")
 		}
 	case gongxu.PoolFailed:
+		if p.StartDue != 0 { // it had succeeded: production did not start in time
+			st.Key, st.Headline = "failed", l.T("Production did not start by %s: every payer got back what was captured from them, %s.", l.msHuman(p.StartDue), money(p.Refunded, cur))
+			return st
+		}
 		st.Key, st.Headline = "failed", l.T("The pool closed short of its minimum batch (%s of %s units): every pledge was refunded in full.", num(p.Total), num(p.MOQ))
 		if pm != nil {
 			st.Headline = l.T("The pool closed short of its minimum batch (%s of %s units): every pledge was refunded in full, %s.", num(p.Total), num(p.MOQ), money(pm.Refunded, cur))
@@ -102,6 +106,9 @@ func stageOf(l *locale, p gongxu.Pool, shares []gongxu.HubShare, order *gongxu.P
 		default:
 			reached = 2
 			st.Key, st.Headline = "waiting", l.T("The pool succeeded at %s per unit; the factory has not started production yet.", money(p.Price, cur))
+			if p.StartDue != 0 {
+				st.Headline += " " + l.T("If it has not by %s, every payer is refunded.", l.msHuman(p.StartDue))
+			}
 		}
 	}
 	// A step is done when the pool got past it; pickups are done when
