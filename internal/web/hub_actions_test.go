@@ -157,7 +157,7 @@ func TestHubConfirmShipped(t *testing.T) {
 	contains(t, "refused", body, "The network refused the confirmation of pool 1: conflict: ", "nothing was shipped to hub lakeside")
 	f.w.Send(inproc.Acme, "pool/ship", inproc.M{"pool": 1, "hub": inproc.Lakeside})
 	_, body = serve(t, s, request("GET", "/hub/deliveries", nil, localAddr, []*http.Cookie{sess}))
-	contains(t, "shipped", body, `id="delivery-1"`)
+	contains(t, "shipped", body, `id="delivery-1"`, `<span class="rel confirm-by">confirmed automatically on <time`, "unless disputed")
 	lacks(t, "shipped", body, "not shipped on the ledger")
 	res, body = postForm(t, s, "/hub/deliveries", sess, url.Values{"csrf": {csrfOf(t, body)}, "pool": {"1"}})
 	if sends = f.sent(); res.StatusCode != http.StatusOK || len(sends) != 2 || sends[1].Result.Code != 0 {
