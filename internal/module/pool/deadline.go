@@ -211,8 +211,11 @@ func (m *Module) sweep(ctx *module.Context) error {
 		}
 		if f, err := m.ShareFrozen(ctx.KV, p.ID, s.Hub); err != nil {
 			return err
-		} else if f {
-			return fmt.Errorf("pool %d: hub %s's share is frozen but still in the confirmation deadline index", p.ID, s.Hub)
+		} else if f { // never (a freeze takes it out), but its ruling settles it: no reason to stop every pool's deadlines
+			if err := stopWaiting(ctx, &s); err != nil {
+				return err
+			}
+			continue
 		}
 		if err := m.settleShare(ctx, &p, &s, 0, fmt.Sprintf("confirmed automatically: shipped at %d, not confirmed nor disputed by %d", s.ShippedAt, s.ConfirmBy)); err != nil {
 			return err

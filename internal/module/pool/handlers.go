@@ -674,8 +674,14 @@ func (m *Module) handleShip(ctx *module.Context, msg module.Msg) error {
 		return err
 	}
 	s.Shipped, s.ShippedAt = lots, ctx.Time
-	if err := m.awaitConfirmation(ctx, &s); err != nil {
+	// A share in dispute (a ready pool's, frozen before it shipped) waits
+	// for its ruling, not for a confirmation deadline.
+	if f, err := m.ShareFrozen(ctx.KV, p.ID, s.Hub); err != nil {
 		return err
+	} else if !f {
+		if err := m.awaitConfirmation(ctx, &s); err != nil {
+			return err
+		}
 	}
 	return saveShare(ctx, &s)
 }

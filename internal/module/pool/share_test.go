@@ -146,3 +146,53 @@ func TestFreezeShareThroughSettle(t *testing.T) {
 		t.Fatalf("a second ruling: %v, want conflict", err)
 	}
 }
+
+// TestShipFrozenShare: a ready pool's share frozen by a dispute before it
+// shipped can still be shipped, but gets no confirmation deadline: its
+// ruling settles it, and the deadline sweep neither settles it nor fails.
+func TestShipFrozenShare(t *testing.T) {
+	h := chaintest.New(t,
+		chaintest.OrgSpec{ID: "factory-a", Roles: []gongxu.Role{gongxu.RoleFactory, gongxu.RoleValidator}},
+		chaintest.OrgSpec{ID: "hub-b", Roles: []gongxu.Role{gongxu.RoleHub}},
+	)
+	mustBlock(t, h,
+		h.Sign("factory-a", catalog.TypePublish, catalog.MsgPublish{SKU: "jacket", Name: "Jacket", Unit: "piece", LeadTimeDays: 30}),
+		h.Sign("hub-b", settle.TypeDeposit, settle.MsgDeposit{Currency: "CNY", Amount: 10_000}))
+	mustBlock(t, h, h.Sign("factory-a", pool.TypeOpen, pool.MsgOpen{Product: "factory-a/jacket", Tiers: []gongxu.Tier{{MinQty: 1, UnitPrice: 100}},
+		MOQ: 5, Cap: 100, CasePack: 1, Currency: "CNY", Deadline: h.Time + day}))
+	mustBlock(t, h, h.Sign("hub-b", pool.TypeBatch, pool.MsgBatch{Pool: 1, Leaves: []pool.Leaf{committed(pool.Leaf{ID: "b0b0b0b0b0b0b0b0", Qty: 6})}}))
+	h.Advance(day)
+	mustBlock(t, h)
+	mustBlock(t, h, h.Sign("factory-a", production.TypeWOStart, production.MsgWOStart{Order: 1, Qty: 6_000}))
+	mustBlock(t, h, h.Sign("factory-a", production.TypeWOComplete, production.MsgWOComplete{WO: 1, Produced: 6_000, Outputs: []gongxu.OutputLot{{Code: "j-1", Qty: 6_000}}}))
+
+	m := h.Mods.Pool
+	kv := store.NewCache(h.State)
+	ctx := &module.Context{KV: kv, ChainID: chaintest.ChainID, Height: h.Height + 1, Time: h.Time + 1000, TxHash: strings.Repeat("AB", 32), Org: "factory-a"}
+	if _, err := m.FreezeShare(ctx, 1, "hub-b"); err != nil {
+		t.Fatalf("freezing a ready pool's unshipped share: %v", err)
+	}
+	var ship module.Route
+	for _, r := range m.Routes() {
+		if r.Type == pool.TypeShip {
+			ship = r
+		}
+	}
+	if err := ship.Handle(ctx, &pool.MsgShip{Pool: 1, Hub: "hub-b"}); err != nil {
+		t.Fatalf("shipping the frozen share: %v", err)
+	}
+	s, err := m.HubShare(kv, 1, "hub-b")
+	if err != nil || len(s.Shipped) == 0 || s.ConfirmBy != 0 {
+		t.Fatalf("shipped frozen share: %+v, %v; want shipped with no confirmation deadline", s, err)
+	}
+	ctx.Time, ctx.TxHash, ctx.Org = ctx.Time+400*day, "", ""
+	if err := m.BeginBlock(ctx); err != nil {
+		t.Fatalf("the sweep after the frozen share shipped: %v", err)
+	}
+	if s, _ := m.HubShare(kv, 1, "hub-b"); s.Delivered {
+		t.Fatalf("the frozen share was settled by a deadline: %+v", s)
+	}
+	if err := h.Mods.Settle.CheckInvariant(kv); err != nil {
+		t.Fatal(err)
+	}
+}
