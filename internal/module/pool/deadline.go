@@ -26,6 +26,19 @@ import (
 //     as confirmed (settleShare with no refund). A frozen share is never in
 //     the index: the dispute's ruling settles it (ResolveShare).
 //
+// Order of events: deadlines run in BeginBlock, before the block's
+// transactions, so a hub's confirmation or a dispute's freeze in the block
+// whose time reaches ConfirmBy comes too late (the share is settled); one
+// block earlier, it wins and the deadline does nothing.
+//
+// No deadline settles a share that is in production but not shipped. An
+// automatic refund there would let a hub of a pool whose goods travel off
+// the ledger (moved into production by hand: its hubs confirm without a
+// shipment) get its money back by staying silent after receiving the goods.
+// Such a share needs a judgment: the dispute module's, once the pool names a
+// delivery date a hub may dispute after (FreezeShare refuses an unshipped
+// share of a pool in production today).
+//
 // Both sweeps read their index up to the block time only, so a block's cost
 // grows with what falls due in it: a failover costs one transfer per payer
 // account of the pool (a hub's batches are one payer, each direct pledger
