@@ -1,0 +1,130 @@
+package dispute
+
+import (
+	"encoding/hex"
+	"strings"
+
+	"github.com/gongxu-network/gongxu"
+)
+
+// Message types.
+const (
+	TypeOpen     = "dispute/open"     // the hub of a share of a pool, against its factory
+	TypePropose  = "dispute/propose"  // either party, while open
+	TypeAccept   = "dispute/accept"   // the other party than the proposer, while open
+	TypeVote     = "dispute/vote"     // a panelist, while the panel votes
+	TypeWithdraw = "dispute/withdraw" // the claimant, before resolved
+)
+
+// Limits.
+const (
+	MaxEvidence = 16  // evidence hashes per dispute
+	MaxNote     = 500 // bytes
+)
+
+func invalid(format string, args ...any) error {
+	return gongxu.Errorf(gongxu.KindInvalid, format, args...)
+}
+
+func checkID(id uint64) error {
+	if id == 0 {
+		return invalid("a dispute id is required")
+	}
+	return nil
+}
+
+func checkSplit(v gongxu.Amount) error {
+	if v < 0 {
+		return invalid("to_claimant must be 0 or more, got %d", v)
+	}
+	return nil
+}
+
+// MsgOpen opens a dispute over the signer's org's share of a pool.
+type MsgOpen struct {
+	Pool     uint64             `json:"pool"`
+	Kind     gongxu.DisputeKind `json:"kind"`
+	Claimed  gongxu.Amount      `json:"claimed"`
+	Evidence []string           `json:"evidence,omitempty"`
+	Note     string             `json:"note,omitempty"`
+}
+
+// ValidateBasic implements module.Msg.
+func (m *MsgOpen) ValidateBasic() error {
+	if m.Pool == 0 {
+		return invalid("a pool id is required")
+	}
+	if err := m.Kind.Validate(); err != nil {
+		return err
+	}
+	if m.Claimed <= 0 {
+		return invalid("claimed must be positive, got %d", m.Claimed)
+	}
+	if len(m.Evidence) > MaxEvidence {
+		return gongxu.Errorf(gongxu.KindTooLarge, "%d evidence hashes, the limit is %d", len(m.Evidence), MaxEvidence)
+	}
+	seen := map[string]bool{}
+	for _, h := range m.Evidence {
+		if b, err := hex.DecodeString(h); err != nil || len(b) != 32 || strings.ToLower(h) != h {
+			return invalid("evidence %q must be a SHA-256: 64 lower-case hex characters", h)
+		}
+		if seen[h] {
+			return invalid("evidence %s is listed twice", h)
+		}
+		seen[h] = true
+	}
+	if len(m.Note) > MaxNote {
+		return gongxu.Errorf(gongxu.KindTooLarge, "note is %d bytes, the limit is %d", len(m.Note), MaxNote)
+	}
+	return nil
+}
+
+// MsgPropose signs a split for the other party to accept.
+type MsgPropose struct {
+	Dispute    uint64        `json:"dispute"`
+	ToClaimant gongxu.Amount `json:"to_claimant"`
+}
+
+// ValidateBasic implements module.Msg.
+func (m *MsgPropose) ValidateBasic() error {
+	if err := checkID(m.Dispute); err != nil {
+		return err
+	}
+	return checkSplit(m.ToClaimant)
+}
+
+// MsgAccept signs the standing proposal's split, naming it.
+type MsgAccept struct {
+	Dispute    uint64        `json:"dispute"`
+	ToClaimant gongxu.Amount `json:"to_claimant"`
+}
+
+// ValidateBasic implements module.Msg.
+func (m *MsgAccept) ValidateBasic() error {
+	if err := checkID(m.Dispute); err != nil {
+		return err
+	}
+	return checkSplit(m.ToClaimant)
+}
+
+// MsgVote is a panelist's split.
+type MsgVote struct {
+	Dispute    uint64        `json:"dispute"`
+	ToClaimant gongxu.Amount `json:"to_claimant"`
+}
+
+// ValidateBasic implements module.Msg.
+func (m *MsgVote) ValidateBasic() error {
+	if err := checkID(m.Dispute); err != nil {
+		return err
+	}
+	return checkSplit(m.ToClaimant)
+}
+
+// MsgWithdraw drops the claimant's claim.
+type MsgWithdraw struct {
+	Dispute uint64 `json:"dispute"`
+}
+
+// ValidateBasic implements module.Msg.
+func (m *MsgWithdraw) ValidateBasic() error { return checkID(m.Dispute) }
