@@ -141,6 +141,9 @@ func (m *Module) handleVote(ctx *module.Context, msg module.Msg) error {
 	if err != nil {
 		return err
 	}
+	if d.Status == gongxu.DisputeOpen {
+		return conflict("dispute %d is open: its panel is drawn if the parties do not settle by %d", d.ID, d.Deadline)
+	}
 	if !slices.Contains(d.Panel, ctx.Org) {
 		return unauthorized("org %s is not on dispute %d's panel; only its panelists vote", ctx.Org, d.ID)
 	}

@@ -2,6 +2,7 @@ package dispute_test
 
 import (
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -27,6 +28,9 @@ const scenarios = "testdata/scenarios/*.txtar"
 //	frozen POOL HUB yes|no                  whether the hub's share is frozen
 //	share POOL HUB QTY [delivered]          a hub's share
 //	pool N STATUS                           a pool's status
+//	replay SIGNER TYPE JSON                 sign a tx once, deliver it (expect success), deliver
+//	                                        the same bytes again: refused as a replay, nothing
+//	                                        changes
 //
 // Every script checks the money invariant ("invariant" after genesis).
 func TestScenarios(t *testing.T) {
@@ -127,6 +131,22 @@ func TestScenarios(t *testing.T) {
 			}
 			if want := strings.Join(args[2:], " "); got != want {
 				return fmt.Errorf("share is %q, want %q", got, want)
+			}
+			return nil
+		},
+		"replay": func(h *chaintest.Harness, args []string) error {
+			body := strings.Join(args[2:], " ")
+			raw := h.SignRaw(args[0], args[1], []byte(body))
+			if r := h.Deliver(raw); r.Code != 0 {
+				return fmt.Errorf("first delivery: %s %s", gongxu.Kind(r.Code), r.Log)
+			}
+			before := h.Dump()
+			r := h.Deliver(raw)
+			if gongxu.Kind(r.Code) != gongxu.KindSequence {
+				return fmt.Errorf("replayed: %s %q, want sequence", gongxu.Kind(r.Code), r.Log)
+			}
+			if after := h.Dump(); !maps.Equal(before, after) {
+				return fmt.Errorf("the replay changed the state")
 			}
 			return nil
 		},
