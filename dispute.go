@@ -144,3 +144,34 @@ type DisputeService interface {
 	Disputes(ctx context.Context, f DisputeFilter) ([]Dispute, error)
 	Dispute(ctx context.Context, id uint64) (Dispute, error)
 }
+
+// The messages of a dispute, which the pages build too: each body has the
+// dispute module's JSON names and is its message type (dispute.MsgOpen is
+// a DisputeOpenBody, and so on).
+const (
+	TypeDisputeOpen     = "dispute/open"     // DisputeOpenBody: the hub of a share
+	TypeDisputePropose  = "dispute/propose"  // DisputeSplitBody: either party
+	TypeDisputeAccept   = "dispute/accept"   // DisputeSplitBody: the other party
+	TypeDisputeVote     = "dispute/vote"     // DisputeSplitBody: a panelist
+	TypeDisputeWithdraw = "dispute/withdraw" // DisputeRefBody: the claimant
+)
+
+// DisputeOpenBody opens a dispute over the signer's org's share of a pool.
+type DisputeOpenBody struct {
+	Pool     uint64      `json:"pool"`
+	Kind     DisputeKind `json:"kind"`
+	Claimed  Amount      `json:"claimed"`
+	Evidence []string    `json:"evidence,omitempty"`
+	Note     string      `json:"note,omitempty"`
+}
+
+// DisputeSplitBody is a split of a dispute: proposed, accepted or voted.
+type DisputeSplitBody struct {
+	Dispute    uint64 `json:"dispute"`
+	ToClaimant Amount `json:"to_claimant"`
+}
+
+// DisputeRefBody names a dispute.
+type DisputeRefBody struct {
+	Dispute uint64 `json:"dispute"`
+}

@@ -9,11 +9,11 @@ import (
 
 // Message types.
 const (
-	TypeOpen     = "dispute/open"     // the hub of a share of a pool, against its factory
-	TypePropose  = "dispute/propose"  // either party, while open
-	TypeAccept   = "dispute/accept"   // the other party than the proposer, while open
-	TypeVote     = "dispute/vote"     // a panelist, while the panel votes
-	TypeWithdraw = "dispute/withdraw" // the claimant, before resolved
+	TypeOpen     = gongxu.TypeDisputeOpen     // the hub of a share of a pool, against its factory
+	TypePropose  = gongxu.TypeDisputePropose  // either party, while open
+	TypeAccept   = gongxu.TypeDisputeAccept   // the other party than the proposer, while open
+	TypeVote     = gongxu.TypeDisputeVote     // a panelist, while the panel votes
+	TypeWithdraw = gongxu.TypeDisputeWithdraw // the claimant, before resolved
 )
 
 // Limits.
@@ -41,13 +41,7 @@ func checkSplit(v gongxu.Amount) error {
 }
 
 // MsgOpen opens a dispute over the signer's org's share of a pool.
-type MsgOpen struct {
-	Pool     uint64             `json:"pool"`
-	Kind     gongxu.DisputeKind `json:"kind"`
-	Claimed  gongxu.Amount      `json:"claimed"`
-	Evidence []string           `json:"evidence,omitempty"`
-	Note     string             `json:"note,omitempty"`
-}
+type MsgOpen gongxu.DisputeOpenBody
 
 // ValidateBasic implements module.Msg.
 func (m *MsgOpen) ValidateBasic() error {
@@ -80,10 +74,7 @@ func (m *MsgOpen) ValidateBasic() error {
 }
 
 // MsgPropose signs a split for the other party to accept.
-type MsgPropose struct {
-	Dispute    uint64        `json:"dispute"`
-	ToClaimant gongxu.Amount `json:"to_claimant"`
-}
+type MsgPropose gongxu.DisputeSplitBody
 
 // ValidateBasic implements module.Msg.
 func (m *MsgPropose) ValidateBasic() error {
@@ -94,10 +85,7 @@ func (m *MsgPropose) ValidateBasic() error {
 }
 
 // MsgAccept signs the standing proposal's split, naming it.
-type MsgAccept struct {
-	Dispute    uint64        `json:"dispute"`
-	ToClaimant gongxu.Amount `json:"to_claimant"`
-}
+type MsgAccept gongxu.DisputeSplitBody
 
 // ValidateBasic implements module.Msg.
 func (m *MsgAccept) ValidateBasic() error {
@@ -108,10 +96,7 @@ func (m *MsgAccept) ValidateBasic() error {
 }
 
 // MsgVote is a panelist's split.
-type MsgVote struct {
-	Dispute    uint64        `json:"dispute"`
-	ToClaimant gongxu.Amount `json:"to_claimant"`
-}
+type MsgVote gongxu.DisputeSplitBody
 
 // ValidateBasic implements module.Msg.
 func (m *MsgVote) ValidateBasic() error {
@@ -122,9 +107,7 @@ func (m *MsgVote) ValidateBasic() error {
 }
 
 // MsgWithdraw drops the claimant's claim.
-type MsgWithdraw struct {
-	Dispute uint64 `json:"dispute"`
-}
+type MsgWithdraw gongxu.DisputeRefBody
 
 // ValidateBasic implements module.Msg.
 func (m *MsgWithdraw) ValidateBasic() error { return checkID(m.Dispute) }
