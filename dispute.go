@@ -39,10 +39,14 @@ func (k DisputeKind) Validate() error {
 // DisputeSubject is the kind of obligation a dispute is about.
 type DisputeSubject string
 
-// The dispute subjects. A hub's share of a pool in production is the only
-// one yet: its money is on the ledger (captured) and a ruling moves it.
+// The dispute subjects. A hub's share of a pool in production: its money is
+// on the ledger (captured), frozen while disputed, and the ruling moves it.
+// A purchase order's shipments, a factory against its supplier or the
+// reverse: purchase orders carry no ledger money, so the ruling records the
+// split as owed (ToClaimant) and moves nothing.
 const (
-	DisputeSubjectPoolShare DisputeSubject = "pool_share"
+	DisputeSubjectPoolShare  DisputeSubject = "pool_share"
+	DisputeSubjectPOShipment DisputeSubject = "po_shipment"
 )
 
 // DisputeStatus is where a dispute stands.
@@ -85,8 +89,9 @@ type DisputeVote struct {
 type Dispute struct {
 	ID         uint64         `json:"id"`
 	Subject    DisputeSubject `json:"subject"`
-	Pool       uint64         `json:"pool"`
-	Hub        OrgID          `json:"hub"`
+	Pool       uint64         `json:"pool,omitempty"` // pool_share
+	Hub        OrgID          `json:"hub,omitempty"`  // pool_share
+	PO         uint64         `json:"po,omitempty"`   // po_shipment
 	Claimant   OrgID          `json:"claimant"`
 	Respondent OrgID          `json:"respondent"`
 	Kind       DisputeKind    `json:"kind"`
@@ -119,8 +124,8 @@ type Dispute struct {
 // The events of a dispute's course (the read model projects the json of
 // any of them; reputation counts opened and resolved). Each carries id, kind, pool, hub,
 // claimant, respondent, claimed, to_claimant (the proposal, vote or ruling
-// of that step; "0" before one), outcome ("" until resolved), and json
-// (the Dispute after the step).
+// of that step; "0" before one), outcome ("" until resolved), po ("0" for a
+// pool share) and json (the Dispute after the step).
 const (
 	EventDisputeOpened    = "dispute/opened"
 	EventDisputeProposed  = "dispute/proposed" // a party signed a split (to_claimant: the proposal)
@@ -156,9 +161,12 @@ const (
 	TypeDisputeWithdraw = "dispute/withdraw" // DisputeRefBody: the claimant
 )
 
-// DisputeOpenBody opens a dispute over the signer's org's share of a pool.
+// DisputeOpenBody opens a dispute over the signer's org's share of a pool
+// (Pool), or over the shipments of a purchase order the signer's org is a
+// party to (PO): exactly one of them.
 type DisputeOpenBody struct {
-	Pool     uint64      `json:"pool"`
+	Pool     uint64      `json:"pool,omitempty"`
+	PO       uint64      `json:"po,omitempty"`
 	Kind     DisputeKind `json:"kind"`
 	Claimed  Amount      `json:"claimed"`
 	Evidence []string    `json:"evidence,omitempty"`

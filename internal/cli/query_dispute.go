@@ -38,9 +38,9 @@ func newQueryDisputeCmd(env *Env) *cobra.Command {
 				ds = []gongxu.Dispute{}
 			}
 			return env.print(ds, func(t *tableWriter) {
-				t.row("ID", "POOL", "CLAIMANT", "RESPONDENT", "KIND", "CLAIMED", "STATUS", "OUTCOME", "TO_CLAIMANT", "DEADLINE")
+				t.row("ID", "SUBJECT", "CLAIMANT", "RESPONDENT", "KIND", "CLAIMED", "STATUS", "OUTCOME", "TO_CLAIMANT", "DEADLINE")
 				for _, d := range ds {
-					t.row(strconv.FormatUint(d.ID, 10), strconv.FormatUint(d.Pool, 10), string(d.Claimant), string(d.Respondent), string(d.Kind),
+					t.row(strconv.FormatUint(d.ID, 10), disputeSubject(d), string(d.Claimant), string(d.Respondent), string(d.Kind),
 						money(d.Claimed, d.Currency), string(d.Status), string(d.Outcome), money(d.ToClaimant, d.Currency), msTime(d.Deadline))
 				}
 			})
@@ -66,7 +66,7 @@ func newQueryDisputeCmd(env *Env) *cobra.Command {
 			}
 			return env.print(d, func(t *tableWriter) {
 				t.field("id", strconv.FormatUint(d.ID, 10))
-				t.field("pool", strconv.FormatUint(d.Pool, 10))
+				t.field("subject", disputeSubject(d))
 				t.field("claimant", string(d.Claimant))
 				t.field("respondent", string(d.Respondent))
 				t.field("kind", string(d.Kind))
@@ -101,4 +101,13 @@ func newQueryDisputeCmd(env *Env) *cobra.Command {
 		},
 	}
 	return newGroup("dispute", "Disputes over hubs' shares and their course", list, show)
+}
+
+// disputeSubject names what a dispute is about: "pool 4" (a hub's share) or
+// "po 12" (a purchase order's shipments).
+func disputeSubject(d gongxu.Dispute) string {
+	if d.PO != 0 {
+		return "po " + strconv.FormatUint(d.PO, 10)
+	}
+	return "pool " + strconv.FormatUint(d.Pool, 10)
 }

@@ -49,28 +49,42 @@ func newTxDisputeOpenCmd(env *Env, o *txOptions) *cobra.Command {
 	var m dispute.MsgOpen
 	var kind string
 	var evidence []string
+	var po uint64
 	c := &cobra.Command{
-		Use:   "open POOL_ID --kind K --claimed AMOUNT [--evidence FILE_OR_SHA256]... [--note TEXT]",
-		Short: "Open a dispute over your hub's share of a pool, against its factory",
+		Use:   "open (POOL_ID | --po PO_ID) --kind K --claimed AMOUNT [--evidence FILE_OR_SHA256]... [--note TEXT]",
+		Short: "Open a dispute over your hub's share of a pool, or over a purchase order's shipments",
 		Long: `Open a dispute over your hub's share of a pool in production: the share's
 money stays frozen until the dispute ends. --claimed is what you ask back, in
 minor units (fen, cents), at most the share's money. Evidence goes on the
 ledger as SHA-256 hashes only: give files (hashed here, kept by you, shown
 to the panel off the ledger) or hashes. The factory and you may settle by
 both signing a split (propose, accept) until the response deadline; then a
-panel of member orgs drawn from the ledger votes.`,
-		Example: `  gongxu tx dispute open 4 --kind short --claimed 15900 --evidence carton.jpg --note "one shirt missing" --from hub-key`,
-		Args:    exactArgs("POOL_ID"),
+panel of member orgs drawn from the ledger votes.
+
+With --po instead of a pool, the factory or the supplier of a purchase order
+disputes its shipments against the other. Purchase orders carry no money on
+the ledger: nothing is frozen, and the ruling records what is owed.`,
+		Example: `  gongxu tx dispute open 4 --kind short --claimed 15900 --evidence carton.jpg --note "one shirt missing" --from hub-key
+  gongxu tx dispute open --po 12 --kind late --claimed 50000 --from factory-key`,
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parsePositive("pool id", args[0])
-			if err != nil {
-				return err
+			msg := m
+			switch {
+			case len(args) == 1 && po == 0:
+				id, err := parsePositive("pool id", args[0])
+				if err != nil {
+					return err
+				}
+				msg.Pool = id
+			case len(args) == 0 && po > 0:
+				msg.PO = po
+			default:
+				return usagef("give a POOL_ID or --po PO_ID, not both")
 			}
 			if err := requireFlags(cmd, "from", "kind", "claimed"); err != nil {
 				return err
 			}
-			msg := m
-			msg.Pool, msg.Kind = id, gongxu.DisputeKind(kind)
+			msg.Kind = gongxu.DisputeKind(kind)
 			for _, e := range evidence {
 				h, err := evidenceHash(e)
 				if err != nil {
@@ -90,6 +104,7 @@ panel of member orgs drawn from the ledger votes.`,
 	f.Int64Var((*int64)(&m.Claimed), "claimed", 0, "what you ask back, `AMOUNT` in minor units (required)")
 	f.StringArrayVar(&evidence, "evidence", nil, "a `FILE` (hashed here) or a SHA-256; repeat for more")
 	f.StringVar(&m.Note, "note", "", "a short `TEXT` everyone can read")
+	f.Uint64Var(&po, "po", 0, "dispute purchase order `PO_ID` instead of a pool share")
 	return c
 }
 

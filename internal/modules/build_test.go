@@ -54,7 +54,7 @@ func TestIncompleteModules(t *testing.T) {
 		"production": {func() error { _, err := production.New(m, s.Catalog, pool.Stages{}, tracer); return err }, "the production module needs a tracer"},
 		"pool":       {func() error { _, err := pool.New(m, s.Catalog, s.Settle, goods, prod); return err }, "the pool module needs goods and production"},
 		"rfq":        {func() error { _, err := rfq.New(m, open); return err }, "the rfq module needs a pool opener"},
-		"dispute":    {func() error { _, err := dispute.New(m, nil); return err }, "the dispute module needs shares"},
+		"dispute":    {func() error { _, err := dispute.New(m, nil, nil); return err }, "the dispute module needs shares and orders"},
 		"typed nil":  {func() error { _, err := trace.New(modules.EPCIS{}, (*production.Module)(nil), m); return err }, "the trace module needs lots"},
 	} {
 		err := c.build()

@@ -80,8 +80,9 @@ func Build() (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Disputes freeze and resolve hubs' shares through the pool.
-	d, err := dispute.New(m, shares{p})
+	// Disputes freeze and resolve hubs' shares through the pool, and read
+	// purchase orders' parties from production.
+	d, err := dispute.New(m, shares{p}, prod)
 	if err != nil {
 		return nil, err
 	}

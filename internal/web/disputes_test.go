@@ -179,3 +179,43 @@ func TestDisputePanelVotes(t *testing.T) {
 		t.Fatalf("evidence not a hash: status %d", res.StatusCode)
 	}
 }
+
+// TestDisputeOverPO: a purchase order's dispute is shown with its order,
+// no money frozen, and the split recorded as owed, in both languages.
+func TestDisputeOverPO(t *testing.T) {
+	f := newSite(t)
+	ctx := context.Background()
+	pos, err := f.w.Read().POs(ctx, inproc.Acme, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var po gongxu.PurchaseOrder
+	for _, p := range pos {
+		if p.Status == gongxu.POAccepted || p.Status == gongxu.POShipped || p.Status == gongxu.POReceived {
+			po = p
+			break
+		}
+	}
+	if po.ID == 0 {
+		t.Fatal("the World has no accepted purchase order")
+	}
+	f.w.Send(string(po.Factory), "dispute/open", inproc.M{"po": po.ID, "kind": "short", "claimed": 25000})
+	f.w.Send(string(po.Supplier), "dispute/propose", inproc.M{"dispute": 1, "to_claimant": 10000})
+	f.w.Send(string(po.Factory), "dispute/accept", inproc.M{"dispute": 1, "to_claimant": 10000})
+	s, _ := newTestServer(t, f)
+	for _, lang := range []string{"en", "zh-CN"} {
+		res, body := do(t, s, "GET", "/disputes/1", "Accept-Language", lang)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: status %d", lang, res.StatusCode)
+		}
+		if err := checkHTML(body); err != nil {
+			t.Errorf("%s: %v", lang, err)
+		}
+		contains(t, "po dispute "+lang, body, `href="`+poPath(po.ID)+`"`, `id="dispute-ruling"`)
+	}
+	_, body := do(t, s, "GET", "/disputes/1", "Accept-Language", "en")
+	contains(t, "po dispute", body, "owed to the claimant", "carries no money on the ledger")
+	if missing := s.langs.missingKeys(); len(missing) > 0 {
+		t.Errorf("messages without Chinese: %v", missing)
+	}
+}

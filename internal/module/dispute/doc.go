@@ -3,12 +3,14 @@
 // ruled by a panel of member orgs drawn from the ledger, each step with a
 // deadline at block time, the ruling moving the money.
 //
-// The subject today is a hub's share of a pool in production
+// Two subjects. A hub's share of a pool in production
 // (gongxu.DisputeSubjectPoolShare): its money is captured on the ledger, the
-// pool module freezes it (Shares.FreezeShare) and a ruling pays it out
+// pool module freezes it (Shares.FreezeShare) and the ruling pays it out
 // (Shares.ResolveShare: to_claimant back to the hub, the rest to the
-// factory, as on a confirmed delivery). Purchase orders carry no ledger
-// money yet; they are not a subject.
+// factory, as on a confirmed delivery). A purchase order's shipments
+// (gongxu.DisputeSubjectPOShipment), a factory against its supplier or the
+// reverse: purchase orders carry no ledger money, so nothing is frozen and
+// the ruling records the split as owed (ToClaimant) without moving money.
 //
 // Rules (times are block times, unix ms):
 //
@@ -21,6 +23,11 @@
 //     share is frozen and the dispute is open until opened + the parameter
 //     dispute_settle_ms. Its default split (DefaultBps) is fixed now: the
 //     pool's terms, else the parameter dispute_default_bps.
+//   - dispute/open with po instead of pool: the factory or the supplier of
+//     a purchase order that was accepted (shipped or received), against the
+//     other; claimed positive (no stake bounds it); once per purchase order
+//     and claimant, and not while the other party's dispute over it is
+//     unresolved.
 //   - dispute/propose: either party, while open: a split (to_claimant,
 //     0..claimed) that replaces any earlier proposal.
 //   - dispute/accept: the party that did not make the standing proposal,
@@ -48,7 +55,12 @@
 // key. The draw is a seeded permutation: each eligible org's score is
 // SHA-256(seed ‖ org id), the seed SHA-256 of the dispute id, the opening
 // transaction's hash and the escalation height; the panel is the orgs with
-// the smallest scores. Same ledger, same panel, on every node.
+// the smallest scores. Same ledger, same panel, on every node. A party
+// cannot aim the draw: the escalation height is not known when the dispute
+// opens (the first block at or after a deadline days ahead); a proposer
+// that colludes with a party may at most delay escalation by a block, to
+// choose between two panels. (The previous block's hash, once the chain
+// passes it to modules, would take even that away.)
 //
 // Cost: a transaction's work is bounded by its limits; the block sweep reads
 // only the disputes due (module.Deadlines), and each escalation reads the
@@ -56,7 +68,8 @@
 //
 // Events (gongxu.EventDispute*): opened, proposed, settled, escalated, voted,
 // resolved; each with id, kind, pool, hub, claimant, respondent, claimed,
-// to_claimant, outcome, json (the Dispute).
+// to_claimant, outcome, po, json (the Dispute).
 //
-// State keys, under "dispute/": seq, d/<id>, due/<deadline>/<id>.
+// State keys, under "dispute/": seq, d/<id>, due/<deadline>/<id>,
+// po/<purchase order>/<claimant> (the dispute it opened).
 package dispute

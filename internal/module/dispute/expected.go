@@ -44,3 +44,10 @@ type Shares interface {
 	// ok is false when the terms name none.
 	DefaultBps(r store.Reader, pool uint64) (bps int64, ok bool, err error)
 }
+
+// Orders is what the dispute module needs from the production module: a
+// purchase order's parties and status (internal/modules adapts it).
+// Errors: KindNotFound for no such purchase order.
+type Orders interface {
+	PO(r store.Reader, id uint64) (gongxu.PurchaseOrder, error)
+}

@@ -29,6 +29,9 @@ func conflict(format string, args ...any) error {
 
 func (m *Module) handleOpen(ctx *module.Context, msg module.Msg) error {
 	o := msg.(*MsgOpen)
+	if o.PO != 0 {
+		return m.openPO(ctx, o)
+	}
 	hub := ctx.Org
 	ok, err := m.shares.HasShare(ctx.KV, o.Pool, hub)
 	if err != nil {
@@ -44,11 +47,68 @@ func (m *Module) handleOpen(ctx *module.Context, msg module.Msg) error {
 	if o.Claimed > stake.Amount {
 		return invalid("claimed %d is more than the %d %s at stake in hub %s's share of pool %d", o.Claimed, stake.Amount, stake.Currency, hub, o.Pool)
 	}
-	ps, err := m.members.Params(ctx.KV)
+	bps, ok, err := m.shares.DefaultBps(ctx.KV, o.Pool)
 	if err != nil {
 		return err
 	}
-	bps, ok, err := m.shares.DefaultBps(ctx.KV, o.Pool)
+	d := gongxu.Dispute{
+		Subject: gongxu.DisputeSubjectPoolShare, Pool: o.Pool, Hub: hub,
+		Claimant: hub, Respondent: stake.Factory, Currency: stake.Currency, Stake: stake.Amount,
+	}
+	return m.open(ctx, o, &d, bps, ok)
+}
+
+// openPO opens a dispute over a purchase order's shipments: the signer's org
+// is its factory or its supplier, against the other; the order was accepted
+// (it has promised dates), shipped or received. Nothing is frozen (no
+// ledger money); one dispute per purchase order and claimant, and not while
+// the other party's is unresolved.
+func (m *Module) openPO(ctx *module.Context, o *MsgOpen) error {
+	po, err := m.orders.PO(ctx.KV, o.PO)
+	if err != nil {
+		return err
+	}
+	var respondent gongxu.OrgID
+	switch ctx.Org {
+	case po.Factory:
+		respondent = po.Supplier
+	case po.Supplier:
+		respondent = po.Factory
+	default:
+		return unauthorized("org %s is not a party to purchase order %d; only %s and %s open a dispute over it", ctx.Org, po.ID, po.Factory, po.Supplier)
+	}
+	switch po.Status {
+	case gongxu.POAccepted, gongxu.POShipped, gongxu.POReceived:
+	default:
+		return conflict("purchase order %d is %s; its shipments are disputed once it was accepted", po.ID, po.Status)
+	}
+	if mine, err := module.Has(ctx.KV, poKey(po.ID, ctx.Org)); err != nil {
+		return err
+	} else if mine {
+		return conflict("org %s already opened a dispute over purchase order %d", ctx.Org, po.ID)
+	}
+	var theirs uint64
+	if ok, err := module.Load(ctx.KV, poKey(po.ID, respondent), &theirs); err != nil {
+		return err
+	} else if ok {
+		if t, err := m.Dispute(ctx.KV, theirs); err != nil {
+			return err
+		} else if t.Status != gongxu.DisputeResolved {
+			return conflict("purchase order %d is already in dispute (dispute %d)", po.ID, theirs)
+		}
+	}
+	d := gongxu.Dispute{Subject: gongxu.DisputeSubjectPOShipment, PO: po.ID, Claimant: ctx.Org, Respondent: respondent, Currency: po.Currency}
+	if err := m.open(ctx, o, &d, 0, false); err != nil {
+		return err
+	}
+	_, err = module.Save(ctx.KV, poKey(po.ID, ctx.Org), d.ID)
+	return err
+}
+
+// open fills in and stores a new dispute d over its subject, with the
+// default split the subject's terms give (ok) or the network's.
+func (m *Module) open(ctx *module.Context, o *MsgOpen, d *gongxu.Dispute, bps int64, ok bool) error {
+	ps, err := m.members.Params(ctx.KV)
 	if err != nil {
 		return err
 	}
@@ -56,30 +116,25 @@ func (m *Module) handleOpen(ctx *module.Context, msg module.Msg) error {
 		bps = ps.DisputeDefault()
 	}
 	if bps < 0 || bps > 10_000 {
-		return fmt.Errorf("pool %d: default split %d bps outside 0..10000", o.Pool, bps)
+		return fmt.Errorf("default split %d bps outside 0..10000", bps)
 	}
 	deadline, err := gongxu.AddInt64(ctx.Time, ps.DisputeSettle())
 	if err != nil {
 		return err
 	}
-	id, err := nextID(ctx)
-	if err != nil {
+	if d.ID, err = nextID(ctx); err != nil {
 		return err
 	}
-	d := gongxu.Dispute{
-		ID: id, Subject: gongxu.DisputeSubjectPoolShare, Pool: o.Pool, Hub: hub,
-		Claimant: hub, Respondent: stake.Factory, Kind: o.Kind, Currency: stake.Currency,
-		Stake: stake.Amount, Claimed: o.Claimed, Evidence: slices.Clone(o.Evidence), Note: o.Note,
-		OpenTx: ctx.TxHash, Opened: ctx.Time, OpenHeight: ctx.Height,
-		Status: gongxu.DisputeOpen, Deadline: deadline, DefaultBps: bps,
-	}
+	d.Kind, d.Claimed, d.Evidence, d.Note = o.Kind, o.Claimed, slices.Clone(o.Evidence), o.Note
+	d.OpenTx, d.Opened, d.OpenHeight = ctx.TxHash, ctx.Time, ctx.Height
+	d.Status, d.Deadline, d.DefaultBps = gongxu.DisputeOpen, deadline, bps
 	if d.Evidence == nil {
 		d.Evidence = []string{}
 	}
 	if err := deadlines.Add(ctx.KV, d.Deadline, d.ID); err != nil {
 		return err
 	}
-	return save(ctx, &d, gongxu.EventDisputeOpened, 0)
+	return save(ctx, d, gongxu.EventDisputeOpened, 0)
 }
 
 // party loads a dispute that the signer's org is a party to and that is
@@ -194,10 +249,12 @@ func (m *Module) resolve(ctx *module.Context, d *gongxu.Dispute, toClaimant gong
 	if err := deadlines.Remove(ctx.KV, d.Deadline, d.ID); err != nil {
 		return err
 	}
-	why := fmt.Sprintf("dispute %d %s", d.ID, outcome)
-	if err := m.shares.ResolveShare(ctx, d.Pool, d.Hub, toClaimant, why); err != nil {
-		return gongxu.Wrap(err, "dispute %d", d.ID)
-	}
+	if d.Subject == gongxu.DisputeSubjectPoolShare {
+		why := fmt.Sprintf("dispute %d %s", d.ID, outcome)
+		if err := m.shares.ResolveShare(ctx, d.Pool, d.Hub, toClaimant, why); err != nil {
+			return gongxu.Wrap(err, "dispute %d", d.ID)
+		}
+	} // a purchase order's: the split is recorded as owed, nothing moves
 	d.Status, d.ToClaimant, d.Outcome, d.Resolved = gongxu.DisputeResolved, toClaimant, outcome, ctx.Time
 	b, err := module.Save(ctx.KV, disputeKey(d.ID), d)
 	if err != nil {

@@ -19,15 +19,16 @@ const prefix = Name + "/"
 type Module struct {
 	members Members
 	shares  Shares
+	orders  Orders
 }
 
 // New returns the dispute module. Errors: KindInvalid when a dependency is
 // missing.
-func New(members Members, shares Shares) (*Module, error) {
-	if err := module.Require(Name, "members", members, "shares", shares); err != nil {
+func New(members Members, shares Shares, orders Orders) (*Module, error) {
+	if err := module.Require(Name, "members", members, "shares", shares, "orders", orders); err != nil {
 		return nil, err
 	}
-	return &Module{members: members, shares: shares}, nil
+	return &Module{members: members, shares: shares, orders: orders}, nil
 }
 
 // Name implements module.Module.
@@ -44,6 +45,12 @@ func pad(n uint64) string { return fmt.Sprintf("%020d", n) }
 var seqKey = []byte(prefix + "seq")
 
 func disputeKey(id uint64) []byte { return []byte(prefix + "d/" + pad(id)) }
+
+// poKey holds the dispute a claimant opened over a purchase order: one per
+// purchase order and claimant, ever.
+func poKey(po uint64, claimant gongxu.OrgID) []byte {
+	return []byte(prefix + "po/" + pad(po) + "/" + string(claimant))
+}
 
 // deadlines indexes disputes open or before a panel by their step's deadline.
 var deadlines = module.Deadlines{Prefix: prefix + "due/"}
@@ -98,5 +105,6 @@ func emit(ctx *module.Context, d *gongxu.Dispute, event string, split gongxu.Amo
 		"claimed", strconv.FormatInt(int64(d.Claimed), 10),
 		"to_claimant", strconv.FormatInt(int64(split), 10),
 		"outcome", string(d.Outcome),
+		"po", strconv.FormatUint(d.PO, 10),
 		"json", js))
 }

@@ -45,8 +45,8 @@ type MsgOpen gongxu.DisputeOpenBody
 
 // ValidateBasic implements module.Msg.
 func (m *MsgOpen) ValidateBasic() error {
-	if m.Pool == 0 {
-		return invalid("a pool id is required")
+	if (m.Pool == 0) == (m.PO == 0) {
+		return invalid("a dispute is over a pool share (pool) or a purchase order (po): give exactly one")
 	}
 	if err := m.Kind.Validate(); err != nil {
 		return err

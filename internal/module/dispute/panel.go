@@ -86,16 +86,19 @@ func DefaultSplit(claimed gongxu.Amount, bps int64) gongxu.Amount {
 }
 
 // Eligible lists the member orgs that may sit on d's panel, sorted: members
-// with a role, but for the parties and the orgs tied to them (the other
-// hubs with a share in the same pool).
+// with a role, but for the parties and the orgs tied to them (over a pool
+// share, the other hubs with a share in the same pool; a purchase order
+// ties its two parties only to each other).
 func (m *Module) Eligible(ctx *module.Context, d gongxu.Dispute) ([]gongxu.OrgID, error) {
 	orgs, err := m.members.Orgs(ctx.KV)
 	if err != nil {
 		return nil, err
 	}
-	hubs, err := m.shares.Hubs(ctx.KV, d.Pool)
-	if err != nil {
-		return nil, err
+	var hubs []gongxu.OrgID
+	if d.Subject == gongxu.DisputeSubjectPoolShare {
+		if hubs, err = m.shares.Hubs(ctx.KV, d.Pool); err != nil {
+			return nil, err
+		}
 	}
 	var out []gongxu.OrgID
 	for _, o := range orgs {
