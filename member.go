@@ -207,13 +207,17 @@ const (
 )
 
 // DisputeSettle returns DisputeSettleMs, or its default when unset.
-func (p Params) DisputeSettle() int64 { return disputeParamOr(p.DisputeSettleMs, DefaultDisputeSettleMs) }
+func (p Params) DisputeSettle() int64 {
+	return disputeParamOr(p.DisputeSettleMs, DefaultDisputeSettleMs)
+}
 
 // DisputeVote returns DisputeVoteMs, or its default when unset.
 func (p Params) DisputeVote() int64 { return disputeParamOr(p.DisputeVoteMs, DefaultDisputeVoteMs) }
 
 // DisputePanel returns DisputePanelSize, or its default when unset.
-func (p Params) DisputePanel() int64 { return disputeParamOr(p.DisputePanelSize, DefaultDisputePanelSize) }
+func (p Params) DisputePanel() int64 {
+	return disputeParamOr(p.DisputePanelSize, DefaultDisputePanelSize)
+}
 
 // DisputeDefault returns DisputeDefaultBps, or its default when unset (0 is
 // a value here: nothing to the claimant).

@@ -86,7 +86,9 @@ func TestShareFreezeResolve(t *testing.T) {
 			t.Fatalf("resolve with %d to the hub: %v, want invalid", bad, err)
 		}
 	}
-	c, err = in(func(ctx *module.Context) error { return h.Mods.Pool.ResolveShare(ctx, 1, hub, 10_000, "dispute 1 panel") })
+	c, err = in(func(ctx *module.Context) error {
+		return h.Mods.Pool.ResolveShare(ctx, 1, hub, 10_000, "dispute 1 panel")
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
