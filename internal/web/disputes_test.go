@@ -73,8 +73,10 @@ func TestDisputeSettled(t *testing.T) {
 	contains(t, "claimant", body, `id="dispute-propose"`, `id="dispute-withdraw"`, evidenceSHA, "one shirt missing")
 	lacks(t, "claimant", body, `id="dispute-accept"`, `id="dispute-vote"`)
 
-	// The factory proposes half.
+	// The factory is told on its home page, and proposes half.
 	f.op.SetOrg(inproc.Acme)
+	_, body = formGet(t, s, "/", localAddr, signIn(t, s, localAddr))
+	contains(t, "respondent's to-dos", body, `href="/disputes/1"`, "Dispute #1: Hilltown Community Hub claims ¥159.00 from you")
 	res, body = actOn(t, s, "/disputes/1", "/disputes/1/propose", url.Values{"to_claimant": {"79.50"}})
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("propose: status %d\n%s", res.StatusCode, body)
@@ -156,6 +158,8 @@ func TestDisputePanelVotes(t *testing.T) {
 
 	for i, v := range []string{"0", "60.00", "100.00"} {
 		f.op.SetOrg(d.Panel[i])
+		_, body = formGet(t, s, "/", localAddr, signIn(t, s, localAddr))
+		contains(t, "panelist's to-dos", body, "You sit on the panel of dispute #1")
 		_, body = formGet(t, s, "/disputes/1", localAddr, signIn(t, s, localAddr))
 		contains(t, "panelist", body, `id="dispute-vote"`)
 		res, body = actOn(t, s, "/disputes/1", "/disputes/1/vote", url.Values{"to_claimant": {v}})

@@ -55,6 +55,11 @@ func init() {
 		"The parties may settle by both signing a split until %s (%s); then a panel of member orgs is drawn.": "双方可在 %s（%s）之前共同签署分配方案以和解；之后将抽取成员组织组成评审团。",
 		"The panel votes until %s (%s); without a majority by then, the default split rules.":                 "评审团投票截至 %s（%s）；届时未形成多数，则按默认分配。",
 
+		// home to-dos
+		"Dispute #%d: %s proposes a split; accept it or propose yours (%s).":                "争议 #%d：%s 提出了分配方案；接受或提出你的方案（%s）。",
+		"Dispute #%d: %s claims %s from you; propose a split before a panel is drawn (%s).": "争议 #%d：%s 向你索赔 %s；请在抽取评审团之前提出分配方案（%s）。",
+		"You sit on the panel of dispute #%d: vote a split (%s).":                           "你是争议 #%d 的评审成员：请投票决定分配（%s）。",
+
 		// forms
 		"The dispute form": "争议表单",
 		"This node has no operator key to sign with, so it acts in no dispute. A party or a panelist acts on its own node.": "本节点没有可用于签名的运营密钥，因此不参与任何争议。当事方或评审成员在自己的节点上操作。",
