@@ -10,6 +10,7 @@ import (
 	"github.com/gongxu-network/gongxu/internal/module/catalog"
 	"github.com/gongxu-network/gongxu/internal/module/dispute"
 	"github.com/gongxu-network/gongxu/internal/module/pool"
+	"github.com/gongxu-network/gongxu/internal/module/production"
 	"github.com/gongxu-network/gongxu/internal/module/settle"
 )
 
@@ -53,6 +54,11 @@ func genDisputeBlocks(t *testing.T, h *chaintest.Harness, seed uint64, n int) ([
 	for _, hb := range hubs {
 		setup = append(setup, h.Sign(hb, settle.TypeDeposit, settle.MsgDeposit{Currency: "CNY", Amount: 50_000_000}))
 	}
+	suppliers := []string{"supplier-g", "supplier-h"}
+	for _, sp := range suppliers {
+		setup = append(setup, h.Sign(sp, production.TypeOffer, production.MsgOffer{Item: "fabric", Unit: "m", LeadTimeDays: 5, UnitPrice: 500, Currency: "CNY"}))
+	}
+	pos := 0
 	for len(blocks) < n {
 		txs := setup
 		setup = nil
@@ -82,7 +88,25 @@ func genDisputeBlocks(t *testing.T, h *chaintest.Harness, seed uint64, n int) ([
 				}
 				return gongxu.Amount(rng.Int64N(int64(d.Claimed) + 1))
 			}
-			switch rng.IntN(13) {
+			poID := uint64(max(pos-rng.IntN(3), 1))
+			switch rng.IntN(16) {
+			case 13: // a purchase order
+				txs = append(txs, h.Sign(pick(factories), production.TypePO, production.MsgPO{Supplier: gongxu.OrgID(pick(suppliers)),
+					Lines: []production.LineIn{{Item: "fabric", Qty: gongxu.Qty(1000 * (1 + rng.IntN(100))), Date: h.Time + 10*day}}}))
+			case 14: // accepted, mostly by its supplier
+				signer := pick(suppliers)
+				if po, err := h.Mods.Production.PO(h.State, poID); err == nil && rng.IntN(4) > 0 {
+					signer = string(po.Supplier)
+				}
+				txs = append(txs, h.Sign(signer, production.TypePOAccept, production.MsgPOAccept{PO: poID}))
+			case 15: // a dispute over it, mostly by a party
+				signer := pick(everyone)
+				if po, err := h.Mods.Production.PO(h.State, poID); err == nil && rng.IntN(4) > 0 {
+					signer = string([]gongxu.OrgID{po.Factory, po.Supplier}[rng.IntN(2)])
+				}
+				kinds := gongxu.DisputeKinds()
+				txs = append(txs, h.Sign(signer, dispute.TypeOpen, dispute.MsgOpen{PO: poID, Kind: kinds[rng.IntN(len(kinds))],
+					Claimed: gongxu.Amount(1 + rng.IntN(4000))}))
 			case 0: // a pool
 				f := pick(factories)
 				txs = append(txs, h.Sign(f, pool.TypeOpen, pool.MsgOpen{Product: gongxu.ProductID(f + "/tee"),
@@ -163,6 +187,12 @@ func genDisputeBlocks(t *testing.T, h *chaintest.Harness, seed uint64, n int) ([
 			}
 			disputes++
 		}
+		for {
+			if _, err := h.Mods.Production.PO(h.State, uint64(pos+1)); err != nil {
+				break
+			}
+			pos++
+		}
 		blocks = append(blocks, chaintest.Recorded{Height: h.Height, Time: h.Time, Txs: txs})
 		roots = append(roots, h.Root())
 	}
@@ -177,6 +207,15 @@ func genDisputeBlocks(t *testing.T, h *chaintest.Harness, seed uint64, n int) ([
 			k = string(d.Outcome)
 		}
 		outcomes[k]++
+		if d.Subject == gongxu.DisputeSubjectPOShipment {
+			outcomes["po"]++
+			for _, o := range d.Panel {
+				if o == d.Claimant || o == d.Respondent {
+					t.Fatalf("dispute %d: party %s on the panel %v", id, o, d.Panel)
+				}
+			}
+			continue
+		}
 		if d.Status == gongxu.DisputeResolved {
 			if f, err := h.Mods.Pool.ShareFrozen(h.State, d.Pool, d.Hub); err != nil || f {
 				t.Fatalf("dispute %d is resolved but hub %s's share of pool %d is still frozen (%v)", id, d.Hub, d.Pool, err)
@@ -222,7 +261,7 @@ func TestDisputeReplay(t *testing.T) {
 			final[fmt.Sprint("seed", seed)] = roots[len(roots)-1]
 		})
 	}
-	for _, o := range []gongxu.DisputeOutcome{gongxu.OutcomeSettled, gongxu.OutcomePanel, gongxu.OutcomeDefault, gongxu.OutcomeWithdrawn} {
+	for _, o := range []gongxu.DisputeOutcome{gongxu.OutcomeSettled, gongxu.OutcomePanel, gongxu.OutcomeDefault, gongxu.OutcomeWithdrawn, "po"} {
 		if all[string(o)] == 0 && !t.Failed() {
 			t.Fatalf("no dispute ended %s: %v", o, all)
 		}
