@@ -7,7 +7,11 @@ import (
 	"testing"
 
 	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/internal/chain/chaintest"
+	"github.com/gongxu-network/gongxu/internal/module/catalog"
 	"github.com/gongxu-network/gongxu/internal/module/dispute"
+	"github.com/gongxu-network/gongxu/internal/module/pool"
+	"github.com/gongxu-network/gongxu/internal/module/settle"
 )
 
 // TestDraw: the draw is a pure function of the seed and the set of
@@ -126,4 +130,69 @@ func TestDefaultSplit(t *testing.T) {
 			t.Errorf("DefaultSplit(%d, %d) = %d, want %d", c.claimed, c.bps, got, c.want)
 		}
 	}
+}
+
+// TestPanelFromLedger: the panel is a function of the ledger alone. Two
+// chains fed the same blocks draw the same panel; a dispute escalating at
+// another height draws from the same eligible orgs with another seed; no
+// party and no tied hub (another hub of the pool) is ever drawn.
+func TestPanelFromLedger(t *testing.T) {
+	orgs := []chaintest.OrgSpec{
+		{ID: "factory-a", Roles: []gongxu.Role{gongxu.RoleFactory, gongxu.RoleValidator}},
+		{ID: "hub-b", Roles: []gongxu.Role{gongxu.RoleHub}}, {ID: "hub-c", Roles: []gongxu.Role{gongxu.RoleHub}},
+		{ID: "carrier-d", Roles: []gongxu.Role{gongxu.RoleLogistics}}, {ID: "supplier-e", Roles: []gongxu.Role{gongxu.RoleSupplier}},
+		{ID: "supplier-f", Roles: []gongxu.Role{gongxu.RoleSupplier}}, {ID: "factory-g", Roles: []gongxu.Role{gongxu.RoleFactory}},
+		{ID: "hub-h", Roles: []gongxu.Role{gongxu.RoleHub}}, {ID: "carrier-i", Roles: []gongxu.Role{gongxu.RoleLogistics}},
+	}
+	// draw runs the story with extra empty blocks before the response
+	// deadline (the escalation height moves; nothing else does).
+	draw := func(extra int) []gongxu.OrgID {
+		h := chaintest.New(t, orgs...)
+		ok := func(signer, typ string, body any) {
+			t.Helper()
+			if r := h.Deliver(h.Sign(signer, typ, body)); r.Code != 0 {
+				t.Fatalf("%s by %s: %s", typ, signer, r.Log)
+			}
+		}
+		ok("factory-a", catalog.TypePublish, catalog.MsgPublish{SKU: "tee", Name: "Tee", Unit: "piece"})
+		for _, hb := range []string{"hub-b", "hub-c"} {
+			ok(hb, settle.TypeDeposit, settle.MsgDeposit{Currency: "CNY", Amount: 100_000})
+		}
+		ok("factory-a", pool.TypeOpen, pool.MsgOpen{Product: "factory-a/tee", Tiers: []gongxu.Tier{{MinQty: 1, UnitPrice: 100}},
+			MOQ: 5, Cap: 1000, CasePack: 1, Currency: "CNY", Deadline: h.Time + day})
+		for i, hb := range []string{"hub-b", "hub-c"} {
+			ok(hb, pool.TypeBatch, pool.MsgBatch{Pool: 1, Leaves: []gongxu.PoolLeaf{{ID: fmt.Sprintf("%016x", i+1), Qty: 10, Commit: fmt.Sprintf("%064x", i+1)}}})
+		}
+		h.Advance(day)
+		h.Block()
+		ok("factory-a", pool.TypeStartProduction, pool.MsgStartProduction{Pool: 1})
+		ok("hub-b", dispute.TypeOpen, dispute.MsgOpen{Pool: 1, Kind: gongxu.DisputeShort, Claimed: 500})
+		for range extra {
+			h.Block()
+		}
+		h.Advance(7 * day)
+		h.Block()
+		d, err := h.Mods.Dispute.Dispute(h.State, 1)
+		if err != nil || d.Status != gongxu.DisputePanel || len(d.Panel) != 3 {
+			t.Fatalf("dispute 1: %+v, %v", d, err)
+		}
+		for _, o := range d.Panel {
+			if o == "hub-b" || o == "factory-a" || o == "hub-c" {
+				t.Fatalf("party or tied hub %s on the panel %v", o, d.Panel)
+			}
+		}
+		return d.Panel
+	}
+	first := draw(0)
+	if again := draw(0); !slices.Equal(again, first) {
+		t.Fatalf("the same ledger drew %v and %v", first, again)
+	}
+	panels := map[string]bool{fmt.Sprint(first): true}
+	for extra := 1; extra <= 6; extra++ {
+		panels[fmt.Sprint(draw(extra))] = true
+	}
+	if len(panels) < 2 {
+		t.Errorf("seven escalation heights drew one panel: %v", panels)
+	}
+	t.Logf("panels drawn: %v", panels)
 }
