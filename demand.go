@@ -73,6 +73,15 @@ type DemandThresholds struct {
 	DominancePct    int `json:"dominance_pct"`    // k %, 1 to 100
 }
 
+// DemandGraceDays is how long after its last day a period's published
+// cells may still change: from the first block of the day after the grace
+// (block time) the period is closed, and what was shown for it is frozen.
+// Facts dated before the block that brings them (a hub's recorded past
+// sales) are published only as revisions of the cells they touch, each
+// revision thresholded on its own; a revision that fails is withheld and
+// the cell marked (DemandCell.RevisionsWithheld).
+const DemandGraceDays = 2
+
 // DefaultDemandThresholds are the thresholds of a node that sets none.
 var DefaultDemandThresholds = DemandThresholds{MinContributors: 3, DominanceN: 2, DominancePct: 85}
 
@@ -142,6 +151,11 @@ type DemandCell struct {
 	Currency   string    `json:"currency"`
 	Suppressed bool      `json:"suppressed,omitempty"`
 	Own        bool      `json:"own,omitempty"` // the reader's own hub cell, shown in full
+
+	// RevisionsWithheld: facts dated in this cell's period arrived later
+	// (revisions) and some of them are left out of its values, because
+	// they could not be shown on their own under the thresholds.
+	RevisionsWithheld bool `json:"revisions_withheld,omitempty"`
 
 	Contributors int64        `json:"contributors,omitempty"` // distinct payers, and recorded history's consumers
 	Consumers    int64        `json:"consumers,omitempty"`    // pledges made: batch leaves and direct pledges
