@@ -386,11 +386,20 @@ func cmpKey(x, y dCellKey) int {
 // order.
 func (d *Demand) build(rows []dRow, fixed map[dCellKey]bool) []*dCell {
 	cells := map[dCellKey]*dCell{}
+	var pers [3]struct { // the periods of the row's day (rows come by day)
+		name       string
+		start, end int64
+	}
 	for i := range rows {
 		r := &rows[i]
+		if i == 0 || r.day != rows[i-1].day {
+			for j, per := range gongxu.DemandPeriods {
+				pers[j].name, pers[j].start, pers[j].end = periodOf(per, r.day)
+			}
+		}
 		for _, h := range []string{r.hub, ""} {
-			for _, per := range gongxu.DemandPeriods {
-				name, start, end := periodOf(per, r.day)
+			for j, per := range gongxu.DemandPeriods {
+				name, start, end := pers[j].name, pers[j].start, pers[j].end
 				k := dCellKey{r.prod, r.variant, r.cur, h, per, name}
 				c := cells[k]
 				if c == nil {
