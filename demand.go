@@ -65,8 +65,12 @@ const DemandVariantUnknown = "?"
 // anonymous contributors with equal shares) and its DominanceN
 // largest contributors hold at most DominancePct % of each of its measures.
 // Cells that would let a reader recover a suppressed one by subtraction are
-// suppressed too. The network sets them by governance (Params.Demand); a
-// node's config may only make them stricter (Stricter).
+// suppressed too. Once a period has closed (DemandGraceDays), what was
+// shown for it is frozen, and facts dated in it that arrive later are
+// shown only as revisions that pass on their own, so answers saved over
+// time cannot be subtracted into a suppressed cell either. The network
+// sets them by governance (Params.Demand); a node's config may only make
+// them stricter (Stricter).
 type DemandThresholds struct {
 	MinContributors int `json:"min_contributors"` // k
 	DominanceN      int `json:"dominance_n"`      // n

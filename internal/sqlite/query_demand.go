@@ -38,6 +38,52 @@ import (
 // The reader's own hub cells (f.Reader) are then shown in full: the grid
 // already protects the other cells against a hub that knows its own, so
 // showing them to it reveals nothing new.
+//
+// Over time (an attacker who saves every answer and subtracts yesterday's
+// from today's), two more rules hold, both derived from the committed
+// facts in order and from block time, never from when a query ran:
+//
+//  3. Closed periods are frozen. A period is closed from the first block
+//     whose UTC day is more than gongxu.DemandGraceDays after its last
+//     day. Each of its cells keeps for good the status (shown or
+//     suppressed) it had at the last block before: the grid is computed
+//     with those statuses fixed, complementary suppression then picks only
+//     among open cells or suppresses the open total (a closed total has
+//     only closed parts, which held when they closed). So a closed cell
+//     that was shown is never hidden to protect a newer one (which the
+//     attacker would recover as total − shown parts − the old value), and
+//     a suppressed one is never shown. The statuses are computed by
+//     replaying the closing days over the on-time facts (see
+//     demand_frozen.go); an on-time fact is dated on its block's day, so a
+//     closed period's live values never change either.
+//  4. Late facts are revisions. A fact dated before the block that brought
+//     it (a hub's recorded past sales, pool/history) is kept out of the
+//     live grid (migration 0011) and published as a revision: the late
+//     facts of one block are a grid of their own, suppressed by rules 1
+//     and 2 as any grid. A cell shows its live value plus its revisions
+//     that are shown; a revision that is not is withheld for good and the
+//     cell marked (RevisionsWithheld). What a revision adds to a shown
+//     cell (today's answer − yesterday's) thus passes the thresholds on
+//     its own, and subtraction over a relation leaves 0 or enough
+//     suppressed parts of the revision, as in any grid. A suppressed cell
+//     stays suppressed whatever its revisions. The reader's own hub cells
+//     include every revision.
+//
+// Open periods (the current day, week and month, and those in their grace)
+// are live: their cells change as facts arrive, and the change of a shown
+// open cell between two blocks is the facts that arrived in between. Only
+// their closing freezes them. A change of the thresholds (by governance,
+// or the node's config) recomputes every period as if the new thresholds
+// had always applied: answers from before and after it are not protected
+// against each other.
+//
+// A query reads the product's facts (on-time and late) once, as before;
+// builds the live grid and one grid per block that brought late facts; and
+// brings the frozen statuses up to the last block's day, kept in memory by
+// product and thresholds: a step per day closing since the last query,
+// each over the facts of the periods still open then (at most 37 days). A
+// node's first query after a start replays every closing day of the
+// product once.
 type Demand struct {
 	db   *DB
 	th   gongxu.DemandThresholds
