@@ -1,9 +1,8 @@
 package sqlite
 
 import (
-	"hash/fnv"
+	"hash/maphash"
 	"slices"
-	"strconv"
 	"sync"
 
 	gongxu "github.com/gongxu-network/gongxu"
@@ -64,31 +63,34 @@ func (m *frozenMemo) put(k frozenKey, s *frozenSet) {
 	}
 }
 
-// rowsSum is a checksum of the rows dated before day (order-independent).
+// rowsSum is a checksum of the rows dated before day (order-independent;
+// in memory only, so its seed may change from a run to the next).
 func rowsSum(rows []dRow, day int64) uint64 {
 	var sum uint64
-	h := fnv.New64a()
-	b := make([]byte, 0, 256)
+	var h maphash.Hash
+	h.SetSeed(rowsSeed)
 	for i := range rows {
 		r := &rows[i]
 		if r.day >= day {
 			break // rows are sorted by day
 		}
 		h.Reset()
-		b = b[:0]
 		for _, s := range []string{r.prod, r.variant, r.hub, r.who, r.cur} {
-			b = append(b, s...)
-			b = append(b, 0)
+			h.WriteString(s)
+			h.WriteByte(0)
 		}
-		for _, x := range append([]int64{r.day, r.pool, r.consumers, r.anon}, r.v[:]...) {
-			b = strconv.AppendInt(b, x, 10)
-			b = append(b, 0)
+		for _, x := range [...]int64{r.day, r.pool, r.consumers, r.anon} {
+			maphash.WriteComparable(&h, x)
 		}
-		h.Write(b)
+		for _, x := range r.v {
+			maphash.WriteComparable(&h, x)
+		}
 		sum += h.Sum64()
 	}
 	return sum
 }
+
+var rowsSeed = maphash.MakeSeed()
 
 // closesOn is the first day on which a period ending on end is closed.
 func closesOn(end int64) int64 { return end + gongxu.DemandGraceDays + 1 }
