@@ -80,11 +80,15 @@ type DemandThresholds struct {
 // DemandGraceDays is how long after its last day a period's published
 // cells may still change: from the first block of the day after the grace
 // (block time) the period is closed, and what was shown for it is frozen.
-// Facts dated before the block that brings them (a hub's recorded past
-// sales) are published only as revisions of the cells they touch, each
-// revision thresholded on its own; a revision that fails is withheld and
-// the cell marked (DemandCell.RevisionsWithheld).
-const DemandGraceDays = 2
+// It is 0: every fact is dated on its block's day, except those dated
+// before it (a hub's recorded past sales), which are published only as
+// revisions of the cells they touch, each revision thresholded on its own
+// (a revision that fails is withheld and the cell marked,
+// DemandCell.RevisionsWithheld). So a period's values are final when its
+// last day ends, and a grace would only leave its shown cells open to
+// being suppressed later to protect a newer cell, which a reader who saved
+// the earlier answer would subtract.
+const DemandGraceDays = 0
 
 // DefaultDemandThresholds are the thresholds of a node that sets none.
 var DefaultDemandThresholds = DemandThresholds{MinContributors: 3, DominanceN: 2, DominancePct: 85}

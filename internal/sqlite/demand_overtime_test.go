@@ -62,16 +62,18 @@ func units(c *gongxu.DemandCell) int64 {
 	return int64(c.Pledged.Units)
 }
 
-// Attack: a closed day that the next days' complementary suppression would
-// hide. Days 5, 6 and 7 January (5 pledgers each, the 5th the smallest) are
-// shown and then closed; on the 10th one pledger buys 33 units, in the same
-// week and month. Recomputed live, the week needs a second suppressed day
-// and takes the smallest, the 5th: week − shown days = 5th + 10th, and the
-// 5th is in yesterday's answer. Frozen, the 5th stays as it was shown, and
-// the week and the month, still open, are suppressed instead.
+// Attack: a closed day that the next day's complementary suppression would
+// hide. Days 5, 6 and 7 January (5 pledgers each, the 5th the smallest)
+// are shown, one block a day; on the 8th one pledger buys 33 units, in the
+// same week and month. Recomputed live, the week needs a second suppressed
+// day and takes the smallest shown one: week − shown days = that day + the
+// 8th, and that day is in yesterday's answer. Frozen from the first block
+// after each day (no grace: a grace would leave the 6th and 7th open to
+// exactly this), the days stay as they were shown and the week and the
+// month, still open, are suppressed instead.
 func TestDemandAttackFrozenDay(t *testing.T) {
 	facts := slices.Concat(keys("hub1", jan5, 0, 5, 1), keys("hub1", jan5+1, 10, 5, 10), keys("hub1", jan5+2, 20, 5, 10))
-	late := fact{"acme/tee", "", "hub1", jan5 + 5, fmt.Sprintf("key:%064x", 999), 33}
+	late := fact{"acme/tee", "", "hub1", jan5 + 3, fmt.Sprintf("key:%064x", 999), 33}
 
 	// The attack, without a clock (the grid recomputed from all facts):
 	// yesterday's answer and today's recover the lone pledger.
@@ -88,7 +90,7 @@ func TestDemandAttackFrozenDay(t *testing.T) {
 		setClock(t, db, d)
 		putFacts(t, db, facts[5*i:5*i+5]...)
 	}
-	setClock(t, db, jan5+5) // the 5th, 6th and 7th are closed (grace 2 days)
+	setClock(t, db, jan5+3) // the 5th, 6th and 7th are closed
 	d := newDemand(t, db)
 	before = ask(t, d, gongxu.DemandFilter{})
 	if u := units(cellOf(before, "hub1", day(jan5))); u != 5 {
@@ -118,7 +120,7 @@ func TestDemandAttackFrozenDay(t *testing.T) {
 		t.Fatalf("a fresh service answers\n%s\nthe one asked before\n%s", js2(got), js2(after))
 	}
 	// The lone pledger's hub still sees its own cells in full.
-	if c := cellOf(ask(t, d, gongxu.DemandFilter{Reader: "hub1"}), "hub1", day(jan5+5)); units(c) != 33 || !c.Own {
+	if c := cellOf(ask(t, d, gongxu.DemandFilter{Reader: "hub1"}), "hub1", day(jan5+3)); units(c) != 33 || !c.Own {
 		t.Fatalf("hub1's own day: %s", js(c))
 	}
 }
@@ -293,7 +295,8 @@ func TestDemandLateProjection(t *testing.T) {
 //     hidden part's revision that fails the thresholds;
 //   - a fresh service (a node that never answered before, or reindexed)
 //     gives the same answers: nothing depends on when queries ran;
-//   - without revisions, the answer satisfies the relations as today.
+//   - without revisions, each answer satisfies the relations as today
+//     (over hubs, and weeks and months over their days).
 //
 // It also counts the closed cells whose status the live recomputation
 // would have changed, so that the freezing is seen to matter.
@@ -373,6 +376,11 @@ func overTime(t *testing.T, seed uint64, withLate bool) (flips, withheld, revise
 				if len(late) == 0 && !withLate {
 					checkRelations(t, m, per, reader, hubs)
 				}
+			}
+		}
+		if !withLate {
+			for reader, byPer := range cur {
+				checkTimeRelations(t, byPer, reader)
 			}
 		}
 		if prev != nil && prevDay != 0 {
@@ -578,6 +586,29 @@ func checkRelations(t *testing.T, m map[otKey]gongxu.DemandCell, per gongxu.Dema
 		}
 		if unknown == 1 || (reader == "" && unknown > 0 && unknown < 3) {
 			t.Fatalf("reader %q, %s %v: %d hub cells unknown under a shown total", reader, per, k, unknown)
+		}
+	}
+}
+
+// checkTimeRelations: a shown week or month has no suppressed day, or at
+// least 2 (a closed day suppressed now was suppressed in every earlier
+// answer too, so earlier answers add nothing).
+func checkTimeRelations(t *testing.T, byPer map[gongxu.DemandPeriod]map[otKey]gongxu.DemandCell, reader string) {
+	t.Helper()
+	for _, per := range []gongxu.DemandPeriod{gongxu.DemandWeek, gongxu.DemandMonth} {
+		for k, tot := range byPer[per] {
+			if tot.Suppressed || tot.Own {
+				continue
+			}
+			unknown := 0
+			for dk, dc := range byPer[gongxu.DemandDay] {
+				if n, _, _ := periodOf(per, mustDay(dk.period)); n == k.period && dk.hub == k.hub && dk.variant == k.variant && dc.Suppressed {
+					unknown++
+				}
+			}
+			if unknown == 1 {
+				t.Fatalf("reader %q: %s %v shown with exactly one suppressed day", reader, per, k)
+			}
 		}
 	}
 }
