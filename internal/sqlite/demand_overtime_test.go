@@ -285,8 +285,9 @@ func TestDemandLateProjection(t *testing.T) {
 // revision (late facts dated on a random earlier day). After each day it
 // asks every period as every reader, and checks against the answers of the
 // day before:
-//   - a cell of a period closed the day before keeps its status; its value
-//     changes only by the day's revision, and only when that revision
+//   - a cell of a closed period (closed today included) keeps the status
+//     it had in the day before's answer, the last before it closed; its
+//     value changes only by the day's revision, and only when that revision
 //     passes the thresholds as a cell of its own (else it is marked
 //     withheld); a cell that appears shown from suppressed shows only it;
 //   - the attacker's subtraction over a closed relation (a total over hubs,
@@ -386,7 +387,7 @@ func overTime(t *testing.T, seed uint64, withLate bool) (flips, withheld, revise
 			}
 		}
 		if prev != nil && prevDay != 0 {
-			w, r := checkClosed(t, th, prev, cur, late, prevDay, hubs)
+			w, r := checkClosed(t, th, prev, cur, late, today, hubs)
 			withheld, revised = withheld+w, revised+r
 		}
 		flips += liveFlips(t, d, today)
@@ -461,12 +462,12 @@ func seen(c gongxu.DemandCell, ok bool) (int64, bool) {
 }
 
 func checkClosed(t *testing.T, th gongxu.DemandThresholds, prev, cur map[string]map[gongxu.DemandPeriod]map[otKey]gongxu.DemandCell,
-	late []fact, prevDay int64, hubs []string) (withheld, revised int) {
+	late []fact, today int64, hubs []string) (withheld, revised int) {
 	t.Helper()
 	for reader, byPer := range cur {
 		for per, cells := range byPer {
 			before := prev[reader][per]
-			closed := func(k otKey) bool { return closesOn(periodEnd(per, k.period)) <= prevDay }
+			closed := func(k otKey) bool { return closesOn(periodEnd(per, k.period)) <= today }
 			for k, c := range cells {
 				if !closed(k) || c.Own {
 					continue
@@ -534,7 +535,7 @@ func checkClosed(t *testing.T, th gongxu.DemandThresholds, prev, cur map[string]
 		for _, per := range []gongxu.DemandPeriod{gongxu.DemandWeek, gongxu.DemandMonth} {
 			for k, tot := range byPer[per] {
 				a, ok := prev[reader][per][k]
-				if closesOn(periodEnd(per, k.period)) > prevDay || tot.Suppressed || tot.Own || !visible(a, ok) {
+				if closesOn(periodEnd(per, k.period)) > today || tot.Suppressed || tot.Own || !visible(a, ok) {
 					continue
 				}
 				r := units(&tot) - units(&a)
