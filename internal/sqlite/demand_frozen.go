@@ -42,9 +42,10 @@ type frozenSet struct {
 	status  map[dCellKey]bool
 }
 
-// frozenMemoMax bounds the memo; past it, it starts over (the statuses are
-// a function of the facts, so dropping them costs only time).
-const frozenMemoMax = 256
+// frozenMemoMax bounds the memo; past it, an entry is dropped for the new
+// one (the statuses are a function of the facts, so dropping them costs
+// only the next query's replay).
+const frozenMemoMax = 1024
 
 func (m *frozenMemo) get(k frozenKey) *frozenSet {
 	m.mu.Lock()
@@ -55,8 +56,14 @@ func (m *frozenMemo) get(k frozenKey) *frozenSet {
 func (m *frozenMemo) put(k frozenKey, s *frozenSet) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.m == nil || len(m.m) >= frozenMemoMax {
+	if m.m == nil {
 		m.m = map[frozenKey]*frozenSet{}
+	}
+	if _, ok := m.m[k]; !ok && len(m.m) >= frozenMemoMax {
+		for old := range m.m { // any one: the cache's order never shows in an answer
+			delete(m.m, old)
+			break
+		}
 	}
 	if old := m.m[k]; old == nil || old.through <= s.through {
 		m.m[k] = s

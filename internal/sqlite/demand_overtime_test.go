@@ -633,3 +633,31 @@ func liveFlips(t *testing.T, d *Demand, today int64) int {
 	}
 	return n
 }
+
+// TestDemandFrozenMemo: the frozen statuses a service keeps are dropped
+// when the facts they stood on change (a read model rebuilt under a running
+// service, as tests and a reindex can do): its answers stay those of a
+// fresh service.
+func TestDemandFrozenMemo(t *testing.T) {
+	db := openTemp(t)
+	setClock(t, db, jan5)
+	putFacts(t, db, keys("hub1", jan5, 0, 5, 10)...)
+	setClock(t, db, jan5+1)
+	putFacts(t, db, fact{"acme/tee", "", "hub1", jan5 + 1, "org:hub1", 7})
+	d := newDemand(t, db)
+	if c := cellOf(ask(t, d, gongxu.DemandFilter{}), "hub1", day(jan5)); units(c) != 50 {
+		t.Fatalf("the 5th: %s", js(c))
+	}
+	// The 5th rewritten to a single contributor.
+	if _, err := db.w.Exec(`DELETE FROM demand_facts WHERE day = ?`, jan5); err != nil {
+		t.Fatal(err)
+	}
+	putFacts(t, db, fact{"acme/tee", "", "hub1", jan5, "org:hub1", 50})
+	got := ask(t, d, gongxu.DemandFilter{})
+	if c := cellOf(got, "hub1", day(jan5)); c == nil || !c.Suppressed {
+		t.Fatalf("the 5th after the rewrite, from the service that kept its statuses: %s", js(c))
+	}
+	if want := ask(t, newDemand(t, db), gongxu.DemandFilter{}); js2(got) != js2(want) {
+		t.Fatalf("kept statuses answer\n%s\na fresh service\n%s", js2(got), js2(want))
+	}
+}
