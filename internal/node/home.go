@@ -31,9 +31,9 @@ type InitOptions struct {
 
 // Identity is what a new node home is known by.
 type Identity struct {
-	NodeID       string        // CometBFT's node id, for peers
-	ValidatorKey gongxu.PubKey // CometBFT's validator key
-	OperatorKey  gongxu.PubKey // the key that signs for the node's org
+	NodeID       string         // CometBFT's node id, for peers
+	ValidatorKey gongxu.PubKey  // CometBFT's validator key
+	OperatorKey  gongxu.PubKey  // the key that signs for the node's org
 	SealKey      gongxu.SealKey // the key others seal the org's private terms to
 }
 
