@@ -158,6 +158,9 @@ func (s *SealedTerms) ValidateShape(readers ...OrgID) error {
 	if err != nil {
 		return Errorf(KindInvalid, "sealed terms: the box is not base64")
 	}
+	if len(box) > MaxSealedBox {
+		return Errorf(KindInvalid, "sealed terms: the box is %d bytes, the limit is %d", len(box), MaxSealedBox)
+	}
 	if len(box) < SealedNonceLen+16+1 {
 		return Errorf(KindInvalid, "sealed terms: the box is %d bytes, too short to hold a nonce, terms and a tag", len(box))
 	}
