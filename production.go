@@ -159,8 +159,11 @@ type PONegotiation struct {
 	Action string   `json:"action"` // sent, accept, reject, propose, decide_accept, decide_reject, cancel
 	Lines  []POLine `json:"lines,omitempty"`
 	Reason string   `json:"reason,omitempty"`
-	Time   int64    `json:"time"`
-	Height int64    `json:"height"`
+	// Commitment is that of the step's sealed terms (sent, propose): the
+	// lines' prices are then 0 on the ledger.
+	Commitment string `json:"commitment,omitempty"`
+	Time       int64  `json:"time"`
+	Height     int64  `json:"height"`
 }
 
 // ShipLine is a quantity of one lot shipped against a PO line (Line is the
@@ -195,6 +198,27 @@ type PurchaseOrder struct {
 	Shipments   []Shipment      `json:"shipments"`
 	Negotiation []PONegotiation `json:"negotiation"`
 	Created     int64           `json:"created"`
+	// Terms, when set, are the lines' sealed terms: their unit prices are 0
+	// on the ledger and only the two parties open them (docs/security.md,
+	// "Sealed terms"). ProposalTerms are those of a sealed proposal.
+	Terms         *SealedTerms   `json:"terms,omitempty"`
+	ProposalTerms *SealedTerms   `json:"proposal_terms,omitempty"`
+	Disclosures   []PODisclosure `json:"disclosures,omitempty"`
+}
+
+// Sealed reports whether the order's prices are sealed.
+func (p PurchaseOrder) Sealed() bool { return p.Terms != nil }
+
+// PODisclosure is a party of a sealed purchase order disclosing its agreed
+// terms to another org (a dispute panel): the terms sealed to that org's
+// seal key under the order's commitment. The reader checks them against the
+// commitment when it opens them; the ledger cannot.
+type PODisclosure struct {
+	By     OrgID       `json:"by"`
+	To     OrgID       `json:"to"`
+	Terms  SealedTerms `json:"terms"`
+	Time   int64       `json:"time"`
+	Height int64       `json:"height"`
 }
 
 // WorkOrderStatus is where a work order stands.

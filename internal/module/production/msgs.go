@@ -6,19 +6,20 @@ import (
 
 // Message types.
 const (
-	TypeOffer      = "production/offer"     // a supplier: its own offer of an item
-	TypeOrder      = "production/order"     // a factory: a production order for its own product
-	TypePO         = "production/po"        // a factory: a purchase order to a supplier org
-	TypePOAccept   = gongxu.TypePOAccept    // the addressed supplier
-	TypePOReject   = gongxu.TypePOReject    // the addressed supplier, with a reason
-	TypePOPropose  = gongxu.TypePOPropose   // the addressed supplier: changed lines
-	TypePODecide   = "production/po_decide" // the ordering factory: accepts or rejects the proposal
-	TypePOCancel   = "production/po_cancel" // the ordering factory, before any shipment
-	TypeShip       = gongxu.FlowShip        // the addressed supplier
-	TypeReceive    = gongxu.FlowReceive     // the ordering factory
-	TypeWOStart    = "production/wo_start"  // the production order's factory
-	TypeWOReport   = "production/wo_report" // the work order's factory
-	TypeWOComplete = gongxu.FlowComplete    // the work order's factory
+	TypeOffer      = "production/offer"       // a supplier: its own offer of an item
+	TypeOrder      = "production/order"       // a factory: a production order for its own product
+	TypePO         = "production/po"          // a factory: a purchase order to a supplier org
+	TypePOAccept   = gongxu.TypePOAccept      // the addressed supplier
+	TypePOReject   = gongxu.TypePOReject      // the addressed supplier, with a reason
+	TypePOPropose  = gongxu.TypePOPropose     // the addressed supplier: changed lines
+	TypePODecide   = "production/po_decide"   // the ordering factory: accepts or rejects the proposal
+	TypePOCancel   = "production/po_cancel"   // the ordering factory, before any shipment
+	TypePODisclose = "production/po_disclose" // a party of a sealed order: its terms to another org
+	TypeShip       = gongxu.FlowShip          // the addressed supplier
+	TypeReceive    = gongxu.FlowReceive       // the ordering factory
+	TypeWOStart    = "production/wo_start"    // the production order's factory
+	TypeWOReport   = "production/wo_report"   // the work order's factory
+	TypeWOComplete = gongxu.FlowComplete      // the work order's factory
 )
 
 // Limits.
@@ -29,6 +30,8 @@ const (
 	MaxReason  = 200
 	MaxUnit    = 32
 	MaxLeadDay = 3650
+	// MaxDisclosures bounds the disclosures of one purchase order.
+	MaxDisclosures = 8
 	// OverrunPct is how far a work order may exceed its started quantity:
 	// produced + scrapped ≤ started + started × OverrunPct / 100.
 	OverrunPct = 5
@@ -141,9 +144,32 @@ type LineIn struct {
 }
 
 // MsgPO sends a purchase order from the signing factory to a supplier org.
+// Without Terms each line is priced from the supplier's offer, in clear;
+// with Terms the prices are sealed to the factory and the supplier (in that
+// order, with the seal keys they registered) and the ledger keeps them 0.
 type MsgPO struct {
-	Supplier gongxu.OrgID `json:"supplier"`
-	Lines    []LineIn     `json:"lines"`
+	Supplier gongxu.OrgID        `json:"supplier"`
+	Lines    []LineIn            `json:"lines"`
+	Terms    *gongxu.SealedTerms `json:"terms,omitempty"`
+}
+
+// checkTermsShape checks sealed terms as far as no state is needed: two key
+// boxes (the parties are checked by the handler against the ledger).
+func checkTermsShape(t *gongxu.SealedTerms, readers int) error {
+	if t == nil {
+		return nil
+	}
+	if len(t.Keys) != readers {
+		return invalid("sealed terms: %d key boxes, want %d", len(t.Keys), readers)
+	}
+	orgs := make([]gongxu.OrgID, len(t.Keys))
+	for i, k := range t.Keys {
+		if err := k.Org.Validate(); err != nil {
+			return invalid("sealed terms: key box %d: %v", i+1, gongxu.ErrorMessage(err))
+		}
+		orgs[i] = k.Org
+	}
+	return t.ValidateShape(orgs...)
 }
 
 func checkLines(n int) error {
@@ -172,7 +198,7 @@ func (m *MsgPO) ValidateBasic() error {
 			return invalid("line %d: date must be a block time in unix ms, got %d", i+1, l.Date)
 		}
 	}
-	return nil
+	return checkTermsShape(m.Terms, 2)
 }
 
 // MsgPOAccept is the addressed supplier accepting a purchase order; Promised
@@ -234,9 +260,15 @@ func (m *MsgPOPropose) ValidateBasic() error {
 		if l.Date <= 0 {
 			return invalid("line %d: date must be a block time in unix ms, got %d", i+1, l.Date)
 		}
-		if l.UnitPrice <= 0 {
+		if m.Terms != nil && l.UnitPrice != 0 {
+			return invalid("line %d: a sealed proposal's prices are in its terms; the line's unit price must be 0, got %d", i+1, l.UnitPrice)
+		}
+		if m.Terms == nil && l.UnitPrice <= 0 {
 			return invalid("line %d: unit price must be positive, got %d", i+1, l.UnitPrice)
 		}
+	}
+	if err := checkTermsShape(m.Terms, 2); err != nil {
+		return err
 	}
 	return checkReason(m.Reason)
 }
@@ -251,6 +283,26 @@ func (m *MsgPODecide) ValidateBasic() error {
 		return err
 	}
 	return checkReason(m.Reason)
+}
+
+// MsgPODisclose is a party of a sealed purchase order disclosing the order's
+// agreed terms to another member org (a dispute panel): Terms are the same
+// terms, under the order's commitment, sealed to that org alone.
+type MsgPODisclose struct {
+	PO    uint64             `json:"po"`
+	To    gongxu.OrgID       `json:"to"`
+	Terms gongxu.SealedTerms `json:"terms"`
+}
+
+// ValidateBasic implements module.Msg.
+func (m *MsgPODisclose) ValidateBasic() error {
+	if err := checkID("purchase order", m.PO); err != nil {
+		return err
+	}
+	if err := m.To.Validate(); err != nil {
+		return err
+	}
+	return m.Terms.ValidateShape(m.To)
 }
 
 // MsgPOCancel is the ordering factory cancelling a purchase order before
