@@ -204,6 +204,21 @@ type PurchaseOrder struct {
 	Terms         *SealedTerms   `json:"terms,omitempty"`
 	ProposalTerms *SealedTerms   `json:"proposal_terms,omitempty"`
 	Disclosures   []PODisclosure `json:"disclosures,omitempty"`
+	// Opened is set by a node that holds a reader's seal key, never by the
+	// ledger: the sealed prices are then filled in the lines (and the
+	// proposal's), checked against their commitments.
+	Opened *OpenedTerms `json:"opened,omitempty"`
+}
+
+// OpenedTerms says how a node read a sealed purchase order's prices.
+type OpenedTerms struct {
+	As       OrgID  `json:"as"`                     // the reader whose seal key opened them
+	Note     string `json:"note,omitempty"`         // the sealed free-text terms
+	Proposal bool   `json:"proposal,omitempty"`     // the proposal's terms were opened too
+	Disclose OrgID  `json:"disclosed_by,omitempty"` // opened from this party's disclosure
+	// Refused says why terms sealed to the reader did not open or did not
+	// match their commitment (a forged disclosure, altered terms).
+	Refused string `json:"refused,omitempty"`
 }
 
 // Sealed reports whether the order's prices are sealed.
