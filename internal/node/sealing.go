@@ -3,6 +3,9 @@ package node
 import (
 	"context"
 	"encoding/json"
+	"net"
+	"net/http"
+	"strings"
 
 	"github.com/gongxu-network/gongxu"
 	"github.com/gongxu-network/gongxu/internal/module/production"
@@ -175,6 +178,38 @@ func (n *Node) openPO(po gongxu.PurchaseOrder) gongxu.PurchaseOrder {
 	return po
 }
 
+// ownKey marks a request's context as the node's own org's: from this
+// machine (or from anywhere when the config lets the pages' forms be used
+// remotely), or with one of the node's API tokens. Only such requests see
+// the sealed terms this node opens; anyone else reaching the node's public
+// read routes sees them sealed, as on any other member's node.
+type ownKey struct{}
+
+// tokenChecker is the node's API token store.
+type tokenChecker interface {
+	Check(secret string) (id, name string, ok bool)
+}
+
+func ownReaders(h http.Handler, remote bool, tokens tokenChecker) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		own := remote
+		if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+			if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+				own = true
+			}
+		}
+		if secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && !own && tokens != nil {
+			_, _, own = tokens.Check(secret)
+		}
+		if own {
+			r = r.WithContext(context.WithValue(r.Context(), ownKey{}, true))
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+func own(ctx context.Context) bool { v, _ := ctx.Value(ownKey{}).(bool); return v }
+
 // unsealed is the read model's production service with the purchase
 // orders this node may open opened (openPO): what the node's own pages and
 // API show its org.
@@ -185,7 +220,7 @@ type unsealed struct {
 
 func (u unsealed) PO(ctx context.Context, id uint64) (gongxu.PurchaseOrder, error) {
 	po, err := u.ProductionService.PO(ctx, id)
-	if err != nil {
+	if err != nil || !own(ctx) {
 		return po, err
 	}
 	return u.n.openPO(po), nil
@@ -193,8 +228,8 @@ func (u unsealed) PO(ctx context.Context, id uint64) (gongxu.PurchaseOrder, erro
 
 func (u unsealed) POs(ctx context.Context, org gongxu.OrgID, limit int) ([]gongxu.PurchaseOrder, error) {
 	pos, err := u.ProductionService.POs(ctx, org, limit)
-	if err != nil {
-		return nil, err
+	if err != nil || !own(ctx) {
+		return pos, err
 	}
 	for i := range pos {
 		pos[i] = u.n.openPO(pos[i])

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,6 +20,7 @@ import (
 	"github.com/gongxu-network/gongxu/internal/module/member"
 	"github.com/gongxu-network/gongxu/internal/module/production"
 	"github.com/gongxu-network/gongxu/internal/seal"
+	"github.com/gongxu-network/gongxu/internal/token"
 )
 
 // TestSealedPOPrices tells a sealed purchase order on a real node: the
@@ -284,4 +286,40 @@ func get(t *testing.T, url string) string {
 		t.Fatalf("GET %s: %d %s", url, resp.StatusCode, b)
 	}
 	return string(b)
+}
+
+// Only the node's own org sees what the node opens: requests from this
+// machine, with one of its API tokens, or from anywhere when the pages'
+// forms are allowed remotely; anyone else reaching its public read routes
+// sees the prices sealed.
+func TestOwnReaders(t *testing.T) {
+	tokens := token.Open(filepath.Join(t.TempDir(), "tokens.json"))
+	secret, err := tokens.Add("ops")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		remote, auth string
+		remoteForms  bool
+		want         bool
+	}{
+		{"127.0.0.1:5000", "", false, true},
+		{"[::1]:5000", "", false, true},
+		{"203.0.113.5:5000", "", false, false},
+		{"203.0.113.5:5000", "Bearer " + secret, false, true},
+		{"203.0.113.5:5000", "Bearer not-a-token", false, false},
+		{"203.0.113.5:5000", "", true, true},
+	} {
+		var got bool
+		h := ownReaders(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { got = own(r.Context()) }), c.remoteForms, tokens)
+		r := httptest.NewRequest("GET", "/v1/purchase-orders/1", nil)
+		r.RemoteAddr = c.remote
+		if c.auth != "" {
+			r.Header.Set("Authorization", c.auth)
+		}
+		h.ServeHTTP(httptest.NewRecorder(), r)
+		if got != c.want {
+			t.Errorf("%+v: own %v", c, got)
+		}
+	}
 }
