@@ -22,6 +22,7 @@ func newTxProductionCmd(env *Env, o *txOptions) *cobra.Command {
 		newTxProdPOProposeCmd(env, o),
 		newTxProdPODecideCmd(env, o),
 		newTxProdPOCancelCmd(env, o),
+		newTxProdPODiscloseCmd(env, o),
 		newTxProdShipCmd(env, o),
 		newTxProdReceiveCmd(env, o),
 		newTxProdWOStartCmd(env, o),
