@@ -78,6 +78,34 @@ type SupplyOffer struct {
 	Currency     string      `json:"currency"`
 	Version      int64       `json:"version"`
 	Updated      int64       `json:"updated"` // block time, unix ms
+	// Terms, when set, seal the tiers' unit prices (0 on the ledger) to
+	// the supplier and the factories it names (the key boxes after its
+	// own): only they may order against the offer, with sealed orders.
+	Terms *SealedTerms `json:"terms,omitempty"`
+}
+
+// TermLines are the public lines sealed offer terms commit to: one per
+// tier, the item and the tier's minimum quantity.
+func (o SupplyOffer) TermLines() []POLine {
+	out := make([]POLine, len(o.Tiers))
+	for i, t := range o.Tiers {
+		out[i] = POLine{Item: o.Item, Qty: t.MinQty}
+	}
+	return out
+}
+
+// SealedTo reports whether the offer is open to org: a clear offer to
+// every member, a sealed one to the orgs its terms are sealed to.
+func (o SupplyOffer) SealedTo(org OrgID) bool {
+	if o.Terms == nil {
+		return true
+	}
+	for _, k := range o.Terms.Keys {
+		if k.Org == org {
+			return true
+		}
+	}
+	return false
 }
 
 // PriceFor returns the unit price of a line of qty: the highest tier whose

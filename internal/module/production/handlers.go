@@ -63,9 +63,30 @@ func (m *Module) handleOffer(ctx *module.Context, msg module.Msg) error {
 	if o.UnitPrice > 0 {
 		tiers = []gongxu.OfferTier{{MinQty: 0, UnitPrice: o.UnitPrice}}
 	}
+	if o.Terms != nil {
+		readers := make([]gongxu.OrgID, len(o.Terms.Keys))
+		for i, k := range o.Terms.Keys {
+			readers[i] = k.Org
+		}
+		if readers[0] != ctx.Org {
+			return invalid("sealed terms: the first key box is the supplier's own (%s), got %s", ctx.Org, readers[0])
+		}
+		for _, f := range readers[1:] {
+			ok, err := m.members.HasRole(ctx.KV, f, gongxu.RoleFactory)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return invalid("sealed terms: org %s is not a member factory; an offer is sealed to factories", f)
+			}
+		}
+		if err := m.checkSealedTo(ctx, o.Terms, readers...); err != nil {
+			return err
+		}
+	}
 	off := gongxu.SupplyOffer{
 		Supplier: ctx.Org, Item: o.Item, Unit: o.Unit, LeadTimeDays: o.LeadTimeDays, MinQty: o.MinQty,
-		Tiers: tiers, Currency: o.Currency, Version: prev.Version + 1, Updated: ctx.Time,
+		Tiers: tiers, Currency: o.Currency, Version: prev.Version + 1, Updated: ctx.Time, Terms: o.Terms,
 	}
 	return saveOffer(ctx, &off)
 }
@@ -158,6 +179,12 @@ func (m *Module) handlePO(ctx *module.Context, msg module.Msg) error {
 		}
 		if err != nil {
 			return err
+		}
+		if !off.SealedTo(ctx.Org) {
+			return unauthorized("line %d: supplier %s's offer of %s is sealed to other factories; %s may not order against it", i+1, p.Supplier, l.Item, ctx.Org)
+		}
+		if off.Terms != nil && p.Terms == nil {
+			return invalid("line %d: supplier %s's offer of %s is sealed; a purchase order against it must be sealed too", i+1, p.Supplier, l.Item)
 		}
 		if l.Qty < off.MinQty {
 			return invalid("line %d: qty %d is under supplier %s's minimum order of %d for %s", i+1, l.Qty, p.Supplier, off.MinQty, l.Item)

@@ -32,6 +32,8 @@ const (
 	MaxLeadDay = 3650
 	// MaxDisclosures bounds the disclosures of one purchase order.
 	MaxDisclosures = 8
+	// MaxOfferReaders bounds the factories a sealed offer names.
+	MaxOfferReaders = 16
 	// OverrunPct is how far a work order may exceed its started quantity:
 	// produced + scrapped ≤ started + started × OverrunPct / 100.
 	OverrunPct = 5
@@ -71,6 +73,10 @@ type MsgOffer struct {
 	UnitPrice    gongxu.Amount      `json:"unit_price,omitempty"` // a single price, or
 	Tiers        []gongxu.OfferTier `json:"tiers,omitempty"`      // a price list
 	Currency     string             `json:"currency"`
+	// Terms seal the tiers' prices (then 0 in Tiers, and no unit_price)
+	// to the supplier first and then to the factories it names: only they
+	// may order against it. Terms.Prices has one price per tier.
+	Terms *gongxu.SealedTerms `json:"terms,omitempty"`
 }
 
 // ValidateBasic implements module.Msg.
@@ -89,6 +95,9 @@ func (m *MsgOffer) ValidateBasic() error {
 	}
 	if err := gongxu.ValidateCurrency(m.Currency); err != nil {
 		return err
+	}
+	if m.Terms != nil {
+		return m.validateSealed()
 	}
 	if (m.UnitPrice != 0) == (len(m.Tiers) != 0) {
 		return invalid("give either unit_price or tiers")
@@ -111,6 +120,40 @@ func (m *MsgOffer) ValidateBasic() error {
 		}
 	}
 	return nil
+}
+
+// validateSealed checks a sealed offer: tiers with 0 prices (the prices are
+// in the terms), the supplier's key box first, then 1 to MaxOfferReaders
+// factories, none twice.
+func (m *MsgOffer) validateSealed() error {
+	if m.UnitPrice != 0 {
+		return invalid("a sealed offer's prices are in its terms; give tiers with unit price 0, not unit_price")
+	}
+	if len(m.Tiers) == 0 || len(m.Tiers) > MaxTiers {
+		return invalid("a sealed offer needs 1 to %d tiers, got %d", MaxTiers, len(m.Tiers))
+	}
+	for i, t := range m.Tiers {
+		if t.UnitPrice != 0 {
+			return invalid("tier %d: a sealed offer's prices are in its terms; the unit price must be 0, got %d", i+1, t.UnitPrice)
+		}
+		if t.MinQty < 0 {
+			return invalid("tier %d: min_qty must not be negative, got %d", i+1, t.MinQty)
+		}
+		if i > 0 && t.MinQty <= m.Tiers[i-1].MinQty {
+			return invalid("tier %d: min_qty %d must be above the previous tier's %d", i+1, t.MinQty, m.Tiers[i-1].MinQty)
+		}
+	}
+	if n := len(m.Terms.Keys); n < 2 || n > 1+MaxOfferReaders {
+		return invalid("a sealed offer is sealed to its supplier and 1 to %d factories: %d key boxes", MaxOfferReaders, n)
+	}
+	seen := map[gongxu.OrgID]bool{}
+	for _, k := range m.Terms.Keys {
+		if seen[k.Org] {
+			return invalid("sealed terms: org %s has two key boxes", k.Org)
+		}
+		seen[k.Org] = true
+	}
+	return checkTermsShape(m.Terms, len(m.Terms.Keys))
 }
 
 // MsgOrder creates a production order for one of the signing factory's
