@@ -38,6 +38,11 @@ func (n *Node) sealBody(org gongxu.OrgID, typ string, b []byte) ([]byte, error) 
 			if err != nil {
 				return b, nil // no offer: the ledger refuses it with its reason
 			}
+			if off.Terms != nil {
+				if off, err = n.openOffer(off, org); err != nil {
+					return nil, err
+				}
+			}
 			lines[i] = gongxu.POLine{Item: l.Item, Qty: l.Qty, Date: l.Date}
 			prices[i] = off.PriceFor(l.Qty)
 		}
@@ -73,6 +78,35 @@ func (n *Node) sealBody(org gongxu.OrgID, typ string, b []byte) ([]byte, error) 
 		return json.Marshal(m)
 	}
 	return b, nil
+}
+
+// openOffer fills in the tier prices of a sealed offer with the seal key of
+// org in the node's keyring. Errors: KindUnauthorized when the offer is not
+// sealed to org or does not open as committed, KindNotFound when the
+// keyring lacks the key.
+func (n *Node) openOffer(off gongxu.SupplyOffer, org gongxu.OrgID) (gongxu.SupplyOffer, error) {
+	if n.sign == nil {
+		return off, gongxu.Errorf(gongxu.KindUnavailable, "the node has no keyring to open sealed offers with")
+	}
+	for _, kb := range off.Terms.Keys {
+		if kb.Org != org {
+			continue
+		}
+		k, err := n.sign.kr.SealKeyFor(kb.Key)
+		if err != nil {
+			return off, err
+		}
+		t, err := seal.Open(*off.Terms, off.TermLines(), org, k.Private)
+		if err != nil {
+			return off, err
+		}
+		off.Tiers = append([]gongxu.OfferTier{}, off.Tiers...)
+		for i := range off.Tiers {
+			off.Tiers[i].UnitPrice = t.Prices[i]
+		}
+		return off, nil
+	}
+	return off, gongxu.Errorf(gongxu.KindUnauthorized, "%s's offer of %s is not sealed to %s", off.Supplier, off.Item, org)
 }
 
 // sealReaders are the factory and the supplier with the seal keys they
@@ -224,6 +258,28 @@ func (u unsealed) PO(ctx context.Context, id uint64) (gongxu.PurchaseOrder, erro
 		return po, err
 	}
 	return u.n.openPO(po), nil
+}
+
+// Offers opens the sealed offers this node's keyring opens, for its own org.
+func (u unsealed) Offers(ctx context.Context, supplier gongxu.OrgID) ([]gongxu.SupplyOffer, error) {
+	offs, err := u.ProductionService.Offers(ctx, supplier)
+	if err != nil || !own(ctx) || u.n.sign == nil {
+		return offs, err
+	}
+	for i, off := range offs {
+		if off.Terms == nil {
+			continue
+		}
+		for _, kb := range off.Terms.Keys {
+			if _, err := u.n.sign.kr.SealKeyFor(kb.Key); err == nil {
+				if o, err := u.n.openOffer(off, kb.Org); err == nil {
+					offs[i] = o
+				}
+				break
+			}
+		}
+	}
+	return offs, nil
 }
 
 func (u unsealed) POs(ctx context.Context, org gongxu.OrgID, limit int) ([]gongxu.PurchaseOrder, error) {

@@ -24,7 +24,8 @@ import (
 )
 
 // TestSealedPOPrices tells a sealed purchase order on a real node: the
-// factory's node seals the order, the supplier proposes a price of its own
+// supplier's offer is sealed to itself and the factory, the factory's node
+// opens it and seals its order at that price, the supplier proposes a price of its own
 // (sealed), the factory accepts. The factory's node shows the price; a
 // third org's node with the whole ledger and read model (the same home, its
 // own keyring) finds the price nowhere — not in its API answers, not in its
@@ -36,7 +37,8 @@ func TestSealedPOPrices(t *testing.T) {
 		t.Skip("starts a CometBFT node")
 	}
 	const price = gongxu.Amount(4371987) // ¥43,719.87 a metre: in no offer, only in the sealed terms
-	secrets := []string{"4371987", "43719.87", "43,719.87", "gate 2"}
+	const listPrice = gongxu.Amount(4100003) // the offer's, sealed to the factory
+	secrets := []string{"4371987", "43719.87", "43,719.87", "gate 2", "4100003", "41000.03", "41,000.03"}
 
 	home := initTestHome(t)
 	cfg, err := LoadConfig(home)
@@ -115,7 +117,25 @@ func TestSealedPOPrices(t *testing.T) {
 		}
 		voters = append(voters, o)
 	}
-	signed(supplier, production.TypeOffer, production.MsgOffer{Item: "waxed-cotton", Unit: "m", LeadTimeDays: 10, UnitPrice: 500, Currency: "CNY"})
+	// The supplier's offer is sealed to itself and the factory.
+	factorySeal, err := n.mods.Member.SealKey(n.State(), "operator")
+	if err != nil || factorySeal == "" {
+		t.Fatalf("the factory's seal key: %q %v", factorySeal, err)
+	}
+	tiers := []gongxu.OfferTier{{MinQty: 0}}
+	offerTerms, err := seal.NewTerms(nil, []gongxu.Amount{listPrice}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	offerSealed, err := seal.Seal(nil, gongxu.SupplyOffer{Item: "waxed-cotton", Tiers: tiers}.TermLines(), offerTerms,
+		seal.Reader{Org: "supplier-s", Key: supplier.seal.Public}, seal.Reader{Org: "operator", Key: factorySeal})
+	if err != nil {
+		t.Fatal(err)
+	}
+	signed(supplier, production.TypeOffer, production.MsgOffer{Item: "waxed-cotton", Unit: "m", LeadTimeDays: 10, Tiers: tiers, Currency: "CNY", Terms: &offerSealed})
+	if offs, err := c.Offers(ctx, "supplier-s"); err != nil || len(offs) != 1 || offs[0].Tiers[0].UnitPrice != listPrice {
+		t.Fatalf("the factory's node reads the sealed offer as %+v (%v)", offs, err)
+	}
 
 	// The factory's node seals the order it signs.
 	st, _ := c.Status(ctx)
@@ -128,7 +148,7 @@ func TestSealedPOPrices(t *testing.T) {
 	}
 	// The supplier opens it with its own key: the offer's price.
 	sent, err := seal.Open(*po.Terms, po.Lines, "supplier-s", supplier.seal.Private)
-	if err != nil || sent.Prices[0] != 500 {
+	if err != nil || sent.Prices[0] != listPrice {
 		t.Fatalf("the supplier opens %+v (%v)", sent, err)
 	}
 	// It proposes its own price and terms, sealed to both.
@@ -136,10 +156,6 @@ func TestSealedPOPrices(t *testing.T) {
 	terms, err := seal.NewTerms(nil, []gongxu.Amount{price}, "net 30 days, delivered to gate 2")
 	if err != nil {
 		t.Fatal(err)
-	}
-	factorySeal, err := n.mods.Member.SealKey(n.State(), "operator")
-	if err != nil || factorySeal == "" {
-		t.Fatalf("the factory's seal key: %q %v", factorySeal, err)
 	}
 	st2, err := seal.Seal(nil, lines, terms, seal.Reader{Org: "operator", Key: factorySeal}, seal.Reader{Org: "supplier-s", Key: supplier.seal.Public})
 	if err != nil {
@@ -195,7 +211,7 @@ func TestSealedPOPrices(t *testing.T) {
 		return nn, client.New(nn.URL())
 	}
 	third, tc := as(rival)
-	for _, path := range []string{"/v1/purchase-orders/1", "/v1/purchase-orders", "/v1/txs?limit=100", "/purchase-orders/1", "/supplier", "/factory", "/orgs/operator"} {
+	for _, path := range []string{"/v1/offers", "/v1/purchase-orders/1", "/v1/purchase-orders", "/v1/txs?limit=100", "/purchase-orders/1", "/supplier", "/factory", "/orgs/operator"} {
 		body := get(t, third.URL()+path)
 		for _, s := range secrets {
 			if strings.Contains(body, s) {
