@@ -80,7 +80,9 @@ func TestTxPODisclose(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hexKey := func(k *ecdh.PrivateKey) gongxu.SealKey { return gongxu.SealKey(hex.EncodeToString(k.PublicKey().Bytes())) }
+	hexKey := func(k *ecdh.PrivateKey) gongxu.SealKey {
+		return gongxu.SealKey(hex.EncodeToString(k.PublicKey().Bytes()))
+	}
 	p := newProdNode()
 	p.orgs[0].SealKey = mine.Public
 	p.orgs = append(p.orgs,

@@ -36,7 +36,7 @@ func TestSealedPOPrices(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a CometBFT node")
 	}
-	const price = gongxu.Amount(4371987) // ¥43,719.87 a metre: in no offer, only in the sealed terms
+	const price = gongxu.Amount(4371987)     // ¥43,719.87 a metre: in no offer, only in the sealed terms
 	const listPrice = gongxu.Amount(4100003) // the offer's, sealed to the factory
 	secrets := []string{"4371987", "43719.87", "43,719.87", "gate 2", "4100003", "41000.03", "41,000.03"}
 
