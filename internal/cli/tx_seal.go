@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -70,9 +71,15 @@ func (env *Env) sealBody(c *client.Client, signer gongxu.PubKey, typ string, bod
 		for i, l := range m.Lines {
 			found := false
 			for _, o := range offers {
-				if o.Item == l.Item {
-					prices[i], found = o.PriceFor(l.Qty), true
+				if o.Item != l.Item {
+					continue
 				}
+				if o.Terms != nil {
+					if o, err = env.openOffer(o, acc.Org); err != nil {
+						return nil, err
+					}
+				}
+				prices[i], found = o.PriceFor(l.Qty), true
 			}
 			if !found {
 				return body, nil // the ledger refuses it with its reason
@@ -109,6 +116,84 @@ func (env *Env) sealBody(c *client.Client, signer gongxu.PubKey, typ string, bod
 		m.Terms = t
 		return json.Marshal(m)
 	}
+}
+
+// sealOffer seals an offer's prices to the --from key's org and the named
+// factories, with the seal keys they registered.
+func (env *Env) sealOffer(o *txOptions, m *production.MsgOffer, to []string) error {
+	if m.UnitPrice > 0 && len(m.Tiers) == 0 {
+		m.Tiers, m.UnitPrice = []gongxu.OfferTier{{MinQty: 0, UnitPrice: m.UnitPrice}}, 0
+	}
+	if len(m.Tiers) == 0 {
+		return invalidf("give --price or --tiers to seal")
+	}
+	kr, err := env.Keyring()
+	if err != nil {
+		return err
+	}
+	key, err := kr.Get(o.from)
+	if err != nil {
+		return err
+	}
+	c := env.Client()
+	acc, err := c.Account(env.Ctx, key.PubKey)
+	if err != nil {
+		return env.nodeErr(err)
+	}
+	orgs := []gongxu.OrgID{acc.Org}
+	for _, f := range to {
+		orgs = append(orgs, gongxu.OrgID(strings.TrimSpace(f)))
+	}
+	var rs []seal.Reader
+	for _, org := range orgs {
+		og, err := c.Org(env.Ctx, org)
+		if err != nil {
+			return env.nodeErr(err)
+		}
+		if og.SealKey == "" {
+			return invalidf("org %s has registered no seal key; nothing can be sealed to it", org)
+		}
+		rs = append(rs, seal.Reader{Org: org, Key: og.SealKey})
+	}
+	prices := make([]gongxu.Amount, len(m.Tiers))
+	for i := range m.Tiers {
+		prices[i], m.Tiers[i].UnitPrice = m.Tiers[i].UnitPrice, 0
+	}
+	lines := gongxu.SupplyOffer{Item: m.Item, Tiers: m.Tiers}.TermLines()
+	t, err := sealed(lines, prices, rs)
+	if err != nil {
+		return err
+	}
+	m.Terms = t
+	return nil
+}
+
+// openOffer fills in a sealed offer's tier prices with the home keyring's
+// seal key of org.
+func (env *Env) openOffer(off gongxu.SupplyOffer, org gongxu.OrgID) (gongxu.SupplyOffer, error) {
+	kr, err := env.Keyring()
+	if err != nil {
+		return off, err
+	}
+	for _, kb := range off.Terms.Keys {
+		if kb.Org != org {
+			continue
+		}
+		k, err := kr.SealKeyFor(kb.Key)
+		if err != nil {
+			return off, err
+		}
+		t, err := seal.Open(*off.Terms, off.TermLines(), org, k.Private)
+		if err != nil {
+			return off, err
+		}
+		off.Tiers = append([]gongxu.OfferTier{}, off.Tiers...)
+		for i := range off.Tiers {
+			off.Tiers[i].UnitPrice = t.Prices[i]
+		}
+		return off, nil
+	}
+	return off, gongxu.Errorf(gongxu.KindUnauthorized, "%s's offer of %s is not sealed to %s", off.Supplier, off.Item, org)
 }
 
 func sealed(lines []gongxu.POLine, prices []gongxu.Amount, rs []seal.Reader) (*gongxu.SealedTerms, error) {

@@ -117,3 +117,48 @@ func TestTxPODisclose(t *testing.T) {
 		t.Fatalf("disclosing a clear order: exit %d: %s", code, stderr)
 	}
 }
+
+// offer --sealed-to seals the tiers' prices to the supplier and the named
+// factories: the ledger's body holds the quantities and 0 prices.
+func TestTxOfferSealed(t *testing.T) {
+	home, alice, _ := testHome(t)
+	kr, err := keyring.Open(filepath.Join(home, "keys"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine, err := kr.NewSealKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	acme, err := ecdh.X25519().GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newProdNode()
+	p.setOrg(alice.PubKey, "lakeside")
+	p.orgs[0].SealKey = gongxu.SealKey(hex.EncodeToString(acme.PublicKey().Bytes()))
+	p.orgs = append(p.orgs, gongxu.Org{ID: "lakeside", Name: "Lakeside", Roles: []gongxu.Role{gongxu.RoleSupplier}, Keys: []gongxu.PubKey{alice.PubKey}, SealKey: mine.Public})
+	url := p.serve(t)
+	tx := dryRunAt(t, home, url, "production", "offer", "--item", "waxed-cotton", "--unit", "m", "--tiers", "0:4800,300:4200", "--sealed-to", "acme")
+	var m production.MsgOffer
+	if err := json.Unmarshal(tx.Body, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Terms == nil || len(m.Terms.Keys) != 2 || m.Terms.Keys[0].Org != "lakeside" || m.Terms.Keys[1].Org != "acme" ||
+		m.Tiers[0].UnitPrice != 0 || m.Tiers[1].UnitPrice != 0 || m.Tiers[1].MinQty != 300_000 || strings.Contains(string(tx.Body), "4800") {
+		t.Fatalf("sealed offer %s", tx.Body)
+	}
+	if err := m.ValidateBasic(); err != nil {
+		t.Fatal(err)
+	}
+	off := gongxu.SupplyOffer{Item: m.Item, Tiers: m.Tiers}
+	got, err := seal.Open(*m.Terms, off.TermLines(), "acme", acme.Bytes())
+	if err != nil || got.Prices[0] != 4800 || got.Prices[1] != 4200 {
+		t.Fatalf("acme opens %+v (%v)", got, err)
+	}
+	code, _, stderr := run(t, "--home", home, "--node", url, "tx", "production", "offer", "--item", "x", "--unit", "m", "--price", "5",
+		"--sealed-to", "hub-lishui", "--from", "alice", "--dry-run")
+	if code == 0 || !strings.Contains(stderr, "hub-lishui has registered no seal key") {
+		t.Fatalf("sealing to an org without a seal key: exit %d: %s", code, stderr)
+	}
+}
