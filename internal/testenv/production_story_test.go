@@ -14,8 +14,8 @@ import (
 	"github.com/gongxu-network/gongxu/internal/module/member"
 	"github.com/gongxu-network/gongxu/internal/module/pool"
 	"github.com/gongxu-network/gongxu/internal/module/production"
-	"github.com/gongxu-network/gongxu/internal/seal"
 	settlement "github.com/gongxu-network/gongxu/internal/module/settle"
+	"github.com/gongxu-network/gongxu/internal/seal"
 	"github.com/gongxu-network/gongxu/internal/testenv"
 )
 
