@@ -169,7 +169,7 @@ func Open(home string, cfg Config, log *slog.Logger) (_ *Node, err error) {
 	mux.Handle("/healthz", api)
 	mux.Handle("/metrics", api)
 	mux.Handle("/", pages)
-	n.srv = newHTTPServer(cfg.HTTP, ownReaders(mux, cfg.HTTP.RemoteForms, n.tokens), log)
+	n.srv = newHTTPServer(cfg.HTTP, ownReaders(mux, n.tokens), log)
 	return n, nil
 }
 

@@ -213,10 +213,10 @@ func (n *Node) openPO(po gongxu.PurchaseOrder) gongxu.PurchaseOrder {
 }
 
 // ownKey marks a request's context as the node's own org's: from this
-// machine (or from anywhere when the config lets the pages' forms be used
-// remotely), or with one of the node's API tokens. Only such requests see
-// the sealed terms this node opens; anyone else reaching the node's public
-// read routes sees them sealed, as on any other member's node.
+// machine, or with one of the node's API tokens. Only such requests see the
+// sealed terms this node opens; anyone else reaching the node's public read
+// routes (a node bound beyond loopback, remote sign-ins included) sees them
+// sealed, as on any other member's node.
 type ownKey struct{}
 
 // tokenChecker is the node's API token store.
@@ -224,9 +224,9 @@ type tokenChecker interface {
 	Check(secret string) (id, name string, ok bool)
 }
 
-func ownReaders(h http.Handler, remote bool, tokens tokenChecker) http.Handler {
+func ownReaders(h http.Handler, tokens tokenChecker) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		own := remote
+		own := false
 		if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
 			if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
 				own = true

@@ -305,9 +305,8 @@ func get(t *testing.T, url string) string {
 }
 
 // Only the node's own org sees what the node opens: requests from this
-// machine, with one of its API tokens, or from anywhere when the pages'
-// forms are allowed remotely; anyone else reaching its public read routes
-// sees the prices sealed.
+// machine or with one of its API tokens; anyone else reaching its public
+// read routes sees the prices sealed.
 func TestOwnReaders(t *testing.T) {
 	tokens := token.Open(filepath.Join(t.TempDir(), "tokens.json"))
 	secret, err := tokens.Add("ops")
@@ -316,18 +315,17 @@ func TestOwnReaders(t *testing.T) {
 	}
 	for _, c := range []struct {
 		remote, auth string
-		remoteForms  bool
 		want         bool
 	}{
-		{"127.0.0.1:5000", "", false, true},
-		{"[::1]:5000", "", false, true},
-		{"203.0.113.5:5000", "", false, false},
-		{"203.0.113.5:5000", "Bearer " + secret, false, true},
-		{"203.0.113.5:5000", "Bearer not-a-token", false, false},
-		{"203.0.113.5:5000", "", true, true},
+		{"127.0.0.1:5000", "", true},
+		{"[::1]:5000", "", true},
+		{"203.0.113.5:5000", "", false},
+		{"203.0.113.5:5000", "Bearer " + secret, true},
+		{"203.0.113.5:5000", "Bearer not-a-token", false},
+		{"203.0.113.5:5000", "Basic " + secret, false},
 	} {
 		var got bool
-		h := ownReaders(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { got = own(r.Context()) }), c.remoteForms, tokens)
+		h := ownReaders(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { got = own(r.Context()) }), tokens)
 		r := httptest.NewRequest("GET", "/v1/purchase-orders/1", nil)
 		r.RemoteAddr = c.remote
 		if c.auth != "" {
