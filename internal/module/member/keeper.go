@@ -162,6 +162,13 @@ func (*Module) Orgs(r store.Reader) ([]gongxu.Org, error) {
 	return out, err
 }
 
+// SealKey returns the seal key org id registered ("" when none).
+// Errors: KindNotFound for a non-member.
+func (m *Module) SealKey(r store.Reader, id gongxu.OrgID) (gongxu.SealKey, error) {
+	o, err := m.Org(r, id)
+	return o.SealKey, err
+}
+
 // HasRole reports whether org id is a member with role. Other modules declare
 // this in their expected interfaces.
 func (m *Module) HasRole(r store.Reader, id gongxu.OrgID, role gongxu.Role) (bool, error) {
