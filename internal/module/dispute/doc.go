@@ -11,6 +11,9 @@
 // (gongxu.DisputeSubjectPOShipment), a factory against its supplier or the
 // reverse: purchase orders carry no ledger money, so nothing is frozen and
 // the ruling records the split as owed (ToClaimant) without moving money.
+// When its prices are sealed, a party discloses them to each panelist with
+// production/po_disclose (under the order's commitment, so the panelist can
+// check them).
 //
 // Rules (times are block times, unix ms):
 //
