@@ -85,7 +85,7 @@ type PoolOpenBody struct {
 	Enablers []EnablerShare `json:"enablers,omitempty"`
 	// DisputeDefaultBPS is the fallback of a dispute whose panel does not
 	// decide in time (0 to 10000 of the claimed amount to the claimant);
-	// absent: DefaultDisputeBPS.
+	// absent: the network's parameter dispute_default_bps.
 	DisputeDefaultBPS *int64 `json:"dispute_default_bps,omitempty"`
 }
 

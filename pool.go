@@ -146,9 +146,9 @@ type Pool struct {
 	// DisputeDefaultBPS is what a dispute over a hub's share falls back to
 	// when its panel does not decide in time: this share of the claimed
 	// amount, in basis points, is refunded to the claimant (the dispute
-	// module reads it). Set at open (DefaultDisputeBPS when the terms are
-	// silent).
-	DisputeDefaultBPS int64        `json:"dispute_default_bps"`
+	// module reads it). Nil when the terms are silent: the network's
+	// parameter dispute_default_bps applies.
+	DisputeDefaultBPS *int64       `json:"dispute_default_bps,omitempty"`
 	Created           int64        `json:"created"`
 	History           []PoolChange `json:"history"`
 	RFQ               uint64       `json:"rfq,omitempty"` // the request for quote it was awarded from
@@ -172,11 +172,6 @@ const MaxEnablers = 8
 // DefaultPoolStartMs is how long after its deadline a pool whose terms name
 // no start_by promises to start production: 14 days.
 const DefaultPoolStartMs = 14 * 24 * 3600 * 1000
-
-// DefaultDisputeBPS is what a dispute over a hub's share refunds the
-// claimant when the panel does not decide in time and the pool's terms are
-// silent: half the claimed amount.
-const DefaultDisputeBPS = 5_000
 
 // EnablerShare is a named org's share of a pool's proceeds: a carrier, a
 // designer, any member org that made the sale possible (never the network,

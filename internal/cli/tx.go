@@ -32,6 +32,7 @@ func newTxCmd(env *Env) *cobra.Command {
 		newTxSettleCmd(env, o),
 		newTxPoolCmd(env, o),
 		newTxRFQCmd(env, o),
+		newTxDisputeCmd(env, o),
 		newTxProductionCmd(env, o),
 		newTxTraceCmd(env, o),
 		newTxRawCmd(env, o),
@@ -116,6 +117,9 @@ func (env *Env) sendTx(cmd *cobra.Command, o *txOptions, typ string, body []byte
 			return env.nodeErr(err)
 		}
 		seq = acct.Sequence
+	}
+	if body, err = env.sealBody(node(), key.PubKey, typ, body, o.dryRun); err != nil {
+		return err
 	}
 	raw := gongxu.SignTx(chainID, key.Private, typ, body, seq).Encode()
 	if _, _, err := gongxu.DecodeTx(raw, 0); err != nil {

@@ -57,7 +57,8 @@ payout of its own share, --share ORG:ROLE:BPS a named member org a share of
 every payout (a carrier, a designer), in basis points (100 = 1 %), at most
 3000 together; the factory gets the rest. --dispute-default is what a
 dispute's claimant gets back, in basis points of the claim, when the panel
-does not decide in time (default 5000). All of these are public terms.
+does not decide in time (default: the network's parameter). All of these are
+public terms.
 
 ` + relativeHelp,
 		Example: `  gongxu tx pool open --from acme --product jacket-1 --tiers 1:12900,100:9900,500:8900 \
@@ -137,7 +138,7 @@ does not decide in time (default 5000). All of these are public terms.
 	f.StringVar(&startBy, "start-by", "", "the promised production start, `WHEN` like --deadline (default: the deadline plus 14 days)")
 	f.Int64Var(&m.HubBPS, "hub-bps", 0, "each hub's share of its own share's payout, in basis points `BPS` (100 = 1 %)")
 	f.StringSliceVar(&shares, "share", nil, "a named org's share of every payout, `ORG:ROLE:BPS`,… (a carrier, a designer)")
-	f.Int64Var(&disputeDefault, "dispute-default", 5000, "a dispute's fallback when its panel does not decide in time: `BPS` of the claim back to the claimant")
+	f.Int64Var(&disputeDefault, "dispute-default", 0, "a dispute's fallback when its panel does not decide in time: `BPS` of the claim back to the claimant (default: the network's dispute_default_bps)")
 	return c
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/gongxu-network/gongxu"
 	"github.com/gongxu-network/gongxu/internal/chain/chaintest"
 	"github.com/gongxu-network/gongxu/internal/module/catalog"
+	"github.com/gongxu-network/gongxu/internal/module/dispute"
 	"github.com/gongxu-network/gongxu/internal/module/member"
 	"github.com/gongxu-network/gongxu/internal/module/pool"
 	"github.com/gongxu-network/gongxu/internal/module/production"
@@ -22,14 +23,14 @@ func TestBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Member == nil || s.Catalog == nil || s.Settle == nil || s.Pool == nil || s.RFQ == nil || s.Production == nil || s.Trace == nil {
+	if s.Member == nil || s.Catalog == nil || s.Settle == nil || s.Pool == nil || s.RFQ == nil || s.Production == nil || s.Dispute == nil || s.Trace == nil {
 		t.Fatalf("a module is missing: %+v", s)
 	}
 	var names []string
 	for _, m := range s.List() {
 		names = append(names, m.Name())
 	}
-	if got := strings.Join(names, " "); got != "member catalog settle pool rfq production trace" {
+	if got := strings.Join(names, " "); got != "member catalog settle pool rfq production dispute trace" {
 		t.Fatalf("execution order %s", got)
 	}
 }
@@ -53,6 +54,7 @@ func TestIncompleteModules(t *testing.T) {
 		"production": {func() error { _, err := production.New(m, s.Catalog, pool.Stages{}, tracer); return err }, "the production module needs a tracer"},
 		"pool":       {func() error { _, err := pool.New(m, s.Catalog, s.Settle, goods, prod); return err }, "the pool module needs goods and production"},
 		"rfq":        {func() error { _, err := rfq.New(m, open); return err }, "the rfq module needs a pool opener"},
+		"dispute":    {func() error { _, err := dispute.New(m, nil, nil); return err }, "the dispute module needs shares and orders"},
 		"typed nil":  {func() error { _, err := trace.New(modules.EPCIS{}, (*production.Module)(nil), m); return err }, "the trace module needs lots"},
 	} {
 		err := c.build()

@@ -15,6 +15,7 @@ func init() {
 		"each hub: %s of its own share's payout":                                                "每个服务站：其所征集份额货款的 %s",
 		"%s of every payout":                                                                    "每笔货款的 %s",
 		"none: every payout goes to the factory":                                                "无：货款全部付给工厂",
+		"the network's default split":                                                           "按网络默认比例分配",
 		"If a dispute's panel does not decide in time":                                          "争议评审团未按时裁决时",
 		"%s of the claimed amount is refunded to the claimant":                                  "向申请方退还索赔金额的 %s",
 		"= captured at the final price":                                                         "= 按最终价格收取",

@@ -13,6 +13,7 @@ const (
 	TypeRemoveKey = "member/remove_key"
 	TypePropose   = "member/propose"
 	TypeVote      = "member/vote"
+	TypeSealKey   = "member/seal_key"
 )
 
 // Limits on text fields.
@@ -68,6 +69,16 @@ type MsgRemoveKey struct {
 
 // ValidateBasic implements module.Msg.
 func (m *MsgRemoveKey) ValidateBasic() error { return m.Key.Validate() }
+
+// MsgSealKey registers (or rotates) the signer's org's seal key: the X25519
+// public key others seal its private terms to. Terms sealed to an earlier key
+// stay readable with that key's private half, which the org's node keeps.
+type MsgSealKey struct {
+	Key gongxu.SealKey `json:"key"`
+}
+
+// ValidateBasic implements module.Msg.
+func (m *MsgSealKey) ValidateBasic() error { return m.Key.Validate() }
 
 // MsgPropose opens a governance proposal; the proposer's org votes yes.
 type MsgPropose struct {
@@ -207,6 +218,11 @@ func validateNewOrg(o gongxu.Org) error {
 		}
 		seen[k] = true
 	}
+	if o.SealKey != "" {
+		if err := o.SealKey.Validate(); err != nil {
+			return err
+		}
+	}
 	return checkPrefixes(o.Prefixes)
 }
 
@@ -232,6 +248,12 @@ var params = []param{
 	{"demand_min_contributors", 1, 1000, func(p gongxu.Params) int64 { return int64(p.Demand().MinContributors) }, func(p *gongxu.Params, v int64) { p.DemandMinContributors = v }},
 	{"demand_dominance_n", 1, 100, func(p gongxu.Params) int64 { return int64(p.Demand().DominanceN) }, func(p *gongxu.Params, v int64) { p.DemandDominanceN = v }},
 	{"demand_dominance_pct", 1, 100, func(p gongxu.Params) int64 { return int64(p.Demand().DominancePct) }, func(p *gongxu.Params, v int64) { p.DemandDominancePct = v }},
+	// disputes (dispute_panel_size must be odd: checkParam)
+	{"dispute_settle_ms", 3600 * 1000, 365 * 24 * 3600 * 1000, func(p gongxu.Params) int64 { return p.DisputeSettle() }, func(p *gongxu.Params, v int64) { p.DisputeSettleMs = v }},
+	{"dispute_vote_ms", 3600 * 1000, 365 * 24 * 3600 * 1000, func(p gongxu.Params) int64 { return p.DisputeVote() }, func(p *gongxu.Params, v int64) { p.DisputeVoteMs = v }},
+	{"dispute_panel_size", 1, 15, func(p gongxu.Params) int64 { return p.DisputePanel() }, func(p *gongxu.Params, v int64) { p.DisputePanelSize = v }},
+	{"dispute_default_bps", 0, 10_000, func(p gongxu.Params) int64 { return p.DisputeDefault() }, func(p *gongxu.Params, v int64) { p.DisputeDefaultBps = &v }},
+	// pool deadlines
 	{"pool_start_grace_ms", 3600 * 1000, 90 * 24 * 3600 * 1000, func(p gongxu.Params) int64 { return p.PoolStartGrace() }, func(p *gongxu.Params, v int64) { p.PoolStartGraceMs = v }},
 	{"pool_confirm_grace_ms", 3600 * 1000, 180 * 24 * 3600 * 1000, func(p gongxu.Params) int64 { return p.PoolConfirmGrace() }, func(p *gongxu.Params, v int64) { p.PoolConfirmGraceMs = v }},
 }
@@ -261,6 +283,9 @@ func checkParam(name string, v int64) error {
 	}
 	if v < p.lo || v > p.hi {
 		return gongxu.Errorf(gongxu.KindInvalid, "parameter %s must be between %d and %d, got %d", name, p.lo, p.hi, v)
+	}
+	if name == "dispute_panel_size" && v%2 == 0 {
+		return gongxu.Errorf(gongxu.KindInvalid, "parameter dispute_panel_size must be odd (a majority always exists), got %d", v)
 	}
 	return nil
 }

@@ -75,7 +75,7 @@ func (m *Module) OpenAwarded(ctx *module.Context, a Award) (uint64, error) {
 		ID: id, Factory: a.Factory, Title: a.Title, Variants: []string{}, Tiers: []gongxu.Tier{{MinQty: 1, UnitPrice: a.UnitPrice}},
 		MOQ: a.Qty, Cap: a.Qty, CasePack: 1, Currency: a.Currency, Deadline: deadline, Hubs: []gongxu.OrgID{a.Hub},
 		Status: gongxu.PoolOpen, Created: ctx.Time, RFQ: a.RFQ,
-		StartBy: deadline + gongxu.DefaultPoolStartMs, DisputeDefaultBPS: gongxu.DefaultDisputeBPS,
+		StartBy: deadline + gongxu.DefaultPoolStartMs,
 	}
 	acct := orgAccount(a.Hub)
 	if err := m.settle.Transfer(ctx, acct, escrowAccount(id), a.Currency, escrow, gongxu.ReasonEscrow, fmt.Sprintf("%s award of request for quote %d", ref(id), a.RFQ)); err != nil {

@@ -35,9 +35,9 @@ import (
 // automatic refund there would let a hub of a pool whose goods travel off
 // the ledger (moved into production by hand: its hubs confirm without a
 // shipment) get its money back by staying silent after receiving the goods.
-// Such a share needs a judgment: the dispute module's, once the pool names a
-// delivery date a hub may dispute after (FreezeShare refuses an unshipped
-// share of a pool in production today).
+// Such a share needs a judgment: its hub disputes it (FreezeShare takes an
+// unshipped share of a pool in production), and the ruling, or the terms'
+// dispute_default_bps when the panel does not decide, settles it.
 //
 // Both sweeps read their index up to the block time only, so a block's cost
 // grows with what falls due in it: a failover costs one transfer per payer

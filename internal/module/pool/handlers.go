@@ -115,9 +115,10 @@ func (m *Module) handleOpen(ctx *module.Context, msg module.Msg) error {
 	if startBy == 0 {
 		startBy = o.Deadline + gongxu.DefaultPoolStartMs
 	}
-	dispute := int64(gongxu.DefaultDisputeBPS)
+	var dispute *int64
 	if o.DisputeDefaultBPS != nil {
-		dispute = *o.DisputeDefaultBPS
+		v := *o.DisputeDefaultBPS
+		dispute = &v
 	}
 	p := gongxu.Pool{
 		ID: id, Factory: ctx.Org, Product: prod.ID, Title: prod.Name, Variants: variants,

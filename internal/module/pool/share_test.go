@@ -1,198 +1,111 @@
 package pool_test
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/gongxu-network/gongxu"
 	"github.com/gongxu-network/gongxu/internal/chain/chaintest"
 	"github.com/gongxu-network/gongxu/internal/module"
-	"github.com/gongxu-network/gongxu/internal/module/catalog"
 	"github.com/gongxu-network/gongxu/internal/module/pool"
-	"github.com/gongxu-network/gongxu/internal/module/production"
 	"github.com/gongxu-network/gongxu/internal/module/settle"
 	"github.com/gongxu-network/gongxu/internal/store"
 )
 
-// TestFreezeShareThroughSettle drives the dispute module's hooks on a pool
-// with shares for enablers: hub-b's shipped share is frozen, so its
-// confirmation deadline passes without settling it while hub-c's share is
-// confirmed automatically; the ruling (ResolveShare) then refunds hub-b its
-// part and pays the rest like a confirmation: the shares of the terms first,
-// the rest to the factory, and the pool settles. Money is neither created
-// nor destroyed at any step.
-func TestFreezeShareThroughSettle(t *testing.T) {
-	h := chaintest.New(t,
-		chaintest.OrgSpec{ID: "factory-a", Roles: []gongxu.Role{gongxu.RoleFactory, gongxu.RoleValidator}},
-		chaintest.OrgSpec{ID: "hub-b", Roles: []gongxu.Role{gongxu.RoleHub}},
-		chaintest.OrgSpec{ID: "hub-c", Roles: []gongxu.Role{gongxu.RoleHub}},
-		chaintest.OrgSpec{ID: "carrier-x", Roles: []gongxu.Role{gongxu.RoleLogistics}},
-	)
-	mustBlock(t, h,
-		h.Sign("factory-a", catalog.TypePublish, catalog.MsgPublish{SKU: "jacket", Name: "Jacket", Unit: "piece", LeadTimeDays: 30}),
-		h.Sign("hub-b", settle.TypeDeposit, settle.MsgDeposit{Currency: "CNY", Amount: 10_000}),
-		h.Sign("hub-c", settle.TypeDeposit, settle.MsgDeposit{Currency: "CNY", Amount: 10_000}))
-	mustBlock(t, h, h.Sign("factory-a", pool.TypeOpen, pool.MsgOpen{Product: "factory-a/jacket", Tiers: []gongxu.Tier{{MinQty: 1, UnitPrice: 100}},
-		MOQ: 10, Cap: 100, CasePack: 1, Currency: "CNY", Deadline: h.Time + day, HubBPS: 1000,
-		Enablers: []gongxu.EnablerShare{{Org: "carrier-x", Role: "carrier", BPS: 250}}}))
-	mustBlock(t, h,
-		h.Sign("hub-b", pool.TypeBatch, pool.MsgBatch{Pool: 1, Leaves: []pool.Leaf{committed(pool.Leaf{ID: "b0b0b0b0b0b0b0b0", Qty: 6})}}),
-		h.Sign("hub-c", pool.TypeBatch, pool.MsgBatch{Pool: 1, Leaves: []pool.Leaf{committed(pool.Leaf{ID: "c0c0c0c0c0c0c0c0", Qty: 4})}}))
-	h.Advance(day)
-	mustBlock(t, h)
-	mustBlock(t, h, h.Sign("factory-a", production.TypeWOStart, production.MsgWOStart{Order: 1, Qty: 10_000}))
-	mustBlock(t, h, h.Sign("factory-a", production.TypeWOComplete, production.MsgWOComplete{WO: 1, Produced: 10_000, Outputs: []gongxu.OutputLot{{Code: "j-1", Qty: 10_000}}}))
-	mustBlock(t, h,
-		h.Sign("factory-a", pool.TypeShip, pool.MsgShip{Pool: 1, Hub: "hub-b"}),
-		h.Sign("factory-a", pool.TypeShip, pool.MsgShip{Pool: 1, Hub: "hub-c"}))
-
-	m := h.Mods.Pool
-	kv := store.NewCache(h.State)
-	ctx := &module.Context{KV: kv, ChainID: chaintest.ChainID, Height: h.Height + 1, Time: h.Time + 1000,
-		TxHash: strings.Repeat("AB", 32), Org: "hub-b"}
-	check := func(step string) {
+// TestShareFreezeResolve: the contract the dispute module builds on. A
+// share is frozen only while its money is captured (in production), once,
+// and only a hub's own; a pool awarded from a request for quote (no goods on
+// the ledger, never shipped) can be frozen like any. ResolveShare refuses a
+// share that is not frozen and a split outside 0..stake; a split refunds
+// its part to the hub and pays the rest to the factory, and the last share
+// settles the pool, the money invariant holding throughout.
+func TestShareFreezeResolve(t *testing.T) {
+	h := chaintest.New(t, hubOrgs(2)...)
+	mustBlock(t, h, h.Sign(hubName(0), settle.TypeDeposit, settle.MsgDeposit{Currency: "EUR", Amount: 50_000}))
+	in := func(f func(ctx *module.Context) error) (*store.Cache, error) {
 		t.Helper()
-		if err := h.Mods.Settle.CheckInvariant(kv); err != nil {
-			t.Fatalf("%s: %v", step, err)
-		}
+		c := h.State.Begin()
+		return c, f(&module.Context{KV: c, ChainID: chaintest.ChainID, Height: h.Height + 1, Time: h.Time + 1000})
 	}
-	balance := func(a gongxu.AccountID) gongxu.Amount {
+	commit := func(c *store.Cache) {
 		t.Helper()
-		b, err := h.Mods.Settle.Balance(kv, a, "CNY")
-		if err != nil {
+		if err := h.Mods.Settle.CheckInvariant(c); err != nil {
 			t.Fatal(err)
 		}
-		return b
-	}
-	share := func(hub gongxu.OrgID) gongxu.HubShare {
-		t.Helper()
-		s, err := m.HubShare(kv, 1, hub)
-		if err != nil {
+		if _, err := h.State.Commit(c, h.Height+1); err != nil {
 			t.Fatal(err)
 		}
-		return s
+		h.Height++
+		h.Time += 1000
 	}
-
-	// shipped → frozen: the stake is the share's captured money
-	stake, err := m.FreezeShare(ctx, 1, "hub-b")
-	if err != nil || stake.Amount != 600 || stake.Factory != "factory-a" || stake.Currency != "CNY" {
-		t.Fatalf("freeze: %+v, %v", stake, err)
-	}
-	if _, err := m.FreezeShare(ctx, 1, "hub-b"); gongxu.ErrorKind(err) != gongxu.KindConflict {
-		t.Fatalf("second freeze: %v, want conflict", err)
-	}
-	if err := m.ResolveShare(ctx, 1, "hub-c", 0, "no dispute"); gongxu.ErrorKind(err) != gongxu.KindConflict {
-		t.Fatalf("resolving a share not in dispute: %v, want conflict", err)
-	}
-	check("frozen")
-
-	// both confirmation deadlines pass: hub-c's share is confirmed
-	// automatically, the frozen one waits for its ruling
-	ctx.Time, ctx.TxHash, ctx.Org = share("hub-b").ConfirmBy+share("hub-c").ConfirmBy, "", ""
-	if err := m.BeginBlock(ctx); err != nil {
-		t.Fatal(err)
-	}
-	check("deadline")
-	if s := share("hub-b"); s.Delivered {
-		t.Fatalf("the frozen share was settled by the deadline: %+v", s)
-	}
-	if s := share("hub-c"); !s.Delivered {
-		t.Fatalf("hub-c's share was not confirmed automatically: %+v", s)
-	}
-	// hub-c's payout 400: 40 to hub-c, 10 to the carrier, 350 to the factory
-	if got := balance(gongxu.OrgAccount("factory-a")); got != 350 {
-		t.Fatalf("factory after hub-c: %d, want 350", got)
-	}
-	if _, err := m.FreezeShare(ctx, 1, "hub-c"); gongxu.ErrorKind(err) != gongxu.KindConflict {
-		t.Fatalf("freezing a settled share: %v, want conflict", err)
-	}
-
-	// a ruling out of range is refused
-	ctx.TxHash, ctx.Height = strings.Repeat("CD", 32), ctx.Height+1
-	bad := store.NewCache(kv)
-	bctx := *ctx
-	bctx.KV = bad
-	if err := m.ResolveShare(&bctx, 1, "hub-b", 601, "too much"); gongxu.ErrorKind(err) != gongxu.KindInvalid {
-		t.Fatalf("ruling 601 of 600: %v, want invalid", err)
-	}
-
-	// frozen → resolved: 150 back to hub-b; the payout of 450 pays hub-b's
-	// 10 % (45), the carrier's 2.5 % (11, of 11.25) and 394 to the factory
-	hubB, carrier := balance(gongxu.OrgAccount("hub-b")), balance(gongxu.OrgAccount("carrier-x"))
-	if err := m.ResolveShare(ctx, 1, "hub-b", 150, "panel ruling: short delivery"); err != nil {
-		t.Fatal(err)
-	}
-	check("resolved")
-	if got := balance(gongxu.OrgAccount("hub-b")) - hubB; got != 150+45 {
-		t.Fatalf("hub-b got %d, want 195", got)
-	}
-	if got := balance(gongxu.OrgAccount("carrier-x")) - carrier; got != 11 {
-		t.Fatalf("carrier got %d, want 11", got)
-	}
-	if got := balance(gongxu.OrgAccount("factory-a")); got != 350+394 {
-		t.Fatalf("factory: %d, want 744", got)
-	}
-	p, err := m.Pool(kv, 1)
+	hub := gongxu.OrgID(hubName(0))
+	c, err := in(func(ctx *module.Context) error {
+		_, err := h.Mods.Pool.OpenAwarded(ctx, pool.Award{Factory: "factory-a", Hub: hub, Title: "200 oak chairs", Qty: 200, UnitPrice: 240,
+			Currency: "EUR", Deadline: T0 + 30*day, RFQ: 9})
+		return err
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Status != gongxu.PoolSettled || p.Captured != 0 || p.Refunded != 150 || p.Shared != 40+10+45+11 || p.Released != 744 {
-		t.Fatalf("pool after the ruling: %s captured %d refunded %d shared %d released %d", p.Status, p.Captured, p.Refunded, p.Shared, p.Released)
-	}
-	if f, err := m.ShareFrozen(kv, 1, "hub-b"); err != nil || f {
-		t.Fatalf("still frozen after the ruling: %v %v", f, err)
-	}
-	if err := m.ResolveShare(ctx, 1, "hub-b", 0, "again"); gongxu.ErrorKind(err) != gongxu.KindConflict {
-		t.Fatalf("a second ruling: %v, want conflict", err)
-	}
-}
+	commit(c)
 
-// TestShipFrozenShare: a ready pool's share frozen by a dispute before it
-// shipped can still be shipped, but gets no confirmation deadline: its
-// ruling settles it, and the deadline sweep neither settles it nor fails.
-func TestShipFrozenShare(t *testing.T) {
-	h := chaintest.New(t,
-		chaintest.OrgSpec{ID: "factory-a", Roles: []gongxu.Role{gongxu.RoleFactory, gongxu.RoleValidator}},
-		chaintest.OrgSpec{ID: "hub-b", Roles: []gongxu.Role{gongxu.RoleHub}},
-	)
-	mustBlock(t, h,
-		h.Sign("factory-a", catalog.TypePublish, catalog.MsgPublish{SKU: "jacket", Name: "Jacket", Unit: "piece", LeadTimeDays: 30}),
-		h.Sign("hub-b", settle.TypeDeposit, settle.MsgDeposit{Currency: "CNY", Amount: 10_000}))
-	mustBlock(t, h, h.Sign("factory-a", pool.TypeOpen, pool.MsgOpen{Product: "factory-a/jacket", Tiers: []gongxu.Tier{{MinQty: 1, UnitPrice: 100}},
-		MOQ: 5, Cap: 100, CasePack: 1, Currency: "CNY", Deadline: h.Time + day}))
-	mustBlock(t, h, h.Sign("hub-b", pool.TypeBatch, pool.MsgBatch{Pool: 1, Leaves: []pool.Leaf{committed(pool.Leaf{ID: "b0b0b0b0b0b0b0b0", Qty: 6})}}))
-	h.Advance(day)
-	mustBlock(t, h)
-	mustBlock(t, h, h.Sign("factory-a", production.TypeWOStart, production.MsgWOStart{Order: 1, Qty: 6_000}))
-	mustBlock(t, h, h.Sign("factory-a", production.TypeWOComplete, production.MsgWOComplete{WO: 1, Produced: 6_000, Outputs: []gongxu.OutputLot{{Code: "j-1", Qty: 6_000}}}))
-
-	m := h.Mods.Pool
-	kv := store.NewCache(h.State)
-	ctx := &module.Context{KV: kv, ChainID: chaintest.ChainID, Height: h.Height + 1, Time: h.Time + 1000, TxHash: strings.Repeat("AB", 32), Org: "factory-a"}
-	if _, err := m.FreezeShare(ctx, 1, "hub-b"); err != nil {
-		t.Fatalf("freezing a ready pool's unshipped share: %v", err)
+	freeze := func(who gongxu.OrgID) (pool.ShareStake, *store.Cache, error) {
+		var st pool.ShareStake
+		c, err := in(func(ctx *module.Context) (err error) { st, err = h.Mods.Pool.FreezeShare(ctx, 1, who); return })
+		return st, c, err
 	}
-	var ship module.Route
-	for _, r := range m.Routes() {
-		if r.Type == pool.TypeShip {
-			ship = r
+	if _, _, err := freeze(hub); gongxu.ErrorKind(err) != gongxu.KindConflict {
+		t.Fatalf("freeze before production: %v, want conflict", err)
+	}
+	mustBlock(t, h, h.Sign("factory-a", pool.TypeStartProduction, pool.MsgStartProduction{Pool: 1}))
+	if _, _, err := freeze(gongxu.OrgID(hubName(1))); gongxu.ErrorKind(err) != gongxu.KindNotFound {
+		t.Fatalf("freeze of a hub without a share: %v, want not found", err)
+	}
+	if _, _, err := freeze("nobody"); gongxu.ErrorKind(err) != gongxu.KindNotFound {
+		t.Fatalf("freeze of no org: %v, want not found", err)
+	}
+	if _, err := in(func(ctx *module.Context) error { return h.Mods.Pool.ResolveShare(ctx, 1, hub, 0, "test") }); gongxu.ErrorKind(err) != gongxu.KindConflict {
+		t.Fatalf("resolve of a share not frozen: %v, want conflict", err)
+	}
+	st, c, err := freeze(hub)
+	if err != nil || st != (pool.ShareStake{Pool: 1, Factory: "factory-a", Hub: hub, Currency: "EUR", Amount: 48_000}) {
+		t.Fatalf("freeze: %+v, %v", st, err)
+	}
+	commit(c)
+	if f, err := h.Mods.Pool.ShareFrozen(h.State, 1, hub); err != nil || !f {
+		t.Fatalf("frozen: %v, %v", f, err)
+	}
+	if _, _, err := freeze(hub); gongxu.ErrorKind(err) != gongxu.KindConflict {
+		t.Fatalf("freeze twice: %v, want conflict", err)
+	}
+	if r := h.Deliver(h.Sign(hubName(0), pool.TypeConfirmDelivery, pool.MsgConfirmDelivery{Pool: 1})); gongxu.Kind(r.Code) != gongxu.KindConflict {
+		t.Fatalf("confirm of a frozen share: %+v", r)
+	}
+	h.ResetSeq(hubName(0))
+	for _, bad := range []gongxu.Amount{-1, 48_001} {
+		if _, err := in(func(ctx *module.Context) error { return h.Mods.Pool.ResolveShare(ctx, 1, hub, bad, "test") }); gongxu.ErrorKind(err) != gongxu.KindInvalid {
+			t.Fatalf("resolve with %d to the hub: %v, want invalid", bad, err)
 		}
 	}
-	if err := ship.Handle(ctx, &pool.MsgShip{Pool: 1, Hub: "hub-b"}); err != nil {
-		t.Fatalf("shipping the frozen share: %v", err)
-	}
-	s, err := m.HubShare(kv, 1, "hub-b")
-	if err != nil || len(s.Shipped) == 0 || s.ConfirmBy != 0 {
-		t.Fatalf("shipped frozen share: %+v, %v; want shipped with no confirmation deadline", s, err)
-	}
-	ctx.Time, ctx.TxHash, ctx.Org = ctx.Time+400*day, "", ""
-	if err := m.BeginBlock(ctx); err != nil {
-		t.Fatalf("the sweep after the frozen share shipped: %v", err)
-	}
-	if s, _ := m.HubShare(kv, 1, "hub-b"); s.Delivered {
-		t.Fatalf("the frozen share was settled by a deadline: %+v", s)
-	}
-	if err := h.Mods.Settle.CheckInvariant(kv); err != nil {
+	c, err = in(func(ctx *module.Context) error {
+		return h.Mods.Pool.ResolveShare(ctx, 1, hub, 10_000, "dispute 1 panel")
+	})
+	if err != nil {
 		t.Fatal(err)
+	}
+	commit(c)
+	p, _ := h.Mods.Pool.Pool(h.State, 1)
+	if p.Status != gongxu.PoolSettled || p.Captured != 0 || p.Released != 38_000 || p.Refunded != 10_000 {
+		t.Fatalf("pool after the ruling: %+v", p)
+	}
+	for acct, want := range map[gongxu.AccountID]gongxu.Amount{"org:" + gongxu.AccountID(hub): 12_000, "org:factory-a": 38_000, "captured:1": 0} {
+		if got, _ := h.Mods.Settle.Balance(h.State, acct, "EUR"); got != want {
+			t.Errorf("%s holds %d, want %d", acct, got, want)
+		}
+	}
+	if f, _ := h.Mods.Pool.ShareFrozen(h.State, 1, hub); f {
+		t.Fatal("still frozen after the ruling")
+	}
+	if _, _, err := freeze(hub); gongxu.ErrorKind(err) != gongxu.KindConflict {
+		t.Fatalf("freeze of a settled share: %v, want conflict", err)
 	}
 }
