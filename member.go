@@ -187,6 +187,22 @@ type Params struct {
 	DemandMinContributors int64 `json:"demand_min_contributors,omitempty"`
 	DemandDominanceN      int64 `json:"demand_dominance_n,omitempty"`
 	DemandDominancePct    int64 `json:"demand_dominance_pct,omitempty"`
+	// POLateGraceMs is how long after a purchase order line's promised date
+	// the line is recorded late when not shipped in full. 0 means
+	// DefaultPOLateGraceMs.
+	POLateGraceMs int64 `json:"po_late_grace_ms,omitempty"`
+}
+
+// DefaultPOLateGraceMs is the grace of a purchase order line's promised
+// date, also for networks whose stored parameters predate it: one day.
+const DefaultPOLateGraceMs = 24 * 3600 * 1000
+
+// POLateGrace returns POLateGraceMs, or its default when unset.
+func (p Params) POLateGrace() int64 {
+	if p.POLateGraceMs > 0 {
+		return p.POLateGraceMs
+	}
+	return DefaultPOLateGraceMs
 }
 
 // Demand returns the network's demand thresholds, defaults for those unset.

@@ -195,6 +195,11 @@ type PurchaseOrder struct {
 	Shipments   []Shipment      `json:"shipments"`
 	Negotiation []PONegotiation `json:"negotiation"`
 	Created     int64           `json:"created"`
+	// Late holds, per line, the block time at which the line was recorded
+	// late (not shipped in full by its promised date plus the network's
+	// grace, Params.POLateGrace); 0 for a line not late. Empty while no
+	// line is late.
+	Late []int64 `json:"late,omitempty"`
 }
 
 // WorkOrderStatus is where a work order stands.

@@ -232,6 +232,7 @@ var params = []param{
 	{"demand_min_contributors", 1, 1000, func(p gongxu.Params) int64 { return int64(p.Demand().MinContributors) }, func(p *gongxu.Params, v int64) { p.DemandMinContributors = v }},
 	{"demand_dominance_n", 1, 100, func(p gongxu.Params) int64 { return int64(p.Demand().DominanceN) }, func(p *gongxu.Params, v int64) { p.DemandDominanceN = v }},
 	{"demand_dominance_pct", 1, 100, func(p gongxu.Params) int64 { return int64(p.Demand().DominancePct) }, func(p *gongxu.Params, v int64) { p.DemandDominancePct = v }},
+	{"po_late_grace_ms", 1000, 90 * 24 * 3600 * 1000, func(p gongxu.Params) int64 { return p.POLateGrace() }, func(p *gongxu.Params, v int64) { p.POLateGraceMs = v }},
 }
 
 // ParamNames lists the parameters set_param may change.

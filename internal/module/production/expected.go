@@ -10,6 +10,9 @@ import (
 // Errors: only I/O failures.
 type Members interface {
 	HasRole(r store.Reader, id gongxu.OrgID, role gongxu.Role) (bool, error)
+	// Params returns the governance parameters in force (the grace of a
+	// purchase order's promised dates).
+	Params(r store.Reader) (gongxu.Params, error)
 }
 
 // Catalog is what the production module needs from the catalog module.

@@ -232,6 +232,9 @@ func (m *Module) handlePOAccept(ctx *module.Context, msg module.Msg) error {
 	}
 	po.Promised, po.Status = promised, gongxu.POAccepted
 	negotiate(ctx, &po, "accept", nil, "")
+	if err := scheduleLate(ctx, &po); err != nil {
+		return err
+	}
 	return savePO(ctx, &po)
 }
 
@@ -292,6 +295,9 @@ func (m *Module) handlePODecide(ctx *module.Context, msg module.Msg) error {
 		negotiate(ctx, &po, "decide_reject", nil, d.Reason)
 	}
 	po.Proposal = nil
+	if err := scheduleLate(ctx, &po); err != nil {
+		return err
+	}
 	return savePO(ctx, &po)
 }
 
@@ -309,6 +315,9 @@ func (m *Module) handlePOCancel(ctx *module.Context, msg module.Msg) error {
 	}
 	po.Status, po.Reason, po.Proposal = gongxu.POCancelled, c.Reason, nil
 	negotiate(ctx, &po, "cancel", nil, c.Reason)
+	if err := scheduleLate(ctx, &po); err != nil {
+		return err
+	}
 	return savePO(ctx, &po)
 }
 
@@ -374,9 +383,13 @@ func (m *Module) handleShip(ctx *module.Context, msg module.Msg) error {
 	if slices.Equal(po.Shipped, lineQtys(po.Lines)) {
 		po.Status = gongxu.POShipped
 	}
+	if err := scheduleLate(ctx, &po); err != nil {
+		return err
+	}
 	if err := savePO(ctx, &po); err != nil {
 		return err
 	}
+	lateShipments(ctx, &po, sh)
 	return m.tracer.Shipped(ctx, po, sh)
 }
 
