@@ -37,7 +37,9 @@ func TestRFQReplay(t *testing.T) {
 			factories := []string{"factory-c", "factory-d", "factory-e"}
 			everyone := []string{"hub-a", "hub-b", "factory-c", "factory-d", "factory-e", "alice"}
 			pick := func(xs []string) string { return xs[rng.IntN(len(xs))] }
-			salt := func(org string, id uint64) string { return hex.EncodeToString([]byte(fmt.Sprintf("salt-%s-%016d", org, id))) }
+			salt := func(org string, id uint64) string {
+				return hex.EncodeToString([]byte(fmt.Sprintf("salt-%s-%016d", org, id)))
+			}
 			price := func(org string, id uint64) (gongxu.Amount, gongxu.Units) {
 				return gongxu.Amount(2000 + (id*7+uint64(len(org)))%4000), gongxu.Units(100 + id%300)
 			}
