@@ -62,7 +62,8 @@
 //     line emits production.po_late_shipment with how late it came. The
 //     sweep reads an index of accepted orders by their earliest pending
 //     promised date (the grace applied as it reads, so a new grace applies
-//     to every pending line): its work is the orders due, not all orders.
+//     to every pending line): its work is the orders due, not all orders,
+//     at most MaxLatePerBlock of them a block (the rest in the next blocks).
 //   - Stock is the sum of an org's lots of an item; quantities are
 //     milli-units, prices minor units per unit, never floats.
 //   - Bad input changes nothing: every rejection leaves the state as it was.

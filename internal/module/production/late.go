@@ -13,6 +13,10 @@ import (
 // of the grace by governance applies to every pending line at once.
 var lateIndex = module.Deadlines{Prefix: prefix + "late/"}
 
+// MaxLatePerBlock bounds the purchase orders one block's lateness sweep
+// reads; more due at once are recorded in the next blocks.
+const MaxLatePerBlock = 256
+
 // lateAtKey remembers the date a purchase order is indexed at, to move it.
 func lateAtKey(po uint64) []byte { return []byte(prefix + "lateat/" + pad(po)) }
 
@@ -73,7 +77,10 @@ func (m *Module) recordLate(ctx *module.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, id := range due {
+	// A block looks at most MaxLatePerBlock orders; the rest stay in the
+	// index for the next blocks, so no pile of promised dates at one
+	// instant stalls a block.
+	for _, id := range due[:min(len(due), MaxLatePerBlock)] {
 		po, err := m.PO(ctx.KV, id)
 		if err != nil {
 			return err

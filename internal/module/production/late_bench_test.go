@@ -126,3 +126,27 @@ func TestLateSweepCostIsTheDue(t *testing.T) {
 	}
 	t.Logf("keys read for 5 orders due: %d", reads[0])
 }
+
+// TestLateCappedPerBlock: more orders due at one instant than a block reads
+// are recorded late over the next blocks, each line once.
+func TestLateCappedPerBlock(t *testing.T) {
+	const now = 1767225600000
+	m := &Module{members: paramsOnly{gongxu.DefaultParams()}}
+	kv := lateState(t, 0, MaxLatePerBlock+3, now)
+	// The blocks are at one time here, so that only the first lines are due.
+	for i, want := range []int{MaxLatePerBlock, 3, 0} {
+		ctx := &module.Context{KV: kv, Time: now}
+		if err := m.recordLate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, ev := range ctx.Events() {
+			if ev.Type == gongxu.EventPOLate {
+				n++
+			}
+		}
+		if n != want {
+			t.Fatalf("block %d recorded %d lines late, want %d", i, n, want)
+		}
+	}
+}

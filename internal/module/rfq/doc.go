@@ -36,7 +36,9 @@
 //     it and with no transaction, each bid still sealed forfeits its bond to
 //     the requester (reason forfeit; the bid becomes "forfeited"). RFQs with
 //     a bond are indexed by reveal deadline (rev/), so the sweep reads the
-//     RFQs due and their bids (one per factory at most), never all RFQs.
+//     RFQs due and their bids (one per factory at most), never all RFQs;
+//     a block settles at most MaxForfeitsPerBlock of them, the rest in the
+//     next blocks.
 //   - An RFQ still open ExpireAfterMs (30 d) after its target date expires at
 //     the start of the block that reaches that time.
 //

@@ -102,3 +102,21 @@ func TestForfeitSweepCostIsTheDue(t *testing.T) {
 	}
 	t.Logf("keys read for 5 RFQs due: %d", reads[0])
 }
+
+// TestForfeitsCappedPerBlock: more RFQs due at one instant than a block
+// settles are settled over the next blocks, each once.
+func TestForfeitsCappedPerBlock(t *testing.T) {
+	const now = 1767225600000
+	kv := forfeitState(t, 0, MaxForfeitsPerBlock+3, now)
+	moves := 0
+	m := &Module{settle: countingSettle{&moves}}
+	for i, want := range []int{3 * MaxForfeitsPerBlock, 3 * 3, 0} {
+		moves = 0
+		if err := m.forfeitDue(&module.Context{KV: kv, Time: now + int64(i)*1000}); err != nil {
+			t.Fatal(err)
+		}
+		if moves != want {
+			t.Fatalf("block %d forfeited %d bonds, want %d", i, moves, want)
+		}
+	}
+}

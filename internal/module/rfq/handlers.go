@@ -292,7 +292,10 @@ func (m *Module) forfeitDue(ctx *module.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, id := range due {
+	// A block settles at most MaxForfeitsPerBlock RFQs; the rest stay in
+	// the index and are settled in the next blocks (their reveals are
+	// already closed), so no pile of deadlines at one instant stalls a block.
+	for _, id := range due[:min(len(due), MaxForfeitsPerBlock)] {
 		r, err := m.RFQ(ctx.KV, id)
 		if err != nil {
 			return err

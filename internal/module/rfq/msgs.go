@@ -38,6 +38,9 @@ const (
 	// MaxBondPct bounds an RFQ's bid bond: at most this percent of the
 	// RFQ's whole value at its max price (qty × max unit price).
 	MaxBondPct = 10
+	// MaxForfeitsPerBlock bounds the RFQs whose unrevealed bids' bonds one
+	// block forfeits; more due at once are forfeited in the next blocks.
+	MaxForfeitsPerBlock = 256
 	// ExpireAfterMs is how long after its target date an RFQ that is still
 	// open expires.
 	ExpireAfterMs = 30 * day
