@@ -67,7 +67,7 @@ func (db *DB) Reset(ctx context.Context) error {
 	// Children before parents, for the foreign keys.
 	for _, t := range append(demandTables, // the demand projection (project_demand.go)
 		"products", "pools", "pool_hubs", "pool_progress", "hub_shares", "pledges", "batches", "pickups", "movements", "balances",
-		"rfqs", "bids", "supply_offers", "production_orders", "purchase_orders", "work_orders", "lots",
+		"rfqs", "bids", "supply_offers", "production_orders", "po_late", "purchase_orders", "work_orders", "lots",
 		"items", "bom_lines", "routings", "work_centers",
 		"trace_batches", "trace_events", "trace_records", "trace_idents", "trace_recall_acks", "trace_recalls", "trace_links",
 		"events", "txs", "blocks", "orgs", "proposals", "validators", "params", "meta",
@@ -344,6 +344,10 @@ func (p *projector) event(txIndex int, ev *gongxu.Event) error {
 		return p.order(ev)
 	case gongxu.EventPO:
 		return p.po(ev)
+	case gongxu.EventPOLate:
+		return p.poLate(ev) // project_late.go
+	case gongxu.EventPOLateShipment:
+		return p.poLateShipment(ev)
 	case gongxu.EventWO:
 		return p.wo(ev)
 	case gongxu.EventLot:
