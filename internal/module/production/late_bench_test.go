@@ -14,6 +14,7 @@ type paramsOnly struct{ p gongxu.Params }
 
 func (paramsOnly) HasRole(store.Reader, gongxu.OrgID, gongxu.Role) (bool, error) { return true, nil }
 func (o paramsOnly) Params(store.Reader) (gongxu.Params, error)                  { return o.p, nil }
+func (paramsOnly) SealKey(store.Reader, gongxu.OrgID) (gongxu.SealKey, error)    { return "", nil }
 
 // lateState is a state with pending accepted purchase orders of three lines
 // each, promised ten days ahead, and due more whose first line is past its
