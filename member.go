@@ -191,10 +191,56 @@ type Params struct {
 	DemandMinContributors int64 `json:"demand_min_contributors,omitempty"`
 	DemandDominanceN      int64 `json:"demand_dominance_n,omitempty"`
 	DemandDominancePct    int64 `json:"demand_dominance_pct,omitempty"`
+	// Disputes (internal/module/dispute): how long the parties have to
+	// settle, how long a panel has to vote, how many member orgs sit on a
+	// panel (odd), and the default split when a panel does not decide in
+	// time and the pool's terms name none (basis points of the claimed
+	// amount to the claimant). 0 (nil for the default) means the default.
+	DisputeSettleMs   int64  `json:"dispute_settle_ms,omitempty"`
+	DisputeVoteMs     int64  `json:"dispute_vote_ms,omitempty"`
+	DisputePanelSize  int64  `json:"dispute_panel_size,omitempty"`
+	DisputeDefaultBps *int64 `json:"dispute_default_bps,omitempty"`
 	// POLateGraceMs is how long after a purchase order line's promised date
 	// the line is recorded late when not shipped in full. 0 means
 	// DefaultPOLateGraceMs.
 	POLateGraceMs int64 `json:"po_late_grace_ms,omitempty"`
+}
+
+// The defaults of the dispute parameters.
+const (
+	DefaultDisputeSettleMs   = 7 * 24 * 3600 * 1000
+	DefaultDisputeVoteMs     = 7 * 24 * 3600 * 1000
+	DefaultDisputePanelSize  = 3
+	DefaultDisputeDefaultBps = 5000
+)
+
+// DisputeSettle returns DisputeSettleMs, or its default when unset.
+func (p Params) DisputeSettle() int64 {
+	return disputeParamOr(p.DisputeSettleMs, DefaultDisputeSettleMs)
+}
+
+// DisputeVote returns DisputeVoteMs, or its default when unset.
+func (p Params) DisputeVote() int64 { return disputeParamOr(p.DisputeVoteMs, DefaultDisputeVoteMs) }
+
+// DisputePanel returns DisputePanelSize, or its default when unset.
+func (p Params) DisputePanel() int64 {
+	return disputeParamOr(p.DisputePanelSize, DefaultDisputePanelSize)
+}
+
+// DisputeDefault returns DisputeDefaultBps, or its default when unset (0 is
+// a value here: nothing to the claimant).
+func (p Params) DisputeDefault() int64 {
+	if p.DisputeDefaultBps == nil {
+		return DefaultDisputeDefaultBps
+	}
+	return *p.DisputeDefaultBps
+}
+
+func disputeParamOr(v, def int64) int64 {
+	if v > 0 {
+		return v
+	}
+	return def
 }
 
 // DefaultPOLateGraceMs is the grace of a purchase order line's promised

@@ -22,6 +22,7 @@ func newQueryCmd(env *Env) *cobra.Command {
 		newQueryPoolCmd(env),
 		newQuerySettleCmd(env),
 		newQueryRFQCmd(env),
+		newQueryDisputeCmd(env),
 		newQueryProductionCmd(env),
 		newQueryDemandCmd(env),
 		newQueryForecastCmd(env),

@@ -32,6 +32,7 @@ func newTxCmd(env *Env) *cobra.Command {
 		newTxSettleCmd(env, o),
 		newTxPoolCmd(env, o),
 		newTxRFQCmd(env, o),
+		newTxDisputeCmd(env, o),
 		newTxProductionCmd(env, o),
 		newTxTraceCmd(env, o),
 		newTxRawCmd(env, o),

@@ -22,6 +22,7 @@ type Config struct {
 	Txs      gongxu.TxService
 	Pools    gongxu.PoolService    // products, pools, balances and movements
 	RFQs     gongxu.RFQService     // requests for quote and their bids
+	Disputes gongxu.DisputeService // disputes over hubs' shares
 	Receipts gongxu.ReceiptService // receipts of hub batches' leaves
 
 	// Production serves supply offers, production orders and their work
@@ -103,6 +104,7 @@ type server struct {
 	txs        gongxu.TxService
 	pools      gongxu.PoolService
 	rfqs       gongxu.RFQService
+	disputes   gongxu.DisputeService
 	receipts   gongxu.ReceiptService
 	production gongxu.ProductionService
 	plans      gongxu.PlanService
@@ -159,6 +161,8 @@ var routes = []route{
 	{"GET", "/v1/rfqs", (*server).rfqList},
 	{"GET", "/v1/rfqs/{id}", (*server).rfq},
 	{"GET", "/v1/rfqs/{id}/bids", (*server).bids},
+	{"GET", "/v1/disputes", (*server).disputeList},
+	{"GET", "/v1/disputes/{id}", (*server).dispute},
 	{"GET", "/v1/offers", (*server).offers},
 	{"GET", "/v1/production-orders", (*server).productionOrders},
 	{"GET", "/v1/production-orders/{id}", (*server).productionOrder},
@@ -214,6 +218,7 @@ func newServer(cfg Config) *server {
 		txs:        cfg.Txs,
 		pools:      cfg.Pools,
 		rfqs:       cfg.RFQs,
+		disputes:   cfg.Disputes,
 		receipts:   cfg.Receipts,
 		production: cfg.Production,
 		plans:      cfg.Plans,

@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -91,8 +92,41 @@ func envOn(t testing.TB, w *inproc.World) *env {
 	e.cfg.Node, e.cfg.Members, e.cfg.Txs, e.cfg.Pools, e.cfg.RFQs = e.node, db, db, db, db
 	e.cfg.Receipts, e.cfg.Production, e.cfg.Plans, e.cfg.Trace, e.cfg.Operator = w.Receipts(), db, w.Plans(), db, e.op
 	e.cfg.Demand = demandOf(t, db)
+	e.cfg.Disputes = db
 	return e
 }
+
+// disputesFake is a dispute service at the HTTP edge holding one dispute
+// in its panel's vote (the read model's queries are internal/sqlite's
+// tests; opening a dispute in the shared World would move its latest block
+// time under the EPCIS goldens).
+type disputesFake struct{}
+
+var fakeDispute = gongxu.Dispute{ID: 1, Subject: gongxu.DisputeSubjectPoolShare, Pool: 4, Hub: inproc.Hilltown,
+	Claimant: inproc.Hilltown, Respondent: inproc.Acme, Kind: gongxu.DisputeShort, Currency: "CNY", Stake: 889600, Claimed: 15900,
+	Evidence: []string{"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}, Note: "one shirt missing from the carton",
+	OpenTx: "79536AA38555641059CC16D2146A65B464AA8211D8395FDE1F66E35CBE82D4F2", Opened: 1769068842000, OpenHeight: 106,
+	Status: gongxu.DisputePanel, Deadline: 1770278442000, DefaultBps: 5000,
+	Proposal:        &gongxu.DisputeProposal{By: inproc.Acme, ToClaimant: 5000, At: 1769068900000},
+	Panel:           []gongxu.OrgID{"blue-river-cotton", "riverside-hub", "swift-logistics"},
+	EscalatedHeight: 150, Votes: []gongxu.DisputeVote{{Org: "swift-logistics", ToClaimant: 15900, At: 1769673700000}}}
+
+func (disputesFake) Disputes(_ context.Context, f gongxu.DisputeFilter) ([]gongxu.Dispute, error) {
+	if (f.Status != "" && f.Status != fakeDispute.Status) || (f.Pool != 0 && f.Pool != fakeDispute.Pool) ||
+		(f.Org != "" && f.Org != fakeDispute.Claimant && f.Org != fakeDispute.Respondent && !slices.Contains(fakeDispute.Panel, f.Org)) {
+		return nil, nil
+	}
+	return []gongxu.Dispute{fakeDispute}, nil
+}
+
+func (disputesFake) Dispute(_ context.Context, id uint64) (gongxu.Dispute, error) {
+	if id != fakeDispute.ID {
+		return gongxu.Dispute{}, gongxu.Errorf(gongxu.KindNotFound, "no dispute %d", id)
+	}
+	return fakeDispute, nil
+}
+
+func withDispute(e *env) { e.cfg.Disputes = disputesFake{} }
 
 // countingNode is the node, with its Submit calls counted.
 type countingNode struct {
@@ -490,6 +524,19 @@ var goldenCases = []apiCase{
 
 	{name: "route_not_found", method: "GET", target: "/v1/nothing", status: 404},
 	{name: "method_not_allowed", method: "DELETE", target: "/v1/orgs", status: 405},
+
+	// Disputes: the World has none; withDispute serves one.
+	{name: "disputes_none", method: "GET", target: "/v1/disputes", status: 200},
+	{name: "disputes_bad_status", method: "GET", target: "/v1/disputes?status=lost", status: 400},
+	{name: "disputes_bad_org", method: "GET", target: "/v1/disputes?org=A", status: 400},
+	{name: "disputes_bad_pool", method: "GET", target: "/v1/disputes?pool=x", status: 400},
+	{name: "disputes_unavailable", method: "GET", target: "/v1/disputes", status: 503, setup: func(e *env) { e.cfg.Disputes = nil }},
+	{name: "dispute_bad_id", method: "GET", target: "/v1/disputes/x", status: 400},
+	{name: "dispute_not_found", method: "GET", target: "/v1/disputes/99", status: 404},
+	{name: "disputes", method: "GET", target: "/v1/disputes", status: 200, setup: withDispute},
+	{name: "disputes_panelist", method: "GET", target: "/v1/disputes?org=riverside-hub&status=panel", status: 200, setup: withDispute},
+	{name: "disputes_other_status", method: "GET", target: "/v1/disputes?status=open", status: 200, setup: withDispute},
+	{name: "dispute", method: "GET", target: "/v1/disputes/1", status: 200, setup: withDispute},
 }
 
 // render is the golden text of a response: the request line, the status, the

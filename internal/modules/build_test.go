@@ -8,6 +8,7 @@ import (
 	"github.com/gongxu-network/gongxu/internal/chain/chaintest"
 	"github.com/gongxu-network/gongxu/internal/module"
 	"github.com/gongxu-network/gongxu/internal/module/catalog"
+	"github.com/gongxu-network/gongxu/internal/module/dispute"
 	"github.com/gongxu-network/gongxu/internal/module/member"
 	"github.com/gongxu-network/gongxu/internal/module/pool"
 	"github.com/gongxu-network/gongxu/internal/module/production"
@@ -23,14 +24,14 @@ func TestBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Member == nil || s.Catalog == nil || s.Settle == nil || s.Pool == nil || s.RFQ == nil || s.Production == nil || s.Trace == nil {
+	if s.Member == nil || s.Catalog == nil || s.Settle == nil || s.Pool == nil || s.RFQ == nil || s.Production == nil || s.Dispute == nil || s.Trace == nil {
 		t.Fatalf("a module is missing: %+v", s)
 	}
 	var names []string
 	for _, m := range s.List() {
 		names = append(names, m.Name())
 	}
-	if got := strings.Join(names, " "); got != "member catalog settle pool rfq production trace" {
+	if got := strings.Join(names, " "); got != "member catalog settle pool rfq production dispute trace" {
 		t.Fatalf("execution order %s", got)
 	}
 }
@@ -58,6 +59,7 @@ func TestIncompleteModules(t *testing.T) {
 			_, err := rfq.New(m, nil, func(*module.Context, rfq.PoolRequest) (uint64, error) { return 0, nil })
 			return err
 		}, "the rfq module needs settle"},
+		"dispute":   {func() error { _, err := dispute.New(m, nil, nil); return err }, "the dispute module needs shares and orders"},
 		"typed nil": {func() error { _, err := trace.New(modules.EPCIS{}, (*production.Module)(nil), m); return err }, "the trace module needs lots"},
 	} {
 		err := c.build()

@@ -15,12 +15,14 @@ import (
 	"github.com/gongxu-network/gongxu/internal/epcis"
 	"github.com/gongxu-network/gongxu/internal/module"
 	"github.com/gongxu-network/gongxu/internal/module/catalog"
+	"github.com/gongxu-network/gongxu/internal/module/dispute"
 	"github.com/gongxu-network/gongxu/internal/module/member"
 	"github.com/gongxu-network/gongxu/internal/module/pool"
 	"github.com/gongxu-network/gongxu/internal/module/production"
 	"github.com/gongxu-network/gongxu/internal/module/rfq"
 	"github.com/gongxu-network/gongxu/internal/module/settle"
 	"github.com/gongxu-network/gongxu/internal/module/trace"
+	"github.com/gongxu-network/gongxu/internal/store"
 )
 
 // Set is the modules of one chain.
@@ -31,6 +33,7 @@ type Set struct {
 	Pool       *pool.Module
 	RFQ        *rfq.Module
 	Production *production.Module
+	Dispute    *dispute.Module
 	Trace      *trace.Module
 }
 
@@ -77,7 +80,13 @@ func Build() (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Set{Member: m, Catalog: c, Settle: st, Pool: p, RFQ: q, Production: prod, Trace: tr}, nil
+	// Disputes freeze and resolve hubs' shares through the pool, and read
+	// purchase orders' parties from production.
+	d, err := dispute.New(m, shares{p}, prod)
+	if err != nil {
+		return nil, err
+	}
+	return &Set{Member: m, Catalog: c, Settle: st, Pool: p, RFQ: q, Production: prod, Dispute: d, Trace: tr}, nil
 }
 
 // New is Build for those that run a chain: the wiring is fixed in this
@@ -121,6 +130,44 @@ func (o orders) OpenForPool(ctx *module.Context, pl gongxu.Pool) error {
 	return err
 }
 
+// shares is the dispute module's view of the pool: hubs' shares frozen by a
+// dispute and resolved by its ruling.
+type shares struct{ p *pool.Module }
+
+func (s shares) HasShare(r store.Reader, id uint64, hub gongxu.OrgID) (bool, error) {
+	if _, err := s.p.Pool(r, id); err != nil {
+		return false, err
+	}
+	sh, err := s.p.HubShare(r, id, hub)
+	if gongxu.ErrorKind(err) == gongxu.KindNotFound {
+		return false, nil
+	}
+	return err == nil && sh.Qty > 0, err
+}
+
+func (s shares) Hubs(r store.Reader, id uint64) ([]gongxu.OrgID, error) {
+	ss, err := s.p.HubShares(r, id)
+	out := make([]gongxu.OrgID, 0, len(ss))
+	for _, sh := range ss {
+		out = append(out, sh.Hub)
+	}
+	return out, err
+}
+
+func (s shares) FreezeShare(ctx *module.Context, id uint64, hub gongxu.OrgID) (dispute.Stake, error) {
+	st, err := s.p.FreezeShare(ctx, id, hub)
+	return dispute.Stake{Pool: st.Pool, Factory: st.Factory, Hub: st.Hub, Currency: st.Currency, Amount: st.Amount}, err
+}
+
+func (s shares) ResolveShare(ctx *module.Context, id uint64, hub gongxu.OrgID, toHub gongxu.Amount, why string) error {
+	return s.p.ResolveShare(ctx, id, hub, toHub, why)
+}
+
+// DefaultBps: pools' terms name no default split yet (the network's
+// parameter dispute_default_bps applies); the terms field is wired here
+// when the pool module has it.
+func (s shares) DefaultBps(store.Reader, uint64) (int64, bool, error) { return 0, false, nil }
+
 // goods is the pool module's view of a pool's goods: production takes the
 // lots made for the pool out of the factory's stock, trace records each
 // movement as an EPCIS event.
@@ -145,7 +192,7 @@ func (g goods) PickedUp(ctx *module.Context, pk gongxu.Pickup) error { return g.
 
 // List returns the modules in execution order.
 func (s *Set) List() []module.Module {
-	return []module.Module{s.Member, s.Catalog, s.Settle, s.Pool, s.RFQ, s.Production, s.Trace}
+	return []module.Module{s.Member, s.Catalog, s.Settle, s.Pool, s.RFQ, s.Production, s.Dispute, s.Trace}
 }
 
 // ChainConfig returns the chain configuration for chainID.

@@ -67,7 +67,7 @@ func (db *DB) Reset(ctx context.Context) error {
 	// Children before parents, for the foreign keys.
 	for _, t := range append(demandTables, // the demand projection (project_demand.go)
 		"products", "pools", "pool_hubs", "pool_progress", "hub_shares", "pledges", "batches", "pickups", "movements", "balances",
-		"rfqs", "bids", "supply_offers", "production_orders", "po_late", "purchase_orders", "work_orders", "lots",
+		"rfqs", "bids", "disputes", "supply_offers", "production_orders", "po_late", "purchase_orders", "work_orders", "lots",
 		"items", "bom_lines", "routings", "work_centers",
 		"trace_batches", "trace_events", "trace_records", "trace_idents", "trace_recall_acks", "trace_recalls", "trace_links",
 		"events", "txs", "blocks", "orgs", "proposals", "validators", "params", "meta",
@@ -368,6 +368,9 @@ func (p *projector) event(txIndex int, ev *gongxu.Event) error {
 		return p.traceRecall(ev)
 	case gongxu.EventTraceRecallAck:
 		return p.traceRecallAck(ev) // project_recall_ack.go
+	}
+	if isDisputeEvent(ev.Type) {
+		return p.dispute(ev) // project_dispute.go
 	}
 	return nil
 }

@@ -170,7 +170,7 @@ func (s *server) sendAction(w http.ResponseWriter, r *http.Request, sess *sessio
 	switch g.Form {
 	case awardGuard.Form:
 		section = "rfqs"
-	case poolNewGuard.Form:
+	case poolNewGuard.Form, disputeGuard.Form, disputeNewGuard.Form:
 		section = "pools"
 	}
 	res, err := s.operator(r).Send(r.Context(), typ, body)

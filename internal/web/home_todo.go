@@ -96,6 +96,9 @@ func (s *server) orient(r *http.Request, names map[gongxu.OrgID]string, now int6
 			}
 		}
 	}
+	if s.disputes != nil {
+		s.disputeTodos(r, org, names, now, add)
+	}
 	if len(o.Todos) > maxTodos {
 		o.More, o.Todos = len(o.Todos)-maxTodos, o.Todos[:maxTodos]
 	}
@@ -161,4 +164,32 @@ func nameOr(names map[gongxu.OrgID]string, id gongxu.OrgID) string {
 		return n
 	}
 	return string(id)
+}
+
+// todoDisputes is how many of an org's unresolved disputes the to-dos read.
+const todoDisputes = 100
+
+// disputeTodos adds the org's to-dos of disputes: a party answers a dispute
+// open against it or accepts a proposal made to it; a panelist votes.
+func (s *server) disputeTodos(r *http.Request, org gongxu.Org, names map[gongxu.OrgID]string, now int64, add func(href, key string, args ...any)) {
+	ctx := r.Context()
+	l := s.langs.pick(r)
+	for _, st := range []gongxu.DisputeStatus{gongxu.DisputeOpen, gongxu.DisputePanel} {
+		ds, err := s.disputes.Disputes(ctx, gongxu.DisputeFilter{Status: st, Org: org.ID, Limit: todoDisputes})
+		if err != nil {
+			s.log.Warn("web: home disputes", "org", org.ID, "err", err)
+			return
+		}
+		for _, d := range ds {
+			left := l.timeLeft(d.Deadline, now)
+			switch {
+			case st == gongxu.DisputeOpen && d.Proposal != nil && d.Proposal.By != org.ID && (d.Claimant == org.ID || d.Respondent == org.ID):
+				add(disputePath(d.ID), "Dispute #%d: %s proposes a split; accept it or propose yours (%s).", d.ID, nameOr(names, d.Proposal.By), left)
+			case st == gongxu.DisputeOpen && d.Respondent == org.ID && d.Proposal == nil:
+				add(disputePath(d.ID), "Dispute #%d: %s claims %s from you; propose a split before a panel is drawn (%s).", d.ID, nameOr(names, d.Claimant), money(d.Claimed, d.Currency), left)
+			case st == gongxu.DisputePanel && slices.Contains(d.Panel, org.ID) && !slices.ContainsFunc(d.Votes, func(v gongxu.DisputeVote) bool { return v.Org == org.ID }):
+				add(disputePath(d.ID), "You sit on the panel of dispute #%d: vote a split (%s).", d.ID, left)
+			}
+		}
+	}
 }

@@ -188,6 +188,11 @@ type shareRow struct {
 	HubName    string
 	Variants   string     // "M / navy 12 · L / navy 4"
 	ShippedQty gongxu.Qty // the sum of Shipped
+	// Disputes: the last dispute over the share (nil: none), and whether
+	// one may be opened now (the page of the form says who may).
+	Dispute    *gongxu.Dispute
+	Disputable bool
+	Disputes   bool // the node serves dispute pages
 }
 
 type poolData struct {
@@ -330,12 +335,27 @@ func (s *server) poolView(r *http.Request) (poolData, error) {
 	for _, h := range p.Hubs {
 		d.HubNames = append(d.HubNames, gongxu.Org{ID: h, Name: names[h]})
 	}
+	var disputes []gongxu.Dispute
+	if s.disputes != nil {
+		if disputes, err = s.disputes.Disputes(ctx, gongxu.DisputeFilter{Pool: p.ID, Limit: 1000}); err != nil {
+			return poolData{}, err
+		}
+	}
 	for _, sh := range shares {
 		var vs []string
 		for _, v := range sh.Variants {
 			vs = append(vs, variantLabel(vnames, v.Variant)+" "+num(v.Qty))
 		}
-		d.Shares = append(d.Shares, shareRow{HubShare: sh, HubName: names[sh.Hub], Variants: strings.Join(vs, " · "), ShippedQty: sumLots(sh.Shipped)})
+		row := shareRow{HubShare: sh, HubName: names[sh.Hub], Variants: strings.Join(vs, " · "), ShippedQty: sumLots(sh.Shipped), Disputes: s.disputes != nil}
+		for i := range disputes { // newest first: the first is the last
+			if disputes[i].Hub == sh.Hub {
+				row.Dispute = &disputes[i]
+				break
+			}
+		}
+		row.Disputable = row.Disputes && !sh.Delivered && sh.Qty > 0 && (p.Status == gongxu.PoolInProduction || p.Status == gongxu.PoolReady) &&
+			(row.Dispute == nil || row.Dispute.Status == gongxu.DisputeResolved)
+		d.Shares = append(d.Shares, row)
 		d.ShareSum += sh.Qty
 	}
 	for _, b := range batches {

@@ -26,6 +26,7 @@ type site struct {
 	txs      gongxu.TxService
 	pools    gongxu.PoolService
 	rfqs     gongxu.RFQService
+	disputes gongxu.DisputeService
 	prod     gongxu.ProductionService
 	plans    gongxu.PlanService
 	trace    gongxu.TraceService
@@ -40,13 +41,13 @@ func newSite(t testing.TB) *site {
 	w := inproc.NewWorld(t)
 	db := w.Read()
 	f := &site{w: w, op: w.Operator(inproc.Hilltown), tokens: newFakeTokens(),
-		node: w.Node(), members: db, txs: db, pools: db, rfqs: db, prod: db, plans: w.Plans(), trace: db, proofs: w.TraceProof}
+		node: w.Node(), members: db, txs: db, pools: db, rfqs: db, disputes: db, prod: db, plans: w.Plans(), trace: db, proofs: w.TraceProof}
 	f.operator = f.op
 	return f
 }
 
 func (f *site) config() Config {
-	return Config{Node: f.node, Members: f.members, Txs: f.txs, Pools: f.pools, Progress: f.progress, PoolMoney: f.w.Read().PoolMoney, RFQs: f.rfqs, Operator: f.operator,
+	return Config{Node: f.node, Members: f.members, Txs: f.txs, Pools: f.pools, Progress: f.progress, PoolMoney: f.w.Read().PoolMoney, RFQs: f.rfqs, Disputes: f.disputes, Operator: f.operator,
 		Production: f.prod, Plans: f.plans, Trace: f.trace, TraceProof: f.proofs, Tokens: f.tokens,
 		Logger: slog.New(slog.DiscardHandler)}
 }

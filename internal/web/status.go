@@ -38,6 +38,17 @@ var statusWords = map[string]string{
 	"decide_accept": "decide accept",
 	"decide_reject": "decide reject",
 	"cancel":        "cancel",
+	// Disputes: statuses (gongxu.DisputeStatus; open as above), outcomes
+	// (gongxu.DisputeOutcome; settled as above) and kinds
+	// (gongxu.DisputeKind; late as a purchase order's).
+	"panel":            "before a panel",
+	"resolved":         "resolved",
+	"default":          "default split",
+	"withdrawn":        "withdrawn",
+	"short":            "short",
+	"late":             "late",
+	"damaged":          "damaged",
+	"not_as_described": "not as described",
 	// Proposal kinds (gongxu.ProposalKind).
 	"admit_org":             "admit an organization",
 	"remove_org":            "remove an organization",

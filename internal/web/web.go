@@ -44,6 +44,9 @@ type Config struct {
 	PoolMoney gongxu.PoolMoneyFunc
 	// RFQs reads requests for quote; nil: no request pages.
 	RFQs gongxu.RFQService
+	// Disputes reads disputes over hubs' shares; nil: no dispute pages
+	// (disputes.go; needs Pools too).
+	Disputes gongxu.DisputeService
 	// Operator is this node's own org; nil: the hub page says that this node
 	// records no walk-in pledges, and the supplier inbox that it answers no
 	// purchase orders. Their forms need a signed-in session (Tokens), from
@@ -181,6 +184,9 @@ type ProgressFunc func(ctx context.Context, pool uint64) ([]ProgressPoint, error
 //	POST /pools/new       (Pools set; prefills from the query: product,
 //	                      min_batch, cap, tiers=qty:price,…, deadline_days)
 //	POST /rfqs/{id}/award the requester awards a request (RFQs set)
+//	GET /disputes/{id}    a dispute and its forms; POST /disputes/{id}/ACTION
+//	GET /disputes/new     one of them; the hub of a share opens one
+//	POST /disputes/new    (Disputes and Pools set; disputes.go)
 //	                      The factory's forms are guarded as /hub and offered
 //	                      only to the org that may send their message.
 //	GET /supplier         the supplier inbox of this node's operator org: it
@@ -235,21 +241,22 @@ func New(cfg Config) (http.Handler, error) {
 
 // server holds the parsed templates and the services.
 type server struct {
-	node    gongxu.NodeService
-	members gongxu.MemberService
-	txs     gongxu.TxService
-	pools   gongxu.PoolService       // nil: no pool pages
-	prog    ProgressFunc             // nil: no chart
-	money   gongxu.PoolMoneyFunc     // nil: no money breakdown
-	rfqs    gongxu.RFQService        // nil: no request pages
-	op      gongxu.Operator          // nil: no hub form, no supplier answers
-	prod    gongxu.ProductionService // nil: no production pages
-	plans   gongxu.PlanService       // nil: no plan, no Gantt chart
-	trace   gongxu.TraceService      // nil: no trace pages
-	proofs  TraceProofFunc           // nil: trace steps are not checked
-	demand  gongxu.DemandService     // nil: no demand pages
-	fcasts  gongxu.ForecastService   // nil: no forecasts on them
-	log     *slog.Logger
+	node     gongxu.NodeService
+	members  gongxu.MemberService
+	txs      gongxu.TxService
+	pools    gongxu.PoolService       // nil: no pool pages
+	prog     ProgressFunc             // nil: no chart
+	money    gongxu.PoolMoneyFunc     // nil: no money breakdown
+	rfqs     gongxu.RFQService        // nil: no request pages
+	disputes gongxu.DisputeService    // nil: no dispute pages
+	op       gongxu.Operator          // nil: no hub form, no supplier answers
+	prod     gongxu.ProductionService // nil: no production pages
+	plans    gongxu.PlanService       // nil: no plan, no Gantt chart
+	trace    gongxu.TraceService      // nil: no trace pages
+	proofs   TraceProofFunc           // nil: trace steps are not checked
+	demand   gongxu.DemandService     // nil: no demand pages
+	fcasts   gongxu.ForecastService   // nil: no forecasts on them
+	log      *slog.Logger
 
 	public   string                     // Config.PublicURL, cleaned; "": the request's address
 	receipts gongxu.ReceiptService      // nil: no pledge page, no pickup by receipt
@@ -283,7 +290,8 @@ type asset struct {
 // The pages; each is templates/<name>.html and defines "content".
 var pageNames = []string{"home", "org", "tx", "proposal", "error", "pools", "pool", "hub", "receipt", "rfqs", "rfq",
 	"factory", "porder", "supplier", "po", "provenance", "recalls", "recall", "signin",
-	"demand", "demand_index", "acted", "pools_new", "hub_deliveries", "hub_pickup", "hub_done", "pledge"}
+	"demand", "demand_index", "acted", "pools_new", "hub_deliveries", "hub_pickup", "hub_done", "pledge",
+	"dispute", "dispute_new"}
 
 // navItem is one entry of the navigation bar. Section pages (Pools,
 // Production, Trace) add theirs in navFor.
@@ -338,22 +346,23 @@ func newServer(cfg Config, now func() time.Time) (*server, error) {
 		return nil, errors.New("web: Config needs Node, Members and Txs")
 	}
 	s := &server{
-		node:    cfg.Node,
-		members: cfg.Members,
-		txs:     cfg.Txs,
-		pools:   cfg.Pools,
-		prog:    cfg.Progress,
-		money:   cfg.PoolMoney,
-		rfqs:    cfg.RFQs,
-		op:      cfg.Operator,
-		prod:    cfg.Production,
-		plans:   cfg.Plans,
-		trace:   cfg.Trace,
-		proofs:  cfg.TraceProof,
-		demand:  cfg.Demand,
-		fcasts:  cfg.Forecast,
-		log:     cfg.Logger,
-		now:     now,
+		node:     cfg.Node,
+		members:  cfg.Members,
+		txs:      cfg.Txs,
+		pools:    cfg.Pools,
+		prog:     cfg.Progress,
+		money:    cfg.PoolMoney,
+		rfqs:     cfg.RFQs,
+		disputes: cfg.Disputes,
+		op:       cfg.Operator,
+		prod:     cfg.Production,
+		plans:    cfg.Plans,
+		trace:    cfg.Trace,
+		proofs:   cfg.TraceProof,
+		demand:   cfg.Demand,
+		fcasts:   cfg.Forecast,
+		log:      cfg.Logger,
+		now:      now,
 
 		receipts: cfg.Receipts,
 		checkRc:  cfg.CheckReceipt,
@@ -467,6 +476,7 @@ func (s *server) funcMap(l *locale) template.FuncMap {
 		"poolPath":     poolPath,
 		"rfqPath":      rfqPath,
 		"money":        moneyArg,
+		"decimal":      func(a gongxu.Amount, cur string) string { return decimalString(int64(a), moneyScale(cur)) },
 		"num":          numArg,
 		"timeLeft":     l.timeLeft,
 		"sub":          func(a, b int64) int64 { return a - b },
@@ -536,6 +546,12 @@ func (s *server) routes() {
 		m.Handle("GET /rfqs", s.handle(s.rfqList))
 		m.Handle("GET /rfqs/{id}", s.handle(s.rfq))
 		m.Handle("POST /rfqs/{id}/award", s.handle(s.awardSubmit))
+	}
+	if s.disputes != nil && s.pools != nil {
+		m.Handle("GET /disputes/new", s.handle(s.disputeNewPage))
+		m.Handle("POST /disputes/new", s.handle(s.disputeNewSubmit))
+		m.Handle("GET /disputes/{id}", s.handle(s.dispute))
+		m.Handle("POST /disputes/{id}/{action}", s.handle(s.disputeSubmit))
 	}
 	if s.prod != nil {
 		m.Handle("GET /factory", s.handle(s.factory))

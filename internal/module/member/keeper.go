@@ -151,6 +151,17 @@ func (*Module) Org(r store.Reader, id gongxu.OrgID) (gongxu.Org, error) {
 	return o, nil
 }
 
+// Orgs lists the member orgs, sorted by id (removed orgs are not members).
+// Its cost grows with the membership, which only governance grows.
+func (*Module) Orgs(r store.Reader) ([]gongxu.Org, error) {
+	var out []gongxu.Org
+	err := module.Each(r, []byte(prefix+"org/"), func(_ []byte, o gongxu.Org) bool {
+		out = append(out, o)
+		return true
+	})
+	return out, err
+}
+
 // SealKey returns the seal key org id registered ("" when none).
 // Errors: KindNotFound for a non-member.
 func (m *Module) SealKey(r store.Reader, id gongxu.OrgID) (gongxu.SealKey, error) {

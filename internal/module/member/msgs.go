@@ -248,6 +248,11 @@ var params = []param{
 	{"demand_min_contributors", 1, 1000, func(p gongxu.Params) int64 { return int64(p.Demand().MinContributors) }, func(p *gongxu.Params, v int64) { p.DemandMinContributors = v }},
 	{"demand_dominance_n", 1, 100, func(p gongxu.Params) int64 { return int64(p.Demand().DominanceN) }, func(p *gongxu.Params, v int64) { p.DemandDominanceN = v }},
 	{"demand_dominance_pct", 1, 100, func(p gongxu.Params) int64 { return int64(p.Demand().DominancePct) }, func(p *gongxu.Params, v int64) { p.DemandDominancePct = v }},
+	// disputes (dispute_panel_size must be odd: checkParam)
+	{"dispute_settle_ms", 3600 * 1000, 365 * 24 * 3600 * 1000, func(p gongxu.Params) int64 { return p.DisputeSettle() }, func(p *gongxu.Params, v int64) { p.DisputeSettleMs = v }},
+	{"dispute_vote_ms", 3600 * 1000, 365 * 24 * 3600 * 1000, func(p gongxu.Params) int64 { return p.DisputeVote() }, func(p *gongxu.Params, v int64) { p.DisputeVoteMs = v }},
+	{"dispute_panel_size", 1, 15, func(p gongxu.Params) int64 { return p.DisputePanel() }, func(p *gongxu.Params, v int64) { p.DisputePanelSize = v }},
+	{"dispute_default_bps", 0, 10_000, func(p gongxu.Params) int64 { return p.DisputeDefault() }, func(p *gongxu.Params, v int64) { p.DisputeDefaultBps = &v }},
 	{"po_late_grace_ms", 1000, 90 * 24 * 3600 * 1000, func(p gongxu.Params) int64 { return p.POLateGrace() }, func(p *gongxu.Params, v int64) { p.POLateGraceMs = v }},
 }
 
@@ -276,6 +281,9 @@ func checkParam(name string, v int64) error {
 	}
 	if v < p.lo || v > p.hi {
 		return gongxu.Errorf(gongxu.KindInvalid, "parameter %s must be between %d and %d, got %d", name, p.lo, p.hi, v)
+	}
+	if name == "dispute_panel_size" && v%2 == 0 {
+		return gongxu.Errorf(gongxu.KindInvalid, "parameter dispute_panel_size must be odd (a majority always exists), got %d", v)
 	}
 	return nil
 }

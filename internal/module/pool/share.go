@@ -34,8 +34,12 @@ func (*Module) ShareFrozen(r store.Reader, pool uint64, hub gongxu.OrgID) (bool,
 }
 
 // FreezeShare freezes hub's share of pool for a dispute and returns what is
-// at stake. Only a share whose goods were shipped (or whose pool is ready)
-// and that is neither confirmed nor frozen can be frozen. Errors:
+// at stake. A share can be frozen while its money is captured (the pool in
+// production or ready) and it is neither confirmed nor frozen: whenever its
+// hub could confirm it, and also when the goods are ready and not shipped
+// (late). Shipment on the ledger is not required: a pool awarded from a
+// request for quote has no goods on the ledger, and its hubs confirm (so
+// may dispute) without one. Errors:
 // KindNotFound (no such pool or share), KindConflict (not disputable now).
 func (m *Module) FreezeShare(ctx *module.Context, pool uint64, hub gongxu.OrgID) (ShareStake, error) {
 	p, err := m.Pool(ctx.KV, pool)
@@ -54,9 +58,6 @@ func (m *Module) FreezeShare(ctx *module.Context, pool uint64, hub gongxu.OrgID)
 	}
 	if s.Delivered {
 		return ShareStake{}, conflict("hub %s's share of pool %d is already settled", hub, pool)
-	}
-	if len(s.Shipped) == 0 && p.Status != gongxu.PoolReady {
-		return ShareStake{}, conflict("pool %d's share for hub %s was not shipped yet", pool, hub)
 	}
 	if f, err := m.ShareFrozen(ctx.KV, pool, hub); err != nil {
 		return ShareStake{}, err
