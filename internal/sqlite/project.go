@@ -65,7 +65,8 @@ func (db *DB) Reset(ctx context.Context) error {
 	}
 	defer tx.Rollback()
 	// Children before parents, for the foreign keys.
-	for _, t := range append(demandTables, // the demand projection (project_demand.go)
+	for _, t := range append(append(demandTables, // the demand projection (project_demand.go)
+		"rep_po_lines", "rep_shares", "rep_disputes", "rep_recalls"), // reputation facts (project_reputation.go)
 		"products", "pools", "pool_hubs", "pool_progress", "hub_shares", "pledges", "batches", "pickups", "movements", "balances",
 		"rfqs", "bids", "supply_offers", "production_orders", "purchase_orders", "work_orders", "lots",
 		"items", "bom_lines", "routings", "work_centers",
@@ -151,6 +152,7 @@ type projector struct {
 	prodStmts
 	traceStmts
 	demandStmts
+	repStmts
 	stmts        []*sql.Stmt
 	height, time int64  // of the block being projected
 	txHash       string // of the tx whose events are being applied; "" for block-level events
@@ -177,7 +179,7 @@ func newProjector(ctx context.Context, tx *sql.Tx) (*projector, error) {
 		{&p.delValidator, `DELETE FROM validators WHERE pub_key = ?`},
 		{&p.upParams, `INSERT INTO params (id, json, height) VALUES (1, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET json = excluded.json, height = excluded.height`},
-	}, append(append(append(p.poolStmts.defs(), p.prodStmts.defs()...), p.traceStmts.defs()...), p.demandStmts.defs()...)...) {
+	}, append(append(append(p.poolStmts.defs(), p.prodStmts.defs()...), p.traceStmts.defs()...), append(p.demandStmts.defs(), p.repStmts.defs()...)...)...) {
 		st, err := tx.PrepareContext(ctx, s.sql)
 		if err != nil {
 			p.close()
@@ -296,6 +298,9 @@ func (p *projector) event(txIndex int, ev *gongxu.Event) error {
 	}
 	p.seq++
 	if err := p.demand(ev); err != nil { // demand facts (project_demand.go), before the event's own projection
+		return err
+	}
+	if err := p.reputation(ev); err != nil { // reputation facts (project_reputation.go)
 		return err
 	}
 	switch ev.Type {
