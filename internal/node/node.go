@@ -152,7 +152,7 @@ func Open(home string, cfg Config, log *slog.Logger) (_ *Node, err error) {
 	go n.proj.run()
 	n.proj.push(gongxu.CommittedBlock{}) // wake it to catch up with the block store
 	api := httpapi.New(httpapi.Config{Node: readYourWrites{n}, Members: n.read, Txs: n.read, Pools: n.read, RFQs: n.read, Demand: demand,
-		Forecast: forecasts, Derived: demandforecast.NewDerived(forecasts, n.read),
+		Forecast: forecasts, Derived: demandforecast.NewDerived(forecasts, n.read), Reputation: n.read,
 		Receipts: receipts{n}, Production: n.read, Plans: plans, Trace: n.read, Operator: op, Tokens: n.tokens,
 		Health: n.health.check, Limits: cfg.HTTP.RateLimits, Registry: reg, Logger: log})
 	pages, err := web.New(web.Config{Node: n.comet, Members: n.read, Txs: n.read, Pools: n.read, PoolMoney: n.read.PoolMoney, RFQs: n.read, Operator: op, Production: n.read, Plans: plans,

@@ -27,6 +27,10 @@ import (
 //	settle.move                                         insert, and update both balances
 //	production.lot                                      upsert; delta must follow the quantity held
 //	production.bom                                      replaces the parent's lines
+//
+// and records, beside, the facts reputations count (project_reputation.go):
+// production.po and pool.share once they are obligations, trace.recall by the
+// maker of its lot, and the dispute events the dispute module will emit.
 
 // Project projects one committed block in one SQL transaction.
 //
