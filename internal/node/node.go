@@ -159,7 +159,7 @@ func Open(home string, cfg Config, log *slog.Logger) (_ *Node, err error) {
 		Trace: n.read, TraceProof: n.traceProof, Progress: n.progressPoints, Demand: demand, Forecast: forecasts, Logger: log,
 		Tokens: n.tokens, Hosts: apiHosts(cfg, n.ln.Addr()), RemoteForms: cfg.HTTP.RemoteForms,
 		Language: cfg.Pages.Language, TimeZone: cfg.Pages.TimeZone, PublicURL: cfg.Pages.PublicURL,
-		Receipts: receipts{n}, CheckReceipt: checkReceipt, Pickup: n.read.Pickup, RecallAcks: n.read.RecallAcks})
+		Receipts: receipts{n}, CheckReceipt: checkReceipt, Pickup: n.read.Pickup, RecallAcks: n.read.RecallAcks, Reputation: n.read})
 	if err != nil {
 		return nil, err
 	}

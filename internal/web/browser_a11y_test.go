@@ -26,6 +26,7 @@ var a11yPages = []struct{ name, path string }{
 	{"rfqs", "/rfqs"},
 	{"rfq", "/rfqs/1"},
 	{"org", "/orgs/acme-textiles"},
+	{"reputation", "/orgs/blue-river-cotton/reputation/on_time"},
 	{"proposal", "/proposals/1"},
 	{"factory", "/factory?org=acme-textiles"},
 	{"production-order", "/production-orders/1"},
