@@ -135,6 +135,9 @@ func Open(home string, cfg Config, log *slog.Logger) (_ *Node, err error) {
 	}
 	forecasts := demandforecast.New(demand)
 	n.plans = planner.New(n.read, n.blockTime).RequireFactory(n.read)
+	if cfg.PreferOnTime {
+		n.plans.PreferOnTime(n.read)
+	}
 	if cfg.MPS != nil {
 		mps, err := demandforecast.NewMPS(forecasts, *cfg.MPS)
 		if err != nil {

@@ -24,7 +24,7 @@ func repBlocks() []gongxu.CommittedBlock {
 	acme := gongxu.Org{ID: "acme", Name: "Acme", Roles: []gongxu.Role{gongxu.RoleFactory}, Keys: []gongxu.PubKey{key(1)}}
 	silk := gongxu.Org{ID: "silk", Name: "Silk", Roles: []gongxu.Role{gongxu.RoleSupplier}, Keys: []gongxu.PubKey{key(2)}}
 	po := gongxu.PurchaseOrder{ID: 1, Factory: "acme", Supplier: "silk", Currency: "CNY", Status: gongxu.POSent,
-		Lines: []gongxu.POLine{{Item: "yarn", Qty: 4000, Date: t0 + 10*repDayMs, UnitPrice: 100}, {Item: "dye", Qty: 1000, Date: t0, UnitPrice: 50}},
+		Lines:   []gongxu.POLine{{Item: "yarn", Qty: 4000, Date: t0 + 10*repDayMs, UnitPrice: 100}, {Item: "dye", Qty: 1000, Date: t0, UnitPrice: 50}},
 		Shipped: []gongxu.Qty{0, 0}, Received: []gongxu.Qty{0, 0}, Created: at(2)}
 	sent := po
 	po.Status, po.Promised = gongxu.POAccepted, []int64{t0 + 10*repDayMs, t0 - 30*repDayMs}

@@ -72,4 +72,3 @@ func TestReputationPages(t *testing.T) {
 		t.Errorf("no reputations: page status %d", res.StatusCode)
 	}
 }
-
