@@ -2,6 +2,9 @@
 -- promised and what it did, each with the transactions that recorded it, so
 -- that every figure links to its facts. Rates and weights are computed at
 -- query time from the ledger's latest block time.
+--
+-- A read model projected before this schema has no facts for its earlier
+-- blocks: `gongxu reindex` projects them here.
 
 -- One row per accepted purchase-order line: the supplier owes it to the
 -- factory. delivered is the block time of the shipment that made shipped
