@@ -81,7 +81,11 @@ func (db *DB) Reset(ctx context.Context) error {
 			return gongxu.Wrap(err, "read model: reset %s", t)
 		}
 	}
-	return gongxu.Wrap(tx.Commit(), "read model: commit reset")
+	if err := tx.Commit(); err != nil {
+		return gongxu.Wrap(err, "read model: commit reset")
+	}
+	db.repC.put("", -1, repCached{}) // forget the reputations computed before
+	return nil
 }
 
 func (db *DB) project(ctx context.Context, bs []gongxu.CommittedBlock) error {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	gongxu "github.com/gongxu-network/gongxu"
 )
@@ -34,7 +35,7 @@ func (db *DB) Reputation(ctx context.Context, org gongxu.OrgID, facts int) (gong
 		return rep, err
 	}
 	for _, f := range []*gongxu.ReputationFigure{&rep.OnTime, &rep.FillRate, &rep.Disputes, &rep.Recalls, &rep.Repeat} {
-		f.Facts = all[f.Figure][:min(facts, len(all[f.Figure]))]
+		f.Facts = slices.Clone(all[f.Figure][:min(facts, len(all[f.Figure]))])
 	}
 	return rep, nil
 }
@@ -57,7 +58,7 @@ func (db *DB) ReputationFacts(ctx context.Context, org gongxu.OrgID, figure stri
 	list := all[figure]
 	page.Total = int64(len(list))
 	if offset < len(list) {
-		page.Facts = list[offset:min(len(list), offset+limit)]
+		page.Facts = slices.Clone(list[offset:min(len(list), offset+limit)])
 	}
 	return page, nil
 }
@@ -76,13 +77,63 @@ type obligation struct {
 	txs          []string
 }
 
+// repCacheSize bounds the reputations kept: an org page viewed again, or
+// the planner comparing a few suppliers, within a block costs nothing more.
+const repCacheSize = 64
+
+// repCache keeps the reputations computed at one height: a new block
+// empties it. Its facts are never handed out, only copies.
+type repCache struct {
+	mu     sync.Mutex
+	height int64
+	reps   map[gongxu.OrgID]repCached
+}
+
+type repCached struct {
+	rep gongxu.Reputation
+	all map[string][]gongxu.ReputationFact
+}
+
+func (c *repCache) get(org gongxu.OrgID, height int64) (repCached, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	r, ok := c.reps[org]
+	return r, ok && c.height == height
+}
+
+func (c *repCache) put(org gongxu.OrgID, height int64, r repCached) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.height != height || len(c.reps) >= repCacheSize {
+		c.height, c.reps = height, map[gongxu.OrgID]repCached{}
+	}
+	c.reps[org] = r
+}
+
 // reputation computes the figures of org without facts, and every figure's
-// facts, newest first.
+// facts, newest first; the same at the same height comes from the cache.
 func (db *DB) reputation(ctx context.Context, org gongxu.OrgID) (gongxu.Reputation, map[string][]gongxu.ReputationFact, error) {
 	rep := gongxu.Reputation{Org: org, HalfLifeDays: gongxu.ReputationHalfLifeDays}
 	if err := org.Validate(); err != nil {
 		return rep, nil, err
 	}
+	h, err := lastHeight(ctx, db.r)
+	if err != nil {
+		return rep, nil, err
+	}
+	if c, ok := db.repC.get(org, h); ok {
+		return c.rep, c.all, nil
+	}
+	rep, all, err := db.computeReputation(ctx, org)
+	if err == nil && rep.Height == h {
+		db.repC.put(org, h, repCached{rep, all})
+	}
+	return rep, all, err
+}
+
+// computeReputation is reputation without the cache.
+func (db *DB) computeReputation(ctx context.Context, org gongxu.OrgID) (gongxu.Reputation, map[string][]gongxu.ReputationFact, error) {
+	rep := gongxu.Reputation{Org: org, HalfLifeDays: gongxu.ReputationHalfLifeDays}
 	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return rep, nil, gongxu.Wrap(err, "read model: begin reputation read")

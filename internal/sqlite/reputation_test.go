@@ -140,6 +140,17 @@ func TestReputationProjection(t *testing.T) {
 		}
 	}
 	checkRebuild(t, db, bs, 2, 6, want, wantQ, repQuery)
+
+	// A new block is seen at once (the reputations of a height are cached).
+	if _, err := db.Reputation(ctx, "silk", 1); err != nil {
+		t.Fatal(err)
+	}
+	projectAll(t, db, []gongxu.CommittedBlock{block(8, []gongxu.TxRecord{
+		tx("dispute/open", "acme", key(1), disputeOpened("d5", "silk", "acme", "po:1:1", "1")),
+	})})
+	if r, err := db.Reputation(ctx, "silk", 1); err != nil || r.Disputes.Count != 3 || r.Height != 8 || r.Disputes.Facts[0].Ref != "d5" {
+		t.Errorf("after block 8: %+v, %v", r.Disputes, err)
+	}
 }
 
 func TestRecencyWeight(t *testing.T) {
