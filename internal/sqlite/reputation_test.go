@@ -41,14 +41,21 @@ func repBlocks() []gongxu.CommittedBlock {
 		block(2, []gongxu.TxRecord{tx("production/po", "acme", key(1), poEvent(sent))}),
 		block(3, []gongxu.TxRecord{tx(gongxu.TypePOAccept, "silk", key(2), poEvent(accepted))}),
 		block(4, []gongxu.TxRecord{tx(gongxu.FlowShip, "silk", key(2), poEvent(half))}),
-		block(5, []gongxu.TxRecord{tx(gongxu.FlowShip, "silk", key(2), poEvent(full))}),
+		block(5, []gongxu.TxRecord{tx(gongxu.FlowShip, "silk", key(2), poEvent(full),
+			lotEvent(gongxu.Lot{ID: "silk/y2", Item: "yarn", Owner: "silk", Qty: 3000, Created: at(5)}, 3000),
+			lotEvent(gongxu.Lot{ID: "acme/silk/y2", Item: "yarn", Owner: "acme", Qty: 3000, Created: at(5), From: "silk/y2", PO: 1}, 3000))}),
 		block(6, []gongxu.TxRecord{
 			tx("dispute/open", "acme", key(1), disputeOpened("d1", "silk", "acme", "po:1:1", "800")),
 			tx("dispute/open", "acme", key(1), disputeOpened("d1", "acme", "silk", "po:9:9", "1")), // the same id again
 			tx("dispute/open", "acme", key(1), disputeOpened("d2", "silk", "acme", "po:1:2", "50")),
 			tx("dispute/vote", "acme", key(1), disputeResolved("d9", "ruled", "5")), // no such dispute
 		}),
-		block(7, nil, disputeResolved("d1", "ruled", "500"), disputeResolved("d1", "settled", "0")), // a deadline's ruling; the second is not counted
+		// A deadline's ruling (the second is not counted); acme recalls the
+		// yarn it received: it started at silk's lot.
+		block(7, []gongxu.TxRecord{tx("trace/recall", "acme", key(1), gongxu.NewEvent(gongxu.EventTraceRecall, "id", "1", "org", "acme",
+			"identifier", gongxu.LotURN("acme/silk/y2"), "json", mustJSON(gongxu.Recall{ID: 1, Org: "acme", Target: "acme/silk/y2",
+				Identifier: gongxu.LotURN("acme/silk/y2"), Lot: "acme/silk/y2", Reason: "breaks", Height: 7, Time: at(7), Tx: txHash(7, 0)})))},
+			disputeResolved("d1", "ruled", "500"), disputeResolved("d1", "settled", "0")),
 	}
 }
 
@@ -115,7 +122,11 @@ func TestReputationProjection(t *testing.T) {
 			t.Errorf("fact %+v", f)
 		}
 	}
-	if a, err := db.Reputation(ctx, "acme", 10); err != nil || a.Disputes.Count != 0 || a.Obligations != 0 {
+	if r.Recalls.Count != 1 || r.Recalls.Facts[0].Ref != "recall:1" || r.Recalls.Facts[0].Note != "acme/silk/y2" ||
+		fmt.Sprint(r.Recalls.Facts[0].Txs) != fmt.Sprint([]string{txHash(7, 0)}) {
+		t.Errorf("recalls %+v", r.Recalls)
+	}
+	if a, err := db.Reputation(ctx, "acme", 10); err != nil || a.Disputes.Count != 0 || a.Obligations != 0 || a.Recalls.Count != 0 {
 		t.Errorf("acme: %+v, %v (the repeated d1 named acme)", a, err)
 	}
 
