@@ -65,13 +65,30 @@ const DemandVariantUnknown = "?"
 // anonymous contributors with equal shares) and its DominanceN
 // largest contributors hold at most DominancePct % of each of its measures.
 // Cells that would let a reader recover a suppressed one by subtraction are
-// suppressed too. The network sets them by governance (Params.Demand); a
-// node's config may only make them stricter (Stricter).
+// suppressed too. Once a period has closed (DemandGraceDays), what was
+// shown for it is frozen, and facts dated in it that arrive later are
+// shown only as revisions that pass on their own, so answers saved over
+// time cannot be subtracted into a suppressed cell either. The network
+// sets them by governance (Params.Demand); a node's config may only make
+// them stricter (Stricter).
 type DemandThresholds struct {
 	MinContributors int `json:"min_contributors"` // k
 	DominanceN      int `json:"dominance_n"`      // n
 	DominancePct    int `json:"dominance_pct"`    // k %, 1 to 100
 }
+
+// DemandGraceDays is how long after its last day a period's published
+// cells may still change: from the first block of the day after the grace
+// (block time) the period is closed, and what was shown for it is frozen.
+// It is 0: every fact is dated on its block's day, except those dated
+// before it (a hub's recorded past sales), which are published only as
+// revisions of the cells they touch, each revision thresholded on its own
+// (a revision that fails is withheld and the cell marked,
+// DemandCell.RevisionsWithheld). So a period's values are final when its
+// last day ends, and a grace would only leave its shown cells open to
+// being suppressed later to protect a newer cell, which a reader who saved
+// the earlier answer would subtract.
+const DemandGraceDays = 0
 
 // DefaultDemandThresholds are the thresholds of a node that sets none.
 var DefaultDemandThresholds = DemandThresholds{MinContributors: 3, DominanceN: 2, DominancePct: 85}
@@ -142,6 +159,11 @@ type DemandCell struct {
 	Currency   string    `json:"currency"`
 	Suppressed bool      `json:"suppressed,omitempty"`
 	Own        bool      `json:"own,omitempty"` // the reader's own hub cell, shown in full
+
+	// RevisionsWithheld: facts dated in this cell's period arrived later
+	// (revisions) and some of them are left out of its values, because
+	// they could not be shown on their own under the thresholds.
+	RevisionsWithheld bool `json:"revisions_withheld,omitempty"`
 
 	Contributors int64        `json:"contributors,omitempty"` // distinct payers, and recorded history's consumers
 	Consumers    int64        `json:"consumers,omitempty"`    // pledges made: batch leaves and direct pledges

@@ -88,6 +88,10 @@ type Org struct {
 	// sorted): only it commissions, decommissions and recalls identifiers
 	// under them. Declared at admission or in genesis, changed by governance.
 	Prefixes []string `json:"gs1_prefixes,omitempty"`
+	// SealKey is the X25519 public key others seal the org's private
+	// terms to (purchase order prices); registered and rotated by the org
+	// itself, its private half stays in the org's node keyring.
+	SealKey SealKey `json:"seal_key,omitempty"`
 }
 
 // HasRole reports whether the org has role r.

@@ -49,4 +49,7 @@ type POProposeBody struct {
 	PO     uint64   `json:"po"`
 	Lines  []POLine `json:"lines"`
 	Reason string   `json:"reason,omitempty"`
+	// Terms seal the proposal's prices (then 0 in Lines) to both parties;
+	// a proposal on a sealed order must be sealed.
+	Terms *SealedTerms `json:"terms,omitempty"`
 }

@@ -103,27 +103,30 @@ type PoolChange struct {
 // deadline; made at the tier price the final total earns if the MOQ is
 // reached, refunded otherwise.
 type Pool struct {
-	ID         uint64       `json:"id"`
-	Factory    OrgID        `json:"factory"`
-	Product    ProductID    `json:"product"`  // empty for a pool awarded from a request for quote
-	Title      string       `json:"title"`    // the product's name, or the awarded request's title
-	Variants   []string     `json:"variants"` // variant ids pledges may name; empty: the product has none
-	Tiers      []Tier       `json:"tiers"`    // MinQty ascending, UnitPrice strictly decreasing; the first MinQty is 1
-	MOQ        Units        `json:"moq"`      // minimum batch
-	Cap        Units        `json:"cap"`      // capacity cap; the total never exceeds it
-	CasePack   Units        `json:"case_pack"`
-	Currency   string       `json:"currency"` // ISO 4217, e.g. "CNY"
-	Deadline   int64        `json:"deadline"` // block time, unix ms
-	LockMs     int64        `json:"lock_ms"`  // pledges may be reduced until Deadline-LockMs
-	Hubs       []OrgID      `json:"hubs"`     // hubs allowed to gather pledges; empty: any member hub
-	Terms      string       `json:"terms,omitempty"`
-	Status     PoolStatus   `json:"status"`
-	Total      Units        `json:"total"`       // units pledged
-	Pledges    int64        `json:"pledges"`     // number of pledges (direct pledges and batch leaves)
-	Price      Amount       `json:"final_price"` // unit price at close (0 while open or after failure)
-	Escrowed   Amount       `json:"escrowed"`    // money held in the pool's escrow now
-	Captured   Amount       `json:"captured"`    // money captured at success, not yet released to the factory
-	Released   Amount       `json:"released"`    // money released to the factory on delivery
+	ID       uint64     `json:"id"`
+	Factory  OrgID      `json:"factory"`
+	Product  ProductID  `json:"product"`  // empty for a pool awarded from a request for quote
+	Title    string     `json:"title"`    // the product's name, or the awarded request's title
+	Variants []string   `json:"variants"` // variant ids pledges may name; empty: the product has none
+	Tiers    []Tier     `json:"tiers"`    // MinQty ascending, UnitPrice strictly decreasing; the first MinQty is 1
+	MOQ      Units      `json:"moq"`      // minimum batch
+	Cap      Units      `json:"cap"`      // capacity cap; the total never exceeds it
+	CasePack Units      `json:"case_pack"`
+	Currency string     `json:"currency"` // ISO 4217, e.g. "CNY"
+	Deadline int64      `json:"deadline"` // block time, unix ms
+	LockMs   int64      `json:"lock_ms"`  // pledges may be reduced until Deadline-LockMs
+	Hubs     []OrgID    `json:"hubs"`     // hubs allowed to gather pledges; empty: any member hub
+	Terms    string     `json:"terms,omitempty"`
+	Status   PoolStatus `json:"status"`
+	Total    Units      `json:"total"`       // units pledged
+	Pledges  int64      `json:"pledges"`     // number of pledges (direct pledges and batch leaves)
+	Price    Amount     `json:"final_price"` // unit price at close (0 while open or after failure)
+	Escrowed Amount     `json:"escrowed"`    // money held in the pool's escrow now
+	Captured Amount     `json:"captured"`    // money captured at success, not yet released to the factory
+	Released Amount     `json:"released"`    // money released to the factory on delivery
+	// Refunded is captured money given back to hubs when a dispute over
+	// their share was resolved with a split (pool.ResolveShare).
+	Refunded   Amount       `json:"refunded,omitempty"`
 	Created    int64        `json:"created"`
 	History    []PoolChange `json:"history"`
 	RFQ        uint64       `json:"rfq,omitempty"` // the request for quote it was awarded from

@@ -78,6 +78,34 @@ type SupplyOffer struct {
 	Currency     string      `json:"currency"`
 	Version      int64       `json:"version"`
 	Updated      int64       `json:"updated"` // block time, unix ms
+	// Terms, when set, seal the tiers' unit prices (0 on the ledger) to
+	// the supplier and the factories it names (the key boxes after its
+	// own): only they may order against the offer, with sealed orders.
+	Terms *SealedTerms `json:"terms,omitempty"`
+}
+
+// TermLines are the public lines sealed offer terms commit to: one per
+// tier, the item and the tier's minimum quantity.
+func (o SupplyOffer) TermLines() []POLine {
+	out := make([]POLine, len(o.Tiers))
+	for i, t := range o.Tiers {
+		out[i] = POLine{Item: o.Item, Qty: t.MinQty}
+	}
+	return out
+}
+
+// SealedTo reports whether the offer is open to org: a clear offer to
+// every member, a sealed one to the orgs its terms are sealed to.
+func (o SupplyOffer) SealedTo(org OrgID) bool {
+	if o.Terms == nil {
+		return true
+	}
+	for _, k := range o.Terms.Keys {
+		if k.Org == org {
+			return true
+		}
+	}
+	return false
 }
 
 // PriceFor returns the unit price of a line of qty: the highest tier whose
@@ -159,8 +187,11 @@ type PONegotiation struct {
 	Action string   `json:"action"` // sent, accept, reject, propose, decide_accept, decide_reject, cancel
 	Lines  []POLine `json:"lines,omitempty"`
 	Reason string   `json:"reason,omitempty"`
-	Time   int64    `json:"time"`
-	Height int64    `json:"height"`
+	// Commitment is that of the step's sealed terms (sent, propose): the
+	// lines' prices are then 0 on the ledger.
+	Commitment string `json:"commitment,omitempty"`
+	Time       int64  `json:"time"`
+	Height     int64  `json:"height"`
 }
 
 // ShipLine is a quantity of one lot shipped against a PO line (Line is the
@@ -195,6 +226,42 @@ type PurchaseOrder struct {
 	Shipments   []Shipment      `json:"shipments"`
 	Negotiation []PONegotiation `json:"negotiation"`
 	Created     int64           `json:"created"`
+	// Terms, when set, are the lines' sealed terms: their unit prices are 0
+	// on the ledger and only the two parties open them (docs/security.md,
+	// "Sealed terms"). ProposalTerms are those of a sealed proposal.
+	Terms         *SealedTerms   `json:"terms,omitempty"`
+	ProposalTerms *SealedTerms   `json:"proposal_terms,omitempty"`
+	Disclosures   []PODisclosure `json:"disclosures,omitempty"`
+	// Opened is set by a node that holds a reader's seal key, never by the
+	// ledger: the sealed prices are then filled in the lines (and the
+	// proposal's), checked against their commitments.
+	Opened *OpenedTerms `json:"opened,omitempty"`
+}
+
+// OpenedTerms says how a node read a sealed purchase order's prices.
+type OpenedTerms struct {
+	As       OrgID  `json:"as"`                     // the reader whose seal key opened them
+	Note     string `json:"note,omitempty"`         // the sealed free-text terms
+	Proposal bool   `json:"proposal,omitempty"`     // the proposal's terms were opened too
+	Disclose OrgID  `json:"disclosed_by,omitempty"` // opened from this party's disclosure
+	// Refused says why terms sealed to the reader did not open or did not
+	// match their commitment (a forged disclosure, altered terms).
+	Refused string `json:"refused,omitempty"`
+}
+
+// Sealed reports whether the order's prices are sealed.
+func (p PurchaseOrder) Sealed() bool { return p.Terms != nil }
+
+// PODisclosure is a party of a sealed purchase order disclosing its agreed
+// terms to another org (a dispute panel): the terms sealed to that org's
+// seal key under the order's commitment. The reader checks them against the
+// commitment when it opens them; the ledger cannot.
+type PODisclosure struct {
+	By     OrgID       `json:"by"`
+	To     OrgID       `json:"to"`
+	Terms  SealedTerms `json:"terms"`
+	Time   int64       `json:"time"`
+	Height int64       `json:"height"`
 }
 
 // WorkOrderStatus is where a work order stands.

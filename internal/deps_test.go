@@ -84,7 +84,7 @@ var (
 	writeSide = []string{".", "internal/store", "internal/module", "internal/module/...", "internal/chain", "internal/epcis", "internal/modules"}
 	// Everything but the commands and the test helpers.
 	everything = []string{".", "client", "internal/store/...", "internal/module/...", "internal/modules", "internal/chain", "internal/epcis",
-		"internal/comet", "internal/sqlite", "internal/httpapi", "internal/web", "internal/keyring", "internal/token", "internal/plan", "internal/planner", "internal/forecast", "internal/demandforecast"}
+		"internal/comet", "internal/sqlite", "internal/httpapi", "internal/web", "internal/keyring", "internal/seal", "internal/token", "internal/plan", "internal/planner", "internal/forecast", "internal/demandforecast"}
 	// The third-party code the write side may run: signatures, strict JSON,
 	// GS1's schema validator (with golang.org/x/text, which it formats
 	// messages with), and what they need of golang.org/x.
@@ -114,6 +114,7 @@ var rules = map[string]rule{
 	"internal/web":            {ours: []string{"."}, thirdParty: anything, why: "an adapter: pages over the root's service interfaces"},
 	"internal/web/webtest":    {ours: []string{"."}, thirdParty: anything, why: "the browser harness"},
 	"internal/keyring":        {ours: []string{"."}, why: "node-local keys: the root and the standard library"},
+	"internal/seal":           {ours: []string{"."}, thirdParty: []string{"golang.org/x/crypto/", "golang.org/x/sys/cpu"}, why: "sealing private terms on the nodes: the root, the standard library and golang.org/x/crypto"},
 	"internal/token":          {ours: []string{"."}, why: "API tokens: the root and the standard library"},
 	"internal/plan":           {ours: []string{"."}, why: "MRP and scheduling: pure computation over the root's types"},
 	"internal/forecast":       {ours: []string{"."}, thirdParty: []string{"gonum.org/v1/gonum/"}, why: "forecasting: pure computation, the standard library, the root and gonum"},

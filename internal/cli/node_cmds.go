@@ -161,7 +161,7 @@ func newInitCmd(env *Env) *cobra.Command {
 				return err
 			}
 			return writeJSON(env.Stdout, map[string]any{"home": env.Home, "node_id": id.NodeID, "validator_key": id.ValidatorKey,
-				"operator_key": id.OperatorKey, "p2p": fmt.Sprintf("%s@127.0.0.1:%d", id.NodeID, p2p)})
+				"operator_key": id.OperatorKey, "seal_key": id.SealKey, "p2p": fmt.Sprintf("%s@127.0.0.1:%d", id.NodeID, p2p)})
 		},
 	}
 	c.Flags().StringVar(&moniker, "moniker", "gongxu-node", "node `NAME`")

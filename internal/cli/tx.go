@@ -117,6 +117,9 @@ func (env *Env) sendTx(cmd *cobra.Command, o *txOptions, typ string, body []byte
 		}
 		seq = acct.Sequence
 	}
+	if body, err = env.sealBody(node(), key.PubKey, typ, body, o.dryRun); err != nil {
+		return err
+	}
 	raw := gongxu.SignTx(chainID, key.Private, typ, body, seq).Encode()
 	if _, _, err := gongxu.DecodeTx(raw, 0); err != nil {
 		return asUsage(err) // a bad --type of tx raw

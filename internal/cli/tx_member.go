@@ -16,6 +16,7 @@ func newTxMemberCmd(env *Env, o *txOptions) *cobra.Command {
 		newTxUpdateOrgCmd(env, o),
 		newTxAddKeyCmd(env, o),
 		newTxRemoveKeyCmd(env, o),
+		newTxSealKeyCmd(env, o),
 		newTxProposeCmd(env, o),
 		newTxVoteCmd(env, o),
 	)
@@ -71,6 +72,48 @@ func newTxRemoveKeyCmd(env *Env, o *txOptions) *cobra.Command {
 			return env.sendMsg(cmd, o, member.TypeRemoveKey, &member.MsgRemoveKey{Key: k})
 		},
 	}
+}
+
+func newTxSealKeyCmd(env *Env, o *txOptions) *cobra.Command {
+	var rotate bool
+	c := &cobra.Command{
+		Use:   "seal-key [SEALKEY]",
+		Short: "Register your org's seal key, which its private terms are sealed to",
+		Long: `Register the seal key (an X25519 public key) of the org of the --from key:
+purchase order prices between it and another member are sealed to it, and
+only the holder of its private half reads them. Without SEALKEY, the newest
+seal key of the home's keyring is registered (one is made when there is none;
+--new makes a new one, a rotation: terms sealed to the older keys stay
+readable, their private halves stay in the keyring). SEALKEY (64 hex
+characters) registers a key made elsewhere.`,
+		Args: rangeArgs(0, 1, "at most one argument, SEALKEY"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var k gongxu.SealKey
+			switch {
+			case len(args) == 1 && rotate:
+				return usagef("give SEALKEY or --new, not both")
+			case len(args) == 1:
+				k = gongxu.SealKey(strings.ToLower(args[0]))
+			default:
+				kr, err := env.Keyring()
+				if err != nil {
+					return err
+				}
+				get := kr.CurrentSealKey
+				if rotate {
+					get = kr.NewSealKey
+				}
+				sk, err := get()
+				if err != nil {
+					return err
+				}
+				k = sk.Public
+			}
+			return env.sendMsg(cmd, o, member.TypeSealKey, &member.MsgSealKey{Key: k})
+		},
+	}
+	c.Flags().BoolVar(&rotate, "new", false, "make a new seal key in the keyring and register it (a rotation)")
+	return c
 }
 
 // newTxProposeCmd builds "tx member propose": one subcommand per proposal

@@ -22,6 +22,7 @@ func newTxProductionCmd(env *Env, o *txOptions) *cobra.Command {
 		newTxProdPOProposeCmd(env, o),
 		newTxProdPODecideCmd(env, o),
 		newTxProdPOCancelCmd(env, o),
+		newTxProdPODiscloseCmd(env, o),
 		newTxProdShipCmd(env, o),
 		newTxProdReceiveCmd(env, o),
 		newTxProdWOStartCmd(env, o),
@@ -45,13 +46,16 @@ func newTxProdOfferCmd(env *Env, o *txOptions) *cobra.Command {
 	var m production.MsgOffer
 	var item, file string
 	var minQty qtyFlag
-	var tiers []string
+	var tiers, sealedTo []string
 	c := &cobra.Command{
-		Use:   "offer --item ITEM --unit U (--price P | --tiers MIN_QTY:PRICE,…) | --file F.json",
+		Use:   "offer --item ITEM --unit U (--price P | --tiers MIN_QTY:PRICE,…) [--sealed-to FACTORY,…] | --file F.json",
 		Short: "Publish or replace your supplier org's offer of an item",
 		Long: `Publish or replace what your supplier org offers of an item: its unit, lead
 time, smallest order line and price, one --price or a --tiers ladder of
 MIN_QTY:UNIT_PRICE (MIN_QTY in units, prices in minor units per unit).
+With --sealed-to, the prices are sealed to your org and the factories named
+(each with its registered seal key): only they read them, and only they may
+order against the offer; the ledger shows the tiers' quantities only.
 
 ` + qtyHelp + `
 
@@ -61,7 +65,7 @@ MIN_QTY:UNIT_PRICE (MIN_QTY in units, prices in minor units per unit).
 		Args: exactArgs(),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			msg := m
-			if err := noFlagsWithFile(cmd, file, "item", "unit", "lead-days", "min-qty", "price", "tiers", "currency"); err != nil {
+			if err := noFlagsWithFile(cmd, file, "item", "unit", "lead-days", "min-qty", "price", "tiers", "currency", "sealed-to"); err != nil {
 				return err
 			}
 			if file != "" {
@@ -91,6 +95,11 @@ MIN_QTY:UNIT_PRICE (MIN_QTY in units, prices in minor units per unit).
 				}
 				msg.Tiers = append(msg.Tiers, gongxu.OfferTier{MinQty: q, UnitPrice: gongxu.Amount(price)})
 			}
+			if len(sealedTo) > 0 {
+				if err := env.sealOffer(o, &msg, sealedTo); err != nil {
+					return err
+				}
+			}
 			return env.sendMsg(cmd, o, production.TypeOffer, &msg)
 		},
 	}
@@ -102,6 +111,7 @@ MIN_QTY:UNIT_PRICE (MIN_QTY in units, prices in minor units per unit).
 	f.Int64Var((*int64)(&m.UnitPrice), "price", 0, "one unit price `P` in minor units (or --tiers)")
 	f.StringSliceVar(&tiers, "tiers", nil, "price ladder as `MIN_QTY:UNIT_PRICE`,… (or --price)")
 	f.StringVar(&m.Currency, "currency", "CNY", "ISO 4217 `CODE`")
+	f.StringSliceVar(&sealedTo, "sealed-to", nil, "seal the prices to these member `FACTORY` orgs (and your own)")
 	f.StringVar(&file, "file", "", "the message body, a JSON `FILE`")
 	return c
 }

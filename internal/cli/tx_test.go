@@ -67,6 +67,8 @@ func TestTxCommands(t *testing.T) {
 			"member/add_key", `{"key":"` + string(bob.PubKey) + `"}`},
 		{"remove-key", []string{"member", "remove-key", string(pk("c3"))},
 			"member/remove_key", `{"key":"` + string(pk("c3")) + `"}`},
+		{"seal-key hex", []string{"member", "seal-key", strings.ToUpper(strings.Repeat("a1", 32))},
+			"member/seal_key", `{"key":"` + strings.Repeat("a1", 32) + `"}`},
 		{"admit-org", []string{"member", "propose", "admit-org", "--title", "Admit Silk", "--id", "silk-supply",
 			"--name", "Silk Supply", "--roles", "supplier, hub", "--keys", string(pk("c3")) + ",bob", "--description", "Silk"},
 			"member/propose", `{"kind":"admit_org","title":"Admit Silk","org":{"id":"silk-supply","name":"Silk Supply",

@@ -224,6 +224,17 @@ func TestUpDemoStory(t *testing.T) {
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
+	// The demo's purchase orders are sealed between the factory and its
+	// supplier; this node holds both orgs' keys, so it opens them.
+	var pos []gongxu.PurchaseOrder
+	if err := json.Unmarshal([]byte(get("/v1/purchase-orders")), &pos); err != nil || len(pos) == 0 {
+		t.Fatalf("the demo's purchase orders: %d (%v)", len(pos), err)
+	}
+	for _, po := range pos {
+		if po.Terms == nil || po.Opened == nil || po.Opened.Refused != "" || po.Lines[0].UnitPrice <= 0 {
+			t.Errorf("purchase order %d: terms %v, opened %+v, lines %+v", po.ID, po.Terms != nil, po.Opened, po.Lines)
+		}
+	}
 	// The hubs' recorded past sales give the demand pages of a first run a
 	// forecast and a suggested pool, to an anonymous reader.
 	for _, p := range []string{"acme-apparel/rain-jacket", "sunrise-garments/merino-tee"} {

@@ -108,6 +108,11 @@ func Run(ctx context.Context, n *node.Node, log *slog.Logger, o Options) error {
 			continue
 		}
 		o.Keys = []gongxu.PubKey{k.PubKey}
+		seal, err := kr.NewSealKey() // the org's own: its private terms are sealed to it
+		if err != nil {
+			return err
+		}
+		o.SealKey = seal.Public
 		if err := must(node.OperatorKey, member.TypePropose, member.MsgPropose{Kind: gongxu.ProposalAdmitOrg, Title: "Admit " + o.Name, Org: &o}); err != nil {
 			return err
 		}

@@ -1,6 +1,7 @@
 package keyring
 
 import (
+	"crypto/ecdh"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/hex"
@@ -228,4 +229,135 @@ func (kr *Keyring) List() ([]Key, error) {
 	}
 	sort.Slice(keys, func(i, j int) bool { return keys[i].Name < keys[j].Name })
 	return keys, nil
+}
+
+// SealKey is an X25519 key pair for opening terms sealed to the org: its
+// public half is registered on the ledger (member/seal_key), its private half
+// never leaves the node's keyring. Private is never serialized.
+type SealKey struct {
+	Public  gongxu.SealKey `json:"public"`
+	Created time.Time      `json:"created"`
+	Private []byte         `json:"-"`
+}
+
+// sealFile is the on-disk form of a seal key.
+type sealFile struct {
+	Private string    `json:"private"` // hex of the 32-byte X25519 private key
+	Public  string    `json:"public"`
+	Created time.Time `json:"created"`
+}
+
+func (kr *Keyring) sealDir() string { return filepath.Join(kr.dir, "seal") }
+
+// NewSealKey creates a new random seal key. Older ones stay, so terms sealed
+// to them stay readable. Errors: KindInternal.
+func (kr *Keyring) NewSealKey() (SealKey, error) {
+	priv, err := ecdh.X25519().GenerateKey(rand.Reader)
+	if err != nil {
+		return SealKey{}, gongxu.Wrap(err, "generate seal key")
+	}
+	k := SealKey{
+		Public:  gongxu.SealKey(hex.EncodeToString(priv.PublicKey().Bytes())),
+		Created: time.Now().UTC(),
+		Private: priv.Bytes(),
+	}
+	data, err := json.MarshalIndent(sealFile{Private: hex.EncodeToString(k.Private), Public: string(k.Public), Created: k.Created}, "", "  ")
+	if err != nil {
+		return SealKey{}, gongxu.Wrap(err, "encode seal key")
+	}
+	if err := os.MkdirAll(kr.sealDir(), dirMode); err != nil {
+		return SealKey{}, gongxu.Wrap(err, "create keyring %s", kr.sealDir())
+	}
+	if err := kr.create(filepath.Join(kr.sealDir(), string(k.Public)+fileExt), append(data, '\n')); err != nil {
+		return SealKey{}, gongxu.Wrap(err, "write seal key")
+	}
+	return k, nil
+}
+
+// SealKeys returns the keyring's seal keys, the newest first. A keyring
+// without any returns none. Errors: KindInternal for failed I/O or a corrupt
+// seal key file.
+func (kr *Keyring) SealKeys() ([]SealKey, error) {
+	entries, err := os.ReadDir(kr.sealDir())
+	if errors.Is(err, fs.ErrNotExist) {
+		return []SealKey{}, nil
+	}
+	if err != nil {
+		return nil, gongxu.Wrap(err, "list seal keys in %s", kr.sealDir())
+	}
+	out := []SealKey{}
+	for _, e := range entries {
+		name, ok := strings.CutSuffix(e.Name(), fileExt)
+		if !ok || !e.Type().IsRegular() || gongxu.SealKey(name).Validate() != nil {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(kr.sealDir(), e.Name()))
+		if err != nil {
+			return nil, gongxu.Wrap(err, "read seal key %s", name)
+		}
+		k, err := decodeSeal(name, data)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, k)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if !out[i].Created.Equal(out[j].Created) {
+			return out[i].Created.After(out[j].Created)
+		}
+		return out[i].Public < out[j].Public
+	})
+	return out, nil
+}
+
+func decodeSeal(name string, data []byte) (SealKey, error) {
+	corrupt := func(why string) (SealKey, error) {
+		return SealKey{}, gongxu.Errorf(gongxu.KindInternal, "seal key file %s%s is corrupt: %s", name, fileExt, why)
+	}
+	var f sealFile
+	if err := json.Unmarshal(data, &f); err != nil {
+		return corrupt(err.Error())
+	}
+	raw, err := hex.DecodeString(f.Private)
+	if err != nil {
+		return corrupt("bad private key")
+	}
+	priv, err := ecdh.X25519().NewPrivateKey(raw)
+	if err != nil {
+		return corrupt("bad private key")
+	}
+	pub := gongxu.SealKey(hex.EncodeToString(priv.PublicKey().Bytes()))
+	if string(pub) != name || gongxu.SealKey(strings.ToLower(f.Public)) != pub {
+		return corrupt("public key does not match the private key")
+	}
+	return SealKey{Public: pub, Created: f.Created, Private: raw}, nil
+}
+
+// SealKeyFor returns the seal key whose public half is pub.
+// Errors: KindNotFound, KindInternal.
+func (kr *Keyring) SealKeyFor(pub gongxu.SealKey) (SealKey, error) {
+	if err := pub.Validate(); err != nil {
+		return SealKey{}, gongxu.Errorf(gongxu.KindNotFound, "no seal key %q in keyring %s", string(pub), kr.dir)
+	}
+	data, err := os.ReadFile(filepath.Join(kr.sealDir(), string(pub)+fileExt))
+	if errors.Is(err, fs.ErrNotExist) {
+		return SealKey{}, gongxu.Errorf(gongxu.KindNotFound, "no seal key %s in keyring %s", pub, kr.dir)
+	}
+	if err != nil {
+		return SealKey{}, gongxu.Wrap(err, "read seal key %s", pub)
+	}
+	return decodeSeal(string(pub), data)
+}
+
+// CurrentSealKey returns the newest seal key, creating one when the keyring
+// has none. Errors: KindInternal.
+func (kr *Keyring) CurrentSealKey() (SealKey, error) {
+	ks, err := kr.SealKeys()
+	if err != nil {
+		return SealKey{}, err
+	}
+	if len(ks) > 0 {
+		return ks[0], nil
+	}
+	return kr.NewSealKey()
 }

@@ -31,9 +31,10 @@ type InitOptions struct {
 
 // Identity is what a new node home is known by.
 type Identity struct {
-	NodeID       string        // CometBFT's node id, for peers
-	ValidatorKey gongxu.PubKey // CometBFT's validator key
-	OperatorKey  gongxu.PubKey // the key that signs for the node's org
+	NodeID       string         // CometBFT's node id, for peers
+	ValidatorKey gongxu.PubKey  // CometBFT's validator key
+	OperatorKey  gongxu.PubKey  // the key that signs for the node's org
+	SealKey      gongxu.SealKey // the key others seal the org's private terms to
 }
 
 // Init makes a node home for a multi-org network: the operator key (an
@@ -51,6 +52,10 @@ func Init(home string, o InitOptions) (Identity, error) {
 	if err != nil {
 		return Identity{}, err
 	}
+	seal, err := kr.CurrentSealKey()
+	if err != nil {
+		return Identity{}, err
+	}
 	id, err := comet.InitHome(home, comet.HomeOptions{Moniker: o.Moniker, Ports: o.Ports})
 	if err != nil {
 		return Identity{}, err
@@ -62,7 +67,7 @@ func Init(home string, o InitOptions) (Identity, error) {
 	if err := SaveConfig(home, cfg); err != nil {
 		return Identity{}, err
 	}
-	return Identity{NodeID: id.NodeID, ValidatorKey: id.ValidatorKey, OperatorKey: op.PubKey}, nil
+	return Identity{NodeID: id.NodeID, ValidatorKey: id.ValidatorKey, OperatorKey: op.PubKey, SealKey: seal.Public}, nil
 }
 
 // InitLocal makes home a one-validator network of its own (gongxu up): Init
@@ -76,7 +81,7 @@ func InitLocal(home string, o InitOptions) error {
 	if err != nil {
 		return err
 	}
-	org := gongxu.Org{ID: "operator", Name: "This node's organization", Roles: []gongxu.Role{gongxu.RoleValidator, gongxu.RoleFactory, gongxu.RoleHub}, Keys: []gongxu.PubKey{id.OperatorKey}}
+	org := gongxu.Org{ID: "operator", Name: "This node's organization", Roles: []gongxu.Role{gongxu.RoleValidator, gongxu.RoleFactory, gongxu.RoleHub}, Keys: []gongxu.PubKey{id.OperatorKey}, SealKey: id.SealKey}
 	val := gongxu.Validator{PubKey: id.ValidatorKey, Power: 10, Org: org.ID}
 	return comet.WriteGenesis(comet.GenesisOptions{
 		ChainID: "gongxu-local", Time: time.Now(), Validators: []gongxu.Validator{val},
@@ -130,12 +135,16 @@ func Testnet(o TestnetOptions) ([]TestnetNode, error) {
 		if err != nil {
 			return nil, err
 		}
+		seal, err := kr.NewSealKey()
+		if err != nil {
+			return nil, err
+		}
 		id, err := comet.InitHome(home, comet.HomeOptions{Moniker: fmt.Sprintf("node%d", i), Ports: testnetPorts(o.BasePort, i)})
 		if err != nil {
 			return nil, err
 		}
 		org := gongxu.Org{ID: gongxu.OrgID(fmt.Sprintf("org-%d", i)), Name: fmt.Sprintf("Org %d", i),
-			Roles: []gongxu.Role{TestnetRoles[i%len(TestnetRoles)], gongxu.RoleValidator}, Keys: []gongxu.PubKey{op.PubKey}}
+			Roles: []gongxu.Role{TestnetRoles[i%len(TestnetRoles)], gongxu.RoleValidator}, Keys: []gongxu.PubKey{op.PubKey}, SealKey: seal.Public}
 		api := fmt.Sprintf("127.0.0.1:%d", o.APIPort+i)
 		cfg := DefaultConfig()
 		cfg.API = api

@@ -156,9 +156,9 @@ func Open(home string, cfg Config, log *slog.Logger) (_ *Node, err error) {
 	n.proj.push(gongxu.CommittedBlock{}) // wake it to catch up with the block store
 	api := httpapi.New(httpapi.Config{Node: readYourWrites{n}, Members: n.read, Txs: n.read, Pools: n.read, RFQs: n.read, Demand: demand,
 		Forecast: forecasts, Derived: demandforecast.NewDerived(forecasts, n.read), Reputation: n.read,
-		Receipts: receipts{n}, Production: n.read, Plans: plans, Trace: n.read, Operator: op, Tokens: n.tokens,
+		Receipts: receipts{n}, Production: unsealed{n.read, n}, Plans: plans, Trace: n.read, Operator: op, Tokens: n.tokens,
 		Health: n.health.check, Limits: cfg.HTTP.RateLimits, Registry: reg, Logger: log})
-	pages, err := web.New(web.Config{Node: n.comet, Members: n.read, Txs: n.read, Pools: n.read, PoolMoney: n.read.PoolMoney, RFQs: n.read, Operator: op, Production: n.read, Plans: plans,
+	pages, err := web.New(web.Config{Node: n.comet, Members: n.read, Txs: n.read, Pools: n.read, PoolMoney: n.read.PoolMoney, RFQs: n.read, Operator: op, Production: unsealed{n.read, n}, Plans: plans,
 		Trace: n.read, TraceProof: n.traceProof, Progress: n.progressPoints, Demand: demand, Forecast: forecasts, Logger: log,
 		Tokens: n.tokens, Hosts: apiHosts(cfg, n.ln.Addr()), RemoteForms: cfg.HTTP.RemoteForms,
 		Language: cfg.Pages.Language, TimeZone: cfg.Pages.TimeZone, PublicURL: cfg.Pages.PublicURL,
@@ -172,7 +172,7 @@ func Open(home string, cfg Config, log *slog.Logger) (_ *Node, err error) {
 	mux.Handle("/healthz", api)
 	mux.Handle("/metrics", api)
 	mux.Handle("/", pages)
-	n.srv = newHTTPServer(cfg.HTTP, mux, log)
+	n.srv = newHTTPServer(cfg.HTTP, ownReaders(mux, n.tokens), log)
 	return n, nil
 }
 

@@ -66,6 +66,9 @@ func (s *signer) send(ctx context.Context, keyName, typ string, body any) (gongx
 	if err != nil {
 		return gongxu.TxResult{}, err
 	}
+	if b, err = s.n.sealBody(acc.Org, typ, b); err != nil {
+		return gongxu.TxResult{}, err
+	}
 	raw := gongxu.SignTx(s.n.chain.ChainID(), k.Private, typ, b, acc.Sequence).Encode()
 	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()

@@ -597,3 +597,51 @@ func TestStartedWorkSlips(t *testing.T) {
 		t.Errorf("the slipped date is not published:\n%s", render(later))
 	}
 }
+
+// An offer sealed to other factories is no offer to this one: no purchase
+// order goes against it (the ledger would refuse it), and a problem says
+// why; an offer sealed to this factory is planned on as any other.
+func TestSealedOffers(t *testing.T) {
+	f := jacketLedger()
+	sealedTo := func(orgs ...gongxu.OrgID) *gongxu.SealedTerms {
+		t := &gongxu.SealedTerms{Commitment: strings.Repeat("c0", 32)}
+		for _, o := range orgs {
+			t.Keys = append(t.Keys, gongxu.SealedKeyBox{Org: o})
+		}
+		return t
+	}
+	for i := range f.offers {
+		switch f.offers[i].Item {
+		case "lining":
+			f.offers[i].Terms, f.offers[i].Tiers[0].UnitPrice = sealedTo("mill-a", "rival"), 0
+		case "snap":
+			f.offers[i].Terms, f.offers[i].Tiers[0].UnitPrice = sealedTo("zip-co", factory), 0
+		}
+	}
+	v, err := planner.New(f, clock(at(16, 6, 0))).Plan(context.Background(), factory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, snap := render(v), false
+	if !strings.Contains(out, "problem: supplier mill-a's offer of lining is sealed to other factories") {
+		t.Errorf("no problem for the offer sealed to others:\n%s", out)
+	}
+	for _, tx := range v.Txs {
+		if tx.Type != production.TypePO {
+			continue
+		}
+		var m production.MsgPO
+		if err := json.Unmarshal(tx.Body, &m); err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range m.Lines {
+			if l.Item == "lining" {
+				t.Errorf("a purchase order against an offer sealed to others: %s", tx.Body)
+			}
+			snap = snap || l.Item == "snap"
+		}
+	}
+	if !snap {
+		t.Errorf("no purchase order against the offer sealed to acme:\n%s", out)
+	}
+}

@@ -53,6 +53,11 @@ func (r *run) purchaseOrders(ctx context.Context, purchases []gongxu.PlannedPurc
 				p.Supplier, p.Item, qtyString(p.Qty), date(p.Due))
 			continue
 		}
+		if !off.SealedTo(r.factory) {
+			r.problem("supplier %s's offer of %s is sealed to other factories; the planned purchase of %s due %s is not sent",
+				p.Supplier, p.Item, qtyString(p.Qty), date(p.Due))
+			continue
+		}
 		day := max(p.Due, r.earliest)
 		if day != p.Due {
 			r.arrivals[p.ID] = day

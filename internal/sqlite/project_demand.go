@@ -25,14 +25,20 @@ import (
 //	pool.history  a hub's recorded past weeks (migrations/0009): each week
 //	              pledged, captured and picked up on its Monday, pool 0,
 //	              contributor history:<hub>, standing for its consumers as
-//	              anonymous contributors (column anon)
+//	              anonymous contributors (column anon); a week dated
+//	              before its block's day is late (migrations/0011): also
+//	              kept in demand_late with its block's height
+//
+// Every other fact is dated on its block's day, so the on-time facts of a
+// past day never change: what a query showed for a closed period can be
+// derived again from the facts at any later time (see Demand).
 //
 // Amounts follow the module: escrow is units × first-tier price, a charge
 // units × final price.
 
 // demandStmts are the statements and caches of the demand projection.
 type demandStmts struct {
-	dFact, dHist, dOpen, dOpenOf, dOpenDel, dPoolJSON, dShareJSON, dPledgeJSON *sql.Stmt
+	dFact, dHist, dLate, dOpen, dOpenOf, dOpenDel, dPoolJSON, dShareJSON, dPledgeJSON *sql.Stmt
 
 	dPools  map[uint64]*demandPool
 	dShares map[string][]gongxu.VariantQty // by pool "\x00" hub: the last share's variants
@@ -76,6 +82,14 @@ func (s *demandStmts) defs() []stmtDef {
 			captured_units = captured_units + excluded.captured_units, captured_money = captured_money + excluded.captured_money,
 			picked_units = picked_units + excluded.picked_units, picked_money = picked_money + excluded.picked_money,
 			consumers = consumers + excluded.consumers, anon = anon + excluded.anon`},
+		{&s.dLate, `INSERT INTO demand_late (product, height, variant, hub, day, pool, contributor, currency,
+			pledged_units, pledged_money, captured_units, captured_money, picked_units, picked_money, consumers, anon)
+			VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (product, height, variant, hub, day, pool, contributor) DO UPDATE SET
+			pledged_units = pledged_units + excluded.pledged_units, pledged_money = pledged_money + excluded.pledged_money,
+			captured_units = captured_units + excluded.captured_units, captured_money = captured_money + excluded.captured_money,
+			picked_units = picked_units + excluded.picked_units, picked_money = picked_money + excluded.picked_money,
+			consumers = consumers + excluded.consumers, anon = anon + excluded.anon`},
 		{&s.dOpen, `INSERT INTO demand_open (pool, hub, variant, contributor, units, money) VALUES (?, ?, ?, ?, ?, ?)
 			ON CONFLICT (pool, hub, variant, contributor) DO UPDATE SET units = units + excluded.units, money = money + excluded.money`},
 		{&s.dOpenOf, `SELECT hub, variant, contributor, units, money FROM demand_open WHERE pool = ? ORDER BY hub, variant, contributor`},
@@ -87,7 +101,7 @@ func (s *demandStmts) defs() []stmtDef {
 }
 
 // demandTables are the demand projection's tables, for Reset.
-var demandTables = []string{"demand_facts", "demand_open"}
+var demandTables = []string{"demand_facts", "demand_open", "demand_late"}
 
 // demand applies ev to the demand facts. It runs before the event's own
 // projection, so the pledge a pool.pledge replaces is still in its table;
@@ -147,6 +161,13 @@ func (p *projector) demandHistory(ev *gongxu.Event) error {
 		if _, err := p.dHist.ExecContext(p.ctx, string(h.Product), h.Variant, string(h.Hub), day, HistoryContributor(h.Hub), h.Currency,
 			int64(w.Units), int64(w.Money), int64(w.Units), int64(w.Money), int64(w.Units), int64(w.Money), w.Consumers, w.Consumers); err != nil {
 			return gongxu.Wrap(err, "demand: history of %s", h.Hub)
+		}
+		if day >= p.day() {
+			continue
+		}
+		if _, err := p.dLate.ExecContext(p.ctx, string(h.Product), p.height, h.Variant, string(h.Hub), day, HistoryContributor(h.Hub), h.Currency,
+			int64(w.Units), int64(w.Money), int64(w.Units), int64(w.Money), int64(w.Units), int64(w.Money), w.Consumers, w.Consumers); err != nil {
+			return gongxu.Wrap(err, "demand: late history of %s", h.Hub)
 		}
 	}
 	return nil

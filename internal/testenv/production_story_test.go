@@ -15,6 +15,7 @@ import (
 	"github.com/gongxu-network/gongxu/internal/module/pool"
 	"github.com/gongxu-network/gongxu/internal/module/production"
 	settlement "github.com/gongxu-network/gongxu/internal/module/settle"
+	"github.com/gongxu-network/gongxu/internal/seal"
 	"github.com/gongxu-network/gongxu/internal/testenv"
 )
 
@@ -145,7 +146,26 @@ func TestProductionStory(t *testing.T) {
 	for i := range prop {
 		prop[i].Date += late
 	}
-	s.send(1, supplier, production.TypePOPropose, production.MsgPOPropose{PO: po.ID, Lines: prop, Reason: "the dye works are booked this week"})
+	// The testnet's orgs registered seal keys in genesis, so the factory's
+	// node sealed the order's prices to both; the supplier's node opened
+	// them, and the proposal is sealed to both too, as the supplier's node
+	// or CLI would seal it.
+	if po.Terms == nil || po.Opened == nil || po.Opened.As != S || po.Opened.Refused != "" {
+		t.Fatalf("purchase order %d on the supplier's node: terms %v, opened %+v", po.ID, po.Terms != nil, po.Opened)
+	}
+	prices := make([]gongxu.Amount, len(prop))
+	for i := range prop {
+		prices[i], prop[i].UnitPrice = prop[i].UnitPrice, 0
+	}
+	terms, err := seal.NewTerms(nil, prices, "")
+	s.must(err)
+	fo, err := net.Client(1).Org(ctx, F)
+	s.must(err)
+	so, err := net.Client(1).Org(ctx, S)
+	s.must(err)
+	sealed, err := seal.Seal(nil, prop, terms, seal.Reader{Org: F, Key: fo.SealKey}, seal.Reader{Org: S, Key: so.SealKey})
+	s.must(err)
+	s.send(1, supplier, production.TypePOPropose, production.MsgPOPropose{PO: po.ID, Lines: prop, Reason: "the dye works are booked this week", Terms: &sealed})
 	s.send(2, factory, production.TypePODecide, production.MsgPODecide{PO: po.ID, Accept: true})
 	replanned := s.waitOrder(0, order.ID, func(o gongxu.ProductionOrder) bool { return o.PlannedCompletion > planned.PlannedCompletion })
 	if replanned.PlanReason == "" || replanned.PlanReason == planned.PlanReason {
@@ -153,6 +173,15 @@ func TestProductionStory(t *testing.T) {
 	}
 	p, err := net.Client(3).PO(ctx, po.ID)
 	s.must(err)
+	// Node 3 is a third org's: the whole ledger and read model, no price.
+	if p.Terms == nil || p.Opened != nil {
+		t.Errorf("purchase order %d on a third org's node: terms %v, opened %+v", p.ID, p.Terms != nil, p.Opened)
+	}
+	for _, l := range p.Lines {
+		if l.UnitPrice != 0 {
+			t.Errorf("purchase order %d on a third org's node shows a price: %+v", p.ID, p.Lines)
+		}
+	}
 	acts := []string{}
 	for _, n := range p.Negotiation {
 		acts = append(acts, n.Action)

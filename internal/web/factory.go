@@ -81,10 +81,14 @@ func newPORow(po gongxu.PurchaseOrder, forSupplier bool, names map[gongxu.OrgID]
 	return row
 }
 
-// linesTotal is the value of lines for people, "—" when it overflows.
+// linesTotal is the value of lines for people, "—" when it overflows, ""
+// when their prices are sealed (a unit price of 0 on the ledger).
 func linesTotal(lines []gongxu.POLine, currency string) string {
 	var total gongxu.Amount
 	for _, l := range lines {
+		if l.UnitPrice == 0 {
+			return ""
+		}
 		a, ok := lineAmount(l.Qty, l.UnitPrice)
 		if !ok {
 			return "—"

@@ -21,6 +21,11 @@
 // reserved to it, so nobody else may act on its identifiers, until an
 // unassign_gs1_prefixes proposal names it.
 //
+// Seal keys. An org registers and rotates its own X25519 seal key
+// (member/seal_key, any of its keys; registering the key it has is
+// KindConflict); others seal its private terms to it (docs/security.md,
+// "Sealed terms"). It lives in the org's record (seal_key).
+//
 // State keys, under "member/": org/<id>, key/<hex key>, prop/<id>,
 // open/<deadline>/<id>, val/<hex key>, params, propseq, count,
 // removed/<id> (tombstones), gs1/<prefix> (the org holding it).

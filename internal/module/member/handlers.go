@@ -16,6 +16,7 @@ func (m *Module) Routes() []module.Route {
 		{Type: TypeUpdateOrg, New: func() module.Msg { return &MsgUpdateOrg{} }, Handle: m.handleUpdateOrg},
 		{Type: TypeAddKey, New: func() module.Msg { return &MsgAddKey{} }, Handle: m.handleAddKey},
 		{Type: TypeRemoveKey, New: func() module.Msg { return &MsgRemoveKey{} }, Handle: m.handleRemoveKey},
+		{Type: TypeSealKey, New: func() module.Msg { return &MsgSealKey{} }, Handle: m.handleSealKey},
 		{Type: TypePropose, New: func() module.Msg { return &MsgPropose{} }, Handle: m.handlePropose},
 		{Type: TypeVote, New: func() module.Msg { return &MsgVote{} }, Handle: m.handleVote},
 	}
@@ -90,6 +91,19 @@ func (m *Module) handleRemoveKey(ctx *module.Context, msg module.Msg) error {
 	if err := ctx.KV.Delete(keyKey(k)); err != nil {
 		return err
 	}
+	return saveOrg(ctx, o)
+}
+
+func (m *Module) handleSealKey(ctx *module.Context, msg module.Msg) error {
+	k := msg.(*MsgSealKey).Key
+	o, err := m.signerOrg(ctx)
+	if err != nil {
+		return err
+	}
+	if o.SealKey == k {
+		return gongxu.Errorf(gongxu.KindConflict, "seal key %s is already org %s's seal key", k, o.ID)
+	}
+	o.SealKey = k
 	return saveOrg(ctx, o)
 }
 

@@ -151,6 +151,13 @@ func (*Module) Org(r store.Reader, id gongxu.OrgID) (gongxu.Org, error) {
 	return o, nil
 }
 
+// SealKey returns the seal key org id registered ("" when none).
+// Errors: KindNotFound for a non-member.
+func (m *Module) SealKey(r store.Reader, id gongxu.OrgID) (gongxu.SealKey, error) {
+	o, err := m.Org(r, id)
+	return o.SealKey, err
+}
+
 // HasRole reports whether org id is a member with role. Other modules declare
 // this in their expected interfaces.
 func (m *Module) HasRole(r store.Reader, id gongxu.OrgID, role gongxu.Role) (bool, error) {

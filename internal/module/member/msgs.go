@@ -13,6 +13,7 @@ const (
 	TypeRemoveKey = "member/remove_key"
 	TypePropose   = "member/propose"
 	TypeVote      = "member/vote"
+	TypeSealKey   = "member/seal_key"
 )
 
 // Limits on text fields.
@@ -68,6 +69,16 @@ type MsgRemoveKey struct {
 
 // ValidateBasic implements module.Msg.
 func (m *MsgRemoveKey) ValidateBasic() error { return m.Key.Validate() }
+
+// MsgSealKey registers (or rotates) the signer's org's seal key: the X25519
+// public key others seal its private terms to. Terms sealed to an earlier key
+// stay readable with that key's private half, which the org's node keeps.
+type MsgSealKey struct {
+	Key gongxu.SealKey `json:"key"`
+}
+
+// ValidateBasic implements module.Msg.
+func (m *MsgSealKey) ValidateBasic() error { return m.Key.Validate() }
 
 // MsgPropose opens a governance proposal; the proposer's org votes yes.
 type MsgPropose struct {
@@ -206,6 +217,11 @@ func validateNewOrg(o gongxu.Org) error {
 			return gongxu.Errorf(gongxu.KindInvalid, "org %s lists key %s twice", o.ID, k)
 		}
 		seen[k] = true
+	}
+	if o.SealKey != "" {
+		if err := o.SealKey.Validate(); err != nil {
+			return err
+		}
 	}
 	return checkPrefixes(o.Prefixes)
 }

@@ -22,6 +22,7 @@ import (
 //	removed ID yes|no                whether an org id has a tombstone
 //	prefixes ID P,P|-                the GS1 company prefixes a member org holds
 //	owner DIGITS ID|-                the org holding the longest prefix of DIGITS
+//	sealkey ID KEY|-                 an org's registered seal key
 func TestScenarios(t *testing.T) {
 	chaintest.RunScenarios(t, "testdata/scenarios/*.txtar", map[string]chaintest.Check{
 		"org": func(h *chaintest.Harness, args []string) error {
@@ -87,6 +88,20 @@ func TestScenarios(t *testing.T) {
 			}
 			if got != args[1] {
 				return fmt.Errorf("%s is owned by %s (prefix %q)", args[0], got, p)
+			}
+			return nil
+		},
+		"sealkey": func(h *chaintest.Harness, args []string) error {
+			o, err := h.Member.Org(h.State, gongxu.OrgID(args[0]))
+			if err != nil {
+				return err
+			}
+			got := string(o.SealKey)
+			if got == "" {
+				got = "-"
+			}
+			if got != args[1] {
+				return fmt.Errorf("org %s's seal key is %s, want %s", args[0], got, args[1])
 			}
 			return nil
 		},

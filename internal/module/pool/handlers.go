@@ -598,44 +598,12 @@ func (m *Module) handleConfirmDelivery(ctx *module.Context, msg module.Msg) erro
 	if len(s.Shipped) == 0 && p.Status == gongxu.PoolReady {
 		return conflict("pool %d's lots are ready at %s but nothing was shipped to hub %s: the factory ships the hub's share (pool/ship) before the hub confirms it", p.ID, p.Factory, hub)
 	}
-	payout, err := gongxu.Cost(s.Qty, p.Price)
-	if err != nil {
+	if f, err := m.ShareFrozen(ctx.KV, p.ID, hub); err != nil {
 		return err
+	} else if f {
+		return conflict("hub %s's share of pool %d is in dispute; the dispute's ruling settles it", hub, p.ID)
 	}
-	if err := m.settle.Transfer(ctx, capturedAccount(p.ID), orgAccount(p.Factory), p.Currency, payout, gongxu.ReasonPayout, ref(p.ID)+" delivery to "+string(hub)); err != nil {
-		return gongxu.Wrap(err, "pool %d: payout for hub %s", p.ID, hub)
-	}
-	s.Delivered = true
-	if err := saveShare(ctx, &s); err != nil {
-		return err
-	}
-	if len(s.Shipped) > 0 {
-		if err := m.goods.ReceivedAtHub(ctx, p, hub, s.Shipped); err != nil {
-			return err
-		}
-	}
-	p.Captured -= payout
-	p.Released += payout
-	mt, err := loadMeta(ctx.KV, p.ID)
-	if err != nil {
-		return err
-	}
-	mt.Pending--
-	if err := saveMeta(ctx, p.ID, mt); err != nil {
-		return err
-	}
-	if mt.Pending > 0 {
-		return savePool(ctx, &p)
-	}
-	if p.Captured != 0 || mt.Pending < 0 {
-		return fmt.Errorf("pool %d: every hub confirmed but %d stays captured (%d pending)", p.ID, p.Captured, mt.Pending)
-	}
-	history(ctx, &p, gongxu.PoolDelivered, "every hub confirmed its delivery")
-	if err := savePool(ctx, &p); err != nil {
-		return err
-	}
-	history(ctx, &p, gongxu.PoolSettled, fmt.Sprintf("%d %s released to %s", p.Released, p.Currency, p.Factory))
-	return savePool(ctx, &p)
+	return m.settleShare(ctx, &p, &s, 0, "delivery confirmed")
 }
 
 func (m *Module) handleShip(ctx *module.Context, msg module.Msg) error {

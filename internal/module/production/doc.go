@@ -17,6 +17,15 @@
 //     reaches), at or above its minimum order, in one currency. An addressee
 //     that is not a supplier is bad input (KindInvalid: the signer may send
 //     purchase orders, the order is wrong), as is an item without an offer.
+//   - Sealed terms. An offer may seal its tiers' prices to the supplier and
+//     1 to 16 named factories; a purchase order or a proposal may seal its
+//     prices to its factory and supplier (0 on the ledger, the ciphertexts
+//     and a commitment kept), each key box under the seal key the org has
+//     registered. The module checks shapes and keys, never contents: only a
+//     named factory orders against a sealed offer, only with a sealed
+//     order; a proposal on a sealed order is sealed; a party may disclose
+//     the agreed terms to another member under the order's commitment
+//     (po_disclose: once per party and org, at most 8 per order).
 //   - Negotiation. Only the addressed supplier answers a sent order: accept
 //     (with a promised date per line, default the requested ones), reject
 //     (a reason is required) or propose changed lines (same items, other

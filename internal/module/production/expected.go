@@ -10,6 +10,9 @@ import (
 // Errors: only I/O failures.
 type Members interface {
 	HasRole(r store.Reader, id gongxu.OrgID, role gongxu.Role) (bool, error)
+	// SealKey is the seal key an org registered ("" when none);
+	// KindNotFound for a non-member.
+	SealKey(r store.Reader, id gongxu.OrgID) (gongxu.SealKey, error)
 }
 
 // Catalog is what the production module needs from the catalog module.

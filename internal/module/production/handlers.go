@@ -22,6 +22,7 @@ func (m *Module) Routes() []module.Route {
 		r(TypePOPropose, func() module.Msg { return &MsgPOPropose{} }, m.handlePOPropose),
 		r(TypePODecide, func() module.Msg { return &MsgPODecide{} }, m.handlePODecide),
 		r(TypePOCancel, func() module.Msg { return &MsgPOCancel{} }, m.handlePOCancel),
+		r(TypePODisclose, func() module.Msg { return &MsgPODisclose{} }, m.handlePODisclose),
 		r(TypeShip, func() module.Msg { return &MsgShip{} }, m.handleShip),
 		r(TypeReceive, func() module.Msg { return &MsgReceive{} }, m.handleReceive),
 		r(TypeWOStart, func() module.Msg { return &MsgWOStart{} }, m.handleWOStart),
@@ -62,9 +63,30 @@ func (m *Module) handleOffer(ctx *module.Context, msg module.Msg) error {
 	if o.UnitPrice > 0 {
 		tiers = []gongxu.OfferTier{{MinQty: 0, UnitPrice: o.UnitPrice}}
 	}
+	if o.Terms != nil {
+		readers := make([]gongxu.OrgID, len(o.Terms.Keys))
+		for i, k := range o.Terms.Keys {
+			readers[i] = k.Org
+		}
+		if readers[0] != ctx.Org {
+			return invalid("sealed terms: the first key box is the supplier's own (%s), got %s", ctx.Org, readers[0])
+		}
+		for _, f := range readers[1:] {
+			ok, err := m.members.HasRole(ctx.KV, f, gongxu.RoleFactory)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return invalid("sealed terms: org %s is not a member factory; an offer is sealed to factories", f)
+			}
+		}
+		if err := m.checkSealedTo(ctx, o.Terms, readers...); err != nil {
+			return err
+		}
+	}
 	off := gongxu.SupplyOffer{
 		Supplier: ctx.Org, Item: o.Item, Unit: o.Unit, LeadTimeDays: o.LeadTimeDays, MinQty: o.MinQty,
-		Tiers: tiers, Currency: o.Currency, Version: prev.Version + 1, Updated: ctx.Time,
+		Tiers: tiers, Currency: o.Currency, Version: prev.Version + 1, Updated: ctx.Time, Terms: o.Terms,
 	}
 	return saveOffer(ctx, &off)
 }
@@ -158,6 +180,12 @@ func (m *Module) handlePO(ctx *module.Context, msg module.Msg) error {
 		if err != nil {
 			return err
 		}
+		if !off.SealedTo(ctx.Org) {
+			return unauthorized("line %d: supplier %s's offer of %s is sealed to other factories; %s may not order against it", i+1, p.Supplier, l.Item, ctx.Org)
+		}
+		if off.Terms != nil && p.Terms == nil {
+			return invalid("line %d: supplier %s's offer of %s is sealed; a purchase order against it must be sealed too", i+1, p.Supplier, l.Item)
+		}
 		if l.Qty < off.MinQty {
 			return invalid("line %d: qty %d is under supplier %s's minimum order of %d for %s", i+1, l.Qty, p.Supplier, off.MinQty, l.Item)
 		}
@@ -169,16 +197,53 @@ func (m *Module) handlePO(ctx *module.Context, msg module.Msg) error {
 		} else if off.Currency != po.Currency {
 			return invalid("line %d: %s is priced in %s, the order in %s: one currency per purchase order", i+1, l.Item, off.Currency, po.Currency)
 		}
-		po.Lines = append(po.Lines, gongxu.POLine{Item: l.Item, Qty: l.Qty, Date: l.Date, UnitPrice: off.PriceFor(l.Qty)})
+		price := off.PriceFor(l.Qty)
+		if p.Terms != nil {
+			price = 0 // sealed
+		}
+		po.Lines = append(po.Lines, gongxu.POLine{Item: l.Item, Qty: l.Qty, Date: l.Date, UnitPrice: price})
 		po.Shipped = append(po.Shipped, 0)
 		po.Received = append(po.Received, 0)
+	}
+	if p.Terms != nil {
+		if err := m.checkSealedTo(ctx, p.Terms, ctx.Org, p.Supplier); err != nil {
+			return err
+		}
+		po.Terms = p.Terms
 	}
 	if po.ID, err = nextID(ctx, "po"); err != nil {
 		return err
 	}
 	po.Status = gongxu.POSent
 	negotiate(ctx, &po, "sent", slices.Clone(po.Lines), "")
+	if po.Terms != nil {
+		po.Negotiation[len(po.Negotiation)-1].Commitment = po.Terms.Commitment
+	}
 	return savePO(ctx, &po)
+}
+
+// checkSealedTo checks that sealed terms are sealed to readers, in order,
+// each with the seal key it has registered now. Errors: KindInvalid.
+func (m *Module) checkSealedTo(ctx *module.Context, t *gongxu.SealedTerms, readers ...gongxu.OrgID) error {
+	if err := t.ValidateShape(readers...); err != nil {
+		return err
+	}
+	for i, org := range readers {
+		k, err := m.members.SealKey(ctx.KV, org)
+		if gongxu.ErrorKind(err) == gongxu.KindNotFound {
+			return invalid("sealed terms: org %s is not a member", org)
+		}
+		if err != nil {
+			return err
+		}
+		if k == "" {
+			return invalid("sealed terms: org %s has registered no seal key (member/seal_key); terms cannot be sealed to it", org)
+		}
+		if t.Keys[i].Key != k {
+			return invalid("sealed terms: key box %d is sealed to %s, but org %s's seal key is %s", i+1, t.Keys[i].Key, org, k)
+		}
+	}
+	return nil
 }
 
 // supplierPO loads a PO the signer must be the addressed supplier of.
@@ -266,8 +331,19 @@ func (m *Module) handlePOPropose(ctx *module.Context, msg module.Msg) error {
 			return invalid("line %d: the order is for %s, the proposal for %s: a proposal keeps the items", i+1, po.Lines[i].Item, l.Item)
 		}
 	}
-	po.Status, po.Proposal = gongxu.POChangesProposed, slices.Clone(p.Lines)
+	if po.Terms != nil && p.Terms == nil {
+		return invalid("purchase order %d's terms are sealed; a proposal on it must be sealed too (its prices would be public)", po.ID)
+	}
+	if p.Terms != nil {
+		if err := m.checkSealedTo(ctx, p.Terms, po.Factory, po.Supplier); err != nil {
+			return err
+		}
+	}
+	po.Status, po.Proposal, po.ProposalTerms = gongxu.POChangesProposed, slices.Clone(p.Lines), p.Terms
 	negotiate(ctx, &po, "propose", slices.Clone(p.Lines), p.Reason)
+	if p.Terms != nil {
+		po.Negotiation[len(po.Negotiation)-1].Commitment = p.Terms.Commitment
+	}
 	return savePO(ctx, &po)
 }
 
@@ -281,7 +357,7 @@ func (m *Module) handlePODecide(ctx *module.Context, msg module.Msg) error {
 		return conflict("purchase order %d is %s; there is no proposal to decide on", po.ID, po.Status)
 	}
 	if d.Accept {
-		po.Lines, po.Status = po.Proposal, gongxu.POAccepted
+		po.Lines, po.Status, po.Terms = po.Proposal, gongxu.POAccepted, po.ProposalTerms
 		po.Promised = po.Promised[:0]
 		for _, l := range po.Lines {
 			po.Promised = append(po.Promised, l.Date)
@@ -291,7 +367,40 @@ func (m *Module) handlePODecide(ctx *module.Context, msg module.Msg) error {
 		po.Status = gongxu.POSent
 		negotiate(ctx, &po, "decide_reject", nil, d.Reason)
 	}
-	po.Proposal = nil
+	po.Proposal, po.ProposalTerms = nil, nil
+	return savePO(ctx, &po)
+}
+
+func (m *Module) handlePODisclose(ctx *module.Context, msg module.Msg) error {
+	d := msg.(*MsgPODisclose)
+	po, err := m.PO(ctx.KV, d.PO)
+	if err != nil {
+		return err
+	}
+	if ctx.Org != po.Factory && ctx.Org != po.Supplier {
+		return unauthorized("only %s and %s, the parties of purchase order %d, may disclose its terms", po.Factory, po.Supplier, po.ID)
+	}
+	if po.Terms == nil {
+		return invalid("purchase order %d's terms are not sealed; there is nothing to disclose", po.ID)
+	}
+	if d.To == po.Factory || d.To == po.Supplier {
+		return invalid("org %s is a party of purchase order %d and reads its terms already", d.To, po.ID)
+	}
+	if d.Terms.Commitment != po.Terms.Commitment {
+		return invalid("the disclosed terms' commitment is not purchase order %d's (%s)", po.ID, po.Terms.Commitment)
+	}
+	for _, x := range po.Disclosures {
+		if x.By == ctx.Org && x.To == d.To {
+			return conflict("org %s has already disclosed purchase order %d's terms to %s", ctx.Org, po.ID, d.To)
+		}
+	}
+	if len(po.Disclosures) >= MaxDisclosures {
+		return gongxu.Errorf(gongxu.KindQuota, "purchase order %d has %d disclosures, the limit is %d", po.ID, len(po.Disclosures), MaxDisclosures)
+	}
+	if err := m.checkSealedTo(ctx, &d.Terms, d.To); err != nil {
+		return err
+	}
+	po.Disclosures = append(po.Disclosures, gongxu.PODisclosure{By: ctx.Org, To: d.To, Terms: d.Terms, Time: ctx.Time, Height: ctx.Height})
 	return savePO(ctx, &po)
 }
 
@@ -307,7 +416,7 @@ func (m *Module) handlePOCancel(ctx *module.Context, msg module.Msg) error {
 	if len(po.Shipments) > 0 {
 		return conflict("purchase order %d has shipments; it can no longer be cancelled", po.ID)
 	}
-	po.Status, po.Reason, po.Proposal = gongxu.POCancelled, c.Reason, nil
+	po.Status, po.Reason, po.Proposal, po.ProposalTerms = gongxu.POCancelled, c.Reason, nil, nil
 	negotiate(ctx, &po, "cancel", nil, c.Reason)
 	return savePO(ctx, &po)
 }

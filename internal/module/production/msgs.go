@@ -6,19 +6,20 @@ import (
 
 // Message types.
 const (
-	TypeOffer      = "production/offer"     // a supplier: its own offer of an item
-	TypeOrder      = "production/order"     // a factory: a production order for its own product
-	TypePO         = "production/po"        // a factory: a purchase order to a supplier org
-	TypePOAccept   = gongxu.TypePOAccept    // the addressed supplier
-	TypePOReject   = gongxu.TypePOReject    // the addressed supplier, with a reason
-	TypePOPropose  = gongxu.TypePOPropose   // the addressed supplier: changed lines
-	TypePODecide   = "production/po_decide" // the ordering factory: accepts or rejects the proposal
-	TypePOCancel   = "production/po_cancel" // the ordering factory, before any shipment
-	TypeShip       = gongxu.FlowShip        // the addressed supplier
-	TypeReceive    = gongxu.FlowReceive     // the ordering factory
-	TypeWOStart    = "production/wo_start"  // the production order's factory
-	TypeWOReport   = "production/wo_report" // the work order's factory
-	TypeWOComplete = gongxu.FlowComplete    // the work order's factory
+	TypeOffer      = "production/offer"       // a supplier: its own offer of an item
+	TypeOrder      = "production/order"       // a factory: a production order for its own product
+	TypePO         = "production/po"          // a factory: a purchase order to a supplier org
+	TypePOAccept   = gongxu.TypePOAccept      // the addressed supplier
+	TypePOReject   = gongxu.TypePOReject      // the addressed supplier, with a reason
+	TypePOPropose  = gongxu.TypePOPropose     // the addressed supplier: changed lines
+	TypePODecide   = "production/po_decide"   // the ordering factory: accepts or rejects the proposal
+	TypePOCancel   = "production/po_cancel"   // the ordering factory, before any shipment
+	TypePODisclose = "production/po_disclose" // a party of a sealed order: its terms to another org
+	TypeShip       = gongxu.FlowShip          // the addressed supplier
+	TypeReceive    = gongxu.FlowReceive       // the ordering factory
+	TypeWOStart    = "production/wo_start"    // the production order's factory
+	TypeWOReport   = "production/wo_report"   // the work order's factory
+	TypeWOComplete = gongxu.FlowComplete      // the work order's factory
 )
 
 // Limits.
@@ -29,6 +30,10 @@ const (
 	MaxReason  = 200
 	MaxUnit    = 32
 	MaxLeadDay = 3650
+	// MaxDisclosures bounds the disclosures of one purchase order.
+	MaxDisclosures = 8
+	// MaxOfferReaders bounds the factories a sealed offer names.
+	MaxOfferReaders = 16
 	// OverrunPct is how far a work order may exceed its started quantity:
 	// produced + scrapped ≤ started + started × OverrunPct / 100.
 	OverrunPct = 5
@@ -68,6 +73,10 @@ type MsgOffer struct {
 	UnitPrice    gongxu.Amount      `json:"unit_price,omitempty"` // a single price, or
 	Tiers        []gongxu.OfferTier `json:"tiers,omitempty"`      // a price list
 	Currency     string             `json:"currency"`
+	// Terms seal the tiers' prices (then 0 in Tiers, and no unit_price)
+	// to the supplier first and then to the factories it names: only they
+	// may order against it. Terms.Prices has one price per tier.
+	Terms *gongxu.SealedTerms `json:"terms,omitempty"`
 }
 
 // ValidateBasic implements module.Msg.
@@ -86,6 +95,9 @@ func (m *MsgOffer) ValidateBasic() error {
 	}
 	if err := gongxu.ValidateCurrency(m.Currency); err != nil {
 		return err
+	}
+	if m.Terms != nil {
+		return m.validateSealed()
 	}
 	if (m.UnitPrice != 0) == (len(m.Tiers) != 0) {
 		return invalid("give either unit_price or tiers")
@@ -108,6 +120,40 @@ func (m *MsgOffer) ValidateBasic() error {
 		}
 	}
 	return nil
+}
+
+// validateSealed checks a sealed offer: tiers with 0 prices (the prices are
+// in the terms), the supplier's key box first, then 1 to MaxOfferReaders
+// factories, none twice.
+func (m *MsgOffer) validateSealed() error {
+	if m.UnitPrice != 0 {
+		return invalid("a sealed offer's prices are in its terms; give tiers with unit price 0, not unit_price")
+	}
+	if len(m.Tiers) == 0 || len(m.Tiers) > MaxTiers {
+		return invalid("a sealed offer needs 1 to %d tiers, got %d", MaxTiers, len(m.Tiers))
+	}
+	for i, t := range m.Tiers {
+		if t.UnitPrice != 0 {
+			return invalid("tier %d: a sealed offer's prices are in its terms; the unit price must be 0, got %d", i+1, t.UnitPrice)
+		}
+		if t.MinQty < 0 {
+			return invalid("tier %d: min_qty must not be negative, got %d", i+1, t.MinQty)
+		}
+		if i > 0 && t.MinQty <= m.Tiers[i-1].MinQty {
+			return invalid("tier %d: min_qty %d must be above the previous tier's %d", i+1, t.MinQty, m.Tiers[i-1].MinQty)
+		}
+	}
+	if n := len(m.Terms.Keys); n < 2 || n > 1+MaxOfferReaders {
+		return invalid("a sealed offer is sealed to its supplier and 1 to %d factories: %d key boxes", MaxOfferReaders, n)
+	}
+	seen := map[gongxu.OrgID]bool{}
+	for _, k := range m.Terms.Keys {
+		if seen[k.Org] {
+			return invalid("sealed terms: org %s has two key boxes", k.Org)
+		}
+		seen[k.Org] = true
+	}
+	return checkTermsShape(m.Terms, len(m.Terms.Keys))
 }
 
 // MsgOrder creates a production order for one of the signing factory's
@@ -141,9 +187,32 @@ type LineIn struct {
 }
 
 // MsgPO sends a purchase order from the signing factory to a supplier org.
+// Without Terms each line is priced from the supplier's offer, in clear;
+// with Terms the prices are sealed to the factory and the supplier (in that
+// order, with the seal keys they registered) and the ledger keeps them 0.
 type MsgPO struct {
-	Supplier gongxu.OrgID `json:"supplier"`
-	Lines    []LineIn     `json:"lines"`
+	Supplier gongxu.OrgID        `json:"supplier"`
+	Lines    []LineIn            `json:"lines"`
+	Terms    *gongxu.SealedTerms `json:"terms,omitempty"`
+}
+
+// checkTermsShape checks sealed terms as far as no state is needed: two key
+// boxes (the parties are checked by the handler against the ledger).
+func checkTermsShape(t *gongxu.SealedTerms, readers int) error {
+	if t == nil {
+		return nil
+	}
+	if len(t.Keys) != readers {
+		return invalid("sealed terms: %d key boxes, want %d", len(t.Keys), readers)
+	}
+	orgs := make([]gongxu.OrgID, len(t.Keys))
+	for i, k := range t.Keys {
+		if err := k.Org.Validate(); err != nil {
+			return invalid("sealed terms: key box %d: %v", i+1, gongxu.ErrorMessage(err))
+		}
+		orgs[i] = k.Org
+	}
+	return t.ValidateShape(orgs...)
 }
 
 func checkLines(n int) error {
@@ -172,7 +241,7 @@ func (m *MsgPO) ValidateBasic() error {
 			return invalid("line %d: date must be a block time in unix ms, got %d", i+1, l.Date)
 		}
 	}
-	return nil
+	return checkTermsShape(m.Terms, 2)
 }
 
 // MsgPOAccept is the addressed supplier accepting a purchase order; Promised
@@ -234,9 +303,15 @@ func (m *MsgPOPropose) ValidateBasic() error {
 		if l.Date <= 0 {
 			return invalid("line %d: date must be a block time in unix ms, got %d", i+1, l.Date)
 		}
-		if l.UnitPrice <= 0 {
+		if m.Terms != nil && l.UnitPrice != 0 {
+			return invalid("line %d: a sealed proposal's prices are in its terms; the line's unit price must be 0, got %d", i+1, l.UnitPrice)
+		}
+		if m.Terms == nil && l.UnitPrice <= 0 {
 			return invalid("line %d: unit price must be positive, got %d", i+1, l.UnitPrice)
 		}
+	}
+	if err := checkTermsShape(m.Terms, 2); err != nil {
+		return err
 	}
 	return checkReason(m.Reason)
 }
@@ -251,6 +326,26 @@ func (m *MsgPODecide) ValidateBasic() error {
 		return err
 	}
 	return checkReason(m.Reason)
+}
+
+// MsgPODisclose is a party of a sealed purchase order disclosing the order's
+// agreed terms to another member org (a dispute panel): Terms are the same
+// terms, under the order's commitment, sealed to that org alone.
+type MsgPODisclose struct {
+	PO    uint64             `json:"po"`
+	To    gongxu.OrgID       `json:"to"`
+	Terms gongxu.SealedTerms `json:"terms"`
+}
+
+// ValidateBasic implements module.Msg.
+func (m *MsgPODisclose) ValidateBasic() error {
+	if err := checkID("purchase order", m.PO); err != nil {
+		return err
+	}
+	if err := m.To.Validate(); err != nil {
+		return err
+	}
+	return m.Terms.ValidateShape(m.To)
 }
 
 // MsgPOCancel is the ordering factory cancelling a purchase order before
