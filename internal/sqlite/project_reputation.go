@@ -8,21 +8,13 @@ import (
 	gongxu "github.com/gongxu-network/gongxu"
 )
 
-// The dispute events the reputation expects, not emitted yet: when the
-// dispute module lands, its names (in the root's event.go) replace these and
-// its attributes must carry at least:
-//
-//	dispute.opened    dispute (its id), against (the org whose delivery is
-//	                  disputed), opener (the org that opened it), obligation
-//	                  ("po:<id>:<line>", "pool:<id>:<hub>"), claimed (minor
-//	                  units, decimal)
-//	dispute.resolved  dispute, outcome (settled, ruled, default: how it ended),
-//	                  awarded (minor units the claimant got, decimal)
-//
-// Each may come from a tx or from a deadline's block-level event (no tx).
+// The dispute events reputation counts (the dispute module's, root
+// dispute.go): dispute/opened (id, claimant, respondent, claimed, pool and
+// hub of a pool share, po of a purchase order's shipment) and
+// dispute/resolved (id, outcome, to_claimant: what the claimant got).
 const (
-	eventDisputeOpened   = "dispute.opened"
-	eventDisputeResolved = "dispute.resolved"
+	eventDisputeOpened   = gongxu.EventDisputeOpened
+	eventDisputeResolved = gongxu.EventDisputeResolved
 )
 
 // maxMakerHops bounds the walk from a recalled lot back to the lot it was
@@ -199,20 +191,23 @@ func (p *projector) repRecall(ev *gongxu.Event) error {
 }
 
 func (p *projector) repDisputeOpened(ev *gongxu.Event) error {
-	id := ev.Get("dispute")
+	id := ev.Get("id")
 	if id == "" || len(id) > 128 {
-		return gongxu.Errorf(gongxu.KindInvalid, "dispute attr %q must be 1 to 128 bytes", clipAttr(id))
+		return gongxu.Errorf(gongxu.KindInvalid, "dispute id attr %q must be 1 to 128 bytes", clipAttr(id))
 	}
-	against, opener := gongxu.OrgID(ev.Get("against")), gongxu.OrgID(ev.Get("opener"))
+	against, opener := gongxu.OrgID(ev.Get("respondent")), gongxu.OrgID(ev.Get("claimant"))
 	if err := against.Validate(); err != nil {
-		return prefix(err, "dispute against")
+		return prefix(err, "dispute respondent")
 	}
 	if err := opener.Validate(); err != nil {
-		return prefix(err, "dispute opener")
+		return prefix(err, "dispute claimant")
 	}
-	obligation := ev.Get("obligation")
+	obligation := "pool:" + ev.Get("pool") + ":" + ev.Get("hub")
+	if po := ev.Get("po"); po != "" && po != "0" {
+		obligation = "po:" + po
+	}
 	if len(obligation) > 256 {
-		return gongxu.Errorf(gongxu.KindInvalid, "dispute %s: obligation attr longer than 256 bytes", id)
+		return gongxu.Errorf(gongxu.KindInvalid, "dispute %s: obligation longer than 256 bytes", id)
 	}
 	claimed, err := decimalAttr(ev, "claimed")
 	if err != nil {
@@ -223,15 +218,15 @@ func (p *projector) repDisputeOpened(ev *gongxu.Event) error {
 }
 
 func (p *projector) repDisputeResolved(ev *gongxu.Event) error {
-	id := ev.Get("dispute")
+	id := ev.Get("id")
 	if id == "" || len(id) > 128 {
-		return gongxu.Errorf(gongxu.KindInvalid, "dispute attr %q must be 1 to 128 bytes", clipAttr(id))
+		return gongxu.Errorf(gongxu.KindInvalid, "dispute id attr %q must be 1 to 128 bytes", clipAttr(id))
 	}
 	outcome := ev.Get("outcome")
 	if outcome == "" || len(outcome) > 32 {
 		return gongxu.Errorf(gongxu.KindInvalid, "dispute %s: outcome attr %q must be 1 to 32 bytes", id, clipAttr(outcome))
 	}
-	awarded, err := decimalAttr(ev, "awarded")
+	awarded, err := decimalAttr(ev, "to_claimant")
 	if err != nil {
 		return err
 	}

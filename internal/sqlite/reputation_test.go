@@ -3,17 +3,43 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"testing"
 
 	gongxu "github.com/gongxu-network/gongxu"
 )
 
+// disputeOpened is the dispute module's dispute/opened event of a
+// purchase order's dispute: id "dN" is dispute N, obligation "po:<id>:…".
 func disputeOpened(id, against, opener, obligation, claimed string) gongxu.Event {
-	return gongxu.NewEvent(eventDisputeOpened, "dispute", id, "against", against, "opener", opener, "obligation", obligation, "claimed", claimed)
+	n, _ := strconv.ParseUint(strings.TrimPrefix(id, "d"), 10, 64)
+	idAttr := strconv.FormatUint(n, 10)
+	if id == "" {
+		idAttr = ""
+	}
+	po, _, _ := strings.Cut(strings.TrimPrefix(obligation, "po:"), ":")
+	poN, _ := strconv.ParseUint(po, 10, 64)
+	c, _ := strconv.ParseInt(claimed, 10, 64)
+	d := gongxu.Dispute{ID: n, Subject: gongxu.DisputeSubjectPOShipment, PO: poN, Claimant: gongxu.OrgID(opener),
+		Respondent: gongxu.OrgID(against), Kind: gongxu.DisputeShort, Currency: "CNY", Claimed: gongxu.Amount(c),
+		Evidence: []string{}, Status: gongxu.DisputeOpen}
+	return gongxu.NewEvent(eventDisputeOpened, "id", idAttr, "kind", string(d.Kind), "pool", "0", "hub", "",
+		"claimant", opener, "respondent", against, "claimed", claimed, "to_claimant", "0", "outcome", "", "po", po,
+		"json", mustJSON(d))
 }
 
+// disputeResolved is the dispute module's dispute/resolved event of
+// dispute "dN" between acme (claimant) and silk.
 func disputeResolved(id, outcome, awarded string) gongxu.Event {
-	return gongxu.NewEvent(eventDisputeResolved, "dispute", id, "outcome", outcome, "awarded", awarded)
+	n, _ := strconv.ParseUint(strings.TrimPrefix(id, "d"), 10, 64)
+	a, _ := strconv.ParseInt(awarded, 10, 64)
+	d := gongxu.Dispute{ID: n, Subject: gongxu.DisputeSubjectPOShipment, PO: 1, Claimant: "acme", Respondent: "silk",
+		Kind: gongxu.DisputeShort, Currency: "CNY", Evidence: []string{}, Status: gongxu.DisputeResolved,
+		Outcome: gongxu.DisputeOutcome(outcome), ToClaimant: gongxu.Amount(a)}
+	return gongxu.NewEvent(eventDisputeResolved, "id", strconv.FormatUint(n, 10), "kind", string(d.Kind), "pool", "0",
+		"hub", "", "claimant", "acme", "respondent", "silk", "claimed", "0", "to_claimant", awarded, "outcome", outcome,
+		"po", "1", "json", mustJSON(d))
 }
 
 // repBlocks is a supplier's purchase order (two lines: one shipped in two
@@ -48,14 +74,14 @@ func repBlocks() []gongxu.CommittedBlock {
 			tx("dispute/open", "acme", key(1), disputeOpened("d1", "silk", "acme", "po:1:1", "800")),
 			tx("dispute/open", "acme", key(1), disputeOpened("d1", "acme", "silk", "po:9:9", "1")), // the same id again
 			tx("dispute/open", "acme", key(1), disputeOpened("d2", "silk", "acme", "po:1:2", "50")),
-			tx("dispute/vote", "acme", key(1), disputeResolved("d9", "ruled", "5")), // no such dispute
+			tx("dispute/vote", "acme", key(1), disputeResolved("d9", "panel", "5")), // no such dispute
 		}),
 		// A deadline's ruling (the second is not counted); acme recalls the
 		// yarn it received: it started at silk's lot.
 		block(7, []gongxu.TxRecord{tx("trace/recall", "acme", key(1), gongxu.NewEvent(gongxu.EventTraceRecall, "id", "1", "org", "acme",
 			"identifier", gongxu.LotURN("acme/silk/y2"), "json", mustJSON(gongxu.Recall{ID: 1, Org: "acme", Target: "acme/silk/y2",
 				Identifier: gongxu.LotURN("acme/silk/y2"), Lot: "acme/silk/y2", Reason: "breaks", Height: 7, Time: at(7), Tx: txHash(7, 0)})))},
-			disputeResolved("d1", "ruled", "500"), disputeResolved("d1", "settled", "0")),
+			disputeResolved("d1", "panel", "500"), disputeResolved("d1", "settled", "0")),
 	}
 }
 
@@ -110,11 +136,11 @@ func TestReputationProjection(t *testing.T) {
 	}
 	for _, f := range r.Disputes.Facts {
 		switch f.Ref {
-		case "d1":
-			if f.Note != "ruled 500/800" || f.Counterparty != "acme" || f.Item != "po:1:1" || fmt.Sprint(f.Txs) != fmt.Sprint([]string{txHash(6, 0)}) {
+		case "1":
+			if f.Note != "panel 500/800" || f.Counterparty != "acme" || f.Item != "po:1" || fmt.Sprint(f.Txs) != fmt.Sprint([]string{txHash(6, 0)}) {
 				t.Errorf("d1: %+v", f)
 			}
-		case "d2":
+		case "2":
 			if f.Note != "open" || f.Score != -1 {
 				t.Errorf("d2: %+v", f)
 			}
@@ -137,7 +163,7 @@ func TestReputationProjection(t *testing.T) {
 		disputeOpened("d3", "Silk!", "acme", "po:1:1", "1"),
 		disputeOpened("", "silk", "acme", "po:1:1", "1"),
 		disputeResolved("d2", "", "1"),
-		disputeResolved("d2", "ruled", "1e3"),
+		disputeResolved("d2", "panel", "1e3"),
 	} {
 		err := db.Project(ctx, block(8, []gongxu.TxRecord{
 			tx("dispute/open", "acme", key(1), disputeOpened("d4", "silk", "acme", "po:1:1", "1")),
@@ -159,7 +185,7 @@ func TestReputationProjection(t *testing.T) {
 	projectAll(t, db, []gongxu.CommittedBlock{block(8, []gongxu.TxRecord{
 		tx("dispute/open", "acme", key(1), disputeOpened("d5", "silk", "acme", "po:1:1", "1")),
 	})})
-	if r, err := db.Reputation(ctx, "silk", 1); err != nil || r.Disputes.Count != 3 || r.Height != 8 || r.Disputes.Facts[0].Ref != "d5" {
+	if r, err := db.Reputation(ctx, "silk", 1); err != nil || r.Disputes.Count != 3 || r.Height != 8 || r.Disputes.Facts[0].Ref != "5" {
 		t.Errorf("after block 8: %+v, %v", r.Disputes, err)
 	}
 }

@@ -126,6 +126,9 @@ func factsOf(l *locale, fs []gongxu.ReputationFact) []repFact {
 			x.Note = ""
 		case gongxu.FactDispute:
 			x.Ref = l.T("Dispute %s", f.Ref)
+			if id, err := strconv.ParseUint(f.Ref, 10, 64); err == nil {
+				x.RefPath = disputePath(id)
+			}
 			if f.Note == "open" {
 				x.Note = l.T("open")
 			}
