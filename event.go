@@ -58,7 +58,7 @@ const (
 	// EventHistory ("pool.history", a hub's recorded past sales) is in event_history.go.
 
 	EventRFQ = "rfq.rfq" // rfq, status, json (RFQ)
-	EventBid = "rfq.bid" // rfq, bidder, status (sealed, revealed), json (Bid)[, note]
+	EventBid = "rfq.bid" // rfq, bidder, status (sealed, revealed, forfeited), json (Bid)[, note]
 
 	EventOffer      = "production.offer"       // supplier, item, json (SupplyOffer)
 	EventOrder      = "production.order"       // order, factory, status, json (ProductionOrder)
@@ -69,6 +69,15 @@ const (
 	EventBOM        = "production.bom"         // org, parent, json (array of BOMLine; "[]": removed)
 	EventRouting    = "production.routing"     // org, item, json (Routing)
 	EventWorkCenter = "production.work_center" // org, work_center, json (WorkCenter)
+	// EventPOLate: a purchase order line not shipped in full by its promised
+	// date plus the grace, recorded once, at block time: po, line (1-based),
+	// factory, supplier, item, promised, ordered, shipped (so far, milli-units).
+	EventPOLate = "production.po_late"
+	// EventPOLateShipment: a shipment on a line recorded late, and how late
+	// it came: po, line, factory, supplier, item, promised, late_ms (the
+	// shipment's time minus the promised date), ordered, shipped (so far,
+	// this shipment included).
+	EventPOLateShipment = "production.po_late_shipment"
 
 	EventTraceBatch  = "trace.batch"  // tx, org, count, json (TraceBatch): before the events it anchors
 	EventTraceEvent  = "trace.event"  // id, type, org, json (TraceEvent): in its batch's order

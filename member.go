@@ -200,6 +200,10 @@ type Params struct {
 	DisputeVoteMs     int64  `json:"dispute_vote_ms,omitempty"`
 	DisputePanelSize  int64  `json:"dispute_panel_size,omitempty"`
 	DisputeDefaultBps *int64 `json:"dispute_default_bps,omitempty"`
+	// POLateGraceMs is how long after a purchase order line's promised date
+	// the line is recorded late when not shipped in full. 0 means
+	// DefaultPOLateGraceMs.
+	POLateGraceMs int64 `json:"po_late_grace_ms,omitempty"`
 	// Pool deadlines (0 means the default): a succeeded pool not in
 	// production by its promised start plus PoolStartGraceMs fails over and
 	// refunds every payer; a shipped share not confirmed (nor disputed)
@@ -265,6 +269,18 @@ func (p Params) PoolConfirmGrace() int64 {
 		return p.PoolConfirmGraceMs
 	}
 	return DefaultPoolConfirmGraceMs
+}
+
+// DefaultPOLateGraceMs is the grace of a purchase order line's promised
+// date, also for networks whose stored parameters predate it: one day.
+const DefaultPOLateGraceMs = 24 * 3600 * 1000
+
+// POLateGrace returns POLateGraceMs, or its default when unset.
+func (p Params) POLateGrace() int64 {
+	if p.POLateGraceMs > 0 {
+		return p.POLateGraceMs
+	}
+	return DefaultPOLateGraceMs
 }
 
 // Demand returns the network's demand thresholds, defaults for those unset.

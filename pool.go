@@ -389,6 +389,13 @@ const (
 	ReasonShare      MoveReason = "share"      // captured money to a hub's or named org's share of the pool's terms
 )
 
+// The reasons of an RFQ's bid bonds (bond:<rfq>).
+const (
+	ReasonBond       MoveReason = "bond"        // a bidder's bid bond, held by the RFQ until the bid is revealed
+	ReasonBondReturn MoveReason = "bond_return" // a bid bond back to its bidder: revealed in time, or the RFQ cancelled
+	ReasonForfeit    MoveReason = "forfeit"     // a bid bond to the requester: the bid was not revealed by the reveal deadline
+)
+
 // PoolFilter narrows a pool listing.
 type PoolFilter struct {
 	Status  PoolStatus
@@ -506,8 +513,12 @@ func CapturedAccount(pool uint64) AccountID {
 	return AccountID("captured:" + strconv.FormatUint(pool, 10))
 }
 
+// BondAccount holds the bid bonds of an RFQ's sealed bids until they are
+// revealed, forfeited or returned.
+func BondAccount(rfq uint64) AccountID { return AccountID("bond:" + strconv.FormatUint(rfq, 10)) }
+
 // ValidateAccount checks an account name: org:<org id>, key:<hex public key>,
-// escrow:<pool id> or captured:<pool id>. Errors: KindInvalid.
+// escrow:<pool id>, captured:<pool id> or bond:<rfq id>. Errors: KindInvalid.
 func ValidateAccount(a AccountID) error {
 	kind, rest, ok := strings.Cut(string(a), ":")
 	if ok {
@@ -520,13 +531,13 @@ func ValidateAccount(a AccountID) error {
 			if PubKey(rest).Validate() == nil {
 				return nil
 			}
-		case "escrow", "captured":
+		case "escrow", "captured", "bond":
 			if _, err := strconv.ParseUint(rest, 10, 64); err == nil && !strings.HasPrefix(rest, "0") {
 				return nil
 			}
 		}
 	}
-	return Errorf(KindInvalid, "account %q must be org:<id>, key:<hex>, escrow:<pool> or captured:<pool>", string(a))
+	return Errorf(KindInvalid, "account %q must be org:<id>, key:<hex>, escrow:<pool>, captured:<pool> or bond:<rfq>", string(a))
 }
 
 // ValidateCurrency checks an ISO 4217 style code: three upper-case letters.

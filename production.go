@@ -236,6 +236,11 @@ type PurchaseOrder struct {
 	// ledger: the sealed prices are then filled in the lines (and the
 	// proposal's), checked against their commitments.
 	Opened *OpenedTerms `json:"opened,omitempty"`
+	// Late holds, per line, the block time at which the line was recorded
+	// late (not shipped in full by its promised date plus the network's
+	// grace, Params.POLateGrace); 0 for a line not late. Empty while no
+	// line is late.
+	Late []int64 `json:"late,omitempty"`
 }
 
 // OpenedTerms says how a node read a sealed purchase order's prices.
@@ -262,6 +267,39 @@ type PODisclosure struct {
 	Terms  SealedTerms `json:"terms"`
 	Time   int64       `json:"time"`
 	Height int64       `json:"height"`
+}
+
+// POLateLine is a purchase order line the ledger recorded late
+// (production.po_late), with its later shipments (production.
+// po_late_shipment): the facts a supplier's on-time record counts.
+type POLateLine struct {
+	PO       uint64 `json:"po"`
+	Line     int    `json:"line"` // 1-based
+	Factory  OrgID  `json:"factory"`
+	Supplier OrgID  `json:"supplier"`
+	Item     ItemID `json:"item"`
+	Promised int64  `json:"promised"` // block time, unix ms
+	Ordered  Qty    `json:"ordered"`
+	// ShippedWhenLate is what had shipped when the line was recorded late,
+	// at Recorded (block time) in block Height.
+	ShippedWhenLate Qty   `json:"shipped_when_late"`
+	Recorded        int64 `json:"recorded"`
+	Height          int64 `json:"height"`
+	// Shipped is what has shipped since, as of the latest shipment on the
+	// line (LastShipment, its tx ShipTx), which came LateMs after the
+	// promised date; all 0 or empty while nothing shipped after.
+	Shipped      Qty    `json:"shipped"`
+	LastShipment int64  `json:"last_shipment,omitempty"`
+	LateMs       int64  `json:"late_ms,omitempty"`
+	ShipTx       string `json:"ship_tx,omitempty"`
+}
+
+// LatenessService reads the purchase order lines recorded late.
+// Errors: KindInvalid for a malformed org id, KindInternal otherwise.
+type LatenessService interface {
+	// LateLines lists the late lines of org's purchase orders as supplier
+	// (all orgs' for ""), most recently recorded first.
+	LateLines(ctx context.Context, supplier OrgID, limit int) ([]POLateLine, error)
 }
 
 // WorkOrderStatus is where a work order stands.

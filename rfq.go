@@ -25,6 +25,7 @@ type RFQ struct {
 	TargetDate     int64      `json:"target_date"` // block time, unix ms
 	MaxPrice       Amount     `json:"max_price"`   // per unit
 	Currency       string     `json:"currency"`
+	Bond           Amount     `json:"bond,omitempty"` // bid bond per bidder, in Currency (0: none)
 	BidDeadline    int64      `json:"bid_deadline"`
 	RevealDeadline int64      `json:"reveal_deadline"`
 	Status         RFQStatus  `json:"status"`
@@ -51,8 +52,10 @@ type Bid struct {
 	UnitPrice  Amount `json:"unit_price,omitempty"`
 	Qty        Units  `json:"qty,omitempty"`
 	LeadDays   int64  `json:"lead_days,omitempty"`
-	Eligible   bool   `json:"eligible"` // revealed with a price within the RFQ's max price
-	Time       int64  `json:"time"`     // of the last change
+	Eligible   bool   `json:"eligible"`            // revealed with a price within the RFQ's max price
+	Bond       Amount `json:"bond,omitempty"`      // the bid bond held (0 once returned or forfeited)
+	Forfeited  bool   `json:"forfeited,omitempty"` // not revealed in time: the bond went to the requester
+	Time       int64  `json:"time"`                // of the last change
 }
 
 // RFQService reads requests for quote and their bids.

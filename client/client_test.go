@@ -48,7 +48,7 @@ type env struct {
 func config(w *inproc.World, op *inproc.Operator) httpapi.Config {
 	db := w.Read()
 	cfg := httpapi.Config{Node: w.Node(), Members: db, Txs: db, Pools: db, RFQs: db, Receipts: w.Receipts(), Production: db,
-		Plans: w.Plans(), Trace: db, WaitTimeout: time.Second}
+		Plans: w.Plans(), Trace: db, Reputation: db, WaitTimeout: time.Second}
 	if op != nil {
 		cfg.Operator = op
 	}

@@ -105,15 +105,22 @@ func runNode(env *Env, api, publicURL string, withDemo bool, demoOpts demo.Optio
 		return err
 	}
 	fmt.Fprintln(env.Stdout, "Press Ctrl-C to stop.")
+	// The demo's story runs beside the node and is waited for before the
+	// node closes: a story step must never meet a closed store.
+	demoDone := make(chan struct{})
 	if withDemo && n.Keyring() != nil {
 		go func() {
+			defer close(demoDone)
 			if err := demo.Run(env.Ctx, n, log, demoOpts); err != nil && env.Ctx.Err() == nil {
 				log.Error("demo", "err", err)
 			}
 		}()
+	} else {
+		close(demoDone)
 	}
 	<-env.Ctx.Done()
 	fmt.Fprintln(env.Stdout, "stopping…")
+	<-demoDone
 	if err := n.Close(); err != nil {
 		return err
 	}

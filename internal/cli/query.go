@@ -27,6 +27,7 @@ func newQueryCmd(env *Env) *cobra.Command {
 		newQueryDemandCmd(env),
 		newQueryForecastCmd(env),
 		newQueryDerivedDemandCmd(env),
+		newQueryReputationCmd(env),
 	)
 	c.Aliases = []string{"q"}
 	return c

@@ -64,6 +64,9 @@ func newQueryRFQCmd(env *Env) *cobra.Command {
 				t.fieldOpt("spec", q.Spec)
 				t.field("qty", strconv.FormatInt(int64(q.Qty), 10)+" "+q.Unit)
 				t.field("max_price", money(q.MaxPrice, q.Currency))
+				if q.Bond > 0 {
+					t.field("bid_bond", money(q.Bond, q.Currency)+" per bid, forfeited to the requester unless revealed by the reveal deadline")
+				}
 				t.field("status", string(q.Status))
 				t.fieldOpt("reason", q.Reason)
 				t.field("bids", strconv.Itoa(q.Bids))
@@ -98,14 +101,21 @@ func newQueryRFQCmd(env *Env) *cobra.Command {
 				bs = []gongxu.Bid{}
 			}
 			return env.print(bs, func(t *tableWriter) {
-				t.row("BIDDER", "REVEALED", "UNIT_PRICE", "QTY", "LEAD_DAYS", "ELIGIBLE", "TIME", "COMMITMENT")
+				t.row("BIDDER", "REVEALED", "UNIT_PRICE", "QTY", "LEAD_DAYS", "ELIGIBLE", "TIME", "COMMITMENT", "BOND")
 				for _, b := range bs {
 					price, qty, lead := "", "", ""
 					if b.Revealed {
 						price, qty, lead = strconv.FormatInt(int64(b.UnitPrice), 10), strconv.FormatInt(int64(b.Qty), 10), strconv.FormatInt(b.LeadDays, 10)
 					}
+					bond := ""
+					switch {
+					case b.Forfeited:
+						bond = "forfeited"
+					case b.Bond > 0:
+						bond = strconv.FormatInt(int64(b.Bond), 10) + " held"
+					}
 					t.row(string(b.Bidder), strconv.FormatBool(b.Revealed), price, qty, lead, strconv.FormatBool(b.Eligible),
-						msTime(b.Time), b.Commitment)
+						msTime(b.Time), b.Commitment, bond)
 				}
 			})
 		},

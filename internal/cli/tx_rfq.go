@@ -40,8 +40,15 @@ reveal them until --reveal-deadline, then your hub awards one or more of them
 (each award becomes a pool) or cancels. --max-price is per unit, in minor
 units (fen, cents); --target is the date the goods are wanted by.
 
+--bond asks each bidder for a bid bond, in minor units of --currency (default
+0: none; at most 10% of qty × max price): it moves from the bidder's org
+account when it bids, back when it reveals, and to your hub's account if the
+bid is not revealed by --reveal-deadline. Cancelling returns every bond.
+
 ` + relativeHelp,
 		Example: `  gongxu tx rfq post --from hub-lishui --title "Rain jackets" --qty 500 --max-price 9000 \
+      --bid-deadline 24h --reveal-deadline 48h --target 30d
+  gongxu tx rfq post --from hub-lishui --title "Rain jackets" --qty 500 --max-price 9000 --bond 20000 \
       --bid-deadline 24h --reveal-deadline 48h --target 30d`,
 		Args: exactArgs(),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -72,6 +79,7 @@ units (fen, cents); --target is the date the goods are wanted by.
 	f.Int64Var((*int64)(&m.Qty), "qty", 0, "units `N` (required)")
 	f.Int64Var((*int64)(&m.MaxPrice), "max-price", 0, "highest unit price `P` in minor units (required)")
 	f.StringVar(&m.Currency, "currency", "CNY", "ISO 4217 `CODE`")
+	f.Int64Var((*int64)(&m.Bond), "bond", 0, "bid bond `P` each bidder puts up, in minor units (0: none)")
 	f.StringVar(&bidBy, "bid-deadline", "", "end of bidding: a duration after the latest block (24h) or an RFC 3339 time (required)")
 	f.StringVar(&revealBy, "reveal-deadline", "", "end of revealing, after the bid deadline (required)")
 	f.StringVar(&target, "target", "", "when the goods are wanted, after the reveal deadline (required)")
@@ -121,7 +129,11 @@ ledger: sha256 over the RFQ, your org, the terms and a random 32-byte salt
 HOME/keys/bids/ORG/rfq-RFQ_ID.json, so that "tx rfq reveal RFQ_ID" can reveal them
 after the bid deadline; the file replaced by a new bid is kept as .prev, and
 the old one is put back when the chain rejects the new bid. With --dry-run
-nothing is saved: the terms and salt are printed on stderr.`,
+nothing is saved: the terms and salt are printed on stderr.
+
+When the RFQ asks a bid bond (see "query rfq show"), a new bid moves it from
+your org's account (a replaced bid puts up no second one); revealing in time
+gives it back, and a bid left sealed at the reveal deadline forfeits it.`,
 		Args: exactArgs("RFQ_ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parsePositive("rfq id", args[0])

@@ -28,7 +28,7 @@ func serveNet(t *testing.T, w *inproc.World, change func(*httpapi.Config)) strin
 	t.Helper()
 	db := w.Read()
 	cfg := httpapi.Config{Node: w.Node(), Members: db, Txs: db, Pools: db, RFQs: db, Receipts: w.Receipts(),
-		Production: db, Plans: w.Plans(), Trace: db}
+		Production: db, Plans: w.Plans(), Trace: db, Reputation: db}
 	if change != nil {
 		change(&cfg)
 	}

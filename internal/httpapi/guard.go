@@ -61,16 +61,18 @@ const DefaultClients = 10000
 
 // costlyRoutes are the reads limited by Limits.Costly.
 var costlyRoutes = map[string]bool{
-	"GET /v1/plan/{factory}":        true,
-	"GET /v1/demand":                true,
-	"GET /v1/forecast":              true,
-	"GET /v1/demand/derived":        true,
-	"GET /v1/trace/back/{id...}":    true,
-	"GET /v1/trace/forward/{id...}": true,
-	"GET /v1/trace/events":          true,
-	"GET /v1/recalls/{id}":          true,
-	"GET /epcis/events":             true,
-	"GET /epcis/events/{eventID}":   true,
+	"GET /v1/plan/{factory}":                true,
+	"GET /v1/demand":                        true,
+	"GET /v1/orgs/{id}/reputation":          true,
+	"GET /v1/orgs/{id}/reputation/{figure}": true,
+	"GET /v1/forecast":                      true,
+	"GET /v1/demand/derived":                true,
+	"GET /v1/trace/back/{id...}":            true,
+	"GET /v1/trace/forward/{id...}":         true,
+	"GET /v1/trace/events":                  true,
+	"GET /v1/recalls/{id}":                  true,
+	"GET /epcis/events":                     true,
+	"GET /epcis/events/{eventID}":           true,
 }
 
 // guard wraps the handler of route rt with what the route needs: the rate

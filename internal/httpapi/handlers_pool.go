@@ -65,12 +65,12 @@ func pathID(r *http.Request, what string) (uint64, error) {
 }
 
 // pathAccount reads the {account} path parameter: org:<org id>, key:<public
-// key>, escrow:<pool id> or captured:<pool id>.
+// key>, escrow:<pool id>, captured:<pool id> or bond:<rfq id>.
 func pathAccount(r *http.Request) (gongxu.AccountID, error) {
 	a := r.PathValue("account")
 	if !validAccount(a) {
 		return "", gongxu.Errorf(gongxu.KindInvalid,
-			"account %q must be org:<org id>, key:<public key, 64 lower-case hex characters>, escrow:<pool id> or captured:<pool id>", clip(a))
+			"account %q must be org:<org id>, key:<public key, 64 lower-case hex characters>, escrow:<pool id>, captured:<pool id> or bond:<rfq id>", clip(a))
 	}
 	return gongxu.AccountID(a), nil
 }

@@ -49,6 +49,11 @@ type Config struct {
 	// Optional: when nil, that route answers 503 unavailable.
 	Derived gongxu.DerivedDemandService
 
+	// Reputation serves GET /v1/orgs/{id}/reputation and its facts
+	// (handlers_reputation.go). Optional: when nil, those routes answer
+	// 503 unavailable.
+	Reputation gongxu.ReputationService
+
 	// Operator signs POST /epcis/capture's trace/capture transactions for
 	// this node's org. Optional: when nil, capture answers 503 unavailable.
 	Operator gongxu.Operator
@@ -99,27 +104,28 @@ var jsonBodyLimit = int64(base64.StdEncoding.EncodedLen(maxTxBytes) + 4096)
 
 // server holds the configuration the handlers read.
 type server struct {
-	node       gongxu.NodeService
-	members    gongxu.MemberService
-	txs        gongxu.TxService
-	pools      gongxu.PoolService
-	rfqs       gongxu.RFQService
-	disputes   gongxu.DisputeService
-	receipts   gongxu.ReceiptService
-	production gongxu.ProductionService
-	plans      gongxu.PlanService
-	trace      gongxu.TraceService
-	demandSvc  gongxu.DemandService
-	forecasts  gongxu.ForecastService
-	derived    gongxu.DerivedDemandService
-	op         gongxu.Operator
-	tokens     Tokens
-	health     func(context.Context) error
-	costly     *limiter // nil: no limit
-	writes     *limiter // nil: no limit
-	log        *slog.Logger
-	wait       time.Duration
-	metrics    http.Handler
+	node        gongxu.NodeService
+	members     gongxu.MemberService
+	txs         gongxu.TxService
+	pools       gongxu.PoolService
+	rfqs        gongxu.RFQService
+	disputes    gongxu.DisputeService
+	receipts    gongxu.ReceiptService
+	production  gongxu.ProductionService
+	plans       gongxu.PlanService
+	trace       gongxu.TraceService
+	demandSvc   gongxu.DemandService
+	forecasts   gongxu.ForecastService
+	derived     gongxu.DerivedDemandService
+	reputations gongxu.ReputationService
+	op          gongxu.Operator
+	tokens      Tokens
+	health      func(context.Context) error
+	costly      *limiter // nil: no limit
+	writes      *limiter // nil: no limit
+	log         *slog.Logger
+	wait        time.Duration
+	metrics     http.Handler
 }
 
 // route is one entry of the API: the mux pattern is Method + " " + Path, and
@@ -145,6 +151,8 @@ var routes = []route{
 	{"GET", "/v1/orgs/{id}", (*server).org},
 	{"GET", "/v1/orgs/{id}/master", (*server).master},
 	{"GET", "/v1/orgs/{id}/stock", (*server).stock},
+	{"GET", "/v1/orgs/{id}/reputation", (*server).reputation},
+	{"GET", "/v1/orgs/{id}/reputation/{figure}", (*server).reputationFacts},
 	{"GET", "/v1/validators", (*server).validators},
 	{"GET", "/v1/proposals", (*server).proposals},
 	{"GET", "/v1/proposals/{id}", (*server).proposal},
@@ -213,26 +221,27 @@ func newServer(cfg Config) *server {
 		now = time.Now
 	}
 	return &server{
-		node:       cfg.Node,
-		members:    cfg.Members,
-		txs:        cfg.Txs,
-		pools:      cfg.Pools,
-		rfqs:       cfg.RFQs,
-		disputes:   cfg.Disputes,
-		receipts:   cfg.Receipts,
-		production: cfg.Production,
-		plans:      cfg.Plans,
-		trace:      cfg.Trace,
-		demandSvc:  cfg.Demand,
-		forecasts:  cfg.Forecast,
-		derived:    cfg.Derived,
-		op:         cfg.Operator,
-		tokens:     cfg.Tokens,
-		health:     cfg.Health,
-		costly:     newLimiter(cfg.Limits.Costly, cfg.Limits.Clients, now),
-		writes:     newLimiter(cfg.Limits.Writes, cfg.Limits.Clients, now),
-		log:        log,
-		wait:       wait,
+		node:        cfg.Node,
+		members:     cfg.Members,
+		txs:         cfg.Txs,
+		pools:       cfg.Pools,
+		rfqs:        cfg.RFQs,
+		disputes:    cfg.Disputes,
+		receipts:    cfg.Receipts,
+		production:  cfg.Production,
+		plans:       cfg.Plans,
+		trace:       cfg.Trace,
+		demandSvc:   cfg.Demand,
+		forecasts:   cfg.Forecast,
+		derived:     cfg.Derived,
+		reputations: cfg.Reputation,
+		op:          cfg.Operator,
+		tokens:      cfg.Tokens,
+		health:      cfg.Health,
+		costly:      newLimiter(cfg.Limits.Costly, cfg.Limits.Clients, now),
+		writes:      newLimiter(cfg.Limits.Writes, cfg.Limits.Clients, now),
+		log:         log,
+		wait:        wait,
 		metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{
 			ErrorLog:      slog.NewLogLogger(log.Handler(), slog.LevelError),
 			ErrorHandling: promhttp.ContinueOnError,

@@ -93,6 +93,7 @@ func envOn(t testing.TB, w *inproc.World) *env {
 	e.cfg.Receipts, e.cfg.Production, e.cfg.Plans, e.cfg.Trace, e.cfg.Operator = w.Receipts(), db, w.Plans(), db, e.op
 	e.cfg.Demand = demandOf(t, db)
 	e.cfg.Disputes = db
+	e.cfg.Reputation = db
 	return e
 }
 
@@ -474,6 +475,14 @@ var goldenCases = []apiCase{
 	{name: "stock_bad_org", method: "GET", target: "/v1/orgs/a/stock", status: 400},
 	{name: "stock_unavailable", method: "GET", target: "/v1/orgs/acme-textiles/stock", status: 503,
 		setup: func(e *env) { e.cfg.Production = nil }},
+	{name: "reputation", method: "GET", target: "/v1/orgs/blue-river-cotton/reputation?facts=2", status: 200},
+	{name: "reputation_factory", method: "GET", target: "/v1/orgs/acme-textiles/reputation", status: 200},
+	{name: "reputation_unknown", method: "GET", target: "/v1/orgs/nobody-here/reputation", status: 404},
+	{name: "reputation_bad_facts", method: "GET", target: "/v1/orgs/acme-textiles/reputation?facts=101", status: 400},
+	{name: "reputation_unavailable", method: "GET", target: "/v1/orgs/acme-textiles/reputation", status: 503,
+		setup: func(e *env) { e.cfg.Reputation = nil }},
+	{name: "reputation_facts", method: "GET", target: "/v1/orgs/blue-river-cotton/reputation/on_time?offset=1&limit=1", status: 200},
+	{name: "reputation_facts_bad_figure", method: "GET", target: "/v1/orgs/blue-river-cotton/reputation/stars", status: 400},
 	{name: "plan", method: "GET", target: "/v1/plan/acme-textiles", status: 200},
 	{name: "plan_empty", method: "GET", target: "/v1/plan/sunrise-garments", status: 200},
 	{name: "plan_not_factory", method: "GET", target: "/v1/plan/hilltown-hub", status: 404},

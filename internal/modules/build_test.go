@@ -6,6 +6,7 @@ import (
 
 	"github.com/gongxu-network/gongxu"
 	"github.com/gongxu-network/gongxu/internal/chain/chaintest"
+	"github.com/gongxu-network/gongxu/internal/module"
 	"github.com/gongxu-network/gongxu/internal/module/catalog"
 	"github.com/gongxu-network/gongxu/internal/module/dispute"
 	"github.com/gongxu-network/gongxu/internal/module/member"
@@ -53,9 +54,13 @@ func TestIncompleteModules(t *testing.T) {
 		"trace":      {func() error { _, err := trace.New(nil, production.Lots{}, m); return err }, "the trace module needs an EPCIS parser"},
 		"production": {func() error { _, err := production.New(m, s.Catalog, pool.Stages{}, tracer); return err }, "the production module needs a tracer"},
 		"pool":       {func() error { _, err := pool.New(m, s.Catalog, s.Settle, goods, prod); return err }, "the pool module needs goods and production"},
-		"rfq":        {func() error { _, err := rfq.New(m, open); return err }, "the rfq module needs a pool opener"},
-		"dispute":    {func() error { _, err := dispute.New(m, nil, nil); return err }, "the dispute module needs shares and orders"},
-		"typed nil":  {func() error { _, err := trace.New(modules.EPCIS{}, (*production.Module)(nil), m); return err }, "the trace module needs lots"},
+		"rfq":        {func() error { _, err := rfq.New(m, s.Settle, open); return err }, "the rfq module needs a pool opener"},
+		"rfq settle": {func() error {
+			_, err := rfq.New(m, nil, func(*module.Context, rfq.PoolRequest) (uint64, error) { return 0, nil })
+			return err
+		}, "the rfq module needs settle"},
+		"dispute":   {func() error { _, err := dispute.New(m, nil, nil); return err }, "the dispute module needs shares and orders"},
+		"typed nil": {func() error { _, err := trace.New(modules.EPCIS{}, (*production.Module)(nil), m); return err }, "the trace module needs lots"},
 	} {
 		err := c.build()
 		if gongxu.ErrorKind(err) != gongxu.KindInvalid || !strings.HasPrefix(gongxu.ErrorMessage(err), c.want+":") {

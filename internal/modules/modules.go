@@ -76,7 +76,7 @@ func Build() (*Set, error) {
 			Currency: r.Currency, Deadline: r.Deadline, RFQ: r.RFQ,
 		})
 	}
-	q, err := rfq.New(m, openAwarded)
+	q, err := rfq.New(m, st, openAwarded)
 	if err != nil {
 		return nil, err
 	}

@@ -27,6 +27,11 @@ type Config struct {
 	// orders, and send what the plan proposes (purchase orders, planned
 	// completion dates) signed with the operator key.
 	AutoPlan bool `json:"auto_plan"`
+	// PreferOnTime makes plans buy an item from another supplier with an
+	// offer for it when that supplier keeps its dates better at a
+	// comparable price (planner.PreferOnTime says the rule). Off: every
+	// item from the supplier its master data names.
+	PreferOnTime bool `json:"prefer_on_time,omitempty"`
 	// HTTP hardens the API and pages' server.
 	HTTP HTTPConfig `json:"http"`
 	// Health says when /healthz answers 503.

@@ -135,6 +135,9 @@ func Open(home string, cfg Config, log *slog.Logger) (_ *Node, err error) {
 	}
 	forecasts := demandforecast.New(demand)
 	n.plans = planner.New(n.read, n.blockTime).RequireFactory(n.read)
+	if cfg.PreferOnTime {
+		n.plans.PreferOnTime(n.read)
+	}
 	if cfg.MPS != nil {
 		mps, err := demandforecast.NewMPS(forecasts, *cfg.MPS)
 		if err != nil {
@@ -152,14 +155,14 @@ func Open(home string, cfg Config, log *slog.Logger) (_ *Node, err error) {
 	go n.proj.run()
 	n.proj.push(gongxu.CommittedBlock{}) // wake it to catch up with the block store
 	api := httpapi.New(httpapi.Config{Node: readYourWrites{n}, Members: n.read, Txs: n.read, Pools: n.read, RFQs: n.read, Disputes: n.read, Demand: demand,
-		Forecast: forecasts, Derived: demandforecast.NewDerived(forecasts, n.read),
+		Forecast: forecasts, Derived: demandforecast.NewDerived(forecasts, n.read), Reputation: n.read,
 		Receipts: receipts{n}, Production: unsealed{n.read, n}, Plans: plans, Trace: n.read, Operator: op, Tokens: n.tokens,
 		Health: n.health.check, Limits: cfg.HTTP.RateLimits, Registry: reg, Logger: log})
 	pages, err := web.New(web.Config{Node: n.comet, Members: n.read, Txs: n.read, Pools: n.read, PoolMoney: n.read.PoolMoney, RFQs: n.read, Disputes: n.read, Operator: op, Production: unsealed{n.read, n}, Plans: plans,
 		Trace: n.read, TraceProof: n.traceProof, Progress: n.progressPoints, Demand: demand, Forecast: forecasts, Logger: log,
 		Tokens: n.tokens, Hosts: apiHosts(cfg, n.ln.Addr()), RemoteForms: cfg.HTTP.RemoteForms,
 		Language: cfg.Pages.Language, TimeZone: cfg.Pages.TimeZone, PublicURL: cfg.Pages.PublicURL,
-		Receipts: receipts{n}, CheckReceipt: checkReceipt, Pickup: n.read.Pickup, RecallAcks: n.read.RecallAcks})
+		Receipts: receipts{n}, CheckReceipt: checkReceipt, Pickup: n.read.Pickup, RecallAcks: n.read.RecallAcks, Reputation: n.read})
 	if err != nil {
 		return nil, err
 	}

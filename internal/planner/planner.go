@@ -29,8 +29,9 @@ const (
 type Planner struct {
 	prod    gongxu.ProductionService
 	now     func(context.Context) (int64, error)
-	members gongxu.MemberService // nil: any org is planned
-	mps     gongxu.MPSSource     // nil: no demand planned on forecast
+	members gongxu.MemberService     // nil: any org is planned
+	mps     gongxu.MPSSource         // nil: no demand planned on forecast
+	rep     gongxu.ReputationService // nil: each item from its own supplier (PreferOnTime)
 }
 
 var _ gongxu.PlanService = (*Planner)(nil)
@@ -121,6 +122,12 @@ func (p *Planner) Plan(ctx context.Context, factory gongxu.OrgID) (gongxu.PlanVi
 	view := gongxu.PlanView{
 		Factory: factory, At: at, Orders: []gongxu.PlannedOrder{}, Purchases: res.Purchases, Work: res.Work,
 		Dates: []gongxu.OrderDate{}, Ops: []gongxu.ScheduledOp{}, WorkCenters: r.master.WorkCenters, Txs: []gongxu.PlanTx{},
+	}
+	if p.rep != nil {
+		c := &supplierChoice{rep: p.rep, records: map[gongxu.OrgID]int64{}}
+		if err := r.chooseSuppliers(ctx, c, res.Purchases); err != nil {
+			return gongxu.PlanView{}, err
+		}
 	}
 	pos, err := r.purchaseOrders(ctx, res.Purchases)
 	if err != nil {

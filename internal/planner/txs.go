@@ -27,7 +27,9 @@ func (r *run) purchaseOrders(ctx context.Context, purchases []gongxu.PlannedPurc
 	offers := map[gongxu.OrgID]map[gongxu.ItemID]gongxu.SupplyOffer{}
 	groups := map[key][]production.LineIn{}
 	for _, p := range purchases {
-		r.supplies[p.ID] = fmt.Sprintf("%s from %s", p.Item, p.Supplier)
+		if _, ok := r.supplies[p.ID]; !ok { // PreferOnTime's choice says why
+			r.supplies[p.ID] = fmt.Sprintf("%s from %s", p.Item, p.Supplier)
+		}
 		if p.Supplier == r.factory {
 			r.problem("%s names %s itself as its supplier; the planned purchase of %s due %s is not sent",
 				p.Item, r.factory, qtyString(p.Qty), date(p.Due))

@@ -33,6 +33,7 @@ type DB struct {
 	path string
 
 	traceQ traceStatements // the trace walks' statements, prepared on first use (query_trace.go)
+	repC   repCache        // reputations computed at the latest height (query_reputation.go)
 }
 
 // Open opens (creating if needed) the read model at path and brings its schema

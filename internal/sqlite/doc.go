@@ -9,7 +9,8 @@
 // gongxu.PoolService, gongxu.RFQService, gongxu.ProductionService (its
 // master data and stock included) and gongxu.TraceService (EPCIS events and
 // their batches, the backward and forward trace walks, recalls and what they
-// reach), plus block, parameter,
+// reach) and gongxu.ReputationService (the facts of how each org keeps its
+// word, project_reputation.go and query_reputation.go), plus block, parameter,
 // event-history, pledge, pool-progress and money-audit queries.
 //
 // The module events it projects are listed by the Event* constants. Records

@@ -27,6 +27,10 @@ import (
 //	settle.move                                         insert, and update both balances
 //	production.lot                                      upsert; delta must follow the quantity held
 //	production.bom                                      replaces the parent's lines
+//
+// and records, beside, the facts reputations count (project_reputation.go):
+// production.po and pool.share once they are obligations, trace.recall by the
+// maker of its lot, and the dispute events the dispute module will emit.
 
 // Project projects one committed block in one SQL transaction.
 //
@@ -65,9 +69,10 @@ func (db *DB) Reset(ctx context.Context) error {
 	}
 	defer tx.Rollback()
 	// Children before parents, for the foreign keys.
-	for _, t := range append(demandTables, // the demand projection (project_demand.go)
+	for _, t := range append(append(demandTables, // the demand projection (project_demand.go)
+		"rep_po_lines", "rep_shares", "rep_disputes", "rep_recalls"), // reputation facts (project_reputation.go)
 		"products", "pools", "pool_hubs", "pool_progress", "hub_shares", "pledges", "batches", "pickups", "movements", "balances",
-		"rfqs", "bids", "disputes", "supply_offers", "production_orders", "purchase_orders", "work_orders", "lots",
+		"rfqs", "bids", "disputes", "supply_offers", "production_orders", "po_late", "purchase_orders", "work_orders", "lots",
 		"items", "bom_lines", "routings", "work_centers",
 		"trace_batches", "trace_events", "trace_records", "trace_idents", "trace_recall_acks", "trace_recalls", "trace_links",
 		"events", "txs", "blocks", "orgs", "proposals", "validators", "params", "meta",
@@ -76,7 +81,11 @@ func (db *DB) Reset(ctx context.Context) error {
 			return gongxu.Wrap(err, "read model: reset %s", t)
 		}
 	}
-	return gongxu.Wrap(tx.Commit(), "read model: commit reset")
+	if err := tx.Commit(); err != nil {
+		return gongxu.Wrap(err, "read model: commit reset")
+	}
+	db.repC.put("", -1, repCached{}) // forget the reputations computed before
+	return nil
 }
 
 func (db *DB) project(ctx context.Context, bs []gongxu.CommittedBlock) error {
@@ -151,6 +160,7 @@ type projector struct {
 	prodStmts
 	traceStmts
 	demandStmts
+	repStmts
 	stmts        []*sql.Stmt
 	height, time int64  // of the block being projected
 	txHash       string // of the tx whose events are being applied; "" for block-level events
@@ -177,7 +187,7 @@ func newProjector(ctx context.Context, tx *sql.Tx) (*projector, error) {
 		{&p.delValidator, `DELETE FROM validators WHERE pub_key = ?`},
 		{&p.upParams, `INSERT INTO params (id, json, height) VALUES (1, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET json = excluded.json, height = excluded.height`},
-	}, append(append(append(p.poolStmts.defs(), p.prodStmts.defs()...), p.traceStmts.defs()...), p.demandStmts.defs()...)...) {
+	}, append(append(append(p.poolStmts.defs(), p.prodStmts.defs()...), p.traceStmts.defs()...), append(p.demandStmts.defs(), p.repStmts.defs()...)...)...) {
 		st, err := tx.PrepareContext(ctx, s.sql)
 		if err != nil {
 			p.close()
@@ -298,6 +308,9 @@ func (p *projector) event(txIndex int, ev *gongxu.Event) error {
 	if err := p.demand(ev); err != nil { // demand facts (project_demand.go), before the event's own projection
 		return err
 	}
+	if err := p.reputation(ev); err != nil { // reputation facts (project_reputation.go)
+		return err
+	}
 	switch ev.Type {
 	case gongxu.EventOrg:
 		return p.org(ev)
@@ -344,6 +357,10 @@ func (p *projector) event(txIndex int, ev *gongxu.Event) error {
 		return p.order(ev)
 	case gongxu.EventPO:
 		return p.po(ev)
+	case gongxu.EventPOLate:
+		return p.poLate(ev) // project_late.go
+	case gongxu.EventPOLateShipment:
+		return p.poLateShipment(ev)
 	case gongxu.EventWO:
 		return p.wo(ev)
 	case gongxu.EventLot:

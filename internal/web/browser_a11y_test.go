@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http/httptest"
 	"os"
@@ -70,10 +71,41 @@ func TestAccessibilityAndPhone(t *testing.T) {
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
+	checkPages(t, ctx, srv.URL, a11yPages)
+}
+
+// TestReputationAccessibilityAndPhone is TestAccessibilityAndPhone for the
+// reputation pages, in a browser session of their own (a session is bounded
+// by webtest.Timeout): an org's page with its figures and a figure's facts.
+func TestReputationAccessibilityAndPhone(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test in -short mode")
+	}
+	ctx := webtest.Browser(t)
+	h, err := New(newSite(t).config())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	checkPages(t, ctx, srv.URL, []struct{ name, path string }{
+		{"org-supplier", "/orgs/blue-river-cotton"},
+		{"reputation", "/orgs/blue-river-cotton/reputation/on_time"},
+		{"reputation-pools", "/orgs/acme-textiles/reputation/on_time"},
+	})
+}
+
+// checkPages opens pages in the browser of ctx, in English and in Chinese,
+// at desktop and at phone width: axe-core reports no serious or critical
+// violation, the page never scrolls sideways on a phone, and no table cell
+// or form control sits past the screen's right edge. With
+// $GONGXU_SCREENSHOTS set, it keeps a screenshot of each.
+func checkPages(t *testing.T, ctx context.Context, base string, pages []struct{ name, path string }) {
+	t.Helper()
 	shots := os.Getenv("GONGXU_SCREENSHOTS") != ""
 
 	for _, lang := range []string{"en", "zh-CN"} {
-		if _, err := chromedp.Run(ctx, chromedp.Navigate(srv.URL+"/lang?to="+lang+"&back=%2F")); err != nil {
+		if _, err := chromedp.Run(ctx, chromedp.Navigate(base+"/lang?to="+lang+"&back=%2F")); err != nil {
 			t.Fatal(err)
 		}
 		for _, width := range []int64{1280, 390} {
@@ -84,9 +116,9 @@ func TestAccessibilityAndPhone(t *testing.T) {
 			if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, height)); err != nil {
 				t.Fatal(err)
 			}
-			for _, p := range a11yPages {
+			for _, p := range pages {
 				what := fmt.Sprintf("%s %s at %dpx", lang, p.path, width)
-				if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+p.path), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
+				if err := chromedp.Do(ctx, chromedp.Navigate(base+p.path), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
 					t.Fatalf("%s: %v", what, err)
 				}
 				if got, err := chromedp.Run(ctx, chromedp.Evaluate[string]("document.documentElement.lang")); err != nil || got != lang {

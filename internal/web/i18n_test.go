@@ -221,7 +221,7 @@ func TestCatalogComplete(t *testing.T) {
 func TestPagesInBothLanguages(t *testing.T) {
 	f := newSite(t)
 	s, _ := newTestServer(t, f)
-	pages := []string{"/", "/orgs/acme-textiles", "/txs/" + f.w.RiversideVote, "/proposals/2", "/proposals/3",
+	pages := []string{"/", "/orgs/acme-textiles", "/orgs/blue-river-cotton/reputation/on_time", "/orgs/acme-textiles/reputation/repeat", "/txs/" + f.w.RiversideVote, "/proposals/2", "/proposals/3",
 		"/pools", "/pools/1", "/pools/2", "/pools/4", "/pools/5", "/rfqs", "/rfqs/1", "/rfqs/2",
 		"/factory?org=acme-textiles", "/production-orders/1", "/purchase-orders/4", "/supplier", "/hub",
 		"/recalls", "/recalls/1", jacketPath, "/p/acme-textiles/scarf-001", "/signin", "/no/such/page", "/txs/zz"}

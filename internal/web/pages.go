@@ -125,6 +125,7 @@ func (s *server) liveFragment(w http.ResponseWriter, r *http.Request) error {
 type orgData struct {
 	Org        gongxu.Org
 	Validators []gongxu.Validator
+	Rep        *repView // nil: this node serves no reputations
 }
 
 func (s *server) org(w http.ResponseWriter, r *http.Request) error {
@@ -150,10 +151,18 @@ func (s *server) org(w http.ResponseWriter, r *http.Request) error {
 			own = append(own, v)
 		}
 	}
+	d := orgData{Org: org, Validators: own}
+	if s.rep != nil {
+		rep, err := s.rep.Reputation(ctx, id, repFactsShown)
+		if err != nil {
+			return err
+		}
+		d.Rep = repOf(s.langs.pick(r), rep)
+	}
 	return s.render(w, r, "org", view{
 		Title:   org.Name,
 		Section: "network",
-		Content: orgData{Org: org, Validators: own},
+		Content: d,
 	})
 }
 

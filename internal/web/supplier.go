@@ -365,6 +365,7 @@ type poData struct {
 	SupplierNm  string
 	Total       string
 	Lines       []poLineRow
+	Late        int // lines the ledger recorded late
 	Proposal    []lineForm
 	Answer      bool      // this node's operator is the supplier and may answer it in the inbox
 	Decide      *actOffer // the factory's decision on a proposal (factory_actions_po.go)
@@ -378,6 +379,31 @@ type poLineRow struct {
 	Promised int64
 	Shipped  gongxu.Qty
 	Received gongxu.Qty
+	LateAt   string // when the ledger recorded the line late, for people; "" when not late
+	LateBy   string // how long after the promised date a late line was shipped in full
+}
+
+// lateBy says how long after a promised date something came: hours under a
+// day, whole days from one.
+func lateBy(l *locale, ms int64) string {
+	const hour, day = 3600 * 1000, 24 * 3600 * 1000
+	if ms >= day {
+		return l.count(ms/day, "day")
+	}
+	return l.count(max(1, (ms+hour-1)/hour), "hour")
+}
+
+// lastShipment is the time of the last shipment carrying line n (1-based).
+func lastShipment(po gongxu.PurchaseOrder, n int) int64 {
+	var t int64
+	for _, sh := range po.Shipments {
+		for _, sl := range sh.Lines {
+			if sl.Line == n {
+				t = max(t, sh.Time)
+			}
+		}
+	}
+	return t
 }
 
 func (s *server) purchaseOrder(w http.ResponseWriter, r *http.Request) error {
@@ -408,6 +434,14 @@ func (s *server) purchaseOrder(w http.ResponseWriter, r *http.Request) error {
 		}
 		if i < len(po.Received) {
 			row.Received = po.Received[i]
+		}
+		if i < len(po.Late) && po.Late[i] > 0 {
+			l := s.langs.pick(r)
+			row.LateAt = l.msHuman(po.Late[i])
+			if row.Shipped >= row.Qty {
+				row.LateBy = l.T("shipped in full %s after the promised date", lateBy(l, lastShipment(po, i+1)-row.Promised))
+			}
+			d.Late++
 		}
 		d.Lines = append(d.Lines, row)
 	}

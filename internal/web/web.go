@@ -115,6 +115,10 @@ type Config struct {
 	// KindNotFound when it was not picked up; nil: the pledge page does not
 	// say whether it was.
 	Pickup PickupFunc
+	// Reputation computes orgs' reputations from the ledger: the org
+	// page shows the figures and GET /orgs/{id}/reputation/{figure} the
+	// facts of each; nil: neither.
+	Reputation gongxu.ReputationService
 	// RecallAcks returns the hubs' acknowledgements of a recall
 	// (trace_recalls_ack.go); nil: recall pages show none and offer no
 	// acknowledgement.
@@ -141,7 +145,9 @@ type ProgressFunc func(ctx context.Context, pool uint64) ([]ProgressPoint, error
 //
 //	GET /{$}              the network at a glance
 //	GET /fragments/live   the live part of it, which htmx reloads every 2 s
-//	GET /orgs/{id}        a member organization
+//	GET /orgs/{id}        a member organization (and its reputation, Reputation set)
+//	GET /orgs/{id}/reputation/{figure}  one reputation figure's facts, a page
+//	                      at a time (?page=; Reputation set)
 //	GET /txs/{hash}       a transaction and its events
 //	GET /proposals/{id}   a governance proposal and its votes
 //	GET /pools            open pools, then recently closed ones (Pools set)
@@ -263,6 +269,7 @@ type server struct {
 	checkRc  func(gongxu.Receipt) error // nil: receipts' proofs are not checked here
 	pickupOf PickupFunc                 // nil: pledge pages do not say whether it was picked up
 	acks     RecallAcksFunc             // nil: no acknowledgements of recalls
+	rep      gongxu.ReputationService   // nil: no reputations on org pages
 	lookups  chan struct{}              // bounds the pledge lookups at once (pledge.go)
 	pledgeRL *rateLimiter               // bounds each client's pledge lookups (pledge_limit.go)
 	dlRL     *rateLimiter               // bounds each client's Digital Link lookups (publicurl.go)
@@ -289,7 +296,7 @@ type asset struct {
 
 // The pages; each is templates/<name>.html and defines "content".
 var pageNames = []string{"home", "org", "tx", "proposal", "error", "pools", "pool", "hub", "receipt", "rfqs", "rfq",
-	"factory", "porder", "supplier", "po", "provenance", "recalls", "recall", "signin",
+	"factory", "porder", "supplier", "po", "provenance", "recalls", "recall", "reputation", "signin",
 	"demand", "demand_index", "acted", "pools_new", "hub_deliveries", "hub_pickup", "hub_done", "pledge",
 	"dispute", "dispute_new"}
 
@@ -368,6 +375,7 @@ func newServer(cfg Config, now func() time.Time) (*server, error) {
 		checkRc:  cfg.CheckReceipt,
 		pickupOf: cfg.Pickup,
 		acks:     cfg.RecallAcks,
+		rep:      cfg.Reputation,
 		lookups:  make(chan struct{}, maxPledgeLookups),
 		pledgeRL: newRateLimiter(now, pledgeRate, pledgeBurst),
 		dlRL:     newRateLimiter(now, dlRate, dlBurst),
@@ -433,7 +441,7 @@ func (s *server) parseTemplates() error {
 
 func (s *server) parseTemplatesIn(code string, l *locale) error {
 	base, err := template.New("").Funcs(s.funcMap(l)).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", "templates/pool_partials.html",
-		"templates/production_partials.html", "templates/trace_partials.html", "templates/demand_partials.html")
+		"templates/production_partials.html", "templates/trace_partials.html", "templates/demand_partials.html", "templates/reputation_partials.html")
 	if err != nil {
 		return fmt.Errorf("web: parse layout: %w", err)
 	}
@@ -530,6 +538,9 @@ func (s *server) routes() {
 	m.Handle("GET /{$}", s.handle(s.home))
 	m.Handle("GET /fragments/live", s.handle(s.liveFragment))
 	m.Handle("GET /orgs/{id}", s.handle(s.org))
+	if s.rep != nil {
+		m.Handle("GET /orgs/{id}/reputation/{figure}", s.handle(s.reputationPage))
+	}
 	m.Handle("GET /txs/{hash}", s.handle(s.tx))
 	m.Handle("GET /proposals/{id}", s.handle(s.proposal))
 	if s.pools != nil {

@@ -253,6 +253,7 @@ var params = []param{
 	{"dispute_vote_ms", 3600 * 1000, 365 * 24 * 3600 * 1000, func(p gongxu.Params) int64 { return p.DisputeVote() }, func(p *gongxu.Params, v int64) { p.DisputeVoteMs = v }},
 	{"dispute_panel_size", 1, 15, func(p gongxu.Params) int64 { return p.DisputePanel() }, func(p *gongxu.Params, v int64) { p.DisputePanelSize = v }},
 	{"dispute_default_bps", 0, 10_000, func(p gongxu.Params) int64 { return p.DisputeDefault() }, func(p *gongxu.Params, v int64) { p.DisputeDefaultBps = &v }},
+	{"po_late_grace_ms", 1000, 90 * 24 * 3600 * 1000, func(p gongxu.Params) int64 { return p.POLateGrace() }, func(p *gongxu.Params, v int64) { p.POLateGraceMs = v }},
 	// pool deadlines
 	{"pool_start_grace_ms", 3600 * 1000, 90 * 24 * 3600 * 1000, func(p gongxu.Params) int64 { return p.PoolStartGrace() }, func(p *gongxu.Params, v int64) { p.PoolStartGraceMs = v }},
 	{"pool_confirm_grace_ms", 3600 * 1000, 180 * 24 * 3600 * 1000, func(p gongxu.Params) int64 { return p.PoolConfirmGrace() }, func(p *gongxu.Params, v int64) { p.PoolConfirmGraceMs = v }},

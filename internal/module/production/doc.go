@@ -63,13 +63,24 @@
 //     completion consumes it.
 //   - Pools. The first work order started on a pool's order moves the pool
 //     to in_production; completing the order's quantity moves it to ready.
+//   - Lateness. A line of an accepted order not shipped in full by its
+//     promised date plus the grace (the governance parameter
+//     po_late_grace_ms, default one day) is recorded late in the first
+//     block after that time, with no transaction, once: PurchaseOrder.Late
+//     holds when, and production.po_late says so. A later shipment on a late
+//     line emits production.po_late_shipment with how late it came. The
+//     sweep reads an index of accepted orders by their earliest pending
+//     promised date (the grace applied as it reads, so a new grace applies
+//     to every pending line): its work is the orders due, not all orders,
+//     at most MaxLatePerBlock of them a block (the rest in the next blocks).
 //   - Stock is the sum of an org's lots of an item; quantities are
 //     milli-units, prices minor units per unit, never floats.
 //   - Bad input changes nothing: every rejection leaves the state as it was.
 //
 // Events carry the full JSON snapshot: production.offer (supplier, item),
 // production.order (order, factory, status), production.po (po, factory,
-// supplier, status), production.wo (wo, order, status), production.lot (lot,
+// supplier, status), production.po_late and production.po_late_shipment
+// (po, line, factory, supplier, item, promised, …), production.wo (wo, order, status), production.lot (lot,
 // owner, item, delta). Master data emits production.item, production.bom,
 // production.routing and production.work_center. Shipments, receipts and
 // work-order completions also report to the trace module (Tracer), which

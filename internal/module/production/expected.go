@@ -13,6 +13,9 @@ type Members interface {
 	// SealKey is the seal key an org registered ("" when none);
 	// KindNotFound for a non-member.
 	SealKey(r store.Reader, id gongxu.OrgID) (gongxu.SealKey, error)
+	// Params returns the governance parameters in force (the grace of a
+	// purchase order's promised dates).
+	Params(r store.Reader) (gongxu.Params, error)
 }
 
 // Catalog is what the production module needs from the catalog module.

@@ -297,6 +297,9 @@ func (m *Module) handlePOAccept(ctx *module.Context, msg module.Msg) error {
 	}
 	po.Promised, po.Status = promised, gongxu.POAccepted
 	negotiate(ctx, &po, "accept", nil, "")
+	if err := scheduleLate(ctx, &po); err != nil {
+		return err
+	}
 	return savePO(ctx, &po)
 }
 
@@ -368,6 +371,9 @@ func (m *Module) handlePODecide(ctx *module.Context, msg module.Msg) error {
 		negotiate(ctx, &po, "decide_reject", nil, d.Reason)
 	}
 	po.Proposal, po.ProposalTerms = nil, nil
+	if err := scheduleLate(ctx, &po); err != nil {
+		return err
+	}
 	return savePO(ctx, &po)
 }
 
@@ -418,6 +424,9 @@ func (m *Module) handlePOCancel(ctx *module.Context, msg module.Msg) error {
 	}
 	po.Status, po.Reason, po.Proposal, po.ProposalTerms = gongxu.POCancelled, c.Reason, nil, nil
 	negotiate(ctx, &po, "cancel", nil, c.Reason)
+	if err := scheduleLate(ctx, &po); err != nil {
+		return err
+	}
 	return savePO(ctx, &po)
 }
 
@@ -483,9 +492,13 @@ func (m *Module) handleShip(ctx *module.Context, msg module.Msg) error {
 	if slices.Equal(po.Shipped, lineQtys(po.Lines)) {
 		po.Status = gongxu.POShipped
 	}
+	if err := scheduleLate(ctx, &po); err != nil {
+		return err
+	}
 	if err := savePO(ctx, &po); err != nil {
 		return err
 	}
+	lateShipments(ctx, &po, sh)
 	return m.tracer.Shipped(ctx, po, sh)
 }
 

@@ -38,8 +38,9 @@ func (*Module) Name() string { return Name }
 // InitGenesis implements module.Module: the module starts empty.
 func (*Module) InitGenesis(*module.Context, json.RawMessage) error { return nil }
 
-// BeginBlock implements module.Module.
-func (*Module) BeginBlock(*module.Context) error { return nil }
+// BeginBlock implements module.Module: purchase order lines past their
+// promised date plus the grace are recorded late (recordLate).
+func (m *Module) BeginBlock(ctx *module.Context) error { return m.recordLate(ctx) }
 
 // EndBlock implements module.Module.
 func (*Module) EndBlock(*module.Context) error { return nil }

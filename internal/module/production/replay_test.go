@@ -22,8 +22,9 @@ var replayOrgs = []chaintest.OrgSpec{
 
 // TestProductionReplay: random production blocks (valid and invalid: offers,
 // orders, purchase orders and their negotiation, shipments, receipts, work
-// orders) fed into two fresh machines give the generator's app hash at every
-// height.
+// orders, with time jumping half a day now and then so that purchase order
+// lines fall late at block time) fed into two fresh machines give the
+// generator's app hash at every height.
 func TestProductionReplay(t *testing.T) {
 	final := map[string]string{} // the app hash after the last block, per seed
 	for _, seed := range []uint64{1, 2, 3} {
@@ -44,7 +45,7 @@ func TestProductionReplay(t *testing.T) {
 			}
 			var blocks []chaintest.Recorded
 			var roots []string
-			lotSeq := 0
+			lotSeq, late := 0, 0
 			for len(blocks) < 120 {
 				txs := setup
 				setup = nil
@@ -62,11 +63,16 @@ func TestProductionReplay(t *testing.T) {
 					case 2, 3:
 						lines := []production.LineIn{}
 						for k := rng.IntN(3); k >= 0; k-- {
-							lines = append(lines, production.LineIn{Item: items[rng.IntN(3)], Qty: gongxu.Qty(rng.IntN(10000) - 50), Date: h.Time + 86400000})
+							lines = append(lines, production.LineIn{Item: items[rng.IntN(3)], Qty: gongxu.Qty(rng.IntN(10000) - 50), Date: h.Time + 2000 + int64(rng.IntN(86400000))})
 						}
 						tx = h.Sign(pick(factories), production.TypePO, production.MsgPO{Supplier: gongxu.OrgID(pick(everyone)), Lines: lines})
 					case 4:
-						tx = h.Sign(pick(everyone), production.TypePOAccept, production.MsgPOAccept{PO: po})
+						p, _ := h.Mods.Production.PO(h.State, po)
+						signer := string(p.Supplier)
+						if signer == "" || rng.IntN(3) == 0 {
+							signer = pick(everyone)
+						}
+						tx = h.Sign(signer, production.TypePOAccept, production.MsgPOAccept{PO: po})
 					case 5:
 						if rng.IntN(2) == 0 {
 							tx = h.Sign(pick(everyone), production.TypePOReject, production.MsgPOReject{PO: po, Reason: "busy"})
@@ -126,10 +132,14 @@ func TestProductionReplay(t *testing.T) {
 						txs = append(txs, tx)
 					}
 				}
+				if rng.IntN(4) == 0 {
+					h.Advance(12 * 3600 * 1000)
+				}
 				res := h.Block(txs...)
 				for _, r := range res.Txs {
 					codes[gongxu.Kind(r.Code)]++
 				}
+				late += len(ofType(res.Events, gongxu.EventPOLate))
 				for _, who := range everyone {
 					h.ResetSeq(who)
 				}
@@ -141,7 +151,16 @@ func TestProductionReplay(t *testing.T) {
 					t.Fatalf("the random blocks never produced %s: %v", k, codes)
 				}
 			}
-			t.Logf("codes %v", codes)
+			if late == 0 {
+				accepted := 0
+				for id := uint64(1); id < 100; id++ {
+					if p, err := h.Mods.Production.PO(h.State, id); err == nil && p.Promised != nil && len(p.Promised) > 0 {
+						accepted++
+					}
+				}
+				t.Fatalf("no purchase order line fell late in the random blocks (%d accepted, codes %v)", accepted, codes)
+			}
+			t.Logf("codes %v, %d lines late", codes, late)
 			chaintest.Replay(t, replayOrgs, first, blocks, roots, 2, nil)
 			final[fmt.Sprint("seed", seed)] = roots[len(roots)-1]
 		})

@@ -23,6 +23,9 @@ func id(s string) uint64 { n, _ := strconv.ParseUint(s, 10, 64); return n }
 //	lot ID QTY|absent              a lot's remaining quantity
 //	stock ORG ITEM QTY             an org's stock of an item
 //	json po|order|wo|lot|offer ID TEXT   the stored JSON contains TEXT (offer ID: SUPPLIER/ITEM)
+//	late N T1,T2,...|-             when each line of a purchase order was recorded late (0: not), - for none
+//	grace MS                       the grace of promised dates in force (po_late_grace_ms)
+//	at MS                          the next block's time is MS (unix ms, not before now)
 //	snapshot                       remember the state
 //	unchanged                      the state is the snapshot's, but for signers' sequences
 func TestScenarios(t *testing.T) {
@@ -35,6 +38,39 @@ func TestScenarios(t *testing.T) {
 			if string(p.Status) != args[1] {
 				return fmt.Errorf("po %s is %s, want %s (%+v)", args[0], p.Status, args[1], p.Negotiation)
 			}
+			return nil
+		},
+		"late": func(h *chaintest.Harness, args []string) error {
+			p, err := h.Mods.Production.PO(h.State, id(args[0]))
+			if err != nil {
+				return err
+			}
+			got := "-"
+			if len(p.Late) > 0 {
+				var ts []string
+				for _, t := range p.Late {
+					ts = append(ts, strconv.FormatInt(t, 10))
+				}
+				got = strings.Join(ts, ",")
+			}
+			if got != args[1] {
+				return fmt.Errorf("po %s late %s, want %s", args[0], got, args[1])
+			}
+			return nil
+		},
+		"grace": func(h *chaintest.Harness, args []string) error {
+			p, err := h.Mods.Member.Params(h.State)
+			if err != nil || strconv.FormatInt(p.POLateGrace(), 10) != args[0] {
+				return fmt.Errorf("grace %d (%v)", p.POLateGrace(), err)
+			}
+			return nil
+		},
+		"at": func(h *chaintest.Harness, args []string) error {
+			t, err := strconv.ParseInt(args[0], 10, 64)
+			if err != nil || t-1000 < h.Time {
+				return fmt.Errorf("at %s: not a time after the last block's %d", args[0], h.Time)
+			}
+			h.Time = t - 1000 // the next block adds its second
 			return nil
 		},
 		"negotiation": func(h *chaintest.Harness, args []string) error {

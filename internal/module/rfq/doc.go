@@ -25,7 +25,20 @@
 //     the target date, escrowed from the requester's account; if any pool
 //     cannot be opened (say the hub's account is short) the whole award is
 //     rejected and nothing changes. The RFQ becomes awarded.
-//   - rfq/cancel: the requester, while the RFQ is open, with a reason.
+//   - rfq/cancel: the requester, while the RFQ is open, with a reason. Every
+//     bid bond still held goes back to its bidder.
+//   - Bid bonds. rfq/post may ask a bond (Bond, in the RFQ's currency; 0,
+//     the default, for none; at most MaxBondPct % of qty × max price). A new
+//     bid moves it from the bidder's org account into bond:<rfq> (a bidder
+//     short of it cannot bid: KindConflict); a replaced bid puts up no
+//     second one. A reveal in time returns it (reason bond_return), eligible
+//     or not. At the reveal deadline, at the start of the block that reaches
+//     it and with no transaction, each bid still sealed forfeits its bond to
+//     the requester (reason forfeit; the bid becomes "forfeited"). RFQs with
+//     a bond are indexed by reveal deadline (rev/), so the sweep reads the
+//     RFQs due and their bids (one per factory at most), never all RFQs;
+//     a block settles at most MaxForfeitsPerBlock of them, the rest in the
+//     next blocks.
 //   - An RFQ still open ExpireAfterMs (30 d) after its target date expires at
 //     the start of the block that reaches that time.
 //
@@ -37,5 +50,6 @@
 // is not eligible) on every change of a bid.
 //
 // State keys, under "rfq/": rfq/<id>, bid/<rfq id>/<bidder>,
-// exp/<target date + 30 d>/<id> (open RFQs, for expiry), seq.
+// exp/<target date + 30 d>/<id> (open RFQs, for expiry), rev/<reveal
+// deadline>/<id> (open RFQs holding bonds, for forfeits), seq.
 package rfq

@@ -112,3 +112,67 @@ func TestEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestBondEvents: what the read model sees of bid bonds. The bond moves
+// are settle.move events with their own reasons (bond on the bid,
+// bond_return on the reveal, forfeit in the block that reaches the reveal
+// deadline, before any transaction); a forfeited bid's event has status
+// forfeited, a note, and a json that is a gongxu.Bid.
+func TestBondEvents(t *testing.T) {
+	h := chaintest.New(t, chaintest.OrgSpec{ID: "hub-a", Roles: []gongxu.Role{gongxu.RoleHub}},
+		chaintest.OrgSpec{ID: "factory-b", Roles: []gongxu.Role{gongxu.RoleFactory, gongxu.RoleHub}},
+		chaintest.OrgSpec{ID: "factory-c", Roles: []gongxu.Role{gongxu.RoleFactory, gongxu.RoleHub}})
+	g := chaintest.GenesisTime
+	for _, o := range []string{"factory-b", "factory-c"} {
+		only(t, h.Deliver(h.Sign(o, "settle/deposit", map[string]any{"currency": "CNY", "amount": 10_000})), "settle.move")
+	}
+	only(t, h.Deliver(h.Sign("hub-a", rfq.TypePost, rfq.MsgPost{Title: "Aprons", Unit: "piece", Qty: 100, MaxPrice: 3000,
+		Currency: "CNY", Bond: 2000, BidDeadline: g + day, RevealDeadline: g + 2*day, TargetDate: g + 30*day})), "rfq.rfq")
+	salt := bytes.Repeat([]byte{0xb0}, 16)
+	move := func(ev gongxu.Event, from, to, reason string) {
+		t.Helper()
+		if ev.Get("from") != from || ev.Get("to") != to || ev.Get("amount") != "2000" || ev.Get("reason") != reason || ev.Get("ref") != "rfq:1" {
+			t.Errorf("move %+v, want %s → %s 2000 %s ref rfq:1", ev, from, to, reason)
+		}
+	}
+	for _, o := range []string{"factory-b", "factory-c"} {
+		mv := only(t, h.Deliver(h.Sign(o, rfq.TypeBid, rfq.MsgBid{RFQ: 1, Commitment: rfq.Commitment(1, gongxu.OrgID(o), 2500, 100, 7, salt)})), "settle.move")
+		if len(mv) != 1 {
+			t.Fatalf("bid moves %+v", mv)
+		}
+		move(mv[0], "org:"+o, "bond:1", "bond")
+	}
+	h.Advance(day)
+	mv := only(t, h.Deliver(h.Sign("factory-b", rfq.TypeReveal, rfq.MsgReveal{RFQ: 1, UnitPrice: 2500, Qty: 100, LeadDays: 7, Salt: hex.EncodeToString(salt)})), "settle.move")
+	if len(mv) != 1 {
+		t.Fatalf("reveal moves %+v", mv)
+	}
+	move(mv[0], "bond:1", "org:factory-b", "bond_return")
+
+	h.Time = g + 2*day - 1000
+	res := h.Block()
+	var moves, bids []gongxu.Event
+	for _, ev := range res.Events {
+		switch ev.Type {
+		case gongxu.EventMove:
+			moves = append(moves, ev)
+		case gongxu.EventBid:
+			bids = append(bids, ev)
+		}
+	}
+	if len(moves) != 1 || len(bids) != 1 {
+		t.Fatalf("block at the reveal deadline: moves %+v, bids %+v", moves, bids)
+	}
+	move(moves[0], "bond:1", "org:hub-a", "forfeit")
+	var b gongxu.Bid
+	strict(t, bids[0], &b)
+	if bids[0].Get("status") != "forfeited" || b.Bidder != "factory-c" || !b.Forfeited || b.Bond != 0 || !strings.Contains(bids[0].Get("note"), "not revealed by the reveal deadline") {
+		t.Fatalf("forfeit event %+v", bids[0])
+	}
+	if res = h.Block(); len(res.Events) != 0 {
+		t.Fatalf("a second forfeit: %+v", res.Events)
+	}
+	if err := h.Mods.Settle.CheckInvariant(h.State); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -12,6 +12,15 @@ type Members interface {
 	HasRole(r store.Reader, id gongxu.OrgID, role gongxu.Role) (bool, error)
 }
 
+// Settle is what rfq needs from the settle module: bid bonds move between a
+// bidder's account, the RFQ's bond account and the requester's.
+type Settle interface {
+	// Transfer moves money between accounts and records the movement.
+	// Errors: KindInvalid for a non-positive amount, KindConflict when from
+	// holds less than amount.
+	Transfer(ctx *module.Context, from, to gongxu.AccountID, cur string, amount gongxu.Amount, reason gongxu.MoveReason, ref string) error
+}
+
 // PoolRequest is a pool to open for one awarded bid: one tier at UnitPrice,
 // MOQ = cap = Qty, paid from the Hub's account, deliverable by Deadline.
 type PoolRequest struct {

@@ -50,12 +50,17 @@ func (m *Module) handlePost(ctx *module.Context, msg module.Msg) error {
 	}
 	r := gongxu.RFQ{
 		ID: id, Requester: ctx.Org, Title: p.Title, Spec: p.Spec, Unit: p.Unit, Qty: p.Qty,
-		TargetDate: p.TargetDate, MaxPrice: p.MaxPrice, Currency: p.Currency,
+		TargetDate: p.TargetDate, MaxPrice: p.MaxPrice, Currency: p.Currency, Bond: p.Bond,
 		BidDeadline: p.BidDeadline, RevealDeadline: p.RevealDeadline, Status: gongxu.RFQOpen,
 		Awards: []gongxu.RFQAward{}, Created: ctx.Time,
 	}
 	if err := expiries.Add(ctx.KV, r.TargetDate+ExpireAfterMs, r.ID); err != nil {
 		return err
+	}
+	if r.Bond > 0 {
+		if err := reveals.Add(ctx.KV, r.RevealDeadline, r.ID); err != nil {
+			return err
+		}
 	}
 	return saveRFQ(ctx, r)
 }
@@ -90,18 +95,29 @@ func (m *Module) handleBid(ctx *module.Context, msg module.Msg) error {
 	if ctx.Time >= r.BidDeadline {
 		return gongxu.Errorf(gongxu.KindExpired, "bidding on RFQ %d closed at %d", r.ID, r.BidDeadline)
 	}
-	_, err = m.Bid(ctx.KV, r.ID, ctx.Org)
+	bid, err := m.Bid(ctx.KV, r.ID, ctx.Org)
 	switch gongxu.ErrorKind(err) {
-	case gongxu.KindNotFound: // a new bid
+	case gongxu.KindNotFound: // a new bid, which puts up the bond
+		bid = gongxu.Bid{RFQ: r.ID, Bidder: ctx.Org}
+		if r.Bond > 0 {
+			if err := m.settle.Transfer(ctx, gongxu.OrgAccount(ctx.Org), gongxu.BondAccount(r.ID), r.Currency, r.Bond, gongxu.ReasonBond, bondRef(r.ID)); err != nil {
+				if k := gongxu.ErrorKind(err); k != gongxu.KindInternal {
+					return gongxu.Errorf(k, "RFQ %d asks a bid bond of %d %s: %s", r.ID, r.Bond, r.Currency, gongxu.ErrorMessage(err))
+				}
+				return err
+			}
+			bid.Bond = r.Bond
+		}
 		r.Bids++
 		if err := saveRFQ(ctx, r); err != nil {
 			return err
 		}
-	case gongxu.KindOK: // replaced
+	case gongxu.KindOK: // replaced; the bond already held stays
 	default:
 		return err
 	}
-	return saveBid(ctx, gongxu.Bid{RFQ: r.ID, Bidder: ctx.Org, Commitment: b.Commitment}, "")
+	bid.Commitment = b.Commitment
+	return saveBid(ctx, bid, "")
 }
 
 func (m *Module) handleReveal(ctx *module.Context, msg module.Msg) error {
@@ -132,6 +148,10 @@ func (m *Module) handleReveal(ctx *module.Context, msg module.Msg) error {
 	}
 	if Commitment(r.ID, ctx.Org, v.UnitPrice, v.Qty, v.LeadDays, salt) != bid.Commitment {
 		return gongxu.Errorf(gongxu.KindInvalid, "unit price, qty, lead days and salt do not match the sealed bid of %s on RFQ %d", ctx.Org, r.ID)
+	}
+	// Revealed in time: the bond goes back, whatever the price.
+	if err := m.moveBond(ctx, r, &bid, gongxu.OrgAccount(ctx.Org), gongxu.ReasonBondReturn); err != nil {
+		return err
 	}
 	bid.Revealed, bid.UnitPrice, bid.Qty, bid.LeadDays = true, v.UnitPrice, v.Qty, v.LeadDays
 	bid.Eligible = v.UnitPrice <= r.MaxPrice
@@ -219,13 +239,36 @@ func (m *Module) handleCancel(ctx *module.Context, msg module.Msg) error {
 	if r.Status != gongxu.RFQOpen {
 		return gongxu.Errorf(gongxu.KindConflict, "RFQ %d is already %s", r.ID, r.Status)
 	}
+	// Every bond still held goes back to its bidder: the requester called
+	// the RFQ off, not the bidders.
+	bids, err := m.Bids(ctx.KV, r.ID)
+	if err != nil {
+		return err
+	}
+	for _, b := range bids {
+		if b.Bond <= 0 {
+			continue
+		}
+		if err := m.moveBond(ctx, r, &b, gongxu.OrgAccount(b.Bidder), gongxu.ReasonBondReturn); err != nil {
+			return err
+		}
+		if err := saveBid(ctx, b, ""); err != nil {
+			return err
+		}
+	}
 	return closeRFQ(ctx, r, gongxu.RFQCancelled, c.Reason)
 }
 
-// BeginBlock implements module.Module: RFQs still open ExpireAfterMs after
-// their target date expire, in that order. Nothing else falls due: the
-// requester awards or cancels.
+// BeginBlock implements module.Module. First, at the reveal deadline of an
+// RFQ that asks a bid bond, every bid still sealed forfeits its bond to the
+// requester (in (deadline, id) order, the bids by bidder): the work is that
+// of the RFQs due in this block and their bids, one per factory at most.
+// Then RFQs still open ExpireAfterMs after their target date expire, in
+// that order. Nothing else falls due: the requester awards or cancels.
 func (m *Module) BeginBlock(ctx *module.Context) error {
+	if err := m.forfeitDue(ctx); err != nil {
+		return err
+	}
 	due, err := expiries.Due(ctx.KV, ctx.Time)
 	if err != nil {
 		return err
@@ -237,6 +280,44 @@ func (m *Module) BeginBlock(ctx *module.Context) error {
 		}
 		if err := closeRFQ(ctx, r, gongxu.RFQExpired, "neither awarded nor cancelled within 30 days after the target date"); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// forfeitDue forfeits the bonds of the bids not revealed by the reveal
+// deadlines reached at this block's time.
+func (m *Module) forfeitDue(ctx *module.Context) error {
+	due, err := reveals.Due(ctx.KV, ctx.Time)
+	if err != nil {
+		return err
+	}
+	// A block settles at most MaxForfeitsPerBlock RFQs; the rest stay in
+	// the index and are settled in the next blocks (their reveals are
+	// already closed), so no pile of deadlines at one instant stalls a block.
+	for _, id := range due[:min(len(due), MaxForfeitsPerBlock)] {
+		r, err := m.RFQ(ctx.KV, id)
+		if err != nil {
+			return err
+		}
+		if err := reveals.Remove(ctx.KV, r.RevealDeadline, r.ID); err != nil {
+			return err
+		}
+		bids, err := m.Bids(ctx.KV, r.ID)
+		if err != nil {
+			return err
+		}
+		for _, b := range bids {
+			if b.Revealed || b.Bond <= 0 {
+				continue
+			}
+			if err := m.moveBond(ctx, r, &b, gongxu.OrgAccount(r.Requester), gongxu.ReasonForfeit); err != nil {
+				return err
+			}
+			b.Forfeited = true
+			if err := saveBid(ctx, b, fmt.Sprintf("not revealed by the reveal deadline %d: the bid bond went to the requester", r.RevealDeadline)); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

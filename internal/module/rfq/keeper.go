@@ -46,16 +46,18 @@ func Commitment(rfq uint64, bidder gongxu.OrgID, price gongxu.Amount, qty gongxu
 // Module is the rfq module.
 type Module struct {
 	members  Members
+	settle   Settle
 	openPool OpenPool
 }
 
-// New returns the rfq module. openPool turns each awarded bid into a pool.
-// Errors: KindInvalid when a dependency is missing.
-func New(members Members, openPool OpenPool) (*Module, error) {
-	if err := module.Require(Name, "members", members, "a pool opener", openPool); err != nil {
+// New returns the rfq module. settle holds the bid bonds; openPool turns
+// each awarded bid into a pool. Errors: KindInvalid when a dependency is
+// missing.
+func New(members Members, settle Settle, openPool OpenPool) (*Module, error) {
+	if err := module.Require(Name, "members", members, "settle", settle, "a pool opener", openPool); err != nil {
 		return nil, err
 	}
-	return &Module{members: members, openPool: openPool}, nil
+	return &Module{members: members, settle: settle, openPool: openPool}, nil
 }
 
 // Name implements module.Module.
@@ -72,6 +74,10 @@ var seqKey = []byte(prefix + "seq")
 
 // expiries indexes open RFQs by when they expire.
 var expiries = module.Deadlines{Prefix: prefix + "exp/"}
+
+// reveals indexes open RFQs that ask a bid bond by their reveal deadline,
+// when the bonds of bids not revealed are forfeited.
+var reveals = module.Deadlines{Prefix: prefix + "rev/"}
 
 // RFQ returns a request for quote. Errors: KindNotFound.
 func (*Module) RFQ(r store.Reader, id uint64) (gongxu.RFQ, error) {
@@ -128,14 +134,33 @@ func saveBid(ctx *module.Context, x gongxu.Bid, note string) error {
 		return err
 	}
 	status := "sealed"
-	if x.Revealed {
+	switch {
+	case x.Revealed:
 		status = "revealed"
+	case x.Forfeited:
+		status = "forfeited"
 	}
 	kvs := []string{"rfq", strconv.FormatUint(x.RFQ, 10), "bidder", string(x.Bidder), "status", status, "json", string(b)}
 	if note != "" {
 		kvs = append(kvs, "note", note)
 	}
 	ctx.Emit(gongxu.NewEvent(gongxu.EventBid, kvs...))
+	return nil
+}
+
+func bondRef(id uint64) string { return "rfq:" + strconv.FormatUint(id, 10) }
+
+// moveBond moves a bid's bond out of the RFQ's bond account, to to, and
+// clears it on the bid (the caller saves the bid). A bond account short of
+// a bond it holds is a broken invariant.
+func (m *Module) moveBond(ctx *module.Context, r gongxu.RFQ, b *gongxu.Bid, to gongxu.AccountID, reason gongxu.MoveReason) error {
+	if b.Bond <= 0 {
+		return nil
+	}
+	if err := m.settle.Transfer(ctx, gongxu.BondAccount(r.ID), to, r.Currency, b.Bond, reason, bondRef(r.ID)); err != nil {
+		return fmt.Errorf("rfq %d: moving the bid bond of %s: %w", r.ID, b.Bidder, err)
+	}
+	b.Bond = 0
 	return nil
 }
 
@@ -150,9 +175,12 @@ func nextID(ctx *module.Context) (uint64, error) {
 }
 
 // close ends an open RFQ (awarded, cancelled or expired) and drops it from
-// the expiry index.
+// the expiry and reveal indexes.
 func closeRFQ(ctx *module.Context, r gongxu.RFQ, st gongxu.RFQStatus, reason string) error {
 	if err := expiries.Remove(ctx.KV, r.TargetDate+ExpireAfterMs, r.ID); err != nil {
+		return err
+	}
+	if err := reveals.Remove(ctx.KV, r.RevealDeadline, r.ID); err != nil {
 		return err
 	}
 	r.Status, r.Reason = st, reason

@@ -35,6 +35,12 @@ const (
 	// MaxTargetMs bounds how far ahead of the posting block the target date
 	// may be.
 	MaxTargetMs = 2 * 365 * day
+	// MaxBondPct bounds an RFQ's bid bond: at most this percent of the
+	// RFQ's whole value at its max price (qty × max unit price).
+	MaxBondPct = 10
+	// MaxForfeitsPerBlock bounds the RFQs whose unrevealed bids' bonds one
+	// block forfeits; more due at once are forfeited in the next blocks.
+	MaxForfeitsPerBlock = 256
 	// ExpireAfterMs is how long after its target date an RFQ that is still
 	// open expires.
 	ExpireAfterMs = 30 * day
@@ -49,6 +55,7 @@ type MsgPost struct {
 	TargetDate     int64         `json:"target_date"`
 	MaxPrice       gongxu.Amount `json:"max_price"` // per unit
 	Currency       string        `json:"currency"`
+	Bond           gongxu.Amount `json:"bond,omitempty"` // bid bond per bidder, 0 (the default) for none
 	BidDeadline    int64         `json:"bid_deadline"`
 	RevealDeadline int64         `json:"reveal_deadline"`
 }
@@ -70,8 +77,15 @@ func (m *MsgPost) ValidateBasic() error {
 	if m.MaxPrice <= 0 {
 		return gongxu.Errorf(gongxu.KindInvalid, "max unit price must be positive, got %d", m.MaxPrice)
 	}
-	if _, err := gongxu.Cost(m.Qty, m.MaxPrice); err != nil {
+	value, err := gongxu.Cost(m.Qty, m.MaxPrice)
+	if err != nil {
 		return gongxu.Errorf(gongxu.KindInvalid, "qty %d × max unit price %d overflows", m.Qty, m.MaxPrice)
+	}
+	if m.Bond < 0 {
+		return gongxu.Errorf(gongxu.KindInvalid, "bid bond must be 0 (none) or positive, got %d", m.Bond)
+	}
+	if limit := MaxBond(value); m.Bond > limit {
+		return gongxu.Errorf(gongxu.KindInvalid, "bid bond %d is over %d%% of the RFQ's value at its max price (%d): at most %d", m.Bond, MaxBondPct, value, limit)
 	}
 	if err := gongxu.ValidateCurrency(m.Currency); err != nil {
 		return err
@@ -86,6 +100,12 @@ func (m *MsgPost) ValidateBasic() error {
 		return gongxu.Errorf(gongxu.KindInvalid, "target date %d must be after the reveal deadline %d", m.TargetDate, m.RevealDeadline)
 	}
 	return nil
+}
+
+// MaxBond is the largest bid bond an RFQ of value (qty × max unit price)
+// may ask: MaxBondPct percent of it, rounded down.
+func MaxBond(value gongxu.Amount) gongxu.Amount {
+	return value/100*MaxBondPct + value%100*MaxBondPct/100
 }
 
 func checkRFQID(id uint64) error {

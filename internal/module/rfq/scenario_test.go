@@ -22,6 +22,9 @@ func id(s string) uint64 { n, _ := strconv.ParseUint(s, 10, 64); return n }
 //	bid N ORG sealed|revealed|awarded [eligible|ineligible]
 //	bidjson N ORG has|lacks FIELD        a field of the bid's JSON (as in its event)
 //	award N ORG QTY PRICE                an award line and the pool it became
+//	bond N AMOUNT                        the RFQ's bid bond
+//	bidbond N ORG AMOUNT [forfeited]     the bond a bid holds (and that it was forfeited)
+//	at MS                                the next block's time is MS (unix ms, not before now)
 //	balance ACCOUNT CUR AMOUNT           a settle balance
 //	invariant                            settle's money invariant
 //	snapshot                             remember the state (but signers' sequences)
@@ -95,6 +98,31 @@ func TestScenarios(t *testing.T) {
 			if _, has := m[args[3]]; has != (args[2] == "has") {
 				return fmt.Errorf("bid JSON %s", raw)
 			}
+			return nil
+		},
+		"bond": func(h *chaintest.Harness, args []string) error {
+			r, err := h.Mods.RFQ.RFQ(h.State, id(args[0]))
+			if err != nil || strconv.FormatInt(int64(r.Bond), 10) != args[1] {
+				return fmt.Errorf("RFQ %s asks a bond of %d (%v)", args[0], r.Bond, err)
+			}
+			return nil
+		},
+		"bidbond": func(h *chaintest.Harness, args []string) error {
+			b, err := h.Mods.RFQ.Bid(h.State, id(args[0]), gongxu.OrgID(args[1]))
+			if err != nil {
+				return err
+			}
+			if strconv.FormatInt(int64(b.Bond), 10) != args[2] || b.Forfeited != (len(args) > 3 && args[3] == "forfeited") {
+				return fmt.Errorf("bid holds a bond of %d, forfeited %v", b.Bond, b.Forfeited)
+			}
+			return nil
+		},
+		"at": func(h *chaintest.Harness, args []string) error {
+			t, err := strconv.ParseInt(args[0], 10, 64)
+			if err != nil || t-1000 < h.Time {
+				return fmt.Errorf("at %s: not a time after the last block's %d", args[0], h.Time)
+			}
+			h.Time = t - 1000 // the next block adds its second
 			return nil
 		},
 		"award": func(h *chaintest.Harness, args []string) error {

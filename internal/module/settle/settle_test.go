@@ -26,12 +26,12 @@ func TestScenarios(t *testing.T) {
 }
 
 func TestAccounts(t *testing.T) {
-	for _, a := range []gongxu.AccountID{settle.OrgAccount("hub-a"), settle.KeyAccount(chaintest.PubKey("c")), settle.EscrowAccount(7), settle.CapturedAccount(12)} {
+	for _, a := range []gongxu.AccountID{settle.OrgAccount("hub-a"), settle.KeyAccount(chaintest.PubKey("c")), settle.EscrowAccount(7), settle.CapturedAccount(12), gongxu.BondAccount(3)} {
 		if err := settle.ValidateAccount(a); err != nil {
 			t.Errorf("%s: %v", a, err)
 		}
 	}
-	for _, a := range []gongxu.AccountID{"org:", "key:abc", "escrow:0", "escrow:07", "bank:x", "orghub"} {
+	for _, a := range []gongxu.AccountID{"org:", "key:abc", "escrow:0", "escrow:07", "bond:0", "bond:x", "bank:x", "orghub"} {
 		if err := settle.ValidateAccount(a); err == nil {
 			t.Errorf("%s accepted", a)
 		}

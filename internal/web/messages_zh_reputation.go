@@ -1,0 +1,45 @@
+package web
+
+// An org's reputation: the org page's section and the page of a figure's
+// facts (reputation.go, reputation_partials.html, reputation.html).
+func init() {
+	addZH(map[string]string{
+		"%d of %d":                              "%d / %d",
+		"%s orders or pools":                    "%s 笔订单或拼单",
+		"%s: %s":                                "%s：%s",
+		"Dispute %s":                            "争议 %s",
+		"Disputes":                              "争议",
+		"Fact":                                  "事实",
+		"Facts":                                 "事实",
+		"Facts %d to %d of %d":                  "第 %d 至 %d 条，共 %d 条",
+		"Figure":                                "指标",
+		"Fill rate":                             "满足率",
+		"Newer":                                 "较新",
+		"No facts yet.":                         "尚无事实。",
+		"No page %q.":                           "没有第 %q 页。",
+		"No reputation figure is called %q.":    "没有名为 %q 的信誉指标。",
+		"Older":                                 "较早",
+		"On time":                               "准时交付",
+		"Other figures":                         "其他指标",
+		"Pages":                                 "分页",
+		"Pool #%d, share of %s":                 "拼单 #%d，%s 的份额",
+		"Purchase order %d, line %s":            "采购订单 %d，第 %s 行",
+		"Rate":                                  "比率",
+		"Recalls that named a lot it made.":     "点名其所产批次的召回。",
+		"Repeat relationships":                  "回头合作",
+		"Reputation":                            "信誉",
+		"Score":                                 "得分",
+		"Transactions":                          "交易",
+		"Weight":                                "权重",
+		"Weighted by recency":                   "按时效加权",
+		"all %d facts":                          "全部 %d 条事实",
+		"no transaction of its own":             "无对应交易",
+		"half-life %d days, from block time %s": "半衰期 %d 天，自区块时间 %s 起算",
+		"promised %s":                           "承诺 %s",
+		"Closed obligations (purchase-order lines it supplied, hub shares of its pools) delivered by the end of the promised day.":                                  "已结的履约义务（它供应的采购订单行、它的拼单中各服务站的份额）在承诺日结束前交付的比例。",
+		"What was shipped of what was ordered, over closed obligations.":                                                                                            "已结义务中，发货量占订货量的比例。",
+		"Disputes opened against its deliveries; the rate is the share resolved against it.":                                                                        "针对其交付提起的争议；比率为以对其不利的结果了结的比例。",
+		"The share of its counterparties that came back: two or more separate orders or pools.":                                                                     "再次合作的交易方所占比例：两笔及以上独立的订单或拼单。",
+		"Computed by every node from the ledger alone, as of block time %s: no self-reported stars. Recent facts weigh more: a fact's weight halves every %d days.": "由每个节点仅依据账本计算，截至区块时间 %s：没有自评星级。越近的事实权重越大：每过 %d 天权重减半。",
+	})
+}
