@@ -91,7 +91,11 @@ func Forecast(y []float64, o Options) (Result, error) {
 					return r, nil
 				}
 			}
-			calibrate(&iv, f.stepErrors(y, h), f.NParams, 0)
+			cal := Interval{Mean: iv.Mean, Lo80: slices.Clone(iv.Lo80), Hi80: slices.Clone(iv.Hi80), Lo95: slices.Clone(iv.Lo95), Hi95: slices.Clone(iv.Hi95)}
+			calibrate(&cal, f.stepErrors(y, h), f.NParams, 0)
+			if finite(cal) {
+				iv = cal
+			}
 			r := Result{Method: f.Spec.String(), Interval: iv, ETS: f}
 			if m > 1 && m <= 24 && !f.Spec.hasSeason() && len(y) <= (Spec{Season: 'A', Trend: 'N'}).npars(m)+4 {
 				r.Note = fmt.Sprintf("%d observations are too few for a seasonal model of season %d (more than %d needed): non-seasonal ETS", len(y), m, (Spec{Season: 'A', Trend: 'N'}).npars(m)+4)

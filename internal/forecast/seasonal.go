@@ -11,13 +11,17 @@ import "math"
 // season, the decomposition of R's thetaf. Whether a series is seasonal is
 // thetaf's test (seasonalTest).
 
+// maxDecompSeason bounds the season of the decomposition (a year of days):
+// the test and the figure cost O(n·m).
+const maxDecompSeason = 366
+
 // seasonalTest is R's thetaf test for a season of length m: the
 // autocorrelation at lag m, in absolute value, exceeds qnorm(0.95) times
-// √((1 + 2·Σ_{k<m} r_k²)/n). It needs more than two seasons and a series
-// that is not constant.
+// √((1 + 2·Σ_{k<m} r_k²)/n). It needs more than two seasons, a series
+// that is not constant, and a season of at most maxDecompSeason.
 func seasonalTest(y []float64, m int) bool {
 	n := len(y)
-	if m < 2 || n <= 2*m {
+	if m < 2 || m > maxDecompSeason || n <= 2*m {
 		return false
 	}
 	mean := 0.0
@@ -52,10 +56,10 @@ func seasonalTest(y []float64, m int) bool {
 // additive) out, AutoETS on y − s with no season, s back on the forecasts
 // and intervals. It also returns the ETS fit and the adjusted series (for
 // the empirical calibration of the intervals). It needs more than two
-// seasons.
+// seasons of at most maxDecompSeason.
 func seasonAdjusted(y []float64, m, h int) (r Result, f *ETSFit, ya []float64, ok bool) {
 	n := len(y)
-	if m < 2 || n <= 2*m {
+	if m < 2 || m > maxDecompSeason || n <= 2*m {
 		return Result{}, nil, nil, false
 	}
 	s := decompose(y, m, false)

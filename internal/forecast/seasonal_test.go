@@ -213,3 +213,29 @@ func TestCalibrate(t *testing.T) {
 		t.Errorf("with 19 parameters: %g, want %g", iv.Hi80[0], want)
 	}
 }
+
+// TestSeasonalTestBounds: a plainly seasonal series passes the test; the
+// same shape with a season above maxDecompSeason, or with two seasons of
+// history only, does not (the test and the figure cost O(n·m)).
+func TestSeasonalTestBounds(t *testing.T) {
+	wave := func(m, n int) []float64 {
+		y := make([]float64, n)
+		for i := range y {
+			y[i] = 100 + 10*math.Sin(2*math.Pi*float64(i)/float64(m)) + float64(i%3)
+		}
+		return y
+	}
+	if !seasonalTest(wave(30, 300), 30) {
+		t.Error("a sine of period 30 over 300 values is not seasonal")
+	}
+	if seasonalTest(wave(30, 60), 30) {
+		t.Error("two seasons passed the test")
+	}
+	m := maxDecompSeason + 1
+	if seasonalTest(wave(m, 3*m), m) {
+		t.Errorf("season %d passed the test", m)
+	}
+	if _, _, _, ok := seasonAdjusted(wave(m, 3*m), m, 5); ok {
+		t.Errorf("season %d decomposed", m)
+	}
+}
