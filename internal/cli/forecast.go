@@ -26,8 +26,11 @@ func newForecastCmd(env *Env) *cobra.Command {
 		Long: `Forecast every series of a long CSV file with the header series,period,value
 (one row per period per series, rows in any order; the period an integer index
 or an ISO date yyyy-mm-dd, a day, a week or a month apart). Each series gets
-ETS chosen by AICc, Croston/SBA/TSB when it is intermittent, or (seasonal)
-naive when it is too short — a note on stderr says so. Writes
+ETS chosen by AICc (its intervals widened where its own multi-step errors
+say they are too narrow), a decomposition + ETS when the series is seasonal
+but ETS leaves the season out (seasons over 24, as 52 weeks), Croston/SBA/TSB
+when it is intermittent, or (seasonal) naive when it is too short — a note on
+stderr says so. Writes
 series,step,mean,lo80,hi80,lo95,hi95 (80 % and 95 % prediction intervals).
 
 --season is the season length (12 for months, 4 for quarters, 7 for days);

@@ -32,7 +32,13 @@ const ADICutoff = 1.32
 //   - a non-negative series whose average inter-demand interval exceeds
 //     ADICutoff gets an intermittent-demand method (Croston, SBA or TSB, the
 //     one of least in-sample squared error);
-//   - otherwise ETS, chosen by AICc among R's default candidates;
+//   - otherwise ETS, chosen by AICc among R's default candidates, with
+//     its intervals calibrated on the model's own multi-step errors on the
+//     series (calibrate);
+//   - but a seasonal series (R thetaf's test) whose season ETS does not
+//     model, because it is longer than 24 or because AICc chose no season,
+//     gets the decomposition forecast: non-seasonal ETS on the seasonally
+//     adjusted series, the seasonal figure put back (seasonAdjusted);
 //   - a series too short for ETS falls back to seasonal naive (naive without
 //     a season, or with less than a season plus one of history), and says so
 //     in Note.
@@ -70,9 +76,26 @@ func Forecast(y []float64, o Options) (Result, error) {
 	if slices.Min(y) >= 0 && adi(y) > ADICutoff {
 		return intermittent(y, h), nil
 	}
+	// A season ETS cannot take (longer than 24) goes straight to the
+	// decomposition when the series is seasonal.
+	if m > 24 && seasonalTest(y, m) {
+		if r, ok := decomposed(y, m, h); ok {
+			return r, nil
+		}
+	}
 	if f, err := AutoETS(y, m); err == nil {
 		iv := f.Forecast(h)
 		if finite(iv) {
+			if m > 1 && m <= 24 && !f.Spec.hasSeason() && seasonalTest(y, m) {
+				if r, ok := decomposed(y, m, h); ok {
+					return r, nil
+				}
+			}
+			cal := Interval{Mean: iv.Mean, Lo80: slices.Clone(iv.Lo80), Hi80: slices.Clone(iv.Hi80), Lo95: slices.Clone(iv.Lo95), Hi95: slices.Clone(iv.Hi95)}
+			calibrate(&cal, f.stepErrors(y, h), f.NParams, 0)
+			if finite(cal) {
+				iv = cal
+			}
 			r := Result{Method: f.Spec.String(), Interval: iv, ETS: f}
 			if m > 1 && m <= 24 && !f.Spec.hasSeason() && len(y) <= (Spec{Season: 'A', Trend: 'N'}).npars(m)+4 {
 				r.Note = fmt.Sprintf("%d observations are too few for a seasonal model of season %d (more than %d needed): non-seasonal ETS", len(y), m, (Spec{Season: 'A', Trend: 'N'}).npars(m)+4)
@@ -83,6 +106,42 @@ func Forecast(y []float64, o Options) (Result, error) {
 	r := Naive(y, m, h)
 	r.Note = fmt.Sprintf("%d observations are too few for ETS: %s", len(y), r.Method)
 	return r, nil
+}
+
+// decomposed is the decomposition forecast (seasonAdjusted) with its
+// intervals made honest about the seasonal figure, which the ETS of the
+// adjusted series does not see: the ETS variance, estimated as if only
+// its own parameters had been fitted, is put on n − np − (m − 1) degrees
+// of freedom (the figure's m − 1 free values were fitted to the same
+// data); the intervals are calibrated on the record of the adjusted
+// series' ETS (calibrate) with the same count of parameters; and the
+// variance of the figure itself is added: each figure value is a mean over
+// the series' ⌊n/m⌋ seasons, so about the one-step error variance over
+// that.
+func decomposed(y []float64, m, h int) (Result, bool) {
+	r, f, ya, ok := seasonAdjusted(y, m, h)
+	if !ok {
+		return Result{}, false
+	}
+	n := len(y)
+	np := f.NParams + m - 1
+	if n-np < 2 {
+		return Result{}, false
+	}
+	scale := math.Sqrt(float64(n-f.NParams) / float64(n-np))
+	iv := &r.Interval
+	for i, mu := range iv.Mean {
+		iv.Lo80[i], iv.Hi80[i] = mu-scale*(mu-iv.Lo80[i]), mu+scale*(iv.Hi80[i]-mu)
+		iv.Lo95[i], iv.Hi95[i] = mu-scale*(mu-iv.Lo95[i]), mu+scale*(iv.Hi95[i]-mu)
+	}
+	errs := f.stepErrors(ya, h)
+	v := 0.0
+	for _, e := range errs[0] {
+		v += e * e
+	}
+	v /= float64(len(errs[0])) * float64(n/m)
+	calibrate(iv, errs, np, v)
+	return r, finite(r.Interval)
 }
 
 func finite(iv Interval) bool {

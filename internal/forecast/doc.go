@@ -1,8 +1,11 @@
 // Package forecast owns per-series demand forecasting on the read side:
 // exponential smoothing in state-space form (ETS, chosen by AICc as R's
-// forecast::ets chooses it), intermittent-demand methods (Croston, SBA,
+// forecast::ets chooses it), a decomposition forecast for seasonal series
+// whose season ETS does not model (non-seasonal ETS on the seasonally
+// adjusted series, seasonal.go), intermittent-demand methods (Croston, SBA,
 // TSB) for sparse series, naive and seasonal naive as the floor, 80 % and
-// 95 % prediction intervals, rolling-origin backtests (MASE, RMSSE,
+// 95 % prediction intervals (ETS's calibrated on the model's own multi-step
+// record, empirical.go), rolling-origin backtests (MASE, RMSSE,
 // interval coverage), and reconciliation of forecasts made level by level
 // (network → factory → hub) into coherent ones: OLS, WLS (structural or
 // variance) and MinT with a shrunk covariance (reconcile.go).

@@ -285,6 +285,8 @@ func methodFamily(m string) string {
 	switch {
 	case strings.HasPrefix(m, "ETS("):
 		return "ETS"
+	case strings.HasPrefix(m, "decomposition + ETS("):
+		return "decomposition + ETS"
 	case strings.HasPrefix(m, "Croston"), strings.HasPrefix(m, "SBA"), strings.HasPrefix(m, "TSB"):
 		return "intermittent"
 	}
