@@ -154,7 +154,7 @@ func BenchmarkPledgeThroughput(b *testing.B) {
 // benchHubs hubs' batches, promised to start a day after the deadline, the
 // others with 10 pledges each, promised a day later; and the block time at
 // which pool 1 fails over.
-func buildWaiting(b *testing.B, waiting, pledges int) (*chaintest.Harness, int64) {
+func buildWaiting(b testing.TB, waiting, pledges int) (*chaintest.Harness, int64) {
 	o := defaultOpen()
 	o.Cap, o.StartBy = 10_000_000, o.Deadline+day
 	h := setup(b, benchHubs, 1_000_000_000_000, o)

@@ -45,6 +45,27 @@ import (
 // one), like the close that charged them; an automatic confirmation costs
 // one settlement, whatever the number of pledges.
 
+// A block fails over at most MaxFailoversPerBlock pools and confirms at most
+// MaxConfirmsPerBlock shares; more due at once wait in their index for the
+// next blocks, so no pile of deadlines at one instant stalls a block. What
+// they decide is already decided by their time: a pool past its StartDue
+// can no longer go into production, a share past its ConfirmBy can no
+// longer be frozen by a dispute.
+const (
+	MaxFailoversPerBlock = 64
+	MaxConfirmsPerBlock  = 256
+)
+
+// pastStart refuses to move a succeeded pool into production at or after its
+// StartDue (it fails over, in this block or, with many due, a later one).
+// Errors: KindConflict.
+func pastStart(ctx *module.Context, p *gongxu.Pool) error {
+	if p.StartDue != 0 && ctx.Time >= p.StartDue {
+		return conflict("pool %d was not in production by %d: it fails over and every payer is refunded", p.ID, p.StartDue)
+	}
+	return nil
+}
+
 // starts indexes succeeded pools by StartDue; confirms indexes shipped
 // shares by ConfirmBy, each under a sequence number (confirmRef).
 var (
@@ -188,7 +209,7 @@ func (m *Module) sweep(ctx *module.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, id := range due {
+	for _, id := range due[:min(len(due), MaxFailoversPerBlock)] {
 		p, err := m.Pool(ctx.KV, id)
 		if err != nil {
 			return err
@@ -204,7 +225,7 @@ func (m *Module) sweep(ctx *module.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, n := range waiting {
+	for _, n := range waiting[:min(len(waiting), MaxConfirmsPerBlock)] {
 		var r confirmRef
 		if ok, err := module.Load(ctx.KV, confirmRefKey(n), &r); err != nil {
 			return err

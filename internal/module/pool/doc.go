@@ -61,7 +61,10 @@
 //     force at shipment: HubShare.ConfirmBy) is settled as confirmed.
 //     Both are read from deadline indexes up to the block time: a block
 //     costs what falls due in it (one transfer per payer account of a pool
-//     failing over; one settlement per share confirmed), never a scan.
+//     failing over; one settlement per share confirmed), never a scan, and
+//     at most MaxFailoversPerBlock and MaxConfirmsPerBlock of them (the
+//     rest in the next blocks; a pool past its StartDue no longer goes into
+//     production, a share past its ConfirmBy is no longer disputed).
 //   - Goods. The factory ships each hub its whole share (pool/ship) once
 //     the pool is in production or ready: the ledger takes the share's
 //     quantity out of the lots the pool's production order made, in the

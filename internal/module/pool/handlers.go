@@ -552,6 +552,9 @@ func (m *Module) handleStartProduction(ctx *module.Context, msg module.Msg) erro
 	if p.Status != gongxu.PoolSucceeded {
 		return conflict("pool %d is %s; production starts only after it succeeded", p.ID, p.Status)
 	}
+	if err := pastStart(ctx, &p); err != nil {
+		return err
+	}
 	if err := started(ctx, &p); err != nil {
 		return err
 	}
@@ -579,6 +582,9 @@ func (Stages) Producing(ctx *module.Context, id uint64, reason string) error {
 	if p.Status != gongxu.PoolSucceeded {
 		return nil
 	}
+	if err := pastStart(ctx, &p); err != nil {
+		return err
+	}
 	if err := started(ctx, &p); err != nil {
 		return err
 	}
@@ -599,6 +605,9 @@ func (Stages) Ready(ctx *module.Context, id uint64, reason string) error {
 	}
 	switch p.Status {
 	case gongxu.PoolSucceeded:
+		if err := pastStart(ctx, &p); err != nil {
+			return err
+		}
 		if err := started(ctx, &p); err != nil {
 			return err
 		}

@@ -64,6 +64,9 @@ func (m *Module) FreezeShare(ctx *module.Context, pool uint64, hub gongxu.OrgID)
 	} else if f {
 		return ShareStake{}, conflict("hub %s's share of pool %d is already in dispute", hub, pool)
 	}
+	if s.ConfirmBy != 0 && ctx.Time >= s.ConfirmBy {
+		return ShareStake{}, conflict("hub %s's share of pool %d was confirmed automatically at %d: a dispute comes before that", hub, pool, s.ConfirmBy)
+	}
 	amount, err := gongxu.Cost(s.Qty, p.Price)
 	if err != nil {
 		return ShareStake{}, err

@@ -196,3 +196,45 @@ func TestShipFrozenShare(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestFailoverCarryOver: more start deadlines at one instant than a block
+// fails over wait for the next block, in (deadline, id) order; meanwhile a
+// pool past its start deadline can no longer go into production.
+func TestFailoverCarryOver(t *testing.T) {
+	const n = pool.MaxFailoversPerBlock + 6
+	h, _ := buildWaiting(t, n, 50)
+	last, err := h.Mods.Pool.Pool(h.State, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status := func() (failed, waiting int) {
+		for id := uint64(1); id <= n; id++ {
+			p, err := h.Mods.Pool.Pool(h.State, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch p.Status {
+			case gongxu.PoolFailed:
+				failed++
+			case gongxu.PoolSucceeded:
+				waiting++
+			}
+		}
+		return failed, waiting
+	}
+	h.Time = last.StartDue - 1000 // every pool's start deadline has passed in the next block
+	r := h.Block(h.Sign("factory-a", pool.TypeStartProduction, pool.MsgStartProduction{Pool: n}))
+	if r.Txs[0].Code != uint32(gongxu.KindConflict) || !strings.Contains(r.Txs[0].Log, "it fails over") {
+		t.Fatalf("start_production past the start deadline: %d %s", r.Txs[0].Code, r.Txs[0].Log)
+	}
+	if f, w := status(); f != pool.MaxFailoversPerBlock || w != n-pool.MaxFailoversPerBlock {
+		t.Fatalf("after the first block: %d failed over, %d waiting; want %d and %d", f, w, pool.MaxFailoversPerBlock, n-pool.MaxFailoversPerBlock)
+	}
+	if p, _ := h.Mods.Pool.Pool(h.State, n); p.Status != gongxu.PoolSucceeded {
+		t.Fatalf("pool %d, the last due, is %s after the first block", n, p.Status)
+	}
+	mustBlock(t, h)
+	if f, w := status(); f != n || w != 0 {
+		t.Fatalf("after the second block: %d failed over, %d waiting", f, w)
+	}
+}
