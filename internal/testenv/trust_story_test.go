@@ -32,14 +32,15 @@ import (
 // set short in its genesis (a network's members may choose them; the
 // defaults are days).
 const (
-	trustSettleMs  = 10_000 // dispute_settle_ms: the parties' time to settle
-	trustVoteMs    = 60_000 // dispute_vote_ms: the panel's time (all three vote well before)
-	trustConfirmMs = 20_000 // pool_confirm_grace_ms: a shipped share's time to be confirmed or disputed
-	trustStartMs   = 10_000 // pool_start_grace_ms
-	trustPrice     = 10_000 // the pool's one tier
-	trustHubBPS    = 500    // each hub's share of its own payout
-	trustClaimed   = 30_000 // hub A claims 3 of its 6 units short
-	trustPOPrice   = 7_364_519
+	trustSettleMs   = 10_000 // dispute_settle_ms: the parties' time to settle
+	trustVoteMs     = 60_000 // dispute_vote_ms: the panel's time (all three vote well before)
+	trustConfirmMs  = 20_000 // pool_confirm_grace_ms: a shipped share's time to be confirmed or disputed
+	trustStartMs    = 10_000 // pool_start_grace_ms
+	trustPrice      = 10_000 // the pool's one tier
+	trustHubBPS     = 500    // each hub's share of its own payout
+	trustCarrierBPS = 200    // the carrier's share of every payout
+	trustClaimed    = 30_000 // hub A claims 3 of its 6 units short
+	trustPOPrice    = 7_364_519
 )
 
 // trustVotes are the panel's splits, in panel order: the ruling is the
@@ -50,12 +51,13 @@ const trustRuling = 20_000
 
 // TestTrustStory runs issue 14's story on 4 validators, each its own
 // process, on real block time with short windows: a factory (org-0) opens a
-// pool with two hubs (hub-a, hub-b) and a hub share of 5 %; it succeeds,
-// goes into production and both shares ship. Hub A disputes a short
-// delivery; the factory does not answer; at the settle deadline a panel of
-// three is drawn from the member orgs that are neither parties nor tied
-// (hub-b is: another hub of the pool), the panel votes and the ruling moves
-// the money. Hub B says nothing: its share is confirmed at its deadline
+// pool with two hubs (hub-a, hub-b), a hub share of 5 % and a carrier's
+// share of 2 % (carrier-c); it succeeds, goes into production and both
+// shares ship. Hub A disputes a short delivery; the factory does not
+// answer; at the settle deadline a panel of three is drawn from the four
+// member orgs that are neither parties nor tied (hub-b, another hub of the
+// pool, and carrier-c, paid from every payout, are), the panel votes and
+// the ruling moves the money. Hub B says nothing: its share is confirmed at its deadline
 // with no transaction. A purchase order from the factory to its supplier
 // (org-1) with sealed terms: the price is in neither the ledger nor any
 // API answer of a third org's node, and the factory's node shows it. The
@@ -83,6 +85,7 @@ func TestTrustStory(t *testing.T) {
 	supplier := newSigner(net.Nodes[1].Org, key())
 	hubA, hubB := newSigner("hub-a", key()), newSigner("hub-b", key())
 	carrier := newSigner("carrier-c", key())
+	supplierD := newSigner("supplier-d", key())
 	if factory.org != "org-0" || supplier.org != "org-1" {
 		t.Fatalf("testnet orgs are %s, %s; want org-0, org-1", factory.org, supplier.org)
 	}
@@ -101,7 +104,8 @@ func TestTrustStory(t *testing.T) {
 		g.Orgs = append(g.Orgs,
 			gongxu.Org{ID: hubA.org, Name: "Hub A", Roles: []gongxu.Role{gongxu.RoleHub}, Keys: []gongxu.PubKey{hubA.pub}},
 			gongxu.Org{ID: hubB.org, Name: "Hub B", Roles: []gongxu.Role{gongxu.RoleHub}, Keys: []gongxu.PubKey{hubB.pub}},
-			gongxu.Org{ID: carrier.org, Name: "Carrier C", Roles: []gongxu.Role{gongxu.RoleLogistics}, Keys: []gongxu.PubKey{carrier.pub}})
+			gongxu.Org{ID: carrier.org, Name: "Carrier C", Roles: []gongxu.Role{gongxu.RoleLogistics}, Keys: []gongxu.PubKey{carrier.pub}},
+			gongxu.Org{ID: supplierD.org, Name: "Supplier D", Roles: []gongxu.Role{gongxu.RoleSupplier}, Keys: []gongxu.PubKey{supplierD.pub}})
 		g.Params = &params
 	})
 	net.StartAll()
@@ -115,14 +119,15 @@ func TestTrustStory(t *testing.T) {
 	F := factory.org
 	// Panelists sign with whatever key their org has here.
 	signers := map[gongxu.OrgID]*signer{
-		supplier.org: supplier, carrier.org: carrier,
+		supplier.org: supplier, carrier.org: carrier, supplierD.org: supplierD,
 		net.Nodes[2].Org: newSigner(net.Nodes[2].Org, net.OperatorKey(2)),
 		net.Nodes[3].Org: newSigner(net.Nodes[3].Org, net.OperatorKey(3)),
 	}
-	s.logf("4 validators up in %s; genesis adds %s, %s, %s and the windows settle %d ms, vote %d ms, confirm %d ms",
-		net.Dir, hubA.org, hubB.org, carrier.org, trustSettleMs, trustVoteMs, trustConfirmMs)
+	s.logf("4 validators up in %s; genesis adds %s, %s, %s, %s and the windows settle %d ms, vote %d ms, confirm %d ms",
+		net.Dir, hubA.org, hubB.org, carrier.org, supplierD.org, trustSettleMs, trustVoteMs, trustConfirmMs)
 
-	// 1. The pool: two hubs, 5 % to each hub of its own share's payout.
+	// 1. The pool: two hubs, 5 % to each hub of its own share's payout and
+	// 2 % of every payout to the carrier.
 	s.send(0, factory, catalog.TypePublish, catalog.MsgPublish{SKU: "rain-jacket", Name: "Waxed cotton rain jacket", Unit: "piece", LeadTimeDays: 21})
 	s.parallel(2, func(k int) error {
 		h := []*signer{hubA, hubB}[k]
@@ -132,7 +137,8 @@ func TestTrustStory(t *testing.T) {
 	res := s.send(0, factory, pool.TypeOpen, pool.MsgOpen{Product: gongxu.NewProductID(F, "rain-jacket"),
 		Tiers: []gongxu.Tier{{MinQty: 1, UnitPrice: trustPrice}}, MOQ: 10, Cap: 100, CasePack: 1, Currency: storyCurrency,
 		Deadline: s.blockTime(0) + 8_000, Hubs: []gongxu.OrgID{hubA.org, hubB.org}, HubBPS: trustHubBPS,
-		Terms: "delivered to the hubs; 5 % of each delivery's payout to its hub"})
+		Enablers: []gongxu.EnablerShare{{Org: carrier.org, Role: "carrier", BPS: trustCarrierBPS}},
+		Terms:    "delivered to the hubs by carrier-c; of each delivery's payout 5 % to its hub, 2 % to the carrier"})
 	poolID := s.poolIDOf(0, res.Hash)
 	leavesA, qtyA := makeLeaves("trust hub-a", 4, nil) // 6 units
 	leavesB, qtyB := makeLeaves("trust hub-b", 3, nil) // 4 units
@@ -194,9 +200,10 @@ func TestTrustStory(t *testing.T) {
 		hubA.org, d.ID, d.Claimed, d.Stake, d.Opened)
 
 	// 4. At the settle deadline a panel is drawn: three of the four member
-	// orgs that are neither parties nor hub-b.
+	// orgs that are neither parties nor tied (hub-b, another hub of the
+	// pool; carrier-c, paid a share of every payout).
 	d = s.waitDispute(R, d.ID, func(d gongxu.Dispute) bool { return d.Status != gongxu.DisputeOpen })
-	eligible := []gongxu.OrgID{supplier.org, net.Nodes[2].Org, net.Nodes[3].Org, carrier.org}
+	eligible := []gongxu.OrgID{supplier.org, net.Nodes[2].Org, net.Nodes[3].Org, supplierD.org}
 	if d.Status != gongxu.DisputePanel || len(d.Panel) != 3 {
 		t.Fatalf("dispute %d after its settle deadline: %s with panel %v (%s); want a panel of 3", d.ID, d.Status, d.Panel, d.PanelNote)
 	}
@@ -205,18 +212,20 @@ func TestTrustStory(t *testing.T) {
 			t.Fatalf("dispute %d's panel %v holds %s, which is not eligible (eligible: %v)", d.ID, d.Panel, p, eligible)
 		}
 	}
-	s.logf("step 4: at the settle deadline (height %d) the panel %v was drawn from %v; %s, %s and %s are out",
-		d.EscalatedHeight, d.Panel, eligible, F, hubA.org, hubB.org)
+	s.logf("step 4: at the settle deadline (height %d) the panel %v was drawn from %v; %s, %s, %s and %s are out",
+		d.EscalatedHeight, d.Panel, eligible, F, hubA.org, hubB.org, carrier.org)
 
 	// 5. The panel votes, through nodes 0 to 2; the last vote rules.
 	via := 0
 	for k, p := range d.Panel {
-		// An outsider's vote changes nothing.
+		// The tied orgs' votes change nothing.
 		if k == 0 {
-			bad, err := s.trySend(2, hubB, dispute.TypeVote, dispute.MsgVote{Dispute: d.ID, ToClaimant: 0})
-			s.must(err)
-			if bad.Code == 0 {
-				t.Fatalf("hub-b, tied to the dispute and not on its panel, voted: %+v", bad)
+			for _, tied := range []*signer{hubB, carrier} {
+				bad, err := s.trySend(2, tied, dispute.TypeVote, dispute.MsgVote{Dispute: d.ID, ToClaimant: 0})
+				s.must(err)
+				if bad.Code == 0 {
+					t.Fatalf("%s, tied to the dispute and not on its panel, voted: %+v", tied.org, bad)
+				}
 			}
 		}
 		s.send(via, signers[p], dispute.TypeVote, dispute.MsgVote{Dispute: d.ID, ToClaimant: trustVotes[k]})
@@ -231,10 +240,10 @@ func TestTrustStory(t *testing.T) {
 		t.Fatalf("a vote on resolved dispute %d: %+v, %v; want refused", d.ID, late, err)
 	}
 	// The ruling: 20 000 back to hub A; of the 40 000 paid out, 5 % to hub
-	// A's share, the rest to the factory.
+	// A's share, 2 % to the carrier's, the rest to the factory.
 	payoutA := stakeA - trustRuling
-	shareA := payoutA * trustHubBPS / 10_000
-	factoryA := payoutA - shareA
+	shareA, carrierA := payoutA*trustHubBPS/10_000, payoutA*trustCarrierBPS/10_000
+	factoryA := payoutA - shareA - carrierA
 	h, err := net.Height(0)
 	s.must(err)
 	s.must(net.WaitReadModel(ctx, R, h))
@@ -248,8 +257,8 @@ func TestTrustStory(t *testing.T) {
 	if refunded != trustRuling || shared != shareA {
 		t.Errorf("%s got %d refunded and %d as its share from captured:%d; want %d and %d", hubA.org, refunded, shared, poolID, trustRuling, shareA)
 	}
-	s.logf("step 5: the panel voted %v; the ruling %d (outcome %s): %s gets %d back and %d (5 %% of %d), %s %d",
-		trustVotes, d.ToClaimant, d.Outcome, hubA.org, trustRuling, shareA, payoutA, F, factoryA)
+	s.logf("step 5: the panel voted %v; the ruling %d (outcome %s): %s gets %d back and %d (5 %% of %d), %s %d, %s %d",
+		trustVotes, d.ToClaimant, d.Outcome, hubA.org, trustRuling, shareA, payoutA, carrier.org, carrierA, F, factoryA)
 
 	// 6. Hub B's share: confirmed at its deadline, with no transaction.
 	confirmBy := s.shares(R, poolID)[hubB.org].ConfirmBy
@@ -260,8 +269,8 @@ func TestTrustStory(t *testing.T) {
 	s.must(err)
 	s.must(net.WaitReadModel(ctx, R, h))
 	payoutB := stakeB
-	shareB := payoutB * trustHubBPS / 10_000
-	factoryB := payoutB - shareB
+	shareB, carrierB := payoutB*trustHubBPS/10_000, payoutB*trustCarrierBPS/10_000
+	factoryB := payoutB - shareB - carrierB
 	movesB := s.movements(R, gongxu.OrgAccount(hubB.org))
 	var auto []gongxu.Movement
 	for _, m := range movesB {
@@ -274,19 +283,20 @@ func TestTrustStory(t *testing.T) {
 	}
 	pv, err = net.Client(R).Pool(ctx, poolID)
 	s.must(err)
-	if pv.Status != gongxu.PoolSettled || pv.Captured != 0 || int64(pv.Refunded) != trustRuling || int64(pv.Shared) != shareA+shareB ||
+	if pv.Status != gongxu.PoolSettled || pv.Captured != 0 || int64(pv.Refunded) != trustRuling || int64(pv.Shared) != shareA+shareB+carrierA+carrierB ||
 		int64(pv.Released) != factoryA+factoryB {
 		t.Errorf("pool %d at the end: %s, captured %d, refunded %d, shared %d, released %d; want settled, 0, %d, %d, %d",
-			poolID, pv.Status, pv.Captured, pv.Refunded, pv.Shared, pv.Released, trustRuling, shareA+shareB, factoryA+factoryB)
+			poolID, pv.Status, pv.Captured, pv.Refunded, pv.Shared, pv.Released, trustRuling, shareA+shareB+carrierA+carrierB, factoryA+factoryB)
 	}
 	s.wantBalances(R, "after the ruling and the automatic confirmation", map[gongxu.AccountID]int64{
 		gongxu.OrgAccount(hubA.org):    storyDeposit - stakeA + trustRuling + shareA,
 		gongxu.OrgAccount(hubB.org):    storyDeposit - stakeB + shareB,
 		gongxu.OrgAccount(F):           factoryA + factoryB,
+		gongxu.OrgAccount(carrier.org): carrierA + carrierB,
 		gongxu.CapturedAccount(poolID): 0, gongxu.EscrowAccount(poolID): 0,
 	})
-	s.logf("step 6: at block time ≥ %d %s's share was confirmed with no transaction: %d to its share, %d to %s; pool %d settled",
-		confirmBy, hubB.org, shareB, factoryB, F, poolID)
+	s.logf("step 6: at block time ≥ %d %s's share was confirmed with no transaction: %d to its share, %d to %s's, %d to %s; pool %d settled",
+		confirmBy, hubB.org, shareB, carrierB, carrier.org, factoryB, F, poolID)
 
 	// 7. A purchase order with sealed terms: the factory's price reaches
 	// the two parties' nodes only.
