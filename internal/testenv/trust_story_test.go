@@ -136,14 +136,17 @@ func TestTrustStory(t *testing.T) {
 	})
 	res := s.send(0, factory, pool.TypeOpen, pool.MsgOpen{Product: gongxu.NewProductID(F, "rain-jacket"),
 		Tiers: []gongxu.Tier{{MinQty: 1, UnitPrice: trustPrice}}, MOQ: 10, Cap: 100, CasePack: 1, Currency: storyCurrency,
-		Deadline: s.blockTime(0) + 8_000, Hubs: []gongxu.OrgID{hubA.org, hubB.org}, HubBPS: trustHubBPS,
+		Deadline: s.blockTime(0) + 10_000, Hubs: []gongxu.OrgID{hubA.org, hubB.org}, HubBPS: trustHubBPS,
 		Enablers: []gongxu.EnablerShare{{Org: carrier.org, Role: "carrier", BPS: trustCarrierBPS}},
 		Terms:    "delivered to the hubs by carrier-c; of each delivery's payout 5 % to its hub, 2 % to the carrier"})
 	poolID := s.poolIDOf(0, res.Hash)
 	leavesA, qtyA := makeLeaves("trust hub-a", 4, nil) // 6 units
 	leavesB, qtyB := makeLeaves("trust hub-b", 3, nil) // 4 units
-	s.send(1, hubA, pool.TypeBatch, pool.MsgBatch{Pool: poolID, Leaves: leavesA})
-	s.send(2, hubB, pool.TypeBatch, pool.MsgBatch{Pool: poolID, Leaves: leavesB})
+	s.parallel(2, func(k int) error {
+		h, leaves := []*signer{hubA, hubB}[k], [][]pool.Leaf{leavesA, leavesB}[k]
+		res, err := s.trySend(1+k, h, pool.TypeBatch, pool.MsgBatch{Pool: poolID, Leaves: leaves})
+		return committed(res, err, "batch of "+string(h.org))
+	})
 	pv := s.waitPool(R, poolID, gongxu.PoolOpen)
 	stakeA, stakeB := qtyA*trustPrice, qtyB*trustPrice
 	if pv.Status != gongxu.PoolSucceeded || int64(pv.Captured) != stakeA+stakeB || pv.HubBPS != trustHubBPS {
