@@ -154,6 +154,18 @@ func (s shares) Hubs(r store.Reader, id uint64) ([]gongxu.OrgID, error) {
 	return out, err
 }
 
+func (s shares) Enablers(r store.Reader, id uint64) ([]gongxu.OrgID, error) {
+	p, err := s.p.Pool(r, id)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]gongxu.OrgID, 0, len(p.Enablers))
+	for _, e := range p.Enablers {
+		out = append(out, e.Org)
+	}
+	return out, nil
+}
+
 func (s shares) FreezeShare(ctx *module.Context, id uint64, hub gongxu.OrgID) (dispute.Stake, error) {
 	st, err := s.p.FreezeShare(ctx, id, hub)
 	return dispute.Stake{Pool: st.Pool, Factory: st.Factory, Hub: st.Hub, Currency: st.Currency, Amount: st.Amount}, err

@@ -53,7 +53,9 @@
 // The panel: the member orgs (each has a role), without the two parties
 // and the orgs tied to them. Tied, from what the ledger knows: the other
 // hubs with a share in the same pool (their deliveries come from the same
-// batch of the same factory: a ruling here is a ruling on their own case).
+// batch of the same factory: a ruling here is a ruling on their own case)
+// and the enablers the pool's terms pay a share of every payout (what the
+// ruling gives back to the claimant is not paid out: their own money).
 // Keys cannot tie orgs: the member module never lets two orgs hold the same
 // key. The draw is a seeded permutation: each eligible org's score is
 // SHA-256(seed ‖ org id), the seed SHA-256 of the dispute id, the opening

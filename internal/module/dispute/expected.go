@@ -32,6 +32,9 @@ type Shares interface {
 	HasShare(r store.Reader, pool uint64, hub gongxu.OrgID) (bool, error)
 	// Hubs lists the hubs with a share in pool, sorted.
 	Hubs(r store.Reader, pool uint64) ([]gongxu.OrgID, error)
+	// Enablers lists the orgs the pool's terms name for a share of every
+	// payout (a carrier, a designer), in the terms' order.
+	Enablers(r store.Reader, pool uint64) ([]gongxu.OrgID, error)
 	// FreezeShare freezes hub's share of pool and returns the stake.
 	// Errors: KindNotFound, KindConflict (not disputable now).
 	FreezeShare(ctx *module.Context, pool uint64, hub gongxu.OrgID) (Stake, error)

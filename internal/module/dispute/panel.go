@@ -87,8 +87,9 @@ func DefaultSplit(claimed gongxu.Amount, bps int64) gongxu.Amount {
 
 // Eligible lists the member orgs that may sit on d's panel, sorted: members
 // with a role, but for the parties and the orgs tied to them (over a pool
-// share, the other hubs with a share in the same pool; a purchase order
-// ties its two parties only to each other).
+// share, the other hubs with a share in the same pool and the enablers its
+// terms pay a share of every payout, which a ruling for the claimant
+// lowers; a purchase order ties its two parties only to each other).
 func (m *Module) Eligible(ctx *module.Context, d gongxu.Dispute) ([]gongxu.OrgID, error) {
 	orgs, err := m.members.Orgs(ctx.KV)
 	if err != nil {
@@ -99,6 +100,11 @@ func (m *Module) Eligible(ctx *module.Context, d gongxu.Dispute) ([]gongxu.OrgID
 		if hubs, err = m.shares.Hubs(ctx.KV, d.Pool); err != nil {
 			return nil, err
 		}
+		enablers, err := m.shares.Enablers(ctx.KV, d.Pool)
+		if err != nil {
+			return nil, err
+		}
+		hubs = append(hubs, enablers...) // tied alike
 	}
 	var out []gongxu.OrgID
 	for _, o := range orgs {

@@ -248,15 +248,17 @@ var params = []param{
 	{"demand_min_contributors", 1, 1000, func(p gongxu.Params) int64 { return int64(p.Demand().MinContributors) }, func(p *gongxu.Params, v int64) { p.DemandMinContributors = v }},
 	{"demand_dominance_n", 1, 100, func(p gongxu.Params) int64 { return int64(p.Demand().DominanceN) }, func(p *gongxu.Params, v int64) { p.DemandDominanceN = v }},
 	{"demand_dominance_pct", 1, 100, func(p gongxu.Params) int64 { return int64(p.Demand().DominancePct) }, func(p *gongxu.Params, v int64) { p.DemandDominancePct = v }},
-	// disputes (dispute_panel_size must be odd: checkParam)
-	{"dispute_settle_ms", 3600 * 1000, 365 * 24 * 3600 * 1000, func(p gongxu.Params) int64 { return p.DisputeSettle() }, func(p *gongxu.Params, v int64) { p.DisputeSettleMs = v }},
-	{"dispute_vote_ms", 3600 * 1000, 365 * 24 * 3600 * 1000, func(p gongxu.Params) int64 { return p.DisputeVote() }, func(p *gongxu.Params, v int64) { p.DisputeVoteMs = v }},
+	// disputes (dispute_panel_size must be odd: checkParam). The windows'
+	// defaults are days; their minimum is 10 s, so a network's members may
+	// choose short windows (a pilot, a test network).
+	{"dispute_settle_ms", 10_000, 365 * 24 * 3600 * 1000, func(p gongxu.Params) int64 { return p.DisputeSettle() }, func(p *gongxu.Params, v int64) { p.DisputeSettleMs = v }},
+	{"dispute_vote_ms", 10_000, 365 * 24 * 3600 * 1000, func(p gongxu.Params) int64 { return p.DisputeVote() }, func(p *gongxu.Params, v int64) { p.DisputeVoteMs = v }},
 	{"dispute_panel_size", 1, 15, func(p gongxu.Params) int64 { return p.DisputePanel() }, func(p *gongxu.Params, v int64) { p.DisputePanelSize = v }},
 	{"dispute_default_bps", 0, 10_000, func(p gongxu.Params) int64 { return p.DisputeDefault() }, func(p *gongxu.Params, v int64) { p.DisputeDefaultBps = &v }},
 	{"po_late_grace_ms", 1000, 90 * 24 * 3600 * 1000, func(p gongxu.Params) int64 { return p.POLateGrace() }, func(p *gongxu.Params, v int64) { p.POLateGraceMs = v }},
 	// pool deadlines
-	{"pool_start_grace_ms", 3600 * 1000, 90 * 24 * 3600 * 1000, func(p gongxu.Params) int64 { return p.PoolStartGrace() }, func(p *gongxu.Params, v int64) { p.PoolStartGraceMs = v }},
-	{"pool_confirm_grace_ms", 3600 * 1000, 180 * 24 * 3600 * 1000, func(p gongxu.Params) int64 { return p.PoolConfirmGrace() }, func(p *gongxu.Params, v int64) { p.PoolConfirmGraceMs = v }},
+	{"pool_start_grace_ms", 10_000, 90 * 24 * 3600 * 1000, func(p gongxu.Params) int64 { return p.PoolStartGrace() }, func(p *gongxu.Params, v int64) { p.PoolStartGraceMs = v }},
+	{"pool_confirm_grace_ms", 10_000, 180 * 24 * 3600 * 1000, func(p gongxu.Params) int64 { return p.PoolConfirmGrace() }, func(p *gongxu.Params, v int64) { p.PoolConfirmGraceMs = v }},
 }
 
 // ParamNames lists the parameters set_param may change.
