@@ -9,6 +9,7 @@ const (
 	TypeWOStart    = "production/wo_start"  // WOStartBody
 	TypeWOReport   = "production/wo_report" // WOReportBody
 	TypeWOComplete = FlowComplete           // WOCompleteBody
+	TypeWOCancel   = "production/wo_cancel" // WOCancelBody
 	TypePoolShip   = FlowShipToHub          // PoolShipBody
 	TypePoolOpen   = "pool/open"            // PoolOpenBody
 	TypeRFQAward   = "rfq/award"            // RFQAwardBody
@@ -36,6 +37,13 @@ type WOReportBody struct {
 	WO       uint64 `json:"wo"`
 	Produced Qty    `json:"produced"`
 	Scrapped Qty    `json:"scrapped"`
+}
+
+// WOCancelBody cancels a started work order: the lots reserved for it are
+// released, nothing is consumed or made.
+type WOCancelBody struct {
+	WO     uint64 `json:"wo"`
+	Reason string `json:"reason,omitempty"`
 }
 
 // WOCompleteBody completes a work order: the final produced and scrapped

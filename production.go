@@ -309,6 +309,7 @@ type WorkOrderStatus string
 const (
 	WOStarted   WorkOrderStatus = "started"
 	WOCompleted WorkOrderStatus = "completed"
+	WOCancelled WorkOrderStatus = "cancelled"
 )
 
 // LotQty is a quantity of a lot.
@@ -331,6 +332,9 @@ type WorkOrder struct {
 	OutputLots []LotQty        `json:"output_lots"` // created at completion
 	Started    int64           `json:"started"`
 	Completed  int64           `json:"completed,omitempty"`
+	// Cancelled is the block time of a cancel (its inputs released).
+	Cancelled int64  `json:"cancelled,omitempty"`
+	Reason    string `json:"reason,omitempty"` // the cancel's reason
 }
 
 // Lot is a quantity of one item that one org holds under one id.
@@ -344,6 +348,10 @@ type Lot struct {
 	From     LotID  `json:"from,omitempty"` // the supplier's lot it was received from
 	PO       uint64 `json:"po,omitempty"`
 	WO       uint64 `json:"wo,omitempty"` // the work order that made it
+	// Hold is the recall that holds the lot (0: none): a held lot is never
+	// shipped, reserved or consumed. A recall holds its lot and the lots
+	// received or made from it (see the production module's doc).
+	Hold uint64 `json:"hold,omitempty"`
 }
 
 // Stock is an org's quantity of an item on the ledger: the sum of its lots.

@@ -313,4 +313,9 @@ type Recall struct {
 	Height     int64  `json:"height"`
 	Time       int64  `json:"time"` // block time, unix ms
 	Tx         string `json:"tx"`
+	// Held counts the ledger lots the recall put on hold (its lot and the
+	// lots received or made from it); HoldTruncated says the walk stopped at
+	// its bound with more left (production.MaxHoldLots).
+	Held          int  `json:"held,omitempty"`
+	HoldTruncated bool `json:"hold_truncated,omitempty"`
 }

@@ -60,7 +60,27 @@
 //     is history.
 //   - Reservations. A started work order reserves its input lots: neither
 //     another work order nor a shipment can take the reserved quantity;
-//     completion consumes it.
+//     completion consumes it. The work order's factory may cancel it while
+//     it is started (wo_cancel, with an optional reason): the reserved
+//     quantities are released, nothing is consumed or made, the reports so
+//     far stay on the record; a completed or cancelled work order is a
+//     conflict, another org's unauthorized.
+//   - Holds. A recall (the trace module's trace/recall, through Lots.Hold)
+//     holds the recalled lot and every lot derived from it: received from
+//     it (Lot.From) or made by a work order that consumed it, however many
+//     steps on. A held lot (Lot.Hold, the recall's id) is never shipped,
+//     reserved by a work order, consumed at completion (the work order
+//     holding it can only be cancelled) or taken for a pool's shipment to
+//     a hub (TakeForPool skips it): each is a conflict naming the recall,
+//     and changes nothing. A supplier's lot id that is not on the ledger is
+//     marked held too (no shipment of it again); a lot shipped before the
+//     recall and received after it inherits the hold. The walk reads a
+//     forward index written at each receipt and completion (one key per
+//     receipt line or work-order input) and visits at most MaxHoldLots lots
+//     and work orders, breadth first: past the bound the recall says so
+//     (Recall.HoldTruncated) and the rest are recalled on their own. A lot
+//     already held keeps its first recall and is not walked again. A hold
+//     is never lifted on the ledger (a recall is final).
 //   - Pools. The first work order started on a pool's order moves the pool
 //     to in_production; completing the order's quantity moves it to ready.
 //   - Lateness. A line of an accepted order not shipped in full by its
@@ -81,7 +101,7 @@
 // production.order (order, factory, status), production.po (po, factory,
 // supplier, status), production.po_late and production.po_late_shipment
 // (po, line, factory, supplier, item, promised, …), production.wo (wo, order, status), production.lot (lot,
-// owner, item, delta). Master data emits production.item, production.bom,
+// owner, item, delta; also when a hold or a reservation changes). Master data emits production.item, production.bom,
 // production.routing and production.work_center. Shipments, receipts and
 // work-order completions also report to the trace module (Tracer), which
 // records them as GS1 EPCIS events anchored in the same transaction.

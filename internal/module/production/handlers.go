@@ -28,6 +28,7 @@ func (m *Module) Routes() []module.Route {
 		r(TypeWOStart, func() module.Msg { return &MsgWOStart{} }, m.handleWOStart),
 		r(TypeWOReport, func() module.Msg { return &MsgWOReport{} }, m.handleWOReport),
 		r(TypeWOComplete, func() module.Msg { return &MsgWOComplete{} }, m.handleWOComplete),
+		r(TypeWOCancel, func() module.Msg { return &MsgWOCancel{} }, m.handleWOCancel),
 	}, m.masterRoutes()...)
 }
 
@@ -468,6 +469,13 @@ func (m *Module) handleShip(ctx *module.Context, msg module.Msg) error {
 			}
 			lots[l.Lot] = lot
 		}
+		hold, err := holdOf(ctx.KV, l.Lot, lot)
+		if err != nil {
+			return err
+		}
+		if hold != 0 {
+			return conflict("lot line %d: lot %s is held by recall %d: a recalled lot, or one received or made from it, is never shipped, reserved or consumed", i+1, l.Lot, hold)
+		}
 		if lot != nil {
 			if lot.Item != line.Item {
 				return invalid("lot line %d: lot %s holds %s, line %d is for %s", i+1, l.Lot, lot.Item, l.Line, line.Item)
@@ -541,6 +549,21 @@ func (m *Module) handleReceive(ctx *module.Context, msg module.Msg) error {
 		switch {
 		case gongxu.ErrorKind(err) == gongxu.KindNotFound:
 			lot = gongxu.Lot{ID: id, Item: item, Owner: ctx.Org, Created: ctx.Time, From: l.Lot, PO: po.ID}
+			// A lot received from a ledger lot is derived from it, and
+			// inherits its hold (it was shipped before the recall).
+			var src *gongxu.Lot
+			switch s, err := m.Lot(ctx.KV, l.Lot); {
+			case err == nil:
+				src = &s
+			case gongxu.ErrorKind(err) != gongxu.KindNotFound:
+				return err
+			}
+			if lot.Hold, err = holdOf(ctx.KV, l.Lot, src); err != nil {
+				return err
+			}
+			if err := addDerivedLot(ctx.KV, l.Lot, id); err != nil {
+				return err
+			}
 		case err != nil:
 			return err
 		case lot.Item != item:
@@ -622,6 +645,9 @@ func (m *Module) checkInput(ctx *module.Context, i int, in gongxu.LotQty) error 
 	if lot.Owner != ctx.Org {
 		return unauthorized("input %d: lot %s belongs to %s; a factory consumes its own lots only", i+1, lot.ID, lot.Owner)
 	}
+	if lot.Hold != 0 {
+		return heldError(fmt.Sprintf("input %d: ", i+1), &lot)
+	}
 	if lot.Qty-lot.Reserved < in.Qty {
 		return conflict("input %d: lot %s holds %d, %d of it reserved for other work orders; %d asked", i+1, lot.ID, lot.Qty, lot.Reserved, in.Qty)
 	}
@@ -688,12 +714,18 @@ func (m *Module) handleWOComplete(ctx *module.Context, msg module.Msg) error {
 		if err != nil {
 			return err
 		}
+		if lot.Hold != 0 {
+			return heldError(fmt.Sprintf("work order %d consumes %d of ", w.ID, in.Qty), &lot)
+		}
 		if lot.Reserved < in.Qty || lot.Qty < in.Qty {
 			return fmt.Errorf("production: lot %s holds %d with %d reserved, work order %d consumes %d", lot.ID, lot.Qty, lot.Reserved, w.ID, in.Qty)
 		}
 		lot.Qty -= in.Qty
 		lot.Reserved -= in.Qty
 		if err := saveLot(ctx, &lot, -in.Qty); err != nil {
+			return err
+		}
+		if err := addDerivedWO(ctx.KV, lot.ID, w.ID); err != nil {
 			return err
 		}
 	}
@@ -740,6 +772,33 @@ func (m *Module) handleWOComplete(ctx *module.Context, msg module.Msg) error {
 	return saveOrder(ctx, &o)
 }
 
+// handleWOCancel cancels a started work order of the signer's org: the
+// quantities its inputs reserved are released, nothing is consumed or made,
+// and the reports so far stay on the record. A completed or cancelled work
+// order is a conflict; another org's is unauthorized.
+func (m *Module) handleWOCancel(ctx *module.Context, msg module.Msg) error {
+	c := msg.(*MsgWOCancel)
+	w, err := m.factoryWO(ctx, c.WO, "cancel it")
+	if err != nil {
+		return err
+	}
+	for _, in := range w.Inputs {
+		lot, err := m.Lot(ctx.KV, in.Lot)
+		if err != nil {
+			return err
+		}
+		if lot.Reserved < in.Qty {
+			return fmt.Errorf("production: lot %s has %d reserved, work order %d releases %d", lot.ID, lot.Reserved, w.ID, in.Qty)
+		}
+		lot.Reserved -= in.Qty
+		if err := saveLot(ctx, &lot, 0); err != nil {
+			return err
+		}
+	}
+	w.Status, w.Cancelled, w.Reason = gongxu.WOCancelled, ctx.Time, c.Reason
+	return saveWO(ctx, &w)
+}
+
 // TakeForPool takes qty milli-units out of the lots a pool's production
 // order made, in the order they were made, from what each still holds
 // unreserved: the goods leave the factory's stock for a hub (the pool
@@ -759,7 +818,7 @@ func (m *Module) TakeForPool(ctx *module.Context, pool uint64, qty gongxu.Qty) (
 	}
 	var free []gongxu.LotQty
 	lots := map[gongxu.LotID]gongxu.Lot{}
-	var held gongxu.Qty
+	var held, onHold gongxu.Qty
 	for _, made := range o.Lots {
 		if _, seen := lots[made.Lot]; seen {
 			continue
@@ -769,11 +828,18 @@ func (m *Module) TakeForPool(ctx *module.Context, pool uint64, qty gongxu.Qty) (
 			return nil, err
 		}
 		lots[lot.ID] = lot
+		if lot.Hold != 0 { // a recalled lot never leaves for a hub
+			onHold += max(lot.Qty-lot.Reserved, 0)
+			continue
+		}
 		free = append(free, gongxu.LotQty{Lot: lot.ID, Qty: lot.Qty - lot.Reserved})
 		held += max(lot.Qty-lot.Reserved, 0)
 	}
 	took, short := gongxu.TakeLots(free, qty)
 	if short > 0 {
+		if onHold > 0 {
+			return nil, conflict("production order %d's lots hold %d unreserved (of %d made); %d more are held by recalls and never ship; %d are to ship", o.ID, held, o.Produced, onHold, qty)
+		}
 		return nil, conflict("production order %d's lots hold %d unreserved (of %d made); %d are to ship", o.ID, held, o.Produced, qty)
 	}
 	for _, t := range took {

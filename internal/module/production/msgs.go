@@ -20,6 +20,7 @@ const (
 	TypeWOStart    = "production/wo_start"    // the production order's factory
 	TypeWOReport   = "production/wo_report"   // the work order's factory
 	TypeWOComplete = gongxu.FlowComplete      // the work order's factory
+	TypeWOCancel   = gongxu.TypeWOCancel      // the work order's factory, while started
 )
 
 // Limits.
@@ -523,4 +524,16 @@ func (m *MsgWOComplete) ValidateBasic() error {
 		return invalid("the output lots hold %d, the produced quantity is %d: they must be equal", sum, m.Produced)
 	}
 	return nil
+}
+
+// MsgWOCancel cancels a started work order, releasing the lots reserved for
+// it (gongxu.WOCancelBody).
+type MsgWOCancel gongxu.WOCancelBody
+
+// ValidateBasic implements module.Msg.
+func (m *MsgWOCancel) ValidateBasic() error {
+	if err := checkID("work order", m.WO); err != nil {
+		return err
+	}
+	return checkReason(m.Reason)
 }

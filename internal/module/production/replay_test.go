@@ -10,6 +10,7 @@ import (
 	"github.com/gongxu-network/gongxu/internal/module"
 	"github.com/gongxu-network/gongxu/internal/module/catalog"
 	"github.com/gongxu-network/gongxu/internal/module/production"
+	"github.com/gongxu-network/gongxu/internal/module/trace"
 	"github.com/gongxu-network/gongxu/internal/store"
 )
 
@@ -23,8 +24,10 @@ var replayOrgs = []chaintest.OrgSpec{
 // TestProductionReplay: random production blocks (valid and invalid: offers,
 // orders, purchase orders and their negotiation, shipments, receipts, work
 // orders, with time jumping half a day now and then so that purchase order
-// lines fall late at block time) fed into two fresh machines give the
-// generator's app hash at every height.
+// lines fall late at block time, work-order cancels and recalls of lots)
+// fed into two fresh machines give the generator's app hash at every
+// height; a held lot never moves: once held, its quantity never falls and
+// its reservation never grows.
 func TestProductionReplay(t *testing.T) {
 	final := map[string]string{} // the app hash after the last block, per seed
 	for _, seed := range []uint64{1, 2, 3} {
@@ -43,16 +46,25 @@ func TestProductionReplay(t *testing.T) {
 			for _, f := range factories {
 				setup = append(setup, h.Sign(f, catalog.TypePublish, catalog.MsgPublish{SKU: "tee", Name: "Tee", Unit: "piece"}))
 			}
+			// Lots on the ledger from the start, for the recalls to hold (half of
+			// the order shipped: the rest falls late).
+			setup = append(setup,
+				h.Sign("supplier-s", production.TypeOffer, production.MsgOffer{Item: "fabric", Unit: "m", LeadTimeDays: 5, UnitPrice: 10, Currency: "CNY"}),
+				h.Sign("factory-a", production.TypePO, production.MsgPO{Supplier: "supplier-s", Lines: []production.LineIn{{Item: "fabric", Qty: 20000, Date: h.Time + 86400000}}}),
+				h.Sign("supplier-s", production.TypePOAccept, production.MsgPOAccept{PO: 1}),
+				h.Sign("supplier-s", production.TypeShip, production.MsgShip{PO: 1, Lines: []production.LotLine{{Line: 1, Lot: "supplier-s/l-0", Qty: 5000}, {Line: 1, Lot: "supplier-s/l-1", Qty: 5000}}}),
+				h.Sign("factory-a", production.TypeReceive, production.MsgReceive{PO: 1, Shipment: 1, Lines: []production.LotLine{{Line: 1, Lot: "supplier-s/l-0", Qty: 5000}, {Line: 1, Lot: "supplier-s/l-1", Qty: 5000}}}))
 			var blocks []chaintest.Recorded
 			var roots []string
 			lotSeq, late := 0, 0
+			heldAt := map[gongxu.LotID]gongxu.Lot{} // a held lot as it was when last seen
 			for len(blocks) < 120 {
 				txs := setup
 				setup = nil
 				for i := rng.IntN(12); i > 0; i-- {
 					po := n(len(blocks)/2 + 2)
 					var tx []byte
-					switch rng.IntN(12) {
+					switch rng.IntN(14) {
 					case 0:
 						tx = h.Sign(pick(suppliers), production.TypeOffer, production.MsgOffer{Item: items[rng.IntN(3)], Unit: "m",
 							LeadTimeDays: 5, MinQty: gongxu.Qty(rng.IntN(2000)), UnitPrice: gongxu.Amount(rng.IntN(100)), Currency: "CNY"})
@@ -127,6 +139,29 @@ func TestProductionReplay(t *testing.T) {
 							}
 							tx = h.Sign(signer, production.TypeWOComplete, production.MsgWOComplete{WO: w.ID, Produced: w.Qty + gongxu.Qty(rng.IntN(200)) - 50})
 						}
+					case 12:
+						w, _ := h.Mods.Production.WO(h.State, n(20))
+						signer := string(w.Factory)
+						if signer == "" || rng.IntN(4) == 0 {
+							signer = pick(everyone)
+						}
+						tx = h.Sign(signer, production.TypeWOCancel, production.MsgWOCancel{WO: w.ID, Reason: "replay"})
+					case 13:
+						var lots []gongxu.LotID // those on the ledger
+						for _, id := range replayLots(factories, suppliers) {
+							if _, err := h.Mods.Production.Lot(h.State, id); err == nil {
+								lots = append(lots, id)
+							}
+						}
+						if len(lots) == 0 {
+							continue
+						}
+						lot := lots[rng.IntN(len(lots))]
+						signer := string(lot.Owner())
+						if rng.IntN(3) == 0 {
+							signer = pick(everyone)
+						}
+						tx = h.Sign(signer, trace.TypeRecall, trace.MsgRecall{Lot: string(lot), Reason: "replay"})
 					}
 					if tx != nil {
 						txs = append(txs, tx)
@@ -140,6 +175,16 @@ func TestProductionReplay(t *testing.T) {
 					codes[gongxu.Kind(r.Code)]++
 				}
 				late += len(ofType(res.Events, gongxu.EventPOLate))
+				for _, id := range replayLots(factories, suppliers) {
+					l, err := h.Mods.Production.Lot(h.State, id)
+					if err != nil || l.Hold == 0 {
+						continue
+					}
+					if was, ok := heldAt[id]; ok && (l.Qty < was.Qty || l.Reserved > was.Reserved) {
+						t.Fatalf("held lot %s moved: %+v, held at %+v", id, l, was)
+					}
+					heldAt[id] = l
+				}
 				for _, who := range everyone {
 					h.ResetSeq(who)
 				}
@@ -160,12 +205,35 @@ func TestProductionReplay(t *testing.T) {
 				}
 				t.Fatalf("no purchase order line fell late in the random blocks (%d accepted, codes %v)", accepted, codes)
 			}
-			t.Logf("codes %v, %d lines late", codes, late)
+			if len(heldAt) == 0 {
+				t.Fatalf("no lot was ever held in the random blocks (codes %v)", codes)
+			}
+			t.Logf("codes %v, %d lines late, %d lots held", codes, late, len(heldAt))
 			chaintest.Replay(t, replayOrgs, first, blocks, roots, 2, nil)
 			final[fmt.Sprint("seed", seed)] = roots[len(roots)-1]
 		})
 	}
 	chaintest.PinAppHashes(t, "testdata/replay.golden", final)
+}
+
+// replayLots are the lot ids the random blocks can make: the suppliers'
+// shipped lots, the factories' received lots and work-order outputs.
+func replayLots(factories, suppliers []string) []gongxu.LotID {
+	var out []gongxu.LotID
+	for _, s := range suppliers {
+		for k := range 5 {
+			out = append(out, gongxu.NewLotID(gongxu.OrgID(s), fmt.Sprint("l-", k)))
+			for _, f := range factories {
+				out = append(out, gongxu.LotID(f+"/"+s+"/l-"+fmt.Sprint(k)))
+			}
+		}
+	}
+	for _, f := range factories {
+		for w := 1; w <= 40; w++ {
+			out = append(out, gongxu.NewLotID(gongxu.OrgID(f), fmt.Sprint("wo-", w)))
+		}
+	}
+	return out
 }
 
 // TestOpenFromPool: a filled pool's production order, one per pool; bad

@@ -106,7 +106,12 @@
 //     identifier. Any other org is KindUnauthorized; a key of no member org
 //     (a consumer's) is refused by the chain before the module. A recall is
 //     stored with its height, block time and transaction, and indexed by
-//     identifier.
+//     identifier. A recall of a ledger lot id or lot URN puts it on hold,
+//     with the lots received or made from it (the production module's
+//     Lots.Hold: none of them is shipped, reserved or consumed again); the
+//     recall records how many lots it held (Recall.Held) and whether the
+//     bounded walk stopped short (Recall.HoldTruncated). A recall of a GS1
+//     or other identifier holds no ledger lot.
 //   - Membership is the chain's check: every message needs a member org's
 //     key.
 //

@@ -2,6 +2,7 @@ package trace
 
 import (
 	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/internal/module"
 	"github.com/gongxu-network/gongxu/internal/store"
 )
 
@@ -48,7 +49,12 @@ type Members interface {
 }
 
 // Lots is what the trace module reads of the production module's lots, to
-// know who held or made a lot. Errors: KindNotFound for an unknown lot.
+// know who held or made a lot (Errors: KindNotFound for an unknown lot),
+// and how a recall holds them: Hold puts a ledger lot and the lots received
+// or made from it on hold for the recall, so that none of them moves again,
+// visiting a bounded number of them (held counts the lots it held,
+// truncated that the bound stopped it). Errors: only the store's.
 type Lots interface {
 	Lot(r store.Reader, id gongxu.LotID) (gongxu.Lot, error)
+	Hold(ctx *module.Context, id gongxu.LotID, recall uint64) (held int, truncated bool, err error)
 }

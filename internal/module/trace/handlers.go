@@ -364,6 +364,11 @@ func (m *Module) handleRecall(ctx *module.Context, msg module.Msg) error {
 	}
 	r := gongxu.Recall{ID: id, Org: ctx.Org, Target: target, Identifier: ident, Lot: lot, Reason: rc.Reason,
 		Height: ctx.Height, Time: ctx.Time, Tx: ctx.TxHash}
+	if lot != "" {
+		if r.Held, r.HoldTruncated, err = m.lots.Hold(ctx, lot, id); err != nil {
+			return err
+		}
+	}
 	b, err := module.Save(ctx.KV, recallKey(id), r)
 	if err != nil {
 		return err

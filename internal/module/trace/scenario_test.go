@@ -41,6 +41,7 @@ import (
 //	share POOL HUB TEXT              the hub's share of the pool, as JSON, contains TEXT
 //	lot ID QTY                       the ledger lot holds QTY milli-units
 //	recall N ORG IDENT               recall N was made by ORG of IDENT
+//	held N COUNT LOT...              recall N held COUNT ledger lots, among them these LOTs
 //	ack N HUB POOL                   HUB acknowledged recall N for POOL at this block
 //	bigdoc SIGNER BYTES KIND TEXT    capture a valid document padded to BYTES: rejected so
 //	manyevents SIGNER N KIND TEXT    capture a document of N events: rejected so (KIND ok: accepted)
@@ -166,6 +167,26 @@ func TestScenarios(t *testing.T) {
 			rs, err := h.Mods.Trace.RecallsFor(h.State, r.Identifier)
 			if err != nil || len(rs) == 0 || rs[len(rs)-1].ID != n {
 				return fmt.Errorf("recalls of %s: %+v, %v", r.Identifier, rs, err)
+			}
+			return nil
+		},
+		"held": func(h *chaintest.Harness, args []string) error {
+			n, _ := strconv.ParseUint(args[0], 10, 64)
+			r, err := h.Mods.Trace.Recall(h.State, n)
+			if err != nil {
+				return err
+			}
+			if fmt.Sprint(r.Held) != args[1] || r.HoldTruncated {
+				return fmt.Errorf("recall %d held %d lots (truncated %v), want %s", n, r.Held, r.HoldTruncated, args[1])
+			}
+			for _, id := range args[2:] {
+				l, err := h.Mods.Production.Lot(h.State, gongxu.LotID(id))
+				if err != nil {
+					return err
+				}
+				if l.Hold != n {
+					return fmt.Errorf("lot %s is held by recall %d, want %d", id, l.Hold, n)
+				}
 			}
 			return nil
 		},
