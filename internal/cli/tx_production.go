@@ -28,6 +28,7 @@ func newTxProductionCmd(env *Env, o *txOptions) *cobra.Command {
 		newTxProdWOStartCmd(env, o),
 		newTxProdWOReportCmd(env, o),
 		newTxProdWOCompleteCmd(env, o),
+		newTxProdWOCancelCmd(env, o),
 		newTxProdItemCmd(env, o),
 		newTxProdBOMCmd(env, o),
 		newTxProdRoutingCmd(env, o),
@@ -658,6 +659,29 @@ totals since it started, never lower than reported before.
 	}
 	c.Flags().Var(&produced, "produced", "produced so far, in units (required)")
 	c.Flags().Var(&scrapped, "scrapped", "scrapped so far, in units")
+	return c
+}
+
+func newTxProdWOCancelCmd(env *Env, o *txOptions) *cobra.Command {
+	var reason string
+	c := &cobra.Command{
+		Use:   "wo-cancel WO_ID [--reason TEXT]",
+		Short: "Cancel a started work order: the lots it reserved are released",
+		Long: `Cancel a work order of your org that is started, not completed: the input
+lots it reserved are released for other work orders and shipments; nothing
+is consumed or made. A work order whose input lot was recalled (held) cannot
+complete: cancel it.`,
+		Example: `  gongxu tx production wo-cancel 4 --from acme --reason "fabric recalled"`,
+		Args:    exactArgs("WO_ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parsePositive("work order id", args[0])
+			if err != nil {
+				return err
+			}
+			return env.sendMsg(cmd, o, production.TypeWOCancel, &production.MsgWOCancel{WO: id, Reason: reason})
+		},
+	}
+	c.Flags().StringVar(&reason, "reason", "", "why, `TEXT` kept on the work order")
 	return c
 }
 

@@ -169,6 +169,30 @@ func TestFactoryWorkOrders(t *testing.T) {
 	if lot, err := f.w.Read().Lot(context.Background(), "acme-textiles/shirts-01"); err != nil || lot.Qty != 64000 {
 		t.Errorf("output lot: %+v (%v)", lot, err)
 	}
+
+	// Cancel the shirts' work order, with a reason; it leaves the form.
+	f = factorySite(t)
+	s, _ = newTestServer(t, f)
+	_, body = formGet(t, s, order, localAddr, signIn(t, s, localAddr))
+	contains(t, "shirt order", body, fmt.Sprintf(`id="wo-%d-cancel">Cancel work order</button>`, f.w.ShirtWO), `name="reason"`)
+	res, body = actOn(t, s, order, order+"/work", url.Values{"action": {"cancel"}, "wo": {fmt.Sprint(f.w.ShirtWO)}, "reason": {" machine down "}})
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("cancel: status %d\n%s", res.StatusCode, body)
+	}
+	committed(t, f, body, "production/wo_cancel", fmt.Sprintf(`{"wo":%d,"reason":"machine down"}`, f.w.ShirtWO))
+	contains(t, "cancelled", body, fmt.Sprintf("You cancelled work order %d: the lots it reserved are released.", f.w.ShirtWO))
+	if wos, err := f.w.Read().WorkOrders(context.Background(), f.w.ShirtOrder); err != nil || len(wos) == 0 || wos[len(wos)-1].Status != gongxu.WOCancelled {
+		t.Errorf("work orders on the ledger: %+v (%v)", wos, err)
+	}
+	_, body = formGet(t, s, order, localAddr, signIn(t, s, localAddr))
+	lacks(t, "cancelled order", body, fmt.Sprintf(`id="wo-%d-cancel"`, f.w.ShirtWO))
+	// A too long reason is refused before anything is sent.
+	f = factorySite(t)
+	s, _ = newTestServer(t, f)
+	res, body = actOn(t, s, order, order+"/work", url.Values{"action": {"cancel"}, "wo": {fmt.Sprint(f.w.ShirtWO)}, "reason": {strings.Repeat("x", 201)}})
+	if res.StatusCode != http.StatusBadRequest || len(f.sent()) != 0 {
+		t.Errorf("long reason: status %d, %d sends\n%s", res.StatusCode, len(f.sent()), body)
+	}
 }
 
 func TestFactoryShipsToHub(t *testing.T) {
@@ -422,7 +446,7 @@ func TestFactoryBadInput(t *testing.T) {
 			"lot-2": {string(inproc.RecvThread)}, "lot-qty-2": {"1"}}, 400, "is chosen twice"},
 		{"start: completed order", orderPath(w.JacketOrder), orderPath(w.JacketOrder) + "/work", url.Values{"action": {"start"}, "qty": {"1"}}, 400, "is completed: it takes no new work orders"},
 		{"start: unknown order", planned, "/production-orders/999/work", url.Values{"action": {"start"}, "qty": {"1"}}, 404, "No production order has the number"},
-		{"work: no action", shirts, shirts + "/work", url.Values{"action": {"pause"}}, 400, "Choose to start, report on or complete a work order."},
+		{"work: no action", shirts, shirts + "/work", url.Values{"action": {"pause"}}, 400, "Choose to start, report on, complete or cancel a work order."},
 		{"report: unknown wo", shirts, shirts + "/work", url.Values{"action": {"report"}, "wo": {"999"}, "produced": {"1"}}, 404, "has no work order &#34;999&#34;"},
 		{"report: another order's wo", shirts, shirts + "/work", url.Values{"action": {"report"}, "wo": {fmt.Sprint(w.JacketWO)}, "produced": {"1"}}, 404, "has no work order"},
 		{"report: falling", shirts, shirts + "/work", url.Values{"action": {"report"}, "wo": {wo}, "produced": {"10"}}, 400, "the quantities so far never fall"},

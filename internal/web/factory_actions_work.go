@@ -14,8 +14,9 @@ import (
 // The production order page acts for its factory: POST
 // /production-orders/{id}/work starts a work order (gongxu.WOStartBody:
 // a quantity, and up to maxInputs of the factory's lots to consume), reports
-// on a started one (WOReportBody) or completes it (WOCompleteBody, with an
-// optional output lot code); POST /production-orders/{id}/ship ships a hub
+// on a started one (WOReportBody), completes it (WOCompleteBody, with an
+// optional output lot code) or cancels it (WOCancelBody, with an optional
+// reason: its reserved lots are released); POST /production-orders/{id}/ship ships a hub
 // its share of the order's pool (PoolShipBody: the ledger takes the goods
 // from the lots the order made, oldest first; the message names no lots).
 
@@ -98,7 +99,7 @@ func (s *server) porderActions(r *http.Request, o gongxu.ProductionOrder, work [
 		return nil, err
 	}
 	for _, l := range lots {
-		if l.Owner == o.Factory && l.Qty > l.Reserved {
+		if l.Owner == o.Factory && l.Qty > l.Reserved && l.Hold == 0 { // a held (recalled) lot is never consumed
 			a.Lots = append(a.Lots, lotChoice{ID: l.ID, Item: l.Item, Free: l.Qty - l.Reserved})
 		}
 	}
@@ -178,8 +179,8 @@ func (s *server) workSubmit(w http.ResponseWriter, r *http.Request) error {
 		return s.sendAction(w, r, sess, tok, g, gongxu.TypeWOStart, body, "Start a work order",
 			"You started a work order of %s units on production order %d.", qtyString(q), o.ID)
 	}
-	if action != "report" && action != "complete" {
-		return bad("Choose to start, report on or complete a work order.")
+	if action != "report" && action != "complete" && action != "cancel" {
+		return bad("Choose to start, report on, complete or cancel a work order.")
 	}
 	rawWO := r.PostFormValue("wo")
 	woID, err := strconv.ParseUint(rawWO, 10, 64)
@@ -200,6 +201,14 @@ func (s *server) workSubmit(w http.ResponseWriter, r *http.Request) error {
 		s.problemLink(w, r, http.StatusConflict, "Nothing to do",
 			l.T("Work order %d is %s: only a started work order takes reports. Nothing was sent.", wo.ID, l.label(wo.Status)), g.Path, "Back")
 		return nil
+	}
+	if action == "cancel" {
+		reason := strings.TrimSpace(r.PostFormValue("reason"))
+		if len(reason) > maxReason {
+			return bad("The reason is %d bytes long; the ledger takes at most %d.", len(reason), maxReason)
+		}
+		return s.sendAction(w, r, sess, tok, g, gongxu.TypeWOCancel, gongxu.WOCancelBody{WO: wo.ID, Reason: reason},
+			"Cancel a work order", "You cancelled work order %d: the lots it reserved are released.", wo.ID)
 	}
 	rawP, rawS := r.PostFormValue("produced"), r.PostFormValue("scrapped")
 	produced, ok := formQty(rawP, action == "report")
