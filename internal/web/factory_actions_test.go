@@ -86,7 +86,9 @@ func factoryActions(w *inproc.World) []factoryAction {
 		{"decide", "/purchase-orders/4", "/purchase-orders/4/decide", url.Values{"action": {"accept"}}, "production/po_decide", inproc.Acme},
 		{"start", orderPath(w.PlannedOrder), orderPath(w.PlannedOrder) + "/work", url.Values{"action": {"start"}, "qty": {"10"}}, "production/wo_start", inproc.Acme},
 		{"report", order, order + "/work", url.Values{"action": {"report"}, "wo": {fmt.Sprint(w.ShirtWO)}, "produced": {"30"}, "scrapped": {"0.5"}}, "production/wo_report", inproc.Acme},
-		{"ship", orderPath(w.JacketOrder), orderPath(w.JacketOrder) + "/ship", url.Values{"hub": {inproc.Lakeside}}, "pool/ship", inproc.Acme},
+		// (the jackets' share left to ship, Lakeside's, is made of recalled
+		// fabric and never ships: TestFactoryShipsToHub)
+		{"cancel", order, order + "/work", url.Values{"action": {"cancel"}, "wo": {fmt.Sprint(w.ShirtWO)}}, "production/wo_cancel", inproc.Acme},
 		{"pool", "/pools/new", "/pools/new", url.Values{"product": {inproc.Acme + "/linen-shirt"}, "tiers": {"1:159.00,40:139.00"}, "min_batch": {"40"},
 			"cap": {"120"}, "case_pack": {"1"}, "deadline": {"2026-02-05T18:00"}}, "pool/open", inproc.Acme},
 	}
@@ -135,7 +137,9 @@ func TestFactoryWorkOrders(t *testing.T) {
 	s, _ := newTestServer(t, f)
 	sess := signIn(t, s, localAddr)
 	_, body := formGet(t, s, orderPath(f.w.PlannedOrder), localAddr, sess)
-	contains(t, "planned order", body, `id="wo-start"`, `name="lot-1"`, `<option value="acme-textiles/merino-jacket-0001">merino-jacket-0001 · `, `<input type="text" list="lot-choices" id="lot-1" name="lot-1"`)
+	contains(t, "planned order", body, `id="wo-start"`, `name="lot-1"`, `<option value="`+string(inproc.RecvThread)+`">`, `<input type="text" list="lot-choices" id="lot-1" name="lot-1"`)
+	// The jackets are made of recalled fabric: held, never offered as input.
+	lacks(t, "planned order", body, `<option value="acme-textiles/merino-jacket-0001">`)
 
 	// Start, with an input lot.
 	res, body := actOn(t, s, orderPath(f.w.PlannedOrder), orderPath(f.w.PlannedOrder)+"/work",
@@ -202,12 +206,16 @@ func TestFactoryShipsToHub(t *testing.T) {
 	_, body := formGet(t, s, orderPath(f.w.JacketOrder), localAddr, sess)
 	contains(t, "jacket order", body, `id="ship-lakeside-corner"`)
 	lacks(t, "jacket order", body, `id="ship-hilltown-hub"`) // shipped already
+	// Lakeside's share would ship the jackets of the recalled fabric: the
+	// ledger refuses it, and says why.
 	res, body := actOn(t, s, orderPath(f.w.JacketOrder), orderPath(f.w.JacketOrder)+"/ship", url.Values{"hub": {inproc.Lakeside}})
-	if res.StatusCode != http.StatusOK {
+	if res.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("ship: status %d\n%s", res.StatusCode, body)
 	}
-	committed(t, f, body, "pool/ship", `{"pool":1,"hub":"lakeside-corner"}`)
-	contains(t, "shipped", body, "You shipped")
+	if sends := f.sent(); len(sends) != 1 || sends[0].Result.Code == 0 {
+		t.Fatalf("ship: sends %+v", sends)
+	}
+	contains(t, "held", body, "The network refused it: conflict: ", "more are held by recalls and never ship")
 
 	// A share shipped already: refused before sending.
 	f = factorySite(t)
