@@ -114,3 +114,14 @@ func TestPoolBeyondProductionOrders(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestHoldBound: the recall's weight counts the hold walk's bound, which
+// the production module enforces.
+func TestHoldBound(t *testing.T) {
+	if trace.HoldVisits != production.MaxHoldLots {
+		t.Fatalf("trace.HoldVisits %d, production.MaxHoldLots %d: a recall's weight must count the walk's bound", trace.HoldVisits, production.MaxHoldLots)
+	}
+	if w := module.WeightOf(&trace.MsgRecall{Lot: "a/b", Reason: "x"}); w <= int64(production.MaxHoldLots)/8 {
+		t.Fatalf("a recall weighs %d", w)
+	}
+}

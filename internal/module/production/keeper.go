@@ -98,6 +98,11 @@ func (*Module) WO(r store.Reader, id uint64) (gongxu.WorkOrder, error) {
 // Lot returns a lot. Errors: KindNotFound.
 func (*Module) Lot(r store.Reader, id gongxu.LotID) (gongxu.Lot, error) { return Lots{}.Lot(r, id) }
 
+// Hold is Lots.Hold.
+func (*Module) Hold(ctx *module.Context, id gongxu.LotID, recall uint64) (int, bool, error) {
+	return Lots{}.Hold(ctx, id, recall)
+}
+
 // Lots reads the module's lots, and needs no other module: the trace
 // module, which this module needs, is built with it before this one exists
 // (internal/modules). The zero value is ready.
