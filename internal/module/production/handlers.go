@@ -549,8 +549,18 @@ func (m *Module) handleReceive(ctx *module.Context, msg module.Msg) error {
 		switch {
 		case gongxu.ErrorKind(err) == gongxu.KindNotFound:
 			lot = gongxu.Lot{ID: id, Item: item, Owner: ctx.Org, Created: ctx.Time, From: l.Lot, PO: po.ID}
-			// A lot received from a ledger lot is derived from it, and
-			// inherits its hold (it was shipped before the recall).
+			// A received lot is derived from the supplier's.
+			if err := addDerivedLot(ctx.KV, l.Lot, id); err != nil {
+				return err
+			}
+		case err != nil:
+			return err
+		case lot.Item != item:
+			return conflict("lot line %d: lot %s holds %s, line %d is for %s", i+1, id, lot.Item, l.Line, item)
+		}
+		// It inherits the hold of the supplier's lot (shipped before the
+		// recall, received after it).
+		if lot.Hold == 0 {
 			var src *gongxu.Lot
 			switch s, err := m.Lot(ctx.KV, l.Lot); {
 			case err == nil:
@@ -561,13 +571,6 @@ func (m *Module) handleReceive(ctx *module.Context, msg module.Msg) error {
 			if lot.Hold, err = holdOf(ctx.KV, l.Lot, src); err != nil {
 				return err
 			}
-			if err := addDerivedLot(ctx.KV, l.Lot, id); err != nil {
-				return err
-			}
-		case err != nil:
-			return err
-		case lot.Item != item:
-			return conflict("lot line %d: lot %s holds %s, line %d is for %s", i+1, id, lot.Item, l.Line, item)
 		}
 		lot.Qty += l.Qty
 		if err := saveLot(ctx, &lot, l.Qty); err != nil {
