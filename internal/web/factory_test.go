@@ -80,7 +80,9 @@ func TestFactoryConsole(t *testing.T) {
 	// Lots, linked to their provenance pages.
 	contains(t, "lots", between(t, body, "lots"), `<a class="lot" href="/p/acme-textiles/scarf-001"><code>acme-textiles/scarf-001</code></a>`,
 		"work order #2", `<code title="acme-textiles/wool-scarf">wool-scarf</code>`, `<span class="rel">50 reserved</span>`,
-		`<a class="lot" href="/p/blue-river-cotton/lf-0101"><code>blue-river-cotton/lf-0101</code></a> <a class="muted" href="/purchase-orders/2">PO #2</a>`)
+		`<a class="lot" href="/p/blue-river-cotton/lf-0101"><code>blue-river-cotton/lf-0101</code></a> <a class="muted" href="/purchase-orders/2">PO #2</a>`,
+		// recalled, or made of recalled fabric: held, linked to the recall
+		`<a class="badge err lot-hold" href="/recalls/1">held by recall #1</a>`, `<a class="badge err lot-hold" href="/recalls/2">held by recall #2</a>`)
 }
 
 func TestFactoryViews(t *testing.T) {

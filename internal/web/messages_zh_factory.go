@@ -82,6 +82,7 @@ func init() {
 		"Already shipped":                                 "已发运",
 		"Choose to start, report on, complete or cancel a work order.": "请选择开始、报告、完成或取消工单。",
 		"Cancel a work order":          "取消工单",
+		"held by recall #%d":           "因召回 #%d 冻结",
 		"Cancel work order":            "取消工单",
 		"Reason, on cancel (optional)": "取消原因（可选）",
 		"Cancelling releases the lots the work order reserved; nothing is consumed or made.":                                                              "取消将释放该工单预留的批次；不消耗也不产出任何物料。",
