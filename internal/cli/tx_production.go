@@ -118,26 +118,35 @@ order against the offer; the ledger shows the tiers' quantities only.
 }
 
 func newTxProdOrderCmd(env *Env, o *txOptions) *cobra.Command {
-	var product, due string
+	var product, item, due string
 	var qty qtyFlag
 	c := &cobra.Command{
-		Use:   "order --product SKU --qty Q --due WHEN",
-		Short: "Create a production order for a product of your factory",
+		Use:   "order (--product SKU | --item ITEM) --qty Q --due WHEN",
+		Short: "Create a production order for a product of your factory, or an item you make",
 		Long: `Create a production order for a catalog product of your factory: --product is
 its SKU (the factory is the --from key's org, asked from the node) or
-FACTORY/SKU.
+FACTORY/SKU. Or, a factory or a supplier, for an item you make: --item is a
+made item of your master data (production item).
 
 ` + qtyHelp + `
 
 ` + dateHelp,
-		Example: `  gongxu tx production order --from acme --product rain-jacket --qty 200 --due 30d`,
-		Args:    exactArgs(),
+		Example: `  gongxu tx production order --from acme --product rain-jacket --qty 200 --due 30d
+  gongxu tx production order --from lakeside-fabrics --item waxed-cotton --qty 360 --due 10d`,
+		Args: exactArgs(),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := requireFlags(cmd, "from", "product", "qty", "due"); err != nil {
+			what := "product"
+			if cmd.Flags().Changed("item") {
+				if cmd.Flags().Changed("product") {
+					return usagef("%s takes --product or --item, not both", cmd.CommandPath())
+				}
+				what = "item"
+			}
+			if err := requireFlags(cmd, "from", what, "qty", "due"); err != nil {
 				return err
 			}
-			m := production.MsgOrder{Product: gongxu.ProductID(product), Qty: qty.q, Due: 1}
-			if !strings.Contains(product, "/") {
+			m := production.MsgOrder{Product: gongxu.ProductID(product), Item: gongxu.ItemID(item), Qty: qty.q, Due: 1}
+			if what == "product" && !strings.Contains(product, "/") {
 				m.Product = gongxu.NewProductID("factory", product)
 			}
 			if err := m.ValidateBasic(); err != nil {
@@ -147,7 +156,7 @@ FACTORY/SKU.
 			if err != nil {
 				return err
 			}
-			if !strings.Contains(product, "/") {
+			if what == "product" && !strings.Contains(product, "/") {
 				factory, err := env.signerOrg(cmd, o)
 				if err != nil {
 					return err
@@ -161,7 +170,8 @@ FACTORY/SKU.
 		},
 	}
 	f := c.Flags()
-	f.StringVar(&product, "product", "", "the product: `SKU` of your factory, or FACTORY/SKU (required)")
+	f.StringVar(&product, "product", "", "the product: `SKU` of your factory, or FACTORY/SKU (this or --item)")
+	f.StringVar(&item, "item", "", "the made `ITEM` of your master data (this or --product)")
 	f.Var(&qty, "qty", "how much to make, in units (required)")
 	f.StringVar(&due, "due", "", "when it is due: a date, an RFC 3339 time or a duration (30d) (required)")
 	return c

@@ -175,8 +175,8 @@ func (s *server) consoleOrg(r *http.Request) (org gongxu.Org, own bool, notice s
 		} else if err != nil {
 			return org, false, "", err
 		}
-		if !org.HasRole(gongxu.RoleFactory) {
-			notice = fmt.Sprintf("%s is not a factory: it has no production of its own.", org.Name)
+		if !isMaker(org) {
+			notice = fmt.Sprintf("%s is neither a factory nor a supplier: it has no production of its own.", org.Name)
 		}
 		return org, id == opOrg, notice, nil
 	}
@@ -192,10 +192,17 @@ func (s *server) consoleOrg(r *http.Request) (org gongxu.Org, own bool, notice s
 	} else if err != nil {
 		return org, false, "", err
 	}
-	if !org.HasRole(gongxu.RoleFactory) {
+	if !isMaker(org) {
 		return gongxu.Org{}, false, fmt.Sprintf("%s, this node's organization, is not a factory. Choose a factory to view its console.", org.Name), nil
 	}
 	return org, true, "", nil
+}
+
+// isMaker tells whether org makes what it sells: a factory, or a supplier
+// (which keeps master data, plans, orders upstream and runs work orders on
+// the ledger like a factory; production's rules).
+func isMaker(org gongxu.Org) bool {
+	return org.HasRole(gongxu.RoleFactory) || org.HasRole(gongxu.RoleSupplier)
 }
 
 // factories lists the member factories.

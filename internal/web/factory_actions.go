@@ -26,6 +26,12 @@ var (
 		NoKey:      "This node has no operator key to sign with, so it acts for no factory. A factory acts on its own node.",
 		Unadmitted: "This node's operator key belongs to no member organization yet. Once the network admits the organization with the factory role, it acts here.",
 		NoRole:     "%s is not a factory. Only factories run production and open pools; a member vote can add the factory role."}
+	// makerGate: production orders' work and purchase orders' decisions
+	// belong to any org that makes what it sells, a supplier too.
+	makerGate = gate{Form: "The factory form", Role: gongxu.RoleFactory, OrRole: gongxu.RoleSupplier,
+		NoKey:      factoryGate.NoKey,
+		Unadmitted: "This node's operator key belongs to no member organization yet. Once the network admits the organization with the factory or the supplier role, it acts here.",
+		NoRole:     "%s is neither a factory nor a supplier. Only they run production and send purchase orders; a member vote can add the role."}
 	requesterGate = gate{Form: "The award form", Role: gongxu.RoleHub,
 		NoKey:      "This node has no operator key to sign with, so it awards no requests for quote. The requester awards on its own node.",
 		Unadmitted: "This node's operator key belongs to no member organization yet. Once the network admits it as a hub, it awards its requests here.",

@@ -20,7 +20,7 @@ func (s *server) decideOffer(r *http.Request, po gongxu.PurchaseOrder) (*actOffe
 	if po.Status != gongxu.POChangesProposed {
 		return nil, nil
 	}
-	o, err := s.offerAction(r, factoryGate, pageGuard(poGuard, poPath(po.ID)), po.Factory, decideWhat, "to decide on the proposal")
+	o, err := s.offerAction(r, makerGate, pageGuard(poGuard, poPath(po.ID)), po.Factory, decideWhat, "to decide on the proposal")
 	return &o, err
 }
 
@@ -37,7 +37,7 @@ func (s *server) poDecideSubmit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	g := pageGuard(poGuard, poPath(id))
-	sess, tok, err := s.admitAction(w, r, factoryGate, g, po.Factory, decideWhat)
+	sess, tok, err := s.admitAction(w, r, makerGate, g, po.Factory, decideWhat)
 	if sess == nil || err != nil {
 		return err
 	}

@@ -627,7 +627,7 @@ func TestFactoryActsAs(t *testing.T) {
 	s, _ := newTestServer(t, f)
 	c := signIn(t, s, localAddr)
 	_, body := formGet(t, s, "/purchase-orders/4", localAddr, c)
-	contains(t, "as Hilltown", body, "Hilltown Community Hub is not a factory.")
+	contains(t, "as Hilltown", body, "Hilltown Community Hub is neither a factory nor a supplier.")
 	lacks(t, "as Hilltown", body, `id="decide"`)
 
 	sess := s.sessions.get(request("GET", "/", nil, localAddr, []*http.Cookie{c}))

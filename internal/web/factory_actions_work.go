@@ -55,7 +55,7 @@ const listInputLots = 100
 // porderActions is what the production order page offers.
 func (s *server) porderActions(r *http.Request, o gongxu.ProductionOrder, work []gongxu.WorkOrder) (*porderActs, error) {
 	ctx := r.Context()
-	offer, err := s.offerAction(r, factoryGate, pageGuard(porderGuard, orderPath(o.ID)), o.Factory, porderWhat, "to record work and ship")
+	offer, err := s.offerAction(r, makerGate, pageGuard(porderGuard, orderPath(o.ID)), o.Factory, porderWhat, "to record work and ship")
 	if err != nil {
 		return nil, err
 	}
@@ -128,7 +128,7 @@ func (s *server) workSubmit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	g := pageGuard(porderGuard, orderPath(o.ID))
-	sess, tok, err := s.admitAction(w, r, factoryGate, g, o.Factory, porderWhat)
+	sess, tok, err := s.admitAction(w, r, makerGate, g, o.Factory, porderWhat)
 	if sess == nil || err != nil {
 		return err
 	}
@@ -244,7 +244,7 @@ func (s *server) shipSubmit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	g := pageGuard(porderGuard, orderPath(o.ID))
-	sess, tok, err := s.admitAction(w, r, factoryGate, g, o.Factory, porderWhat)
+	sess, tok, err := s.admitAction(w, r, makerGate, g, o.Factory, porderWhat)
 	if sess == nil || err != nil {
 		return err
 	}

@@ -99,13 +99,14 @@ func TestFactoryViews(t *testing.T) {
 		`<a href="/factory?org=acme-textiles">Acme Textiles</a>`, `<a href="/factory?org=sunrise-garments">Sunrise Garments</a>`)
 	lacks(t, "chooser", body, "Blue River Cotton")
 
-	// A supplier plans too (its inputs, from the orders it accepted), but
-	// makes nothing of its own; an org that is neither is not planned; ids
-	// that name nobody are not found.
+	// A supplier makes what it sells: it plans (its inputs, from the orders
+	// it accepted) and has a console like a factory; an org that is
+	// neither is not planned; ids that name nobody are not found.
 	body = page(t, s, "/factory?org=blue-river-cotton", http.StatusOK)
-	contains(t, "supplier", body, "Blue River Cotton is not a factory: it has no production of its own.", "No work centers")
+	contains(t, "supplier", body, "<h1>Blue River Cotton</h1>", "No work centers")
+	lacks(t, "supplier", body, "no production of its own")
 	body = page(t, s, "/factory?org=hilltown-hub", http.StatusOK)
-	contains(t, "hub as factory", body, "Hilltown Community Hub is not a factory",
+	contains(t, "hub as factory", body, "Hilltown Community Hub is neither a factory nor a supplier: it has no production of its own.",
 		"The plan could not be made: org hilltown-hub is not a factory (nor a supplier)")
 	for _, q := range []string{"nobody", "Not_An_Id", "%20"} {
 		body = page(t, s, "/factory?org="+q, http.StatusNotFound)

@@ -6,9 +6,11 @@ func init() {
 	addZH(map[string]string{
 		// Gates, guards, what only the owner may do.
 		"The factory form": "工厂表单",
-		"This node has no operator key to sign with, so it acts for no factory. A factory acts on its own node.":                                        "本节点没有可用于签名的运营密钥，因此不代表任何工厂操作。工厂在自己的节点上操作。",
-		"This node's operator key belongs to no member organization yet. Once the network admits the organization with the factory role, it acts here.": "本节点的运营密钥尚不属于任何成员组织。网络以工厂角色接纳该组织后，即可在此操作。",
-		"%s is not a factory. Only factories run production and open pools; a member vote can add the factory role.":                                    "%s 不是工厂。只有工厂进行生产和开设拼单；成员投票可以添加工厂角色。",
+		"This node has no operator key to sign with, so it acts for no factory. A factory acts on its own node.":                                                        "本节点没有可用于签名的运营密钥，因此不代表任何工厂操作。工厂在自己的节点上操作。",
+		"This node's operator key belongs to no member organization yet. Once the network admits the organization with the factory role, it acts here.":                 "本节点的运营密钥尚不属于任何成员组织。网络以工厂角色接纳该组织后，即可在此操作。",
+		"%s is not a factory. Only factories run production and open pools; a member vote can add the factory role.":                                                    "%s 不是工厂。只有工厂进行生产和开设拼单；成员投票可以添加工厂角色。",
+		"This node's operator key belongs to no member organization yet. Once the network admits the organization with the factory or the supplier role, it acts here.": "本节点的运营密钥尚不属于任何成员组织。网络以工厂或供应商角色接纳该组织后，即可在此操作。",
+		"%s is neither a factory nor a supplier. Only they run production and send purchase orders; a member vote can add the role.":                                    "%s 既不是工厂也不是供应商。只有它们进行生产和发送采购订单；成员投票可以添加该角色。",
 		"The award form": "授标表单",
 		"This node has no operator key to sign with, so it awards no requests for quote. The requester awards on its own node.":             "本节点没有可用于签名的运营密钥，因此不授标询价单。询价方在自己的节点上授标。",
 		"This node's operator key belongs to no member organization yet. Once the network admits it as a hub, it awards its requests here.": "本节点的运营密钥尚不属于任何成员组织。网络将其接纳为服务站后，即可在此授标其询价单。",

@@ -11,6 +11,7 @@ import (
 type gate struct {
 	Form       string      // "The hub form"
 	Role       gongxu.Role // the role the operator's org needs
+	OrRole     gongxu.Role // another role that will do, if any
 	NoKey      string      // the node has no operator key
 	Unadmitted string      // the key belongs to no member org yet
 	NoRole     string      // the org lacks the role: a format with the org's name
@@ -53,7 +54,7 @@ func (s *server) operatorOrg(r *http.Request, g gate) (gongxu.Org, string, error
 	} else if err != nil {
 		return gongxu.Org{}, "", err
 	}
-	if g.Role != "" && !org.HasRole(g.Role) {
+	if g.Role != "" && !org.HasRole(g.Role) && (g.OrRole == "" || !org.HasRole(g.OrRole)) {
 		return org, l.T(g.NoRole, org.Name), nil // a message (messages_zh.go)
 	}
 	return org, "", nil

@@ -9,16 +9,30 @@
 //   - Offers. A supplier org publishes its own catalog, one offer per item
 //     (unit, lead time, minimum order, a unit price or a price list, a
 //     currency); republishing replaces it and bumps its version.
+//   - Who makes. A maker is a member org with the factory or the supplier
+//     role: a supplier makes what it sells as much as a factory does, so
+//     demand cascades upstream on the ledger (yarn → fabric → garment). A
+//     maker keeps master data, creates production orders, sends purchase
+//     orders and runs work orders; a hub-only, logistics-only or validator-
+//     only org, and a key of no member org, may do none of it (KindUnauthorized).
+//     Who may send what: offer, po_accept, po_reject, po_propose, ship: a
+//     supplier (the addressed one); order, po, master data: a maker;
+//     po_decide, po_cancel, receive: the ordering maker; wo_start: the
+//     production order's maker; wo_report, wo_complete: the work order's.
+//     ("factory" below, and PurchaseOrder.Factory, name the ordering org,
+//     a factory or a supplier.)
 //   - Production orders. A factory orders production of its own catalog
-//     product (manual), or a filled pool creates one through OpenFromPool
+//     product (product), any maker of an item it makes (item: one of its
+//     own master data, made, not a phantom, not named like another org's
+//     catalog product), or a filled pool creates one through OpenFromPool
 //     (one per pool), due at the date the pool promised.
-//   - Purchase orders go from a factory to a member supplier org; each line
+//   - Purchase orders go from a maker to another member supplier org; each line
 //     is priced from that supplier's offer of the item (the tier its quantity
 //     reaches), at or above its minimum order, in one currency. An addressee
 //     that is not a supplier is bad input (KindInvalid: the signer may send
 //     purchase orders, the order is wrong), as is an item without an offer.
 //   - Sealed terms. An offer may seal its tiers' prices to the supplier and
-//     1 to 16 named factories; a purchase order or a proposal may seal its
+//     1 to 16 named makers (factories or suppliers); a purchase order or a proposal may seal its
 //     prices to its factory and supplier (0 on the ledger, the ciphertexts
 //     and a commitment kept), each key box under the seal key the org has
 //     registered. The module checks shapes and keys, never contents: only a

@@ -73,12 +73,12 @@ func (m *Module) handleOffer(ctx *module.Context, msg module.Msg) error {
 			return invalid("sealed terms: the first key box is the supplier's own (%s), got %s", ctx.Org, readers[0])
 		}
 		for _, f := range readers[1:] {
-			ok, err := m.members.HasRole(ctx.KV, f, gongxu.RoleFactory)
+			ok, err := m.isMaker(ctx, f)
 			if err != nil {
 				return err
 			}
 			if !ok {
-				return invalid("sealed terms: org %s is not a member factory; an offer is sealed to factories", f)
+				return invalid("sealed terms: org %s is not a member factory or supplier; an offer is sealed to the makers that may buy it", f)
 			}
 		}
 		if err := m.checkSealedTo(ctx, o.Terms, readers...); err != nil {
@@ -94,8 +94,11 @@ func (m *Module) handleOffer(ctx *module.Context, msg module.Msg) error {
 
 func (m *Module) handleOrder(ctx *module.Context, msg module.Msg) error {
 	o := msg.(*MsgOrder)
-	if err := m.requireRole(ctx, gongxu.RoleFactory, "create production orders"); err != nil {
+	if err := m.requireMaker(ctx, "create production orders"); err != nil {
 		return err
+	}
+	if o.Item != "" {
+		return m.orderItem(ctx, o)
 	}
 	prod, err := m.catalog.Product(ctx.KV, o.Product)
 	if err != nil {
@@ -108,6 +111,36 @@ func (m *Module) handleOrder(ctx *module.Context, msg module.Msg) error {
 		return invalid("due %d is not after the block time %d", o.Due, ctx.Time)
 	}
 	_, err = m.newOrder(ctx, ctx.Org, gongxu.ItemID(prod.ID), o.Qty, o.Due, 0, "created by "+string(ctx.Org))
+	return err
+}
+
+// orderItem creates a production order for an item the signer makes: one
+// of its own master data, made (not bought), not a phantom (a phantom is
+// built into its parent, never ordered on its own), and not named like
+// another org's catalog product.
+func (m *Module) orderItem(ctx *module.Context, o *MsgOrder) error {
+	if p := gongxu.ProductID(o.Item); p.Validate() == nil {
+		if owner, _ := p.Split(); owner != ctx.Org {
+			return unauthorized("item %s names org %s's product; an org orders production of what it makes only", o.Item, owner)
+		}
+	}
+	it, err := m.Item(ctx.KV, ctx.Org, o.Item)
+	if gongxu.ErrorKind(err) == gongxu.KindNotFound {
+		return invalid("org %s has no item %s in its master data (production/item); an org orders production of what it makes only", ctx.Org, o.Item)
+	}
+	if err != nil {
+		return err
+	}
+	if !it.Make {
+		return invalid("item %s is bought (from %s), not made: order it with a purchase order", it.ID, it.Supplier)
+	}
+	if it.Phantom {
+		return invalid("item %s is a phantom, made inside its parent: order the parent", it.ID)
+	}
+	if o.Due <= ctx.Time {
+		return invalid("due %d is not after the block time %d", o.Due, ctx.Time)
+	}
+	_, err = m.newOrder(ctx, ctx.Org, it.ID, o.Qty, o.Due, 0, "created by "+string(ctx.Org))
 	return err
 }
 
@@ -159,11 +192,11 @@ func (m *Module) newOrder(ctx *module.Context, factory gongxu.OrgID, product gon
 
 func (m *Module) handlePO(ctx *module.Context, msg module.Msg) error {
 	p := msg.(*MsgPO)
-	if err := m.requireRole(ctx, gongxu.RoleFactory, "send purchase orders"); err != nil {
+	if err := m.requireMaker(ctx, "send purchase orders"); err != nil {
 		return err
 	}
 	if p.Supplier == ctx.Org {
-		return invalid("a factory does not send purchase orders to itself")
+		return invalid("an org does not send purchase orders to itself")
 	}
 	ok, err := m.members.HasRole(ctx.KV, p.Supplier, gongxu.RoleSupplier)
 	if err != nil {

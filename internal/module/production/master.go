@@ -138,15 +138,26 @@ func routingKey(o gongxu.OrgID, i gongxu.ItemID) []byte {
 }
 func wcKey(o gongxu.OrgID, id string) []byte { return []byte(prefix + "wc/" + string(o) + "/" + id) }
 
-// requireMaker: master data belongs to orgs that make or supply things.
+// requireMaker: master data, production orders, purchase orders and work
+// orders belong to the orgs that make what they sell, factories and
+// suppliers alike.
 func (m *Module) requireMaker(ctx *module.Context, what string) error {
-	for _, r := range []gongxu.Role{gongxu.RoleFactory, gongxu.RoleSupplier} {
-		ok, err := m.members.HasRole(ctx.KV, ctx.Org, r)
-		if err != nil || ok {
-			return err
-		}
+	ok, err := m.isMaker(ctx, ctx.Org)
+	if err != nil || ok {
+		return err
 	}
 	return unauthorized("org %s is neither a factory nor a supplier; only they %s", ctx.Org, what)
+}
+
+// isMaker tells whether org is a member factory or supplier.
+func (m *Module) isMaker(ctx *module.Context, org gongxu.OrgID) (bool, error) {
+	for _, r := range []gongxu.Role{gongxu.RoleFactory, gongxu.RoleSupplier} {
+		ok, err := m.members.HasRole(ctx.KV, org, r)
+		if err != nil || ok {
+			return ok, err
+		}
+	}
+	return false, nil
 }
 
 // Item returns one of an org's items. Errors: KindNotFound.

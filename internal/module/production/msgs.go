@@ -7,8 +7,8 @@ import (
 // Message types.
 const (
 	TypeOffer      = "production/offer"       // a supplier: its own offer of an item
-	TypeOrder      = "production/order"       // a factory: a production order for its own product
-	TypePO         = "production/po"          // a factory: a purchase order to a supplier org
+	TypeOrder      = "production/order"       // a factory or supplier: a production order for its own product or made item
+	TypePO         = "production/po"          // a factory or supplier: a purchase order to another supplier org
 	TypePOAccept   = gongxu.TypePOAccept      // the addressed supplier
 	TypePOReject   = gongxu.TypePOReject      // the addressed supplier, with a reason
 	TypePOPropose  = gongxu.TypePOPropose     // the addressed supplier: changed lines
@@ -158,16 +158,25 @@ func (m *MsgOffer) validateSealed() error {
 }
 
 // MsgOrder creates a production order for one of the signing factory's
-// catalog products.
+// catalog products (Product), or for an item the signing factory or
+// supplier makes, from its master data (Item): exactly one of the two.
 type MsgOrder struct {
-	Product gongxu.ProductID `json:"product"`
+	Product gongxu.ProductID `json:"product,omitempty"`
+	Item    gongxu.ItemID    `json:"item,omitempty"`
 	Qty     gongxu.Qty       `json:"qty"`
 	Due     int64            `json:"due"`
 }
 
 // ValidateBasic implements module.Msg.
 func (m *MsgOrder) ValidateBasic() error {
-	if err := m.Product.Validate(); err != nil {
+	if m.Item != "" {
+		if m.Product != "" {
+			return invalid("give either product (a catalog product) or item (a made item of the master data), not both")
+		}
+		if err := m.Item.Validate(); err != nil {
+			return err
+		}
+	} else if err := m.Product.Validate(); err != nil {
 		return err
 	}
 	if err := checkQty("qty", m.Qty); err != nil {
