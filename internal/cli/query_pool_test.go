@@ -99,7 +99,7 @@ func TestQueryDemand(t *testing.T) {
 	var moves []gongxu.Movement
 	wantMoves, _ := db.Movements(ctx, "org:"+inproc.Hilltown, 2)
 	check([]string{"settle", "movements", "org:" + inproc.Hilltown, "--limit", "2"}, &moves, wantMoves)
-	if len(moves) != 2 || moves[0].Height != 100 || moves[0].Ref != "pool 6 batch" {
+	if len(moves) != 2 || moves[0].Height != 101 || moves[0].Ref != "pool 6 batch" {
 		t.Errorf("movements %+v", moves)
 	}
 	decode([]string{"settle", "movements", "alice"}, &moves) // key:<alice>: never moved

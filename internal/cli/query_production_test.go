@@ -99,7 +99,7 @@ func TestQueryProduction(t *testing.T) {
 		{[]string{"work-orders", id(w.JacketOrder)}, []string{"OUTPUTS", "acme-textiles/merino-jacket-0001 88", "completed"}},
 		{[]string{"lots"}, []string{"RESERVED", "blue-river-cotton/lf-0101 (po 2)", "work order 2"}},
 		{[]string{"lot", string(inproc.RecvLinen)}, []string{"reserved  50", "from      blue-river-cotton/lf-0101", "po        2"}},
-		{[]string{"stock", inproc.Acme}, []string{"ITEM", "acme-textiles/wool-scarf     30", "cotton-thread                240"}},
+		{[]string{"stock", inproc.Acme}, []string{"ITEM", "acme-textiles/wool-scarf  30", "cotton-thread             240"}},
 		{[]string{"master", inproc.Acme}, []string{"bought from blue-river-cotton", "lead 5d",
 			"acme-textiles/linen-shirt ← 1.2 × linen-fabric", "cutting 30m0s+5m0s/unit → sewing 30m0s+20m0s/unit → pressing 0s+2m0s/unit",
 			"sewing  capacity 3  UTC+00:00  Mon 08:00-17:00"}},

@@ -86,8 +86,7 @@ func factoryActions(w *inproc.World) []factoryAction {
 		{"decide", "/purchase-orders/4", "/purchase-orders/4/decide", url.Values{"action": {"accept"}}, "production/po_decide", inproc.Acme},
 		{"start", orderPath(w.PlannedOrder), orderPath(w.PlannedOrder) + "/work", url.Values{"action": {"start"}, "qty": {"10"}}, "production/wo_start", inproc.Acme},
 		{"report", order, order + "/work", url.Values{"action": {"report"}, "wo": {fmt.Sprint(w.ShirtWO)}, "produced": {"30"}, "scrapped": {"0.5"}}, "production/wo_report", inproc.Acme},
-		// (the jackets' share left to ship, Lakeside's, is made of recalled
-		// fabric and never ships: TestFactoryShipsToHub)
+		// (the ship form is checked on the shirts, once made: TestFactoryShipsToHub)
 		{"cancel", order, order + "/work", url.Values{"action": {"cancel"}, "wo": {fmt.Sprint(w.ShirtWO)}}, "production/wo_cancel", inproc.Acme},
 		{"pool", "/pools/new", "/pools/new", url.Values{"product": {inproc.Acme + "/linen-shirt"}, "tiers": {"1:159.00,40:139.00"}, "min_batch": {"40"},
 			"cap": {"120"}, "case_pack": {"1"}, "deadline": {"2026-02-05T18:00"}}, "pool/open", inproc.Acme},
@@ -199,28 +198,53 @@ func TestFactoryWorkOrders(t *testing.T) {
 	}
 }
 
+// shirtsMade completes the shirt work order of the World, which makes
+// the shirt pool's goods ready to ship to Hilltown.
+func shirtsMade(t *testing.T, w *inproc.World) {
+	t.Helper()
+	w.Send(inproc.Acme, "production/wo_complete", inproc.M{"wo": w.ShirtWO, "produced": 64_000, "scrapped": 500,
+		"outputs": []inproc.M{{"code": "linen-shirt-0001", "qty": 64_000}}})
+}
+
 func TestFactoryShipsToHub(t *testing.T) {
+	// The jackets shipped to both hubs already: no form left to ship them.
 	f := factorySite(t)
 	s, _ := newTestServer(t, f)
 	sess := signIn(t, s, localAddr)
 	_, body := formGet(t, s, orderPath(f.w.JacketOrder), localAddr, sess)
-	contains(t, "jacket order", body, `id="ship-lakeside-corner"`)
-	lacks(t, "jacket order", body, `id="ship-hilltown-hub"`) // shipped already
-	// Lakeside's share would ship the jackets of the recalled fabric: the
-	// ledger refuses it, and says why.
-	res, body := actOn(t, s, orderPath(f.w.JacketOrder), orderPath(f.w.JacketOrder)+"/ship", url.Values{"hub": {inproc.Lakeside}})
-	if res.StatusCode != http.StatusUnprocessableEntity {
+	lacks(t, "jacket order", body, `id="ship-lakeside-corner"`, `id="ship-hilltown-hub"`)
+
+	// The shirts made, Acme ships Hilltown its share from the form.
+	shirtsMade(t, f.w)
+	order := orderPath(f.w.ShirtOrder)
+	_, body = formGet(t, s, order, localAddr, sess)
+	contains(t, "shirt order", body, `id="ship-hilltown-hub"`)
+	res, body := actOn(t, s, order, order+"/ship", url.Values{"hub": {inproc.Hilltown}})
+	if res.StatusCode != http.StatusOK {
 		t.Fatalf("ship: status %d\n%s", res.StatusCode, body)
 	}
+	committed(t, f, body, "pool/ship", fmt.Sprintf(`{"pool":%d,"hub":"hilltown-hub"}`, f.w.ShirtsInProduction))
+	contains(t, "shipped", body, "You shipped")
+
+	// The shirts' linen recalled, the lot made of it is held: the ledger
+	// refuses to ship it, and the page says why.
+	f = factorySite(t)
+	s, _ = newTestServer(t, f)
+	shirtsMade(t, f.w)
+	f.w.Recall(inproc.Blue, string(inproc.LinenLot), "Linen shrinks")
+	res, body = actOn(t, s, order, order+"/ship", url.Values{"hub": {inproc.Hilltown}})
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("ship held: status %d\n%s", res.StatusCode, body)
+	}
 	if sends := f.sent(); len(sends) != 1 || sends[0].Result.Code == 0 {
-		t.Fatalf("ship: sends %+v", sends)
+		t.Fatalf("ship held: sends %+v", sends)
 	}
 	contains(t, "held", body, "The network refused it: conflict: ", "more are held by recalls and never ship")
 
 	// A share shipped already: refused before sending.
 	f = factorySite(t)
 	s, _ = newTestServer(t, f)
-	res, body = actOn(t, s, orderPath(f.w.JacketOrder), orderPath(f.w.JacketOrder)+"/ship", url.Values{"hub": {inproc.Hilltown}})
+	res, body = actOn(t, s, orderPath(f.w.PlannedOrder), orderPath(f.w.JacketOrder)+"/ship", url.Values{"hub": {inproc.Hilltown}})
 	if res.StatusCode != http.StatusConflict || len(f.sent()) != 0 {
 		t.Errorf("shipped twice: status %d, %d sends", res.StatusCode, len(f.sent()))
 	}
@@ -452,7 +476,7 @@ func TestFactoryBadInput(t *testing.T) {
 		{"start: too much of a lot", planned, planned + "/work", url.Values{"action": {"start"}, "qty": {"1"}, "lot-1": {string(inproc.RecvThread)}, "lot-qty-1": {"999999"}}, 400, "free;"},
 		{"start: lot twice", planned, planned + "/work", url.Values{"action": {"start"}, "qty": {"1"}, "lot-1": {string(inproc.RecvThread)}, "lot-qty-1": {"1"},
 			"lot-2": {string(inproc.RecvThread)}, "lot-qty-2": {"1"}}, 400, "is chosen twice"},
-		{"start: completed order", orderPath(w.JacketOrder), orderPath(w.JacketOrder) + "/work", url.Values{"action": {"start"}, "qty": {"1"}}, 400, "is completed: it takes no new work orders"},
+		{"start: completed order", planned, orderPath(w.JacketOrder) + "/work", url.Values{"action": {"start"}, "qty": {"1"}}, 400, "is completed: it takes no new work orders"},
 		{"start: unknown order", planned, "/production-orders/999/work", url.Values{"action": {"start"}, "qty": {"1"}}, 404, "No production order has the number"},
 		{"work: no action", shirts, shirts + "/work", url.Values{"action": {"pause"}}, 400, "Choose to start, report on, complete or cancel a work order."},
 		{"report: unknown wo", shirts, shirts + "/work", url.Values{"action": {"report"}, "wo": {"999"}, "produced": {"1"}}, 404, "has no work order &#34;999&#34;"},
@@ -462,8 +486,8 @@ func TestFactoryBadInput(t *testing.T) {
 		{"report: huge", shirts, shirts + "/work", url.Values{"action": {"report"}, "wo": {wo}, "produced": {"30"}, "scrapped": {"1e9"}}, 400, "Scrapped must be a number"},
 		{"complete: bad code", shirts, shirts + "/work", url.Values{"action": {"complete"}, "wo": {wo}, "produced": {"64"}, "scrapped": {"0.5"}, "code": {"Shirts 01"}}, 400, "is not one"},
 		{"complete: nothing made", shirts, shirts + "/work", url.Values{"action": {"complete"}, "wo": {wo}, "produced": {""}}, 400, "Produced must be a number"},
-		{"ship: unknown hub", orderPath(w.JacketOrder), orderPath(w.JacketOrder) + "/ship", url.Values{"hub": {"nowhere"}}, 404, "has no share in pool 1"},
-		{"ship: no pool", orderPath(w.JacketOrder), planned + "/ship", url.Values{"hub": {inproc.Lakeside}}, 409, "is of no pool"},
+		{"ship: unknown hub", planned, orderPath(w.JacketOrder) + "/ship", url.Values{"hub": {"nowhere"}}, 404, "has no share in pool 1"},
+		{"ship: no pool", planned, planned + "/ship", url.Values{"hub": {inproc.Lakeside}}, 409, "is of no pool"},
 		{"pool: other's product", "/pools/new", "/pools/new", pool("product", "sunrise-garments/tee"), 400, "Choose one of your products"},
 		{"pool: unknown variant", "/pools/new", "/pools/new", pool("variants", "xl-pink"), 400, "has no variant &#34;xl-pink&#34;"},
 		{"pool: variant twice", "/pools/new", "/pools/new", pool("product", inproc.Acme+"/merino-jacket", "variants", "m-navy,m-navy"), 400, "is listed twice"},

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -135,9 +136,9 @@ func TestHubConfirmDelivery(t *testing.T) {
 	contains(t, "replay", body, "Already submitted", "The delivery was confirmed in transaction "+sends[0].Result.Hash)
 }
 
-// TestHubConfirmShipped: Lakeside's share of the jackets is refused by the
-// network until the factory ships it, which it cannot: the jackets are made
-// of recalled fabric, held.
+// TestHubConfirmShipped: Lakeside's share of the jackets, shipped before
+// the recall, is on its way: Lakeside confirms it received it; a share not
+// shipped is refused by the network.
 func TestHubConfirmShipped(t *testing.T) {
 	f := newSite(t)
 	f.op = f.w.Operator(inproc.Lakeside)
@@ -150,17 +151,19 @@ func TestHubConfirmShipped(t *testing.T) {
 		t.Errorf("another hub's share: status %d, %d sends", res.StatusCode, len(f.sent()))
 	}
 	contains(t, "another hub's share", body, "Lakeside Corner Shop has no share in pool 4")
-	res, body = postForm(t, s, "/hub/deliveries", sess, url.Values{"csrf": {tok}, "pool": {"1"}})
-	sends := f.sent()
-	if res.StatusCode != http.StatusUnprocessableEntity || len(sends) != 1 || sends[0].Result.Code == 0 {
-		t.Fatalf("unshipped: status %d, sends %+v", res.StatusCode, sends)
-	}
-	contains(t, "refused", body, "The network refused the confirmation of pool 1: conflict: ", "nothing was shipped to hub lakeside")
-	if r := f.w.Try(inproc.Acme, "pool/ship", inproc.M{"pool": 1, "hub": inproc.Lakeside}); r.Code == 0 {
-		t.Fatalf("the recalled jackets shipped to Lakeside: %+v", r)
+	// The open jacket pool shipped nothing yet: refused before sending.
+	res, _ = postForm(t, s, "/hub/deliveries", sess, url.Values{"csrf": {tok}, "pool": {strconv.FormatUint(f.w.JacketsOpen, 10)}})
+	if res.StatusCode != http.StatusConflict || len(f.sent()) != 0 {
+		t.Fatalf("unshipped: status %d, sends %+v", res.StatusCode, f.sent())
 	}
 	_, body = serve(t, s, request("GET", "/hub/deliveries", nil, localAddr, []*http.Cookie{sess}))
-	contains(t, "still unshipped", body, "not shipped on the ledger")
+	contains(t, "shipped", body, `id="delivery-1"`, `<span class="rel confirm-by">confirmed automatically on <time`, "unless disputed")
+	lacks(t, "shipped", body, "not shipped on the ledger")
+	res, body = postForm(t, s, "/hub/deliveries", sess, url.Values{"csrf": {csrfOf(t, body)}, "pool": {"1"}})
+	if sends := f.sent(); res.StatusCode != http.StatusOK || len(sends) != 1 || sends[0].Result.Code != 0 {
+		t.Fatalf("shipped: status %d, sends %+v\n%s", res.StatusCode, sends, body)
+	}
+	contains(t, "shipped done", body, "Lakeside Corner Shop confirmed it received")
 }
 
 // TestHubActionsRefuse: the action forms take a submission only signed in,
@@ -677,19 +680,25 @@ func TestRecallAck(t *testing.T) {
 	contains(t, "done", body, `id="ack-done"`)
 	lacks(t, "done", body, `id="ack-1"`)
 
-	// Lakeside's share of the jackets was not shipped: nothing to acknowledge.
+	// Lakeside's share of the jackets, on its way, is reached too:
+	// Lakeside acknowledges it for itself; the scarves still reach nothing.
 	g := newSite(t)
 	g.op = g.w.Operator(inproc.Lakeside)
 	g.operator = g.op
 	gs := newHubServer(t, g)
 	gsess := signIn(t, gs, localAddr)
 	_, body = serve(t, gs, request("GET", "/recalls/2", nil, localAddr, []*http.Cookie{gsess}))
-	lacks(t, "lakeside", body, `id="ack-1"`)
-	res, body = postForm(t, gs, "/recalls/2/ack", gsess, url.Values{"csrf": {tokenFor(gs, gsess, recallAckGuard.Form)}, "pool": {"1"}})
+	contains(t, "lakeside", body, `<button type="submit" id="ack-1">Acknowledge for pool #1</button>`)
+	res, body = postForm(t, gs, "/recalls/1/ack", gsess, url.Values{"csrf": {tokenFor(gs, gsess, recallAckGuard.Form)}, "pool": {"1"}})
 	if res.StatusCode != http.StatusConflict || len(g.sent()) != 0 {
-		t.Errorf("lakeside: status %d, %d sends", res.StatusCode, len(g.sent()))
+		t.Errorf("lakeside, scarf: status %d, %d sends", res.StatusCode, len(g.sent()))
 	}
-	contains(t, "lakeside", body, "does not reach goods of pool 1 shipped to Lakeside Corner Shop")
+	contains(t, "lakeside, scarf", body, "Recall 1 does not reach goods of pool 1 shipped to Lakeside Corner Shop")
+	res, body = postForm(t, gs, "/recalls/2/ack", gsess, url.Values{"csrf": {tokenFor(gs, gsess, recallAckGuard.Form)}, "pool": {"1"}})
+	if sends := g.sent(); res.StatusCode != http.StatusOK || len(sends) != 1 || sends[0].Result.Code != 0 {
+		t.Errorf("lakeside: status %d, sends %+v", res.StatusCode, sends)
+	}
+	contains(t, "lakeside", body, "Lakeside Corner Shop acknowledged recall 2 for the goods of pool 1")
 }
 
 // TestHubPagesInChinese: the new pages render in Chinese with no message

@@ -116,18 +116,20 @@ func TestPoolPage(t *testing.T) {
 	lacks(t, "awarded pool", body, "/hub?pool=3", "more for")
 
 	// Pool 1: shipped to Hilltown from the jacket lot, delivered, partly
-	// picked up; Lakeside's share not shipped yet.
+	// picked up; Lakeside's share shipped, not yet confirmed.
 	body = page(t, s, "/pools/1", http.StatusOK)
 	hubs = span(body, `<section class="card" id="hubs">`, "</section>")
 	contains(t, "shipped share", hubs, `<td class="wrap-ok shipped">60 units <span class="muted">on <time datetime="2026-01-11T09:00:00Z">11 Jan 2026 09:00 UTC</time></span>`,
 		`<a class="lot" href="/p/acme-textiles/merino-jacket-0001"><code>acme-textiles/merino-jacket-0001</code></a> <span class="muted">60</span>`,
 		`<td><span class="badge ok">delivered</span></td>`, `<td class="picked">5 of 60 units <span class="muted">(2 pickups)</span></td>`)
-	if n := strings.Count(hubs, "not yet"); n != 2 {
-		t.Errorf("pool 1: %d \"not yet\", want 2 (Lakeside's share neither shipped nor delivered)\n%s", n, hubs)
+	contains(t, "shipped share", hubs, `<td class="wrap-ok shipped">28 units <span class="muted">on <time datetime="2026-01-22T07:00:01Z">`,
+		`<td><span class="muted">not yet</span><br><span class="rel confirm-by">confirmed automatically on`)
+	if n := strings.Count(hubs, "not yet"); n != 1 {
+		t.Errorf("pool 1: %d \"not yet\", want 1 (Lakeside's share shipped, not delivered)\n%s", n, hubs)
 	}
 	contains(t, "ready pool", body, `<span class="badge status-ready">ready</span>`, `<td class="num" id="captured">¥8,712.00</td>`, `<td class="num" id="pending">¥2,772.00</td>`, "Final price: ¥99.00 per unit.",
-		// the status says what happened since it was made: shipped to one hub, which confirmed
-		`id="pool-stage">Shipped to 1 of 2 hubs; 1 confirmed delivery.`, `<li class="current" aria-current="step">Shipped to hubs</li>`, `<li class="done">Production</li>`, `id="completed-at"`)
+		// the status says what happened since it was made: shipped to both hubs, one confirmed
+		`id="pool-stage">Shipped to 2 of 2 hubs; 1 confirmed delivery.`, `<li class="current" aria-current="step">Shipped to hubs</li>`, `<li class="done">Production</li>`, `id="completed-at"`)
 	lacks(t, "ready pool", body, "wait for the hubs", `id="plan-reason"`, `id="planned-completion"`)
 	moneyAddsUp(t, "pool 1", body)
 

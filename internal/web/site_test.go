@@ -98,7 +98,7 @@ const (
 // World's pools, orders, purchase orders and recalls, by what the pages
 // show of them (inproc.World names the same).
 const (
-	poolShipped      = 1 // jackets, ready: shipped to Hilltown, not yet to Lakeside
+	poolShipped      = 1 // jackets, ready: shipped to Hilltown (delivered) and to Lakeside (on its way)
 	poolFailed       = 2 // wool socks
 	poolAwarded      = 3 // linen shirts from request 1, settled
 	poolProducing    = 4 // linen shirts, in production, late

@@ -57,7 +57,7 @@ type World struct {
 	RiversideVote, RepeatedVote             string // Blue's yes (taken), Hilltown's second vote (refused)
 
 	// Pools, in the order they were opened.
-	JacketsShipped     uint64 // succeeded, produced, shipped to Hilltown (delivered, two pickups), not yet to Lakeside
+	JacketsShipped     uint64 // succeeded, produced, shipped to Hilltown (delivered, two pickups) and to Lakeside (on its way)
 	SocksFailed        uint64 // short of its MOQ: failed and refunded
 	ShirtsAwarded      uint64 // awarded from RFQAwarded, moved into production by hand, delivered
 	ShirtsInProduction uint64 // succeeded, its order in progress and late
@@ -354,7 +354,7 @@ func (w *World) scarves() {
 
 // goodsToHilltown: Acme ships Hilltown its share of the jackets (day 10),
 // Hilltown confirms the delivery (day 11) and two consumers pick up (day
-// 12); Lakeside's share is not shipped.
+// 12); Lakeside's share ships later, just before the recalls.
 func (w *World) goodsToHilltown() {
 	w.AdvanceTo(day(9) + 9*Hour)
 	w.ShirtsInProduction = w.OpenPool(Acme, M{"product": Acme + "/linen-shirt", "tiers": []gongxu.Tier{{MinQty: 1, UnitPrice: 15900}, {MinQty: 40, UnitPrice: 13900}},
@@ -427,9 +427,11 @@ func (w *World) negotiations() {
 	w.PODye = w.SendPO(Acme, Dyeworks, POLine{"indigo-dye", 5_000, day(27)})
 }
 
-// recalls: Acme recalls its scarves (in no pool); Blue recalls the fabric
-// that went into the shipped jackets.
+// recalls: Acme ships Lakeside its share of the jackets (not yet
+// confirmed: on its way), then recalls its scarves (in no pool); Blue
+// recalls the fabric that went into the shipped jackets.
 func (w *World) recalls() {
+	w.Send(Acme, "pool/ship", M{"pool": w.JacketsShipped, "hub": Lakeside})
 	w.RecallScarf = w.Recall(Acme, string(ScarfLot), "Care labels misprinted")
 	w.RecallFabric = w.Recall(Blue, string(FabricLot), FabricRecall)
 }
