@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/gongxu-network/gongxu"
@@ -25,6 +26,9 @@ func FuzzMessages(f *testing.F) {
 		`{"lot":"factory-a/fab-001","reason":"mould"}`, `{"kind":"set_param","title":"t","param":"max_org_keys","value":3}`,
 		`{"amount":100,"currency":"CNY","ref":"x"}`, `{"sku":"a","name":"b","variants":[{"id":"m","name":"M"}]}`,
 		`{"product":"factory-a/jacket","currency":"CNY","weeks":[{"week":"2025-W50","units":5,"money":100,"consumers":2}]}`,
+		`{"pool":1,"kind":"short","claimed":100,"evidence":["` + strings.Repeat("ab", 32) + `"],"note":"n"}`,
+		`{"dispute":1,"to_claimant":50}`, `{"key":"` + strings.Repeat("A", 43) + `="}`, `{"wo":1,"reason":"r"}`,
+		`{"po":1,"to":"hub-b","terms":{"commitment":"` + strings.Repeat("00", 32) + `"}}`,
 	}
 	for i := range types {
 		for _, s := range seeds {

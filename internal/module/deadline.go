@@ -29,7 +29,14 @@ func (d Deadlines) Remove(kv store.KV, deadline int64, id uint64) error {
 
 // Due returns the ids whose deadline is at or before now, in (deadline, id)
 // order. A malformed key is a broken invariant.
-func (d Deadlines) Due(r store.Reader, now int64) ([]uint64, error) {
+func (d Deadlines) Due(r store.Reader, now int64) ([]uint64, error) { return d.First(r, now, 0) }
+
+// First returns at most limit (0: no limit) of the ids whose deadline is at
+// or before now, in (deadline, id) order, reading no further: how a block
+// hook bounds its work when many deadlines fall at one instant, the rest
+// staying in the index for the next blocks. A malformed key is a broken
+// invariant.
+func (d Deadlines) First(r store.Reader, now int64, limit int) ([]uint64, error) {
 	var due []uint64
 	var ierr error
 	start := []byte(d.Prefix)
@@ -41,7 +48,7 @@ func (d Deadlines) Due(r store.Reader, now int64) ([]uint64, error) {
 			return false
 		}
 		due = append(due, id)
-		return true
+		return limit <= 0 || len(due) < limit
 	}); err != nil {
 		return nil, err
 	}

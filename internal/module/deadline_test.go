@@ -32,6 +32,16 @@ func TestDeadlines(t *testing.T) {
 	if got, _ := d.Due(kv, 300); !slices.Equal(got, []uint64{2, 3, 1}) {
 		t.Fatalf("after remove: %v", got)
 	}
+	// First stops reading at its limit: a corrupt key past it is never
+	// reached, while Due (no limit) meets it.
+	_ = kv.Set([]byte("m/due/00000000000000000250/zz"), []byte{})
+	if got, err := d.First(kv, 300, 2); err != nil || !slices.Equal(got, []uint64{2, 3}) {
+		t.Fatalf("first 2 at 300 = %v (%v), want [2 3] and no read past them", got, err)
+	}
+	if _, err := d.Due(kv, 300); err == nil {
+		t.Fatal("Due read less than every due key")
+	}
+	_ = kv.Delete([]byte("m/due/00000000000000000250/zz"))
 	if got, _ := d.Due(kv, 99); len(got) != 0 {
 		t.Fatalf("nothing is due before 100: %v", got)
 	}

@@ -116,11 +116,19 @@ func (m *Module) Eligible(ctx *module.Context, d gongxu.Dispute) ([]gongxu.OrgID
 	return out, nil
 }
 
+// MaxStepsPerBlock bounds the disputes one block escalates or rules at
+// their deadlines.
+const MaxStepsPerBlock = 64
+
 // BeginBlock implements module.Module: each dispute whose step's deadline
 // is at or before the block time moves on, in (deadline, id) order: an open
 // one escalates to a panel, a panel's vote ends in a ruling or the default.
 func (m *Module) BeginBlock(ctx *module.Context) error {
-	due, err := deadlines.Due(ctx.KV, ctx.Time)
+	// A block takes at most MaxStepsPerBlock disputes past their deadline
+	// (an escalation draws over every member org); the rest stay in the
+	// index for the next blocks, so no pile of deadlines at one instant (a
+	// chain resuming after a halt) stalls a block.
+	due, err := deadlines.First(ctx.KV, ctx.Time, MaxStepsPerBlock)
 	if err != nil {
 		return err
 	}

@@ -205,11 +205,11 @@ func stopWaiting(ctx *module.Context, s *gongxu.HubShare) error {
 // sweep runs the deadlines after the pools' closes: failovers, then
 // automatic confirmations, each in (deadline, id) order.
 func (m *Module) sweep(ctx *module.Context) error {
-	due, err := starts.Due(ctx.KV, ctx.Time)
+	due, err := starts.First(ctx.KV, ctx.Time, MaxFailoversPerBlock)
 	if err != nil {
 		return err
 	}
-	for _, id := range due[:min(len(due), MaxFailoversPerBlock)] {
+	for _, id := range due {
 		p, err := m.Pool(ctx.KV, id)
 		if err != nil {
 			return err
@@ -221,11 +221,11 @@ func (m *Module) sweep(ctx *module.Context) error {
 			return err
 		}
 	}
-	waiting, err := confirms.Due(ctx.KV, ctx.Time)
+	waiting, err := confirms.First(ctx.KV, ctx.Time, MaxConfirmsPerBlock)
 	if err != nil {
 		return err
 	}
-	for _, n := range waiting[:min(len(waiting), MaxConfirmsPerBlock)] {
+	for _, n := range waiting {
 		var r confirmRef
 		if ok, err := module.Load(ctx.KV, confirmRefKey(n), &r); err != nil {
 			return err

@@ -73,14 +73,14 @@ func (m *Module) recordLate(ctx *module.Context) error {
 	if cutoff < 0 {
 		return nil
 	}
-	due, err := lateIndex.Due(ctx.KV, cutoff)
+	due, err := lateIndex.First(ctx.KV, cutoff, MaxLatePerBlock)
 	if err != nil {
 		return err
 	}
 	// A block looks at most MaxLatePerBlock orders; the rest stay in the
 	// index for the next blocks, so no pile of promised dates at one
 	// instant stalls a block.
-	for _, id := range due[:min(len(due), MaxLatePerBlock)] {
+	for _, id := range due {
 		po, err := m.PO(ctx.KV, id)
 		if err != nil {
 			return err

@@ -288,14 +288,14 @@ func (m *Module) BeginBlock(ctx *module.Context) error {
 // forfeitDue forfeits the bonds of the bids not revealed by the reveal
 // deadlines reached at this block's time.
 func (m *Module) forfeitDue(ctx *module.Context) error {
-	due, err := reveals.Due(ctx.KV, ctx.Time)
+	due, err := reveals.First(ctx.KV, ctx.Time, MaxForfeitsPerBlock)
 	if err != nil {
 		return err
 	}
 	// A block settles at most MaxForfeitsPerBlock RFQs; the rest stay in
 	// the index and are settled in the next blocks (their reveals are
 	// already closed), so no pile of deadlines at one instant stalls a block.
-	for _, id := range due[:min(len(due), MaxForfeitsPerBlock)] {
+	for _, id := range due {
 		r, err := m.RFQ(ctx.KV, id)
 		if err != nil {
 			return err
