@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"reflect"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -505,7 +506,40 @@ func decodeBody(typ string, body []byte, msg module.Msg) error {
 		}
 		return gongxu.Errorf(gongxu.KindInvalid, "%s body: %v", typ, err)
 	}
+	emptyToNil(reflect.ValueOf(msg))
 	return nil
+}
+
+// emptyToNil sets every empty list in v (through pointers, struct fields and
+// list elements) to nil, so that "field":[] and an absent field are one
+// message: the omitempty re-encoding of either decodes to the same value, and
+// no handler can tell them apart.
+func emptyToNil(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if !v.IsNil() {
+			emptyToNil(v.Elem())
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if f := v.Field(i); f.CanSet() {
+				emptyToNil(f)
+			}
+		}
+	case reflect.Slice:
+		if v.Len() == 0 {
+			if !v.IsNil() && v.CanSet() {
+				v.SetZero()
+			}
+			return
+		}
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return
+		}
+		for i := range v.Len() {
+			emptyToNil(v.Index(i))
+		}
+	}
 }
 
 // validateBasic runs msg's stateless checks; a panic or an internal error
