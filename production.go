@@ -184,7 +184,7 @@ type POLine struct {
 // PONegotiation is one step of a purchase order's negotiation.
 type PONegotiation struct {
 	By     OrgID    `json:"by"`
-	Action string   `json:"action"` // sent, accept, reject, propose, decide_accept, decide_reject, cancel
+	Action string   `json:"action"` // sent, accept, reject, propose, decide_accept, decide_reject, cancel, change, change_accept, change_reject, change_lapse
 	Lines  []POLine `json:"lines,omitempty"`
 	Reason string   `json:"reason,omitempty"`
 	// Commitment is that of the step's sealed terms (sent, propose): the
@@ -241,6 +241,9 @@ type PurchaseOrder struct {
 	// grace, Params.POLateGrace); 0 for a line not late. Empty while no
 	// line is late.
 	Late []int64 `json:"late,omitempty"`
+	// Change is the change order pending on an accepted order, proposed by
+	// either party (po_change), until the other answers or it lapses.
+	Change *POChange `json:"change,omitempty"`
 }
 
 // OpenedTerms says how a node read a sealed purchase order's prices.

@@ -32,6 +32,8 @@ func FuzzMessages(f *testing.F) {
 		`{"po":1,"to":"hub-b","terms":{"commitment":"` + strings.Repeat("00", 32) + `"}}`,
 		// An empty list means the same as none (CI's fuzzing found evidence:[]).
 		`{"po":1,"kind":"short","claimed":1,"evidence":[]}`, `{"item":"a","unit_price":5,"tiers":[],"lines":[]}`,
+		// Change orders: a removed line (qty 0), a deadline, an answer.
+		`{"po":1,"lines":[{"item":"a","qty":0,"date":1,"unit_price":0}],"respond_by":0}`, `{"po":1,"change":1,"accept":true}`,
 	}
 	for i := range types {
 		for _, s := range seeds {

@@ -29,7 +29,7 @@ func (m *Module) Routes() []module.Route {
 		r(TypeWOReport, func() module.Msg { return &MsgWOReport{} }, m.handleWOReport),
 		r(TypeWOComplete, func() module.Msg { return &MsgWOComplete{} }, m.handleWOComplete),
 		r(TypeWOCancel, func() module.Msg { return &MsgWOCancel{} }, m.handleWOCancel),
-	}, m.masterRoutes()...)
+	}, append(m.masterRoutes(), m.changeRoutes()...)...)
 }
 
 func unauthorized(format string, args ...any) error {
@@ -455,6 +455,9 @@ func (m *Module) handlePOCancel(ctx *module.Context, msg module.Msg) error {
 	}
 	if len(po.Shipments) > 0 {
 		return conflict("purchase order %d has shipments; it can no longer be cancelled", po.ID)
+	}
+	if err := dropChange(ctx, &po); err != nil {
+		return err
 	}
 	po.Status, po.Reason, po.Proposal, po.ProposalTerms = gongxu.POCancelled, c.Reason, nil, nil
 	negotiate(ctx, &po, "cancel", nil, c.Reason)

@@ -39,8 +39,14 @@ func (*Module) Name() string { return Name }
 func (*Module) InitGenesis(*module.Context, json.RawMessage) error { return nil }
 
 // BeginBlock implements module.Module: purchase order lines past their
-// promised date plus the grace are recorded late (recordLate).
-func (m *Module) BeginBlock(ctx *module.Context) error { return m.recordLate(ctx) }
+// promised date plus the grace are recorded late (recordLate), change
+// orders past their deadline lapse (lapseChanges).
+func (m *Module) BeginBlock(ctx *module.Context) error {
+	if err := m.recordLate(ctx); err != nil {
+		return err
+	}
+	return m.lapseChanges(ctx)
+}
 
 // EndBlock implements module.Module.
 func (*Module) EndBlock(*module.Context) error { return nil }

@@ -23,6 +23,7 @@ func id(s string) uint64 { n, _ := strconv.ParseUint(s, 10, 64); return n }
 //	lot ID QTY|absent              a lot's remaining quantity
 //	stock ORG ITEM QTY             an org's stock of an item
 //	json po|order|wo|lot|offer ID TEXT   the stored JSON contains TEXT (offer ID: SUPPLIER/ITEM)
+//	change N ID BY DEADLINE|-      the change order pending on a purchase order, - for none
 //	late N T1,T2,...|-             when each line of a purchase order was recorded late (0: not), - for none
 //	grace MS                       the grace of promised dates in force (po_late_grace_ms)
 //	at MS                          the next block's time is MS (unix ms, not before now)
@@ -37,6 +38,20 @@ func TestScenarios(t *testing.T) {
 			}
 			if string(p.Status) != args[1] {
 				return fmt.Errorf("po %s is %s, want %s (%+v)", args[0], p.Status, args[1], p.Negotiation)
+			}
+			return nil
+		},
+		"change": func(h *chaintest.Harness, args []string) error {
+			p, err := h.Mods.Production.PO(h.State, id(args[0]))
+			if err != nil {
+				return err
+			}
+			got := "-"
+			if p.Change != nil {
+				got = fmt.Sprintf("%d %s %d", p.Change.ID, p.Change.By, p.Change.Deadline)
+			}
+			if want := strings.Join(args[1:], " "); got != want {
+				return fmt.Errorf("po %s change %q, want %q", args[0], got, want)
 			}
 			return nil
 		},
