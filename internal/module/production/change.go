@@ -25,7 +25,9 @@ import (
 // block after it, read from an index keyed by deadline, at most
 // MaxChangeLapsePerBlock a block. Cancelling the order drops its pending
 // change. Every step is kept in the order's negotiation history; a line
-// once recorded late stays late.
+// once recorded late stays late and keeps its promised date (a change may
+// alter its quantity only), so lateness is measured against the date that
+// was missed.
 
 // Message types.
 const (
@@ -191,6 +193,9 @@ func (m *Module) checkChangeLines(ctx *module.Context, po *gongxu.PurchaseOrder,
 			promised := old.Date
 			if i < len(po.Promised) {
 				promised = po.Promised[i]
+			}
+			if l.Date != promised && i < len(po.Late) && po.Late[i] != 0 {
+				return invalid("line %d was recorded late at %d; its promised date %d stays (the record is final), only its quantity may change", i+1, po.Late[i], promised)
 			}
 			if l.Date != promised && l.Date <= ctx.Time {
 				return invalid("line %d: the new promised date %d is not after the block time %d", i+1, l.Date, ctx.Time)
