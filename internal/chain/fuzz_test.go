@@ -34,6 +34,8 @@ func FuzzMessages(f *testing.F) {
 		`{"po":1,"kind":"short","claimed":1,"evidence":[]}`, `{"item":"a","unit_price":5,"tiers":[],"lines":[]}`,
 		// Change orders: a removed line (qty 0), a deadline, an answer.
 		`{"po":1,"lines":[{"item":"a","qty":0,"date":1,"unit_price":0}],"respond_by":0}`, `{"po":1,"change":1,"accept":true}`,
+		// A framework order's line with a release date.
+		`{"supplier":"supplier-s","lines":[{"item":"a","qty":1,"date":2,"release":0}]}`, `{"supplier":"s","lines":[{"item":"a","qty":1,"date":9,"release":5}]}`,
 	}
 	for i := range types {
 		for _, s := range seeds {

@@ -44,7 +44,7 @@ func (n *Node) sealBody(org gongxu.OrgID, typ string, b []byte) ([]byte, error) 
 					return nil, err
 				}
 			}
-			lines[i] = gongxu.POLine{Item: l.Item, Qty: l.Qty, Date: l.Date}
+			lines[i] = gongxu.POLine{Item: l.Item, Qty: l.Qty, Date: l.Date, Release: l.Release}
 			prices[i] = off.PriceFor(l.Qty)
 		}
 		t, err := n.sealTerms(lines, prices, readers)

@@ -141,3 +141,33 @@ func TestFactoryLateSupply(t *testing.T) {
 		`<span class="badge err">late on the ledger</span>`, "as late again as it is already")
 	contains(t, "orders", body, "waits for purchase order 2 line 1 (linen-fabric from blue-river-cotton)")
 }
+
+// A framework order's page says when each line is (or was) released.
+func TestPurchaseOrderReleases(t *testing.T) {
+	f := factorySite(t)
+	now := f.w.Now()
+	release := now + 10*inproc.Day
+	f.w.Send(inproc.Acme, "production/po", inproc.M{"supplier": inproc.Blue, "lines": []inproc.M{
+		{"item": "linen-fabric", "qty": 100_000, "date": now + 5*inproc.Day},
+		{"item": "linen-fabric", "qty": 100_000, "date": release + 5*inproc.Day, "release": release}}})
+	id := f.w.NewestPO(inproc.Acme)
+	s, _ := newTestServer(t, f)
+	for _, lang := range []string{"en", "zh-CN"} {
+		res, body := serve(t, s, request("GET", poPath(id), nil, localAddr, nil, "Accept-Language", lang))
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: status %d", lang, res.StatusCode)
+		}
+		if lang == "en" {
+			contains(t, "framework po", body, `<small class="muted release"`, "released on ")
+		}
+	}
+	if missing := s.langs.missingKeys(); len(missing) > 0 {
+		t.Errorf("messages without Chinese met while rendering:\n%s", strings.Join(missing, "\n"))
+	}
+	f.w.AdvanceTo(release)
+	f.w.Block()
+	contains(t, "released", page(t, s, poPath(id), http.StatusOK), "released ")
+	if po, err := f.w.Read().PO(context.Background(), id); err != nil || len(po.Released) != 2 || po.Released[1] == 0 {
+		t.Fatalf("purchase order %d: %+v (%v)", id, po.Released, err)
+	}
+}

@@ -30,5 +30,7 @@ func init() {
 		"Why then":           "依据",
 		"#%d line %d":        "#%d 第 %d 行",
 		"late on the ledger": "账本已记延迟",
+		"released %s":        "已于 %s 下达",
+		"released on %s":     "将于 %s 下达",
 	})
 }

@@ -382,6 +382,9 @@ type poLineRow struct {
 	Received gongxu.Qty
 	LateAt   string // when the ledger recorded the line late, for people; "" when not late
 	LateBy   string // how long after the promised date a late line was shipped in full
+	// ReleasedAt is when the ledger released a framework order's line (0:
+	// not yet, or no release date: POLine.Release).
+	ReleasedAt int64
 }
 
 // lateBy says how long after a promised date something came: hours under a
@@ -435,6 +438,9 @@ func (s *server) purchaseOrder(w http.ResponseWriter, r *http.Request) error {
 		}
 		if i < len(po.Received) {
 			row.Received = po.Received[i]
+		}
+		if i < len(po.Released) {
+			row.ReleasedAt = po.Released[i]
 		}
 		if i < len(po.Late) && po.Late[i] > 0 {
 			l := s.langs.pick(r)

@@ -177,6 +177,9 @@ func (m *Module) checkChangeLines(ctx *module.Context, po *gongxu.PurchaseOrder,
 	if len(lines) < len(po.Lines) {
 		return invalid("purchase order %d has %d lines, the change %d: a change keeps every line in its place (qty 0 removes one)", po.ID, len(po.Lines), len(lines))
 	}
+	if err := checkReleases(ctx, lines, len(po.Lines)); err != nil {
+		return err
+	}
 	same, ordered := len(lines) == len(po.Lines), false
 	for i, l := range lines {
 		if l.Qty > 0 {
@@ -200,11 +203,23 @@ func (m *Module) checkChangeLines(ctx *module.Context, po *gongxu.PurchaseOrder,
 			if l.Date != promised && l.Date <= ctx.Time {
 				return invalid("line %d: the new promised date %d is not after the block time %d", i+1, l.Date, ctx.Time)
 			}
-			if l.Qty != old.Qty || l.Date != promised || (!sealed && l.UnitPrice != old.UnitPrice) {
+			if l.Release != old.Release {
+				if !unreleased(po, i) && old.Release > 0 {
+					return invalid("line %d was released at %d; its release stays", i+1, po.Released[i])
+				}
+				if l.Release != 0 && l.Release <= ctx.Time {
+					return invalid("line %d: release %d is not after the block time %d", i+1, l.Release, ctx.Time)
+				}
+			}
+			if l.Release > l.Date {
+				return invalid("line %d: release %d is after the line's promised date %d", i+1, l.Release, l.Date)
+			}
+			if l.Qty != old.Qty || l.Date != promised || l.Release != old.Release || (!sealed && l.UnitPrice != old.UnitPrice) {
 				same = false
 			}
 			continue
 		}
+
 		if l.Qty == 0 {
 			return invalid("line %d: an added line orders a positive quantity", i+1)
 		}
@@ -290,6 +305,9 @@ func (m *Module) handlePOChangeAnswer(ctx *module.Context, msg module.Msg) error
 		if len(po.Late) > 0 {
 			po.Late = append(po.Late, 0)
 		}
+		if len(po.Released) > 0 {
+			po.Released = append(po.Released, 0)
+		}
 	}
 	if ch.Terms != nil {
 		po.Terms = ch.Terms
@@ -307,6 +325,9 @@ func (m *Module) handlePOChangeAnswer(ctx *module.Context, msg module.Msg) error
 	}
 	negotiate(ctx, &po, "change_accept", nil, a.Reason)
 	if err := scheduleLate(ctx, &po); err != nil {
+		return err
+	}
+	if err := scheduleReleases(ctx, &po); err != nil {
 		return err
 	}
 	return savePO(ctx, &po)

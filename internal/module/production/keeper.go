@@ -40,12 +40,16 @@ func (*Module) InitGenesis(*module.Context, json.RawMessage) error { return nil 
 
 // BeginBlock implements module.Module: purchase order lines past their
 // promised date plus the grace are recorded late (recordLate), change
-// orders past their deadline lapse (lapseChanges).
+// orders past their deadline lapse (lapseChanges), framework order lines
+// whose release date came are released (releaseLines).
 func (m *Module) BeginBlock(ctx *module.Context) error {
 	if err := m.recordLate(ctx); err != nil {
 		return err
 	}
-	return m.lapseChanges(ctx)
+	if err := m.lapseChanges(ctx); err != nil {
+		return err
+	}
+	return m.releaseLines(ctx)
 }
 
 // EndBlock implements module.Module.
