@@ -367,8 +367,8 @@ type poData struct {
 	Lines       []poLineRow
 	Late        int // lines the ledger recorded late
 	Proposal    []lineForm
-	Answer      bool      // this node's operator is the supplier and may answer it in the inbox
-	Decide      *actOffer // the factory's decision on a proposal (factory_actions_po.go)
+	Answer      bool        // this node's operator is the supplier and may answer it in the inbox
+	Decide      *actOffer   // the factory's decision on a proposal (factory_actions_po.go)
 	Change      *changeView // a change order pending (factory_actions_change.go)
 }
 
