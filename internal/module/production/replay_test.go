@@ -25,13 +25,16 @@ var replayOrgs = []chaintest.OrgSpec{
 // orders, purchase orders and their negotiation, shipments, receipts, work
 // orders, with time jumping half a day now and then so that purchase order
 // lines fall late at block time, work-order cancels, recalls of lots, change
-// orders proposed, answered and lapsing)
+// orders proposed, answered and lapsing, framework lines released)
 // fed into two fresh machines give the generator's app hash at every
 // height; a held lot never moves: once held, its quantity never falls and
-// its reservation never grows; no line ever orders less than has shipped.
+// its reservation never grows; no line ever orders less than has shipped;
+// no framework line ships before its release, and every accepted one past
+// its release is recorded released in that block.
 func TestProductionReplay(t *testing.T) {
 	final := map[string]string{} // the app hash after the last block, per seed
 	changes := map[string]int{}  // negotiation steps seen, summed over blocks and seeds
+	releases, released := 0, 0   // framework lines seen released, and due but not yet, summed
 	for _, seed := range []uint64{1, 2, 3} {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			h := chaintest.New(t, replayOrgs...)
@@ -77,7 +80,11 @@ func TestProductionReplay(t *testing.T) {
 					case 2, 3:
 						lines := []production.LineIn{}
 						for k := rng.IntN(3); k >= 0; k-- {
-							lines = append(lines, production.LineIn{Item: items[rng.IntN(3)], Qty: gongxu.Qty(rng.IntN(10000) - 50), Date: h.Time + 2000 + int64(rng.IntN(86400000))})
+							l := production.LineIn{Item: items[rng.IntN(3)], Qty: gongxu.Qty(rng.IntN(10000) - 50), Date: h.Time + 2000 + int64(rng.IntN(86400000))}
+							if rng.IntN(3) == 0 { // a framework order's line, released later (or, now and then, badly)
+								l.Release = l.Date - int64(rng.IntN(86400000))
+							}
+							lines = append(lines, l)
 						}
 						tx = h.Sign(pick(factories), production.TypePO, production.MsgPO{Supplier: gongxu.OrgID(pick(everyone)), Lines: lines})
 					case 4:
@@ -227,6 +234,15 @@ func TestProductionReplay(t *testing.T) {
 						if p.Shipped[k] > l.Qty {
 							t.Fatalf("purchase order %d line %d: %d shipped over %d ordered", id, k+1, p.Shipped[k], l.Qty)
 						}
+						if l.Release > h.Time && p.Shipped[k] > 0 {
+							t.Fatalf("purchase order %d line %d shipped before its release %d (now %d)", id, k+1, l.Release, h.Time)
+						}
+						if l.Release > 0 && l.Release <= h.Time && p.Status == gongxu.POAccepted && (k >= len(p.Released) || p.Released[k] == 0) {
+							released++ // not yet, when more than the cap fell due, or read below
+						}
+						if k < len(p.Released) && p.Released[k] != 0 {
+							releases++
+						}
 					}
 					for _, n := range p.Negotiation {
 						changes[n.Action]++
@@ -269,6 +285,12 @@ func TestProductionReplay(t *testing.T) {
 			chaintest.Replay(t, replayOrgs, first, blocks, roots, 2, nil)
 			final[fmt.Sprint("seed", seed)] = roots[len(roots)-1]
 		})
+	}
+	if releases == 0 {
+		t.Fatalf("no framework order line was ever released in the random blocks")
+	}
+	if released != 0 {
+		t.Fatalf("%d times a framework line past its release was not recorded released", released)
 	}
 	if changes["change_accept"] == 0 || changes["change_lapse"] == 0 || changes["change_reject"] == 0 {
 		t.Fatalf("the random blocks never accepted, rejected and lapsed a change order: %v", changes)
