@@ -135,7 +135,7 @@ func changedBy(po gongxu.PurchaseOrder, i int) string {
 }
 
 // slips proposes a change order on each sale whose planned completion is
-// after the date promised to the buyer: the late lines move to their
+// on a later day than the date promised to the buyer: the late lines move to their
 // completion, the reason says what binds it. None while a change is
 // pending on the order, for a line recorded late (its date stays), for a
 // sealed order whose terms did not open here, or when this org already
@@ -145,7 +145,8 @@ func (r *run) slips(done map[string]int64, ex *explainer) ([]gongxu.PlanTx, erro
 	var ids []uint64
 	for _, ref := range r.saleRefs {
 		s := r.sales[ref]
-		if c := done[ref]; c > s.promised {
+		// A later day than promised: the same day is on time.
+		if c := done[ref]; c > s.promised && floorDay(c) > floorDay(s.promised) {
 			if _, ok := byPO[s.po.ID]; !ok {
 				ids = append(ids, s.po.ID)
 			}
