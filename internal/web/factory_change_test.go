@@ -171,3 +171,107 @@ func TestPurchaseOrderReleases(t *testing.T) {
 		t.Fatalf("purchase order %d: %+v (%v)", id, po.Released, err)
 	}
 }
+
+// A party proposes a change order on the purchase order page: the factory
+// halves a line's quantity (never below what has shipped) and moves its
+// promised date; bad input is refused without sending, a third org gets
+// no form, and once a change is pending no new one is offered.
+func TestFactoryProposesChange(t *testing.T) {
+	f := factorySite(t)
+	po, line := acceptedPO(t, f)
+	path := poPath(po.ID)
+	s, logs := newTestServer(t, f)
+	sess := signIn(t, s, localAddr)
+	_, body := formGet(t, s, path, localAddr, sess)
+	contains(t, "po page", body, `<details class="card" id="propose-change">`,
+		`<form class="po-form po-change-propose" method="post" action="`+path+`/propose-change" id="change-propose">`,
+		fmt.Sprintf(`name="qty-%d" value="%s"`, line+1, decimalString(int64(po.Lines[line].Qty), 3)))
+	res, zh := serve(t, s, request("GET", path, nil, localAddr, []*http.Cookie{sess}, "Accept-Language", "zh-CN"))
+	if res.StatusCode != http.StatusOK || checkHTML(zh) != nil {
+		t.Fatalf("the page in Chinese: status %d, %v", res.StatusCode, checkHTML(zh))
+	}
+	contains(t, "zh", zh, "提出变更")
+	if missing := s.langs.missingKeys(); len(missing) > 0 {
+		t.Errorf("messages without Chinese met while rendering:\n%s", strings.Join(missing, "\n"))
+	}
+	zone := f.w.Now() // a date a week ahead, as a date input writes it
+	later := dayInputIn(max(po.Promised[line], zone)+7*inproc.Day, nil)
+	price := decimalString(int64(po.Lines[line].UnitPrice), moneyScale(po.Currency))
+	form := func(qty, date, price string) url.Values {
+		_, body := formGet(t, s, path, localAddr, sess)
+		v := url.Values{"csrf": {csrfOf(t, body)}, "reason": {"half, a week later"}}
+		for i, l := range po.Lines {
+			v.Set(fmt.Sprintf("qty-%d", i+1), decimalString(int64(l.Qty), 3))
+			v.Set(fmt.Sprintf("date-%d", i+1), dayInputIn(po.Promised[i], nil))
+			v.Set(fmt.Sprintf("price-%d", i+1), decimalString(int64(l.UnitPrice), moneyScale(po.Currency)))
+		}
+		v.Set(fmt.Sprintf("qty-%d", line+1), qty)
+		v.Set(fmt.Sprintf("date-%d", line+1), date)
+		v.Set(fmt.Sprintf("price-%d", line+1), price)
+		return v
+	}
+	half := decimalString(int64(max(po.Shipped[line], po.Lines[line].Qty/2)), 3)
+	below := decimalString(int64(po.Shipped[line]-1), 3)
+	late := line < len(po.Late) && po.Late[line] != 0
+	newDate := later
+	if late { // the World's linen fabric is late: its date stays
+		newDate = dayInputIn(po.Promised[line], nil)
+	}
+	for _, c := range []struct {
+		name string
+		form url.Values
+		want string
+	}{
+		{"late line's date", form(half, later, price), "was recorded late: its promised date stays"},
+		{"nothing changed", form(decimalString(int64(po.Lines[line].Qty), 3), dayInputIn(po.Promised[line], nil), price), "The change changes nothing"},
+		{"bad qty", form("lots", newDate, price), "the quantity must be a number"},
+		{"below shipped", form(below, newDate, price), "has shipped; the change cannot order less"},
+		{"bad date", form(half, "soon", price), "the date must be a date"},
+		{"past date", form(half, "2020-01-01", price), "is in the past"},
+		{"zero price", form(half, newDate, "0"), "the unit price must be a positive amount"},
+	} {
+		if po.Shipped[line] == 0 && c.name == "below shipped" || !late && c.name == "late line's date" || late && c.name == "past date" {
+			continue
+		}
+		res, body := factoryPost(t, s, path+"/propose-change", localAddr, sess, c.form)
+		if res.StatusCode != http.StatusBadRequest {
+			t.Errorf("%s: status %d\n%s", c.name, res.StatusCode, body)
+		}
+		contains(t, c.name, body, c.want, "Nothing was sent.")
+		if n := len(f.sent()); n != 0 {
+			t.Fatalf("%s: %d sends", c.name, n)
+		}
+	}
+	res, body = factoryPost(t, s, path+"/propose-change", localAddr, sess, form(half, newDate, price))
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("status %d\n%s\n%s", res.StatusCode, body, logs)
+	}
+	committed(t, f, body, gongxu.TypePOChange, "")
+	contains(t, "proposed", body, fmt.Sprintf("You proposed a change to purchase order %d (change 1)", po.ID))
+	got, err := f.w.Read().PO(context.Background(), po.ID)
+	if err != nil || got.Change == nil || got.Change.By != inproc.Acme || qtyString(got.Change.Lines[line].Qty) != qtyString(gongxu.Qty(mustDecimal(t, half))) ||
+		dayInputIn(got.Change.Lines[line].Date, nil) != newDate || got.Change.Reason != "half, a week later" {
+		t.Fatalf("the change on the ledger: %+v (%v)", got.Change, err)
+	}
+	// Pending: the page shows it, and offers no new proposal.
+	_, body = formGet(t, s, path, localAddr, sess)
+	contains(t, "pending", body, `id="change"`, "Only Blue River Cotton may answer this change order")
+	lacks(t, "pending", body, `id="propose-change"`)
+
+	// A third org gets no form.
+	f = newSite(t)
+	f.op.SetOrg(inproc.Sunrise)
+	s, _ = newTestServer(t, f)
+	sess = signIn(t, s, localAddr)
+	_, body = formGet(t, s, path, localAddr, sess)
+	lacks(t, "third org", body, `id="change-propose"`)
+}
+
+func mustDecimal(t *testing.T, s string) int64 {
+	t.Helper()
+	n, ok := parseDecimal(s, 3)
+	if !ok {
+		t.Fatalf("decimal %q", s)
+	}
+	return n
+}

@@ -370,6 +370,7 @@ type poData struct {
 	Answer      bool        // this node's operator is the supplier and may answer it in the inbox
 	Decide      *actOffer   // the factory's decision on a proposal (factory_actions_po.go)
 	Change      *changeView // a change order pending (factory_actions_change.go)
+	ChangeForm  *changeForm // proposing one (factory_actions_change_propose.go)
 }
 
 // poLineRow is one line with what was promised, shipped and received of it.
@@ -469,6 +470,9 @@ func (s *server) purchaseOrder(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if d.Change, err = s.changeOf(r, po); err != nil {
+		return err
+	}
+	if d.ChangeForm, err = s.proposeChangeOf(r, po); err != nil {
 		return err
 	}
 	return s.render(w, r, "po", view{Title: s.langs.pick(r).T("Purchase order %d", po.ID), Section: "factory", Content: d})
