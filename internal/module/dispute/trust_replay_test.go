@@ -3,6 +3,7 @@ package dispute_test
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/gongxu-network/gongxu"
@@ -269,7 +270,14 @@ func TestTrustReplay(t *testing.T) {
 		r.ok(string(panels[2][i]), "dispute/vote", fmt.Sprintf(`{"dispute":2,"to_claimant":%d}`, v))
 	}
 	r.ok(string(panels[3][0]), "dispute/vote", `{"dispute":3,"to_claimant":400}`)
-	r.tx(unauthorized, "hub-c", "dispute/vote", `{"dispute":3,"to_claimant":400}`)
+	// refused: a party; an eligible org the draw left out
+	r.tx(unauthorized, "hub-d", "dispute/vote", `{"dispute":3,"to_claimant":400}`)
+	for _, o := range []string{"factory-b", "hub-c", "carrier-f", "supplier-g", "supplier-h"} {
+		if !slices.Contains(panels[3], gongxu.OrgID(o)) {
+			r.tx(unauthorized, o, "dispute/vote", `{"dispute":3,"to_claimant":400}`)
+			break
+		}
+	}
 	r.tx(unauthorized, "factory-a", "dispute/vote", `{"dispute":4,"to_claimant":0}`)
 	r.block(0)
 	if d := r.dispute(2); d.Outcome != gongxu.OutcomePanel || d.ToClaimant != 100 {
