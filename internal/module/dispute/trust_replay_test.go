@@ -16,7 +16,7 @@ import (
 // three suppliers (two of them selling fabric to the factory).
 var trustOrgs = []chaintest.OrgSpec{
 	{ID: "factory-a", Roles: []gongxu.Role{gongxu.RoleFactory, gongxu.RoleValidator}},
-	{ID: "factory-b", Roles: []gongxu.Role{gongxu.RoleFactory, gongxu.RoleHub}},
+	{ID: "factory-b", Roles: []gongxu.Role{gongxu.RoleFactory}}, // funds its bid bond itself
 	{ID: "hub-c", Roles: []gongxu.Role{gongxu.RoleHub}},
 	{ID: "hub-d", Roles: []gongxu.Role{gongxu.RoleHub}},
 	{ID: "hub-e", Roles: []gongxu.Role{gongxu.RoleHub}},
