@@ -319,6 +319,19 @@ func TestTrustReplay(t *testing.T) {
 	if got := r.balance("org:supplier-i"); got != 12 {
 		t.Fatalf("supplier-i holds %d, want 12", got)
 	}
+	// hub-d: paid 500, 600 and 700 into pools 1, 3 and 4; got 600 back
+	// from pool 3's failover, 50 as its pool 1 share, 100 by dispute 3.
+	// factory-a: pool 1's 870 + 435, pool 2's 618 + 285, pool 4's 588 (hub-d's
+	// payout 600 less the designer's 12); hub-e's 300 in pool 4 still waits
+	// for a shipment, captured.
+	for acct, want := range map[gongxu.AccountID]gongxu.Amount{
+		"org:hub-d": 1_000_000 - 500 - 600 - 700 + 600 + 50 + 100, "org:factory-a": 870 + 435 + 618 + 285 + 588,
+		"captured:1": 0, "captured:2": 0, "captured:3": 0, "captured:4": 300,
+	} {
+		if got := r.balance(acct); got != want {
+			t.Errorf("%s holds %d at the end, want %d", acct, got, want)
+		}
+	}
 
 	chaintest.Replay(t, trustOrgs, first, r.blocks, r.roots, 2, func(x *chaintest.Harness) error { return x.Mods.Settle.CheckInvariant(x.State) })
 	chaintest.PinAppHashes(t, "testdata/trust_replay.golden", map[string]string{"trust": r.roots[len(r.roots)-1]})
