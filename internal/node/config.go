@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/gongxu-network/gongxu"
@@ -48,6 +49,12 @@ type Config struct {
 	MPS *gongxu.MPSPolicy `json:"mps,omitempty"`
 	// Pages are the web pages' language and time zone.
 	Pages PagesConfig `json:"pages"`
+	// Peers are more persistent peers of CometBFT ("id@host:port"),
+	// beside the founders' nodes the genesis names and config.toml's
+	// persistent_peers; Seeds are seed nodes to ask for more. gongxu start
+	// --peers and --seeds add to them.
+	Peers []string `json:"peers,omitempty"`
+	Seeds []string `json:"seeds,omitempty"`
 }
 
 // PagesConfig is how the web pages speak to people.
@@ -145,6 +152,11 @@ func (c Config) validate() error {
 		return bad("health stall_blocks must be at least 1, and the other health settings not negative")
 	case checkPublicURL(c.Pages.PublicURL) != nil:
 		return bad("pages public_url must be an http or https address with a host and no query, such as https://gongxu.example.com")
+	}
+	for _, p := range append(slices.Clone(c.Peers), c.Seeds...) {
+		if err := CheckPeer(p); err != nil {
+			return bad("peers and seeds: " + gongxu.ErrorMessage(err))
+		}
 	}
 	return nil
 }
