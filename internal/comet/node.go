@@ -205,6 +205,9 @@ func (n *Node) committed(b gongxu.CommittedBlock, _ chain.BlockResult) {
 // Chain returns the state machine.
 func (n *Node) Chain() *chain.App { return n.chain }
 
+// Peers is the number of p2p peers the node is connected to.
+func (n *Node) Peers() int { return n.node.Switch().Peers().Size() }
+
 // MempoolSize is the number of transactions waiting in the node's mempool.
 func (n *Node) MempoolSize() int { return n.node.Mempool().Size() }
 

@@ -143,7 +143,7 @@ func TestNodeInProcess(t *testing.T) {
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	for _, m := range []string{"gongxu_block_height ", `gongxu_txs_committed_total{result="ok"} `, "gongxu_mempool_txs ",
-		"gongxu_block_interval_seconds_bucket", "gongxu_read_model_height "} {
+		"gongxu_block_interval_seconds_bucket", "gongxu_read_model_height ", "gongxu_peers 0", "gongxu_catching_up 0", "gongxu_invariant_failures_total 0"} {
 		if !bytes.Contains(body, []byte(m)) {
 			t.Errorf("/metrics lacks %s", m)
 		}
