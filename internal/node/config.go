@@ -102,6 +102,13 @@ type HTTPConfig struct {
 	// act with the node's key from other machines; by default they answer
 	// only on the node's own machine.
 	RemoteForms bool `json:"remote_forms"`
+	// BehindProxy says that people reach the node through a reverse proxy
+	// on this machine (TLS in front of the API): no request then counts as
+	// from this machine for what the node's own org alone may read (the
+	// purchase order prices it opens), which needs an API token instead.
+	// Requests that carry a proxy's Forwarded, X-Forwarded-For or
+	// X-Real-IP header never count as local anyway.
+	BehindProxy bool `json:"behind_proxy,omitempty"`
 }
 
 // HealthConfig says when the node is not healthy.

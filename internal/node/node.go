@@ -173,7 +173,7 @@ func Open(home string, cfg Config, log *slog.Logger) (_ *Node, err error) {
 	mux.Handle("/healthz", api)
 	mux.Handle("/metrics", api)
 	mux.Handle("/", pages)
-	n.srv = newHTTPServer(cfg.HTTP, ownReaders(mux, n.tokens), log)
+	n.srv = newHTTPServer(cfg.HTTP, ownReaders(mux, n.tokens, cfg.HTTP.BehindProxy), log)
 	return n, nil
 }
 
