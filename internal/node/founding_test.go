@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -182,4 +183,27 @@ func FuzzDecodeJoinFile(f *testing.F) {
 			t.Fatalf("re-encoding does not decode to the same join file: %v", err)
 		}
 	})
+}
+
+// TestPeersConfig: peers and seeds of gongxu.json are checked when the
+// config is loaded.
+func TestPeersConfig(t *testing.T) {
+	id := hexOf("peer", 20)
+	for raw, ok := range map[string]bool{
+		`{"peers":["` + id + `@a.example.com:26656"],"seeds":["` + id + `@10.0.0.1:26656"]}`: true,
+		`{"peers":["a.example.com:26656"]}`:                                                  false,
+		`{"peers":["` + id + `@a.example.com"]}`:                                             false,
+		`{"seeds":["` + strings.ToUpper(id) + `@a.example.com:1"]}`:                          false,
+	} {
+		home := t.TempDir()
+		if err := SaveConfig(home, DefaultConfig()); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(ConfigPath(home), []byte(raw), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := LoadConfig(home); (err == nil) != ok {
+			t.Errorf("%s: %v", raw, err)
+		}
+	}
 }

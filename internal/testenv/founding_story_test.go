@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -47,8 +50,15 @@ func TestFoundingStory(t *testing.T) {
 	}
 	logf("4 founders assembled one genesis, sha256 %s", net.GenesisHash(0))
 
-	// Nobody edited config.toml: the nodes find each other through the
-	// genesis' peers.
+	// Nobody edited config.toml: it names no peer; the nodes find each
+	// other through the genesis' peers.
+	for _, nd := range net.Nodes {
+		toml, err := os.ReadFile(filepath.Join(nd.Home, "config", "config.toml"))
+		must(t, err)
+		if !strings.Contains(string(toml), "\npersistent_peers = \"\"\n") {
+			t.Fatalf("%s's config.toml names persistent peers", nd.Org)
+		}
+	}
 	net.StartAll()
 	for i := range 4 {
 		must(t, net.WaitHeight(ctx, i, 3))
