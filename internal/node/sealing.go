@@ -224,7 +224,6 @@ type tokenChecker interface {
 	Check(secret string) (id, name string, ok bool)
 }
 
-//
 // Behind a reverse proxy on this machine every request comes from
 // loopback, so a request the proxy forwarded (it carries Forwarded,
 // X-Forwarded-For or X-Real-IP) never counts as from this machine, and with
