@@ -224,8 +224,8 @@ type tokenChecker interface {
 	Check(secret string) (id, name string, ok bool)
 }
 
-// Behind a reverse proxy on this machine every request comes from
-// loopback, so a request the proxy forwarded (it carries Forwarded,
+// ownReaders marks the requests of the node's own org (ownKey). Behind a
+// reverse proxy on this machine every request comes from loopback, so a request the proxy forwarded (it carries Forwarded,
 // X-Forwarded-For or X-Real-IP) never counts as from this machine, and with
 // behindProxy (HTTPConfig.BehindProxy) none does: then only an API token
 // shows the opened terms.
