@@ -71,8 +71,8 @@ init --genesis FILE only installs it.`,
 			if err := requireFlags(cmd, "name", "roles", "p2p-addr"); err != nil {
 				return err
 			}
-			if _, err := os.Stat(node.JoinFilePath(env.Home)); err == nil {
-				return gongxu.Errorf(gongxu.KindConflict, "%s already holds a node (its join file is %s; gongxu join-file prints it)", env.Home, node.JoinFilePath(env.Home))
+			if _, err := os.Stat(node.JoinFilePath(env.Home)); err == nil || node.HasGenesis(env.Home) {
+				return gongxu.Errorf(gongxu.KindConflict, "%s already holds a node; pick another --home (for a home made by init --org, gongxu join-file --home %s prints its join file)", env.Home, env.Home)
 			}
 			if err := node.CheckP2PAddr(p2pAddr); err != nil {
 				return asUsage(err)
