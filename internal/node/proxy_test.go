@@ -50,8 +50,8 @@ func TestNodeBehindTLSProxy(t *testing.T) {
 		res.Body.Close()
 		return res
 	}
-	if res := signIn("gongxu.example.com", "https://gongxu.example.com"); res.StatusCode != http.StatusSeeOther || len(res.Cookies()) == 0 {
-		t.Fatalf("sign-in through the proxy: %d, cookies %v; want 303 and a session", res.StatusCode, res.Cookies())
+	if res := signIn("gongxu.example.com", "https://gongxu.example.com"); res.StatusCode != http.StatusSeeOther || len(res.Cookies()) == 0 || !res.Cookies()[0].Secure {
+		t.Fatalf("sign-in through the proxy: %d, cookies %v; want 303 and a Secure session cookie", res.StatusCode, res.Cookies())
 	}
 	if res := signIn("gongxu.example.com", "https://evil.example"); res.StatusCode != http.StatusForbidden {
 		t.Fatalf("sign-in from another site through the proxy: %d, want 403", res.StatusCode)
