@@ -55,6 +55,9 @@ init --genesis FILE only installs it.`,
 				if raw, err = readGenesisFile(genesisFile); err != nil {
 					return err
 				}
+				if _, err := comet.ParseGenesis(raw); err != nil { // before anything is written
+					return err
+				}
 			}
 			if !f.Changed("org") {
 				if genesisFile == "" {
