@@ -116,7 +116,7 @@ init --genesis FILE only installs it.`,
 	fl.StringVar(&genesisFile, "genesis", "", "install the network's genesis `FILE` into the home")
 	fl.StringVar(&moniker, "moniker", "", "node `NAME` in CometBFT (default: the org id)")
 	fl.StringVar(&api, "api", "", "`ADDR` of the API and web pages (default 127.0.0.1:8080)")
-	fl.IntVar(&p2p, "p2p-port", 26656, "CometBFT p2p `PORT` to listen on (default: the port of --p2p-addr)")
+	fl.IntVar(&p2p, "p2p-port", 0, "CometBFT p2p `PORT` to listen on (default: the port of --p2p-addr)")
 	fl.IntVar(&rpc, "rpc-port", 26657, "CometBFT RPC `PORT` (on 127.0.0.1)")
 	return c
 }
