@@ -39,6 +39,8 @@ type Env struct {
 	Node    string // --node: base URL of the node's HTTP API
 	Output  string // -o, --output: OutputJSON or OutputTable
 	ChainID string // --chain-id: "" to read it from the node's status
+
+	peerFlags *peerFlags // gongxu start's --peers and --seeds
 }
 
 // KeysDir is the keyring directory in the home.

@@ -19,6 +19,8 @@ func newTxMemberCmd(env *Env, o *txOptions) *cobra.Command {
 		newTxSealKeyCmd(env, o),
 		newTxProposeCmd(env, o),
 		newTxVoteCmd(env, o),
+		newProposeJoinCmd(env, o),
+		newProposeValidatorCmd(env, o),
 	)
 }
 

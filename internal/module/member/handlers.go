@@ -364,6 +364,10 @@ type Genesis struct {
 	Orgs       []gongxu.Org       `json:"orgs"`
 	Validators []gongxu.Validator `json:"validators"`
 	Params     *gongxu.Params     `json:"params,omitempty"`
+	// Peers are the founders' nodes, "id@host:port", as gongxu genesis
+	// took them from their join files. They are not state: InitGenesis
+	// ignores them; a starting node reads them to find its peers.
+	Peers []string `json:"peers,omitempty"`
 }
 
 // InitGenesis implements module.Module.
