@@ -55,7 +55,11 @@ func (a *App) committed(res chain.BlockResult) {
 // Info implements abci.Application.
 func (a *App) Info(context.Context, *abci.RequestInfo) (*abci.ResponseInfo, error) {
 	h, hash := a.chain.Info()
-	return &abci.ResponseInfo{Data: "gongxu", Version: gongxu.Version, AppVersion: 1, LastBlockHeight: h, LastBlockAppHash: hash}, nil
+	v, err := a.chain.AppVersion()
+	if err != nil {
+		return nil, err
+	}
+	return &abci.ResponseInfo{Data: "gongxu", Version: gongxu.Version, AppVersion: v.Version, LastBlockHeight: h, LastBlockAppHash: hash}, nil
 }
 
 // InitChain implements abci.Application.
@@ -69,7 +73,7 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 			return nil, fmt.Errorf("genesis app_state: %w", err)
 		}
 	}
-	hash, vals, err := a.chain.InitChain(chain.Genesis{Time: req.Time.UnixMilli(), AppState: st})
+	hash, vals, err := a.chain.InitChain(chain.Genesis{Time: req.Time.UnixMilli(), AppState: st, AppVersion: req.ConsensusParams.GetVersion().GetApp()})
 	if err != nil {
 		return nil, err
 	}
