@@ -80,6 +80,9 @@ type BlockResult struct {
 	EndEvents        []gongxu.Event // after the txs: EndBlock hooks
 	ValidatorUpdates []module.ValidatorUpdate
 	AppHash          []byte
+	// AppVersion is the state machine version an upgrade in this block
+	// moved to; 0 when none ran.
+	AppVersion uint64
 }
 
 // App is the state machine. FinalizeBlock and Commit are called by one
@@ -304,11 +307,11 @@ func (a *App) FinalizeBlock(b Block) (*BlockResult, error) {
 	res := &BlockResult{Height: b.Height, Time: b.Time, Txs: make([]TxResult, len(b.Txs))}
 	res.Events = append(res.Events, a.genesisEvts...)
 	res.ValidatorUpdates = append(res.ValidatorUpdates, a.genesisVals...)
-	upgraded, err := a.upgradeAt(c, b)
+	upgraded, version, err := a.upgradeAt(c, b)
 	if err != nil {
 		return nil, err
 	}
-	res.Events = append(res.Events, upgraded...)
+	res.Events, res.AppVersion = append(res.Events, upgraded...), version
 
 	params, err := a.params(c)
 	if err != nil {

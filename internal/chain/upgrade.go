@@ -122,13 +122,13 @@ func (a *App) genesisVersion(named uint64) (gongxu.AppVersionInfo, error) {
 // cache c before anything else of the block: the registered migration,
 // then the new version record, and the plan is cleared. A binary without
 // the plan's version returns an *UpgradeNeededError and changes nothing.
-func (a *App) upgradeAt(c *store.Cache, b Block) ([]gongxu.Event, error) {
+func (a *App) upgradeAt(c *store.Cache, b Block) ([]gongxu.Event, uint64, error) {
 	if a.cfg.Plans == nil {
-		return nil, nil
+		return nil, 0, nil
 	}
 	plan, ok, err := a.cfg.Plans.ScheduledUpgrade(c)
 	if err != nil || !ok || plan.Height > b.Height {
-		return nil, err
+		return nil, 0, err
 	}
 	var up *Upgrade
 	for i := range a.cfg.Upgrades {
@@ -141,34 +141,34 @@ func (a *App) upgradeAt(c *store.Cache, b Block) ([]gongxu.Event, error) {
 		if up != nil {
 			e.Have = up.Name
 		}
-		return nil, e
+		return nil, 0, e
 	}
 	cur, err := module.AppVersion(c)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if plan.Version != cur.Version+1 {
-		return nil, fmt.Errorf("upgrade %q to version %d at height %d: the state is at version %d", plan.Name, plan.Version, b.Height, cur.Version)
+		return nil, 0, fmt.Errorf("upgrade %q to version %d at height %d: the state is at version %d", plan.Name, plan.Version, b.Height, cur.Version)
 	}
 	br := c.Branch()
 	ctx := &module.Context{KV: br, ChainID: a.cfg.ChainID, Height: b.Height, Time: b.Time}
 	if err := migrate(up, ctx); err != nil {
-		return nil, fmt.Errorf("upgrade %q to state machine version %d at height %d: the migration failed (every node stops here alike; a fixed binary must be released): %w", plan.Name, plan.Version, b.Height, err)
+		return nil, 0, fmt.Errorf("upgrade %q to state machine version %d at height %d: the migration failed (every node stops here alike; a fixed binary must be released): %w", plan.Name, plan.Version, b.Height, err)
 	}
 	info := gongxu.AppVersionInfo{Version: plan.Version, Name: plan.Name, Height: b.Height}
 	js, err := module.SetAppVersion(br, info)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if err := a.cfg.Plans.ClearUpgrade(ctx, plan); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if err := br.Write(); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	ev := gongxu.NewEvent(gongxu.EventUpgrade, "name", plan.Name, "version", strconv.FormatUint(plan.Version, 10), "height", strconv.FormatInt(b.Height, 10), "json", string(js))
 	a.log.Warn("state machine upgraded", "height", b.Height, "version", plan.Version, "name", plan.Name)
-	return append(ctx.Events(), ev), nil
+	return append(ctx.Events(), ev), plan.Version, nil
 }
 
 // migrate runs an upgrade's migration, a panic in it an error.

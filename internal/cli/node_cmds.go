@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -118,11 +119,16 @@ func runNode(env *Env, api, publicURL string, withDemo bool, demoOpts demo.Optio
 	} else {
 		close(demoDone)
 	}
-	<-env.Ctx.Done()
+	var halt error // an upgrade height this binary does not have
+	select {
+	case <-env.Ctx.Done():
+	case <-n.Halted():
+		halt = n.HaltErr()
+	}
 	fmt.Fprintln(env.Stdout, "stopping…")
 	<-demoDone
-	if err := n.Close(); err != nil {
-		return err
+	if err := n.Close(); err != nil || halt != nil {
+		return errors.Join(halt, err)
 	}
 	fmt.Fprintln(env.Stdout, "stopped")
 	return nil

@@ -24,6 +24,7 @@ type App struct {
 	mu        sync.Mutex
 	blockHash []byte // of the block being finalized
 	onCommit  func(gongxu.CommittedBlock, chain.BlockResult)
+	halt      halt // an upgrade the binary lacks (upgrade.go)
 }
 
 // NewApp wraps c.
@@ -121,10 +122,10 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 	a.mu.Unlock()
 	res, err := a.chain.FinalizeBlock(chain.Block{Height: req.Height, Time: req.Time.UnixMilli(), Txs: req.Txs})
 	if err != nil {
-		return nil, err
+		return nil, a.stopForUpgrade(err)
 	}
 	out := &abci.ResponseFinalizeBlock{AppHash: res.AppHash, TxResults: make([]*abci.ExecTxResult, len(res.Txs)),
-		Events: append(toABCI(res.Events), endEvents(res.EndEvents)...)}
+		Events: append(toABCI(res.Events), endEvents(res.EndEvents)...), ConsensusParamUpdates: versionUpdate(res.AppVersion)}
 	for i, t := range res.Txs {
 		out.TxResults[i] = &abci.ExecTxResult{Code: t.Code, Log: t.Log, Info: string(t.Org), Codespace: codespace(t.Code), Events: toABCI(t.Events)}
 	}
