@@ -124,6 +124,10 @@ func runNode(env *Env, api, publicURL string, withDemo bool, demoOpts demo.Optio
 	case <-env.Ctx.Done():
 	case <-n.Halted():
 		halt = n.HaltErr()
+		select { // peers behind still get the height's votes from us
+		case <-env.Ctx.Done():
+		case <-time.After(node.HaltLinger):
+		}
 	}
 	fmt.Fprintln(env.Stdout, "stopping…")
 	<-demoDone
