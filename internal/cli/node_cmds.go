@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -109,10 +110,12 @@ func runNode(env *Env, api, publicURL string, withDemo bool, demoOpts demo.Optio
 	// The demo's story runs beside the node and is waited for before the
 	// node closes: a story step must never meet a closed store.
 	demoDone := make(chan struct{})
+	demoCtx, stopDemo := context.WithCancel(env.Ctx) // a halt stops the demo too
+	defer stopDemo()
 	if withDemo && n.Keyring() != nil {
 		go func() {
 			defer close(demoDone)
-			if err := demo.Run(env.Ctx, n, log, demoOpts); err != nil && env.Ctx.Err() == nil {
+			if err := demo.Run(demoCtx, n, log, demoOpts); err != nil && demoCtx.Err() == nil {
 				log.Error("demo", "err", err)
 			}
 		}()
@@ -130,6 +133,7 @@ func runNode(env *Env, api, publicURL string, withDemo bool, demoOpts demo.Optio
 		}
 	}
 	fmt.Fprintln(env.Stdout, "stopping…")
+	stopDemo()
 	<-demoDone
 	if err := n.Close(); err != nil || halt != nil {
 		return errors.Join(halt, err)

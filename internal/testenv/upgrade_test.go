@@ -16,12 +16,15 @@ import (
 )
 
 // TestUpgradeProcesses runs the upgrade path on a network of four validator
-// processes: the members schedule version 2 at a height; every node of the
-// release binary stops there, exits non-zero and names the version it
-// needs; a binary built with the gongxu_upgradetest tag (state machine
-// version 2, whose migration writes an index of the orgs) starts on the same
-// homes, runs the migration at that height and keeps committing, with equal
-// app hashes on every node; the old binary then refuses the upgraded home.
+// processes: node 3 stops; the members schedule version 2 at a height;
+// every running node of the release binary stops there, exits non-zero and
+// names the version it needs; a binary built with the gongxu_upgradetest
+// tag (state machine version 2, whose migration writes an index of the
+// orgs) starts on the same homes, runs the migration at that height and
+// keeps committing. Node 3, started again with the release binary, block-
+// syncs up to the height and stops there the same way; with the new binary
+// it catches up, and the four have equal app hashes. The old binary then
+// refuses an upgraded home.
 func TestUpgradeProcesses(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds two binaries and runs four node processes")
@@ -41,6 +44,11 @@ func TestUpgradeProcesses(t *testing.T) {
 			t.Fatalf("node %d runs version %d (%v), want 1", i, v, err)
 		}
 	}
+
+	// Node 3 is down through the upgrade (the three others hold 3/4 of the
+	// power).
+	net.Stop(3)
+	up := []int{0, 1, 2}
 
 	// The members schedule version 2, a few blocks ahead of the last vote.
 	h, err := net.Height(0)
@@ -62,11 +70,13 @@ func TestUpgradeProcesses(t *testing.T) {
 			t.Fatalf("the vote committed at %d, not before the upgrade height %d: the test is too slow for its plan", res.Height, at)
 		}
 	}
-	if err := net.WaitAllHeight(ctx, at-1); err != nil {
-		t.Fatal(err)
+	for _, i := range up {
+		if err := net.WaitHeight(ctx, i, at-1); err != nil {
+			t.Fatal(err)
+		}
 	}
 	before := make([]string, n)
-	for i := range n {
+	for _, i := range up {
 		if before[i], err = net.AppHash(i, at-1); err != nil {
 			t.Fatal(err)
 		}
@@ -74,28 +84,52 @@ func TestUpgradeProcesses(t *testing.T) {
 
 	// Every release-binary node stops at the height: exit status non-zero,
 	// the version it needs named, nothing of block `at` executed.
-	for i := range n {
+	stopped := func(i int) {
+		t.Helper()
 		exit, err := net.WaitExit(ctx, i)
 		if err != nil {
 			t.Fatal(err)
 		}
 		var ee *exec.ExitError
-		if !errors.As(exit, &ee) || ee.ExitCode() == 0 {
-			t.Fatalf("node %d ended with %v, want a non-zero exit status", i, exit)
+		if !errors.As(exit, &ee) || ee.ExitCode() != 1 {
+			t.Fatalf("node %d ended with %v, want exit status 1", i, exit)
 		}
+		// The command's own error line, after a clean close: no panic
+		// (block sync's goroutine does not recover one).
 		log, _ := os.ReadFile(net.Nodes[i].ProcessLog())
-		want := fmt.Sprintf("UPGRADE NEEDED at height %d: the network moves to state machine version 2 (upgrade %q)", at, plan.Name)
-		if !strings.Contains(string(log), want) {
-			t.Fatalf("node %d's output does not say %q:\n%s", i, want, log)
+		want := fmt.Sprintf("\nerror: UPGRADE NEEDED at height %d: the network moves to state machine version 2 (upgrade %q)", at, plan.Name)
+		if !strings.Contains(string(log), want) || strings.Contains(string(log), "panic:") {
+			t.Fatalf("node %d's output does not say %q, or panics:\n%s", i, want, log)
 		}
+	}
+	for _, i := range up {
+		stopped(i)
 	}
 
 	// The new binary on the same homes: the migration runs at the height,
-	// every node computes the same app hashes, and the chain goes on.
+	// and the chain goes on.
 	net.UseBinary(newBin)
-	net.StartAll()
-	if err := net.WaitAllHeight(ctx, at+3); err != nil {
+	for _, i := range up {
+		net.Start(i)
+	}
+	for _, i := range up {
+		if err := net.WaitHeight(ctx, i, at+3); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// Node 3 with the release binary block-syncs to the height and stops
+	// there alike; with the new binary it catches up through the migration.
+	net.UseBinary(oldBin)
+	if err := net.Spawn(3); err != nil {
 		t.Fatal(err)
+	}
+	stopped(3)
+	if before[3], err = readAppHashAfterRestart(ctx, net, newBin, at); err != nil {
+		t.Fatal(err)
+	}
+	if before[3] != before[0] {
+		t.Fatalf("node 3's app hash at %d is %s, node 0's %s", at-1, before[3], before[0])
 	}
 	for i := range n {
 		if got, _ := net.AppHash(i, at-1); got != before[i] {
@@ -123,23 +157,34 @@ func TestUpgradeProcesses(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// The old binary refuses the upgraded home, and the new one resumes it.
-	net.Stop(3)
+	// The old binary refuses an upgraded home, and the new one resumes it.
+	net.Stop(0)
 	net.UseBinary(oldBin)
-	if err := net.Spawn(3); err != nil {
+	if err := net.Spawn(0); err != nil {
 		t.Fatal(err)
 	}
-	exit, err := net.WaitExit(ctx, 3)
+	exit, err := net.WaitExit(ctx, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	log, _ := os.ReadFile(net.Nodes[3].ProcessLog())
+	log, _ := os.ReadFile(net.Nodes[0].ProcessLog())
 	if exit == nil || !strings.Contains(string(log), "newer than this binary's version 1") {
 		t.Fatalf("the old binary on the upgraded home ended with %v:\n%s", exit, log)
 	}
 	net.UseBinary(newBin)
-	net.Start(3)
-	if err := net.WaitHeight(ctx, 3, res.Height+2); err != nil {
+	net.Start(0)
+	if err := net.WaitHeight(ctx, 0, res.Height+2); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// readAppHashAfterRestart starts node 3 with bin, waits until it is past
+// the upgrade height at, and returns its app hash at at-1.
+func readAppHashAfterRestart(ctx context.Context, net *testenv.Network, bin string, at int64) (string, error) {
+	net.UseBinary(bin)
+	net.Start(3)
+	if err := net.WaitHeight(ctx, 3, at+3); err != nil {
+		return "", err
+	}
+	return net.AppHash(3, at-1)
 }
