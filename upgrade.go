@@ -4,8 +4,10 @@ package gongxu
 // genesis names none (CometBFT's consensus_params.version.app is 0). A
 // network moves to a later version only at a height its members scheduled
 // (ProposalScheduleUpgrade), with a binary that registers that version's
-// migration; the version in force is kept in the state (AppVersionInfo)
-// and reported in ABCI Info.
+// migration; the version in force is kept in the state (AppVersionInfo: a
+// state without a record is at the first version, 1, so a genesis at version 1
+// has the app hash it had before versions were recorded) and reported in ABCI
+// Info.
 const AppVersion uint64 = 1
 
 // AppVersionInfo is the state machine version a state is at.

@@ -197,8 +197,10 @@ func (a *App) InitChain(g Genesis) ([]byte, []module.ValidatorUpdate, error) {
 		return nil, nil, err
 	}
 	c := a.state.Begin()
-	if _, err := module.SetAppVersion(c, ver); err != nil {
-		return nil, nil, err
+	if ver.Version != module.FirstAppVersion { // a record-less state is at the first (module.AppVersion)
+		if _, err := module.SetAppVersion(c, ver); err != nil {
+			return nil, nil, err
+		}
 	}
 	ctx := &module.Context{KV: c, ChainID: a.cfg.ChainID, Height: 0, Time: g.Time}
 	for name := range g.AppState {
