@@ -100,6 +100,7 @@ type App struct {
 	genesisEvts  []gongxu.Event
 	genesisVals  []module.ValidatorUpdate
 	txValUpdates []module.ValidatorUpdate
+	prevAppHash  []byte // the committed root when the block began: module.Context.PrevAppHash
 
 	// genesisView is a frozen copy of the genesis state, which CheckTx and
 	// reads use until the first block commits it.
@@ -306,6 +307,7 @@ func (a *App) FinalizeBlock(b Block) (*BlockResult, error) {
 			a.genesisEvts, a.genesisVals = nil, nil
 		}
 	}
+	a.prevAppHash = a.state.Root() // the committed root: the previous block's app hash
 	res := &BlockResult{Height: b.Height, Time: b.Time, Txs: make([]TxResult, len(b.Txs))}
 	res.Events = append(res.Events, a.genesisEvts...)
 	res.ValidatorUpdates = append(res.ValidatorUpdates, a.genesisVals...)
@@ -381,7 +383,7 @@ func (a *App) hooks(c *store.Cache, b Block, what string, hook func(module.Modul
 	var vals []module.ValidatorUpdate
 	for _, m := range a.cfg.Modules {
 		br := c.Branch()
-		ctx := &module.Context{KV: br, ChainID: a.cfg.ChainID, Height: b.Height, Time: b.Time}
+		ctx := &module.Context{KV: br, ChainID: a.cfg.ChainID, Height: b.Height, Time: b.Time, PrevAppHash: a.prevAppHash}
 		if err := a.run(ctx, m.Name()+" "+what, inHook, func() error { return hook(m, ctx) }); err != nil {
 			if IsStorageFailure(err) {
 				return nil, nil, err
@@ -461,7 +463,8 @@ func (a *App) deliver(c *store.Cache, b Block, d *decoded, params gongxu.Params,
 		return r, err
 	}
 	branch := c.Branch()
-	ctx := &module.Context{KV: branch, ChainID: a.cfg.ChainID, Height: b.Height, Time: b.Time, Signer: r.Signer, Org: org, TxHash: d.hash}
+	ctx := &module.Context{KV: branch, ChainID: a.cfg.ChainID, Height: b.Height, Time: b.Time, PrevAppHash: a.prevAppHash,
+		Signer: r.Signer, Org: org, TxHash: d.hash}
 	if err := a.run(ctx, d.tx.Type, inBlock, func() error { return route.Handle(ctx, msg) }); err != nil {
 		if IsStorageFailure(err) {
 			return r, err
@@ -709,7 +712,7 @@ func (a *App) simulate(d *decoded, route module.Route, msg module.Msg, org gongx
 	}
 	br := a.checkState.Branch()
 	h, t := a.state.Height(), a.lastTime.Load()
-	ctx := &module.Context{KV: br, ChainID: a.cfg.ChainID, Height: h + 1, Time: t,
+	ctx := &module.Context{KV: br, ChainID: a.cfg.ChainID, Height: h + 1, Time: t, PrevAppHash: a.state.Root(),
 		Signer: d.tx.SignerKey(), Org: org, TxHash: d.hash}
 	if err := a.run(ctx, d.tx.Type, inCheck, func() error { return route.Handle(ctx, msg) }); err != nil {
 		if IsStorageFailure(err) {
