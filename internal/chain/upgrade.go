@@ -151,7 +151,7 @@ func (a *App) upgradeAt(c *store.Cache, b Block) ([]gongxu.Event, uint64, error)
 		return nil, 0, fmt.Errorf("upgrade %q to version %d at height %d: the state is at version %d", plan.Name, plan.Version, b.Height, cur.Version)
 	}
 	br := c.Branch()
-	ctx := &module.Context{KV: br, ChainID: a.cfg.ChainID, Height: b.Height, Time: b.Time}
+	ctx := &module.Context{KV: br, ChainID: a.cfg.ChainID, Height: b.Height, Time: b.Time, PrevAppHash: a.prevAppHash}
 	if err := migrate(up, ctx); err != nil {
 		return nil, 0, fmt.Errorf("upgrade %q to state machine version %d at height %d: the migration failed (every node stops here alike; a fixed binary must be released): %w", plan.Name, plan.Version, b.Height, err)
 	}
