@@ -38,12 +38,19 @@ type Config struct {
 	Auth    Auth
 	Params  ParamsSource
 	Logger  *slog.Logger
+	// Plans is where governance keeps the scheduled upgrade, and Upgrades
+	// the versions this binary can migrate to (upgrade.go).
+	Plans    UpgradePlans
+	Upgrades []Upgrade
 }
 
 // Genesis is what InitChain starts from.
 type Genesis struct {
 	Time     int64                      // genesis time, unix ms
 	AppState map[string]json.RawMessage // module name → its genesis
+	// AppVersion is the state machine version the chain starts at
+	// (CometBFT's consensus_params.version.app); 0 means gongxu.AppVersion.
+	AppVersion uint64
 }
 
 // Block is a block to execute.
@@ -73,6 +80,9 @@ type BlockResult struct {
 	EndEvents        []gongxu.Event // after the txs: EndBlock hooks
 	ValidatorUpdates []module.ValidatorUpdate
 	AppHash          []byte
+	// AppVersion is the state machine version an upgrade in this block
+	// moved to; 0 when none ran.
+	AppVersion uint64
 }
 
 // App is the state machine. FinalizeBlock and Commit are called by one
@@ -145,6 +155,9 @@ func New(st *store.State, cfg Config) (*App, error) {
 			a.routes[r.Type] = r
 		}
 	}
+	if err := a.checkUpgrades(); err != nil {
+		return nil, err
+	}
 	return a, nil
 }
 
@@ -180,7 +193,16 @@ func (a *App) InitChain(g Genesis) ([]byte, []module.ValidatorUpdate, error) {
 	if a.state.Height() != 0 {
 		return nil, nil, gongxu.Errorf(gongxu.KindConflict, "InitChain on a state at height %d", a.state.Height())
 	}
+	ver, err := a.genesisVersion(g.AppVersion)
+	if err != nil {
+		return nil, nil, err
+	}
 	c := a.state.Begin()
+	if ver.Version != module.FirstAppVersion { // a record-less state is at the first (module.AppVersion)
+		if _, err := module.SetAppVersion(c, ver); err != nil {
+			return nil, nil, err
+		}
+	}
 	ctx := &module.Context{KV: c, ChainID: a.cfg.ChainID, Height: 0, Time: g.Time}
 	for name := range g.AppState {
 		if !a.hasModule(name) {
@@ -289,6 +311,11 @@ func (a *App) FinalizeBlock(b Block) (*BlockResult, error) {
 	res := &BlockResult{Height: b.Height, Time: b.Time, Txs: make([]TxResult, len(b.Txs))}
 	res.Events = append(res.Events, a.genesisEvts...)
 	res.ValidatorUpdates = append(res.ValidatorUpdates, a.genesisVals...)
+	upgraded, version, err := a.upgradeAt(c, b)
+	if err != nil {
+		return nil, err
+	}
+	res.Events, res.AppVersion = append(res.Events, upgraded...), version
 
 	params, err := a.params(c)
 	if err != nil {

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -113,21 +115,33 @@ func runNode(env *Env, api, publicURL string, withDemo bool, demoOpts demo.Optio
 	// The demo's story runs beside the node and is waited for before the
 	// node closes: a story step must never meet a closed store.
 	demoDone := make(chan struct{})
+	demoCtx, stopDemo := context.WithCancel(env.Ctx) // a halt stops the demo too
+	defer stopDemo()
 	if withDemo && n.Keyring() != nil {
 		go func() {
 			defer close(demoDone)
-			if err := demo.Run(env.Ctx, n, log, demoOpts); err != nil && env.Ctx.Err() == nil {
+			if err := demo.Run(demoCtx, n, log, demoOpts); err != nil && demoCtx.Err() == nil {
 				log.Error("demo", "err", err)
 			}
 		}()
 	} else {
 		close(demoDone)
 	}
-	<-env.Ctx.Done()
+	var halt error // an upgrade height this binary does not have
+	select {
+	case <-env.Ctx.Done():
+	case <-n.Halted():
+		halt = n.HaltErr()
+		select { // peers behind still get the height's votes from us
+		case <-env.Ctx.Done():
+		case <-time.After(node.HaltLinger):
+		}
+	}
 	fmt.Fprintln(env.Stdout, "stopping…")
+	stopDemo()
 	<-demoDone
-	if err := n.Close(); err != nil {
-		return err
+	if err := n.Close(); err != nil || halt != nil {
+		return errors.Join(halt, err)
 	}
 	fmt.Fprintln(env.Stdout, "stopped")
 	return nil

@@ -91,6 +91,7 @@ keys, signed transactions and queries.`,
 	pf.StringVar(&env.ChainID, "chain-id", "", "chain `ID` to sign for (default: the node's, from /v1/status)")
 
 	root.AddCommand(nodeCommands(env)...)
+	root.AddCommand(backupCommands(env)...) // backup_cmds.go
 	root.AddCommand(
 		newKeysCmd(env),
 		newTokenCmd(env),

@@ -108,6 +108,8 @@ func Start(home string, c *chain.App, o StartOptions) (*Node, error) {
 	if err != nil {
 		return nil, gongxu.Wrap(err, "create node")
 	}
+	syncing := cn.ConsensusReactor().WaitSync
+	n.app.halt.syncing.Store(&syncing)
 	if err := cn.Start(); err != nil {
 		return nil, gongxu.Wrap(err, "start node")
 	}
