@@ -57,7 +57,7 @@ func seasonalTest(y []float64, m int) bool {
 // and intervals. It also returns the ETS fit and the adjusted series (for
 // the empirical calibration of the intervals). It needs more than two
 // seasons of at most maxDecompSeason.
-func seasonAdjusted(y []float64, m, h int) (r Result, f *ETSFit, ya []float64, ok bool) {
+func seasonAdjusted(y []float64, m, h int, warm *ETSFit) (r Result, f *ETSFit, ya []float64, ok bool) {
 	n := len(y)
 	if m < 2 || m > maxDecompSeason || n <= 2*m {
 		return Result{}, nil, nil, false
@@ -67,7 +67,12 @@ func seasonAdjusted(y []float64, m, h int) (r Result, f *ETSFit, ya []float64, o
 	for i := range y {
 		ya[i] = y[i] - s[i]
 	}
-	f, err := AutoETS(ya, 1)
+	var err error
+	if warm != nil {
+		f, err = fitWarm(ya, warm)
+	} else {
+		f, err = AutoETS(ya, 1)
+	}
 	if err != nil {
 		return Result{}, nil, nil, false
 	}

@@ -1,0 +1,151 @@
+package forecast
+
+import (
+	"math"
+	"slices"
+)
+
+// Out-of-sample calibration of the intervals: split conformal prediction
+// on a rolling origin. The analytic intervals (R's) hold when the fitted
+// model is the process; they leave out that its parameters, initial states
+// and seasonal figure were estimated on the same data, and whatever the
+// model does not see. The model's in-sample record (stepErrors) shares the
+// first blind spot. Here the method is refitted, with the model chosen on
+// the whole series held fixed, to prefixes of the series ending at
+// rollingOrigins, and forecasts what followed each prefix, up to h steps;
+// each forecast's error is scored in units of the refitted interval's own
+// half-width on the side where it fell (score ≤ 1: inside). The factor for
+// level p is the ⌈(N+1)·p⌉-th smallest of the N scores (the conformal
+// quantile: with exchangeable scores the next one lies below it with
+// probability at least p), and the interval on the whole series is
+// scaled about its mean by it, each level by its own factor, every step by
+// the same one (the analytic widths carry the growth with the horizon).
+// The factor widens where the record missed more than the analytic
+// intervals promised and narrows where it missed less. Fewer than
+// minOOS scores (a horizon of 1 or 2, a series barely long enough to
+// refit) leave the caller to its in-sample calibration.
+
+const (
+	// oosOrigins bounds the refits per series: the calibration costs
+	// about oosOrigins fits of one model, at refitTol.
+	oosOrigins = 8
+	// minOOS is the least number of out-of-sample scores calibrated on.
+	minOOS = 20
+)
+
+// refitTol is the optimiser's tolerance on the refits: the screen's second
+// tolerance, at which the fits' AICc lies within a few units of R's.
+var refitTol = screenTols[1]
+
+// fitWarm fits f's model to y starting the optimiser from f's parameters
+// and initial states.
+func fitWarm(y []float64, f *ETSFit) (*ETSFit, error) {
+	p, err := newETSProblem(y, f.Spec, f.M)
+	if err != nil {
+		return nil, err
+	}
+	{
+		par := make([]float64, 0, len(f.Init)+4)
+		par = append(par, f.Alpha)
+		if f.Spec.hasTrend() {
+			par = append(par, f.Beta)
+		}
+		if f.Spec.hasSeason() {
+			par = append(par, f.Gamma)
+		}
+		if f.Spec.Damped {
+			par = append(par, f.Phi)
+		}
+		init := f.Init
+		if f.Spec.hasSeason() {
+			init = init[:len(init)-1]
+		}
+		par = append(par, init...)
+		p.s = newSimplex(p.objective, par, 2000)
+	}
+	p.s.run(refitTol)
+	return p.fit()
+}
+
+// rollingOrigins returns the lengths of the prefixes refitted, longest
+// first: n − s, n − 2s, … (at most oosOrigins of them, none shorter than
+// tmin), the step s spreading them over the last 2h values when the series
+// allows, closer together when tmin leaves less room.
+func rollingOrigins(n, h, tmin int) []int {
+	k := oosOrigins
+	s := max(1, min((2*h+k-1)/k, (n-tmin)/k))
+	var o []int
+	for i := 1; i <= k; i++ {
+		t := n - i*s
+		if t < max(tmin, 1) {
+			break
+		}
+		o = append(o, t)
+	}
+	return o
+}
+
+// oosScores refits by fc at every origin and returns the scores of the
+// forecasts' errors for the 80 % and 95 % intervals: |error| over the
+// refitted interval's distance from its mean to the bound on the error's
+// side (+Inf when that distance is 0 and the error is not).
+func oosScores(y []float64, h, tmin int, fc func(train []float64, h int) (Interval, bool)) (s80, s95 []float64) {
+	n := len(y)
+	score := func(v, mu, lo, hi float64) float64 {
+		d, e := hi-mu, v-mu
+		if e < 0 {
+			d, e = mu-lo, -e
+		}
+		switch {
+		case e == 0:
+			return 0
+		case d <= 0:
+			return math.Inf(1)
+		}
+		return e / d
+	}
+	for _, t := range rollingOrigins(n, h, tmin) {
+		hh := min(h, n-t)
+		g, ok := fc(y[:t], hh)
+		if !ok || len(g.Mean) != hh {
+			continue
+		}
+		for j := 0; j < hh; j++ {
+			v := y[t+j]
+			s80 = append(s80, score(v, g.Mean[j], g.Lo80[j], g.Hi80[j]))
+			s95 = append(s95, score(v, g.Mean[j], g.Lo95[j], g.Hi95[j]))
+		}
+	}
+	return s80, s95
+}
+
+// conformalQuantile is the ⌈(N+1)·p⌉-th smallest of s (sorted in place),
+// the largest when N is too small for that rank.
+func conformalQuantile(s []float64, p float64) float64 {
+	slices.Sort(s)
+	i := int(math.Ceil(float64(len(s)+1)*p)) - 1
+	return s[min(max(i, 0), len(s)-1)]
+}
+
+// conformal scales iv about its mean by the conformal quantiles of the
+// out-of-sample scores (oosScores), keeping the 95 % interval around the
+// 80 %. It reports false, leaving iv as it was, when there are fewer than
+// minOOS scores or a factor is not finite.
+func conformal(y []float64, iv *Interval, tmin int, fc func(train []float64, h int) (Interval, bool)) bool {
+	s80, s95 := oosScores(y, len(iv.Mean), tmin, fc)
+	if len(s80) < minOOS {
+		return false
+	}
+	f80, f95 := conformalQuantile(s80, 0.8), conformalQuantile(s95, 0.95)
+	if math.IsInf(f80, 0) || math.IsInf(f95, 0) {
+		return false
+	}
+
+	for j, mu := range iv.Mean {
+		l80, h80 := f80*(mu-iv.Lo80[j]), f80*(iv.Hi80[j]-mu)
+		l95, h95 := max(f95*(mu-iv.Lo95[j]), l80), max(f95*(iv.Hi95[j]-mu), h80)
+		iv.Lo80[j], iv.Hi80[j] = mu-l80, mu+h80
+		iv.Lo95[j], iv.Hi95[j] = mu-l95, mu+h95
+	}
+	return true
+}
