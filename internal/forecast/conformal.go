@@ -5,25 +5,37 @@ import (
 	"slices"
 )
 
-// Out-of-sample calibration of the intervals: split conformal prediction
-// on a rolling origin. The analytic intervals (R's) hold when the fitted
-// model is the process; they leave out that its parameters, initial states
-// and seasonal figure were estimated on the same data, and whatever the
-// model does not see. The model's in-sample record (stepErrors) shares the
-// first blind spot. Here the method is refitted, with the model chosen on
-// the whole series held fixed, to prefixes of the series ending at
-// rollingOrigins, and forecasts what followed each prefix, up to h steps;
-// each forecast's error is scored in units of the refitted interval's own
-// half-width on the side where it fell (score ≤ 1: inside). The factor for
-// level p is the ⌈(N+1)·p⌉-th smallest of the N scores (the conformal
-// quantile: with exchangeable scores the next one lies below it with
-// probability at least p), and the interval on the whole series is
-// scaled about its mean by it, each level by its own factor, every step by
-// the same one (the analytic widths carry the growth with the horizon).
-// The factor widens where the record missed more than the analytic
-// intervals promised and narrows where it missed less. Fewer than
-// minOOS scores (a horizon of 1 or 2, a series barely long enough to
-// refit) leave the caller to its in-sample calibration.
+// Out-of-sample calibration of the intervals on a rolling origin. The
+// analytic intervals (R's) hold when the fitted model is the process; they
+// leave out that its parameters, initial states and seasonal figure were
+// estimated on the same data, and whatever the model does not see. The
+// model's in-sample record (stepErrors) shares the first blind spot. Here
+// the method is refitted, the model chosen on the whole series held
+// fixed, to prefixes of the series ending at rollingOrigins, and forecasts
+// what followed each prefix, up to h steps; each forecast's error is
+// scored in units of the refitted interval's own half-width on the side
+// where it fell (score ≤ 1: inside). The intervals on the whole series are
+// then scaled about their mean, every step by the same factor per level
+// (the analytic widths carry the growth with the horizon):
+//
+//   - 95 %: the split-conformal quantile of the scores, their ⌈(N+1)·0.95⌉-th
+//     smallest of N (with exchangeable scores the next one lies below it
+//     with probability at least 0.95): the tail, where the normal shape of
+//     the analytic intervals is least to be trusted, from the errors' own
+//     distribution;
+//   - 80 %: the root mean square of the errors in units of the analytic
+//     standard deviation (out-of-sample mean squared error over the
+//     analytic variance). At 80 % the normal shape holds well enough and
+//     this ratio, which uses every error, is far less noisy than an order
+//     statistic of a few dozen overlapping errors: noise in a per-series
+//     factor costs coverage (measured: the conformal quantile at 80 % too
+//     gave 81.4 / 75.4 / 75.1 % on the holdouts of R's sets, monthly units
+//     and weekly sales against 82.5 / 76.7 / 77.8 % for this).
+//
+// A factor above 1 widens (the record missed more than the analytic
+// intervals promised), below 1 narrows. Fewer than minOOS scores (a
+// horizon of 1 or 2, a series barely long enough to refit) leave the
+// caller to its in-sample calibration.
 
 const (
 	// oosOrigins bounds the refits per series: the calibration costs
@@ -86,10 +98,10 @@ func rollingOrigins(n, h, tmin int) []int {
 }
 
 // oosScores refits by fc at every origin and returns the scores of the
-// forecasts' errors for the 80 % and 95 % intervals: |error| over the
-// refitted interval's distance from its mean to the bound on the error's
-// side (+Inf when that distance is 0 and the error is not).
-func oosScores(y []float64, h, tmin int, fc func(train []float64, h int) (Interval, bool)) (s80, s95 []float64) {
+// forecasts' errors: |error| over the distance from the refitted 95 %
+// interval's mean to its bound on the error's side (+Inf when that
+// distance is 0 and the error is not).
+func oosScores(y []float64, h, tmin int, fc func(train []float64, h int) (Interval, bool)) (s95 []float64) {
 	n := len(y)
 	score := func(v, mu, lo, hi float64) float64 {
 		d, e := hi-mu, v-mu
@@ -112,11 +124,10 @@ func oosScores(y []float64, h, tmin int, fc func(train []float64, h int) (Interv
 		}
 		for j := 0; j < hh; j++ {
 			v := y[t+j]
-			s80 = append(s80, score(v, g.Mean[j], g.Lo80[j], g.Hi80[j]))
 			s95 = append(s95, score(v, g.Mean[j], g.Lo95[j], g.Hi95[j]))
 		}
 	}
-	return s80, s95
+	return s95
 }
 
 // conformalQuantile is the ⌈(N+1)·p⌉-th smallest of s (sorted in place),
@@ -127,20 +138,30 @@ func conformalQuantile(s []float64, p float64) float64 {
 	return s[min(max(i, 0), len(s)-1)]
 }
 
-// conformal scales iv about its mean by the conformal quantiles of the
-// out-of-sample scores (oosScores), keeping the 95 % interval around the
-// 80 %. It reports false, leaving iv as it was, when there are fewer than
-// minOOS scores or a factor is not finite.
+// rmsFactor is the root mean square of the scores s (in units of half-widths
+// at the normal quantile z) in units of the standard deviation.
+func rmsFactor(s []float64, z float64) float64 {
+	ss := 0.0
+	for _, v := range s {
+		ss += (v * z) * (v * z)
+	}
+	return math.Sqrt(ss / float64(len(s)))
+}
+
+// conformal scales iv about its mean by the factors of the out-of-sample
+// scores (oosScores): at 80 % their root mean square in units of the
+// standard deviation, at 95 % their conformal quantile; the 95 % interval
+// is kept around the 80 %. It reports false, leaving iv as it was, when
+// there are fewer than minOOS scores or a factor is not finite.
 func conformal(y []float64, iv *Interval, tmin int, fc func(train []float64, h int) (Interval, bool)) bool {
-	s80, s95 := oosScores(y, len(iv.Mean), tmin, fc)
-	if len(s80) < minOOS {
+	s95 := oosScores(y, len(iv.Mean), tmin, fc)
+	if len(s95) < minOOS {
 		return false
 	}
-	f80, f95 := conformalQuantile(s80, 0.8), conformalQuantile(s95, 0.95)
+	f80, f95 := rmsFactor(s95, z95), conformalQuantile(s95, 0.95)
 	if math.IsInf(f80, 0) || math.IsInf(f95, 0) {
 		return false
 	}
-
 	for j, mu := range iv.Mean {
 		l80, h80 := f80*(mu-iv.Lo80[j]), f80*(iv.Hi80[j]-mu)
 		l95, h95 := max(f95*(mu-iv.Lo95[j]), l80), max(f95*(iv.Hi95[j]-mu), h80)
