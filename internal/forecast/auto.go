@@ -99,7 +99,7 @@ func Forecast(y []float64, o Options) (Result, error) {
 			// too short for that.
 			cal := cloneInterval(iv)
 			if !conformal(y, &cal, f.Spec.npars(m)+5, func(tr []float64, hh int) (Interval, bool) {
-				g, err := fitWarm(tr, f)
+				g, err := refit(tr, f)
 				if err != nil {
 					return Interval{}, false
 				}
@@ -164,11 +164,11 @@ func cloneInterval(iv Interval) Interval {
 }
 
 // decomposedWith is seasonAdjusted (AutoETS on the adjusted series, or
-// the model of warm refitted) with the intervals on the degrees of freedom
+// the model of model refitted (refit)) with the intervals on the degrees of freedom
 // left by the figure; it returns the adjusted series' in-sample record,
 // the count of parameters and the figure's variance for calibrate.
-func decomposedWith(y []float64, m, h int, warm *ETSFit) (r Result, f *ETSFit, errs [][]float64, np int, v float64, ok bool) {
-	r, f, ya, ok := seasonAdjusted(y, m, h, warm)
+func decomposedWith(y []float64, m, h int, model *ETSFit) (r Result, f *ETSFit, errs [][]float64, np int, v float64, ok bool) {
+	r, f, ya, ok := seasonAdjusted(y, m, h, model)
 	if !ok {
 		return
 	}

@@ -53,11 +53,12 @@ func seasonalTest(y []float64, m int) bool {
 }
 
 // seasonAdjusted is the decomposition forecast: figure s (decompose,
-// additive) out, AutoETS on y − s with no season, s back on the forecasts
-// and intervals. It also returns the ETS fit and the adjusted series (for
+// additive) out, AutoETS on y − s with no season (or, when model is not
+// nil, model's ETS refitted: the out-of-sample calibration's refits), s
+// back on the forecasts and intervals. It also returns the ETS fit and the adjusted series (for
 // the empirical calibration of the intervals). It needs more than two
 // seasons of at most maxDecompSeason.
-func seasonAdjusted(y []float64, m, h int, warm *ETSFit) (r Result, f *ETSFit, ya []float64, ok bool) {
+func seasonAdjusted(y []float64, m, h int, model *ETSFit) (r Result, f *ETSFit, ya []float64, ok bool) {
 	n := len(y)
 	if m < 2 || m > maxDecompSeason || n <= 2*m {
 		return Result{}, nil, nil, false
@@ -68,8 +69,8 @@ func seasonAdjusted(y []float64, m, h int, warm *ETSFit) (r Result, f *ETSFit, y
 		ya[i] = y[i] - s[i]
 	}
 	var err error
-	if warm != nil {
-		f, err = fitWarm(ya, warm)
+	if model != nil {
+		f, err = refit(ya, model)
 	} else {
 		f, err = AutoETS(ya, 1)
 	}
