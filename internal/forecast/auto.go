@@ -35,9 +35,10 @@ const ADICutoff = 1.32
 //   - otherwise ETS, chosen by AICc among R's default candidates, with
 //     its intervals calibrated out of sample: the chosen model refitted to
 //     prefixes of the series, its errors on what followed each prefix
-//     scored against its own intervals, the intervals scaled by the
-//     conformal quantiles of the scores (conformal); on the model's
-//     in-sample multi-step errors (calibrate) when there are too few;
+//     scored against its own intervals, the 80 % interval scaled by the
+//     errors' root mean square in standard deviations and the 95 % by
+//     their conformal quantile (conformal); on the model's in-sample
+//     multi-step errors (calibrate) when there are too few;
 //   - but a seasonal series (R thetaf's test) whose season ETS does not
 //     model, because it is longer than 24 or because AICc chose no season,
 //     gets the decomposition forecast: non-seasonal ETS on the seasonally

@@ -148,7 +148,7 @@ func TestConformalByHand(t *testing.T) {
 // (Student's t with 3 degrees of freedom around a slowly moving level),
 // where the analytic normal intervals are too wide at 80 % (84.6 % here),
 // the calibrated ones cover, over 120 fresh continuations of 6 steps,
-// within 3 points of nominal at 80 % and 5 at 95 % (80.4 % and 92.5 %).
+// within 3 points of nominal at 80 % and 5 at 95 % (80.4 % and 92.4 %).
 func TestConformalCoverage(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 13))
 	tdist := func() float64 {
