@@ -164,10 +164,11 @@ func cloneInterval(iv Interval) Interval {
 	return Interval{Mean: slices.Clone(iv.Mean), Lo80: slices.Clone(iv.Lo80), Hi80: slices.Clone(iv.Hi80), Lo95: slices.Clone(iv.Lo95), Hi95: slices.Clone(iv.Hi95)}
 }
 
-// decomposedWith is seasonAdjusted (AutoETS on the adjusted series, or
-// the model of model refitted (refit)) with the intervals on the degrees of freedom
-// left by the figure; it returns the adjusted series' in-sample record,
-// the count of parameters and the figure's variance for calibrate.
+// decomposedWith is seasonAdjusted (AutoETS on the adjusted series, or,
+// when model is not nil, model's ETS refitted) with the intervals on the
+// degrees of freedom left by the figure; it returns the adjusted series'
+// in-sample record, the count of parameters and the figure's variance for
+// calibrate.
 func decomposedWith(y []float64, m, h int, model *ETSFit) (r Result, f *ETSFit, errs [][]float64, np int, v float64, ok bool) {
 	r, f, ya, ok := seasonAdjusted(y, m, h, model)
 	if !ok {

@@ -55,9 +55,9 @@ func seasonalTest(y []float64, m int) bool {
 // seasonAdjusted is the decomposition forecast: figure s (decompose,
 // additive) out, AutoETS on y − s with no season (or, when model is not
 // nil, model's ETS refitted: the out-of-sample calibration's refits), s
-// back on the forecasts and intervals. It also returns the ETS fit and the adjusted series (for
-// the empirical calibration of the intervals). It needs more than two
-// seasons of at most maxDecompSeason.
+// back on the forecasts and intervals. It also returns the ETS fit and the
+// adjusted series (for the in-sample calibration of the intervals). It
+// needs more than two seasons of at most maxDecompSeason.
 func seasonAdjusted(y []float64, m, h int, model *ETSFit) (r Result, f *ETSFit, ya []float64, ok bool) {
 	n := len(y)
 	if m < 2 || m > maxDecompSeason || n <= 2*m {
