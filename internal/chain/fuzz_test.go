@@ -36,6 +36,8 @@ func FuzzMessages(f *testing.F) {
 		`{"po":1,"lines":[{"item":"a","qty":0,"date":1,"unit_price":0}],"respond_by":0}`, `{"po":1,"change":1,"accept":true}`,
 		// A framework order's line with a release date.
 		`{"supplier":"supplier-s","lines":[{"item":"a","qty":1,"date":2,"release":0}]}`, `{"supplier":"s","lines":[{"item":"a","qty":1,"date":9,"release":5}]}`,
+		`{"kind":"schedule_upgrade","title":"t","upgrade":{"name":"v2","version":2,"height":100}}`,
+		`{"kind":"cancel_upgrade","title":"t","upgrade":{"name":"v2"}}`, `{"kind":"cancel_upgrade","title":"t","upgrade":{}}`,
 	}
 	for i := range types {
 		for _, s := range seeds {
