@@ -1,8 +1,10 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"runtime"
 	"sync"
@@ -26,6 +28,8 @@ type provCache struct {
 	mu      sync.Mutex
 	height  int64
 	entries map[string]*provEntry
+	pages   map[string][]byte // whole pages for people not signed in, by key and address
+	pageLen int               // bytes in pages
 
 	slots    chan struct{}
 	waiting  int // requests waiting for a slot
@@ -43,6 +47,7 @@ type provEntry struct {
 
 const (
 	maxProvEntries = 1024                   // pages kept at one height; beyond, the cache starts again
+	maxProvPageLen = 64 << 20               // bytes of whole pages kept at one height
 	provBusyWait   = 500 * time.Millisecond // longest wait for a computation slot
 )
 
@@ -55,7 +60,7 @@ func newProvCache(slots int) *provCache {
 	if slots <= 0 {
 		slots = 2 * runtime.NumCPU()
 	}
-	return &provCache{entries: map[string]*provEntry{}, slots: make(chan struct{}, slots), maxWait: 8 * slots, busyWait: provBusyWait}
+	return &provCache{entries: map[string]*provEntry{}, pages: map[string][]byte{}, slots: make(chan struct{}, slots), maxWait: 8 * slots, busyWait: provBusyWait}
 }
 
 // get returns the content of the page of key at height h, computing it
@@ -64,9 +69,7 @@ func newProvCache(slots int) *provCache {
 // Errors: compute's (not kept), errProvBusy, the request context's.
 func (c *provCache) get(ctx context.Context, h int64, key string, compute func(context.Context) (provData, int, error)) (provData, int, error) {
 	c.mu.Lock()
-	if h != c.height {
-		c.height, c.entries = h, map[string]*provEntry{}
-	}
+	c.at(h)
 	e := c.entries[key]
 	if e == nil {
 		if len(c.entries) >= maxProvEntries {
@@ -84,6 +87,34 @@ func (c *provCache) get(ctx context.Context, h int64, key string, compute func(c
 		return e.d, e.status, e.err
 	case <-ctx.Done():
 		return provData{}, 0, ctx.Err()
+	}
+}
+
+// at empties the cache when the read model's height is not h. c.mu is held.
+func (c *provCache) at(h int64) {
+	if h != c.height {
+		c.height, c.entries, c.pages, c.pageLen = h, map[string]*provEntry{}, map[string][]byte{}, 0
+	}
+}
+
+// page is the whole page kept for key at height h, if any.
+func (c *provCache) page(h int64, key string) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.at(h)
+	b, ok := c.pages[key]
+	return b, ok
+}
+
+// putPage keeps a whole page for key at height h, room permitting.
+func (c *provCache) putPage(h int64, key string, b []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if h != c.height || c.pageLen+len(b) > maxProvPageLen {
+		return
+	}
+	if _, ok := c.pages[key]; !ok {
+		c.pages[key], c.pageLen = b, c.pageLen+len(b)
 	}
 }
 
@@ -139,16 +170,48 @@ func (c *provCache) acquire(ctx context.Context) bool {
 	return false
 }
 
-// provenanceCached is the provenance page's content through the cache,
-// keyed by the read model's height, the identifier, the page's language
-// and its public address (the QR code's content).
-func (s *server) provenanceCached(r *http.Request, id string) (provData, int, error) {
+// provenancePage serves the provenance page of id through the cache:
+// its content kept at the read model's height for the identifier, the
+// page's language and public address (the QR code's content); for people
+// not signed in, whose page differs by nothing else than its address (the
+// language switch's links), the whole page too, so that a flood of scans
+// of one lot's QR code costs neither a walk nor a rendering per request.
+func (s *server) provenancePage(w http.ResponseWriter, r *http.Request, id string) error {
 	h, err := s.txs.Height(r.Context())
 	if err != nil {
-		return provData{}, 0, err
+		return err
 	}
 	key := s.langs.pick(r).Code + "\x00" + id + "\x00" + s.publicURL(r, provPath(id))
-	return s.prov.get(r.Context(), h, key, func(ctx context.Context) (provData, int, error) {
+	anonymous := s.sessionOf(r) == nil
+	pageKey := key + "\x00" + r.URL.RequestURI()
+	if anonymous {
+		if b, ok := s.prov.page(h, pageKey); ok {
+			s.write(w, r, http.StatusOK, b)
+			return nil
+		}
+	}
+	d, status, err := s.prov.get(r.Context(), h, key, func(ctx context.Context) (provData, int, error) {
 		return s.provenanceData(r.WithContext(ctx), id)
 	})
+	switch {
+	case errors.Is(err, errProvBusy):
+		w.Header().Set("Retry-After", "1")
+		s.problem(w, r, http.StatusServiceUnavailable, "Not ready yet", "The node is starting or busy. Try again in a moment.")
+		return nil
+	case err != nil:
+		return err
+	case status != http.StatusOK:
+		return s.traceProblem(w, r, status, d)
+	}
+	v := view{Title: d.Title, Section: "trace", Content: d}
+	s.frame(r, &v)
+	var buf bytes.Buffer
+	if err := s.pages[v.Lang.Code]["provenance"].ExecuteTemplate(&buf, "layout", v); err != nil {
+		return fmt.Errorf("render provenance: %w", err)
+	}
+	if anonymous {
+		s.prov.putPage(h, pageKey, buf.Bytes())
+	}
+	s.write(w, r, http.StatusOK, buf.Bytes())
+	return nil
 }

@@ -3,7 +3,6 @@ package web
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -94,18 +93,7 @@ func (s *server) provenance(w http.ResponseWriter, r *http.Request) error {
 	case id == "":
 		return s.render(w, r, "provenance", view{Title: "Trace a lot", Section: "trace", Content: d})
 	}
-	d, status, err := s.provenanceCached(r, id)
-	switch {
-	case errors.Is(err, errProvBusy):
-		w.Header().Set("Retry-After", "1")
-		s.problem(w, r, http.StatusServiceUnavailable, "Not ready yet", "The node is starting or busy. Try again in a moment.")
-		return nil
-	case err != nil:
-		return err
-	case status != http.StatusOK:
-		return s.traceProblem(w, r, status, d)
-	}
-	return s.render(w, r, "provenance", view{Title: d.Title, Section: "trace", Content: d})
+	return s.provenancePage(w, r, id)
 }
 
 // provenanceData is the content of the provenance page of id, with its

@@ -845,4 +845,15 @@ func TestProvenanceCached(t *testing.T) {
 		t.Fatal("a new block: the page was not walked again")
 	}
 	contains(t, "after the recall", after, "Jackets recalled for the cache")
+
+	// The whole page is kept for people not signed in only: someone signed
+	// in gets theirs, with the sign-out form, never the kept one.
+	_, anon := serve(t, s, request("GET", jacketPath, nil, localAddr, nil))
+	lacks(t, "not signed in", anon, `id="signout"`)
+	c := signIn(t, s, localAddr)
+	_, mine := serve(t, s, request("GET", jacketPath, nil, localAddr, []*http.Cookie{c}))
+	contains(t, "signed in", mine, `id="signout"`, "Jackets recalled for the cache")
+	if _, again := serve(t, s, request("GET", jacketPath, nil, localAddr, nil)); again != anon {
+		t.Error("the page for people not signed in changed at the same height")
+	}
 }
