@@ -33,6 +33,7 @@ type DB struct {
 	path string
 
 	traceQ traceStatements // the trace walks' statements, prepared on first use (query_trace.go)
+	projS  projStatements  // the projection's statements on the writer, prepared once (project.go)
 	repC   repCache        // reputations computed at the latest height (query_reputation.go)
 }
 
@@ -95,6 +96,7 @@ func Open(path string) (*DB, error) {
 // Close closes the database. Errors: KindInternal.
 func (db *DB) Close() error {
 	var err error
+	db.projS.close()
 	if db.r != nil {
 		db.r.closeStmts()
 		if db.r.DB != db.w {
