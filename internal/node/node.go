@@ -167,7 +167,8 @@ func Open(home string, cfg Config, log *slog.Logger) (_ *Node, err error) {
 		return nil, err
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/v1/", newReadCache(api, n.proj.heights.get)) // the public lists kept per projected height (readcache.go)
+	// The public lists answer from a cache kept per projected height (readcache.go).
+	mux.Handle("/v1/", newReadCache(api, n.proj.heights.get))
 	mux.Handle("/epcis/", api) // GS1 EPCIS 2.0 REST binding: capture and query
 	mux.Handle("/healthz", api)
 	mux.Handle("/metrics", api)
