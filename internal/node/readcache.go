@@ -2,8 +2,11 @@ package node
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"sync"
+
+	"github.com/gongxu-network/gongxu"
 )
 
 // readCache keeps the answers of the API's public list routes at the read
@@ -113,3 +116,14 @@ func (c *capture) Write(b []byte) (int, error) {
 	}
 	return n, err
 }
+
+// projectedTxs is the read model's transactions with its height read from
+// the feeder's memory (set once each projection commits) instead of from
+// the database: the provenance page asks it on every request.
+type projectedTxs struct {
+	gongxu.TxService
+	h *heights
+}
+
+// Height is the read model's projected height.
+func (p projectedTxs) Height(context.Context) (int64, error) { return p.h.get(), nil }

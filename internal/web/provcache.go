@@ -28,13 +28,20 @@ type provCache struct {
 	mu      sync.Mutex
 	height  int64
 	entries map[string]*provEntry
-	pages   map[string][]byte // whole pages for people not signed in, by key and address
-	pageLen int               // bytes in pages
+	pages   map[string]*pageEntry // whole pages for people not signed in, by key and address
+	pageLen int                   // bytes in pages
 
 	slots    chan struct{}
 	waiting  int // requests waiting for a slot
 	maxWait  int
 	busyWait time.Duration
+}
+
+// pageEntry is one whole page, ready once done is closed.
+type pageEntry struct {
+	done chan struct{}
+	b    []byte
+	err  error
 }
 
 // provEntry is one page's content, ready once done is closed.
@@ -60,7 +67,7 @@ func newProvCache(slots int) *provCache {
 	if slots <= 0 {
 		slots = 2 * runtime.NumCPU()
 	}
-	return &provCache{entries: map[string]*provEntry{}, pages: map[string][]byte{}, slots: make(chan struct{}, slots), maxWait: 8 * slots, busyWait: provBusyWait}
+	return &provCache{entries: map[string]*provEntry{}, pages: map[string]*pageEntry{}, slots: make(chan struct{}, slots), maxWait: 8 * slots, busyWait: provBusyWait}
 }
 
 // get returns the content of the page of key at height h, computing it
@@ -93,28 +100,40 @@ func (c *provCache) get(ctx context.Context, h int64, key string, compute func(c
 // at empties the cache when the read model's height is not h. c.mu is held.
 func (c *provCache) at(h int64) {
 	if h != c.height {
-		c.height, c.entries, c.pages, c.pageLen = h, map[string]*provEntry{}, map[string][]byte{}, 0
+		c.height, c.entries, c.pages, c.pageLen = h, map[string]*provEntry{}, map[string]*pageEntry{}, 0
 	}
 }
 
-// page is the whole page kept for key at height h, if any.
-func (c *provCache) page(h int64, key string) ([]byte, bool) {
+// page returns the whole page kept for key at height h, rendering it with
+// render when no request has yet; requests for a page being rendered wait
+// for that rendering (at a new height a flood of one page renders it once,
+// not once per request in flight). A failure is not kept, nor a page past
+// maxProvPageLen bytes a height.
+func (c *provCache) page(ctx context.Context, h int64, key string, render func() ([]byte, error)) ([]byte, error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	c.at(h)
-	b, ok := c.pages[key]
-	return b, ok
-}
-
-// putPage keeps a whole page for key at height h, room permitting.
-func (c *provCache) putPage(h int64, key string, b []byte) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if h != c.height || c.pageLen+len(b) > maxProvPageLen {
-		return
+	e := c.pages[key]
+	if e == nil {
+		e = &pageEntry{done: make(chan struct{})}
+		c.pages[key] = e
+		c.mu.Unlock()
+		e.b, e.err = render()
+		c.mu.Lock()
+		if c.pages[key] == e && (e.err != nil || c.pageLen+len(e.b) > maxProvPageLen) {
+			delete(c.pages, key)
+		} else if c.pages[key] == e {
+			c.pageLen += len(e.b)
+		}
+		c.mu.Unlock()
+		close(e.done)
+	} else {
+		c.mu.Unlock()
 	}
-	if _, ok := c.pages[key]; !ok {
-		c.pages[key], c.pageLen = b, c.pageLen+len(b)
+	select {
+	case <-e.done:
+		return e.b, e.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
 }
 
@@ -182,36 +201,49 @@ func (s *server) provenancePage(w http.ResponseWriter, r *http.Request, id strin
 		return err
 	}
 	key := s.langs.pick(r).Code + "\x00" + id + "\x00" + s.publicURL(r, provPath(id))
-	anonymous := s.sessionOf(r) == nil
-	pageKey := key + "\x00" + r.URL.RequestURI()
-	if anonymous {
-		if b, ok := s.prov.page(h, pageKey); ok {
-			s.write(w, r, http.StatusOK, b)
-			return nil
+	status := http.StatusOK
+	var d provData
+	render := func() ([]byte, error) {
+		d, status, err = s.prov.get(r.Context(), h, key, func(ctx context.Context) (provData, int, error) {
+			return s.provenanceData(r.WithContext(ctx), id)
+		})
+		switch {
+		case err != nil:
+			return nil, err
+		case status != http.StatusOK:
+			return nil, errProvStatus
 		}
+		v := view{Title: d.Title, Section: "trace", Content: d}
+		s.frame(r, &v)
+		var buf bytes.Buffer
+		if err := s.pages[v.Lang.Code]["provenance"].ExecuteTemplate(&buf, "layout", v); err != nil {
+			return nil, fmt.Errorf("render provenance: %w", err)
+		}
+		return buf.Bytes(), nil
 	}
-	d, status, err := s.prov.get(r.Context(), h, key, func(ctx context.Context) (provData, int, error) {
-		return s.provenanceData(r.WithContext(ctx), id)
-	})
+	var b []byte
+	if s.sessionOf(r) == nil {
+		b, err = s.prov.page(r.Context(), h, key+"\x00"+r.URL.RequestURI(), render)
+		if errors.Is(err, errProvStatus) { // rendered by another request: this one's content is kept
+			b, err = render()
+		}
+	} else {
+		b, err = render()
+	}
 	switch {
 	case errors.Is(err, errProvBusy):
 		w.Header().Set("Retry-After", "1")
 		s.problem(w, r, http.StatusServiceUnavailable, "Not ready yet", "The node is starting or busy. Try again in a moment.")
 		return nil
+	case errors.Is(err, errProvStatus):
+		return s.traceProblem(w, r, status, d)
 	case err != nil:
 		return err
-	case status != http.StatusOK:
-		return s.traceProblem(w, r, status, d)
 	}
-	v := view{Title: d.Title, Section: "trace", Content: d}
-	s.frame(r, &v)
-	var buf bytes.Buffer
-	if err := s.pages[v.Lang.Code]["provenance"].ExecuteTemplate(&buf, "layout", v); err != nil {
-		return fmt.Errorf("render provenance: %w", err)
-	}
-	if anonymous {
-		s.prov.putPage(h, pageKey, buf.Bytes())
-	}
-	s.write(w, r, http.StatusOK, buf.Bytes())
+	s.write(w, r, http.StatusOK, b)
 	return nil
 }
+
+// errProvStatus says a provenance page is a problem page (400, 404), which
+// is rendered for each request and not kept whole.
+var errProvStatus = errors.New("web: the provenance page is a problem page")

@@ -105,3 +105,50 @@ func TestProvCacheBusy(t *testing.T) {
 		t.Fatalf("with the slot free again: %v, computed %v", err, computed)
 	}
 }
+
+// TestProvCachePageOnce checks that concurrent requests for one whole page
+// render it once, that a failed rendering is not kept, and that a new
+// height renders again.
+func TestProvCachePageOnce(t *testing.T) {
+	c := newProvCache(1)
+	ctx := context.Background()
+	var renders atomic.Int32
+	release := make(chan struct{})
+	started := make(chan struct{})
+	slow := func() ([]byte, error) {
+		if renders.Add(1) == 1 {
+			close(started)
+			<-release
+		}
+		return []byte("<html>"), nil
+	}
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			b, err := c.page(ctx, 3, "k", slow)
+			if err != nil || string(b) != "<html>" {
+				t.Errorf("request %d: %q %v", i, b, err)
+			}
+		}()
+		if i == 0 {
+			<-started
+		}
+	}
+	close(release)
+	wg.Wait()
+	if n := renders.Load(); n != 1 {
+		t.Fatalf("%d renderings of one page, want 1", n)
+	}
+	boom := errors.New("template")
+	if _, err := c.page(ctx, 3, "bad", func() ([]byte, error) { renders.Add(1); return nil, boom }); !errors.Is(err, boom) {
+		t.Fatal(err)
+	}
+	if b, err := c.page(ctx, 3, "bad", slow); err != nil || string(b) != "<html>" || renders.Load() != 3 {
+		t.Fatalf("after a failure: %q %v, %d renderings", b, err, renders.Load())
+	}
+	if _, err := c.page(ctx, 4, "k", slow); err != nil || renders.Load() != 4 {
+		t.Fatalf("a new height: %v, %d renderings", err, renders.Load())
+	}
+}
