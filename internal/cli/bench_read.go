@@ -63,9 +63,9 @@ func (o readBenchOptions) check() error {
 }
 
 // readListPaths are the list routes of the mix, requested in turn: every
-// list the API has that the demo's world fills, first pages and later ones.
+// list the API has that the demo's world fills, whole and with ?limit=.
 var readListPaths = []string{
-	"/v1/orgs", "/v1/pools", "/v1/pools?limit=20&offset=20", "/v1/production-orders", "/v1/purchase-orders",
+	"/v1/orgs", "/v1/pools", "/v1/pools?limit=20", "/v1/production-orders", "/v1/purchase-orders",
 	"/v1/products", "/v1/proposals", "/v1/txs?limit=20", "/v1/lots", "/v1/trace/events?limit=20",
 	"/v1/offers", "/v1/rfqs", "/v1/disputes", "/v1/recalls", "/v1/validators",
 }
