@@ -536,7 +536,7 @@ func TestMigrateMaster(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	old := &DB{w: raw, r: raw, path: path}
+	old := &DB{w: raw, r: newReadDB(raw, false), path: path}
 	ms, err := migrations()
 	if err != nil {
 		t.Fatal(err)

@@ -277,6 +277,7 @@ type server struct {
 	lookups  chan struct{}              // bounds the pledge lookups at once (pledge.go)
 	pledgeRL *rateLimiter               // bounds each client's pledge lookups (pledge_limit.go)
 	dlRL     *rateLimiter               // bounds each client's Digital Link lookups (publicurl.go)
+	prov     *provCache                 // the provenance pages at the read model's height (provcache.go)
 
 	langs       *locales    // the pages' languages
 	sessions    *sessions   // signed-in browsers
@@ -382,6 +383,7 @@ func newServer(cfg Config, now func() time.Time) (*server, error) {
 		rep:      cfg.Reputation,
 		lookups:  make(chan struct{}, maxPledgeLookups),
 		pledgeRL: newRateLimiter(now, pledgeRate, pledgeBurst),
+		prov:     newProvCache(0),
 		dlRL:     newRateLimiter(now, dlRate, dlBurst),
 
 		sessions:    newSessions(cfg.Tokens, now),
