@@ -56,7 +56,7 @@ func Build() (*Set, error) {
 	// Traceability parses captures with internal/epcis, reads who holds a
 	// lot from production's records and who owns a GS1 company prefix from
 	// members; production tells it what moved.
-	tr, err := trace.New(EPCIS{}, production.Lots{}, m)
+	tr, err := trace.New(NewEPCIS(), production.Lots{}, m)
 	if err != nil {
 		return nil, err
 	}
@@ -220,14 +220,34 @@ func (s *Set) ChainConfig(chainID string) chain.Config {
 
 // EPCIS satisfies trace.Parser with internal/epcis: GS1's schemas, the CBV
 // 2.0 event hash and canonical identifiers. It is deterministic: "now" is
-// the block time the module passes, never the clock.
-type EPCIS struct{}
+// the block time the module passes, never the clock. The zero value parses
+// every document; NewEPCIS's keeps what it parsed (see parseCache), so that
+// a node parses a capture once, not in CheckTx, every recheck and
+// FinalizeBlock, with the same results.
+type EPCIS struct{ cache *parseCache }
+
+// NewEPCIS returns an EPCIS parser with a parse cache of ParseCacheBytes.
+func NewEPCIS() EPCIS { return EPCIS{cache: newParseCache(ParseCacheBytes)} }
 
 // Parse implements trace.Parser with epcis.ParseDocument.
-func (EPCIS) Parse(doc []byte, now int64, maxBytes int) ([]gongxu.TraceEvent, error) {
+func (p EPCIS) Parse(doc []byte, now int64, maxBytes int) ([]gongxu.TraceEvent, error) {
+	if p.cache != nil {
+		return p.cache.parse(doc, now, maxBytes)
+	}
+	return parseEvents(doc, now, maxBytes)
+}
+
+func parseEvents(doc []byte, now int64, maxBytes int) ([]gongxu.TraceEvent, error) {
+	evs, _, err := parseEventsTimes(doc, now, maxBytes)
+	return evs, err
+}
+
+// parseEventsTimes parses a document into the ledger's events, with the
+// times its future-time check read.
+func parseEventsTimes(doc []byte, now int64, maxBytes int) ([]gongxu.TraceEvent, epcis.Times, error) {
 	d, err := epcis.ParseDocument(doc, epcis.ParseOptions{Now: time.UnixMilli(now), MaxBytes: maxBytes})
 	if err != nil {
-		return nil, err
+		return nil, epcis.Times{}, err
 	}
 	path := "/epcisBody/eventList/"
 	switch d.Type {
@@ -244,10 +264,10 @@ func (EPCIS) Parse(doc []byte, now int64, maxBytes int) ([]gongxu.TraceEvent, er
 			at = path + fmt.Sprint(i)
 		}
 		if out[i], err = traceEvent(&d.Events[i], at); err != nil {
-			return nil, err
+			return nil, epcis.Times{}, err
 		}
 	}
-	return out, nil
+	return out, d.Times(), nil
 }
 
 // Hash implements trace.Parser with epcis.EventHash.
