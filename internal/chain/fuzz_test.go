@@ -32,6 +32,8 @@ func FuzzMessages(f *testing.F) {
 		`{"po":1,"to":"hub-b","terms":{"commitment":"` + strings.Repeat("00", 32) + `"}}`,
 		// An empty list means the same as none (CI's fuzzing found evidence:[]).
 		`{"po":1,"kind":"short","claimed":1,"evidence":[]}`, `{"item":"a","unit_price":5,"tiers":[],"lines":[]}`,
+		`{"pool":1,"hub":"hub-a","carrier":"carrier-c"}`, `{"po":1,"shipment":1,"carrier":"carrier-c"}`,
+		`{"leg":1,"received_by":"Wang","evidence":[],"note":"n"}`,
 	}
 	for i := range types {
 		for _, s := range seeds {
