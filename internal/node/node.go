@@ -154,7 +154,7 @@ func Open(home string, cfg Config, log *slog.Logger) (_ *Node, err error) {
 	}
 	go n.proj.run()
 	n.proj.push(gongxu.CommittedBlock{}) // wake it to catch up with the block store
-	api := httpapi.New(httpapi.Config{Node: readYourWrites{n}, Members: n.read, Txs: n.read, Pools: n.read, RFQs: n.read, Disputes: n.read, Demand: demand,
+	api := httpapi.New(httpapi.Config{Node: readYourWrites{n}, Members: n.read, Txs: n.read, Pools: n.read, RFQs: n.read, Disputes: n.read, Legs: n.read, Demand: demand,
 		Forecast: forecasts, Derived: demandforecast.NewDerived(forecasts, n.read), Reputation: n.read,
 		Receipts: receipts{n}, Production: unsealed{n.read, n}, Plans: plans, Trace: n.read, Operator: op, Tokens: n.tokens,
 		Health: n.health.check, Limits: cfg.HTTP.RateLimits, Registry: reg, Logger: log})
