@@ -140,9 +140,9 @@ var fakeLeg = gongxu.Leg{ID: 1, Pool: 4, Hub: inproc.Hilltown, Shipper: inproc.A
 	Assigned: 1769068842000, AssignTx: "79536AA38555641059CC16D2146A65B464AA8211D8395FDE1F66E35CBE82D4F2",
 	PickedUp: 1769070000000, PickupTx: "89536AA38555641059CC16D2146A65B464AA8211D8395FDE1F66E35CBE82D4F2",
 	PickupEvent: "ni:///sha-256;1f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08?ver=CBV2.0",
-	Delivered: 1769100000000, DeliveryTx: "99536AA38555641059CC16D2146A65B464AA8211D8395FDE1F66E35CBE82D4F2",
+	Delivered:   1769100000000, DeliveryTx: "99536AA38555641059CC16D2146A65B464AA8211D8395FDE1F66E35CBE82D4F2",
 	DeliveryEvent: "ni:///sha-256;2f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08?ver=CBV2.0",
-	ReceivedBy: "Wang Fang", Evidence: []string{"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}, Note: "2 cartons"}
+	ReceivedBy:    "Wang Fang", Evidence: []string{"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}, Note: "2 cartons"}
 
 func (legsFake) Legs(_ context.Context, f gongxu.LegFilter) ([]gongxu.Leg, error) {
 	l := fakeLeg
