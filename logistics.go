@@ -62,6 +62,13 @@ type Leg struct {
 	Note          string   `json:"note,omitempty"`
 }
 
+// The limits of a proof of delivery (logistics/deliver).
+const (
+	LegMaxReceivedBy = 100 // bytes of received_by
+	LegMaxNote       = 500 // bytes of the note
+	LegMaxEvidence   = 8   // POD document hashes
+)
+
 // LegURN names a leg in EPCIS events, as the bill of lading ("bol"):
 // urn:gongxu:leg:<id>.
 func LegURN(id uint64) string { return URNPrefix + "leg:" + strconv.FormatUint(id, 10) }

@@ -16,10 +16,10 @@ const (
 
 // Limits.
 const (
-	MaxLegLots    = 200 // lots in one leg (production.MaxLots lots ship at once)
-	MaxEvidence   = 8   // POD document hashes
-	MaxReceivedBy = 100 // bytes
-	MaxNote       = 500 // bytes
+	MaxLegLots    = 200                     // lots in one leg (production.MaxLots lots ship at once)
+	MaxEvidence   = gongxu.LegMaxEvidence   // POD document hashes
+	MaxReceivedBy = gongxu.LegMaxReceivedBy // bytes
+	MaxNote       = gongxu.LegMaxNote       // bytes
 )
 
 func invalid(format string, args ...any) error {
