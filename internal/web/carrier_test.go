@@ -98,6 +98,10 @@ func TestCarrierPage(t *testing.T) {
 	_, body = serve(t, s, request("GET", recallPath(recallFabric), nil, localAddr, nil))
 	contains(t, "recall", body, `id="carrier-reach"`, `id="carrier-leg-2"`, "ask them where the goods went")
 
+	// The linen's provenance shows the carrier's steps, where they happened.
+	_, body = serve(t, s, request("GET", provPath(inproc.Blue+"/lf-0102"), nil, localAddr, nil))
+	contains(t, "provenance", body, "Departing", "Arriving", "Swift Logistics")
+
 	// In Chinese, every word of it.
 	for _, target := range []string{"/carrier", poPath(poLinen), poolPath(poolShipped), recallPath(recallFabric)} {
 		res, body := serve(t, s, request("GET", target, nil, localAddr, []*http.Cookie{sess}, "Accept-Language", "zh-CN"))
