@@ -22,11 +22,12 @@ type Pools interface {
 }
 
 // Orders is what the logistics module reads of the production module: a
-// purchase order with its shipments, and a lot (its hold). Errors:
-// KindNotFound for no such purchase order or lot.
+// purchase order with its shipments (Errors: KindNotFound for no such
+// purchase order), and the recall holding a lot id, on the ledger or not (0
+// when none; Errors: only the store's).
 type Orders interface {
 	PO(r store.Reader, id uint64) (gongxu.PurchaseOrder, error)
-	Lot(r store.Reader, id gongxu.LotID) (gongxu.Lot, error)
+	HoldOf(r store.Reader, id gongxu.LotID) (uint64, error)
 }
 
 // Tracer writes a leg's EPCIS events (the trace module) and returns each

@@ -181,14 +181,12 @@ func (m *Module) handlePickup(ctx *module.Context, msg module.Msg) error {
 		return conflict("leg %d is %s already", l.ID, l.Status)
 	}
 	for _, lq := range l.Lots {
-		lot, err := m.orders.Lot(ctx.KV, lq.Lot)
-		if gongxu.ErrorKind(err) == gongxu.KindNotFound {
-			continue // goods off the ledger's lots (none today)
-		} else if err != nil {
+		hold, err := m.orders.HoldOf(ctx.KV, lq.Lot)
+		if err != nil {
 			return err
 		}
-		if lot.Hold != 0 {
-			return conflict("lot %s is held by recall %d: it does not move, leg %d stays with %s", lot.ID, lot.Hold, l.ID, l.Shipper)
+		if hold != 0 {
+			return conflict("lot %s is held by recall %d: it does not move, leg %d stays with %s", lq.Lot, hold, l.ID, l.Shipper)
 		}
 	}
 	if l.PickupEvent, err = m.tracer.CarrierPickedUp(ctx, l); err != nil {
