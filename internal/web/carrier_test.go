@@ -30,7 +30,9 @@ func TestCarrierPage(t *testing.T) {
 	w.Send(inproc.Acme, gongxu.TypeLogisticsAssign, gongxu.LegAssignBody{Pool: poolShipped, Hub: inproc.Lakeside, Carrier: inproc.Swift})
 
 	sess, tok := openForm(t, s, "/carrier")
-	_, body := serve(t, s, request("GET", "/carrier", nil, localAddr, []*http.Cookie{sess}))
+	_, body := serve(t, s, request("GET", "/", nil, localAddr, []*http.Cookie{sess}))
+	contains(t, "home to-dos", body, "Pick up leg #1 at Blue River Cotton, for Acme Textiles.", `href="/carrier"`)
+	_, body = serve(t, s, request("GET", "/carrier", nil, localAddr, []*http.Cookie{sess}))
 	contains(t, "carrier page", body, `id="leg-1"`, `id="leg-2"`, `id="pickup-1"`, `id="pickup-2"`, "purchase order 2, shipment 2", "pool 1 → lakeside-corner",
 		inproc.Blue+"/lf-0102", "to pick up")
 
@@ -65,6 +67,8 @@ func TestCarrierPage(t *testing.T) {
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("pickup: status %d\n%s", res.StatusCode, body)
 	}
+	_, home := serve(t, s, request("GET", "/", nil, localAddr, []*http.Cookie{sess}))
+	contains(t, "home in transit", home, "Leg #1 is in transit to Acme Textiles: record its delivery.")
 	contains(t, "pickup", body, "Pickup recorded", "Swift Logistics picked up leg 1 at blue-river-cotton.", `id="deliver-1"`, "in transit")
 	if sent := f.sent(); len(sent) != 1 || sent[0].Type != gongxu.TypeLogisticsPickup || sent[0].Result.Code != 0 {
 		t.Fatalf("sent %+v", sent)
@@ -77,6 +81,8 @@ func TestCarrierPage(t *testing.T) {
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("deliver: status %d\n%s", res.StatusCode, body)
 	}
+	_, home = serve(t, s, request("GET", "/", nil, localAddr, []*http.Cookie{sess}))
+	lacks(t, "home after the delivery", home, "Leg #1 is in transit")
 	contains(t, "deliver", body, "Delivery recorded", "still confirms what arrived", `id="delivered-1"`, "Wang Fang")
 	l, err := w.Read().Leg(t.Context(), 1)
 	if err != nil || l.Status != gongxu.LegDelivered || l.ReceivedBy != "Wang Fang" || l.Note != "2 rolls" {

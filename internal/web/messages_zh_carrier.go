@@ -45,6 +45,10 @@ func init() {
 		"Leg %d is not picked up yet: record its pickup first.":                    "运段 %d 尚未提货：请先记录提货。",
 		"The network refused the step of leg %d: %s.":                              "网络拒绝了运段 %d 的这一步：%s。",
 
+		// A carrier's to-dos on the home page.
+		"Pick up leg #%d at %s, for %s.":                    "在%[2]s提取运段 #%[1]d 的货物，送往%[3]s。",
+		"Leg #%d is in transit to %s: record its delivery.": "运段 #%d 正运往%s：请记录送达。",
+
 		// Carriers on the recall page.
 		"Carriers": "承运方",
 		"These carriers moved lots this recall reaches: ask them where the goods went.": "这些承运方运送过此次召回涉及的批次：可向他们询问货物去向。",
