@@ -124,6 +124,11 @@ func TestCarrierPage(t *testing.T) {
 		t.Errorf("messages without Chinese met while rendering:\n%s", strings.Join(missing, "\n"))
 	}
 
+	// The hub the jackets go to sees their carrier before it confirms.
+	f.op.SetOrg(inproc.Lakeside)
+	_, body = serve(t, s, request("GET", "/hub/deliveries", nil, localAddr, []*http.Cookie{sess}))
+	contains(t, "hub deliveries", body, `id="delivery-carrier-1"`, "Carried by", "Swift Logistics", "to pick up")
+
 	// Another org's node: not a carrier.
 	f.op.SetOrg(inproc.Hilltown)
 	_, body = serve(t, s, request("GET", "/carrier", nil, localAddr, []*http.Cookie{sess}))
