@@ -69,11 +69,9 @@ func (s *server) carrierPage(w http.ResponseWriter, r *http.Request) error {
 	if p == "" {
 		s.offerForm(r, carrierGuard, &d.CSRF, &d.Problem, &d.SignIn, "to record pickups and deliveries")
 	}
-	if d.Problem == "" || d.SignIn != "" {
-		if d.Org.ID != "" && p == "" {
-			if err := s.carrierLegs(r, &d); err != nil {
-				return err
-			}
+	if d.Problem == "" {
+		if err := s.carrierLegs(r, &d); err != nil {
+			return err
 		}
 	}
 	status := http.StatusOK

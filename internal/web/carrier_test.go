@@ -29,6 +29,10 @@ func TestCarrierPage(t *testing.T) {
 	w.Send(inproc.Blue, gongxu.TypeLogisticsAssign, gongxu.LegAssignBody{PO: poLinen, Shipment: 2, Carrier: inproc.Swift})
 	w.Send(inproc.Acme, gongxu.TypeLogisticsAssign, gongxu.LegAssignBody{Pool: poolShipped, Hub: inproc.Lakeside, Carrier: inproc.Swift})
 
+	// Not signed in: the page says so, and lists nothing.
+	_, anon := serve(t, s, request("GET", "/carrier", nil, localAddr, nil))
+	contains(t, "anonymous", anon, `id="carrier-signin"`)
+	lacks(t, "anonymous", anon, `id="leg-1"`)
 	sess, tok := openForm(t, s, "/carrier")
 	_, body := serve(t, s, request("GET", "/", nil, localAddr, []*http.Cookie{sess}))
 	contains(t, "home to-dos", body, "Pick up leg #1 at Blue River Cotton, for Acme Textiles.", `href="/carrier"`)
