@@ -123,6 +123,21 @@ func TestLegs(t *testing.T) {
 		t.Errorf("the backward walk's carrier steps %v, want %v", saw, want)
 	}
 
+	fwd, err := db.Forward(ctx, "supplier-s/fab-001", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	saw = nil
+	for _, s := range fwd.Steps {
+		if s.Flow == gongxu.FlowCarrierPickup || s.Flow == gongxu.FlowCarrierDelivery {
+			saw = append(saw, s.Flow+"@"+s.Location)
+		}
+	}
+	slices.Sort(saw)
+	if want := []string{"logistics/deliver@urn:gongxu:org:factory-a", "logistics/pickup@urn:gongxu:org:factory-a", "logistics/pickup@urn:gongxu:org:supplier-s"}; !slices.Equal(saw, want) {
+		t.Errorf("the forward walk's carrier steps %v, want %v", saw, want)
+	}
+
 	// A recall of the fabric lists the carriers that moved it and what was
 	// made of it.
 	rid := n.Recall("supplier-s", "supplier-s/fab-001", "the dye runs")
