@@ -34,6 +34,8 @@ func FuzzMessages(f *testing.F) {
 		`{"po":1,"kind":"short","claimed":1,"evidence":[]}`, `{"item":"a","unit_price":5,"tiers":[],"lines":[]}`,
 		`{"pool":1,"hub":"hub-a","carrier":"carrier-c"}`, `{"po":1,"shipment":1,"carrier":"carrier-c"}`,
 		`{"leg":1,"received_by":"Wang","evidence":[],"note":"n"}`,
+		`{"kind":"schedule_upgrade","title":"t","upgrade":{"name":"v2","version":2,"height":100}}`,
+		`{"kind":"cancel_upgrade","title":"t","upgrade":{"name":"v2"}}`, `{"kind":"cancel_upgrade","title":"t","upgrade":{}}`,
 	}
 	for i := range types {
 		for _, s := range seeds {
