@@ -263,9 +263,14 @@ func (m *MsgReduce) ValidateBasic() error {
 // hub's account (gongxu.BatchBody, which the pages build).
 type MsgBatch gongxu.BatchBody
 
-// ValidateBasic implements module.Msg.
+// ValidateBasic implements module.Msg. A packed batch is unpacked here, once:
+// on success m.Leaves holds its leaves and m.Packed is empty, the message in
+// its JSON form (same leaves, same receipts, same leaf hashes).
 func (m *MsgBatch) ValidateBasic() error {
 	if err := checkPoolID(m.Pool); err != nil {
+		return err
+	}
+	if err := m.Unpack(); err != nil {
 		return err
 	}
 	if len(m.Leaves) == 0 || len(m.Leaves) > MaxLeaves {
@@ -300,6 +305,23 @@ func (m *MsgBatch) ValidateBasic() error {
 			return invalid("the batch's quantities overflow at leaf %d", i)
 		}
 	}
+	return nil
+}
+
+// Unpack replaces a packed batch's blob by its leaves (see leafcodec.go); a
+// batch with both or neither is refused. Errors: KindInvalid.
+func (m *MsgBatch) Unpack() error {
+	if m.Packed == "" {
+		return nil
+	}
+	if len(m.Leaves) > 0 {
+		return invalid("a batch carries its leaves as a list (leaves) or packed (packed), not both")
+	}
+	leaves, err := UnpackLeaves(m.Packed)
+	if err != nil {
+		return err
+	}
+	m.Leaves, m.Packed = leaves, ""
 	return nil
 }
 
