@@ -262,3 +262,9 @@ func insertSorted(s []string, v string) []string {
 	s[i] = v
 	return s
 }
+
+// DecodedOnce marks MsgBatch for the chain's decoded-message cache
+// (internal/chain/msgcache.go): after ValidateBasic nothing changes a batch
+// message (handleBatch only reads it), so each node decodes a batch once
+// and reuses it in Recheck, ProcessProposal and FinalizeBlock.
+func (*MsgBatch) DecodedOnce() {}

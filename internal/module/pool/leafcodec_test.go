@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/internal/chain/chaintest"
 	"github.com/gongxu-network/gongxu/internal/module/pool"
 )
 
@@ -169,4 +170,55 @@ func FuzzDecodeLeaves(f *testing.F) {
 			t.Fatalf("two byte strings for one list of leaves:\n%x\n%x", b, again)
 		}
 	})
+}
+
+// TestBatchDecodedOnceSameVerdicts: a node that judged the batches in its
+// mempool first (the decoded-message cache then serves FinalizeBlock) ends
+// each block on the app hash of a node that never saw them, JSON and packed.
+func TestBatchDecodedOnceSameVerdicts(t *testing.T) {
+	o := defaultOpen()
+	o.Cap = 1 << 40
+	seen := setup(t, 2, 1_000_000_000, o)
+	fresh := setup(t, 2, 1_000_000_000, o)
+	for blk := range 3 {
+		var txs [][]byte
+		for i, form := range []string{"json", "packed", "packed"} {
+			ls := codecLeaves(50, 16+blk)
+			if i == 2 {
+				ls = append(ls, ls[0]) // refused: a duplicate leaf, in both nodes
+			}
+			for j := range ls {
+				ls[j].ID = fmt.Sprintf("%x%s", blk*3+i, ls[j].ID[1:])
+				ls[j].Variant = []string{"s", "m", "l"}[j%3]
+			}
+			m := pool.MsgBatch{Pool: 1, Leaves: ls}
+			if form == "packed" {
+				p, err := pool.PackLeaves(ls)
+				if err != nil {
+					t.Fatal(err)
+				}
+				m = pool.MsgBatch{Pool: 1, Packed: p}
+			}
+			body, _ := json.Marshal(m)
+			raw := seen.SignRaw(hubName(i%2), pool.TypeBatch, body)
+			fresh.SignRaw(hubName(i%2), pool.TypeBatch, body)
+			seen.App.CheckTx(raw)
+			txs = append(txs, raw)
+		}
+		a, b := seen.Block(txs...), fresh.Block(txs...)
+		for _, h := range []*chaintest.Harness{seen, fresh} {
+			h.ResetSeq(hubName(0)) // the refused batch consumed no sequence
+		}
+		if !bytes.Equal(a.AppHash, b.AppHash) {
+			t.Fatalf("block %d: app hash %x after CheckTx, %x without", blk, a.AppHash, b.AppHash)
+		}
+		for i := range a.Txs {
+			if a.Txs[i].Code != b.Txs[i].Code || a.Txs[i].Log != b.Txs[i].Log {
+				t.Fatalf("block %d tx %d: %d %q against %d %q", blk, i, a.Txs[i].Code, a.Txs[i].Log, b.Txs[i].Code, b.Txs[i].Log)
+			}
+		}
+		if a.Txs[0].Code != 0 || a.Txs[1].Code != 0 || a.Txs[2].Code == 0 {
+			t.Fatalf("block %d: verdicts %d %d %d: %s", blk, a.Txs[0].Code, a.Txs[1].Code, a.Txs[2].Code, a.Txs[0].Log)
+		}
+	}
 }
