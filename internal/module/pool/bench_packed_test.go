@@ -92,6 +92,45 @@ func BenchmarkBatchNodeCost(b *testing.B) {
 			}
 			b.ReportMetric(float64(cpu)/float64(b.N*leaves), "cpu-ns/pledge")
 		})
+		// node: what a validator's state machine pays per batch in a
+		// block: CheckTx when it arrives, ProcessProposal, FinalizeBlock
+		// and Commit (p2p, RPC and the block store are not in it).
+		b.Run(form+"/node", func(b *testing.B) {
+			o := defaultOpen()
+			o.Cap = 1 << 40
+			h := setup(b, benchHubs, 1_000_000_000_000_000, o)
+			hub, batch := 0, 0
+			var cpu int64
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				b.StopTimer()
+				txs := make([][]byte, perBlock)
+				for i := range txs {
+					batch++
+					txs[i] = h.SignRaw(hubName(hub), pool.TypeBatch, batchBody(b, form, cliLeaves(leaves, batch)))
+					hub = (hub + 1) % benchHubs
+				}
+				b.StartTimer()
+				c0 := cpuNanos()
+				for _, raw := range txs {
+					if r := h.App.CheckTx(raw); r.Code != 0 {
+						b.Fatal(r.Log)
+					}
+				}
+				if err := h.App.ProcessProposal(txs); err != nil {
+					b.Fatal(err)
+				}
+				res := h.Block(txs...)
+				cpu += cpuNanos() - c0
+				b.StopTimer()
+				for _, r := range res.Txs {
+					chaintest.MustOK(b, r)
+				}
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(cpu)/float64(b.N*perBlock*leaves), "cpu-ns/pledge")
+		})
 		b.Run(form+"/block", func(b *testing.B) {
 			o := defaultOpen()
 			o.Cap = 1 << 40
