@@ -53,6 +53,11 @@ type StartOptions struct {
 	Log io.Writer
 	// LogLevel is CometBFT's log level filter, e.g. "info" or "main:info,*:error".
 	LogLevel string
+	// Snapshots, MinRetainBlocks and StateSync: state sync and pruning
+	// (snapshot.go, statesync.go).
+	Snapshots       SnapshotOptions
+	MinRetainBlocks int64
+	StateSync       *StateSyncOptions
 }
 
 // Start starts the node of home with the state machine c. CometBFT replays
@@ -83,8 +88,12 @@ func Start(home string, c *chain.App, o StartOptions) (*Node, error) {
 	if err != nil {
 		return nil, gongxu.Wrap(err, "node key")
 	}
+	if err := applyStateSync(conf, o); err != nil {
+		return nil, err
+	}
 	pv := privval.LoadFilePV(conf.PrivValidatorKeyFile(), conf.PrivValidatorStateFile())
 	n := &Node{app: NewApp(c), chain: c, waiters: map[string][]chan gongxu.TxResult{}}
+	n.app.configure(home, o)
 	n.app.OnCommit(n.committed)
 	// Keep a handle on the state DB, to read stored FinalizeBlock responses.
 	dbProvider := func(ctx *cfg.DBContext) (dbm.DB, error) {
