@@ -316,7 +316,7 @@ func (n *Node) Status(context.Context) (gongxu.Status, error) {
 	st := gongxu.Status{
 		ChainID: cn.GenesisDoc().ChainID, NodeID: string(cn.NodeInfo().ID()), Moniker: cn.Config().Moniker,
 		Height: h, MempoolTxs: n.MempoolSize(), Version: gongxu.Version,
-		CatchingUp: n.CatchingUp(),
+		CatchingUp: n.CatchingUp(), HistoryFrom: n.HistoryFrom(),
 	}
 	if meta := cn.BlockStore().LoadBlockMeta(h); meta != nil {
 		st.BlockTime = meta.Header.Time.UTC().Format(time.RFC3339Nano)

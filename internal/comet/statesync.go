@@ -76,3 +76,17 @@ func (a *App) configure(home string, o StartOptions) {
 	a.SetSnapshots(so)
 	a.SetMinRetainBlocks(o.MinRetainBlocks)
 }
+
+// HistoryFrom is the first block the node holds when it does not hold every
+// block from 1: after state sync (the block store starts above the snapshot
+// height, or is still empty while the state is not) or pruning. 0 otherwise.
+func (n *Node) HistoryFrom() int64 {
+	base := n.node.BlockStore().Base()
+	switch h, _ := n.chain.Info(); {
+	case base > 1:
+		return base
+	case base == 0 && h > 0:
+		return h + 1
+	}
+	return 0
+}

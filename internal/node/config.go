@@ -48,6 +48,9 @@ type Config struct {
 	MPS *gongxu.MPSPolicy `json:"mps,omitempty"`
 	// Pages are the web pages' language and time zone.
 	Pages PagesConfig `json:"pages"`
+	// SyncConfig: snapshots for state sync, joining by state sync, and
+	// pruning (statesync.go).
+	SyncConfig
 }
 
 // PagesConfig is how the web pages speak to people.
@@ -124,7 +127,8 @@ func DefaultConfig() Config {
 			},
 		},
 		Health: HealthConfig{StallBlocks: 5, StallMin: Duration(10 * time.Second), LagBlocks: 5, LagFor: Duration(5 * time.Second)},
-		Demand: gongxu.DefaultDemandThresholds,
+		Demand:     gongxu.DefaultDemandThresholds,
+		SyncConfig: defaultSyncConfig(),
 	}
 }
 
@@ -146,7 +150,7 @@ func (c Config) validate() error {
 	case checkPublicURL(c.Pages.PublicURL) != nil:
 		return bad("pages public_url must be an http or https address with a host and no query, such as https://gongxu.example.com")
 	}
-	return nil
+	return c.SyncConfig.validate()
 }
 
 // Duration is a time.Duration written as Go writes durations ("30s").
