@@ -126,7 +126,7 @@ func DefaultConfig() Config {
 				Writes: httpapi.Rate{PerSecond: 100, Burst: 200},
 			},
 		},
-		Health: HealthConfig{StallBlocks: 5, StallMin: Duration(10 * time.Second), LagBlocks: 5, LagFor: Duration(5 * time.Second)},
+		Health:     HealthConfig{StallBlocks: 5, StallMin: Duration(10 * time.Second), LagBlocks: 5, LagFor: Duration(5 * time.Second)},
 		Demand:     gongxu.DefaultDemandThresholds,
 		SyncConfig: defaultSyncConfig(),
 	}
