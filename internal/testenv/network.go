@@ -59,6 +59,9 @@ type Node struct {
 	API         string // base URL of the HTTP API, http://127.0.0.1:PORT
 	RPC         string // base URL of CometBFT's RPC
 	P2PPort     int
+	// StartArgs are more arguments of the node's gongxu start (e.g. state
+	// sync's flags); set before Start.
+	StartArgs []string
 
 	client *client.Client
 
@@ -178,7 +181,7 @@ func (n *Network) spawn(i int) error {
 	}
 	nd.starts++
 	fmt.Fprintf(out, "=== testenv: start #%d at %s\n", nd.starts, time.Now().Format(time.RFC3339Nano))
-	cmd := exec.Command(n.bin, "start", "--home", nd.Home)
+	cmd := exec.Command(n.bin, append([]string{"start", "--home", nd.Home}, nd.StartArgs...)...)
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.SysProcAttr = sysProcAttr()
 	if err := cmd.Start(); err != nil {
@@ -226,15 +229,21 @@ func (n *Network) Start(i int) {
 	n.waitReady(i)
 }
 
-// StartAll starts every node's process, then waits until every API answers.
-func (n *Network) StartAll() {
+// StartAll starts every node's process (or the given nodes' only), then
+// waits until every API answers.
+func (n *Network) StartAll(nodes ...int) {
 	n.t.Helper()
-	for i := range n.Nodes {
+	if len(nodes) == 0 {
+		for i := range n.Nodes {
+			nodes = append(nodes, i)
+		}
+	}
+	for _, i := range nodes {
 		if err := n.spawn(i); err != nil {
 			n.t.Fatalf("testenv: start node %d: %v", i, err)
 		}
 	}
-	for i := range n.Nodes {
+	for _, i := range nodes {
 		n.waitReady(i)
 	}
 }
