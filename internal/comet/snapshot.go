@@ -288,11 +288,17 @@ func (s *snapshots) offer(snap *abci.Snapshot, appHash []byte) (abci.ResponseOff
 	if snap.Format != SnapshotFormat {
 		return abci.ResponseOfferSnapshot_REJECT_FORMAT, nil
 	}
+	if len(appHash) != 32 {
+		s.log().Warn("refused a snapshot: the trusted app hash is not 32 bytes", "height", snap.Height, "app_hash", fmt.Sprintf("%X", appHash))
+		return abci.ResponseOfferSnapshot_REJECT, nil
+	}
 	m, err := DecodeSnapshotMeta(snap.Metadata)
 	h := sha256.Sum256(snap.Metadata)
-	if err != nil || snap.Chunks != uint32(len(m.Chunks)) || !bytes.Equal(snap.Hash, h[:]) || snap.Height == 0 || snap.Height > 1<<62 || len(appHash) != 32 {
+	if err != nil || snap.Chunks != uint32(len(m.Chunks)) || !bytes.Equal(snap.Hash, h[:]) || snap.Height == 0 || snap.Height > 1<<62 {
+		// A peer that offers it lies or is broken: CometBFT drops its
+		// snapshots and the snapshot.
 		s.log().Warn("refused a malformed snapshot", "height", snap.Height, "err", err)
-		return abci.ResponseOfferSnapshot_REJECT, nil
+		return abci.ResponseOfferSnapshot_REJECT_SENDER, nil
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -278,12 +278,12 @@ func TestSnapshotRefusesBadInput(t *testing.T) {
 		}{
 			"nil":            {nil, abci.ResponseOfferSnapshot_REJECT},
 			"unknown format": {bad(func(c *abci.Snapshot) { c.Format = 2 }), abci.ResponseOfferSnapshot_REJECT_FORMAT},
-			"chunk count":    {bad(func(c *abci.Snapshot) { c.Chunks++ }), abci.ResponseOfferSnapshot_REJECT},
-			"hash":           {bad(func(c *abci.Snapshot) { c.Hash = c.Hash[1:] }), abci.ResponseOfferSnapshot_REJECT},
-			"truncated meta": {bad(func(c *abci.Snapshot) { c.Metadata = c.Metadata[:30] }), abci.ResponseOfferSnapshot_REJECT},
-			"no meta":        {bad(func(c *abci.Snapshot) { c.Metadata = nil }), abci.ResponseOfferSnapshot_REJECT},
-			"height 0":       {bad(func(c *abci.Snapshot) { c.Height = 0 }), abci.ResponseOfferSnapshot_REJECT},
-			"meta version":   {bad(func(c *abci.Snapshot) { c.Metadata[0] = 9 }), abci.ResponseOfferSnapshot_REJECT},
+			"chunk count":    {bad(func(c *abci.Snapshot) { c.Chunks++ }), abci.ResponseOfferSnapshot_REJECT_SENDER},
+			"hash":           {bad(func(c *abci.Snapshot) { c.Hash = c.Hash[1:] }), abci.ResponseOfferSnapshot_REJECT_SENDER},
+			"truncated meta": {bad(func(c *abci.Snapshot) { c.Metadata = c.Metadata[:30] }), abci.ResponseOfferSnapshot_REJECT_SENDER},
+			"no meta":        {bad(func(c *abci.Snapshot) { c.Metadata = nil }), abci.ResponseOfferSnapshot_REJECT_SENDER},
+			"height 0":       {bad(func(c *abci.Snapshot) { c.Height = 0 }), abci.ResponseOfferSnapshot_REJECT_SENDER},
+			"meta version":   {bad(func(c *abci.Snapshot) { c.Metadata[0] = 9 }), abci.ResponseOfferSnapshot_REJECT_SENDER},
 		}
 		for name, tc := range cases {
 			if res := offer(t, dst.app, tc.snap, hashes[6]); res != tc.want {

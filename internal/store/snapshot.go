@@ -94,6 +94,10 @@ func (v *View) Chunks(size int, emit func(chunk []byte) error) (pairs int64, err
 	err = v.f.Iterate([]byte{prefixData}, []byte{prefixData + 1}, func(k, val []byte) bool {
 		buf = appendRecord(buf, k[1:], val)
 		pairs++
+		if len(buf) > MaxSnapshotChunk || len(k) > MaxSnapshotKey+1 {
+			ferr = gongxu.Errorf(gongxu.KindInternal, "store: key %q of %d bytes with a value of %d bytes does not fit a snapshot chunk", k[1:min(len(k), 40)], len(k)-1, len(val))
+			return false
+		}
 		if len(buf) >= size {
 			if ferr = emit(buf); ferr != nil {
 				return false

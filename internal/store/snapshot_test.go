@@ -269,3 +269,18 @@ func FuzzDecodeChunk(f *testing.F) {
 		}
 	})
 }
+
+// A value that no chunk can carry fails the snapshot (loudly, on the node
+// taking it) rather than making chunks every restoring node refuses.
+func TestSnapshotRefusesAValueNoChunkCarries(t *testing.T) {
+	src := openState(t, store.NewMemDB())
+	commit(t, src, map[string][]byte{"a": []byte("1"), "big": make([]byte, store.MaxSnapshotChunk)})
+	v, err := src.View()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	if _, err := v.Chunks(0, func([]byte) error { return nil }); gongxu.ErrorKind(err) != gongxu.KindInternal {
+		t.Fatalf("err = %v", err)
+	}
+}
