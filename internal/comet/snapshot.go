@@ -2,10 +2,12 @@ package comet
 
 import (
 	"bytes"
+	"compress/flate"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -39,7 +41,8 @@ import (
 // from a light-client verified header (store.Restorer). Otherwise the state is
 // emptied and the snapshot rejected.
 
-// SnapshotFormat is the only snapshot format: store.View.Chunks' records.
+// SnapshotFormat is the only snapshot format: store.View.Chunks' records,
+// each chunk compressed with DEFLATE (compress/flate, best speed).
 const SnapshotFormat = 1
 
 // maxSnapshotChunks bounds a snapshot's chunks (at 4 MiB each, 400 GB): the
@@ -87,6 +90,40 @@ func DecodeSnapshotMeta(b []byte) (SnapshotMeta, error) {
 		copy(m.Chunks[i][:], b[21+32*i:])
 	}
 	return m, nil
+}
+
+func compressChunk(raw []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	w, err := flate.NewWriter(&buf, flate.BestSpeed)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := w.Write(raw); err != nil {
+		return nil, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// DecodeSnapshotChunk inflates an untrusted chunk into its records, at most
+// store.MaxSnapshotChunk bytes of them (a chunk that inflates further is
+// refused, however small it is); errors are of kind gongxu.KindInvalid.
+func DecodeSnapshotChunk(c []byte) ([]byte, error) {
+	if len(c) > store.MaxSnapshotChunk {
+		return nil, gongxu.Errorf(gongxu.KindInvalid, "snapshot chunk of %d bytes", len(c))
+	}
+	r := flate.NewReader(bytes.NewReader(c))
+	defer r.Close()
+	raw, err := io.ReadAll(io.LimitReader(r, store.MaxSnapshotChunk+1))
+	if err != nil {
+		return nil, gongxu.Errorf(gongxu.KindInvalid, "snapshot chunk does not inflate: %v", err)
+	}
+	if len(raw) > store.MaxSnapshotChunk {
+		return nil, gongxu.Errorf(gongxu.KindInvalid, "snapshot chunk inflates past %d bytes", store.MaxSnapshotChunk)
+	}
+	return raw, nil
 }
 
 // SnapshotOptions configure the snapshots a node takes.
@@ -197,9 +234,13 @@ func (s *snapshots) write(v *store.View, t int64) (int64, error) {
 	}
 	meta := SnapshotMeta{Time: t}
 	var total int64
-	pairs, err := v.Chunks(s.opt.ChunkSize, func(c []byte) error {
+	pairs, err := v.Chunks(s.opt.ChunkSize, func(raw []byte) error {
 		if len(meta.Chunks) >= maxSnapshotChunks {
 			return gongxu.Errorf(gongxu.KindInternal, "state over %d chunks", maxSnapshotChunks)
+		}
+		c, err := compressChunk(raw)
+		if err != nil {
+			return err
 		}
 		if err := os.WriteFile(filepath.Join(tmp, strconv.Itoa(len(meta.Chunks))), c, 0o600); err != nil {
 			return err
@@ -339,7 +380,11 @@ func (s *snapshots) apply(req *abci.RequestApplySnapshotChunk) (*abci.ResponseAp
 		return &abci.ResponseApplySnapshotChunk{Result: abci.ResponseApplySnapshotChunk_RETRY,
 			RefetchChunks: []uint32{req.Index}, RejectSenders: senders(req.Sender)}, 0, nil
 	}
-	if err := rs.r.Add(req.Chunk); err != nil {
+	raw, err := DecodeSnapshotChunk(req.Chunk)
+	if err == nil {
+		err = rs.r.Add(raw)
+	}
+	if err != nil {
 		if gongxu.ErrorKind(err) != gongxu.KindInvalid {
 			return nil, 0, err
 		}

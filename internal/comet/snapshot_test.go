@@ -231,9 +231,14 @@ func TestSnapshotRefusesBadInput(t *testing.T) {
 		// hash, the whole does not rebuild the trusted app hash.
 		forged := make([][]byte, len(chunks))
 		copy(forged, chunks)
-		last := bytes.Clone(chunks[len(chunks)-1])
+		last, err := DecodeSnapshotChunk(chunks[len(chunks)-1])
+		if err != nil {
+			t.Fatal(err)
+		}
 		last[len(last)-1] ^= 1 // the last byte of the last value
-		forged[len(forged)-1] = last
+		if forged[len(forged)-1], err = compressChunk(last); err != nil {
+			t.Fatal(err)
+		}
 		m, _ := DecodeSnapshotMeta(s.Metadata)
 		for i, c := range forged {
 			m.Chunks[i] = sha256.Sum256(c)
@@ -250,6 +255,20 @@ func TestSnapshotRefusesBadInput(t *testing.T) {
 		}
 		if r.Result != abci.ResponseApplySnapshotChunk_REJECT_SNAPSHOT || fmt.Sprint(r.RejectSenders) != "[forger]" {
 			t.Fatalf("forged snapshot's last chunk: %v", r)
+		}
+		empty()
+		// Chunks that match the metadata but do not inflate: refused at the
+		// chunk.
+		junk := [][]byte{[]byte("not deflate")}
+		m.Chunks = [][32]byte{sha256.Sum256(junk[0])}
+		meta = m.Encode()
+		mh = sha256.Sum256(meta)
+		js := &abci.Snapshot{Height: s.Height, Format: s.Format, Chunks: 1, Hash: mh[:], Metadata: meta}
+		if res := offer(t, dst.app, js, hashes[6]); res != abci.ResponseOfferSnapshot_ACCEPT {
+			t.Fatalf("offer: %v", res)
+		}
+		if r := applyChunk(t, dst.app, 0, junk[0], "forger"); r.Result != abci.ResponseApplySnapshotChunk_REJECT_SNAPSHOT {
+			t.Fatalf("a chunk that does not inflate: %v", r)
 		}
 		empty()
 		// The true snapshot at a wrong trusted hash: the same.
@@ -325,6 +344,24 @@ func loadChunk0(a *App, h uint64, i uint32) []byte {
 	return r.Chunk
 }
 
+func FuzzDecodeSnapshotChunk(f *testing.F) {
+	c, _ := compressChunk([]byte{1, 'a', 1, '1'})
+	f.Add(c)
+	f.Add([]byte("not deflate"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		raw, err := DecodeSnapshotChunk(b)
+		if err != nil {
+			if gongxu.ErrorKind(err) != gongxu.KindInvalid {
+				t.Fatalf("error kind %v", gongxu.ErrorKind(err))
+			}
+			return
+		}
+		if len(raw) > store.MaxSnapshotChunk {
+			t.Fatalf("inflated to %d bytes", len(raw))
+		}
+	})
+}
+
 func TestRetainHeight(t *testing.T) {
 	for _, tc := range []struct{ h, keep, want int64 }{{10, 0, 0}, {10, 10, 0}, {11, 10, 2}, {1000, 100, 901}} {
 		if got := retainHeight(tc.h, tc.keep); got != tc.want {
@@ -352,4 +389,22 @@ func FuzzDecodeSnapshotMeta(f *testing.F) {
 			t.Fatalf("%x decodes and re-encodes to %x", b, m.Encode())
 		}
 	})
+}
+
+// A chunk that inflates past the bound is refused, however small it is.
+func TestSnapshotChunkInflationBound(t *testing.T) {
+	bomb, err := compressChunk(make([]byte, store.MaxSnapshotChunk+1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bomb) > 100_000 {
+		t.Fatalf("the bomb is %d bytes", len(bomb))
+	}
+	if _, err := DecodeSnapshotChunk(bomb); gongxu.ErrorKind(err) != gongxu.KindInvalid {
+		t.Fatalf("err = %v", err)
+	}
+	ok, _ := compressChunk(make([]byte, store.MaxSnapshotChunk))
+	if raw, err := DecodeSnapshotChunk(ok); err != nil || len(raw) != store.MaxSnapshotChunk {
+		t.Fatalf("a chunk at the bound: %d %v", len(raw), err)
+	}
 }

@@ -33,9 +33,9 @@ import (
 //
 //	GONGXU_STATESYNC_TXS=200000 go test ./internal/comet/ -run '^$' -bench BenchmarkStateSync -benchtime 1x
 //
-// Each block holds 500 transactions: 490 org updates spread over 16
-// signers (they overwrite state) and 10 EPCIS captures of 10 events (they
-// add state), so the state grows with the chain as a trace ledger does.
+// Each block holds 500 transactions: GONGXU_STATESYNC_CAPTURES (default
+// 10) EPCIS captures of 10 events, which add state as a trace ledger does,
+// and org updates spread over 16 signers, which overwrite it.
 func BenchmarkStateSync(b *testing.B) {
 	n := 100_000
 	if s := os.Getenv("GONGXU_STATESYNC_TXS"); s != "" {
@@ -45,10 +45,21 @@ func BenchmarkStateSync(b *testing.B) {
 		}
 		n = v
 	}
+	captures = 10
+	if s := os.Getenv("GONGXU_STATESYNC_CAPTURES"); s != "" {
+		v, err := strconv.Atoi(s)
+		if err != nil || v < 0 || v > 100 {
+			b.Fatalf("GONGXU_STATESYNC_CAPTURES=%q", s)
+		}
+		captures = v
+	}
 	for range b.N {
 		runStateSyncBench(b, n)
 	}
 }
+
+// captures is the number of EPCIS captures per block.
+var captures = 10
 
 const benchPerBlock = 500
 
@@ -76,12 +87,12 @@ func benchCaptureDoc(now int64, n, d int) []byte {
 
 func benchBlock(h *chaintest.Harness, k int) [][]byte {
 	txs := make([][]byte, 0, benchPerBlock)
-	for i := range benchPerBlock - 10 {
+	for i := range benchPerBlock - captures {
 		who := fmt.Sprintf("org-%02d", i%16)
 		txs = append(txs, h.Sign(who, member.TypeUpdateOrg, member.MsgUpdateOrg{Description: fmt.Sprintf("update %d of block %d", i, k)}))
 	}
-	for c := range 10 {
-		doc := benchCaptureDoc(h.Time+1000, 10, k*10+c)
+	for c := range captures {
+		doc := benchCaptureDoc(h.Time+1000, 10, k*100+c)
 		body, _ := json.Marshal(trace.MsgCapture{Document: doc})
 		txs = append(txs, h.SignRaw("factory-a", trace.TypeCapture, body))
 	}
