@@ -39,7 +39,8 @@ func setNodeConfig(t *testing.T, home string, kv map[string]any) {
 // sync with gongxu start --state-sync-rpc --trust-height --trust-hash. Its
 // block store starts above the snapshot height (it did not replay from 1),
 // its blocks and app hashes from there equal the others', it keeps up with
-// new blocks, and its status says what history it lacks.
+// new blocks, and its status says what history it lacks. A validator with
+// min_retain_blocks 10 prunes its block store and says so too.
 func TestStateSync(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs five node processes")
@@ -52,6 +53,8 @@ func TestStateSync(t *testing.T) {
 	for i := range net.Nodes {
 		setNodeConfig(t, net.Nodes[i].Home, map[string]any{"snapshot_interval": 5, "snapshot_keep_recent": 2})
 	}
+	// Node 3 prunes its block store to the latest 10 blocks.
+	setNodeConfig(t, net.Nodes[3].Home, map[string]any{"min_retain_blocks": 10})
 	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
 	defer cancel()
 	net.StartAll(0, 1, 2, 3)
@@ -133,4 +136,18 @@ func TestStateSync(t *testing.T) {
 		t.Fatal("the state-synced node has the results of block 1: it replayed")
 	}
 	logf("the fifth node follows at height %d with the same app hash %s", top, a4)
+
+	// The pruning node holds the latest blocks only, says so, and its read
+	// model (projected before the blocks went) is whole.
+	st3, err := net.Status(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st3.HistoryFrom < top-20 || st3.HistoryFrom > top {
+		t.Fatalf("node 3 (min_retain_blocks 10) at height %d holds blocks from %d", st3.Height, st3.HistoryFrom)
+	}
+	if err := net.WaitReadModel(ctx, 3, top); err != nil {
+		t.Fatal(err)
+	}
+	logf("node 3 prunes: it holds blocks from %d", st3.HistoryFrom)
 }
