@@ -93,6 +93,9 @@ func runNode(env *Env, api, publicURL string, withDemo bool, demoOpts demo.Optio
 	for _, f := range adjust {
 		f(&cfg)
 	}
+	if err := cfg.SyncConfig.Validate(); err != nil {
+		return err
+	}
 	if api != "" {
 		cfg.API = api
 	}

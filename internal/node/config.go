@@ -150,7 +150,7 @@ func (c Config) validate() error {
 	case checkPublicURL(c.Pages.PublicURL) != nil:
 		return bad("pages public_url must be an http or https address with a host and no query, such as https://gongxu.example.com")
 	}
-	return c.SyncConfig.validate()
+	return c.SyncConfig.Validate()
 }
 
 // Duration is a time.Duration written as Go writes durations ("30s").

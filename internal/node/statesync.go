@@ -50,7 +50,8 @@ func defaultSyncConfig() SyncConfig {
 	return SyncConfig{SnapshotInterval: 1000, SnapshotKeepRecent: 2}
 }
 
-func (c SyncConfig) validate() error {
+// Validate refuses settings the node cannot run with (KindInvalid).
+func (c SyncConfig) Validate() error {
 	bad := func(what string) error { return gongxu.Errorf(gongxu.KindInvalid, "node config: %s", what) }
 	switch {
 	case c.SnapshotInterval < 0 || c.SnapshotKeepRecent < 0 || c.MinRetainBlocks < 0:

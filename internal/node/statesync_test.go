@@ -55,7 +55,7 @@ func TestSyncConfigValidation(t *testing.T) {
 		{StateSync: StateSyncConfig{RPCServers: []string{"http://a:26657", "http://b:26657"}, TrustHeight: 5, TrustHash: hash}},
 	}
 	for i, c := range good {
-		if err := c.validate(); err != nil {
+		if err := c.Validate(); err != nil {
 			t.Errorf("good %d: %v", i, err)
 		}
 	}
@@ -69,7 +69,7 @@ func TestSyncConfigValidation(t *testing.T) {
 		{StateSync: StateSyncConfig{RPCServers: []string{"http://a:26657", "http://b:26657"}, TrustHeight: 5, TrustHash: "abc"}},
 	}
 	for i, c := range bad {
-		if err := c.validate(); gongxu.ErrorKind(err) != gongxu.KindInvalid {
+		if err := c.Validate(); gongxu.ErrorKind(err) != gongxu.KindInvalid {
 			t.Errorf("bad %d: %v", i, err)
 		}
 	}
