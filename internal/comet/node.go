@@ -324,6 +324,11 @@ func (n *Node) Status(context.Context) (gongxu.Status, error) {
 	_, root := n.chain.Info()
 	st.AppHash = strings.ToUpper(fmt.Sprintf("%x", root))
 	vals, err := n.validators()
+	if err != nil && h == 0 && cn.Config().StateSync.Enable {
+		// Restoring a snapshot: no validator set yet, and nothing wrong.
+		st.CatchingUp = true
+		return st, nil
+	}
 	if err != nil {
 		return st, err
 	}
