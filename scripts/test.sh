@@ -39,3 +39,5 @@ go test -run '^$' -fuzz '^FuzzDecodeSnapshotMeta$' -fuzztime 50000x ./internal/c
 go test -run '^$' -fuzz '^FuzzDecodeSnapshotChunk$' -fuzztime 50000x ./internal/comet/
 echo "== fuzz: the decoder of opened sealed terms (50,000 inputs)"
 go test -run '^$' -fuzz '^FuzzDecodeTerms$' -fuzztime 50000x ./internal/seal/
+echo "== fuzz: the join file decoder (50,000 inputs)"
+go test -run '^$' -fuzz '^FuzzDecodeJoinFile$' -fuzztime 50000x ./internal/node/

@@ -32,6 +32,8 @@ func FuzzMessages(f *testing.F) {
 		`{"po":1,"to":"hub-b","terms":{"commitment":"` + strings.Repeat("00", 32) + `"}}`,
 		// An empty list means the same as none (CI's fuzzing found evidence:[]).
 		`{"po":1,"kind":"short","claimed":1,"evidence":[]}`, `{"item":"a","unit_price":5,"tiers":[],"lines":[]}`,
+		`{"kind":"schedule_upgrade","title":"t","upgrade":{"name":"v2","version":2,"height":100}}`,
+		`{"kind":"cancel_upgrade","title":"t","upgrade":{"name":"v2"}}`, `{"kind":"cancel_upgrade","title":"t","upgrade":{}}`,
 	}
 	for i := range types {
 		for _, s := range seeds {
