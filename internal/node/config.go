@@ -55,6 +55,9 @@ type Config struct {
 	// --peers and --seeds add to them.
 	Peers []string `json:"peers,omitempty"`
 	Seeds []string `json:"seeds,omitempty"`
+	// SyncConfig: snapshots for state sync, joining by state sync, and
+	// pruning (statesync.go).
+	SyncConfig
 }
 
 // PagesConfig is how the web pages speak to people.
@@ -137,8 +140,9 @@ func DefaultConfig() Config {
 				Writes: httpapi.Rate{PerSecond: 100, Burst: 200},
 			},
 		},
-		Health: HealthConfig{StallBlocks: 5, StallMin: Duration(10 * time.Second), LagBlocks: 5, LagFor: Duration(5 * time.Second)},
-		Demand: gongxu.DefaultDemandThresholds,
+		Health:     HealthConfig{StallBlocks: 5, StallMin: Duration(10 * time.Second), LagBlocks: 5, LagFor: Duration(5 * time.Second)},
+		Demand:     gongxu.DefaultDemandThresholds,
+		SyncConfig: defaultSyncConfig(),
 	}
 }
 
@@ -165,7 +169,7 @@ func (c Config) validate() error {
 			return bad("peers and seeds: " + gongxu.ErrorMessage(err))
 		}
 	}
-	return nil
+	return c.SyncConfig.Validate()
 }
 
 // Duration is a time.Duration written as Go writes durations ("30s").
