@@ -61,13 +61,21 @@ type WOCompleteBody struct {
 type OutputLot struct {
 	Code string `json:"code"`
 	Qty  Qty    `json:"qty"`
+	// Expiry is when the lot's goods expire (block time, unix ms; absent:
+	// never): allocation takes the first to expire first and never an
+	// expired lot.
+	Expiry int64 `json:"expiry,omitempty"`
 }
 
-// PoolShipBody is a pool's factory shipping a hub's whole share of the
-// pool, taken from the lots the pool's production order made.
+// PoolShipBody is a pool's factory shipping a hub's share of the pool from
+// its stock of the pool's product: the lots it chooses (Lots, adding up to
+// the shipment), else what is allotted to the pool first (the lots its
+// production order made or was filled from), then its free lots, first to
+// expire, first in.
 type PoolShipBody struct {
-	Pool uint64 `json:"pool"`
-	Hub  OrgID  `json:"hub"`
+	Pool uint64   `json:"pool"`
+	Hub  OrgID    `json:"hub"`
+	Lots []LotQty `json:"lots,omitempty"`
 }
 
 // PoolOpenBody opens a pool on one of the signer's factory's products.
@@ -95,6 +103,8 @@ type PoolOpenBody struct {
 	// decide in time (0 to 10000 of the claimed amount to the claimant);
 	// absent: the network's parameter dispute_default_bps.
 	DisputeDefaultBPS *int64 `json:"dispute_default_bps,omitempty"`
+	// FromStock opens the pool on goods the factory holds (Pool.FromStock).
+	FromStock bool `json:"from_stock,omitempty"`
 }
 
 // RFQAwardBody is the requester awarding its request for quote to one or

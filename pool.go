@@ -153,6 +153,12 @@ type Pool struct {
 	History           []PoolChange `json:"history"`
 	RFQ               uint64       `json:"rfq,omitempty"` // the request for quote it was awarded from
 	MOQReached        bool         `json:"moq_reached"`
+	// FromStock: the factory sells goods it already holds. When the pool
+	// succeeds its production order is filled from the factory's free
+	// stock of the product (allotted to the pool, the order completed, the
+	// pool ready) if that stock covers the total; else the order is to be
+	// made as any other.
+	FromStock bool `json:"from_stock,omitempty"`
 }
 
 // BPS is 100 % in basis points: shares of a pool's proceeds are named in

@@ -126,8 +126,11 @@ func (o orders) OpenForPool(ctx *module.Context, pl gongxu.Pool) error {
 	if err != nil {
 		return err
 	}
-	_, err = o.prod.OpenFromPool(ctx, pl.ID, pl.Factory, pl.Product, qty, due)
-	return err
+	id, err := o.prod.OpenFromPool(ctx, pl.ID, pl.Factory, pl.Product, qty, due)
+	if err != nil || !pl.FromStock {
+		return err
+	}
+	return o.prod.FillFromStock(ctx, id)
 }
 
 // shares is the dispute module's view of the pool: hubs' shares frozen by a
@@ -194,8 +197,8 @@ type goods struct {
 	tr   *trace.Module
 }
 
-func (g goods) ShipToHub(ctx *module.Context, p gongxu.Pool, hub gongxu.OrgID, qty gongxu.Qty) ([]gongxu.LotQty, error) {
-	lots, err := g.prod.TakeForPool(ctx, p.ID, qty)
+func (g goods) ShipToHub(ctx *module.Context, p gongxu.Pool, hub gongxu.OrgID, qty gongxu.Qty, chosen []gongxu.LotQty) ([]gongxu.LotQty, error) {
+	lots, err := g.prod.TakeForPool(ctx, p.ID, p.Factory, gongxu.ItemID(p.Product), qty, chosen)
 	if err != nil {
 		return nil, err
 	}

@@ -125,8 +125,13 @@ func (m *Module) handleOpen(ctx *module.Context, msg module.Msg) error {
 		Tiers: slices.Clone(o.Tiers), MOQ: o.MOQ, Cap: o.Cap, CasePack: o.CasePack, Currency: o.Currency,
 		Deadline: o.Deadline, LockMs: o.LockMs, Hubs: hubs, Terms: o.Terms, Created: ctx.Time,
 		StartBy: startBy, HubBPS: o.HubBPS, Enablers: slices.Clone(o.Enablers), DisputeDefaultBPS: dispute,
+		FromStock: o.FromStock,
 	}
-	history(ctx, &p, gongxu.PoolOpen, "opened by "+string(ctx.Org))
+	opened := "opened by " + string(ctx.Org)
+	if p.FromStock {
+		opened += " on stock"
+	}
+	history(ctx, &p, gongxu.PoolOpen, opened)
 	if err := deadlines.Add(ctx.KV, p.Deadline, p.ID); err != nil {
 		return err
 	}
@@ -679,7 +684,10 @@ func (m *Module) handleShip(ctx *module.Context, msg module.Msg) error {
 	if err != nil {
 		return err
 	}
-	lots, err := m.goods.ShipToHub(ctx, p, sm.Hub, qty)
+	if p.Product == "" {
+		return notFound("pool %d was awarded from a request for quote: its goods are not on the ledger to ship", p.ID)
+	}
+	lots, err := m.goods.ShipToHub(ctx, p, sm.Hub, qty, sm.Lots)
 	if err != nil {
 		return err
 	}

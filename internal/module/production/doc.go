@@ -96,7 +96,26 @@
 //     already held keeps its first recall and is not walked again. A hold
 //     is never lifted on the ledger (a recall is final).
 //   - Pools. The first work order started on a pool's order moves the pool
-//     to in_production; completing the order's quantity moves it to ready.
+//     to in_production; completing the order's quantity (made plus filled
+//     from stock) moves it to ready. What its work orders make is allotted
+//     to the pool (Lot.Pool, Lot.Allotted), up to the order's quantity.
+//   - Stock as a source (alloc.go). A pool's shipment to a hub
+//     (TakeForPool) takes the lots the factory chose, else what is allotted
+//     to the pool first, then free lots of the item: the first to expire
+//     first (Lot.Expiry, set on a work order's output lot and inherited by
+//     a receipt), then the first in. Held, expired, reserved quantities and
+//     another pool's allotment are never allocated (gongxu.LotFree); the
+//     pool's allotment falls by what shipped. A pool on stock
+//     (Pool.FromStock) is filled at its close (FillFromStock): if the
+//     factory's free lots cover its total they are allotted to it, its
+//     order completes from stock (ProductionOrder.Stock) and the pool is
+//     ready; else nothing is allotted and the order is made as any other.
+//     Free lots are read from an index (avail/<owner>\x00<item>\x00
+//     e<expiry>|f<created>/<lot>, one key per lot holding anything), at
+//     most MaxAllocLots per allocation. Why an order filled from stock
+//     rather than a pool without one: the pool's stages, the pages' status,
+//     the start deadline and shipping already follow the order; an order
+//     completed from stock keeps each of them true with no second path.
 //   - Lateness. A line of an accepted order not shipped in full by its
 //     promised date plus the grace (the governance parameter
 //     po_late_grace_ms, default one day) is recorded late in the first

@@ -520,6 +520,9 @@ func (m *MsgWOComplete) ValidateBasic() error {
 		if err := checkQty("qty", o.Qty); err != nil {
 			return invalid("output %d: %v", i+1, err)
 		}
+		if o.Expiry < 0 {
+			return invalid("output %d: expiry %d must not be negative", i+1, o.Expiry)
+		}
 		if seen[o.Code] {
 			return invalid("output %d: code %s is listed twice", i+1, o.Code)
 		}
