@@ -72,10 +72,14 @@ type OutputLot struct {
 // the shipment), else what is allotted to the pool first (the lots its
 // production order made or was filled from), then its free lots, first to
 // expire, first in.
+//
+// A share may ship in parts: Qty (milli-units) is this shipment's quantity;
+// absent, the chosen lots' total, or what is left of the share.
 type PoolShipBody struct {
 	Pool uint64   `json:"pool"`
 	Hub  OrgID    `json:"hub"`
 	Lots []LotQty `json:"lots,omitempty"`
+	Qty  Qty      `json:"qty,omitempty"`
 }
 
 // PoolOpenBody opens a pool on one of the signer's factory's products.

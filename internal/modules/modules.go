@@ -197,12 +197,12 @@ type goods struct {
 	tr   *trace.Module
 }
 
-func (g goods) ShipToHub(ctx *module.Context, p gongxu.Pool, hub gongxu.OrgID, qty gongxu.Qty, chosen []gongxu.LotQty) ([]gongxu.LotQty, error) {
+func (g goods) ShipToHub(ctx *module.Context, p gongxu.Pool, hub gongxu.OrgID, n int, qty gongxu.Qty, chosen []gongxu.LotQty) ([]gongxu.LotQty, error) {
 	lots, err := g.prod.TakeForPool(ctx, p.ID, p.Factory, gongxu.ItemID(p.Product), qty, chosen)
 	if err != nil {
 		return nil, err
 	}
-	return lots, g.tr.ShippedToHub(ctx, p, hub, lots)
+	return lots, g.tr.ShippedToHub(ctx, p, hub, n, lots)
 }
 
 func (g goods) ReceivedAtHub(ctx *module.Context, p gongxu.Pool, hub gongxu.OrgID, lots []gongxu.LotQty) error {

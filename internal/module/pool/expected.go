@@ -52,7 +52,8 @@ type Goods interface {
 	// factory's stock for hub (the chosen lots, adding up to qty, else the
 	// pool's allotted lots first, then free lots first to expire, first
 	// in), records the packing and the shipment, and returns the lots taken.
-	ShipToHub(ctx *module.Context, p gongxu.Pool, hub gongxu.OrgID, qty gongxu.Qty, lots []gongxu.LotQty) ([]gongxu.LotQty, error)
+	// n numbers the share's shipments from 1.
+	ShipToHub(ctx *module.Context, p gongxu.Pool, hub gongxu.OrgID, n int, qty gongxu.Qty, lots []gongxu.LotQty) ([]gongxu.LotQty, error)
 	// ReceivedAtHub records the hub's receipt of the lots shipped to it.
 	ReceivedAtHub(ctx *module.Context, p gongxu.Pool, hub gongxu.OrgID, lots []gongxu.LotQty) error
 	// PickedUp records a consumer collecting a pledge (with lots).

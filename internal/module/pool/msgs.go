@@ -392,10 +392,14 @@ func (m *MsgShip) ValidateBasic() error {
 	if err := m.Hub.Validate(); err != nil {
 		return err
 	}
+	if m.Qty < 0 {
+		return invalid("qty %d must not be negative", m.Qty)
+	}
 	if len(m.Lots) > MaxShipLots {
 		return invalid("%d lots chosen; at most %d", len(m.Lots), MaxShipLots)
 	}
 	seen := map[gongxu.LotID]bool{}
+	var sum gongxu.Qty
 	for i, l := range m.Lots {
 		if err := l.Lot.Validate(); err != nil {
 			return invalid("lot %d: %s", i+1, gongxu.ErrorMessage(err))
@@ -407,6 +411,13 @@ func (m *MsgShip) ValidateBasic() error {
 			return invalid("lot %d: lot %s is listed twice", i+1, l.Lot)
 		}
 		seen[l.Lot] = true
+		var err error
+		if sum, err = gongxu.Add(sum, l.Qty); err != nil {
+			return invalid("the chosen quantities overflow")
+		}
+	}
+	if len(m.Lots) > 0 && m.Qty != 0 && sum != m.Qty {
+		return invalid("the chosen lots hold %d; the shipment is %d", sum, m.Qty)
 	}
 	return nil
 }
