@@ -33,10 +33,14 @@ type WOStartBody struct {
 
 // WOReportBody reports a started work order's produced and scrapped
 // quantities so far (cumulative, never falling).
+//
+// ScrapReason says why what was scrapped since the last report was
+// scrapped (kept with the quantity in WorkOrder.Scrap).
 type WOReportBody struct {
-	WO       uint64 `json:"wo"`
-	Produced Qty    `json:"produced"`
-	Scrapped Qty    `json:"scrapped"`
+	WO          uint64 `json:"wo"`
+	Produced    Qty    `json:"produced"`
+	Scrapped    Qty    `json:"scrapped"`
+	ScrapReason string `json:"scrap_reason,omitempty"`
 }
 
 // WOCancelBody cancels a started work order: the lots reserved for it are
@@ -50,11 +54,26 @@ type WOCancelBody struct {
 // quantities and the output lots by code (empty: one lot "wo-<id>" holding
 // all that was produced). The codes are the factory's: lot id
 // "<factory>/<code>".
+//
+// ByProducts are lots of the by-products the work made (items its bill of
+// materials declares as by-products of the work order's item), each a new
+// lot "<factory>/<code>"; ScrapReason is as on a report.
 type WOCompleteBody struct {
-	WO       uint64      `json:"wo"`
-	Produced Qty         `json:"produced"`
-	Scrapped Qty         `json:"scrapped"`
-	Outputs  []OutputLot `json:"outputs,omitempty"`
+	WO          uint64         `json:"wo"`
+	Produced    Qty            `json:"produced"`
+	Scrapped    Qty            `json:"scrapped"`
+	Outputs     []OutputLot    `json:"outputs,omitempty"`
+	ByProducts  []ByProductLot `json:"by_products,omitempty"`
+	ScrapReason string         `json:"scrap_reason,omitempty"`
+}
+
+// ByProductLot is a by-product lot of a completed work order: its item, its
+// code, its quantity (milli-units) and its expiry (as OutputLot's).
+type ByProductLot struct {
+	Item   ItemID `json:"item"`
+	Code   string `json:"code"`
+	Qty    Qty    `json:"qty"`
+	Expiry int64  `json:"expiry,omitempty"`
 }
 
 // OutputLot is an output lot of a completed work order.

@@ -333,11 +333,25 @@ type WorkOrder struct {
 	Status     WorkOrderStatus `json:"status"`
 	Inputs     []LotQty        `json:"inputs"`      // lots to consume, consumed at completion
 	OutputLots []LotQty        `json:"output_lots"` // created at completion
-	Started    int64           `json:"started"`
-	Completed  int64           `json:"completed,omitempty"`
+	// ByProducts are the by-product lots created at completion (items the
+	// bill of materials declares as by-products of Item).
+	ByProducts []LotQty `json:"by_products,omitempty"`
+	// Scrap records each rise of Scrapped with its reason: scrap is
+	// recorded, never a lot to ship.
+	Scrap     []ScrapEntry `json:"scrap,omitempty"`
+	Started   int64        `json:"started"`
+	Completed int64        `json:"completed,omitempty"`
 	// Cancelled is the block time of a cancel (its inputs released).
 	Cancelled int64  `json:"cancelled,omitempty"`
 	Reason    string `json:"reason,omitempty"` // the cancel's reason
+}
+
+// ScrapEntry is scrap recorded on a work order: the quantity scrapped
+// since the entry before (milli-units), why, and when (block time).
+type ScrapEntry struct {
+	Qty    Qty    `json:"qty"`
+	Reason string `json:"reason,omitempty"`
+	Time   int64  `json:"time"`
 }
 
 // Lot is a quantity of one item that one org holds under one id.

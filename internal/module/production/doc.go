@@ -60,7 +60,11 @@
 //     never exceeds the started quantity plus OverrunPct percent
 //     (KindConflict). Completion consumes the input lots, creates new output
 //     lots (by default "<factory>/wo-<id>") and counts the production toward
-//     its order, completed when it reaches the quantity.
+//     its order, completed when it reaches the quantity. Completion may
+//     record by-product lots (items the bill declares as by-products of
+//     the work order's item; byproducts.go), made by the work order and in
+//     its EPCIS transformation; each rise of the scrapped quantity is kept
+//     with its reason (WorkOrder.Scrap): scrap is never a lot.
 //   - Master data. A factory or supplier org keeps its own items (the
 //     single-record rules of gongxu.Item), bills of materials (a parent's
 //     lines replaced whole; children must be its items; no by-products of

@@ -735,6 +735,9 @@ func (m *Module) handleWOReport(ctx *module.Context, msg module.Msg) error {
 	if err := checkOutput(&w, r.Produced, r.Scrapped); err != nil {
 		return err
 	}
+	if err := recordScrap(ctx, &w, r.Scrapped, r.ScrapReason); err != nil {
+		return err
+	}
 	w.Produced, w.Scrapped = r.Produced, r.Scrapped
 	return saveWO(ctx, &w)
 }
@@ -746,6 +749,9 @@ func (m *Module) handleWOComplete(ctx *module.Context, msg module.Msg) error {
 		return err
 	}
 	if err := checkOutput(&w, c.Produced, c.Scrapped); err != nil {
+		return err
+	}
+	if err := recordScrap(ctx, &w, c.Scrapped, c.ScrapReason); err != nil {
 		return err
 	}
 	o, err := m.Order(ctx.KV, w.Order)
@@ -798,6 +804,9 @@ func (m *Module) handleWOComplete(ctx *module.Context, msg module.Msg) error {
 			return err
 		}
 		w.OutputLots = append(w.OutputLots, gongxu.LotQty{Lot: id, Qty: out.Qty})
+	}
+	if err := m.makeByProducts(ctx, &w, c.ByProducts); err != nil {
+		return err
 	}
 	w.Produced, w.Scrapped, w.Status, w.Completed = c.Produced, c.Scrapped, gongxu.WOCompleted, ctx.Time
 	if err := saveWO(ctx, &w); err != nil {

@@ -485,7 +485,7 @@ func (m *MsgWOReport) ValidateBasic() error {
 	if m.Produced < 0 || m.Scrapped < 0 {
 		return invalid("produced and scrapped must not be negative, got %d and %d", m.Produced, m.Scrapped)
 	}
-	return nil
+	return checkReason(m.ScrapReason)
 }
 
 // MsgWOComplete completes a work order: the final produced and scrapped
@@ -535,7 +535,10 @@ func (m *MsgWOComplete) ValidateBasic() error {
 	if len(m.Outputs) > 0 && sum != m.Produced {
 		return invalid("the output lots hold %d, the produced quantity is %d: they must be equal", sum, m.Produced)
 	}
-	return nil
+	if err := checkByProducts(m.ByProducts, m.Outputs); err != nil {
+		return err
+	}
+	return checkReason(m.ScrapReason)
 }
 
 // MsgWOCancel cancels a started work order, releasing the lots reserved for

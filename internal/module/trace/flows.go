@@ -3,6 +3,7 @@ package trace
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/gongxu-network/gongxu"
@@ -111,7 +112,11 @@ func (m *Module) Completed(ctx *module.Context, wo gongxu.WorkOrder) error {
 	if fe.InputQuantityList, rec.InputQuantities, err = lotQuantities(wo.Inputs); err != nil {
 		return err
 	}
-	if fe.OutputQuantityList, rec.OutputQuantities, err = lotQuantities(wo.OutputLots); err != nil {
+	outs := wo.OutputLots
+	if len(wo.ByProducts) > 0 { // by-products come out of the same transformation
+		outs = append(slices.Clone(outs), wo.ByProducts...)
+	}
+	if fe.OutputQuantityList, rec.OutputQuantities, err = lotQuantities(outs); err != nil {
 		return err
 	}
 	if len(fe.OutputQuantityList) == 0 {
