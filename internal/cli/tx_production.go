@@ -648,6 +648,7 @@ when it completes.
 
 func newTxProdWOReportCmd(env *Env, o *txOptions) *cobra.Command {
 	var produced, scrapped qtyFlag
+	var scrapReason string
 	c := &cobra.Command{
 		Use:   "wo-report WO_ID --produced Q [--scrapped Q]",
 		Short: "Report a started work order's progress (cumulative quantities)",
@@ -664,11 +665,13 @@ totals since it started, never lower than reported before.
 			if err := requireFlags(cmd, "from", "produced"); err != nil {
 				return err
 			}
-			return env.sendMsg(cmd, o, production.TypeWOReport, &production.MsgWOReport{WO: id, Produced: produced.q, Scrapped: scrapped.q})
+			m := production.MsgWOReport{WO: id, Produced: produced.q, Scrapped: scrapped.q, ScrapReason: scrapReason}
+			return env.sendMsg(cmd, o, production.TypeWOReport, &m)
 		},
 	}
 	c.Flags().Var(&produced, "produced", "produced so far, in units (required)")
 	c.Flags().Var(&scrapped, "scrapped", "scrapped so far, in units")
+	c.Flags().StringVar(&scrapReason, "scrap-reason", "", "why what was scrapped since the last report was scrapped, `TEXT` kept on the work order")
 	return c
 }
 
@@ -698,13 +701,18 @@ complete: cancel it.`,
 func newTxProdWOCompleteCmd(env *Env, o *txOptions) *cobra.Command {
 	var produced, scrapped qtyFlag
 	var outputs []string
+	var byProducts []string
+	var scrapReason string
 	c := &cobra.Command{
 		Use:   "wo-complete WO_ID --produced Q [--scrapped Q] [--output CODE:QTY,…]",
 		Short: "Complete a work order: its inputs are consumed, its output lots made",
 		Long: `Complete a work order with its final produced and scrapped quantities. Each
 --output is a lot of your org made from it, by code (the lot id is
 YOUR_ORG/CODE), the quantities adding up to --produced; without --output one
-lot "wo-WO_ID" holds it all.
+lot "wo-WO_ID" holds it all. Each --by-product is a lot of a by-product the
+work made, ITEM:CODE:QTY, ITEM declared a by-product of the work order's item
+in your bill of materials. --scrap-reason says why the scrap since the last
+report was scrapped (scrap is recorded, never a lot).
 
 ` + qtyHelp,
 		Example: `  gongxu tx production wo-complete 4 --from acme --produced 198 --scrapped 2 --output rain-jacket-0001:198`,
@@ -729,11 +737,25 @@ lot "wo-WO_ID" holds it all.
 				}
 				m.Outputs = append(m.Outputs, production.OutputLot{Code: p[0], Qty: q})
 			}
+			for _, s := range byProducts {
+				p, err := splitN("by-product", "ITEM:CODE:QTY", s, 3)
+				if err != nil {
+					return err
+				}
+				q, err := parseQty("--by-product quantity", p[2])
+				if err != nil {
+					return err
+				}
+				m.ByProducts = append(m.ByProducts, gongxu.ByProductLot{Item: gongxu.ItemID(p[0]), Code: p[1], Qty: q})
+			}
+			m.ScrapReason = scrapReason
 			return env.sendMsg(cmd, o, production.TypeWOComplete, &m)
 		},
 	}
 	c.Flags().Var(&produced, "produced", "produced in all, in units (required)")
 	c.Flags().Var(&scrapped, "scrapped", "scrapped in all, in units")
 	c.Flags().StringSliceVar(&outputs, "output", nil, "an output lot as `CODE:QTY` (repeatable)")
+	c.Flags().StringSliceVar(&byProducts, "by-product", nil, "a by-product lot as `ITEM:CODE:QTY` (repeatable)")
+	c.Flags().StringVar(&scrapReason, "scrap-reason", "", "why the scrap since the last report was scrapped, `TEXT`")
 	return c
 }
