@@ -276,7 +276,7 @@ func TestFactoryShipsToHub(t *testing.T) {
 	}
 	committed(t, f, body, "pool/ship", fmt.Sprintf(`{"pool":%d,"hub":"hilltown-hub","lots":[{"lot":"%s","qty":1000}],"qty":1000}`, f.w.ShirtsInProduction, lot))
 	_, body = formGet(t, s, order, localAddr, sess)
-	contains(t, "partly shipped", body, `id="shipped-part-hilltown-hub"`, `id="ship-hilltown-hub"`)
+	contains(t, "partly shipped", body, `id="shipped-part-hilltown-hub"`, `id="ship-hilltown-hub"`, `id="pool-lot-`+lot+`"`)
 	for _, v := range []url.Values{{"hub": {inproc.Hilltown}, "qty": {"100000"}}, {"hub": {inproc.Hilltown}, "lot": {"sunrise-garments/nope"}}} {
 		res, body = actOn(t, s, order, order+"/ship", v)
 		if res.StatusCode != http.StatusBadRequest || len(f.sent()) != 1 {
