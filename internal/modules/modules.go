@@ -211,6 +211,10 @@ func (g goods) ReceivedAtHub(ctx *module.Context, p gongxu.Pool, hub gongxu.OrgI
 
 func (g goods) PickedUp(ctx *module.Context, pk gongxu.Pickup) error { return g.tr.PickedUp(ctx, pk) }
 
+func (g goods) ReleasePool(ctx *module.Context, p gongxu.Pool) error {
+	return g.prod.ReleasePool(ctx, p.ID)
+}
+
 // List returns the modules in execution order.
 func (s *Set) List() []module.Module {
 	return []module.Module{s.Member, s.Catalog, s.Settle, s.Pool, s.RFQ, s.Production, s.Dispute, s.Trace}

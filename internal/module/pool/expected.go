@@ -58,6 +58,9 @@ type Goods interface {
 	ReceivedAtHub(ctx *module.Context, p gongxu.Pool, hub gongxu.OrgID, lots []gongxu.LotQty) error
 	// PickedUp records a consumer collecting a pledge (with lots).
 	PickedUp(ctx *module.Context, pk gongxu.Pickup) error
+	// ReleasePool frees what is still allotted to pool p once every hub's
+	// share is settled.
+	ReleasePool(ctx *module.Context, p gongxu.Pool) error
 }
 
 // Production is what the pool module asks of the production module as a

@@ -381,3 +381,39 @@ func allotMade(o *gongxu.ProductionOrder, l *gongxu.Lot, done gongxu.Qty) gongxu
 	}
 	return done
 }
+
+// ReleasePool ends what is still allotted to a pool whose hubs are all
+// settled (a share settled by a ruling before it shipped in full leaves
+// its rest allotted): those quantities are free stock again. It reads the
+// lots of the pool's production order and writes only those it releases.
+// Errors: only broken invariants.
+func (m *Module) ReleasePool(ctx *module.Context, pool uint64) error {
+	id, err := m.OrderForPool(ctx.KV, pool)
+	if err != nil || id == 0 {
+		return err
+	}
+	o, err := m.Order(ctx.KV, id)
+	if err != nil {
+		return err
+	}
+	seen := map[gongxu.LotID]bool{}
+	for _, lq := range o.Lots {
+		if seen[lq.Lot] {
+			continue
+		}
+		seen[lq.Lot] = true
+		l, err := m.Lot(ctx.KV, lq.Lot)
+		if err != nil {
+			return err
+		}
+		if l.Pool != pool || l.Allotted == 0 {
+			continue
+		}
+		l.Pool, l.Allotted = 0, 0
+		if err := saveLot(ctx, &l, 0); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
