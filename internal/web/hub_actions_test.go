@@ -184,6 +184,8 @@ func TestHubConfirmPartlyShipped(t *testing.T) {
 		t.Fatalf("partly shipped: status %d, sends %+v\n%s", res.StatusCode, f.sent(), body)
 	}
 	contains(t, "partly shipped", body, "are shipped so far: confirm once the share is shipped in full")
+	_, body = serve(t, s, request("GET", poolPath(f.w.ShirtsInProduction), nil, localAddr, nil))
+	contains(t, "pool page", body, `<span class="badge partly-shipped">of 64</span>`)
 	f.w.Send(inproc.Acme, "pool/ship", inproc.M{"pool": f.w.ShirtsInProduction, "hub": inproc.Hilltown})
 	_, body = serve(t, s, request("GET", "/hub/deliveries", nil, localAddr, []*http.Cookie{sess}))
 	res, body = postForm(t, s, "/hub/deliveries", sess, url.Values{"csrf": {csrfOf(t, body)}, "pool": {strconv.FormatUint(f.w.ShirtsInProduction, 10)}})

@@ -36,9 +36,10 @@ func init() {
 		"%s allotted to pool #%d": "%s 已分配给拼单 #%d",
 		"expires":                 "到期",
 		"%s of your %s units of pool %d are shipped so far: confirm once the share is shipped in full, or open a dispute.": "目前已发 %s（您的份额 %s 件，拼单 %d）：请在份额全部发货后确认，或提起争议。",
-		"opened by %s on stock":                                     "由 %s 以库存发起",
-		"filled from stock: %s lots":                                "由库存满足：%s 个批次",
-		"stock holds %s free of %s: to be made":                     "库存可用 %s / 需 %s：需生产",
+		"of %s":                                 "/ %s",
+		"opened by %s on stock":                 "由 %s 以库存发起",
+		"filled from stock: %s lots":            "由库存满足：%s 个批次",
+		"stock holds %s free of %s: to be made": "库存可用 %s / 需 %s：需生产",
 		"production order %s filled from stock: its lots are ready": "生产订单 %s 由库存满足：批次已就绪",
 	})
 }
