@@ -25,10 +25,21 @@ type PODecideBody struct {
 
 // WOStartBody starts a work order for a production order: a quantity and
 // the lots it will consume (consumed at completion).
+//
+// Allocate asks the ledger to choose the lots of some inputs: each item's
+// quantity is reserved from the factory's free lots of it, the first to
+// expire first, then the first in (after the chosen Inputs).
 type WOStartBody struct {
-	Order  uint64   `json:"order"`
-	Qty    Qty      `json:"qty"`
-	Inputs []LotQty `json:"inputs,omitempty"`
+	Order    uint64    `json:"order"`
+	Qty      Qty       `json:"qty"`
+	Inputs   []LotQty  `json:"inputs,omitempty"`
+	Allocate []ItemQty `json:"allocate,omitempty"`
+}
+
+// ItemQty is a quantity (milli-units) of an item.
+type ItemQty struct {
+	Item ItemID `json:"item"`
+	Qty  Qty    `json:"qty"`
 }
 
 // WOReportBody reports a started work order's produced and scrapped

@@ -608,13 +608,16 @@ func parseLotQtys(flag string, vals []string) ([]gongxu.LotQty, error) {
 func newTxProdWOStartCmd(env *Env, o *txOptions) *cobra.Command {
 	var qty qtyFlag
 	var inputs []string
+	var allocate []string
 	var file string
 	c := &cobra.Command{
 		Use:   "wo-start ORDER_ID --qty Q [--input LOT:QTY,…] | --file F.json",
 		Short: "Start a work order for your factory's production order",
 		Long: `Start a work order making Q units of a production order's product. Each
 --input reserves a quantity of one of your lots; the work order consumes them
-when it completes.
+when it completes. Each --allocate ITEM:QTY lets the ledger choose the lots of
+an input: your free lots of the item, the first to expire first, then the
+first in.
 
 ` + qtyHelp + `
 
@@ -622,7 +625,7 @@ when it completes.
 		Example: `  gongxu tx production wo-start 1 --from acme --qty 200 --input acme/lakeside-fabrics/wc-0317:360`,
 		Args:    rangeArgs(0, 1, "ORDER_ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := noFlagsWithFile(cmd, file, "qty", "input"); err != nil {
+			if err := noFlagsWithFile(cmd, file, "qty", "input", "allocate"); err != nil {
 				return err
 			}
 			var m production.MsgWOStart
@@ -637,11 +640,23 @@ when it completes.
 			if m.Inputs, err = parseLotQtys("input", inputs); err != nil {
 				return err
 			}
+			for _, a := range allocate {
+				i := strings.LastIndex(a, ":")
+				if i <= 0 {
+					return invalidf("--allocate takes ITEM:QTY, got %q", clip(a))
+				}
+				q, err := parseQty("--allocate quantity", a[i+1:])
+				if err != nil {
+					return err
+				}
+				m.Allocate = append(m.Allocate, gongxu.ItemQty{Item: gongxu.ItemID(strings.TrimSpace(a[:i])), Qty: q})
+			}
 			return env.sendMsg(cmd, o, production.TypeWOStart, &m)
 		},
 	}
 	c.Flags().Var(&qty, "qty", "how much to make, in units (required)")
 	c.Flags().StringSliceVar(&inputs, "input", nil, "a lot to consume as `LOT:QTY` (repeatable)")
+	c.Flags().StringSliceVar(&allocate, "allocate", nil, "an input the ledger chooses the lots of, as `ITEM:QTY`: the first to expire, then the first in (repeatable)")
 	c.Flags().StringVar(&file, "file", "", "the message body, a JSON `FILE`")
 	return c
 }

@@ -91,6 +91,8 @@ func TestTxProductionBodies(t *testing.T) {
 		{[]string{"production", "wo-start", "1", "--qty", "200", "--input", "acme/lakeside/wc-0317:360"},
 			"production/wo_start", `{"order":1,"qty":200000,"inputs":[{"lot":"acme/lakeside/wc-0317","qty":360000}]}`},
 		{[]string{"production", "wo-start", "1", "--qty", "0.5"}, "production/wo_start", `{"order":1,"qty":500}`},
+		{[]string{"production", "wo-start", "1", "--qty", "2", "--allocate", "fabric:3.6,acme/thread:0.5"},
+			"production/wo_start", `{"order":1,"qty":2000,"allocate":[{"item":"fabric","qty":3600},{"item":"acme/thread","qty":500}]}`},
 		{[]string{"production", "wo-report", "4", "--produced", "100", "--scrapped", "1.5"},
 			"production/wo_report", `{"wo":4,"produced":100000,"scrapped":1500}`},
 		{[]string{"production", "wo-complete", "4", "--produced", "198", "--scrapped", "2", "--output", "jacket-1:150,jacket-2:48"},

@@ -417,3 +417,65 @@ func (m *Module) ReleasePool(ctx *module.Context, pool uint64) error {
 	return nil
 }
 
+// MaxAllocItems bounds the items a work order's start allocates.
+const MaxAllocItems = 8
+
+// checkAllocate checks a work order's items to allocate on their own.
+func checkAllocate(items []gongxu.ItemQty) error {
+	if len(items) > MaxAllocItems {
+		return invalid("allocate: %d items, at most %d", len(items), MaxAllocItems)
+	}
+	seen := map[gongxu.ItemID]bool{}
+	for i, it := range items {
+		if err := it.Item.Validate(); err != nil {
+			return invalid("allocate %d: %s", i+1, gongxu.ErrorMessage(err))
+		}
+		if err := checkQty("qty", it.Qty); err != nil {
+			return invalid("allocate %d: %v", i+1, err)
+		}
+		if seen[it.Item] {
+			return invalid("allocate %d: item %s is listed twice", i+1, it.Item)
+		}
+		seen[it.Item] = true
+	}
+	return nil
+}
+
+// allocInputs chooses the lots of a work order's allocated inputs: each
+// item's quantity from the factory's free lots (not held, expired, reserved,
+// allotted to a pool, nor already chosen as an input), first to expire,
+// first in, reading at most MaxAllocLots lots an item. Errors: KindConflict
+// when the free lots hold less.
+func (m *Module) allocInputs(ctx *module.Context, factory gongxu.OrgID, chosen []gongxu.LotQty, items []gongxu.ItemQty) ([]gongxu.LotQty, error) {
+	if len(items) == 0 {
+		return nil, nil
+	}
+	a := &allocation{took: []gongxu.LotQty{}, lots: map[gongxu.LotID]*gongxu.Lot{}}
+	for _, c := range chosen { // what the chosen inputs take is not free
+		l, err := m.Lot(ctx.KV, c.Lot)
+		if err != nil {
+			return nil, err
+		}
+		a.take(&l, c.Qty)
+	}
+	n := len(a.took)
+	for i, it := range items {
+		short, err := m.allot(ctx, a, 0, factory, it.Item, nil, it.Qty, true)
+		if err != nil {
+			return nil, err
+		}
+		if short > 0 {
+			return nil, conflict("allocate %d: %s's free lots of %s hold %d (held, expired, reserved and pools' lots are not free; the first %d lots read); %d asked", i+1, factory, it.Item, it.Qty-short, MaxAllocLots, it.Qty)
+		}
+	}
+	// The chosen inputs come first in took; a lot both chosen and
+	// allocated is listed once more with the allocated quantity.
+	out := append([]gongxu.LotQty{}, a.took[n:]...)
+	for _, c := range chosen {
+		if extra := a.taken(c.Lot) - c.Qty; extra > 0 {
+			out = append(out, gongxu.LotQty{Lot: c.Lot, Qty: extra})
+		}
+	}
+	return out, nil
+}
+

@@ -114,6 +114,9 @@
 //     factory's free lots cover its total they are allotted to it, its
 //     order completes from stock (ProductionOrder.Stock) and the pool is
 //     ready; else nothing is allotted and the order is made as any other.
+//     A work order's start may have the ledger choose input lots
+//     (wo_start allocate: items and quantities) by the same rule from the
+//     free lots, after the lots it names.
 //     Free lots are read from an index (avail/<owner>\x00<item>\x00
 //     e<expiry>|f<created>/<lot>, one key per lot holding anything), at
 //     most MaxAllocLots per allocation. Why an order filled from stock

@@ -642,6 +642,10 @@ func (m *Module) handleWOStart(ctx *module.Context, msg module.Msg) error {
 			return err
 		}
 	}
+	allocated, err := m.allocInputs(ctx, o.Factory, s.Inputs, s.Allocate)
+	if err != nil {
+		return err
+	}
 	id, err := nextID(ctx, "wo")
 	if err != nil {
 		return err
@@ -650,6 +654,7 @@ func (m *Module) handleWOStart(ctx *module.Context, msg module.Msg) error {
 		ID: id, Order: o.ID, Factory: o.Factory, Item: o.Product, Qty: s.Qty, Status: gongxu.WOStarted,
 		Inputs: slices.Clone(s.Inputs), OutputLots: []gongxu.LotQty{}, Started: ctx.Time,
 	}
+	w.Inputs = append(w.Inputs, allocated...)
 	if w.Inputs == nil {
 		w.Inputs = []gongxu.LotQty{}
 	}

@@ -470,7 +470,10 @@ func (m *MsgWOStart) ValidateBasic() error {
 	if err := checkQty("qty", m.Qty); err != nil {
 		return err
 	}
-	return checkLotQtys("input", m.Inputs, false)
+	if err := checkLotQtys("input", m.Inputs, false); err != nil {
+		return err
+	}
+	return checkAllocate(m.Allocate)
 }
 
 // MsgWOReport reports a started work order's produced and scrapped
