@@ -478,4 +478,3 @@ func (m *Module) allocInputs(ctx *module.Context, factory gongxu.OrgID, chosen [
 	}
 	return out, nil
 }
-
