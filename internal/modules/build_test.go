@@ -141,4 +141,7 @@ func TestAllocBound(t *testing.T) {
 	if w := module.WeightOf(&pool.MsgOpen{FromStock: true}); w <= int64(production.MaxAllocLots)/8 {
 		t.Fatalf("a pool on stock weighs %d", w)
 	}
+	if w := module.WeightOf(&production.MsgWOStart{Order: 1, Qty: 1, Allocate: []gongxu.ItemQty{{Item: "a", Qty: 1}, {Item: "b", Qty: 1}}}); w <= 2*int64(production.MaxAllocLots)/8 {
+		t.Fatalf("a work order allocating two inputs weighs %d", w)
+	}
 }

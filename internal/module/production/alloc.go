@@ -478,3 +478,10 @@ func (m *Module) allocInputs(ctx *module.Context, factory gongxu.OrgID, chosen [
 	}
 	return out, nil
 }
+
+// Weight implements module.Weigher: each allocated input reads up to
+// MaxAllocLots lots (a read about a quarter of an ordinary message, an
+// estimate as pool/ship's), besides the chosen inputs.
+func (m *MsgWOStart) Weight() int64 {
+	return 1 + int64(len(m.Allocate))*MaxAllocLots/4 + int64(len(m.Inputs))/4
+}
