@@ -161,6 +161,7 @@ type Proposal struct {
 	Param    string         `json:"param,omitempty"`        // set_param
 	Value    int64          `json:"value,omitempty"`        // set_param
 	Prefixes []string       `json:"gs1_prefixes,omitempty"` // (un)assign_gs1_prefixes
+	Upgrade  *UpgradePlan   `json:"upgrade,omitempty"`      // schedule_upgrade, cancel_upgrade (name only)
 	Created  int64          `json:"created"`                // block time, unix ms
 	Deadline int64          `json:"deadline"`               // block time, unix ms
 	Status   ProposalStatus `json:"status"`

@@ -35,3 +35,5 @@ echo "== fuzz: the pledge page's receipt code reader (50,000 inputs)"
 go test -run '^$' -fuzz '^FuzzReadReceipt$' -fuzztime 50000x ./internal/web/
 echo "== fuzz: the decoder of opened sealed terms (50,000 inputs)"
 go test -run '^$' -fuzz '^FuzzDecodeTerms$' -fuzztime 50000x ./internal/seal/
+echo "== fuzz: the join file decoder (50,000 inputs)"
+go test -run '^$' -fuzz '^FuzzDecodeJoinFile$' -fuzztime 50000x ./internal/node/

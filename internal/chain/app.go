@@ -38,12 +38,19 @@ type Config struct {
 	Auth    Auth
 	Params  ParamsSource
 	Logger  *slog.Logger
+	// Plans is where governance keeps the scheduled upgrade, and Upgrades
+	// the versions this binary can migrate to (upgrade.go).
+	Plans    UpgradePlans
+	Upgrades []Upgrade
 }
 
 // Genesis is what InitChain starts from.
 type Genesis struct {
 	Time     int64                      // genesis time, unix ms
 	AppState map[string]json.RawMessage // module name → its genesis
+	// AppVersion is the state machine version the chain starts at
+	// (CometBFT's consensus_params.version.app); 0 means gongxu.AppVersion.
+	AppVersion uint64
 }
 
 // Block is a block to execute.
@@ -73,6 +80,9 @@ type BlockResult struct {
 	EndEvents        []gongxu.Event // after the txs: EndBlock hooks
 	ValidatorUpdates []module.ValidatorUpdate
 	AppHash          []byte
+	// AppVersion is the state machine version an upgrade in this block
+	// moved to; 0 when none ran.
+	AppVersion uint64
 }
 
 // App is the state machine. FinalizeBlock and Commit are called by one
@@ -90,6 +100,7 @@ type App struct {
 	genesisEvts  []gongxu.Event
 	genesisVals  []module.ValidatorUpdate
 	txValUpdates []module.ValidatorUpdate
+	prevAppHash  []byte // the committed root when the block began: module.Context.PrevAppHash
 
 	// genesisView is a frozen copy of the genesis state, which CheckTx and
 	// reads use until the first block commits it.
@@ -144,6 +155,9 @@ func New(st *store.State, cfg Config) (*App, error) {
 			a.routes[r.Type] = r
 		}
 	}
+	if err := a.checkUpgrades(); err != nil {
+		return nil, err
+	}
 	return a, nil
 }
 
@@ -179,7 +193,16 @@ func (a *App) InitChain(g Genesis) ([]byte, []module.ValidatorUpdate, error) {
 	if a.state.Height() != 0 {
 		return nil, nil, gongxu.Errorf(gongxu.KindConflict, "InitChain on a state at height %d", a.state.Height())
 	}
+	ver, err := a.genesisVersion(g.AppVersion)
+	if err != nil {
+		return nil, nil, err
+	}
 	c := a.state.Begin()
+	if ver.Version != module.FirstAppVersion { // a record-less state is at the first (module.AppVersion)
+		if _, err := module.SetAppVersion(c, ver); err != nil {
+			return nil, nil, err
+		}
+	}
 	ctx := &module.Context{KV: c, ChainID: a.cfg.ChainID, Height: 0, Time: g.Time}
 	for name := range g.AppState {
 		if !a.hasModule(name) {
@@ -284,9 +307,15 @@ func (a *App) FinalizeBlock(b Block) (*BlockResult, error) {
 			a.genesisEvts, a.genesisVals = nil, nil
 		}
 	}
+	a.prevAppHash = a.state.Root() // the committed root: the previous block's app hash
 	res := &BlockResult{Height: b.Height, Time: b.Time, Txs: make([]TxResult, len(b.Txs))}
 	res.Events = append(res.Events, a.genesisEvts...)
 	res.ValidatorUpdates = append(res.ValidatorUpdates, a.genesisVals...)
+	upgraded, version, err := a.upgradeAt(c, b)
+	if err != nil {
+		return nil, err
+	}
+	res.Events, res.AppVersion = append(res.Events, upgraded...), version
 
 	params, err := a.params(c)
 	if err != nil {
@@ -354,7 +383,7 @@ func (a *App) hooks(c *store.Cache, b Block, what string, hook func(module.Modul
 	var vals []module.ValidatorUpdate
 	for _, m := range a.cfg.Modules {
 		br := c.Branch()
-		ctx := &module.Context{KV: br, ChainID: a.cfg.ChainID, Height: b.Height, Time: b.Time}
+		ctx := &module.Context{KV: br, ChainID: a.cfg.ChainID, Height: b.Height, Time: b.Time, PrevAppHash: a.prevAppHash}
 		if err := a.run(ctx, m.Name()+" "+what, inHook, func() error { return hook(m, ctx) }); err != nil {
 			if IsStorageFailure(err) {
 				return nil, nil, err
@@ -434,7 +463,8 @@ func (a *App) deliver(c *store.Cache, b Block, d *decoded, params gongxu.Params,
 		return r, err
 	}
 	branch := c.Branch()
-	ctx := &module.Context{KV: branch, ChainID: a.cfg.ChainID, Height: b.Height, Time: b.Time, Signer: r.Signer, Org: org, TxHash: d.hash}
+	ctx := &module.Context{KV: branch, ChainID: a.cfg.ChainID, Height: b.Height, Time: b.Time, PrevAppHash: a.prevAppHash,
+		Signer: r.Signer, Org: org, TxHash: d.hash}
 	if err := a.run(ctx, d.tx.Type, inBlock, func() error { return route.Handle(ctx, msg) }); err != nil {
 		if IsStorageFailure(err) {
 			return r, err
@@ -682,7 +712,7 @@ func (a *App) simulate(d *decoded, route module.Route, msg module.Msg, org gongx
 	}
 	br := a.checkState.Branch()
 	h, t := a.state.Height(), a.lastTime.Load()
-	ctx := &module.Context{KV: br, ChainID: a.cfg.ChainID, Height: h + 1, Time: t,
+	ctx := &module.Context{KV: br, ChainID: a.cfg.ChainID, Height: h + 1, Time: t, PrevAppHash: a.state.Root(),
 		Signer: d.tx.SignerKey(), Org: org, TxHash: d.hash}
 	if err := a.run(ctx, d.tx.Type, inCheck, func() error { return route.Handle(ctx, msg) }); err != nil {
 		if IsStorageFailure(err) {

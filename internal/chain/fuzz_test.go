@@ -38,6 +38,8 @@ func FuzzMessages(f *testing.F) {
 		`{"product":"factory-a/jacket","tiers":[{"min_qty":1,"unit_price":100}],"moq":1,"cap":1,"case_pack":1,"currency":"CNY","deadline":1,"from_stock":true}`,
 		`{"wo":1,"produced":1,"scrapped":1,"scrap_reason":"r","outputs":[{"code":"a","qty":1,"expiry":9}],"by_products":[{"item":"offcuts","code":"c","qty":1,"expiry":5}]}`,
 		`{"wo":1,"produced":1,"by_products":[]}`, `{"order":1,"qty":1,"inputs":[],"allocate":[{"item":"fabric","qty":1}]}`,
+		`{"kind":"schedule_upgrade","title":"t","upgrade":{"name":"v2","version":2,"height":100}}`,
+		`{"kind":"cancel_upgrade","title":"t","upgrade":{"name":"v2"}}`, `{"kind":"cancel_upgrade","title":"t","upgrade":{}}`,
 	}
 	for i := range types {
 		for _, s := range seeds {

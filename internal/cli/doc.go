@@ -1,6 +1,8 @@
 // Package cli owns the gongxu command line, and only that: Main builds the
 // cobra command tree (keys, tx, query, status, plan, token, verify, bench,
-// and the node commands of node_cmds.go), parses the global flags (--home,
+// the node commands of node_cmds.go, and network_cmds.go's founding and
+// joining of a real network: init with its join file, join-file, genesis,
+// tx member propose-join and propose-validator), parses the global flags (--home,
 // --node, --output, --chain-id) into an Env, calls package client (a node's
 // API), package node (init, testnet, reindex, and up and start, which run a
 // node: node.Open, Serve, Close; up --demo also runs package demo's story

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -19,7 +21,8 @@ import (
 // nodeCommands returns the commands that run a node. newRoot adds them to
 // the root command.
 func nodeCommands(env *Env) []*cobra.Command {
-	return []*cobra.Command{newUpCmd(env), newInitCmd(env), newStartCmd(env), newTestnetCmd(env), newReindexCmd(env), newBenchCmd(env)}
+	return []*cobra.Command{newUpCmd(env), newInitCmd(env), newStartCmd(env), newTestnetCmd(env), newReindexCmd(env), newBenchCmd(env),
+		newJoinFileCmd(env), newGenesisCmd(env)}
 }
 
 func (env *Env) logger() *slog.Logger {
@@ -65,8 +68,9 @@ func newStartCmd(env *Env) *cobra.Command {
 		Use:   "start",
 		Short: "Start the node in --home (made by init or testnet)",
 		Args:  cobra.NoArgs,
-		RunE:  func(*cobra.Command, []string) error { return runNode(env, api, publicURL, false, demo.Options{}) },
 	}
+	env.peerFlags = addPeerFlags(c)
+	c.RunE = func(*cobra.Command, []string) error { return runNode(env, api, publicURL, false, demo.Options{}) }
 	c.Flags().StringVar(&api, "api", "", "`ADDR` of the API and web pages (default: the home's config)")
 	c.Flags().StringVar(&publicURL, "public-url", "", "the `URL` people reach the web pages at, which QR codes and share links name (default: the home's config pages.public_url)")
 	return c
@@ -85,6 +89,9 @@ func runNode(env *Env, api, publicURL string, withDemo bool, demoOpts demo.Optio
 	}
 	if publicURL != "" {
 		cfg.Pages.PublicURL = publicURL
+	}
+	if err := env.peerFlags.apply(&cfg); err != nil {
+		return err
 	}
 	log := env.logger()
 	n, err := node.Open(env.Home, cfg, log)
@@ -108,21 +115,33 @@ func runNode(env *Env, api, publicURL string, withDemo bool, demoOpts demo.Optio
 	// The demo's story runs beside the node and is waited for before the
 	// node closes: a story step must never meet a closed store.
 	demoDone := make(chan struct{})
+	demoCtx, stopDemo := context.WithCancel(env.Ctx) // a halt stops the demo too
+	defer stopDemo()
 	if withDemo && n.Keyring() != nil {
 		go func() {
 			defer close(demoDone)
-			if err := demo.Run(env.Ctx, n, log, demoOpts); err != nil && env.Ctx.Err() == nil {
+			if err := demo.Run(demoCtx, n, log, demoOpts); err != nil && demoCtx.Err() == nil {
 				log.Error("demo", "err", err)
 			}
 		}()
 	} else {
 		close(demoDone)
 	}
-	<-env.Ctx.Done()
+	var halt error // an upgrade height this binary does not have
+	select {
+	case <-env.Ctx.Done():
+	case <-n.Halted():
+		halt = n.HaltErr()
+		select { // peers behind still get the height's votes from us
+		case <-env.Ctx.Done():
+		case <-time.After(node.HaltLinger):
+		}
+	}
 	fmt.Fprintln(env.Stdout, "stopping…")
+	stopDemo()
 	<-demoDone
-	if err := n.Close(); err != nil {
-		return err
+	if err := n.Close(); err != nil || halt != nil {
+		return errors.Join(halt, err)
 	}
 	fmt.Fprintln(env.Stdout, "stopped")
 	return nil
@@ -153,29 +172,6 @@ func printTokenHelp(env *Env, url string, withDemo bool) error {
 	fmt.Fprintf(w, "To use the forms that act with this node's key (%s/signin) or POST /epcis/capture, make an API token:\n", url)
 	fmt.Fprintf(w, "  gongxu token add NAME --home %s\n", env.Home)
 	return nil
-}
-
-func newInitCmd(env *Env) *cobra.Command {
-	var moniker, api string
-	var p2p, rpc int
-	c := &cobra.Command{
-		Use:   "init",
-		Short: "Create a node home for a multi-org network: keys and config (copy the network's genesis.json into HOME/config)",
-		Args:  cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
-			id, err := node.Init(env.Home, node.InitOptions{Moniker: moniker, API: api, Ports: comet.Ports{P2P: p2p, RPC: rpc}})
-			if err != nil {
-				return err
-			}
-			return writeJSON(env.Stdout, map[string]any{"home": env.Home, "node_id": id.NodeID, "validator_key": id.ValidatorKey,
-				"operator_key": id.OperatorKey, "seal_key": id.SealKey, "p2p": fmt.Sprintf("%s@127.0.0.1:%d", id.NodeID, p2p)})
-		},
-	}
-	c.Flags().StringVar(&moniker, "moniker", "gongxu-node", "node `NAME`")
-	c.Flags().StringVar(&api, "api", "", "`ADDR` of the API and web pages (default 127.0.0.1:8080)")
-	c.Flags().IntVar(&p2p, "p2p-port", 26656, "CometBFT p2p `PORT`")
-	c.Flags().IntVar(&rpc, "rpc-port", 26657, "CometBFT RPC `PORT`")
-	return c
 }
 
 func newTestnetCmd(env *Env) *cobra.Command {

@@ -39,6 +39,8 @@ type Env struct {
 	Node    string // --node: base URL of the node's HTTP API
 	Output  string // -o, --output: OutputJSON or OutputTable
 	ChainID string // --chain-id: "" to read it from the node's status
+
+	peerFlags *peerFlags // gongxu start's --peers and --seeds
 }
 
 // KeysDir is the keyring directory in the home.
@@ -89,6 +91,7 @@ keys, signed transactions and queries.`,
 	pf.StringVar(&env.ChainID, "chain-id", "", "chain `ID` to sign for (default: the node's, from /v1/status)")
 
 	root.AddCommand(nodeCommands(env)...)
+	root.AddCommand(backupCommands(env)...) // backup_cmds.go
 	root.AddCommand(
 		newKeysCmd(env),
 		newTokenCmd(env),

@@ -52,7 +52,7 @@ func newTxSettleCmd(env *Env, o *txOptions) *cobra.Command {
 	var to string
 	deposit := &cobra.Command{
 		Use:   "deposit",
-		Short: "Record money your hub received off-ledger (into its account, or a consumer's key account)",
+		Short: "Record money your hub received off-ledger (into its account, or a consumer's key account), or your factory's money for bid bonds (into its own account)",
 		Args:  exactArgs(),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			d.To = ""
@@ -70,7 +70,7 @@ func newTxSettleCmd(env *Env, o *txOptions) *cobra.Command {
 			return env.sendMsg(cmd, o, settle.TypeDeposit, &d)
 		},
 	}
-	deposit.Flags().StringVar(&to, "to", "", "account: org:ID, key:HEX, or a consumer key's hex or keyring name (default: your hub's account)")
+	deposit.Flags().StringVar(&to, "to", "", "account: org:ID, key:HEX, or a consumer key's hex or keyring name (default: your org's account; a hub may name a consumer's key account)")
 	deposit.Flags().StringVar(&d.Currency, "currency", "CNY", "ISO 4217 `CODE`")
 	deposit.Flags().Int64Var((*int64)(&d.Amount), "amount", 0, "`AMOUNT` in minor units (fen, cents)")
 	deposit.Flags().StringVar(&d.Ref, "ref", "", "bank or till reference")

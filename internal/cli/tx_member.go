@@ -19,6 +19,8 @@ func newTxMemberCmd(env *Env, o *txOptions) *cobra.Command {
 		newTxSealKeyCmd(env, o),
 		newTxProposeCmd(env, o),
 		newTxVoteCmd(env, o),
+		newProposeJoinCmd(env, o),
+		newProposeValidatorCmd(env, o),
 	)
 }
 
@@ -135,6 +137,7 @@ func newTxProposeCmd(env *Env, o *txOptions) *cobra.Command {
 		newProposeSetParamCmd(send),
 		newProposePrefixesCmd(send, gongxu.ProposalAssignPrefixes),
 		newProposePrefixesCmd(send, gongxu.ProposalUnassignPrefixes),
+		newProposeScheduleUpgradeCmd(send), newProposeCancelUpgradeCmd(send), // tx_upgrade.go
 	)
 	c.Long = `Open a governance proposal of the member orgs. It passes with the yes votes
 of more than 2/3 of the member orgs before its deadline; the proposer's org

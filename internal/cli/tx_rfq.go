@@ -42,8 +42,9 @@ units (fen, cents); --target is the date the goods are wanted by.
 
 --bond asks each bidder for a bid bond, in minor units of --currency (default
 0: none; at most 10% of qty × max price): it moves from the bidder's org
-account when it bids, back when it reveals, and to your hub's account if the
-bid is not revealed by --reveal-deadline. Cancelling returns every bond.
+account when it bids (a factory funds it with "gongxu tx settle deposit"), back
+when it reveals, and to your hub's account if the bid is not revealed by
+--reveal-deadline. Cancelling returns every bond.
 
 ` + relativeHelp,
 		Example: `  gongxu tx rfq post --from hub-lishui --title "Rain jackets" --qty 500 --max-price 9000 \

@@ -24,6 +24,7 @@ type App struct {
 	mu        sync.Mutex
 	blockHash []byte // of the block being finalized
 	onCommit  func(gongxu.CommittedBlock, chain.BlockResult)
+	halt      halt // an upgrade the binary lacks (upgrade.go)
 }
 
 // NewApp wraps c.
@@ -55,7 +56,11 @@ func (a *App) committed(res chain.BlockResult) {
 // Info implements abci.Application.
 func (a *App) Info(context.Context, *abci.RequestInfo) (*abci.ResponseInfo, error) {
 	h, hash := a.chain.Info()
-	return &abci.ResponseInfo{Data: "gongxu", Version: gongxu.Version, AppVersion: 1, LastBlockHeight: h, LastBlockAppHash: hash}, nil
+	v, err := a.chain.AppVersion()
+	if err != nil {
+		return nil, err
+	}
+	return &abci.ResponseInfo{Data: "gongxu", Version: gongxu.Version, AppVersion: v.Version, LastBlockHeight: h, LastBlockAppHash: hash}, nil
 }
 
 // InitChain implements abci.Application.
@@ -69,7 +74,7 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 			return nil, fmt.Errorf("genesis app_state: %w", err)
 		}
 	}
-	hash, vals, err := a.chain.InitChain(chain.Genesis{Time: req.Time.UnixMilli(), AppState: st})
+	hash, vals, err := a.chain.InitChain(chain.Genesis{Time: req.Time.UnixMilli(), AppState: st, AppVersion: req.ConsensusParams.GetVersion().GetApp()})
 	if err != nil {
 		return nil, err
 	}
@@ -117,10 +122,10 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 	a.mu.Unlock()
 	res, err := a.chain.FinalizeBlock(chain.Block{Height: req.Height, Time: req.Time.UnixMilli(), Txs: req.Txs})
 	if err != nil {
-		return nil, err
+		return nil, a.stopForUpgrade(err)
 	}
 	out := &abci.ResponseFinalizeBlock{AppHash: res.AppHash, TxResults: make([]*abci.ExecTxResult, len(res.Txs)),
-		Events: append(toABCI(res.Events), endEvents(res.EndEvents)...)}
+		Events: append(toABCI(res.Events), endEvents(res.EndEvents)...), ConsensusParamUpdates: versionUpdate(res.AppVersion)}
 	for i, t := range res.Txs {
 		out.TxResults[i] = &abci.ExecTxResult{Code: t.Code, Log: t.Log, Info: string(t.Org), Codespace: codespace(t.Code), Events: toABCI(t.Events)}
 	}

@@ -10,6 +10,7 @@ import (
 
 	cfg "github.com/cometbft/cometbft/config"
 	"github.com/cometbft/cometbft/crypto/ed25519"
+	cmtjson "github.com/cometbft/cometbft/libs/json"
 	"github.com/cometbft/cometbft/p2p"
 	"github.com/cometbft/cometbft/privval"
 	"github.com/cometbft/cometbft/types"
@@ -31,6 +32,15 @@ type HomeOptions struct {
 	Peers []string
 	// ListenHost is the interface CometBFT listens on (default 127.0.0.1).
 	ListenHost string
+	// P2PListenHost, when set, is the interface the p2p port listens on
+	// instead of ListenHost (a real network's node: "0.0.0.0", its RPC
+	// staying on loopback).
+	P2PListenHost string
+	// ExternalAddress is HOST:PORT where other nodes reach this one, as
+	// the node tells its peers ("" : the listen address).
+	ExternalAddress string
+	// Seeds are seed nodes, "id@host:port", asked for more peers.
+	Seeds []string
 }
 
 // NodeIdentity is what InitHome created: the node's p2p id and its validator key.
@@ -55,12 +65,18 @@ func CometConfig(home string, o HomeOptions) *cfg.Config {
 		c.Moniker = o.Moniker
 	}
 	c.LogLevel = "info"
-	c.P2P.ListenAddress = fmt.Sprintf("tcp://%s:%d", host, o.Ports.P2P)
+	p2pHost := host
+	if o.P2PListenHost != "" {
+		p2pHost = o.P2PListenHost
+	}
+	c.P2P.ListenAddress = fmt.Sprintf("tcp://%s:%d", p2pHost, o.Ports.P2P)
+	c.P2P.ExternalAddress = o.ExternalAddress
+	c.P2P.Seeds = joinComma(o.Seeds)
 	c.RPC.ListenAddress = fmt.Sprintf("tcp://%s:%d", host, o.Ports.RPC)
 	c.P2P.PersistentPeers = joinComma(o.Peers)
 	c.P2P.AddrBookStrict = false
 	c.P2P.AllowDuplicateIP = true
-	c.P2P.PexReactor = len(o.Peers) > 0
+	c.P2P.PexReactor = len(o.Peers) > 0 || len(o.Seeds) > 0
 	c.P2P.SendRate = 50 << 20
 	c.P2P.RecvRate = 50 << 20
 	c.P2P.FlushThrottleTimeout = 10 * time.Millisecond
@@ -137,6 +153,29 @@ func WriteGenesis(o GenesisOptions, homes ...string) error {
 		}
 	}
 	return nil
+}
+
+// GenesisJSON returns the genesis document of o as WriteGenesis writes it:
+// the same options give the same bytes.
+func GenesisJSON(o GenesisOptions) ([]byte, error) {
+	doc, err := genesisDoc(o)
+	if err != nil {
+		return nil, err
+	}
+	b, err := cmtjson.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return nil, gongxu.Wrap(err, "encode genesis")
+	}
+	return b, nil
+}
+
+// ParseGenesis parses a genesis document, as CometBFT reads it at start.
+func ParseGenesis(raw []byte) (*types.GenesisDoc, error) {
+	doc, err := types.GenesisDocFromJSON(raw)
+	if err != nil {
+		return nil, gongxu.Errorf(gongxu.KindInvalid, "genesis: %v", err)
+	}
+	return doc, nil
 }
 
 func genesisDoc(o GenesisOptions) (*types.GenesisDoc, error) {

@@ -53,6 +53,10 @@ type StartOptions struct {
 	Log io.Writer
 	// LogLevel is CometBFT's log level filter, e.g. "info" or "main:info,*:error".
 	LogLevel string
+	// Peers and Seeds are more persistent peers and seed nodes,
+	// "id@host:port", beside those of config.toml; a peer with this node's
+	// own id is left out (a founder finds itself in the genesis' list).
+	Peers, Seeds []string
 }
 
 // Start starts the node of home with the state machine c. CometBFT replays
@@ -83,6 +87,11 @@ func Start(home string, c *chain.App, o StartOptions) (*Node, error) {
 	if err != nil {
 		return nil, gongxu.Wrap(err, "node key")
 	}
+	conf.P2P.PersistentPeers = mergePeers(conf.P2P.PersistentPeers, o.Peers, string(nk.ID()))
+	conf.P2P.Seeds = mergePeers(conf.P2P.Seeds, o.Seeds, string(nk.ID()))
+	if conf.P2P.PersistentPeers != "" || conf.P2P.Seeds != "" {
+		conf.P2P.PexReactor = true
+	}
 	pv := privval.LoadFilePV(conf.PrivValidatorKeyFile(), conf.PrivValidatorStateFile())
 	n := &Node{app: NewApp(c), chain: c, waiters: map[string][]chan gongxu.TxResult{}}
 	n.app.OnCommit(n.committed)
@@ -99,6 +108,8 @@ func Start(home string, c *chain.App, o StartOptions) (*Node, error) {
 	if err != nil {
 		return nil, gongxu.Wrap(err, "create node")
 	}
+	syncing := cn.ConsensusReactor().WaitSync
+	n.app.halt.syncing.Store(&syncing)
 	if err := cn.Start(); err != nil {
 		return nil, gongxu.Wrap(err, "start node")
 	}
@@ -110,6 +121,23 @@ func Start(home string, c *chain.App, o StartOptions) (*Node, error) {
 		}
 	}
 	return n, nil
+}
+
+// mergePeers adds more to the comma-separated list have, keeping the first
+// address of each node id and leaving out self, in the order given.
+func mergePeers(have string, more []string, self string) string {
+	var out []string
+	seen := map[string]bool{self: true}
+	for _, p := range append(strings.Split(have, ","), more...) {
+		p = strings.TrimSpace(p)
+		id, _, _ := strings.Cut(p, "@")
+		if p == "" || seen[id] {
+			continue
+		}
+		seen[id] = true
+		out = append(out, p)
+	}
+	return strings.Join(out, ",")
 }
 
 // readConfig loads config.toml over conf, as CometBFT's own command does.
@@ -178,6 +206,9 @@ func (n *Node) committed(b gongxu.CommittedBlock, _ chain.BlockResult) {
 
 // Chain returns the state machine.
 func (n *Node) Chain() *chain.App { return n.chain }
+
+// Peers is the number of p2p peers the node is connected to.
+func (n *Node) Peers() int { return n.node.Switch().Peers().Size() }
 
 // MempoolSize is the number of transactions waiting in the node's mempool.
 func (n *Node) MempoolSize() int { return n.node.Mempool().Size() }

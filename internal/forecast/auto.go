@@ -33,8 +33,12 @@ const ADICutoff = 1.32
 //     ADICutoff gets an intermittent-demand method (Croston, SBA or TSB, the
 //     one of least in-sample squared error);
 //   - otherwise ETS, chosen by AICc among R's default candidates, with
-//     its intervals calibrated on the model's own multi-step errors on the
-//     series (calibrate);
+//     its intervals calibrated out of sample: the chosen model refitted to
+//     prefixes of the series, its errors on what followed each prefix
+//     scored against its own intervals, the 80 % interval scaled by the
+//     errors' root mean square in standard deviations and the 95 % by
+//     their conformal quantile (conformal); on the model's in-sample
+//     multi-step errors (calibrate) when there are too few;
 //   - but a seasonal series (R thetaf's test) whose season ETS does not
 //     model, because it is longer than 24 or because AICc chose no season,
 //     gets the decomposition forecast: non-seasonal ETS on the seasonally
@@ -91,8 +95,21 @@ func Forecast(y []float64, o Options) (Result, error) {
 					return r, nil
 				}
 			}
-			cal := Interval{Mean: iv.Mean, Lo80: slices.Clone(iv.Lo80), Hi80: slices.Clone(iv.Hi80), Lo95: slices.Clone(iv.Lo95), Hi95: slices.Clone(iv.Hi95)}
-			calibrate(&cal, f.stepErrors(y, h), f.NParams, 0)
+			// Intervals calibrated out of sample (conformal), or on the
+			// model's in-sample record when the series or the horizon is
+			// too short for that.
+			cal := cloneInterval(iv)
+			if !conformal(y, &cal, f.Spec.npars(m)+5, func(tr []float64, hh int) (Interval, bool) {
+				g, err := refit(tr, f)
+				if err != nil {
+					return Interval{}, false
+				}
+				gi := g.Forecast(hh)
+				return gi, finite(gi)
+			}) {
+				cal = cloneInterval(iv)
+				calibrate(&cal, f.stepErrors(y, h), f.NParams, 0)
+			}
 			if finite(cal) {
 				iv = cal
 			}
@@ -113,20 +130,55 @@ func Forecast(y []float64, o Options) (Result, error) {
 // adjusted series does not see: the ETS variance, estimated as if only
 // its own parameters had been fitted, is put on n − np − (m − 1) degrees
 // of freedom (the figure's m − 1 free values were fitted to the same
-// data); the intervals are calibrated on the record of the adjusted
-// series' ETS (calibrate) with the same count of parameters; and the
-// variance of the figure itself is added: each figure value is a mean over
-// the series' ⌊n/m⌋ seasons, so about the one-step error variance over
-// that.
+// data), and the variance of the figure itself is added: each figure value
+// is a mean over the series' ⌊n/m⌋ seasons, so about the one-step error
+// variance over that (decomposedWith). Then the intervals are calibrated
+// out of sample (conformal: the whole decomposition, figure included,
+// redone on each prefix with the chosen ETS model), or, with too few
+// out-of-sample errors, on the record of the adjusted series' ETS
+// (calibrate) with the same count of parameters.
 func decomposed(y []float64, m, h int) (Result, bool) {
-	r, f, ya, ok := seasonAdjusted(y, m, h)
+	r, f, errs, np, v, ok := decomposedWith(y, m, h, nil)
 	if !ok {
 		return Result{}, false
 	}
+	cal := cloneInterval(r.Interval)
+	calibrate(&cal, nil, np, v)
+	if conformal(y, &cal, 2*m+1, func(tr []float64, hh int) (Interval, bool) {
+		g, _, _, np, v, ok := decomposedWith(tr, m, hh, f)
+		if !ok {
+			return Interval{}, false
+		}
+		calibrate(&g.Interval, nil, np, v)
+		return g.Interval, finite(g.Interval)
+	}) && finite(cal) {
+		r.Interval = cal
+	} else {
+		calibrate(&r.Interval, errs, np, v)
+	}
+	return r, finite(r.Interval)
+}
+
+// cloneInterval is a deep copy of iv.
+func cloneInterval(iv Interval) Interval {
+	return Interval{Mean: slices.Clone(iv.Mean), Lo80: slices.Clone(iv.Lo80), Hi80: slices.Clone(iv.Hi80), Lo95: slices.Clone(iv.Lo95), Hi95: slices.Clone(iv.Hi95)}
+}
+
+// decomposedWith is seasonAdjusted (AutoETS on the adjusted series, or,
+// when model is not nil, model's ETS refitted) with the intervals on the
+// degrees of freedom left by the figure; it returns the adjusted series'
+// in-sample record, the count of parameters and the figure's variance for
+// calibrate.
+func decomposedWith(y []float64, m, h int, model *ETSFit) (r Result, f *ETSFit, errs [][]float64, np int, v float64, ok bool) {
+	r, f, ya, ok := seasonAdjusted(y, m, h, model)
+	if !ok {
+		return
+	}
 	n := len(y)
-	np := f.NParams + m - 1
+	np = f.NParams + m - 1
 	if n-np < 2 {
-		return Result{}, false
+		ok = false
+		return
 	}
 	scale := math.Sqrt(float64(n-f.NParams) / float64(n-np))
 	iv := &r.Interval
@@ -134,14 +186,12 @@ func decomposed(y []float64, m, h int) (Result, bool) {
 		iv.Lo80[i], iv.Hi80[i] = mu-scale*(mu-iv.Lo80[i]), mu+scale*(iv.Hi80[i]-mu)
 		iv.Lo95[i], iv.Hi95[i] = mu-scale*(mu-iv.Lo95[i]), mu+scale*(iv.Hi95[i]-mu)
 	}
-	errs := f.stepErrors(ya, h)
-	v := 0.0
+	errs = f.stepErrors(ya, h)
 	for _, e := range errs[0] {
 		v += e * e
 	}
 	v /= float64(len(errs[0])) * float64(n/m)
-	calibrate(iv, errs, np, v)
-	return r, finite(r.Interval)
+	return r, f, errs, np, v, finite(r.Interval)
 }
 
 func finite(iv Interval) bool {

@@ -4,8 +4,10 @@
 // whose season ETS does not model (non-seasonal ETS on the seasonally
 // adjusted series, seasonal.go), intermittent-demand methods (Croston, SBA,
 // TSB) for sparse series, naive and seasonal naive as the floor, 80 % and
-// 95 % prediction intervals (ETS's calibrated on the model's own multi-step
-// record, empirical.go), rolling-origin backtests (MASE, RMSSE,
+// 95 % prediction intervals (ETS's calibrated out of sample on a rolling
+// origin, conformal.go, or on the model's in-sample multi-step record when
+// the series or horizon is too short for that, empirical.go), rolling-origin
+// backtests (MASE, RMSSE,
 // interval coverage), and reconciliation of forecasts made level by level
 // (network → factory → hub) into coherent ones: OLS, WLS (structural or
 // variance) and MinT with a shrunk covariance (reconcile.go).

@@ -5,7 +5,10 @@ import (
 	"slices"
 )
 
-// Empirical calibration of the ETS intervals. The analytic intervals
+// In-sample calibration of the ETS intervals: the fallback of the
+// out-of-sample calibration (conformal.go) when too few out-of-sample
+// errors can be had (a horizon of 1 or 2, a series barely long enough to
+// refit). The analytic intervals
 // (R's) hold when the model is the process; the model's own record on the
 // series says how far its forecasts j steps ahead actually missed: with
 // the fitted parameters fixed, the filter runs over the series and at every

@@ -53,11 +53,12 @@ func seasonalTest(y []float64, m int) bool {
 }
 
 // seasonAdjusted is the decomposition forecast: figure s (decompose,
-// additive) out, AutoETS on y − s with no season, s back on the forecasts
-// and intervals. It also returns the ETS fit and the adjusted series (for
-// the empirical calibration of the intervals). It needs more than two
-// seasons of at most maxDecompSeason.
-func seasonAdjusted(y []float64, m, h int) (r Result, f *ETSFit, ya []float64, ok bool) {
+// additive) out, AutoETS on y − s with no season (or, when model is not
+// nil, model's ETS refitted: the out-of-sample calibration's refits), s
+// back on the forecasts and intervals. It also returns the ETS fit and the
+// adjusted series (for the in-sample calibration of the intervals). It
+// needs more than two seasons of at most maxDecompSeason.
+func seasonAdjusted(y []float64, m, h int, model *ETSFit) (r Result, f *ETSFit, ya []float64, ok bool) {
 	n := len(y)
 	if m < 2 || m > maxDecompSeason || n <= 2*m {
 		return Result{}, nil, nil, false
@@ -67,7 +68,12 @@ func seasonAdjusted(y []float64, m, h int) (r Result, f *ETSFit, ya []float64, o
 	for i := range y {
 		ya[i] = y[i] - s[i]
 	}
-	f, err := AutoETS(ya, 1)
+	var err error
+	if model != nil {
+		f, err = refit(ya, model)
+	} else {
+		f, err = AutoETS(ya, 1)
+	}
 	if err != nil {
 		return Result{}, nil, nil, false
 	}

@@ -51,7 +51,7 @@ func TestDecompositionMatchesR(t *testing.T) {
 			t.Errorf("%s: seasonal test %v, R's thetaf says %v", name, got, c.Seasonal)
 		}
 		seen[c.Seasonal] = true
-		r, f, ya, ok := seasonAdjusted(c.Y, c.M, c.H)
+		r, f, ya, ok := seasonAdjusted(c.Y, c.M, c.H, nil)
 		if !ok {
 			t.Fatalf("%s: no decomposition forecast", name)
 		}
@@ -235,7 +235,7 @@ func TestSeasonalTestBounds(t *testing.T) {
 	if seasonalTest(wave(m, 3*m), m) {
 		t.Errorf("season %d passed the test", m)
 	}
-	if _, _, _, ok := seasonAdjusted(wave(m, 3*m), m, 5); ok {
+	if _, _, _, ok := seasonAdjusted(wave(m, 3*m), m, 5, nil); ok {
 		t.Errorf("season %d decomposed", m)
 	}
 }

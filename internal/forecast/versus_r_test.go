@@ -159,6 +159,9 @@ type holdoutSet struct {
 	points                     int
 	g80, g95, r80, r95         int
 	gMS, rMS                   []float64
+	gCPU                       []float64 // CPU ms per series (0: not measured on this system)
+	logW80, logW95             float64   // Σ log(mean width gongxu / mean width R)
+	widths                     int
 	methods                    map[string]int
 }
 
@@ -166,8 +169,12 @@ type holdoutSet struct {
 // holdouts written by testdata/bench_r.R into $GONGXU_R_BENCH (see
 // scripts/bench-forecast-r.sh). Per set of series it prints the geometric
 // mean over series of MASE(gongxu) ÷ MASE(R), both tools' 80 % and 95 %
-// interval coverage, and both times per series (one core, model selection
-// included; gongxu's is the mean of repeats until 20 ms have passed). The
+// interval coverage, the mean widths of its intervals over R's, and both
+// times per series (one core, model selection included; gongxu's is the
+// mean of repeats until 20 ms have passed), gongxu's also in CPU time
+// (the process's user and system time, which other load on the machine
+// disturbs far less than the wall clock; run with GOMAXPROCS=1 so that it
+// counts one core; on a system without getrusage the column is empty). The
 // report goes to stdout and to $GONGXU_R_BENCH/report.md, each series'
 // scores to $GONGXU_R_BENCH/compare.csv.
 //
@@ -214,7 +221,7 @@ func compareHoldout(all []*holdoutSeries) (report, detail string, err error) {
 		train, test := s.y[:n-s.h], s.y[n-s.h:]
 		o := Options{Horizon: s.h, Season: s.m}
 		var res Result
-		reps, t0 := 0, time.Now()
+		reps, t0, c0 := 0, time.Now(), cpuTime()
 		for {
 			res, err = Forecast(train, o)
 			if err != nil {
@@ -226,6 +233,7 @@ func compareHoldout(all []*holdoutSeries) (report, detail string, err error) {
 			}
 		}
 		ms := float64(time.Since(t0).Nanoseconds()) / 1e6 / float64(reps)
+		cpu := float64((cpuTime() - c0).Nanoseconds()) / 1e6 / float64(reps)
 		// ETS alone: what the series gets without the intermittent routing.
 		etsIV := res.Interval
 		if res.ETS == nil {
@@ -242,6 +250,12 @@ func compareHoldout(all []*holdoutSeries) (report, detail string, err error) {
 		st.r80 += r.in80
 		st.r95 += r.in95
 		st.gMS = append(st.gMS, ms)
+		st.gCPU = append(st.gCPU, cpu)
+		if w80, w95, ok := widthRatio(res.Interval, s.r); ok {
+			st.logW80 += math.Log(w80)
+			st.logW95 += math.Log(w95)
+			st.widths++
+		}
 		st.rMS = append(st.rMS, s.rMS)
 		if !math.IsNaN(r.mase) && r.mase > 0 && g.mase > 0 && ge.mase > 0 {
 			st.scored++
@@ -257,13 +271,18 @@ func compareHoldout(all []*holdoutSeries) (report, detail string, err error) {
 		fmt.Fprintf(&det, "%q,%q,%d,%d,%q,%q,%.6g,%.6g,%.6g,%.4g,%.4g\n", s.set, s.name, n, s.h, s.rModel, res.Method, r.mase, g.mase, ge.mase, s.rMS, ms)
 	}
 	var w strings.Builder
-	w.WriteString("| set | series | MASE gongxu ÷ R (geo. mean) | ETS alone ÷ R | better / same / worse | 80 % gongxu / R | 95 % gongxu / R | ms per series gongxu / R (median) | R ÷ gongxu time (geo. mean) | gongxu's methods |\n")
-	w.WriteString("|---|---:|---:|---:|---|---:|---:|---:|---:|---|\n")
+	w.WriteString("| set | series | MASE gongxu ÷ R (geo. mean) | ETS alone ÷ R | better / same / worse | 80 % gongxu / R | 95 % gongxu / R | width 80 % / 95 % gongxu ÷ R (geo. mean) | ms per series gongxu / R (median) | R ÷ gongxu time (geo. mean) | gongxu CPU ms (median) | R ÷ gongxu CPU (geo. mean) | gongxu's methods |\n")
+	w.WriteString("|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|\n")
 	for _, name := range order {
 		st := sets[name]
-		tr := 0.0
+		tr, tc := 0.0, 0.0
 		for i := range st.gMS {
 			tr += math.Log(st.rMS[i] / st.gMS[i])
+			tc += math.Log(st.rMS[i] / st.gCPU[i])
+		}
+		cpuMed, cpuRatio := "–", "–"
+		if median(st.gCPU) > 0 {
+			cpuMed, cpuRatio = fmt.Sprintf("%.2f", median(st.gCPU)), fmt.Sprintf("%.0f×", math.Exp(tc/float64(len(st.gCPU))))
 		}
 		var ms []string
 		for k, v := range st.methods {
@@ -271,12 +290,29 @@ func compareHoldout(all []*holdoutSeries) (report, detail string, err error) {
 		}
 		sort.Strings(ms)
 		pct := func(k int) float64 { return 100 * float64(k) / float64(st.points) }
-		fmt.Fprintf(&w, "| %s | %d | %.3f | %.3f | %d / %d / %d | %.1f / %.1f | %.1f / %.1f | %.2f / %.1f | %.0f× | %s |\n",
+		fmt.Fprintf(&w, "| %s | %d | %.3f | %.3f | %d / %d / %d | %.1f / %.1f | %.1f / %.1f | %.3f / %.3f | %.2f / %.1f | %.0f× | %s | %s | %s |\n",
 			st.name, st.series, math.Exp(st.logRatio/float64(st.scored)), math.Exp(st.logRatioETS/float64(st.scored)),
 			st.wins, st.ties, st.scored-st.wins-st.ties, pct(st.g80), pct(st.r80), pct(st.g95), pct(st.r95),
-			median(st.gMS), median(st.rMS), math.Exp(tr/float64(len(st.gMS))), strings.Join(ms, ", "))
+			math.Exp(st.logW80/float64(st.widths)), math.Exp(st.logW95/float64(st.widths)),
+			median(st.gMS), median(st.rMS), math.Exp(tr/float64(len(st.gMS))), cpuMed, cpuRatio, strings.Join(ms, ", "))
 	}
 	return w.String(), det.String(), nil
+}
+
+// widthRatio is the mean width of a's 80 % and 95 % intervals over b's;
+// ok is false when a width is not positive.
+func widthRatio(a, b Interval) (w80, w95 float64, ok bool) {
+	var a80, a95, b80, b95 float64
+	for i := range a.Mean {
+		a80 += a.Hi80[i] - a.Lo80[i]
+		a95 += a.Hi95[i] - a.Lo95[i]
+		b80 += b.Hi80[i] - b.Lo80[i]
+		b95 += b.Hi95[i] - b.Lo95[i]
+	}
+	if a80 <= 0 || a95 <= 0 || b80 <= 0 || b95 <= 0 {
+		return 0, 0, false
+	}
+	return a80 / b80, a95 / b95, true
 }
 
 // methodFamily groups Forecast's methods for the report: ETS, the

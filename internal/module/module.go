@@ -14,6 +14,11 @@ type Context struct {
 	ChainID string
 	Height  int64
 	Time    int64 // block time, unix milliseconds
+	// PrevAppHash is the app hash the previous block committed (the state
+	// root before this block; CheckTx: the last committed one). It was fixed
+	// before this block's proposer chose anything, so it is a seed that
+	// proposer cannot grind (panel draws). Nil in InitChain.
+	PrevAppHash []byte
 
 	// Set for transaction handlers only.
 	Signer gongxu.PubKey // hex Ed25519 key that signed the transaction

@@ -222,7 +222,7 @@ func (s *Set) List() []module.Module {
 
 // ChainConfig returns the chain configuration for chainID.
 func (s *Set) ChainConfig(chainID string) chain.Config {
-	return chain.Config{ChainID: chainID, Modules: s.List(), Auth: s.Member, Params: s.Member}
+	return chain.Config{ChainID: chainID, Modules: s.List(), Auth: s.Member, Params: s.Member, Plans: s.Member, Upgrades: s.Upgrades()}
 }
 
 // EPCIS satisfies trace.Parser with internal/epcis: GS1's schemas, the CBV

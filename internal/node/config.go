@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/gongxu-network/gongxu"
@@ -48,6 +49,12 @@ type Config struct {
 	MPS *gongxu.MPSPolicy `json:"mps,omitempty"`
 	// Pages are the web pages' language and time zone.
 	Pages PagesConfig `json:"pages"`
+	// Peers are more persistent peers of CometBFT ("id@host:port"),
+	// beside the founders' nodes the genesis names and config.toml's
+	// persistent_peers; Seeds are seed nodes to ask for more. gongxu start
+	// --peers and --seeds add to them.
+	Peers []string `json:"peers,omitempty"`
+	Seeds []string `json:"seeds,omitempty"`
 }
 
 // PagesConfig is how the web pages speak to people.
@@ -95,6 +102,13 @@ type HTTPConfig struct {
 	// act with the node's key from other machines; by default they answer
 	// only on the node's own machine.
 	RemoteForms bool `json:"remote_forms"`
+	// BehindProxy says that people reach the node through a reverse proxy
+	// on this machine (TLS in front of the API): no request then counts as
+	// from this machine for what the node's own org alone may read (the
+	// purchase order prices it opens), which needs an API token instead.
+	// Requests that carry a proxy's Forwarded, X-Forwarded-For or
+	// X-Real-IP header never count as local anyway.
+	BehindProxy bool `json:"behind_proxy,omitempty"`
 }
 
 // HealthConfig says when the node is not healthy.
@@ -145,6 +159,11 @@ func (c Config) validate() error {
 		return bad("health stall_blocks must be at least 1, and the other health settings not negative")
 	case checkPublicURL(c.Pages.PublicURL) != nil:
 		return bad("pages public_url must be an http or https address with a host and no query, such as https://gongxu.example.com")
+	}
+	for _, p := range append(slices.Clone(c.Peers), c.Seeds...) {
+		if err := CheckPeer(p); err != nil {
+			return bad("peers and seeds: " + gongxu.ErrorMessage(err))
+		}
 	}
 	return nil
 }

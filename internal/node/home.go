@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/gongxu-network/gongxu"
@@ -27,6 +28,23 @@ type InitOptions struct {
 	Moniker string      // the node's name in CometBFT
 	API     string      // address of the API and pages; "" for the default
 	Ports   comet.Ports // CometBFT's p2p and RPC ports
+	// Join, when Org is set, makes Init write the home's join file
+	// (JoinFilePath) for a real network's founding or joining.
+	Join JoinOptions
+}
+
+// JoinOptions are the public facts of the org a node home is for, written
+// into its join file with the home's keys.
+type JoinOptions struct {
+	Org   gongxu.OrgID
+	Name  string
+	Roles []gongxu.Role
+	// P2PAddr is HOST:PORT where other nodes reach this node (its
+	// public address); the node listens on P2PListen at Ports.P2P.
+	P2PAddr   string
+	P2PListen string
+	// Seeds are seed nodes to ask for peers, "id@host:port".
+	Seeds []string
 }
 
 // Identity is what a new node home is known by.
@@ -56,9 +74,29 @@ func Init(home string, o InitOptions) (Identity, error) {
 	if err != nil {
 		return Identity{}, err
 	}
-	id, err := comet.InitHome(home, comet.HomeOptions{Moniker: o.Moniker, Ports: o.Ports})
+	j := o.Join
+	if j.Org != "" {
+		// Check what can be checked before anything is written.
+		probe := JoinFile{Version: JoinFileVersion, Org: j.Org, Name: j.Name, Roles: j.Roles, OperatorKeys: []gongxu.PubKey{op.PubKey},
+			SealKey: seal.Public, NodeID: strings.Repeat("0", 40), ValidatorKey: gongxu.PubKey(strings.Repeat("0", 64)), P2PAddr: j.P2PAddr}
+		if err := probe.Validate(); err != nil {
+			return Identity{}, err
+		}
+	}
+	id, err := comet.InitHome(home, comet.HomeOptions{Moniker: o.Moniker, Ports: o.Ports,
+		P2PListenHost: j.P2PListen, ExternalAddress: j.P2PAddr, Seeds: j.Seeds})
 	if err != nil {
 		return Identity{}, err
+	}
+	if j.Org != "" {
+		jf := JoinFile{Version: JoinFileVersion, Org: j.Org, Name: j.Name, Roles: j.Roles, OperatorKeys: []gongxu.PubKey{op.PubKey},
+			SealKey: seal.Public, NodeID: id.NodeID, ValidatorKey: id.ValidatorKey, P2PAddr: j.P2PAddr}
+		if err := jf.Validate(); err != nil {
+			return Identity{}, err
+		}
+		if err := os.WriteFile(JoinFilePath(home), jf.Encode(), 0o644); err != nil {
+			return Identity{}, gongxu.Wrap(err, "write join file")
+		}
 	}
 	cfg := DefaultConfig()
 	if o.API != "" {

@@ -59,6 +59,15 @@ func (m *metrics) observe(b gongxu.CommittedBlock) {
 func registerNodeMetrics(reg *prometheus.Registry, c *comet.Node, app *chain.App) {
 	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "gongxu_mempool_txs", Help: "Transactions waiting in this node's mempool."},
 		func() float64 { return float64(c.MempoolSize()) }))
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "gongxu_peers", Help: "CometBFT peers this node is connected to (a validator with fewer than 2 is one failure from isolation)."},
+		func() float64 { return float64(c.Peers()) }))
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "gongxu_catching_up", Help: "1 while the node syncs blocks from its peers, 0 once it follows consensus."},
+		func() float64 {
+			if c.CatchingUp() {
+				return 1
+			}
+			return 0
+		}))
 	for _, s := range []struct {
 		name, help string
 		get        func(chain.Stats) uint64

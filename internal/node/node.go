@@ -102,7 +102,8 @@ func Open(home string, cfg Config, log *slog.Logger) (_ *Node, err error) {
 	}
 	reg := prometheus.NewRegistry()
 	met := newMetrics(reg)
-	if n.comet, err = comet.Start(home, n.chain, comet.StartOptions{Log: n.cometLg, LogLevel: cfg.LogLevel}); err != nil {
+	if n.comet, err = comet.Start(home, n.chain, comet.StartOptions{Log: n.cometLg, LogLevel: cfg.LogLevel,
+		Peers: append(GenesisPeers(doc.AppState), cfg.Peers...), Seeds: cfg.Seeds}); err != nil {
 		return nil, err
 	}
 	registerNodeMetrics(reg, n.comet, n.chain)
@@ -172,7 +173,7 @@ func Open(home string, cfg Config, log *slog.Logger) (_ *Node, err error) {
 	mux.Handle("/healthz", api)
 	mux.Handle("/metrics", api)
 	mux.Handle("/", pages)
-	n.srv = newHTTPServer(cfg.HTTP, ownReaders(mux, n.tokens), log)
+	n.srv = newHTTPServer(cfg.HTTP, ownReaders(mux, n.tokens, cfg.HTTP.BehindProxy), log)
 	return n, nil
 }
 

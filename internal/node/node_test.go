@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"path/filepath"
+	"regexp"
 	"testing"
 	"time"
 
@@ -143,9 +144,16 @@ func TestNodeInProcess(t *testing.T) {
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	for _, m := range []string{"gongxu_block_height ", `gongxu_txs_committed_total{result="ok"} `, "gongxu_mempool_txs ",
-		"gongxu_block_interval_seconds_bucket", "gongxu_read_model_height "} {
+		"gongxu_block_interval_seconds_bucket", "gongxu_read_model_height ", "gongxu_peers 0", "gongxu_catching_up 0", "gongxu_invariant_failures_total 0"} {
 		if !bytes.Contains(body, []byte(m)) {
 			t.Errorf("/metrics lacks %s", m)
+		}
+	}
+	// Every metric the shipped alert rules name is exported.
+	alerts := readFile(t, filepath.Join("..", "..", "deploy", "alerts.yml"))
+	for _, m := range regexp.MustCompile(`gongxu_[a-z_]+`).FindAllString(alerts, -1) {
+		if !bytes.Contains(body, []byte("\n"+m+" ")) && !bytes.Contains(body, []byte("\n"+m+"{")) {
+			t.Errorf("deploy/alerts.yml names %s, which /metrics does not export", m)
 		}
 	}
 	live := snapshot(t, ctx, c)

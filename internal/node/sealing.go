@@ -224,10 +224,16 @@ type tokenChecker interface {
 	Check(secret string) (id, name string, ok bool)
 }
 
-func ownReaders(h http.Handler, tokens tokenChecker) http.Handler {
+// ownReaders marks the requests of the node's own org (ownKey). Behind a
+// reverse proxy on this machine every request comes from loopback, so a request the proxy forwarded (it carries Forwarded,
+// X-Forwarded-For or X-Real-IP) never counts as from this machine, and with
+// behindProxy (HTTPConfig.BehindProxy) none does: then only an API token
+// shows the opened terms.
+func ownReaders(h http.Handler, tokens tokenChecker, behindProxy bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		own := false
-		if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		forwarded := r.Header.Get("Forwarded") != "" || r.Header.Get("X-Forwarded-For") != "" || r.Header.Get("X-Real-Ip") != ""
+		if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil && !behindProxy && !forwarded {
 			if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
 				own = true
 			}

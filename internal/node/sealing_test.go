@@ -315,21 +315,33 @@ func TestOwnReaders(t *testing.T) {
 	}
 	for _, c := range []struct {
 		remote, auth string
+		proxied      bool   // HTTPConfig.BehindProxy
+		fwd          string // a proxy's header, "Name: value"
 		want         bool
 	}{
-		{"127.0.0.1:5000", "", true},
-		{"[::1]:5000", "", true},
-		{"203.0.113.5:5000", "", false},
-		{"203.0.113.5:5000", "Bearer " + secret, true},
-		{"203.0.113.5:5000", "Bearer not-a-token", false},
-		{"203.0.113.5:5000", "Basic " + secret, false},
+		{"127.0.0.1:5000", "", false, "", true},
+		{"[::1]:5000", "", false, "", true},
+		{"203.0.113.5:5000", "", false, "", false},
+		{"203.0.113.5:5000", "Bearer " + secret, false, "", true},
+		{"203.0.113.5:5000", "Bearer not-a-token", false, "", false},
+		{"203.0.113.5:5000", "Basic " + secret, false, "", false},
+		// Behind a reverse proxy on this machine, loopback is anyone.
+		{"127.0.0.1:5000", "", true, "", false},
+		{"127.0.0.1:5000", "Bearer " + secret, true, "", true},
+		{"127.0.0.1:5000", "", false, "X-Forwarded-For: 203.0.113.5", false},
+		{"127.0.0.1:5000", "", false, "Forwarded: for=203.0.113.5", false},
+		{"127.0.0.1:5000", "", false, "X-Real-IP: 203.0.113.5", false},
+		{"127.0.0.1:5000", "Bearer " + secret, false, "X-Forwarded-For: 203.0.113.5", true},
 	} {
 		var got bool
-		h := ownReaders(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { got = own(r.Context()) }), tokens)
+		h := ownReaders(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { got = own(r.Context()) }), tokens, c.proxied)
 		r := httptest.NewRequest("GET", "/v1/purchase-orders/1", nil)
 		r.RemoteAddr = c.remote
 		if c.auth != "" {
 			r.Header.Set("Authorization", c.auth)
+		}
+		if name, value, ok := strings.Cut(c.fwd, ": "); ok {
+			r.Header.Set(name, value)
 		}
 		h.ServeHTTP(httptest.NewRecorder(), r)
 		if got != c.want {

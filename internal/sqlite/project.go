@@ -75,7 +75,7 @@ func (db *DB) Reset(ctx context.Context) error {
 		"rfqs", "bids", "disputes", "supply_offers", "production_orders", "po_late", "purchase_orders", "work_orders", "lots",
 		"items", "bom_lines", "routings", "work_centers",
 		"trace_batches", "trace_events", "trace_records", "trace_idents", "trace_recall_acks", "trace_recalls", "trace_links",
-		"events", "txs", "blocks", "orgs", "proposals", "validators", "params", "meta",
+		"app_versions", "events", "txs", "blocks", "orgs", "proposals", "validators", "params", "meta",
 	) {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM "+t); err != nil {
 			return gongxu.Wrap(err, "read model: reset %s", t)
@@ -323,6 +323,8 @@ func (p *projector) event(txIndex int, ev *gongxu.Event) error {
 		return gongxu.Wrap(err, "delete org %s", id)
 	case gongxu.EventProposal:
 		return p.proposal(ev)
+	case gongxu.EventUpgrade:
+		return p.upgrade(ev)
 	case gongxu.EventValidator:
 		return p.validator(ev)
 	case gongxu.EventParams:

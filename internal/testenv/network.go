@@ -59,6 +59,10 @@ type Node struct {
 	API         string // base URL of the HTTP API, http://127.0.0.1:PORT
 	RPC         string // base URL of CometBFT's RPC
 	P2PPort     int
+	// ValidatorKey and JoinFile: a node made by Found or Join, its
+	// CometBFT validator key and the join file its org handed out.
+	ValidatorKey gongxu.PubKey
+	JoinFile     string
 
 	client *client.Client
 

@@ -60,9 +60,11 @@ const trustRuling = 20_000
 // the ruling moves the money. Hub B says nothing: its share is confirmed at its deadline
 // with no transaction. A purchase order from the factory to its supplier
 // (org-1) with sealed terms: the price is in neither the ledger nor any
-// API answer of a third org's node, and the factory's node shows it. The
-// factory's reputation shows the dispute with its outcome and the on-time
-// and fill facts of the two shares. Every check reads node 3, which took
+// API answer of a third org's node, and the factory's node shows it; the
+// supplier accepts it, ships it in two parts and the factory receives
+// them; the supplier's reputation (on time, fill rate) is exactly what
+// those facts make it. The factory's reputation shows the dispute with its
+// outcome and the on-time and fill facts of the two shares. Every check reads node 3, which took
 // no transaction (org-3 only votes, through another node).
 func TestTrustStory(t *testing.T) {
 	if testing.Short() {
@@ -375,6 +377,90 @@ func TestTrustStory(t *testing.T) {
 	}
 	s.logf("step 7: purchase order %d sealed to %s and %s: their nodes open it at %d; org-2's and org-3's API answers, pages and ledger hold no trace of it",
 		po.ID, F, supplier.org, trustPOPrice)
+
+	// 7b. The supplier accepts the sealed order, promising the fabric two
+	// days after the requested date, and ships it in two parts (30 m, then
+	// the other 20 m), weeks before its promise; the factory receives both.
+	promised := lines[0].Date + 2*24*3600*1000
+	accept := s.send(1, supplier, production.TypePOAccept, production.MsgPOAccept{PO: po.ID, Promised: []int64{promised}})
+	ship1 := []production.LotLine{{Line: 1, Lot: gongxu.NewLotID(supplier.org, "wax-1"), Qty: 30_000}}
+	ship2 := []production.LotLine{{Line: 1, Lot: gongxu.NewLotID(supplier.org, "wax-2"), Qty: 20_000}}
+	s.send(1, supplier, production.TypeShip, production.MsgShip{PO: po.ID, Lines: ship1})
+	s2 := s.send(2, supplier, production.TypeShip, production.MsgShip{PO: po.ID, Lines: ship2})
+	s.send(0, factory, production.TypeReceive, production.MsgReceive{PO: po.ID, Shipment: 1, Lines: ship1})
+	rcv := s.send(0, factory, production.TypeReceive, production.MsgReceive{PO: po.ID, Shipment: 2, Lines: ship2})
+	s.must(net.WaitReadModel(ctx, R, rcv.Height))
+	for _, l := range append(ship1, ship2...) {
+		lot, err := net.Client(R).Lot(ctx, gongxu.NewLotID(F, string(l.Lot)))
+		s.must(err)
+		if lot.Owner != F || lot.Qty != l.Qty || lot.PO != po.ID {
+			t.Fatalf("received lot from %s on node %d: %+v; want %d at %s from purchase order %d", l.Lot, R, lot, l.Qty, F, po.ID)
+		}
+	}
+	rec2, err := net.Client(R).Tx(ctx, s2.Hash)
+	s.must(err)
+	bt, err := time.Parse(time.RFC3339Nano, rec2.Time)
+	s.must(err)
+	completed := bt.UnixMilli() // the shipment that completed the line
+	s.logf("step 7b: %s accepted purchase order %d promising %d, shipped 30 000 + 20 000 of 50 000 (complete at %d), %s received both",
+		supplier.org, po.ID, promised, completed, F)
+
+	// 7c. The supplier's reputation from a third org's node, worked out
+	// from those facts: one obligation (the order's one line), closed by the
+	// shipment that completed it, before the end of its promised day: on
+	// time and in full (1 of 1, 10 000; weighted 10 000: the fact is
+	// minutes old, a step of the 180-day half-life is 2.8 days); no dispute
+	// against it, no recall; one counterparty, the factory, with one order:
+	// it has not come back (0 of 1).
+	srep, err := net.Client(R).Reputation(ctx, supplier.org, 10)
+	s.must(err)
+	if srep.Obligations != 1 {
+		t.Errorf("%s's reputation counts %d obligations, want the 1 line of purchase order %d", supplier.org, srep.Obligations, po.ID)
+	}
+	for _, w := range []struct {
+		f                                   gongxu.ReputationFigure
+		count, scored, hits, rate, weighted int64
+	}{
+		{srep.OnTime, 1, 1, 1, 10_000, 10_000},
+		{srep.FillRate, 1, 1, 1, 10_000, 10_000},
+		{srep.Disputes, 0, 0, 0, -1, -1},
+		{srep.Recalls, 0, 0, 0, -1, -1},
+		{srep.Repeat, 1, 1, 0, 0, 0},
+	} {
+		if w.f.Count != w.count || w.f.Scored != w.scored || w.f.Hits != w.hits || w.f.Rate != w.rate || w.f.Weighted != w.weighted {
+			t.Errorf("%s's %s: count %d, scored %d, hits %d, rate %d, weighted %d; want %d, %d, %d, %d, %d: %s", supplier.org, w.f.Figure,
+				w.f.Count, w.f.Scored, w.f.Hits, w.f.Rate, w.f.Weighted, w.count, w.scored, w.hits, w.rate, w.weighted, js(w.f.Facts))
+		}
+	}
+	// Each fact is the line as the story made it, linked to its transactions.
+	onTime, err := net.Client(R).ReputationFacts(ctx, supplier.org, gongxu.FigureOnTime, 0, 10)
+	s.must(err)
+	for _, facts := range [][]gongxu.ReputationFact{srep.OnTime.Facts, srep.FillRate.Facts, onTime.Facts} {
+		if len(facts) != 1 {
+			t.Errorf("%s's on-time and fill facts: %s; want the one line", supplier.org, js(facts))
+			continue
+		}
+		f := facts[0]
+		if f.Kind != gongxu.FactPOLine || f.Ref != fmt.Sprintf("po:%d:1", po.ID) || f.Counterparty != F || f.Item != "waxed-cotton" ||
+			f.Promised != promised || f.Delivered != completed || f.Time != completed || f.Ordered != 50_000 || f.Shipped != 50_000 ||
+			f.Score != 10_000 || f.Weight != 1_000_000 || !slices.Contains(f.Txs, s2.Hash) {
+			t.Errorf("%s's fact %s; want line 1 of purchase order %d for %s, waxed-cotton, promised %d, delivered %d by tx %s, 50 000 of 50 000, score 10 000, weight 1 000 000",
+				supplier.org, js(f), po.ID, F, promised, completed, s2.Hash)
+		}
+	}
+	if len(srep.Repeat.Facts) != 1 || srep.Repeat.Facts[0].Counterparty != F || srep.Repeat.Facts[0].Score != 0 {
+		t.Errorf("%s's repeat facts: %s; want %s, not come back", supplier.org, js(srep.Repeat.Facts), F)
+	}
+	// Nor do the supplier's figures give the sealed price away.
+	for _, path := range []string{"/v1/orgs/" + string(supplier.org) + "/reputation", "/v1/orgs/" + string(supplier.org) + "/reputation/on_time",
+		fmt.Sprintf("/v1/purchase-orders/%d", po.ID)} {
+		if body := s.get(net.Nodes[R].API + path); price.MatchString(body) {
+			t.Errorf("node %d serves the sealed price in GET %s after the shipment", R, path)
+		}
+	}
+	s.logf("step 7c: %s's reputation on node %d: on time %d/%d, fill %d/%d (weighted %d, %d), disputes %d, repeat %d/%d (accepted by %s)",
+		supplier.org, R, srep.OnTime.Hits, srep.OnTime.Count, srep.FillRate.Hits, srep.FillRate.Count, srep.OnTime.Weighted,
+		srep.FillRate.Weighted, srep.Disputes.Count, srep.Repeat.Hits, srep.Repeat.Count, accept.Hash)
 
 	// 8. The factory's reputation, from a third org's node: the dispute
 	// against it and its outcome, two shares shipped in full and on time,

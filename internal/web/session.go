@@ -295,7 +295,7 @@ func (s *server) signinSubmit(w http.ResponseWriter, r *http.Request) error {
 	if old := s.sessions.get(r); old != nil {
 		s.sessions.end(old) // a sign-in always starts a new session
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: sess.id, Path: "/", HttpOnly: true, Secure: r.TLS != nil,
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: sess.id, Path: "/", HttpOnly: true, Secure: overTLS(r),
 		SameSite: http.SameSiteStrictMode, MaxAge: int(sessionTTL / time.Second)})
 	s.log.Info("web: signed in", "token", sess.Name, "remote", r.RemoteAddr)
 	http.Redirect(w, r, next, http.StatusSeeOther)
@@ -320,8 +320,15 @@ func (s *server) signoutSubmit(w http.ResponseWriter, r *http.Request) error {
 		s.sessions.end(sess)
 		s.log.Info("web: signed out", "token", sess.Name, "remote", r.RemoteAddr)
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, Secure: r.TLS != nil,
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, Secure: overTLS(r),
 		SameSite: http.SameSiteStrictMode, MaxAge: -1})
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 	return nil
+}
+
+// overTLS reports whether the browser reached the node over TLS: directly,
+// or through a TLS reverse proxy that says so (X-Forwarded-Proto: https),
+// so that the session cookie is marked Secure behind one too.
+func overTLS(r *http.Request) bool {
+	return r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
 }

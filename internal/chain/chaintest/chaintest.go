@@ -80,17 +80,33 @@ func New(t testing.TB, orgs ...OrgSpec) *Harness {
 // height stored in it.
 func Open(t testing.TB, db store.DB) *Harness {
 	t.Helper()
+	h, err := OpenWith(db, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.T = t
+	return h
+}
+
+// OpenWith builds a harness over db like Open, with edit (when not nil)
+// changing the chain's configuration first (another binary: its registered
+// upgrades); it returns chain.New's error. The caller sets Harness.T.
+func OpenWith(db store.DB, edit func(*chain.Config)) (*Harness, error) {
 	st, err := store.Open(db)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	mods := modules.New()
-	app, err := chain.New(st, mods.ChainConfig(ChainID))
-	if err != nil {
-		t.Fatal(err)
+	cfg := mods.ChainConfig(ChainID)
+	if edit != nil {
+		edit(&cfg)
 	}
-	h := &Harness{T: t, App: app, DB: db, State: st, Member: mods.Member, Mods: mods, Height: st.Height(), Time: GenesisTime + st.Height()*1000, Vars: map[string]string{}, seq: map[string]uint64{}}
-	return h
+	app, err := chain.New(st, cfg)
+	if err != nil {
+		return nil, err
+	}
+	h := &Harness{App: app, DB: db, State: st, Member: mods.Member, Mods: mods, Height: st.Height(), Time: GenesisTime + st.Height()*1000, Vars: map[string]string{}, seq: map[string]uint64{}}
+	return h, nil
 }
 
 // InitChain loads genesis.

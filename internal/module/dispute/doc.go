@@ -59,13 +59,16 @@
 // Keys cannot tie orgs: the member module never lets two orgs hold the same
 // key. The draw is a seeded permutation: each eligible org's score is
 // SHA-256(seed ‖ org id), the seed SHA-256 of the dispute id, the opening
-// transaction's hash and the escalation height; the panel is the orgs with
-// the smallest scores. Same ledger, same panel, on every node. A party
-// cannot aim the draw: the escalation height is not known when the dispute
-// opens (the first block at or after a deadline days ahead); a proposer
-// that colludes with a party may at most delay escalation by a block, to
-// choose between two panels. (The previous block's hash, once the chain
-// passes it to modules, would take even that away.)
+// transaction's hash, the escalation height and the app hash committed by
+// the block before the escalating one (module.Context.PrevAppHash); the
+// panel is the orgs with the smallest scores. Same ledger, same panel, on
+// every node. A party cannot aim the draw: it cannot know that app hash
+// when it opens the dispute days before. The escalating block's proposer
+// cannot either: the app hash was fixed before it chose anything. The
+// proposer of the block before can (by choosing and ordering that block's
+// transactions and executing each candidate), and so can a proposer that
+// shifts an escalation by a block so that its own block is the one before:
+// docs/security.md, "Dispute panels".
 //
 // Cost: a transaction's work is bounded by its limits; the block sweep reads
 // only the disputes due (module.Deadlines), and each escalation reads the

@@ -12,15 +12,22 @@ import (
 )
 
 // Seed is the seed of a dispute's panel draw, from committed data only:
-// SHA-256 of a domain tag, the dispute id, the opening transaction's hash
-// and the height of the block that escalates it.
-func Seed(id uint64, openTx string, height int64) [32]byte {
+// SHA-256 of a domain tag, the dispute id, the opening transaction's hash,
+// the height of the block that escalates it and the app hash the block
+// before it committed (module.Context.PrevAppHash). That app hash was fixed
+// before the escalating block's proposer chose anything, and the opening
+// party could not know it when it signed: neither can choose the panel by
+// choosing what goes into the escalating block or into its own opening
+// transaction. What remains (the previous block's proposer) is in
+// docs/security.md.
+func Seed(id uint64, openTx string, height int64, prevAppHash []byte) [32]byte {
 	var b bytes.Buffer
-	b.WriteString("gongxu/dispute/panel\x00")
+	b.WriteString("gongxu/dispute/panel/v2\x00")
 	b.Write(binary.BigEndian.AppendUint64(nil, id))
 	b.WriteString(openTx)
 	b.WriteByte(0)
 	b.Write(binary.BigEndian.AppendUint64(nil, uint64(height)))
+	b.Write(prevAppHash)
 	return sha256.Sum256(b.Bytes())
 }
 
@@ -176,7 +183,7 @@ func (m *Module) escalate(ctx *module.Context, d *gongxu.Dispute) error {
 	if int64(n) < ps.DisputePanel() {
 		d.PanelNote = fmt.Sprintf("%d member orgs are eligible for a panel of %d: the panel is %d", len(eligible), ps.DisputePanel(), n)
 	}
-	d.Panel = Draw(Seed(d.ID, d.OpenTx, ctx.Height), eligible, n)
+	d.Panel = Draw(Seed(d.ID, d.OpenTx, ctx.Height, ctx.PrevAppHash), eligible, n)
 	if err := deadlines.Remove(ctx.KV, d.Deadline, d.ID); err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package dispute_test
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"slices"
@@ -22,7 +23,7 @@ func TestDraw(t *testing.T) {
 	for i := range 12 {
 		orgs = append(orgs, gongxu.OrgID(fmt.Sprintf("org-%02d", i)))
 	}
-	seed := dispute.Seed(7, "ABCDEF", 42)
+	seed := dispute.Seed(7, "ABCDEF", 42, []byte("root"))
 	want := dispute.Draw(seed, orgs, 3)
 	if len(want) != 3 {
 		t.Fatalf("panel %v, want 3", want)
@@ -48,7 +49,7 @@ func TestDraw(t *testing.T) {
 	first := map[gongxu.OrgID]int{}
 	panels := map[string]bool{}
 	for h := range int64(1200) {
-		p := dispute.Draw(dispute.Seed(7, "ABCDEF", h), orgs, 3)
+		p := dispute.Draw(dispute.Seed(7, "ABCDEF", h, []byte("root")), orgs, 3)
 		first[p[0]]++
 		panels[fmt.Sprint(p)] = true
 	}
@@ -64,9 +65,11 @@ func TestDraw(t *testing.T) {
 
 // TestSeed: every input of the seed changes it.
 func TestSeed(t *testing.T) {
-	base := dispute.Seed(1, "AA", 10)
+	prev := []byte{1, 2, 3}
+	base := dispute.Seed(1, "AA", 10, prev)
 	for name, s := range map[string][32]byte{
-		"id": dispute.Seed(2, "AA", 10), "tx": dispute.Seed(1, "AB", 10), "height": dispute.Seed(1, "AA", 11),
+		"id": dispute.Seed(2, "AA", 10, prev), "tx": dispute.Seed(1, "AB", 10, prev), "height": dispute.Seed(1, "AA", 11, prev),
+		"previous app hash": dispute.Seed(1, "AA", 10, []byte{1, 2, 4}),
 	} {
 		if s == base {
 			t.Errorf("changing the %s leaves the seed as it was", name)
@@ -170,7 +173,13 @@ func TestPanelFromLedger(t *testing.T) {
 		for range extra {
 			h.Block()
 		}
-		h.Advance(7 * day)
+		if d, err := h.Mods.Dispute.Dispute(h.State, 1); err == nil {
+			h.Time = d.Opened + 7*day - 2000 // the next block is a second before the deadline
+		}
+		h.Block()
+		if d, err := h.Mods.Dispute.Dispute(h.State, 1); err != nil || d.Status != gongxu.DisputeOpen {
+			t.Fatalf("dispute 1 before its deadline: %+v, %v", d, err)
+		}
 		h.Block()
 		d, err := h.Mods.Dispute.Dispute(h.State, 1)
 		if err != nil || d.Status != gongxu.DisputePanel || len(d.Panel) != 3 {
@@ -195,4 +204,88 @@ func TestPanelFromLedger(t *testing.T) {
 		t.Errorf("seven escalation heights drew one panel: %v", panels)
 	}
 	t.Logf("panels drawn: %v", panels)
+}
+
+// TestPanelNotGrindableByProposer: the proposer of the block that escalates
+// a dispute cannot choose its panel. Whatever that block holds (nothing,
+// some transactions, the same in another order), the panel is the same, and
+// it is the draw seeded with the app hash the block before committed: a
+// function of the ledger before the proposer chose anything.
+func TestPanelNotGrindableByProposer(t *testing.T) {
+	orgs := []chaintest.OrgSpec{
+		{ID: "factory-a", Roles: []gongxu.Role{gongxu.RoleFactory, gongxu.RoleValidator}},
+		{ID: "hub-b", Roles: []gongxu.Role{gongxu.RoleHub}}, {ID: "hub-c", Roles: []gongxu.Role{gongxu.RoleHub}},
+		{ID: "carrier-d", Roles: []gongxu.Role{gongxu.RoleLogistics}}, {ID: "supplier-e", Roles: []gongxu.Role{gongxu.RoleSupplier}},
+		{ID: "supplier-f", Roles: []gongxu.Role{gongxu.RoleSupplier}}, {ID: "factory-g", Roles: []gongxu.Role{gongxu.RoleFactory}},
+		{ID: "hub-h", Roles: []gongxu.Role{gongxu.RoleHub}}, {ID: "carrier-i", Roles: []gongxu.Role{gongxu.RoleLogistics}},
+	}
+	eligible := []gongxu.OrgID{"carrier-d", "carrier-i", "factory-g", "hub-h", "supplier-e", "supplier-f"}
+	// build makes the same ledger on a fresh machine, up to the block before
+	// the response deadline; it returns it and the app hash of that block.
+	build := func() (*chaintest.Harness, []byte) {
+		h := chaintest.New(t, orgs...)
+		ok := func(signer, typ string, body any) {
+			t.Helper()
+			chaintest.MustOK(t, h.Deliver(h.Sign(signer, typ, body)))
+		}
+		ok("factory-a", catalog.TypePublish, catalog.MsgPublish{SKU: "tee", Name: "Tee", Unit: "piece"})
+		for _, hb := range []string{"hub-b", "hub-c", "hub-h"} {
+			ok(hb, settle.TypeDeposit, settle.MsgDeposit{Currency: "CNY", Amount: 100_000})
+		}
+		ok("factory-a", pool.TypeOpen, pool.MsgOpen{Product: "factory-a/tee", Tiers: []gongxu.Tier{{MinQty: 1, UnitPrice: 100}},
+			MOQ: 5, Cap: 1000, CasePack: 1, Currency: "CNY", Deadline: h.Time + day})
+		for i, hb := range []string{"hub-b", "hub-c"} {
+			ok(hb, pool.TypeBatch, pool.MsgBatch{Pool: 1, Leaves: []gongxu.PoolLeaf{{ID: fmt.Sprintf("%016x", i+1), Qty: 10, Commit: fmt.Sprintf("%064x", i+1)}}})
+		}
+		h.Advance(day)
+		h.Block()
+		ok("factory-a", pool.TypeStartProduction, pool.MsgStartProduction{Pool: 1})
+		ok("hub-b", dispute.TypeOpen, dispute.MsgOpen{Pool: 1, Kind: gongxu.DisputeShort, Claimed: 500})
+		h.Advance(7*day - 2000)
+		h.Block()
+		if d, err := h.Mods.Dispute.Dispute(h.State, 1); err != nil || d.Status != gongxu.DisputeOpen {
+			t.Fatalf("dispute 1 before its deadline: %+v, %v", d, err)
+		}
+		return h, h.State.Root()
+	}
+
+	// The same ledger, escalating in blocks that differ in what they hold.
+	txs := func(r *chaintest.Harness, order []int) [][]byte {
+		all := [][]byte{
+			r.Sign("hub-h", settle.TypeDeposit, settle.MsgDeposit{Currency: "CNY", Amount: 7}),
+			r.Sign("hub-c", settle.TypeWithdraw, settle.MsgWithdraw{Currency: "CNY", Amount: 1}),
+			r.Sign("factory-g", catalog.TypePublish, catalog.MsgPublish{SKU: "mug", Name: "Mug", Unit: "piece"}),
+		}
+		var out [][]byte
+		for _, i := range order {
+			out = append(out, all[i])
+		}
+		return out
+	}
+	var first []byte
+	var panels [][]gongxu.OrgID
+	for _, order := range [][]int{nil, {0, 2}, {2, 0}, {0, 1, 2}, {2, 1, 0}} {
+		r, prev := build()
+		if first == nil {
+			first = prev
+		} else if !bytes.Equal(prev, first) {
+			t.Fatal("the same txs built two ledgers")
+		}
+		for _, x := range r.Block(txs(r, order)...).Txs {
+			chaintest.MustOK(t, x)
+		}
+		d, err := r.Mods.Dispute.Dispute(r.State, 1)
+		if err != nil || d.Status != gongxu.DisputePanel {
+			t.Fatalf("dispute 1 did not escalate: %+v, %v", d, err)
+		}
+		if want := dispute.Draw(dispute.Seed(1, d.OpenTx, d.EscalatedHeight, prev), eligible, 3); !slices.Equal(d.Panel, want) {
+			t.Fatalf("escalating block %v: panel %v, the draw seeded with the previous app hash is %v", order, d.Panel, want)
+		}
+		panels = append(panels, d.Panel)
+	}
+	for _, p := range panels[1:] {
+		if !slices.Equal(p, panels[0]) {
+			t.Fatalf("what the escalating block held changed the panel: %v", panels)
+		}
+	}
 }

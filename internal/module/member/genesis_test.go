@@ -95,3 +95,20 @@ func TestPrefixQuota(t *testing.T) {
 		}
 	}
 }
+
+// TestGenesisPeersAreNotState: the founders' peers that gongxu genesis puts
+// in the member genesis are for starting nodes only: the state and its app
+// hash are those of the same genesis without them.
+func TestGenesisPeersAreNotState(t *testing.T) {
+	root := func(peers []string) string {
+		g := member.Genesis{Orgs: []gongxu.Org{founder("factory-a")}, Validators: []gongxu.Validator{{PubKey: chaintest.PubKey("val"), Power: 10, Org: "factory-a"}}, Peers: peers}
+		b, _ := json.Marshal(g)
+		h := chaintest.Open(t, store.NewMemDB())
+		h.InitChain(map[string]json.RawMessage{member.Name: b})
+		h.Block()
+		return h.Root()
+	}
+	if with, without := root([]string{strings.Repeat("ab", 20) + "@a.example.com:26656"}), root(nil); with != without {
+		t.Fatalf("app hash %s with peers, %s without", with, without)
+	}
+}

@@ -136,7 +136,7 @@ func (m *Module) handlePropose(ctx *module.Context, msg module.Msg) error {
 	}
 	p := gongxu.Proposal{
 		ID: seq, Kind: pm.Kind, Proposer: o.ID, Title: pm.Title, Org: pm.Org, Target: pm.Target,
-		PubKey: pm.PubKey, Power: pm.Power, Param: pm.Param, Value: pm.Value, Prefixes: pm.Prefixes,
+		PubKey: pm.PubKey, Power: pm.Power, Param: pm.Param, Value: pm.Value, Prefixes: pm.Prefixes, Upgrade: cloneUpgrade(pm.Upgrade),
 		Created: ctx.Time, Deadline: deadline, Status: gongxu.ProposalOpen,
 		Yes: []gongxu.OrgID{o.ID}, No: []gongxu.OrgID{},
 	}
@@ -167,6 +167,10 @@ func (m *Module) checkAction(ctx *module.Context, pm *MsgPropose) error {
 		return checkPrefixesFree(ctx.KV, pm.Prefixes)
 	case gongxu.ProposalUnassignPrefixes:
 		return checkUnassign(ctx.KV, pm.Target, pm.Prefixes)
+	case gongxu.ProposalScheduleUpgrade:
+		return checkSchedule(ctx, *pm.Upgrade)
+	case gongxu.ProposalCancelUpgrade:
+		return checkCancel(ctx.KV, pm.Upgrade.Name)
 	case gongxu.ProposalRemoveOrg:
 		if _, err := m.Org(ctx.KV, pm.Target); err != nil {
 			return err
@@ -279,7 +283,7 @@ func (m *Module) tally(ctx *module.Context, p gongxu.Proposal) error {
 // execute carries out a passed proposal. A *gongxu.Error means it could not be
 // carried out (the network changed); the proposal is then marked failed.
 func (m *Module) execute(ctx *module.Context, p *gongxu.Proposal) error {
-	pm := &MsgPropose{Kind: p.Kind, Org: p.Org, Target: p.Target, PubKey: p.PubKey, Power: p.Power, Param: p.Param, Value: p.Value, Prefixes: p.Prefixes}
+	pm := &MsgPropose{Kind: p.Kind, Org: p.Org, Target: p.Target, PubKey: p.PubKey, Power: p.Power, Param: p.Param, Value: p.Value, Prefixes: p.Prefixes, Upgrade: p.Upgrade}
 	if err := m.checkAction(ctx, pm); err != nil {
 		return err
 	}
@@ -328,6 +332,16 @@ func (m *Module) execute(ctx *module.Context, p *gongxu.Proposal) error {
 			return err
 		}
 		p.Result = "GS1 company prefixes " + strings.Join(p.Prefixes, ", ") + " taken back from org " + string(p.Target)
+	case gongxu.ProposalScheduleUpgrade:
+		if err := scheduleUpgrade(ctx, *p.Upgrade); err != nil {
+			return err
+		}
+		p.Result = "upgrade " + p.Upgrade.Name + " to state machine version " + strconv.FormatUint(p.Upgrade.Version, 10) + " scheduled at height " + strconv.FormatInt(p.Upgrade.Height, 10)
+	case gongxu.ProposalCancelUpgrade:
+		if err := ctx.KV.Delete(upgradeKey); err != nil {
+			return err
+		}
+		p.Result = "upgrade " + p.Upgrade.Name + " cancelled"
 	}
 	return nil
 }
@@ -364,6 +378,10 @@ type Genesis struct {
 	Orgs       []gongxu.Org       `json:"orgs"`
 	Validators []gongxu.Validator `json:"validators"`
 	Params     *gongxu.Params     `json:"params,omitempty"`
+	// Peers are the founders' nodes, "id@host:port", as gongxu genesis
+	// took them from their join files. They are not state: InitGenesis
+	// ignores them; a starting node reads them to find its peers.
+	Peers []string `json:"peers,omitempty"`
 }
 
 // InitGenesis implements module.Module.

@@ -93,12 +93,18 @@ type MsgPropose struct {
 	// Prefixes are the GS1 company prefixes an (un)assign_gs1_prefixes
 	// proposal gives to or takes from Target.
 	Prefixes []string `json:"gs1_prefixes,omitempty"`
+	// Upgrade is the plan of a schedule_upgrade proposal (name, version,
+	// height), or the name of the plan a cancel_upgrade withdraws.
+	Upgrade *gongxu.UpgradePlan `json:"upgrade,omitempty"`
 }
 
 // ValidateBasic implements module.Msg.
 func (m *MsgPropose) ValidateBasic() error {
 	if m.Title == "" || len(m.Title) > MaxTitle {
 		return gongxu.Errorf(gongxu.KindInvalid, "a proposal needs a title of 1 to %d bytes", MaxTitle)
+	}
+	if m.Upgrade != nil && m.Kind != gongxu.ProposalScheduleUpgrade && m.Kind != gongxu.ProposalCancelUpgrade {
+		return gongxu.Errorf(gongxu.KindInvalid, "%s proposal has fields it does not use", m.Kind)
 	}
 	extra := func(ok bool) error {
 		if !ok {
@@ -152,8 +158,24 @@ func (m *MsgPropose) ValidateBasic() error {
 			return err
 		}
 		return extra(m.Org == nil && m.PubKey == "" && m.Power == 0 && m.Param == "" && m.Value == 0)
+	case gongxu.ProposalScheduleUpgrade:
+		if m.Upgrade == nil {
+			return gongxu.Errorf(gongxu.KindInvalid, "schedule_upgrade needs the upgrade: name, version and height")
+		}
+		if err := m.Upgrade.Validate(); err != nil {
+			return err
+		}
+		return extra(m.Org == nil && m.Target == "" && m.PubKey == "" && m.Power == 0 && m.Param == "" && m.Value == 0 && m.Prefixes == nil)
+	case gongxu.ProposalCancelUpgrade:
+		if m.Upgrade == nil {
+			return gongxu.Errorf(gongxu.KindInvalid, "cancel_upgrade needs the name of the scheduled upgrade")
+		}
+		if err := gongxu.ValidateUpgradeName(m.Upgrade.Name); err != nil {
+			return err
+		}
+		return extra(m.Upgrade.Version == 0 && m.Upgrade.Height == 0 && m.Org == nil && m.Target == "" && m.PubKey == "" && m.Power == 0 && m.Param == "" && m.Value == 0 && m.Prefixes == nil)
 	}
-	return gongxu.Errorf(gongxu.KindInvalid, "unknown proposal kind %q (want admit_org, remove_org, add_validator, remove_validator, set_param, assign_gs1_prefixes or unassign_gs1_prefixes)", m.Kind)
+	return gongxu.Errorf(gongxu.KindInvalid, "unknown proposal kind %q (want admit_org, remove_org, add_validator, remove_validator, set_param, assign_gs1_prefixes, unassign_gs1_prefixes, schedule_upgrade or cancel_upgrade)", m.Kind)
 }
 
 // checkPrefixes checks a list of GS1 company prefixes: 1 to MaxPrefixes,

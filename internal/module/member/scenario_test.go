@@ -23,8 +23,46 @@ import (
 //	prefixes ID P,P|-                the GS1 company prefixes a member org holds
 //	owner DIGITS ID|-                the org holding the longest prefix of DIGITS
 //	sealkey ID KEY|-                 an org's registered seal key
+//	upgrade NAME VERSION HEIGHT|-    the scheduled upgrade
+//	appversion N                     the state machine version of the state
+//	blocks N                         commit N empty blocks
+//	height N                         the committed height
 func TestScenarios(t *testing.T) {
 	chaintest.RunScenarios(t, "testdata/scenarios/*.txtar", map[string]chaintest.Check{
+		"upgrade": func(h *chaintest.Harness, args []string) error {
+			p, ok, err := h.Member.ScheduledUpgrade(h.State)
+			if err != nil {
+				return err
+			}
+			got := "-"
+			if ok {
+				got = fmt.Sprintf("%s %d %d", p.Name, p.Version, p.Height)
+			}
+			if want := strings.Join(args, " "); got != want {
+				return fmt.Errorf("scheduled upgrade %s, want %s", got, want)
+			}
+			return nil
+		},
+		"appversion": func(h *chaintest.Harness, args []string) error {
+			v, err := h.App.AppVersion()
+			if err != nil || strconv.FormatUint(v.Version, 10) != args[0] {
+				return fmt.Errorf("state machine version %d (%v)", v.Version, err)
+			}
+			return nil
+		},
+		"blocks": func(h *chaintest.Harness, args []string) error {
+			n, err := strconv.Atoi(args[0])
+			for range n {
+				h.Block()
+			}
+			return err
+		},
+		"height": func(h *chaintest.Harness, args []string) error {
+			if got := strconv.FormatInt(h.State.Height(), 10); got != args[0] {
+				return fmt.Errorf("height %s", got)
+			}
+			return nil
+		},
 		"org": func(h *chaintest.Harness, args []string) error {
 			_, err := h.Member.Org(h.State, gongxu.OrgID(args[0]))
 			if present := err == nil; present != (args[1] == "present") {

@@ -146,7 +146,9 @@ func emit(ctx *module.Context, from, to gongxu.AccountID, cur string, amount gon
 }
 
 // MsgDeposit records money a hub received off-ledger, into its own account
-// or a consumer's key account (gongxu.DepositBody, which the pages build).
+// or a consumer's key account, or money a factory puts on the ledger, into
+// its own account (for bid bonds) (gongxu.DepositBody, which the pages
+// build).
 type MsgDeposit gongxu.DepositBody
 
 // ValidateBasic implements module.Msg.
@@ -193,19 +195,30 @@ func (m *Module) Routes() []module.Route {
 
 func (m *Module) handleDeposit(ctx *module.Context, msg module.Msg) error {
 	d := msg.(*MsgDeposit)
-	ok, err := m.members.HasRole(ctx.KV, ctx.Org, gongxu.RoleHub)
+	hub, err := m.members.HasRole(ctx.KV, ctx.Org, gongxu.RoleHub)
 	if err != nil {
 		return err
 	}
-	if !ok {
-		return gongxu.Errorf(gongxu.KindUnauthorized, "org %s is not a hub; only hubs record deposits", ctx.Org)
+	factory := false
+	if !hub {
+		if factory, err = m.members.HasRole(ctx.KV, ctx.Org, gongxu.RoleFactory); err != nil {
+			return err
+		}
+	}
+	if !hub && !factory {
+		return gongxu.Errorf(gongxu.KindUnauthorized, "org %s is neither a hub nor a factory; hubs record deposits, and factories into their own account", ctx.Org)
 	}
 	to := d.To
 	if to == "" {
 		to = OrgAccount(ctx.Org)
 	}
-	if !strings.HasPrefix(string(to), "key:") && to != OrgAccount(ctx.Org) {
+	switch {
+	case to == OrgAccount(ctx.Org):
+	case hub && strings.HasPrefix(string(to), "key:"):
+	case hub:
 		return gongxu.Errorf(gongxu.KindUnauthorized, "a hub deposits into its own account or a consumer's key account, not %s", to)
+	default:
+		return gongxu.Errorf(gongxu.KindUnauthorized, "a factory deposits into its own account only (the money its bid bonds need), not %s", to)
 	}
 	if err := m.credit(ctx, to, d.Currency, d.Amount); err != nil {
 		return err
