@@ -91,6 +91,26 @@ type PlanView struct {
 	WorkCenters []WorkCenter      `json:"work_centers"`
 	Txs         []PlanTx          `json:"txs"`
 	Problems    []string          `json:"problems"`
+	// LateSupply lists the open purchase order lines past their promised
+	// date and not shipped in full: the plan does not expect them now but
+	// at a realistic date (LateSupply.Expected).
+	LateSupply []LateSupply `json:"late_supply,omitempty"`
+}
+
+// LateSupply is an open purchase order line past its promised date, not
+// shipped in full, as the plan expects it.
+type LateSupply struct {
+	PO       uint64 `json:"po"`
+	Line     int    `json:"line"` // 1-based
+	Supplier OrgID  `json:"supplier"`
+	Item     ItemID `json:"item"`
+	Qty      Qty    `json:"qty"`                // still to receive
+	Promised int64  `json:"promised"`           // the promised date it missed, unix ms
+	Recorded int64  `json:"recorded,omitempty"` // when the ledger recorded it late (0: within the grace still)
+	Expected int64  `json:"expected"`           // when the plan expects it, unix ms
+	// Basis says how Expected was estimated: from the supplier's observed
+	// lateness, or as late again as the line already is.
+	Basis string `json:"basis"`
 }
 
 // PlanService plans a factory's production at this node.

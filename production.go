@@ -182,12 +182,15 @@ type POLine struct {
 	Qty       Qty    `json:"qty"`        // milli-units
 	Date      int64  `json:"date"`       // requested date, block time unix ms
 	UnitPrice Amount `json:"unit_price"` // per unit (1000 milli)
+	// Release, on a framework order, is when the line is released: the
+	// supplier ships it from then on, not before (0: released at once).
+	Release int64 `json:"release,omitempty"`
 }
 
 // PONegotiation is one step of a purchase order's negotiation.
 type PONegotiation struct {
 	By     OrgID    `json:"by"`
-	Action string   `json:"action"` // sent, accept, reject, propose, decide_accept, decide_reject, cancel
+	Action string   `json:"action"` // sent, accept, reject, propose, decide_accept, decide_reject, cancel, change, change_accept, change_reject, change_lapse
 	Lines  []POLine `json:"lines,omitempty"`
 	Reason string   `json:"reason,omitempty"`
 	// Commitment is that of the step's sealed terms (sent, propose): the
@@ -244,6 +247,13 @@ type PurchaseOrder struct {
 	// grace, Params.POLateGrace); 0 for a line not late. Empty while no
 	// line is late.
 	Late []int64 `json:"late,omitempty"`
+	// Change is the change order pending on an accepted order, proposed by
+	// either party (po_change), until the other answers or it lapses.
+	Change *POChange `json:"change,omitempty"`
+	// Released holds, per line of a framework order, the block time at
+	// which the ledger released it (its Release date passed); 0 for a line
+	// not released yet. Empty while no line has a release date that passed.
+	Released []int64 `json:"released,omitempty"`
 }
 
 // OpenedTerms says how a node read a sealed purchase order's prices.

@@ -38,6 +38,10 @@ func FuzzMessages(f *testing.F) {
 		`{"product":"factory-a/jacket","tiers":[{"min_qty":1,"unit_price":100}],"moq":1,"cap":1,"case_pack":1,"currency":"CNY","deadline":1,"from_stock":true}`,
 		`{"wo":1,"produced":1,"scrapped":1,"scrap_reason":"r","outputs":[{"code":"a","qty":1,"expiry":9}],"by_products":[{"item":"offcuts","code":"c","qty":1,"expiry":5}]}`,
 		`{"wo":1,"produced":1,"by_products":[]}`, `{"order":1,"qty":1,"inputs":[],"allocate":[{"item":"fabric","qty":1}]}`,
+		// Change orders: a removed line (qty 0), a deadline, an answer.
+		`{"po":1,"lines":[{"item":"a","qty":0,"date":1,"unit_price":0}],"respond_by":0}`, `{"po":1,"change":1,"accept":true}`,
+		// A framework order's line with a release date.
+		`{"supplier":"supplier-s","lines":[{"item":"a","qty":1,"date":2,"release":0}]}`, `{"supplier":"s","lines":[{"item":"a","qty":1,"date":9,"release":5}]}`,
 		`{"kind":"schedule_upgrade","title":"t","upgrade":{"name":"v2","version":2,"height":100}}`,
 		`{"kind":"cancel_upgrade","title":"t","upgrade":{"name":"v2"}}`, `{"kind":"cancel_upgrade","title":"t","upgrade":{}}`,
 	}

@@ -183,7 +183,7 @@ func (env *Env) operatorKey(c *client.Client) (operatorKey, error) {
 }
 
 // planTable prints a plan for people: orders, purchases per supplier, work,
-// work center load, what it would send, and its problems.
+// late supply, work center load, what it would send, and its problems.
 func planTable(t *tableWriter, v gongxu.PlanView) {
 	t.row("PLAN", string(v.Factory), "at "+planTime(v.At))
 	t.row()
@@ -211,6 +211,14 @@ func planTable(t *tableWriter, v gongxu.PlanView) {
 		d := dates[w.ID]
 		t.row(w.ID, string(w.Item), qtyText(w.Qty), planDay(w.Start), planDay(w.Due), planTime(d.Ready), planTime(d.Completion),
 			strings.Join(w.Pegging, ","))
+	}
+	if len(v.LateSupply) > 0 {
+		t.row()
+		t.row("LATE_SUPPLY", "SUPPLIER", "ITEM", "QTY", "PROMISED", "EXPECTED", "BASIS")
+		for _, l := range v.LateSupply {
+			t.row(fmt.Sprintf("po %d line %d", l.PO, l.Line), string(l.Supplier), string(l.Item), qtyText(l.Qty), planTime(l.Promised),
+				planTime(l.Expected), l.Basis)
+		}
 	}
 	t.row()
 	t.row("WORK_CENTER", "UNITS", "OPS", "BUSY", "FIRST", "LAST")

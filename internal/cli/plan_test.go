@@ -52,6 +52,8 @@ func TestPlanCommand(t *testing.T) {
 		Dates:       []gongxu.OrderDate{{Work: "wo:acme/jacket@2026-03-22", Item: "acme/jacket", Ready: 1_773_964_800_000, Completion: 1_774_100_000_000}},
 		Ops:         []gongxu.ScheduledOp{{Work: "wo:acme/jacket@2026-03-22", WorkCenter: "sewing", Start: 1_773_993_600_000, End: 1_774_019_400_000}},
 		WorkCenters: []gongxu.WorkCenter{{ID: "sewing", Capacity: 2}},
+		LateSupply: []gongxu.LateSupply{{PO: 7, Line: 2, Supplier: "mill", Item: "lining", Qty: 30_000, Promised: 1_773_532_800_000,
+			Recorded: 1_773_619_201_000, Expected: 1_773_792_000_000, Basis: "as late again as it is already (1 day)"}},
 		Txs: []gongxu.PlanTx{
 			{Type: production.TypePO, Summary: "purchase order to mill, 1 line: shell 150 by 2026-03-20", Body: po},
 			{Type: production.TypePlanDate, Summary: "order 1 completes …", Body: pd},
@@ -90,6 +92,7 @@ func TestPlanCommand(t *testing.T) {
 		"sewing       2      1    7h10m0s  2026-03-20 08:00  2026-03-20 15:10",
 		"production/po         purchase order to mill, 1 line: shell 150 by 2026-03-20",
 		"supplier mill has no offer for lining",
+		"po 7 line 2   mill      lining  30   2026-03-15 00:00  2026-03-18 00:00  as late again as it is already (1 day)",
 	} {
 		if !strings.Contains(squeeze(out), squeeze(want)) {
 			t.Errorf("table lacks %q:\n%s", want, out)

@@ -22,6 +22,8 @@ func newTxProductionCmd(env *Env, o *txOptions) *cobra.Command {
 		newTxProdPOProposeCmd(env, o),
 		newTxProdPODecideCmd(env, o),
 		newTxProdPOCancelCmd(env, o),
+		newTxProdPOChangeCmd(env, o),
+		newTxProdPOChangeAnswerCmd(env, o),
 		newTxProdPODiscloseCmd(env, o),
 		newTxProdShipCmd(env, o),
 		newTxProdReceiveCmd(env, o),

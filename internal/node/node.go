@@ -135,7 +135,7 @@ func Open(home string, cfg Config, log *slog.Logger) (_ *Node, err error) {
 		return nil, err
 	}
 	forecasts := demandforecast.New(demand)
-	n.plans = planner.New(n.read, n.blockTime).RequireFactory(n.read)
+	n.plans = planner.New(n.read, n.blockTime).RequireFactory(n.read).WithLateness(n.read)
 	if cfg.PreferOnTime {
 		n.plans.PreferOnTime(n.read)
 	}

@@ -12,8 +12,9 @@ import (
 	"github.com/gongxu-network/gongxu/internal/seal"
 )
 
-// sealBody seals the prices of a purchase order (production/po) or of a
-// supplier's proposal (production/po_propose) that the node is about to
+// sealBody seals the prices of a purchase order (production/po), of a
+// supplier's proposal (production/po_propose) or of a change to a sealed
+// order (production/po_change) that the node is about to
 // sign for org, when both parties have registered seal keys on the ledger:
 // the prices go into terms sealed to both, the lines keep 0. A body that is
 // sealed already, of another type, or between parties without seal keys is
@@ -43,7 +44,7 @@ func (n *Node) sealBody(org gongxu.OrgID, typ string, b []byte) ([]byte, error) 
 					return nil, err
 				}
 			}
-			lines[i] = gongxu.POLine{Item: l.Item, Qty: l.Qty, Date: l.Date}
+			lines[i] = gongxu.POLine{Item: l.Item, Qty: l.Qty, Date: l.Date, Release: l.Release}
 			prices[i] = off.PriceFor(l.Qty)
 		}
 		t, err := n.sealTerms(lines, prices, readers)
@@ -59,6 +60,31 @@ func (n *Node) sealBody(org gongxu.OrgID, typ string, b []byte) ([]byte, error) 
 		}
 		po, err := n.mods.Production.PO(n.State(), m.PO)
 		if err != nil || po.Supplier != org {
+			return b, nil
+		}
+		readers, ok := n.sealReaders(po.Factory, po.Supplier)
+		if !ok {
+			return b, nil
+		}
+		prices := make([]gongxu.Amount, len(m.Lines))
+		for i := range m.Lines {
+			prices[i] = m.Lines[i].UnitPrice
+			m.Lines[i].UnitPrice = 0
+		}
+		t, err := n.sealTerms(m.Lines, prices, readers)
+		if err != nil {
+			return nil, err
+		}
+		m.Terms = t
+		return json.Marshal(m)
+	case production.TypePOChange:
+		// A change to a sealed order is sealed like the order's terms.
+		var m gongxu.POChangeBody
+		if err := json.Unmarshal(b, &m); err != nil || m.Terms != nil {
+			return b, nil
+		}
+		po, err := n.mods.Production.PO(n.State(), m.PO)
+		if err != nil || po.Terms == nil || (org != po.Factory && org != po.Supplier) {
 			return b, nil
 		}
 		readers, ok := n.sealReaders(po.Factory, po.Supplier)

@@ -32,6 +32,7 @@ type Planner struct {
 	members gongxu.MemberService     // nil: any org is planned
 	mps     gongxu.MPSSource         // nil: no demand planned on forecast
 	rep     gongxu.ReputationService // nil: each item from its own supplier (PreferOnTime)
+	late    gongxu.LatenessService   // nil: a late line is expected as late again as it is
 }
 
 var _ gongxu.PlanService = (*Planner)(nil)
@@ -75,7 +76,14 @@ type run struct {
 	open     []plan.OpenOrder
 	arrivals map[string]int64  // supply ref → when it arrives, for the schedule
 	supplies map[string]string // supply ref → what it is, for the reasons
+	notes    map[string]string // supply ref → who moved its date and why (a cascade's tier above)
 	problems []string
+
+	lateness gongxu.LatenessService
+	observed map[gongxu.OrgID][2]int64 // supplier → median late ms, count
+	late     []gongxu.LateSupply       // open lines past their promised date
+	sales    map[string]saleLine       // sale demand ref → the line sold
+	saleRefs []string                  // in the order loaded
 }
 
 func (r *run) problem(format string, args ...any) {
@@ -105,7 +113,8 @@ func (p *Planner) Plan(ctx context.Context, factory gongxu.OrgID) (gongxu.PlanVi
 	}
 	r := &run{
 		prod: p.prod, factory: factory, at: at, earliest: floorDay(at+leadMs) + dayMs,
-		arrivals: map[string]int64{}, supplies: map[string]string{},
+		arrivals: map[string]int64{}, supplies: map[string]string{}, notes: map[string]string{},
+		lateness: p.late, observed: map[gongxu.OrgID][2]int64{}, sales: map[string]saleLine{},
 	}
 	if err := r.load(ctx); err != nil {
 		return gongxu.PlanView{}, err
@@ -147,6 +156,12 @@ func (p *Planner) Plan(ctx context.Context, factory gongxu.OrgID) (gongxu.PlanVi
 	for _, d := range tt.Demands {
 		done[d.Ref] = d.Completion
 	}
+	slips, err := r.slips(done, ex)
+	if err != nil {
+		return gongxu.PlanView{}, err
+	}
+	view.Txs = append(view.Txs, slips...)
+	view.LateSupply = r.late
 	for _, o := range r.orders {
 		po := gongxu.PlannedOrder{Order: o.ID, Product: o.Product, Qty: o.Qty - o.Produced, Due: o.Due, Published: o.PlannedCompletion}
 		it, ok := r.items[o.Product]
@@ -327,7 +342,8 @@ func openPO(s gongxu.POStatus) bool {
 
 // loadPOs adds the lines of the factory's open purchase orders as
 // scheduled receipts: what is not received yet, due at the promised date
-// once accepted, else at the requested date.
+// once accepted, else at the requested date. A line past its promised
+// date and not shipped in full arrives when lateLine expects it (late.go).
 //
 // MRP nets a line at the earliest of the date the factory first asked for,
 // its requested and its promised dates: a supplier promising late, or a
@@ -374,8 +390,17 @@ func (r *run) loadPOs(ctx context.Context) error {
 			}
 			ref := fmt.Sprintf("po-%d-%d", po.ID, i+1)
 			r.open = append(r.open, plan.OpenOrder{Ref: ref, Item: l.Item, Qty: rem, Due: due})
-			r.arrivals[ref] = arrive
 			r.supplies[ref] = fmt.Sprintf("purchase order %d line %d (%s from %s)", po.ID, i+1, l.Item, po.Supplier)
+			if note := changedBy(po, i); promised && note != "" {
+				r.notes[ref] = note
+			}
+			if promised && arrive < r.at && i < len(po.Shipped) && po.Shipped[i] < l.Qty {
+				// Past its promised date, not shipped in full: not now.
+				if arrive, err = r.lateLine(ctx, po, i, arrive, rem, ref); err != nil {
+					return err
+				}
+			}
+			r.arrivals[ref] = arrive
 		}
 	}
 	return nil
@@ -413,7 +438,10 @@ func (r *run) sale(po gongxu.PurchaseOrder) {
 		if i < len(po.Promised) && po.Promised[i] > 0 {
 			due = po.Promised[i]
 		}
-		r.demand = append(r.demand, plan.Demand{Ref: fmt.Sprintf("sale-%d-%d", po.ID, i+1), Item: l.Item, Qty: rem, Due: due})
+		ref := fmt.Sprintf("sale-%d-%d", po.ID, i+1)
+		r.demand = append(r.demand, plan.Demand{Ref: ref, Item: l.Item, Qty: rem, Due: due})
+		r.sales[ref] = saleLine{po: po, line: i, promised: due}
+		r.saleRefs = append(r.saleRefs, ref)
 	}
 }
 

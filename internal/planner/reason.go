@@ -135,7 +135,11 @@ func (e *explainer) material(ref string, completion int64) string {
 	if ready > e.r.at {
 		for _, in := range w.Inputs {
 			if at, ok := e.r.arrivals[in]; ok && at == ready {
-				return fmt.Sprintf("waits for %s, arriving %s", e.describe(in), stamp(at))
+				s := fmt.Sprintf("waits for %s, arriving %s", e.describe(in), stamp(at))
+				if note := e.r.notes[in]; note != "" {
+					s += "; " + note
+				}
+				return s
 			}
 		}
 	}

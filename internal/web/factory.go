@@ -147,6 +147,9 @@ type factoryData struct {
 	Work      []workRow
 	Problems  []string
 	Txs       []gongxu.PlanTx
+	// LateSupply are the open purchase order lines past their promised
+	// date, as the plan expects them.
+	LateSupply []gongxu.LateSupply
 
 	Stock []gongxu.Stock
 	Lots  []gongxu.Lot // the newest lots the factory holds or made
@@ -317,7 +320,7 @@ func (s *server) factory(w http.ResponseWriter, r *http.Request) error {
 			}
 			d.Zooms = append(d.Zooms, zoomLink{Name: zoomNames[z], Href: "/factory?" + q.Encode() + "#gantt", Current: z == zoom})
 		}
-		d.Purchases, d.Problems, d.Txs = pv.Purchases, pv.Problems, pv.Txs
+		d.Purchases, d.Problems, d.Txs, d.LateSupply = pv.Purchases, pv.Problems, pv.Txs, pv.LateSupply
 		dates := map[string]gongxu.OrderDate{}
 		for _, dt := range pv.Dates {
 			dates[dt.Work] = dt

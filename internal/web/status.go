@@ -38,6 +38,10 @@ var statusWords = map[string]string{
 	"decide_accept": "decide accept",
 	"decide_reject": "decide reject",
 	"cancel":        "cancel",
+	"change":        "change proposed",
+	"change_accept": "change accepted",
+	"change_reject": "change rejected",
+	"change_lapse":  "change lapsed",
 	// Disputes: statuses (gongxu.DisputeStatus; open as above), outcomes
 	// (gongxu.DisputeOutcome; settled as above) and kinds
 	// (gongxu.DisputeKind; late as a purchase order's).

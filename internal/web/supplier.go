@@ -367,8 +367,10 @@ type poData struct {
 	Lines       []poLineRow
 	Late        int // lines the ledger recorded late
 	Proposal    []lineForm
-	Answer      bool      // this node's operator is the supplier and may answer it in the inbox
-	Decide      *actOffer // the factory's decision on a proposal (factory_actions_po.go)
+	Answer      bool        // this node's operator is the supplier and may answer it in the inbox
+	Decide      *actOffer   // the factory's decision on a proposal (factory_actions_po.go)
+	Change      *changeView // a change order pending (factory_actions_change.go)
+	ChangeForm  *changeForm // proposing one (factory_actions_change_propose.go)
 }
 
 // poLineRow is one line with what was promised, shipped and received of it.
@@ -381,6 +383,9 @@ type poLineRow struct {
 	Received gongxu.Qty
 	LateAt   string // when the ledger recorded the line late, for people; "" when not late
 	LateBy   string // how long after the promised date a late line was shipped in full
+	// ReleasedAt is when the ledger released a framework order's line (0:
+	// not yet, or no release date: POLine.Release).
+	ReleasedAt int64
 }
 
 // lateBy says how long after a promised date something came: hours under a
@@ -435,6 +440,9 @@ func (s *server) purchaseOrder(w http.ResponseWriter, r *http.Request) error {
 		if i < len(po.Received) {
 			row.Received = po.Received[i]
 		}
+		if i < len(po.Released) {
+			row.ReleasedAt = po.Released[i]
+		}
 		if i < len(po.Late) && po.Late[i] > 0 {
 			l := s.langs.pick(r)
 			row.LateAt = l.msHuman(po.Late[i])
@@ -459,6 +467,12 @@ func (s *server) purchaseOrder(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if d.Decide, err = s.decideOffer(r, po); err != nil {
+		return err
+	}
+	if d.Change, err = s.changeOf(r, po); err != nil {
+		return err
+	}
+	if d.ChangeForm, err = s.proposeChangeOf(r, po); err != nil {
 		return err
 	}
 	return s.render(w, r, "po", view{Title: s.langs.pick(r).T("Purchase order %d", po.ID), Section: "factory", Content: d})

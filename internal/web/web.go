@@ -186,6 +186,10 @@ type ProgressFunc func(ctx context.Context, pool uint64) ([]ProgressPoint, error
 //	GET /purchase-orders/{id}    a purchase order: lines, promised dates,
 //	                      proposal, negotiation, shipments (Production set);
 //	POST /purchase-orders/{id}/decide  its factory decides on a proposal
+//	POST /purchase-orders/{id}/change  the party that did not propose the
+//	                      pending change order answers it
+//	POST /purchase-orders/{id}/propose-change  a party of an accepted order
+//	                      proposes a change order (quantities, dates, prices)
 //	GET /pools/new        a factory opens a pool on one of its products
 //	POST /pools/new       (Pools set; prefills from the query: product,
 //	                      min_batch, cap, tiers=qty:price,…, deadline_days)
@@ -571,6 +575,8 @@ func (s *server) routes() {
 		m.Handle("GET /production-orders/{id}", s.handle(s.productionOrder))
 		m.Handle("GET /purchase-orders/{id}", s.handle(s.purchaseOrder))
 		m.Handle("POST /purchase-orders/{id}/decide", s.handle(s.poDecideSubmit))
+		m.Handle("POST /purchase-orders/{id}/change", s.handle(s.poChangeSubmit))
+		m.Handle("POST /purchase-orders/{id}/propose-change", s.handle(s.poProposeChangeSubmit))
 		m.Handle("POST /production-orders/{id}/work", s.handle(s.workSubmit))
 		m.Handle("POST /production-orders/{id}/ship", s.handle(s.shipSubmit))
 		m.Handle("GET /supplier", s.handle(s.supplierInbox))

@@ -17,6 +17,7 @@
 //     only org, and a key of no member org, may do none of it (KindUnauthorized).
 //     Who may send what: offer, po_accept, po_reject, po_propose, ship: a
 //     supplier (the addressed one); order, po, master data: a maker;
+//     po_change: either party of the order; po_change_answer: the other;
 //     po_decide, po_cancel, receive: the ordering maker; wo_start: the
 //     production order's maker; wo_report, wo_complete: the work order's.
 //     ("factory" below, and PurchaseOrder.Factory, name the ordering org,
@@ -133,6 +134,16 @@
 //     promised date (the grace applied as it reads, so a new grace applies
 //     to every pending line): its work is the orders due, not all orders,
 //     at most MaxLatePerBlock of them a block (the rest in the next blocks).
+//   - Change orders. Either party of an accepted order proposes a change
+//     (po_change): the whole order as it would be, lines in place (same
+//     items, qty 0 removes one, never below what has shipped), added lines
+//     offered like a new order's, sealed like the order's terms when it is
+//     sealed; the other party answers it by number (po_change_answer)
+//     before its deadline, or it lapses at block time from an index keyed
+//     by deadline. A line recorded late keeps its promised date (change.go).
+//   - Framework orders. A line may carry a release date: shipped only from
+//     then on, recorded released at block time from an index keyed by the
+//     next release (release.go).
 //   - Stock is the sum of an org's lots of an item; quantities are
 //     milli-units, prices minor units per unit, never floats.
 //   - Bad input changes nothing: every rejection leaves the state as it was.

@@ -29,7 +29,7 @@ func (m *Module) Routes() []module.Route {
 		r(TypeWOReport, func() module.Msg { return &MsgWOReport{} }, m.handleWOReport),
 		r(TypeWOComplete, func() module.Msg { return &MsgWOComplete{} }, m.handleWOComplete),
 		r(TypeWOCancel, func() module.Msg { return &MsgWOCancel{} }, m.handleWOCancel),
-	}, m.masterRoutes()...)
+	}, append(m.masterRoutes(), m.changeRoutes()...)...)
 }
 
 func unauthorized(format string, args ...any) error {
@@ -235,7 +235,7 @@ func (m *Module) handlePO(ctx *module.Context, msg module.Msg) error {
 		if p.Terms != nil {
 			price = 0 // sealed
 		}
-		po.Lines = append(po.Lines, gongxu.POLine{Item: l.Item, Qty: l.Qty, Date: l.Date, UnitPrice: price})
+		po.Lines = append(po.Lines, gongxu.POLine{Item: l.Item, Qty: l.Qty, Date: l.Date, UnitPrice: price, Release: l.Release})
 		po.Shipped = append(po.Shipped, 0)
 		po.Received = append(po.Received, 0)
 	}
@@ -245,7 +245,13 @@ func (m *Module) handlePO(ctx *module.Context, msg module.Msg) error {
 		}
 		po.Terms = p.Terms
 	}
+	if err := checkReleases(ctx, po.Lines, 0); err != nil {
+		return err
+	}
 	if po.ID, err = nextID(ctx, "po"); err != nil {
+		return err
+	}
+	if err := scheduleReleases(ctx, &po); err != nil {
 		return err
 	}
 	po.Status = gongxu.POSent
@@ -329,6 +335,9 @@ func (m *Module) handlePOAccept(ctx *module.Context, msg module.Msg) error {
 	if len(promised) != len(po.Lines) {
 		return invalid("purchase order %d has %d lines, %d promised dates given", po.ID, len(po.Lines), len(promised))
 	}
+	if err := checkPromisedRelease(&po, promised); err != nil {
+		return err
+	}
 	po.Promised, po.Status = promised, gongxu.POAccepted
 	negotiate(ctx, &po, "accept", nil, "")
 	if err := scheduleLate(ctx, &po); err != nil {
@@ -348,6 +357,9 @@ func (m *Module) handlePOReject(ctx *module.Context, msg module.Msg) error {
 	}
 	po.Status, po.Reason = gongxu.PORejected, r.Reason
 	negotiate(ctx, &po, "reject", nil, r.Reason)
+	if err := scheduleReleases(ctx, &po); err != nil {
+		return err
+	}
 	return savePO(ctx, &po)
 }
 
@@ -366,6 +378,9 @@ func (m *Module) handlePOPropose(ctx *module.Context, msg module.Msg) error {
 	for i, l := range p.Lines {
 		if l.Item != po.Lines[i].Item {
 			return invalid("line %d: the order is for %s, the proposal for %s: a proposal keeps the items", i+1, po.Lines[i].Item, l.Item)
+		}
+		if l.Release != po.Lines[i].Release {
+			return invalid("line %d: a proposal keeps the line's release %d", i+1, po.Lines[i].Release)
 		}
 	}
 	if po.Terms != nil && p.Terms == nil {
@@ -456,9 +471,15 @@ func (m *Module) handlePOCancel(ctx *module.Context, msg module.Msg) error {
 	if len(po.Shipments) > 0 {
 		return conflict("purchase order %d has shipments; it can no longer be cancelled", po.ID)
 	}
+	if err := dropChange(ctx, &po); err != nil {
+		return err
+	}
 	po.Status, po.Reason, po.Proposal, po.ProposalTerms = gongxu.POCancelled, c.Reason, nil, nil
 	negotiate(ctx, &po, "cancel", nil, c.Reason)
 	if err := scheduleLate(ctx, &po); err != nil {
+		return err
+	}
+	if err := scheduleReleases(ctx, &po); err != nil {
 		return err
 	}
 	return savePO(ctx, &po)
@@ -482,6 +503,9 @@ func (m *Module) handleShip(ctx *module.Context, msg module.Msg) error {
 		}
 		if l.Lot.Owner() != ctx.Org {
 			return invalid("lot line %d: lot %s is not %s's: a supplier ships its own lots (<supplier>/<code>)", i+1, l.Lot, ctx.Org)
+		}
+		if err := notReleased(ctx, &po, l.Line); err != nil {
+			return err
 		}
 		line := po.Lines[l.Line-1]
 		next, err := gongxu.Add(po.Shipped[l.Line-1], l.Qty)

@@ -39,8 +39,18 @@ func (*Module) Name() string { return Name }
 func (*Module) InitGenesis(*module.Context, json.RawMessage) error { return nil }
 
 // BeginBlock implements module.Module: purchase order lines past their
-// promised date plus the grace are recorded late (recordLate).
-func (m *Module) BeginBlock(ctx *module.Context) error { return m.recordLate(ctx) }
+// promised date plus the grace are recorded late (recordLate), change
+// orders past their deadline lapse (lapseChanges), framework order lines
+// whose release date came are released (releaseLines).
+func (m *Module) BeginBlock(ctx *module.Context) error {
+	if err := m.recordLate(ctx); err != nil {
+		return err
+	}
+	if err := m.lapseChanges(ctx); err != nil {
+		return err
+	}
+	return m.releaseLines(ctx)
+}
 
 // EndBlock implements module.Module.
 func (*Module) EndBlock(*module.Context) error { return nil }

@@ -194,6 +194,9 @@ type LineIn struct {
 	Item gongxu.ItemID `json:"item"`
 	Qty  gongxu.Qty    `json:"qty"`
 	Date int64         `json:"date"` // requested date, unix ms
+	// Release makes the order a framework order: the line is released at
+	// this block time, at most Date (release.go); 0: at once.
+	Release int64 `json:"release,omitempty"`
 }
 
 // MsgPO sends a purchase order from the signing factory to a supplier org.
@@ -249,6 +252,9 @@ func (m *MsgPO) ValidateBasic() error {
 		}
 		if l.Date <= 0 {
 			return invalid("line %d: date must be a block time in unix ms, got %d", i+1, l.Date)
+		}
+		if l.Release < 0 || l.Release > l.Date {
+			return invalid("line %d: release must be a block time in unix ms by the line's date %d, got %d", i+1, l.Date, l.Release)
 		}
 	}
 	return checkTermsShape(m.Terms, 2)

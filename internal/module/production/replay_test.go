@@ -24,12 +24,17 @@ var replayOrgs = []chaintest.OrgSpec{
 // TestProductionReplay: random production blocks (valid and invalid: offers,
 // orders, purchase orders and their negotiation, shipments, receipts, work
 // orders, with time jumping half a day now and then so that purchase order
-// lines fall late at block time, work-order cancels and recalls of lots)
+// lines fall late at block time, work-order cancels, recalls of lots, change
+// orders proposed, answered and lapsing, framework lines released)
 // fed into two fresh machines give the generator's app hash at every
 // height; a held lot never moves: once held, its quantity never falls and
-// its reservation never grows.
+// its reservation never grows; no line ever orders less than has shipped;
+// no framework line ships before its release, and every accepted one past
+// its release is recorded released in that block.
 func TestProductionReplay(t *testing.T) {
 	final := map[string]string{} // the app hash after the last block, per seed
+	changes := map[string]int{}  // negotiation steps seen, summed over blocks and seeds
+	releases, released := 0, 0   // framework lines seen released, and due but not yet, summed
 	for _, seed := range []uint64{1, 2, 3} {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			h := chaintest.New(t, replayOrgs...)
@@ -73,7 +78,7 @@ func TestProductionReplay(t *testing.T) {
 				for i := rng.IntN(12); i > 0; i-- {
 					po := n(len(blocks)/2 + 2)
 					var tx []byte
-					switch rng.IntN(14) {
+					switch rng.IntN(18) {
 					case 0:
 						tx = h.Sign(pick(suppliers), production.TypeOffer, production.MsgOffer{Item: items[rng.IntN(3)], Unit: "m",
 							LeadTimeDays: 5, MinQty: gongxu.Qty(rng.IntN(2000)), UnitPrice: gongxu.Amount(rng.IntN(100)), Currency: "CNY"})
@@ -84,7 +89,11 @@ func TestProductionReplay(t *testing.T) {
 					case 2, 3:
 						lines := []production.LineIn{}
 						for k := rng.IntN(3); k >= 0; k-- {
-							lines = append(lines, production.LineIn{Item: items[rng.IntN(3)], Qty: gongxu.Qty(rng.IntN(10000) - 50), Date: h.Time + 2000 + int64(rng.IntN(86400000))})
+							l := production.LineIn{Item: items[rng.IntN(3)], Qty: gongxu.Qty(rng.IntN(10000) - 50), Date: h.Time + 2000 + int64(rng.IntN(86400000))}
+							if rng.IntN(3) == 0 { // a framework order's line, released later (or, now and then, badly)
+								l.Release = l.Date - int64(rng.IntN(86400000))
+							}
+							lines = append(lines, l)
 						}
 						tx = h.Sign(pick(factories), production.TypePO, production.MsgPO{Supplier: gongxu.OrgID(pick(everyone)), Lines: lines})
 					case 4:
@@ -180,6 +189,47 @@ func TestProductionReplay(t *testing.T) {
 							signer = pick(everyone)
 						}
 						tx = h.Sign(signer, trace.TypeRecall, trace.MsgRecall{Lot: string(lot), Reason: "replay"})
+					case 14:
+						// A change order by a party (or anyone): quantities
+						// around what has shipped, dates moved, a line added.
+						// Mostly an accepted order without a change pending.
+						p, _ := h.Mods.Production.PO(h.State, po)
+						if q, ok := pickPO(h, rng, func(q gongxu.PurchaseOrder) bool { return q.Status == gongxu.POAccepted && q.Change == nil }); ok && rng.IntN(5) != 0 {
+							p, po = q, q.ID
+						}
+						lines := append([]gongxu.POLine(nil), p.Lines...)
+						for k := range lines {
+							lines[k].Qty = max(0, lines[k].Qty+gongxu.Qty(rng.IntN(4000)-2000))
+							if rng.IntN(2) == 0 {
+								lines[k].Date = h.Time + 2000 + int64(rng.IntN(2*86400000))
+							}
+						}
+						if rng.IntN(3) == 0 {
+							lines = append(lines, gongxu.POLine{Item: items[rng.IntN(3)], Qty: gongxu.Qty(rng.IntN(5000)), Date: h.Time + 86400000, UnitPrice: 10})
+						}
+						signer := pick([]string{string(p.Factory), string(p.Supplier), pick(everyone)})
+						if signer == "" {
+							signer = pick(everyone)
+						}
+						tx = h.Sign(signer, production.TypePOChange, production.MsgPOChange{PO: po, Lines: lines, Reason: "replay",
+							RespondBy: h.Time + int64(rng.IntN(2*86400000))})
+					case 15, 16, 17:
+						// Mostly an order with a change pending.
+						p, _ := h.Mods.Production.PO(h.State, po)
+						if q, ok := pickPO(h, rng, func(q gongxu.PurchaseOrder) bool { return q.Change != nil }); ok && rng.IntN(5) != 0 {
+							p, po = q, q.ID
+						}
+						ch, signer := 1, pick(everyone)
+						if p.Change != nil {
+							ch = p.Change.ID
+							if rng.IntN(4) != 0 {
+								signer = string(p.Factory)
+								if p.Change.By == p.Factory {
+									signer = string(p.Supplier)
+								}
+							}
+						}
+						tx = h.Sign(signer, production.TypePOChangeAnswer, production.MsgPOChangeAnswer{PO: po, Change: ch, Accept: rng.IntN(3) != 0})
 					}
 					if tx != nil {
 						txs = append(txs, tx)
@@ -193,6 +243,29 @@ func TestProductionReplay(t *testing.T) {
 					codes[gongxu.Kind(r.Code)]++
 				}
 				late += len(ofType(res.Events, gongxu.EventPOLate))
+				for id := uint64(1); id <= uint64(len(blocks)/2+2); id++ {
+					p, err := h.Mods.Production.PO(h.State, id)
+					if err != nil {
+						continue
+					}
+					for k, l := range p.Lines {
+						if p.Shipped[k] > l.Qty {
+							t.Fatalf("purchase order %d line %d: %d shipped over %d ordered", id, k+1, p.Shipped[k], l.Qty)
+						}
+						if l.Release > h.Time && p.Shipped[k] > 0 {
+							t.Fatalf("purchase order %d line %d shipped before its release %d (now %d)", id, k+1, l.Release, h.Time)
+						}
+						if l.Release > 0 && l.Release <= h.Time && p.Status == gongxu.POAccepted && (k >= len(p.Released) || p.Released[k] == 0) {
+							released++ // not yet, when more than the cap fell due, or read below
+						}
+						if k < len(p.Released) && p.Released[k] != 0 {
+							releases++
+						}
+					}
+					for _, n := range p.Negotiation {
+						changes[n.Action]++
+					}
+				}
 				for _, id := range replayLots(factories, suppliers) {
 					l, err := h.Mods.Production.Lot(h.State, id)
 					if err == nil && (l.Qty < 0 || l.Reserved < 0 || l.Allotted < 0 || l.Reserved+l.Allotted > l.Qty) {
@@ -240,7 +313,34 @@ func TestProductionReplay(t *testing.T) {
 			final[fmt.Sprint("seed", seed)] = roots[len(roots)-1]
 		})
 	}
+	if releases == 0 {
+		t.Fatalf("no framework order line was ever released in the random blocks")
+	}
+	if released != 0 {
+		t.Fatalf("%d times a framework line past its release was not recorded released", released)
+	}
+	if changes["change_accept"] == 0 || changes["change_lapse"] == 0 || changes["change_reject"] == 0 {
+		t.Fatalf("the random blocks never accepted, rejected and lapsed a change order: %v", changes)
+	}
 	chaintest.PinAppHashes(t, "testdata/replay.golden", final)
+}
+
+// pickPO picks one of the purchase orders that match at random.
+func pickPO(h *chaintest.Harness, rng *rand.Rand, match func(gongxu.PurchaseOrder) bool) (gongxu.PurchaseOrder, bool) {
+	var all []gongxu.PurchaseOrder
+	for id := uint64(1); ; id++ {
+		q, err := h.Mods.Production.PO(h.State, id)
+		if err != nil {
+			break
+		}
+		if match(q) {
+			all = append(all, q)
+		}
+	}
+	if len(all) == 0 {
+		return gongxu.PurchaseOrder{}, false
+	}
+	return all[rng.IntN(len(all))], true
 }
 
 // replayLots are the lot ids the random blocks can make: the suppliers'

@@ -24,6 +24,8 @@ func id(s string) uint64 { n, _ := strconv.ParseUint(s, 10, 64); return n }
 //	stock ORG ITEM QTY             an org's stock of an item
 //	events ID N                    N trace events name ID (a canonical identifier)
 //	json po|order|wo|lot|offer ID TEXT   the stored JSON contains TEXT (offer ID: SUPPLIER/ITEM)
+//	change N ID BY DEADLINE|-      the change order pending on a purchase order, - for none
+//	released N T1,T2,...|-         when each line of a framework order was released (0: not), - for none
 //	late N T1,T2,...|-             when each line of a purchase order was recorded late (0: not), - for none
 //	grace MS                       the grace of promised dates in force (po_late_grace_ms)
 //	at MS                          the next block's time is MS (unix ms, not before now)
@@ -38,6 +40,38 @@ func TestScenarios(t *testing.T) {
 			}
 			if string(p.Status) != args[1] {
 				return fmt.Errorf("po %s is %s, want %s (%+v)", args[0], p.Status, args[1], p.Negotiation)
+			}
+			return nil
+		},
+		"change": func(h *chaintest.Harness, args []string) error {
+			p, err := h.Mods.Production.PO(h.State, id(args[0]))
+			if err != nil {
+				return err
+			}
+			got := "-"
+			if p.Change != nil {
+				got = fmt.Sprintf("%d %s %d", p.Change.ID, p.Change.By, p.Change.Deadline)
+			}
+			if want := strings.Join(args[1:], " "); got != want {
+				return fmt.Errorf("po %s change %q, want %q", args[0], got, want)
+			}
+			return nil
+		},
+		"released": func(h *chaintest.Harness, args []string) error {
+			p, err := h.Mods.Production.PO(h.State, id(args[0]))
+			if err != nil {
+				return err
+			}
+			got := "-"
+			if len(p.Released) > 0 {
+				var ts []string
+				for _, t := range p.Released {
+					ts = append(ts, strconv.FormatInt(t, 10))
+				}
+				got = strings.Join(ts, ",")
+			}
+			if got != args[1] {
+				return fmt.Errorf("po %s released %s, want %s", args[0], got, args[1])
 			}
 			return nil
 		},

@@ -221,7 +221,7 @@ func kindName(code uint32) string {
 // block's time, for member factories and suppliers only (as a node wires
 // it).
 func (n *Net) Plans() *planner.Planner {
-	return planner.New(n.read, n.blockTime).RequireFactory(n.read)
+	return planner.New(n.read, n.blockTime).RequireFactory(n.read).WithLateness(n.read)
 }
 
 // blockTime is the latest projected block's time, as the node's planner
