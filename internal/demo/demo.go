@@ -200,7 +200,7 @@ func Run(ctx context.Context, n *node.Node, log *slog.Logger, o Options) error {
 		return err
 	}
 	stockScarf := pool.MsgOpen{Product: "sunrise-garments/wool-scarf", Currency: "CNY", CasePack: 1, MOQ: 10, Cap: 60, FromStock: true,
-		Tiers: []gongxu.Tier{{MinQty: 1, UnitPrice: 4900}, {MinQty: 30, UnitPrice: 4500}}, Deadline: t0 + o.Close.Milliseconds()*2/3,
+		Tiers: []gongxu.Tier{{MinQty: 1, UnitPrice: 4900}, {MinQty: 30, UnitPrice: 4500}}, Deadline: t0 + o.Close.Milliseconds(),
 		Terms: "From stock: 60 scarves made last season, shipped to your hub when the pool closes."}
 	for _, o := range []struct {
 		key string
@@ -229,6 +229,10 @@ func Run(ctx context.Context, n *node.Node, log *slog.Logger, o Options) error {
 		if err := must(h, pool.TypeBatch, pool.MsgBatch{Pool: scarfID, Leaves: leaves(h, scarfID, 0, 15+5*i, nil)}); err != nil {
 			return err
 		}
+	}
+	// The pool on stock last, so that the pools before it get their
+	// batches in time on a slow machine.
+	for _, h := range hubs {
 		if err := must(h, pool.TypeBatch, pool.MsgBatch{Pool: stockID, Leaves: leaves(h, stockID, 0, 4, nil)}); err != nil {
 			return err
 		}
