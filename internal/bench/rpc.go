@@ -142,20 +142,25 @@ func (c *RPC) Block(ctx context.Context, node string, h int64, results bool) (Bl
 		} `json:"block"`
 	}
 	hs := strconv.FormatInt(h, 10)
-	if err := c.call(ctx, node, "block", map[string]string{"height": hs}, &b); err != nil {
-		return Block{}, err
-	}
 	var r struct {
 		Txs []struct {
 			Code uint32 `json:"code"`
 			Log  string `json:"log"`
 		} `json:"txs_results"`
 	}
+	// The results first: a node stores a block before it executes it, so
+	// while it executes a large one (seconds), asking for /block first made
+	// it encode the whole block (up to 4 MB of base64 JSON) again at every
+	// retry of the poller, only for /block_results to fail (issue 17).
 	if results {
 		if err := c.call(ctx, node, "block_results", map[string]string{"height": hs}, &r); err != nil {
 			return Block{}, err
 		}
-	} else {
+	}
+	if err := c.call(ctx, node, "block", map[string]string{"height": hs}, &b); err != nil {
+		return Block{}, err
+	}
+	if !results {
 		r.Txs = make([]struct {
 			Code uint32 `json:"code"`
 			Log  string `json:"log"`

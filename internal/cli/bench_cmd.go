@@ -20,7 +20,7 @@ import (
 
 func newBenchCmd(env *Env) *cobra.Command {
 	return newGroup("bench", "Benchmarks that print ratios against a baseline measured in the same run",
-		newBenchLedgerCmd(env), newBenchPoolsCmd(env), newBenchTraceCmd(env), newBenchKVStoreNodeCmd(env))
+		newBenchLedgerCmd(env), newBenchPoolsCmd(env), newBenchTraceCmd(env), newBenchReadCmd(env), newBenchKVStoreNodeCmd(env))
 }
 
 // benchEnv is what the scenarios need from this program: its binary and

@@ -71,6 +71,8 @@ type Document struct {
 	SchemaVersion string
 	CreationDate  int64 // Unix milliseconds, UTC; 0 when absent
 	Events        []Event
+
+	eventsPath string // the JSON pointer of the event list; "" for a single event
 }
 
 // Event is one EPCIS event. Times are Unix milliseconds (UTC); quantities
@@ -460,13 +462,8 @@ func decodeDocument(raw []byte, root *jv, docType string, events []*jv, eventsPa
 			return nil, err
 		}
 		if !opts.Now.IsZero() {
-			if err := CheckTime(time.UnixMilli(e.EventTime), opts.Now, skew); err != nil {
-				return nil, gongxu.Errorf(gongxu.KindInvalid, "epcis: %s/eventTime: %s", path, gongxu.ErrorMessage(err))
-			}
-			if e.RecordTime != nil {
-				if err := CheckTime(time.UnixMilli(*e.RecordTime), opts.Now, skew); err != nil {
-					return nil, gongxu.Errorf(gongxu.KindInvalid, "epcis: %s/recordTime: %s", path, gongxu.ErrorMessage(err))
-				}
+			if err := checkEventTimes(path, e.EventTime, e.RecordTime, opts.Now, skew); err != nil {
+				return nil, err
 			}
 		}
 		key := e.EventID
@@ -482,7 +479,66 @@ func decodeDocument(raw []byte, root *jv, docType string, events []*jv, eventsPa
 	if err := CheckAggregation(doc.Events); err != nil {
 		return nil, err
 	}
+	doc.eventsPath = eventsPath
 	return doc, nil
+}
+
+// checkEventTimes is ParseDocument's check of one event's times against
+// now (CheckTime), with its errors.
+func checkEventTimes(path string, eventTime int64, recordTime *int64, now time.Time, skew time.Duration) error {
+	if err := CheckTime(time.UnixMilli(eventTime), now, skew); err != nil {
+		return gongxu.Errorf(gongxu.KindInvalid, "epcis: %s/eventTime: %s", path, gongxu.ErrorMessage(err))
+	}
+	if recordTime != nil {
+		if err := CheckTime(time.UnixMilli(*recordTime), now, skew); err != nil {
+			return gongxu.Errorf(gongxu.KindInvalid, "epcis: %s/recordTime: %s", path, gongxu.ErrorMessage(err))
+		}
+	}
+	return nil
+}
+
+// Times is what ParseDocument's time check reads of a parsed document: its
+// events' eventTime and recordTime, and where they are. A caller that
+// keeps a parsed document (a parse cache) checks it against another now
+// with Check instead of parsing it again.
+type Times struct {
+	eventsPath string
+	event      []int64
+	record     []*int64
+}
+
+// Times returns the times of the document's events, for Times.Check.
+func (d *Document) Times() Times {
+	t := Times{eventsPath: d.eventsPath, event: make([]int64, len(d.Events)), record: make([]*int64, len(d.Events))}
+	for i := range d.Events {
+		t.event[i] = d.Events[i].EventTime
+		if r := d.Events[i].RecordTime; r != nil {
+			v := *r
+			t.record[i] = &v
+		}
+	}
+	return t
+}
+
+// Check applies ParseDocument's time check to the events against now, in
+// document order, with ParseDocument's errors (maxSkew 0 is
+// DefaultMaxFutureSkew; the zero now checks nothing, as in ParseOptions).
+// For a document that ParseDocument accepted with some other Now, the
+// document parsed with ParseOptions{Now: now} gives this error, or the same
+// document when it is nil: every other check does not depend on Now.
+func (t Times) Check(now time.Time, maxSkew time.Duration) error {
+	if now.IsZero() {
+		return nil
+	}
+	if maxSkew <= 0 {
+		maxSkew = DefaultMaxFutureSkew
+	}
+	for i := range t.event {
+		if err := checkEventTimes(eventPath(t.eventsPath, i), t.event[i], t.record[i], now, maxSkew); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 var standardEventKeys = eventFields.exact

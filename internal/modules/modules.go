@@ -16,6 +16,7 @@ import (
 	"github.com/gongxu-network/gongxu/internal/module"
 	"github.com/gongxu-network/gongxu/internal/module/catalog"
 	"github.com/gongxu-network/gongxu/internal/module/dispute"
+	"github.com/gongxu-network/gongxu/internal/module/logistics"
 	"github.com/gongxu-network/gongxu/internal/module/member"
 	"github.com/gongxu-network/gongxu/internal/module/pool"
 	"github.com/gongxu-network/gongxu/internal/module/production"
@@ -35,6 +36,7 @@ type Set struct {
 	Production *production.Module
 	Dispute    *dispute.Module
 	Trace      *trace.Module
+	Logistics  *logistics.Module
 }
 
 // Build wires a fresh set of modules. Every module gets its dependencies
@@ -56,7 +58,7 @@ func Build() (*Set, error) {
 	// Traceability parses captures with internal/epcis, reads who holds a
 	// lot from production's records and who owns a GS1 company prefix from
 	// members; production tells it what moved.
-	tr, err := trace.New(EPCIS{}, production.Lots{}, m)
+	tr, err := trace.New(NewEPCIS(), production.Lots{}, m)
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +88,13 @@ func Build() (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Set{Member: m, Catalog: c, Settle: st, Pool: p, RFQ: q, Production: prod, Dispute: d, Trace: tr}, nil
+	// Carriers' legs read shipments from the pool and production, and have
+	// trace write their pickups and deliveries.
+	lg, err := logistics.New(m, p, prod, tr)
+	if err != nil {
+		return nil, err
+	}
+	return &Set{Member: m, Catalog: c, Settle: st, Pool: p, RFQ: q, Production: prod, Dispute: d, Trace: tr, Logistics: lg}, nil
 }
 
 // New is Build for those that run a chain: the wiring is fixed in this
@@ -217,7 +225,7 @@ func (g goods) ReleasePool(ctx *module.Context, p gongxu.Pool) error {
 
 // List returns the modules in execution order.
 func (s *Set) List() []module.Module {
-	return []module.Module{s.Member, s.Catalog, s.Settle, s.Pool, s.RFQ, s.Production, s.Dispute, s.Trace}
+	return []module.Module{s.Member, s.Catalog, s.Settle, s.Pool, s.RFQ, s.Production, s.Dispute, s.Logistics, s.Trace}
 }
 
 // ChainConfig returns the chain configuration for chainID.
@@ -227,14 +235,34 @@ func (s *Set) ChainConfig(chainID string) chain.Config {
 
 // EPCIS satisfies trace.Parser with internal/epcis: GS1's schemas, the CBV
 // 2.0 event hash and canonical identifiers. It is deterministic: "now" is
-// the block time the module passes, never the clock.
-type EPCIS struct{}
+// the block time the module passes, never the clock. The zero value parses
+// every document; NewEPCIS's keeps what it parsed (see parseCache), so that
+// a node parses a capture once, not in CheckTx, every recheck and
+// FinalizeBlock, with the same results.
+type EPCIS struct{ cache *parseCache }
+
+// NewEPCIS returns an EPCIS parser with a parse cache of ParseCacheBytes.
+func NewEPCIS() EPCIS { return EPCIS{cache: newParseCache(ParseCacheBytes)} }
 
 // Parse implements trace.Parser with epcis.ParseDocument.
-func (EPCIS) Parse(doc []byte, now int64, maxBytes int) ([]gongxu.TraceEvent, error) {
+func (p EPCIS) Parse(doc []byte, now int64, maxBytes int) ([]gongxu.TraceEvent, error) {
+	if p.cache != nil {
+		return p.cache.parse(doc, now, maxBytes)
+	}
+	return parseEvents(doc, now, maxBytes)
+}
+
+func parseEvents(doc []byte, now int64, maxBytes int) ([]gongxu.TraceEvent, error) {
+	evs, _, err := parseEventsTimes(doc, now, maxBytes)
+	return evs, err
+}
+
+// parseEventsTimes parses a document into the ledger's events, with the
+// times its future-time check read.
+func parseEventsTimes(doc []byte, now int64, maxBytes int) ([]gongxu.TraceEvent, epcis.Times, error) {
 	d, err := epcis.ParseDocument(doc, epcis.ParseOptions{Now: time.UnixMilli(now), MaxBytes: maxBytes})
 	if err != nil {
-		return nil, err
+		return nil, epcis.Times{}, err
 	}
 	path := "/epcisBody/eventList/"
 	switch d.Type {
@@ -251,10 +279,10 @@ func (EPCIS) Parse(doc []byte, now int64, maxBytes int) ([]gongxu.TraceEvent, er
 			at = path + fmt.Sprint(i)
 		}
 		if out[i], err = traceEvent(&d.Events[i], at); err != nil {
-			return nil, err
+			return nil, epcis.Times{}, err
 		}
 	}
-	return out, nil
+	return out, d.Times(), nil
 }
 
 // Hash implements trace.Parser with epcis.EventHash.

@@ -29,10 +29,11 @@ const MemoryPath = ":memory:"
 // connections.
 type DB struct {
 	w    *sql.DB // one connection: projection, migrations, Reset
-	r    *sql.DB // read-only pool; == w for MemoryPath
+	r    *readDB // read-only pool, statements kept (readdb.go); over w for MemoryPath
 	path string
 
 	traceQ traceStatements // the trace walks' statements, prepared on first use (query_trace.go)
+	projS  projStatements  // the projection's statements on the writer, prepared once (project.go)
 	repC   repCache        // reputations computed at the latest height (query_reputation.go)
 }
 
@@ -64,7 +65,7 @@ func Open(path string) (*DB, error) {
 		db.w.SetMaxIdleConns(1)
 		db.w.SetConnMaxLifetime(0)
 		db.w.SetConnMaxIdleTime(0)
-		db.r = db.w
+		db.r = newReadDB(db.w, false)
 	} else {
 		db.w, err = sql.Open("sqlite", path+"?"+common+
 			"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-32768)&_txlock=immediate")
@@ -79,11 +80,12 @@ func Open(path string) (*DB, error) {
 		return nil, err
 	}
 	if db.r == nil {
-		db.r, err = sql.Open("sqlite", path+"?"+common+"&_query_only=1")
+		r, err := sql.Open("sqlite", path+"?"+common+"&_query_only=1")
 		if err != nil {
 			db.w.Close()
 			return nil, gongxu.Wrap(err, "read model: open readers of %s", path)
 		}
+		db.r = newReadDB(r, true)
 		n := max(4, runtime.NumCPU())
 		db.r.SetMaxOpenConns(n)
 		db.r.SetMaxIdleConns(n)
@@ -94,8 +96,12 @@ func Open(path string) (*DB, error) {
 // Close closes the database. Errors: KindInternal.
 func (db *DB) Close() error {
 	var err error
-	if db.r != nil && db.r != db.w {
-		err = db.r.Close()
+	db.projS.close()
+	if db.r != nil {
+		db.r.closeStmts()
+		if db.r.DB != db.w {
+			err = db.r.Close()
+		}
 	}
 	if e := db.w.Close(); err == nil {
 		err = e
@@ -139,7 +145,8 @@ func migrations() ([]migration, error) {
 	return out, nil
 }
 
-// migrate applies the migrations the database lacks, each in its own
+// migrate applies the migrations the database lacks (by version, whatever
+// the highest applied), each in its own
 // transaction together with its schema_version row.
 func (db *DB) migrate(ctx context.Context) error {
 	ms, err := migrations()
@@ -181,7 +188,14 @@ func (db *DB) applyMigration(ctx context.Context, m migration, latest int) error
 			"read model %s has schema version %d, newer than this binary knows (%d): use a newer gongxu or reindex into a new file",
 			db.path, cur, latest)
 	}
-	if m.version <= cur {
+	// A migration is applied once, by its version: one numbered below the
+	// highest applied (merged from a branch that took its number earlier)
+	// is applied too, not skipped.
+	var done int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_version WHERE version = ?`, m.version).Scan(&done); err != nil {
+		return gongxu.Wrap(err, "read model: read schema version")
+	}
+	if done > 0 {
 		return nil
 	}
 	if _, err := tx.ExecContext(ctx, m.sql); err != nil {

@@ -790,7 +790,7 @@ func TestMigrateTrace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	old := &DB{w: raw, r: raw, path: path}
+	old := &DB{w: raw, r: newReadDB(raw, false), path: path}
 	ms, err := migrations()
 	if err != nil {
 		t.Fatal(err)

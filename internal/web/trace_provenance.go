@@ -81,7 +81,6 @@ func (s *server) traceProblem(w http.ResponseWriter, r *http.Request, status int
 // provenance is the public page of a lot or an item: where, by whom and
 // when it was made and from what, each step checked against the ledger.
 func (s *server) provenance(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
 	raw := r.PathValue("id")
 	if raw == "" {
 		raw = r.URL.Query().Get("id")
@@ -94,22 +93,32 @@ func (s *server) provenance(w http.ResponseWriter, r *http.Request) error {
 	case id == "":
 		return s.render(w, r, "provenance", view{Title: "Trace a lot", Section: "trace", Content: d})
 	}
+	return s.provenancePage(w, r, id)
+}
+
+// provenanceData is the content of the provenance page of id, with its
+// status: 200, or 400 or 404 with d.Problem saying why. It reads the read
+// model only, so that the page is the same at one read-model height for
+// one language and public address (provCache keeps it).
+func (s *server) provenanceData(r *http.Request, id string) (provData, int, error) {
+	ctx := r.Context()
+	d := provData{ID: id}
 	g, err := s.trace.Back(ctx, id, traceDepth)
 	switch gongxu.ErrorKind(err) {
 	case gongxu.KindOK:
 	case gongxu.KindInvalid:
 		d.Problem = fmt.Sprintf("%q is not an identifier this node can read. %s", id,
 			cmp.Or(publicMessage(err), "Write a lot id (org/code), a lot URN, an EPC URN or a GS1 Digital Link URI."))
-		return s.traceProblem(w, r, http.StatusBadRequest, d)
+		return d, http.StatusBadRequest, nil
 	case gongxu.KindNotFound:
 		d.Problem = s.langs.pick(r).T("Nothing on this ledger is known as %q.", id)
-		return s.traceProblem(w, r, http.StatusNotFound, d)
+		return d, http.StatusNotFound, nil
 	default:
-		return err
+		return d, 0, err
 	}
 	names, err := s.orgNames(ctx)
 	if err != nil {
-		return err
+		return d, 0, err
 	}
 	d.Found, d.Truncated = true, g.Truncated
 	recalls := s.recallsOf(ctx, g)
@@ -148,7 +157,7 @@ func (s *server) provenance(w http.ResponseWriter, r *http.Request) error {
 			if err == nil && p.Name != "" {
 				d.Title = p.Name
 			} else if err != nil && gongxu.ErrorKind(err) != gongxu.KindNotFound && gongxu.ErrorKind(err) != gongxu.KindInvalid {
-				return err
+				return d, 0, err
 			}
 		}
 	}
@@ -197,7 +206,7 @@ func (s *server) provenance(w http.ResponseWriter, r *http.Request) error {
 		d.QR = QRSVG(q, "QR code of this page: "+d.URL)
 	}
 	d.Command = "gongxu verify trace " + shellQuote(id)
-	return s.render(w, r, "provenance", view{Title: d.Title, Section: "trace", Content: d})
+	return d, http.StatusOK, nil
 }
 
 // shellSafe matches the words a POSIX shell takes as they are.

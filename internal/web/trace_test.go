@@ -225,6 +225,10 @@ func TestProvenanceIdentifiers(t *testing.T) {
 		"/p/%20acme-textiles/merino-jacket-0001%20":                      "acme-textiles/merino-jacket-0001",
 		"/p/URN:GONGXU:LOT:acme-textiles/merino-jacket-0001?utm=scanner": "URN:GONGXU:LOT:acme-textiles/merino-jacket-0001",
 	} {
+		// A fresh cache: each request computes its page, so that the spy
+		// sees what it asks Back (the cache answers a repeated id without
+		// asking; TestProvenanceCached).
+		s.prov = newProvCache(0)
 		body := page(t, s, target, http.StatusOK)
 		if spy.last() != want {
 			t.Errorf("GET %s: Back was asked %q, want %q", target, spy.last(), want)
@@ -255,6 +259,7 @@ func TestProvenanceIdentifiers(t *testing.T) {
 	for _, id := range []string{"acme-textiles/merino-jacket-0001", inproc.JacketDL, "urn:epc:id:sgtin:9506000.134352.JKT-000123",
 		"acme-textiles/a..b/c", "acme-textiles/../x", "https://example.com/01/1?x=a&y=#frag", "a/b%2Fc", "a//b", "weird?id#x"} {
 		spy.lastID = ""
+		s.prov = newProvCache(0)
 		do(t, s, "GET", provPath(id))
 		if spy.last() != id {
 			t.Errorf("%q: its page %s asks Back for %q", id, provPath(id), spy.last())
@@ -814,5 +819,41 @@ func TestTraceGraphSVG(t *testing.T) {
 	}
 	if x("a") != "16" || x("b") != "280" || x("c") != "280" || x("z") != "544" {
 		t.Errorf("columns: a %s, b %s, c %s, z %s", x("a"), x("b"), x("c"), x("z"))
+	}
+}
+
+// TestProvenanceCached: a page asked again at the same read-model height
+// is the same page without a new walk; another language walks again; a
+// new block (here a recall of the jacket lot itself) shows at once.
+func TestProvenanceCached(t *testing.T) {
+	f := newSite(t)
+	spy := spyBack(f)
+	s, _ := newTestServer(t, f)
+	first := page(t, s, jacketPath, http.StatusOK)
+	spy.lastID = ""
+	if again := page(t, s, jacketPath, http.StatusOK); again != first || spy.last() != "" {
+		t.Fatalf("the same page at the same height: walked again %q, same page %v", spy.last(), again == first)
+	}
+	if _, zh := do(t, s, "GET", jacketPath, "Accept-Language", "zh-CN"); spy.last() == "" || zh == first {
+		t.Fatalf("another language: walked %q, same page %v", spy.last(), zh == first)
+	}
+	lacks(t, "before the recall", first, "Jackets recalled for the cache")
+	f.w.Recall(inproc.Acme, string(inproc.JacketLot), "Jackets recalled for the cache")
+	spy.lastID = ""
+	after := page(t, s, jacketPath, http.StatusOK)
+	if spy.last() == "" {
+		t.Fatal("a new block: the page was not walked again")
+	}
+	contains(t, "after the recall", after, "Jackets recalled for the cache")
+
+	// The whole page is kept for people not signed in only: someone signed
+	// in gets theirs, with the sign-out form, never the kept one.
+	_, anon := serve(t, s, request("GET", jacketPath, nil, localAddr, nil))
+	lacks(t, "not signed in", anon, `id="signout"`)
+	c := signIn(t, s, localAddr)
+	_, mine := serve(t, s, request("GET", jacketPath, nil, localAddr, []*http.Cookie{c}))
+	contains(t, "signed in", mine, `id="signout"`, "Jackets recalled for the cache")
+	if _, again := serve(t, s, request("GET", jacketPath, nil, localAddr, nil)); again != anon {
+		t.Error("the page for people not signed in changed at the same height")
 	}
 }
