@@ -209,7 +209,7 @@ func Run(ctx context.Context, n *node.Node, log *slog.Logger, o Options) error {
 	// Sunrise holds 60 scarves it made before (a production order of its
 	// own, completed): it sells them in a pool on stock, filled from those
 	// lots at its close and ready at once.
-	if err := stockScarves(must, t0); err != nil {
+	if err := stockScarves(n, must, t0); err != nil {
 		return err
 	}
 	stockScarf := pool.MsgOpen{Product: "sunrise-garments/wool-scarf", Currency: "CNY", CasePack: 1, MOQ: 10, Cap: 60, FromStock: true,

@@ -17,18 +17,49 @@ const sunrise = "sunrise-garments"
 
 // stockScarves makes Sunrise's stock of scarves: a production order of its
 // own for 60, one work order, one lot, completed before any pool.
-func stockScarves(must sendFunc, t0 int64) error {
+func stockScarves(n *node.Node, must sendFunc, t0 int64) error {
 	if err := must(sunrise, production.TypeOrder, production.MsgOrder{Product: "sunrise-garments/wool-scarf", Qty: 60_000,
 		Due: t0 + 30*24*3600_000}); err != nil {
 		return err
 	}
-	// Sunrise's first production order, and its first work order: the demo
-	// made none before.
-	if err := must(sunrise, production.TypeWOStart, production.MsgWOStart{Order: 1, Qty: 60_000}); err != nil {
+	order, err := newest(func(id uint64) (bool, bool) {
+		o, err := n.Modules().Production.Order(n.State(), id)
+		return err == nil, err == nil && o.Factory == sunrise && o.Status == gongxu.OrderOpen
+	})
+	if err != nil {
 		return err
 	}
-	return must(sunrise, production.TypeWOComplete, production.MsgWOComplete{WO: 1, Produced: 60_000,
+	if err := must(sunrise, production.TypeWOStart, production.MsgWOStart{Order: order, Qty: 60_000}); err != nil {
+		return err
+	}
+	wo, err := newest(func(id uint64) (bool, bool) {
+		w, err := n.Modules().Production.WO(n.State(), id)
+		return err == nil, err == nil && w.Order == order && w.Status == gongxu.WOStarted
+	})
+	if err != nil {
+		return err
+	}
+	return must(sunrise, production.TypeWOComplete, production.MsgWOComplete{WO: wo, Produced: 60_000,
 		Outputs: []production.OutputLot{{Code: "wool-scarf-stock-1", Qty: 60_000}}})
+}
+
+// newest returns the highest id from 1 up that exists and matches (ids are
+// dense: the first that does not exist ends the walk).
+func newest(at func(id uint64) (exists, match bool)) (uint64, error) {
+	var found uint64
+	for id := uint64(1); ; id++ {
+		exists, match := at(id)
+		if !exists {
+			break
+		}
+		if match {
+			found = id
+		}
+	}
+	if found == 0 {
+		return 0, gongxu.Errorf(gongxu.KindNotFound, "demo: Sunrise's stock order or work order is not on the ledger")
+	}
+	return found, nil
 }
 
 // shipStock waits for the pool on stock to close (filled from Sunrise's
