@@ -25,18 +25,33 @@ type PODecideBody struct {
 
 // WOStartBody starts a work order for a production order: a quantity and
 // the lots it will consume (consumed at completion).
+//
+// Allocate asks the ledger to choose the lots of some inputs: each item's
+// quantity is reserved from the factory's free lots of it, the first to
+// expire first, then the first in (after the chosen Inputs).
 type WOStartBody struct {
-	Order  uint64   `json:"order"`
-	Qty    Qty      `json:"qty"`
-	Inputs []LotQty `json:"inputs,omitempty"`
+	Order    uint64    `json:"order"`
+	Qty      Qty       `json:"qty"`
+	Inputs   []LotQty  `json:"inputs,omitempty"`
+	Allocate []ItemQty `json:"allocate,omitempty"`
+}
+
+// ItemQty is a quantity (milli-units) of an item.
+type ItemQty struct {
+	Item ItemID `json:"item"`
+	Qty  Qty    `json:"qty"`
 }
 
 // WOReportBody reports a started work order's produced and scrapped
 // quantities so far (cumulative, never falling).
+//
+// ScrapReason says why what was scrapped since the last report was
+// scrapped (kept with the quantity in WorkOrder.Scrap).
 type WOReportBody struct {
-	WO       uint64 `json:"wo"`
-	Produced Qty    `json:"produced"`
-	Scrapped Qty    `json:"scrapped"`
+	WO          uint64 `json:"wo"`
+	Produced    Qty    `json:"produced"`
+	Scrapped    Qty    `json:"scrapped"`
+	ScrapReason string `json:"scrap_reason,omitempty"`
 }
 
 // WOCancelBody cancels a started work order: the lots reserved for it are
@@ -50,24 +65,51 @@ type WOCancelBody struct {
 // quantities and the output lots by code (empty: one lot "wo-<id>" holding
 // all that was produced). The codes are the factory's: lot id
 // "<factory>/<code>".
+//
+// ByProducts are lots of the by-products the work made (items its bill of
+// materials declares as by-products of the work order's item), each a new
+// lot "<factory>/<code>"; ScrapReason is as on a report.
 type WOCompleteBody struct {
-	WO       uint64      `json:"wo"`
-	Produced Qty         `json:"produced"`
-	Scrapped Qty         `json:"scrapped"`
-	Outputs  []OutputLot `json:"outputs,omitempty"`
+	WO          uint64         `json:"wo"`
+	Produced    Qty            `json:"produced"`
+	Scrapped    Qty            `json:"scrapped"`
+	Outputs     []OutputLot    `json:"outputs,omitempty"`
+	ByProducts  []ByProductLot `json:"by_products,omitempty"`
+	ScrapReason string         `json:"scrap_reason,omitempty"`
+}
+
+// ByProductLot is a by-product lot of a completed work order: its item, its
+// code, its quantity (milli-units) and its expiry (as OutputLot's).
+type ByProductLot struct {
+	Item   ItemID `json:"item"`
+	Code   string `json:"code"`
+	Qty    Qty    `json:"qty"`
+	Expiry int64  `json:"expiry,omitempty"`
 }
 
 // OutputLot is an output lot of a completed work order.
 type OutputLot struct {
 	Code string `json:"code"`
 	Qty  Qty    `json:"qty"`
+	// Expiry is when the lot's goods expire (block time, unix ms; absent:
+	// never): allocation takes the first to expire first and never an
+	// expired lot.
+	Expiry int64 `json:"expiry,omitempty"`
 }
 
-// PoolShipBody is a pool's factory shipping a hub's whole share of the
-// pool, taken from the lots the pool's production order made.
+// PoolShipBody is a pool's factory shipping a hub's share of the pool from
+// its stock of the pool's product: the lots it chooses (Lots, adding up to
+// the shipment), else what is allotted to the pool first (the lots its
+// production order made or was filled from), then its free lots, first to
+// expire, first in.
+//
+// A share may ship in parts: Qty (milli-units) is this shipment's quantity;
+// absent, the chosen lots' total, or what is left of the share.
 type PoolShipBody struct {
-	Pool uint64 `json:"pool"`
-	Hub  OrgID  `json:"hub"`
+	Pool uint64   `json:"pool"`
+	Hub  OrgID    `json:"hub"`
+	Lots []LotQty `json:"lots,omitempty"`
+	Qty  Qty      `json:"qty,omitempty"`
 }
 
 // PoolOpenBody opens a pool on one of the signer's factory's products.
@@ -95,6 +137,8 @@ type PoolOpenBody struct {
 	// decide in time (0 to 10000 of the claimed amount to the claimant);
 	// absent: the network's parameter dispute_default_bps.
 	DisputeDefaultBPS *int64 `json:"dispute_default_bps,omitempty"`
+	// FromStock opens the pool on goods the factory holds (Pool.FromStock).
+	FromStock bool `json:"from_stock,omitempty"`
 }
 
 // RFQAwardBody is the requester awarding its request for quote to one or

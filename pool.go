@@ -153,6 +153,12 @@ type Pool struct {
 	History           []PoolChange `json:"history"`
 	RFQ               uint64       `json:"rfq,omitempty"` // the request for quote it was awarded from
 	MOQReached        bool         `json:"moq_reached"`
+	// FromStock: the factory sells goods it already holds. When the pool
+	// succeeds its production order is filled from the factory's free
+	// stock of the product (allotted to the pool, the order completed, the
+	// pool ready) if that stock covers the total; else the order is to be
+	// made as any other.
+	FromStock bool `json:"from_stock,omitempty"`
 }
 
 // BPS is 100 % in basis points: shares of a pool's proceeds are named in
@@ -237,14 +243,38 @@ type HubShare struct {
 	// Params.PoolConfirmGraceMs then); 0 before shipment.
 	ConfirmBy int64 `json:"confirm_by,omitempty"`
 	// What the factory shipped to the hub (pool/ship): lots in milli-units,
-	// packed into one unit named ShipmentURN(pool, hub), at ShippedAt.
-	Shipped   []LotQty `json:"shipped,omitempty"`
-	ShippedAt int64    `json:"shipped_at,omitempty"`
+	// packed into the unit named ShipmentURN(pool, hub), the last shipment
+	// at ShippedAt. A share may ship in several shipments (Shipments, at
+	// most MaxShareShipments): ShippedQty adds them up (milli-units), and
+	// the share is shipped once it reaches the share's quantity.
+	Shipped    []LotQty        `json:"shipped,omitempty"`
+	ShippedAt  int64           `json:"shipped_at,omitempty"`
+	ShippedQty Qty             `json:"shipped_qty,omitempty"`
+	Shipments  []ShareShipment `json:"shipments,omitempty"`
 	// What consumers picked up at the hub (pool/pickup): units, pickups,
 	// and the shipped lots they took (milli-units).
 	PickedUp Units    `json:"picked_up,omitempty"`
 	Pickups  int64    `json:"pickups,omitempty"`
 	Picked   []LotQty `json:"picked,omitempty"`
+}
+
+// MaxShareShipments bounds the shipments of one hub's share of a pool.
+const MaxShareShipments = 16
+
+// ShareShipment is one shipment of a hub's share (pool/ship): its number
+// (from 1), quantity (milli-units), lots and block time.
+type ShareShipment struct {
+	N    int      `json:"n"`
+	Qty  Qty      `json:"qty"`
+	Lots []LotQty `json:"lots"`
+	Time int64    `json:"time"`
+}
+
+// ShippedInFull reports whether a hub's share was shipped whole: the
+// shipments add up to its quantity.
+func (s HubShare) ShippedInFull() bool {
+	q, err := s.Qty.Milli()
+	return err == nil && len(s.Shipped) > 0 && s.ShippedQty >= q
 }
 
 // Pickup is a consumer collecting a pledge at its hub: named by the pledge

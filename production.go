@@ -144,19 +144,22 @@ type OrderChange struct {
 // ProductionOrder is a factory's order to make a quantity of a product by a
 // date: from a filled pool (Pool ≠ 0) or created by the factory.
 type ProductionOrder struct {
-	ID                uint64                `json:"id"`
-	Factory           OrgID                 `json:"factory"`
-	Product           ItemID                `json:"product"`
-	Qty               Qty                   `json:"qty"` // milli-units
-	Due               int64                 `json:"due"` // block time, unix ms
-	Pool              uint64                `json:"pool"`
-	Status            ProductionOrderStatus `json:"status"`
-	Produced          Qty                   `json:"produced"`       // by completed work orders
-	Lots              []LotQty              `json:"lots,omitempty"` // the lots its completed work orders made, as made
-	PlannedCompletion int64                 `json:"planned_completion"`
-	PlanReason        string                `json:"plan_reason,omitempty"`
-	Created           int64                 `json:"created"`
-	History           []OrderChange         `json:"history"`
+	ID       uint64                `json:"id"`
+	Factory  OrgID                 `json:"factory"`
+	Product  ItemID                `json:"product"`
+	Qty      Qty                   `json:"qty"` // milli-units
+	Due      int64                 `json:"due"` // block time, unix ms
+	Pool     uint64                `json:"pool"`
+	Status   ProductionOrderStatus `json:"status"`
+	Produced Qty                   `json:"produced"` // by completed work orders
+	// Stock is what was allotted to the order from stock the factory held
+	// (a pool on stock): it counts toward Qty as Produced does.
+	Stock             Qty           `json:"stock,omitempty"`
+	Lots              []LotQty      `json:"lots,omitempty"` // the lots its completed work orders made, as made
+	PlannedCompletion int64         `json:"planned_completion"`
+	PlanReason        string        `json:"plan_reason,omitempty"`
+	Created           int64         `json:"created"`
+	History           []OrderChange `json:"history"`
 }
 
 // POStatus is where a purchase order stands.
@@ -340,11 +343,25 @@ type WorkOrder struct {
 	Status     WorkOrderStatus `json:"status"`
 	Inputs     []LotQty        `json:"inputs"`      // lots to consume, consumed at completion
 	OutputLots []LotQty        `json:"output_lots"` // created at completion
-	Started    int64           `json:"started"`
-	Completed  int64           `json:"completed,omitempty"`
+	// ByProducts are the by-product lots created at completion (items the
+	// bill of materials declares as by-products of Item).
+	ByProducts []LotQty `json:"by_products,omitempty"`
+	// Scrap records each rise of Scrapped with its reason: scrap is
+	// recorded, never a lot to ship.
+	Scrap     []ScrapEntry `json:"scrap,omitempty"`
+	Started   int64        `json:"started"`
+	Completed int64        `json:"completed,omitempty"`
 	// Cancelled is the block time of a cancel (its inputs released).
 	Cancelled int64  `json:"cancelled,omitempty"`
 	Reason    string `json:"reason,omitempty"` // the cancel's reason
+}
+
+// ScrapEntry is scrap recorded on a work order: the quantity scrapped
+// since the entry before (milli-units), why, and when (block time).
+type ScrapEntry struct {
+	Qty    Qty    `json:"qty"`
+	Reason string `json:"reason,omitempty"`
+	Time   int64  `json:"time"`
 }
 
 // Lot is a quantity of one item that one org holds under one id.
@@ -362,6 +379,32 @@ type Lot struct {
 	// shipped, reserved or consumed. A recall holds its lot and the lots
 	// received or made from it (see the production module's doc).
 	Hold uint64 `json:"hold,omitempty"`
+	// Pool and Allotted earmark Allotted of Qty for one pool's hubs: the
+	// lots a pool's production order made (up to its quantity) and the
+	// stock lots a pool on stock was filled from. An allotted quantity
+	// ships only to that pool and is neither reserved nor shipped for
+	// anything else; Reserved + Allotted never exceed Qty.
+	Pool     uint64 `json:"pool,omitempty"`
+	Allotted Qty    `json:"allotted,omitempty"`
+	// Expiry is when the goods expire (block time, unix ms; 0: never): an
+	// expired lot is never allocated, and allocation takes the first to
+	// expire first.
+	Expiry int64 `json:"expiry,omitempty"`
+}
+
+// LotFree is what of a lot may leave it for pool (0: for anything but a
+// pool) at block time now: nothing when it is held by a recall or expired,
+// else its quantity less the work orders' reservations and less what is
+// allotted to another pool (a lot's allotment is its pool's).
+func LotFree(l Lot, pool uint64, now int64) Qty {
+	if l.Hold != 0 || (l.Expiry != 0 && l.Expiry <= now) {
+		return 0
+	}
+	q := l.Qty - l.Reserved
+	if l.Pool != pool || pool == 0 {
+		q -= l.Allotted
+	}
+	return max(q, 0)
 }
 
 // Stock is an org's quantity of an item on the ledger: the sum of its lots.

@@ -32,6 +32,12 @@ func FuzzMessages(f *testing.F) {
 		`{"po":1,"to":"hub-b","terms":{"commitment":"` + strings.Repeat("00", 32) + `"}}`,
 		// An empty list means the same as none (CI's fuzzing found evidence:[]).
 		`{"po":1,"kind":"short","claimed":1,"evidence":[]}`, `{"item":"a","unit_price":5,"tiers":[],"lines":[]}`,
+		// Stock as a source: chosen lots and a part of a share, a pool on
+		// stock, by-products, scrap reasons and expiries.
+		`{"pool":1,"hub":"hub-b","qty":1000,"lots":[{"lot":"factory-a/j-1","qty":1000}]}`, `{"pool":1,"hub":"hub-b","lots":[],"qty":0}`,
+		`{"product":"factory-a/jacket","tiers":[{"min_qty":1,"unit_price":100}],"moq":1,"cap":1,"case_pack":1,"currency":"CNY","deadline":1,"from_stock":true}`,
+		`{"wo":1,"produced":1,"scrapped":1,"scrap_reason":"r","outputs":[{"code":"a","qty":1,"expiry":9}],"by_products":[{"item":"offcuts","code":"c","qty":1,"expiry":5}]}`,
+		`{"wo":1,"produced":1,"by_products":[]}`, `{"order":1,"qty":1,"inputs":[],"allocate":[{"item":"fabric","qty":1}]}`,
 		// Change orders: a removed line (qty 0), a deadline, an answer.
 		`{"po":1,"lines":[{"item":"a","qty":0,"date":1,"unit_price":0}],"respond_by":0}`, `{"po":1,"change":1,"accept":true}`,
 		// A framework order's line with a release date.

@@ -58,7 +58,10 @@ every payout (a carrier, a designer), in basis points (100 = 1 %), at most
 3000 together; the factory gets the rest. --dispute-default is what a
 dispute's claimant gets back, in basis points of the claim, when the panel
 does not decide in time (default: the network's parameter). All of these are
-public terms.
+public terms. --from-stock opens the pool on goods the factory already holds:
+when it succeeds its production order is filled from the factory's free stock
+of the product (the lots allotted to the pool, the pool ready at once) if that
+stock covers the total; else the order is made as any other.
 
 ` + relativeHelp,
 		Example: `  gongxu tx pool open --from acme --product jacket-1 --tiers 1:12900,100:9900,500:8900 \
@@ -138,6 +141,7 @@ public terms.
 	f.StringVar(&startBy, "start-by", "", "the promised production start, `WHEN` like --deadline (default: the deadline plus 14 days)")
 	f.Int64Var(&m.HubBPS, "hub-bps", 0, "each hub's share of its own share's payout, in basis points `BPS` (100 = 1 %)")
 	f.StringSliceVar(&shares, "share", nil, "a named org's share of every payout, `ORG:ROLE:BPS`,… (a carrier, a designer)")
+	f.BoolVar(&m.FromStock, "from-stock", false, "sell goods your factory holds: at the close the pool is filled from your free stock of the product (ready at once) if it covers the total, else made as any other")
 	f.Int64Var(&disputeDefault, "dispute-default", 0, "a dispute's fallback when its panel does not decide in time: `BPS` of the claim back to the claimant (default: the network's dispute_default_bps)")
 	return c
 }
@@ -307,16 +311,27 @@ func newTxPoolConfirmDeliveryCmd(env *Env, o *txOptions) *cobra.Command {
 
 func newTxPoolShipCmd(env *Env, o *txOptions) *cobra.Command {
 	var m pool.MsgShip
+	var qty qtyFlag
+	var lots []string
 	c := &cobra.Command{
-		Use:   "ship POOL_ID --hub HUB",
-		Short: "Ship a hub its share of your factory's pool, from the lots its production order made",
-		Long: `Ship a hub its whole share of a pool in production or ready. The ledger takes
-the share's quantity out of the lots the pool's production order made, in the
-order they were made, and records the packing (EPCIS AggregationEvent into the
-unit urn:gongxu:pool:<id>:hub:<hub>) and the shipment (ObjectEvent, shipping).
-A ready pool's hub confirms its delivery only once it was shipped.`,
-		Example: `  gongxu tx pool ship 1 --hub riverside-hub --from acme`,
-		Args:    exactArgs("POOL_ID"),
+		Use:   "ship POOL_ID --hub HUB [--qty Q] [--lot LOT:QTY,…]",
+		Short: "Ship a hub its share of your factory's pool, whole or in part, from your stock",
+		Long: `Ship a hub its share of a pool in production or ready, whole or in parts.
+--qty is this shipment's quantity (default: what is left of the share, or the
+--lot quantities' total); each --lot names one of your lots of the product
+and how much to take from it. Without --lot the ledger takes what is allotted
+to the pool first (the lots its production order made, or the stock a pool on
+stock was filled from), then your free lots of the product, the first to
+expire first, then the first made. Held (recalled), expired, reserved and
+other pools' lots never ship. Each shipment is recorded as the packing (EPCIS
+AggregationEvent into the unit urn:gongxu:pool:<id>:hub:<hub>) and the
+shipment (ObjectEvent, shipping). The hub confirms its delivery once the
+share is shipped in full.
+
+` + qtyHelp,
+		Example: `  gongxu tx pool ship 1 --hub riverside-hub --from acme
+  gongxu tx pool ship 1 --hub riverside-hub --from acme --qty 20 --lot acme/wo-3:20`,
+		Args: exactArgs("POOL_ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parsePositive("pool id", args[0])
 			if err != nil {
@@ -326,11 +341,19 @@ A ready pool's hub confirms its delivery only once it was shipped.`,
 				return err
 			}
 			msg := m
-			msg.Pool = id
+			msg.Pool, msg.Qty = id, qty.q
+			if msg.Lots, err = parseLotQtys("lot", lots); err != nil {
+				return err
+			}
+			if err := msg.ValidateBasic(); err != nil {
+				return asUsage(err)
+			}
 			return env.sendMsg(cmd, o, pool.TypeShip, &msg)
 		},
 	}
 	c.Flags().StringVar((*string)(&m.Hub), "hub", "", "the `HUB` to ship to (required)")
+	c.Flags().Var(&qty, "qty", "this shipment's quantity, in units (default: the rest of the share)")
+	c.Flags().StringSliceVar(&lots, "lot", nil, "a lot of yours to ship from, as `LOT:QTY` (repeatable)")
 	return c
 }
 

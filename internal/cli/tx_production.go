@@ -610,13 +610,16 @@ func parseLotQtys(flag string, vals []string) ([]gongxu.LotQty, error) {
 func newTxProdWOStartCmd(env *Env, o *txOptions) *cobra.Command {
 	var qty qtyFlag
 	var inputs []string
+	var allocate []string
 	var file string
 	c := &cobra.Command{
 		Use:   "wo-start ORDER_ID --qty Q [--input LOT:QTY,…] | --file F.json",
 		Short: "Start a work order for your factory's production order",
 		Long: `Start a work order making Q units of a production order's product. Each
 --input reserves a quantity of one of your lots; the work order consumes them
-when it completes.
+when it completes. Each --allocate ITEM:QTY lets the ledger choose the lots of
+an input: your free lots of the item, the first to expire first, then the
+first in.
 
 ` + qtyHelp + `
 
@@ -624,7 +627,7 @@ when it completes.
 		Example: `  gongxu tx production wo-start 1 --from acme --qty 200 --input acme/lakeside-fabrics/wc-0317:360`,
 		Args:    rangeArgs(0, 1, "ORDER_ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := noFlagsWithFile(cmd, file, "qty", "input"); err != nil {
+			if err := noFlagsWithFile(cmd, file, "qty", "input", "allocate"); err != nil {
 				return err
 			}
 			var m production.MsgWOStart
@@ -639,17 +642,30 @@ when it completes.
 			if m.Inputs, err = parseLotQtys("input", inputs); err != nil {
 				return err
 			}
+			for _, a := range allocate {
+				i := strings.LastIndex(a, ":")
+				if i <= 0 {
+					return invalidf("--allocate takes ITEM:QTY, got %q", clip(a))
+				}
+				q, err := parseQty("--allocate quantity", a[i+1:])
+				if err != nil {
+					return err
+				}
+				m.Allocate = append(m.Allocate, gongxu.ItemQty{Item: gongxu.ItemID(strings.TrimSpace(a[:i])), Qty: q})
+			}
 			return env.sendMsg(cmd, o, production.TypeWOStart, &m)
 		},
 	}
 	c.Flags().Var(&qty, "qty", "how much to make, in units (required)")
 	c.Flags().StringSliceVar(&inputs, "input", nil, "a lot to consume as `LOT:QTY` (repeatable)")
+	c.Flags().StringSliceVar(&allocate, "allocate", nil, "an input the ledger chooses the lots of, as `ITEM:QTY`: the first to expire, then the first in (repeatable)")
 	c.Flags().StringVar(&file, "file", "", "the message body, a JSON `FILE`")
 	return c
 }
 
 func newTxProdWOReportCmd(env *Env, o *txOptions) *cobra.Command {
 	var produced, scrapped qtyFlag
+	var scrapReason string
 	c := &cobra.Command{
 		Use:   "wo-report WO_ID --produced Q [--scrapped Q]",
 		Short: "Report a started work order's progress (cumulative quantities)",
@@ -666,11 +682,13 @@ totals since it started, never lower than reported before.
 			if err := requireFlags(cmd, "from", "produced"); err != nil {
 				return err
 			}
-			return env.sendMsg(cmd, o, production.TypeWOReport, &production.MsgWOReport{WO: id, Produced: produced.q, Scrapped: scrapped.q})
+			m := production.MsgWOReport{WO: id, Produced: produced.q, Scrapped: scrapped.q, ScrapReason: scrapReason}
+			return env.sendMsg(cmd, o, production.TypeWOReport, &m)
 		},
 	}
 	c.Flags().Var(&produced, "produced", "produced so far, in units (required)")
 	c.Flags().Var(&scrapped, "scrapped", "scrapped so far, in units")
+	c.Flags().StringVar(&scrapReason, "scrap-reason", "", "why what was scrapped since the last report was scrapped, `TEXT` kept on the work order")
 	return c
 }
 
@@ -700,13 +718,18 @@ complete: cancel it.`,
 func newTxProdWOCompleteCmd(env *Env, o *txOptions) *cobra.Command {
 	var produced, scrapped qtyFlag
 	var outputs []string
+	var byProducts []string
+	var scrapReason string
 	c := &cobra.Command{
 		Use:   "wo-complete WO_ID --produced Q [--scrapped Q] [--output CODE:QTY,…]",
 		Short: "Complete a work order: its inputs are consumed, its output lots made",
 		Long: `Complete a work order with its final produced and scrapped quantities. Each
 --output is a lot of your org made from it, by code (the lot id is
 YOUR_ORG/CODE), the quantities adding up to --produced; without --output one
-lot "wo-WO_ID" holds it all.
+lot "wo-WO_ID" holds it all. Each --by-product is a lot of a by-product the
+work made, ITEM:CODE:QTY, ITEM declared a by-product of the work order's item
+in your bill of materials. --scrap-reason says why the scrap since the last
+report was scrapped (scrap is recorded, never a lot).
 
 ` + qtyHelp,
 		Example: `  gongxu tx production wo-complete 4 --from acme --produced 198 --scrapped 2 --output rain-jacket-0001:198`,
@@ -731,11 +754,25 @@ lot "wo-WO_ID" holds it all.
 				}
 				m.Outputs = append(m.Outputs, production.OutputLot{Code: p[0], Qty: q})
 			}
+			for _, s := range byProducts {
+				p, err := splitN("by-product", "ITEM:CODE:QTY", s, 3)
+				if err != nil {
+					return err
+				}
+				q, err := parseQty("--by-product quantity", p[2])
+				if err != nil {
+					return err
+				}
+				m.ByProducts = append(m.ByProducts, gongxu.ByProductLot{Item: gongxu.ItemID(p[0]), Code: p[1], Qty: q})
+			}
+			m.ScrapReason = scrapReason
 			return env.sendMsg(cmd, o, production.TypeWOComplete, &m)
 		},
 	}
 	c.Flags().Var(&produced, "produced", "produced in all, in units (required)")
 	c.Flags().Var(&scrapped, "scrapped", "scrapped in all, in units")
 	c.Flags().StringSliceVar(&outputs, "output", nil, "an output lot as `CODE:QTY` (repeatable)")
+	c.Flags().StringSliceVar(&byProducts, "by-product", nil, "a by-product lot as `ITEM:CODE:QTY` (repeatable)")
+	c.Flags().StringVar(&scrapReason, "scrap-reason", "", "why the scrap since the last report was scrapped, `TEXT`")
 	return c
 }

@@ -185,7 +185,7 @@ func TestUpDemoStory(t *testing.T) {
 	_, stop := startUpLogged(t, logs, "--demo", "--demo-close", "24s", "--home", home, "--api", api,
 		"--p2p-port", fmt.Sprint(ports.P2P), "--rpc-port", fmt.Sprint(ports.RPC))
 	defer stop()
-	last := "demo: the jacket pool shipped to its hubs; two of three confirmed delivery, two consumers picked up"
+	last := "demo: the scarf pool on stock shipped from Sunrise's stock lots, the first hub's share in two parts"
 	deadline := time.Now().Add(5 * time.Minute) // a guard, not a measurement
 	for !strings.Contains(logs.String(), last) {
 		if strings.Contains(logs.String(), "level=ERROR") || time.Now().After(deadline) {
@@ -216,12 +216,17 @@ func TestUpDemoStory(t *testing.T) {
 	}
 	for {
 		jacket, tee, shares := get("/v1/pools/1"), get("/v1/pools/2"), get("/v1/pools/1/shares")
+		// the pool on stock: ready at its close, the first hub's share
+		// shipped in two parts and confirmed
+		stock, stockShares := get("/v1/pools/4"), get("/v1/pools/4/shares")
 		if status(tee) == "failed" && status(jacket) == "ready" && strings.Count(shares, `"picked_up":`) == 1 &&
-			strings.Count(shares, `"delivered":true`) == 2 && get("/healthz") == "ok\n" {
+			strings.Count(shares, `"delivered":true`) == 2 && status(stock) == "ready" && strings.Contains(stock, `"from_stock":true`) &&
+			strings.Count(stockShares, `"delivered":true`) == 1 && strings.Count(stockShares, `{"n":2,`) == 1 &&
+			strings.Count(stockShares, `{"n":1,`) == 3 && get("/healthz") == "ok\n" {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("read model after the story:\npool 1 %s\npool 2 %s\nshares %s", jacket, tee, shares)
+			t.Fatalf("read model after the story:\npool 1 %s\npool 2 %s\nshares %s\npool 4 %s\nits shares %s", jacket, tee, shares, stock, stockShares)
 		}
 		time.Sleep(500 * time.Millisecond)
 	}

@@ -206,15 +206,24 @@ func Run(ctx context.Context, n *node.Node, log *slog.Logger, o Options) error {
 		Tiers: []gongxu.Tier{{MinQty: 1, UnitPrice: 8900}, {MinQty: 500, UnitPrice: 6900}}, Deadline: t0 + o.Close.Milliseconds()*2/3}
 	scarf := pool.MsgOpen{Product: "sunrise-garments/wool-scarf", Currency: "CNY", CasePack: 1, MOQ: 200, Cap: 1000,
 		Tiers: []gongxu.Tier{{MinQty: 1, UnitPrice: 5900}, {MinQty: 200, UnitPrice: 4900}, {MinQty: 500, UnitPrice: 4500}}, Deadline: t0 + 7*24*3600_000, LockMs: 24 * 3600_000}
+	// Sunrise holds 60 scarves it made before (a production order of its
+	// own, completed): it sells them in a pool on stock, filled from those
+	// lots at its close and ready at once.
+	if err := stockScarves(n, must, t0); err != nil {
+		return err
+	}
+	stockScarf := pool.MsgOpen{Product: "sunrise-garments/wool-scarf", Currency: "CNY", CasePack: 1, MOQ: 10, Cap: 60, FromStock: true,
+		Tiers: []gongxu.Tier{{MinQty: 1, UnitPrice: 4900}, {MinQty: 30, UnitPrice: 4500}}, Deadline: t0 + o.Close.Milliseconds(),
+		Terms: "From stock: 60 scarves made last season, shipped to your hub when the pool closes."}
 	for _, o := range []struct {
 		key string
 		m   pool.MsgOpen
-	}{{"acme-apparel", jacket}, {"sunrise-garments", tee}, {"sunrise-garments", scarf}} {
+	}{{"acme-apparel", jacket}, {"sunrise-garments", tee}, {"sunrise-garments", scarf}, {"sunrise-garments", stockScarf}} {
 		if err := must(o.key, pool.TypeOpen, o.m); err != nil {
 			return err
 		}
 	}
-	jacketID, teeID, scarfID := uint64(1), uint64(2), uint64(3)
+	jacketID, teeID, scarfID, stockID := uint64(1), uint64(2), uint64(3), uint64(4)
 	variants := []string{"m-navy", "l-navy", "m-olive"}
 	var firstBatch string // the first hub's first jacket batch: its consumers pick up
 	for i, h := range hubs {
@@ -231,6 +240,13 @@ func Run(ctx context.Context, n *node.Node, log *slog.Logger, o Options) error {
 			return err
 		}
 		if err := must(h, pool.TypeBatch, pool.MsgBatch{Pool: scarfID, Leaves: leaves(h, scarfID, 0, 15+5*i, nil)}); err != nil {
+			return err
+		}
+	}
+	// The pool on stock last, so that the pools before it get their
+	// batches in time on a slow machine.
+	for _, h := range hubs {
+		if err := must(h, pool.TypeBatch, pool.MsgBatch{Pool: stockID, Leaves: leaves(h, stockID, 0, 4, nil)}); err != nil {
 			return err
 		}
 	}
@@ -282,7 +298,7 @@ func Run(ctx context.Context, n *node.Node, log *slog.Logger, o Options) error {
 		}
 	}
 	log.Info("demo: the jacket pool shipped to its hubs; two of three confirmed delivery, two consumers picked up", "hub", hub)
-	return nil
+	return shipStock(ctx, n, log, must, stockID)
 }
 
 // leaves makes a hub's batch of k pseudonymous consumers, 1 to 3 units each.

@@ -127,3 +127,23 @@ func TestHoldBound(t *testing.T) {
 		t.Fatalf("a recall weighs %d", w)
 	}
 }
+
+// TestAllocBound: a shipment's and a pool on stock's weight count the
+// allocation's bound, which the production module enforces.
+func TestAllocBound(t *testing.T) {
+	if pool.AllocLots != production.MaxAllocLots {
+		t.Fatalf("pool.AllocLots %d, production.MaxAllocLots %d", pool.AllocLots, production.MaxAllocLots)
+	}
+	if pool.MaxShipLots > production.MaxChosenLots {
+		t.Fatalf("pool.MaxShipLots %d is over production.MaxChosenLots %d", pool.MaxShipLots, production.MaxChosenLots)
+	}
+	if w := module.WeightOf(&pool.MsgShip{Pool: 1, Hub: "h"}); w <= int64(production.MaxAllocLots)/8 {
+		t.Fatalf("a shipment weighs %d", w)
+	}
+	if w := module.WeightOf(&pool.MsgOpen{FromStock: true}); w <= int64(production.MaxAllocLots)/8 {
+		t.Fatalf("a pool on stock weighs %d", w)
+	}
+	if w := module.WeightOf(&production.MsgWOStart{Order: 1, Qty: 1, Allocate: []gongxu.ItemQty{{Item: "a", Qty: 1}, {Item: "b", Qty: 1}}}); w <= 2*int64(production.MaxAllocLots)/8 {
+		t.Fatalf("a work order allocating two inputs weighs %d", w)
+	}
+}

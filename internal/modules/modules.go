@@ -134,8 +134,11 @@ func (o orders) OpenForPool(ctx *module.Context, pl gongxu.Pool) error {
 	if err != nil {
 		return err
 	}
-	_, err = o.prod.OpenFromPool(ctx, pl.ID, pl.Factory, pl.Product, qty, due)
-	return err
+	id, err := o.prod.OpenFromPool(ctx, pl.ID, pl.Factory, pl.Product, qty, due)
+	if err != nil || !pl.FromStock {
+		return err
+	}
+	return o.prod.FillFromStock(ctx, id)
 }
 
 // shares is the dispute module's view of the pool: hubs' shares frozen by a
@@ -202,12 +205,12 @@ type goods struct {
 	tr   *trace.Module
 }
 
-func (g goods) ShipToHub(ctx *module.Context, p gongxu.Pool, hub gongxu.OrgID, qty gongxu.Qty) ([]gongxu.LotQty, error) {
-	lots, err := g.prod.TakeForPool(ctx, p.ID, qty)
+func (g goods) ShipToHub(ctx *module.Context, p gongxu.Pool, hub gongxu.OrgID, n int, qty gongxu.Qty, chosen []gongxu.LotQty) ([]gongxu.LotQty, error) {
+	lots, err := g.prod.TakeForPool(ctx, p.ID, p.Factory, gongxu.ItemID(p.Product), qty, chosen)
 	if err != nil {
 		return nil, err
 	}
-	return lots, g.tr.ShippedToHub(ctx, p, hub, lots)
+	return lots, g.tr.ShippedToHub(ctx, p, hub, n, lots)
 }
 
 func (g goods) ReceivedAtHub(ctx *module.Context, p gongxu.Pool, hub gongxu.OrgID, lots []gongxu.LotQty) error {
@@ -215,6 +218,10 @@ func (g goods) ReceivedAtHub(ctx *module.Context, p gongxu.Pool, hub gongxu.OrgI
 }
 
 func (g goods) PickedUp(ctx *module.Context, pk gongxu.Pickup) error { return g.tr.PickedUp(ctx, pk) }
+
+func (g goods) ReleasePool(ctx *module.Context, p gongxu.Pool) error {
+	return g.prod.ReleasePool(ctx, p.ID)
+}
 
 // List returns the modules in execution order.
 func (s *Set) List() []module.Module {

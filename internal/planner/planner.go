@@ -234,10 +234,11 @@ func (r *run) load(ctx context.Context) error {
 	return r.loadPOs(ctx)
 }
 
-// poolLots takes out of the stock the lots made for pools: a lot a work
-// order of a pool's production order made belongs to that pool's hubs
-// (their consumers paid for it), not to the factory's next orders, even
-// while it still sits on the ledger as the factory's.
+// poolLots takes out of the stock what the ledger allots to pools: the
+// lots a pool's production order made (up to its quantity) or was filled
+// from on stock belong to that pool's hubs (their consumers paid for them),
+// not to the factory's next orders, until they ship (Lot.Allotted; an
+// overrun beyond the order's quantity is free stock).
 func (r *run) poolLots(ctx context.Context) error {
 	orders, err := r.prod.Orders(ctx, r.factory, ListLimit)
 	if err != nil {
@@ -247,22 +248,21 @@ func (r *run) poolLots(ctx context.Context) error {
 		if o.Pool == 0 || o.Factory != r.factory {
 			continue
 		}
-		wos, err := r.prod.WorkOrders(ctx, o.ID)
-		if err != nil {
-			return err
-		}
-		for _, w := range wos {
-			for _, out := range w.OutputLots {
-				lot, err := r.prod.Lot(ctx, out.Lot)
-				if gongxu.ErrorKind(err) == gongxu.KindNotFound {
-					continue
-				}
-				if err != nil {
-					return err
-				}
-				if q, ok := r.stock[lot.Item]; ok && lot.Owner == r.factory {
-					r.stock[lot.Item] = max(0, q-lot.Qty)
-				}
+		seen := map[gongxu.LotID]bool{}
+		for _, made := range o.Lots {
+			if seen[made.Lot] {
+				continue
+			}
+			seen[made.Lot] = true
+			lot, err := r.prod.Lot(ctx, made.Lot)
+			if gongxu.ErrorKind(err) == gongxu.KindNotFound {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if q, ok := r.stock[lot.Item]; ok && lot.Owner == r.factory && lot.Pool == o.Pool {
+				r.stock[lot.Item] = max(0, q-lot.Allotted)
 			}
 		}
 	}
@@ -279,7 +279,7 @@ func (r *run) loadOrders(ctx context.Context) error {
 	}
 	slices.SortFunc(orders, func(a, b gongxu.ProductionOrder) int { return cmp.Compare(a.ID, b.ID) })
 	for _, o := range orders {
-		if o.Factory != r.factory || o.Status == gongxu.OrderCompleted || o.Qty-o.Produced <= 0 {
+		if o.Factory != r.factory || o.Status == gongxu.OrderCompleted || o.Qty-o.Produced-o.Stock <= 0 {
 			continue
 		}
 		r.orders = append(r.orders, o)
@@ -287,7 +287,7 @@ func (r *run) loadOrders(ctx context.Context) error {
 			r.problem("production order %d is not planned: %s has no item in the master data of %s (publish its item, bill of materials and routing)",
 				o.ID, o.Product, r.factory)
 		} else {
-			r.demand = append(r.demand, plan.Demand{Ref: orderRef(o.ID), Item: o.Product, Qty: o.Qty - o.Produced, Due: o.Due})
+			r.demand = append(r.demand, plan.Demand{Ref: orderRef(o.ID), Item: o.Product, Qty: o.Qty - o.Produced - o.Stock, Due: o.Due})
 		}
 		wos, err := r.prod.WorkOrders(ctx, o.ID)
 		if err != nil {

@@ -535,23 +535,29 @@ func TestJacketStartedWork(t *testing.T) {
 	`)
 }
 
-// Jackets a pool's order made belong to that pool's hubs: they stay on the
-// ledger as the factory's lots, but the plan does not count them as stock
-// for other orders.
+// Jackets a pool's order made, or a pool on stock was filled from, belong
+// to that pool's hubs: they stay on the ledger as the factory's lots, but
+// the plan does not count what is allotted to a pool as stock for other
+// orders.
 func TestPoolLotsAreNotStock(t *testing.T) {
 	f := jacketLedger()
 	before, err := planner.New(f, clock(at(16, 6, 0))).Plan(context.Background(), factory)
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The ledger allots what a pool's order made to the pool (Lot.Pool,
+	// Allotted); a pool on stock is filled from lots allotted the same way.
 	f.orders = append(f.orders, gongxu.ProductionOrder{ID: 5, Factory: factory, Product: "acme/jacket", Qty: u(30), Produced: u(30),
-		Due: day(14), Pool: 9, Status: gongxu.OrderCompleted})
+		Due: day(14), Pool: 9, Status: gongxu.OrderCompleted, Lots: []gongxu.LotQty{{Lot: "acme/wo-9", Qty: u(30)}}},
+		gongxu.ProductionOrder{ID: 6, Factory: factory, Product: "acme/jacket", Qty: u(20), Stock: u(20),
+			Due: day(14), Pool: 10, Status: gongxu.OrderCompleted, Lots: []gongxu.LotQty{{Lot: "acme/old-1", Qty: u(20)}}})
 	f.wos = append(f.wos, gongxu.WorkOrder{ID: 9, Order: 5, Factory: factory, Item: "acme/jacket", Qty: u(30), Produced: u(30),
 		Status: gongxu.WOCompleted, OutputLots: []gongxu.LotQty{{Lot: "acme/wo-9", Qty: u(30)}}})
-	f.lots = append(f.lots, gongxu.Lot{ID: "acme/wo-9", Item: "acme/jacket", Owner: factory, Qty: u(30), WO: 9})
+	f.lots = append(f.lots, gongxu.Lot{ID: "acme/wo-9", Item: "acme/jacket", Owner: factory, Qty: u(30), WO: 9, Pool: 9, Allotted: u(30)},
+		gongxu.Lot{ID: "acme/old-1", Item: "acme/jacket", Owner: factory, Qty: u(20), Pool: 10, Allotted: u(20)})
 	for i := range f.stock {
 		if f.stock[i].Item == "acme/jacket" {
-			f.stock[i].Qty += u(30)
+			f.stock[i].Qty += u(50)
 		}
 	}
 	after, err := planner.New(f, clock(at(16, 6, 0))).Plan(context.Background(), factory)

@@ -415,7 +415,13 @@ type porderData struct {
 	Act         *porderActs // the factory's forms (factory_actions_work.go)
 	Stage       *poolStage  // where its pool stands now (nil: no pool)
 	Completed   int64       // when it completed (0: not yet)
+	// PoolLots are the lots of the order's pool (made by it or filled from
+	// stock), as they stand: what is left and still allotted to the pool.
+	PoolLots []gongxu.Lot
 }
+
+// maxPoolLots bounds the pool lots a production order page reads.
+const maxPoolLots = 100
 
 // parseID reads a page's numeric id; what names it in the not-found message.
 func parseID(raw, what string) (uint64, error) {
@@ -467,6 +473,22 @@ func (s *server) productionOrder(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	d.Completed = orderRow{ProductionOrder: o}.CompletedAt()
+	if o.Pool != 0 {
+		seen := map[gongxu.LotID]bool{}
+		for _, lq := range o.Lots {
+			if seen[lq.Lot] || len(d.PoolLots) == maxPoolLots {
+				continue
+			}
+			seen[lq.Lot] = true
+			l, err := s.prod.Lot(ctx, lq.Lot)
+			if gongxu.ErrorKind(err) == gongxu.KindNotFound {
+				continue // not projected yet
+			} else if err != nil {
+				return err
+			}
+			d.PoolLots = append(d.PoolLots, l)
+		}
+	}
 	if d.Act, err = s.porderActions(r, o, d.Work); err != nil {
 		return err
 	}

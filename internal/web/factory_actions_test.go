@@ -161,6 +161,16 @@ func TestFactoryWorkOrders(t *testing.T) {
 		t.Fatalf("report: status %d\n%s", res.StatusCode, body)
 	}
 	committed(t, f, body, "production/wo_report", fmt.Sprintf(`{"wo":%d,"produced":30000,"scrapped":500}`, f.w.ShirtWO))
+	// More scrap, with its reason.
+	f = factorySite(t)
+	s, _ = newTestServer(t, f)
+	res, body = actOn(t, s, order, order+"/work", url.Values{"action": {"report"}, "wo": {fmt.Sprint(f.w.ShirtWO)}, "produced": {"30"}, "scrapped": {"1.5"}, "scrap_reason": {" torn "}})
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("report scrap: status %d\n%s", res.StatusCode, body)
+	}
+	committed(t, f, body, "production/wo_report", fmt.Sprintf(`{"wo":%d,"produced":30000,"scrapped":1500,"scrap_reason":"torn"}`, f.w.ShirtWO))
+	_, body = formGet(t, s, order, localAddr, signIn(t, s, localAddr))
+	contains(t, "scrap on the page", body, fmt.Sprintf(`id="wo-%d-extra"`, f.w.ShirtWO), "torn")
 
 	f = factorySite(t)
 	s, _ = newTestServer(t, f)
@@ -249,6 +259,30 @@ func TestFactoryShipsToHub(t *testing.T) {
 		t.Errorf("shipped twice: status %d, %d sends", res.StatusCode, len(f.sent()))
 	}
 	contains(t, "shipped twice", body, "was already shipped")
+
+	// A part of a share, from a chosen lot: the share is not shipped yet,
+	// the form stays; over what is left, or another factory's lot, is
+	// refused before sending.
+	f = factorySite(t)
+	s, _ = newTestServer(t, f)
+	sess = signIn(t, s, localAddr)
+	shirtsMade(t, f.w)
+	_, body = formGet(t, s, order, localAddr, sess)
+	lot := inproc.Acme + "/linen-shirt-0001"
+	contains(t, "ship form", body, `id="ship-qty-hilltown-hub"`, `<option value="`+lot+`">`)
+	res, body = actOn(t, s, order, order+"/ship", url.Values{"hub": {inproc.Hilltown}, "qty": {"1"}, "lot": {lot}})
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("ship a part: status %d\n%s", res.StatusCode, body)
+	}
+	committed(t, f, body, "pool/ship", fmt.Sprintf(`{"pool":%d,"hub":"hilltown-hub","lots":[{"lot":"%s","qty":1000}],"qty":1000}`, f.w.ShirtsInProduction, lot))
+	_, body = formGet(t, s, order, localAddr, sess)
+	contains(t, "partly shipped", body, `id="shipped-part-hilltown-hub"`, `id="ship-hilltown-hub"`, `id="pool-lot-`+lot+`"`)
+	for _, v := range []url.Values{{"hub": {inproc.Hilltown}, "qty": {"100000"}}, {"hub": {inproc.Hilltown}, "lot": {"sunrise-garments/nope"}}} {
+		res, body = actOn(t, s, order, order+"/ship", v)
+		if res.StatusCode != http.StatusBadRequest || len(f.sent()) != 1 {
+			t.Errorf("ship %v: status %d, %d sends\n%s", v, res.StatusCode, len(f.sent()), body)
+		}
+	}
 }
 
 // awardableRFQ posts a request of Hilltown's with two revealed bids whose
@@ -483,6 +517,10 @@ func TestFactoryBadInput(t *testing.T) {
 		{"report: another order's wo", shirts, shirts + "/work", url.Values{"action": {"report"}, "wo": {fmt.Sprint(w.JacketWO)}, "produced": {"1"}}, 404, "has no work order"},
 		{"report: falling", shirts, shirts + "/work", url.Values{"action": {"report"}, "wo": {wo}, "produced": {"10"}}, 400, "the quantities so far never fall"},
 		{"report: negative", shirts, shirts + "/work", url.Values{"action": {"report"}, "wo": {wo}, "produced": {"-30"}}, 400, "Produced must be a number"},
+		{"report: scrap reason, no more scrap", shirts, shirts + "/work", url.Values{"action": {"report"}, "wo": {wo}, "produced": {"30"}, "scrapped": {"0.5"}, "scrap_reason": {"torn"}}, 400, "A scrap reason goes with more scrap"},
+		{"complete: by-product quantity", shirts, shirts + "/work", url.Values{"action": {"complete"}, "wo": {wo}, "produced": {"64"}, "scrapped": {"0.5"}, "bp_item": {"offcuts"}, "bp_code": {"off-1"}, "bp_qty": {"0"}}, 400, "The by-product quantity must be"},
+		{"complete: by-product code", shirts, shirts + "/work", url.Values{"action": {"complete"}, "wo": {wo}, "produced": {"64"}, "scrapped": {"0.5"}, "bp_item": {"offcuts"}, "bp_code": {"BAD CODE"}, "bp_qty": {"1"}}, 400, "The by-product lot code"},
+		{"ship: over the share", shirts, shirts + "/ship", url.Values{"hub": {inproc.Hilltown}, "qty": {"100000"}}, 400, "The quantity to ship must be"},
 		{"report: huge", shirts, shirts + "/work", url.Values{"action": {"report"}, "wo": {wo}, "produced": {"30"}, "scrapped": {"1e9"}}, 400, "Scrapped must be a number"},
 		{"complete: bad code", shirts, shirts + "/work", url.Values{"action": {"complete"}, "wo": {wo}, "produced": {"64"}, "scrapped": {"0.5"}, "code": {"Shirts 01"}}, 400, "is not one"},
 		{"complete: nothing made", shirts, shirts + "/work", url.Values{"action": {"complete"}, "wo": {wo}, "produced": {""}}, 400, "Produced must be a number"},

@@ -16,9 +16,11 @@ import (
 // a quantity, and up to maxInputs of the factory's lots to consume), reports
 // on a started one (WOReportBody), completes it (WOCompleteBody, with an
 // optional output lot code) or cancels it (WOCancelBody, with an optional
-// reason: its reserved lots are released); POST /production-orders/{id}/ship ships a hub
-// its share of the order's pool (PoolShipBody: the ledger takes the goods
-// from the lots the order made, oldest first; the message names no lots).
+// reason: its reserved lots are released), with a scrap reason and a
+// by-product lot; POST /production-orders/{id}/ship ships a hub its share
+// of the order's pool, whole or a part of it (PoolShipBody: a quantity,
+// optional, and a lot, optional; without one the ledger takes the pool's
+// allotted lots, then free stock first to expire, first in).
 
 // porderWhat finishes "Only X may …".
 const porderWhat = "record work on this production order or ship its goods"
@@ -42,6 +44,7 @@ type porderActs struct {
 	actOffer
 	Start    bool // the order takes new work orders
 	Lots     []lotChoice
+	ShipLots []lotChoice        // lots of the product free for the order's pool
 	Inputs   []int              // the input rows, 1-based
 	Started  []gongxu.WorkOrder // to report on or complete
 	Shares   []hubShareRow      // the pool's hub shares
@@ -88,7 +91,7 @@ func (s *server) porderActions(r *http.Request, o gongxu.ProductionOrder, work [
 				continue
 			}
 			a.Shares = append(a.Shares, hubShareRow{HubShare: sh, Name: names[sh.Hub],
-				Shippable: a.PoolShip && len(sh.Shipped) == 0 && !sh.Delivered})
+				Shippable: a.PoolShip && !sh.ShippedInFull() && !sh.Delivered})
 		}
 	}
 	if !a.Ready() {
@@ -99,11 +102,20 @@ func (s *server) porderActions(r *http.Request, o gongxu.ProductionOrder, work [
 		return nil, err
 	}
 	for _, l := range lots {
-		if l.Owner == o.Factory && l.Qty > l.Reserved && l.Hold == 0 { // a held (recalled) lot is never consumed
-			a.Lots = append(a.Lots, lotChoice{ID: l.ID, Item: l.Item, Free: l.Qty - l.Reserved})
+		if l.Owner != o.Factory {
+			continue
+		}
+		// a held (recalled) lot is never consumed, an allotted quantity is
+		// its pool's
+		if free := gongxu.LotFree(l, 0, 0); free > 0 {
+			a.Lots = append(a.Lots, lotChoice{ID: l.ID, Item: l.Item, Free: free})
+		}
+		if free := gongxu.LotFree(l, o.Pool, 0); o.Pool != 0 && l.Item == o.Product && free > 0 {
+			a.ShipLots = append(a.ShipLots, lotChoice{ID: l.ID, Item: l.Item, Free: free})
 		}
 	}
 	slices.SortFunc(a.Lots, func(x, y lotChoice) int { return cmp.Compare(x.ID, y.ID) })
+	slices.SortFunc(a.ShipLots, func(x, y lotChoice) int { return cmp.Compare(x.ID, y.ID) })
 	return a, nil
 }
 
@@ -222,16 +234,39 @@ func (s *server) workSubmit(w http.ResponseWriter, r *http.Request) error {
 	if produced < wo.Produced || scrapped < wo.Scrapped {
 		return bad("Work order %d already reported %s produced and %s scrapped: the quantities so far never fall.", wo.ID, qtyString(wo.Produced), qtyString(wo.Scrapped))
 	}
+	scrapReason := strings.TrimSpace(r.PostFormValue("scrap_reason"))
+	if len(scrapReason) > maxReason {
+		return bad("The scrap reason is %d bytes long; the ledger takes at most %d.", len(scrapReason), maxReason)
+	}
+	if scrapReason != "" && scrapped == wo.Scrapped {
+		return bad("A scrap reason goes with more scrap: work order %d has %s scrapped already.", wo.ID, qtyString(wo.Scrapped))
+	}
 	if action == "report" {
-		return s.sendAction(w, r, sess, tok, g, gongxu.TypeWOReport, gongxu.WOReportBody{WO: wo.ID, Produced: produced, Scrapped: scrapped},
+		return s.sendAction(w, r, sess, tok, g, gongxu.TypeWOReport, gongxu.WOReportBody{WO: wo.ID, Produced: produced, Scrapped: scrapped, ScrapReason: scrapReason},
 			"Report on a work order", "You reported work order %d: %s produced, %s scrapped so far.", wo.ID, qtyString(produced), qtyString(scrapped))
 	}
-	body := gongxu.WOCompleteBody{WO: wo.ID, Produced: produced, Scrapped: scrapped}
+	body := gongxu.WOCompleteBody{WO: wo.ID, Produced: produced, Scrapped: scrapped, ScrapReason: scrapReason}
 	if code := strings.TrimSpace(r.PostFormValue("code")); code != "" {
 		if gongxu.NewLotID(o.Factory, code).Validate() != nil {
 			return bad("The lot code %q is not one: 1 to 129 characters of a-z, 0-9, '-', '.', '_' and '/'.", code)
 		}
 		body.Outputs = []gongxu.OutputLot{{Code: code, Qty: produced}}
+	}
+	bpItem := strings.TrimSpace(r.PostFormValue("bp_item"))
+	bpCode := strings.TrimSpace(r.PostFormValue("bp_code"))
+	bpQty := r.PostFormValue("bp_qty")
+	if bpItem != "" || bpCode != "" || strings.TrimSpace(bpQty) != "" {
+		if gongxu.ItemID(bpItem).Validate() != nil {
+			return bad("The by-product %q is not an item id.", bpItem)
+		}
+		if gongxu.NewLotID(o.Factory, bpCode).Validate() != nil {
+			return bad("The by-product lot code %q is not one: 1 to 129 characters of a-z, 0-9, '-', '.', '_' and '/'.", bpCode)
+		}
+		q, ok := formQty(bpQty, false)
+		if !ok {
+			return bad("The by-product quantity must be a positive number of units (up to 3 decimals, at most %d), not %q.", maxQtyUnits, bpQty)
+		}
+		body.ByProducts = []gongxu.ByProductLot{{Item: gongxu.ItemID(bpItem), Code: bpCode, Qty: q}}
 	}
 	return s.sendAction(w, r, sess, tok, g, gongxu.TypeWOComplete, body, "Complete a work order",
 		"You completed work order %d: %s produced, %s scrapped.", wo.ID, qtyString(produced), qtyString(scrapped))
@@ -273,11 +308,42 @@ func (s *server) shipSubmit(w http.ResponseWriter, r *http.Request) error {
 		s.problemLink(w, r, http.StatusConflict, "Nothing to ship",
 			l.T("Pool %d is %s: its goods ship once it is in production. Nothing was sent.", p.ID, l.label(p.Status)), g.Path, "Back")
 		return nil
-	case len(sh.Shipped) > 0 || sh.Delivered:
+	case sh.ShippedInFull() || sh.Delivered:
 		s.problemLink(w, r, http.StatusConflict, "Already shipped",
 			l.T("The share of %s in pool %d was already shipped. Nothing was sent.", string(hub), p.ID), g.Path, "Back")
 		return nil
 	}
-	return s.sendAction(w, r, sess, tok, g, gongxu.TypePoolShip, gongxu.PoolShipBody{Pool: p.ID, Hub: hub}, "Ship a hub's share",
-		"You shipped %s units of pool %d to %s.", num(sh.Qty), p.ID, string(hub))
+	bad := func(format string, args ...any) error {
+		s.badInput(w, r, g, format, args...)
+		return nil
+	}
+	full, err := sh.Qty.Milli()
+	if err != nil {
+		return err
+	}
+	left := full - sh.ShippedQty
+	body := gongxu.PoolShipBody{Pool: p.ID, Hub: hub}
+	if raw := r.PostFormValue("qty"); strings.TrimSpace(raw) != "" {
+		q, ok := formQty(raw, false)
+		if !ok || q > left {
+			return bad("The quantity to ship must be a positive number of units up to the %s left of the share, not %q.", qtyString(left), raw)
+		}
+		body.Qty = q
+	}
+	if lot := strings.TrimSpace(r.PostFormValue("lot")); lot != "" {
+		lt, err := s.prod.Lot(ctx, gongxu.LotID(lot))
+		if gongxu.ErrorKind(err) == gongxu.KindNotFound || gongxu.ErrorKind(err) == gongxu.KindInvalid || err == nil && (lt.Owner != o.Factory || lt.Item != o.Product) {
+			return bad("%q is not a lot of this factory's %s.", lot, string(o.Product))
+		} else if err != nil {
+			return err
+		}
+		q := cmp.Or(body.Qty, left)
+		if free := gongxu.LotFree(lt, p.ID, 0); q > free {
+			return bad("Lot %s has %s free for this pool; %s asked.", lt.ID, qtyString(free), qtyString(q))
+		}
+		body.Lots = []gongxu.LotQty{{Lot: lt.ID, Qty: q}}
+	}
+	q := cmp.Or(body.Qty, left)
+	return s.sendAction(w, r, sess, tok, g, gongxu.TypePoolShip, body, "Ship a hub's share",
+		"You shipped %s units of pool %d to %s.", qtyString(q), p.ID, string(hub))
 }

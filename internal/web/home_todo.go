@@ -149,7 +149,7 @@ func (s *server) poolTodos(r *http.Request, org gongxu.Org, names map[gongxu.Org
 		for _, sh := range shares {
 			switch {
 			case sh.Hub != org.ID:
-			case len(sh.Shipped) > 0 && !sh.Delivered:
+			case sh.ShippedInFull() && !sh.Delivered:
 				add(poolPath(p.ID), "The goods of pool #%d (%s) were shipped to you: confirm their delivery.", p.ID, p.Title)
 			case sh.Delivered && sh.PickedUp < sh.Qty:
 				add(poolPath(p.ID), "%s of %s units of pool #%d (%s) wait for their consumers to pick them up.", num(sh.Qty-sh.PickedUp), num(sh.Qty), p.ID, p.Title)

@@ -208,6 +208,8 @@ func (s *server) deliverySubmit(w http.ResponseWriter, r *http.Request) error {
 		return again(http.StatusConflict, "%s already confirmed its delivery of pool %d.", org.Name, p.ID)
 	case p.Status != gongxu.PoolInProduction && p.Status != gongxu.PoolReady:
 		return again(http.StatusConflict, "Pool %d is not in production: deliveries are confirmed once it is.", p.ID)
+	case len(share.Shipped) > 0 && !share.ShippedInFull():
+		return again(http.StatusConflict, "%s of your %s units of pool %d are shipped so far: confirm once the share is shipped in full, or open a dispute.", qtyString(share.ShippedQty), num(share.Qty), p.ID)
 	}
 	res, err := s.operator(r).Send(ctx, gongxu.FlowHubDelivery, struct {
 		Pool uint64 `json:"pool"`

@@ -166,6 +166,34 @@ func TestHubConfirmShipped(t *testing.T) {
 	contains(t, "shipped done", body, "Lakeside Corner Shop confirmed it received")
 }
 
+// TestHubConfirmPartlyShipped: Hilltown's shirts ship in two parts; after
+// the first the page says how much came and the confirmation is refused
+// before sending; once the rest ships, it confirms.
+func TestHubConfirmPartlyShipped(t *testing.T) {
+	f := newSite(t)
+	f.op = f.w.Operator(inproc.Hilltown)
+	f.operator = f.op
+	shirtsMade(t, f.w)
+	f.w.Send(inproc.Acme, "pool/ship", inproc.M{"pool": f.w.ShirtsInProduction, "hub": inproc.Hilltown, "qty": 1000})
+	s := newHubServer(t, f)
+	sess, tok := openForm(t, s, "/hub/deliveries")
+	_, body := serve(t, s, request("GET", "/hub/deliveries", nil, localAddr, []*http.Cookie{sess}))
+	contains(t, "partly shipped", body, `<span class="partly-shipped">1 of`)
+	res, body := postForm(t, s, "/hub/deliveries", sess, url.Values{"csrf": {tok}, "pool": {strconv.FormatUint(f.w.ShirtsInProduction, 10)}})
+	if res.StatusCode != http.StatusConflict || len(f.sent()) != 0 {
+		t.Fatalf("partly shipped: status %d, sends %+v\n%s", res.StatusCode, f.sent(), body)
+	}
+	contains(t, "partly shipped", body, "are shipped so far: confirm once the share is shipped in full")
+	_, body = serve(t, s, request("GET", poolPath(f.w.ShirtsInProduction), nil, localAddr, nil))
+	contains(t, "pool page", body, `<span class="badge partly-shipped">of 64</span>`)
+	f.w.Send(inproc.Acme, "pool/ship", inproc.M{"pool": f.w.ShirtsInProduction, "hub": inproc.Hilltown})
+	_, body = serve(t, s, request("GET", "/hub/deliveries", nil, localAddr, []*http.Cookie{sess}))
+	res, body = postForm(t, s, "/hub/deliveries", sess, url.Values{"csrf": {csrfOf(t, body)}, "pool": {strconv.FormatUint(f.w.ShirtsInProduction, 10)}})
+	if sends := f.sent(); res.StatusCode != http.StatusOK || len(sends) != 1 || sends[0].Result.Code != 0 {
+		t.Fatalf("shipped in full: status %d, sends %+v\n%s", res.StatusCode, sends, body)
+	}
+}
+
 // TestHubActionsRefuse: the action forms take a submission only signed in,
 // from this node's site and machine, with an unused token of that form,
 // from a hub.

@@ -40,6 +40,7 @@ type poolNewForm struct {
 	Deadline string // datetime-local, in the node's time zone
 	Hubs     string // comma-separated hub ids; empty: every hub
 	Terms    string
+	Stock    bool // from_stock: the pool sells goods the factory holds
 }
 
 type poolNewData struct {
@@ -131,7 +132,7 @@ func (s *server) poolNewSubmit(w http.ResponseWriter, r *http.Request) error {
 	form := poolNewForm{Product: strings.TrimSpace(r.PostFormValue("product")), Variants: r.PostFormValue("variants"),
 		Tiers: r.PostFormValue("tiers"), MinBatch: strings.TrimSpace(r.PostFormValue("min_batch")), Cap: strings.TrimSpace(r.PostFormValue("cap")),
 		CasePack: strings.TrimSpace(r.PostFormValue("case_pack")), Deadline: strings.TrimSpace(r.PostFormValue("deadline")),
-		Hubs: r.PostFormValue("hubs"), Terms: strings.TrimSpace(r.PostFormValue("terms"))}
+		Hubs: r.PostFormValue("hubs"), Terms: strings.TrimSpace(r.PostFormValue("terms")), Stock: r.PostFormValue("from_stock") != ""}
 	d, now, err := s.poolNewState(r, form)
 	if err != nil {
 		return err
@@ -170,7 +171,7 @@ func formUnits(raw string) (gongxu.Units, bool) {
 // parsePoolForm checks the new pool form against the factory's products
 // and the latest block time now, and builds the message.
 func parsePoolForm(l *locale, f poolNewForm, products []gongxu.Product, hubs []gongxu.Org, now int64) (gongxu.PoolOpenBody, *formProblem) {
-	b := gongxu.PoolOpenBody{Product: gongxu.ProductID(f.Product), Currency: poolCurrency, Terms: f.Terms}
+	b := gongxu.PoolOpenBody{Product: gongxu.ProductID(f.Product), Currency: poolCurrency, Terms: f.Terms, FromStock: f.Stock}
 	i := slices.IndexFunc(products, func(p gongxu.Product) bool { return string(p.ID) == f.Product })
 	if i < 0 {
 		return b, problemf("Choose one of your products; %q is not one.", f.Product)

@@ -36,7 +36,7 @@ func stageOf(l *locale, p gongxu.Pool, shares []gongxu.HubShare, order *gongxu.P
 		hubs++
 		units += sh.Qty
 		picked += sh.PickedUp
-		if len(sh.Shipped) > 0 {
+		if sh.ShippedInFull() {
 			shipped++
 		}
 		if sh.Delivered {

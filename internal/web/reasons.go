@@ -120,6 +120,28 @@ var reasonRules = []reasonRule{
 	{regexp.MustCompile(`^work order (\d+) completed the quantity$`), func(w reasonWriter, m []string) string {
 		return w.l.T("work order %s completed the quantity", m[1])
 	}},
+	// A pool on stock (issue 15).
+	{regexp.MustCompile(`^opened by ([a-z0-9-]+) on stock$`), func(w reasonWriter, m []string) string {
+		return w.l.T("opened by %s on stock", w.org(m[1]))
+	}},
+	{regexp.MustCompile(`^filled from stock: (\d+) lots$`), func(w reasonWriter, m []string) string {
+		return w.l.T("filled from stock: %s lots", m[1])
+	}},
+	{regexp.MustCompile(`^stock holds (\d+) free of (\d+): to be made$`), func(w reasonWriter, m []string) string {
+		return w.l.T("stock holds %s free of %s: to be made", w.milli(m[1]), w.milli(m[2]))
+	}},
+	{regexp.MustCompile(`^production order (\d+) filled from stock: its lots are ready$`), func(w reasonWriter, m []string) string {
+		return w.l.T("production order %s filled from stock: its lots are ready", m[1])
+	}},
+}
+
+// milli writes a ledger quantity in milli-units as units.
+func (w reasonWriter) milli(s string) string {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return s
+	}
+	return qtyString(gongxu.Qty(n))
 }
 
 // reasonText writes a ledger's reason for people (see reasonRules);

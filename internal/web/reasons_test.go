@@ -13,6 +13,8 @@ func TestReasonText(t *testing.T) {
 	en, zh := newLocale(langEN, time.UTC, nil), newLocale(langZH, time.FixedZone("Asia/Shanghai", 8*3600), nil)
 	for _, c := range []struct{ reason, cur, en, zh string }{
 		{"opened by acme-textiles", "", "opened by Acme Textiles", "由 Acme Textiles 发起"},
+		{"opened by acme-textiles on stock", "", "opened by Acme Textiles on stock", "由 Acme Textiles 以库存发起"},
+		{"stock holds 5500 free of 12000: to be made", "", "stock holds 5.5 free of 12: to be made", "库存可用 5.5 / 需 12：需生产"},
 		{"deadline reached with 88 units: minimum batch of 50 met, unit price 9900 (tier 2)", "CNY",
 			"deadline reached with 88 units: minimum batch of 50 met, unit price ¥99.00 (tier 2)",
 			"截止时间已到，共 88 件：达到最低起订量 50 件，单价 ¥99.00（第 2 档）"},

@@ -127,7 +127,13 @@ func (m *Module) close(ctx *module.Context, p *gongxu.Pool, why string) error {
 		return nil
 	}
 	err = m.production.OpenForPool(ctx, *p)
-	if err == nil || gongxu.ErrorKind(err) == gongxu.KindInternal {
+	if err == nil {
+		// A pool on stock filled at once is ready already (Stages.Ready
+		// moved it in the store): the caller's copy follows.
+		*p, err = loadPool(ctx.KV, p.ID)
+		return err
+	}
+	if gongxu.ErrorKind(err) == gongxu.KindInternal {
 		return err
 	}
 	history(ctx, p, gongxu.PoolSucceeded, "no production order: "+gongxu.ErrorMessage(err))

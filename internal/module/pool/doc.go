@@ -65,12 +65,22 @@
 //     at most MaxFailoversPerBlock and MaxConfirmsPerBlock of them (the
 //     rest in the next blocks; a pool past its StartDue no longer goes into
 //     production, a share past its ConfirmBy is no longer disputed).
-//   - Goods. The factory ships each hub its whole share (pool/ship) once
-//     the pool is in production or ready: the ledger takes the share's
-//     quantity out of the lots the pool's production order made, in the
-//     order they were made (the production module's TakeForPool), and the
-//     trace module records the packing into the unit
-//     urn:gongxu:pool:<id>:hub:<hub> and the shipment. A ready pool's hub
+//   - Goods. The factory ships each hub its share (pool/ship) once the
+//     pool is in production or ready, whole or in parts (at most
+//     gongxu.MaxShareShipments, each with its quantity and lots; the share
+//     is shipped once they add up to it, and only then does its
+//     confirmation deadline start and may its hub confirm it: a hub short
+//     of goods disputes). The ledger takes each shipment's quantity out
+//     of the factory's stock of the product (the production module's
+//     TakeForPool): the lots the factory names, else what is
+//     allotted to the pool (the lots its order made or was filled from on
+//     stock) first, then free lots, first to expire, first in; held,
+//     expired, reserved and other pools' lots never ship. A pool opened
+//     from_stock is filled from the factory's stock at its close and is
+//     ready at once when the stock covers it. The trace module records
+//     the packing into the unit urn:gongxu:pool:<id>:hub:<hub> and the
+//     shipment (the n-th of a share, n > 1, with the despatch advice
+//     <unit>:<n>). A ready pool's hub
 //     confirms its delivery only once its share was shipped (a pool moved
 //     into production by hand, whose goods are not on the ledger, confirms
 //     without); the confirmation records the hub's receipt of what was

@@ -48,14 +48,19 @@ var (
 // ledger, too few, an event already recorded); anything else is a broken
 // invariant.
 type Goods interface {
-	// ShipToHub takes qty milli-units of the lots made for the pool out of
-	// the factory's stock for hub, records the packing and the shipment, and
-	// returns the lots taken.
-	ShipToHub(ctx *module.Context, p gongxu.Pool, hub gongxu.OrgID, qty gongxu.Qty) ([]gongxu.LotQty, error)
+	// ShipToHub takes qty milli-units of the pool's product out of the
+	// factory's stock for hub (the chosen lots, adding up to qty, else the
+	// pool's allotted lots first, then free lots first to expire, first
+	// in), records the packing and the shipment, and returns the lots taken.
+	// n numbers the share's shipments from 1.
+	ShipToHub(ctx *module.Context, p gongxu.Pool, hub gongxu.OrgID, n int, qty gongxu.Qty, lots []gongxu.LotQty) ([]gongxu.LotQty, error)
 	// ReceivedAtHub records the hub's receipt of the lots shipped to it.
 	ReceivedAtHub(ctx *module.Context, p gongxu.Pool, hub gongxu.OrgID, lots []gongxu.LotQty) error
 	// PickedUp records a consumer collecting a pledge (with lots).
 	PickedUp(ctx *module.Context, pk gongxu.Pickup) error
+	// ReleasePool frees what is still allotted to pool p once every hub's
+	// share is settled.
+	ReleasePool(ctx *module.Context, p gongxu.Pool) error
 }
 
 // Production is what the pool module asks of the production module as a

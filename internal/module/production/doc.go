@@ -61,7 +61,11 @@
 //     never exceeds the started quantity plus OverrunPct percent
 //     (KindConflict). Completion consumes the input lots, creates new output
 //     lots (by default "<factory>/wo-<id>") and counts the production toward
-//     its order, completed when it reaches the quantity.
+//     its order, completed when it reaches the quantity. Completion may
+//     record by-product lots (items the bill declares as by-products of
+//     the work order's item; byproducts.go), made by the work order and in
+//     its EPCIS transformation; each rise of the scrapped quantity is kept
+//     with its reason (WorkOrder.Scrap): scrap is never a lot.
 //   - Master data. A factory or supplier org keeps its own items (the
 //     single-record rules of gongxu.Item), bills of materials (a parent's
 //     lines replaced whole; children must be its items; no by-products of
@@ -97,7 +101,29 @@
 //     already held keeps its first recall and is not walked again. A hold
 //     is never lifted on the ledger (a recall is final).
 //   - Pools. The first work order started on a pool's order moves the pool
-//     to in_production; completing the order's quantity moves it to ready.
+//     to in_production; completing the order's quantity (made plus filled
+//     from stock) moves it to ready. What its work orders make is allotted
+//     to the pool (Lot.Pool, Lot.Allotted), up to the order's quantity.
+//   - Stock as a source (alloc.go). A pool's shipment to a hub
+//     (TakeForPool) takes the lots the factory chose, else what is allotted
+//     to the pool first, then free lots of the item: the first to expire
+//     first (Lot.Expiry, set on a work order's output lot and inherited by
+//     a receipt), then the first in. Held, expired, reserved quantities and
+//     another pool's allotment are never allocated (gongxu.LotFree); the
+//     pool's allotment falls by what shipped. A pool on stock
+//     (Pool.FromStock) is filled at its close (FillFromStock): if the
+//     factory's free lots cover its total they are allotted to it, its
+//     order completes from stock (ProductionOrder.Stock) and the pool is
+//     ready; else nothing is allotted and the order is made as any other.
+//     A work order's start may have the ledger choose input lots
+//     (wo_start allocate: items and quantities) by the same rule from the
+//     free lots, after the lots it names.
+//     Free lots are read from an index (avail/<owner>\x00<item>\x00
+//     e<expiry>|f<created>/<lot>, one key per lot holding anything), at
+//     most MaxAllocLots per allocation. Why an order filled from stock
+//     rather than a pool without one: the pool's stages, the pages' status,
+//     the start deadline and shipping already follow the order; an order
+//     completed from stock keeps each of them true with no second path.
 //   - Lateness. A line of an accepted order not shipped in full by its
 //     promised date plus the grace (the governance parameter
 //     po_late_grace_ms, default one day) is recorded late in the first

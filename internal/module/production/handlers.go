@@ -537,8 +537,8 @@ func (m *Module) handleShip(ctx *module.Context, msg module.Msg) error {
 			if lot.Item != line.Item {
 				return invalid("lot line %d: lot %s holds %s, line %d is for %s", i+1, l.Lot, lot.Item, l.Line, line.Item)
 			}
-			if lot.Qty-lot.Reserved < l.Qty {
-				return conflict("lot line %d: lot %s holds %d (%d reserved for work orders), %d cannot be shipped from it", i+1, l.Lot, lot.Qty, lot.Reserved, l.Qty)
+			if gongxu.LotFree(*lot, 0, ctx.Time) < l.Qty {
+				return conflict("lot line %d: lot %s holds %d (%d reserved for work orders%s), %d cannot be shipped from it", i+1, l.Lot, lot.Qty, lot.Reserved, spokenFor(lot, ctx.Time), l.Qty)
 			}
 			lot.Qty -= l.Qty
 		}
@@ -606,6 +606,11 @@ func (m *Module) handleReceive(ctx *module.Context, msg module.Msg) error {
 		switch {
 		case gongxu.ErrorKind(err) == gongxu.KindNotFound:
 			lot = gongxu.Lot{ID: id, Item: item, Owner: ctx.Org, Created: ctx.Time, From: l.Lot, PO: po.ID}
+			if src, err := m.Lot(ctx.KV, l.Lot); err == nil {
+				lot.Expiry = src.Expiry // the goods expire as the supplier's lot does
+			} else if gongxu.ErrorKind(err) != gongxu.KindNotFound {
+				return err
+			}
 			// A received lot is derived from the supplier's.
 			if err := addDerivedLot(ctx.KV, l.Lot, id); err != nil {
 				return err
@@ -661,6 +666,10 @@ func (m *Module) handleWOStart(ctx *module.Context, msg module.Msg) error {
 			return err
 		}
 	}
+	allocated, err := m.allocInputs(ctx, o.Factory, s.Inputs, s.Allocate)
+	if err != nil {
+		return err
+	}
 	id, err := nextID(ctx, "wo")
 	if err != nil {
 		return err
@@ -669,6 +678,7 @@ func (m *Module) handleWOStart(ctx *module.Context, msg module.Msg) error {
 		ID: id, Order: o.ID, Factory: o.Factory, Item: o.Product, Qty: s.Qty, Status: gongxu.WOStarted,
 		Inputs: slices.Clone(s.Inputs), OutputLots: []gongxu.LotQty{}, Started: ctx.Time,
 	}
+	w.Inputs = append(w.Inputs, allocated...)
 	if w.Inputs == nil {
 		w.Inputs = []gongxu.LotQty{}
 	}
@@ -708,8 +718,11 @@ func (m *Module) checkInput(ctx *module.Context, i int, in gongxu.LotQty) error 
 	if lot.Hold != 0 {
 		return heldError(fmt.Sprintf("input %d: ", i+1), &lot)
 	}
-	if lot.Qty-lot.Reserved < in.Qty {
-		return conflict("input %d: lot %s holds %d, %d of it reserved for other work orders; %d asked", i+1, lot.ID, lot.Qty, lot.Reserved, in.Qty)
+	if lot.Expiry != 0 && lot.Expiry <= ctx.Time {
+		return conflict("input %d: lot %s expired at %d; an expired lot is never consumed", i+1, lot.ID, lot.Expiry)
+	}
+	if gongxu.LotFree(lot, 0, ctx.Time) < in.Qty {
+		return conflict("input %d: lot %s holds %d, %d of it reserved for other work orders%s; %d asked", i+1, lot.ID, lot.Qty, lot.Reserved, spokenFor(&lot, ctx.Time), in.Qty)
 	}
 	return nil
 }
@@ -751,6 +764,9 @@ func (m *Module) handleWOReport(ctx *module.Context, msg module.Msg) error {
 	if err := checkOutput(&w, r.Produced, r.Scrapped); err != nil {
 		return err
 	}
+	if err := recordScrap(ctx, &w, r.Scrapped, r.ScrapReason); err != nil {
+		return err
+	}
 	w.Produced, w.Scrapped = r.Produced, r.Scrapped
 	return saveWO(ctx, &w)
 }
@@ -762,6 +778,9 @@ func (m *Module) handleWOComplete(ctx *module.Context, msg module.Msg) error {
 		return err
 	}
 	if err := checkOutput(&w, c.Produced, c.Scrapped); err != nil {
+		return err
+	}
+	if err := recordScrap(ctx, &w, c.Scrapped, c.ScrapReason); err != nil {
 		return err
 	}
 	o, err := m.Order(ctx.KV, w.Order)
@@ -794,6 +813,10 @@ func (m *Module) handleWOComplete(ctx *module.Context, msg module.Msg) error {
 	if len(outs) == 0 {
 		outs = []OutputLot{{Code: "wo-" + uitoa(w.ID), Qty: c.Produced}}
 	}
+	done, err := gongxu.Add(o.Produced, o.Stock)
+	if err != nil {
+		return err
+	}
 	for _, out := range outs {
 		id := gongxu.NewLotID(w.Factory, out.Code)
 		if err := id.Validate(); err != nil {
@@ -804,11 +827,15 @@ func (m *Module) handleWOComplete(ctx *module.Context, msg module.Msg) error {
 		} else if gongxu.ErrorKind(err) != gongxu.KindNotFound {
 			return err
 		}
-		lot := gongxu.Lot{ID: id, Item: w.Item, Owner: w.Factory, Qty: out.Qty, Created: ctx.Time, WO: w.ID}
+		lot := gongxu.Lot{ID: id, Item: w.Item, Owner: w.Factory, Qty: out.Qty, Created: ctx.Time, WO: w.ID, Expiry: out.Expiry}
+		done = allotMade(&o, &lot, done)
 		if err := saveLot(ctx, &lot, out.Qty); err != nil {
 			return err
 		}
 		w.OutputLots = append(w.OutputLots, gongxu.LotQty{Lot: id, Qty: out.Qty})
+	}
+	if err := m.makeByProducts(ctx, &w, c.ByProducts); err != nil {
+		return err
 	}
 	w.Produced, w.Scrapped, w.Status, w.Completed = c.Produced, c.Scrapped, gongxu.WOCompleted, ctx.Time
 	if err := saveWO(ctx, &w); err != nil {
@@ -821,7 +848,10 @@ func (m *Module) handleWOComplete(ctx *module.Context, msg module.Msg) error {
 		return err
 	}
 	o.Lots = append(o.Lots, w.OutputLots...)
-	if o.Produced >= o.Qty && o.Status != gongxu.OrderCompleted {
+	if done, err = gongxu.Add(o.Produced, o.Stock); err != nil {
+		return err
+	}
+	if done >= o.Qty && o.Status != gongxu.OrderCompleted {
 		orderHistory(ctx, &o, gongxu.OrderCompleted, "work order "+uitoa(w.ID)+" completed the quantity")
 		if o.Pool != 0 {
 			if err := m.pools.Ready(ctx, o.Pool, "production order "+uitoa(o.ID)+" completed: its lots are ready"); err != nil {
@@ -857,57 +887,4 @@ func (m *Module) handleWOCancel(ctx *module.Context, msg module.Msg) error {
 	}
 	w.Status, w.Cancelled, w.Reason = gongxu.WOCancelled, ctx.Time, c.Reason
 	return saveWO(ctx, &w)
-}
-
-// TakeForPool takes qty milli-units out of the lots a pool's production
-// order made, in the order they were made, from what each still holds
-// unreserved: the goods leave the factory's stock for a hub (the pool
-// module's pool/ship, through internal/modules). Errors: KindNotFound when
-// the pool has no production order, KindConflict when its lots hold less.
-func (m *Module) TakeForPool(ctx *module.Context, pool uint64, qty gongxu.Qty) ([]gongxu.LotQty, error) {
-	id, err := m.OrderForPool(ctx.KV, pool)
-	if err != nil {
-		return nil, err
-	}
-	if id == 0 {
-		return nil, notFound("pool %d has no production order: there are no lots on the ledger to ship", pool)
-	}
-	o, err := m.Order(ctx.KV, id)
-	if err != nil {
-		return nil, err
-	}
-	var free []gongxu.LotQty
-	lots := map[gongxu.LotID]gongxu.Lot{}
-	var held, onHold gongxu.Qty
-	for _, made := range o.Lots {
-		if _, seen := lots[made.Lot]; seen {
-			continue
-		}
-		lot, err := m.Lot(ctx.KV, made.Lot)
-		if err != nil {
-			return nil, err
-		}
-		lots[lot.ID] = lot
-		if lot.Hold != 0 { // a recalled lot never leaves for a hub
-			onHold += max(lot.Qty-lot.Reserved, 0)
-			continue
-		}
-		free = append(free, gongxu.LotQty{Lot: lot.ID, Qty: lot.Qty - lot.Reserved})
-		held += max(lot.Qty-lot.Reserved, 0)
-	}
-	took, short := gongxu.TakeLots(free, qty)
-	if short > 0 {
-		if onHold > 0 {
-			return nil, conflict("production order %d's lots hold %d unreserved (of %d made); %d more are held by recalls and never ship; %d are to ship", o.ID, held, o.Produced, onHold, qty)
-		}
-		return nil, conflict("production order %d's lots hold %d unreserved (of %d made); %d are to ship", o.ID, held, o.Produced, qty)
-	}
-	for _, t := range took {
-		lot := lots[t.Lot]
-		lot.Qty -= t.Qty
-		if err := saveLot(ctx, &lot, -t.Qty); err != nil {
-			return nil, err
-		}
-	}
-	return took, nil
 }

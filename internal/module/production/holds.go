@@ -145,6 +145,9 @@ func (Lots) Hold(ctx *module.Context, id gongxu.LotID, recall uint64) (held int,
 			for _, out := range w.OutputLots {
 				queue = append(queue, out.Lot)
 			}
+			for _, out := range w.ByProducts { // made of the same inputs
+				queue = append(queue, out.Lot)
+			}
 		}
 	}
 	return held, false, nil

@@ -187,6 +187,9 @@ func saveLot(ctx *module.Context, l *gongxu.Lot, delta gongxu.Qty) error {
 	}
 	ctx.Emit(gongxu.NewEvent(gongxu.EventLot, "lot", string(l.ID), "owner", string(l.Owner), "item", string(l.Item),
 		"delta", strconv.FormatInt(int64(delta), 10), "json", string(b)))
+	if err := indexLot(ctx.KV, l); err != nil {
+		return err
+	}
 	return addStock(ctx.KV, l.Owner, l.Item, delta)
 }
 

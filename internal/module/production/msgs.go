@@ -476,7 +476,10 @@ func (m *MsgWOStart) ValidateBasic() error {
 	if err := checkQty("qty", m.Qty); err != nil {
 		return err
 	}
-	return checkLotQtys("input", m.Inputs, false)
+	if err := checkLotQtys("input", m.Inputs, false); err != nil {
+		return err
+	}
+	return checkAllocate(m.Allocate)
 }
 
 // MsgWOReport reports a started work order's produced and scrapped
@@ -491,7 +494,7 @@ func (m *MsgWOReport) ValidateBasic() error {
 	if m.Produced < 0 || m.Scrapped < 0 {
 		return invalid("produced and scrapped must not be negative, got %d and %d", m.Produced, m.Scrapped)
 	}
-	return nil
+	return checkReason(m.ScrapReason)
 }
 
 // MsgWOComplete completes a work order: the final produced and scrapped
@@ -526,6 +529,9 @@ func (m *MsgWOComplete) ValidateBasic() error {
 		if err := checkQty("qty", o.Qty); err != nil {
 			return invalid("output %d: %v", i+1, err)
 		}
+		if o.Expiry < 0 {
+			return invalid("output %d: expiry %d must not be negative", i+1, o.Expiry)
+		}
 		if seen[o.Code] {
 			return invalid("output %d: code %s is listed twice", i+1, o.Code)
 		}
@@ -538,7 +544,10 @@ func (m *MsgWOComplete) ValidateBasic() error {
 	if len(m.Outputs) > 0 && sum != m.Produced {
 		return invalid("the output lots hold %d, the produced quantity is %d: they must be equal", sum, m.Produced)
 	}
-	return nil
+	if err := checkByProducts(m.ByProducts, m.Outputs); err != nil {
+		return err
+	}
+	return checkReason(m.ScrapReason)
 }
 
 // MsgWOCancel cancels a started work order, releasing the lots reserved for

@@ -35,7 +35,7 @@ func TestProductionReplay(t *testing.T) {
 	final := map[string]string{} // the app hash after the last block, per seed
 	changes := map[string]int{}  // negotiation steps seen, summed over blocks and seeds
 	releases, released := 0, 0   // framework lines seen released, and due but not yet, summed
-	for _, seed := range []uint64{1, 2, 3} {
+	for _, seed := range []uint64{1, 2, 3, 4, 5} {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			h := chaintest.New(t, replayOrgs...)
 			first := h.Root()
@@ -51,6 +51,15 @@ func TestProductionReplay(t *testing.T) {
 			for _, f := range factories {
 				setup = append(setup, h.Sign(f, catalog.TypePublish, catalog.MsgPublish{SKU: "tee", Name: "Tee", Unit: "piece"}))
 			}
+			// factory-a's tees leave offcuts, a by-product its bill declares.
+			setup = append(setup,
+				h.Sign("factory-a", production.TypeItem, production.MsgItem{Item: gongxu.Item{ID: "factory-a/tee", Unit: "piece", Make: true}}),
+				h.Sign("factory-a", production.TypeItem, production.MsgItem{Item: gongxu.Item{ID: "offcuts", Unit: "kg", Make: true}}),
+				h.Sign("factory-a", production.TypeBOM, production.MsgBOM{Parent: "factory-a/tee", Lines: []production.BOMIn{{Child: "offcuts", QtyPer: 100, ByProduct: true}}}),
+				h.Sign("factory-a", production.TypeOrder, production.MsgOrder{Product: "factory-a/tee", Qty: 3000, Due: h.Time + 30*86400000}),
+				h.Sign("factory-a", production.TypeWOStart, production.MsgWOStart{Order: 1, Qty: 3000}),
+				h.Sign("factory-a", production.TypeWOComplete, production.MsgWOComplete{WO: 1, Produced: 3000, Scrapped: 20, ScrapReason: "torn",
+					ByProducts: []gongxu.ByProductLot{{Item: "offcuts", Code: "bp-1", Qty: 300}}}))
 			// Lots on the ledger from the start, for the recalls to hold (half of
 			// the order shipped: the rest falls late).
 			setup = append(setup,
@@ -61,7 +70,7 @@ func TestProductionReplay(t *testing.T) {
 				h.Sign("factory-a", production.TypeReceive, production.MsgReceive{PO: 1, Shipment: 1, Lines: []production.LotLine{{Line: 1, Lot: "supplier-s/l-0", Qty: 5000}, {Line: 1, Lot: "supplier-s/l-1", Qty: 5000}}}))
 			var blocks []chaintest.Recorded
 			var roots []string
-			lotSeq, late := 0, 0
+			lotSeq, late, byProducts := 0, 0, 0
 			heldAt := map[gongxu.LotID]gongxu.Lot{} // a held lot as it was when last seen
 			for len(blocks) < 120 {
 				txs := setup
@@ -139,14 +148,23 @@ func TestProductionReplay(t *testing.T) {
 						tx = h.Sign(signer, production.TypeWOStart, production.MsgWOStart{Order: o.ID, Qty: gongxu.Qty(rng.IntN(3000)), Inputs: inputs})
 					case 11:
 						w, _ := h.Mods.Production.WO(h.State, n(20))
+						scrap := w.Scrapped + gongxu.Qty(rng.IntN(3))*10
+						reason := []string{"", "torn", "stained"}[rng.IntN(3)]
 						if rng.IntN(2) == 0 {
-							tx = h.Sign(pick(factories), production.TypeWOReport, production.MsgWOReport{WO: w.ID, Produced: w.Qty / 2})
+							tx = h.Sign(pick(factories), production.TypeWOReport, production.MsgWOReport{WO: w.ID, Produced: w.Qty / 2, Scrapped: scrap, ScrapReason: reason})
 						} else {
 							signer := string(w.Factory)
 							if signer == "" {
 								signer = pick(factories)
 							}
-							tx = h.Sign(signer, production.TypeWOComplete, production.MsgWOComplete{WO: w.ID, Produced: w.Qty + gongxu.Qty(rng.IntN(200)) - 50})
+							m := production.MsgWOComplete{WO: w.ID, Produced: w.Qty + gongxu.Qty(rng.IntN(200)) - 50, Scrapped: scrap, ScrapReason: reason}
+							switch { // by-products: declared for factory-a's tees only
+							case w.Item == "factory-a/tee" && rng.IntN(3) > 0:
+								m.ByProducts = []gongxu.ByProductLot{{Item: "offcuts", Code: fmt.Sprint("bp-", w.ID), Qty: gongxu.Qty(1 + rng.IntN(300))}}
+							case rng.IntN(6) == 0:
+								m.ByProducts = []gongxu.ByProductLot{{Item: "fabric", Code: fmt.Sprint("bp-", w.ID), Qty: 5}}
+							}
+							tx = h.Sign(signer, production.TypeWOComplete, m)
 						}
 					case 12:
 						w, _ := h.Mods.Production.WO(h.State, n(20))
@@ -250,6 +268,12 @@ func TestProductionReplay(t *testing.T) {
 				}
 				for _, id := range replayLots(factories, suppliers) {
 					l, err := h.Mods.Production.Lot(h.State, id)
+					if err == nil && (l.Qty < 0 || l.Reserved < 0 || l.Allotted < 0 || l.Reserved+l.Allotted > l.Qty) {
+						t.Fatalf("lot %s holds less than is reserved and allotted: %+v", id, l)
+					}
+					if err == nil && l.WO != 0 && l.Item == "offcuts" {
+						byProducts++
+					}
 					if err != nil || l.Hold == 0 {
 						continue
 					}
@@ -277,6 +301,9 @@ func TestProductionReplay(t *testing.T) {
 					}
 				}
 				t.Fatalf("no purchase order line fell late in the random blocks (%d accepted, codes %v)", accepted, codes)
+			}
+			if byProducts == 0 {
+				t.Fatalf("no by-product lot was ever made in the random blocks (codes %v)", codes)
 			}
 			if len(heldAt) == 0 {
 				t.Fatalf("no lot was ever held in the random blocks (codes %v)", codes)
@@ -330,7 +357,7 @@ func replayLots(factories, suppliers []string) []gongxu.LotID {
 	}
 	for _, f := range factories {
 		for w := 1; w <= 40; w++ {
-			out = append(out, gongxu.NewLotID(gongxu.OrgID(f), fmt.Sprint("wo-", w)))
+			out = append(out, gongxu.NewLotID(gongxu.OrgID(f), fmt.Sprint("wo-", w)), gongxu.NewLotID(gongxu.OrgID(f), fmt.Sprint("bp-", w)))
 		}
 	}
 	return out

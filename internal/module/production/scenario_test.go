@@ -22,6 +22,7 @@ func id(s string) uint64 { n, _ := strconv.ParseUint(s, 10, 64); return n }
 //	wo N STATUS [PRODUCED SCRAPPED]
 //	lot ID QTY|absent              a lot's remaining quantity
 //	stock ORG ITEM QTY             an org's stock of an item
+//	events ID N                    N trace events name ID (a canonical identifier)
 //	json po|order|wo|lot|offer ID TEXT   the stored JSON contains TEXT (offer ID: SUPPLIER/ITEM)
 //	change N ID BY DEADLINE|-      the change order pending on a purchase order, - for none
 //	released N T1,T2,...|-         when each line of a framework order was released (0: not), - for none
@@ -172,6 +173,16 @@ func TestScenarios(t *testing.T) {
 			}
 			if fmt.Sprint(s.Qty) != args[2] {
 				return fmt.Errorf("stock of %s at %s is %d, want %s", args[1], args[0], s.Qty, args[2])
+			}
+			return nil
+		},
+		"events": func(h *chaintest.Harness, args []string) error {
+			n := 0
+			if err := h.Mods.Trace.EventsFor(h.State, args[0], func(gongxu.TraceEvent) bool { n++; return true }); err != nil {
+				return err
+			}
+			if strconv.Itoa(n) != args[1] {
+				return fmt.Errorf("%d events name %s, want %s", n, args[0], args[1])
 			}
 			return nil
 		},

@@ -3,6 +3,7 @@ package trace
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/gongxu-network/gongxu"
@@ -118,7 +119,11 @@ func (m *Module) Completed(ctx *module.Context, wo gongxu.WorkOrder) error {
 	if fe.InputQuantityList, rec.InputQuantities, err = lotQuantities(wo.Inputs); err != nil {
 		return err
 	}
-	if fe.OutputQuantityList, rec.OutputQuantities, err = lotQuantities(wo.OutputLots); err != nil {
+	outs := wo.OutputLots
+	if len(wo.ByProducts) > 0 { // by-products come out of the same transformation
+		outs = append(slices.Clone(outs), wo.ByProducts...)
+	}
+	if fe.OutputQuantityList, rec.OutputQuantities, err = lotQuantities(outs); err != nil {
 		return err
 	}
 	if len(fe.OutputQuantityList) == 0 {
@@ -134,7 +139,10 @@ func (m *Module) Completed(ctx *module.Context, wo gongxu.WorkOrder) error {
 // the shipping unit gongxu.ShipmentURN(pool, hub), and an ObjectEvent
 // OBSERVE, bizStep shipping, of the unit and the lots, from the factory to
 // the hub, for the pool (po) and the shipment (desadv).
-func (m *Module) ShippedToHub(ctx *module.Context, p gongxu.Pool, hub gongxu.OrgID, lots []gongxu.LotQty) error {
+//
+// A share shipped in parts packs every shipment into the same unit; the
+// n-th shipment (n > 1) names its despatch advice <unit>:<n>.
+func (m *Module) ShippedToHub(ctx *module.Context, p gongxu.Pool, hub gongxu.OrgID, n int, lots []gongxu.LotQty) error {
 	unit, err := m.parser.Canonical(gongxu.ShipmentURN(p.ID, hub))
 	if err != nil {
 		return err
@@ -147,7 +155,11 @@ func (m *Module) ShippedToHub(ctx *module.Context, p gongxu.Pool, hub gongxu.Org
 	if len(pack.ChildQuantityList) == 0 {
 		return fmt.Errorf("trace: pool %d shipped to %s without lots", p.ID, hub)
 	}
-	txs := []flowBizTx{bizTx("po", gongxu.PoolURN(p.ID)), bizTx("desadv", unit)}
+	desadv := unit
+	if n > 1 {
+		desadv = unit + ":" + strconv.Itoa(n)
+	}
+	txs := []flowBizTx{bizTx("po", gongxu.PoolURN(p.ID)), bizTx("desadv", desadv)}
 	pack.BizTransactionList = txs
 	for _, t := range txs {
 		packRec.BizTransactions = append(packRec.BizTransactions, ref("BTT", t.Type, t.BizTransaction))
