@@ -75,7 +75,7 @@ func BenchmarkMempool(b *testing.B) {
 			before := cpu
 			check(b, h.App, txs, false)
 			cpu = before // only the recheck counts
-			h.Block() // an empty block: every tx is rechecked after it
+			h.Block()    // an empty block: every tx is rechecked after it
 			b.StartTimer()
 			check(b, h.App, txs, true)
 			n = len(txs)
