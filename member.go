@@ -337,6 +337,11 @@ type Status struct {
 	MempoolTxs      int         `json:"mempool_txs"`
 	Version         string      `json:"version"`
 	ReadModelHeight int64       `json:"read_model_height"`
+	// HistoryFrom is the first block this node holds, when it does not hold
+	// every block from 1 (it joined by state sync, or prunes its blocks):
+	// it cannot serve older blocks, and its read model, which projects
+	// every block from 1, stays at ReadModelHeight. 0: the whole history.
+	HistoryFrom int64 `json:"history_from,omitempty"`
 }
 
 // TxRecord is a committed transaction as the read model holds it.

@@ -21,6 +21,7 @@ import (
 //	urn:gongxu:order:<id>            a production order ("prodorder")
 //	urn:gongxu:wo:<id>               a work order (a TransformationEvent's transformationID)
 //	urn:gongxu:tx:<hash>             a ledger transaction (a receipt's "recadv")
+//	urn:gongxu:leg:<id>              a carrier's leg (business transaction "bol"; LegURN)
 
 // The URN prefixes of ledger things in EPCIS events.
 const (

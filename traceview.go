@@ -101,6 +101,9 @@ type RecallImpact struct {
 	Recall Recall          `json:"recall"`
 	Trace  TraceGraph      `json:"trace"`
 	Hubs   []TraceHubShare `json:"hubs"` // summed over the pools reached, by hub
+	// Carriers are the legs that moved a lot the trace reached (a carrier
+	// to ask where the goods went), by leg id.
+	Carriers []Leg `json:"carriers,omitempty"`
 }
 
 // TraceService reads traceability: events, trace walks and recalls. Lists

@@ -33,6 +33,12 @@ echo "== fuzz: the forecast command's CSV reader (50,000 inputs)"
 go test -run '^$' -fuzz '^FuzzReadCSV$' -fuzztime 50000x ./internal/forecast/
 echo "== fuzz: the pledge page's receipt code reader (50,000 inputs)"
 go test -run '^$' -fuzz '^FuzzReadReceipt$' -fuzztime 50000x ./internal/web/
+echo "== fuzz: a hub batch's packed leaves (100,000 inputs)"
+go test -run '^$' -fuzz '^FuzzDecodeLeaves$' -fuzztime 100000x ./internal/module/pool/
+echo "== fuzz: state sync's snapshot chunk and metadata decoders (50,000 inputs each)"
+go test -run '^$' -fuzz '^FuzzDecodeChunk$' -fuzztime 50000x ./internal/store/
+go test -run '^$' -fuzz '^FuzzDecodeSnapshotMeta$' -fuzztime 50000x ./internal/comet/
+go test -run '^$' -fuzz '^FuzzDecodeSnapshotChunk$' -fuzztime 50000x ./internal/comet/
 echo "== fuzz: the decoder of opened sealed terms (50,000 inputs)"
 go test -run '^$' -fuzz '^FuzzDecodeTerms$' -fuzztime 50000x ./internal/seal/
 echo "== fuzz: the join file decoder (50,000 inputs)"

@@ -92,6 +92,7 @@ type App struct {
 	state   *store.State
 	routes  map[string]module.Route
 	sigs    *sigCache
+	msgs    *msgCache   // decoded messages of big transactions: one decode per node (msgcache.go)
 	checked *checkedTxs // CheckTx's accepted txs, decoded and verified (txcache.go)
 	log     *slog.Logger
 
@@ -142,7 +143,7 @@ func New(st *store.State, cfg Config) (*App, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	a := &App{cfg: cfg, state: st, routes: map[string]module.Route{}, sigs: newSigCache(200_000), checked: newCheckedTxs(checkedTxsSize), log: cfg.Logger, mempoolSeqs: map[string]map[uint64]struct{}{}, paramsHeight: -1}
+	a := &App{cfg: cfg, state: st, routes: map[string]module.Route{}, sigs: newSigCache(200_000), msgs: newMsgCache(msgCacheBytes), checked: newCheckedTxs(checkedTxsSize), log: cfg.Logger, mempoolSeqs: map[string]map[uint64]struct{}{}, paramsHeight: -1}
 	names := map[string]bool{}
 	for _, m := range cfg.Modules {
 		if names[m.Name()] || m.Name() == "chain" {
@@ -437,7 +438,8 @@ func (a *App) deliver(c *store.Cache, b Block, d *decoded, params gongxu.Params,
 	if !d.sigValid {
 		return reject(r, errBadSig), nil
 	}
-	route, msg, err := a.route(d.tx)
+	route, msg, err := a.routeDecoded(d)
+	a.msgs.drop(d.key) // finalized: the mempool lets it go
 	if err != nil {
 		return reject(r, err), nil
 	}
@@ -674,7 +676,7 @@ func (a *App) CheckTx(raw []byte) TxResult {
 	if !d.sigValid {
 		return reject(r, errBadSig)
 	}
-	route, msg, err := a.route(d.tx)
+	route, msg, err := a.routeDecoded(&d)
 	if err != nil {
 		return reject(r, err)
 	}
@@ -823,7 +825,8 @@ func (a *App) PrepareProposal(txs [][]byte, maxBytes int64) [][]byte {
 		if err != nil {
 			continue
 		}
-		_, msg, err := a.route(tx)
+		d := decoded{raw: raw, key: txKey(raw), tx: tx}
+		_, msg, err := a.routeDecoded(&d)
 		if err != nil {
 			continue
 		}
@@ -907,7 +910,7 @@ func (a *App) ProcessProposal(txs [][]byte) error {
 		if d.err != nil {
 			return gongxu.Errorf(gongxu.KindInvalid, "tx %d: %s", i, gongxu.ErrorMessage(d.err))
 		}
-		_, msg, err := a.route(d.tx)
+		_, msg, err := a.routeDecoded(&d)
 		if err != nil {
 			return gongxu.Errorf(gongxu.ErrorKind(err), "tx %d: %s", i, gongxu.ErrorMessage(err))
 		}

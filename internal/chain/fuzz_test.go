@@ -36,6 +36,8 @@ func FuzzMessages(f *testing.F) {
 		`{"po":1,"lines":[{"item":"a","qty":0,"date":1,"unit_price":0}],"respond_by":0}`, `{"po":1,"change":1,"accept":true}`,
 		// A framework order's line with a release date.
 		`{"supplier":"supplier-s","lines":[{"item":"a","qty":1,"date":2,"release":0}]}`, `{"supplier":"s","lines":[{"item":"a","qty":1,"date":9,"release":5}]}`,
+		`{"pool":1,"hub":"hub-a","carrier":"carrier-c"}`, `{"po":1,"shipment":1,"carrier":"carrier-c"}`,
+		`{"leg":1,"received_by":"Wang","evidence":[],"note":"n"}`,
 		`{"kind":"schedule_upgrade","title":"t","upgrade":{"name":"v2","version":2,"height":100}}`,
 		`{"kind":"cancel_upgrade","title":"t","upgrade":{"name":"v2"}}`, `{"kind":"cancel_upgrade","title":"t","upgrade":{}}`,
 	}

@@ -156,6 +156,7 @@ and runs three phases with the open-loop harness of bench ledger:
 	f.IntVar(&o.Hubs, "hubs", 16, "hub orgs submitting batches, pinned round robin to the nodes")
 	f.IntVar(&o.Leaves, "leaves", 2000, "pledges (leaves) per batch")
 	f.IntVar(&o.LeafID, "leaf-id", 64, "hex characters of each leaf id, 16 to 64 (gongxu tx pool batch writes 64)")
+	f.BoolVar(&o.Packed, "packed", false, "batches carry their leaves packed in one binary blob (70 bytes a 64-hex leaf) instead of a JSON list")
 	f.IntSliceVar(&o.BatchRates, "batch-rates", []int{4, 8, 12, 16}, "offered batch txs/s, one step each")
 	f.IntVar(&o.Consumers, "consumers", 256, "consumers' keys signing direct pledges (and as many member orgs for the ledger baseline)")
 	f.IntSliceVar(&o.DirectRates, "direct-rates", []int{500, 1000}, "offered direct pledges/s, one step each")

@@ -64,24 +64,40 @@ With --demo it also admits a small example network of organizations through gove
 
 func newStartCmd(env *Env) *cobra.Command {
 	var api, publicURL string
+	var ss node.StateSyncConfig
 	c := &cobra.Command{
 		Use:   "start",
 		Short: "Start the node in --home (made by init or testnet)",
 		Args:  cobra.NoArgs,
 	}
 	env.peerFlags = addPeerFlags(c)
-	c.RunE = func(*cobra.Command, []string) error { return runNode(env, api, publicURL, false, demo.Options{}) }
+	c.RunE = func(*cobra.Command, []string) error {
+		return runNode(env, api, publicURL, false, demo.Options{}, func(cfg *node.Config) {
+			if len(ss.RPCServers) > 0 {
+				cfg.StateSync = ss
+			}
+		})
+	}
 	c.Flags().StringVar(&api, "api", "", "`ADDR` of the API and web pages (default: the home's config)")
 	c.Flags().StringVar(&publicURL, "public-url", "", "the `URL` people reach the web pages at, which QR codes and share links name (default: the home's config pages.public_url)")
+	c.Flags().StringSliceVar(&ss.RPCServers, "state-sync-rpc", nil, "join by state sync: CometBFT RPC `URLS` of two or more members' nodes, comma-separated (a node with an empty state only)")
+	c.Flags().Int64Var(&ss.TrustHeight, "trust-height", 0, "with --state-sync-rpc: the `HEIGHT` of a block header you trust")
+	c.Flags().StringVar(&ss.TrustHash, "trust-hash", "", "with --state-sync-rpc: the `HASH` (hex) of that header, from a member")
 	return c
 }
 
 // runNode runs the node of env.Home until the context ends (Ctrl-C); with
 // withDemo, the demo's story runs on it. A non-empty api or publicURL
 // overrides the home's config.
-func runNode(env *Env, api, publicURL string, withDemo bool, demoOpts demo.Options) error {
+func runNode(env *Env, api, publicURL string, withDemo bool, demoOpts demo.Options, adjust ...func(*node.Config)) error {
 	cfg, err := node.LoadConfig(env.Home)
 	if err != nil {
+		return err
+	}
+	for _, f := range adjust {
+		f(&cfg)
+	}
+	if err := cfg.SyncConfig.Validate(); err != nil {
 		return err
 	}
 	if api != "" {

@@ -23,6 +23,7 @@ func newQueryCmd(env *Env) *cobra.Command {
 		newQuerySettleCmd(env),
 		newQueryRFQCmd(env),
 		newQueryDisputeCmd(env),
+		newQueryLogisticsCmd(env),
 		newQueryProductionCmd(env),
 		newQueryDemandCmd(env),
 		newQueryForecastCmd(env),

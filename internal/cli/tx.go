@@ -33,6 +33,7 @@ func newTxCmd(env *Env) *cobra.Command {
 		newTxPoolCmd(env, o),
 		newTxRFQCmd(env, o),
 		newTxDisputeCmd(env, o),
+		newTxLogisticsCmd(env, o),
 		newTxProductionCmd(env, o),
 		newTxTraceCmd(env, o),
 		newTxRawCmd(env, o),

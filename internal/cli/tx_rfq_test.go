@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/internal/module/pool"
 	"github.com/gongxu-network/gongxu/internal/module/rfq"
 )
 
@@ -316,6 +318,16 @@ func TestTxDryRunBatchAndBidBodies(t *testing.T) {
 		leafID(secret, "bo", 9, 1) + `","qty":1,"commit":"` + commit("bo", 1) + `"}]}`
 	if tx.Type != "pool/batch" || string(tx.Body) != want {
 		t.Errorf("batch: %s %s\nwant %s", tx.Type, tx.Body, want)
+	}
+	// --packed: the same leaves, packed.
+	ptx, _ := dry("pool", "batch", "9", csvPath, "--packed")
+	var pm, jm pool.MsgBatch
+	if err := json.Unmarshal(ptx.Body, &pm); err != nil || pm.Packed == "" || pm.Leaves != nil {
+		t.Fatalf("packed batch body %s: %v", ptx.Body, err)
+	}
+	json.Unmarshal(tx.Body, &jm)
+	if err := pm.ValidateBasic(); err != nil || !reflect.DeepEqual(pm, jm) {
+		t.Errorf("packed batch %+v (%v), want the leaves of %+v", pm, err, jm)
 	}
 
 	tx, stderr := dry("rfq", "bid", "2", "--price", "5200", "--qty", "400", "--lead-days", "20", "--org", "acme")

@@ -168,10 +168,11 @@ func readFile(t *testing.T, path string) string {
 }
 
 // TestUpDemoStory runs the flagship command, gongxu up --demo, until its
-// story reaches its last step: six orgs admitted by votes, three pools
+// story reaches its last step: eight orgs admitted by votes, three pools
 // filled by hub batches, the T-shirt pool refunded, the jacket pool closed
-// into a production order that the factory's node plans and makes, shipped
-// to the hubs, two deliveries confirmed and two pickups by the consumers'
+// into a production order that the factory's node plans and makes (its
+// fabric supplier planning and weaving from a yarn supplier's yarn, which a
+// carrier delivers), shipped to the hubs (a carrier delivering the first), two deliveries confirmed and two pickups by the consumers'
 // secrets. The pools close after 24 s of block time instead of minutes.
 func TestUpDemoStory(t *testing.T) {
 	if testing.Short() {
@@ -233,6 +234,25 @@ func TestUpDemoStory(t *testing.T) {
 	for _, po := range pos {
 		if po.Terms == nil || po.Opened == nil || po.Opened.Refused != "" || po.Lines[0].UnitPrice <= 0 {
 			t.Errorf("purchase order %d: terms %v, opened %+v, lines %+v", po.ID, po.Terms != nil, po.Opened, po.Lines)
+		}
+	}
+	// The cascade's second tier: Lakeside Fabrics ordered its yarn from
+	// Northfield Yarns and received it; Swift Freight carried the yarn and
+	// the first hub's jackets, each with its proof of delivery.
+	cascade := false
+	for _, po := range pos {
+		cascade = cascade || (po.Factory == "lakeside-fabrics" && po.Supplier == "northfield-yarns" && po.Status == gongxu.POReceived)
+	}
+	if !cascade {
+		t.Errorf("no purchase order of Lakeside Fabrics received from Northfield Yarns: %+v", pos)
+	}
+	var legs []gongxu.Leg
+	if err := json.Unmarshal([]byte(get("/v1/legs?org=swift-freight&status=delivered")), &legs); err != nil || len(legs) != 2 {
+		t.Fatalf("Swift Freight's delivered legs: %+v (%v)", legs, err)
+	}
+	for _, l := range legs {
+		if l.PODEvidence() == "" || l.ReceivedBy == "" || (l.Hub != "hilltown-hub" && l.Shipper != "northfield-yarns") {
+			t.Errorf("leg %+v", l)
 		}
 	}
 	// The hubs' recorded past sales give the demand pages of a first run a

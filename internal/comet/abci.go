@@ -24,7 +24,12 @@ type App struct {
 	mu        sync.Mutex
 	blockHash []byte // of the block being finalized
 	onCommit  func(gongxu.CommittedBlock, chain.BlockResult)
-	halt      halt // an upgrade the binary lacks (upgrade.go)
+
+	// State sync and pruning (snapshot.go).
+	snaps                *snapshots
+	minRetain            int64
+	lastHeight, lastTime int64 // of the last commit
+	halt                 halt  // an upgrade the binary lacks (upgrade.go)
 
 	// admit, if set, may refuse a new transaction before any work on it
 	// (Admission); limits caps the bytes of a block this node proposes.
@@ -52,6 +57,7 @@ func (a *App) OnCommit(fn func(gongxu.CommittedBlock, chain.BlockResult)) {
 func (a *App) committed(res chain.BlockResult) {
 	a.mu.Lock()
 	fn, hash := a.onCommit, a.blockHash
+	a.lastHeight, a.lastTime = res.Height, res.Time
 	a.mu.Unlock()
 	if fn != nil {
 		fn(committedBlock(res, hash), res)
@@ -151,7 +157,7 @@ func (a *App) Commit(context.Context, *abci.RequestCommit) (*abci.ResponseCommit
 	if _, err := a.chain.Commit(); err != nil {
 		return nil, err
 	}
-	return &abci.ResponseCommit{}, nil
+	return &abci.ResponseCommit{RetainHeight: a.afterCommit()}, nil
 }
 
 // Query implements abci.Application: path "/account" with a hex key as data

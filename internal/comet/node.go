@@ -54,6 +54,11 @@ type StartOptions struct {
 	Log io.Writer
 	// LogLevel is CometBFT's log level filter, e.g. "info" or "main:info,*:error".
 	LogLevel string
+	// Snapshots, MinRetainBlocks and StateSync: state sync and pruning
+	// (snapshot.go, statesync.go).
+	Snapshots       SnapshotOptions
+	MinRetainBlocks int64
+	StateSync       *StateSyncOptions
 	// Peers and Seeds are more persistent peers and seed nodes,
 	// "id@host:port", beside those of config.toml; a peer with this node's
 	// own id is left out (a founder finds itself in the genesis' list).
@@ -91,6 +96,9 @@ func Start(home string, c *chain.App, o StartOptions) (*Node, error) {
 	if err != nil {
 		return nil, gongxu.Wrap(err, "node key")
 	}
+	if err := applyStateSync(conf, o); err != nil {
+		return nil, err
+	}
 	conf.P2P.PersistentPeers = mergePeers(conf.P2P.PersistentPeers, o.Peers, string(nk.ID()))
 	conf.P2P.Seeds = mergePeers(conf.P2P.Seeds, o.Seeds, string(nk.ID()))
 	if conf.P2P.PersistentPeers != "" || conf.P2P.Seeds != "" {
@@ -98,6 +106,7 @@ func Start(home string, c *chain.App, o StartOptions) (*Node, error) {
 	}
 	pv := privval.LoadFilePV(conf.PrivValidatorKeyFile(), conf.PrivValidatorStateFile())
 	n := &Node{app: NewApp(c), chain: c, waiters: map[string][]chan gongxu.TxResult{}, admission: o.Admission.withDefaults()}
+	n.app.configure(home, o)
 	n.app.OnCommit(n.committed)
 	n.app.admit, n.app.limits = n.admit, n.admission
 	// Keep a handle on the state DB, to read stored FinalizeBlock responses.
@@ -350,7 +359,7 @@ func (n *Node) Status(context.Context) (gongxu.Status, error) {
 	st := gongxu.Status{
 		ChainID: cn.GenesisDoc().ChainID, NodeID: string(cn.NodeInfo().ID()), Moniker: cn.Config().Moniker,
 		Height: h, MempoolTxs: n.MempoolSize(), Version: gongxu.Version,
-		CatchingUp: n.CatchingUp(),
+		CatchingUp: n.CatchingUp(), HistoryFrom: n.HistoryFrom(),
 	}
 	if meta := cn.BlockStore().LoadBlockMeta(h); meta != nil {
 		st.BlockTime = meta.Header.Time.UTC().Format(time.RFC3339Nano)
@@ -358,6 +367,11 @@ func (n *Node) Status(context.Context) (gongxu.Status, error) {
 	_, root := n.chain.Info()
 	st.AppHash = strings.ToUpper(fmt.Sprintf("%x", root))
 	vals, err := n.validators()
+	if err != nil && h == 0 && cn.Config().StateSync.Enable {
+		// Restoring a snapshot: no validator set yet, and nothing wrong.
+		st.CatchingUp = true
+		return st, nil
+	}
 	if err != nil {
 		return st, err
 	}

@@ -24,7 +24,16 @@ var Orgs = []gongxu.Org{
 	{ID: "hilltown-hub", Name: "Hilltown Community Hub", Roles: []gongxu.Role{gongxu.RoleHub}, Description: "Group-buy leader for Hilltown village"},
 	{ID: "riverside-hub", Name: "Riverside Shop", Roles: []gongxu.Role{gongxu.RoleHub}, Description: "Corner shop and pickup point"},
 	{ID: "oldtown-hub", Name: "Old Town Pickup Point", Roles: []gongxu.Role{gongxu.RoleHub}, Description: "Parcel lockers by the bus station"},
+	{ID: yarnMill, Name: "Northfield Yarns", Roles: []gongxu.Role{gongxu.RoleSupplier}, Description: "Cotton spinning: Lakeside Fabrics' yarn"},
+	{ID: carrier, Name: "Swift Freight", Roles: []gongxu.Role{gongxu.RoleLogistics}, Description: "Trucks between the mills, the factory and the hubs"},
 }
+
+// The demo's yarn supplier (the second tier of the cascade: Lakeside
+// Fabrics weaves its yarn) and its carrier.
+const (
+	yarnMill = "northfield-yarns"
+	carrier  = "swift-freight"
+)
 
 var hubs = []string{"hilltown-hub", "riverside-hub", "oldtown-hub"}
 
@@ -43,15 +52,19 @@ type Options struct {
 // Run builds the example network through real transactions, signed with
 // keys of the home's keyring (one per org, named after it):
 //
-//  1. the six orgs are admitted by proposals, the members voting yes;
+//  1. the eight orgs are admitted by proposals, the members voting yes;
 //  2. the factories publish products and the hubs record their consumers'
 //     deposits;
 //  3. three pools open: a jacket pool that fills past its minimum batch in
 //     hub batches, closes at its deadline a few minutes on and becomes a
 //     production order, which the factory plans (purchase orders to Lakeside
-//     Fabrics, which accepts, ships and is received; a work order consumes
-//     the fabric and thread lots and makes the jacket lot) before two hubs
-//     confirm delivery; a T-shirt pool that falls short and refunds
+//     Fabrics, which accepts them and plans its own part: a purchase order
+//     of yarn to Northfield Yarns, shipped by Swift Freight's truck and
+//     received, and a work order weaving the fabric from the yarn lot; then
+//     Lakeside ships and is received; a work order consumes the fabric and
+//     thread lots and makes the jacket lot); the factory ships each hub its
+//     share, Swift Freight carrying the first hub's (pickup and proof of
+//     delivery on the ledger), before two hubs confirm delivery; a T-shirt pool that falls short and refunds
 //     every pledge at its deadline; and a scarf pool that stays open for a
 //     week, so the pools page always shows a group filling up.
 //
@@ -249,6 +262,12 @@ func Run(ctx context.Context, n *node.Node, log *slog.Logger, o Options) error {
 			return err
 		}
 	}
+	// Swift Freight carries the first hub's share: assigned by Acme, picked
+	// up at Acme's, delivered with a proof of delivery; the hub confirms.
+	if err := carry(n, must, "acme-apparel", gongxu.LegAssignBody{Pool: jacketID, Hub: gongxu.OrgID(hubs[0]), Carrier: carrier}, "Li Na, Hilltown"); err != nil {
+		return err
+	}
+	log.Info("demo: Swift Freight delivered the first hub's jackets", "hub", hubs[0])
 	for _, h := range hubs[:2] {
 		if err := must(h, pool.TypeConfirmDelivery, pool.MsgConfirmDelivery{Pool: jacketID}); err != nil {
 			return err

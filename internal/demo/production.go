@@ -58,6 +58,20 @@ func masterData(must sendFunc) error {
 	add(lakeside, production.TypeOffer, production.MsgOffer{Item: "waxed-cotton", Unit: "m", LeadTimeDays: 5, MinQty: 50_000, Currency: "CNY",
 		Tiers: []gongxu.OfferTier{{MinQty: 50_000, UnitPrice: 4_800}, {MinQty: 300_000, UnitPrice: 4_200}}})
 	add(lakeside, production.TypeOffer, production.MsgOffer{Item: "thread", Unit: "m", LeadTimeDays: 3, MinQty: 500_000, UnitPrice: 3, Currency: "CNY"})
+	// Lakeside weaves its waxed cotton from Northfield's yarn, a quarter of a
+	// kilogram a metre, on two looms: master data a supplier that makes what
+	// it sells keeps, so its node plans its own part of the cascade.
+	for _, it := range []gongxu.Item{
+		{ID: "waxed-cotton", Unit: "m", LeadTimeDays: 2, Make: true},
+		{ID: "cotton-yarn", Unit: "kg", LeadTimeDays: 4, Supplier: yarnMill},
+	} {
+		add(lakeside, production.TypeItem, production.MsgItem{Item: it})
+	}
+	add(lakeside, production.TypeBOM, production.MsgBOM{Parent: "waxed-cotton", Lines: []production.BOMIn{{Child: "cotton-yarn", QtyPer: 250}}})
+	add(lakeside, production.TypeWorkCenter, production.MsgWorkCenter{WorkCenter: gongxu.WorkCenter{ID: "loom", Capacity: 2, Calendar: days}})
+	add(lakeside, production.TypeRouting, production.MsgRouting{Routing: gongxu.Routing{Item: "waxed-cotton",
+		Ops: []gongxu.Operation{{WorkCenter: "loom", RunMsPerUnit: 2 * 60_000}}}})
+	add(yarnMill, production.TypeOffer, production.MsgOffer{Item: "cotton-yarn", Unit: "kg", LeadTimeDays: 4, MinQty: 0, UnitPrice: 2_600, Currency: "CNY"})
 	for _, st := range steps {
 		if err := must(st.key, st.typ, st.body); err != nil {
 			return err
@@ -95,25 +109,31 @@ func produce(ctx context.Context, n *node.Node, log *slog.Logger, must sendFunc,
 		}
 	}
 	log.Info("demo: Acme planned its jacket order", "txs", len(pv.Txs), "problems", len(pv.Problems))
-	// Lakeside accepts, ships and Acme receives every purchase order sent to it.
-	var inputs []gongxu.LotQty
-	for id := uint64(1); ; id++ {
-		po, err := n.Modules().Production.PO(n.State(), id)
-		if gongxu.ErrorKind(err) == gongxu.KindNotFound {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		if po.Supplier != lakeside || po.Factory != acme || po.Status != gongxu.POSent {
-			continue
-		}
+	// Lakeside accepts every purchase order sent to it, and plans its own
+	// part of the cascade: the woven fabric's yarn, from Northfield.
+	acmePOs, err := sentPOs(n, acme, lakeside)
+	if err != nil {
+		return err
+	}
+	for _, po := range acmePOs {
 		if err := must(lakeside, production.TypePOAccept, production.MsgPOAccept{PO: po.ID}); err != nil {
 			return err
 		}
+	}
+	fabric, err := weave(ctx, n, log, must, acmePOs)
+	if err != nil {
+		return err
+	}
+	// Lakeside ships (the fabric from its woven lot) and Acme receives.
+	var inputs []gongxu.LotQty
+	for _, po := range acmePOs {
 		var lines []production.LotLine
 		for i, l := range po.Lines {
-			lines = append(lines, production.LotLine{Line: i + 1, Lot: gongxu.NewLotID(lakeside, fmt.Sprintf("%s-%04d-%d", l.Item, po.ID, i+1)), Qty: l.Qty})
+			lot := gongxu.NewLotID(lakeside, fmt.Sprintf("%s-%04d-%d", l.Item, po.ID, i+1))
+			if l.Item == "waxed-cotton" && fabric != "" {
+				lot = fabric
+			}
+			lines = append(lines, production.LotLine{Line: i + 1, Lot: lot, Qty: l.Qty})
 		}
 		if err := must(lakeside, production.TypeShip, production.MsgShip{PO: po.ID, Lines: lines}); err != nil {
 			return err
@@ -122,7 +142,7 @@ func produce(ctx context.Context, n *node.Node, log *slog.Logger, must sendFunc,
 			return err
 		}
 		for _, l := range lines {
-			inputs = append(inputs, gongxu.LotQty{Lot: gongxu.NewLotID(acme, string(l.Lot)), Qty: l.Qty})
+			inputs = addLot(inputs, gongxu.NewLotID(acme, string(l.Lot)), l.Qty)
 		}
 	}
 	o, err := n.Modules().Production.Order(n.State(), orderID)
@@ -173,4 +193,157 @@ func produce(ctx context.Context, n *node.Node, log *slog.Logger, must sendFunc,
 	}
 	log.Info("demo: a second jacket order is planned; its purchase order awaits Lakeside", "txs", len(pv.Txs))
 	return nil
+}
+
+// sentPOs are the purchase orders factory sent supplier that wait for its
+// answer, by id.
+func sentPOs(n *node.Node, factory, supplier gongxu.OrgID) ([]gongxu.PurchaseOrder, error) {
+	var out []gongxu.PurchaseOrder
+	for id := uint64(1); ; id++ {
+		po, err := n.Modules().Production.PO(n.State(), id)
+		if gongxu.ErrorKind(err) == gongxu.KindNotFound {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if po.Supplier == supplier && po.Factory == factory && po.Status == gongxu.POSent {
+			out = append(out, po)
+		}
+	}
+}
+
+// weave is the cascade's second tier: Lakeside's node plans the fabric it
+// accepted to make (a purchase order of yarn to Northfield Yarns, sent as
+// planned); Northfield accepts and ships the yarn, Swift Freight carries it
+// (pickup, proof of delivery), Lakeside receives it, orders the weaving of
+// the fabric and runs the work order that consumes the yarn lot into the
+// woven lot, which it returns ("" when its orders ask no fabric).
+func weave(ctx context.Context, n *node.Node, log *slog.Logger, must sendFunc, accepted []gongxu.PurchaseOrder) (gongxu.LotID, error) {
+	const lakeside = "lakeside-fabrics"
+	var metres gongxu.Qty
+	var due int64
+	for _, po := range accepted {
+		for i, l := range po.Lines {
+			if l.Item == "waxed-cotton" {
+				metres += l.Qty
+				due = max(due, l.Date) // the date Acme asked (its orders were read before Lakeside accepted)
+				if i < len(po.Promised) {
+					due = max(due, po.Promised[i])
+				}
+			}
+		}
+	}
+	if metres == 0 {
+		return "", nil
+	}
+	if err := n.WaitProjected(ctx, n.Height()); err != nil {
+		return "", err
+	}
+	pv, err := n.Plan(ctx, lakeside)
+	if err != nil {
+		return "", err
+	}
+	sent := 0
+	for _, tx := range pv.Txs {
+		if tx.Type != production.TypePO {
+			continue
+		}
+		if err := must(lakeside, tx.Type, json.RawMessage(tx.Body)); err != nil {
+			return "", err
+		}
+		sent++
+	}
+	log.Info("demo: Lakeside Fabrics planned its weaving; its yarn is ordered from Northfield Yarns", "purchase_orders", sent, "problems", len(pv.Problems))
+	yarnPOs, err := sentPOs(n, lakeside, yarnMill)
+	if err != nil {
+		return "", err
+	}
+	var yarn []gongxu.LotQty
+	for _, po := range yarnPOs {
+		if err := must(yarnMill, production.TypePOAccept, production.MsgPOAccept{PO: po.ID}); err != nil {
+			return "", err
+		}
+		var lines []production.LotLine
+		for i, l := range po.Lines {
+			lines = append(lines, production.LotLine{Line: i + 1, Lot: gongxu.NewLotID(yarnMill, fmt.Sprintf("%s-%04d-%d", l.Item, po.ID, i+1)), Qty: l.Qty})
+		}
+		if err := must(yarnMill, production.TypeShip, production.MsgShip{PO: po.ID, Lines: lines}); err != nil {
+			return "", err
+		}
+		if err := carry(n, must, yarnMill, gongxu.LegAssignBody{PO: po.ID, Shipment: 1, Carrier: carrier}, "Zhou Min, Lakeside goods-in"); err != nil {
+			return "", err
+		}
+		if err := must(lakeside, production.TypeReceive, production.MsgReceive{PO: po.ID, Shipment: 1, Lines: lines}); err != nil {
+			return "", err
+		}
+		for _, l := range lines {
+			yarn = addLot(yarn, gongxu.NewLotID(lakeside, string(l.Lot)), l.Qty)
+		}
+	}
+	if len(yarn) == 0 {
+		return "", gongxu.Errorf(gongxu.KindNotFound, "demo: Lakeside Fabrics' plan ordered no yarn (%d problems)", len(pv.Problems))
+	}
+	if err := must(lakeside, production.TypeOrder, production.MsgOrder{Item: "waxed-cotton", Qty: metres, Due: due}); err != nil {
+		return "", err
+	}
+	order, wo, err := newestWork(n, lakeside)
+	if err != nil {
+		return "", err
+	}
+	if err := must(lakeside, production.TypeWOStart, production.MsgWOStart{Order: order, Qty: metres, Inputs: yarn}); err != nil {
+		return "", err
+	}
+	if _, wo, err = newestWork(n, lakeside); err != nil {
+		return "", err
+	}
+	code := fmt.Sprintf("waxed-cotton-%04d", order)
+	if err := must(lakeside, production.TypeWOComplete, production.MsgWOComplete{WO: wo, Produced: metres,
+		Outputs: []production.OutputLot{{Code: code, Qty: metres}}}); err != nil {
+		return "", err
+	}
+	log.Info("demo: Lakeside Fabrics wove its fabric from Northfield's yarn", "order", order, "work_order", wo, "yarn_lots", len(yarn))
+	return gongxu.NewLotID(lakeside, code), nil
+}
+
+// newestWork returns org's newest production order and work order (0 when
+// none).
+func newestWork(n *node.Node, org gongxu.OrgID) (order, wo uint64, err error) {
+	for id := uint64(1); ; id++ {
+		o, err := n.Modules().Production.Order(n.State(), id)
+		if gongxu.ErrorKind(err) == gongxu.KindNotFound {
+			break
+		}
+		if err != nil {
+			return 0, 0, err
+		}
+		if o.Factory == org {
+			order = o.ID
+		}
+	}
+	for id := uint64(1); ; id++ {
+		w, err := n.Modules().Production.WO(n.State(), id)
+		if gongxu.ErrorKind(err) == gongxu.KindNotFound {
+			break
+		}
+		if err != nil {
+			return 0, 0, err
+		}
+		if w.Order == order {
+			wo = w.ID
+		}
+	}
+	return order, wo, nil
+}
+
+// addLot adds qty of lot to lots, once per lot (a work order lists each
+// input lot once; the woven lot fills two lines of Acme's orders).
+func addLot(lots []gongxu.LotQty, lot gongxu.LotID, qty gongxu.Qty) []gongxu.LotQty {
+	for i := range lots {
+		if lots[i].Lot == lot {
+			lots[i].Qty += qty
+			return lots
+		}
+	}
+	return append(lots, gongxu.LotQty{Lot: lot, Qty: qty})
 }

@@ -23,6 +23,7 @@ type Config struct {
 	Pools    gongxu.PoolService    // products, pools, balances and movements
 	RFQs     gongxu.RFQService     // requests for quote and their bids
 	Disputes gongxu.DisputeService // disputes over hubs' shares
+	Legs     gongxu.LegService     // carriers' legs
 	Receipts gongxu.ReceiptService // receipts of hub batches' leaves
 
 	// Production serves supply offers, production orders and their work
@@ -110,6 +111,7 @@ type server struct {
 	pools       gongxu.PoolService
 	rfqs        gongxu.RFQService
 	disputes    gongxu.DisputeService
+	legs        gongxu.LegService
 	receipts    gongxu.ReceiptService
 	production  gongxu.ProductionService
 	plans       gongxu.PlanService
@@ -171,6 +173,8 @@ var routes = []route{
 	{"GET", "/v1/rfqs/{id}/bids", (*server).bids},
 	{"GET", "/v1/disputes", (*server).disputeList},
 	{"GET", "/v1/disputes/{id}", (*server).dispute},
+	{"GET", "/v1/legs", (*server).legList},
+	{"GET", "/v1/legs/{id}", (*server).leg},
 	{"GET", "/v1/offers", (*server).offers},
 	{"GET", "/v1/production-orders", (*server).productionOrders},
 	{"GET", "/v1/production-orders/{id}", (*server).productionOrder},
@@ -227,6 +231,7 @@ func newServer(cfg Config) *server {
 		pools:       cfg.Pools,
 		rfqs:        cfg.RFQs,
 		disputes:    cfg.Disputes,
+		legs:        cfg.Legs,
 		receipts:    cfg.Receipts,
 		production:  cfg.Production,
 		plans:       cfg.Plans,

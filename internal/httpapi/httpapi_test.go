@@ -93,6 +93,7 @@ func envOn(t testing.TB, w *inproc.World) *env {
 	e.cfg.Receipts, e.cfg.Production, e.cfg.Plans, e.cfg.Trace, e.cfg.Operator = w.Receipts(), db, w.Plans(), db, e.op
 	e.cfg.Demand = demandOf(t, db)
 	e.cfg.Disputes = db
+	e.cfg.Legs = db
 	e.cfg.Reputation = db
 	return e
 }
@@ -128,6 +129,38 @@ func (disputesFake) Dispute(_ context.Context, id uint64) (gongxu.Dispute, error
 }
 
 func withDispute(e *env) { e.cfg.Disputes = disputesFake{} }
+
+// legsFake is a leg service at the HTTP edge holding one delivered leg (the
+// read model's queries are internal/sqlite's tests; the shared World has no
+// carriers' legs).
+type legsFake struct{}
+
+var fakeLeg = gongxu.Leg{ID: 1, Pool: 4, Hub: inproc.Hilltown, Shipper: inproc.Acme, Consignee: inproc.Hilltown, Carrier: inproc.Swift,
+	Lots: []gongxu.LotQty{{Lot: inproc.JacketLot, Qty: 12000}}, Unit: "urn:gongxu:pool:4:hub:hilltown-hub", Status: gongxu.LegDelivered,
+	Assigned: 1769068842000, AssignTx: "79536AA38555641059CC16D2146A65B464AA8211D8395FDE1F66E35CBE82D4F2",
+	PickedUp: 1769070000000, PickupTx: "89536AA38555641059CC16D2146A65B464AA8211D8395FDE1F66E35CBE82D4F2",
+	PickupEvent: "ni:///sha-256;1f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08?ver=CBV2.0",
+	Delivered:   1769100000000, DeliveryTx: "99536AA38555641059CC16D2146A65B464AA8211D8395FDE1F66E35CBE82D4F2",
+	DeliveryEvent: "ni:///sha-256;2f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08?ver=CBV2.0",
+	ReceivedBy:    "Wang Fang", Evidence: []string{"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}, Note: "2 cartons"}
+
+func (legsFake) Legs(_ context.Context, f gongxu.LegFilter) ([]gongxu.Leg, error) {
+	l := fakeLeg
+	if (f.Status != "" && f.Status != l.Status) || (f.Pool != 0 && f.Pool != l.Pool) || f.PO != 0 ||
+		(f.Lot != "" && f.Lot != l.Lots[0].Lot) || (f.Org != "" && f.Org != l.Carrier && f.Org != l.Shipper && f.Org != l.Consignee) {
+		return nil, nil
+	}
+	return []gongxu.Leg{l}, nil
+}
+
+func (legsFake) Leg(_ context.Context, id uint64) (gongxu.Leg, error) {
+	if id != fakeLeg.ID {
+		return gongxu.Leg{}, gongxu.Errorf(gongxu.KindNotFound, "no leg %d", id)
+	}
+	return fakeLeg, nil
+}
+
+func withLeg(e *env) { e.cfg.Legs = legsFake{} }
 
 // countingNode is the node, with its Submit calls counted.
 type countingNode struct {
@@ -546,6 +579,19 @@ var goldenCases = []apiCase{
 	{name: "disputes_panelist", method: "GET", target: "/v1/disputes?org=riverside-hub&status=panel", status: 200, setup: withDispute},
 	{name: "disputes_other_status", method: "GET", target: "/v1/disputes?status=open", status: 200, setup: withDispute},
 	{name: "dispute", method: "GET", target: "/v1/disputes/1", status: 200, setup: withDispute},
+
+	// Carriers' legs: the World has none; withLeg serves one.
+	{name: "legs_none", method: "GET", target: "/v1/legs", status: 200},
+	{name: "legs_bad_status", method: "GET", target: "/v1/legs?status=lost", status: 400},
+	{name: "legs_bad_org", method: "GET", target: "/v1/legs?org=A", status: 400},
+	{name: "legs_bad_pool", method: "GET", target: "/v1/legs?pool=0", status: 400},
+	{name: "legs_bad_lot", method: "GET", target: "/v1/legs?lot=nolot", status: 400},
+	{name: "legs_unavailable", method: "GET", target: "/v1/legs", status: 503, setup: func(e *env) { e.cfg.Legs = nil }},
+	{name: "leg_bad_id", method: "GET", target: "/v1/legs/x", status: 400},
+	{name: "leg_not_found", method: "GET", target: "/v1/legs/99", status: 404},
+	{name: "legs", method: "GET", target: "/v1/legs?org=swift-logistics&status=delivered&pool=4&lot=acme-textiles/merino-jacket-0001", status: 200, setup: withLeg},
+	{name: "legs_po", method: "GET", target: "/v1/legs?po=3", status: 200, setup: withLeg},
+	{name: "leg", method: "GET", target: "/v1/legs/1", status: 200, setup: withLeg},
 }
 
 // render is the golden text of a response: the request line, the status, the

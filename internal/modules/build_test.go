@@ -9,6 +9,7 @@ import (
 	"github.com/gongxu-network/gongxu/internal/module"
 	"github.com/gongxu-network/gongxu/internal/module/catalog"
 	"github.com/gongxu-network/gongxu/internal/module/dispute"
+	"github.com/gongxu-network/gongxu/internal/module/logistics"
 	"github.com/gongxu-network/gongxu/internal/module/member"
 	"github.com/gongxu-network/gongxu/internal/module/pool"
 	"github.com/gongxu-network/gongxu/internal/module/production"
@@ -24,14 +25,14 @@ func TestBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Member == nil || s.Catalog == nil || s.Settle == nil || s.Pool == nil || s.RFQ == nil || s.Production == nil || s.Dispute == nil || s.Trace == nil {
+	if s.Member == nil || s.Catalog == nil || s.Settle == nil || s.Pool == nil || s.RFQ == nil || s.Production == nil || s.Dispute == nil || s.Trace == nil || s.Logistics == nil {
 		t.Fatalf("a module is missing: %+v", s)
 	}
 	var names []string
 	for _, m := range s.List() {
 		names = append(names, m.Name())
 	}
-	if got := strings.Join(names, " "); got != "member catalog settle pool rfq production dispute trace" {
+	if got := strings.Join(names, " "); got != "member catalog settle pool rfq production dispute logistics trace" {
 		t.Fatalf("execution order %s", got)
 	}
 }
@@ -60,6 +61,7 @@ func TestIncompleteModules(t *testing.T) {
 			return err
 		}, "the rfq module needs settle"},
 		"dispute":   {func() error { _, err := dispute.New(m, nil, nil); return err }, "the dispute module needs shares and orders"},
+		"logistics": {func() error { _, err := logistics.New(m, s.Pool, nil, nil); return err }, "the logistics module needs orders and a tracer"},
 		"typed nil": {func() error { _, err := trace.New(modules.EPCIS{}, (*production.Module)(nil), m); return err }, "the trace module needs lots"},
 	} {
 		err := c.build()

@@ -16,6 +16,7 @@ import (
 	"github.com/gongxu-network/gongxu/internal/module"
 	"github.com/gongxu-network/gongxu/internal/module/catalog"
 	"github.com/gongxu-network/gongxu/internal/module/dispute"
+	"github.com/gongxu-network/gongxu/internal/module/logistics"
 	"github.com/gongxu-network/gongxu/internal/module/member"
 	"github.com/gongxu-network/gongxu/internal/module/pool"
 	"github.com/gongxu-network/gongxu/internal/module/production"
@@ -35,6 +36,7 @@ type Set struct {
 	Production *production.Module
 	Dispute    *dispute.Module
 	Trace      *trace.Module
+	Logistics  *logistics.Module
 }
 
 // Build wires a fresh set of modules. Every module gets its dependencies
@@ -86,7 +88,13 @@ func Build() (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Set{Member: m, Catalog: c, Settle: st, Pool: p, RFQ: q, Production: prod, Dispute: d, Trace: tr}, nil
+	// Carriers' legs read shipments from the pool and production, and have
+	// trace write their pickups and deliveries.
+	lg, err := logistics.New(m, p, prod, tr)
+	if err != nil {
+		return nil, err
+	}
+	return &Set{Member: m, Catalog: c, Settle: st, Pool: p, RFQ: q, Production: prod, Dispute: d, Trace: tr, Logistics: lg}, nil
 }
 
 // New is Build for those that run a chain: the wiring is fixed in this
@@ -210,7 +218,7 @@ func (g goods) PickedUp(ctx *module.Context, pk gongxu.Pickup) error { return g.
 
 // List returns the modules in execution order.
 func (s *Set) List() []module.Module {
-	return []module.Module{s.Member, s.Catalog, s.Settle, s.Pool, s.RFQ, s.Production, s.Dispute, s.Trace}
+	return []module.Module{s.Member, s.Catalog, s.Settle, s.Pool, s.RFQ, s.Production, s.Dispute, s.Logistics, s.Trace}
 }
 
 // ChainConfig returns the chain configuration for chainID.

@@ -56,6 +56,9 @@ type Config struct {
 	// --peers and --seeds add to them.
 	Peers []string `json:"peers,omitempty"`
 	Seeds []string `json:"seeds,omitempty"`
+	// SyncConfig: snapshots for state sync, joining by state sync, and
+	// pruning (statesync.go).
+	SyncConfig
 	// Admission bounds what the node admits into its mempool before it
 	// answers new transactions "busy, retry" (503 busy, with Retry-After),
 	// and the size of the blocks it proposes; zero fields take
@@ -143,8 +146,9 @@ func DefaultConfig() Config {
 				Writes: httpapi.Rate{PerSecond: 100, Burst: 200},
 			},
 		},
-		Health: HealthConfig{StallBlocks: 5, StallMin: Duration(10 * time.Second), LagBlocks: 5, LagFor: Duration(5 * time.Second)},
-		Demand: gongxu.DefaultDemandThresholds,
+		Health:     HealthConfig{StallBlocks: 5, StallMin: Duration(10 * time.Second), LagBlocks: 5, LagFor: Duration(5 * time.Second)},
+		Demand:     gongxu.DefaultDemandThresholds,
+		SyncConfig: defaultSyncConfig(),
 	}
 }
 
@@ -173,7 +177,7 @@ func (c Config) validate() error {
 			return bad("peers and seeds: " + gongxu.ErrorMessage(err))
 		}
 	}
-	return nil
+	return c.SyncConfig.Validate()
 }
 
 // Duration is a time.Duration written as Go writes durations ("30s").

@@ -2,8 +2,11 @@ package node
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gongxu-network/gongxu"
@@ -14,6 +17,9 @@ import (
 type blockSource interface {
 	Block(h int64) (gongxu.CommittedBlock, error)
 	Height() int64
+	// HistoryFrom is the first block the source holds when it does not
+	// hold every block from 1 (state sync, pruning); else 0.
+	HistoryFrom() int64
 }
 
 // projector is the read model's feeder: it projects committed blocks into
@@ -34,6 +40,10 @@ type projector struct {
 	// before run.
 	projected func(height int64)
 	check     func()
+
+	// lacking is set once the read model needs a block the source does
+	// not hold (a state-synced or pruned node): it then stays where it is.
+	lacking atomic.Bool
 
 	mu     sync.Mutex
 	cond   *sync.Cond
@@ -80,7 +90,11 @@ func (p *projector) run() {
 		batch := p.queue
 		p.queue = nil
 		p.mu.Unlock()
-		if err := p.project(ctx, batch); err != nil {
+		if err := p.project(ctx, batch); errors.Is(err, errLacksHistory) {
+			if !p.lacking.Swap(true) {
+				p.log.Warn("the read model stays at its height: it projects every block from 1, and this node's block store starts later (state sync or pruning); use gongxu reindex on a home that holds every block", "err", err)
+			}
+		} else if err != nil {
 			p.log.Error("read model projection failed; will retry from the block store", "err", err)
 			time.Sleep(time.Second)
 			p.push(gongxu.CommittedBlock{})
@@ -88,10 +102,16 @@ func (p *projector) run() {
 	}
 }
 
+// errLacksHistory: the read model needs a block the node does not hold.
+var errLacksHistory = errors.New("read model: the block store lacks the blocks the read model needs")
+
 func (p *projector) project(ctx context.Context, batch []gongxu.CommittedBlock) error {
 	last, err := p.db.Height(ctx)
 	if err != nil {
 		return err
+	}
+	if from := p.src.HistoryFrom(); from > last+1 {
+		return fmt.Errorf("%w: it is at height %d, the node holds blocks from %d", errLacksHistory, last, from)
 	}
 	var todo []gongxu.CommittedBlock
 	for _, b := range batch {

@@ -102,8 +102,8 @@ func Open(home string, cfg Config, log *slog.Logger) (_ *Node, err error) {
 	}
 	reg := prometheus.NewRegistry()
 	met := newMetrics(reg)
-	if n.comet, err = comet.Start(home, n.chain, comet.StartOptions{Log: n.cometLg, LogLevel: cfg.LogLevel,
-		Peers: append(GenesisPeers(doc.AppState), cfg.Peers...), Seeds: cfg.Seeds, Admission: cfg.Admission}); err != nil {
+	if n.comet, err = comet.Start(home, n.chain, cfg.SyncConfig.cometOptions(comet.StartOptions{Log: n.cometLg, LogLevel: cfg.LogLevel,
+		Peers: append(GenesisPeers(doc.AppState), cfg.Peers...), Seeds: cfg.Seeds, Admission: cfg.Admission})); err != nil {
 		return nil, err
 	}
 	registerNodeMetrics(reg, n.comet, n.chain)
@@ -155,11 +155,11 @@ func Open(home string, cfg Config, log *slog.Logger) (_ *Node, err error) {
 	}
 	go n.proj.run()
 	n.proj.push(gongxu.CommittedBlock{}) // wake it to catch up with the block store
-	api := httpapi.New(httpapi.Config{Node: readYourWrites{n}, Members: n.read, Txs: n.read, Pools: n.read, RFQs: n.read, Disputes: n.read, Demand: demand,
+	api := httpapi.New(httpapi.Config{Node: readYourWrites{n}, Members: n.read, Txs: n.read, Pools: n.read, RFQs: n.read, Disputes: n.read, Legs: n.read, Demand: demand,
 		Forecast: forecasts, Derived: demandforecast.NewDerived(forecasts, n.read), Reputation: n.read,
 		Receipts: receipts{n}, Production: unsealed{n.read, n}, Plans: plans, Trace: n.read, Operator: op, Tokens: n.tokens,
 		Health: n.health.check, Limits: cfg.HTTP.RateLimits, Registry: reg, Logger: log})
-	pages, err := web.New(web.Config{Node: n.comet, Members: n.read, Txs: projectedTxs{n.read, n.proj.heights}, Pools: n.read, PoolMoney: n.read.PoolMoney, RFQs: n.read, Disputes: n.read, Operator: op, Production: unsealed{n.read, n}, Plans: plans,
+	pages, err := web.New(web.Config{Node: n.comet, Members: n.read, Txs: projectedTxs{n.read, n.proj.heights}, Pools: n.read, PoolMoney: n.read.PoolMoney, RFQs: n.read, Disputes: n.read, Legs: n.read, Operator: op, Production: unsealed{n.read, n}, Plans: plans,
 		Trace: n.read, TraceProof: n.traceProof, Progress: n.progressPoints, Demand: demand, Forecast: forecasts, Logger: log,
 		Tokens: n.tokens, Hosts: apiHosts(cfg, n.ln.Addr()), RemoteForms: cfg.HTTP.RemoteForms,
 		Language: cfg.Pages.Language, TimeZone: cfg.Pages.TimeZone, PublicURL: cfg.Pages.PublicURL,

@@ -188,6 +188,9 @@ func (r receipts) Receipt(ctx context.Context, batchTx string, index int) (gongx
 	if err := dec.Decode(&m); err != nil {
 		return gongxu.Receipt{}, gongxu.Wrap(err, "decode batch %s body", batchTx)
 	}
+	if err := m.Unpack(); err != nil { // a packed batch: the same leaves
+		return gongxu.Receipt{}, gongxu.Wrap(err, "decode batch %s leaves", batchTx)
+	}
 	if index < 0 || index >= len(m.Leaves) {
 		return gongxu.Receipt{}, gongxu.Errorf(gongxu.KindNotFound, "batch %s has %d leaves; there is no leaf %d", batchTx, len(m.Leaves), index)
 	}

@@ -145,7 +145,8 @@ func migrations() ([]migration, error) {
 	return out, nil
 }
 
-// migrate applies the migrations the database lacks, each in its own
+// migrate applies the migrations the database lacks (by version, whatever
+// the highest applied), each in its own
 // transaction together with its schema_version row.
 func (db *DB) migrate(ctx context.Context) error {
 	ms, err := migrations()
@@ -187,7 +188,14 @@ func (db *DB) applyMigration(ctx context.Context, m migration, latest int) error
 			"read model %s has schema version %d, newer than this binary knows (%d): use a newer gongxu or reindex into a new file",
 			db.path, cur, latest)
 	}
-	if m.version <= cur {
+	// A migration is applied once, by its version: one numbered below the
+	// highest applied (merged from a branch that took its number earlier)
+	// is applied too, not skipped.
+	var done int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_version WHERE version = ?`, m.version).Scan(&done); err != nil {
+		return gongxu.Wrap(err, "read model: read schema version")
+	}
+	if done > 0 {
 		return nil
 	}
 	if _, err := tx.ExecContext(ctx, m.sql); err != nil {

@@ -73,7 +73,7 @@ func (db *DB) Reset(ctx context.Context) error {
 	for _, t := range append(append(demandTables, // the demand projection (project_demand.go)
 		"rep_po_lines", "rep_shares", "rep_disputes", "rep_recalls"), // reputation facts (project_reputation.go)
 		"products", "pools", "pool_hubs", "pool_progress", "hub_shares", "pledges", "batches", "pickups", "movements", "balances",
-		"rfqs", "bids", "disputes", "supply_offers", "production_orders", "po_late", "purchase_orders", "work_orders", "lots",
+		"rfqs", "bids", "disputes", "leg_lots", "legs", "supply_offers", "production_orders", "po_late", "purchase_orders", "work_orders", "lots",
 		"items", "bom_lines", "routings", "work_centers",
 		"trace_batches", "trace_events", "trace_records", "trace_idents", "trace_recall_acks", "trace_recalls", "trace_links",
 		"app_versions", "events", "txs", "blocks", "orgs", "proposals", "validators", "params", "meta",
@@ -456,6 +456,9 @@ func (p *projector) event(txIndex int, ev *gongxu.Event) error {
 	}
 	if isDisputeEvent(ev.Type) {
 		return p.dispute(ev) // project_dispute.go
+	}
+	if isLegEvent(ev.Type) {
+		return p.leg(ev) // project_legs.go
 	}
 	return nil
 }

@@ -90,5 +90,19 @@ func (db *DB) impact(ctx context.Context, r gongxu.Recall) (gongxu.RecallImpact,
 	for _, h := range hubs {
 		im.Hubs = append(im.Hubs, *byHub[h])
 	}
+	var lots []gongxu.LotID
+	for _, n := range im.Trace.Nodes {
+		if n.Lot != nil {
+			lots = append(lots, n.Lot.ID)
+		} else if id, err := gongxu.ParseLotURN(n.ID); err == nil {
+			lots = append(lots, id)
+		}
+	}
+	if im.Carriers, err = carriersOf(ctx, tx, lots); err != nil {
+		return im, err
+	}
+	if len(im.Carriers) == 0 {
+		im.Carriers = nil
+	}
 	return im, nil
 }

@@ -63,6 +63,9 @@ type Node struct {
 	// CometBFT validator key and the join file its org handed out.
 	ValidatorKey gongxu.PubKey
 	JoinFile     string
+	// StartArgs are more arguments of the node's gongxu start (e.g. state
+	// sync's flags); set before Start.
+	StartArgs []string
 
 	client *client.Client
 
@@ -182,7 +185,7 @@ func (n *Network) spawn(i int) error {
 	}
 	nd.starts++
 	fmt.Fprintf(out, "=== testenv: start #%d at %s\n", nd.starts, time.Now().Format(time.RFC3339Nano))
-	cmd := exec.Command(n.bin, "start", "--home", nd.Home)
+	cmd := exec.Command(n.bin, append([]string{"start", "--home", nd.Home}, nd.StartArgs...)...)
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.SysProcAttr = sysProcAttr()
 	if err := cmd.Start(); err != nil {
@@ -230,15 +233,21 @@ func (n *Network) Start(i int) {
 	n.waitReady(i)
 }
 
-// StartAll starts every node's process, then waits until every API answers.
-func (n *Network) StartAll() {
+// StartAll starts every node's process (or the given nodes' only), then
+// waits until every API answers.
+func (n *Network) StartAll(nodes ...int) {
 	n.t.Helper()
-	for i := range n.Nodes {
+	if len(nodes) == 0 {
+		for i := range n.Nodes {
+			nodes = append(nodes, i)
+		}
+	}
+	for _, i := range nodes {
 		if err := n.spawn(i); err != nil {
 			n.t.Fatalf("testenv: start node %d: %v", i, err)
 		}
 	}
-	for i := range n.Nodes {
+	for _, i := range nodes {
 		n.waitReady(i)
 	}
 }

@@ -99,6 +99,9 @@ func (s *server) orient(r *http.Request, names map[gongxu.OrgID]string, now int6
 	if s.disputes != nil {
 		s.disputeTodos(r, org, names, now, add)
 	}
+	if s.legs != nil && org.HasRole(gongxu.RoleLogistics) {
+		s.legTodos(r, org, names, add)
+	}
 	if len(o.Todos) > maxTodos {
 		o.More, o.Todos = len(o.Todos)-maxTodos, o.Todos[:maxTodos]
 	}
@@ -189,6 +192,27 @@ func (s *server) disputeTodos(r *http.Request, org gongxu.Org, names map[gongxu.
 				add(disputePath(d.ID), "Dispute #%d: %s claims %s from you; propose a split before a panel is drawn (%s).", d.ID, nameOr(names, d.Claimant), money(d.Claimed, d.Currency), left)
 			case st == gongxu.DisputePanel && slices.Contains(d.Panel, org.ID) && !slices.ContainsFunc(d.Votes, func(v gongxu.DisputeVote) bool { return v.Org == org.ID }):
 				add(disputePath(d.ID), "You sit on the panel of dispute #%d: vote a split (%s).", d.ID, left)
+			}
+		}
+	}
+}
+
+// legTodos adds a carrier's to-dos: the legs it is to pick up, and those in
+// transit to deliver.
+func (s *server) legTodos(r *http.Request, org gongxu.Org, names map[gongxu.OrgID]string, add func(href, key string, args ...any)) {
+	for _, st := range []gongxu.LegStatus{gongxu.LegAssigned, gongxu.LegPickedUp} {
+		ls, err := s.legs.Legs(r.Context(), gongxu.LegFilter{Org: org.ID, Status: st, Limit: listLegs})
+		if err != nil {
+			s.log.Warn("web: home legs", "org", org.ID, "err", err)
+			return
+		}
+		for _, l := range ls {
+			switch {
+			case l.Carrier != org.ID:
+			case st == gongxu.LegAssigned:
+				add("/carrier", "Pick up leg #%d at %s, for %s.", l.ID, nameOr(names, l.Shipper), nameOr(names, l.Consignee))
+			default:
+				add("/carrier", "Leg #%d is in transit to %s: record its delivery.", l.ID, nameOr(names, l.Consignee))
 			}
 		}
 	}

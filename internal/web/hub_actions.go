@@ -43,6 +43,7 @@ func (s *server) hubRoutes(m *http.ServeMux) {
 type deliveryRow struct {
 	Pool  gongxu.Pool
 	Share gongxu.HubShare
+	Leg   *gongxu.Leg // the carrier's leg of the shipment (nil: none)
 }
 
 // deliveriesData is the deliveries page.
@@ -101,6 +102,20 @@ func (s *server) deliveries(r *http.Request, org gongxu.OrgID) ([]deliveryRow, e
 		}
 	}
 	slices.SortFunc(rows, func(a, b deliveryRow) int { return cmp.Compare(a.Pool.ID, b.Pool.ID) })
+	if s.legs != nil && len(rows) > 0 {
+		legs, err := s.legs.Legs(ctx, gongxu.LegFilter{Org: org, Limit: listLegs})
+		if err != nil {
+			return nil, err
+		}
+		for i := range rows {
+			for j := range legs {
+				if legs[j].Pool == rows[i].Pool.ID && legs[j].Hub == org {
+					rows[i].Leg = &legs[j]
+					break
+				}
+			}
+		}
+	}
 	return rows, nil
 }
 

@@ -223,7 +223,7 @@ func TestPagesInBothLanguages(t *testing.T) {
 	s, _ := newTestServer(t, f)
 	pages := []string{"/", "/orgs/acme-textiles", "/orgs/blue-river-cotton/reputation/on_time", "/orgs/acme-textiles/reputation/repeat", "/txs/" + f.w.RiversideVote, "/proposals/2", "/proposals/3",
 		"/pools", "/pools/1", "/pools/2", "/pools/4", "/pools/5", "/rfqs", "/rfqs/1", "/rfqs/2",
-		"/factory?org=acme-textiles", "/production-orders/1", "/purchase-orders/4", "/supplier", "/hub",
+		"/factory?org=acme-textiles", "/production-orders/1", "/purchase-orders/4", "/supplier", "/hub", "/carrier",
 		"/recalls", "/recalls/1", jacketPath, "/p/acme-textiles/scarf-001", "/signin", "/no/such/page", "/txs/zz"}
 	for _, lang := range []string{"en", "zh-CN"} {
 		for _, target := range pages {

@@ -193,6 +193,9 @@ type shareRow struct {
 	Dispute    *gongxu.Dispute
 	Disputable bool
 	Disputes   bool // the node serves dispute pages
+	// Leg is the carrier's leg of the share's shipment (nil: none on the
+	// ledger, or the node serves no legs).
+	Leg *gongxu.Leg
 }
 
 type poolData struct {
@@ -351,6 +354,12 @@ func (s *server) poolView(r *http.Request) (poolData, error) {
 			return poolData{}, err
 		}
 	}
+	var legs []gongxu.Leg
+	if s.legs != nil {
+		if legs, err = s.legs.Legs(ctx, gongxu.LegFilter{Pool: p.ID, Limit: 1000}); err != nil {
+			return poolData{}, err
+		}
+	}
 	for _, sh := range shares {
 		var vs []string
 		for _, v := range sh.Variants {
@@ -360,6 +369,12 @@ func (s *server) poolView(r *http.Request) (poolData, error) {
 		for i := range disputes { // newest first: the first is the last
 			if disputes[i].Hub == sh.Hub {
 				row.Dispute = &disputes[i]
+				break
+			}
+		}
+		for i := range legs {
+			if legs[i].Hub == sh.Hub {
+				row.Leg = &legs[i]
 				break
 			}
 		}

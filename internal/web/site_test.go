@@ -47,7 +47,7 @@ func newSite(t testing.TB) *site {
 }
 
 func (f *site) config() Config {
-	return Config{Node: f.node, Members: f.members, Txs: f.txs, Pools: f.pools, Progress: f.progress, PoolMoney: f.w.Read().PoolMoney, RFQs: f.rfqs, Disputes: f.disputes, Operator: f.operator,
+	return Config{Node: f.node, Members: f.members, Txs: f.txs, Pools: f.pools, Progress: f.progress, PoolMoney: f.w.Read().PoolMoney, RFQs: f.rfqs, Disputes: f.disputes, Legs: f.w.Read(), Operator: f.operator,
 		Production: f.prod, Plans: f.plans, Trace: f.trace, TraceProof: f.proofs, Tokens: f.tokens, Reputation: f.w.Read(),
 		Logger: slog.New(slog.DiscardHandler)}
 }

@@ -367,10 +367,11 @@ type poData struct {
 	Lines       []poLineRow
 	Late        int // lines the ledger recorded late
 	Proposal    []lineForm
-	Answer      bool        // this node's operator is the supplier and may answer it in the inbox
-	Decide      *actOffer   // the factory's decision on a proposal (factory_actions_po.go)
-	Change      *changeView // a change order pending (factory_actions_change.go)
-	ChangeForm  *changeForm // proposing one (factory_actions_change_propose.go)
+	Answer      bool                // this node's operator is the supplier and may answer it in the inbox
+	Decide      *actOffer           // the factory's decision on a proposal (factory_actions_po.go)
+	Change      *changeView         // a change order pending (factory_actions_change.go)
+	ChangeForm  *changeForm         // proposing one (factory_actions_change_propose.go)
+	Legs        map[int]*gongxu.Leg // the carriers' legs, by shipment number
 }
 
 // poLineRow is one line with what was promised, shipped and received of it.
@@ -474,6 +475,18 @@ func (s *server) purchaseOrder(w http.ResponseWriter, r *http.Request) error {
 	}
 	if d.ChangeForm, err = s.proposeChangeOf(r, po); err != nil {
 		return err
+	}
+	if s.legs != nil {
+		legs, err := s.legs.Legs(ctx, gongxu.LegFilter{PO: po.ID, Limit: 1000})
+		if err != nil {
+			return err
+		}
+		for i := range legs {
+			if d.Legs == nil {
+				d.Legs = map[int]*gongxu.Leg{}
+			}
+			d.Legs[legs[i].Shipment] = &legs[i]
+		}
 	}
 	return s.render(w, r, "po", view{Title: s.langs.pick(r).T("Purchase order %d", po.ID), Section: "factory", Content: d})
 }

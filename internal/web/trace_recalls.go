@@ -87,6 +87,7 @@ type impactData struct {
 	Shipped   bool      // recalled lots were shipped to hubs
 	Pickups   int       // pledges picked up with goods of the recalled lots
 	Left      gongxu.Qty
+	Carriers  []gongxu.Leg // the carriers' legs that moved reached lots
 }
 
 // recallData is the content of a recall page.
@@ -209,7 +210,7 @@ func (s *server) recallByID(ctx context.Context, raw string) (gongxu.RecallImpac
 // impact is the live part of a recall page: what the recall reaches, per
 // hub, and its graph.
 func (s *server) impact(ctx context.Context, l *locale, im gongxu.RecallImpact, names map[gongxu.OrgID]string, hub gongxu.Org) (impactData, error) {
-	d := impactData{ID: im.Recall.ID, Pools: len(im.Trace.Pools), Truncated: im.Trace.Truncated, HubName: hub.Name}
+	d := impactData{ID: im.Recall.ID, Pools: len(im.Trace.Pools), Truncated: im.Trace.Truncated, HubName: hub.Name, Carriers: im.Carriers}
 	if hub.ID != "" {
 		d.HubName = cmp.Or(hub.Name, string(hub.ID))
 	}

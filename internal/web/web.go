@@ -47,6 +47,9 @@ type Config struct {
 	// Disputes reads disputes over hubs' shares; nil: no dispute pages
 	// (disputes.go; needs Pools too).
 	Disputes gongxu.DisputeService
+	// Legs reads carriers' legs; nil: no carrier page (/carrier, which
+	// needs Operator too) and no carriers on the pages.
+	Legs gongxu.LegService
 	// Operator is this node's own org; nil: the hub page says that this node
 	// records no walk-in pledges, and the supplier inbox that it answers no
 	// purchase orders. Their forms need a signed-in session (Tokens), from
@@ -259,6 +262,7 @@ type server struct {
 	money    gongxu.PoolMoneyFunc     // nil: no money breakdown
 	rfqs     gongxu.RFQService        // nil: no request pages
 	disputes gongxu.DisputeService    // nil: no dispute pages
+	legs     gongxu.LegService        // nil: no carrier page, no carriers shown
 	op       gongxu.Operator          // nil: no hub form, no supplier answers
 	prod     gongxu.ProductionService // nil: no production pages
 	plans    gongxu.PlanService       // nil: no plan, no Gantt chart
@@ -303,7 +307,7 @@ type asset struct {
 var pageNames = []string{"home", "org", "tx", "proposal", "error", "pools", "pool", "hub", "receipt", "rfqs", "rfq",
 	"factory", "porder", "supplier", "po", "provenance", "recalls", "recall", "reputation", "signin",
 	"demand", "demand_index", "acted", "pools_new", "hub_deliveries", "hub_pickup", "hub_done", "pledge",
-	"dispute", "dispute_new"}
+	"dispute", "dispute_new", "carrier"}
 
 // navItem is one entry of the navigation bar. Section pages (Pools,
 // Production, Trace) add theirs in navFor.
@@ -330,6 +334,9 @@ func navFor(cfg Config) []navItem {
 		if cfg.Operator != nil {
 			nav = append(nav, navItem{Name: "Supplier", Path: "/supplier", Section: "supplier"})
 		}
+	}
+	if cfg.Legs != nil && cfg.Operator != nil {
+		nav = append(nav, navItem{Name: "Carrier", Path: "/carrier", Section: "carrier"})
 	}
 	if cfg.Trace != nil {
 		nav = append(nav, navItem{Name: "Trace", Path: "/recalls", Section: "trace"})
@@ -366,6 +373,7 @@ func newServer(cfg Config, now func() time.Time) (*server, error) {
 		money:    cfg.PoolMoney,
 		rfqs:     cfg.RFQs,
 		disputes: cfg.Disputes,
+		legs:     cfg.Legs,
 		op:       cfg.Operator,
 		prod:     cfg.Production,
 		plans:    cfg.Plans,
@@ -517,6 +525,8 @@ func (s *server) funcMap(l *locale) template.FuncMap {
 		"eventType":    eventTypeLabel,
 		"shortEvent":   shortEvent,
 		"pledgeLabel":  pledgeLabel,
+		"legShipment":  func(g gongxu.Leg) string { return legShipment(l, g) },
+		"legStatus":    func(st gongxu.LegStatus) string { return legStatusLabel(l, st) },
 		"plural":       func(n any, unit string) string { return pluralIn(l, n, unit) },
 		"poolBar":      func(p gongxu.Pool, pr gongxu.Progress) template.HTML { return poolBar(l, p, pr) },
 		"ladder": func(p gongxu.Pool) template.HTML {
@@ -597,6 +607,10 @@ func (s *server) routes() {
 	if s.demand != nil {
 		m.Handle("GET /demand", s.handle(s.demandIndex))
 		m.Handle("GET /demand/{product...}", s.handle(s.demandProduct))
+	}
+	if s.legs != nil {
+		m.Handle("GET /carrier", s.handle(s.carrierPage))
+		m.Handle("POST /carrier", s.handle(s.carrierSubmit))
 	}
 	m.Handle("GET /signin", s.handle(s.signinPage))
 	m.Handle("POST /signin", s.handle(s.signinSubmit))

@@ -26,6 +26,7 @@ import (
 type PoolsOptions struct {
 	Common
 	Hubs, Leaves, LeafID, Consumers int
+	Packed                          bool // batches carry their leaves packed (pool/leafcodec.go), not as a JSON list
 	BatchRates, DirectRates         []int
 	Ledger                          bool // a member/update_org step after each direct step
 	CloseIn                         time.Duration
@@ -63,6 +64,9 @@ func (o PoolsOptions) command() string {
 	if o.FillRate != 0 {
 		s += fmt.Sprintf(" --fill-rate %d", o.FillRate)
 	}
+	if o.Packed {
+		s += " --packed"
+	}
 	if o.ProfileRate != 0 {
 		s += fmt.Sprintf(" --profile-rate %d", o.ProfileRate)
 	}
@@ -80,7 +84,7 @@ func (o PoolsOptions) Check() error {
 	if o.LeafID < pool.MinLeafID || o.LeafID > pool.MaxLeafID {
 		return fmt.Errorf("--leaf-id must be %d to %d, got %d", pool.MinLeafID, pool.MaxLeafID, o.LeafID)
 	}
-	if n := len(batchTx([]ed25519.PrivateKey{signerKey(0)}, 1, o.Leaves, o.LeafID)(0, 1<<32)); int64(n) > gongxu.DefaultParams().MaxTxBytes {
+	if n := len(batchTx([]ed25519.PrivateKey{signerKey(0)}, 1, o.Leaves, o.LeafID, o.Packed)(0, 1<<32)); int64(n) > gongxu.DefaultParams().MaxTxBytes {
 		return fmt.Errorf("a batch of %d leaves is %d bytes, above max_tx_bytes %d: lower --leaves", o.Leaves, n, gongxu.DefaultParams().MaxTxBytes)
 	}
 	if o.Consumers < 1 || o.Consumers > 100_000 {
@@ -208,7 +212,7 @@ func (b *poolsBench) run(ctx context.Context) error {
 		b.net.logf("batches: %d hubs, %d leaves a batch (%d bytes), at %v batches/s, %s each", o.Hubs, o.Leaves, b.rep.BatchTxBytes, o.BatchRates, o.Step)
 		ph := &poolsPhase{Name: "hub batches", PledgesPerTx: o.Leaves}
 		for _, rate := range o.BatchRates {
-			s, err := b.step(ctx, ph, "batches", b.hubKeys, batchTx(b.hubKeys, 1, o.Leaves, o.LeafID), rate, o.Step, o.ProfileRate == rate)
+			s, err := b.step(ctx, ph, "batches", b.hubKeys, batchTx(b.hubKeys, 1, o.Leaves, o.LeafID, o.Packed), rate, o.Step, o.ProfileRate == rate)
 			if err != nil {
 				return err
 			}
@@ -409,7 +413,7 @@ func (b *poolsBench) closing(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := commitTxs(ctx, rpc, node0, [][]byte{batchTx(b.hubKeys, 3, o.Leaves, o.LeafID)(0, hseq)}); err != nil {
+	if err := commitTxs(ctx, rpc, node0, [][]byte{batchTx(b.hubKeys, 3, o.Leaves, o.LeafID, o.Packed)(0, hseq)}); err != nil {
 		return fmt.Errorf("close: baseline batch: %w", err)
 	}
 	b.counts[3].Batches++
@@ -424,7 +428,7 @@ func (b *poolsBench) closing(ctx context.Context) error {
 	// The drain and the wait for the mempools end before the deadline, so
 	// that the trickle runs while the pools close.
 	b.drain, b.settleWait = time.Until(d2)-fillFor-3*time.Second, 0
-	s, err := b.step(ctx, nil, "fill", b.hubKeys, batchTx(b.hubKeys, 2, o.Leaves, o.LeafID), fill, fillFor, false)
+	s, err := b.step(ctx, nil, "fill", b.hubKeys, batchTx(b.hubKeys, 2, o.Leaves, o.LeafID, o.Packed), fill, fillFor, false)
 	b.drain, b.settleWait = o.Drain, poolsSettleWait
 	if err != nil {
 		return err

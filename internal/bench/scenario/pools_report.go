@@ -127,9 +127,9 @@ type blockTimesMs struct {
 
 func newPoolsReport(o PoolsOptions, b *poolsBench) *PoolsReport {
 	rep := &PoolsReport{Command: o.command(), CPUs: runtime.NumCPU(), GoVersion: runtime.Version(), Validators: o.Validators,
-		Hubs: o.Hubs, Leaves: o.Leaves, LeafIDLen: o.LeafID, LeafBytes: leafBytes(o.LeafID), Consumers: o.Consumers,
+		Hubs: o.Hubs, Leaves: o.Leaves, LeafIDLen: o.LeafID, LeafBytes: leafBytes(o.LeafID, o.Packed), Consumers: o.Consumers,
 		StepSecs: o.Step.Seconds(), WindowSecs: (o.Step - o.Warmup).Seconds(), Target: poolsTarget, BlockBytes: blockBytes}
-	rep.BatchTxBytes = len(batchTx(b.hubKeys, 1, o.Leaves, o.LeafID)(0, 1))
+	rep.BatchTxBytes = len(batchTx(b.hubKeys, 1, o.Leaves, o.LeafID, o.Packed)(0, 1))
 	rep.PledgeTxBytes = len(pledgeTx(b.consumers, 1, b.hubIDs)(0, 1))
 	rep.LedgerTxBytes = len(gongxuTx(b.orgKeys)(0, 1))
 	rep.BlockBatches = blockBatches(rep.BlockBytes, rep.BatchTxBytes)

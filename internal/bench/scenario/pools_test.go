@@ -4,6 +4,7 @@ import (
 	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -43,7 +44,7 @@ func TestBatchBodyIsAValidBatch(t *testing.T) {
 		if string(want) != string(body) {
 			t.Fatalf("body differs from json.Marshal:\n%.200s\n%.200s", body, want)
 		}
-		if got, want := len(body), len(`{"pool":7,"leaves":[]}`)+c.n*leafBytes(c.idLen)-1; got != want {
+		if got, want := len(body), len(`{"pool":7,"leaves":[]}`)+c.n*leafBytes(c.idLen, false)-1; got != want {
 			t.Fatalf("%d leaves of %d hex: %d bytes, leafBytes predicts %d", c.n, c.idLen, got, want)
 		}
 	}
@@ -78,7 +79,7 @@ func TestLeafIDsNeverRepeat(t *testing.T) {
 
 func TestBatchAndPledgeTxsDecode(t *testing.T) {
 	keys := []ed25519.PrivateKey{signerKey(0), signerKey(1)}
-	raw := batchTx(keys, 5, 100, 64)(1, 9)
+	raw := batchTx(keys, 5, 100, 64, false)(1, 9)
 	tx, _, err := gongxu.DecodeTx(raw, 1<<20)
 	if err != nil || tx.Type != pool.TypeBatch || tx.Sequence != 9 || string(tx.Signer) != string(keys[1].Public().(ed25519.PublicKey)) {
 		t.Fatalf("batch tx: %+v, %v", tx, err)
@@ -176,4 +177,29 @@ func mustTime(t *testing.T, s string) time.Time {
 		t.Fatal(err)
 	}
 	return v
+}
+
+func TestPackedBatchBodyHasTheSameLeaves(t *testing.T) {
+	for _, idLen := range []int{16, 33, 64} {
+		var js, pk pool.MsgBatch
+		if err := json.Unmarshal(batchBody(7, 3, 5, 300, idLen), &js); err != nil {
+			t.Fatal(err)
+		}
+		body := packedBatchBody(7, 3, 5, 300, idLen)
+		if err := json.Unmarshal(body, &pk); err != nil {
+			t.Fatal(err)
+		}
+		if pk.Packed == "" || pk.Leaves != nil {
+			t.Fatalf("packed body: %.100s", body)
+		}
+		if err := pk.ValidateBasic(); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(pk, js) {
+			t.Fatalf("%d-hex ids: the packed batch's leaves differ from the JSON batch's", idLen)
+		}
+		if got, want := len(body), len(`{"pool":7,"packed":""}`)+(1+1+3*2+2)*4/3+300*leafBytes(idLen, true); got < want-8 || got > want+want/100 {
+			t.Fatalf("%d-hex ids: %d bytes, leafBytes predicts ~%d (it rounds base64's 4/3 down)", idLen, got, want)
+		}
+	}
 }

@@ -82,15 +82,45 @@ func batchBody(poolID uint64, hub int, batch uint64, n, idLen int) []byte {
 	return append(b, "]}"...)
 }
 
-// leafBytes is the size of one leaf in a batch body, its comma included.
-func leafBytes(idLen int) int {
+// packedBatchBody is batchBody's batch with its leaves packed (the same
+// leaves, so the same units and receipts).
+func packedBatchBody(poolID uint64, hub int, batch uint64, n, idLen int) []byte {
+	ls := make([]pool.Leaf, n)
+	var buf []byte
+	for i := range ls {
+		buf = appendLeafID(buf[:0], hub, batch, i, idLen)
+		id := string(buf)
+		buf = appendLeafID(buf[:0], hub|1<<15, batch, i, 64)
+		ls[i] = pool.Leaf{ID: id, Variant: leafVariants[i%len(leafVariants)], Qty: gongxu.Units(leafQty(i)), Commit: string(buf)}
+	}
+	packed, err := pool.PackLeaves(ls)
+	if err != nil {
+		panic(err) // the bench's own leaves: always packable
+	}
+	b := make([]byte, 0, 32+len(packed))
+	b = append(b, `{"pool":`...)
+	b = strconv.AppendUint(b, poolID, 10)
+	b = append(b, `,"packed":"`...)
+	b = append(b, packed...)
+	return append(b, `"}`...)
+}
+
+// leafBytes is the size of one leaf in a batch body, its comma included; for
+// a packed batch, its base64 characters.
+func leafBytes(idLen int, packed bool) int {
+	if packed {
+		return (1 + (idLen+1)/2 + 1 + 4 + 32) * 4 / 3
+	}
 	return len(`{"id":"","variant":"s","qty":1,"commit":""},`) + idLen + 64
 }
 
 // batchTx returns the builder of hub batches for poolID: signer i is hub i
 // (keys[i]); the sequence numbers the batch, so its leaf ids are new.
-func batchTx(keys []ed25519.PrivateKey, poolID uint64, n, idLen int) func(int, uint64) []byte {
+func batchTx(keys []ed25519.PrivateKey, poolID uint64, n, idLen int, packed bool) func(int, uint64) []byte {
 	return func(i int, seq uint64) []byte {
+		if packed {
+			return gongxu.SignTx(chainID, keys[i], pool.TypeBatch, packedBatchBody(poolID, i, seq, n, idLen), seq).Encode()
+		}
 		return gongxu.SignTx(chainID, keys[i], pool.TypeBatch, batchBody(poolID, i, seq, n, idLen), seq).Encode()
 	}
 }

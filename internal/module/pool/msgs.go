@@ -263,9 +263,15 @@ func (m *MsgReduce) ValidateBasic() error {
 // hub's account (gongxu.BatchBody, which the pages build).
 type MsgBatch gongxu.BatchBody
 
-// ValidateBasic implements module.Msg.
+// ValidateBasic implements module.Msg. A packed batch is unpacked here, once:
+// on success m.Leaves holds its leaves and m.Packed is empty, the message in
+// its JSON form (same leaves, same receipts, same leaf hashes).
 func (m *MsgBatch) ValidateBasic() error {
 	if err := checkPoolID(m.Pool); err != nil {
+		return err
+	}
+	packed := m.Packed != ""
+	if err := m.Unpack(); err != nil {
 		return err
 	}
 	if len(m.Leaves) == 0 || len(m.Leaves) > MaxLeaves {
@@ -274,22 +280,33 @@ func (m *MsgBatch) ValidateBasic() error {
 	seen := make(map[string]struct{}, len(m.Leaves))
 	commits := make(map[string]int, len(m.Leaves))
 	var total gongxu.Units
+	lastVariant := "\x00" // not a variant id: the first leaf's is checked
 	for i, l := range m.Leaves {
-		if err := checkLeafID(l.ID); err != nil {
-			return invalid("leaf %d: %v", i, err)
+		// Unpacked ids and commitments are lower-case hex of allowed sizes
+		// by construction (DecodeLeaves); a packed batch's variants come
+		// from a short table, so each is checked once per run of leaves.
+		if !packed {
+			if err := checkLeafID(l.ID); err != nil {
+				return invalid("leaf %d: %v", i, err)
+			}
 		}
 		if _, dup := seen[l.ID]; dup {
 			return invalid("leaf %d: id %s appears twice in the batch", i, l.ID)
 		}
 		seen[l.ID] = struct{}{}
-		if err := checkVariantID(l.Variant); err != nil {
-			return invalid("leaf %d: %v", i, err)
+		if !packed || l.Variant != lastVariant {
+			if err := checkVariantID(l.Variant); err != nil {
+				return invalid("leaf %d: %v", i, err)
+			}
+			lastVariant = l.Variant
 		}
 		if l.Qty <= 0 {
 			return invalid("leaf %d: qty must be positive, got %d", i, l.Qty)
 		}
-		if err := checkCommit(l.Commit); err != nil {
-			return invalid("leaf %d: %v", i, gongxu.ErrorMessage(err))
+		if !packed {
+			if err := checkCommit(l.Commit); err != nil {
+				return invalid("leaf %d: %v", i, gongxu.ErrorMessage(err))
+			}
 		}
 		if j, dup := commits[l.Commit]; dup {
 			return invalid("leaf %d: its pickup commitment is also leaf %d's: each consumer gets a secret of their own", i, j)
@@ -300,6 +317,23 @@ func (m *MsgBatch) ValidateBasic() error {
 			return invalid("the batch's quantities overflow at leaf %d", i)
 		}
 	}
+	return nil
+}
+
+// Unpack replaces a packed batch's blob by its leaves (see leafcodec.go); a
+// batch with both or neither is refused. Errors: KindInvalid.
+func (m *MsgBatch) Unpack() error {
+	if m.Packed == "" {
+		return nil
+	}
+	if len(m.Leaves) > 0 {
+		return invalid("a batch carries its leaves as a list (leaves) or packed (packed), not both")
+	}
+	leaves, err := UnpackLeaves(m.Packed)
+	if err != nil {
+		return err
+	}
+	m.Leaves, m.Packed = leaves, ""
 	return nil
 }
 

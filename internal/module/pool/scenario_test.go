@@ -1,6 +1,7 @@
 package pool_test
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"path/filepath"
@@ -34,6 +35,11 @@ const scenarios = "testdata/scenarios/*.txtar"
 //	pledge N ID QTY                 a direct pledge's quantity
 //	leaves NAME ID[:VARIANT]:QTY... $var(NAME) is the JSON array of these batch leaves, each
 //	                                committing to testSecret(ID)
+//	packed NAME LEAVES [CHANGE...]  $var(NAME) is $var(LEAVES) packed (base64 of
+//	                                pool.EncodeLeaves), its bytes then changed: trailing (a 0
+//	                                byte more), truncated (the last byte less), version2,
+//	                                byte:OFFSET=VALUE; "packed NAME - huge": base64 text above
+//	                                the largest blob
 //	receipt NAME BATCH POOL HUB LEAVES I [SECRET]  $var(NAME) is the consumer's copy of the
 //	                                receipt of leaf I of the batch $var(BATCH) of pool POOL by HUB,
 //	                                of the leaves $var(LEAVES), with the pickup secret
@@ -148,6 +154,40 @@ func TestScenarios(t *testing.T) {
 			b, err := json.Marshal(ls)
 			h.Vars[args[0]] = string(b)
 			return err
+		},
+		"packed": func(h *chaintest.Harness, args []string) error {
+			if args[1] == "-" && len(args) == 3 && args[2] == "huge" {
+				h.Vars[args[0]] = strings.Repeat("A", base64.StdEncoding.EncodedLen(pool.MaxPackedBytes)+4)
+				return nil
+			}
+			var ls []pool.Leaf
+			if err := json.Unmarshal([]byte(h.Vars[args[1]]), &ls); err != nil {
+				return err
+			}
+			b, err := pool.EncodeLeaves(ls)
+			if err != nil {
+				return err
+			}
+			for _, m := range args[2:] {
+				switch {
+				case m == "trailing":
+					b = append(b, 0)
+				case m == "truncated":
+					b = b[:len(b)-1]
+				case m == "version2":
+					b[0] = 2
+				case strings.HasPrefix(m, "byte:"): // byte:OFFSET=VALUE
+					var off, v int
+					if _, err := fmt.Sscanf(m, "byte:%d=%d", &off, &v); err != nil {
+						return err
+					}
+					b[off] = byte(v)
+				default:
+					return fmt.Errorf("packed: unknown change %q", m)
+				}
+			}
+			h.Vars[args[0]] = base64.StdEncoding.EncodeToString(b)
+			return nil
 		},
 		"receipt": func(h *chaintest.Harness, args []string) error {
 			id, _ := strconv.ParseUint(args[2], 10, 64)

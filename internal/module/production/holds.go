@@ -37,6 +37,21 @@ func holdOf(r store.Reader, id gongxu.LotID, lot *gongxu.Lot) (uint64, error) {
 	return n, err
 }
 
+// HoldOf returns the recall holding a lot id: a ledger lot's hold, or the
+// mark Hold left on an id not on the ledger (a supplier's untracked lot); 0
+// when none. The logistics module asks it before a carrier moves a lot.
+// Errors: only the store's.
+func (Lots) HoldOf(r store.Reader, id gongxu.LotID) (uint64, error) {
+	lot, err := Lots{}.Lot(r, id)
+	switch {
+	case err == nil:
+		return lot.Hold, nil
+	case gongxu.ErrorKind(err) != gongxu.KindNotFound:
+		return 0, err
+	}
+	return holdOf(r, id, nil)
+}
+
 func addDerivedLot(kv store.KV, src, dst gongxu.LotID) error {
 	return kv.Set(append(fromPrefix(src), "l"+string(dst)...), []byte{})
 }

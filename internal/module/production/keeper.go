@@ -113,6 +113,9 @@ func (*Module) Hold(ctx *module.Context, id gongxu.LotID, recall uint64) (int, b
 	return Lots{}.Hold(ctx, id, recall)
 }
 
+// HoldOf is Lots.HoldOf.
+func (*Module) HoldOf(r store.Reader, id gongxu.LotID) (uint64, error) { return Lots{}.HoldOf(r, id) }
+
 // Lots reads the module's lots, and needs no other module: the trace
 // module, which this module needs, is built with it before this one exists
 // (internal/modules). The zero value is ready.

@@ -93,6 +93,14 @@
 //     ObjectEvent OBSERVE, bizStep retail_selling, disposition retail_sold,
 //     of the lots, with the pledge's URN as "po" and the hub as owning_party
 //     source — never the person.
+//     The logistics module reports a carrier's leg (CarrierPickedUp,
+//     CarrierDelivered, carrier.go): an ObjectEvent OBSERVE of the leg's lots
+//     (and of a pool share's unit), bizStep departing at the shipper's place
+//     and arriving at the consignee's, disposition in_transit, the place's
+//     org URN as readPoint (and bizLocation on arrival), the order ("po"),
+//     the shipment ("desadv") and the leg ("bol", urn:gongxu:leg:<id>), and
+//     possessing_party source and destination (shipper → carrier →
+//     consignee); the carrier's org is the capturer.
 //   - Recall (trace/recall). A member org recalls a lot named by its ledger
 //     lot id ("factory-a/fab-001"), its lot URN, or any EPC, class or Digital
 //     Link identifier, with a reason (required). The lot must be known: a

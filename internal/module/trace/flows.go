@@ -37,6 +37,11 @@ type flowDestination struct {
 	Destination string `json:"destination"`
 }
 
+// flowPlace is a read point or business location.
+type flowPlace struct {
+	ID string `json:"id"`
+}
+
 // flowEvent is the JSON of a flow's event.
 type flowEvent struct {
 	Type                string            `json:"type"`
@@ -48,6 +53,8 @@ type flowEvent struct {
 	Action              string            `json:"action,omitempty"`
 	BizStep             string            `json:"bizStep,omitempty"`
 	Disposition         string            `json:"disposition,omitempty"`
+	ReadPoint           *flowPlace        `json:"readPoint,omitempty"`
+	BizLocation         *flowPlace        `json:"bizLocation,omitempty"`
 	QuantityList        []flowQuantity    `json:"quantityList,omitempty"`
 	ChildQuantityList   []flowQuantity    `json:"childQuantityList,omitempty"`
 	InputQuantityList   []flowQuantity    `json:"inputQuantityList,omitempty"`

@@ -63,11 +63,15 @@ func (d *DB) Get(key []byte) ([]byte, error) {
 
 // Iterate calls fn with copies of every key and value in [start, end), in
 // ascending order, from one snapshot; a nil end means no upper bound.
-func (d *DB) Iterate(start, end []byte, fn func(key, value []byte) bool) (err error) {
+func (d *DB) Iterate(start, end []byte, fn func(key, value []byte) bool) error {
+	return iterate(d.db.NewIter, start, end, fn)
+}
+
+func iterate(newIter func(*pebble.IterOptions) (*pebble.Iterator, error), start, end []byte, fn func(key, value []byte) bool) (err error) {
 	if end != nil && bytes.Compare(start, end) >= 0 {
 		return nil
 	}
-	it, err := d.db.NewIter(&pebble.IterOptions{LowerBound: start, UpperBound: end})
+	it, err := newIter(&pebble.IterOptions{LowerBound: start, UpperBound: end})
 	if err != nil {
 		return gongxu.Wrap(err, "pebblekv: iterate")
 	}
@@ -143,4 +147,39 @@ func (quietLogger) Infof(string, ...interface{}) {}
 
 func (quietLogger) Fatalf(format string, args ...interface{}) {
 	log.Fatalf("pebble: "+format, args...)
+}
+
+// Freeze returns a consistent read-only view of the database as it is now
+// (a Pebble snapshot: nothing is copied; later batches do not show in it).
+// It pins the files it reads until closed.
+func (d *DB) Freeze() (store.Frozen, error) {
+	return &frozen{s: d.db.NewSnapshot()}, nil
+}
+
+type frozen struct{ s *pebble.Snapshot }
+
+func (f *frozen) Get(key []byte) ([]byte, error) {
+	v, closer, err := f.s.Get(key)
+	if errors.Is(err, pebble.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, gongxu.Wrap(err, "pebblekv: get")
+	}
+	out := append(make([]byte, 0, len(v)), v...)
+	if err := closer.Close(); err != nil {
+		return nil, gongxu.Wrap(err, "pebblekv: get")
+	}
+	return out, nil
+}
+
+func (f *frozen) Iterate(start, end []byte, fn func(key, value []byte) bool) error {
+	return iterate(f.s.NewIter, start, end, fn)
+}
+
+func (f *frozen) Close() error {
+	if err := f.s.Close(); err != nil {
+		return gongxu.Wrap(err, "pebblekv: close snapshot")
+	}
+	return nil
 }
