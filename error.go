@@ -28,6 +28,11 @@ const (
 	KindTimeout      Kind = 14 // waited too long for a commit
 
 	KindUnauthenticated Kind = 15 // no valid credential (an API token, a signed-in session) for what makes the node sign
+	// KindBusy: the node is admitting no more transactions for now (its
+	// mempool holds more than the next few blocks can commit); send the same
+	// transaction again after a short wait. Unlike KindUnavailable it is
+	// never about this node being unfit: it clears as blocks commit.
+	KindBusy Kind = 16
 )
 
 var kindNames = [...]string{
@@ -48,6 +53,7 @@ var kindNames = [...]string{
 	KindTimeout:      "timeout",
 
 	KindUnauthenticated: "unauthenticated",
+	KindBusy:            "busy",
 }
 
 // String is the stable, machine-readable name of the kind ("not_found").

@@ -26,8 +26,10 @@ type NodeService interface {
 	// Submit hands a signed transaction to the mempool. With wait it returns once
 	// the transaction is committed (or rejected by CheckTx), else after CheckTx.
 	// A rejected transaction is a TxResult with a non-zero Code, not an error.
-	// Errors: KindTimeout when the commit does not come in time, KindUnavailable
-	// when the mempool is full or the node is stopping, KindTooLarge.
+	// Errors: KindTimeout when the commit does not come in time, KindBusy when
+	// the node admits no more transactions for now (its mempool holds what the
+	// next blocks can commit, or is full: send the same one again shortly),
+	// KindUnavailable when the node is stopping, KindTooLarge.
 	Submit(ctx context.Context, tx []byte, wait bool) (TxResult, error)
 	// Account reports a signing key: the org it belongs to (if any) and the next
 	// sequence number it must sign with, counting transactions already accepted

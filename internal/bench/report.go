@@ -71,10 +71,10 @@ func (rep *Report) WriteTable(w io.Writer) error {
 	for _, a := range rep.Apps {
 		fmt.Fprintf(&b, "%s (tx %d bytes):\n", a.App, rep.TxBytes[a.App])
 		tw := tabwriter.NewWriter(&b, 2, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "rate\toffered/s\taccepted/s\tcommitted/s\tp50 ms\tp99 ms\trejected\tcheck-rej\trefused\tdropped\tuncommitted\tmempool\tblocks\tnode CPU µs/tx\t")
+		fmt.Fprintln(tw, "rate\toffered/s\taccepted/s\tcommitted/s\tp50 ms\tp99 ms\trejected\tcheck-rej\trefused\tshed\tdropped\tuncommitted\tmempool\tblocks\tnode CPU µs/tx\t")
 		for _, s := range a.Steps {
-			fmt.Fprintf(tw, "%d\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%.0f\t\n", s.Rate, s.OfferedTPS, s.AcceptedTPS, s.CommittedTPS, s.P50ms, s.P99ms,
-				s.Rejected, s.CheckReject, s.Refused, s.Dropped, s.Uncommitted, s.MempoolEnd, s.Blocks, s.CPUPerTxUs)
+			fmt.Fprintf(tw, "%d\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%.0f\t\n", s.Rate, s.OfferedTPS, s.AcceptedTPS, s.CommittedTPS, s.P50ms, s.P99ms,
+				s.Rejected, s.CheckReject, s.Refused, s.Shed, s.Dropped, s.Uncommitted, s.MempoolEnd, s.Blocks, s.CPUPerTxUs)
 		}
 		tw.Flush()
 		fmt.Fprintf(&b, "saturation: %.0f tx/s committed (at offered %d/s)\n", a.SaturationTPS, a.SaturationRate)

@@ -33,6 +33,10 @@ type Load struct {
 	// transaction, such as kvstore, this spares node 0 the encoding of
 	// results nobody needs.
 	Results bool
+	// BusyCode, if not 0, is the CheckTx code of a node that sheds load
+	// ("busy, retry": gongxu.KindBusy): such an answer counts as shed, and
+	// the signer sends the same sequence again with its next slot.
+	BusyCode uint32
 	// CPU, if set, returns the CPU time the network's nodes have used so
 	// far; each step reports the nodes' CPU per committed transaction.
 	CPU func() (time.Duration, error)
@@ -67,6 +71,7 @@ type StepResult struct {
 	Rejected     int64   `json:"rejected"`                     // committed with a code ≠ 0
 	CheckReject  int64   `json:"check_rejected"`               // refused by CheckTx (code ≠ 0)
 	Refused      int64   `json:"refused"`                      // RPC errors: mempool full, timeouts
+	Shed         int64   `json:"shed"`                         // answered busy, retry (Load.BusyCode)
 	Dropped      int64   `json:"dropped"`                      // slots that found no idle signer
 	Uncommitted  int64   `json:"uncommitted"`                  // accepted, not committed by the end of the drain
 	MempoolEnd   int     `json:"mempool_end"`                  // node 0's mempool at the end of the step
@@ -215,9 +220,9 @@ func (r *Runner) Step(ctx context.Context, rate int) (StepResult, error) {
 	if st.profiled {
 		r.out.Profile = r.plan.ProfileOut
 	}
-	r.logf("%-8s rate %6d  offered %7.0f  accepted %7.0f  committed %7.0f tx/s  p50 %6.0f ms  p99 %6.0f ms  rejected %d  check-rejected %d  refused %d  dropped %d  uncommitted %d  mempool %d  blocks %d (max %d txs)  drain %.1fs  node CPU %.0f µs/tx (%.2f cores), generator %.2f cores",
+	r.logf("%-8s rate %6d  offered %7.0f  accepted %7.0f  committed %7.0f tx/s  p50 %6.0f ms  p99 %6.0f ms  rejected %d  check-rejected %d  refused %d  shed %d  dropped %d  uncommitted %d  mempool %d  blocks %d (max %d txs)  drain %.1fs  node CPU %.0f µs/tx (%.2f cores), generator %.2f cores",
 		r.load.App, rate, st.res.OfferedTPS, st.res.AcceptedTPS, st.res.CommittedTPS, st.res.P50ms, st.res.P99ms, st.res.Rejected, st.res.CheckReject,
-		st.res.Refused, st.res.Dropped, st.res.Uncommitted, st.res.MempoolEnd, st.res.Blocks, st.res.MaxBlockTxs, st.res.DrainSecs, st.res.CPUPerTxUs, st.res.NodeCores, st.res.GenCores)
+		st.res.Refused, st.res.Shed, st.res.Dropped, st.res.Uncommitted, st.res.MempoolEnd, st.res.Blocks, st.res.MaxBlockTxs, st.res.DrainSecs, st.res.CPUPerTxUs, st.res.NodeCores, st.res.GenCores)
 	return st.res, nil
 }
 
@@ -381,6 +386,9 @@ func (r *Runner) submit(ctx context.Context, s *signerState, st *stepState) {
 	case err == nil && res.Code == 0, isInCache(err):
 		s.seq++
 		r.count(&st.res.Submitted)
+	case err == nil && r.load.BusyCode != 0 && res.Code == r.load.BusyCode:
+		r.untrack(h) // not admitted: the same sequence goes again
+		r.count(&st.res.Shed)
 	case err == nil:
 		r.untrack(h)
 		r.count(&st.res.CheckReject)

@@ -88,12 +88,13 @@ type BlockResult struct {
 // App is the state machine. FinalizeBlock and Commit are called by one
 // goroutine in order; CheckTx, Account and reads may run concurrently with them.
 type App struct {
-	cfg    Config
-	state  *store.State
-	routes map[string]module.Route
-	sigs   *sigCache
-	msgs   *msgCache // decoded messages of big transactions: one decode per node (msgcache.go)
-	log    *slog.Logger
+	cfg     Config
+	state   *store.State
+	routes  map[string]module.Route
+	sigs    *sigCache
+	msgs    *msgCache   // decoded messages of big transactions: one decode per node (msgcache.go)
+	checked *checkedTxs // CheckTx's accepted txs, decoded and verified (txcache.go)
+	log     *slog.Logger
 
 	// The block being executed, between InitChain/FinalizeBlock and Commit.
 	pending      *store.Cache
@@ -142,7 +143,7 @@ func New(st *store.State, cfg Config) (*App, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	a := &App{cfg: cfg, state: st, routes: map[string]module.Route{}, sigs: newSigCache(200_000), msgs: newMsgCache(msgCacheBytes), log: cfg.Logger, mempoolSeqs: map[string]map[uint64]struct{}{}, paramsHeight: -1}
+	a := &App{cfg: cfg, state: st, routes: map[string]module.Route{}, sigs: newSigCache(200_000), msgs: newMsgCache(msgCacheBytes), checked: newCheckedTxs(checkedTxsSize), log: cfg.Logger, mempoolSeqs: map[string]map[uint64]struct{}{}, paramsHeight: -1}
 	names := map[string]bool{}
 	for _, m := range cfg.Modules {
 		if names[m.Name()] || m.Name() == "chain" {
@@ -666,17 +667,14 @@ func (a *App) CheckTx(raw []byte) TxResult {
 	if err != nil {
 		return reject(TxResult{Hash: gongxu.TxHash(raw)}, err)
 	}
-	d := a.decode(raw, int(params.MaxTxBytes))
+	d := a.decodeVerified(raw, int(params.MaxTxBytes))
 	r := TxResult{Hash: d.hash}
 	if d.err != nil {
 		return reject(r, d.err)
 	}
 	r.Type, r.Signer = d.tx.Type, d.tx.SignerKey()
-	if !a.sigs.has(d.key) {
-		if !verifyOne(d.tx.Signer, d.signMsg, d.tx.Signature) {
-			return reject(r, errBadSig)
-		}
-		a.sigs.add(d.key)
+	if !d.sigValid {
+		return reject(r, errBadSig)
 	}
 	route, msg, err := a.routeDecoded(&d)
 	if err != nil {
@@ -702,6 +700,7 @@ func (a *App) CheckTx(raw []byte) TxResult {
 		return reject(r, err)
 	}
 	a.takeSequence(d.tx)
+	a.checked.add(d.key, checkedTx{tx: d.tx, signMsg: d.signMsg})
 	return r
 }
 

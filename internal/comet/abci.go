@@ -30,6 +30,11 @@ type App struct {
 	minRetain            int64
 	lastHeight, lastTime int64 // of the last commit
 	halt                 halt  // an upgrade the binary lacks (upgrade.go)
+
+	// admit, if set, may refuse a new transaction before any work on it
+	// (Admission); limits caps the bytes of a block this node proposes.
+	admit  func() error
+	limits Admission
 }
 
 // NewApp wraps c.
@@ -94,6 +99,12 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 // CheckTx implements abci.Application.
 func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.ResponseCheckTx, error) {
 	var r chain.TxResult
+	if req.Type == abci.CheckTxType_New && a.admit != nil {
+		if err := a.admit(); err != nil {
+			k := uint32(gongxu.ErrorKind(err))
+			return &abci.ResponseCheckTx{Code: k, Log: gongxu.ErrorMessage(err), Codespace: codespace(k)}, nil
+		}
+	}
 	if req.Type == abci.CheckTxType_Recheck {
 		r = a.chain.Recheck(req.Tx)
 	} else {
@@ -104,7 +115,7 @@ func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.Respon
 
 // PrepareProposal implements abci.Application.
 func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposal) (*abci.ResponsePrepareProposal, error) {
-	return &abci.ResponsePrepareProposal{Txs: a.chain.PrepareProposal(req.Txs, req.MaxTxBytes)}, nil
+	return &abci.ResponsePrepareProposal{Txs: a.chain.PrepareProposal(req.Txs, a.limits.proposalBytes(req.MaxTxBytes))}, nil
 }
 
 // ProcessProposal implements abci.Application: a proposal whose transactions

@@ -81,7 +81,12 @@ func CometConfig(home string, o HomeOptions) *cfg.Config {
 	c.P2P.RecvRate = 50 << 20
 	c.P2P.FlushThrottleTimeout = 10 * time.Millisecond
 	c.Consensus.TimeoutCommit = 500 * time.Millisecond
-	c.Consensus.TimeoutPropose = 2 * time.Second
+	// A proposal of a full block (512 KiB, comet.DefaultAdmission) must be
+	// prepared, split and gossiped within it on a machine other work
+	// starves; at 2 s, ledger benchmarks on a loaded 2-core machine lost
+	// round 0 to a proposal that came a few hundred ms late, and with it
+	// 3 s or more. A proposer that is really down costs 1 s more.
+	c.Consensus.TimeoutPropose = 3 * time.Second
 	c.Consensus.CreateEmptyBlocks = true
 	c.Consensus.CreateEmptyBlocksInterval = 5 * time.Second
 	c.Consensus.PeerGossipSleepDuration = 20 * time.Millisecond

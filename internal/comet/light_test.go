@@ -49,6 +49,12 @@ func freePort(t *testing.T) int {
 
 func startLightNode(t *testing.T) *lightNode {
 	t.Helper()
+	return startLightNodeWith(t, StartOptions{})
+}
+
+// startLightNodeWith starts the one-validator network with options o.
+func startLightNodeWith(t *testing.T, o StartOptions) *lightNode {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("starts a CometBFT node")
 	}
@@ -80,7 +86,7 @@ func startLightNode(t *testing.T) *lightNode {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := Start(home, c, StartOptions{})
+	n, err := Start(home, c, o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -43,6 +43,7 @@ type Node struct {
 	rpc     *local.Local
 
 	stateStore sm.Store
+	admission  Admission
 }
 
 var _ gongxu.NodeService = (*Node)(nil)
@@ -62,6 +63,9 @@ type StartOptions struct {
 	// "id@host:port", beside those of config.toml; a peer with this node's
 	// own id is left out (a founder finds itself in the genesis' list).
 	Peers, Seeds []string
+	// Admission bounds what the node admits into its mempool and the
+	// blocks it proposes; zero fields take DefaultAdmission's.
+	Admission Admission
 }
 
 // Start starts the node of home with the state machine c. CometBFT replays
@@ -101,9 +105,10 @@ func Start(home string, c *chain.App, o StartOptions) (*Node, error) {
 		conf.P2P.PexReactor = true
 	}
 	pv := privval.LoadFilePV(conf.PrivValidatorKeyFile(), conf.PrivValidatorStateFile())
-	n := &Node{app: NewApp(c), chain: c, waiters: map[string][]chan gongxu.TxResult{}}
+	n := &Node{app: NewApp(c), chain: c, waiters: map[string][]chan gongxu.TxResult{}, admission: o.Admission.withDefaults()}
 	n.app.configure(home, o)
 	n.app.OnCommit(n.committed)
+	n.app.admit, n.app.limits = n.admit, n.admission
 	// Keep a handle on the state DB, to read stored FinalizeBlock responses.
 	dbProvider := func(ctx *cfg.DBContext) (dbm.DB, error) {
 		db, err := cfg.DefaultDBProvider(ctx)
@@ -262,6 +267,9 @@ func (n *Node) StopConsensus() error {
 // Submit implements gongxu.NodeService.
 func (n *Node) Submit(ctx context.Context, tx []byte, wait bool) (gongxu.TxResult, error) {
 	hash := gongxu.TxHash(tx)
+	if err := n.admit(); err != nil {
+		return gongxu.TxResult{}, err
+	}
 	var ch chan gongxu.TxResult
 	if wait {
 		ch = make(chan gongxu.TxResult, 1)
@@ -286,7 +294,7 @@ func (n *Node) Submit(ctx context.Context, tx []byte, wait bool) (gongxu.TxResul
 			}
 			return gongxu.TxResult{}, gongxu.Errorf(gongxu.KindConflict, "transaction %s is already in the mempool or was recently committed", hash)
 		case errors.As(err, &full):
-			return gongxu.TxResult{}, gongxu.Errorf(gongxu.KindUnavailable, "mempool is full: %v", err)
+			return gongxu.TxResult{}, gongxu.Errorf(gongxu.KindBusy, "busy: the mempool is full (%v); send the same transaction again in a second", err)
 		case errors.As(err, &tooLarge):
 			return gongxu.TxResult{}, gongxu.Errorf(gongxu.KindTooLarge, "%v", err)
 		}
@@ -298,6 +306,10 @@ func (n *Node) Submit(ctx context.Context, tx []byte, wait bool) (gongxu.TxResul
 	case <-ctx.Done():
 		n.dropWaiter(hash, ch)
 		return gongxu.TxResult{}, gongxu.Errorf(gongxu.KindTimeout, "no CheckTx answer for %s: %v", hash, ctx.Err())
+	}
+	if r.Code == uint32(gongxu.KindBusy) {
+		n.dropWaiter(hash, ch)
+		return gongxu.TxResult{}, gongxu.Errorf(gongxu.KindBusy, "%s", r.Log)
 	}
 	if r.Code != 0 || !wait {
 		n.dropWaiter(hash, ch)

@@ -31,7 +31,12 @@ var kindStatus = map[gongxu.Kind]int{
 	gongxu.KindTimeout:      http.StatusGatewayTimeout,
 
 	gongxu.KindUnauthenticated: http.StatusUnauthorized,
+	gongxu.KindBusy:            http.StatusServiceUnavailable,
 }
+
+// busyRetryAfter is the Retry-After, in seconds, of a busy answer: about
+// one block interval, after which the node has committed (and admits) more.
+const busyRetryAfter = "1"
 
 // httpStatus returns the HTTP status of kind k.
 func httpStatus(k gongxu.Kind) int {
@@ -80,6 +85,9 @@ func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if msg == "" {
 		msg = kind.String()
+	}
+	if kind == gongxu.KindBusy {
+		w.Header().Set("Retry-After", busyRetryAfter)
 	}
 	writeJSON(w, s.log, status, errorBody{Code: kind.String(), Message: msg})
 }

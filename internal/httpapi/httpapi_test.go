@@ -691,7 +691,7 @@ func TestKindStatusTable(t *testing.T) {
 		"ok": 500, "internal": 500, "invalid": 400, "unauthorized": 403, "not_found": 404, "conflict": 409,
 		"sequence": 409, "too_large": 413, "quota": 429, "expired": 409, "bad_signature": 400,
 		"unknown_type": 400, "wrong_chain": 400, "unavailable": 503, "timeout": 504,
-		"unauthenticated": 401,
+		"unauthenticated": 401, "busy": 503,
 	}
 	for _, k := range gongxu.Kinds() {
 		s, ok := kindStatus[k]

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/internal/comet"
 	"github.com/gongxu-network/gongxu/internal/httpapi"
 )
 
@@ -58,6 +59,11 @@ type Config struct {
 	// SyncConfig: snapshots for state sync, joining by state sync, and
 	// pruning (statesync.go).
 	SyncConfig
+	// Admission bounds what the node admits into its mempool before it
+	// answers new transactions "busy, retry" (503 busy, with Retry-After),
+	// and the size of the blocks it proposes; zero fields take
+	// comet.DefaultAdmission's.
+	Admission comet.Admission `json:"admission"`
 }
 
 // PagesConfig is how the web pages speak to people.
@@ -161,6 +167,8 @@ func (c Config) validate() error {
 		return bad("http rate_limits may not be negative")
 	case c.Health.StallBlocks < 1 || c.Health.StallMin < 0 || c.Health.LagBlocks < 0 || c.Health.LagFor < 0:
 		return bad("health stall_blocks must be at least 1, and the other health settings not negative")
+	case c.Admission.MaxTxs < 0 || c.Admission.MaxBytes < 0 || c.Admission.MaxBlockBytes < 0:
+		return bad("admission max_txs, max_bytes and max_block_bytes may not be negative (0: the default)")
 	case checkPublicURL(c.Pages.PublicURL) != nil:
 		return bad("pages public_url must be an http or https address with a host and no query, such as https://gongxu.example.com")
 	}

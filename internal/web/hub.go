@@ -275,7 +275,7 @@ func sendError(err error) string {
 	switch gongxu.ErrorKind(err) {
 	case gongxu.KindTimeout:
 		return "The node did not see the transaction committed in time; it may still be. Look at the pool page before trying again."
-	case gongxu.KindUnavailable:
+	case gongxu.KindUnavailable, gongxu.KindBusy:
 		return "The node is busy or starting. Try again in a moment."
 	default:
 		return "The node could not submit the transaction; its log has the details."
@@ -287,7 +287,7 @@ func (s *server) sendFailed(err error, typ string) int {
 	switch gongxu.ErrorKind(err) {
 	case gongxu.KindTimeout:
 		return http.StatusGatewayTimeout
-	case gongxu.KindUnavailable:
+	case gongxu.KindUnavailable, gongxu.KindBusy:
 		return http.StatusServiceUnavailable
 	}
 	s.log.Error("web: operator send failed", "type", typ, "err", err)

@@ -687,7 +687,7 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		// A malformed address: the services refused what the path holds.
 		s.log.Info("web: bad request", "method", r.Method, "path", r.URL.Path, "err", err)
 		s.problem(w, r, http.StatusBadRequest, "Bad request", "This address is not one the pages can read.")
-	case gongxu.KindUnavailable:
+	case gongxu.KindUnavailable, gongxu.KindBusy:
 		s.log.Warn("web: service unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
 		s.problem(w, r, http.StatusServiceUnavailable, "Not ready yet",
 			"The node is starting or busy. Try again in a moment.")

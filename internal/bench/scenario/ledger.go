@@ -157,6 +157,7 @@ func ledgerLoad(n *network, keys []ed25519.PrivateKey) bench.Load {
 		load.MakeTx = gongxuTx(keys)
 		load.Results = true
 		load.NextSeq = make(seqBase, len(keys)).nextSeq(keys)
+		load.BusyCode = uint32(gongxu.KindBusy)
 	}
 	return load
 }

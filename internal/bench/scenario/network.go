@@ -317,7 +317,7 @@ func (n *network) step(ctx context.Context, l stepLoad) (stepRun, error) {
 		return stepRun{}, fmt.Errorf("%s: sequences: %w", l.app, err)
 	}
 	load := bench.Load{App: l.app, Nodes: n.rpcs, Signers: len(l.keys), MakeTx: base.wrap(l.build), NextSeq: base.nextSeq(l.keys),
-		Results: true, CPU: n.procs.CPU}
+		Results: true, CPU: n.procs.CPU, BusyCode: uint32(gongxu.KindBusy)}
 	plan := bench.Plan{Step: l.length, Warmup: l.warmup, Drain: l.drain, Log: n.env.Log}
 	if l.profile != "" && n.pprof != "" {
 		plan.ProfileRate, plan.ProfileAddr, plan.ProfileOut = l.rate, n.pprof, l.profile

@@ -1,0 +1,110 @@
+package comet
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"testing"
+	"time"
+
+	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
+
+	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/internal/module/member"
+)
+
+func TestAdmissionBound(t *testing.T) {
+	a := Admission{MaxTxs: 3, MaxBytes: 1000, MaxBlockBytes: 500}
+	for _, c := range []struct {
+		txs  int
+		size int64
+		busy bool
+	}{{0, 0, false}, {2, 999, false}, {3, 10, true}, {1, 1000, true}, {9, 9000, true}} {
+		err := a.busy(c.txs, c.size)
+		if (err != nil) != c.busy || (err != nil && gongxu.ErrorKind(err) != gongxu.KindBusy) {
+			t.Errorf("%d txs, %d bytes: %v, want busy %v", c.txs, c.size, err, c.busy)
+		}
+	}
+	if d := (Admission{}).withDefaults(); d != DefaultAdmission {
+		t.Errorf("defaults: %+v", d)
+	}
+	if got := a.proposalBytes(4 << 20); got != 500 {
+		t.Errorf("proposal under a 4 MB consensus limit: %d", got)
+	}
+	if got := a.proposalBytes(100); got != 100 {
+		t.Errorf("proposal under a 100-byte consensus limit: %d", got)
+	}
+}
+
+// TestNodeBusy: a node whose mempool reaches its admission bound answers
+// new transactions busy — through CometBFT's broadcast_tx_sync (CheckTx
+// code KindBusy, before any work on the tx) and through Submit (a KindBusy
+// error, which the API sends as 503) — and admits the same transaction
+// again once blocks have drained its mempool.
+func TestNodeBusy(t *testing.T) {
+	ln := startLightNodeWith(t, StartOptions{Admission: Admission{MaxTxs: 3}})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	acc, err := ln.node.Account(ctx, gongxu.PubKey(hex.EncodeToString(ln.key.Public().(ed25519.PublicKey))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mk := func(seq uint64) []byte {
+		b, _ := json.Marshal(member.MsgUpdateOrg{Description: fmt.Sprintf("admission %d", seq)})
+		return gongxu.SignTx(ln.chainID, ln.key, member.TypeUpdateOrg, b, seq).Encode()
+	}
+	next := acc.Sequence
+	rpc, err := rpchttp.New(ln.rpc, "/websocket")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The mempool fills within milliseconds; a block every 0.5 s takes it.
+	busyRPC := false
+	for i := 0; i < 500 && !busyRPC; i++ {
+		r, err := rpc.BroadcastTxSync(ctx, mk(next))
+		switch {
+		case err != nil:
+			t.Fatal(err)
+		case r.Code == 0:
+			next++
+		case r.Code == uint32(gongxu.KindBusy):
+			busyRPC = true
+			if r.Codespace != "gongxu" || len(r.Log) < 5 || r.Log[:5] != "busy:" {
+				t.Errorf("busy answer: %+v", r)
+			}
+		default:
+			t.Fatalf("broadcast %d: code %d %s", next, r.Code, r.Log)
+		}
+	}
+	if !busyRPC {
+		t.Fatal("broadcast_tx_sync never answered busy")
+	}
+	var shed []byte
+	for i := 0; i < 500 && shed == nil; i++ {
+		tx := mk(next)
+		r, err := ln.node.Submit(ctx, tx, false)
+		switch {
+		case gongxu.ErrorKind(err) == gongxu.KindBusy:
+			shed = tx
+		case err != nil || r.Code != 0:
+			t.Fatalf("submit %d: %+v %v", next, r, err)
+		default:
+			next++
+		}
+	}
+	if shed == nil {
+		t.Fatal("Submit never answered busy")
+	}
+	for ln.node.MempoolSize() > 0 {
+		if ctx.Err() != nil {
+			t.Fatal("the mempool did not drain")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	r, err := ln.node.Submit(ctx, shed, true)
+	if err != nil || r.Code != 0 || r.Height == 0 {
+		t.Fatalf("the shed transaction after the drain: %+v %v", r, err)
+	}
+}
