@@ -1,0 +1,391 @@
+package plan
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/gongxu-network/gongxu"
+)
+
+// State is a full plan kept for net change: the compiled master data, the
+// inputs and the planner's internals, so that a change to the inputs re-nets
+// only the items it can reach.
+type State struct {
+	md      *model
+	p       *planner
+	res     Result
+	stock   map[ItemID]gongxu.Qty
+	parents [][]int32  // every parent of each item, components and by-products
+	orders  [][2]int32 // each item's planned orders in p: [first, end)
+}
+
+// NewState plans in full (as Plan) and keeps what net change needs. The
+// Result must not be modified by the caller; NetChange shares its slices.
+func NewState(m Master, stock map[ItemID]gongxu.Qty, open []OpenOrder, demand []Demand) (*State, Result, error) {
+	md, err := compile(m)
+	if err != nil {
+		return nil, Result{}, err
+	}
+	p := &planner{md: md}
+	if err := p.load(stock, open, demand); err != nil {
+		return nil, Result{}, err
+	}
+	for _, i := range md.order {
+		if err := p.net(i); err != nil {
+			return nil, Result{}, err
+		}
+	}
+	s := &State{md: md, p: p, stock: make(map[ItemID]gongxu.Qty, len(stock))}
+	for id, q := range stock {
+		s.stock[id] = q
+	}
+	n := len(md.items)
+	s.parents = make([][]int32, n)
+	for pi := range n {
+		for _, l := range md.comps[pi] {
+			s.parents[l.child] = append(s.parents[l.child], int32(pi))
+		}
+		for _, l := range md.byps[pi] {
+			s.parents[l.child] = append(s.parents[l.child], int32(pi))
+		}
+	}
+	for i := range s.parents {
+		s.parents[i] = slices.Compact(s.parents[i]) // parents come in index order
+	}
+	s.orders = make([][2]int32, n)
+	for k := range p.orders.n {
+		i := p.orders.at(k).item
+		if s.orders[i][1] == 0 {
+			s.orders[i][0] = int32(k)
+		}
+		s.orders[i][1] = int32(k + 1)
+	}
+	s.res = p.result()
+	return s, s.res, nil
+}
+
+// NetChange re-plans after a change to stock, open orders or demand (the
+// master data is the State's) and returns exactly what Plan would return
+// for the new inputs. It finds the items whose stock, open orders or demand
+// changed, and re-nets only them, the items below them in the bills of
+// materials (and phantoms above them, which pass their requirements
+// through); every other item's record and orders are taken from the full
+// plan, and the work orders above the changed items get their inputs
+// recomputed. The State itself still holds the full plan: each call is a
+// change against it.
+func (s *State) NetChange(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand []Demand) (Result, error) {
+	md, p0 := s.md, s.p
+	p := &planner{md: md}
+	if err := p.load(stock, open, demand); err != nil {
+		return Result{}, err
+	}
+	n := len(md.items)
+	changed := make([]bool, n)
+	var seeds []int32
+	mark := func(i int32) {
+		if !changed[i] {
+			changed[i] = true
+			seeds = append(seeds, i)
+		}
+	}
+	// Stock: both maps hold only valid items (load checked the new one).
+	for id, q := range stock {
+		if s.stock[id] != q {
+			mark(md.index[id])
+		}
+	}
+	for id, q := range s.stock {
+		if _, ok := stock[id]; !ok && q != 0 {
+			mark(md.index[id])
+		}
+	}
+	// Open orders and demands: both lists are sorted; merge them.
+	for a, b := 0, 0; a < len(p0.open) || b < len(p.open); {
+		switch {
+		case b == len(p.open) || a < len(p0.open) && p0.open[a].Ref < p.open[b].Ref:
+			mark(md.index[p0.open[a].Item])
+			a++
+		case a == len(p0.open) || p.open[b].Ref < p0.open[a].Ref:
+			mark(md.index[p.open[b].Item])
+			b++
+		default:
+			if p0.open[a] != p.open[b] {
+				mark(md.index[p0.open[a].Item])
+				mark(md.index[p.open[b].Item])
+			}
+			a++
+			b++
+		}
+	}
+	cmpDemand := func(a, b Demand) int {
+		return cmp.Or(strings.Compare(a.Ref, b.Ref), strings.Compare(string(a.Item), string(b.Item)),
+			cmp.Compare(a.Due, b.Due), cmp.Compare(a.Qty, b.Qty))
+	}
+	remap := make([]int32, len(p0.demands)) // old demand index → new, -1 if gone
+	for a, b := 0, 0; a < len(p0.demands) || b < len(p.demands); {
+		c := 0
+		switch {
+		case a == len(p0.demands):
+			c = 1
+		case b == len(p.demands):
+			c = -1
+		default:
+			c = cmpDemand(p0.demands[a], p.demands[b])
+		}
+		switch {
+		case c < 0:
+			mark(md.index[p0.demands[a].Item])
+			remap[a] = -1
+			a++
+		case c > 0:
+			mark(md.index[p.demands[b].Item])
+			b++
+		default:
+			remap[a] = int32(b)
+			a++
+			b++
+		}
+	}
+
+	// The affected items: below the changed ones, and the phantoms above
+	// any affected item (they pass requirements through, which the full
+	// plan does not keep), and everything below those.
+	aff := make([]bool, n)
+	var list []int32
+	var stack []int32
+	push := func(i int32) {
+		if !aff[i] {
+			aff[i] = true
+			list = append(list, i)
+			stack = append(stack, i)
+		}
+	}
+	for _, i := range seeds {
+		push(i)
+	}
+	for len(stack) > 0 {
+		i := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, l := range md.comps[i] {
+			push(l.child)
+		}
+		for _, l := range md.byps[i] {
+			push(l.child)
+		}
+		for _, q := range s.parents[i] {
+			if md.items[q].Phantom {
+				push(q)
+			}
+		}
+	}
+	if len(list) == 0 {
+		return s.res, nil
+	}
+	slices.SortFunc(list, func(a, b int32) int { return cmp.Compare(md.pos[a], md.pos[b]) })
+
+	// The boundary: planned orders of unaffected items that feed affected
+	// ones. They are copied first into the new planner, with their pegs
+	// renumbered; the inputs they take from unaffected items are kept.
+	nOpen0, nOpen := int32(len(p0.open)), int32(len(p.open))
+	var bounds []boundary
+	seen := map[int32]bool{}
+	for _, c := range list {
+		for _, q := range s.parents[c] {
+			if aff[q] || seen[q] {
+				continue
+			}
+			seen[q] = true
+			for k := s.orders[q][0]; k < s.orders[q][1]; k++ {
+				o0 := p0.orders.at(int(k))
+				o := porder{item: o0.item, day: o0.day, rel: o0.rel, qty: o0.qty}
+				o.pegs = make([]int32, len(o0.pegs))
+				for x, d := range o0.pegs {
+					if o.pegs[x] = remap[d]; o.pegs[x] < 0 {
+						// Cannot happen: a demand reaches only the items
+						// below its own, which are all affected.
+						return s.full(stock, open, demand)
+					}
+				}
+				b := boundary{k: int(k)}
+				for _, sup := range o0.inputs {
+					if it := p0.supplyItem(sup, nOpen0); !aff[it] {
+						b.keep = append(b.keep, p0.supplyID(sup, nOpen0))
+					}
+				}
+				bounds = append(bounds, b)
+				kk := int32(p.orders.n)
+				p.orders.add(o)
+				for _, l := range md.comps[q] {
+					if !aff[l.child] {
+						continue
+					}
+					qn, err := need(o.qty, l)
+					if err != nil {
+						return Result{}, p.overflow(q, err)
+					}
+					if qn > 0 {
+						p.reqs[l.child] = append(p.reqs[l.child], req{day: o.rel, qty: qn, pegs: o.pegs, from: kk, fkey: md.orderKey(q, o.day)})
+					}
+				}
+				for _, l := range md.byps[q] {
+					if !aff[l.child] {
+						continue
+					}
+					qy, err := yield(o.qty, l)
+					if err != nil {
+						return Result{}, p.overflow(q, err)
+					}
+					if qy > 0 {
+						p.rcpts[l.child] = append(p.rcpts[l.child], rcpt{day: o.day, qty: qy, sup: nOpen + kk, byp: true, key: md.orderKey(q, o.day)})
+					}
+				}
+			}
+		}
+	}
+	nb := p.orders.n
+	for _, i := range list {
+		if err := p.net(i); err != nil {
+			return Result{}, err
+		}
+	}
+	return s.patch(p, aff, bounds, nb), nil
+}
+
+// boundary is a planned order of an unaffected item that feeds affected ones.
+type boundary struct {
+	k    int      // index in the full plan
+	keep []string // its inputs from unaffected items
+}
+
+// full is the fallback: a full plan of the new inputs.
+func (s *State) full(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand []Demand) (Result, error) {
+	p := &planner{md: s.md}
+	if err := p.load(stock, open, demand); err != nil {
+		return Result{}, err
+	}
+	for _, i := range s.md.order {
+		if err := p.net(i); err != nil {
+			return Result{}, err
+		}
+	}
+	return p.result(), nil
+}
+
+func (p *planner) supplyItem(sup, nOpen int32) int32 {
+	if sup < nOpen {
+		return p.md.index[p.open[sup].Item]
+	}
+	return p.orders.at(int(sup - nOpen)).item
+}
+
+func (p *planner) orderID(k int) string {
+	o := p.orders.at(k)
+	it := &p.md.items[o.item]
+	prefix := "po:"
+	if it.Make {
+		prefix = "wo:"
+	}
+	return prefix + string(it.ID) + "@" + dayString(o.day)
+}
+
+func (p *planner) supplyID(sup, nOpen int32) string {
+	if sup < nOpen {
+		return p.open[sup].Ref
+	}
+	return p.orderID(int(sup - nOpen))
+}
+
+// patch merges the re-netted items into the full plan's result.
+func (s *State) patch(p *planner, aff []bool, bounds []boundary, nb int) Result {
+	md, p0 := s.md, s.p
+	nOpen := int32(len(p.open))
+	affID := func(id ItemID) bool { return aff[md.index[id]] }
+
+	// The re-netted items' orders, as result() builds them.
+	var buys []PlannedPurchase
+	var makes []PlannedWork
+	for k := nb; k < p.orders.n; k++ {
+		o := p.orders.at(k)
+		it := &md.items[o.item]
+		id := p.orderID(k)
+		if !it.Make {
+			buys = append(buys, PlannedPurchase{
+				ID: id, Supplier: it.Supplier, Item: it.ID, Qty: gongxu.Qty(o.qty),
+				Release: o.rel * dayMs, Due: o.day * dayMs, Pegging: p.refs(o.pegs),
+			})
+			continue
+		}
+		w := PlannedWork{
+			ID: id, Item: it.ID, Qty: gongxu.Qty(o.qty),
+			Start: o.rel * dayMs, Due: o.day * dayMs, Pegging: p.refs(o.pegs),
+		}
+		if len(o.delivers) > 0 {
+			slices.Sort(o.delivers)
+			w.Delivers = p.refs(slices.Compact(o.delivers))
+		}
+		w.Inputs = p.inputIDs(o.inputs, nil, nOpen)
+		makes = append(makes, w)
+	}
+	cmpBuy := func(a, b PlannedPurchase) int {
+		return cmp.Or(strings.Compare(string(a.Supplier), string(b.Supplier)), strings.Compare(string(a.Item), string(b.Item)), cmp.Compare(a.Due, b.Due))
+	}
+	cmpWork := func(a, b PlannedWork) int {
+		return cmp.Or(cmp.Compare(a.Due, b.Due), strings.Compare(a.ID, b.ID))
+	}
+	slices.SortFunc(buys, cmpBuy)
+	slices.SortFunc(makes, cmpWork)
+
+	// The boundary orders' new inputs, by id.
+	inputs := make(map[string][]string, len(bounds))
+	for x, b := range bounds {
+		o := p.orders.at(x)
+		inputs[p0.orderID(b.k)] = p.inputIDs(o.inputs, b.keep, nOpen)
+	}
+
+	res := Result{
+		Purchases: mergeSorted(s.res.Purchases, buys, func(x PlannedPurchase) bool { return affID(x.Item) }, cmpBuy),
+	}
+	slices.SortFunc(p.records, func(a, b ItemRecord) int { return strings.Compare(string(a.Item), string(b.Item)) })
+	res.Items = mergeSorted(s.res.Items, p.records, func(x ItemRecord) bool { return affID(x.Item) }, func(a, b ItemRecord) int { return strings.Compare(string(a.Item), string(b.Item)) })
+	res.Work = mergeSorted(s.res.Work, makes, func(x PlannedWork) bool { return affID(x.Item) }, cmpWork)
+	if len(inputs) > 0 {
+		for x := range res.Work {
+			if in, ok := inputs[res.Work[x].ID]; ok {
+				res.Work[x].Inputs = in
+			}
+		}
+	}
+	return res
+}
+
+// inputIDs is the sorted set of supply ids of inputs, plus keep.
+func (p *planner) inputIDs(inputs []int32, keep []string, nOpen int32) []string {
+	if len(inputs) == 0 && len(keep) == 0 {
+		return nil
+	}
+	in := slices.Clone(keep)
+	for _, s := range inputs {
+		in = append(in, p.supplyID(s, nOpen))
+	}
+	slices.Sort(in)
+	return slices.Compact(in)
+}
+
+// mergeSorted returns old without the entries drop says, merged with add;
+// both are sorted by c.
+func mergeSorted[T any](old, add []T, drop func(T) bool, c func(a, b T) int) []T {
+	out := make([]T, 0, len(old)+len(add))
+	j := 0
+	for _, x := range old {
+		if drop(x) {
+			continue
+		}
+		for j < len(add) && c(add[j], x) < 0 {
+			out = append(out, add[j])
+			j++
+		}
+		out = append(out, x)
+	}
+	return append(out, add[j:]...)
+}
