@@ -66,6 +66,7 @@ type req struct {
 	qty  int64
 	pegs []int32 // demand indices, sorted, shared and never modified
 	from int32   // the planned order whose components this is; -1 for a demand
+	src  int32   // the item whose order or phantom passed it down; -1 for a demand
 	fkey int64   // orders from by (netting place of its item, due day), as full planning numbers them; -1 for a demand
 }
 
@@ -267,7 +268,7 @@ func (p *planner) load(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand []D
 			return gongxu.Errorf(gongxu.KindInvalid, "demand %q for %q: due %d is out of range", d.Ref, d.Item, d.Due)
 		}
 		pegs[k] = int32(k)
-		p.reqs[i] = append(p.reqs[i], req{day: floorDiv(d.Due, dayMs), qty: int64(d.Qty), pegs: pegs[k : k+1 : k+1], from: -1, fkey: -1})
+		p.reqs[i] = append(p.reqs[i], req{day: floorDiv(d.Due, dayMs), qty: int64(d.Qty), pegs: pegs[k : k+1 : k+1], from: -1, src: -1, fkey: -1})
 	}
 	p.mark = make([]uint32, len(p.demands))
 	return nil
@@ -305,8 +306,7 @@ func (p *planner) overflow(i int32, err error) error {
 func (p *planner) net(i int32) error {
 	md := p.md
 	it := &md.items[i]
-	rs, rc := p.reqs[i], p.rcpts[i]
-	p.reqs[i], p.rcpts[i] = nil, nil
+	rs, rc := p.reqs[i], p.rcpts[i] // kept, sorted, for net change (State)
 	slices.SortFunc(rs, cmpReq)
 	slices.SortFunc(rc, func(a, b rcpt) int {
 		// Open orders (numbered first) before by-products.
@@ -416,7 +416,7 @@ func (p *planner) net(i int32) error {
 				return p.overflow(i, err)
 			}
 			if q > 0 {
-				p.reqs[l.child] = append(p.reqs[l.child], req{day: o.rel, qty: q, pegs: o.pegs, from: int32(k), fkey: md.orderKey(i, o.day)})
+				p.reqs[l.child] = append(p.reqs[l.child], req{day: o.rel, qty: q, pegs: o.pegs, from: int32(k), src: i, fkey: md.orderKey(i, o.day)})
 			}
 		}
 		for _, l := range md.byps[i] {
@@ -442,7 +442,7 @@ func (p *planner) cover(i int32, r req, l lot, take int64, nOpen int32) error {
 				return p.overflow(i, err)
 			}
 			if q > 0 {
-				p.reqs[cl.child] = append(p.reqs[cl.child], req{day: r.day, qty: q, pegs: r.pegs, from: r.from, fkey: r.fkey})
+				p.reqs[cl.child] = append(p.reqs[cl.child], req{day: r.day, qty: q, pegs: r.pegs, from: r.from, src: i, fkey: r.fkey})
 			}
 		}
 	case l.sup >= 0:
