@@ -54,11 +54,11 @@ func NewState(m Master, stock map[ItemID]gongxu.Qty, open []OpenOrder, demand []
 // A change to one order re-nets its item's part of the BOM (about 100 to
 // 200 of the benchmark's 10,000 items). The State itself still holds the full plan: each call is a
 // change against it.
-func (s *State) NetChange(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand []Demand) (Result, error) {
+func (s *State) NetChange(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand []Demand) (Change, error) {
 	md, p0 := s.md, s.p
 	p := &planner{md: md}
 	if err := p.load(stock, open, demand); err != nil {
-		return Result{}, err
+		return Change{}, err
 	}
 	n := len(md.items)
 	changed := make([]bool, n)
@@ -151,7 +151,7 @@ func (s *State) NetChange(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand 
 		}
 	}
 	if len(list) == 0 {
-		return s.res, nil
+		return Change{s: s}, nil
 	}
 	slices.SortFunc(list, func(a, b int32) int { return cmp.Compare(md.pos[a], md.pos[b]) })
 
@@ -218,10 +218,10 @@ func (s *State) NetChange(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand 
 	nb := p.orders.n
 	for _, i := range list {
 		if err := p.net(i); err != nil {
-			return Result{}, err
+			return Change{}, err
 		}
 	}
-	return s.patch(p, aff, bounds, nb), nil
+	return s.patch(p, aff, list, bounds, nb), nil
 }
 
 // boundary is a planned order of an unaffected item that feeds affected ones.
@@ -230,18 +230,25 @@ type boundary struct {
 	keep []int32 // its inputs from unaffected items, the full plan's supply indices
 }
 
-// full is the fallback: a full plan of the new inputs.
-func (s *State) full(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand []Demand) (Result, error) {
+// full is the fallback: a full plan of the new inputs, as a change of
+// every item.
+func (s *State) full(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand []Demand) (Change, error) {
 	p := &planner{md: s.md}
 	if err := p.load(stock, open, demand); err != nil {
-		return Result{}, err
+		return Change{}, err
 	}
 	for _, i := range s.md.order {
 		if err := p.net(i); err != nil {
-			return Result{}, err
+			return Change{}, err
 		}
 	}
-	return p.result(), nil
+	res := p.result()
+	c := Change{Records: res.Items, Purchases: res.Purchases, Work: res.Work, aff: make([]bool, len(s.md.items)), s: s}
+	for i := range c.aff {
+		c.aff[i] = true
+		c.Items = append(c.Items, s.md.items[i].ID)
+	}
+	return c, nil
 }
 
 func (p *planner) supplyItem(sup, nOpen int32) int32 {
@@ -269,10 +276,9 @@ func (p *planner) supplyID(sup, nOpen int32) string {
 }
 
 // patch merges the re-netted items into the full plan's result.
-func (s *State) patch(p *planner, aff []bool, bounds []boundary, nb int) Result {
+func (s *State) patch(p *planner, aff []bool, list []int32, bounds []boundary, nb int) Change {
 	md, p0 := s.md, s.p
 	nOpen := int32(len(p.open))
-	affID := func(id ItemID) bool { return aff[md.index[id]] }
 
 	// The re-netted items' orders, as result() builds them.
 	var buys []PlannedPurchase
@@ -299,14 +305,10 @@ func (s *State) patch(p *planner, aff []bool, bounds []boundary, nb int) Result 
 		w.Inputs = p.inputIDs(o.inputs, nil, nOpen)
 		makes = append(makes, w)
 	}
-	cmpBuy := func(a, b PlannedPurchase) int {
+	slices.SortFunc(buys, func(a, b PlannedPurchase) int {
 		return cmp.Or(strings.Compare(string(a.Supplier), string(b.Supplier)), strings.Compare(string(a.Item), string(b.Item)), cmp.Compare(a.Due, b.Due))
-	}
-	cmpWork := func(a, b PlannedWork) int {
-		return cmp.Or(cmp.Compare(a.Due, b.Due), strings.Compare(a.ID, b.ID))
-	}
-	slices.SortFunc(buys, cmpBuy)
-	slices.SortFunc(makes, cmpWork)
+	})
+	slices.SortFunc(makes, func(a, b PlannedWork) int { return cmp.Or(cmp.Compare(a.Due, b.Due), strings.Compare(a.ID, b.ID)) })
 
 	// The boundary orders' new inputs, by id.
 	inputs := make(map[string][]string, len(bounds))
@@ -319,15 +321,52 @@ func (s *State) patch(p *planner, aff []bool, bounds []boundary, nb int) Result 
 		inputs[p0.orderID(b.k)] = p.inputIDs(o.inputs, keep, nOpen)
 	}
 
-	res := Result{
-		Purchases: mergeSorted(s.res.Purchases, buys, func(x PlannedPurchase) bool { return affID(x.Item) }, cmpBuy),
-	}
 	slices.SortFunc(p.records, func(a, b ItemRecord) int { return strings.Compare(string(a.Item), string(b.Item)) })
-	res.Items = mergeSorted(s.res.Items, p.records, func(x ItemRecord) bool { return affID(x.Item) }, func(a, b ItemRecord) int { return strings.Compare(string(a.Item), string(b.Item)) })
-	res.Work = mergeSorted(s.res.Work, makes, func(x PlannedWork) bool { return affID(x.Item) }, cmpWork)
-	if len(inputs) > 0 {
+	ch := Change{Records: p.records, Purchases: buys, Work: makes, Inputs: inputs, aff: aff, s: s}
+	for _, i := range list {
+		ch.Items = append(ch.Items, md.items[i].ID)
+	}
+	slices.Sort(ch.Items)
+	return ch
+}
+
+// Change is what a net change re-planned: the items it re-netted, their
+// new records and planned orders (replacing all of theirs in the full
+// plan), and the new inputs of the full plan's work orders above them.
+type Change struct {
+	Items     []ItemID            // re-netted, sorted
+	Records   []ItemRecord        // of the re-netted items with anything to net, by item
+	Purchases []PlannedPurchase   // of the re-netted items, sorted as in Result
+	Work      []PlannedWork       // of the re-netted items, sorted as in Result
+	Inputs    map[string][]string // work order id → its new inputs, for work orders of other items
+
+	aff []bool // by item index; nil: nothing changed
+	s   *State
+}
+
+// Result is the full plan with the change applied: exactly what Plan gives
+// for the changed inputs. It copies the full plan's result (a linear merge).
+func (c Change) Result() Result {
+	s := c.s
+	if c.aff == nil {
+		return s.res
+	}
+	md := s.md
+	affID := func(id ItemID) bool { return c.aff[md.index[id]] }
+	cmpBuy := func(a, b PlannedPurchase) int {
+		return cmp.Or(strings.Compare(string(a.Supplier), string(b.Supplier)), strings.Compare(string(a.Item), string(b.Item)), cmp.Compare(a.Due, b.Due))
+	}
+	cmpWork := func(a, b PlannedWork) int {
+		return cmp.Or(cmp.Compare(a.Due, b.Due), strings.Compare(a.ID, b.ID))
+	}
+	res := Result{
+		Purchases: mergeSorted(s.res.Purchases, c.Purchases, func(x PlannedPurchase) bool { return affID(x.Item) }, cmpBuy),
+		Items:     mergeSorted(s.res.Items, c.Records, func(x ItemRecord) bool { return affID(x.Item) }, func(a, b ItemRecord) int { return strings.Compare(string(a.Item), string(b.Item)) }),
+		Work:      mergeSorted(s.res.Work, c.Work, func(x PlannedWork) bool { return affID(x.Item) }, cmpWork),
+	}
+	if len(c.Inputs) > 0 {
 		for x := range res.Work {
-			if in, ok := inputs[res.Work[x].ID]; ok {
+			if in, ok := c.Inputs[res.Work[x].ID]; ok {
 				res.Work[x].Inputs = in
 			}
 		}

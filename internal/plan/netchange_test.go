@@ -89,16 +89,25 @@ func TestNetChangeEqualsFull(t *testing.T) {
 		}
 		c := change(t, s)
 		want, werr := Plan(c.m, c.stock, c.open, c.demand)
-		got, gerr := st.NetChange(c.stock, c.open, c.demand)
+		ch, gerr := st.NetChange(c.stock, c.open, c.demand)
 		if (werr == nil) != (gerr == nil) || werr != nil && werr.Error() != gerr.Error() {
 			t.Fatalf("errors: full %v, net change %v", werr, gerr)
+		}
+		if werr != nil {
+			return
+		}
+		got := ch.Result()
+		for _, w := range got.Work { // Inputs names only other items' work orders
+			if _, ok := ch.Inputs[w.ID]; ok && slices.Contains(ch.Items, w.Item) {
+				t.Fatalf("%s is re-netted and in Inputs", w.ID)
+			}
 		}
 		if g, w := mustJSON(t, got), mustJSON(t, want); !bytes.Equal(g, w) {
 			t.Fatalf("net change differs from full re-plan:\nnet  %s\nfull %s", g, w)
 		}
 		// The State is unchanged: the original inputs give the original plan.
 		again, err := st.NetChange(s.stock, s.open, s.demand)
-		if err != nil || !bytes.Equal(mustJSON(t, again), mustJSON(t, want0)) {
+		if err != nil || len(again.Items) != 0 || !bytes.Equal(mustJSON(t, again.Result()), mustJSON(t, want0)) {
 			t.Fatalf("net change back to the original inputs: %v", err)
 		}
 	})
@@ -121,10 +130,11 @@ func TestNetChangeLarge(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := st.NetChange(c.stock, c.open, c.demand)
+		ch, err := st.NetChange(c.stock, c.open, c.demand)
 		if err != nil {
 			t.Fatal(err)
 		}
+		got := ch.Result()
 		if !bytes.Equal(mustJSON(t, got), mustJSON(t, want)) {
 			t.Fatalf("change %d: net change differs from full re-plan", k)
 		}
