@@ -142,6 +142,7 @@ type planner struct {
 	lots    []lot
 	mark    []uint32
 	gen     uint32
+	ids     []string // planned order ids, once result made them (kept for net change)
 }
 
 // Plan runs MRP: it explodes the demand through the bills of materials,
@@ -523,6 +524,7 @@ func (p *planner) result() Result {
 		}
 		ids[k] = prefix + string(it.ID) + "@" + dayString(o.day)
 	}
+	p.ids = ids
 	supID := func(s int32) string {
 		if int(s) < len(p.open) {
 			return p.open[s].Ref

@@ -165,8 +165,20 @@ func (s *State) NetChange(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand 
 	var bounds []boundary
 	bmap := map[int32]int32{} // full plan's order index → the new planner's
 	ok := true
+	ident := len(p0.demands) == len(p.demands)
+	for k, d := range remap {
+		ident = ident && d == int32(k)
+	}
+	renumbered := map[*int32][]int32{} // pegs slices are shared: renumber each once
 	renum := func(pegs []int32) []int32 {
+		if ident || len(pegs) == 0 {
+			return pegs
+		}
+		if out, ok := renumbered[&pegs[0]]; ok && len(out) == len(pegs) {
+			return out
+		}
 		out := make([]int32, len(pegs))
+		renumbered[&pegs[0]] = out
 		for x, d := range pegs {
 			if out[x] = remap[d]; out[x] < 0 {
 				// Cannot happen: a demand reaches only the items below
@@ -216,6 +228,10 @@ func (s *State) NetChange(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand 
 		return s.full(stock, open, demand)
 	}
 	nb := p.orders.n
+	p.ids = make([]string, nb)
+	for x, b := range bounds {
+		p.ids[x] = p0.orderID(b.k)
+	}
 	for _, i := range list {
 		if err := p.net(i); err != nil {
 			return Change{}, err
@@ -259,6 +275,9 @@ func (p *planner) supplyItem(sup, nOpen int32) int32 {
 }
 
 func (p *planner) orderID(k int) string {
+	if k < len(p.ids) && p.ids[k] != "" {
+		return p.ids[k]
+	}
 	o := p.orders.at(k)
 	it := &p.md.items[o.item]
 	prefix := "po:"
