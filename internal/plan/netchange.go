@@ -237,6 +237,9 @@ func (s *State) NetChange(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand 
 			return Change{}, err
 		}
 	}
+	for k := nb; k < p.orders.n; k++ {
+		p.ids = append(p.ids, p.orderID(k))
+	}
 	return s.patch(p, aff, list, bounds, nb), nil
 }
 
