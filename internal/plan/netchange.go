@@ -367,11 +367,13 @@ type Change struct {
 }
 
 // Result is the full plan with the change applied: exactly what Plan gives
-// for the changed inputs. It copies the full plan's result (a linear merge).
+// for the changed inputs. It copies the full plan's result (a linear merge)
+// into new slices, which the caller may modify (not what their entries'
+// slices point to).
 func (c Change) Result() Result {
 	s := c.s
-	if c.aff == nil {
-		return s.res
+	if c.aff == nil { // nothing changed: the full plan, in new slices
+		return Result{Purchases: slices.Clone(s.res.Purchases), Work: slices.Clone(s.res.Work), Items: slices.Clone(s.res.Items)}
 	}
 	md := s.md
 	affID := func(id ItemID) bool { return c.aff[md.index[id]] }
