@@ -159,3 +159,39 @@ func oneOrderChanges(s scenario) []scenario {
 		with(func(c *scenario) { c.stock[c.m.Items[len(c.m.Items)-1].ID] += u(75) }),
 	}
 }
+
+// TestNetChangeConcurrent: net changes against one State may run at once
+// (the planner serves many readers); run with -race.
+func TestNetChangeConcurrent(t *testing.T) {
+	s := genFactory(300, 40, 2)
+	st, _, err := NewState(s.m, s.stock, s.open, s.demand)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := []string{"order-qty", "order-added", "order-removed", "stock"}
+	want := make([][]byte, len(kinds))
+	for k, kind := range kinds {
+		c := oneChanges(s, kind, 1)[0]
+		res, err := Plan(c.m, c.stock, c.open, c.demand)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[k] = mustJSON(t, res)
+	}
+	errs := make(chan error, len(kinds))
+	for k, kind := range kinds {
+		go func() {
+			c := oneChanges(s, kind, 1)[0]
+			ch, err := st.NetChange(c.stock, c.open, c.demand)
+			if err == nil && !bytes.Equal(mustJSON(t, ch.Result()), want[k]) {
+				err = fmt.Errorf("%s: net change differs from full", kind)
+			}
+			errs <- err
+		}()
+	}
+	for range kinds {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
