@@ -7,6 +7,9 @@
 // operations on work-center calendars, never more at once than a work
 // center's parallel units) and re-planning when a purchase arrives late or
 // an operation slips (Replan: the changed completion dates, with the reason).
+// Net change (State, NetChange) re-plans after a change of stock, open
+// orders or demand by re-netting only the items the change reaches, with
+// exactly the result of a full plan.
 //
 // It runs at the factory's node, off consensus; what it decides is published
 // as transactions. So it may use maps, sorting and the time package freely

@@ -56,6 +56,7 @@ type model struct {
 	byps  [][]line // by-product lines per parent, sorted
 	llc   []int32  // low-level code: the deepest level the item appears at
 	order []int32  // items by (low-level code, id): the netting order
+	pos   []int32  // each item's place in order
 }
 
 func validID(what, s string) error {
@@ -193,6 +194,10 @@ func (md *model) levels(children [][]int32) error {
 		}
 		return int(a - b) // items are sorted by id
 	})
+	md.pos = make([]int32, n)
+	for k, i := range md.order {
+		md.pos[i] = int32(k)
+	}
 	return nil
 }
 

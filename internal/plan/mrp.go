@@ -66,6 +66,16 @@ type req struct {
 	qty  int64
 	pegs []int32 // demand indices, sorted, shared and never modified
 	from int32   // the planned order whose components this is; -1 for a demand
+	src  int32   // the item whose order or phantom passed it down; -1 for a demand
+	fkey int64   // orders from by (netting place of its item, due day), as full planning numbers them; -1 for a demand
+}
+
+// orderKey is the rank of a planned order of item i due on day among all
+// planned orders: full planning numbers them in this order (items in netting
+// order, each item's orders by day), and net change must sort requirements
+// exactly as full planning does.
+func (md *model) orderKey(i int32, day int64) int64 {
+	return int64(md.pos[i])<<32 + (day + 1<<31)
 }
 
 // rcpt is a receipt of an item on a day: an open order or a by-product.
@@ -74,6 +84,7 @@ type rcpt struct {
 	qty int64
 	sup int32 // supply index of the open order, or of the work order yielding the by-product
 	byp bool
+	key int64 // the open order's index, or the by-product's order's orderKey: sorts as full planning numbers supplies
 }
 
 // lot is supply available to allocate, first in first out.
@@ -131,6 +142,7 @@ type planner struct {
 	lots    []lot
 	mark    []uint32
 	gen     uint32
+	ids     []string // planned order ids, once result made them (kept for net change)
 }
 
 // Plan runs MRP: it explodes the demand through the bills of materials,
@@ -233,7 +245,7 @@ func (p *planner) load(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand []D
 		if o.Due < 0 || o.Due > maxTime {
 			return gongxu.Errorf(gongxu.KindInvalid, "open order %q: due %d is out of range", o.Ref, o.Due)
 		}
-		p.rcpts[i] = append(p.rcpts[i], rcpt{day: floorDiv(o.Due, dayMs), qty: int64(o.Qty), sup: int32(k)})
+		p.rcpts[i] = append(p.rcpts[i], rcpt{day: floorDiv(o.Due, dayMs), qty: int64(o.Qty), sup: int32(k), key: int64(k)})
 	}
 
 	p.demands = slices.Clone(demand)
@@ -257,7 +269,7 @@ func (p *planner) load(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand []D
 			return gongxu.Errorf(gongxu.KindInvalid, "demand %q for %q: due %d is out of range", d.Ref, d.Item, d.Due)
 		}
 		pegs[k] = int32(k)
-		p.reqs[i] = append(p.reqs[i], req{day: floorDiv(d.Due, dayMs), qty: int64(d.Qty), pegs: pegs[k : k+1 : k+1], from: -1})
+		p.reqs[i] = append(p.reqs[i], req{day: floorDiv(d.Due, dayMs), qty: int64(d.Qty), pegs: pegs[k : k+1 : k+1], from: -1, src: -1, fkey: -1})
 	}
 	p.mark = make([]uint32, len(p.demands))
 	return nil
@@ -270,7 +282,17 @@ func cmpReq(a, b req) int {
 	if c := slices.Compare(a.pegs, b.pegs); c != 0 {
 		return c
 	}
-	return cmp.Or(cmp.Compare(a.qty, b.qty), cmp.Compare(a.from, b.from))
+	return cmp.Or(cmp.Compare(a.qty, b.qty), cmp.Compare(a.fkey, b.fkey))
+}
+
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
 }
 
 func (p *planner) overflow(i int32, err error) error {
@@ -285,11 +307,11 @@ func (p *planner) overflow(i int32, err error) error {
 func (p *planner) net(i int32) error {
 	md := p.md
 	it := &md.items[i]
-	rs, rc := p.reqs[i], p.rcpts[i]
-	p.reqs[i], p.rcpts[i] = nil, nil
+	rs, rc := p.reqs[i], p.rcpts[i] // kept, sorted, for net change (State)
 	slices.SortFunc(rs, cmpReq)
 	slices.SortFunc(rc, func(a, b rcpt) int {
-		return cmp.Or(cmp.Compare(a.day, b.day), cmp.Compare(a.sup, b.sup), cmp.Compare(a.qty, b.qty))
+		// Open orders (numbered first) before by-products.
+		return cmp.Or(cmp.Compare(a.day, b.day), cmpBool(a.byp, b.byp), cmp.Compare(a.key, b.key), cmp.Compare(a.qty, b.qty))
 	})
 	if len(rs) == 0 && len(rc) == 0 {
 		return nil // nothing happens to it: no record
@@ -395,7 +417,7 @@ func (p *planner) net(i int32) error {
 				return p.overflow(i, err)
 			}
 			if q > 0 {
-				p.reqs[l.child] = append(p.reqs[l.child], req{day: o.rel, qty: q, pegs: o.pegs, from: int32(k)})
+				p.reqs[l.child] = append(p.reqs[l.child], req{day: o.rel, qty: q, pegs: o.pegs, from: int32(k), src: i, fkey: md.orderKey(i, o.day)})
 			}
 		}
 		for _, l := range md.byps[i] {
@@ -404,7 +426,7 @@ func (p *planner) net(i int32) error {
 				return p.overflow(i, err)
 			}
 			if q > 0 {
-				p.rcpts[l.child] = append(p.rcpts[l.child], rcpt{day: o.day, qty: q, sup: nOpen + int32(k), byp: true})
+				p.rcpts[l.child] = append(p.rcpts[l.child], rcpt{day: o.day, qty: q, sup: nOpen + int32(k), byp: true, key: md.orderKey(i, o.day)})
 			}
 		}
 	}
@@ -421,7 +443,7 @@ func (p *planner) cover(i int32, r req, l lot, take int64, nOpen int32) error {
 				return p.overflow(i, err)
 			}
 			if q > 0 {
-				p.reqs[cl.child] = append(p.reqs[cl.child], req{day: r.day, qty: q, pegs: r.pegs, from: r.from})
+				p.reqs[cl.child] = append(p.reqs[cl.child], req{day: r.day, qty: q, pegs: r.pegs, from: r.from, src: i, fkey: r.fkey})
 			}
 		}
 	case l.sup >= 0:
@@ -502,6 +524,7 @@ func (p *planner) result() Result {
 		}
 		ids[k] = prefix + string(it.ID) + "@" + dayString(o.day)
 	}
+	p.ids = ids
 	supID := func(s int32) string {
 		if int(s) < len(p.open) {
 			return p.open[s].Ref
@@ -536,12 +559,14 @@ func (p *planner) result() Result {
 		}
 		if len(o.delivers) > 0 {
 			slices.Sort(o.delivers)
-			w.Delivers = p.refs(slices.Compact(o.delivers))
+			o.delivers = slices.Compact(o.delivers) // kept for net change (State)
+			w.Delivers = p.refs(o.delivers)
 		}
 		if len(o.inputs) > 0 {
 			slices.Sort(o.inputs)
+			o.inputs = slices.Compact(o.inputs) // kept for net change (State)
 			in := make([]string, 0, len(o.inputs))
-			for _, s := range slices.Compact(o.inputs) {
+			for _, s := range o.inputs {
 				in = append(in, supID(s))
 			}
 			slices.Sort(in)

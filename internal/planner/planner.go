@@ -1,11 +1,14 @@
 package planner
 
 import (
+	"bytes"
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -33,6 +36,57 @@ type Planner struct {
 	mps     gongxu.MPSSource         // nil: no demand planned on forecast
 	rep     gongxu.ReputationService // nil: each item from its own supplier (PreferOnTime)
 	late    gongxu.LatenessService   // nil: a late line is expected as late again as it is
+
+	mu     sync.Mutex
+	states map[gongxu.OrgID]*netState // each factory's last full plan, for net change
+}
+
+// netState is a factory's last full MRP run: the next plan with the same
+// master data re-nets only the items whose orders, stock or open orders
+// changed (plan.State.NetChange, the same result as a full run).
+type netState struct {
+	master []byte // the master data as JSON: the ledger's slices may be reused
+	state  *plan.State
+	items  int
+}
+
+// maxNetStates bounds the factories whose last plan is kept.
+const maxNetStates = 64
+
+// mrp is plan.Plan, by net change against the factory's last full plan when
+// its master data is the same; a change that re-nets more than half of the
+// items makes the new full plan the base.
+func (p *Planner) mrp(factory gongxu.OrgID, m gongxu.Master, stock map[gongxu.ItemID]gongxu.Qty, open []plan.OpenOrder, demand []plan.Demand) (plan.Result, error) {
+	mj, err := json.Marshal(m)
+	if err != nil {
+		return plan.Result{}, err
+	}
+	p.mu.Lock()
+	ns := p.states[factory]
+	p.mu.Unlock()
+	if ns != nil && bytes.Equal(ns.master, mj) {
+		ch, err := ns.state.NetChange(stock, open, demand)
+		if err != nil {
+			return plan.Result{}, err
+		}
+		if len(ch.Items)*2 <= ns.items {
+			return ch.Result(), nil
+		}
+	}
+	st, res, err := plan.NewState(m, stock, open, demand)
+	if err != nil {
+		return plan.Result{}, err
+	}
+	p.mu.Lock()
+	if p.states == nil {
+		p.states = map[gongxu.OrgID]*netState{}
+	}
+	if _, ok := p.states[factory]; ok || len(p.states) < maxNetStates {
+		p.states[factory] = &netState{master: mj, state: st, items: len(m.Items)}
+	}
+	p.mu.Unlock()
+	// NewState's result is the State's own: hand out copies.
+	return plan.Result{Purchases: slices.Clone(res.Purchases), Work: slices.Clone(res.Work), Items: slices.Clone(res.Items)}, nil
 }
 
 var _ gongxu.PlanService = (*Planner)(nil)
@@ -124,7 +178,7 @@ func (p *Planner) Plan(ctx context.Context, factory gongxu.OrgID) (gongxu.PlanVi
 			return gongxu.PlanView{}, err
 		}
 	}
-	res, err := plan.Plan(r.master, r.stock, r.open, r.demand)
+	res, err := p.mrp(factory, r.master, r.stock, r.open, r.demand)
 	if err != nil {
 		return gongxu.PlanView{}, gongxu.Errorf(gongxu.KindInvalid, "the master data of %s cannot be planned: %s", factory, gongxu.ErrorMessage(err))
 	}

@@ -651,3 +651,39 @@ func TestSealedOffers(t *testing.T) {
 		t.Errorf("no purchase order against the offer sealed to acme:\n%s", out)
 	}
 }
+
+// The planner plans again by net change against its last full plan: after
+// the ledger changes (purchase orders sent, an order's quantity changed, a
+// new order), the same planner gives exactly the plan a fresh one gives.
+func TestNetChangePlansAsFresh(t *testing.T) {
+	f := jacketLedger()
+	ctx := context.Background()
+	p := planner.New(f, clock(at(16, 6, 0)))
+	check := func(step string) gongxu.PlanView {
+		t.Helper()
+		got, err := p.Plan(ctx, factory)
+		if err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		want, err := planner.New(f, clock(at(16, 6, 0))).Plan(ctx, factory)
+		if err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		g, _ := json.Marshal(got)
+		w, _ := json.Marshal(want)
+		if string(g) != string(w) {
+			t.Fatalf("%s: net change plans\n%s\nfresh plans\n%s", step, render(got), render(want))
+		}
+		return got
+	}
+	v := check("first")
+	check("same ledger")
+	f.apply(t, factory, v.Txs)
+	check("after the purchase orders") // re-nets 4 of the 8 items
+	f.orders[1].Qty += u(7)
+	check("an order's quantity changed")
+	o := f.orders[0]
+	o.ID, o.Qty, o.Due = 99, u(5), day(30)
+	f.orders = append(f.orders, o)
+	check("an order added")
+}
