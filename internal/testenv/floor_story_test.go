@@ -203,8 +203,15 @@ func TestFloorStory(t *testing.T) {
 		t.Fatalf("after the slip the jackets are planned for %s (before %s); want later, after the shell arrives %s",
 			stamp(after.Completion), stamp(before.Completion), stamp(slipped))
 	}
-	if !strings.Contains(after.Reason, string(M)) {
-		t.Errorf("the jacket order's reason %q does not name the mill %s", after.Reason, M)
+	// Every day is a working day and the shell is what the sewing waits
+	// for: a week's slip moves the completion by a week.
+	if after.Completion-before.Completion != 7*floorDay {
+		t.Errorf("a week's slip of the shell moved the jackets from %s to %s, want a week later", stamp(before.Completion), stamp(after.Completion))
+	}
+	for _, want := range []string{"shell from " + string(M), string(M) + " moved it", "loom 2 is down for repair"} {
+		if !strings.Contains(after.Reason, want) {
+			t.Errorf("the jacket order's reason %q does not say %q", after.Reason, want)
+		}
 	}
 	// The factory's node publishes the new date with its reason on the
 	// ledger; every node serves it.
@@ -289,13 +296,20 @@ func TestFloorStory(t *testing.T) {
 			t.Fatalf("leg %d on node %d is %s, want delivered", leg.ID, i, l.Status)
 		}
 	}
+	// The hub confirms what the carrier brought: the pool is delivered.
+	res = s.send(2, hub, pool.TypeConfirmDelivery, pool.MsgConfirmDelivery{Pool: vestPool})
+	s.caughtUp(res.Height)
+	if v, err := net.Client(1).Pool(ctx, vestPool); err != nil || (v.Status != gongxu.PoolDelivered && v.Status != gongxu.PoolSettled) {
+		t.Fatalf("vest pool %d after the hub confirmed delivery: %s (%v), want delivered or settled", vestPool, v.Status, err)
+	}
 	h, err := net.Height(0)
 	s.must(err)
 	s.must(net.CompareChains(1, h-1))
 	s.logf("step 7: %s picked up and delivered leg %d to %s; delivered on every node; blocks 1..%d identical", carrier.org, leg.ID, hub.org, h-1)
 }
 
-// plannedOrder plans org on node i (the plan API) and returns its order id.
+// plannedOrder plans org on node i (the plan API) and returns its planned
+// order id.
 func (s *story) plannedOrder(i int, org gongxu.OrgID, id uint64) gongxu.PlannedOrder {
 	s.t.Helper()
 	v, err := s.net.Client(i).Plan(s.ctx, org)
