@@ -138,7 +138,9 @@ func TestFloorStory(t *testing.T) {
 	// 3. Tier 1: the factory's node orders the shell from the mill —
 	// 1.5 m a jacket; the mill accepts, promising five days after the date
 	// asked (room for its own supply).
-	shellPO := s.waitPO(1, M, func(p gongxu.PurchaseOrder) bool { return p.Factory == F && p.Supplier == M && p.Status == gongxu.POSent })
+	shellPO := s.waitPO(1, M, func(p gongxu.PurchaseOrder) bool {
+		return p.Factory == F && p.Supplier == M && p.Status == gongxu.POSent
+	})
 	if len(shellPO.Lines) != 1 || shellPO.Lines[0].Item != "shell" || shellPO.Lines[0].Qty != gongxu.Qty(units*1_500) {
 		t.Fatalf("purchase order %d to %s: %+v; want one line of %d milli-m of shell", shellPO.ID, M, shellPO.Lines, units*1_500)
 	}
@@ -150,7 +152,9 @@ func TestFloorStory(t *testing.T) {
 	// 4. Tier 2: the mill's own node plans the shell from the order it
 	// accepted and orders the yarn — 0.2 kg a metre — from the spinner,
 	// who accepts.
-	yarnPO := s.waitPO(3, SP, func(p gongxu.PurchaseOrder) bool { return p.Factory == M && p.Supplier == SP && p.Status == gongxu.POSent })
+	yarnPO := s.waitPO(3, SP, func(p gongxu.PurchaseOrder) bool {
+		return p.Factory == M && p.Supplier == SP && p.Status == gongxu.POSent
+	})
 	if len(yarnPO.Lines) != 1 || yarnPO.Lines[0].Item != "yarn" || yarnPO.Lines[0].Qty != gongxu.Qty(units*1_500*200/1000) {
 		t.Fatalf("purchase order %d to %s: %+v; want one line of %d milli-kg of yarn", yarnPO.ID, SP, yarnPO.Lines, units*1_500*200/1000)
 	}
