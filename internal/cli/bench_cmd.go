@@ -121,6 +121,7 @@ run throughout and take turns at each rate, and the report gives gongxu/kvstore 
 	f.Var(&choiceValue{p: &o.App, choices: []string{"both", "gongxu", "kvstore"}}, "app", "application to measure: gongxu, kvstore or both")
 	f.IntVar(&o.ProfileRate, "profile-rate", 0, "take a CPU profile of node 0 during the step at this `RATE` (0: none)")
 	f.StringVar(&o.ProfileDir, "profile-dir", ".", "`DIR` for the CPU profiles, cpu-<app>.pprof")
+	f.DurationVar(&o.WAN, "wan", 0, "run --app (gongxu if both) on loopback and on a second network whose nodes reach each other through delay proxies adding this one-way `LATENCY` (e.g. 50ms), in turn at each rate, and print WAN/loopback")
 	return c
 }
 
