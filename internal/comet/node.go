@@ -57,6 +57,28 @@ type StartOptions struct {
 	// "id@host:port", beside those of config.toml; a peer with this node's
 	// own id is left out (a founder finds itself in the genesis' list).
 	Peers, Seeds []string
+	// Timeouts override config.toml's consensus timeouts where not 0.
+	Timeouts Timeouts
+}
+
+// Timeouts are CometBFT's consensus timeouts a node may set in its own
+// config (0: config.toml's). Over wide-area links a round needs several
+// one-way latencies, so Propose must cover the proposal's trip and Commit
+// is the pause that lets a block fill (see README, "Run a real network").
+type Timeouts struct {
+	Propose, Prevote, Precommit, Commit time.Duration
+}
+
+// apply sets t's non-zero timeouts in c.
+func (t Timeouts) apply(c *cfg.ConsensusConfig) {
+	for _, x := range []struct {
+		v   time.Duration
+		dst *time.Duration
+	}{{t.Propose, &c.TimeoutPropose}, {t.Prevote, &c.TimeoutPrevote}, {t.Precommit, &c.TimeoutPrecommit}, {t.Commit, &c.TimeoutCommit}} {
+		if x.v > 0 {
+			*x.dst = x.v
+		}
+	}
 }
 
 // Start starts the node of home with the state machine c. CometBFT replays
@@ -67,6 +89,7 @@ func Start(home string, c *chain.App, o StartOptions) (*Node, error) {
 	if err := readConfig(home, conf); err != nil {
 		return nil, err
 	}
+	o.Timeouts.apply(conf.Consensus)
 	if err := conf.ValidateBasic(); err != nil {
 		return nil, gongxu.Errorf(gongxu.KindInvalid, "config of %s: %v", home, err)
 	}

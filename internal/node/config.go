@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/internal/comet"
 	"github.com/gongxu-network/gongxu/internal/httpapi"
 )
 
@@ -55,7 +56,24 @@ type Config struct {
 	// --peers and --seeds add to them.
 	Peers []string `json:"peers,omitempty"`
 	Seeds []string `json:"seeds,omitempty"`
+	// Consensus overrides CometBFT's consensus timeouts of config.toml
+	// (which gongxu writes for a LAN: propose 2s, commit 500ms); zero
+	// fields keep config.toml's. Wide-area values: README, "Run a real
+	// network".
+	Consensus ConsensusConfig `json:"consensus"`
 }
+
+// ConsensusConfig are the consensus timeouts a node may set.
+type ConsensusConfig struct {
+	TimeoutPropose   Duration `json:"timeout_propose,omitempty"`
+	TimeoutPrevote   Duration `json:"timeout_prevote,omitempty"`
+	TimeoutPrecommit Duration `json:"timeout_precommit,omitempty"`
+	TimeoutCommit    Duration `json:"timeout_commit,omitempty"`
+}
+
+// maxConsensusTimeout bounds each consensus timeout: longer ones only
+// stall a network whose validator is down.
+const maxConsensusTimeout = time.Minute
 
 // PagesConfig is how the web pages speak to people.
 type PagesConfig struct {
@@ -157,6 +175,8 @@ func (c Config) validate() error {
 		return bad("http rate_limits may not be negative")
 	case c.Health.StallBlocks < 1 || c.Health.StallMin < 0 || c.Health.LagBlocks < 0 || c.Health.LagFor < 0:
 		return bad("health stall_blocks must be at least 1, and the other health settings not negative")
+	case !c.Consensus.valid():
+		return bad(fmt.Sprintf("consensus timeouts must be 0 (config.toml's) or positive, at most %s", maxConsensusTimeout))
 	case checkPublicURL(c.Pages.PublicURL) != nil:
 		return bad("pages public_url must be an http or https address with a host and no query, such as https://gongxu.example.com")
 	}
@@ -166,6 +186,20 @@ func (c Config) validate() error {
 		}
 	}
 	return nil
+}
+
+func (c ConsensusConfig) valid() bool {
+	for _, d := range []Duration{c.TimeoutPropose, c.TimeoutPrevote, c.TimeoutPrecommit, c.TimeoutCommit} {
+		if d < 0 || d.D() > maxConsensusTimeout {
+			return false
+		}
+	}
+	return true
+}
+
+// Timeouts are the timeouts as the CometBFT adapter takes them.
+func (c ConsensusConfig) Timeouts() comet.Timeouts {
+	return comet.Timeouts{Propose: c.TimeoutPropose.D(), Prevote: c.TimeoutPrevote.D(), Precommit: c.TimeoutPrecommit.D(), Commit: c.TimeoutCommit.D()}
 }
 
 // Duration is a time.Duration written as Go writes durations ("30s").
