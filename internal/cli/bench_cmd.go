@@ -122,6 +122,10 @@ run throughout and take turns at each rate, and the report gives gongxu/kvstore 
 	f.IntVar(&o.ProfileRate, "profile-rate", 0, "take a CPU profile of node 0 during the step at this `RATE` (0: none)")
 	f.StringVar(&o.ProfileDir, "profile-dir", ".", "`DIR` for the CPU profiles, cpu-<app>.pprof")
 	f.DurationVar(&o.WAN, "wan", 0, "run --app (gongxu if both) on loopback and on a second network whose nodes reach each other through delay proxies adding this one-way `LATENCY` (e.g. 50ms), in turn at each rate, and print WAN/loopback")
+	f.DurationVar(&o.WANTimeouts.Propose, "wan-timeout-propose", 0, "the WAN network's CometBFT timeout_propose (default: as on loopback, 2s)")
+	f.DurationVar(&o.WANTimeouts.Prevote, "wan-timeout-prevote", 0, "the WAN network's timeout_prevote (default: as on loopback)")
+	f.DurationVar(&o.WANTimeouts.Precommit, "wan-timeout-precommit", 0, "the WAN network's timeout_precommit (default: as on loopback)")
+	f.DurationVar(&o.WANTimeouts.Commit, "wan-timeout-commit", 0, "the WAN network's timeout_commit (default: as on loopback, 500ms)")
 	return c
 }
 

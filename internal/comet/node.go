@@ -69,8 +69,8 @@ type Timeouts struct {
 	Propose, Prevote, Precommit, Commit time.Duration
 }
 
-// apply sets t's non-zero timeouts in c.
-func (t Timeouts) apply(c *cfg.ConsensusConfig) {
+// Apply sets t's non-zero timeouts in c.
+func (t Timeouts) Apply(c *cfg.ConsensusConfig) {
 	for _, x := range []struct {
 		v   time.Duration
 		dst *time.Duration
@@ -89,7 +89,7 @@ func Start(home string, c *chain.App, o StartOptions) (*Node, error) {
 	if err := readConfig(home, conf); err != nil {
 		return nil, err
 	}
-	o.Timeouts.apply(conf.Consensus)
+	o.Timeouts.Apply(conf.Consensus)
 	if err := conf.ValidateBasic(); err != nil {
 		return nil, gongxu.Errorf(gongxu.KindInvalid, "config of %s: %v", home, err)
 	}

@@ -8,7 +8,7 @@ import (
 func TestTimeoutsApplyOnlySet(t *testing.T) {
 	c := CometConfig(t.TempDir(), HomeOptions{})
 	propose, prevote := c.Consensus.TimeoutPropose, c.Consensus.TimeoutPrevote
-	Timeouts{Commit: 2 * time.Second, Precommit: 300 * time.Millisecond}.apply(c.Consensus)
+	Timeouts{Commit: 2 * time.Second, Precommit: 300 * time.Millisecond}.Apply(c.Consensus)
 	if c.Consensus.TimeoutCommit != 2*time.Second || c.Consensus.TimeoutPrecommit != 300*time.Millisecond {
 		t.Fatalf("commit %s precommit %s", c.Consensus.TimeoutCommit, c.Consensus.TimeoutPrecommit)
 	}

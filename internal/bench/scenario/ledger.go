@@ -39,6 +39,15 @@ func (o LedgerOptions) command() string {
 	}
 	if o.WAN != 0 {
 		s += fmt.Sprintf(" --wan %s", o.WAN)
+		t := o.WANTimeouts
+		for _, x := range []struct {
+			flag string
+			d    time.Duration
+		}{{"propose", t.Propose}, {"prevote", t.Prevote}, {"precommit", t.Precommit}, {"commit", t.Commit}} {
+			if x.d != 0 {
+				s += fmt.Sprintf(" --wan-timeout-%s %s", x.flag, x.d)
+			}
+		}
 	}
 	return s
 }
@@ -110,7 +119,7 @@ func RunLedger(ctx context.Context, env Env, o LedgerOptions) (*bench.Report, er
 		for _, app := range apps {
 			n := newNetwork(env, app, filepath.Join(dir, app))
 			if strings.HasSuffix(app, wanSuffix) {
-				n.wan = o.WAN
+				n.wan, n.timeouts = o.WAN, o.WANTimeouts
 			}
 			nets = append(nets, n)
 			if err := n.write(o.Validators, keys, o.ProfileRate != 0, nil, ""); err != nil {

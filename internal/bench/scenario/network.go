@@ -63,6 +63,8 @@ type network struct {
 	// add wan to each direction.
 	wan     time.Duration
 	proxies *bench.WAN
+	// timeouts, where not 0, override the nodes' consensus timeouts.
+	timeouts comet.Timeouts
 
 	errs    map[string]int64 // submit errors of every step, by load and message
 	windows []window         // every step's window, for node 0's log
@@ -152,6 +154,7 @@ func (n *network) write(validators int, keys []ed25519.PrivateKey, pprof bool, e
 			o.Peers = append(o.Peers, id.NodeID+"@"+addr)
 		}
 		c := comet.CometConfig(home, o)
+		n.timeouts.Apply(c.Consensus)
 		if i == 0 && pprof {
 			n.pprof = fmt.Sprintf("127.0.0.1:%d", ports[3*validators])
 			c.RPC.PprofListenAddress = n.pprof
@@ -268,6 +271,8 @@ type Common struct {
 	// same shape whose nodes reach each other through delay proxies; the
 	// same load runs on both, in turn (bench ledger, bench pools).
 	WAN time.Duration
+	// WANTimeouts, where not 0, are the WAN network's consensus timeouts.
+	WANTimeouts comet.Timeouts
 }
 
 // check refuses a network size or a warm-up the scenarios cannot run with;
