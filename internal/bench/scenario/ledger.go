@@ -12,6 +12,7 @@ import (
 
 	"github.com/gongxu-network/gongxu"
 	"github.com/gongxu-network/gongxu/internal/bench"
+	"github.com/gongxu-network/gongxu/internal/comet"
 	"github.com/gongxu-network/gongxu/internal/module/member"
 )
 
@@ -37,16 +38,22 @@ func (o LedgerOptions) command() string {
 	if o.ProfileRate != 0 {
 		s += fmt.Sprintf(" --profile-rate %d", o.ProfileRate)
 	}
-	if o.WAN != 0 {
-		s += fmt.Sprintf(" --wan %s", o.WAN)
-		t := o.WANTimeouts
-		for _, x := range []struct {
-			flag string
-			d    time.Duration
-		}{{"propose", t.Propose}, {"prevote", t.Prevote}, {"precommit", t.Precommit}, {"commit", t.Commit}} {
-			if x.d != 0 {
-				s += fmt.Sprintf(" --wan-timeout-%s %s", x.flag, x.d)
-			}
+	s += wanFlags(o.WAN, o.WANTimeouts)
+	return s
+}
+
+// wanFlags are the --wan flags of a command line, "" without --wan.
+func wanFlags(wan time.Duration, t comet.Timeouts) string {
+	if wan == 0 {
+		return ""
+	}
+	s := fmt.Sprintf(" --wan %s", wan)
+	for _, x := range []struct {
+		flag string
+		d    time.Duration
+	}{{"propose", t.Propose}, {"prevote", t.Prevote}, {"precommit", t.Precommit}, {"commit", t.Commit}} {
+		if x.d != 0 {
+			s += fmt.Sprintf(" --wan-timeout-%s %s", x.flag, x.d)
 		}
 	}
 	return s
