@@ -30,3 +30,12 @@ func TestLedgerWANOptions(t *testing.T) {
 		}
 	}
 }
+
+func TestCompareWAN(t *testing.T) {
+	lo := &PoolsReport{Batches: &poolsPhase{PledgesPerTx: 100, SaturationPledges: 8000, SaturationTPS: 80}, Ledger: &poolsPhase{SaturationTPS: 500}}
+	wan := &PoolsReport{Batches: &poolsPhase{PledgesPerTx: 100, SaturationPledges: 6000, SaturationTPS: 60}, Ledger: &poolsPhase{SaturationTPS: 250}}
+	r := compareWAN(lo, wan)
+	if r.Batches != 0.75 || r.Ledger != 0.5 || r.Direct != 0 {
+		t.Fatalf("%+v", r)
+	}
+}
