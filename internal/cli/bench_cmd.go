@@ -85,6 +85,15 @@ func benchFlags(f *pflag.FlagSet, o *scenario.Common, asJSON *bool) {
 	f.DurationVar(&o.Timeout, "timeout", 0, "stop the whole benchmark after this long (default: from the plan)")
 }
 
+// wanFlags adds --wan and the WAN network's consensus timeouts.
+func wanFlags(f *pflag.FlagSet, o *scenario.Common, usage string) {
+	f.DurationVar(&o.WAN, "wan", 0, usage)
+	f.DurationVar(&o.WANTimeouts.Propose, "wan-timeout-propose", 0, "the WAN network's CometBFT timeout_propose (default: as on loopback, 2s)")
+	f.DurationVar(&o.WANTimeouts.Prevote, "wan-timeout-prevote", 0, "the WAN network's timeout_prevote (default: as on loopback)")
+	f.DurationVar(&o.WANTimeouts.Precommit, "wan-timeout-precommit", 0, "the WAN network's timeout_precommit (default: as on loopback)")
+	f.DurationVar(&o.WANTimeouts.Commit, "wan-timeout-commit", 0, "the WAN network's timeout_commit (default: as on loopback, 500ms)")
+}
+
 // defaultWarmup is step/5 unless --warmup is given.
 func defaultWarmup(cmd *cobra.Command, o *scenario.Common) {
 	if !cmd.Flags().Changed("warmup") {
@@ -121,6 +130,7 @@ run throughout and take turns at each rate, and the report gives gongxu/kvstore 
 	f.Var(&choiceValue{p: &o.App, choices: []string{"both", "gongxu", "kvstore"}}, "app", "application to measure: gongxu, kvstore or both")
 	f.IntVar(&o.ProfileRate, "profile-rate", 0, "take a CPU profile of node 0 during the step at this `RATE` (0: none)")
 	f.StringVar(&o.ProfileDir, "profile-dir", ".", "`DIR` for the CPU profiles, cpu-<app>.pprof")
+	wanFlags(f, &o.Common, "run --app (gongxu if both) on loopback and on a second network whose nodes reach each other through delay proxies adding this one-way `LATENCY` (e.g. 50ms), in turn at each rate, and print WAN/loopback")
 	return c
 }
 
@@ -169,6 +179,7 @@ and runs three phases with the open-loop harness of bench ledger:
 	f.StringSliceVar(&o.Phases, "phases", []string{scenario.PhaseBatches, scenario.PhaseDirect, scenario.PhaseClose}, "phases to run: batches, direct, close")
 	f.IntVar(&o.ProfileRate, "profile-rate", 0, "take a CPU profile of node 0 during the batches step at this `RATE` (0: none)")
 	f.StringVar(&o.ProfileDir, "profile-dir", ".", "`DIR` for the CPU profile, cpu-pools-batches.pprof")
+	wanFlags(f, &o.Common, "after the run on loopback, run it again on a network whose nodes reach each other through delay proxies adding this one-way `LATENCY` (e.g. 50ms), and print WAN/loopback")
 	return c
 }
 

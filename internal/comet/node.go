@@ -66,6 +66,28 @@ type StartOptions struct {
 	// Admission bounds what the node admits into its mempool and the
 	// blocks it proposes; zero fields take DefaultAdmission's.
 	Admission Admission
+	// Timeouts override config.toml's consensus timeouts where not 0.
+	Timeouts Timeouts
+}
+
+// Timeouts are CometBFT's consensus timeouts a node may set in its own
+// config (0: config.toml's). Over wide-area links a round needs several
+// one-way latencies, so Propose must cover the proposal's trip and Commit
+// is the pause that lets a block fill (see README, "Run a real network").
+type Timeouts struct {
+	Propose, Prevote, Precommit, Commit time.Duration
+}
+
+// Apply sets t's non-zero timeouts in c.
+func (t Timeouts) Apply(c *cfg.ConsensusConfig) {
+	for _, x := range []struct {
+		v   time.Duration
+		dst *time.Duration
+	}{{t.Propose, &c.TimeoutPropose}, {t.Prevote, &c.TimeoutPrevote}, {t.Precommit, &c.TimeoutPrecommit}, {t.Commit, &c.TimeoutCommit}} {
+		if x.v > 0 {
+			*x.dst = x.v
+		}
+	}
 }
 
 // Start starts the node of home with the state machine c. CometBFT replays
@@ -76,6 +98,7 @@ func Start(home string, c *chain.App, o StartOptions) (*Node, error) {
 	if err := readConfig(home, conf); err != nil {
 		return nil, err
 	}
+	o.Timeouts.Apply(conf.Consensus)
 	if err := conf.ValidateBasic(); err != nil {
 		return nil, gongxu.Errorf(gongxu.KindInvalid, "config of %s: %v", home, err)
 	}

@@ -64,7 +64,24 @@ type Config struct {
 	// and the size of the blocks it proposes; zero fields take
 	// comet.DefaultAdmission's.
 	Admission comet.Admission `json:"admission"`
+	// Consensus overrides CometBFT's consensus timeouts of config.toml
+	// (which gongxu writes for a LAN: propose 2s, commit 500ms); zero
+	// fields keep config.toml's. Wide-area values: README, "Run a real
+	// network".
+	Consensus ConsensusConfig `json:"consensus"`
 }
+
+// ConsensusConfig are the consensus timeouts a node may set.
+type ConsensusConfig struct {
+	TimeoutPropose   Duration `json:"timeout_propose,omitempty"`
+	TimeoutPrevote   Duration `json:"timeout_prevote,omitempty"`
+	TimeoutPrecommit Duration `json:"timeout_precommit,omitempty"`
+	TimeoutCommit    Duration `json:"timeout_commit,omitempty"`
+}
+
+// maxConsensusTimeout bounds each consensus timeout: longer ones only
+// stall a network whose validator is down.
+const maxConsensusTimeout = time.Minute
 
 // PagesConfig is how the web pages speak to people.
 type PagesConfig struct {
@@ -169,6 +186,8 @@ func (c Config) validate() error {
 		return bad("health stall_blocks must be at least 1, and the other health settings not negative")
 	case c.Admission.MaxTxs < 0 || c.Admission.MaxBytes < 0 || c.Admission.MaxBlockBytes < 0:
 		return bad("admission max_txs, max_bytes and max_block_bytes may not be negative (0: the default)")
+	case !c.Consensus.valid():
+		return bad(fmt.Sprintf("consensus timeouts must be 0 (config.toml's) or positive, at most %s", maxConsensusTimeout))
 	case checkPublicURL(c.Pages.PublicURL) != nil:
 		return bad("pages public_url must be an http or https address with a host and no query, such as https://gongxu.example.com")
 	}
@@ -178,6 +197,20 @@ func (c Config) validate() error {
 		}
 	}
 	return c.SyncConfig.Validate()
+}
+
+func (c ConsensusConfig) valid() bool {
+	for _, d := range []Duration{c.TimeoutPropose, c.TimeoutPrevote, c.TimeoutPrecommit, c.TimeoutCommit} {
+		if d < 0 || d.D() > maxConsensusTimeout {
+			return false
+		}
+	}
+	return true
+}
+
+// Timeouts are the timeouts as the CometBFT adapter takes them.
+func (c ConsensusConfig) Timeouts() comet.Timeouts {
+	return comet.Timeouts{Propose: c.TimeoutPropose.D(), Prevote: c.TimeoutPrevote.D(), Precommit: c.TimeoutPrecommit.D(), Commit: c.TimeoutCommit.D()}
 }
 
 // Duration is a time.Duration written as Go writes durations ("30s").

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gongxu-network/gongxu"
 	"github.com/gongxu-network/gongxu/internal/bench"
+	"github.com/gongxu-network/gongxu/internal/comet"
 	"github.com/gongxu-network/gongxu/internal/module/member"
 )
 
@@ -37,8 +38,29 @@ func (o LedgerOptions) command() string {
 	if o.ProfileRate != 0 {
 		s += fmt.Sprintf(" --profile-rate %d", o.ProfileRate)
 	}
+	s += wanFlags(o.WAN, o.WANTimeouts)
 	return s
 }
+
+// wanFlags are the --wan flags of a command line, "" without --wan.
+func wanFlags(wan time.Duration, t comet.Timeouts) string {
+	if wan == 0 {
+		return ""
+	}
+	s := fmt.Sprintf(" --wan %s", wan)
+	for _, x := range []struct {
+		flag string
+		d    time.Duration
+	}{{"propose", t.Propose}, {"prevote", t.Prevote}, {"precommit", t.Precommit}, {"commit", t.Commit}} {
+		if x.d != 0 {
+			s += fmt.Sprintf(" --wan-timeout-%s %s", x.flag, x.d)
+		}
+	}
+	return s
+}
+
+// wanSuffix names the WAN network of an application.
+const wanSuffix = "-wan"
 
 // Check refuses settings the benchmark cannot run with.
 func (o LedgerOptions) Check() error {
@@ -68,6 +90,14 @@ func RunLedger(ctx context.Context, env Env, o LedgerOptions) (*bench.Report, er
 	if o.App == "both" {
 		apps = []string{"kvstore", "gongxu"}
 	}
+	if o.WAN > 0 {
+		// The application on loopback, then the same on WAN links: the
+		// ratio is WAN/loopback.
+		if o.App == "both" {
+			apps = []string{"gongxu"}
+		}
+		apps = append(apps, apps[0]+wanSuffix)
+	}
 	if o.Timeout == 0 {
 		perApp := 2*time.Minute + time.Duration(len(o.Rates))*(o.Step+o.Drain+15*time.Second)
 		o.Timeout = time.Duration(len(apps))*perApp + time.Minute
@@ -95,11 +125,14 @@ func RunLedger(ctx context.Context, env Env, o LedgerOptions) (*bench.Report, er
 	start := func(ctx context.Context) error {
 		for _, app := range apps {
 			n := newNetwork(env, app, filepath.Join(dir, app))
+			if strings.HasSuffix(app, wanSuffix) {
+				n.wan, n.timeouts = o.WAN, o.WANTimeouts
+			}
 			nets = append(nets, n)
 			if err := n.write(o.Validators, keys, o.ProfileRate != 0, nil, ""); err != nil {
 				return err
 			}
-			if err := n.start(ctx, app == "kvstore", 4, all); err != nil {
+			if err := n.start(ctx, strings.TrimSuffix(app, wanSuffix) == "kvstore", 4, all); err != nil {
 				return err
 			}
 		}
@@ -153,7 +186,7 @@ func RunLedger(ctx context.Context, env Env, o LedgerOptions) (*bench.Report, er
 // gongxu's signed by keys, each signer starting from its first sequence.
 func ledgerLoad(n *network, keys []ed25519.PrivateKey) bench.Load {
 	load := bench.Load{App: n.name, Nodes: n.rpcs, Signers: len(keys), MakeTx: kvstoreTx, CPU: n.procs.CPU}
-	if n.name == "gongxu" {
+	if strings.TrimSuffix(n.name, wanSuffix) == "gongxu" {
 		load.MakeTx = gongxuTx(keys)
 		load.Results = true
 		load.NextSeq = make(seqBase, len(keys)).nextSeq(keys)

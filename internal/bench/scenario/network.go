@@ -58,6 +58,13 @@ type network struct {
 	pprof string   // node 0's pprof address, if asked for
 	procs *bench.Procs
 	rpc   *bench.RPC
+	// wan, if not 0, puts a delay proxy (bench.WAN) on every directed link
+	// between the nodes: each node's persistent peers are the proxies, which
+	// add wan to each direction.
+	wan     time.Duration
+	proxies *bench.WAN
+	// timeouts, where not 0, override the nodes' consensus timeouts.
+	timeouts comet.Timeouts
 
 	errs    map[string]int64 // submit errors of every step, by load and message
 	windows []window         // every step's window, for node 0's log
@@ -86,6 +93,9 @@ func (n *network) logf(format string, args ...any) {
 func (n *network) close() {
 	if n.rpc != nil {
 		n.rpc.Close()
+	}
+	if n.proxies != nil {
+		n.proxies.Close()
 	}
 }
 
@@ -120,15 +130,31 @@ func (n *network) write(validators int, keys []ed25519.PrivateKey, pprof bool, e
 		n.rpcs = append(n.rpcs, fmt.Sprintf("http://127.0.0.1:%d", o.Ports.RPC))
 		n.apis = append(n.apis, api)
 	}
+	if n.wan > 0 {
+		var targets []string
+		for _, o := range opts {
+			targets = append(targets, fmt.Sprintf("127.0.0.1:%d", o.Ports.P2P))
+		}
+		if n.proxies, err = bench.StartWAN(targets, n.wan); err != nil {
+			return gongxu.Wrap(err, "WAN proxies")
+		}
+		n.logf("%d links through delay proxies, %s each way", validators*(validators-1), n.wan)
+	}
 	// Peers, and pprof on node 0: the same tuned CometBFT config as any node.
 	for i, home := range n.homes {
 		o := opts[i]
 		for j, id := range ids {
-			if j != i {
-				o.Peers = append(o.Peers, fmt.Sprintf("%s@127.0.0.1:%d", id.NodeID, opts[j].Ports.P2P))
+			if j == i {
+				continue
 			}
+			addr := fmt.Sprintf("127.0.0.1:%d", opts[j].Ports.P2P)
+			if n.proxies != nil {
+				addr = n.proxies.Addr(i, j)
+			}
+			o.Peers = append(o.Peers, id.NodeID+"@"+addr)
 		}
 		c := comet.CometConfig(home, o)
+		n.timeouts.Apply(c.Consensus)
 		if i == 0 && pprof {
 			n.pprof = fmt.Sprintf("127.0.0.1:%d", ports[3*validators])
 			c.RPC.PprofListenAddress = n.pprof
@@ -241,6 +267,12 @@ type Common struct {
 	Dir                 string        // for the node homes, kept ("": a temporary directory, removed)
 	ProfileDir          string        // for CPU profiles of node 0 (bench trace: "" for none)
 	Timeout             time.Duration // of the whole run (0: from its plan)
+	// WAN, if not 0, is the one-way latency of a second network of the
+	// same shape whose nodes reach each other through delay proxies; the
+	// same load runs on both, in turn (bench ledger, bench pools).
+	WAN time.Duration
+	// WANTimeouts, where not 0, are the WAN network's consensus timeouts.
+	WANTimeouts comet.Timeouts
 }
 
 // check refuses a network size or a warm-up the scenarios cannot run with;
@@ -248,6 +280,9 @@ type Common struct {
 func (c Common) check(stepFlag string) error {
 	if c.Validators < 1 || c.Validators > 64 {
 		return fmt.Errorf("--validators must be 1 to 64, got %d", c.Validators)
+	}
+	if c.WAN < 0 || c.WAN > 10*time.Second {
+		return fmt.Errorf("--wan must be 0 to 10s, got %s", c.WAN)
 	}
 	if c.Warmup < 0 || c.Warmup >= c.Step {
 		return fmt.Errorf("--warmup must be shorter than %s", stepFlag)

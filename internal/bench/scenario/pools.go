@@ -70,7 +70,7 @@ func (o PoolsOptions) command() string {
 	if o.ProfileRate != 0 {
 		s += fmt.Sprintf(" --profile-rate %d", o.ProfileRate)
 	}
-	return s
+	return s + wanFlags(o.WAN, o.WANTimeouts)
 }
 
 // Check refuses settings the benchmark cannot run with.
@@ -165,12 +165,31 @@ func RunPools(ctx context.Context, env Env, o PoolsOptions) (*PoolsReport, error
 			o.Timeout += o.CloseIn + 2*time.Minute
 		}
 	}
+	if o.WAN > 0 {
+		o.Timeout *= 2
+	}
 	ctx, dir, end, err := o.begin(ctx, "gongxu-bench-pools-", o.ProfileRate != 0)
 	if err != nil {
 		return nil, err
 	}
 	defer end()
-	b := &poolsBench{o: o, net: newNetwork(env, "", dir), counts: map[uint64]*pledgeCount{}, drain: o.Drain, settleWait: poolsSettleWait}
+	rep, err := runPoolsOn(ctx, env, o, newNetwork(env, "", dir))
+	if err != nil || o.WAN == 0 {
+		return rep, err
+	}
+	// The same run again on WAN links, after loopback's network has stopped.
+	wn := newNetwork(env, "wan", filepath.Join(dir, "wan"))
+	wn.wan, wn.timeouts = o.WAN, o.WANTimeouts
+	if rep.WAN, err = runPoolsOn(ctx, env, o, wn); err != nil {
+		return nil, err
+	}
+	rep.WANRatio = compareWAN(rep, rep.WAN)
+	return rep, nil
+}
+
+// runPoolsOn runs bench pools on network net, not yet written.
+func runPoolsOn(ctx context.Context, env Env, o PoolsOptions, net *network) (*PoolsReport, error) {
+	b := &poolsBench{o: o, net: net, counts: map[uint64]*pledgeCount{}, drain: o.Drain, settleWait: poolsSettleWait}
 	defer b.net.close()
 	b.orgKeys = signerKeys(max(o.Hubs, o.Consumers))
 	b.hubKeys = b.orgKeys[:o.Hubs]

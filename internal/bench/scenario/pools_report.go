@@ -38,6 +38,36 @@ type PoolsReport struct {
 	Close   *poolsClose      `json:"close,omitempty"`
 	Profile string           `json:"profile,omitempty"`
 	Errors  map[string]int64 `json:"errors,omitempty"`
+	// WAN, with --wan, is the same run on a network whose links go through
+	// delay proxies, after this one on loopback; WANRatio compares them.
+	WAN      *PoolsReport `json:"wan,omitempty"`
+	WANRatio *wanRatio    `json:"wan_ratio,omitempty"`
+}
+
+// wanRatio is the WAN network's saturation over loopback's, per load.
+type wanRatio struct {
+	Batches float64 `json:"batches_pledges,omitempty"`
+	Direct  float64 `json:"direct_pledges,omitempty"`
+	Ledger  float64 `json:"ledger,omitempty"`
+}
+
+func compareWAN(lo, wan *PoolsReport) *wanRatio {
+	sat := func(ph *poolsPhase) float64 {
+		if ph == nil {
+			return 0
+		}
+		if ph.PledgesPerTx > 0 {
+			return ph.SaturationPledges
+		}
+		return ph.SaturationTPS
+	}
+	r := func(a, b *poolsPhase) float64 {
+		if sat(b) == 0 {
+			return 0
+		}
+		return sat(a) / sat(b)
+	}
+	return &wanRatio{Batches: r(wan.Batches, lo.Batches), Direct: r(wan.Direct, lo.Direct), Ledger: r(wan.Ledger, lo.Ledger)}
 }
 
 // poolsPhase is the steps of one load.
@@ -278,5 +308,18 @@ func (rep *PoolsReport) WriteTable(w io.Writer) error {
 	if rep.Profile != "" {
 		fmt.Fprintf(&b, "\nCPU profile of node 0: %s\n", rep.Profile)
 	}
-	return writeEnd(w, &b, rep.Errors)
+	if err := writeEnd(w, &b, rep.Errors); err != nil || rep.WAN == nil {
+		return err
+	}
+	if _, err := io.WriteString(w, "\n== the same on WAN links (delay proxies between the validators)\n"); err != nil {
+		return err
+	}
+	if err := rep.WAN.WriteTable(w); err != nil {
+		return err
+	}
+	if r := rep.WANRatio; r != nil {
+		_, err := fmt.Fprintf(w, "\nWAN/loopback at saturation: batches %.2f×  direct %.2f×  ledger %.2f× (0: load not run)\n", r.Batches, r.Direct, r.Ledger)
+		return err
+	}
+	return nil
 }
