@@ -442,6 +442,9 @@ func (r *run) routedWork(work []plan.PlannedWork) ([]plan.PlannedWork, map[strin
 	}
 	for _, it := range slices.Sorted(maps.Keys(byItem)) {
 		ids := byItem[it]
+		if len(ids) > 3 { // a problem stays one readable line
+			ids = append(ids[:3:3], fmt.Sprintf("and %d more", len(ids)-3))
+		}
 		r.problem("no routing for item %s: its work (%s) and what waits on it are not scheduled; publish a routing for it", it, strings.Join(ids, ", "))
 	}
 	return routed, held

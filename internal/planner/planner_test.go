@@ -734,3 +734,32 @@ func TestOneProductWithoutRouting(t *testing.T) {
 		t.Errorf("no planned dates published:\n%s", render(v))
 	}
 }
+
+// Many work orders of an item without a routing: the problem names the
+// first three and counts the rest, and every order of it gets the reason.
+func TestManyWorkWithoutRouting(t *testing.T) {
+	f := jacketLedger()
+	m := f.master[factory]
+	m.Items = append(m.Items, gongxu.Item{ID: "acme/cap", Unit: "piece", LeadTimeDays: 1, Make: true})
+	f.master[factory] = m
+	for k := int64(0); k < 5; k++ {
+		f.orders = append(f.orders, gongxu.ProductionOrder{ID: uint64(10 + k), Factory: factory, Product: "acme/cap", Qty: u(30), Due: day(22 + k),
+			Status: gongxu.OrderOpen, PlannedCompletion: day(22 + k), PlanReason: "the due date", Created: day(10)})
+	}
+	v, err := planner.New(f, clock(at(16, 6, 0))).Plan(context.Background(), factory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "problem: no routing for item acme/cap: its work (wo:acme/cap@2026-03-22, wo:acme/cap@2026-03-23, wo:acme/cap@2026-03-24, and 2 more) and what waits on it are not scheduled; publish a routing for it"
+	if !strings.Contains(render(v), want) {
+		t.Errorf("want %q in:\n%s", want, render(v))
+	}
+	for _, o := range v.Orders {
+		if o.Product == "acme/cap" && (o.Completion != 0 || o.Reason != "no routing for item acme/cap: not scheduled") {
+			t.Errorf("order %d: %+v", o.Order, o)
+		}
+		if o.Product == "acme/jacket" && o.Completion <= 0 {
+			t.Errorf("order %d has no completion: %+v", o.Order, o)
+		}
+	}
+}
