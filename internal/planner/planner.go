@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -198,7 +199,7 @@ func (p *Planner) Plan(ctx context.Context, factory gongxu.OrgID) (gongxu.PlanVi
 	}
 	view.Txs = append(view.Txs, pos...)
 
-	work := append(slices.Clone(res.Work), r.started...)
+	work, unrouted := r.routedWork(append(slices.Clone(res.Work), r.started...))
 	tt, serr := plan.Schedule(r.master, work, r.arrivals, at)
 	if serr != nil {
 		r.problem("the work cannot be scheduled, so no completion dates are planned: %s", gongxu.ErrorMessage(serr))
@@ -208,7 +209,9 @@ func (p *Planner) Plan(ctx context.Context, factory gongxu.OrgID) (gongxu.PlanVi
 	ex := &explainer{r: r, work: work, purchases: res.Purchases, tt: tt}
 	done := make(map[string]int64, len(tt.Demands))
 	for _, d := range tt.Demands {
-		done[d.Ref] = d.Completion
+		if unrouted[d.Ref] == "" { // held back by an item without a routing: no date, even if part of its work is placed
+			done[d.Ref] = d.Completion
+		}
 	}
 	slips, err := r.slips(done, ex)
 	if err != nil {
@@ -223,6 +226,8 @@ func (p *Planner) Plan(ctx context.Context, factory gongxu.OrgID) (gongxu.PlanVi
 		switch {
 		case !ok:
 			po.Reason = clip(fmt.Sprintf("not planned: %s has no item in the master data of %s", o.Product, r.factory))
+		case unrouted[ref] != "":
+			po.Reason = clip(fmt.Sprintf("no routing for item %s: not scheduled", unrouted[ref]))
 		case serr != nil:
 			po.Reason = clip("not scheduled: " + gongxu.ErrorMessage(serr))
 		case done[ref] > 0:
@@ -383,6 +388,66 @@ func (r *run) loadOrders(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// routedWork returns the work that can be scheduled: all of it but the
+// work orders of items without a routing and those that wait, through
+// their inputs, on such a work order (they would wait for ever). For each
+// demand such work delivers to it says which item without a routing holds
+// it back, and for each such item it adds a problem. One item without a
+// routing so leaves the rest of the plan with its completion dates.
+func (r *run) routedWork(work []plan.PlannedWork) ([]plan.PlannedWork, map[string]gongxu.ItemID) {
+	missing := map[string]gongxu.ItemID{} // work id → the item without a routing it needs
+	for _, w := range work {
+		if !r.routed[w.Item] {
+			missing[w.ID] = w.Item
+		}
+	}
+	// Inputs reach down the bill of materials: each pass marks at least one
+	// more work order, so at most len(work) passes.
+	for changed := len(missing) > 0; changed; {
+		changed = false
+		for _, w := range work {
+			if _, ok := missing[w.ID]; ok {
+				continue
+			}
+			for _, in := range w.Inputs {
+				if it, ok := missing[in]; ok {
+					missing[w.ID], changed = it, true
+					break
+				}
+			}
+		}
+	}
+	if len(missing) == 0 {
+		return work, nil
+	}
+	routed := make([]plan.PlannedWork, 0, len(work)-len(missing))
+	held := map[string]gongxu.ItemID{}
+	byItem := map[gongxu.ItemID][]string{}
+	for _, w := range work {
+		it, ok := missing[w.ID]
+		if !ok {
+			routed = append(routed, w)
+			continue
+		}
+		if w.Item == it {
+			byItem[it] = append(byItem[it], w.ID)
+		}
+		for _, ref := range w.Delivers {
+			if _, ok := held[ref]; !ok {
+				held[ref] = it
+			}
+		}
+	}
+	for _, it := range slices.Sorted(maps.Keys(byItem)) {
+		ids := byItem[it]
+		if len(ids) > 3 { // a problem stays one readable line
+			ids = append(ids[:3:3], fmt.Sprintf("and %d more", len(ids)-3))
+		}
+		r.problem("no routing for item %s: its work (%s) and what waits on it are not scheduled; publish a routing for it", it, strings.Join(ids, ", "))
+	}
+	return routed, held
 }
 
 // openPO says which purchase order statuses still bring goods.

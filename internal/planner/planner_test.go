@@ -392,9 +392,10 @@ func TestJacketBottleneck(t *testing.T) {
 	`)
 }
 
-// Without a routing for the sleeve nothing can be scheduled: a problem;
-// MRP's purchases and work and the purchase orders are still there, and no
-// date is published.
+// Without a routing for the sleeve its work is not scheduled, nor the
+// jackets' work that waits on it: a problem names the sleeve; MRP's
+// purchases and work and the purchase orders are still there, both jacket
+// orders say the sleeve holds them back, and no date is published.
 func TestJacketNoRouting(t *testing.T) {
 	f := jacketLedger()
 	m := f.master[factory]
@@ -407,12 +408,14 @@ func TestJacketNoRouting(t *testing.T) {
 	if len(v.Purchases) != 12 || len(v.Work) != 4 || len(v.Txs) != 2 || len(v.Dates) != 0 {
 		t.Fatalf("%d purchases, %d work, %d dates, txs:\n%s", len(v.Purchases), len(v.Work), len(v.Dates), render(v))
 	}
-	want := `problem: the work cannot be scheduled, so no completion dates are planned: work order "wo:sleeve@2026-03-18": item "sleeve" has no routing`
+	want := `problem: no routing for item sleeve: its work (wo:sleeve@2026-03-18, wo:sleeve@2026-03-23) and what waits on it are not scheduled; publish a routing for it`
 	if !strings.Contains(render(v), want) {
-		t.Errorf("no schedule problem:\n%s", render(v))
+		t.Errorf("no routing problem:\n%s", render(v))
 	}
-	if o := v.Orders[0]; o.Completion != 0 || !strings.HasPrefix(o.Reason, "not scheduled: work order") {
-		t.Errorf("order 1: %+v", o)
+	for _, o := range v.Orders[:2] {
+		if o.Completion != 0 || o.Reason != "no routing for item sleeve: not scheduled" {
+			t.Errorf("order %d: %+v", o.Order, o)
+		}
 	}
 }
 
@@ -686,4 +689,77 @@ func TestNetChangePlansAsFresh(t *testing.T) {
 	o.ID, o.Qty, o.Due = 99, u(5), day(30)
 	f.orders = append(f.orders, o)
 	check("an order added")
+}
+
+// Two products, one without a routing: the jacket orders are still
+// scheduled and get their completion dates; the cap's order says it has no
+// routing and is not scheduled, and nothing else stops.
+func TestOneProductWithoutRouting(t *testing.T) {
+	f := jacketLedger()
+	m := f.master[factory]
+	m.Items = append(m.Items, gongxu.Item{ID: "acme/cap", Unit: "piece", LeadTimeDays: 1, Make: true})
+	m.BOM = append(m.BOM, gongxu.BOMLine{Parent: "acme/cap", Child: "shell", QtyPer: 200})
+	f.master[factory] = m
+	f.orders = append(f.orders, gongxu.ProductionOrder{ID: 5, Factory: factory, Product: "acme/cap", Qty: u(30), Due: day(24),
+		Status: gongxu.OrderOpen, PlannedCompletion: day(24), PlanReason: "the due date", Created: day(10)})
+	v, err := planner.New(f, clock(at(16, 6, 0))).Plan(context.Background(), factory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[uint64]gongxu.PlannedOrder{}
+	for _, o := range v.Orders {
+		got[o.Order] = o
+	}
+	for _, id := range []uint64{1, 2} {
+		if o := got[id]; o.Completion <= 0 {
+			t.Errorf("order %d has no completion: %+v\n%s", id, o, render(v))
+		}
+	}
+	if o := got[5]; o.Completion != 0 || o.Reason != "no routing for item acme/cap: not scheduled" {
+		t.Errorf("order 5: %+v", o)
+	}
+	if len(v.Dates) != 4 {
+		t.Errorf("%d work orders dated, want the 4 of the jacket and sleeve:\n%s", len(v.Dates), render(v))
+	}
+	if !strings.Contains(render(v), "problem: no routing for item acme/cap") {
+		t.Errorf("no problem for the cap:\n%s", render(v))
+	}
+	var dated int
+	for _, tx := range v.Txs {
+		if tx.Type == production.TypePlanDate {
+			dated++
+		}
+	}
+	if dated == 0 {
+		t.Errorf("no planned dates published:\n%s", render(v))
+	}
+}
+
+// Many work orders of an item without a routing: the problem names the
+// first three and counts the rest, and every order of it gets the reason.
+func TestManyWorkWithoutRouting(t *testing.T) {
+	f := jacketLedger()
+	m := f.master[factory]
+	m.Items = append(m.Items, gongxu.Item{ID: "acme/cap", Unit: "piece", LeadTimeDays: 1, Make: true})
+	f.master[factory] = m
+	for k := int64(0); k < 5; k++ {
+		f.orders = append(f.orders, gongxu.ProductionOrder{ID: uint64(10 + k), Factory: factory, Product: "acme/cap", Qty: u(30), Due: day(22 + k),
+			Status: gongxu.OrderOpen, PlannedCompletion: day(22 + k), PlanReason: "the due date", Created: day(10)})
+	}
+	v, err := planner.New(f, clock(at(16, 6, 0))).Plan(context.Background(), factory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "problem: no routing for item acme/cap: its work (wo:acme/cap@2026-03-22, wo:acme/cap@2026-03-23, wo:acme/cap@2026-03-24, and 2 more) and what waits on it are not scheduled; publish a routing for it"
+	if !strings.Contains(render(v), want) {
+		t.Errorf("want %q in:\n%s", want, render(v))
+	}
+	for _, o := range v.Orders {
+		if o.Product == "acme/cap" && (o.Completion != 0 || o.Reason != "no routing for item acme/cap: not scheduled") {
+			t.Errorf("order %d: %+v", o.Order, o)
+		}
+		if o.Product == "acme/jacket" && o.Completion <= 0 {
+			t.Errorf("order %d has no completion: %+v", o.Order, o)
+		}
+	}
 }
