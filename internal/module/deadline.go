@@ -54,3 +54,31 @@ func (d Deadlines) First(r store.Reader, now int64, limit int) ([]uint64, error)
 	}
 	return due, ierr
 }
+
+// Move puts id in the index at next, or takes it out when !has, keeping the
+// date it is indexed at under atKey (to find the entry again): how a record
+// with several dates follows its earliest one as they change. A call that
+// changes nothing writes nothing.
+func (d Deadlines) Move(kv store.KV, atKey []byte, id uint64, next int64, has bool) error {
+	var at int64
+	ok, err := Load(kv, atKey, &at)
+	if err != nil {
+		return err
+	}
+	if ok && (!has || next != at) {
+		if err := d.Remove(kv, at, id); err != nil {
+			return err
+		}
+		if !has {
+			return kv.Delete(atKey)
+		}
+	}
+	if has && (!ok || next != at) {
+		if err := d.Add(kv, next, id); err != nil {
+			return err
+		}
+		_, err := Save(kv, atKey, next)
+		return err
+	}
+	return nil
+}

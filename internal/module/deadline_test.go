@@ -50,3 +50,43 @@ func TestDeadlines(t *testing.T) {
 		t.Fatal("a corrupt index key went unnoticed")
 	}
 }
+
+// TestDeadlinesMove: an entry follows its record's earliest date — indexed
+// once, moved (the old date no longer due), and taken out with its date key.
+func TestDeadlinesMove(t *testing.T) {
+	st, _ := store.Open(store.NewMemDB())
+	kv := st.Begin()
+	d := module.Deadlines{Prefix: "m/due/"}
+	at := []byte("m/at/5")
+	due := func(now int64) []uint64 {
+		t.Helper()
+		got, err := d.Due(kv, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	for _, step := range []struct {
+		next int64
+		has  bool
+	}{{300, true}, {300, true}, {100, true}} {
+		if err := d.Move(kv, at, 5, step.next, step.has); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := due(1000); !slices.Equal(got, []uint64{5}) {
+		t.Fatalf("after moves: %v, want [5] once", got)
+	}
+	if got := due(99); len(got) != 0 {
+		t.Fatalf("due at 99: %v, want none (moved to 100)", got)
+	}
+	if err := d.Move(kv, at, 5, 0, false); err != nil {
+		t.Fatal(err)
+	}
+	if got := due(1000); len(got) != 0 {
+		t.Fatalf("after removal: %v", got)
+	}
+	if v, _ := kv.Get(at); v != nil {
+		t.Fatalf("date key left: %q", v)
+	}
+}

@@ -30,33 +30,13 @@ func pending(po *gongxu.PurchaseOrder, i int) bool {
 // promised date, or takes it out when no line is pending. Its cost is the
 // order's lines.
 func scheduleLate(ctx *module.Context, po *gongxu.PurchaseOrder) error {
-	var at int64
-	ok, err := module.Load(ctx.KV, lateAtKey(po.ID), &at)
-	if err != nil {
-		return err
-	}
 	next, has := int64(0), false
 	for i := range po.Lines {
 		if pending(po, i) && (!has || po.Promised[i] < next) {
 			next, has = po.Promised[i], true
 		}
 	}
-	if ok && (!has || next != at) {
-		if err := lateIndex.Remove(ctx.KV, at, po.ID); err != nil {
-			return err
-		}
-		if !has {
-			return ctx.KV.Delete(lateAtKey(po.ID))
-		}
-	}
-	if has && (!ok || next != at) {
-		if err := lateIndex.Add(ctx.KV, next, po.ID); err != nil {
-			return err
-		}
-		_, err := module.Save(ctx.KV, lateAtKey(po.ID), next)
-		return err
-	}
-	return nil
+	return lateIndex.Move(ctx.KV, lateAtKey(po.ID), po.ID, next, has)
 }
 
 // recordLate runs at the start of every block: each line of an accepted

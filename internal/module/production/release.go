@@ -45,33 +45,13 @@ func unreleased(po *gongxu.PurchaseOrder, i int) bool {
 // scheduleReleases puts po in the release index at its earliest release
 // still to record, or takes it out when none (or the order is over).
 func scheduleReleases(ctx *module.Context, po *gongxu.PurchaseOrder) error {
-	var at int64
-	ok, err := module.Load(ctx.KV, releaseAtKey(po.ID), &at)
-	if err != nil {
-		return err
-	}
 	next, has := int64(0), false
 	for i := range po.Lines {
 		if releasing(po) && unreleased(po, i) && (!has || po.Lines[i].Release < next) {
 			next, has = po.Lines[i].Release, true
 		}
 	}
-	if ok && (!has || next != at) {
-		if err := releaseIndex.Remove(ctx.KV, at, po.ID); err != nil {
-			return err
-		}
-		if !has {
-			return ctx.KV.Delete(releaseAtKey(po.ID))
-		}
-	}
-	if has && (!ok || next != at) {
-		if err := releaseIndex.Add(ctx.KV, next, po.ID); err != nil {
-			return err
-		}
-		_, err := module.Save(ctx.KV, releaseAtKey(po.ID), next)
-		return err
-	}
-	return nil
+	return releaseIndex.Move(ctx.KV, releaseAtKey(po.ID), po.ID, next, has)
 }
 
 // releaseLines runs at the start of every block: each line whose release
