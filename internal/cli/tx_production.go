@@ -338,29 +338,9 @@ the body names the purchase order.
 				return err
 			}
 			m.PO, m.Reason = id, reason
-			ws := make([]when, len(lines))
-			for i, s := range lines {
-				// ITEM:QTY:DATE:PRICE, where an RFC 3339 DATE holds ':'.
-				head, err := splitN("line", "ITEM:QTY:DATE:UNIT_PRICE", s, 3)
-				if err != nil {
-					return err
-				}
-				j := strings.LastIndexByte(head[2], ':')
-				if j < 0 {
-					return invalidf("--line takes ITEM:QTY:DATE:UNIT_PRICE, got %q", clip(s))
-				}
-				q, err := parseQty("--line quantity", head[1])
-				if err != nil {
-					return err
-				}
-				if ws[i], err = parseDate("line", head[2][:j]); err != nil {
-					return err
-				}
-				price, err := strconv.ParseInt(strings.TrimSpace(head[2][j+1:]), 10, 64)
-				if err != nil {
-					return invalidf("--line unit price must be an integer of minor units, got %q", clip(head[2][j+1:]))
-				}
-				m.Lines = append(m.Lines, gongxu.POLine{Item: gongxu.ItemID(head[0]), Qty: q, Date: 1, UnitPrice: gongxu.Amount(price)})
+			var ws []when
+			if m.Lines, ws, err = parsePriceLines(lines, false); err != nil {
+				return err
 			}
 			if err := m.ValidateBasic(); err != nil {
 				return asUsage(err)
@@ -775,4 +755,38 @@ report was scrapped (scrap is recorded, never a lot).
 	c.Flags().StringSliceVar(&byProducts, "by-product", nil, "a by-product lot as `ITEM:CODE:QTY` (repeatable)")
 	c.Flags().StringVar(&scrapReason, "scrap-reason", "", "why the scrap since the last report was scrapped, `TEXT`")
 	return c
+}
+
+// parsePriceLines reads --line values ITEM:QTY:DATE:UNIT_PRICE (an RFC 3339
+// DATE holds ':', so the price is after the last one) into lines whose dates
+// are resolved later against the block clock (the returned whens). A change
+// order may give quantity 0 (the line is removed): zeroQty.
+func parsePriceLines(lines []string, zeroQty bool) ([]gongxu.POLine, []when, error) {
+	out := make([]gongxu.POLine, 0, len(lines))
+	ws := make([]when, len(lines))
+	for i, s := range lines {
+		head, err := splitN("line", "ITEM:QTY:DATE:UNIT_PRICE", s, 3)
+		if err != nil {
+			return nil, nil, err
+		}
+		j := strings.LastIndexByte(head[2], ':')
+		if j < 0 {
+			return nil, nil, invalidf("--line takes ITEM:QTY:DATE:UNIT_PRICE, got %q", clip(s))
+		}
+		var q gongxu.Qty
+		if !zeroQty || strings.TrimSpace(head[1]) != "0" {
+			if q, err = parseQty("--line quantity", head[1]); err != nil {
+				return nil, nil, err
+			}
+		}
+		if ws[i], err = parseDate("line", head[2][:j]); err != nil {
+			return nil, nil, err
+		}
+		price, err := strconv.ParseInt(strings.TrimSpace(head[2][j+1:]), 10, 64)
+		if err != nil {
+			return nil, nil, invalidf("--line unit price must be an integer of minor units, got %q", clip(head[2][j+1:]))
+		}
+		out = append(out, gongxu.POLine{Item: gongxu.ItemID(head[0]), Qty: q, Date: 1, UnitPrice: gongxu.Amount(price)})
+	}
+	return out, ws, nil
 }

@@ -1,10 +1,6 @@
 package cli
 
 import (
-	"strconv"
-	"strings"
-
-	"github.com/gongxu-network/gongxu"
 	"github.com/gongxu-network/gongxu/internal/module/production"
 	"github.com/spf13/cobra"
 )
@@ -48,30 +44,9 @@ names the purchase order.
 				return err
 			}
 			m.PO, m.Reason = id, reason
-			ws := make([]when, len(lines))
-			for i, s := range lines {
-				head, err := splitN("line", "ITEM:QTY:DATE:UNIT_PRICE", s, 3)
-				if err != nil {
-					return err
-				}
-				j := strings.LastIndexByte(head[2], ':')
-				if j < 0 {
-					return invalidf("--line takes ITEM:QTY:DATE:UNIT_PRICE, got %q", clip(s))
-				}
-				var q gongxu.Qty
-				if strings.TrimSpace(head[1]) != "0" {
-					if q, err = parseQty("--line quantity", head[1]); err != nil {
-						return err
-					}
-				}
-				if ws[i], err = parseDate("line", head[2][:j]); err != nil {
-					return err
-				}
-				price, err := strconv.ParseInt(strings.TrimSpace(head[2][j+1:]), 10, 64)
-				if err != nil {
-					return invalidf("--line unit price must be an integer of minor units, got %q", clip(head[2][j+1:]))
-				}
-				m.Lines = append(m.Lines, gongxu.POLine{Item: gongxu.ItemID(head[0]), Qty: q, Date: 1, UnitPrice: gongxu.Amount(price)})
+			var ws []when
+			if m.Lines, ws, err = parsePriceLines(lines, true); err != nil {
+				return err
 			}
 			var by when
 			if respondBy != "" {
