@@ -5,14 +5,15 @@ package gongxu
 // is the module's message type (production.MsgPODecide is a PODecideBody,
 // and so on), so there is one definition of each.
 const (
-	TypePODecide   = "production/po_decide" // PODecideBody
-	TypeWOStart    = "production/wo_start"  // WOStartBody
-	TypeWOReport   = "production/wo_report" // WOReportBody
-	TypeWOComplete = FlowComplete           // WOCompleteBody
-	TypeWOCancel   = "production/wo_cancel" // WOCancelBody
-	TypePoolShip   = FlowShipToHub          // PoolShipBody
-	TypePoolOpen   = "pool/open"            // PoolOpenBody
-	TypeRFQAward   = "rfq/award"            // RFQAwardBody
+	TypePODecide       = "production/po_decide" // PODecideBody
+	TypeWOStart        = "production/wo_start"  // WOStartBody
+	TypeWOReport       = "production/wo_report" // WOReportBody
+	TypeWOComplete     = FlowComplete           // WOCompleteBody
+	TypeWOCancel       = "production/wo_cancel" // WOCancelBody
+	TypePoolShip       = FlowShipToHub          // PoolShipBody
+	TypePoolOpen       = "pool/open"            // PoolOpenBody
+	TypePoolStopRepeat = "pool/stop_repeat"     // PoolStopRepeatBody
+	TypeRFQAward       = "rfq/award"            // RFQAwardBody
 )
 
 // PODecideBody is the ordering factory accepting or rejecting the
@@ -139,6 +140,16 @@ type PoolOpenBody struct {
 	DisputeDefaultBPS *int64 `json:"dispute_default_bps,omitempty"`
 	// FromStock opens the pool on goods the factory holds (Pool.FromStock).
 	FromStock bool `json:"from_stock,omitempty"`
+	// Repeat reopens the pool on a schedule (PoolRepeat); nil: once.
+	Repeat *PoolRepeat `json:"repeat,omitempty"`
+}
+
+// PoolStopRepeatBody is the factory stopping a series of pools that reopen
+// on a schedule, named by any pool of it: no further pool opens; the open
+// one, if any, runs to its deadline.
+type PoolStopRepeatBody struct {
+	Pool   uint64 `json:"pool"`
+	Reason string `json:"reason,omitempty"`
 }
 
 // RFQAwardBody is the requester awarding its request for quote to one or

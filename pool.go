@@ -159,6 +159,50 @@ type Pool struct {
 	// pool ready) if that stock covers the total; else the order is to be
 	// made as any other.
 	FromStock bool `json:"from_stock,omitempty"`
+	// Series is the pool's place in a series of pools that reopen on a
+	// schedule (pool/open's repeat); nil for a pool opened once.
+	Series *PoolSeries `json:"series,omitempty"`
+}
+
+// PoolRepeat asks a pool to reopen on a schedule (pool/open's repeat): when
+// its deadline passes (whether it succeeded or failed), the next pool opens
+// at block time with the same terms, its deadline and start_by EveryMs
+// later, Times times in all after the first pool.
+type PoolRepeat struct {
+	EveryMs int64 `json:"every_ms"`
+	Times   int64 `json:"times"`
+}
+
+// The bounds of a repeat: every 1 to 366 days, 1 to 52 reopenings (a
+// weekly pool for a year).
+const (
+	MinPoolRepeatMs = 24 * 3600 * 1000
+	MaxPoolRepeatMs = 366 * 24 * 3600 * 1000
+	MaxPoolRepeats  = 52
+)
+
+// PoolSeries is a pool's place in a series of pools reopening on a
+// schedule. Series is the first pool's id; N counts the periods since the
+// first pool (0 for it; a period the network missed, with no block in it,
+// is skipped, so N may jump); the series ends once N reaches Times, or when
+// it is stopped (Stopped says why, on the pool it stopped at: by the
+// factory, a cancelled pool, or a check that failed at the reopening).
+// Next is set on a pool once its successor opened, at its deadline (NextAt,
+// while it is pending).
+type PoolSeries struct {
+	EveryMs int64  `json:"every_ms"`
+	Times   int64  `json:"times"`
+	Series  uint64 `json:"series"`
+	N       int64  `json:"n"`
+	Prev    uint64 `json:"prev,omitempty"`
+	Next    uint64 `json:"next,omitempty"`
+	NextAt  int64  `json:"next_at,omitempty"`
+	Stopped string `json:"stopped,omitempty"`
+}
+
+// Pending reports whether the series still reopens after this pool.
+func (s *PoolSeries) Pending() bool {
+	return s != nil && s.Next == 0 && s.Stopped == "" && s.N < s.Times
 }
 
 // BPS is 100 % in basis points: shares of a pool's proceeds are named in

@@ -8,7 +8,9 @@ import (
 )
 
 // BeginBlock implements module.Module: every open pool whose deadline is at
-// or before the block time closes, in (deadline, id) order.
+// or before the block time closes, in (deadline, id) order; then the pools
+// of series whose deadline passed reopen (series.go), then the deadlines
+// after the closes run (deadline.go).
 func (m *Module) BeginBlock(ctx *module.Context) error {
 	due, err := deadlines.Due(ctx.KV, ctx.Time)
 	if err != nil {
@@ -25,6 +27,9 @@ func (m *Module) BeginBlock(ctx *module.Context) error {
 		if err := m.close(ctx, &p, "deadline reached"); err != nil {
 			return err
 		}
+	}
+	if err := m.reopen(ctx); err != nil {
+		return err
 	}
 	return m.sweep(ctx)
 }

@@ -104,9 +104,14 @@
 //     each consumer a Receipt (batch tx hash, leaf index, leaf, proof) that
 //     anyone can check against the ledger with VerifyReceipt and the Batch
 //     record, and, in the consumer's copy only, the secret.
+//   - Series. A pool opened with a repeat reopens on a schedule: at each
+//     deadline, succeeded or failed, the next pool of the series opens with
+//     the same terms a period later, until the reopenings run out, the
+//     factory stops the series (pool/stop_repeat) or cancels its open pool,
+//     or its terms no longer hold (series.go).
 //
-// Messages: pool/open, pool/cancel, pool/start_production, pool/ship (the
-// factory); pool/batch, pool/hub_reduce, pool/confirm_delivery, pool/pickup,
+// Messages: pool/open, pool/cancel, pool/stop_repeat, pool/start_production,
+// pool/ship (the factory); pool/batch, pool/hub_reduce, pool/confirm_delivery, pool/pickup,
 // pool/history (a hub: its own past weekly sales of a product, each week
 // once, history.go); pool/pledge and pool/reduce (any key: open routes). The rfq
 // module opens awarded pools through OpenAwarded. New takes every
@@ -131,6 +136,8 @@
 // ConfirmBy, under a sequence number cseq), frozen/<id>/<hub> (in dispute),
 // vq/<id>/<variant>, payer/<id>/<account> (escrow per payer, while open),
 // pledge/<id>/<pledge id>, batch/<tx hash>, pickup/<id>/<pledge URN>,
-// hist/<hub>/<product>/<variant>/<ISO week> (a recorded week of sales). Numbers in keys are zero-padded
+// hist/<hub>/<product>/<variant>/<ISO week> (a recorded week of sales),
+// rdue/<deadline>/<id> (series pools whose successor is due), ser/<series>
+// (a series' latest pool). Numbers in keys are zero-padded
 // to 20 digits so keys sort numerically.
 package pool

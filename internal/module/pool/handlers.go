@@ -28,6 +28,7 @@ func (m *Module) Routes() []module.Route {
 		{Type: TypeShip, New: func() module.Msg { return &MsgShip{} }, Handle: m.handleShip},
 		{Type: TypePickup, New: func() module.Msg { return &MsgPickup{} }, Handle: m.handlePickup},
 		{Type: TypeHistory, New: func() module.Msg { return &MsgHistory{} }, Handle: m.handleHistory},
+		{Type: TypeStopRepeat, New: func() module.Msg { return &MsgStopRepeat{} }, Handle: m.handleStopRepeat},
 	}
 }
 
@@ -47,19 +48,9 @@ func ref(id uint64) string { return "pool " + uitoa(id) }
 
 func (m *Module) handleOpen(ctx *module.Context, msg module.Msg) error {
 	o := msg.(*MsgOpen)
-	ok, err := m.members.HasRole(ctx.KV, ctx.Org, gongxu.RoleFactory)
+	prod, err := m.openerProduct(ctx, ctx.Org, o.Product)
 	if err != nil {
 		return err
-	}
-	if !ok {
-		return unauthorized("org %s is not a factory; only factories open pools", ctx.Org)
-	}
-	prod, err := m.catalog.Product(ctx.KV, o.Product)
-	if err != nil {
-		return err
-	}
-	if prod.Factory != ctx.Org {
-		return unauthorized("product %s belongs to %s; a factory opens pools on its own products only", prod.ID, prod.Factory)
 	}
 	if o.Deadline <= ctx.Time {
 		return invalid("deadline %d is not after the block time %d", o.Deadline, ctx.Time)
@@ -70,6 +61,55 @@ func (m *Module) handleOpen(ctx *module.Context, msg module.Msg) error {
 	if o.LockMs >= o.Deadline-ctx.Time {
 		return invalid("lock_ms %d must be shorter than the time left until the deadline (%d ms)", o.LockMs, o.Deadline-ctx.Time)
 	}
+	p, err := m.terms(ctx, prod, o)
+	if err != nil {
+		return err
+	}
+	if p.ID, err = nextPoolID(ctx); err != nil {
+		return err
+	}
+	opened := "opened by " + string(ctx.Org)
+	if p.FromStock {
+		opened += " on stock"
+	}
+	if r := o.Repeat; r != nil {
+		p.Series = &gongxu.PoolSeries{EveryMs: r.EveryMs, Times: r.Times, Series: p.ID}
+		opened += fmt.Sprintf(", reopening every %s, %d times", spell(r.EveryMs), r.Times)
+		if err := m.awaitReopen(ctx, &p); err != nil {
+			return err
+		}
+	}
+	history(ctx, &p, gongxu.PoolOpen, opened)
+	if err := deadlines.Add(ctx.KV, p.Deadline, p.ID); err != nil {
+		return err
+	}
+	return savePool(ctx, &p)
+}
+
+// openerProduct checks that factory may open a pool on product: a member
+// factory, its own product. Errors: KindUnauthorized, KindNotFound.
+func (m *Module) openerProduct(ctx *module.Context, factory gongxu.OrgID, product gongxu.ProductID) (gongxu.Product, error) {
+	ok, err := m.members.HasRole(ctx.KV, factory, gongxu.RoleFactory)
+	if err != nil {
+		return gongxu.Product{}, err
+	}
+	if !ok {
+		return gongxu.Product{}, unauthorized("org %s is not a factory; only factories open pools", factory)
+	}
+	prod, err := m.catalog.Product(ctx.KV, product)
+	if err != nil {
+		return prod, err
+	}
+	if prod.Factory != factory {
+		return prod, unauthorized("product %s belongs to %s; a factory opens pools on its own products only", prod.ID, prod.Factory)
+	}
+	return prod, nil
+}
+
+// terms checks an opening's terms against the state (the product's
+// variants, the hubs, the named shares) and returns the pool they open,
+// without its id and history. Errors: KindInvalid.
+func (m *Module) terms(ctx *module.Context, prod gongxu.Product, o *MsgOpen) (gongxu.Pool, error) {
 	offered := make([]string, 0, len(prod.Variants))
 	for _, v := range prod.Variants {
 		offered = append(offered, v.ID)
@@ -77,11 +117,11 @@ func (m *Module) handleOpen(ctx *module.Context, msg module.Msg) error {
 	variants := offered
 	if len(o.Variants) > 0 {
 		if len(offered) == 0 {
-			return invalid("product %s has no variants; leave variants empty", prod.ID)
+			return gongxu.Pool{}, invalid("product %s has no variants; leave variants empty", prod.ID)
 		}
 		for _, v := range o.Variants {
 			if !slices.Contains(offered, v) {
-				return invalid("product %s has no variant %q", prod.ID, v)
+				return gongxu.Pool{}, invalid("product %s has no variant %q", prod.ID, v)
 			}
 		}
 		variants = slices.Clone(o.Variants)
@@ -90,26 +130,22 @@ func (m *Module) handleOpen(ctx *module.Context, msg module.Msg) error {
 	for _, h := range o.Hubs {
 		ok, err := m.members.HasRole(ctx.KV, h, gongxu.RoleHub)
 		if err != nil {
-			return err
+			return gongxu.Pool{}, err
 		}
 		if !ok {
-			return invalid("org %s is not a member hub", h)
+			return gongxu.Pool{}, invalid("org %s is not a member hub", h)
 		}
 		hubs = append(hubs, h)
 	}
 	for _, e := range o.Enablers {
-		if e.Org == ctx.Org {
-			return invalid("the factory %s is paid the rest of every payout; it names no share for itself", e.Org)
+		if e.Org == prod.Factory {
+			return gongxu.Pool{}, invalid("the factory %s is paid the rest of every payout; it names no share for itself", e.Org)
 		}
 		if _, err := m.members.Org(ctx.KV, e.Org); gongxu.ErrorKind(err) == gongxu.KindNotFound {
-			return invalid("org %s is not a member: a pool's shares go to member orgs only", e.Org)
+			return gongxu.Pool{}, invalid("org %s is not a member: a pool's shares go to member orgs only", e.Org)
 		} else if err != nil {
-			return err
+			return gongxu.Pool{}, err
 		}
-	}
-	id, err := nextPoolID(ctx)
-	if err != nil {
-		return err
 	}
 	startBy := o.StartBy
 	if startBy == 0 {
@@ -120,22 +156,13 @@ func (m *Module) handleOpen(ctx *module.Context, msg module.Msg) error {
 		v := *o.DisputeDefaultBPS
 		dispute = &v
 	}
-	p := gongxu.Pool{
-		ID: id, Factory: ctx.Org, Product: prod.ID, Title: prod.Name, Variants: variants,
+	return gongxu.Pool{
+		Factory: prod.Factory, Product: prod.ID, Title: prod.Name, Variants: variants,
 		Tiers: slices.Clone(o.Tiers), MOQ: o.MOQ, Cap: o.Cap, CasePack: o.CasePack, Currency: o.Currency,
 		Deadline: o.Deadline, LockMs: o.LockMs, Hubs: hubs, Terms: o.Terms, Created: ctx.Time,
 		StartBy: startBy, HubBPS: o.HubBPS, Enablers: slices.Clone(o.Enablers), DisputeDefaultBPS: dispute,
 		FromStock: o.FromStock,
-	}
-	opened := "opened by " + string(ctx.Org)
-	if p.FromStock {
-		opened += " on stock"
-	}
-	history(ctx, &p, gongxu.PoolOpen, opened)
-	if err := deadlines.Add(ctx.KV, p.Deadline, p.ID); err != nil {
-		return err
-	}
-	return savePool(ctx, &p)
+	}, nil
 }
 
 func (m *Module) handleCancel(ctx *module.Context, msg module.Msg) error {
@@ -163,6 +190,12 @@ func (m *Module) handleCancel(ctx *module.Context, msg module.Msg) error {
 	reason := "cancelled by the factory"
 	if c.Reason != "" {
 		reason += ": " + c.Reason
+	}
+	if p.Series.Pending() { // a cancelled pool's terms reopen no more
+		if err := stopSeries(ctx, &p, fmt.Sprintf("pool %d was cancelled", p.ID)); err != nil {
+			return err
+		}
+		reason += "; its series stops"
 	}
 	history(ctx, &p, gongxu.PoolCancelled, reason)
 	return savePool(ctx, &p)

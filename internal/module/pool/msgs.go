@@ -6,16 +6,17 @@ import (
 
 // Message types.
 const (
-	TypeOpen            = "pool/open"             // a factory, on its own product
-	TypeCancel          = "pool/cancel"           // the factory, before any pledge
-	TypePledge          = "pool/pledge"           // any key: a consumer's direct pledge
-	TypeReduce          = "pool/reduce"           // the consumer who made the pledge, before the lock
-	TypeBatch           = gongxu.TypePoolBatch    // a hub: its consumers' pledges
-	TypeHubReduce       = "pool/hub_reduce"       // a hub: its batched pledges, before the lock
-	TypeStartProduction = "pool/start_production" // the factory, once succeeded
-	TypeConfirmDelivery = gongxu.FlowHubDelivery  // a hub with a share, in production
-	TypeShip            = gongxu.FlowShipToHub    // the factory: a hub's share, from the order's lots
-	TypePickup          = gongxu.FlowPickup       // a hub: a consumer collected a pledge
+	TypeOpen            = "pool/open"               // a factory, on its own product
+	TypeCancel          = "pool/cancel"             // the factory, before any pledge
+	TypePledge          = "pool/pledge"             // any key: a consumer's direct pledge
+	TypeReduce          = "pool/reduce"             // the consumer who made the pledge, before the lock
+	TypeBatch           = gongxu.TypePoolBatch      // a hub: its consumers' pledges
+	TypeHubReduce       = "pool/hub_reduce"         // a hub: its batched pledges, before the lock
+	TypeStartProduction = "pool/start_production"   // the factory, once succeeded
+	TypeConfirmDelivery = gongxu.FlowHubDelivery    // a hub with a share, in production
+	TypeShip            = gongxu.FlowShipToHub      // the factory: a hub's share, from the order's lots
+	TypePickup          = gongxu.FlowPickup         // a hub: a consumer collected a pledge
+	TypeStopRepeat      = gongxu.TypePoolStopRepeat // the factory: a series of pools stops reopening
 )
 
 // Limits.
@@ -148,7 +149,29 @@ func (m *MsgOpen) ValidateBasic() error {
 	if d := m.DisputeDefaultBPS; d != nil && (*d < 0 || *d > gongxu.BPS) {
 		return invalid("dispute_default_bps must be 0 to %d (basis points of the claimed amount refunded to the claimant), got %d", gongxu.BPS, *d)
 	}
+	if err := ValidateRepeat(m.Repeat, m.LockMs); err != nil {
+		return err
+	}
 	return ValidateShares(m.HubBPS, m.Enablers)
+}
+
+// ValidateRepeat checks a pool's repeat (nil: none): every 1 to 366 days
+// and longer than the pool's lock (a reopened pool is not locked when it
+// opens), 1 to 52 reopenings.
+func ValidateRepeat(r *gongxu.PoolRepeat, lockMs int64) error {
+	if r == nil {
+		return nil
+	}
+	if r.EveryMs < gongxu.MinPoolRepeatMs || r.EveryMs > gongxu.MaxPoolRepeatMs {
+		return invalid("repeat every_ms must be 1 to 366 days (%d to %d ms), got %d", gongxu.MinPoolRepeatMs, gongxu.MaxPoolRepeatMs, r.EveryMs)
+	}
+	if r.Times < 1 || r.Times > gongxu.MaxPoolRepeats {
+		return invalid("repeat times must be 1 to %d reopenings, got %d", gongxu.MaxPoolRepeats, r.Times)
+	}
+	if lockMs >= r.EveryMs {
+		return invalid("lock_ms %d must be shorter than the repeat's every_ms %d: a reopened pool would be locked as it opens", lockMs, r.EveryMs)
+	}
+	return nil
 }
 
 // MaxRole is the longest role of a named org's share.
@@ -204,6 +227,18 @@ type MsgCancel struct {
 
 // ValidateBasic implements module.Msg.
 func (m *MsgCancel) ValidateBasic() error {
+	if len(m.Reason) > MaxReason {
+		return invalid("reason is %d bytes, the limit is %d", len(m.Reason), MaxReason)
+	}
+	return checkPoolID(m.Pool)
+}
+
+// MsgStopRepeat is the factory stopping a series of pools that reopen on a
+// schedule, named by any pool of it (gongxu.PoolStopRepeatBody).
+type MsgStopRepeat gongxu.PoolStopRepeatBody
+
+// ValidateBasic implements module.Msg.
+func (m *MsgStopRepeat) ValidateBasic() error {
 	if len(m.Reason) > MaxReason {
 		return invalid("reason is %d bytes, the limit is %d", len(m.Reason), MaxReason)
 	}

@@ -168,10 +168,26 @@ func genPoolBlocks(t *testing.T, h *chaintest.Harness, seed uint64, n int) ([]ch
 						enablers = []gongxu.EnablerShare{{Org: []gongxu.OrgID{"ghost", "carrier-f"}[rng.IntN(2)], Role: "carrier", BPS: 3001}}
 					}
 				}
+				var repeat *gongxu.PoolRepeat
+				if rng.IntN(3) == 0 { // a series: every 1 or 2 days (sometimes under a day), 1 to 4 times (sometimes none)
+					repeat = &gongxu.PoolRepeat{EveryMs: int64(1+rng.IntN(2)) * day, Times: int64(rng.IntN(5))}
+					if rng.IntN(8) == 0 {
+						repeat.EveryMs = day - 1
+					}
+				}
 				txs = append(txs, h.Sign(f, pool.TypeOpen, pool.MsgOpen{Product: gongxu.ProductID(owner + "/" + sku), Tiers: tiers, MOQ: moq,
 					Cap: cp, CasePack: pack, Currency: "CNY", Deadline: deadline, LockMs: int64(rng.IntN(2)) * day / 2,
-					Variants: variant, Hubs: hubList, StartBy: startBy, HubBPS: hubBPS, Enablers: enablers, FromStock: rng.IntN(3) == 0}))
+					Variants: variant, Hubs: hubList, StartBy: startBy, HubBPS: hubBPS, Enablers: enablers, FromStock: rng.IntN(3) == 0,
+					Repeat: repeat}))
 			case 2:
+				if rng.IntN(2) == 0 { // a series stops: by its factory, mostly
+					f := pick(factories)
+					if p, err := h.Mods.Pool.Pool(h.State, id); err == nil && rng.IntN(4) > 0 {
+						f = string(p.Factory)
+					}
+					txs = append(txs, h.Sign(f, pool.TypeStopRepeat, pool.MsgStopRepeat{Pool: id}))
+					break
+				}
 				txs = append(txs, h.Sign(pick(factories), pool.TypeCancel, pool.MsgCancel{Pool: id}))
 			case 1, 3, 4: // direct pledge from a consumer (or a member's key), mostly well formed
 				signer := pick(consumers)
@@ -315,6 +331,12 @@ func genPoolBlocks(t *testing.T, h *chaintest.Harness, seed uint64, n int) ([]ch
 			if p.Shared > 0 {
 				statuses["(paid shares)"]++
 			}
+			if p.Series != nil && p.Series.Prev != 0 {
+				statuses["(reopened)"]++
+			}
+			if p.Series != nil && p.Series.Stopped != "" {
+				statuses["(series stopped)"]++
+			}
 			if o, _ := h.Mods.Production.OrderForPool(h.State, p.ID); o != 0 {
 				if ord, err := h.Mods.Production.Order(h.State, o); err == nil && ord.Stock > 0 {
 					statuses["(filled from stock)"]++
@@ -336,7 +358,7 @@ func genPoolBlocks(t *testing.T, h *chaintest.Harness, seed uint64, n int) ([]ch
 // destroyed at any of them.
 func TestPoolReplay(t *testing.T) {
 	final := map[string]string{} // the app hash after the last block, per seed
-	for _, seed := range []uint64{1, 3, 5, 6} {
+	for _, seed := range []uint64{1, 3, 5, 7} {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			gen := chaintest.New(t, replayOrgs...)
 			first := gen.Root()
@@ -349,7 +371,7 @@ func TestPoolReplay(t *testing.T) {
 			if statuses[gongxu.PoolFailed] == 0 || statuses[gongxu.PoolSucceeded]+statuses[gongxu.PoolInProduction]+statuses[gongxu.PoolSettled] == 0 {
 				t.Fatalf("the random blocks did not both fail and succeed pools: %v", statuses)
 			}
-			for _, s := range []gongxu.PoolStatus{"(failed over)", "(confirmed automatically)", "(paid shares)", "(filled from stock)", "(shipped in parts)"} {
+			for _, s := range []gongxu.PoolStatus{"(failed over)", "(confirmed automatically)", "(paid shares)", "(filled from stock)", "(shipped in parts)", "(reopened)", "(series stopped)"} {
 				if statuses[s] == 0 {
 					t.Fatalf("the random blocks never %s: %v", s, statuses)
 				}

@@ -51,6 +51,9 @@ const scenarios = "testdata/scenarios/*.txtar"
 //	                                before the block time's; KIND ok, or the rejection
 //	bigbody SIGNER BYTES KIND TEXT  pool/history whose body is BYTES long; KIND ok, or the rejection
 //	poolf N FIELD VALUE             a pool's JSON field (as JSON, strings unquoted)
+//	seriesf N FIELD VALUE           a field of a pool's series (Pool.Series; as JSON)
+//	nopool N                        there is no pool N
+//	stopped N TEXT...               the pool's series stopped at it saying TEXT ("-": not stopped)
 //	sharef N HUB FIELD VALUE        a hub share's JSON field
 //	lotf ID FIELD VALUE             a lot's JSON field (absent omitempty fields read as null)
 //	orderf N FIELD VALUE            a production order's JSON field
@@ -271,6 +274,38 @@ func TestScenarios(t *testing.T) {
 				return err
 			}
 			return jsonField(p, args[1], args[2])
+		},
+		"seriesf": func(h *chaintest.Harness, args []string) error {
+			p, err := getPool(h, args[0])
+			if err != nil {
+				return err
+			}
+			if p.Series == nil {
+				return fmt.Errorf("pool %d is in no series", p.ID)
+			}
+			return jsonField(p.Series, args[1], args[2])
+		},
+		"nopool": func(h *chaintest.Harness, args []string) error {
+			if p, err := getPool(h, args[0]); gongxu.ErrorKind(err) != gongxu.KindNotFound {
+				return fmt.Errorf("pool %s exists (%s): %v", args[0], p.Status, err)
+			}
+			return nil
+		},
+		"stopped": func(h *chaintest.Harness, args []string) error {
+			p, err := getPool(h, args[0])
+			if err != nil {
+				return err
+			}
+			want := strings.Join(args[1:], " ")
+			switch {
+			case p.Series == nil:
+				return fmt.Errorf("pool %d is in no series", p.ID)
+			case want == "-" && p.Series.Stopped != "":
+				return fmt.Errorf("pool %d's series stopped: %s", p.ID, p.Series.Stopped)
+			case want != "-" && (p.Series.Stopped == "" || !strings.Contains(p.Series.Stopped, want)):
+				return fmt.Errorf("pool %d's series stopped %q, want it to say %q", p.ID, p.Series.Stopped, want)
+			}
+			return nil
 		},
 		"lotf": func(h *chaintest.Harness, args []string) error {
 			l, err := h.Mods.Production.Lot(h.State, gongxu.LotID(args[0]))
