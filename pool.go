@@ -475,6 +475,7 @@ type PoolFilter struct {
 	Status  PoolStatus
 	Factory OrgID
 	Hub     OrgID
+	Series  uint64 // the pools of a series (PoolSeries.Series); 0: any
 	Limit   int
 }
 

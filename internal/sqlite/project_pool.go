@@ -37,6 +37,7 @@ type poolWrite struct {
 	total           gongxu.Units
 	hubs, js        []byte
 	hubList         []gongxu.OrgID
+	series          sql.NullInt64 // the pool's series (Pool.Series.Series), if any
 }
 
 type pendingRow struct {
@@ -49,9 +50,10 @@ func (s *poolStmts) defs() []stmtDef {
 		{&s.upProduct, `INSERT INTO products (id, factory, version, json, height) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET factory = excluded.factory, version = excluded.version, json = excluded.json, height = excluded.height`},
 		{&s.getPool, `SELECT total, hubs FROM pools WHERE id = ?`},
-		{&s.upPool, `INSERT INTO pools (id, status, factory, deadline, total, any_hub, hubs, json, height) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		{&s.upPool, `INSERT INTO pools (id, status, factory, deadline, total, any_hub, hubs, json, height, series) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET status = excluded.status, factory = excluded.factory, deadline = excluded.deadline,
-			total = excluded.total, any_hub = excluded.any_hub, hubs = excluded.hubs, json = excluded.json, height = excluded.height`},
+			total = excluded.total, any_hub = excluded.any_hub, hubs = excluded.hubs, json = excluded.json, height = excluded.height,
+			series = excluded.series`},
 		{&s.delPoolHubs, `DELETE FROM pool_hubs WHERE pool = ?`},
 		{&s.insPoolHub, `INSERT INTO pool_hubs (pool, hub) VALUES (?, ?) ON CONFLICT DO NOTHING`},
 		{&s.upProgress, `INSERT INTO pool_progress (pool, height, time, total) VALUES (?, ?, ?, ?)
@@ -144,6 +146,13 @@ func (p *projector) pool(ev *gongxu.Event) error {
 	}
 	w.status, w.factory, w.deadline, w.total = string(pl.Status), string(pl.Factory), pl.Deadline, pl.Total
 	w.hubs, w.hubList, w.js = hubs, hubList, js
+	w.series = sql.NullInt64{}
+	if pl.Series != nil {
+		if pl.Series.Series == 0 || pl.Series.Series > pl.ID {
+			return gongxu.Errorf(gongxu.KindInvalid, "pool %d names series %d: a series is named by its first pool", id, pl.Series.Series)
+		}
+		w.series = sql.NullInt64{Int64: int64(pl.Series.Series), Valid: true}
+	}
 	return nil
 }
 
@@ -167,7 +176,7 @@ func (p *projector) flush() error {
 	for _, id := range ids {
 		w := p.pools[id]
 		if _, err := p.upPool.ExecContext(p.ctx, int64(id), w.status, w.factory, w.deadline, w.total,
-			len(w.hubList) == 0, w.hubs, w.js, p.height); err != nil {
+			len(w.hubList) == 0, w.hubs, w.js, p.height, w.series); err != nil {
 			return gongxu.Wrap(err, "upsert pool %d", id)
 		}
 		if w.isNew || !bytes.Equal(w.oldHubs, w.hubs) {

@@ -51,7 +51,8 @@ func (db *DB) Product(ctx context.Context, id gongxu.ProductID) (gongxu.Product,
 
 // Pools lists pools, newest first, narrowed by f: a status, a factory, a hub
 // (pools where the hub has a share or may gather pledges: it is named in
-// Hubs, or Hubs is empty and any hub may). Errors: KindInvalid for an
+// Hubs, or Hubs is empty and any hub may), a series (its pools, the first
+// one's id naming it). Errors: KindInvalid for an
 // unknown status or a malformed org id, KindInternal.
 func (db *DB) Pools(ctx context.Context, f gongxu.PoolFilter) ([]gongxu.Pool, error) {
 	var (
@@ -83,6 +84,13 @@ func (db *DB) Pools(ctx context.Context, f gongxu.PoolFilter) ([]gongxu.Pool, er
 			OR EXISTS (SELECT 1 FROM pool_hubs h WHERE h.pool = p.id AND h.hub = ?)
 			OR EXISTS (SELECT 1 FROM hub_shares s WHERE s.pool = p.id AND s.hub = ?))`)
 		args = append(args, string(f.Hub), string(f.Hub))
+	}
+	if f.Series != 0 {
+		if f.Series > 1<<63-1 {
+			return nil, nil
+		}
+		where = append(where, `p.series = ?`)
+		args = append(args, int64(f.Series))
 	}
 	q := `SELECT p.json FROM pools p`
 	if len(where) > 0 {
