@@ -130,6 +130,11 @@ func (s *server) poolList(w http.ResponseWriter, r *http.Request) error {
 	if f.Hub, err = queryOrg(r, "hub"); err != nil {
 		return err
 	}
+	if v := r.URL.Query().Get("series"); v != "" {
+		if f.Series, err = strconv.ParseUint(v, 10, 64); err != nil || f.Series == 0 {
+			return gongxu.Errorf(gongxu.KindInvalid, "series %q must be a pool id from 1 (the series' first pool)", clip(v))
+		}
+	}
 	if f.Limit, err = queryLimit(r); err != nil {
 		return err
 	}
