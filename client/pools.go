@@ -48,6 +48,9 @@ func (c *Client) Pools(ctx context.Context, f gongxu.PoolFilter) ([]gongxu.Pool,
 	if f.Hub != "" {
 		q.Set("hub", string(f.Hub))
 	}
+	if f.Series != 0 {
+		q.Set("series", strconv.FormatUint(f.Series, 10))
+	}
 	var ps []gongxu.Pool
 	err := c.do(ctx, http.MethodGet, "/v1/pools", limitQuery(q, f.Limit), nil, "", &ps)
 	return ps, err

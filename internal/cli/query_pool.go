@@ -94,12 +94,13 @@ func newQueryPoolCmd(env *Env) *cobra.Command {
 func newQueryPoolListCmd(env *Env) *cobra.Command {
 	var status, factory, hub string
 	var limit int
+	var series uint64
 	c := &cobra.Command{
-		Use:   "list [--status S] [--factory ORG] [--hub ORG]",
+		Use:   "list [--status S] [--factory ORG] [--hub ORG] [--series POOL_ID]",
 		Short: "List demand pools",
 		Args:  exactArgs(),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			f := gongxu.PoolFilter{Status: gongxu.PoolStatus(status), Factory: gongxu.OrgID(factory), Hub: gongxu.OrgID(hub), Limit: limit}
+			f := gongxu.PoolFilter{Status: gongxu.PoolStatus(status), Factory: gongxu.OrgID(factory), Hub: gongxu.OrgID(hub), Series: series, Limit: limit}
 			for _, o := range []gongxu.OrgID{f.Factory, f.Hub} {
 				if o != "" {
 					if err := o.Validate(); err != nil {
@@ -131,6 +132,7 @@ func newQueryPoolListCmd(env *Env) *cobra.Command {
 	c.Flags().Var(&choiceValue{p: &status, choices: poolStatuses}, "status", "only pools with this `STATUS`: "+strings.Join(poolStatuses[1:], ", "))
 	c.Flags().StringVar(&factory, "factory", "", "only the pools of the factory `ORG`")
 	c.Flags().StringVar(&hub, "hub", "", "only the pools the hub `ORG` gathers pledges for")
+	c.Flags().Uint64Var(&series, "series", 0, "only the pools of the series (a pool that reopens on a schedule) whose first pool is `POOL_ID`")
 	c.Flags().IntVar(&limit, "limit", 0, "at most `N` pools (0: the node's default)")
 	return c
 }
@@ -203,6 +205,9 @@ func poolTable(t *tableWriter, v gongxu.PoolView) {
 	t.field("captured", money(p.Captured, p.Currency))
 	t.field("released", money(p.Released, p.Currency))
 	t.fieldOpt("terms", p.Terms)
+	if s := p.Series; s != nil {
+		t.field("series", seriesLine(s))
+	}
 	t.field("created", msTime(p.Created))
 	hist := make([]string, len(p.History))
 	for i, h := range p.History {
@@ -212,6 +217,27 @@ func poolTable(t *tableWriter, v gongxu.PoolView) {
 		}
 	}
 	t.fieldList("history", hist)
+}
+
+// seriesLine says where a pool stands in its series: the series, the
+// period, the neighbours, what comes next.
+func seriesLine(s *gongxu.PoolSeries) string {
+	out := "series " + strconv.FormatUint(s.Series, 10) + ", every " + msDuration(s.EveryMs) + ", reopening " +
+		strconv.FormatInt(s.N, 10) + " of " + strconv.FormatInt(s.Times, 10)
+	if s.Prev != 0 {
+		out += ", after pool " + strconv.FormatUint(s.Prev, 10)
+	}
+	switch {
+	case s.Next != 0:
+		out += ", then pool " + strconv.FormatUint(s.Next, 10)
+	case s.Stopped != "":
+		out += "; stopped: " + s.Stopped
+	case s.NextAt != 0:
+		out += "; the next opens at " + msTime(s.NextAt)
+	default:
+		out += "; the last of its series"
+	}
+	return out
 }
 
 // msDuration formats milliseconds as days, hours and minutes.

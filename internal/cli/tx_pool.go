@@ -16,6 +16,7 @@ func newTxPoolCmd(env *Env, o *txOptions) *cobra.Command {
 	return newGroup("pool", "Demand pools: open, pledge, batch, produce, ship, deliver, pick up; a hub's past sales",
 		newTxPoolOpenCmd(env, o),
 		newTxPoolCancelCmd(env, o),
+		newTxPoolStopRepeatCmd(env, o),
 		newTxPoolPledgeCmd(env, o),
 		newTxPoolReduceCmd(env, o),
 		newTxPoolBatchCmd(env, o),
@@ -38,8 +39,9 @@ func newTxPoolOpenCmd(env *Env, o *txOptions) *cobra.Command {
 	var m pool.MsgOpen
 	var product, deadline, startBy string
 	var tiers, hubs, variants, shares []string
-	var disputeDefault int64
+	var disputeDefault, repeatTimes int64
 	var lock time.Duration
+	var repeatEvery string
 	c := &cobra.Command{
 		Use:   "open --product SKU --tiers QTY:PRICE,… --moq N --cap N --deadline WHEN",
 		Short: "Open a demand pool on a product of your factory",
@@ -63,10 +65,18 @@ when it succeeds its production order is filled from the factory's free stock
 of the product (the lots allotted to the pool, the pool ready at once) if that
 stock covers the total; else the order is made as any other.
 
+--repeat-every and --repeat-times reopen the pool on a schedule: when its
+deadline passes, succeeded or failed, the next pool opens with the same
+terms, its deadline and start one period later, --repeat-times times (1 to
+52, every 1 to 366 days), until the factory stops the series ("gongxu tx pool
+stop-repeat"), cancels its open pool, or its terms no longer hold.
+
 ` + relativeHelp,
 		Example: `  gongxu tx pool open --from acme --product jacket-1 --tiers 1:12900,100:9900,500:8900 \
       --moq 100 --cap 1000 --deadline 72h --lock 12h --variants m,l \
-      --start-by 2026-03-01T00:00:00+08:00 --hub-bps 800 --share swift:carrier:300`,
+      --start-by 2026-03-01T00:00:00+08:00 --hub-bps 800 --share swift:carrier:300
+  gongxu tx pool open --from acme --product jacket-1 --tiers 1:12900 --moq 50 --cap 500 \
+      --deadline 7d --repeat-every 7d --repeat-times 4`,
 		Args: exactArgs(),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := requireFlags(cmd, "from", "product", "tiers", "moq", "cap", "deadline"); err != nil {
@@ -94,6 +104,9 @@ stock covers the total; else the order is made as any other.
 			}
 			if cmd.Flags().Changed("dispute-default") {
 				msg.DisputeDefaultBPS = &disputeDefault
+			}
+			if msg.Repeat, err = parseRepeat(cmd, repeatEvery, repeatTimes); err != nil {
+				return err
 			}
 			// Check everything the node is not needed for first.
 			pre := msg
@@ -142,7 +155,50 @@ stock covers the total; else the order is made as any other.
 	f.Int64Var(&m.HubBPS, "hub-bps", 0, "each hub's share of its own share's payout, in basis points `BPS` (100 = 1 %)")
 	f.StringSliceVar(&shares, "share", nil, "a named org's share of every payout, `ORG:ROLE:BPS`,… (a carrier, a designer)")
 	f.BoolVar(&m.FromStock, "from-stock", false, "sell goods your factory holds: at the close the pool is filled from your free stock of the product (ready at once) if it covers the total, else made as any other")
+	f.StringVar(&repeatEvery, "repeat-every", "", "reopen the pool every `PERIOD` (7d, 1d12h; 1 to 366 days) after its deadline, with the same terms")
+	f.Int64Var(&repeatTimes, "repeat-times", 0, "how many `N` times the pool reopens (1 to 52; with --repeat-every)")
 	f.Int64Var(&disputeDefault, "dispute-default", 0, "a dispute's fallback when its panel does not decide in time: `BPS` of the claim back to the claimant (default: the network's dispute_default_bps)")
+	return c
+}
+
+// parseRepeat reads --repeat-every and --repeat-times: both or neither.
+func parseRepeat(cmd *cobra.Command, every string, times int64) (*gongxu.PoolRepeat, error) {
+	everySet, timesSet := cmd.Flags().Changed("repeat-every"), cmd.Flags().Changed("repeat-times")
+	if !everySet && !timesSet {
+		return nil, nil
+	}
+	if !everySet || !timesSet {
+		return nil, usagef("--repeat-every and --repeat-times go together: every PERIOD, N times")
+	}
+	d, err := parseSpan(every)
+	if err != nil || d%time.Millisecond != 0 {
+		return nil, usagef("--repeat-every takes a period like 7d, 1d12h or 36h, got %q", clip(every))
+	}
+	return &gongxu.PoolRepeat{EveryMs: d.Milliseconds(), Times: times}, nil
+}
+
+func newTxPoolStopRepeatCmd(env *Env, o *txOptions) *cobra.Command {
+	var reason string
+	c := &cobra.Command{
+		Use:   "stop-repeat POOL_ID",
+		Short: "Stop your factory's pool from reopening (its series, named by any of its pools)",
+		Long: `Stop a series of pools that reopen on a schedule, named by any pool of it: no
+further pool opens. The series' open pool, if any, runs to its deadline as usual
+(cancel it before its first pledge with "gongxu tx pool cancel").`,
+		Args: exactArgs("POOL_ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parsePositive("pool id", args[0])
+			if err != nil {
+				return err
+			}
+			msg := pool.MsgStopRepeat{Pool: id, Reason: reason}
+			if err := msg.ValidateBasic(); err != nil {
+				return asUsage(err)
+			}
+			return env.sendMsg(cmd, o, pool.TypeStopRepeat, &msg)
+		},
+	}
+	c.Flags().StringVar(&reason, "reason", "", "why, as `TEXT` everyone can read")
 	return c
 }
 

@@ -37,6 +37,16 @@ func TestTxPoolBodies(t *testing.T) {
 			"--deadline", "2025-03-04T10:00:00Z", "--from-stock"},
 			"pool/open", `{"product":"acme/jacket-1","tiers":[{"min_qty":1,"unit_price":500}],"moq":10,"cap":60,"case_pack":1,
 			"currency":"CNY","deadline":1741082400000,"from_stock":true}`},
+		{[]string{"pool", "open", "--product", "acme/jacket-1", "--tiers", "1:500", "--moq", "10", "--cap", "60",
+			"--deadline", "2025-03-04T10:00:00Z", "--lock", "12h", "--repeat-every", "7d", "--repeat-times", "4"},
+			"pool/open", `{"product":"acme/jacket-1","tiers":[{"min_qty":1,"unit_price":500}],"moq":10,"cap":60,"case_pack":1,
+			"currency":"CNY","deadline":1741082400000,"lock_ms":43200000,"repeat":{"every_ms":604800000,"times":4}}`},
+		{[]string{"pool", "open", "--product", "acme/jacket-1", "--tiers", "1:500", "--moq", "10", "--cap", "60",
+			"--deadline", "2025-03-04T10:00:00Z", "--repeat-every", "1d12h", "--repeat-times", "52"},
+			"pool/open", `{"product":"acme/jacket-1","tiers":[{"min_qty":1,"unit_price":500}],"moq":10,"cap":60,"case_pack":1,
+			"currency":"CNY","deadline":1741082400000,"repeat":{"every_ms":129600000,"times":52}}`},
+		{[]string{"pool", "stop-repeat", "7"}, "pool/stop_repeat", `{"pool":7}`},
+		{[]string{"pool", "stop-repeat", "7", "--reason", "season over"}, "pool/stop_repeat", `{"pool":7,"reason":"season over"}`},
 		{[]string{"pool", "ship", "7", "--hub", "hub-a"}, "pool/ship", `{"pool":7,"hub":"hub-a"}`},
 		{[]string{"pool", "ship", "7", "--hub", "hub-a", "--qty", "2.5"}, "pool/ship", `{"pool":7,"hub":"hub-a","qty":2500}`},
 		{[]string{"pool", "ship", "7", "--hub", "hub-a", "--lot", "acme/wo-3:2,acme/wo-4:0.5"},
@@ -369,6 +379,17 @@ func TestTxPoolUsage(t *testing.T) {
 			"--deadline", "soon"}, "--deadline must be an RFC 3339 time or a duration"},
 		{[]string{"tx", "pool", "open", "--from", "alice", "--product", "acme/j", "--tiers", "1:9", "--moq", "1", "--cap", "1",
 			"--deadline", "72h", "--lock", "half"}, `invalid argument "half"`},
+		{append(open, "--tiers", "1:100", "--repeat-every", "7d"), "--repeat-every and --repeat-times go together"},
+		{append(open, "--tiers", "1:100", "--repeat-times", "4"), "--repeat-every and --repeat-times go together"},
+		{append(open, "--tiers", "1:100", "--repeat-every", "weekly", "--repeat-times", "4"), `--repeat-every takes a period like 7d, 1d12h or 36h, got "weekly"`},
+		{append(open, "--tiers", "1:100", "--repeat-every", "12h", "--repeat-times", "4"), "repeat every_ms must be 1 to 366 days"},
+		{append(open, "--tiers", "1:100", "--repeat-every", "367d", "--repeat-times", "4"), "repeat every_ms must be 1 to 366 days"},
+		{append(open, "--tiers", "1:100", "--repeat-every", "7d", "--repeat-times", "53"), "repeat times must be 1 to 52 reopenings, got 53"},
+		{append(open, "--tiers", "1:100", "--repeat-every", "7d", "--repeat-times", "0"), "repeat times must be 1 to 52 reopenings, got 0"},
+		{append(open, "--tiers", "1:100", "--repeat-every", "1d", "--repeat-times", "2", "--lock", "24h"), "lock_ms 86400000 must be shorter than the repeat's every_ms"},
+		{[]string{"tx", "pool", "stop-repeat", "--from", "alice"}, "needs POOL_ID"},
+		{[]string{"tx", "pool", "stop-repeat", "0", "--from", "alice"}, "pool id must be a positive integer"},
+		{[]string{"tx", "pool", "stop-repeat", "7", "--from", "alice", "--reason", strings.Repeat("x", 201)}, "reason is 201 bytes, the limit is 200"},
 		{[]string{"tx", "pool", "cancel", "x", "--from", "alice"}, `pool id must be a positive integer, got "x"`},
 		{[]string{"tx", "pool", "cancel", "--from", "alice"}, "needs POOL_ID"},
 		{[]string{"tx", "pool", "pledge", "7", "--from", "alice", "--qty", "1"}, "needs --hub"},
@@ -469,6 +490,26 @@ func TestTxPoolPickupSecret(t *testing.T) {
 		code, _, stderr := run(t, append(append([]string{"--home", home, "--node", dead, "tx"}, c.args...), "--from", "alice")...)
 		if code != 2 || !strings.Contains(stderr, c.want) {
 			t.Errorf("%v: exit %d: %s", c.args, code, stderr)
+		}
+	}
+}
+
+// TestSeriesLine: "query pool show" says where a pool stands in its series.
+func TestSeriesLine(t *testing.T) {
+	week := int64(7 * 24 * 3600 * 1000)
+	for _, c := range []struct {
+		s    gongxu.PoolSeries
+		want string
+	}{
+		{gongxu.PoolSeries{EveryMs: week, Times: 4, Series: 3, NextAt: 1741082400000},
+			"series 3, every 7d0h0m, reopening 0 of 4; the next opens at " + msTime(1741082400000)},
+		{gongxu.PoolSeries{EveryMs: week, Times: 4, Series: 3, N: 1, Prev: 3, Next: 9}, "series 3, every 7d0h0m, reopening 1 of 4, after pool 3, then pool 9"},
+		{gongxu.PoolSeries{EveryMs: week, Times: 4, Series: 3, N: 2, Prev: 9, Stopped: "stopped by the factory"},
+			"series 3, every 7d0h0m, reopening 2 of 4, after pool 9; stopped: stopped by the factory"},
+		{gongxu.PoolSeries{EveryMs: week, Times: 4, Series: 3, N: 4, Prev: 12}, "series 3, every 7d0h0m, reopening 4 of 4, after pool 12; the last of its series"},
+	} {
+		if got := seriesLine(&c.s); got != c.want {
+			t.Errorf("seriesLine(%+v) =\n %q, want\n %q", c.s, got, c.want)
 		}
 	}
 }
