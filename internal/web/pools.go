@@ -219,6 +219,7 @@ type poolData struct {
 	ShareQR   template.HTML     // its QR code ("" when it does not fit one)
 	Money     *gongxu.PoolMoney // nil: the node adds up no pool money
 	Enablers  []enablerRow      // the named orgs' shares of the terms
+	Series    *seriesCard       // the pool's series (nil: it reopens on no schedule; pools_series.go)
 }
 
 // enablerRow is a named org's share of a pool's proceeds, with its name.
@@ -280,6 +281,16 @@ func (s *server) pool(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.poolView(r)
 	if err != nil {
 		return err
+	}
+	// The series, with its stop form, on the page only (not in the
+	// progress fragment, which would issue a form token every 5 s).
+	if d.Series, err = s.seriesOf(r.Context(), d.Pool); err != nil {
+		return err
+	}
+	if c := d.Series; c != nil && c.Goes {
+		if c.Stop, err = s.offerAction(r, factoryGate, pageGuard(poolSeriesGuard, poolPath(d.Pool.ID)), d.Pool.Factory, "stop this pool's series", "to stop the series"); err != nil {
+			return err
+		}
 	}
 	return s.render(w, r, "pool", view{Title: d.Pool.Title, Section: "pools", Content: d})
 }

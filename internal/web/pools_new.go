@@ -41,6 +41,10 @@ type poolNewForm struct {
 	Hubs     string // comma-separated hub ids; empty: every hub
 	Terms    string
 	Stock    bool // from_stock: the pool sells goods the factory holds
+	// RepeatDays and RepeatTimes reopen the pool on a schedule: every so
+	// many days, so many times (both empty: once).
+	RepeatDays  string
+	RepeatTimes string
 }
 
 type poolNewData struct {
@@ -103,7 +107,8 @@ func (s *server) poolNewState(r *http.Request, form poolNewForm) (poolNewData, i
 func (s *server) poolNewPage(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	form := poolNewForm{Product: q.Get("product"), Variants: q.Get("variants"), Tiers: q.Get("tiers"),
-		MinBatch: q.Get("min_batch"), Cap: q.Get("cap"), CasePack: q.Get("case_pack"), Hubs: q.Get("hubs"), Terms: q.Get("terms")}
+		MinBatch: q.Get("min_batch"), Cap: q.Get("cap"), CasePack: q.Get("case_pack"), Hubs: q.Get("hubs"), Terms: q.Get("terms"),
+		RepeatDays: q.Get("repeat_days"), RepeatTimes: q.Get("repeat_times")}
 	if form.CasePack == "" {
 		form.CasePack = "1"
 	}
@@ -132,7 +137,8 @@ func (s *server) poolNewSubmit(w http.ResponseWriter, r *http.Request) error {
 	form := poolNewForm{Product: strings.TrimSpace(r.PostFormValue("product")), Variants: r.PostFormValue("variants"),
 		Tiers: r.PostFormValue("tiers"), MinBatch: strings.TrimSpace(r.PostFormValue("min_batch")), Cap: strings.TrimSpace(r.PostFormValue("cap")),
 		CasePack: strings.TrimSpace(r.PostFormValue("case_pack")), Deadline: strings.TrimSpace(r.PostFormValue("deadline")),
-		Hubs: r.PostFormValue("hubs"), Terms: strings.TrimSpace(r.PostFormValue("terms")), Stock: r.PostFormValue("from_stock") != ""}
+		Hubs: r.PostFormValue("hubs"), Terms: strings.TrimSpace(r.PostFormValue("terms")), Stock: r.PostFormValue("from_stock") != "",
+		RepeatDays: strings.TrimSpace(r.PostFormValue("repeat_days")), RepeatTimes: strings.TrimSpace(r.PostFormValue("repeat_times"))}
 	d, now, err := s.poolNewState(r, form)
 	if err != nil {
 		return err
@@ -146,6 +152,11 @@ func (s *server) poolNewSubmit(w http.ResponseWriter, r *http.Request) error {
 	if bad != nil {
 		s.badInput(w, r, poolNewGuard, bad.key, bad.args...)
 		return nil
+	}
+	if rep := body.Repeat; rep != nil {
+		return s.sendAction(w, r, sess, tok, pageGuard(poolNewGuard, "/pools"), gongxu.TypePoolOpen, body, "Open a pool",
+			"You opened a pool of %s: %d to %d units, pledges until %s; it reopens every %d days, %d times.", string(body.Product), int64(body.MOQ),
+			int64(body.Cap), l.msHuman(body.Deadline), rep.EveryMs/dayMillis, rep.Times)
 	}
 	return s.sendAction(w, r, sess, tok, pageGuard(poolNewGuard, "/pools"), gongxu.TypePoolOpen, body, "Open a pool",
 		"You opened a pool of %s: %d to %d units, pledges until %s.", string(body.Product), int64(body.MOQ), int64(body.Cap), l.msHuman(body.Deadline))
@@ -282,5 +293,23 @@ func parsePoolForm(l *locale, f poolNewForm, products []gongxu.Product, hubs []g
 	if len(b.Terms) > maxTermsBytes {
 		return b, problemf("The terms are %d bytes long; the ledger takes at most %d.", len(b.Terms), maxTermsBytes)
 	}
+	if b.Repeat, ok = parseRepeatForm(f); !ok {
+		return b, problemf("To reopen the pool, give the days between pools (1 to %d) and how many times it reopens (1 to %d), or leave both empty.",
+			gongxu.MaxPoolRepeatMs/dayMillis, gongxu.MaxPoolRepeats)
+	}
 	return b, nil
+}
+
+// parseRepeatForm reads the form's repeat: both fields empty (none), or a
+// whole number of days and of times within the ledger's bounds.
+func parseRepeatForm(f poolNewForm) (*gongxu.PoolRepeat, bool) {
+	if f.RepeatDays == "" && f.RepeatTimes == "" {
+		return nil, true
+	}
+	days, ok1 := parseDecimal(f.RepeatDays, 0)
+	times, ok2 := parseDecimal(f.RepeatTimes, 0)
+	if !ok1 || !ok2 || days < gongxu.MinPoolRepeatMs/dayMillis || days > gongxu.MaxPoolRepeatMs/dayMillis || times < 1 || times > gongxu.MaxPoolRepeats {
+		return nil, false
+	}
+	return &gongxu.PoolRepeat{EveryMs: days * dayMillis, Times: times}, true
 }

@@ -566,6 +566,7 @@ func (s *server) routes() {
 		m.Handle("GET /fragments/pools/{id}/progress", s.handle(s.poolProgressFragment))
 		m.Handle("GET /pools/new", s.handle(s.poolNewPage))
 		m.Handle("POST /pools/new", s.handle(s.poolNewSubmit))
+		m.Handle("POST /pools/{id}/stop-repeat", s.handle(s.poolSeriesStop))
 		m.Handle("GET /hub", s.handle(s.hubForm))
 		m.Handle("POST /hub", s.handle(s.hubSubmit))
 		s.hubRoutes(m)
