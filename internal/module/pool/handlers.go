@@ -61,7 +61,7 @@ func (m *Module) handleOpen(ctx *module.Context, msg module.Msg) error {
 	if o.LockMs >= o.Deadline-ctx.Time {
 		return invalid("lock_ms %d must be shorter than the time left until the deadline (%d ms)", o.LockMs, o.Deadline-ctx.Time)
 	}
-	p, err := m.terms(ctx, prod, o)
+	p, err := m.terms(ctx, prod, o, nil)
 	if err != nil {
 		return err
 	}
@@ -108,8 +108,12 @@ func (m *Module) openerProduct(ctx *module.Context, factory gongxu.OrgID, produc
 
 // terms checks an opening's terms against the state (the product's
 // variants, the hubs, the named shares) and returns the pool they open,
-// without its id and history. Errors: KindInvalid.
-func (m *Module) terms(ctx *module.Context, prod gongxu.Product, o *MsgOpen) (gongxu.Pool, error) {
+// without its id and history. seen, when not nil, remembers the orgs
+// checked (hubs: true; named orgs that are members: false) across the
+// openings of one block's sweep, whose state of the members does not
+// change: a member's record is read once, however many pools name it.
+// Errors: KindInvalid.
+func (m *Module) terms(ctx *module.Context, prod gongxu.Product, o *MsgOpen, seen map[gongxu.OrgID]bool) (gongxu.Pool, error) {
 	offered := make([]string, 0, len(prod.Variants))
 	for _, v := range prod.Variants {
 		offered = append(offered, v.ID)
@@ -128,12 +132,17 @@ func (m *Module) terms(ctx *module.Context, prod gongxu.Product, o *MsgOpen) (go
 	}
 	hubs := []gongxu.OrgID{}
 	for _, h := range o.Hubs {
-		ok, err := m.members.HasRole(ctx.KV, h, gongxu.RoleHub)
-		if err != nil {
-			return gongxu.Pool{}, err
-		}
-		if !ok {
-			return gongxu.Pool{}, invalid("org %s is not a member hub", h)
+		if !seen[h] {
+			ok, err := m.members.HasRole(ctx.KV, h, gongxu.RoleHub)
+			if err != nil {
+				return gongxu.Pool{}, err
+			}
+			if !ok {
+				return gongxu.Pool{}, invalid("org %s is not a member hub", h)
+			}
+			if seen != nil {
+				seen[h] = true
+			}
 		}
 		hubs = append(hubs, h)
 	}
@@ -141,10 +150,16 @@ func (m *Module) terms(ctx *module.Context, prod gongxu.Product, o *MsgOpen) (go
 		if e.Org == prod.Factory {
 			return gongxu.Pool{}, invalid("the factory %s is paid the rest of every payout; it names no share for itself", e.Org)
 		}
+		if _, ok := seen[e.Org]; ok {
+			continue
+		}
 		if _, err := m.members.Org(ctx.KV, e.Org); gongxu.ErrorKind(err) == gongxu.KindNotFound {
 			return gongxu.Pool{}, invalid("org %s is not a member: a pool's shares go to member orgs only", e.Org)
 		} else if err != nil {
 			return gongxu.Pool{}, err
+		}
+		if seen != nil {
+			seen[e.Org] = false // a member, not known as a hub
 		}
 	}
 	startBy := o.StartBy
