@@ -33,7 +33,9 @@ const (
 )
 
 // Leg is a carrier's part in one shipment. Exactly one of (Pool, Hub) and
-// (PO, Shipment) names the shipment.
+// (PO, Shipment) names the shipment; with (Pool, Hub), Shipment is the
+// share's shipment the leg carries (pool/ship's n-th, from 1), or 0 for
+// the share as a whole (every lot shipped when the leg was assigned).
 type Leg struct {
 	ID        uint64   `json:"id"`
 	Pool      uint64   `json:"pool,omitempty"`
@@ -45,7 +47,8 @@ type Leg struct {
 	Carrier   OrgID    `json:"carrier"`
 	Lots      []LotQty `json:"lots"` // what the shipment held when assigned (milli-units)
 	// Unit is the shipment's despatch advice id: ShipmentURN(pool, hub)
-	// for a pool share, urn:gongxu:po:<id>:shipment:<n> for a PO's.
+	// for a pool share as a whole, ShareShipmentURN(pool, hub, n) for its
+	// n-th shipment, urn:gongxu:po:<id>:shipment:<n> for a PO's.
 	Unit     string    `json:"unit"`
 	Status   LegStatus `json:"status"`
 	Assigned int64     `json:"assigned"` // block time, unix ms
@@ -68,6 +71,17 @@ const (
 	LegMaxNote       = 500 // bytes of the note
 	LegMaxEvidence   = 8   // POD document hashes
 )
+
+// ShareShipmentURN names the n-th shipment (from 1) of a hub's share of a
+// pool, its despatch advice: ShipmentURN(pool, hub) for the first, and
+// "<that>:<n>" for a later one (every shipment of a share is packed into
+// the one unit ShipmentURN names).
+func ShareShipmentURN(pool uint64, hub OrgID, n int) string {
+	if n > 1 {
+		return ShipmentURN(pool, hub) + ":" + strconv.Itoa(n)
+	}
+	return ShipmentURN(pool, hub)
+}
 
 // LegURN names a leg in EPCIS events, as the bill of lading ("bol"):
 // urn:gongxu:leg:<id>.
@@ -107,8 +121,10 @@ const (
 )
 
 // LegAssignBody assigns the shipment of a hub's share of a pool (Pool,
-// Hub) or a purchase order's shipment (PO, Shipment) to a carrier; before
-// pickup, it assigns the leg anew to another carrier.
+// Hub: the share as a whole, or with Shipment its n-th shipment, from 1)
+// or a purchase order's shipment (PO, Shipment) to a carrier; before
+// pickup, it assigns the leg anew to another carrier. A share's legs are
+// either one for the whole share or one per shipment, never both.
 type LegAssignBody struct {
 	Pool     uint64 `json:"pool,omitempty"`
 	Hub      OrgID  `json:"hub,omitempty"`

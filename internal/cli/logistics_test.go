@@ -26,6 +26,8 @@ func TestTxLogisticsBodies(t *testing.T) {
 	}{
 		{[]string{"logistics", "assign", "--pool", "4", "--hub", "hub-h", "--carrier", "swift"}, "logistics/assign", `{"pool":4,"hub":"hub-h","carrier":"swift"}`},
 		{[]string{"logistics", "assign", "--po", "12", "--shipment", "2", "--carrier", "swift"}, "logistics/assign", `{"po":12,"shipment":2,"carrier":"swift"}`},
+		{[]string{"logistics", "assign", "--pool", "4", "--hub", "hub-h", "--shipment", "2", "--carrier", "swift"}, "logistics/assign",
+			`{"pool":4,"hub":"hub-h","shipment":2,"carrier":"swift"}`},
 		{[]string{"logistics", "pickup", "3"}, "logistics/pickup", `{"leg":3}`},
 		{[]string{"logistics", "deliver", "3", "--received-by", "Wang Fang", "--evidence", pod, "--note", "2 cartons"}, "logistics/deliver",
 			`{"leg":3,"received_by":"Wang Fang","evidence":["` + testSHA + `"],"note":"2 cartons"}`},
@@ -53,6 +55,8 @@ func TestTxLogisticsUsage(t *testing.T) {
 		{[]string{"assign", "--carrier", "swift"}, "give exactly one"},
 		{[]string{"assign", "--pool", "4", "--hub", "hub-h", "--po", "2", "--shipment", "1", "--carrier", "swift"}, "give exactly one"},
 		{[]string{"assign", "--po", "2", "--carrier", "swift"}, "a shipment number from 1"},
+		{[]string{"assign", "--pool", "4", "--hub", "hub-h", "--shipment", "17", "--carrier", "swift"}, "a share's shipment is 1 to 16"},
+		{[]string{"assign", "--shipment", "2", "--carrier", "swift"}, "give exactly one"},
 		{[]string{"assign", "--pool", "4", "--hub", "hub-h", "--carrier", "Swift Co"}, "carrier:"},
 		{[]string{"pickup", "0"}, "leg id must be a positive integer"},
 		{[]string{"deliver", "x"}, "leg id must be a positive integer"},

@@ -103,13 +103,17 @@ func newQueryLogisticsCmd(env *Env) *cobra.Command {
 	return newGroup("logistics", "Carriers' legs: shipments, pickups and proofs of delivery", list, show)
 }
 
-// legShipment names a leg's shipment: "pool 4 → hilltown-hub" or "po 12
-// shipment 1".
+// legShipment names a leg's shipment: "pool 4 → hilltown-hub" (the whole
+// share), "pool 4 → hilltown-hub shipment 2" or "po 12 shipment 1".
 func legShipment(l gongxu.Leg) string {
 	if l.PO != 0 {
 		return "po " + strconv.FormatUint(l.PO, 10) + " shipment " + strconv.Itoa(l.Shipment)
 	}
-	return "pool " + strconv.FormatUint(l.Pool, 10) + " → " + string(l.Hub)
+	s := "pool " + strconv.FormatUint(l.Pool, 10) + " → " + string(l.Hub)
+	if l.Shipment > 0 {
+		s += " shipment " + strconv.Itoa(l.Shipment)
+	}
+	return s
 }
 
 func optTime(ms int64) string {

@@ -17,14 +17,19 @@ func newTxLogisticsAssignCmd(env *Env, o *txOptions) *cobra.Command {
 	var m logistics.MsgAssign
 	var hub, carrier string
 	c := &cobra.Command{
-		Use:   "assign (--pool ID --hub HUB | --po ID --shipment N) --carrier ORG",
+		Use:   "assign (--pool ID --hub HUB [--shipment N] | --po ID --shipment N) --carrier ORG",
 		Short: "Assign a shipment you shipped to a carrier (a logistics member)",
 		Long: `Assign a shipment you shipped to a carrier: a hub's share of a pool you made
 (--pool, --hub), or a shipment of a purchase order you supply (--po,
---shipment). The carrier must hold the logistics role. Before its pickup you
-may assign the leg to another carrier; after it, never. The carrier's proof
-of delivery is evidence: the consignee still confirms what arrived.`,
+--shipment). A share shipped in parts gets a leg per shipment (--shipment N,
+the share's N-th pool ship, carrying that shipment's lots); without
+--shipment the leg carries the whole share as shipped so far. A share has one
+or the other, never both. The carrier must hold the logistics role. Before
+its pickup you may assign the leg to another carrier; after it, never. The
+carrier's proof of delivery is evidence: the consignee still confirms what
+arrived.`,
 		Example: `  gongxu tx logistics assign --pool 4 --hub hilltown-hub --carrier swift-logistics --from acme-key
+  gongxu tx logistics assign --pool 4 --hub hilltown-hub --shipment 2 --carrier swift-logistics --from acme-key
   gongxu tx logistics assign --po 12 --shipment 1 --carrier swift-logistics --from supplier-key`,
 		Args: exactArgs(),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -40,7 +45,7 @@ of delivery is evidence: the consignee still confirms what arrived.`,
 	f.Uint64Var(&m.Pool, "pool", 0, "the pool `ID` of the hub's share")
 	f.StringVar(&hub, "hub", "", "the `HUB` whose share you shipped")
 	f.Uint64Var(&m.PO, "po", 0, "the purchase order `ID` you shipped")
-	f.IntVar(&m.Shipment, "shipment", 0, "the purchase order's shipment `N`, from 1")
+	f.IntVar(&m.Shipment, "shipment", 0, "the shipment `N`, from 1: of the purchase order, or of the hub's share (none: the whole share)")
 	f.StringVar(&carrier, "carrier", "", "the carrier `ORG` (required)")
 	return c
 }

@@ -183,11 +183,13 @@ func newTxProdPOCmd(env *Env, o *txOptions) *cobra.Command {
 	var supplier, file string
 	var lines []string
 	c := &cobra.Command{
-		Use:   "po --supplier ORG --line ITEM:QTY:DATE … | --file F.json",
+		Use:   "po --supplier ORG --line ITEM:QTY:DATE[@RELEASE] … | --file F.json",
 		Short: "Send a purchase order from your factory to a supplier org",
 		Long: `Send a purchase order to a supplier org: one --line ITEM:QTY:DATE per item
 (repeat --line, or separate lines with commas), the price of each coming from
 the supplier's offer. An item id holding ':' needs --file.
+
+` + releaseHelp + `
 
 ` + qtyHelp + `
 
@@ -195,7 +197,9 @@ the supplier's offer. An item id holding ':' needs --file.
 
 ` + fileHelp,
 		Example: `  gongxu tx production po --from acme --supplier lakeside --line waxed-cotton:360:2025-03-10 \
-      --line thread:4000:7d`,
+      --line thread:4000:7d
+  gongxu tx production po --from acme --supplier lakeside --line waxed-cotton:300:2025-04-30@2025-04-01 \
+      --line waxed-cotton:300:2025-05-31@2025-05-01   # a framework order, released monthly`,
 		Args: exactArgs(),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := noFlagsWithFile(cmd, file, "supplier", "line"); err != nil {
@@ -212,38 +216,26 @@ the supplier's offer. An item id holding ':' needs --file.
 				return err
 			}
 			m.Supplier = gongxu.OrgID(supplier)
-			ws := make([]when, len(lines))
-			for i, s := range lines {
-				p, err := splitN("line", "ITEM:QTY:DATE", s, 3)
-				if err != nil {
-					return err
-				}
-				q, err := parseQty("--line quantity", p[1])
-				if err != nil {
-					return err
-				}
-				if ws[i], err = parseDate("line", p[2]); err != nil {
-					return err
-				}
-				m.Lines = append(m.Lines, production.LineIn{Item: gongxu.ItemID(p[0]), Qty: q, Date: 1})
+			var ls []orderLine
+			var err error
+			if m.Lines, ls, err = parsePOLines(lines); err != nil {
+				return err
 			}
 			if err := m.ValidateBasic(); err != nil {
 				return asUsage(err)
 			}
 			clock := &blockClock{env: env}
-			for i, w := range ws {
-				d, err := w.ms(clock.now)
-				if err != nil {
+			for i, l := range ls {
+				if m.Lines[i].Date, m.Lines[i].Release, err = l.times(i+1, clock.now); err != nil {
 					return err
 				}
-				m.Lines[i].Date = d
 			}
 			return env.sendMsg(cmd, o, production.TypePO, &m)
 		},
 	}
 	f := c.Flags()
 	f.StringVar(&supplier, "supplier", "", "the supplier `ORG`")
-	f.StringSliceVar(&lines, "line", nil, "a line as `ITEM:QTY:DATE` (repeatable)")
+	f.StringSliceVar(&lines, "line", nil, "a line as `ITEM:QTY:DATE[@RELEASE]` (repeatable)")
 	f.StringVar(&file, "file", "", "the message body, a JSON `FILE`")
 	return c
 }
@@ -310,12 +302,14 @@ func newTxProdPOProposeCmd(env *Env, o *txOptions) *cobra.Command {
 	var reason, file string
 	var lines []string
 	c := &cobra.Command{
-		Use:   "po-propose PO_ID --line ITEM:QTY:DATE:PRICE … [--reason TEXT] | --file F.json",
+		Use:   "po-propose PO_ID --line ITEM:QTY:DATE:PRICE[@RELEASE] … [--reason TEXT] | --file F.json",
 		Short: "Propose changed lines for a purchase order sent to your supplier org",
 		Long: `Propose changed lines: the same items in the same order, each as
 ITEM:QTY:DATE:UNIT_PRICE (price in minor units per unit). The factory accepts
 or rejects the proposal (po-decide). With --file, PO_ID may be left out when
 the body names the purchase order.
+
+` + releaseHelp + `
 
 ` + qtyHelp + `
 
@@ -338,16 +332,16 @@ the body names the purchase order.
 				return err
 			}
 			m.PO, m.Reason = id, reason
-			var ws []when
-			if m.Lines, ws, err = parsePriceLines(lines, false); err != nil {
+			var ls []orderLine
+			if m.Lines, ls, err = parsePriceLines(lines, false); err != nil {
 				return err
 			}
 			if err := m.ValidateBasic(); err != nil {
 				return asUsage(err)
 			}
 			clock := &blockClock{env: env}
-			for i, w := range ws {
-				if m.Lines[i].Date, err = w.ms(clock.now); err != nil {
+			for i, l := range ls {
+				if m.Lines[i].Date, m.Lines[i].Release, err = l.times(i+1, clock.now); err != nil {
 					return err
 				}
 			}
@@ -355,7 +349,7 @@ the body names the purchase order.
 		},
 	}
 	f := c.Flags()
-	f.StringSliceVar(&lines, "line", nil, "a changed line as `ITEM:QTY:DATE:UNIT_PRICE` (repeatable)")
+	f.StringSliceVar(&lines, "line", nil, "a changed line as `ITEM:QTY:DATE:UNIT_PRICE[@RELEASE]` (repeatable)")
 	f.StringVar(&reason, "reason", "", "why, `TEXT` the factory reads")
 	f.StringVar(&file, "file", "", "the message body, a JSON `FILE`")
 	return c
@@ -755,38 +749,4 @@ report was scrapped (scrap is recorded, never a lot).
 	c.Flags().StringSliceVar(&byProducts, "by-product", nil, "a by-product lot as `ITEM:CODE:QTY` (repeatable)")
 	c.Flags().StringVar(&scrapReason, "scrap-reason", "", "why the scrap since the last report was scrapped, `TEXT`")
 	return c
-}
-
-// parsePriceLines reads --line values ITEM:QTY:DATE:UNIT_PRICE (an RFC 3339
-// DATE holds ':', so the price is after the last one) into lines whose dates
-// are resolved later against the block clock (the returned whens). A change
-// order may give quantity 0 (the line is removed): zeroQty.
-func parsePriceLines(lines []string, zeroQty bool) ([]gongxu.POLine, []when, error) {
-	out := make([]gongxu.POLine, 0, len(lines))
-	ws := make([]when, len(lines))
-	for i, s := range lines {
-		head, err := splitN("line", "ITEM:QTY:DATE:UNIT_PRICE", s, 3)
-		if err != nil {
-			return nil, nil, err
-		}
-		j := strings.LastIndexByte(head[2], ':')
-		if j < 0 {
-			return nil, nil, invalidf("--line takes ITEM:QTY:DATE:UNIT_PRICE, got %q", clip(s))
-		}
-		var q gongxu.Qty
-		if !zeroQty || strings.TrimSpace(head[1]) != "0" {
-			if q, err = parseQty("--line quantity", head[1]); err != nil {
-				return nil, nil, err
-			}
-		}
-		if ws[i], err = parseDate("line", head[2][:j]); err != nil {
-			return nil, nil, err
-		}
-		price, err := strconv.ParseInt(strings.TrimSpace(head[2][j+1:]), 10, 64)
-		if err != nil {
-			return nil, nil, invalidf("--line unit price must be an integer of minor units, got %q", clip(head[2][j+1:]))
-		}
-		out = append(out, gongxu.POLine{Item: gongxu.ItemID(head[0]), Qty: q, Date: 1, UnitPrice: gongxu.Amount(price)})
-	}
-	return out, ws, nil
 }

@@ -12,7 +12,7 @@ func newTxProdPOChangeCmd(env *Env, o *txOptions) *cobra.Command {
 	var reason, file, respondBy string
 	var lines []string
 	c := &cobra.Command{
-		Use:   "po-change PO_ID --line ITEM:QTY:DATE:PRICE … [--respond-by WHEN] [--reason TEXT] | --file F.json",
+		Use:   "po-change PO_ID --line ITEM:QTY:DATE:PRICE[@RELEASE] … [--respond-by WHEN] [--reason TEXT] | --file F.json",
 		Short: "Propose a change to an accepted purchase order (as its factory or its supplier)",
 		Long: `Propose a change order: the whole order as it would be, its lines in their
 order with the same items, then any added lines, each as
@@ -22,6 +22,8 @@ party accepts or rejects it (po-change-answer) by --respond-by (default 3
 days after the block), else it lapses. A change to a sealed order is sealed
 by the node that signs it. With --file, PO_ID may be left out when the body
 names the purchase order.
+
+` + releaseHelp + `
 
 ` + qtyHelp + `
 
@@ -44,8 +46,8 @@ names the purchase order.
 				return err
 			}
 			m.PO, m.Reason = id, reason
-			var ws []when
-			if m.Lines, ws, err = parsePriceLines(lines, true); err != nil {
+			var ls []orderLine
+			if m.Lines, ls, err = parsePriceLines(lines, true); err != nil {
 				return err
 			}
 			var by when
@@ -58,8 +60,8 @@ names the purchase order.
 				return asUsage(err)
 			}
 			clock := &blockClock{env: env}
-			for i, w := range ws {
-				if m.Lines[i].Date, err = w.ms(clock.now); err != nil {
+			for i, l := range ls {
+				if m.Lines[i].Date, m.Lines[i].Release, err = l.times(i+1, clock.now); err != nil {
 					return err
 				}
 			}
@@ -72,7 +74,7 @@ names the purchase order.
 		},
 	}
 	f := c.Flags()
-	f.StringSliceVar(&lines, "line", nil, "a line of the order as changed, `ITEM:QTY:DATE:UNIT_PRICE` (repeatable, every line in order)")
+	f.StringSliceVar(&lines, "line", nil, "a line of the order as changed, `ITEM:QTY:DATE:UNIT_PRICE[@RELEASE]` (repeatable, every line in order)")
 	f.StringVar(&respondBy, "respond-by", "", "the answer's deadline, `WHEN` (a date, an RFC 3339 time or a duration after the latest block)")
 	f.StringVar(&reason, "reason", "", "why, `TEXT` the other party reads")
 	f.StringVar(&file, "file", "", "the message body, a JSON `FILE`")

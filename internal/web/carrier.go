@@ -1,7 +1,9 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -178,10 +180,26 @@ func (s *server) carrierSubmit(w http.ResponseWriter, r *http.Request) error {
 // legShipment names a leg's shipment for people: "pool 4 → hilltown-hub",
 // "purchase order 12, shipment 1".
 func legShipment(l *locale, g gongxu.Leg) string {
-	if g.PO != 0 {
+	switch {
+	case g.PO != 0:
 		return l.T("purchase order %d, shipment %d", g.PO, g.Shipment)
+	case g.Shipment > 0:
+		return l.T("pool %d → %s, shipment %d", g.Pool, g.Hub, g.Shipment)
 	}
 	return l.T("pool %d → %s", g.Pool, g.Hub)
+}
+
+// shareLegs are the legs of hub's share of pool among legs: the whole
+// share's, or its shipments' by shipment number.
+func shareLegs(legs []gongxu.Leg, pool uint64, hub gongxu.OrgID) []gongxu.Leg {
+	var out []gongxu.Leg
+	for _, g := range legs {
+		if g.Pool == pool && g.Hub == hub {
+			out = append(out, g)
+		}
+	}
+	slices.SortFunc(out, func(a, b gongxu.Leg) int { return cmp.Compare(a.Shipment, b.Shipment) })
+	return out
 }
 
 // legStatusLabel is a leg's status for people.

@@ -43,7 +43,7 @@ func (s *server) hubRoutes(m *http.ServeMux) {
 type deliveryRow struct {
 	Pool  gongxu.Pool
 	Share gongxu.HubShare
-	Leg   *gongxu.Leg // the carrier's leg of the shipment (nil: none)
+	Legs  []gongxu.Leg // the carriers' legs of the share, by shipment (shareLegs)
 }
 
 // deliveriesData is the deliveries page.
@@ -108,12 +108,7 @@ func (s *server) deliveries(r *http.Request, org gongxu.OrgID) ([]deliveryRow, e
 			return nil, err
 		}
 		for i := range rows {
-			for j := range legs {
-				if legs[j].Pool == rows[i].Pool.ID && legs[j].Hub == org {
-					rows[i].Leg = &legs[j]
-					break
-				}
-			}
+			rows[i].Legs = shareLegs(legs, rows[i].Pool.ID, org)
 		}
 	}
 	return rows, nil

@@ -53,5 +53,8 @@ func init() {
 		"Carriers": "承运方",
 		"These carriers moved lots this recall reaches: ask them where the goods went.": "这些承运方运送过此次召回涉及的批次：可向他们询问货物去向。",
 		"Carried by": "承运方",
+
+		// A leg per shipment of a share shipped in parts.
+		"pool %d → %s, shipment %d": "拼单 %d → %s，第 %d 批发货",
 	})
 }

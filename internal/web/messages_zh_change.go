@@ -38,7 +38,6 @@ func init() {
 		"Purchase order %d's prices are sealed and do not open at this node. Nothing was sent.":             "采购订单 %d 的价格已密封，在本节点无法打开。未发送任何内容。",
 		"Line %d: the quantity must be a number (up to 3 decimals; 0 removes the line), not %q.":            "第 %d 行：数量必须是数字（最多 3 位小数；0 表示删除该行），而不是 %q。",
 		"Line %d: %s has shipped; the change cannot order less.":                                            "第 %d 行：已发货 %s；变更不能订购更少。",
-		"The change changes nothing: change a quantity, date or price.":                                     "该变更没有改变任何内容：请修改数量、日期或价格。",
 		"Propose a change": "提出变更",
 		"You proposed a change to purchase order %d (change %d); the other party accepts or rejects it.":                                                                             "您对采购订单 %d 提出了变更（第 %d 号）；由另一方接受或拒绝。",
 		"Change quantities (0 removes a line, never below what has shipped), promised dates or prices; the other party accepts or rejects the change, else it lapses in three days.": "修改数量（0 表示删除一行，不得低于已发货量）、承诺日期或价格；另一方接受或拒绝该变更，否则三天后失效。",

@@ -193,9 +193,10 @@ type shareRow struct {
 	Dispute    *gongxu.Dispute
 	Disputable bool
 	Disputes   bool // the node serves dispute pages
-	// Leg is the carrier's leg of the share's shipment (nil: none on the
-	// ledger, or the node serves no legs).
-	Leg *gongxu.Leg
+	// Legs are the carriers' legs of the share: one for the share as a
+	// whole, or one per shipment, by shipment (none on the ledger, or the
+	// node serves no legs).
+	Legs []gongxu.Leg
 }
 
 type poolData struct {
@@ -383,12 +384,7 @@ func (s *server) poolView(r *http.Request) (poolData, error) {
 				break
 			}
 		}
-		for i := range legs {
-			if legs[i].Hub == sh.Hub {
-				row.Leg = &legs[i]
-				break
-			}
-		}
+		row.Legs = shareLegs(legs, p.ID, sh.Hub)
 		row.Disputable = row.Disputes && !sh.Delivered && sh.Qty > 0 && (p.Status == gongxu.PoolInProduction || p.Status == gongxu.PoolReady) &&
 			(row.Dispute == nil || row.Dispute.Status == gongxu.DisputeResolved)
 		d.Shares = append(d.Shares, row)

@@ -6,12 +6,19 @@
 // never changes how goods are shipped): a factory's shipment of a hub's
 // share of a pool (pool, hub: pool/ship), factory → hub; a supplier's
 // shipment of a purchase order (po, shipment: production/ship), supplier →
-// factory. One leg per shipment.
+// factory. One leg per shipment. A share shipped in parts (pool/ship qty,
+// at most gongxu.MaxShareShipments) gets a leg per shipment (pool, hub,
+// shipment n from 1: the n-th shipment's lots, its despatch advice
+// gongxu.ShareShipmentURN); without shipment, one leg carries the share as
+// a whole (every lot shipped so far, as before). A share's legs are one or
+// the other: a leg of a shipment is refused while the whole share has one,
+// and the reverse (KindConflict).
 //
 // Rules (times are block times, unix ms):
 //
 //   - logistics/assign: the shipper only (the pool's factory; the purchase
-//     order's supplier), once the shipment is on the ledger and before the
+//     order's supplier), once the shipment is on the ledger (a share's n-th
+//     shipment that has not shipped: KindNotFound) and before the
 //     consignee confirmed it (the hub's delivery confirmed, the shipment
 //     received in full: later is late, KindConflict). The carrier must be
 //     a member org holding the logistics role (KindInvalid otherwise). The
@@ -46,12 +53,15 @@
 // Cost: each message reads one leg and its shipment (a pool share or a
 // purchase order), at most MaxLegLots lots, and writes one EPCIS event of
 // at most MaxLegLots quantities; pickup and deliver weigh that (Weight).
+// An assign of a share reads at most gongxu.MaxShareShipments more keys
+// (the other legs of the share).
 // No block hook: nothing here has a deadline.
 //
 // Events (gongxu.EventLeg*): assigned, picked_up, delivered; each with id,
 // carrier, shipper, consignee, pool, hub, po, shipment, status, json (the
 // Leg).
 //
-// State keys, under "logistics/": seq, leg/<id>, pool/<pool>/<hub> and
+// State keys, under "logistics/": seq, leg/<id>, pool/<pool>/<hub> (the
+// whole share's leg), pool/<pool>/<hub>/<n> (its n-th shipment's) and
 // po/<po>/<shipment> (the shipment's leg).
 package logistics

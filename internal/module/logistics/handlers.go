@@ -37,21 +37,31 @@ type shipment struct {
 	confirmed          bool // the consignee confirmed it (the hub) or received it in full
 }
 
-// pool reads a hub's share of a pool as a shipment.
-func (m *Module) poolShipment(ctx *module.Context, pool uint64, hub gongxu.OrgID) (shipment, error) {
+// poolShipment reads a hub's share of a pool as a shipment: the whole
+// share (n 0: every lot shipped so far) or its n-th shipment (its lots,
+// its despatch advice); share is the share as it stands.
+func (m *Module) poolShipment(ctx *module.Context, pool uint64, hub gongxu.OrgID, n int) (s shipment, share gongxu.HubShare, err error) {
 	p, err := m.pools.Pool(ctx.KV, pool)
 	if err != nil {
-		return shipment{}, err
+		return s, share, err
 	}
-	s := shipment{shipper: p.Factory, consignee: hub, unit: gongxu.ShipmentURN(pool, hub)}
-	sh, err := m.pools.HubShare(ctx.KV, pool, hub)
+	s = shipment{shipper: p.Factory, consignee: hub, unit: gongxu.ShipmentURN(pool, hub)}
+	share, err = m.pools.HubShare(ctx.KV, pool, hub)
 	if gongxu.ErrorKind(err) == gongxu.KindNotFound {
-		return s, notFound("hub %s has no share in pool %d", hub, pool)
+		return s, share, notFound("hub %s has no share in pool %d", hub, pool)
 	} else if err != nil {
-		return s, err
+		return s, share, err
 	}
-	s.lots, s.confirmed = sh.Shipped, sh.Delivered
-	return s, nil
+	s.confirmed = share.Delivered
+	if n == 0 {
+		s.lots = share.Shipped
+		return s, share, nil
+	}
+	if n > len(share.Shipments) {
+		return s, share, notFound("hub %s's share of pool %d has no shipment %d (%d shipped)", hub, pool, n, len(share.Shipments))
+	}
+	s.lots, s.unit = share.Shipments[n-1].Lots, gongxu.ShareShipmentURN(pool, hub, n)
+	return s, share, nil
 }
 
 // poShipment reads a purchase order's shipment.
@@ -76,25 +86,57 @@ func (m *Module) poShipment(ctx *module.Context, id uint64, n int) (shipment, er
 
 func (m *Module) shipmentOf(ctx *module.Context, l *gongxu.Leg) (shipment, error) {
 	if l.Pool != 0 {
-		return m.poolShipment(ctx, l.Pool, l.Hub)
+		s, _, err := m.poolShipment(ctx, l.Pool, l.Hub, l.Shipment)
+		return s, err
 	}
 	return m.poShipment(ctx, l.PO, l.Shipment)
 }
 
 func what(l *gongxu.Leg) string {
-	if l.Pool != 0 {
+	switch {
+	case l.Pool != 0 && l.Shipment > 0:
+		return "shipment " + itoa(l.Shipment) + " of hub " + string(l.Hub) + "'s share of pool " + uitoa(l.Pool)
+	case l.Pool != 0:
 		return "hub " + string(l.Hub) + "'s share of pool " + uitoa(l.Pool)
 	}
 	return "shipment " + itoa(l.Shipment) + " of purchase order " + uitoa(l.PO)
+}
+
+// otherShareLeg refuses a leg of a share's shipment when the share as a
+// whole has one, and a leg of the whole share when one of its shipments
+// has one: the same goods are never on two legs. It reads at most
+// gongxu.MaxShareShipments keys.
+func otherShareLeg(ctx *module.Context, a *MsgAssign, share gongxu.HubShare) error {
+	if a.Shipment > 0 {
+		var id uint64
+		if _, err := module.Load(ctx.KV, shipmentKey(&MsgAssign{Pool: a.Pool, Hub: a.Hub}), &id); err != nil {
+			return err
+		}
+		if id != 0 {
+			return conflict("hub %s's share of pool %d is on leg %d as a whole: its shipments get no legs of their own", a.Hub, a.Pool, id)
+		}
+		return nil
+	}
+	for n := 1; n <= len(share.Shipments) && n <= gongxu.MaxShareShipments; n++ {
+		var id uint64
+		if _, err := module.Load(ctx.KV, shipmentKey(&MsgAssign{Pool: a.Pool, Hub: a.Hub, Shipment: n}), &id); err != nil {
+			return err
+		}
+		if id != 0 {
+			return conflict("shipment %d of hub %s's share of pool %d is on leg %d: the share's shipments get a leg each, not the whole share", n, a.Hub, a.Pool, id)
+		}
+	}
+	return nil
 }
 
 func (m *Module) handleAssign(ctx *module.Context, msg module.Msg) error {
 	a := msg.(*MsgAssign)
 	l := gongxu.Leg{Pool: a.Pool, Hub: a.Hub, PO: a.PO, Shipment: a.Shipment}
 	var s shipment
+	var share gongxu.HubShare
 	var err error
 	if a.Pool != 0 {
-		s, err = m.poolShipment(ctx, a.Pool, a.Hub)
+		s, share, err = m.poolShipment(ctx, a.Pool, a.Hub, a.Shipment)
 	} else {
 		s, err = m.poShipment(ctx, a.PO, a.Shipment)
 	}
@@ -112,6 +154,11 @@ func (m *Module) handleAssign(ctx *module.Context, msg module.Msg) error {
 	}
 	if len(s.lots) > MaxLegLots {
 		return tooLarge("%s holds %d lots, a leg at most %d", what(&l), len(s.lots), MaxLegLots)
+	}
+	if a.Pool != 0 {
+		if err := otherShareLeg(ctx, a, share); err != nil {
+			return err
+		}
 	}
 	if ok, err := m.members.HasRole(ctx.KV, a.Carrier, gongxu.RoleLogistics); err != nil {
 		return err

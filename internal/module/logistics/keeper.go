@@ -50,10 +50,17 @@ var seqKey = []byte(prefix + "seq")
 
 func legKey(id uint64) []byte { return []byte(prefix + "leg/" + pad(id)) }
 
-// shipmentKey holds the leg of a shipment.
+// shipmentKey holds the leg of a shipment: a pool share's as a whole
+// (pool/<pool>/<hub>) or its n-th shipment (pool/<pool>/<hub>/<n>), a
+// purchase order's (po/<po>/<n>). An org id holds no '/', so the keys of a
+// share and of its shipments never meet.
 func shipmentKey(a *MsgAssign) []byte {
 	if a.Pool != 0 {
-		return []byte(prefix + "pool/" + pad(a.Pool) + "/" + string(a.Hub))
+		k := prefix + "pool/" + pad(a.Pool) + "/" + string(a.Hub)
+		if a.Shipment > 0 {
+			k += "/" + pad(uint64(a.Shipment))
+		}
+		return []byte(k)
 	}
 	return []byte(prefix + "po/" + pad(a.PO) + "/" + pad(uint64(a.Shipment)))
 }
@@ -71,8 +78,9 @@ func (*Module) Leg(r store.Reader, id uint64) (gongxu.Leg, error) {
 	return l, nil
 }
 
-// ShipmentLeg returns the leg of a pool share's shipment (pool, hub) or a
-// purchase order's (po, shipment); 0 when none was assigned.
+// ShipmentLeg returns the leg of a pool share (pool, hub: as a whole with
+// shipment 0, else its shipment-th shipment) or of a purchase order's
+// shipment (po, shipment); 0 when none was assigned.
 func (*Module) ShipmentLeg(r store.Reader, pool uint64, hub gongxu.OrgID, po uint64, shipment int) (uint64, error) {
 	var id uint64
 	_, err := module.Load(r, shipmentKey(&MsgAssign{Pool: pool, Hub: hub, PO: po, Shipment: shipment}), &id)

@@ -37,14 +37,17 @@ func checkLeg(id uint64) error {
 	return nil
 }
 
-// MsgAssign assigns a shipment to a carrier.
+// MsgAssign assigns a shipment to a carrier: a hub's share of a pool
+// (pool, hub), as a whole (shipment 0: what has shipped of the share so
+// far) or one of its shipments (shipment n, from 1: pool/ship's n-th); or
+// a purchase order's shipment (po, shipment from 1).
 type MsgAssign gongxu.LegAssignBody
 
 // ValidateBasic implements module.Msg.
 func (m *MsgAssign) ValidateBasic() error {
-	pool, po := m.Pool != 0 || m.Hub != "", m.PO != 0 || m.Shipment != 0
+	pool, po := m.Pool != 0 || m.Hub != "", m.PO != 0
 	if pool == po {
-		return invalid("a leg is a pool share's shipment (pool, hub) or a purchase order's (po, shipment): give exactly one")
+		return invalid("a leg is a pool share's shipment (pool, hub[, shipment]) or a purchase order's (po, shipment): give exactly one")
 	}
 	if pool {
 		if m.Pool == 0 {
@@ -53,13 +56,11 @@ func (m *MsgAssign) ValidateBasic() error {
 		if err := m.Hub.Validate(); err != nil {
 			return invalid("hub: %s", gongxu.ErrorMessage(err))
 		}
-	} else {
-		if m.PO == 0 {
-			return invalid("a purchase order id is required with shipment")
+		if m.Shipment < 0 || m.Shipment > gongxu.MaxShareShipments {
+			return invalid("a share's shipment is 1 to %d (0: the whole share), got %d", gongxu.MaxShareShipments, m.Shipment)
 		}
-		if m.Shipment < 1 {
-			return invalid("a shipment number from 1 is required with po, got %d", m.Shipment)
-		}
+	} else if m.Shipment < 1 {
+		return invalid("a shipment number from 1 is required with po, got %d", m.Shipment)
 	}
 	if err := m.Carrier.Validate(); err != nil {
 		return invalid("carrier: %s", gongxu.ErrorMessage(err))

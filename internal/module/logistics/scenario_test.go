@@ -18,6 +18,10 @@ import (
 //	leg N STATUS CARRIER        a leg's status and carrier ("-": no leg N)
 //	legjson N TEXT              the leg, as JSON, contains TEXT
 //	legof POOL HUB N            the leg of hub's share of pool is N (0: none)
+//	legofship POOL HUB S N      the leg of shipment S of hub's share is N
+//	legevent N pickup|delivery TEXT
+//	                            leg N's EPCIS event of that step, as JSON,
+//	                            contains TEXT
 //	legofpo PO SHIPMENT N       the leg of a purchase order's shipment is N
 //	podevidence N NAME          save leg N's POD evidence (the SHA-256 of its
 //	                            POD event id) as $var(NAME)
@@ -63,6 +67,38 @@ func TestScenarios(t *testing.T) {
 			}
 			if strconv.FormatUint(id, 10) != args[2] {
 				return fmt.Errorf("the leg of %s's share of pool %d is %d, want %s", args[1], pool, id, args[2])
+			}
+			return nil
+		},
+		"legofship": func(h *chaintest.Harness, args []string) error {
+			pool, _ := strconv.ParseUint(args[0], 10, 64)
+			n, _ := strconv.Atoi(args[2])
+			id, err := h.Mods.Logistics.ShipmentLeg(h.State, pool, gongxu.OrgID(args[1]), 0, n)
+			if err != nil {
+				return err
+			}
+			if strconv.FormatUint(id, 10) != args[3] {
+				return fmt.Errorf("the leg of shipment %d of %s's share of pool %d is %d, want %s", n, args[1], pool, id, args[3])
+			}
+			return nil
+		},
+		"legevent": func(h *chaintest.Harness, args []string) error {
+			id, _ := strconv.ParseUint(args[0], 10, 64)
+			l, err := h.Mods.Logistics.Leg(h.State, id)
+			if err != nil {
+				return err
+			}
+			evID := l.PickupEvent
+			if args[1] == "delivery" {
+				evID = l.DeliveryEvent
+			}
+			ev, err := h.Mods.Trace.Event(h.State, evID)
+			if err != nil {
+				return fmt.Errorf("leg %d's %s event %q: %v", id, args[1], evID, err)
+			}
+			b, _ := json.Marshal(ev)
+			if want := strings.Join(args[2:], " "); !strings.Contains(string(b), want) {
+				return fmt.Errorf("leg %d's %s event is %s, want it to contain %s", id, args[1], b, want)
 			}
 			return nil
 		},

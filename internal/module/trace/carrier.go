@@ -2,6 +2,7 @@ package trace
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/gongxu-network/gongxu"
 	"github.com/gongxu-network/gongxu/internal/module"
@@ -13,7 +14,9 @@ import (
 // shipping unit of a pool share), disposition in_transit, with the place's
 // org URN as read point (and, at delivery, as business location: the goods
 // are at the consignee's), the order ("po": the pool or purchase order),
-// the shipment ("desadv") and the leg ("bol", gongxu.LegURN) as business
+// the shipment ("desadv": a pool share's unit, or the despatch advice of
+// the one shipment of the share the leg carries) and the leg ("bol",
+// gongxu.LegURN) as business
 // transactions, and the change of possession as possessing_party source and
 // destination: shipper to carrier at pickup (bizStep departing), carrier to
 // consignee at delivery (bizStep arriving). Ownership does not change with
@@ -44,6 +47,9 @@ func (m *Module) carried(ctx *module.Context, leg gongxu.Leg, step string, place
 		}
 		order, unit = gongxu.PoolURN(leg.Pool), u
 		fe.EPCList, rec.EPCs = []string{unit}, []string{unit}
+		if leg.Shipment > 1 { // one shipment of the share: its despatch advice, as ShippedToHub names it
+			unit += ":" + strconv.Itoa(leg.Shipment)
+		}
 	case leg.PO != 0:
 		order, unit = poURN(leg.PO), shipmentURN(leg.PO, leg.Shipment)
 	default:
