@@ -81,7 +81,10 @@ func (m *Module) OpenAwarded(ctx *module.Context, a Award) (uint64, error) {
 	if err := m.settle.Transfer(ctx, acct, escrowAccount(id), a.Currency, escrow, gongxu.ReasonEscrow, fmt.Sprintf("%s award of request for quote %d", ref(id), a.RFQ)); err != nil {
 		return 0, err
 	}
-	if err := addPayer(ctx.KV, id, acct, a.Qty, escrow); err != nil {
+	if _, err := addPayer(ctx.KV, id, acct, a.Qty, escrow); err != nil {
+		return 0, err
+	}
+	if err := saveMeta(ctx, id, meta{Payers: 1}); err != nil {
 		return 0, err
 	}
 	s := gongxu.HubShare{Pool: id, Hub: a.Hub, Qty: a.Qty, Pledges: 1, Variants: []gongxu.VariantQty{{Variant: "", Qty: a.Qty}}}

@@ -7,22 +7,43 @@ import (
 	"github.com/gongxu-network/gongxu/internal/module"
 )
 
-// BeginBlock implements module.Module: every open pool whose deadline is at
-// or before the block time closes, in (deadline, id) order; then the pools
-// of series whose deadline passed reopen (series.go), then the deadlines
-// after the closes run (deadline.go).
+// A block closes pools in (deadline, id) order, at most MaxClosesPerBlock
+// of them and while the payer accounts they settle add up to at most
+// MaxClosePayersPerBlock (the first pool due always closes, so the sweep
+// always progresses: a pool holds at most MaxPayersPerPool payers, fewer
+// than a block's budget). More due at once wait in the deadline index for
+// the next blocks; until its close, a pool past its deadline takes nothing
+// (closing) and its series' successor waits for it (series.go).
+const (
+	MaxClosesPerBlock      = 256
+	MaxClosePayersPerBlock = 20_000
+	MaxPayersPerPool       = 10_000
+)
+
+// BeginBlock implements module.Module: the open pools whose deadline is at
+// or before the block time close, in (deadline, id) order, within the
+// block's budget; then the pools of series whose deadline passed reopen
+// (series.go), then the deadlines after the closes run (deadline.go).
 func (m *Module) BeginBlock(ctx *module.Context) error {
-	due, err := deadlines.Due(ctx.KV, ctx.Time)
+	due, err := deadlines.First(ctx.KV, ctx.Time, MaxClosesPerBlock)
 	if err != nil {
 		return err
 	}
-	for _, id := range due {
+	var work int64
+	for i, id := range due {
 		p, err := m.Pool(ctx.KV, id)
 		if err != nil {
 			return err
 		}
 		if p.Status != gongxu.PoolOpen {
 			return fmt.Errorf("pool %d is %s but still in the deadline index", id, p.Status)
+		}
+		mt, err := loadMeta(ctx.KV, id)
+		if err != nil {
+			return err
+		}
+		if work += mt.Payers; i > 0 && work > MaxClosePayersPerBlock {
+			break // the block's budget is spent: it closes in the next
 		}
 		if err := m.close(ctx, &p, "deadline reached"); err != nil {
 			return err
@@ -46,6 +67,11 @@ func (m *Module) close(ctx *module.Context, p *gongxu.Pool, why string) error {
 	ps, err := payers(ctx.KV, p.ID)
 	if err != nil {
 		return err
+	}
+	if mt, err := loadMeta(ctx.KV, p.ID); err != nil {
+		return err
+	} else if int64(len(ps)) != mt.Payers {
+		return fmt.Errorf("pool %d: %d payer records, %d counted", p.ID, len(ps), mt.Payers)
 	}
 	var held gongxu.Amount
 	for _, e := range ps {

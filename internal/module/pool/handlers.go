@@ -192,6 +192,9 @@ func (m *Module) handleCancel(ctx *module.Context, msg module.Msg) error {
 	if p.Status != gongxu.PoolOpen {
 		return conflict("pool %d is %s; only an open pool can be cancelled", p.ID, p.Status)
 	}
+	if err := closing(ctx, &p); err != nil {
+		return err
+	}
 	mt, err := loadMeta(ctx.KV, p.ID)
 	if err != nil {
 		return err
@@ -226,10 +229,18 @@ func (m *Module) openPool(ctx *module.Context, id uint64) (gongxu.Pool, error) {
 	if p.Status != gongxu.PoolOpen {
 		return p, conflict("pool %d is %s; it takes no pledges", p.ID, p.Status)
 	}
-	if ctx.Time >= p.Deadline { // never: BeginBlock closed it before the transactions
-		return p, gongxu.Errorf(gongxu.KindExpired, "pool %d's deadline %d has passed", p.ID, p.Deadline)
+	return p, closing(ctx, &p)
+}
+
+// closing refuses what an open pool takes (pledges, batches, reductions,
+// cancel) once its deadline is reached: BeginBlock closes it, in this block
+// or, with many pools due at once, a later one (close.go), and until then it
+// behaves as closed. Errors: KindExpired.
+func closing(ctx *module.Context, p *gongxu.Pool) error {
+	if ctx.Time >= p.Deadline {
+		return gongxu.Errorf(gongxu.KindExpired, "pool %d reached its deadline %d and is closing: it takes nothing more", p.ID, p.Deadline)
 	}
-	return p, nil
+	return nil
 }
 
 // hubAllowed reports whether hub may gather pledges for p: a member hub,
@@ -276,6 +287,9 @@ func checkRoom(p *gongxu.Pool, qty gongxu.Units) error {
 }
 
 func checkLock(ctx *module.Context, p *gongxu.Pool) error {
+	if err := closing(ctx, p); err != nil {
+		return err
+	}
 	if lockAt := p.Deadline - p.LockMs; ctx.Time >= lockAt {
 		return gongxu.Errorf(gongxu.KindExpired, "pool %d is locked since %d (%d ms before its deadline %d): pledges can no longer be reduced or withdrawn",
 			p.ID, lockAt, p.LockMs, p.Deadline)
@@ -291,8 +305,19 @@ func firstPrice(p *gongxu.Pool) gongxu.Amount { return p.Tiers[0].UnitPrice }
 // demand and the pool's totals. The money has moved already. It then saves
 // the pool, or closes it when the change reached the cap.
 func (m *Module) adjust(ctx *module.Context, p *gongxu.Pool, hub gongxu.OrgID, acct gongxu.AccountID, qty gongxu.Units, escrow gongxu.Amount, variants []gongxu.VariantQty, pledges int64) error {
-	if err := addPayer(ctx.KV, p.ID, acct, qty, escrow); err != nil {
+	if n, err := addPayer(ctx.KV, p.ID, acct, qty, escrow); err != nil {
 		return err
+	} else if n != 0 {
+		mt, err := loadMeta(ctx.KV, p.ID)
+		if err != nil {
+			return err
+		}
+		if mt.Payers += n; mt.Payers < 0 || mt.Payers > MaxPayersPerPool {
+			return fmt.Errorf("pool %d: %d payers counted", p.ID, mt.Payers)
+		}
+		if err := saveMeta(ctx, p.ID, mt); err != nil {
+			return err
+		}
 	}
 	s, err := loadShare(ctx.KV, p.ID, hub)
 	if err != nil {
@@ -367,6 +392,9 @@ func (m *Module) handlePledge(ctx *module.Context, msg module.Msg) error {
 	acct := keyAccount(ctx.Signer)
 	if ctx.Org != "" {
 		acct = orgAccount(ctx.Org)
+	}
+	if err := checkPayers(ctx.KV, &p, acct); err != nil {
+		return err
 	}
 	mt, err := loadMeta(ctx.KV, p.ID)
 	if err != nil {
@@ -485,6 +513,9 @@ func (m *Module) handleBatch(ctx *module.Context, msg module.Msg) error {
 		return fmt.Errorf("pool: a batch is already stored for transaction %s", ctx.TxHash)
 	}
 	acct := orgAccount(hub)
+	if err := checkPayers(ctx.KV, &p, acct); err != nil {
+		return err
+	}
 	if err := m.settle.Transfer(ctx, acct, escrowAccount(p.ID), p.Currency, escrow, gongxu.ReasonEscrow, ref(p.ID)+" batch"); err != nil {
 		return err
 	}

@@ -76,6 +76,7 @@ type meta struct {
 	PledgeSeq uint64 `json:"pledge_seq"` // direct pledges ever made (the last pledge id)
 	Batches   uint64 `json:"batches"`    // batches ever accepted
 	Pending   int64  `json:"pending"`    // hubs with a share still to confirm delivery
+	Payers    int64  `json:"payers,omitempty"` // payer accounts holding escrow while open (at most MaxPayersPerPool); at close, those it settled
 }
 
 // payer is one payer's escrow in an open pool.
@@ -274,27 +275,50 @@ func addUnits(kv store.KV, key []byte, delta gongxu.Units) error {
 }
 
 // addPayer adds qty and escrow to a payer's record; a record that falls to
-// zero is deleted.
-func addPayer(kv store.KV, pool uint64, a gongxu.AccountID, qty gongxu.Units, escrow gongxu.Amount) error {
+// zero is deleted. It returns the change in the pool's number of payers: 1
+// for a new record, -1 for a deleted one, else 0.
+func addPayer(kv store.KV, pool uint64, a gongxu.AccountID, qty gongxu.Units, escrow gongxu.Amount) (int64, error) {
 	var p payer
-	if _, err := module.Load(kv, payerKey(pool, a), &p); err != nil {
-		return err
+	had, err := module.Load(kv, payerKey(pool, a), &p)
+	if err != nil {
+		return 0, err
 	}
-	var err error
 	if p.Qty, err = gongxu.Add(p.Qty, qty); err != nil {
-		return err
+		return 0, err
 	}
 	if p.Escrow, err = gongxu.Add(p.Escrow, escrow); err != nil {
-		return err
+		return 0, err
 	}
 	if p.Qty < 0 || p.Escrow < 0 || (p.Qty == 0) != (p.Escrow == 0) {
-		return fmt.Errorf("pool %d: payer %s escrow record broken: qty %d, escrow %d", pool, a, p.Qty, p.Escrow)
+		return 0, fmt.Errorf("pool %d: payer %s escrow record broken: qty %d, escrow %d", pool, a, p.Qty, p.Escrow)
 	}
 	if p.Qty == 0 {
-		return kv.Delete(payerKey(pool, a))
+		if !had {
+			return 0, nil
+		}
+		return -1, kv.Delete(payerKey(pool, a))
 	}
-	_, err = module.Save(kv, payerKey(pool, a), p)
-	return err
+	if _, err = module.Save(kv, payerKey(pool, a), p); err != nil || had {
+		return 0, err
+	}
+	return 1, nil
+}
+
+// checkPayers refuses a pledge or batch that would add a payer account to
+// a pool holding MaxPayersPerPool of them already (what bounds the work of
+// its close). Errors: KindQuota.
+func checkPayers(kv store.KV, p *gongxu.Pool, a gongxu.AccountID) error {
+	if v, err := kv.Get(payerKey(p.ID, a)); err != nil || v != nil {
+		return err
+	}
+	mt, err := loadMeta(kv, p.ID)
+	if err != nil {
+		return err
+	}
+	if mt.Payers >= MaxPayersPerPool {
+		return gongxu.Errorf(gongxu.KindQuota, "pool %d holds the pledges of %d payer accounts, the most one pool takes (its close settles each at once): pledge through one of its hubs, whose batches are one payer", p.ID, mt.Payers)
+	}
+	return nil
 }
 
 type payerEntry struct {

@@ -95,7 +95,13 @@ func (m *Module) reopen(ctx *module.Context) error {
 		if err != nil {
 			return err
 		}
-		if !prev.Series.Pending() || prev.Status == gongxu.PoolOpen || prev.Series.NextAt != prev.Deadline {
+		if prev.Status == gongxu.PoolOpen {
+			// Due but not closed yet (a block closes a bounded number of
+			// pools, close.go): its successor, and the reopenings after
+			// it, wait for its close, in order.
+			break
+		}
+		if !prev.Series.Pending() || prev.Series.NextAt != prev.Deadline {
 			return fmt.Errorf("pool %d (%s, series %+v) is in the reopen index but does not reopen now", id, prev.Status, prev.Series)
 		}
 		if err := m.reopenAfter(ctx, &prev, seen); err != nil {
