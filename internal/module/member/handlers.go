@@ -346,10 +346,16 @@ func (m *Module) execute(ctx *module.Context, p *gongxu.Proposal) error {
 	return nil
 }
 
+// MaxExpiriesPerBlock bounds the proposals one block expires; more due at
+// once expire in the next blocks, in (deadline, id) order. Until then a
+// proposal past its deadline takes no vote (handleVote: KindExpired), so
+// what the sweep decides is decided by the deadline.
+const MaxExpiriesPerBlock = 256
+
 // BeginBlock implements module.Module: proposals whose deadline has come
-// expire, in deadline order.
+// expire, in (deadline, id) order, at most MaxExpiriesPerBlock a block.
 func (m *Module) BeginBlock(ctx *module.Context) error {
-	due, err := openProposals.Due(ctx.KV, ctx.Time)
+	due, err := openProposals.First(ctx.KV, ctx.Time, MaxExpiriesPerBlock)
 	if err != nil {
 		return err
 	}

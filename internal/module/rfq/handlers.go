@@ -74,7 +74,18 @@ func (m *Module) openRFQ(ctx *module.Context, id uint64) (gongxu.RFQ, error) {
 	if r.Status != gongxu.RFQOpen {
 		return r, gongxu.Errorf(gongxu.KindConflict, "RFQ %d is %s", id, r.Status)
 	}
-	return r, nil
+	return r, expiring(ctx, r)
+}
+
+// expiring refuses what an open RFQ takes (bids, reveals, awards, cancel)
+// at or after its expiry: BeginBlock expires it, in this block or, with
+// many due at once, a later one (MaxExpiriesPerBlock), and until then it
+// behaves as expired. Errors: KindExpired.
+func expiring(ctx *module.Context, r gongxu.RFQ) error {
+	if at := r.TargetDate + ExpireAfterMs; ctx.Time >= at {
+		return gongxu.Errorf(gongxu.KindExpired, "RFQ %d expired at %d (%d days after its target date, neither awarded nor cancelled): it takes nothing more", r.ID, at, ExpireAfterMs/day)
+	}
+	return nil
 }
 
 func (m *Module) handleBid(ctx *module.Context, msg module.Msg) error {
@@ -91,6 +102,9 @@ func (m *Module) handleBid(ctx *module.Context, msg module.Msg) error {
 	}
 	if r.Status != gongxu.RFQOpen {
 		return gongxu.Errorf(gongxu.KindConflict, "RFQ %d is %s and takes no bids", r.ID, r.Status)
+	}
+	if err := expiring(ctx, r); err != nil {
+		return err
 	}
 	if ctx.Time >= r.BidDeadline {
 		return gongxu.Errorf(gongxu.KindExpired, "bidding on RFQ %d closed at %d", r.ID, r.BidDeadline)
@@ -174,6 +188,9 @@ func (m *Module) handleAward(ctx *module.Context, msg module.Msg) error {
 	if r.Status != gongxu.RFQOpen {
 		return gongxu.Errorf(gongxu.KindConflict, "RFQ %d is already %s", r.ID, r.Status)
 	}
+	if err := expiring(ctx, r); err != nil {
+		return err
+	}
 	if ctx.Time < r.RevealDeadline {
 		return gongxu.Errorf(gongxu.KindConflict, "reveals for RFQ %d are open until %d; award after", r.ID, r.RevealDeadline)
 	}
@@ -239,6 +256,9 @@ func (m *Module) handleCancel(ctx *module.Context, msg module.Msg) error {
 	if r.Status != gongxu.RFQOpen {
 		return gongxu.Errorf(gongxu.KindConflict, "RFQ %d is already %s", r.ID, r.Status)
 	}
+	if err := expiring(ctx, r); err != nil {
+		return err
+	}
 	// Every bond still held goes back to its bidder: the requester called
 	// the RFQ off, not the bidders.
 	bids, err := m.Bids(ctx.KV, r.ID)
@@ -264,12 +284,14 @@ func (m *Module) handleCancel(ctx *module.Context, msg module.Msg) error {
 // requester (in (deadline, id) order, the bids by bidder): the work is that
 // of the RFQs due in this block and their bids, one per factory at most.
 // Then RFQs still open ExpireAfterMs after their target date expire, in
-// that order. Nothing else falls due: the requester awards or cancels.
+// that order, at most MaxExpiriesPerBlock a block (the rest in the next
+// blocks; until then they take nothing: expiring). Nothing else falls due:
+// the requester awards or cancels.
 func (m *Module) BeginBlock(ctx *module.Context) error {
 	if err := m.forfeitDue(ctx); err != nil {
 		return err
 	}
-	due, err := expiries.Due(ctx.KV, ctx.Time)
+	due, err := expiries.First(ctx.KV, ctx.Time, MaxExpiriesPerBlock)
 	if err != nil {
 		return err
 	}

@@ -41,6 +41,9 @@ const (
 	// MaxForfeitsPerBlock bounds the RFQs whose unrevealed bids' bonds one
 	// block forfeits; more due at once are forfeited in the next blocks.
 	MaxForfeitsPerBlock = 256
+	// MaxExpiriesPerBlock bounds the RFQs one block expires; more due at
+	// once expire in the next blocks, in (expiry, id) order.
+	MaxExpiriesPerBlock = 256
 	// ExpireAfterMs is how long after its target date an RFQ that is still
 	// open expires.
 	ExpireAfterMs = 30 * day
