@@ -20,12 +20,19 @@ const (
 	MaxPayersPerPool       = 10_000
 )
 
+// closeBudget is one block's closing budget: the constants above (tests
+// lower it, export_test.go; nothing else writes it).
+var closeBudget = struct {
+	pools           int
+	payers, perPool int64
+}{MaxClosesPerBlock, MaxClosePayersPerBlock, MaxPayersPerPool}
+
 // BeginBlock implements module.Module: the open pools whose deadline is at
 // or before the block time close, in (deadline, id) order, within the
 // block's budget; then the pools of series whose deadline passed reopen
 // (series.go), then the deadlines after the closes run (deadline.go).
 func (m *Module) BeginBlock(ctx *module.Context) error {
-	due, err := deadlines.First(ctx.KV, ctx.Time, MaxClosesPerBlock)
+	due, err := deadlines.First(ctx.KV, ctx.Time, closeBudget.pools)
 	if err != nil {
 		return err
 	}
@@ -42,7 +49,7 @@ func (m *Module) BeginBlock(ctx *module.Context) error {
 		if err != nil {
 			return err
 		}
-		if work += mt.Payers; i > 0 && work > MaxClosePayersPerBlock {
+		if work += mt.Payers; i > 0 && work > closeBudget.payers {
 			break // the block's budget is spent: it closes in the next
 		}
 		if err := m.close(ctx, &p, "deadline reached"); err != nil {

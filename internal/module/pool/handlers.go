@@ -312,7 +312,7 @@ func (m *Module) adjust(ctx *module.Context, p *gongxu.Pool, hub gongxu.OrgID, a
 		if err != nil {
 			return err
 		}
-		if mt.Payers += n; mt.Payers < 0 || mt.Payers > MaxPayersPerPool {
+		if mt.Payers += n; mt.Payers < 0 || mt.Payers > closeBudget.perPool {
 			return fmt.Errorf("pool %d: %d payers counted", p.ID, mt.Payers)
 		}
 		if err := saveMeta(ctx, p.ID, mt); err != nil {

@@ -315,7 +315,7 @@ func checkPayers(kv store.KV, p *gongxu.Pool, a gongxu.AccountID) error {
 	if err != nil {
 		return err
 	}
-	if mt.Payers >= MaxPayersPerPool {
+	if mt.Payers >= closeBudget.perPool {
 		return gongxu.Errorf(gongxu.KindQuota, "pool %d holds the pledges of %d payer accounts, the most one pool takes (its close settles each at once): pledge through one of its hubs, whose batches are one payer", p.ID, mt.Payers)
 	}
 	return nil

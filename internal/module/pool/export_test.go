@@ -1,0 +1,10 @@
+package pool
+
+// SetCloseBudget lowers the budget of one block's closes (at most pools
+// pools, payers payer accounts) and the payer accounts one pool takes
+// (perPool) for a test, and returns what restores them.
+func SetCloseBudget(pools int, payers, perPool int64) (restore func()) {
+	old := closeBudget
+	closeBudget.pools, closeBudget.payers, closeBudget.perPool = pools, payers, perPool
+	return func() { closeBudget = old }
+}
