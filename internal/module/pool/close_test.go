@@ -86,8 +86,8 @@ func TestCloseBoundedPerBlock(t *testing.T) {
 		t.Fatalf("after the first block: %s, want %s", got, want)
 	}
 	for _, want := range []string{
-		"succeeded succeeded succeeded failed open open -", // 2 + 1 + 0 payers; pool 5's 5 would go over
-		"succeeded succeeded succeeded failed succeeded open -", // alone, over the budget: a block closes one pool at least
+		"succeeded succeeded succeeded failed open open -",              // 2 + 1 + 0 payers; pool 5's 5 would go over
+		"succeeded succeeded succeeded failed succeeded open -",         // alone, over the budget: a block closes one pool at least
 		"succeeded succeeded succeeded failed succeeded succeeded open", // then pool 6 reopens as pool 7
 		"succeeded succeeded succeeded failed succeeded succeeded open",
 	} {

@@ -73,9 +73,9 @@ func pickupKey(pool uint64, pledge string) []byte {
 
 // meta is a pool's bookkeeping that is not part of the public Pool.
 type meta struct {
-	PledgeSeq uint64 `json:"pledge_seq"` // direct pledges ever made (the last pledge id)
-	Batches   uint64 `json:"batches"`    // batches ever accepted
-	Pending   int64  `json:"pending"`    // hubs with a share still to confirm delivery
+	PledgeSeq uint64 `json:"pledge_seq"`       // direct pledges ever made (the last pledge id)
+	Batches   uint64 `json:"batches"`          // batches ever accepted
+	Pending   int64  `json:"pending"`          // hubs with a share still to confirm delivery
 	Payers    int64  `json:"payers,omitempty"` // payer accounts holding escrow while open (at most MaxPayersPerPool); at close, those it settled
 }
 
