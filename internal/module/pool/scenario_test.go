@@ -59,6 +59,9 @@ const scenarios = "testdata/scenarios/*.txtar"
 //	orderf N FIELD VALUE            a production order's JSON field
 //	stock ORG ITEM QTY              an org's stock of an item (milli-units)
 //	nextblockat MS                  the next block's time is MS (unix ms)
+//	closebudget POOLS PAYERS PERPOOL  for the rest of the scenario a block closes at most POOLS
+//	                                pools and PAYERS payer accounts, a pool takes at most PERPOOL
+//	                                (pool.MaxClosesPerBlock, MaxClosePayersPerBlock, MaxPayersPerPool)
 //	snapshot                        remember the state
 //	unchanged                       the state is the snapshot's, but for signers' sequences
 func TestScenarios(t *testing.T) {
@@ -346,6 +349,18 @@ func TestScenarios(t *testing.T) {
 				return fmt.Errorf("cannot move the next block to %s from %d (%v)", args[0], h.Time, err)
 			}
 			h.Time = ms - 1000
+			return nil
+		},
+		"closebudget": func(h *chaintest.Harness, args []string) error {
+			var n [3]int64
+			for i := range n {
+				v, err := strconv.ParseInt(args[min(i, len(args)-1)], 10, 64)
+				if err != nil || len(args) != 3 || v < 1 {
+					return fmt.Errorf("closebudget POOLS PAYERS PERPOOL, each at least 1 (%v)", err)
+				}
+				n[i] = v
+			}
+			h.T.Cleanup(pool.SetCloseBudget(int(n[0]), n[1], n[2]))
 			return nil
 		},
 		"pledge": func(h *chaintest.Harness, args []string) error {
