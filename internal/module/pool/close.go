@@ -16,8 +16,8 @@ import (
 // (closing) and its series' successor waits for it (series.go).
 const (
 	MaxClosesPerBlock      = 256
-	MaxClosePayersPerBlock = 20_000
-	MaxPayersPerPool       = 10_000
+	MaxClosePayersPerBlock = 5_000
+	MaxPayersPerPool       = 5_000
 )
 
 // closeBudget is one block's closing budget: the constants above (tests
