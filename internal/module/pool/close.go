@@ -36,7 +36,7 @@ func (m *Module) BeginBlock(ctx *module.Context) error {
 	if err != nil {
 		return err
 	}
-	var work int64
+	var work, closed int64
 	for i, id := range due {
 		p, err := m.Pool(ctx.KV, id)
 		if err != nil {
@@ -55,11 +55,53 @@ func (m *Module) BeginBlock(ctx *module.Context) error {
 		if err := m.close(ctx, &p, "deadline reached"); err != nil {
 			return err
 		}
+		closed = work
+	}
+	if closed > 0 {
+		if _, err := module.Save(ctx.KV, closeWorkKey(), closeWork{Height: ctx.Height, Payers: closed}); err != nil {
+			return err
+		}
 	}
 	if err := m.reopen(ctx); err != nil {
 		return err
 	}
 	return m.sweep(ctx)
+}
+
+// closeWork is what one block's closes settled, in payer accounts:
+// BeginBlock's, then those of the transactions that reach a pool's cap.
+type closeWork struct {
+	Height int64 `json:"height"`
+	Payers int64 `json:"payers"`
+}
+
+func closeWorkKey() []byte { return []byte(prefix + "closework") }
+
+// spendClose counts the payers of a pool that a transaction closes at its
+// cap against the block's budget, shared with BeginBlock's closes: a
+// transaction over it is refused (KindQuota, resubmit in a later block), so
+// no block settles more than MaxClosePayersPerBlock payer accounts in
+// closes, however many pools reach their cap in it (each holds at most
+// MaxPayersPerPool: in a block of its own, it always fits).
+func spendClose(ctx *module.Context, p *gongxu.Pool) error {
+	mt, err := loadMeta(ctx.KV, p.ID)
+	if err != nil {
+		return err
+	}
+	var w closeWork
+	if _, err := module.Load(ctx.KV, closeWorkKey(), &w); err != nil {
+		return err
+	}
+	if w.Height != ctx.Height {
+		w = closeWork{Height: ctx.Height}
+	}
+	if w.Payers > 0 && w.Payers+mt.Payers > closeBudget.payers {
+		return gongxu.Errorf(gongxu.KindQuota, "this reaches pool %d's cap, which closes it and settles its %d payer accounts, but this block's closes already settle %d of the %d a block may: resubmit it in a later block",
+			p.ID, mt.Payers, w.Payers, closeBudget.payers)
+	}
+	w.Payers += mt.Payers
+	_, err = module.Save(ctx.KV, closeWorkKey(), w)
+	return err
 }
 
 // close ends an open pool's pledging. With the MOQ reached it succeeds: the

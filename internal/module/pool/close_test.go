@@ -182,3 +182,38 @@ func dataDiff(a, b *chaintest.Harness) []string {
 	slices.Sort(diff)
 	return diff
 }
+
+// TestCapClosesShareTheBudget: transactions that reach a pool's cap close
+// it at once, and their payers count against the block's budget (lowered
+// here to 4 payer accounts): a second cap close that would go over it is
+// refused (KindQuota), changes nothing, and goes through in the next block.
+func TestCapClosesShareTheBudget(t *testing.T) {
+	t.Cleanup(pool.SetCloseBudget(pool.MaxClosesPerBlock, 4, 4))
+	o := defaultOpen()
+	o.Cap = 18
+	h := setup(t, 4, 1_000_000, o)
+	o.Product, o.Cap = "factory-a/tee", 12
+	batch := func(p uint64, hub, salt int) []byte { // 6 units
+		return h.Sign(hubName(hub), pool.TypeBatch, pool.MsgBatch{Pool: p, Leaves: leaves(3, salt)})
+	}
+	mustBlock(t, h, h.Sign("factory-a", pool.TypeOpen, o))
+	mustBlock(t, h, batch(1, 0, 1), batch(1, 1, 2), batch(2, 0, 3))
+	before := h.Dump()
+	res := h.Block(batch(1, 2, 4), batch(2, 3, 5))
+	chaintest.MustOK(t, res.Txs[0])
+	if r := res.Txs[1]; gongxu.Kind(r.Code) != gongxu.KindQuota || !strings.Contains(r.Log, "this block's closes already settle 3 of the 4 a block may") {
+		t.Fatalf("a second cap close over the block's budget: %s %q", gongxu.Kind(r.Code), r.Log)
+	}
+	for k, v := range h.Dump() { // pool 2's records, its batch, hub-003's money
+		if (strings.Contains(k, "/00000000000000000002") || strings.Contains(k, res.Txs[1].Hash) || strings.Contains(k, hubName(3))) && before[k] != v {
+			t.Fatalf("the refused cap close changed %s", k)
+		}
+	}
+	if got := statuses(t, h, 2); got != "succeeded open" {
+		t.Fatalf("after the block: %s", got)
+	}
+	mustBlock(t, h, batch(2, 3, 5))
+	if got := statuses(t, h, 2); got != "succeeded succeeded" {
+		t.Fatalf("the next block: %s", got)
+	}
+}

@@ -13,13 +13,44 @@
 //     account: a direct pledge from the signer's key account (its org's
 //     account when the key belongs to a member org), a batch from the hub's
 //     org account.
-//   - Close at the deadline, in block processing. BeginBlock closes every
-//     open pool whose deadline is at or before the block time, in (deadline,
+//   - Close at the deadline, in block processing. BeginBlock closes the
+//     open pools whose deadline is at or before the block time, in (deadline,
 //     id) order, with no transaction from anyone. With the MOQ reached the pool
 //     succeeds: the final unit price is the tier the final total reaches, each
 //     payer is charged qty × that price (captured until delivery) and the rest
 //     of their escrow is released to them. Short of the MOQ it fails and every
 //     payer's escrow is refunded.
+//   - A bounded close. A close costs two transfers per payer account (a
+//     direct pledger's key or org, each hub's batches one), so a block
+//     closes at most MaxClosesPerBlock pools and, after the first, only
+//     while their payers add up to at most MaxClosePayersPerBlock (close.go);
+//     more due at one instant close in the next blocks, in order. The
+//     outcome does not depend on the block that closes a pool: from its
+//     deadline on, a pool not closed yet takes nothing (pledge, batch,
+//     reduce, hub_reduce and cancel are KindExpired, "is closing"), so its
+//     total, payers and escrow are those of the deadline, and its series'
+//     next pool opens in the block that closes it, on the schedule.
+//     One pool holds at most MaxPayersPerPool payer accounts: a pledge or
+//     batch adding one more is refused (KindQuota), while the pool's
+//     payers may add to their pledges and a payer that withdrew everything
+//     frees its place. Why a limit at pledge time and not a close spread
+//     over blocks: nothing else bounds a pool's payers (the cap is in
+//     units, a case pack can be 1, a pledge weighs 1 whatever it costs the
+//     close, and the escrow of a unit can be tiny), and a pool also closes
+//     inside the transaction that reaches its cap, where no later block can
+//     take the rest; a close across blocks would leave a pool half charged,
+//     its money split between escrow and captured, for every message and
+//     page to reason about. A consumer beyond the limit pledges through a
+//     hub, whose batches (any number of leaves) are one payer. The closes
+//     at the cap share the block's budget with BeginBlock's (closeWork,
+//     pool/closework): a transaction whose cap close would take the block
+//     over it is refused (KindQuota) and fits in a later block, so preparing
+//     many pools one pledge short of their cap buys no block of closes
+//     either. Both limits are 5,000: the worst close block, 5,000 payers in
+//     one pool or over 256 pools, costs a third to two thirds of the worst
+//     block of transactions the block budget allows, measured under the same
+//     load (BENCHMARKS.md, BenchmarkCloseBlock); 20,000 cost as much as that
+//     worst block or more, on top of the block's own transactions.
 //   - The cap. The total never exceeds the cap: a pledge or batch that would
 //     take it over is rejected whole (KindConflict) with the remaining
 //     capacity in the message, so the hub can resubmit what fits. A pledge or
@@ -128,7 +159,10 @@
 // SalesHistory). The read model
 // projects them as snapshots. Money moves as settle.move events.
 //
-// State keys, under "pool/": seq, p/<id>, meta/<id>, due/<deadline>/<id>,
+// State keys, under "pool/": seq, p/<id>, meta/<id> (pledge and batch
+// counts, hubs still to confirm, payer accounts), closework (the payer
+// accounts the closes of the latest block with closes settled: its height
+// and count), due/<deadline>/<id>,
 // share/<id>/<hub>, hb/<id>/<hub> (a hub's batched quantities),
 // sdue/<start due>/<id> (succeeded pools by StartDue), charged/<id>/<account>
 // (what each payer was charged at success: what a failover refunds),

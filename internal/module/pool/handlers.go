@@ -358,6 +358,9 @@ func (m *Module) adjust(ctx *module.Context, p *gongxu.Pool, hub gongxu.OrgID, a
 	}
 	p.MOQReached = reached
 	if p.Total == p.Cap {
+		if err := spendClose(ctx, p); err != nil {
+			return err
+		}
 		return m.close(ctx, p, fmt.Sprintf("capacity cap of %d units reached", p.Cap))
 	}
 	return savePool(ctx, p)
