@@ -2,7 +2,9 @@
 // organizations with roles and keys, the genesis members, and proposals to
 // admit or remove an org, add or remove a validator, change a parameter, or
 // assign or unassign GS1 company prefixes, which pass with the yes votes of
-// more than 2/3 of member orgs before their deadline (block time). It also
+// more than 2/3 of member orgs before their deadline (block time; a vote at
+// or after it is refused, and the proposal expires at block time, at most
+// MaxExpiriesPerBlock a block, the rest in the next blocks). It also
 // answers which org a signing key belongs to, which org owns a GS1 key, and
 // holds the network's parameters.
 //

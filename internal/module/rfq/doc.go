@@ -40,7 +40,11 @@
 //     a block settles at most MaxForfeitsPerBlock of them, the rest in the
 //     next blocks.
 //   - An RFQ still open ExpireAfterMs (30 d) after its target date expires at
-//     the start of the block that reaches that time.
+//     the start of the block that reaches that time, at most
+//     MaxExpiriesPerBlock a block in (expiry, id) order, the rest in the next
+//     blocks; from its expiry an RFQ not swept yet takes no bid, reveal,
+//     award or cancel (KindExpired), so the block that sweeps it decides
+//     nothing.
 //
 // State and events use the root types gongxu.RFQ and gongxu.Bid (the read
 // model projects them and may not import a module). Events: "rfq.rfq" (rfq,
