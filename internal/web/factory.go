@@ -468,7 +468,7 @@ func (s *server) productionOrder(w http.ResponseWriter, r *http.Request) error {
 			if err != nil {
 				return err
 			}
-			st := stageOf(s.langs.pick(r), p, shares, &o, nil)
+			st := stageOf(s.langs.pick(r), p, shares, &o, nil, 0) // a pool with an order is closed
 			d.Stage = &st
 		}
 	}

@@ -81,15 +81,30 @@ func TestPoolPageSharesAndDeadlines(t *testing.T) {
 func TestPoolStageDeadlines(t *testing.T) {
 	en := newLocale(langEN, time.UTC, nil)
 	p := gongxu.Pool{ID: 7, Status: gongxu.PoolSucceeded, Currency: "CNY", Price: 9900, Total: 60, MOQ: 50, StartDue: 1768910400000}
-	if st := stageOf(en, p, nil, nil, nil); st.Key != "waiting" || !strings.HasSuffix(st.Headline, "If it has not by 20 Jan 2026 12:00 UTC, every payer is refunded.") {
+	if st := stageOf(en, p, nil, nil, nil, 0); st.Key != "waiting" || !strings.HasSuffix(st.Headline, "If it has not by 20 Jan 2026 12:00 UTC, every payer is refunded.") {
 		t.Errorf("waiting: %+v", st)
 	}
 	p.Status, p.Refunded = gongxu.PoolFailed, 594000
-	if st := stageOf(en, p, nil, nil, nil); st.Key != "failed" || st.Headline != "Production did not start by 20 Jan 2026 12:00 UTC: every payer got back what was captured from them, ¥5,940.00." {
+	if st := stageOf(en, p, nil, nil, nil, 0); st.Key != "failed" || st.Headline != "Production did not start by 20 Jan 2026 12:00 UTC: every payer got back what was captured from them, ¥5,940.00." {
 		t.Errorf("failed over: %+v", st)
 	}
 	p.StartDue = 0
-	if st := stageOf(en, p, nil, nil, nil); !strings.Contains(st.Headline, "short of its minimum batch") {
+	if st := stageOf(en, p, nil, nil, nil, 0); !strings.Contains(st.Headline, "short of its minimum batch") {
 		t.Errorf("failed short: %+v", st)
+	}
+	// Open past its deadline (the latest block's time): closing, nothing
+	// more taken; before its deadline, still pledging.
+	p = gongxu.Pool{ID: 8, Status: gongxu.PoolOpen, Currency: "CNY", Total: 60, MOQ: 50, Deadline: 1768910400000}
+	if st := stageOf(en, p, nil, nil, nil, p.Deadline); st.Key != "closing" || st.Headline != "The deadline has passed: the pool is closing and takes no more pledges. With 60 of 50 units it closes in the next blocks." {
+		t.Errorf("closing: %+v", st)
+	}
+	if c := newPoolCard(p, nil, p.Deadline); c.Open() {
+		t.Error("a pool past its deadline shows its pledge forms")
+	}
+	if st := stageOf(en, p, nil, nil, nil, p.Deadline-1); st.Key != "moq" {
+		t.Errorf("before the deadline: %+v", st)
+	}
+	if c := newPoolCard(p, nil, p.Deadline-1); !c.Open() {
+		t.Error("a pool before its deadline hides its pledge forms")
 	}
 }

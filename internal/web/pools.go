@@ -36,7 +36,7 @@ func newPoolCard(p gongxu.Pool, names map[gongxu.OrgID]string, now int64) poolCa
 func (c poolCard) TierN() int { return c.Progress.Tier + 1 }
 
 // Open reports whether the pool takes pledges.
-func (c poolCard) Open() bool { return c.Pool.Status == gongxu.PoolOpen }
+func (c poolCard) Open() bool { return c.Pool.Status == gongxu.PoolOpen && !poolClosing(c.Pool, c.Now) }
 
 // Price is the unit price to show: the final price of a closed pool, else
 // the price the total earns now.
@@ -405,7 +405,7 @@ func (s *server) poolView(r *http.Request) (poolData, error) {
 	if d.Order != nil {
 		order = &d.Order.ProductionOrder
 	}
-	d.Stage = stageOf(s.langs.pick(r), p, shares, order, d.Money)
+	d.Stage = stageOf(s.langs.pick(r), p, shares, order, d.Money, d.Now)
 	d.Tile, d.About = ProductTile(string(cmp.Or(p.Product, gongxu.ProductID(p.Title))), p.Title, 72), prod.Description
 	if p.Status == gongxu.PoolOpen {
 		d.ShareURL = s.publicURL(r, poolPath(p.ID))

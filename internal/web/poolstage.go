@@ -10,7 +10,7 @@ import (
 // whose goods were shipped, delivered and picked up never says they wait
 // for the hubs).
 type poolStage struct {
-	Key      string // gathering, moq, failed, cancelled, waiting, producing, made, shipping, delivered, settled
+	Key      string // gathering, moq, closing, failed, cancelled, waiting, producing, made, shipping, delivered, settled
 	Headline string // in the page's language
 	Steps    []poolStep
 }
@@ -22,9 +22,10 @@ type poolStep struct {
 	Current bool
 }
 
-// stageOf is the pool's stage; order is its production order (nil: none
-// yet, or the node reads no production).
-func stageOf(l *locale, p gongxu.Pool, shares []gongxu.HubShare, order *gongxu.ProductionOrder, pm *gongxu.PoolMoney) poolStage {
+// stageOf is the pool's stage at now (the latest block's time; 0: not
+// known); order is its production order (nil: none yet, or the node reads
+// no production).
+func stageOf(l *locale, p gongxu.Pool, shares []gongxu.HubShare, order *gongxu.ProductionOrder, pm *gongxu.PoolMoney, now int64) poolStage {
 	var (
 		hubs, shipped, delivered int
 		units, picked            gongxu.Units
@@ -59,6 +60,13 @@ func stageOf(l *locale, p gongxu.Pool, shares []gongxu.HubShare, order *gongxu.P
 		st.Key, st.Headline = "cancelled", l.T("The factory cancelled this pool before anyone pledged.")
 		return st
 	case gongxu.PoolOpen:
+		if poolClosing(p, now) {
+			// Past its deadline, not closed yet (a block closes a bounded
+			// number of pools): it takes nothing more.
+			reached = 1
+			st.Key, st.Headline = "closing", l.T("The deadline has passed: the pool is closing and takes no more pledges. With %s of %s units it closes in the next blocks.", num(p.Total), num(p.MOQ))
+			break
+		}
 		if p.Total < p.MOQ {
 			st.Key, st.Headline = "gathering", l.T("Gathering pledges: %s more units reach the minimum batch of %s.", num(p.MOQ-p.Total), num(p.MOQ))
 		} else {
@@ -137,4 +145,10 @@ func (o orderRow) CompletedAt() int64 {
 		}
 	}
 	return 0
+}
+
+// poolClosing reports whether an open pool is past its deadline at now: the
+// ledger takes nothing more for it and closes it in the next blocks.
+func poolClosing(p gongxu.Pool, now int64) bool {
+	return p.Status == gongxu.PoolOpen && now != 0 && now >= p.Deadline
 }
