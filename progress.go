@@ -18,6 +18,10 @@ type Progress struct {
 	Next         *NextTier `json:"next"`           // the next cheaper tier within the cap; nil at the last reachable one
 	MsLeft       int64     `json:"ms_left"`        // deadline − now, in ms, never below 0
 	PercentOfMOQ int64     `json:"percent_of_moq"` // ⌊total × 100 / moq⌋; above 100 once the MOQ is passed
+	// Closing: the pool is open at now but its deadline has passed: it
+	// takes nothing more and closes in the next blocks (a block closes a
+	// bounded number of pools).
+	Closing bool `json:"closing,omitempty"`
 }
 
 // NextTier is the next step of a pool's price ladder, and how far off it is.
@@ -50,6 +54,7 @@ func PoolProgress(p Pool, now int64) Progress {
 		Tier:      i,
 		UnitPrice: t.UnitPrice,
 		MsLeft:    max(satSub(p.Deadline, now), 0),
+		Closing:   p.Status == PoolOpen && now >= p.Deadline,
 	}
 	if i+1 < len(p.Tiers) {
 		if n := p.Tiers[i+1]; n.MinQty > total && n.MinQty <= capQty {

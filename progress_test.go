@@ -13,6 +13,7 @@ func TestPoolProgress(t *testing.T) {
 	pool := func(total, moq, cap gongxu.Units, deadline int64) gongxu.Pool {
 		return gongxu.Pool{Tiers: tiers, Total: total, MOQ: moq, Cap: cap, Deadline: deadline}
 	}
+	open := func(p gongxu.Pool) gongxu.Pool { p.Status = gongxu.PoolOpen; return p }
 	next := func(min gongxu.Units, price gongxu.Amount, units gongxu.Units) *gongxu.NextTier {
 		return &gongxu.NextTier{MinQty: min, UnitPrice: price, Units: units}
 	}
@@ -44,6 +45,12 @@ func TestPoolProgress(t *testing.T) {
 			gongxu.Progress{MOQ: 200, Total: 10, ToMOQ: 190, CapLeft: 990, UnitPrice: 399, Next: next(100, 359, 90), PercentOfMOQ: 5}},
 		{"past the deadline", pool(10, 200, 1000, 5000), 9000,
 			gongxu.Progress{MOQ: 200, Total: 10, ToMOQ: 190, CapLeft: 990, UnitPrice: 399, Next: next(100, 359, 90), PercentOfMOQ: 5}},
+		{"open, before the deadline", open(pool(10, 200, 1000, 5000)), 4999,
+			gongxu.Progress{MOQ: 200, Total: 10, ToMOQ: 190, CapLeft: 990, UnitPrice: 399, Next: next(100, 359, 90), MsLeft: 1, PercentOfMOQ: 5}},
+		{"open at the deadline: closing", open(pool(10, 200, 1000, 5000)), 5000,
+			gongxu.Progress{MOQ: 200, Total: 10, ToMOQ: 190, CapLeft: 990, UnitPrice: 399, Next: next(100, 359, 90), PercentOfMOQ: 5, Closing: true}},
+		{"open past the deadline: closing", open(pool(10, 200, 1000, 5000)), 9000,
+			gongxu.Progress{MOQ: 200, Total: 10, ToMOQ: 190, CapLeft: 990, UnitPrice: 399, Next: next(100, 359, 90), PercentOfMOQ: 5, Closing: true}},
 		{"percent rounds down", pool(2, 3, 10, 0), 0,
 			gongxu.Progress{MOQ: 3, Total: 2, ToMOQ: 1, CapLeft: 8, UnitPrice: 399, PercentOfMOQ: 66}},
 		{"no moq", pool(0, 0, 10, 0), 0,
