@@ -217,3 +217,39 @@ func TestCapClosesShareTheBudget(t *testing.T) {
 		t.Fatalf("the next block: %s", got)
 	}
 }
+
+// TestFailoversBoundedByPayers: succeeded pools failing over at one instant
+// refund their payers within the block's budget (lowered here to 4 payer
+// accounts), in (start due, id) order, the first pool of a block always;
+// meanwhile a pool past its start due, not failed over yet, does not go into
+// production.
+func TestFailoversBoundedByPayers(t *testing.T) {
+	t.Cleanup(pool.SetCloseBudget(pool.MaxClosesPerBlock, 4, pool.MaxPayersPerPool))
+	o := defaultOpen()
+	o.StartBy = o.Deadline + day
+	h := setup(t, 3, 1_000_000, o)
+	o.Product = "factory-a/tee"
+	mustBlock(t, h, h.Sign("factory-a", pool.TypeOpen, o), h.Sign("factory-a", pool.TypeOpen, o))
+	batch := func(p uint64, hub int) []byte {
+		return h.Sign(hubName(hub), pool.TypeBatch, pool.MsgBatch{Pool: p, Leaves: leaves(6, int(p)*100+hub)})
+	}
+	mustBlock(t, h, batch(1, 0), batch(1, 1), batch(1, 2), batch(2, 0), batch(2, 1), batch(3, 2))
+	h.Advance(10 * day)
+	mustBlock(t, h) // the closes: 3 + 2 payers over the budget of 4, two blocks
+	mustBlock(t, h)
+	if got := statuses(t, h, 3); got != "succeeded succeeded succeeded" {
+		t.Fatalf("after the closes: %s", got)
+	}
+	p1, _ := h.Mods.Pool.Pool(h.State, 1)
+	h.Time = p1.StartDue - 1000 // the next block is at the start due of all three
+	res := h.Block(h.Sign("factory-a", pool.TypeStartProduction, pool.MsgStartProduction{Pool: 2}))
+	if r := res.Txs[0]; gongxu.Kind(r.Code) != gongxu.KindConflict || !strings.Contains(r.Log, "was not in production by") {
+		t.Fatalf("production of a pool past its start due: %s %q", gongxu.Kind(r.Code), r.Log)
+	}
+	for _, want := range []string{"failed succeeded succeeded", "failed failed failed"} {
+		if got := statuses(t, h, 3); got != want {
+			t.Fatalf("block %d: %s, want %s", h.Height, got, want)
+		}
+		mustBlock(t, h)
+	}
+}

@@ -45,9 +45,10 @@ import (
 // one), like the close that charged them; an automatic confirmation costs
 // one settlement, whatever the number of pledges.
 
-// A block fails over at most MaxFailoversPerBlock pools and confirms at most
-// MaxConfirmsPerBlock shares; more due at once wait in their index for the
-// next blocks, so no pile of deadlines at one instant stalls a block. What
+// A block fails over at most MaxFailoversPerBlock pools, and after the
+// first only while the payers they refund add up to MaxClosePayersPerBlock
+// (close.go), and confirms at most MaxConfirmsPerBlock shares; more due at
+// once wait in their index for the next blocks, so no pile of deadlines at one instant stalls a block. What
 // they decide is already decided by their time: a pool past its StartDue
 // can no longer go into production, a share past its ConfirmBy can no
 // longer be frozen by a dispute.
@@ -209,13 +210,24 @@ func (m *Module) sweep(ctx *module.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, id := range due {
+	var work int64
+	for i, id := range due {
 		p, err := m.Pool(ctx.KV, id)
 		if err != nil {
 			return err
 		}
 		if p.Status != gongxu.PoolSucceeded {
 			return fmt.Errorf("pool %d is %s but still in the start deadline index", id, p.Status)
+		}
+		// A failover refunds each payer the close charged (meta's count
+		// at the close bounds them): the same budget as the closes, the
+		// first always.
+		mt, err := loadMeta(ctx.KV, id)
+		if err != nil {
+			return err
+		}
+		if work += mt.Payers; i > 0 && work > closeBudget.payers {
+			break
 		}
 		if err := m.failOver(ctx, &p); err != nil {
 			return err

@@ -93,7 +93,9 @@
 //     Both are read from deadline indexes up to the block time: a block
 //     costs what falls due in it (one transfer per payer account of a pool
 //     failing over; one settlement per share confirmed), never a scan, and
-//     at most MaxFailoversPerBlock and MaxConfirmsPerBlock of them (the
+//     at most MaxFailoversPerBlock (refunding at most
+//     MaxClosePayersPerBlock payers after the first) and MaxConfirmsPerBlock
+//     of them (the
 //     rest in the next blocks; a pool past its StartDue no longer goes into
 //     production, a share past its ConfirmBy is no longer disputed).
 //   - Goods. The factory ships each hub its share (pool/ship) once the
