@@ -58,43 +58,7 @@ func verifyBatch(jobs []sigJob) []bool {
 	return out
 }
 
-// sigCache remembers the hashes of transactions whose signatures verified, so
-// a block does not verify again what CheckTx already did. It only ever holds
-// positive results, so it cannot change an outcome, only its cost.
-type sigCache struct {
-	mu   sync.Mutex
-	set  map[[32]byte]struct{}
-	ring [][32]byte
-	next int
-}
-
-func newSigCache(size int) *sigCache {
-	return &sigCache{set: make(map[[32]byte]struct{}, size), ring: make([][32]byte, size)}
-}
-
 func txKey(raw []byte) [32]byte { return sha256.Sum256(raw) }
 
 // hashString is a tx hash as CometBFT and gongxu.TxHash spell it.
 func hashString(k [32]byte) string { return strings.ToUpper(hex.EncodeToString(k[:])) }
-
-func (c *sigCache) has(k [32]byte) bool {
-	c.mu.Lock()
-	_, ok := c.set[k]
-	c.mu.Unlock()
-	return ok
-}
-
-func (c *sigCache) add(k [32]byte) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, ok := c.set[k]; ok {
-		return
-	}
-	old := c.ring[c.next]
-	if old != ([32]byte{}) {
-		delete(c.set, old)
-	}
-	c.ring[c.next] = k
-	c.set[k] = struct{}{}
-	c.next = (c.next + 1) % len(c.ring)
-}
