@@ -9,14 +9,29 @@ import (
 	"sync"
 
 	"github.com/oasisprotocol/curve25519-voi/primitives/ed25519"
+	"github.com/oasisprotocol/curve25519-voi/primitives/ed25519/extra/cache"
 )
 
 // verifyOpts are CometBFT's rules: ZIP-215, so batch and single verification
 // agree on every signature, crafted ones included.
 var verifyOpts = &ed25519.Options{Verify: ed25519.VerifyOptionsZIP_215}
 
+// keys keeps the expanded form of recently used public keys (the point
+// decompressed, its table precomputed: ~1.5 KiB each), as CometBFT does for
+// its own signatures: a network has few signing keys, each signing many
+// transactions, and an expanded key saves about a third of a verification.
+// The verdict is the same with or without it (the same checks, cached with
+// the key); an unexpandable key fails, as it fails to decompress uncached.
+var keys = cache.NewVerifier(cache.NewLRUCache(keyCacheSize))
+
+// keyCacheSize bounds the expanded keys kept: ~6 MiB.
+const keyCacheSize = 4096
+
 func verifyOne(pub, msg, sig []byte) bool {
-	return ed25519.VerifyWithOptions(ed25519.PublicKey(pub), msg, sig, verifyOpts)
+	if len(pub) != ed25519.PublicKeySize {
+		return false
+	}
+	return keys.VerifyWithOptions(ed25519.PublicKey(pub), msg, sig, verifyOpts)
 }
 
 type sigJob struct {
@@ -48,7 +63,7 @@ func verifyBatch(jobs []sigJob) []bool {
 			}
 			bv := ed25519.NewBatchVerifierWithCapacity(hi - lo)
 			for _, j := range jobs[lo:hi] {
-				bv.AddWithOptions(ed25519.PublicKey(j.pub), j.msg, j.sig, verifyOpts)
+				keys.AddWithOptions(bv, ed25519.PublicKey(j.pub), j.msg, j.sig, verifyOpts)
 			}
 			_, valid := bv.Verify(rand.Reader)
 			copy(out[lo:hi], valid)
