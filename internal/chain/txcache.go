@@ -53,6 +53,7 @@ type txCache struct {
 
 type txEntry struct {
 	key    [32]byte
+	hash   string // key as gongxu.TxHash spells it
 	tx     *gongxu.Tx
 	route  module.Route
 	msg    module.Msg // nil unless the type opts in (decodedOnce) and the body checked
@@ -88,7 +89,7 @@ func (c *txCache) get(k [32]byte) (txEntry, bool) {
 
 // put keeps a transaction whose signature verified, with its message when
 // the type opts in; a message may be added to an entry that has none.
-func (c *txCache) put(k [32]byte, size int, tx *gongxu.Tx, route module.Route, msg module.Msg) {
+func (c *txCache) put(k [32]byte, hash string, size int, tx *gongxu.Tx, route module.Route, msg module.Msg) {
 	if _, ok := msg.(decodedOnce); !ok {
 		msg = nil
 	}
@@ -107,7 +108,7 @@ func (c *txCache) put(k [32]byte, size int, tx *gongxu.Tx, route module.Route, m
 	for c.bytes+charge > c.limit {
 		c.remove(c.order.Front())
 	}
-	c.m[k] = c.order.PushBack(&txEntry{key: k, tx: tx, route: route, msg: msg, charge: charge})
+	c.m[k] = c.order.PushBack(&txEntry{key: k, hash: hash, tx: tx, route: route, msg: msg, charge: charge})
 	c.bytes += charge
 }
 
@@ -138,7 +139,7 @@ func (c *txCache) len() int {
 func (a *App) decodeCached(raw []byte, maxBytes int) decoded {
 	key := txKey(raw)
 	if e, ok := a.txs.get(key); ok && (maxBytes <= 0 || len(raw) <= maxBytes) {
-		return decoded{raw: raw, key: key, hash: hashString(key), tx: e.tx, sigValid: true, route: e.route, msg: e.msg}
+		return decoded{raw: raw, key: key, hash: e.hash, tx: e.tx, sigValid: true, route: e.route, msg: e.msg}
 	}
 	return a.decode(raw, maxBytes)
 }
@@ -163,7 +164,7 @@ func (a *App) remember(d *decoded) {
 	if d.err != nil || !d.sigValid {
 		return
 	}
-	a.txs.put(d.key, len(d.raw), d.tx, d.route, d.msg)
+	a.txs.put(d.key, d.hash, len(d.raw), d.tx, d.route, d.msg)
 }
 
 // routeDecoded is route for a decoded transaction: the cached message when

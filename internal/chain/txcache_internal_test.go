@@ -23,10 +23,10 @@ func TestTxCacheBound(t *testing.T) {
 	c := newTxCache(3 * (100 + txEntryOverhead))
 	k := func(b byte) [32]byte { return txKey([]byte{b}) }
 	tx := &gongxu.Tx{Type: "x/y"}
-	c.put(k(1), 100, tx, module.Route{}, nil)
-	c.put(k(2), 100, tx, module.Route{}, &plainMsg{})
-	c.put(k(3), 100, tx, module.Route{}, nil)
-	c.put(k(3), 100, tx, module.Route{Type: "x/y"}, &onceMsg{}) // again: the message joins, no second slot
+	c.put(k(1), "", 100, tx, module.Route{}, nil)
+	c.put(k(2), "", 100, tx, module.Route{}, &plainMsg{})
+	c.put(k(3), "", 100, tx, module.Route{}, nil)
+	c.put(k(3), "", 100, tx, module.Route{Type: "x/y"}, &onceMsg{}) // again: the message joins, no second slot
 	if c.len() != 3 || c.bytes != 3*(100+txEntryOverhead) {
 		t.Fatalf("%d entries, %d bytes", c.len(), c.bytes)
 	}
@@ -36,11 +36,11 @@ func TestTxCacheBound(t *testing.T) {
 	if e, _ := c.get(k(3)); e.msg == nil || e.route.Type != "x/y" {
 		t.Errorf("the opted-in message was not kept: %+v", e)
 	}
-	c.put(k(4), 100, tx, module.Route{}, nil)
+	c.put(k(4), "", 100, tx, module.Route{}, nil)
 	if _, ok := c.get(k(1)); ok {
 		t.Error("the oldest entry stayed past the bound")
 	}
-	c.put(k(5), 200+txEntryOverhead, tx, module.Route{}, nil) // needs two slots: 2 and 3 go
+	c.put(k(5), "", 200+txEntryOverhead, tx, module.Route{}, nil) // needs two slots: 2 and 3 go
 	for b, want := range map[byte]bool{2: false, 3: false, 4: true, 5: true} {
 		if _, ok := c.get(k(b)); ok != want {
 			t.Errorf("entry %d: present %v, want %v", b, ok, want)
@@ -50,7 +50,7 @@ func TestTxCacheBound(t *testing.T) {
 	if c.len() != 1 || c.bytes != 100+txEntryOverhead {
 		t.Fatalf("after drop: %d entries, %d bytes", c.len(), c.bytes)
 	}
-	c.put(k(6), 4*(100+txEntryOverhead), tx, module.Route{}, nil) // larger than the whole cache: not kept
+	c.put(k(6), "", 4*(100+txEntryOverhead), tx, module.Route{}, nil) // larger than the whole cache: not kept
 	if _, ok := c.get(k(6)); ok || c.len() != 1 {
 		t.Error("an entry over the bound was kept")
 	}

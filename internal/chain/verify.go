@@ -3,9 +3,7 @@ package chain
 import (
 	"crypto/rand"
 	"crypto/sha256"
-	"encoding/hex"
 	"runtime"
-	"strings"
 	"sync"
 
 	"github.com/oasisprotocol/curve25519-voi/primitives/ed25519"
@@ -75,5 +73,13 @@ func verifyBatch(jobs []sigJob) []bool {
 
 func txKey(raw []byte) [32]byte { return sha256.Sum256(raw) }
 
-// hashString is a tx hash as CometBFT and gongxu.TxHash spell it.
-func hashString(k [32]byte) string { return strings.ToUpper(hex.EncodeToString(k[:])) }
+// hashString is a tx hash as CometBFT and gongxu.TxHash spell it: upper-case
+// hex, written in one allocation.
+func hashString(k [32]byte) string {
+	const digits = "0123456789ABCDEF"
+	var b [64]byte
+	for i, c := range k {
+		b[2*i], b[2*i+1] = digits[c>>4], digits[c&15]
+	}
+	return string(b[:])
+}
