@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -52,6 +53,7 @@ func BenchmarkMemberTx(b *testing.B) {
 	phases := []string{"checktx", "recheck", "prepare", "process", "finalize", "commit", "project"}
 	cpu := map[string]time.Duration{}
 	var n int
+	var allocs uint64 // bytes allocated in the phases
 	for range b.N {
 		b.StopTimer()
 		dir := b.TempDir()
@@ -74,9 +76,13 @@ func BenchmarkMemberTx(b *testing.B) {
 		txs := memberTxs(h)
 		n = len(txs)
 		phase := func(name string, fn func()) {
+			var m0, m1 runtime.MemStats
+			runtime.ReadMemStats(&m0)
 			t0 := cpuNow()
 			fn()
 			cpu[name] += cpuNow() - t0
+			runtime.ReadMemStats(&m1)
+			allocs += m1.TotalAlloc - m0.TotalAlloc
 		}
 		b.StartTimer()
 
@@ -126,6 +132,7 @@ func BenchmarkMemberTx(b *testing.B) {
 		total += cpu[p]
 	}
 	b.ReportMetric(float64(total.Nanoseconds())/1e3/float64(b.N*n), "total-µs/tx")
+	b.ReportMetric(float64(allocs)/float64(b.N*n), "alloc-B/tx")
 }
 
 // BenchmarkKVStoreTx is BenchmarkMemberTx's path for CometBFT's kvstore
