@@ -18,7 +18,7 @@ func TestDecodeOrgAgrees(t *testing.T) {
 		{},
 		{ID: "a", Name: "A", Roles: []gongxu.Role{}, Keys: []gongxu.PubKey{}, Prefixes: []string{}},
 		{ID: "factory-a", Name: "Factory <A> & \"co\"", Roles: []gongxu.Role{gongxu.RoleFactory, gongxu.RoleValidator},
-			Keys: []gongxu.PubKey{gongxu.PubKey(strings.Repeat("ab", 32)), gongxu.PubKey(strings.Repeat("01", 32))},
+			Keys:        []gongxu.PubKey{gongxu.PubKey(strings.Repeat("ab", 32)), gongxu.PubKey(strings.Repeat("01", 32))},
 			Description: "工厂 \u2028 line\nbreak\ttab \\ slash / \x00 nul \xff\xfe bad", Contact: "ops@example.com",
 			Since: 1<<63 - 1, Prefixes: []string{"0614141", "123456789012"}, SealKey: gongxu.SealKey(strings.Repeat("cd", 32))},
 		{ID: "x", Name: strings.Repeat("n", MaxName), Description: strings.Repeat("é", MaxDescription/2), Contact: strings.Repeat("c", MaxContact), Since: -1},

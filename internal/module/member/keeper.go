@@ -1,11 +1,10 @@
 package member
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
-
-	jsonv2 "github.com/go-json-experiment/json"
 
 	"github.com/gongxu-network/gongxu"
 	"github.com/gongxu-network/gongxu/internal/module"
@@ -223,15 +222,10 @@ func setCount(ctx *module.Context, n int) error {
 }
 
 // saveOrg writes an org and emits its snapshot.
-// decodeOrg decodes an org record as module.Load would, with the faster
-// decoder the chain uses for bodies (go-json-experiment: ~2.4 µs against
-// ~5.5 µs for encoding/json on a typical record). Every member transaction
-// reads its signer's org in CheckTx, recheck and FinalizeBlock. The records
-// are what saveOrg writes (encoding/json: exact member names, valid UTF-8, no
-// duplicate names), on which both decoders give the same value
-// (TestDecodeOrgAgrees); the bytes written stay encoding/json's.
+// decodeOrg decodes an org record as module.Load does. Every member
+// transaction reads its signer's org in CheckTx, recheck and FinalizeBlock.
 func decodeOrg(key, b []byte, o *gongxu.Org) error {
-	if err := jsonv2.Unmarshal(b, o); err != nil {
+	if err := json.Unmarshal(b, o); err != nil {
 		return fmt.Errorf("state %q: %w", key, err)
 	}
 	return nil
