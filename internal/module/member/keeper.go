@@ -1,7 +1,6 @@
 package member
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -222,15 +221,6 @@ func setCount(ctx *module.Context, n int) error {
 }
 
 // saveOrg writes an org and emits its snapshot.
-// decodeOrg decodes an org record as module.Load does. Every member
-// transaction reads its signer's org in CheckTx, recheck and FinalizeBlock.
-func decodeOrg(key, b []byte, o *gongxu.Org) error {
-	if err := json.Unmarshal(b, o); err != nil {
-		return fmt.Errorf("state %q: %w", key, err)
-	}
-	return nil
-}
-
 func saveOrg(ctx *module.Context, o gongxu.Org) error {
 	b, err := module.Save(ctx.KV, orgKey(o.ID), o)
 	if err != nil {
