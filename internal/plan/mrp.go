@@ -491,8 +491,32 @@ func (p *planner) union(parts [][]int32) []int32 {
 	return out
 }
 
+// dayString is the day's date, YYYY-MM-DD (UTC), as time.DateOnly formats
+// it; years 1 to 9999 without the time package (ids name a date per
+// planned order).
 func dayString(day int64) string {
-	return time.UnixMilli(day * dayMs).UTC().Format(time.DateOnly)
+	// Days to civil date (H. Hinnant's algorithm), day 0 = 1970-01-01.
+	z := day + 719_468
+	era := floorDiv(z, 146_097)
+	doe := z - era*146_097
+	yoe := (doe - doe/1460 + doe/36_524 - doe/146_096) / 365
+	y := yoe + era*400
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	d := doy - (153*mp+2)/5 + 1
+	m := mp + 3
+	if m > 12 {
+		m -= 12
+	}
+	if m <= 2 {
+		y++
+	}
+	if y < 1 || y > 9999 {
+		return time.UnixMilli(day * dayMs).UTC().Format(time.DateOnly)
+	}
+	b := [10]byte{byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
+		byte('0' + m/10), byte('0' + m%10), '-', byte('0' + d/10), byte('0' + d%10)}
+	return string(b[:])
 }
 
 // refs maps sorted demand indices to their refs, sorted and unique (demands
