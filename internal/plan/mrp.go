@@ -143,6 +143,8 @@ type planner struct {
 	mark    []uint32
 	gen     uint32
 	ids     []string // planned order ids, once result made them (kept for net change)
+	keepPos bool     // result records resPos (net change's State)
+	resPos  []int32  // each planned order's place in Result.Purchases or Result.Work
 }
 
 // Plan runs MRP: it explodes the demand through the bills of materials,
@@ -565,6 +567,15 @@ func (p *planner) result() Result {
 		oa, ob := p.orders.at(int(a)), p.orders.at(int(b))
 		return cmp.Or(cmp.Compare(oa.day, ob.day), strings.Compare(ids[a], ids[b]))
 	})
+	if p.keepPos {
+		p.resPos = make([]int32, n)
+		for x, k := range buys {
+			p.resPos[k] = int32(x)
+		}
+		for x, k := range makes {
+			p.resPos[k] = int32(x)
+		}
+	}
 	res := Result{Purchases: make([]PlannedPurchase, len(buys)), Work: make([]PlannedWork, len(makes)), Items: p.records}
 	for x, k := range buys {
 		o := p.orders.at(int(k))

@@ -12,12 +12,24 @@ import (
 // inputs and the planner's internals, so that a change to the inputs re-nets
 // only the items it can reach.
 type State struct {
-	md      *model
-	p       *planner
-	res     Result
-	stock   map[ItemID]gongxu.Qty
-	parents [][]int32  // every parent of each item, components and by-products
-	orders  [][2]int32 // each item's planned orders in p: [first, end)
+	md    *model
+	p     *planner
+	res   Result
+	stock map[ItemID]gongxu.Qty
+
+	// For a cheap diff of the next inputs and a cheap merge of a change.
+	had        []bool      // by item: the stock map had it
+	inOpen     []OpenOrder // the open orders as given
+	inDemand   []Demand    // the demand as given
+	openAt     []int32     // given position → index in p.open
+	demandAt   []int32     // given position → index in p.demands
+	itemOrders [][2]int32  // by item: its planned orders in p, [first, end), by due day
+	buyRank    []int32     // by item: its rank by (supplier, id), as purchases sort
+	workRank   []int32     // by item: its rank by id + "@", as work orders of one day sort
+	buyItem    []int32     // the item of each of res.Purchases
+	workItem   []int32     // the item of each of res.Work
+	recItem    []int32     // the item of each of res.Items
+	supItem    []int32     // by supply index of p (open orders, then planned orders): its item
 }
 
 // NewState plans in full (as Plan) and keeps what net change needs. The
@@ -27,7 +39,7 @@ func NewState(m Master, stock map[ItemID]gongxu.Qty, open []OpenOrder, demand []
 	if err != nil {
 		return nil, Result{}, err
 	}
-	p := &planner{md: md}
+	p := &planner{md: md, keepPos: true}
 	if err := p.load(stock, open, demand); err != nil {
 		return nil, Result{}, err
 	}
@@ -36,73 +48,294 @@ func NewState(m Master, stock map[ItemID]gongxu.Qty, open []OpenOrder, demand []
 			return nil, Result{}, err
 		}
 	}
-	s := &State{md: md, p: p, stock: make(map[ItemID]gongxu.Qty, len(stock))}
+	n := len(md.items)
+	s := &State{md: md, p: p, stock: make(map[ItemID]gongxu.Qty, len(stock)), had: make([]bool, n)}
 	for id, q := range stock {
 		s.stock[id] = q
+		s.had[md.index[id]] = true
 	}
 	s.res = p.result()
+	s.inOpen, s.inDemand = slices.Clone(open), slices.Clone(demand)
+	s.openAt = sortedAt(len(open), func(a, b int) int { return strings.Compare(open[a].Ref, open[b].Ref) })
+	s.demandAt = sortedAt(len(demand), func(a, b int) int { return cmpDemand(demand[a], demand[b]) })
+	s.itemOrders = make([][2]int32, n)
+	nOpen := len(p.open)
+	s.supItem = make([]int32, nOpen+p.orders.n)
+	for k, o := range p.open {
+		s.supItem[k] = md.index[o.Item]
+	}
+	s.buyItem, s.workItem = make([]int32, len(s.res.Purchases)), make([]int32, len(s.res.Work))
+	for k := range p.orders.n {
+		o := p.orders.at(k)
+		r := &s.itemOrders[o.item]
+		if r[1] == 0 {
+			r[0] = int32(k)
+		}
+		r[1] = int32(k + 1)
+		s.supItem[nOpen+k] = o.item
+		if md.items[o.item].Make {
+			s.workItem[p.resPos[k]] = o.item
+		} else {
+			s.buyItem[p.resPos[k]] = o.item
+		}
+	}
+	s.recItem = make([]int32, len(s.res.Items))
+	for x, r := range s.res.Items {
+		s.recItem[x] = md.index[r.Item]
+	}
+	s.buyRank = rankAt(n, func(a, b int) int {
+		ia, ib := &md.items[a], &md.items[b]
+		return cmp.Or(strings.Compare(string(ia.Supplier), string(ib.Supplier)), strings.Compare(string(ia.ID), string(ib.ID)))
+	})
+	s.workRank = rankAt(n, func(a, b int) int {
+		return strings.Compare(string(md.items[a].ID)+"@", string(md.items[b].ID)+"@")
+	})
 	return s, s.res, nil
 }
 
-// NetChange re-plans after a change to stock, open orders or demand (the
-// master data is the State's) and returns exactly what Plan would return
-// for the new inputs. It finds the items whose stock, open orders or demand
-// changed, and re-nets only them and the items below them in the bills of
-// materials, fed by what the unaffected items above passed down in the full
-// plan; every other item's record and orders are taken from the full plan,
-// and the work orders above the changed items get their inputs recomputed.
-// A change to one order re-nets its item's part of the BOM (about 100 to
-// 200 of the benchmark's 10,000 items). The State itself still holds the full plan: each call is a
-// change against it.
-func (s *State) NetChange(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand []Demand) (Change, error) {
+// sortedAt sorts 0…n-1 by c and returns each one's place.
+func sortedAt(n int, c func(a, b int) int) []int32 {
+	perm := make([]int32, n)
+	for k := range perm {
+		perm[k] = int32(k)
+	}
+	slices.SortFunc(perm, func(a, b int32) int { return c(int(a), int(b)) })
+	at := make([]int32, n)
+	for j, k := range perm {
+		at[k] = int32(j)
+	}
+	return at
+}
+
+// rankAt is sortedAt with equal ones ranked equal (ids are unique: the
+// same as sortedAt, named for what it is used for).
+func rankAt(n int, c func(a, b int) int) []int32 { return sortedAt(n, c) }
+
+func cmpDemand(a, b Demand) int {
+	return cmp.Or(strings.Compare(a.Ref, b.Ref), strings.Compare(string(a.Item), string(b.Item)),
+		cmp.Compare(a.Due, b.Due), cmp.Compare(a.Qty, b.Qty))
+}
+
+// delta is the new inputs against the State's: a planner loaded with them
+// and the items whose stock, open orders or demand changed.
+type delta struct {
+	p      *planner
+	aff    []bool  // by item: changed (then: affected)
+	seeds  []int32 // the changed items
+	remap  []int32 // old demand index → new, -1 if gone; nil: the same demands
+	oremap []int32 // old open order index → new, -1 if gone; nil: the same open orders
+	pegs   []int32 // the new demands' pegs (remap != nil)
+	loaded bool    // p.load filled every item's demand and open orders
+}
+
+func (d *delta) mark(i int32) {
+	if !d.aff[i] {
+		d.aff[i] = true
+		d.seeds = append(d.seeds, i)
+	}
+}
+
+// maxWindow bounds the open orders and demands a cheap diff takes as
+// changed; more go through a full load.
+const maxWindow = 64
+
+// window is the lengths of the longest common prefix and suffix of a and b
+// (not overlapping).
+func window[T comparable](a, b []T) (pre, suf int) {
+	n := min(len(a), len(b))
+	for pre < n && a[pre] == b[pre] {
+		pre++
+	}
+	for suf < n-pre && a[len(a)-1-suf] == b[len(b)-1-suf] {
+		suf++
+	}
+	return pre, suf
+}
+
+// diff compares the new inputs with the State's without loading them in
+// full: stock item by item, open orders and demand as the window where the
+// given lists differ from the State's (a change, an insertion or a
+// deletion anywhere); only the window's new entries are validated. It
+// returns nil when it cannot (a wide window, or a new entry that is not
+// valid: the full load then gives the same error Plan gives).
+func (s *State) diff(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand []Demand) *delta {
+	md, p0 := s.md, s.p
+	n := len(md.items)
+	dpre, dsuf := window(s.inDemand, demand)
+	opre, osuf := window(s.inOpen, open)
+	dOld, dNew := s.inDemand[dpre:len(s.inDemand)-dsuf], demand[dpre:len(demand)-dsuf]
+	oOld, oNew := s.inOpen[opre:len(s.inOpen)-osuf], open[opre:len(open)-osuf]
+	if len(dOld)+len(dNew)+len(oOld)+len(oNew) > maxWindow {
+		return nil
+	}
+	p := &planner{md: md, reqs: make([][]req, n), rcpts: make([][]rcpt, n)}
+	d := &delta{p: p, aff: make([]bool, n)}
+
+	// Stock.
+	p.onhand = slices.Clone(p0.onhand)
+	seen := 0
+	for id, q := range stock {
+		i, ok := md.index[id]
+		if !ok || q < 0 {
+			return nil
+		}
+		if s.had[i] {
+			seen++
+		}
+		if int64(q) != p.onhand[i] {
+			p.onhand[i] = int64(q)
+			d.mark(i)
+		}
+	}
+	if seen < len(s.stock) {
+		for id := range s.stock {
+			if _, ok := stock[id]; !ok {
+				if i := md.index[id]; p.onhand[i] != 0 {
+					p.onhand[i] = 0
+					d.mark(i)
+				}
+			}
+		}
+	}
+
+	// Open orders.
+	p.open = p0.open
+	if len(oOld)+len(oNew) > 0 {
+		add := slices.Clone(oNew)
+		slices.SortFunc(add, func(a, b OpenOrder) int { return strings.Compare(a.Ref, b.Ref) })
+		gone := make([]bool, len(p0.open))
+		for j := range oOld {
+			gone[s.openAt[opre+j]] = true
+		}
+		p.open = make([]OpenOrder, 0, len(p0.open)-len(oOld)+len(add))
+		d.oremap = make([]int32, len(p0.open))
+		var added []int32
+		a := 0
+		for k, o := range p0.open {
+			for ; a < len(add) && add[a].Ref <= o.Ref; a++ {
+				if gone[k] && add[a].Ref == o.Ref {
+					break // o goes first (it is gone): the same ref comes back after it
+				}
+				added = append(added, int32(len(p.open)))
+				p.open = append(p.open, add[a])
+			}
+			if gone[k] {
+				d.oremap[k] = -1
+				d.mark(md.index[o.Item])
+				continue
+			}
+			d.oremap[k] = int32(len(p.open))
+			p.open = append(p.open, o)
+		}
+		for ; a < len(add); a++ {
+			added = append(added, int32(len(p.open)))
+			p.open = append(p.open, add[a])
+		}
+		for _, k := range added {
+			o := p.open[k]
+			if k > 0 && p.open[k-1].Ref == o.Ref || int(k) < len(p.open)-1 && p.open[k+1].Ref == o.Ref {
+				return nil // listed twice
+			}
+			if validRef("open order", o.Ref) != nil || strings.HasPrefix(o.Ref, "po:") || strings.HasPrefix(o.Ref, "wo:") {
+				return nil
+			}
+			i, ok := md.index[o.Item]
+			if !ok || md.items[i].Phantom || o.Qty <= 0 || o.Due < 0 || o.Due > maxTime {
+				return nil
+			}
+			d.mark(i)
+			p.rcpts[i] = append(p.rcpts[i], rcpt{day: floorDiv(o.Due, dayMs), qty: int64(o.Qty), sup: k, key: int64(k)})
+		}
+	}
+
+	// Demand.
+	p.demands = p0.demands
+	if len(dOld)+len(dNew) > 0 {
+		add := slices.Clone(dNew)
+		slices.SortFunc(add, cmpDemand)
+		gone := make([]bool, len(p0.demands))
+		for j := range dOld {
+			gone[s.demandAt[dpre+j]] = true
+		}
+		p.demands = make([]Demand, 0, len(p0.demands)-len(dOld)+len(add))
+		d.remap = make([]int32, len(p0.demands))
+		var added []int32
+		a := 0
+		for k, dm := range p0.demands {
+			for ; a < len(add) && cmpDemand(add[a], dm) < 0; a++ {
+				added = append(added, int32(len(p.demands)))
+				p.demands = append(p.demands, add[a])
+			}
+			if gone[k] {
+				d.remap[k] = -1
+				d.mark(md.index[dm.Item])
+				continue
+			}
+			d.remap[k] = int32(len(p.demands))
+			p.demands = append(p.demands, dm)
+		}
+		for ; a < len(add); a++ {
+			added = append(added, int32(len(p.demands)))
+			p.demands = append(p.demands, add[a])
+		}
+		d.pegs = make([]int32, len(p.demands))
+		for k := range d.pegs {
+			d.pegs[k] = int32(k)
+		}
+		for _, k := range added {
+			dm := p.demands[k]
+			i, ok := md.index[dm.Item]
+			if validRef("demand", dm.Ref) != nil || !ok || dm.Qty <= 0 || dm.Due < 0 || dm.Due > maxTime {
+				return nil
+			}
+			d.mark(i)
+			p.reqs[i] = append(p.reqs[i], req{day: floorDiv(dm.Due, dayMs), qty: int64(dm.Qty), pegs: d.pegs[k : k+1 : k+1], from: -1, src: -1, fkey: -1})
+		}
+	}
+	p.mark = make([]uint32, len(p.demands))
+	return d
+}
+
+// load is the full diff: the new inputs loaded as Plan loads them, compared
+// with the State's.
+func (s *State) load(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand []Demand) (*delta, error) {
 	md, p0 := s.md, s.p
 	p := &planner{md: md}
 	if err := p.load(stock, open, demand); err != nil {
-		return Change{}, err
+		return nil, err
 	}
-	n := len(md.items)
-	changed := make([]bool, n)
-	var seeds []int32
-	mark := func(i int32) {
-		if !changed[i] {
-			changed[i] = true
-			seeds = append(seeds, i)
-		}
-	}
+	d := &delta{p: p, aff: make([]bool, len(md.items)), loaded: true}
 	// Stock: both maps hold only valid items (load checked the new one).
 	for id, q := range stock {
 		if s.stock[id] != q {
-			mark(md.index[id])
+			d.mark(md.index[id])
 		}
 	}
 	for id, q := range s.stock {
 		if _, ok := stock[id]; !ok && q != 0 {
-			mark(md.index[id])
+			d.mark(md.index[id])
 		}
 	}
 	// Open orders and demands: both lists are sorted; merge them.
 	for a, b := 0, 0; a < len(p0.open) || b < len(p.open); {
 		switch {
 		case b == len(p.open) || a < len(p0.open) && p0.open[a].Ref < p.open[b].Ref:
-			mark(md.index[p0.open[a].Item])
+			d.mark(md.index[p0.open[a].Item])
 			a++
 		case a == len(p0.open) || p.open[b].Ref < p0.open[a].Ref:
-			mark(md.index[p.open[b].Item])
+			d.mark(md.index[p.open[b].Item])
 			b++
 		default:
 			if p0.open[a] != p.open[b] {
-				mark(md.index[p0.open[a].Item])
-				mark(md.index[p.open[b].Item])
+				d.mark(md.index[p0.open[a].Item])
+				d.mark(md.index[p.open[b].Item])
 			}
 			a++
 			b++
 		}
 	}
-	cmpDemand := func(a, b Demand) int {
-		return cmp.Or(strings.Compare(a.Ref, b.Ref), strings.Compare(string(a.Item), string(b.Item)),
-			cmp.Compare(a.Due, b.Due), cmp.Compare(a.Qty, b.Qty))
-	}
-	remap := make([]int32, len(p0.demands)) // old demand index → new, -1 if gone
+	d.remap = make([]int32, len(p0.demands)) // old demand index → new, -1 if gone
+	ident := len(p0.demands) == len(p.demands)
 	for a, b := 0, 0; a < len(p0.demands) || b < len(p.demands); {
 		c := 0
 		switch {
@@ -115,26 +348,54 @@ func (s *State) NetChange(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand 
 		}
 		switch {
 		case c < 0:
-			mark(md.index[p0.demands[a].Item])
-			remap[a] = -1
+			d.mark(md.index[p0.demands[a].Item])
+			d.remap[a] = -1
+			ident = false
 			a++
 		case c > 0:
-			mark(md.index[p.demands[b].Item])
+			d.mark(md.index[p.demands[b].Item])
+			ident = false
 			b++
 		default:
-			remap[a] = int32(b)
+			d.remap[a] = int32(b)
+			ident = ident && a == b
 			a++
 			b++
 		}
 	}
+	if ident {
+		d.remap = nil
+	}
+	return d, nil
+}
+
+// NetChange re-plans after a change to stock, open orders or demand (the
+// master data is the State's) and returns exactly what Plan would return
+// for the new inputs. It finds the items whose stock, open orders or demand
+// changed, and re-nets only them and the items below them in the bills of
+// materials, fed by what the unaffected items above passed down in the full
+// plan; every other item's record and orders are taken from the full plan,
+// and the work orders above the changed items get their inputs recomputed.
+// A change to one order re-nets its item's part of the BOM (about 100 to
+// 200 of the benchmark's 10,000 items). The State itself still holds the
+// full plan: each call is a change against it, and calls may run at once.
+//
+// The new inputs are compared with the State's where they differ (the
+// lists as given: a few changed, inserted or deleted entries anywhere),
+// not loaded in full; a wider change is loaded as Plan loads it.
+func (s *State) NetChange(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand []Demand) (Change, error) {
+	md, p0 := s.md, s.p
+	d := s.diff(stock, open, demand)
+	if d == nil {
+		var err error
+		if d, err = s.load(stock, open, demand); err != nil {
+			return Change{}, err
+		}
+	}
+	p, aff := d.p, d.aff
 
 	// The affected items: the changed ones and everything below them.
-	aff := make([]bool, n)
-	var list []int32
-	for _, i := range seeds {
-		aff[i] = true
-		list = append(list, i)
-	}
+	list := slices.Clone(d.seeds)
 	for x := 0; x < len(list); x++ {
 		i := list[x]
 		for _, l := range md.comps[i] {
@@ -160,18 +421,15 @@ func (s *State) NetChange(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand 
 	// and by-products from them are taken over, with their pegs renumbered,
 	// and the planned orders they come from are copied first into the new
 	// planner (the boundary), keeping their inputs from unaffected items,
-	// so that the re-netting adds the rest.
+	// so that the re-netting adds the rest. Without a full load, the
+	// affected items' unchanged demand and open orders are taken over too.
 	nOpen0, nOpen := int32(len(p0.open)), int32(len(p.open))
 	var bounds []boundary
-	bmap := map[int32]int32{} // full plan's order index → the new planner's
-	ok := true
-	ident := len(p0.demands) == len(p.demands)
-	for k, d := range remap {
-		ident = ident && d == int32(k)
-	}
+	bmap := make([]int32, p0.orders.n) // full plan's order index + 1 → the new planner's + 1
 	renumbered := map[*int32][]int32{} // pegs slices are shared: renumber each once
+	ok := true
 	renum := func(pegs []int32) []int32 {
-		if ident || len(pegs) == 0 {
+		if d.remap == nil || len(pegs) == 0 {
 			return pegs
 		}
 		if out, ok := renumbered[&pegs[0]]; ok && len(out) == len(pegs) {
@@ -179,8 +437,8 @@ func (s *State) NetChange(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand 
 		}
 		out := make([]int32, len(pegs))
 		renumbered[&pegs[0]] = out
-		for x, d := range pegs {
-			if out[x] = remap[d]; out[x] < 0 {
+		for x, dm := range pegs {
+			if out[x] = d.remap[dm]; out[x] < 0 {
 				// Cannot happen: a demand reaches only the items below
 				// its own, which are all affected.
 				ok = false
@@ -189,25 +447,34 @@ func (s *State) NetChange(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand 
 		return out
 	}
 	copyOrder := func(k0 int32) int32 {
-		if k, ok := bmap[k0]; ok {
-			return k
+		if k := bmap[k0]; k > 0 {
+			return k - 1
 		}
 		o0 := p0.orders.at(int(k0))
-		b := boundary{k: int(k0)}
-		for _, sup := range o0.inputs {
-			if !aff[p0.supplyItem(sup, nOpen0)] {
-				b.keep = append(b.keep, sup)
-			}
-		}
-		bounds = append(bounds, b)
+		bounds = append(bounds, boundary{k: int(k0)})
 		k := int32(p.orders.n)
 		p.orders.add(porder{item: o0.item, day: o0.day, rel: o0.rel, qty: o0.qty, pegs: renum(o0.pegs)})
-		bmap[k0] = k
+		bmap[k0] = k + 1
 		return k
 	}
 	for _, c := range list {
 		for _, r := range p0.reqs[c] {
-			if r.src < 0 || aff[r.src] {
+			if r.src < 0 {
+				if d.loaded {
+					continue
+				}
+				pegs := r.pegs
+				if d.remap != nil {
+					nd := d.remap[r.pegs[0]]
+					if nd < 0 {
+						continue // gone
+					}
+					pegs = d.pegs[nd : nd+1 : nd+1]
+				}
+				p.reqs[c] = append(p.reqs[c], req{day: r.day, qty: r.qty, pegs: pegs, from: -1, src: -1, fkey: -1})
+				continue
+			}
+			if aff[r.src] {
 				continue
 			}
 			from := int32(-1)
@@ -217,7 +484,20 @@ func (s *State) NetChange(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand 
 			p.reqs[c] = append(p.reqs[c], req{day: r.day, qty: r.qty, pegs: renum(r.pegs), from: from, src: r.src, fkey: r.fkey})
 		}
 		for _, r := range p0.rcpts[c] {
-			if !r.byp || aff[p0.orders.at(int(r.sup-nOpen0)).item] {
+			if !r.byp {
+				if d.loaded {
+					continue
+				}
+				k := r.sup
+				if d.oremap != nil {
+					if k = d.oremap[k]; k < 0 {
+						continue // gone
+					}
+				}
+				p.rcpts[c] = append(p.rcpts[c], rcpt{day: r.day, qty: r.qty, sup: k, key: int64(k)})
+				continue
+			}
+			if aff[p0.orders.at(int(r.sup-nOpen0)).item] {
 				continue
 			}
 			k := copyOrder(r.sup - nOpen0)
@@ -232,21 +512,41 @@ func (s *State) NetChange(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand 
 	for x, b := range bounds {
 		p.ids[x] = p0.orderID(b.k)
 	}
-	for _, i := range list {
+	ranges := make([][2]int32, len(list)) // each item's re-netted orders in p
+	for x, i := range list {
+		ranges[x][0] = int32(p.orders.n)
 		if err := p.net(i); err != nil {
 			return Change{}, err
 		}
+		ranges[x][1] = int32(p.orders.n)
 	}
-	for k := nb; k < p.orders.n; k++ {
-		p.ids = append(p.ids, p.orderID(k))
+	// The re-netted orders' ids, and the full plan's order of the same id
+	// (an item's orders are by day in both).
+	olds := make([]int32, p.orders.n-nb)
+	p.ids = slices.Grow(p.ids, len(olds))
+	for x, i := range list {
+		r0 := s.itemOrders[i]
+		k0 := r0[0]
+		for k := ranges[x][0]; k < ranges[x][1]; k++ {
+			o := p.orders.at(int(k))
+			for k0 < r0[1] && p0.orders.at(int(k0)).day < o.day {
+				k0++
+			}
+			if k0 < r0[1] && p0.orders.at(int(k0)).day == o.day {
+				olds[int(k)-nb] = k0
+				p.ids = append(p.ids, p0.ids[k0])
+			} else {
+				olds[int(k)-nb] = -1
+				p.ids = append(p.ids, p.orderID(int(k)))
+			}
+		}
 	}
-	return s.patch(p, aff, list, bounds, nb), nil
+	return s.patch(p, d, list, ranges, bounds, nb, olds), nil
 }
 
 // boundary is a planned order of an unaffected item that feeds affected ones.
 type boundary struct {
-	k    int     // index in the full plan
-	keep []int32 // its inputs from unaffected items, the full plan's supply indices
+	k int // index in the full plan
 }
 
 // full is the fallback: a full plan of the new inputs, as a change of
@@ -262,7 +562,7 @@ func (s *State) full(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand []Dem
 		}
 	}
 	res := p.result()
-	c := Change{Records: res.Items, Purchases: res.Purchases, Work: res.Work, aff: make([]bool, len(s.md.items)), s: s}
+	c := Change{Records: res.Items, Purchases: res.Purchases, Work: res.Work, aff: make([]bool, len(s.md.items)), all: true, s: s}
 	for i := range c.aff {
 		c.aff[i] = true
 		c.Items = append(c.Items, s.md.items[i].ID)
@@ -297,58 +597,177 @@ func (p *planner) supplyID(sup, nOpen int32) string {
 	return p.orderID(int(sup - nOpen))
 }
 
-// patch merges the re-netted items into the full plan's result.
-func (s *State) patch(p *planner, aff []bool, list []int32, bounds []boundary, nb int) Change {
-	md, p0 := s.md, s.p
-	nOpen := int32(len(p.open))
+// supKey names a supply as its id does: an open order by its ref, a
+// planned order by its item and due day (an item has one a day).
+type supKey struct {
+	item int32 // -1: an open order
+	day  int64
+	ref  string
+}
 
-	// The re-netted items' orders, as result() builds them.
-	var buys []PlannedPurchase
-	var makes []PlannedWork
-	for k := nb; k < p.orders.n; k++ {
-		o := p.orders.at(k)
-		it := &md.items[o.item]
-		id := p.orderID(k)
-		if !it.Make {
-			buys = append(buys, PlannedPurchase{
-				ID: id, Supplier: it.Supplier, Item: it.ID, Qty: gongxu.Qty(o.qty),
-				Release: o.rel * dayMs, Due: o.day * dayMs, Pegging: p.refs(o.pegs),
-			})
-			continue
+func (p *planner) supKey(sup, nOpen int32) supKey {
+	if sup < nOpen {
+		return supKey{item: -1, ref: p.open[sup].Ref}
+	}
+	o := p.orders.at(int(sup - nOpen))
+	return supKey{item: o.item, day: o.day}
+}
+
+func cmpSupKey(a, b supKey) int {
+	return cmp.Or(cmp.Compare(a.item, b.item), cmp.Compare(a.day, b.day), strings.Compare(a.ref, b.ref))
+}
+
+// cmpBuy and cmpWork order purchases and work orders as result() does, by
+// item ranks (s.buyRank, s.workRank) instead of strings.
+func (s *State) cmpBuy(ia, ib int32, da, db int64) int {
+	return cmp.Or(cmp.Compare(s.buyRank[ia], s.buyRank[ib]), cmp.Compare(da, db))
+}
+
+func (s *State) cmpWork(ia, ib int32, da, db int64, ida, idb string) int {
+	if c := cmp.Compare(da, db); c != 0 || s.workRank == nil {
+		return cmp.Or(c, strings.Compare(ida, idb))
+	}
+	return cmp.Compare(s.workRank[ia], s.workRank[ib])
+}
+
+// patch makes the re-netted items' part of the result.
+func (s *State) patch(p *planner, d *delta, list []int32, ranges [][2]int32, bounds []boundary, nb int, olds []int32) Change {
+	md, p0 := s.md, s.p
+	nOpen, nOpen0 := int32(len(p.open)), int32(len(p0.open))
+
+	// The re-netted items' orders, as result() builds them; an order with
+	// the pegging of the full plan's order of the same id shares its
+	// refs.
+	// Purchases sort by item (rank), then day: each item's orders are by
+	// day already.
+	var bought []int32 // places in list
+	var buys, makes []int32
+	for x, i := range list {
+		if md.items[i].Make {
+			for k := ranges[x][0]; k < ranges[x][1]; k++ {
+				makes = append(makes, k)
+			}
+		} else {
+			bought = append(bought, int32(x))
 		}
-		w := PlannedWork{
-			ID: id, Item: it.ID, Qty: gongxu.Qty(o.qty),
-			Start: o.rel * dayMs, Due: o.day * dayMs, Pegging: p.refs(o.pegs),
+	}
+	slices.SortFunc(bought, func(a, b int32) int { return cmp.Compare(s.buyRank[list[a]], s.buyRank[list[b]]) })
+	for _, x := range bought {
+		for k := ranges[x][0]; k < ranges[x][1]; k++ {
+			buys = append(buys, k)
+		}
+	}
+	slices.SortFunc(makes, func(a, b int32) int {
+		oa, ob := p.orders.at(int(a)), p.orders.at(int(b))
+		return s.cmpWork(oa.item, ob.item, oa.day, ob.day, p.ids[a], p.ids[b])
+	})
+	samePegs := func(o0, o *porder) bool {
+		if len(o0.pegs) != len(o.pegs) {
+			return false
+		}
+		for x, dm := range o0.pegs {
+			if d.remap != nil {
+				dm = d.remap[dm]
+			}
+			if dm != o.pegs[x] {
+				return false
+			}
+		}
+		return true
+	}
+	pegging := func(k int32, o *porder, old func(pos int32) []string) []string {
+		if k0 := olds[int(k)-nb]; k0 >= 0 && samePegs(p0.orders.at(int(k0)), o) {
+			return old(p0.resPos[k0])
+		}
+		return p.refs(o.pegs)
+	}
+	ch := Change{aff: d.aff, s: s, buyItem: make([]int32, len(buys)), workItem: make([]int32, len(makes))}
+	ch.Purchases = make([]PlannedPurchase, len(buys))
+	for x, k := range buys {
+		o := p.orders.at(int(k))
+		it := &md.items[o.item]
+		ch.buyItem[x] = o.item
+		ch.Purchases[x] = PlannedPurchase{
+			ID: p.ids[k], Supplier: it.Supplier, Item: it.ID, Qty: gongxu.Qty(o.qty),
+			Release: o.rel * dayMs, Due: o.day * dayMs,
+			Pegging: pegging(k, o, func(pos int32) []string { return s.res.Purchases[pos].Pegging }),
+		}
+	}
+	ch.Work = make([]PlannedWork, len(makes))
+	for x, k := range makes {
+		o := p.orders.at(int(k))
+		ch.workItem[x] = o.item
+		w := &ch.Work[x]
+		*w = PlannedWork{
+			ID: p.ids[k], Item: md.items[o.item].ID, Qty: gongxu.Qty(o.qty),
+			Start: o.rel * dayMs, Due: o.day * dayMs,
+			Pegging: pegging(k, o, func(pos int32) []string { return s.res.Work[pos].Pegging }),
 		}
 		if len(o.delivers) > 0 {
 			slices.Sort(o.delivers)
 			w.Delivers = p.refs(slices.Compact(o.delivers))
 		}
 		w.Inputs = p.inputIDs(o.inputs, nil, nOpen)
-		makes = append(makes, w)
 	}
-	slices.SortFunc(buys, func(a, b PlannedPurchase) int {
-		return cmp.Or(strings.Compare(string(a.Supplier), string(b.Supplier)), strings.Compare(string(a.Item), string(b.Item)), cmp.Compare(a.Due, b.Due))
-	})
-	slices.SortFunc(makes, func(a, b PlannedWork) int { return cmp.Or(cmp.Compare(a.Due, b.Due), strings.Compare(a.ID, b.ID)) })
 
-	// The boundary orders' new inputs, by id.
-	inputs := make(map[string][]string, len(bounds))
+	// The boundary orders whose inputs changed (those from affected
+	// items, compared by id), with their new inputs.
+	var was, now []supKey
+	var kept []int32
 	for x, b := range bounds {
-		o := p.orders.at(x)
-		keep := make([]string, len(b.keep))
-		for y, sup := range b.keep {
-			keep[y] = p0.supplyID(sup, int32(len(p0.open)))
+		o0, o := p0.orders.at(b.k), p.orders.at(x)
+		was, now, kept = was[:0], now[:0], kept[:0]
+		for _, sup := range o0.inputs {
+			if d.aff[s.supItem[sup]] {
+				was = append(was, p0.supKey(sup, nOpen0))
+			} else {
+				kept = append(kept, sup)
+			}
 		}
-		inputs[p0.orderID(b.k)] = p.inputIDs(o.inputs, keep, nOpen)
+		for _, sup := range o.inputs {
+			now = append(now, p.supKey(sup, nOpen))
+		}
+		slices.SortFunc(was, cmpSupKey)
+		slices.SortFunc(now, cmpSupKey)
+		if slices.Equal(was, slices.Compact(now)) {
+			continue
+		}
+		ids := make([]string, 0, len(kept)+len(o.inputs))
+		for _, sup := range kept {
+			ids = append(ids, p0.supplyID(sup, nOpen0))
+		}
+		ch.inputs = append(ch.inputs, inputsAt{pos: p0.resPos[b.k], in: p.inputIDs(o.inputs, ids, nOpen)})
+	}
+	slices.SortFunc(ch.inputs, func(a, b inputsAt) int { return cmp.Compare(a.pos, b.pos) })
+	ch.Inputs = make(map[string][]string, len(ch.inputs))
+	for _, in := range ch.inputs {
+		ch.Inputs[s.res.Work[in.pos].ID] = in.in
 	}
 
-	slices.SortFunc(p.records, func(a, b ItemRecord) int { return strings.Compare(string(a.Item), string(b.Item)) })
-	ch := Change{Records: p.records, Purchases: buys, Work: makes, Inputs: inputs, aff: aff, s: s}
+	// Records in netting order; items sort by index as by id.
+	ch.recItem = make([]int32, 0, len(p.records))
 	for _, i := range list {
-		ch.Items = append(ch.Items, md.items[i].ID)
+		if len(p.reqs[i]) > 0 || len(p.rcpts[i]) > 0 {
+			ch.recItem = append(ch.recItem, i)
+		}
 	}
-	slices.Sort(ch.Items)
+	perm := make([]int32, len(p.records))
+	for x := range perm {
+		perm[x] = int32(x)
+	}
+	slices.SortFunc(perm, func(a, b int32) int { return cmp.Compare(ch.recItem[a], ch.recItem[b]) })
+	ch.Records = make([]ItemRecord, len(perm))
+	items := make([]int32, len(perm))
+	for x, y := range perm {
+		ch.Records[x], items[x] = p.records[y], ch.recItem[y]
+	}
+	ch.recItem = items
+	sorted := slices.Clone(list)
+	slices.Sort(sorted)
+	ch.Items = make([]ItemID, len(sorted))
+	for x, i := range sorted {
+		ch.Items[x] = md.items[i].ID
+	}
 	return ch
 }
 
@@ -360,10 +779,18 @@ type Change struct {
 	Records   []ItemRecord        // of the re-netted items with anything to net, by item
 	Purchases []PlannedPurchase   // of the re-netted items, sorted as in Result
 	Work      []PlannedWork       // of the re-netted items, sorted as in Result
-	Inputs    map[string][]string // work order id → its new inputs, for work orders of other items
+	Inputs    map[string][]string // work order id → its new inputs, for the work orders of other items whose inputs changed
 
-	aff []bool // by item index; nil: nothing changed
-	s   *State
+	aff                        []bool // by item index; nil: nothing changed
+	all                        bool   // a full plan: every item re-netted
+	s                          *State
+	buyItem, workItem, recItem []int32    // the item of each of Purchases, Work, Records
+	inputs                     []inputsAt // Inputs by place in the full plan's Work
+}
+
+type inputsAt struct {
+	pos int32
+	in  []string
 }
 
 // Result is the full plan with the change applied: exactly what Plan gives
@@ -372,26 +799,34 @@ type Change struct {
 // slices point to).
 func (c Change) Result() Result {
 	s := c.s
-	if c.aff == nil { // nothing changed: the full plan, in new slices
+	switch {
+	case c.aff == nil: // nothing changed: the full plan, in new slices
 		return Result{Purchases: slices.Clone(s.res.Purchases), Work: slices.Clone(s.res.Work), Items: slices.Clone(s.res.Items)}
-	}
-	md := s.md
-	affID := func(id ItemID) bool { return c.aff[md.index[id]] }
-	cmpBuy := func(a, b PlannedPurchase) int {
-		return cmp.Or(strings.Compare(string(a.Supplier), string(b.Supplier)), strings.Compare(string(a.Item), string(b.Item)), cmp.Compare(a.Due, b.Due))
-	}
-	cmpWork := func(a, b PlannedWork) int {
-		return cmp.Or(cmp.Compare(a.Due, b.Due), strings.Compare(a.ID, b.ID))
+	case c.all:
+		return Result{Purchases: slices.Clone(c.Purchases), Work: slices.Clone(c.Work), Items: slices.Clone(c.Records)}
 	}
 	res := Result{
-		Purchases: mergeSorted(s.res.Purchases, c.Purchases, func(x PlannedPurchase) bool { return affID(x.Item) }, cmpBuy),
-		Items:     mergeSorted(s.res.Items, c.Records, func(x ItemRecord) bool { return affID(x.Item) }, func(a, b ItemRecord) int { return strings.Compare(string(a.Item), string(b.Item)) }),
-		Work:      mergeSorted(s.res.Work, c.Work, func(x PlannedWork) bool { return affID(x.Item) }, cmpWork),
+		Purchases: mergeChange(s.res.Purchases, s.buyItem, c.Purchases, c.buyItem, c.aff, func(a, b *PlannedPurchase, ia, ib int32) int {
+			return s.cmpBuy(ia, ib, a.Due, b.Due)
+		}),
+		Work: mergeChange(s.res.Work, s.workItem, c.Work, c.workItem, c.aff, func(a, b *PlannedWork, ia, ib int32) int {
+			return s.cmpWork(ia, ib, a.Due, b.Due, a.ID, b.ID)
+		}),
+		Items: mergeChange(s.res.Items, s.recItem, c.Records, c.recItem, c.aff, func(a, b *ItemRecord, ia, ib int32) int {
+			return cmp.Compare(ia, ib)
+		}),
 	}
-	if len(c.Inputs) > 0 {
+	if len(c.inputs) > 0 {
+		// The full plan's work orders keep their order among themselves:
+		// find each changed one from the last.
+		j := 0
 		for x := range res.Work {
-			if in, ok := c.Inputs[res.Work[x].ID]; ok {
-				res.Work[x].Inputs = in
+			if j == len(c.inputs) {
+				break
+			}
+			if w := &res.Work[x]; w.ID == s.res.Work[c.inputs[j].pos].ID {
+				w.Inputs = c.inputs[j].in
+				j++
 			}
 		}
 	}
@@ -403,7 +838,7 @@ func (p *planner) inputIDs(inputs []int32, keep []string, nOpen int32) []string 
 	if len(inputs) == 0 && len(keep) == 0 {
 		return nil
 	}
-	in := slices.Clone(keep)
+	in := keep
 	for _, s := range inputs {
 		in = append(in, p.supplyID(s, nOpen))
 	}
@@ -411,20 +846,27 @@ func (p *planner) inputIDs(inputs []int32, keep []string, nOpen int32) []string 
 	return slices.Compact(in)
 }
 
-// mergeSorted returns old without the entries drop says, merged with add;
-// both are sorted by c.
-func mergeSorted[T any](old, add []T, drop func(T) bool, c func(a, b T) int) []T {
+// mergeChange returns old without the entries of affected items, merged with
+// add; both are sorted by c, and oi and ai are the items of their entries.
+// Runs of old entries are copied whole.
+func mergeChange[T any](old []T, oi []int32, add []T, ai []int32, aff []bool, c func(a, b *T, ia, ib int32) int) []T {
 	out := make([]T, 0, len(old)+len(add))
-	j := 0
-	for _, x := range old {
-		if drop(x) {
+	j, run := 0, 0
+	for x := range old {
+		drop := aff[oi[x]]
+		ins := !drop && j < len(add) && c(&add[j], &old[x], ai[j], oi[x]) < 0
+		if !drop && !ins {
 			continue
 		}
-		for j < len(add) && c(add[j], x) < 0 {
+		out = append(out, old[run:x]...)
+		run = x
+		for ; j < len(add) && c(&add[j], &old[x], ai[j], oi[x]) < 0; j++ {
 			out = append(out, add[j])
-			j++
 		}
-		out = append(out, x)
+		if drop {
+			run = x + 1
+		}
 	}
+	out = append(out, old[run:]...)
 	return append(out, add[j:]...)
 }
