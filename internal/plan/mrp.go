@@ -115,6 +115,7 @@ type porder struct {
 type orderList struct {
 	chunks [][]porder
 	n      int
+	spare  [][]porder // chunks to reuse (net change)
 }
 
 const chunkBits = 12
@@ -123,7 +124,12 @@ func (l *orderList) at(k int) *porder { return &l.chunks[k>>chunkBits][k&(1<<chu
 
 func (l *orderList) add(o porder) {
 	if l.n>>chunkBits == len(l.chunks) {
-		l.chunks = append(l.chunks, make([]porder, 0, 1<<chunkBits))
+		if k := len(l.spare); k > 0 {
+			l.chunks = append(l.chunks, l.spare[k-1][:0])
+			l.spare = l.spare[:k-1]
+		} else {
+			l.chunks = append(l.chunks, make([]porder, 0, 1<<chunkBits))
+		}
 	}
 	c := &l.chunks[len(l.chunks)-1]
 	*c = append(*c, o)
@@ -144,6 +150,7 @@ type planner struct {
 	gen     uint32
 	ids     []string // planned order ids, once result made them (kept for net change)
 	keepPos bool     // result records resPos (net change's State)
+	touched []int32  // items whose reqs or rcpts net change's diff filled
 	resPos  []int32  // each planned order's place in Result.Purchases or Result.Work
 }
 

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/gongxu-network/gongxu"
 )
@@ -30,6 +31,48 @@ type State struct {
 	workItem   []int32     // the item of each of res.Work
 	recItem    []int32     // the item of each of res.Items
 	supItem    []int32     // by supply index of p (open orders, then planned orders): its item
+
+	mu    sync.Mutex
+	spare *scratch // one kept (a sync.Pool empties at every GC); net changes may run at once
+}
+
+// scratch is what a net change needs by item or by the full plan's order
+// and gives back clean: allocating it anew each time (a few hundred
+// kilobytes) costs more in garbage collection than the re-netting.
+type scratch struct {
+	reqs   [][]req    // by item; only touched items hold entries, emptied after use
+	rcpts  [][]rcpt   // by item
+	bmap   []int32    // by the full plan's order: its boundary copy + 1, zeroed after use
+	chunks [][]porder // planned order chunks to reuse
+}
+
+func (s *State) scratch() *scratch {
+	s.mu.Lock()
+	sc := s.spare
+	s.spare = nil
+	s.mu.Unlock()
+	if sc != nil {
+		return sc
+	}
+	n := len(s.md.items)
+	return &scratch{reqs: make([][]req, n), rcpts: make([][]rcpt, n), bmap: make([]int32, s.p.orders.n)}
+}
+
+// clean empties the entries of items and gives sc back.
+func (s *State) release(sc *scratch, items []int32, bounds []boundary, p *planner) {
+	for _, i := range items {
+		sc.reqs[i] = sc.reqs[i][:0]
+		sc.rcpts[i] = sc.rcpts[i][:0]
+	}
+	for _, b := range bounds {
+		sc.bmap[b.k] = 0
+	}
+	if p != nil {
+		sc.chunks = append(p.orders.spare, p.orders.chunks...)
+	}
+	s.mu.Lock()
+	s.spare = sc
+	s.mu.Unlock()
 }
 
 // NewState plans in full (as Plan) and keeps what net change needs. The
@@ -158,7 +201,7 @@ func window[T comparable](a, b []T) (pre, suf int) {
 // deletion anywhere); only the window's new entries are validated. It
 // returns nil when it cannot (a wide window, or a new entry that is not
 // valid: the full load then gives the same error Plan gives).
-func (s *State) diff(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand []Demand) *delta {
+func (s *State) diff(sc *scratch, stock map[ItemID]gongxu.Qty, open []OpenOrder, demand []Demand) (d *delta) {
 	md, p0 := s.md, s.p
 	n := len(md.items)
 	dpre, dsuf := window(s.inDemand, demand)
@@ -168,31 +211,48 @@ func (s *State) diff(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand []Dem
 	if len(dOld)+len(dNew)+len(oOld)+len(oNew) > maxWindow {
 		return nil
 	}
-	p := &planner{md: md, reqs: make([][]req, n), rcpts: make([][]rcpt, n)}
-	d := &delta{p: p, aff: make([]bool, n)}
+	p := &planner{md: md, reqs: sc.reqs, rcpts: sc.rcpts, orders: orderList{spare: sc.chunks}}
+	sc.chunks = nil
+	d = &delta{p: p, aff: make([]bool, n)}
+	defer func() {
+		if d == nil { // the scratch back clean
+			s.release(sc, p.touched, nil, p)
+		}
+	}()
 
-	// Stock.
-	p.onhand = slices.Clone(p0.onhand)
+	// Stock: the State's map is the smaller one to look up; the on-hand
+	// array is copied on the first change.
+	p.onhand = p0.onhand
+	own := false
+	set := func(i int32, q int64) {
+		if !own {
+			p.onhand, own = slices.Clone(p0.onhand), true
+		}
+		p.onhand[i] = q
+		d.mark(i)
+	}
 	seen := 0
 	for id, q := range stock {
+		q0, had := s.stock[id]
+		if had {
+			seen++
+			if q == q0 {
+				continue
+			}
+		}
 		i, ok := md.index[id]
 		if !ok || q < 0 {
 			return nil
 		}
-		if s.had[i] {
-			seen++
-		}
 		if int64(q) != p.onhand[i] {
-			p.onhand[i] = int64(q)
-			d.mark(i)
+			set(i, int64(q))
 		}
 	}
 	if seen < len(s.stock) {
 		for id := range s.stock {
 			if _, ok := stock[id]; !ok {
 				if i := md.index[id]; p.onhand[i] != 0 {
-					p.onhand[i] = 0
-					d.mark(i)
+					set(i, 0)
 				}
 			}
 		}
@@ -244,6 +304,7 @@ func (s *State) diff(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand []Dem
 				return nil
 			}
 			d.mark(i)
+			p.touched = append(p.touched, i)
 			p.rcpts[i] = append(p.rcpts[i], rcpt{day: floorDiv(o.Due, dayMs), qty: int64(o.Qty), sup: k, key: int64(k)})
 		}
 	}
@@ -289,6 +350,7 @@ func (s *State) diff(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand []Dem
 				return nil
 			}
 			d.mark(i)
+			p.touched = append(p.touched, i)
 			p.reqs[i] = append(p.reqs[i], req{day: floorDiv(dm.Due, dayMs), qty: int64(dm.Qty), pegs: d.pegs[k : k+1 : k+1], from: -1, src: -1, fkey: -1})
 		}
 	}
@@ -385,7 +447,8 @@ func (s *State) load(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand []Dem
 // not loaded in full; a wider change is loaded as Plan loads it.
 func (s *State) NetChange(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand []Demand) (Change, error) {
 	md, p0 := s.md, s.p
-	d := s.diff(stock, open, demand)
+	sc := s.scratch()
+	d := s.diff(sc, stock, open, demand)
 	if d == nil {
 		var err error
 		if d, err = s.load(stock, open, demand); err != nil {
@@ -411,6 +474,14 @@ func (s *State) NetChange(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand 
 			}
 		}
 	}
+	var bounds []boundary
+	defer func() {
+		if d.loaded {
+			s.release(sc, nil, bounds, nil)
+		} else {
+			s.release(sc, list, bounds, p)
+		}
+	}()
 	if len(list) == 0 {
 		return Change{s: s}, nil
 	}
@@ -424,8 +495,7 @@ func (s *State) NetChange(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand 
 	// so that the re-netting adds the rest. Without a full load, the
 	// affected items' unchanged demand and open orders are taken over too.
 	nOpen0, nOpen := int32(len(p0.open)), int32(len(p.open))
-	var bounds []boundary
-	bmap := make([]int32, p0.orders.n) // full plan's order index + 1 → the new planner's + 1
+	bmap := sc.bmap                    // full plan's order index + 1 → the new planner's + 1
 	renumbered := map[*int32][]int32{} // pegs slices are shared: renumber each once
 	ok := true
 	renum := func(pegs []int32) []int32 {
