@@ -179,8 +179,8 @@ func (d *delta) mark(i int32) {
 }
 
 // maxWindow bounds the open orders and demands a cheap diff takes as
-// changed; more go through a full load.
-const maxWindow = 64
+// changed; more go through a full load (a variable for the tests).
+var maxWindow = 64
 
 // window is the lengths of the longest common prefix and suffix of a and b
 // (not overlapping).
@@ -638,13 +638,6 @@ func (s *State) full(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand []Dem
 		c.Items = append(c.Items, s.md.items[i].ID)
 	}
 	return c, nil
-}
-
-func (p *planner) supplyItem(sup, nOpen int32) int32 {
-	if sup < nOpen {
-		return p.md.index[p.open[sup].Item]
-	}
-	return p.orders.at(int(sup - nOpen)).item
 }
 
 func (p *planner) orderID(k int) string {
