@@ -108,6 +108,7 @@ type porder struct {
 	parts    [][]int32 // the pegs of the requirements it covered
 	pegs     []int32
 	inputs   []int32 // supply indices
+	mats     []int32 // with keepPos: the item whose requirement each of inputs covered (a by-product lot is not its order's item)
 	delivers []int32 // demand indices
 }
 
@@ -459,6 +460,9 @@ func (p *planner) cover(i int32, r req, l lot, take int64, nOpen int32) error {
 		if r.from >= 0 {
 			o := p.orders.at(int(r.from))
 			o.inputs = append(o.inputs, l.sup)
+			if p.keepPos {
+				o.mats = append(o.mats, i)
+			}
 		}
 		if l.sup >= nOpen && !l.byp {
 			o := p.orders.at(int(l.sup - nOpen))
@@ -605,10 +609,14 @@ func (p *planner) result() Result {
 			w.Delivers = p.refs(o.delivers)
 		}
 		if len(o.inputs) > 0 {
-			slices.Sort(o.inputs)
-			o.inputs = slices.Compact(o.inputs) // kept for net change (State)
-			in := make([]string, 0, len(o.inputs))
-			for _, s := range o.inputs {
+			sups := o.inputs
+			if p.keepPos {
+				sups = slices.Clone(sups) // o.inputs stays beside o.mats
+			}
+			slices.Sort(sups)
+			sups = slices.Compact(sups)
+			in := make([]string, 0, len(sups))
+			for _, s := range sups {
 				in = append(in, supID(s))
 			}
 			slices.Sort(in)

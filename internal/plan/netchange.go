@@ -30,7 +30,6 @@ type State struct {
 	buyItem    []int32     // the item of each of res.Purchases
 	workItem   []int32     // the item of each of res.Work
 	recItem    []int32     // the item of each of res.Items
-	supItem    []int32     // by supply index of p (open orders, then planned orders): its item
 
 	mu    sync.Mutex
 	spare *scratch // one kept (a sync.Pool empties at every GC); net changes may run at once
@@ -102,11 +101,6 @@ func NewState(m Master, stock map[ItemID]gongxu.Qty, open []OpenOrder, demand []
 	s.openAt = sortedAt(len(open), func(a, b int) int { return strings.Compare(open[a].Ref, open[b].Ref) })
 	s.demandAt = sortedAt(len(demand), func(a, b int) int { return cmpDemand(demand[a], demand[b]) })
 	s.itemOrders = make([][2]int32, n)
-	nOpen := len(p.open)
-	s.supItem = make([]int32, nOpen+p.orders.n)
-	for k, o := range p.open {
-		s.supItem[k] = md.index[o.Item]
-	}
 	s.buyItem, s.workItem = make([]int32, len(s.res.Purchases)), make([]int32, len(s.res.Work))
 	for k := range p.orders.n {
 		o := p.orders.at(k)
@@ -115,7 +109,6 @@ func NewState(m Master, stock map[ItemID]gongxu.Qty, open []OpenOrder, demand []
 			r[0] = int32(k)
 		}
 		r[1] = int32(k + 1)
-		s.supItem[nOpen+k] = o.item
 		if md.items[o.item].Make {
 			s.workItem[p.resPos[k]] = o.item
 		} else {
@@ -715,7 +708,9 @@ func (s *State) patch(p *planner, d *delta, list []int32, ranges [][2]int32, bou
 		}
 	}
 	slices.SortFunc(bought, func(a, b int32) int { return cmp.Compare(s.buyRank[list[a]], s.buyRank[list[b]]) })
-	for _, x := range bought {
+	boughtItems := make([]int32, len(bought))
+	for y, x := range bought {
+		boughtItems[y] = list[x]
 		for k := ranges[x][0]; k < ranges[x][1]; k++ {
 			buys = append(buys, k)
 		}
@@ -744,7 +739,7 @@ func (s *State) patch(p *planner, d *delta, list []int32, ranges [][2]int32, bou
 		}
 		return p.refs(o.pegs)
 	}
-	ch := Change{aff: d.aff, s: s, buyItem: make([]int32, len(buys)), workItem: make([]int32, len(makes))}
+	ch := Change{aff: d.aff, s: s, buyItem: make([]int32, len(buys)), workItem: make([]int32, len(makes)), bought: boughtItems}
 	ch.Purchases = make([]PlannedPurchase, len(buys))
 	for x, k := range buys {
 		o := p.orders.at(int(k))
@@ -780,8 +775,8 @@ func (s *State) patch(p *planner, d *delta, list []int32, ranges [][2]int32, bou
 	for x, b := range bounds {
 		o0, o := p0.orders.at(b.k), p.orders.at(x)
 		was, now, kept = was[:0], now[:0], kept[:0]
-		for _, sup := range o0.inputs {
-			if d.aff[s.supItem[sup]] {
+		for y, sup := range o0.inputs {
+			if d.aff[o0.mats[y]] {
 				was = append(was, p0.supKey(sup, nOpen0))
 			} else {
 				kept = append(kept, sup)
@@ -827,6 +822,7 @@ func (s *State) patch(p *planner, d *delta, list []int32, ranges [][2]int32, bou
 	ch.recItem = items
 	sorted := slices.Clone(list)
 	slices.Sort(sorted)
+	ch.items = sorted
 	ch.Items = make([]ItemID, len(sorted))
 	for x, i := range sorted {
 		ch.Items[x] = md.items[i].ID
@@ -849,6 +845,8 @@ type Change struct {
 	s                          *State
 	buyItem, workItem, recItem []int32    // the item of each of Purchases, Work, Records
 	inputs                     []inputsAt // Inputs by place in the full plan's Work
+	items                      []int32    // re-netted, by index (as Items)
+	bought                     []int32    // the re-netted bought items, as purchases sort
 }
 
 type inputsAt struct {
@@ -868,31 +866,98 @@ func (c Change) Result() Result {
 	case c.all:
 		return Result{Purchases: slices.Clone(c.Purchases), Work: slices.Clone(c.Work), Items: slices.Clone(c.Records)}
 	}
-	res := Result{
-		Purchases: mergeChange(s.res.Purchases, s.buyItem, c.Purchases, c.buyItem, c.aff, func(a, b *PlannedPurchase, ia, ib int32) int {
-			return s.cmpBuy(ia, ib, a.Due, b.Due)
-		}),
-		Work: mergeChange(s.res.Work, s.workItem, c.Work, c.workItem, c.aff, func(a, b *PlannedWork, ia, ib int32) int {
-			return s.cmpWork(ia, ib, a.Due, b.Due, a.ID, b.ID)
-		}),
-		Items: mergeChange(s.res.Items, s.recItem, c.Records, c.recItem, c.aff, func(a, b *ItemRecord, ia, ib int32) int {
-			return cmp.Compare(ia, ib)
-		}),
+	md := s.md
+	var res Result
+
+	// Purchases: an item's are together in both (by supplier, item, due);
+	// the full plan's part of each re-netted item is replaced whole.
+	rankAt := func(r int32) (lo, hi int) {
+		lo, _ = slices.BinarySearchFunc(s.buyItem, r, func(i, r int32) int { return cmp.Compare(s.buyRank[i], r) })
+		hi, _ = slices.BinarySearchFunc(s.buyItem[lo:], r+1, func(i, r int32) int { return cmp.Compare(s.buyRank[i], r) })
+		return lo, lo + hi
 	}
-	if len(c.inputs) > 0 {
-		// The full plan's work orders keep their order among themselves:
-		// find each changed one from the last.
-		j := 0
-		for x := range res.Work {
-			if j == len(c.inputs) {
-				break
-			}
-			if w := &res.Work[x]; w.ID == s.res.Work[c.inputs[j].pos].ID {
-				w.Inputs = c.inputs[j].in
-				j++
-			}
+	res.Purchases = make([]PlannedPurchase, 0, len(s.res.Purchases)+len(c.Purchases))
+	run, j := 0, 0
+	for _, i := range c.bought {
+		lo, hi := rankAt(s.buyRank[i])
+		res.Purchases = append(res.Purchases, s.res.Purchases[run:lo]...)
+		for ; j < len(c.Purchases) && c.buyItem[j] == i; j++ {
+			res.Purchases = append(res.Purchases, c.Purchases[j])
+		}
+		run = hi
+	}
+	res.Purchases = append(res.Purchases, s.res.Purchases[run:]...)
+
+	// Work, by (due, id): the re-netted items' work orders in the full plan
+	// are found through their planned orders, the new ones' places by
+	// binary search; runs between are copied whole, with the boundary
+	// orders' new inputs.
+	type edit struct {
+		at  int
+		add int // index in c.Work, or -1: drop s.res.Work[at]
+	}
+	var edits []edit
+	for _, i := range c.items {
+		if !md.items[i].Make {
+			continue
+		}
+		r := s.itemOrders[i]
+		for k := r[0]; k < r[1]; k++ {
+			edits = append(edits, edit{at: int(s.p.resPos[k]), add: -1})
 		}
 	}
+	for x := range c.Work {
+		w, i := &c.Work[x], c.workItem[x]
+		lo, hi := 0, len(s.res.Work)
+		for lo < hi {
+			m := (lo + hi) / 2
+			if s.cmpWork(s.workItem[m], i, s.res.Work[m].Due, w.Due, s.res.Work[m].ID, w.ID) < 0 {
+				lo = m + 1
+			} else {
+				hi = m
+			}
+		}
+		edits = append(edits, edit{at: lo, add: x})
+	}
+	// At one place: the new orders (in their order) before the drop.
+	slices.SortStableFunc(edits, func(a, b edit) int { return cmp.Or(cmp.Compare(a.at, b.at), cmpBool(a.add < 0, b.add < 0)) })
+	res.Work = make([]PlannedWork, 0, len(s.res.Work)+len(c.Work))
+	in := 0
+	copyRun := func(lo, hi int) {
+		base := len(res.Work) - lo
+		res.Work = append(res.Work, s.res.Work[lo:hi]...)
+		for ; in < len(c.inputs) && int(c.inputs[in].pos) < hi; in++ {
+			res.Work[base+int(c.inputs[in].pos)].Inputs = c.inputs[in].in
+		}
+	}
+	run = 0
+	for _, e := range edits {
+		copyRun(run, e.at)
+		if e.add >= 0 {
+			res.Work = append(res.Work, c.Work[e.add])
+			run = e.at
+		} else {
+			run = e.at + 1
+		}
+	}
+	copyRun(run, len(s.res.Work))
+
+	// Records, by item.
+	res.Items = make([]ItemRecord, 0, len(s.res.Items)+len(c.Records))
+	run, j = 0, 0
+	for _, i := range c.items {
+		lo, found := slices.BinarySearch(s.recItem, i)
+		res.Items = append(res.Items, s.res.Items[run:lo]...)
+		run = lo
+		if found {
+			run++
+		}
+		if j < len(c.Records) && c.recItem[j] == i {
+			res.Items = append(res.Items, c.Records[j])
+			j++
+		}
+	}
+	res.Items = append(res.Items, s.res.Items[run:]...)
 	return res
 }
 
@@ -907,29 +972,4 @@ func (p *planner) inputIDs(inputs []int32, keep []string, nOpen int32) []string 
 	}
 	slices.Sort(in)
 	return slices.Compact(in)
-}
-
-// mergeChange returns old without the entries of affected items, merged with
-// add; both are sorted by c, and oi and ai are the items of their entries.
-// Runs of old entries are copied whole.
-func mergeChange[T any](old []T, oi []int32, add []T, ai []int32, aff []bool, c func(a, b *T, ia, ib int32) int) []T {
-	out := make([]T, 0, len(old)+len(add))
-	j, run := 0, 0
-	for x := range old {
-		drop := aff[oi[x]]
-		ins := !drop && j < len(add) && c(&add[j], &old[x], ai[j], oi[x]) < 0
-		if !drop && !ins {
-			continue
-		}
-		out = append(out, old[run:x]...)
-		run = x
-		for ; j < len(add) && c(&add[j], &old[x], ai[j], oi[x]) < 0; j++ {
-			out = append(out, add[j])
-		}
-		if drop {
-			run = x + 1
-		}
-	}
-	out = append(out, old[run:]...)
-	return append(out, add[j:]...)
 }
