@@ -159,6 +159,7 @@ type delta struct {
 	aff    []bool  // by item: changed (then: affected)
 	seeds  []int32 // the changed items
 	remap  []int32 // old demand index → new, -1 if gone; nil: the same demands
+	kept   bool    // every demand kept keeps its index (one changed in place): pegs of unaffected items need no renumbering
 	oremap []int32 // old open order index → new, -1 if gone; nil: the same open orders
 	pegs   []int32 // the new demands' pegs (remap != nil)
 	loaded bool    // p.load filled every item's demand and open orders
@@ -332,6 +333,7 @@ func (s *State) diff(sc *scratch, stock map[ItemID]gongxu.Qty, open []OpenOrder,
 			added = append(added, int32(len(p.demands)))
 			p.demands = append(p.demands, add[a])
 		}
+		d.kept = keptIndices(d.remap)
 		d.pegs = make([]int32, len(p.demands))
 		for k := range d.pegs {
 			d.pegs[k] = int32(k)
@@ -421,7 +423,18 @@ func (s *State) load(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand []Dem
 	if ident {
 		d.remap = nil
 	}
+	d.kept = keptIndices(d.remap)
 	return d, nil
+}
+
+// keptIndices says whether every demand that remap keeps stays at its index.
+func keptIndices(remap []int32) bool {
+	for k, d := range remap {
+		if d >= 0 && d != int32(k) {
+			return false
+		}
+	}
+	return true
 }
 
 // NetChange re-plans after a change to stock, open orders or demand (the
@@ -492,7 +505,7 @@ func (s *State) NetChange(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand 
 	renumbered := map[*int32][]int32{} // pegs slices are shared: renumber each once
 	ok := true
 	renum := func(pegs []int32) []int32 {
-		if d.remap == nil || len(pegs) == 0 {
+		if d.remap == nil || d.kept || len(pegs) == 0 {
 			return pegs
 		}
 		if out, ok := renumbered[&pegs[0]]; ok && len(out) == len(pegs) {
