@@ -58,13 +58,16 @@ func (s *State) scratch() *scratch {
 }
 
 // clean empties the entries of items and gives sc back.
-func (s *State) release(sc *scratch, items []int32, bounds []boundary, p *planner) {
+func (s *State) release(sc *scratch, items []int32, bounds []boundary, mapped []int32, p *planner) {
 	for _, i := range items {
 		sc.reqs[i] = sc.reqs[i][:0]
 		sc.rcpts[i] = sc.rcpts[i][:0]
 	}
 	for _, b := range bounds {
 		sc.bmap[b.k] = 0
+	}
+	for _, k := range mapped {
+		sc.bmap[k] = 0
 	}
 	if p != nil {
 		sc.chunks = append(p.orders.spare, p.orders.chunks...)
@@ -210,7 +213,7 @@ func (s *State) diff(sc *scratch, stock map[ItemID]gongxu.Qty, open []OpenOrder,
 	d = &delta{p: p, aff: make([]bool, n)}
 	defer func() {
 		if d == nil { // the scratch back clean
-			s.release(sc, p.touched, nil, p)
+			s.release(sc, p.touched, nil, nil, p)
 		}
 	}()
 
@@ -463,29 +466,37 @@ func (s *State) NetChange(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand 
 	}
 	p, aff := d.p, d.aff
 
-	// The affected items: the changed ones and everything below them.
+	// The items a change can reach: the changed ones and everything below
+	// them. Of those, an item is re-netted (aff) if it changed or if an
+	// item re-netted above it passed it other requirements or by-products
+	// than in the full plan; the others keep the full plan's netting.
+	cand := make([]uint8, len(md.items)) // 1: reachable, 2: its input changed
 	list := slices.Clone(d.seeds)
+	for _, i := range list {
+		cand[i] = 1
+	}
 	for x := 0; x < len(list); x++ {
 		i := list[x]
 		for _, l := range md.comps[i] {
-			if !aff[l.child] {
-				aff[l.child] = true
+			if cand[l.child] == 0 {
+				cand[l.child] = 1
 				list = append(list, l.child)
 			}
 		}
 		for _, l := range md.byps[i] {
-			if !aff[l.child] {
-				aff[l.child] = true
+			if cand[l.child] == 0 {
+				cand[l.child] = 1
 				list = append(list, l.child)
 			}
 		}
 	}
 	var bounds []boundary
+	var mapped []int32 // full plan's orders of re-netted items set in bmap
 	defer func() {
 		if d.loaded {
-			s.release(sc, nil, bounds, nil)
+			s.release(sc, nil, bounds, mapped, nil)
 		} else {
-			s.release(sc, list, bounds, p)
+			s.release(sc, list, bounds, mapped, p)
 		}
 	}()
 	if len(list) == 0 {
@@ -493,13 +504,13 @@ func (s *State) NetChange(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand 
 	}
 	slices.SortFunc(list, func(a, b int32) int { return cmp.Compare(md.pos[a], md.pos[b]) })
 
-	// What unaffected items passed down to affected ones is as in the full
-	// plan (their own inputs did not change): the full plan's requirements
-	// and by-products from them are taken over, with their pegs renumbered,
-	// and the planned orders they come from are copied first into the new
-	// planner (the boundary), keeping their inputs from unaffected items,
-	// so that the re-netting adds the rest. Without a full load, the
-	// affected items' unchanged demand and open orders are taken over too.
+	// What items not re-netted passed down to re-netted ones is as in the
+	// full plan: the full plan's requirements and by-products from them
+	// are taken over, with their pegs renumbered, and the planned orders
+	// they come from are copied into the new planner (the boundary),
+	// keeping their inputs from items not re-netted, so that the re-netting
+	// adds the rest. Without a full load, the re-netted items' unchanged
+	// demand and open orders are taken over too.
 	nOpen0, nOpen := int32(len(p0.open)), int32(len(p.open))
 	bmap := sc.bmap                    // full plan's order index + 1 → the new planner's + 1
 	renumbered := map[*int32][]int32{} // pegs slices are shared: renumber each once
@@ -516,24 +527,44 @@ func (s *State) NetChange(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand 
 		for x, dm := range pegs {
 			if out[x] = d.remap[dm]; out[x] < 0 {
 				// Cannot happen: a demand reaches only the items below
-				// its own, which are all affected.
+				// its own, which are all reachable, and the changed
+				// ones re-netted.
 				ok = false
 			}
 		}
 		return out
 	}
+	var olds []int32 // by order of p: the full plan's order of the same id, or -1
 	copyOrder := func(k0 int32) int32 {
 		if k := bmap[k0]; k > 0 {
 			return k - 1
 		}
 		o0 := p0.orders.at(int(k0))
-		bounds = append(bounds, boundary{k: int(k0)})
+		if aff[o0.item] {
+			// A re-netted item's order that is gone, yet a requirement
+			// passed through an item not re-netted names it: cannot
+			// happen (its requirements changed, so did that item's).
+			ok = false
+			return -1
+		}
 		k := int32(p.orders.n)
+		bounds = append(bounds, boundary{k: int(k0), nk: k})
 		p.orders.add(porder{item: o0.item, day: o0.day, rel: o0.rel, qty: o0.qty, pegs: renum(o0.pegs)})
+		p.ids = append(p.ids, p0.ids[k0])
+		olds = append(olds, -1)
 		bmap[k0] = k + 1
 		return k
 	}
+	var reNetted []int32
+	var ranges [][2]int32 // each re-netted item's orders in p
+	var ra, rb []req
+	var ca, cb []rcpt
 	for _, c := range list {
+		if !aff[c] && cand[c] < 2 {
+			continue // nothing it gets changed: the full plan's netting stands
+		}
+		aff[c] = true
+		reNetted = append(reNetted, c)
 		for _, r := range p0.reqs[c] {
 			if r.src < 0 {
 				if d.loaded {
@@ -551,7 +582,7 @@ func (s *State) NetChange(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand 
 				continue
 			}
 			if aff[r.src] {
-				continue
+				continue // passed down anew
 			}
 			from := int32(-1)
 			if r.from >= 0 {
@@ -579,50 +610,125 @@ func (s *State) NetChange(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand 
 			k := copyOrder(r.sup - nOpen0)
 			p.rcpts[c] = append(p.rcpts[c], rcpt{day: r.day, qty: r.qty, sup: nOpen + k, byp: true, key: r.key})
 		}
-	}
-	if !ok {
-		return s.full(stock, open, demand)
-	}
-	nb := p.orders.n
-	p.ids = make([]string, nb)
-	for x, b := range bounds {
-		p.ids[x] = p0.orderID(b.k)
-	}
-	ranges := make([][2]int32, len(list)) // each item's re-netted orders in p
-	for x, i := range list {
-		ranges[x][0] = int32(p.orders.n)
-		if err := p.net(i); err != nil {
+		if !ok {
+			return s.full(stock, open, demand)
+		}
+		first := int32(p.orders.n)
+		if err := p.net(c); err != nil {
 			return Change{}, err
 		}
-		ranges[x][1] = int32(p.orders.n)
-	}
-	// The re-netted orders' ids, and the full plan's order of the same id
-	// (an item's orders are by day in both).
-	olds := make([]int32, p.orders.n-nb)
-	p.ids = slices.Grow(p.ids, len(olds))
-	for x, i := range list {
-		r0 := s.itemOrders[i]
+		ranges = append(ranges, [2]int32{first, int32(p.orders.n)})
+		// Its orders' ids, and the full plan's order of the same id (an
+		// item's orders are by day in both), mapped for the items below.
+		r0 := s.itemOrders[c]
 		k0 := r0[0]
-		for k := ranges[x][0]; k < ranges[x][1]; k++ {
+		for k := first; k < int32(p.orders.n); k++ {
 			o := p.orders.at(int(k))
 			for k0 < r0[1] && p0.orders.at(int(k0)).day < o.day {
 				k0++
 			}
 			if k0 < r0[1] && p0.orders.at(int(k0)).day == o.day {
-				olds[int(k)-nb] = k0
+				olds = append(olds, k0)
 				p.ids = append(p.ids, p0.ids[k0])
+				bmap[k0] = k + 1
+				mapped = append(mapped, k0)
 			} else {
-				olds[int(k)-nb] = -1
+				olds = append(olds, -1)
 				p.ids = append(p.ids, p.orderID(int(k)))
 			}
 		}
+		// The items below whose requirements or by-products from c
+		// changed are re-netted.
+		mark := func(g int32) {
+			if cand[g] == 2 {
+				return
+			}
+			ra, rb = ra[:0], rb[:0]
+			for _, r := range p0.reqs[g] {
+				if r.src == c {
+					ra = append(ra, r)
+				}
+			}
+			for _, r := range p.reqs[g] {
+				if r.src == c {
+					rb = append(rb, r)
+				}
+			}
+			ca, cb = ca[:0], cb[:0]
+			for _, r := range p0.rcpts[g] {
+				if r.byp && p0.orders.at(int(r.sup-nOpen0)).item == c {
+					ca = append(ca, r)
+				}
+			}
+			for _, r := range p.rcpts[g] {
+				if r.byp && p.orders.at(int(r.sup-nOpen)).item == c {
+					cb = append(cb, r)
+				}
+			}
+			if !sameReqs(ra, rb, d.remap) || !sameRcpts(ca, cb) {
+				cand[g] = 2
+			}
+		}
+		for _, l := range md.comps[c] {
+			mark(l.child)
+		}
+		for _, l := range md.byps[c] {
+			mark(l.child)
+		}
 	}
-	return s.patch(p, d, list, ranges, bounds, nb, olds), nil
+	if len(reNetted) == 0 {
+		return Change{s: s}, nil
+	}
+	return s.patch(p, d, reNetted, ranges, bounds, olds), nil
+}
+
+// sameReqs says whether the requirements a (the full plan's, sorted as
+// netting sorts them) and b (new) are the same, a's pegs renumbered.
+func sameReqs(a, b []req, remap []int32) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	slices.SortFunc(b, cmpReq) // a's order, as remap keeps the demands' order
+	for x := range a {
+		ra, rb := &a[x], &b[x]
+		if ra.day != rb.day || ra.qty != rb.qty || ra.fkey != rb.fkey || len(ra.pegs) != len(rb.pegs) {
+			return false
+		}
+		for y, dm := range ra.pegs {
+			if remap != nil {
+				dm = remap[dm]
+			}
+			if dm != rb.pegs[y] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// sameRcpts says whether the by-products a (the full plan's) and b (new)
+// are the same.
+func sameRcpts(a, b []rcpt) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	c := func(x, y rcpt) int {
+		return cmp.Or(cmp.Compare(x.day, y.day), cmp.Compare(x.key, y.key), cmp.Compare(x.qty, y.qty))
+	}
+	slices.SortFunc(a, c)
+	slices.SortFunc(b, c)
+	for x := range a {
+		if c(a[x], b[x]) != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // boundary is a planned order of an unaffected item that feeds affected ones.
 type boundary struct {
-	k int // index in the full plan
+	k  int   // index in the full plan
+	nk int32 // index in the new planner
 }
 
 // full is the fallback: a full plan of the new inputs, as a change of
@@ -700,7 +806,7 @@ func (s *State) cmpWork(ia, ib int32, da, db int64, ida, idb string) int {
 }
 
 // patch makes the re-netted items' part of the result.
-func (s *State) patch(p *planner, d *delta, list []int32, ranges [][2]int32, bounds []boundary, nb int, olds []int32) Change {
+func (s *State) patch(p *planner, d *delta, list []int32, ranges [][2]int32, bounds []boundary, olds []int32) Change {
 	md, p0 := s.md, s.p
 	nOpen, nOpen0 := int32(len(p.open)), int32(len(p0.open))
 
@@ -747,7 +853,7 @@ func (s *State) patch(p *planner, d *delta, list []int32, ranges [][2]int32, bou
 		return true
 	}
 	pegging := func(k int32, o *porder, old func(pos int32) []string) []string {
-		if k0 := olds[int(k)-nb]; k0 >= 0 && samePegs(p0.orders.at(int(k0)), o) {
+		if k0 := olds[k]; k0 >= 0 && samePegs(p0.orders.at(int(k0)), o) {
 			return old(p0.resPos[k0])
 		}
 		return p.refs(o.pegs)
@@ -778,15 +884,26 @@ func (s *State) patch(p *planner, d *delta, list []int32, ranges [][2]int32, bou
 			slices.Sort(o.delivers)
 			w.Delivers = p.refs(slices.Compact(o.delivers))
 		}
-		w.Inputs = p.inputIDs(o.inputs, nil, nOpen)
+		// Inputs from items below not re-netted are the full plan's
+		// order's (their netting, and what it was given, is the same).
+		var kept []string
+		if k0 := olds[k]; k0 >= 0 {
+			o0 := p0.orders.at(int(k0))
+			for y, sup := range o0.inputs {
+				if !d.aff[o0.mats[y]] {
+					kept = append(kept, p0.supplyID(sup, nOpen0))
+				}
+			}
+		}
+		w.Inputs = p.inputIDs(o.inputs, kept, nOpen)
 	}
 
 	// The boundary orders whose inputs changed (those from affected
 	// items, compared by id), with their new inputs.
 	var was, now []supKey
 	var kept []int32
-	for x, b := range bounds {
-		o0, o := p0.orders.at(b.k), p.orders.at(x)
+	for _, b := range bounds {
+		o0, o := p0.orders.at(b.k), p.orders.at(int(b.nk))
 		was, now, kept = was[:0], now[:0], kept[:0]
 		for y, sup := range o0.inputs {
 			if d.aff[o0.mats[y]] {
