@@ -286,3 +286,34 @@ func TestNetChangeConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestNetChangeIDsWithAt: work orders of one day sort by id, and with an
+// "@" in an item id ("a", "a@0") the date decides between "wo:a@2026…" and
+// "wo:a@0@2026…": net change sorts and merges them as Plan does.
+func TestNetChangeIDsWithAt(t *testing.T) {
+	for _, ids := range [][2]ItemID{{"a", "a@0"}, {"a", "a-0"}, {"a@b", "a"}} {
+		m := Master{Items: []Item{made(ids[0], 1), made(ids[1], 1), bought("c", 2)},
+			BOM: []BOMLine{{Parent: ids[0], Child: "c", QtyPer: 1000}, {Parent: ids[1], Child: "c", QtyPer: 1000}}}
+		demand := []Demand{{Ref: "x", Item: ids[0], Qty: u(5), Due: day(10)}, {Ref: "y", Item: ids[1], Qty: u(5), Due: day(10)},
+			{Ref: "z", Item: ids[1], Qty: u(5), Due: day(12)}}
+		st, _, err := NewState(m, nil, nil, demand)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k := range demand {
+			c := slices.Clone(demand)
+			c[k].Qty += u(1)
+			want, err := Plan(m, nil, nil, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ch, err := st.NetChange(nil, nil, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g, w := mustJSON(t, ch.Result()), mustJSON(t, want); !bytes.Equal(g, w) {
+				t.Fatalf("%v, demand %d changed: net change\n%s\nfull\n%s", ids, k, g, w)
+			}
+		}
+	}
+}
