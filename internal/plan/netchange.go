@@ -41,7 +41,7 @@ type State struct {
 type scratch struct {
 	reqs   [][]req    // by item; only touched items hold entries, emptied after use
 	rcpts  [][]rcpt   // by item
-	bmap   []int32    // by the full plan's order: its boundary copy + 1, zeroed after use
+	bmap   []int32    // by the full plan's order: its boundary copy or re-netted order of the same id in the new planner + 1, zeroed after use
 	chunks [][]porder // planned order chunks to reuse
 }
 
@@ -57,8 +57,17 @@ func (s *State) scratch() *scratch {
 	return &scratch{reqs: make([][]req, n), rcpts: make([][]rcpt, n), bmap: make([]int32, s.p.orders.n)}
 }
 
-// clean empties the entries of items and gives sc back.
+// release cleans sc and gives it back.
 func (s *State) release(sc *scratch, items []int32, bounds []boundary, mapped []int32, p *planner) {
+	sc.clean(items, bounds, mapped, p)
+	s.mu.Lock()
+	s.spare = sc
+	s.mu.Unlock()
+}
+
+// clean empties the entries of items, bounds and mapped, and takes p's
+// planned order chunks for reuse.
+func (sc *scratch) clean(items []int32, bounds []boundary, mapped []int32, p *planner) {
 	for _, i := range items {
 		sc.reqs[i] = sc.reqs[i][:0]
 		sc.rcpts[i] = sc.rcpts[i][:0]
@@ -72,9 +81,6 @@ func (s *State) release(sc *scratch, items []int32, bounds []boundary, mapped []
 	if p != nil {
 		sc.chunks = append(p.orders.spare, p.orders.chunks...)
 	}
-	s.mu.Lock()
-	s.spare = sc
-	s.mu.Unlock()
 }
 
 // NewState plans in full (as Plan) and keeps what net change needs. The
@@ -214,7 +220,7 @@ func (s *State) diff(sc *scratch, stock map[ItemID]gongxu.Qty, open []OpenOrder,
 	d = &delta{p: p, aff: make([]bool, n)}
 	defer func() {
 		if d == nil { // the scratch back clean
-			s.release(sc, p.touched, nil, nil, p)
+			sc.clean(p.touched, nil, nil, p) // the caller still holds sc
 		}
 	}()
 
