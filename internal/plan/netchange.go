@@ -169,7 +169,8 @@ type delta struct {
 	aff    []bool  // by item: changed (then: affected)
 	seeds  []int32 // the changed items
 	remap  []int32 // old demand index → new, -1 if gone; nil: the same demands
-	kept   bool    // every demand kept keeps its index (one changed in place): pegs of unaffected items need no renumbering
+	pegmap []int32 // remap, and a demand changed in place (same ref and item) to the new one: how pegs renumber; nil with remap
+	kept   bool    // pegmap keeps every index it maps: pegs need no renumbering
 	oremap []int32 // old open order index → new, -1 if gone; nil: the same open orders
 	pegs   []int32 // the new demands' pegs (remap != nil)
 	loaded bool    // p.load filled every item's demand and open orders
@@ -343,7 +344,8 @@ func (s *State) diff(sc *scratch, stock map[ItemID]gongxu.Qty, open []OpenOrder,
 			added = append(added, int32(len(p.demands)))
 			p.demands = append(p.demands, add[a])
 		}
-		d.kept = keptIndices(d.remap)
+		d.pegmap = pegMap(p0.demands, p.demands, d.remap)
+		d.kept = keptIndices(d.pegmap)
 		d.pegs = make([]int32, len(p.demands))
 		for k := range d.pegs {
 			d.pegs[k] = int32(k)
@@ -433,8 +435,48 @@ func (s *State) load(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand []Dem
 	if ident {
 		d.remap = nil
 	}
-	d.kept = keptIndices(d.remap)
+	if d.remap != nil {
+		d.pegmap = pegMap(p0.demands, p.demands, d.remap)
+		d.kept = keptIndices(d.pegmap)
+	}
 	return d, nil
+}
+
+// pegMap is remap with each run of demands gone between two kept ones
+// mapped to the run of new ones there when they name the same refs and
+// items in the same order (demands changed in place): an item whose
+// requirements differ only so gets the same netting, and its pegs name the
+// new demands. The map keeps the demands' order.
+func pegMap(old, new []Demand, remap []int32) []int32 {
+	pm := slices.Clone(remap)
+	for k, j := 0, 0; k < len(old); {
+		if remap[k] >= 0 {
+			j = int(remap[k]) + 1
+			k++
+			continue
+		}
+		k2 := k
+		for k2 < len(old) && remap[k2] < 0 {
+			k2++
+		}
+		j2 := len(new)
+		if k2 < len(old) {
+			j2 = int(remap[k2])
+		}
+		if k2-k == j2-j {
+			same := true
+			for x := range k2 - k {
+				same = same && old[k+x].Ref == new[j+x].Ref && old[k+x].Item == new[j+x].Item
+			}
+			for x := range k2 - k {
+				if same {
+					pm[k+x] = int32(j + x)
+				}
+			}
+		}
+		k, j = k2, j2
+	}
+	return pm
 }
 
 // keptIndices says whether every demand that remap keeps stays at its index.
@@ -526,7 +568,7 @@ func (s *State) NetChange(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand 
 	renumbered := map[*int32][]int32{} // pegs slices are shared: renumber each once
 	ok := true
 	renum := func(pegs []int32) []int32 {
-		if d.remap == nil || d.kept || len(pegs) == 0 {
+		if d.pegmap == nil || d.kept || len(pegs) == 0 {
 			return pegs
 		}
 		if out, ok := renumbered[&pegs[0]]; ok && len(out) == len(pegs) {
@@ -535,10 +577,10 @@ func (s *State) NetChange(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand 
 		out := make([]int32, len(pegs))
 		renumbered[&pegs[0]] = out
 		for x, dm := range pegs {
-			if out[x] = d.remap[dm]; out[x] < 0 {
+			if out[x] = d.pegmap[dm]; out[x] < 0 {
 				// Cannot happen: a demand reaches only the items below
-				// its own, which are all reachable, and the changed
-				// ones re-netted.
+				// its own, which are all reachable, and a gone one
+				// changes the requirements of every item it reaches.
 				ok = false
 			}
 		}
@@ -675,7 +717,7 @@ func (s *State) NetChange(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand 
 					cb = append(cb, r)
 				}
 			}
-			if !sameReqs(ra, rb, d.remap) || !sameRcpts(ca, cb) {
+			if !sameReqs(ra, rb, d.pegmap) || !sameRcpts(ca, cb) {
 				cand[g] = 2
 			}
 		}
@@ -853,8 +895,8 @@ func (s *State) patch(p *planner, d *delta, list []int32, ranges [][2]int32, bou
 			return false
 		}
 		for x, dm := range o0.pegs {
-			if d.remap != nil {
-				dm = d.remap[dm]
+			if d.pegmap != nil {
+				dm = d.pegmap[dm]
 			}
 			if dm != o.pegs[x] {
 				return false

@@ -325,3 +325,44 @@ func TestNetChangeIDsWithAt(t *testing.T) {
 		}
 	}
 }
+
+// TestNetChangeStopsWhereAbsorbed: a change that a lot size absorbs
+// re-nets only the item it absorbs it; one that passes through re-nets
+// what it reaches (through a phantom, and into a by-product's item); both
+// plan as Plan does.
+func TestNetChangeStopsWhereAbsorbed(t *testing.T) {
+	a := made("a", 1)
+	a.LotMultiple = u(100)
+	m := Master{Items: []Item{a, phantom("p"), made("b", 1), bought("c", 2), bought("d", 1)},
+		BOM: []BOMLine{{Parent: "a", Child: "p", QtyPer: 1000}, {Parent: "p", Child: "b", QtyPer: 2000},
+			{Parent: "b", Child: "c", QtyPer: 1000}, {Parent: "b", Child: "d", QtyPer: 500, ByProduct: true}}}
+	demand := []Demand{{Ref: "x", Item: "a", Qty: u(10), Due: day(10)}, {Ref: "y", Item: "b", Qty: u(3), Due: day(12)}}
+	st, _, err := NewState(m, nil, nil, demand)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		qty  gongxu.Qty
+		want []ItemID
+	}{
+		{u(20), []ItemID{"a"}},                      // 100 either way: nothing below changes
+		{u(150), []ItemID{"a", "b", "c", "d", "p"}}, // 200: through the phantom, and the by-product
+	} {
+		c := slices.Clone(demand)
+		c[0].Qty = tc.qty
+		want, err := Plan(m, nil, nil, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ch, err := st.NetChange(nil, nil, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(ch.Items, tc.want) {
+			t.Errorf("qty %s: re-netted %v, want %v", qs(tc.qty), ch.Items, tc.want)
+		}
+		if g, w := mustJSON(t, ch.Result()), mustJSON(t, want); !bytes.Equal(g, w) {
+			t.Fatalf("qty %s: net change\n%s\nfull\n%s", qs(tc.qty), g, w)
+		}
+	}
+}
