@@ -3,6 +3,7 @@ package plan
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gongxu-network/gongxu"
 )
@@ -293,4 +294,22 @@ func TestBadSchedule(t *testing.T) {
 			t.Errorf("replan %+v: got %v, want %s", ev.ev, err, ev.kind)
 		}
 	}
+}
+
+// TestDayString: the planned orders' dates are what time.DateOnly gives,
+// over the years 1 to 9999 and around the leap days.
+func TestDayString(t *testing.T) {
+	check := func(d int64) {
+		if got, want := dayString(d), time.UnixMilli(d*dayMs).UTC().Format(time.DateOnly); got != want {
+			t.Fatalf("day %d: %s, want %s", d, got, want)
+		}
+	}
+	for d := int64(-800_000); d <= 3_000_000; d += 97 {
+		check(d)
+	}
+	for d := int64(-1000); d <= 30_000; d++ {
+		check(d)
+	}
+	check(-719_162)  // 0001-01-01
+	check(2_932_896) // 9999-12-31
 }
