@@ -2,6 +2,7 @@ package plan
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -219,7 +220,8 @@ func (p *planner) load(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand []D
 	p.onhand = make([]int64, n)
 	p.reqs = make([][]req, n)
 	p.rcpts = make([][]rcpt, n)
-	for id, q := range stock {
+	for _, id := range slices.Sorted(maps.Keys(stock)) { // the first bad entry by id: one error for one input
+		q := stock[id]
 		i, ok := p.md.index[id]
 		if !ok {
 			return gongxu.Errorf(gongxu.KindNotFound, "stock: unknown item %q", id)

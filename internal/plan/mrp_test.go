@@ -212,6 +212,9 @@ func TestBadInput(t *testing.T) {
 		{"no demand ref", good, nil, nil, []Demand{{Item: "a", Qty: 1, Due: day(1)}}, gongxu.KindInvalid, "demand ref must be 1 to 256 bytes"},
 		{"unknown stock item", good, map[ItemID]gongxu.Qty{"x": 1}, nil, dem, gongxu.KindNotFound, `stock: unknown item "x"`},
 		{"negative stock", good, map[ItemID]gongxu.Qty{"c": -1}, nil, dem, gongxu.KindInvalid, `stock of "c" must not be negative`},
+		// Several bad entries: the first by id, whatever the map's order.
+		{"bad stock entries", good, map[ItemID]gongxu.Qty{"z": 1, "c": -1, "y": 1, "b": -2}, nil, dem, gongxu.KindInvalid, `stock of "b" must not be negative`},
+		{"unknown stock items", good, map[ItemID]gongxu.Qty{"zz": 1, "c": 1, "x2": 1, "x1": 1}, nil, dem, gongxu.KindNotFound, `stock: unknown item "x1"`},
 		{"zero open order", good, nil, []OpenOrder{{Ref: "o", Item: "c", Qty: 0, Due: day(1)}}, dem, gongxu.KindInvalid, `open order "o": quantity must be positive`},
 		{"unknown open item", good, nil, []OpenOrder{{Ref: "o", Item: "x", Qty: 1, Due: day(1)}}, dem, gongxu.KindNotFound, `open order "o": unknown item "x"`},
 		{"duplicate open ref", good, nil, []OpenOrder{{Ref: "o", Item: "c", Qty: 1}, {Ref: "o", Item: "c", Qty: 2}}, dem, gongxu.KindInvalid, `open order "o" is listed twice`},
