@@ -56,6 +56,7 @@ func eventKey(id string, decl bool) []byte {
 	}
 	return []byte(prefix + "event/" + id)
 }
+
 // The walking index: one key per (identifier, event), grouped by the
 // capturing org, so that "does any event of this org name it" (a recall's
 // check) is one step of an iterator, and an identifier's events are all
