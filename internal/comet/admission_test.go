@@ -16,15 +16,25 @@ import (
 )
 
 func TestAdmissionBound(t *testing.T) {
-	a := Admission{MaxTxs: 3, MaxBytes: 1000, MaxBlockBytes: 500}
+	a := Admission{MaxTxs: 3, MaxBytes: 1000, MaxBlocks: 2, MaxBlockBytes: 500}
 	for _, c := range []struct {
-		txs  int
-		size int64
+		p    pending
 		busy bool
-	}{{0, 0, false}, {2, 999, false}, {3, 10, true}, {1, 1000, true}, {9, 9000, true}} {
-		err := a.busy(c.txs, c.size)
+	}{
+		{pending{}, false},
+		{pending{txs: 2, bytes: 999}, false},
+		{pending{txs: 3, bytes: 10}, true},
+		{pending{txs: 1, bytes: 1000}, true},
+		{pending{txs: 9, bytes: 9000}, true},
+		// work: two blocks' budget of 100 each
+		{pending{txs: 1, bytes: 10, weight: 199, blockWork: 100}, false},
+		{pending{txs: 1, bytes: 10, weight: 200, blockWork: 100}, true},
+		{pending{txs: 2, bytes: 999, weight: 5000, blockWork: 100}, true},
+		{pending{txs: 1, bytes: 10, weight: 5000}, false}, // no budget known: no bound by work
+	} {
+		err := a.busy(c.p)
 		if (err != nil) != c.busy || (err != nil && gongxu.ErrorKind(err) != gongxu.KindBusy) {
-			t.Errorf("%d txs, %d bytes: %v, want busy %v", c.txs, c.size, err, c.busy)
+			t.Errorf("%+v: %v, want busy %v", c.p, err, c.busy)
 		}
 	}
 	if d := (Admission{}).withDefaults(); d != DefaultAdmission {
