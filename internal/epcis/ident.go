@@ -364,6 +364,16 @@ func refNormalise(uri string) (string, bool) {
 	if partition < 0 {
 		return "", false
 	}
+	// Every EPC URI pattern below begins "^urn:epc:" and the Digital Link
+	// one "^https?:": a value with neither prefix (a time, a CBV value, a
+	// custom URI; most of an event's values) matches none of them, and is
+	// spared two dozen regular expressions.
+	if !strings.HasPrefix(uri, "urn:epc:") {
+		if !strings.HasPrefix(uri, "http") {
+			return "", false
+		}
+		return dlNormalise(uri)
+	}
 	gtinOf := func(cpStart int) string {
 		cp := slice(uri, cpStart, partition)
 		ir := slice(uri, partition+1, partition+1+13-len(cp))
@@ -440,6 +450,11 @@ func refNormalise(uri string) (string, bool) {
 	case rePatUPUI.MatchString(uri):
 		return dlRoot + "/01/" + gtinOf(19), true
 	}
+	return dlNormalise(uri)
+}
+
+// dlNormalise is refNormalise's rule for Digital Link URIs.
+func dlNormalise(uri string) (string, bool) {
 	if !reDL.MatchString(uri) {
 		return "", false
 	}
