@@ -35,14 +35,16 @@ type Admission struct {
 }
 
 // DefaultAdmission: about one and a half blocks' worth of 180-byte member
-// transactions waiting, four blocks' worth of work (about 3 MB of EPCIS
-// captures, 7 documents of 1,000 events), and blocks of at most 512 KiB
-// (about 2,900 member transactions). The bounds are low on purpose: after
-// every commit CometBFT rechecks each transaction still waiting, on the
-// consensus goroutine, before the next height starts (about 10 µs of CPU
-// each for a member tx, far more on a starved machine, and a capture's
-// whole handler), so what waits beyond the next blocks costs every block.
-var DefaultAdmission = Admission{MaxTxs: 4000, MaxBytes: 4 << 20, MaxBlocks: 4, MaxBlockBytes: 512 << 10}
+// transactions waiting, two blocks' worth of work (1.6 MB of EPCIS
+// captures: three of the 512 KiB blocks this node proposes, 3 documents of
+// 1,000 events), and blocks of at most 512 KiB (about 2,900 member
+// transactions). The bounds are low on purpose: after every commit
+// CometBFT rechecks each transaction still waiting, on the consensus
+// goroutine, before the next height starts (about 10 µs of CPU each for a
+// member tx, far more on a starved machine; a capture's whole handler
+// again, ~22 µs an event: BenchmarkCapture in internal/chain), so what
+// waits beyond the next blocks costs every block.
+var DefaultAdmission = Admission{MaxTxs: 4000, MaxBytes: 4 << 20, MaxBlocks: 2, MaxBlockBytes: 512 << 10}
 
 // withDefaults fills the zero fields from DefaultAdmission.
 func (a Admission) withDefaults() Admission {
