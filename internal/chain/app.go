@@ -118,6 +118,10 @@ type App struct {
 	// a transaction as the next block would (a pledge after the deposit that
 	// pays for it). Nil until first needed after a commit; guarded by checkMu.
 	checkState *store.Cache
+	// pendingWeight is the work weight (module.WeightOf) of the
+	// transactions CheckTx accepted since the last commit: after a commit's
+	// rechecks, the weight of what the mempool holds. Guarded by checkMu.
+	pendingWeight int64
 
 	stats stats
 	// lastTime is the block time of the last committed block (genesis time
@@ -636,6 +640,7 @@ func (a *App) Commit() ([]byte, error) {
 	a.genesisView.Store(nil)
 	clear(a.mempoolSeqs)
 	a.checkState = nil
+	a.pendingWeight = 0
 	a.checkMu.Unlock()
 	if a.onCommit != nil {
 		a.onCommit(*res)
@@ -678,7 +683,8 @@ func (a *App) CheckTx(raw []byte) TxResult {
 	if err != nil {
 		return reject(r, err)
 	}
-	if err := checkWeight(d.tx.Type, module.WeightOf(msg), params); err != nil {
+	weight := module.WeightOf(msg)
+	if err := checkWeight(d.tx.Type, weight, params); err != nil {
 		return reject(r, err)
 	}
 	org, err := a.cfg.Auth.OrgOfKey(a.latest(), r.Signer)
@@ -698,7 +704,24 @@ func (a *App) CheckTx(raw []byte) TxResult {
 		return reject(r, err)
 	}
 	a.takeSequence(d.tx)
+	a.pendingWeight += weight
 	return r
+}
+
+// PendingWeight returns the work weight (module.WeightOf) of the
+// transactions CheckTx and Recheck accepted since the last commit — once a
+// commit's rechecks are done, the weight of what the mempool holds, and of
+// the writes the check state keeps for them — and the block work budget
+// (gongxu.Params.BlockWeight) it compares with. A node's admission control
+// reads it (internal/comet); it decides nothing in a block.
+func (a *App) PendingWeight() (weight, blockWeight int64) {
+	p, err := a.checkParams()
+	if err != nil {
+		p = gongxu.DefaultParams()
+	}
+	a.checkMu.Lock()
+	defer a.checkMu.Unlock()
+	return a.pendingWeight, p.BlockWeight()
 }
 
 // simulate runs the handler of a checked transaction on a branch of the
