@@ -35,6 +35,8 @@ type DB struct {
 	traceQ traceStatements // the trace walks' statements, prepared on first use (query_trace.go)
 	projS  projStatements  // the projection's statements on the writer, prepared once (project.go)
 	repC   repCache        // reputations computed at the latest height (query_reputation.go)
+
+	projLegacy bool // project row by row, as before issue 17 (project_write.go; tests and benchmarks)
 }
 
 // Open opens (creating if needed) the read model at path and brings its schema

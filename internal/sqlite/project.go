@@ -104,6 +104,7 @@ func (db *DB) project(ctx context.Context, bs []gongxu.CommittedBlock) error {
 		return err
 	}
 	defer p.close()
+	p.legacy = db.projLegacy
 
 	last, err := lastHeight(ctx, tx)
 	if err != nil {
@@ -132,6 +133,9 @@ func (db *DB) project(ctx context.Context, bs []gongxu.CommittedBlock) error {
 	}
 	if last == start {
 		return nil // all skipped; nothing written
+	}
+	if err := p.flushWrites(); err != nil {
+		return prefix(err, "read model: blocks up to %d", last)
 	}
 	if _, err := tx.ExecContext(ctx,
 		`INSERT INTO meta (key, value) VALUES ('height', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
@@ -166,6 +170,10 @@ type projector struct {
 	traceStmts
 	demandStmts
 	repStmts
+	bufs                 // rows written many per statement (project_write.go)
+	demandFolds          // demand increments folded per row (project_write.go)
+	dec          decoded // the event last decoded (project_write.go)
+	legacy       bool    // write every row as its event is applied, decode per reader (as before issue 17)
 	stmts        []*sql.Stmt
 	height, time int64  // of the block being projected
 	txHash       string // of the tx whose events are being applied; "" for block-level events
@@ -181,6 +189,7 @@ func newProjector(ctx context.Context, tx *sql.Tx) (*projector, error) {
 // prepared on the connection the transaction runs on is not prepared again.
 func newProjectorWith(ctx context.Context, tx *sql.Tx, kept map[string]*sql.Stmt) (*projector, error) {
 	p := &projector{ctx: ctx, tx: tx}
+	p.initBufs()
 	for _, s := range p.defs() {
 		var st *sql.Stmt
 		var err error
@@ -253,8 +262,8 @@ func (p *projector) defs() []stmtDef {
 		{&p.insBlock, `INSERT INTO blocks (height, time, hash, app_hash, num_txs) VALUES (?, ?, ?, ?, ?)`},
 		// A tx hash seen before (a proposer may include the same bytes twice;
 		// the copy fails on its sequence) keeps its first record.
-		{&p.insTx, `INSERT INTO txs (hash, height, idx, time, type, signer, org, code, kind, message, events)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING`},
+		{&p.insTx, `INSERT INTO txs (hash, height, idx, time, type, signer, org, code, kind, message, events, ev_seq, ev_n)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING`},
 		{&p.insEvent, `INSERT INTO events (height, seq, tx_index, type, attrs) VALUES (?, ?, ?, ?, ?)`},
 		{&p.upOrg, `INSERT INTO orgs (id, name, json, height) VALUES (?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET name = excluded.name, json = excluded.json, height = excluded.height`},
@@ -347,16 +356,22 @@ func (p *projector) txRecord(i int, t *gongxu.TxRecord) error {
 	if _, err := hex.DecodeString(t.Hash); err != nil || t.Hash == "" {
 		return gongxu.Errorf(gongxu.KindInvalid, "block %d: tx %d has hash %q, want hex", p.height, i, t.Hash)
 	}
+	// The tx's events are stored once, in the events table (from seq
+	// p.seq on); the legacy path keeps its JSON copy here too.
 	var events any // NULL
-	if t.Code == 0 && len(t.Events) > 0 {
+	n := 0
+	if t.Code == 0 {
+		n = len(t.Events)
+	}
+	if n > 0 && p.legacy {
 		js, err := json.Marshal(t.Events)
 		if err != nil {
 			return gongxu.Wrap(err, "read model: encode events of tx %s", t.Hash)
 		}
 		events = js
 	}
-	_, err := p.insTx.ExecContext(p.ctx, t.Hash, p.height, i, p.time, t.Type, string(t.Signer), string(t.Org),
-		int64(t.Code), t.Kind, t.Message, events)
+	err := p.addRow(p.txRows, p.insTx, t.Hash, p.height, i, p.time, t.Type, string(t.Signer), string(t.Org),
+		int64(t.Code), t.Kind, t.Message, events, p.seq, n)
 	return gongxu.Wrap(err, "read model: insert tx %d of block %d", i, p.height)
 }
 
@@ -371,10 +386,11 @@ func (p *projector) event(txIndex int, ev *gongxu.Event) error {
 	if err != nil {
 		return gongxu.Wrap(err, "encode attrs")
 	}
-	if _, err := p.insEvent.ExecContext(p.ctx, p.height, p.seq, txIndex, ev.Type, js); err != nil {
+	if err := p.addRow(p.eventRows, p.insEvent, p.height, p.seq, txIndex, ev.Type, js); err != nil {
 		return gongxu.Wrap(err, "insert event")
 	}
 	p.seq++
+	p.dec = decoded{}
 	if err := p.demand(ev); err != nil { // demand facts (project_demand.go), before the event's own projection
 		return err
 	}

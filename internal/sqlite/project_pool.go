@@ -105,7 +105,7 @@ func (p *projector) pool(ev *gongxu.Event) error {
 		return err
 	}
 	var pl gongxu.Pool
-	js, err := decodeKeep(ev, &pl)
+	js, err := p.decodeKeep(ev, &pl)
 	if err != nil {
 		return err
 	}
@@ -209,7 +209,7 @@ func (p *projector) share(ev *gongxu.Event) error {
 		return err
 	}
 	var s gongxu.HubShare
-	js, err := decodeKeep(ev, &s)
+	js, err := p.decodeKeep(ev, &s)
 	if err != nil {
 		return err
 	}
@@ -236,7 +236,7 @@ func (p *projector) pledge(ev *gongxu.Event) error {
 		return err
 	}
 	var pl gongxu.Pledge
-	js, err := decodeKeep(ev, &pl)
+	js, err := p.decodeKeep(ev, &pl)
 	if err != nil {
 		return err
 	}
@@ -256,7 +256,7 @@ func (p *projector) batch(ev *gongxu.Event) error {
 		return err
 	}
 	var b gongxu.Batch
-	js, err := decodeKeep(ev, &b)
+	js, err := p.decodeKeep(ev, &b)
 	if err != nil {
 		return err
 	}
@@ -295,7 +295,7 @@ func (p *projector) pickup(ev *gongxu.Event) error {
 		return err
 	}
 	var pk gongxu.Pickup
-	js, err := decodeKeep(ev, &pk)
+	js, err := p.decodeKeep(ev, &pk)
 	if err != nil {
 		return err
 	}
@@ -358,7 +358,7 @@ func (p *projector) move(ev *gongxu.Event) error {
 	if reason == "" {
 		return gongxu.Errorf(gongxu.KindInvalid, "empty reason attr")
 	}
-	if _, err := p.insMove.ExecContext(p.ctx, p.height, p.seq-1, p.time, p.txHash, string(from), string(to),
+	if err := p.addRow(p.moveRows, p.insMove, p.height, p.seq-1, p.time, p.txHash, string(from), string(to),
 		cur, amount, reason, ref); err != nil {
 		return gongxu.Wrap(err, "insert movement")
 	}
@@ -427,7 +427,7 @@ func (p *projector) bid(ev *gongxu.Event) error {
 		return err
 	}
 	var b gongxu.Bid
-	js, err := decodeKeep(ev, &b)
+	js, err := p.decodeKeep(ev, &b)
 	if err != nil {
 		return err
 	}
