@@ -302,3 +302,41 @@ func randomPoolChain(seed uint64) []gongxu.CommittedBlock {
 	}
 	return blocks
 }
+
+// TestProjectBatchRecordedBefore: a hub batch whose tx the read model holds
+// already (the same tx bytes again, succeeding: only a malformed chain)
+// fails the projection with KindInvalid and leaves nothing of it, in both
+// paths; the batch rows are written many per statement, so the second path
+// finds the duplicate when it writes them.
+func TestProjectBatchRecordedBefore(t *testing.T) {
+	for _, legacy := range []bool{true, false} {
+		t.Run(fmt.Sprintf("legacy=%v", legacy), func(t *testing.T) {
+			ctx := context.Background()
+			db := openTemp(t)
+			db.projLegacy = legacy
+			bs := []gongxu.CommittedBlock{benchBlock(1)}
+			bs[0].Txs = bs[0].Txs[:3]
+			projectAll(t, db, bs)
+			before := dump(t, db)
+			again := benchBlock(2)
+			again.Txs = again.Txs[:3]
+			again.Txs[1] = bs[0].Txs[2]
+			again.Txs[1].Index, again.Txs[1].Height = 1, 2
+			for i, ev := range again.Txs[1].Events {
+				if ev.Type == gongxu.EventBatch {
+					var b gongxu.Batch
+					if err := decode(&again.Txs[1].Events[i], &b); err != nil {
+						t.Fatal(err)
+					}
+					b.Height = 2
+					again.Txs[1].Events[i] = batchEvent(b)
+				}
+			}
+			err := db.Project(ctx, again)
+			wantKind(t, err, gongxu.KindInvalid, "a batch of tx "+bs[0].Txs[2].Hash+" is already recorded")
+			if after := dump(t, db); after != before {
+				t.Fatalf("the failed block left rows")
+			}
+		})
+	}
+}

@@ -279,14 +279,7 @@ func (p *projector) batch(ev *gongxu.Event) error {
 	if b.Height != p.height {
 		return gongxu.Errorf(gongxu.KindInvalid, "batch says height %d, emitted at height %d", b.Height, p.height)
 	}
-	res, err := p.insBatch.ExecContext(p.ctx, b.Tx, int64(pool), string(b.Hub), p.height, p.seq-1, js)
-	if err != nil {
-		return gongxu.Wrap(err, "insert batch of tx %s", b.Tx)
-	}
-	if n, err := res.RowsAffected(); err != nil || n != 1 {
-		return gongxu.Errorf(gongxu.KindInvalid, "a batch of tx %s is already recorded", b.Tx)
-	}
-	return nil
+	return p.addBatch(b.Tx, int64(pool), string(b.Hub), js) // project_write.go
 }
 
 func (p *projector) pickup(ev *gongxu.Event) error {

@@ -50,7 +50,8 @@ func newRowBuf(head, tail string, ncol int) *rowBuf {
 
 // bufs are the projector's row buffers, in flush order.
 type bufs struct {
-	txRows, eventRows, moveRows *rowBuf
+	txRows, eventRows, moveRows, batchRows *rowBuf
+	batchTxs                               map[string]bool // batches added in this projection, by upper-case tx
 }
 
 func (p *projector) initBufs() {
@@ -58,6 +59,46 @@ func (p *projector) initBufs() {
 		` ON CONFLICT (hash) DO NOTHING`, 13)
 	p.eventRows = newRowBuf(`INSERT INTO events (height, seq, tx_index, type, attrs) VALUES `, ``, 5)
 	p.moveRows = newRowBuf(`INSERT INTO movements (height, seq, time, tx, from_acct, to_acct, currency, amount, reason, ref) VALUES `, ``, 10)
+	// No ON CONFLICT: a batch whose tx is recorded already fails the
+	// statement, and flushRows names it.
+	p.batchRows = newRowBuf(`INSERT INTO batches (tx, pool, hub, height, seq, json) VALUES `, ``, 6)
+}
+
+// addBatch records the hub batch carried by tx (the event just applied). A
+// batch of a tx recorded before is an error (KindInvalid): found here when
+// added in the same projection, else when its rows are written.
+func (p *projector) addBatch(tx string, pool int64, hub string, js []byte) error {
+	if p.legacy {
+		res, err := p.insBatch.ExecContext(p.ctx, tx, pool, hub, p.height, p.seq-1, js)
+		if err != nil {
+			return gongxu.Wrap(err, "insert batch of tx %s", tx)
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return gongxu.Errorf(gongxu.KindInvalid, "a batch of tx %s is already recorded", tx)
+		}
+		return nil
+	}
+	k := strings.ToUpper(tx) // the column's NOCASE
+	if p.batchTxs[k] {
+		return gongxu.Errorf(gongxu.KindInvalid, "a batch of tx %s is already recorded", tx)
+	}
+	if p.batchTxs == nil {
+		p.batchTxs = map[string]bool{}
+	}
+	p.batchTxs[k] = true
+	return p.addRow(p.batchRows, nil, tx, pool, hub, p.height, p.seq-1, js)
+}
+
+// batchRecorded names a tx of the batch rows args whose batch the read
+// model holds already, or returns "".
+func (p *projector) batchRecorded(args []any) string {
+	for i := 0; i < len(args); i += p.batchRows.ncol {
+		var n int
+		if err := p.tx.QueryRowContext(p.ctx, `SELECT count(*) FROM batches WHERE tx = ?`, args[i]).Scan(&n); err == nil && n > 0 {
+			return args[i].(string)
+		}
+	}
+	return ""
 }
 
 // addRow adds a row to b, or in the legacy path executes one (the
@@ -104,6 +145,11 @@ func (p *projector) flushRows(b *rowBuf) error {
 			p.stmts = append(p.stmts, st)
 		}
 		if _, err := st.ExecContext(p.ctx, b.args[:n*b.ncol]...); err != nil {
+			if b == p.batchRows {
+				if tx := p.batchRecorded(b.args[:n*b.ncol]); tx != "" {
+					return gongxu.Errorf(gongxu.KindInvalid, "a batch of tx %s is already recorded", tx)
+				}
+			}
 			return gongxu.Wrap(err, "read model: %s", firstLine(b.head))
 		}
 		b.args = b.args[n*b.ncol:]
@@ -118,7 +164,7 @@ func (p *projector) flushWrites() error {
 	if err := p.flushDemand(); err != nil {
 		return err
 	}
-	for _, b := range []*rowBuf{p.txRows, p.eventRows, p.moveRows} {
+	for _, b := range []*rowBuf{p.txRows, p.eventRows, p.moveRows, p.batchRows} {
 		if err := p.flushRows(b); err != nil {
 			return err
 		}
