@@ -110,6 +110,10 @@ func BenchmarkProject(b *testing.B) {
 	}
 	proj, base, legacy := open("project.db"), open("baseline.db"), open("legacy.db")
 	legacy.projLegacy = true
+	// and with the writer's temp store as before (statement journals in files)
+	if _, err := legacy.w.Exec(`PRAGMA temp_store = DEFAULT`); err != nil {
+		b.Fatal(err)
+	}
 	blocks := make([]gongxu.CommittedBlock, 0, b.N)
 	for h := int64(1); h <= int64(b.N); h++ {
 		blocks = append(blocks, benchBlock(h))

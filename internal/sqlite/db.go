@@ -70,7 +70,7 @@ func Open(path string) (*DB, error) {
 		db.r = newReadDB(db.w, false)
 	} else {
 		db.w, err = sql.Open("sqlite", path+"?"+common+
-			"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-32768)&_txlock=immediate")
+			"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-32768)&_pragma=temp_store(MEMORY)&_txlock=immediate")
 		if err != nil {
 			return nil, gongxu.Wrap(err, "read model: open %s", path)
 		}

@@ -378,13 +378,22 @@ func (p *projector) txRecord(i int, t *gongxu.TxRecord) error {
 // event stores ev in the events table and applies it when it is one of ours.
 // txIndex is -1 for a block-level event.
 func (p *projector) event(txIndex int, ev *gongxu.Event) error {
-	attrs := ev.Attrs
-	if attrs == nil {
-		attrs = []gongxu.Attr{}
-	}
-	js, err := json.Marshal(attrs)
-	if err != nil {
-		return gongxu.Wrap(err, "encode attrs")
+	var js []byte
+	if p.legacy {
+		attrs := ev.Attrs
+		if attrs == nil {
+			attrs = []gongxu.Attr{}
+		}
+		var err error
+		if js, err = json.Marshal(attrs); err != nil {
+			return gongxu.Wrap(err, "encode attrs")
+		}
+	} else {
+		n := 2
+		for _, a := range ev.Attrs {
+			n += len(a.Key) + len(a.Value)*9/8 + 24
+		}
+		js = appendAttrs(make([]byte, 0, n), ev.Attrs) // json.Marshal's bytes, without reflection
 	}
 	if err := p.addRow(p.eventRows, p.insEvent, p.height, p.seq, txIndex, ev.Type, js); err != nil {
 		return gongxu.Wrap(err, "insert event")

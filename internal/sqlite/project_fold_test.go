@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -338,5 +339,41 @@ func TestProjectBatchRecordedBefore(t *testing.T) {
 				t.Fatalf("the failed block left rows")
 			}
 		})
+	}
+}
+
+// TestAppendAttrs: the events rows' attrs are json.Marshal's bytes.
+func TestAppendAttrs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	alphabet := []rune("ab\"\\{}:,<>&\x00\x1f\x7f\n\t\u2028\u00e9\U0001F600")
+	str := func() string {
+		var r []rune
+		for range rng.IntN(12) {
+			r = append(r, alphabet[rng.IntN(len(alphabet))])
+		}
+		s := string(r)
+		if rng.IntN(8) == 0 {
+			s += "\xff" // not UTF-8
+		}
+		return s
+	}
+	for i := range 5000 {
+		var attrs []gongxu.Attr
+		if i%50 != 0 {
+			attrs = []gongxu.Attr{}
+		}
+		for range rng.IntN(4) {
+			attrs = append(attrs, gongxu.Attr{Key: str(), Value: str()})
+		}
+		want, err := json.Marshal(attrs)
+		if attrs == nil {
+			want = []byte("[]")
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendAttrs(nil, attrs); string(got) != string(want) {
+			t.Fatalf("attrs %q: got %s, want %s", attrs, got, want)
+		}
 	}
 }

@@ -380,3 +380,43 @@ func compactAttr(ev *gongxu.Event) ([]byte, error) {
 	}
 	return b.Bytes(), nil
 }
+
+// appendAttrs appends json.Marshal(attrs) (a nil attrs as []) to b without
+// reflection: an events row's attrs, written for every event.
+func appendAttrs(b []byte, attrs []gongxu.Attr) []byte {
+	b = append(b, '[')
+	for i, a := range attrs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"key":`...)
+		b = appendJSONString(b, a.Key)
+		b = append(b, `,"value":`...)
+		b = appendJSONString(b, a.Value)
+		b = append(b, '}')
+	}
+	return append(b, ']')
+}
+
+// appendJSONString appends s as encoding/json writes it: printable ASCII
+// but for the HTML characters here, quotes and backslashes escaped; any
+// other string through encoding/json itself.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '<' || c == '>' || c == '&' {
+			js, _ := json.Marshal(s) // a string always encodes
+			return append(b, js...)
+		}
+	}
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '"' || c == '\\' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', c)
+			start = i + 1
+		}
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
