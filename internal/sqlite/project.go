@@ -189,7 +189,6 @@ func newProjector(ctx context.Context, tx *sql.Tx) (*projector, error) {
 // prepared on the connection the transaction runs on is not prepared again.
 func newProjectorWith(ctx context.Context, tx *sql.Tx, kept map[string]*sql.Stmt) (*projector, error) {
 	p := &projector{ctx: ctx, tx: tx}
-	p.initBufs()
 	for _, s := range p.defs() {
 		var st *sql.Stmt
 		var err error
@@ -275,7 +274,7 @@ func (p *projector) defs() []stmtDef {
 		{&p.delValidator, `DELETE FROM validators WHERE pub_key = ?`},
 		{&p.upParams, `INSERT INTO params (id, json, height) VALUES (1, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET json = excluded.json, height = excluded.height`},
-	}, append(append(append(p.poolStmts.defs(), p.prodStmts.defs()...), p.traceStmts.defs()...), append(p.demandStmts.defs(), p.repStmts.defs()...)...)...)
+	}, append(append(append(p.poolStmts.defs(), p.prodStmts.defs()...), p.traceStmts.defs()...), append(append(p.demandStmts.defs(), p.repStmts.defs()...), p.bufs.defs()...)...)...)
 }
 
 // stmtDef is a statement to prepare for a projection, and where to keep it.
@@ -370,7 +369,7 @@ func (p *projector) txRecord(i int, t *gongxu.TxRecord) error {
 		}
 		events = js
 	}
-	err := p.addRow(p.txRows, p.insTx, t.Hash, p.height, i, p.time, t.Type, string(t.Signer), string(t.Org),
+	err := p.addRow(&p.txRows, p.insTx, t.Hash, p.height, i, p.time, t.Type, string(t.Signer), string(t.Org),
 		int64(t.Code), t.Kind, t.Message, events, p.seq, n)
 	return gongxu.Wrap(err, "read model: insert tx %d of block %d", i, p.height)
 }
@@ -395,7 +394,7 @@ func (p *projector) event(txIndex int, ev *gongxu.Event) error {
 		}
 		js = appendAttrs(make([]byte, 0, n), ev.Attrs) // json.Marshal's bytes, without reflection
 	}
-	if err := p.addRow(p.eventRows, p.insEvent, p.height, p.seq, txIndex, ev.Type, js); err != nil {
+	if err := p.addRow(&p.eventRows, p.insEvent, p.height, p.seq, txIndex, ev.Type, js); err != nil {
 		return gongxu.Wrap(err, "insert event")
 	}
 	p.seq++

@@ -351,7 +351,7 @@ func (p *projector) move(ev *gongxu.Event) error {
 	if reason == "" {
 		return gongxu.Errorf(gongxu.KindInvalid, "empty reason attr")
 	}
-	if err := p.addRow(p.moveRows, p.insMove, p.height, p.seq-1, p.time, p.txHash, string(from), string(to),
+	if err := p.addRow(&p.moveRows, p.insMove, p.height, p.seq-1, p.time, p.txHash, string(from), string(to),
 		cur, amount, reason, ref); err != nil {
 		return gongxu.Wrap(err, "insert movement")
 	}

@@ -31,8 +31,14 @@ import (
 // same chains both ways and compares every table, and for the benchmark.
 
 // bufRows is the most rows one buffered INSERT carries (with 13 columns,
-// well under SQLite's limit of 32,766 variables).
-const bufRows = 100
+// well under SQLite's limit of 32,766 variables). A buffer's rows are
+// written in statements of bufRows, 32, 16 … 1 rows (the binary digits of
+// what is left at the end), each prepared once on the writer and kept
+// (projStatements), so that a transaction of a small block prepares none.
+const bufRows = 64
+
+// bufSizes are the row counts of a buffer's statements, largest first.
+var bufSizes = [...]int{64, 32, 16, 8, 4, 2, 1}
 
 // rowBuf collects the rows of one INSERT and writes them bufRows at a time
 // in the order added. The rows must not be read back before flushRows: no
@@ -41,27 +47,46 @@ type rowBuf struct {
 	head, tail string // INSERT INTO t (cols) VALUES … tail (ON CONFLICT …)
 	ncol       int
 	args       []any
-	stmts      map[int]*sql.Stmt // by row count, prepared in this transaction
+	stmts      [len(bufSizes)]*sql.Stmt // by bufSizes
 }
 
-func newRowBuf(head, tail string, ncol int) *rowBuf {
-	return &rowBuf{head: head, tail: tail, ncol: ncol}
+// sql is b's statement of n rows.
+func (b *rowBuf) sql(n int) string {
+	var sb strings.Builder
+	sb.WriteString(b.head)
+	row := "(" + strings.Repeat("?, ", b.ncol-1) + "?)"
+	for i := range n {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString(row)
+	}
+	sb.WriteString(b.tail)
+	return sb.String()
 }
 
 // bufs are the projector's row buffers, in flush order.
 type bufs struct {
-	txRows, eventRows, moveRows, batchRows *rowBuf
+	txRows, eventRows, moveRows, batchRows rowBuf
 	batchTxs                               map[string]bool // batches added in this projection, by upper-case tx
 }
 
-func (p *projector) initBufs() {
-	p.txRows = newRowBuf(`INSERT INTO txs (hash, height, idx, time, type, signer, org, code, kind, message, events, ev_seq, ev_n) VALUES `,
-		` ON CONFLICT (hash) DO NOTHING`, 13)
-	p.eventRows = newRowBuf(`INSERT INTO events (height, seq, tx_index, type, attrs) VALUES `, ``, 5)
-	p.moveRows = newRowBuf(`INSERT INTO movements (height, seq, time, tx, from_acct, to_acct, currency, amount, reason, ref) VALUES `, ``, 10)
+// defs are the buffers' statements, each with where p keeps it.
+func (s *bufs) defs() []stmtDef {
+	s.txRows = rowBuf{head: `INSERT INTO txs (hash, height, idx, time, type, signer, org, code, kind, message, events, ev_seq, ev_n) VALUES `,
+		tail: ` ON CONFLICT (hash) DO NOTHING`, ncol: 13}
+	s.eventRows = rowBuf{head: `INSERT INTO events (height, seq, tx_index, type, attrs) VALUES `, ncol: 5}
+	s.moveRows = rowBuf{head: `INSERT INTO movements (height, seq, time, tx, from_acct, to_acct, currency, amount, reason, ref) VALUES `, ncol: 10}
 	// No ON CONFLICT: a batch whose tx is recorded already fails the
 	// statement, and flushRows names it.
-	p.batchRows = newRowBuf(`INSERT INTO batches (tx, pool, hub, height, seq, json) VALUES `, ``, 6)
+	s.batchRows = rowBuf{head: `INSERT INTO batches (tx, pool, hub, height, seq, json) VALUES `, ncol: 6}
+	var out []stmtDef
+	for _, b := range []*rowBuf{&s.txRows, &s.eventRows, &s.moveRows, &s.batchRows} {
+		for i, n := range bufSizes {
+			out = append(out, stmtDef{&b.stmts[i], b.sql(n)})
+		}
+	}
+	return out
 }
 
 // addBatch records the hub batch carried by tx (the event just applied). A
@@ -86,7 +111,7 @@ func (p *projector) addBatch(tx string, pool int64, hub string, js []byte) error
 		p.batchTxs = map[string]bool{}
 	}
 	p.batchTxs[k] = true
-	return p.addRow(p.batchRows, nil, tx, pool, hub, p.height, p.seq-1, js)
+	return p.addRow(&p.batchRows, nil, tx, pool, hub, p.height, p.seq-1, js)
 }
 
 // batchRecorded names a tx of the batch rows args whose batch the read
@@ -120,41 +145,20 @@ func (p *projector) addRow(b *rowBuf, one *sql.Stmt, args ...any) error {
 
 // flushRows writes b's rows.
 func (p *projector) flushRows(b *rowBuf) error {
-	for len(b.args) > 0 {
-		n := min(len(b.args)/b.ncol, bufRows)
-		st := b.stmts[n]
-		if st == nil {
-			var sb strings.Builder
-			sb.WriteString(b.head)
-			row := "(" + strings.Repeat("?, ", b.ncol-1) + "?)"
-			for i := range n {
-				if i > 0 {
-					sb.WriteString(", ")
+	for i, n := range bufSizes {
+		for len(b.args) >= n*b.ncol {
+			args := b.args[:n*b.ncol]
+			if _, err := b.stmts[i].ExecContext(p.ctx, args...); err != nil {
+				if b == &p.batchRows {
+					if tx := p.batchRecorded(args); tx != "" {
+						return gongxu.Errorf(gongxu.KindInvalid, "a batch of tx %s is already recorded", tx)
+					}
 				}
-				sb.WriteString(row)
+				return gongxu.Wrap(err, "read model: %s", firstLine(b.head))
 			}
-			sb.WriteString(b.tail)
-			var err error
-			if st, err = p.tx.PrepareContext(p.ctx, sb.String()); err != nil {
-				return gongxu.Wrap(err, "read model: prepare %s", firstLine(b.head))
-			}
-			if b.stmts == nil {
-				b.stmts = map[int]*sql.Stmt{}
-			}
-			b.stmts[n] = st
-			p.stmts = append(p.stmts, st)
+			b.args = b.args[n*b.ncol:]
 		}
-		if _, err := st.ExecContext(p.ctx, b.args[:n*b.ncol]...); err != nil {
-			if b == p.batchRows {
-				if tx := p.batchRecorded(b.args[:n*b.ncol]); tx != "" {
-					return gongxu.Errorf(gongxu.KindInvalid, "a batch of tx %s is already recorded", tx)
-				}
-			}
-			return gongxu.Wrap(err, "read model: %s", firstLine(b.head))
-		}
-		b.args = b.args[n*b.ncol:]
 	}
-	b.args = b.args[:0]
 	return nil
 }
 
@@ -164,7 +168,7 @@ func (p *projector) flushWrites() error {
 	if err := p.flushDemand(); err != nil {
 		return err
 	}
-	for _, b := range []*rowBuf{p.txRows, p.eventRows, p.moveRows, p.batchRows} {
+	for _, b := range []*rowBuf{&p.txRows, &p.eventRows, &p.moveRows, &p.batchRows} {
 		if err := p.flushRows(b); err != nil {
 			return err
 		}
