@@ -153,6 +153,7 @@ func BenchmarkProject(b *testing.B) {
 	b.ReportMetric(n/cLegacy.Seconds(), "cpu-per-event-txs/s")
 	b.ReportMetric(cLegacy.Seconds()/cProj.Seconds(), "cpu-x-per-event")
 }
+
 // BenchmarkProjectBlocks projects 100 small blocks (10 txs each) in one
 // transaction, as reindex does, against Project of the same blocks one by one
 // and against the per-event path (DB.projLegacy, as before issue 17) in one
