@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -374,6 +375,21 @@ func TestAppendAttrs(t *testing.T) {
 		}
 		if got := appendAttrs(nil, attrs); string(got) != string(want) {
 			t.Fatalf("attrs %q: got %s, want %s", attrs, got, want)
+		}
+	}
+}
+
+// TestIsCompact: isCompact is true exactly when json.Compact leaves the
+// text as it is.
+func TestIsCompact(t *testing.T) {
+	for _, s := range []string{`{}`, `{"a":1}`, `{"a": 1}`, "{\"a\":\n1}", `{"a":"x y"}`, `{"a":"x\" y"}`, `{"a":"x\\"}`,
+		`{"a":"x\\" , "b":2}`, `{"a":"x\\\" y"}`, `[1, 2]`, `{"a":"\t"}`, " {}", "{}\n", `{"a":["\\\\", " "]}`, `{"a":["\\\\" , " "]}`} {
+		var b bytes.Buffer
+		if err := json.Compact(&b, []byte(s)); err != nil {
+			t.Fatalf("%q: %v", s, err)
+		}
+		if want := b.String() == s; isCompact(s) != want {
+			t.Errorf("isCompact(%q) = %v, want %v", s, !want, want)
 		}
 	}
 }

@@ -377,9 +377,16 @@ func (p *projector) decodeKeep(ev *gongxu.Event, v any) ([]byte, error) {
 }
 
 // compactAttr is the event's json attr compacted, as decodeKeep stores it.
+// The attr has been decoded (it is valid JSON); as the modules emit it, it
+// is compact already, which a scan for whitespace outside strings tells
+// at a fraction of json.Compact's cost.
 func compactAttr(ev *gongxu.Event) ([]byte, error) {
+	raw := ev.Get("json")
+	if isCompact(raw) {
+		return []byte(raw), nil
+	}
 	var b bytes.Buffer
-	if err := json.Compact(&b, []byte(ev.Get("json"))); err != nil {
+	if err := json.Compact(&b, []byte(raw)); err != nil {
 		return nil, gongxu.Errorf(gongxu.KindInvalid, "malformed json attr: %v", err)
 	}
 	return b.Bytes(), nil
@@ -423,4 +430,24 @@ func appendJSONString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// isCompact reports whether the valid JSON text s has no whitespace outside
+// its strings, so that json.Compact would return it unchanged.
+func isCompact(s string) bool {
+	in, esc := false, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case esc:
+			esc = false
+		case in && c == '\\':
+			esc = true
+		case c == '"':
+			in = !in
+		case !in && (c == ' ' || c == '\t' || c == '\n' || c == '\r'):
+			return false
+		}
+	}
+	return true
 }
