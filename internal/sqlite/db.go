@@ -36,7 +36,8 @@ type DB struct {
 	projS  projStatements  // the projection's statements on the writer, prepared once (project.go)
 	repC   repCache        // reputations computed at the latest height (query_reputation.go)
 
-	projLegacy bool // project row by row, as before issue 17 (project_write.go; tests and benchmarks)
+	carry      projCarry // rows a committed projection hands to the next (project_write.go)
+	projLegacy bool      // project row by row, as before issue 17 (project_write.go; tests and benchmarks)
 }
 
 // Open opens (creating if needed) the read model at path and brings its schema

@@ -86,6 +86,7 @@ func (db *DB) Reset(ctx context.Context) error {
 		return gongxu.Wrap(err, "read model: commit reset")
 	}
 	db.repC.put("", -1, repCached{}) // forget the reputations computed before
+	db.carry.forget()
 	return nil
 }
 
@@ -110,6 +111,7 @@ func (db *DB) project(ctx context.Context, bs []gongxu.CommittedBlock) error {
 	if err != nil {
 		return err
 	}
+	db.carry.take(p, last) // rows the last projection knew (project_write.go)
 	start := last
 	for i := range bs {
 		b := &bs[i]
@@ -142,7 +144,11 @@ func (db *DB) project(ctx context.Context, bs []gongxu.CommittedBlock) error {
 		last); err != nil {
 		return gongxu.Wrap(err, "read model: store height %d", last)
 	}
-	return gongxu.Wrap(tx.Commit(), "read model: commit blocks up to %d", last)
+	if err := tx.Commit(); err != nil {
+		return gongxu.Wrap(err, "read model: commit blocks up to %d", last)
+	}
+	db.carry.put(p, db.w, last)
+	return nil
 }
 
 type querier interface {
