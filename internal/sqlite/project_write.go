@@ -13,19 +13,22 @@ import (
 )
 
 // The projection's writer layer (issue 17: the read model's projection in
-// bulk). Three things make a block of hub batches cheap to project, each
-// without changing a row of the final tables:
+// bulk). These make a block of hub batches cheap to project, each without
+// changing a row of the final tables:
 //
-//   - rowBuf: the append-only rows (txs, events, movements) are written
-//     many per INSERT statement instead of one: SQLite's cost per
-//     statement (bind, step, reset, the driver's round trip) was most of
-//     the cost of such a row;
+//   - rowBuf: the append-only rows (txs, events, movements, hub batches)
+//     are written many per INSERT statement instead of one: SQLite's cost
+//     per statement (bind, step, reset, the driver's round trip) was most
+//     of the cost of such a row;
 //   - demand folds: the demand facts and open positions are sums, so the
 //     increments of a projection are added in memory per row and each row
 //     written once at the end (a block of 1,000 batches from 100 hubs
 //     wrote each hub's rows once per batch);
 //   - decoded: an event's json attr is decoded once, though the demand,
-//     reputation and the event's own projection each read it.
+//     reputation and the event's own projection each read it, and kept as
+//     emitted when it is compact already;
+//   - projCarry: each hub's last share and the balances a committed
+//     projection knew are handed to the next instead of read back.
 //
 // The per-event path (every row written when its event is applied, as
 // before) stays callable: DB.projLegacy, for the test that projects the
