@@ -88,13 +88,11 @@ type BlockResult struct {
 // App is the state machine. FinalizeBlock and Commit are called by one
 // goroutine in order; CheckTx, Account and reads may run concurrently with them.
 type App struct {
-	cfg     Config
-	state   *store.State
-	routes  map[string]module.Route
-	sigs    *sigCache
-	msgs    *msgCache   // decoded messages of big transactions: one decode per node (msgcache.go)
-	checked *checkedTxs // CheckTx's accepted txs, decoded and verified (txcache.go)
-	log     *slog.Logger
+	cfg    Config
+	state  *store.State
+	routes map[string]module.Route
+	txs    *txCache // decoded, verified transactions: one decode per node (txcache.go)
+	log    *slog.Logger
 
 	// The block being executed, between InitChain/FinalizeBlock and Commit.
 	pending      *store.Cache
@@ -120,6 +118,10 @@ type App struct {
 	// a transaction as the next block would (a pledge after the deposit that
 	// pays for it). Nil until first needed after a commit; guarded by checkMu.
 	checkState *store.Cache
+	// pendingWeight is the work weight (module.WeightOf) of the
+	// transactions CheckTx accepted since the last commit: after a commit's
+	// rechecks, the weight of what the mempool holds. Guarded by checkMu.
+	pendingWeight int64
 
 	stats stats
 	// lastTime is the block time of the last committed block (genesis time
@@ -143,7 +145,7 @@ func New(st *store.State, cfg Config) (*App, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	a := &App{cfg: cfg, state: st, routes: map[string]module.Route{}, sigs: newSigCache(200_000), msgs: newMsgCache(msgCacheBytes), checked: newCheckedTxs(checkedTxsSize), log: cfg.Logger, mempoolSeqs: map[string]map[uint64]struct{}{}, paramsHeight: -1}
+	a := &App{cfg: cfg, state: st, routes: map[string]module.Route{}, txs: newTxCache(txCacheBytes), log: cfg.Logger, mempoolSeqs: map[string]map[uint64]struct{}{}, paramsHeight: -1}
 	names := map[string]bool{}
 	for _, m := range cfg.Modules {
 		if names[m.Name()] || m.Name() == "chain" {
@@ -248,12 +250,14 @@ func (a *App) hasModule(name string) bool {
 // decoded is a transaction after envelope decoding and signature checking.
 type decoded struct {
 	raw      []byte
-	key      [32]byte // sha256 of raw: the signature cache key, and the tx hash
+	key      [32]byte // sha256 of raw: the cache key, and the tx hash
 	hash     string
 	tx       *gongxu.Tx
-	signMsg  []byte
+	signMsg  []byte // the bytes signed; nil when the cache vouched for the signature
 	err      error
 	sigValid bool
+	route    module.Route
+	msg      module.Msg // the decoded body, once routeDecoded ran (or the cache had it)
 }
 
 func (a *App) decode(raw []byte, maxBytes int) decoded {
@@ -323,18 +327,15 @@ func (a *App) FinalizeBlock(b Block) (*BlockResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Decode every tx, then verify the signatures not already in the cache, in
-	// one parallel batch.
+	// Decode every tx (the cache gives those this node saw before, verified
+	// and, where kept, with their message), then verify the other signatures
+	// in one parallel batch before executing in order.
 	ds := make([]decoded, len(b.Txs))
 	var jobs []sigJob
 	var jobIdx []int
 	for i, raw := range b.Txs {
-		ds[i] = a.decode(raw, int(params.MaxTxBytes))
-		if ds[i].err != nil {
-			continue
-		}
-		if a.sigs.has(ds[i].key) {
-			ds[i].sigValid = true
+		ds[i] = a.decodeCached(raw, int(params.MaxTxBytes))
+		if ds[i].err != nil || ds[i].sigValid {
 			continue
 		}
 		jobs = append(jobs, sigJob{pub: ds[i].tx.Signer, msg: ds[i].signMsg, sig: ds[i].tx.Signature})
@@ -439,7 +440,7 @@ func (a *App) deliver(c *store.Cache, b Block, d *decoded, params gongxu.Params,
 		return reject(r, errBadSig), nil
 	}
 	route, msg, err := a.routeDecoded(d)
-	a.msgs.drop(d.key) // finalized: the mempool lets it go
+	a.txs.drop(d.key) // executed: the mempool lets it go
 	if err != nil {
 		return reject(r, err), nil
 	}
@@ -639,6 +640,7 @@ func (a *App) Commit() ([]byte, error) {
 	a.genesisView.Store(nil)
 	clear(a.mempoolSeqs)
 	a.checkState = nil
+	a.pendingWeight = 0
 	a.checkMu.Unlock()
 	if a.onCommit != nil {
 		a.onCommit(*res)
@@ -668,6 +670,7 @@ func (a *App) CheckTx(raw []byte) TxResult {
 		return reject(TxResult{Hash: gongxu.TxHash(raw)}, err)
 	}
 	d := a.decodeVerified(raw, int(params.MaxTxBytes))
+	defer a.remember(&d) // verified: with its message, once routed
 	r := TxResult{Hash: d.hash}
 	if d.err != nil {
 		return reject(r, d.err)
@@ -680,7 +683,8 @@ func (a *App) CheckTx(raw []byte) TxResult {
 	if err != nil {
 		return reject(r, err)
 	}
-	if err := checkWeight(d.tx.Type, module.WeightOf(msg), params); err != nil {
+	weight := module.WeightOf(msg)
+	if err := checkWeight(d.tx.Type, weight, params); err != nil {
 		return reject(r, err)
 	}
 	org, err := a.cfg.Auth.OrgOfKey(a.latest(), r.Signer)
@@ -700,8 +704,24 @@ func (a *App) CheckTx(raw []byte) TxResult {
 		return reject(r, err)
 	}
 	a.takeSequence(d.tx)
-	a.checked.add(d.key, checkedTx{tx: d.tx, signMsg: d.signMsg})
+	a.pendingWeight += weight
 	return r
+}
+
+// PendingWeight returns the work weight (module.WeightOf) of the
+// transactions CheckTx and Recheck accepted since the last commit — once a
+// commit's rechecks are done, the weight of what the mempool holds, and of
+// the writes the check state keeps for them — and the block work budget
+// (gongxu.Params.BlockWeight) it compares with. A node's admission control
+// reads it (internal/comet); it decides nothing in a block.
+func (a *App) PendingWeight() (weight, blockWeight int64) {
+	p, err := a.checkParams()
+	if err != nil {
+		p = gongxu.DefaultParams()
+	}
+	a.checkMu.Lock()
+	defer a.checkMu.Unlock()
+	return a.pendingWeight, p.BlockWeight()
 }
 
 // simulate runs the handler of a checked transaction on a branch of the
@@ -731,7 +751,8 @@ func (a *App) simulate(d *decoded, route module.Route, msg module.Msg, org gongx
 // so a transaction that now fails (its pledge's pool closed, the balance
 // spent by a committed one) leaves the mempool, and one that depends on
 // another still waiting there stays. The signature is not verified again
-// (the cache remembers it).
+// (the transaction cache remembers it, and the decoded message of types that
+// opt in).
 func (a *App) Recheck(raw []byte) TxResult { return a.CheckTx(raw) }
 
 // sequenceFree says whether a transaction's sequence may enter the mempool:
@@ -821,15 +842,16 @@ func (a *App) PrepareProposal(txs [][]byte, maxBytes int64) [][]byte {
 	var order []string
 	bySigner := map[string][]item{}
 	for _, raw := range txs {
-		tx, _, err := gongxu.DecodeTx(raw, int(params.MaxTxBytes))
-		if err != nil {
+		d := a.decodeCached(raw, int(params.MaxTxBytes))
+		if d.err != nil {
 			continue
 		}
-		d := decoded{raw: raw, key: txKey(raw), tx: tx}
+		tx := d.tx
 		_, msg, err := a.routeDecoded(&d)
 		if err != nil {
 			continue
 		}
+		a.remember(&d) // a message decoded here joins its verified entry
 		k := string(tx.Signer)
 		if _, seen := bySigner[k]; !seen {
 			order = append(order, k)
@@ -904,9 +926,9 @@ func (a *App) ProcessProposal(txs [][]byte) error {
 	budget := newBlockBudget(params)
 	orgs := map[string]gongxu.OrgID{}
 	var jobs []sigJob
-	var keys [][32]byte
+	var unverified []decoded
 	for i, raw := range txs {
-		d := a.decode(raw, int(params.MaxTxBytes))
+		d := a.decodeCached(raw, int(params.MaxTxBytes))
 		if d.err != nil {
 			return gongxu.Errorf(gongxu.KindInvalid, "tx %d: %s", i, gongxu.ErrorMessage(d.err))
 		}
@@ -926,16 +948,23 @@ func (a *App) ProcessProposal(txs [][]byte) error {
 			return gongxu.Errorf(gongxu.KindQuota, "tx %d: %s", i, gongxu.ErrorMessage(err))
 		}
 		budget.take(d.tx.Signer, org == "", w)
-		if !a.sigs.has(d.key) {
+		if !d.sigValid {
 			jobs = append(jobs, sigJob{pub: d.tx.Signer, msg: d.signMsg, sig: d.tx.Signature})
-			keys = append(keys, d.key)
+			unverified = append(unverified, d)
 		}
 	}
+	// Remembered for FinalizeBlock: verified, with their messages.
+	var bad bool
 	for i, ok := range verifyBatch(jobs) {
 		if !ok {
-			return gongxu.Errorf(gongxu.KindBadSignature, "a transaction's signature does not verify")
+			bad = true
+			continue
 		}
-		a.sigs.add(keys[i])
+		unverified[i].sigValid = true
+		a.remember(&unverified[i])
+	}
+	if bad {
+		return gongxu.Errorf(gongxu.KindBadSignature, "a transaction's signature does not verify")
 	}
 	return nil
 }

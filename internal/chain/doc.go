@@ -1,6 +1,7 @@
 // Package chain is gongxu's replicated state machine, with no CometBFT import:
 // it decodes transaction envelopes and verifies their Ed25519 signatures under
-// ZIP-215 rules (cached for CheckTx, batched for proposals and blocks), decodes
+// ZIP-215 rules (batched for proposals and blocks; one cache per node keeps
+// each transaction decoded and verified, txcache.go), decodes
 // each body with exactly one meaning (gongxu.CheckJSON, then member names
 // matched case-sensitively), enforces per-signer sequences and the block
 // budget (per signer, keys of no member org, work weight: budget.go), routes

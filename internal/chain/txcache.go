@@ -1,77 +1,182 @@
 package chain
 
 import (
+	"container/list"
 	"sync"
 
 	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/internal/module"
 )
 
-// checkedTxs remembers, by hash, the transactions CheckTx accepted: decoded,
-// with their sign bytes, and their signatures verified. A recheck after each
-// commit (CometBFT rechecks every transaction still in the mempool, on the
-// consensus goroutine, before the next height starts) then neither decodes
-// the envelope again nor looks the signature up, only re-runs what depends on
-// state: route and body (cheap), weight, the signer's org and sequence, and
-// the handler on the check state. It serves CheckTx and Recheck only, never
-// FinalizeBlock or ProcessProposal, and an entry is a pure function of the
-// raw bytes (same bytes, same hash, same decoding), so it cannot change what
-// a block does, only the mempool's cost. Bounded: the oldest entries go first.
-type checkedTxs struct {
-	mu   sync.Mutex
-	m    map[[32]byte]checkedTx
-	ring [][32]byte
-	next int
+// One transaction cache per node. A transaction is decoded and its
+// signature verified by CheckTx, then judged again by every Recheck after a
+// commit while it waits in the mempool, by PrepareProposal, ProcessProposal
+// and FinalizeBlock. What those steps share is a pure function of the
+// transaction's bytes, and txCache keeps it, keyed by the sha256 of the
+// bytes (the tx hash), so that each node does that work once per
+// transaction.
+//
+// What an entry promises — the one place that says it:
+//
+//   - tx is the envelope gongxu.DecodeTx gives for exactly these bytes (it
+//     aliases them). The size limit is not part of it: a reader checks the
+//     bytes against the limit in force (it may have changed) and decodes
+//     again over it, which refuses them.
+//   - The signature verified, under CometBFT's ZIP-215 rules, over the sign
+//     bytes of this chain id: there is no entry for a transaction whose
+//     signature did not verify, or was not checked yet. So an entry can save
+//     a verification, never admit a signature that would fail.
+//   - msg, when set, is the body decoded and checked (decodeBody,
+//     ValidateBasic) for route, kept only for message types that opt in with
+//     a DecodedOnce() method: their promise that no handler and nothing after
+//     ValidateBasic changes the message, so that the cached value is the one a
+//     fresh decode gives, shared read-only by every step (and goroutine) that
+//     uses it. The route table is fixed for the binary; a decode that
+//     depended on state (an app version) could not be cached here.
+//
+// Nothing in an entry depends on state, block time or the node's history, so
+// a node that saw a transaction before its block reaches the verdict and the
+// app hash of a node that did not (TestTxCacheSameVerdicts, the pool's
+// TestBatchDecodedOnceSameVerdicts, the replay tests).
+//
+// Bounded by one policy: each entry is charged its bytes plus a fixed
+// overhead, the total stays within txCacheBytes, and the oldest entry goes
+// first. FinalizeBlock drops its transactions once executed (the mempool
+// lets them go), so the cache holds the mempool and what is in flight.
+type txCache struct {
+	mu    sync.Mutex
+	m     map[[32]byte]*list.Element // of *txEntry
+	order list.List                  // oldest first
+	bytes int
+	limit int
 }
 
-type checkedTx struct {
-	tx      *gongxu.Tx
-	signMsg []byte
+type txEntry struct {
+	key    [32]byte
+	hash   string // key as gongxu.TxHash spells it
+	tx     *gongxu.Tx
+	route  module.Route
+	msg    module.Msg // nil unless the type opts in (decodedOnce) and the body checked
+	charge int
 }
 
-func newCheckedTxs(size int) *checkedTxs {
-	return &checkedTxs{m: make(map[[32]byte]checkedTx, size), ring: make([][32]byte, size)}
+// decodedOnce is what a message type implements to have its decoded value
+// kept in the cache (see txCache).
+type decodedOnce interface{ DecodedOnce() }
+
+// txCacheBytes bounds the cache: 32 MiB of transaction bytes and overheads,
+// ~48,000 member transactions (the mempool holds at most 20,000, and
+// admission sheds past 4,000), or eight 4 MB blocks of hub batches.
+const txCacheBytes = 32 << 20
+
+// txEntryOverhead is what an entry is charged beyond its bytes: the map slot,
+// the list element, the decoded envelope and message headers.
+const txEntryOverhead = 512
+
+func newTxCache(limit int) *txCache {
+	return &txCache{m: map[[32]byte]*list.Element{}, limit: limit}
 }
 
-func (c *checkedTxs) get(k [32]byte) (checkedTx, bool) {
-	c.mu.Lock()
-	e, ok := c.m[k]
-	c.mu.Unlock()
-	return e, ok
-}
-
-func (c *checkedTxs) add(k [32]byte, e checkedTx) {
+func (c *txCache) get(k [32]byte) (txEntry, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, ok := c.m[k]; ok {
-		return
+	el, ok := c.m[k]
+	if !ok {
+		return txEntry{}, false
 	}
-	if old := c.ring[c.next]; old != ([32]byte{}) {
-		delete(c.m, old)
-	}
-	c.ring[c.next] = k
-	c.m[k] = e
-	c.next = (c.next + 1) % len(c.ring)
+	return *el.Value.(*txEntry), true
 }
 
-// checkedTxsSize bounds the cache: a few full mempools of the admission
-// bound (internal/comet.Admission), ~0.5 KiB each for a member tx.
-const checkedTxsSize = 32_768
-
-// decodeVerified decodes raw and verifies its signature, or takes both from
-// the cache of transactions CheckTx accepted before. sigValid is set when
-// the signature verified.
-func (a *App) decodeVerified(raw []byte, maxBytes int) decoded {
-	key := txKey(raw)
-	if e, ok := a.checked.get(key); ok && (maxBytes <= 0 || len(raw) <= maxBytes) {
-		return decoded{raw: raw, key: key, hash: hashString(key), tx: e.tx, signMsg: e.signMsg, sigValid: true}
+// put keeps a transaction whose signature verified, with its message when
+// the type opts in; a message may be added to an entry that has none.
+func (c *txCache) put(k [32]byte, hash string, size int, tx *gongxu.Tx, route module.Route, msg module.Msg) {
+	if _, ok := msg.(decodedOnce); !ok {
+		msg = nil
 	}
-	d := a.decode(raw, maxBytes)
-	if d.err != nil {
+	charge := size + txEntryOverhead
+	if charge > c.limit {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.m[k]; ok {
+		if e := el.Value.(*txEntry); e.msg == nil && msg != nil {
+			e.route, e.msg = route, msg
+		}
+		return
+	}
+	for c.bytes+charge > c.limit {
+		c.remove(c.order.Front())
+	}
+	c.m[k] = c.order.PushBack(&txEntry{key: k, hash: hash, tx: tx, route: route, msg: msg, charge: charge})
+	c.bytes += charge
+}
+
+// drop forgets a transaction once its block is executed.
+func (c *txCache) drop(k [32]byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.m[k]; ok {
+		c.remove(el)
+	}
+}
+
+func (c *txCache) remove(el *list.Element) {
+	e := c.order.Remove(el).(*txEntry)
+	delete(c.m, e.key)
+	c.bytes -= e.charge
+}
+
+func (c *txCache) len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.m)
+}
+
+// decodeCached decodes raw, from the cache when it holds raw within
+// maxBytes: then sigValid is set and, when kept, the message. On a miss the
+// signature is not verified yet (sigValid false, signMsg set).
+func (a *App) decodeCached(raw []byte, maxBytes int) decoded {
+	key := txKey(raw)
+	if e, ok := a.txs.get(key); ok && (maxBytes <= 0 || len(raw) <= maxBytes) {
+		return decoded{raw: raw, key: key, hash: e.hash, tx: e.tx, sigValid: true, route: e.route, msg: e.msg}
+	}
+	return a.decode(raw, maxBytes)
+}
+
+// decodeVerified is decodeCached with the signature of a miss verified on
+// the spot, and a verified one remembered.
+func (a *App) decodeVerified(raw []byte, maxBytes int) decoded {
+	d := a.decodeCached(raw, maxBytes)
+	if d.err != nil || d.sigValid {
 		return d
 	}
-	if a.sigs.has(d.key) || verifyOne(d.tx.Signer, d.signMsg, d.tx.Signature) {
+	if verifyOne(d.tx.Signer, d.signMsg, d.tx.Signature) {
 		d.sigValid = true
-		a.sigs.add(d.key)
+		a.remember(&d)
 	}
 	return d
+}
+
+// remember keeps a decoded transaction whose signature verified, with its
+// message if routeDecoded gave one.
+func (a *App) remember(d *decoded) {
+	if d.err != nil || !d.sigValid {
+		return
+	}
+	a.txs.put(d.key, d.hash, len(d.raw), d.tx, d.route, d.msg)
+}
+
+// routeDecoded is route for a decoded transaction: the cached message when
+// there is one, else a fresh decode, which d keeps (remember stores it for
+// the types that opt in).
+func (a *App) routeDecoded(d *decoded) (module.Route, module.Msg, error) {
+	if d.msg != nil {
+		return d.route, d.msg, nil
+	}
+	route, msg, err := a.route(d.tx)
+	if err == nil {
+		d.route, d.msg = route, msg
+	}
+	return route, msg, err
 }

@@ -5,27 +5,62 @@ import (
 	"testing"
 
 	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/internal/module"
 )
 
-// TestCheckedTxs: the cache of checked txs holds only txs whose signature
-// verified, keyed by their bytes' hash, and forgets the oldest first.
-func TestCheckedTxs(t *testing.T) {
-	c := newCheckedTxs(2)
+type onceMsg struct{}
+
+func (*onceMsg) ValidateBasic() error { return nil }
+func (*onceMsg) DecodedOnce()         {}
+
+type plainMsg struct{}
+
+func (*plainMsg) ValidateBasic() error { return nil }
+
+// TestTxCacheBound: one policy, oldest out first, within the byte bound; a
+// dropped entry frees its charge; only types that opt in keep a message.
+func TestTxCacheBound(t *testing.T) {
+	c := newTxCache(3 * (100 + txEntryOverhead))
 	k := func(b byte) [32]byte { return txKey([]byte{b}) }
-	c.add(k(1), checkedTx{})
-	c.add(k(2), checkedTx{})
-	c.add(k(2), checkedTx{}) // again: no second slot
-	c.add(k(3), checkedTx{})
+	tx := &gongxu.Tx{Type: "x/y"}
+	c.put(k(1), "", 100, tx, module.Route{}, nil)
+	c.put(k(2), "", 100, tx, module.Route{}, &plainMsg{})
+	c.put(k(3), "", 100, tx, module.Route{}, nil)
+	c.put(k(3), "", 100, tx, module.Route{Type: "x/y"}, &onceMsg{}) // again: the message joins, no second slot
+	if c.len() != 3 || c.bytes != 3*(100+txEntryOverhead) {
+		t.Fatalf("%d entries, %d bytes", c.len(), c.bytes)
+	}
+	if e, _ := c.get(k(2)); e.msg != nil {
+		t.Error("a message of a type that did not opt in was kept")
+	}
+	if e, _ := c.get(k(3)); e.msg == nil || e.route.Type != "x/y" {
+		t.Errorf("the opted-in message was not kept: %+v", e)
+	}
+	c.put(k(4), "", 100, tx, module.Route{}, nil)
 	if _, ok := c.get(k(1)); ok {
 		t.Error("the oldest entry stayed past the bound")
 	}
-	for _, b := range []byte{2, 3} {
-		if _, ok := c.get(k(b)); !ok {
-			t.Errorf("entry %d is gone", b)
+	c.put(k(5), "", 200+txEntryOverhead, tx, module.Route{}, nil) // needs two slots: 2 and 3 go
+	for b, want := range map[byte]bool{2: false, 3: false, 4: true, 5: true} {
+		if _, ok := c.get(k(b)); ok != want {
+			t.Errorf("entry %d: present %v, want %v", b, ok, want)
 		}
 	}
+	c.drop(k(5))
+	if c.len() != 1 || c.bytes != 100+txEntryOverhead {
+		t.Fatalf("after drop: %d entries, %d bytes", c.len(), c.bytes)
+	}
+	c.put(k(6), "", 4*(100+txEntryOverhead), tx, module.Route{}, nil) // larger than the whole cache: not kept
+	if _, ok := c.get(k(6)); ok || c.len() != 1 {
+		t.Error("an entry over the bound was kept")
+	}
+}
 
-	a := &App{cfg: Config{ChainID: "c"}, sigs: newSigCache(8), checked: newCheckedTxs(8)}
+// TestTxCacheVerified: the cache holds only txs whose signature verified,
+// keyed by their bytes' hash; a hit over a lowered size limit is decoded
+// again and refused.
+func TestTxCacheVerified(t *testing.T) {
+	a := &App{cfg: Config{ChainID: "c"}, txs: newTxCache(1 << 20)}
 	_, priv, _ := ed25519.GenerateKey(nil)
 	good := gongxu.SignTx("c", priv, "member/update_org", []byte(`{}`), 1).Encode()
 	bad := append([]byte(nil), good...)
@@ -33,17 +68,22 @@ func TestCheckedTxs(t *testing.T) {
 	if d := a.decodeVerified(bad, 0); d.err != nil || d.sigValid {
 		t.Fatalf("a bad signature: err %v, valid %v", d.err, d.sigValid)
 	}
+	if _, ok := a.txs.get(txKey(bad)); ok {
+		t.Fatal("a tx whose signature failed was cached")
+	}
+	if d := a.decodeCached(good, 0); d.err != nil || d.sigValid || d.signMsg == nil {
+		t.Fatalf("a miss: %+v", d)
+	}
+	if _, ok := a.txs.get(txKey(good)); ok {
+		t.Fatal("decoding alone cached a tx")
+	}
 	if d := a.decodeVerified(good, 0); d.err != nil || !d.sigValid {
 		t.Fatalf("a good signature: err %v, valid %v", d.err, d.sigValid)
 	}
-	// Only CheckTx's acceptance fills the cache; once there, a tx over a
-	// lowered size limit is decoded again and refused.
-	d := a.decodeVerified(good, 0)
-	a.checked.add(d.key, checkedTx{tx: d.tx, signMsg: d.signMsg})
-	if d := a.decodeVerified(good, 0); !d.sigValid || d.tx == nil || d.hash != gongxu.TxHash(good) {
+	if d := a.decodeCached(good, 0); !d.sigValid || d.tx == nil || d.hash != gongxu.TxHash(good) {
 		t.Fatalf("from the cache: %+v", d)
 	}
-	if d := a.decodeVerified(good, len(good)-1); gongxu.ErrorKind(d.err) != gongxu.KindTooLarge {
+	if d := a.decodeCached(good, len(good)-1); gongxu.ErrorKind(d.err) != gongxu.KindTooLarge {
 		t.Fatalf("over the limit: %v", d.err)
 	}
 	if d := a.decodeVerified(bad, 0); d.sigValid {

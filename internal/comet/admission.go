@@ -19,6 +19,14 @@ type Admission struct {
 	// least this many transactions, or bytes. 0 takes the default.
 	MaxTxs   int   `json:"max_txs"`
 	MaxBytes int64 `json:"max_bytes"`
+	// MaxBlocks: the node is also busy while the transactions it admitted
+	// since the last commit (after the commit's rechecks: its mempool) weigh
+	// at least this many blocks' work budget (module.WeightOf against
+	// gongxu.Params.BlockWeight). Counts and bytes do not see work: a
+	// capture of a 1,000-event EPCIS document is one transaction of 457 KB
+	// whose handler leaves some 12 MB of writes in the check state and runs
+	// again at every recheck; its weight does. 0 takes the default.
+	MaxBlocks int64 `json:"max_blocks"`
 	// MaxBlockBytes caps the transactions' bytes of a block this node
 	// proposes, below the consensus limit (4 MB): a block that must be
 	// prepared, gossiped, checked and executed within timeout_propose on a
@@ -27,12 +35,16 @@ type Admission struct {
 }
 
 // DefaultAdmission: about one and a half blocks' worth of 180-byte member
-// transactions waiting, and blocks of at most 512 KiB (about 2,900 of them).
-// The bound is low on purpose: after every commit CometBFT rechecks each
-// transaction still waiting, on the consensus goroutine, before the next
-// height starts (about 10 µs of CPU each for a member tx, far more on a
-// starved machine), so what waits beyond the next block costs every block.
-var DefaultAdmission = Admission{MaxTxs: 4000, MaxBytes: 4 << 20, MaxBlockBytes: 512 << 10}
+// transactions waiting, two blocks' worth of work (1.6 MB of EPCIS
+// captures: three of the 512 KiB blocks this node proposes, 3 documents of
+// 1,000 events), and blocks of at most 512 KiB (about 2,900 member
+// transactions). The bounds are low on purpose: after every commit
+// CometBFT rechecks each transaction still waiting, on the consensus
+// goroutine, before the next height starts (about 10 µs of CPU each for a
+// member tx, far more on a starved machine; a capture's whole handler
+// again, ~22 µs an event: BenchmarkCapture in internal/chain), so what
+// waits beyond the next blocks costs every block.
+var DefaultAdmission = Admission{MaxTxs: 4000, MaxBytes: 4 << 20, MaxBlocks: 2, MaxBlockBytes: 512 << 10}
 
 // withDefaults fills the zero fields from DefaultAdmission.
 func (a Admission) withDefaults() Admission {
@@ -42,19 +54,33 @@ func (a Admission) withDefaults() Admission {
 	if a.MaxBytes <= 0 {
 		a.MaxBytes = DefaultAdmission.MaxBytes
 	}
+	if a.MaxBlocks <= 0 {
+		a.MaxBlocks = DefaultAdmission.MaxBlocks
+	}
 	if a.MaxBlockBytes <= 0 {
 		a.MaxBlockBytes = DefaultAdmission.MaxBlockBytes
 	}
 	return a
 }
 
-// busy is nil while a mempool of txs transactions and size bytes admits
-// more, else the KindBusy error to answer with.
-func (a Admission) busy(txs int, size int64) error {
-	if txs < a.MaxTxs && size < a.MaxBytes {
-		return nil
+// pending is what a node's mempool holds: transactions, their bytes, and
+// their work weight against a block's work budget.
+type pending struct {
+	txs               int
+	bytes             int64
+	weight, blockWork int64
+}
+
+// busy is nil while a mempool holding p admits more, else the KindBusy
+// error to answer with.
+func (a Admission) busy(p pending) error {
+	if p.txs >= a.MaxTxs || p.bytes >= a.MaxBytes {
+		return gongxu.Errorf(gongxu.KindBusy, "busy: the node holds %d transactions (%d bytes) waiting for blocks, at most %d (%d bytes) admitted; send the same transaction again in a second", p.txs, p.bytes, a.MaxTxs, a.MaxBytes)
 	}
-	return gongxu.Errorf(gongxu.KindBusy, "busy: the node holds %d transactions (%d bytes) waiting for blocks, at most %d (%d bytes) admitted; send the same transaction again in a second", txs, size, a.MaxTxs, a.MaxBytes)
+	if p.blockWork > 0 && p.weight >= a.MaxBlocks*p.blockWork {
+		return gongxu.Errorf(gongxu.KindBusy, "busy: the transactions waiting for blocks on this node weigh %d, %d blocks' work (%d a block) at most admitted; send the same transaction again in a second", p.weight, a.MaxBlocks, p.blockWork)
+	}
+	return nil
 }
 
 // proposalBytes is the transactions' bytes of a block this node proposes
@@ -69,5 +95,6 @@ func (a Admission) proposalBytes(limit int64) int64 {
 // admit is the node's admission check of a new transaction.
 func (n *Node) admit() error {
 	mp := n.node.Mempool()
-	return n.admission.busy(mp.Size(), mp.SizeBytes())
+	w, bw := n.chain.PendingWeight()
+	return n.admission.busy(pending{txs: mp.Size(), bytes: mp.SizeBytes(), weight: w, blockWork: bw})
 }

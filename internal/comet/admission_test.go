@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,15 +17,25 @@ import (
 )
 
 func TestAdmissionBound(t *testing.T) {
-	a := Admission{MaxTxs: 3, MaxBytes: 1000, MaxBlockBytes: 500}
+	a := Admission{MaxTxs: 3, MaxBytes: 1000, MaxBlocks: 2, MaxBlockBytes: 500}
 	for _, c := range []struct {
-		txs  int
-		size int64
+		p    pending
 		busy bool
-	}{{0, 0, false}, {2, 999, false}, {3, 10, true}, {1, 1000, true}, {9, 9000, true}} {
-		err := a.busy(c.txs, c.size)
+	}{
+		{pending{}, false},
+		{pending{txs: 2, bytes: 999}, false},
+		{pending{txs: 3, bytes: 10}, true},
+		{pending{txs: 1, bytes: 1000}, true},
+		{pending{txs: 9, bytes: 9000}, true},
+		// work: two blocks' budget of 100 each
+		{pending{txs: 1, bytes: 10, weight: 199, blockWork: 100}, false},
+		{pending{txs: 1, bytes: 10, weight: 200, blockWork: 100}, true},
+		{pending{txs: 2, bytes: 999, weight: 5000, blockWork: 100}, true},
+		{pending{txs: 1, bytes: 10, weight: 5000}, false}, // no budget known: no bound by work
+	} {
+		err := a.busy(c.p)
 		if (err != nil) != c.busy || (err != nil && gongxu.ErrorKind(err) != gongxu.KindBusy) {
-			t.Errorf("%d txs, %d bytes: %v, want busy %v", c.txs, c.size, err, c.busy)
+			t.Errorf("%+v: %v, want busy %v", c.p, err, c.busy)
 		}
 	}
 	if d := (Admission{}).withDefaults(); d != DefaultAdmission {
@@ -106,5 +117,62 @@ func TestNodeBusy(t *testing.T) {
 	r, err := ln.node.Submit(ctx, shed, true)
 	if err != nil || r.Code != 0 || r.Height == 0 {
 		t.Fatalf("the shed transaction after the drain: %+v %v", r, err)
+	}
+}
+
+// TestNodeBusyByWork: a node whose waiting transactions weigh its
+// admission's blocks of work answers busy — here captures of 200-event
+// EPCIS documents (about 61 KB each, weighing ~3,000 of a block's 40,000)
+// with blocks that take none of them (max_block_bytes of 1) — long before
+// the count or byte bounds, and says so.
+func TestNodeBusyByWork(t *testing.T) {
+	ln := startLightNodeWith(t, StartOptions{Admission: Admission{MaxBlocks: 1, MaxBlockBytes: 1}})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	acc, err := ln.node.Account(ctx, gongxu.PubKey(hex.EncodeToString(ln.key.Public().(ed25519.PublicKey))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	capture := func(seq uint64) []byte {
+		var events []string
+		for i := range 200 {
+			var epcs []string
+			for j := range 4 {
+				epcs = append(epcs, fmt.Sprintf(`"urn:epc:id:sgtin:0614141.107346.%d"`, (int(seq)*200+i)*4+j))
+			}
+			events = append(events, fmt.Sprintf(`{"type":"ObjectEvent","eventTime":"2026-01-01T00:%02d:%02d.000Z","eventTimeZoneOffset":"+00:00","action":"OBSERVE","bizStep":"inspecting","epcList":[%s]}`,
+				i/60, i%60, strings.Join(epcs, ",")))
+		}
+		doc := `{"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],"type":"EPCISDocument","schemaVersion":"2.0","creationDate":"2026-01-01T00:00:00Z","epcisBody":{"eventList":[` +
+			strings.Join(events, ",") + `]}}`
+		b, _ := json.Marshal(map[string]json.RawMessage{"document": json.RawMessage(doc)})
+		return gongxu.SignTx(ln.chainID, ln.key, "trace/capture", b, seq).Encode()
+	}
+	next := acc.Sequence
+	var busy error
+	admitted := 0
+	for i := 0; i < 40 && busy == nil; i++ {
+		r, err := ln.node.Submit(ctx, capture(next), false)
+		switch {
+		case gongxu.ErrorKind(err) == gongxu.KindBusy:
+			busy = err
+		case err != nil || r.Code != 0:
+			t.Fatalf("capture %d: %+v %v", next, r, err)
+		default:
+			admitted++
+			next++
+		}
+	}
+	if busy == nil {
+		t.Fatal("40 captures of 200 events were admitted: no bound by work")
+	}
+	w, block := ln.node.chain.PendingWeight()
+	// Busy from the capture that took the weight past one block's budget
+	// (the captures weigh about the same), and not before.
+	if !strings.Contains(gongxu.ErrorMessage(busy), "blocks' work") || admitted < 2 || w < block || w-w/int64(admitted) >= block {
+		t.Errorf("busy after %d captures weighing %d (a block's budget %d): %v", admitted, w, block, busy)
+	}
+	if size := ln.node.MempoolSize(); size != admitted {
+		t.Errorf("mempool holds %d, %d were admitted", size, admitted)
 	}
 }

@@ -29,7 +29,8 @@ func benchDocuments(tb testing.TB) []struct {
 		{"typical/GS1-9.6.1", typical},
 		{"typical/GS1-all-fields", full},
 		{"keys/22500", keysDoc(22_500)},
-		{"keys/45000", keysDoc(45_000)}, // issue 10's 45,000 keys in one event, in objects of 1,000
+		{"keys/45000", keysDoc(45_000)},     // issue 10's 45,000 keys in one event, in objects of 1,000
+		{"events/100x4", eventsDoc(100, 4)}, // as bench trace captures them (issue 17)
 		{"events/500x7", eventsDoc(500, 7)},
 		{"events/1000x7", eventsDoc(1000, 7)}, // 1,000 events, as many EPCs as fit
 		{"epcs/5000", epcsDoc(5000)},

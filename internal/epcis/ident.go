@@ -359,10 +359,140 @@ func slice(s string, i, j int) string {
 
 func from(s string, i int) string { return slice(s, i, len(s)) }
 
+// isSGTIN and isSGLN match exactly what reSGTIN and reSGLN match (a test
+// holds them to it), without a regular expression: they are most of the
+// identifiers of most events, and the expressions' alternations of digit
+// counts run on the NFA.
+func isSGTIN(s string) bool {
+	rest, ok := strings.CutPrefix(s, "urn:epc:id:sgtin:")
+	if ok {
+		rest, ok = cpRefDot(rest, 13)
+	}
+	return ok && epcChars(rest, 20)
+}
+
+func isSGLN(s string) bool {
+	rest, ok := strings.CutPrefix(s, "urn:epc:id:sgln:")
+	if ok {
+		rest, ok = cpRefDot(rest, 12)
+	}
+	return ok && epcChars(rest, 20)
+}
+
+// cpRefDot matches cpRef13 (total 13) or cpRef12 (total 12) and the `\.`
+// after it at the start of s: a company prefix of 6 to 12 digits, '.', a
+// reference of the rest of total digits (none after 12), '.'. It returns
+// what follows.
+func cpRefDot(s string, total int) (string, bool) {
+	n := strings.IndexByte(s, '.')
+	if n < 6 || n > 12 || !digits(s[:n]) {
+		return "", false
+	}
+	r, rest := total-n, s[n+1:]
+	if len(rest) < r+1 || (r > 0 && !digits(rest[:r])) || rest[r] != '.' {
+		return "", false
+	}
+	return rest[r+1:], true
+}
+
+// epcChars reports whether s is 1 to most epcChar: a character of
+// [!')(*+,.0-9:;=A-Za-z_-], or one of epcChar's percent escapes.
+func epcChars(s string, most int) bool {
+	n := 0
+	for i := 0; i < len(s); n++ {
+		c := s[i]
+		if c != '%' {
+			if !epcPlain(c) {
+				return false
+			}
+			i++
+			continue
+		}
+		if i+2 >= len(s) || !epcEscape(s[i+1], s[i+2]) {
+			return false
+		}
+		i += 3
+	}
+	return n >= 1 && n <= most
+}
+
+func epcPlain(c byte) bool {
+	switch {
+	case c >= '0' && c <= '9', c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z':
+		return true
+	}
+	return strings.IndexByte("!')(*+,.:;=_-", c) >= 0
+}
+
+// epcEscape reports whether %hi lo is one of epcChar's escapes:
+// %2[125-9A-Fa-f] %3[0-9A-Fa-f] %4[1-9A-Fa-f] %5[0-9AaFf] %6[1-9A-Fa-f] %7[0-9Aa].
+func epcEscape(hi, lo byte) bool {
+	hex := (lo >= '0' && lo <= '9') || (lo >= 'A' && lo <= 'F') || (lo >= 'a' && lo <= 'f')
+	switch hi {
+	case '2':
+		return hex && lo != '0' && lo != '3' && lo != '4'
+	case '3':
+		return hex
+	case '4', '6':
+		return hex && lo != '0'
+	case '5':
+		return (lo >= '0' && lo <= '9') || lo == 'A' || lo == 'a' || lo == 'F' || lo == 'f'
+	case '7':
+		return (lo >= '0' && lo <= '9') || lo == 'A' || lo == 'a'
+	}
+	return false
+}
+
+// dlAIs are the primary keys reDL knows, by AI and short name.
+var dlAIs = []string{"01", "gtin", "8006", "itip", "8010", "cpid", "414", "gln", "417", "party", "8017", "gsrnp", "8018", "gsrn",
+	"255", "gcn", "00", "sscc", "253", "gdti", "401", "ginc", "402", "gsin", "8003", "grai", "8004", "giai"}
+
+// mayBeDL is false for a value reDL cannot match, which a test holds it
+// to: reDL needs "/<key>/" and four digits somewhere (its first
+// alternative), or a '/' and ten of [A-Za-z_-] at the end (its second).
+// Most https values of an event are neither (a CBV Web URI, a context),
+// and the expression's NFA is slow to say no.
+func mayBeDL(uri string) bool {
+	if n := len(uri); n >= 11 && uri[n-11] == '/' {
+		short := true
+		for i := n - 10; i < n && short; i++ {
+			c := uri[i]
+			short = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || c == '-'
+		}
+		if short {
+			return true
+		}
+	}
+	for i := strings.IndexByte(uri, '/'); i >= 0; {
+		rest := uri[i+1:]
+		for _, ai := range dlAIs {
+			if len(rest) > len(ai)+4 && rest[len(ai)] == '/' && strings.HasPrefix(rest, ai) && digits(rest[len(ai)+1:len(ai)+5]) {
+				return true
+			}
+		}
+		j := strings.IndexByte(rest, '/')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return false
+}
+
 func refNormalise(uri string) (string, bool) {
 	partition := strings.IndexByte(uri, '.')
 	if partition < 0 {
 		return "", false
+	}
+	// Every EPC URI pattern below begins "^urn:epc:" and the Digital Link
+	// one "^https?:": a value with neither prefix (a time, a CBV value, a
+	// custom URI; most of an event's values) matches none of them, and is
+	// spared two dozen regular expressions.
+	if !strings.HasPrefix(uri, "urn:epc:") {
+		if !strings.HasPrefix(uri, "http") {
+			return "", false
+		}
+		return dlNormalise(uri)
 	}
 	gtinOf := func(cpStart int) string {
 		cp := slice(uri, cpStart, partition)
@@ -375,13 +505,13 @@ func refNormalise(uri string) (string, bool) {
 		return cp, cp + slice(uri, partition+1, partition+1+12-len(cp))
 	}
 	switch {
-	case reSGTIN.MatchString(uri):
+	case isSGTIN(uri):
 		return dlRoot + "/01/" + gtinOf(17) + "/21/" + refPercent.Replace(from(uri, 32)), true
 	case reSSCC.MatchString(uri):
 		cp := slice(uri, 16, partition)
 		raw := slice(uri, partition+1, partition+2) + cp + from(uri, partition+2)
 		return dlRoot + "/00/" + withCheckDigit(raw), true
-	case reSGLN.MatchString(uri):
+	case isSGLN(uri):
 		_, gln := key12(16)
 		ext := from(uri, 30)
 		if ext == "0" {
@@ -440,7 +570,12 @@ func refNormalise(uri string) (string, bool) {
 	case rePatUPUI.MatchString(uri):
 		return dlRoot + "/01/" + gtinOf(19), true
 	}
-	if !reDL.MatchString(uri) {
+	return dlNormalise(uri)
+}
+
+// dlNormalise is refNormalise's rule for Digital Link URIs.
+func dlNormalise(uri string) (string, bool) {
+	if !mayBeDL(uri) || !reDL.MatchString(uri) {
 		return "", false
 	}
 	if i := strings.IndexByte(uri, '?'); i >= 0 {

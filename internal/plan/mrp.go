@@ -2,6 +2,7 @@ package plan
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -108,6 +109,7 @@ type porder struct {
 	parts    [][]int32 // the pegs of the requirements it covered
 	pegs     []int32
 	inputs   []int32 // supply indices
+	mats     []int32 // with keepPos: the item whose requirement each of inputs covered (a by-product lot is not its order's item)
 	delivers []int32 // demand indices
 }
 
@@ -115,6 +117,7 @@ type porder struct {
 type orderList struct {
 	chunks [][]porder
 	n      int
+	spare  [][]porder // chunks to reuse (net change)
 }
 
 const chunkBits = 12
@@ -123,7 +126,12 @@ func (l *orderList) at(k int) *porder { return &l.chunks[k>>chunkBits][k&(1<<chu
 
 func (l *orderList) add(o porder) {
 	if l.n>>chunkBits == len(l.chunks) {
-		l.chunks = append(l.chunks, make([]porder, 0, 1<<chunkBits))
+		if k := len(l.spare); k > 0 {
+			l.chunks = append(l.chunks, l.spare[k-1][:0])
+			l.spare = l.spare[:k-1]
+		} else {
+			l.chunks = append(l.chunks, make([]porder, 0, 1<<chunkBits))
+		}
 	}
 	c := &l.chunks[len(l.chunks)-1]
 	*c = append(*c, o)
@@ -143,6 +151,9 @@ type planner struct {
 	mark    []uint32
 	gen     uint32
 	ids     []string // planned order ids, once result made them (kept for net change)
+	keepPos bool     // result records resPos (net change's State)
+	touched []int32  // items whose reqs or rcpts net change's diff filled
+	resPos  []int32  // each planned order's place in Result.Purchases or Result.Work
 }
 
 // Plan runs MRP: it explodes the demand through the bills of materials,
@@ -209,7 +220,8 @@ func (p *planner) load(stock map[ItemID]gongxu.Qty, open []OpenOrder, demand []D
 	p.onhand = make([]int64, n)
 	p.reqs = make([][]req, n)
 	p.rcpts = make([][]rcpt, n)
-	for id, q := range stock {
+	for _, id := range slices.Sorted(maps.Keys(stock)) { // the first bad entry by id: one error for one input
+		q := stock[id]
 		i, ok := p.md.index[id]
 		if !ok {
 			return gongxu.Errorf(gongxu.KindNotFound, "stock: unknown item %q", id)
@@ -450,6 +462,9 @@ func (p *planner) cover(i int32, r req, l lot, take int64, nOpen int32) error {
 		if r.from >= 0 {
 			o := p.orders.at(int(r.from))
 			o.inputs = append(o.inputs, l.sup)
+			if p.keepPos {
+				o.mats = append(o.mats, i)
+			}
 		}
 		if l.sup >= nOpen && !l.byp {
 			o := p.orders.at(int(l.sup - nOpen))
@@ -491,8 +506,32 @@ func (p *planner) union(parts [][]int32) []int32 {
 	return out
 }
 
+// dayString is the day's date, YYYY-MM-DD (UTC), as time.DateOnly formats
+// it; years 1 to 9999 without the time package (ids name a date per
+// planned order).
 func dayString(day int64) string {
-	return time.UnixMilli(day * dayMs).UTC().Format(time.DateOnly)
+	// Days to civil date (H. Hinnant's algorithm), day 0 = 1970-01-01.
+	z := day + 719_468
+	era := floorDiv(z, 146_097)
+	doe := z - era*146_097
+	yoe := (doe - doe/1460 + doe/36_524 - doe/146_096) / 365
+	y := yoe + era*400
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	d := doy - (153*mp+2)/5 + 1
+	m := mp + 3
+	if m > 12 {
+		m -= 12
+	}
+	if m <= 2 {
+		y++
+	}
+	if y < 1 || y > 9999 {
+		return time.UnixMilli(day * dayMs).UTC().Format(time.DateOnly)
+	}
+	b := [10]byte{byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
+		byte('0' + m/10), byte('0' + m%10), '-', byte('0' + d/10), byte('0' + d%10)}
+	return string(b[:])
 }
 
 // refs maps sorted demand indices to their refs, sorted and unique (demands
@@ -541,6 +580,15 @@ func (p *planner) result() Result {
 		oa, ob := p.orders.at(int(a)), p.orders.at(int(b))
 		return cmp.Or(cmp.Compare(oa.day, ob.day), strings.Compare(ids[a], ids[b]))
 	})
+	if p.keepPos {
+		p.resPos = make([]int32, n)
+		for x, k := range buys {
+			p.resPos[k] = int32(x)
+		}
+		for x, k := range makes {
+			p.resPos[k] = int32(x)
+		}
+	}
 	res := Result{Purchases: make([]PlannedPurchase, len(buys)), Work: make([]PlannedWork, len(makes)), Items: p.records}
 	for x, k := range buys {
 		o := p.orders.at(int(k))
@@ -563,10 +611,14 @@ func (p *planner) result() Result {
 			w.Delivers = p.refs(o.delivers)
 		}
 		if len(o.inputs) > 0 {
-			slices.Sort(o.inputs)
-			o.inputs = slices.Compact(o.inputs) // kept for net change (State)
-			in := make([]string, 0, len(o.inputs))
-			for _, s := range o.inputs {
+			sups := o.inputs
+			if p.keepPos {
+				sups = slices.Clone(sups) // o.inputs stays beside o.mats
+			}
+			slices.Sort(sups)
+			sups = slices.Compact(sups)
+			in := make([]string, 0, len(sups))
+			for _, s := range sups {
 				in = append(in, supID(s))
 			}
 			slices.Sort(in)

@@ -3,6 +3,7 @@ package plan
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gongxu-network/gongxu"
 )
@@ -211,6 +212,9 @@ func TestBadInput(t *testing.T) {
 		{"no demand ref", good, nil, nil, []Demand{{Item: "a", Qty: 1, Due: day(1)}}, gongxu.KindInvalid, "demand ref must be 1 to 256 bytes"},
 		{"unknown stock item", good, map[ItemID]gongxu.Qty{"x": 1}, nil, dem, gongxu.KindNotFound, `stock: unknown item "x"`},
 		{"negative stock", good, map[ItemID]gongxu.Qty{"c": -1}, nil, dem, gongxu.KindInvalid, `stock of "c" must not be negative`},
+		// Several bad entries: the first by id, whatever the map's order.
+		{"bad stock entries", good, map[ItemID]gongxu.Qty{"z": 1, "c": -1, "y": 1, "b": -2}, nil, dem, gongxu.KindInvalid, `stock of "b" must not be negative`},
+		{"unknown stock items", good, map[ItemID]gongxu.Qty{"zz": 1, "c": 1, "x2": 1, "x1": 1}, nil, dem, gongxu.KindNotFound, `stock: unknown item "x1"`},
 		{"zero open order", good, nil, []OpenOrder{{Ref: "o", Item: "c", Qty: 0, Due: day(1)}}, dem, gongxu.KindInvalid, `open order "o": quantity must be positive`},
 		{"unknown open item", good, nil, []OpenOrder{{Ref: "o", Item: "x", Qty: 1, Due: day(1)}}, dem, gongxu.KindNotFound, `open order "o": unknown item "x"`},
 		{"duplicate open ref", good, nil, []OpenOrder{{Ref: "o", Item: "c", Qty: 1}, {Ref: "o", Item: "c", Qty: 2}}, dem, gongxu.KindInvalid, `open order "o" is listed twice`},
@@ -293,4 +297,22 @@ func TestBadSchedule(t *testing.T) {
 			t.Errorf("replan %+v: got %v, want %s", ev.ev, err, ev.kind)
 		}
 	}
+}
+
+// TestDayString: the planned orders' dates are what time.DateOnly gives,
+// over the years 1 to 9999 and around the leap days.
+func TestDayString(t *testing.T) {
+	check := func(d int64) {
+		if got, want := dayString(d), time.UnixMilli(d*dayMs).UTC().Format(time.DateOnly); got != want {
+			t.Fatalf("day %d: %s, want %s", d, got, want)
+		}
+	}
+	for d := int64(-800_000); d <= 3_000_000; d += 97 {
+		check(d)
+	}
+	for d := int64(-1000); d <= 30_000; d++ {
+		check(d)
+	}
+	check(-719_162)  // 0001-01-01
+	check(2_932_896) // 9999-12-31
 }

@@ -1,15 +1,14 @@
 package planner
 
 import (
-	"bytes"
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -40,15 +39,19 @@ type Planner struct {
 
 	mu     sync.Mutex
 	states map[gongxu.OrgID]*netState // each factory's last full plan, for net change
+	nets   atomic.Int64               // plans made by net change (for the tests)
 }
 
 // netState is a factory's last full MRP run: the next plan with the same
 // master data re-nets only the items whose orders, stock or open orders
 // changed (plan.State.NetChange, the same result as a full run).
 type netState struct {
-	master []byte // the master data as JSON: the ledger's slices may be reused
-	state  *plan.State
-	items  int
+	// The items and BOM lines the plan was made with, copied (the ledger's
+	// slices may be reused): MRP reads nothing else of the master data
+	// (routings and work centers are the scheduler's).
+	items []gongxu.Item
+	bom   []gongxu.BOMLine
+	state *plan.State
 }
 
 // maxNetStates bounds the factories whose last plan is kept.
@@ -58,19 +61,16 @@ const maxNetStates = 64
 // its master data is the same; a change that re-nets more than half of the
 // items makes the new full plan the base.
 func (p *Planner) mrp(factory gongxu.OrgID, m gongxu.Master, stock map[gongxu.ItemID]gongxu.Qty, open []plan.OpenOrder, demand []plan.Demand) (plan.Result, error) {
-	mj, err := json.Marshal(m)
-	if err != nil {
-		return plan.Result{}, err
-	}
 	p.mu.Lock()
 	ns := p.states[factory]
 	p.mu.Unlock()
-	if ns != nil && bytes.Equal(ns.master, mj) {
+	if ns != nil && slices.Equal(ns.items, m.Items) && slices.Equal(ns.bom, m.BOM) {
 		ch, err := ns.state.NetChange(stock, open, demand)
 		if err != nil {
 			return plan.Result{}, err
 		}
-		if len(ch.Items)*2 <= ns.items {
+		if len(ch.Items)*2 <= len(ns.items) {
+			p.nets.Add(1)
 			return ch.Result(), nil
 		}
 	}
@@ -83,7 +83,7 @@ func (p *Planner) mrp(factory gongxu.OrgID, m gongxu.Master, stock map[gongxu.It
 		p.states = map[gongxu.OrgID]*netState{}
 	}
 	if _, ok := p.states[factory]; ok || len(p.states) < maxNetStates {
-		p.states[factory] = &netState{master: mj, state: st, items: len(m.Items)}
+		p.states[factory] = &netState{items: slices.Clone(m.Items), bom: slices.Clone(m.BOM), state: st}
 	}
 	p.mu.Unlock()
 	// NewState's result is the State's own: hand out copies.

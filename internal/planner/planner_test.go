@@ -660,6 +660,14 @@ func TestSealedOffers(t *testing.T) {
 // new order), the same planner gives exactly the plan a fresh one gives.
 func TestNetChangePlansAsFresh(t *testing.T) {
 	f := jacketLedger()
+	// Items no order needs, so that a change to the jacket's orders
+	// re-nets less than half of the items (more makes the new full plan
+	// the base).
+	m := f.master[factory]
+	for k := range 10 {
+		m.Items = append(m.Items, gongxu.Item{ID: gongxu.ItemID(fmt.Sprintf("spare-%d", k)), Unit: "piece", LeadTimeDays: 1, Supplier: "zip-co"})
+	}
+	f.master[factory] = m
 	ctx := context.Background()
 	p := planner.New(f, clock(at(16, 6, 0)))
 	check := func(step string) gongxu.PlanView {
@@ -679,16 +687,27 @@ func TestNetChangePlansAsFresh(t *testing.T) {
 		}
 		return got
 	}
+	nets := func(step string, want int64) {
+		t.Helper()
+		if got := planner.NetChanges(p); got != want {
+			t.Fatalf("%s: %d plans by net change, want %d", step, got, want)
+		}
+	}
 	v := check("first")
+	nets("first", 0) // a full plan, kept
 	check("same ledger")
+	nets("same ledger", 1)
 	f.apply(t, factory, v.Txs)
 	check("after the purchase orders") // re-nets 4 of the 8 items
+	nets("after the purchase orders", 2)
 	f.orders[1].Qty += u(7)
 	check("an order's quantity changed")
+	nets("an order's quantity changed", 3)
 	o := f.orders[0]
 	o.ID, o.Qty, o.Due = 99, u(5), day(30)
 	f.orders = append(f.orders, o)
 	check("an order added")
+	nets("an order added", 4)
 }
 
 // Two products, one without a routing: the jacket orders are still

@@ -81,6 +81,9 @@ func baseline(ctx context.Context, db *DB, b *gongxu.CommittedBlock) error {
 			return err
 		}
 	}
+	if err := p.flushWrites(); err != nil {
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('height', ?)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, b.Height); err != nil {
 		return err
@@ -89,8 +92,11 @@ func baseline(ctx context.Context, db *DB, b *gongxu.CommittedBlock) error {
 }
 
 // BenchmarkProject projects blocks of 1,000 txs, interleaved in the same run
-// with the baseline (the same rows without events) into a second database.
-// Metrics: txs/s of Project, of the baseline, and their ratio.
+// with the baseline (the same rows without events) into a second database
+// and with the per-event projection (DB.projLegacy: every row written as its
+// event is applied, each reader decoding the event, as before issue 17) into
+// a third. Metrics: txs/s of Project, of the baseline and of the per-event
+// path, and Project's ratio to each.
 func BenchmarkProject(b *testing.B) {
 	ctx := context.Background()
 	dir := b.TempDir()
@@ -102,36 +108,58 @@ func BenchmarkProject(b *testing.B) {
 		b.Cleanup(func() { db.Close() })
 		return db
 	}
-	proj, base := open("project.db"), open("baseline.db")
+	proj, base, legacy := open("project.db"), open("baseline.db"), open("legacy.db")
+	legacy.projLegacy = true
+	// and with the writer's temp store as before (statement journals in files)
+	if _, err := legacy.w.Exec(`PRAGMA temp_store = DEFAULT`); err != nil {
+		b.Fatal(err)
+	}
 	blocks := make([]gongxu.CommittedBlock, 0, b.N)
 	for h := int64(1); h <= int64(b.N); h++ {
 		blocks = append(blocks, benchBlock(h))
 	}
-	var tProj, tBase time.Duration
+	// Wall time, and the process's CPU time (user + system: on a machine
+	// shared with other work, the steadier measure of the cost).
+	var tProj, tBase, tLegacy, cProj, cBase, cLegacy time.Duration
 	b.ResetTimer()
 	for i := range blocks {
-		start := time.Now()
+		start, cStart := time.Now(), cpuTime()
 		if err := baseline(ctx, base, &blocks[i]); err != nil {
 			b.Fatal(err)
 		}
-		mid := time.Now()
+		mid, cMid := time.Now(), cpuTime()
 		if err := proj.Project(ctx, blocks[i]); err != nil {
 			b.Fatal(err)
 		}
+		mid2, cMid2 := time.Now(), cpuTime()
+		if err := legacy.Project(ctx, blocks[i]); err != nil {
+			b.Fatal(err)
+		}
 		tBase += mid.Sub(start)
-		tProj += time.Since(mid)
+		tProj += mid2.Sub(mid)
+		tLegacy += time.Since(mid2)
+		cBase += cMid - cStart
+		cProj += cMid2 - cMid
+		cLegacy += cpuTime() - cMid2
 	}
 	b.StopTimer()
 	n := float64(len(blocks) * benchTxs)
 	b.ReportMetric(n/tProj.Seconds(), "txs/s")
 	b.ReportMetric(n/tBase.Seconds(), "baseline-txs/s")
+	b.ReportMetric(n/tLegacy.Seconds(), "per-event-txs/s")
 	b.ReportMetric(tBase.Seconds()/tProj.Seconds(), "x-baseline")
+	b.ReportMetric(tLegacy.Seconds()/tProj.Seconds(), "x-per-event")
+	b.ReportMetric(n/cProj.Seconds(), "cpu-txs/s")
+	b.ReportMetric(n/cLegacy.Seconds(), "cpu-per-event-txs/s")
+	b.ReportMetric(cLegacy.Seconds()/cProj.Seconds(), "cpu-x-per-event")
 }
 
 // BenchmarkProjectBlocks projects 100 small blocks (10 txs each) in one
 // transaction, as reindex does, against Project of the same blocks one by one
-// in the same run. (With 1,000-tx blocks the two are about equal: the
-// per-transaction cost only shows with small blocks.)
+// and against the per-event path (DB.projLegacy, as before issue 17) in one
+// transaction, in the same run. (With 1,000-tx blocks the first two are
+// about equal: the per-transaction cost only shows with small blocks.)
+// Metrics: txs/s of each, wall and CPU ratios.
 func BenchmarkProjectBlocks(b *testing.B) {
 	const batch, perBlock = 100, 10
 	ctx := context.Background()
@@ -142,14 +170,18 @@ func BenchmarkProjectBlocks(b *testing.B) {
 		blk.Txs = blk.Txs[:perBlock]
 		blocks[i] = blk
 	}
-	var tOne, tBatch time.Duration
+	var tOne, tBatch, tLegacy, cBatch, cLegacy time.Duration
 	for i := 0; b.Loop(); i++ {
-		one, err := Open(filepath.Join(dir, fmt.Sprintf("one-%d.db", i)))
-		if err != nil {
-			b.Fatal(err)
+		open := func(name string) *DB {
+			db, err := Open(filepath.Join(dir, fmt.Sprintf("%s-%d.db", name, i)))
+			if err != nil {
+				b.Fatal(err)
+			}
+			return db
 		}
-		many, err := Open(filepath.Join(dir, fmt.Sprintf("many-%d.db", i)))
-		if err != nil {
+		one, many, legacy := open("one"), open("many"), open("legacy")
+		legacy.projLegacy = true
+		if _, err := legacy.w.Exec(`PRAGMA temp_store = DEFAULT`); err != nil {
 			b.Fatal(err)
 		}
 		start := time.Now()
@@ -158,19 +190,31 @@ func BenchmarkProjectBlocks(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		mid := time.Now()
+		mid, cMid := time.Now(), cpuTime()
 		if err := many.ProjectBlocks(ctx, blocks); err != nil {
 			b.Fatal(err)
 		}
+		mid2, cMid2 := time.Now(), cpuTime()
+		if err := legacy.ProjectBlocks(ctx, blocks); err != nil {
+			b.Fatal(err)
+		}
 		tOne += mid.Sub(start)
-		tBatch += time.Since(mid)
+		tBatch += mid2.Sub(mid)
+		tLegacy += time.Since(mid2)
+		cBatch += cMid2 - cMid
+		cLegacy += cpuTime() - cMid2
 		one.Close()
 		many.Close()
+		legacy.Close()
 	}
 	n := float64(b.N * batch * perBlock)
 	b.ReportMetric(n/tBatch.Seconds(), "txs/s")
 	b.ReportMetric(n/tOne.Seconds(), "one-by-one-txs/s")
+	b.ReportMetric(n/tLegacy.Seconds(), "per-event-txs/s")
 	b.ReportMetric(tOne.Seconds()/tBatch.Seconds(), "x-one-by-one")
+	b.ReportMetric(tLegacy.Seconds()/tBatch.Seconds(), "x-per-event")
+	b.ReportMetric(n/cBatch.Seconds(), "cpu-txs/s")
+	b.ReportMetric(cLegacy.Seconds()/cBatch.Seconds(), "cpu-x-per-event")
 }
 
 // BenchmarkProjectKept projects 100 small blocks (10 txs each) one by one,

@@ -35,6 +35,9 @@ type DB struct {
 	traceQ traceStatements // the trace walks' statements, prepared on first use (query_trace.go)
 	projS  projStatements  // the projection's statements on the writer, prepared once (project.go)
 	repC   repCache        // reputations computed at the latest height (query_reputation.go)
+
+	carry      projCarry // rows a committed projection hands to the next (project_write.go)
+	projLegacy bool      // project row by row, as before issue 17 (project_write.go; tests and benchmarks)
 }
 
 // Open opens (creating if needed) the read model at path and brings its schema
@@ -68,7 +71,7 @@ func Open(path string) (*DB, error) {
 		db.r = newReadDB(db.w, false)
 	} else {
 		db.w, err = sql.Open("sqlite", path+"?"+common+
-			"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-32768)&_txlock=immediate")
+			"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-32768)&_pragma=temp_store(MEMORY)&_txlock=immediate")
 		if err != nil {
 			return nil, gongxu.Wrap(err, "read model: open %s", path)
 		}

@@ -28,6 +28,16 @@
 // ProjectBlocks. Projection is idempotent (blocks already projected are
 // skipped) and strictly sequential (a gap is a gongxu.KindConflict).
 //
+// Projection in bulk (project_write.go): the append-only rows (txs, events,
+// movements, batches) are written many per INSERT, the demand facts and
+// open positions are summed per row in memory and written once per
+// transaction, and each event is decoded once; a tx's events are stored
+// once, in the events table, which the tx row points into (ev_seq, ev_n).
+// The writer keeps SQLite's statement journals in memory (temp_store); the
+// WAL and synchronous(NORMAL) keep a commit atomic, and the height projected
+// is written in the same transaction as the blocks' rows, so after a crash
+// the node's feeder goes on from the height the file holds.
+//
 // One writer connection does the projection; a separate pool of read-only
 // connections serves queries, so in WAL mode queries never wait behind a block
 // being projected. Errors are *gongxu.Error: SQL and I/O failures are

@@ -86,6 +86,7 @@ func (db *DB) Reset(ctx context.Context) error {
 		return gongxu.Wrap(err, "read model: commit reset")
 	}
 	db.repC.put("", -1, repCached{}) // forget the reputations computed before
+	db.carry.forget()
 	return nil
 }
 
@@ -104,11 +105,13 @@ func (db *DB) project(ctx context.Context, bs []gongxu.CommittedBlock) error {
 		return err
 	}
 	defer p.close()
+	p.legacy = db.projLegacy
 
 	last, err := lastHeight(ctx, tx)
 	if err != nil {
 		return err
 	}
+	db.carry.take(p, last) // rows the last projection knew (project_write.go)
 	start := last
 	for i := range bs {
 		b := &bs[i]
@@ -133,12 +136,19 @@ func (db *DB) project(ctx context.Context, bs []gongxu.CommittedBlock) error {
 	if last == start {
 		return nil // all skipped; nothing written
 	}
+	if err := p.flushWrites(); err != nil {
+		return prefix(err, "read model: blocks up to %d", last)
+	}
 	if _, err := tx.ExecContext(ctx,
 		`INSERT INTO meta (key, value) VALUES ('height', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
 		last); err != nil {
 		return gongxu.Wrap(err, "read model: store height %d", last)
 	}
-	return gongxu.Wrap(tx.Commit(), "read model: commit blocks up to %d", last)
+	if err := tx.Commit(); err != nil {
+		return gongxu.Wrap(err, "read model: commit blocks up to %d", last)
+	}
+	db.carry.put(p, db.w, last)
+	return nil
 }
 
 type querier interface {
@@ -166,6 +176,10 @@ type projector struct {
 	traceStmts
 	demandStmts
 	repStmts
+	bufs                 // rows written many per statement (project_write.go)
+	demandFolds          // demand increments folded per row (project_write.go)
+	dec          decoded // the event last decoded (project_write.go)
+	legacy       bool    // write every row as its event is applied, decode per reader (as before issue 17)
 	stmts        []*sql.Stmt
 	height, time int64  // of the block being projected
 	txHash       string // of the tx whose events are being applied; "" for block-level events
@@ -253,8 +267,8 @@ func (p *projector) defs() []stmtDef {
 		{&p.insBlock, `INSERT INTO blocks (height, time, hash, app_hash, num_txs) VALUES (?, ?, ?, ?, ?)`},
 		// A tx hash seen before (a proposer may include the same bytes twice;
 		// the copy fails on its sequence) keeps its first record.
-		{&p.insTx, `INSERT INTO txs (hash, height, idx, time, type, signer, org, code, kind, message, events)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING`},
+		{&p.insTx, `INSERT INTO txs (hash, height, idx, time, type, signer, org, code, kind, message, events, ev_seq, ev_n)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING`},
 		{&p.insEvent, `INSERT INTO events (height, seq, tx_index, type, attrs) VALUES (?, ?, ?, ?, ?)`},
 		{&p.upOrg, `INSERT INTO orgs (id, name, json, height) VALUES (?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET name = excluded.name, json = excluded.json, height = excluded.height`},
@@ -266,7 +280,7 @@ func (p *projector) defs() []stmtDef {
 		{&p.delValidator, `DELETE FROM validators WHERE pub_key = ?`},
 		{&p.upParams, `INSERT INTO params (id, json, height) VALUES (1, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET json = excluded.json, height = excluded.height`},
-	}, append(append(append(p.poolStmts.defs(), p.prodStmts.defs()...), p.traceStmts.defs()...), append(p.demandStmts.defs(), p.repStmts.defs()...)...)...)
+	}, append(append(append(p.poolStmts.defs(), p.prodStmts.defs()...), p.traceStmts.defs()...), append(append(p.demandStmts.defs(), p.repStmts.defs()...), p.bufs.defs()...)...)...)
 }
 
 // stmtDef is a statement to prepare for a projection, and where to keep it.
@@ -347,34 +361,50 @@ func (p *projector) txRecord(i int, t *gongxu.TxRecord) error {
 	if _, err := hex.DecodeString(t.Hash); err != nil || t.Hash == "" {
 		return gongxu.Errorf(gongxu.KindInvalid, "block %d: tx %d has hash %q, want hex", p.height, i, t.Hash)
 	}
+	// The tx's events are stored once, in the events table (from seq
+	// p.seq on); the legacy path keeps its JSON copy here too.
 	var events any // NULL
-	if t.Code == 0 && len(t.Events) > 0 {
+	n := 0
+	if t.Code == 0 {
+		n = len(t.Events)
+	}
+	if n > 0 && p.legacy {
 		js, err := json.Marshal(t.Events)
 		if err != nil {
 			return gongxu.Wrap(err, "read model: encode events of tx %s", t.Hash)
 		}
 		events = js
 	}
-	_, err := p.insTx.ExecContext(p.ctx, t.Hash, p.height, i, p.time, t.Type, string(t.Signer), string(t.Org),
-		int64(t.Code), t.Kind, t.Message, events)
+	err := p.addRow(&p.txRows, p.insTx, t.Hash, p.height, i, p.time, t.Type, string(t.Signer), string(t.Org),
+		int64(t.Code), t.Kind, t.Message, events, p.seq, n)
 	return gongxu.Wrap(err, "read model: insert tx %d of block %d", i, p.height)
 }
 
 // event stores ev in the events table and applies it when it is one of ours.
 // txIndex is -1 for a block-level event.
 func (p *projector) event(txIndex int, ev *gongxu.Event) error {
-	attrs := ev.Attrs
-	if attrs == nil {
-		attrs = []gongxu.Attr{}
+	var js []byte
+	if p.legacy {
+		attrs := ev.Attrs
+		if attrs == nil {
+			attrs = []gongxu.Attr{}
+		}
+		var err error
+		if js, err = json.Marshal(attrs); err != nil {
+			return gongxu.Wrap(err, "encode attrs")
+		}
+	} else {
+		n := 2
+		for _, a := range ev.Attrs {
+			n += len(a.Key) + len(a.Value)*9/8 + 24
+		}
+		js = appendAttrs(make([]byte, 0, n), ev.Attrs) // json.Marshal's bytes, without reflection
 	}
-	js, err := json.Marshal(attrs)
-	if err != nil {
-		return gongxu.Wrap(err, "encode attrs")
-	}
-	if _, err := p.insEvent.ExecContext(p.ctx, p.height, p.seq, txIndex, ev.Type, js); err != nil {
+	if err := p.addRow(&p.eventRows, p.insEvent, p.height, p.seq, txIndex, ev.Type, js); err != nil {
 		return gongxu.Wrap(err, "insert event")
 	}
 	p.seq++
+	p.dec = decoded{}
 	if err := p.demand(ev); err != nil { // demand facts (project_demand.go), before the event's own projection
 		return err
 	}

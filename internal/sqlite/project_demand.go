@@ -120,7 +120,7 @@ func (p *projector) demand(ev *gongxu.Event) error {
 		return p.demandPledge(ev)
 	case gongxu.EventBatch:
 		var b gongxu.Batch
-		if decode(ev, &b) != nil {
+		if p.decode(ev, &b) != nil {
 			return nil
 		}
 		p.dLeaves[poolHub(b.Pool, b.Hub)] += b.Leaves
@@ -144,7 +144,7 @@ func HistoryContributor(hub gongxu.OrgID) string { return "history:" + string(hu
 // fails the block here, as the other projections do.
 func (p *projector) demandHistory(ev *gongxu.Event) error {
 	var h gongxu.SalesHistory
-	if err := decode(ev, &h); err != nil {
+	if err := p.decode(ev, &h); err != nil {
 		return err
 	}
 	if err := h.Hub.Validate(); err != nil {
@@ -222,7 +222,7 @@ func (p *projector) demandKeep(pl *gongxu.Pool) *demandPool {
 
 func (p *projector) demandPoolEvent(ev *gongxu.Event) error {
 	var pl gongxu.Pool
-	if decode(ev, &pl) != nil {
+	if p.decode(ev, &pl) != nil {
 		return nil
 	}
 	prev := gongxu.PoolStatus("")
@@ -243,6 +243,9 @@ func (p *projector) demandPoolEvent(ev *gongxu.Event) error {
 	}
 	if prev != gongxu.PoolOpen || (pl.Status != gongxu.PoolSucceeded && pl.Status != gongxu.PoolFailed) {
 		return nil
+	}
+	if err := p.flushDemandOpen(); err != nil { // the folded positions, before reading them
+		return err
 	}
 	rows, err := p.dOpenOf.QueryContext(p.ctx, int64(pl.ID))
 	if err != nil {
@@ -290,20 +293,25 @@ func (p *projector) demandPoolEvent(ev *gongxu.Event) error {
 
 // demandAdd adds f to the fact of (pool, variant, hub, today, who).
 func (p *projector) demandAdd(pool uint64, dp *demandPool, variant string, hub gongxu.OrgID, who string, f demandFact) error {
-	_, err := p.dFact.ExecContext(p.ctx, dp.product, variant, string(hub), p.day(), int64(pool), who, dp.currency,
-		f.pledgedU, f.pledgedM, f.capturedU, f.capturedM, f.refundedU, f.refundedM, f.pickedU, f.pickedM, f.consumers)
-	return gongxu.Wrap(err, "demand: add fact of pool %d", pool)
+	k := demandKey{product: dp.product, variant: variant, hub: string(hub), day: p.day(), pool: pool, who: who, currency: dp.currency}
+	if p.legacy {
+		return p.writeFact(k, f)
+	}
+	return p.foldFact(k, f) // written once per row (project_write.go)
 }
 
 // demandOpen moves a contributor's open position in a pool.
 func (p *projector) demandOpen(pool uint64, hub gongxu.OrgID, variant, who string, units gongxu.Units, money gongxu.Amount) error {
-	_, err := p.dOpen.ExecContext(p.ctx, int64(pool), string(hub), variant, who, units, money)
-	return gongxu.Wrap(err, "demand: open position in pool %d", pool)
+	k := demandKey{hub: string(hub), variant: variant, pool: pool, who: who}
+	if p.legacy {
+		return p.writeOpen(k, int64(units), int64(money))
+	}
+	return p.foldOpen(k, int64(units), int64(money)) // written once per row (project_write.go)
 }
 
 func (p *projector) demandPledge(ev *gongxu.Event) error {
 	var pl gongxu.Pledge
-	if decode(ev, &pl) != nil {
+	if p.decode(ev, &pl) != nil {
 		return nil
 	}
 	dp, err := p.demandPoolOf(pl.Pool)
@@ -344,7 +352,7 @@ func (p *projector) demandPledge(ev *gongxu.Event) error {
 
 func (p *projector) demandShare(ev *gongxu.Event) error {
 	var s gongxu.HubShare
-	if decode(ev, &s) != nil {
+	if p.decode(ev, &s) != nil {
 		return nil
 	}
 	k := poolHub(s.Pool, s.Hub)
@@ -454,7 +462,7 @@ func (p *projector) demandApply(pool uint64, dp *demandPool, ch demandChange) er
 
 func (p *projector) demandPickup(ev *gongxu.Event) error {
 	var pk gongxu.Pickup
-	if decode(ev, &pk) != nil {
+	if p.decode(ev, &pk) != nil {
 		return nil
 	}
 	dp, err := p.demandPoolOf(pk.Pool)

@@ -107,7 +107,7 @@ func (p *projector) pool(ev *gongxu.Event) error {
 		return err
 	}
 	var pl gongxu.Pool
-	js, err := decodeKeep(ev, &pl)
+	js, err := p.decodeKeep(ev, &pl)
 	if err != nil {
 		return err
 	}
@@ -218,7 +218,7 @@ func (p *projector) share(ev *gongxu.Event) error {
 		return err
 	}
 	var s gongxu.HubShare
-	js, err := decodeKeep(ev, &s)
+	js, err := p.decodeKeep(ev, &s)
 	if err != nil {
 		return err
 	}
@@ -245,7 +245,7 @@ func (p *projector) pledge(ev *gongxu.Event) error {
 		return err
 	}
 	var pl gongxu.Pledge
-	js, err := decodeKeep(ev, &pl)
+	js, err := p.decodeKeep(ev, &pl)
 	if err != nil {
 		return err
 	}
@@ -265,7 +265,7 @@ func (p *projector) batch(ev *gongxu.Event) error {
 		return err
 	}
 	var b gongxu.Batch
-	js, err := decodeKeep(ev, &b)
+	js, err := p.decodeKeep(ev, &b)
 	if err != nil {
 		return err
 	}
@@ -288,14 +288,7 @@ func (p *projector) batch(ev *gongxu.Event) error {
 	if b.Height != p.height {
 		return gongxu.Errorf(gongxu.KindInvalid, "batch says height %d, emitted at height %d", b.Height, p.height)
 	}
-	res, err := p.insBatch.ExecContext(p.ctx, b.Tx, int64(pool), string(b.Hub), p.height, p.seq-1, js)
-	if err != nil {
-		return gongxu.Wrap(err, "insert batch of tx %s", b.Tx)
-	}
-	if n, err := res.RowsAffected(); err != nil || n != 1 {
-		return gongxu.Errorf(gongxu.KindInvalid, "a batch of tx %s is already recorded", b.Tx)
-	}
-	return nil
+	return p.addBatch(b.Tx, int64(pool), string(b.Hub), js) // project_write.go
 }
 
 func (p *projector) pickup(ev *gongxu.Event) error {
@@ -304,7 +297,7 @@ func (p *projector) pickup(ev *gongxu.Event) error {
 		return err
 	}
 	var pk gongxu.Pickup
-	js, err := decodeKeep(ev, &pk)
+	js, err := p.decodeKeep(ev, &pk)
 	if err != nil {
 		return err
 	}
@@ -367,7 +360,7 @@ func (p *projector) move(ev *gongxu.Event) error {
 	if reason == "" {
 		return gongxu.Errorf(gongxu.KindInvalid, "empty reason attr")
 	}
-	if _, err := p.insMove.ExecContext(p.ctx, p.height, p.seq-1, p.time, p.txHash, string(from), string(to),
+	if err := p.addRow(&p.moveRows, p.insMove, p.height, p.seq-1, p.time, p.txHash, string(from), string(to),
 		cur, amount, reason, ref); err != nil {
 		return gongxu.Wrap(err, "insert movement")
 	}
@@ -436,7 +429,7 @@ func (p *projector) bid(ev *gongxu.Event) error {
 		return err
 	}
 	var b gongxu.Bid
-	js, err := decodeKeep(ev, &b)
+	js, err := p.decodeKeep(ev, &b)
 	if err != nil {
 		return err
 	}

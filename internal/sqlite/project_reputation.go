@@ -76,7 +76,7 @@ func (p *projector) reputation(ev *gongxu.Event) error {
 // promised, shipped and when it was complete.
 func (p *projector) repPO(ev *gongxu.Event) error {
 	var o gongxu.PurchaseOrder
-	if err := decode(ev, &o); err != nil {
+	if err := p.decode(ev, &o); err != nil {
 		return err
 	}
 	switch o.Status {
@@ -130,7 +130,7 @@ func (p *projector) repPO(ev *gongxu.Event) error {
 // confirmed it.
 func (p *projector) repShare(ev *gongxu.Event) error {
 	var s gongxu.HubShare
-	if err := decode(ev, &s); err != nil {
+	if err := p.decode(ev, &s); err != nil {
 		return err
 	}
 	if s.ShippedAt == 0 && !s.Delivered {
@@ -164,7 +164,7 @@ func (p *projector) repShare(ev *gongxu.Event) error {
 // org its id names).
 func (p *projector) repRecall(ev *gongxu.Event) error {
 	var r gongxu.Recall
-	if err := decode(ev, &r); err != nil {
+	if err := p.decode(ev, &r); err != nil {
 		return err
 	}
 	if r.Lot == "" || r.ID > 1<<63-1 {

@@ -140,16 +140,20 @@ func (p *projector) traceTxDone() error {
 	return nil
 }
 
-// traceRecord is the record an event's json attr holds: the stored event
-// without its JSON and anchor, which the read model keeps apart.
-func traceRecord(raw string) ([]byte, error) {
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal([]byte(raw), &m); err != nil {
-		return nil, invalidf("malformed json attr: %v", err)
-	}
-	delete(m, "raw")
-	delete(m, "anchor")
-	b, err := json.Marshal(m) // keys sorted: one form
+// traceRecordJSON is the record trace_records.json holds: the stored event
+// without its JSON and anchor, which the read model keeps apart (raw, and
+// the batch's columns).
+type traceRecordJSON struct {
+	*gongxu.TraceEvent
+	Raw    json.RawMessage     `json:"raw,omitempty"`
+	Anchor *gongxu.TraceAnchor `json:"anchor,omitempty"`
+}
+
+// traceRecord is the record of a decoded event, encoded from it (the
+// event's fields in their declaration order) rather than through a generic
+// copy of the event's JSON.
+func traceRecord(e *gongxu.TraceEvent) ([]byte, error) {
+	b, err := json.Marshal(traceRecordJSON{TraceEvent: e})
 	if err != nil {
 		return nil, gongxu.Wrap(err, "encode trace record")
 	}
@@ -161,10 +165,6 @@ func traceRecord(raw string) ([]byte, error) {
 func (p *projector) traceEvent(ev *gongxu.Event) error {
 	var e gongxu.TraceEvent
 	if err := decode(ev, &e); err != nil {
-		return err
-	}
-	rec, err := traceRecord(ev.Get("json"))
-	if err != nil {
 		return err
 	}
 	if e.ID == "" || e.Type == "" {
@@ -233,6 +233,10 @@ func (p *projector) traceEvent(ev *gongxu.Event) error {
 			what = "error declaration of event"
 		}
 		return invalidf("the %s %s is already recorded", what, e.ID)
+	}
+	rec, err := traceRecord(&e)
+	if err != nil {
+		return err
 	}
 	if _, err := p.insTraceRecord.ExecContext(p.ctx, int64(e.Seq), string(e.Raw), rec); err != nil {
 		return gongxu.Wrap(err, "insert the record of trace event %s", e.ID)

@@ -152,7 +152,7 @@ func (db *DB) Params(ctx context.Context) (gongxu.Params, error) {
 	return p, gongxu.Wrap(err, "read model: read params")
 }
 
-const txColumns = `hash, height, idx, time, type, signer, org, code, kind, message, events`
+const txColumns = `hash, height, idx, time, type, signer, org, code, kind, message, events, ev_seq, ev_n`
 
 // Tx returns a committed transaction by its hash, in either case.
 // Errors: KindInvalid for a hash that is not hex, KindNotFound, KindInternal.
@@ -164,7 +164,7 @@ func (db *DB) Tx(ctx context.Context, hash string) (gongxu.TxRecord, error) {
 	if err != nil {
 		return gongxu.TxRecord{}, gongxu.Wrap(err, "read model: read tx %s", hash)
 	}
-	txs, err := scanTxs(rows)
+	txs, err := db.scanTxs(ctx, rows)
 	if err != nil {
 		return gongxu.TxRecord{}, err
 	}
@@ -182,20 +182,25 @@ func (db *DB) RecentTxs(ctx context.Context, limit int) ([]gongxu.TxRecord, erro
 	if err != nil {
 		return nil, gongxu.Wrap(err, "read model: list txs")
 	}
-	return scanTxs(rows)
+	return db.scanTxs(ctx, rows)
 }
 
-func scanTxs(rows *sql.Rows) ([]gongxu.TxRecord, error) {
+// scanTxs reads txColumns. A tx's events are in the events table (seq
+// ev_seq on, ev_n of them), or, for a row projected before migration 0023,
+// in its events column.
+func (db *DB) scanTxs(ctx context.Context, rows *sql.Rows) ([]gongxu.TxRecord, error) {
 	defer rows.Close()
 	out := []gongxu.TxRecord{}
+	var ranges [][3]int64 // index in out, first seq, count
 	for rows.Next() {
 		var (
-			t      gongxu.TxRecord
-			ms     int64
-			events []byte
+			t         gongxu.TxRecord
+			ms        int64
+			events    []byte
+			seq, nevs int64
 		)
 		if err := rows.Scan(&t.Hash, &t.Height, &t.Index, &ms, &t.Type, &t.Signer, &t.Org,
-			&t.Code, &t.Kind, &t.Message, &events); err != nil {
+			&t.Code, &t.Kind, &t.Message, &events, &seq, &nevs); err != nil {
 			return nil, gongxu.Wrap(err, "read model: read tx")
 		}
 		t.Time = formatTime(ms)
@@ -203,10 +208,58 @@ func scanTxs(rows *sql.Rows) ([]gongxu.TxRecord, error) {
 			if err := json.Unmarshal(events, &t.Events); err != nil {
 				return nil, gongxu.Wrap(err, "read model: decode events of tx %s", t.Hash)
 			}
+		} else if nevs > 0 {
+			ranges = append(ranges, [3]int64{int64(len(out)), seq, nevs})
 		}
 		out = append(out, t)
 	}
-	return out, gongxu.Wrap(rows.Err(), "read model: read txs")
+	if err := rows.Err(); err != nil {
+		return nil, gongxu.Wrap(err, "read model: read txs")
+	}
+	rows.Close() // before the next queries: an in-memory database has one connection
+	for _, r := range ranges {
+		t := &out[r[0]]
+		evs, err := db.txEvents(ctx, t.Height, r[1], r[2])
+		if err != nil {
+			return nil, prefix(err, "read model: events of tx %s", t.Hash)
+		}
+		t.Events = evs
+	}
+	return out, nil
+}
+
+// txEvents reads n events of the block at height from seq on.
+func (db *DB) txEvents(ctx context.Context, height, seq, n int64) ([]gongxu.Event, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT type, attrs FROM events WHERE height = ? AND seq >= ? AND seq < ? ORDER BY seq`,
+		height, seq, seq+n)
+	if err != nil {
+		return nil, gongxu.Wrap(err, "read")
+	}
+	defer rows.Close()
+	out := make([]gongxu.Event, 0, n)
+	for rows.Next() {
+		var (
+			ev    gongxu.Event
+			attrs []byte
+		)
+		if err := rows.Scan(&ev.Type, &attrs); err != nil {
+			return nil, gongxu.Wrap(err, "read")
+		}
+		if err := json.Unmarshal(attrs, &ev.Attrs); err != nil {
+			return nil, gongxu.Wrap(err, "decode")
+		}
+		if len(ev.Attrs) == 0 {
+			ev.Attrs = nil // as the events column held it
+		}
+		out = append(out, ev)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, gongxu.Wrap(err, "read")
+	}
+	if int64(len(out)) != n {
+		return nil, gongxu.Errorf(gongxu.KindInternal, "%d events stored of %d", len(out), n)
+	}
+	return out, nil
 }
 
 // Block returns a projected block. Errors: KindNotFound, KindInternal.

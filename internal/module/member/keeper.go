@@ -141,12 +141,15 @@ func (*Module) Params(r store.Reader) (gongxu.Params, error) {
 // Org returns an org; KindNotFound when there is none.
 func (*Module) Org(r store.Reader, id gongxu.OrgID) (gongxu.Org, error) {
 	var o gongxu.Org
-	ok, err := module.Load(r, orgKey(id), &o)
+	b, err := r.Get(orgKey(id))
 	if err != nil {
 		return o, err
 	}
-	if !ok {
+	if b == nil {
 		return o, gongxu.Errorf(gongxu.KindNotFound, "no member org %q", id)
+	}
+	if err := decodeOrg(orgKey(id), b, &o); err != nil {
+		return o, err
 	}
 	return o, nil
 }

@@ -41,6 +41,12 @@ func (m *MsgUpdateOrg) ValidateBasic() error {
 	return checkText(m.Name, m.Description, m.Contact)
 }
 
+// DecodedOnce marks MsgUpdateOrg for the chain's transaction cache
+// (internal/chain/txcache.go): nothing after ValidateBasic changes it
+// (handleUpdateOrg only reads it), so each node decodes it once and reuses
+// it in recheck, PrepareProposal, ProcessProposal and FinalizeBlock.
+func (*MsgUpdateOrg) DecodedOnce() {}
+
 func checkText(name, desc, contact string) error {
 	if len(name) > MaxName {
 		return gongxu.Errorf(gongxu.KindInvalid, "name is %d bytes, the limit is %d", len(name), MaxName)

@@ -264,7 +264,7 @@ func insertSorted(s []string, v string) []string {
 }
 
 // DecodedOnce marks MsgBatch for the chain's decoded-message cache
-// (internal/chain/msgcache.go): after ValidateBasic nothing changes a batch
+// (internal/chain/txcache.go): after ValidateBasic nothing changes a batch
 // message (handleBatch only reads it), so each node decodes a batch once
 // and reuses it in Recheck, ProcessProposal and FinalizeBlock.
 func (*MsgBatch) DecodedOnce() {}

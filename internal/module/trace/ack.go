@@ -36,40 +36,33 @@ type ackWalk struct {
 // eventsFor calls fn with the stored events naming ident, like EventsFor,
 // within the walk's budget: over it, a conflict.
 func (w *ackWalk) eventsFor(r store.Reader, ident string, fn func(gongxu.TraceEvent)) error {
-	p := identPrefix(ident)
-	var ierr error
-	err := r.Iterate(p, module.PrefixEnd(p), func(_, key []byte) bool {
-		w.events++
-		if w.events > maxAckEvents {
-			ierr = conflict("the goods' genealogy names more than %d events: this recall cannot be acknowledged on the ledger", maxAckEvents)
-			return false
-		}
-		b, err := r.Get(key)
-		if err != nil {
-			ierr = err
-			return false
-		}
-		if b == nil {
-			ierr = fmt.Errorf("trace: index names %s, which is not stored", key)
-			return false
-		}
-		w.bytes += len(b)
-		if w.bytes > maxAckBytes {
-			ierr = conflict("the goods' genealogy holds more than %d bytes of events: this recall cannot be acknowledged on the ledger", maxAckBytes)
-			return false
-		}
-		var e gongxu.TraceEvent
-		if err := json.Unmarshal(b, &e); err != nil {
-			ierr = fmt.Errorf("trace: event %s: %w", key, err)
-			return false
-		}
-		fn(e)
-		return true
-	})
+	refs, err := eventRefs(r, ident, max(maxAckEvents-w.events, 0))
 	if err != nil {
 		return err
 	}
-	return ierr
+	for _, ref := range refs {
+		w.events++
+		if w.events > maxAckEvents {
+			return conflict("the goods' genealogy names more than %d events: this recall cannot be acknowledged on the ledger", maxAckEvents)
+		}
+		b, err := r.Get(ref.key)
+		if err != nil {
+			return err
+		}
+		if b == nil {
+			return fmt.Errorf("trace: index names %s, which is not stored", ref.key)
+		}
+		w.bytes += len(b)
+		if w.bytes > maxAckBytes {
+			return conflict("the goods' genealogy holds more than %d bytes of events: this recall cannot be acknowledged on the ledger", maxAckBytes)
+		}
+		var e gongxu.TraceEvent
+		if err := json.Unmarshal(b, &e); err != nil {
+			return fmt.Errorf("trace: event %s: %w", ref.key, err)
+		}
+		fn(e)
+	}
+	return nil
 }
 
 func ackKey(recall uint64, hub gongxu.OrgID) []byte {

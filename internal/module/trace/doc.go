@@ -124,10 +124,12 @@
 //     key.
 //
 // State (keys under "trace/"): event/<id> and decl/<id> (the event and its
-// error declaration), ident/<identifier>\x00<seq> (the events naming an
-// identifier, in storage order: the trace's walking index), held/<org>/
-// <identifier> (the first event of an org naming it), batch/<height>/<tx>,
-// recall/<id>, recalled/<identifier>\x00<id>, seq/event, seq/recall.
+// error declaration), ident/<identifier>\x00<org>\x00<seq> (the events
+// naming an identifier, by capturing org, each pointing at its record: the
+// trace's walking index, read in storage order, and whether an org's own
+// events name an identifier), batch/<height>/<tx>, recall/<id>,
+// recalled/<identifier>\x00<id>, seq/event, seq/recall. An event costs
+// 1 + (its identifiers) keys; its document, one batch record.
 //
 // Events: trace.batch (tx, org, count, json), trace.event (id, type, org,
 // json: the full TraceEvent record) for each stored event, in batch order,

@@ -328,7 +328,7 @@ func (m *Module) handleRecall(ctx *module.Context, msg module.Msg) error {
 		}
 	}
 	if !onLedger {
-		ok, err := named(ctx.KV, ident)
+		ok, err := named(ctx.KV, ident, "")
 		if err != nil {
 			return err
 		}
@@ -349,7 +349,7 @@ func (m *Module) handleRecall(ctx *module.Context, msg module.Msg) error {
 		return unauthorized("%s is under GS1 company prefix %s of org %s: only the owner of a prefix recalls its identifiers", target, prefix, owner)
 	}
 	if !held {
-		ok, err := module.Has(ctx.KV, heldKey(ctx.Org, ident))
+		ok, err := named(ctx.KV, ident, ctx.Org)
 		if err != nil {
 			return err
 		}

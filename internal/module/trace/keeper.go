@@ -2,8 +2,10 @@ package trace
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/gongxu-network/gongxu"
@@ -54,12 +56,27 @@ func eventKey(id string, decl bool) []byte {
 	}
 	return []byte(prefix + "event/" + id)
 }
+
+// The walking index: one key per (identifier, event), grouped by the
+// capturing org, so that "does any event of this org name it" (a recall's
+// check) is one step of an iterator, and an identifier's events are all
+// under one prefix.
 func identPrefix(ident string) []byte { return []byte(prefix + "ident/" + ident + "\x00") }
-func identKey(ident string, seq uint64) []byte {
-	return append(identPrefix(ident), pad(seq)...)
+func identOrgPrefix(ident string, org gongxu.OrgID) []byte {
+	return append(identPrefix(ident), string(org)+"\x00"...)
 }
-func heldKey(org gongxu.OrgID, ident string) []byte {
-	return []byte(prefix + "held/" + string(org) + "/" + ident)
+func identKey(ident string, org gongxu.OrgID, seq uint64) []byte {
+	return append(identOrgPrefix(ident, org), pad(seq)...)
+}
+
+// identSeq is the storage sequence at the end of an index key.
+func identSeq(k []byte) (uint64, bool) {
+	i := bytes.LastIndexByte(k, 0)
+	if i < 0 {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(string(k[i+1:]), 10, 64)
+	return n, err == nil
 }
 
 // EventKey is the state key of an event's record (of its error declaration
@@ -117,24 +134,57 @@ func (*Module) Recall(r store.Reader, id uint64) (gongxu.Recall, error) {
 // names the identifier (a canonical key; a ledger lot's gongxu.LotURN) as
 // what it is about, in storage order, until fn returns false.
 func (*Module) EventsFor(r store.Reader, ident string, fn func(gongxu.TraceEvent) bool) error {
-	p := identPrefix(ident)
-	var ierr error
-	err := r.Iterate(p, module.PrefixEnd(p), func(_, v []byte) bool {
-		var e gongxu.TraceEvent
-		ok, err := module.Load(r, v, &e)
-		if err == nil && !ok {
-			err = fmt.Errorf("trace: index names %s, which is not stored", v)
-		}
-		if err != nil {
-			ierr = err
-			return false
-		}
-		return fn(e)
-	})
+	refs, err := eventRefs(r, ident, -1)
 	if err != nil {
 		return err
 	}
-	return ierr
+	for _, ref := range refs {
+		var e gongxu.TraceEvent
+		ok, err := module.Load(r, ref.key, &e)
+		if err == nil && !ok {
+			err = fmt.Errorf("trace: index names %s, which is not stored", ref.key)
+		}
+		if err != nil {
+			return err
+		}
+		if !fn(e) {
+			return nil
+		}
+	}
+	return nil
+}
+
+// indexRef is one entry of the walking index: the storage sequence of an
+// event and the key of its record.
+type indexRef struct {
+	seq uint64
+	key []byte
+}
+
+// eventRefs returns the index entries of an identifier in storage order;
+// with limit ≥ 0, at most limit+1 of them (more than limit says the
+// identifier names more events than the caller may read).
+func eventRefs(r store.Reader, ident string, limit int) ([]indexRef, error) {
+	p := identPrefix(ident)
+	var refs []indexRef
+	var ierr error
+	err := r.Iterate(p, module.PrefixEnd(p), func(k, v []byte) bool {
+		seq, ok := identSeq(k)
+		if !ok {
+			ierr = fmt.Errorf("trace: malformed index key %q", k)
+			return false
+		}
+		refs = append(refs, indexRef{seq, bytes.Clone(v)})
+		return limit < 0 || len(refs) <= limit
+	})
+	if err != nil {
+		return nil, err
+	}
+	if ierr != nil {
+		return nil, ierr
+	}
+	slices.SortFunc(refs, func(a, b indexRef) int { return cmp.Compare(a.seq, b.seq) })
+	return refs, nil
 }
 
 // RecallsFor returns the recalls of an identifier (a canonical key), oldest
@@ -163,9 +213,13 @@ func (m *Module) RecallsFor(r store.Reader, ident string) ([]gongxu.Recall, erro
 	return out, nil
 }
 
-// named reports whether any stored event names the identifier.
-func named(r store.Reader, ident string) (bool, error) {
+// named reports whether any stored event names the identifier; with org,
+// any event that org captured.
+func named(r store.Reader, ident string, org gongxu.OrgID) (bool, error) {
 	p := identPrefix(ident)
+	if org != "" {
+		p = identOrgPrefix(ident, org)
+	}
 	found := false
 	err := r.Iterate(p, module.PrefixEnd(p), func(_, _ []byte) bool {
 		found = true
@@ -174,7 +228,7 @@ func named(r store.Reader, ident string) (bool, error) {
 	return found, err
 }
 
-// saveEvent stores an event and its indexes and emits it.
+// saveEvent stores an event and its index entries and emits it.
 func saveEvent(ctx *module.Context, e *gongxu.TraceEvent) error {
 	key := eventKey(e.ID, e.IsErrorDeclaration())
 	b, err := module.Save(ctx.KV, key, e)
@@ -182,16 +236,8 @@ func saveEvent(ctx *module.Context, e *gongxu.TraceEvent) error {
 		return err
 	}
 	for _, id := range e.Identifiers() {
-		if err := ctx.KV.Set(identKey(id, e.Seq), key); err != nil {
+		if err := ctx.KV.Set(identKey(id, e.Org, e.Seq), key); err != nil {
 			return err
-		}
-		hk := heldKey(e.Org, id)
-		if ok, err := module.Has(ctx.KV, hk); err != nil {
-			return err
-		} else if !ok {
-			if _, err := module.Save(ctx.KV, hk, e.Seq); err != nil {
-				return err
-			}
 		}
 	}
 	ctx.Emit(gongxu.NewEvent(gongxu.EventTraceEvent, "id", e.ID, "type", e.Type, "org", string(e.Org), "json", string(b)))

@@ -26,7 +26,8 @@ import (
 //
 //	event ID[!decl] absent|TEXT...   an event (or its error declaration) is absent, or its stored
 //	                                 record's JSON contains TEXT
-//	events IDENT N                   N stored events name the identifier (a canonical key)
+//	events IDENT N                   N stored events name the identifier (a canonical key), in
+//	                                 storage order
 //	count N                          N events (and declarations) are stored in all
 //	batch N                          the last block holds one batch of N events, each provable
 //	                                 from the batch record and valid against GS1's schema
@@ -46,6 +47,12 @@ import (
 //	bigdoc SIGNER BYTES KIND TEXT    capture a valid document padded to BYTES: rejected so
 //	manyevents SIGNER N KIND TEXT    capture a document of N events: rejected so (KIND ok: accepted)
 func TestScenarios(t *testing.T) {
+	eventsOrgs := map[int]int{} // how many identifiers "events" saw, by the orgs naming them
+	defer func() {
+		if !t.Failed() && eventsOrgs[1] > 0 && len(eventsOrgs) < 2 {
+			t.Errorf("no scenario checks the events of an identifier that several orgs name (storage order across orgs): %v", eventsOrgs)
+		}
+	}()
 	chaintest.RunScenarios(t, "testdata/scenarios/*.txtar", map[string]chaintest.Check{
 		"event": func(h *chaintest.Harness, args []string) error {
 			id, decl := strings.CutSuffix(args[0], "!decl")
@@ -70,10 +77,23 @@ func TestScenarios(t *testing.T) {
 			return nil
 		},
 		"events": func(h *chaintest.Harness, args []string) error {
-			n := 0
-			if err := h.Mods.Trace.EventsFor(h.State, args[0], func(gongxu.TraceEvent) bool { n++; return true }); err != nil {
+			// In storage order, whichever orgs captured them (the index
+			// groups an identifier's entries by org).
+			n, last, orgs := 0, uint64(0), map[gongxu.OrgID]bool{}
+			var order error
+			if err := h.Mods.Trace.EventsFor(h.State, args[0], func(e gongxu.TraceEvent) bool {
+				if e.Seq <= last && order == nil {
+					order = fmt.Errorf("the events naming %s come out of storage order: %d after %d", args[0], e.Seq, last)
+				}
+				n, last, orgs[e.Org] = n+1, e.Seq, true
+				return true
+			}); err != nil {
 				return err
 			}
+			if order != nil {
+				return order
+			}
+			eventsOrgs[len(orgs)]++
 			if strconv.Itoa(n) != args[1] {
 				return fmt.Errorf("%d events name %s, want %s", n, args[0], args[1])
 			}
