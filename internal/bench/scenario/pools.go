@@ -90,6 +90,9 @@ func (o PoolsOptions) Check() error {
 	if o.Consumers < 1 || o.Consumers > 100_000 {
 		return fmt.Errorf("--consumers must be 1 to 100000, got %d", o.Consumers)
 	}
+	if o.has(PhaseDirect) && o.Consumers+o.Hubs > pool.MaxPayersPerPool {
+		return fmt.Errorf("a pool takes at most %d payer accounts (each consumer pledging directly and each hub is one): --consumers + --hubs is %d", pool.MaxPayersPerPool, o.Consumers+o.Hubs)
+	}
 	if o.Step < time.Second {
 		return fmt.Errorf("--step must be at least 1s")
 	}

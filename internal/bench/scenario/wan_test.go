@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gongxu-network/gongxu/internal/comet"
+	"github.com/gongxu-network/gongxu/internal/module/pool"
 )
 
 func TestLedgerWANOptions(t *testing.T) {
@@ -37,5 +38,26 @@ func TestCompareWAN(t *testing.T) {
 	r := compareWAN(lo, wan)
 	if r.Batches != 0.75 || r.Ledger != 0.5 || r.Direct != 0 {
 		t.Fatalf("%+v", r)
+	}
+}
+
+// TestPoolsConsumersFitOnePool: the direct phase pledges every consumer into
+// one pool, which takes at most pool.MaxPayersPerPool payer accounts (the
+// hubs' batches count one each); more is refused up front, not by the ledger
+// half-way through the run.
+func TestPoolsConsumersFitOnePool(t *testing.T) {
+	o := PoolsOptions{Common: Common{Validators: 4, Step: 10 * time.Second, Warmup: 2 * time.Second},
+		Hubs: 16, Leaves: 100, LeafID: 64, Consumers: pool.MaxPayersPerPool - 16,
+		BatchRates: []int{4}, DirectRates: []int{500}, Phases: []string{PhaseBatches, PhaseDirect}}
+	if err := o.Check(); err != nil {
+		t.Fatal(err)
+	}
+	o.Consumers++
+	if err := o.Check(); err == nil || !strings.Contains(err.Error(), "payer accounts") {
+		t.Fatalf("%d consumers and %d hubs: %v", o.Consumers, o.Hubs, err)
+	}
+	o.Phases = []string{PhaseBatches} // without the direct phase no consumer pledges
+	if err := o.Check(); err != nil {
+		t.Fatal(err)
 	}
 }
