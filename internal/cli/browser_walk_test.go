@@ -25,9 +25,10 @@ import (
 	"github.com/gongxu-network/gongxu/internal/web/webtest"
 )
 
-// walkClose is the demo's close for the walk: the last T-shirt batch lands
-// about 6 s of block time after the pools open, and the T-shirt pool closes
-// at two thirds of the close (12 s), twice that; the jacket pool at 18 s.
+// walkClose is the demo's close for the walk: the T-shirt batches go first
+// and land about 3 s of block time after the pools open; the T-shirt pool
+// closes at two thirds of the close (12 s), the jacket pool, whose six
+// batches follow, at 18 s.
 const walkClose = "18s"
 
 // TestBrowserWalk walks each role's flow in Chromium on a real node: gongxu

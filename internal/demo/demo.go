@@ -226,6 +226,13 @@ func Run(ctx context.Context, n *node.Node, log *slog.Logger, o Options) error {
 	jacketID, teeID, scarfID, stockID := uint64(1), uint64(2), uint64(3), uint64(4)
 	variants := []string{"m-navy", "l-navy", "m-olive"}
 	var firstBatch string // the first hub's first jacket batch: its consumers pick up
+	// The T-shirt pool closes first: its batches go first, so that a slow
+	// machine's blocks do not push them past its deadline.
+	for _, h := range hubs {
+		if err := must(h, pool.TypeBatch, pool.MsgBatch{Pool: teeID, Leaves: leaves(h, teeID, 0, 12, nil)}); err != nil {
+			return err
+		}
+	}
 	for i, h := range hubs {
 		for b := 0; b < 2; b++ {
 			tx, err := send(h, pool.TypeBatch, pool.MsgBatch{Pool: jacketID, Leaves: leaves(h, jacketID, b, 9+3*i, variants)})
@@ -235,9 +242,6 @@ func Run(ctx context.Context, n *node.Node, log *slog.Logger, o Options) error {
 			if i == 0 && b == 0 {
 				firstBatch = tx
 			}
-		}
-		if err := must(h, pool.TypeBatch, pool.MsgBatch{Pool: teeID, Leaves: leaves(h, teeID, 0, 12, nil)}); err != nil {
-			return err
 		}
 		if err := must(h, pool.TypeBatch, pool.MsgBatch{Pool: scarfID, Leaves: leaves(h, scarfID, 0, 15+5*i, nil)}); err != nil {
 			return err
