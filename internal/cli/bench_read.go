@@ -70,12 +70,43 @@ var readListPaths = []string{
 	"/v1/offers", "/v1/rfqs", "/v1/disputes", "/v1/recalls", "/v1/validators",
 }
 
-// readProvPaths are the provenance pages: the demo's jacket lot (its walk
-// reaches the fabric and thread lots, their purchase order and the
-// supplier's lots) and an input lot of it.
-var readProvPaths = []string{
-	"/p/acme-apparel/rain-jacket-0001",
-	"/p/acme-apparel/lakeside-fabrics/waxed-cotton-0001-2",
+// provLots picks the provenance pages from the demo's lots, whose codes
+// follow its production orders' ids: the jacket lot a work order made (its
+// walk reaches the fabric and thread lots, their purchase order and the
+// supplier's lots) and the fabric lot Acme received from Lakeside.
+func provLots(ctx context.Context, c interface {
+	Do(*http.Request) (*http.Response, error)
+}, base string) ([]string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/v1/lots?owner=acme-apparel", nil)
+	if err != nil {
+		return nil, gongxu.Wrap(err, "request lots")
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, gongxu.Wrap(err, "GET lots")
+	}
+	defer resp.Body.Close()
+	var lots []struct {
+		ID   gongxu.LotID `json:"id"`
+		Item string       `json:"item"`
+		WO   uint64       `json:"wo"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&lots); err != nil {
+		return nil, gongxu.Wrap(err, "bench read: decode lots")
+	}
+	var jacket, fabric string
+	for _, l := range lots {
+		switch {
+		case jacket == "" && l.Item == "acme-apparel/rain-jacket" && l.WO != 0:
+			jacket = "/p/" + string(l.ID)
+		case fabric == "" && strings.HasPrefix(string(l.ID), "acme-apparel/lakeside-fabrics/waxed-cotton-"):
+			fabric = "/p/" + string(l.ID)
+		}
+	}
+	if jacket == "" || fabric == "" {
+		return nil, gongxu.Errorf(gongxu.KindInternal, "bench read: the demo left no jacket lot made by a work order and no fabric lot from Lakeside (%d lots of acme-apparel)", len(lots))
+	}
+	return []string{jacket, fabric}, nil
 }
 
 // readStep is one step of the report.
@@ -248,6 +279,10 @@ func runReadBench(ctx context.Context, env *Env, o readBenchOptions) (*readRepor
 	rep := &readReport{Height: n.Height(), CPUs: runtime.NumCPU(), Duration: time.Since(start).Round(time.Second).String(),
 		Rows: fmt.Sprintf("demo + %d pools", o.Pools)}
 	client := bench.NewHTTPClient(o.Conns)
+	readProvPaths, err := provLots(ctx, client, n.URL())
+	if err != nil {
+		return nil, err
+	}
 	// Check every path answers 200 before loading it: a path the world
 	// lacks would measure a 404.
 	for _, p := range append(append([]string{"/healthz"}, readListPaths...), readProvPaths...) {
