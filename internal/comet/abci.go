@@ -32,7 +32,7 @@ type App struct {
 	halt                 halt  // an upgrade the binary lacks (upgrade.go)
 
 	// admit, if set, may refuse a new transaction before any work on it
-	// (Admission); limits caps the bytes of a block this node proposes.
+	// (Admission); limits caps the transactions and bytes of a block this node proposes.
 	admit  func() error
 	limits Admission
 }
@@ -115,7 +115,7 @@ func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.Respon
 
 // PrepareProposal implements abci.Application.
 func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposal) (*abci.ResponsePrepareProposal, error) {
-	return &abci.ResponsePrepareProposal{Txs: a.chain.PrepareProposal(req.Txs, a.limits.proposalBytes(req.MaxTxBytes))}, nil
+	return &abci.ResponsePrepareProposal{Txs: a.limits.proposal(a.chain.PrepareProposal(req.Txs, a.limits.proposalBytes(req.MaxTxBytes)))}, nil
 }
 
 // ProcessProposal implements abci.Application: a proposal whose transactions

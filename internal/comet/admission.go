@@ -27,24 +27,33 @@ type Admission struct {
 	// whose handler leaves some 12 MB of writes in the check state and runs
 	// again at every recheck; its weight does. 0 takes the default.
 	MaxBlocks int64 `json:"max_blocks"`
+	// MaxBlockTxs caps the transactions of a block this node proposes: a
+	// block that must be prepared, gossiped, checked and executed within
+	// timeout_propose on a busy machine, where what costs is per
+	// transaction (a signature, a handler, a projection row), not per
+	// byte; a block's work is bounded apart (gongxu.Params.BlockWeight).
+	// 0 takes the default.
+	MaxBlockTxs int `json:"max_block_txs"`
 	// MaxBlockBytes caps the transactions' bytes of a block this node
-	// proposes, below the consensus limit (4 MB): a block that must be
-	// prepared, gossiped, checked and executed within timeout_propose on a
-	// busy machine. 0 takes the default.
+	// proposes, below the consensus limit (4 MB); 0: the consensus limit.
+	// A bytes cap also caps the transactions that carry many pledges or
+	// events in one (hub batches: 512 KiB held two 2,000-leaf batches).
 	MaxBlockBytes int64 `json:"max_block_bytes"`
 }
 
 // DefaultAdmission: about one and a half blocks' worth of 180-byte member
 // transactions waiting, two blocks' worth of work (1.6 MB of EPCIS
-// captures: three of the 512 KiB blocks this node proposes, 3 documents of
-// 1,000 events), and blocks of at most 512 KiB (about 2,900 member
-// transactions). The bounds are low on purpose: after every commit
+// captures, 3 documents of 1,000 events), and blocks of at most 2,900
+// transactions (what 512 KiB of member transactions were before the bound
+// counted transactions instead of bytes; bytes stay at the consensus
+// limit, so a block holds 22 packed hub batches of 2,000 pledges, not 2).
+// The bounds are low on purpose: after every commit
 // CometBFT rechecks each transaction still waiting, on the consensus
 // goroutine, before the next height starts (about 10 µs of CPU each for a
 // member tx, far more on a starved machine; a capture's whole handler
 // again, ~22 µs an event: BenchmarkCapture in internal/chain), so what
 // waits beyond the next blocks costs every block.
-var DefaultAdmission = Admission{MaxTxs: 4000, MaxBytes: 4 << 20, MaxBlocks: 2, MaxBlockBytes: 512 << 10}
+var DefaultAdmission = Admission{MaxTxs: 4000, MaxBytes: 4 << 20, MaxBlocks: 2, MaxBlockTxs: 2900}
 
 // withDefaults fills the zero fields from DefaultAdmission.
 func (a Admission) withDefaults() Admission {
@@ -57,8 +66,8 @@ func (a Admission) withDefaults() Admission {
 	if a.MaxBlocks <= 0 {
 		a.MaxBlocks = DefaultAdmission.MaxBlocks
 	}
-	if a.MaxBlockBytes <= 0 {
-		a.MaxBlockBytes = DefaultAdmission.MaxBlockBytes
+	if a.MaxBlockTxs <= 0 {
+		a.MaxBlockTxs = DefaultAdmission.MaxBlockTxs
 	}
 	return a
 }
@@ -90,6 +99,17 @@ func (a Admission) proposalBytes(limit int64) int64 {
 		return a.MaxBlockBytes
 	}
 	return limit
+}
+
+// proposal caps txs, the transactions chain.App.PrepareProposal chose for
+// this node's block, at MaxBlockTxs: a prefix keeps each signer's
+// transactions a run from its next sequence and the block within its
+// budget.
+func (a Admission) proposal(txs [][]byte) [][]byte {
+	if a.MaxBlockTxs > 0 && len(txs) > a.MaxBlockTxs {
+		return txs[:a.MaxBlockTxs]
+	}
+	return txs
 }
 
 // admit is the node's admission check of a new transaction.

@@ -47,6 +47,20 @@ func TestAdmissionBound(t *testing.T) {
 	if got := a.proposalBytes(100); got != 100 {
 		t.Errorf("proposal under a 100-byte consensus limit: %d", got)
 	}
+	if got := DefaultAdmission.proposalBytes(4 << 20); got != 4<<20 {
+		t.Errorf("default proposal bytes under a 4 MB consensus limit: %d, want the limit", got)
+	}
+	// Transactions: a prefix of what PrepareProposal chose, at most MaxBlockTxs.
+	txs := [][]byte{[]byte("a"), []byte("b"), []byte("c"), []byte("d")}
+	for _, c := range []struct {
+		max  int
+		want int
+	}{{0, 4}, {5, 4}, {4, 4}, {3, 3}, {1, 1}} {
+		got := Admission{MaxBlockTxs: c.max}.proposal(txs)
+		if len(got) != c.want || (len(got) > 0 && string(got[0]) != "a") {
+			t.Errorf("max_block_txs %d: %q, want the first %d", c.max, got, c.want)
+		}
+	}
 }
 
 // TestNodeBusy: a node whose mempool reaches its admission bound answers

@@ -184,8 +184,8 @@ func (c Config) validate() error {
 		return bad("http rate_limits may not be negative")
 	case c.Health.StallBlocks < 1 || c.Health.StallMin < 0 || c.Health.LagBlocks < 0 || c.Health.LagFor < 0:
 		return bad("health stall_blocks must be at least 1, and the other health settings not negative")
-	case c.Admission.MaxTxs < 0 || c.Admission.MaxBytes < 0 || c.Admission.MaxBlocks < 0 || c.Admission.MaxBlockBytes < 0:
-		return bad("admission max_txs, max_bytes, max_blocks and max_block_bytes may not be negative (0: the default)")
+	case c.Admission.MaxTxs < 0 || c.Admission.MaxBytes < 0 || c.Admission.MaxBlocks < 0 || c.Admission.MaxBlockTxs < 0 || c.Admission.MaxBlockBytes < 0:
+		return bad("admission max_txs, max_bytes, max_blocks, max_block_txs and max_block_bytes may not be negative (0: the default)")
 	case !c.Consensus.valid():
 		return bad(fmt.Sprintf("consensus timeouts must be 0 (config.toml's) or positive, at most %s", maxConsensusTimeout))
 	case checkPublicURL(c.Pages.PublicURL) != nil:
