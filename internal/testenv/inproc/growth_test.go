@@ -507,7 +507,8 @@ type growthRow struct {
 	StoreKeys                             int64 // every key in Pebble: data, tree nodes, metadata
 	StateKeys, StateBytes                 int64 // the data keys (the live state) and their keys' and values' bytes
 	KeysBy                                map[string]int64
-	ReadBytes                             int64 // the read model's files (database, WAL)
+	BytesBy                               map[string]int64 // the data keys\' and values\' bytes by group
+	ReadBytes                             int64            // the read model's files (database, WAL)
 	Rows                                  map[string]int64
 	BlockMean, BlockP99                   float64 // FinalizeBlock + Commit, ms, over the window
 	CPUPerBlock                           float64 // process CPU during FinalizeBlock + Commit, ms a block
@@ -519,7 +520,7 @@ type growthRow struct {
 func (g *growth) checkpoint() growthRow {
 	t0 := time.Now()
 	r := growthRow{Txs: g.txs, Blocks: g.blocks, PoolsOpened: g.poolsOpened, PoolsClosed: g.poolsClosed, POsReceived: g.posReceived,
-		KeysBy: map[string]int64{}, Rows: map[string]int64{}}
+		KeysBy: map[string]int64{}, BytesBy: map[string]int64{}, Rows: map[string]int64{}}
 	r.BlockMean, r.BlockP99 = meanP99(g.blockMs)
 	r.ProjMean, r.ProjP99 = meanP99(g.projMs)
 	r.CPUPerBlock = g.cpuMs / float64(max(1, len(g.blockMs)))
@@ -532,6 +533,7 @@ func (g *growth) checkpoint() growthRow {
 		r.StateKeys++
 		r.StateBytes += int64(len(k) + len(v))
 		r.KeysBy[keyGroup(k)]++
+		r.BytesBy[keyGroup(k)] += int64(len(k) + len(v))
 		return true
 	}); err != nil {
 		g.tb.Fatal(err)
@@ -660,6 +662,8 @@ func growthTable(rows []growthRow) string {
 	}
 	b.WriteString("\nstate keys by group, at each checkpoint:\n")
 	b.WriteString(byGroup(rows, func(r growthRow) map[string]int64 { return r.KeysBy }))
+	b.WriteString("\nstate bytes (keys and values) by group, at each checkpoint:\n")
+	b.WriteString(byGroup(rows, func(r growthRow) map[string]int64 { return r.BytesBy }))
 	b.WriteString("\nread model rows by table, at each checkpoint:\n")
 	b.WriteString(byGroup(rows, func(r growthRow) map[string]int64 { return r.Rows }))
 	return b.String()
@@ -707,6 +711,9 @@ func growthCSV(rows []growthRow) string {
 	for _, k := range groups {
 		b.WriteString(",keys:" + strings.ReplaceAll(k, ",", "_"))
 	}
+	for _, k := range groups {
+		b.WriteString(",bytes:" + strings.ReplaceAll(k, ",", "_"))
+	}
 	for _, t := range tables {
 		b.WriteString(",rows:" + t)
 	}
@@ -716,6 +723,9 @@ func growthCSV(rows []growthRow) string {
 			r.StoreBytes, r.StoreKeys, r.StateKeys, r.StateBytes, r.ReadBytes, r.BlockMean, r.BlockP99, r.CPUPerBlock, r.ProjMean, r.ProjP99, r.HeapMiB, r.Wall.Seconds())
 		for _, k := range groups {
 			fmt.Fprintf(&b, ",%d", r.KeysBy[k])
+		}
+		for _, k := range groups {
+			fmt.Fprintf(&b, ",%d", r.BytesBy[k])
 		}
 		for _, t := range tables {
 			fmt.Fprintf(&b, ",%d", r.Rows[t])
