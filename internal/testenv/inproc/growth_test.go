@@ -167,8 +167,8 @@ type growth struct {
 	firstFail                     string
 
 	// The window since the last checkpoint.
-	blockMs, projMs []float64
-	cpuMs           float64
+	blockMs, projMs  []float64
+	cpuMs, projCPUMs float64
 }
 
 type openPool struct {
@@ -423,6 +423,7 @@ func (g *growth) run(txs [][]byte) {
 	if err := g.read.Project(context.Background(), committed(res)); err != nil {
 		g.tb.Fatalf("project block %d: %v", res.Height, err)
 	}
+	g.projCPUMs += float64((cpuTime() - cpu1).Microseconds()) / 1000
 	g.blockMs = append(g.blockMs, float64(t1.Sub(t0).Microseconds())/1000)
 	g.projMs = append(g.projMs, float64(time.Since(t1).Microseconds())/1000)
 	g.cpuMs += float64((cpu1 - cpu0).Microseconds()) / 1000
@@ -512,6 +513,7 @@ type growthRow struct {
 	Rows                                  map[string]int64
 	BlockMean, BlockP99                   float64 // FinalizeBlock + Commit, ms, over the window
 	CPUPerBlock                           float64 // process CPU during FinalizeBlock + Commit, ms a block
+	ProjCPU                               float64 // process CPU during the projection, ms a block
 	ProjMean, ProjP99                     float64 // projection, ms
 	HeapMiB                               float64 // after a GC
 	Wall                                  time.Duration
@@ -524,7 +526,8 @@ func (g *growth) checkpoint() growthRow {
 	r.BlockMean, r.BlockP99 = meanP99(g.blockMs)
 	r.ProjMean, r.ProjP99 = meanP99(g.projMs)
 	r.CPUPerBlock = g.cpuMs / float64(max(1, len(g.blockMs)))
-	g.blockMs, g.projMs, g.cpuMs = nil, nil, 0
+	r.ProjCPU = g.projCPUMs / float64(max(1, len(g.blockMs)))
+	g.blockMs, g.projMs, g.cpuMs, g.projCPUMs = nil, nil, 0, 0
 	r.StoreBytes = dirBytes(g.tb, filepath.Join(g.dir, "state"))
 	if err := g.db.Iterate(nil, nil, func(k, v []byte) bool { r.StoreKeys++; return true }); err != nil {
 		g.tb.Fatal(err)
@@ -644,8 +647,8 @@ func meanP99(xs []float64) (float64, float64) {
 }
 
 func (r growthRow) line() string {
-	return fmt.Sprintf("%d txs, %d blocks: store %.1f MiB %d keys, state %d keys %.1f MiB, read model %.1f MiB, block %.1f/%.1f ms (cpu %.1f), projection %.1f/%.1f ms, heap %.0f MiB",
-		r.Txs, r.Blocks, mib(r.StoreBytes), r.StoreKeys, r.StateKeys, mib(r.StateBytes), mib(r.ReadBytes), r.BlockMean, r.BlockP99, r.CPUPerBlock, r.ProjMean, r.ProjP99, r.HeapMiB)
+	return fmt.Sprintf("%d txs, %d blocks: store %.1f MiB %d keys, state %d keys %.1f MiB, read model %.1f MiB, block %.1f/%.1f ms (cpu %.1f), projection %.1f/%.1f ms (cpu %.1f), heap %.0f MiB",
+		r.Txs, r.Blocks, mib(r.StoreBytes), r.StoreKeys, r.StateKeys, mib(r.StateBytes), mib(r.ReadBytes), r.BlockMean, r.BlockP99, r.CPUPerBlock, r.ProjMean, r.ProjP99, r.ProjCPU, r.HeapMiB)
 }
 
 func mib(n int64) float64 { return float64(n) / (1 << 20) }
@@ -654,11 +657,11 @@ func mib(n int64) float64 { return float64(n) / (1 << 20) }
 // by group and the read model's rows by table, at each checkpoint.
 func growthTable(rows []growthRow) string {
 	var b strings.Builder
-	b.WriteString("| txs | blocks | store MiB | store keys | state keys | state MiB | read model MiB | block ms mean | p99 | CPU ms/block | projection ms mean | p99 | heap MiB |\n")
-	b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	b.WriteString("| txs | blocks | store MiB | store keys | state keys | state MiB | read model MiB | block ms mean | p99 | CPU ms/block | projection ms mean | p99 | CPU ms/block | heap MiB |\n")
+	b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range rows {
-		fmt.Fprintf(&b, "| %d | %d | %.1f | %d | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.0f |\n", r.Txs, r.Blocks, mib(r.StoreBytes), r.StoreKeys,
-			r.StateKeys, mib(r.StateBytes), mib(r.ReadBytes), r.BlockMean, r.BlockP99, r.CPUPerBlock, r.ProjMean, r.ProjP99, r.HeapMiB)
+		fmt.Fprintf(&b, "| %d | %d | %.1f | %d | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.0f |\n", r.Txs, r.Blocks, mib(r.StoreBytes), r.StoreKeys,
+			r.StateKeys, mib(r.StateBytes), mib(r.ReadBytes), r.BlockMean, r.BlockP99, r.CPUPerBlock, r.ProjMean, r.ProjP99, r.ProjCPU, r.HeapMiB)
 	}
 	b.WriteString("\nstate keys by group, at each checkpoint:\n")
 	b.WriteString(byGroup(rows, func(r growthRow) map[string]int64 { return r.KeysBy }))
@@ -692,7 +695,7 @@ func byGroup(rows []growthRow, m func(growthRow) map[string]int64) string {
 
 func growthCSV(rows []growthRow) string {
 	var b strings.Builder
-	b.WriteString("txs,blocks,pools_opened,pools_closed,pos_received,store_bytes,store_keys,state_keys,state_bytes,read_bytes,block_ms_mean,block_ms_p99,cpu_ms_per_block,proj_ms_mean,proj_ms_p99,heap_mib,checkpoint_s")
+	b.WriteString("txs,blocks,pools_opened,pools_closed,pos_received,store_bytes,store_keys,state_keys,state_bytes,read_bytes,block_ms_mean,block_ms_p99,cpu_ms_per_block,proj_ms_mean,proj_ms_p99,proj_cpu_ms_per_block,heap_mib,checkpoint_s")
 	var groups, tables []string
 	for _, r := range rows {
 		for k := range r.KeysBy {
@@ -719,8 +722,8 @@ func growthCSV(rows []growthRow) string {
 	}
 	b.WriteByte('\n')
 	for _, r := range rows {
-		fmt.Fprintf(&b, "%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%.2f,%.2f,%.2f,%.2f,%.2f,%.1f,%.1f", r.Txs, r.Blocks, r.PoolsOpened, r.PoolsClosed, r.POsReceived,
-			r.StoreBytes, r.StoreKeys, r.StateKeys, r.StateBytes, r.ReadBytes, r.BlockMean, r.BlockP99, r.CPUPerBlock, r.ProjMean, r.ProjP99, r.HeapMiB, r.Wall.Seconds())
+		fmt.Fprintf(&b, "%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%.1f,%.1f", r.Txs, r.Blocks, r.PoolsOpened, r.PoolsClosed, r.POsReceived,
+			r.StoreBytes, r.StoreKeys, r.StateKeys, r.StateBytes, r.ReadBytes, r.BlockMean, r.BlockP99, r.CPUPerBlock, r.ProjMean, r.ProjP99, r.ProjCPU, r.HeapMiB, r.Wall.Seconds())
 		for _, k := range groups {
 			fmt.Fprintf(&b, ",%d", r.KeysBy[k])
 		}
