@@ -272,30 +272,11 @@ func (s *State) diff(sc *scratch, stock map[ItemID]gongxu.Qty, open []OpenOrder,
 		for j := range oOld {
 			gone[s.openAt[opre+j]] = true
 		}
-		p.open = make([]OpenOrder, 0, len(p0.open)-len(oOld)+len(add))
-		d.oremap = make([]int32, len(p0.open))
 		var added []int32
-		a := 0
-		for k, o := range p0.open {
-			for ; a < len(add) && add[a].Ref <= o.Ref; a++ {
-				if gone[k] && add[a].Ref == o.Ref {
-					break // o goes first (it is gone): the same ref comes back after it
-				}
-				added = append(added, int32(len(p.open)))
-				p.open = append(p.open, add[a])
-			}
-			if gone[k] {
-				d.oremap[k] = -1
-				d.mark(md.index[o.Item])
-				continue
-			}
-			d.oremap[k] = int32(len(p.open))
-			p.open = append(p.open, o)
-		}
-		for ; a < len(add); a++ {
-			added = append(added, int32(len(p.open)))
-			p.open = append(p.open, add[a])
-		}
+		p.open, d.oremap, added = mergeSorted(p0.open, add, gone, func(a, o OpenOrder, oGone bool) bool {
+			// Equal refs: a gone order goes first, the same ref comes back after it.
+			return a.Ref < o.Ref || a.Ref == o.Ref && !oGone
+		}, func(o OpenOrder) { d.mark(md.index[o.Item]) })
 		for _, k := range added {
 			o := p.open[k]
 			if k > 0 && p.open[k-1].Ref == o.Ref || int(k) < len(p.open)-1 && p.open[k+1].Ref == o.Ref {
@@ -323,27 +304,10 @@ func (s *State) diff(sc *scratch, stock map[ItemID]gongxu.Qty, open []OpenOrder,
 		for j := range dOld {
 			gone[s.demandAt[dpre+j]] = true
 		}
-		p.demands = make([]Demand, 0, len(p0.demands)-len(dOld)+len(add))
-		d.remap = make([]int32, len(p0.demands))
 		var added []int32
-		a := 0
-		for k, dm := range p0.demands {
-			for ; a < len(add) && cmpDemand(add[a], dm) < 0; a++ {
-				added = append(added, int32(len(p.demands)))
-				p.demands = append(p.demands, add[a])
-			}
-			if gone[k] {
-				d.remap[k] = -1
-				d.mark(md.index[dm.Item])
-				continue
-			}
-			d.remap[k] = int32(len(p.demands))
-			p.demands = append(p.demands, dm)
-		}
-		for ; a < len(add); a++ {
-			added = append(added, int32(len(p.demands)))
-			p.demands = append(p.demands, add[a])
-		}
+		p.demands, d.remap, added = mergeSorted(p0.demands, add, gone, func(a, dm Demand, _ bool) bool {
+			return cmpDemand(a, dm) < 0
+		}, func(dm Demand) { d.mark(md.index[dm.Item]) })
 		d.pegmap = pegMap(p0.demands, p.demands, d.remap)
 		d.kept = keptIndices(d.pegmap)
 		d.pegs = make([]int32, len(p.demands))
@@ -1154,4 +1118,32 @@ func (p *planner) inputIDs(inputs []int32, keep []string, nOpen int32) []string 
 	}
 	slices.Sort(in)
 	return slices.Compact(in)
+}
+
+// mergeSorted merges the sorted additions add into old, leaving out the
+// entries gone marks: add[a] goes before old[k] while before(add[a], old[k],
+// gone[k]). It returns the merged list, where each old entry went (-1 when
+// gone; onGone is called for those) and the indices of the additions in it.
+func mergeSorted[T any](old, add []T, gone []bool, before func(a, o T, oGone bool) bool, onGone func(T)) (out []T, remap, added []int32) {
+	out = make([]T, 0, len(old)+len(add))
+	remap = make([]int32, len(old))
+	a := 0
+	for k, o := range old {
+		for ; a < len(add) && before(add[a], o, gone[k]); a++ {
+			added = append(added, int32(len(out)))
+			out = append(out, add[a])
+		}
+		if gone[k] {
+			remap[k] = -1
+			onGone(o)
+			continue
+		}
+		remap[k] = int32(len(out))
+		out = append(out, o)
+	}
+	for ; a < len(add); a++ {
+		added = append(added, int32(len(out)))
+		out = append(out, add[a])
+	}
+	return out, remap, added
 }
