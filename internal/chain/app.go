@@ -118,6 +118,9 @@ type App struct {
 	// a transaction as the next block would (a pledge after the deposit that
 	// pays for it). Nil until first needed after a commit; guarded by checkMu.
 	checkState *store.Cache
+	// reads memoizes the checks' reads of the committed state until the
+	// next commit (checkreads.go). Guarded by checkMu.
+	reads *checkReads
 	// pendingWeight is the work weight (module.WeightOf) of the
 	// transactions CheckTx accepted since the last commit: after a commit's
 	// rechecks, the weight of what the mempool holds. Guarded by checkMu.
@@ -231,6 +234,9 @@ func (a *App) InitChain(g Genesis) ([]byte, []module.ValidatorUpdate, error) {
 		return nil, nil, errors.Join(err, cerr)
 	}
 	a.genesisView.Store(view)
+	a.checkMu.Lock()
+	a.reads, a.checkState = nil, nil // the checks judge against the genesis view now
+	a.checkMu.Unlock()
 	a.lastTime.Store(g.Time)
 	a.pending = c
 	a.genesisEvts = ctx.Events()
@@ -640,6 +646,7 @@ func (a *App) Commit() ([]byte, error) {
 	a.genesisView.Store(nil)
 	clear(a.mempoolSeqs)
 	a.checkState = nil
+	a.reads = nil
 	a.pendingWeight = 0
 	a.checkMu.Unlock()
 	if a.onCommit != nil {
@@ -687,7 +694,10 @@ func (a *App) CheckTx(raw []byte) TxResult {
 	if err := checkWeight(d.tx.Type, weight, params); err != nil {
 		return reject(r, err)
 	}
-	org, err := a.cfg.Auth.OrgOfKey(a.latest(), r.Signer)
+	a.checkMu.Lock()
+	defer a.checkMu.Unlock()
+	reads := a.checkReadsFor()
+	org, err := a.cfg.Auth.OrgOfKey(reads, r.Signer)
 	if err != nil {
 		return reject(r, err)
 	}
@@ -695,9 +705,7 @@ func (a *App) CheckTx(raw []byte) TxResult {
 	if org == "" && !route.Open {
 		return reject(r, gongxu.Errorf(gongxu.KindUnauthorized, "key %s belongs to no member org; %s needs a member's key", short(r.Signer), d.tx.Type))
 	}
-	a.checkMu.Lock()
-	defer a.checkMu.Unlock()
-	if err := a.sequenceFree(d.tx, params); err != nil {
+	if err := a.sequenceFree(reads, d.tx, params); err != nil {
 		return reject(r, err)
 	}
 	if err := a.simulate(&d, route, msg, org); err != nil {
@@ -728,8 +736,9 @@ func (a *App) PendingWeight() (weight, blockWeight int64) {
 // check state and keeps its writes there when it succeeds. The caller holds
 // checkMu.
 func (a *App) simulate(d *decoded, route module.Route, msg module.Msg, org gongxu.OrgID) error {
+	reads := a.checkReadsFor()
 	if a.checkState == nil {
-		a.checkState = store.NewCache(a.latest())
+		a.checkState = store.NewCache(reads)
 	}
 	br := a.checkState.Branch()
 	h, t := a.state.Height(), a.lastTime.Load()
@@ -756,10 +765,10 @@ func (a *App) simulate(d *decoded, route module.Route, msg module.Msg, org gongx
 func (a *App) Recheck(raw []byte) TxResult { return a.CheckTx(raw) }
 
 // sequenceFree says whether a transaction's sequence may enter the mempool:
-// within the window from the signer's next, and not taken by another
-// transaction there. The caller holds checkMu.
-func (a *App) sequenceFree(tx *gongxu.Tx, params gongxu.Params) error {
-	committed, err := readSeq(a.latest(), tx.Signer)
+// within the window from the signer's next in r (the committed state), and
+// not taken by another transaction there. The caller holds checkMu.
+func (a *App) sequenceFree(r store.Reader, tx *gongxu.Tx, params gongxu.Params) error {
+	committed, err := readSeq(r, tx.Signer)
 	if err != nil {
 		return err
 	}

@@ -360,3 +360,41 @@ func TestProposalIsFair(t *testing.T) {
 		t.Fatalf("a proposal of %d txs left out the other signer's transaction", len(prop))
 	}
 }
+
+// TestRecheckSeesTheBlock: the mempool checks' reads of the committed state
+// (the signer's org, its sequence, the handler's reads; memoized per height,
+// checkreads.go) are those of the state after the last commit, never of the
+// one before: a key removed from its org by a block this node did not check
+// makes the recheck of its waiting transaction, and any new one, fail; the
+// org's other key, whose sequence the block moved, is judged by the new
+// sequence.
+func TestRecheckSeesTheBlock(t *testing.T) {
+	h := chaintest.New(t, orgs...)
+	chaintest.MustOK(t, h.Deliver(h.Sign("hub-c", member.TypeAddKey, member.MsgAddKey{Key: chaintest.PubKey("hub-c2")})))
+	waiting := h.Sign("hub-c2", member.TypeUpdateOrg, update("from the second key"))
+	if r := h.App.CheckTx(waiting); r.Code != 0 || r.Org != "hub-c" {
+		t.Fatalf("check of the second key's tx: %s (org %q)", r.Log, r.Org)
+	}
+	mine := h.Sign("hub-c", member.TypeUpdateOrg, update("first"))
+	if r := h.App.CheckTx(mine); r.Code != 0 {
+		t.Fatal(r.Log)
+	}
+	// The block, as another node proposed it: the removal, and hub-c's tx.
+	res := h.Block(h.SignSeq("hub-c", member.TypeRemoveKey, member.MsgRemoveKey{Key: chaintest.PubKey("hub-c2")}, 2))
+	for _, r := range res.Txs {
+		chaintest.MustOK(t, r)
+	}
+	if r := h.App.Recheck(waiting); gongxu.Kind(r.Code) != gongxu.KindUnauthorized {
+		t.Fatalf("recheck of a removed key's tx: %s %s", gongxu.Kind(r.Code), r.Log)
+	}
+	if r := h.App.CheckTx(h.Sign("hub-c2", member.TypeUpdateOrg, update("again"))); gongxu.Kind(r.Code) != gongxu.KindUnauthorized {
+		t.Fatalf("check of a removed key's new tx: %s %s", gongxu.Kind(r.Code), r.Log)
+	}
+	// mine (sequence 2) was taken by the removal: a replay now.
+	if r := h.App.Recheck(mine); gongxu.Kind(r.Code) != gongxu.KindSequence {
+		t.Fatalf("recheck of a tx whose sequence the block used: %s %s", gongxu.Kind(r.Code), r.Log)
+	}
+	if r := h.App.CheckTx(h.SignSeq("hub-c", member.TypeUpdateOrg, update("next"), 3)); r.Code != 0 {
+		t.Fatal(r.Log)
+	}
+}

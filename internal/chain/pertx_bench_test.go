@@ -49,7 +49,14 @@ const perTxSigners, perTxPerSigner = 16, 60
 // baseline.
 //
 //	go test ./internal/chain/ -run '^$' -bench 'BenchmarkMemberTx|BenchmarkKVStoreTx' -benchtime 5x
-func BenchmarkMemberTx(b *testing.B) {
+func BenchmarkMemberTx(b *testing.B) { benchMemberTx(b, perTxSigners, perTxPerSigner) }
+
+// BenchmarkMemberTxManySigners is BenchmarkMemberTx with the ledger
+// benchmark's spread of signers (256 at 1,000 tx/s: ~4 txs per signer per
+// block): 240 signers, 4 txs each, one block of 960.
+func BenchmarkMemberTxManySigners(b *testing.B) { benchMemberTx(b, 240, 4) }
+
+func benchMemberTx(b *testing.B, signers, perSigner int) {
 	defer runtime.KeepAlive(nodeHeap())
 	phases := []string{"checktx", "recheck", "prepare", "process", "finalize", "commit", "project"}
 	cpu := map[string]time.Duration{}
@@ -67,14 +74,14 @@ func BenchmarkMemberTx(b *testing.B) {
 			b.Fatal(err)
 		}
 		h := chaintest.Open(b, db)
-		h.InitChain(chaintest.Genesis(benchOrgs()...))
+		h.InitChain(chaintest.Genesis(signerOrgs(signers)...))
 		project := func(res *chain.BlockResult) {
 			if err := read.Project(context.Background(), committedBlock(res)); err != nil {
 				b.Fatal(err)
 			}
 		}
 		project(h.Block())
-		txs := memberTxs(h)
+		txs := memberTxs(h, signers, perSigner)
 		n = len(txs)
 		phase := func(name string, fn func()) {
 			var m0, m1 runtime.MemStats
@@ -224,15 +231,24 @@ func kvParse(tx []byte) (k, v []byte, ok bool) {
 
 // memberTxs are the ledger benchmark's transactions: member/update_org of
 // the signer's own org, ~180 bytes.
-func memberTxs(h *chaintest.Harness) [][]byte {
+func memberTxs(h *chaintest.Harness, signers, perSigner int) [][]byte {
 	var txs [][]byte
-	for j := range perTxPerSigner {
-		for i := range perTxSigners {
+	for j := range perSigner {
+		for i := range signers {
 			d := fmt.Sprintf("bench load: signer %d tx %d ", i, j) + strings.Repeat(".", 40)
 			txs = append(txs, h.Sign(fmt.Sprintf("org-%02d", i), member.TypeUpdateOrg, member.MsgUpdateOrg{Description: d}))
 		}
 	}
 	return txs
+}
+
+// signerOrgs are benchOrgs with n signer orgs, org-00 …
+func signerOrgs(n int) []chaintest.OrgSpec {
+	out := []chaintest.OrgSpec{{ID: "factory-a", Roles: []gongxu.Role{gongxu.RoleFactory, gongxu.RoleValidator}}}
+	for i := range n {
+		out = append(out, chaintest.OrgSpec{ID: fmt.Sprintf("org-%02d", i), Roles: []gongxu.Role{gongxu.RoleHub}})
+	}
+	return out
 }
 
 func mustCheck(b *testing.B, check func([]byte) chain.TxResult, txs [][]byte) {

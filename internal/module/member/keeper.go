@@ -222,8 +222,11 @@ func setCount(ctx *module.Context, n int) error {
 
 // saveOrg writes an org and emits its snapshot.
 func saveOrg(ctx *module.Context, o gongxu.Org) error {
-	b, err := module.Save(ctx.KV, orgKey(o.ID), o)
+	b, err := encodeOrg(o) // module.Save's bytes, faster
 	if err != nil {
+		return err
+	}
+	if err := ctx.KV.Set(orgKey(o.ID), b); err != nil {
 		return err
 	}
 	ctx.Emit(gongxu.NewEvent(gongxu.EventOrg, "org", string(o.ID), "json", string(b)))
