@@ -320,6 +320,9 @@ type stepLoad struct {
 	keys  []ed25519.PrivateKey
 	build func(signer int, seq uint64) []byte // given the chain's sequences
 	rate  int
+	// api submits through the nodes' own API (POST /v1/txs, raw bytes)
+	// instead of CometBFT's JSON-RPC broadcast_tx_sync.
+	api bool
 
 	length, warmup, drain time.Duration
 	// settle bounds the wait for the mempools to empty after the drain.
@@ -353,6 +356,11 @@ func (n *network) step(ctx context.Context, l stepLoad) (stepRun, error) {
 	}
 	load := bench.Load{App: l.app, Nodes: n.rpcs, Signers: len(l.keys), MakeTx: base.wrap(l.build), NextSeq: base.nextSeq(l.keys),
 		Results: true, CPU: n.procs.CPU, BusyCode: uint32(gongxu.KindBusy)}
+	if l.api {
+		for _, a := range n.apis {
+			load.APIs = append(load.APIs, "http://"+a)
+		}
+	}
 	plan := bench.Plan{Step: l.length, Warmup: l.warmup, Drain: l.drain, Log: n.env.Log}
 	if l.profile != "" && n.pprof != "" {
 		plan.ProfileRate, plan.ProfileAddr, plan.ProfileOut = l.rate, n.pprof, l.profile
