@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"fmt"
+	"math"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -28,6 +29,7 @@ type PoolsOptions struct {
 	Hubs, Leaves, LeafID, Consumers int
 	Packed                          bool   // batches carry their leaves packed (pool/leafcodec.go), not as a JSON list
 	Submit                          string // SubmitAPI or SubmitRPC: how the load reaches the nodes
+	Prebuild                        bool   // build and sign each step's txs before it starts (poolsBench.prebuild)
 	BatchRates, DirectRates         []int
 	Ledger                          bool // a member/update_org step after each direct step
 	CloseIn                         time.Duration
@@ -81,6 +83,7 @@ func (o PoolsOptions) command() string {
 	if o.Submit != "" {
 		s += " --submit " + o.Submit
 	}
+	s += fmt.Sprintf(" --prebuild=%v", o.Prebuild)
 	if o.ProfileRate != 0 {
 		s += fmt.Sprintf(" --profile-rate %d", o.ProfileRate)
 	}
@@ -309,6 +312,9 @@ func (b *poolsBench) step(ctx context.Context, ph *poolsPhase, app string, keys 
 	rate int, length time.Duration, profile bool) (*poolsStep, error) {
 	l := stepLoad{app: app, keys: keys, build: build, rate: rate, length: length, warmup: b.o.Warmup, drain: b.drain, settle: b.settleWait,
 		api: b.o.Submit == SubmitAPI}
+	if b.o.Prebuild {
+		l.prebuild = prebuildCount(rate, length, len(keys), len(build(0, 1<<32)))
+	}
 	if length != b.o.Step {
 		l.warmup = length / 5
 	}
@@ -328,6 +334,20 @@ func (b *poolsBench) step(ctx context.Context, ph *poolsPhase, app string, keys 
 		ph.add(s)
 	}
 	return s, nil
+}
+
+// prebuildMemory bounds the transactions a step builds ahead.
+const prebuildMemory = 512 << 20
+
+// prebuildCount is how many transactions each of signers builds ahead for a
+// step of length at rate, of txBytes each: its share of the step's slots
+// and a quarter more (the runner hands slots to whichever signer is idle,
+// not in turn), within prebuildMemory. A signer that needs more builds them
+// as it goes.
+func prebuildCount(rate int, length time.Duration, signers, txBytes int) int {
+	slots := float64(rate) * length.Seconds()
+	n := int(math.Ceil(slots*1.25/float64(signers))) + 2
+	return max(0, min(n, prebuildMemory/max(1, signers*txBytes)))
 }
 
 // setup publishes the product and opens pool 1, and deposits the hubs' and
