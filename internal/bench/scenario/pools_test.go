@@ -256,3 +256,22 @@ func TestPrebuildCount(t *testing.T) {
 		}
 	}
 }
+
+func TestPoolsSubmitOption(t *testing.T) {
+	o := PoolsOptions{Common: Common{Validators: 4, Step: 10 * time.Second, Warmup: 2 * time.Second},
+		Hubs: 16, Leaves: 100, LeafID: 64, Consumers: 16, BatchRates: []int{4}, Phases: []string{PhaseBatches}}
+	for _, s := range []string{"", SubmitAPI, SubmitRPC} {
+		o.Submit = s
+		if err := o.Check(); err != nil {
+			t.Fatalf("--submit %q: %v", s, err)
+		}
+	}
+	o.Submit = "grpc"
+	if err := o.Check(); err == nil || !strings.Contains(err.Error(), "--submit") {
+		t.Fatalf("--submit grpc: %v", err)
+	}
+	o.Submit = SubmitAPI
+	if c := o.command(); !strings.Contains(c, "--submit api") || !strings.Contains(c, "--prebuild=false") {
+		t.Fatalf("command %q does not say how it submitted", c)
+	}
+}
