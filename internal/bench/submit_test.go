@@ -218,3 +218,22 @@ func TestRunnerSubmitsThroughAPIs(t *testing.T) {
 }
 
 func jsonDecode(r *http.Request, v any) error { return json.NewDecoder(r.Body).Decode(v) }
+
+// FuzzParseSubmitAnswer: any answer parses without a panic; an accepted one
+// is a 200 with a hash, and only a non-200 answer is ever busy.
+func FuzzParseSubmitAnswer(f *testing.F) {
+	f.Add(200, []byte(`{"hash":"AB","height":0,"code":0}`))
+	f.Add(200, []byte(`{"hash":"AB","code":4294967295,"kind":"invalid","message":"m"}`))
+	f.Add(503, []byte(`{"code":"busy","message":"busy"}`))
+	f.Add(400, []byte(`{"code":"invalid","message":"x"}`))
+	f.Add(200, []byte(`{"hash":"AB","code":4294967296}`))
+	f.Fuzz(func(t *testing.T, status int, raw []byte) {
+		r, err := parseSubmitAnswer(status, raw)
+		if err == nil && (status != http.StatusOK || r.Hash == "") {
+			t.Fatalf("%d %q accepted as %+v", status, raw, r)
+		}
+		if isBusy(err) && status == http.StatusOK {
+			t.Fatalf("200 %q taken for busy", raw)
+		}
+	})
+}
