@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -104,6 +105,76 @@ func (c *RPC) BroadcastTxSync(ctx context.Context, node string, tx []byte) (Chec
 	var r CheckResult
 	err := c.call(ctx, node, "broadcast_tx_sync", map[string]string{"tx": base64.StdEncoding.EncodeToString(tx)}, &r)
 	return r, err
+}
+
+// APIError is a gongxu API's error answer: the HTTP status and the body
+// {"code": kind, "message": ...}.
+type APIError struct {
+	Status  int
+	Code    string // the error's kind: "busy", "invalid", …
+	Message string
+}
+
+func (e *APIError) Error() string {
+	return fmt.Sprintf("api: HTTP %d %s: %s", e.Status, e.Code, e.Message)
+}
+
+// maxAPIAnswer bounds what SubmitTx reads of an answer.
+const maxAPIAnswer = 64 << 10
+
+// SubmitTx submits tx through a gongxu node's own API at base
+// (http://host:port): POST /v1/txs?wait=false with the signed transaction's
+// bytes as application/octet-stream. Neither side encodes the tx in base64
+// nor in a JSON-RPC envelope; the node answers once CheckTx has (a code ≠ 0
+// is CheckTx's refusal, a tx already in the mempool's cache is code 0).
+// A node that sheds load answers an *APIError of Code "busy" (HTTP 503), as
+// does a full mempool.
+func (c *RPC) SubmitTx(ctx context.Context, base string, tx []byte) (CheckResult, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/v1/txs?wait=false", bytes.NewReader(tx))
+	if err != nil {
+		return CheckResult{}, err
+	}
+	req.Header.Set("Content-Type", "application/octet-stream")
+	res, err := c.hc.Do(req)
+	if err != nil {
+		return CheckResult{}, err
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(res.Body, maxAPIAnswer))
+	if err != nil {
+		return CheckResult{}, err
+	}
+	return parseSubmitAnswer(res.StatusCode, raw)
+}
+
+// parseSubmitAnswer reads the answer of POST /v1/txs: a gongxu.TxResult on
+// 200, an error body otherwise.
+func parseSubmitAnswer(status int, raw []byte) (CheckResult, error) {
+	if status != http.StatusOK {
+		var e struct {
+			Code    string `json:"code"`
+			Message string `json:"message"`
+		}
+		if err := json.Unmarshal(raw, &e); err != nil || e.Code == "" {
+			return CheckResult{}, &APIError{Status: status, Code: "http", Message: fmt.Sprintf("%.200q", raw)}
+		}
+		return CheckResult{}, &APIError{Status: status, Code: e.Code, Message: e.Message}
+	}
+	var r struct {
+		Hash    string  `json:"hash"`
+		Code    *uint32 `json:"code"`
+		Message string  `json:"message"`
+	}
+	if err := json.Unmarshal(raw, &r); err != nil || r.Code == nil || r.Hash == "" {
+		return CheckResult{}, fmt.Errorf("api: POST /v1/txs: not a transaction result: %.200q", raw)
+	}
+	return CheckResult{Code: *r.Code, Log: r.Message, Hash: r.Hash}, nil
+}
+
+// isBusy reports whether err is a gongxu API's "busy, retry" answer.
+func isBusy(err error) bool {
+	var e *APIError
+	return errors.As(err, &e) && e.Code == "busy"
 }
 
 // Height returns the node's latest stored block height.

@@ -16,8 +16,14 @@ import (
 
 // Load is the workload of one application on a running network.
 type Load struct {
-	App     string   // name in the report
-	Nodes   []string // CometBFT RPC base URLs; node 0 is followed for commits
+	App   string   // name in the report
+	Nodes []string // CometBFT RPC base URLs; node 0 is followed for commits
+	// APIs, if set, are the gongxu API base URLs of the same nodes, in the
+	// same order: signers submit through POST /v1/txs (RPC.SubmitTx, the
+	// raw bytes) instead of CometBFT's broadcast_tx_sync (base64 in a
+	// JSON-RPC envelope, which both sides encode and decode). Commits are
+	// followed through Nodes either way.
+	APIs    []string
 	Signers int
 	// MakeTx builds the transaction of signer (0 … Signers-1) with sequence
 	// seq (from 1). Transactions must be unique.
@@ -110,6 +116,7 @@ type pendingTx struct {
 type signerState struct {
 	id   int
 	node string
+	api  string // the same node's gongxu API, when Load.APIs is set
 	seq  uint64
 	work chan *stepState
 }
@@ -164,6 +171,9 @@ func Start(ctx context.Context, load Load, plan Plan) (*Runner, error) {
 	if len(load.Nodes) == 0 || load.Signers < 1 || load.MakeTx == nil {
 		return nil, fmt.Errorf("bench: a load needs nodes, signers and MakeTx")
 	}
+	if len(load.APIs) != 0 && len(load.APIs) != len(load.Nodes) {
+		return nil, fmt.Errorf("bench: %d API addresses for %d nodes", len(load.APIs), len(load.Nodes))
+	}
 	if plan.Step <= 0 {
 		return nil, fmt.Errorf("bench: a plan needs a step length")
 	}
@@ -181,6 +191,9 @@ func Start(ctx context.Context, load Load, plan Plan) (*Runner, error) {
 	}
 	for i := 0; i < load.Signers; i++ {
 		s := &signerState{id: i, node: load.Nodes[i%len(load.Nodes)], seq: 1, work: make(chan *stepState, 1)}
+		if len(load.APIs) != 0 {
+			s.api = load.APIs[i%len(load.APIs)]
+		}
 		r.sigs = append(r.sigs, s)
 		r.wg.Add(1)
 		go func() {
@@ -381,12 +394,18 @@ func (r *Runner) submit(ctx context.Context, s *signerState, st *stepState) {
 	r.pending[h] = pendingTx{start: time.Now(), st: st} // before sending: the commit may be seen before the answer
 	st.pending++
 	r.mu.Unlock()
-	res, err := r.rpc.BroadcastTxSync(ctx, s.node, tx)
+	var res CheckResult
+	var err error
+	if s.api != "" {
+		res, err = r.rpc.SubmitTx(ctx, s.api, tx)
+	} else {
+		res, err = r.rpc.BroadcastTxSync(ctx, s.node, tx)
+	}
 	switch {
 	case err == nil && res.Code == 0, isInCache(err):
 		s.seq++
 		r.count(&st.res.Submitted)
-	case err == nil && r.load.BusyCode != 0 && res.Code == r.load.BusyCode:
+	case err == nil && r.load.BusyCode != 0 && res.Code == r.load.BusyCode, isBusy(err):
 		r.untrack(h) // not admitted: the same sequence goes again
 		r.count(&st.res.Shed)
 	case err == nil:

@@ -45,6 +45,10 @@ func benchEnv(env *Env) (scenario.Env, error) {
 				return err
 			}
 			cfg.API = api
+			// The load generator is one client of each node's API: bench
+			// pools --submit api posts hundreds of txs/s to it, above the
+			// per-client write limit meant for the public.
+			cfg.HTTP.RateLimits.Writes.PerSecond = 0
 			if logLevel != "" {
 				cfg.LogLevel = logLevel
 			}
@@ -167,6 +171,8 @@ and runs three phases with the open-loop harness of bench ledger:
 	f.IntVar(&o.Leaves, "leaves", 2000, "pledges (leaves) per batch")
 	f.IntVar(&o.LeafID, "leaf-id", 64, "hex characters of each leaf id, 16 to 64 (gongxu tx pool batch writes 64)")
 	f.BoolVar(&o.Packed, "packed", false, "batches carry their leaves packed in one binary blob (70 bytes a 64-hex leaf) instead of a JSON list")
+	f.BoolVar(&o.Prebuild, "prebuild", true, "build and sign each step's transactions before it starts, so that the load generator's CPU does not compete with the nodes' during the step")
+	f.StringVar(&o.Submit, "submit", scenario.SubmitAPI, "how the load reaches the nodes: api (POST /v1/txs with the raw signed bytes) or rpc (CometBFT's broadcast_tx_sync, base64 in JSON-RPC, as bench ledger)")
 	f.IntSliceVar(&o.BatchRates, "batch-rates", []int{4, 8, 12, 16}, "offered batch txs/s, one step each")
 	f.IntVar(&o.Consumers, "consumers", 256, "consumers' keys signing direct pledges (and as many member orgs for the ledger baseline)")
 	f.IntSliceVar(&o.DirectRates, "direct-rates", []int{500, 1000}, "offered direct pledges/s, one step each")

@@ -320,6 +320,14 @@ type stepLoad struct {
 	keys  []ed25519.PrivateKey
 	build func(signer int, seq uint64) []byte // given the chain's sequences
 	rate  int
+	// api submits through the nodes' own API (POST /v1/txs, raw bytes)
+	// instead of CometBFT's JSON-RPC broadcast_tx_sync.
+	api bool
+	// prebuild, if positive, builds and signs each signer's next prebuild
+	// transactions before the step starts (prebuilt), so that the load
+	// generator's own CPU (hub batches: ~5 ms each) does not compete with
+	// the nodes' during the window on a shared machine.
+	prebuild int
 
 	length, warmup, drain time.Duration
 	// settle bounds the wait for the mempools to empty after the drain.
@@ -351,8 +359,17 @@ func (n *network) step(ctx context.Context, l stepLoad) (stepRun, error) {
 	if err != nil {
 		return stepRun{}, fmt.Errorf("%s: sequences: %w", l.app, err)
 	}
-	load := bench.Load{App: l.app, Nodes: n.rpcs, Signers: len(l.keys), MakeTx: base.wrap(l.build), NextSeq: base.nextSeq(l.keys),
+	build := base.wrap(l.build)
+	if l.prebuild > 0 {
+		build = base.prebuilt(l.build, len(l.keys), l.prebuild)
+	}
+	load := bench.Load{App: l.app, Nodes: n.rpcs, Signers: len(l.keys), MakeTx: build, NextSeq: base.nextSeq(l.keys),
 		Results: true, CPU: n.procs.CPU, BusyCode: uint32(gongxu.KindBusy)}
+	if l.api {
+		for _, a := range n.apis {
+			load.APIs = append(load.APIs, "http://"+a)
+		}
+	}
 	plan := bench.Plan{Step: l.length, Warmup: l.warmup, Drain: l.drain, Log: n.env.Log}
 	if l.profile != "" && n.pprof != "" {
 		plan.ProfileRate, plan.ProfileAddr, plan.ProfileOut = l.rate, n.pprof, l.profile

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"fmt"
+	"math"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -26,7 +27,9 @@ import (
 type PoolsOptions struct {
 	Common
 	Hubs, Leaves, LeafID, Consumers int
-	Packed                          bool // batches carry their leaves packed (pool/leafcodec.go), not as a JSON list
+	Packed                          bool   // batches carry their leaves packed (pool/leafcodec.go), not as a JSON list
+	Submit                          string // SubmitAPI or SubmitRPC: how the load reaches the nodes
+	Prebuild                        bool   // build and sign each step's txs before it starts (poolsBench.prebuild)
 	BatchRates, DirectRates         []int
 	Ledger                          bool // a member/update_org step after each direct step
 	CloseIn                         time.Duration
@@ -40,6 +43,16 @@ const (
 	PhaseBatches = "batches"
 	PhaseDirect  = "direct"
 	PhaseClose   = "close"
+)
+
+// How bench pools submits its load.
+const (
+	// SubmitAPI posts each signed tx's raw bytes to the node's own API
+	// (POST /v1/txs?wait=false, application/octet-stream).
+	SubmitAPI = "api"
+	// SubmitRPC sends it through CometBFT's JSON-RPC broadcast_tx_sync
+	// (base64 inside JSON), as bench ledger does for both of its apps.
+	SubmitRPC = "rpc"
 )
 
 // poolsTarget is DESIGN.md's target for pledges/s through hub batches.
@@ -67,6 +80,10 @@ func (o PoolsOptions) command() string {
 	if o.Packed {
 		s += " --packed"
 	}
+	if o.Submit != "" {
+		s += " --submit " + o.Submit
+	}
+	s += fmt.Sprintf(" --prebuild=%v", o.Prebuild)
 	if o.ProfileRate != 0 {
 		s += fmt.Sprintf(" --profile-rate %d", o.ProfileRate)
 	}
@@ -86,6 +103,9 @@ func (o PoolsOptions) Check() error {
 	}
 	if n := len(batchTx([]ed25519.PrivateKey{signerKey(0)}, 1, o.Leaves, o.LeafID, o.Packed)(0, 1<<32)); int64(n) > gongxu.DefaultParams().MaxTxBytes {
 		return fmt.Errorf("a batch of %d leaves is %d bytes, above max_tx_bytes %d: lower --leaves", o.Leaves, n, gongxu.DefaultParams().MaxTxBytes)
+	}
+	if o.Submit != "" && o.Submit != SubmitAPI && o.Submit != SubmitRPC {
+		return fmt.Errorf("--submit must be %s or %s, got %q", SubmitAPI, SubmitRPC, o.Submit)
 	}
 	if o.Consumers < 1 || o.Consumers > 100_000 {
 		return fmt.Errorf("--consumers must be 1 to 100000, got %d", o.Consumers)
@@ -290,7 +310,11 @@ func (b *poolsBench) run(ctx context.Context) error {
 // not nil).
 func (b *poolsBench) step(ctx context.Context, ph *poolsPhase, app string, keys []ed25519.PrivateKey, build func(int, uint64) []byte,
 	rate int, length time.Duration, profile bool) (*poolsStep, error) {
-	l := stepLoad{app: app, keys: keys, build: build, rate: rate, length: length, warmup: b.o.Warmup, drain: b.drain, settle: b.settleWait}
+	l := stepLoad{app: app, keys: keys, build: build, rate: rate, length: length, warmup: b.o.Warmup, drain: b.drain, settle: b.settleWait,
+		api: b.o.Submit == SubmitAPI}
+	if b.o.Prebuild {
+		l.prebuild = prebuildCount(rate, length, len(keys), len(build(0, 1<<32)))
+	}
 	if length != b.o.Step {
 		l.warmup = length / 5
 	}
@@ -310,6 +334,20 @@ func (b *poolsBench) step(ctx context.Context, ph *poolsPhase, app string, keys 
 		ph.add(s)
 	}
 	return s, nil
+}
+
+// prebuildMemory bounds the transactions a step builds ahead.
+const prebuildMemory = 512 << 20
+
+// prebuildCount is how many transactions each of signers builds ahead for a
+// step of length at rate, of txBytes each: its share of the step's slots
+// and a quarter more (the runner hands slots to whichever signer is idle,
+// not in turn), within prebuildMemory. A signer that needs more builds them
+// as it goes.
+func prebuildCount(rate int, length time.Duration, signers, txBytes int) int {
+	slots := float64(rate) * length.Seconds()
+	n := int(math.Ceil(slots*1.25/float64(signers))) + 2
+	return max(0, min(n, prebuildMemory/max(1, signers*txBytes)))
 }
 
 // setup publishes the product and opens pool 1, and deposits the hubs' and

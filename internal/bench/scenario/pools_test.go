@@ -1,11 +1,14 @@
 package scenario
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
 	"reflect"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -201,5 +204,74 @@ func TestPackedBatchBodyHasTheSameLeaves(t *testing.T) {
 		if got, want := len(body), len(`{"pool":7,"packed":""}`)+(1+1+3*2+2)*4/3+300*leafBytes(idLen, true); got < want-8 || got > want+want/100 {
 			t.Fatalf("%d-hex ids: %d bytes, leafBytes predicts ~%d (it rounds base64's 4/3 down)", idLen, got, want)
 		}
+	}
+}
+
+// TestPrebuiltIsTheSameLoad: the transactions built ahead are byte for byte
+// the ones the runner would have built (in the chain's sequences), for every
+// signer, and sequences past them are built on demand; concurrent signers
+// may read it.
+func TestPrebuiltIsTheSameLoad(t *testing.T) {
+	keys := signerKeys(3)
+	base := seqBase{0, 7, 100}
+	var calls atomic.Int64
+	build := func(i int, seq uint64) []byte {
+		calls.Add(1)
+		return batchTx(keys, 1, 5, 16, true)(i, seq)
+	}
+	pre := base.prebuilt(build, len(keys), 4)
+	if calls.Load() != 12 {
+		t.Fatalf("built %d ahead, want 3 signers × 4", calls.Load())
+	}
+	live := base.wrap(batchTx(keys, 1, 5, 16, true))
+	var wg sync.WaitGroup
+	for i := range keys {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for seq := uint64(1); seq <= 6; seq++ {
+				if got, want := pre(i, seq), live(i, seq); !bytes.Equal(got, want) {
+					t.Errorf("signer %d seq %d: prebuilt tx differs from the live one", i, seq)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if calls.Load() != 12+3*2 {
+		t.Fatalf("built %d in all, want 12 ahead and seqs 5 and 6 of each signer on demand", calls.Load())
+	}
+}
+
+func TestPrebuildCount(t *testing.T) {
+	for _, c := range []struct {
+		rate, signers, txBytes, want int
+	}{
+		{48, 16, 186_814, 40},     // 480 slots: 30 each, 37.5 → 38, + 2
+		{1, 16, 200, 3},           // 10 slots over 16 signers: 1 (rounded up) + 2
+		{48, 16, 4 << 20, 8},      // bounded by memory: 512 MiB / (16 × 4 MiB)
+		{48, 1 << 30, 1 << 20, 0}, // more signers than memory: none ahead
+	} {
+		if got := prebuildCount(c.rate, 10*time.Second, c.signers, c.txBytes); got != c.want {
+			t.Errorf("rate %d, %d signers, %d bytes: %d ahead, want %d", c.rate, c.signers, c.txBytes, got, c.want)
+		}
+	}
+}
+
+func TestPoolsSubmitOption(t *testing.T) {
+	o := PoolsOptions{Common: Common{Validators: 4, Step: 10 * time.Second, Warmup: 2 * time.Second},
+		Hubs: 16, Leaves: 100, LeafID: 64, Consumers: 16, BatchRates: []int{4}, Phases: []string{PhaseBatches}}
+	for _, s := range []string{"", SubmitAPI, SubmitRPC} {
+		o.Submit = s
+		if err := o.Check(); err != nil {
+			t.Fatalf("--submit %q: %v", s, err)
+		}
+	}
+	o.Submit = "grpc"
+	if err := o.Check(); err == nil || !strings.Contains(err.Error(), "--submit") {
+		t.Fatalf("--submit grpc: %v", err)
+	}
+	o.Submit = SubmitAPI
+	if c := o.command(); !strings.Contains(c, "--submit api") || !strings.Contains(c, "--prebuild=false") {
+		t.Fatalf("command %q does not say how it submitted", c)
 	}
 }

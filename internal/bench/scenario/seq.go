@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"sync"
 	"time"
 
@@ -94,6 +95,40 @@ func accountSeq(ctx context.Context, rpc *bench.RPC, node string, key ed25519.Pr
 // given them.
 func (b seqBase) wrap(build func(int, uint64) []byte) func(int, uint64) []byte {
 	return func(i int, seq uint64) []byte { return build(i, b[i]+seq) }
+}
+
+// prebuilt is wrap(build) with every signer's transactions at the runner's
+// sequences 1 … n built ahead, on every CPU, before it returns: the runner
+// gets those from memory, and builds any other sequence (after a resync past
+// n) on demand. The result is read-only, safe for the runner's concurrent
+// signers.
+func (b seqBase) prebuilt(build func(int, uint64) []byte, signers, n int) func(int, uint64) []byte {
+	txs := make([][][]byte, signers)
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range max(1, runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				txs[i] = make([][]byte, n)
+				for s := range n {
+					txs[i][s] = build(i, b[i]+uint64(s)+1)
+				}
+			}
+		}()
+	}
+	for i := range signers {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	return func(i int, seq uint64) []byte {
+		if seq >= 1 && seq <= uint64(n) {
+			return txs[i][seq-1]
+		}
+		return build(i, b[i]+seq)
+	}
 }
 
 // nextSeq is bench.Load.NextSeq for keys, in the runner's numbering.
