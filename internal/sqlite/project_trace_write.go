@@ -23,8 +23,9 @@ import (
 // check sees it.
 
 // traceIDsMax bounds the ids of originals a projection holds in memory
-// (trIDs) before it writes its buffered trace rows and forgets them.
-const traceIDsMax = 50_000
+// (trIDs) before it writes its buffered trace rows and forgets them (a
+// variable for the tests).
+var traceIDsMax = 50_000
 
 // traceBufs is the buffered path's state, part of a projector.
 type traceBufs struct {
