@@ -170,7 +170,11 @@ func traceRecord(e *gongxu.TraceEvent) ([]byte, error) {
 // that batch's, its JSON the leaf at its index, its sequence the next one.
 func (p *projector) traceEvent(ev *gongxu.Event) error {
 	var e gongxu.TraceEvent
-	if err := decode(ev, &e); err != nil {
+	decodeE := decodeTraceEvent // trace_decode.go
+	if p.legacy {
+		decodeE = func(ev *gongxu.Event, e *gongxu.TraceEvent) error { return decode(ev, e) }
+	}
+	if err := decodeE(ev, &e); err != nil {
 		return err
 	}
 	if e.ID == "" || e.Type == "" {
