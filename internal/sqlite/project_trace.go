@@ -170,12 +170,16 @@ func traceRecord(e *gongxu.TraceEvent) ([]byte, error) {
 // that batch's, its JSON the leaf at its index, its sequence the next one.
 func (p *projector) traceEvent(ev *gongxu.Event) error {
 	var e gongxu.TraceEvent
-	decodeE := decodeTraceEvent // trace_decode.go
+	var rec []byte // the record, when the fast decode has it (trace_decode.go)
 	if p.legacy {
-		decodeE = func(ev *gongxu.Event, e *gongxu.TraceEvent) error { return decode(ev, e) }
-	}
-	if err := decodeE(ev, &e); err != nil {
-		return err
+		if err := decode(ev, &e); err != nil {
+			return err
+		}
+	} else {
+		var err error
+		if rec, err = decodeTraceEventRecord(ev, &e); err != nil {
+			return err
+		}
 	}
 	if e.ID == "" || e.Type == "" {
 		return invalidf("trace event without id or type")
@@ -224,7 +228,7 @@ func (p *projector) traceEvent(ev *gongxu.Event) error {
 		if decl == 0 {
 			// Held until the tx's end (traceResolve), when its erroneous
 			// flag is read with the others'.
-			if err := p.tracePending(&e, tb.id, leaf[:]); err != nil {
+			if err := p.tracePending(&e, rec, tb.id, leaf[:]); err != nil {
 				return err
 			}
 			p.traceSeq = int64(e.Seq)
@@ -260,9 +264,10 @@ func (p *projector) traceEvent(ev *gongxu.Event) error {
 		}
 		return invalidf("the %s %s is already recorded", what, e.ID)
 	}
-	rec, err := traceRecord(&e)
-	if err != nil {
-		return err
+	if rec == nil {
+		if rec, err = traceRecord(&e); err != nil {
+			return err
+		}
 	}
 	if _, err := p.insTraceRecord.ExecContext(p.ctx, int64(e.Seq), string(e.Raw), rec); err != nil {
 		return gongxu.Wrap(err, "insert the record of trace event %s", e.ID)

@@ -63,12 +63,14 @@ func (s *traceBufs) defs() []stmtDef {
 	return out
 }
 
-// tracePending holds the checked event e of batch, with its leaf hash,
-// until the end of its tx.
-func (p *projector) tracePending(e *gongxu.TraceEvent, batch int64, leaf []byte) error {
-	rec, err := traceRecord(e)
-	if err != nil {
-		return err
+// tracePending holds the checked event e of batch, with its record (nil:
+// encode it) and leaf hash, until the end of its tx.
+func (p *projector) tracePending(e *gongxu.TraceEvent, rec []byte, batch int64, leaf []byte) error {
+	if rec == nil {
+		var err error
+		if rec, err = traceRecord(e); err != nil {
+			return err
+		}
 	}
 	p.trPend = append(p.trPend, tracePend{
 		id: e.ID,

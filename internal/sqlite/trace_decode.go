@@ -12,31 +12,52 @@ import (
 // fast path for the JSON the trace module emits (encoding/json's compact
 // output of a gongxu.TraceEvent): an object of its known fields, each at
 // most once, without whitespace, strings without escapes, integers,
-// arrays, and a raw member that is an object or array. Decoding through
+// non-empty arrays, and a raw member that is an object or array. Decoding through
 // encoding/json was about a fifth of projecting a capture (issue 17): its
 // validation pass, its reflection and its copies. Any other text — escapes,
 // null, unknown or repeated keys, fractions, whitespace, anything invalid —
 // goes through decode itself, so the result, and the error, are always
 // decode's (FuzzDecodeTraceEvent holds the fast path to that).
 func decodeTraceEvent(ev *gongxu.Event, e *gongxu.TraceEvent) error {
-	if fastTraceEvent(ev.Get("json"), e) {
-		return nil
+	_, err := decodeTraceEventRecord(ev, e)
+	return err
+}
+
+// decodeTraceEventRecord is decodeTraceEvent also returning, when the fast
+// path took the attr and its raw and anchor are its last members (as the
+// module emits them), the record trace_records.json keeps: the attr
+// without those two, which is traceRecord(e) without encoding e again.
+// Otherwise the record is nil.
+func decodeTraceEventRecord(ev *gongxu.Event, e *gongxu.TraceEvent) ([]byte, error) {
+	s := ev.Get("json")
+	if end, ok := fastTraceEvent(s, e); ok {
+		if end < 0 {
+			return nil, nil
+		}
+		rec := make([]byte, end+1)
+		copy(rec, s[:end])
+		rec[end] = '}'
+		return rec, nil
 	}
 	*e = gongxu.TraceEvent{}
-	return decode(ev, e)
+	return nil, decode(ev, e)
 }
 
 // fastTraceEvent decodes s into the zero *e when s is in the fast path's
 // form, and reports whether it was; e is left partly written when not.
-func fastTraceEvent(s string, e *gongxu.TraceEvent) bool {
+// When raw and anchor are the last members of s, in that order, and not
+// its only ones, end is where the member before them ends; else -1.
+func fastTraceEvent(s string, e *gongxu.TraceEvent) (end int, ok bool) {
 	d := tdec{s: s}
 	var seen uint32
-	ok := d.object(func(k string) bool {
+	n, rawN, anchorN, rawAt := 0, -1, -1, 0
+	ok = d.object(func(k string) bool {
 		bit, ok := traceFields[k]
 		if !ok || seen&bit != 0 {
 			return false
 		}
 		seen |= bit
+		n++
 		switch k {
 		case "id":
 			e.ID, ok = d.str()
@@ -94,13 +115,21 @@ func fastTraceEvent(s string, e *gongxu.TraceEvent) bool {
 			e.ErrorDeclaration = &gongxu.TraceErrorDeclaration{}
 			ok = d.errorDeclaration(e.ErrorDeclaration)
 		case "raw":
+			rawN, rawAt = n, d.i-len(`"raw":`)-1 // the comma before it
 			e.Raw, ok = d.raw()
 		case "anchor":
+			anchorN = n
 			ok = d.anchor(&e.Anchor)
 		}
 		return ok
 	})
-	return ok && d.i == len(s)
+	if !ok || d.i != len(s) {
+		return 0, false
+	}
+	if rawN > 1 && rawN == n-1 && anchorN == n {
+		return rawAt, true
+	}
+	return -1, true
 }
 
 // traceFields are the JSON names of gongxu.TraceEvent's fields, each a bit.
@@ -152,14 +181,16 @@ func (d *tdec) object(member func(key string) bool) bool {
 	}
 }
 
-// array reads an array, calling elem for each element; it reports whether
-// the array was well formed and how many elements it had.
+// array reads a non-empty array, calling elem for each element; it
+// reports whether the array was well formed and how many elements it had.
 func (d *tdec) array(elem func() bool) (int, bool) {
 	if !d.next('[') {
 		return 0, false
 	}
 	if d.next(']') {
-		return 0, true
+		// encoding/json decodes [] to an empty slice, which a record
+		// without it would not give back: left to it.
+		return 0, false
 	}
 	for n := 1; ; n++ {
 		if !elem() {
@@ -244,7 +275,7 @@ func (d *tdec) uint() (uint64, bool) {
 }
 
 func (d *tdec) strs() ([]string, bool) {
-	out := []string{} // encoding/json makes an empty array a non-nil slice
+	var out []string
 	_, ok := d.array(func() bool {
 		s, ok := d.str()
 		out = append(out, s)
@@ -254,7 +285,7 @@ func (d *tdec) strs() ([]string, bool) {
 }
 
 func (d *tdec) quantities() ([]gongxu.TraceQuantity, bool) {
-	out := []gongxu.TraceQuantity{}
+	var out []gongxu.TraceQuantity
 	_, ok := d.array(func() bool {
 		var q gongxu.TraceQuantity
 		var seen [3]bool
@@ -283,7 +314,7 @@ func (d *tdec) quantities() ([]gongxu.TraceQuantity, bool) {
 }
 
 func (d *tdec) refs() ([]gongxu.TraceRef, bool) {
-	out := []gongxu.TraceRef{}
+	var out []gongxu.TraceRef
 	_, ok := d.array(func() bool {
 		var r gongxu.TraceRef
 		var seen [2]bool

@@ -62,7 +62,8 @@ func FuzzDecodeTraceEvent(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		var fast, std gongxu.TraceEvent
-		if !fastTraceEvent(s, &fast) {
+		end, ok := fastTraceEvent(s, &fast)
+		if !ok {
 			return
 		}
 		if err := json.Unmarshal([]byte(s), &std); err != nil {
@@ -71,6 +72,17 @@ func FuzzDecodeTraceEvent(f *testing.F) {
 		if !reflect.DeepEqual(fast, std) {
 			t.Fatalf("%q: fast path %+v, encoding/json %+v", s, fast, std)
 		}
+		if end >= 0 {
+			// The record decodes to the event without its JSON and anchor.
+			var back gongxu.TraceEvent
+			if err := json.Unmarshal([]byte(s[:end]+"}"), &back); err != nil {
+				t.Fatalf("record of %q: %v", s, err)
+			}
+			std.Raw, std.Anchor = nil, gongxu.TraceAnchor{}
+			if !reflect.DeepEqual(back, std) {
+				t.Fatalf("%q: record %+v, want %+v", s, back, std)
+			}
+		}
 	})
 }
 
@@ -78,7 +90,8 @@ func FuzzDecodeTraceEvent(f *testing.F) {
 // seed decodes as decode does, error kind included.
 func TestDecodeTraceEvent(t *testing.T) {
 	fastN := 0
-	for i, s := range traceDecodeSeeds(t) {
+	seeds := traceDecodeSeeds(t)
+	for i, s := range seeds {
 		ev := gongxu.NewEvent(gongxu.EventTraceEvent, "json", s)
 		var got, want gongxu.TraceEvent
 		err := decodeTraceEvent(&ev, &got)
@@ -87,14 +100,23 @@ func TestDecodeTraceEvent(t *testing.T) {
 			t.Errorf("seed %d %q: %+v, %v; decode: %+v, %v", i, s, got, err, want, werr)
 		}
 		var e gongxu.TraceEvent
-		if fastTraceEvent(s, &e) {
+		if _, ok := fastTraceEvent(s, &e); ok {
 			fastN++
+		}
+		// The module's events (all but the variants) keep the record
+		// traceRecord encodes, byte for byte, without encoding it.
+		rec, err := decodeTraceEventRecord(&ev, &e)
+		if i < len(seeds)-21 {
+			want, werr := traceRecord(&e)
+			if err != nil || werr != nil || string(rec) != string(want) {
+				t.Errorf("seed %d: record %s, %v; traceRecord %s, %v", i, rec, err, want, werr)
+			}
 		}
 	}
 	// Everything but the 21 hand-made variants after the full event is the
 	// module's (encoding/json's) output, and the fast path's; of the
-	// variants only the empty EPC list, {}, {"id":"x"} and {"raw":[1,2]}.
-	if n := len(traceDecodeSeeds(t)); fastN != n-21+4 {
+	// variants only {}, {"id":"x"} and {"raw":[1,2]}.
+	if n := len(seeds); fastN != n-21+3 {
 		t.Errorf("the fast path took %d of %d seeds", fastN, n)
 	}
 }
