@@ -12,9 +12,9 @@ import (
 // fast path for the JSON the trace module emits (encoding/json's compact
 // output of a gongxu.TraceEvent): an object of its known fields, each at
 // most once, without whitespace, strings without escapes, integers,
-// non-empty arrays, and a raw member that is an object or array. Decoding through
-// encoding/json was about a fifth of projecting a capture (issue 17): its
-// validation pass, its reflection and its copies. Any other text — escapes,
+// non-empty arrays, and a raw member that is an object or array. Decoding
+// through encoding/json was about a fifth of projecting a capture (issue
+// 17): its validation pass, its reflection and its copies. Any other text — escapes,
 // null, unknown or repeated keys, fractions, whitespace, anything invalid —
 // goes through decode itself, so the result, and the error, are always
 // decode's (FuzzDecodeTraceEvent holds the fast path to that).
