@@ -25,13 +25,16 @@ const (
 	roleChildClass  = int(gongxu.TraceRoleChildClass)
 )
 
-// traceStmts are the statements of the trace projection. Rows are written
-// as the events come (the walks and queries read them by sequence, so a
-// record is never rewritten).
+// traceStmts are the statements of the trace projection. The per-event
+// path (projector.legacy) writes an event's rows as it comes; the buffered
+// one (project_trace_write.go) holds a tx's events until its end, checks
+// their ids in one query, and writes their rows many per statement. A
+// record is never rewritten but for the erroneous flag.
 type traceStmts struct {
 	insTraceBatch, insTraceEvent, insTraceRecord, insTraceIdent *sql.Stmt
 	insTraceRecall                                              *sql.Stmt
 	maxTraceSeq, maxTraceRecall, hasTraceDecl, markErroneous    *sql.Stmt
+	traceBufs                                                   // project_trace_write.go
 
 	tb        *traceBatchState // the batch of the tx being projected; nil when none
 	traceSeq  int64            // the last event sequence projected; -1 before it is read
@@ -50,7 +53,7 @@ type traceBatchState struct {
 
 func (s *traceStmts) defs() []stmtDef {
 	s.traceSeq, s.recallSeq = -1, -1
-	return []stmtDef{
+	return append([]stmtDef{
 		{&s.insTraceBatch, `INSERT INTO trace_batches (tx, height, time, org, count, root, json) VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (tx) DO NOTHING`},
 		{&s.insTraceEvent, `INSERT INTO trace_events (seq, id, decl, erroneous, type, org, flow, action, event_time, record_time,
@@ -63,7 +66,7 @@ func (s *traceStmts) defs() []stmtDef {
 		{&s.maxTraceRecall, `SELECT coalesce(max(id), 0) FROM trace_recalls`},
 		{&s.hasTraceDecl, `SELECT count(*) FROM trace_events WHERE id = ? AND decl = 1`},
 		{&s.markErroneous, `UPDATE trace_events SET erroneous = 1 WHERE id = ? AND decl = 0`},
-	}
+	}, s.traceBufs.defs()...)
 }
 
 func invalidf(format string, args ...any) error {
@@ -132,6 +135,9 @@ func (p *projector) traceBatch(ev *gongxu.Event) error {
 // traceTxDone checks that the batch of the tx just projected got every
 // event it counts, and forgets it.
 func (p *projector) traceTxDone() error {
+	if err := p.traceResolve(); err != nil {
+		return err
+	}
 	tb := p.tb
 	p.tb = nil
 	if tb != nil && tb.seen != tb.count {
@@ -164,8 +170,16 @@ func traceRecord(e *gongxu.TraceEvent) ([]byte, error) {
 // that batch's, its JSON the leaf at its index, its sequence the next one.
 func (p *projector) traceEvent(ev *gongxu.Event) error {
 	var e gongxu.TraceEvent
-	if err := decode(ev, &e); err != nil {
-		return err
+	var rec []byte // the record, when the fast decode has it (trace_decode.go)
+	if p.legacy {
+		if err := decode(ev, &e); err != nil {
+			return err
+		}
+	} else {
+		var err error
+		if rec, err = decodeTraceEventRecord(ev, &e); err != nil {
+			return err
+		}
 	}
 	if e.ID == "" || e.Type == "" {
 		return invalidf("trace event without id or type")
@@ -209,20 +223,36 @@ func (p *projector) traceEvent(ev *gongxu.Event) error {
 	decl, erroneous := 0, 0
 	if e.IsErrorDeclaration() {
 		decl = 1
+	}
+	if !p.legacy {
+		if decl == 0 {
+			// Held until the tx's end (traceResolve), when its erroneous
+			// flag is read with the others'.
+			if err := p.tracePending(&e, rec, tb.id, leaf[:]); err != nil {
+				return err
+			}
+			p.traceSeq = int64(e.Seq)
+			tb.seen++
+			return nil
+		}
+		// A declaration (rare) marks the rows before it: they are written
+		// first, and it is written as the per-event path does.
+		if err := p.traceResolve(); err != nil {
+			return err
+		}
+		if err := p.flushTrace(); err != nil {
+			return err
+		}
+	}
+	if decl == 1 {
 		if _, err := p.markErroneous.ExecContext(p.ctx, e.ID); err != nil {
 			return gongxu.Wrap(err, "mark event %s erroneous", e.ID)
 		}
 	} else if err := p.hasTraceDecl.QueryRowContext(p.ctx, e.ID).Scan(&erroneous); err != nil {
 		return gongxu.Wrap(err, "read the declarations of event %s", e.ID)
 	}
-	location := func(id string) string {
-		if c, err := epcis.Canonical(id); err == nil {
-			return c
-		}
-		return id
-	}
 	res, err := p.insTraceEvent.ExecContext(p.ctx, int64(e.Seq), e.ID, decl, erroneous, e.Type, string(e.Org), e.Flow, e.Action,
-		e.EventTime, p.time, e.BizStep, e.Disposition, location(e.ReadPoint), location(e.BizLocation),
+		e.EventTime, p.time, e.BizStep, e.Disposition, traceLocation(e.ReadPoint), traceLocation(e.BizLocation),
 		tb.id, a.Index, leaf[:])
 	if err != nil {
 		return gongxu.Wrap(err, "insert trace event %s", e.ID)
@@ -234,9 +264,10 @@ func (p *projector) traceEvent(ev *gongxu.Event) error {
 		}
 		return invalidf("the %s %s is already recorded", what, e.ID)
 	}
-	rec, err := traceRecord(&e)
-	if err != nil {
-		return err
+	if rec == nil {
+		if rec, err = traceRecord(&e); err != nil {
+			return err
+		}
 	}
 	if _, err := p.insTraceRecord.ExecContext(p.ctx, int64(e.Seq), string(e.Raw), rec); err != nil {
 		return gongxu.Wrap(err, "insert the record of trace event %s", e.ID)
@@ -249,6 +280,15 @@ func (p *projector) traceEvent(ev *gongxu.Event) error {
 	p.traceSeq = int64(e.Seq)
 	tb.seen++
 	return nil
+}
+
+// traceLocation is a read point's or business location's canonical key, or
+// the id itself when it has none.
+func traceLocation(id string) string {
+	if c, err := epcis.Canonical(id); err == nil {
+		return c
+	}
+	return id
 }
 
 // identRole is an identifier an event names, in a role.

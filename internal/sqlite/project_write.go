@@ -172,6 +172,9 @@ func (p *projector) flushWrites() error {
 	if err := p.flushDemand(); err != nil {
 		return err
 	}
+	if err := p.flushTrace(); err != nil { // project_trace_write.go
+		return err
+	}
 	for _, b := range []*rowBuf{&p.txRows, &p.eventRows, &p.moveRows, &p.batchRows} {
 		if err := p.flushRows(b); err != nil {
 			return err
