@@ -301,7 +301,7 @@ func ParseDocument(raw []byte, opts ParseOptions) (*Document, error) {
 				cmp.Or(path, "/"), n, MaxIdentifiers)
 		}
 	}
-	if err := validateValue(toAny(root)); err != nil {
+	if err := validateJV(root); err != nil {
 		return nil, err
 	}
 	return decodeDocument(raw, root, docType, events, eventsPath, opts)
