@@ -266,3 +266,46 @@ func FuzzSchemaFast(f *testing.F) {
 		}
 	})
 }
+
+// compactLikeEncodingJSON fails t unless dropSpace writes json.Compact's
+// bytes for valid JSON.
+func compactLikeEncodingJSON(t *testing.T, raw []byte) {
+	t.Helper()
+	if !json.Valid(raw) {
+		dropSpace(raw) // no panic
+		return
+	}
+	var want bytes.Buffer
+	if err := json.Compact(&want, raw); err != nil {
+		t.Fatal(err)
+	}
+	got, ok := dropSpace(raw)
+	if !ok || !bytes.Equal(got, want.Bytes()) {
+		t.Fatalf("dropSpace(%q) = %q, %v; json.Compact %q", clip(raw), clip(got), ok, clip(want.Bytes()))
+	}
+}
+
+// TestDropSpace: checkOneMeaning's compaction is json.Compact's on every
+// GS1 example and on whitespace and escapes in and out of strings.
+func TestDropSpace(t *testing.T) {
+	for _, p := range examples(t) {
+		compactLikeEncodingJSON(t, read(t, p))
+	}
+	for _, s := range []string{`{}`, ` { "a" : [ 1 ,	2 ] }` + "\r\n", `{"a":" \t x \\" y \\\\"}`, `" "`, `"\\\\"`, `["\u2028 <&>"]`} {
+		compactLikeEncodingJSON(t, []byte(s))
+	}
+	if _, ok := dropSpace([]byte(`{"a":"b`)); ok {
+		t.Fatal("dropSpace accepts an unterminated string")
+	}
+	if _, ok := dropSpace([]byte(`"\`)); ok {
+		t.Fatal("dropSpace accepts an unterminated escape")
+	}
+}
+
+// FuzzDropSpace: on valid JSON dropSpace is json.Compact.
+//
+//	go test -run '^$' -fuzz '^FuzzDropSpace$' -fuzztime 30s ./internal/epcis/
+func FuzzDropSpace(f *testing.F) {
+	fuzzSeeds(f)
+	f.Fuzz(compactLikeEncodingJSON)
+}
