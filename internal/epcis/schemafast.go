@@ -172,6 +172,16 @@ func newFastNode(s *jsonschema.Schema, seen map[*jsonschema.Schema]*fastNode) *f
 		return n
 	}
 	n.types = typeBits(s.Types)
+	if s.Const != nil && !plainJSON(*s.Const) {
+		n.unsupported = true
+	}
+	if s.Enum != nil {
+		for _, v := range s.Enum.Values {
+			if !plainJSON(v) {
+				n.unsupported = true
+			}
+		}
+	}
 	n.constVal = s.Const
 	if s.Enum != nil {
 		n.hasEnum = true
@@ -682,6 +692,30 @@ func (n *fastNode) numCheck(s string) verdict {
 	return fOK
 }
 
+// plainJSON reports whether x holds only the types jvEqualsAny compares
+// (the library's schema loader writes numbers as json.Number).
+func plainJSON(x any) bool {
+	switch x := x.(type) {
+	case map[string]any:
+		for _, v := range x {
+			if !plainJSON(v) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		for _, v := range x {
+			if !plainJSON(v) {
+				return false
+			}
+		}
+		return true
+	case nil, bool, string, json.Number:
+		return true
+	}
+	return false
+}
+
 // jvEqual is the library's equals on two parsed values.
 func jvEqual(a, b *jv) bool {
 	if a.kind != b.kind {
@@ -752,7 +786,7 @@ func jvEqualsAny(v *jv, x any) bool {
 		return v.kind == 'b' && (v.str == "true") == x
 	case string:
 		return v.kind == 's' && v.str == x
-	case json.Number, float32, float64, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
+	case json.Number: // the only number type in a schema read with UseNumber (plainJSON)
 		if v.kind != 'n' {
 			return false
 		}
