@@ -161,8 +161,9 @@ func newFastNode(s *jsonschema.Schema, seen map[*jsonschema.Schema]*fastNode) *f
 		n.boolSchema = s.Bool
 		return n
 	}
-	// What the fast path does not implement: the library decides.
-	if s.DraftVersion >= 2019 || s.RecursiveRef != nil || s.DynamicRef != nil ||
+	// What the fast path does not implement (it mirrors the library for
+	// draft-07, the GS1 schemas' draft, only): the library decides.
+	if s.DraftVersion != 7 || s.RecursiveRef != nil || s.DynamicRef != nil ||
 		len(s.Dependencies) > 0 || len(s.DependentRequired) > 0 || len(s.DependentSchemas) > 0 ||
 		s.UnevaluatedProperties != nil || s.UnevaluatedItems != nil || s.Contains != nil ||
 		s.MinContains != nil || s.MaxContains != nil || len(s.PrefixItems) > 0 || s.Items2020 != nil ||
