@@ -36,38 +36,40 @@ type fastNode struct {
 
 	types uint8 // jtNull | …; 0 when the schema sets no type
 
-	constVal                                       *any
-	enumStr                                        map[string]struct{} // the enum when every value is a string
-	enumVals                                       []any               // the enum otherwise
-	hasEnum                                        bool
-	format                                         func(any) error
-	refShort                                       bool // $ref ends the schema (drafts before 2019)
-	ref                                            *fastNode
-	not                                            *fastNode
-	allOf                                          []*fastNode
-	anyOf                                          []*fastNode
-	oneOf                                          []*fastNode
-	ifS                                            *fastNode
-	thenS                                          *fastNode
-	elseS                                          *fastNode
-	required                                       []string
-	minProps                                       int // -1 when unset
-	maxProps                                       int
-	props                                          map[string]*fastNode
-	patProps                                       []fastPatProp
-	addlFalse                                      bool
-	addl                                           *fastNode
-	propNames                                      *fastNode
-	minItems                                       int
-	maxItems                                       int
-	unique                                         bool
-	items                                          *fastNode
-	itemsList                                      []*fastNode
-	addlItemsFalse                                 bool
-	addlItems                                      *fastNode
-	minLen                                         int
-	maxLen                                         int
-	pattern                                        jsonschema.Regexp
+	constVal       *any
+	enumStr        map[string]struct{} // the enum when every value is a string
+	enumVals       []any               // the enum otherwise
+	hasEnum        bool
+	format         func(any) error
+	uriFormat      bool // format "uri": opaqueURI answers most without net/url
+	refShort       bool // $ref ends the schema (drafts before 2019)
+	ref            *fastNode
+	not            *fastNode
+	allOf          []*fastNode
+	anyOf          []*fastNode
+	oneOf          []*fastNode
+	ifS            *fastNode
+	thenS          *fastNode
+	elseS          *fastNode
+	required       []string
+	minProps       int // -1 when unset
+	maxProps       int
+	props          map[string]*fastNode
+	patProps       []fastPatProp
+	addlFalse      bool
+	addl           *fastNode
+	propNames      *fastNode
+	minItems       int
+	maxItems       int
+	unique         bool
+	items          *fastNode
+	itemsList      []*fastNode
+	addlItemsFalse bool
+	addlItems      *fastNode
+	minLen         int
+	maxLen         int
+	pattern        jsonschema.Regexp
+
 	minimum, maximum, exclMin, exclMax, multipleOf *big.Rat
 }
 
@@ -203,6 +205,7 @@ func newFastNode(s *jsonschema.Schema, seen map[*jsonschema.Schema]*fastNode) *f
 	}
 	if s.Format != nil {
 		n.format = s.Format.Validate
+		n.uriFormat = s.Format.Name == "uri"
 	}
 	if s.Ref != nil {
 		n.ref = newFastNode(s.Ref, seen)
@@ -399,7 +402,7 @@ func (n *fastNode) check(v *jv, depth int) verdict {
 	if n.format != nil {
 		if v.kind == 'o' || v.kind == 'a' {
 			unsure = true // the fast path does not build the copy to ask
-		} else if n.format(scalarAny(v)) != nil {
+		} else if !(n.uriFormat && v.kind == 's' && opaqueURI(v.str)) && n.format(scalarAny(v)) != nil {
 			return fBad
 		}
 	}
@@ -691,6 +694,41 @@ func (n *fastNode) numCheck(s string) verdict {
 		return fBad
 	}
 	return fOK
+}
+
+// opaqueURI reports whether s is an absolute URI with an opaque part
+// ("urn:epc:id:sgtin:…", "urn:uuid:…"), which the library's "uri" format
+// (net/url.Parse, then IsAbs) accepts without looking further: no control
+// byte, no fragment (Parse would unescape it), a scheme (a letter, then
+// letters, digits, "+", "-", "."), and after its colon no "/" (no authority
+// or path for Parse to check). It is one-sided: false means "ask the
+// format", never "invalid" (TestOpaqueURI, FuzzSchemaFast).
+func opaqueURI(s string) bool {
+	colon := -1
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < ' ' || c == 0x7f || c == '#' {
+			return false
+		}
+		if colon >= 0 {
+			continue
+		}
+		switch {
+		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
+		case '0' <= c && c <= '9' || c == '+' || c == '-' || c == '.':
+			if i == 0 {
+				return false
+			}
+		case c == ':':
+			if i == 0 {
+				return false
+			}
+			colon = i
+		default:
+			return false
+		}
+	}
+	return colon > 0 && (colon+1 == len(s) || s[colon+1] != '/')
 }
 
 // plainJSON reports whether x holds only the types jvEqualsAny compares

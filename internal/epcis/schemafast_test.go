@@ -309,3 +309,80 @@ func FuzzDropSpace(f *testing.F) {
 	fuzzSeeds(f)
 	f.Fuzz(compactLikeEncodingJSON)
 }
+
+// uriFormat is the library's "uri" format check, as the compiled GS1
+// schema holds it.
+func uriFormat(t testing.TB) func(any) error {
+	f, err := fastSchema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[*fastNode]bool{}
+	var found func(any) error
+	var walk func(n *fastNode)
+	walk = func(n *fastNode) {
+		if n == nil || seen[n] || found != nil {
+			return
+		}
+		seen[n] = true
+		if n.uriFormat {
+			found = n.format
+			return
+		}
+		for _, c := range []*fastNode{n.ref, n.not, n.ifS, n.thenS, n.elseS, n.addl, n.propNames, n.items, n.addlItems} {
+			walk(c)
+		}
+		for _, l := range [][]*fastNode{n.allOf, n.anyOf, n.oneOf, n.itemsList} {
+			for _, c := range l {
+				walk(c)
+			}
+		}
+		for _, c := range n.props {
+			walk(c)
+		}
+	}
+	walk(f)
+	if found == nil {
+		t.Fatal("no uri format in the GS1 schema")
+	}
+	return found
+}
+
+// uriAgrees fails t when opaqueURI accepts what the library's format
+// refuses.
+func uriAgrees(t testing.TB, format func(any) error, s string) {
+	t.Helper()
+	if opaqueURI(s) && format(s) != nil {
+		t.Fatalf("opaqueURI(%q) accepts what the uri format refuses: %v", s, format(s))
+	}
+}
+
+// TestOpaqueURI: the shortcut accepts only what net/url (the library's uri
+// format) accepts, and it does accept the identifiers of a capture.
+func TestOpaqueURI(t *testing.T) {
+	format := uriFormat(t)
+	for _, s := range []string{"urn:epc:id:sgtin:0614141.107346.2017", "urn:uuid:6ba7b810-9dad-11d1-80b4-00c04fd430c8",
+		"urn:epcglobal:cbv:bizstep:shipping", "a:", "x:?", "urn:a?b", "urn:%zz", "urn:a b"} {
+		if !opaqueURI(s) {
+			t.Fatalf("opaqueURI(%q) = false", s)
+		}
+		uriAgrees(t, format, s)
+	}
+	for _, s := range []string{"", ":", "1a:b", "urn", "urn:/a", "https://ref.gs1.org/cbv/BizStep-shipping", "urn:a#b", "urn:a#%zz",
+		"urn:a\x00", "urn:a\x7f", "ur n:a", "-a:b", "ab_c:d", "urn://x", "/a:b"} {
+		if opaqueURI(s) {
+			t.Fatalf("opaqueURI(%q) = true", s)
+		}
+	}
+}
+
+// FuzzOpaqueURI: opaqueURI never accepts what the uri format refuses.
+//
+//	go test -run '^$' -fuzz '^FuzzOpaqueURI$' -fuzztime 30s ./internal/epcis/
+func FuzzOpaqueURI(f *testing.F) {
+	for _, s := range []string{"urn:epc:id:sgtin:0614141.107346.2017", "urn:a#b", "a:/b", "urn:a?b#c", "x+y-z.w:q", "urn:[::1]"} {
+		f.Add(s)
+	}
+	format := uriFormat(f)
+	f.Fuzz(func(t *testing.T, s string) { uriAgrees(t, format, s) })
+}
