@@ -402,6 +402,8 @@ func (n *fastNode) check(v *jv, depth int) verdict {
 	if n.format != nil {
 		if v.kind == 'o' || v.kind == 'a' {
 			unsure = true // the fast path does not build the copy to ask
+		} else if n.uriFormat && v.kind == 's' && strings.IndexByte(v.str, ':') < 0 {
+			return fBad // no scheme: net/url gives a relative URL, which the format refuses
 		} else if !(n.uriFormat && v.kind == 's' && opaqueURI(v.str)) && n.format(scalarAny(v)) != nil {
 			return fBad
 		}
@@ -524,6 +526,10 @@ func (n *fastNode) objCheck(v *jv, depth int) verdict {
 		}
 	}
 	unsure := false
+	var key *jv // one scratch value for the keys propertyNames judges
+	if n.propNames != nil {
+		key = &jv{kind: 's'}
+	}
 	for i, k := range v.keys {
 		val := v.vals[i]
 		evaluated := false
@@ -561,8 +567,8 @@ func (n *fastNode) objCheck(v *jv, depth int) verdict {
 			}
 		}
 		if n.propNames != nil {
-			kv := jv{kind: 's', str: k}
-			switch n.propNames.check(&kv, depth+1) {
+			key.str = k
+			switch n.propNames.check(key, depth+1) {
 			case fBad:
 				return fBad
 			case fUnsure:

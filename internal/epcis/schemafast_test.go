@@ -384,5 +384,58 @@ func FuzzOpaqueURI(f *testing.F) {
 		f.Add(s)
 	}
 	format := uriFormat(f)
-	f.Fuzz(func(t *testing.T, s string) { uriAgrees(t, format, s) })
+	f.Fuzz(func(t *testing.T, s string) {
+		uriAgrees(t, format, s)
+		if !strings.Contains(s, ":") && format(s) == nil {
+			t.Fatalf("the uri format accepts %q, which has no colon", s)
+		}
+	})
+}
+
+// BenchmarkSchema is the GS1 schema check alone on a parsed document: the
+// library validator on its map[string]any copy (as ParseDocument did before
+// issue 17) against the fast path on the parser's tree (as it does now).
+//
+//	go test -run '^$' -bench Schema -benchtime 100x ./internal/epcis/
+func BenchmarkSchema(b *testing.B) {
+	f, err := fastSchema()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range benchDocuments(b) {
+		if strings.HasPrefix(c.name, "refused/") || strings.HasPrefix(c.name, "keys/") {
+			continue
+		}
+		root, err := parseJV(c.raw, docLimits)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(c.name+"/library", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := validateValue(toAny(root)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(c.name+"/fast", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if !fastValid(f, root) {
+					b.Fatal("not sure")
+				}
+			}
+		})
+	}
+}
+
+// TestURIWithoutScheme: the fast path refuses a string without a colon
+// under the uri format for sure; the library's format does too.
+func TestURIWithoutScheme(t *testing.T) {
+	format := uriFormat(t)
+	for _, s := range []string{"", "shipping", "in_transit", "a/b", "//host/x", "?q", "#f", "%zz", "\x00", "urn"} {
+		if format(s) == nil {
+			t.Fatalf("the uri format accepts %q", s)
+		}
+	}
 }
