@@ -439,3 +439,35 @@ func TestURIWithoutScheme(t *testing.T) {
 		}
 	}
 }
+
+// TestSchemaFastConcurrent: the fast path is shared by every goroutine that
+// parses (mempool checks next to block execution); run with -race.
+func TestSchemaFastConcurrent(t *testing.T) {
+	f, err := fastSchema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var roots []*jv
+	for _, raw := range [][]byte{eventsDoc(20, 3), packingDoc(5, 2), read(t, examplesDir+"/WithFullCombinationOfFields/object_event_all_possible_fields.jsonld")} {
+		root, err := parseJV(raw, docLimits)
+		if err != nil {
+			t.Fatal(err)
+		}
+		roots = append(roots, root)
+	}
+	done := make(chan bool)
+	for g := range 4 {
+		go func() {
+			ok := true
+			for i := range 20 {
+				ok = ok && fastValid(f, roots[(g+i)%len(roots)])
+			}
+			done <- ok
+		}()
+	}
+	for range 4 {
+		if !<-done {
+			t.Fatal("a valid document not found valid")
+		}
+	}
+}
