@@ -12,7 +12,9 @@
 //
 // It validates a captured document against GS1's official JSON Schemas
 // (embedded from schema/, draft-07; the validator reads the parsed tree, so
-// it judges the very members the decoder reads), decodes its events
+// it judges the very members the decoder reads: a fast path over that tree,
+// built from the library's compiled schema, accepts what is valid, and the
+// library validator judges and words every refusal, schemafast.go), decodes its events
 // (ObjectEvent, AggregationEvent, TransformationEvent, TransactionEvent,
 // AssociationEvent) into Go values while keeping each event's original JSON
 // for export, normalizes CBV vocabulary (bare names, URNs and Web URIs) for

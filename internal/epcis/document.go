@@ -301,7 +301,7 @@ func ParseDocument(raw []byte, opts ParseOptions) (*Document, error) {
 				cmp.Or(path, "/"), n, MaxIdentifiers)
 		}
 	}
-	if err := validateValue(toAny(root)); err != nil {
+	if err := validateJV(root); err != nil {
 		return nil, err
 	}
 	return decodeDocument(raw, root, docType, events, eventsPath, opts)
@@ -329,17 +329,63 @@ func firstError(errs ...error) error {
 // gongxu.CheckJSON, to the document without its whitespace: what the
 // parser accepts, the chain accepts. The parser refuses all of it first,
 // with a JSON pointer; this is the second line.
+//
+// raw has been parsed (parseJV) before, so its whitespace is dropped in one
+// pass without encoding/json's scanner (issue 17); CheckJSON still reads
+// every byte of what is left.
 func checkOneMeaning(raw []byte, lim limits) error {
-	var buf bytes.Buffer
-	buf.Grow(len(raw))
-	if err := json.Compact(&buf, raw); err != nil {
-		return gongxu.Errorf(gongxu.KindInvalid, "epcis: the document is not valid JSON: %v", err)
+	compact, ok := dropSpace(raw)
+	if !ok {
+		var buf bytes.Buffer
+		buf.Grow(len(raw))
+		if err := json.Compact(&buf, raw); err != nil {
+			return gongxu.Errorf(gongxu.KindInvalid, "epcis: the document is not valid JSON: %v", err)
+		}
+		compact = buf.Bytes()
 	}
-	err := gongxu.CheckJSON(buf.Bytes(), gongxu.JSONLimits{MaxDepth: lim.depth, MaxMembers: lim.members, MaxKeyLen: lim.keyBytes})
+	err := gongxu.CheckJSON(compact, gongxu.JSONLimits{MaxDepth: lim.depth, MaxMembers: lim.members, MaxKeyLen: lim.keyBytes})
 	if err != nil {
 		return gongxu.Errorf(gongxu.ErrorKind(err), "epcis: %s (bytes counted without whitespace)", gongxu.ErrorMessage(err))
 	}
 	return nil
+}
+
+// dropSpace is json.Compact of raw, valid JSON: raw without the
+// whitespace outside strings (raw itself when it has none). ok is false
+// when raw ends inside a string; json.Compact then judges it.
+func dropSpace(raw []byte) ([]byte, bool) {
+	var out []byte
+	inStr := false
+	start := 0
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		if inStr {
+			switch c {
+			case '\\':
+				i++
+			case '"':
+				inStr = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inStr = true
+		case ' ', '\t', '\n', '\r':
+			if out == nil {
+				out = make([]byte, 0, len(raw))
+			}
+			out = append(out, raw[start:i]...)
+			start = i + 1
+		}
+	}
+	if inStr {
+		return nil, false
+	}
+	if out == nil {
+		return raw, true
+	}
+	return append(out, raw[start:]...), true
 }
 
 var eventTypeList = strings.Join([]string{ObjectEvent, AggregationEvent, TransformationEvent, TransactionEvent, AssociationEvent}, ", ")

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -239,6 +240,7 @@ func (t *treeMaker) toTree(v *jv, event bool) *node {
 	n := &node{}
 	switch v.kind {
 	case 'a':
+		n.children = make([]*node, 0, len(v.items))
 		for _, it := range v.items {
 			n.children = append(n.children, t.toTree(it, false))
 		}
@@ -258,6 +260,7 @@ func (t *treeMaker) toTree(v *jv, event bool) *node {
 		if t := v.get("#text"); t != nil && t.kind == 's' {
 			n.value = t.str
 		}
+		n.children = make([]*node, 0, len(v.keys))
 		for i, k := range v.keys {
 			val := v.vals[i]
 			switch {
@@ -271,14 +274,19 @@ func (t *treeMaker) toTree(v *jv, event bool) *node {
 				}
 				continue
 			}
+			// The child nodes toTree just made are this object's own: each
+			// is renamed to the key (a list gives one per item) rather than
+			// copied into a new node.
 			child := t.toTree(val, false)
 			key := expandKey(ns, k)
 			if val.kind == 'a' {
 				for _, el := range child.children {
-					n.children = append(n.children, &node{name: key, value: el.value, children: el.children})
+					el.name = key
+					n.children = append(n.children, el)
 				}
 			} else {
-				n.children = append(n.children, &node{name: key, value: child.value, children: child.children})
+				child.name = key
+				n.children = append(n.children, child)
 			}
 		}
 		if !v.has("bizTransaction") && !v.has("source") && !v.has("destination") {
@@ -301,7 +309,7 @@ func (t *treeMaker) toTree(v *jv, event bool) *node {
 }
 
 func sortNodes(ns []*node) {
-	sort.SliceStable(ns, func(i, j int) bool { return compareNodes(ns[i], ns[j]) < 0 })
+	slices.SortStableFunc(ns, compareNodes)
 }
 
 // compareNodes orders nodes as Python orders (name, value, children) tuples.

@@ -156,7 +156,7 @@ func ValidateJSON(raw []byte) error {
 	if err := checkOneMeaning(raw, exportLimits); err != nil {
 		return err
 	}
-	return validateValue(toAny(root))
+	return validateJV(root)
 }
 
 func validateValue(doc any) error {

@@ -47,7 +47,14 @@ func (*Module) BeginBlock(*module.Context) error { return nil }
 func (*Module) EndBlock(*module.Context) error { return nil }
 
 func uitoa(n uint64) string { return strconv.FormatUint(n, 10) }
-func pad(n uint64) string   { return fmt.Sprintf("%020d", n) }
+func pad(n uint64) string {
+	var b [20]byte
+	for i := len(b) - 1; i >= 0; i-- {
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return string(b[:])
+}
 
 func seqKey(what string) []byte { return []byte(prefix + "seq/" + what) }
 func eventKey(id string, decl bool) []byte {
@@ -66,7 +73,13 @@ func identOrgPrefix(ident string, org gongxu.OrgID) []byte {
 	return append(identPrefix(ident), string(org)+"\x00"...)
 }
 func identKey(ident string, org gongxu.OrgID, seq uint64) []byte {
-	return append(identOrgPrefix(ident, org), pad(seq)...)
+	k := make([]byte, 0, len(prefix)+len("ident/")+len(ident)+len(org)+2+20)
+	k = append(k, prefix+"ident/"...)
+	k = append(k, ident...)
+	k = append(k, 0)
+	k = append(k, org...)
+	k = append(k, 0)
+	return append(k, pad(seq)...)
 }
 
 // identSeq is the storage sequence at the end of an index key.
@@ -231,8 +244,11 @@ func named(r store.Reader, ident string, org gongxu.OrgID) (bool, error) {
 // saveEvent stores an event and its index entries and emits it.
 func saveEvent(ctx *module.Context, e *gongxu.TraceEvent) error {
 	key := eventKey(e.ID, e.IsErrorDeclaration())
-	b, err := module.Save(ctx.KV, key, e)
+	b, err := marshalEvent(e) // e.Raw is compact: anchor made it so
 	if err != nil {
+		return err
+	}
+	if err := ctx.KV.Set(key, b); err != nil {
 		return err
 	}
 	for _, id := range e.Identifiers() {
@@ -242,14 +258,4 @@ func saveEvent(ctx *module.Context, e *gongxu.TraceEvent) error {
 	}
 	ctx.Emit(gongxu.NewEvent(gongxu.EventTraceEvent, "id", e.ID, "type", e.Type, "org", string(e.Org), "json", string(b)))
 	return nil
-}
-
-// compactJSON is raw as encoding/json writes a json.RawMessage: compact,
-// with <, > and & escaped. Stored records round-trip to exactly these bytes.
-func compactJSON(raw []byte) ([]byte, error) {
-	b, err := json.Marshal(json.RawMessage(bytes.TrimSpace(raw)))
-	if err != nil {
-		return nil, fmt.Errorf("trace: an event's JSON: %w", err)
-	}
-	return b, nil
 }

@@ -56,6 +56,15 @@ func (m *MsgCapture) ValidateBasic() error {
 	return nil
 }
 
+// DecodedOnce marks MsgCapture for the chain's decoded-message cache
+// (internal/chain/txcache.go): nothing after ValidateBasic changes it
+// (handleCapture only reads the document; the parser copies what it keeps),
+// so a node decodes a capture once and reuses it in Recheck (each block it
+// waits), ProcessProposal and FinalizeBlock instead of checking and
+// decoding the whole document again (issue 17). The decoded message holds a
+// copy of the document next to the cached transaction bytes.
+func (*MsgCapture) DecodedOnce() {}
+
 // MsgRecall recalls a lot: a ledger lot id ("factory-a/fab-001"), a lot URN
 // or any EPC, class or Digital Link identifier, with a reason.
 type MsgRecall struct {
