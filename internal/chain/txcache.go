@@ -94,6 +94,11 @@ func (c *txCache) put(k [32]byte, hash string, size int, tx *gongxu.Tx, route mo
 		msg = nil
 	}
 	charge := size + txEntryOverhead
+	if msg != nil {
+		// A decoded message holds about its bytes again (a capture keeps a
+		// copy of its document, a batch its leaves): charged as such.
+		charge += size
+	}
 	if charge > c.limit {
 		return
 	}
@@ -102,6 +107,11 @@ func (c *txCache) put(k [32]byte, hash string, size int, tx *gongxu.Tx, route mo
 	if el, ok := c.m[k]; ok {
 		if e := el.Value.(*txEntry); e.msg == nil && msg != nil {
 			e.route, e.msg = route, msg
+			e.charge += size
+			c.bytes += size
+			for c.bytes > c.limit && c.order.Front() != el {
+				c.remove(c.order.Front())
+			}
 		}
 		return
 	}

@@ -27,8 +27,12 @@ func TestTxCacheBound(t *testing.T) {
 	c.put(k(2), "", 100, tx, module.Route{}, &plainMsg{})
 	c.put(k(3), "", 100, tx, module.Route{}, nil)
 	c.put(k(3), "", 100, tx, module.Route{Type: "x/y"}, &onceMsg{}) // again: the message joins, no second slot
-	if c.len() != 3 || c.bytes != 3*(100+txEntryOverhead) {
+	// A kept message is charged its bytes again: the oldest entry leaves.
+	if c.len() != 2 || c.bytes != 2*(100+txEntryOverhead)+100 {
 		t.Fatalf("%d entries, %d bytes", c.len(), c.bytes)
+	}
+	if _, ok := c.get(k(1)); ok {
+		t.Error("the oldest entry stayed past the bound when a message joined")
 	}
 	if e, _ := c.get(k(2)); e.msg != nil {
 		t.Error("a message of a type that did not opt in was kept")
@@ -37,10 +41,10 @@ func TestTxCacheBound(t *testing.T) {
 		t.Errorf("the opted-in message was not kept: %+v", e)
 	}
 	c.put(k(4), "", 100, tx, module.Route{}, nil)
-	if _, ok := c.get(k(1)); ok {
+	if _, ok := c.get(k(2)); ok {
 		t.Error("the oldest entry stayed past the bound")
 	}
-	c.put(k(5), "", 200+txEntryOverhead, tx, module.Route{}, nil) // needs two slots: 2 and 3 go
+	c.put(k(5), "", 200+txEntryOverhead, tx, module.Route{}, nil) // needs the room of 3 (2 went for 4)
 	for b, want := range map[byte]bool{2: false, 3: false, 4: true, 5: true} {
 		if _, ok := c.get(k(b)); ok != want {
 			t.Errorf("entry %d: present %v, want %v", b, ok, want)
