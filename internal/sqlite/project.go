@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -183,11 +184,12 @@ type projector struct {
 	traceStmts
 	demandStmts
 	repStmts
-	bufs                          // rows written many per statement (project_write.go)
-	demandFolds                   // demand increments folded per row (project_write.go)
-	dec          decoded          // the event last decoded (project_write.go)
-	evTypes      map[string][]int // the block's tx event types: the txs with one, ascending (project_write.go)
-	legacy       bool             // write every row as its event is applied, decode per reader (as before issue 17)
+	bufs                                      // rows written many per statement (project_write.go)
+	demandFolds                               // demand increments folded per row (project_write.go)
+	dec          decoded                      // the event last decoded (project_write.go)
+	evTypes      map[string][]int             // the block's tx event types: the txs with one, ascending (project_write.go)
+	orgs         map[gongxu.OrgID]*gongxu.Org // orgs updated in the block, written at its end
+	legacy       bool                         // write every row as its event is applied, decode per reader (as before issue 17)
 	stmts        []*sql.Stmt
 	height, time int64  // of the block being projected
 	txHash       string // of the tx whose events are being applied; "" for block-level events
@@ -440,6 +442,7 @@ func (p *projector) event(txIndex int, ev *gongxu.Event) error {
 		if id == "" {
 			return gongxu.Errorf(gongxu.KindInvalid, "missing org attr")
 		}
+		delete(p.orgs, gongxu.OrgID(id)) // an update earlier in the block, not written yet
 		_, err := p.delOrg.ExecContext(p.ctx, id)
 		return gongxu.Wrap(err, "delete org %s", id)
 	case gongxu.EventProposal:
@@ -516,7 +519,7 @@ func (p *projector) event(txIndex int, ev *gongxu.Event) error {
 
 func (p *projector) org(ev *gongxu.Event) error {
 	var o gongxu.Org
-	if err := decode(ev, &o); err != nil {
+	if err := p.decode(ev, &o); err != nil {
 		return err
 	}
 	if err := o.ID.Validate(); err != nil {
@@ -525,9 +528,41 @@ func (p *projector) org(ev *gongxu.Event) error {
 	if id := ev.Get("org"); id != string(o.ID) {
 		return gongxu.Errorf(gongxu.KindInvalid, "org attr %q does not match json id %q", id, o.ID)
 	}
+	if !p.legacy {
+		// Written once per block, as it last was (flushOrgs): a hub
+		// updating its org in many txs of a block wrote it as often.
+		if p.orgs == nil {
+			p.orgs = map[gongxu.OrgID]*gongxu.Org{}
+		}
+		p.orgs[o.ID] = &o
+		return nil
+	}
+	return p.writeOrg(&o)
+}
+
+func (p *projector) writeOrg(o *gongxu.Org) error {
 	js, _ := json.Marshal(o)
 	_, err := p.upOrg.ExecContext(p.ctx, string(o.ID), o.Name, js, p.height)
 	return gongxu.Wrap(err, "upsert org %s", o.ID)
+}
+
+// flushOrgs writes the orgs updated in the block, by id.
+func (p *projector) flushOrgs() error {
+	if len(p.orgs) == 0 {
+		return nil
+	}
+	ids := make([]gongxu.OrgID, 0, len(p.orgs))
+	for id := range p.orgs {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		if err := p.writeOrg(p.orgs[id]); err != nil {
+			return err
+		}
+	}
+	clear(p.orgs)
+	return nil
 }
 
 func (p *projector) proposal(ev *gongxu.Event) error {

@@ -44,6 +44,7 @@ func TestProjectFoldedSameRows(t *testing.T) {
 		chains[fmt.Sprintf("random %d", seed)] = randomPoolChain(seed)
 	}
 	chains["same tx twice"] = sameTxTwice()
+	chains["members"] = memberChain()
 	for name, bs := range chains {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
@@ -495,7 +496,7 @@ func eventFilters(bs []gongxu.CommittedBlock, seed uint64) []EventFilter {
 	visit := func(evs []gongxu.Event) {
 		for _, ev := range evs {
 			types[ev.Type] = true
-			if len(ev.Attrs) > 0 && (len(attrs) < 5 || rng.IntN(40) == 0) && len(attrs) < 40 {
+			if len(ev.Attrs) > 0 && (len(attrs) < 5 || rng.IntN(40) == 0) && len(attrs) < 12 {
 				attrs = append(attrs, typed{ev.Type, ev.Attrs[rng.IntN(len(ev.Attrs))]})
 			}
 		}
@@ -518,8 +519,9 @@ func eventFilters(bs []gongxu.CommittedBlock, seed uint64) []EventFilter {
 	for _, ty := range sorted {
 		mod := ty[:strings.IndexByte(ty, '.')+1]
 		for _, lim := range []int{1, 7, MaxLimit} {
-			fs = append(fs, EventFilter{Type: ty, Limit: lim}, EventFilter{Type: mod, Limit: lim})
+			fs = append(fs, EventFilter{Type: ty, Limit: lim})
 		}
+		fs = append(fs, EventFilter{Type: mod, Limit: 7})
 		lo := 1 + rng.Int64N(maxH)
 		hi := lo + rng.Int64N(maxH-lo+1)
 		fs = append(fs, EventFilter{Type: ty, FromHeight: lo, ToHeight: hi, Limit: MaxLimit},
@@ -649,4 +651,16 @@ func TestAppendEvents(t *testing.T) {
 			t.Fatalf("events %q: got %s, want %s", evs, got, want)
 		}
 	}
+}
+
+// memberChain is two blocks of bench ledger's update_org txs (memberBlock),
+// the second removing an org it updated before (bench-org-050, gone at the
+// end) and one it updates again after (bench-org-004, present with its last
+// update): the orgs written once per block end as written per event.
+func memberChain() []gongxu.CommittedBlock {
+	one, two := memberBlock(1), memberBlock(2)
+	one.Txs, two.Txs = one.Txs[:300], two.Txs[:300]
+	two.Txs[100].Events = append(two.Txs[100].Events, orgRemovedEvent("bench-org-050"))
+	two.Txs[120].Events = append(two.Txs[120].Events, orgRemovedEvent("bench-org-004"))
+	return []gongxu.CommittedBlock{one, two}
 }

@@ -168,6 +168,9 @@ func (p *projector) later(key string, stmt *sql.Stmt, args ...any) {
 // flush writes the rows of the block kept for its end, in key order: pools
 // with their hubs and progress point, then the other rows.
 func (p *projector) flush() error {
+	if err := p.flushOrgs(); err != nil { // project.go
+		return err
+	}
 	ids := make([]uint64, 0, len(p.pools))
 	for id := range p.pools {
 		ids = append(ids, id)
