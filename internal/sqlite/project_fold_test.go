@@ -664,3 +664,25 @@ func memberChain() []gongxu.CommittedBlock {
 	two.Txs[120].Events = append(two.Txs[120].Events, orgRemovedEvent("bench-org-004"))
 	return []gongxu.CommittedBlock{one, two}
 }
+
+// TestProjectPoolMalformedOutsideHead: the buffered path decodes only a
+// pool event's head (poolHead) but the whole pool it writes, so a pool
+// whose json is malformed outside the head fails its block with
+// KindInvalid and leaves nothing, as in the per-event path.
+func TestProjectPoolMalformedOutsideHead(t *testing.T) {
+	for _, legacy := range []bool{true, false} {
+		bs := randomPoolChain(3)
+		db := openTemp(t)
+		db.projLegacy = legacy
+		projectAll(t, db, bs[:2])
+		before := dump(t, db)
+		bad := bs[2]
+		bad.EndEvents = append(slices.Clone(bad.EndEvents), gongxu.NewEvent(gongxu.EventPool, "pool", "1", "status", "open",
+			"json", `{"id":1,"factory":"acme","status":"open","total":3,"history":[{"status":7}]}`))
+		err := db.Project(context.Background(), bad)
+		wantKind(t, err, gongxu.KindInvalid, "malformed json attr")
+		if after := dump(t, db); after != before {
+			t.Fatalf("legacy=%v: the failed block left rows", legacy)
+		}
+	}
+}
