@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	gongxu "github.com/gongxu-network/gongxu"
 )
@@ -685,4 +686,29 @@ func TestProjectPoolMalformedOutsideHead(t *testing.T) {
 			t.Fatalf("legacy=%v: the failed block left rows", legacy)
 		}
 	}
+}
+
+// FuzzAppendEvents: a tx row's evs are json.Marshal's bytes for any
+// strings, and read back (valid UTF-8 as written).
+func FuzzAppendEvents(f *testing.F) {
+	f.Add("pool.batch", "json", `{"a":"<b>"}`, true)
+	f.Add("", "", "\xff\x00\u2028", false)
+	f.Fuzz(func(t *testing.T, typ, k, v string, withAttrs bool) {
+		evs := []gongxu.Event{{Type: typ}, {Type: k, Attrs: []gongxu.Attr{{Key: k, Value: v}, {Key: v, Value: typ}}}}
+		if withAttrs {
+			evs[0].Attrs = []gongxu.Attr{}
+		}
+		want, err := json.Marshal(evs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := appendEvents(nil, evs)
+		if string(got) != string(want) {
+			t.Fatalf("got %s, want %s", got, want)
+		}
+		var back []gongxu.Event
+		if err := json.Unmarshal(got, &back); err != nil || len(back) != 2 || back[1].Attrs[0].Key != k && utf8.ValidString(k) {
+			t.Fatalf("read back as %+v, %v", back, err)
+		}
+	})
 }
