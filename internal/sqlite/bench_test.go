@@ -110,8 +110,12 @@ func BenchmarkProject(b *testing.B) {
 	}
 	proj, base, legacy := open("project.db"), open("baseline.db"), open("legacy.db")
 	legacy.projLegacy = true
-	// and with the writer's temp store as before (statement journals in files)
+	// and with the writer's temp store and checkpoints as before (statement
+	// journals in files, a checkpoint every 1,000 pages)
 	if _, err := legacy.w.Exec(`PRAGMA temp_store = DEFAULT`); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := legacy.w.Exec(`PRAGMA wal_autocheckpoint = 1000`); err != nil {
 		b.Fatal(err)
 	}
 	blocks := make([]gongxu.CommittedBlock, 0, b.N)
@@ -150,6 +154,7 @@ func BenchmarkProject(b *testing.B) {
 	b.ReportMetric(tBase.Seconds()/tProj.Seconds(), "x-baseline")
 	b.ReportMetric(tLegacy.Seconds()/tProj.Seconds(), "x-per-event")
 	b.ReportMetric(n/cProj.Seconds(), "cpu-txs/s")
+	b.ReportMetric(n/cBase.Seconds(), "cpu-baseline-txs/s")
 	b.ReportMetric(n/cLegacy.Seconds(), "cpu-per-event-txs/s")
 	b.ReportMetric(cLegacy.Seconds()/cProj.Seconds(), "cpu-x-per-event")
 }
@@ -182,6 +187,9 @@ func BenchmarkProjectBlocks(b *testing.B) {
 		one, many, legacy := open("one"), open("many"), open("legacy")
 		legacy.projLegacy = true
 		if _, err := legacy.w.Exec(`PRAGMA temp_store = DEFAULT`); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := legacy.w.Exec(`PRAGMA wal_autocheckpoint = 1000`); err != nil {
 			b.Fatal(err)
 		}
 		start := time.Now()
@@ -264,4 +272,80 @@ func BenchmarkProjectKept(b *testing.B) {
 	b.ReportMetric(n/tKept.Seconds(), "txs/s")
 	b.ReportMetric(n/tFresh.Seconds(), "prepared-each-time-txs/s")
 	b.ReportMetric(tFresh.Seconds()/tKept.Seconds(), "x-prepared-each-time")
+}
+
+// memberBlock is a block of benchTxs member/update_org txs as bench ledger
+// sends them: 256 signers, each its own org, round robin; each tx's one
+// event is the org's snapshot with its new description (180-byte txs).
+func memberBlock(height int64) gongxu.CommittedBlock {
+	const signers = 256
+	txs := make([]gongxu.TxRecord, benchTxs)
+	for i := range txs {
+		s := i % signers
+		org := gongxu.OrgID(fmt.Sprintf("bench-org-%03d", s))
+		seq := (height-1)*benchTxs/signers + int64(i/signers)
+		o := gongxu.Org{ID: org, Name: "Bench org " + fmt.Sprint(s), Roles: []gongxu.Role{gongxu.RoleHub},
+			Keys: []gongxu.PubKey{key(s)}, Description: fmt.Sprintf("bench load: signer %d tx %d %s", s, seq, strings.Repeat(".", 60)), Since: 1}
+		txs[i] = tx("member/update_org", org, key(s), orgEvent(o))
+	}
+	b := block(height, txs)
+	for i := range b.Txs {
+		t := &b.Txs[i]
+		h := sha256.Sum256([]byte(t.Hash))
+		t.Hash = strings.ToUpper(hex.EncodeToString(h[:]))
+	}
+	return b
+}
+
+// BenchmarkProjectMembers projects blocks of 1,000 member/update_org txs
+// (bench ledger's load: memberBlock), one per transaction as the feeder
+// does, interleaved in the same run with the per-event path
+// (DB.projLegacy, as before issue 17) into a second database. Metrics:
+// txs/s of each, wall and CPU, and their ratio.
+func BenchmarkProjectMembers(b *testing.B) {
+	ctx := context.Background()
+	dir := b.TempDir()
+	open := func(name string) *DB {
+		db, err := Open(filepath.Join(dir, name))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { db.Close() })
+		return db
+	}
+	proj, legacy := open("project.db"), open("legacy.db")
+	legacy.projLegacy = true
+	if _, err := legacy.w.Exec(`PRAGMA temp_store = DEFAULT`); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := legacy.w.Exec(`PRAGMA wal_autocheckpoint = 1000`); err != nil {
+		b.Fatal(err)
+	}
+	blocks := make([]gongxu.CommittedBlock, 0, b.N)
+	for h := int64(1); h <= int64(b.N); h++ {
+		blocks = append(blocks, memberBlock(h))
+	}
+	var tProj, tLegacy, cProj, cLegacy time.Duration
+	b.ResetTimer()
+	for i := range blocks {
+		start, cStart := time.Now(), cpuTime()
+		if err := proj.Project(ctx, blocks[i]); err != nil {
+			b.Fatal(err)
+		}
+		mid, cMid := time.Now(), cpuTime()
+		if err := legacy.Project(ctx, blocks[i]); err != nil {
+			b.Fatal(err)
+		}
+		tProj += mid.Sub(start)
+		tLegacy += time.Since(mid)
+		cProj += cMid - cStart
+		cLegacy += cpuTime() - cMid
+	}
+	b.StopTimer()
+	n := float64(len(blocks) * benchTxs)
+	b.ReportMetric(n/tProj.Seconds(), "txs/s")
+	b.ReportMetric(n/tLegacy.Seconds(), "per-event-txs/s")
+	b.ReportMetric(n/cProj.Seconds(), "cpu-txs/s")
+	b.ReportMetric(n/cLegacy.Seconds(), "cpu-per-event-txs/s")
+	b.ReportMetric(cLegacy.Seconds()/cProj.Seconds(), "cpu-x-per-event")
 }

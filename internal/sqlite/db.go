@@ -70,8 +70,14 @@ func Open(path string) (*DB, error) {
 		db.w.SetConnMaxIdleTime(0)
 		db.r = newReadDB(db.w, false)
 	} else {
+		// wal_autocheckpoint: the WAL is copied into the file every 20,000
+		// pages (≈ 80 MiB) instead of 1,000, so that a page many blocks
+		// change (balances, pools, index interiors) is copied once per
+		// checkpoint, not once per block: 6 % of projecting 1,000-tx blocks
+		// (issue 17). Crash safety is the WAL's either way.
 		db.w, err = sql.Open("sqlite", path+"?"+common+
-			"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-32768)&_pragma=temp_store(MEMORY)&_txlock=immediate")
+			"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-32768)&_pragma=temp_store(MEMORY)"+
+			"&_pragma=wal_autocheckpoint(20000)&_txlock=immediate")
 		if err != nil {
 			return nil, gongxu.Wrap(err, "read model: open %s", path)
 		}

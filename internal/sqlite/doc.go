@@ -31,9 +31,14 @@
 // Projection in bulk (project_write.go): the append-only rows (txs, events,
 // movements, batches) are written many per INSERT, the demand facts and
 // open positions are summed per row in memory and written once per
-// transaction, and each event is decoded once; a tx's events are stored
-// once, in the events table, which the tx row points into (ev_seq, ev_n).
-// The writer keeps SQLite's statement journals in memory (temp_store); the
+// transaction, each event is decoded once (a pool event's head only, the
+// whole pool once per block), and each org is written once per block. A
+// tx's events are stored once, as one record in its row (txs.evs, from
+// migration 0024), with a per-block index of event types (event_types) for
+// Events by type; the events table keeps the block-level events and the
+// rows projected before, which are read as they were. The writer keeps
+// SQLite's statement journals in memory (temp_store) and checkpoints its
+// WAL every 20,000 pages; the
 // WAL and synchronous(NORMAL) keep a commit atomic, and the height projected
 // is written in the same transaction as the blocks' rows, so after a crash
 // the node's feeder goes on from the height the file holds.

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -76,7 +77,7 @@ func (db *DB) Reset(ctx context.Context) error {
 		"rfqs", "bids", "disputes", "leg_lots", "legs", "supply_offers", "production_orders", "po_late", "purchase_orders", "work_orders", "lots",
 		"items", "bom_lines", "routings", "work_centers",
 		"trace_batches", "trace_events", "trace_records", "trace_idents", "trace_recall_acks", "trace_recalls", "trace_links",
-		"app_versions", "events", "txs", "blocks", "orgs", "proposals", "validators", "params", "meta",
+		"app_versions", "event_types", "events", "txs", "blocks", "orgs", "proposals", "validators", "params", "meta",
 	) {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM "+t); err != nil {
 			return gongxu.Wrap(err, "read model: reset %s", t)
@@ -113,6 +114,13 @@ func (db *DB) project(ctx context.Context, bs []gongxu.CommittedBlock) error {
 	}
 	db.carry.take(p, last) // rows the last projection knew (project_write.go)
 	start := last
+	if !p.legacy { // (rolled back with the rest when nothing is projected)
+		// The first height whose txs hold their events (migration 0024).
+		if _, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('evs_from', ?) ON CONFLICT (key) DO NOTHING`,
+			last+1); err != nil {
+			return gongxu.Wrap(err, "read model: store evs_from")
+		}
+	}
 	for i := range bs {
 		b := &bs[i]
 		if b.Height < 1 {
@@ -176,10 +184,12 @@ type projector struct {
 	traceStmts
 	demandStmts
 	repStmts
-	bufs                 // rows written many per statement (project_write.go)
-	demandFolds          // demand increments folded per row (project_write.go)
-	dec          decoded // the event last decoded (project_write.go)
-	legacy       bool    // write every row as its event is applied, decode per reader (as before issue 17)
+	bufs                                      // rows written many per statement (project_write.go)
+	demandFolds                               // demand increments folded per row (project_write.go)
+	dec          decoded                      // the event last decoded (project_write.go)
+	evTypes      map[string][]int             // the block's tx event types: the txs with one, ascending (project_write.go)
+	orgs         map[gongxu.OrgID]*gongxu.Org // orgs updated in the block, written at its end
+	legacy       bool                         // write every row as its event is applied, decode per reader (as before issue 17)
 	stmts        []*sql.Stmt
 	height, time int64  // of the block being projected
 	txHash       string // of the tx whose events are being applied; "" for block-level events
@@ -267,8 +277,8 @@ func (p *projector) defs() []stmtDef {
 		{&p.insBlock, `INSERT INTO blocks (height, time, hash, app_hash, num_txs) VALUES (?, ?, ?, ?, ?)`},
 		// A tx hash seen before (a proposer may include the same bytes twice;
 		// the copy fails on its sequence) keeps its first record.
-		{&p.insTx, `INSERT INTO txs (hash, height, idx, time, type, signer, org, code, kind, message, events, ev_seq, ev_n)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING`},
+		{&p.insTx, `INSERT INTO txs (hash, height, idx, time, type, signer, org, code, kind, message, events, ev_seq, ev_n, evs)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING`},
 		{&p.insEvent, `INSERT INTO events (height, seq, tx_index, type, attrs) VALUES (?, ?, ?, ?, ?)`},
 		{&p.upOrg, `INSERT INTO orgs (id, name, json, height) VALUES (?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET name = excluded.name, json = excluded.json, height = excluded.height`},
@@ -348,6 +358,9 @@ func (p *projector) block(b *gongxu.CommittedBlock) error {
 			return prefix(err, "read model: block %d end event %d (%s)", b.Height, j, b.EndEvents[j].Type)
 		}
 	}
+	if err := p.addEventTypes(); err != nil { // project_write.go
+		return prefix(err, "read model: block %d", b.Height)
+	}
 	return prefix(p.flush(), "read model: block %d", b.Height)
 }
 
@@ -361,9 +374,10 @@ func (p *projector) txRecord(i int, t *gongxu.TxRecord) error {
 	if _, err := hex.DecodeString(t.Hash); err != nil || t.Hash == "" {
 		return gongxu.Errorf(gongxu.KindInvalid, "block %d: tx %d has hash %q, want hex", p.height, i, t.Hash)
 	}
-	// The tx's events are stored once, in the events table (from seq
-	// p.seq on); the legacy path keeps its JSON copy here too.
-	var events any // NULL
+	// The tx's events are stored once: in its row's evs (migration 0024),
+	// seqs p.seq on; the legacy path stores them in the events table, as
+	// before issue 17, and keeps its JSON copy in events too.
+	var events, evs any // NULL
 	n := 0
 	if t.Code == 0 {
 		n = len(t.Events)
@@ -374,9 +388,11 @@ func (p *projector) txRecord(i int, t *gongxu.TxRecord) error {
 			return gongxu.Wrap(err, "read model: encode events of tx %s", t.Hash)
 		}
 		events = js
+	} else if n > 0 {
+		evs = appendEvents(make([]byte, 0, eventsSize(t.Events)), t.Events) // json.Marshal's bytes
 	}
 	err := p.addRow(&p.txRows, p.insTx, t.Hash, p.height, i, p.time, t.Type, string(t.Signer), string(t.Org),
-		int64(t.Code), t.Kind, t.Message, events, p.seq, n)
+		int64(t.Code), t.Kind, t.Message, events, p.seq, n, evs)
 	return gongxu.Wrap(err, "read model: insert tx %d of block %d", i, p.height)
 }
 
@@ -384,7 +400,16 @@ func (p *projector) txRecord(i int, t *gongxu.TxRecord) error {
 // txIndex is -1 for a block-level event.
 func (p *projector) event(txIndex int, ev *gongxu.Event) error {
 	var js []byte
-	if p.legacy {
+	switch {
+	case !p.legacy && txIndex >= 0:
+		// Stored in the tx's row; event_types indexes it by type.
+		if p.evTypes == nil {
+			p.evTypes = map[string][]int{}
+		}
+		if l := p.evTypes[ev.Type]; len(l) == 0 || l[len(l)-1] != txIndex {
+			p.evTypes[ev.Type] = append(l, txIndex)
+		}
+	case p.legacy:
 		attrs := ev.Attrs
 		if attrs == nil {
 			attrs = []gongxu.Attr{}
@@ -393,15 +418,13 @@ func (p *projector) event(txIndex int, ev *gongxu.Event) error {
 		if js, err = json.Marshal(attrs); err != nil {
 			return gongxu.Wrap(err, "encode attrs")
 		}
-	} else {
-		n := 2
-		for _, a := range ev.Attrs {
-			n += len(a.Key) + len(a.Value)*9/8 + 24
-		}
-		js = appendAttrs(make([]byte, 0, n), ev.Attrs) // json.Marshal's bytes, without reflection
+	default:
+		js = appendAttrs(make([]byte, 0, attrsSize(ev.Attrs)), ev.Attrs) // json.Marshal's bytes, without reflection
 	}
-	if err := p.addRow(&p.eventRows, p.insEvent, p.height, p.seq, txIndex, ev.Type, js); err != nil {
-		return gongxu.Wrap(err, "insert event")
+	if js != nil {
+		if err := p.addRow(&p.eventRows, p.insEvent, p.height, p.seq, txIndex, ev.Type, js); err != nil {
+			return gongxu.Wrap(err, "insert event")
+		}
 	}
 	p.seq++
 	p.dec = decoded{}
@@ -419,6 +442,7 @@ func (p *projector) event(txIndex int, ev *gongxu.Event) error {
 		if id == "" {
 			return gongxu.Errorf(gongxu.KindInvalid, "missing org attr")
 		}
+		delete(p.orgs, gongxu.OrgID(id)) // an update earlier in the block, not written yet
 		_, err := p.delOrg.ExecContext(p.ctx, id)
 		return gongxu.Wrap(err, "delete org %s", id)
 	case gongxu.EventProposal:
@@ -495,7 +519,7 @@ func (p *projector) event(txIndex int, ev *gongxu.Event) error {
 
 func (p *projector) org(ev *gongxu.Event) error {
 	var o gongxu.Org
-	if err := decode(ev, &o); err != nil {
+	if err := p.decode(ev, &o); err != nil {
 		return err
 	}
 	if err := o.ID.Validate(); err != nil {
@@ -504,9 +528,41 @@ func (p *projector) org(ev *gongxu.Event) error {
 	if id := ev.Get("org"); id != string(o.ID) {
 		return gongxu.Errorf(gongxu.KindInvalid, "org attr %q does not match json id %q", id, o.ID)
 	}
+	if !p.legacy {
+		// Written once per block, as it last was (flushOrgs): a hub
+		// updating its org in many txs of a block wrote it as often.
+		if p.orgs == nil {
+			p.orgs = map[gongxu.OrgID]*gongxu.Org{}
+		}
+		p.orgs[o.ID] = &o
+		return nil
+	}
+	return p.writeOrg(&o)
+}
+
+func (p *projector) writeOrg(o *gongxu.Org) error {
 	js, _ := json.Marshal(o)
 	_, err := p.upOrg.ExecContext(p.ctx, string(o.ID), o.Name, js, p.height)
 	return gongxu.Wrap(err, "upsert org %s", o.ID)
+}
+
+// flushOrgs writes the orgs updated in the block, by id.
+func (p *projector) flushOrgs() error {
+	if len(p.orgs) == 0 {
+		return nil
+	}
+	ids := make([]gongxu.OrgID, 0, len(p.orgs))
+	for id := range p.orgs {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		if err := p.writeOrg(p.orgs[id]); err != nil {
+			return err
+		}
+	}
+	clear(p.orgs)
+	return nil
 }
 
 func (p *projector) proposal(ev *gongxu.Event) error {

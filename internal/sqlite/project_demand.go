@@ -201,14 +201,14 @@ func (p *projector) demandPoolOf(id uint64) (*demandPool, error) {
 	if err != nil {
 		return nil, gongxu.Wrap(err, "demand: read pool %d", id)
 	}
-	var pl gongxu.Pool
+	var pl poolHead
 	if err := json.Unmarshal(js, &pl); err != nil {
 		return nil, gongxu.Wrap(err, "demand: decode pool %d", id)
 	}
 	return p.demandKeep(&pl), nil
 }
 
-func (p *projector) demandKeep(pl *gongxu.Pool) *demandPool {
+func (p *projector) demandKeep(pl *poolHead) *demandPool {
 	dp := &demandPool{product: string(pl.Product), currency: pl.Currency, status: pl.Status, price: pl.Price, variants: pl.Variants}
 	if len(pl.Tiers) > 0 {
 		dp.first = pl.Tiers[0].UnitPrice
@@ -221,8 +221,8 @@ func (p *projector) demandKeep(pl *gongxu.Pool) *demandPool {
 }
 
 func (p *projector) demandPoolEvent(ev *gongxu.Event) error {
-	var pl gongxu.Pool
-	if p.decode(ev, &pl) != nil {
+	pl, _, err := p.decodePool(ev, false) // project_pool.go
+	if err != nil {
 		return nil
 	}
 	prev := gongxu.PoolStatus("")

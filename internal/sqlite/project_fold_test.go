@@ -8,7 +8,9 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	gongxu "github.com/gongxu-network/gongxu"
 )
@@ -42,6 +44,8 @@ func TestProjectFoldedSameRows(t *testing.T) {
 	for seed := uint64(1); seed <= 12; seed++ {
 		chains[fmt.Sprintf("random %d", seed)] = randomPoolChain(seed)
 	}
+	chains["same tx twice"] = sameTxTwice()
+	chains["members"] = memberChain()
 	for name, bs := range chains {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
@@ -72,11 +76,22 @@ func TestProjectFoldedSameRows(t *testing.T) {
 				}
 				i += n
 			}
-			// The answers first: the per-event path read a tx's events from
-			// the tx row's JSON copy, the other from the events table.
+			// The answers first: the per-event path stores every event in
+			// the events table, the other a tx's events in its row.
 			if wq, gq := queries(t, old), queries(t, folded); gq != wq {
 				t.Fatalf("answers differ:\n%s", firstDiff(gq, wq))
 			}
+			fs := eventFilters(bs, uint64(len(bs)))
+			wantEv := eventAnswers(t, old, fs)
+			if got := eventAnswers(t, folded, fs); got != wantEv {
+				t.Fatalf("Events answers differ:\n%s", firstDiff(got, wantEv))
+			}
+			defer func(n int) { txEventPage = n }(txEventPage)
+			txEventPage = 2 // event_types read in pages of 2 rows
+			if got := eventAnswers(t, folded, fs); got != wantEv {
+				t.Fatalf("Events answers in pages of 2 differ:\n%s", firstDiff(got, wantEv))
+			}
+			txEventPage = 256
 			for _, db := range []*DB{old, folded} {
 				txs, err := db.RecentTxs(ctx, MaxLimit)
 				if err != nil {
@@ -89,11 +104,8 @@ func TestProjectFoldedSameRows(t *testing.T) {
 					}
 				}
 			}
-			// Then every row, but for that copy, which only the per-event
-			// path still writes.
-			if _, err := old.w.ExecContext(ctx, `UPDATE txs SET events = NULL`); err != nil {
-				t.Fatal(err)
-			}
+			// Then every row, but for where each stores a tx's events.
+			sameEventLayout(t, old, folded)
 			want, got := dump(t, old), dump(t, folded)
 			if got != want {
 				t.Fatalf("folded projection differs from the per-event one:\n%s", firstDiff(got, want))
@@ -442,10 +454,261 @@ func TestProjectCarryAnotherWriter(t *testing.T) {
 	fresh := openTemp(t)
 	fresh.projLegacy = true
 	projectAll(t, fresh, two)
-	if _, err := fresh.w.ExecContext(ctx, `UPDATE txs SET events = NULL`); err != nil {
-		t.Fatal(err)
-	}
+	sameEventLayout(t, fresh, a)
 	if got, want := dump(t, a), dump(t, fresh); got != want {
 		t.Fatalf("rows after another writer differ:\n%s", firstDiff(got, want))
 	}
+}
+
+// sameEventLayout removes from the per-event path's rows (old) and the
+// buffered path's (folded) where each stores a tx's events — old in the
+// events table and a JSON copy in txs.events, folded in txs.evs with
+// event_types and meta 'evs_from' — so that the rest can be compared row by
+// row. The events of a tx row not stored (its hash recorded before) stay in
+// the events table in both.
+func sameEventLayout(t testing.TB, old, folded *DB) {
+	t.Helper()
+	for _, q := range []string{`UPDATE txs SET events = NULL`,
+		`DELETE FROM events WHERE tx_index >= 0 AND EXISTS (SELECT 1 FROM txs t WHERE t.height = events.height AND t.idx = events.tx_index)`} {
+		if _, err := old.w.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, q := range []string{`UPDATE txs SET evs = NULL`, `DELETE FROM event_types`, `DELETE FROM meta WHERE key = 'evs_from'`} {
+		if _, err := folded.w.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// eventFilters are Events filters over the chain bs: no filter; every type
+// exactly and by its module's prefix, with limits 1, 7 and MaxLimit and in
+// a random height range; attributes its events carry, alone and with their
+// type; types that no event has.
+func eventFilters(bs []gongxu.CommittedBlock, seed uint64) []EventFilter {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	types := map[string]bool{}
+	type typed struct {
+		typ string
+		a   gongxu.Attr
+	}
+	var attrs []typed
+	var maxH int64
+	visit := func(evs []gongxu.Event) {
+		for _, ev := range evs {
+			types[ev.Type] = true
+			if len(ev.Attrs) > 0 && (len(attrs) < 5 || rng.IntN(40) == 0) && len(attrs) < 12 {
+				attrs = append(attrs, typed{ev.Type, ev.Attrs[rng.IntN(len(ev.Attrs))]})
+			}
+		}
+	}
+	for _, b := range bs {
+		visit(b.Events)
+		for _, t := range b.Txs {
+			visit(t.Events)
+		}
+		visit(b.EndEvents)
+		maxH = max(maxH, b.Height)
+	}
+	fs := []EventFilter{{}, {Limit: 1}, {Limit: MaxLimit}, {Type: "nosuch.type"}, {Type: "zz."}, {FromHeight: maxH + 1},
+		{FromHeight: maxH / 2, Limit: MaxLimit}, {ToHeight: maxH / 2, Limit: 9}, {Attr: gongxu.Attr{Key: "nosuch", Value: "x"}}}
+	var sorted []string
+	for ty := range types {
+		sorted = append(sorted, ty)
+	}
+	slices.Sort(sorted)
+	for _, ty := range sorted {
+		mod := ty[:strings.IndexByte(ty, '.')+1]
+		for _, lim := range []int{1, 7, MaxLimit} {
+			fs = append(fs, EventFilter{Type: ty, Limit: lim})
+		}
+		fs = append(fs, EventFilter{Type: mod, Limit: 7})
+		lo := 1 + rng.Int64N(maxH)
+		hi := lo + rng.Int64N(maxH-lo+1)
+		fs = append(fs, EventFilter{Type: ty, FromHeight: lo, ToHeight: hi, Limit: MaxLimit},
+			EventFilter{Type: mod, FromHeight: lo, Limit: 20}, EventFilter{Type: mod, ToHeight: hi, Limit: MaxLimit},
+			EventFilter{ToHeight: hi, Limit: 30})
+	}
+	for _, a := range attrs {
+		fs = append(fs, EventFilter{Attr: a.a, Limit: MaxLimit}, EventFilter{Type: a.typ, Attr: a.a, Limit: 5},
+			EventFilter{Type: a.typ[:strings.IndexByte(a.typ, '.')+1], Attr: a.a, ToHeight: 1 + rng.Int64N(maxH), Limit: MaxLimit})
+	}
+	return fs
+}
+
+// eventAnswers are the answers of Events to each of fs, as JSON lines.
+func eventAnswers(t testing.TB, db *DB, fs []EventFilter) string {
+	t.Helper()
+	var sb strings.Builder
+	for _, f := range fs {
+		evs, err := db.Events(context.Background(), f)
+		if err != nil {
+			t.Fatalf("Events(%+v): %v", f, err)
+		}
+		fmt.Fprintf(&sb, "%+v: %s\n", f, mustJSON(evs))
+	}
+	return sb.String()
+}
+
+// sameTxTwice is a chain whose txs repeat an earlier tx's hash, in a later
+// block and twice in one block, succeeding (only a malformed chain): the
+// first record stays the tx's; the repeats' events are still listed.
+func sameTxTwice() []gongxu.CommittedBlock {
+	bs := newScenario().blocks
+	var first gongxu.TxRecord
+	for _, b := range bs {
+		for _, t := range b.Txs {
+			if t.Code == 0 && len(t.Events) > 0 && first.Hash == "" && t.Events[0].Type == gongxu.EventOrg {
+				first = t
+			}
+		}
+	}
+	if first.Hash == "" {
+		panic("no member.org tx in the scenario")
+	}
+	h := bs[len(bs)-1].Height
+	again := func(i int) gongxu.TxRecord {
+		c := first
+		c.Index, c.Height = i, 0
+		return c
+	}
+	fresh := tx("member.update_org", first.Org, first.Signer, first.Events...)
+	b1 := block(h+1, []gongxu.TxRecord{again(0), fresh, again(2)})
+	b2 := block(h+2, []gongxu.TxRecord{fresh, fresh})
+	b2.Txs[1].Hash = b2.Txs[0].Hash
+	return append(bs, b1, b2)
+}
+
+// TestEventsAcrossLayouts: a read model whose first blocks were projected
+// before migration 0023 (a tx's events in the events table and as JSON in
+// txs.events), the next ones from 0023 (in the events table only) and the
+// rest from 0024 (in the tx row) answers every query as one projected the
+// old way throughout: no reindex is needed.
+func TestEventsAcrossLayouts(t *testing.T) {
+	ctx := context.Background()
+	for seed := uint64(1); seed <= 4; seed++ {
+		bs := randomPoolChain(seed)
+		old := openTemp(t)
+		old.projLegacy = true
+		projectAll(t, old, bs)
+		mixed := openTemp(t)
+		mixed.projLegacy = true
+		a, b := len(bs)/3, 2*len(bs)/3
+		projectAll(t, mixed, bs[:b])
+		if _, err := mixed.w.ExecContext(ctx, `UPDATE txs SET events = NULL WHERE height > ?`, bs[a-1].Height); err != nil {
+			t.Fatal(err)
+		}
+		mixed.projLegacy = false
+		projectAll(t, mixed, bs[b:])
+		var from, nEvs, nOld int64
+		if err := mixed.w.QueryRowContext(ctx, `SELECT (SELECT value FROM meta WHERE key = 'evs_from'),
+			(SELECT count(*) FROM txs WHERE evs IS NOT NULL), (SELECT count(*) FROM txs WHERE events IS NOT NULL)`).Scan(&from, &nEvs, &nOld); err != nil {
+			t.Fatal(err)
+		}
+		if from != bs[b].Height || nEvs == 0 || nOld == 0 {
+			t.Fatalf("evs_from %d (want %d), %d txs with evs, %d with events", from, bs[b].Height, nEvs, nOld)
+		}
+		if wq, gq := queries(t, old), queries(t, mixed); gq != wq {
+			t.Fatalf("seed %d: answers differ:\n%s", seed, firstDiff(gq, wq))
+		}
+		fs := eventFilters(bs, seed)
+		if want, got := eventAnswers(t, old, fs), eventAnswers(t, mixed, fs); got != want {
+			t.Fatalf("seed %d: Events answers differ:\n%s", seed, firstDiff(got, want))
+		}
+		txs, err := old.RecentTxs(ctx, MaxLimit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tx := range txs {
+			got, err := mixed.Tx(ctx, tx.Hash)
+			if err != nil || mustJSON(got) != mustJSON(tx) {
+				t.Fatalf("Tx(%s) = %s, %v; want %s", tx.Hash, mustJSON(got), err, mustJSON(tx))
+			}
+		}
+	}
+}
+
+// TestAppendEvents: a tx row's evs are json.Marshal's bytes.
+func TestAppendEvents(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	strs := []string{"", "a", "pool.batch", "x\"y", "<&>", "\u00e9\U0001F600", "\xff", "\x00\n"}
+	for range 3000 {
+		var evs []gongxu.Event
+		for range 1 + rng.IntN(4) {
+			ev := gongxu.Event{Type: strs[rng.IntN(len(strs))]}
+			if rng.IntN(5) != 0 {
+				ev.Attrs = []gongxu.Attr{}
+				for range rng.IntN(3) {
+					ev.Attrs = append(ev.Attrs, gongxu.Attr{Key: strs[rng.IntN(len(strs))], Value: strs[rng.IntN(len(strs))]})
+				}
+			}
+			evs = append(evs, ev)
+		}
+		want, err := json.Marshal(evs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendEvents(nil, evs); string(got) != string(want) {
+			t.Fatalf("events %q: got %s, want %s", evs, got, want)
+		}
+	}
+}
+
+// memberChain is two blocks of bench ledger's update_org txs (memberBlock),
+// the second removing an org it updated before (bench-org-050, gone at the
+// end) and one it updates again after (bench-org-004, present with its last
+// update): the orgs written once per block end as written per event.
+func memberChain() []gongxu.CommittedBlock {
+	one, two := memberBlock(1), memberBlock(2)
+	one.Txs, two.Txs = one.Txs[:300], two.Txs[:300]
+	two.Txs[100].Events = append(two.Txs[100].Events, orgRemovedEvent("bench-org-050"))
+	two.Txs[120].Events = append(two.Txs[120].Events, orgRemovedEvent("bench-org-004"))
+	return []gongxu.CommittedBlock{one, two}
+}
+
+// TestProjectPoolMalformedOutsideHead: the buffered path decodes only a
+// pool event's head (poolHead) but the whole pool it writes, so a pool
+// whose json is malformed outside the head fails its block with
+// KindInvalid and leaves nothing, as in the per-event path.
+func TestProjectPoolMalformedOutsideHead(t *testing.T) {
+	for _, legacy := range []bool{true, false} {
+		bs := randomPoolChain(3)
+		db := openTemp(t)
+		db.projLegacy = legacy
+		projectAll(t, db, bs[:2])
+		before := dump(t, db)
+		bad := bs[2]
+		bad.EndEvents = append(slices.Clone(bad.EndEvents), gongxu.NewEvent(gongxu.EventPool, "pool", "1", "status", "open",
+			"json", `{"id":1,"factory":"acme","status":"open","total":3,"history":[{"status":7}]}`))
+		err := db.Project(context.Background(), bad)
+		wantKind(t, err, gongxu.KindInvalid, "malformed json attr")
+		if after := dump(t, db); after != before {
+			t.Fatalf("legacy=%v: the failed block left rows", legacy)
+		}
+	}
+}
+
+// FuzzAppendEvents: a tx row's evs are json.Marshal's bytes for any
+// strings, and read back (valid UTF-8 as written).
+func FuzzAppendEvents(f *testing.F) {
+	f.Add("pool.batch", "json", `{"a":"<b>"}`, true)
+	f.Add("", "", "\xff\x00\u2028", false)
+	f.Fuzz(func(t *testing.T, typ, k, v string, withAttrs bool) {
+		evs := []gongxu.Event{{Type: typ}, {Type: k, Attrs: []gongxu.Attr{{Key: k, Value: v}, {Key: v, Value: typ}}}}
+		if withAttrs {
+			evs[0].Attrs = []gongxu.Attr{}
+		}
+		want, err := json.Marshal(evs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := appendEvents(nil, evs)
+		if string(got) != string(want) {
+			t.Fatalf("got %s, want %s", got, want)
+		}
+		var back []gongxu.Event
+		if err := json.Unmarshal(got, &back); err != nil || len(back) != 2 || back[1].Attrs[0].Key != k && utf8.ValidString(k) {
+			t.Fatalf("read back as %+v, %v", back, err)
+		}
+	})
 }

@@ -101,13 +101,60 @@ func (p *projector) product(ev *gongxu.Event) error {
 	return gongxu.Wrap(err, "upsert product %s", pr.ID)
 }
 
+// poolHead is the part of a pool event's json the projections read. The
+// pool module emits the whole pool, tiers, terms and history included, with
+// every batch and pledge: the buffered path decodes only this of each
+// event, and the whole pool once per block, the last state it writes
+// (flush), so that a malformed pool still fails its block.
+type poolHead struct {
+	ID       uint64             `json:"id"`
+	Factory  gongxu.OrgID       `json:"factory"`
+	Product  gongxu.ProductID   `json:"product"`
+	Variants []string           `json:"variants"`
+	Tiers    []gongxu.Tier      `json:"tiers"`
+	Currency string             `json:"currency"`
+	Deadline int64              `json:"deadline"`
+	Hubs     []gongxu.OrgID     `json:"hubs"`
+	Status   gongxu.PoolStatus  `json:"status"`
+	Total    gongxu.Units       `json:"total"`
+	Price    gongxu.Amount      `json:"final_price"`
+	Series   *gongxu.PoolSeries `json:"series,omitempty"`
+}
+
+func headOf(pl *gongxu.Pool) poolHead {
+	return poolHead{ID: pl.ID, Factory: pl.Factory, Product: pl.Product, Variants: pl.Variants, Tiers: pl.Tiers,
+		Currency: pl.Currency, Deadline: pl.Deadline, Hubs: pl.Hubs, Status: pl.Status, Total: pl.Total, Price: pl.Price,
+		Series: pl.Series}
+}
+
+// decodePool decodes a pool event's head (the legacy path: the whole pool,
+// as before) and, with keep, returns its json attr compacted.
+func (p *projector) decodePool(ev *gongxu.Event, keep bool) (poolHead, []byte, error) {
+	if p.legacy {
+		var pl gongxu.Pool
+		var js []byte
+		var err error
+		if keep {
+			js, err = decodeKeep(ev, &pl)
+		} else {
+			err = decode(ev, &pl)
+		}
+		return headOf(&pl), js, err
+	}
+	var h poolHead
+	if !keep {
+		return h, nil, p.decode(ev, &h)
+	}
+	js, err := p.decodeKeep(ev, &h)
+	return h, js, err
+}
+
 func (p *projector) pool(ev *gongxu.Event) error {
 	id, err := idAttr(ev, "pool")
 	if err != nil {
 		return err
 	}
-	var pl gongxu.Pool
-	js, err := p.decodeKeep(ev, &pl)
+	pl, js, err := p.decodePool(ev, true)
 	if err != nil {
 		return err
 	}
@@ -168,6 +215,9 @@ func (p *projector) later(key string, stmt *sql.Stmt, args ...any) {
 // flush writes the rows of the block kept for its end, in key order: pools
 // with their hubs and progress point, then the other rows.
 func (p *projector) flush() error {
+	if err := p.flushOrgs(); err != nil { // project.go
+		return err
+	}
 	ids := make([]uint64, 0, len(p.pools))
 	for id := range p.pools {
 		ids = append(ids, id)
@@ -175,6 +225,12 @@ func (p *projector) flush() error {
 	slices.Sort(ids)
 	for _, id := range ids {
 		w := p.pools[id]
+		if !p.legacy {
+			var pl gongxu.Pool // the whole pool, as the legacy path decodes every event
+			if err := json.Unmarshal(w.js, &pl); err != nil {
+				return gongxu.Errorf(gongxu.KindInvalid, "pool %d: malformed json attr: %v", id, err)
+			}
+		}
 		if _, err := p.upPool.ExecContext(p.ctx, int64(id), w.status, w.factory, w.deadline, w.total,
 			len(w.hubList) == 0, w.hubs, w.js, p.height, w.series); err != nil {
 			return gongxu.Wrap(err, "upsert pool %d", id)

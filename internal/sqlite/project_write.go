@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -71,21 +72,22 @@ func (b *rowBuf) sql(n int) string {
 
 // bufs are the projector's row buffers, in flush order.
 type bufs struct {
-	txRows, eventRows, moveRows, batchRows rowBuf
-	batchTxs                               map[string]bool // batches added in this projection, by upper-case tx
+	txRows, eventRows, typeRows, moveRows, batchRows rowBuf
+	batchTxs                                         map[string]bool // batches added in this projection, by upper-case tx
 }
 
 // defs are the buffers' statements, each with where p keeps it.
 func (s *bufs) defs() []stmtDef {
-	s.txRows = rowBuf{head: `INSERT INTO txs (hash, height, idx, time, type, signer, org, code, kind, message, events, ev_seq, ev_n) VALUES `,
-		tail: ` ON CONFLICT (hash) DO NOTHING`, ncol: 13}
+	s.txRows = rowBuf{head: `INSERT INTO txs (hash, height, idx, time, type, signer, org, code, kind, message, events, ev_seq, ev_n, evs) VALUES `,
+		tail: ` ON CONFLICT (hash) DO NOTHING`, ncol: 14}
 	s.eventRows = rowBuf{head: `INSERT INTO events (height, seq, tx_index, type, attrs) VALUES `, ncol: 5}
+	s.typeRows = rowBuf{head: `INSERT INTO event_types (type, height, txs) VALUES `, ncol: 3}
 	s.moveRows = rowBuf{head: `INSERT INTO movements (height, seq, time, tx, from_acct, to_acct, currency, amount, reason, ref) VALUES `, ncol: 10}
 	// No ON CONFLICT: a batch whose tx is recorded already fails the
 	// statement, and flushRows names it.
 	s.batchRows = rowBuf{head: `INSERT INTO batches (tx, pool, hub, height, seq, json) VALUES `, ncol: 6}
 	var out []stmtDef
-	for _, b := range []*rowBuf{&s.txRows, &s.eventRows, &s.moveRows, &s.batchRows} {
+	for _, b := range []*rowBuf{&s.txRows, &s.eventRows, &s.typeRows, &s.moveRows, &s.batchRows} {
 		for i, n := range bufSizes {
 			out = append(out, stmtDef{&b.stmts[i], b.sql(n)})
 		}
@@ -152,7 +154,8 @@ func (p *projector) flushRows(b *rowBuf) error {
 	for i, n := range bufSizes {
 		for len(b.args) >= n*b.ncol {
 			args := b.args[:n*b.ncol]
-			if _, err := b.stmts[i].ExecContext(p.ctx, args...); err != nil {
+			res, err := b.stmts[i].ExecContext(p.ctx, args...)
+			if err != nil {
 				if b == &p.batchRows {
 					if tx := p.batchRecorded(args); tx != "" {
 						return gongxu.Errorf(gongxu.KindInvalid, "a batch of tx %s is already recorded", tx)
@@ -160,9 +163,80 @@ func (p *projector) flushRows(b *rowBuf) error {
 				}
 				return gongxu.Wrap(err, "read model: %s", firstLine(b.head))
 			}
+			if b == &p.txRows {
+				if k, err := res.RowsAffected(); err != nil || k != int64(n) {
+					if err := p.txsNotStored(args); err != nil {
+						return err
+					}
+				}
+			}
 			b.args = b.args[n*b.ncol:]
 		}
 	}
+	return nil
+}
+
+// txsNotStored writes the events of the tx rows args that were not
+// stored (a tx hash recorded before keeps its first record: a proposer may
+// include the same bytes twice) to the events table, as every event was
+// before migration 0024, so that Events still lists them.
+func (p *projector) txsNotStored(args []any) error {
+	const ncol = 14
+	for i := 0; i+ncol <= len(args); i += ncol {
+		row := args[i : i+ncol]
+		evs, _ := row[13].([]byte)
+		if evs == nil {
+			continue
+		}
+		var h, idx int64
+		err := p.tx.QueryRowContext(p.ctx, `SELECT height, idx FROM txs WHERE hash = ?`, row[0]).Scan(&h, &idx)
+		if err != nil {
+			return gongxu.Wrap(err, "read model: read tx %s", row[0])
+		}
+		if h == row[1].(int64) && idx == int64(row[2].(int)) {
+			continue // stored
+		}
+		var events []gongxu.Event
+		if err := json.Unmarshal(evs, &events); err != nil {
+			return gongxu.Wrap(err, "read model: events of tx %s", row[0])
+		}
+		for j := range events {
+			if _, err := p.insEvent.ExecContext(p.ctx, row[1], row[11].(int)+j, row[2], events[j].Type,
+				appendAttrs(nil, events[j].Attrs)); err != nil {
+				return gongxu.Wrap(err, "read model: insert event %d of tx %s", j, row[0])
+			}
+		}
+	}
+	return nil
+}
+
+// addEventTypes adds the block's event_types rows (by type: the txs with
+// an event of it) and forgets them.
+func (p *projector) addEventTypes() error {
+	if len(p.evTypes) == 0 {
+		return nil
+	}
+	types := make([]string, 0, len(p.evTypes))
+	for t := range p.evTypes {
+		types = append(types, t)
+	}
+	slices.Sort(types)
+	for _, t := range types {
+		l := p.evTypes[t]
+		b := make([]byte, 0, 2+len(l)*5)
+		b = append(b, '[')
+		for i, x := range l {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = strconv.AppendInt(b, int64(x), 10)
+		}
+		b = append(b, ']')
+		if err := p.addRow(&p.typeRows, nil, t, p.height, b); err != nil {
+			return gongxu.Wrap(err, "read model: event types")
+		}
+	}
+	clear(p.evTypes)
 	return nil
 }
 
@@ -175,7 +249,7 @@ func (p *projector) flushWrites() error {
 	if err := p.flushTrace(); err != nil { // project_trace_write.go
 		return err
 	}
-	for _, b := range []*rowBuf{&p.txRows, &p.eventRows, &p.moveRows, &p.batchRows} {
+	for _, b := range []*rowBuf{&p.txRows, &p.eventRows, &p.typeRows, &p.moveRows, &p.batchRows} {
 		if err := p.flushRows(b); err != nil {
 			return err
 		}
@@ -414,6 +488,44 @@ func appendAttrs(b []byte, attrs []gongxu.Attr) []byte {
 		b = append(b, '}')
 	}
 	return append(b, ']')
+}
+
+// appendEvents appends json.Marshal(evs) (nil attrs as null) to b without
+// reflection: a tx row's events.
+func appendEvents(b []byte, evs []gongxu.Event) []byte {
+	b = append(b, '[')
+	for i := range evs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"type":`...)
+		b = appendJSONString(b, evs[i].Type)
+		b = append(b, `,"attrs":`...)
+		if evs[i].Attrs == nil {
+			b = append(b, "null"...)
+		} else {
+			b = appendAttrs(b, evs[i].Attrs)
+		}
+		b = append(b, '}')
+	}
+	return append(b, ']')
+}
+
+// attrsSize and eventsSize estimate appendAttrs' and appendEvents' lengths.
+func attrsSize(attrs []gongxu.Attr) int {
+	n := 2
+	for _, a := range attrs {
+		n += len(a.Key) + len(a.Value)*9/8 + 24
+	}
+	return n
+}
+
+func eventsSize(evs []gongxu.Event) int {
+	n := 2
+	for i := range evs {
+		n += len(evs[i].Type) + attrsSize(evs[i].Attrs) + 24
+	}
+	return n
 }
 
 // appendJSONString appends s as encoding/json writes it: printable ASCII

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -152,7 +154,7 @@ func (db *DB) Params(ctx context.Context) (gongxu.Params, error) {
 	return p, gongxu.Wrap(err, "read model: read params")
 }
 
-const txColumns = `hash, height, idx, time, type, signer, org, code, kind, message, events, ev_seq, ev_n`
+const txColumns = `hash, height, idx, time, type, signer, org, code, kind, message, coalesce(evs, events), ev_seq, ev_n`
 
 // Tx returns a committed transaction by its hash, in either case.
 // Errors: KindInvalid for a hash that is not hex, KindNotFound, KindInternal.
@@ -185,9 +187,10 @@ func (db *DB) RecentTxs(ctx context.Context, limit int) ([]gongxu.TxRecord, erro
 	return db.scanTxs(ctx, rows)
 }
 
-// scanTxs reads txColumns. A tx's events are in the events table (seq
-// ev_seq on, ev_n of them), or, for a row projected before migration 0023,
-// in its events column.
+// scanTxs reads txColumns. A tx's events are in its evs column (migration
+// 0024 on), or in the events table (seq ev_seq on, ev_n of them: rows
+// projected from migration 0023 to 0024), or, for a row projected before
+// migration 0023, in its events column.
 func (db *DB) scanTxs(ctx context.Context, rows *sql.Rows) ([]gongxu.TxRecord, error) {
 	defer rows.Close()
 	out := []gongxu.TxRecord{}
@@ -305,10 +308,41 @@ func (db *DB) blocks(ctx context.Context, where string, args ...any) ([]BlockSum
 // position in the block, descending). Removed organizations keep their
 // history here. Errors: KindInvalid for a negative height or an inverted
 // height range, KindInternal.
+//
+// The events of txs projected from migration 0024 on are in their tx rows
+// (txEventRecords); the block-level events, and every event projected
+// before, in the events table (eventRows). Each gives its newest matches;
+// the listing is the newest of both.
 func (db *DB) Events(ctx context.Context, f EventFilter) ([]EventRecord, error) {
 	if f.FromHeight < 0 || f.ToHeight < 0 || (f.ToHeight > 0 && f.FromHeight > f.ToHeight) {
 		return nil, gongxu.Errorf(gongxu.KindInvalid, "bad height range %d..%d", f.FromHeight, f.ToHeight)
 	}
+	limit := clampLimit(f.Limit)
+	rows, err := db.eventRows(ctx, f, limit)
+	if err != nil {
+		return nil, err
+	}
+	inTxs, err := db.txEventRecords(ctx, f, limit)
+	if err != nil {
+		return nil, err
+	}
+	if len(inTxs) == 0 {
+		return rows, nil
+	}
+	out := make([]EventRecord, 0, min(limit, len(rows)+len(inTxs)))
+	for len(out) < limit && (len(rows) > 0 || len(inTxs) > 0) {
+		if len(inTxs) == 0 || (len(rows) > 0 && (rows[0].Height > inTxs[0].Height ||
+			rows[0].Height == inTxs[0].Height && rows[0].Seq > inTxs[0].Seq)) {
+			out, rows = append(out, rows[0]), rows[1:]
+		} else {
+			out, inTxs = append(out, inTxs[0]), inTxs[1:]
+		}
+	}
+	return out, nil
+}
+
+// eventRows lists the newest events of the events table that f selects.
+func (db *DB) eventRows(ctx context.Context, f EventFilter, limit int) ([]EventRecord, error) {
 	var (
 		where []string
 		args  []any
@@ -343,7 +377,7 @@ func (db *DB) Events(ctx context.Context, f EventFilter) ([]EventRecord, error) 
 		q += ` WHERE ` + strings.Join(where, ` AND `)
 	}
 	q += ` ORDER BY e.height DESC, e.seq DESC LIMIT ?`
-	args = append(args, clampLimit(f.Limit))
+	args = append(args, limit)
 	rows, err := db.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, gongxu.Wrap(err, "read model: list events")
@@ -366,6 +400,211 @@ func (db *DB) Events(ctx context.Context, f EventFilter) ([]EventRecord, error) 
 		out = append(out, e)
 	}
 	return out, gongxu.Wrap(rows.Err(), "read model: list events")
+}
+
+// eventMatch reports whether f selects ev (its type and attribute).
+func eventMatch(f *EventFilter, ev *gongxu.Event) bool {
+	switch {
+	case f.Type == "":
+	case strings.HasSuffix(f.Type, "."):
+		if !strings.HasPrefix(ev.Type, f.Type) {
+			return false
+		}
+	default:
+		if ev.Type != f.Type {
+			return false
+		}
+	}
+	if f.Attr.Key == "" {
+		return true
+	}
+	for _, a := range ev.Attrs {
+		if a.Key == f.Attr.Key && a.Value == f.Attr.Value {
+			return true
+		}
+	}
+	return false
+}
+
+// txEventPage is how many event_types rows txEventRecords reads at a time
+// (a variable for the test of its pages).
+var txEventPage = 256
+
+// txEventRecords lists the newest events that f selects among those stored
+// in their tx rows (migration 0024 on, heights from meta 'evs_from'). With a
+// type, event_types names the blocks and txs to read; without, the tx rows
+// are read newest first.
+func (db *DB) txEventRecords(ctx context.Context, f EventFilter, limit int) ([]EventRecord, error) {
+	var from int64
+	err := db.r.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'evs_from'`).Scan(&from)
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, gongxu.Wrap(err, "read model: read evs_from")
+	}
+	lo := max(from, f.FromHeight)
+	hi := int64(math.MaxInt64)
+	if f.ToHeight > 0 {
+		hi = f.ToHeight
+	}
+	if lo > hi {
+		return nil, nil
+	}
+	var out []EventRecord
+	if f.Type == "" {
+		rows, err := db.r.QueryContext(ctx, `SELECT t.height, b.time, t.idx, t.hash, t.ev_seq, t.evs
+			FROM txs t JOIN blocks b ON b.height = t.height
+			WHERE t.evs IS NOT NULL AND t.height >= ? AND t.height <= ? ORDER BY t.height DESC, t.idx DESC`, lo, hi)
+		if err != nil {
+			return nil, gongxu.Wrap(err, "read model: list events")
+		}
+		defer rows.Close()
+		for len(out) < limit && rows.Next() {
+			if out, err = scanTxEvents(rows, &f, out, limit); err != nil {
+				return nil, err
+			}
+		}
+		return out, gongxu.Wrap(rows.Err(), "read model: list events")
+	}
+	typeWhere, typeArgs := `type = ?`, []any{f.Type}
+	if strings.HasSuffix(f.Type, ".") {
+		typeWhere, typeArgs = `type >= ? AND type < ?`, []any{f.Type, f.Type[:len(f.Type)-1] + "/"}
+	}
+	for len(out) < limit && lo <= hi {
+		// A page of blocks, newest first, each with its txs (a prefix
+		// matches several types: their lists are merged).
+		type blockTxs struct {
+			height int64
+			idx    []int
+		}
+		var page []blockTxs
+		rows, err := db.r.QueryContext(ctx, `SELECT height, txs FROM event_types WHERE `+typeWhere+
+			` AND height >= ? AND height <= ? ORDER BY height DESC LIMIT ?`, append(typeArgs, lo, hi, txEventPage)...)
+		if err != nil {
+			return nil, gongxu.Wrap(err, "read model: list event types")
+		}
+		n := 0
+		for rows.Next() {
+			var (
+				h   int64
+				lst []byte
+				idx []int
+			)
+			if err := rows.Scan(&h, &lst); err != nil {
+				rows.Close()
+				return nil, gongxu.Wrap(err, "read model: read event types")
+			}
+			if err := json.Unmarshal(lst, &idx); err != nil {
+				rows.Close()
+				return nil, gongxu.Wrap(err, "read model: decode event types of block %d", h)
+			}
+			n++
+			if len(page) > 0 && page[len(page)-1].height == h {
+				page[len(page)-1].idx = append(page[len(page)-1].idx, idx...)
+			} else {
+				page = append(page, blockTxs{h, idx})
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, gongxu.Wrap(err, "read model: list event types")
+		}
+		if n == 0 {
+			break
+		}
+		hi = lo - 1 // the last page
+		if n == txEventPage && len(page) > 1 {
+			// The last block's rows may go on in the next page.
+			hi = page[len(page)-1].height
+			page = page[:len(page)-1]
+		} else if n == txEventPage {
+			// One block's rows filled the page: read all of them.
+			bt := &page[0]
+			bt.idx = bt.idx[:0]
+			rows, err := db.r.QueryContext(ctx, `SELECT txs FROM event_types WHERE `+typeWhere+` AND height = ?`,
+				append(typeArgs, bt.height)...)
+			if err != nil {
+				return nil, gongxu.Wrap(err, "read model: list event types")
+			}
+			for rows.Next() {
+				var (
+					lst []byte
+					idx []int
+				)
+				if err := rows.Scan(&lst); err != nil {
+					rows.Close()
+					return nil, gongxu.Wrap(err, "read model: read event types")
+				}
+				if err := json.Unmarshal(lst, &idx); err != nil {
+					rows.Close()
+					return nil, gongxu.Wrap(err, "read model: decode event types of block %d", bt.height)
+				}
+				bt.idx = append(bt.idx, idx...)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return nil, gongxu.Wrap(err, "read model: list event types")
+			}
+			hi = bt.height - 1
+		}
+		for _, bt := range page {
+			if len(out) >= limit {
+				break
+			}
+			slices.Sort(bt.idx)
+			bt.idx = slices.Compact(bt.idx)
+			lst, _ := json.Marshal(bt.idx)
+			rows, err := db.r.QueryContext(ctx, `SELECT t.height, b.time, t.idx, t.hash, t.ev_seq, t.evs
+				FROM txs t JOIN blocks b ON b.height = t.height
+				WHERE t.height = ? AND t.idx IN (SELECT value FROM json_each(?)) AND t.evs IS NOT NULL
+				ORDER BY t.idx DESC`, bt.height, lst)
+			if err != nil {
+				return nil, gongxu.Wrap(err, "read model: list events of block %d", bt.height)
+			}
+			for len(out) < limit && rows.Next() {
+				if out, err = scanTxEvents(rows, &f, out, limit); err != nil {
+					rows.Close()
+					return nil, err
+				}
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return nil, gongxu.Wrap(err, "read model: list events of block %d", bt.height)
+			}
+		}
+	}
+	return out, nil
+}
+
+// scanTxEvents appends the events of the tx row at rows that f selects,
+// newest first, up to limit in all.
+func scanTxEvents(rows *sql.Rows, f *EventFilter, out []EventRecord, limit int) ([]EventRecord, error) {
+	var (
+		height, ms, seq int64
+		idx             int
+		hash            string
+		evs             []byte
+		events          []gongxu.Event
+	)
+	if err := rows.Scan(&height, &ms, &idx, &hash, &seq, &evs); err != nil {
+		return out, gongxu.Wrap(err, "read model: read tx events")
+	}
+	if err := json.Unmarshal(evs, &events); err != nil {
+		return out, gongxu.Wrap(err, "read model: decode events of tx %s", hash)
+	}
+	t := formatTime(ms)
+	for j := len(events) - 1; j >= 0 && len(out) < limit; j-- {
+		ev := &events[j]
+		if !eventMatch(f, ev) {
+			continue
+		}
+		if ev.Attrs == nil {
+			ev.Attrs = []gongxu.Attr{} // as the events table holds it
+		}
+		out = append(out, EventRecord{Height: height, Time: t, Seq: int(seq) + j, TxIndex: idx, TxHash: hash, Event: *ev})
+	}
+	return out, nil
 }
 
 type rowsQuerier interface {
