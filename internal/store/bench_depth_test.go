@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand"
 	"os"
+	"strconv"
 	"testing"
 
 	"github.com/gongxu-network/gongxu/internal/store"
@@ -29,8 +30,9 @@ func (c *countingDB) Get(k []byte) ([]byte, error) {
 // with GONGXU_STORE_DEPTH_BIG=1), in memory, so that the figure is the
 // tree's work and not the disk. tree-reads/write, the tree nodes read from
 // the DB for each write, is the deterministic measure: the node cache holds
-// the tree's levels to depth 18, so a write reads the levels below it,
-// log2(keys) - 18 and more, from the DB.
+// the tree's levels to the depth its budget allows (21 by default), so a
+// write reads the levels below it, log2(keys) - 21 and more, from the DB.
+// GONGXU_STORE_CACHE_BYTES sets another budget (Options.NodeCacheBytes).
 //
 //	go test ./internal/store -run '^$' -bench CommitDepth -benchtime 10x
 func BenchmarkCommitDepth(b *testing.B) {
@@ -48,7 +50,7 @@ func BenchmarkCommitDepth(b *testing.B) {
 				return v
 			}
 			db := &countingDB{DB: store.NewMemDB()}
-			s := openState(b, db)
+			s := openBenchState(b, db)
 			for i := 0; i < n; {
 				c := s.Begin()
 				for j := 0; j < 20_000 && i < n; j, i = j+1, i+1 {
@@ -62,7 +64,7 @@ func BenchmarkCommitDepth(b *testing.B) {
 			}
 			// A fresh State over the same DB: its node cache starts
 			// empty, as after a restart; warm it with a few blocks.
-			s = openState(b, db)
+			s = openBenchState(b, db)
 			block := func() {
 				c := s.Begin()
 				for range writes {
@@ -87,4 +89,22 @@ func BenchmarkCommitDepth(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*writes), "ns/write")
 		})
 	}
+}
+
+// openBenchState opens a State with the node cache budget of
+// GONGXU_STORE_CACHE_BYTES, or the default.
+func openBenchState(b *testing.B, db store.DB) *store.State {
+	b.Helper()
+	var opts store.Options
+	if v := os.Getenv("GONGXU_STORE_CACHE_BYTES"); v != "" {
+		var err error
+		if opts.NodeCacheBytes, err = strconv.ParseInt(v, 10, 64); err != nil {
+			b.Fatal(err)
+		}
+	}
+	s, err := store.OpenWith(db, opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s
 }
