@@ -29,8 +29,9 @@ var closeBudget = struct {
 
 // BeginBlock implements module.Module: the open pools whose deadline is at
 // or before the block time close, in (deadline, id) order, within the
-// block's budget; then the pools of series whose deadline passed reopen
-// (series.go), then the deadlines after the closes run (deadline.go).
+// block's budget; then failed pools' batch records go, within a budget too
+// (gc.go), the pools of series whose deadline passed reopen (series.go), and
+// the deadlines after the closes run (deadline.go).
 func (m *Module) BeginBlock(ctx *module.Context) error {
 	due, err := deadlines.First(ctx.KV, ctx.Time, closeBudget.pools)
 	if err != nil {
@@ -61,6 +62,9 @@ func (m *Module) BeginBlock(ctx *module.Context) error {
 		if _, err := module.Save(ctx.KV, closeWorkKey(), closeWork{Height: ctx.Height, Payers: closed}); err != nil {
 			return err
 		}
+	}
+	if err := m.collect(ctx); err != nil {
+		return err
 	}
 	if err := m.reopen(ctx); err != nil {
 		return err
@@ -186,6 +190,9 @@ func (m *Module) close(ctx *module.Context, p *gongxu.Pool, why string) error {
 			if err := transfer(e.account, e.Escrow, gongxu.ReasonRefund); err != nil {
 				return err
 			}
+		}
+		if err := queueCollect(ctx, p.ID); err != nil { // its batch records go (gc.go)
+			return err
 		}
 		history(ctx, p, gongxu.PoolFailed, fmt.Sprintf("%s with %d units, short of the minimum batch of %d: every pledge refunded", why, p.Total, p.MOQ))
 	}
