@@ -840,7 +840,7 @@ func (m *Module) handlePickup(ctx *module.Context, msg module.Msg) error {
 		if found, err := module.Load(ctx.KV, batchKey(p.ID, r.Tx), &b); err != nil {
 			return err
 		} else if !found {
-			return notFound("no batch of pool %d was accepted in transaction %s", p.ID, r.Tx)
+			return notFound("no batch was accepted in transaction %s for pool %d", r.Tx, p.ID)
 		}
 		if b.Pool != p.ID {
 			return fmt.Errorf("pool: batch %s stored under pool %d is of pool %d", r.Tx, p.ID, b.Pool)
