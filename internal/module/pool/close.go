@@ -29,9 +29,9 @@ var closeBudget = struct {
 
 // BeginBlock implements module.Module: the open pools whose deadline is at
 // or before the block time close, in (deadline, id) order, within the
-// block's budget; then failed pools' batch records go, within a budget too
-// (gc.go), the pools of series whose deadline passed reopen (series.go), and
-// the deadlines after the closes run (deadline.go).
+// block's budget; then the pools of series whose deadline passed reopen
+// (series.go), the deadlines after the closes run (deadline.go), and last
+// failed pools' batch records go, within a budget too (gc.go).
 func (m *Module) BeginBlock(ctx *module.Context) error {
 	due, err := deadlines.First(ctx.KV, ctx.Time, closeBudget.pools)
 	if err != nil {
@@ -63,13 +63,13 @@ func (m *Module) BeginBlock(ctx *module.Context) error {
 			return err
 		}
 	}
-	if err := m.collect(ctx); err != nil {
-		return err
-	}
 	if err := m.reopen(ctx); err != nil {
 		return err
 	}
-	return m.sweep(ctx)
+	if err := m.sweep(ctx); err != nil {
+		return err
+	}
+	return m.collect(ctx)
 }
 
 // closeWork is what one block's closes settled, in payer accounts:

@@ -6,8 +6,9 @@ import (
 	"github.com/gongxu-network/gongxu/internal/module"
 )
 
-// A failed pool refunded every pledge at its close, and nothing can follow
-// (no production, no delivery, no pickup): its batch records (pool/batch,
+// A failed pool refunded every pledge, at its close or at its failover
+// (production did not start in time), and nothing can follow (no
+// production, no delivery, no pickup): its batch records (pool/batch,
 // one per hub batch) and its hubs' batch totals (pool/hb) serve nothing
 // more, and they are most of what hub batching leaves in the state. The
 // close queues the pool (pool/gc); each block's BeginBlock then deletes at
