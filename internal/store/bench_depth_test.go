@@ -36,6 +36,10 @@ func (c *countingDB) Get(k []byte) ([]byte, error) {
 // the tree's levels to the depth its budget allows (21 by default), so a
 // write reads the levels below it, log2(keys) - 21 and more, from the DB.
 // GONGXU_STORE_CACHE_BYTES sets another budget (Options.NodeCacheBytes).
+// The blocks run on a State opened afresh (its cache cold, as after a
+// restart, warmed by 20 blocks); with GONGXU_STORE_DEPTH_WARM=1 on the
+// State that wrote the keys, whose cache holds every node it wrote: a node
+// that has run for a while.
 //
 //	go test ./internal/store -run '^$' -bench CommitDepth -benchtime 10x
 func BenchmarkCommitDepth(b *testing.B) {
@@ -67,7 +71,9 @@ func BenchmarkCommitDepth(b *testing.B) {
 			}
 			// A fresh State over the same DB: its node cache starts
 			// empty, as after a restart; warm it with a few blocks.
-			s = openBenchState(b, db)
+			if os.Getenv("GONGXU_STORE_DEPTH_WARM") == "" {
+				s = openBenchState(b, db)
+			}
 			block := func() {
 				c := s.Begin()
 				for range writes {
