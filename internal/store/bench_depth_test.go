@@ -39,7 +39,8 @@ func (c *countingDB) Get(k []byte) ([]byte, error) {
 // The blocks run on a State opened afresh (its cache cold, as after a
 // restart, warmed by 20 blocks); with GONGXU_STORE_DEPTH_WARM=1 on the
 // State that wrote the keys, whose cache holds every node it wrote: a node
-// that has run for a while.
+// that has run for a while. GONGXU_STORE_WARM_OPEN=1 warms the reopened
+// State with WarmNodeCache.
 //
 //	go test ./internal/store -run '^$' -bench CommitDepth -benchtime 10x
 func BenchmarkCommitDepth(b *testing.B) {
@@ -73,6 +74,13 @@ func BenchmarkCommitDepth(b *testing.B) {
 			// empty, as after a restart; warm it with a few blocks.
 			if os.Getenv("GONGXU_STORE_DEPTH_WARM") == "" {
 				s = openBenchState(b, db)
+				if os.Getenv("GONGXU_STORE_WARM_OPEN") != "" {
+					cpu := cpuNanos(b)
+					if err := s.WarmNodeCache(); err != nil {
+						b.Fatal(err)
+					}
+					b.Logf("WarmNodeCache: %.2f s of CPU", float64(cpuNanos(b)-cpu)/1e9)
+				}
 			}
 			block := func() {
 				c := s.Begin()

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"sync/atomic"
 
@@ -183,4 +184,41 @@ func (r *nodeReader) committed(nodes map[string]nodeWrite) {
 			slot.fill(w.n, &w.h)
 		}
 	}
+}
+
+// WarmNodeCache fills the node cache from the DB in one pass over the cached
+// levels (their nodes are contiguous in the DB: keyed by depth first), so a
+// State just opened reads no more from the DB than one that has run a while.
+// It costs one sha256 a node (a node's hash is checked against its parent's
+// on every cache hit) and, full, the cache's budget in memory. Optional: the
+// cache fills as blocks and proofs read it anyway.
+func (s *State) WarmNodeCache() error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	r := s.nr
+	lo := []byte{prefixTree, 0, 0}
+	hi := []byte{prefixTree, byte((r.depth + 1) >> 8), byte(r.depth + 1)}
+	var bad []byte
+	err := s.db.Iterate(lo, hi, func(k, v []byte) bool {
+		n, ok := decodeNode(v)
+		if !ok || len(k) < 3 {
+			bad = bytes.Clone(k)
+			return false
+		}
+		depth := int(k[1])<<8 | int(k[2])
+		var path [32]byte
+		copy(path[:], k[3:])
+		if slot := r.slot(depth, &path); slot.kind.CompareAndSwap(slotEmpty, slotFilling) {
+			h := n.hash()
+			slot.fill(n, &h)
+		}
+		return true
+	})
+	if err != nil {
+		return gongxu.Wrap(err, "store: warm the node cache")
+	}
+	if bad != nil {
+		return gongxu.Errorf(gongxu.KindInternal, "store: tree node at %x is malformed", bad[1:])
+	}
+	return nil
 }

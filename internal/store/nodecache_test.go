@@ -92,6 +92,22 @@ func TestNodeCacheAnswersItsLevels(t *testing.T) {
 			}
 		}
 		t.Logf("cache depth %d: %d tree reads cold, %d warm", cached, cold, db.reads)
+		// A State warmed at open reads the same as one warmed by use.
+		byUse := db.reads
+		s2 := mustOpenWith(t, db, budget)
+		if err := s2.WarmNodeCache(); err != nil {
+			t.Fatal(err)
+		}
+		db.reads = 0
+		for i := 0; i < n; i++ {
+			if _, err := s2.Prove([]byte(fmt.Sprint("key/", i))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if db.reads != want {
+			t.Errorf("cache depth %d, warmed at open: %d tree reads, want %d", cached, db.reads, want)
+		}
+		db.reads = byUse
 		if db.reads != want {
 			t.Errorf("cache depth %d: %d tree reads warm, want %d (the nodes below it)", cached, db.reads, want)
 		}
