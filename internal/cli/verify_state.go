@@ -100,7 +100,7 @@ committed state of the node at --rpc, or prove that the key is absent:
 It prints a verdict, {"ok": true, …}, and exits 0; or {"ok": false,
 "failed": CHECK, …} and exits 1.`,
 		Example: `  gongxu verify state member/org/acme
-  gongxu verify state pool/batch/3FA2…C0 --rpc http://node.example:26657 --trust-height 1 --trust-hash 9C1E…77`,
+  gongxu verify state pool/batch/00000000000000000003/3FA2…C0 --rpc http://node.example:26657 --trust-height 1 --trust-hash 9C1E…77`,
 		Args: exactArgs("KEY"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			key := []byte(args[0])
@@ -224,11 +224,14 @@ func (env *Env) printStateVerdict(v stateVerdict) error {
 	return nil
 }
 
-// poolBatchKey is the state key of the pool module's record of the batch
-// carried by transaction tx (internal/module/pool/keeper.go, batchKey):
-// "pool/batch/" and the upper-case hex hash. Tests prove a real batch
-// under it, so a change of the layout there fails here.
-func poolBatchKey(tx string) []byte { return []byte("pool/batch/" + strings.ToUpper(tx)) }
+// poolBatchKey is the state key of the pool module's record of the batch of
+// pool carried by transaction tx (internal/module/pool/keeper.go, batchKey):
+// "pool/batch/", the pool id in 20 digits, "/" and the upper-case hex hash.
+// Tests prove a real batch under it, so a change of the layout there fails
+// here. A failed pool's batch records leave the state after its close.
+func poolBatchKey(pool uint64, tx string) []byte {
+	return []byte(fmt.Sprintf("pool/batch/%020d/%s", pool, strings.ToUpper(tx)))
+}
 
 // verifyReceiptOnChain adds to verify receipt what the light client proves:
 // the pool's record of the receipt's batch in the state, against a verified
@@ -240,7 +243,7 @@ func (env *Env) verifyReceiptOnChain(o comet.LightOptions, r gongxu.Receipt, v v
 	if err != nil {
 		return err
 	}
-	vv, err := ver.State(env.Ctx, poolBatchKey(r.Tx))
+	vv, err := ver.State(env.Ctx, poolBatchKey(r.Pool, r.Tx))
 	v.Checks = append(v.Checks, vv.Checks...)
 	if vv.Trust.Height != 0 {
 		v.Trust = vv.Trust.String()
@@ -253,7 +256,7 @@ func (env *Env) verifyReceiptOnChain(o comet.LightOptions, r gongxu.Receipt, v v
 	}
 	v.StateHeight, v.AppHash = vv.Height, upperHex(vv.AppHash)
 	if !vv.Present {
-		return env.printVerdict(v.fail("state", fmt.Sprintf("the verified state at height %d holds no batch of transaction %s", vv.Height, r.Tx)))
+		return env.printVerdict(v.fail("state", fmt.Sprintf("the verified state at height %d holds no batch of transaction %s in pool %d (a failed pool's batches leave the state)", vv.Height, r.Tx, r.Pool)))
 	}
 	var b gongxu.Batch
 	if err := json.Unmarshal(vv.Value, &b); err != nil {

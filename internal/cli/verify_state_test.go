@@ -198,7 +198,7 @@ func TestVerifyOnChain(t *testing.T) {
 		}
 		return code, v, stderr
 	}
-	key := "pool/batch/" + br.Hash
+	key := "pool/batch/00000000000000000001/" + br.Hash
 	code, sv, stderr := verifyState(key, "--rpc", vn.rpc, "--trust-height", "1", "--trust-hash", vn.hash1)
 	var b gongxu.Batch
 	if code != 0 || !sv.OK || sv.Present == nil || !*sv.Present || sv.Value == nil || json.Unmarshal([]byte(*sv.Value), &b) != nil ||
@@ -210,7 +210,7 @@ func TestVerifyOnChain(t *testing.T) {
 	if code != 0 || !sv.OK || sv.Key != key || !strings.HasPrefix(sv.Trust, "trusting height 1 from the node asked") {
 		t.Errorf("state by hex key: exit %d, verdict %+v", code, sv)
 	}
-	code, sv, _ = verifyState("pool/batch/NOSUCHTX", "--rpc", vn.rpc)
+	code, sv, _ = verifyState("pool/batch/00000000000000000001/NOSUCHTX", "--rpc", vn.rpc)
 	if code != 0 || !sv.OK || sv.Present == nil || *sv.Present || sv.Value != nil {
 		t.Errorf("absent key: exit %d, verdict %+v", code, sv)
 	}
@@ -260,7 +260,7 @@ func TestVerifyStateUsage(t *testing.T) {
 }
 
 func TestPoolBatchKey(t *testing.T) {
-	if got := string(poolBatchKey("3fa2")); got != "pool/batch/3FA2" {
+	if got := string(poolBatchKey(3, "3fa2")); got != "pool/batch/00000000000000000003/3FA2" {
 		t.Errorf("poolBatchKey = %q", got)
 	}
 }

@@ -3,10 +3,8 @@ package store
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/binary"
 	"runtime"
 	"sort"
-	"sync/atomic"
 
 	"github.com/gongxu-network/gongxu"
 )
@@ -173,98 +171,6 @@ func (u *updater) del(pos string, existed bool) {
 		u.nodes[pos] = nodeWrite{existed: true}
 	} else {
 		delete(u.nodes, pos)
-	}
-}
-
-// nodeCacheDepth is the deepest level whose nodes a State keeps in memory
-// once read. The cache is bounded by the levels, whatever the size of the
-// state (at most 2^(nodeCacheDepth+1) nodes), and holds the nodes that every
-// update and proof reads: with 100,000 keys, nearly all of the tree.
-const nodeCacheDepth = 18
-
-// cachedNode is a committed node and its hash.
-type cachedNode struct {
-	n tnode
-	h [32]byte
-}
-
-// nodeReader reads committed tree nodes from db through a cache of the upper
-// levels: one slot per position, indexed by the path prefix. The cache holds
-// committed nodes only: reads fill it (under the State's read lock), and only
-// Commit changes it (under the write lock), so its slots are atomic but need
-// no lock.
-type nodeReader struct {
-	db     DB
-	levels [nodeCacheDepth + 1]atomic.Pointer[[]atomic.Pointer[cachedNode]]
-}
-
-// slot returns the cache slot of the position (depth, path), or nil when
-// depth is not cached.
-func (r *nodeReader) slot(depth int, path *[32]byte) *atomic.Pointer[cachedNode] {
-	if depth > nodeCacheDepth {
-		return nil
-	}
-	lv := r.levels[depth].Load()
-	if lv == nil {
-		s := make([]atomic.Pointer[cachedNode], 1<<depth)
-		if !r.levels[depth].CompareAndSwap(nil, &s) {
-			lv = r.levels[depth].Load()
-		} else {
-			lv = &s
-		}
-	}
-	i := 0
-	if depth > 0 {
-		i = int(binary.BigEndian.Uint32(path[:4]) >> (32 - depth))
-	}
-	return &(*lv)[i]
-}
-
-// load reads the committed node at the position (depth, path) and checks that
-// its hash is want.
-func (r *nodeReader) load(depth int, path *[32]byte, want [32]byte) (*tnode, error) {
-	slot := r.slot(depth, path)
-	if slot != nil {
-		if c := slot.Load(); c != nil {
-			if c.h != want {
-				return nil, gongxu.Errorf(gongxu.KindInternal, "store: cached tree node at depth %d does not match its parent's hash", depth)
-			}
-			n := c.n // callers may keep it; the cache's copy stays unshared
-			return &n, nil
-		}
-	}
-	pos := posKey(depth, path)
-	rec, err := r.db.Get([]byte(pos))
-	if err != nil {
-		return nil, gongxu.Wrap(err, "store: read tree node")
-	}
-	n, ok := decodeNode(rec)
-	if !ok {
-		return nil, gongxu.Errorf(gongxu.KindInternal, "store: tree node at %x is missing or malformed", pos[1:])
-	}
-	if n.hash() != want {
-		return nil, gongxu.Errorf(gongxu.KindInternal, "store: tree node at %x does not match its parent's hash", pos[1:])
-	}
-	if slot != nil {
-		slot.Store(&cachedNode{n: *n, h: want})
-	}
-	return n, nil
-}
-
-// committed updates the cache with the nodes a commit wrote.
-func (r *nodeReader) committed(nodes map[string]nodeWrite) {
-	for pos, w := range nodes {
-		depth := int(pos[1])<<8 | int(pos[2])
-		var path [32]byte
-		copy(path[:], pos[3:])
-		slot := r.slot(depth, &path)
-		switch {
-		case slot == nil:
-		case w.n == nil:
-			slot.Store(nil)
-		default:
-			slot.Store(&cachedNode{n: *w.n, h: w.h})
-		}
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/rand"
 	"sort"
 	"testing"
@@ -83,6 +84,20 @@ func checkAgainstRef(t *testing.T, s *State, db DB, pairs map[string][]byte, wha
 			t.Fatalf("%s: node at %x is %x, reference %x", what, p, got[p], rec)
 		}
 	}
+}
+
+func mustOpenWith(t testing.TB, db DB, budget int64) *State {
+	t.Helper()
+	s, err := OpenWith(db, Options{NodeCacheBytes: budget})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// budgetFor returns the node cache budget that caches the levels to depth.
+func budgetFor(depth int) int64 {
+	return int64(math.Ceil(float64(int64(1)<<(depth+1)-1) * positionBytes))
 }
 
 func mustOpen(t testing.TB, db DB) *State {
@@ -283,49 +298,55 @@ func TestRandomBlocks(t *testing.T) {
 		{1, 4, 60}, {2, 40, 60}, {3, 400, 60}, {4, 4, 60}, {5, 40, 60}, {6, 400, 60},
 		{7, 3000, 12}, // blocks large enough to update the two halves in parallel
 	}
+	// The node cache changes which nodes are read from the DB, never the
+	// tree: the default one holds all of these small trees, the root-only
+	// one none, the depth-5 one the upper levels only.
+	budgets := []int64{0, -1, budgetFor(5)}
 	for _, tt := range tests {
-		seed, space := tt.seed, tt.space
-		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
-			rng := rand.New(rand.NewSource(seed))
-			keys := make([]string, 0, space+6)
-			for i := 0; i < space; i++ {
-				keys = append(keys, fmt.Sprint("k", i))
-			}
-			keys = append(keys, prefixKeys(6, 12)...)
-			db := NewMemDB()
-			s := mustOpen(t, db)
-			pairs := map[string][]byte{}
-			for b := 0; b < tt.blocks; b++ {
-				block := map[string][]byte{}
-				for i, n := 0, rng.Intn(2*space/3+2); i < n; i++ {
-					k := keys[rng.Intn(len(keys))]
-					switch rng.Intn(3) {
-					case 0:
-						block[k] = nil
-					case 1:
-						block[k] = []byte{} // empty values are values
-					default:
-						block[k] = []byte(fmt.Sprint(rng.Intn(4)))
+		for _, budget := range budgets {
+			seed, space := tt.seed, tt.space
+			t.Run(fmt.Sprint("seed ", seed, " cache ", cacheDepth(budget)), func(t *testing.T) {
+				rng := rand.New(rand.NewSource(seed))
+				keys := make([]string, 0, space+6)
+				for i := 0; i < space; i++ {
+					keys = append(keys, fmt.Sprint("k", i))
+				}
+				keys = append(keys, prefixKeys(6, 12)...)
+				db := NewMemDB()
+				s := mustOpenWith(t, db, budget)
+				pairs := map[string][]byte{}
+				for b := 0; b < tt.blocks; b++ {
+					block := map[string][]byte{}
+					for i, n := 0, rng.Intn(2*space/3+2); i < n; i++ {
+						k := keys[rng.Intn(len(keys))]
+						switch rng.Intn(3) {
+						case 0:
+							block[k] = nil
+						case 1:
+							block[k] = []byte{} // empty values are values
+						default:
+							block[k] = []byte(fmt.Sprint(rng.Intn(4)))
+						}
+					}
+					commitBlock(t, s, block)
+					for k, v := range block {
+						if v == nil {
+							delete(pairs, k)
+						} else {
+							pairs[k] = v
+						}
+					}
+					checkAgainstRef(t, s, db, pairs, fmt.Sprint("block ", b))
+					if b%10 == 9 {
+						s2 := mustOpenWith(t, db, budget)
+						if !bytes.Equal(s2.Root(), s.Root()) || s2.Height() != s.Height() {
+							t.Fatalf("reopened: root %x height %d, want %x %d", s2.Root(), s2.Height(), s.Root(), s.Height())
+						}
+						s = s2
 					}
 				}
-				commitBlock(t, s, block)
-				for k, v := range block {
-					if v == nil {
-						delete(pairs, k)
-					} else {
-						pairs[k] = v
-					}
-				}
-				checkAgainstRef(t, s, db, pairs, fmt.Sprint("block ", b))
-				if b%10 == 9 {
-					s2 := mustOpen(t, db)
-					if !bytes.Equal(s2.Root(), s.Root()) || s2.Height() != s.Height() {
-						t.Fatalf("reopened: root %x height %d, want %x %d", s2.Root(), s2.Height(), s.Root(), s.Height())
-					}
-					s = s2
-				}
-			}
-		})
+			})
+		}
 	}
 }
 

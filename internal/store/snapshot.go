@@ -291,7 +291,7 @@ func (r *Restorer) Finish() error {
 	s.mu.Lock()
 	s.height = r.height
 	s.root = root
-	s.nr = &nodeReader{db: s.db}
+	s.nr = newNodeReader(s.db, s.opts)
 	s.commits++
 	s.mu.Unlock()
 	return nil

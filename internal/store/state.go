@@ -40,8 +40,9 @@ func dataKey(key []byte) []byte {
 // Errors are of kind gongxu.KindInternal: failed I/O, a corrupt database or a
 // misuse by the caller.
 type State struct {
-	db DB
-	nr *nodeReader
+	db   DB
+	nr   *nodeReader
+	opts Options
 
 	mu      sync.RWMutex // write-held while a commit is applied; read-held by multi-read calls
 	height  int64
@@ -51,10 +52,15 @@ type State struct {
 
 var _ Reader = (*State)(nil)
 
-// Open loads the committed state from db. An empty db is height 0 with the
-// empty root. The tree itself stays in db; only its root node is read.
-func Open(db DB) (*State, error) {
-	s := &State{db: db, nr: &nodeReader{db: db}}
+// Open loads the committed state from db with the default Options. An empty
+// db is height 0 with the empty root. The tree itself stays in db; only its
+// root node is read.
+func Open(db DB) (*State, error) { return OpenWith(db, Options{}) }
+
+// OpenWith is Open with options; they change the State's memory and speed,
+// never its contents or root.
+func OpenWith(db DB, o Options) (*State, error) {
+	s := &State{db: db, nr: newNodeReader(db, o), opts: o}
 	h, err := db.Get(keyHeight)
 	if err != nil {
 		return nil, gongxu.Wrap(err, "store: read height")

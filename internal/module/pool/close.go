@@ -30,7 +30,8 @@ var closeBudget = struct {
 // BeginBlock implements module.Module: the open pools whose deadline is at
 // or before the block time close, in (deadline, id) order, within the
 // block's budget; then the pools of series whose deadline passed reopen
-// (series.go), then the deadlines after the closes run (deadline.go).
+// (series.go), the deadlines after the closes run (deadline.go), and last
+// failed pools' batch records go, within a budget too (gc.go).
 func (m *Module) BeginBlock(ctx *module.Context) error {
 	due, err := deadlines.First(ctx.KV, ctx.Time, closeBudget.pools)
 	if err != nil {
@@ -65,7 +66,10 @@ func (m *Module) BeginBlock(ctx *module.Context) error {
 	if err := m.reopen(ctx); err != nil {
 		return err
 	}
-	return m.sweep(ctx)
+	if err := m.sweep(ctx); err != nil {
+		return err
+	}
+	return m.collect(ctx)
 }
 
 // closeWork is what one block's closes settled, in payer accounts:
@@ -186,6 +190,9 @@ func (m *Module) close(ctx *module.Context, p *gongxu.Pool, why string) error {
 			if err := transfer(e.account, e.Escrow, gongxu.ReasonRefund); err != nil {
 				return err
 			}
+		}
+		if err := queueCollect(ctx, p.ID); err != nil { // its batch records go (gc.go)
+			return err
 		}
 		history(ctx, p, gongxu.PoolFailed, fmt.Sprintf("%s with %d units, short of the minimum batch of %d: every pledge refunded", why, p.Total, p.MOQ))
 	}

@@ -157,6 +157,9 @@ func (m *Module) failOver(ctx *module.Context, p *gongxu.Pool) error {
 	}
 	p.Refunded += p.Captured
 	p.Captured = 0
+	if err := queueCollect(ctx, p.ID); err != nil { // refunded: its batch records go too (gc.go)
+		return err
+	}
 	history(ctx, p, gongxu.PoolFailed, fmt.Sprintf("production did not start by %d (promised start %d plus the grace): %d %s refunded to its %d payers; its production order, if any, is void",
 		p.StartDue, p.StartBy, total, p.Currency, len(refunds)))
 	return savePool(ctx, p)

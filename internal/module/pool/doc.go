@@ -165,13 +165,16 @@
 // counts, hubs still to confirm, payer accounts), closework (the payer
 // accounts the closes of the latest block with closes settled: its height
 // and count), due/<deadline>/<id>,
-// share/<id>/<hub>, hb/<id>/<hub> (a hub's batched quantities),
+// share/<id>/<hub>, hb/<id>/<hub> (a hub's batched quantities; gone after
+// a failed close),
 // sdue/<start due>/<id> (succeeded pools by StartDue), charged/<id>/<account>
 // (what each payer was charged at success: what a failover refunds),
 // cdue/<confirm by>/<n>, cref/<n> and cof/<id>/<hub> (shipped shares by
 // ConfirmBy, under a sequence number cseq), frozen/<id>/<hub> (in dispute),
 // vq/<id>/<variant>, payer/<id>/<account> (escrow per payer, while open),
-// pledge/<id>/<pledge id>, batch/<tx hash>, pickup/<id>/<pledge URN>,
+// pledge/<id>/<pledge id>, batch/<id>/<tx hash> (gone after a failed close),
+// gc/<id> (failed pools whose batch records are being deleted, gc.go),
+// pickup/<id>/<pledge URN>,
 // hist/<hub>/<product>/<variant>/<ISO week> (a recorded week of sales),
 // rdue/<deadline>/<id> (series pools whose successor is due), ser/<series>
 // (a series' latest pool). Numbers in keys are zero-padded

@@ -8,3 +8,11 @@ func SetCloseBudget(pools int, payers, perPool int64) (restore func()) {
 	closeBudget.pools, closeBudget.payers, closeBudget.perPool = pools, payers, perPool
 	return func() { closeBudget = old }
 }
+
+// SetCollectBudget lowers the keys one block deletes of failed pools'
+// batch records for a test, and returns what restores it.
+func SetCollectBudget(n int) (restore func()) {
+	old := collectBudget
+	collectBudget = n
+	return func() { collectBudget = old }
+}

@@ -510,7 +510,7 @@ func (m *Module) handleBatch(ctx *module.Context, msg module.Msg) error {
 	if err != nil {
 		return err
 	}
-	if found, err := module.Load(ctx.KV, batchKey(ctx.TxHash), &gongxu.Batch{}); err != nil {
+	if found, err := module.Load(ctx.KV, batchKey(p.ID, ctx.TxHash), &gongxu.Batch{}); err != nil {
 		return err
 	} else if found {
 		return fmt.Errorf("pool: a batch is already stored for transaction %s", ctx.TxHash)
@@ -531,7 +531,7 @@ func (m *Module) handleBatch(ctx *module.Context, msg module.Msg) error {
 	root := MerkleRoot(hashes)
 	batch := gongxu.Batch{Pool: p.ID, Hub: hub, Tx: ctx.TxHash, Root: hex.EncodeToString(root[:]), Leaves: int64(len(b.Leaves)),
 		Qty: total, Escrow: escrow, Height: ctx.Height}
-	bj, err := module.Save(ctx.KV, batchKey(ctx.TxHash), batch)
+	bj, err := module.Save(ctx.KV, batchKey(p.ID, ctx.TxHash), batch)
 	if err != nil {
 		return err
 	}
@@ -573,10 +573,10 @@ func (m *Module) handleHubReduce(ctx *module.Context, msg module.Msg) error {
 	if _, err := module.Load(ctx.KV, hubBatchKey(p.ID, hub), &hb); err != nil {
 		return err
 	}
-	if hb.Qty == 0 {
+	if hb.Qty == 0 && p.Status == gongxu.PoolOpen {
 		return unauthorized("org %s has no batched pledges in pool %d; a hub reduces only its own batches", hub, p.ID)
 	}
-	if p.Status != gongxu.PoolOpen {
+	if p.Status != gongxu.PoolOpen { // a failed pool's hub totals are gone (gc.go)
 		return conflict("pool %d is %s; pledges can be reduced only while it is open", p.ID, p.Status)
 	}
 	if err := checkLock(ctx, &p); err != nil {
@@ -837,13 +837,13 @@ func (m *Module) handlePickup(ctx *module.Context, msg module.Msg) error {
 	var qty gongxu.Units
 	if r := pm.Receipt; r != nil {
 		var b gongxu.Batch
-		if found, err := module.Load(ctx.KV, batchKey(r.Tx), &b); err != nil {
+		if found, err := module.Load(ctx.KV, batchKey(p.ID, r.Tx), &b); err != nil {
 			return err
 		} else if !found {
-			return notFound("no batch was accepted in transaction %s", r.Tx)
+			return notFound("no batch was accepted in transaction %s for pool %d", r.Tx, p.ID)
 		}
 		if b.Pool != p.ID {
-			return invalid("batch %s is of pool %d, not %d", r.Tx, b.Pool, p.ID)
+			return fmt.Errorf("pool: batch %s stored under pool %d is of pool %d", r.Tx, p.ID, b.Pool)
 		}
 		if b.Hub != hub {
 			return unauthorized("batch %s was gathered by hub %s; only it hands out its pledges", r.Tx, b.Hub)

@@ -55,7 +55,7 @@ func shareKey(id uint64, hub gongxu.OrgID) []byte {
 	return append(sharePrefix(id), hub...)
 }
 func hubBatchKey(id uint64, hub gongxu.OrgID) []byte {
-	return []byte(prefix + "hb/" + pad(id) + "/" + string(hub))
+	return append(hubBatchPrefix(id), hub...)
 }
 func demandPrefix(id uint64) []byte { return []byte(prefix + "vq/" + pad(id) + "/") }
 func demandKey(id uint64, variant string) []byte {
@@ -66,7 +66,11 @@ func payerKey(id uint64, a gongxu.AccountID) []byte {
 	return append(payerPrefix(id), a...)
 }
 func pledgeKey(pool, id uint64) []byte { return []byte(prefix + "pledge/" + pad(pool) + "/" + pad(id)) }
-func batchKey(tx string) []byte        { return []byte(prefix + "batch/" + tx) }
+func batchPrefix(pool uint64) []byte   { return []byte(prefix + "batch/" + pad(pool) + "/") }
+func batchKey(pool uint64, tx string) []byte {
+	return append(batchPrefix(pool), tx...)
+}
+func hubBatchPrefix(pool uint64) []byte { return []byte(prefix + "hb/" + pad(pool) + "/") }
 func pickupKey(pool uint64, pledge string) []byte {
 	return []byte(prefix + "pickup/" + pad(pool) + "/" + pledge)
 }
@@ -167,16 +171,23 @@ func loadPledge(r store.Reader, pool, id uint64) (pledgeRec, error) {
 	return rec, nil
 }
 
-// Batch returns the batch carried by the transaction txHash. Errors:
+// Batch returns the batch of pool carried by the transaction txHash. A
+// failed pool's batches leave the state after its close (every pledge was
+// refused; the read model and the block store keep them). Errors:
 // KindNotFound.
-func (*Module) Batch(r store.Reader, txHash string) (gongxu.Batch, error) {
+func (*Module) Batch(r store.Reader, pool uint64, txHash string) (gongxu.Batch, error) {
 	var b gongxu.Batch
-	ok, err := module.Load(r, batchKey(strings.ToUpper(txHash)), &b)
+	if p, err := loadPool(r, pool); err != nil {
+		return b, err
+	} else if p.Status == gongxu.PoolFailed {
+		return b, gongxu.Errorf(gongxu.KindNotFound, "pool %d failed and refunded every pledge: its batches are in the block store and the read model only", pool)
+	}
+	ok, err := module.Load(r, batchKey(pool, strings.ToUpper(txHash)), &b)
 	if err != nil {
 		return b, err
 	}
 	if !ok {
-		return b, gongxu.Errorf(gongxu.KindNotFound, "no batch in transaction %s", txHash)
+		return b, gongxu.Errorf(gongxu.KindNotFound, "no batch of pool %d in transaction %s", pool, txHash)
 	}
 	return b, nil
 }

@@ -91,7 +91,7 @@ func TestBatchReceiptsMatchLedger(t *testing.T) {
 	ls := leaves(777, 1)
 	res := mustBlock(t, h, h.Sign(hubName(1), pool.TypeBatch, pool.MsgBatch{Pool: 1, Leaves: ls}))
 	tx := res.Txs[0]
-	b, err := h.Mods.Pool.Batch(h.State, tx.Hash)
+	b, err := h.Mods.Pool.Batch(h.State, 1, tx.Hash)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,10 +118,13 @@ func TestBatchReceiptsMatchLedger(t *testing.T) {
 			t.Fatal("receipt verifies for another hub")
 		}
 	}
-	if _, err := h.Mods.Pool.Batch(h.State, strings.ToLower(tx.Hash)); err != nil {
+	if _, err := h.Mods.Pool.Batch(h.State, 1, strings.ToLower(tx.Hash)); err != nil {
 		t.Fatalf("batch by lower-case hash: %v", err)
 	}
-	if _, err := h.Mods.Pool.Batch(h.State, "00"); gongxu.ErrorKind(err) != gongxu.KindNotFound {
+	if _, err := h.Mods.Pool.Batch(h.State, 1, "00"); gongxu.ErrorKind(err) != gongxu.KindNotFound {
+		t.Fatalf("unknown batch: %v", err)
+	}
+	if _, err := h.Mods.Pool.Batch(h.State, 2, tx.Hash); gongxu.ErrorKind(err) != gongxu.KindNotFound {
 		t.Fatalf("unknown batch: %v", err)
 	}
 

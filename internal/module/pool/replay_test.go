@@ -358,6 +358,7 @@ func genPoolBlocks(t *testing.T, h *chaintest.Harness, seed uint64, n int) ([]ch
 // destroyed at any of them.
 func TestPoolReplay(t *testing.T) {
 	final := map[string]string{} // the app hash after the last block, per seed
+	gone, kept := 0, 0           // failed pools with pledges, others with batch records
 	for _, seed := range []uint64{1, 3, 5, 7} {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			gen := chaintest.New(t, replayOrgs...)
@@ -377,6 +378,23 @@ func TestPoolReplay(t *testing.T) {
 				}
 			}
 			t.Logf("codes %v, pools %v", codes, statuses)
+			// Every failed pool's batch records are gone (the budget is
+			// far above these blocks'), every other pool's stay.
+			for id := uint64(1); ; id++ {
+				p, err := gen.Mods.Pool.Pool(gen.State, id)
+				if err != nil {
+					break
+				}
+				keys, queued := batchRecords(gen, id)
+				switch {
+				case p.Status == gongxu.PoolFailed && (len(keys) > 0 || queued):
+					t.Fatalf("failed pool %d keeps %v (queued %v)", id, keys, queued)
+				case p.Status == gongxu.PoolFailed && p.Total > 0:
+					gone++
+				case p.Status != gongxu.PoolFailed && len(keys) > 0:
+					kept++
+				}
+			}
 			chaintest.Replay(t, replayOrgs, first, blocks, roots, 2, func(r *chaintest.Harness) error {
 				if err := r.Mods.Settle.CheckInvariant(r.State); err != nil {
 					return err
@@ -385,6 +403,9 @@ func TestPoolReplay(t *testing.T) {
 			})
 			final[fmt.Sprint("seed", seed)] = roots[len(roots)-1]
 		})
+	}
+	if gone == 0 || kept == 0 {
+		t.Fatalf("%d failed pools with pledges, %d others with batch records: the random blocks did not test both", gone, kept)
 	}
 	chaintest.PinAppHashes(t, "testdata/replay.golden", final)
 }
