@@ -30,11 +30,11 @@ func TestConfigGC(t *testing.T) {
 		}
 	}
 	c, err := LoadConfig(home) // no file: the defaults
-	if err != nil || c.GC != DefaultGC() || c.GC.Percent != 200 || c.GC.MemoryLimitMiB != 512 {
+	if err != nil || c.GC != DefaultGC() || c.GC.Percent != 200 || c.GC.MemoryLimitMiB != 400 {
 		t.Fatalf("default gc %+v, %v", c.GC, err)
 	}
 	write(`{"gc": {"percent": 300}}`) // an absent field keeps its default
-	if c, err = LoadConfig(home); err != nil || c.GC != (GCConfig{Percent: 300, MemoryLimitMiB: 512}) {
+	if c, err = LoadConfig(home); err != nil || c.GC != (GCConfig{Percent: 300, MemoryLimitMiB: 400}) {
 		t.Fatalf("gc %+v, %v", c.GC, err)
 	}
 	write(`{"gc": {"percent": 150, "memory_limit_mib": 0}}`) // 0: no limit
