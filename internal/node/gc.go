@@ -25,10 +25,10 @@ type GCConfig struct {
 	// MemoryLimitMiB is the soft limit of the Go runtime's memory
 	// (GOMEMLIMIT): near it the collector runs more often whatever
 	// Percent says, so a higher Percent cannot carry the heap past it.
-	// It bounds the Go heap only (not SQLite's or the kernel's page
-	// cache); it is soft: a live heap larger than it still grows, at a
-	// higher collection cost. 0: no limit; else 64–1048576; default 400 (the 1,000-event capture
-	// load peaks at ~190 MiB live).
+	// It bounds the Go runtime's memory only (not SQLite's or the
+	// kernel's page cache); it is soft: a live heap larger than it still
+	// grows, at a higher collection cost. 0: no limit; else 64–1048576;
+	// default 400 (the 1,000-event capture load peaks at ~190 MiB live).
 	MemoryLimitMiB int64 `json:"memory_limit_mib"`
 }
 
@@ -54,7 +54,7 @@ type GCApplied struct {
 	MemoryLimitFrom string // "config" or "environment"
 }
 
-// String is a log line's worth: "GOGC=200 (config), memory limit 512 MiB (config)".
+// String is a log line's worth: "GOGC=200 (config), memory limit 400 MiB (config)".
 func (a GCApplied) String() string {
 	p := fmt.Sprintf("GOGC=%d", a.Percent)
 	if a.Percent < 0 {
