@@ -20,7 +20,7 @@ type GCConfig struct {
 	// transaction (decoding, events, the read model's rows) over a live
 	// heap of stores and caches; the collector's CPU falls about as
 	// 1/Percent, the heap's peak rises as live×(1+Percent/100).
-	// 25–1000; default 200 (BENCHMARKS.md, "GC settings").
+	// 25–1000; default 400 (BENCHMARKS.md, "GC settings").
 	Percent int `json:"percent"`
 	// MemoryLimitMiB is the soft limit of the Go runtime's memory
 	// (GOMEMLIMIT): near it the collector runs more often whatever
@@ -33,12 +33,12 @@ type GCConfig struct {
 }
 
 // DefaultGC are the collector settings of a new node.
-func DefaultGC() GCConfig { return GCConfig{Percent: 200, MemoryLimitMiB: 400} }
+func DefaultGC() GCConfig { return GCConfig{Percent: 400, MemoryLimitMiB: 400} }
 
 func (c GCConfig) validate() error {
 	switch {
 	case c.Percent < 25 || c.Percent > 1000:
-		return gongxu.Errorf(gongxu.KindInvalid, "node config: gc percent must be 25–1000 (GOGC; default 200), not %d", c.Percent)
+		return gongxu.Errorf(gongxu.KindInvalid, "node config: gc percent must be 25–1000 (GOGC; default 400), not %d", c.Percent)
 	case c.MemoryLimitMiB != 0 && (c.MemoryLimitMiB < 64 || c.MemoryLimitMiB > 1<<20):
 		return gongxu.Errorf(gongxu.KindInvalid, "node config: gc memory_limit_mib must be 0 (no limit) or 64–1048576 MiB, not %d", c.MemoryLimitMiB)
 	}
@@ -54,7 +54,7 @@ type GCApplied struct {
 	MemoryLimitFrom string // "config" or "environment"
 }
 
-// String is a log line's worth: "GOGC=200 (config), memory limit 400 MiB (config)".
+// String is a log line's worth: "GOGC=400 (config), memory limit 400 MiB (config)".
 func (a GCApplied) String() string {
 	p := fmt.Sprintf("GOGC=%d", a.Percent)
 	if a.Percent < 0 {

@@ -30,7 +30,7 @@ func TestConfigGC(t *testing.T) {
 		}
 	}
 	c, err := LoadConfig(home) // no file: the defaults
-	if err != nil || c.GC != DefaultGC() || c.GC.Percent != 200 || c.GC.MemoryLimitMiB != 400 {
+	if err != nil || c.GC != DefaultGC() || c.GC.Percent != 400 || c.GC.MemoryLimitMiB != 400 {
 		t.Fatalf("default gc %+v, %v", c.GC, err)
 	}
 	write(`{"gc": {"percent": 300}}`) // an absent field keeps its default
