@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 	"time"
 
@@ -110,6 +111,7 @@ func runNode(env *Env, api, publicURL string, withDemo bool, demoOpts demo.Optio
 		return err
 	}
 	log := env.logger()
+	log.Info("garbage collector", "settings", node.ApplyGC(cfg.GC, os.Getenv).String())
 	n, err := node.Open(env.Home, cfg, log)
 	if err != nil {
 		return err

@@ -69,6 +69,10 @@ type Config struct {
 	// fields keep config.toml's. Wide-area values: README, "Run a real
 	// network".
 	Consensus ConsensusConfig `json:"consensus"`
+	// GC is the Go garbage collector's setting of the node's process
+	// (GOGC and a soft memory limit); GOGC and GOMEMLIMIT in the
+	// environment win over it.
+	GC GCConfig `json:"gc"`
 }
 
 // ConsensusConfig are the consensus timeouts a node may set.
@@ -166,6 +170,7 @@ func DefaultConfig() Config {
 		Health:     HealthConfig{StallBlocks: 5, StallMin: Duration(10 * time.Second), LagBlocks: 5, LagFor: Duration(5 * time.Second)},
 		Demand:     gongxu.DefaultDemandThresholds,
 		SyncConfig: defaultSyncConfig(),
+		GC:         DefaultGC(),
 	}
 }
 
@@ -190,6 +195,9 @@ func (c Config) validate() error {
 		return bad(fmt.Sprintf("consensus timeouts must be 0 (config.toml's) or positive, at most %s", maxConsensusTimeout))
 	case checkPublicURL(c.Pages.PublicURL) != nil:
 		return bad("pages public_url must be an http or https address with a host and no query, such as https://gongxu.example.com")
+	}
+	if err := c.GC.validate(); err != nil {
+		return err
 	}
 	for _, p := range append(slices.Clone(c.Peers), c.Seeds...) {
 		if err := CheckPeer(p); err != nil {

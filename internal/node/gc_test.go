@@ -1,0 +1,116 @@
+package node
+
+import (
+	"math"
+	"os"
+	"runtime/debug"
+	"strings"
+	"testing"
+
+	"github.com/gongxu-network/gongxu"
+)
+
+// restoreGC puts the test process's collector back as it was.
+func restoreGC(t *testing.T) {
+	p, l := CurrentGC()
+	t.Cleanup(func() {
+		debug.SetGCPercent(p)
+		debug.SetMemoryLimit(l)
+	})
+}
+
+func TestConfigGC(t *testing.T) {
+	home := t.TempDir()
+	if err := os.MkdirAll(home+"/config", 0o700); err != nil {
+		t.Fatal(err)
+	}
+	write := func(s string) {
+		if err := os.WriteFile(ConfigPath(home), []byte(s), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := LoadConfig(home) // no file: the defaults
+	if err != nil || c.GC != DefaultGC() || c.GC.Percent != 400 || c.GC.MemoryLimitMiB != 400 {
+		t.Fatalf("default gc %+v, %v", c.GC, err)
+	}
+	write(`{"gc": {"percent": 300}}`) // an absent field keeps its default
+	if c, err = LoadConfig(home); err != nil || c.GC != (GCConfig{Percent: 300, MemoryLimitMiB: 400}) {
+		t.Fatalf("gc %+v, %v", c.GC, err)
+	}
+	write(`{"gc": {"percent": 150, "memory_limit_mib": 0}}`) // 0: no limit
+	if c, err = LoadConfig(home); err != nil || c.GC != (GCConfig{Percent: 150}) {
+		t.Fatalf("gc %+v, %v", c.GC, err)
+	}
+	for _, bad := range []string{
+		`{"gc": {"percent": 0}}`, `{"gc": {"percent": -1}}`, `{"gc": {"percent": 24}}`, `{"gc": {"percent": 1001}}`,
+		`{"gc": {"memory_limit_mib": -1}}`, `{"gc": {"memory_limit_mib": 63}}`, `{"gc": {"memory_limit_mib": 1048577}}`,
+		`{"gc": {"memory_limit_mib": 9223372036854775807}}`,
+	} {
+		write(bad)
+		_, err := LoadConfig(home)
+		if gongxu.ErrorKind(err) != gongxu.KindInvalid || !strings.Contains(err.Error(), "gc ") {
+			t.Fatalf("%s: %v", bad, err)
+		}
+	}
+	for _, bad := range []string{`{"gc": {"percent": "200"}}`, `{"gc": {"memory_limit_mib": 1.5}}`, `{"gc": 200}`} {
+		write(bad)
+		if _, err := LoadConfig(home); gongxu.ErrorKind(err) != gongxu.KindInvalid {
+			t.Fatalf("%s: %v", bad, err)
+		}
+	}
+}
+
+func TestApplyGC(t *testing.T) {
+	restoreGC(t)
+	env := func(kv ...string) func(string) string {
+		return func(k string) string {
+			for i := 0; i+1 < len(kv); i += 2 {
+				if kv[i] == k {
+					return kv[i+1]
+				}
+			}
+			return ""
+		}
+	}
+	// Start from settings that differ from every case's result.
+	debug.SetGCPercent(77)
+	debug.SetMemoryLimit(777 << 20)
+
+	a := ApplyGC(GCConfig{Percent: 250, MemoryLimitMiB: 300}, env())
+	if p, l := CurrentGC(); p != 250 || l != 300<<20 || a.Percent != 250 || a.MemoryLimit != 300<<20 ||
+		a.PercentFrom != "config" || a.MemoryLimitFrom != "config" {
+		t.Fatalf("config: in force %d %d, applied %+v", p, l, a)
+	}
+	if s := a.String(); s != "GOGC=250 (config), memory limit 300 MiB (config)" {
+		t.Fatalf("string %q", s)
+	}
+	a = ApplyGC(GCConfig{Percent: 200}, env()) // no limit
+	if p, l := CurrentGC(); p != 200 || l != math.MaxInt64 || a.String() != "GOGC=200 (config), no memory limit (config)" {
+		t.Fatalf("no limit: in force %d %d, applied %s", p, l, a)
+	}
+
+	// The environment's GOGC and GOMEMLIMIT have been applied by the
+	// runtime already (here: by the SetGCPercent and SetMemoryLimit below,
+	// as the runtime does at start): the config leaves them be.
+	debug.SetGCPercent(120)
+	debug.SetMemoryLimit(900 << 20)
+	a = ApplyGC(GCConfig{Percent: 400, MemoryLimitMiB: 256}, env("GOGC", "120", "GOMEMLIMIT", "900MiB"))
+	if p, l := CurrentGC(); p != 120 || l != 900<<20 || a.PercentFrom != "environment" || a.MemoryLimitFrom != "environment" {
+		t.Fatalf("environment: in force %d %d, applied %+v", p, l, a)
+	}
+	// Each one alone wins only over its own setting.
+	a = ApplyGC(GCConfig{Percent: 400, MemoryLimitMiB: 256}, env("GOGC", "120"))
+	if p, l := CurrentGC(); p != 120 || l != 256<<20 || a.PercentFrom != "environment" || a.MemoryLimitFrom != "config" {
+		t.Fatalf("GOGC only: in force %d %d, applied %+v", p, l, a)
+	}
+	a = ApplyGC(GCConfig{Percent: 400, MemoryLimitMiB: 128}, env("GOMEMLIMIT", "900MiB"))
+	if p, l := CurrentGC(); p != 400 || l != 256<<20 || a.PercentFrom != "config" || a.MemoryLimitFrom != "environment" {
+		t.Fatalf("GOMEMLIMIT only: in force %d %d, applied %+v", p, l, a)
+	}
+	// GOGC=off reads as off.
+	debug.SetGCPercent(-1)
+	a = ApplyGC(DefaultGC(), env("GOGC", "off", "GOMEMLIMIT", "1GiB"))
+	if a.Percent != -1 || !strings.HasPrefix(a.String(), "GOGC=off (environment)") {
+		t.Fatalf("off: %s", a)
+	}
+}
