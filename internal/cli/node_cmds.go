@@ -111,11 +111,13 @@ func runNode(env *Env, api, publicURL string, withDemo bool, demoOpts demo.Optio
 		return err
 	}
 	log := env.logger()
-	log.Info("garbage collector", "settings", node.ApplyGC(cfg.GC, os.Getenv).String())
+	gc := node.ApplyGC(cfg.GC, os.Getenv)
+	log.Info("garbage collector", "settings", gc.String())
 	n, err := node.Open(env.Home, cfg, log)
 	if err != nil {
 		return err
 	}
+	go node.FollowNodeCache(env.Ctx, gc, n.StateCacheBytes, 10*time.Second)
 	go func() {
 		if err := n.Serve(); err != nil {
 			log.Error("http server", "err", err)

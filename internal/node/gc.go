@@ -1,11 +1,13 @@
 package node
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"runtime/debug"
 	rtmetrics "runtime/metrics"
 	"strings"
+	"time"
 
 	"github.com/gongxu-network/gongxu"
 )
@@ -106,4 +108,35 @@ func CurrentGC() (percent int, memoryLimit int64) {
 		memoryLimit = int64(min(s[1].Value.Uint64(), math.MaxInt64))
 	}
 	return percent, memoryLimit
+}
+
+// StateCacheBytes is what the state's tree node cache holds now: live heap
+// that grows with the state (store.DefaultNodeCacheBytes at most).
+func (n *Node) StateCacheBytes() int64 { return n.st.NodeCacheBytes() }
+
+// FollowNodeCache keeps the memory limit the config set (a) above the tree
+// node cache's growth: every interval it sets the limit to the configured
+// one plus cacheBytes(). The cache is live heap that fills as the state
+// grows (~300 MiB past ~4 million state keys); under a fixed 400 MiB limit
+// a large state's node would collect ever more often. It does nothing when
+// the limit came from the environment or there is none, and returns when
+// ctx ends.
+func FollowNodeCache(ctx context.Context, a GCApplied, cacheBytes func() int64, interval time.Duration) {
+	if a.MemoryLimitFrom != "config" || a.MemoryLimit == math.MaxInt64 {
+		return
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	last := int64(-1)
+	for {
+		if c := cacheBytes(); c != last {
+			debug.SetMemoryLimit(a.MemoryLimit + c)
+			last = c
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

@@ -1,11 +1,14 @@
 package node
 
 import (
+	"context"
 	"math"
 	"os"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/gongxu-network/gongxu"
 )
@@ -112,5 +115,47 @@ func TestApplyGC(t *testing.T) {
 	a = ApplyGC(DefaultGC(), env("GOGC", "off", "GOMEMLIMIT", "1GiB"))
 	if a.Percent != -1 || !strings.HasPrefix(a.String(), "GOGC=off (environment)") {
 		t.Fatalf("off: %s", a)
+	}
+}
+
+// TestFollowNodeCache: the configured limit rises by what the state's node
+// cache holds, as it grows; a limit from the environment, or none, is left
+// alone.
+func TestFollowNodeCache(t *testing.T) {
+	restoreGC(t)
+	var cache atomic.Int64
+	cache.Store(100 << 20)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		FollowNodeCache(ctx, GCApplied{MemoryLimit: 400 << 20, MemoryLimitFrom: "config"}, cache.Load, time.Millisecond)
+		close(done)
+	}()
+	waitLimit := func(want int64) {
+		t.Helper()
+		for i := 0; i < 5000; i++ {
+			if _, l := CurrentGC(); l == want {
+				return
+			}
+			time.Sleep(time.Millisecond)
+		}
+		_, l := CurrentGC()
+		t.Fatalf("memory limit %d MiB, want %d MiB", l>>20, want>>20)
+	}
+	waitLimit(500 << 20)
+	cache.Store(300 << 20)
+	waitLimit(700 << 20)
+	cancel()
+	<-done
+
+	for _, a := range []GCApplied{
+		{MemoryLimit: 400 << 20, MemoryLimitFrom: "environment"},
+		{MemoryLimit: math.MaxInt64, MemoryLimitFrom: "config"},
+	} {
+		debug.SetMemoryLimit(123 << 20)
+		FollowNodeCache(context.Background(), a, cache.Load, time.Millisecond) // returns at once
+		if _, l := CurrentGC(); l != 123<<20 {
+			t.Fatalf("%+v: the limit moved to %d MiB", a, l>>20)
+		}
 	}
 }

@@ -35,6 +35,7 @@ type Node struct {
 	cfg     Config
 	log     *slog.Logger
 	pdb     *pebblekv.DB
+	st      *store.State
 	chain   *chain.App
 	mods    *modules.Set
 	sign    *signer // the home's keyring; one at a time, so sequences never collide
@@ -86,6 +87,7 @@ func Open(home string, cfg Config, log *slog.Logger) (_ *Node, err error) {
 	if err != nil {
 		return nil, err
 	}
+	n.st = st
 	n.mods = modules.New()
 	if n.chain, err = newChain(st, n.mods, doc.ChainID, log); err != nil {
 		return nil, err

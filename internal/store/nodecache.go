@@ -85,6 +85,7 @@ type nodeReader struct {
 	db     DB
 	depth  int // the deepest cached level
 	levels []atomic.Pointer[[]atomic.Pointer[nodePage]]
+	used   atomic.Int64 // bytes of the level tables and pages allocated
 }
 
 func newNodeReader(db DB, o Options) *nodeReader {
@@ -103,6 +104,7 @@ func (r *nodeReader) slot(depth int, path *[32]byte) *nodeSlot {
 		s := make([]atomic.Pointer[nodePage], max(1, (1<<depth)>>pageShift))
 		if r.levels[depth].CompareAndSwap(nil, &s) {
 			lv = &s
+			r.used.Add(int64(len(s)) * 8)
 		} else {
 			lv = r.levels[depth].Load()
 		}
@@ -117,6 +119,7 @@ func (r *nodeReader) slot(depth int, path *[32]byte) *nodeSlot {
 		np := new(nodePage)
 		if pp.CompareAndSwap(nil, np) {
 			pg = np
+			r.used.Add(pageSlots * slotBytes)
 		} else {
 			pg = pp.Load()
 		}

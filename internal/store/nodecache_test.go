@@ -116,3 +116,30 @@ func TestNodeCacheAnswersItsLevels(t *testing.T) {
 		}
 	}
 }
+
+// TestNodeCacheBytes: the cache reports what it allocated as it fills, and
+// stays within its budget (plus the first levels' partly used pages).
+func TestNodeCacheBytes(t *testing.T) {
+	db := NewMemDB()
+	block := map[string][]byte{}
+	for i := 0; i < 3000; i++ {
+		block[fmt.Sprint("key/", i)] = []byte(fmt.Sprint(i))
+	}
+	commitBlock(t, mustOpen(t, db), block)
+	for _, depth := range []int{0, 8, 12} {
+		budget := budgetFor(depth)
+		s := mustOpenWith(t, db, budget)
+		if got := s.NodeCacheBytes(); got > pageSlots*slotBytes+8 { // the root's page, read at open
+			t.Fatalf("depth %d: %d bytes before any proof", depth, got)
+		}
+		for i := 0; i < 3000; i++ {
+			if _, err := s.Prove([]byte(fmt.Sprint("key/", i))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got := s.NodeCacheBytes()
+		if got < pageSlots*slotBytes || got > budget+4*pageSlots*slotBytes {
+			t.Errorf("depth %d (budget %d): the cache says it holds %d bytes", depth, budget, got)
+		}
+	}
+}

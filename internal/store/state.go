@@ -92,6 +92,11 @@ func OpenWith(db DB, o Options) (*State, error) {
 	return s, nil
 }
 
+// NodeCacheBytes is the memory the tree's node cache holds now (its level
+// tables and pages): it grows with the state, up to its budget
+// (Options.NodeCacheBytes), and is live heap.
+func (s *State) NodeCacheBytes() int64 { return s.nr.used.Load() }
+
 // Height returns the height of the last committed block (0 before the first).
 func (s *State) Height() int64 {
 	s.mu.RLock()
