@@ -36,9 +36,15 @@ const (
 	pageShift = 4
 	pageSlots = 1 << pageShift
 	slotBytes = 72 // unsafe.Sizeof(nodeSlot{}); cache_test checks it
-	// a position's cost: its slot and its share of a page pointer
-	positionBytes = slotBytes + 8.0/pageSlots
 )
+
+// levelsBytes is what the positions of levels 0 … d cost when full: each its
+// slot and its share of a page pointer (slotBytes + 8/pageSlots), in
+// integers (the store is on the write side: no floats), rounded up.
+func levelsBytes(d int) int64 {
+	n := int64(1)<<(d+1) - 1
+	return (n*(slotBytes*pageSlots+8) + pageSlots - 1) / pageSlots
+}
 
 // Slot kinds. A slot goes from empty to filling to a node only while the
 // State's read lock is held (one reader fills it; others skip it), and is
@@ -72,7 +78,7 @@ func cacheDepth(budget int64) int {
 		budget = DefaultNodeCacheBytes
 	}
 	d := 0
-	for d < maxCacheDepth && float64(int64(1)<<(d+2)-1)*positionBytes <= float64(budget) {
+	for d < maxCacheDepth && levelsBytes(d+1) <= budget {
 		d++
 	}
 	return d

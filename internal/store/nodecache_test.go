@@ -143,3 +143,12 @@ func TestNodeCacheBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestLevelsBytes: the integer cost of full levels is the float one rounded up.
+func TestLevelsBytes(t *testing.T) {
+	for d := 0; d <= maxCacheDepth; d++ {
+		if got, want := levelsBytes(d), budgetFor(d); got != want {
+			t.Fatalf("depth %d: %d bytes, want %d", d, got, want)
+		}
+	}
+}

@@ -95,6 +95,10 @@ func mustOpenWith(t testing.TB, db DB, budget int64) *State {
 	return s
 }
 
+// positionBytes is a cached position's cost, in floats here as a check on
+// levelsBytes' integers: its slot and its share of a page pointer.
+const positionBytes = slotBytes + 8.0/pageSlots
+
 // budgetFor returns the node cache budget that caches the levels to depth.
 func budgetFor(depth int) int64 {
 	return int64(math.Ceil(float64(int64(1)<<(depth+1)-1) * positionBytes))
