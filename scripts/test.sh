@@ -41,5 +41,11 @@ go test -run '^$' -fuzz '^FuzzDecodeSnapshotMeta$' -fuzztime 50000x ./internal/c
 go test -run '^$' -fuzz '^FuzzDecodeSnapshotChunk$' -fuzztime 50000x ./internal/comet/
 echo "== fuzz: the decoder of opened sealed terms (50,000 inputs)"
 go test -run '^$' -fuzz '^FuzzDecodeTerms$' -fuzztime 50000x ./internal/seal/
+echo "== fuzz: the GS1 schema's fast path against the library validator (20,000 inputs), the capture's compaction (50,000)"
+go test -run '^$' -fuzz '^FuzzSchemaFast$' -fuzztime 20000x ./internal/epcis/
+go test -run '^$' -fuzz '^FuzzCompact$' -fuzztime 50000x ./internal/module/trace/
+echo "== fuzz: the read model's trace event decoder and the org record encoder (50,000 inputs each)"
+go test -run '^$' -fuzz '^FuzzDecodeTraceEvent$' -fuzztime 50000x ./internal/sqlite/
+go test -run '^$' -fuzz '^FuzzEncodeOrg$' -fuzztime 50000x ./internal/module/member/
 echo "== fuzz: the join file decoder (50,000 inputs)"
 go test -run '^$' -fuzz '^FuzzDecodeJoinFile$' -fuzztime 50000x ./internal/node/
