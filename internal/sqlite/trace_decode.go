@@ -293,17 +293,11 @@ func (d *tdec) quantities() ([]gongxu.TraceQuantity, bool) {
 			var ok bool
 			switch k {
 			case "class":
-				ok = !seen[0]
-				seen[0] = true
-				q.Class, ok = d.strIf(ok)
+				ok = d.strOnce(&seen[0], &q.Class)
 			case "quantity":
-				ok = !seen[1]
-				seen[1] = true
-				q.Quantity, ok = d.strIf(ok)
+				ok = d.strOnce(&seen[1], &q.Quantity)
 			case "uom":
-				ok = !seen[2]
-				seen[2] = true
-				q.UOM, ok = d.strIf(ok)
+				ok = d.strOnce(&seen[2], &q.UOM)
 			}
 			return ok
 		})
@@ -311,6 +305,15 @@ func (d *tdec) quantities() ([]gongxu.TraceQuantity, bool) {
 		return ok
 	})
 	return out, ok
+}
+
+// strOnce reads a string field into dst, refusing a second one of the same
+// name (seen).
+func (d *tdec) strOnce(seen *bool, dst *string) bool {
+	ok := !*seen
+	*seen = true
+	*dst, ok = d.strIf(ok)
+	return ok
 }
 
 func (d *tdec) refs() ([]gongxu.TraceRef, bool) {
@@ -322,13 +325,9 @@ func (d *tdec) refs() ([]gongxu.TraceRef, bool) {
 			var ok bool
 			switch k {
 			case "type":
-				ok = !seen[0]
-				seen[0] = true
-				r.Type, ok = d.strIf(ok)
+				ok = d.strOnce(&seen[0], &r.Type)
 			case "id":
-				ok = !seen[1]
-				seen[1] = true
-				r.ID, ok = d.strIf(ok)
+				ok = d.strOnce(&seen[1], &r.ID)
 			}
 			return ok
 		})
