@@ -73,6 +73,8 @@ type Config struct {
 	// (GOGC and a soft memory limit); GOGC and GOMEMLIMIT in the
 	// environment win over it.
 	GC GCConfig `json:"gc"`
+	// Store is the memory of the state store's caches.
+	Store StoreConfig `json:"store"`
 }
 
 // ConsensusConfig are the consensus timeouts a node may set.
@@ -171,6 +173,7 @@ func DefaultConfig() Config {
 		Demand:     gongxu.DefaultDemandThresholds,
 		SyncConfig: defaultSyncConfig(),
 		GC:         DefaultGC(),
+		Store:      DefaultStore(),
 	}
 }
 
@@ -197,6 +200,9 @@ func (c Config) validate() error {
 		return bad("pages public_url must be an http or https address with a host and no query, such as https://gongxu.example.com")
 	}
 	if err := c.GC.validate(); err != nil {
+		return err
+	}
+	if err := c.Store.validate(); err != nil {
 		return err
 	}
 	for _, p := range append(slices.Clone(c.Peers), c.Seeds...) {

@@ -159,3 +159,47 @@ func TestFollowNodeCache(t *testing.T) {
 		}
 	}
 }
+
+func TestConfigStore(t *testing.T) {
+	home := t.TempDir()
+	if err := os.MkdirAll(home+"/config", 0o700); err != nil {
+		t.Fatal(err)
+	}
+	write := func(s string) {
+		if err := os.WriteFile(ConfigPath(home), []byte(s), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := LoadConfig(home) // no file: the defaults
+	if err != nil || c.Store != DefaultStore() || c.Store.CacheMiB != 256 || c.Store.TreeCacheMiB != 320 {
+		t.Fatalf("default store %+v, %v", c.Store, err)
+	}
+	write(`{"store": {"cache_mib": 128}}`) // an absent field keeps its default
+	if c, err = LoadConfig(home); err != nil || c.Store != (StoreConfig{CacheMiB: 128, TreeCacheMiB: 320}) || c.Store.cacheBytes() != 128<<20 {
+		t.Fatalf("store %+v, %v", c.Store, err)
+	}
+	write(`{"store": {"cache_mib": 0, "tree_cache_mib": -1}}`) // 0: the default; -1: the root only
+	if c, err = LoadConfig(home); err != nil || c.Store.cacheBytes() != 256<<20 || c.Store.options().NodeCacheBytes >= 0 {
+		t.Fatalf("store %+v (%+v), %v", c.Store, c.Store.options(), err)
+	}
+	if (StoreConfig{}).options().NodeCacheBytes != 0 { // a Config built in code: store's default
+		t.Fatal("a zero tree cache is not the default")
+	}
+	for _, bad := range []string{
+		`{"store": {"cache_mib": -1}}`, `{"store": {"cache_mib": 63}}`, `{"store": {"cache_mib": 1048577}}`,
+		`{"store": {"tree_cache_mib": -2}}`, `{"store": {"tree_cache_mib": 1048577}}`,
+		`{"store": {"cache_mib": 9223372036854775807}}`,
+	} {
+		write(bad)
+		_, err := LoadConfig(home)
+		if gongxu.ErrorKind(err) != gongxu.KindInvalid || !strings.Contains(err.Error(), "store ") {
+			t.Fatalf("%s: %v", bad, err)
+		}
+	}
+	for _, bad := range []string{`{"store": {"cache_mib": "200"}}`, `{"store": {"tree_cache_mib": 1.5}}`, `{"store": 200}`} {
+		write(bad)
+		if _, err := LoadConfig(home); gongxu.ErrorKind(err) != gongxu.KindInvalid {
+			t.Fatalf("%s: %v", bad, err)
+		}
+	}
+}

@@ -13,8 +13,10 @@ import (
 )
 
 const (
-	cacheSize    = 256 << 20 // block cache; Pebble charges the memtables to it too
-	memTableSize = 32 << 20  // a large block's batch fits in one memtable
+	// DefaultCacheBytes is the block cache of Open; Pebble charges the
+	// memtables to it too.
+	DefaultCacheBytes = 256 << 20
+	memTableSize      = 32 << 20 // a large block's batch fits in one memtable
 )
 
 // DB is a store.DB on a Pebble database.
@@ -26,8 +28,13 @@ type DB struct {
 var _ store.DB = (*DB)(nil)
 
 // Open opens, or creates, the Pebble database in dir.
-func Open(dir string) (*DB, error) {
-	cache := pebble.NewCache(cacheSize)
+func Open(dir string) (*DB, error) { return OpenWith(dir, DefaultCacheBytes) }
+
+// OpenWith is Open with a block cache of cacheBytes (at least 2 memtables:
+// smaller values are raised to it). The cache changes memory and speed,
+// never contents.
+func OpenWith(dir string, cacheBytes int64) (*DB, error) {
+	cache := pebble.NewCache(max(cacheBytes, 2*memTableSize))
 	defer cache.Unref()
 	opts := &pebble.Options{
 		Cache:        cache,
