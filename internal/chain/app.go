@@ -256,8 +256,8 @@ func (a *App) hasModule(name string) bool {
 // decoded is a transaction after envelope decoding and signature checking.
 type decoded struct {
 	raw      []byte
-	key      [32]byte // sha256 of raw: the cache key, and the tx hash
-	hash     string
+	key      uint64 // the cache key of raw (txcache.go)
+	hash     string // the tx hash: sha256 of raw, upper-case hex
 	tx       *gongxu.Tx
 	signMsg  []byte // the bytes signed; nil when the cache vouched for the signature
 	err      error
@@ -266,9 +266,9 @@ type decoded struct {
 	msg      module.Msg // the decoded body, once routeDecoded ran (or the cache had it)
 }
 
-func (a *App) decode(raw []byte, maxBytes int) decoded {
-	d := decoded{raw: raw, key: txKey(raw)}
-	d.hash = hashString(d.key)
+// decode decodes raw, whose cache key is key, without the cache.
+func (a *App) decode(raw []byte, key uint64, maxBytes int) decoded {
+	d := decoded{raw: raw, key: key, hash: hashString(txKey(raw))}
 	tx, unsigned, err := gongxu.DecodeTx(raw, maxBytes)
 	if err != nil {
 		d.err = err
@@ -446,7 +446,7 @@ func (a *App) deliver(c *store.Cache, b Block, d *decoded, params gongxu.Params,
 		return reject(r, errBadSig), nil
 	}
 	route, msg, err := a.routeDecoded(d)
-	a.txs.drop(d.key) // executed: the mempool lets it go
+	a.txs.drop(d.key, d.raw) // executed: the mempool lets it go
 	if err != nil {
 		return reject(r, err), nil
 	}
