@@ -148,7 +148,13 @@ func DecodeLeaves(b []byte) ([]Leaf, error) {
 	}
 	used := make([]bool, nv)
 	leaves := make([]Leaf, count)
-	var hexbuf [MaxLeafID + 1]byte
+	// Every id and commitment in hex goes into one buffer, made a string
+	// once: the leaves' strings are slices of it (two allocations a batch
+	// instead of two a leaf). The blob's bytes bound its size: at most 2
+	// hex characters a byte.
+	text := make([]byte, 0, 2*(len(b)-r.p))
+	type span struct{ id, commit int } // where a leaf's id and commit end in text
+	ends := make([]span, count)
 	for i := range leaves {
 		n := int(r.byte())
 		if r.err == nil && (n < MinLeafID || n > MaxLeafID) {
@@ -171,11 +177,19 @@ func DecodeLeaves(b []byte) ([]Leaf, error) {
 			return nil, invalid("packed leaves: leaf %d: qty must be positive", i)
 		}
 		used[vi] = true
-		hex.Encode(hexbuf[:], raw)
-		leaves[i] = Leaf{ID: string(hexbuf[:n]), Variant: vs[vi], Qty: gongxu.Units(qty), Commit: hex.EncodeToString(commit)}
+		text = hex.AppendEncode(text, raw)[:len(text)+n]
+		ends[i].id = len(text)
+		text = hex.AppendEncode(text, commit)
+		ends[i].commit = len(text)
+		leaves[i] = Leaf{Variant: vs[vi], Qty: gongxu.Units(qty)}
 	}
 	if r.p != len(b) {
 		return nil, invalid("packed leaves: %d bytes after the last leaf", len(b)-r.p)
+	}
+	all, at := string(text), 0
+	for i := range leaves {
+		leaves[i].ID, leaves[i].Commit = all[at:ends[i].id], all[ends[i].id:ends[i].commit]
+		at = ends[i].commit
 	}
 	for i, u := range used {
 		if !u {
@@ -191,7 +205,7 @@ func UnpackLeaves(s string) ([]Leaf, error) {
 	if len(s) > base64.StdEncoding.EncodedLen(MaxPackedBytes) {
 		return nil, invalid("packed leaves: %d base64 characters, at most %d", len(s), base64.StdEncoding.EncodedLen(MaxPackedBytes))
 	}
-	if strings.ContainsAny(s, "\r\n") {
+	if strings.IndexByte(s, '\n') >= 0 || strings.IndexByte(s, '\r') >= 0 { // base64 skips them: refused here
 		return nil, invalid("packed leaves: line breaks in the base64 text")
 	}
 	b, err := base64.StdEncoding.Strict().DecodeString(s)
