@@ -148,11 +148,13 @@ func DecodeLeaves(b []byte) ([]Leaf, error) {
 	}
 	used := make([]bool, nv)
 	leaves := make([]Leaf, count)
-	// Every id and commitment in hex goes into one buffer, made a string
-	// once: the leaves' strings are slices of it (two allocations a batch
-	// instead of two a leaf). The blob's bytes bound its size: at most 2
-	// hex characters a byte.
-	text := make([]byte, 0, 2*(len(b)-r.p))
+	// Every id and commitment in hex goes into one string (a Builder: no
+	// copy), and the leaves' strings are slices of it: one allocation a
+	// batch instead of two a leaf. The blob's bytes bound its size: at most
+	// 2 hex characters a byte.
+	var text strings.Builder
+	text.Grow(2 * (len(b) - r.p))
+	var hexbuf [2 * 32]byte
 	type span struct{ id, commit int } // where a leaf's id and commit end in text
 	ends := make([]span, count)
 	for i := range leaves {
@@ -177,16 +179,18 @@ func DecodeLeaves(b []byte) ([]Leaf, error) {
 			return nil, invalid("packed leaves: leaf %d: qty must be positive", i)
 		}
 		used[vi] = true
-		text = hex.AppendEncode(text, raw)[:len(text)+n]
-		ends[i].id = len(text)
-		text = hex.AppendEncode(text, commit)
-		ends[i].commit = len(text)
+		hex.Encode(hexbuf[:], raw)
+		text.Write(hexbuf[:n])
+		ends[i].id = text.Len()
+		hex.Encode(hexbuf[:], commit)
+		text.Write(hexbuf[:])
+		ends[i].commit = text.Len()
 		leaves[i] = Leaf{Variant: vs[vi], Qty: gongxu.Units(qty)}
 	}
 	if r.p != len(b) {
 		return nil, invalid("packed leaves: %d bytes after the last leaf", len(b)-r.p)
 	}
-	all, at := string(text), 0
+	all, at := text.String(), 0
 	for i := range leaves {
 		leaves[i].ID, leaves[i].Commit = all[at:ends[i].id], all[ends[i].id:ends[i].commit]
 		at = ends[i].commit
