@@ -522,6 +522,16 @@ func (a *App) DecodeMsg(typ string, body []byte) (module.Msg, error) {
 	return msg, err
 }
 
+// canonicalBody is what a message type implements to decode, without
+// reflection, a body of the one shape its own encoder writes (a hub batch:
+// 250 KB of base64 in one string, which the general decoder copies byte by
+// byte). DecodeCanonical runs after CheckJSON accepted the body; it reports
+// whether it decoded it, and must then give exactly the message the general
+// decoder gives for that body (each implementation has a fuzz test saying
+// so); on false it leaves the message untouched and the general decoder
+// runs.
+type canonicalBody interface{ DecodeCanonical(body []byte) bool }
+
 // decodeBody decodes a message body that has exactly one meaning: a compact
 // JSON object (gongxu.CheckJSON: no duplicate or case-variant keys, valid
 // UTF-8, bounded) whose member names match the message's fields exactly —
@@ -532,6 +542,10 @@ func decodeBody(typ string, body []byte, msg module.Msg) error {
 	}
 	if err := gongxu.CheckJSON(body, gongxu.DefaultJSONLimits); err != nil {
 		return gongxu.Errorf(gongxu.ErrorKind(err), "%s body: %s", typ, gongxu.ErrorMessage(err))
+	}
+	if c, ok := msg.(canonicalBody); ok && c.DecodeCanonical(body) {
+		emptyToNil(reflect.ValueOf(msg))
+		return nil
 	}
 	if err := jsonv2.Unmarshal(body, msg, jsonv2.RejectUnknownMembers(true)); err != nil {
 		var se *jsonv2.SemanticError
