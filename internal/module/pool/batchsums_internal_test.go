@@ -98,3 +98,34 @@ func TestBatchSumsBounded(t *testing.T) {
 		t.Fatal("an evicted entry computed again differs")
 	}
 }
+
+// TestBatchSumsConcurrent: CheckTx runs alongside FinalizeBlock, so the memo
+// is read and filled from several goroutines at once (run it with -race).
+func TestBatchSumsConcurrent(t *testing.T) {
+	var c sumCache
+	r := rand.New(rand.NewPCG(3, 4))
+	msgs := make([]*MsgBatch, 8)
+	want := make([]batchSums, len(msgs))
+	for i := range msgs {
+		msgs[i] = randomBatch(r, 1+r.IntN(100))
+		want[i] = freshSums(msgs[i].Leaves, msgs[i].Pool, "hub-a")
+	}
+	errs := make(chan string, 4)
+	for g := range 4 {
+		go func() {
+			for k := range 200 {
+				i := (g + k) % len(msgs)
+				if got := c.sums(msgs[i], msgs[i].Pool, "hub-a"); !sumsEqual(got, want[i]) {
+					errs <- fmt.Sprintf("goroutine %d, message %d: %x, want %x", g, i, got.root, want[i].root)
+					return
+				}
+			}
+			errs <- ""
+		}()
+	}
+	for range 4 {
+		if e := <-errs; e != "" {
+			t.Fatal(e)
+		}
+	}
+}
