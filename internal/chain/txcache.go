@@ -1,7 +1,9 @@
 package chain
 
 import (
+	"bytes"
 	"container/list"
+	"hash/maphash"
 	"sync"
 
 	"github.com/gongxu-network/gongxu"
@@ -12,9 +14,18 @@ import (
 // signature verified by CheckTx, then judged again by every Recheck after a
 // commit while it waits in the mempool, by PrepareProposal, ProcessProposal
 // and FinalizeBlock. What those steps share is a pure function of the
-// transaction's bytes, and txCache keeps it, keyed by the sha256 of the
-// bytes (the tx hash), so that each node does that work once per
-// transaction.
+// transaction's bytes, and txCache keeps it, with the bytes themselves, so
+// that each node does that work once per transaction.
+//
+// The key is a fast non-cryptographic hash of the bytes (hash/maphash,
+// seeded per process), not their sha256: a hub batch is ~190 KB, and a
+// sha256 of it at every step (CheckTx, each Recheck, the proposals,
+// FinalizeBlock) cost more than the rest of the lookup. A key only finds a
+// candidate: an entry answers only for a transaction whose bytes are equal
+// (bytes.Equal) to the ones it was made for, so two transactions whose keys
+// collide are never confused (TestTxCacheCollision forces one); the newer
+// takes the slot. The tx hash (the sha256, which the state and the events
+// name) is computed once, on a miss, and kept in the entry.
 //
 // What an entry promises — the one place that says it:
 //
@@ -45,15 +56,17 @@ import (
 // lets them go), so the cache holds the mempool and what is in flight.
 type txCache struct {
 	mu    sync.Mutex
-	m     map[[32]byte]*list.Element // of *txEntry
-	order list.List                  // oldest first
+	m     map[uint64]*list.Element // of *txEntry
+	order list.List                // oldest first
 	bytes int
 	limit int
+	hash  func([]byte) uint64 // the key of a transaction's bytes
 }
 
 type txEntry struct {
-	key    [32]byte
-	hash   string // key as gongxu.TxHash spells it
+	key    uint64
+	raw    []byte // the transaction's bytes: an entry answers only for these
+	hash   string // the tx hash: sha256 of raw as gongxu.TxHash spells it
 	tx     *gongxu.Tx
 	route  module.Route
 	msg    module.Msg // nil unless the type opts in (decodedOnce) and the body checked
@@ -74,25 +87,38 @@ const txCacheBytes = 32 << 20
 const txEntryOverhead = 512
 
 func newTxCache(limit int) *txCache {
-	return &txCache{m: map[[32]byte]*list.Element{}, limit: limit}
+	seed := maphash.MakeSeed()
+	return &txCache{m: map[uint64]*list.Element{}, limit: limit, hash: func(b []byte) uint64 { return maphash.Bytes(seed, b) }}
 }
 
-func (c *txCache) get(k [32]byte) (txEntry, bool) {
+// key is the cache key of a transaction's bytes.
+func (c *txCache) key(raw []byte) uint64 { return c.hash(raw) }
+
+// get returns the entry of raw, whose key is k: none when the entry under k
+// was made for other bytes.
+func (c *txCache) get(k uint64, raw []byte) (txEntry, bool) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	el, ok := c.m[k]
-	if !ok {
+	var e txEntry
+	if ok {
+		e = *el.Value.(*txEntry)
+	}
+	c.mu.Unlock()
+	if !ok || !bytes.Equal(e.raw, raw) {
 		return txEntry{}, false
 	}
-	return *el.Value.(*txEntry), true
+	return e, true
 }
 
-// put keeps a transaction whose signature verified, with its message when
-// the type opts in; a message may be added to an entry that has none.
-func (c *txCache) put(k [32]byte, hash string, size int, tx *gongxu.Tx, route module.Route, msg module.Msg) {
+// put keeps a transaction whose signature verified (raw, its key k and tx
+// hash), with its message when the type opts in; a message may be added to
+// an entry that has none. An entry under k made for other bytes (a key
+// collision) gives way.
+func (c *txCache) put(k uint64, raw []byte, hash string, tx *gongxu.Tx, route module.Route, msg module.Msg) {
 	if _, ok := msg.(decodedOnce); !ok {
 		msg = nil
 	}
+	size := len(raw)
 	charge := size + txEntryOverhead
 	if msg != nil {
 		// A decoded message holds about its bytes again (a capture keeps a
@@ -105,28 +131,33 @@ func (c *txCache) put(k [32]byte, hash string, size int, tx *gongxu.Tx, route mo
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if el, ok := c.m[k]; ok {
-		if e := el.Value.(*txEntry); e.msg == nil && msg != nil {
-			e.route, e.msg = route, msg
-			e.charge += size
-			c.bytes += size
-			for c.bytes > c.limit && c.order.Front() != el {
-				c.remove(c.order.Front())
+		e := el.Value.(*txEntry)
+		if !bytes.Equal(e.raw, raw) {
+			c.remove(el) // a collision: the newer transaction takes the slot
+		} else {
+			if e.msg == nil && msg != nil {
+				e.route, e.msg = route, msg
+				e.charge += size
+				c.bytes += size
+				for c.bytes > c.limit && c.order.Front() != el {
+					c.remove(c.order.Front())
+				}
 			}
+			return
 		}
-		return
 	}
 	for c.bytes+charge > c.limit {
 		c.remove(c.order.Front())
 	}
-	c.m[k] = c.order.PushBack(&txEntry{key: k, hash: hash, tx: tx, route: route, msg: msg, charge: charge})
+	c.m[k] = c.order.PushBack(&txEntry{key: k, raw: raw, hash: hash, tx: tx, route: route, msg: msg, charge: charge})
 	c.bytes += charge
 }
 
-// drop forgets a transaction once its block is executed.
-func (c *txCache) drop(k [32]byte) {
+// drop forgets a transaction (raw, its key k) once its block is executed.
+func (c *txCache) drop(k uint64, raw []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if el, ok := c.m[k]; ok {
+	if el, ok := c.m[k]; ok && bytes.Equal(el.Value.(*txEntry).raw, raw) {
 		c.remove(el)
 	}
 }
@@ -147,11 +178,11 @@ func (c *txCache) len() int {
 // maxBytes: then sigValid is set and, when kept, the message. On a miss the
 // signature is not verified yet (sigValid false, signMsg set).
 func (a *App) decodeCached(raw []byte, maxBytes int) decoded {
-	key := txKey(raw)
-	if e, ok := a.txs.get(key); ok && (maxBytes <= 0 || len(raw) <= maxBytes) {
+	key := a.txs.key(raw)
+	if e, ok := a.txs.get(key, raw); ok && (maxBytes <= 0 || len(raw) <= maxBytes) {
 		return decoded{raw: raw, key: key, hash: e.hash, tx: e.tx, sigValid: true, route: e.route, msg: e.msg}
 	}
-	return a.decode(raw, maxBytes)
+	return a.decode(raw, key, maxBytes)
 }
 
 // decodeVerified is decodeCached with the signature of a miss verified on
@@ -174,7 +205,7 @@ func (a *App) remember(d *decoded) {
 	if d.err != nil || !d.sigValid {
 		return
 	}
-	a.txs.put(d.key, d.hash, len(d.raw), d.tx, d.route, d.msg)
+	a.txs.put(d.key, d.raw, d.hash, d.tx, d.route, d.msg)
 }
 
 // routeDecoded is route for a decoded transaction: the cached message when

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/gongxu-network/gongxu"
@@ -488,8 +487,6 @@ func (m *Module) handleBatch(ctx *module.Context, msg module.Msg) error {
 		return unauthorized("hub %s may not gather pledges for pool %d", hub, p.ID)
 	}
 	var total gongxu.Units
-	byVariant := map[string]gongxu.Units{}
-	hashes := make([][32]byte, len(b.Leaves))
 	for i, l := range b.Leaves {
 		if err := checkVariant(&p, l.Variant); err != nil {
 			return invalid("leaf %d: %v", i, gongxu.ErrorMessage(err))
@@ -500,9 +497,10 @@ func (m *Module) handleBatch(ctx *module.Context, msg module.Msg) error {
 		if total, err = gongxu.Add(total, l.Qty); err != nil {
 			return err
 		}
-		byVariant[l.Variant] += l.Qty // ≤ total: no overflow
-		hashes[i] = LeafHash(p.ID, hub, l)
 	}
+	// The quantity per variant and the Merkle root: pure functions of the
+	// leaves, pool and hub, computed once per decoded message (batchsums.go).
+	sums := m.batchSums.sums(b, p.ID, hub)
 	if err := checkRoom(&p, total); err != nil {
 		return err
 	}
@@ -522,13 +520,7 @@ func (m *Module) handleBatch(ctx *module.Context, msg module.Msg) error {
 	if err := m.settle.Transfer(ctx, acct, escrowAccount(p.ID), p.Currency, escrow, gongxu.ReasonEscrow, ref(p.ID)+" batch"); err != nil {
 		return err
 	}
-	variants := make([]gongxu.VariantQty, 0, len(byVariant))
-	for v, q := range byVariant {
-		variants = append(variants, gongxu.VariantQty{Variant: v, Qty: q})
-	}
-	sort.Slice(variants, func(i, j int) bool { return variants[i].Variant < variants[j].Variant })
-
-	root := MerkleRoot(hashes)
+	variants, root := sums.variants, sums.root
 	batch := gongxu.Batch{Pool: p.ID, Hub: hub, Tx: ctx.TxHash, Root: hex.EncodeToString(root[:]), Leaves: int64(len(b.Leaves)),
 		Qty: total, Escrow: escrow, Height: ctx.Height}
 	bj, err := module.Save(ctx.KV, batchKey(p.ID, ctx.TxHash), batch)

@@ -26,6 +26,8 @@ type Module struct {
 	settle     Settle
 	goods      Goods
 	production Production
+
+	batchSums sumCache // handleBatch's per-message sums (batchsums.go)
 }
 
 // New returns the pool module. Errors: KindInvalid when a dependency is

@@ -1,9 +1,11 @@
 package pool
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
+	"math"
 	"strings"
 
 	"github.com/gongxu-network/gongxu"
@@ -148,7 +150,15 @@ func DecodeLeaves(b []byte) ([]Leaf, error) {
 	}
 	used := make([]bool, nv)
 	leaves := make([]Leaf, count)
-	var hexbuf [MaxLeafID + 1]byte
+	// Every id and commitment in hex goes into one string (a Builder: no
+	// copy), and the leaves' strings are slices of it: one allocation a
+	// batch instead of two a leaf. The blob's bytes bound its size: at most
+	// 2 hex characters a byte.
+	var text strings.Builder
+	text.Grow(2 * (len(b) - r.p))
+	var hexbuf [2 * 32]byte
+	type span struct{ id, commit int } // where a leaf's id and commit end in text
+	ends := make([]span, count)
 	for i := range leaves {
 		n := int(r.byte())
 		if r.err == nil && (n < MinLeafID || n > MaxLeafID) {
@@ -172,10 +182,20 @@ func DecodeLeaves(b []byte) ([]Leaf, error) {
 		}
 		used[vi] = true
 		hex.Encode(hexbuf[:], raw)
-		leaves[i] = Leaf{ID: string(hexbuf[:n]), Variant: vs[vi], Qty: gongxu.Units(qty), Commit: hex.EncodeToString(commit)}
+		text.Write(hexbuf[:n])
+		ends[i].id = text.Len()
+		hex.Encode(hexbuf[:], commit)
+		text.Write(hexbuf[:])
+		ends[i].commit = text.Len()
+		leaves[i] = Leaf{Variant: vs[vi], Qty: gongxu.Units(qty)}
 	}
 	if r.p != len(b) {
 		return nil, invalid("packed leaves: %d bytes after the last leaf", len(b)-r.p)
+	}
+	all, at := text.String(), 0
+	for i := range leaves {
+		leaves[i].ID, leaves[i].Commit = all[at:ends[i].id], all[ends[i].id:ends[i].commit]
+		at = ends[i].commit
 	}
 	for i, u := range used {
 		if !u {
@@ -191,7 +211,7 @@ func UnpackLeaves(s string) ([]Leaf, error) {
 	if len(s) > base64.StdEncoding.EncodedLen(MaxPackedBytes) {
 		return nil, invalid("packed leaves: %d base64 characters, at most %d", len(s), base64.StdEncoding.EncodedLen(MaxPackedBytes))
 	}
-	if strings.ContainsAny(s, "\r\n") {
+	if strings.IndexByte(s, '\n') >= 0 || strings.IndexByte(s, '\r') >= 0 { // base64 skips them: refused here
 		return nil, invalid("packed leaves: line breaks in the base64 text")
 	}
 	b, err := base64.StdEncoding.Strict().DecodeString(s)
@@ -268,3 +288,43 @@ func insertSorted(s []string, v string) []string {
 // message (handleBatch only reads it), so each node decodes a batch once
 // and reuses it in Recheck, ProcessProposal and FinalizeBlock.
 func (*MsgBatch) DecodedOnce() {}
+
+// DecodeCanonical decodes a batch body of the shape encoding/json writes for
+// a packed batch, {"pool":N,"packed":"..."}, without reflection, and reports
+// whether the body had that shape (the chain's decodeBody, after CheckJSON
+// accepted the body, uses it for every batch it can: the general decoder
+// copies the 250 KB of base64 byte by byte). A string without a backslash
+// is its bytes (CheckJSON has refused control characters and bad UTF-8);
+// any other shape — other member order, an escape, leaves as a list, a
+// number with a sign, fraction, exponent or leading zero — answers false
+// and leaves m untouched, for the general decoder. The result is the
+// general decoder's (FuzzBatchDecodeCanonical).
+func (m *MsgBatch) DecodeCanonical(body []byte) bool {
+	const head, mid, tail = `{"pool":`, `,"packed":"`, `"}`
+	if !bytes.HasPrefix(body, []byte(head)) || !bytes.HasSuffix(body, []byte(tail)) {
+		return false
+	}
+	i := len(head)
+	var pool uint64
+	start := i
+	for ; i < len(body) && body[i] >= '0' && body[i] <= '9'; i++ {
+		d := uint64(body[i] - '0')
+		if pool > (math.MaxUint64-d)/10 {
+			return false // over uint64: the general decoder says why
+		}
+		pool = pool*10 + d
+	}
+	if i == start || (body[start] == '0' && i-start > 1) {
+		return false
+	}
+	rest := body[i:]
+	if !bytes.HasPrefix(rest, []byte(mid)) || len(rest) < len(mid)+len(tail) {
+		return false
+	}
+	s := rest[len(mid) : len(rest)-len(tail)]
+	if bytes.IndexByte(s, '"') >= 0 || bytes.IndexByte(s, '\\') >= 0 {
+		return false
+	}
+	*m = MsgBatch{Pool: pool, Packed: string(s)}
+	return true
+}

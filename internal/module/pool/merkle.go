@@ -26,7 +26,8 @@ const LeafDomain = "gongxu/pool/leaf/v2"
 // byte, qty has a fixed size and commit runs to the end, so the encoding is
 // unambiguous.
 func LeafHash(pool uint64, hub gongxu.OrgID, l Leaf) [32]byte {
-	b := make([]byte, 0, 1+len(LeafDomain)+8+len(hub)+1+len(l.ID)+1+len(l.Variant)+1+8+len(l.Commit))
+	var buf [256]byte // the usual leaf fits: no allocation
+	b := buf[:0]
 	b = append(b, 0x00)
 	b = append(b, LeafDomain...)
 	b = binary.BigEndian.AppendUint64(b, pool)
