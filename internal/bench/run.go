@@ -299,10 +299,17 @@ func (r *Runner) Step(ctx context.Context, rate int) (StepResult, error) {
 	if st.profiled {
 		r.out.Profile = r.plan.ProfileOut
 	}
-	r.logf("%-8s rate %6d  offered %7.0f  accepted %7.0f  committed %7.0f tx/s  p50 %6.0f ms  p99 %6.0f ms  rejected %d  check-rejected %d  refused %d  shed %d  dropped %d  uncommitted %d  mempool %d  blocks %d (max %d txs)  drain %.1fs  node CPU %.0f µs/tx (%.2f cores), generator %.2f cores",
+	r.logf("%-8s rate %6d  offered %7.0f  accepted %7.0f  committed %7.0f tx/s  p50 %6.0f ms  p99 %6.0f ms  rejected %d  check-rejected %d  refused %d  shed %d  dropped %d  uncommitted %d  mempool %d  blocks %d (max %d txs)  drain %.1fs  node CPU %.0f µs/tx (%.2f cores), generator %.2f cores%s",
 		r.load.App, rate, st.res.OfferedTPS, st.res.AcceptedTPS, st.res.CommittedTPS, st.res.P50ms, st.res.P99ms, st.res.Rejected, st.res.CheckReject,
-		st.res.Refused, st.res.Shed, st.res.Dropped, st.res.Uncommitted, st.res.MempoolEnd, st.res.Blocks, st.res.MaxBlockTxs, st.res.DrainSecs, st.res.CPUPerTxUs, st.res.NodeCores, st.res.GenCores)
+		st.res.Refused, st.res.Shed, st.res.Dropped, st.res.Uncommitted, st.res.MempoolEnd, st.res.Blocks, st.res.MaxBlockTxs, st.res.DrainSecs, st.res.CPUPerTxUs, st.res.NodeCores, st.res.GenCores, mismatch(st.res.Mismatch))
 	return st.res, nil
+}
+
+func mismatch(n int64) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("  COUNT MISMATCH %d (see the submit errors)", n)
 }
 
 // Result is the outcome of the steps run so far.
