@@ -312,13 +312,16 @@ func (c *RPC) AppHeight(ctx context.Context, node string) (int64, error) {
 type jsonInt int64
 
 func (n *jsonInt) UnmarshalJSON(b []byte) error {
-	s := strings.Trim(string(b), `"`)
+	s := string(b)
+	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
+		s = s[1 : len(s)-1]
+	}
 	if s == "" || s == "null" {
 		*n = 0
 		return nil
 	}
 	v, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
+	if err != nil || s[0] == '+' {
 		return fmt.Errorf("not an integer: %.40q", b)
 	}
 	*n = jsonInt(v)

@@ -401,13 +401,10 @@ func (r *Runner) step(ctx context.Context, rate int) (*stepState, error) {
 		}
 	}
 	st.res.DrainSecs = time.Since(end).Seconds()
+	nodeCPU := time.Duration(-1) // the nodes' CPU from the step's start to here; per tx once the committed are known
 	if cpu1, err := r.cpu(); err == nil && cpuErr == nil {
-		r.mu.Lock()
-		if n := st.res.Committed; n > 0 {
-			st.res.CPUPerTxUs = float64((cpu1 - cpu0).Microseconds()) / float64(n)
-		}
-		r.mu.Unlock()
-		st.res.NodeCores = (cpu1 - cpu0).Seconds() / time.Since(t0).Seconds()
+		nodeCPU = cpu1 - cpu0
+		st.res.NodeCores = nodeCPU.Seconds() / time.Since(t0).Seconds()
 	}
 	if gen1, err := SelfCPU(); err == nil && genErr == nil {
 		st.res.GenCores = (gen1 - gen0).Seconds() / time.Since(t0).Seconds()
@@ -429,6 +426,9 @@ func (r *Runner) step(ctx context.Context, rate int) (*stepState, error) {
 	r.forget(st)
 	st.res.AcceptedTPS = float64(st.res.Submitted) / r.plan.Step.Seconds()
 	st.res.Committed = int64(len(st.seen))
+	if nodeCPU >= 0 && st.res.Committed > 0 {
+		st.res.CPUPerTxUs = float64(nodeCPU.Microseconds()) / float64(st.res.Committed)
+	}
 	lats := make([]time.Duration, len(st.seen))
 	for i, x := range st.seen {
 		lats[i] = x.lat
