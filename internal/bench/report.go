@@ -78,6 +78,16 @@ func (rep *Report) WriteTable(w io.Writer) error {
 		}
 		tw.Flush()
 		fmt.Fprintf(&b, "saturation: %.0f tx/s committed (at offered %d/s)\n", a.SaturationTPS, a.SaturationRate)
+		if a.Counted != "" {
+			fmt.Fprintf(&b, "counted: %s\n", a.Counted)
+		}
+		var mm int64
+		for _, s := range a.Steps {
+			mm += s.Mismatch
+		}
+		if mm > 0 {
+			fmt.Fprintf(&b, "COUNT MISMATCH: the chain's counts and the blocks disagreed by %d over the run (see the submit errors)\n", mm)
+		}
 		if errs := TopErrors(a.Errors, 5); len(errs) > 0 {
 			fmt.Fprintf(&b, "submit errors: %s\n", strings.Join(errs, "; "))
 		}

@@ -269,20 +269,63 @@ func (c *RPC) MempoolSize(ctx context.Context, node string) (int, error) {
 // ABCIQuery runs an ABCI query on node and returns the value, or an error
 // carrying the log when the code is not 0.
 func (c *RPC) ABCIQuery(ctx context.Context, node, path string, data []byte) ([]byte, error) {
+	v, _, err := c.ABCIQueryAt(ctx, node, path, data)
+	return v, err
+}
+
+// ABCIQueryAt is ABCIQuery with the height of the state that answered.
+func (c *RPC) ABCIQueryAt(ctx context.Context, node, path string, data []byte) ([]byte, int64, error) {
 	var r struct {
 		Response struct {
-			Code  uint32 `json:"code"`
-			Log   string `json:"log"`
-			Value []byte `json:"value"`
+			Code   uint32  `json:"code"`
+			Log    string  `json:"log"`
+			Value  []byte  `json:"value"`
+			Height jsonInt `json:"height"`
 		} `json:"response"`
 	}
 	if err := c.call(ctx, node, "abci_query", map[string]string{"path": path, "data": hex.EncodeToString(data)}, &r); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if r.Response.Code != 0 {
-		return nil, fmt.Errorf("abci_query %s: code %d: %s", path, r.Response.Code, r.Response.Log)
+		return nil, 0, fmt.Errorf("abci_query %s: code %d: %s", path, r.Response.Code, r.Response.Log)
 	}
-	return r.Response.Value, nil
+	return r.Response.Value, int64(r.Response.Height), nil
+}
+
+// AppHeight returns the height of the last block node's application has
+// finished (abci_info): its results are known, which /status's height (the
+// block store's) does not say.
+func (c *RPC) AppHeight(ctx context.Context, node string) (int64, error) {
+	var r struct {
+		Response struct {
+			Height jsonInt `json:"last_block_height"`
+		} `json:"response"`
+	}
+	if err := c.call(ctx, node, "abci_info", map[string]any{}, &r); err != nil {
+		return 0, err
+	}
+	return int64(r.Response.Height), nil
+}
+
+// jsonInt is an int64 that CometBFT's JSON writes as a string ("12"); a
+// bare number is taken too, and an absent field is 0.
+type jsonInt int64
+
+func (n *jsonInt) UnmarshalJSON(b []byte) error {
+	s := string(b)
+	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
+		s = s[1 : len(s)-1]
+	}
+	if s == "" || s == "null" {
+		*n = 0
+		return nil
+	}
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || s[0] == '+' {
+		return fmt.Errorf("not an integer: %.40q", b)
+	}
+	*n = jsonInt(v)
+	return nil
 }
 
 // WaitReady waits until every node answers and node 0 has stored at least

@@ -39,6 +39,9 @@ type Load struct {
 	// transaction, such as kvstore, this spares node 0 the encoding of
 	// results nobody needs.
 	Results bool
+	// Settle, if set (and Results is not), counts the load's successes
+	// without reading every block's results; see Settle.
+	Settle *Settle
 	// BusyCode, if not 0, is the CheckTx code of a node that sheds load
 	// ("busy, retry": gongxu.KindBusy): such an answer counts as shed, and
 	// the signer sends the same sequence again with its next slot.
@@ -46,6 +49,31 @@ type Load struct {
 	// CPU, if set, returns the CPU time the network's nodes have used so
 	// far; each step reports the nodes' CPU per committed transaction.
 	CPU func() (time.Duration, error)
+}
+
+// Settle is how a runner tells the load's transactions that succeeded from
+// those that failed in their blocks at the cost a client of the chain would
+// pay, not one results read per block. The poller follows node 0 through
+// abci_info (the height its application has finished) and /block only: every
+// transaction of the load in a block is included, and its latency and the
+// window's committed/s count it. After each step's drain, once the nodes' CPU
+// for the step has been read, the runner asks Succeeded once per signer (or,
+// without it, takes every included transaction as a success) and compares
+// with what the poller saw included; only a step where some signer's count
+// falls short reads the block results, of the heights that signer's
+// transactions of the step were seen in, to find which failed. Stored, if
+// set, reads back each signer's last included transaction of the step.
+type Settle struct {
+	// Source says, for the report, what counted the successes.
+	Source string
+	// Succeeded returns how many of signer's transactions have succeeded
+	// since the runner started, as node's committed state at the returned
+	// height says. nil: every included transaction succeeds (an application
+	// whose FinalizeBlock accepts every transaction of the load).
+	Succeeded func(ctx context.Context, rpc *RPC, node string, signer int) (n uint64, height int64, err error)
+	// Stored, if set, checks that signer's transaction of the runner's
+	// sequence seq, seen included, is in node's committed state.
+	Stored func(ctx context.Context, rpc *RPC, node string, signer int, seq uint64) error
 }
 
 // Plan is the schedule of a run.
@@ -80,6 +108,7 @@ type StepResult struct {
 	Shed         int64   `json:"shed"`                         // answered busy, retry (Load.BusyCode)
 	Dropped      int64   `json:"dropped"`                      // slots that found no idle signer
 	Uncommitted  int64   `json:"uncommitted"`                  // accepted, not committed by the end of the drain
+	Mismatch     int64   `json:"count_mismatch,omitempty"`     // Load.Settle: how far the chain's count and the blocks disagreed (0 when sound)
 	MempoolEnd   int     `json:"mempool_end"`                  // node 0's mempool at the end of the step
 	Blocks       int     `json:"blocks"`                       // blocks seen in the window
 	MaxBlockTxs  int     `json:"max_block_txs"`                // largest block seen in the window
@@ -95,22 +124,41 @@ type AppResult struct {
 	Steps          []StepResult     `json:"steps"`
 	SaturationTPS  float64          `json:"saturation_tps"` // highest committed tx/s over all steps
 	SaturationRate int              `json:"saturation_rate"`
-	Errors         map[string]int64 `json:"errors,omitempty"` // submit errors by message, first 100 chars
+	Errors         map[string]int64 `json:"errors,omitempty"`  // submit errors by message, first 100 chars
+	Counted        string           `json:"counted,omitempty"` // what counted inclusion and success
 	Profile        string           `json:"profile,omitempty"`
 }
 
 type stepState struct {
 	rate     int
 	win      Window
-	lat      []time.Duration
+	seen     []seenTx // the step's transactions seen committed (code 0 with Load.Results)
 	pending  int64
 	res      StepResult
 	profiled bool
 }
 
 type pendingTx struct {
-	start time.Time
-	st    *stepState
+	start  time.Time
+	st     *stepState
+	signer int
+	seq    uint64
+}
+
+// seenTx is a transaction of a step the poller saw in a block.
+type seenTx struct {
+	hash   [32]byte
+	signer int
+	seq    uint64
+	height int64
+	block  int // index in Runner.blocks
+	lat    time.Duration
+}
+
+// txRef is the signer and runner sequence of a transaction of the load.
+type txRef struct {
+	signer int
+	seq    uint64
 }
 
 type signerState struct {
@@ -123,9 +171,10 @@ type signerState struct {
 
 // BlockSeen is a block as the poller saw it.
 type BlockSeen struct {
-	At   time.Time // when the poller saw it committed
-	Txs  int       // all transactions in the block
-	Ours int       // transactions of the load committed with code 0
+	Height int64
+	At     time.Time // when the poller saw it committed
+	Txs    int       // all transactions in the block
+	Ours   int       // transactions of the load committed with code 0
 }
 
 // Runner is the load generator and commit poller of one application: Start
@@ -147,6 +196,15 @@ type Runner struct {
 	pending map[[32]byte]pendingTx
 	blocks  []BlockSeen
 	errs    map[string]int64
+	// With Load.Settle: every transaction of the load ever sent (a step's
+	// straggler or a duplicate in a later block still counts as included
+	// for its signer), the heights each signer's were seen included at, in
+	// order, the failures found per signer so far, and the last height the
+	// poller has read.
+	owner  map[[32]byte]txRef
+	incl   [][]int64
+	failed []int64
+	top    int64
 }
 
 // Run drives load through every rate of plan on a running network and
@@ -182,8 +240,16 @@ func Start(ctx context.Context, load Load, plan Plan) (*Runner, error) {
 	}
 	r := &Runner{load: load, plan: plan, rpc: NewRPC(load.Signers/len(load.Nodes) + 4), pool: NewPool(load.Signers),
 		pending: map[[32]byte]pendingTx{}, errs: map[string]int64{}, out: AppResult{App: load.App}, pollDone: make(chan struct{})}
+	if r.settling() {
+		r.owner, r.incl, r.failed = map[[32]byte]txRef{}, make([][]int64, load.Signers), make([]int64, load.Signers)
+		r.out.Counted = "included: the load's txs in node 0's /block at each height abci_info reports finished; successes: " + load.Settle.Source
+	} else if load.Results {
+		r.out.Counted = "included and successes: node 0's /block and /block_results (code 0) at each height"
+	} else {
+		r.out.Counted = "included and successes: every tx of the load in node 0's /block at each height"
+	}
 	r.ctx, r.cancel = context.WithCancel(ctx)
-	start, err := r.rpc.Height(r.ctx, load.Nodes[0])
+	start, err := r.height(r.ctx)
 	if err != nil {
 		r.cancel()
 		r.rpc.Close()
@@ -233,10 +299,17 @@ func (r *Runner) Step(ctx context.Context, rate int) (StepResult, error) {
 	if st.profiled {
 		r.out.Profile = r.plan.ProfileOut
 	}
-	r.logf("%-8s rate %6d  offered %7.0f  accepted %7.0f  committed %7.0f tx/s  p50 %6.0f ms  p99 %6.0f ms  rejected %d  check-rejected %d  refused %d  shed %d  dropped %d  uncommitted %d  mempool %d  blocks %d (max %d txs)  drain %.1fs  node CPU %.0f µs/tx (%.2f cores), generator %.2f cores",
+	r.logf("%-8s rate %6d  offered %7.0f  accepted %7.0f  committed %7.0f tx/s  p50 %6.0f ms  p99 %6.0f ms  rejected %d  check-rejected %d  refused %d  shed %d  dropped %d  uncommitted %d  mempool %d  blocks %d (max %d txs)  drain %.1fs  node CPU %.0f µs/tx (%.2f cores), generator %.2f cores%s",
 		r.load.App, rate, st.res.OfferedTPS, st.res.AcceptedTPS, st.res.CommittedTPS, st.res.P50ms, st.res.P99ms, st.res.Rejected, st.res.CheckReject,
-		st.res.Refused, st.res.Shed, st.res.Dropped, st.res.Uncommitted, st.res.MempoolEnd, st.res.Blocks, st.res.MaxBlockTxs, st.res.DrainSecs, st.res.CPUPerTxUs, st.res.NodeCores, st.res.GenCores)
+		st.res.Refused, st.res.Shed, st.res.Dropped, st.res.Uncommitted, st.res.MempoolEnd, st.res.Blocks, st.res.MaxBlockTxs, st.res.DrainSecs, st.res.CPUPerTxUs, st.res.NodeCores, st.res.GenCores, mismatch(st.res.Mismatch))
 	return st.res, nil
+}
+
+func mismatch(n int64) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("  COUNT MISMATCH %d (see the submit errors)", n)
 }
 
 // Result is the outcome of the steps run so far.
@@ -328,13 +401,10 @@ func (r *Runner) step(ctx context.Context, rate int) (*stepState, error) {
 		}
 	}
 	st.res.DrainSecs = time.Since(end).Seconds()
+	nodeCPU := time.Duration(-1) // the nodes' CPU from the step's start to here; per tx once the committed are known
 	if cpu1, err := r.cpu(); err == nil && cpuErr == nil {
-		r.mu.Lock()
-		if n := st.res.Committed; n > 0 {
-			st.res.CPUPerTxUs = float64((cpu1 - cpu0).Microseconds()) / float64(n)
-		}
-		r.mu.Unlock()
-		st.res.NodeCores = (cpu1 - cpu0).Seconds() / time.Since(t0).Seconds()
+		nodeCPU = cpu1 - cpu0
+		st.res.NodeCores = nodeCPU.Seconds() / time.Since(t0).Seconds()
 	}
 	if gen1, err := SelfCPU(); err == nil && genErr == nil {
 		st.res.GenCores = (gen1 - gen0).Seconds() / time.Since(t0).Seconds()
@@ -346,23 +416,55 @@ func (r *Runner) step(ctx context.Context, rate int) (*stepState, error) {
 			st.profiled = true
 		}
 	}
+	// After the CPU reads: the check is the harness's work, not the step's.
+	if r.settling() {
+		r.settle(ctx, st)
+	}
 
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	st.res.Uncommitted = st.pending
+	r.forget(st)
 	st.res.AcceptedTPS = float64(st.res.Submitted) / r.plan.Step.Seconds()
-	lat := Summarize(st.lat)
+	st.res.Committed = int64(len(st.seen))
+	if nodeCPU >= 0 && st.res.Committed > 0 {
+		st.res.CPUPerTxUs = float64(nodeCPU.Microseconds()) / float64(st.res.Committed)
+	}
+	lats := make([]time.Duration, len(st.seen))
+	for i, x := range st.seen {
+		lats[i] = x.lat
+	}
+	lat := Summarize(lats)
 	st.res.P50ms, st.res.P99ms, st.res.MaxMs = ms(lat.P50), ms(lat.P99), ms(lat.Max)
 	bw := BlockWindow(r.blocks, st.win)
 	st.res.CommittedTPS, st.res.Blocks, st.res.MaxBlockTxs = bw.Rate(), bw.Blocks, bw.MaxTxs
-	// Forget the step's stragglers: a late commit no longer counts.
+	st.seen = nil
+	return st, nil
+}
+
+// forget drops the step's transactions not seen committed yet: a later
+// commit no longer counts for it. Called with r.mu held; a second call
+// changes nothing.
+func (r *Runner) forget(st *stepState) {
 	for h, p := range r.pending {
 		if p.st == st {
 			delete(r.pending, h)
 		}
 	}
-	st.lat = nil
-	return st, nil
+	st.res.Uncommitted += st.pending
+	st.pending = 0
+}
+
+func (r *Runner) settling() bool { return r.load.Settle != nil && !r.load.Results }
+
+// height is node 0's height as the poller follows it: the application's
+// last finished block with Load.Settle (its blocks' results are then
+// known, as they are when /block_results answers), the block store's
+// otherwise.
+func (r *Runner) height(ctx context.Context) (int64, error) {
+	if r.settling() {
+		return r.rpc.AppHeight(ctx, r.load.Nodes[0])
+	}
+	return r.rpc.Height(ctx, r.load.Nodes[0])
 }
 
 func (r *Runner) cpu() (time.Duration, error) {
@@ -391,8 +493,11 @@ func (r *Runner) submit(ctx context.Context, s *signerState, st *stepState) {
 	if p, ok := r.pending[h]; ok { // a resend after a resync: the earlier copy was lost
 		p.st.pending--
 	}
-	r.pending[h] = pendingTx{start: time.Now(), st: st} // before sending: the commit may be seen before the answer
+	r.pending[h] = pendingTx{start: time.Now(), st: st, signer: s.id, seq: s.seq} // before sending: the commit may be seen before the answer
 	st.pending++
+	if r.owner != nil {
+		r.owner[h] = txRef{signer: s.id, seq: s.seq}
+	}
 	r.mu.Unlock()
 	var res CheckResult
 	var err error
@@ -480,7 +585,7 @@ func (r *Runner) poll(ctx context.Context, from int64) {
 	node := r.load.Nodes[0]
 	next := from + 1
 	for ctx.Err() == nil {
-		top, err := r.rpc.Height(ctx, node)
+		top, err := r.height(ctx)
 		if err == nil {
 			for next <= top {
 				b, err := r.rpc.Block(ctx, node, next, r.load.Results)
@@ -497,16 +602,20 @@ func (r *Runner) poll(ctx context.Context, from int64) {
 
 func (r *Runner) observe(b Block, now time.Time) {
 	r.mu.Lock()
-	seen := BlockSeen{At: now, Txs: len(b.Hashes)}
+	seen := BlockSeen{Height: b.Height, At: now, Txs: len(b.Hashes)}
 	var rejected []string
 	defer func() {
 		r.blocks = append(r.blocks, seen)
+		r.top = max(r.top, b.Height)
 		r.mu.Unlock()
 		for _, msg := range rejected {
 			r.noteErr(msg)
 		}
 	}()
 	for i, h := range b.Hashes {
+		if ref, ok := r.owner[h]; ok {
+			r.incl[ref.signer] = append(r.incl[ref.signer], b.Height)
+		}
 		p, ok := r.pending[h]
 		if !ok {
 			continue
@@ -519,9 +628,8 @@ func (r *Runner) observe(b Block, now time.Time) {
 			rejected = append(rejected, fmt.Sprintf("block %d: code %d: %s", b.Height, b.Codes[i], b.Logs[i]))
 			continue
 		}
-		st.res.Committed++
 		seen.Ours++
-		st.lat = append(st.lat, now.Sub(p.start))
+		st.seen = append(st.seen, seenTx{hash: h, signer: p.signer, seq: p.seq, height: b.Height, block: len(r.blocks), lat: now.Sub(p.start)})
 		st.win.Add(now)
 	}
 }

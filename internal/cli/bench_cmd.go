@@ -106,7 +106,7 @@ func defaultWarmup(cmd *cobra.Command, o *scenario.Common) {
 }
 
 func newBenchLedgerCmd(env *Env) *cobra.Command {
-	o := scenario.LedgerOptions{App: "both"}
+	o := scenario.LedgerOptions{App: "both", Count: scenario.CountChain}
 	var asJSON bool
 	c := &cobra.Command{
 		Use:   "ledger",
@@ -114,8 +114,12 @@ func newBenchLedgerCmd(env *Env) *cobra.Command {
 		Long: `ledger writes an N-validator network into a temporary directory (or --dir), starts each
 node as a separate process of this binary on free loopback ports, and offers an open-loop
 load of signed member/update_org transactions at each of --rates for --step, through
-CometBFT's RPC (broadcast_tx_sync). It follows node 0's blocks to measure committed tx/s
-and submit-to-commit latency, and lets the mempool drain between rates. The baseline is a
+CometBFT's RPC (broadcast_tx_sync). It follows node 0's blocks (abci_info and /block) to
+measure committed tx/s and submit-to-commit latency, and lets the mempool drain between
+rates. Neither side reads the blocks' results: after each step, once the nodes' CPU is
+read, one query per signer checks the successes (gongxu: the signer's committed sequence;
+kvstore: every included tx succeeds, the signer's last key is read back); --count results
+reads every block's results on both sides instead, as the harness did before. The baseline is a
 second network of the same shape running CometBFT's kvstore example application (same
 config, genesis validators and local client), driven by the same harness: both networks
 run throughout and take turns at each rate, and the report gives gongxu/kvstore as a ratio.`,
@@ -134,6 +138,8 @@ run throughout and take turns at each rate, and the report gives gongxu/kvstore 
 	f.Var(&choiceValue{p: &o.App, choices: []string{"both", "gongxu", "kvstore"}}, "app", "application to measure: gongxu, kvstore or both")
 	f.IntVar(&o.ProfileRate, "profile-rate", 0, "take a CPU profile of node 0 during the step at this `RATE` (0: none)")
 	f.StringVar(&o.ProfileDir, "profile-dir", ".", "`DIR` for the CPU profiles, cpu-<app>.pprof")
+	f.Var(&choiceValue{p: &o.Count, choices: []string{scenario.CountChain, scenario.CountResults}}, "count",
+		"how successes are counted: chain (one query per signer after each step) or results (every block's results from node 0, both sides: the harness before 8 Dec 2026)")
 	wanFlags(f, &o.Common, "run --app (gongxu if both) on loopback and on a second network whose nodes reach each other through delay proxies adding this one-way `LATENCY` (e.g. 50ms), in turn at each rate, and print WAN/loopback")
 	return c
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -142,6 +143,55 @@ func (b seqBase) nextSeq(keys []ed25519.PrivateKey) func(context.Context, *bench
 			return 0, fmt.Errorf("signer %d: next sequence %d is not after the runner's base %d", i, next, b[i])
 		}
 		return next - b[i], nil
+	}
+}
+
+// seqKeyPrefix is the chain's state key prefix of a signer's next sequence
+// (internal/chain: "chain/seq/" + the raw 32-byte public key, a value of 8
+// bytes big-endian, absent before the signer's first tx). TestSeqKeyLayout
+// holds it to the chain's.
+const seqKeyPrefix = "chain/seq/"
+
+// committedSeq reads key's next sequence from node's committed state (the
+// mempool left out, unlike accountSeq), and the height it was read at.
+func committedSeq(ctx context.Context, rpc *bench.RPC, node string, key ed25519.PrivateKey) (uint64, int64, error) {
+	v, h, err := rpc.ABCIQueryAt(ctx, node, "/prove", append([]byte(seqKeyPrefix), key.Public().(ed25519.PublicKey)...))
+	if err != nil {
+		return 0, 0, err
+	}
+	next, err := decodeSeq(v)
+	return next, h, err
+}
+
+// decodeSeq reads a sequence value of the state: 8 bytes big-endian, or
+// nothing for a signer that has sent no tx (next 1).
+func decodeSeq(v []byte) (uint64, error) {
+	switch {
+	case len(v) == 0:
+		return 1, nil
+	case len(v) != 8:
+		return 0, fmt.Errorf("a sequence of %d bytes", len(v))
+	}
+	next := binary.BigEndian.Uint64(v)
+	if next < 1 {
+		return 0, fmt.Errorf("sequence %d", next)
+	}
+	return next, nil
+}
+
+// succeeded is bench.Settle.Succeeded for keys: the signer's txs that
+// passed every check in a block since the runner's base, by its committed
+// sequence.
+func (b seqBase) succeeded(keys []ed25519.PrivateKey) func(context.Context, *bench.RPC, string, int) (uint64, int64, error) {
+	return func(ctx context.Context, rpc *bench.RPC, node string, i int) (uint64, int64, error) {
+		next, h, err := committedSeq(ctx, rpc, node, keys[i])
+		if err != nil {
+			return 0, 0, err
+		}
+		if next-1 < b[i] {
+			return 0, 0, fmt.Errorf("signer %d: committed sequence %d is before the runner's base %d", i, next, b[i])
+		}
+		return next - 1 - b[i], h, nil
 	}
 }
 
