@@ -53,3 +53,7 @@ go test -run '^$' -fuzz '^FuzzDecodeTraceEvent$' -fuzztime 50000x ./internal/sql
 go test -run '^$' -fuzz '^FuzzEncodeOrg$' -fuzztime 50000x ./internal/module/member/
 echo "== fuzz: the join file decoder (50,000 inputs)"
 go test -run '^$' -fuzz '^FuzzDecodeJoinFile$' -fuzztime 50000x ./internal/node/
+echo "== fuzz: the benchmark harness's answer decoders (20,000 inputs each)"
+go test -run '^$' -fuzz '^FuzzParseSubmitAnswer$' -fuzztime 20000x ./internal/bench/
+go test -run '^$' -fuzz '^FuzzJSONInt$' -fuzztime 20000x ./internal/bench/
+go test -run '^$' -fuzz '^FuzzDecodeSeq$' -fuzztime 20000x ./internal/bench/scenario/
