@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/gongxu-network/gongxu"
@@ -177,4 +178,19 @@ func FuzzMarshalEvent(f *testing.F) {
 			t.Fatalf("marshalEvent\n%q, %v\nwant\n%q, %v", got, gerr, want, werr)
 		}
 	})
+}
+
+// TestIdentifiersSame: the index's identifiers are e.Identifiers(), for
+// random events with repeats across roles, empty identifiers and none.
+func TestIdentifiersSame(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 17))
+	pick := func(n int) int { return r.IntN(n) }
+	str := func() string { return []string{"", "a", "b", "urn:x", "a"}[r.IntN(5)] }
+	for i := range 5000 {
+		e := randomEvent(pick, str, []byte(`{}`))
+		got, want := identifiers(&e), e.Identifiers()
+		if !slices.Equal(got, want) {
+			t.Fatalf("event %d: identifiers %q, Identifiers %q", i, got, want)
+		}
+	}
 }
