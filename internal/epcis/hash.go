@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/gongxu-network/gongxu"
 )
@@ -558,8 +559,7 @@ func childPreHash(c *node, sub []ord) string {
 	}
 	if c.value != "" {
 		text = pyStrip(c.value)
-		lower := strings.ToLower(c.name)
-		if strings.Contains(lower, "time") && !strings.Contains(lower, "offset") {
+		if isTimeName(c.name) {
 			text = hashTime(text)
 		} else {
 			text = canonizeValue(text)
@@ -572,6 +572,42 @@ func childPreHash(c *node, sub []ord) string {
 		return ""
 	}
 	return displayName(c.name) + text + grand
+}
+
+// isTimeName reports whether a field's value is hashed as a time: its name,
+// lower-cased, says "time" and not "offset". An ASCII name (every name of
+// the standard, and most extensions) is folded in place, without the copy
+// strings.ToLower makes; any other goes through strings.ToLower, whose
+// Unicode folding (U+0130 to i, U+212A to k) decides as before.
+func isTimeName(name string) bool {
+	for i := 0; i < len(name); i++ {
+		if name[i] >= utf8.RuneSelf {
+			lower := strings.ToLower(name)
+			return strings.Contains(lower, "time") && !strings.Contains(lower, "offset")
+		}
+	}
+	return containsFoldASCII(name, "time") && !containsFoldASCII(name, "offset")
+}
+
+// containsFoldASCII reports whether s holds sub (lower-case ASCII) in any
+// case, s being ASCII.
+func containsFoldASCII(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		j := 0
+		for ; j < len(sub); j++ {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != sub[j] {
+				break
+			}
+		}
+		if j == len(sub) {
+			return true
+		}
+	}
+	return false
 }
 
 // displayName: CBV 2.0 has no "sensorElementList" wrapper in the pre-hash.
@@ -678,13 +714,20 @@ func without(list []*node, drop func(*node) bool) []*node {
 // become CBV Web URIs, numbers lose trailing zeros, GS1 identifiers become
 // constrained canonical Digital Link URIs.
 func canonizeValue(text string) string {
-	text = cbvURNToWeb.Replace(text)
+	if strings.Contains(text, cbvURNPrefix) { // what every pattern of cbvURNToWeb starts with
+		text = cbvURNToWeb.Replace(text)
+	}
 	text = canonicalNumber(text)
 	if dl, ok := refNormalise(text); ok {
 		return dl
 	}
 	return text
 }
+
+// cbvURNPrefix starts every pattern of cbvURNToWeb: a text without it is
+// left as it is, and the replacer (which allocates twice even then) is not
+// run.
+const cbvURNPrefix = "urn:epcglobal:cbv:"
 
 var cbvURNToWeb = strings.NewReplacer(
 	"urn:epcglobal:cbv:bizstep:", cbvWeb+"BizStep-",
