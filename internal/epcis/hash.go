@@ -564,14 +564,14 @@ func childPreHash(c *node, sub []ord) string {
 		} else {
 			text = canonizeValue(text)
 		}
-		if text != "" {
-			text = "=" + text
-		}
 	}
-	if text == "" && grand == "" {
+	switch {
+	case text != "":
+		return displayName(c.name) + "=" + text + grand // one allocation
+	case grand == "":
 		return ""
 	}
-	return displayName(c.name) + text + grand
+	return displayName(c.name) + grand
 }
 
 // isTimeName reports whether a field's value is hashed as a time: its name,
