@@ -337,66 +337,80 @@ var pairLists = map[string]bool{"bizTransactionList": true, "sourceList": true, 
 // childEPCs items become "epc" children of one "childEPCs" node,
 // inputEPC/outputEPC become "epc" and quantity elements "quantityElement".
 func deepCorrect(n *node) *node {
+	// The tree is the event's own, made fresh by toTree, each node reachable
+	// once: deepCorrect renames and regroups it in place, allocating only the
+	// nodes the XML model adds (a list's node, a pair, a childEPCs' epc).
 	kids := n.children
-	var listNames []string
-	lists := map[string][]*node{}
-	var rest []*node
+	hasList, hasEPCs := false, false
 	for _, c := range kids {
-		if !c.pair && strings.HasSuffix(c.name, "List") {
-			if _, ok := lists[c.name]; !ok {
-				listNames = append(listNames, c.name)
-			}
-			lists[c.name] = append(lists[c.name], &node{name: strings.TrimSuffix(c.name, "List"), value: c.value, children: c.children})
-			continue
+		if !c.pair {
+			hasList = hasList || strings.HasSuffix(c.name, "List")
+			hasEPCs = hasEPCs || c.name == "childEPCs"
 		}
-		rest = append(rest, c)
 	}
-	kids = rest
-	for _, name := range listNames {
-		els := lists[name]
-		if pairLists[name] {
-			pairs := make([]*node, 0, len(els))
-			for _, e := range els {
-				p := &node{pair: true}
-				for i := 0; i < len(e.children) && i < 2; i++ {
-					p.children = append(p.children, e.children[i])
+	if hasList {
+		var listNames []string
+		lists := map[string][]*node{}
+		rest := make([]*node, 0, len(kids))
+		for _, c := range kids {
+			if !c.pair && strings.HasSuffix(c.name, "List") {
+				name := c.name
+				if _, ok := lists[name]; !ok {
+					listNames = append(listNames, name)
 				}
-				pairs = append(pairs, p)
+				c.name = strings.TrimSuffix(name, "List")
+				lists[name] = append(lists[name], c)
+				continue
 			}
-			kids = append(kids, &node{name: name, children: pairs})
-		} else {
-			kids = append(kids, &node{name: name, children: els})
+			rest = append(rest, c)
+		}
+		kids = rest
+		for _, name := range listNames {
+			els := lists[name]
+			if pairLists[name] {
+				pairs := make([]*node, 0, len(els))
+				for _, e := range els {
+					p := &node{pair: true}
+					for i := 0; i < len(e.children) && i < 2; i++ {
+						p.children = append(p.children, e.children[i])
+					}
+					pairs = append(pairs, p)
+				}
+				kids = append(kids, &node{name: name, children: pairs})
+			} else {
+				kids = append(kids, &node{name: name, children: els})
+			}
 		}
 	}
-	var epcs []*node
-	rest = kids[:0:0]
+	if hasEPCs {
+		var epcs []*node
+		rest := kids[:0:0]
+		for _, c := range kids {
+			if !c.pair && c.name == "childEPCs" {
+				epcs = append(epcs, &node{name: "epc", value: c.value})
+				continue
+			}
+			rest = append(rest, c)
+		}
+		kids = rest
+		if len(epcs) > 0 {
+			kids = append(kids, &node{name: "childEPCs", children: epcs})
+		}
+	}
 	for _, c := range kids {
-		if !c.pair && c.name == "childEPCs" {
-			epcs = append(epcs, &node{name: "epc", value: c.value})
-			continue
+		if !c.pair && !pairLists[c.name] {
+			deepCorrect(c)
 		}
-		rest = append(rest, c)
 	}
-	kids = rest
-	if len(epcs) > 0 {
-		kids = append(kids, &node{name: "childEPCs", children: epcs})
-	}
-	out := make([]*node, 0, len(kids))
-	for _, c := range kids {
-		if c.pair || pairLists[c.name] {
-			out = append(out, c)
-			continue
-		}
-		out = append(out, deepCorrect(c))
-	}
-	name := n.name
-	switch {
+	switch name := n.name; {
 	case name == "inputEPC" || name == "outputEPC":
-		name = "epc"
-	case name == "inputQuantity" || name == "outputQuantity" || name == "childQuantity" || (name == "quantity" && len(out) > 0):
-		name = "quantityElement"
+		n.name = "epc"
+	case name == "inputQuantity" || name == "outputQuantity" || name == "childQuantity" || (name == "quantity" && len(kids) > 0):
+		n.name = "quantityElement"
 	}
-	return &node{name: name, value: n.value, children: out, pair: n.pair}
+	n.children = kids
+	n.drop = false
+	return n
 }
 
 // --- the canonical property order --------------------------------------------
