@@ -229,6 +229,16 @@ type node struct {
 type treeMaker struct {
 	ns   map[string]string
 	bare map[*jv]string
+	slab []node // the tree's nodes, allocated 32 at a time
+}
+
+// newNode returns a zero node of the tree being made.
+func (t *treeMaker) newNode() *node {
+	if len(t.slab) == cap(t.slab) {
+		t.slab = make([]node, 0, 32)
+	}
+	t.slab = t.slab[:len(t.slab)+1]
+	return &t.slab[len(t.slab)-1]
 }
 
 // toTree converts JSON into the tree: object keys become children (a list
@@ -238,7 +248,7 @@ type treeMaker struct {
 // their order.
 func (t *treeMaker) toTree(v *jv, event bool) *node {
 	ns := t.ns
-	n := &node{}
+	n := t.newNode()
 	switch v.kind {
 	case 'a':
 		n.children = make([]*node, 0, len(v.items))
@@ -537,8 +547,9 @@ func eventPreHash(ev *node) string {
 func inOrder(list *[]*node, order []ord) string {
 	var pre strings.Builder
 	dropped := false
+	var vals []string // reused from one name to the next: each is written out before
 	for _, o := range order {
-		var vals []string
+		vals = vals[:0]
 		for _, c := range *list {
 			if c.pair || c.name != o.name {
 				continue
