@@ -490,7 +490,10 @@ func decodeDocument(raw []byte, root *jv, docType string, events []*jv, eventsPa
 	if skew <= 0 {
 		skew = DefaultMaxFutureSkew
 	}
-	seen := map[string]int{}
+	seen := make(map[string]int, len(events))
+	if len(events) > 0 {
+		doc.Events = make([]Event, 0, len(events)) // nil without events, as before
+	}
 	for i, ev := range events {
 		path := eventPath(eventsPath, i)
 		if ev.kind != 'o' {
@@ -886,9 +889,18 @@ func standalone(ev *jv, src []byte, e Event, extraCtx []json.RawMessage) (json.R
 		return append(json.RawMessage(nil), written...), nil
 	}
 	body := bytes.TrimSpace(written[1:])
-	out := make([]byte, 0, len(written)+64)
+	n := len(written) + len(add)
+	for _, a := range add {
+		n += len(a)
+	}
+	out := make([]byte, 0, n)
 	out = append(out, '{')
-	out = append(out, strings.Join(add, ",")...)
+	for i, a := range add {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, a...)
+	}
 	if len(body) > 0 && body[0] != '}' {
 		out = append(out, ',')
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/gongxu-network/gongxu"
 )
@@ -228,6 +229,16 @@ type node struct {
 type treeMaker struct {
 	ns   map[string]string
 	bare map[*jv]string
+	slab []node // the tree's nodes, allocated 32 at a time
+}
+
+// newNode returns a zero node of the tree being made.
+func (t *treeMaker) newNode() *node {
+	if len(t.slab) == cap(t.slab) {
+		t.slab = make([]node, 0, 32)
+	}
+	t.slab = t.slab[:len(t.slab)+1]
+	return &t.slab[len(t.slab)-1]
 }
 
 // toTree converts JSON into the tree: object keys become children (a list
@@ -237,7 +248,7 @@ type treeMaker struct {
 // their order.
 func (t *treeMaker) toTree(v *jv, event bool) *node {
 	ns := t.ns
-	n := &node{}
+	n := t.newNode()
 	switch v.kind {
 	case 'a':
 		n.children = make([]*node, 0, len(v.items))
@@ -336,66 +347,80 @@ var pairLists = map[string]bool{"bizTransactionList": true, "sourceList": true, 
 // childEPCs items become "epc" children of one "childEPCs" node,
 // inputEPC/outputEPC become "epc" and quantity elements "quantityElement".
 func deepCorrect(n *node) *node {
+	// The tree is the event's own, made fresh by toTree, each node reachable
+	// once: deepCorrect renames and regroups it in place, allocating only the
+	// nodes the XML model adds (a list's node, a pair, a childEPCs' epc).
 	kids := n.children
-	var listNames []string
-	lists := map[string][]*node{}
-	var rest []*node
+	hasList, hasEPCs := false, false
 	for _, c := range kids {
-		if !c.pair && strings.HasSuffix(c.name, "List") {
-			if _, ok := lists[c.name]; !ok {
-				listNames = append(listNames, c.name)
-			}
-			lists[c.name] = append(lists[c.name], &node{name: strings.TrimSuffix(c.name, "List"), value: c.value, children: c.children})
-			continue
+		if !c.pair {
+			hasList = hasList || strings.HasSuffix(c.name, "List")
+			hasEPCs = hasEPCs || c.name == "childEPCs"
 		}
-		rest = append(rest, c)
 	}
-	kids = rest
-	for _, name := range listNames {
-		els := lists[name]
-		if pairLists[name] {
-			pairs := make([]*node, 0, len(els))
-			for _, e := range els {
-				p := &node{pair: true}
-				for i := 0; i < len(e.children) && i < 2; i++ {
-					p.children = append(p.children, e.children[i])
+	if hasList {
+		var listNames []string
+		lists := map[string][]*node{}
+		rest := make([]*node, 0, len(kids))
+		for _, c := range kids {
+			if !c.pair && strings.HasSuffix(c.name, "List") {
+				name := c.name
+				if _, ok := lists[name]; !ok {
+					listNames = append(listNames, name)
 				}
-				pairs = append(pairs, p)
+				c.name = strings.TrimSuffix(name, "List")
+				lists[name] = append(lists[name], c)
+				continue
 			}
-			kids = append(kids, &node{name: name, children: pairs})
-		} else {
-			kids = append(kids, &node{name: name, children: els})
+			rest = append(rest, c)
+		}
+		kids = rest
+		for _, name := range listNames {
+			els := lists[name]
+			if pairLists[name] {
+				pairs := make([]*node, 0, len(els))
+				for _, e := range els {
+					p := &node{pair: true}
+					for i := 0; i < len(e.children) && i < 2; i++ {
+						p.children = append(p.children, e.children[i])
+					}
+					pairs = append(pairs, p)
+				}
+				kids = append(kids, &node{name: name, children: pairs})
+			} else {
+				kids = append(kids, &node{name: name, children: els})
+			}
 		}
 	}
-	var epcs []*node
-	rest = kids[:0:0]
+	if hasEPCs {
+		var epcs []*node
+		rest := kids[:0:0]
+		for _, c := range kids {
+			if !c.pair && c.name == "childEPCs" {
+				epcs = append(epcs, &node{name: "epc", value: c.value})
+				continue
+			}
+			rest = append(rest, c)
+		}
+		kids = rest
+		if len(epcs) > 0 {
+			kids = append(kids, &node{name: "childEPCs", children: epcs})
+		}
+	}
 	for _, c := range kids {
-		if !c.pair && c.name == "childEPCs" {
-			epcs = append(epcs, &node{name: "epc", value: c.value})
-			continue
+		if !c.pair && !pairLists[c.name] {
+			deepCorrect(c)
 		}
-		rest = append(rest, c)
 	}
-	kids = rest
-	if len(epcs) > 0 {
-		kids = append(kids, &node{name: "childEPCs", children: epcs})
-	}
-	out := make([]*node, 0, len(kids))
-	for _, c := range kids {
-		if c.pair || pairLists[c.name] {
-			out = append(out, c)
-			continue
-		}
-		out = append(out, deepCorrect(c))
-	}
-	name := n.name
-	switch {
+	switch name := n.name; {
 	case name == "inputEPC" || name == "outputEPC":
-		name = "epc"
-	case name == "inputQuantity" || name == "outputQuantity" || name == "childQuantity" || (name == "quantity" && len(out) > 0):
-		name = "quantityElement"
+		n.name = "epc"
+	case name == "inputQuantity" || name == "outputQuantity" || name == "childQuantity" || (name == "quantity" && len(kids) > 0):
+		n.name = "quantityElement"
 	}
-	return &node{name: name, value: n.value, children: out, pair: n.pair}
+	n.children = kids
+	n.drop = false
+	return n
 }
 
 // --- the canonical property order --------------------------------------------
@@ -522,8 +547,9 @@ func eventPreHash(ev *node) string {
 func inOrder(list *[]*node, order []ord) string {
 	var pre strings.Builder
 	dropped := false
+	var vals []string // reused from one name to the next: each is written out before
 	for _, o := range order {
-		var vals []string
+		vals = vals[:0]
 		for _, c := range *list {
 			if c.pair || c.name != o.name {
 				continue
@@ -558,20 +584,55 @@ func childPreHash(c *node, sub []ord) string {
 	}
 	if c.value != "" {
 		text = pyStrip(c.value)
-		lower := strings.ToLower(c.name)
-		if strings.Contains(lower, "time") && !strings.Contains(lower, "offset") {
+		if isTimeName(c.name) {
 			text = hashTime(text)
 		} else {
 			text = canonizeValue(text)
 		}
-		if text != "" {
-			text = "=" + text
-		}
 	}
-	if text == "" && grand == "" {
+	switch {
+	case text != "":
+		return displayName(c.name) + "=" + text + grand // one allocation
+	case grand == "":
 		return ""
 	}
-	return displayName(c.name) + text + grand
+	return displayName(c.name) + grand
+}
+
+// isTimeName reports whether a field's value is hashed as a time: its name,
+// lower-cased, says "time" and not "offset". An ASCII name (every name of
+// the standard, and most extensions) is folded in place, without the copy
+// strings.ToLower makes; any other goes through strings.ToLower, whose
+// Unicode folding (U+0130 to i, U+212A to k) decides as before.
+func isTimeName(name string) bool {
+	for i := 0; i < len(name); i++ {
+		if name[i] >= utf8.RuneSelf {
+			lower := strings.ToLower(name)
+			return strings.Contains(lower, "time") && !strings.Contains(lower, "offset")
+		}
+	}
+	return containsFoldASCII(name, "time") && !containsFoldASCII(name, "offset")
+}
+
+// containsFoldASCII reports whether s holds sub (lower-case ASCII) in any
+// case, s being ASCII.
+func containsFoldASCII(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		j := 0
+		for ; j < len(sub); j++ {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != sub[j] {
+				break
+			}
+		}
+		if j == len(sub) {
+			return true
+		}
+	}
+	return false
 }
 
 // displayName: CBV 2.0 has no "sensorElementList" wrapper in the pre-hash.
@@ -678,13 +739,20 @@ func without(list []*node, drop func(*node) bool) []*node {
 // become CBV Web URIs, numbers lose trailing zeros, GS1 identifiers become
 // constrained canonical Digital Link URIs.
 func canonizeValue(text string) string {
-	text = cbvURNToWeb.Replace(text)
+	if strings.Contains(text, cbvURNPrefix) { // what every pattern of cbvURNToWeb starts with
+		text = cbvURNToWeb.Replace(text)
+	}
 	text = canonicalNumber(text)
 	if dl, ok := refNormalise(text); ok {
 		return dl
 	}
 	return text
 }
+
+// cbvURNPrefix starts every pattern of cbvURNToWeb: a text without it is
+// left as it is, and the replacer (which allocates twice even then) is not
+// run.
+const cbvURNPrefix = "urn:epcglobal:cbv:"
 
 var cbvURNToWeb = strings.NewReplacer(
 	"urn:epcglobal:cbv:bizstep:", cbvWeb+"BizStep-",

@@ -43,7 +43,7 @@ func (m *Module) handleCapture(ctx *module.Context, msg module.Msg) error {
 	if len(evs) > MaxEvents {
 		return gongxu.Errorf(gongxu.KindTooLarge, "the document holds %d events, the limit is %d per transaction", len(evs), MaxEvents)
 	}
-	seen := map[eventRef]int{}
+	seen := make(map[eventRef]int, len(evs))
 	for i := range evs {
 		e := &evs[i]
 		if err := m.checkCaptured(ctx, i, e); err != nil {
@@ -88,15 +88,20 @@ func (m *Module) checkCaptured(ctx *module.Context, i int, e *gongxu.TraceEvent)
 		return err
 	}
 	decl := e.IsErrorDeclaration()
-	var prev gongxu.TraceEvent
-	found, err := module.Load(ctx.KV, eventKey(e.ID, decl), &prev)
-	if err != nil {
+	// A record is decoded only when one is found: the decode target
+	// escapes, a TraceEvent allocated per event on every run otherwise.
+	key := eventKey(e.ID, decl)
+	if ok, err := module.Has(ctx.KV, key); err != nil {
 		return err
-	}
-	if found {
+	} else if ok {
+		var prev gongxu.TraceEvent
+		if _, err := module.Load(ctx.KV, key, &prev); err != nil {
+			return err
+		}
 		return conflict("event %d: %s is already on the ledger (captured by %s at height %d)", i, describe(e), prev.Org, prev.Anchor.Height)
 	}
 	if decl {
+		var prev gongxu.TraceEvent
 		found, err := module.Load(ctx.KV, eventKey(e.ID, false), &prev)
 		if err != nil {
 			return err

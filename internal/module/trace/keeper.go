@@ -251,11 +251,39 @@ func saveEvent(ctx *module.Context, e *gongxu.TraceEvent) error {
 	if err := ctx.KV.Set(key, b); err != nil {
 		return err
 	}
-	for _, id := range e.Identifiers() {
+	for _, id := range identifiers(e) {
 		if err := ctx.KV.Set(identKey(id, e.Org, e.Seq), key); err != nil {
 			return err
 		}
 	}
 	ctx.Emit(gongxu.NewEvent(gongxu.EventTraceEvent, "id", e.ID, "type", e.Type, "org", string(e.Org), "json", string(b)))
 	return nil
+}
+
+// identifiers is e.Identifiers() (its identifiers, each once, sorted)
+// without a map: an event names a handful, and sorting then dropping
+// repeats is cheaper than a set per event (TestIdentifiersSame).
+func identifiers(e *gongxu.TraceEvent) []string {
+	n := len(e.EPCs) + len(e.Quantities) + len(e.Inputs) + len(e.InputQuantities) + len(e.Outputs) +
+		len(e.OutputQuantities) + 1 + len(e.Children) + len(e.ChildQuantities)
+	out := make([]string, 0, n)
+	for _, l := range [][]string{e.EPCs, e.Inputs, e.Outputs, e.Children} {
+		for _, id := range l {
+			if id != "" {
+				out = append(out, id)
+			}
+		}
+	}
+	for _, qs := range [][]gongxu.TraceQuantity{e.Quantities, e.InputQuantities, e.OutputQuantities, e.ChildQuantities} {
+		for i := range qs {
+			if qs[i].Class != "" {
+				out = append(out, qs[i].Class)
+			}
+		}
+	}
+	if e.Parent != "" {
+		out = append(out, e.Parent)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
