@@ -57,3 +57,7 @@ echo "== fuzz: the benchmark harness's answer decoders (20,000 inputs each)"
 go test -run '^$' -fuzz '^FuzzParseSubmitAnswer$' -fuzztime 20000x ./internal/bench/
 go test -run '^$' -fuzz '^FuzzJSONInt$' -fuzztime 20000x ./internal/bench/
 go test -run '^$' -fuzz '^FuzzDecodeSeq$' -fuzztime 20000x ./internal/bench/scenario/
+echo "== fuzz: the capture's record encoder and the event hash's in-place corrections (20,000 inputs each)"
+go test -run '^$' -fuzz '^FuzzMarshalEvent$' -fuzztime 20000x ./internal/module/trace/
+go test -run '^$' -fuzz '^FuzzDeepCorrectInPlace$' -fuzztime 20000x ./internal/epcis/
+go test -run '^$' -fuzz '^FuzzIsTimeName$' -fuzztime 20000x ./internal/epcis/
