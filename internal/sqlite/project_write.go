@@ -430,8 +430,10 @@ func (p *projector) decode(ev *gongxu.Event, v any) error {
 		rv.Elem().Set(d.val.Elem())
 		return nil
 	}
-	if err := decode(ev, v); err != nil {
-		return err
+	if !fastDecode(ev.Get("json"), v) { // pool_decode.go: a block of hub batches' pool, share and batch
+		if err := decode(ev, v); err != nil {
+			return err
+		}
 	}
 	c := reflect.New(rv.Type().Elem())
 	c.Elem().Set(rv.Elem())
