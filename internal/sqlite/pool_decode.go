@@ -25,31 +25,29 @@ import (
 // does not decode (HubShare's shipments and pickups).
 
 // fastDecode decodes raw into v when v is one of the types above and raw
-// is in the form the hand decoder answers for; it reports whether it did.
-// v is unchanged when it did not.
-func fastDecode(raw string, v any) bool {
+// is in the form the hand decoder answers for; it reports whether it did,
+// and then whether raw is compact (no whitespace outside its strings: as
+// json.Compact would leave it). v is unchanged when it did not.
+func fastDecode(raw string, v any) (ok, compact bool) {
 	d := jscan{s: raw}
 	switch x := v.(type) {
 	case *poolHead:
 		h := *x
-		if d.poolHead(&h) && d.end() {
+		if ok = d.poolHead(&h) && d.end(); ok {
 			*x = h
-			return true
 		}
 	case *gongxu.HubShare:
 		s := *x
-		if d.share(&s) && d.end() {
+		if ok = d.share(&s) && d.end(); ok {
 			*x = s
-			return true
 		}
 	case *gongxu.Batch:
 		b := *x
-		if d.batch(&b) && d.end() {
+		if ok = d.batch(&b) && d.end(); ok {
 			*x = b
-			return true
 		}
 	}
-	return false
+	return ok, ok && !d.spaced
 }
 
 // maxDecodeDepth bounds the nesting the hand decoder skips through
@@ -58,9 +56,10 @@ const maxDecodeDepth = 64
 
 // jscan reads JSON text s from i on.
 type jscan struct {
-	s     string
-	i     int
-	depth int
+	s      string
+	i      int
+	depth  int
+	spaced bool // whitespace was skipped (outside strings)
 }
 
 func (d *jscan) ws() {
@@ -68,6 +67,7 @@ func (d *jscan) ws() {
 		switch d.s[d.i] {
 		case ' ', '\t', '\n', '\r':
 			d.i++
+			d.spaced = true
 		default:
 			return
 		}

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"bytes"
 	"encoding/json"
 	"reflect"
 	"strings"
@@ -20,7 +21,8 @@ func samePoolDecode(t *testing.T, raw string) (accepted []string) {
 		func() any { return new(gongxu.Batch) },
 	} {
 		fast, slow := mk(), mk()
-		if !fastDecode(raw, fast) {
+		ok, compact := fastDecode(raw, fast)
+		if !ok {
 			if !reflect.DeepEqual(fast, mk()) {
 				t.Fatalf("declined %q into %T but changed it: %+v", raw, fast, fast)
 			}
@@ -33,6 +35,10 @@ func samePoolDecode(t *testing.T, raw string) (accepted []string) {
 		}
 		if !reflect.DeepEqual(fast, slow) {
 			t.Fatalf("%q into %s:\nhand          %+v\nencoding/json %+v", raw, name, fast, slow)
+		}
+		var c bytes.Buffer
+		if err := json.Compact(&c, []byte(raw)); err != nil || (c.String() == raw) != compact {
+			t.Fatalf("%q: hand decoder says compact %v, json.Compact gives %q (%v)", raw, compact, c.String(), err)
 		}
 	}
 	return accepted
@@ -116,7 +122,7 @@ func TestFastDecodeHostile(t *testing.T) {
 	}
 	for _, raw := range declines {
 		for _, v := range []any{new(poolHead), new(gongxu.HubShare), new(gongxu.Batch)} {
-			if fastDecode(raw, v) {
+			if ok, _ := fastDecode(raw, v); ok {
 				// allowed only for a type the key is unknown to; then it must agree
 				samePoolDecode(t, raw)
 			}
