@@ -192,7 +192,7 @@ func (d *jscan) uintField(dst *uint64) bool {
 	return true
 }
 
-func (d *jscan) unitsField(dst *gongxu.Units) bool  { return d.intField((*int64)(dst)) }
+func (d *jscan) unitsField(dst *gongxu.Units) bool   { return d.intField((*int64)(dst)) }
 func (d *jscan) amountField(dst *gongxu.Amount) bool { return d.intField((*int64)(dst)) }
 
 func (d *jscan) boolField(dst *bool) bool {

@@ -433,7 +433,10 @@ func (p *projector) decode(ev *gongxu.Event, v any) error {
 		rv.Elem().Set(d.val.Elem())
 		return nil
 	}
-	ok, compact := fastDecode(ev.Get("json"), v) // pool_decode.go: a block of hub batches' pool, share and batch
+	var ok, compact bool
+	if !p.jsonOnly {
+		ok, compact = fastDecode(ev.Get("json"), v) // pool_decode.go: a block of hub batches' pool, share and batch
+	}
 	if !ok {
 		if err := decode(ev, v); err != nil {
 			return err
