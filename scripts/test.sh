@@ -51,3 +51,5 @@ go test -run '^$' -fuzz '^FuzzDecodeTraceEvent$' -fuzztime 50000x ./internal/sql
 go test -run '^$' -fuzz '^FuzzEncodeOrg$' -fuzztime 50000x ./internal/module/member/
 echo "== fuzz: the join file decoder (50,000 inputs)"
 go test -run '^$' -fuzz '^FuzzDecodeJoinFile$' -fuzztime 50000x ./internal/node/
+echo "== fuzz: the read model's hand decoder of the pool events against encoding/json (50,000 inputs)"
+go test -run '^$' -fuzz '^FuzzPoolEventDecode$' -fuzztime 50000x ./internal/sqlite/
