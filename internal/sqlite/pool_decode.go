@@ -377,9 +377,13 @@ func (f *fields) known(key string) (i int, ok bool) {
 			return i, true
 		}
 	}
-	for _, n := range f.names {
-		if strings.EqualFold(n, key) {
-			return 0, false
+	// The names are lower-case ASCII, and so are keys (str): a key without
+	// an upper-case letter folds to a name only when it is one.
+	if strings.IndexFunc(key, func(r rune) bool { return 'A' <= r && r <= 'Z' }) >= 0 {
+		for _, n := range f.names {
+			if strings.EqualFold(n, key) {
+				return 0, false
+			}
 		}
 	}
 	return -1, true
