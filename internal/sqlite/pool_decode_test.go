@@ -69,7 +69,7 @@ func TestFastDecodeModuleForms(t *testing.T) {
 	}
 	for _, pl := range pools {
 		raw := mustMarshal(t, pl)
-		if got := samePoolDecode(t, raw); !slices_contains(got, "poolHead") {
+		if got := samePoolDecode(t, raw); !slices.Contains(got, "poolHead") {
 			t.Fatalf("pool %s: hand decoder declined", raw)
 		}
 	}
@@ -80,29 +80,20 @@ func TestFastDecodeModuleForms(t *testing.T) {
 	}
 	for _, s := range shares {
 		raw := mustMarshal(t, s)
-		if got := samePoolDecode(t, raw); !slices_contains(got, "HubShare") {
+		if got := samePoolDecode(t, raw); !slices.Contains(got, "HubShare") {
 			t.Fatalf("share %s: hand decoder declined", raw)
 		}
 	}
 	b := gongxu.Batch{Pool: 2, Hub: "hub-3", Tx: strings.Repeat("AB", 32), Root: strings.Repeat("0", 64), Leaves: 250,
 		Qty: 250, Escrow: 1250000, Height: 7}
-	if got := samePoolDecode(t, mustMarshal(t, b)); !slices_contains(got, "Batch") {
+	if got := samePoolDecode(t, mustMarshal(t, b)); !slices.Contains(got, "Batch") {
 		t.Fatal("batch: hand decoder declined")
 	}
 	// A share with shipments: declined (encoding/json decodes it).
 	sh := gongxu.HubShare{Pool: 1, Hub: "h", Shipped: []gongxu.LotQty{{}}}
-	if got := samePoolDecode(t, mustMarshal(t, sh)); slices_contains(got, "HubShare") {
+	if got := samePoolDecode(t, mustMarshal(t, sh)); slices.Contains(got, "HubShare") {
 		t.Fatal("a share with shipments was accepted")
 	}
-}
-
-func slices_contains(l []string, s string) bool {
-	for _, x := range l {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Hostile and unusual texts: wherever the hand decoder accepts, encoding/json
