@@ -61,3 +61,5 @@ echo "== fuzz: the capture's record encoder and the event hash's in-place correc
 go test -run '^$' -fuzz '^FuzzMarshalEvent$' -fuzztime 20000x ./internal/module/trace/
 go test -run '^$' -fuzz '^FuzzDeepCorrectInPlace$' -fuzztime 20000x ./internal/epcis/
 go test -run '^$' -fuzz '^FuzzIsTimeName$' -fuzztime 20000x ./internal/epcis/
+echo "== fuzz: the read model's hand decoder of the pool events against encoding/json (50,000 inputs)"
+go test -run '^$' -fuzz '^FuzzPoolEventDecode$' -fuzztime 50000x ./internal/sqlite/

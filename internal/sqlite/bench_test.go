@@ -349,3 +349,50 @@ func BenchmarkProjectMembers(b *testing.B) {
 	b.ReportMetric(n/cLegacy.Seconds(), "cpu-per-event-txs/s")
 	b.ReportMetric(cLegacy.Seconds()/cProj.Seconds(), "cpu-x-per-event")
 }
+
+// BenchmarkProjectHandDecoder projects BenchmarkProject's blocks twice in
+// the same run, block by block alternately: with the hand decoder of the
+// pool events (pool_decode.go) and with encoding/json alone (DB.projJSON,
+// as before it) — an A/B of the decoder in one process, steadier than two
+// binaries on a loaded machine. Metrics: CPU txs/s of each, and the ratio.
+func BenchmarkProjectHandDecoder(b *testing.B) {
+	ctx := context.Background()
+	dir := b.TempDir()
+	open := func(name string) *DB {
+		db, err := Open(filepath.Join(dir, name))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { db.Close() })
+		return db
+	}
+	hand, slow := open("hand.db"), open("json.db")
+	slow.projJSON = true
+	blocks := make([]gongxu.CommittedBlock, 0, b.N)
+	for h := int64(1); h <= int64(b.N); h++ {
+		blocks = append(blocks, benchBlock(h))
+	}
+	var cHand, cSlow time.Duration
+	b.ResetTimer()
+	for i := range blocks {
+		first, second, cFirst, cSecond := hand, slow, &cHand, &cSlow
+		if i%2 == 1 { // alternate which goes first
+			first, second, cFirst, cSecond = slow, hand, &cSlow, &cHand
+		}
+		c0 := cpuTime()
+		if err := first.Project(ctx, blocks[i]); err != nil {
+			b.Fatal(err)
+		}
+		c1 := cpuTime()
+		if err := second.Project(ctx, blocks[i]); err != nil {
+			b.Fatal(err)
+		}
+		*cFirst += c1 - c0
+		*cSecond += cpuTime() - c1
+	}
+	b.StopTimer()
+	n := float64(len(blocks) * benchTxs)
+	b.ReportMetric(n/cHand.Seconds(), "cpu-txs/s")
+	b.ReportMetric(n/cSlow.Seconds(), "cpu-json-txs/s")
+	b.ReportMetric(cSlow.Seconds()/cHand.Seconds(), "cpu-x-json")
+}

@@ -38,6 +38,7 @@ type DB struct {
 
 	carry      projCarry // rows a committed projection hands to the next (project_write.go)
 	projLegacy bool      // project row by row, as before issue 17 (project_write.go; tests and benchmarks)
+	projJSON   bool      // decode the pool events with encoding/json alone, not the hand decoder (pool_decode.go; tests and benchmarks)
 }
 
 // Open opens (creating if needed) the read model at path and brings its schema

@@ -106,7 +106,7 @@ func (db *DB) project(ctx context.Context, bs []gongxu.CommittedBlock) error {
 		return err
 	}
 	defer p.close()
-	p.legacy = db.projLegacy
+	p.legacy, p.jsonOnly = db.projLegacy, db.projJSON
 
 	last, err := lastHeight(ctx, tx)
 	if err != nil {
@@ -190,6 +190,7 @@ type projector struct {
 	evTypes      map[string][]int             // the block's tx event types: the txs with one, ascending (project_write.go)
 	orgs         map[gongxu.OrgID]*gongxu.Org // orgs updated in the block, written at its end
 	legacy       bool                         // write every row as its event is applied, decode per reader (as before issue 17)
+	jsonOnly     bool                         // no hand decoder of the pool events (DB.projJSON)
 	stmts        []*sql.Stmt
 	height, time int64  // of the block being projected
 	txHash       string // of the tx whose events are being applied; "" for block-level events

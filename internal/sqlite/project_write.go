@@ -416,6 +416,9 @@ type decoded struct {
 	typ reflect.Type
 	val reflect.Value // a pointer to the decoded value
 	js  []byte        // the attr compacted (decodeKeep), once asked
+	// compact: the hand decoder found the attr compact (pool_decode.go),
+	// so decodeKeep need not scan it again
+	compact bool
 }
 
 // decode is decode(ev, v), reusing the value when ev was last decoded into
@@ -430,12 +433,18 @@ func (p *projector) decode(ev *gongxu.Event, v any) error {
 		rv.Elem().Set(d.val.Elem())
 		return nil
 	}
-	if err := decode(ev, v); err != nil {
-		return err
+	var ok, compact bool
+	if !p.jsonOnly {
+		ok, compact = fastDecode(ev.Get("json"), v) // pool_decode.go: a block of hub batches' pool, share and batch
+	}
+	if !ok {
+		if err := decode(ev, v); err != nil {
+			return err
+		}
 	}
 	c := reflect.New(rv.Type().Elem())
 	c.Elem().Set(rv.Elem())
-	p.dec = decoded{ev: ev, typ: rv.Type(), val: c}
+	p.dec = decoded{ev: ev, typ: rv.Type(), val: c, compact: compact}
 	return nil
 }
 
@@ -446,6 +455,9 @@ func (p *projector) decodeKeep(ev *gongxu.Event, v any) ([]byte, error) {
 	}
 	if err := p.decode(ev, v); err != nil {
 		return nil, err
+	}
+	if p.dec.js == nil && p.dec.compact {
+		p.dec.js = []byte(ev.Get("json"))
 	}
 	if p.dec.js == nil {
 		js, err := compactAttr(ev)
@@ -530,21 +542,22 @@ func eventsSize(evs []gongxu.Event) int {
 
 // appendJSONString appends s as encoding/json writes it: printable ASCII
 // but for the HTML characters here, quotes and backslashes escaped; any
-// other string through encoding/json itself.
+// other string through encoding/json itself. One pass, appending the runs
+// between the characters it escapes (the pool events' json attrs are most
+// of a hub batch's bytes and full of quotes).
 func appendJSONString(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c > 0x7e || c == '<' || c == '>' || c == '&' {
-			js, _ := json.Marshal(s) // a string always encodes
-			return append(b, js...)
-		}
-	}
+	n := len(b)
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c == '"' || c == '\\' {
+		switch c := s[i]; {
+		case c == '"' || c == '\\':
 			b = append(b, s[start:i]...)
 			b = append(b, '\\', c)
 			start = i + 1
+		case c < 0x20 || c > 0x7e || c == '<' || c == '>' || c == '&':
+			js, _ := json.Marshal(s) // a string always encodes
+			return append(b[:n], js...)
 		}
 	}
 	b = append(b, s[start:]...)
