@@ -80,7 +80,12 @@ func CometConfig(home string, o HomeOptions) *cfg.Config {
 	c.P2P.SendRate = 50 << 20
 	c.P2P.RecvRate = 50 << 20
 	c.P2P.FlushThrottleTimeout = 10 * time.Millisecond
-	c.Consensus.TimeoutCommit = 500 * time.Millisecond
+	// The pause after a commit that lets the next block fill. On a LAN
+	// 200 ms: at 500 ms half of each block interval of 4 validators under
+	// a hub-batch load was this wait (BENCHMARKS.md, "Issue 17 after
+	// session 24's merges": 32,777 → 38,667–43,164 pledges/s). Validators
+	// far apart set their own (README, "Validators far apart").
+	c.Consensus.TimeoutCommit = 200 * time.Millisecond
 	// A proposal of a full block (512 KiB, comet.DefaultAdmission) must be
 	// prepared, split and gossiped within it on a machine other work
 	// starves; at 2 s, ledger benchmarks on a loaded 2-core machine lost
@@ -93,6 +98,15 @@ func CometConfig(home string, o HomeOptions) *cfg.Config {
 	c.Mempool.Size = 20000
 	c.Mempool.MaxTxsBytes = 256 << 20
 	c.Mempool.CacheSize = 100000
+	// Each node relays a mempool tx to 2 of its persistent peers, not all:
+	// with all, each of 4 validators received most txs 2–3 times, each
+	// copy decrypted, hashed and checked against the cache (a quarter of a
+	// node's CPU under hub batches); with 2, a tx still reaches every
+	// validator that a proposal needs or comes to it in the block, and
+	// 4 validators commit ~1.2× the pledges at ~0.8× the CPU a pledge
+	// (BENCHMARKS.md, same section). Other peers (state sync, light
+	// clients, non-persistent) are not limited.
+	c.Mempool.ExperimentalMaxGossipConnectionsToPersistentPeers = 2
 	c.Mempool.MaxTxBytes = 4 << 20
 	c.TxIndex.Indexer = "null"
 	c.RPC.MaxBodyBytes = 8 << 20

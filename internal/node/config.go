@@ -65,7 +65,7 @@ type Config struct {
 	// comet.DefaultAdmission's.
 	Admission comet.Admission `json:"admission"`
 	// Consensus overrides CometBFT's consensus timeouts of config.toml
-	// (which gongxu writes for a LAN: propose 2s, commit 500ms); zero
+	// (which gongxu writes for a LAN: propose 3s, commit 200ms); zero
 	// fields keep config.toml's. Wide-area values: README, "Run a real
 	// network".
 	Consensus ConsensusConfig `json:"consensus"`
