@@ -4,7 +4,6 @@ import (
 	"slices"
 	"sort"
 	"sync"
-	"unsafe"
 	"weak"
 
 	"github.com/gongxu-network/gongxu"
@@ -26,7 +25,7 @@ import (
 //     hub comes from state (the signer's org), so it is part of the key;
 //   - a batch message never changes after ValidateBasic (its DecodedOnce
 //     promise: the handler only reads it), and the entry also records the
-//     leaf count and the first leaf's address, checked at every lookup;
+//     leaf count and the first leaf's hash, checked at every lookup;
 //   - the checks that depend on the pool's state (variant offered, case
 //     pack, room, payers) still run at every call; only the arithmetic and
 //     hashing of the leaves is reused.
@@ -47,7 +46,7 @@ type sumKey struct {
 
 type sumEntry struct {
 	n     int
-	first uintptr // the first leaf's address, compared only: the entry holds no leaf alive
+	first [32]byte // the first leaf's hash (no pointer: the entry holds no leaf alive)
 	sums  batchSums
 }
 
@@ -72,7 +71,7 @@ func (c *sumCache) sums(b *MsgBatch, pool uint64, hub gongxu.OrgID) batchSums {
 		return computeSums(b.Leaves, pool, hub)
 	}
 	k := sumKey{msg: weak.Make(b), pool: pool, hub: hub}
-	first := uintptr(unsafe.Pointer(&b.Leaves[0]))
+	first := LeafHash(pool, hub, b.Leaves[0]) // one leaf of ~2,000, and no unsafe on the write side
 	c.mu.Lock()
 	e, ok := c.m[k]
 	c.mu.Unlock()
