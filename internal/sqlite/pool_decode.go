@@ -419,6 +419,37 @@ func stringsField[T ~string](d *jscan, dst *[]T) bool {
 	return ok
 }
 
+// objectsField reads an array of objects whose known fields are names:
+// field decodes field i of an element, unknown keys decline, ignored ones
+// (known reports -1) are skipped; null makes it nil, [] an empty slice, as
+// encoding/json does.
+func objectsField[T any](d *jscan, dst *[]T, names []string, field func(t *T, i int) bool) bool {
+	if d.null() {
+		*dst = nil
+		return true
+	}
+	out := []T{} // a new array: the caller's copy may share the old one
+	ok := d.array(func() bool {
+		var t T
+		f := fields{names: names}
+		ok := d.object(func(key string) bool {
+			i, ok := f.known(key)
+			switch {
+			case !ok:
+				return false
+			case i == -1:
+				return d.skip()
+			default:
+				return field(&t, i)
+			}
+		})
+		out = append(out, t)
+		return ok
+	})
+	*dst = out
+	return ok
+}
+
 func (d *jscan) poolHead(h *poolHead) bool {
 	f := fields{names: poolHeadNames}
 	return d.object(func(key string) bool {
@@ -459,32 +490,12 @@ func (d *jscan) poolHead(h *poolHead) bool {
 }
 
 func (d *jscan) tiers(dst *[]gongxu.Tier) bool {
-	if d.null() {
-		*dst = nil
-		return true
-	}
-	out := []gongxu.Tier{}
-	ok := d.array(func() bool {
-		var t gongxu.Tier
-		f := fields{names: tierNames}
-		ok := d.object(func(key string) bool {
-			i, ok := f.known(key)
-			switch {
-			case !ok:
-				return false
-			case i == -1:
-				return d.skip()
-			case i == 0:
-				return d.unitsField(&t.MinQty)
-			default:
-				return d.amountField(&t.UnitPrice)
-			}
-		})
-		out = append(out, t)
-		return ok
+	return objectsField(d, dst, tierNames, func(t *gongxu.Tier, i int) bool {
+		if i == 0 {
+			return d.unitsField(&t.MinQty)
+		}
+		return d.amountField(&t.UnitPrice)
 	})
-	*dst = out
-	return ok
 }
 
 func (d *jscan) series(dst **gongxu.PoolSeries) bool {
@@ -597,30 +608,10 @@ func (d *jscan) share(s *gongxu.HubShare) bool {
 }
 
 func (d *jscan) variantQtys(dst *[]gongxu.VariantQty) bool {
-	if d.null() {
-		*dst = nil
-		return true
-	}
-	out := []gongxu.VariantQty{}
-	ok := d.array(func() bool {
-		var v gongxu.VariantQty
-		f := fields{names: variantQtyNames}
-		ok := d.object(func(key string) bool {
-			i, ok := f.known(key)
-			switch {
-			case !ok:
-				return false
-			case i == -1:
-				return d.skip()
-			case i == 0:
-				return d.strField(&v.Variant)
-			default:
-				return d.unitsField(&v.Qty)
-			}
-		})
-		out = append(out, v)
-		return ok
+	return objectsField(d, dst, variantQtyNames, func(v *gongxu.VariantQty, i int) bool {
+		if i == 0 {
+			return d.strField(&v.Variant)
+		}
+		return d.unitsField(&v.Qty)
 	})
-	*dst = out
-	return ok
 }
