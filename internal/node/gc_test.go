@@ -22,16 +22,22 @@ func restoreGC(t *testing.T) {
 	})
 }
 
-func TestConfigGC(t *testing.T) {
-	home := t.TempDir()
+// configHome is a node home with a config directory, and a function that
+// writes its gongxu.json.
+func configHome(t *testing.T) (home string, write func(string)) {
+	home = t.TempDir()
 	if err := os.MkdirAll(home+"/config", 0o700); err != nil {
 		t.Fatal(err)
 	}
-	write := func(s string) {
+	return home, func(s string) {
 		if err := os.WriteFile(ConfigPath(home), []byte(s), 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
+}
+
+func TestConfigGC(t *testing.T) {
+	home, write := configHome(t)
 	c, err := LoadConfig(home) // no file: the defaults
 	if err != nil || c.GC != DefaultGC() || c.GC.Percent != 400 || c.GC.MemoryLimitMiB != 400 {
 		t.Fatalf("default gc %+v, %v", c.GC, err)
@@ -161,15 +167,7 @@ func TestFollowNodeCache(t *testing.T) {
 }
 
 func TestConfigStore(t *testing.T) {
-	home := t.TempDir()
-	if err := os.MkdirAll(home+"/config", 0o700); err != nil {
-		t.Fatal(err)
-	}
-	write := func(s string) {
-		if err := os.WriteFile(ConfigPath(home), []byte(s), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
+	home, write := configHome(t)
 	c, err := LoadConfig(home) // no file: the defaults
 	if err != nil || c.Store != DefaultStore() || c.Store.CacheMiB != 256 || c.Store.TreeCacheMiB != 320 {
 		t.Fatalf("default store %+v, %v", c.Store, err)
