@@ -68,6 +68,24 @@ type StartOptions struct {
 	Admission Admission
 	// Timeouts override config.toml's consensus timeouts where not 0.
 	Timeouts Timeouts
+	// GossipPeers overrides the number of persistent peers each mempool
+	// transaction is relayed to (config.toml: 2): 0 keeps config.toml's,
+	// AllGossipPeers relays to every persistent peer.
+	GossipPeers int
+}
+
+// AllGossipPeers as StartOptions.GossipPeers relays each mempool
+// transaction to every persistent peer (CometBFT's 0, "no limit").
+const AllGossipPeers = -1
+
+// applyGossipPeers sets n (StartOptions.GossipPeers) in c.
+func applyGossipPeers(n int, c *cfg.MempoolConfig) {
+	switch {
+	case n == AllGossipPeers:
+		c.ExperimentalMaxGossipConnectionsToPersistentPeers = 0
+	case n > 0:
+		c.ExperimentalMaxGossipConnectionsToPersistentPeers = n
+	}
 }
 
 // Timeouts are CometBFT's consensus timeouts a node may set in its own
@@ -99,6 +117,7 @@ func Start(home string, c *chain.App, o StartOptions) (*Node, error) {
 		return nil, err
 	}
 	o.Timeouts.Apply(conf.Consensus)
+	applyGossipPeers(o.GossipPeers, conf.Mempool)
 	if err := conf.ValidateBasic(); err != nil {
 		return nil, gongxu.Errorf(gongxu.KindInvalid, "config of %s: %v", home, err)
 	}

@@ -19,3 +19,19 @@ func TestTimeoutsApplyOnlySet(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestGossipPeersApply(t *testing.T) {
+	for _, c := range []struct{ set, want int }{{0, 2}, {3, 3}, {1, 1}, {AllGossipPeers, 0}} {
+		conf := CometConfig(t.TempDir(), HomeOptions{})
+		if conf.Mempool.ExperimentalMaxGossipConnectionsToPersistentPeers != 2 {
+			t.Fatalf("config.toml's default: %d", conf.Mempool.ExperimentalMaxGossipConnectionsToPersistentPeers)
+		}
+		applyGossipPeers(c.set, conf.Mempool)
+		if got := conf.Mempool.ExperimentalMaxGossipConnectionsToPersistentPeers; got != c.want {
+			t.Fatalf("gossip_peers %d: CometBFT's %d, want %d", c.set, got, c.want)
+		}
+		if err := conf.ValidateBasic(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

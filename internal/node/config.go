@@ -77,13 +77,24 @@ type Config struct {
 	Store StoreConfig `json:"store"`
 }
 
-// ConsensusConfig are the consensus timeouts a node may set.
+// ConsensusConfig are the consensus settings a node may set.
 type ConsensusConfig struct {
 	TimeoutPropose   Duration `json:"timeout_propose,omitempty"`
 	TimeoutPrevote   Duration `json:"timeout_prevote,omitempty"`
 	TimeoutPrecommit Duration `json:"timeout_precommit,omitempty"`
 	TimeoutCommit    Duration `json:"timeout_commit,omitempty"`
+	// GossipPeers is how many of its persistent peers the node relays
+	// each mempool transaction to: 0 keeps config.toml's (2, enough for
+	// 4 validators that all peer with each other), -1 every persistent
+	// peer (a network whose validators do not all peer with each other,
+	// where 2 relays may not reach a proposer soon), at most
+	// maxGossipPeers.
+	GossipPeers int `json:"gossip_peers,omitempty"`
 }
+
+// maxGossipPeers bounds consensus.gossip_peers: more relays of each
+// transaction only cost the network bandwidth and the peers CPU.
+const maxGossipPeers = 64
 
 // maxConsensusTimeout bounds each consensus timeout: longer ones only
 // stall a network whose validator is down.
@@ -196,6 +207,8 @@ func (c Config) validate() error {
 		return bad("admission max_txs, max_bytes, max_blocks, max_block_txs and max_block_bytes may not be negative (0: the default)")
 	case !c.Consensus.valid():
 		return bad(fmt.Sprintf("consensus timeouts must be 0 (config.toml's) or positive, at most %s", maxConsensusTimeout))
+	case c.Consensus.GossipPeers < comet.AllGossipPeers || c.Consensus.GossipPeers > maxGossipPeers:
+		return bad(fmt.Sprintf("consensus gossip_peers must be 0 (config.toml's), -1 (every persistent peer) or 1 to %d", maxGossipPeers))
 	case checkPublicURL(c.Pages.PublicURL) != nil:
 		return bad("pages public_url must be an http or https address with a host and no query, such as https://gongxu.example.com")
 	}

@@ -112,7 +112,7 @@ func Open(home string, cfg Config, log *slog.Logger) (_ *Node, err error) {
 	reg := prometheus.NewRegistry()
 	met := newMetrics(reg)
 	if n.comet, err = comet.Start(home, n.chain, cfg.SyncConfig.cometOptions(comet.StartOptions{Log: n.cometLg, LogLevel: cfg.LogLevel,
-		Peers: append(GenesisPeers(doc.AppState), cfg.Peers...), Seeds: cfg.Seeds, Admission: cfg.Admission, Timeouts: cfg.Consensus.Timeouts()})); err != nil {
+		Peers: append(GenesisPeers(doc.AppState), cfg.Peers...), Seeds: cfg.Seeds, Admission: cfg.Admission, Timeouts: cfg.Consensus.Timeouts(), GossipPeers: cfg.Consensus.GossipPeers})); err != nil {
 		return nil, err
 	}
 	registerNodeMetrics(reg, n.comet, n.chain)
