@@ -26,11 +26,14 @@ type DepositBody struct {
 // from the hub's account. The leaves come either as a JSON list (Leaves) or
 // packed in one binary blob, standard base64 (Packed: the pool module's
 // leafcodec.go), never both; the packed form is about half the bytes and is
-// decoded without reflection.
+// decoded without reflection. A pool/batch body may also be binary, not JSON
+// (the pool module's batchbody.go: docs/wire.md): its decoder sets Pool and
+// Binary, the packed blob's raw bytes, which are never JSON.
 type BatchBody struct {
 	Pool   uint64     `json:"pool"`
 	Leaves []PoolLeaf `json:"leaves,omitempty"`
 	Packed string     `json:"packed,omitempty"`
+	Binary []byte     `json:"-"`
 }
 
 // POAcceptBody is the addressed supplier accepting a purchase order; Promised

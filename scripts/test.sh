@@ -39,6 +39,8 @@ echo "== fuzz: a hub batch's packed leaves (100,000 inputs)"
 go test -run '^$' -fuzz '^FuzzDecodeLeaves$' -fuzztime 100000x ./internal/module/pool/
 echo "== fuzz: a hub batch body's fast decoder against the general one (100,000 inputs)"
 go test -run '^$' -fuzz '^FuzzBatchDecodeCanonical$' -fuzztime 100000x ./internal/module/pool/
+echo "== fuzz: a binary pool/batch body: one encoding a batch, its base64 form's leaves, the chain's verdict (50,000 inputs)"
+go test -run '^$' -fuzz '^FuzzBatchBinaryBody$' -fuzztime 50000x ./internal/module/pool/
 echo "== fuzz: state sync's snapshot chunk and metadata decoders (50,000 inputs each)"
 go test -run '^$' -fuzz '^FuzzDecodeChunk$' -fuzztime 50000x ./internal/store/
 go test -run '^$' -fuzz '^FuzzDecodeSnapshotMeta$' -fuzztime 50000x ./internal/comet/

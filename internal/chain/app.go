@@ -532,11 +532,30 @@ func (a *App) DecodeMsg(typ string, body []byte) (module.Msg, error) {
 // runs.
 type canonicalBody interface{ DecodeCanonical(body []byte) bool }
 
+// binaryBody is what a message type implements to declare a binary body
+// besides its JSON one (a hub batch: pool/batch's packed leaves without
+// base64 or JSON around them, docs/wire.md). A body whose first byte is not
+// '{' goes to DecodeBinary, which must accept only the one canonical
+// encoding of each message and refuse everything else with a KindInvalid
+// error (each implementation has a fuzz test saying so); ValidateBasic then
+// runs as for a JSON body. The types whose messages implement it are the
+// only ones whose bodies may be other than a JSON object.
+type binaryBody interface{ DecodeBinary(body []byte) error }
+
 // decodeBody decodes a message body that has exactly one meaning: a compact
 // JSON object (gongxu.CheckJSON: no duplicate or case-variant keys, valid
 // UTF-8, bounded) whose member names match the message's fields exactly —
-// case-sensitively, none unknown.
+// case-sensitively, none unknown; or, for a message type that declares a
+// binary body (binaryBody), a body not starting with '{' in that form.
 func decodeBody(typ string, body []byte, msg module.Msg) error {
+	if len(body) > 0 && body[0] != '{' {
+		if b, ok := msg.(binaryBody); ok {
+			if err := b.DecodeBinary(body); err != nil {
+				return gongxu.Errorf(gongxu.ErrorKind(err), "%s body: %s", typ, gongxu.ErrorMessage(err))
+			}
+			return nil
+		}
+	}
 	if len(body) == 0 || body[0] != '{' {
 		return gongxu.Errorf(gongxu.KindInvalid, "%s body: must be a JSON object", typ)
 	}

@@ -20,11 +20,18 @@ import (
 // block that did not carry it (every block a batch waits costs that),
 // PrepareProposal (the proposer only), ProcessProposal, FinalizeBlock and
 // Commit of the block that carries them. A block holds 16 batches of 2,000
-// leaves with 64-hex ids, as `gongxu tx pool batch --packed` writes them.
-// node-cpu-ns/pledge is what every validator pays (all but prepare).
+// leaves with 64-hex ids, as `gongxu tx pool batch --packed` writes them
+// (binary: the binary pool/batch body; base64: the same leaves in
+// {"pool":1,"packed":"..."}). node-cpu-ns/pledge is what every validator
+// pays (all but prepare).
 //
 //	go test ./internal/chain/ -run '^$' -bench BenchmarkHubBatchNode -benchtime 20x
 func BenchmarkHubBatchNode(b *testing.B) {
+	b.Run("binary", func(b *testing.B) { benchHubBatchNode(b, true) })
+	b.Run("base64", func(b *testing.B) { benchHubBatchNode(b, false) })
+}
+
+func benchHubBatchNode(b *testing.B, binary bool) {
 	const hubs, leaves = 16, 2000
 	h := chaintest.New(b, benchOrgs()...)
 	setup := [][]byte{
@@ -47,7 +54,7 @@ func BenchmarkHubBatchNode(b *testing.B) {
 		txs := make([][]byte, hubs)
 		for i := range txs {
 			batch++
-			txs[i] = h.SignRaw(fmt.Sprintf("org-%02d", i), pool.TypeBatch, packedBatch(b, batch, leaves))
+			txs[i] = h.SignRaw(fmt.Sprintf("org-%02d", i), pool.TypeBatch, packedBatch(b, batch, leaves, binary))
 		}
 		b.StartTimer()
 		t0 := cpuTime()
@@ -102,12 +109,20 @@ func BenchmarkHubBatchNode(b *testing.B) {
 }
 
 // packedBatch is the body of a packed batch of n leaves numbered by batch:
-// 64-hex ids, variants s/m/l, 1 to 3 units, a pickup commitment each.
-func packedBatch(b *testing.B, batch, n int) []byte {
+// 64-hex ids, variants s/m/l, 1 to 3 units, a pickup commitment each; the
+// binary body, or base64 in JSON.
+func packedBatch(b *testing.B, batch, n int, binary bool) []byte {
 	ls := make([]pool.Leaf, n)
 	for i := range ls {
 		ls[i] = pool.Leaf{ID: fmt.Sprintf("%016x%016x%032x", batch, i, uint64(i)*0x9e3779b97f4a7c15),
 			Variant: []string{"s", "m", "l"}[i%3], Qty: gongxu.Units(1 + i%3), Commit: fmt.Sprintf("%032x%032x", uint64(batch)*0x9e3779b97f4a7c15, i)}
+	}
+	if binary {
+		body, err := pool.EncodeBatchBinary(1, ls)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return body
 	}
 	p, err := pool.PackLeaves(ls)
 	if err != nil {

@@ -55,8 +55,16 @@ type msg interface {
 	ValidateBasic() error
 }
 
-// sendMsg checks m, encodes it as the JSON body of a typ transaction and sends
-// it. A message that fails its checks is a usage error: nothing is sent.
+// binaryMsg is a message sent in a binary body its type declares
+// (docs/wire.md: pool/batch's packed form), not as JSON.
+type binaryMsg interface {
+	msg
+	BinaryBody() ([]byte, error)
+}
+
+// sendMsg checks m, encodes it as the JSON body of a typ transaction (or its
+// binary body, for a binaryMsg) and sends it. A message that fails its
+// checks is a usage error: nothing is sent.
 func (env *Env) sendMsg(cmd *cobra.Command, o *txOptions, typ string, m msg) error {
 	if err := requireFlags(cmd, "from"); err != nil {
 		return err
@@ -64,7 +72,13 @@ func (env *Env) sendMsg(cmd *cobra.Command, o *txOptions, typ string, m msg) err
 	if err := m.ValidateBasic(); err != nil {
 		return asUsage(err)
 	}
-	body, err := json.Marshal(m)
+	var body []byte
+	var err error
+	if b, ok := m.(binaryMsg); ok {
+		body, err = b.BinaryBody()
+	} else {
+		body, err = json.Marshal(m)
+	}
 	if err != nil {
 		return gongxu.Wrap(err, "encode %s", typ)
 	}

@@ -319,11 +319,11 @@ func TestTxDryRunBatchAndBidBodies(t *testing.T) {
 	if tx.Type != "pool/batch" || string(tx.Body) != want {
 		t.Errorf("batch: %s %s\nwant %s", tx.Type, tx.Body, want)
 	}
-	// --packed: the same leaves, packed.
+	// --packed: the same leaves, packed in the binary body.
 	ptx, _ := dry("pool", "batch", "9", csvPath, "--packed")
 	var pm, jm pool.MsgBatch
-	if err := json.Unmarshal(ptx.Body, &pm); err != nil || pm.Packed == "" || pm.Leaves != nil {
-		t.Fatalf("packed batch body %s: %v", ptx.Body, err)
+	if err := pm.DecodeBinary(ptx.Body); err != nil || pm.Binary == nil || pm.Leaves != nil || ptx.Type != "pool/batch" {
+		t.Fatalf("packed batch %s body %x: %v", ptx.Type, ptx.Body, err)
 	}
 	json.Unmarshal(tx.Body, &jm)
 	if err := pm.ValidateBasic(); err != nil || !reflect.DeepEqual(pm, jm) {

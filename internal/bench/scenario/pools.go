@@ -27,7 +27,7 @@ import (
 type PoolsOptions struct {
 	Common
 	Hubs, Leaves, LeafID, Consumers int
-	Packed                          bool   // batches carry their leaves packed (pool/leafcodec.go), not as a JSON list
+	Packed                          bool   // batches carry their leaves packed in a binary body (pool/batchbody.go), not as a JSON list
 	Submit                          string // SubmitAPI or SubmitRPC: how the load reaches the nodes
 	Prebuild                        bool   // build and sign each step's txs before it starts (poolsBench.prebuild)
 	BatchRates, DirectRates         []int

@@ -82,8 +82,9 @@ func batchBody(poolID uint64, hub int, batch uint64, n, idLen int) []byte {
 	return append(b, "]}"...)
 }
 
-// packedBatchBody is batchBody's batch with its leaves packed (the same
-// leaves, so the same units and receipts).
+// packedBatchBody is batchBody's batch with its leaves packed, as a binary
+// pool/batch body (pool/batchbody.go: no JSON or base64 around the packed
+// leaves; the same leaves, so the same units and receipts).
 func packedBatchBody(poolID uint64, hub int, batch uint64, n, idLen int) []byte {
 	ls := make([]pool.Leaf, n)
 	var buf []byte
@@ -93,23 +94,18 @@ func packedBatchBody(poolID uint64, hub int, batch uint64, n, idLen int) []byte 
 		buf = appendLeafID(buf[:0], hub|1<<15, batch, i, 64)
 		ls[i] = pool.Leaf{ID: id, Variant: leafVariants[i%len(leafVariants)], Qty: gongxu.Units(leafQty(i)), Commit: string(buf)}
 	}
-	packed, err := pool.PackLeaves(ls)
+	b, err := pool.EncodeBatchBinary(poolID, ls)
 	if err != nil {
 		panic(err) // the bench's own leaves: always packable
 	}
-	b := make([]byte, 0, 32+len(packed))
-	b = append(b, `{"pool":`...)
-	b = strconv.AppendUint(b, poolID, 10)
-	b = append(b, `,"packed":"`...)
-	b = append(b, packed...)
-	return append(b, `"}`...)
+	return b
 }
 
 // leafBytes is the size of one leaf in a batch body, its comma included; for
-// a packed batch, its base64 characters.
+// a packed batch, its bytes in the binary body.
 func leafBytes(idLen int, packed bool) int {
 	if packed {
-		return (1 + (idLen+1)/2 + 1 + 4 + 32) * 4 / 3
+		return 1 + (idLen+1)/2 + 1 + 4 + 32
 	}
 	return len(`{"id":"","variant":"s","qty":1,"commit":""},`) + idLen + 64
 }

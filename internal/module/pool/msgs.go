@@ -305,7 +305,7 @@ func (m *MsgBatch) ValidateBasic() error {
 	if err := checkPoolID(m.Pool); err != nil {
 		return err
 	}
-	packed := m.Packed != ""
+	packed := m.Packed != "" || m.Binary != nil
 	if err := m.Unpack(); err != nil {
 		return err
 	}
@@ -355,20 +355,27 @@ func (m *MsgBatch) ValidateBasic() error {
 	return nil
 }
 
-// Unpack replaces a packed batch's blob by its leaves (see leafcodec.go); a
-// batch with both or neither is refused. Errors: KindInvalid.
+// Unpack replaces a packed batch's blob, base64 (Packed) or the raw bytes of
+// a binary body (Binary), by its leaves (see leafcodec.go, batchbody.go); a
+// batch with leaves in more than one form is refused. Errors: KindInvalid.
 func (m *MsgBatch) Unpack() error {
-	if m.Packed == "" {
+	if m.Packed == "" && m.Binary == nil {
 		return nil
 	}
-	if len(m.Leaves) > 0 {
+	if len(m.Leaves) > 0 || m.Packed != "" && m.Binary != nil {
 		return invalid("a batch carries its leaves as a list (leaves) or packed (packed), not both")
 	}
-	leaves, err := UnpackLeaves(m.Packed)
+	var leaves []Leaf
+	var err error
+	if m.Binary != nil {
+		leaves, err = DecodeLeaves(m.Binary)
+	} else {
+		leaves, err = UnpackLeaves(m.Packed)
+	}
 	if err != nil {
 		return err
 	}
-	m.Leaves, m.Packed = leaves, ""
+	m.Leaves, m.Packed, m.Binary = leaves, "", nil
 	return nil
 }
 
