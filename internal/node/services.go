@@ -1,7 +1,6 @@
 package node
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -183,13 +182,9 @@ func (r receipts) Receipt(ctx context.Context, batchTx string, index int) (gongx
 	if err != nil {
 		return gongxu.Receipt{}, gongxu.Wrap(err, "decode batch %s", batchTx)
 	}
-	var m pool.MsgBatch
-	dec := json.NewDecoder(bytes.NewReader(tx.Body))
-	if err := dec.Decode(&m); err != nil {
+	m, err := pool.DecodeBatchBody(tx.Body) // JSON, packed or binary: the same leaves
+	if err != nil {
 		return gongxu.Receipt{}, gongxu.Wrap(err, "decode batch %s body", batchTx)
-	}
-	if err := m.Unpack(); err != nil { // a packed batch: the same leaves
-		return gongxu.Receipt{}, gongxu.Wrap(err, "decode batch %s leaves", batchTx)
 	}
 	if index < 0 || index >= len(m.Leaves) {
 		return gongxu.Receipt{}, gongxu.Errorf(gongxu.KindNotFound, "batch %s has %d leaves; there is no leaf %d", batchTx, len(m.Leaves), index)

@@ -137,6 +137,29 @@ func (n *Net) SendBatch(hub gongxu.OrgID, poolID uint64, cs []Consumer) Batch {
 	return Batch{Tx: r.Hash, Pool: poolID, Hub: hub, Consumers: cs}
 }
 
+// SendBatchBinary commits a hub's batch of consumers into a pool with the
+// binary body (pool.EncodeBatchBinary), as `gongxu tx pool batch --packed`
+// and the pools benchmark send it.
+func (n *Net) SendBatchBinary(hub gongxu.OrgID, poolID uint64, cs []Consumer) Batch {
+	n.t.Helper()
+	leaves := make([]gongxu.PoolLeaf, len(cs))
+	for i, c := range cs {
+		leaves[i] = c.Leaf
+	}
+	body, err := pool.EncodeBatchBinary(poolID, leaves)
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	n.mu.Lock()
+	n.names[Key(string(hub))] = string(hub)
+	r := n.block([][]byte{n.h.SignRaw(string(hub), "pool/batch", body)}).Txs[0]
+	n.mu.Unlock()
+	if r.Code != 0 {
+		n.t.Fatalf("binary pool/batch by %s: %s (%s)", hub, r.Log, gongxu.Kind(r.Code))
+	}
+	return Batch{Tx: r.Hash, Pool: poolID, Hub: hub, Consumers: cs}
+}
+
 // Pickup records that consumer i of a batch collected its goods at the hub.
 // It returns the transaction's hash.
 func (n *Net) Pickup(b Batch, i int) string {

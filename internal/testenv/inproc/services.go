@@ -1,7 +1,6 @@
 package inproc
 
 import (
-	"bytes"
 	"context"
 	"encoding/hex"
 	"encoding/json"
@@ -156,11 +155,8 @@ func (r receipts) Receipt(ctx context.Context, batchTx string, index int) (gongx
 	if err != nil {
 		return gongxu.Receipt{}, gongxu.Wrap(err, "decode batch %s", batchTx)
 	}
-	var m struct {
-		Pool   uint64            `json:"pool"`
-		Leaves []gongxu.PoolLeaf `json:"leaves"`
-	}
-	if err := json.NewDecoder(bytes.NewReader(tx.Body)).Decode(&m); err != nil {
+	m, err := pool.DecodeBatchBody(tx.Body) // JSON, packed or binary: the same leaves
+	if err != nil {
 		return gongxu.Receipt{}, gongxu.Wrap(err, "decode batch %s body", batchTx)
 	}
 	if index < 0 || index >= len(m.Leaves) {

@@ -66,3 +66,24 @@ func TestWorld(t *testing.T) {
 		t.Errorf("Acme's plan: %d operations, problems %q (%v)", len(pv.Ops), pv.Problems, err)
 	}
 }
+
+// TestReceiptsOfBinaryBatch: the receipt service reads a batch committed
+// with the binary body back from the committed tx, as it does a JSON one:
+// the same receipts the hub computed (less the secrets).
+func TestReceiptsOfBinaryBatch(t *testing.T) {
+	ctx := context.Background()
+	w := inproc.NewWorld(t)
+	cs := inproc.Consumers(inproc.Hilltown, w.JacketsOpen, 90, []int64{1, 2, 3}, []string{"m-navy", "l-navy", "m-navy"})
+	b := w.SendBatchBinary(inproc.Hilltown, w.JacketsOpen, cs)
+	for i := range cs {
+		got, err := w.Receipts().Receipt(ctx, b.Tx, i)
+		want := b.Receipt(i)
+		want.Secret = ""
+		if err != nil || got.Leaf != want.Leaf || got.Root != want.Root || got.Index != i || len(got.Proof) != len(want.Proof) {
+			t.Fatalf("receipt %d: %+v (%v), want %+v", i, got, err, want)
+		}
+	}
+	if _, err := w.Receipts().Receipt(ctx, b.Tx, len(cs)); gongxu.ErrorKind(err) != gongxu.KindNotFound {
+		t.Fatalf("leaf past the batch: %v", err)
+	}
+}
