@@ -58,7 +58,14 @@ func TestUpGCSettings(t *testing.T) {
 			wantL = 345 << 20
 		}
 	}
-	if p != wantP || l != wantL || !strings.Contains(log.String(), `msg="garbage collector"`) || !strings.Contains(log.String(), wantLog) {
+	// The configured limit follows the state tree's node cache
+	// (node.FollowNodeCache), which the node warms as it opens: a new
+	// chain's few KiB above the configured limit.
+	cacheSlack := int64(0)
+	if !envLimit {
+		cacheSlack = 1 << 20
+	}
+	if p != wantP || l < wantL || l > wantL+cacheSlack || !strings.Contains(log.String(), `msg="garbage collector"`) || !strings.Contains(log.String(), wantLog) {
 		t.Errorf("running with GOGC %d, limit %d; want %d, %d; log:\n%s", p, l, wantP, wantL, log.String())
 	}
 
