@@ -196,7 +196,7 @@ and runs three phases with the open-loop harness of bench ledger:
 }
 
 func newBenchTraceCmd(env *Env) *cobra.Command {
-	o := scenario.TraceOptions{}
+	o := scenario.TraceOptions{Count: scenario.CountChain}
 	var asJSON bool
 	c := &cobra.Command{
 		Use:   "trace",
@@ -237,6 +237,8 @@ harness's count.`,
 	f.Float64Var(&o.Growth, "growth", 1.6, "offered rate of each step over the step before (at least +1 tx/s)")
 	f.IntVar(&o.MaxSteps, "max-steps", 6, "most steps of each load")
 	f.StringVar(&o.ProfileDir, "profile-dir", "", "take a CPU profile of node 0 in every step, into `DIR`/cpu-trace-<events>ev-<rate>tps.pprof")
+	f.Var(&choiceValue{p: &o.Count, choices: []string{scenario.CountChain, scenario.CountResults}}, "count",
+		"how successful captures are counted: chain (the events stored and each signer's sequence, one snapshot of node 0's state after each step) or results (every block's results from node 0: the harness before 8 Dec 2026 session 25)")
 	return c
 }
 
