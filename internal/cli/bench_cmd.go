@@ -212,7 +212,8 @@ load starts at an offered rate (the baseline at --start-rate events/s, every oth
 0.6× the best events/s committed so far) and grows by --growth a step, with the open-
 loop harness of bench ledger, until a step commits less than 90 % of what it offered
 or less than the step before, or after --max-steps. Reported per step: committed
-events/s (node 0's committed blocks in the step's window, code 0 only), chain events/s
+events/s (node 0's committed blocks in the step's window, captures that stored their
+events only: --count), chain events/s
 (events the chain stored from the step's start until the mempools were empty again,
 over that time: robust when a block takes longer than the window), submit-to-commit
 latency, the nodes' CPU per stored event and resident memory, node 0's blocks
