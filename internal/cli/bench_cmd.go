@@ -196,7 +196,7 @@ and runs three phases with the open-loop harness of bench ledger:
 }
 
 func newBenchTraceCmd(env *Env) *cobra.Command {
-	o := scenario.TraceOptions{Count: scenario.CountChain}
+	o := scenario.TraceOptions{Count: scenario.CountChain, Submit: scenario.SubmitAPI}
 	var asJSON bool
 	c := &cobra.Command{
 		Use:   "trace",
@@ -240,6 +240,8 @@ harness's count.`,
 	f.StringVar(&o.ProfileDir, "profile-dir", "", "take a CPU profile of node 0 in every step, into `DIR`/cpu-trace-<events>ev-<rate>tps.pprof")
 	f.Var(&choiceValue{p: &o.Count, choices: []string{scenario.CountChain, scenario.CountResults}}, "count",
 		"how successful captures are counted: chain (the events stored and each signer's sequence, one snapshot of node 0's state after each step) or results (every block's results from node 0: the harness before 8 Dec 2026 session 25)")
+	f.Var(&choiceValue{p: &o.Submit, choices: []string{scenario.SubmitAPI, scenario.SubmitRPC}}, "submit",
+		"how the load reaches the nodes: api (POST /v1/txs with the raw signed bytes) or rpc (CometBFT's broadcast_tx_sync, base64 in JSON-RPC: the harness before 8 Dec 2026 session 25)")
 	return c
 }
 

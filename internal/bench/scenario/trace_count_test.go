@@ -216,7 +216,7 @@ func mustFirstID(t *testing.T, signer int, seq uint64, epoch time.Time) string {
 }
 
 // TestTraceCountOption: --count chooses the counter, the report says which,
-// and anything else is refused.
+// --submit how the load is sent, and anything else is refused.
 func TestTraceCountOption(t *testing.T) {
 	o := TraceOptions{Common: Common{Validators: 4, Step: 10 * time.Second}, Signers: 4, EPCs: 4, Sizes: []int{10}, StartRate: 10, Growth: 1.5, MaxSteps: 1}
 	for _, c := range []struct{ count, cmd, counted string }{
@@ -238,5 +238,19 @@ func TestTraceCountOption(t *testing.T) {
 	o.Count = "Results"
 	if err := o.Check(); err == nil {
 		t.Fatal("--count Results accepted")
+	}
+	o.Count = ""
+	for _, c := range []struct{ submit, cmd string }{{"", ""}, {SubmitAPI, ""}, {SubmitRPC, " --submit rpc"}} {
+		o.Submit = c.submit
+		if err := o.Check(); err != nil {
+			t.Fatalf("--submit %q: %v", c.submit, err)
+		}
+		if cmd := o.command(); c.cmd != "" && !strings.HasSuffix(cmd, c.cmd) || c.cmd == "" && strings.Contains(cmd, "--submit") {
+			t.Fatalf("--submit %q: command %s", c.submit, cmd)
+		}
+	}
+	o.Submit = "API"
+	if err := o.Check(); err == nil {
+		t.Fatal("--submit API accepted")
 	}
 }

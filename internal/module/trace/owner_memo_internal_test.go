@@ -22,7 +22,7 @@ func (p memoParser) Parse([]byte, int64, int) ([]gongxu.TraceEvent, error) {
 	}
 	return out, nil
 }
-func (memoParser) Hash([]byte) (string, error)        { return "", nil }
+func (memoParser) Hash([]byte) (string, error)         { return "", nil }
 func (memoParser) Canonical(id string) (string, error) { return id, nil }
 func (memoParser) CompanyDigits(id string) (string, bool) {
 	d, ok := strings.CutPrefix(id, "gs1:")
