@@ -40,8 +40,8 @@ type TraceOptions struct {
 	// bytes to the node's own POST /v1/txs, the default, as a client of
 	// gongxu sends them) or SubmitRPC (CometBFT's broadcast_tx_sync: the
 	// document base64 in JSON-RPC, which the receiving node decodes, ~4 %
-	// of node 0 in a profile with 1,000-event documents; the harness before 8 Dec 2026
-	// session 25).
+	// of node 0 in a profile with 1,000-event documents; the harness
+	// before 8 Dec 2026 session 25).
 	Submit string
 }
 

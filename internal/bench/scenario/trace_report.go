@@ -91,7 +91,7 @@ type traceStep struct {
 // count.
 type traceCheck struct {
 	Stored  int64 `json:"stored"`  // trace/seq/event on node 0
-	Counted int64 `json:"counted"` // committed with code 0 by the steps' drains × events per document
+	Counted int64 `json:"counted"` // captures counted as succeeded by the steps' drains (--count) × events per document
 }
 
 func (c traceCheck) verdict() string {
