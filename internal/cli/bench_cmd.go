@@ -196,7 +196,7 @@ and runs three phases with the open-loop harness of bench ledger:
 }
 
 func newBenchTraceCmd(env *Env) *cobra.Command {
-	o := scenario.TraceOptions{}
+	o := scenario.TraceOptions{Count: scenario.CountChain, Submit: scenario.SubmitAPI}
 	var asJSON bool
 	c := &cobra.Command{
 		Use:   "trace",
@@ -212,7 +212,8 @@ load starts at an offered rate (the baseline at --start-rate events/s, every oth
 0.6× the best events/s committed so far) and grows by --growth a step, with the open-
 loop harness of bench ledger, until a step commits less than 90 % of what it offered
 or less than the step before, or after --max-steps. Reported per step: committed
-events/s (node 0's committed blocks in the step's window, code 0 only), chain events/s
+events/s (node 0's committed blocks in the step's window, captures that stored their
+events only: --count), chain events/s
 (events the chain stored from the step's start until the mempools were empty again,
 over that time: robust when a block takes longer than the window), submit-to-commit
 latency, the nodes' CPU per stored event and resident memory, node 0's blocks
@@ -237,6 +238,10 @@ harness's count.`,
 	f.Float64Var(&o.Growth, "growth", 1.6, "offered rate of each step over the step before (at least +1 tx/s)")
 	f.IntVar(&o.MaxSteps, "max-steps", 6, "most steps of each load")
 	f.StringVar(&o.ProfileDir, "profile-dir", "", "take a CPU profile of node 0 in every step, into `DIR`/cpu-trace-<events>ev-<rate>tps.pprof")
+	f.Var(&choiceValue{p: &o.Count, choices: []string{scenario.CountChain, scenario.CountResults}}, "count",
+		"how successful captures are counted: chain (the events stored and each signer's sequence, one snapshot of node 0's state after each step) or results (every block's results from node 0: the harness before 8 Dec 2026 session 25)")
+	f.Var(&choiceValue{p: &o.Submit, choices: []string{scenario.SubmitAPI, scenario.SubmitRPC}}, "submit",
+		"how the load reaches the nodes: api (POST /v1/txs with the raw signed bytes) or rpc (CometBFT's broadcast_tx_sync, base64 in JSON-RPC: the harness before 8 Dec 2026 session 25)")
 	return c
 }
 

@@ -338,6 +338,10 @@ type stepLoad struct {
 	// stepped, if not nil, runs when the step has drained, before the wait
 	// for the mempools, while the step's runner still follows the blocks.
 	stepped func()
+	// count, if not nil, gives the step's runner its bench.Settle (it then
+	// reads no block_results unless a count falls short); nil: the runner
+	// reads every block's results (bench.Load.Results).
+	count func(ctx context.Context) (*bench.Settle, error)
 }
 
 // stepRun is what a step did.
@@ -365,6 +369,12 @@ func (n *network) step(ctx context.Context, l stepLoad) (stepRun, error) {
 	}
 	load := bench.Load{App: l.app, Nodes: n.rpcs, Signers: len(l.keys), MakeTx: build, NextSeq: base.nextSeq(l.keys),
 		Results: true, CPU: n.procs.CPU, BusyCode: uint32(gongxu.KindBusy)}
+	if l.count != nil {
+		if load.Settle, err = l.count(ctx); err != nil {
+			return stepRun{}, fmt.Errorf("%s: %w", l.app, err)
+		}
+		load.Results = false
+	}
 	if l.api {
 		for _, a := range n.apis {
 			load.APIs = append(load.APIs, "http://"+a)

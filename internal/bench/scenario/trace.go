@@ -3,7 +3,6 @@ package scenario
 import (
 	"context"
 	"crypto/ed25519"
-	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/internal/bench"
 	"github.com/gongxu-network/gongxu/internal/module/member"
 	"github.com/gongxu-network/gongxu/internal/module/trace"
 )
@@ -30,6 +30,19 @@ type TraceOptions struct {
 	StartRate     int     // events/s offered by the baseline's first step
 	Growth        float64 // offered rate of a step over the one before
 	MaxSteps      int
+	// Count is how the harness tells the captures that succeeded:
+	// CountChain (the events stored and the signers' sequences in node 0's
+	// committed state after each step, the default: trace_count.go) or
+	// CountResults (every block's results from node 0, the harness before
+	// 8 Dec 2026 session 25).
+	Count string
+	// Submit is how the load reaches the nodes: SubmitAPI (the raw signed
+	// bytes to the node's own POST /v1/txs, the default, as a client of
+	// gongxu sends them) or SubmitRPC (CometBFT's broadcast_tx_sync: the
+	// document base64 in JSON-RPC, which the receiving node decodes, ~4 %
+	// of node 0 in a profile with 1,000-event documents; the harness
+	// before 8 Dec 2026 session 25).
+	Submit string
 }
 
 // traceSatFraction is the share of its offered tx/s a step must commit to
@@ -41,6 +54,12 @@ func (o TraceOptions) command() string {
 		o.Validators, joinInts(o.Sizes), o.EPCs, o.Signers, o.Step, o.StartRate, o.Growth, o.MaxSteps)
 	if o.ProfileDir != "" {
 		s += " --profile-dir " + o.ProfileDir
+	}
+	if o.Count == CountResults {
+		s += " --count " + CountResults
+	}
+	if o.Submit == SubmitRPC {
+		s += " --submit " + SubmitRPC
 	}
 	return s
 }
@@ -68,6 +87,12 @@ func (o *TraceOptions) Check() error {
 			return fmt.Errorf("a document of %d events with %d EPCs each is %d bytes, above trace's limit of %d: lower --events-per-doc or --epcs",
 				n, o.EPCs, d, trace.MaxDocumentBytes)
 		}
+	}
+	if o.Count != "" && o.Count != CountChain && o.Count != CountResults {
+		return fmt.Errorf("--count must be %s or %s, got %q", CountChain, CountResults, o.Count)
+	}
+	if o.Submit != "" && o.Submit != SubmitAPI && o.Submit != SubmitRPC {
+		return fmt.Errorf("--submit must be %s or %s, got %q", SubmitAPI, SubmitRPC, o.Submit)
 	}
 	if o.Step < time.Second {
 		return fmt.Errorf("--duration must be at least 1s")
@@ -198,7 +223,16 @@ func traceNextRate(rate int, growth float64) int {
 func (b *traceBench) step(ctx context.Context, n, rate int) (*traceStep, error) {
 	o, procs := b.o, b.net.procs
 	l := stepLoad{app: fmt.Sprintf("trace×%d", n), keys: b.keys, build: traceTx(b.keys, n, o.EPCs, b.epoch), rate: rate,
-		length: o.Step, warmup: o.Warmup, drain: o.Drain, settle: traceSettleWait}
+		length: o.Step, warmup: o.Warmup, drain: o.Drain, settle: traceSettleWait, api: o.Submit != SubmitRPC}
+	if o.Count != CountResults {
+		l.count = func(ctx context.Context) (*bench.Settle, error) {
+			c, err := newTraceCounter(ctx, b.net.rpc, b.net.rpcs[0], b.keys, n, o.EPCs, b.epoch)
+			if err != nil {
+				return nil, fmt.Errorf("the chain's counts: %w", err)
+			}
+			return c.settle(), nil
+		}
+	}
 	if o.ProfileDir != "" {
 		l.profile = filepath.Join(o.ProfileDir, fmt.Sprintf("cpu-trace-%dev-%dtps.pprof", n, rate))
 	}
@@ -244,17 +278,8 @@ func (b *traceBench) usage(ctx context.Context) (int64, time.Duration, error) {
 // storedEvents is the number of events stored on the chain, as node 0's
 // committed state says (the trace module's event sequence).
 func (b *traceBench) storedEvents(ctx context.Context) (int64, error) {
-	v, err := b.net.rpc.ABCIQuery(ctx, b.net.rpcs[0], "/prove", []byte("trace/seq/event"))
-	if err != nil {
-		return 0, fmt.Errorf("events on the chain: %w", err)
-	}
-	var n int64
-	if len(v) > 0 {
-		if err := json.Unmarshal(v, &n); err != nil {
-			return 0, fmt.Errorf("events on the chain: %q: %w", v, err)
-		}
-	}
-	return n, nil
+	n, _, err := storedEventsAt(ctx, b.net.rpc, b.net.rpcs[0])
+	return n, err
 }
 
 // loadAverage is the machine's 1-minute load average (-1 when unknown).

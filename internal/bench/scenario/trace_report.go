@@ -27,9 +27,12 @@ type TraceReport struct {
 	LoadStart  float64 `json:"loadavg_start"` // the machine's 1-minute load average
 	LoadEnd    float64 `json:"loadavg_end"`
 
-	Phases []*tracePhase    `json:"loads"` // the baseline (1 event a document) first
-	Check  traceCheck       `json:"chain"`
-	Errors map[string]int64 `json:"errors,omitempty"`
+	// Counted says what counted the txs included and the captures that
+	// succeeded (--count).
+	Counted string           `json:"counted"`
+	Phases  []*tracePhase    `json:"loads"` // the baseline (1 event a document) first
+	Check   traceCheck       `json:"chain"`
+	Errors  map[string]int64 `json:"errors,omitempty"`
 }
 
 // tracePhase is one load: documents of EventsPerDoc events, step by step.
@@ -88,7 +91,7 @@ type traceStep struct {
 // count.
 type traceCheck struct {
 	Stored  int64 `json:"stored"`  // trace/seq/event on node 0
-	Counted int64 `json:"counted"` // committed with code 0 by the steps' drains × events per document
+	Counted int64 `json:"counted"` // captures counted as succeeded by the steps' drains (--count) × events per document
 }
 
 func (c traceCheck) verdict() string {
@@ -105,7 +108,15 @@ func (c traceCheck) verdict() string {
 func newTraceReport(o TraceOptions) *TraceReport {
 	return &TraceReport{Command: o.command(), CPUs: runtime.NumCPU(), GoVersion: runtime.Version(), Validators: o.Validators,
 		Signers: o.Signers, EPCs: o.EPCs, StepSecs: o.Step.Seconds(), WindowSecs: (o.Step - o.Warmup).Seconds(),
-		BlockBytes: blockBytes, LoadStart: loadAverage()}
+		BlockBytes: blockBytes, LoadStart: loadAverage(), Counted: traceCounted(o.Count)}
+}
+
+// traceCounted is the report's counted: line for a --count.
+func traceCounted(count string) string {
+	if count == CountResults {
+		return "included and successes: node 0's /block and /block_results (code 0) at each height"
+	}
+	return "included: the load's txs in node 0's /block at each height abci_info reports finished; successes: " + traceCountSource
 }
 
 // newTracePhase starts the load of documents of n events, sized by a
@@ -227,5 +238,15 @@ func (rep *TraceReport) WriteTable(w io.Writer) error {
 		b.WriteString("\n")
 	}
 	fmt.Fprintf(&b, "events on the chain: %d stored, %s\n", rep.Check.Stored, rep.Check.verdict())
+	fmt.Fprintf(&b, "counted: %s\n", rep.Counted)
+	var mismatch int64
+	for _, ph := range rep.Phases {
+		for _, s := range ph.Steps {
+			mismatch += s.Mismatch
+		}
+	}
+	if mismatch > 0 {
+		fmt.Fprintf(&b, "COUNT MISMATCH: the chain's counts and the blocks disagreed by %d txs (see the errors)\n", mismatch)
+	}
 	return writeEnd(w, &b, rep.Errors)
 }

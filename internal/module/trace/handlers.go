@@ -44,9 +44,10 @@ func (m *Module) handleCapture(ctx *module.Context, msg module.Msg) error {
 		return gongxu.Errorf(gongxu.KindTooLarge, "the document holds %d events, the limit is %d per transaction", len(evs), MaxEvents)
 	}
 	seen := make(map[eventRef]int, len(evs))
+	owners := ownerMemo{}
 	for i := range evs {
 		e := &evs[i]
-		if err := m.checkCaptured(ctx, i, e); err != nil {
+		if err := m.checkCaptured(ctx, i, e, owners); err != nil {
 			return err
 		}
 		ref := eventRef{e.ID, e.IsErrorDeclaration()}
@@ -73,8 +74,10 @@ func describe(e *gongxu.TraceEvent) string {
 }
 
 // checkCaptured applies the ledger's rules to a parsed event: ids, lot
-// URNs in the signer's namespace, duplicates and declarations.
-func (m *Module) checkCaptured(ctx *module.Context, i int, e *gongxu.TraceEvent) error {
+// URNs in the signer's namespace, duplicates and declarations. owners
+// remembers the owners of company digits already looked up for the same
+// document (see ownerMemo).
+func (m *Module) checkCaptured(ctx *module.Context, i int, e *gongxu.TraceEvent, owners ownerMemo) error {
 	if e.ID == "" {
 		return fmt.Errorf("trace: the parser gave event %d no id", i)
 	}
@@ -84,7 +87,7 @@ func (m *Module) checkCaptured(ctx *module.Context, i int, e *gongxu.TraceEvent)
 	if err := checkText("event id", e.ID); err != nil {
 		return invalid("event %d: %s", i, gongxu.ErrorMessage(err))
 	}
-	if err := m.checkIdentifiers(ctx, i, e); err != nil {
+	if err := m.checkIdentifiers(ctx, i, e, owners); err != nil {
 		return err
 	}
 	decl := e.IsErrorDeclaration()
@@ -126,21 +129,43 @@ const (
 
 // ownerOf returns the org owning a GS1 identifier (a canonical key) by its
 // company prefix, and the prefix; "" for an identifier under no declared
-// prefix, or not a GS1 key.
-func (m *Module) ownerOf(ctx *module.Context, id string) (gongxu.OrgID, string, error) {
+// prefix, or not a GS1 key. memo, if not nil, answers digits looked up
+// before and keeps what it looks up.
+func (m *Module) ownerOf(ctx *module.Context, id string, memo ownerMemo) (gongxu.OrgID, string, error) {
 	digits, ok := m.parser.CompanyDigits(id)
 	if !ok {
 		return "", "", nil
 	}
-	return m.members.PrefixOwner(ctx.KV, digits)
+	if o, ok := memo[digits]; ok {
+		return o.org, o.prefix, nil
+	}
+	org, prefix, err := m.members.PrefixOwner(ctx.KV, digits)
+	if err == nil && memo != nil {
+		memo[digits] = prefixOwner{org, prefix}
+	}
+	return org, prefix, err
+}
+
+// ownerMemo is the owners of the company digits (Parser.CompanyDigits) a
+// document's checks have looked up: its events' GS1 keys mostly share a
+// few (every serial of one product shares its GTIN's), and each look-up
+// reads up to seven state keys (one per prefix length, most of them absent:
+// a read of the store below its cache each). It lives for one document's
+// checks, which write nothing that PrefixOwner reads, so it answers as the
+// state would.
+type ownerMemo map[string]prefixOwner
+
+type prefixOwner struct {
+	org    gongxu.OrgID
+	prefix string
 }
 
 // checkOwned requires the signer's org to own every GS1 identifier of ids
 // that is under a declared company prefix; what is under none, anyone may
 // name. verb says what the event does with them, for the error.
-func (m *Module) checkOwned(ctx *module.Context, i int, verb string, ids ...string) error {
+func (m *Module) checkOwned(ctx *module.Context, owners ownerMemo, i int, verb string, ids ...string) error {
 	for _, id := range ids {
-		owner, prefix, err := m.ownerOf(ctx, id)
+		owner, prefix, err := m.ownerOf(ctx, id, owners)
 		if err != nil {
 			return err
 		}
@@ -157,7 +182,7 @@ func (m *Module) checkOwned(ctx *module.Context, i int, verb string, ids ...stri
 // their company prefix may. Every other use (OBSERVE, aggregation,
 // transactions, a transformation's inputs) only reads goods and stays open
 // to every member.
-func (m *Module) checkOwnership(ctx *module.Context, i int, e *gongxu.TraceEvent) error {
+func (m *Module) checkOwnership(ctx *module.Context, i int, e *gongxu.TraceEvent, owners ownerMemo) error {
 	classes := func(qs []gongxu.TraceQuantity) []string {
 		out := make([]string, len(qs))
 		for k := range qs {
@@ -167,20 +192,20 @@ func (m *Module) checkOwnership(ctx *module.Context, i int, e *gongxu.TraceEvent
 	}
 	switch {
 	case e.Type == objectEvent && e.Action == actionAdd:
-		if err := m.checkOwned(ctx, i, "commissions", e.EPCs...); err != nil {
+		if err := m.checkOwned(ctx, owners, i, "commissions", e.EPCs...); err != nil {
 			return err
 		}
-		return m.checkOwned(ctx, i, "commissions", classes(e.Quantities)...)
+		return m.checkOwned(ctx, owners, i, "commissions", classes(e.Quantities)...)
 	case e.Type == objectEvent && e.Action == actionDelete:
-		if err := m.checkOwned(ctx, i, "decommissions", e.EPCs...); err != nil {
+		if err := m.checkOwned(ctx, owners, i, "decommissions", e.EPCs...); err != nil {
 			return err
 		}
-		return m.checkOwned(ctx, i, "decommissions", classes(e.Quantities)...)
+		return m.checkOwned(ctx, owners, i, "decommissions", classes(e.Quantities)...)
 	case e.Type == transformationEvent:
-		if err := m.checkOwned(ctx, i, "commissions the output", e.Outputs...); err != nil {
+		if err := m.checkOwned(ctx, owners, i, "commissions the output", e.Outputs...); err != nil {
 			return err
 		}
-		return m.checkOwned(ctx, i, "commissions the output", classes(e.OutputQuantities)...)
+		return m.checkOwned(ctx, owners, i, "commissions the output", classes(e.OutputQuantities)...)
 	}
 	return nil
 }
@@ -188,7 +213,7 @@ func (m *Module) checkOwnership(ctx *module.Context, i int, e *gongxu.TraceEvent
 // checkIdentifiers writes every lot URN of the event in its one form and
 // requires the signer's org to own each lot's namespace, and the GS1
 // identifiers the event commissions or decommissions.
-func (m *Module) checkIdentifiers(ctx *module.Context, i int, e *gongxu.TraceEvent) error {
+func (m *Module) checkIdentifiers(ctx *module.Context, i int, e *gongxu.TraceEvent, owners ownerMemo) error {
 	fix := func(id *string) error {
 		if err := checkText("identifier", *id); err != nil {
 			return invalid("event %d: %s", i, gongxu.ErrorMessage(err))
@@ -225,7 +250,7 @@ func (m *Module) checkIdentifiers(ctx *module.Context, i int, e *gongxu.TraceEve
 			return err
 		}
 	}
-	return m.checkOwnership(ctx, i, e)
+	return m.checkOwnership(ctx, i, e, owners)
 }
 
 // anchor stores events as the batch of the current transaction: their leaf
@@ -343,7 +368,7 @@ func (m *Module) handleRecall(ctx *module.Context, msg module.Msg) error {
 	}
 	// A GS1 identifier under a declared company prefix is recalled by the
 	// prefix's owner only, whoever held it.
-	owner, prefix, err := m.ownerOf(ctx, ident)
+	owner, prefix, err := m.ownerOf(ctx, ident, nil)
 	if err != nil {
 		return err
 	}
