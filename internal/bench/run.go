@@ -112,6 +112,7 @@ type StepResult struct {
 	MempoolEnd   int     `json:"mempool_end"`                  // node 0's mempool at the end of the step
 	Blocks       int     `json:"blocks"`                       // blocks seen in the window
 	MaxBlockTxs  int     `json:"max_block_txs"`                // largest block seen in the window
+	LaterRounds  int     `json:"later_rounds"`                 // of the window's blocks, those whose height was decided after round 0
 	DrainSecs    float64 `json:"drain_s"`                      // time the step's txs took to commit after it ended
 	CPUPerTxUs   float64 `json:"node_cpu_us_per_tx,omitempty"` // CPU of all nodes from the step's start to the drain's end / committed
 	NodeCores    float64 `json:"node_cores,omitempty"`         // the same CPU / that time: cores the nodes kept busy
@@ -175,6 +176,7 @@ type BlockSeen struct {
 	At     time.Time // when the poller saw it committed
 	Txs    int       // all transactions in the block
 	Ours   int       // transactions of the load committed with code 0
+	Round  int       // the round its height was decided in (-1: not known yet)
 }
 
 // Runner is the load generator and commit poller of one application: Start
@@ -299,9 +301,9 @@ func (r *Runner) Step(ctx context.Context, rate int) (StepResult, error) {
 	if st.profiled {
 		r.out.Profile = r.plan.ProfileOut
 	}
-	r.logf("%-8s rate %6d  offered %7.0f  accepted %7.0f  committed %7.0f tx/s  p50 %6.0f ms  p99 %6.0f ms  rejected %d  check-rejected %d  refused %d  shed %d  dropped %d  uncommitted %d  mempool %d  blocks %d (max %d txs)  drain %.1fs  node CPU %.0f µs/tx (%.2f cores), generator %.2f cores%s",
+	r.logf("%-8s rate %6d  offered %7.0f  accepted %7.0f  committed %7.0f tx/s  p50 %6.0f ms  p99 %6.0f ms  rejected %d  check-rejected %d  refused %d  shed %d  dropped %d  uncommitted %d  mempool %d  blocks %d (max %d txs, %d after round 0)  drain %.1fs  node CPU %.0f µs/tx (%.2f cores), generator %.2f cores%s",
 		r.load.App, rate, st.res.OfferedTPS, st.res.AcceptedTPS, st.res.CommittedTPS, st.res.P50ms, st.res.P99ms, st.res.Rejected, st.res.CheckReject,
-		st.res.Refused, st.res.Shed, st.res.Dropped, st.res.Uncommitted, st.res.MempoolEnd, st.res.Blocks, st.res.MaxBlockTxs, st.res.DrainSecs, st.res.CPUPerTxUs, st.res.NodeCores, st.res.GenCores, mismatch(st.res.Mismatch))
+		st.res.Refused, st.res.Shed, st.res.Dropped, st.res.Uncommitted, st.res.MempoolEnd, st.res.Blocks, st.res.MaxBlockTxs, st.res.LaterRounds, st.res.DrainSecs, st.res.CPUPerTxUs, st.res.NodeCores, st.res.GenCores, mismatch(st.res.Mismatch))
 	return st.res, nil
 }
 
@@ -436,7 +438,7 @@ func (r *Runner) step(ctx context.Context, rate int) (*stepState, error) {
 	lat := Summarize(lats)
 	st.res.P50ms, st.res.P99ms, st.res.MaxMs = ms(lat.P50), ms(lat.P99), ms(lat.Max)
 	bw := BlockWindow(r.blocks, st.win)
-	st.res.CommittedTPS, st.res.Blocks, st.res.MaxBlockTxs = bw.Rate(), bw.Blocks, bw.MaxTxs
+	st.res.CommittedTPS, st.res.Blocks, st.res.MaxBlockTxs, st.res.LaterRounds = bw.Rate(), bw.Blocks, bw.MaxTxs, bw.LaterRounds
 	st.seen = nil
 	return st, nil
 }
@@ -602,7 +604,11 @@ func (r *Runner) poll(ctx context.Context, from int64) {
 
 func (r *Runner) observe(b Block, now time.Time) {
 	r.mu.Lock()
-	seen := BlockSeen{Height: b.Height, At: now, Txs: len(b.Hashes)}
+	seen := BlockSeen{Height: b.Height, At: now, Txs: len(b.Hashes), Round: -1}
+	// The block's last commit is its previous height's, seen just before.
+	if n := len(r.blocks); n > 0 && r.blocks[n-1].Height == b.Height-1 {
+		r.blocks[n-1].Round = b.LastRound
+	}
 	var rejected []string
 	defer func() {
 		r.blocks = append(r.blocks, seen)
