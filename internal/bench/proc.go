@@ -43,6 +43,9 @@ func StartProc(name, exe string, args []string, logPath string) (*Proc, error) {
 	return p, nil
 }
 
+// Pid is the process's id.
+func (p *Proc) Pid() int { return p.cmd.Process.Pid }
+
 // Done is closed when the process has exited.
 func (p *Proc) Done() <-chan struct{} { return p.done }
 
