@@ -1,6 +1,10 @@
 package bench
 
 import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 )
@@ -164,5 +168,40 @@ func TestCompareMatchesRates(t *testing.T) {
 	}
 	if r := Compare(app, AppResult{}); r.Saturation != 0 {
 		t.Fatalf("ratio over a zero baseline = %v", r.Saturation)
+	}
+}
+
+// A block's last commit gives its previous height's round: the poller
+// puts it on that height, and the window counts the heights decided after
+// round 0 (not the ones whose round is not known yet).
+func TestLaterRounds(t *testing.T) {
+	r := &Runner{pending: map[[32]byte]pendingTx{}, errs: map[string]int64{}}
+	t0 := time.Unix(1000, 0)
+	for i, round := range []int{0, 0, 2, 0, 1} { // block i+1's last commit: height i's round
+		r.observe(Block{Height: int64(i + 1), LastRound: round}, t0.Add(time.Duration(i)*time.Second))
+	}
+	r.observe(Block{Height: 9, LastRound: 3}, t0.Add(9*time.Second)) // not the next height: says nothing of 5
+	var got []int
+	for _, b := range r.blocks {
+		got = append(got, b.Round)
+	}
+	if want := []int{0, 2, 0, 1, -1, -1}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("rounds %v, want %v", got, want)
+	}
+	if s := BlockWindow(r.blocks, Window{From: t0, To: t0.Add(10 * time.Second)}); s.Blocks != 6 || s.LaterRounds != 2 {
+		t.Fatalf("BlockWindow = %+v, want 6 blocks, 2 after round 0", s)
+	}
+}
+
+func TestBlockReadsLastCommitRound(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte(`{"result":{"block":{"header":{"time":"2026-12-08T04:00:00Z"},"data":{"txs":["eA=="]},"last_commit":{"round":3}}}}`))
+	}))
+	defer srv.Close()
+	c := NewRPC(1)
+	defer c.Close()
+	b, err := c.Block(context.Background(), srv.URL, 7, false)
+	if err != nil || b.LastRound != 3 || len(b.Hashes) != 1 {
+		t.Fatalf("Block = %+v, %v; want last round 3 and 1 tx", b, err)
 	}
 }

@@ -43,6 +43,9 @@ func StartProc(name, exe string, args []string, logPath string) (*Proc, error) {
 	return p, nil
 }
 
+// Pid is the process's id.
+func (p *Proc) Pid() int { return p.cmd.Process.Pid }
+
 // Done is closed when the process has exited.
 func (p *Proc) Done() <-chan struct{} { return p.done }
 
@@ -57,6 +60,7 @@ func (p *Proc) Stop(grace time.Duration) error {
 	default:
 	}
 	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	_ = p.resume() // a paused process handles the SIGTERM only once continued
 	select {
 	case <-p.done:
 		return nil
@@ -112,6 +116,28 @@ func (g *Procs) StopAll(grace time.Duration) error {
 		go func() { defer wg.Done(); errs[i] = p.Stop(grace) }()
 	}
 	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// Pause stops every process of the group (SIGSTOP) until Resume: a
+// network that is not being measured then takes no CPU from the one that
+// is, neither for its own blocks nor for answering the harness. Where
+// processes cannot be paused it returns errors.ErrUnsupported.
+func (g *Procs) Pause() error { return g.each((*Proc).pause) }
+
+// Resume continues every process of the group (SIGCONT).
+func (g *Procs) Resume() error { return g.each((*Proc).resume) }
+
+func (g *Procs) each(f func(*Proc) error) error {
+	g.mu.Lock()
+	procs := append([]*Proc(nil), g.procs...)
+	g.mu.Unlock()
+	var errs []error
+	for _, p := range procs {
+		if err := f(p); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", p.Name, err))
+		}
+	}
 	return errors.Join(errs...)
 }
 

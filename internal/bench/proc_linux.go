@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -11,6 +12,22 @@ import (
 
 func procAttr() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+}
+
+// pause stops the process (SIGSTOP); resume continues it (SIGCONT).
+func (p *Proc) pause() error  { return p.signal(syscall.SIGSTOP) }
+func (p *Proc) resume() error { return p.signal(syscall.SIGCONT) }
+
+func (p *Proc) signal(sig syscall.Signal) error {
+	select {
+	case <-p.done:
+		return nil // exited: nothing to stop or continue
+	default:
+	}
+	if err := p.cmd.Process.Signal(sig); err != nil && !errors.Is(err, os.ErrProcessDone) {
+		return err
+	}
+	return nil
 }
 
 // CPU returns the CPU time (user + system) the process has used so far.

@@ -15,3 +15,7 @@ func (p *Proc) CPU() (time.Duration, error) { return 0, errors.ErrUnsupported }
 
 // SelfCPU is not measured on this system.
 func SelfCPU() (time.Duration, error) { return 0, errors.ErrUnsupported }
+
+// Processes are not paused on this system.
+func (p *Proc) pause() error  { return errors.ErrUnsupported }
+func (p *Proc) resume() error { return errors.ErrUnsupported }

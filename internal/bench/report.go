@@ -17,8 +17,10 @@ type Report struct {
 	StepSecs   float64        `json:"step_s"`
 	WindowSecs float64        `json:"window_s"` // the measured part of each step
 	TxBytes    map[string]int `json:"tx_bytes"`
-	Apps       []AppResult    `json:"apps"`
-	Ratio      *Ratio         `json:"ratio,omitempty"`
+	// Networks says how the networks of a run of several shared the machine.
+	Networks string      `json:"networks,omitempty"`
+	Apps     []AppResult `json:"apps"`
+	Ratio    *Ratio      `json:"ratio,omitempty"`
 }
 
 // Ratio compares an application with the baseline measured in the same run.
@@ -68,6 +70,9 @@ func (rep *Report) WriteTable(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n%d validators (separate processes, loopback), %d signers, %d CPUs, %s; steps of %.0fs, committed tx/s over the last %.0fs of each\n\n",
 		rep.Command, rep.Validators, rep.Signers, rep.CPUs, rep.GoVersion, rep.StepSecs, rep.WindowSecs)
+	if rep.Networks != "" {
+		fmt.Fprintf(&b, "networks: %s\n\n", rep.Networks)
+	}
 	for _, a := range rep.Apps {
 		fmt.Fprintf(&b, "%s (tx %d bytes):\n", a.App, rep.TxBytes[a.App])
 		tw := tabwriter.NewWriter(&b, 2, 0, 2, ' ', tabwriter.AlignRight)

@@ -197,6 +197,9 @@ type Block struct {
 	Hashes [][32]byte // sha256 of each tx, in order
 	Codes  []uint32   // FinalizeBlock result code of each tx
 	Logs   []string   // and its log, when the code is not 0
+	// LastRound is the round its previous height was decided in (its last
+	// commit's): above 0, that height took more than one proposal.
+	LastRound int
 }
 
 // Block fetches block h, and its results if results is set (otherwise every
@@ -210,6 +213,9 @@ func (c *RPC) Block(ctx context.Context, node string, h int64, results bool) (Bl
 			Data struct {
 				Txs []string `json:"txs"`
 			} `json:"data"`
+			LastCommit struct {
+				Round int `json:"round"`
+			} `json:"last_commit"`
 		} `json:"block"`
 	}
 	hs := strconv.FormatInt(h, 10)
@@ -237,7 +243,7 @@ func (c *RPC) Block(ctx context.Context, node string, h int64, results bool) (Bl
 			Log  string `json:"log"`
 		}, len(b.Block.Data.Txs))
 	}
-	out := Block{Height: h, Time: b.Block.Header.Time, Hashes: make([][32]byte, len(b.Block.Data.Txs)), Codes: make([]uint32, len(b.Block.Data.Txs)), Logs: make([]string, len(b.Block.Data.Txs))}
+	out := Block{Height: h, Time: b.Block.Header.Time, LastRound: b.Block.LastCommit.Round, Hashes: make([][32]byte, len(b.Block.Data.Txs)), Codes: make([]uint32, len(b.Block.Data.Txs)), Logs: make([]string, len(b.Block.Data.Txs))}
 	if len(r.Txs) != len(out.Hashes) {
 		return Block{}, fmt.Errorf("block %d has %d txs but %d results", h, len(out.Hashes), len(r.Txs))
 	}

@@ -100,22 +100,27 @@ type StepResult struct {
 	P50ms        float64 `json:"p50_ms"`        // submit → commit seen, txs of this step
 	P99ms        float64 `json:"p99_ms"`
 	MaxMs        float64 `json:"max_ms"`
-	Submitted    int64   `json:"submitted"`                    // accepted by CheckTx
-	Committed    int64   `json:"committed"`                    // committed with code 0, by the end of the drain
-	Rejected     int64   `json:"rejected"`                     // committed with a code ≠ 0
-	CheckReject  int64   `json:"check_rejected"`               // refused by CheckTx (code ≠ 0)
-	Refused      int64   `json:"refused"`                      // RPC errors: mempool full, timeouts
-	Shed         int64   `json:"shed"`                         // answered busy, retry (Load.BusyCode)
-	Dropped      int64   `json:"dropped"`                      // slots that found no idle signer
-	Uncommitted  int64   `json:"uncommitted"`                  // accepted, not committed by the end of the drain
-	Mismatch     int64   `json:"count_mismatch,omitempty"`     // Load.Settle: how far the chain's count and the blocks disagreed (0 when sound)
-	MempoolEnd   int     `json:"mempool_end"`                  // node 0's mempool at the end of the step
-	Blocks       int     `json:"blocks"`                       // blocks seen in the window
-	MaxBlockTxs  int     `json:"max_block_txs"`                // largest block seen in the window
-	DrainSecs    float64 `json:"drain_s"`                      // time the step's txs took to commit after it ended
-	CPUPerTxUs   float64 `json:"node_cpu_us_per_tx,omitempty"` // CPU of all nodes from the step's start to the drain's end / committed
-	NodeCores    float64 `json:"node_cores,omitempty"`         // the same CPU / that time: cores the nodes kept busy
-	GenCores     float64 `json:"generator_cores,omitempty"`    // cores this process (load generator, poller) kept busy meanwhile
+	Submitted    int64   `json:"submitted"`                // accepted by CheckTx
+	Committed    int64   `json:"committed"`                // committed with code 0, by the end of the drain
+	Rejected     int64   `json:"rejected"`                 // committed with a code ≠ 0
+	CheckReject  int64   `json:"check_rejected"`           // refused by CheckTx (code ≠ 0)
+	Refused      int64   `json:"refused"`                  // RPC errors: mempool full, timeouts
+	Shed         int64   `json:"shed"`                     // answered busy, retry (Load.BusyCode)
+	Dropped      int64   `json:"dropped"`                  // slots that found no idle signer
+	Uncommitted  int64   `json:"uncommitted"`              // accepted, not committed by the end of the drain
+	Mismatch     int64   `json:"count_mismatch,omitempty"` // Load.Settle: how far the chain's count and the blocks disagreed (0 when sound)
+	MempoolEnd   int     `json:"mempool_end"`              // node 0's mempool at the end of the step
+	Blocks       int     `json:"blocks"`                   // blocks seen in the window
+	MaxBlockTxs  int     `json:"max_block_txs"`            // largest block seen in the window
+	LaterRounds  int     `json:"later_rounds"`             // of the window's blocks, those whose height was decided after round 0
+	DrainSecs    float64 `json:"drain_s"`                  // time the step's txs took to commit after it ended
+	// ThroughTPS is Committed over the step and its drain: the step's
+	// commits through the whole of it, where CommittedTPS sees the window's
+	// blocks only (with 1–3 blocks in a window, one slow block halves that).
+	ThroughTPS float64 `json:"committed_through_drain_tps"`
+	CPUPerTxUs float64 `json:"node_cpu_us_per_tx,omitempty"` // CPU of all nodes from the step's start to the drain's end / committed
+	NodeCores  float64 `json:"node_cores,omitempty"`         // the same CPU / that time: cores the nodes kept busy
+	GenCores   float64 `json:"generator_cores,omitempty"`    // cores this process (load generator, poller) kept busy meanwhile
 }
 
 // AppResult is the outcome of all steps for one application.
@@ -175,6 +180,7 @@ type BlockSeen struct {
 	At     time.Time // when the poller saw it committed
 	Txs    int       // all transactions in the block
 	Ours   int       // transactions of the load committed with code 0
+	Round  int       // the round its height was decided in (-1: not known yet)
 }
 
 // Runner is the load generator and commit poller of one application: Start
@@ -299,9 +305,9 @@ func (r *Runner) Step(ctx context.Context, rate int) (StepResult, error) {
 	if st.profiled {
 		r.out.Profile = r.plan.ProfileOut
 	}
-	r.logf("%-8s rate %6d  offered %7.0f  accepted %7.0f  committed %7.0f tx/s  p50 %6.0f ms  p99 %6.0f ms  rejected %d  check-rejected %d  refused %d  shed %d  dropped %d  uncommitted %d  mempool %d  blocks %d (max %d txs)  drain %.1fs  node CPU %.0f µs/tx (%.2f cores), generator %.2f cores%s",
-		r.load.App, rate, st.res.OfferedTPS, st.res.AcceptedTPS, st.res.CommittedTPS, st.res.P50ms, st.res.P99ms, st.res.Rejected, st.res.CheckReject,
-		st.res.Refused, st.res.Shed, st.res.Dropped, st.res.Uncommitted, st.res.MempoolEnd, st.res.Blocks, st.res.MaxBlockTxs, st.res.DrainSecs, st.res.CPUPerTxUs, st.res.NodeCores, st.res.GenCores, mismatch(st.res.Mismatch))
+	r.logf("%-8s rate %6d  offered %7.0f  accepted %7.0f  committed %7.0f tx/s (%.0f through the drain)  p50 %6.0f ms  p99 %6.0f ms  rejected %d  check-rejected %d  refused %d  shed %d  dropped %d  uncommitted %d  mempool %d  blocks %d (max %d txs, %d after round 0)  drain %.1fs  node CPU %.0f µs/tx (%.2f cores), generator %.2f cores%s",
+		r.load.App, rate, st.res.OfferedTPS, st.res.AcceptedTPS, st.res.CommittedTPS, st.res.ThroughTPS, st.res.P50ms, st.res.P99ms, st.res.Rejected, st.res.CheckReject,
+		st.res.Refused, st.res.Shed, st.res.Dropped, st.res.Uncommitted, st.res.MempoolEnd, st.res.Blocks, st.res.MaxBlockTxs, st.res.LaterRounds, st.res.DrainSecs, st.res.CPUPerTxUs, st.res.NodeCores, st.res.GenCores, mismatch(st.res.Mismatch))
 	return st.res, nil
 }
 
@@ -426,6 +432,7 @@ func (r *Runner) step(ctx context.Context, rate int) (*stepState, error) {
 	r.forget(st)
 	st.res.AcceptedTPS = float64(st.res.Submitted) / r.plan.Step.Seconds()
 	st.res.Committed = int64(len(st.seen))
+	st.res.ThroughTPS = float64(st.res.Committed) / (r.plan.Step.Seconds() + st.res.DrainSecs)
 	if nodeCPU >= 0 && st.res.Committed > 0 {
 		st.res.CPUPerTxUs = float64(nodeCPU.Microseconds()) / float64(st.res.Committed)
 	}
@@ -436,7 +443,7 @@ func (r *Runner) step(ctx context.Context, rate int) (*stepState, error) {
 	lat := Summarize(lats)
 	st.res.P50ms, st.res.P99ms, st.res.MaxMs = ms(lat.P50), ms(lat.P99), ms(lat.Max)
 	bw := BlockWindow(r.blocks, st.win)
-	st.res.CommittedTPS, st.res.Blocks, st.res.MaxBlockTxs = bw.Rate(), bw.Blocks, bw.MaxTxs
+	st.res.CommittedTPS, st.res.Blocks, st.res.MaxBlockTxs, st.res.LaterRounds = bw.Rate(), bw.Blocks, bw.MaxTxs, bw.LaterRounds
 	st.seen = nil
 	return st, nil
 }
@@ -602,7 +609,11 @@ func (r *Runner) poll(ctx context.Context, from int64) {
 
 func (r *Runner) observe(b Block, now time.Time) {
 	r.mu.Lock()
-	seen := BlockSeen{Height: b.Height, At: now, Txs: len(b.Hashes)}
+	seen := BlockSeen{Height: b.Height, At: now, Txs: len(b.Hashes), Round: -1}
+	// The block's last commit is its previous height's, seen just before.
+	if n := len(r.blocks); n > 0 && r.blocks[n-1].Height == b.Height-1 {
+		r.blocks[n-1].Round = b.LastRound
+	}
 	var rejected []string
 	defer func() {
 		r.blocks = append(r.blocks, seen)

@@ -181,6 +181,9 @@ func runFake(t *testing.T, c *fakeChain, settle *Settle) (StepResult, *Runner) {
 	if want := 1e6 / float64(res.Committed); cpuCalls != 2 || res.CPUPerTxUs != want {
 		t.Fatalf("CPU read %d times, %.1f µs/tx, want %.1f (1 s over %d committed)", cpuCalls, res.CPUPerTxUs, want, res.Committed)
 	}
+	if want := float64(res.Committed) / (0.5 + res.DrainSecs); res.ThroughTPS != want || want == 0 {
+		t.Fatalf("committed through the drain %.1f tx/s, want %.1f (%d over 0.5 s + %.2f s)", res.ThroughTPS, want, res.Committed, res.DrainSecs)
+	}
 	return res, r
 }
 

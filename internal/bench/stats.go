@@ -47,10 +47,13 @@ func Summarize(ds []time.Duration) Latency {
 
 // BlockStats is committed throughput over whole block intervals.
 type BlockStats struct {
-	Blocks int           // blocks seen in the window
-	MaxTxs int           // largest of them
-	Txs    int64         // the load's transactions they committed
-	Span   time.Duration // from the block before the first of them to the last
+	Blocks int // blocks seen in the window
+	MaxTxs int // largest of them
+	// LaterRounds: of them, those whose height was decided after round 0
+	// (known once the next block is seen).
+	LaterRounds int
+	Txs         int64         // the load's transactions they committed
+	Span        time.Duration // from the block before the first of them to the last
 }
 
 // Rate is committed transactions per second over Span.
@@ -82,6 +85,9 @@ func BlockWindow(blocks []BlockSeen, w Window) BlockStats {
 		}
 		s.Blocks++
 		s.MaxTxs = max(s.MaxTxs, b.Txs)
+		if b.Round > 0 {
+			s.LaterRounds++
+		}
 		s.Txs += int64(b.Ours)
 		last = b.At
 	}

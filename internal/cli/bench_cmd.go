@@ -106,7 +106,7 @@ func defaultWarmup(cmd *cobra.Command, o *scenario.Common) {
 }
 
 func newBenchLedgerCmd(env *Env) *cobra.Command {
-	o := scenario.LedgerOptions{App: "both", Count: scenario.CountChain}
+	o := scenario.LedgerOptions{App: "both", Count: scenario.CountChain, Idle: scenario.IdleStopped}
 	var asJSON bool
 	c := &cobra.Command{
 		Use:   "ledger",
@@ -122,7 +122,9 @@ kvstore: every included tx succeeds, the signer's last key is read back); --coun
 reads every block's results on both sides instead, as the harness did before. The baseline is a
 second network of the same shape running CometBFT's kvstore example application (same
 config, genesis validators and local client), driven by the same harness: both networks
-run throughout and take turns at each rate, and the report gives gongxu/kvstore as a ratio.`,
+are started first and take turns at each rate, the one not measured paused (SIGSTOP) so
+that neither pays for the other (--idle running keeps both running, as before 8 Dec 2026),
+and the report gives gongxu/kvstore as a ratio.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			defaultWarmup(cmd, &o.Common)
@@ -140,6 +142,8 @@ run throughout and take turns at each rate, and the report gives gongxu/kvstore 
 	f.StringVar(&o.ProfileDir, "profile-dir", ".", "`DIR` for the CPU profiles, cpu-<app>.pprof")
 	f.Var(&choiceValue{p: &o.Count, choices: []string{scenario.CountChain, scenario.CountResults}}, "count",
 		"how successes are counted: chain (one query per signer after each step) or results (every block's results from node 0, both sides: the harness before 8 Dec 2026)")
+	f.Var(&choiceValue{p: &o.Idle, choices: []string{scenario.IdleStopped, scenario.IdleRunning}}, "idle",
+		"what the network not measured does during a step: stopped (paused with SIGSTOP, continued for its own steps) or running (as before 8 Dec 2026 session 25; its CPU is logged)")
 	wanFlags(f, &o.Common, "run --app (gongxu if both) on loopback and on a second network whose nodes reach each other through delay proxies adding this one-way `LATENCY` (e.g. 50ms), in turn at each rate, and print WAN/loopback")
 	return c
 }

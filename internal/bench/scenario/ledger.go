@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -32,7 +34,18 @@ type LedgerOptions struct {
 	// CountResults (every block's results from node 0, on both sides: the
 	// harness of 7 Dec 2026, d2cac19, for comparison with its numbers).
 	Count string
+	// Idle is what the networks not being measured do during a step:
+	// IdleStopped (paused, the default) or IdleRunning (the harness before
+	// 8 Dec 2026 session 25, for comparison with its numbers).
+	Idle string
 }
+
+// What the other networks do during a step of bench ledger
+// (LedgerOptions.Idle).
+const (
+	IdleStopped = "stopped"
+	IdleRunning = "running"
+)
 
 // The ways bench ledger counts successes (LedgerOptions.Count).
 const (
@@ -51,6 +64,9 @@ func (o LedgerOptions) command() string {
 	}
 	if o.Count == CountResults {
 		s += " --count " + CountResults
+	}
+	if o.Idle == IdleRunning {
+		s += " --idle " + IdleRunning
 	}
 	s += wanFlags(o.WAN, o.WANTimeouts)
 	return s
@@ -95,6 +111,9 @@ func (o LedgerOptions) Check() error {
 	if o.Count != "" && o.Count != CountChain && o.Count != CountResults {
 		return fmt.Errorf("--count must be %s or %s, got %q", CountChain, CountResults, o.Count)
 	}
+	if o.Idle != "" && o.Idle != IdleStopped && o.Idle != IdleRunning {
+		return fmt.Errorf("--idle must be %s or %s, got %q", IdleStopped, IdleRunning, o.Idle)
+	}
 	return o.check("--step")
 }
 
@@ -128,10 +147,14 @@ func RunLedger(ctx context.Context, env Env, o LedgerOptions) (*bench.Report, er
 	rep := &bench.Report{Command: o.command(), CPUs: runtime.NumCPU(), GoVersion: runtime.Version(), Validators: o.Validators,
 		Signers: o.Signers, StepSecs: o.Step.Seconds(), WindowSecs: (o.Step - o.Warmup).Seconds(), TxBytes: map[string]int{}}
 
-	// Every application's network runs from the start, and the steps of the
+	// Every application's network is started first, and the steps of the
 	// same rate run back to back, so that the applications are compared on
-	// the same machine at nearly the same time. An idle network costs little:
-	// an empty block every 5 s.
+	// the same machine at nearly the same time. During a step only the
+	// measured network runs: the others are paused (SIGSTOP) and continued
+	// before their own turn. Left running, an idle network of 4 nodes and
+	// its poller took a share of the 2 cores the loaded one needed (session
+	// 25: see BENCHMARKS.md), and gongxu, the one that saturates, paid more
+	// for it than kvstore.
 	all := &bench.Procs{} // every node of every network
 	var nets []*network
 	defer func() {
@@ -177,16 +200,23 @@ func RunLedger(ctx context.Context, env Env, o LedgerOptions) (*bench.Report, er
 			runners = append(runners, r)
 		}
 		fmt.Fprintf(env.Log, "== rates %v, %s each, apps %v in turn at each rate\n", o.Rates, o.Step, apps)
+		turns := &turns{nets: nets, pause: o.Idle != IdleRunning && len(nets) > 1, log: env.Log}
+		defer turns.end()
 		for _, rate := range o.Rates {
-			for _, r := range runners {
+			for i, r := range runners {
+				if err := turns.start(ctx, i); err != nil {
+					return err
+				}
 				if _, err := r.Step(ctx, rate); err != nil {
 					return err
 				}
+				turns.stop()
 			}
 		}
 		for _, r := range runners {
 			rep.Apps = append(rep.Apps, r.Result())
 		}
+		rep.Networks = turns.summary()
 		return nil
 	}
 	if err := supervise(ctx, env.Log, all, start, run); err != nil {
@@ -270,4 +300,127 @@ func kvstoreTx(i int, seq uint64) []byte {
 		kv += strings.Repeat("v", pad)
 	}
 	return []byte(kv)
+}
+
+// turns runs the networks of bench ledger in turn: with pause, only the
+// network whose step it is runs, the others are paused (SIGSTOP); without,
+// all run and the idle ones' CPU during the others' steps is measured.
+type turns struct {
+	nets   []*network
+	pause  bool
+	log    io.Writer
+	paused []bool
+
+	// The step under way: its network, its start and the others' CPU then.
+	cur      int
+	t0       time.Time
+	others0  time.Duration
+	othersOK bool
+	// Over the run: the idle networks' CPU and the steps' time.
+	idleCPU, stepTime time.Duration
+}
+
+// start begins network i's step: with pause, the others are paused and i
+// continued, and start returns once i's nodes answer again.
+func (t *turns) start(ctx context.Context, i int) error {
+	t.cur = i
+	if t.pause {
+		if t.paused == nil {
+			t.paused = make([]bool, len(t.nets))
+		}
+		for j, n := range t.nets {
+			if j == i || t.paused[j] {
+				continue
+			}
+			if err := n.procs.Pause(); err != nil {
+				if errors.Is(err, errors.ErrUnsupported) {
+					fmt.Fprintf(t.log, "== processes cannot be paused here: every network runs throughout\n")
+					t.pause = false
+					_ = t.resumeAll()
+					break
+				}
+				return gongxu.Wrap(err, "pause %s", n.name)
+			}
+			t.paused[j] = true
+		}
+	}
+	if t.pause && t.paused[i] {
+		n := t.nets[i]
+		if err := n.procs.Resume(); err != nil {
+			return gongxu.Wrap(err, "resume %s", n.name)
+		}
+		t.paused[i] = false
+		// Until every node answers again: a node that was paused in the
+		// middle of a request answers it first.
+		readyCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		if err := n.rpc.WaitReady(readyCtx, n.rpcs, 0); err != nil {
+			return fmt.Errorf("%s: after a pause: %w", n.name, err)
+		}
+	}
+	t.others0, t.othersOK = t.othersCPU()
+	t.t0 = time.Now()
+	return nil
+}
+
+// stop ends the step begun by start: the idle networks' CPU during it.
+func (t *turns) stop() {
+	if len(t.nets) < 2 {
+		return
+	}
+	el := time.Since(t.t0)
+	c, ok := t.othersCPU()
+	if !ok || !t.othersOK {
+		return
+	}
+	t.idleCPU += c - t.others0
+	t.stepTime += el
+	if !t.pause {
+		fmt.Fprintf(t.log, "== the idle networks used %.2f cores during %s's step\n", (c-t.others0).Seconds()/el.Seconds(), t.nets[t.cur].name)
+	}
+}
+
+// othersCPU is the CPU used so far by the networks other than the current.
+func (t *turns) othersCPU() (time.Duration, bool) {
+	var sum time.Duration
+	for j, n := range t.nets {
+		if j == t.cur {
+			continue
+		}
+		c, err := n.procs.CPU()
+		if err != nil {
+			return 0, false
+		}
+		sum += c
+	}
+	return sum, true
+}
+
+func (t *turns) resumeAll() error {
+	var errs []error
+	for j, n := range t.nets {
+		if t.paused != nil && t.paused[j] {
+			errs = append(errs, n.procs.Resume())
+			t.paused[j] = false
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// end continues every paused network (to be stopped with the others).
+func (t *turns) end() { _ = t.resumeAll() }
+
+// summary is the report's line on how the networks shared the machine.
+func (t *turns) summary() string {
+	if len(t.nets) < 2 {
+		return ""
+	}
+	idle := "not measured"
+	if t.stepTime > 0 {
+		idle = fmt.Sprintf("%.2f cores", t.idleCPU.Seconds()/t.stepTime.Seconds())
+	}
+	if t.pause {
+		return "each network runs only for its own steps: the others are paused (SIGSTOP) meanwhile and continued before their turn (idle networks' CPU during the steps: " + idle + ")"
+	}
+	return "every network runs throughout (--idle running): the idle networks used " + idle + " on average during the others' steps"
 }
