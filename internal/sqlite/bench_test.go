@@ -396,3 +396,33 @@ func BenchmarkProjectHandDecoder(b *testing.B) {
 	b.ReportMetric(n/cSlow.Seconds(), "cpu-json-txs/s")
 	b.ReportMetric(cSlow.Seconds()/cHand.Seconds(), "cpu-x-json")
 }
+
+// BenchmarkProjectAlone projects BenchmarkProject's blocks (1,000-tx hub
+// batches, one per transaction) and nothing else: no baseline, no per-event
+// path, so a CPU profile of it is the buffered projection's alone (and its
+// metric comparable between two binaries run alternately). Metrics: txs/s,
+// wall and CPU.
+func BenchmarkProjectAlone(b *testing.B) {
+	ctx := context.Background()
+	db, err := Open(filepath.Join(b.TempDir(), "project.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	blocks := make([]gongxu.CommittedBlock, 0, b.N)
+	for h := int64(1); h <= int64(b.N); h++ {
+		blocks = append(blocks, benchBlock(h))
+	}
+	b.ResetTimer()
+	start, c0 := time.Now(), cpuTime()
+	for i := range blocks {
+		if err := db.Project(ctx, blocks[i]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	t, c := time.Since(start), cpuTime()-c0
+	b.StopTimer()
+	n := float64(len(blocks) * benchTxs)
+	b.ReportMetric(n/t.Seconds(), "txs/s")
+	b.ReportMetric(n/c.Seconds(), "cpu-txs/s")
+}

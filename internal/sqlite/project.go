@@ -390,7 +390,7 @@ func (p *projector) txRecord(i int, t *gongxu.TxRecord) error {
 		}
 		events = js
 	} else if n > 0 {
-		evs = appendEvents(make([]byte, 0, eventsSize(t.Events)), t.Events) // json.Marshal's bytes
+		evs = appendEvs(make([]byte, 0, evsSize(t.Events)), t.Events) // binary, or json.Marshal's bytes (evs.go)
 	}
 	err := p.addRow(&p.txRows, p.insTx, t.Hash, p.height, i, p.time, t.Type, string(t.Signer), string(t.Org),
 		int64(t.Code), t.Kind, t.Message, events, p.seq, n, evs)

@@ -196,8 +196,8 @@ func (p *projector) txsNotStored(args []any) error {
 		if h == row[1].(int64) && idx == int64(row[2].(int)) {
 			continue // stored
 		}
-		var events []gongxu.Event
-		if err := json.Unmarshal(evs, &events); err != nil {
+		events, err := decodeEvs(evs)
+		if err != nil {
 			return gongxu.Wrap(err, "read model: events of tx %s", row[0])
 		}
 		for j := range events {
