@@ -716,3 +716,28 @@ func FuzzAppendEvents(f *testing.F) {
 		}
 	})
 }
+
+// TestProjectDemandUpsertFails: the demand folds are written many rows per
+// upsert; when such a statement fails (here a trigger refusing one hub's
+// row), the block fails with the error the single-row statement gives for
+// that row, naming its pool, and leaves nothing — for facts and open
+// positions alike.
+func TestProjectDemandUpsertFails(t *testing.T) {
+	for _, table := range []string{"demand_open", "demand_facts"} {
+		db := openTemp(t)
+		projectAll(t, db, []gongxu.CommittedBlock{benchBlock(1)})
+		if _, err := db.w.Exec(`CREATE TRIGGER refuse BEFORE INSERT ON ` + table +
+			` WHEN NEW.hub = 'hub-57' BEGIN SELECT RAISE(ABORT, 'refused hub-57'); END`); err != nil {
+			t.Fatal(err)
+		}
+		before := dump(t, db)
+		err := db.Project(context.Background(), benchBlock(2))
+		want := map[string]string{"demand_open": "demand: open position in pool", "demand_facts": "demand: add fact of pool"}[table]
+		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "refused hub-57") {
+			t.Fatalf("%s: got %v, want %q … refused hub-57", table, err, want)
+		}
+		if after := dump(t, db); after != before {
+			t.Fatalf("%s: the failed block left rows", table)
+		}
+	}
+}
