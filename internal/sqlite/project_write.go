@@ -73,7 +73,7 @@ func (b *rowBuf) sql(n int) string {
 // bufs are the projector's row buffers, in flush order.
 type bufs struct {
 	txRows, eventRows, typeRows, moveRows, batchRows rowBuf
-	factRows, openRows                               rowBuf // the demand folds' upserts, written at flushDemand (and flushDemandOpen)
+	factRows, openRows                               rowBuf          // the demand folds' upserts, written at flushDemand (and flushDemandOpen)
 	batchTxs                                         map[string]bool // batches added in this projection, by upper-case tx
 }
 
