@@ -40,6 +40,7 @@ type DB struct {
 	projLegacy bool      // project row by row, as before issue 17 (project_write.go; tests and benchmarks)
 	projJSON   bool      // decode the pool events with encoding/json alone, not the hand decoder (pool_decode.go; tests and benchmarks)
 	evsJSON    bool      // write a tx row's events record as JSON (migration 0024's form), not binary (evs.go; tests)
+	demandOne  bool      // write the demand folds one row per statement, as before (project_write.go; benchmarks)
 }
 
 // Open opens (creating if needed) the read model at path and brings its schema

@@ -106,7 +106,7 @@ func (db *DB) project(ctx context.Context, bs []gongxu.CommittedBlock) error {
 		return err
 	}
 	defer p.close()
-	p.legacy, p.jsonOnly, p.evsJSON = db.projLegacy, db.projJSON, db.evsJSON
+	p.legacy, p.jsonOnly, p.evsJSON, p.demandOne = db.projLegacy, db.projJSON, db.evsJSON, db.demandOne
 
 	last, err := lastHeight(ctx, tx)
 	if err != nil {
@@ -192,6 +192,7 @@ type projector struct {
 	legacy       bool                         // write every row as its event is applied, decode per reader (as before issue 17)
 	jsonOnly     bool                         // no hand decoder of the pool events (DB.projJSON)
 	evsJSON      bool                         // a tx's events record as JSON, not binary (DB.evsJSON)
+	demandOne    bool                         // the demand folds one row per statement (DB.demandOne)
 	stmts        []*sql.Stmt
 	height, time int64  // of the block being projected
 	txHash       string // of the tx whose events are being applied; "" for block-level events

@@ -373,6 +373,12 @@ func (p *projector) flushDemandOpen() error {
 	keys := sortedDemandKeys(p.dOpens)
 	for _, k := range keys {
 		v := p.dOpens[k]
+		if p.demandOne {
+			if err := p.writeOpen(k, v[0], v[1]); err != nil {
+				return err
+			}
+			continue
+		}
 		p.openRows.args = append(p.openRows.args, int64(k.pool), k.hub, k.variant, k.who, v[0], v[1])
 	}
 	clear(p.dOpens)
@@ -391,6 +397,12 @@ func (p *projector) flushDemand() error {
 	}
 	for _, k := range sortedDemandKeys(p.dFacts) {
 		f := p.dFacts[k]
+		if p.demandOne {
+			if err := p.writeFact(k, *f); err != nil {
+				return err
+			}
+			continue
+		}
 		p.factRows.args = append(p.factRows.args, k.product, k.variant, k.hub, k.day, int64(k.pool), k.who, k.currency,
 			f.pledgedU, f.pledgedM, f.capturedU, f.capturedM, f.refundedU, f.refundedM, f.pickedU, f.pickedM, f.consumers)
 	}
