@@ -139,3 +139,23 @@ func FuzzEvs(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkDecodeEvs reads a hub-batch tx's events record (benchBlock's)
+// in the binary form and in the JSON form (what Tx, RecentTxs and Events
+// decode per tx row). Metrics: ns per record of each, and bytes.
+func BenchmarkDecodeEvs(b *testing.B) {
+	evs := benchBlock(1).Txs[0].Events
+	for _, c := range []struct {
+		name string
+		rec  []byte
+	}{{"binary", appendEvs(nil, evs)}, {"json", appendEvents(nil, evs)}} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := decodeEvs(c.rec); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(c.rec)), "bytes")
+		})
+	}
+}
