@@ -65,3 +65,5 @@ go test -run '^$' -fuzz '^FuzzDeepCorrectInPlace$' -fuzztime 20000x ./internal/e
 go test -run '^$' -fuzz '^FuzzIsTimeName$' -fuzztime 20000x ./internal/epcis/
 echo "== fuzz: the read model's hand decoder of the pool events against encoding/json (50,000 inputs)"
 go test -run '^$' -fuzz '^FuzzPoolEventDecode$' -fuzztime 50000x ./internal/sqlite/
+echo "== fuzz: the read model's binary events record of a tx (read back as the JSON form; canonical) (50,000 inputs)"
+go test -run '^$' -fuzz '^FuzzEvs$' -fuzztime 50000x ./internal/sqlite/

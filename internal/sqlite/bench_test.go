@@ -396,3 +396,89 @@ func BenchmarkProjectHandDecoder(b *testing.B) {
 	b.ReportMetric(n/cSlow.Seconds(), "cpu-json-txs/s")
 	b.ReportMetric(cSlow.Seconds()/cHand.Seconds(), "cpu-x-json")
 }
+
+// BenchmarkProjectAlone projects BenchmarkProject's blocks (1,000-tx hub
+// batches, one per transaction) and nothing else: no baseline, no per-event
+// path, so a CPU profile of it is the buffered projection's alone (and its
+// metric comparable between two binaries run alternately). Metrics: txs/s,
+// wall and CPU.
+func BenchmarkProjectAlone(b *testing.B) {
+	ctx := context.Background()
+	db, err := Open(filepath.Join(b.TempDir(), "project.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	blocks := make([]gongxu.CommittedBlock, 0, b.N)
+	for h := int64(1); h <= int64(b.N); h++ {
+		blocks = append(blocks, benchBlock(h))
+	}
+	b.ResetTimer()
+	start, c0 := time.Now(), cpuTime()
+	for i := range blocks {
+		if err := db.Project(ctx, blocks[i]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	t, c := time.Since(start), cpuTime()-c0
+	b.StopTimer()
+	n := float64(len(blocks) * benchTxs)
+	b.ReportMetric(n/t.Seconds(), "txs/s")
+	b.ReportMetric(n/c.Seconds(), "cpu-txs/s")
+}
+
+// BenchmarkProjectSession25 projects the same blocks into two databases in
+// one process, block by block alternately: as this branch does (binary
+// events records, the demand folds many rows per upsert) and as before it
+// (DB.evsJSON: migration 0024's JSON records; DB.demandOne: one upsert a
+// row) — an A/B steadier than two binaries on a shared machine. Sub-
+// benchmarks: hub-batch blocks (benchBlock) and member blocks (memberBlock).
+// Metrics: CPU txs/s of each and their ratio.
+func BenchmarkProjectSession25(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		blk  func(int64) gongxu.CommittedBlock
+	}{{"batches", benchBlock}, {"members", memberBlock}} {
+		b.Run(c.name, func(b *testing.B) {
+			ctx := context.Background()
+			dir := b.TempDir()
+			open := func(name string) *DB {
+				db, err := Open(filepath.Join(dir, name))
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.Cleanup(func() { db.Close() })
+				return db
+			}
+			now, before := open("now.db"), open("before.db")
+			before.evsJSON, before.demandOne = true, true
+			blocks := make([]gongxu.CommittedBlock, 0, b.N)
+			for h := int64(1); h <= int64(b.N); h++ {
+				blocks = append(blocks, c.blk(h))
+			}
+			var cNow, cBefore time.Duration
+			b.ResetTimer()
+			for i := range blocks {
+				first, second, cFirst, cSecond := now, before, &cNow, &cBefore
+				if i%2 == 1 {
+					first, second, cFirst, cSecond = before, now, &cBefore, &cNow
+				}
+				c0 := cpuTime()
+				if err := first.Project(ctx, blocks[i]); err != nil {
+					b.Fatal(err)
+				}
+				c1 := cpuTime()
+				if err := second.Project(ctx, blocks[i]); err != nil {
+					b.Fatal(err)
+				}
+				*cFirst += c1 - c0
+				*cSecond += cpuTime() - c1
+			}
+			b.StopTimer()
+			n := float64(len(blocks) * benchTxs)
+			b.ReportMetric(n/cNow.Seconds(), "cpu-txs/s")
+			b.ReportMetric(n/cBefore.Seconds(), "cpu-before-txs/s")
+			b.ReportMetric(cBefore.Seconds()/cNow.Seconds(), "cpu-x-before")
+		})
+	}
+}

@@ -39,6 +39,8 @@ type DB struct {
 	carry      projCarry // rows a committed projection hands to the next (project_write.go)
 	projLegacy bool      // project row by row, as before issue 17 (project_write.go; tests and benchmarks)
 	projJSON   bool      // decode the pool events with encoding/json alone, not the hand decoder (pool_decode.go; tests and benchmarks)
+	evsJSON    bool      // write a tx row's events record as JSON (migration 0024's form), not binary (evs.go; tests)
+	demandOne  bool      // write the demand folds one row per statement, as before (project_write.go; benchmarks)
 }
 
 // Open opens (creating if needed) the read model at path and brings its schema

@@ -34,7 +34,9 @@
 // transaction, each event is decoded once (a pool event's head only, the
 // whole pool once per block), and each org is written once per block. A
 // tx's events are stored once, as one record in its row (txs.evs, from
-// migration 0024), with a per-block index of event types (event_types) for
+// migration 0024; a JSON array, from 0025 length-prefixed strings, evs.go:
+// rows of either form are read alike), with a per-block index of event
+// types (event_types) for
 // Events by type; the events table keeps the block-level events and the
 // rows projected before, which are read as they were. The writer keeps
 // SQLite's statement journals in memory (temp_store) and checkpoints its

@@ -106,7 +106,7 @@ func (db *DB) project(ctx context.Context, bs []gongxu.CommittedBlock) error {
 		return err
 	}
 	defer p.close()
-	p.legacy, p.jsonOnly = db.projLegacy, db.projJSON
+	p.legacy, p.jsonOnly, p.evsJSON, p.demandOne = db.projLegacy, db.projJSON, db.evsJSON, db.demandOne
 
 	last, err := lastHeight(ctx, tx)
 	if err != nil {
@@ -191,6 +191,8 @@ type projector struct {
 	orgs         map[gongxu.OrgID]*gongxu.Org // orgs updated in the block, written at its end
 	legacy       bool                         // write every row as its event is applied, decode per reader (as before issue 17)
 	jsonOnly     bool                         // no hand decoder of the pool events (DB.projJSON)
+	evsJSON      bool                         // a tx's events record as JSON, not binary (DB.evsJSON)
+	demandOne    bool                         // the demand folds one row per statement (DB.demandOne)
 	stmts        []*sql.Stmt
 	height, time int64  // of the block being projected
 	txHash       string // of the tx whose events are being applied; "" for block-level events
@@ -389,8 +391,10 @@ func (p *projector) txRecord(i int, t *gongxu.TxRecord) error {
 			return gongxu.Wrap(err, "read model: encode events of tx %s", t.Hash)
 		}
 		events = js
+	} else if n > 0 && p.evsJSON {
+		evs = appendEvents(make([]byte, 0, eventsSize(t.Events)), t.Events) // json.Marshal's bytes (migration 0024's form)
 	} else if n > 0 {
-		evs = appendEvents(make([]byte, 0, eventsSize(t.Events)), t.Events) // json.Marshal's bytes
+		evs = appendEvs(make([]byte, 0, evsSize(t.Events)), t.Events) // binary, or json.Marshal's bytes (evs.go)
 	}
 	err := p.addRow(&p.txRows, p.insTx, t.Hash, p.height, i, p.time, t.Type, string(t.Signer), string(t.Org),
 		int64(t.Code), t.Kind, t.Message, events, p.seq, n, evs)

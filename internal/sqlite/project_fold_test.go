@@ -582,8 +582,9 @@ func sameTxTwice() []gongxu.CommittedBlock {
 // TestEventsAcrossLayouts: a read model whose first blocks were projected
 // before migration 0023 (a tx's events in the events table and as JSON in
 // txs.events), the next ones from 0023 (in the events table only) and the
-// rest from 0024 (in the tx row) answers every query as one projected the
-// old way throughout: no reindex is needed.
+// next from 0024 (in the tx row, as JSON) and the rest from 0025 (in the
+// tx row, binary) answers every query as one projected the old way
+// throughout: no reindex is needed.
 func TestEventsAcrossLayouts(t *testing.T) {
 	ctx := context.Background()
 	for seed := uint64(1); seed <= 4; seed++ {
@@ -593,20 +594,23 @@ func TestEventsAcrossLayouts(t *testing.T) {
 		projectAll(t, old, bs)
 		mixed := openTemp(t)
 		mixed.projLegacy = true
-		a, b := len(bs)/3, 2*len(bs)/3
+		a, b, c := len(bs)/4, len(bs)/2, 3*len(bs)/4
 		projectAll(t, mixed, bs[:b])
 		if _, err := mixed.w.ExecContext(ctx, `UPDATE txs SET events = NULL WHERE height > ?`, bs[a-1].Height); err != nil {
 			t.Fatal(err)
 		}
-		mixed.projLegacy = false
-		projectAll(t, mixed, bs[b:])
-		var from, nEvs, nOld int64
+		mixed.projLegacy, mixed.evsJSON = false, true
+		projectAll(t, mixed, bs[b:c])
+		mixed.evsJSON = false
+		projectAll(t, mixed, bs[c:])
+		var from, nJSON, nBin, nOld int64
 		if err := mixed.w.QueryRowContext(ctx, `SELECT (SELECT value FROM meta WHERE key = 'evs_from'),
-			(SELECT count(*) FROM txs WHERE evs IS NOT NULL), (SELECT count(*) FROM txs WHERE events IS NOT NULL)`).Scan(&from, &nEvs, &nOld); err != nil {
+			(SELECT count(*) FROM txs WHERE substr(evs, 1, 1) = x'5b'), (SELECT count(*) FROM txs WHERE substr(evs, 1, 1) = x'01'),
+			(SELECT count(*) FROM txs WHERE events IS NOT NULL)`).Scan(&from, &nJSON, &nBin, &nOld); err != nil {
 			t.Fatal(err)
 		}
-		if from != bs[b].Height || nEvs == 0 || nOld == 0 {
-			t.Fatalf("evs_from %d (want %d), %d txs with evs, %d with events", from, bs[b].Height, nEvs, nOld)
+		if from != bs[b].Height || nJSON == 0 || nBin == 0 || nOld == 0 {
+			t.Fatalf("evs_from %d (want %d), %d txs with JSON evs, %d binary, %d with events", from, bs[b].Height, nJSON, nBin, nOld)
 		}
 		if wq, gq := queries(t, old), queries(t, mixed); gq != wq {
 			t.Fatalf("seed %d: answers differ:\n%s", seed, firstDiff(gq, wq))
@@ -711,4 +715,29 @@ func FuzzAppendEvents(f *testing.F) {
 			t.Fatalf("read back as %+v, %v", back, err)
 		}
 	})
+}
+
+// TestProjectDemandUpsertFails: the demand folds are written many rows per
+// upsert; when such a statement fails (here a trigger refusing one hub's
+// row), the block fails with the error the single-row statement gives for
+// that row, naming its pool, and leaves nothing — for facts and open
+// positions alike.
+func TestProjectDemandUpsertFails(t *testing.T) {
+	for _, table := range []string{"demand_open", "demand_facts"} {
+		db := openTemp(t)
+		projectAll(t, db, []gongxu.CommittedBlock{benchBlock(1)})
+		if _, err := db.w.Exec(`CREATE TRIGGER refuse BEFORE INSERT ON ` + table +
+			` WHEN NEW.hub = 'hub-57' BEGIN SELECT RAISE(ABORT, 'refused hub-57'); END`); err != nil {
+			t.Fatal(err)
+		}
+		before := dump(t, db)
+		err := db.Project(context.Background(), benchBlock(2))
+		want := map[string]string{"demand_open": "demand: open position in pool", "demand_facts": "demand: add fact of pool"}[table]
+		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "refused hub-57") {
+			t.Fatalf("%s: got %v, want %q … refused hub-57", table, err, want)
+		}
+		if after := dump(t, db); after != before {
+			t.Fatalf("%s: the failed block left rows", table)
+		}
+	}
 }

@@ -73,6 +73,7 @@ func (b *rowBuf) sql(n int) string {
 // bufs are the projector's row buffers, in flush order.
 type bufs struct {
 	txRows, eventRows, typeRows, moveRows, batchRows rowBuf
+	factRows, openRows                               rowBuf          // the demand folds' upserts, written at flushDemand (and flushDemandOpen)
 	batchTxs                                         map[string]bool // batches added in this projection, by upper-case tx
 }
 
@@ -86,8 +87,21 @@ func (s *bufs) defs() []stmtDef {
 	// No ON CONFLICT: a batch whose tx is recorded already fails the
 	// statement, and flushRows names it.
 	s.batchRows = rowBuf{head: `INSERT INTO batches (tx, pool, hub, height, seq, json) VALUES `, ncol: 6}
+	// The demand folds' rows: upserts many per statement, as demandStmts'
+	// dFact and dOpen one by one (the rows of a statement have distinct
+	// keys, so each adds to its own row as the single-row statement did).
+	s.factRows = rowBuf{head: `INSERT INTO demand_facts (product, variant, hub, day, pool, contributor, currency,
+			pledged_units, pledged_money, captured_units, captured_money, refunded_units, refunded_money, picked_units, picked_money, consumers) VALUES `,
+		tail: ` ON CONFLICT (product, variant, hub, day, pool, contributor) DO UPDATE SET
+			pledged_units = pledged_units + excluded.pledged_units, pledged_money = pledged_money + excluded.pledged_money,
+			captured_units = captured_units + excluded.captured_units, captured_money = captured_money + excluded.captured_money,
+			refunded_units = refunded_units + excluded.refunded_units, refunded_money = refunded_money + excluded.refunded_money,
+			picked_units = picked_units + excluded.picked_units, picked_money = picked_money + excluded.picked_money,
+			consumers = consumers + excluded.consumers`, ncol: 16}
+	s.openRows = rowBuf{head: `INSERT INTO demand_open (pool, hub, variant, contributor, units, money) VALUES `,
+		tail: ` ON CONFLICT (pool, hub, variant, contributor) DO UPDATE SET units = units + excluded.units, money = money + excluded.money`, ncol: 6}
 	var out []stmtDef
-	for _, b := range []*rowBuf{&s.txRows, &s.eventRows, &s.typeRows, &s.moveRows, &s.batchRows} {
+	for _, b := range []*rowBuf{&s.txRows, &s.eventRows, &s.typeRows, &s.moveRows, &s.batchRows, &s.factRows, &s.openRows} {
 		for i, n := range bufSizes {
 			out = append(out, stmtDef{&b.stmts[i], b.sql(n)})
 		}
@@ -196,8 +210,8 @@ func (p *projector) txsNotStored(args []any) error {
 		if h == row[1].(int64) && idx == int64(row[2].(int)) {
 			continue // stored
 		}
-		var events []gongxu.Event
-		if err := json.Unmarshal(evs, &events); err != nil {
+		events, err := decodeEvs(evs)
+		if err != nil {
 			return gongxu.Wrap(err, "read model: events of tx %s", row[0])
 		}
 		for j := range events {
@@ -351,30 +365,71 @@ func (p *projector) writeOpen(k demandKey, units, money int64) error {
 }
 
 // flushDemandOpen writes the folded open positions (before demand_open is
-// read or cleared).
+// read or cleared), many per statement.
 func (p *projector) flushDemandOpen() error {
+	if len(p.dOpens) == 0 {
+		return nil
+	}
 	keys := sortedDemandKeys(p.dOpens)
 	for _, k := range keys {
 		v := p.dOpens[k]
-		if err := p.writeOpen(k, v[0], v[1]); err != nil {
-			return err
+		if p.demandOne {
+			if err := p.writeOpen(k, v[0], v[1]); err != nil {
+				return err
+			}
+			continue
 		}
+		p.openRows.args = append(p.openRows.args, int64(k.pool), k.hub, k.variant, k.who, v[0], v[1])
 	}
 	clear(p.dOpens)
-	return nil
+	return p.flushUpserts(&p.openRows, func(a []any) error {
+		return p.writeOpen(demandKey{pool: uint64(a[0].(int64)), hub: a[1].(string), variant: a[2].(string), who: a[3].(string)},
+			a[4].(int64), a[5].(int64))
+	})
 }
 
 func (p *projector) flushDemand() error {
 	if err := p.flushDemandOpen(); err != nil {
 		return err
 	}
+	if len(p.dFacts) == 0 {
+		return nil
+	}
 	for _, k := range sortedDemandKeys(p.dFacts) {
-		if err := p.writeFact(k, *p.dFacts[k]); err != nil {
+		f := p.dFacts[k]
+		if p.demandOne {
+			if err := p.writeFact(k, *f); err != nil {
+				return err
+			}
+			continue
+		}
+		p.factRows.args = append(p.factRows.args, k.product, k.variant, k.hub, k.day, int64(k.pool), k.who, k.currency,
+			f.pledgedU, f.pledgedM, f.capturedU, f.capturedM, f.refundedU, f.refundedM, f.pickedU, f.pickedM, f.consumers)
+	}
+	clear(p.dFacts)
+	return p.flushUpserts(&p.factRows, func(a []any) error {
+		_, err := p.dFact.ExecContext(p.ctx, a...)
+		return gongxu.Wrap(err, "demand: add fact of pool %d", a[4].(int64))
+	})
+}
+
+// flushUpserts writes b's rows many per statement; when a statement fails
+// (undone whole: SQLite rolls back a failing statement), its rows and the
+// rest are written one by one with one, so that the error is the one the
+// single-row statement gives, naming its row.
+func (p *projector) flushUpserts(b *rowBuf, one func(row []any) error) error {
+	if err := p.flushRows(b); err == nil {
+		return nil
+	}
+	for len(b.args) >= b.ncol {
+		row := b.args[:b.ncol]
+		b.args = b.args[b.ncol:]
+		if err := one(row); err != nil {
+			b.args = b.args[:0]
 			return err
 		}
 	}
-	clear(p.dFacts)
-	return nil
+	return gongxu.Errorf(gongxu.KindInternal, "read model: %s failed, but not row by row", firstLine(b.head))
 }
 
 func sortedDemandKeys[V any](m map[demandKey]V) []demandKey {

@@ -208,7 +208,8 @@ func (db *DB) scanTxs(ctx context.Context, rows *sql.Rows) ([]gongxu.TxRecord, e
 		}
 		t.Time = formatTime(ms)
 		if len(events) > 0 {
-			if err := json.Unmarshal(events, &t.Events); err != nil {
+			var err error
+			if t.Events, err = decodeEvs(events); err != nil {
 				return nil, gongxu.Wrap(err, "read model: decode events of tx %s", t.Hash)
 			}
 		} else if nevs > 0 {
@@ -590,7 +591,8 @@ func scanTxEvents(rows *sql.Rows, f *EventFilter, out []EventRecord, limit int) 
 	if err := rows.Scan(&height, &ms, &idx, &hash, &seq, &evs); err != nil {
 		return out, gongxu.Wrap(err, "read model: read tx events")
 	}
-	if err := json.Unmarshal(evs, &events); err != nil {
+	events, err := decodeEvs(evs)
+	if err != nil {
 		return out, gongxu.Wrap(err, "read model: decode events of tx %s", hash)
 	}
 	t := formatTime(ms)

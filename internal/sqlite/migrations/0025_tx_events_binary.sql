@@ -1,0 +1,11 @@
+-- A tx row's events record in a binary form (issue 17, evs.go): txs.evs of
+-- a row projected from now on starts with the byte 0x01 and holds its
+-- events as length-prefixed strings instead of a JSON array (a hub batch's
+-- events: 1,860 bytes as JSON, most of them keys, quotes and escapes of the
+-- pool JSON inside a JSON string). Rows projected before keep their JSON
+-- array (first byte '[') and are read as before, so nothing needs
+-- reindexing; a row with a string that is not valid UTF-8 is still written
+-- as JSON. No table changes: this version only stops a binary older than
+-- the binary form from opening the file and misreading its new rows (it
+-- refuses a schema version newer than it knows).
+SELECT 1;
