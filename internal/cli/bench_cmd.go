@@ -106,7 +106,7 @@ func defaultWarmup(cmd *cobra.Command, o *scenario.Common) {
 }
 
 func newBenchLedgerCmd(env *Env) *cobra.Command {
-	o := scenario.LedgerOptions{App: "both", Count: scenario.CountChain, Idle: scenario.IdleStopped}
+	o := scenario.LedgerOptions{App: "both", Count: scenario.CountChain, Idle: scenario.IdleStopped, Submit: scenario.SubmitRPC}
 	var asJSON bool
 	c := &cobra.Command{
 		Use:   "ledger",
@@ -114,7 +114,8 @@ func newBenchLedgerCmd(env *Env) *cobra.Command {
 		Long: `ledger writes an N-validator network into a temporary directory (or --dir), starts each
 node as a separate process of this binary on free loopback ports, and offers an open-loop
 load of signed member/update_org transactions at each of --rates for --step, through
-CometBFT's RPC (broadcast_tx_sync). It follows node 0's blocks (abci_info and /block) to
+CometBFT's RPC (broadcast_tx_sync; --submit api sends gongxu's to its nodes' own POST /v1/txs,
+the raw bytes, as gongxu's clients do). It follows node 0's blocks (abci_info and /block) to
 measure committed tx/s and submit-to-commit latency, and lets the mempool drain between
 rates. Neither side reads the blocks' results: after each step, once the nodes' CPU is
 read, one query per signer checks the successes (gongxu: the signer's committed sequence;
@@ -144,6 +145,8 @@ and the report gives gongxu/kvstore as a ratio.`,
 		"how successes are counted: chain (one query per signer after each step) or results (every block's results from node 0, both sides: the harness before 8 Dec 2026)")
 	f.Var(&choiceValue{p: &o.Idle, choices: []string{scenario.IdleStopped, scenario.IdleRunning}}, "idle",
 		"what the network not measured does during a step: stopped (paused with SIGSTOP, continued for its own steps) or running (as before 8 Dec 2026 session 25; its CPU is logged)")
+	f.Var(&choiceValue{p: &o.Submit, choices: []string{scenario.SubmitRPC, scenario.SubmitAPI}}, "submit",
+		"how gongxu's load reaches its nodes: rpc (CometBFT's broadcast_tx_sync, as kvstore's) or api (the raw signed bytes to the node's POST /v1/txs, as gongxu's clients send them); kvstore always takes rpc")
 	wanFlags(f, &o.Common, "run --app (gongxu if both) on loopback and on a second network whose nodes reach each other through delay proxies adding this one-way `LATENCY` (e.g. 50ms), in turn at each rate, and print WAN/loopback")
 	return c
 }

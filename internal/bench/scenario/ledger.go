@@ -38,6 +38,11 @@ type LedgerOptions struct {
 	// IdleStopped (paused, the default) or IdleRunning (the harness before
 	// 8 Dec 2026 session 25, for comparison with its numbers).
 	Idle string
+	// Submit is how gongxu's load reaches its nodes: SubmitRPC (CometBFT's
+	// broadcast_tx_sync, as kvstore's, the default) or SubmitAPI (the raw
+	// signed bytes to the node's own POST /v1/txs, as gongxu's clients
+	// send them). kvstore has only the JSON-RPC.
+	Submit string
 }
 
 // What the other networks do during a step of bench ledger
@@ -67,6 +72,9 @@ func (o LedgerOptions) command() string {
 	}
 	if o.Idle == IdleRunning {
 		s += " --idle " + IdleRunning
+	}
+	if o.Submit == SubmitAPI {
+		s += " --submit " + SubmitAPI
 	}
 	s += wanFlags(o.WAN, o.WANTimeouts)
 	return s
@@ -113,6 +121,9 @@ func (o LedgerOptions) Check() error {
 	}
 	if o.Idle != "" && o.Idle != IdleStopped && o.Idle != IdleRunning {
 		return fmt.Errorf("--idle must be %s or %s, got %q", IdleStopped, IdleRunning, o.Idle)
+	}
+	if o.Submit != "" && o.Submit != SubmitRPC && o.Submit != SubmitAPI {
+		return fmt.Errorf("--submit must be %s or %s, got %q", SubmitRPC, SubmitAPI, o.Submit)
 	}
 	return o.check("--step")
 }
@@ -186,7 +197,7 @@ func RunLedger(ctx context.Context, env Env, o LedgerOptions) (*bench.Report, er
 			}
 		}()
 		for _, n := range nets {
-			load := ledgerLoad(n, keys, o.Count == CountResults)
+			load := ledgerLoad(n, keys, o.Count == CountResults, o.Submit == SubmitAPI)
 			rep.TxBytes[n.name] = len(load.MakeTx(0, 1))
 			plan := bench.Plan{Step: o.Step, Warmup: o.Warmup, Drain: o.Drain, Log: env.Log}
 			if o.ProfileRate != 0 {
@@ -245,7 +256,7 @@ func RunLedger(ctx context.Context, env Env, o LedgerOptions) (*bench.Report, er
 //
 // With results, both sides read every block's results instead, as the
 // harness did from d2cac19 to this change.
-func ledgerLoad(n *network, keys []ed25519.PrivateKey, results bool) bench.Load {
+func ledgerLoad(n *network, keys []ed25519.PrivateKey, results, api bool) bench.Load {
 	load := bench.Load{App: n.name, Nodes: n.rpcs, Signers: len(keys), MakeTx: kvstoreTx, CPU: n.procs.CPU,
 		Settle: &bench.Settle{Stored: kvstoreStored,
 			Source: "every included tx (kvstore answers code 0 to every key=value tx), each signer's last included key read back (abci_query, node 0) after each step"}}
@@ -256,6 +267,11 @@ func ledgerLoad(n *network, keys []ed25519.PrivateKey, results bool) bench.Load 
 		load.BusyCode = uint32(gongxu.KindBusy)
 		load.Settle = &bench.Settle{Succeeded: base.succeeded(keys),
 			Source: "each signer's committed sequence (abci_query /prove, node 0) after each step, against the txs seen included; block_results only for a step whose counts fall short"}
+		if api {
+			for _, a := range n.apis {
+				load.APIs = append(load.APIs, "http://"+a)
+			}
+		}
 	}
 	if results {
 		load.Settle, load.Results = nil, true
