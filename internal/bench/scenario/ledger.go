@@ -180,7 +180,10 @@ func RunLedger(ctx context.Context, env Env, o LedgerOptions) (*bench.Report, er
 				n.wan, n.timeouts = o.WAN, o.WANTimeouts
 			}
 			nets = append(nets, n)
-			if err := n.write(o.Validators, keys, o.ProfileRate != 0, nil, ""); err != nil {
+			// Each node logs each block's life (consensus at info level:
+			// a few lines a height), so that a height decided after round
+			// 0 can be told afterwards (describeRounds).
+			if err := n.write(o.Validators, keys, o.ProfileRate != 0, nil, blockLogLevel); err != nil {
 				return err
 			}
 			if err := n.start(ctx, strings.TrimSuffix(app, wanSuffix) == "kvstore", 4, all); err != nil {
@@ -230,7 +233,11 @@ func RunLedger(ctx context.Context, env Env, o LedgerOptions) (*bench.Report, er
 		rep.Networks = turns.summary()
 		return nil
 	}
-	if err := supervise(ctx, env.Log, all, start, run); err != nil {
+	err = supervise(ctx, env.Log, all, start, run)
+	for _, n := range nets {
+		n.describeRounds()
+	}
+	if err != nil {
 		return nil, err
 	}
 	if len(rep.Apps) == 2 {
