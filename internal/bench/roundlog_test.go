@@ -35,7 +35,10 @@ func TestParseRoundLog(t *testing.T) {
 	if h == nil || h.Round() != 1 || len(h.Proposals) != 2 || len(h.Complete) != 1 {
 		t.Fatalf("height 9: %+v", h)
 	}
-	at := func(s string) time.Time { x, _ := time.Parse("15:04:05.000", s); return time.Date(2026, 11, 22, x.Hour(), x.Minute(), x.Second(), x.Nanosecond(), time.UTC) }
+	at := func(s string) time.Time {
+		x, _ := time.Parse("15:04:05.000", s)
+		return time.Date(2026, 11, 22, x.Hour(), x.Minute(), x.Second(), x.Nanosecond(), time.UTC)
+	}
 	if !h.Propose.Equal(at("17:39:00.000")) || !h.ProposeTimeouts[0].Equal(at("17:39:03.000")) || !h.Finalizing.Equal(at("17:39:04.300")) {
 		t.Fatalf("height 9 times: %+v", h)
 	}
