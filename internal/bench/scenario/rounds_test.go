@@ -2,15 +2,22 @@ package scenario
 
 import (
 	"bytes"
+	"context"
 	"encoding/hex"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/cometbft/cometbft/crypto/ed25519"
 
 	"github.com/gongxu-network/gongxu"
+	"github.com/gongxu-network/gongxu/internal/bench"
 )
 
 func TestValidatorAddress(t *testing.T) {
@@ -65,5 +72,53 @@ func TestDescribeRounds(t *testing.T) {
 	n.describeRounds()
 	if !strings.Contains(buf.String(), "every height was decided in round 0") {
 		t.Errorf("no later round: %s", buf.String())
+	}
+}
+
+// heightServer answers status with a height that grows by one each call
+// up to top, and counts the calls.
+func heightServer(t *testing.T, top int64) (*httptest.Server, *atomic.Int64) {
+	var calls atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		h := min(calls.Add(1), top)
+		fmt.Fprintf(w, `{"result":{"sync_info":{"latest_block_height":"%d"}}}`, h)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &calls
+}
+
+// A network is paused only once all its nodes stand at one height; one
+// that never does is paused after the longest wait, saying so; a node that
+// does not answer is an error.
+func TestBetweenHeights(t *testing.T) {
+	ctx := context.Background()
+	var buf bytes.Buffer
+	a, ca := heightServer(t, 5)
+	b, cb := heightServer(t, 5)
+	n := newNetwork(Env{Log: &buf}, "gongxu", t.TempDir())
+	n.rpc = bench.NewRPC(1)
+	defer n.rpc.Close()
+	n.rpcs = []string{a.URL, b.URL}
+	if err := n.betweenHeights(ctx, 100*time.Millisecond, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if ca.Load() < 6 || cb.Load() < 6 || buf.Len() != 0 {
+		t.Fatalf("returned after %d and %d polls (heights 1…5 then 5 again), log %q", ca.Load(), cb.Load(), buf.String())
+	}
+	c, _ := heightServer(t, 1) // node 0 stays one height behind b
+	d, _ := heightServer(t, 2)
+	for range 3 {
+		_, _ = n.rpc.Height(ctx, d.URL)
+	}
+	n.rpcs = []string{c.URL, d.URL}
+	if err := n.betweenHeights(ctx, 50*time.Millisecond, 300*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "not between heights") {
+		t.Fatalf("log %q", buf.String())
+	}
+	n.rpcs = []string{"http://127.0.0.1:1"}
+	if err := n.betweenHeights(ctx, 50*time.Millisecond, time.Second); err == nil {
+		t.Fatal("a node that does not answer: no error")
 	}
 }
