@@ -156,14 +156,21 @@ func ParseRoundLog(r io.Reader, loc *time.Location) (map[int64]*HeightLife, erro
 	return out, nil
 }
 
-// LaterRoundHeights are the heights that some node saw go past round 0,
-// in order.
+// LaterRoundHeights are the heights that some node saw go past round 0, or
+// where its timeout_propose fired before it decided the height, in order. A
+// timeout the node logs after it decided is stale (its ticker fires for a
+// step consensus has left) and does not count.
 func LaterRoundHeights(nodes []map[int64]*HeightLife) []int64 {
 	seen := map[int64]bool{}
 	for _, n := range nodes {
 		for h, x := range n {
-			if x.Round() > 0 || len(x.ProposeTimeouts) > 0 {
+			if x.Round() > 0 {
 				seen[h] = true
+			}
+			for _, t := range x.ProposeTimeouts {
+				if x.Finalizing.IsZero() || t.Before(x.Finalizing) {
+					seen[h] = true
+				}
 			}
 		}
 	}

@@ -18,6 +18,8 @@ I[2026-11-22|17:39:04.300] finalizing commit of block                   module=c
 I[2026-11-22|17:39:04.700] Timed out                                    module=consensus dur=200ms height=10 round=0 step=RoundStepNewHeight
 garbage line
 I[2026-11-22|17:39:04.800] received proposal                            module=consensus proposal="Proposal{10/0 (BBCC:1:AC3C, -1) 65611EE4D597 @ 2026-11-22T17:39:04.790000000Z}" proposer=2A44
+I[2026-11-22|17:39:04.900] finalizing commit of block                   module=consensus height=10 hash=BBCC root=7C50 num_txs=3
+I[2026-11-22|17:39:09.000] Timed out                                    module=consensus dur=3s height=10 round=0 step=RoundStepPropose
 `
 
 const roundLog1 = `I[2026-11-22|17:39:01.500] Timed out                                    module=consensus dur=200ms height=9 round=0 step=RoundStepNewHeight
@@ -46,7 +48,7 @@ func TestParseRoundLog(t *testing.T) {
 	if p.Round != 0 || p.Proposer != "1F33" || !p.Signed.Equal(at("17:39:03.200")) || !p.Received.Equal(at("17:39:03.300")) {
 		t.Fatalf("round 0 proposal: %+v", p)
 	}
-	if x := n0[10]; x == nil || x.Round() != 0 || len(x.ProposeTimeouts) != 0 {
+	if x := n0[10]; x == nil || x.Round() != 0 || len(x.ProposeTimeouts) != 1 {
 		t.Fatalf("height 10: %+v", x)
 	}
 	n1, err := ParseRoundLog(strings.NewReader(roundLog1), time.UTC)
@@ -55,7 +57,7 @@ func TestParseRoundLog(t *testing.T) {
 	}
 	nodes := []map[int64]*HeightLife{n0, n1}
 	if got := LaterRoundHeights(nodes); len(got) != 1 || got[0] != 9 {
-		t.Fatalf("later-round heights %v, want [9]", got)
+		t.Fatalf("later-round heights %v, want [9] (10's timeout came after its decision)", got)
 	}
 	names := func(a string) string { return map[string]string{"1F33": "node1", "2A44": "node0"}[a] }
 	d := DescribeRounds(nodes, 9, names)
