@@ -57,6 +57,7 @@ echo "== fuzz: the join file decoder (50,000 inputs)"
 go test -run '^$' -fuzz '^FuzzDecodeJoinFile$' -fuzztime 50000x ./internal/node/
 echo "== fuzz: the benchmark harness's answer decoders (20,000 inputs each)"
 go test -run '^$' -fuzz '^FuzzParseSubmitAnswer$' -fuzztime 20000x ./internal/bench/
+go test -run '^$' -fuzz '^FuzzParseRoundLog$' -fuzztime 20000x ./internal/bench/
 go test -run '^$' -fuzz '^FuzzJSONInt$' -fuzztime 20000x ./internal/bench/
 go test -run '^$' -fuzz '^FuzzDecodeSeq$' -fuzztime 20000x ./internal/bench/scenario/
 echo "== fuzz: the capture's record encoder and the event hash's in-place corrections (20,000 inputs each)"

@@ -125,7 +125,11 @@ second network of the same shape running CometBFT's kvstore example application 
 config, genesis validators and local client), driven by the same harness: both networks
 are started first and take turns at each rate, the one not measured paused (SIGSTOP) so
 that neither pays for the other (--idle running keeps both running, as before 8 Dec 2026),
-and the report gives gongxu/kvstore as a ratio.`,
+and the report gives gongxu/kvstore as a ratio. A network is paused only once its nodes stand
+between heights, so that no consensus timeout expires during the pause. The nodes log each
+height's rounds (consensus at info level), and after the run every height that some node
+saw go past round 0 is told from all four logs: when each node's propose step began and
+timed out, when the proposal was signed and received, when its block was complete.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			defaultWarmup(cmd, &o.Common)

@@ -9,6 +9,7 @@ import (
 	"io"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -180,7 +181,10 @@ func RunLedger(ctx context.Context, env Env, o LedgerOptions) (*bench.Report, er
 				n.wan, n.timeouts = o.WAN, o.WANTimeouts
 			}
 			nets = append(nets, n)
-			if err := n.write(o.Validators, keys, o.ProfileRate != 0, nil, ""); err != nil {
+			// Each node logs each block's life (consensus at info level:
+			// a few lines a height), so that a height decided after round
+			// 0 can be told afterwards (describeRounds).
+			if err := n.write(o.Validators, keys, o.ProfileRate != 0, nil, blockLogLevel); err != nil {
 				return err
 			}
 			if err := n.start(ctx, strings.TrimSuffix(app, wanSuffix) == "kvstore", 4, all); err != nil {
@@ -211,7 +215,7 @@ func RunLedger(ctx context.Context, env Env, o LedgerOptions) (*bench.Report, er
 			runners = append(runners, r)
 		}
 		fmt.Fprintf(env.Log, "== rates %v, %s each, apps %v in turn at each rate\n", o.Rates, o.Step, apps)
-		turns := &turns{nets: nets, pause: o.Idle != IdleRunning && len(nets) > 1, log: env.Log}
+		turns := &turns{nets: nets, pause: o.Idle != IdleRunning && len(nets) > 1, log: env.Log, quietFor: quietFor, quietMax: quietMax}
 		defer turns.end()
 		for _, rate := range o.Rates {
 			for i, r := range runners {
@@ -230,7 +234,11 @@ func RunLedger(ctx context.Context, env Env, o LedgerOptions) (*bench.Report, er
 		rep.Networks = turns.summary()
 		return nil
 	}
-	if err := supervise(ctx, env.Log, all, start, run); err != nil {
+	err = supervise(ctx, env.Log, all, start, run)
+	for _, n := range nets {
+		n.describeRounds()
+	}
+	if err != nil {
 		return nil, err
 	}
 	if len(rep.Apps) == 2 {
@@ -326,6 +334,9 @@ type turns struct {
 	pause  bool
 	log    io.Writer
 	paused []bool
+	// quietFor, quietMax: a network is paused once its nodes have stood
+	// at one height for quietFor, or after quietMax (betweenHeights).
+	quietFor, quietMax time.Duration
 
 	// The step under way: its network, its start and the others' CPU then.
 	cur      int
@@ -334,6 +345,55 @@ type turns struct {
 	othersOK bool
 	// Over the run: the idle networks' CPU and the steps' time.
 	idleCPU, stepTime time.Duration
+}
+
+// The wait for a network to stand between heights before it is paused:
+// after a step's last block of transactions, CometBFT proposes the next
+// height at once (a block that proves the new app hash), and then waits for
+// transactions (up to 5 s, the empty-block interval). 800 ms at one height
+// is past that proof block.
+const (
+	quietFor = 800 * time.Millisecond
+	quietMax = 6 * time.Second
+)
+
+// betweenHeights waits until every node of n has stood at one height for
+// quietFor, at most quietMax (then it returns nil all the same). Paused in
+// the middle of a height, a network's consensus timeouts expire during the
+// pause (timers run on the monotonic clock, which does not stop with the
+// process): continued, its nodes time out at once on a proposal still on
+// its way and decide the height in a later round, which the next step's
+// window then counts (later_rounds) though the height was not its own.
+func (n *network) betweenHeights(ctx context.Context, quietFor, quietMax time.Duration) error {
+	deadline := time.Now().Add(quietMax)
+	var last []int64
+	since := time.Now()
+	for time.Now().Before(deadline) {
+		hs := make([]int64, len(n.rpcs))
+		for k, node := range n.rpcs {
+			h, err := n.rpc.Height(ctx, node)
+			if err != nil {
+				return gongxu.Wrap(err, "%s: height before a pause", n.name)
+			}
+			hs[k] = h
+		}
+		same := len(hs) > 0
+		for _, h := range hs {
+			same = same && h == hs[0]
+		}
+		if !same || !slices.Equal(hs, last) {
+			last, since = hs, time.Now()
+		} else if time.Since(since) >= quietFor {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	fmt.Fprintf(n.env.Log, "== %s: not between heights after %s; paused all the same\n", n.name, quietMax)
+	return nil
 }
 
 // start begins network i's step: with pause, the others are paused and i
@@ -347,6 +407,9 @@ func (t *turns) start(ctx context.Context, i int) error {
 		for j, n := range t.nets {
 			if j == i || t.paused[j] {
 				continue
+			}
+			if err := n.betweenHeights(ctx, t.quietFor, t.quietMax); err != nil {
+				return err
 			}
 			if err := n.procs.Pause(); err != nil {
 				if errors.Is(err, errors.ErrUnsupported) {

@@ -55,6 +55,7 @@ type network struct {
 	homes []string
 	rpcs  []string // CometBFT RPC base URLs
 	apis  []string // gongxu API addresses
+	vals  []string // validator addresses, hex as CometBFT logs them, by node
 	pprof string   // node 0's pprof address, if asked for
 	procs *bench.Procs
 	rpc   *bench.RPC
@@ -127,6 +128,7 @@ func (n *network) write(validators int, keys []ed25519.PrivateKey, pprof bool, e
 		}
 		ids, opts = append(ids, id), append(opts, o)
 		n.homes = append(n.homes, home)
+		n.vals = append(n.vals, validatorAddress(id.ValidatorKey))
 		n.rpcs = append(n.rpcs, fmt.Sprintf("http://127.0.0.1:%d", o.Ports.RPC))
 		n.apis = append(n.apis, api)
 	}
