@@ -196,6 +196,7 @@ type projector struct {
 	stmts        []*sql.Stmt
 	height, time int64  // of the block being projected
 	txHash       string // of the tx whose events are being applied; "" for block-level events
+	txIdx        int    // its index in the block
 	seq          int    // next event seq in the block
 }
 
@@ -344,7 +345,7 @@ func (p *projector) block(b *gongxu.CommittedBlock) error {
 		if t.Code != 0 {
 			continue // a failed tx changed nothing
 		}
-		p.txHash = t.Hash
+		p.txHash, p.txIdx = t.Hash, i
 		for j := range t.Events {
 			if err := p.event(t.Index, &t.Events[j]); err != nil {
 				return prefix(err, "read model: block %d tx %d (%s) event %d (%s)",

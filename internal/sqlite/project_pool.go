@@ -62,7 +62,7 @@ func (s *poolStmts) defs() []stmtDef {
 			ON CONFLICT (pool, hub) DO UPDATE SET json = excluded.json, height = excluded.height`},
 		{&s.upPledge, `INSERT INTO pledges (pool, id, consumer, json, height) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (pool, id) DO UPDATE SET consumer = excluded.consumer, json = excluded.json, height = excluded.height`},
-		{&s.insBatch, `INSERT INTO batches (tx, pool, hub, height, seq, json) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tx) DO NOTHING`},
+		{&s.insBatch, `INSERT INTO batches (tx, pool, hub, height, seq, json) VALUES (?, ?, ?, ?, ?, ?)`},
 		{&s.insPickup, `INSERT INTO pickups (pool, pledge, hub, height, seq, json) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`},
 		{&s.insMove, `INSERT INTO movements (height, seq, time, tx, from_acct, to_acct, currency, amount, reason, ref)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
