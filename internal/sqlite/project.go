@@ -399,7 +399,7 @@ func (p *projector) txRecord(i int, t *gongxu.TxRecord) error {
 	}
 	err := p.addRow(&p.txRows, p.insTx, t.Hash, p.height, i, p.time, t.Type, string(t.Signer), string(t.Org),
 		int64(t.Code), t.Kind, t.Message, events, p.seq, n, evs)
-	return gongxu.Wrap(err, "read model: insert tx %d of block %d", i, p.height)
+	return prefix(err, "read model: insert tx %d of block %d", i, p.height) // keeps a batch recorded before KindInvalid (txsNotStored)
 }
 
 // event stores ev in the events table and applies it when it is one of ours.
