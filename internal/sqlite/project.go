@@ -73,7 +73,7 @@ func (db *DB) Reset(ctx context.Context) error {
 	// Children before parents, for the foreign keys.
 	for _, t := range append(append(demandTables, // the demand projection (project_demand.go)
 		"rep_po_lines", "rep_shares", "rep_disputes", "rep_recalls"), // reputation facts (project_reputation.go)
-		"products", "pools", "pool_hubs", "pool_progress", "hub_shares", "pledges", "batches", "pickups", "movements", "balances",
+		"products", "pools", "pool_hubs", "pool_progress", "hub_shares", "pledges", "batches", "pickups", "movement_accts", "movements", "balances",
 		"rfqs", "bids", "disputes", "leg_lots", "legs", "supply_offers", "production_orders", "po_late", "purchase_orders", "work_orders", "lots",
 		"items", "bom_lines", "routings", "work_centers",
 		"trace_batches", "trace_events", "trace_records", "trace_idents", "trace_recall_acks", "trace_recalls", "trace_links",
@@ -188,6 +188,7 @@ type projector struct {
 	demandFolds                               // demand increments folded per row (project_write.go)
 	dec          decoded                      // the event last decoded (project_write.go)
 	evTypes      map[string][]int             // the block's tx event types: the txs with one, ascending (project_write.go)
+	moveAccts    map[gongxu.AccountID][]int   // the block's movements by account: their seqs, ascending (project_write.go)
 	orgs         map[gongxu.OrgID]*gongxu.Org // orgs updated in the block, written at its end
 	legacy       bool                         // write every row as its event is applied, decode per reader (as before issue 17)
 	jsonOnly     bool                         // no hand decoder of the pool events (DB.projJSON)
@@ -363,6 +364,9 @@ func (p *projector) block(b *gongxu.CommittedBlock) error {
 		}
 	}
 	if err := p.addEventTypes(); err != nil { // project_write.go
+		return prefix(err, "read model: block %d", b.Height)
+	}
+	if err := p.addMoveAccts(); err != nil { // project_write.go
 		return prefix(err, "read model: block %d", b.Height)
 	}
 	return prefix(p.flush(), "read model: block %d", b.Height)

@@ -72,10 +72,10 @@ func (b *rowBuf) sql(n int) string {
 
 // bufs are the projector's row buffers, in flush order.
 type bufs struct {
-	txRows, eventRows, typeRows, moveRows, batchRows rowBuf
-	factRows, openRows                               rowBuf             // the demand folds' upserts, written at flushDemand (and flushDemandOpen)
-	batchTxs                                         map[string]batchAt // batches added in this projection, by upper-case tx
-	dupTxs                                           map[string]int     // tx rows of this projection not stored (their hash recorded before), by upper-case hash: their index
+	txRows, eventRows, typeRows, moveRows, acctRows, batchRows rowBuf
+	factRows, openRows                                         rowBuf             // the demand folds' upserts, written at flushDemand (and flushDemandOpen)
+	batchTxs                                                   map[string]batchAt // batches added in this projection, by upper-case tx
+	dupTxs                                                     map[string]int     // tx rows of this projection not stored (their hash recorded before), by upper-case hash: their index
 }
 
 // defs are the buffers' statements, each with where p keeps it.
@@ -85,6 +85,7 @@ func (s *bufs) defs() []stmtDef {
 	s.eventRows = rowBuf{head: `INSERT INTO events (height, seq, tx_index, type, attrs) VALUES `, ncol: 5}
 	s.typeRows = rowBuf{head: `INSERT INTO event_types (type, height, txs) VALUES `, ncol: 3}
 	s.moveRows = rowBuf{head: `INSERT INTO movements (height, seq, time, tx, from_acct, to_acct, currency, amount, reason, ref) VALUES `, ncol: 10}
+	s.acctRows = rowBuf{head: `INSERT INTO movement_accts (acct, height, seqs) VALUES `, ncol: 3}
 	// No index on tx (migration 0026): addBatch and txsNotStored find a
 	// batch of a tx recorded before.
 	s.batchRows = rowBuf{head: `INSERT INTO batches (tx, pool, hub, height, seq, json) VALUES `, ncol: 6}
@@ -102,7 +103,7 @@ func (s *bufs) defs() []stmtDef {
 	s.openRows = rowBuf{head: `INSERT INTO demand_open (pool, hub, variant, contributor, units, money) VALUES `,
 		tail: ` ON CONFLICT (pool, hub, variant, contributor) DO UPDATE SET units = units + excluded.units, money = money + excluded.money`, ncol: 6}
 	var out []stmtDef
-	for _, b := range []*rowBuf{&s.txRows, &s.eventRows, &s.typeRows, &s.moveRows, &s.batchRows, &s.factRows, &s.openRows} {
+	for _, b := range []*rowBuf{&s.txRows, &s.eventRows, &s.typeRows, &s.moveRows, &s.acctRows, &s.batchRows, &s.factRows, &s.openRows} {
 		for i, n := range bufSizes {
 			out = append(out, stmtDef{&b.stmts[i], b.sql(n)})
 		}
@@ -287,6 +288,38 @@ func (p *projector) addEventTypes() error {
 	return nil
 }
 
+// addMoveAccts adds the block's movement_accts rows (by account: the
+// seqs of its movements, a JSON array, ascending) and forgets them: one row
+// an account a block instead of an index entry a movement and account
+// (migration 0026).
+func (p *projector) addMoveAccts() error {
+	if len(p.moveAccts) == 0 {
+		return nil
+	}
+	accts := make([]gongxu.AccountID, 0, len(p.moveAccts))
+	for a := range p.moveAccts {
+		accts = append(accts, a)
+	}
+	slices.Sort(accts)
+	for _, a := range accts {
+		l := p.moveAccts[a]
+		b := make([]byte, 0, 2+len(l)*5)
+		b = append(b, '[')
+		for i, x := range l {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = strconv.AppendInt(b, int64(x), 10)
+		}
+		b = append(b, ']')
+		if err := p.addRow(&p.acctRows, p.insMoveAccts, string(a), p.height, string(b)); err != nil {
+			return gongxu.Wrap(err, "read model: movements of %s", a)
+		}
+	}
+	clear(p.moveAccts)
+	return nil
+}
+
 // flushWrites writes everything held in memory: the demand folds, then the
 // buffered rows. The projection calls it before it commits.
 func (p *projector) flushWrites() error {
@@ -296,7 +329,7 @@ func (p *projector) flushWrites() error {
 	if err := p.flushTrace(); err != nil { // project_trace_write.go
 		return err
 	}
-	for _, b := range []*rowBuf{&p.txRows, &p.eventRows, &p.typeRows, &p.moveRows, &p.batchRows} {
+	for _, b := range []*rowBuf{&p.txRows, &p.eventRows, &p.typeRows, &p.moveRows, &p.acctRows, &p.batchRows} {
 		if err := p.flushRows(b); err != nil {
 			return err
 		}
