@@ -249,7 +249,8 @@ func queryPlan(t *testing.T, db *DB, q string, args ...any) []string {
 	return plan
 }
 
-// TestMovementsSameAsBefore: Movements (any limit) and PoolMoney's sums,
+// TestMovementsSameAsBefore: Movements (any limit) and PoolMoney's sums
+// (a movement between a pool's escrow and captured accounts counted once),
 // read through movement_accts (migration 0026), answer what the queries
 // before it gave reading movements' account indexes (run here on the
 // table: the same rows without the indexes); their plans search
@@ -288,8 +289,11 @@ func TestMovementsSameAsBefore(t *testing.T) {
 		}
 		return out
 	}
-	for seed := uint64(1); seed <= 3; seed++ {
-		bs := randomPoolChain(seed)
+	for seed := uint64(0); seed <= 3; seed++ {
+		bs := newPoolScenario().blocks // seed 0: captures, payouts (escrow to captured: listed under both accounts)
+		if seed > 0 {
+			bs = randomPoolChain(seed)
+		}
 		db := openTemp(t)
 		projectAll(t, db, bs)
 		var accts []string
@@ -337,7 +341,7 @@ func TestMovementsSameAsBefore(t *testing.T) {
 		if err := db.w.QueryRowContext(ctx, `SELECT count(*) FROM movement_accts WHERE json_array_length(seqs) > 1`).Scan(&multi); err != nil {
 			t.Fatal(err)
 		}
-		if moved < 100 || multi == 0 {
+		if moved < 10 || multi == 0 && seed > 0 {
 			t.Fatalf("seed %d: only %d movements compared, %d blocks with an account's movements in one row", seed, moved, multi)
 		}
 		for _, c := range []struct {
