@@ -482,3 +482,65 @@ func BenchmarkProjectSession25(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkProjectBatchesLayout projects the same hub-batch blocks into two
+// databases in one process, block by block alternately: one in the layout
+// of migration 0026 and one with its B-trees as before it: the batches
+// table a rowid table with a unique index on tx and an index on pool,
+// height, seq, and movements indexed by from_acct and to_acct (it keeps
+// movement_accts too: the code writes it), the same code writing both.
+// Metrics: CPU txs/s of each and their ratio.
+func BenchmarkProjectBatchesLayout(b *testing.B) {
+	ctx := context.Background()
+	dir := b.TempDir()
+	open := func(name string) *DB {
+		db, err := Open(filepath.Join(dir, name))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { db.Close() })
+		return db
+	}
+	now, before := open("now.db"), open("before.db")
+	if _, err := before.w.Exec(`DROP TABLE batches;
+		CREATE TABLE batches (
+			tx     TEXT NOT NULL COLLATE NOCASE UNIQUE,
+			pool   INTEGER NOT NULL,
+			hub    TEXT NOT NULL,
+			height INTEGER NOT NULL REFERENCES blocks (height),
+			seq    INTEGER NOT NULL,
+			json   TEXT NOT NULL
+		);
+		CREATE INDEX batches_pool ON batches (pool, height, seq);
+		CREATE INDEX movements_from ON movements (from_acct, height, seq) WHERE from_acct != '';
+		CREATE INDEX movements_to ON movements (to_acct, height, seq) WHERE to_acct != '';`); err != nil {
+		b.Fatal(err)
+	}
+	blocks := make([]gongxu.CommittedBlock, 0, b.N)
+	for h := int64(1); h <= int64(b.N); h++ {
+		blocks = append(blocks, benchBlock(h))
+	}
+	var cNow, cBefore time.Duration
+	b.ResetTimer()
+	for i := range blocks {
+		first, second, cFirst, cSecond := now, before, &cNow, &cBefore
+		if i%2 == 1 {
+			first, second, cFirst, cSecond = before, now, &cBefore, &cNow
+		}
+		c0 := cpuTime()
+		if err := first.Project(ctx, blocks[i]); err != nil {
+			b.Fatal(err)
+		}
+		c1 := cpuTime()
+		if err := second.Project(ctx, blocks[i]); err != nil {
+			b.Fatal(err)
+		}
+		*cFirst += c1 - c0
+		*cSecond += cpuTime() - c1
+	}
+	b.StopTimer()
+	n := float64(len(blocks) * benchTxs)
+	b.ReportMetric(n/cNow.Seconds(), "cpu-txs/s")
+	b.ReportMetric(n/cBefore.Seconds(), "cpu-before-txs/s")
+	b.ReportMetric(cBefore.Seconds()/cNow.Seconds(), "cpu-x-before")
+}

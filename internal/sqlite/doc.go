@@ -38,7 +38,12 @@
 // rows of either form are read alike), with a per-block index of event
 // types (event_types) for
 // Events by type; the events table keeps the block-level events and the
-// rows projected before, which are read as they were. The writer keeps
+// rows projected before, which are read as they were. From migration
+// 0026 a hub batch is one B-tree's row (batches keyed by pool, height,
+// seq; no index on tx: a batch of a tx recorded before is found through
+// the tx row not stored) and an account's movements are indexed once per
+// block (movement_accts: the block's seqs of the account), not per
+// movement. The writer keeps
 // SQLite's statement journals in memory (temp_store) and checkpoints its
 // WAL every 20,000 pages; the
 // WAL and synchronous(NORMAL) keep a commit atomic, and the height projected

@@ -73,7 +73,7 @@ func (db *DB) Reset(ctx context.Context) error {
 	// Children before parents, for the foreign keys.
 	for _, t := range append(append(demandTables, // the demand projection (project_demand.go)
 		"rep_po_lines", "rep_shares", "rep_disputes", "rep_recalls"), // reputation facts (project_reputation.go)
-		"products", "pools", "pool_hubs", "pool_progress", "hub_shares", "pledges", "batches", "pickups", "movements", "balances",
+		"products", "pools", "pool_hubs", "pool_progress", "hub_shares", "pledges", "batches", "pickups", "movement_accts", "movements", "balances",
 		"rfqs", "bids", "disputes", "leg_lots", "legs", "supply_offers", "production_orders", "po_late", "purchase_orders", "work_orders", "lots",
 		"items", "bom_lines", "routings", "work_centers",
 		"trace_batches", "trace_events", "trace_records", "trace_idents", "trace_recall_acks", "trace_recalls", "trace_links",
@@ -188,6 +188,7 @@ type projector struct {
 	demandFolds                               // demand increments folded per row (project_write.go)
 	dec          decoded                      // the event last decoded (project_write.go)
 	evTypes      map[string][]int             // the block's tx event types: the txs with one, ascending (project_write.go)
+	moveAccts    map[gongxu.AccountID][]int   // the block's movements by account: their seqs, ascending (project_write.go)
 	orgs         map[gongxu.OrgID]*gongxu.Org // orgs updated in the block, written at its end
 	legacy       bool                         // write every row as its event is applied, decode per reader (as before issue 17)
 	jsonOnly     bool                         // no hand decoder of the pool events (DB.projJSON)
@@ -196,6 +197,7 @@ type projector struct {
 	stmts        []*sql.Stmt
 	height, time int64  // of the block being projected
 	txHash       string // of the tx whose events are being applied; "" for block-level events
+	txIdx        int    // its index in the block
 	seq          int    // next event seq in the block
 }
 
@@ -344,7 +346,7 @@ func (p *projector) block(b *gongxu.CommittedBlock) error {
 		if t.Code != 0 {
 			continue // a failed tx changed nothing
 		}
-		p.txHash = t.Hash
+		p.txHash, p.txIdx = t.Hash, i
 		for j := range t.Events {
 			if err := p.event(t.Index, &t.Events[j]); err != nil {
 				return prefix(err, "read model: block %d tx %d (%s) event %d (%s)",
@@ -362,6 +364,9 @@ func (p *projector) block(b *gongxu.CommittedBlock) error {
 		}
 	}
 	if err := p.addEventTypes(); err != nil { // project_write.go
+		return prefix(err, "read model: block %d", b.Height)
+	}
+	if err := p.addMoveAccts(); err != nil { // project_write.go
 		return prefix(err, "read model: block %d", b.Height)
 	}
 	return prefix(p.flush(), "read model: block %d", b.Height)
@@ -398,7 +403,7 @@ func (p *projector) txRecord(i int, t *gongxu.TxRecord) error {
 	}
 	err := p.addRow(&p.txRows, p.insTx, t.Hash, p.height, i, p.time, t.Type, string(t.Signer), string(t.Org),
 		int64(t.Code), t.Kind, t.Message, events, p.seq, n, evs)
-	return gongxu.Wrap(err, "read model: insert tx %d of block %d", i, p.height)
+	return prefix(err, "read model: insert tx %d of block %d", i, p.height) // keeps a batch recorded before KindInvalid (txsNotStored)
 }
 
 // event stores ev in the events table and applies it when it is one of ours.

@@ -333,8 +333,8 @@ func randomPoolChain(seed uint64) []gongxu.CommittedBlock {
 // TestProjectBatchRecordedBefore: a hub batch whose tx the read model holds
 // already (the same tx bytes again, succeeding: only a malformed chain)
 // fails the projection with KindInvalid and leaves nothing of it, in both
-// paths; the batch rows are written many per statement, so the second path
-// finds the duplicate when it writes them.
+// paths; the batches table has no index on tx (migration 0026), so the
+// second path finds the duplicate through the tx row it could not store.
 func TestProjectBatchRecordedBefore(t *testing.T) {
 	for _, legacy := range []bool{true, false} {
 		t.Run(fmt.Sprintf("legacy=%v", legacy), func(t *testing.T) {

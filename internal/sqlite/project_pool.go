@@ -16,7 +16,7 @@ import (
 type poolStmts struct {
 	upProduct, getPool, upPool, delPoolHubs, insPoolHub, upProgress *sql.Stmt
 	upShare, upPledge, insBatch, insPickup                          *sql.Stmt
-	insMove, getBalance, setBalance                                 *sql.Stmt
+	insMove, insMoveAccts, getBalance, setBalance                   *sql.Stmt
 	upRFQ, upBid                                                    *sql.Stmt
 
 	// Rows that change many times in a block (a pool with each batch, a hub
@@ -62,10 +62,11 @@ func (s *poolStmts) defs() []stmtDef {
 			ON CONFLICT (pool, hub) DO UPDATE SET json = excluded.json, height = excluded.height`},
 		{&s.upPledge, `INSERT INTO pledges (pool, id, consumer, json, height) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (pool, id) DO UPDATE SET consumer = excluded.consumer, json = excluded.json, height = excluded.height`},
-		{&s.insBatch, `INSERT INTO batches (tx, pool, hub, height, seq, json) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tx) DO NOTHING`},
+		{&s.insBatch, `INSERT INTO batches (tx, pool, hub, height, seq, json) VALUES (?, ?, ?, ?, ?, ?)`},
 		{&s.insPickup, `INSERT INTO pickups (pool, pledge, hub, height, seq, json) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`},
 		{&s.insMove, `INSERT INTO movements (height, seq, time, tx, from_acct, to_acct, currency, amount, reason, ref)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&s.insMoveAccts, `INSERT INTO movement_accts (acct, height, seqs) VALUES (?, ?, ?)`},
 		{&s.getBalance, `SELECT amount FROM balances WHERE account = ? AND currency = ?`},
 		{&s.setBalance, `INSERT INTO balances (account, currency, amount) VALUES (?, ?, ?)
 			ON CONFLICT (account, currency) DO UPDATE SET amount = excluded.amount`},
@@ -419,6 +420,16 @@ func (p *projector) move(ev *gongxu.Event) error {
 	if err := p.addRow(&p.moveRows, p.insMove, p.height, p.seq-1, p.time, p.txHash, string(from), string(to),
 		cur, amount, reason, ref); err != nil {
 		return gongxu.Wrap(err, "insert movement")
+	}
+	// The accounts' movements of the block, written at its end
+	// (movement_accts, migration 0026).
+	if p.moveAccts == nil {
+		p.moveAccts = map[gongxu.AccountID][]int{}
+	}
+	for _, a := range [2]gongxu.AccountID{from, to} {
+		if a != "" {
+			p.moveAccts[a] = append(p.moveAccts[a], p.seq-1)
+		}
 	}
 	if from != "" {
 		if err := p.addBalance(from, cur, -amount); err != nil {

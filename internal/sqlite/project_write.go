@@ -72,9 +72,10 @@ func (b *rowBuf) sql(n int) string {
 
 // bufs are the projector's row buffers, in flush order.
 type bufs struct {
-	txRows, eventRows, typeRows, moveRows, batchRows rowBuf
-	factRows, openRows                               rowBuf          // the demand folds' upserts, written at flushDemand (and flushDemandOpen)
-	batchTxs                                         map[string]bool // batches added in this projection, by upper-case tx
+	txRows, eventRows, typeRows, moveRows, acctRows, batchRows rowBuf
+	factRows, openRows                                         rowBuf             // the demand folds' upserts, written at flushDemand (and flushDemandOpen)
+	batchTxs                                                   map[string]batchAt // batches added in this projection, by upper-case tx
+	dupTxs                                                     map[string]int     // tx rows of this projection not stored (their hash recorded before), by upper-case hash: their index
 }
 
 // defs are the buffers' statements, each with where p keeps it.
@@ -84,8 +85,9 @@ func (s *bufs) defs() []stmtDef {
 	s.eventRows = rowBuf{head: `INSERT INTO events (height, seq, tx_index, type, attrs) VALUES `, ncol: 5}
 	s.typeRows = rowBuf{head: `INSERT INTO event_types (type, height, txs) VALUES `, ncol: 3}
 	s.moveRows = rowBuf{head: `INSERT INTO movements (height, seq, time, tx, from_acct, to_acct, currency, amount, reason, ref) VALUES `, ncol: 10}
-	// No ON CONFLICT: a batch whose tx is recorded already fails the
-	// statement, and flushRows names it.
+	s.acctRows = rowBuf{head: `INSERT INTO movement_accts (acct, height, seqs) VALUES `, ncol: 3}
+	// No index on tx (migration 0026): addBatch and txsNotStored find a
+	// batch of a tx recorded before.
 	s.batchRows = rowBuf{head: `INSERT INTO batches (tx, pool, hub, height, seq, json) VALUES `, ncol: 6}
 	// The demand folds' rows: upserts many per statement, as demandStmts'
 	// dFact and dOpen one by one (the rows of a statement have distinct
@@ -101,7 +103,7 @@ func (s *bufs) defs() []stmtDef {
 	s.openRows = rowBuf{head: `INSERT INTO demand_open (pool, hub, variant, contributor, units, money) VALUES `,
 		tail: ` ON CONFLICT (pool, hub, variant, contributor) DO UPDATE SET units = units + excluded.units, money = money + excluded.money`, ncol: 6}
 	var out []stmtDef
-	for _, b := range []*rowBuf{&s.txRows, &s.eventRows, &s.typeRows, &s.moveRows, &s.batchRows, &s.factRows, &s.openRows} {
+	for _, b := range []*rowBuf{&s.txRows, &s.eventRows, &s.typeRows, &s.moveRows, &s.acctRows, &s.batchRows, &s.factRows, &s.openRows} {
 		for i, n := range bufSizes {
 			out = append(out, stmtDef{&b.stmts[i], b.sql(n)})
 		}
@@ -109,41 +111,66 @@ func (s *bufs) defs() []stmtDef {
 	return out
 }
 
+// batchAt is where a batch added in this projection is: its tx's index
+// and the batch's seq, at the projection's height.
+type batchAt struct {
+	idx int
+	seq int
+}
+
 // addBatch records the hub batch carried by tx (the event just applied). A
-// batch of a tx recorded before is an error (KindInvalid): found here when
-// added in the same projection, else when its rows are written.
+// batch of a tx recorded before is an error (KindInvalid). The batches
+// table has no index on tx (migration 0026): a second batch of the same tx
+// in this projection is found in batchTxs; one of a tx recorded in an
+// earlier projection means the tx's row was not stored (its hash is
+// recorded), which the tx rows' write reports (dupTxs, txsNotStored), and
+// only then are the batches searched (batchBefore).
 func (p *projector) addBatch(tx string, pool int64, hub string, js []byte) error {
 	if p.legacy {
-		res, err := p.insBatch.ExecContext(p.ctx, tx, pool, hub, p.height, p.seq-1, js)
-		if err != nil {
-			return gongxu.Wrap(err, "insert batch of tx %s", tx)
+		// The tx row is written already: another tx's row holding its
+		// hash means the same tx recorded before.
+		var h, idx int64
+		if err := p.tx.QueryRowContext(p.ctx, `SELECT height, idx FROM txs WHERE hash = ?`, tx).Scan(&h, &idx); err != nil {
+			return gongxu.Wrap(err, "read model: read tx %s", tx)
 		}
-		if n, err := res.RowsAffected(); err != nil || n != 1 {
-			return gongxu.Errorf(gongxu.KindInvalid, "a batch of tx %s is already recorded", tx)
+		if h != p.height || idx != int64(p.txIdx) {
+			if err := p.batchBefore(tx, p.seq-1); err != nil {
+				return err
+			}
 		}
-		return nil
+		_, err := p.insBatch.ExecContext(p.ctx, tx, pool, hub, p.height, p.seq-1, js)
+		return gongxu.Wrap(err, "insert batch of tx %s", tx)
 	}
 	k := strings.ToUpper(tx) // the column's NOCASE
-	if p.batchTxs[k] {
+	if _, ok := p.batchTxs[k]; ok {
 		return gongxu.Errorf(gongxu.KindInvalid, "a batch of tx %s is already recorded", tx)
 	}
-	if p.batchTxs == nil {
-		p.batchTxs = map[string]bool{}
+	if i, ok := p.dupTxs[k]; ok && i == p.txIdx {
+		if err := p.batchBefore(tx, p.seq-1); err != nil {
+			return err
+		}
 	}
-	p.batchTxs[k] = true
+	if p.batchTxs == nil {
+		p.batchTxs = map[string]batchAt{}
+	}
+	p.batchTxs[k] = batchAt{p.txIdx, p.seq - 1}
 	return p.addRow(&p.batchRows, nil, tx, pool, hub, p.height, p.seq-1, js)
 }
 
-// batchRecorded names a tx of the batch rows args whose batch the read
-// model holds already, or returns "".
-func (p *projector) batchRecorded(args []any) string {
-	for i := 0; i < len(args); i += p.batchRows.ncol {
-		var n int
-		if err := p.tx.QueryRowContext(p.ctx, `SELECT count(*) FROM batches WHERE tx = ?`, args[i]).Scan(&n); err == nil && n > 0 {
-			return args[i].(string)
-		}
+// batchBefore fails (KindInvalid) when the read model holds a batch of tx
+// other than the one at seq of this projection's height. It scans the
+// batches table (no index on tx): it runs only for a tx whose hash was
+// recorded before, which a valid chain never carries twice.
+func (p *projector) batchBefore(tx string, seq int) error {
+	var n int
+	if err := p.tx.QueryRowContext(p.ctx, `SELECT count(*) FROM batches WHERE tx = ? AND NOT (height = ? AND seq = ?)`,
+		tx, p.height, seq).Scan(&n); err != nil {
+		return gongxu.Wrap(err, "read model: read batches of tx %s", tx)
 	}
-	return ""
+	if n > 0 {
+		return gongxu.Errorf(gongxu.KindInvalid, "a batch of tx %s is already recorded", tx)
+	}
+	return nil
 }
 
 // addRow adds a row to b, or in the legacy path executes one (the
@@ -170,11 +197,6 @@ func (p *projector) flushRows(b *rowBuf) error {
 			args := b.args[:n*b.ncol]
 			res, err := b.stmts[i].ExecContext(p.ctx, args...)
 			if err != nil {
-				if b == &p.batchRows {
-					if tx := p.batchRecorded(args); tx != "" {
-						return gongxu.Errorf(gongxu.KindInvalid, "a batch of tx %s is already recorded", tx)
-					}
-				}
 				return gongxu.Wrap(err, "read model: %s", firstLine(b.head))
 			}
 			if b == &p.txRows {
@@ -209,6 +231,18 @@ func (p *projector) txsNotStored(args []any) error {
 		}
 		if h == row[1].(int64) && idx == int64(row[2].(int)) {
 			continue // stored
+		}
+		// Its hash was recorded before: a batch it carries must be its
+		// tx's first (addBatch checks the batches it adds later).
+		k := strings.ToUpper(row[0].(string))
+		if p.dupTxs == nil {
+			p.dupTxs = map[string]int{}
+		}
+		p.dupTxs[k] = row[2].(int)
+		if b, ok := p.batchTxs[k]; ok && b.idx == row[2].(int) {
+			if err := p.batchBefore(row[0].(string), b.seq); err != nil {
+				return err
+			}
 		}
 		events, err := decodeEvs(evs)
 		if err != nil {
@@ -254,6 +288,38 @@ func (p *projector) addEventTypes() error {
 	return nil
 }
 
+// addMoveAccts adds the block's movement_accts rows (by account: the
+// seqs of its movements, a JSON array, ascending) and forgets them: one row
+// an account a block instead of an index entry a movement and account
+// (migration 0026).
+func (p *projector) addMoveAccts() error {
+	if len(p.moveAccts) == 0 {
+		return nil
+	}
+	accts := make([]gongxu.AccountID, 0, len(p.moveAccts))
+	for a := range p.moveAccts {
+		accts = append(accts, a)
+	}
+	slices.Sort(accts)
+	for _, a := range accts {
+		l := p.moveAccts[a]
+		b := make([]byte, 0, 2+len(l)*5)
+		b = append(b, '[')
+		for i, x := range l {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = strconv.AppendInt(b, int64(x), 10)
+		}
+		b = append(b, ']')
+		if err := p.addRow(&p.acctRows, p.insMoveAccts, string(a), p.height, string(b)); err != nil {
+			return gongxu.Wrap(err, "read model: movements of %s", a)
+		}
+	}
+	clear(p.moveAccts)
+	return nil
+}
+
 // flushWrites writes everything held in memory: the demand folds, then the
 // buffered rows. The projection calls it before it commits.
 func (p *projector) flushWrites() error {
@@ -263,7 +329,7 @@ func (p *projector) flushWrites() error {
 	if err := p.flushTrace(); err != nil { // project_trace_write.go
 		return err
 	}
-	for _, b := range []*rowBuf{&p.txRows, &p.eventRows, &p.typeRows, &p.moveRows, &p.batchRows} {
+	for _, b := range []*rowBuf{&p.txRows, &p.eventRows, &p.typeRows, &p.moveRows, &p.acctRows, &p.batchRows} {
 		if err := p.flushRows(b); err != nil {
 			return err
 		}

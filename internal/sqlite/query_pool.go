@@ -240,11 +240,7 @@ func (db *DB) Movements(ctx context.Context, acct gongxu.AccountID, limit int) (
 	if err := validateAccount(acct); err != nil {
 		return nil, err
 	}
-	// Two index range scans merged; the != '' lets the partial indexes serve.
-	const cols = `height, seq, time, tx, from_acct, to_acct, currency, amount, reason, ref`
-	rows, err := db.r.QueryContext(ctx, `SELECT `+cols+` FROM movements WHERE from_acct = ?1 AND from_acct != ''
-		UNION ALL SELECT `+cols+` FROM movements WHERE to_acct = ?1 AND to_acct != ''
-		ORDER BY height DESC, seq DESC LIMIT ?2`, string(acct), clampLimit(limit))
+	rows, err := db.r.QueryContext(ctx, movementsSQL, string(acct), clampLimit(limit))
 	if err != nil {
 		return nil, gongxu.Wrap(err, "read model: movements of %s", acct)
 	}
@@ -350,6 +346,25 @@ func (db *DB) Bids(ctx context.Context, rfq uint64) ([]gongxu.Bid, error) {
 	return queryJSON[gongxu.Bid](ctx, db.r, "bids", `SELECT json FROM bids WHERE rfq = ? ORDER BY bidder`, int64(rfq))
 }
 
+// poolMoneySQL sums the movements of accounts ?1 and ?2 in currency ?3 by
+// from, to and reason, each once (one between the two accounts is listed
+// under both in movement_accts: counted under its from account).
+const poolMoneySQL = `SELECT m.from_acct, m.to_acct, m.reason, SUM(m.amount)
+	FROM movement_accts a CROSS JOIN json_each(a.seqs) j CROSS JOIN movements m
+	WHERE a.acct IN (?1, ?2) AND m.height = a.height AND m.seq = j.value AND m.currency = ?3
+		AND a.acct = CASE WHEN m.from_acct IN (?1, ?2) THEN m.from_acct ELSE m.to_acct END
+	GROUP BY m.from_acct, m.to_acct, m.reason`
+
+// movementsSQL lists the movements of account ?1, newest first, at most
+// ?2: the account's blocks newest first (movement_accts' key), each
+// block's seqs sorted, the movements read by their key (CROSS JOIN keeps
+// that order: the planner would otherwise read every movement of the
+// block), no more blocks than the limit needs.
+const movementsSQL = `SELECT m.height, m.seq, m.time, m.tx, m.from_acct, m.to_acct, m.currency, m.amount, m.reason, m.ref
+	FROM movement_accts a CROSS JOIN json_each(a.seqs) j CROSS JOIN movements m
+	WHERE a.acct = ?1 AND m.height = a.height AND m.seq = j.value
+	ORDER BY a.height DESC, j.value DESC LIMIT ?2`
+
 // PoolMoney adds up a pool's money by reason from the movements of its
 // escrow and captured accounts (gongxu.PoolMoney): one grouped scan of the
 // two accounts' index ranges, however many pledges the pool had.
@@ -359,10 +374,7 @@ func (db *DB) PoolMoney(ctx context.Context, pool uint64) (gongxu.PoolMoney, err
 		return gongxu.PoolMoney{}, err
 	}
 	esc, capd := string(gongxu.EscrowAccount(pool)), string(gongxu.CapturedAccount(pool))
-	rows, err := db.r.QueryContext(ctx, `SELECT from_acct, to_acct, reason, SUM(amount) FROM (
-		SELECT from_acct, to_acct, reason, amount, currency FROM movements WHERE from_acct IN (?1, ?2) AND from_acct != ''
-		UNION ALL SELECT from_acct, to_acct, reason, amount, currency FROM movements WHERE to_acct IN (?1, ?2) AND to_acct != '' AND from_acct NOT IN (?1, ?2)
-		) WHERE currency = ?3 GROUP BY from_acct, to_acct, reason`, esc, capd, p.Currency)
+	rows, err := db.r.QueryContext(ctx, poolMoneySQL, esc, capd, p.Currency)
 	if err != nil {
 		return gongxu.PoolMoney{}, gongxu.Wrap(err, "read model: money of pool %d", pool)
 	}
