@@ -270,17 +270,7 @@ func (p *projector) addEventTypes() error {
 	}
 	slices.Sort(types)
 	for _, t := range types {
-		l := p.evTypes[t]
-		b := make([]byte, 0, 2+len(l)*5)
-		b = append(b, '[')
-		for i, x := range l {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = strconv.AppendInt(b, int64(x), 10)
-		}
-		b = append(b, ']')
-		if err := p.addRow(&p.typeRows, nil, t, p.height, b); err != nil {
+		if err := p.addRow(&p.typeRows, nil, t, p.height, intList(p.evTypes[t])); err != nil {
 			return gongxu.Wrap(err, "read model: event types")
 		}
 	}
@@ -302,17 +292,7 @@ func (p *projector) addMoveAccts() error {
 	}
 	slices.Sort(accts)
 	for _, a := range accts {
-		l := p.moveAccts[a]
-		b := make([]byte, 0, 2+len(l)*5)
-		b = append(b, '[')
-		for i, x := range l {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = strconv.AppendInt(b, int64(x), 10)
-		}
-		b = append(b, ']')
-		if err := p.addRow(&p.acctRows, p.insMoveAccts, string(a), p.height, string(b)); err != nil {
+		if err := p.addRow(&p.acctRows, p.insMoveAccts, string(a), p.height, string(intList(p.moveAccts[a]))); err != nil {
 			return gongxu.Wrap(err, "read model: movements of %s", a)
 		}
 	}
@@ -763,4 +743,18 @@ func (c *projCarry) forget() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.shares, c.balances, c.height = nil, nil, 0
+}
+
+// intList is l as a JSON array of integers ("[3,7,9]"): the txs of an
+// event type or the movements of an account in a block.
+func intList(l []int) []byte {
+	b := make([]byte, 0, 2+len(l)*5)
+	b = append(b, '[')
+	for i, x := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, int64(x), 10)
+	}
+	return append(b, ']')
 }
