@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"io"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -66,37 +67,13 @@ func ParseBlockLog(r io.Reader, loc *time.Location) ([]BlockTiming, error) {
 		}
 		return b
 	}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 4<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		if len(line) < 28 || line[1] != '[' || line[25] != ']' {
-			continue
-		}
-		rest := strings.TrimLeft(line[26:], " ")
-		var kind int
-		switch {
-		case strings.HasPrefix(rest, "received proposal "):
-			kind = 1
-		case strings.HasPrefix(rest, "received complete proposal block "):
-			kind = 2
-		case strings.HasPrefix(rest, "finalizing commit of block "):
-			kind = 3
-		case strings.HasPrefix(rest, "finalized block "):
-			kind = 4
-		case strings.HasPrefix(rest, "committed state "):
-			kind = 5
-		default:
-			continue
-		}
-		t, err := time.ParseInLocation(logTimeLayout, line[2:25], loc)
-		if err != nil {
-			continue
-		}
+	err := scanLog(r, loc, []string{"received proposal ", "received complete proposal block ",
+		"finalizing commit of block ", "finalized block ", "committed state "}, func(kind int, t time.Time, rest string) {
+		kind++ // 1 to 5, in the order of the prefixes
 		if kind == 1 {
 			m := reProposal.FindStringSubmatch(rest)
 			if m == nil {
-				continue
+				return
 			}
 			h, _ := strconv.ParseInt(m[1], 10, 64)
 			round, _ := strconv.Atoi(m[2])
@@ -105,11 +82,11 @@ func ParseBlockLog(r io.Reader, loc *time.Location) ([]BlockTiming, error) {
 				b.Proposal = t
 			}
 			b.Round = max(b.Round, round)
-			continue
+			return
 		}
 		m := reHeight.FindStringSubmatch(rest)
 		if m == nil {
-			continue
+			return
 		}
 		h, _ := strconv.ParseInt(m[1], 10, 64)
 		b := get(h)
@@ -126,8 +103,8 @@ func ParseBlockLog(r io.Reader, loc *time.Location) ([]BlockTiming, error) {
 		case 5:
 			b.Committed = t
 		}
-	}
-	if err := sc.Err(); err != nil {
+	})
+	if err != nil {
 		return nil, err
 	}
 	out := make([]BlockTiming, 0, len(byH))
@@ -213,4 +190,30 @@ func SummarizeBlockLog(blocks []BlockTiming, from, to time.Time) BlockLogStats {
 	s.IntervalMs, s.GossipMs, s.VoteMs, s.IdleMs = mean(iv, nIv), mean(g, nG), mean(v, nV), mean(idle, nIdle)
 	s.ExecMs, s.ProcessMs = mean(ex, s.Blocks), mean(pr, s.Blocks)
 	return s
+}
+
+// scanLog calls fn for each line of a CometBFT text log whose message starts
+// with one of prefixes: kind is the prefix's index, t the line's time stamp
+// read in loc, rest the message and its key=value pairs. Other lines, and
+// lines whose time stamp does not parse, are skipped.
+func scanLog(r io.Reader, loc *time.Location, prefixes []string, fn func(kind int, t time.Time, rest string)) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 4<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if len(line) < 28 || line[1] != '[' || line[25] != ']' {
+			continue
+		}
+		rest := strings.TrimLeft(line[26:], " ")
+		kind := slices.IndexFunc(prefixes, func(p string) bool { return strings.HasPrefix(rest, p) })
+		if kind < 0 {
+			continue
+		}
+		t, err := time.ParseInLocation(logTimeLayout, line[2:25], loc)
+		if err != nil {
+			continue
+		}
+		fn(kind, t, rest)
+	}
+	return sc.Err()
 }

@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"regexp"
@@ -74,36 +73,13 @@ func ParseRoundLog(r io.Reader, loc *time.Location) (map[int64]*HeightLife, erro
 		}
 		return x
 	}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 4<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		if len(line) < 28 || line[1] != '[' || line[25] != ']' {
-			continue
-		}
-		rest := strings.TrimLeft(line[26:], " ")
-		var kind int
-		switch {
-		case strings.HasPrefix(rest, propPrefix):
-			kind = 1
-		case strings.HasPrefix(rest, compPrefix):
-			kind = 2
-		case strings.HasPrefix(rest, finPrefix):
-			kind = 3
-		case strings.HasPrefix(rest, timedPrefix):
-			kind = 4
-		default:
-			continue
-		}
-		t, err := time.ParseInLocation(logTimeLayout, line[2:25], loc)
-		if err != nil {
-			continue
-		}
+	err := scanLog(r, loc, []string{propPrefix, compPrefix, finPrefix, timedPrefix}, func(kind int, t time.Time, rest string) {
+		kind++ // 1 to 4, in the order of the prefixes
 		switch kind {
 		case 1:
 			m := reProposal.FindStringSubmatch(rest)
 			if m == nil {
-				continue
+				return
 			}
 			h, _ := strconv.ParseInt(m[1], 10, 64)
 			round, _ := strconv.Atoi(m[2])
@@ -121,7 +97,7 @@ func ParseRoundLog(r io.Reader, loc *time.Location) (map[int64]*HeightLife, erro
 		case 4:
 			m := reTimedOut.FindStringSubmatch(rest)
 			if m == nil {
-				continue
+				return
 			}
 			h, _ := strconv.ParseInt(m[1], 10, 64)
 			round, _ := strconv.Atoi(m[2])
@@ -139,7 +115,7 @@ func ParseRoundLog(r io.Reader, loc *time.Location) (map[int64]*HeightLife, erro
 		default:
 			m := reHeight.FindStringSubmatch(rest)
 			if m == nil {
-				continue
+				return
 			}
 			h, _ := strconv.ParseInt(m[1], 10, 64)
 			x := get(h)
@@ -149,8 +125,8 @@ func ParseRoundLog(r io.Reader, loc *time.Location) (map[int64]*HeightLife, erro
 				x.Finalizing = t
 			}
 		}
-	}
-	if err := sc.Err(); err != nil {
+	})
+	if err != nil {
 		return nil, err
 	}
 	return out, nil
