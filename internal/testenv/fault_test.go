@@ -22,6 +22,11 @@ type faultTest struct {
 	net   *testenv.Network
 	ctx   context.Context
 	start time.Time
+	// top is the highest height a send or sendAll committed: the next one
+	// waits for its node to reach it, because a step may act on what the
+	// one before it did through another node, which CheckTx there judges
+	// by that node's own state.
+	top int64
 }
 
 // logf logs a step with the time since the test began, so a CI log shows
@@ -63,6 +68,7 @@ func (f *faultTest) waitAll(h int64, nodes ...int) {
 // send submits a message and waits for its commit; it must succeed.
 func (f *faultTest) send(via, signer int, typ string, msg any) gongxu.TxResult {
 	f.t.Helper()
+	f.must(f.net.WaitHeight(f.ctx, via, f.top))
 	res, err := f.net.Send(f.ctx, via, signer, typ, msg)
 	if err != nil {
 		f.t.Fatalf("%s from org-%d via node %d: %v", typ, signer, via, err)
@@ -70,6 +76,7 @@ func (f *faultTest) send(via, signer int, typ string, msg any) gongxu.TxResult {
 	if res.Code != 0 {
 		f.t.Fatalf("%s from org-%d via node %d: rejected: %+v", typ, signer, via, res)
 	}
+	f.top = max(f.top, res.Height)
 	return res
 }
 
@@ -79,6 +86,9 @@ func (f *faultTest) sendAll(signers []int, via func(int) int, typ string, msg fu
 	f.t.Helper()
 	res := make([]gongxu.TxResult, len(signers))
 	errs := make([]error, len(signers))
+	for _, i := range signers {
+		f.must(f.net.WaitHeight(f.ctx, via(i), f.top))
+	}
 	var wg sync.WaitGroup
 	for k, i := range signers {
 		wg.Go(func() { res[k], errs[k] = f.net.Send(f.ctx, via(i), i, typ, msg(i)) })
@@ -94,6 +104,7 @@ func (f *faultTest) sendAll(signers []int, via func(int) int, typ string, msg fu
 		}
 		top = max(top, res[k].Height)
 	}
+	f.top = max(f.top, top)
 	return top
 }
 
@@ -176,6 +187,7 @@ func TestFaults(t *testing.T) {
 	id := open[0].ID
 	f.send(1, 1, member.TypeVote, member.MsgVote{Proposal: id, Yes: true})
 	last := f.send(2, 2, member.TypeVote, member.MsgVote{Proposal: id, Yes: true})
+	f.must(net.WaitHeight(ctx, 3, last.Height)) // node 3 knows the proposal passed
 	late, err := net.Send(ctx, 3, 3, member.TypeVote, member.MsgVote{Proposal: id, Yes: true})
 	f.must(err)
 	if late.Code == 0 || late.Kind != gongxu.KindConflict.String() {

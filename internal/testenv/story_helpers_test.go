@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -26,6 +27,11 @@ type story struct {
 	net   *testenv.Network
 	ctx   context.Context
 	start time.Time
+	// top is the highest height a trySend committed: the next one waits for
+	// its node to reach it, because a step may act on what another org did
+	// through another node (a shipment, a proposal), which CheckTx there
+	// judges by that node's own state.
+	top atomic.Int64
 }
 
 // logf logs a step with the time since the test began.
@@ -65,7 +71,7 @@ func (s *story) trySend(via int, sg *signer, typ string, msg any) (gongxu.TxResu
 	if err != nil {
 		return gongxu.TxResult{}, err
 	}
-	if err := s.net.WaitHeight(s.ctx, via, sg.last); err != nil {
+	if err := s.net.WaitHeight(s.ctx, via, max(sg.last, s.top.Load())); err != nil {
 		return gongxu.TxResult{}, err
 	}
 	c := s.net.Client(via)
@@ -80,6 +86,8 @@ func (s *story) trySend(via int, sg *signer, typ string, msg any) (gongxu.TxResu
 	}
 	if res.Code == 0 {
 		sg.last = max(sg.last, res.Height)
+		for t := s.top.Load(); t < res.Height && !s.top.CompareAndSwap(t, res.Height); t = s.top.Load() {
+		}
 	}
 	return res, nil
 }
