@@ -118,10 +118,7 @@ func BenchmarkProject(b *testing.B) {
 	if _, err := legacy.w.Exec(`PRAGMA wal_autocheckpoint = 1000`); err != nil {
 		b.Fatal(err)
 	}
-	blocks := make([]gongxu.CommittedBlock, 0, b.N)
-	for h := int64(1); h <= int64(b.N); h++ {
-		blocks = append(blocks, benchBlock(h))
-	}
+	blocks := benchBlocks(b.N, benchBlock)
 	// Wall time, and the process's CPU time (user + system: on a machine
 	// shared with other work, the steadier measure of the cost).
 	var tProj, tBase, tLegacy, cProj, cBase, cLegacy time.Duration
@@ -321,10 +318,7 @@ func BenchmarkProjectMembers(b *testing.B) {
 	if _, err := legacy.w.Exec(`PRAGMA wal_autocheckpoint = 1000`); err != nil {
 		b.Fatal(err)
 	}
-	blocks := make([]gongxu.CommittedBlock, 0, b.N)
-	for h := int64(1); h <= int64(b.N); h++ {
-		blocks = append(blocks, memberBlock(h))
-	}
+	blocks := benchBlocks(b.N, memberBlock)
 	var tProj, tLegacy, cProj, cLegacy time.Duration
 	b.ResetTimer()
 	for i := range blocks {
@@ -368,28 +362,9 @@ func BenchmarkProjectHandDecoder(b *testing.B) {
 	}
 	hand, slow := open("hand.db"), open("json.db")
 	slow.projJSON = true
-	blocks := make([]gongxu.CommittedBlock, 0, b.N)
-	for h := int64(1); h <= int64(b.N); h++ {
-		blocks = append(blocks, benchBlock(h))
-	}
-	var cHand, cSlow time.Duration
+	blocks := benchBlocks(b.N, benchBlock)
 	b.ResetTimer()
-	for i := range blocks {
-		first, second, cFirst, cSecond := hand, slow, &cHand, &cSlow
-		if i%2 == 1 { // alternate which goes first
-			first, second, cFirst, cSecond = slow, hand, &cSlow, &cHand
-		}
-		c0 := cpuTime()
-		if err := first.Project(ctx, blocks[i]); err != nil {
-			b.Fatal(err)
-		}
-		c1 := cpuTime()
-		if err := second.Project(ctx, blocks[i]); err != nil {
-			b.Fatal(err)
-		}
-		*cFirst += c1 - c0
-		*cSecond += cpuTime() - c1
-	}
+	cHand, cSlow := projectAlternately(b, ctx, hand, slow, blocks)
 	b.StopTimer()
 	n := float64(len(blocks) * benchTxs)
 	b.ReportMetric(n/cHand.Seconds(), "cpu-txs/s")
@@ -409,10 +384,7 @@ func BenchmarkProjectAlone(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	blocks := make([]gongxu.CommittedBlock, 0, b.N)
-	for h := int64(1); h <= int64(b.N); h++ {
-		blocks = append(blocks, benchBlock(h))
-	}
+	blocks := benchBlocks(b.N, benchBlock)
 	b.ResetTimer()
 	start, c0 := time.Now(), cpuTime()
 	for i := range blocks {
@@ -452,28 +424,9 @@ func BenchmarkProjectSession25(b *testing.B) {
 			}
 			now, before := open("now.db"), open("before.db")
 			before.evsJSON, before.demandOne = true, true
-			blocks := make([]gongxu.CommittedBlock, 0, b.N)
-			for h := int64(1); h <= int64(b.N); h++ {
-				blocks = append(blocks, c.blk(h))
-			}
-			var cNow, cBefore time.Duration
+			blocks := benchBlocks(b.N, c.blk)
 			b.ResetTimer()
-			for i := range blocks {
-				first, second, cFirst, cSecond := now, before, &cNow, &cBefore
-				if i%2 == 1 {
-					first, second, cFirst, cSecond = before, now, &cBefore, &cNow
-				}
-				c0 := cpuTime()
-				if err := first.Project(ctx, blocks[i]); err != nil {
-					b.Fatal(err)
-				}
-				c1 := cpuTime()
-				if err := second.Project(ctx, blocks[i]); err != nil {
-					b.Fatal(err)
-				}
-				*cFirst += c1 - c0
-				*cSecond += cpuTime() - c1
-			}
+			cNow, cBefore := projectAlternately(b, ctx, now, before, blocks)
 			b.StopTimer()
 			n := float64(len(blocks) * benchTxs)
 			b.ReportMetric(n/cNow.Seconds(), "cpu-txs/s")
@@ -516,31 +469,44 @@ func BenchmarkProjectBatchesLayout(b *testing.B) {
 		CREATE INDEX movements_to ON movements (to_acct, height, seq) WHERE to_acct != '';`); err != nil {
 		b.Fatal(err)
 	}
-	blocks := make([]gongxu.CommittedBlock, 0, b.N)
-	for h := int64(1); h <= int64(b.N); h++ {
-		blocks = append(blocks, benchBlock(h))
-	}
-	var cNow, cBefore time.Duration
+	blocks := benchBlocks(b.N, benchBlock)
 	b.ResetTimer()
-	for i := range blocks {
-		first, second, cFirst, cSecond := now, before, &cNow, &cBefore
-		if i%2 == 1 {
-			first, second, cFirst, cSecond = before, now, &cBefore, &cNow
-		}
-		c0 := cpuTime()
-		if err := first.Project(ctx, blocks[i]); err != nil {
-			b.Fatal(err)
-		}
-		c1 := cpuTime()
-		if err := second.Project(ctx, blocks[i]); err != nil {
-			b.Fatal(err)
-		}
-		*cFirst += c1 - c0
-		*cSecond += cpuTime() - c1
-	}
+	cNow, cBefore := projectAlternately(b, ctx, now, before, blocks)
 	b.StopTimer()
 	n := float64(len(blocks) * benchTxs)
 	b.ReportMetric(n/cNow.Seconds(), "cpu-txs/s")
 	b.ReportMetric(n/cBefore.Seconds(), "cpu-before-txs/s")
 	b.ReportMetric(cBefore.Seconds()/cNow.Seconds(), "cpu-x-before")
+}
+
+// benchBlocks is n blocks of block(h), h = 1 … n.
+func benchBlocks(n int, block func(int64) gongxu.CommittedBlock) []gongxu.CommittedBlock {
+	blocks := make([]gongxu.CommittedBlock, 0, n)
+	for h := int64(1); h <= int64(n); h++ {
+		blocks = append(blocks, block(h))
+	}
+	return blocks
+}
+
+// projectAlternately projects each block into x and into y, alternating
+// which goes first, and returns the CPU time each took: an A/B in one
+// process, steadier than two binaries on a shared machine.
+func projectAlternately(b *testing.B, ctx context.Context, x, y *DB, blocks []gongxu.CommittedBlock) (cx, cy time.Duration) {
+	for i, blk := range blocks {
+		first, second, cFirst, cSecond := x, y, &cx, &cy
+		if i%2 == 1 {
+			first, second, cFirst, cSecond = y, x, &cy, &cx
+		}
+		c0 := cpuTime()
+		if err := first.Project(ctx, blk); err != nil {
+			b.Fatal(err)
+		}
+		c1 := cpuTime()
+		if err := second.Project(ctx, blk); err != nil {
+			b.Fatal(err)
+		}
+		*cFirst += c1 - c0
+		*cSecond += cpuTime() - c1
+	}
+	return cx, cy
 }
