@@ -151,27 +151,13 @@ func TestMigrateBatches(t *testing.T) {
 // order committed, in both paths, reading the table's key (no scan, no
 // sort); bench blocks give 7 pools of many batches each, interleaved.
 func TestBatchesOrderAndPlan(t *testing.T) {
-	ctx := context.Background()
 	bs := []gongxu.CommittedBlock{benchBlock(1), benchBlock(2)}
 	for _, legacy := range []bool{true, false} {
 		db := openTemp(t)
 		db.projLegacy = legacy
 		projectAll(t, db, bs)
 		sameBatches(t, db, wantBatches(t, bs))
-		rows, err := db.w.QueryContext(ctx, `EXPLAIN QUERY PLAN SELECT json FROM batches WHERE pool = ? ORDER BY height, seq`, 3)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, notused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
+		plan := queryPlan(t, db, `SELECT json FROM batches WHERE pool = ? ORDER BY height, seq`, 3)
 		if len(plan) != 1 || !strings.HasPrefix(plan[0], "SEARCH batches USING PRIMARY KEY (pool=?)") {
 			t.Fatalf("plan of Batches: %q", plan)
 		}
@@ -246,6 +232,9 @@ func queryPlan(t *testing.T, db *DB, q string, args ...any) []string {
 		}
 		plan = append(plan, detail)
 	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
 	return plan
 }
 
@@ -266,26 +255,10 @@ func TestMovementsSameAsBefore(t *testing.T) {
 		UNION ALL SELECT from_acct, to_acct, reason, amount, currency FROM movements WHERE to_acct IN (?1, ?2) AND to_acct != '' AND from_acct NOT IN (?1, ?2)
 		) WHERE currency = ?3 GROUP BY from_acct, to_acct, reason`
 	texts := func(db *DB, q string, args ...any) []string {
-		rows, err := db.w.QueryContext(ctx, q, args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		cols, _ := rows.Columns()
-		var out []string
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, fmt.Sprint(vals...))
-		}
-		if err := rows.Err(); err != nil {
-			t.Fatal(err)
+		_, rows := queryRows(t, db, q, args...)
+		out := make([]string, len(rows))
+		for i, vals := range rows {
+			out[i] = fmt.Sprint(vals...)
 		}
 		return out
 	}

@@ -197,21 +197,9 @@ func dump(t testing.TB, db *DB) string {
 	}
 	var sb strings.Builder
 	for _, tb := range tables {
-		rows, err := db.w.QueryContext(ctx, "SELECT * FROM "+tb)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
+		cols, rows := queryRows(t, db, "SELECT * FROM "+tb)
 		var lines []string
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
+		for _, vals := range rows {
 			var l strings.Builder
 			for i, v := range vals {
 				if b, ok := v.([]byte); ok {
@@ -221,10 +209,6 @@ func dump(t testing.TB, db *DB) string {
 			}
 			lines = append(lines, l.String())
 		}
-		if err := rows.Err(); err != nil {
-			t.Fatal(err)
-		}
-		rows.Close()
 		sort.Strings(lines)
 		fmt.Fprintf(&sb, "== %s (%d)\n%s\n", tb, len(lines), strings.Join(lines, "\n"))
 	}
@@ -308,4 +292,35 @@ func checkRebuild(t *testing.T, db *DB, blocks []gongxu.CommittedBlock, lo, hi i
 	if got := query(t, db); got != wantQ {
 		t.Errorf("rebuilt answers differ:\n%s\nwant\n%s", got, wantQ)
 	}
+}
+
+// queryRows runs q on db's writer and returns its columns and every row's
+// values as the driver gives them.
+func queryRows(t testing.TB, db *DB, q string, args ...any) ([]string, [][]any) {
+	t.Helper()
+	rows, err := db.w.QueryContext(context.Background(), q, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][]any
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, vals)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return cols, out
 }
