@@ -33,17 +33,7 @@ func TestEvsSameAsJSON(t *testing.T) {
 	strs := []string{"", "a", "pool.batch", "x\"y\\", "<&>", "\u00e9\U0001F600\u2028", "\xff", "a\xc3", "\x00\n\x7f",
 		strings.Repeat("q", 127), strings.Repeat("é", 64), strings.Repeat(`{"k":"v"}`, 2000)}
 	for range 5000 {
-		var evs []gongxu.Event
-		for range 1 + rng.IntN(5) {
-			ev := gongxu.Event{Type: strs[rng.IntN(len(strs))]}
-			if rng.IntN(5) != 0 {
-				ev.Attrs = []gongxu.Attr{}
-				for range rng.IntN(4) {
-					ev.Attrs = append(ev.Attrs, gongxu.Attr{Key: strs[rng.IntN(len(strs))], Value: strs[rng.IntN(len(strs))]})
-				}
-			}
-			evs = append(evs, ev)
-		}
+		evs := randomEvents(rng, strs, 5, 4)
 		rec := appendEvs(nil, evs)
 		if isJSON := json.Valid(rec); (rec[0] == evsBinary) == isJSON || (rec[0] == '[') != isJSON {
 			t.Fatalf("events %q: record starts with %q", evs, rec[0])

@@ -637,17 +637,7 @@ func TestAppendEvents(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	strs := []string{"", "a", "pool.batch", "x\"y", "<&>", "\u00e9\U0001F600", "\xff", "\x00\n"}
 	for range 3000 {
-		var evs []gongxu.Event
-		for range 1 + rng.IntN(4) {
-			ev := gongxu.Event{Type: strs[rng.IntN(len(strs))]}
-			if rng.IntN(5) != 0 {
-				ev.Attrs = []gongxu.Attr{}
-				for range rng.IntN(3) {
-					ev.Attrs = append(ev.Attrs, gongxu.Attr{Key: strs[rng.IntN(len(strs))], Value: strs[rng.IntN(len(strs))]})
-				}
-			}
-			evs = append(evs, ev)
-		}
+		evs := randomEvents(rng, strs, 4, 3)
 		want, err := json.Marshal(evs)
 		if err != nil {
 			t.Fatal(err)
@@ -740,4 +730,22 @@ func TestProjectDemandUpsertFails(t *testing.T) {
 			t.Fatalf("%s: the failed block left rows", table)
 		}
 	}
+}
+
+// randomEvents is 1 to maxEvents events whose types, keys and values are
+// drawn from strs; one in five has no attributes (nil), the others 0 to
+// maxAttrs-1 (an empty list when 0).
+func randomEvents(rng *rand.Rand, strs []string, maxEvents, maxAttrs int) []gongxu.Event {
+	var evs []gongxu.Event
+	for range 1 + rng.IntN(maxEvents) {
+		ev := gongxu.Event{Type: strs[rng.IntN(len(strs))]}
+		if rng.IntN(5) != 0 {
+			ev.Attrs = []gongxu.Attr{}
+			for range rng.IntN(maxAttrs) {
+				ev.Attrs = append(ev.Attrs, gongxu.Attr{Key: strs[rng.IntN(len(strs))], Value: strs[rng.IntN(len(strs))]})
+			}
+		}
+		evs = append(evs, ev)
+	}
+	return evs
 }

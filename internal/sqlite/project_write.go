@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"database/sql"
 	"encoding/json"
+	"maps"
 	"reflect"
 	"slices"
 	"strconv"
@@ -264,12 +265,7 @@ func (p *projector) addEventTypes() error {
 	if len(p.evTypes) == 0 {
 		return nil
 	}
-	types := make([]string, 0, len(p.evTypes))
-	for t := range p.evTypes {
-		types = append(types, t)
-	}
-	slices.Sort(types)
-	for _, t := range types {
+	for _, t := range slices.Sorted(maps.Keys(p.evTypes)) {
 		if err := p.addRow(&p.typeRows, nil, t, p.height, intList(p.evTypes[t])); err != nil {
 			return gongxu.Wrap(err, "read model: event types")
 		}
@@ -286,12 +282,7 @@ func (p *projector) addMoveAccts() error {
 	if len(p.moveAccts) == 0 {
 		return nil
 	}
-	accts := make([]gongxu.AccountID, 0, len(p.moveAccts))
-	for a := range p.moveAccts {
-		accts = append(accts, a)
-	}
-	slices.Sort(accts)
-	for _, a := range accts {
+	for _, a := range slices.Sorted(maps.Keys(p.moveAccts)) {
 		if err := p.addRow(&p.acctRows, p.insMoveAccts, string(a), p.height, string(intList(p.moveAccts[a]))); err != nil {
 			return gongxu.Wrap(err, "read model: movements of %s", a)
 		}
