@@ -21,8 +21,9 @@ import (
 )
 
 // abciQueryServer answers CometBFT's abci_query over JSON-RPC from app, as a
-// node's RPC does.
-func abciQueryServer(t *testing.T, app *comet.App) *httptest.Server {
+// node's RPC does. seen, if not nil, is told each query's data and the
+// height of its answer, and returns the height to report instead.
+func abciQueryServer(t *testing.T, app *comet.App, seen func(data []byte, height int64) int64) *httptest.Server {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var req struct {
 			Method string            `json:"method"`
@@ -38,8 +39,12 @@ func abciQueryServer(t *testing.T, app *comet.App) *httptest.Server {
 			t.Error(err)
 			return
 		}
+		h := res.Height
+		if seen != nil {
+			h = seen(data, h)
+		}
 		_ = json.NewEncoder(w).Encode(map[string]any{"result": map[string]any{"response": map[string]any{
-			"code": res.Code, "log": res.Log, "value": res.Value, "height": strconv.FormatInt(res.Height, 10)}}})
+			"code": res.Code, "log": res.Log, "value": res.Value, "height": strconv.FormatInt(h, 10)}}})
 	}))
 	t.Cleanup(srv.Close)
 	return srv
@@ -52,7 +57,7 @@ func abciQueryServer(t *testing.T, app *comet.App) *httptest.Server {
 func TestSeqKeyLayout(t *testing.T) {
 	h := chaintest.New(t, chaintest.OrgSpec{ID: "acme", Roles: []gongxu.Role{gongxu.RoleFactory, gongxu.RoleValidator}})
 	app := comet.NewApp(h.App)
-	srv := abciQueryServer(t, app)
+	srv := abciQueryServer(t, app, nil)
 	rpc := bench.NewRPC(1)
 	defer rpc.Close()
 	ctx := context.Background()

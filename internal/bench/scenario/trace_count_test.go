@@ -3,17 +3,11 @@ package scenario
 import (
 	"context"
 	"crypto/ed25519"
-	"encoding/hex"
 	"encoding/json"
-	"net/http"
-	"net/http/httptest"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
-
-	abci "github.com/cometbft/cometbft/abci/types"
 
 	"github.com/gongxu-network/gongxu"
 	"github.com/gongxu-network/gongxu/internal/bench"
@@ -36,33 +30,15 @@ type traceQueryServer struct {
 
 func newTraceQueryServer(t *testing.T, app *comet.App) *traceQueryServer {
 	s := &traceQueryServer{}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var req struct {
-			Method string            `json:"method"`
-			Params map[string]string `json:"params"`
-		}
-		if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.Method != "abci_query" {
-			t.Errorf("request %+v: %v", req, err)
-			return
-		}
-		data, _ := hex.DecodeString(req.Params["data"])
+	s.url = abciQueryServer(t, app, func(data []byte, h int64) int64 {
 		if strings.HasPrefix(string(data), "trace/event/") {
 			s.queries.Add(1)
 		}
-		res, err := app.Query(r.Context(), &abci.RequestQuery{Path: req.Params["path"], Data: data})
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		h := res.Height
 		if k := s.skewed.Add(-1); k >= 0 {
 			h += k % 2
 		}
-		_ = json.NewEncoder(w).Encode(map[string]any{"result": map[string]any{"response": map[string]any{
-			"code": res.Code, "log": res.Log, "value": res.Value, "height": strconv.FormatInt(h, 10)}}})
-	}))
-	t.Cleanup(srv.Close)
-	s.url = srv.URL
+		return h
+	}).URL
 	return s
 }
 
