@@ -151,7 +151,7 @@ func (s *story) blockTime(i int) int64 {
 }
 
 // poolIDOf returns the id of the pool a pool/open transaction created, from
-// its events on node i, once every node's read model has its block.
+// its events on node i.
 func (s *story) poolIDOf(i int, hash string) uint64 {
 	s.t.Helper()
 	rec, err := s.net.Client(i).Tx(s.ctx, hash)
@@ -160,11 +160,6 @@ func (s *story) poolIDOf(i int, hash string) uint64 {
 		if ev.Type == "pool.pool" {
 			id, err := strconv.ParseUint(ev.Get("pool"), 10, 64)
 			s.must(err)
-			// Every node has the pool before the story sends anything about
-			// it through any of them: a batch sent through a node a block
-			// behind was rejected "no pool 1" in CheckTx (TestFloorStory on
-			// a loaded CI machine).
-			s.caughtUp(rec.Height)
 			return id
 		}
 	}
